@@ -1,0 +1,74 @@
+"""Shared fixtures: a small synthetic tree and one persona per role (healthchecks style).
+
+Tree (all from 01/01/2015):
+  Đảng bộ tỉnh Thử Nghiệm (province)
+  └── Đảng bộ huyện Sông Xanh (district; ends 30/06/2025 in tests that need it)
+      ├── Đảng bộ xã An Bình (commune)        ├── Chi bộ thôn 1 (cell_a1), Chi bộ thôn 2 (cell_a2)
+      └── Đảng bộ xã Bình Minh (commune)      └── Chi bộ thôn Đông (cell_b1)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dangbo.access.models import Role, RoleAssignment
+from dangbo.orgs.services import org_establish
+
+START = date(2015, 1, 1)
+
+
+@pytest.fixture
+def system_user(django_user_model):
+    return django_user_model.objects.create_user("he_thong", password="Kiemthu@2026x")
+
+
+@pytest.fixture
+def tree(db, system_user):
+    def mk(code, name, org_type, parent=None):
+        return org_establish(actor=system_user, code=code, name=name, org_type=org_type, parent=parent, on=START)
+
+    t = {}
+    t["province"] = mk("T01", "Đảng bộ tỉnh Thử Nghiệm", "provincial_party_org")
+    t["district"] = mk("T01-H01", "Đảng bộ huyện Sông Xanh", "district_party_org", t["province"])
+    t["commune_a"] = mk("T01-X01", "Đảng bộ xã An Bình", "commune_party_org", t["district"])
+    t["commune_b"] = mk("T01-X02", "Đảng bộ xã Bình Minh", "commune_party_org", t["district"])
+    t["cell_a1"] = mk("T01-X01-C01", "Chi bộ thôn 1", "subordinate_cell", t["commune_a"])
+    t["cell_a2"] = mk("T01-X01-C02", "Chi bộ thôn 2", "subordinate_cell", t["commune_a"])
+    t["cell_b1"] = mk("T01-X02-C01", "Chi bộ thôn Đông", "subordinate_cell", t["commune_b"])
+    return t
+
+
+def _persona(django_user_model, username, role, org=None, member=None):
+    user = django_user_model.objects.create_user(username, password="Kiemthu@2026x")
+    RoleAssignment.objects.create(user=user, role=role, org=org, member=member, valid_from=START)
+    return user
+
+
+@pytest.fixture
+def admin_user(django_user_model, tree):
+    return _persona(django_user_model, "quantri", Role.ADMIN)
+
+
+@pytest.fixture
+def officer(django_user_model, tree):
+    """Officer of the province organization commission: the whole province."""
+    return _persona(django_user_model, "canbo_tinh", Role.OFFICER, tree["province"])
+
+
+@pytest.fixture
+def commune_officer(django_user_model, tree):
+    """Officer of commune A: sees commune A only."""
+    return _persona(django_user_model, "canbo_xa_a", Role.OFFICER, tree["commune_a"])
+
+
+@pytest.fixture
+def outsider(django_user_model, tree):
+    """Officer of commune B: must not see anything of commune A."""
+    return _persona(django_user_model, "canbo_xa_b", Role.OFFICER, tree["commune_b"])
+
+
+@pytest.fixture
+def leader(django_user_model, tree):
+    return _persona(django_user_model, "lanh_dao", Role.LEADER, tree["province"])

@@ -1,0 +1,143 @@
+"""THE scope function: what a user may see and do. Every page, API route, export, search and
+report asks here; nothing else filters by organization for visibility.
+
+A user's scope is the union of the organization subtrees of their active role assignments
+(`RoleAssignment`), resolved on the organization table by path prefix (no recursion). The
+subtree includes every organization that was below the assigned one at any time, so a merged
+province's officer sees the history of its predecessors. A record outside the scope is "not
+found" (404), never "forbidden", so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from dangbo.access.models import ROLE_ACTIONS, Role, RoleAssignment
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool
+    org_ids: frozenset[int]
+    actions: dict[int | None, frozenset[str]]
+    member_ids: frozenset[int]
+
+    def allows(self, action: str, org_id: int | None = None) -> bool:
+        return any(action in acts for acts in self.actions.values())
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _subtree_ids(org_id: int) -> set[int]:
+    """Ids of every organization that was in `org_id`'s subtree while `org_id` existed,
+    plus the predecessors it absorbed (merge lineage) and their subtrees."""
+    from dangbo.orgs.models import OrgLineage, OrgVersion
+
+    seen: set[int] = set()
+    frontier = [org_id]
+    while frontier:
+        current = frontier.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        cond = Q()
+        for v in OrgVersion.objects.filter(org_id=current).only("path", "valid_from", "valid_to"):
+            window = Q(path__startswith=v.path) & (Q(valid_to__isnull=True) | Q(valid_to__gte=v.valid_from))
+            if v.valid_to:
+                window &= Q(valid_from__lte=v.valid_to)
+            cond |= window
+        if cond:
+            seen.update(OrgVersion.objects.filter(cond).values_list("org_id", flat=True))
+        frontier.extend(
+            OrgLineage.objects.filter(successor_id=current).values_list("predecessor_id", flat=True)
+        )
+    return seen
+
+
+def user_scope(user) -> Scope:
+    """The user's scope today (cached on the user object for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return Scope(False, frozenset(), {}, frozenset())
+    cached = getattr(user, "_dangbo_scope", None)
+    if cached is not None:
+        return cached
+    everything = False
+    org_ids: set[int] = set()
+    actions: dict[int | None, frozenset[str]] = {}
+    member_ids: set[int] = set()
+    for a in RoleAssignment.objects.filter(RoleAssignment.active_q(today()), user=user):
+        acts = ROLE_ACTIONS[a.role]
+        if a.role == Role.MEMBER:
+            if a.member_id:
+                member_ids.add(a.member_id)
+            continue
+        if a.org_id is None:
+            everything = everything or a.role == Role.ADMIN
+            actions[None] = actions.get(None, frozenset()) | acts
+            continue
+        for oid in _subtree_ids(a.org_id):
+            actions[oid] = actions.get(oid, frozenset()) | acts
+            org_ids.add(oid)
+    if user.is_superuser:
+        everything = True
+        actions[None] = ROLE_ACTIONS[Role.ADMIN]
+    scope = Scope(everything, frozenset(org_ids), actions, frozenset(member_ids))
+    user._dangbo_scope = scope
+    return scope
+
+
+def can(user, action: str, org_id: int | None = None) -> bool:
+    """May `user` do `action` on organization `org_id` (or anywhere in scope when None)?"""
+    scope = user_scope(user)
+    if scope.everything and action in scope.actions.get(None, frozenset()):
+        return True
+    if org_id is None:
+        return any(action in acts for acts in scope.actions.values())
+    return action in scope.actions.get(org_id, frozenset())
+
+
+def scope_orgs(qs: QuerySet, user, *, field: str = "pk", action: str = "view") -> QuerySet:
+    scope = user_scope(user)
+    if scope.everything and action in scope.actions.get(None, frozenset()):
+        return qs
+    allowed = [oid for oid, acts in scope.actions.items() if oid is not None and action in acts]
+    return qs.filter(**{f"{field}__in": allowed})
+
+
+def scope_members(qs: QuerySet, user, *, action: str = "view") -> QuerySet:
+    """Members who belong (now or in the past) to an organization in scope; plus the user's own
+    profile for the member role."""
+    from dangbo.members.models import MembershipSpan
+
+    scope = user_scope(user)
+    if scope.everything and action in scope.actions.get(None, frozenset()):
+        return qs
+    allowed = [oid for oid, acts in scope.actions.items() if oid is not None and action in acts]
+    cond = Q(Exists(MembershipSpan.objects.filter(member_id=OuterRef("pk"), org_id__in=allowed)))
+    if action == "view" and scope.member_ids:
+        cond |= Q(pk__in=scope.member_ids)
+    return qs.filter(cond)
+
+
+def get_org_or_404(user, org_id: int, *, action: str = "view"):
+    from dangbo.orgs.models import Organization
+
+    if not can(user, action, org_id) or not Organization.objects.filter(pk=org_id).exists():
+        raise Http404("Không tìm thấy")
+    return Organization.objects.get(pk=org_id)
+
+
+def get_member_or_404(user, member_id: int, *, action: str = "view"):
+    from dangbo.members.models import Member
+
+    member = scope_members(Member.objects.all(), user, action=action).filter(pk=member_id).first()
+    if member is None:
+        raise Http404("Không tìm thấy")
+    return member

@@ -1,0 +1,40 @@
+"""Form helpers shared by the apps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+from dangbo.core.errors import DomainError
+
+
+class VNDateField(forms.DateField):
+    """dd/mm/yyyy input (also accepts yyyy-mm-dd from <input type=date>)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"])
+        kwargs.setdefault("widget", forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+        kwargs.setdefault("error_messages", {"invalid": "Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."})
+        super().__init__(*args, **kwargs)
+
+
+def as_of_date(request, name: str = "ngay") -> date:
+    """The "as of" date of a page, from ?ngay=dd/mm/yyyy (or yyyy-mm-dd); today by default."""
+    raw = (request.GET.get(name) or "").strip()
+    if raw:
+        field = VNDateField(required=False)
+        try:
+            value = field.clean(raw)
+        except forms.ValidationError:
+            value = None
+        if value:
+            return value
+    return timezone.localdate()
+
+
+def apply_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal on the field it names (or on the form)."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)

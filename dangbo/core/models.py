@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class RuleParameter(models.Model):
+    """An administrator's override of a rule parameter (R-000), in force from `valid_from`."""
+
+    name = models.CharField("Tham số", max_length=80)
+    value = models.JSONField("Giá trị")
+    valid_from = models.DateField("Áp dụng từ")
+    source = models.CharField("Văn bản căn cứ", max_length=255)
+
+    class Meta:
+        verbose_name = "Tham số quy định"
+        constraints = [models.UniqueConstraint(fields=["name", "valid_from"], name="ruleparam_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} từ {self.valid_from:%d/%m/%Y}"

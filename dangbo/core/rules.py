@@ -1,0 +1,86 @@
+"""Versioned rule parameters (R-000).
+
+Every number a rule uses (ages, day counts, months, percentages) is looked up here by name and
+the date of the event, so a regulation change is a new row with its `valid_from`, never a code
+edit. The defaults below ship with the product (with the source document); rows in the
+`RuleParameter` table override them from their `valid_from` on.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ParamVersion:
+    valid_from: date
+    value: Any
+    source: str
+
+
+DEFAULTS: dict[str, list[ParamVersion]] = {
+    # R-050: admission age in whole months at the cell's resolution date.
+    "admission_min_age_months": [ParamVersion(date(1930, 1, 1), 18 * 12, "Điều lệ Đảng; 232-QĐ/TW 1.1")],
+    "admission_max_age_months": [ParamVersion(date(1930, 1, 1), 60 * 12, "232-QĐ/TW 1.1")],
+    # R-051: minimum general education rank (reference/education_levels.csv: THCS = 2).
+    "admission_min_education_rank": [ParamVersion(date(1930, 1, 1), 2, "232-QĐ/TW 1.2")],
+    # R-021 / R-023: probation length in calendar months from the ceremony.
+    "probation_months": [ParamVersion(date(1930, 1, 1), 12, "Điều lệ Đảng Điều 5(1)")],
+    # R-022: working days after probation ends for the cell to propose recognition.
+    "recognition_proposal_working_days": [ParamVersion(date(2016, 7, 25), 30, "29-QĐ/TW; 24-QĐ/TW 4.2.1")],
+    # R-055: working days from the admission decision to the ceremony.
+    "ceremony_within_working_days": [ParamVersion(date(2016, 7, 25), 30, "24-QĐ/TW 4.1")],
+    # R-033: working days to present a transfer letter at the receiving org.
+    "transfer_letter_working_days": [ParamVersion(date(2016, 7, 25), 30, "294-QĐ/TW 6.3.1")],
+    # R-041: months after leaving before re-admission; how many re-admissions.
+    "readmission_wait_months": [ParamVersion(date(2016, 7, 25), 36, "232-QĐ/TW 3.5.1")],
+    "readmission_max_times": [ParamVersion(date(2016, 7, 25), 1, "24-QĐ/TW 3.5.3")],
+    # R-029 / R-030: badge milestones (years of seniority) and early awards (months).
+    "badge_milestones": [
+        ParamVersion(date(2021, 9, 28), [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90], "01-HD/TW (2021) 18")
+    ],
+    "badge_early_ill_months_upto_65": [ParamVersion(date(2021, 9, 28), 12, "01-HD/TW (2021) 18")],
+    "badge_early_ill_months_from_70": [ParamVersion(date(2021, 9, 28), 24, "01-HD/TW (2021) 18")],
+    "badge_early_posthumous_months": [ParamVersion(date(2021, 9, 28), 12, "01-HD/TW (2021) 18")],
+    # R-035: temporary transfer duration (months) for residence/work changes.
+    "temporary_transfer_max_months": [ParamVersion(date(2016, 7, 25), 12, "29-QĐ/TW 6.3")],
+    # R-008: member count threshold between chi bộ cơ sở and đảng bộ cơ sở.
+    "grassroots_committee_min_members": [ParamVersion(date(1930, 1, 1), 30, "Điều lệ Đảng Điều 21(3)")],
+}
+
+
+_OVERRIDE_TTL_SECONDS = 60
+_overrides: dict[str, list[ParamVersion]] | None = None
+_loaded_at = 0.0
+
+
+def _load_overrides() -> dict[str, list[ParamVersion]]:
+    global _overrides, _loaded_at
+    if _overrides is None or time.monotonic() - _loaded_at > _OVERRIDE_TTL_SECONDS:
+        from dangbo.core.models import RuleParameter  # local: settings must be loaded
+
+        table: dict[str, list[ParamVersion]] = {}
+        for row in RuleParameter.objects.all():
+            table.setdefault(row.name, []).append(ParamVersion(row.valid_from, row.value, row.source))
+        _overrides, _loaded_at = table, time.monotonic()
+    return _overrides
+
+
+def clear_cache(**_kwargs) -> None:
+    global _overrides
+    _overrides = None
+
+
+def param_version(name: str, on: date) -> ParamVersion:
+    """The version of rule parameter `name` in force on `on` (an override wins a tie)."""
+    candidates = DEFAULTS[name] + _load_overrides().get(name, [])
+    in_force = [v for v in candidates if v.valid_from <= on] or DEFAULTS[name][:1]
+    return max(in_force, key=lambda v: (v.valid_from, v not in DEFAULTS[name]))
+
+
+def param(name: str, on: date) -> Any:
+    """The value of rule parameter `name` in force on `on`."""
+    return param_version(name, on).value

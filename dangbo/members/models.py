@@ -1,0 +1,260 @@
+"""Party members: the profile, the append-only lifecycle events, and the dated projections.
+
+`MemberEvent` is the history; it is never updated or deleted (a wrong event is voided by a new
+`correction` event). `MembershipSpan` and the `current_*` columns of `Member` are projections
+rebuilt from the events by `members.services` in the same transaction as the event, and by
+`dangbo rebuild-projections` from scratch; reports "as of" a date read the spans.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from dangbo.core.reference import choices, label
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "Nam"
+    FEMALE = "F", "Nữ"
+
+
+class Status(models.TextChoices):
+    """Membership status on a date (reference/member_statuses.csv plus two product-local codes)."""
+
+    PENDING = "cho_ket_nap", "Đã có quyết định kết nạp, chưa tổ chức lễ kết nạp"
+    PROBATIONARY = "du_bi", "Đảng viên dự bị"
+    FULL = "chinh_thuc", "Đảng viên chính thức"
+    NAME_REMOVED = "xoa_ten", "Đã xóa tên khỏi danh sách đảng viên"
+    EXPELLED = "khai_tru", "Đã bị khai trừ"
+    LEFT = "xin_ra_khoi_dang", "Đã xin ra khỏi Đảng"
+    DECEASED = "tu_tran", "Đã từ trần"
+    TRANSFERRED_AWAY = "da_chuyen_di", "Đã chuyển sinh hoạt đảng ra ngoài hệ thống"
+
+
+ACTIVE_STATUSES = (Status.PROBATIONARY, Status.FULL)
+EXIT_STATUSES = (
+    Status.NAME_REMOVED,
+    Status.EXPELLED,
+    Status.LEFT,
+    Status.DECEASED,
+    Status.TRANSFERRED_AWAY,
+)
+
+
+class EventType(models.TextChoices):
+    """Lifecycle event codes (reference/member_event_types.csv plus product-local ones)."""
+
+    ADMISSION_DECISION = "admission_decision", "Quyết định kết nạp đảng viên"
+    ADMISSION_CEREMONY = "admission_ceremony", "Lễ kết nạp đảng viên"
+    FULL_RECOGNITION = "full_recognition", "Công nhận đảng viên chính thức"
+    PROBATION_NAME_REMOVAL = "probation_name_removal", "Xóa tên đảng viên dự bị"
+    READMISSION = "readmission", "Kết nạp lại"
+    RIGHTS_RESTORATION = "rights_restoration", "Khôi phục quyền đảng viên"
+    OFFICIAL_TRANSFER_OUT = "official_transfer_out", "Chuyển sinh hoạt đảng chính thức đi"
+    OFFICIAL_TRANSFER_IN = "official_transfer_in", "Tiếp nhận sinh hoạt đảng chính thức"
+    TEMPORARY_TRANSFER_OUT = "temporary_transfer_out", "Chuyển sinh hoạt đảng tạm thời đi"
+    TEMPORARY_TRANSFER_RETURN = "temporary_transfer_return", "Trở về sinh hoạt tại nơi chính thức"
+    ACTIVITY_EXEMPTION = "activity_exemption", "Miễn công tác và sinh hoạt đảng"
+    ACTIVITY_EXEMPTION_END = "activity_exemption_end", "Thôi miễn công tác và sinh hoạt đảng"
+    NAME_REMOVAL = "name_removal", "Xóa tên trong danh sách đảng viên"
+    VOLUNTARY_EXIT = "voluntary_exit", "Xin ra khỏi Đảng"
+    DISCIPLINE_REPRIMAND = "discipline_reprimand", "Kỷ luật khiển trách"
+    DISCIPLINE_WARNING = "discipline_warning", "Kỷ luật cảnh cáo"
+    DISCIPLINE_DISMISSAL = "discipline_dismissal", "Kỷ luật cách chức"
+    DISCIPLINE_EXPULSION = "discipline_expulsion", "Kỷ luật khai trừ"
+    DEATH = "death", "Từ trần"
+    PARTY_CARD_ISSUED = "party_card_issued", "Phát thẻ đảng viên"
+    BADGE_AWARDED = "badge_awarded", "Tặng / truy tặng Huy hiệu Đảng"
+    YEARLY_GRADING = "yearly_grading", "Xếp loại chất lượng hằng năm"
+    PROFILE_UPDATE = "profile_update", "Bổ sung hồ sơ đảng viên"
+    LOST_CONTACT = "lost_contact", "Mất liên lạc với tổ chức đảng"
+    CONTACT_RESTORED = "contact_restored", "Liên lạc lại với tổ chức đảng"
+    ORG_REASSIGNED = "org_reassigned", "Chuyển theo sắp xếp tổ chức đảng"
+    CORRECTION = "correction", "Hủy sự kiện ghi sai"
+
+
+def ethnic_group_choices():
+    return choices("ethnic_groups")
+
+
+def religion_choices():
+    return choices("religions")
+
+
+class MemberQuerySet(models.QuerySet):
+    def for_user(self, user, *, action: str = "view") -> MemberQuerySet:
+        from dangbo.access.scope import scope_members
+
+        return scope_members(self, user, action=action)
+
+
+class Member(models.Model):
+    # Profile (changes to it are recorded as profile_update events with before/after).
+    full_name = models.CharField("Họ và tên", max_length=120)
+    name_folded = models.CharField(max_length=120, db_index=True, editable=False)
+    birth_date = models.DateField("Ngày sinh", null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField("Năm sinh")
+    sex = models.CharField("Giới tính", max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField("Dân tộc", max_length=4, choices=ethnic_group_choices, default="01")
+    religion = models.CharField("Tôn giáo", max_length=4, choices=religion_choices, default="00")
+    hometown = models.CharField("Quê quán", max_length=255, blank=True)
+    citizen_id = models.CharField("Số CCCD", max_length=12, null=True, blank=True, unique=True)
+    party_card_number = models.CharField("Số thẻ đảng viên", max_length=20, null=True, blank=True, unique=True)
+    general_education = models.CharField("Giáo dục phổ thông", max_length=30, blank=True)
+    professional_education = models.CharField("Chuyên môn nghiệp vụ", max_length=30, blank=True)
+    theory_level = models.CharField("Lý luận chính trị", max_length=30, blank=True, default="none")
+    occupation = models.CharField("Nghề nghiệp", max_length=120, blank=True)
+    phone = models.CharField("Điện thoại", max_length=20, blank=True)
+
+    # Projections of the events (as of today), kept by members.services.
+    current_status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
+    current_org = models.ForeignKey(
+        "orgs.Organization", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    admitted_on = models.DateField("Ngày quyết định kết nạp", null=True, blank=True)
+    ceremony_on = models.DateField("Ngày lễ kết nạp", null=True, blank=True)
+    full_on = models.DateField("Ngày chính thức", null=True, blank=True)
+    exempt = models.BooleanField(default=False)
+    temp_org = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Đảng viên"
+        indexes = [models.Index(fields=["current_org", "current_status"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def birth_display(self) -> str:
+        return self.birth_date.strftime("%d/%m/%Y") if self.birth_date else str(self.birth_year)
+
+    @property
+    def ethnicity_label(self) -> str:
+        return label("ethnic_groups", self.ethnicity)
+
+    @property
+    def religion_label(self) -> str:
+        return label("religions", self.religion)
+
+    @property
+    def theory_label(self) -> str:
+        return label("theory_levels", self.theory_level)
+
+    @property
+    def education_label(self) -> str:
+        return ", ".join(
+            x for x in (label("education_levels", self.general_education),
+                        label("education_levels", self.professional_education)) if x
+        )
+
+    @property
+    def masked_citizen_id(self) -> str:
+        return f"{self.citizen_id[:3]}******{self.citizen_id[-3:]}" if self.citizen_id else ""
+
+
+class MemberEventQuerySet(models.QuerySet):
+    def effective(self) -> MemberEventQuerySet:
+        """Events not voided by a correction."""
+        return self.exclude(voided_by__isnull=False)
+
+
+class MemberEvent(models.Model):
+    """One dated lifecycle fact. Append-only: corrections are new events (`corrects`)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField("Loại sự kiện", max_length=40, choices=EventType.choices)
+    on = models.DateField("Ngày", db_index=True)
+    org = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Tổ chức nơi sự kiện diễn ra (chi bộ kết nạp, nơi đi, ...).",
+    )
+    counterpart_org = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Bên kia của việc chuyển sinh hoạt (nơi đến / nơi đi).",
+    )
+    decision_number = models.CharField("Số quyết định", max_length=60, blank=True)
+    decision_date = models.DateField("Ngày quyết định", null=True, blank=True)
+    decision_body = models.CharField("Cơ quan quyết định", max_length=255, blank=True)
+    note = models.TextField("Ghi chú", blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="voided_by"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = MemberEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on", "id"]
+        indexes = [
+            models.Index(fields=["member", "on"]),
+            models.Index(fields=["org", "on"]),
+            models.Index(fields=["type", "on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.on:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise RuntimeError("MemberEvent is append-only; record a correction instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("MemberEvent is append-only; record a correction instead")
+
+
+class MembershipSpanQuerySet(models.QuerySet):
+    def valid_on(self, at: date) -> MembershipSpanQuerySet:
+        return self.filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+
+    def active(self) -> MembershipSpanQuerySet:
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+
+class MembershipSpan(models.Model):
+    """The member's state over an inclusive date range, derived from the events.
+
+    Report facts (sex, birth year, ethnicity, religion) are copied in so that headcounts as of a
+    date read one table.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="spans")
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    exempt = models.BooleanField(default=False)
+    temp_org = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    in_transfer = models.BooleanField(default=False)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1)
+    birth_year = models.PositiveSmallIntegerField()
+    ethnicity = models.CharField(max_length=4)
+    religion = models.CharField(max_length=4)
+
+    objects = MembershipSpanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["member_id", "valid_from"]
+        indexes = [
+            models.Index(fields=["org", "valid_from"]),
+            models.Index(fields=["member", "valid_from"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.status} @{self.org_id} {self.valid_from}–{self.valid_to}"

@@ -1,0 +1,131 @@
+"""Party organizations over time.
+
+- `Organization` is the stable identity (code). It never changes meaning and is never deleted.
+- `OrgVersion` is what the organization looked like over a closed date range: name, type, parent
+  and the materialized `path` of stable ids from the root ("/1/7/42/"). A rename, move, merge or
+  dissolution closes the current version and (except dissolution) opens a new one, so asking for
+  the tree "as of" a date reads only the versions valid on that date. Because the path is part of
+  the version, moving an organization opens new versions for its whole subtree (the org table is
+  small: ~330 000 rows nationally), and a subtree as of any date is one indexed prefix scan.
+- `OrgEvent` is the restructuring log (who decided what, when); `OrgLineage` links predecessors to
+  successors for merge and split, so reports can map old units onto new ones.
+
+Dates are inclusive: a version is valid on every day from `valid_from` to `valid_to`
+(`valid_to` NULL = still valid). District committees end with `valid_to = 2025-06-30` (R-001).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+from dangbo.core.reference import choices
+
+
+def org_type_choices():
+    return choices("org_types")
+
+
+class OrgEventType(models.TextChoices):
+    ESTABLISHED = "org.established", "Thành lập"
+    RENAMED = "org.renamed", "Đổi tên"
+    MOVED = "org.moved", "Chuyển giao về tổ chức cấp trên khác"
+    RETYPED = "org.retyped", "Thay đổi loại hình tổ chức"
+    MERGED = "org.merged", "Hợp nhất / sáp nhập"
+    SPLIT = "org.split", "Chia tách"
+    DISSOLVED = "org.dissolved", "Giải thể / kết thúc hoạt động"
+
+
+class Organization(models.Model):
+    code = models.CharField("Mã tổ chức", max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Tổ chức đảng"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class OrgVersionQuerySet(models.QuerySet):
+    def valid_on(self, at: date) -> OrgVersionQuerySet:
+        return self.filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+
+
+class OrgVersion(models.Model):
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="versions")
+    name = models.CharField("Tên tổ chức", max_length=255)
+    short_name = models.CharField("Tên viết tắt", max_length=120, blank=True)
+    org_type = models.CharField("Loại tổ chức", max_length=40, choices=org_type_choices)
+    parent = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="child_versions"
+    )
+    path = models.CharField(max_length=400, db_index=True)
+    depth = models.PositiveSmallIntegerField()
+    valid_from = models.DateField("Hiệu lực từ")
+    valid_to = models.DateField("Hiệu lực đến", null=True, blank=True)
+    event = models.ForeignKey("OrgEvent", null=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = OrgVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["org_id", "valid_from"]
+        indexes = [
+            models.Index(fields=["org", "valid_from"]),
+            models.Index(fields=["parent", "valid_from"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="orgversion_range_ok",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.valid_from:%d/%m/%Y}–{self.valid_to or '…'})"
+
+    @property
+    def type_label(self) -> str:
+        from dangbo.core.reference import label
+
+        return label("org_types", self.org_type)
+
+
+class OrgEvent(models.Model):
+    """One restructuring operation, as decided (number, date, issuing body)."""
+
+    type = models.CharField(max_length=30, choices=OrgEventType.choices)
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="events")
+    on = models.DateField("Ngày hiệu lực")
+    decision_number = models.CharField("Số quyết định", max_length=60, blank=True)
+    decision_date = models.DateField("Ngày quyết định", null=True, blank=True)
+    decision_body = models.CharField("Cơ quan ban hành", max_length=255, blank=True)
+    note = models.TextField("Ghi chú", blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["org", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.on:%d/%m/%Y}"
+
+
+class OrgLineage(models.Model):
+    """Predecessor → successor on a date (merge, split): how old units map onto new ones."""
+
+    predecessor = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="successor_links")
+    successor = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="predecessor_links")
+    on = models.DateField()
+    event = models.ForeignKey(OrgEvent, on_delete=models.PROTECT, related_name="lineage")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor", "on"], name="orglineage_unique")
+        ]

@@ -1,0 +1,286 @@
+"""Restructuring the organization tree. Each operation is one transaction, recorded as an
+`OrgEvent` with its decision, and audited. Nothing is rewritten: versions are closed on the day
+before the change and new versions open on the day of the change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+
+from dangbo.audit.services import audit_record
+from dangbo.core.errors import DomainError
+from dangbo.core.reference import exists, label
+from dangbo.core.text import nfc
+from dangbo.orgs.models import OrgEvent, OrgEventType, OrgLineage, Organization, OrgVersion
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The decision that makes a change (số, ngày, cơ quan ban hành)."""
+
+    number: str = ""
+    date: date | None = None
+    body: str = ""
+    note: str = ""
+
+
+def _fmt(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def version_on(org: Organization | int, at: date) -> OrgVersion | None:
+    org_id = org if isinstance(org, int) else org.pk
+    return OrgVersion.objects.valid_on(at).filter(org_id=org_id).first()
+
+
+def _require_version(org: Organization, at: date, *, field: str = "org") -> OrgVersion:
+    v = version_on(org, at)
+    if v is None:
+        raise DomainError(f"Tổ chức {org.code} không tồn tại vào ngày {_fmt(at)}.", field=field)
+    later = OrgVersion.objects.filter(org=org, valid_from__gt=at).exists()
+    if later:
+        raise DomainError(
+            f"Tổ chức {v.name} đã có thay đổi sau ngày {_fmt(at)}; hãy ghi các thay đổi theo đúng thứ tự thời gian.",
+            field="on",
+        )
+    return v
+
+
+def _event(kind: str, org: Organization, on: date, decision: Decision, actor, payload: dict[str, Any]) -> OrgEvent:
+    return OrgEvent.objects.create(
+        type=kind,
+        org=org,
+        on=on,
+        decision_number=nfc(decision.number),
+        decision_date=decision.date,
+        decision_body=nfc(decision.body),
+        note=nfc(decision.note),
+        payload=payload,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def _snapshot(v: OrgVersion) -> dict[str, Any]:
+    return {"name": v.name, "type": v.org_type, "parent": v.parent_id, "path": v.path,
+            "valid_from": v.valid_from, "valid_to": v.valid_to}
+
+
+def _close(v: OrgVersion, on: date) -> None:
+    """End version `v` on the day before `on` (a version that starts on `on` is replaced)."""
+    if v.valid_from >= on:
+        OrgVersion.objects.filter(pk=v.pk).delete()
+    else:
+        OrgVersion.objects.filter(pk=v.pk).update(valid_to=on - timedelta(days=1))
+
+
+def _open(org: Organization, on: date, event: OrgEvent, *, name: str, short_name: str, org_type: str,
+          parent: Organization | None) -> OrgVersion:
+    if parent is None:
+        path, depth = f"/{org.pk}/", 0
+    else:
+        pv = version_on(parent, on)
+        if pv is None:
+            raise DomainError(f"Tổ chức cấp trên không tồn tại vào ngày {_fmt(on)}.", field="parent")
+        if f"/{org.pk}/" in pv.path:
+            raise DomainError("Không thể đặt một tổ chức dưới chính nó hoặc tổ chức cấp dưới của nó.", field="parent")
+        path, depth = f"{pv.path}{org.pk}/", pv.depth + 1
+    return OrgVersion.objects.create(
+        org=org, name=name, short_name=short_name, org_type=org_type, parent=parent,
+        path=path, depth=depth, valid_from=on, event=event,
+    )
+
+
+def _reversion(v: OrgVersion, on: date, event: OrgEvent, **changes: Any) -> OrgVersion:
+    """Close `v` and open its successor version from `on` with `changes`; re-path descendants."""
+    fields = {"name": v.name, "short_name": v.short_name, "org_type": v.org_type, "parent": v.parent}
+    fields.update(changes)
+    _close(v, on)
+    new = _open(v.org, on, event, **fields)
+    if new.path != v.path:
+        _repath_descendants(v.path, on, event)
+    return new
+
+
+def _repath_descendants(old_path: str, on: date, event: OrgEvent) -> None:
+    """Descendants valid on `on` get new versions whose path follows their (new) parent."""
+    children = list(
+        OrgVersion.objects.valid_on(on).filter(path__startswith=old_path).exclude(path=old_path).order_by("depth")
+    )
+    for child in children:
+        if OrgVersion.objects.filter(org_id=child.org_id, valid_from__gt=on).exists():
+            raise DomainError(f"Tổ chức {child.name} đã có thay đổi sau ngày {_fmt(on)}.", field="on")
+        _close(child, on)
+        _open(child.org, on, event, name=child.name, short_name=child.short_name,
+              org_type=child.org_type, parent=child.parent)
+
+
+def _check_type(org_type: str) -> None:
+    if not exists("org_types", org_type):
+        raise DomainError(f"Loại tổ chức không hợp lệ: {org_type}", field="org_type")
+
+
+@transaction.atomic
+def org_establish(*, actor, code: str, name: str, org_type: str, parent: Organization | None, on: date,
+                  decision: Decision = Decision(), short_name: str = "") -> Organization:
+    code, name = nfc(code), nfc(name)
+    if not code:
+        raise DomainError("Phải nhập mã tổ chức.", field="code")
+    if not name:
+        raise DomainError("Phải nhập tên tổ chức.", field="name")
+    _check_type(org_type)
+    if Organization.objects.filter(code=code).exists():
+        raise DomainError(f"Mã tổ chức {code} đã được dùng.", field="code")
+    org = Organization.objects.create(code=code)
+    event = _event(OrgEventType.ESTABLISHED, org, on, decision, actor, {"name": name, "type": org_type,
+                   "parent": parent.pk if parent else None})
+    v = _open(org, on, event, name=name, short_name=nfc(short_name), org_type=org_type, parent=parent)
+    audit_record(actor=actor, action=OrgEventType.ESTABLISHED, obj=org, org_id=org.pk,
+                 summary=f"Thành lập {name} ({_fmt(on)})", after=_snapshot(v))
+    return org
+
+
+@transaction.atomic
+def org_rename(*, actor, org: Organization, name: str, on: date, decision: Decision = Decision(),
+               short_name: str | None = None, org_type: str | None = None) -> OrgVersion:
+    v = _require_version(org, on)
+    name = nfc(name)
+    if not name:
+        raise DomainError("Phải nhập tên mới.", field="name")
+    changes: dict[str, Any] = {"name": name}
+    if short_name is not None:
+        changes["short_name"] = nfc(short_name)
+    if org_type:
+        _check_type(org_type)
+        changes["org_type"] = org_type
+    event = _event(OrgEventType.RENAMED, org, on, decision, actor, {"from": v.name, "to": name, **(
+        {"type_from": v.org_type, "type_to": org_type} if org_type else {})})
+    before = _snapshot(v)
+    new = _reversion(v, on, event, **changes)
+    audit_record(actor=actor, action=OrgEventType.RENAMED, obj=org, org_id=org.pk,
+                 summary=f"Đổi tên {v.name} → {name} ({_fmt(on)})", before=before, after=_snapshot(new))
+    return new
+
+
+@transaction.atomic
+def org_move(*, actor, org: Organization, new_parent: Organization, on: date,
+             decision: Decision = Decision()) -> OrgVersion:
+    v = _require_version(org, on)
+    if v.parent_id == new_parent.pk:
+        raise DomainError("Tổ chức đã trực thuộc tổ chức cấp trên này.", field="parent")
+    event = _event(OrgEventType.MOVED, org, on, decision, actor, {"from": v.parent_id, "to": new_parent.pk})
+    before = _snapshot(v)
+    new = _reversion(v, on, event, parent=new_parent)
+    audit_record(actor=actor, action=OrgEventType.MOVED, obj=org, org_id=org.pk,
+                 summary=f"Chuyển {v.name} về trực thuộc {version_on(new_parent, on).name} ({_fmt(on)})",
+                 before=before, after=_snapshot(new))
+    return new
+
+
+def _active_member_ids(org: Organization, on: date) -> list[int]:
+    from dangbo.members.selectors import member_ids_in_org_on
+
+    return member_ids_in_org_on(org_id=org.pk, at=on)
+
+
+def _end(v: OrgVersion, on: date, event: OrgEvent) -> None:
+    _close(v, on)
+
+
+@transaction.atomic
+def org_merge(*, actor, sources: list[Organization], target: Organization, on: date,
+              decision: Decision = Decision()) -> OrgEvent:
+    """Merge `sources` into `target` on `on`: children move under the target, members move to it
+    (an `org_reassigned` event each), and the sources end the day before."""
+    from dangbo.members.services import member_reassign
+
+    if not sources:
+        raise DomainError("Phải chọn ít nhất một tổ chức được hợp nhất.", field="sources")
+    if target in sources:
+        raise DomainError("Tổ chức tiếp nhận không được nằm trong danh sách bị hợp nhất.", field="target")
+    _require_version(target, on, field="target")
+    versions = [_require_version(s, on, field="sources") for s in sources]
+    tv = version_on(target, on)
+    event = _event(OrgEventType.MERGED, target, on, decision, actor,
+                   {"sources": [s.pk for s in sources], "target": target.pk})
+    for s, v in zip(sources, versions, strict=True):
+        for child in OrgVersion.objects.valid_on(on).filter(parent=s):
+            _reversion(child, on, event, parent=target)
+        for member_id in _active_member_ids(s, on):
+            member_reassign(actor=actor, member_id=member_id, to_org=target, on=on, reason=event)
+        _end(v, on, event)
+        OrgLineage.objects.create(predecessor=s, successor=target, on=on, event=event)
+        audit_record(actor=actor, action=OrgEventType.MERGED, obj=s, org_id=s.pk,
+                     summary=f"Hợp nhất {v.name} vào {tv.name} ({_fmt(on)})", before=_snapshot(v))
+    return event
+
+
+@transaction.atomic
+def org_split(*, actor, org: Organization, parts: list[dict[str, Any]], on: date,
+              decision: Decision = Decision(), end_source: bool = True) -> list[Organization]:
+    """Split `org` into new organizations. Each part: code, name, org_type, member_ids (the user's
+    assignment of members). Members not assigned to a part block the split when the source ends."""
+    from dangbo.members.services import member_reassign
+
+    v = _require_version(org, on)
+    if not parts:
+        raise DomainError("Phải có ít nhất một tổ chức mới.", field="parts")
+    active = set(_active_member_ids(org, on))
+    assigned: dict[int, int] = {}
+    for i, part in enumerate(parts, start=1):
+        for mid in part.get("member_ids", []):
+            if mid not in active:
+                raise DomainError(f"Tổ chức mới thứ {i}: đảng viên #{mid} không sinh hoạt tại {v.name} ngày {_fmt(on)}.", field="parts")
+            if mid in assigned:
+                raise DomainError(f"Đảng viên #{mid} được phân vào hai tổ chức mới.", field="parts")
+            assigned[mid] = i
+    if end_source and set(assigned) != active:
+        missing = len(active - set(assigned))
+        raise DomainError(f"Còn {missing} đảng viên chưa được phân về tổ chức mới; hãy phân hết trước khi chia tách.", field="parts")
+    event = _event(OrgEventType.SPLIT, org, on, decision, actor, {"parts": [p.get("code") for p in parts]})
+    created = []
+    for part in parts:
+        new = org_establish(actor=actor, code=part["code"], name=part["name"], org_type=part.get("org_type", v.org_type),
+                            parent=v.parent, on=on, decision=decision)
+        OrgLineage.objects.create(predecessor=org, successor=new, on=on, event=event)
+        for mid in part.get("member_ids", []):
+            member_reassign(actor=actor, member_id=mid, to_org=new, on=on, reason=event)
+        created.append(new)
+    if end_source:
+        if OrgVersion.objects.valid_on(on).filter(parent=org).exists():
+            raise DomainError("Tổ chức còn tổ chức trực thuộc; hãy chuyển các tổ chức trực thuộc trước khi chia tách.", field="org")
+        _end(v, on, event)
+    audit_record(actor=actor, action=OrgEventType.SPLIT, obj=org, org_id=org.pk,
+                 summary=f"Chia tách {v.name} thành {', '.join(p['name'] for p in parts)} ({_fmt(on)})", before=_snapshot(v))
+    return created
+
+
+@transaction.atomic
+def org_dissolve(*, actor, org: Organization, on: date, decision: Decision = Decision()) -> OrgEvent:
+    """End `org` on the day before `on`. Refused while it still has members or sub-organizations."""
+    v = _require_version(org, on)
+    members = _active_member_ids(org, on)
+    if members:
+        raise DomainError(
+            f"{v.name} còn {len(members)} đảng viên sinh hoạt ngày {_fmt(on)}; hãy chuyển sinh hoạt "
+            "cho các đảng viên trước khi giải thể.",
+            field="org",
+        )
+    children = OrgVersion.objects.valid_on(on).filter(parent=org).count()
+    if children:
+        raise DomainError(
+            f"{v.name} còn {children} tổ chức trực thuộc ngày {_fmt(on)}; hãy chuyển hoặc giải thể các "
+            "tổ chức trực thuộc trước.",
+            field="org",
+        )
+    event = _event(OrgEventType.DISSOLVED, org, on, decision, actor, {})
+    _end(v, on, event)
+    audit_record(actor=actor, action=OrgEventType.DISSOLVED, obj=org, org_id=org.pk,
+                 summary=f"Giải thể / kết thúc hoạt động {v.name} từ {_fmt(on)}", before=_snapshot(v))
+    return event
+
+
+def type_label(code: str) -> str:
+    return label("org_types", code)

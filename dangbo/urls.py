@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from dangbo.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("to-chuc/", include("dangbo.orgs.urls")),
+    path("dang-vien/", include("dangbo.members.urls")),
+    path("api/v1/", include("dangbo.api_urls")),
+    path("quan-tri/", admin.site.urls),
+]
