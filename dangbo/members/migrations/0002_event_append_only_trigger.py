@@ -5,7 +5,7 @@ from django.db import migrations
 PG_UP = """
 CREATE OR REPLACE FUNCTION members_event_append_only() RETURNS trigger AS $$
 BEGIN
-  RAISE EXCEPTION 'members_memberevent is append-only (% refused)', TG_OP;
+  RAISE EXCEPTION USING MESSAGE = 'members_memberevent is append-only: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER members_event_no_update BEFORE UPDATE OR DELETE ON members_memberevent
