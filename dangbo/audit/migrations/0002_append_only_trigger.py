@@ -14,10 +14,10 @@ PG_DOWN = """
 DROP TRIGGER IF EXISTS audit_entry_no_update ON audit_auditentry;
 DROP FUNCTION IF EXISTS audit_entry_append_only();
 """
+# SQLite: UPDATE is refused; DELETE stays possible so that `flush` (tests, demo rebuild) works
+# there; the model's delete() guard refuses it in the application.
 SQLITE_UP = [
     "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry "
-    "BEGIN SELECT RAISE(ABORT, 'audit_auditentry is append-only'); END;",
-    "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_auditentry "
     "BEGIN SELECT RAISE(ABORT, 'audit_auditentry is append-only'); END;",
 ]
 

@@ -15,10 +15,10 @@ PG_DOWN = """
 DROP TRIGGER IF EXISTS members_event_no_update ON members_memberevent;
 DROP FUNCTION IF EXISTS members_event_append_only();
 """
+# SQLite: UPDATE is refused; DELETE stays possible so that `flush` (tests, demo rebuild) works
+# there; the model's delete() guard refuses it in the application.
 SQLITE_UP = [
     "CREATE TRIGGER members_event_no_update BEFORE UPDATE ON members_memberevent "
-    "BEGIN SELECT RAISE(ABORT, 'members_memberevent is append-only'); END;",
-    "CREATE TRIGGER members_event_no_delete BEFORE DELETE ON members_memberevent "
     "BEGIN SELECT RAISE(ABORT, 'members_memberevent is append-only'); END;",
 ]
 
