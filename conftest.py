@@ -72,3 +72,9 @@ def outsider(django_user_model, tree):
 @pytest.fixture
 def leader(django_user_model, tree):
     return _persona(django_user_model, "lanh_dao", Role.LEADER, tree["province"])
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many accounts; a fast hasher keeps the suite quick (tests only)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -90,3 +90,53 @@ def member_span_on(member: Member, at: date) -> MembershipSpan | None:
 
 def event_list(member: Member) -> list[MemberEvent]:
     return list(member_events(member))
+
+
+# --- Reads for the pages (members.views, orgs.views) -----------------------------------------
+
+
+def subtree_member_counts_on(*, versions, at: date) -> dict[int, int]:
+    """Active members (dự bị + chính thức) on `at` in the subtree of each given org version,
+    keyed by org id: three queries whatever the number of versions."""
+    from django.db.models import Count, Q
+
+    versions = list(versions)
+    if not versions:
+        return {}
+    cond = Q()
+    for v in versions:
+        cond |= Q(path__startswith=v.path)
+    in_subtrees = OrgVersion.objects.valid_on(at).filter(cond).values("org_id")
+    per_org = dict(
+        MembershipSpan.objects.valid_on(at)
+        .active()
+        .filter(org_id__in=Subquery(in_subtrees))
+        .order_by()
+        .values("org_id")
+        .annotate(n=Count("id"))
+        .values_list("org_id", "n")
+    )
+    paths = OrgVersion.objects.valid_on(at).filter(org_id__in=list(per_org)).values_list("org_id", "path")
+    result = {v.org_id: 0 for v in versions}
+    for org_id, path in paths:
+        for v in versions:
+            if path.startswith(v.path):
+                result[v.org_id] += per_org[org_id]
+    return result
+
+
+def member_spans_on(*, member_ids, at: date) -> dict[int, MembershipSpan]:
+    """Each member's span valid on `at` (one query), keyed by member id."""
+    return {s.member_id: s for s in MembershipSpan.objects.valid_on(at).filter(member_id__in=list(member_ids))}
+
+
+def member_last_org_id(member: Member) -> int | None:
+    """The organization the member belongs to today, or belonged to last."""
+    if member.current_org_id:
+        return member.current_org_id
+    return member.spans.order_by("-valid_from").values_list("org_id", flat=True).first()
+
+
+def member_events_for_page(member: Member) -> list[MemberEvent]:
+    """The member's events with what the timeline shows (orgs, the correction that voided each)."""
+    return list(member_events(member).select_related("voided_by"))

@@ -1,9 +1,200 @@
+"""Pages of the member registry: list, profile with its timeline, admission, events, corrections.
+
+Views are thin: scope check (access/scope.py) → selector or service → render. A member outside
+the user's scope is 404 "Không tìm thấy"; a visible member the user may not record for is 403.
+"""
+
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from dangbo.access.scope import can, get_member_or_404, scope_members
+from dangbo.audit.services import audit_record
+from dangbo.core.errors import DomainError
+from dangbo.core.forms import apply_domain_error, as_of_date
+from dangbo.members import services
+from dangbo.members.forms import AdmitForm, CorrectForm, EventForm, MemberFilterForm, ProfileEditForm, ProfileForm
+from dangbo.members.lifecycle import recognition_due
+from dangbo.members.models import EventType, Member, MemberEvent, Status
+from dangbo.members.selectors import (
+    MemberFilters,
+    member_events_for_page,
+    member_last_org_id,
+    member_spans_on,
+    member_timeline,
+)
+from dangbo.members.selectors import (
+    member_list as select_members,
+)
+from dangbo.orgs.selectors import org_names_on
+
+MEMBERS_PER_PAGE = 50
+
+
+def _require_record(user, member: Member) -> None:
+    """The member is visible (else 404 already); recording needs the `record` right on them."""
+    if not scope_members(Member.objects.filter(pk=member.pk), user, action="record").exists():
+        raise PermissionDenied("Bạn không có quyền ghi hồ sơ của đảng viên này.")
 
 
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("TODO")
+    at = as_of_date(request)
+    data = request.GET.copy()
+    data.setdefault("ngay", at.strftime("%d/%m/%Y"))
+    form = MemberFilterForm(data, actor=request.user, at=at)
+    filters = form.filters() if form.is_valid() else MemberFilters()
+    page = Paginator(select_members(actor=request.user, at=at, filters=filters), MEMBERS_PER_PAGE).get_page(
+        request.GET.get("trang"))
+    members = list(page.object_list)
+    spans = member_spans_on(member_ids=[m.pk for m in members], at=at)
+    names = org_names_on(keys=[(s.org_id, at) for s in spans.values()])
+    rows = []
+    for m in members:
+        span = spans.get(m.pk)
+        rows.append({"member": m, "span": span, "org_name": names.get((span.org_id, at), "") if span else ""})
+    context = {"form": form, "at": at, "page": page, "rows": rows, "hx_target": "#member-table",
+               "can_admit": can(request.user, "record")}
+    if request.htmx and request.htmx.target == "member-table":
+        return render(request, "members/_table.html", context)
+    return render(request, "members/member_list.html", context)
+
+
+def _months_label(months: int) -> str:
+    years, rest = divmod(months, 12)
+    if years and rest:
+        return f"{years} năm {rest} tháng"
+    if years:
+        return f"{years} năm"
+    return f"{rest} tháng"
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_member_or_404(request.user, pk)
+    today = timezone.localdate()
+    org_id = member_last_org_id(member)
+    show_personal = can(request.user, "view_personal", org_id)
+    # R-165: every read of a member's dossier is logged (the audit app's "read.<what>" actions).
+    audit_record(actor=request.user, action="read.member_profile", obj=member, org_id=org_id,
+                 summary=f"Xem hồ sơ đảng viên {member.full_name}")
+    timeline = member_timeline(member)
+    events = [e for e in member_events_for_page(member) if e.type != EventType.CORRECTION]
+    keys = [(e.org_id, e.on) for e in events] + [(e.counterpart_org_id, e.on) for e in events]
+    keys += [(member.current_org_id, today), (member.temp_org_id, today)]
+    names = org_names_on(keys=keys)
+    rows = []
+    for e in events:
+        voided = getattr(e, "voided_by", None)
+        rows.append({"event": e, "voided": voided, "org_name": names.get((e.org_id, e.on), ""),
+                     "counterpart_name": names.get((e.counterpart_org_id, e.on), "")})
+    seniority = timeline.seniority_months(today) if timeline.admitted_on else None
+    status = Status(member.current_status).label if member.current_status in Status.values else ""
+    context = {
+        "member": member,
+        "today": today,
+        "show_personal": show_personal,
+        "status": status,
+        "org_name": names.get((member.current_org_id, today), ""),
+        "temp_org_name": names.get((member.temp_org_id, today), ""),
+        "timeline": timeline,
+        "seniority": _months_label(seniority) if seniority is not None else "",
+        "probation_end": timeline.probation_end(),
+        "due": recognition_due(timeline, today),
+        "rows": rows,
+        "can_record": scope_members(Member.objects.filter(pk=member.pk), request.user, action="record").exists(),
+    }
+    return render(request, "members/member_detail.html", context)
+
+
+@login_required
+def member_admit(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "record"):
+        raise PermissionDenied("Bạn không có quyền ghi kết nạp đảng viên.")
+    at = as_of_date(request)
+    form = AdmitForm(request.POST or None, actor=request.user, at=at)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            member = services.member_admit(
+                actor=request.user, profile=form.profile(), cell=d["cell"], decided_on=d["decided_on"],
+                ceremony_on=d.get("ceremony_on"), decision_number=d["decision_number"],
+                decision_body=d["decision_body"], payload=form.payload())
+        except DomainError as error:
+            # The decision's date is "on" for the service, the ceremony's too: show it on the
+            # ceremony when one was given, as the decision's date is checked by the form.
+            if error.field == "on":
+                error.field = "ceremony_on" if d.get("ceremony_on") else "decided_on"
+            elif error.field == "org":
+                error.field = "cell"
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, f"Đã ghi kết nạp đảng viên {member.full_name}.")
+            return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/member_admit.html", {"form": form, "at": at})
+
+
+@login_required
+def event_create(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_member_or_404(request.user, pk)
+    _require_record(request.user, member)
+    at = as_of_date(request)
+    form = EventForm(request.POST or None, actor=request.user, at=at)
+    if request.method == "POST" and form.is_valid():
+        data = form.event_input()
+        try:
+            event = services.member_record_event(actor=request.user, member=member, data=data)
+        except DomainError as error:
+            if error.field == "ceremony_on":
+                error.field = "ceremony_date"
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, f"Đã ghi «{event.get_type_display()}» ngày {event.on:%d/%m/%Y}.")
+            return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/event_form.html", {"form": form, "member": member, "at": at})
+
+
+@login_required
+def event_correct(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = MemberEvent.objects.select_related("member", "org").filter(pk=event_id).first()
+    if event is None:
+        raise Http404("Không tìm thấy")
+    member = get_member_or_404(request.user, event.member_id)
+    _require_record(request.user, member)
+    form = CorrectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_correct(actor=request.user, event=event, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, f"Đã hủy sự kiện «{event.get_type_display()}» ngày {event.on:%d/%m/%Y}.")
+            return redirect("members:member_detail", pk=member.pk)
+    org_name = org_names_on(keys=[(event.org_id, event.on)]).get((event.org_id, event.on), "")
+    return render(request, "members/event_correct.html",
+                  {"form": form, "member": member, "event": event, "org_name": org_name})
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_member_or_404(request.user, pk)
+    _require_record(request.user, member)
+    form = ProfileEditForm(request.POST or None, initial=ProfileForm.initial_from(member))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.member_update_profile(actor=request.user, member=member, profile=form.profile(), on=d["on"],
+                                           note=d.get("change_note", ""))
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, "Đã cập nhật hồ sơ.")
+            return redirect(reverse("members:member_detail", args=[member.pk]))
+    return render(request, "members/member_edit.html", {"form": form, "member": member})

@@ -69,3 +69,74 @@ def org_name_on(org_id: int | None, at: date) -> str:
         return v
     last = OrgVersion.objects.filter(org_id=org_id).order_by("-valid_from").values_list("name", flat=True).first()
     return last or ""
+
+
+# --- Reads for the pages (orgs.views) -------------------------------------------------------
+
+
+def org_roots_on(*, actor, at: date) -> QuerySet:
+    """The top of `actor`'s visible tree on `at`: visible orgs whose parent is not visible."""
+    from dangbo.orgs.models import Organization
+
+    visible = scope_orgs(Organization.objects.all(), actor).values("pk")
+    return org_versions_on(actor=actor, at=at).exclude(parent_id__in=visible).order_by("path")
+
+
+def org_child_counts_on(*, actor, org_ids: list[int], at: date) -> dict[int, int]:
+    """How many visible children each of `org_ids` has on `at` (one grouped query)."""
+    from django.db.models import Count
+
+    rows = (
+        org_versions_on(actor=actor, at=at)
+        .filter(parent_id__in=org_ids)
+        .order_by()
+        .values("parent_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["parent_id"]: row["n"] for row in rows}
+
+
+def org_names_on(*, keys) -> dict[tuple[int, date], str]:
+    """Names of organizations on given dates, for lists of (org_id, date) in one query.
+
+    An organization that did not exist on the date gets its nearest earlier (else first) name.
+    """
+    wanted = {(org_id, at) for org_id, at in keys if org_id}
+    by_org: dict[int, list] = {}
+    rows = (
+        OrgVersion.objects.filter(org_id__in={org_id for org_id, _ in wanted})
+        .order_by("org_id", "valid_from")
+        .values_list("org_id", "name", "valid_from", "valid_to")
+    )
+    for org_id, name, valid_from, valid_to in rows:
+        by_org.setdefault(org_id, []).append((name, valid_from, valid_to))
+    result: dict[tuple[int, date], str] = {}
+    for org_id, at in wanted:
+        versions = by_org.get(org_id, [])
+        earlier = [name for name, valid_from, _ in versions if valid_from <= at]
+        result[(org_id, at)] = earlier[-1] if earlier else (versions[0][0] if versions else "")
+    return result
+
+
+def org_latest_names(*, org_ids) -> dict[int, str]:
+    """The most recent name of each organization (for lineage links), in one query."""
+    result: dict[int, str] = {}
+    rows = OrgVersion.objects.filter(org_id__in=set(org_ids)).order_by("org_id", "valid_from")
+    for org_id, name in rows.values_list("org_id", "name"):
+        result[org_id] = name
+    return result
+
+
+def org_choices_on(*, actor, at: date, action: str = "view", types=None, exclude_path: str = "") -> list:
+    """(org_id, indented name) of the versions valid on `at` where `actor` may do `action`,
+    in tree order; for the selects of the forms. `types` limits the org types; `exclude_path`
+    leaves out a subtree (e.g. an organization and its descendants when moving it)."""
+    qs = scope_orgs(OrgVersion.objects.valid_on(at), actor, field="org_id", action=action)
+    if types:
+        qs = qs.filter(org_type__in=types)
+    if exclude_path:
+        qs = qs.exclude(path__startswith=exclude_path)
+    rows = qs.order_by("path").values_list("org_id", "name", "depth")
+    rows = list(rows)
+    base = min((depth for _, _, depth in rows), default=0)
+    return [(org_id, "\u2003" * (depth - base) + name) for org_id, name, depth in rows]

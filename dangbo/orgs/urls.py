@@ -5,4 +5,12 @@ from dangbo.orgs import views
 app_name = "orgs"
 urlpatterns = [
     path("", views.org_tree, name="org_tree"),
+    path("<int:pk>/", views.org_detail, name="org_detail"),
+    path("<int:pk>/truc-thuoc/", views.org_children, name="org_children"),
+    path("<int:pk>/thanh-lap/", views.org_establish, name="org_establish"),
+    path("<int:pk>/doi-ten/", views.org_rename, name="org_rename"),
+    path("<int:pk>/chuyen-giao/", views.org_move, name="org_move"),
+    path("<int:pk>/hop-nhat/", views.org_merge, name="org_merge"),
+    path("<int:pk>/chia-tach/", views.org_split, name="org_split"),
+    path("<int:pk>/giai-the/", views.org_dissolve, name="org_dissolve"),
 ]

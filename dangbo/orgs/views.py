@@ -1,9 +1,240 @@
+"""Pages of the organization tree: the tree as of a date, one organization, restructuring forms.
+
+Views are thin: scope check (access/scope.py) → selector or service → render. Outside the
+user's scope every page is 404 "Không tìm thấy"; inside the scope but without the right to
+restructure, the forms are 403.
+"""
+
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from dangbo.access.scope import can, get_org_or_404
+from dangbo.core.errors import DomainError
+from dangbo.core.forms import apply_domain_error, as_of_date
+from dangbo.members.selectors import MemberFilters, member_list, member_spans_on, subtree_member_counts_on
+from dangbo.orgs import services
+from dangbo.orgs.forms import (
+    DecisionForm,
+    OrgDissolveForm,
+    OrgEstablishForm,
+    OrgMergeForm,
+    OrgMoveForm,
+    OrgRenameForm,
+    OrgSplitForm,
+)
+from dangbo.orgs.models import Organization
+from dangbo.orgs.selectors import (
+    org_child_counts_on,
+    org_children_on,
+    org_history,
+    org_latest_names,
+    org_names_on,
+    org_roots_on,
+    org_version_on,
+)
+
+MEMBERS_PER_PAGE = 50
+# Roots of the tree are shown with their children already open when there are this few.
+OPEN_ROOTS_UP_TO = 3
+
+
+def _vn(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def _with_date(url: str, at: date) -> str:
+    return f"{url}?{urlencode({'ngay': _vn(at)})}"
+
+
+def _nodes(actor, versions, at: date) -> list[dict]:
+    """Tree nodes with their child count and active member count (a fixed number of queries)."""
+    versions = list(versions)
+    ids = [v.org_id for v in versions]
+    child_counts = org_child_counts_on(actor=actor, org_ids=ids, at=at)
+    member_counts = subtree_member_counts_on(versions=versions, at=at)
+    return [
+        {"version": v, "child_count": child_counts.get(v.org_id, 0), "member_count": member_counts.get(v.org_id, 0),
+         "children": None}
+        for v in versions
+    ]
 
 
 @login_required
 def org_tree(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("TODO")
+    at = as_of_date(request)
+    nodes = _nodes(request.user, org_roots_on(actor=request.user, at=at), at)
+    if len(nodes) <= OPEN_ROOTS_UP_TO:
+        for node in nodes:
+            if node["child_count"]:
+                node["children"] = _nodes(request.user, org_children_on(actor=request.user, org_id=node["version"].org_id, at=at), at)
+    return render(request, "orgs/org_tree.html", {"at": at, "nodes": nodes})
+
+
+@login_required
+def org_children(request: HttpRequest, pk: int) -> HttpResponse:
+    """The children of one node (htmx partial; also a plain list without JavaScript)."""
+    org = get_org_or_404(request.user, pk)
+    at = as_of_date(request)
+    nodes = _nodes(request.user, org_children_on(actor=request.user, org_id=org.pk, at=at), at)
+    return render(request, "orgs/_nodes.html", {"at": at, "nodes": nodes})
+
+
+@login_required
+def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_org_or_404(request.user, pk)
+    at = as_of_date(request)
+    version = org_version_on(org_id=org.pk, at=at)
+    history = org_history(org_id=org.pk)
+    latest = history["versions"][-1] if history["versions"] else None
+    parent_name = ""
+    if version and version.parent_id:
+        parent_name = org_names_on(keys=[(version.parent_id, at)]).get((version.parent_id, at), "")
+    children = _nodes(request.user, org_children_on(actor=request.user, org_id=org.pk, at=at), at) if version else []
+
+    page = Paginator(member_list(actor=request.user, at=at, filters=MemberFilters(org_id=org.pk)),
+                     MEMBERS_PER_PAGE).get_page(request.GET.get("trang"))
+    spans = member_spans_on(member_ids=[m.pk for m in page.object_list], at=at)
+    cell_names = org_names_on(keys=[(s.org_id, at) for s in spans.values()])
+    rows = [{"member": m, "span": spans.get(m.pk),
+             "cell": cell_names.get((spans[m.pk].org_id, at), "") if m.pk in spans else ""}
+            for m in page.object_list]
+
+    lineage_ids = [x.predecessor_id for x in history["predecessors"]] + [x.successor_id for x in history["successors"]]
+    lineage_names = org_latest_names(org_ids=lineage_ids)
+    parent_names = org_latest_names(org_ids=[v.parent_id for v in history["versions"] if v.parent_id])
+    context = {
+        "org": org,
+        "at": at,
+        "version": version,
+        "latest": latest,
+        "parent_name": parent_name,
+        "children": children,
+        "page": page,
+        "rows": rows,
+        "versions": [{"v": v, "parent_name": parent_names.get(v.parent_id, "")} for v in history["versions"]],
+        "events": history["events"],
+        "predecessors": [{"link": x, "name": lineage_names.get(x.predecessor_id, "")} for x in history["predecessors"]],
+        "successors": [{"link": x, "name": lineage_names.get(x.successor_id, "")} for x in history["successors"]],
+        "can_restructure": can(request.user, "restructure", org.pk),
+        "can_record": can(request.user, "record", org.pk),
+    }
+    return render(request, "orgs/org_detail.html", context)
+
+
+# --- Restructuring --------------------------------------------------------------------------
+
+Operation = Callable[[DecisionForm, Organization], tuple[str, Organization]]
+
+
+def _restructure(request: HttpRequest, pk: int, form_class: type[DecisionForm], *, title: str,
+                 intro: str, button: str, run: Operation, danger: bool = False) -> HttpResponse:
+    org = get_org_or_404(request.user, pk)
+    if not can(request.user, "restructure", org.pk):
+        raise PermissionDenied("Bạn không có quyền sắp xếp tổ chức này.")
+    at = as_of_date(request)
+    version = org_version_on(org_id=org.pk, at=at)
+    form = form_class(request.POST or None, actor=request.user, org=org, at=at)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message, target = run(form, org)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(_with_date(reverse("orgs:org_detail", args=[target.pk]), form.cleaned_data["on"]))
+    context = {"org": org, "version": version, "at": at, "form": form, "title": title, "intro": intro,
+               "button": button, "danger": danger}
+    return render(request, "orgs/org_restructure.html", context)
+
+
+@login_required
+def org_establish(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(form: DecisionForm, parent: Organization):
+        d = form.cleaned_data
+        new = services.org_establish(actor=request.user, code=d["code"], name=d["name"], org_type=d["org_type"],
+                                     parent=parent, on=d["on"], decision=form.decision(),
+                                     short_name=d.get("short_name", ""))
+        return f"Đã thành lập {d['name']} từ ngày {_vn(d['on'])}.", new
+
+    return _restructure(request, pk, OrgEstablishForm, title="Thành lập tổ chức trực thuộc",
+                        intro="Tổ chức mới trực thuộc tổ chức này.", button="Thành lập", run=run)
+
+
+@login_required
+def org_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(form: DecisionForm, org: Organization):
+        d = form.cleaned_data
+        services.org_rename(actor=request.user, org=org, name=d["name"], on=d["on"], decision=form.decision(),
+                            short_name=d.get("short_name") or None, org_type=d.get("org_type") or None)
+        return f"Đã đổi tên thành {d['name']} từ ngày {_vn(d['on'])}.", org
+
+    return _restructure(request, pk, OrgRenameForm, title="Đổi tên tổ chức",
+                        intro="Tên cũ vẫn được giữ trong lịch sử đến ngày trước ngày hiệu lực.", button="Đổi tên",
+                        run=run)
+
+
+@login_required
+def org_move(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(form: DecisionForm, org: Organization):
+        d = form.cleaned_data
+        get_org_or_404(request.user, d["new_parent"].pk, action="restructure")
+        services.org_move(actor=request.user, org=org, new_parent=d["new_parent"], on=d["on"],
+                          decision=form.decision())
+        return f"Đã chuyển tổ chức về trực thuộc tổ chức cấp trên mới từ ngày {_vn(d['on'])}.", org
+
+    return _restructure(request, pk, OrgMoveForm, title="Chuyển giao về tổ chức cấp trên khác",
+                        intro="Tổ chức và các tổ chức trực thuộc của nó chuyển theo.", button="Chuyển giao", run=run)
+
+
+@login_required
+def org_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(form: DecisionForm, target: Organization):
+        d = form.cleaned_data
+        for source in d["sources"]:
+            get_org_or_404(request.user, source.pk, action="restructure")
+        services.org_merge(actor=request.user, sources=d["sources"], target=target, on=d["on"],
+                           decision=form.decision())
+        return f"Đã hợp nhất {len(d['sources'])} tổ chức vào tổ chức này từ ngày {_vn(d['on'])}.", target
+
+    return _restructure(request, pk, OrgMergeForm, title="Hợp nhất / sáp nhập vào tổ chức này",
+                        intro="Tổ chức trực thuộc và đảng viên của các tổ chức được chọn chuyển về tổ chức này; "
+                              "các tổ chức đó kết thúc hoạt động từ ngày hiệu lực.",
+                        button="Hợp nhất", run=run)
+
+
+@login_required
+def org_split(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(form: DecisionForm, org: Organization):
+        d = form.cleaned_data
+        part = {"code": d["code"], "name": d["name"], "member_ids": d["member_ids"]}
+        (new,) = services.org_split(actor=request.user, org=org, parts=[part], on=d["on"],
+                                    decision=form.decision(), end_source=d["end_source"])
+        return (f"Đã chia tách, thành lập {d['name']} với {len(d['member_ids'])} đảng viên "
+                f"từ ngày {_vn(d['on'])}.", new)
+
+    return _restructure(request, pk, OrgSplitForm, title="Chia tách tổ chức",
+                        intro="Thành lập một tổ chức mới cùng cấp và chuyển các đảng viên được chọn sang.",
+                        button="Chia tách", run=run)
+
+
+@login_required
+def org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(form: DecisionForm, org: Organization):
+        d = form.cleaned_data
+        services.org_dissolve(actor=request.user, org=org, on=d["on"], decision=form.decision())
+        return f"Đã giải thể / kết thúc hoạt động tổ chức từ ngày {_vn(d['on'])}.", org
+
+    return _restructure(request, pk, OrgDissolveForm, title="Giải thể / kết thúc hoạt động",
+                        intro="Tổ chức phải không còn đảng viên và tổ chức trực thuộc vào ngày hiệu lực.",
+                        button="Giải thể", run=run, danger=True)
