@@ -21,7 +21,11 @@ START = date(2015, 1, 1)
 
 @pytest.fixture
 def system_user(django_user_model):
-    return django_user_model.objects.create_user("he_thong", password="Kiemthu@2026x")
+    """The account that builds fixtures: an administrator of the whole system, so that the
+    "who may record what" check of members.services lets it record anything."""
+    user = django_user_model.objects.create_user("he_thong", password="Kiemthu@2026x")
+    RoleAssignment.objects.create(user=user, role=Role.ADMIN, valid_from=START)
+    return user
 
 
 @pytest.fixture

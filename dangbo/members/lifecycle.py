@@ -16,7 +16,9 @@ from dangbo.core.dates import add_months, add_working_days, whole_months_between
 from dangbo.core.errors import RuleViolation
 from dangbo.core.reference import items
 from dangbo.core.rules import param
-from dangbo.members.models import ACTIVE_STATUSES, EventType as E, Status as S
+from dangbo.members.models import ACTIVE_STATUSES
+from dangbo.members.models import EventType as E
+from dangbo.members.models import Status as S
 
 
 class EventLike(Protocol):
@@ -85,6 +87,10 @@ class Timeline:
 
     def probation_end(self) -> date | None:
         return add_months(self.ceremony_on, param("probation_months", self.ceremony_on)) if self.ceremony_on else None
+
+
+# Exits that stop party seniority (a transfer out of the system does not: the member stays a member).
+OUT_OF_PARTY = (S.NAME_REMOVED, S.EXPELLED, S.LEFT, S.DECEASED)
 
 
 def age_in_months(profile: Profile, on: date) -> int:
@@ -238,6 +244,12 @@ class _Replayer:
             "R-023",
             "type",
         )
+        self.need(
+            self.t.ceremony_on is not None,
+            "Chưa có ngày lễ kết nạp nên chưa tính được ngày hết dự bị; hãy bổ sung ngày lễ kết nạp.",
+            "R-021",
+            "type",
+        )
         end = self.t.probation_end()
         self.need(
             ev.on >= end,
@@ -313,8 +325,10 @@ class _Replayer:
             return
         self.need(
             self.facts.status in (None, S.TRANSFERRED_AWAY),
-            "Đảng viên đang sinh hoạt tại tổ chức trong hệ thống; hãy ghi «Chuyển sinh hoạt đi» trước.",
-            field_name="type",
+            f"Ngày {_fmt(ev.on)} đảng viên đang sinh hoạt tại tổ chức trong hệ thống: ngày tiếp nhận "
+            "không được trước ngày chuyển sinh hoạt đi; hãy ghi «Chuyển sinh hoạt đi» trước.",
+            "R-033",
+            "on",
         )
         status = ev.payload.get("status")
         self.need(
@@ -332,6 +346,12 @@ class _Replayer:
         self.need_active(ev)
         self.need(self.facts.temp_org_id is None, "Đảng viên đang sinh hoạt tạm thời ở nơi khác.", "R-035", "type")
         self.need(ev.counterpart_org_id is not None, "Phải chọn nơi sinh hoạt tạm thời.", "R-035", "counterpart_org")
+        self.need(
+            ev.counterpart_org_id != self.facts.org_id,
+            "Nơi sinh hoạt tạm thời phải khác nơi sinh hoạt chính thức.",
+            "R-035",
+            "counterpart_org",
+        )
         self.change(ev.on, temp_org_id=ev.counterpart_org_id)
 
     def on_temporary_transfer_return(self, ev: EventLike) -> None:
@@ -363,7 +383,10 @@ class _Replayer:
         self.change(ev.on, org_id=ev.org_id)
 
     def on_badge_awarded(self, ev: EventLike) -> None:
-        years = ev.payload.get("years")
+        try:
+            years = int(ev.payload.get("years"))
+        except (TypeError, ValueError):
+            years = None
         milestones = param("badge_milestones", ev.on)
         self.need(years in milestones, f"Mốc huy hiệu không hợp lệ: {years} năm tuổi đảng.", "R-029", "years")
         self.need(years not in self.t.badges, f"Đã tặng Huy hiệu {years} năm tuổi Đảng.", "R-029", "years")
@@ -394,7 +417,9 @@ class _Replayer:
     on_party_card_issued = on_yearly_grading = _record_only
 
     def on_profile_update(self, ev: EventLike) -> None:
-        self.need(self.facts.status is not None, "Chưa có quá trình đảng viên.", field_name="type")
+        # A profile change is a fact about the person, valid whatever the membership state
+        # (member_update_profile records it for people not yet admitted too).
+        return
 
     # -- spans -------------------------------------------------------------------------------
     def build_spans(self) -> list[Span]:
@@ -425,6 +450,9 @@ def replay(events: list[EventLike], profile: Profile) -> Timeline:
         r.apply(ev)
     if r.lost_since:
         r.t.gaps.append((r.lost_since, None))
+    elif r.facts.status in OUT_OF_PARTY and r.exit_on is not None:
+        # seniority stops while out of the party (a re-admission closes this gap).
+        r.t.gaps.append((r.exit_on, None))
     r.t.state = r.facts
     r.t.spans = r.build_spans()
     return r.t

@@ -140,3 +140,117 @@ def member_last_org_id(member: Member) -> int | None:
 def member_events_for_page(member: Member) -> list[MemberEvent]:
     """The member's events with what the timeline shows (orgs, the correction that voided each)."""
     return list(member_events(member).select_related("voided_by"))
+
+
+# -- data integrity (dangbo check-data) ---------------------------------------------------------
+
+ISSUE_KINDS = {
+    "replay_failed": "Lịch sử sự kiện không còn hợp lệ",
+    "no_org": "Đảng viên đang sinh hoạt nhưng không có tổ chức",
+    "probation_overdue": "Quá hạn đề nghị công nhận đảng viên chính thức (R-022)",
+    "transfer_overdue": "Chuyển sinh hoạt quá hạn chưa được tiếp nhận (R-033)",
+    "spans_mismatch": "Dữ liệu tổng hợp không khớp với các sự kiện",
+}
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    kind: str  # a key of ISSUE_KINDS
+    member_id: int
+    member_name: str
+    message: str
+
+    @property
+    def kind_label(self) -> str:
+        return ISSUE_KINDS[self.kind]
+
+
+def _span_key(org_id, status, exempt, temp_org_id, in_transfer, valid_from, valid_to) -> tuple:
+    return (org_id, status, bool(exempt), temp_org_id, bool(in_transfer), valid_from, valid_to)
+
+
+def _vn(d: date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else "…"
+
+
+def _member_issues(member: Member, today: date) -> list[DataIssue]:
+    from collections import Counter
+
+    from dangbo.core.dates import add_working_days
+    from dangbo.core.errors import RuleViolation
+    from dangbo.core.rules import param
+    from dangbo.members.lifecycle import recognition_due
+
+    def issue(kind: str, message: str) -> DataIssue:
+        return DataIssue(kind, member.pk, member.full_name, message)
+
+    found: list[DataIssue] = []
+    if member.current_status in ACTIVE_STATUSES and member.current_org_id is None:
+        found.append(issue("no_org", f"Trạng thái «{member.get_current_status_display()}» nhưng không có tổ chức sinh hoạt."))
+    profile = Profile(member.birth_date, member.birth_year, member.general_education)
+    try:
+        timeline = replay(member.effective_events, profile)
+    except RuleViolation as exc:
+        rule = f" [{exc.rule}]" if exc.rule else ""
+        found.append(issue("replay_failed", f"{exc.message}{rule}"))
+        return found
+
+    due = recognition_due(timeline, today)
+    if due and due["overdue"]:
+        found.append(issue(
+            "probation_overdue",
+            f"Hết dự bị ngày {_vn(due['probation_end'])}, hạn đề nghị công nhận chính thức {_vn(due['deadline'])}.",
+        ))
+    if timeline.state.in_transfer and timeline.transfer_out_on:
+        days = param("transfer_letter_working_days", timeline.transfer_out_on)
+        deadline = add_working_days(timeline.transfer_out_on, days)
+        if today > deadline:
+            found.append(issue(
+                "transfer_overdue",
+                f"Chuyển sinh hoạt đi ngày {_vn(timeline.transfer_out_on)}, quá {days} ngày làm việc "
+                f"(hạn {_vn(deadline)}) chưa có nơi tiếp nhận.",
+            ))
+
+    expected = Counter(
+        _span_key(s.facts.org_id, s.facts.status, s.facts.exempt, s.facts.temp_org_id, s.facts.in_transfer,
+                  s.valid_from, s.valid_to)
+        for s in timeline.spans
+        if s.facts.org_id is not None
+    )
+    stored = Counter(
+        _span_key(s.org_id, s.status, s.exempt, s.temp_org_id, s.in_transfer, s.valid_from, s.valid_to)
+        for s in member.spans.all()
+    )
+    current = next((s for s in timeline.spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None)
+    want_status = current.facts.status if current else ""
+    want_org = current.facts.org_id if current else None
+    if expected != stored:
+        found.append(issue(
+            "spans_mismatch",
+            f"Có {stored.total()} khoảng thời gian đã lưu, tính lại từ sự kiện được {expected.total()} "
+            "(hoặc nội dung khác nhau); hãy chạy «dangbo rebuild-projections».",
+        ))
+    elif (member.current_status or "") != (want_status or "") or member.current_org_id != want_org:
+        found.append(issue(
+            "spans_mismatch",
+            "Trạng thái hiện tại đã lưu không khớp với các sự kiện; hãy chạy «dangbo rebuild-projections».",
+        ))
+    return found
+
+
+def data_issues(*, today: date) -> list[DataIssue]:
+    """Integrity report over every member (not scoped: an administrator's command): histories that
+    no longer replay, active members without an organization, overdue recognitions (R-022) and
+    transfers (R-033), and projections that differ from a fresh replay of the events."""
+    from django.db.models import Prefetch
+
+    effective = (
+        MemberEvent.objects.filter(voided_by__isnull=True).exclude(type="correction").order_by("on", "id")
+    )
+    members = Member.objects.order_by("pk").prefetch_related(
+        Prefetch("events", queryset=effective, to_attr="effective_events"), "spans"
+    )
+    issues: list[DataIssue] = []
+    for member in members.iterator(chunk_size=500):
+        issues.extend(_member_issues(member, today))
+    return issues

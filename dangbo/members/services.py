@@ -16,8 +16,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from dangbo.access.scope import can
 from dangbo.audit.services import audit_record
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.core.reference import exists
 from dangbo.core.text import fold, nfc
 from dangbo.members.lifecycle import Profile, Timeline, replay
@@ -25,6 +26,10 @@ from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan
 from dangbo.orgs.models import Organization, OrgVersion
 
 CITIZEN_ID = re.compile(r"^\d{12}$")
+NO_RIGHT = "Bạn không có quyền ghi nhận sự kiện cho tổ chức này."
+# Events that bring a person into an organization: the receiving organization records them,
+# whatever organization the person belonged to before.
+ENTRY_EVENTS = {EventType.ADMISSION_DECISION, EventType.READMISSION, EventType.OFFICIAL_TRANSFER_IN}
 # Organization types whose members attach directly (reference/org_types.csv can_have_members).
 MEMBER_ORG_TYPES = {"grassroots_cell", "subordinate_cell", "party_group", "temporary_cell"}
 
@@ -146,6 +151,38 @@ def _project(member: Member, timeline: Timeline) -> None:
     )
 
 
+def is_system_actor(actor) -> bool:
+    """The system itself (demo, imports, scripts): no user object, or a label such as "hệ thống"."""
+    return actor is None or isinstance(actor, str)
+
+
+def require_record_right(actor, org_ids, *, action: str = "record") -> None:
+    """Who may record what: an authenticated user needs `action` on every organization in
+    `org_ids` (or anywhere in scope when there is none); the system actor may always."""
+    if is_system_actor(actor):
+        return
+    if not getattr(actor, "is_authenticated", False):
+        raise DomainError(NO_RIGHT, field="org")
+    wanted = [oid for oid in dict.fromkeys(org_ids) if oid is not None]
+    if not wanted:
+        wanted = [None]
+    if not all(can(actor, action, oid) for oid in wanted):
+        raise DomainError(NO_RIGHT, field="org")
+
+
+def _current_org_id(member: Member) -> int | None:
+    return Member.objects.filter(pk=member.pk).values_list("current_org_id", flat=True).first()
+
+
+def _event_org_ids(member: Member, data: EventInput) -> list[int | None]:
+    """The organizations an event is recorded for: the receiving org for entry events, else the
+    member's home org (which keeps the dossier) and the org named on the event."""
+    event_org = data.org.pk if data.org else None
+    if data.type in ENTRY_EVENTS:
+        return [event_org] if event_org else [_current_org_id(member)]
+    return [_current_org_id(member), event_org]
+
+
 def _effective_events(member: Member) -> list[MemberEvent]:
     return list(member.events.effective().exclude(type=EventType.CORRECTION))
 
@@ -157,7 +194,15 @@ def _event_dict(ev: MemberEvent) -> dict[str, Any]:
 
 @transaction.atomic
 def member_record_event(*, actor, member: Member, data: EventInput) -> MemberEvent:
-    """Append one lifecycle event after the rules accept it; rebuild projections; audit."""
+    """Append one lifecycle event after the rules accept it; rebuild projections; audit.
+
+    Refused (DomainError, nothing written) when `actor` lacks the "record" right on the
+    organization the event is recorded for."""
+    require_record_right(actor, _event_org_ids(member, data))
+    return _record_event(actor=actor, member=member, data=data)
+
+
+def _record_event(*, actor, member: Member, data: EventInput) -> MemberEvent:
     if data.type == EventType.CORRECTION or data.type not in EventType.values:
         raise DomainError("Loại sự kiện không hợp lệ.", field="type")
     if data.on is None:
@@ -207,6 +252,7 @@ def member_admit(*, actor, profile: ProfileInput, cell: Organization, decided_on
                  ceremony_on: date | None = None, decision_number: str = "", decision_body: str = "",
                  payload: dict[str, Any] | None = None) -> Member:
     """Admission (kết nạp): a new person, the admission decision and, when held, the ceremony."""
+    require_record_right(actor, [cell.pk if cell else None])
     member = member_create(actor=actor, profile=profile)
     member_record_event(actor=actor, member=member, data=EventInput(
         type=EventType.ADMISSION_DECISION, on=decided_on, org=cell, decision_number=decision_number,
@@ -221,11 +267,22 @@ def member_admit(*, actor, profile: ProfileInput, cell: Organization, decided_on
 @transaction.atomic
 def member_update_profile(*, actor, member: Member, profile: ProfileInput, on: date, note: str = "") -> Member:
     """A profile change is recorded as a `profile_update` event with before/after values."""
+    require_record_right(actor, [_current_org_id(member)])
     fields = _validate_profile(profile, member_id=member.pk)
     before = {k: getattr(member, k) for k in fields}
     changed = {k: v for k, v in fields.items() if before[k] != v}
     if not changed:
         raise DomainError("Không có thông tin nào thay đổi.", field="full_name")
+    if {"birth_date", "birth_year", "general_education"} & set(changed):
+        # The admission rules (R-050, R-051) read the profile: a change must keep the history valid.
+        events = _effective_events(member)
+        new_profile = Profile(fields["birth_date"], fields["birth_year"], fields["general_education"])
+        try:
+            replay(events, _profile(member))
+        except RuleViolation:
+            pass  # the history was already invalid (legacy data): do not block the correction
+        else:
+            replay(events, new_profile)  # raises RuleViolation: nothing is written
     Member.objects.filter(pk=member.pk).update(**fields)
     member.refresh_from_db()
     MemberEvent.objects.create(member=member, type=EventType.PROFILE_UPDATE, on=on, note=nfc(note),
@@ -245,11 +302,21 @@ def event_correct(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
         raise DomainError("Phải nêu lý do hủy sự kiện.", field="reason")
     if event.type == EventType.CORRECTION:
         raise DomainError("Không thể hủy một sự kiện hủy; hãy ghi lại sự kiện đúng.", field="event")
+    member = event.member
+    require_record_right(actor, [_current_org_id(member) or event.org_id])
+    Member.objects.select_for_update().filter(pk=member.pk).first()
     if MemberEvent.objects.filter(corrects=event).exists():
         raise DomainError("Sự kiện này đã bị hủy trước đó.", field="event")
-    member = event.member
     remaining = [e for e in _effective_events(member) if e.pk != event.pk]
-    timeline = replay(remaining, _profile(member))  # the history without it must still hold
+    try:
+        timeline = replay(remaining, _profile(member))  # the history without it must still hold
+    except RuleViolation as exc:
+        raise RuleViolation(
+            f"Không thể hủy «{event.get_type_display()}» ngày {event.on:%d/%m/%Y} vì các sự kiện ghi sau "
+            f"phụ thuộc vào nó ({exc.message}). Hãy hủy các sự kiện sau trước.",
+            rule=exc.rule,
+            field="event",
+        ) from exc
     correction = MemberEvent.objects.create(
         member=member, type=EventType.CORRECTION, on=timezone.localdate(), corrects=event, note=reason,
         payload={"voided_type": event.type, "voided_on": event.on.isoformat()},
@@ -262,9 +329,17 @@ def event_correct(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
 
 
 def member_reassign(*, actor, member_id: int, to_org: Organization, on: date, reason) -> MemberEvent:
-    """Move a member with a restructuring (merge/split); called by orgs.services."""
+    """Move a member with a restructuring (merge/split); called by orgs.services.
+
+    The restructuring actor needs "restructure" or "record" on the member's current organization
+    (the target may have been created by the same restructuring)."""
     member = Member.objects.get(pk=member_id)
-    return member_record_event(actor=actor, member=member, data=EventInput(
+    home = [member.current_org_id]
+    try:
+        require_record_right(actor, home, action="restructure")
+    except DomainError:
+        require_record_right(actor, home)
+    return _record_event(actor=actor, member=member, data=EventInput(
         type=EventType.ORG_REASSIGNED, on=on, org=to_org, payload={"org_event": reason.pk},
         decision_number=reason.decision_number, decision_date=reason.decision_date, decision_body=reason.decision_body))
 
@@ -273,13 +348,35 @@ def member_rebuild_projections(member: Member) -> None:
     _project(member, replay(_effective_events(member), _profile(member)))
 
 
+@dataclass
+class RebuildReport:
+    members: int = 0
+    spans: int = 0
+    failures: list[tuple[int, str]] | None = None
+
+
+def projections_rebuild(*, member_ids: list[int] | None = None) -> RebuildReport:
+    """Rebuild every member's spans and current state from the events (one transaction per
+    member). A member whose history no longer replays keeps its projections and is reported."""
+    report = RebuildReport(failures=[])
+    qs = Member.objects.order_by("pk")
+    if member_ids is not None:
+        qs = qs.filter(pk__in=member_ids)
+    for member in qs.iterator(chunk_size=500):
+        try:
+            with transaction.atomic():
+                timeline = replay(_effective_events(member), _profile(member))
+                _project(member, timeline)
+        except RuleViolation as exc:
+            report.failures.append((member.pk, exc.message))
+            continue
+        report.members += 1
+        report.spans += sum(1 for s in timeline.spans if s.facts.org_id is not None)
+    return report
+
+
 def rebuild_all_projections() -> int:
-    count = 0
-    for member in Member.objects.iterator(chunk_size=500):
-        with transaction.atomic():
-            member_rebuild_projections(member)
-        count += 1
-    return count
+    return projections_rebuild().members
 
 
 __all__ = ["EventInput", "ProfileInput", "Status", "member_admit", "member_create", "member_record_event"]
