@@ -14,7 +14,7 @@ from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.reference import exists, label
 from dangbo.core.text import nfc
-from dangbo.orgs.models import OrgEvent, OrgEventType, OrgLineage, Organization, OrgVersion
+from dangbo.orgs.models import Organization, OrgEvent, OrgEventType, OrgLineage, OrgVersion
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,19 @@ def _require_version(org: Organization, at: date, *, field: str = "org") -> OrgV
     v = version_on(org, at)
     if v is None:
         raise DomainError(f"Tổ chức {org.code} không tồn tại vào ngày {_fmt(at)}.", field=field)
-    later = OrgVersion.objects.filter(org=org, valid_from__gt=at).exists()
-    if later:
+    _check_no_later_change(v, at)
+    return v
+
+
+def _check_no_later_change(v: OrgVersion, at: date) -> None:
+    """Refuse a change on `at` when a later change of the same organization is already recorded
+    (its version valid on `at` was closed, or a later version exists): the history is written in
+    time order, otherwise a dissolved or moved organization would silently come back."""
+    if v.valid_to is not None or OrgVersion.objects.filter(org_id=v.org_id, valid_from__gt=at).exists():
         raise DomainError(
             f"Tổ chức {v.name} đã có thay đổi sau ngày {_fmt(at)}; hãy ghi các thay đổi theo đúng thứ tự thời gian.",
             field="on",
         )
-    return v
 
 
 def _event(kind: str, org: Organization, on: date, decision: Decision, actor, payload: dict[str, Any]) -> OrgEvent:
@@ -86,6 +92,12 @@ def _open(org: Organization, on: date, event: OrgEvent, *, name: str, short_name
             raise DomainError(f"Tổ chức cấp trên không tồn tại vào ngày {_fmt(on)}.", field="parent")
         if f"/{org.pk}/" in pv.path:
             raise DomainError("Không thể đặt một tổ chức dưới chính nó hoặc tổ chức cấp dưới của nó.", field="parent")
+        if pv.valid_to is not None:
+            raise DomainError(
+                f"Tổ chức cấp trên {pv.name} đã có thay đổi sau ngày {_fmt(on)}; hãy ghi các thay đổi theo "
+                "đúng thứ tự thời gian.",
+                field="on",
+            )
         path, depth = f"{pv.path}{org.pk}/", pv.depth + 1
     return OrgVersion.objects.create(
         org=org, name=name, short_name=short_name, org_type=org_type, parent=parent,
@@ -95,6 +107,7 @@ def _open(org: Organization, on: date, event: OrgEvent, *, name: str, short_name
 
 def _reversion(v: OrgVersion, on: date, event: OrgEvent, **changes: Any) -> OrgVersion:
     """Close `v` and open its successor version from `on` with `changes`; re-path descendants."""
+    _check_no_later_change(v, on)
     fields = {"name": v.name, "short_name": v.short_name, "org_type": v.org_type, "parent": v.parent}
     fields.update(changes)
     _close(v, on)
@@ -110,8 +123,7 @@ def _repath_descendants(old_path: str, on: date, event: OrgEvent) -> None:
         OrgVersion.objects.valid_on(on).filter(path__startswith=old_path).exclude(path=old_path).order_by("depth")
     )
     for child in children:
-        if OrgVersion.objects.filter(org_id=child.org_id, valid_from__gt=on).exists():
-            raise DomainError(f"Tổ chức {child.name} đã có thay đổi sau ngày {_fmt(on)}.", field="on")
+        _check_no_later_change(child, on)
         _close(child, on)
         _open(child.org, on, event, name=child.name, short_name=child.short_name,
               org_type=child.org_type, parent=child.parent)
@@ -200,9 +212,18 @@ def org_merge(*, actor, sources: list[Organization], target: Organization, on: d
         raise DomainError("Phải chọn ít nhất một tổ chức được hợp nhất.", field="sources")
     if target in sources:
         raise DomainError("Tổ chức tiếp nhận không được nằm trong danh sách bị hợp nhất.", field="target")
-    _require_version(target, on, field="target")
+    if len({s.pk for s in sources}) != len(sources):
+        raise DomainError("Một tổ chức được chọn hai lần trong danh sách bị hợp nhất.", field="sources")
+    tv = _require_version(target, on, field="target")
     versions = [_require_version(s, on, field="sources") for s in sources]
-    tv = version_on(target, on)
+    for v in versions:
+        if tv.path.startswith(v.path):
+            raise DomainError(f"Tổ chức tiếp nhận {tv.name} đang trực thuộc {v.name}; không thể hợp nhất "
+                              "một tổ chức vào tổ chức cấp dưới của nó.", field="target")
+        for other in versions:
+            if other is not v and other.path.startswith(v.path):
+                raise DomainError(f"{other.name} trực thuộc {v.name}; chỉ chọn tổ chức cấp trên để hợp nhất.",
+                                  field="sources")
     event = _event(OrgEventType.MERGED, target, on, decision, actor,
                    {"sources": [s.pk for s in sources], "target": target.pk})
     for s, v in zip(sources, versions, strict=True):
@@ -237,8 +258,18 @@ def org_split(*, actor, org: Organization, parts: list[dict[str, Any]], on: date
                 raise DomainError(f"Đảng viên #{mid} được phân vào hai tổ chức mới.", field="parts")
             assigned[mid] = i
     if end_source and set(assigned) != active:
-        missing = len(active - set(assigned))
-        raise DomainError(f"Còn {missing} đảng viên chưa được phân về tổ chức mới; hãy phân hết trước khi chia tách.", field="parts")
+        from dangbo.members.models import Member
+
+        missing = sorted(active - set(assigned))
+        names = list(Member.objects.filter(pk__in=missing[:5]).order_by("pk").values_list("full_name", flat=True))
+        more = f" và {len(missing) - len(names)} người khác" if len(missing) > len(names) else ""
+        raise DomainError(
+            f"Còn {len(missing)} đảng viên của {v.name} chưa được phân về tổ chức mới ({', '.join(names)}{more}); "
+            "hãy phân hết đảng viên trước khi chia tách.",
+            field="parts",
+        )
+    if end_source and OrgVersion.objects.valid_on(on).filter(parent=org).exists():
+        raise DomainError("Tổ chức còn tổ chức trực thuộc; hãy chuyển các tổ chức trực thuộc trước khi chia tách.", field="org")
     event = _event(OrgEventType.SPLIT, org, on, decision, actor, {"parts": [p.get("code") for p in parts]})
     created = []
     for part in parts:
@@ -249,8 +280,6 @@ def org_split(*, actor, org: Organization, parts: list[dict[str, Any]], on: date
             member_reassign(actor=actor, member_id=mid, to_org=new, on=on, reason=event)
         created.append(new)
     if end_source:
-        if OrgVersion.objects.valid_on(on).filter(parent=org).exists():
-            raise DomainError("Tổ chức còn tổ chức trực thuộc; hãy chuyển các tổ chức trực thuộc trước khi chia tách.", field="org")
         _end(v, on, event)
     audit_record(actor=actor, action=OrgEventType.SPLIT, obj=org, org_id=org.pk,
                  summary=f"Chia tách {v.name} thành {', '.join(p['name'] for p in parts)} ({_fmt(on)})", before=_snapshot(v))
