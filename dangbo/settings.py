@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dangbo.orgs",
     "dangbo.access",
     "dangbo.members",
+    "dangbo.reports",
 ]
 
 MIDDLEWARE = [

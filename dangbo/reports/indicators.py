@@ -1,0 +1,557 @@
+"""The indicator catalog: every statistic defined once, with its Vietnamese name, unit, formula
+and breakdowns, computed for any organization subtree as of a date (headcounts, organizations) or
+over a period (flows), on the tree and names of the date asked for (R-141, R-142, R-146).
+
+    ctx = IndicatorContext(org_id=province.pk, at=date(2023, 12, 31))   # period: 01/01 .. at
+    compute("dv_tong", ctx).value                 # 57012
+    compute("so_tay_dien_tu", ctx).text           # "51.602/57.012 (90,5%)"
+    compute_all(ctx)                              # every indicator, shared queries
+
+Reads go through reports.selectors only (MembershipSpan, MemberEvent, OrgVersion, OrgEvent and the
+two tables of this app). A number can be traced: `indicator_member_ids(code, ctx, dim, key)`
+returns the members behind it (scope is applied by the caller).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from django.db.models import QuerySet
+
+from dangbo.core.numbers import vn_int, vn_percent
+from dangbo.core.reference import label
+from dangbo.members.models import EventType as E
+from dangbo.members.models import Member, Sex
+from dangbo.members.models import Status as S
+from dangbo.members.selectors import AGE_BANDS
+from dangbo.orgs.models import OrgEventType
+from dangbo.reports import selectors as sel
+
+KINH = "01"
+NO_RELIGION = "00"
+
+DIMENSIONS: dict[str, str] = {
+    "gioi_tinh": "Giới tính",
+    "kinh_thieu_so": "Dân tộc Kinh / thiểu số",
+    "dan_toc": "Dân tộc",
+    "ton_giao": "Tôn giáo",
+    "do_tuoi": "Độ tuổi",
+    "ly_luan": "Trình độ lý luận chính trị",
+    "pho_thong": "Giáo dục phổ thông",
+    "chuyen_mon": "Chuyên môn nghiệp vụ",
+    "huy_hieu": "Huy hiệu Đảng (mốc cao nhất đã nhận)",
+    "loai": "Phân loại",
+}
+MEMBER_DIMS = ("gioi_tinh", "kinh_thieu_so", "dan_toc", "ton_giao", "do_tuoi", "ly_luan", "pho_thong",
+               "chuyen_mon", "huy_hieu")
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str
+    label: str
+    value: int
+
+
+@dataclass
+class Result:
+    indicator: Indicator
+    value: int | None
+    text: str
+    breakdowns: dict[str, list[Cell]] = field(default_factory=dict)
+    denominator: int | None = None
+    percent: str = ""
+    note: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    unit: str
+    kind: str  # "stock" (as of a date), "flow" (over a period) or "ratio"
+    formula: str
+    compute: Callable[[IndicatorContext], Result]
+    breakdowns: tuple[str, ...] = ()
+    rule: str = ""
+    drill: bool = True  # the members behind the number can be listed
+
+    @property
+    def kind_label(self) -> str:
+        return {"stock": "Tại thời điểm", "flow": "Trong kỳ", "ratio": "Tỷ lệ"}[self.kind]
+
+
+CATALOG: dict[str, Indicator] = {}
+
+
+def indicator(code: str, name: str, unit: str, kind: str, formula: str, *, breakdowns: tuple[str, ...] = (),
+              rule: str = "", drill: bool = True):
+    """Register the decorated function as the computation of indicator `code`."""
+
+    def register(fn: Callable[[IndicatorContext], Result]):
+        if code in CATALOG:
+            raise ValueError(f"indicator {code} defined twice")
+        CATALOG[code] = Indicator(code, name, unit, kind, formula, fn, breakdowns, rule, drill)
+        return fn
+
+    return register
+
+
+class IndicatorContext:
+    """Where and when: a root organization, the "as of" date and the period of the flows
+    (default: from 01/01 of the year of `at` to `at`). Caches the shared queries."""
+
+    def __init__(self, *, org_id: int, at: date, start: date | None = None, end: date | None = None):
+        self.org_id = org_id
+        self.at = at
+        self.start = start or date(at.year, 1, 1)
+        self.end = end or at
+        if self.end < self.start:
+            self.start, self.end = self.end, self.start
+
+    @cached_property
+    def area(self) -> sel.Area | None:
+        return sel.area_on(org_id=self.org_id, at=self.at)
+
+    @cached_property
+    def windows(self) -> list[sel.Window]:
+        return sel.period_windows(org_id=self.org_id, start=self.start, end=self.end)
+
+    @cached_property
+    def span_rows(self) -> list[dict[str, Any]]:
+        return sel.span_fact_rows(self.area) if self.area else []
+
+    @cached_property
+    def profile_rows(self) -> list[dict[str, Any]]:
+        return sel.member_profile_rows(self.area) if self.area else []
+
+    @cached_property
+    def badges(self) -> dict[int, int]:
+        return sel.badges_held_on(self.area) if self.area else {}
+
+    @cached_property
+    def flows(self) -> list[dict[str, Any]]:
+        return sel.flow_rows(windows=self.windows, types=FLOW_TYPES)
+
+    @cached_property
+    def temporary_arrivals(self) -> list[dict[str, Any]]:
+        return sel.temporary_arrivals(windows=self.windows)
+
+    @cached_property
+    def org_changes(self) -> list[dict[str, Any]]:
+        return sel.org_events_in(windows=self.windows, types=ORG_CHANGE_TYPES)
+
+    def headcount_spans(self) -> QuerySet:
+        return sel.active_spans_on(self.area) if self.area else sel.MembershipSpan.objects.none()
+
+    @property
+    def tree_note(self) -> str:
+        if self.area and self.area.predecessors:
+            return ("Ngày này tổ chức chưa được thành lập; số liệu gộp từ các tổ chức tiền thân: "
+                    + ", ".join(self.area.predecessors) + " (R-146).")
+        return ""
+
+
+# --- breakdown helpers ------------------------------------------------------------------------
+
+
+def _age_band(birth_year: int, at: date) -> str:
+    age = at.year - birth_year
+    for key, (low, high, _) in AGE_BANDS.items():
+        if low <= age <= high:
+            return key
+    return "gt70"
+
+
+def _cells(counter: Counter, labeller: Callable[[str], str], order: list[str] | None = None) -> list[Cell]:
+    keys = order if order is not None else sorted(counter, key=lambda k: (-counter[k], k))
+    return [Cell(k, labeller(k), counter.get(k, 0)) for k in keys]
+
+
+def _member_breakdowns(ctx: IndicatorContext, statuses: tuple[str, ...], *, exempt_only: bool = False,
+                       away_only: bool = False) -> tuple[int, dict[str, list[Cell]]]:
+    c: dict[str, Counter] = {d: Counter() for d in MEMBER_DIMS}
+    total = 0
+    for r in ctx.span_rows:
+        if r["status"] not in statuses or (exempt_only and not r["exempt"]):
+            continue
+        n = r["away"] if away_only else r["n"]
+        if not n:
+            continue
+        total += n
+        c["gioi_tinh"][r["sex"]] += n
+        c["kinh_thieu_so"]["kinh" if r["ethnicity"] == KINH else "thieu_so"] += n
+        c["dan_toc"][r["ethnicity"]] += n
+        c["ton_giao"][r["religion"]] += n
+        c["do_tuoi"][_age_band(r["birth_year"], ctx.at)] += n
+    result = {
+        "gioi_tinh": _cells(c["gioi_tinh"], lambda k: Sex(k).label, [Sex.MALE, Sex.FEMALE]),
+        "kinh_thieu_so": _cells(c["kinh_thieu_so"], {"kinh": "Dân tộc Kinh", "thieu_so": "Dân tộc thiểu số"}.get,
+                                ["kinh", "thieu_so"]),
+        "dan_toc": _cells(c["dan_toc"], lambda k: label("ethnic_groups", k)),
+        "ton_giao": _cells(c["ton_giao"], lambda k: label("religions", k)),
+        "do_tuoi": _cells(c["do_tuoi"], lambda k: AGE_BANDS[k][2], list(AGE_BANDS)),
+    }
+    if exempt_only or away_only:  # profile joins and badges are given for the headcounts only
+        return total, result
+    for r in ctx.profile_rows:
+        if r["status"] in statuses:
+            c["ly_luan"][r["theory"] or "none"] += r["n"]
+            c["pho_thong"][r["general"] or ""] += r["n"]
+            c["chuyen_mon"][r["professional"] or ""] += r["n"]
+    blank = "Chưa ghi"
+    result["ly_luan"] = _cells(c["ly_luan"], lambda k: label("theory_levels", k) or blank)
+    result["pho_thong"] = _cells(c["pho_thong"], lambda k: label("education_levels", k) or blank)
+    result["chuyen_mon"] = _cells(c["chuyen_mon"], lambda k: label("education_levels", k) or blank)
+    if statuses == ACTIVE:
+        held = Counter(str(y) for y in ctx.badges.values())
+        held["0"] = total - sum(held.values())
+        order = ["0", *sorted((k for k in held if k != "0"), key=int)]
+        result["huy_hieu"] = _cells(held, lambda k: "Chưa nhận" if k == "0" else f"Huy hiệu {k} năm tuổi Đảng", order)
+    return total, result
+
+
+def _count_text(value: int, unit: str) -> str:
+    return f"{vn_int(value)} {unit}"
+
+
+ACTIVE = (S.PROBATIONARY, S.FULL)
+
+
+# --- headcounts as of a date (R-142, R-035, R-037) --------------------------------------------
+
+
+def _headcount(ctx: IndicatorContext, code: str, statuses: tuple[str, ...], **kw) -> Result:
+    ind = CATALOG[code]
+    if ctx.area is None:
+        return Result(ind, None, "Tổ chức không tồn tại vào ngày này", note="")
+    total, parts = _member_breakdowns(ctx, statuses, **kw)
+    return Result(ind, total, _count_text(total, ind.unit), parts, note=ctx.tree_note)
+
+
+@indicator("dv_tong", "Tổng số đảng viên", "đảng viên", "stock",
+           "Đảng viên dự bị + chính thức có nơi sinh hoạt chính thức trong tổ chức vào ngày tính "
+           "(kể cả đảng viên được miễn sinh hoạt; đảng viên sinh hoạt tạm thời tính ở nơi sinh hoạt chính thức)",
+           breakdowns=MEMBER_DIMS, rule="R-142")
+def dv_tong(ctx: IndicatorContext) -> Result:
+    return _headcount(ctx, "dv_tong", ACTIVE)
+
+
+@indicator("dv_chinh_thuc", "Đảng viên chính thức", "đảng viên", "stock",
+           "Đảng viên có trạng thái chính thức vào ngày tính", breakdowns=MEMBER_DIMS, rule="R-142")
+def dv_chinh_thuc(ctx: IndicatorContext) -> Result:
+    return _headcount(ctx, "dv_chinh_thuc", (S.FULL,))
+
+
+@indicator("dv_du_bi", "Đảng viên dự bị", "đảng viên", "stock",
+           "Đảng viên có trạng thái dự bị vào ngày tính", breakdowns=MEMBER_DIMS, rule="R-142")
+def dv_du_bi(ctx: IndicatorContext) -> Result:
+    return _headcount(ctx, "dv_du_bi", (S.PROBATIONARY,))
+
+
+@indicator("dv_mien_sinh_hoat", "Đảng viên được miễn công tác và sinh hoạt đảng", "đảng viên", "stock",
+           "Đảng viên (đã tính trong tổng số) đang được miễn công tác và sinh hoạt đảng vào ngày tính",
+           breakdowns=("gioi_tinh", "do_tuoi"), rule="R-037")
+def dv_mien_sinh_hoat(ctx: IndicatorContext) -> Result:
+    return _headcount(ctx, "dv_mien_sinh_hoat", ACTIVE, exempt_only=True)
+
+
+@indicator("dv_tam_thoi_noi_khac", "Đảng viên đang sinh hoạt tạm thời ở nơi khác", "đảng viên", "stock",
+           "Đảng viên của tổ chức (đã tính trong tổng số) đang sinh hoạt tạm thời ở tổ chức khác",
+           breakdowns=("gioi_tinh",), rule="R-035")
+def dv_tam_thoi_noi_khac(ctx: IndicatorContext) -> Result:
+    return _headcount(ctx, "dv_tam_thoi_noi_khac", ACTIVE, away_only=True)
+
+
+@indicator("dv_tam_thoi_den", "Đảng viên nơi khác đến sinh hoạt tạm thời", "đảng viên", "stock",
+           "Đảng viên của tổ chức khác đang sinh hoạt tạm thời tại tổ chức; không tính vào đảng số",
+           rule="R-035")
+def dv_tam_thoi_den(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["dv_tam_thoi_den"]
+    if ctx.area is None:
+        return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
+    n = sel.attached_here_spans(ctx.area).count()
+    return Result(ind, n, _count_text(n, ind.unit) + " (không tính vào đảng số)", note=ctx.tree_note)
+
+
+@indicator("so_tay_dien_tu", "Đảng viên có tài khoản Sổ tay đảng viên điện tử", "đảng viên", "ratio",
+           "Đảng viên (trong tổng số) có tài khoản đang hoạt động vào ngày tính / tổng số đảng viên")
+def so_tay_dien_tu(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["so_tay_dien_tu"]
+    if ctx.area is None:
+        return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
+    total = sum(r["n"] for r in ctx.span_rows)
+    n = sel.handbook_members_on(ctx.area).count()
+    pct = vn_percent(n, total)
+    return Result(ind, n, f"{vn_int(n)}/{vn_int(total)} ({pct})", denominator=total, percent=pct,
+                  note=ctx.tree_note)
+
+
+# --- organizations ----------------------------------------------------------------------------
+
+ORG_CHANGE_TYPES = (OrgEventType.ESTABLISHED, OrgEventType.MERGED, OrgEventType.DISSOLVED, OrgEventType.MOVED)
+ORG_CHANGE_LABELS = {
+    OrgEventType.ESTABLISHED: "Thành lập mới",
+    OrgEventType.MERGED: "Hợp nhất, sáp nhập (số tổ chức bị hợp nhất)",
+    OrgEventType.DISSOLVED: "Giải thể, kết thúc hoạt động",
+    OrgEventType.MOVED: "Chuyển giao về tổ chức cấp trên khác",
+}
+
+
+@indicator("to_chuc_theo_loai", "Tổ chức đảng trực thuộc theo loại hình", "tổ chức", "stock",
+           "Tổ chức đảng nằm dưới tổ chức (không tính chính nó) trên cây tổ chức của ngày tính",
+           breakdowns=("loai",), rule="R-141", drill=False)
+def to_chuc_theo_loai(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["to_chuc_theo_loai"]
+    if ctx.area is None:
+        return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
+    counts = Counter(sel.org_type_counts(ctx.area))
+    total = sum(counts.values())
+    return Result(ind, total, _count_text(total, ind.unit),
+                  {"loai": _cells(counts, lambda k: label("org_types", k))}, note=ctx.tree_note)
+
+
+@indicator("to_chuc_bien_dong", "Biến động tổ chức đảng", "tổ chức", "flow",
+           "Thành lập, hợp nhất/sáp nhập, giải thể, chuyển giao tổ chức cấp trên trong kỳ "
+           "(tổ chức thuộc cây vào ngày diễn ra thay đổi hoặc ngày liền trước)",
+           breakdowns=("loai",), drill=False)
+def to_chuc_bien_dong(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["to_chuc_bien_dong"]
+    counts: Counter = Counter()
+    for e in ctx.org_changes:
+        counts[e["type"]] += e["count"]
+    total = sum(counts.values())
+    return Result(ind, total, _count_text(total, "lượt"),
+                  {"loai": _cells(counts, lambda k: ORG_CHANGE_LABELS[k], list(ORG_CHANGE_LABELS))})
+
+
+# --- flows over a period (R-142 movements, R-143, R-144) --------------------------------------
+
+FLOW_TYPES = (
+    E.ADMISSION_DECISION, E.READMISSION, E.FULL_RECOGNITION, E.OFFICIAL_TRANSFER_IN, E.OFFICIAL_TRANSFER_OUT,
+    E.TEMPORARY_TRANSFER_OUT, E.DEATH, E.NAME_REMOVAL, E.PROBATION_NAME_REMOVAL, E.DISCIPLINE_EXPULSION,
+    E.VOLUNTARY_EXIT, E.BADGE_AWARDED,
+)
+
+
+def _is_external(row: dict[str, Any], ctx: IndicatorContext) -> bool:
+    """A transfer between two organizations inside the subtree is not a flow of the subtree."""
+    if row["type"] == E.OFFICIAL_TRANSFER_OUT:
+        return not (row["counterpart_org_id"] and row["cp_inside"])
+    if row["cp_inside"]:
+        return False
+    if row["counterpart_org_id"] is None:  # receipt without the sender: was it sent from inside?
+        return not any(
+            o["member_id"] == row["member_id"] and o["type"] == E.OFFICIAL_TRANSFER_OUT and o["on"] <= row["on"]
+            and o["counterpart_org_id"] is not None
+            for o in ctx.flows
+        )
+    return True
+
+
+FLOW_SELECTORS: dict[str, Callable[[dict[str, Any], IndicatorContext], str | None]] = {}
+"""indicator code -> function(row, ctx) giving the breakdown key of a flow row, or None when the
+row does not count for that indicator."""
+
+
+def _flow_indicator(code: str, name: str, formula: str, keyer: Callable[[dict[str, Any], IndicatorContext], str | None],
+                    labels: dict[str, str], rule: str = "R-142") -> None:
+    FLOW_SELECTORS[code] = keyer
+
+    def compute(ctx: IndicatorContext) -> Result:
+        ind = CATALOG[code]
+        counts: Counter = Counter()
+        for row in ctx.flows:
+            key = keyer(row, ctx)
+            if key is not None:
+                counts[key] += 1
+        total = sum(counts.values())
+        breakdowns = {"loai": _cells(counts, lambda k: labels.get(k, k), list(labels))} if len(labels) > 1 else {}
+        return Result(ind, total, _count_text(total, ind.unit), breakdowns)
+
+    indicator(code, name, "đảng viên", "flow", formula, breakdowns=("loai",) if len(labels) > 1 else (),
+              rule=rule)(compute)
+
+
+def _of_types(*types: str, key: Callable[[dict[str, Any]], str] | None = None):
+    def keyer(row: dict[str, Any], ctx: IndicatorContext) -> str | None:
+        if row["type"] not in types:
+            return None
+        return key(row) if key else row["type"]
+
+    return keyer
+
+
+def _transfer(t: str):
+    def keyer(row: dict[str, Any], ctx: IndicatorContext) -> str | None:
+        if row["type"] != t or not _is_external(row, ctx):
+            return None
+        return "trong_he_thong" if row["counterpart_org_id"] else "ngoai_he_thong"
+
+    return keyer
+
+
+def _temporary_out(row: dict[str, Any], ctx: IndicatorContext) -> str | None:
+    if row["type"] != E.TEMPORARY_TRANSFER_OUT or row["cp_inside"]:
+        return None
+    return row["type"]
+
+
+def _badge_key(row: dict[str, Any]) -> str:
+    return str((row["payload"] or {}).get("years", ""))
+
+
+_flow_indicator("ket_nap", "Kết nạp đảng viên", "Quyết định kết nạp và kết nạp lại có ngày trong kỳ",
+                _of_types(E.ADMISSION_DECISION, E.READMISSION),
+                {E.ADMISSION_DECISION: "Kết nạp mới", E.READMISSION: "Kết nạp lại"}, rule="R-143")
+_flow_indicator("cong_nhan_chinh_thuc", "Công nhận đảng viên chính thức",
+                "Quyết định công nhận đảng viên chính thức có ngày trong kỳ",
+                _of_types(E.FULL_RECOGNITION), {E.FULL_RECOGNITION: "Công nhận chính thức"})
+_flow_indicator("chuyen_den", "Tiếp nhận sinh hoạt đảng chính thức",
+                "Đảng viên từ ngoài tổ chức chuyển sinh hoạt chính thức đến (không tính chuyển giữa các tổ chức bên trong)",
+                _transfer(E.OFFICIAL_TRANSFER_IN),
+                {"trong_he_thong": "Từ tổ chức đảng khác", "ngoai_he_thong": "Không ghi nơi đi / ngoài hệ thống"})
+_flow_indicator("chuyen_di", "Chuyển sinh hoạt đảng chính thức đi",
+                "Đảng viên chuyển sinh hoạt chính thức ra ngoài tổ chức (không tính chuyển giữa các tổ chức bên trong)",
+                _transfer(E.OFFICIAL_TRANSFER_OUT),
+                {"trong_he_thong": "Đến tổ chức đảng khác", "ngoai_he_thong": "Ra ngoài hệ thống"})
+_flow_indicator("tam_thoi_di", "Chuyển sinh hoạt đảng tạm thời đi",
+                "Đảng viên của tổ chức đi sinh hoạt tạm thời ở tổ chức bên ngoài", _temporary_out,
+                {E.TEMPORARY_TRANSFER_OUT: "Sinh hoạt tạm thời nơi khác"}, rule="R-035")
+_flow_indicator("tu_tran", "Đảng viên từ trần", "Sự kiện từ trần có ngày trong kỳ", _of_types(E.DEATH),
+                {E.DEATH: "Từ trần"})
+_flow_indicator("xoa_ten", "Xóa tên đảng viên", "Xóa tên đảng viên chính thức và xóa tên đảng viên dự bị trong kỳ",
+                _of_types(E.NAME_REMOVAL, E.PROBATION_NAME_REMOVAL),
+                {E.NAME_REMOVAL: "Xóa tên đảng viên chính thức", E.PROBATION_NAME_REMOVAL: "Xóa tên đảng viên dự bị"},
+                rule="R-144")
+_flow_indicator("khai_tru", "Khai trừ khỏi Đảng", "Kỷ luật khai trừ có ngày trong kỳ",
+                _of_types(E.DISCIPLINE_EXPULSION), {E.DISCIPLINE_EXPULSION: "Khai trừ"})
+_flow_indicator("xin_ra_khoi_dang", "Xin ra khỏi Đảng", "Đảng viên xin ra khỏi Đảng trong kỳ",
+                _of_types(E.VOLUNTARY_EXIT), {E.VOLUNTARY_EXIT: "Xin ra khỏi Đảng"})
+_flow_indicator("huy_hieu", "Tặng, truy tặng Huy hiệu Đảng", "Huy hiệu Đảng trao trong kỳ, theo mốc tuổi Đảng",
+                _of_types(E.BADGE_AWARDED, key=_badge_key),
+                {str(y): f"Huy hiệu {y} năm" for y in (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)}, rule="R-029")
+
+
+@indicator("tam_thoi_den", "Tiếp nhận sinh hoạt đảng tạm thời", "đảng viên", "flow",
+           "Đảng viên của tổ chức bên ngoài đến sinh hoạt tạm thời tại tổ chức trong kỳ (không tính vào đảng số)",
+           rule="R-035")
+def tam_thoi_den(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["tam_thoi_den"]
+    n = len(ctx.temporary_arrivals)
+    return Result(ind, n, _count_text(n, ind.unit))
+
+
+# --- admissions against the quota and the membership (R-058) ----------------------------------
+
+
+def _admissions(ctx: IndicatorContext) -> int:
+    keyer = FLOW_SELECTORS["ket_nap"]
+    return sum(1 for row in ctx.flows if keyer(row, ctx) is not None)
+
+
+@indicator("ket_nap_chi_tieu", "Kết nạp đảng viên so với chỉ tiêu", "%", "ratio",
+           "Số kết nạp trong kỳ / chỉ tiêu kết nạp của năm (năm của ngày cuối kỳ) do cấp ủy giao",
+           rule="R-058", drill=False)
+def ket_nap_chi_tieu(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["ket_nap_chi_tieu"]
+    n = _admissions(ctx)
+    quota = sel.admission_quota(org_id=ctx.org_id, year=ctx.end.year)
+    if not quota:
+        return Result(ind, n, f"{vn_int(n)} đảng viên; chưa giao chỉ tiêu năm {ctx.end.year}")
+    pct = vn_percent(n, quota, 0)
+    return Result(ind, n, f"{vn_int(n)} đảng viên, đạt {pct} chỉ tiêu ({vn_int(quota)})",
+                  denominator=quota, percent=pct)
+
+
+@indicator("ket_nap_ty_le", "Kết nạp đảng viên so với tổng số đảng viên đầu kỳ", "%", "ratio",
+           "Số kết nạp trong kỳ / tổng số đảng viên vào ngày đầu kỳ", rule="R-058", drill=False)
+def ket_nap_ty_le(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["ket_nap_ty_le"]
+    n = _admissions(ctx)
+    area = sel.area_on(org_id=ctx.org_id, at=ctx.start)
+    base = sel.active_spans_on(area).count() if area else 0
+    pct = vn_percent(n, base)
+    return Result(ind, n, f"bằng {pct} tổng số đảng viên ({vn_int(base)} ngày {ctx.start:%d/%m/%Y})",
+                  denominator=base, percent=pct)
+
+
+def admission_summary(ctx: IndicatorContext) -> str:
+    """"1.967 đảng viên, đạt 103% chỉ tiêu, bằng 3,5% tổng số đảng viên" (seed 000)."""
+    quota, share = compute("ket_nap_chi_tieu", ctx), compute("ket_nap_ty_le", ctx)
+    parts = [_count_text(quota.value or 0, "đảng viên")]
+    if quota.percent:
+        parts.append(f"đạt {quota.percent} chỉ tiêu")
+    if share.denominator:
+        parts.append(f"bằng {share.percent} tổng số đảng viên")
+    return ", ".join(parts)
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def compute(code: str, ctx: IndicatorContext) -> Result:
+    return CATALOG[code].compute(ctx)
+
+
+def compute_all(ctx: IndicatorContext, codes: list[str] | None = None) -> list[Result]:
+    return [compute(code, ctx) for code in (codes or list(CATALOG))]
+
+
+def indicator_member_ids(code: str, ctx: IndicatorContext, dim: str = "", key: str = "") -> QuerySet | list[int]:
+    """The members behind a number (before scope): a queryset or list of member ids."""
+    ind = CATALOG[code]
+    if not ind.drill:
+        return []
+    if ind.kind == "flow":
+        if code == "tam_thoi_den":
+            return [r["member_id"] for r in ctx.temporary_arrivals]
+        keyer = FLOW_SELECTORS[code]
+        return sorted({r["member_id"] for r in ctx.flows if (k := keyer(r, ctx)) is not None and (not dim or k == key)})
+    if ctx.area is None:
+        return []
+    if code == "dv_tam_thoi_den":
+        return sel.attached_here_spans(ctx.area).values("member_id")
+    spans = ctx.headcount_spans()
+    spans = {
+        "dv_chinh_thuc": spans.filter(status=S.FULL),
+        "dv_du_bi": spans.filter(status=S.PROBATIONARY),
+        "dv_mien_sinh_hoat": spans.filter(exempt=True),
+        "dv_tam_thoi_noi_khac": spans.filter(temp_org_id__isnull=False),
+        "so_tay_dien_tu": sel.handbook_members_on(ctx.area),
+    }.get(code, spans)
+    if dim == "gioi_tinh":
+        spans = spans.filter(sex=key)
+    elif dim == "kinh_thieu_so":
+        spans = spans.filter(ethnicity=KINH) if key == "kinh" else spans.exclude(ethnicity=KINH)
+    elif dim == "dan_toc":
+        spans = spans.filter(ethnicity=key)
+    elif dim == "ton_giao":
+        spans = spans.filter(religion=key)
+    elif dim == "do_tuoi" and key in AGE_BANDS:
+        low, high, _ = AGE_BANDS[key]
+        spans = spans.filter(birth_year__lte=ctx.at.year - low, birth_year__gte=ctx.at.year - high)
+    elif dim == "ly_luan":
+        spans = spans.filter(member__theory_level=key)
+    elif dim == "pho_thong":
+        spans = spans.filter(member__general_education=key)
+    elif dim == "chuyen_mon":
+        spans = spans.filter(member__professional_education=key)
+    elif dim == "huy_hieu":
+        held = ctx.badges
+        ids = [m for m, y in held.items() if str(y) == key]
+        spans = spans.exclude(member_id__in=list(held)) if key == "0" else spans.filter(member_id__in=ids)
+    return spans.values("member_id")
+
+
+def members_behind(code: str, ctx: IndicatorContext, dim: str = "", key: str = "") -> QuerySet:
+    return Member.objects.filter(pk__in=indicator_member_ids(code, ctx, dim, key))

@@ -1,0 +1,311 @@
+"""Reads behind the indicators: an organization subtree as of a date (or over a period), and the
+grouped queries on members.MembershipSpan / members.MemberEvent / orgs.OrgVersion / orgs.OrgEvent.
+
+The tree and names are those of the date asked for (R-141, R-146):
+
+- as of a date D, the subtree is the versions valid on D whose path starts with the root's path on
+  D. When the root did not exist on D (a province formed by the 01/07/2025 merger asked as of
+  30/06/2025), its merge predecessors valid on D stand in for it, so a comparison across the
+  merger aggregates the old units into their successor (R-146);
+- over a period, an event belongs to the subtree when the organization it happened in was below
+  the root (or a merge predecessor of the root) on the day of the event. Where the event itself
+  names no organization (deaths, exits), the member's home organization that day is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+
+from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
+from dangbo.orgs.models import OrgEvent, OrgEventType, OrgLineage, OrgVersion
+from dangbo.reports.models import AdmissionQuota, HandbookAccount
+
+
+@dataclass(frozen=True)
+class Area:
+    """An organization subtree as of a date."""
+
+    org_id: int
+    at: date
+    name: str
+    paths: tuple[str, ...]
+    predecessors: tuple[str, ...] = ()  # names of the merge predecessors standing in for the root
+
+    def org_ids(self) -> QuerySet:
+        """Ids of the organizations in the subtree on `at` (a subquery)."""
+        return OrgVersion.objects.valid_on(self.at).filter(_prefix_q(self.paths)).values("org_id")
+
+
+@dataclass(frozen=True)
+class Window:
+    """`path` (a version of the root or of one of its merge predecessors) was valid from `start`
+    to `end` inside the period asked for."""
+
+    path: str
+    start: date
+    end: date
+
+
+def _any(parts: list[Q]) -> Q:
+    if not parts:
+        return Q(pk__in=[])
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
+
+
+def _prefix_q(paths: Iterable[str], field: str = "path") -> Q:
+    return _any([Q(**{f"{field}__startswith": p}) for p in paths])
+
+
+def merge_predecessor_ids(org_id: int) -> list[int]:
+    """Organizations merged into `org_id` (transitively), oldest links included. Split lineage is
+    not followed: a split source does not belong to any single one of its parts."""
+    seen: list[int] = []
+    frontier = [org_id]
+    while frontier:
+        rows = (
+            OrgLineage.objects.filter(successor_id__in=frontier, event__type=OrgEventType.MERGED)
+            .values_list("predecessor_id", flat=True)
+        )
+        frontier = [p for p in rows if p not in seen and p != org_id]
+        seen.extend(frontier)
+    return seen
+
+
+def area_on(*, org_id: int, at: date) -> Area | None:
+    """The subtree of `org_id` on `at`, or None when neither it nor a merge predecessor existed."""
+    root = OrgVersion.objects.valid_on(at).filter(org_id=org_id).values_list("path", "name").first()
+    if root is not None:
+        return Area(org_id, at, root[1], (root[0],))
+    preds = merge_predecessor_ids(org_id)
+    rows = list(
+        OrgVersion.objects.valid_on(at).filter(org_id__in=preds).order_by("path").values_list("path", "name")
+    )
+    # Keep only the topmost predecessors (a predecessor below another is already in its subtree).
+    tops = [(p, n) for p, n in rows if not any(p != q and p.startswith(q) for q, _ in rows)]
+    if not tops:
+        return None
+    later = OrgVersion.objects.filter(org_id=org_id).order_by("valid_from").values_list("name", flat=True).first()
+    return Area(org_id, at, later or "", tuple(p for p, _ in tops), tuple(n for _, n in tops))
+
+
+def period_windows(*, org_id: int, start: date, end: date) -> list[Window]:
+    """Versions of the root and its merge predecessors that overlap [start, end], clipped to it."""
+    ids = [org_id, *merge_predecessor_ids(org_id)]
+    versions = (
+        OrgVersion.objects.filter(org_id__in=ids, valid_from__lte=end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        .values_list("path", "valid_from", "valid_to")
+    )
+    return [Window(p, max(vf, start), min(vt, end) if vt else end) for p, vf, vt in versions]
+
+
+def _inside_q(windows: list[Window], *, org_field: str, on_field: str = "on") -> Q:
+    """Rows whose `org_field` organization was in one of the windows' subtrees on `on_field`."""
+    parts = []
+    for w in windows:
+        version = OrgVersion.objects.filter(
+            org_id=OuterRef(org_field), path__startswith=w.path, valid_from__lte=OuterRef(on_field)
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef(on_field)))
+        parts.append(Q(**{f"{on_field}__gte": w.start, f"{on_field}__lte": w.end}) & Q(Exists(version)))
+    return _any(parts)
+
+
+# --- headcounts as of a date -----------------------------------------------------------------
+
+
+def active_spans_on(area: Area) -> QuerySet:
+    """Spans of members counted in the subtree's đảng số on `area.at`: dự bị and chính thức whose
+    home organization is in the subtree. A member temporarily attached elsewhere stays counted at
+    home (R-035); exempt members are counted (R-037)."""
+    return (
+        MembershipSpan.objects.valid_on(area.at)
+        .filter(status__in=ACTIVE_STATUSES, org_id__in=Subquery(area.org_ids()))
+    )
+
+
+def span_fact_rows(area: Area) -> list[dict[str, Any]]:
+    """Active spans grouped by the facts they carry (one query)."""
+    return list(
+        active_spans_on(area)
+        .order_by()
+        .values("status", "sex", "ethnicity", "religion", "birth_year", "exempt")
+        .annotate(away=Count("id", filter=Q(temp_org_id__isnull=False)), n=Count("id"))
+    )
+
+
+def member_profile_rows(area: Area) -> list[dict[str, Any]]:
+    """Active members grouped by status and the profile fields kept only on Member (one query)."""
+    return list(
+        active_spans_on(area)
+        .order_by()
+        .values("status", theory=F("member__theory_level"), general=F("member__general_education"),
+                professional=F("member__professional_education"))
+        .annotate(n=Count("id"))
+    )
+
+
+def badges_held_on(area: Area) -> dict[int, int]:
+    """Member id -> highest badge (years) awarded on or before `at`, for members counted on `at`."""
+    rows = (
+        MemberEvent.objects.effective()
+        .filter(type="badge_awarded", on__lte=area.at,
+                member_id__in=Subquery(active_spans_on(area).values("member_id")))
+        .values_list("member_id", "payload")
+    )
+    held: dict[int, int] = {}
+    for member_id, payload in rows:
+        try:
+            years = int((payload or {}).get("years"))
+        except (TypeError, ValueError):
+            continue
+        held[member_id] = max(years, held.get(member_id, 0))
+    return held
+
+
+def attached_here_spans(area: Area) -> QuerySet:
+    """Members of other organizations temporarily attached to one in the subtree (not counted
+    in its đảng số, R-035)."""
+    ids = Subquery(area.org_ids())
+    return (
+        MembershipSpan.objects.valid_on(area.at)
+        .filter(status__in=ACTIVE_STATUSES, temp_org_id__in=ids)
+        .exclude(org_id__in=ids)
+    )
+
+
+def handbook_members_on(area: Area) -> QuerySet:
+    """Counted members with an open e-handbook account on `at`."""
+    return active_spans_on(area).filter(
+        member_id__in=Subquery(HandbookAccount.objects.open_on(area.at).values("member_id"))
+    )
+
+
+def org_type_counts(area: Area) -> dict[str, int]:
+    """Organizations below the root on `at`, by type (the root itself not counted)."""
+    rows = (
+        OrgVersion.objects.valid_on(area.at).filter(_prefix_q(area.paths)).exclude(org_id=area.org_id)
+        .exclude(path__in=area.paths).order_by().values("org_type").annotate(n=Count("id"))
+    )
+    return {r["org_type"]: r["n"] for r in rows}
+
+
+def org_versions_of_type(area: Area, org_type: str) -> QuerySet:
+    return (
+        OrgVersion.objects.valid_on(area.at).filter(_prefix_q(area.paths), org_type=org_type)
+        .exclude(path__in=area.paths).order_by("path")
+    )
+
+
+# --- flows over a period ----------------------------------------------------------------------
+
+
+def _home_on_event_day() -> Subquery:
+    return Subquery(
+        MembershipSpan.objects.filter(member_id=OuterRef("member_id"), valid_from__lte=OuterRef("on"))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("on")))
+        .order_by("-valid_from")
+        .values("org_id")[:1]
+    )
+
+
+def flow_events(*, windows: list[Window], types: Iterable[str]) -> QuerySet:
+    """Effective events of `types` that happened in the subtree during the windows."""
+    if not windows:
+        return MemberEvent.objects.none()
+    start = min(w.start for w in windows)
+    end = max(w.end for w in windows)
+    return (
+        MemberEvent.objects.effective()
+        .filter(type__in=list(types), on__gte=start, on__lte=end)
+        .annotate(home=_home_on_event_day())
+        .filter(_inside_q(windows, org_field="home"))
+    )
+
+
+def flow_rows(*, windows: list[Window], types: Iterable[str]) -> list[dict[str, Any]]:
+    """id, type, member_id, on, payload of the subtree's events, and whether the counterpart
+    organization (other side of a transfer) was inside the subtree that day."""
+    qs = flow_events(windows=windows, types=types)
+    if not windows:
+        return []
+    qs = qs.annotate(cp_inside=_exists_inside(windows, "counterpart_org_id"))
+    return list(qs.values("id", "type", "member_id", "on", "payload", "counterpart_org_id", "cp_inside"))
+
+
+def _exists_inside(windows: list[Window], org_field: str):
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    return ExpressionWrapper(_inside_q(windows, org_field=org_field), output_field=BooleanField())
+
+
+def temporary_arrivals(*, windows: list[Window]) -> list[dict[str, Any]]:
+    """Temporary transfers from outside the subtree to an organization inside it."""
+    if not windows:
+        return []
+    start = min(w.start for w in windows)
+    end = max(w.end for w in windows)
+    qs = (
+        MemberEvent.objects.effective()
+        .filter(type="temporary_transfer_out", on__gte=start, on__lte=end)
+        .filter(_inside_q(windows, org_field="counterpart_org_id"))
+        .annotate(home=_home_on_event_day())
+        .exclude(_inside_q(windows, org_field="home"))
+    )
+    return list(qs.values("id", "type", "member_id", "on", "payload"))
+
+
+def org_events_in(*, windows: list[Window], types: Iterable[str]) -> list[dict[str, Any]]:
+    """Restructuring events of the period about an organization that was in the subtree on the
+    day of the event or on the day before (a dissolved or merged organization ends the day before)."""
+    if not windows:
+        return []
+    start = min(w.start for w in windows)
+    end = max(w.end for w in windows)
+    events = list(
+        OrgEvent.objects.filter(type__in=list(types), on__gte=start, on__lte=end)
+        .values("id", "type", "org_id", "on", "payload")
+    )
+    if not events:
+        return []
+    org_ids = {e["org_id"] for e in events}
+    for e in events:
+        if e["type"] == OrgEventType.MERGED:
+            org_ids.update(e["payload"].get("sources", []))
+    versions: dict[int, list[tuple[str, date, date | None]]] = {}
+    for oid, path, vf, vt in OrgVersion.objects.filter(org_id__in=org_ids).values_list(
+        "org_id", "path", "valid_from", "valid_to"
+    ):
+        versions.setdefault(oid, []).append((path, vf, vt))
+
+    def inside(oid: int, day: date) -> bool:
+        for path, vf, vt in versions.get(oid, []):
+            if vf <= day and (vt is None or vt >= day):
+                return any(w.start <= day <= w.end and path.startswith(w.path) for w in windows)
+        return False
+
+    result = []
+    for e in events:
+        day, before = e["on"], e["on"] - timedelta(days=1)
+        if e["type"] == OrgEventType.MERGED:
+            sources = [s for s in e["payload"].get("sources", []) if inside(s, before)]
+            if sources or inside(e["org_id"], e["on"]):
+                result.append({**e, "count": len(sources), "sources": sources})
+        elif inside(e["org_id"], day) or inside(e["org_id"], before):
+            result.append({**e, "count": 1})
+    return result
+
+
+def admission_quota(*, org_id: int, year: int) -> int | None:
+    return AdmissionQuota.objects.filter(org_id=org_id, year=year).values_list("quota", flat=True).first()
+
+
+def members_by_ids(member_ids) -> QuerySet:
+    return Member.objects.filter(pk__in=member_ids)
