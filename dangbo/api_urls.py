@@ -1,8 +1,29 @@
-"""The HTTP API, /api/v1/ (django-ninja): schema at /api/v1/openapi.json, docs at /api/v1/docs."""
+"""The HTTP API, /api/v1/ (django-ninja): schema at /api/v1/openapi.json, docs at /api/v1/docs.
+
+The docs page is ninja's Swagger UI served from ninja's own static copy ("ninja" is in
+INSTALLED_APPS), never from a CDN; `validatorUrl: None` stops Swagger UI from asking
+validator.swagger.io for a badge. Authentication and the error format live in dangbo.core.api.
+"""
 
 from django.urls import path
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
-api = NinjaAPI(title="Đảng bộ số API", version="1", urls_namespace="api")
+from dangbo.core.api import API_AUTH, register_error_handlers
+from dangbo.members.api import events_router as member_events_router
+from dangbo.members.api import router as members_router
+from dangbo.orgs.api import router as orgs_router
+
+api = NinjaAPI(
+    title="Đảng bộ số API",
+    version="1",
+    description="Sổ tổ chức đảng và đảng viên theo thời gian. Mọi dữ liệu giới hạn theo phạm vi của người dùng.",
+    urls_namespace="api",
+    auth=API_AUTH,
+    docs=Swagger(settings={"validatorUrl": None, "deepLinking": True, "layout": "BaseLayout"}),
+)
+register_error_handlers(api)
+api.add_router("/orgs", orgs_router)
+api.add_router("/members", members_router)
+api.add_router("/events", member_events_router)
 
 urlpatterns = [path("", api.urls)]

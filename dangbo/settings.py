@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # API docs: its own Swagger UI template and static copy (no CDN)
     "dangbo.core",
     "dangbo.audit",
     "dangbo.orgs",

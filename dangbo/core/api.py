@@ -1,0 +1,143 @@
+"""What every API router shares: authentication, one error format, and small shared schemas.
+
+Authentication: `API_AUTH` is the list of ninja auth classes tried in order. For now only the
+Django session (ninja's `django_auth`, which checks CSRF on unsafe methods) is in it; personal API
+tokens will be appended here (e.g. an `HttpBearer` subclass) without touching the routers.
+
+Errors, all as JSON `{"detail": "<Vietnamese message>", "field": ..., "rule": ...}`:
+- 401 not signed in; 403 CSRF failure, or a record that is visible but read-only for the user;
+- 404 "Không tìm thấy" for anything outside the user's scope (as for a record that does not exist);
+- 422 a refused business rule (`RuleViolation`/`DomainError` from the services, nothing written) or
+  input that does not parse (`errors` then lists pydantic's details).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from math import ceil
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from dangbo.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest, HttpResponse
+    from ninja import NinjaAPI
+
+NOT_FOUND = "Không tìm thấy"
+NOT_SIGNED_IN = "Bạn chưa đăng nhập."
+READ_ONLY = "Bạn chỉ có quyền xem, không có quyền ghi nhận cho tổ chức này."
+CSRF_FAILED = "Phiên làm việc không hợp lệ (kiểm tra CSRF không thành công); hãy tải lại trang."
+INVALID_INPUT = "Dữ liệu gửi lên không hợp lệ."
+
+# The authentication hook: append the token auth class here when personal API tokens arrive.
+API_AUTH: list[Any] = [django_auth]
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+class ReadOnly(Exception):  # noqa: N818 - reads as the condition it signals
+    """The user sees the record but may not write to it: 403 (see `members.api.require_record`)."""
+
+
+# --- shared schemas ------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+    rule: str | None = None
+
+
+class ValidationErrorOut(ErrorOut):
+    errors: list[dict[str, Any]] = []
+
+
+class OrgRef(Schema):
+    id: int
+    name: str
+
+
+# Documented error responses, to add to each operation's `response=` dict.
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+WRITE_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+# --- helpers for the routers ---------------------------------------------------------------------
+
+
+def as_of(at: date | None) -> date:
+    """The `at` query parameter, today (Asia/Ho_Chi_Minh) when absent."""
+    return at or timezone.localdate()
+
+
+def paginate(qs: QuerySet, *, page: int, page_size: int | None) -> dict[str, Any]:
+    """One page of `qs` with its scoped count: {count, page, page_size, pages, items}."""
+    size = min(page_size or PAGE_SIZE, MAX_PAGE_SIZE)
+    count = qs.count()
+    start = (page - 1) * size
+    return {
+        "count": count,
+        "page": page,
+        "page_size": size,
+        "pages": max(ceil(count / size), 1),
+        "items": list(qs[start : start + size]),
+    }
+
+
+# --- error handlers ------------------------------------------------------------------------------
+
+
+def _error(api: NinjaAPI, request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
+    body = {"detail": detail, "field": extra.pop("field", None), "rule": extra.pop("rule", None), **extra}
+    return api.create_response(request, body, status=status)
+
+
+def register_error_handlers(api: NinjaAPI) -> None:
+    """Map exceptions to the one JSON error format (Vietnamese messages)."""
+
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return _error(api, request, 422, exc.message, field=exc.field, rule=exc.rule)
+
+    def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            field, errors = next(iter(exc.error_dict.items()))
+            return _error(api, request, 422, str(errors[0].message), field=field)
+        return _error(api, request, 422, str(exc.messages[0]))
+
+    def input_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        first = exc.errors[0] if exc.errors else {}
+        loc = [str(part) for part in first.get("loc", ())]
+        field = loc[-1] if loc else None
+        return _error(api, request, 422, INVALID_INPUT, field=field, errors=exc.errors)
+
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 404, NOT_FOUND)
+
+    def read_only(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 403, str(exc) or READ_ONLY)
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc, AuthenticationError) or exc.status_code == 401:
+            return _error(api, request, 401, NOT_SIGNED_IN)
+        if exc.status_code == 403 and "CSRF" in exc.message:
+            return _error(api, request, 403, CSRF_FAILED)
+        return _error(api, request, exc.status_code, exc.message)
+
+    api.add_exception_handler(DomainError, domain_error)
+    api.add_exception_handler(DjangoValidationError, django_validation_error)
+    api.add_exception_handler(NinjaValidationError, input_error)
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(ReadOnly, read_only)
+    api.add_exception_handler(PermissionDenied, read_only)
+    api.add_exception_handler(HttpError, http_error)
