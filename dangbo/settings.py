@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dangbo.access",
     "dangbo.members",
     "dangbo.reports",
+    "dangbo.imports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,303 @@
+"""Streaming readers for member files (XLSX and CSV) in the documented column layout.
+
+The layout (downloadable template: `build_template()`), one row per member:
+
+| Header (Vietnamese)  | Field              | Required | Notes                                               |
+|----------------------|--------------------|----------|-----------------------------------------------------|
+| Họ và tên            | full_name          | yes      |                                                     |
+| Ngày sinh            | birth              | yes      | dd/mm/yyyy, d/m/yy, yyyy-mm-dd, Excel date, or year |
+| Giới tính            | sex                | yes      | Nam/Nữ, 1/0, M/F (or a column "Nữ" marked x)        |
+| Dân tộc              | ethnicity          |          | name or code of the 54 groups (default Kinh)        |
+| Tôn giáo             | religion           |          | name or code (default: none)                        |
+| Quê quán             | hometown           |          |                                                     |
+| Số CCCD              | citizen_id         |          | 12 digits, column formatted as Text                 |
+| Số thẻ đảng viên     | party_card_number  |          |                                                     |
+| Mã chi bộ            | org_code           | one of   | the organization code in the system                 |
+| Tên chi bộ           | org_name           | the two  | exact name (accents/case ignored) on the admission date |
+| Ngày vào Đảng        | admitted_on        | yes      | the admission decision date (starts party seniority) |
+| Ngày lễ kết nạp      | ceremony_on        |          | starts the 12-month probation                       |
+| Ngày chính thức      | full_on            |          | empty = still probationary                          |
+| Trình độ học vấn     | general_education  |          | 12/12, THPT, THCS...                                |
+| Lý luận chính trị    | theory_level       |          | Sơ cấp, Trung cấp, Cao cấp, Cử nhân                 |
+| Nghề nghiệp          | occupation         |          |                                                     |
+
+Headers are matched without accents or case, with aliases ("Ngày kết nạp" = "Ngày vào Đảng").
+Readers never load the whole file: XLSX through openpyxl's read-only mode, CSV line by line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dangbo.core.text import fold
+from dangbo.imports import legacy
+
+COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("full_name", "Họ và tên", ("Họ tên", "Họ và tên khai sinh", "Họ và tên đảng viên", "Tên đảng viên")),
+    ("birth", "Ngày sinh", ("Ngày tháng năm sinh", "Năm sinh", "Sinh ngày", "Ngày, tháng, năm sinh")),
+    ("sex", "Giới tính", ("Nam/Nữ", "Nam Nữ", "Phái", "Giới")),
+    ("ethnicity", "Dân tộc", ()),
+    ("religion", "Tôn giáo", ()),
+    ("hometown", "Quê quán", ("Nguyên quán", "Quê")),
+    ("citizen_id", "Số CCCD", ("CCCD", "Số căn cước công dân", "Căn cước công dân", "Số căn cước",
+                               "Số định danh cá nhân", "Số định danh", "CMND/CCCD", "Số CMND/CCCD")),
+    ("party_card_number", "Số thẻ đảng viên", ("Số thẻ", "Số thẻ Đảng", "Thẻ đảng viên", "Số thẻ ĐV")),
+    ("org_code", "Mã chi bộ", ("Mã tổ chức đảng", "Mã tổ chức", "Mã đơn vị")),
+    ("org_name", "Tên chi bộ", ("Chi bộ", "Tổ chức đảng", "Tên tổ chức đảng", "Đơn vị", "Chi bộ sinh hoạt")),
+    ("admitted_on", "Ngày vào Đảng", ("Ngày kết nạp", "Ngày kết nạp Đảng", "Ngày quyết định kết nạp",
+                                      "Ngày vào đảng", "Ngày vào Đảng (quyết định kết nạp)")),
+    ("ceremony_on", "Ngày lễ kết nạp", ("Lễ kết nạp", "Ngày tổ chức lễ kết nạp")),
+    ("full_on", "Ngày chính thức", ("Ngày công nhận chính thức", "Ngày chuyển chính thức",
+                                    "Ngày được công nhận chính thức", "Ngày vào Đảng chính thức")),
+    ("general_education", "Trình độ học vấn", ("Học vấn", "Giáo dục phổ thông", "Trình độ văn hóa", "Văn hóa")),
+    ("theory_level", "Lý luận chính trị", ("Trình độ lý luận chính trị", "LLCT", "Lý luận")),
+    ("occupation", "Nghề nghiệp", ("Nghề", "Công việc")),
+]
+TEMPLATE_HEADERS = [header for _, header, _ in COLUMNS]
+HEADER_OF = {name: header for name, header, _ in COLUMNS}
+REQUIRED = ("full_name", "birth", "sex", "admitted_on")
+FEMALE_MARKER = "female_marker"  # a column headed "Nữ" marked with x
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", fold(legacy.to_unicode(str(text)))).strip()
+
+
+_HEADER_INDEX: dict[str, str] = {}
+for _name, _header, _aliases in COLUMNS:
+    for _h in (_header, *_aliases):
+        _HEADER_INDEX[_key(_h)] = _name
+_HEADER_INDEX["nu"] = FEMALE_MARKER
+
+
+class FileFormatError(ValueError):
+    """The file cannot be read as a member list (Vietnamese message)."""
+
+
+@dataclass
+class Row:
+    number: int  # the row number the officer sees in Excel (1-based, header included)
+    values: dict[str, Any]
+
+
+@dataclass
+class Table:
+    """An open member file: its header mapping, and an iterator over the data rows."""
+
+    columns: dict[str, int]
+    header_row: int
+    encoding: str | None  # "vni" / "tcvn3" when the file is in a legacy font encoding
+    ignored_headers: list[str] = field(default_factory=list)
+    _rows: Iterator[tuple[int, tuple]] | None = None
+    _close: Any = None
+
+    def __iter__(self) -> Iterator[Row]:
+        guess_enc = self.encoding
+        try:
+            for number, cells in self._rows:
+                if not any(c not in (None, "") and str(c).strip() for c in cells):
+                    continue
+                values: dict[str, Any] = {}
+                for name, idx in self.columns.items():
+                    value = cells[idx] if idx < len(cells) else None
+                    if isinstance(value, str):
+                        value = legacy.to_unicode(value, guess_enc) if guess_enc and not legacy.is_unicode(value) else legacy.to_unicode(value)
+                    values[name] = value
+                yield Row(number, values)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._close:
+            self._close()
+            self._close = None
+
+
+def _match_header(cells: tuple) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for idx, cell in enumerate(cells):
+        if cell is None:
+            continue
+        name = _HEADER_INDEX.get(_key(cell))
+        if name and name not in found:
+            found[name] = idx
+    return found
+
+
+def _locate_header(rows: list[tuple]) -> tuple[int, dict[str, int], list[str]]:
+    best = (-1, {}, [])
+    for i, cells in enumerate(rows):
+        found = _match_header(cells)
+        if len(found) > len(best[1]):
+            ignored = [str(c) for j, c in enumerate(cells) if c not in (None, "") and j not in found.values()]
+            best = (i, found, ignored)
+    idx, found, ignored = best
+    if "full_name" not in found:
+        raise FileFormatError(
+            "Không tìm thấy dòng tiêu đề có cột «Họ và tên» trong 20 dòng đầu. Hãy dùng tệp mẫu.")
+    if FEMALE_MARKER in found and "sex" not in found:
+        found["sex"] = found.pop(FEMALE_MARKER)
+        found[FEMALE_MARKER] = found["sex"]
+    else:
+        found.pop(FEMALE_MARKER, None)
+    missing = [HEADER_OF[n] for n in REQUIRED if n not in found]
+    if "org_code" not in found and "org_name" not in found:
+        missing.append("Mã chi bộ / Tên chi bộ")
+    if missing:
+        raise FileFormatError("Thiếu cột: " + ", ".join(f"«{m}»" for m in missing) + ".")
+    return idx, found, ignored
+
+
+SAMPLE_ROWS = 500  # rows read ahead to locate the header and guess a legacy encoding
+
+
+def _guess(rows: list[tuple]) -> str | None:
+    guess = legacy.FileEncodingGuess()
+    for cells in rows:
+        for c in cells:
+            if isinstance(c, str):
+                guess.feed(c)
+    return guess.encoding
+
+
+def open_xlsx(path: str | Path) -> Table:
+    from openpyxl import load_workbook
+
+    def rows_of():
+        wb = load_workbook(path, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        return wb, ws.iter_rows(values_only=True)
+
+    try:
+        wb, it = rows_of()
+    except Exception as exc:  # openpyxl raises many kinds for a non-XLSX file
+        raise FileFormatError("Không đọc được tệp Excel (.xlsx). Tệp .xls cũ hãy lưu lại thành .xlsx.") from exc
+    sample = []
+    for i, cells in enumerate(it):
+        sample.append(cells)
+        if i >= SAMPLE_ROWS:
+            break
+    wb.close()
+    header_idx, columns, ignored = _locate_header(sample[:20])
+    encoding = _guess(sample[header_idx + 1:])
+    wb, it = rows_of()  # stream again from the start: the sample is not kept
+
+    def numbered():
+        for number, cells in enumerate(it, start=1):
+            if number > header_idx + 1:
+                yield number, cells
+
+    return Table(columns, header_idx + 1, encoding, ignored, numbered(), wb.close)
+
+
+_CP1258_TONES = {0xCC, 0xEC, 0xD2, 0xDE, 0xF2}  # combining grave, acute, hook, tilde, dot below
+_CP1258_VOWELS = set(b"aeiouyAEIOUY") | {0xE2, 0xEA, 0xF4, 0xE3, 0xF5, 0xFD, 0xC2, 0xCA, 0xD4, 0xC3, 0xD5, 0xDD}
+
+
+def sniff_csv_encoding(sample: bytes) -> str:
+    """utf-8 (with or without BOM), else cp1258 (Vietnamese Windows: base letter + combining
+    tone byte), else cp1252 (whose Latin-1 letters may be TCVN3/VNI, converted later)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:  # not just a character cut at the sample's end
+            pass
+        else:
+            return "utf-8"
+    tones = [i for i, b in enumerate(sample) if b in _CP1258_TONES]
+    after_vowel = sum(1 for i in tones if i and sample[i - 1] in _CP1258_VOWELS)
+    if tones and after_vowel / len(tones) >= 0.8:
+        return "cp1258"
+    return "cp1252"
+
+
+def open_csv(path: str | Path) -> Table:
+    with open(path, "rb") as fh:
+        sample = fh.read(256 * 1024)
+    encoding = sniff_csv_encoding(sample)
+    text_sample = sample.decode(encoding, errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text_sample[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    errors = "replace" if encoding == "cp1252" else "strict"
+    lines = list(csv.reader(io.StringIO(text_sample), dialect))[:SAMPLE_ROWS]
+    header_idx, columns, ignored = _locate_header([tuple(r) for r in lines[:20]])
+    legacy_enc = _guess([tuple(r) for r in lines[header_idx + 1:]])
+    handle = open(path, encoding=encoding, errors=errors, newline="")  # noqa: SIM115 - closed by Table
+
+    def numbered():
+        try:
+            for number, cells in enumerate(csv.reader(handle, dialect), start=1):
+                if number > header_idx + 1:
+                    yield number, tuple(c if c != "" else None for c in cells)
+        except UnicodeDecodeError as exc:
+            raise FileFormatError(f"Tệp CSV có ký tự không đọc được theo mã {encoding}.") from exc
+
+    return Table(columns, header_idx + 1, legacy_enc, ignored, numbered(), handle.close)
+
+
+def open_table(path: str | Path, *, filename: str | None = None) -> Table:
+    name = (filename or str(path)).lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        return open_xlsx(path)
+    if name.endswith((".csv", ".txt")):
+        return open_csv(path)
+    raise FileFormatError("Chỉ nhận tệp .xlsx hoặc .csv.")
+
+
+def build_template() -> bytes:
+    """The downloadable template: headers, one synthetic example row, and a guide sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách đảng viên"
+    ws.append(TEMPLATE_HEADERS)
+    ws.append(["Nguyễn Văn Mẫu", "02/09/1980", "Nam", "Kinh", "Không", "Xã An Bình, tỉnh Thử Nghiệm",
+               "001080000001", "", "T01-X01-C01", "", "15/03/2010", "15/03/2010", "15/03/2011",
+               "12/12", "Trung cấp", "Giáo viên"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="B22222")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for idx, header in enumerate(TEMPLATE_HEADERS, start=1):
+        letter = ws.cell(row=1, column=idx).column_letter
+        ws.column_dimensions[letter].width = max(14, len(header) + 4)
+        for row in range(2, 1002):  # text columns so Excel keeps leading zeros and dd/mm/yyyy as typed
+            ws.cell(row=row, column=idx).number_format = "@"
+    ws.freeze_panes = "A2"
+    guide = wb.create_sheet("Hướng dẫn")
+    guide.append(["Cột", "Bắt buộc", "Cách ghi"])
+    notes = {
+        "full_name": "Họ và tên đầy đủ, có dấu.",
+        "birth": "ngày/tháng/năm (02/09/1980); nếu chỉ biết năm, ghi năm (1980).",
+        "sex": "Nam hoặc Nữ (chấp nhận 1/0).",
+        "ethnicity": "Tên dân tộc theo danh mục 54 dân tộc; để trống = Kinh.",
+        "religion": "Tên tôn giáo; để trống = không theo tôn giáo.",
+        "citizen_id": "Đủ 12 chữ số; định dạng cột là Văn bản để giữ số 0 ở đầu.",
+        "org_code": "Mã chi bộ trong hệ thống (ưu tiên); hoặc ghi Tên chi bộ.",
+        "org_name": "Tên chi bộ đúng như trong hệ thống vào ngày vào Đảng.",
+        "admitted_on": "Ngày quyết định kết nạp (bắt đầu tính tuổi đảng).",
+        "ceremony_on": "Ngày tổ chức lễ kết nạp (bắt đầu 12 tháng dự bị).",
+        "full_on": "Ngày được công nhận đảng viên chính thức; để trống nếu còn dự bị.",
+    }
+    for name, header, _ in COLUMNS:
+        required = "Có" if name in REQUIRED else ("Một trong hai" if name in ("org_code", "org_name") else "")
+        guide.append([header, required, notes.get(name, "")])
+    guide.column_dimensions["A"].width = 22
+    guide.column_dimensions["C"].width = 80
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

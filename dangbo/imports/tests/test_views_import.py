@@ -1,0 +1,88 @@
+"""Pages: upload -> dry-run report -> confirm -> done; scope (404 for no right / other's job)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dangbo.imports.models import ImportJob
+from dangbo.imports.tests.files import members, row, write_xlsx
+from dangbo.members.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _immediate(settings, tmp_path):
+    settings.ROOT_URLCONF = "dangbo.imports.tests.urls"
+    settings.DANGBO_IMPORTS_RUNNER = "immediate"
+    settings.DANGBO_IMPORT_DIR = tmp_path / "uploads"
+
+
+def _upload(client, path):
+    return client.post(reverse("imports:import_upload"),
+                       {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+
+
+def test_upload_check_confirm_and_done(client, commune_officer, tmp_path):
+    client.force_login(commune_officer)
+    path = write_xlsx(tmp_path / "ds.xlsx", members(3, code="T01-X01-C02"))
+    response = _upload(client, path)
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("imports:job_detail", args=[job.pk])
+    assert job.status == ImportJob.State.CHECKED and job.created_count == 3
+    page = client.get(reverse("imports:job_detail", args=[job.pk])).content.decode()
+    assert "Xác nhận nhập 3 đảng viên" in page
+    assert Member.objects.count() == 0
+    client.post(reverse("imports:job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.State.DONE
+    assert Member.objects.count() == 3
+    assert "Đã nhập xong" in client.get(reverse("imports:job_detail", args=[job.pk])).content.decode()
+
+
+def test_refused_rows_are_listed_and_cannot_be_confirmed(client, commune_officer, tmp_path):
+    client.force_login(commune_officer)
+    path = write_xlsx(tmp_path / "ds.xlsx", [row(), row(cid="001080000002", code="T01-X02-C01")])
+    _upload(client, path)
+    job = ImportJob.objects.get()
+    page = client.get(reverse("imports:job_detail", args=[job.pk])).content.decode()
+    assert "Không tìm thấy chi bộ «T01-X02-C01»." in page
+    assert "Xác nhận nhập" not in page
+    client.post(reverse("imports:job_confirm", args=[job.pk]))
+    assert Member.objects.count() == 0
+
+
+def test_progress_partial_polls_while_running(client, commune_officer):
+    client.force_login(commune_officer)
+    job = ImportJob.objects.create(file_path="/x.xlsx", original_name="x.xlsx", uploaded_by=commune_officer,
+                                   status=ImportJob.State.APPLYING, total_rows=100, processed_rows=40)
+    html = client.get(reverse("imports:job_detail", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in html and "Đã đọc 40 dòng" in html
+
+
+def test_template_downloads_as_xlsx_with_vietnamese_headers(client, commune_officer):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    client.force_login(commune_officer)
+    response = client.get(reverse("imports:template_download"))
+    headers = [c.value for c in load_workbook(BytesIO(response.content)).active[1]]
+    assert headers[:3] == ["Họ và tên", "Ngày sinh", "Giới tính"] and "Ngày vào Đảng" in headers
+
+
+def test_another_users_job_is_not_found(client, commune_officer, outsider):
+    job = ImportJob.objects.create(file_path="/x.xlsx", original_name="x.xlsx", uploaded_by=commune_officer)
+    client.force_login(outsider)
+    assert client.get(reverse("imports:job_detail", args=[job.pk])).status_code == 404
+    assert client.post(reverse("imports:job_confirm", args=[job.pk])).status_code == 404
+
+
+def test_a_user_without_the_record_right_does_not_find_the_page(client, leader):
+    client.force_login(leader)
+    assert client.get(reverse("imports:import_upload")).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, tree):
+    assert client.get(reverse("imports:import_upload")).status_code == 302

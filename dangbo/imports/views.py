@@ -1,0 +1,85 @@
+"""Pages of the import: upload -> dry-run report -> confirm -> progress -> done.
+
+Importing needs the "record" right somewhere in the user's scope (else 404, as for anything out of
+scope); rows for organizations outside that scope are refused as not found by the service. A job
+is visible to the user who uploaded it only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dangbo.access.scope import can
+from dangbo.imports.forms import UploadForm
+from dangbo.imports.models import ImportJob
+from dangbo.imports.parse import build_template
+from dangbo.imports.tasks import job_enqueue
+
+
+def upload_dir() -> Path:
+    return Path(getattr(settings, "DANGBO_IMPORT_DIR", settings.BASE_DIR / "var" / "imports"))
+
+
+def _require_importer(user) -> None:
+    if not can(user, "record"):
+        raise Http404("Không tìm thấy")
+
+
+def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
+    job = ImportJob.objects.filter(pk=pk, uploaded_by=request.user).first()
+    if job is None:
+        raise Http404("Không tìm thấy")
+    return job
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _require_importer(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        folder = upload_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{uuid.uuid4().hex}{Path(f.name).suffix.lower()}"
+        with target.open("wb") as out:
+            for chunk in f.chunks():
+                out.write(chunk)
+        job = ImportJob.objects.create(file_path=str(target), original_name=Path(f.name).name[:255],
+                                       uploaded_by=request.user)
+        job_enqueue(job, apply=False)
+        return redirect("imports:job_detail", pk=job.pk)
+    jobs = ImportJob.objects.filter(uploaded_by=request.user)[:10]
+    return render(request, "imports/upload.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    _require_importer(request.user)
+    response = HttpResponse(build_template(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-dang-vien.xlsx"'
+    return response
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_or_404(request, pk)
+    template = "imports/_job_status.html" if request.htmx else "imports/job_detail.html"
+    return render(request, template, {"job": job, "report": job.report or {}})
+
+
+@login_required
+@require_POST
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_or_404(request, pk)
+    _require_importer(request.user)
+    if job.status == ImportJob.State.CHECKED and not job.refused_count:
+        job_enqueue(job, apply=True)
+    return redirect("imports:job_detail", pk=job.pk)
