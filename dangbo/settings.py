@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dangbo.orgs",
     "dangbo.access",
     "dangbo.members",
+    "dangbo.demo",
     "dangbo.reports",
     "dangbo.imports",
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "dangbo.demo"
+    verbose_name = "Dữ liệu trình diễn"
