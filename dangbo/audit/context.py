@@ -11,4 +11,4 @@ class RequestContext:
     ip: str | None = None
 
 
-current: ContextVar[RequestContext] = ContextVar("audit_request", default=RequestContext())
+current: ContextVar[RequestContext] = ContextVar("audit_request", default=RequestContext())  # noqa: B039 (frozen)

@@ -23,6 +23,10 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     org_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # The party member the entry is about (a profile read, an event of that member...), so a
+    # member's trail and "who viewed my profile" are one indexed lookup. Part of the hash only
+    # when set, so entries written before the field existed still verify.
+    subject_member_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     summary = models.CharField(max_length=500, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)

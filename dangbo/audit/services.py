@@ -13,6 +13,9 @@ from django.utils import timezone
 
 from dangbo.audit.context import current
 from dangbo.audit.models import AuditEntry
+from dangbo.core.errors import DomainError
+from dangbo.core.numbers import vn_int
+from dangbo.core.text import nfc
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 7_215_001  # advisory lock that serializes appends to the chain
@@ -32,6 +35,9 @@ def _canonical(entry: AuditEntry) -> str:
         "before": entry.before,
         "after": entry.after,
     }
+    # Added with migration 0003: only in the payload when set, so older entries keep their hash.
+    if entry.subject_member_id is not None:
+        payload["subject_member_id"] = entry.subject_member_id
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
@@ -43,6 +49,18 @@ def _jsonable(value: Any) -> Any:
     if value is None:
         return None
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _subject_of(obj: Any) -> int | None:
+    """The party member an object is about: a member itself, or a members-app row with a
+    `member_id` (lifecycle event...). By label, so the audit app imports no member model."""
+    if obj is None or not hasattr(obj, "_meta"):
+        return None
+    if obj._meta.label_lower == "members.member":
+        return obj.pk
+    if obj._meta.app_label == "members":
+        return getattr(obj, "member_id", None)
+    return None
 
 
 @transaction.atomic
@@ -57,11 +75,18 @@ def audit_record(
     summary: str = "",
     before: Any = None,
     after: Any = None,
+    subject_member_id: int | None = None,
 ) -> AuditEntry:
-    """Append one entry, chained to the previous one, in the caller's transaction."""
+    """Append one entry, chained to the previous one, in the caller's transaction.
+
+    `subject_member_id` names the party member the entry is about; when omitted it is taken
+    from `obj` (a `members.Member`, or a members-app row with `member_id` such as a
+    `MemberEvent`), so member trails need nothing from callers that pass `obj`."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
+    if subject_member_id is None:
+        subject_member_id = _subject_of(obj)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
@@ -76,6 +101,7 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id or ""),
         org_id=org_id,
+        subject_member_id=subject_member_id,
         summary=summary[:500],
         before=_jsonable(before),
         after=_jsonable(after),
@@ -84,6 +110,57 @@ def audit_record(
     entry.hash = compute_hash(entry.prev_hash, entry)
     entry.save()
     return entry
+
+
+def audit_read(
+    *,
+    actor,
+    obj: Any,
+    org_id: int | None,
+    what: str = "member_profile",
+    summary: str = "",
+    subject_member_id: int | None = None,
+) -> AuditEntry:
+    """Log that `actor` read a sensitive record (R-165): action "read.<what>".
+
+    Call it from the page that shows the record, after the scope check, e.g. the member
+    profile: `audit_read(actor=request.user, obj=member, org_id=member.current_org_id)`.
+    The member is taken from `obj` (see `audit_record`) unless `subject_member_id` is given."""
+    if not summary:
+        name = getattr(obj, "full_name", None) or str(obj)
+        summary = f"Xem hồ sơ đảng viên {name}" if what == "member_profile" else f"Xem {what}: {name}"
+    return audit_record(actor=actor, action=f"read.{what}", obj=obj, org_id=org_id, summary=summary,
+                        subject_member_id=subject_member_id)
+
+
+def audit_export(
+    *,
+    actor,
+    what: str,
+    purpose: str,
+    org_id: int | None = None,
+    obj: Any = None,
+    rows: int | None = None,
+    filters: dict[str, Any] | None = None,
+    summary: str = "",
+    subject_member_id: int | None = None,
+) -> AuditEntry:
+    """Log an export (R-165: who, when, which records, purpose): action "export.<what>".
+
+    `purpose` is required (DomainError on field "purpose" otherwise); `rows` and `filters`
+    describe what was exported and are stored in the entry's `after` payload."""
+    purpose = nfc(purpose or "").strip()
+    if not purpose:
+        raise DomainError("Phải nêu mục đích xuất dữ liệu.", field="purpose")
+    after: dict[str, Any] = {"purpose": purpose}
+    if rows is not None:
+        after["rows"] = rows
+    if filters:
+        after["filters"] = filters
+    if not summary:
+        summary = f"Xuất {what}" + (f" ({vn_int(rows)} dòng)" if rows is not None else "") + f" — mục đích: {purpose}"
+    return audit_record(actor=actor, action=f"export.{what}", obj=obj, org_id=org_id, summary=summary,
+                        after=after, subject_member_id=subject_member_id)
 
 
 @dataclass(frozen=True)
