@@ -33,6 +33,7 @@ from dangbo.audit.services import audit_record
 from dangbo.core.errors import RuleViolation
 from dangbo.core.text import fold, nfc
 from dangbo.demo.people import Person, simulate
+from dangbo.demo.plan import MEMBER_TYPES as MEMBER_ORG_TYPES
 from dangbo.demo.plan import MERGE_DAY, START, Plan, build_plan
 from dangbo.members.lifecycle import Profile, Timeline, replay
 from dangbo.members.models import Member, MemberEvent, MembershipSpan
@@ -325,7 +326,10 @@ def demo_accounts_list(*, at: date | None = None) -> list[AccountRow]:
             else:
                 version = (OrgVersion.objects.valid_on(at).filter(org_id=a.org_id).first()
                            or OrgVersion.objects.filter(org_id=a.org_id).order_by("-valid_from").first())
-                scopes.append(version.name if version else f"#{a.org_id}")
+                label = version.name if version else f"#{a.org_id}"
+                parent = version and version.parent_id and (
+                    OrgVersion.objects.valid_on(at).filter(org_id=version.parent_id).values_list("name", flat=True).first())
+                scopes.append(f"{label} ({parent})" if parent and version.org_type in MEMBER_ORG_TYPES else label)
         rows.append(AccountRow(user.username, account.password, ", ".join(roles) or "—", "; ".join(scopes) or "—", True))
     return rows
 
