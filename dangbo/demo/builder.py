@@ -88,11 +88,18 @@ class _Event:
 
     def __init__(self, type: str, on: date, org_id: int | None, counterpart_org_id: int | None, payload: dict):
         self.id = None
-        self.type, self.on, self.org_id, self.counterpart_org_id, self.payload = type, on, org_id, counterpart_org_id, payload
+        self.type, self.on, self.org_id, self.counterpart_org_id, self.payload = (
+            type,
+            on,
+            org_id,
+            counterpart_org_id,
+            payload,
+        )
 
 
-def build_demo(*, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED, today: date | None = None,
-               log=None) -> DemoResult:
+def build_demo(
+    *, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED, today: date | None = None, log=None
+) -> DemoResult:
     """Write the demo into an empty database (the command flushes it first). One transaction."""
     started = time.monotonic()
     today = today or timezone.localdate()
@@ -106,19 +113,33 @@ def build_demo(*, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED, toda
         counts = _write_people(people, ids, today)
         say(f"Đảng viên: {len(people)} hồ sơ, {counts['events']} sự kiện.")
         _restructure(plan, ids)
-        say(f"Sắp xếp tổ chức: {len(plan.ops)} thay đổi (sáp nhập thôn 2020, mô hình 2025, hợp nhất tỉnh {MERGE_DAY:%d/%m/%Y}).")
+        say(
+            f"Sắp xếp tổ chức: {len(plan.ops)} thay đổi (sáp nhập thôn 2020, mô hình 2025, hợp nhất tỉnh {MERGE_DAY:%d/%m/%Y})."
+        )
         demo_accounts_create(plan_ids=ids)
         active = Member.objects.filter(current_status__in=(S.PROBATIONARY, S.FULL)).count()
         result = DemoResult(
-            organizations=len(ids), members=len(people), active_members=active, events=MemberEvent.objects.count(),
-            spans=MembershipSpan.objects.count(), seconds=0.0,
+            organizations=len(ids),
+            members=len(people),
+            active_members=active,
+            events=MemberEvent.objects.count(),
+            spans=MembershipSpan.objects.count(),
+            seconds=0.0,
         )
         audit_record(
-            actor=ACTOR, action="demo.built",
+            actor=ACTOR,
+            action="demo.built",
             summary=f"Tạo dữ liệu trình diễn: {result.organizations} tổ chức, {result.members} hồ sơ đảng viên "
-                    f"({active} đang sinh hoạt), {result.events} sự kiện.",
-            after={"seed": seed, "members_option": members, "today": today, "organizations": result.organizations,
-                   "members": result.members, "active_members": active, "events": result.events},
+            f"({active} đang sinh hoạt), {result.events} sự kiện.",
+            after={
+                "seed": seed,
+                "members_option": members,
+                "today": today,
+                "organizations": result.organizations,
+                "members": result.members,
+                "active_members": active,
+                "events": result.events,
+            },
         )
     result.seconds = time.monotonic() - started
     return result
@@ -126,12 +147,20 @@ def build_demo(*, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED, toda
 
 # -- organizations -------------------------------------------------------------------------------
 
+
 def _establish(plan: Plan) -> dict[str, int]:
     ids: dict[str, int] = {}
     orgs: dict[str, Organization] = {}
     for o in sorted(plan.orgs.values(), key=lambda o: o.on):
-        org = org_establish(actor=ACTOR, code=o.code, name=o.name, org_type=o.org_type,
-                            parent=orgs[o.parent] if o.parent else None, on=o.on, decision=o.decision)
+        org = org_establish(
+            actor=ACTOR,
+            code=o.code,
+            name=o.name,
+            org_type=o.org_type,
+            parent=orgs[o.parent] if o.parent else None,
+            on=o.on,
+            decision=o.decision,
+        )
         orgs[o.code] = org
         ids[o.code] = org.pk
     return ids
@@ -144,8 +173,9 @@ def _restructure(plan: Plan, ids: dict[str, int]) -> None:
         if op.kind == "move":
             org_move(actor=ACTOR, org=org[op.org], new_parent=org[op.target], on=op.on, decision=op.decision)
         elif op.kind == "merge":
-            org_merge(actor=ACTOR, sources=[org[s] for s in op.sources], target=org[op.target], on=op.on,
-                      decision=op.decision)
+            org_merge(
+                actor=ACTOR, sources=[org[s] for s in op.sources], target=org[op.target], on=op.on, decision=op.decision
+            )
         elif op.kind == "rename":
             org_rename(actor=ACTOR, org=org[op.org], name=op.name, on=op.on, decision=op.decision)
         elif op.kind == "dissolve":
@@ -153,6 +183,7 @@ def _restructure(plan: Plan, ids: dict[str, int]) -> None:
 
 
 # -- members (fast path) -------------------------------------------------------------------------
+
 
 def _timeline(p: Person, ids: dict[str, int]) -> Timeline:
     def like(events) -> list[_Event]:
@@ -176,41 +207,144 @@ def _write_people(people: list[Person], ids: dict[str, int], today: date) -> dic
 
     def member_rows():
         for pk, (p, t) in enumerate(zip(people, timelines, strict=True), start=first):
-            current = next((s for s in t.spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None)
+            current = next(
+                (s for s in t.spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None
+            )
             state = current.facts if current else None
             name = nfc(p.full_name)
-            yield (pk, name, fold(name), p.birth_date, p.birth_year, p.sex, p.ethnicity, p.religion, nfc(p.hometown),
-                   p.citizen_id, p.party_card_number, p.general_education, p.professional_education, p.theory_level,
-                   nfc(p.occupation), "", (state.status if state and state.status else ""),
-                   (state.org_id if state else None), t.admitted_on, t.ceremony_on, t.full_on,
-                   bool(state and state.exempt), (state.temp_org_id if state else None), now)
+            yield (
+                pk,
+                name,
+                fold(name),
+                p.birth_date,
+                p.birth_year,
+                p.sex,
+                p.ethnicity,
+                p.religion,
+                nfc(p.hometown),
+                p.citizen_id,
+                p.party_card_number,
+                p.general_education,
+                p.professional_education,
+                p.theory_level,
+                nfc(p.occupation),
+                "",
+                (state.status if state and state.status else ""),
+                (state.org_id if state else None),
+                t.admitted_on,
+                t.ceremony_on,
+                t.full_on,
+                bool(state and state.exempt),
+                (state.temp_org_id if state else None),
+                now,
+            )
 
-    _raw_insert(Member, ["id", "full_name", "name_folded", "birth_date", "birth_year", "sex", "ethnicity", "religion",
-                         "hometown", "citizen_id", "party_card_number", "general_education", "professional_education",
-                         "theory_level", "occupation", "phone", "current_status", "current_org", "admitted_on",
-                         "ceremony_on", "full_on", "exempt", "temp_org", "created_at"], member_rows())
+    _raw_insert(
+        Member,
+        [
+            "id",
+            "full_name",
+            "name_folded",
+            "birth_date",
+            "birth_year",
+            "sex",
+            "ethnicity",
+            "religion",
+            "hometown",
+            "citizen_id",
+            "party_card_number",
+            "general_education",
+            "professional_education",
+            "theory_level",
+            "occupation",
+            "phone",
+            "current_status",
+            "current_org",
+            "admitted_on",
+            "ceremony_on",
+            "full_on",
+            "exempt",
+            "temp_org",
+            "created_at",
+        ],
+        member_rows(),
+    )
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Member]):
             cursor.execute(sql)
 
     event_rows = (
-        (pk, e.type, e.on, ids.get(e.org), ids.get(e.counterpart), nfc(e.decision_number), e.decision_date,
-         nfc(e.decision_body), nfc(e.note), e.payload, now)
+        (
+            pk,
+            e.type,
+            e.on,
+            ids.get(e.org),
+            ids.get(e.counterpart),
+            nfc(e.decision_number),
+            e.decision_date,
+            nfc(e.decision_body),
+            nfc(e.note),
+            e.payload,
+            now,
+        )
         for pk, p in enumerate(people, start=first)
         for e in p.events
         if not e.virtual
     )
-    n_events = _raw_insert(MemberEvent, ["member", "type", "on", "org", "counterpart_org", "decision_number",
-                                         "decision_date", "decision_body", "note", "payload", "recorded_at"], event_rows)
+    n_events = _raw_insert(
+        MemberEvent,
+        [
+            "member",
+            "type",
+            "on",
+            "org",
+            "counterpart_org",
+            "decision_number",
+            "decision_date",
+            "decision_body",
+            "note",
+            "payload",
+            "recorded_at",
+        ],
+        event_rows,
+    )
     span_rows = (
-        (pk, s.facts.org_id, s.facts.status, s.facts.exempt, s.facts.temp_org_id, s.facts.in_transfer,
-         s.valid_from, s.valid_to, p.sex, p.birth_year, p.ethnicity, p.religion)
+        (
+            pk,
+            s.facts.org_id,
+            s.facts.status,
+            s.facts.exempt,
+            s.facts.temp_org_id,
+            s.facts.in_transfer,
+            s.valid_from,
+            s.valid_to,
+            p.sex,
+            p.birth_year,
+            p.ethnicity,
+            p.religion,
+        )
         for pk, (p, t) in enumerate(zip(people, timelines, strict=True), start=first)
         for s in t.spans
         if s.facts.org_id is not None
     )
-    n_spans = _raw_insert(MembershipSpan, ["member", "org", "status", "exempt", "temp_org", "in_transfer", "valid_from",
-                                           "valid_to", "sex", "birth_year", "ethnicity", "religion"], span_rows)
+    n_spans = _raw_insert(
+        MembershipSpan,
+        [
+            "member",
+            "org",
+            "status",
+            "exempt",
+            "temp_org",
+            "in_transfer",
+            "valid_from",
+            "valid_to",
+            "sex",
+            "birth_year",
+            "ethnicity",
+            "religion",
+        ],
+        span_rows,
+    )
     return {"events": n_events, "spans": n_spans}
 
 
@@ -229,8 +363,10 @@ def _raw_insert(model, names: list[str], rows: Iterable[tuple]) -> int:
         else:
             adapters.append(None)
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
     count = 0
     batch: list[tuple] = []
     adapted = [(i, a) for i, a in enumerate(adapters) if a is not None]
@@ -255,6 +391,7 @@ def _raw_insert(model, names: list[str], rows: Iterable[tuple]) -> int:
 
 # -- accounts ------------------------------------------------------------------------------------
 
+
 def _split_name(full_name: str) -> tuple[str, str]:
     family, _, rest = full_name.partition(" ")
     return rest, family
@@ -271,8 +408,11 @@ def demo_accounts_create(*, plan_ids: dict[str, int]) -> list[Any]:
         first, last = account.first_name, account.last_name
         if account.scope.startswith("member:") or account.role == Role.CELL_SECRETARY:
             cell_id = plan_ids[account.scope.removeprefix("member:")]
-            people = list(Member.objects.filter(current_org_id=cell_id, current_status=S.FULL, exempt=False,
-                                                temp_org__isnull=True).order_by("pk")[:2])
+            people = list(
+                Member.objects.filter(
+                    current_org_id=cell_id, current_status=S.FULL, exempt=False, temp_org__isnull=True
+                ).order_by("pk")[:2]
+            )
             person = people[0] if account.role == Role.CELL_SECRETARY else people[-1]
             first, last = _split_name(person.full_name)
             if account.role == Role.MEMBER:
@@ -281,8 +421,13 @@ def demo_accounts_create(*, plan_ids: dict[str, int]) -> list[Any]:
                 org_id = cell_id
         elif account.scope:
             org_id = plan_ids[account.scope]
-        user = User(username=account.username, first_name=first, last_name=last,
-                    is_staff=account.role == Role.ADMIN, is_superuser=account.role == Role.ADMIN)
+        user = User(
+            username=account.username,
+            first_name=first,
+            last_name=last,
+            is_staff=account.role == Role.ADMIN,
+            is_superuser=account.role == Role.ADMIN,
+        )
         validate_password(account.password, user)
         users.append((user, account, org_id, member))
     # PBKDF2 releases the GIL: hash the passwords side by side (≈1 s each).
@@ -324,19 +469,33 @@ def demo_accounts_list(*, at: date | None = None) -> list[AccountRow]:
             elif a.org_id is None:
                 scopes.append("Toàn hệ thống")
             else:
-                version = (OrgVersion.objects.valid_on(at).filter(org_id=a.org_id).first()
-                           or OrgVersion.objects.filter(org_id=a.org_id).order_by("-valid_from").first())
+                version = (
+                    OrgVersion.objects.valid_on(at).filter(org_id=a.org_id).first()
+                    or OrgVersion.objects.filter(org_id=a.org_id).order_by("-valid_from").first()
+                )
                 label = version.name if version else f"#{a.org_id}"
-                parent = version and version.parent_id and (
-                    OrgVersion.objects.valid_on(at).filter(org_id=version.parent_id).values_list("name", flat=True).first())
+                parent = (
+                    version
+                    and version.parent_id
+                    and (
+                        OrgVersion.objects.valid_on(at)
+                        .filter(org_id=version.parent_id)
+                        .values_list("name", flat=True)
+                        .first()
+                    )
+                )
                 scopes.append(f"{label} ({parent})" if parent and version.org_type in MEMBER_ORG_TYPES else label)
-        rows.append(AccountRow(user.username, account.password, ", ".join(roles) or "—", "; ".join(scopes) or "—", True))
+        rows.append(
+            AccountRow(user.username, account.password, ", ".join(roles) or "—", "; ".join(scopes) or "—", True)
+        )
     return rows
 
 
 def accounts_table(rows: list[AccountRow]) -> str:
     header = ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Phạm vi")
-    body = [(r.username, r.password, r.role, r.scope if r.exists else "(chưa có — hãy chạy «dangbo demo»)") for r in rows]
+    body = [
+        (r.username, r.password, r.role, r.scope if r.exists else "(chưa có — hãy chạy «dangbo demo»)") for r in rows
+    ]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(4)]
 
     def line(cells) -> str:

@@ -28,12 +28,39 @@ INITIAL_NOTE = "Số liệu đầu kỳ: đảng viên đang sinh hoạt tại c
 BADGE_DAYS = [(2, 3), (5, 19), (9, 2), (11, 7)]
 
 # Initial members per cell (relative) and how readily each kind of cell admits (relative).
-SIZE = {"village": 34, "office": 10, "military": 7, "health": 9, "school": 11, "coop": 9, "enterprise": 13,
-        "agency": 13, "police": 16}
-ADMIT = {"village": 0.8, "office": 1.2, "military": 1.5, "health": 1.3, "school": 1.4, "coop": 0.8,
-         "enterprise": 1.6, "agency": 1.0, "police": 1.4}
-MALE_SHARE = {"village": 0.55, "office": 0.6, "military": 0.9, "health": 0.35, "school": 0.3, "coop": 0.6,
-              "enterprise": 0.6, "agency": 0.55, "police": 0.85}
+SIZE = {
+    "village": 34,
+    "office": 10,
+    "military": 7,
+    "health": 9,
+    "school": 11,
+    "coop": 9,
+    "enterprise": 13,
+    "agency": 13,
+    "police": 16,
+}
+ADMIT = {
+    "village": 0.8,
+    "office": 1.2,
+    "military": 1.5,
+    "health": 1.3,
+    "school": 1.4,
+    "coop": 0.8,
+    "enterprise": 1.6,
+    "agency": 1.0,
+    "police": 1.4,
+}
+MALE_SHARE = {
+    "village": 0.55,
+    "office": 0.6,
+    "military": 0.9,
+    "health": 0.35,
+    "school": 0.3,
+    "coop": 0.6,
+    "enterprise": 0.6,
+    "agency": 0.55,
+    "police": 0.85,
+}
 PROFESSIONAL = {
     "village": [("cm_none", 45), ("cm_so_cap", 15), ("cm_trung_cap", 22), ("cm_cao_dang", 6), ("cm_dai_hoc", 12)],
     "office": [("cm_trung_cap", 15), ("cm_cao_dang", 10), ("cm_dai_hoc", 70), ("cm_thac_si", 5)],
@@ -213,8 +240,16 @@ class Simulator:
         if ethnicity == "05" and rng.random() < 0.6:
             religion = "01"
         else:
-            religion = names.weighted(rng, [("00", 960), ("01", 25), ("02", 8), ("03", 4 if cell.area == "delta" else 0),
-                                            ("05", 3 if cell.province == "KG" else 0)])
+            religion = names.weighted(
+                rng,
+                [
+                    ("00", 960),
+                    ("01", 25),
+                    ("02", 8),
+                    ("03", 4 if cell.area == "delta" else 0),
+                    ("05", 3 if cell.province == "KG" else 0),
+                ],
+            )
         if rng.random() < 0.82:
             code = names.HOME_CODE[cell.province]
             hometown = rng.choice(self.hometowns[cell.province])
@@ -241,10 +276,17 @@ class Simulator:
         if year >= 1945 or rng.random() < 0.5:
             cid = names.citizen_id(rng, province_code=code, sex=sex, birth_year=year, used=self.used_ids)
         return Person(
-            full_name=names.full_name(rng, sex, ethnicity), sex=sex, birth_year=year,
-            birth_date=None if year_only else birth, ethnicity=ethnicity, religion=religion, hometown=hometown,
-            citizen_id=cid, general_education=general,
-            professional_education=names.weighted(rng, PROFESSIONAL[kind]), theory_level=theory,
+            full_name=names.full_name(rng, sex, ethnicity),
+            sex=sex,
+            birth_year=year,
+            birth_date=None if year_only else birth,
+            ethnicity=ethnicity,
+            religion=religion,
+            hometown=hometown,
+            citizen_id=cid,
+            general_education=general,
+            professional_education=names.weighted(rng, PROFESSIONAL[kind]),
+            theory_level=theory,
             occupation=occupation,
         )
 
@@ -296,12 +338,18 @@ class Simulator:
             birth = date(year, 1, 1) + timedelta(days=rng.randrange(365))
             person = self.new_person(cell, birth=birth, year_only=year < 1960 and rng.random() < 0.3)
             age = rng.triangular(19, 42, 25)
-            admitted = min(birth + timedelta(days=round(age * 365.25)), date(2014, 11, 28) - timedelta(days=rng.randrange(90)))
+            admitted = min(
+                birth + timedelta(days=round(age * 365.25)), date(2014, 11, 28) - timedelta(days=rng.randrange(90))
+            )
             admitted = self.next_workday(max(admitted, birth + timedelta(days=round(18.5 * 365.25))))
             ceremony = add_working_days(admitted, rng.randint(5, 25))
             end = add_months(ceremony, 12)
-            payload = {"status": S.FULL if end <= START else S.PROBATIONARY, "admitted_on": admitted.isoformat(),
-                       "ceremony_on": ceremony.isoformat(), "initial_load": True}
+            payload = {
+                "status": S.FULL if end <= START else S.PROBATIONARY,
+                "admitted_on": admitted.isoformat(),
+                "ceremony_on": ceremony.isoformat(),
+                "initial_load": True,
+            }
             if end <= START:
                 payload["full_on"] = end.isoformat()
                 person.party_card_number = self.card_number(cell.code)
@@ -317,8 +365,15 @@ class Simulator:
         on = self.next_workday(end + timedelta(days=self.rng.randint(5, 35)))
         if on > self.today:
             return
-        p.add(Ev(E.FULL_RECOGNITION, on, org=p.cell, **self.decided(p.cell, on),
-                 note=f"Công nhận đảng viên chính thức từ ngày {end:%d/%m/%Y} (hết 12 tháng dự bị)."))
+        p.add(
+            Ev(
+                E.FULL_RECOGNITION,
+                on,
+                org=p.cell,
+                **self.decided(p.cell, on),
+                note=f"Công nhận đảng viên chính thức từ ngày {end:%d/%m/%Y} (hết 12 tháng dự bị).",
+            )
+        )
         p.status = S.FULL
         p.card_due = on + timedelta(days=self.rng.randint(60, 200))
 
@@ -344,10 +399,20 @@ class Simulator:
             if cell.on.year != year or cell.on == START:
                 continue
             parent = cell.parent_on(cell.on)
-            donors = [pid for c in self.cells if c.code != cell.code and c.parent_on(cell.on) == parent
-                      for pid in sorted(self.home[c.code])]
-            donors = [pid for pid in donors if self.people[pid].status == S.FULL and not self.people[pid].temp
-                      and not self.people[pid].frozen and self.people[pid].last < cell.on - timedelta(days=1)]
+            donors = [
+                pid
+                for c in self.cells
+                if c.code != cell.code and c.parent_on(cell.on) == parent
+                for pid in sorted(self.home[c.code])
+            ]
+            donors = [
+                pid
+                for pid in donors
+                if self.people[pid].status == S.FULL
+                and not self.people[pid].temp
+                and not self.people[pid].frozen
+                and self.people[pid].last < cell.on - timedelta(days=1)
+            ]
             for pid in self.rng.sample(donors, min(len(donors), self.rng.randint(3, 5))):
                 self.move(pid, cell.on, cell.code)
 
@@ -358,10 +423,25 @@ class Simulator:
             return False
         letter = self.decided(p.cell, on, kind="GGT")
         dest_name = self.org(dest).name_on(receipt)
-        p.add(Ev(E.OFFICIAL_TRANSFER_OUT, on, org=p.cell, counterpart=dest, **letter,
-                 note=f"Chuyển sinh hoạt đảng chính thức đến {dest_name}."))
-        p.add(Ev(E.OFFICIAL_TRANSFER_IN, receipt, org=dest, counterpart=p.cell,
-                 note=f"Tiếp nhận theo giấy giới thiệu số {letter['decision_number']}."))
+        p.add(
+            Ev(
+                E.OFFICIAL_TRANSFER_OUT,
+                on,
+                org=p.cell,
+                counterpart=dest,
+                **letter,
+                note=f"Chuyển sinh hoạt đảng chính thức đến {dest_name}.",
+            )
+        )
+        p.add(
+            Ev(
+                E.OFFICIAL_TRANSFER_IN,
+                receipt,
+                org=dest,
+                counterpart=p.cell,
+                note=f"Tiếp nhận theo giấy giới thiệu số {letter['decision_number']}.",
+            )
+        )
         self.leave(pid)
         p.cell = dest
         self.home[dest].add(pid)
@@ -411,14 +491,31 @@ class Simulator:
                     reach = add_months(p.admitted_on, 12 * years)
                     if reach.year < START.year - 1 or reach > self.today:
                         continue
-                    award = next(date(y, m, d) for y in (reach.year, reach.year + 1) for m, d in BADGE_DAYS
-                                 if date(y, m, d) >= reach)
+                    award = next(
+                        date(y, m, d)
+                        for y in (reach.year, reach.year + 1)
+                        for m, d in BADGE_DAYS
+                        if date(y, m, d) >= reach
+                    )
                     p.badge_days.append((award, years))
         return p.badge_days
 
     def major(self, p: Person, age: int) -> str | None:
-        death = (0.0008 if age < 40 else 0.002 if age < 50 else 0.005 if age < 60 else 0.012 if age < 70
-                 else 0.03 if age < 80 else 0.08 if age < 90 else 0.18)
+        death = (
+            0.0008
+            if age < 40
+            else 0.002
+            if age < 50
+            else 0.005
+            if age < 60
+            else 0.012
+            if age < 70
+            else 0.03
+            if age < 80
+            else 0.08
+            if age < 90
+            else 0.18
+        )
         r = self.rng.random()
         if r < death:
             return "death"
@@ -426,9 +523,13 @@ class Simulator:
             return None
         r -= death
         young = age < 68
-        odds = [("removal", 0.0012 if p.status == S.FULL and young else 0), ("exit", 0.0003 if young else 0),
-                ("away", 0.004 if young else 0), ("move", (0.01 if self.org(p.cell).kind == "village" else 0.025) if young else 0),
-                ("temp", 0.007 if age < 55 else 0)]
+        odds = [
+            ("removal", 0.0012 if p.status == S.FULL and young else 0),
+            ("exit", 0.0003 if young else 0),
+            ("away", 0.004 if young else 0),
+            ("move", (0.01 if self.org(p.cell).kind == "village" else 0.025) if young else 0),
+            ("temp", 0.007 if age < 55 else 0),
+        ]
         for action, q in odds:
             if r < q:
                 return action
@@ -444,8 +545,15 @@ class Simulator:
 
     def do_removal(self, pid: int, on: date, _data: Any) -> None:
         p = self.people[pid]
-        p.add(Ev(E.NAME_REMOVAL, on, org=p.cell, **self.decided(p.cell, on),
-                 note="Bỏ sinh hoạt đảng và không đóng đảng phí 3 tháng trong năm không có lý do chính đáng (R-039)."))
+        p.add(
+            Ev(
+                E.NAME_REMOVAL,
+                on,
+                org=p.cell,
+                **self.decided(p.cell, on),
+                note="Bỏ sinh hoạt đảng và không đóng đảng phí 3 tháng trong năm không có lý do chính đáng (R-039).",
+            )
+        )
         p.status = S.NAME_REMOVED
         self.leave(pid)
 
@@ -458,8 +566,15 @@ class Simulator:
     def do_away(self, pid: int, on: date, _data: Any) -> None:
         p = self.people[pid]
         _code, place = self.rng.choice(names.OTHER_PLACES)
-        p.add(Ev(E.OFFICIAL_TRANSFER_OUT, on, org=p.cell, **self.decided(p.cell, on, kind="GGT"),
-                 note=f"Chuyển sinh hoạt đảng chính thức đến Đảng bộ {place} (ngoài hệ thống)."))
+        p.add(
+            Ev(
+                E.OFFICIAL_TRANSFER_OUT,
+                on,
+                org=p.cell,
+                **self.decided(p.cell, on, kind="GGT"),
+                note=f"Chuyển sinh hoạt đảng chính thức đến Đảng bộ {place} (ngoài hệ thống).",
+            )
+        )
         p.status = S.TRANSFERRED_AWAY
         self.leave(pid)
 
@@ -478,38 +593,76 @@ class Simulator:
         if not choices:
             return
         dest = self.rng.choice(choices)
-        p.add(Ev(E.TEMPORARY_TRANSFER_OUT, on, org=p.cell, counterpart=dest.code,
-                 **self.decided(p.cell, on, kind="GGT"),
-                 note=f"Sinh hoạt tạm thời tại {dest.name_on(on)} (thay đổi nơi làm việc dưới 1 năm, R-035)."))
+        p.add(
+            Ev(
+                E.TEMPORARY_TRANSFER_OUT,
+                on,
+                org=p.cell,
+                counterpart=dest.code,
+                **self.decided(p.cell, on, kind="GGT"),
+                note=f"Sinh hoạt tạm thời tại {dest.name_on(on)} (thay đổi nơi làm việc dưới 1 năm, R-035).",
+            )
+        )
         p.temp = dest.code
         p.temp_until = self.next_workday(add_months(on, self.rng.randint(3, 11)))
 
     def do_temp_return(self, pid: int, on: date, _data: Any) -> None:
         p = self.people[pid]
-        p.add(Ev(E.TEMPORARY_TRANSFER_RETURN, on, org=p.cell, counterpart=p.temp,
-                 note="Hết thời gian sinh hoạt tạm thời, trở về sinh hoạt tại chi bộ."))
+        p.add(
+            Ev(
+                E.TEMPORARY_TRANSFER_RETURN,
+                on,
+                org=p.cell,
+                counterpart=p.temp,
+                note="Hết thời gian sinh hoạt tạm thời, trở về sinh hoạt tại chi bộ.",
+            )
+        )
         p.temp = p.temp_until = None
 
     def do_exempt(self, pid: int, on: date, _data: Any) -> None:
         p = self.people[pid]
         cell = self.org(p.cell).name_on(on)
-        p.add(Ev(E.ACTIVITY_EXEMPTION, on, org=p.cell, decision_number=f"{self.rng.randint(1, 30):02d}-NQ/CB",
-                 decision_date=on, decision_body=cell,
-                 note="Tuổi cao, sức khỏe yếu, có đơn đề nghị; chi bộ xem xét, báo cáo cấp ủy cấp trên (R-037)."))
+        p.add(
+            Ev(
+                E.ACTIVITY_EXEMPTION,
+                on,
+                org=p.cell,
+                decision_number=f"{self.rng.randint(1, 30):02d}-NQ/CB",
+                decision_date=on,
+                decision_body=cell,
+                note="Tuổi cao, sức khỏe yếu, có đơn đề nghị; chi bộ xem xét, báo cáo cấp ủy cấp trên (R-037).",
+            )
+        )
         p.exempt = True
 
     def do_badge(self, pid: int, on: date, years: int) -> None:
         p = self.people[pid]
-        p.add(Ev(E.BADGE_AWARDED, on, org=p.cell, payload={"years": years}, **self.province_decided(p.cell, on),
-                 note=f"Tặng Huy hiệu {years} năm tuổi Đảng."))
+        p.add(
+            Ev(
+                E.BADGE_AWARDED,
+                on,
+                org=p.cell,
+                payload={"years": years},
+                **self.province_decided(p.cell, on),
+                note=f"Tặng Huy hiệu {years} năm tuổi Đảng.",
+            )
+        )
         p.badges.add(years)
 
     def do_card(self, pid: int, on: date, _data: Any) -> None:
         p = self.people[pid]
         number = self.card_number(p.cell)
         body = "Ban Tổ chức " + self.committee_for(p.cell, on, province=True)[0].removeprefix("Ban Thường vụ ")
-        p.add(Ev(E.PARTY_CARD_ISSUED, on, org=p.cell, payload={"card_number": number}, decision_body=body,
-                 note=f"Phát thẻ đảng viên số {number}."))
+        p.add(
+            Ev(
+                E.PARTY_CARD_ISSUED,
+                on,
+                org=p.cell,
+                payload={"card_number": number},
+                decision_body=body,
+                note=f"Phát thẻ đảng viên số {number}.",
+            )
+        )
         p.party_card_number = number
 
     # -- arrivals and admissions ----------------------------------------------------------------
@@ -534,16 +687,30 @@ class Simulator:
             person.party_card_number = self.card_number(cell.code)
             person.admitted_on, person.status = admitted, S.FULL
             self.enlist(person, cell.code)
-            person.add(Ev(E.OFFICIAL_TRANSFER_IN, on, org=cell.code, payload={
-                "status": S.FULL, "admitted_on": admitted.isoformat(), "ceremony_on": ceremony.isoformat(),
-                "full_on": end.isoformat()}, note=f"Tiếp nhận từ Đảng bộ {place} theo giấy giới thiệu sinh hoạt đảng."))
+            person.add(
+                Ev(
+                    E.OFFICIAL_TRANSFER_IN,
+                    on,
+                    org=cell.code,
+                    payload={
+                        "status": S.FULL,
+                        "admitted_on": admitted.isoformat(),
+                        "ceremony_on": ceremony.isoformat(),
+                        "full_on": end.isoformat(),
+                    },
+                    note=f"Tiếp nhận từ Đảng bộ {place} theo giấy giới thiệu sinh hoạt đảng.",
+                )
+            )
 
     def admissions(self, year: int) -> None:
         rng = self.rng
         count = round(self.active_count() * rng.uniform(0.027, 0.035))
         first, last = date(year, 1, 5), min(date(year, 12, 20), self.today)
-        cells = [c for c in self.cells if c.on + timedelta(days=180) <= last
-                 and (c.end is None or first <= c.end - timedelta(days=450))]
+        cells = [
+            c
+            for c in self.cells
+            if c.on + timedelta(days=180) <= last and (c.end is None or first <= c.end - timedelta(days=450))
+        ]
         weights = [ADMIT[c.kind] * (len(self.home[c.code]) + 2) for c in cells]
         for _ in range(count):
             on = self.workday(first, last)
@@ -562,9 +729,16 @@ class Simulator:
         resolution = on - timedelta(days=rng.randint(15, 60))
         person.admitted_on, person.status = on, S.PENDING
         pid = self.enlist(person, cell.code)
-        person.add(Ev(E.ADMISSION_DECISION, on, org=cell.code, **self.decided(cell.code, on),
-                      payload={"cell_resolution_date": resolution.isoformat()},
-                      note=f"Chi bộ họp xét, đề nghị kết nạp ngày {resolution:%d/%m/%Y}."))
+        person.add(
+            Ev(
+                E.ADMISSION_DECISION,
+                on,
+                org=cell.code,
+                **self.decided(cell.code, on),
+                payload={"cell_resolution_date": resolution.isoformat()},
+                note=f"Chi bộ họp xét, đề nghị kết nạp ngày {resolution:%d/%m/%Y}.",
+            )
+        )
         ceremony = add_working_days(on, rng.randint(4, 28))
         if ceremony > self.today:
             return
@@ -574,8 +748,15 @@ class Simulator:
         deadline = add_working_days(end, param("recognition_proposal_working_days", end))
         if rng.random() < 0.008 and end + timedelta(days=45) <= self.today:
             removed = self.next_workday(end + timedelta(days=rng.randint(10, 40)))
-            person.add(Ev(E.PROBATION_NAME_REMOVAL, removed, org=cell.code, **self.decided(cell.code, removed),
-                          note="Không đủ tư cách đảng viên chính thức; xóa tên trong danh sách đảng viên dự bị (R-022)."))
+            person.add(
+                Ev(
+                    E.PROBATION_NAME_REMOVAL,
+                    removed,
+                    org=cell.code,
+                    **self.decided(cell.code, removed),
+                    note="Không đủ tư cách đảng viên chính thức; xóa tên trong danh sách đảng viên dự bị (R-022).",
+                )
+            )
             person.status = S.NAME_REMOVED
             self.leave(pid)
             return
@@ -589,15 +770,25 @@ class Simulator:
     def pending_transfers(self) -> None:
         """A few official transfers still waiting for the receiving cell (R-033 overdue)."""
         start, stop = self.today - timedelta(days=80), self.today - timedelta(days=50)
-        candidates = [pid for pid, p in enumerate(self.people) if p.status == S.FULL and not p.temp and not p.frozen
-                      and p.last < start]
+        candidates = [
+            pid
+            for pid, p in enumerate(self.people)
+            if p.status == S.FULL and not p.temp and not p.frozen and p.last < start
+        ]
         for pid in self.rng.sample(candidates, min(len(candidates), 1 if self.target < 1000 else 3)):
             p = self.people[pid]
             on = self.workday(start, stop)
             dest = self.rng.choice(self.lasting_cells(on, exclude=p.cell))
-            p.add(Ev(E.OFFICIAL_TRANSFER_OUT, on, org=p.cell, counterpart=dest.code,
-                     **self.decided(p.cell, on, kind="GGT"),
-                     note=f"Chuyển sinh hoạt đảng chính thức đến {dest.name_on(on)}; nơi đến chưa xác nhận tiếp nhận."))
+            p.add(
+                Ev(
+                    E.OFFICIAL_TRANSFER_OUT,
+                    on,
+                    org=p.cell,
+                    counterpart=dest.code,
+                    **self.decided(p.cell, on, kind="GGT"),
+                    note=f"Chuyển sinh hoạt đảng chính thức đến {dest.name_on(on)}; nơi đến chưa xác nhận tiếp nhận.",
+                )
+            )
 
 
 def simulate(rng: random.Random, plan: Plan, *, today: date, members: int) -> list[Person]:

@@ -87,8 +87,17 @@ class Plan:
         self.ops: list[PlanOp] = []
 
     # -- building ------------------------------------------------------------------------------
-    def add(self, code: str, name: str, org_type: str, parent: str | None, *, on: date = START,
-            decision: Decision | None = None, **facts) -> PlanOrg:
+    def add(
+        self,
+        code: str,
+        name: str,
+        org_type: str,
+        parent: str | None,
+        *,
+        on: date = START,
+        decision: Decision | None = None,
+        **facts,
+    ) -> PlanOrg:
         if parent is not None:
             base = self.orgs[parent]
             facts.setdefault("province", base.province)
@@ -149,8 +158,12 @@ class Plan:
 
 
 UPPER_TYPES = {
-    "district_party_org", "commune_party_org", "sector_bloc_party_org", "provincial_party_agencies_org",
-    "provincial_government_party_org", "provincial_police_party_org",
+    "district_party_org",
+    "commune_party_org",
+    "sector_bloc_party_org",
+    "provincial_party_agencies_org",
+    "provincial_government_party_org",
+    "provincial_police_party_org",
 }
 
 
@@ -159,7 +172,9 @@ def committee(name: str) -> tuple[str, str]:
     "Đảng bộ huyện Đông Sơn" → ("Ban Thường vụ Huyện ủy Đông Sơn", "HU")."""
     rest = name.removeprefix("Đảng bộ ")
     for prefix, body, suffix in (
-        ("huyện ", "Huyện ủy ", "HU"), ("thành phố ", "Thành ủy ", "TU"), ("thị xã ", "Thị ủy ", "TU"),
+        ("huyện ", "Huyện ủy ", "HU"),
+        ("thành phố ", "Thành ủy ", "TU"),
+        ("thị xã ", "Thị ủy ", "TU"),
         ("tỉnh ", "Tỉnh ủy ", "TU"),
     ):
         if rest.startswith(prefix):
@@ -172,31 +187,57 @@ def committee(name: str) -> tuple[str, str]:
 # -- the demo's geography ------------------------------------------------------------------------
 
 PROVINCES = {
-    "SH": ("Sơn Hà", [
-        ("TP", "thành phố Sơn Hà", "plain", ["phường Đông Thành", "phường Tây Sơn", "phường Bắc Hà", "phường Nam Sơn"]),
-        ("DS", "huyện Đông Sơn", "plain", ["thị trấn Đông Sơn", "xã Đông Phong", "xã Đông Hưng", "xã Đông Yên"]),
-        ("YH", "huyện Yên Hà", "upland", ["xã Yên Lạc", "xã Yên Bình", "xã Hà Phú", "xã Hà Thanh"]),
-    ]),
-    "KG": ("Kim Giang", [
-        ("KT", "thị xã Kim Thành", "plain", ["phường Kim Tân", "phường Kim Long", "xã Kim Bình", "xã Kim Phú"]),
-        ("GB", "huyện Giang Bắc", "plain", ["thị trấn Giang Bắc", "xã Bắc Sơn", "xã Bắc Lý", "xã Giang Hòa"]),
-        ("TK", "huyện Tân Kim", "delta", ["xã Tân Mỹ", "xã Tân Lập", "xã Tân An", "xã Tân Hòa"]),
-    ]),
+    "SH": (
+        "Sơn Hà",
+        [
+            (
+                "TP",
+                "thành phố Sơn Hà",
+                "plain",
+                ["phường Đông Thành", "phường Tây Sơn", "phường Bắc Hà", "phường Nam Sơn"],
+            ),
+            ("DS", "huyện Đông Sơn", "plain", ["thị trấn Đông Sơn", "xã Đông Phong", "xã Đông Hưng", "xã Đông Yên"]),
+            ("YH", "huyện Yên Hà", "upland", ["xã Yên Lạc", "xã Yên Bình", "xã Hà Phú", "xã Hà Thanh"]),
+        ],
+    ),
+    "KG": (
+        "Kim Giang",
+        [
+            ("KT", "thị xã Kim Thành", "plain", ["phường Kim Tân", "phường Kim Long", "xã Kim Bình", "xã Kim Phú"]),
+            ("GB", "huyện Giang Bắc", "plain", ["thị trấn Giang Bắc", "xã Bắc Sơn", "xã Bắc Lý", "xã Giang Hòa"]),
+            ("TK", "huyện Tân Kim", "delta", ["xã Tân Mỹ", "xã Tân Lập", "xã Tân An", "xã Tân Hòa"]),
+        ],
+    ),
 }
 NEW_PROVINCE = ("SG", "Sơn Giang")
 # Districts whose communes are merged in pairs on 01/07/2025 (index in the province's list).
 MERGED_DISTRICTS = {("SH", 1), ("SH", 2), ("KG", 0), ("KG", 2)}
 
 PARTY_AGENCIES = [
-    "Văn phòng Tỉnh ủy", "Ban Tổ chức Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy",
-    "Ủy ban Mặt trận Tổ quốc tỉnh", "Tỉnh đoàn", "Tòa án nhân dân tỉnh", "Viện Kiểm sát nhân dân tỉnh",
+    "Văn phòng Tỉnh ủy",
+    "Ban Tổ chức Tỉnh ủy",
+    "Ủy ban Kiểm tra Tỉnh ủy",
+    "Ban Tuyên giáo Tỉnh ủy",
+    "Ủy ban Mặt trận Tổ quốc tỉnh",
+    "Tỉnh đoàn",
+    "Tòa án nhân dân tỉnh",
+    "Viện Kiểm sát nhân dân tỉnh",
 ]
 GOVERNMENT_AGENCIES = [
-    ("Sở Giáo dục và Đào tạo", ["Chi bộ Văn phòng Sở", "Chi bộ Phòng Giáo dục Trung học", "Chi bộ Phòng Giáo dục Mầm non – Tiểu học"]),
-    ("Bệnh viện Đa khoa tỉnh", ["Chi bộ Khoa Nội", "Chi bộ Khoa Ngoại", "Chi bộ Khoa Nhi", "Chi bộ Hành chính – Quản trị"]),
+    (
+        "Sở Giáo dục và Đào tạo",
+        ["Chi bộ Văn phòng Sở", "Chi bộ Phòng Giáo dục Trung học", "Chi bộ Phòng Giáo dục Mầm non – Tiểu học"],
+    ),
+    (
+        "Bệnh viện Đa khoa tỉnh",
+        ["Chi bộ Khoa Nội", "Chi bộ Khoa Ngoại", "Chi bộ Khoa Nhi", "Chi bộ Hành chính – Quản trị"],
+    ),
     ("Sở Tư pháp", None),
     ("Sở Tài chính", None),
-    ("Sở Nông nghiệp và Phát triển nông thôn", ["Chi bộ Văn phòng Sở", "Chi bộ Chi cục Thủy lợi", "Chi bộ Chi cục Kiểm lâm"]),
+    (
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        ["Chi bộ Văn phòng Sở", "Chi bộ Chi cục Thủy lợi", "Chi bộ Chi cục Kiểm lâm"],
+    ),
     ("Sở Kế hoạch và Đầu tư", None),
     ("Trường Cao đẳng Sư phạm", ["Chi bộ Khoa Tự nhiên", "Chi bộ Khoa Xã hội", "Chi bộ Phòng Đào tạo"]),
 ]
@@ -208,10 +249,17 @@ POLICE_UNITS = [
     ("Trại tạm giam", None),
 ]
 VILLAGES = ["Đông", "Tây", "Nam", "Bắc", "Trung", "Thượng", "Hạ", "Đoài", "Tiền", "Hậu"]
-ENTERPRISES = ["Công ty Cổ phần Xây dựng", "Công ty Cổ phần Cấp nước", "Công ty Cổ phần Vật liệu", "Công ty Cổ phần Chế biến Nông sản"]
+ENTERPRISES = [
+    "Công ty Cổ phần Xây dựng",
+    "Công ty Cổ phần Cấp nước",
+    "Công ty Cổ phần Vật liệu",
+    "Công ty Cổ phần Chế biến Nông sản",
+]
 
 
-def _decision(rng: random.Random, body: str, suffix: str, on: date, days_before: int = 20, kind: str = "QĐ") -> Decision:
+def _decision(
+    rng: random.Random, body: str, suffix: str, on: date, days_before: int = 20, kind: str = "QĐ"
+) -> Decision:
     signed = on - timedelta(days=rng.randint(days_before // 2, days_before))
     return Decision(number=f"{rng.randint(120, 980)}-{kind}/{suffix}", date=signed, body=body)
 
@@ -230,7 +278,9 @@ def build_plan(rng: random.Random, *, small: bool) -> Plan:
         p.add(pk, f"Đảng bộ tỉnh {pname}", "provincial_party_org", None, province=pk, area="plain")
         bloc = p.add(f"{pk}-KCQ", f"Đảng bộ Khối các cơ quan tỉnh {pname}", "sector_bloc_party_org", pk)
         for i, agency in enumerate(party_agencies, 1):
-            p.add(f"{bloc.code}-D{i:02d}", f"Chi bộ {agency}", "grassroots_cell", bloc.code, kind="agency", side="party")
+            p.add(
+                f"{bloc.code}-D{i:02d}", f"Chi bộ {agency}", "grassroots_cell", bloc.code, kind="agency", side="party"
+            )
         for i, (agency, cells) in enumerate(government_agencies, 1):
             code = f"{bloc.code}-C{i:02d}"
             if cells:
@@ -269,14 +319,22 @@ def build_plan(rng: random.Random, *, small: bool) -> Plan:
                 if not small and ci % 2 == 1:
                     code = f"{ccode}-PT"
                     p.add(code, f"Đảng bộ Trường THPT {place}", "grassroots_party_committee_org", ccode)
-                    for j, cell in enumerate(["Chi bộ Tổ Toán – Tin", "Chi bộ Tổ Ngữ văn – Sử – Địa", "Chi bộ Tổ Khoa học tự nhiên"], 1):
+                    for j, cell in enumerate(
+                        ["Chi bộ Tổ Toán – Tin", "Chi bộ Tổ Ngữ văn – Sử – Địa", "Chi bộ Tổ Khoa học tự nhiên"], 1
+                    ):
                         p.add(f"{code}-{j:02d}", cell, "subordinate_cell", code, kind="school")
                 if not small and area != "plain":
-                    p.add(f"{ccode}-HTX", f"Chi bộ Hợp tác xã Nông nghiệp {place}", "grassroots_cell", ccode, kind="coop")
+                    p.add(
+                        f"{ccode}-HTX", f"Chi bộ Hợp tác xã Nông nghiệp {place}", "grassroots_cell", ccode, kind="coop"
+                    )
                 if not small and ci % 2 == 0:
                     code = f"{ccode}-DN"
-                    p.add(code, f"Đảng bộ {ENTERPRISES[(di + ci) % len(ENTERPRISES)]} {place}",
-                          "grassroots_party_committee_org", ccode)
+                    p.add(
+                        code,
+                        f"Đảng bộ {ENTERPRISES[(di + ci) % len(ENTERPRISES)]} {place}",
+                        "grassroots_party_committee_org",
+                        ccode,
+                    )
                     for j, cell in enumerate(["Chi bộ Văn phòng", "Chi bộ Phân xưởng 1", "Chi bộ Phân xưởng 2"], 1):
                         p.add(f"{code}-{j:02d}", cell, "subordinate_cell", code, kind="enterprise")
                 if ci == 2:
@@ -290,8 +348,15 @@ def build_plan(rng: random.Random, *, small: bool) -> Plan:
     ]
     for (ccode, place), (on, pattern, kind) in zip(late_orgs[:: max(1, len(late_orgs) // 3)], late, strict=False):
         body, suffix = committee(p.orgs[p.orgs[ccode].parent].name)
-        p.add(f"{ccode}-M{on.year % 100}", pattern.format(place=place), "grassroots_cell", ccode, on=on,
-              kind=kind, decision=_decision(rng, body, suffix, on))
+        p.add(
+            f"{ccode}-M{on.year % 100}",
+            pattern.format(place=place),
+            "grassroots_cell",
+            ccode,
+            on=on,
+            kind=kind,
+            decision=_decision(rng, body, suffix, on),
+        )
 
     # 01/01/2020: villages merged (thôn sáp nhập), their cells too — a few in two districts.
     for ccode in [c for c in p.orgs if c.endswith("-X02") and c.startswith(("SH-DS", "KG-GB"))]:
@@ -308,20 +373,44 @@ def build_plan(rng: random.Random, *, small: bool) -> Plan:
     for pk, (pname, _districts) in PROVINCES.items():
         body = f"Ban Thường vụ Tỉnh ủy {pname}"
         decision = _decision(rng, body, "TU", UMBRELLA_DAY, 10)
-        party = p.add(f"{pk}-CQD", f"Đảng bộ các cơ quan Đảng tỉnh {pname}", "provincial_party_agencies_org", pk,
-                      on=UMBRELLA_DAY, decision=decision)
-        gov = p.add(f"{pk}-UBND", f"Đảng bộ Ủy ban nhân dân tỉnh {pname}", "provincial_government_party_org", pk,
-                    on=UMBRELLA_DAY, decision=decision)
+        party = p.add(
+            f"{pk}-CQD",
+            f"Đảng bộ các cơ quan Đảng tỉnh {pname}",
+            "provincial_party_agencies_org",
+            pk,
+            on=UMBRELLA_DAY,
+            decision=decision,
+        )
+        gov = p.add(
+            f"{pk}-UBND",
+            f"Đảng bộ Ủy ban nhân dân tỉnh {pname}",
+            "provincial_government_party_org",
+            pk,
+            on=UMBRELLA_DAY,
+            decision=decision,
+        )
         for child in p.children_on(f"{pk}-KCQ", UMBRELLA_DAY):
             p.move(child.code, party.code if child.side == "party" else gov.code, UMBRELLA_DAY, decision)
         p.dissolve(f"{pk}-KCQ", UMBRELLA_DAY, decision)
 
     # 01/07/2025 (R-001, R-002, R-004): the merged province, communes under it, districts ended.
     nk, nname = NEW_PROVINCE
-    politburo = Decision(number="347-QĐ/TW", date=date(2025, 6, 24), body=POLITBURO,
-                         note=f"Thành lập Đảng bộ tỉnh {nname} trên cơ sở hợp nhất Đảng bộ tỉnh Sơn Hà và Đảng bộ tỉnh Kim Giang.")
-    p.add(nk, f"Đảng bộ tỉnh {nname}", "provincial_party_org", None, on=MERGE_DAY, decision=politburo,
-          province="SH", area="plain")
+    politburo = Decision(
+        number="347-QĐ/TW",
+        date=date(2025, 6, 24),
+        body=POLITBURO,
+        note=f"Thành lập Đảng bộ tỉnh {nname} trên cơ sở hợp nhất Đảng bộ tỉnh Sơn Hà và Đảng bộ tỉnh Kim Giang.",
+    )
+    p.add(
+        nk,
+        f"Đảng bộ tỉnh {nname}",
+        "provincial_party_org",
+        None,
+        on=MERGE_DAY,
+        decision=politburo,
+        province="SH",
+        area="plain",
+    )
     new_body = f"Ban Thường vụ Tỉnh ủy {nname}"
     umbrellas = [
         ("CQD", f"Đảng bộ các cơ quan Đảng tỉnh {nname}", "provincial_party_agencies_org", 5),
@@ -349,8 +438,15 @@ def build_plan(rng: random.Random, *, small: bool) -> Plan:
                 name = p.orgs[ccode].name_on(MERGE_DAY)
                 if name.startswith("Đảng bộ thị trấn "):  # towns became communes in 2025
                     p.rename(ccode, name.replace("thị trấn", "xã"), MERGE_DAY, decision)
-            p.dissolve(dcode, MERGE_DAY, Decision(
-                number=f"{number:02d}-QĐ/TU", date=MERGE_DAY, body=new_body,
-                note="Kết thúc hoạt động của đảng bộ cấp huyện (Quy định 294-QĐ/TW)."))
+            p.dissolve(
+                dcode,
+                MERGE_DAY,
+                Decision(
+                    number=f"{number:02d}-QĐ/TU",
+                    date=MERGE_DAY,
+                    body=new_body,
+                    note="Kết thúc hoạt động của đảng bộ cấp huyện (Quy định 294-QĐ/TW).",
+                ),
+            )
     p.merge(list(PROVINCES), nk, MERGE_DAY, politburo)
     return p

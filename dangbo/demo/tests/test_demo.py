@@ -87,7 +87,9 @@ def test_the_merger_is_recorded_with_the_politburo_decision_and_lineage(demo):
     assert established.decision_body == "Bộ Chính trị"
     predecessors = OrgLineage.objects.filter(successor_id=province.org_id, on=REFORM)
     assert {v.name for v in OrgVersion.objects.filter(org_id__in=predecessors.values("predecessor_id"))} == {
-        "Đảng bộ tỉnh Sơn Hà", "Đảng bộ tỉnh Kim Giang"}
+        "Đảng bộ tỉnh Sơn Hà",
+        "Đảng bộ tỉnh Kim Giang",
+    }
     changes = OrgEvent.objects.exclude(type="org.established").filter(on__gte=date(2020, 1, 1))
     assert changes.exists()
     assert not changes.filter(decision_number="").exists()
@@ -122,20 +124,45 @@ def test_replay_of_the_events_equals_the_stored_spans_for_a_sample(demo):
     for member in Member.objects.filter(pk__in=sample):
         events = list(member.events.effective().exclude(type=EventType.CORRECTION))
         timeline = replay(events, Profile(member.birth_date, member.birth_year, member.general_education))
-        expected = [(s.facts.org_id, s.facts.status, s.facts.exempt, s.facts.temp_org_id, s.facts.in_transfer,
-                     s.valid_from, s.valid_to) for s in timeline.spans if s.facts.org_id is not None]
-        stored = list(member.spans.order_by("valid_from").values_list(
-            "org_id", "status", "exempt", "temp_org_id", "in_transfer", "valid_from", "valid_to"))
+        expected = [
+            (
+                s.facts.org_id,
+                s.facts.status,
+                s.facts.exempt,
+                s.facts.temp_org_id,
+                s.facts.in_transfer,
+                s.valid_from,
+                s.valid_to,
+            )
+            for s in timeline.spans
+            if s.facts.org_id is not None
+        ]
+        stored = list(
+            member.spans.order_by("valid_from").values_list(
+                "org_id", "status", "exempt", "temp_org_id", "in_transfer", "valid_from", "valid_to"
+            )
+        )
         assert stored == expected, member.full_name
         assert (member.admitted_on, member.ceremony_on, member.full_on) == (
-            timeline.admitted_on, timeline.ceremony_on, timeline.full_on)
+            timeline.admitted_on,
+            timeline.ceremony_on,
+            timeline.full_on,
+        )
 
 
 def test_ten_years_of_history_has_every_kind_of_change(demo):
     kinds = set(MemberEvent.objects.values_list("type", flat=True))
-    assert {EventType.OFFICIAL_TRANSFER_IN, EventType.ADMISSION_DECISION, EventType.ADMISSION_CEREMONY,
-            EventType.FULL_RECOGNITION, EventType.DEATH, EventType.OFFICIAL_TRANSFER_OUT,
-            EventType.BADGE_AWARDED, EventType.ACTIVITY_EXEMPTION, EventType.ORG_REASSIGNED} <= kinds
+    assert {
+        EventType.OFFICIAL_TRANSFER_IN,
+        EventType.ADMISSION_DECISION,
+        EventType.ADMISSION_CEREMONY,
+        EventType.FULL_RECOGNITION,
+        EventType.DEATH,
+        EventType.OFFICIAL_TRANSFER_OUT,
+        EventType.BADGE_AWARDED,
+        EventType.ACTIVITY_EXEMPTION,
+        EventType.ORG_REASSIGNED,
+    } <= kinds
     years = {d.year for d in MemberEvent.objects.filter(type=EventType.ADMISSION_DECISION).values_list("on", flat=True)}
     assert set(range(2015, 2026)) <= years
     assert not MemberEvent.objects.filter(on__gt=timezone.localdate()).exists()
@@ -196,12 +223,21 @@ def test_one_audit_entry_records_the_build_and_the_chain_holds(demo):
 
 
 def test_if_empty_does_nothing_when_organizations_exist(demo):
-    counts = (OrgVersion.objects.count(), Member.objects.count(), MemberEvent.objects.count(), AuditEntry.objects.count())
+    counts = (
+        OrgVersion.objects.count(),
+        Member.objects.count(),
+        MemberEvent.objects.count(),
+        AuditEntry.objects.count(),
+    )
     out = StringIO()
     call_command("demo", "--if-empty", stdout=out)
     assert "giữ nguyên" in out.getvalue()
-    assert (OrgVersion.objects.count(), Member.objects.count(), MemberEvent.objects.count(),
-            AuditEntry.objects.count()) == counts
+    assert (
+        OrgVersion.objects.count(),
+        Member.objects.count(),
+        MemberEvent.objects.count(),
+        AuditEntry.objects.count(),
+    ) == counts
 
 
 def test_flush_empties_the_append_only_tables(demo):

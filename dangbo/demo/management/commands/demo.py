@@ -17,14 +17,20 @@ class Command(BaseCommand):
     help = "Xóa dữ liệu hiện có và tạo dữ liệu trình diễn: hai tỉnh cũ, mười năm biến động, hợp nhất tỉnh 01/7/2025."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Chỉ tạo khi cơ sở dữ liệu chưa có tổ chức đảng nào (không xóa gì).")
-        parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS,
-                            help=f"Số đảng viên gần đúng (mặc định {DEFAULT_MEMBERS}; dưới 1500 thì cây tổ chức thu nhỏ).")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Chỉ tạo khi cơ sở dữ liệu chưa có tổ chức đảng nào (không xóa gì)."
+        )
+        parser.add_argument(
+            "--members",
+            type=int,
+            default=DEFAULT_MEMBERS,
+            help=f"Số đảng viên gần đúng (mặc định {DEFAULT_MEMBERS}; dưới 1500 thì cây tổ chức thu nhỏ).",
+        )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Hạt giống ngẫu nhiên (mặc định cố định).")
 
-    def handle(self, *args, if_empty: bool = False, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED,
-               **options) -> None:
+    def handle(
+        self, *args, if_empty: bool = False, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED, **options
+    ) -> None:
         if if_empty and Organization.objects.exists():
             self.stdout.write(
                 f"Cơ sở dữ liệu đã có {vn_int(Organization.objects.count())} tổ chức đảng; giữ nguyên, không tạo dữ liệu trình diễn."
