@@ -82,3 +82,10 @@ def leader(django_user_model, tree):
 def _fast_password_hashing(settings):
     """Tests create many accounts; a fast hasher keeps the suite quick (tests only)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _otp_not_required(settings):
+    """Most tests sign in with `force_login`; TOTP enforcement is tested in dangbo/access/tests
+    (which set OTP_REQUIRED back to True)."""
+    settings.OTP_REQUIRED = False

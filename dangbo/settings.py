@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",  # login lockout per (account, address) and per address
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # TOTP second factor for administrators and officers
     "ninja",  # API docs: its own Swagger UI template and static copy (no CDN)
     "dangbo.core",
     "dangbo.audit",
@@ -61,16 +65,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "dangbo.access.middleware.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dangbo.audit.middleware.RequestContextMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Vietnamese lockout page
 ]
 
 ROOT_URLCONF = "dangbo.urls"
@@ -107,6 +115,20 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2 first: new and re-saved passwords are hashed with it; older hashes still verify.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# AxesStandaloneBackend first: it refuses locked-out attempts (it needs the request, which
+# Django's LoginView passes), then the model backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -142,12 +164,47 @@ STORAGES = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES")
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(30 * 60))  # expires after 30 min without a request
+SESSION_SAVE_EVERY_REQUEST = True  # ... because every request pushes the expiry forward
+# Served over HTTPS (HTTPS=1 or SECURE_SSL_REDIRECT=1): redirect, HSTS, secure cookies.
+HTTPS = envbool("HTTPS") or envbool("SECURE_SSL_REDIRECT")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000") if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+if envbool("TRUST_X_FORWARDED_PROTO"):  # only behind a proxy that sets it
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", str(HTTPS))
+CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", str(HTTPS))
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp 4): no inline scripts or styles, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Login lockout (django-axes): 5 failures per (account, address) or per address lock for 15 min.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "dangbo.access.views.lockout"  # Vietnamese page, HTTP 429
+AXES_COOLOFF_MESSAGE = "Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau."
+AXES_VERBOSE = False
+
+# Two-factor (django-otp, TOTP): required for administrators and officers (dangbo.access.middleware).
+OTP_REQUIRED = envbool("OTP_REQUIRED", "True")
+OTP_TOTP_ISSUER = "Đảng bộ số"
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("dangbo.access.urls")),  # /xac-thuc/ (TOTP), /tai-khoan/ (sessions, API tokens)
     path("to-chuc/", include("dangbo.orgs.urls")),
     path("dang-vien/", include("dangbo.members.urls")),
     path("api/v1/", include("dangbo.api_urls")),

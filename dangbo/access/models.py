@@ -49,3 +49,46 @@ class RoleAssignment(models.Model):
     @staticmethod
     def active_q(at) -> Q:
         return Q(valid_from__lte=at) & (Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+
+
+class PersonalToken(models.Model):
+    """A personal API token: only the sha256 of the secret is stored; the secret is shown once.
+
+    A token carries the scope of its owner (the API resolves `request.user` to the owner), can
+    be revoked, and expires."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("Tên gợi nhớ", max_length=100)
+    prefix = models.CharField(max_length=12, help_text="Đầu mã để nhận diện (không bí mật).")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("Hết hạn")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Mã truy cập API"
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.name}"
+
+    def is_active(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+class UserSession(models.Model):
+    """The session keys of a user's logins, so "log out everywhere" can delete them all."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tracked_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "Phiên đăng nhập"
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.created:%d/%m/%Y %H:%M}"

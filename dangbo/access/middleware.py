@@ -1,0 +1,59 @@
+"""Two-factor enforcement: a signed-in administrator or officer whose session has not passed
+TOTP (django-otp's `request.user.is_verified()`) reaches only the verify/setup/logout pages and
+static files; pages redirect to the verify page, the API answers 401 JSON.
+
+Other roles (leader, cell secretary, member) sign in with a password alone. `settings.OTP_REQUIRED`
+(env OTP_REQUIRED, default on) switches the enforcement off, for the unit tests that sign users in
+with `force_login`."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from dangbo.access.services import otp_required_for
+
+OTP_NEEDED = "Cần xác thực hai lớp (mã TOTP) trước khi dùng API bằng phiên đăng nhập."
+
+
+class OTPRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @cached_property
+    def _open_paths(self) -> tuple[str, ...]:
+        return (
+            reverse("access:otp_verify"),
+            reverse("access:otp_setup"),
+            reverse("logout"),
+            reverse("login"),
+            settings.STATIC_URL,
+        )
+
+    def __call__(self, request):
+        if getattr(settings, "OTP_REQUIRED", True) and self._blocked(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": OTP_NEEDED, "field": None, "rule": None}, status=401)
+            target = reverse("access:otp_verify")
+            if request.headers.get("HX-Request"):  # an htmx fragment: send the whole page there
+                return HttpResponse(status=204, headers={"HX-Redirect": target})
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        return self.get_response(request)
+
+    def _blocked(self, request) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        if request.path.startswith(self._open_paths):
+            return False
+        is_verified = getattr(user, "is_verified", None)
+        if is_verified is not None and is_verified():
+            return False
+        return otp_required_for(user)
