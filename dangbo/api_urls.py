@@ -8,6 +8,7 @@ validator.swagger.io for a badge. Authentication and the error format live in da
 from django.urls import path
 from ninja import NinjaAPI, Swagger
 
+from dangbo.access.api_auth import TokenAuth
 from dangbo.core.api import API_AUTH, register_error_handlers
 from dangbo.members.api import events_router as member_events_router
 from dangbo.members.api import router as members_router
@@ -18,7 +19,8 @@ api = NinjaAPI(
     version="1",
     description="Sổ tổ chức đảng và đảng viên theo thời gian. Mọi dữ liệu giới hạn theo phạm vi của người dùng.",
     urls_namespace="api",
-    auth=API_AUTH,
+    # Session first (browser pages), then personal API tokens (Authorization: Bearer dbs_...).
+    auth=[*API_AUTH, TokenAuth()],
     docs=Swagger(settings={"validatorUrl": None, "deepLinking": True, "layout": "BaseLayout"}),
 )
 register_error_handlers(api)

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dangbo.access.context_processors.navigation",
             ],
             "builtins": ["dangbo.core.templatetags.vn"],
         },

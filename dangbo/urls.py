@@ -11,6 +11,9 @@ urlpatterns = [
     path("", include("dangbo.access.urls")),  # /xac-thuc/ (TOTP), /tai-khoan/ (sessions, API tokens)
     path("to-chuc/", include("dangbo.orgs.urls")),
     path("dang-vien/", include("dangbo.members.urls")),
+    path("bao-cao/", include("dangbo.reports.urls")),
+    path("nhap-du-lieu/", include("dangbo.imports.urls")),
+    path("nhat-ky/", include("dangbo.audit.urls")),
     path("api/v1/", include("dangbo.api_urls")),
     path("quan-tri/", admin.site.urls),
 ]

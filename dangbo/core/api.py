@@ -1,8 +1,8 @@
 """What every API router shares: authentication, one error format, and small shared schemas.
 
-Authentication: `API_AUTH` is the list of ninja auth classes tried in order. For now only the
-Django session (ninja's `django_auth`, which checks CSRF on unsafe methods) is in it; personal API
-tokens will be appended here (e.g. an `HttpBearer` subclass) without touching the routers.
+Authentication: `API_AUTH` is the list of ninja auth classes tried in order: the Django session
+(ninja's `django_auth`, which checks CSRF on unsafe methods); dangbo/api_urls.py appends the
+personal API tokens (`access.api_auth.TokenAuth`, same scope as their owner).
 
 Errors, all as JSON `{"detail": "<Vietnamese message>", "field": ..., "rule": ...}`:
 - 401 not signed in; 403 CSRF failure, or a record that is visible but read-only for the user;
@@ -39,7 +39,7 @@ READ_ONLY = "Bạn chỉ có quyền xem, không có quyền ghi nhận cho tổ
 CSRF_FAILED = "Phiên làm việc không hợp lệ (kiểm tra CSRF không thành công); hãy tải lại trang."
 INVALID_INPUT = "Dữ liệu gửi lên không hợp lệ."
 
-# The authentication hook: append the token auth class here when personal API tokens arrive.
+# Session authentication; api_urls.py adds the personal-token class after it.
 API_AUTH: list[Any] = [django_auth]
 
 PAGE_SIZE = 50

@@ -12,6 +12,7 @@ on 01/01/2020) goes through org_merge, which records `org_reassigned` events wit
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -29,6 +30,7 @@ from django.db.models import DateField, DateTimeField, JSONField
 from django.utils import timezone
 
 from dangbo.access.models import Role, RoleAssignment
+from dangbo.access.services import totp_current_code, totp_device_create, totp_secret_base32
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import RuleViolation
 from dangbo.core.text import fold, nfc
@@ -438,7 +440,30 @@ def demo_accounts_create(*, plan_ids: dict[str, int]) -> list[Any]:
         user.save()
         valid_from = MERGE_DAY if account.scope == "SG" else START
         RoleAssignment.objects.create(user=user, role=account.role, org_id=org_id, member=member, valid_from=valid_from)
+        if account.role in (Role.ADMIN, Role.OFFICER):
+            # Two-factor is required for these roles: a TOTP device with a key derived from the
+            # (public, demo-only) username, so `dangbo accounts` can print the current code.
+            totp_device_create(user, confirmed=True, key_hex=demo_totp_key(user.username))
     return [u for u, *_ in users]
+
+
+def demo_totp_key(username: str) -> str:
+    """40 hex digits (20 bytes) for a demo account's TOTP device. Demo only: never for real users."""
+    return hashlib.sha1(f"dangbo-demo-{username}".encode()).hexdigest()  # demo-only key derivation, not a security hash
+
+
+def demo_totp_rows() -> list[tuple[str, str, str]]:
+    """(username, base32 secret, current 6-digit code) for the demo accounts that use two-factor."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    User = get_user_model()
+    rows = []
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=account.username).first()
+        device = user and TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device:
+            rows.append((user.username, totp_secret_base32(device), totp_current_code(device)))
+    return rows
 
 
 @dataclass(frozen=True)

@@ -217,6 +217,22 @@ def test_accounts_command_prints_the_table(demo):
     assert "Toàn hệ thống" in text and "Lãnh đạo (chỉ xem)" in text
 
 
+def test_admin_and_officers_get_a_totp_device_whose_current_code_is_printed(demo):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with_device = set(TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True))
+    assert with_device == {"admin", "canbo_tinh", "canbo_xa"}
+    out = StringIO()
+    call_command("accounts", stdout=out)
+    text = out.getvalue()
+    device = TOTPDevice.objects.get(user__username="canbo_tinh")
+    current = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    previous = f"{totp(device.bin_key, step=device.step, t0=device.t0 + device.step, digits=device.digits):06d}"
+    line = next(row for row in text.splitlines() if row.strip().startswith("canbo_tinh") and "mã hiện tại" in row)
+    assert current in line or previous in line
+
+
 def test_one_audit_entry_records_the_build_and_the_chain_holds(demo):
     assert AuditEntry.objects.filter(action="demo.built").count() == 1
     assert audit_verify().ok
