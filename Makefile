@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 2
 
 .PHONY: run test setup assets browser demo bench lint clean
 
@@ -39,7 +40,7 @@ browser:
 # The whole test suite. DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo runs it on PostgreSQL.
 test: assets browser
 	$(VENV)/bin/ruff check dangbo bench
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 demo: setup
 	$(PY) manage.py migrate --noinput -v0
