@@ -89,3 +89,14 @@ def _otp_not_required(settings):
     """Most tests sign in with `force_login`; TOTP enforcement is tested in dangbo/access/tests
     (which set OTP_REQUIRED back to True)."""
     settings.OTP_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rule_parameters():
+    """Rule-parameter overrides are cached per process (core/rules.py); a test's rows are rolled
+    back, so the cache must not outlive the test."""
+    from dangbo.core import rules
+
+    rules.clear_cache()
+    yield
+    rules.clear_cache()
