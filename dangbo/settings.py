@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dangbo.demo",
     "dangbo.reports",
     "dangbo.imports",
+    "dangbo.plans",
 ]
 
 MIDDLEWARE = [

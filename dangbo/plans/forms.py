@@ -1,0 +1,99 @@
+"""Input forms of the plans pages (validation only; writes go through services)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from dangbo.core.forms import VNDateField
+from dangbo.plans.models import DocumentType, ReportStatus
+
+YEAR_CHOICES = [("", "Mọi năm")]
+
+
+class DocumentFilterForm(forms.Form):
+    q = forms.CharField(label="Tìm kiếm", required=False)
+    co_quan = forms.CharField(label="Cơ quan ban hành", required=False)
+    loai = forms.ChoiceField(label="Loại", required=False, choices=[("", "Mọi loại"), *DocumentType.choices])
+    nam = forms.IntegerField(label="Năm", required=False, min_value=1930, max_value=2100)
+
+
+class DocumentForm(forms.Form):
+    number = forms.CharField(label="Số, ký hiệu", max_length=60, help_text="Ví dụ: 21-NQ/TW")
+    issued_on = VNDateField(label="Ngày ban hành")
+    doc_type = forms.ChoiceField(label="Loại văn bản", choices=DocumentType.choices)
+    issuer = forms.CharField(label="Cơ quan ban hành", max_length=255)
+    owner_org = forms.TypedChoiceField(label="Thuộc tổ chức", coerce=int, required=False, empty_value=None)
+    title = forms.CharField(label="Trích yếu", max_length=500)
+    summary = forms.CharField(label="Tóm tắt nội dung", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    implements = forms.TypedChoiceField(label="Thực hiện văn bản", coerce=int, required=False, empty_value=None)
+    replaces = forms.TypedChoiceField(label="Thay thế văn bản", coerce=int, required=False, empty_value=None)
+    place = forms.CharField(label="Địa danh", required=False, max_length=100)
+    recipients = forms.CharField(label="Nơi nhận", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(label="Tệp đính kèm", required=False)
+
+    def __init__(self, *args, org_choices=(), doc_choices=(), allow_central=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        empty = [("", "— Văn bản của Trung ương —")] if allow_central else []
+        self.fields["owner_org"].choices = [*empty, *org_choices]
+        self.fields["owner_org"].required = not allow_central
+        for name in ("implements", "replaces"):
+            self.fields[name].choices = [("", "—"), *doc_choices]
+
+
+class TaskForm(forms.Form):
+    number = forms.CharField(label="Mục", max_length=30, required=False)
+    content = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))
+    directing_text = forms.CharField(label="Cơ quan chỉ đạo", required=False, max_length=500)
+    lead_text = forms.CharField(label="Cơ quan chủ trì", required=False, max_length=500)
+    lead_org = forms.TypedChoiceField(label="Tổ chức chủ trì", coerce=int, required=False, empty_value=None)
+    cooperating_text = forms.CharField(label="Cơ quan phối hợp", required=False, max_length=1000)
+    implementing_orgs = forms.TypedMultipleChoiceField(label="Cơ quan thực hiện", coerce=int, required=False,
+                                                      widget=forms.CheckboxSelectMultiple)
+    deadline_text = forms.CharField(label="Thời gian", required=False, max_length=300,
+                                    help_text="Ví dụ: 30/06/2023, Quý II/2022, Hằng năm, Thường xuyên, "
+                                              "3 tháng sau khi có hướng dẫn của Trung ương")
+
+    def __init__(self, *args, org_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_org"].choices = [("", "—"), *org_choices]
+        self.fields["implementing_orgs"].choices = list(org_choices)
+
+
+class ProgressForm(forms.Form):
+    org = forms.TypedChoiceField(label="Cơ quan báo cáo", coerce=int)
+    status = forms.ChoiceField(label="Tình trạng", choices=ReportStatus.choices)
+    percent = forms.IntegerField(label="Tiến độ (%)", min_value=0, max_value=100)
+    text = forms.CharField(label="Kết quả thực hiện", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reported_on = VNDateField(label="Ngày báo cáo", required=False)
+    evidence = forms.FileField(label="Tệp minh chứng", required=False)
+
+    def __init__(self, *args, org_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = list(org_choices)
+
+
+class ExportForm(forms.Form):
+    tu = VNDateField(label="Từ ngày")
+    den = VNDateField(label="Đến ngày")
+    so = forms.CharField(label="Số báo cáo", max_length=60, initial="   -BC/")
+    muc_dich = forms.CharField(label="Mục đích xuất", max_length=200)
+    dinh_dang = forms.ChoiceField(label="Định dạng", choices=[("xlsx", "Excel (XLSX)"), ("docx", "Word (DOCX)")])
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Bảng nhiệm vụ (.xlsx hoặc .docx)")
+
+
+class TargetForm(forms.Form):
+    name = forms.CharField(label="Chỉ tiêu", max_length=500)
+    indicator = forms.ChoiceField(label="Chỉ số tự tính", required=False)
+    measure = forms.ChoiceField(label="Đo bằng", choices=[("value", "Giá trị"), ("percent", "Tỷ lệ %")])
+    org = forms.TypedChoiceField(label="Tổ chức", coerce=int, required=False, empty_value=None)
+    year = forms.IntegerField(label="Năm", required=False)
+    target_min = forms.DecimalField(label="Mức tối thiểu")
+    target_max = forms.DecimalField(label="Mức tối đa", required=False)
+
+    def __init__(self, *args, org_choices=(), indicator_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = [("", "—"), *org_choices]
+        self.fields["indicator"].choices = [("", "— Báo cáo thủ công —"), *indicator_choices]

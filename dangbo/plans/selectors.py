@@ -1,0 +1,301 @@
+"""Reads of the plans app: scoped documents and tasks, per-body status and the progress roll-up.
+
+Visibility (through access/scope.py):
+- documents: owner organization in the user's scope, or an ancestor of an organization in scope
+  (the ids in the OrgVersion path), or no owner (central documents);
+- tasks: every task of a plan whose owner is in scope; otherwise only the tasks the user's
+  organizations implement (or whose sub-tasks they implement) or lead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from dangbo.access.scope import can, user_scope
+from dangbo.core.text import fold
+from dangbo.orgs.models import OrgVersion
+from dangbo.plans import deadlines as dl
+from dangbo.plans.models import Document, ProgressReport, ReportStatus, Task, TaskAssignment
+
+
+def regular_every_months() -> int:
+    return int(getattr(settings, "PLANS_REGULAR_EVERY_MONTHS", dl.REGULAR_EVERY_MONTHS))
+
+
+def _scope_ids(user, action: str = "view") -> tuple[bool, set[int]]:
+    scope = user_scope(user)
+    if scope.everything and action in scope.actions.get(None, frozenset()):
+        return True, set()
+    return False, {oid for oid, acts in scope.actions.items() if oid is not None and action in acts}
+
+
+def scope_ancestor_ids(user) -> set[int]:
+    """Organizations above the user's scope: the ids in the paths of the scope's versions."""
+    everything, ids = _scope_ids(user)
+    if everything or not ids:
+        return set()
+    out: set[int] = set()
+    for path in OrgVersion.objects.filter(org_id__in=ids).values_list("path", flat=True).distinct():
+        out.update(int(x) for x in path.strip("/").split("/") if x)
+    return out - ids
+
+
+def document_visible_q(user) -> Q | None:
+    everything, ids = _scope_ids(user)
+    if everything:
+        return None
+    return Q(owner_org__isnull=True) | Q(owner_org_id__in=ids | scope_ancestor_ids(user))
+
+
+def document_list(*, actor, q: str = "", issuer: str = "", doc_type: str = "", year: int | None = None) -> QuerySet:
+    qs = Document.objects.all()
+    if not getattr(actor, "is_authenticated", False):
+        return qs.none()
+    cond = document_visible_q(actor)
+    if cond is not None:
+        qs = qs.filter(cond)
+    for word in fold(q).split():
+        qs = qs.filter(search_key__contains=word)
+    if issuer:
+        qs = qs.filter(search_key__contains=fold(issuer))
+    if doc_type:
+        qs = qs.filter(doc_type=doc_type)
+    if year:
+        qs = qs.filter(issued_on__year=year)
+    return qs
+
+
+def document_get_or_404(*, actor, pk: int) -> Document:
+    doc = document_list(actor=actor).select_related("implements", "replaces").filter(pk=pk).first()
+    if doc is None:
+        raise Http404("Không tìm thấy")
+    return doc
+
+
+def can_manage_document(actor, doc: Document) -> bool:
+    return can(actor, "record", doc.owner_org_id) if doc.owner_org_id else can(actor, "manage_users", None)
+
+
+@dataclass
+class TreeNode:
+    doc: Document
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def implementation_tree(*, actor, doc: Document, max_depth: int = 8) -> list[TreeNode]:
+    """Documents implementing `doc`, recursively (one query per level), limited to visible ones."""
+    visible = document_list(actor=actor)
+    roots: list[TreeNode] = []
+    level = {doc.pk: roots}
+    seen = {doc.pk}
+    for _ in range(max_depth):
+        children = list(visible.filter(implements_id__in=list(level)).order_by("issued_on", "id"))
+        if not children:
+            break
+        nxt: dict[int, list[TreeNode]] = {}
+        for child in children:
+            if child.pk in seen:
+                continue
+            seen.add(child.pk)
+            node = TreeNode(child)
+            level[child.implements_id].append(node)
+            nxt[child.pk] = node.children
+        level = nxt
+    return roots
+
+
+# --- tasks ------------------------------------------------------------------------------------
+
+
+def task_list(*, actor, plan: Document | None = None) -> QuerySet:
+    """Tasks the actor may see (plan visible; all tasks if the plan's owner is in scope,
+    otherwise those implemented or led by an organization in scope)."""
+    qs = Task.objects.all()
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    everything, ids = _scope_ids(actor)
+    if everything:
+        return qs
+    visible_plans = document_list(actor=actor)
+    own = Q(plan__owner_org_id__in=ids)
+    mine = Q(lead_org_id__in=ids) | Q(assignments__org_id__in=ids) | Q(subtasks__assignments__org_id__in=ids)
+    return qs.filter(plan__in=visible_plans).filter(own | mine).distinct()
+
+
+def task_get_or_404(*, actor, pk: int) -> Task:
+    task = task_list(actor=actor).select_related("plan", "relative_document", "parent").filter(pk=pk).first()
+    if task is None:
+        raise Http404("Không tìm thấy")
+    return task
+
+
+def can_report(actor, task: Task, org_id: int) -> bool:
+    return can(actor, "record", org_id) and TaskAssignment.objects.filter(task=task, org_id=org_id).exists()
+
+
+def can_manage_task(actor, task: Task) -> bool:
+    return can_manage_document(actor, task.plan) or (task.lead_org_id is not None and can(actor, "record", task.lead_org_id))
+
+
+@dataclass
+class BodyStatus:
+    org_id: int
+    name: str
+    status: dl.DeadlineStatus
+    latest: ProgressReport | None
+    reports: list[ProgressReport]
+
+    @property
+    def percent(self) -> int:
+        return self.latest.percent if self.latest else 0
+
+    @property
+    def late(self) -> bool:
+        return self.status.late
+
+
+def _names(org_ids, at: date) -> dict[int, str]:
+    from dangbo.orgs.selectors import org_latest_names
+
+    names = org_latest_names(org_ids=org_ids)
+    for v in OrgVersion.objects.valid_on(at).filter(org_id__in=set(org_ids)).values_list("org_id", "name"):
+        names[v[0]] = v[1]
+    return names
+
+
+def _as_dl_report(r: ProgressReport) -> dl.Report:
+    return dl.Report(on=r.reported_on, percent=r.percent, done=r.status == ReportStatus.DONE or r.percent >= 100)
+
+
+def task_body_statuses(task: Task, *, as_of: date, reports: list[ProgressReport] | None = None,
+                       org_ids: list[int] | None = None, names: dict[int, str] | None = None) -> list[BodyStatus]:
+    """For the lead body: each implementing body's state on `as_of` (reported? late? latest result)."""
+    if org_ids is None:
+        org_ids = list(task.assignments.order_by("id").values_list("org_id", flat=True))
+    if reports is None:
+        reports = list(task.reports.filter(reported_on__lte=as_of).order_by("reported_on", "id"))
+    if names is None:
+        names = _names(org_ids, as_of)
+    spec = task.spec
+    out = []
+    for oid in org_ids:
+        own = [r for r in reports if r.org_id == oid and r.reported_on <= as_of]
+        status = dl.deadline_status(spec, as_of=as_of, start=task.plan.issued_on, reports=[_as_dl_report(r) for r in own],
+                                    regular_every_months=regular_every_months())
+        out.append(BodyStatus(oid, names.get(oid, str(oid)), status, own[-1] if own else None, own))
+    return out
+
+
+def mean(values: list[int | float | Decimal]) -> float:
+    return float(sum(values)) / len(values) if values else 0.0
+
+
+def task_percent(statuses: list[BodyStatus]) -> float:
+    """Task progress = mean of the implementing bodies' latest percent (no report = 0)."""
+    return mean([s.percent for s in statuses])
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    bodies: list[BodyStatus]
+    percent: float
+
+    @property
+    def late(self) -> bool:
+        return any(b.late for b in self.bodies)
+
+    @property
+    def late_names(self) -> list[str]:
+        return [b.name for b in self.bodies if b.late]
+
+
+@dataclass
+class PlanProgress:
+    rows: list[TaskRow]
+    percent: float
+
+    @property
+    def late_count(self) -> int:
+        return sum(1 for r in self.rows if r.late)
+
+
+def plan_progress(*, actor, plan: Document, as_of: date) -> PlanProgress:
+    """Every visible task of the plan with its bodies' states; plan percent = mean of the
+    top-level tasks' percent. Queries: a fixed handful, whatever the number of tasks."""
+    tasks = list(task_list(actor=actor, plan=plan).select_related("plan", "relative_document", "lead_org")
+                 .order_by("position", "id"))
+    ids = [t.pk for t in tasks]
+    assignments: dict[int, list[int]] = {}
+    for tid, oid in TaskAssignment.objects.filter(task_id__in=ids).order_by("id").values_list("task_id", "org_id"):
+        assignments.setdefault(tid, []).append(oid)
+    reports: dict[int, list[ProgressReport]] = {}
+    for r in ProgressReport.objects.filter(task_id__in=ids, reported_on__lte=as_of).order_by("reported_on", "id"):
+        reports.setdefault(r.task_id, []).append(r)
+    names = _names({o for v in assignments.values() for o in v}, as_of)
+    rows = []
+    for t in tasks:
+        bodies = task_body_statuses(t, as_of=as_of, reports=reports.get(t.pk, []),
+                                    org_ids=assignments.get(t.pk, []), names=names)
+        rows.append(TaskRow(t, bodies, task_percent(bodies)))
+    top = [r.percent for r in rows if r.task.parent_id is None] or [r.percent for r in rows]
+    return PlanProgress(rows, mean(top))
+
+
+def my_task_rows(*, actor, as_of: date) -> list[TaskRow]:
+    """Tasks implemented by an organization in the actor's scope, with only those bodies."""
+    everything, ids = _scope_ids(actor)
+    qs = task_list(actor=actor).select_related("plan", "relative_document")
+    if not everything:
+        qs = qs.filter(Q(assignments__org_id__in=ids) | Q(lead_org_id__in=ids)).distinct()
+    rows = []
+    for t in qs.order_by("plan_id", "position", "id")[:500]:
+        org_ids = list(t.assignments.order_by("id").values_list("org_id", flat=True))
+        if not everything:
+            org_ids = [o for o in org_ids if o in ids] or org_ids
+        bodies = task_body_statuses(t, as_of=as_of, org_ids=org_ids)
+        rows.append(TaskRow(t, bodies, task_percent(bodies)))
+    return rows
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+
+@dataclass
+class TargetResult:
+    target: object
+    actual: Decimal | None
+    text: str
+    met: bool | None
+
+
+def target_result(target, *, at: date) -> TargetResult:
+    """A plan target's actual value: from the indicator catalog, or the hand-reported value."""
+    from dangbo.reports.indicators import CATALOG, IndicatorContext, compute
+
+    actual: Decimal | None = None
+    text = ""
+    if target.indicator:
+        if target.indicator not in CATALOG or target.org_id is None:
+            return TargetResult(target, None, "Chỉ số không hợp lệ", None)
+        end = date(target.year, 12, 31) if target.year and date(target.year, 12, 31) < at else at
+        start = date(target.year, 1, 1) if target.year else None
+        result = compute(target.indicator, IndicatorContext(org_id=target.org_id, at=end, start=start, end=end))
+        if target.measure == "percent":
+            if result.denominator:
+                actual = (Decimal(result.value or 0) * 100 / Decimal(result.denominator)).quantize(Decimal("0.01"))
+        else:
+            actual = Decimal(result.value or 0)
+        text = result.text
+    elif target.manual_value is not None:
+        actual = target.manual_value
+    met = None
+    if actual is not None:
+        met = actual >= target.target_min and (target.target_max is None or actual <= target.target_max)
+    return TargetResult(target, actual, text, met)

@@ -1,0 +1,141 @@
+"""Pages of the plans app: scope on every route (outside = 404), forms through services."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook
+
+from dangbo.plans.models import Document, Notification, ProgressReport, Task
+from dangbo.plans.services import DocumentInput, document_register
+
+pytestmark = pytest.mark.urls("dangbo.plans.tests.urls")
+
+
+def test_anonymous_users_are_sent_to_login(client, plan):
+    response = client.get(reverse("plans:document_detail", args=[plan.pk]))
+    assert response.status_code == 302 and "dang-nhap" in response["Location"]
+
+
+def test_the_register_lists_and_searches_without_accents(client, officer, plan):
+    client.force_login(officer)
+    response = client.get(reverse("plans:document_list"), {"q": "thuc hien nghi quyet"})
+    assert response.status_code == 200 and "15-KH/TU" in response.text
+
+
+def test_an_officer_registers_a_document_through_the_form(client, officer, tree, resolution):
+    client.force_login(officer)
+    response = client.post(reverse("plans:document_create"), {
+        "number": "30-CT/TU", "issued_on": "05/01/2023", "doc_type": "chi_thi", "issuer": "Ban Thường vụ Tỉnh ủy",
+        "owner_org": tree["province"].pk, "title": "Về tăng cường công tác phát triển đảng viên",
+        "implements": resolution.pk})
+    doc = Document.objects.get(number="30-CT/TU")
+    assert response.status_code == 302 and doc.implements == resolution
+    page = client.get(reverse("plans:document_detail", args=[resolution.pk]))
+    assert "30-CT/TU" in page.text
+
+
+def test_a_bad_date_shows_a_vietnamese_error_and_writes_nothing(client, officer, tree):
+    client.force_login(officer)
+    response = client.post(reverse("plans:document_create"), {
+        "number": "31-CT/TU", "issued_on": "32/01/2023", "doc_type": "chi_thi", "issuer": "Tỉnh ủy",
+        "owner_org": tree["province"].pk, "title": "X"})
+    assert response.status_code == 200 and "Ngày không hợp lệ" in response.text
+    assert not Document.objects.filter(number="31-CT/TU").exists()
+
+
+def test_a_sibling_communes_document_and_tasks_are_not_found(client, tree, tasks, outsider, commune_officer):
+    b_doc = document_register(actor=outsider, data=DocumentInput(
+        number="05-KH/ĐU", issued_on=date(2022, 9, 1), issuer="Đảng ủy xã Bình Minh", doc_type="ke_hoach",
+        title="Kế hoạch của xã Bình Minh", owner_org_id=tree["commune_b"].pk))
+    client.force_login(commune_officer)
+    for url in (reverse("plans:document_detail", args=[b_doc.pk]), reverse("plans:task_detail", args=[tasks["b_only"].pk]),
+                reverse("plans:task_create", args=[b_doc.pk]), reverse("plans:plan_import", args=[b_doc.pk])):
+        assert client.get(url).status_code == 404, url
+    # The province plan is visible, with only the commune's own and led tasks.
+    page = client.get(reverse("plans:document_detail", args=[tasks["both"].plan_id]))
+    assert page.status_code == 200
+    assert "Xây dựng mô hình chi bộ bốn tốt" in page.text and "Tổng kết mô hình chi bộ ghép" not in page.text
+    # …and it cannot add tasks to the province's plan.
+    assert client.get(reverse("plans:task_create", args=[tasks["both"].plan_id])).status_code == 404
+
+
+def test_an_implementing_body_reports_progress_with_evidence(client, tree, tasks, commune_officer):
+    client.force_login(commune_officer)
+    url = reverse("plans:task_detail", args=[tasks["both"].pk])
+    evidence = io.BytesIO(b"bien ban")
+    evidence.name = "bien-ban.pdf"
+    response = client.post(url, {"org": tree["commune_a"].pk, "status": "in_progress", "percent": 50,
+                                 "text": "Đã triển khai tới các chi bộ", "reported_on": "15/09/2022",
+                                 "evidence": evidence})
+    assert response.status_code == 302
+    report = ProgressReport.objects.get()
+    assert report.percent == 50 and report.evidence.get().name == "bien-ban.pdf"
+    ev_url = reverse("plans:evidence_file", args=[report.evidence.get().pk])
+    assert client.get(ev_url).status_code == 200
+
+
+def test_a_body_cannot_post_a_report_for_another_body(client, tree, tasks, commune_officer):
+    client.force_login(commune_officer)
+    response = client.post(reverse("plans:task_detail", args=[tasks["both"].pk]),
+                           {"org": tree["commune_b"].pk, "status": "done", "percent": 100})
+    assert response.status_code == 200 and not ProgressReport.objects.exists()
+
+
+def test_the_officer_adds_a_task_for_two_communes(client, officer, tree, plan):
+    client.force_login(officer)
+    response = client.post(reverse("plans:task_create", args=[plan.pk]), {
+        "content": "Kiện toàn chi bộ quân sự", "deadline_text": "Quý I/2023",
+        "implementing_orgs": [tree["commune_a"].pk, tree["commune_b"].pk]})
+    assert response.status_code == 302
+    task = Task.objects.get(content="Kiện toàn chi bộ quân sự")
+    assert task.due_on == date(2023, 3, 31) and task.assignments.count() == 2
+
+
+def test_export_requires_a_purpose_and_returns_the_files(client, officer, tasks, plan):
+    client.force_login(officer)
+    url = reverse("plans:plan_export", args=[plan.pk])
+    assert client.get(url, {"tu": "01/07/2022", "den": "30/09/2022", "so": "1-BC/TU", "dinh_dang": "xlsx"}
+                      ).status_code == 200  # the form again, nothing exported
+    for fmt in ("xlsx", "docx"):
+        response = client.get(url, {"tu": "01/07/2022", "den": "30/09/2022", "so": "1-BC/TU", "dinh_dang": fmt,
+                                    "muc_dich": "Báo cáo quý"})
+        assert response["Content-Disposition"].endswith(f'.{fmt}"')
+
+
+def test_import_dry_run_then_confirm(client, officer, tree, plan):
+    wb = Workbook()
+    wb.active.append(["Nội dung", "Cơ quan thực hiện", "Thời gian"])
+    wb.active.append(["Quán triệt nghị quyết", "Đảng bộ xã An Bình", "Quý IV/2022"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "bang.xlsx"
+    client.force_login(officer)
+    url = reverse("plans:plan_import", args=[plan.pk])
+    response = client.post(url, {"file": buf})
+    assert "Xác nhận nhập 1 nhiệm vụ" in response.text and not Task.objects.exists()
+    job = response.context["job"]
+    assert client.post(url, {"xac_nhan": job.pk}).status_code == 302
+    assert Task.objects.get().content == "Quán triệt nghị quyết"
+
+
+def test_notifications_are_private_to_their_user(client, commune_officer, outsider, tasks):
+    note = Notification.objects.create(user=commune_officer, task=tasks["both"], key="k", message="Nhắc việc thử")
+    client.force_login(outsider)
+    assert "Nhắc việc thử" not in client.get(reverse("plans:notification_list")).text
+    assert client.post(reverse("plans:notification_read", args=[note.pk])).status_code == 404
+    client.force_login(commune_officer)
+    assert "Nhắc việc thử" in client.get(reverse("plans:notification_list")).text
+    client.post(reverse("plans:notification_read", args=[note.pk]))
+    note.refresh_from_db()
+    assert note.read_at is not None
+
+
+def test_my_tasks_flags_late_bodies(client, outsider, tasks):
+    client.force_login(outsider)
+    response = client.get(reverse("plans:my_tasks"))
+    assert response.status_code == 200 and "Trễ hạn" in response.text

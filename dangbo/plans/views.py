@@ -1,0 +1,282 @@
+"""Pages of the plans app: document register, plan with its tasks and progress, task page with
+per-body status and the progress form, exports, import, notifications. Thin: parse → selector /
+service → render. Scope through plans.selectors (access/scope.py); outside scope = 404."""
+
+from __future__ import annotations
+
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dangbo.access.scope import can
+from dangbo.core.errors import DomainError
+from dangbo.core.forms import apply_domain_error
+from dangbo.orgs.selectors import org_choices_on
+from dangbo.plans import importer
+from dangbo.plans import selectors as sel
+from dangbo.plans.exports import ReportMeta, report_docx, report_xlsx
+from dangbo.plans.forms import (
+    DocumentFilterForm,
+    DocumentForm,
+    ExportForm,
+    ImportForm,
+    ProgressForm,
+    TargetForm,
+    TaskForm,
+)
+from dangbo.plans.models import Evidence, Notification, PlanImport
+from dangbo.plans.services import (
+    DocumentInput,
+    TaskInput,
+    document_register,
+    notification_mark_read,
+    progress_report_submit,
+    target_create,
+    task_create,
+)
+
+
+def _today():
+    return timezone.localdate()
+
+
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    form = DocumentFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = sel.document_list(actor=request.user, q=filters.get("q") or "", issuer=filters.get("co_quan") or "",
+                           doc_type=filters.get("loai") or "", year=filters.get("nam"))
+    page = Paginator(qs, 50).get_page(request.GET.get("trang"))
+    return render(request, "plans/document_list.html", {
+        "form": form, "page": page, "can_create": can(request.user, "record"),
+    })
+
+
+@login_required
+def document_create(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "record"):
+        raise Http404("Không tìm thấy")
+    today = _today()
+    org_choices = org_choices_on(actor=request.user, at=today, action="record")
+    doc_choices = [(d.pk, f"{d.number} — {d.title[:60]}") for d in sel.document_list(actor=request.user)[:300]]
+    form = DocumentForm(request.POST or None, request.FILES or None, org_choices=org_choices,
+                        doc_choices=doc_choices, allow_central=can(request.user, "manage_users", None))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            doc = document_register(actor=request.user, file=d.get("file"), data=DocumentInput(
+                number=d["number"], issued_on=d["issued_on"], issuer=d["issuer"], doc_type=d["doc_type"],
+                title=d["title"], owner_org_id=d.get("owner_org"), summary=d.get("summary") or "",
+                implements_id=d.get("implements"), replaces_id=d.get("replaces"), place=d.get("place") or "",
+                recipients=d.get("recipients") or ""))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"Đã đăng ký {doc}.")
+            return redirect("plans:document_detail", pk=doc.pk)
+    return render(request, "plans/document_form.html", {"form": form})
+
+
+@login_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = sel.document_get_or_404(actor=request.user, pk=pk)
+    today = _today()
+    context = {
+        "doc": doc, "tree": sel.implementation_tree(actor=request.user, doc=doc),
+        "can_manage": sel.can_manage_document(request.user, doc), "today": today,
+    }
+    if doc.is_plan:
+        context["progress"] = sel.plan_progress(actor=request.user, plan=doc, as_of=today)
+        context["targets"] = [sel.target_result(t, at=today) for t in doc.targets.all()]
+        context["export_form"] = ExportForm(initial={"tu": today.replace(month=1, day=1), "den": today})
+    return render(request, "plans/document_detail.html", context)
+
+
+@login_required
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
+    doc = sel.document_get_or_404(actor=request.user, pk=pk)
+    if not doc.file:
+        raise Http404("Không tìm thấy")
+    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=os.path.basename(doc.file.name))
+
+
+def _plan_for_manage(request: HttpRequest, pk: int):
+    plan = sel.document_get_or_404(actor=request.user, pk=pk)
+    if not plan.is_plan or not sel.can_manage_document(request.user, plan):
+        raise Http404("Không tìm thấy")
+    return plan
+
+
+@login_required
+def task_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for_manage(request, pk)
+    org_choices = org_choices_on(actor=request.user, at=_today())
+    form = TaskForm(request.POST or None, org_choices=org_choices)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            task_create(actor=request.user, plan=plan, data=TaskInput(
+                content=d["content"], deadline_text=d.get("deadline_text") or "", number=d.get("number") or "",
+                directing_text=d.get("directing_text") or "", lead_text=d.get("lead_text") or "",
+                lead_org_id=d.get("lead_org"), cooperating_text=d.get("cooperating_text") or "",
+                implementing_org_ids=d.get("implementing_orgs") or []))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Đã thêm nhiệm vụ.")
+            if "them_tiep" in request.POST:
+                return redirect("plans:task_create", pk=plan.pk)
+            return redirect("plans:document_detail", pk=plan.pk)
+    return render(request, "plans/task_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = sel.task_get_or_404(actor=request.user, pk=pk)
+    today = _today()
+    bodies = sel.task_body_statuses(task, as_of=today)
+    mine = [(b.org_id, b.name) for b in bodies if can(request.user, "record", b.org_id)]
+    form = ProgressForm(request.POST or None, request.FILES or None, org_choices=mine)
+    if request.method == "POST":
+        if not mine:
+            raise Http404("Không tìm thấy")
+        if form.is_valid():
+            d = form.cleaned_data
+            files = [d["evidence"]] if d.get("evidence") else []
+            try:
+                progress_report_submit(actor=request.user, task=task, org_id=d["org"], status=d["status"],
+                                       percent=d["percent"], text=d.get("text") or "",
+                                       reported_on=d.get("reported_on"), files=files)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, "Đã gửi báo cáo tiến độ.")
+                return redirect("plans:task_detail", pk=task.pk)
+    return render(request, "plans/task_detail.html", {
+        "task": task, "bodies": bodies, "form": form if mine else None, "percent": sel.task_percent(bodies),
+        "subtasks": sel.task_list(actor=request.user).filter(parent=task),
+        "reports": task.reports.select_related("org").prefetch_related("evidence").order_by("-reported_on", "-id")
+        if sel.can_manage_task(request.user, task) else
+        task.reports.filter(org_id__in=[o for o, _ in mine]).prefetch_related("evidence").order_by("-reported_on", "-id"),
+        "names": {b.org_id: b.name for b in bodies},
+    })
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    ev = Evidence.objects.select_related("report").filter(pk=pk).first()
+    if ev is None:
+        raise Http404("Không tìm thấy")
+    task = sel.task_get_or_404(actor=request.user, pk=ev.report.task_id)
+    if not (sel.can_manage_task(request.user, task) or can(request.user, "view", ev.report.org_id)):
+        raise Http404("Không tìm thấy")
+    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name)
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    rows = sel.my_task_rows(actor=request.user, as_of=_today())
+    return render(request, "plans/my_tasks.html", {"rows": rows})
+
+
+@login_required
+def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = sel.document_get_or_404(actor=request.user, pk=pk)
+    if not plan.is_plan:
+        raise Http404("Không tìm thấy")
+    form = ExportForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "plans/export_form.html", {"form": form, "plan": plan})
+    d = form.cleaned_data
+    issuer = plan.issuer
+    meta = ReportMeta(issuer=issuer, number=d["so"].strip(), place=plan.place, on=_today(), start=d["tu"],
+                      end=d["den"], recipients=plan.recipients or f"- {issuer},\n- Lưu.")
+    if d["dinh_dang"] == "docx":
+        content = report_docx(actor=request.user, plan=plan, meta=meta, purpose=d["muc_dich"])
+        ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        content = report_xlsx(actor=request.user, plan=plan, meta=meta, purpose=d["muc_dich"])
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-ke-hoach-{plan.pk}.{d["dinh_dang"]}"'
+    return response
+
+
+@login_required
+def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for_manage(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and "xac_nhan" in request.POST:
+        job = PlanImport.objects.filter(pk=request.POST.get("xac_nhan"), plan=plan, created_by=request.user,
+                                        applied_at__isnull=True).first()
+        if job is None:
+            raise Http404("Không tìm thấy")
+        with job.file.open("rb") as fh:
+            content = fh.read()
+        try:
+            n = importer.apply(actor=request.user, plan=plan, name=job.file_name, content=content)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("plans:plan_import", pk=plan.pk)
+        job.applied_at, job.tasks_created = timezone.now(), n
+        job.save(update_fields=["applied_at", "tasks_created"])
+        messages.success(request, f"Đã nhập {n} nhiệm vụ.")
+        return redirect("plans:document_detail", pk=plan.pk)
+    preview = job = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            preview = importer.preview(actor=request.user, plan=plan, name=upload.name, content=content)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            if preview.ok:
+                upload.seek(0)
+                job = PlanImport(plan=plan, file_name=upload.name, created_by=request.user)
+                job.file.save(os.path.basename(upload.name), upload, save=True)
+    return render(request, "plans/import.html", {"form": form, "plan": plan, "preview": preview, "job": job})
+
+
+@login_required
+def target_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from dangbo.reports.indicators import CATALOG
+
+    plan = _plan_for_manage(request, pk)
+    form = TargetForm(request.POST or None, org_choices=org_choices_on(actor=request.user, at=_today()),
+                      indicator_choices=[(c, i.name) for c, i in CATALOG.items()])
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            target_create(actor=request.user, plan=plan, name=d["name"], indicator=d.get("indicator") or "",
+                          measure=d["measure"], org_id=d.get("org"), year=d.get("year"),
+                          target_min=d["target_min"], target_max=d.get("target_max"))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("plans:document_detail", pk=plan.pk)
+    return render(request, "plans/target_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notes = Notification.objects.filter(user=request.user).select_related("task")[:200]
+    return render(request, "plans/notification_list.html", {"notes": notes})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    note = Notification.objects.filter(pk=pk, user=request.user).first()
+    if note is None:
+        raise Http404("Không tìm thấy")
+    notification_mark_read(actor=request.user, note=note)
+    return redirect("plans:notification_list")
+
+
