@@ -1,7 +1,7 @@
 """Run every benchmark script of bench/ (each prints `BENCH name=value unit` lines).
 
 `make bench` calls this. Each script runs in its own process with this interpreter; the run
-fails when one of them fails. Scripts: every bench/*.py except this one (for now: tree.py).
+fails when one of them fails. Scripts: every bench/*.py except this one (tree.py, reports.py).
 """
 
 from __future__ import annotations

@@ -156,8 +156,9 @@ def badges_held_on(area: Area) -> dict[int, int]:
     """Member id -> highest badge (years) awarded on or before `at`, for members counted on `at`."""
     rows = (
         MemberEvent.objects.effective()
-        .filter(type="badge_awarded", on__lte=area.at,
-                member_id__in=Subquery(active_spans_on(area).values("member_id")))
+        .filter(type="badge_awarded", on__lte=area.at)
+        .filter(Exists(active_spans_on(area).filter(member_id=OuterRef("member_id"))))
+        .order_by()
         .values_list("member_id", "payload")
     )
     held: dict[int, int] = {}
@@ -309,3 +310,110 @@ def admission_quota(*, org_id: int, year: int) -> int | None:
 
 def members_by_ids(member_ids) -> QuerySet:
     return Member.objects.filter(pk__in=member_ids)
+
+
+def registry_stamp() -> str:
+    """Changes whenever something a figure depends on changes: the last member event, org event,
+    quota change and e-handbook account (a few index-only lookups)."""
+    from django.db.models import Max
+
+    ev = MemberEvent.objects.aggregate(m=Max("id"), n=Count("id"))
+    oe = OrgEvent.objects.aggregate(m=Max("id"))["m"]
+    q = AdmissionQuota.objects.aggregate(m=Max("set_at"), n=Count("id"))
+    h = HandbookAccount.objects.aggregate(m=Max("id"), n=Count("id"), c=Count("closed_on"))
+    return (f"e{ev['m']}.{ev['n']}:o{oe}:q{q['n']}.{q['m'] and q['m'].timestamp()}"
+            f":h{h['m']}.{h['n']}.{h['c']}")
+
+
+def headcount_by_child_on(*, org_id: int, at: date) -> list[dict[str, Any]]:
+    """Headcount (total, probationary) of each organization directly below `org_id` on `at`,
+    with its name: one grouped query over the subtree's spans, rolled up by path."""
+    area = area_on(org_id=org_id, at=at)
+    if area is None:
+        return []
+    children = list(
+        OrgVersion.objects.valid_on(at).filter(parent_id__in=[org_id]).order_by("name")
+        .values("org_id", "name", "path", "org_type")
+    )
+    if not children and area.predecessors:
+        children = list(
+            OrgVersion.objects.valid_on(at).filter(path__in=area.paths).order_by("name")
+            .values("org_id", "name", "path", "org_type")
+        )
+    paths = dict(OrgVersion.objects.valid_on(at).filter(_prefix_q(area.paths)).values_list("org_id", "path"))
+    rows = (
+        active_spans_on(area).order_by().values("org_id", "status").annotate(n=Count("id"))
+    )
+    out = {c["org_id"]: {**c, "total": 0, "probationary": 0} for c in children}
+    for r in rows:
+        path = paths.get(r["org_id"], "")
+        for c in children:
+            if path.startswith(c["path"]):
+                out[c["org_id"]]["total"] += r["n"]
+                if r["status"] == "du_bi":
+                    out[c["org_id"]]["probationary"] += r["n"]
+                break
+    return list(out.values())
+
+
+def age_pyramid_on(area: Area) -> list[dict[str, Any]]:
+    """Active members by birth year and sex on `at` (the dashboard's age pyramid)."""
+    return list(active_spans_on(area).order_by().values("birth_year", "sex").annotate(n=Count("id")))
+
+
+# --- periodic reports ------------------------------------------------------------------------
+
+
+@dataclass
+class SubordinateReport:
+    org_id: int
+    name: str
+    submission: Any  # ReportSubmission | None
+    late: bool
+
+    @property
+    def status_label(self) -> str:
+        if self.submission is None:
+            return "Chưa lập"
+        return self.submission.get_status_display()
+
+
+def subordinate_reports(*, org_id: int, period, today: date) -> list[SubordinateReport]:
+    """The organizations directly below `org_id` on the cut-off date, with their report for
+    `period`: late when not submitted after the due date, or submitted after it."""
+    from dangbo.reports.models import ReportSubmission
+
+    children = list(
+        OrgVersion.objects.valid_on(period.cutoff).filter(parent_id=org_id).order_by("name")
+        .values_list("org_id", "name")
+    )
+    subs = {s.org_id: s for s in ReportSubmission.objects.filter(period=period, org_id__in=[c for c, _ in children])}
+    rows = []
+    for oid, name in children:
+        s = subs.get(oid)
+        if s is not None and s.is_submitted:
+            late = s.submitted_at.date() > period.due_on
+        else:
+            late = today > period.due_on
+        rows.append(SubordinateReport(oid, name, s, late))
+    return rows
+
+
+def headcount_by_root_on(*, at: date) -> list[dict[str, Any]]:
+    """National rollup: headcount of every top-level organization (province) on `at` — one
+    grouped query over the spans by organization, rolled up to the roots by path in Python."""
+    roots = dict(OrgVersion.objects.valid_on(at).filter(depth=0).values_list("org_id", "name"))
+    root_of = {
+        oid: int(path.strip("/").split("/")[0])
+        for oid, path in OrgVersion.objects.valid_on(at).values_list("org_id", "path").iterator(chunk_size=20_000)
+    }
+    totals: dict[int, int] = dict.fromkeys(roots, 0)
+    rows = (
+        MembershipSpan.objects.valid_on(at).filter(status__in=ACTIVE_STATUSES)
+        .order_by().values_list("org_id").annotate(n=Count("id"))
+    )
+    for oid, n in rows:
+        root = root_of.get(oid)
+        if root in totals:
+            totals[root] += n
+    return [{"org_id": oid, "name": roots[oid], "total": totals[oid]} for oid in sorted(roots, key=roots.get)]

@@ -3,14 +3,25 @@ accounts are registered. Atomic and audited."""
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.members.services import require_record_right
-from dangbo.reports.models import AdmissionQuota, HandbookAccount
+from dangbo.reports.models import (
+    AdmissionQuota,
+    HandbookAccount,
+    PeriodKind,
+    ReportPeriod,
+    ReportSubmission,
+    ReportTemplate,
+    SubmissionStatus,
+)
 
 
 @transaction.atomic
@@ -39,4 +50,143 @@ def handbook_account_register(*, actor, member, on: date) -> HandbookAccount:
     obj, _ = HandbookAccount.objects.update_or_create(member=member, defaults={"registered_on": on, "closed_on": None})
     audit_record(actor=actor, action="reports.handbook_registered", obj=obj, org_id=member.current_org_id,
                  summary=f"Đăng ký Sổ tay đảng viên điện tử ({on:%d/%m/%Y})")
+    return obj
+
+
+# --- periodic reports up the hierarchy (R-140, R-141) -----------------------------------------
+
+DEFAULT_DUE_DAYS = 15
+SECTION_KEYS = {
+    "tinh_hinh": "Tình hình chung",
+    "ket_qua": "Kết quả thực hiện",
+    "han_che": "Hạn chế, nguyên nhân",
+    "phuong_huong": "Phương hướng, nhiệm vụ kỳ tới",
+}
+
+
+def period_bounds(kind: str, year: int, number: int = 1) -> tuple[date, date]:
+    """Start and default cut-off of a period (R-141): the last day of the quarter, 30/6, 31/12.
+    `settings.DANGBO_REPORT_CUTOFFS` may override the 6-month and year cut-offs ({kind: (month, day)})."""
+    custom = getattr(settings, "DANGBO_REPORT_CUTOFFS", {}) or {}
+    if kind == PeriodKind.QUARTER:
+        if not 1 <= number <= 4:
+            raise DomainError("Quý phải từ 1 đến 4.", field="number")
+        month = 3 * number
+        return date(year, month - 2, 1), date(year, month, calendar.monthrange(year, month)[1])
+    if kind == PeriodKind.HALF:
+        m, d = custom.get(PeriodKind.HALF, (6, 30))
+        return date(year, 1, 1), date(year, m, d)
+    if kind == PeriodKind.YEAR:
+        m, d = custom.get(PeriodKind.YEAR, (12, 31))
+        return date(year, 1, 1), date(year, m, d)
+    raise DomainError("Loại kỳ báo cáo không hợp lệ.", field="kind")
+
+
+def report_period_get_or_create(*, kind: str, year: int, number: int = 1) -> ReportPeriod:
+    """The period with its default dates (created on first use; no audit: reference data)."""
+    number = number if kind == PeriodKind.QUARTER else 1
+    start, cutoff = period_bounds(kind, int(year), int(number))
+    due = cutoff + timedelta(days=getattr(settings, "DANGBO_REPORT_DUE_DAYS", DEFAULT_DUE_DAYS))
+    period, _ = ReportPeriod.objects.get_or_create(
+        kind=kind, year=year, number=number, defaults={"start": start, "cutoff": cutoff, "due_on": due}
+    )
+    return period
+
+
+@transaction.atomic
+def report_period_set(*, actor, period: ReportPeriod, cutoff: date, due_on: date) -> ReportPeriod:
+    """Change the cut-off and due date of a period (R-141: configurable); admin only."""
+    require_record_right(actor, [None], action="manage_users")
+    if due_on < cutoff:
+        raise DomainError("Hạn nộp không được trước ngày chốt số liệu.", field="due_on")
+    if period.submissions.filter(status=SubmissionStatus.SUBMITTED).exists() and cutoff != period.cutoff:
+        raise DomainError("Đã có báo cáo gửi theo ngày chốt này; không đổi được ngày chốt.", field="cutoff")
+    before = {"cutoff": period.cutoff.isoformat(), "due_on": period.due_on.isoformat()}
+    period.cutoff, period.due_on = cutoff, due_on
+    period.save(update_fields=["cutoff", "due_on"])
+    audit_record(actor=actor, action="reports.period_set", obj=period, summary=f"Đặt ngày chốt {period.name}",
+                 before=before, after={"cutoff": cutoff.isoformat(), "due_on": due_on.isoformat()})
+    return period
+
+
+def _fill(submission: ReportSubmission) -> None:
+    from dangbo.reports.figures import figures_of
+    from dangbo.reports.indicators import IndicatorContext
+
+    p = submission.period
+    ctx = IndicatorContext(org_id=submission.org_id, at=p.cutoff, start=p.start, end=p.cutoff)
+    submission.figures = figures_of(ctx)
+    submission.org_name = ctx.area.name if ctx.area else submission.org_name
+
+
+def _clean_sections(sections: dict | None) -> dict[str, str]:
+    from dangbo.core.text import nfc
+
+    return {k: nfc(str((sections or {}).get(k) or "")).strip() for k in SECTION_KEYS}
+
+
+@transaction.atomic
+def report_prepare(*, actor, org, period: ReportPeriod, sections: dict | None = None, number: str = "",
+                   place: str = "", recipients: str = "") -> ReportSubmission:
+    """Create or update the draft report of `org` for `period`: figures filled from the registry
+    as of the cut-off, free-text sections. A submitted report cannot be changed."""
+    from dangbo.core.text import nfc
+
+    require_record_right(actor, [org.pk])
+    sub, created = ReportSubmission.objects.select_for_update().get_or_create(org=org, period=period)
+    if sub.is_submitted:
+        raise DomainError("Báo cáo đã gửi cấp trên; số liệu đã được chốt, không sửa được.", field="status", rule="R-141")
+    _fill(sub)
+    sub.sections = _clean_sections(sections)
+    sub.number, sub.place, sub.recipients = nfc(number).strip(), nfc(place).strip(), nfc(recipients).strip()
+    sub.prepared_at = timezone.now()
+    sub.save()
+    audit_record(actor=actor, action="reports.report_prepared", obj=sub, org_id=org.pk,
+                 summary=f"{'Lập' if created else 'Cập nhật'} báo cáo {period.name}",
+                 after={"dv_tong": (sub.figures.get("dv_tong") or {}).get("value")})
+    return sub
+
+
+@transaction.atomic
+def report_submit(*, actor, submission: ReportSubmission) -> ReportSubmission:
+    """Submit to the superior: the figures are recomputed as of the cut-off one last time and
+    frozen (snapshot) — later changes to the registry do not alter them (R-141)."""
+    require_record_right(actor, [submission.org_id])
+    sub = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
+    if sub.is_submitted:
+        raise DomainError("Báo cáo đã được gửi.", field="status")
+    _fill(sub)
+    sub.status = SubmissionStatus.SUBMITTED
+    sub.submitted_at = timezone.now()
+    sub.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+    sub.save()
+    audit_record(actor=actor, action="reports.report_submitted", obj=sub, org_id=sub.org_id,
+                 summary=f"Gửi báo cáo {sub.period.name} lên cấp trên (chốt số liệu)",
+                 after={"dv_tong": (sub.figures.get("dv_tong") or {}).get("value")})
+    return sub
+
+
+MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
+
+
+@transaction.atomic
+def report_template_upload(*, actor, org, content: bytes, filename: str = "") -> ReportTemplate:
+    """Replace the DOCX template of `org` (it must open as a DOCX document)."""
+    import io
+
+    from docx import Document
+
+    require_record_right(actor, [org.pk])
+    if not content or len(content) > MAX_TEMPLATE_BYTES:
+        raise DomainError("Tệp mẫu phải là tệp DOCX không quá 2 MB.", field="file")
+    try:
+        Document(io.BytesIO(content))
+    except Exception as exc:
+        raise DomainError("Tệp mẫu không phải tài liệu DOCX hợp lệ.", field="file") from exc
+    obj, _ = ReportTemplate.objects.update_or_create(
+        org=org, defaults={"content": content, "filename": filename[:200],
+                           "uploaded_by": actor if getattr(actor, "is_authenticated", False) else None},
+    )
+    audit_record(actor=actor, action="reports.template_uploaded", obj=obj, org_id=org.pk,
+                 summary=f"Tải lên mẫu báo cáo DOCX {filename}")
     return obj

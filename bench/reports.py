@@ -1,0 +1,396 @@
+"""Benchmark: the province full annual report as of 31/12 and the national headcount rollup by
+province, each next to hand-written SQL on the same data in the same run (ratio printed).
+
+Builds (once, cached by a tag in bench_meta) a synthetic registry in its own PostgreSQL database
+`dangbo_bench_reports` (BENCH_REPORTS_DATABASE_URL), loaded with COPY (not through the services):
+34 provinces x 30 communes x 20 cells; province 1 has PROVINCE_MEMBERS members, the others
+OTHER_MEMBERS each (the national registry size is printed; the real one is ~5,300,000 — scale
+with BENCH_OTHER_MEMBERS). Per member: admission (+ recognition) events, one span, a badge for
+the older ones, an e-handbook account for ~90%.
+
+Run: `make bench` or `.venv/bin/python bench/reports.py [--rebuild]`.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_URL = os.environ.get("BENCH_REPORTS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangbo_bench_reports")
+os.environ["DATABASE_URL"] = BENCH_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
+
+SEED = 2025
+PROVINCES, COMMUNES, CELLS = 34, 30, 20
+PROVINCE_MEMBERS = int(os.environ.get("BENCH_PROVINCE_MEMBERS", 60_000))
+OTHER_MEMBERS = int(os.environ.get("BENCH_OTHER_MEMBERS", 40_000))
+TAG = f"reports-v1 seed={SEED} p={PROVINCES} c={COMMUNES} cells={CELLS} m={PROVINCE_MEMBERS} o={OTHER_MEMBERS}"
+AT = date(2025, 12, 31)
+RUNS, WARMUP = 7, 2
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    url = urlparse(BENCH_URL)
+    name = url.path.lstrip("/")
+    with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _copy(cur, table: str, columns: list[str], rows) -> None:
+    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
+        for row in rows:
+            cp.write_row(row)
+
+
+def build() -> None:
+    from django.db import connection
+
+    rng = random.Random(SEED)
+    t0 = time.perf_counter()
+    with connection.cursor() as c:
+        c.execute(
+            "TRUNCATE reports_figuresnapshot, reports_handbookaccount, reports_admissionquota, "
+            "members_membershipspan, members_memberevent, members_member, orgs_orgversion, "
+            "orgs_organization RESTART IDENTITY CASCADE"
+        )
+        cur = c.cursor if hasattr(c, "cursor") else c
+        raw = connection.connection.cursor()
+        now = "2026-01-01 00:00:00+07"
+        orgs, versions, cells_of = [], [], {}
+        oid = 0
+        for p in range(PROVINCES):
+            oid += 1
+            prov = oid
+            orgs.append((prov, f"P{p:02d}", now))
+            versions.append(
+                (prov, f"Đảng bộ tỉnh Thử {p:02d}", "", "provincial_party_org", None, f"/{prov}/", 0, date(2015, 1, 1))
+            )
+            cells_of[prov] = []
+            for x in range(COMMUNES):
+                oid += 1
+                com = oid
+                orgs.append((com, f"P{p:02d}-X{x:02d}", now))
+                versions.append(
+                    (
+                        com,
+                        f"Đảng bộ xã {p:02d}-{x:02d}",
+                        "",
+                        "commune_party_org",
+                        prov,
+                        f"/{prov}/{com}/",
+                        1,
+                        date(2015, 1, 1),
+                    )
+                )
+                for k in range(CELLS):
+                    oid += 1
+                    orgs.append((oid, f"P{p:02d}-X{x:02d}-C{k:02d}", now))
+                    versions.append(
+                        (
+                            oid,
+                            f"Chi bộ {p:02d}-{x:02d}-{k:02d}",
+                            "",
+                            "subordinate_cell",
+                            com,
+                            f"/{prov}/{com}/{oid}/",
+                            2,
+                            date(2015, 1, 1),
+                        )
+                    )
+                    cells_of[prov].append(oid)
+        _copy(raw, "orgs_organization", ["id", "code", "created_at"], orgs)
+        _copy(
+            raw,
+            "orgs_orgversion",
+            ["org_id", "name", "short_name", "org_type", "parent_id", "path", "depth", "valid_from"],
+            versions,
+        )
+        members, spans, events, handbook = [], [], [], []
+        mid = 0
+        for p, prov in enumerate(cells_of):
+            n = PROVINCE_MEMBERS if p == 0 else OTHER_MEMBERS
+            cells = cells_of[prov]
+            for _ in range(n):
+                mid += 1
+                cell = cells[rng.randrange(len(cells))]
+                year = rng.choice(range(1975, 2026)) if rng.random() < 0.9 else 2025
+                admitted = date(year, rng.randint(1, 12), rng.randint(1, 28))
+                born = admitted.year - rng.randint(18, 40)
+                sex = "F" if rng.random() < 0.4 else "M"
+                eth = "01" if rng.random() < 0.85 else f"{rng.randint(2, 54):02d}"
+                rel = "00" if rng.random() < 0.9 else "01"
+                status = "du_bi" if admitted > date(2024, 12, 31) else "chinh_thuc"
+                members.append(
+                    (
+                        mid,
+                        born,
+                        False,
+                        now,
+                        cell,
+                        "gdpt_thpt",
+                        "",
+                        rng.choice(["none", "so_cap", "trung_cap", "cao_cap"]),
+                        "",
+                        f"Đảng viên {mid}",
+                        f"dang vien {mid}",
+                        "",
+                        status,
+                        sex,
+                        eth,
+                        rel,
+                        "",
+                        admitted,
+                    )
+                )
+                spans.append((born, mid, cell, False, False, admitted, status, eth, sex, rel))
+                events.append((mid, cell, admitted, "{}", now, "admission_decision", "", "", ""))
+                if status == "chinh_thuc":
+                    events.append(
+                        (
+                            mid,
+                            cell,
+                            date(admitted.year + 1, admitted.month, admitted.day),
+                            "{}",
+                            now,
+                            "full_recognition",
+                            "",
+                            "",
+                            "",
+                        )
+                    )
+                if year <= 1995:
+                    events.append((mid, None, date(year + 30, 9, 2), '{"years": 30}', now, "badge_awarded", "", "", ""))
+                if rng.random() < 0.9:
+                    handbook.append((mid, date(2023, 1, 1)))
+        _copy(
+            raw,
+            "members_member",
+            [
+                "id",
+                "birth_year",
+                "exempt",
+                "created_at",
+                "current_org_id",
+                "general_education",
+                "professional_education",
+                "theory_level",
+                "occupation",
+                "full_name",
+                "name_folded",
+                "phone",
+                "current_status",
+                "sex",
+                "ethnicity",
+                "religion",
+                "hometown",
+                "admitted_on",
+            ],
+            members,
+        )
+        _copy(
+            raw,
+            "members_membershipspan",
+            [
+                "birth_year",
+                "member_id",
+                "org_id",
+                "exempt",
+                "in_transfer",
+                "valid_from",
+                "status",
+                "ethnicity",
+                "sex",
+                "religion",
+            ],
+            spans,
+        )
+        _copy(
+            raw,
+            "members_memberevent",
+            ["member_id", "org_id", "on", "payload", "recorded_at", "type", "decision_body", "decision_number", "note"],
+            events,
+        )
+        _copy(raw, "reports_handbookaccount", ["member_id", "registered_on"], handbook)
+        raw.execute(
+            "INSERT INTO reports_admissionquota (org_id, year, quota, note, set_at) VALUES (1, 2025, 2000, '', now())"
+        )
+        for seq in (
+            "orgs_organization",
+            "orgs_orgversion",
+            "members_member",
+            "members_memberevent",
+            "members_membershipspan",
+        ):
+            raw.execute(f"SELECT setval(pg_get_serial_sequence('{seq}', 'id'), (SELECT max(id) FROM {seq}))")
+        raw.execute("CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value text NOT NULL)")
+        raw.execute(
+            "INSERT INTO bench_meta VALUES ('reports', %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            [TAG],
+        )
+        raw.execute("ANALYZE")
+        del cur
+    print(
+        f"# built {len(orgs)} organizations, {len(members)} members, {len(events)} events "
+        f"in {time.perf_counter() - t0:.1f} s",
+        flush=True,
+    )
+
+
+def built() -> bool:
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value text NOT NULL)")
+        c.execute("SELECT value FROM bench_meta WHERE key = 'reports'")
+        row = c.fetchone()
+    return bool(row and row[0] == TAG)
+
+
+def timed(fn, runs=RUNS):
+    from django.db import connection, reset_queries
+
+    for _ in range(WARMUP):
+        fn()
+    times = []
+    for _ in range(runs):
+        reset_queries()
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), len(connection.queries)
+
+
+HAND_PROVINCE = [
+    # headcount breakdowns (status, sex, ethnicity, religion, birth year, exempt, away)
+    """SELECT s.status, s.sex, s.ethnicity, s.religion, s.birth_year, s.exempt, count(*) FILTER (WHERE s.temp_org_id IS NOT NULL), count(*)
+       FROM members_membershipspan s JOIN orgs_orgversion v ON v.org_id = s.org_id
+        AND v.valid_from <= %(at)s AND (v.valid_to IS NULL OR v.valid_to >= %(at)s) AND v.path LIKE %(p)s
+       WHERE s.valid_from <= %(at)s AND (s.valid_to IS NULL OR s.valid_to >= %(at)s) AND s.status IN ('du_bi','chinh_thuc')
+       GROUP BY 1,2,3,4,5,6""",
+    # profile fields
+    """SELECT s.status, m.theory_level, m.general_education, m.professional_education, count(*)
+       FROM members_membershipspan s JOIN members_member m ON m.id = s.member_id JOIN orgs_orgversion v ON v.org_id = s.org_id
+        AND v.valid_from <= %(at)s AND (v.valid_to IS NULL OR v.valid_to >= %(at)s) AND v.path LIKE %(p)s
+       WHERE s.valid_from <= %(at)s AND (s.valid_to IS NULL OR s.valid_to >= %(at)s) AND s.status IN ('du_bi','chinh_thuc')
+       GROUP BY 1,2,3,4""",
+    # highest badge held
+    """SELECT e.member_id, max((e.payload->>'years')::int) FROM members_memberevent e
+       JOIN members_membershipspan s ON s.member_id = e.member_id AND s.valid_from <= %(at)s AND (s.valid_to IS NULL OR s.valid_to >= %(at)s)
+        AND s.status IN ('du_bi','chinh_thuc')
+       JOIN orgs_orgversion v ON v.org_id = s.org_id AND v.valid_from <= %(at)s AND (v.valid_to IS NULL OR v.valid_to >= %(at)s) AND v.path LIKE %(p)s
+       WHERE e.type = 'badge_awarded' AND e.on <= %(at)s AND NOT EXISTS (SELECT 1 FROM members_memberevent c WHERE c.corrects_id = e.id)
+       GROUP BY 1""",
+    # flows of the year by type
+    """SELECT e.type, count(*) FROM members_memberevent e
+       JOIN members_membershipspan s ON s.member_id = e.member_id AND s.valid_from <= e.on AND (s.valid_to IS NULL OR s.valid_to >= e.on)
+       JOIN orgs_orgversion v ON v.org_id = s.org_id AND v.valid_from <= e.on AND (v.valid_to IS NULL OR v.valid_to >= e.on) AND v.path LIKE %(p)s
+       WHERE e.on BETWEEN %(start)s AND %(at)s AND NOT EXISTS (SELECT 1 FROM members_memberevent c WHERE c.corrects_id = e.id)
+       GROUP BY 1""",
+    # e-handbook coverage
+    """SELECT count(*) FROM members_membershipspan s JOIN reports_handbookaccount h ON h.member_id = s.member_id
+        AND h.registered_on <= %(at)s AND (h.closed_on IS NULL OR h.closed_on > %(at)s)
+       JOIN orgs_orgversion v ON v.org_id = s.org_id AND v.valid_from <= %(at)s AND (v.valid_to IS NULL OR v.valid_to >= %(at)s) AND v.path LIKE %(p)s
+       WHERE s.valid_from <= %(at)s AND (s.valid_to IS NULL OR s.valid_to >= %(at)s) AND s.status IN ('du_bi','chinh_thuc')""",
+    # headcount at the start of the period, organizations by type
+    """SELECT count(*) FROM members_membershipspan s JOIN orgs_orgversion v ON v.org_id = s.org_id
+        AND v.valid_from <= %(start)s AND (v.valid_to IS NULL OR v.valid_to >= %(start)s) AND v.path LIKE %(p)s
+       WHERE s.valid_from <= %(start)s AND (s.valid_to IS NULL OR s.valid_to >= %(start)s) AND s.status IN ('du_bi','chinh_thuc')""",
+    """SELECT org_type, count(*) FROM orgs_orgversion WHERE valid_from <= %(at)s AND (valid_to IS NULL OR valid_to >= %(at)s)
+       AND path LIKE %(p)s AND depth > 0 GROUP BY 1""",
+]
+
+HAND_NATIONAL = """
+SELECT split_part(v.path, '/', 2)::int AS root, count(*) FROM members_membershipspan s
+JOIN orgs_orgversion v ON v.org_id = s.org_id AND v.valid_from <= %(at)s AND (v.valid_to IS NULL OR v.valid_to >= %(at)s)
+WHERE s.valid_from <= %(at)s AND (s.valid_to IS NULL OR s.valid_to >= %(at)s) AND s.status IN ('du_bi','chinh_thuc')
+GROUP BY 1"""
+
+
+def main(argv: list[str]) -> int:
+    ensure_database()
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    if "--rebuild" in argv or not built():
+        build()
+    settings.DEBUG = True  # query counts
+    from django.db import connection
+
+    from dangbo.reports import selectors as sel
+    from dangbo.reports.figures import figures_fast, figures_of
+    from dangbo.reports.indicators import IndicatorContext
+
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT count(*) FROM members_membershipspan WHERE org_id IN (SELECT org_id FROM orgs_orgversion WHERE path LIKE '/1/%%')"
+        )
+        province_size = c.fetchone()[0]
+        c.execute("SELECT count(*) FROM members_member")
+        national_size = c.fetchone()[0]
+    print(
+        f"# PostgreSQL {connection.pg_version}; province 1: {province_size} members; national: {national_size} members "
+        f"in {PROVINCES} provinces; as of {AT:%d/%m/%Y}; median of {RUNS} warm runs",
+        flush=True,
+    )
+
+    def product_cold():
+        return figures_of(IndicatorContext(org_id=1, at=AT))
+
+    def product_fast():
+        return figures_fast(IndicatorContext(org_id=1, at=AT))
+
+    params = {"at": AT, "start": date(AT.year, 1, 1), "p": "/1/%"}
+
+    def hand():
+        with connection.cursor() as c:
+            for q in HAND_PROVINCE:
+                c.execute(q, params)
+                c.fetchall()
+
+    cold, cold_q = timed(product_cold)
+    fast, fast_q = timed(product_fast)
+    ref, _ = timed(hand)
+    figs = product_cold()
+    print(
+        f"# dv_tong={figs['dv_tong']['value']} ket_nap={figs['ket_nap']['value']} so_tay={figs['so_tay_dien_tu']['text']}"
+    )
+    print(f"BENCH reports_province_annual_live_median={cold:.3f} s queries={cold_q}")
+    print(f"BENCH reports_province_annual_snapshot_median={fast:.3f} s queries={fast_q}")
+    print(f"BENCH reports_province_annual_handsql_median={ref:.3f} s statements={len(HAND_PROVINCE)}")
+    print(f"BENCH reports_province_annual_ratio_live={cold / ref:.2f} ratio_snapshot={fast / ref:.2f}")
+
+    def nat_product():
+        return sel.headcount_by_root_on(at=AT)
+
+    def nat_hand():
+        with connection.cursor() as c:
+            c.execute(HAND_NATIONAL, {"at": AT})
+            return c.fetchall()
+
+    nat, nat_q = timed(nat_product, runs=5)
+    nat_ref, _ = timed(nat_hand, runs=5)
+    a = {r["org_id"]: r["total"] for r in nat_product()}
+    b = dict(nat_hand())
+    assert a == {k: b.get(k, 0) for k in a}, "national rollup differs from the hand-written SQL"
+    print(f"BENCH reports_national_rollup_median={nat:.3f} s queries={nat_q} members={national_size}")
+    print(f"BENCH reports_national_rollup_handsql_median={nat_ref:.3f} s")
+    print(f"BENCH reports_national_rollup_ratio={nat / nat_ref:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,80 @@
+"""Indicator results as plain JSON (the frozen figures of a submitted report, the fast-path
+snapshot) and the arithmetic on them: consolidation of subordinates' reports and the difference
+between a frozen report and today's recomputation.
+
+    figures = figures_of(ctx)              # {"dv_tong": {"value": 57012, "text": ..., "breakdowns": {...}}, ...}
+    figures_fast(ctx)                      # same figures, from FigureSnapshot while the registry is unchanged
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dangbo.reports import selectors as sel
+from dangbo.reports.indicators import CATALOG, IndicatorContext, Result, compute_all
+from dangbo.reports.models import FigureSnapshot
+
+Figures = dict[str, dict[str, Any]]
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    return {
+        "name": result.indicator.name,
+        "unit": result.indicator.unit,
+        "kind": result.indicator.kind,
+        "value": result.value,
+        "text": result.text,
+        "denominator": result.denominator,
+        "percent": result.percent,
+        "note": result.note,
+        "breakdowns": {dim: [[c.key, c.label, c.value] for c in cells] for dim, cells in result.breakdowns.items()},
+    }
+
+
+def figures_of(ctx: IndicatorContext) -> Figures:
+    """Every indicator, computed live (the slow path)."""
+    return {r.code: result_json(r) for r in compute_all(ctx)}
+
+
+def figures_fast(ctx: IndicatorContext) -> Figures:
+    """The same as `figures_of(ctx)`, read from the snapshot while the registry stamp has not
+    changed since it was computed; recomputed and stored otherwise."""
+    stamp = sel.registry_stamp()
+    key = {"org_id": ctx.org_id, "at": ctx.at, "start": ctx.start, "end": ctx.end}
+    snap = FigureSnapshot.objects.filter(**key).values_list("stamp", "figures").first()
+    if snap and snap[0] == stamp:
+        return snap[1]
+    figures = figures_of(ctx)
+    FigureSnapshot.objects.update_or_create(**key, defaults={"stamp": stamp, "figures": figures})
+    return figures
+
+
+def value(figures: Figures, code: str) -> int:
+    return int((figures.get(code) or {}).get("value") or 0)
+
+
+SUMMABLE_KINDS = ("stock", "flow")
+
+
+def consolidate(many: list[Figures]) -> dict[str, int]:
+    """Sum of the headcounts and flows of several reports (ratios are not summed)."""
+    total: dict[str, int] = {}
+    for code, ind in CATALOG.items():
+        if ind.kind in SUMMABLE_KINDS:
+            total[code] = sum(value(f, code) for f in many)
+    return total
+
+
+def difference(frozen: Figures, live: Figures) -> list[dict[str, Any]]:
+    """Indicators whose value changed between a frozen report and a recomputation."""
+    rows = []
+    for code, ind in CATALOG.items():
+        a, b = (frozen.get(code) or {}).get("value"), (live.get(code) or {}).get("value")
+        if a != b:
+            rows.append({"code": code, "name": ind.name, "frozen": a, "live": b, "delta": (b or 0) - (a or 0)})
+    return rows
+
+
+def annual_context(org_id: int, year: int) -> IndicatorContext:
+    return IndicatorContext(org_id=org_id, at=date(year, 12, 31))
