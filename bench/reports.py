@@ -31,7 +31,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
 SEED = 2025
 PROVINCES, COMMUNES, CELLS = 34, 30, 20
 PROVINCE_MEMBERS = int(os.environ.get("BENCH_PROVINCE_MEMBERS", 60_000))
-OTHER_MEMBERS = int(os.environ.get("BENCH_OTHER_MEMBERS", 40_000))
+OTHER_MEMBERS = int(os.environ.get("BENCH_OTHER_MEMBERS", 15_000))
 TAG = f"reports-v1 seed={SEED} p={PROVINCES} c={COMMUNES} cells={CELLS} m={PROVINCE_MEMBERS} o={OTHER_MEMBERS}"
 AT = date(2025, 12, 31)
 RUNS, WARMUP = 7, 2
@@ -48,7 +48,7 @@ def ensure_database() -> None:
 
 
 def _copy(cur, table: str, columns: list[str], rows) -> None:
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
+    with cur.copy(f"COPY {table} ({', '.join(chr(34) + c + chr(34) for c in columns)}) FROM STDIN") as cp:
         for row in rows:
             cp.write_row(row)
 
