@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dangbo.reports",
     "dangbo.imports",
     "dangbo.plans",
+    "dangbo.grading",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 STATIC_URL = "/static/"
+# Uploaded documents (grading attachments...), never served by the app without a scope check.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = BASE_DIR / "var" / "media"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # Front-end assets come from pinned npm packages (package-lock.json), never from a CDN.
 STATICFILES_DIRS = [
