@@ -39,7 +39,7 @@ browser:
 
 # The whole test suite. DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo runs it on PostgreSQL.
 test: assets browser
-	$(VENV)/bin/ruff check dangbo bench
+	$(VENV)/bin/ruff check dangbo bench tests conftest.py
 	$(VENV)/bin/pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 demo: setup
@@ -50,7 +50,7 @@ bench: setup
 	$(PY) bench/run.py
 
 lint: setup
-	$(VENV)/bin/ruff check dangbo bench
+	$(VENV)/bin/ruff check dangbo bench tests conftest.py
 	$(VENV)/bin/ruff format --check dangbo bench
 
 clean:

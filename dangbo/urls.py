@@ -14,6 +14,7 @@ urlpatterns = [
     path("bao-cao/", include("dangbo.reports.urls")),
     path("nhap-du-lieu/", include("dangbo.imports.urls")),
     path("nhat-ky/", include("dangbo.audit.urls")),
+    path("van-ban/", include("dangbo.plans.urls")),
     path("api/v1/", include("dangbo.api_urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,0 +1,285 @@
+"""Every route of the product, enumerated from the URL resolver, is checked against the scope rule.
+
+A record outside the user's scope is "not found": an officer of commune B (the outsider) gets
+404 for every page, API operation, export and file of commune A, and list pages, searches,
+counts and exports show nothing of commune A. A new route without a row in ROUTES fails
+`test_every_route_has_a_scope_rule`, so no route can forget the scope.
+
+The world: commune A holds one member with a recognisable name, citizen ID and party card number
+(SECRET_*); the insider is commune A's officer, the outsider commune B's officer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dangbo.access.services import token_create
+from dangbo.members.models import Member, MemberEvent
+from dangbo.members.services import ProfileInput, member_admit
+
+SECRET_NAME = "Quách Thị Bí Mật"
+SECRET_CID = "001190123456"
+SECRET_CARD = "99.000777"
+
+# What an anonymous request gets.
+LOGIN = "login"  # 302 to the login page
+API_401 = "401"
+PUBLIC = "public"  # 200 for everybody (login page, API docs and schema: no data)
+
+# What the outsider gets.
+NOT_FOUND = "404"
+NO_LEAK = "no_leak"  # 200/302 but nothing of commune A in the response
+OWN_ONLY = "own_only"  # pages about the signed-in user's own account only
+
+
+@dataclass(frozen=True)
+class Rule:
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda w: {})
+    query: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda w: {})
+    anonymous: str = LOGIN
+    outsider: str = NOT_FOUND
+    method: str = "get"
+
+
+def _org(key: str):
+    return lambda w: {"pk": w[key].pk}
+
+
+MEMBER = lambda w: {"pk": w["member"].pk}  # noqa: E731
+ORG_A = _org("commune_a")
+
+# One row per named route (admin site excluded: it is Django's own, staff only).
+ROUTES: dict[str, Rule] = {
+    "home": Rule(outsider=NO_LEAK),
+    "login": Rule(anonymous=PUBLIC, outsider=NO_LEAK),
+    "logout": Rule(anonymous=PUBLIC, outsider=OWN_ONLY, method="post"),
+    "access:otp_verify": Rule(outsider=OWN_ONLY),
+    "access:otp_setup": Rule(outsider=OWN_ONLY),
+    "access:account": Rule(outsider=OWN_ONLY),
+    "access:logout_everywhere": Rule(outsider=OWN_ONLY, method="post"),
+    "access:token_list": Rule(outsider=OWN_ONLY),
+    "access:token_revoke": Rule(kwargs=lambda w: {"pk": w["token"].pk}, method="post"),
+    "orgs:org_tree": Rule(outsider=NO_LEAK),
+    "orgs:org_detail": Rule(kwargs=ORG_A),
+    "orgs:org_children": Rule(kwargs=ORG_A),
+    "orgs:org_establish": Rule(kwargs=ORG_A),
+    "orgs:org_rename": Rule(kwargs=ORG_A),
+    "orgs:org_move": Rule(kwargs=ORG_A),
+    "orgs:org_merge": Rule(kwargs=ORG_A),
+    "orgs:org_split": Rule(kwargs=ORG_A),
+    "orgs:org_dissolve": Rule(kwargs=ORG_A),
+    "members:member_list": Rule(outsider=NO_LEAK, query=lambda w: {"q": "bi mat", "status": "all"}),
+    "members:member_admit": Rule(outsider=NO_LEAK),
+    "members:member_detail": Rule(kwargs=MEMBER),
+    "members:member_edit": Rule(kwargs=MEMBER),
+    "members:event_create": Rule(kwargs=MEMBER),
+    "members:event_correct": Rule(kwargs=lambda w: {"event_id": w["event"].pk}),
+    "reports:indicator_overview": Rule(query=lambda w: {"org": w["commune_a"].pk}),
+    "reports:indicator_members": Rule(query=lambda w: {"org": w["commune_a"].pk, "chi_so": "dv_tong"}),
+    "reports:dashboard": Rule(query=lambda w: {"org": w["commune_a"].pk}),
+    "reports:periodic_report": Rule(query=lambda w: {"org": w["commune_a"].pk, "loai": "nam", "nam": 2024}),
+    "reports:report_export": Rule(query=lambda w: {"org": w["commune_a"].pk, "dinh_dang": "xlsx"}),
+    "reports:template_download": Rule(query=lambda w: {"org": w["commune_a"].pk}),
+    "reports:template_upload": Rule(query=lambda w: {"org": w["commune_a"].pk}, method="post"),
+    "reports:quota_list": Rule(query=lambda w: {"org": w["commune_a"].pk}),
+    "imports:import_upload": Rule(outsider=NO_LEAK),
+    "imports:template_download": Rule(outsider=NO_LEAK),
+    "imports:job_detail": Rule(kwargs=lambda w: {"pk": w["job"].pk}),
+    "imports:job_confirm": Rule(kwargs=lambda w: {"pk": w["job"].pk}, method="post"),
+    "audit:entry_list": Rule(),
+    "audit:member_trail": Rule(kwargs=lambda w: {"member_id": w["member"].pk}),
+    "audit:org_trail": Rule(kwargs=lambda w: {"org_id": w["commune_a"].pk}),
+    "audit:my_views": Rule(),
+    "plans:document_list": Rule(outsider=NO_LEAK, query=lambda w: {"q": "an binh"}),
+    "plans:document_create": Rule(outsider=NO_LEAK),
+    "plans:document_detail": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
+    "plans:document_file": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
+    "plans:task_create": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
+    "plans:target_create": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
+    "plans:plan_export": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
+    "plans:plan_import": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
+    "plans:my_tasks": Rule(outsider=NO_LEAK),
+    "plans:task_detail": Rule(kwargs=lambda w: {"pk": w["task"].pk}),
+    "plans:evidence_file": Rule(kwargs=lambda w: {"pk": w["evidence"].pk}),
+    "plans:notification_list": Rule(outsider=OWN_ONLY),
+    "plans:notification_read": Rule(kwargs=lambda w: {"pk": w["notification"].pk}, method="post"),
+    "api:openapi-json": Rule(anonymous=PUBLIC, outsider=NO_LEAK),
+    "api:openapi-view": Rule(anonymous=PUBLIC, outsider=NO_LEAK),
+    "api:api-root": Rule(anonymous=NOT_FOUND),  # ninja's bare prefix: nothing there for anyone
+    "api:org_tree": Rule(anonymous=API_401, query=lambda w: {"root": w["commune_a"].pk}),
+    "api:org_detail": Rule(anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk}),
+    "api:member_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "bi mat", "status": "all"}),
+    "api:member_admit": Rule(
+        anonymous=API_401, outsider=NO_LEAK, method="post",  # 422 "Không tìm thấy tổ chức", nothing written
+        query=lambda w: {"full_name": "Người Ngoài", "sex": "M", "birth_year": 1990,
+                         "cell_id": w["cell_a1"].pk, "decided_on": "2024-01-02"},
+    ),
+    "api:member_detail": Rule(anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}),
+    "api:member_events": Rule(anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}),
+    "api:member_record_event": Rule(
+        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
+        query=lambda w: {"type": "death", "on": "2024-01-02"},
+    ),
+    "api:event_correct": Rule(
+        anonymous=API_401, kwargs=lambda w: {"event_id": w["event"].pk}, method="post",
+        query=lambda w: {"reason": "ghi nhầm"},
+    ),
+}
+
+
+ADMIN_PREFIX = "quan-tri/"  # Django's admin site: its own permission system (staff only)
+
+
+def _walk(patterns, namespace: str | None = None, prefix: str = ""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, p.namespace or namespace, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield (f"{namespace}:{p.name}" if namespace and p.name else p.name), prefix + str(p.pattern)
+
+
+def _route_names() -> set[str | None]:
+    return {name for name, route in _walk(get_resolver().url_patterns) if not route.startswith(ADMIN_PREFIX)}
+
+
+def test_every_route_has_a_name_and_a_scope_rule():
+    names = _route_names()
+    assert None not in names, "every route needs a name (pretix's test_urls rule)"
+    missing = sorted(names - ROUTES.keys())
+    assert not missing, f"routes without a scope rule in tests/test_route_scope.py: {missing}"
+    stale = sorted(ROUTES.keys() - names)
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(tree, system_user, commune_officer, outsider):
+    member = member_admit(
+        actor=system_user,
+        profile=ProfileInput(full_name=SECRET_NAME, birth_year=1990, sex="F", citizen_id=SECRET_CID,
+                             party_card_number=SECRET_CARD),
+        cell=tree["cell_a1"], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20),
+    )
+    token, _ = token_create(commune_officer, name="của xã A", days=30)
+    from dangbo.imports.models import ImportJob
+
+    job = ImportJob.objects.create(uploaded_by=commune_officer, **_job_fields(ImportJob))
+    plans = _plans_world(system_user, commune_officer, tree)
+    return {
+        **plans,
+        **tree,
+        "member": member,
+        "event": MemberEvent.objects.filter(member=member).order_by("id").last(),
+        "token": token,
+        "job": job,
+        "insider": commune_officer,
+        "outsider": outsider,
+    }
+
+
+def _plans_world(system_user, insider, tree) -> dict[str, Any]:
+    """A plan of commune A with one task for its cell, a progress report with evidence, a notification."""
+    from django.core.files.base import ContentFile
+
+    from dangbo.plans.services import (
+        DocumentInput,
+        TaskInput,
+        document_register,
+        notification_create,
+        progress_report_submit,
+        task_create,
+    )
+
+    plan = document_register(actor=system_user, data=DocumentInput(
+        number="03-KH/ĐU", issued_on=date(2024, 1, 5), issuer="Đảng ủy xã An Bình", doc_type="ke_hoach",
+        title="Kế hoạch của Đảng bộ xã An Bình", owner_org_id=tree["commune_a"].pk),
+        file=ContentFile(b"ke hoach", name="ke-hoach.txt"))
+    task = task_create(actor=system_user, plan=plan, data=TaskInput(
+        content="Việc của Chi bộ thôn 1", deadline_text="Quý II/2024", implementing_org_ids=[tree["cell_a1"].pk]))
+    report = progress_report_submit(actor=system_user, task=task, org_id=tree["cell_a1"].pk, status="done",
+                                    percent=100, text="Đã xong", reported_on=date(2024, 3, 1),
+                                    files=[ContentFile(b"minh chung", name="minh-chung.txt")])
+    note = notification_create(user=insider, key="thu", message="Nhắc việc của Chi bộ thôn 1", task=task)
+    return {"plan": plan, "task": task, "evidence": report.evidence.first(), "notification": note}
+
+
+def _job_fields(model) -> dict[str, Any]:
+    """Whatever ImportJob requires besides the uploader, filled with harmless values."""
+    from django.core.files.base import ContentFile
+
+    fields: dict[str, Any] = {}
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.null or f.has_default() or getattr(f, "auto_now_add", False) or f.name == "uploaded_by":
+            continue
+        if f.get_internal_type() == "FileField":
+            fields[f.name] = ContentFile(b"x", name="thu.csv")
+        elif f.get_internal_type() in ("CharField", "TextField"):
+            fields[f.name] = f.choices[0][0] if f.choices else "thu.csv"
+        elif f.get_internal_type() == "JSONField":
+            fields[f.name] = {}
+        elif "Integer" in f.get_internal_type():
+            fields[f.name] = 0
+    return fields
+
+
+def _call(client, name: str, rule: Rule, w):
+    url = reverse(name, kwargs=rule.kwargs(w))
+    if rule.method == "post":
+        return client.post(url, rule.query(w), content_type="application/json") if name.startswith("api:") else client.post(url, rule.query(w))
+    return client.get(url, rule.query(w))
+
+
+def _leaks(response) -> list[str]:
+    body = response.content.decode("utf-8", errors="replace") if response.content else ""
+    return [s for s in (SECRET_NAME, SECRET_CID, SECRET_CARD, "Chi bộ thôn 1", "Đảng bộ xã An Bình") if s in body]
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_anonymous_requests_get_nothing(client, world, name):
+    rule = ROUTES[name]
+    response = _call(client, name, rule, world)
+    if rule.anonymous == LOGIN:
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("login")), name
+    elif rule.anonymous == API_401:
+        assert response.status_code == 401, name
+    elif rule.anonymous == NOT_FOUND:
+        assert response.status_code == 404, name
+    else:
+        assert response.status_code in (200, 302, 405), name
+    assert not _leaks(response), name
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_the_outsider_gets_not_found_or_nothing_of_commune_a(client, world, name):
+    rule = ROUTES[name]
+    client.force_login(world["outsider"])
+    before = (MemberEvent.objects.count(), Member.objects.count())
+    response = _call(client, name, rule, world)
+    if rule.outsider == NOT_FOUND:
+        assert response.status_code == 404, f"{name}: {response.status_code}"
+    else:
+        assert response.status_code in (200, 302, 400, 404, 422), f"{name}: {response.status_code}"
+    assert not _leaks(response), f"{name} shows commune A's data to the outsider: {_leaks(response)}"
+    assert (MemberEvent.objects.count(), Member.objects.count()) == before, f"{name} wrote something"
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, r in ROUTES.items() if r.outsider == NOT_FOUND and r.method == "get" and r.anonymous != NOT_FOUND)
+)
+def test_the_insider_reaches_every_object_route(client, world, name):
+    rule = ROUTES[name]
+    if name in ("audit:entry_list", "audit:my_views"):
+        pytest.skip("administrators / the member themself only: tested in dangbo/audit/tests")
+    client.force_login(world["insider"])
+    response = _call(client, name, rule, world)
+    assert response.status_code in (200, 302), f"{name}: {response.status_code}"
