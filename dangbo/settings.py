@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "dangbo.imports",
     "dangbo.plans",
     "dangbo.grading",
+    "dangbo.search",
+    "dangbo.exports",
+    "dangbo.synth",
 ]
 
 MIDDLEWARE = [

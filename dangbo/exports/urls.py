@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dangbo.exports import views
+
+app_name = "exports"
+urlpatterns = [
+    path("dang-vien/", views.member_list_export, name="member_list_export"),
+    path("chi-so/", views.indicator_export, name="indicator_export"),
+]

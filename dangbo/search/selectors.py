@@ -1,0 +1,274 @@
+"""One search box over the registry: members by name (accents and one typo forgiven), citizen ID
+or party card number, and organizations by name. Every read starts from access/scope.py.
+
+Names: `Member.name_folded` holds the folded name ("Nguyễn Văn Ân" -> "nguyen van an",
+core.text.fold). A query is folded the same way and matched word by word, in three passes:
+
+1. exact: every query word is a whole word of the name;
+2. prefix: the last word may be the beginning of a name word ("nguyen van an" -> "... anh");
+3. typo: the last word may differ by one letter (Levenshtein distance 1: "nguyen van anh" -> "... an"),
+   checked in Python over the candidates that match the other words (capped).
+
+On PostgreSQL word matches are regular expressions (`\\mword\\M`) served by the GIN trigram index
+on `name_folded` (migration search 0001), and a one-word typo search uses trigram word similarity;
+on SQLite they are word-prefix LIKEs on the same column.
+
+PERFORMANCE.md lesson 4: names repeat (Nguyễn ≈ 38%), so nothing sorts every match: each pass
+fetches at most RESULT_LIMIT + 1 rows unordered, the page sorts those, and when there are more the
+result says so and asks for a second criterion (birth year, organization, admission year).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection
+from django.db.models import F, Func, Q, QuerySet, Value
+from django.db.models.functions import Lower
+from django.db.models.lookups import Lookup
+
+from dangbo.access.scope import can, scope_members, scope_orgs
+from dangbo.core.text import fold
+from dangbo.members.models import Member
+from dangbo.members.selectors import MemberFilters, member_list
+from dangbo.orgs.models import OrgVersion
+from dangbo.orgs.selectors import org_names_on
+
+RESULT_LIMIT = 50
+ORG_LIMIT = 20
+TYPO_CANDIDATES = 20_000
+TYPO_MIN_LENGTH = 3  # "an" -> "ban", "anh", "oan"... one letter off a two-letter word is noise
+_WORD = re.compile(r"[a-z0-9]+")
+_CARD = re.compile(r"^[0-9A-Za-z./-]{4,20}$")
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    org_id: int | None = None  # subtree as of `at`
+    status: str = ""  # "" = any status; "active" or a status code
+    sex: str = ""
+    ethnicity: str = ""
+    age_band: str = ""
+    admission_year: int | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.org_id or self.status or self.sex or self.ethnicity or self.age_band or self.admission_year)
+
+
+@dataclass
+class MemberHit:
+    member: Member
+    match: str  # "exact" | "prefix" | "typo" | "citizen_id" | "party_card"
+    org_name: str = ""
+    citizen_id: str = ""  # masked unless the actor has "view_personal" on the member's organization
+
+
+@dataclass
+class OrgHit:
+    org_id: int
+    name: str
+    type_label: str
+
+
+@dataclass
+class SearchResult:
+    query: str
+    words: list[str] = field(default_factory=list)
+    members: list[MemberHit] = field(default_factory=list)
+    orgs: list[OrgHit] = field(default_factory=list)
+    truncated: bool = False  # more members match than RESULT_LIMIT: ask for a second criterion
+
+    @property
+    def empty(self) -> bool:
+        return not self.members and not self.orgs
+
+
+def query_words(q: str) -> list[str]:
+    """The folded words of a query ("Nguyễn  Văn-Ân" -> ["nguyen", "van", "an"])."""
+    return _WORD.findall(fold(q))
+
+
+def levenshtein_at_most_one(a: str, b: str) -> bool:
+    """True when `a` and `b` differ by at most one insertion, deletion or substitution."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1:] == b[i + 1:]
+    return a[i:] == b[i + 1:]
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+class _WordSimilar(Lookup):
+    """PostgreSQL `'word' <% column` (trigram word similarity, served by the GIN trigram index)."""
+
+    lookup_name = "dangbo_word_similar"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{rhs} <%% {lhs}", [*lhs_params, *rhs_params]
+
+
+class _Unaccent(Func):
+    function = "unaccent"
+
+
+def _whole_word(word: str) -> Q:
+    if _pg():
+        return Q(name_folded__regex=rf"\m{word}\M")
+    return (Q(name_folded=word) | Q(name_folded__startswith=f"{word} ") | Q(name_folded__endswith=f" {word}")
+            | Q(name_folded__contains=f" {word} "))
+
+
+def _word_prefix(word: str) -> Q:
+    if _pg():
+        return Q(name_folded__regex=rf"\m{word}")
+    return Q(name_folded__startswith=word) | Q(name_folded__contains=f" {word}")
+
+
+def member_search_base(*, actor, at: date, filters: SearchFilters) -> QuerySet:
+    """Members visible to `actor` that pass the filters (their state on `at`), unordered."""
+    if filters.org_id or filters.status or filters.sex or filters.ethnicity or filters.age_band:
+        qs = member_list(actor=actor, at=at, filters=MemberFilters(
+            org_id=filters.org_id, status=filters.status or "all", sex=filters.sex,
+            ethnicity=filters.ethnicity, age_band=filters.age_band)).order_by()
+    else:
+        qs = scope_members(Member.objects.all(), actor)
+    if filters.admission_year:
+        y = filters.admission_year
+        qs = qs.filter(admitted_on__gte=date(y, 1, 1), admitted_on__lte=date(y, 12, 31))
+    return qs
+
+
+def _take(qs: QuerySet, n: int) -> list[Member]:
+    return list(qs.order_by()[:n])
+
+
+def _name_hits(base: QuerySet, words: list[str], limit: int) -> tuple[list[tuple[Member, str]], bool]:
+    found: list[tuple[Member, str]] = []
+    seen: set[int] = set()
+    head, last = words[:-1], words[-1]
+    same_head = base
+    for w in head:
+        same_head = same_head.filter(_whole_word(w))
+
+    exact = _take(same_head.filter(_whole_word(last)), limit + 1)
+    truncated = len(exact) > limit
+    for m in sorted(exact[:limit], key=lambda m: (m.name_folded, m.pk)):
+        found.append((m, "exact"))
+        seen.add(m.pk)
+    if truncated:
+        return found, True
+
+    room = limit - len(found)
+    prefix = [m for m in _take(same_head.filter(_word_prefix(last)).exclude(pk__in=seen), room + 1)]
+    if len(prefix) > room:
+        truncated = True
+    for m in sorted(prefix[:room], key=lambda m: (m.name_folded, m.pk)):
+        found.append((m, "prefix"))
+        seen.add(m.pk)
+    if truncated or len(last) < TYPO_MIN_LENGTH:
+        return found, truncated
+
+    # Typo on the last word: candidates share the other words (or, for one word, look alike).
+    if head:
+        candidates = same_head
+    elif _pg():
+        candidates = base.filter(_WordSimilar(F("name_folded"), Value(last)))
+    else:
+        candidates = base.filter(_word_prefix(last[:2]) if len(last) > 2 else _word_prefix(last[:1]))
+    rows = list(candidates.exclude(pk__in=seen).order_by().values_list("pk", "name_folded")[:TYPO_CANDIDATES])
+    if len(rows) >= TYPO_CANDIDATES:
+        truncated = True
+    head_set = set(head)
+    typo_ids: list[int] = []
+    for pk, name in rows:
+        name_words = name.split()
+        rest = [w for w in name_words if w not in head_set] or name_words
+        if any(levenshtein_at_most_one(last, w) and not w.startswith(last) for w in rest):
+            typo_ids.append(pk)
+    room = limit - len(found)
+    if len(typo_ids) > room:
+        truncated = True
+    for m in sorted(Member.objects.filter(pk__in=typo_ids[:room]), key=lambda m: (m.name_folded, m.pk)):
+        found.append((m, "typo"))
+    return found, truncated
+
+
+def _id_hits(actor, base: QuerySet, q: str) -> list[tuple[Member, str]]:
+    compact = re.sub(r"\s+", "", q)
+    hits: list[tuple[Member, str]] = []
+    if compact.isdigit() and len(compact) == 12:
+        # Finding a person by citizen ID is a personal-data read: only where the actor may see it.
+        personal = scope_members(base, actor, action="view_personal")
+        hits += [(m, "citizen_id") for m in personal.filter(citizen_id=compact)[:1]]
+    if _CARD.match(compact):
+        hits += [(m, "party_card") for m in base.filter(party_card_number__iexact=compact)[:1]
+                 if all(m.pk != h.pk for h, _ in hits)]
+    return hits
+
+
+def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT) -> list[OrgHit]:
+    """Organizations visible to `actor` whose name on `at` has a word starting with each query word
+    (accents and case ignored)."""
+    words = query_words(q)
+    if not words:
+        return []
+    versions = scope_orgs(OrgVersion.objects.valid_on(at), actor, field="org_id")
+    if _pg():
+        qs = versions.annotate(folded=_Unaccent(Lower("name")))
+        for w in words:
+            qs = qs.filter(folded__regex=rf"\m{w}")
+        rows = list(qs.order_by("path").values_list("org_id", "name", "org_type")[:limit])
+    else:
+        rows = []
+        for org_id, name, org_type in versions.order_by("path").values_list("org_id", "name", "org_type").iterator():
+            name_words = query_words(name)
+            if all(any(nw.startswith(w) for nw in name_words) for w in words):
+                rows.append((org_id, name, org_type))
+                if len(rows) >= limit:
+                    break
+    from dangbo.core.reference import label
+
+    return [OrgHit(org_id, name, label("org_types", org_type)) for org_id, name, org_type in rows]
+
+
+def search(*, actor, q: str, at: date, filters: SearchFilters | None = None,
+           limit: int = RESULT_LIMIT) -> SearchResult:
+    """Members and organizations for the search box (see the module docstring)."""
+    filters = filters or SearchFilters()
+    q = (q or "").strip()[:120]
+    result = SearchResult(query=q, words=query_words(q))
+    if not q and not filters.any:
+        return result
+    base = member_search_base(actor=actor, at=at, filters=filters)
+    hits: list[tuple[Member, str]] = _id_hits(actor, base, q) if q else []
+    if not hits and result.words:
+        hits, result.truncated = _name_hits(base, result.words, limit)
+    elif not q:
+        members = _take(base, limit + 1)
+        result.truncated = len(members) > limit
+        hits = [(m, "filter") for m in sorted(members[:limit], key=lambda m: (m.name_folded, m.pk))]
+    names = org_names_on(keys=[(m.current_org_id, at) for m, _ in hits if m.current_org_id])
+    for m, kind in hits:
+        personal = m.current_org_id is not None and can(actor, "view_personal", m.current_org_id)
+        result.members.append(MemberHit(
+            member=m, match=kind, org_name=names.get((m.current_org_id, at), ""),
+            citizen_id=(m.citizen_id or "") if personal else m.masked_citizen_id))
+    if q and not filters.any:
+        result.orgs = org_search(actor=actor, q=q, at=at)
+    return result

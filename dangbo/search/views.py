@@ -1,0 +1,32 @@
+"""GET /tim-kiem/?q=...: one search box, with the member-list filters. Scope: access/scope.py
+(an organization filter outside the scope is 404, like every page)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dangbo.access.scope import get_org_or_404
+from dangbo.core.forms import as_of_date
+from dangbo.search.forms import SearchForm
+from dangbo.search.selectors import SearchResult, search
+
+
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    at = as_of_date(request)
+    raw_org = request.GET.get("org") or ""
+    if raw_org.isdigit():
+        get_org_or_404(request.user, int(raw_org))
+    data = request.GET.copy()
+    data.setdefault("ngay", at.strftime("%d/%m/%Y"))
+    form = SearchForm(data, actor=request.user, at=at)
+    result = SearchResult(query="")
+    if form.is_valid():
+        result = search(actor=request.user, q=form.cleaned_data.get("q") or "", at=at,
+                        filters=form.search_filters())
+    context = {"form": form, "result": result, "at": at, "searched": bool(request.GET)}
+    if request.htmx and request.htmx.target == "search-results":
+        return render(request, "search/_results.html", context)
+    return render(request, "search/search.html", context)

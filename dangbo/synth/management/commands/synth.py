@@ -1,0 +1,32 @@
+"""dangbo synth --members N [--scale province|national] [--seed S] [--database-url URL]"""
+
+from __future__ import annotations
+
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu tổng hợp (cây tổ chức, đảng viên, 10 năm sự kiện) để đo hiệu năng."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=None)
+        parser.add_argument("--scale", choices=["province", "national"], default="province")
+        parser.add_argument("--seed", type=int, default=2025)
+        parser.add_argument("--database-url", default="",
+                            help="Cơ sở dữ liệu đích; đặt DATABASE_URL trước khi chạy lệnh để dùng cơ sở khác.")
+
+    def handle(self, *args, members, scale, seed, database_url, **opts):
+        if database_url and database_url != os.environ.get("DATABASE_URL"):
+            raise CommandError("Hãy chạy: DATABASE_URL=<url> dangbo synth ... (cấu hình được đọc khi khởi động).")
+        from dangbo.synth.builder import NATIONAL_MEMBERS, PROVINCE_MEMBERS, SynthError, synth_build
+
+        n = members or (NATIONAL_MEMBERS if scale == "national" else PROVINCE_MEMBERS)
+        try:
+            r = synth_build(members=n, scale=scale, seed=seed, log=lambda m: self.stdout.write(m))
+        except SynthError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(
+            f"Đã tạo {r.members} đảng viên, {r.events} sự kiện, {r.spans} khoảng sinh hoạt, "
+            f"{r.organizations} tổ chức trong {r.seconds:.1f} giây."))

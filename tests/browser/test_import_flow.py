@@ -1,0 +1,48 @@
+"""The import in a real browser: upload an XLSX -> dry-run report -> confirm -> progress -> done,
+with the background runner (a thread) and the page polling the job status with htmx."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dangbo.imports.tests.files import members, write_xlsx
+from dangbo.members.models import Member
+
+pytestmark = pytest.mark.browser
+PASSWORD = "Kiemthu@2026x"
+
+
+@pytest.fixture
+def import_file(tmp_path):
+    return write_xlsx(tmp_path / "dang-vien-xa-an-binh.xlsx", members(3, code="T01-X01-C01"))
+
+
+def test_upload_dry_run_confirm_progress_done(live_server, commune_officer, import_file, page, settings, tmp_path):
+    settings.DANGBO_IMPORTS_RUNNER = "thread"
+    settings.DANGBO_IMPORT_DIR = tmp_path / "uploads"
+    base = live_server.url
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("#id_username", "canbo_xa_a")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+    page.goto(f"{base}/nhap-du-lieu/")
+    page.set_input_files("#id_file", str(import_file))
+    page.click("text=Tải lên và kiểm tra")
+    page.wait_for_url(re.compile(r"/nhap-du-lieu/\d+/"))
+
+    # the dry run runs in the background; the status block refreshes itself until it is done
+    confirm = page.get_by_role("button", name=re.compile("Xác nhận nhập 3 đảng viên"))
+    confirm.wait_for()
+    assert page.get_by_test_id("created").inner_text() == "3"
+    assert page.get_by_test_id("refused").inner_text() == "0"
+    assert Member.objects.count() == 0  # nothing written by the dry run
+
+    confirm.click()
+    page.get_by_text("Đã nhập xong.").wait_for()
+    assert page.get_by_test_id("created").inner_text() == "3"
+    assert Member.objects.filter(current_org__code="T01-X01-C01").count() == 3
+    assert page.errors == []
