@@ -15,6 +15,7 @@ urlpatterns = [
     path("nhap-du-lieu/", include("dangbo.imports.urls")),
     path("nhat-ky/", include("dangbo.audit.urls")),
     path("van-ban/", include("dangbo.plans.urls")),
+    path("danh-gia/", include("dangbo.grading.urls")),
     path("api/v1/", include("dangbo.api_urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -108,6 +108,23 @@ ROUTES: dict[str, Rule] = {
     "plans:evidence_file": Rule(kwargs=lambda w: {"pk": w["evidence"].pk}),
     "plans:notification_list": Rule(outsider=OWN_ONLY),
     "plans:notification_read": Rule(kwargs=lambda w: {"pk": w["notification"].pk}, method="post"),
+    "grading:campaign_list": Rule(outsider=NO_LEAK),
+    "grading:campaign_open": Rule(outsider=NO_LEAK),
+    "grading:framework_list": Rule(outsider=NO_LEAK),
+    "grading:notification_list": Rule(outsider=NO_LEAK),
+    "grading:record_document": Rule(kwargs=lambda w: {"record_id": w["grading_record"].pk}),
+    "grading:campaign_detail": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}),
+    "grading:campaign_remind": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}, method="post"),
+    "grading:cap_exception": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}),
+    "grading:cell_bulk": Rule(
+        kwargs=lambda w: {"pk": w["campaign"].pk, "org_id": w["cell_a1"].pk, "step_slug": "de-xuat"}
+    ),
+    "grading:member_grading": Rule(kwargs=lambda w: {"pk": w["campaign"].pk, "member_id": w["member"].pk}),
+    "grading:org_grading": Rule(kwargs=lambda w: {"pk": w["campaign"].pk, "org_id": w["cell_a1"].pk}),
+    "grading:results": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}),
+    "grading:results_members": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}, query=lambda w: {"muc": "good"}),
+    "grading:results_export": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}, method="post"),
+    "grading:results_import": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}),
     "api:openapi-json": Rule(anonymous=PUBLIC, outsider=NO_LEAK),
     "api:openapi-view": Rule(anonymous=PUBLIC, outsider=NO_LEAK),
     "api:api-root": Rule(anonymous=NOT_FOUND),  # ninja's bare prefix: nothing there for anyone
@@ -174,8 +191,10 @@ def world(tree, system_user, commune_officer, outsider):
 
     job = ImportJob.objects.create(uploaded_by=commune_officer, **_job_fields(ImportJob))
     plans = _plans_world(system_user, commune_officer, tree)
+    grading = _grading_world(system_user, tree, member)
     return {
         **plans,
+        **grading,
         **tree,
         "member": member,
         "event": MemberEvent.objects.filter(member=member).order_by("id").last(),
@@ -210,6 +229,22 @@ def _plans_world(system_user, insider, tree) -> dict[str, Any]:
                                     files=[ContentFile(b"minh chung", name="minh-chung.txt")])
     note = notification_create(user=insider, key="thu", message="Nhắc việc của Chi bộ thôn 1", task=task)
     return {"plan": plan, "task": task, "evidence": report.evidence.first(), "notification": note}
+
+
+def _grading_world(system_user, tree, member) -> dict[str, Any]:
+    """Commune A's own 2024 grading campaign with the member's self-assessment and its document."""
+    from django.core.files.base import ContentFile
+
+    from dangbo.grading.services import campaign_open, member_step_record
+
+    campaign = campaign_open(
+        actor=system_user, year=2024, root_org=tree["commune_a"], opens_on=date(2024, 11, 15),
+        self_assessment_due=date(2024, 11, 30), cell_meeting_due=date(2024, 12, 10),
+        decision_due=date(2024, 12, 20), deadline=date(2024, 12, 25),
+    )
+    record = member_step_record(actor=system_user, campaign=campaign, step="self", member=member, grade="good",
+                                on=date(2024, 11, 20), document=ContentFile(b"ban kiem diem", name="kiem-diem.txt"))
+    return {"campaign": campaign, "grading_record": record}
 
 
 def _job_fields(model) -> dict[str, Any]:
