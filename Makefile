@@ -28,7 +28,6 @@ assets: setup
 run: assets
 	$(PY) manage.py migrate --noinput -v0
 	$(VENV)/bin/dangbo demo --if-empty
-	$(VENV)/bin/dangbo accounts
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # Debian's chromium for the browser tests (root can install it; others need it installed).

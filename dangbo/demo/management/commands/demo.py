@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from dangbo.core.numbers import vn_decimal, vn_int
-from dangbo.demo.builder import DEFAULT_MEMBERS, DEFAULT_SEED, accounts_table, build_demo, demo_accounts_list
+from dangbo.demo.builder import DEFAULT_MEMBERS, DEFAULT_SEED, build_demo
 from dangbo.orgs.models import Organization
 
 
@@ -35,6 +35,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Cơ sở dữ liệu đã có {vn_int(Organization.objects.count())} tổ chức đảng; giữ nguyên, không tạo dữ liệu trình diễn."
             )
+            call_command("accounts", stdout=self.stdout)
             return
         self.stdout.write("Xóa dữ liệu hiện có…")
         call_command("flush", interactive=False, verbosity=0)
@@ -46,5 +47,4 @@ class Command(BaseCommand):
             f"{vn_int(result.events)} sự kiện, {vn_int(result.spans)} khoảng thời gian sinh hoạt."
         )
         self.stdout.write("")
-        self.stdout.write("Tài khoản trình diễn:")
-        self.stdout.write(accounts_table(demo_accounts_list()))
+        call_command("accounts", stdout=self.stdout)
