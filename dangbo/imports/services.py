@@ -120,12 +120,14 @@ class OrgMatcher:
         self.by_name: dict[str, list[tuple[int, date, date | None, str]]] = {}
         self.labels: dict[int, str] = {}
         self.spans_of: dict[int, list[tuple[date, date | None]]] = {}
+        self.cell_codes: dict[str, int] = {}  # casefolded code -> id of an allowed cell (no query per code)
         for v in OrgVersion.objects.filter(org_type__in=MEMBER_ORG_TYPES).values_list(
                 "org_id", "name", "valid_from", "valid_to", "org__code").iterator(chunk_size=5000):
             org_id, name, start, end, code = v
             if not self.allowed(org_id):
                 continue
             self.by_name.setdefault(fold(name), []).append((org_id, start, end, code))
+            self.cell_codes.setdefault(code.casefold(), org_id)
             self.labels[org_id] = f"{code} — {name}"
             self.spans_of.setdefault(org_id, []).append((start, end))
 
@@ -136,6 +138,8 @@ class OrgMatcher:
         """(org_id, event date) or ValueError. The event date is `on` when the cell existed then,
         else the cell's first day (for records older than the cell's history in the system)."""
         if code:
+            if code not in self.by_code and code.casefold() in self.cell_codes:
+                self.by_code[code] = self.cell_codes[code.casefold()]
             if code not in self.by_code:
                 org = Organization.objects.filter(code__iexact=code).values_list("pk", flat=True).first()
                 self.by_code[code] = org if org and self.allowed(org) else None
