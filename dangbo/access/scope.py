@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,39 +26,58 @@ class Scope:
     org_ids: frozenset[int]
     actions: dict[int | None, frozenset[str]]
     member_ids: frozenset[int]
+    # (actions, condition on OrgVersion) per assignment: the SQL form of the same subtrees, so
+    # querysets filter with a subquery instead of shipping thousands of ids to the database.
+    grants: tuple[tuple[frozenset[str], Q], ...] = ()
 
     def allows(self, action: str, org_id: int | None = None) -> bool:
         return any(action in acts for acts in self.actions.values())
+
+    def condition(self, action: str) -> Q | None:
+        """Condition on OrgVersion selecting the organizations where `action` is allowed
+        (None: nowhere)."""
+        cond = None
+        for acts, q in self.grants:
+            if action in acts:
+                cond = q if cond is None else cond | q
+        return cond
 
 
 def today() -> date:
     return timezone.localdate()
 
 
-def _subtree_ids(org_id: int) -> set[int]:
-    """Ids of every organization that was in `org_id`'s subtree while `org_id` existed,
-    plus the predecessors it absorbed (merge lineage) and their subtrees."""
+def _subtree_condition(org_id: int) -> Q | None:
+    """Condition on OrgVersion for every organization that was in `org_id`'s subtree while
+    `org_id` existed, plus the predecessors it absorbed (merge lineage) and their subtrees."""
     from dangbo.orgs.models import OrgLineage, OrgVersion
 
-    seen: set[int] = set()
+    expanded: set[int] = set()
     frontier = [org_id]
+    cond: Q | None = None
     while frontier:
         current = frontier.pop()
-        if current in seen:
+        if current in expanded:
             continue
-        seen.add(current)
-        cond = Q()
+        expanded.add(current)
         for v in OrgVersion.objects.filter(org_id=current).only("path", "valid_from", "valid_to"):
             window = Q(path__startswith=v.path) & (Q(valid_to__isnull=True) | Q(valid_to__gte=v.valid_from))
             if v.valid_to:
                 window &= Q(valid_from__lte=v.valid_to)
-            cond |= window
-        if cond:
-            seen.update(OrgVersion.objects.filter(cond).values_list("org_id", flat=True))
+            cond = window if cond is None else cond | window
         frontier.extend(
             OrgLineage.objects.filter(successor_id=current).values_list("predecessor_id", flat=True)
         )
-    return seen
+    return cond
+
+
+def _ids(org_id: int, cond: Q | None) -> set[int]:
+    from dangbo.orgs.models import OrgVersion
+
+    ids = {org_id}
+    if cond is not None:
+        ids.update(OrgVersion.objects.filter(cond).values_list("org_id", flat=True))
+    return ids
 
 
 def user_scope(user) -> Scope:
@@ -72,6 +91,7 @@ def user_scope(user) -> Scope:
     org_ids: set[int] = set()
     actions: dict[int | None, frozenset[str]] = {}
     member_ids: set[int] = set()
+    grants: list[tuple[frozenset[str], Q]] = []
     for a in RoleAssignment.objects.filter(RoleAssignment.active_q(today()), user=user):
         acts = ROLE_ACTIONS[a.role]
         if a.role == Role.MEMBER:
@@ -82,13 +102,15 @@ def user_scope(user) -> Scope:
             everything = everything or a.role == Role.ADMIN
             actions[None] = actions.get(None, frozenset()) | acts
             continue
-        for oid in _subtree_ids(a.org_id):
+        cond = _subtree_condition(a.org_id)
+        grants.append((acts, cond or Q(org_id=a.org_id)))
+        for oid in _ids(a.org_id, cond):
             actions[oid] = actions.get(oid, frozenset()) | acts
             org_ids.add(oid)
     if user.is_superuser:
         everything = True
         actions[None] = ROLE_ACTIONS[Role.ADMIN]
-    scope = Scope(everything, frozenset(org_ids), actions, frozenset(member_ids))
+    scope = Scope(everything, frozenset(org_ids), actions, frozenset(member_ids), tuple(grants))
     user._dangbo_scope = scope
     return scope
 
@@ -103,12 +125,24 @@ def can(user, action: str, org_id: int | None = None) -> bool:
     return action in scope.actions.get(org_id, frozenset())
 
 
-def scope_orgs(qs: QuerySet, user, *, field: str = "pk", action: str = "view") -> QuerySet:
+def allowed_org_ids(user, *, action: str = "view"):
+    """A subquery of the organization ids where `user` may do `action`; None means everywhere."""
+    from dangbo.orgs.models import OrgVersion
+
     scope = user_scope(user)
     if scope.everything and action in scope.actions.get(None, frozenset()):
+        return None
+    cond = scope.condition(action)
+    if cond is None:
+        return OrgVersion.objects.none().values("org_id")
+    return OrgVersion.objects.filter(cond).values("org_id")
+
+
+def scope_orgs(qs: QuerySet, user, *, field: str = "pk", action: str = "view") -> QuerySet:
+    allowed = allowed_org_ids(user, action=action)
+    if allowed is None:
         return qs
-    allowed = [oid for oid, acts in scope.actions.items() if oid is not None and action in acts]
-    return qs.filter(**{f"{field}__in": allowed})
+    return qs.filter(**{f"{field}__in": Subquery(allowed)})
 
 
 def scope_members(qs: QuerySet, user, *, action: str = "view") -> QuerySet:
@@ -116,11 +150,11 @@ def scope_members(qs: QuerySet, user, *, action: str = "view") -> QuerySet:
     profile for the member role."""
     from dangbo.members.models import MembershipSpan
 
-    scope = user_scope(user)
-    if scope.everything and action in scope.actions.get(None, frozenset()):
+    allowed = allowed_org_ids(user, action=action)
+    if allowed is None:
         return qs
-    allowed = [oid for oid, acts in scope.actions.items() if oid is not None and action in acts]
-    cond = Q(Exists(MembershipSpan.objects.filter(member_id=OuterRef("pk"), org_id__in=allowed)))
+    cond = Q(Exists(MembershipSpan.objects.filter(member_id=OuterRef("pk"), org_id__in=Subquery(allowed))))
+    scope = user_scope(user)
     if action == "view" and scope.member_ids:
         cond |= Q(pk__in=scope.member_ids)
     return qs.filter(cond)
