@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -44,6 +45,7 @@ class Rule:
     anonymous: str = LOGIN
     outsider: str = NOT_FOUND
     method: str = "get"
+    body: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # POST form; `query` then goes in the URL
 
 
 def _org(key: str):
@@ -125,6 +127,15 @@ ROUTES: dict[str, Rule] = {
     "grading:results_members": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}, query=lambda w: {"muc": "good"}),
     "grading:results_export": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}, method="post"),
     "grading:results_import": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}),
+    "search:search": Rule(outsider=NO_LEAK, query=lambda w: {"q": "bi mat"}),
+    "exports:member_list_export": Rule(  # the file itself: nothing of commune A in it
+        outsider=NO_LEAK, method="post", query=lambda w: {"q": "bi mat", "status": "all"},
+        body=lambda w: {"muc_dich": "kiểm tra phạm vi", "dinh_dang": "csv"},
+    ),
+    "exports:indicator_export": Rule(
+        method="post", query=lambda w: {"org": w["commune_a"].pk},
+        body=lambda w: {"muc_dich": "kiểm tra phạm vi", "dinh_dang": "csv"},
+    ),
     "api:openapi-json": Rule(anonymous=PUBLIC, outsider=NO_LEAK),
     "api:openapi-view": Rule(anonymous=PUBLIC, outsider=NO_LEAK),
     "api:api-root": Rule(anonymous=NOT_FOUND),  # ninja's bare prefix: nothing there for anyone
@@ -268,6 +279,8 @@ def _job_fields(model) -> dict[str, Any]:
 
 def _call(client, name: str, rule: Rule, w):
     url = reverse(name, kwargs=rule.kwargs(w))
+    if rule.method == "post" and rule.body is not None:
+        return client.post(f"{url}?{urlencode(rule.query(w))}", rule.body(w))
     if rule.method == "post":
         return client.post(url, rule.query(w), content_type="application/json") if name.startswith("api:") else client.post(url, rule.query(w))
     return client.get(url, rule.query(w))
