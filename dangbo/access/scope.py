@@ -125,6 +125,15 @@ def can(user, action: str, org_id: int | None = None) -> bool:
     return action in scope.actions.get(org_id, frozenset())
 
 
+def covers(user, org_ids, *, action: str = "view") -> bool:
+    """Is every organization in `org_ids` in the user's scope for `action`? Lets a selector that
+    already restricts to one subtree skip the scope subquery when the subtree is wholly in scope."""
+    scope = user_scope(user)
+    if scope.everything and action in scope.actions.get(None, frozenset()):
+        return True
+    return all(action in scope.actions.get(oid, frozenset()) for oid in org_ids)
+
+
 def allowed_org_ids(user, *, action: str = "view"):
     """A subquery of the organization ids where `user` may do `action`; None means everywhere."""
     from dangbo.orgs.models import OrgVersion

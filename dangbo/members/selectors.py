@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import QuerySet, Subquery
 
-from dangbo.access.scope import scope_members
+from dangbo.access.scope import covers, scope_orgs
 from dangbo.core.text import fold
 from dangbo.members.lifecycle import Profile, Timeline, replay
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
@@ -51,9 +51,11 @@ class MemberFilters:
 
 
 def member_list(*, actor, at: date, filters: MemberFilters) -> QuerySet:
-    """Members visible to `actor`, filtered by their state on `at` (spans), newest names first."""
+    """Members whose state on `at` (spans) is in an organization `actor` may see, by name."""
     spans = MembershipSpan.objects.valid_on(at)
+    subtree: list[int] | None = None
     if filters.org_id:
+        subtree = list(subtree_org_ids(org_id=filters.org_id, at=at))
         spans = spans.filter(org_id__in=Subquery(subtree_org_ids(org_id=filters.org_id, at=at)))
     if filters.status == "active" or not filters.status:
         spans = spans.filter(status__in=ACTIVE_STATUSES)
@@ -68,7 +70,11 @@ def member_list(*, actor, at: date, filters: MemberFilters) -> QuerySet:
     if filters.age_band in AGE_BANDS:
         low, high, _ = AGE_BANDS[filters.age_band]
         spans = spans.filter(birth_year__lte=at.year - low, birth_year__gte=at.year - high)
-    qs = scope_members(Member.objects.all(), actor).filter(pk__in=spans.values("member_id"))
+    # The scope applies to the state listed: the member's organization on `at` must be in scope
+    # (one semi-join on the spans, not a second pass over every member's whole history).
+    if subtree is None or not covers(actor, subtree):
+        spans = scope_orgs(spans, actor, field="org_id")
+    qs = Member.objects.filter(pk__in=spans.values("member_id"))
     if filters.q:
         for word in fold(filters.q).split():
             qs = qs.filter(name_folded__contains=word)
