@@ -118,6 +118,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file, not SQLite's shared-cache memory database: the browser tests' live server and
+    # background task threads write concurrently, and shared-cache memory databases lock whole
+    # tables without waiting ("database table is locked"). pytest-django adds a suffix per xdist worker.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test_dangbo.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
