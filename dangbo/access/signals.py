@@ -39,7 +39,46 @@ def on_logged_out(sender, request, user, **kwargs):
         audit_record(actor=user, action="auth.logout", obj=user, summary="Đăng xuất")
 
 
+def _role_snapshot(a) -> dict:
+    return {"user": a.user_id, "role": a.role, "org": a.org_id, "member": a.member_id,
+            "valid_from": a.valid_from, "valid_to": a.valid_to}
+
+
+def on_role_pre_save(sender, instance, **kwargs):
+    old = sender.objects.filter(pk=instance.pk).first() if instance.pk else None
+    instance._audit_before = _role_snapshot(old) if old else None
+
+
+def _role_actor():
+    from dangbo.audit.context import current
+
+    user = current.get().user
+    return user if getattr(user, "is_authenticated", False) else "hệ thống"
+
+
+def on_role_saved(sender, instance, created, **kwargs):
+    """Role changes are audited wherever they are made (the admin site included)."""
+    action = "access.role_assigned" if created else "access.role_changed"
+    verb = "Giao" if created else "Sửa"
+    audit_record(actor=_role_actor(), action=action, obj=instance, org_id=instance.org_id,
+                 summary=f"{verb} vai trò «{instance.get_role_display()}» cho {instance.user}",
+                 before=getattr(instance, "_audit_before", None), after=_role_snapshot(instance))
+
+
+def on_role_deleted(sender, instance, **kwargs):
+    audit_record(actor=_role_actor(), action="access.role_removed", obj=instance, org_id=instance.org_id,
+                 summary=f"Thu hồi vai trò «{instance.get_role_display()}» của {instance.user}",
+                 before=_role_snapshot(instance))
+
+
 def connect() -> None:
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    from dangbo.access.models import RoleAssignment
+
+    pre_save.connect(on_role_pre_save, sender=RoleAssignment, dispatch_uid="dangbo.access.role_pre_save")
+    post_save.connect(on_role_saved, sender=RoleAssignment, dispatch_uid="dangbo.access.role_saved")
+    post_delete.connect(on_role_deleted, sender=RoleAssignment, dispatch_uid="dangbo.access.role_deleted")
     user_logged_in.connect(on_logged_in, dispatch_uid="dangbo.access.logged_in")
     user_login_failed.connect(on_login_failed, dispatch_uid="dangbo.access.login_failed")
     user_logged_out.connect(on_logged_out, dispatch_uid="dangbo.access.logged_out")

@@ -8,7 +8,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current.set(RequestContext(ip=request.META.get("REMOTE_ADDR")))
+        token = current.set(RequestContext(ip=request.META.get("REMOTE_ADDR"), user=getattr(request, "user", None)))
         try:
             return self.get_response(request)
         finally:
