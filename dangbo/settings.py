@@ -101,7 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dangbo.access.context_processors.navigation",
             ],
-            "builtins": ["dangbo.core.templatetags.vn"],
+            "builtins": ["dangbo.core.templatetags.vn", "django.templatetags.l10n"],
         },
     }
 ]

@@ -60,10 +60,34 @@ def _page(browser, viewport):
     return context, page
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def _keep_evidence(request, page) -> None:
+    """On a failed browser test, keep what the page showed (HTML and screenshot) for the log."""
+    report = getattr(request.node, "rep_call", None)
+    if report is None or not report.failed:
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    stem = SCREENSHOTS / f"failed-{request.node.name}"
+    try:
+        stem.with_suffix(".html").write_text(page.content(), encoding="utf-8")
+        page.screenshot(path=str(stem.with_suffix(".png")), full_page=True)
+        print(f"\n[browser] failed at {page.url}; page kept in {stem}.html/.png")
+        print(page.inner_text("body")[:1500])
+    except Exception as exc:  # the page may be gone; the failure itself is what matters
+        print(f"[browser] could not keep the page: {exc}")
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     context, page = _page(browser, DESKTOP)
     yield page
+    _keep_evidence(request, page)
     context.close()
 
 
