@@ -21,7 +21,7 @@
         make(node, {
           legend: { top: 0 }, tooltip: { trigger: "axis", valueFormatter: vn },
           xAxis: { type: "category", data: data.trend.map(function (t) { return String(t.year); }) },
-          yAxis: [{ type: "value" }, { type: "value" }],
+          yAxis: [{ type: "value", axisLabel: { formatter: vn } }, { type: "value", axisLabel: { formatter: vn } }],
           series: [
             { name: "Đảng viên", type: "line", data: data.trend.map(function (t) { return t.total; }) },
             { name: "Kết nạp", type: "bar", yAxisIndex: 1, data: data.trend.map(function (t) { return t.admitted; }) },
@@ -47,7 +47,7 @@
           tooltip: { trigger: "axis", valueFormatter: vn },
           xAxis: { type: "category", data: data.children.map(function (c) { return c.name; }),
                    axisLabel: { rotate: 30, width: 120, overflow: "truncate" } },
-          yAxis: { type: "value" },
+          yAxis: { type: "value", axisLabel: { formatter: vn } },
           series: [{ name: "Đảng viên", type: "bar", data: data.children.map(function (c) { return c.total; }) }]
         });
       }
