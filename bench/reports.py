@@ -20,7 +20,8 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
+
+from _pg import ensure_postgres_database  # bench/ is on sys.path when a script runs
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,13 +39,7 @@ RUNS, WARMUP = 7, 2
 
 
 def ensure_database() -> None:
-    import psycopg
-
-    url = urlparse(BENCH_URL)
-    name = url.path.lstrip("/")
-    with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    ensure_postgres_database(BENCH_URL)
 
 
 def _copy(cur, table: str, columns: list[str], rows) -> None:

@@ -30,6 +30,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
+from _pg import ensure_postgres_database  # bench/ is on sys.path when a script runs
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
@@ -64,15 +66,8 @@ def say(line: str) -> None:
 def ensure_database() -> None:
     if not BENCH_URL.startswith(("postgres://", "postgresql://")):
         return
-    import psycopg
-
-    url = urlparse(BENCH_URL)
-    name = url.path.lstrip("/")
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            say(f"# created database {name}")
+    if ensure_postgres_database(BENCH_URL):
+        say(f"# created database {urlparse(BENCH_URL).path.lstrip('/')}")
 
 
 def setup_django() -> None:

@@ -16,18 +16,15 @@ import sys
 import time
 from pathlib import Path
 
+from _pg import ensure_postgres_database  # bench/ is on sys.path when a script runs
+
 ROOT = Path(__file__).resolve().parent.parent
 URL = os.environ.get("BENCH_SEARCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangbo_bench_search")
 MEMBERS = int(os.environ.get("BENCH_SEARCH_MEMBERS", "60000"))
 
 
 def ensure_database() -> None:
-    import psycopg
-
-    base, _, name = URL.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    ensure_postgres_database(URL)
 
 
 def main() -> int:

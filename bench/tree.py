@@ -30,6 +30,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+from _pg import ensure_postgres_database  # bench/ is on sys.path when a script runs
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangbo_bench")
@@ -46,15 +48,8 @@ WARMUP = 3
 
 def ensure_database() -> None:
     """Create the bench database when it does not exist (connects to the `postgres` database)."""
-    import psycopg
-
-    url = urlparse(BENCH_URL)
-    name = url.path.lstrip("/")
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"# created database {name}")
+    if ensure_postgres_database(BENCH_URL):
+        print(f"# created database {urlparse(BENCH_URL).path.lstrip('/')}")
 
 
 def setup_django() -> None:
