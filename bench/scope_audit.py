@@ -161,11 +161,12 @@ def bench_list(label: str, scoped_user, admin, org_id: int) -> None:
     suffix = "" if label == "commune" else f"_{label}"
     say(f"BENCH scope_list_overhead_pct{suffix}={overhead:.1f} %  "
         f"# {label} officer {scoped_ms:.2f} ms vs admin {plain_ms:.2f} ms, {scoped[0]} members, count + page of 50")
-    from dangbo.access.scope import user_scope
+    from dangbo.access.scope import _compute_scope, user_scope
 
     scope_ms, scope = timed(lambda: user_scope(fresh(scoped_user)))
+    cold_ms, _ = timed(lambda: _compute_scope(fresh(scoped_user)))
     say(f"BENCH scope_list_scoped_ms{suffix}={scoped_ms:.2f} ms  # of which user_scope() {scope_ms:.2f} ms "
-        f"({len(scope.org_ids)} organizations in scope)")
+        f"cached, {cold_ms:.2f} ms computed ({len(scope.org_ids)} organizations in scope)")
     say(f"BENCH scope_list_unscoped_ms{suffix}={plain_ms:.2f} ms")
 
 

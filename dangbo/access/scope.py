@@ -6,10 +6,16 @@ A user's scope is the union of the organization subtrees of their active role as
 subtree includes every organization that was below the assigned one at any time, so a merged
 province's officer sees the history of its predecessors. A record outside the scope is "not
 found" (404), never "forbidden", so its existence does not leak.
+
+Computed scopes are cached per process and keyed by the ScopeStamp token, which database
+triggers renew on every write to the tables a scope comes from: a request pays one primary-key
+read instead of recomputing, and a role change or restructure takes effect at the next request.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -80,13 +86,56 @@ def _ids(org_id: int, cond: Q | None) -> set[int]:
     return ids
 
 
+# Computed scopes, shared by the requests of this process. The key holds the stamp token that the
+# database triggers renew on every write to role assignments, organization versions and lineage
+# (ScopeStamp), and the day (assignments are dated), so a cached scope is never used after any of
+# them changed, in this process or another one. Least recently used entries go first.
+_CACHE_SIZE = 4096
+_cache: OrderedDict[tuple, Scope] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def scope_cache_clear() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _stamp() -> str | None:
+    from dangbo.access.models import ScopeStamp
+
+    return ScopeStamp.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
 def user_scope(user) -> Scope:
-    """The user's scope today (cached on the user object for the request)."""
+    """The user's scope today: cached on the user object for the request, and across requests
+    while the scope stamp and the day are unchanged."""
     if not getattr(user, "is_authenticated", False):
         return Scope(False, frozenset(), {}, frozenset())
     cached = getattr(user, "_dangbo_scope", None)
     if cached is not None:
         return cached
+    # The stamp is read before the data: the scope computed below is at least as new as it.
+    stamp = _stamp()
+    key = (user.pk, bool(user.is_superuser), stamp, today())
+    if stamp is not None:
+        with _cache_lock:
+            scope = _cache.get(key)
+            if scope is not None:
+                _cache.move_to_end(key)
+        if scope is not None:
+            user._dangbo_scope = scope
+            return scope
+    scope = _compute_scope(user)
+    if stamp is not None:
+        with _cache_lock:
+            _cache[key] = scope
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    user._dangbo_scope = scope
+    return scope
+
+
+def _compute_scope(user) -> Scope:
     everything = False
     org_ids: set[int] = set()
     actions: dict[int | None, frozenset[str]] = {}
@@ -110,9 +159,7 @@ def user_scope(user) -> Scope:
     if user.is_superuser:
         everything = True
         actions[None] = ROLE_ACTIONS[Role.ADMIN]
-    scope = Scope(everything, frozenset(org_ids), actions, frozenset(member_ids), tuple(grants))
-    user._dangbo_scope = scope
-    return scope
+    return Scope(everything, frozenset(org_ids), actions, frozenset(member_ids), tuple(grants))
 
 
 def can(user, action: str, org_id: int | None = None) -> bool:
