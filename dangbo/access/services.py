@@ -165,3 +165,45 @@ def token_resolve(secret: str):
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         PersonalToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- assignments after a merger ------------------------------------------------------------------
+
+
+def assignment_successor(assignment: RoleAssignment):
+    """The organization that absorbed the assignment's organization in a merger, with the date, or
+    (None, None) when there is none or more than one (a split: the administrator assigns by hand)."""
+    from dangbo.orgs.models import OrgLineage
+
+    if assignment.org_id is None:
+        return None, None
+    links = list(OrgLineage.objects.filter(predecessor_id=assignment.org_id).select_related("successor"))
+    if len({link.successor_id for link in links}) != 1:
+        return None, None
+    return links[0].successor, links[0].on
+
+
+@transaction.atomic
+def assignment_carry_to_successor(*, actor, assignment: RoleAssignment) -> RoleAssignment:
+    """An administrator's decision that an assignment on a merged organization carries to its
+    successor: the old assignment ends the day before the merger, a new one starts on it. Without
+    this decision the assignment keeps only the history of the old organization: a merger never
+    widens anyone's scope by itself."""
+    from dangbo.access.scope import can
+
+    if not can(actor, "manage_users"):
+        raise DomainError("Chỉ quản trị hệ thống được chuyển phân công vai trò.", field="actor")
+    successor, on = assignment_successor(assignment)
+    if successor is None:
+        raise DomainError(
+            f"Tổ chức của phân công «{assignment}» không được hợp nhất vào đúng một tổ chức kế thừa; "
+            "hãy giao vai trò mới bằng tay.", field="org")
+    if assignment.valid_to is not None and assignment.valid_to < on - timedelta(days=1):
+        raise DomainError(f"Phân công «{assignment}» đã hết hiệu lực trước ngày hợp nhất.", field="valid_to")
+    if RoleAssignment.objects.filter(user=assignment.user, role=assignment.role, org=successor,
+                                     valid_from=on).exists():
+        raise DomainError(f"Phân công «{assignment}» đã được chuyển sang tổ chức kế thừa.", field="org")
+    assignment.valid_to = on - timedelta(days=1)
+    assignment.save(update_fields=["valid_to"])
+    return RoleAssignment.objects.create(user=assignment.user, role=assignment.role, org=successor,
+                                         valid_from=max(on, assignment.valid_from))
