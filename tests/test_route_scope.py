@@ -114,6 +114,7 @@ ROUTES: dict[str, Rule] = {
     "grading:campaign_open": Rule(outsider=NO_LEAK),
     "grading:framework_list": Rule(outsider=NO_LEAK),
     "grading:notification_list": Rule(outsider=NO_LEAK),
+    "grading:self_assessment": Rule(),  # the member themself only (no member profile: 404)
     "grading:record_document": Rule(kwargs=lambda w: {"record_id": w["grading_record"].pk}),
     "grading:campaign_detail": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}),
     "grading:campaign_remind": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}, method="post"),
@@ -326,8 +327,8 @@ def test_the_outsider_gets_not_found_or_nothing_of_commune_a(client, world, name
 )
 def test_the_insider_reaches_every_object_route(client, world, name):
     rule = ROUTES[name]
-    if name in ("audit:entry_list", "audit:my_views"):
-        pytest.skip("administrators / the member themself only: tested in dangbo/audit/tests")
+    if name in ("audit:entry_list", "audit:my_views", "grading:self_assessment"):
+        pytest.skip("administrators / the member themself only: tested in dangbo/audit/tests and dangbo/grading/tests")
     client.force_login(world["insider"])
     response = _call(client, name, rule, world)
     assert response.status_code in (200, 302), f"{name}: {response.status_code}"

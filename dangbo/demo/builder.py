@@ -119,6 +119,8 @@ def build_demo(
             f"Sắp xếp tổ chức: {len(plan.ops)} thay đổi (sáp nhập thôn 2020, mô hình 2025, hợp nhất tỉnh {MERGE_DAY:%d/%m/%Y})."
         )
         demo_accounts_create(plan_ids=ids)
+        campaign = _grading_campaign(ids, today)
+        say(f"Đánh giá, xếp loại: đã triển khai năm {campaign.year} cho toàn tỉnh (đảng viên tự đánh giá được).")
         active = Member.objects.filter(current_status__in=(S.PROBATIONARY, S.FULL)).count()
         result = DemoResult(
             organizations=len(ids),
@@ -145,6 +147,25 @@ def build_demo(
         )
     result.seconds = time.monotonic() - started
     return result
+
+
+def _grading_campaign(ids: dict[str, int], today: date):
+    """This year's grading campaign of the merged province (last year's before mid-November),
+    opened by the province officer, so that members can self-assess in the demo."""
+    from dangbo.grading.services import campaign_open
+
+    year = today.year if today >= date(today.year, 11, 15) else today.year - 1
+    return campaign_open(
+        actor=get_user_model().objects.get(username="canbo_tinh"),
+        year=year,
+        root_org=Organization.objects.get(pk=ids["SG"]),
+        opens_on=date(year, 11, 15),
+        self_assessment_due=date(year, 11, 30),
+        cell_meeting_due=date(year, 12, 10),
+        decision_due=date(year, 12, 20),
+        deadline=date(year, 12, 25),
+        note="Đợt đánh giá, xếp loại chất lượng của dữ liệu trình diễn.",
+    )
 
 
 # -- organizations -------------------------------------------------------------------------------

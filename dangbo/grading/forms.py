@@ -177,3 +177,15 @@ class ImportForm(VNForm):
     file = forms.FileField(label="Tệp Excel (.xlsx)")
     on = VNDateField(label="Ngày quyết định xếp loại")
     decision_number = forms.CharField(label="Số quyết định", required=False, max_length=60)
+
+
+class SelfAssessmentForm(StepForm):
+    """A member's own self-assessment: the grade they give themself, their comment and, when the
+    committee issued a framework, their scores. The date is today; no decision fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("step", "on", "decision_number", "reason", "document"):
+            del self.fields[name]
+        self.fields["grade"].label = "Tự xếp loại"
+        self.fields["comment"].label = "Tự nhận xét (ưu điểm, hạn chế, phương hướng khắc phục)"

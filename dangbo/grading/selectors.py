@@ -466,3 +466,39 @@ def removal_review_flags(*, org_id: int, year: int) -> list[Member]:
             history.setdefault(member_id, {})[int(payload["year"])] = payload.get("grade", "")
     flagged = [m for m in candidates if rules.removal_review_due(history.get(m, {}), year)]
     return list(Member.objects.filter(pk__in=flagged).order_by("name_folded"))
+
+
+# --- a member's own self-assessment ------------------------------------------------------------
+
+
+@dataclass
+class OwnCampaign:
+    """A campaign the signed-in member is graded in, with their records in it."""
+
+    campaign: GradingCampaign
+    member: Member
+    records: list[GradingRecord]
+
+    @property
+    def decided(self) -> bool:
+        return any(r.step == Step.DECISION for r in self.records)
+
+    @property
+    def assessed(self) -> bool:
+        return any(r.step == Step.SELF for r in self.records)
+
+
+def own_campaigns(*, member_ids, today: date | None = None) -> list[OwnCampaign]:
+    """Campaigns of this year and last year whose subtree holds the cell of one of `member_ids`
+    (the user's own member profile, from the scope function) at the campaign's grading date."""
+    today = today or timezone.localdate()
+    out: list[OwnCampaign] = []
+    members = {m.pk: m for m in Member.objects.filter(pk__in=member_ids)}
+    for campaign in GradingCampaign.objects.filter(year__in=(today.year, today.year - 1), opens_on__lte=today):
+        at = min(today, rules.year_end(campaign.year))
+        spans = MembershipSpan.objects.valid_on(at).filter(member_id__in=members, status__in=ACTIVE_STATUSES)
+        for span in spans:
+            if in_subtree(span.org_id, campaign.root_org_id, at):
+                out.append(OwnCampaign(campaign, members[span.member_id],
+                                       member_records(campaign=campaign, member=members[span.member_id])))
+    return sorted(out, key=lambda o: (-o.campaign.year, o.campaign.pk))

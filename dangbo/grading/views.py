@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangbo.access.scope import can, get_member_or_404, get_org_or_404, scope_orgs
+from dangbo.access.scope import can, get_member_or_404, get_org_or_404, scope_orgs, user_scope
 from dangbo.audit.services import audit_export
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error
@@ -35,6 +35,7 @@ from .forms import (
     ExportForm,
     FrameworkForm,
     ImportForm,
+    SelfAssessmentForm,
     StepForm,
 )
 from .models import CriteriaFramework, GradingRecord, Step
@@ -609,3 +610,41 @@ def framework_list(request: HttpRequest) -> HttpResponse:
             "counts": [(y, selectors.framework_count_issued(year=y)) for y in years],
         },
     )
+
+
+@login_required
+def self_assessment(request: HttpRequest) -> HttpResponse:
+    """A party member's own self-assessment in the campaigns that grade them (their profile only,
+    from the scope function's member ids; anyone else gets 404)."""
+    member_ids = user_scope(request.user).member_ids
+    if not member_ids:
+        raise Http404("Không tìm thấy")
+    own = selectors.own_campaigns(member_ids=member_ids)
+    chosen = None
+    if request.method == "POST":
+        key = request.POST.get("dot", "")
+        chosen = next((o for o in own if f"{o.campaign.pk}-{o.member.pk}" == key), None)
+        if chosen is None:
+            raise Http404("Không tìm thấy")
+    forms_by_key = {}
+    for o in own:
+        key = f"{o.campaign.pk}-{o.member.pk}"
+        data = request.POST if chosen is o else None
+        form = SelfAssessmentForm(data, frameworks=_frameworks(o.campaign, "member"), prefix=f"d{key}")
+        forms_by_key[key] = form
+        if chosen is o and form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.member_step_record(
+                    actor=request.user, campaign=o.campaign, step=Step.SELF, member=o.member, grade=d["grade"],
+                    on=timezone.localdate(), total=d.get("total"), scores=form.scores(),
+                    framework=form.frameworks.get(d.get("framework") or ""), comment=d["comment"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, f"Đã ghi bản tự đánh giá, xếp loại năm {o.campaign.year}.")
+                return redirect("grading:self_assessment")
+    rows = [{"own": o, "key": f"{o.campaign.pk}-{o.member.pk}", "form": forms_by_key[f"{o.campaign.pk}-{o.member.pk}"]}
+            for o in own]
+    return render(request, "grading/self_assessment.html", {"rows": rows, "today": timezone.localdate()})

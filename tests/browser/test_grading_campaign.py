@@ -108,3 +108,42 @@ def test_grading_campaign_end_to_end(live_server, officer, tree, cell_members, p
     page.wait_for_url(re.compile(r"/ket-qua/danh-sach/"))
     assert "Nguyễn Văn An" in page.inner_text("main") and "Trần Thị Bình" not in page.inner_text("main")
     assert page.errors == []
+
+
+def test_a_member_self_assesses_on_their_own_page(live_server, officer, tree, cell_members, page, screenshots,
+                                                   django_user_model):
+    """A party member signs in (no second factor for the member role), opens «Tự đánh giá» from the
+    menu, and records their self-assessment in the province's 2025 campaign."""
+    from dangbo.access.models import Role, RoleAssignment
+    from dangbo.grading.models import GradingRecord, Step
+    from dangbo.grading.services import campaign_open
+
+    campaign = campaign_open(actor=officer, year=2025, root_org=tree["province"], opens_on=date(2025, 11, 15),
+                             self_assessment_due=date(2025, 11, 30), cell_meeting_due=date(2025, 12, 10),
+                             decision_due=date(2025, 12, 20), deadline=date(2025, 12, 25))
+    me = cell_members[0]
+    user = django_user_model.objects.create_user("dangvien_an", password=PASSWORD)
+    RoleAssignment.objects.create(user=user, role=Role.MEMBER, member=me, valid_from=date(2020, 1, 1))
+
+    base = live_server.url
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("#id_username", "dangvien_an")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(rf"/dang-vien/{me.pk}/"))
+    page.click("nav >> text=Tự đánh giá")
+    page.wait_for_url(re.compile(r"/danh-gia/tu-danh-gia/$"))
+    section = page.locator(f"#dot-{campaign.pk}-{me.pk}")
+    assert "Đánh giá, xếp loại năm 2025" in section.inner_text()
+    assert "30/11/2025" in section.inner_text()
+    section.locator("select[name$='-grade']").select_option("good")
+    section.locator("input[name$='-total']").fill("86")
+    section.locator("textarea[name$='-comment']").fill("Hoàn thành tốt nhiệm vụ được giao")
+    section.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/danh-gia/tu-danh-gia/$"))
+    assert "Đã ghi bản tự đánh giá, xếp loại năm 2025." in page.inner_text("main")
+    assert "Hoàn thành tốt nhiệm vụ được giao" in page.locator(f"#dot-{campaign.pk}-{me.pk} table").inner_text()
+    page.screenshot(path=screenshots / "grading-04-tu-danh-gia.png", full_page=True)
+    record = GradingRecord.objects.get(campaign=campaign, member=me)
+    assert (record.step, record.grade, record.recorded_by_id) == (Step.SELF, "good", user.pk)
+    assert page.errors == []

@@ -205,6 +205,10 @@ def test_demo_accounts_have_their_roles_and_are_printed(demo):
     assert RoleAssignment.objects.get(user=admin).org_id is None
     member_role = RoleAssignment.objects.get(role=Role.MEMBER)
     assert member_role.member.current_status == "chinh_thuc"
+    # The demo's grading campaign covers the member account: it can self-assess.
+    from dangbo.grading.selectors import own_campaigns
+
+    assert [o.member for o in own_campaigns(member_ids=[member_role.member_id])] == [member_role.member]
     assert "Tên đăng nhập" in demo and "Phạm vi" in demo and "Đảng bộ tỉnh Sơn Giang" in demo
 
 
