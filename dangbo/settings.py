@@ -114,8 +114,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     (BASE_DIR / "var").mkdir(exist_ok=True)
+    # IMMEDIATE: a transaction takes the write lock when it begins, so a concurrent writer waits
+    # (up to `timeout` seconds) instead of failing with "database is locked" when a transaction
+    # that has read tries to upgrade to a write (the background import thread beside a request).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20,
+         "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file, not SQLite's shared-cache memory database: the browser tests' live server and
