@@ -39,9 +39,8 @@ from dangbo.members.models import EventType as E
 from dangbo.members.models import Member, MemberEvent, MembershipSpan
 from dangbo.members.models import Status as S
 from dangbo.orgs.models import Organization, OrgVersion
+from dangbo.synth.sizes import NATIONAL_MEMBERS, PROVINCE_MEMBERS, SYNTH_VERSION  # noqa: F401 (re-exported)
 
-NATIONAL_MEMBERS = 5_300_000
-PROVINCE_MEMBERS = 60_000
 TREE_START = date(2015, 1, 1)
 STOCK_DAY = date(2016, 1, 1)
 FIRST_ADMISSION = date(2016, 8, 1)  # ceremony deadline parameter (24-QĐ/TW) is in force from 25/07/2016
