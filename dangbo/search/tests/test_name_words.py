@@ -90,3 +90,14 @@ def test_a_name_query_does_not_look_up_card_numbers(people, commune_officer):
         search(actor=commune_officer, q="nguyen", at=AT)
     assert not any("party_card_number" in q["sql"] and "WHERE" in q["sql"].split("party_card_number")[-1][:10]
                    for q in ctx.captured_queries)
+
+
+def test_a_national_administrator_gets_equal_names_then_the_other_passes(people, admin_user):
+    """Without a scope filter PostgreSQL reads equal folded names first (btree), then the word
+    passes; the result is the same as for a scoped user: exact matches, then prefixes."""
+    result = search(actor=admin_user, q="Nguyễn Văn An", at=AT)
+    assert [h.match for h in result.members] == ["exact", "exact", "prefix"]
+    assert {h.member.pk for h in result.members[:2]} == {people["an"].pk, people["binh"].pk}
+    assert result.members[2].member == people["anh"]
+    assert names(search(actor=admin_user, q="nguyen van", at=AT, limit=2)) and \
+        search(actor=admin_user, q="nguyen van", at=AT, limit=2).truncated
