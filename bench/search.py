@@ -4,8 +4,8 @@ Two databases built by `dangbo synth` (dangbo.synth.builder, seed 2025) and reus
 stored in their `bench_meta` table (key 'synth') matches SYNTH_TAG; otherwise dropped and rebuilt:
 - province: ~60,000 members, `dangbo_bench_search` (BENCH_SEARCH_DATABASE_URL);
 - national: ~5,300,000 members, 34 provinces, `dangbo_bench_national`
-  (BENCH_NATIONAL_DATABASE_URL; BENCH_SEARCH_SCALES=province to skip it: the build takes
-  15-30 minutes on 2 shared cores). Its build time is printed as `synth_national_s` (stored in
+  (BENCH_NATIONAL_DATABASE_URL; BENCH_SEARCH_SCALES=province to skip it: the build took
+  33 minutes on the 2 shared cores at load average 8-11, 7,3 GB). Its build time is printed as `synth_national_s` (stored in
   bench_meta 'synth_seconds' when it was built, so a reused database prints the same figure).
 
 For each database, two users: a national administrator (no scope filter) and an officer of one
