@@ -14,8 +14,9 @@ On PostgreSQL every pass is one scan of the GIN index over the words of the fold
 nationally where trigrams give 117 ms): the query words are looked up first in the small
 vocabulary of name words (`search.NameWord`), which turns a prefix or a one-letter typo into the
 whole words it stands for; then the members are `words @> {exact words} AND words && {expansions}`.
-A word of the name part that is in no name at all (a typo before the last word) is replaced the
-same way by the words one letter off it. On SQLite the passes are word-prefix LIKEs on
+A word before the last one that is in no name at all (a typo, or a cut word) is replaced the
+same way by the words one letter off it or starting with it; a last word in no name gets the
+typo pass even when it is short. On SQLite the passes are word-prefix LIKEs on
 `name_folded` and the typo check runs in Python over the candidates (capped).
 
 PERFORMANCE.md lesson 4: names repeat (Nguyễn ≈ 38%), so nothing sorts every match: each pass
@@ -193,8 +194,8 @@ def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *,
     required = [w for w in head if w in vocab]
     same_head = base
     for w in head:
-        if w not in vocab:  # in no name: a typo (or nothing to find)
-            near = _typos(w, vocab) if len(w) >= TYPO_MIN_LENGTH else set()
+        if w not in vocab:  # in no name: a typo or a cut word ("min" for "minh"), or nothing to find
+            near = {v for v in vocab if v.startswith(w) or levenshtein_at_most_one(w, v)}
             if not near:
                 return [], False
             same_head = same_head.filter(_NameWordsAny(F("name_folded"), near))
@@ -218,7 +219,7 @@ def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *,
             return found, True
     passes = [("exact", {last} & vocab, True),
               ("prefix", {w for w in vocab if w.startswith(last) and w != last}, False)]
-    if len(last) >= TYPO_MIN_LENGTH:
+    if len(last) >= TYPO_MIN_LENGTH or last not in vocab:  # "ve" is in no name: one letter off ("vy")
         passes.append(("typo", _typos(last, vocab), False))
     for kind, expansion, all_of in passes:
         if not expansion:

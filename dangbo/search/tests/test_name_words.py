@@ -101,3 +101,10 @@ def test_a_national_administrator_gets_equal_names_then_the_other_passes(people,
     assert result.members[2].member == people["anh"]
     assert names(search(actor=admin_user, q="nguyen van", at=AT, limit=2)) and \
         search(actor=admin_user, q="nguyen van", at=AT, limit=2).truncated
+
+
+@pg_only
+def test_short_or_cut_words_in_no_name_are_read_as_the_near_name_words(people, commune_officer):
+    assert names(search(actor=commune_officer, q="dang th thu", at=AT)) == [("Đặng Thị Thu", "exact")]  # cut
+    assert names(search(actor=commune_officer, q="dag thi thu", at=AT)) == [("Đặng Thị Thu", "exact")]  # typo
+    assert names(search(actor=commune_officer, q="dang thi tu", at=AT)) == [("Đặng Thị Thu", "typo")]  # short
