@@ -9,9 +9,15 @@ core.text.fold). A query is folded the same way and matched word by word, in thr
 3. typo: the last word may differ by one letter (Levenshtein distance 1: "nguyen van anh" -> "... an"),
    checked in Python over the candidates that match the other words (capped).
 
-On PostgreSQL word matches are regular expressions (`\\mword\\M`) served by the GIN trigram index
-on `name_folded` (migration search 0001), and a one-word typo search uses trigram word similarity;
-on SQLite they are word-prefix LIKEs on the same column.
+On PostgreSQL every pass is one scan of the GIN index over the words of the folded name
+(`members_member_name_words_gin`, migration search 0002; PERFORMANCE.md: word tokens p95 21 ms
+nationally where trigrams give 117 ms): the query words are looked up first in the small
+vocabulary of name words (`search.NameWord`), which turns a prefix or a one-letter typo into the
+whole words it stands for; then the members are `words @> {exact words} AND words && {expansions}`.
+A word before the last one that is in no name at all (a typo, or a cut word) is replaced the
+same way by the words one letter off it or starting with it; a last word in no name gets the
+typo pass even when it is short. On SQLite the passes are word-prefix LIKEs on
+`name_folded` and the typo check runs in Python over the candidates (capped).
 
 PERFORMANCE.md lesson 4: names repeat (Nguyễn ≈ 38%), so nothing sorts every match: each pass
 fetches at most RESULT_LIMIT + 1 rows unordered, the page sorts those, and when there are more the
@@ -25,16 +31,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, Value
-from django.db.models.functions import Lower
+from django.db.models import CharField, F, Func, Q, QuerySet
+from django.db.models.functions import Length
 from django.db.models.lookups import Lookup
 
-from dangbo.access.scope import can, scope_members, scope_orgs
+from dangbo.access.scope import allowed_org_ids, can, scope_members, scope_orgs
 from dangbo.core.text import fold
 from dangbo.members.models import Member
 from dangbo.members.selectors import MemberFilters, member_list
 from dangbo.orgs.models import OrgVersion
 from dangbo.orgs.selectors import org_names_on
+from dangbo.search.models import WORDS_SQL, NameWord
 
 RESULT_LIMIT = 50
 ORG_LIMIT = 20
@@ -112,31 +119,40 @@ def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
-class _WordSimilar(Lookup):
-    """PostgreSQL `'word' <% column` (trigram word similarity, served by the GIN trigram index)."""
+class _Fold(Func):
+    """PostgreSQL `dangbo_fold(name)`: IMMUTABLE lower(unaccent()), indexed on organization names
+    (`orgs_orgversion_name_fold_trgm`, migration search 0002)."""
 
-    lookup_name = "dangbo_word_similar"
+    function = "dangbo_fold"
+    output_field = CharField()
+
+
+class _NameWordsAll(Lookup):
+    """PostgreSQL: the words of `name_folded` (as indexed by members_member_name_words_gin) contain
+    every given word."""
+
+    lookup_name = "dangbo_words_all"
+    prepare_rhs = False
+    operator = "@>"
 
     def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{rhs} <%% {lhs}", [*lhs_params, *rhs_params]
+        lhs, params = compiler.compile(self.lhs)
+        return f"{WORDS_SQL % lhs} {self.operator} %s::text[]", [*params, sorted(self.rhs)]
 
 
-class _Unaccent(Func):
-    function = "unaccent"
+class _NameWordsAny(_NameWordsAll):
+    """... share at least one of the given words."""
+
+    lookup_name = "dangbo_words_any"
+    operator = "&&"
 
 
-def _whole_word(word: str) -> Q:
-    if _pg():
-        return Q(name_folded__regex=rf"\m{word}\M")
+def _whole_word(word: str) -> Q:  # SQLite
     return (Q(name_folded=word) | Q(name_folded__startswith=f"{word} ") | Q(name_folded__endswith=f" {word}")
             | Q(name_folded__contains=f" {word} "))
 
 
-def _word_prefix(word: str) -> Q:
-    if _pg():
-        return Q(name_folded__regex=rf"\m{word}")
+def _word_prefix(word: str) -> Q:  # SQLite
     return Q(name_folded__startswith=word) | Q(name_folded__contains=f" {word}")
 
 
@@ -158,7 +174,78 @@ def _take(qs: QuerySet, n: int) -> list[Member]:
     return list(qs.order_by()[:n])
 
 
-def _name_hits(base: QuerySet, words: list[str], limit: int) -> tuple[list[tuple[Member, str]], bool]:
+def _vocabulary(words: list[str]) -> set[str]:
+    """Name words that may stand for the query words: the same length ±1 (typos) or starting with
+    the last word (prefix). The vocabulary is small (a few thousand words nationally)."""
+    lengths = [len(w) for w in words]
+    return set(NameWord.objects.annotate(n=Length("word")).filter(
+        Q(word__startswith=words[-1]) | Q(n__gte=min(lengths) - 1, n__lte=max(lengths) + 1)
+    ).values_list("word", flat=True))
+
+
+def _typos(word: str, vocab: set[str]) -> set[str]:
+    return {w for w in vocab if w != word and levenshtein_at_most_one(word, w) and not w.startswith(word)}
+
+
+def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *,
+                  everywhere: bool = False) -> tuple[list[tuple[Member, str]], bool]:
+    vocab = _vocabulary(words)
+    head, last = list(dict.fromkeys(words[:-1])), words[-1]
+    required = [w for w in head if w in vocab]
+    same_head = base
+    for w in head:
+        if w not in vocab:  # in no name: a typo or a cut word ("min" for "minh"), or nothing to find
+            near = {v for v in vocab if v.startswith(w) or levenshtein_at_most_one(w, v)}
+            if not near:
+                return [], False
+            same_head = same_head.filter(_NameWordsAny(F("name_folded"), near))
+    if required:
+        same_head = same_head.filter(_NameWordsAll(F("name_folded"), required))
+    found: list[tuple[Member, str]] = []
+    seen: set[int] = set()
+    truncated = False
+    if everywhere and len(words) > 1 and last in vocab and set(head) <= vocab:
+        # The usual query is the whole name in order: equal folded names come first, from the
+        # btree on name_folded. Common names ("tran thi hoa": ~6 400 nationally) stop here, before
+        # the word index has to intersect the long lists of "thi", "van", "nguyen". Only without
+        # a scope filter: for an officer most equal names nationally are out of scope, each one
+        # checked, and the word pass would check them again (measured slower at national scale).
+        rows = _take(base.filter(name_folded=" ".join(words)), limit + 1)
+        truncated = len(rows) > limit
+        for m in sorted(rows[:limit], key=lambda m: m.pk):
+            found.append((m, "exact"))
+            seen.add(m.pk)
+        if truncated:
+            return found, True
+    passes = [("exact", {last} & vocab, True),
+              ("prefix", {w for w in vocab if w.startswith(last) and w != last}, False)]
+    if len(last) >= TYPO_MIN_LENGTH or last not in vocab:  # "ve" is in no name: one letter off ("vy")
+        passes.append(("typo", _typos(last, vocab), False))
+    for kind, expansion, all_of in passes:
+        if not expansion:
+            continue
+        room = limit - len(found)
+        lookup = _NameWordsAll if all_of else _NameWordsAny
+        qs = same_head.filter(lookup(F("name_folded"), expansion))
+        if seen:
+            qs = qs.exclude(pk__in=seen)
+        rows = _take(qs, room + 1)
+        if len(rows) > room:
+            truncated = True
+        for m in sorted(rows[:room], key=lambda m: (m.name_folded, m.pk)):
+            found.append((m, kind))
+            seen.add(m.pk)
+        if truncated:
+            break
+    order = {"exact": 0, "prefix": 1, "typo": 2}
+    found.sort(key=lambda h: (order[h[1]], h[0].name_folded, h[0].pk))
+    return found, truncated
+
+
+def _name_hits(base: QuerySet, words: list[str], limit: int, *,
+               everywhere: bool = False) -> tuple[list[tuple[Member, str]], bool]:
+    if _pg():
+        return _pg_name_hits(base, words, limit, everywhere=everywhere)
     found: list[tuple[Member, str]] = []
     seen: set[int] = set()
     head, last = words[:-1], words[-1]
@@ -187,8 +274,6 @@ def _name_hits(base: QuerySet, words: list[str], limit: int) -> tuple[list[tuple
     # Typo on the last word: candidates share the other words (or, for one word, look alike).
     if head:
         candidates = same_head
-    elif _pg():
-        candidates = base.filter(_WordSimilar(F("name_folded"), Value(last)))
     else:
         candidates = base.filter(_word_prefix(last[:2]) if len(last) > 2 else _word_prefix(last[:1]))
     rows = list(candidates.exclude(pk__in=seen).order_by().values_list("pk", "name_folded")[:TYPO_CANDIDATES])
@@ -216,8 +301,9 @@ def _id_hits(actor, base: QuerySet, q: str) -> list[tuple[Member, str]]:
         # Finding a person by citizen ID is a personal-data read: only where the actor may see it.
         personal = scope_members(base, actor, action="view_personal")
         hits += [(m, "citizen_id") for m in personal.filter(citizen_id=compact)[:1]]
-    if _CARD.match(compact):
-        hits += [(m, "party_card") for m in base.filter(party_card_number__iexact=compact)[:1]
+    if _CARD.match(compact) and any(ch.isdigit() for ch in compact):  # card numbers have digits
+        # Card numbers are stored as written (upper case); equality keeps the unique index usable.
+        hits += [(m, "party_card") for m in base.filter(party_card_number__in={compact, compact.upper()})[:1]
                  if all(m.pk != h.pk for h, _ in hits)]
     return hits
 
@@ -230,10 +316,16 @@ def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT) -> list[OrgHi
         return []
     versions = scope_orgs(OrgVersion.objects.valid_on(at), actor, field="org_id")
     if _pg():
-        qs = versions.annotate(folded=_Unaccent(Lower("name")))
+        # LIKE '%word%' lets the trigram index on dangbo_fold(name) pick the candidates (words of
+        # three letters or more); the regular expression keeps the word-start meaning. Unordered
+        # with a LIMIT, sorted here (like members: "chi bo" matches most of 330 000 versions).
+        qs = versions.annotate(folded=_Fold("name"))
         for w in words:
+            if len(w) >= 3:
+                qs = qs.filter(folded__contains=w)
             qs = qs.filter(folded__regex=rf"\m{w}")
-        rows = list(qs.order_by("path").values_list("org_id", "name", "org_type")[:limit])
+        rows = sorted(qs.order_by().values_list("org_id", "name", "org_type", "path")[:limit], key=lambda r: r[3])
+        rows = [r[:3] for r in rows]
     else:
         rows = []
         for org_id, name, org_type in versions.order_by("path").values_list("org_id", "name", "org_type").iterator():
@@ -258,7 +350,8 @@ def search(*, actor, q: str, at: date, filters: SearchFilters | None = None,
     base = member_search_base(actor=actor, at=at, filters=filters)
     hits: list[tuple[Member, str]] = _id_hits(actor, base, q) if q else []
     if not hits and result.words:
-        hits, result.truncated = _name_hits(base, result.words, limit)
+        everywhere = not filters.any and allowed_org_ids(actor) is None
+        hits, result.truncated = _name_hits(base, result.words, limit, everywhere=everywhere)
     elif not q:
         members = _take(base, limit + 1)
         result.truncated = len(members) > limit

@@ -11,8 +11,10 @@ class Command(BaseCommand):
     help = "Tạo dữ liệu tổng hợp (cây tổ chức, đảng viên, 10 năm sự kiện) để đo hiệu năng."
 
     def add_arguments(self, parser):
-        parser.add_argument("--members", type=int, default=None)
-        parser.add_argument("--scale", choices=["province", "national"], default="province")
+        parser.add_argument("--members", type=int, default=None,
+                            help="Số đảng viên (mặc định: 60.000 cho một tỉnh, 5.300.000 cho toàn quốc).")
+        parser.add_argument("--scale", choices=["province", "national"], default="province",
+                            help="province: một tỉnh; national: 34 tỉnh (chỉ trên PostgreSQL).")
         parser.add_argument("--seed", type=int, default=2025)
         parser.add_argument("--database-url", default="",
                             help="Cơ sở dữ liệu đích; đặt DATABASE_URL trước khi chạy lệnh để dùng cơ sở khác.")
