@@ -22,7 +22,7 @@ The layout (downloadable template: `build_template()`), one row per member:
 | Nghề nghiệp          | occupation         |          |                                                     |
 
 Headers are matched without accents or case, with aliases ("Ngày kết nạp" = "Ngày vào Đảng").
-Readers never load the whole file: XLSX through openpyxl's read-only mode, CSV line by line.
+Readers never load the whole file: XLSX through the streaming reader in xlsx.py, CSV line by line.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -168,33 +169,35 @@ def _guess(rows: list[tuple]) -> str | None:
 
 
 def open_xlsx(path: str | Path) -> Table:
-    from openpyxl import load_workbook
+    """The first worksheet, streamed (dangbo/imports/xlsx.py); the rows read ahead to find the
+    header and guess the encoding are kept and replayed, the rest is never held in memory."""
+    from dangbo.imports.xlsx import XlsxError, iter_rows
 
-    def rows_of():
-        wb = load_workbook(path, read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        return wb, ws.iter_rows(values_only=True)
-
+    it = iter_rows(path)
+    sample: list[tuple[int, tuple]] = []
     try:
-        wb, it = rows_of()
-    except Exception as exc:  # openpyxl raises many kinds for a non-XLSX file
+        for numbered_cells in it:
+            sample.append(numbered_cells)
+            if len(sample) > SAMPLE_ROWS:
+                break
+    except XlsxError as exc:
+        it.close()
         raise FileFormatError("Không đọc được tệp Excel (.xlsx). Tệp .xls cũ hãy lưu lại thành .xlsx.") from exc
-    sample = []
-    for i, cells in enumerate(it):
-        sample.append(cells)
-        if i >= SAMPLE_ROWS:
-            break
-    wb.close()
-    header_idx, columns, ignored = _locate_header(sample[:20])
-    encoding = _guess(sample[header_idx + 1:])
-    wb, it = rows_of()  # stream again from the start: the sample is not kept
+    if not sample:
+        it.close()
+        raise FileFormatError("Tệp Excel không có dữ liệu ở trang tính đầu tiên.")
+    header_idx, columns, ignored = _locate_header([cells for _, cells in sample[:20]])
+    header_number = sample[header_idx][0]
+    encoding = _guess([cells for _, cells in sample[header_idx + 1:]])
 
     def numbered():
-        for number, cells in enumerate(it, start=1):
-            if number > header_idx + 1:
+        try:
+            for number, cells in itertools.chain(sample[header_idx + 1:], it):
                 yield number, cells
+        except XlsxError as exc:
+            raise FileFormatError("Tệp Excel bị hỏng, không đọc tiếp được.") from exc
 
-    return Table(columns, header_idx + 1, encoding, ignored, numbered(), wb.close)
+    return Table(columns, header_number, encoding, ignored, numbered(), it.close)
 
 
 _CP1258_TONES = {0xCC, 0xEC, 0xD2, 0xDE, 0xF2}  # combining grave, acute, hook, tilde, dot below
