@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from dangbo.core.errors import DomainError
 from dangbo.imports.models import ImportJob
+from dangbo.imports.orgs import OrgImportRefused, org_import_apply, org_import_dry_run
 from dangbo.imports.parse import FileFormatError
 from dangbo.imports.services import ImportRefused, import_apply, import_dry_run
 
@@ -79,9 +80,12 @@ def run_job(job_id: int) -> ImportJob | None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
 
     try:
-        fn = import_apply if apply else import_dry_run
+        if job.kind == ImportJob.Kind.ORGS:
+            fn = org_import_apply if apply else org_import_dry_run
+        else:
+            fn = import_apply if apply else import_dry_run
         report = fn(job.file_path, actor=actor, filename=job.original_name, progress=progress)
-    except ImportRefused as exc:
+    except (ImportRefused, OrgImportRefused) as exc:
         _finish(job, S.FAILED, exc.report.as_dict(), exc.message)
     except (FileFormatError, DomainError) as exc:
         _finish(job, S.FAILED, {}, str(exc))

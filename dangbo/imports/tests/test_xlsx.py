@@ -18,7 +18,7 @@ def test_values_match_openpyxl_for_a_workbook_written_by_openpyxl(tmp_path):
     ws.append(["Họ và tên", "Ngày sinh", "Số", "Tỉ lệ", "Đúng", None, "Công thức"])
     ws.append(["Nguyễn Văn An", date(1980, 9, 2), 12, 0.5, True, None, "=1+1"])
     ws.append([])
-    ws.append(["Trần Thị Bình", datetime(1975, 1, 31, 0, 0), "001080000001", None, False])
+    ws.append(["Trần Thị Bình", datetime(1975, 1, 31, 0, 0), "001080000001", None, False])  # noqa: DTZ001 - cell values are naive
     ws["C6"] = "lẻ"  # a cell alone on a later row
     other = wb.create_sheet("Khác")
     other.append(["không đọc trang này"])
@@ -35,7 +35,7 @@ def test_values_match_openpyxl_for_a_workbook_written_by_openpyxl(tmp_path):
             assert number not in got
             continue
         assert got[number] == trimmed, number
-    assert got[2][1] == datetime(1980, 9, 2) and got[4][2] == "001080000001"
+    assert got[2][1] == datetime(1980, 9, 2) and got[4][2] == "001080000001"  # noqa: DTZ001
 
 
 def _handmade(path, sheet_xml: str, *, date1904: bool = False, styles: str | None = None):
@@ -63,7 +63,7 @@ def test_inline_strings_prefixed_namespaces_1904_dates_and_custom_date_formats(t
              '</x:r></x:is></x:c><x:c r="C3" s="1"><x:v>1</x:v></x:c><x:c r="D3"><x:v>1.5E1</x:v></x:c>'
              '<x:c r="E3" t="e"><x:v>#N/A</x:v></x:c></x:row></x:sheetData></x:worksheet>')
     path = _handmade(tmp_path / "b.xlsx", sheet, date1904=True, styles=styles)
-    assert list(iter_rows(path)) == [(3, (None, "Lê Văn & Cường", datetime(1904, 1, 2), 15.0, "#N/A"))]
+    assert list(iter_rows(path)) == [(3, (None, "Lê Văn & Cường", datetime(1904, 1, 2), 15.0, "#N/A"))]  # noqa: DTZ001
 
 
 def test_not_an_xlsx_file(tmp_path):
