@@ -7,9 +7,14 @@ plus likely duplicates, flagged and never merged. Nothing is written.
 `import_apply(path, actor=...)` runs the very same checks and writes the whole file in ONE
 transaction: any refused row raises `ImportRefused` and nothing is written. Each new member is a
 `Member` plus an `official_transfer_in` event (payload: status chinh_thuc/du_bi, admitted_on,
-ceremony_on, full_on) validated by `members.lifecycle.replay`, with its spans — written in bulk
-(member_create + member_record_event per row cannot reach 60,000 rows a minute). One audit entry
-records the import.
+ceremony_on, full_on) validated by `members.lifecycle.replay` (the same rule checks as
+member_record_event), with the spans the replay gives — written per chunk of CHUNK rows with COPY
+on PostgreSQL (imports/bulk.py; member_create + member_record_event per row cannot reach 60,000
+rows a minute). One audit entry records the import (counts, id range, a hash of the ids); each
+member's history is its event.
+
+Duplicates are looked up per chunk: one query by citizen ID, one by party card number, one by
+folded name + birth date (indexed name_folded) returning five columns.
 
 Organizations: matched by code, else by exact folded name among cells valid on the admission date
 (else valid today, the event then dated from the cell's start); an ambiguous name is refused with
@@ -38,7 +43,7 @@ from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
-from dangbo.imports.bulk import bulk_insert
+from dangbo.imports.bulk import insert_rows
 from dangbo.imports.parse import FEMALE_MARKER, HEADER_OF, Row, open_table
 from dangbo.members.lifecycle import Profile, replay
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
@@ -395,23 +400,26 @@ class _Importer:
         for plan in plans:
             t = plan.timeline
             current = next((s for s in t.spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None)
-            members.append(Member(
+            members.append({
                 **plan.profile,
-                current_status=(current.facts.status if current else ""),
-                current_org_id=(current.facts.org_id if current else None),
-                admitted_on=t.admitted_on, ceremony_on=t.ceremony_on, full_on=t.full_on,
-            ))
-        bulk_insert(members, returning_ids=True)
-        user = self.actor if getattr(self.actor, "is_authenticated", False) else None
-        bulk_insert([_event(m, p, user) for m, p in zip(members, plans, strict=True)])
-        bulk_insert([
-            MembershipSpan(member=m, org_id=s.facts.org_id, status=s.facts.status, exempt=s.facts.exempt,
-                           temp_org_id=s.facts.temp_org_id, in_transfer=s.facts.in_transfer,
-                           valid_from=s.valid_from, valid_to=s.valid_to, sex=m.sex, birth_year=m.birth_year,
-                           ethnicity=m.ethnicity, religion=m.religion)
-            for m, p in zip(members, plans, strict=True) for s in p.timeline.spans if s.facts.org_id is not None
-        ])
-        self.report.created_member_ids.extend(m.pk for m in members)
+                "current_status": (current.facts.status if current else ""),
+                "current_org_id": (current.facts.org_id if current else None),
+                "admitted_on": t.admitted_on, "ceremony_on": t.ceremony_on, "full_on": t.full_on,
+            })
+        ids = insert_rows(Member, members, returning_ids=True)
+        user_id = self.actor.pk if getattr(self.actor, "is_authenticated", False) else None
+        insert_rows(MemberEvent, [
+            {"member_id": pk, "type": EventType.OFFICIAL_TRANSFER_IN, "on": p.on, "org_id": p.org_id,
+             "payload": p.payload, "note": "Nhập từ tệp dữ liệu", "recorded_by_id": user_id}
+            for pk, p in zip(ids, plans, strict=True)])
+        insert_rows(MembershipSpan, [
+            {"member_id": pk, "org_id": s.facts.org_id, "status": s.facts.status, "exempt": s.facts.exempt,
+             "temp_org_id": s.facts.temp_org_id, "in_transfer": s.facts.in_transfer, "valid_from": s.valid_from,
+             "valid_to": s.valid_to, "sex": m["sex"], "birth_year": m["birth_year"], "ethnicity": m["ethnicity"],
+             "religion": m["religion"]}
+            for pk, m, p in zip(ids, members, plans, strict=True) for s in p.timeline.spans
+            if s.facts.org_id is not None])
+        self.report.created_member_ids.extend(ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,11 +445,6 @@ class _EventView:
     @property
     def payload(self) -> dict[str, Any]:
         return self.plan.payload
-
-
-def _event(member: Member | None, plan: Plan, user=None) -> MemberEvent:
-    return MemberEvent(member=member, type=EventType.OFFICIAL_TRANSFER_IN, on=plan.on, org_id=plan.org_id,
-                       payload=plan.payload, note="Nhập từ tệp dữ liệu", recorded_by=user)
 
 
 def import_dry_run(path: str | Path, *, actor, filename: str | None = None,
