@@ -2,8 +2,7 @@
 
 Django 6.1's `django.tasks` ships only the Immediate and Dummy backends (no persistent queue), so
 jobs are rows of `ImportJob`: `job_enqueue` marks a job queued; `run_job` claims it with a
-conditional UPDATE (one winner, portable) after `select_for_update(skip_locked=True)` where the
-database supports it, then runs the dry run or the apply and records progress as it goes.
+conditional UPDATE (one winner, portable), then runs the dry run or the apply and records progress as it goes.
 
 Who runs queued jobs (setting DANGBO_IMPORTS_RUNNER):
 - "thread" (default, the embedded set-up): the view starts a daemon thread for the job;
@@ -55,18 +54,17 @@ def _thread_main(job_id: int) -> None:
 
 
 def _claim(job_id: int) -> ImportJob | None:
-    with transaction.atomic():
-        qs = ImportJob.objects.filter(pk=job_id, status__in=ImportJob.QUEUED)
-        if connection.features.has_select_for_update_skip_locked:
-            qs = qs.select_for_update(skip_locked=True)
-        job = qs.first()
-        if job is None:
-            return None
-        running = S.APPLYING if job.status == S.APPLY_QUEUED else S.CHECKING
-        if not ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=running, started_at=timezone.now()):
-            return None
-        job.status = running
-        return job
+    """Claim a queued job with one conditional UPDATE (one winner). Not a read-then-write
+    transaction: on SQLite a read snapshot cannot be upgraded to a write once another connection
+    has committed (a session saved by the page polling the job), which failed the job at once."""
+    job = ImportJob.objects.filter(pk=job_id, status__in=ImportJob.QUEUED).first()
+    if job is None:
+        return None
+    running = S.APPLYING if job.status == S.APPLY_QUEUED else S.CHECKING
+    if not ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=running, started_at=timezone.now()):
+        return None
+    job.status = running
+    return job
 
 
 def run_job(job_id: int) -> ImportJob | None:
