@@ -67,13 +67,3 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]], *, returning
                 copy.write_row([ids[i], *values] if returning_ids else values)
     return ids
 
-
-def take_write_lock() -> None:
-    """On SQLite, make the current transaction a write transaction now (a write statement that
-    changes nothing). A transaction that reads first and writes later fails at once ("database is
-    locked") if another connection committed in between, e.g. a page saving its session while an
-    import runs; taking the lock first waits (up to the busy timeout) instead. No-op elsewhere."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM django_migrations WHERE 0")

@@ -50,7 +50,6 @@ from dangbo.core.errors import DomainError
 from dangbo.core.reference import items, label
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
-from dangbo.imports.bulk import take_write_lock
 from dangbo.imports.parse import Layout, Row, _key, open_table
 from dangbo.members.services import is_system_actor
 from dangbo.orgs.models import Organization, OrgVersion
@@ -463,7 +462,6 @@ def org_import_apply(path: str | Path, *, actor, filename: str | None = None,
     importer, table = _start(path, actor, filename, progress, today)
     name = Path(filename or str(path)).name
     with transaction.atomic():
-        take_write_lock()
         report = importer.check(table)
         if not report.ok:
             raise OrgImportRefused(report)

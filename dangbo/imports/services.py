@@ -43,7 +43,7 @@ from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
-from dangbo.imports.bulk import insert_rows, take_write_lock
+from dangbo.imports.bulk import insert_rows
 from dangbo.imports.parse import FEMALE_MARKER, HEADER_OF, Row, open_table
 from dangbo.members.lifecycle import Profile, replay
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
@@ -463,7 +463,6 @@ def import_apply(path: str | Path, *, actor, filename: str | None = None,
     importer = _Importer(actor, today=today or timezone.localdate(), write=True, progress=progress)
     _describe(importer.report, table)
     with transaction.atomic():
-        take_write_lock()
         report = importer.run(table)
         if not report.ok:
             transaction.set_rollback(True)

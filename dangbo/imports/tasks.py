@@ -54,9 +54,8 @@ def _thread_main(job_id: int) -> None:
 
 
 def _claim(job_id: int) -> ImportJob | None:
-    """Claim a queued job with one conditional UPDATE (one winner). Not a read-then-write
-    transaction: on SQLite a read snapshot cannot be upgraded to a write once another connection
-    has committed (a session saved by the page polling the job), which failed the job at once."""
+    """Claim a queued job with one conditional UPDATE (one winner, portable; no transaction
+    holding a read snapshot before the write)."""
     job = ImportJob.objects.filter(pk=job_id, status__in=ImportJob.QUEUED).first()
     if job is None:
         return None
