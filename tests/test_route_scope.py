@@ -91,6 +91,7 @@ ROUTES: dict[str, Rule] = {
     "reports:quota_list": Rule(query=lambda w: {"org": w["commune_a"].pk}),
     "imports:import_upload": Rule(outsider=NO_LEAK),
     "imports:template_download": Rule(outsider=NO_LEAK),
+    "imports:org_template_download": Rule(outsider=NO_LEAK),
     "imports:job_detail": Rule(kwargs=lambda w: {"pk": w["job"].pk}),
     "imports:job_confirm": Rule(kwargs=lambda w: {"pk": w["job"].pk}, method="post"),
     "audit:entry_list": Rule(),

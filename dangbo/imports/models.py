@@ -16,11 +16,16 @@ class ImportJob(models.Model):
         DONE = "done", "Đã nhập xong"
         FAILED = "failed", "Không nhập được"
 
+    class Kind(models.TextChoices):
+        MEMBERS = "members", "Đảng viên"
+        ORGS = "orgs", "Tổ chức đảng"
+
     RUNNING = (State.CHECKING, State.APPLYING)
     QUEUED = (State.CHECK_QUEUED, State.APPLY_QUEUED)
 
     file_path = models.CharField(max_length=500)
     original_name = models.CharField("Tệp", max_length=255)
+    kind = models.CharField("Dữ liệu", max_length=10, choices=Kind.choices, default=Kind.MEMBERS)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField("Trạng thái", max_length=20, choices=State.choices, default=State.CHECK_QUEUED,
                               db_index=True)

@@ -22,7 +22,7 @@ The layout (downloadable template: `build_template()`), one row per member:
 | Nghề nghiệp          | occupation         |          |                                                     |
 
 Headers are matched without accents or case, with aliases ("Ngày kết nạp" = "Ngày vào Đảng").
-Readers never load the whole file: XLSX through openpyxl's read-only mode, CSV line by line.
+Readers never load the whole file: XLSX through the streaming reader in xlsx.py, CSV line by line.
 """
 
 from __future__ import annotations
@@ -30,9 +30,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -70,15 +72,41 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", fold(legacy.to_unicode(str(text)))).strip()
 
 
-_HEADER_INDEX: dict[str, str] = {}
-for _name, _header, _aliases in COLUMNS:
-    for _h in (_header, *_aliases):
-        _HEADER_INDEX[_key(_h)] = _name
-_HEADER_INDEX["nu"] = FEMALE_MARKER
+@dataclass(frozen=True)
+class Layout:
+    """A documented column layout: the fields, their Vietnamese headers and accepted aliases."""
+
+    kind: str
+    columns: list[tuple[str, str, tuple[str, ...]]]
+    required: tuple[str, ...]
+    one_of: tuple[tuple[str, str, str], ...] = ()  # (field, field, label): at least one of the two
+    extra_headers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def header_of(self) -> dict[str, str]:
+        return {name: header for name, header, _ in self.columns}
+
+    @property
+    def template_headers(self) -> list[str]:
+        return [header for _, header, _ in self.columns]
+
+    @cached_property
+    def index(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, header, aliases in self.columns:
+            for h in (header, *aliases):
+                out[_key(h)] = name
+        for h, name in self.extra_headers:
+            out[_key(h)] = name
+        return out
+
+
+MEMBERS = Layout("members", COLUMNS, REQUIRED, (("org_code", "org_name", "Mã chi bộ / Tên chi bộ"),),
+                 (("Nữ", FEMALE_MARKER),))
 
 
 class FileFormatError(ValueError):
-    """The file cannot be read as a member list (Vietnamese message)."""
+    """The file cannot be read in the expected layout (Vietnamese message)."""
 
 
 @dataclass
@@ -120,36 +148,40 @@ class Table:
             self._close = None
 
 
-def _match_header(cells: tuple) -> dict[str, int]:
+def _match_header(cells: tuple, layout: Layout) -> dict[str, int]:
     found: dict[str, int] = {}
+    index = layout.index
     for idx, cell in enumerate(cells):
         if cell is None:
             continue
-        name = _HEADER_INDEX.get(_key(cell))
+        name = index.get(_key(cell))
         if name and name not in found:
             found[name] = idx
     return found
 
 
-def _locate_header(rows: list[tuple]) -> tuple[int, dict[str, int], list[str]]:
+def _locate_header(rows: list[tuple], layout: Layout = MEMBERS) -> tuple[int, dict[str, int], list[str]]:
     best = (-1, {}, [])
     for i, cells in enumerate(rows):
-        found = _match_header(cells)
+        found = _match_header(cells, layout)
         if len(found) > len(best[1]):
             ignored = [str(c) for j, c in enumerate(cells) if c not in (None, "") and j not in found.values()]
             best = (i, found, ignored)
     idx, found, ignored = best
-    if "full_name" not in found:
+    key = layout.required[0]
+    if key not in found:
         raise FileFormatError(
-            "Không tìm thấy dòng tiêu đề có cột «Họ và tên» trong 20 dòng đầu. Hãy dùng tệp mẫu.")
-    if FEMALE_MARKER in found and "sex" not in found:
-        found["sex"] = found.pop(FEMALE_MARKER)
-        found[FEMALE_MARKER] = found["sex"]
-    else:
-        found.pop(FEMALE_MARKER, None)
-    missing = [HEADER_OF[n] for n in REQUIRED if n not in found]
-    if "org_code" not in found and "org_name" not in found:
-        missing.append("Mã chi bộ / Tên chi bộ")
+            f"Không tìm thấy dòng tiêu đề có cột «{layout.header_of[key]}» trong 20 dòng đầu. Hãy dùng tệp mẫu.")
+    if layout is MEMBERS:
+        if FEMALE_MARKER in found and "sex" not in found:
+            found["sex"] = found.pop(FEMALE_MARKER)
+            found[FEMALE_MARKER] = found["sex"]
+        else:
+            found.pop(FEMALE_MARKER, None)
+    missing = [layout.header_of[n] for n in layout.required if n not in found]
+    for a, b, label in layout.one_of:
+        if a not in found and b not in found:
+            missing.append(label)
     if missing:
         raise FileFormatError("Thiếu cột: " + ", ".join(f"«{m}»" for m in missing) + ".")
     return idx, found, ignored
@@ -167,34 +199,36 @@ def _guess(rows: list[tuple]) -> str | None:
     return guess.encoding
 
 
-def open_xlsx(path: str | Path) -> Table:
-    from openpyxl import load_workbook
+def open_xlsx(path: str | Path, layout: Layout = MEMBERS) -> Table:
+    """The first worksheet, streamed (dangbo/imports/xlsx.py); the rows read ahead to find the
+    header and guess the encoding are kept and replayed, the rest is never held in memory."""
+    from dangbo.imports.xlsx import XlsxError, iter_rows
 
-    def rows_of():
-        wb = load_workbook(path, read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        return wb, ws.iter_rows(values_only=True)
-
+    it = iter_rows(path)
+    sample: list[tuple[int, tuple]] = []
     try:
-        wb, it = rows_of()
-    except Exception as exc:  # openpyxl raises many kinds for a non-XLSX file
+        for numbered_cells in it:
+            sample.append(numbered_cells)
+            if len(sample) > SAMPLE_ROWS:
+                break
+    except XlsxError as exc:
+        it.close()
         raise FileFormatError("Không đọc được tệp Excel (.xlsx). Tệp .xls cũ hãy lưu lại thành .xlsx.") from exc
-    sample = []
-    for i, cells in enumerate(it):
-        sample.append(cells)
-        if i >= SAMPLE_ROWS:
-            break
-    wb.close()
-    header_idx, columns, ignored = _locate_header(sample[:20])
-    encoding = _guess(sample[header_idx + 1:])
-    wb, it = rows_of()  # stream again from the start: the sample is not kept
+    if not sample:
+        it.close()
+        raise FileFormatError("Tệp Excel không có dữ liệu ở trang tính đầu tiên.")
+    header_idx, columns, ignored = _locate_header([cells for _, cells in sample[:20]], layout)
+    header_number = sample[header_idx][0]
+    encoding = _guess([cells for _, cells in sample[header_idx + 1:]])
 
     def numbered():
-        for number, cells in enumerate(it, start=1):
-            if number > header_idx + 1:
+        try:
+            for number, cells in itertools.chain(sample[header_idx + 1:], it):
                 yield number, cells
+        except XlsxError as exc:
+            raise FileFormatError("Tệp Excel bị hỏng, không đọc tiếp được.") from exc
 
-    return Table(columns, header_idx + 1, encoding, ignored, numbered(), wb.close)
+    return Table(columns, header_number, encoding, ignored, numbered(), it.close)
 
 
 _CP1258_TONES = {0xCC, 0xEC, 0xD2, 0xDE, 0xF2}  # combining grave, acute, hook, tilde, dot below
@@ -221,7 +255,7 @@ def sniff_csv_encoding(sample: bytes) -> str:
     return "cp1252"
 
 
-def open_csv(path: str | Path) -> Table:
+def open_csv(path: str | Path, layout: Layout = MEMBERS) -> Table:
     with open(path, "rb") as fh:
         sample = fh.read(256 * 1024)
     encoding = sniff_csv_encoding(sample)
@@ -232,7 +266,7 @@ def open_csv(path: str | Path) -> Table:
         dialect = csv.excel
     errors = "replace" if encoding == "cp1252" else "strict"
     lines = list(csv.reader(io.StringIO(text_sample), dialect))[:SAMPLE_ROWS]
-    header_idx, columns, ignored = _locate_header([tuple(r) for r in lines[:20]])
+    header_idx, columns, ignored = _locate_header([tuple(r) for r in lines[:20]], layout)
     legacy_enc = _guess([tuple(r) for r in lines[header_idx + 1:]])
     handle = open(path, encoding=encoding, errors=errors, newline="")  # noqa: SIM115 - closed by Table
 
@@ -247,12 +281,12 @@ def open_csv(path: str | Path) -> Table:
     return Table(columns, header_idx + 1, legacy_enc, ignored, numbered(), handle.close)
 
 
-def open_table(path: str | Path, *, filename: str | None = None) -> Table:
+def open_table(path: str | Path, *, filename: str | None = None, layout: Layout = MEMBERS) -> Table:
     name = (filename or str(path)).lower()
     if name.endswith((".xlsx", ".xlsm")):
-        return open_xlsx(path)
+        return open_xlsx(path, layout)
     if name.endswith((".csv", ".txt")):
-        return open_csv(path)
+        return open_csv(path, layout)
     raise FileFormatError("Chỉ nhận tệp .xlsx hoặc .csv.")
 
 

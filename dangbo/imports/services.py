@@ -7,9 +7,14 @@ plus likely duplicates, flagged and never merged. Nothing is written.
 `import_apply(path, actor=...)` runs the very same checks and writes the whole file in ONE
 transaction: any refused row raises `ImportRefused` and nothing is written. Each new member is a
 `Member` plus an `official_transfer_in` event (payload: status chinh_thuc/du_bi, admitted_on,
-ceremony_on, full_on) validated by `members.lifecycle.replay`, with its spans — written in bulk
-(member_create + member_record_event per row cannot reach 60,000 rows a minute). One audit entry
-records the import.
+ceremony_on, full_on) validated by `members.lifecycle.replay` (the same rule checks as
+member_record_event), with the spans the replay gives — written per chunk of CHUNK rows with COPY
+on PostgreSQL (imports/bulk.py; member_create + member_record_event per row cannot reach 60,000
+rows a minute). One audit entry records the import (counts, id range, a hash of the ids); each
+member's history is its event.
+
+Duplicates are looked up per chunk: one query by citizen ID, one by party card number, one by
+folded name + birth date (indexed name_folded) returning five columns.
 
 Organizations: matched by code, else by exact folded name among cells valid on the admission date
 (else valid today, the event then dated from the cell's start); an ambiguous name is refused with
@@ -29,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.access.scope import can
@@ -37,6 +43,7 @@ from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
+from dangbo.imports.bulk import insert_rows
 from dangbo.imports.parse import FEMALE_MARKER, HEADER_OF, Row, open_table
 from dangbo.members.lifecycle import Profile, replay
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
@@ -304,13 +311,9 @@ class _Importer:
                 plans.append(plan)
         cids = [p.profile["citizen_id"] for p in plans if p.profile["citizen_id"]]
         cards = [p.profile["party_card_number"] for p in plans if p.profile["party_card_number"]]
-        names = {p.profile["name_folded"] for p in plans}
         existing_cid = {m.citizen_id: m for m in Member.objects.filter(citizen_id__in=cids)} if cids else {}
         existing_card = dict(Member.objects.filter(party_card_number__in=cards).values_list("party_card_number", "pk")) if cards else {}
-        by_person: dict[str, list[Member]] = {}
-        for m in Member.objects.filter(name_folded__in=names):
-            by_person.setdefault(_person_key({"name_folded": m.name_folded, "birth_date": m.birth_date,
-                                              "birth_year": m.birth_year, "hometown": m.hometown}), []).append(m)
+        by_person = self._people(plans)
         to_create: list[Plan] = []
         for plan in plans:
             p = plan.profile
@@ -348,7 +351,7 @@ class _Importer:
                 self.report.flag(plan.row, f"Có thể trùng hồ sơ số {m.pk} ({m.full_name}): cùng họ tên, ngày sinh, quê quán.")
             self.seen_person.setdefault(key, plan.row)
             try:
-                plan.timeline = replay([_event(None, plan)], Profile(p["birth_date"], p["birth_year"], p["general_education"]))
+                plan.timeline = replay([_EventView(plan)], Profile(p["birth_date"], p["birth_year"], p["general_education"]))
             except RuleViolation as exc:
                 self._refuse(plan, exc.field or "admitted_on", exc.message)
                 continue
@@ -363,34 +366,85 @@ class _Importer:
         self.report.refused_rows += 1
         self.report.refuse(plan.row, column, reason)
 
+    @staticmethod
+    def _people(plans: list[Plan]) -> dict[str, list[Member]]:
+        """Members already recorded with the same folded name, birth and hometown as a row of the
+        chunk: one query on the indexed folded name (narrowed by birth date or year) returning five
+        columns, then the full records only of the members whose key matches a row."""
+        names = {p.profile["name_folded"] for p in plans}
+        if not names:
+            return {}
+        keys = {_person_key(p.profile) for p in plans}
+        dates = {p.profile["birth_date"] for p in plans if p.profile["birth_date"]}
+        years = {p.profile["birth_year"] for p in plans if not p.profile["birth_date"]}
+        born = Q(birth_date__in=dates) if dates else Q(pk__in=[])
+        if years:
+            born |= Q(birth_date__isnull=True, birth_year__in=years)
+        matched: dict[int, str] = {}
+        for pk, name_folded, birth_date, birth_year, hometown in Member.objects.filter(
+                born, name_folded__in=names).values_list(
+                "pk", "name_folded", "birth_date", "birth_year", "hometown"):
+            key = _person_key({"name_folded": name_folded, "birth_date": birth_date, "birth_year": birth_year,
+                               "hometown": hometown})
+            if key in keys:
+                matched[pk] = key
+        by_person: dict[str, list[Member]] = {}
+        if matched:
+            for m in Member.objects.filter(pk__in=matched).order_by("pk"):
+                by_person.setdefault(matched[m.pk], []).append(m)
+        return by_person
+
     def _write(self, plans: list[Plan]) -> None:
         today = self.today
         members = []
         for plan in plans:
             t = plan.timeline
             current = next((s for s in t.spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None)
-            members.append(Member(
+            members.append({
                 **plan.profile,
-                current_status=(current.facts.status if current else ""),
-                current_org_id=(current.facts.org_id if current else None),
-                admitted_on=t.admitted_on, ceremony_on=t.ceremony_on, full_on=t.full_on,
-            ))
-        Member.objects.bulk_create(members, batch_size=500)
-        user = self.actor if getattr(self.actor, "is_authenticated", False) else None
-        MemberEvent.objects.bulk_create([_event(m, p, user) for m, p in zip(members, plans, strict=True)], batch_size=500)
-        MembershipSpan.objects.bulk_create([
-            MembershipSpan(member=m, org_id=s.facts.org_id, status=s.facts.status, exempt=s.facts.exempt,
-                           temp_org_id=s.facts.temp_org_id, in_transfer=s.facts.in_transfer,
-                           valid_from=s.valid_from, valid_to=s.valid_to, sex=m.sex, birth_year=m.birth_year,
-                           ethnicity=m.ethnicity, religion=m.religion)
-            for m, p in zip(members, plans, strict=True) for s in p.timeline.spans if s.facts.org_id is not None
-        ], batch_size=500)
-        self.report.created_member_ids.extend(m.pk for m in members)
+                "current_status": (current.facts.status if current else ""),
+                "current_org_id": (current.facts.org_id if current else None),
+                "admitted_on": t.admitted_on, "ceremony_on": t.ceremony_on, "full_on": t.full_on,
+            })
+        ids = insert_rows(Member, members, returning_ids=True)
+        user_id = self.actor.pk if getattr(self.actor, "is_authenticated", False) else None
+        insert_rows(MemberEvent, [
+            {"member_id": pk, "type": EventType.OFFICIAL_TRANSFER_IN, "on": p.on, "org_id": p.org_id,
+             "payload": p.payload, "note": "Nhập từ tệp dữ liệu", "recorded_by_id": user_id}
+            for pk, p in zip(ids, plans, strict=True)])
+        insert_rows(MembershipSpan, [
+            {"member_id": pk, "org_id": s.facts.org_id, "status": s.facts.status, "exempt": s.facts.exempt,
+             "temp_org_id": s.facts.temp_org_id, "in_transfer": s.facts.in_transfer, "valid_from": s.valid_from,
+             "valid_to": s.valid_to, "sex": m["sex"], "birth_year": m["birth_year"], "ethnicity": m["ethnicity"],
+             "religion": m["religion"]}
+            for pk, m, p in zip(ids, members, plans, strict=True) for s in p.timeline.spans
+            if s.facts.org_id is not None])
+        self.report.created_member_ids.extend(ids)
 
 
-def _event(member: Member | None, plan: Plan, user=None) -> MemberEvent:
-    return MemberEvent(member=member, type=EventType.OFFICIAL_TRANSFER_IN, on=plan.on, org_id=plan.org_id,
-                       payload=plan.payload, note="Nhập từ tệp dữ liệu", recorded_by=user)
+@dataclass(frozen=True, slots=True)
+class _EventView:
+    """The event a row would record, as lifecycle.replay reads it (an EventLike, no model instance)."""
+
+    plan: Plan
+    id: None = None
+    counterpart_org_id: None = None
+
+    @property
+    def type(self) -> str:
+        return EventType.OFFICIAL_TRANSFER_IN
+
+    @property
+    def on(self) -> date:
+        return self.plan.on
+
+    @property
+    def org_id(self) -> int:
+        return self.plan.org_id
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return self.plan.payload
 
 
 def import_dry_run(path: str | Path, *, actor, filename: str | None = None,

@@ -2,8 +2,7 @@
 
 Django 6.1's `django.tasks` ships only the Immediate and Dummy backends (no persistent queue), so
 jobs are rows of `ImportJob`: `job_enqueue` marks a job queued; `run_job` claims it with a
-conditional UPDATE (one winner, portable) after `select_for_update(skip_locked=True)` where the
-database supports it, then runs the dry run or the apply and records progress as it goes.
+conditional UPDATE (one winner, portable), then runs the dry run or the apply and records progress as it goes.
 
 Who runs queued jobs (setting DANGBO_IMPORTS_RUNNER):
 - "thread" (default, the embedded set-up): the view starts a daemon thread for the job;
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from dangbo.core.errors import DomainError
 from dangbo.imports.models import ImportJob
+from dangbo.imports.orgs import OrgImportRefused, org_import_apply, org_import_dry_run
 from dangbo.imports.parse import FileFormatError
 from dangbo.imports.services import ImportRefused, import_apply, import_dry_run
 
@@ -54,18 +54,16 @@ def _thread_main(job_id: int) -> None:
 
 
 def _claim(job_id: int) -> ImportJob | None:
-    with transaction.atomic():
-        qs = ImportJob.objects.filter(pk=job_id, status__in=ImportJob.QUEUED)
-        if connection.features.has_select_for_update_skip_locked:
-            qs = qs.select_for_update(skip_locked=True)
-        job = qs.first()
-        if job is None:
-            return None
-        running = S.APPLYING if job.status == S.APPLY_QUEUED else S.CHECKING
-        if not ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=running, started_at=timezone.now()):
-            return None
-        job.status = running
-        return job
+    """Claim a queued job with one conditional UPDATE (one winner, portable; no transaction
+    holding a read snapshot before the write)."""
+    job = ImportJob.objects.filter(pk=job_id, status__in=ImportJob.QUEUED).first()
+    if job is None:
+        return None
+    running = S.APPLYING if job.status == S.APPLY_QUEUED else S.CHECKING
+    if not ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=running, started_at=timezone.now()):
+        return None
+    job.status = running
+    return job
 
 
 def run_job(job_id: int) -> ImportJob | None:
@@ -79,9 +77,12 @@ def run_job(job_id: int) -> ImportJob | None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
 
     try:
-        fn = import_apply if apply else import_dry_run
+        if job.kind == ImportJob.Kind.ORGS:
+            fn = org_import_apply if apply else org_import_dry_run
+        else:
+            fn = import_apply if apply else import_dry_run
         report = fn(job.file_path, actor=actor, filename=job.original_name, progress=progress)
-    except ImportRefused as exc:
+    except (ImportRefused, OrgImportRefused) as exc:
         _finish(job, S.FAILED, exc.report.as_dict(), exc.message)
     except (FileFormatError, DomainError) as exc:
         _finish(job, S.FAILED, {}, str(exc))

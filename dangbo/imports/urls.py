@@ -6,6 +6,7 @@ app_name = "imports"
 urlpatterns = [
     path("", views.import_upload, name="import_upload"),
     path("mau.xlsx", views.template_download, name="template_download"),
+    path("mau-to-chuc.xlsx", views.org_template_download, name="org_template_download"),
     path("<int:pk>/", views.job_detail, name="job_detail"),
     path("<int:pk>/xac-nhan/", views.job_confirm, name="job_confirm"),
 ]

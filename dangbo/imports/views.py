@@ -1,7 +1,8 @@
 """Pages of the import: upload -> dry-run report -> confirm -> progress -> done.
 
-Importing needs the "record" right somewhere in the user's scope (else 404, as for anything out of
-scope); rows for organizations outside that scope are refused as not found by the service. A job
+Importing members needs the "record" right somewhere in the user's scope, importing organizations
+the "restructure" right (else 404, as for anything out of scope); rows for organizations outside
+that scope are refused as not found by the services. A job
 is visible to the user who uploaded it only.
 """
 
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from dangbo.access.scope import can
 from dangbo.imports.forms import UploadForm
 from dangbo.imports.models import ImportJob
+from dangbo.imports.orgs import build_org_template
 from dangbo.imports.parse import build_template
 from dangbo.imports.tasks import job_enqueue
 
@@ -27,8 +29,11 @@ def upload_dir() -> Path:
     return Path(getattr(settings, "DANGBO_IMPORT_DIR", settings.BASE_DIR / "var" / "imports"))
 
 
-def _require_importer(user) -> None:
+def _require_importer(user, kind: str = ImportJob.Kind.MEMBERS) -> None:
+    """Members need the "record" right somewhere in scope; organizations the "restructure" right."""
     if not can(user, "record"):
+        raise Http404("Không tìm thấy")
+    if kind == ImportJob.Kind.ORGS and not can(user, "restructure"):
         raise Http404("Không tìm thấy")
 
 
@@ -42,7 +47,8 @@ def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_importer(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user,
+                      initial={"kind": request.GET.get("kind", ImportJob.Kind.MEMBERS)})
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         folder = upload_dir()
@@ -52,11 +58,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             for chunk in f.chunks():
                 out.write(chunk)
         job = ImportJob.objects.create(file_path=str(target), original_name=Path(f.name).name[:255],
-                                       uploaded_by=request.user)
+                                       uploaded_by=request.user, kind=form.cleaned_data["kind"])
         job_enqueue(job, apply=False)
         return redirect("imports:job_detail", pk=job.pk)
     jobs = ImportJob.objects.filter(uploaded_by=request.user)[:10]
-    return render(request, "imports/upload.html", {"form": form, "jobs": jobs})
+    return render(request, "imports/upload.html", {"form": form, "jobs": jobs,
+                                                   "can_orgs": can(request.user, "restructure")})
 
 
 @login_required
@@ -65,6 +72,15 @@ def template_download(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(build_template(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-dang-vien.xlsx"'
+    return response
+
+
+@login_required
+def org_template_download(request: HttpRequest) -> HttpResponse:
+    _require_importer(request.user, ImportJob.Kind.ORGS)
+    response = HttpResponse(build_org_template(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-to-chuc-dang.xlsx"'
     return response
 
 
@@ -79,7 +95,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
-    _require_importer(request.user)
+    _require_importer(request.user, job.kind)
     if job.status == ImportJob.State.CHECKED and not job.refused_count:
         job_enqueue(job, apply=True)
     return redirect("imports:job_detail", pk=job.pk)

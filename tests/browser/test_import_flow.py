@@ -46,3 +46,38 @@ def test_upload_dry_run_confirm_progress_done(live_server, commune_officer, impo
     assert page.get_by_test_id("created").inner_text() == "3"
     assert Member.objects.filter(current_org__code="T01-X01-C01").count() == 3
     assert page.errors == []
+
+
+def test_organizations_choose_the_kind_upload_dry_run_confirm_done(live_server, commune_officer, page, settings,
+                                                                    tmp_path):
+    from dangbo.imports.orgs import ORGS
+    from dangbo.orgs.models import OrgVersion
+
+    settings.DANGBO_IMPORTS_RUNNER = "thread"
+    settings.DANGBO_IMPORT_DIR = tmp_path / "uploads"
+    headers = ORGS.template_headers
+    rows = [dict(zip(headers, values, strict=True)) for values in (
+        ["T01-X01-C60", "Chi bộ khu phố 6", "", "Chi bộ trực thuộc", "T01-X01", "", "01/07/2025", "", "", "", ""],
+        ["T01-X01-C60-T1", "Tổ đảng số 1", "", "Tổ đảng", "", "chi bo khu pho 6", "01/07/2025", "", "", "", ""],
+    )]
+    path = write_xlsx(tmp_path / "to-chuc-xa-an-binh.xlsx", rows, headers=headers)
+    base = live_server.url
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("#id_username", "canbo_xa_a")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+    page.goto(f"{base}/nhap-du-lieu/")
+    page.get_by_label(re.compile("^Tổ chức đảng")).check()
+    page.set_input_files("#id_file", str(path))
+    page.click("text=Tải lên và kiểm tra")
+    page.wait_for_url(re.compile(r"/nhap-du-lieu/\d+/"))
+    confirm = page.get_by_role("button", name=re.compile("Xác nhận nhập 2 tổ chức đảng"))
+    confirm.wait_for()
+    assert not OrgVersion.objects.filter(org__code__startswith="T01-X01-C60").exists()
+    confirm.click()
+    page.get_by_text("Đã nhập xong.").wait_for()
+    group = OrgVersion.objects.get(org__code="T01-X01-C60-T1")
+    assert group.parent.code == "T01-X01-C60"
+    assert page.errors == []

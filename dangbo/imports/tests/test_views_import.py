@@ -86,3 +86,34 @@ def test_a_user_without_the_record_right_does_not_find_the_page(client, leader):
 
 def test_anonymous_is_sent_to_login(client, tree):
     assert client.get(reverse("imports:import_upload")).status_code == 302
+
+
+def test_organizations_upload_check_confirm_and_done(client, commune_officer, tmp_path):
+    from dangbo.imports.orgs import ORGS
+    from dangbo.orgs.models import OrgVersion
+
+    client.force_login(commune_officer)
+    page = client.get(reverse("imports:import_upload")).content.decode()
+    assert "Tổ chức đảng" in page and reverse("imports:org_template_download") in page
+    template = client.get(reverse("imports:org_template_download"))
+    assert template.status_code == 200 and template["Content-Disposition"].endswith('mau-nhap-to-chuc-dang.xlsx"')
+    headers = ORGS.template_headers
+    rows = [dict(zip(headers, ["T01-X01-C50", "Chi bộ khu dân cư số 5", "", "Chi bộ trực thuộc", "T01-X01", "",
+                               "01/07/2025", "", "", "", ""], strict=True))]
+    path = write_xlsx(tmp_path / "to-chuc.xlsx", rows, headers=headers)
+    client.post(reverse("imports:import_upload"),
+                {"kind": "orgs", "file": SimpleUploadedFile(path.name, path.read_bytes())})
+    job = ImportJob.objects.get()
+    assert job.kind == "orgs" and job.status == ImportJob.State.CHECKED and job.created_count == 1
+    page = client.get(reverse("imports:job_detail", args=[job.pk])).content.decode()
+    assert "Xác nhận nhập 1 tổ chức đảng" in page
+    assert not OrgVersion.objects.filter(org__code="T01-X01-C50").exists()
+    client.post(reverse("imports:job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.State.DONE
+    assert OrgVersion.objects.get(org__code="T01-X01-C50").parent.code == "T01-X01"
+
+
+def test_the_organization_template_needs_the_restructure_right(client, leader):
+    client.force_login(leader)
+    assert client.get(reverse("imports:org_template_download")).status_code == 404

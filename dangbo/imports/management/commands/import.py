@@ -1,4 +1,5 @@
-"""`dangbo import FILE [--dry-run]`: check (and without --dry-run, write) a member file.
+"""`dangbo import [--kind members|orgs] FILE [--dry-run]`: check (and without --dry-run, write) a
+member file (default) or an organization file.
 
 Prints counts, every refusal (row, column, reason) and the likely duplicates. Exits with status 1
 when rows are refused (nothing is written then).
@@ -10,18 +11,21 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dangbo.imports.orgs import OrgImportRefused, OrgReport, org_import_apply, org_import_dry_run
 from dangbo.imports.parse import FileFormatError
 from dangbo.imports.services import ImportRefused, Report, import_apply, import_dry_run
 
 
 class Command(BaseCommand):
-    help = "Nhập danh sách đảng viên từ tệp .xlsx hoặc .csv."
+    help = "Nhập danh sách đảng viên (hoặc tổ chức đảng, --kind orgs) từ tệp .xlsx hoặc .csv."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
+        parser.add_argument("--kind", choices=["members", "orgs"], default="members",
+                            help="members: danh sách đảng viên (mặc định); orgs: danh sách tổ chức đảng.")
 
-    def handle(self, *args, file: str, dry_run: bool = False, **options):
+    def handle(self, *args, file: str, dry_run: bool = False, kind: str = "members", **options):
         last = [0]
 
         def progress(done: int) -> None:
@@ -29,12 +33,16 @@ class Command(BaseCommand):
                 last[0] = done
                 self.stderr.write(f"  … đã đọc {done:,} dòng".replace(",", "."))
 
+        if kind == "orgs":
+            check, apply = org_import_dry_run, org_import_apply
+        else:
+            check, apply = import_dry_run, import_apply
         try:
             if dry_run:
-                report = import_dry_run(file, actor="dòng lệnh", progress=progress)
+                report = check(file, actor="dòng lệnh", progress=progress)
             else:
-                report = import_apply(file, actor="dòng lệnh", progress=progress)
-        except ImportRefused as exc:
+                report = apply(file, actor="dòng lệnh", progress=progress)
+        except (ImportRefused, OrgImportRefused) as exc:
             self._print(exc.report, dry_run=dry_run)
             self.stdout.write(exc.message)
             sys.exit(1)
@@ -44,7 +52,7 @@ class Command(BaseCommand):
         if dry_run and report.refused_rows:
             sys.exit(1)
 
-    def _print(self, report: Report, *, dry_run: bool) -> None:
+    def _print(self, report: Report | OrgReport, *, dry_run: bool) -> None:
         def n(x: int) -> str:
             return f"{x:,}".replace(",", ".")
 
