@@ -40,6 +40,26 @@ class DocumentForm(forms.Form):
             self.fields[name].choices = [("", "—"), *doc_choices]
 
 
+class DocumentEditForm(forms.Form):
+    """Correcting a registered document: everything but its owner organization and file."""
+
+    number = forms.CharField(label="Số, ký hiệu", max_length=60)
+    issued_on = VNDateField(label="Ngày ban hành")
+    doc_type = forms.ChoiceField(label="Loại văn bản", choices=DocumentType.choices)
+    issuer = forms.CharField(label="Cơ quan ban hành", max_length=255)
+    title = forms.CharField(label="Trích yếu", max_length=500)
+    summary = forms.CharField(label="Tóm tắt nội dung", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    implements = forms.TypedChoiceField(label="Thực hiện văn bản", coerce=int, required=False, empty_value=None)
+    replaces = forms.TypedChoiceField(label="Thay thế văn bản", coerce=int, required=False, empty_value=None)
+    place = forms.CharField(label="Địa danh", required=False, max_length=100)
+    recipients = forms.CharField(label="Nơi nhận", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, doc_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("implements", "replaces"):
+            self.fields[name].choices = [("", "—"), *doc_choices]
+
+
 class TaskForm(forms.Form):
     number = forms.CharField(label="Mục", max_length=30, required=False)
     content = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))

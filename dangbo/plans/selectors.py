@@ -299,3 +299,42 @@ def target_result(target, *, at: date) -> TargetResult:
     if actual is not None:
         met = actual >= target.target_min and (target.target_max is None or actual <= target.target_max)
     return TargetResult(target, actual, text, met)
+
+
+# --- what stands in the way of a deletion --------------------------------------------------------
+
+
+def _count_phrase(n: int, noun: str) -> str:
+    from dangbo.core.numbers import vn_int
+
+    return f"{vn_int(n)} {noun}"
+
+
+def document_delete_blockers(doc: Document) -> list[str]:
+    """Why `doc` cannot be deleted (empty = it can): records that depend on it."""
+    checks = [
+        (Task.objects.filter(plan=doc).count(), "nhiệm vụ"),
+        (doc.targets.count(), "chỉ tiêu"),
+        (Document.objects.filter(implements=doc).count(), "văn bản thực hiện văn bản này"),
+        (Document.objects.filter(replaces=doc).count(), "văn bản thay thế văn bản này"),
+        (Task.objects.filter(relative_document=doc).count(), "nhiệm vụ có thời hạn tính từ văn bản này"),
+    ]
+    return [_count_phrase(n, noun) for n, noun in checks if n]
+
+
+def task_delete_blockers(task: Task) -> list[str]:
+    """Why `task` cannot be deleted (empty = it can): its progress reports and sub-tasks."""
+    checks = [
+        (ProgressReport.objects.filter(task=task).count(), "báo cáo tiến độ"),
+        (Task.objects.filter(parent=task).count(), "nhiệm vụ con"),
+    ]
+    return [_count_phrase(n, noun) for n, noun in checks if n]
+
+
+def task_reports_visible(actor, task: Task, bodies: list[BodyStatus]) -> QuerySet:
+    """The progress reports of `task` the actor may read: all of them for whoever manages the
+    task (plan owner or lead body), otherwise those of the bodies the actor records for."""
+    qs = task.reports.select_related("org", "created_by").prefetch_related("evidence").order_by("-reported_on", "-id")
+    if can_manage_task(actor, task):
+        return qs
+    return qs.filter(org_id__in=[b.org_id for b in bodies if can(actor, "record", b.org_id)])
