@@ -162,6 +162,14 @@ ROUTES: dict[str, Rule] = {
         anonymous=API_401, kwargs=lambda w: {"event_id": w["event"].pk}, method="post",
         query=lambda w: {"reason": "ghi nhầm"},
     ),
+    "api:plan_document_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "an binh"}),
+    "api:plan_document_detail": Rule(anonymous=API_401, kwargs=lambda w: {"doc_id": w["plan"].pk}),
+    "api:plan_task_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"mine": False}),
+    "api:plan_task_detail": Rule(anonymous=API_401, kwargs=lambda w: {"task_id": w["task"].pk}),
+    "api:plan_progress_report": Rule(
+        anonymous=API_401, kwargs=lambda w: {"task_id": w["task"].pk}, method="post",
+        query=lambda w: {"org_id": w["cell_a1"].pk, "status": "done", "percent": 100},
+    ),
 }
 
 
