@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.files.base import File
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,13 +20,13 @@ from dangbo.access.scope import can
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold, nfc
+from dangbo.notifications.services import forget, notify
 from dangbo.orgs.models import OrgVersion
 from dangbo.plans import deadlines as dl
 from dangbo.plans.models import (
     Document,
     DocumentType,
     Evidence,
-    Notification,
     PlanTarget,
     ProgressReport,
     ReportStatus,
@@ -467,6 +466,7 @@ def task_delete(*, actor, task: Task) -> None:
     snapshot["implementing_orgs"] = list(task.assignments.order_by("id").values_list("org_id", flat=True))
     snapshot["cooperating_orgs"] = sorted(task.cooperating_orgs.values_list("pk", flat=True))
     pk, plan = task.pk, task.plan
+    forget(target=task)  # its reminders would link to nothing
     task.assignments.all().delete()
     task.cooperating_orgs.clear()
     task.delete()
@@ -556,13 +556,6 @@ def target_report(*, actor, target: PlanTarget, value) -> PlanTarget:
 # --- reminders --------------------------------------------------------------------------------
 
 
-def _email_enabled() -> bool:
-    flag = getattr(settings, "PLANS_SEND_EMAIL", None)
-    if flag is not None:
-        return bool(flag)
-    return bool(os.environ.get("EMAIL_HOST"))
-
-
 def reminder_rules() -> tuple[list[int], int]:
     """(days before a due date to remind, repeat an overdue reminder every N days) — settings
     PLANS_REMIND_DAYS_BEFORE (default [7, 1]) and PLANS_REMIND_OVERDUE_EVERY_DAYS (default 7)."""
@@ -580,24 +573,12 @@ def _recipients(org_id: int, on: date):
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
 
 
-@transaction.atomic
-def notification_create(*, user, key: str, message: str, task: Task | None = None, org_id: int | None = None
-                        ) -> Notification | None:
-    """Create one in-app notification unless the same (user, task, body, key) exists; e-mail it
-    on commit when e-mail is configured."""
-    note, created = Notification.objects.get_or_create(user=user, task=task, org_id=org_id, key=key,
-                                                       defaults={"message": message[:500]})
-    if not created:
-        return None
-    if _email_enabled() and user.email:
-        def send(note_id=note.pk, address=user.email, text=note.message):
-            try:
-                send_mail("[Đảng bộ số] Nhắc việc thực hiện kế hoạch", text, None, [address])
-            except OSError:  # the in-app notification stays; e-mail is best effort
-                return
-            Notification.objects.filter(pk=note_id).update(emailed=True)
-        transaction.on_commit(send)
-    return note
+def notification_create(*, user, key: str, message: str, task: Task | None = None, org_id: int | None = None):
+    """A reminder for `user` about `task` and body `org_id` (notifications.services.notify),
+    unless the same (user, task, body, key) exists; e-mailed on commit when e-mail is configured."""
+    return notify(kind="plans.late" if key.startswith("late:") else "plans.due",
+                  key=f"plans.task:{task.pk if task else '-'}:{org_id or '-'}:{key}", message=message[:500], user=user,
+                  org_id=org_id, target=task, email_subject="[Đảng bộ số] Nhắc việc thực hiện kế hoạch")
 
 
 @transaction.atomic
@@ -635,7 +616,7 @@ def plans_remind(*, as_of: date | None = None, actor="hệ thống") -> int:
                 if notification_create(user=user, key=key, message=msg, task=task, org_id=body.org_id):
                     created += 1
     if created:
-        audit_record(actor=actor, action="plans.reminders_sent", object_type="plans.notification",
+        audit_record(actor=actor, action="plans.reminders_sent", object_type="notifications.notification",
                      summary=f"Tạo {created} nhắc việc ngày {as_of:%d/%m/%Y}", after={"as_of": as_of, "created": created})
     return created
 
@@ -645,12 +626,3 @@ def _period_start(task: Task, due: date) -> date:
     from dangbo.core.dates import add_months
 
     return add_months(due + timedelta(days=1), -every)
-
-
-@transaction.atomic
-def notification_mark_read(*, actor, note: Notification) -> None:
-    if note.user_id != actor.pk:
-        raise DomainError("Không tìm thấy thông báo.", field="notification")
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])

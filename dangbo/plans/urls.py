@@ -20,6 +20,4 @@ urlpatterns = [
     path("nhiem-vu/<int:pk>/sua/", views.task_edit, name="task_edit"),
     path("nhiem-vu/<int:pk>/xoa/", views.task_delete_view, name="task_delete"),
     path("minh-chung/<int:pk>/", views.evidence_file, name="evidence_file"),
-    path("thong-bao/", views.notification_list, name="notification_list"),
-    path("thong-bao/<int:pk>/da-doc/", views.notification_read, name="notification_read"),
 ]

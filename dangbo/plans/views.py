@@ -1,5 +1,5 @@
 """Pages of the plans app: document register, plan with its tasks and progress, task page with
-per-body status and the progress form, exports, import, notifications. Thin: parse → selector /
+per-body status and the progress form, exports, import. Thin: parse → selector /
 service → render. Scope through plans.selectors (access/scope.py); outside scope = 404."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from dangbo.access.scope import can
 from dangbo.core.errors import DomainError
@@ -32,7 +31,7 @@ from dangbo.plans.forms import (
     TargetForm,
     TaskForm,
 )
-from dangbo.plans.models import Evidence, Notification, PlanImport
+from dangbo.plans.models import Evidence, PlanImport
 from dangbo.plans.services import (
     DocumentEdit,
     DocumentInput,
@@ -41,7 +40,6 @@ from dangbo.plans.services import (
     document_delete,
     document_register,
     document_update,
-    notification_mark_read,
     progress_report_submit,
     target_create,
     task_create,
@@ -269,24 +267,6 @@ def target_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("plans:document_detail", pk=plan.pk)
     return render(request, "plans/target_form.html", {"form": form, "plan": plan})
-
-
-@login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
-    notes = Notification.objects.filter(user=request.user).select_related("task")[:200]
-    return render(request, "plans/notification_list.html", {"notes": notes})
-
-
-@login_required
-@require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    note = Notification.objects.filter(pk=pk, user=request.user).first()
-    if note is None:
-        raise Http404("Không tìm thấy")
-    notification_mark_read(actor=request.user, note=note)
-    return redirect("plans:notification_list")
-
-
 
 
 # --- corrections and deletions ------------------------------------------------------------------

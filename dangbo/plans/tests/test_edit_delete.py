@@ -11,8 +11,9 @@ import pytest
 
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
+from dangbo.notifications.models import Notification
 from dangbo.plans import deadlines as dl
-from dangbo.plans.models import Document, Notification, Task, TaskAssignment
+from dangbo.plans.models import Document, Task, TaskAssignment
 from dangbo.plans.services import (
     DocumentEdit,
     DocumentInput,
@@ -282,7 +283,7 @@ def test_a_task_without_reports_is_deleted_with_its_full_snapshot(officer, tree,
     task_delete(actor=officer, task=task)
     assert not Task.objects.filter(pk=pk).exists()
     assert not TaskAssignment.objects.filter(task_id=pk).exists()
-    assert not Notification.objects.filter(task_id=pk).exists()
+    assert not Notification.objects.filter(target_type="plans.task", target_id=pk).exists()
     entry = AuditEntry.objects.get(action="plans.task_deleted", object_id=str(pk))
     assert entry.before["content"] == "Xây dựng mô hình chi bộ bốn tốt"
     assert entry.before["deadline_text"] == "Quý III/2022" and entry.before["due_on"] == "2022-09-30"
