@@ -8,7 +8,7 @@ import os
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
@@ -39,12 +39,16 @@ def notify(*, kind: str, key: str, message: str, user=None, org_id: int | None =
         raise DomainError("Thông báo phải có người nhận hoặc tổ chức nhận.", field="user")
     target_type, target_id = _target(target)
     addressee = {"user": user} if user is not None else {"user__isnull": True, "org_id": org_id}
-    if Notification.objects.filter(key=key, **addressee).exists():
+    if Notification.objects.filter(key=key[:160], **addressee).exists():
         return None
-    note = Notification.objects.create(
-        user=user, org_id=org_id, kind=kind, key=key[:160], message=message, target_type=target_type,
-        target_id=target_id, created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    try:
+        with transaction.atomic():  # a concurrent twin hits the unique constraint: keep the first
+            note = Notification.objects.create(
+                user=user, org_id=org_id, kind=kind, key=key[:160], message=message, target_type=target_type,
+                target_id=target_id, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except IntegrityError:
+        return None
     if user is not None and email_subject and email_enabled() and user.email:
         def send(note_id=note.pk, address=user.email, text=note.message):
             try:

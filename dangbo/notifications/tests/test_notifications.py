@@ -132,3 +132,14 @@ def test_deleting_a_task_forgets_its_notifications(officer, commune_officer, tas
     notification_create(user=commune_officer, key="a", message="Một", task=task)
     task_delete(actor=officer, task=task)
     assert not Notification.objects.exists()
+
+
+def test_the_database_refuses_a_twin_of_an_organizations_notification(tree):
+    """The partial unique constraints hold even if the service's check is bypassed."""
+    from django.db import IntegrityError, transaction
+
+    notify(kind="grading.late", key="g", message="Một", org_id=tree["cell_a1"].pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(kind="grading.late", key="g", message="Hai", org_id=tree["cell_a1"].pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(kind="grading.late", key="x", message="Không ai nhận")
