@@ -13,6 +13,7 @@ from dangbo.core.api import API_AUTH, register_error_handlers
 from dangbo.members.api import events_router as member_events_router
 from dangbo.members.api import router as members_router
 from dangbo.orgs.api import router as orgs_router
+from dangbo.plans.api import router as plans_router
 
 api = NinjaAPI(
     title="Đảng bộ số API",
@@ -27,5 +28,6 @@ register_error_handlers(api)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
 api.add_router("/events", member_events_router)
+api.add_router("/plans", plans_router)
 
 urlpatterns = [path("", api.urls)]

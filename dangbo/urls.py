@@ -16,6 +16,7 @@ urlpatterns = [
     path("nhat-ky/", include("dangbo.audit.urls")),
     path("van-ban/", include("dangbo.plans.urls")),
     path("danh-gia/", include("dangbo.grading.urls")),
+    path("thong-bao/", include("dangbo.notifications.urls")),
     path("tim-kiem/", include("dangbo.search.urls")),
     path("xuat/", include("dangbo.exports.urls")),
     path("api/v1/", include("dangbo.api_urls")),

@@ -102,19 +102,23 @@ ROUTES: dict[str, Rule] = {
     "plans:document_create": Rule(outsider=NO_LEAK),
     "plans:document_detail": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
     "plans:document_file": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
+    "plans:document_edit": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
+    "plans:document_delete": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
     "plans:task_create": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
+    "plans:task_edit": Rule(kwargs=lambda w: {"pk": w["task"].pk}),
+    "plans:task_delete": Rule(kwargs=lambda w: {"pk": w["task"].pk}),
     "plans:target_create": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
     "plans:plan_export": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
     "plans:plan_import": Rule(kwargs=lambda w: {"pk": w["plan"].pk}),
     "plans:my_tasks": Rule(outsider=NO_LEAK),
     "plans:task_detail": Rule(kwargs=lambda w: {"pk": w["task"].pk}),
     "plans:evidence_file": Rule(kwargs=lambda w: {"pk": w["evidence"].pk}),
-    "plans:notification_list": Rule(outsider=OWN_ONLY),
-    "plans:notification_read": Rule(kwargs=lambda w: {"pk": w["notification"].pk}, method="post"),
     "grading:campaign_list": Rule(outsider=NO_LEAK),
     "grading:campaign_open": Rule(outsider=NO_LEAK),
     "grading:framework_list": Rule(outsider=NO_LEAK),
-    "grading:notification_list": Rule(outsider=NO_LEAK),
+    "notifications:notification_list": Rule(outsider=NO_LEAK),
+    "notifications:notification_read": Rule(kwargs=lambda w: {"pk": w["notification"].pk}, method="post"),
+    "notifications:notification_read_all": Rule(outsider=OWN_ONLY, method="post"),
     "grading:self_assessment": Rule(),  # the member themself only (no member profile: 404)
     "grading:record_document": Rule(kwargs=lambda w: {"record_id": w["grading_record"].pk}),
     "grading:campaign_detail": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}),
@@ -158,6 +162,14 @@ ROUTES: dict[str, Rule] = {
     "api:event_correct": Rule(
         anonymous=API_401, kwargs=lambda w: {"event_id": w["event"].pk}, method="post",
         query=lambda w: {"reason": "ghi nhầm"},
+    ),
+    "api:plan_document_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "an binh"}),
+    "api:plan_document_detail": Rule(anonymous=API_401, kwargs=lambda w: {"doc_id": w["plan"].pk}),
+    "api:plan_task_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"mine": False}),
+    "api:plan_task_detail": Rule(anonymous=API_401, kwargs=lambda w: {"task_id": w["task"].pk}),
+    "api:plan_progress_report": Rule(
+        anonymous=API_401, kwargs=lambda w: {"task_id": w["task"].pk}, method="post",
+        query=lambda w: {"org_id": w["cell_a1"].pk, "status": "done", "percent": 100},
     ),
 }
 
@@ -245,7 +257,8 @@ def _plans_world(system_user, insider, tree) -> dict[str, Any]:
 
 
 def _grading_world(system_user, tree, member) -> dict[str, Any]:
-    """Commune A's own 2024 grading campaign with the member's self-assessment and its document."""
+    """Commune A's own 2024 grading campaign with the member's self-assessment and its document,
+    and a reminder addressed to commune A (the notifications page must not show it to others)."""
     from django.core.files.base import ContentFile
 
     from dangbo.grading.services import campaign_open, member_step_record
@@ -257,6 +270,10 @@ def _grading_world(system_user, tree, member) -> dict[str, Any]:
     )
     record = member_step_record(actor=system_user, campaign=campaign, step="self", member=member, grade="good",
                                 on=date(2024, 11, 20), document=ContentFile(b"ban kiem diem", name="kiem-diem.txt"))
+    from dangbo.notifications.services import notify
+
+    notify(kind="grading.late", key="grading.late:thu", org_id=tree["commune_a"].pk, target=campaign,
+           message="Đảng bộ xã An Bình: đã quá hạn hoàn thành đánh giá, xếp loại năm 2024.")
     return {"campaign": campaign, "grading_record": record}
 
 

@@ -7,7 +7,7 @@
   organization. Append-only: a correction after a decision is a new decision that
   `supersedes` the old one.
 - `CapException`: the competent level's decision allowing more "xuất sắc" than the cap (R-072).
-- `Notification`: in-app reminders to late organizations.
+- reminders to late organizations are notifications.Notification rows (addressed to the organization).
 """
 
 from __future__ import annotations
@@ -212,27 +212,3 @@ class CapException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision_number}: tối đa {self.max_excellent}"
-
-
-class Notification(models.Model):
-    """An in-app message to an organization (read by the officers whose scope holds it)."""
-
-    campaign = models.ForeignKey(
-        GradingCampaign, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
-    )
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=40, default="grading.late")
-    message = models.TextField()
-    created_on = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "Thông báo"
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.message[:80]

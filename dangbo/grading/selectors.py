@@ -28,7 +28,6 @@ from .models import (
     Grade,
     GradingCampaign,
     GradingRecord,
-    Notification,
     Step,
     Subject,
 )
@@ -309,7 +308,10 @@ def campaign_progress(*, campaign: GradingCampaign, today: date | None = None) -
 
 
 def notification_list(*, actor) -> QuerySet:
-    return scope_orgs(Notification.objects.all(), actor, field="org_id").select_related("campaign")
+    """The grading notifications the actor sees (notifications.selectors, same scope)."""
+    from dangbo.notifications.selectors import notification_list as all_notifications
+
+    return all_notifications(actor=actor, kind_prefix="grading.")
 
 
 # --- results ---------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.core.text import nfc
 from dangbo.members.models import ACTIVE_STATUSES, EventType, Member, MemberEvent, MembershipSpan
 from dangbo.members.services import EventInput, event_correct, member_record_event
+from dangbo.notifications.models import Notification
+from dangbo.notifications.services import notify
 from dangbo.orgs.models import Organization
 
 from . import rules, selectors
@@ -30,7 +32,6 @@ from .models import (
     Grade,
     GradingCampaign,
     GradingRecord,
-    Notification,
     Step,
     Subject,
 )
@@ -627,18 +628,17 @@ def campaign_remind_late(*, actor, campaign: GradingCampaign, today: date | None
     for row in selectors.campaign_progress(campaign=campaign, today=today):
         if row.status != selectors.LATE:
             continue
-        if Notification.objects.filter(campaign=campaign, org_id=row.org_id, created_on=today).exists():
-            continue
-        created.append(
-            Notification.objects.create(
-                campaign=campaign,
-                org_id=row.org_id,
-                created_on=today,
-                created_by=_user(actor),
-                message=f"{row.name}: đã quá hạn hoàn thành đánh giá, xếp loại năm {campaign.year} "
-                f"({_fmt(campaign.deadline)}); đã quyết định {row.decided}/{row.members} đảng viên.",
-            )
+        note = notify(
+            kind="grading.late",
+            key=f"grading.late:{campaign.pk}:{today.isoformat()}",  # once a day per organization
+            org_id=row.org_id,
+            target=campaign,
+            actor=actor,
+            message=f"{row.name}: đã quá hạn hoàn thành đánh giá, xếp loại năm {campaign.year} "
+            f"({_fmt(campaign.deadline)}); đã quyết định {row.decided}/{row.members} đảng viên.",
         )
+        if note is not None:
+            created.append(note)
     audit_record(
         actor=actor,
         action="grading.reminders_sent",

@@ -8,7 +8,6 @@ urlpatterns = [
     path("trien-khai/", views.campaign_open, name="campaign_open"),
     path("khung-tieu-chi/", views.framework_list, name="framework_list"),
     path("tu-danh-gia/", views.self_assessment, name="self_assessment"),
-    path("thong-bao/", views.notification_list, name="notification_list"),
     path("tai-lieu/<int:record_id>/", views.record_document, name="record_document"),
     path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("<int:pk>/nhac-nho/", views.campaign_remind, name="campaign_remind"),

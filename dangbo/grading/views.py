@@ -147,12 +147,6 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("grading:campaign_detail", pk=campaign.pk)
 
 
-@login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
-    items = Paginator(selectors.notification_list(actor=request.user), 50).get_page(request.GET.get("trang"))
-    return render(request, "grading/notification_list.html", {"page": items})
-
-
 # --- a cell's bulk entry ---------------------------------------------------------------------
 
 

@@ -10,6 +10,31 @@ from dangbo.plans.models import DocumentType, ReportStatus
 YEAR_CHOICES = [("", "Mọi năm")]
 
 
+class _Styled(forms.Form):
+    """Bootstrap classes on the widgets, and `is-invalid` on a field with an error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue  # a list of labelled boxes: left as rendered
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field and field in self.fields:
+            widget = self.fields[field].widget
+            if "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+
 class DocumentFilterForm(forms.Form):
     q = forms.CharField(label="Tìm kiếm", required=False)
     co_quan = forms.CharField(label="Cơ quan ban hành", required=False)
@@ -17,7 +42,7 @@ class DocumentFilterForm(forms.Form):
     nam = forms.IntegerField(label="Năm", required=False, min_value=1930, max_value=2100)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(_Styled):
     number = forms.CharField(label="Số, ký hiệu", max_length=60, help_text="Ví dụ: 21-NQ/TW")
     issued_on = VNDateField(label="Ngày ban hành")
     doc_type = forms.ChoiceField(label="Loại văn bản", choices=DocumentType.choices)
@@ -40,7 +65,27 @@ class DocumentForm(forms.Form):
             self.fields[name].choices = [("", "—"), *doc_choices]
 
 
-class TaskForm(forms.Form):
+class DocumentEditForm(_Styled):
+    """Correcting a registered document: everything but its owner organization and file."""
+
+    number = forms.CharField(label="Số, ký hiệu", max_length=60)
+    issued_on = VNDateField(label="Ngày ban hành")
+    doc_type = forms.ChoiceField(label="Loại văn bản", choices=DocumentType.choices)
+    issuer = forms.CharField(label="Cơ quan ban hành", max_length=255)
+    title = forms.CharField(label="Trích yếu", max_length=500)
+    summary = forms.CharField(label="Tóm tắt nội dung", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    implements = forms.TypedChoiceField(label="Thực hiện văn bản", coerce=int, required=False, empty_value=None)
+    replaces = forms.TypedChoiceField(label="Thay thế văn bản", coerce=int, required=False, empty_value=None)
+    place = forms.CharField(label="Địa danh", required=False, max_length=100)
+    recipients = forms.CharField(label="Nơi nhận", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, doc_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("implements", "replaces"):
+            self.fields[name].choices = [("", "—"), *doc_choices]
+
+
+class TaskForm(_Styled):
     number = forms.CharField(label="Mục", max_length=30, required=False)
     content = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))
     directing_text = forms.CharField(label="Cơ quan chỉ đạo", required=False, max_length=500)
@@ -59,7 +104,7 @@ class TaskForm(forms.Form):
         self.fields["implementing_orgs"].choices = list(org_choices)
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(_Styled):
     org = forms.TypedChoiceField(label="Cơ quan báo cáo", coerce=int)
     status = forms.ChoiceField(label="Tình trạng", choices=ReportStatus.choices)
     percent = forms.IntegerField(label="Tiến độ (%)", min_value=0, max_value=100)
@@ -84,7 +129,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="Bảng nhiệm vụ (.xlsx hoặc .docx)")
 
 
-class TargetForm(forms.Form):
+class TargetForm(_Styled):
     name = forms.CharField(label="Chỉ tiêu", max_length=500)
     indicator = forms.ChoiceField(label="Chỉ số tự tính", required=False)
     measure = forms.ChoiceField(label="Đo bằng", choices=[("value", "Giá trị"), ("percent", "Tỷ lệ %")])

@@ -166,25 +166,6 @@ class PlanTarget(models.Model):
         verbose_name = "Chỉ tiêu của kế hoạch"
 
 
-class Notification(models.Model):
-    """An in-app reminder; `key` makes reminders idempotent per task, body and period."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_notifications")
-    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    key = models.CharField(max_length=80)
-    message = models.CharField(max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "task", "org", "key"], name="plans_notification_once")
-        ]
-
-
 class PlanImport(models.Model):
     """An uploaded task table waiting for confirmation (dry run → confirm)."""
 

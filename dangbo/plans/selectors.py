@@ -169,6 +169,17 @@ def _names(org_ids, at: date) -> dict[int, str]:
     return names
 
 
+def org_names(org_ids, at: date) -> dict[int, str]:
+    """Organization names on `at` (the latest name for one that no longer exists)."""
+    return _names(org_ids, at)
+
+
+def own_body_ids(actor) -> set[int] | None:
+    """The organizations whose bodies «my tasks» shows for the actor (None = all of them)."""
+    everything, ids = _scope_ids(actor)
+    return None if everything else ids
+
+
 def _as_dl_report(r: ProgressReport) -> dl.Report:
     return dl.Report(on=r.reported_on, percent=r.percent, done=r.status == ReportStatus.DONE or r.percent >= 100)
 
@@ -226,11 +237,10 @@ class PlanProgress:
         return sum(1 for r in self.rows if r.late)
 
 
-def plan_progress(*, actor, plan: Document, as_of: date) -> PlanProgress:
-    """Every visible task of the plan with its bodies' states; plan percent = mean of the
-    top-level tasks' percent. Queries: a fixed handful, whatever the number of tasks."""
-    tasks = list(task_list(actor=actor, plan=plan).select_related("plan", "relative_document", "lead_org")
-                 .order_by("position", "id"))
+def task_rows(tasks: list[Task], *, as_of: date, keep_org_ids: set[int] | None = None) -> list[TaskRow]:
+    """Each task with its implementing bodies' states on `as_of`, in a fixed handful of queries
+    whatever the number of tasks. With `keep_org_ids`, a task shows only those of its bodies
+    (all of them when it has none of those)."""
     ids = [t.pk for t in tasks]
     assignments: dict[int, list[int]] = {}
     for tid, oid in TaskAssignment.objects.filter(task_id__in=ids).order_by("id").values_list("task_id", "org_id"):
@@ -241,27 +251,38 @@ def plan_progress(*, actor, plan: Document, as_of: date) -> PlanProgress:
     names = _names({o for v in assignments.values() for o in v}, as_of)
     rows = []
     for t in tasks:
-        bodies = task_body_statuses(t, as_of=as_of, reports=reports.get(t.pk, []),
-                                    org_ids=assignments.get(t.pk, []), names=names)
+        org_ids = assignments.get(t.pk, [])
+        if keep_org_ids is not None:
+            org_ids = [o for o in org_ids if o in keep_org_ids] or org_ids
+        bodies = task_body_statuses(t, as_of=as_of, reports=reports.get(t.pk, []), org_ids=org_ids, names=names)
         rows.append(TaskRow(t, bodies, task_percent(bodies)))
+    return rows
+
+
+def plan_progress(*, actor, plan: Document, as_of: date) -> PlanProgress:
+    """Every visible task of the plan with its bodies' states; plan percent = mean of the
+    top-level tasks' percent. Queries: a fixed handful, whatever the number of tasks."""
+    tasks = list(task_list(actor=actor, plan=plan).select_related("plan", "relative_document", "lead_org")
+                 .order_by("position", "id"))
+    rows = task_rows(tasks, as_of=as_of)
     top = [r.percent for r in rows if r.task.parent_id is None] or [r.percent for r in rows]
     return PlanProgress(rows, mean(top))
 
 
-def my_task_rows(*, actor, as_of: date) -> list[TaskRow]:
-    """Tasks implemented by an organization in the actor's scope, with only those bodies."""
+def my_tasks_qs(*, actor) -> QuerySet:
+    """Tasks implemented or led by an organization in the actor's scope (every visible task
+    for a user whose scope is everything)."""
     everything, ids = _scope_ids(actor)
     qs = task_list(actor=actor).select_related("plan", "relative_document")
     if not everything:
         qs = qs.filter(Q(assignments__org_id__in=ids) | Q(lead_org_id__in=ids)).distinct()
-    rows = []
-    for t in qs.order_by("plan_id", "position", "id")[:500]:
-        org_ids = list(t.assignments.order_by("id").values_list("org_id", flat=True))
-        if not everything:
-            org_ids = [o for o in org_ids if o in ids] or org_ids
-        bodies = task_body_statuses(t, as_of=as_of, org_ids=org_ids)
-        rows.append(TaskRow(t, bodies, task_percent(bodies)))
-    return rows
+    return qs.order_by("plan_id", "position", "id")
+
+
+def my_task_rows(*, actor, as_of: date, limit: int = 500) -> list[TaskRow]:
+    """Tasks implemented by an organization in the actor's scope, with only those bodies."""
+    tasks = list(my_tasks_qs(actor=actor)[:limit])
+    return task_rows(tasks, as_of=as_of, keep_org_ids=own_body_ids(actor))
 
 
 # --- targets ----------------------------------------------------------------------------------
@@ -299,3 +320,42 @@ def target_result(target, *, at: date) -> TargetResult:
     if actual is not None:
         met = actual >= target.target_min and (target.target_max is None or actual <= target.target_max)
     return TargetResult(target, actual, text, met)
+
+
+# --- what stands in the way of a deletion --------------------------------------------------------
+
+
+def _count_phrase(n: int, noun: str) -> str:
+    from dangbo.core.numbers import vn_int
+
+    return f"{vn_int(n)} {noun}"
+
+
+def document_delete_blockers(doc: Document) -> list[str]:
+    """Why `doc` cannot be deleted (empty = it can): records that depend on it."""
+    checks = [
+        (Task.objects.filter(plan=doc).count(), "nhiệm vụ"),
+        (doc.targets.count(), "chỉ tiêu"),
+        (Document.objects.filter(implements=doc).count(), "văn bản thực hiện văn bản này"),
+        (Document.objects.filter(replaces=doc).count(), "văn bản thay thế văn bản này"),
+        (Task.objects.filter(relative_document=doc).count(), "nhiệm vụ có thời hạn tính từ văn bản này"),
+    ]
+    return [_count_phrase(n, noun) for n, noun in checks if n]
+
+
+def task_delete_blockers(task: Task) -> list[str]:
+    """Why `task` cannot be deleted (empty = it can): its progress reports and sub-tasks."""
+    checks = [
+        (ProgressReport.objects.filter(task=task).count(), "báo cáo tiến độ"),
+        (Task.objects.filter(parent=task).count(), "nhiệm vụ con"),
+    ]
+    return [_count_phrase(n, noun) for n, noun in checks if n]
+
+
+def task_reports_visible(actor, task: Task, bodies: list[BodyStatus]) -> QuerySet:
+    """The progress reports of `task` the actor may read: all of them for whoever manages the
+    task (plan owner or lead body), otherwise those of the bodies the actor records for."""
+    qs = task.reports.select_related("org", "created_by").prefetch_related("evidence").order_by("-reported_on", "-id")
+    if can_manage_task(actor, task):
+        return qs
+    return qs.filter(org_id__in=[b.org_id for b in bodies if can(actor, "record", b.org_id)])

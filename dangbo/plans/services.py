@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.files.base import File
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,13 +20,13 @@ from dangbo.access.scope import can
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold, nfc
+from dangbo.notifications.services import forget, notify
 from dangbo.orgs.models import OrgVersion
 from dangbo.plans import deadlines as dl
 from dangbo.plans.models import (
     Document,
     DocumentType,
     Evidence,
-    Notification,
     PlanTarget,
     ProgressReport,
     ReportStatus,
@@ -175,6 +174,19 @@ def _apply_deadline(task: Task, text: str) -> None:
     task.relative_issuer = spec.anchor_issuer
 
 
+def _registered_anchor(task: Task, plan: Document) -> Document | None:
+    """For a relative deadline ("3 months after the central guidance"): the first central
+    document of that kind registered on or after the plan, if there is one yet."""
+    if task.deadline_kind != dl.RELATIVE:
+        return None
+    candidates = Document.objects.filter(issued_on__gte=plan.issued_on).order_by("issued_on", "id")
+    if task.relative_doc_type:
+        candidates = candidates.filter(doc_type=task.relative_doc_type)
+    if task.relative_issuer:
+        candidates = candidates.filter(search_key__contains=task.relative_issuer)
+    return candidates.exclude(pk=plan.pk).filter(Q(owner_org__isnull=True)).first()
+
+
 def _task_snapshot(task: Task) -> dict:
     return {"content": task.content[:300], "number": task.number, "deadline": task.deadline_text,
             "kind": task.deadline_kind, "lead_org": task.lead_org_id,
@@ -207,18 +219,10 @@ def task_create(*, actor, plan: Document, data: TaskInput, parent: Task | None =
     for oid in dict.fromkeys(data.implementing_org_ids):
         TaskAssignment.objects.create(task=task, org_id=oid)
     # A relative deadline whose document is already registered gets its anchor now.
-    if task.deadline_kind == dl.RELATIVE:
-        from dangbo.plans.models import Document as D
-
-        candidates = D.objects.filter(issued_on__gte=plan.issued_on).order_by("issued_on", "id")
-        if task.relative_doc_type:
-            candidates = candidates.filter(doc_type=task.relative_doc_type)
-        if task.relative_issuer:
-            candidates = candidates.filter(search_key__contains=task.relative_issuer)
-        first = candidates.exclude(pk=plan.pk).filter(Q(owner_org__isnull=True)).first()
-        if first is not None:
-            task.relative_document = first
-            task.save(update_fields=["relative_document"])
+    first = _registered_anchor(task, plan)
+    if first is not None:
+        task.relative_document = first
+        task.save(update_fields=["relative_document"])
     audit_record(actor=actor, action="plans.task_created", obj=task, org_id=plan.owner_org_id,
                  summary=f"Thêm nhiệm vụ vào {plan}", after=_task_snapshot(task))
     return task
@@ -240,6 +244,235 @@ def task_split(*, actor, parent: Task, data: TaskInput) -> Task:
     if not data.deadline_text:
         data.deadline_text = parent.deadline_text
     return task_create(actor=actor, plan=parent.plan, data=data, parent=parent)
+
+
+# --- corrections and deletions ------------------------------------------------------------------
+#
+# A typo in a registered document or a task is corrected in place; the audit entry keeps the
+# values before and after. A record is deleted only when nothing depends on it (selectors.
+# *_delete_blockers); the audit entry then keeps its full content.
+
+DOC_LABELS = {
+    "number": "Số, ký hiệu", "issued_on": "Ngày ban hành", "issuer": "Cơ quan ban hành", "doc_type": "Loại văn bản",
+    "title": "Trích yếu", "summary": "Tóm tắt nội dung", "implements": "Thực hiện văn bản",
+    "replaces": "Thay thế văn bản", "place": "Địa danh", "recipients": "Nơi nhận",
+}
+TASK_LABELS = {
+    "number": "Mục", "content": "Nội dung", "directing_text": "Cơ quan chỉ đạo", "lead_text": "Cơ quan chủ trì",
+    "lead_org": "Tổ chức chủ trì", "cooperating_text": "Cơ quan phối hợp", "deadline_text": "Thời gian",
+    "implementing_orgs": "Cơ quan thực hiện",
+}
+
+
+def _full_snapshot(obj) -> dict:
+    """Every stored column of a row (files by name), for the audit entry of a deletion."""
+    out = {}
+    for f in obj._meta.concrete_fields:
+        value = getattr(obj, f.attname)
+        out[f.attname] = value.name if hasattr(value, "name") and f.get_internal_type() == "FileField" else value
+    return out
+
+
+@dataclass
+class DocumentEdit:
+    """The correctable fields of a registered document (its owner organization and file stay)."""
+
+    number: str
+    issued_on: date
+    issuer: str
+    doc_type: str
+    title: str
+    summary: str = ""
+    implements_id: int | None = None
+    replaces_id: int | None = None
+    place: str = ""
+    recipients: str = ""
+
+
+def _implements_chain_reaches(start_id: int | None, target_id: int) -> bool:
+    """Whether following `implements` up from `start_id` reaches `target_id` (a cycle)."""
+    seen: set[int] = set()
+    current = start_id
+    while current is not None and current not in seen:
+        if current == target_id:
+            return True
+        seen.add(current)
+        current = Document.objects.filter(pk=current).values_list("implements_id", flat=True).first()
+    return False
+
+
+@transaction.atomic
+def document_update(*, actor, doc: Document, data: DocumentEdit) -> Document:
+    """Correct a registered document (typo in number, date, issuer, title, recipients...).
+    Audited with the changed fields before and after; nothing is written when nothing changed."""
+    from dangbo.plans.selectors import document_list
+
+    doc = Document.objects.select_for_update().get(pk=doc.pk)
+    if not can_manage_document(actor, doc):
+        raise DomainError("Không có quyền sửa văn bản này.", field="owner_org")
+    number, issuer, title = nfc(data.number or ""), nfc(data.issuer or ""), nfc(data.title or "")
+    if not number:
+        raise DomainError("Phải nhập số, ký hiệu văn bản.", field="number")
+    if not data.issued_on:
+        raise DomainError("Phải nhập ngày ban hành.", field="issued_on")
+    if not issuer:
+        raise DomainError("Phải nhập cơ quan ban hành.", field="issuer")
+    if not title:
+        raise DomainError("Phải nhập trích yếu văn bản.", field="title")
+    if data.doc_type not in DocumentType.values:
+        raise DomainError("Loại văn bản không hợp lệ.", field="doc_type")
+    if doc.doc_type == DocumentType.KE_HOACH and data.doc_type != DocumentType.KE_HOACH and (
+            doc.tasks.exists() or doc.targets.exists()):
+        raise DomainError("Kế hoạch đã có nhiệm vụ hoặc chỉ tiêu nên không đổi được sang loại văn bản khác.",
+                          field="doc_type")
+    for fname, fid in (("implements", data.implements_id), ("replaces", data.replaces_id)):
+        if fid == doc.pk:
+            raise DomainError("Văn bản không thể dẫn chiếu chính nó.", field=fname)
+        if fid and fid != getattr(doc, f"{fname}_id") and not document_list(actor=actor).filter(pk=fid).exists():
+            raise DomainError("Không tìm thấy văn bản được dẫn chiếu.", field=fname)
+    if data.implements_id and _implements_chain_reaches(data.implements_id, doc.pk):
+        raise DomainError("Văn bản được chọn lại đang thực hiện văn bản này (vòng lặp).", field="implements")
+    if Document.objects.filter(number__iexact=number, issued_on=data.issued_on, owner_org_id=doc.owner_org_id
+                               ).exclude(pk=doc.pk).exists():
+        raise DomainError(f"Văn bản số {number} ngày {data.issued_on:%d/%m/%Y} đã được đăng ký.", field="number")
+    new = {"number": number, "issued_on": data.issued_on, "issuer": issuer, "doc_type": data.doc_type,
+           "title": title, "summary": nfc(data.summary or ""), "implements": data.implements_id,
+           "replaces": data.replaces_id, "place": nfc(data.place or ""),
+           "recipients": (data.recipients or "").strip()}
+    old = {"number": doc.number, "issued_on": doc.issued_on, "issuer": doc.issuer, "doc_type": doc.doc_type,
+           "title": doc.title, "summary": doc.summary, "implements": doc.implements_id,
+           "replaces": doc.replaces_id, "place": doc.place, "recipients": doc.recipients}
+    changed = [k for k in new if new[k] != old[k]]
+    if not changed:
+        return doc
+    for k in changed:
+        setattr(doc, f"{k}_id" if k in ("implements", "replaces") else k, new[k])
+    doc.search_key = _search_key(doc)
+    doc.save()
+    audit_record(actor=actor, action="plans.document_updated", obj=doc, org_id=doc.owner_org_id,
+                 summary=f"Sửa {doc}: " + ", ".join(DOC_LABELS[k].lower() for k in changed),
+                 before={k: old[k] for k in changed}, after={k: new[k] for k in changed})
+    return doc
+
+
+@transaction.atomic
+def document_delete(*, actor, doc: Document) -> None:
+    """Delete a document registered by mistake, only when nothing depends on it (tasks, targets,
+    documents implementing or replacing it, deadlines counted from it)."""
+    from dangbo.plans.selectors import document_delete_blockers
+
+    doc = Document.objects.select_for_update().get(pk=doc.pk)
+    if not can_manage_document(actor, doc):
+        raise DomainError("Không có quyền xóa văn bản này.", field="owner_org")
+    blockers = document_delete_blockers(doc)
+    if blockers:
+        raise DomainError(f"Không xóa được {doc} vì đã có " + ", ".join(blockers)
+                          + ". Hãy xóa hoặc chuyển các mục đó trước.", field="document")
+    snapshot = _full_snapshot(doc)
+    label, pk, org_id = str(doc), doc.pk, doc.owner_org_id
+    doc.imports.all().delete()  # pending task-table uploads of this plan
+    doc.delete()
+    audit_record(actor=actor, action="plans.document_deleted", object_type="plans.document", object_id=pk,
+                 org_id=org_id, summary=f"Xóa {label}", before=snapshot)
+
+
+@dataclass
+class TaskEdit:
+    """The correctable fields of a task. `implementing_org_ids` None = unchanged."""
+
+    content: str
+    deadline_text: str = ""
+    number: str = ""
+    directing_text: str = ""
+    lead_text: str = ""
+    lead_org_id: int | None = None
+    cooperating_text: str = ""
+    implementing_org_ids: list[int] | None = None
+
+
+@transaction.atomic
+def task_update(*, actor, task: Task, data: TaskEdit) -> Task:
+    """Correct a task: content, bodies, lead organization, deadline text (parsed again, as in
+    task_create; a relative deadline looks for its anchor document again). A body that already
+    reported cannot be taken off the task. Audited with the changed fields before and after."""
+    task = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
+    if not can_manage_document(actor, task.plan):
+        raise DomainError("Không có quyền sửa nhiệm vụ này.", field="plan")
+    content = nfc(data.content or "")
+    if not content:
+        raise DomainError("Phải nhập nội dung nhiệm vụ.", field="content")
+    if data.lead_org_id is not None and not OrgVersion.objects.filter(org_id=data.lead_org_id).exists():
+        raise DomainError("Tổ chức không tồn tại.", field="lead_org")
+    old_orgs = list(task.assignments.order_by("id").values_list("org_id", flat=True))
+    new_orgs = old_orgs if data.implementing_org_ids is None else list(dict.fromkeys(data.implementing_org_ids))
+    added = [o for o in new_orgs if o not in old_orgs]
+    removed = [o for o in old_orgs if o not in new_orgs]
+    known = set(OrgVersion.objects.filter(org_id__in=added).values_list("org_id", flat=True))
+    if any(o not in known for o in added):
+        raise DomainError("Tổ chức không tồn tại.", field="implementing_orgs")
+    reported = set(task.reports.filter(org_id__in=removed).values_list("org_id", flat=True))
+    if reported:
+        from dangbo.plans.selectors import _names
+
+        names = _names(reported, timezone.localdate())
+        raise DomainError("Không bỏ được cơ quan đã báo cáo tiến độ: "
+                          + ", ".join(names.get(o, str(o)) for o in sorted(reported)) + ".",
+                          field="implementing_orgs")
+    old = {"number": task.number, "content": task.content, "directing_text": task.directing_text,
+           "lead_text": task.lead_text, "lead_org": task.lead_org_id, "cooperating_text": task.cooperating_text,
+           "deadline_text": task.deadline_text, "implementing_orgs": old_orgs}
+    new = {"number": nfc(data.number or "")[:30], "content": content,
+           "directing_text": nfc(data.directing_text or "")[:500], "lead_text": nfc(data.lead_text or "")[:500],
+           "lead_org": data.lead_org_id, "cooperating_text": nfc(data.cooperating_text or "")[:1000],
+           "deadline_text": nfc(data.deadline_text or ""), "implementing_orgs": new_orgs}
+    changed = [k for k in new if (sorted(new[k]) != sorted(old[k]) if k == "implementing_orgs" else new[k] != old[k])]
+    if not changed:
+        return task
+    before, after = {k: old[k] for k in changed}, {k: new[k] for k in changed}
+    if "deadline_text" in changed:
+        was = {"kind": task.deadline_kind, "due": task.due_on, "relative_document": task.relative_document_id}
+        _apply_deadline(task, new["deadline_text"])  # DomainError on "deadline_text": nothing written
+        task.relative_document = _registered_anchor(task, task.plan)
+        before.update(was)
+        after.update({"kind": task.deadline_kind, "due": task.due_on, "relative_document": task.relative_document_id})
+    for k in ("number", "content", "directing_text", "lead_text", "cooperating_text"):
+        setattr(task, k, new[k])
+    task.lead_org_id = new["lead_org"]
+    task.save()
+    if removed:
+        TaskAssignment.objects.filter(task=task, org_id__in=removed).delete()
+    for oid in added:
+        TaskAssignment.objects.create(task=task, org_id=oid)
+    audit_record(actor=actor, action="plans.task_updated", obj=task, org_id=task.plan.owner_org_id,
+                 summary=f"Sửa nhiệm vụ {task.number or task.pk} của {task.plan}: "
+                         + ", ".join(TASK_LABELS[k].lower() for k in changed),
+                 before=before, after=after)
+    return task
+
+
+@transaction.atomic
+def task_delete(*, actor, task: Task) -> None:
+    """Delete a task entered by mistake, only when it has neither progress reports nor sub-tasks."""
+    from dangbo.plans.selectors import task_delete_blockers
+
+    task = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
+    if not can_manage_document(actor, task.plan):
+        raise DomainError("Không có quyền xóa nhiệm vụ này.", field="plan")
+    blockers = task_delete_blockers(task)
+    if blockers:
+        raise DomainError(f"Không xóa được nhiệm vụ {task.number or task.pk} vì đã có " + ", ".join(blockers) + ".",
+                          field="task")
+    snapshot = _full_snapshot(task)
+    snapshot["implementing_orgs"] = list(task.assignments.order_by("id").values_list("org_id", flat=True))
+    snapshot["cooperating_orgs"] = sorted(task.cooperating_orgs.values_list("pk", flat=True))
+    pk, plan = task.pk, task.plan
+    forget(target=task)  # its reminders would link to nothing
+    task.assignments.all().delete()
+    task.cooperating_orgs.clear()
+    task.delete()
+    audit_record(actor=actor, action="plans.task_deleted", object_type="plans.task", object_id=pk,
+                 org_id=plan.owner_org_id, summary=f"Xóa nhiệm vụ {snapshot['number'] or pk} của {plan}",
+                 before=snapshot)
 
 
 @transaction.atomic
@@ -323,13 +556,6 @@ def target_report(*, actor, target: PlanTarget, value) -> PlanTarget:
 # --- reminders --------------------------------------------------------------------------------
 
 
-def _email_enabled() -> bool:
-    flag = getattr(settings, "PLANS_SEND_EMAIL", None)
-    if flag is not None:
-        return bool(flag)
-    return bool(os.environ.get("EMAIL_HOST"))
-
-
 def reminder_rules() -> tuple[list[int], int]:
     """(days before a due date to remind, repeat an overdue reminder every N days) — settings
     PLANS_REMIND_DAYS_BEFORE (default [7, 1]) and PLANS_REMIND_OVERDUE_EVERY_DAYS (default 7)."""
@@ -347,24 +573,12 @@ def _recipients(org_id: int, on: date):
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
 
 
-@transaction.atomic
-def notification_create(*, user, key: str, message: str, task: Task | None = None, org_id: int | None = None
-                        ) -> Notification | None:
-    """Create one in-app notification unless the same (user, task, body, key) exists; e-mail it
-    on commit when e-mail is configured."""
-    note, created = Notification.objects.get_or_create(user=user, task=task, org_id=org_id, key=key,
-                                                       defaults={"message": message[:500]})
-    if not created:
-        return None
-    if _email_enabled() and user.email:
-        def send(note_id=note.pk, address=user.email, text=note.message):
-            try:
-                send_mail("[Đảng bộ số] Nhắc việc thực hiện kế hoạch", text, None, [address])
-            except OSError:  # the in-app notification stays; e-mail is best effort
-                return
-            Notification.objects.filter(pk=note_id).update(emailed=True)
-        transaction.on_commit(send)
-    return note
+def notification_create(*, user, key: str, message: str, task: Task | None = None, org_id: int | None = None):
+    """A reminder for `user` about `task` and body `org_id` (notifications.services.notify),
+    unless the same (user, task, body, key) exists; e-mailed on commit when e-mail is configured."""
+    return notify(kind="plans.late" if key.startswith("late:") else "plans.due",
+                  key=f"plans.task:{task.pk if task else '-'}:{org_id or '-'}:{key}", message=message[:500], user=user,
+                  org_id=org_id, target=task, email_subject="[Đảng bộ số] Nhắc việc thực hiện kế hoạch")
 
 
 @transaction.atomic
@@ -402,7 +616,7 @@ def plans_remind(*, as_of: date | None = None, actor="hệ thống") -> int:
                 if notification_create(user=user, key=key, message=msg, task=task, org_id=body.org_id):
                     created += 1
     if created:
-        audit_record(actor=actor, action="plans.reminders_sent", object_type="plans.notification",
+        audit_record(actor=actor, action="plans.reminders_sent", object_type="notifications.notification",
                      summary=f"Tạo {created} nhắc việc ngày {as_of:%d/%m/%Y}", after={"as_of": as_of, "created": created})
     return created
 
@@ -412,12 +626,3 @@ def _period_start(task: Task, due: date) -> date:
     from dangbo.core.dates import add_months
 
     return add_months(due + timedelta(days=1), -every)
-
-
-@transaction.atomic
-def notification_mark_read(*, actor, note: Notification) -> None:
-    if note.user_id != actor.pk:
-        raise DomainError("Không tìm thấy thông báo.", field="notification")
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])

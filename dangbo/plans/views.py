@@ -1,5 +1,5 @@
 """Pages of the plans app: document register, plan with its tasks and progress, task page with
-per-body status and the progress form, exports, import, notifications. Thin: parse → selector /
+per-body status and the progress form, exports, import. Thin: parse → selector /
 service → render. Scope through plans.selectors (access/scope.py); outside scope = 404."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from dangbo.access.scope import can
 from dangbo.core.errors import DomainError
@@ -22,6 +22,7 @@ from dangbo.plans import importer
 from dangbo.plans import selectors as sel
 from dangbo.plans.exports import ReportMeta, report_docx, report_xlsx
 from dangbo.plans.forms import (
+    DocumentEditForm,
     DocumentFilterForm,
     DocumentForm,
     ExportForm,
@@ -30,15 +31,20 @@ from dangbo.plans.forms import (
     TargetForm,
     TaskForm,
 )
-from dangbo.plans.models import Evidence, Notification, PlanImport
+from dangbo.plans.models import Evidence, PlanImport
 from dangbo.plans.services import (
+    DocumentEdit,
     DocumentInput,
+    TaskEdit,
     TaskInput,
+    document_delete,
     document_register,
-    notification_mark_read,
+    document_update,
     progress_report_submit,
     target_create,
     task_create,
+    task_delete,
+    task_update,
 )
 
 
@@ -161,10 +167,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/task_detail.html", {
         "task": task, "bodies": bodies, "form": form if mine else None, "percent": sel.task_percent(bodies),
         "subtasks": sel.task_list(actor=request.user).filter(parent=task),
-        "reports": task.reports.select_related("org").prefetch_related("evidence").order_by("-reported_on", "-id")
-        if sel.can_manage_task(request.user, task) else
-        task.reports.filter(org_id__in=[o for o, _ in mine]).prefetch_related("evidence").order_by("-reported_on", "-id"),
+        "reports": sel.task_reports_visible(request.user, task, bodies),
         "names": {b.org_id: b.name for b in bodies},
+        "can_edit": sel.can_manage_document(request.user, task.plan),
     })
 
 
@@ -264,19 +269,120 @@ def target_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/target_form.html", {"form": form, "plan": plan})
 
 
-@login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
-    notes = Notification.objects.filter(user=request.user).select_related("task")[:200]
-    return render(request, "plans/notification_list.html", {"notes": notes})
+# --- corrections and deletions ------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    note = Notification.objects.filter(pk=pk, user=request.user).first()
-    if note is None:
+def _document_for_manage(request: HttpRequest, pk: int):
+    doc = sel.document_get_or_404(actor=request.user, pk=pk)
+    if not sel.can_manage_document(request.user, doc):
         raise Http404("Không tìm thấy")
-    notification_mark_read(actor=request.user, note=note)
-    return redirect("plans:notification_list")
+    return doc
 
 
+def _task_for_manage(request: HttpRequest, pk: int):
+    task = sel.task_get_or_404(actor=request.user, pk=pk)
+    if not sel.can_manage_document(request.user, task.plan):
+        raise Http404("Không tìm thấy")
+    return task
+
+
+@login_required
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _document_for_manage(request, pk)
+    doc_choices = [(d.pk, f"{d.number} — {d.title[:60]}")
+                   for d in sel.document_list(actor=request.user).exclude(pk=doc.pk)[:300]]
+    for current in (doc.implements, doc.replaces):  # keep the current links selectable
+        if current is not None and current.pk not in {c for c, _ in doc_choices}:
+            doc_choices.append((current.pk, f"{current.number} — {current.title[:60]}"))
+    initial = {"number": doc.number, "issued_on": doc.issued_on, "doc_type": doc.doc_type, "issuer": doc.issuer,
+               "title": doc.title, "summary": doc.summary, "implements": doc.implements_id,
+               "replaces": doc.replaces_id, "place": doc.place, "recipients": doc.recipients}
+    form = DocumentEditForm(request.POST or None, initial=initial, doc_choices=doc_choices)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            document_update(actor=request.user, doc=doc, data=DocumentEdit(
+                number=d["number"], issued_on=d["issued_on"], issuer=d["issuer"], doc_type=d["doc_type"],
+                title=d["title"], summary=d.get("summary") or "", implements_id=d.get("implements"),
+                replaces_id=d.get("replaces"), place=d.get("place") or "", recipients=d.get("recipients") or ""))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi của văn bản." if form.has_changed() else "Không có gì thay đổi.")
+            return redirect("plans:document_detail", pk=doc.pk)
+    return render(request, "plans/document_edit.html", {"form": form, "doc": doc})
+
+
+@login_required
+def document_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _document_for_manage(request, pk)
+    if request.method == "POST":
+        label = str(doc)
+        try:
+            document_delete(actor=request.user, doc=doc)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("plans:document_detail", pk=doc.pk)
+        messages.success(request, f"Đã xóa {label}.")
+        return redirect("plans:document_list")
+    return render(request, "plans/confirm_delete.html", {
+        "what": str(doc), "blockers": sel.document_delete_blockers(doc),
+        "back": reverse("plans:document_detail", args=[doc.pk]),
+    })
+
+
+def _task_org_choices(request: HttpRequest, task) -> list:
+    """The organizations of the user's scope, plus the task's current bodies and lead (so that
+    saving the form never drops one the user cannot see in the list)."""
+    choices = org_choices_on(actor=request.user, at=_today())
+    have = {oid for oid, _ in choices}
+    current = [*task.assignments.order_by("id").values_list("org_id", flat=True),
+               *([task.lead_org_id] if task.lead_org_id else [])]
+    missing = [oid for oid in dict.fromkeys(current) if oid not in have]
+    if missing:
+        names = sel._names(missing, _today())
+        choices += [(oid, names.get(oid, str(oid))) for oid in missing]
+    return choices
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_for_manage(request, pk)
+    initial = {"number": task.number, "content": task.content, "directing_text": task.directing_text,
+               "lead_text": task.lead_text, "lead_org": task.lead_org_id, "cooperating_text": task.cooperating_text,
+               "implementing_orgs": list(task.assignments.values_list("org_id", flat=True)),
+               "deadline_text": task.deadline_text}
+    form = TaskForm(request.POST or None, initial=initial, org_choices=_task_org_choices(request, task))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            task_update(actor=request.user, task=task, data=TaskEdit(
+                content=d["content"], deadline_text=d.get("deadline_text") or "", number=d.get("number") or "",
+                directing_text=d.get("directing_text") or "", lead_text=d.get("lead_text") or "",
+                lead_org_id=d.get("lead_org"), cooperating_text=d.get("cooperating_text") or "",
+                implementing_org_ids=d.get("implementing_orgs") or []))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi của nhiệm vụ." if form.has_changed() else "Không có gì thay đổi.")
+            return redirect("plans:task_detail", pk=task.pk)
+    return render(request, "plans/task_edit.html", {"form": form, "task": task})
+
+
+@login_required
+def task_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_for_manage(request, pk)
+    if request.method == "POST":
+        plan_id = task.plan_id
+        try:
+            task_delete(actor=request.user, task=task)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("plans:task_detail", pk=task.pk)
+        messages.success(request, "Đã xóa nhiệm vụ.")
+        return redirect("plans:document_detail", pk=plan_id)
+    return render(request, "plans/confirm_delete.html", {
+        "what": f"nhiệm vụ {task.number} {task.content[:120]}".replace("  ", " "),
+        "blockers": sel.task_delete_blockers(task),
+        "back": reverse("plans:task_detail", args=[task.pk]),
+    })

@@ -1,6 +1,7 @@
 """Plans in a real browser: the province officer registers a directive and a plan implementing
 it, adds a task for two communes, commune A reports it done, and the province sees commune B
-flagged late (R-130, R-131)."""
+flagged late (R-130, R-131). The deadline was a typo: the province corrects it on the task's edit
+page, the new deadline is read again and commune B is no longer late; the correction is audited."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 
 import pytest
 
+from dangbo.audit.models import AuditEntry
 from dangbo.plans.models import Document, Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("dangbo.plans.tests.urls")]
@@ -85,4 +87,30 @@ def test_plan_walkthrough(live_server, officer, commune_officer, tree, page, bro
     page.goto(f"{base}/van-ban/{directive.pk}/")
     assert "45-KH/TU" in page.locator("#cay-thuc-hien").inner_text()
     page.screenshot(path=str(screenshots / "plans-directive.png"))
+
+    # The deadline was mistyped (Quý II instead of Quý IV/2099): the province corrects it.
+    page.goto(f"{base}/van-ban/nhiem-vu/{task.pk}/")
+    page.click("#sua-nhiem-vu")
+    page.wait_for_url(re.compile(rf"/nhiem-vu/{task.pk}/sua/$"))
+    assert page.input_value("#id_deadline_text") == "Quý II/2023"
+    page.fill("#id_deadline_text", "Quý IV/2099")
+    page.screenshot(path=str(screenshots / "plans-task-edit.png"))
+    page.click("button[name=luu]")
+    page.wait_for_url(re.compile(rf"/nhiem-vu/{task.pk}/$"))
+    assert "Đã lưu thay đổi của nhiệm vụ." in page.locator("body").inner_text()
+    assert page.locator("#thoi-han").inner_text() == "Quý IV/2099"
+    assert "Trễ hạn" not in page.locator("#co-quan-thuc-hien").inner_text()
+    task.refresh_from_db()
+    assert task.deadline_text == "Quý IV/2099" and task.due_on.isoformat() == "2099-12-31"
+    entry = AuditEntry.objects.get(action="plans.task_updated", object_id=str(task.pk))
+    assert entry.before["deadline_text"] == "Quý II/2023" and entry.after["deadline_text"] == "Quý IV/2099"
+    page.goto(f"{base}/van-ban/{plan.pk}/")
+    row = page.locator(f"tr[data-task='{task.pk}']")
+    assert "table-danger" not in (row.get_attribute("class") or "")
+
+    # A task with a report cannot be deleted: the page says why and offers no delete button.
+    page.goto(f"{base}/van-ban/nhiem-vu/{task.pk}/")
+    page.click("#xoa-nhiem-vu")
+    assert "1 báo cáo tiến độ" in page.locator("#khong-xoa-duoc").inner_text()
+    assert page.locator("button[name=xoa]").count() == 0
     assert page.errors == []

@@ -9,10 +9,11 @@ import pytest
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.grading import selectors, services
-from dangbo.grading.models import GradingRecord, Notification, Step
+from dangbo.grading.models import GradingRecord, Step
 from dangbo.grading.services import GradingRefused, StepInput
 from dangbo.members.models import EventType, MemberEvent
 from dangbo.members.services import EventInput, member_record_event
+from dangbo.notifications.models import Notification
 
 from .conftest import NAMES, open_campaign
 

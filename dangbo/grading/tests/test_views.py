@@ -204,7 +204,7 @@ def test_remind_button_and_notifications_page(client, officer, tree, members_a1)
     campaign = open_campaign(officer, tree["province"], year=2024)
     client.force_login(officer)
     assert client.post(reverse("grading:campaign_remind", args=[campaign.pk])).status_code == 302
-    page = client.get(reverse("grading:notification_list")).content.decode()
+    page = client.get(reverse("notifications:notification_list")).content.decode()
     assert "quá hạn hoàn thành đánh giá, xếp loại năm 2024" in page
 
 

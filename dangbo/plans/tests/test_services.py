@@ -10,8 +10,9 @@ from django.core.management import call_command
 
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
+from dangbo.notifications.models import Notification
 from dangbo.plans import selectors as sel
-from dangbo.plans.models import Notification, Task
+from dangbo.plans.models import Task
 from dangbo.plans.services import (
     DocumentInput,
     TaskInput,
@@ -158,7 +159,7 @@ def test_reminders_are_created_once_per_period_and_emailed_on_commit(
     assert len(mail.outbox) == 1 and "30/09/2022" in mail.outbox[0].body
     late = plans_remind(as_of=date(2022, 10, 3))
     assert late >= 2
-    assert Notification.objects.filter(user=outsider, key__startswith="late:2022-09-30").count() == 1
+    assert Notification.objects.filter(user=outsider, kind="plans.late", key__contains=":late:2022-09-30").count() == 1
     assert plans_remind(as_of=date(2022, 10, 4)) == 0
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
-from dangbo.plans.models import Document, Notification, ProgressReport, Task
+from dangbo.plans.models import Document, ProgressReport, Task
 from dangbo.plans.services import DocumentInput, document_register
 
 pytestmark = pytest.mark.urls("dangbo.plans.tests.urls")
@@ -121,18 +121,6 @@ def test_import_dry_run_then_confirm(client, officer, tree, plan):
     job = response.context["job"]
     assert client.post(url, {"xac_nhan": job.pk}).status_code == 302
     assert Task.objects.get().content == "Quán triệt nghị quyết"
-
-
-def test_notifications_are_private_to_their_user(client, commune_officer, outsider, tasks):
-    note = Notification.objects.create(user=commune_officer, task=tasks["both"], key="k", message="Nhắc việc thử")
-    client.force_login(outsider)
-    assert "Nhắc việc thử" not in client.get(reverse("plans:notification_list")).text
-    assert client.post(reverse("plans:notification_read", args=[note.pk])).status_code == 404
-    client.force_login(commune_officer)
-    assert "Nhắc việc thử" in client.get(reverse("plans:notification_list")).text
-    client.post(reverse("plans:notification_read", args=[note.pk]))
-    note.refresh_from_db()
-    assert note.read_at is not None
 
 
 def test_my_tasks_flags_late_bodies(client, outsider, tasks):

@@ -1,0 +1,88 @@
+"""Writing notifications: one function for every module. Idempotent on (addressee, key); an
+e-mail goes out on commit when e-mail is configured and the notification is addressed to a user
+with an address (best effort: the in-app notification stays if sending fails)."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangbo.core.errors import DomainError
+from dangbo.notifications.models import Notification, NotificationRead
+
+
+def email_enabled() -> bool:
+    """Setting NOTIFICATIONS_SEND_EMAIL (PLANS_SEND_EMAIL still honoured), else EMAIL_HOST is set."""
+    for name in ("NOTIFICATIONS_SEND_EMAIL", "PLANS_SEND_EMAIL"):
+        flag = getattr(settings, name, None)
+        if flag is not None:
+            return bool(flag)
+    return bool(os.environ.get("EMAIL_HOST"))
+
+
+def _target(target) -> tuple[str, int | None]:
+    if target is None:
+        return "", None
+    return target._meta.label_lower, target.pk
+
+
+@transaction.atomic
+def notify(*, kind: str, key: str, message: str, user=None, org_id: int | None = None, target=None,
+           actor=None, email_subject: str = "") -> Notification | None:
+    """Create one notification for `user` (or, without a user, for the organization `org_id`)
+    unless one with the same key exists for that addressee; returns it, or None when it existed."""
+    if user is None and org_id is None:
+        raise DomainError("Thông báo phải có người nhận hoặc tổ chức nhận.", field="user")
+    target_type, target_id = _target(target)
+    addressee = {"user": user} if user is not None else {"user__isnull": True, "org_id": org_id}
+    if Notification.objects.filter(key=key[:160], **addressee).exists():
+        return None
+    try:
+        with transaction.atomic():  # a concurrent twin hits the unique constraint: keep the first
+            note = Notification.objects.create(
+                user=user, org_id=org_id, kind=kind, key=key[:160], message=message, target_type=target_type,
+                target_id=target_id, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except IntegrityError:
+        return None
+    if user is not None and email_subject and email_enabled() and user.email:
+        def send(note_id=note.pk, address=user.email, text=note.message):
+            try:
+                send_mail(email_subject, text, None, [address])
+            except OSError:
+                return
+            Notification.objects.filter(pk=note_id).update(emailed=True)
+        transaction.on_commit(send)
+    return note
+
+
+def forget(*, target) -> int:
+    """Remove the notifications about a record that is being deleted (their link would be dead)."""
+    target_type, target_id = _target(target)
+    count, _ = Notification.objects.filter(target_type=target_type, target_id=target_id).delete()
+    return count
+
+
+@transaction.atomic
+def mark_read(*, actor, note: Notification) -> None:
+    """Mark one notification the actor can see as read by the actor (404-like error otherwise)."""
+    from dangbo.notifications.selectors import notification_list
+
+    if not notification_list(actor=actor).filter(pk=note.pk).exists():
+        raise DomainError("Không tìm thấy thông báo.", field="notification")
+    NotificationRead.objects.get_or_create(notification=note, user=actor, defaults={"read_at": timezone.now()})
+
+
+@transaction.atomic
+def mark_all_read(*, actor) -> int:
+    from dangbo.notifications.selectors import unread
+
+    now = timezone.now()
+    rows = [NotificationRead(notification_id=pk, user=actor, read_at=now)
+            for pk in unread(actor=actor).values_list("pk", flat=True)]
+    NotificationRead.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
