@@ -124,11 +124,13 @@ def _load(member_ids: Iterable[int] | None, lo: int | None = None, hi: int | Non
         "ethnicity", "religion",
     ):
         spans[row[0]].append(row)
+    effective = scope(MemberEvent.objects.effective()).order_by()
+    payloads = dict(effective.filter(type=E.BADGE_AWARDED).values_list("id", "payload"))  # only badges need it
     events: dict[int, list[tuple]] = defaultdict(list)
-    for row in scope(MemberEvent.objects.effective()).filter(type__in=FLOW_EVENT_TYPES).order_by().values_list(
-        "id", "member_id", "type", "on", "counterpart_org_id", "payload"
+    for row in effective.filter(type__in=FLOW_EVENT_TYPES).values_list(
+        "id", "member_id", "type", "on", "counterpart_org_id"
     ):
-        events[row[1]].append(row)
+        events[row[1]].append((*row, payloads.get(row[0])))
     handbook = {
         m: (r, c)
         for m, r, c in scope(HandbookAccount.objects.all()).values_list("member_id", "registered_on", "closed_on")
@@ -188,10 +190,18 @@ def rebuild_all(*, chunk: int = 20_000, log: Callable[[str], None] | None = None
     t0 = time.perf_counter()
     top = (Member.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     n_spans = n_flows = 0
+    indexes: list[str] = []
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as c:
                 c.execute("TRUNCATE reports_reportspan, reports_reportflow")
+                # Secondary indexes are built once after the load (PERFORMANCE.md: bulk loads).
+                c.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                          "AND tablename IN ('reports_reportspan', 'reports_reportflow') "
+                          "AND indexdef NOT LIKE 'CREATE UNIQUE%%'")
+                for name, ddl in c.fetchall():
+                    c.execute(f'DROP INDEX "{name}"')
+                    indexes.append(ddl)
         else:
             ReportSpan.objects.all().delete()
             ReportFlow.objects.all().delete()
@@ -203,6 +213,10 @@ def rebuild_all(*, chunk: int = 20_000, log: Callable[[str], None] | None = None
             if log and (lo // chunk) % 25 == 0:
                 log(f"report facts: members < {lo + chunk}: {n_spans} spans, {n_flows} flows "
                     f"({time.perf_counter() - t0:.0f} s)")
+        if indexes:
+            with connection.cursor() as c:
+                for ddl in indexes:
+                    c.execute(ddl)
     if connection.vendor == "postgresql":
         with connection.cursor() as c:
             c.execute("ANALYZE reports_reportspan")

@@ -151,9 +151,34 @@ class IndicatorContext:
         return sel.flow_rows(windows=self.windows, types=FLOW_TYPES)
 
     @cached_property
+    def flow_parts(self) -> tuple[list[tuple[str, str, int]], list[dict[str, Any]]]:
+        """(counted, rows): flows counted in SQL by (type, badge years), and the rows that need a
+        look one by one (transfers, organizations inside the subtree for part of the period)."""
+        if self.fast and len(self.windows) == 1:
+            return sel.fact_flow_summary(windows=self.windows, types=FLOW_TYPES, row_types=ROW_FLOW_TYPES,
+                                         tree=self.window_tree)
+        return [], self.flows
+
+    @cached_property
+    def flow_counts(self) -> dict[str, Counter]:
+        """Flow indicator code -> breakdown key -> count."""
+        counts: dict[str, Counter] = {code: Counter() for code in FLOW_SELECTORS}
+        counted, rows = self.flow_parts
+        for type_, years, n in counted:
+            row = {"type": type_, "payload": {"years": years} if years else {}}
+            for code, keyer in FLOW_KEYERS_BY_TYPE.get(type_, ()):
+                if (key := keyer(row, self)) is not None:
+                    counts[code][key] += n
+        for row in rows:
+            for code, keyer in FLOW_KEYERS_BY_TYPE.get(row["type"], ()):
+                if (key := keyer(row, self)) is not None:
+                    counts[code][key] += 1
+        return counts
+
+    @cached_property
     def transfers_out_by_member(self) -> dict[int, list[dict[str, Any]]]:
         out: dict[int, list[dict[str, Any]]] = {}
-        for o in self.flows:
+        for o in self.flow_parts[1]:  # every official transfer out is among the rows
             if o["type"] == E.OFFICIAL_TRANSFER_OUT and o["counterpart_org_id"] is not None:
                 out.setdefault(o["member_id"], []).append(o)
         return out
@@ -403,19 +428,21 @@ def _is_external(row: dict[str, Any], ctx: IndicatorContext) -> bool:
 FLOW_SELECTORS: dict[str, Callable[[dict[str, Any], IndicatorContext], str | None]] = {}
 """indicator code -> function(row, ctx) giving the breakdown key of a flow row, or None when the
 row does not count for that indicator."""
+FLOW_KEYERS_BY_TYPE: dict[str, list[tuple[str, Callable[[dict[str, Any], IndicatorContext], str | None]]]] = {}
+"""event type -> the (code, keyer) that may count it."""
+ROW_FLOW_TYPES = (E.OFFICIAL_TRANSFER_IN, E.OFFICIAL_TRANSFER_OUT, E.TEMPORARY_TRANSFER_OUT)
+"""Events whose keyers read more than the type and the badge years (counterpart, other rows)."""
 
 
 def _flow_indicator(code: str, name: str, formula: str, keyer: Callable[[dict[str, Any], IndicatorContext], str | None],
                     labels: dict[str, str], rule: str = "R-142") -> None:
     FLOW_SELECTORS[code] = keyer
+    for t in keyer.types:  # type: ignore[attr-defined]
+        FLOW_KEYERS_BY_TYPE.setdefault(t, []).append((code, keyer))
 
     def compute(ctx: IndicatorContext) -> Result:
         ind = CATALOG[code]
-        counts: Counter = Counter()
-        for row in ctx.flows:
-            key = keyer(row, ctx)
-            if key is not None:
-                counts[key] += 1
+        counts = ctx.flow_counts[code]
         total = sum(counts.values())
         breakdowns = {"loai": _cells(counts, lambda k: labels.get(k, k), list(labels))} if len(labels) > 1 else {}
         return Result(ind, total, _count_text(total, ind.unit), breakdowns)
@@ -430,6 +457,7 @@ def _of_types(*types: str, key: Callable[[dict[str, Any]], str] | None = None):
             return None
         return key(row) if key else row["type"]
 
+    keyer.types = types  # type: ignore[attr-defined]
     return keyer
 
 
@@ -439,6 +467,7 @@ def _transfer(t: str):
             return None
         return "trong_he_thong" if row["counterpart_org_id"] else "ngoai_he_thong"
 
+    keyer.types = (t,)  # type: ignore[attr-defined]
     return keyer
 
 
@@ -446,6 +475,9 @@ def _temporary_out(row: dict[str, Any], ctx: IndicatorContext) -> str | None:
     if row["type"] != E.TEMPORARY_TRANSFER_OUT or row["cp_inside"]:
         return None
     return row["type"]
+
+
+_temporary_out.types = (E.TEMPORARY_TRANSFER_OUT,)  # type: ignore[attr-defined]
 
 
 def _badge_key(row: dict[str, Any]) -> str:
@@ -497,8 +529,7 @@ def tam_thoi_den(ctx: IndicatorContext) -> Result:
 
 
 def _admissions(ctx: IndicatorContext) -> int:
-    keyer = FLOW_SELECTORS["ket_nap"]
-    return sum(1 for row in ctx.flows if keyer(row, ctx) is not None)
+    return sum(ctx.flow_counts["ket_nap"].values())
 
 
 @indicator("ket_nap_chi_tieu", "Kết nạp đảng viên so với chỉ tiêu", "%", "ratio",

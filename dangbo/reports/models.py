@@ -174,7 +174,7 @@ class ReportSpan(models.Model):
     valid_to = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20)
     exempt = models.BooleanField(default=False)
-    temp_org_id = models.IntegerField(null=True, blank=True, db_index=True)
+    temp_org_id = models.IntegerField(null=True, blank=True)
     sex = models.CharField(max_length=1)
     birth_year = models.PositiveSmallIntegerField()
     ethnicity = models.CharField(max_length=4)
@@ -193,6 +193,9 @@ class ReportSpan(models.Model):
                          "theory", "general", "professional", "badge", "handbook"],
                 name="reportspan_org_cover",
             ),
+            # the few members attached elsewhere: "who is attached here" without a scan
+            models.Index(fields=["temp_org_id", "valid_from"], condition=Q(temp_org_id__isnull=False),
+                         name="reportspan_temp_org"),
         ]
 
 
@@ -212,6 +215,6 @@ class ReportFlow(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["home_org_id", "on"], name="reportflow_home_on"),
-            models.Index(fields=["counterpart_org_id", "on"], name="reportflow_cp_on"),
+            models.Index(fields=["home_org_id", "type", "on"], include=["years"], name="reportflow_home_type_on"),
+            models.Index(fields=["counterpart_org_id", "type", "on"], name="reportflow_cp_type_on"),
         ]

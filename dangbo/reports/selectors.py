@@ -433,19 +433,19 @@ def headcount_by_root_on(*, at: date, fast: bool = True) -> list[dict[str, Any]]
 SPAN_DIMS = ("sex", "ethnicity", "religion", "birth_year")
 PROFILE_DIMS = ("theory", "general", "professional")
 
+# Four grouping sets, one pass: the low-cardinality facts together, ethnicity and birth year
+# alone (many values), the profile fields together. GROUPING(sex, ethnicity, birth_year, theory)
+# tells the sets apart: 7, 11, 13, 14.
 _MARGINALS_PG = """
-SELECT status, exempt, away, sex, ethnicity, religion, birth_year, theory, general, professional, badge, handbook,
-       GROUPING(sex, ethnicity, religion, birth_year, theory, general, professional, badge, handbook), count(*)
+SELECT status, exempt, away, sex, religion, badge, handbook, ethnicity, birth_year, theory, general, professional,
+       GROUPING(sex, ethnicity, birth_year, theory), count(*)
 FROM (SELECT s.status, s.exempt, (s.temp_org_id IS NOT NULL) AS away, s.sex, s.ethnicity, s.religion, s.birth_year,
              s.theory, s.general, s.professional, s.badge, s.handbook
       FROM reports_reportspan s
       WHERE s.org_id IN ({orgs}) AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to >= %s)) t
-GROUP BY GROUPING SETS ((status, exempt, away, sex), (status, exempt, away, ethnicity), (status, exempt, away, religion),
-                        (status, exempt, away, birth_year), (status, theory), (status, general), (status, professional),
-                        (status, badge), (status, handbook))
+GROUP BY GROUPING SETS ((status, exempt, away, sex, religion, badge, handbook), (status, exempt, away, ethnicity),
+                        (status, exempt, away, birth_year), (status, theory, general, professional))
 """
-_GROUPING_BIT = {name: 1 << (8 - i) for i, name in enumerate(
-    ("sex", "ethnicity", "religion", "birth_year", "theory", "general", "professional", "badge", "handbook"))}
 
 
 def fact_spans_on(area: Area) -> QuerySet:
@@ -465,16 +465,20 @@ def fact_marginals(area: Area) -> Counter:
         with connection.cursor() as c:
             c.execute(_MARGINALS_PG.format(orgs=orgs_sql), [*orgs_params, area.at, area.at])
             rows = c.fetchall()
-        for status, exempt, away, sex, eth, rel, by, theory, general, prof, badge, handbook, g, n in rows:
-            values = {"sex": sex, "ethnicity": eth, "religion": rel, "birth_year": by, "theory": theory,
-                      "general": general, "professional": prof, "badge": badge, "handbook": handbook}
-            dim = next(d for d, bit in _GROUPING_BIT.items() if not g & bit)
-            if dim in SPAN_DIMS:
-                out[("span", status, exempt, away, dim, values[dim])] += n
-            elif dim in PROFILE_DIMS:
-                out[("prof", status, dim, values[dim])] += n
+        for status, exempt, away, sex, rel, badge, handbook, eth, by, theory, general, prof, g, n in rows:
+            if g == 7:
+                out[("span", status, exempt, away, "sex", sex)] += n
+                out[("span", status, exempt, away, "religion", rel)] += n
+                out[("badge", status, badge)] += n
+                out[("handbook", status, handbook)] += n
+            elif g == 11:
+                out[("span", status, exempt, away, "ethnicity", eth)] += n
+            elif g == 13:
+                out[("span", status, exempt, away, "birth_year", by)] += n
             else:
-                out[(dim, status, values[dim])] += n
+                out[("prof", status, "theory", theory)] += n
+                out[("prof", status, "general", general)] += n
+                out[("prof", status, "professional", prof)] += n
         return out
     rows = (
         fact_spans_on(area).order_by()
@@ -527,7 +531,7 @@ def fact_attached_here_count(area: Area) -> int:
 
     ids = Subquery(area.org_ids())
     return (
-        ReportSpan.objects.filter(temp_org_id__in=ids, valid_from__lte=area.at)
+        ReportSpan.objects.filter(temp_org_id__isnull=False, temp_org_id__in=ids, valid_from__lte=area.at)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=area.at)).exclude(org_id__in=ids).count()
     )
 
@@ -541,11 +545,15 @@ class WindowTree:
 
     def __init__(self, windows: list[Window]):
         self.windows = windows
-        self.versions: dict[int, list[tuple[str, date, date | None]]] = {}
+        # org -> the day ranges (inclusive) on which it was inside one of the windows' subtrees
+        self.ranges: dict[int, list[tuple[date, date]]] = {}
         if not windows:
             return
         for oid, path, vf, vt in self.versions_qs().values_list("org_id", "path", "valid_from", "valid_to"):
-            self.versions.setdefault(oid, []).append((path, vf, vt))
+            for w in windows:
+                lo, hi = max(vf, w.start), min(vt, w.end) if vt else w.end
+                if lo <= hi and path.startswith(w.path):
+                    self.ranges.setdefault(oid, []).append((lo, hi))
 
     def versions_qs(self) -> QuerySet:
         return OrgVersion.objects.filter(_any([
@@ -554,12 +562,8 @@ class WindowTree:
         ]))
 
     def inside(self, org_id: int | None, day: date) -> bool:
-        if org_id is None:
-            return False
-        for path, vf, vt in self.versions.get(org_id, ()):
-            if vf <= day and (vt is None or vt >= day) and any(
-                w.start <= day <= w.end and path.startswith(w.path) for w in self.windows
-            ):
+        for lo, hi in self.ranges.get(org_id, ()):  # noqa: SIM110 (a loop: called per event row)
+            if lo <= day <= hi:
                 return True
         return False
 
@@ -582,7 +586,7 @@ def fact_flow_rows(*, windows: list[Window], types: Iterable[str], tree: WindowT
     tree = tree or WindowTree(windows)
     start, end = min(w.start for w in windows), max(w.end for w in windows)
     rows = (
-        ReportFlow.objects.filter(home_org_id__in=Subquery(tree.versions_qs().values("org_id")), on__gte=start,
+        ReportFlow.objects.filter(home_org_id__in=list(tree.ranges), on__gte=start,
                                   on__lte=end, type__in=list(types))
         .order_by().values_list(*_FLOW_VALUES)
     )
@@ -595,6 +599,35 @@ def fact_flow_rows(*, windows: list[Window], types: Iterable[str], tree: WindowT
     return out
 
 
+def fact_flow_summary(*, windows: list[Window], types: Iterable[str], row_types: Iterable[str],
+                      tree: WindowTree) -> tuple[list[tuple[str, str, int]], list[dict[str, Any]]]:
+    """The flows of a single-window period in two parts: (type, badge years, count) of the events
+    of `types` not in `row_types` whose home organization was inside the subtree for the whole
+    window (counted in SQL, the common case), and the rows (as fact_flow_rows) of everything else:
+    events of `row_types` and events of organizations inside for part of the window only."""
+    from dangbo.reports.models import ReportFlow
+
+    (w,) = windows
+    row_types = list(row_types)
+    plain = [t for t in types if t not in row_types]
+    whole = [o for o, rs in tree.ranges.items() if any(lo <= w.start and hi >= w.end for lo, hi in rs)]
+    partial = [o for o in tree.ranges if o not in set(whole)]
+    in_window = ReportFlow.objects.filter(on__gte=w.start, on__lte=w.end).order_by()
+    counted = list(
+        in_window.filter(home_org_id__in=whole, type__in=plain).values_list("type", "years").annotate(n=Count("id"))
+    ) if whole else []
+    rows = list(in_window.filter(home_org_id__in=list(tree.ranges), type__in=row_types).values_list(*_FLOW_VALUES))
+    if partial:
+        rows += in_window.filter(home_org_id__in=partial, type__in=plain).values_list(*_FLOW_VALUES)
+    out = []
+    for row in rows:
+        r = _flow_dict(row)
+        if tree.inside(r["home"], r["on"]):
+            r["cp_inside"] = tree.inside(r["counterpart_org_id"], r["on"])
+            out.append(r)
+    return counted, out
+
+
 def fact_temporary_arrivals(*, windows: list[Window], tree: WindowTree | None = None) -> list[dict[str, Any]]:
     from dangbo.reports.models import ReportFlow
 
@@ -603,7 +636,7 @@ def fact_temporary_arrivals(*, windows: list[Window], tree: WindowTree | None = 
     tree = tree or WindowTree(windows)
     start, end = min(w.start for w in windows), max(w.end for w in windows)
     rows = (
-        ReportFlow.objects.filter(counterpart_org_id__in=Subquery(tree.versions_qs().values("org_id")), on__gte=start,
+        ReportFlow.objects.filter(counterpart_org_id__in=list(tree.ranges), on__gte=start,
                                   on__lte=end, type="temporary_transfer_out")
         .order_by().values_list(*_FLOW_VALUES)
     )
