@@ -196,6 +196,13 @@ class IndicatorContext:
         return sel.fact_attached_here_count(self.area) if self.fast else sel.attached_here_spans(self.area).count()
 
     @cached_property
+    def headcount(self) -> int:
+        """Counted members on `at` (dv_tong without its breakdowns: one count)."""
+        if self.area is None:
+            return 0
+        return sel.fact_headcount(self.area) if self.fast else sel.active_spans_on(self.area).count()
+
+    @cached_property
     def start_headcount(self) -> int:
         """Counted members on the first day of the period, on the tree of that day."""
         area = sel.area_on(org_id=self.org_id, at=self.start)
@@ -555,6 +562,20 @@ def ket_nap_ty_le(ctx: IndicatorContext) -> Result:
     pct = vn_percent(n, base)
     return Result(ind, n, f"bằng {pct} tổng số đảng viên ({vn_int(base)} ngày {ctx.start:%d/%m/%Y})",
                   denominator=base, percent=pct)
+
+
+def yearly_trend(org_id: int, at: date, years: int) -> list[dict[str, Any]]:
+    """Headcount at the end of each of the `years` years up to the year of `at` (on `at` for that
+    year), with the admissions of the year and its quota, each on the tree of its own date: a
+    merged organization's years before the merger are those of its predecessors (R-146)."""
+    rows = []
+    for year in range(at.year - years + 1, at.year + 1):
+        ctx = IndicatorContext(org_id=org_id, at=at if year == at.year else date(year, 12, 31))
+        admitted = _admissions(ctx)
+        quota = sel.admission_quota(org_id=org_id, year=year)
+        rows.append({"year": year, "total": ctx.headcount, "admitted": admitted, "quota": quota,
+                     "pct": f"{admitted * 100 / quota:.0f}%" if quota else ""})
+    return rows
 
 
 def admission_summary(ctx: IndicatorContext) -> str:

@@ -39,6 +39,8 @@ class HandbookAccount(models.Model):
     member = models.OneToOneField("members.Member", on_delete=models.PROTECT, related_name="+")
     registered_on = models.DateField("Ngày đăng ký")
     closed_on = models.DateField("Ngày khóa", null=True, blank=True)
+    # when the account was last written (the registry stamp reads its maximum; bulk loads leave it empty)
+    updated_at = models.DateTimeField(auto_now=True, null=True, db_index=True)
 
     objects = HandbookAccountQuerySet.as_manager()
 
