@@ -1,12 +1,19 @@
-"""Benchmark: the province full annual report as of 31/12 and the national headcount rollup by
-province, each next to hand-written SQL on the same data in the same run (ratio printed).
+"""Benchmark: the province full annual report as of 31/12 (every indicator the report shows) and
+the national headcount rollup by province, each next to the best hand-written SQL on the same data
+in the same run (ratio printed).
 
 Builds (once, cached by a tag in bench_meta) a synthetic registry in its own PostgreSQL database
-`dangbo_bench_reports` (BENCH_REPORTS_DATABASE_URL), loaded with COPY (not through the services):
-34 provinces x 30 communes x 20 cells; province 1 has PROVINCE_MEMBERS members, the others
-OTHER_MEMBERS each (the national registry size is printed; the real one is ~5,300,000 — scale
-with BENCH_OTHER_MEMBERS). Per member: admission (+ recognition) events, one span, a badge for
-the older ones, an e-handbook account for ~90%.
+`dangbo_bench_reports` (BENCH_REPORTS_DATABASE_URL), loaded with COPY (not through the services),
+one province at a time, secondary indexes built after the load: 34 provinces x 30 communes x 20
+cells; province 1 has PROVINCE_MEMBERS (60,000) members, the others OTHER_MEMBERS (158,800) each,
+5,300,400 members in all (BENCH_OTHER_MEMBERS=2000 gives a 126,000-member registry in seconds).
+Per member: admission (+ recognition) events, one span, a badge for the older ones, an e-handbook
+account for ~90%. The report fact tables are then built by the product's own rebuild
+(`dangbo rebuild-report-facts`), as after any bulk load (about 17 minutes at national size).
+
+Printed: the product (live fast path; the figure-snapshot path; the slow path straight from
+spans and events once, checked equal, unless BENCH_REPORTS_SLOW=0), the hand-written SQL on the
+base tables and on the report fact tables, and the product's ratio to the faster of the two.
 
 Run: `make bench` or `.venv/bin/python bench/reports.py [--rebuild]`.
 """

@@ -6,11 +6,11 @@ Kept current by the writers:
 - `members.services` sends `members.signals.projections_changed` whenever it projects a member's
   events (every event, correction, merger reassignment, profile change, import); the reports app
   refreshes that member's rows (`refresh_members`) in the same transaction;
-- `reports.services.handbook_account_register` refreshes the member's rows;
+- saving or deleting a `HandbookAccount` refreshes the member's rows (post_save / post_delete);
 - bulk loaders that write spans directly (demo, synth, benchmarks) call `rebuild_all()`, which is
-  also `dangbo rebuild-report-facts` (and runs after `dangbo rebuild-projections`).
+  also `dangbo rebuild-report-facts` (`dangbo rebuild-projections` refreshes each member it rebuilds).
 
-`tests: test_fast_path_*` prove that the indicators computed from these tables equal the ones
+`reports/tests/test_fast_path.py` proves that the indicators computed from these tables equal the ones
 computed straight from the spans and events, as of many dates across a merger and corrections.
 """
 
