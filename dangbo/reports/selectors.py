@@ -656,5 +656,5 @@ def fact_headcount_by_org_on(at: date) -> list[tuple[int, int]]:
 
     return list(
         ReportSpan.objects.filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
-        .order_by().values_list("org_id").annotate(n=Count("id"))
+        .order_by().values_list("org_id").annotate(n=Count("*"))  # COUNT(*): index-only on the covering index
     )
