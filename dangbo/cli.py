@@ -4,6 +4,7 @@
     dangbo accounts              print the demo accounts
     dangbo check-data            integrity report
     dangbo rebuild-projections   rebuild member spans from the events
+    dangbo rebuild-report-facts  rebuild the report fact tables (after bulk loads)
     dangbo <any manage.py command> ...
 """
 

@@ -42,6 +42,7 @@ from dangbo.members.models import Member, MemberEvent, MembershipSpan
 from dangbo.members.models import Status as S
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.services import org_dissolve, org_establish, org_merge, org_move, org_rename
+from dangbo.reports.facts import rebuild_all as rebuild_report_facts
 
 ACTOR = "demo"
 DEFAULT_MEMBERS = 6000
@@ -121,6 +122,7 @@ def build_demo(
         demo_accounts_create(plan_ids=ids)
         campaign = _grading_campaign(ids, today)
         say(f"Đánh giá, xếp loại: đã triển khai năm {campaign.year} cho toàn tỉnh (đảng viên tự đánh giá được).")
+        rebuild_report_facts()  # members were bulk-written above: their report facts, once
         active = Member.objects.filter(current_status__in=(S.PROBATIONARY, S.FULL)).count()
         result = DemoResult(
             organizations=len(ids),

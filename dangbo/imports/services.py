@@ -48,6 +48,7 @@ from dangbo.imports.parse import FEMALE_MARKER, HEADER_OF, Row, open_table
 from dangbo.members.lifecycle import Profile, replay
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
 from dangbo.members.services import MEMBER_ORG_TYPES, is_system_actor
+from dangbo.members.signals import projections_changed
 from dangbo.orgs.models import Organization, OrgVersion
 
 CHUNK = 1000
@@ -419,6 +420,7 @@ class _Importer:
              "religion": m["religion"]}
             for pk, m, p in zip(ids, members, plans, strict=True) for s in p.timeline.spans
             if s.facts.org_id is not None])
+        projections_changed.send(sender=Member, member_ids=list(ids))  # the report facts of the new members
         self.report.created_member_ids.extend(ids)
 
 

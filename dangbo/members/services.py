@@ -23,6 +23,7 @@ from dangbo.core.reference import exists
 from dangbo.core.text import fold, nfc
 from dangbo.members.lifecycle import Profile, Timeline, replay
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Sex, Status
+from dangbo.members.signals import projections_changed
 from dangbo.orgs.models import Organization, OrgVersion
 
 CITIZEN_ID = re.compile(r"^\d{12}$")
@@ -137,6 +138,7 @@ def _project(member: Member, timeline: Timeline) -> None:
         for s in timeline.spans
         if s.facts.org_id is not None
     )
+    projections_changed.send(sender=Member, member_ids=[member.pk])
     today = timezone.localdate()
     current = next((s for s in timeline.spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None)
     state = current.facts if current else None
@@ -289,6 +291,7 @@ def member_update_profile(*, actor, member: Member, profile: ProfileInput, on: d
                                payload={"changed": sorted(changed)}, recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
     MembershipSpan.objects.filter(member=member).update(
         sex=member.sex, birth_year=member.birth_year, ethnicity=member.ethnicity, religion=member.religion)
+    projections_changed.send(sender=Member, member_ids=[member.pk])
     audit_record(actor=actor, action="member.profile_updated", obj=member, summary=f"Cập nhật hồ sơ {member.full_name}",
                  before={k: before[k] for k in changed}, after=changed)
     return member

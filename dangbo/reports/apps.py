@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "dangbo.reports"
     verbose_name = "Báo cáo, thống kê"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from dangbo.members.signals import projections_changed
+        from dangbo.reports.facts import on_handbook_changed, on_projections_changed
+        from dangbo.reports.models import HandbookAccount
+
+        # Keep the report fact projections (reports.facts) in step with their sources.
+        projections_changed.connect(on_projections_changed, dispatch_uid="reports.facts")
+        post_save.connect(on_handbook_changed, sender=HandbookAccount, dispatch_uid="reports.facts.handbook_saved")
+        post_delete.connect(on_handbook_changed, sender=HandbookAccount, dispatch_uid="reports.facts.handbook_deleted")

@@ -31,6 +31,7 @@ from dangbo.members.models import Status as S
 from dangbo.members.selectors import AGE_BANDS
 from dangbo.orgs.models import OrgEventType
 from dangbo.reports import selectors as sel
+from dangbo.reports.facts import FLOW_EVENT_TYPES
 
 KINH = "01"
 NO_RELIGION = "00"
@@ -108,13 +109,19 @@ def indicator(code: str, name: str, unit: str, kind: str, formula: str, *, break
 
 class IndicatorContext:
     """Where and when: a root organization, the "as of" date and the period of the flows
-    (default: from 01/01 of the year of `at` to `at`). Caches the shared queries."""
+    (default: from 01/01 of the year of `at` to `at`). Caches the shared queries.
 
-    def __init__(self, *, org_id: int, at: date, start: date | None = None, end: date | None = None):
+    `fast=True` (the default) reads the report fact projections (ReportSpan, ReportFlow: one pass
+    each); `fast=False` computes the same inputs straight from the spans and events (the slow
+    path, kept to check the fast one)."""
+
+    def __init__(self, *, org_id: int, at: date, start: date | None = None, end: date | None = None,
+                 fast: bool = True):
         self.org_id = org_id
         self.at = at
         self.start = start or date(at.year, 1, 1)
         self.end = end or at
+        self.fast = fast
         if self.end < self.start:
             self.start, self.end = self.end, self.start
 
@@ -127,28 +134,90 @@ class IndicatorContext:
         return sel.period_windows(org_id=self.org_id, start=self.start, end=self.end)
 
     @cached_property
-    def span_rows(self) -> list[dict[str, Any]]:
-        return sel.span_fact_rows(self.area) if self.area else []
+    def marginals(self) -> Counter:
+        """Counted members on `at` as marginal counts (see selectors.fact_marginals)."""
+        if self.area is None:
+            return Counter()
+        return sel.fact_marginals(self.area) if self.fast else sel.slow_marginals(self.area)
 
     @cached_property
-    def profile_rows(self) -> list[dict[str, Any]]:
-        return sel.member_profile_rows(self.area) if self.area else []
-
-    @cached_property
-    def badges(self) -> dict[int, int]:
-        return sel.badges_held_on(self.area) if self.area else {}
+    def window_tree(self) -> sel.WindowTree:
+        return sel.WindowTree(self.windows)
 
     @cached_property
     def flows(self) -> list[dict[str, Any]]:
+        if self.fast:
+            return sel.fact_flow_rows(windows=self.windows, types=FLOW_TYPES, tree=self.window_tree)
         return sel.flow_rows(windows=self.windows, types=FLOW_TYPES)
 
     @cached_property
+    def flow_parts(self) -> tuple[list[tuple[str, str, int]], list[dict[str, Any]]]:
+        """(counted, rows): flows counted in SQL by (type, badge years), and the rows that need a
+        look one by one (transfers, organizations inside the subtree for part of the period)."""
+        if self.fast and len(self.windows) == 1:
+            return sel.fact_flow_summary(windows=self.windows, types=FLOW_TYPES, row_types=ROW_FLOW_TYPES,
+                                         tree=self.window_tree)
+        return [], self.flows
+
+    @cached_property
+    def flow_counts(self) -> dict[str, Counter]:
+        """Flow indicator code -> breakdown key -> count."""
+        counts: dict[str, Counter] = {code: Counter() for code in FLOW_SELECTORS}
+        counted, rows = self.flow_parts
+        for type_, years, n in counted:
+            row = {"type": type_, "payload": {"years": years} if years else {}}
+            for code, keyer in FLOW_KEYERS_BY_TYPE.get(type_, ()):
+                if (key := keyer(row, self)) is not None:
+                    counts[code][key] += n
+        for row in rows:
+            for code, keyer in FLOW_KEYERS_BY_TYPE.get(row["type"], ()):
+                if (key := keyer(row, self)) is not None:
+                    counts[code][key] += 1
+        return counts
+
+    @cached_property
+    def transfers_out_by_member(self) -> dict[int, list[dict[str, Any]]]:
+        out: dict[int, list[dict[str, Any]]] = {}
+        for o in self.flow_parts[1]:  # every official transfer out is among the rows
+            if o["type"] == E.OFFICIAL_TRANSFER_OUT and o["counterpart_org_id"] is not None:
+                out.setdefault(o["member_id"], []).append(o)
+        return out
+
+    @cached_property
     def temporary_arrivals(self) -> list[dict[str, Any]]:
+        if self.fast:
+            return sel.fact_temporary_arrivals(windows=self.windows, tree=self.window_tree)
         return sel.temporary_arrivals(windows=self.windows)
+
+    @cached_property
+    def attached_here(self) -> int:
+        if self.area is None:
+            return 0
+        return sel.fact_attached_here_count(self.area) if self.fast else sel.attached_here_spans(self.area).count()
+
+    @cached_property
+    def headcount(self) -> int:
+        """Counted members on `at` (dv_tong without its breakdowns: one count)."""
+        if self.area is None:
+            return 0
+        return sel.fact_headcount(self.area) if self.fast else sel.active_spans_on(self.area).count()
+
+    @cached_property
+    def start_headcount(self) -> int:
+        """Counted members on the first day of the period, on the tree of that day."""
+        area = sel.area_on(org_id=self.org_id, at=self.start)
+        if area is None:
+            return 0
+        return sel.fact_headcount(area) if self.fast else sel.active_spans_on(area).count()
 
     @cached_property
     def org_changes(self) -> list[dict[str, Any]]:
         return sel.org_events_in(windows=self.windows, types=ORG_CHANGE_TYPES)
+
+    @cached_property
+    def badges(self) -> dict[int, int]:
+        """Member -> highest badge held on `at` (drill-down into the badge breakdown)."""
+        return sel.badges_held_on(self.area) if self.area else {}
 
     def headcount_spans(self) -> QuerySet:
         return sel.active_spans_on(self.area) if self.area else sel.MembershipSpan.objects.none()
@@ -180,19 +249,26 @@ def _cells(counter: Counter, labeller: Callable[[str], str], order: list[str] | 
 def _member_breakdowns(ctx: IndicatorContext, statuses: tuple[str, ...], *, exempt_only: bool = False,
                        away_only: bool = False) -> tuple[int, dict[str, list[Cell]]]:
     c: dict[str, Counter] = {d: Counter() for d in MEMBER_DIMS}
+    by_year: Counter = Counter()
     total = 0
-    for r in ctx.span_rows:
-        if r["status"] not in statuses or (exempt_only and not r["exempt"]):
-            continue
-        n = r["away"] if away_only else r["n"]
-        if not n:
-            continue
-        total += n
-        c["gioi_tinh"][r["sex"]] += n
-        c["kinh_thieu_so"]["kinh" if r["ethnicity"] == KINH else "thieu_so"] += n
-        c["dan_toc"][r["ethnicity"]] += n
-        c["ton_giao"][r["religion"]] += n
-        c["do_tuoi"][_age_band(r["birth_year"], ctx.at)] += n
+    m = ctx.marginals
+    for key, n in m.items():
+        if key[0] == "span":
+            _, status, exempt, away, dim, value = key
+            if status not in statuses or (exempt_only and not exempt) or (away_only and not away):
+                continue
+            if dim == "sex":
+                total += n
+                c["gioi_tinh"][value] += n
+            elif dim == "ethnicity":
+                c["kinh_thieu_so"]["kinh" if value == KINH else "thieu_so"] += n
+                c["dan_toc"][value] += n
+            elif dim == "religion":
+                c["ton_giao"][value] += n
+            elif dim == "birth_year":
+                by_year[value] += n
+    for year, n in by_year.items():
+        c["do_tuoi"][_age_band(year, ctx.at)] += n
     result = {
         "gioi_tinh": _cells(c["gioi_tinh"], lambda k: Sex(k).label, [Sex.MALE, Sex.FEMALE]),
         "kinh_thieu_so": _cells(c["kinh_thieu_so"], {"kinh": "Dân tộc Kinh", "thieu_so": "Dân tộc thiểu số"}.get,
@@ -201,19 +277,25 @@ def _member_breakdowns(ctx: IndicatorContext, statuses: tuple[str, ...], *, exem
         "ton_giao": _cells(c["ton_giao"], lambda k: label("religions", k)),
         "do_tuoi": _cells(c["do_tuoi"], lambda k: AGE_BANDS[k][2], list(AGE_BANDS)),
     }
-    if exempt_only or away_only:  # profile joins and badges are given for the headcounts only
+    if exempt_only or away_only:  # profile fields and badges are given for the headcounts only
         return total, result
-    for r in ctx.profile_rows:
-        if r["status"] in statuses:
-            c["ly_luan"][r["theory"] or "none"] += r["n"]
-            c["pho_thong"][r["general"] or ""] += r["n"]
-            c["chuyen_mon"][r["professional"] or ""] += r["n"]
+    held: Counter = Counter()
+    for key, n in m.items():
+        if key[0] == "prof" and key[1] in statuses:
+            _, _, dim, value = key
+            if dim == "theory":
+                c["ly_luan"][value or "none"] += n
+            elif dim == "general":
+                c["pho_thong"][value or ""] += n
+            else:
+                c["chuyen_mon"][value or ""] += n
+        elif key[0] == "badge" and key[1] in statuses and key[2]:
+            held[str(key[2])] += n
     blank = "Chưa ghi"
     result["ly_luan"] = _cells(c["ly_luan"], lambda k: label("theory_levels", k) or blank)
     result["pho_thong"] = _cells(c["pho_thong"], lambda k: label("education_levels", k) or blank)
     result["chuyen_mon"] = _cells(c["chuyen_mon"], lambda k: label("education_levels", k) or blank)
     if statuses == ACTIVE:
-        held = Counter(str(y) for y in ctx.badges.values())
         held["0"] = total - sum(held.values())
         order = ["0", *sorted((k for k in held if k != "0"), key=int)]
         result["huy_hieu"] = _cells(held, lambda k: "Chưa nhận" if k == "0" else f"Huy hiệu {k} năm tuổi Đảng", order)
@@ -279,7 +361,7 @@ def dv_tam_thoi_den(ctx: IndicatorContext) -> Result:
     ind = CATALOG["dv_tam_thoi_den"]
     if ctx.area is None:
         return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
-    n = sel.attached_here_spans(ctx.area).count()
+    n = ctx.attached_here
     return Result(ind, n, _count_text(n, ind.unit) + " (không tính vào đảng số)", note=ctx.tree_note)
 
 
@@ -289,8 +371,8 @@ def so_tay_dien_tu(ctx: IndicatorContext) -> Result:
     ind = CATALOG["so_tay_dien_tu"]
     if ctx.area is None:
         return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
-    total = sum(r["n"] for r in ctx.span_rows)
-    n = sel.handbook_members_on(ctx.area).count()
+    total = sum(n for k, n in ctx.marginals.items() if k[0] == "handbook")
+    n = sum(n for k, n in ctx.marginals.items() if k[0] == "handbook" and k[2])
     pct = vn_percent(n, total)
     return Result(ind, n, f"{vn_int(n)}/{vn_int(total)} ({pct})", denominator=total, percent=pct,
                   note=ctx.tree_note)
@@ -336,11 +418,7 @@ def to_chuc_bien_dong(ctx: IndicatorContext) -> Result:
 
 # --- flows over a period (R-142 movements, R-143, R-144) --------------------------------------
 
-FLOW_TYPES = (
-    E.ADMISSION_DECISION, E.READMISSION, E.FULL_RECOGNITION, E.OFFICIAL_TRANSFER_IN, E.OFFICIAL_TRANSFER_OUT,
-    E.TEMPORARY_TRANSFER_OUT, E.DEATH, E.NAME_REMOVAL, E.PROBATION_NAME_REMOVAL, E.DISCIPLINE_EXPULSION,
-    E.VOLUNTARY_EXIT, E.BADGE_AWARDED,
-)
+FLOW_TYPES = FLOW_EVENT_TYPES  # the events the flow indicators count (ReportFlow holds exactly these)
 
 
 def _is_external(row: dict[str, Any], ctx: IndicatorContext) -> bool:
@@ -350,30 +428,28 @@ def _is_external(row: dict[str, Any], ctx: IndicatorContext) -> bool:
     if row["cp_inside"]:
         return False
     if row["counterpart_org_id"] is None:  # receipt without the sender: was it sent from inside?
-        return not any(
-            o["member_id"] == row["member_id"] and o["type"] == E.OFFICIAL_TRANSFER_OUT and o["on"] <= row["on"]
-            and o["counterpart_org_id"] is not None
-            for o in ctx.flows
-        )
+        return not any(o["on"] <= row["on"] for o in ctx.transfers_out_by_member.get(row["member_id"], ()))
     return True
 
 
 FLOW_SELECTORS: dict[str, Callable[[dict[str, Any], IndicatorContext], str | None]] = {}
 """indicator code -> function(row, ctx) giving the breakdown key of a flow row, or None when the
 row does not count for that indicator."""
+FLOW_KEYERS_BY_TYPE: dict[str, list[tuple[str, Callable[[dict[str, Any], IndicatorContext], str | None]]]] = {}
+"""event type -> the (code, keyer) that may count it."""
+ROW_FLOW_TYPES = (E.OFFICIAL_TRANSFER_IN, E.OFFICIAL_TRANSFER_OUT, E.TEMPORARY_TRANSFER_OUT)
+"""Events whose keyers read more than the type and the badge years (counterpart, other rows)."""
 
 
 def _flow_indicator(code: str, name: str, formula: str, keyer: Callable[[dict[str, Any], IndicatorContext], str | None],
                     labels: dict[str, str], rule: str = "R-142") -> None:
     FLOW_SELECTORS[code] = keyer
+    for t in keyer.types:  # type: ignore[attr-defined]
+        FLOW_KEYERS_BY_TYPE.setdefault(t, []).append((code, keyer))
 
     def compute(ctx: IndicatorContext) -> Result:
         ind = CATALOG[code]
-        counts: Counter = Counter()
-        for row in ctx.flows:
-            key = keyer(row, ctx)
-            if key is not None:
-                counts[key] += 1
+        counts = ctx.flow_counts[code]
         total = sum(counts.values())
         breakdowns = {"loai": _cells(counts, lambda k: labels.get(k, k), list(labels))} if len(labels) > 1 else {}
         return Result(ind, total, _count_text(total, ind.unit), breakdowns)
@@ -388,6 +464,7 @@ def _of_types(*types: str, key: Callable[[dict[str, Any]], str] | None = None):
             return None
         return key(row) if key else row["type"]
 
+    keyer.types = types  # type: ignore[attr-defined]
     return keyer
 
 
@@ -397,6 +474,7 @@ def _transfer(t: str):
             return None
         return "trong_he_thong" if row["counterpart_org_id"] else "ngoai_he_thong"
 
+    keyer.types = (t,)  # type: ignore[attr-defined]
     return keyer
 
 
@@ -404,6 +482,9 @@ def _temporary_out(row: dict[str, Any], ctx: IndicatorContext) -> str | None:
     if row["type"] != E.TEMPORARY_TRANSFER_OUT or row["cp_inside"]:
         return None
     return row["type"]
+
+
+_temporary_out.types = (E.TEMPORARY_TRANSFER_OUT,)  # type: ignore[attr-defined]
 
 
 def _badge_key(row: dict[str, Any]) -> str:
@@ -455,8 +536,7 @@ def tam_thoi_den(ctx: IndicatorContext) -> Result:
 
 
 def _admissions(ctx: IndicatorContext) -> int:
-    keyer = FLOW_SELECTORS["ket_nap"]
-    return sum(1 for row in ctx.flows if keyer(row, ctx) is not None)
+    return sum(ctx.flow_counts["ket_nap"].values())
 
 
 @indicator("ket_nap_chi_tieu", "Kết nạp đảng viên so với chỉ tiêu", "%", "ratio",
@@ -478,11 +558,24 @@ def ket_nap_chi_tieu(ctx: IndicatorContext) -> Result:
 def ket_nap_ty_le(ctx: IndicatorContext) -> Result:
     ind = CATALOG["ket_nap_ty_le"]
     n = _admissions(ctx)
-    area = sel.area_on(org_id=ctx.org_id, at=ctx.start)
-    base = sel.active_spans_on(area).count() if area else 0
+    base = ctx.start_headcount
     pct = vn_percent(n, base)
     return Result(ind, n, f"bằng {pct} tổng số đảng viên ({vn_int(base)} ngày {ctx.start:%d/%m/%Y})",
                   denominator=base, percent=pct)
+
+
+def yearly_trend(org_id: int, at: date, years: int) -> list[dict[str, Any]]:
+    """Headcount at the end of each of the `years` years up to the year of `at` (on `at` for that
+    year), with the admissions of the year and its quota, each on the tree of its own date: a
+    merged organization's years before the merger are those of its predecessors (R-146)."""
+    rows = []
+    for year in range(at.year - years + 1, at.year + 1):
+        ctx = IndicatorContext(org_id=org_id, at=at if year == at.year else date(year, 12, 31))
+        admitted = _admissions(ctx)
+        quota = sel.admission_quota(org_id=org_id, year=year)
+        rows.append({"year": year, "total": ctx.headcount, "admitted": admitted, "quota": quota,
+                     "pct": f"{admitted * 100 / quota:.0f}%" if quota else ""})
+    return rows
 
 
 def admission_summary(ctx: IndicatorContext) -> str:

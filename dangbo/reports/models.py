@@ -39,6 +39,8 @@ class HandbookAccount(models.Model):
     member = models.OneToOneField("members.Member", on_delete=models.PROTECT, related_name="+")
     registered_on = models.DateField("Ngày đăng ký")
     closed_on = models.DateField("Ngày khóa", null=True, blank=True)
+    # when the account was last written (the registry stamp reads its maximum; bulk loads leave it empty)
+    updated_at = models.DateTimeField(auto_now=True, null=True, db_index=True)
 
     objects = HandbookAccountQuerySet.as_manager()
 
@@ -151,3 +153,70 @@ class FigureSnapshot(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org_id", "at", "start", "end"], name="figuresnapshot_key")]
+
+
+# --- report fact projections (the fast path of the indicators) ---------------------------------
+
+
+class ReportSpan(models.Model):
+    """One member counted in the đảng số (dự bị or chính thức) over an inclusive date range with
+    every fact a headcount breaks down by: a `members.MembershipSpan` of an active status, cut
+    where the highest Huy hiệu Đảng held or the e-handbook account changes, with the profile
+    fields copied from `Member`. So every headcount of a subtree as of a date is one pass over
+    this table (index-only on PostgreSQL), on the tree of that date: `org_id` is the stable
+    organization, the subtree is resolved from `orgs.OrgVersion` when asked.
+
+    A projection: rebuilt for a member by `reports.facts.refresh_members` whenever the members
+    services project the member's events (and when an e-handbook account changes); rebuilt for
+    everyone by `dangbo rebuild-report-facts`. Never edited by hand."""
+
+    member_id = models.IntegerField(db_index=True)
+    org_id = models.IntegerField()
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20)
+    exempt = models.BooleanField(default=False)
+    temp_org_id = models.IntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=1)
+    birth_year = models.PositiveSmallIntegerField()
+    ethnicity = models.CharField(max_length=4)
+    religion = models.CharField(max_length=4)
+    theory = models.CharField(max_length=30, blank=True)
+    general = models.CharField(max_length=30, blank=True)
+    professional = models.CharField(max_length=30, blank=True)
+    badge = models.PositiveSmallIntegerField(default=0)  # highest badge (years) held; 0 = none
+    handbook = models.BooleanField(default=False)  # open e-handbook account
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["org_id", "valid_from"],
+                include=["valid_to", "status", "exempt", "temp_org_id", "sex", "birth_year", "ethnicity", "religion",
+                         "theory", "general", "professional", "badge", "handbook"],
+                name="reportspan_org_cover",
+            ),
+            # the few members attached elsewhere (R-035): "who is attached here" without a scan
+            models.Index(fields=["temp_org_id", "valid_from"], condition=Q(temp_org_id__isnull=False),
+                         name="reportspan_temp_org"),
+        ]
+
+
+class ReportFlow(models.Model):
+    """One effective (not voided) lifecycle event of the kinds the flow indicators count, with the
+    member's home organization on the day of the event (`home_org_id`, from the spans) so that
+    the flows of a subtree over a period read only the events of its organizations. A projection
+    kept with `ReportSpan`."""
+
+    event_id = models.IntegerField(unique=True)
+    member_id = models.IntegerField(db_index=True)
+    type = models.CharField(max_length=40)
+    on = models.DateField()
+    home_org_id = models.IntegerField(null=True, blank=True)
+    counterpart_org_id = models.IntegerField(null=True, blank=True)
+    years = models.CharField(max_length=10, blank=True)  # badge milestone from the payload
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["home_org_id", "type", "on"], include=["years"], name="reportflow_home_type_on"),
+            models.Index(fields=["counterpart_org_id", "type", "on"], name="reportflow_cp_type_on"),
+        ]

@@ -14,11 +14,13 @@ The tree and names are those of the date asked for (R-141, R-146):
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
@@ -313,16 +315,18 @@ def members_by_ids(member_ids) -> QuerySet:
 
 
 def registry_stamp() -> str:
-    """Changes whenever something a figure depends on changes: the last member event, org event,
-    quota change and e-handbook account (a few index-only lookups)."""
+    """Changes whenever something a figure depends on changes, read from indexes only (a few ms
+    at national scale): the last member event (events are append-only; every change of a member,
+    corrections and profile changes included, is a new event), the last organization event, the
+    quotas, and the last e-handbook account written."""
     from django.db.models import Max
 
-    ev = MemberEvent.objects.aggregate(m=Max("id"), n=Count("id"))
+    ev = MemberEvent.objects.aggregate(m=Max("id"))["m"]
     oe = OrgEvent.objects.aggregate(m=Max("id"))["m"]
     q = AdmissionQuota.objects.aggregate(m=Max("set_at"), n=Count("id"))
-    h = HandbookAccount.objects.aggregate(m=Max("id"), n=Count("id"), c=Count("closed_on"))
-    return (f"e{ev['m']}.{ev['n']}:o{oe}:q{q['n']}.{q['m'] and q['m'].timestamp()}"
-            f":h{h['m']}.{h['n']}.{h['c']}")
+    h = HandbookAccount.objects.aggregate(m=Max("id"), u=Max("updated_at"))
+    return (f"e{ev}:o{oe}:q{q['n']}.{q['m'] and q['m'].timestamp()}"
+            f":h{h['m']}.{h['u'] and h['u'].timestamp()}")
 
 
 def headcount_by_child_on(*, org_id: int, at: date) -> list[dict[str, Any]]:
@@ -399,21 +403,258 @@ def subordinate_reports(*, org_id: int, period, today: date) -> list[Subordinate
     return rows
 
 
-def headcount_by_root_on(*, at: date) -> list[dict[str, Any]]:
-    """National rollup: headcount of every top-level organization (province) on `at` — one
-    grouped query over the spans by organization, rolled up to the roots by path in Python."""
+def headcount_by_root_on(*, at: date, fast: bool = True) -> list[dict[str, Any]]:
+    """National rollup: headcount of every top-level organization (province) on `at`, on the tree
+    of `at` — one grouped query by organization (over ReportSpan, or MembershipSpan when
+    `fast=False`), rolled up to the roots by path in Python."""
     roots = dict(OrgVersion.objects.valid_on(at).filter(depth=0).values_list("org_id", "name"))
     root_of = {
-        oid: int(path.strip("/").split("/")[0])
+        oid: int(path[1:path.index("/", 1)])
         for oid, path in OrgVersion.objects.valid_on(at).values_list("org_id", "path").iterator(chunk_size=20_000)
     }
     totals: dict[int, int] = dict.fromkeys(roots, 0)
-    rows = (
-        MembershipSpan.objects.valid_on(at).filter(status__in=ACTIVE_STATUSES)
-        .order_by().values_list("org_id").annotate(n=Count("id"))
-    )
+    if fast:
+        rows = fact_headcount_by_org_on(at)
+    else:
+        rows = (
+            MembershipSpan.objects.valid_on(at).filter(status__in=ACTIVE_STATUSES)
+            .order_by().values_list("org_id").annotate(n=Count("id"))
+        )
     for oid, n in rows:
         root = root_of.get(oid)
         if root in totals:
             totals[root] += n
     return [{"org_id": oid, "name": roots[oid], "total": totals[oid]} for oid in sorted(roots, key=roots.get)]
+
+
+# --- the fast path: the report fact projections (reports.facts) ------------------------------
+#
+# The same figures as the functions above, read from ReportSpan / ReportFlow (one pass each).
+# tests/test_fast_path_equals_slow_path proves they agree as of many dates.
+
+SPAN_DIMS = ("sex", "ethnicity", "religion", "birth_year")
+PROFILE_DIMS = ("theory", "general", "professional")
+
+# Four grouping sets, one pass: the low-cardinality facts together, ethnicity and birth year
+# alone (many values), the profile fields together. GROUPING(sex, ethnicity, birth_year, theory)
+# tells the sets apart: 7, 11, 13, 14.
+_MARGINALS_PG = """
+SELECT status, exempt, away, sex, religion, badge, handbook, ethnicity, birth_year, theory, general, professional,
+       GROUPING(sex, ethnicity, birth_year, theory), count(*)
+FROM (SELECT s.status, s.exempt, (s.temp_org_id IS NOT NULL) AS away, s.sex, s.ethnicity, s.religion, s.birth_year,
+             s.theory, s.general, s.professional, s.badge, s.handbook
+      FROM reports_reportspan s
+      WHERE s.org_id IN ({orgs}) AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to >= %s)) t
+GROUP BY GROUPING SETS ((status, exempt, away, sex, religion, badge, handbook), (status, exempt, away, ethnicity),
+                        (status, exempt, away, birth_year), (status, theory, general, professional))
+"""
+
+
+def fact_spans_on(area: Area) -> QuerySet:
+    from dangbo.reports.models import ReportSpan
+
+    return ReportSpan.objects.filter(org_id__in=Subquery(area.org_ids()), valid_from__lte=area.at).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=area.at))
+
+
+def fact_marginals(area: Area) -> Counter:
+    """Counted members of the subtree on `at`, as marginal counts (one pass over ReportSpan):
+    ("span", status, exempt, away, dim, key) for the facts kept on spans, ("prof", status, dim, key)
+    for the profile fields, ("badge", status, years) and ("handbook", status, has_account)."""
+    out: Counter = Counter()
+    if connection.vendor == "postgresql":
+        orgs_sql, orgs_params = area.org_ids().query.sql_with_params()
+        with connection.cursor() as c:
+            c.execute(_MARGINALS_PG.format(orgs=orgs_sql), [*orgs_params, area.at, area.at])
+            rows = c.fetchall()
+        for status, exempt, away, sex, rel, badge, handbook, eth, by, theory, general, prof, g, n in rows:
+            if g == 7:
+                out[("span", status, exempt, away, "sex", sex)] += n
+                out[("span", status, exempt, away, "religion", rel)] += n
+                out[("badge", status, badge)] += n
+                out[("handbook", status, handbook)] += n
+            elif g == 11:
+                out[("span", status, exempt, away, "ethnicity", eth)] += n
+            elif g == 13:
+                out[("span", status, exempt, away, "birth_year", by)] += n
+            else:
+                out[("prof", status, "theory", theory)] += n
+                out[("prof", status, "general", general)] += n
+                out[("prof", status, "professional", prof)] += n
+        return out
+    rows = (
+        fact_spans_on(area).order_by()
+        .values_list("status", "exempt", "sex", "ethnicity", "religion", "birth_year", "theory", "general",
+                     "professional", "badge", "handbook")
+        .annotate(away=Count("id", filter=Q(temp_org_id__isnull=False)), n=Count("id"))
+    )
+    for status, exempt, sex, eth, rel, by, theory, general, prof, badge, handbook, away, n in rows:
+        for flag, k in ((True, away), (False, n - away)):
+            if k:
+                for dim, value in zip(SPAN_DIMS, (sex, eth, rel, by), strict=True):
+                    out[("span", status, exempt, flag, dim, value)] += k
+        for dim, value in zip(PROFILE_DIMS, (theory, general, prof), strict=True):
+            out[("prof", status, dim, value)] += n
+        out[("badge", status, badge)] += n
+        out[("handbook", status, handbook)] += n
+    return out
+
+
+def slow_marginals(area: Area) -> Counter:
+    """The same marginal counts straight from MembershipSpan, Member, MemberEvent and
+    HandbookAccount (the slow path the fast one is checked against)."""
+    out: Counter = Counter()
+    for r in span_fact_rows(area):
+        for flag, k in ((True, r["away"]), (False, r["n"] - r["away"])):
+            if k:
+                for dim in SPAN_DIMS:
+                    out[("span", r["status"], r["exempt"], flag, dim, r[dim])] += k
+    for r in member_profile_rows(area):
+        for dim in PROFILE_DIMS:
+            out[("prof", r["status"], dim, r[dim])] += r["n"]
+    held = badges_held_on(area)
+    status_of = dict(active_spans_on(area).filter(member_id__in=list(held)).values_list("member_id", "status"))
+    total = Counter()
+    for r in span_fact_rows(area):
+        total[r["status"]] += r["n"]
+    for member_id, years in held.items():
+        out[("badge", status_of[member_id], years)] += 1
+    for status, n in total.items():
+        out[("badge", status, 0)] += n - sum(v for k, v in out.items() if k[0] == "badge" and k[1] == status and k[2])
+    with_account = Counter(dict(handbook_members_on(area).order_by().values_list("status").annotate(n=Count("id"))))
+    for status, n in total.items():
+        out[("handbook", status, True)] += with_account.get(status, 0)
+        out[("handbook", status, False)] += n - with_account.get(status, 0)
+    return +out
+
+
+def fact_attached_here_count(area: Area) -> int:
+    from dangbo.reports.models import ReportSpan
+
+    ids = Subquery(area.org_ids())
+    return (
+        ReportSpan.objects.filter(temp_org_id__isnull=False, temp_org_id__in=ids, valid_from__lte=area.at)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=area.at)).exclude(org_id__in=ids).count()
+    )
+
+
+def fact_headcount(area: Area) -> int:
+    return fact_spans_on(area).count()
+
+
+class WindowTree:
+    """Which organizations were inside the windows' subtrees on which days (versions read once)."""
+
+    def __init__(self, windows: list[Window]):
+        self.windows = windows
+        # org -> the day ranges (inclusive) on which it was inside one of the windows' subtrees
+        self.ranges: dict[int, list[tuple[date, date]]] = {}
+        if not windows:
+            return
+        for oid, path, vf, vt in self.versions_qs().values_list("org_id", "path", "valid_from", "valid_to"):
+            for w in windows:
+                lo, hi = max(vf, w.start), min(vt, w.end) if vt else w.end
+                if lo <= hi and path.startswith(w.path):
+                    self.ranges.setdefault(oid, []).append((lo, hi))
+
+    def versions_qs(self) -> QuerySet:
+        return OrgVersion.objects.filter(_any([
+            Q(path__startswith=w.path, valid_from__lte=w.end) & (Q(valid_to__isnull=True) | Q(valid_to__gte=w.start))
+            for w in self.windows
+        ]))
+
+    def inside(self, org_id: int | None, day: date) -> bool:
+        for lo, hi in self.ranges.get(org_id, ()):  # noqa: SIM110 (a loop: called per event row)
+            if lo <= day <= hi:
+                return True
+        return False
+
+
+def _flow_dict(row: tuple) -> dict[str, Any]:
+    event_id, type_, member_id, on, years, home, cp = row
+    return {"id": event_id, "type": type_, "member_id": member_id, "on": on,
+            "payload": {"years": years} if years else {}, "counterpart_org_id": cp, "home": home}
+
+
+_FLOW_VALUES = ("event_id", "type", "member_id", "on", "years", "home_org_id", "counterpart_org_id")
+
+
+def fact_flow_rows(*, windows: list[Window], types: Iterable[str], tree: WindowTree | None = None) -> list[dict[str, Any]]:
+    """flow_rows() from ReportFlow: events whose member's home organization that day was inside."""
+    from dangbo.reports.models import ReportFlow
+
+    if not windows:
+        return []
+    tree = tree or WindowTree(windows)
+    start, end = min(w.start for w in windows), max(w.end for w in windows)
+    rows = (
+        ReportFlow.objects.filter(home_org_id__in=list(tree.ranges), on__gte=start,
+                                  on__lte=end, type__in=list(types))
+        .order_by().values_list(*_FLOW_VALUES)
+    )
+    out = []
+    for row in rows:
+        r = _flow_dict(row)
+        if tree.inside(r["home"], r["on"]):
+            r["cp_inside"] = tree.inside(r["counterpart_org_id"], r["on"])
+            out.append(r)
+    return out
+
+
+def fact_flow_summary(*, windows: list[Window], types: Iterable[str], row_types: Iterable[str],
+                      tree: WindowTree) -> tuple[list[tuple[str, str, int]], list[dict[str, Any]]]:
+    """The flows of a single-window period in two parts: (type, badge years, count) of the events
+    of `types` not in `row_types` whose home organization was inside the subtree for the whole
+    window (counted in SQL, the common case), and the rows (as fact_flow_rows) of everything else:
+    events of `row_types` and events of organizations inside for part of the window only."""
+    from dangbo.reports.models import ReportFlow
+
+    (w,) = windows
+    row_types = list(row_types)
+    plain = [t for t in types if t not in row_types]
+    whole = [o for o, rs in tree.ranges.items() if any(lo <= w.start and hi >= w.end for lo, hi in rs)]
+    partial = [o for o in tree.ranges if o not in set(whole)]
+    in_window = ReportFlow.objects.filter(on__gte=w.start, on__lte=w.end).order_by()
+    counted = list(
+        in_window.filter(home_org_id__in=whole, type__in=plain).values_list("type", "years").annotate(n=Count("id"))
+    ) if whole else []
+    rows = list(in_window.filter(home_org_id__in=list(tree.ranges), type__in=row_types).values_list(*_FLOW_VALUES))
+    if partial:
+        rows += in_window.filter(home_org_id__in=partial, type__in=plain).values_list(*_FLOW_VALUES)
+    out = []
+    for row in rows:
+        r = _flow_dict(row)
+        if tree.inside(r["home"], r["on"]):
+            r["cp_inside"] = tree.inside(r["counterpart_org_id"], r["on"])
+            out.append(r)
+    return counted, out
+
+
+def fact_temporary_arrivals(*, windows: list[Window], tree: WindowTree | None = None) -> list[dict[str, Any]]:
+    from dangbo.reports.models import ReportFlow
+
+    if not windows:
+        return []
+    tree = tree or WindowTree(windows)
+    start, end = min(w.start for w in windows), max(w.end for w in windows)
+    rows = (
+        ReportFlow.objects.filter(counterpart_org_id__in=list(tree.ranges), on__gte=start,
+                                  on__lte=end, type="temporary_transfer_out")
+        .order_by().values_list(*_FLOW_VALUES)
+    )
+    out = []
+    for row in rows:
+        r = _flow_dict(row)
+        if tree.inside(r["counterpart_org_id"], r["on"]) and not tree.inside(r["home"], r["on"]):
+            out.append(r)
+    return out
+
+
+def fact_headcount_by_org_on(at: date) -> list[tuple[int, int]]:
+    """(organization, counted members on `at`) for every organization (national rollups)."""
+    from dangbo.reports.models import ReportSpan
+
+    return list(
+        ReportSpan.objects.filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+        .order_by().values_list("org_id").annotate(n=Count("*"))  # COUNT(*): index-only on the covering index
+    )

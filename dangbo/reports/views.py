@@ -30,6 +30,7 @@ from dangbo.reports.indicators import (
     admission_summary,
     compute_all,
     members_behind,
+    yearly_trend,
 )
 from dangbo.reports.models import AdmissionQuota, PeriodKind, ReportPeriod, ReportSubmission, ReportTemplate
 
@@ -135,16 +136,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     org_id = _org_id_from(request, at)
     ctx = IndicatorContext(org_id=org_id, at=at)
     figures = figures_fast(ctx)
-    trend = []
-    for year in range(at.year - TREND_YEARS + 1, at.year + 1):
-        day = at if year == at.year else date(year, 12, 31)
-        yctx = IndicatorContext(org_id=org_id, at=day)
-        yf = figures if year == at.year else figures_fast(yctx)
-        quota = sel.admission_quota(org_id=org_id, year=year)
-        admitted = (yf.get("ket_nap") or {}).get("value") or 0
-        trend.append({"year": year, "total": (yf.get("dv_tong") or {}).get("value") or 0,
-                      "admitted": admitted, "quota": quota,
-                      "pct": f"{admitted * 100 / quota:.0f}%" if quota else ""})
+    trend = yearly_trend(org_id, at, TREND_YEARS)
     pyramid: dict[str, dict[str, int]] = {}
     if ctx.area:
         from dangbo.reports.indicators import _age_band

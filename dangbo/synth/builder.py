@@ -48,6 +48,7 @@ from dangbo.members.models import EventType as E
 from dangbo.members.models import Member, MemberEvent, MembershipSpan
 from dangbo.members.models import Status as S
 from dangbo.orgs.models import Organization, OrgVersion
+from dangbo.reports.facts import rebuild_all as rebuild_report_facts
 from dangbo.synth.sizes import NATIONAL_MEMBERS, PROVINCE_MEMBERS, SYNTH_VERSION  # noqa: F401 (re-exported)
 
 TREE_START = date(2015, 1, 1)
@@ -420,6 +421,8 @@ def synth_build(*, members: int, scale: str = "province", seed: int = 2025, toda
             from dangbo.search.models import refresh_name_words
 
             refresh_name_words()
+        rebuild_report_facts(log=say)  # the report fact tables the indicators read (reports.facts)
+        say(f"report facts rebuilt, elapsed {time.perf_counter() - t0:.0f} s")
         audit_record(actor=actor, action="synth.built", object_type="synth", object_id=str(seed),
                      summary=f"Tạo dữ liệu tổng hợp: {members} đảng viên, {len(tree.org_ids)} tổ chức ({scale})",
                      after={"members": members, "scale": scale, "seed": seed, **tree.counts, **totals})

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from dangbo.members.models import Member, MemberEvent, MembershipSpan
 from dangbo.orgs.services import org_establish
+from dangbo.reports.facts import rebuild_all
 from dangbo.reports.indicators import IndicatorContext, admission_summary, compute
 from dangbo.reports.models import AdmissionQuota, HandbookAccount
 
@@ -89,6 +90,7 @@ def province_2023(db, system_user):
     _insert(HandbookAccount, [{"member_id": first + i, "registered_on": date(2023, 6, 1)}
                               for i in range(DIED, DIED + WITH_ACCOUNT)])
     AdmissionQuota.objects.create(org=province, year=2023, quota=QUOTA)
+    rebuild_all()  # bulk-written: the report fact projections, as `dangbo rebuild-report-facts` does
     return province
 
 

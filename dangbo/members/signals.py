@@ -1,0 +1,10 @@
+"""Signals of the members app.
+
+`projections_changed(member_ids=[...])` is sent whenever the members services rewrite members'
+projections (spans, current state) or the profile facts copied into them, inside the writer's
+transaction, so that other projections of the same facts (reports.facts) stay in step.
+"""
+
+from django.dispatch import Signal
+
+projections_changed = Signal()
