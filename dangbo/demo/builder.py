@@ -33,6 +33,7 @@ from dangbo.access.models import Role, RoleAssignment
 from dangbo.access.services import totp_current_code, totp_device_create, totp_secret_base32
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import RuleViolation
+from dangbo.core.numbers import vn_int
 from dangbo.core.text import fold, nfc
 from dangbo.demo.people import Person, simulate
 from dangbo.demo.plan import MEMBER_TYPES as MEMBER_ORG_TYPES
@@ -122,6 +123,8 @@ def build_demo(
         demo_accounts_create(plan_ids=ids)
         campaign = _grading_campaign(ids, today)
         say(f"Đánh giá, xếp loại: đã triển khai năm {campaign.year} cho toàn tỉnh (đảng viên tự đánh giá được).")
+        accounts = _handbook_accounts(rng, today)
+        say(f"Sổ tay đảng viên điện tử: {vn_int(accounts)} tài khoản.")
         rebuild_report_facts()  # members were bulk-written above: their report facts, once
         active = Member.objects.filter(current_status__in=(S.PROBATIONARY, S.FULL)).count()
         result = DemoResult(
@@ -149,6 +152,28 @@ def build_demo(
         )
     result.seconds = time.monotonic() - started
     return result
+
+
+def _handbook_accounts(rng: random.Random, today: date) -> int:
+    """E-handbook accounts (Sổ tay đảng viên điện tử) for ~90% of the active members, registered
+    from 2021 (or after the admission, for members admitted later)."""
+    from datetime import timedelta
+
+    from dangbo.reports.models import HandbookAccount
+
+    rows = []
+    members = Member.objects.filter(current_status__in=(S.PROBATIONARY, S.FULL)).values_list("pk", "ceremony_on")
+    first = date(2021, 3, 1)
+    for pk, ceremony_on in members.order_by("pk"):
+        if rng.random() >= 0.9:
+            continue
+        start = max(first, ceremony_on or first)
+        if start >= today:
+            continue
+        registered = start + timedelta(days=rng.randrange(max(1, min(400, (today - start).days))))
+        rows.append(HandbookAccount(member_id=pk, registered_on=registered))
+    HandbookAccount.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _grading_campaign(ids: dict[str, int], today: date):
