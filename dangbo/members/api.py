@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
+from ninja import Status as HttpStatus
 
 from dangbo.access.scope import can, get_member_or_404, scope_orgs
 from dangbo.core.api import NOT_FOUND, READ_ERRORS, READ_ONLY, WRITE_ERRORS, OrgRef, ReadOnly, as_of, paginate
@@ -384,7 +385,7 @@ def member_admit_api(request: HttpRequest, data: AdmissionIn) -> tuple[int, dict
         actor=request.user, profile=profile, cell=cell, decided_on=data.decided_on, ceremony_on=data.ceremony_on,
         decision_number=data.decision_number, decision_body=data.decision_body, payload=data.payload,
     )
-    return 201, _member_detail(request.user, member, as_of(None))
+    return HttpStatus(201, _member_detail(request.user, member, as_of(None)))
 
 
 @router.get("/{int:member_id}", response={200: MemberDetailOut, **READ_ERRORS}, url_name="member_detail")
@@ -421,7 +422,7 @@ def member_record_event_api(request: HttpRequest, member_id: int, data: EventIn)
         type=data.type, on=data.on, org=org, counterpart_org=counterpart, decision_number=data.decision_number,
         decision_date=data.decision_date, decision_body=data.decision_body, note=data.note, payload=data.payload,
     ))
-    return 201, _event_out([event])[0]
+    return HttpStatus(201, _event_out([event])[0])
 
 
 # --- events --------------------------------------------------------------------------------------
@@ -438,5 +439,5 @@ def event_correct_api(request: HttpRequest, event_id: int, data: CorrectionIn) -
     member = get_member_or_404(request.user, event.member_id)
     _require_record_on_visible(request.user, [member.current_org_id or event.org_id])
     correction = event_correct(actor=request.user, event=event, reason=data.reason)
-    return 201, _event_out([correction])[0]
+    return HttpStatus(201, _event_out([correction])[0])
 
