@@ -51,6 +51,7 @@ from dangbo.core.reference import items, label
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.parse import Layout, Row, _key, open_table
+from dangbo.imports.services import MAX_LISTED, ImportRefused, Report
 from dangbo.members.services import is_system_actor
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.services import Decision, org_establish
@@ -72,30 +73,18 @@ ORG_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
 ORGS = Layout("orgs", ORG_COLUMNS, ("code", "name", "org_type", "established_on"),
               (("parent_code", "parent_name", "Mã tổ chức cấp trên / Tên tổ chức cấp trên"),))
 ORG_HEADER_OF = ORGS.header_of
-MAX_LISTED = 2000
 TYPE_ALIASES = {"dang bo phuong": "commune_party_org", "dang bo dac khu": "commune_party_org",
                 "dang uy co so": "grassroots_party_committee_org", "chi bo truc thuoc": "subordinate_cell"}
 
 
 @dataclass
-class OrgReport:
+class OrgReport(Report):
+    """The member import's report, for organizations: a row is counted once however many of its
+    columns are refused, and the columns are named with the organization layout's headers."""
+
     kind: str = "orgs"
-    total: int = 0
-    created: int = 0
-    unchanged: int = 0
-    refused_rows: int = 0
-    refusals: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    duplicate_count: int = 0
-    encoding: str | None = None
-    columns: list[str] = field(default_factory=list)
-    ignored_headers: list[str] = field(default_factory=list)
     created_org_ids: list[int] = field(default_factory=list)
     _refused: set[int] = field(default_factory=set)
-
-    @property
-    def ok(self) -> bool:
-        return self.refused_rows == 0
 
     def refuse(self, row: int, column: str, reason: str) -> None:
         if row not in self._refused:
@@ -104,24 +93,12 @@ class OrgReport:
         if len(self.refusals) < MAX_LISTED:
             self.refusals.append({"row": row, "column": ORG_HEADER_OF.get(column, column), "reason": reason})
 
-    def flag(self, row: int, reason: str) -> None:
-        self.duplicate_count += 1
-        if len(self.duplicates) < MAX_LISTED:
-            self.duplicates.append({"row": row, "reason": reason})
-
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind, "total": self.total, "created": self.created, "unchanged": self.unchanged,
-            "refused_rows": self.refused_rows, "refusals": sorted(self.refusals, key=lambda r: r["row"]),
-            "duplicates": self.duplicates, "duplicate_count": self.duplicate_count, "encoding": self.encoding,
-            "columns": self.columns, "ignored_headers": self.ignored_headers,
-        }
+        return {**super().as_dict(), "kind": self.kind, "refusals": sorted(self.refusals, key=lambda r: r["row"])}
 
 
-class OrgImportRefused(DomainError):
-    def __init__(self, report: OrgReport):
-        super().__init__(f"Tệp có {report.refused_rows} dòng không hợp lệ; chưa ghi dòng nào.", field="file")
-        self.report = report
+class OrgImportRefused(ImportRefused):
+    """The organization file has refused rows: nothing was written."""
 
 
 @dataclass
