@@ -119,6 +119,16 @@ def _plan_for_manage(request: HttpRequest, pk: int):
     return plan
 
 
+def _task_fields(d: dict) -> dict:
+    """The task form's cleaned data as the fields of TaskInput / TaskEdit."""
+    return {
+        "content": d["content"], "deadline_text": d.get("deadline_text") or "", "number": d.get("number") or "",
+        "directing_text": d.get("directing_text") or "", "lead_text": d.get("lead_text") or "",
+        "lead_org_id": d.get("lead_org"), "cooperating_text": d.get("cooperating_text") or "",
+        "implementing_org_ids": d.get("implementing_orgs") or [],
+    }
+
+
 @login_required
 def task_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for_manage(request, pk)
@@ -127,11 +137,7 @@ def task_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            task_create(actor=request.user, plan=plan, data=TaskInput(
-                content=d["content"], deadline_text=d.get("deadline_text") or "", number=d.get("number") or "",
-                directing_text=d.get("directing_text") or "", lead_text=d.get("lead_text") or "",
-                lead_org_id=d.get("lead_org"), cooperating_text=d.get("cooperating_text") or "",
-                implementing_org_ids=d.get("implementing_orgs") or []))
+            task_create(actor=request.user, plan=plan, data=TaskInput(**_task_fields(d)))
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -356,11 +362,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            task_update(actor=request.user, task=task, data=TaskEdit(
-                content=d["content"], deadline_text=d.get("deadline_text") or "", number=d.get("number") or "",
-                directing_text=d.get("directing_text") or "", lead_text=d.get("lead_text") or "",
-                lead_org_id=d.get("lead_org"), cooperating_text=d.get("cooperating_text") or "",
-                implementing_org_ids=d.get("implementing_orgs") or []))
+            task_update(actor=request.user, task=task, data=TaskEdit(**_task_fields(d)))
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
