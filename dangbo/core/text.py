@@ -20,3 +20,9 @@ def fold(value: str | None) -> str:
     text = unicodedata.normalize("NFD", nfc(value).lower()).replace("đ", "d")
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", text)
+
+
+def person_name(user) -> str:
+    """An account's name in Vietnamese order: family name first ("Nguyễn Minh Định"), from Django's
+    last_name (họ) and first_name (tên đệm và tên); empty when neither is set."""
+    return nfc(" ".join(p for p in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if p).strip())

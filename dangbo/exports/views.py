@@ -16,6 +16,7 @@ from django.utils import timezone
 from dangbo.access.scope import can, get_org_or_404
 from dangbo.audit.services import audit_export
 from dangbo.core.forms import as_of_date
+from dangbo.core.text import person_name
 from dangbo.exports.forms import ExportForm
 from dangbo.exports.selectors import indicator_sheet, member_sheet
 from dangbo.exports.writers import CSV_TYPE, XLSX_TYPE, Sheet, watermark_text, write_csv, write_xlsx
@@ -25,7 +26,7 @@ from dangbo.reports.views import _context_from
 
 
 def _exporter(user) -> str:
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    full = person_name(user)
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 

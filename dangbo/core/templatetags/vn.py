@@ -34,3 +34,11 @@ def vnpct(value: float | None, places: int = 1) -> str:
 @register.filter
 def isodate(value: date | None) -> str:
     return value.isoformat() if value else ""
+
+
+@register.filter
+def vnname(user) -> str:
+    """An account's name, family name first; the username when no name is set."""
+    from dangbo.core.text import person_name
+
+    return person_name(user) or getattr(user, "username", "")
