@@ -423,24 +423,29 @@ class _Replayer:
 
     # -- spans -------------------------------------------------------------------------------
     def build_spans(self) -> list[Span]:
-        spans: list[Span] = []
-        facts = Facts()
-        ordered = sorted(self.changes, key=lambda c: (c[0], c[1]))
-        i = 0
-        while i < len(ordered):
-            day = ordered[i][0]
-            while i < len(ordered) and ordered[i][0] == day:
-                facts = replace(facts, **ordered[i][2])
-                i += 1
-            if spans and spans[-1].valid_to is None:
-                if spans[-1].facts == facts:
-                    continue
-                spans[-1] = Span(spans[-1].facts, spans[-1].valid_from, day - timedelta(days=1))
-            if spans and spans[-1].valid_from == day:
-                spans.pop()
-            if facts.status is not None:
-                spans.append(Span(facts, day, None))
-        return spans
+        return spans_from_changes(self.changes)
+
+def spans_from_changes(changes: list[tuple[date, int, dict]]) -> list[Span]:
+    """Fold dated state changes (day, order within the day, fields) into spans: one span per run
+    of equal facts, a change on a span's first day replacing it, no span while there is no status."""
+    spans: list[Span] = []
+    facts = Facts()
+    ordered = sorted(changes, key=lambda c: (c[0], c[1]))
+    i = 0
+    while i < len(ordered):
+        day = ordered[i][0]
+        while i < len(ordered) and ordered[i][0] == day:
+            facts = replace(facts, **ordered[i][2])
+            i += 1
+        if spans and spans[-1].valid_to is None:
+            if spans[-1].facts == facts:
+                continue
+            spans[-1] = Span(spans[-1].facts, spans[-1].valid_from, day - timedelta(days=1))
+        if spans and spans[-1].valid_from == day:
+            spans.pop()
+        if facts.status is not None:
+            spans.append(Span(facts, day, None))
+    return spans
 
 
 def replay(events: list[EventLike], profile: Profile) -> Timeline:

@@ -32,7 +32,7 @@ import json
 import random
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.management.color import no_style
@@ -43,7 +43,7 @@ from dangbo.audit.services import audit_record
 from dangbo.core.dates import add_months
 from dangbo.core.text import fold
 from dangbo.demo import names as N
-from dangbo.members.lifecycle import Facts, Span
+from dangbo.members.lifecycle import Span, spans_from_changes
 from dangbo.members.models import EventType as E
 from dangbo.members.models import Member, MemberEvent, MembershipSpan
 from dangbo.members.models import Status as S
@@ -193,26 +193,8 @@ class Person:
 
 
 def build_spans(changes: list[tuple[date, int, dict]]) -> list[Span]:
-    """The spans lifecycle.replay derives from the same state changes (same merging rules)."""
-    spans: list[Span] = []
-    facts = Facts()
-    ordered = sorted(changes, key=lambda c: (c[0], c[1]))
-    i = 0
-    while i < len(ordered):
-        day = ordered[i][0]
-        while i < len(ordered) and ordered[i][0] == day:
-            facts = replace(facts, **ordered[i][2])
-            i += 1
-        if spans and spans[-1].valid_to is None:
-            if spans[-1].facts == facts:
-                continue
-            spans[-1] = Span(spans[-1].facts, spans[-1].valid_from, day - timedelta(days=1))
-        if spans and spans[-1].valid_from == day:
-            spans.pop()
-        if facts.status is not None:
-            spans.append(Span(facts, day, None))
-    return spans
-
+    """The spans lifecycle.replay derives from the same state changes (the same function)."""
+    return spans_from_changes(changes)
 
 def _day(rng: random.Random, year: int, today: date, start: date | None = None) -> date | None:
     lo = max(date(year, 1, 2), start or date(year, 1, 2))
