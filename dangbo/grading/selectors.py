@@ -482,6 +482,11 @@ class OwnCampaign:
     records: list[GradingRecord]
 
     @property
+    def key(self) -> str:
+        """Identifies the row on the page (a member may be graded in nested campaigns)."""
+        return f"{self.campaign.pk}-{self.member.pk}"
+
+    @property
     def decided(self) -> bool:
         return any(r.step == Step.DECISION for r in self.records)
 

@@ -616,16 +616,14 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
     own = selectors.own_campaigns(member_ids=member_ids)
     chosen = None
     if request.method == "POST":
-        key = request.POST.get("dot", "")
-        chosen = next((o for o in own if f"{o.campaign.pk}-{o.member.pk}" == key), None)
+        chosen = next((o for o in own if o.key == request.POST.get("dot", "")), None)
         if chosen is None:
             raise Http404("Không tìm thấy")
-    forms_by_key = {}
+    rows = []
     for o in own:
-        key = f"{o.campaign.pk}-{o.member.pk}"
-        data = request.POST if chosen is o else None
-        form = SelfAssessmentForm(data, frameworks=_frameworks(o.campaign, "member"), prefix=f"d{key}")
-        forms_by_key[key] = form
+        form = SelfAssessmentForm(request.POST if chosen is o else None, frameworks=_frameworks(o.campaign, "member"),
+                                  prefix=f"d{o.key}")
+        rows.append({"own": o, "key": o.key, "form": form})
         if chosen is o and form.is_valid():
             d = form.cleaned_data
             try:
@@ -639,6 +637,4 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Đã ghi bản tự đánh giá, xếp loại năm {o.campaign.year}.")
                 return redirect("grading:self_assessment")
-    rows = [{"own": o, "key": f"{o.campaign.pk}-{o.member.pk}", "form": forms_by_key[f"{o.campaign.pk}-{o.member.pk}"]}
-            for o in own]
     return render(request, "grading/self_assessment.html", {"rows": rows, "today": timezone.localdate()})
