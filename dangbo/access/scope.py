@@ -35,6 +35,9 @@ class Scope:
     # (actions, condition on OrgVersion) per assignment: the SQL form of the same subtrees, so
     # querysets filter with a subquery instead of shipping thousands of ids to the database.
     grants: tuple[tuple[frozenset[str], Q], ...] = ()
+    # (actions, roots) per assignment: the assigned organization and the predecessors it absorbed;
+    # the subtrees are everything that ever had one of them on its path.
+    roots: tuple[tuple[frozenset[str], frozenset[int]], ...] = ()
 
     def allows(self, action: str, org_id: int | None = None) -> bool:
         return any(action in acts for acts in self.actions.values())
@@ -53,9 +56,10 @@ def today() -> date:
     return timezone.localdate()
 
 
-def _subtree_condition(org_id: int) -> Q | None:
+def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[int]]:
     """Condition on OrgVersion for every organization that was in `org_id`'s subtree while
-    `org_id` existed, plus the predecessors it absorbed (merge lineage) and their subtrees."""
+    `org_id` existed, plus the predecessors it absorbed (merge lineage) and their subtrees; and
+    the roots of those subtrees (`org_id` and the predecessors)."""
     from dangbo.orgs.models import OrgLineage, OrgVersion
 
     expanded: set[int] = set()
@@ -74,7 +78,7 @@ def _subtree_condition(org_id: int) -> Q | None:
         frontier.extend(
             OrgLineage.objects.filter(successor_id=current).values_list("predecessor_id", flat=True)
         )
-    return cond
+    return cond, frozenset(expanded)
 
 
 def _ids(org_id: int, cond: Q | None) -> set[int]:
@@ -141,6 +145,7 @@ def _compute_scope(user) -> Scope:
     actions: dict[int | None, frozenset[str]] = {}
     member_ids: set[int] = set()
     grants: list[tuple[frozenset[str], Q]] = []
+    roots: list[tuple[frozenset[str], frozenset[int]]] = []
     for a in RoleAssignment.objects.filter(RoleAssignment.active_q(today()), user=user):
         acts = ROLE_ACTIONS[a.role]
         if a.role == Role.MEMBER:
@@ -151,15 +156,16 @@ def _compute_scope(user) -> Scope:
             everything = everything or a.role == Role.ADMIN
             actions[None] = actions.get(None, frozenset()) | acts
             continue
-        cond = _subtree_condition(a.org_id)
+        cond, expanded = _subtree_condition(a.org_id)
         grants.append((acts, cond or Q(org_id=a.org_id)))
+        roots.append((acts, expanded))
         for oid in _ids(a.org_id, cond):
             actions[oid] = actions.get(oid, frozenset()) | acts
             org_ids.add(oid)
     if user.is_superuser:
         everything = True
         actions[None] = ROLE_ACTIONS[Role.ADMIN]
-    return Scope(everything, frozenset(org_ids), actions, frozenset(member_ids), tuple(grants))
+    return Scope(everything, frozenset(org_ids), actions, frozenset(member_ids), tuple(grants), tuple(roots))
 
 
 def can(user, action: str, org_id: int | None = None) -> bool:
@@ -192,6 +198,19 @@ def allowed_org_ids(user, *, action: str = "view"):
     if cond is None:
         return OrgVersion.objects.none().values("org_id")
     return OrgVersion.objects.filter(cond).values("org_id")
+
+
+def scope_roots(user, *, action: str = "view") -> frozenset[int] | None:
+    """The organizations whose subtrees, over their whole history, make up where `user` may do
+    `action` (the assigned organizations and the predecessors they absorbed); None means
+    everywhere. Every organization in scope had one of them on its path (OrgVersion.path), so a
+    member in scope has one of them among their search terms (search.models.MemberSearchTerms):
+    a prefilter that an index can answer, before the exact check of scope_members. A member-role
+    user's own profile is not under these roots (Scope.member_ids)."""
+    scope = user_scope(user)
+    if scope.everything and action in scope.actions.get(None, frozenset()):
+        return None
+    return frozenset().union(*(ids for acts, ids in scope.roots if action in acts))
 
 
 def scope_orgs(qs: QuerySet, user, *, field: str = "pk", action: str = "view") -> QuerySet:

@@ -244,10 +244,23 @@ def _member_issues(member: Member, today: date) -> list[DataIssue]:
     return found
 
 
+# Tables that other apps derive from the members' history (the search index, report facts)
+# register a check of themselves here from their AppConfig.ready(): check-data reports them too.
+_DERIVED_CHECKS: list = []
+
+
+def register_derived_check(kind: str, label: str, check) -> None:
+    """`check(today) -> list[DataIssue]` of kind `kind` (shown under `label`)."""
+    ISSUE_KINDS[kind] = label
+    if check not in _DERIVED_CHECKS:
+        _DERIVED_CHECKS.append(check)
+
+
 def data_issues(*, today: date) -> list[DataIssue]:
     """Integrity report over every member (not scoped: an administrator's command): histories that
     no longer replay, active members without an organization, overdue recognitions (R-022) and
-    transfers (R-033), and projections that differ from a fresh replay of the events."""
+    transfers (R-033), projections that differ from a fresh replay of the events, and the
+    registered checks of derived tables."""
     from django.db.models import Prefetch
 
     effective = (
@@ -259,4 +272,6 @@ def data_issues(*, today: date) -> list[DataIssue]:
     issues: list[DataIssue] = []
     for member in members.iterator(chunk_size=500):
         issues.extend(_member_issues(member, today))
+    for check in _DERIVED_CHECKS:
+        issues.extend(check(today))
     return issues

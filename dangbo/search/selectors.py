@@ -19,6 +19,13 @@ same way by the words one letter off it or starting with it; a last word in no n
 typo pass even when it is short. On SQLite the passes are word-prefix LIKEs on
 `name_folded` and the typo check runs in Python over the candidates (capped).
 
+A user with a scope (an officer of one province, a cell secretary) searches the member search
+terms instead (`search.MemberSearchTerms`, migration search 0005): the same name words plus the
+organizations of each member's whole history, so `terms @> {words} AND terms && {scope roots}`
+returns only candidates inside the scope from one index scan. Before, the words matched every
+member of the country with that name and each one was checked against the scope (p95 179 ms
+nationally for a province officer). The exact scope check still follows.
+
 PERFORMANCE.md lesson 4: names repeat (Nguyễn ≈ 38%), so nothing sorts every match: each pass
 fetches at most RESULT_LIMIT + 1 rows unordered, the page sorts those, and when there are more the
 result says so and asks for a second criterion (birth year, organization, admission year).
@@ -35,13 +42,13 @@ from django.db.models import CharField, F, Func, Q, QuerySet
 from django.db.models.functions import Length
 from django.db.models.lookups import Lookup
 
-from dangbo.access.scope import allowed_org_ids, can, scope_members, scope_orgs
+from dangbo.access.scope import can, scope_members, scope_orgs, scope_roots, user_scope
 from dangbo.core.text import fold
 from dangbo.members.models import Member
 from dangbo.members.selectors import MemberFilters, member_list
 from dangbo.orgs.models import OrgVersion
 from dangbo.orgs.selectors import org_names_on
-from dangbo.search.models import WORDS_SQL, NameWord
+from dangbo.search.models import WORDS_SQL, MemberSearchTerms, NameWord, org_term
 
 RESULT_LIMIT = 50
 ORG_LIMIT = 20
@@ -187,20 +194,64 @@ def _typos(word: str, vocab: set[str]) -> set[str]:
     return {w for w in vocab if w != word and levenshtein_at_most_one(word, w) and not w.startswith(word)}
 
 
-def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *,
+@dataclass(frozen=True)
+class _Prefilter:
+    """Organization terms that a scoped search asks of the member search terms
+    (search.models.MemberSearchTerms) in the same index scan as the name words: every member in
+    the scope has one of `roots` (access.scope.scope_roots) and, with an organization filter, the
+    filter's term. `own`: member-role profiles outside the roots (Scope.member_ids)."""
+
+    roots: frozenset[str] | None = None  # None: no scope restriction
+    required: frozenset[str] = frozenset()
+    own: frozenset[int] = frozenset()
+
+    @property
+    def active(self) -> bool:
+        return self.roots is not None or bool(self.required)
+
+
+def _prefilter(actor, filters: SearchFilters) -> _Prefilter:
+    roots = scope_roots(actor)
+    return _Prefilter(
+        roots=None if roots is None else frozenset(org_term(r) for r in roots),
+        required=frozenset({org_term(filters.org_id)}) if filters.org_id else frozenset(),
+        own=user_scope(actor).member_ids if roots is not None else frozenset())
+
+
+def _matching(qs: QuerySet, all_of: set[str], any_of: list[set[str]], pre: _Prefilter) -> QuerySet:
+    """`qs` restricted to members whose name has every word of `all_of` and one word of each set of
+    `any_of` (PostgreSQL, one GIN scan). Unscoped: the word index on members. Scoped: the member
+    search terms, with the organization terms of `pre` in the same scan; `qs` keeps the exact
+    scope and filter conditions, so the prefilter can only remove members that fail them anyway."""
+    if not pre.active:
+        if all_of:
+            qs = qs.filter(_NameWordsAll(F("name_folded"), all_of))
+        for words in any_of:
+            qs = qs.filter(_NameWordsAny(F("name_folded"), words))
+        return qs
+    terms = MemberSearchTerms.objects.all()
+    if all_of or pre.required:
+        terms = terms.filter(terms__all=all_of | pre.required)
+    for words in any_of:
+        terms = terms.filter(terms__any=words)
+    if pre.roots is not None:
+        in_roots = Q(terms__any=pre.roots)
+        terms = terms.filter(in_roots | Q(member_id__in=pre.own) if pre.own else in_roots)
+    return qs.filter(pk__in=terms.values("member_id"))
+
+
+def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *, pre: _Prefilter,
                   everywhere: bool = False) -> tuple[list[tuple[Member, str]], bool]:
     vocab = _vocabulary(words)
     head, last = list(dict.fromkeys(words[:-1])), words[-1]
-    required = [w for w in head if w in vocab]
-    same_head = base
+    required = {w for w in head if w in vocab}
+    head_any: list[set[str]] = []
     for w in head:
         if w not in vocab:  # in no name: a typo or a cut word ("min" for "minh"), or nothing to find
             near = {v for v in vocab if v.startswith(w) or levenshtein_at_most_one(w, v)}
             if not near:
                 return [], False
-            same_head = same_head.filter(_NameWordsAny(F("name_folded"), near))
-    if required:
-        same_head = same_head.filter(_NameWordsAll(F("name_folded"), required))
+            head_any.append(near)
     found: list[tuple[Member, str]] = []
     seen: set[int] = set()
     truncated = False
@@ -208,8 +259,7 @@ def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *,
         # The usual query is the whole name in order: equal folded names come first, from the
         # btree on name_folded. Common names ("tran thi hoa": ~6 400 nationally) stop here, before
         # the word index has to intersect the long lists of "thi", "van", "nguyen". Only without
-        # a scope filter: for an officer most equal names nationally are out of scope, each one
-        # checked, and the word pass would check them again (measured slower at national scale).
+        # a scope filter: for an officer most equal names nationally are out of scope.
         rows = _take(base.filter(name_folded=" ".join(words)), limit + 1)
         truncated = len(rows) > limit
         for m in sorted(rows[:limit], key=lambda m: m.pk):
@@ -225,8 +275,10 @@ def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *,
         if not expansion:
             continue
         room = limit - len(found)
-        lookup = _NameWordsAll if all_of else _NameWordsAny
-        qs = same_head.filter(lookup(F("name_folded"), expansion))
+        if all_of:
+            qs = _matching(base, required | expansion, head_any, pre)
+        else:
+            qs = _matching(base, required, [*head_any, expansion], pre)
         if seen:
             qs = qs.exclude(pk__in=seen)
         rows = _take(qs, room + 1)
@@ -242,10 +294,10 @@ def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *,
     return found, truncated
 
 
-def _name_hits(base: QuerySet, words: list[str], limit: int, *,
+def _name_hits(base: QuerySet, words: list[str], limit: int, *, pre: _Prefilter,
                everywhere: bool = False) -> tuple[list[tuple[Member, str]], bool]:
     if _pg():
-        return _pg_name_hits(base, words, limit, everywhere=everywhere)
+        return _pg_name_hits(base, words, limit, pre=pre, everywhere=everywhere)
     found: list[tuple[Member, str]] = []
     seen: set[int] = set()
     head, last = words[:-1], words[-1]
@@ -350,8 +402,9 @@ def search(*, actor, q: str, at: date, filters: SearchFilters | None = None,
     base = member_search_base(actor=actor, at=at, filters=filters)
     hits: list[tuple[Member, str]] = _id_hits(actor, base, q) if q else []
     if not hits and result.words:
-        everywhere = not filters.any and allowed_org_ids(actor) is None
-        hits, result.truncated = _name_hits(base, result.words, limit, everywhere=everywhere)
+        pre = _prefilter(actor, filters)
+        everywhere = not filters.any and pre.roots is None
+        hits, result.truncated = _name_hits(base, result.words, limit, pre=pre, everywhere=everywhere)
     elif not q:
         members = _take(base, limit + 1)
         result.truncated = len(members) > limit
