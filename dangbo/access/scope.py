@@ -27,6 +27,16 @@ from dangbo.access.models import ROLE_ACTIONS, Role, RoleAssignment
 
 
 @dataclass(frozen=True)
+class Root:
+    """The root of one subtree of a scope: an assigned organization or a predecessor it absorbed.
+    `top`: a top-level organization in every version (path "/<id>/"), so the subtree is exactly
+    the organizations whose paths start with it."""
+
+    org_id: int
+    top: bool = False
+
+
+@dataclass(frozen=True)
 class Scope:
     everything: bool
     org_ids: frozenset[int]
@@ -37,7 +47,7 @@ class Scope:
     grants: tuple[tuple[frozenset[str], Q], ...] = ()
     # (actions, roots) per assignment: the assigned organization and the predecessors it absorbed;
     # the subtrees are everything that ever had one of them on its path.
-    roots: tuple[tuple[frozenset[str], frozenset[int]], ...] = ()
+    roots: tuple[tuple[frozenset[str], frozenset[Root]], ...] = ()
 
     def allows(self, action: str, org_id: int | None = None) -> bool:
         return any(action in acts for acts in self.actions.values())
@@ -56,13 +66,14 @@ def today() -> date:
     return timezone.localdate()
 
 
-def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[int]]:
+def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[Root]]:
     """Condition on OrgVersion for every organization that was in `org_id`'s subtree while
     `org_id` existed, plus the predecessors it absorbed (merge lineage) and their subtrees; and
     the roots of those subtrees (`org_id` and the predecessors)."""
     from dangbo.orgs.models import OrgLineage, OrgVersion
 
     expanded: set[int] = set()
+    roots: set[Root] = set()
     frontier = [org_id]
     cond: Q | None = None
     while frontier:
@@ -70,7 +81,9 @@ def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[int]]:
         if current in expanded:
             continue
         expanded.add(current)
-        for v in OrgVersion.objects.filter(org_id=current).only("path", "valid_from", "valid_to"):
+        versions = list(OrgVersion.objects.filter(org_id=current).only("path", "valid_from", "valid_to"))
+        roots.add(Root(current, top=bool(versions) and all(v.path == f"/{current}/" for v in versions)))
+        for v in versions:
             window = Q(path__startswith=v.path) & (Q(valid_to__isnull=True) | Q(valid_to__gte=v.valid_from))
             if v.valid_to:
                 window &= Q(valid_from__lte=v.valid_to)
@@ -78,7 +91,7 @@ def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[int]]:
         frontier.extend(
             OrgLineage.objects.filter(successor_id=current).values_list("predecessor_id", flat=True)
         )
-    return cond, frozenset(expanded)
+    return cond, frozenset(roots)
 
 
 def _ids(org_id: int, cond: Q | None) -> set[int]:
@@ -145,7 +158,7 @@ def _compute_scope(user) -> Scope:
     actions: dict[int | None, frozenset[str]] = {}
     member_ids: set[int] = set()
     grants: list[tuple[frozenset[str], Q]] = []
-    roots: list[tuple[frozenset[str], frozenset[int]]] = []
+    roots: list[tuple[frozenset[str], frozenset[Root]]] = []
     for a in RoleAssignment.objects.filter(RoleAssignment.active_q(today()), user=user):
         acts = ROLE_ACTIONS[a.role]
         if a.role == Role.MEMBER:
@@ -200,7 +213,7 @@ def allowed_org_ids(user, *, action: str = "view"):
     return OrgVersion.objects.filter(cond).values("org_id")
 
 
-def scope_roots(user, *, action: str = "view") -> frozenset[int] | None:
+def scope_roots(user, *, action: str = "view") -> frozenset[Root] | None:
     """The organizations whose subtrees, over their whole history, make up where `user` may do
     `action` (the assigned organizations and the predecessors they absorbed); None means
     everywhere. Every organization in scope had one of them on its path (OrgVersion.path), so a

@@ -67,17 +67,22 @@ class TermsShareAny(TermsContainAll):
 
 
 class MemberSearchTerms(models.Model):
-    """What the search index knows of a member (PostgreSQL): the words of the folded name and, as
-    `#<id>`, every organization on the path of any version of any organization the member ever
-    belonged to (spans, whole history).
+    """What the search index knows of a member (PostgreSQL), from their name and their whole
+    history (spans):
+    - the words of the folded name ("nguyen", "van", "an");
+    - `#<id>` for every organization on the path of every version of every organization the
+      member belonged to (org_term);
+    - `<word>#<top>` for each name word and each top-level organization (the first id of such a
+      path: the province) (org_word_term).
 
-    A scoped search then asks one GIN index for `terms @> {name words} AND terms && {#root, ...}`
-    (the roots of the user's scope, access.scope.scope_roots), so only members of the scope are
-    candidates; the exact scope check still runs on those. Kept by triggers on members, spans and
-    organization versions (migration search 0005); terms are only ever added, so a member is
-    never hidden by a missing term (a span or version removed leaves a harmless extra one).
-    `refresh_member_terms()` rebuilds the table after a bulk load with triggers off;
-    `member_terms_missing()` lists members whose terms lack a term they should have.
+    A scoped search asks one GIN index for the name words together with the scope (access.scope.
+    scope_roots): `{nguyen#7, van#7, an#7}` for the officer of province 7, `{nguyen, van, an,
+    #42}` for the officer of commune 42; the exact scope check then runs on those candidates only.
+    The view `search_member_terms_required` (migration search 0005) is the one definition of a
+    member's terms; triggers on members, spans and organization versions recompute from it every
+    member a write touches, so services, COPY imports, the admin site and raw SQL all keep it.
+    `refresh_member_terms()` rebuilds the table after a load with the triggers off;
+    `member_terms_missing()` lists members whose terms lack one they should have.
     """
 
     member = models.OneToOneField("members.Member", primary_key=True, on_delete=models.CASCADE, related_name="+")
@@ -88,26 +93,16 @@ class MemberSearchTerms(models.Model):
 
 
 def org_term(org_id: int) -> str:
-    """The search term of an organization (`#42`); name words are [a-z0-9]+, so they never collide."""
+    """A member belonged to an organization at or below `org_id` (`#42`). Name words are
+    [a-z0-9]+, so terms with `#` never collide with them."""
     return f"#{org_id}"
 
 
-# Every term each member should have, set-based (one pass over members, spans and versions).
-# Shared by the bulk rebuild and the consistency check.
-REQUIRED_TERMS_SQL = """
-WITH org_terms AS (
-    SELECT DISTINCT v.org_id, '#' || x AS term
-    FROM orgs_orgversion v, unnest(string_to_array(trim(both '/' from v.path), '/')) AS x
-    UNION SELECT o.id, '#' || o.id FROM orgs_organization o
-), member_orgs AS (
-    SELECT s.member_id, array_agg(DISTINCT ot.term) AS terms
-    FROM (SELECT DISTINCT member_id, org_id FROM members_membershipspan) s
-    JOIN org_terms ot ON ot.org_id = s.org_id
-    GROUP BY s.member_id
-)
-SELECT m.id AS member_id, search_terms_union(search_name_terms(m.name_folded), coalesce(mo.terms, '{}')) AS terms
-FROM members_member m LEFT JOIN member_orgs mo ON mo.member_id = m.id
-"""
+def org_word_term(word: str, top_id: int) -> str:
+    """A name word of a member who belonged to the top-level organization `top_id` (`nguyen#7`)."""
+    return f"{word}#{top_id}"
+
+
 TERMS_INDEX = "search_membersearchterms_terms_gin"
 TERMS_INDEX_SQL = (f"CREATE INDEX IF NOT EXISTS {TERMS_INDEX} ON search_membersearchterms USING gin (terms) "
                    "WITH (fastupdate = off)")
@@ -126,7 +121,8 @@ def refresh_member_terms() -> int:
         c.execute("SET CONSTRAINTS ALL IMMEDIATE")
         c.execute(f"DROP INDEX IF EXISTS {TERMS_INDEX}")
         c.execute("TRUNCATE search_membersearchterms")
-        c.execute(f"INSERT INTO search_membersearchterms (member_id, terms) {REQUIRED_TERMS_SQL}")
+        c.execute("INSERT INTO search_membersearchterms (member_id, terms) "
+                  "SELECT member_id, terms FROM search_member_terms_required")
         rows = c.rowcount
         c.execute(TERMS_INDEX_SQL)
         c.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -139,7 +135,7 @@ def member_terms_missing(limit: int = 100) -> list[int]:
     if connection.vendor != "postgresql":
         return []
     with connection.cursor() as c:
-        c.execute(f"SELECT r.member_id FROM ({REQUIRED_TERMS_SQL}) r "
+        c.execute("SELECT r.member_id FROM search_member_terms_required r "
                   "LEFT JOIN search_membersearchterms t ON t.member_id = r.member_id "
                   "WHERE t.member_id IS NULL OR NOT t.terms @> r.terms ORDER BY r.member_id LIMIT %s", [limit])
         return [r[0] for r in c.fetchall()]

@@ -16,15 +16,18 @@ vocabulary of name words (`search.NameWord`), which turns a prefix or a one-lett
 whole words it stands for; then the members are `words @> {exact words} AND words && {expansions}`.
 A word before the last one that is in no name at all (a typo, or a cut word) is replaced the
 same way by the words one letter off it or starting with it; a last word in no name gets the
-typo pass even when it is short. On SQLite the passes are word-prefix LIKEs on
+typo pass even when it is short. When nothing at all is found, an earlier word that is itself a
+name word may be the typo ("nguyen ngo tam" for "Nguyễn Ngọc Tâm"): each one in turn is replaced
+by the words one letter off it. On SQLite the passes are word-prefix LIKEs on
 `name_folded` and the typo check runs in Python over the candidates (capped).
 
 A user with a scope (an officer of one province, a cell secretary) searches the member search
-terms instead (`search.MemberSearchTerms`, migration search 0005): the same name words plus the
-organizations of each member's whole history, so `terms @> {words} AND terms && {scope roots}`
-returns only candidates inside the scope from one index scan. Before, the words matched every
-member of the country with that name and each one was checked against the scope (p95 179 ms
-nationally for a province officer). The exact scope check still follows.
+terms instead (`search.MemberSearchTerms`, migration search 0005): name words, the organizations
+of each member's whole history, and name words qualified by province, so one index scan returns
+only candidates inside the scope (`{nguyen#7, van#7, an#7}` for the officer of province 7,
+`{nguyen, van, an, #42}` for a commune). Before, the words matched every member of the country
+with that name and each one was checked against the scope (p95 93-179 ms nationally for a
+province officer). The exact scope check still follows.
 
 PERFORMANCE.md lesson 4: names repeat (Nguyễn ≈ 38%), so nothing sorts every match: each pass
 fetches at most RESULT_LIMIT + 1 rows unordered, the page sorts those, and when there are more the
@@ -42,13 +45,13 @@ from django.db.models import CharField, F, Func, Q, QuerySet
 from django.db.models.functions import Length
 from django.db.models.lookups import Lookup
 
-from dangbo.access.scope import can, scope_members, scope_orgs, scope_roots, user_scope
+from dangbo.access.scope import Root, can, scope_members, scope_orgs, scope_roots, user_scope
 from dangbo.core.text import fold
 from dangbo.members.models import Member
 from dangbo.members.selectors import MemberFilters, member_list
 from dangbo.orgs.models import OrgVersion
 from dangbo.orgs.selectors import org_names_on
-from dangbo.search.models import WORDS_SQL, MemberSearchTerms, NameWord, org_term
+from dangbo.search.models import WORDS_SQL, MemberSearchTerms, NameWord, org_term, org_word_term
 
 RESULT_LIMIT = 50
 ORG_LIMIT = 20
@@ -196,48 +199,64 @@ def _typos(word: str, vocab: set[str]) -> set[str]:
 
 @dataclass(frozen=True)
 class _Prefilter:
-    """Organization terms that a scoped search asks of the member search terms
-    (search.models.MemberSearchTerms) in the same index scan as the name words: every member in
-    the scope has one of `roots` (access.scope.scope_roots) and, with an organization filter, the
-    filter's term. `own`: member-role profiles outside the roots (Scope.member_ids)."""
+    """What a scoped search asks of the member search terms (search.models.MemberSearchTerms) in
+    the same index scan as the name words. `roots`: the roots of the user's scope
+    (access.scope.scope_roots; None: everywhere). `org_id`: the organization filter. `own`:
+    member-role profiles outside the roots (Scope.member_ids). A prefilter only: the exact scope
+    and filter conditions stay on the member query."""
 
-    roots: frozenset[str] | None = None  # None: no scope restriction
-    required: frozenset[str] = frozenset()
+    roots: frozenset[Root] | None = None
+    org_id: int | None = None
     own: frozenset[int] = frozenset()
 
     @property
     def active(self) -> bool:
-        return self.roots is not None or bool(self.required)
+        return self.roots is not None or self.org_id is not None
 
 
 def _prefilter(actor, filters: SearchFilters) -> _Prefilter:
     roots = scope_roots(actor)
-    return _Prefilter(
-        roots=None if roots is None else frozenset(org_term(r) for r in roots),
-        required=frozenset({org_term(filters.org_id)}) if filters.org_id else frozenset(),
-        own=user_scope(actor).member_ids if roots is not None else frozenset())
+    return _Prefilter(roots=roots, org_id=filters.org_id,
+                      own=user_scope(actor).member_ids if roots is not None else frozenset())
+
+
+def _term_condition(all_of: set[str], any_of: list[set[str]]) -> Q:
+    q = Q(terms__all=all_of) if all_of else Q()
+    for words in any_of:
+        q &= Q(terms__any=words)
+    return q
 
 
 def _matching(qs: QuerySet, all_of: set[str], any_of: list[set[str]], pre: _Prefilter) -> QuerySet:
     """`qs` restricted to members whose name has every word of `all_of` and one word of each set of
-    `any_of` (PostgreSQL, one GIN scan). Unscoped: the word index on members. Scoped: the member
-    search terms, with the organization terms of `pre` in the same scan; `qs` keeps the exact
-    scope and filter conditions, so the prefilter can only remove members that fail them anyway."""
+    `any_of` (PostgreSQL, one GIN scan per branch). Unscoped: the word index on members. Scoped:
+    the member search terms, where each root of the scope is one branch: words qualified by a
+    top-level root (`nguyen#7`: the province's share of a common word), or the plain words with
+    the root's term (`#42`: a commune, a cell). With an organization filter, its term alone."""
     if not pre.active:
         if all_of:
             qs = qs.filter(_NameWordsAll(F("name_folded"), all_of))
         for words in any_of:
             qs = qs.filter(_NameWordsAny(F("name_folded"), words))
         return qs
-    terms = MemberSearchTerms.objects.all()
-    if all_of or pre.required:
-        terms = terms.filter(terms__all=all_of | pre.required)
-    for words in any_of:
-        terms = terms.filter(terms__any=words)
-    if pre.roots is not None:
-        in_roots = Q(terms__any=pre.roots)
-        terms = terms.filter(in_roots | Q(member_id__in=pre.own) if pre.own else in_roots)
-    return qs.filter(pk__in=terms.values("member_id"))
+    if pre.org_id is not None:
+        branches = [_term_condition(all_of | {org_term(pre.org_id)}, any_of)]
+    else:
+        branches = []
+        for root in sorted(pre.roots, key=lambda r: r.org_id):
+            if root.top:
+                branches.append(_term_condition({org_word_term(w, root.org_id) for w in all_of},
+                                                [{org_word_term(w, root.org_id) for w in s} for s in any_of]))
+            else:
+                branches.append(_term_condition(all_of | {org_term(root.org_id)}, any_of))
+        if pre.own:
+            branches.append(Q(member_id__in=pre.own) & _term_condition(all_of, any_of))
+    if not branches:
+        return qs.none()
+    either = branches[0]
+    for q in branches[1:]:
+        either |= q
+    return qs.filter(pk__in=MemberSearchTerms.objects.filter(either).values("member_id"))
 
 
 def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *, pre: _Prefilter,
@@ -289,6 +308,22 @@ def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *, pre: _Prefilt
             seen.add(m.pk)
         if truncated:
             break
+    if not found and last in vocab:
+        # Nothing at all: an earlier word may be a typo that is itself a name word ("nguyen ngo
+        # tam" for "Nguyễn Ngọc Tâm"). One such word at a time is one letter off.
+        for w in [w for w in required if len(w) >= TYPO_MIN_LENGTH]:
+            near = {v for v in vocab if v != w and levenshtein_at_most_one(w, v)}
+            if not near:
+                continue
+            room = limit - len(found)
+            qs = _matching(base, (required - {w}) | {last}, [*head_any, near], pre)
+            rows = _take(qs.exclude(pk__in=seen), room + 1) if seen else _take(qs, room + 1)
+            truncated = len(rows) > room
+            for m in sorted(rows[:room], key=lambda m: (m.name_folded, m.pk)):
+                found.append((m, "typo"))
+                seen.add(m.pk)
+            if truncated:
+                break
     order = {"exact": 0, "prefix": 1, "typo": 2}
     found.sort(key=lambda h: (order[h[1]], h[0].name_folded, h[0].pk))
     return found, truncated

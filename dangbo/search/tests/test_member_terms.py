@@ -15,13 +15,19 @@ from django.core.management import call_command
 from django.db import connection
 
 from dangbo.access.models import Role, RoleAssignment
-from dangbo.access.scope import scope_members, scope_roots
+from dangbo.access.scope import Root, scope_members, scope_roots
 from dangbo.members.models import EventType as E
 from dangbo.members.models import Member
 from dangbo.members.selectors import data_issues
 from dangbo.members.services import EventInput, ProfileInput, member_admit, member_record_event, member_update_profile
 from dangbo.orgs.services import org_establish, org_merge, org_move
-from dangbo.search.models import MemberSearchTerms, member_terms_missing, org_term, refresh_member_terms
+from dangbo.search.models import (
+    MemberSearchTerms,
+    member_terms_missing,
+    org_term,
+    org_word_term,
+    refresh_member_terms,
+)
 from dangbo.search.selectors import SearchFilters, search
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +110,9 @@ def test_no_member_in_scope_is_missing_from_a_search_by_name(history):
 
 def test_scope_roots_are_the_assigned_organizations_and_the_predecessors_they_absorbed(history, tree, admin_user):
     users = history["users"]
-    assert scope_roots(users["commune_a"]) == {tree["commune_a"].pk, history["c2"].pk}
-    assert scope_roots(users["province2"]) == {history["p2"].pk}
+    assert scope_roots(users["commune_a"]) == {Root(tree["commune_a"].pk), Root(history["c2"].pk)}
+    # a province is top-level in every version: its officer's search reads province-qualified words
+    assert scope_roots(users["province2"]) == {Root(history["p2"].pk, top=True)}
     assert scope_roots(users["member"]) == frozenset()
     assert scope_roots(admin_user) is None
 
@@ -130,8 +137,11 @@ def test_terms_hold_the_name_words_and_every_organization_of_the_history(history
     assert {org_term(o.pk) for o in (p2, history["c2"], tree["commune_a"], tree["province"])} <= terms_of(people["c2"])
     # transferred into commune B (province 2 by then)
     assert {org_term(p2.pk), org_term(tree["cell_b1"].pk)} <= terms_of(people["mover"])
+    # name words qualified by each province of the history
+    assert {org_word_term(w, p.pk) for w in ("nguyen", "van", "an") for p in (tree["province"], p2)} <= b1
+    assert org_word_term("an", p2.pk) not in terms_of(people["a1"])  # never in province 2
     renamed = terms_of(people["renamed"])
-    assert {"le", "van", "cuong", "thinh"} <= renamed
+    assert {"le", "van", "cuong", "thinh", org_word_term("thinh", tree["province"].pk)} <= renamed
     assert member_terms_missing() == []
 
 
@@ -142,7 +152,21 @@ def test_a_rename_drops_the_old_words(history, system_user):
                           profile=ProfileInput(full_name="Lê Thịnh", birth_year=1980, sex="M"))
     terms = terms_of(m)
     assert {"le", "thinh"} <= terms and not {"van", "cuong"} & terms
-    assert any(t.startswith("#") for t in terms)  # organization terms kept
+    assert not any(t.startswith(("van#", "cuong#")) for t in terms)
+    assert org_term(history["c2"].pk) in terms  # organization terms kept
+
+
+@pg_only
+def test_a_voided_transfer_takes_its_organizations_out_of_the_terms(history, system_user, tree):
+    from dangbo.members.services import event_correct
+
+    mover = history["people"]["mover"]
+    assert org_term(history["p2"].pk) in terms_of(mover)
+    for ev in mover.events.filter(type__in=[E.OFFICIAL_TRANSFER_IN, E.OFFICIAL_TRANSFER_OUT]).order_by("-on"):
+        event_correct(actor=system_user, event=ev, reason="Ghi nhầm")
+    terms = terms_of(mover)
+    assert org_term(history["p2"].pk) not in terms and org_term(tree["cell_b1"].pk) not in terms
+    assert org_term(tree["cell_a1"].pk) in terms
 
 
 @pg_only
@@ -165,16 +189,15 @@ def test_the_rebuild_gives_what_the_triggers_kept(history):
     kept = dict(MemberSearchTerms.objects.values_list("member_id", "terms"))
     assert refresh_member_terms() == Member.objects.count()
     rebuilt = dict(MemberSearchTerms.objects.values_list("member_id", "terms"))
-    assert rebuilt.keys() == kept.keys()
-    for pk, terms in rebuilt.items():
-        assert set(terms) <= set(kept[pk])  # the triggers only add: never fewer terms than needed
+    assert rebuilt == kept
 
 
 @pg_only
 def test_the_term_conditions_are_served_by_the_terms_index(history):
     """The conditions the selector writes (@> and && on the terms) must be ones the GIN index
     serves, or a scoped search silently reads the whole table (the bench shows the plan at scale)."""
-    qs = MemberSearchTerms.objects.filter(terms__all={"nguyen", "an"}).filter(terms__any={org_term(history["p2"].pk)})
+    p2 = history["p2"].pk
+    qs = MemberSearchTerms.objects.filter(terms__all={org_word_term("nguyen", p2)}).filter(terms__any={"an"})
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as c:
         c.execute("SET LOCAL enable_seqscan = off")  # a tiny test table must not hide a mismatch

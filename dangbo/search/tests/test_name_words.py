@@ -108,3 +108,11 @@ def test_short_or_cut_words_in_no_name_are_read_as_the_near_name_words(people, c
     assert names(search(actor=commune_officer, q="dang th thu", at=AT)) == [("Đặng Thị Thu", "exact")]  # cut
     assert names(search(actor=commune_officer, q="dag thi thu", at=AT)) == [("Đặng Thị Thu", "exact")]  # typo
     assert names(search(actor=commune_officer, q="dang thi tu", at=AT)) == [("Đặng Thị Thu", "typo")]  # short
+
+
+@pg_only
+def test_a_typo_that_is_itself_a_name_word_is_forgiven_when_nothing_else_matches(people, officer):
+    """"ban" is a name word (Bản) one letter off "van": "nguyen ban an" finds the Nguyễn Văn An."""
+    result = search(actor=officer, q="nguyen ban an", at=AT)
+    assert {h.member.pk for h in result.members} == {people["an"].pk, people["binh"].pk}
+    assert {h.match for h in result.members} == {"typo"}
