@@ -8,11 +8,13 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from dangbo.members.selectors import register_derived_check
         from dangbo.members.signals import projections_changed
-        from dangbo.reports.facts import on_handbook_changed, on_projections_changed
+        from dangbo.reports.facts import facts_issues, on_handbook_changed, on_projections_changed
         from dangbo.reports.models import HandbookAccount
 
         # Keep the report fact projections (reports.facts) in step with their sources.
         projections_changed.connect(on_projections_changed, dispatch_uid="reports.facts")
         post_save.connect(on_handbook_changed, sender=HandbookAccount, dispatch_uid="reports.facts.handbook_saved")
         post_delete.connect(on_handbook_changed, sender=HandbookAccount, dispatch_uid="reports.facts.handbook_deleted")
+        register_derived_check("report_facts_stale", "Số liệu báo cáo không khớp với dữ liệu gốc", facts_issues)

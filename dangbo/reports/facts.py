@@ -224,6 +224,38 @@ def rebuild_all(*, chunk: int = 20_000, log: Callable[[str], None] | None = None
     return n_spans, n_flows
 
 
+def facts_issues(today=None, *, chunk: int = 20_000) -> list:
+    """check-data: members whose stored fact rows differ from the rows their spans, events,
+    profile and e-handbook account give now (a write that bypassed the member services, or a
+    bulk load without `dangbo rebuild-report-facts`). Registered with
+    members.selectors.register_derived_check."""
+    from collections import Counter
+
+    from django.db.models import Max
+
+    from dangbo.members.selectors import DataIssue
+
+    top = (Member.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    stale: list[int] = []
+    for lo in range(0, top, chunk):
+        profiles, spans, events, handbook = _load(None, lo, lo + chunk)
+        stored: dict[int, Counter] = defaultdict(Counter)
+        for model, fields in ((ReportSpan, SPAN_FIELDS), (ReportFlow, FLOW_FIELDS)):
+            for row in model.objects.filter(member_id__gte=lo, member_id__lt=lo + chunk).values_list(*fields):
+                stored[row[fields.index("member_id")]][(model.__name__, *row)] += 1
+        for member_id in sorted(set(profiles) | set(stored)):
+            span_rows, flow_rows = member_rows(
+                profile=profiles.get(member_id, ("", "", "")), spans=spans.get(member_id, []),
+                events=events.get(member_id, []), handbook=handbook.get(member_id))
+            expected = Counter([("ReportSpan", *r) for r in span_rows] + [("ReportFlow", *r) for r in flow_rows])
+            if expected != stored.get(member_id, Counter()):
+                stale.append(member_id)
+    names = dict(Member.objects.filter(pk__in=stale).values_list("pk", "full_name"))
+    return [DataIssue("report_facts_stale", pk, names.get(pk, ""),
+                      "Số liệu phục vụ báo cáo của đảng viên này không khớp với dữ liệu gốc, nên báo cáo có thể "
+                      "sai; hãy chạy «dangbo rebuild-report-facts».") for pk in stale]
+
+
 def on_projections_changed(sender, member_ids, **kwargs) -> None:
     refresh_members(member_ids)
 
