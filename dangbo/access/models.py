@@ -92,16 +92,3 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.created:%d/%m/%Y %H:%M}"
-
-
-class ScopeStamp(models.Model):
-    """One row whose token changes whenever anything a scope is computed from changes: role
-    assignments, organization versions (the tree) and merge lineage. Database triggers on those
-    tables write a fresh random token (migration 0004), so bulk updates, the admin site, imports
-    and raw SQL all invalidate cached scopes; a rolled-back change rolls its token back with it,
-    and a token is never reused."""
-
-    token = models.CharField(max_length=32)
-
-    class Meta:
-        verbose_name = "Dấu phiên bản phạm vi"

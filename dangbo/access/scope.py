@@ -7,8 +7,8 @@ subtree includes every organization that was below the assigned one at any time,
 province's officer sees the history of its predecessors. A record outside the scope is "not
 found" (404), never "forbidden", so its existence does not leak.
 
-Computed scopes are cached per process and keyed by the ScopeStamp token, which database
-triggers renew on every write to the tables a scope comes from: a request pays one primary-key
+Computed scopes are cached per process and keyed by the "scope" data stamp (core.stamps), which
+database triggers renew on every write to the tables a scope comes from: a request pays one primary-key
 read instead of recomputing, and a role change or restructure takes effect at the next request.
 """
 
@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from dangbo.access.models import ROLE_ACTIONS, Role, RoleAssignment
+from dangbo.core import stamps
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _ids(org_id: int, cond: Q | None) -> set[int]:
 
 # Computed scopes, shared by the requests of this process. The key holds the stamp token that the
 # database triggers renew on every write to role assignments, organization versions and lineage
-# (ScopeStamp), and the day (assignments are dated), so a cached scope is never used after any of
+# (the "scope" data stamp, core.stamps), and the day (assignments are dated), so a cached scope is never used after any of
 # them changed, in this process or another one. Least recently used entries go first.
 _CACHE_SIZE = 4096
 _cache: OrderedDict[tuple, Scope] = OrderedDict()
@@ -118,9 +119,7 @@ def scope_cache_clear() -> None:
 
 
 def _stamp() -> str | None:
-    from dangbo.access.models import ScopeStamp
-
-    return ScopeStamp.objects.filter(pk=1).values_list("token", flat=True).first()
+    return stamps.token("scope")
 
 
 def user_scope(user) -> Scope:

@@ -17,3 +17,13 @@ class RuleParameter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} từ {self.valid_from:%d/%m/%Y}"
+
+
+class DataStamp(models.Model):
+    """A token that database triggers renew whenever a source of a cache changes (core.stamps)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = "Dấu phiên bản dữ liệu"

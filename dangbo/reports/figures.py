@@ -43,7 +43,7 @@ def figures_fast(ctx: IndicatorContext) -> Figures:
     stamp = sel.registry_stamp()
     key = {"org_id": ctx.org_id, "at": ctx.at, "start": ctx.start, "end": ctx.end}
     snap = FigureSnapshot.objects.filter(**key).values_list("stamp", "figures").first()
-    if snap and snap[0] == stamp:
+    if snap and stamp and snap[0] == stamp:
         return snap[1]
     figures = figures_of(ctx)
     FigureSnapshot.objects.update_or_create(**key, defaults={"stamp": stamp, "figures": figures})

@@ -39,7 +39,7 @@ class HandbookAccount(models.Model):
     member = models.OneToOneField("members.Member", on_delete=models.PROTECT, related_name="+")
     registered_on = models.DateField("Ngày đăng ký")
     closed_on = models.DateField("Ngày khóa", null=True, blank=True)
-    # when the account was last written (the registry stamp reads its maximum; bulk loads leave it empty)
+    # when the account was last written (bulk loads leave it empty)
     updated_at = models.DateTimeField(auto_now=True, null=True, db_index=True)
 
     objects = HandbookAccountQuerySet.as_manager()
@@ -140,8 +140,8 @@ class ReportTemplate(models.Model):
 
 class FigureSnapshot(models.Model):
     """Fast path: the serialized indicator set of (org, at, start, end), valid while the registry
-    stamp (last member event, org event, quota and e-handbook change) is unchanged. Any new event
-    changes the stamp, so the next read recomputes it (refreshed by events)."""
+    stamp (reports.selectors.registry_stamp: any write to what figures are computed from) is
+    unchanged; the next read after a change recomputes it."""
 
     org_id = models.IntegerField()
     at = models.DateField()

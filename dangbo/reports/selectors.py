@@ -23,6 +23,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
+from dangbo.core import stamps
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
 from dangbo.orgs.models import OrgEvent, OrgEventType, OrgLineage, OrgVersion
 from dangbo.reports.models import AdmissionQuota, HandbookAccount
@@ -315,18 +316,11 @@ def members_by_ids(member_ids) -> QuerySet:
 
 
 def registry_stamp() -> str:
-    """Changes whenever something a figure depends on changes, read from indexes only (a few ms
-    at national scale): the last member event (events are append-only; every change of a member,
-    corrections and profile changes included, is a new event), the last organization event, the
-    quotas, and the last e-handbook account written."""
-    from django.db.models import Max
-
-    ev = MemberEvent.objects.aggregate(m=Max("id"))["m"]
-    oe = OrgEvent.objects.aggregate(m=Max("id"))["m"]
-    q = AdmissionQuota.objects.aggregate(m=Max("set_at"), n=Count("id"))
-    h = HandbookAccount.objects.aggregate(m=Max("id"), u=Max("updated_at"))
-    return (f"e{ev}:o{oe}:q{q['n']}.{q['m'] and q['m'].timestamp()}"
-            f":h{h['m']}.{h['u'] and h['u'].timestamp()}")
+    """Changes whenever something a figure depends on is written (members, events, spans, the
+    tree, quotas, e-handbook accounts, report facts): the "registry" data stamp, renewed by
+    database triggers (core.stamps, migration reports 0006). "" when it is not installed, which
+    no snapshot matches."""
+    return stamps.token("registry") or ""
 
 
 def headcount_by_child_on(*, org_id: int, at: date) -> list[dict[str, Any]]:

@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from dangbo.access.models import Role, RoleAssignment, ScopeStamp
+from dangbo.access.models import Role, RoleAssignment
 from dangbo.access.scope import can, user_scope
+from dangbo.core.stamps import token
 from dangbo.orgs.services import org_merge, org_move
 
 pytestmark = pytest.mark.django_db
@@ -59,17 +60,17 @@ def test_merge_lineage_invalidates(commune_officer, outsider, system_user, tree)
 
 
 def test_rolled_back_change_never_reuses_a_token(commune_officer, tree):
-    before = ScopeStamp.objects.get(pk=1).token
+    before = token("scope")
     with pytest.raises(RuntimeError), transaction.atomic():
         RoleAssignment.objects.filter(user=commune_officer).update(org=tree["province"])
-        inside = ScopeStamp.objects.get(pk=1).token
+        inside = token("scope")
         assert inside != before
         assert can(fresh(commune_officer), "view", tree["cell_b1"].pk)  # cached under `inside`
         raise RuntimeError
-    assert ScopeStamp.objects.get(pk=1).token == before
+    assert token("scope") == before
     assert not can(fresh(commune_officer), "view", tree["cell_b1"].pk)
     # The next change draws a new token, not the rolled-back one.
     RoleAssignment.objects.create(user=commune_officer, role=Role.LEADER, org=tree["commune_a"],
                                   valid_from=date(2020, 1, 1))
-    assert ScopeStamp.objects.get(pk=1).token not in (before, inside)
+    assert token("scope") not in (before, inside)
     assert not can(fresh(commune_officer), "view", tree["cell_b1"].pk)

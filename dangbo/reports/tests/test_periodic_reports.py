@@ -213,6 +213,22 @@ def test_the_leader_sees_the_dashboard_and_an_outsider_gets_404(client, registry
     assert client.get(reverse("reports:report_export"), {"org": registry["commune_a"].pk}).status_code == 404
 
 
+def test_a_snapshot_is_recomputed_after_a_deletion_that_adds_no_event(registry):
+    """Deleting an older e-handbook account leaves every id and date maximum as it was; the
+    registry stamp is renewed by the write itself."""
+    from dangbo.members.models import Member
+    from dangbo.reports.models import HandbookAccount
+
+    lan, minh = (Member.objects.get(full_name=n) for n in ("Nguyễn Thị Lan", "Trần Văn Minh"))
+    older = HandbookAccount.objects.create(member=lan, registered_on=date(2024, 6, 1))
+    HandbookAccount.objects.create(member=minh, registered_on=date(2024, 7, 1))
+    ctx = IndicatorContext(org_id=registry["province"].pk, at=date(2024, 12, 31))
+    assert figures_fast(ctx)["so_tay_dien_tu"]["value"] == 2
+    older.delete()
+    ctx = IndicatorContext(org_id=registry["province"].pk, at=date(2024, 12, 31))
+    assert figures_fast(ctx)["so_tay_dien_tu"]["value"] == 1
+
+
 def test_the_fast_path_equals_the_slow_path_and_is_refreshed_by_events(registry, system_user):
     ctx = IndicatorContext(org_id=registry["province"].pk, at=date(2024, 12, 31))
     fast = figures_fast(ctx)
