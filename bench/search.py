@@ -4,17 +4,20 @@ Two databases built by `dangbo synth` (dangbo.synth.builder, seed 2025) and reus
 stored in their `bench_meta` table (key 'synth') matches SYNTH_TAG; otherwise dropped and rebuilt:
 - province: ~60,000 members, `dangbo_bench_search` (BENCH_SEARCH_DATABASE_URL);
 - national: ~5,300,000 members, 34 provinces, `dangbo_bench_national`
-  (BENCH_NATIONAL_DATABASE_URL; BENCH_SEARCH_SCALES=province to skip it: the build took
-  33 minutes on the 2 shared cores at load average 8-11, 7,3 GB). Its build time is printed as `synth_national_s` (stored in
-  bench_meta 'synth_seconds' when it was built, so a reused database prints the same figure).
+  (BENCH_NATIONAL_DATABASE_URL; BENCH_SEARCH_SCALES=province to skip it: the build took 888 s on
+  the idle 2-core machine, search terms and report facts included). Its build time is printed as
+  `synth_national_s` (stored in bench_meta 'synth_seconds' when it was built, so a reused
+  database prints the same figure).
 
-For each database, two users: a national administrator (no scope filter) and an officer of one
-province (the scope subquery of access/scope.py). Each gets 200 names drawn from members they may
-see: a third folded ("nguyen van an"), a third with one typo (a letter changed, dropped or doubled
-in one word), a third as written with diacritics ("Nguyễn Văn An"); then 50 citizen IDs and 50
-party card numbers. The figure is the wall time of search.selectors.search (members and
-organizations, as the page calls it). Next to it, the hand-written reference: the bare word-index
-query (`words @> ARRAY[...] LIMIT 51`, no scope, no typo/prefix passes) for the same names.
+For each database, three users: a national administrator (no scope filter), an officer of the
+province SYN01 (the largest) and an officer of its commune SYN01-X001; scoped users search the
+member search terms (search.models.MemberSearchTerms) and then the exact scope of access/scope.py.
+Each gets 200 names drawn from members they may see: a third folded ("nguyen van an"), a third
+with one typo (a letter changed, dropped or doubled in one word), a third as written with
+diacritics ("Nguyễn Văn An"); then 50 citizen IDs and 50 party card numbers. The figure is the
+wall time of search.selectors.search (members and organizations, as the page calls it). Next to
+it, the hand-written reference: the bare word-index query (`words @> ARRAY[...] LIMIT 51`, no
+scope, no typo/prefix passes) for the same names.
 Prints `BENCH name=value unit` lines.
 """
 
@@ -109,8 +112,10 @@ def measure(scale: str) -> None:
     # The largest province is the hardest for its officer; at province scale there is one.
     province = Organization.objects.get(code="SYN01")
     start = province.versions.first().valid_from
+    commune = Organization.objects.get(code="SYN01-X001")
     users = {}
-    for key, role, org in (("admin", Role.ADMIN, None), ("officer", Role.OFFICER, province)):
+    for key, role, org in (("admin", Role.ADMIN, None), ("officer", Role.OFFICER, province),
+                           ("commune", Role.OFFICER, commune)):
         user, created = get_user_model().objects.get_or_create(username=f"bench_search_{key}")
         if created:
             RoleAssignment.objects.create(user=user, role=role, org=org, valid_from=start)
@@ -121,17 +126,22 @@ def measure(scale: str) -> None:
     n_members = Member.objects.count() if scale == "province" else hi - lo + 1
     print(f"# {scale}: {n_members} members, database {connection.settings_dict['NAME']}", flush=True)
 
-    def sample(user, rng: random.Random, n: int) -> list[Member]:
-        picked: list[Member] = []
-        while len(picked) < n:
-            ids = [rng.randint(lo, hi) for _ in range(2000)]
-            picked += list(scope_members(Member.objects.filter(pk__in=ids), user))
-        rng.shuffle(picked)
-        return picked[:n]
+    def sample(key: str, user, rng: random.Random, n: int) -> list[Member]:
+        if key == "admin":  # everyone: random ids
+            picked: list[Member] = []
+            while len(picked) < n:
+                ids = [rng.randint(lo, hi) for _ in range(2000)]
+                picked += list(Member.objects.filter(pk__in=ids).order_by("pk"))
+            rng.shuffle(picked)
+            return picked[:n]
+        visible = list(scope_members(Member.objects.all(), user).order_by("pk").values_list("pk", flat=True))
+        ids = rng.sample(visible, min(n, len(visible)))
+        by_id = Member.objects.in_bulk(ids)
+        return [by_id[i] for i in ids]
 
     for key, user in users.items():
         rng = random.Random(2025)
-        people = sample(user, rng, QUERIES + 2 * ID_QUERIES)
+        people = sample(key, user, rng, QUERIES + 2 * ID_QUERIES)
         queries = []
         for i, m in enumerate(people[:QUERIES]):
             words = m.name_folded.split()
@@ -165,9 +175,10 @@ def measure(scale: str) -> None:
             r = search(actor=user, q=q, at=at)
             id_times.append((time.perf_counter() - t0) * 1000)
             id_found += any(h.member.pk == people[QUERIES + i].pk for h in r.members)
-        suffix = "" if key == "officer" else "_admin"
-        who = "national administrator (no scope filter)" if key == "admin" else \
-            f"officer of province {province.code} (scope subquery)"
+        suffix = {"officer": "", "admin": "_admin", "commune": "_commune"}[key]
+        who = {"admin": "national administrator (no scope filter)",
+               "officer": f"officer of province {province.code} (search terms: province-qualified words)",
+               "commune": f"officer of commune {commune.code} (search terms: name words + #commune)"}[key]
         print(f"# {who}: {QUERIES} names ({', '.join(f'{k} p95 {p95(v):.1f} ms' for k, v in by_kind.items())}), "
               f"the person found (or the list truncated) {found}/{QUERIES}, {sql / QUERIES:.1f} SQL per search; "
               f"{len(id_queries)} ID/card lookups found {id_found}", flush=True)

@@ -119,6 +119,9 @@ def refresh_member_terms() -> int:
         # TRUNCATE and CREATE INDEX refuse a table with foreign-key checks still pending in this
         # transaction (Django's constraints are deferred): checks run at once meanwhile.
         c.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # After a bulk load the planner may have no statistics yet: it then expects thousands of
+        # spans per member and hashes the whole version table for each one (measured: hours).
+        c.execute("ANALYZE members_member, members_membershipspan, orgs_orgversion")
         c.execute(f"DROP INDEX IF EXISTS {TERMS_INDEX}")
         c.execute("TRUNCATE search_membersearchterms")
         c.execute("INSERT INTO search_membersearchterms (member_id, terms) "

@@ -244,7 +244,7 @@ def _matching(qs: QuerySet, all_of: set[str], any_of: list[set[str]], pre: _Pref
     else:
         branches = []
         for root in sorted(pre.roots, key=lambda r: r.org_id):
-            if root.top:
+            if root.top and (all_of or any_of):
                 branches.append(_term_condition({org_word_term(w, root.org_id) for w in all_of},
                                                 [{org_word_term(w, root.org_id) for w in s} for s in any_of]))
             else:

@@ -137,6 +137,7 @@ def forwards(apps, schema_editor):
     # Existing members (a database migrated with data): one pass, then the index built once.
     schema_editor.execute("SET LOCAL work_mem = '256MB'")
     schema_editor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+    schema_editor.execute("ANALYZE members_member, members_membershipspan, orgs_orgversion")  # see refresh_member_terms
     schema_editor.execute("INSERT INTO search_membersearchterms (member_id, terms) "
      "SELECT member_id, terms FROM search_member_terms_required")
     schema_editor.execute(dangbo.search.models.TERMS_INDEX_SQL)
