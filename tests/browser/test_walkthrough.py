@@ -67,6 +67,16 @@ def test_walkthrough(live_server, officer, walk_data, page, phone_page, screensh
     login(page, base)
     assert page.evaluate("typeof htmx") == "object", "htmx must load from static/"
 
+    # The navbar stays on one line: at 1280 px the search is an icon linking to the search page
+    # (a box squeezed between the menu and the account was unusable), from 1400 px the box itself.
+    assert page.locator("nav.navbar").bounding_box()["height"] < 70
+    assert page.locator("#nav-tim-kiem").is_visible()
+    assert not page.locator("nav form[role=search]").is_visible()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    assert page.locator("nav form[role=search] input").bounding_box()["width"] >= 200
+    assert not page.locator("#nav-tim-kiem").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     # The tree on 30/06/2025: the district is there; opening it loads the communes (htmx).
     page.goto(f"{base}/to-chuc/?ngay=30/06/2025")
     district = node(page, tree["district"])
