@@ -118,10 +118,6 @@ def scope_cache_clear() -> None:
         _cache.clear()
 
 
-def _stamp() -> str | None:
-    return stamps.token("scope")
-
-
 def user_scope(user) -> Scope:
     """The user's scope today: cached on the user object for the request, and across requests
     while the scope stamp and the day are unchanged."""
@@ -130,10 +126,12 @@ def user_scope(user) -> Scope:
     cached = getattr(user, "_dangbo_scope", None)
     if cached is not None:
         return cached
-    # The stamp is read before the data: the scope computed below is at least as new as it.
-    stamp = _stamp()
-    key = (user.pk, bool(user.is_superuser), stamp, today())
-    if stamp is not None:
+    # The stamp is read before the data: the scope computed below is at least as new as it. A
+    # token drawn by this very transaction is not cached under (core.stamps: later writes in the
+    # transaction keep it).
+    stamp = stamps.read("scope")
+    key = (user.pk, bool(user.is_superuser), stamp.token, today())
+    if stamps.cacheable(stamp):
         with _cache_lock:
             scope = _cache.get(key)
             if scope is not None:
@@ -142,7 +140,7 @@ def user_scope(user) -> Scope:
             user._dangbo_scope = scope
             return scope
     scope = _compute_scope(user)
-    if stamp is not None:
+    if stamps.cacheable(stamp):
         with _cache_lock:
             _cache[key] = scope
             while len(_cache) > _CACHE_SIZE:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from dangbo.core.stamps import cacheable
 from dangbo.reports import selectors as sel
 from dangbo.reports.indicators import CATALOG, IndicatorContext, Result, compute_all
 from dangbo.reports.models import FigureSnapshot
@@ -41,12 +42,14 @@ def figures_fast(ctx: IndicatorContext) -> Figures:
     """The same as `figures_of(ctx)`, read from the snapshot while the registry stamp has not
     changed since it was computed; recomputed and stored otherwise."""
     stamp = sel.registry_stamp()
+    if not cacheable(stamp):  # not installed, or drawn by this uncommitted transaction
+        return figures_of(ctx)
     key = {"org_id": ctx.org_id, "at": ctx.at, "start": ctx.start, "end": ctx.end}
     snap = FigureSnapshot.objects.filter(**key).values_list("stamp", "figures").first()
-    if snap and stamp and snap[0] == stamp:
+    if snap and snap[0] == stamp.token:
         return snap[1]
     figures = figures_of(ctx)
-    FigureSnapshot.objects.update_or_create(**key, defaults={"stamp": stamp, "figures": figures})
+    FigureSnapshot.objects.update_or_create(**key, defaults={"stamp": stamp.token, "figures": figures})
     return figures
 
 

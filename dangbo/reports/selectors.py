@@ -315,12 +315,11 @@ def members_by_ids(member_ids) -> QuerySet:
     return Member.objects.filter(pk__in=member_ids)
 
 
-def registry_stamp() -> str:
+def registry_stamp() -> stamps.Stamp:
     """Changes whenever something a figure depends on is written (members, events, spans, the
     tree, quotas, e-handbook accounts, report facts): the "registry" data stamp, renewed by
-    database triggers (core.stamps, migration reports 0006). "" when it is not installed, which
-    no snapshot matches."""
-    return stamps.token("registry") or ""
+    database triggers (core.stamps, migration reports 0006)."""
+    return stamps.read("registry")
 
 
 def headcount_by_child_on(*, org_id: int, at: date) -> list[dict[str, Any]]:

@@ -15,7 +15,9 @@ from dangbo.access.scope import can, user_scope
 from dangbo.core.stamps import token
 from dangbo.orgs.services import org_merge, org_move
 
-pytestmark = pytest.mark.django_db
+# Committed transactions, as between requests: on PostgreSQL a token drawn by the current,
+# uncommitted transaction is never cached under (core.stamps).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def fresh(user):
