@@ -50,6 +50,10 @@ class Scope:
     # the subtrees are everything that ever had one of them on its path.
     roots: tuple[tuple[frozenset[str], frozenset[Root]], ...] = ()
 
+    def everywhere(self, action: str) -> bool:
+        """Is `action` allowed on every organization (an unrestricted administrator)?"""
+        return self.everything and action in self.actions.get(None, frozenset())
+
     def allows(self, action: str, org_id: int | None = None) -> bool:
         return any(action in acts for acts in self.actions.values())
 
@@ -181,7 +185,7 @@ def _compute_scope(user) -> Scope:
 def can(user, action: str, org_id: int | None = None) -> bool:
     """May `user` do `action` on organization `org_id` (or anywhere in scope when None)?"""
     scope = user_scope(user)
-    if scope.everything and action in scope.actions.get(None, frozenset()):
+    if scope.everywhere(action):
         return True
     if org_id is None:
         return any(action in acts for acts in scope.actions.values())
@@ -192,7 +196,7 @@ def covers(user, org_ids, *, action: str = "view") -> bool:
     """Is every organization in `org_ids` in the user's scope for `action`? Lets a selector that
     already restricts to one subtree skip the scope subquery when the subtree is wholly in scope."""
     scope = user_scope(user)
-    if scope.everything and action in scope.actions.get(None, frozenset()):
+    if scope.everywhere(action):
         return True
     return all(action in scope.actions.get(oid, frozenset()) for oid in org_ids)
 
@@ -202,7 +206,7 @@ def allowed_org_ids(user, *, action: str = "view"):
     from dangbo.orgs.models import OrgVersion
 
     scope = user_scope(user)
-    if scope.everything and action in scope.actions.get(None, frozenset()):
+    if scope.everywhere(action):
         return None
     cond = scope.condition(action)
     if cond is None:
@@ -218,7 +222,7 @@ def scope_roots(user, *, action: str = "view") -> frozenset[Root] | None:
     a prefilter that an index can answer, before the exact check of scope_members. A member-role
     user's own profile is not under these roots (Scope.member_ids)."""
     scope = user_scope(user)
-    if scope.everything and action in scope.actions.get(None, frozenset()):
+    if scope.everywhere(action):
         return None
     return frozenset().union(*(ids for acts, ids in scope.roots if action in acts))
 
