@@ -256,6 +256,12 @@ def register_derived_check(kind: str, label: str, check) -> None:
         _DERIVED_CHECKS.append(check)
 
 
+def issues_of(kind: str, member_ids: list[int], message: str) -> list[DataIssue]:
+    """One issue of `kind` per member, with the member's name (for the registered derived checks)."""
+    names = dict(Member.objects.filter(pk__in=member_ids).values_list("pk", "full_name"))
+    return [DataIssue(kind, pk, names.get(pk, ""), message) for pk in member_ids]
+
+
 def data_issues(*, today: date) -> list[DataIssue]:
     """Integrity report over every member (not scoped: an administrator's command): histories that
     no longer replay, active members without an organization, overdue recognitions (R-022) and

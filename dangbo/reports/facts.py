@@ -233,7 +233,7 @@ def facts_issues(today=None, *, chunk: int = 20_000) -> list:
 
     from django.db.models import Max
 
-    from dangbo.members.selectors import DataIssue
+    from dangbo.members.selectors import issues_of
 
     top = (Member.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     stale: list[int] = []
@@ -250,10 +250,9 @@ def facts_issues(today=None, *, chunk: int = 20_000) -> list:
             expected = Counter([("ReportSpan", *r) for r in span_rows] + [("ReportFlow", *r) for r in flow_rows])
             if expected != stored.get(member_id, Counter()):
                 stale.append(member_id)
-    names = dict(Member.objects.filter(pk__in=stale).values_list("pk", "full_name"))
-    return [DataIssue("report_facts_stale", pk, names.get(pk, ""),
-                      "Số liệu phục vụ báo cáo của đảng viên này không khớp với dữ liệu gốc, nên báo cáo có thể "
-                      "sai; hãy chạy «dangbo rebuild-report-facts».") for pk in stale]
+    return issues_of("report_facts_stale", stale,
+                     "Số liệu phục vụ báo cáo của đảng viên này không khớp với dữ liệu gốc, nên báo cáo có thể "
+                     "sai; hãy chạy «dangbo rebuild-report-facts».")
 
 
 def on_projections_changed(sender, member_ids, **kwargs) -> None:

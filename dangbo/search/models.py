@@ -146,11 +146,8 @@ def member_terms_missing(limit: int = 100) -> list[int]:
 
 def search_terms_issues(today=None) -> list:
     """check-data: members a scoped search could miss (members.selectors.register_derived_check)."""
-    from dangbo.members.models import Member
-    from dangbo.members.selectors import DataIssue
+    from dangbo.members.selectors import issues_of
 
-    missing = member_terms_missing()
-    names = dict(Member.objects.filter(pk__in=missing).values_list("pk", "full_name"))
-    return [DataIssue("search_terms_missing", pk, names.get(pk, ""),
-                      "Chỉ mục tìm kiếm thiếu họ tên hoặc tổ chức của đảng viên này, nên cán bộ có thể không "
-                      "tìm thấy; hãy chạy «dangbo rebuild-search-index».") for pk in missing]
+    return issues_of("search_terms_missing", member_terms_missing(),
+                     "Chỉ mục tìm kiếm thiếu họ tên hoặc tổ chức của đảng viên này, nên cán bộ có thể không "
+                     "tìm thấy; hãy chạy «dangbo rebuild-search-index».")
