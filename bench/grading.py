@@ -78,7 +78,8 @@ def build() -> int:
             for table in (
                 "grading_gradingrecord",
                 "grading_capexception",
-                "grading_notification",
+                "notifications_notificationread",
+                "notifications_notification",
                 "grading_gradingcampaign",
                 "members_membershipspan",
                 "members_member",

@@ -606,7 +606,8 @@ def fact_flow_summary(*, windows: list[Window], types: Iterable[str], row_types:
     row_types = list(row_types)
     plain = [t for t in types if t not in row_types]
     whole = [o for o, rs in tree.ranges.items() if any(lo <= w.start and hi >= w.end for lo, hi in rs)]
-    partial = [o for o in tree.ranges if o not in set(whole)]
+    whole_set = set(whole)
+    partial = [o for o in tree.ranges if o not in whole_set]
     in_window = ReportFlow.objects.filter(on__gte=w.start, on__lte=w.end).order_by()
     counted = list(
         in_window.filter(home_org_id__in=whole, type__in=plain).values_list("type", "years").annotate(n=Count("id"))
