@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "dangbo.access.middleware.SessionRefreshMiddleware",  # sliding expiry, one write per interval
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -185,7 +186,11 @@ STORAGES = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(30 * 60))  # expires after 30 min without a request
-SESSION_SAVE_EVERY_REQUEST = True  # ... because every request pushes the expiry forward
+# ... counted from the last refresh: a signed-in session is saved again (pushing its expiry forward)
+# at most once per SESSION_REFRESH_INTERVAL seconds (access.middleware.SessionRefreshMiddleware),
+# not on every request, so reading pages writes nothing to the database.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_INTERVAL = envint("SESSION_REFRESH_INTERVAL", "300")
 # Served over HTTPS (HTTPS=1 or SECURE_SSL_REDIRECT=1): redirect, HSTS, secure cookies.
 HTTPS = envbool("HTTPS") or envbool("SECURE_SSL_REDIRECT")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT")

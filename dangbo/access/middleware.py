@@ -8,6 +8,7 @@ with `force_login`."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -57,3 +58,34 @@ class OTPRequiredMiddleware:
         if is_verified is not None and is_verified():
             return False
         return otp_required_for(user)
+
+
+class SessionRefreshMiddleware:
+    """Sliding session expiry without a write on every request.
+
+    A session expires `SESSION_COOKIE_AGE` after its last save. Saving it on every request
+    (SESSION_SAVE_EVERY_REQUEST) costs a database write per page, which under many concurrent
+    users is most of the write load. Instead a signed-in session is saved again only when its
+    last refresh is older than `SESSION_REFRESH_INTERVAL` seconds, so an idle user is signed out
+    between AGE − INTERVAL and AGE after their last request. Placed after SessionMiddleware, so the
+    session is marked modified before SessionMiddleware decides whether to save it."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or not session.session_key:
+            return response
+        now = int(time.time())
+        interval = getattr(settings, "SESSION_REFRESH_INTERVAL", 300)
+        try:
+            last = int(session.get(self.KEY, 0))
+        except (TypeError, ValueError):
+            last = 0
+        if now - last >= interval:
+            session[self.KEY] = now  # marks the session modified: saved with a new expiry
+        return response

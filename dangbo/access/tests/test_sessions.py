@@ -1,10 +1,16 @@
-"""Sessions expire after 30 minutes without a request; "log out everywhere" ends all of them."""
+"""Sessions expire after 30 minutes without a request (refreshed at most every 5 minutes); "log out everywhere" ends all of them."""
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
 from dangbo import settings as production
+from dangbo.access.middleware import SessionRefreshMiddleware
 from dangbo.access.models import UserSession
 from dangbo.access.tests.conftest import login
 from dangbo.audit.models import AuditEntry
@@ -12,13 +18,38 @@ from dangbo.audit.models import AuditEntry
 
 def test_sessions_expire_after_30_minutes_of_inactivity():
     assert production.SESSION_COOKIE_AGE == 30 * 60
-    assert production.SESSION_SAVE_EVERY_REQUEST is True
+    assert production.SESSION_REFRESH_INTERVAL == 5 * 60
 
 
-def test_each_request_pushes_the_session_cookie_expiry_forward(client, leader):
+def _expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_reading_pages_does_not_write_the_session_within_the_refresh_interval(client, leader):
     login(client, "lanh_dao")
+    client.get("/to-chuc/")
+    before = _expiry(client)
+    response = client.get("/to-chuc/")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies  # not saved again
+    assert _expiry(client) == before
+
+
+def test_a_request_after_the_refresh_interval_pushes_the_expiry_forward(client, leader):
+    login(client, "lanh_dao")
+    client.get("/to-chuc/")
+    session = client.session
+    session[SessionRefreshMiddleware.KEY] = int(time.time()) - 301  # last refreshed over 5 minutes ago
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(expire_date=timezone.now() + timedelta(minutes=20))
     response = client.get("/to-chuc/")
     assert response.cookies["sessionid"]["max-age"] == 30 * 60
+    assert _expiry(client) > timezone.now() + timedelta(minutes=29)
+
+
+def test_an_anonymous_visit_creates_no_session(client, db):
+    client.get("/dang-nhap/")
+    assert not Session.objects.exists()
 
 
 def test_a_login_is_tracked_for_logout_everywhere(client, leader):
