@@ -137,6 +137,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
 # The role the application connects as (granted by `dangbo db-roles` and after every `migrate`).
 DATABASE_APP_ROLE = DATABASES["default"].get("USER", "") if DATABASE_OWNER_URL else ""
+DATABASE_APP_PASSWORD = DATABASES["default"].get("PASSWORD", "") if DATABASE_OWNER_URL else ""
 if DATABASE_OWNER_URL and envbool("DANGBO_DB_AS_OWNER"):
     DATABASES["default"] = dj_database_url.parse(DATABASE_OWNER_URL, conn_max_age=0)
 
