@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "dangbo.search",
     "dangbo.exports",
     "dangbo.synth",
+    "dangbo.ops",  # backup and restore
 ]
 
 MIDDLEWARE = [
