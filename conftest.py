@@ -9,6 +9,7 @@ Tree (all from 01/01/2015):
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
@@ -100,3 +101,14 @@ def _fresh_rule_parameters():
     rules.clear_cache()
     yield
     rules.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(settings, tmp_path_factory):
+    """Each test has its own audit checkpoint file and key (the test databases are per worker and
+    rolled back per test; a shared var/ file would hold checkpoints of other databases)."""
+    base = tmp_path_factory.getbasetemp()
+    token = uuid.uuid4().hex
+    settings.AUDIT_CHECKPOINT_FILE = base / f"audit-checkpoints-{token}.jsonl"
+    settings.AUDIT_CHECKPOINT_KEY = ""
+    settings.AUDIT_CHECKPOINT_KEY_FILE = base / f"audit-checkpoint-{token}.key"

@@ -14,6 +14,21 @@ from __future__ import annotations
 import os
 import sys
 
+# Commands that change the schema, rebuild tables wholesale or empty them: with DATABASE_OWNER_URL
+# set they connect as the owner of the tables, every other command (and the web server, the task
+# worker) as the application role of DATABASE_URL, which cannot change the audit log.
+OWNER_COMMANDS = frozenset({
+    "migrate", "db_roles", "flush", "sqlflush", "demo", "synth", "restore",
+    "rebuild_report_facts", "rebuild_search_index", "rebuild_projections", "createcachetable",
+})
+
+
+def connect_as_owner_for(argv: list[str]) -> None:
+    """Before Django starts: `manage.py <command>` / `dangbo <command>` of an owner command
+    connects with DATABASE_OWNER_URL (settings read DANGBO_DB_AS_OWNER)."""
+    if len(argv) > 1 and argv[1].replace("-", "_") in OWNER_COMMANDS:
+        os.environ["DANGBO_DB_AS_OWNER"] = "1"
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
@@ -24,6 +39,7 @@ def main() -> None:
         print(__doc__)
         return
     command = args[0].replace("-", "_")
+    connect_as_owner_for(["dangbo", command])
     execute_from_command_line(["dangbo", command, *args[1:]])
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "dangbo.search",
     "dangbo.exports",
     "dangbo.synth",
+    "dangbo.ops",  # backup and restore
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # tables without waiting ("database table is locked"). pytest-django adds a suffix per xdist worker.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test_dangbo.sqlite3")}
 
+# The application connects with DATABASE_URL. Where DATABASE_OWNER_URL is set (PostgreSQL in
+# production), DATABASE_URL names a role with ordinary DML rights but only INSERT/SELECT on the audit
+# table, and the commands that change the schema or rewrite tables wholesale (migrate, db-roles,
+# restore, demo, synth, rebuild-*: dangbo.core.db_roles.OWNER_COMMANDS) connect as the owner instead:
+# `manage.py`/`dangbo` set DANGBO_DB_AS_OWNER=1 for them.
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
+# The role the application connects as (granted by `dangbo db-roles` and after every `migrate`).
+DATABASE_APP_ROLE = DATABASES["default"].get("USER", "") if DATABASE_OWNER_URL else ""
+DATABASE_APP_PASSWORD = DATABASES["default"].get("PASSWORD", "") if DATABASE_OWNER_URL else ""
+if DATABASE_OWNER_URL and envbool("DANGBO_DB_AS_OWNER"):
+    DATABASES["default"] = dj_database_url.parse(DATABASE_OWNER_URL, conn_max_age=0)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first: new and re-saved passwords are hashed with it; older hashes still verify.
@@ -168,7 +181,7 @@ LOGOUT_REDIRECT_URL = "login"
 STATIC_URL = "/static/"
 # Uploaded documents (grading attachments...), never served by the app without a scope check.
 MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # Front-end assets come from pinned npm packages (package-lock.json), never from a CDN.
 STATICFILES_DIRS = [
@@ -231,11 +244,25 @@ AXES_VERBOSE = False
 OTP_REQUIRED = envbool("OTP_REQUIRED", "True")
 OTP_TOTP_ISSUER = "Đảng bộ số"
 
+# Audit checkpoints (dangbo.audit.services.checkpoint_write): the head of the audit chain, signed
+# with HMAC-SHA256 under a key kept outside the database, appended to a file outside the database
+# (one file per database) and to the log; `dangbo audit verify` checks the table against them.
+_db_label = (Path(DATABASES["default"]["NAME"]).stem if DATABASES["default"]["ENGINE"].endswith("sqlite3")
+             else DATABASES["default"].get("NAME", ""))
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("AUDIT_CHECKPOINT_FILE")
+    or BASE_DIR / "var" / f"audit-checkpoints-{DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}-{_db_label}.jsonl"
+)
+AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "")
+AUDIT_CHECKPOINT_KEY_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_KEY_FILE") or BASE_DIR / "var" / "audit-checkpoint.key")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Every audit checkpoint is also written to the log (a second copy outside the database).
+    "loggers": {"dangbo.audit.checkpoint": {"level": "INFO"}},
 }
 
 # Covering indexes (INCLUDE) serve PostgreSQL; SQLite builds them without the extra columns.

@@ -1,10 +1,10 @@
 """The audit table is append-only at the database, not only in the application (R-165).
 
-The application connects with the same PostgreSQL role that owns the table (here the
-`postgres` user), so privileges (REVOKE UPDATE, DELETE) cannot protect the log from the
-application's own connection: the guard is the `audit_entry_no_update` trigger of migration
-0002, which refuses UPDATE and DELETE for every role. Only someone who can ALTER the table
-(owner or superuser) can switch it off; `dangbo audit verify` then detects the change.
+The `audit_entry_no_update` trigger of migration 0002 refuses UPDATE and DELETE for every role,
+including the owner that the suite connects as; only someone who can ALTER the table (owner or
+superuser) can switch it off. In production the application connects as a role that holds only
+INSERT/SELECT on the table and cannot ALTER it (test_db_roles.py), and `dangbo audit verify`
+detects what an owner changes, checkpoints included (test_checkpoints.py).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from dangbo.audit.services import checkpoints_set_aside
 from dangbo.core.numbers import vn_decimal, vn_int
 from dangbo.demo.builder import DEFAULT_MEMBERS, DEFAULT_SEED, build_demo
 from dangbo.orgs.models import Organization
@@ -39,6 +40,9 @@ class Command(BaseCommand):
             return
         self.stdout.write("Xóa dữ liệu hiện có…")
         call_command("flush", interactive=False, verbosity=0)
+        # The audit log was emptied on purpose: its checkpoints belong to the old data.
+        if aside := checkpoints_set_aside("demo"):
+            self.stdout.write(f"Các điểm mốc nhật ký cũ được chuyển sang {aside}.")
         self.stdout.write("Tạo dữ liệu trình diễn (dữ liệu tổng hợp, không phải người thật)…")
         result = build_demo(members=members, seed=seed, log=lambda msg: self.stdout.write(f"  {msg}"))
         self.stdout.write(

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    name = "dangbo.ops"
+    verbose_name = "Vận hành"
