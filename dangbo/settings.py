@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",  # TOTP second factor for administrators and officers
     "ninja",  # API docs: its own Swagger UI template and static copy (no CDN)
+    "django_tasks_db",  # the persistent task queue (django.tasks database backend, worker `db_worker`)
     "dangbo.core",
     "dangbo.audit",
     "dangbo.orgs",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "dangbo.search",
     "dangbo.exports",
     "dangbo.synth",
+    "dangbo.jobs",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +130,21 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # background task threads write concurrently, and shared-cache memory databases lock whole
     # tables without waiting ("database table is locked"). pytest-django adds a suffix per xdist worker.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test_dangbo.sqlite3")}
+
+# Background tasks (django.tasks): the database backend of django-tasks-db keeps the queue in the
+# application database (SQLite or PostgreSQL); `dangbo db_worker` runs it (`dangbo serve` starts one).
+# DANGBO_TASKS_BACKEND=immediate runs every task inside the caller (what the tests do).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("DANGBO_TASKS_BACKEND", "database")]}}
+# Periodic jobs enqueued by `dangbo scheduler` (dangbo.jobs.schedule): name -> interval in seconds.
+DANGBO_PERIODIC = {
+    "plans.remind": envint("DANGBO_REMIND_EVERY", "3600"),
+    "members.overdue": envint("DANGBO_OVERDUE_EVERY", "86400"),
+    "audit.checkpoint": envint("DANGBO_AUDIT_CHECKPOINT_EVERY", "3600"),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
