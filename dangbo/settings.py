@@ -144,6 +144,7 @@ DANGBO_PERIODIC = {
     "plans.remind": envint("DANGBO_REMIND_EVERY", "3600"),
     "members.overdue": envint("DANGBO_OVERDUE_EVERY", "86400"),
     "audit.checkpoint": envint("DANGBO_AUDIT_CHECKPOINT_EVERY", "3600"),
+    "tasks.prune": envint("DANGBO_TASKS_PRUNE_EVERY", "86400"),
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

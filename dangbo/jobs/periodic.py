@@ -3,6 +3,7 @@
 - `plans_remind`: reminders for plan tasks due or late (`dangbo plans-remind`, idempotent per day);
 - `members_overdue_notify`: overdue recognitions (R-022) and transfers (R-033) notified to the
   member's organization (read by its officers), once per case;
+- `tasks_prune`: deletes the queue's finished task results older than 30 days (django-tasks-db);
 - `audit_checkpoint`: anchors the head of the audit hash chain outside the table, through
   `dangbo.audit.services.checkpoint_write()` once the audit module provides it.
 """
@@ -61,3 +62,16 @@ def audit_checkpoint() -> str:
         return "skipped"
     result = write()
     return str(result) if result is not None else "written"
+
+
+@task
+def tasks_prune() -> str:
+    """Delete finished task results older than 30 days, when the queue is the database backend."""
+    from django.core.management import call_command
+    from django.tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return "not-a-database-queue"
+    call_command("prune_db_task_results", "--min-age-days", "30", "--queue-name", "*", verbosity=0)
+    return "pruned"

@@ -116,3 +116,21 @@ def test_the_audit_checkpoint_task_calls_the_audit_module_when_it_has_the_functi
     assert periodic.audit_checkpoint.enqueue().return_value == "skipped"
     monkeypatch.setattr(services, "checkpoint_write", lambda: "chk-1", raising=False)
     assert periodic.audit_checkpoint.enqueue().return_value == "chk-1"
+
+
+def test_the_prune_job_deletes_old_finished_task_results_only(db_queue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old, recent = periodic.plans_remind.enqueue(), periodic.plans_remind.enqueue()
+    waiting = periodic.plans_remind.enqueue()
+    DBTaskResult.objects.filter(id__in=[old.id, recent.id]).update(status="SUCCESSFUL")
+    DBTaskResult.objects.filter(id=old.id).update(finished_at=timezone.now() - timedelta(days=31))
+    DBTaskResult.objects.filter(id=recent.id).update(finished_at=timezone.now() - timedelta(days=2))
+    assert periodic.tasks_prune.call() == "pruned"
+    assert {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)} == {recent.id, waiting.id}
+
+
+def test_the_prune_job_does_nothing_without_a_database_queue():
+    assert periodic.tasks_prune.call() == "not-a-database-queue"
