@@ -12,29 +12,30 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import date
 
-from django.tasks import task
+from django.core.management import call_command
+from django.tasks import task, task_backends
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
+
+from dangbo.audit import services as audit_services
+from dangbo.members.models import Member
+from dangbo.members.selectors import member_last_org_id, overdue_issues
+from dangbo.notifications.services import notify
+from dangbo.plans import services as plan_services
 
 log = logging.getLogger(__name__)
 
 
 @task
 def plans_remind() -> int:
-    from dangbo.plans.services import plans_remind as remind
-
-    return remind()
+    return plan_services.plans_remind()
 
 
 @task
 def members_overdue_notify(today: str = "") -> int:
     """Notify each overdue case once to the member's organization; `today` (ISO date) for tests."""
-    from datetime import date
-
-    from dangbo.members.models import Member
-    from dangbo.members.selectors import member_last_org_id, overdue_issues
-    from dangbo.notifications.services import notify
-
     created = 0
     for issue in overdue_issues(today=date.fromisoformat(today) if today else timezone.localdate()):
         org_id = member_last_org_id(Member.objects.get(pk=issue.member_id))
@@ -49,9 +50,7 @@ def members_overdue_notify(today: str = "") -> int:
 
 def audit_checkpoint_hook():
     """The audit checkpoint function when the audit module has it, else None (nothing to call yet)."""
-    from dangbo.audit import services
-
-    return getattr(services, "checkpoint_write", None)
+    return getattr(audit_services, "checkpoint_write", None)
 
 
 @task
@@ -67,10 +66,6 @@ def audit_checkpoint() -> str:
 @task
 def tasks_prune() -> str:
     """Delete finished task results older than 30 days, when the queue is the database backend."""
-    from django.core.management import call_command
-    from django.tasks import task_backends
-    from django_tasks_db import DatabaseBackend
-
     if not isinstance(task_backends["default"], DatabaseBackend):
         return "not-a-database-queue"
     call_command("prune_db_task_results", "--min-age-days", "30", "--queue-name", "*", verbosity=0)
