@@ -24,11 +24,12 @@ setup: $(STAMP) node_modules/.package-lock.json
 assets: setup
 	$(PY) manage.py collectstatic --noinput -v0
 
-# Run the product with demo data on the embedded default (SQLite, var/dangbo.sqlite3).
+# Run the product with demo data on the embedded default (SQLite, var/dangbo.sqlite3), served as in
+# production: gunicorn + the task worker (db_worker) + the scheduler, in the foreground; Ctrl-C stops all.
 run: assets
 	$(PY) manage.py migrate --noinput -v0
 	$(VENV)/bin/dangbo demo --if-empty
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	$(VENV)/bin/dangbo serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium for the browser tests (root can install it; others need it installed).
 browser:

@@ -18,6 +18,14 @@ from dangbo.access.models import Role, RoleAssignment
 from dangbo.orgs.services import org_establish
 
 START = date(2015, 1, 1)
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background tasks (django.tasks) run inside the caller in tests, so the suite stays
+    deterministic; dangbo/jobs/tests run the database backend with its worker in-process."""
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture

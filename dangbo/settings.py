@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",  # TOTP second factor for administrators and officers
     "ninja",  # API docs: its own Swagger UI template and static copy (no CDN)
+    "django_tasks_db",  # the persistent task queue (django.tasks database backend, worker `db_worker`)
     "dangbo.core",
     "dangbo.audit",
     "dangbo.orgs",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "dangbo.exports",
     "dangbo.synth",
     "dangbo.ops",  # backup and restore
+    "dangbo.jobs",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +144,22 @@ DATABASE_APP_ROLE = DATABASES["default"].get("USER", "") if DATABASE_OWNER_URL e
 DATABASE_APP_PASSWORD = DATABASES["default"].get("PASSWORD", "") if DATABASE_OWNER_URL else ""
 if DATABASE_OWNER_URL and envbool("DANGBO_DB_AS_OWNER"):
     DATABASES["default"] = dj_database_url.parse(DATABASE_OWNER_URL, conn_max_age=0)
+
+# Background tasks (django.tasks): the database backend of django-tasks-db keeps the queue in the
+# application database (SQLite or PostgreSQL); `dangbo db_worker` runs it (`dangbo serve` starts one).
+# DANGBO_TASKS_BACKEND=immediate runs every task inside the caller (what the tests do).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("DANGBO_TASKS_BACKEND", "database")]}}
+# Periodic jobs enqueued by `dangbo scheduler` (dangbo.jobs.schedule): name -> interval in seconds.
+DANGBO_PERIODIC = {
+    "plans.remind": envint("DANGBO_REMIND_EVERY", "3600"),
+    "members.overdue": envint("DANGBO_OVERDUE_EVERY", "86400"),
+    "audit.checkpoint": envint("DANGBO_AUDIT_CHECKPOINT_EVERY", "3600"),
+    "tasks.prune": envint("DANGBO_TASKS_PRUNE_EVERY", "86400"),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

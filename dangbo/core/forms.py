@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from dangbo.core.errors import DomainError
 
@@ -38,3 +41,23 @@ def apply_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal on the field it names (or on the form)."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+class FastSelect(forms.Select):
+    """Django's <select>, the same HTML, built in Python instead of one template include per option:
+    a list of 400 organizations took ~0.2 s per page through the template engine."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            for option in options:
+                extra = option["attrs"]
+                flags = " selected" if extra == {"selected": True} else (flatatt(extra) if extra else "")
+                parts.append(f'<option value="{escape(option["value"])}"{flags}>{escape(option["label"])}</option>')
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # noqa: S308 — values and labels are escaped above

@@ -1,23 +1,20 @@
-"""Background execution of import jobs: a tiny job runner that works on SQLite and PostgreSQL.
+"""Background execution of import jobs through Django's tasks framework (`django.tasks`).
 
-Django 6.1's `django.tasks` ships only the Immediate and Dummy backends (no persistent queue), so
-jobs are rows of `ImportJob`: `job_enqueue` marks a job queued; `run_job` claims it with a
-conditional UPDATE (one winner, portable), then runs the dry run or the apply and records progress as it goes.
-
-Who runs queued jobs (setting DANGBO_IMPORTS_RUNNER):
-- "thread" (default, the embedded set-up): the view starts a daemon thread for the job;
-- "worker": `dangbo import_worker` polls for queued jobs (one process per machine is enough);
-- "immediate": run inside the request (tests).
+`job_enqueue` marks the `ImportJob` queued and enqueues `import_job_run` on the configured task
+backend (setting TASKS): in production the database backend of django-tasks-db, whose worker
+(`dangbo db_worker`, started by `dangbo serve`) runs it in its own process, never in the web
+server; in the tests the immediate backend runs it inside the request. The task row is written in
+the same transaction as the job's status, so a queued job always has its task. `run_job` claims
+the job with a conditional UPDATE (one winner even if a task ran twice), then runs the dry run or
+the apply and records progress on the job as it goes (the page polls it).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 
-from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
@@ -30,27 +27,20 @@ log = logging.getLogger(__name__)
 S = ImportJob.State
 
 
-def runner_mode() -> str:
-    return getattr(settings, "DANGBO_IMPORTS_RUNNER", "thread")
-
-
+@transaction.atomic
 def job_enqueue(job: ImportJob, *, apply: bool) -> None:
     job.status = S.APPLY_QUEUED if apply else S.CHECK_QUEUED
     job.processed_rows = 0
     job.error = ""
     job.save(update_fields=["status", "processed_rows", "error"])
-    mode = runner_mode()
-    if mode == "immediate":
-        run_job(job.pk)
-    elif mode == "thread":
-        transaction.on_commit(lambda: threading.Thread(target=_thread_main, args=(job.pk,), daemon=True).start())
+    import_job_run.enqueue(job.pk)
 
 
-def _thread_main(job_id: int) -> None:
-    try:
-        run_job(job_id)
-    finally:
-        connection.close()
+@task
+def import_job_run(job_id: int) -> str:
+    """The task: run the queued dry run or apply of job `job_id`; returns the job's final status."""
+    job = run_job(job_id)
+    return job.status if job is not None else "not-queued"
 
 
 def _claim(job_id: int) -> ImportJob | None:
@@ -101,18 +91,3 @@ def _finish(job: ImportJob, status: str, report: dict, error: str) -> None:
         total_rows=report.get("total", 0), processed_rows=report.get("total", 0),
         created_count=report.get("created", 0), unchanged_count=report.get("unchanged", 0),
         refused_count=report.get("refused_rows", 0))
-
-
-def run_pending(*, once: bool = False, poll: float = 2.0) -> int:
-    """The worker loop: run queued jobs, oldest first. Returns how many ran (with once=True)."""
-    ran = 0
-    while True:
-        close_old_connections()
-        ids = list(ImportJob.objects.filter(status__in=ImportJob.QUEUED).order_by("created_at").values_list("pk", flat=True)[:10])
-        for job_id in ids:
-            if run_job(job_id) is not None:
-                ran += 1
-        if once:
-            return ran
-        if not ids:
-            time.sleep(poll)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet, Subquery
 from dangbo.access.scope import covers, scope_orgs
 from dangbo.core.text import fold
 from dangbo.members.lifecycle import Profile, Timeline, replay
-from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
+from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan, Status
 from dangbo.orgs.models import OrgVersion
 
 AGE_BANDS = {
@@ -281,3 +281,25 @@ def data_issues(*, today: date) -> list[DataIssue]:
     for check in _DERIVED_CHECKS:
         issues.extend(check(today))
     return issues
+
+
+OVERDUE_KINDS = ("probation_overdue", "transfer_overdue")
+
+
+def overdue_issues(*, today: date) -> list[DataIssue]:
+    """The overdue recognitions (R-022) and transfers (R-033) of `today`: the same rules as
+    `data_issues`, replayed only for the members who can be overdue (probationary members and
+    members whose span today is in transfer). Read by the periodic overdue check (dangbo.jobs)."""
+    from django.db.models import Prefetch, Q
+
+    effective = (
+        MemberEvent.objects.filter(voided_by__isnull=True).exclude(type="correction").order_by("on", "id")
+    )
+    in_transfer = MembershipSpan.objects.valid_on(today).filter(in_transfer=True).values("member_id")
+    members = (
+        Member.objects.filter(Q(current_status=Status.PROBATIONARY) | Q(pk__in=in_transfer))
+        .order_by("pk")
+        .prefetch_related(Prefetch("events", queryset=effective, to_attr="effective_events"), "spans")
+    )
+    return [issue for member in members.iterator(chunk_size=500) for issue in _member_issues(member, today)
+            if issue.kind in OVERDUE_KINDS]

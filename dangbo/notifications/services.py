@@ -1,18 +1,19 @@
 """Writing notifications: one function for every module. Idempotent on (addressee, key); an
-e-mail goes out on commit when e-mail is configured and the notification is addressed to a user
+e-mail goes out (a task, enqueued on commit) when e-mail is configured and the notification is addressed to a user
 with an address (best effort: the in-app notification stays if sending fails)."""
 
 from __future__ import annotations
 
 import os
+from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
 from dangbo.notifications.models import Notification, NotificationRead
+from dangbo.notifications.tasks import notification_email_send
 
 
 def email_enabled() -> bool:
@@ -50,13 +51,8 @@ def notify(*, kind: str, key: str, message: str, user=None, org_id: int | None =
     except IntegrityError:
         return None
     if user is not None and email_subject and email_enabled() and user.email:
-        def send(note_id=note.pk, address=user.email, text=note.message):
-            try:
-                send_mail(email_subject, text, None, [address])
-            except OSError:
-                return
-            Notification.objects.filter(pk=note_id).update(emailed=True)
-        transaction.on_commit(send)
+        # the task worker sends it once the notification is committed
+        transaction.on_commit(partial(notification_email_send.enqueue, note.pk, email_subject))
     return note
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from dangbo.core.forms import VNDateField
+from dangbo.core.forms import FastSelect, VNDateField
 from dangbo.core.reference import choices
 from dangbo.orgs.models import Organization
 from dangbo.orgs.selectors import org_choices_on, org_version_on
@@ -45,6 +45,8 @@ class VNForm(forms.Form):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
+                if type(widget) is forms.Select:  # same HTML, without a template per option
+                    widget.__class__ = FastSelect
             else:
                 css = "form-control"
             if css:

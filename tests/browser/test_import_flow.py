@@ -1,5 +1,5 @@
 """The import in a real browser: upload an XLSX -> dry-run report -> confirm -> progress -> done,
-with the background runner (a thread) and the page polling the job status with htmx."""
+with the import run as a django.tasks task (the immediate backend in tests) and the page showing the job status with htmx."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ def import_file(tmp_path):
 
 
 def test_upload_dry_run_confirm_progress_done(live_server, commune_officer, import_file, page, settings, tmp_path):
-    settings.DANGBO_IMPORTS_RUNNER = "thread"
     settings.DANGBO_IMPORT_DIR = tmp_path / "uploads"
     base = live_server.url
     page.goto(f"{base}/dang-nhap/")
@@ -53,7 +52,6 @@ def test_organizations_choose_the_kind_upload_dry_run_confirm_done(live_server, 
     from dangbo.imports.orgs import ORGS
     from dangbo.orgs.models import OrgVersion
 
-    settings.DANGBO_IMPORTS_RUNNER = "thread"
     settings.DANGBO_IMPORT_DIR = tmp_path / "uploads"
     headers = ORGS.template_headers
     rows = [dict(zip(headers, values, strict=True)) for values in (

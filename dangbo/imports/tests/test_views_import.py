@@ -16,7 +16,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _immediate(settings, tmp_path):
     settings.ROOT_URLCONF = "dangbo.imports.tests.urls"
-    settings.DANGBO_IMPORTS_RUNNER = "immediate"
     settings.DANGBO_IMPORT_DIR = tmp_path / "uploads"
 
 

@@ -1,0 +1,228 @@
+"""Benchmark: the member-list page under 20 and 50 concurrent logged-in sessions, served by what
+`make run` serves with (gunicorn through `dangbo serve`'s own command line) and, for comparison, by
+Django's development server (`runserver`, threaded), in turn on a free port of 127.0.0.1.
+
+Data: the demo province (`dangbo demo`, the data `make run` shows: 467 organizations, ~7 200
+members) in its own SQLite file var/bench/server.sqlite3, built once and reused while its tag
+matches. Sessions: the province officer `canbo_tinh` (the whole province, the heaviest list),
+N sessions created directly in the session store with the verified TOTP device recorded (what a
+login with password + code leaves), so no TOTP is scripted.
+
+Load: N client threads on the same machine (closed loop, no think time: each session asks for the
+next page as soon as the previous one arrived), one warm-up request each, then at most
+BENCH_SERVER_SECONDS (30) seconds of requests, cycling through the first pages of the list.
+Printed per server and N: p50/p95 in ms, requests per second, errors.
+
+Run: `make bench` or `.venv/bin/python bench/server.py [--rebuild]`; BENCH_SERVER_SECONDS (30),
+BENCH_SERVER_SESSIONS (20,50), BENCH_SERVER_SERVERS (gunicorn,runserver), WEB_WORKERS / WEB_THREADS as
+for `dangbo serve`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_PATH = ROOT / "var" / "bench" / "server.sqlite3"
+os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
+
+TAG = "server-bench-1 demo"
+SECONDS = float(os.environ.get("BENCH_SERVER_SECONDS", "30"))
+CONCURRENCY = [int(n) for n in os.environ.get("BENCH_SERVER_SESSIONS", "20,50").split(",")]
+USERNAME = "canbo_tinh"
+PAGES = 5
+
+
+def _run(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "dangbo.cli", *args], check=True, cwd=ROOT, env=os.environ,
+                   stdout=subprocess.DEVNULL)
+
+
+def build(rebuild: bool) -> None:
+    import sqlite3
+
+    DB_PATH.parent.mkdir(parents=True, exist_ok=True)
+    if DB_PATH.exists() and not rebuild:
+        try:
+            with sqlite3.connect(DB_PATH) as db:
+                if db.execute("SELECT tag FROM bench_meta").fetchone() == (TAG,):
+                    print(f"# reusing {DB_PATH}", flush=True)
+                    return
+        except sqlite3.Error:
+            pass
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{DB_PATH}{suffix}").unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    _run("migrate", "--noinput", "-v0")
+    _run("demo")
+    with sqlite3.connect(DB_PATH) as db:
+        db.execute("CREATE TABLE bench_meta (tag text)")
+        db.execute("INSERT INTO bench_meta VALUES (?)", [TAG])
+    print(f"# built {DB_PATH} in {time.perf_counter() - t0:.0f} s", flush=True)
+
+
+def session_cookies(n: int) -> list[str]:
+    """n sessions of the province officer, as a password + TOTP login leaves them."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username=USERNAME)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    cookies = []
+    for _ in range(n):
+        s = SessionStore()
+        s[SESSION_KEY] = str(user.pk)
+        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        if device is not None:
+            s[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        s.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={s.session_key}")
+    return cookies
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/dang-nhap/")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def load(port: int, cookies: list[str]) -> tuple[list[float], int, float]:
+    """Each session's thread asks for pages until SECONDS have passed (a request started before then is
+    waited for and counted, so slow answers are not left out); (latencies s, errors, wall s)."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = [0.0]
+
+    def go() -> None:  # runs once, when every session has warmed up, before any is released
+        stop_at[0] = time.perf_counter() + SECONDS
+
+    start = threading.Barrier(len(cookies) + 1, action=go)
+
+    def session(i: int, cookie: str) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {"Cookie": cookie}
+
+        def get(page: int) -> float:
+            t0 = time.perf_counter()
+            conn.request("GET", f"/dang-vien/?trang={page}", headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"HTTP {response.status}")
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+            return time.perf_counter() - t0
+
+        try:
+            get(1)  # warm-up, not counted
+        except (OSError, RuntimeError, http.client.HTTPException):
+            with lock:
+                errors[0] += 1
+        start.wait()
+        n = i
+        while time.perf_counter() < stop_at[0]:
+            n += 1
+            try:
+                took = get(n % PAGES + 1)
+            except (OSError, RuntimeError, http.client.HTTPException):
+                with lock:
+                    errors[0] += 1
+                conn.close()
+                continue
+            with lock:
+                latencies.append(took)
+        conn.close()
+
+    threads = [threading.Thread(target=session, args=(i, c), daemon=True) for i, c in enumerate(cookies)]
+    for t in threads:
+        t.start()
+    start.wait()
+    t0 = stop_at[0] - SECONDS
+    for t in threads:
+        t.join(timeout=SECONDS + 90)
+    return latencies, errors[0], time.perf_counter() - t0
+
+
+def servers(port: int) -> dict[str, list[str]]:
+    from dangbo.jobs.management.commands.serve import commands, default_workers
+
+    gunicorn = commands(host="127.0.0.1", port=port, workers=int(os.environ.get("WEB_WORKERS", default_workers())),
+                        threads=int(os.environ.get("WEB_THREADS", "1")), worker=False, scheduler=False)["web"]
+    runserver = [sys.executable, "-m", "dangbo.cli", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    chosen = os.environ.get("BENCH_SERVER_SERVERS", "gunicorn,runserver").split(",")
+    return {name: argv for name, argv in {"gunicorn": gunicorn, "runserver": runserver}.items() if name in chosen}
+
+
+def main(argv: list[str]) -> int:
+    build("--rebuild" in argv)
+    cookies = session_cookies(max(CONCURRENCY))
+    print(f"# member list /dang-vien/ as {USERNAME} (whole province), demo data on SQLite; "
+          f"closed loop, {SECONDS:.0f} s per run, client threads on the same 2-core machine "
+          f"(load average before: {os.getloadavg()[0]:.1f})", flush=True)
+    failed = False
+    for name, argv_ in servers(free_port()).items():
+        port = int(argv_[argv_.index("--bind") + 1].rsplit(":", 1)[1]) if "--bind" in argv_ else \
+            int(argv_[-1].rsplit(":", 1)[1])
+        if name == "gunicorn":
+            print(f"# gunicorn: {' '.join(argv_[argv_.index('--workers'):argv_.index('--workers') + 4])}", flush=True)
+        proc = subprocess.Popen(argv_, cwd=ROOT, env=os.environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        try:
+            wait_ready(port, proc)
+            for n in CONCURRENCY:
+                latencies, errors, wall = load(port, cookies[:n])
+                if not latencies:
+                    print(f"# {name} {n} sessions: no answer", flush=True)
+                    failed = True
+                    continue
+                q = statistics.quantiles(latencies, n=100)
+                print(f"BENCH member_list_p50_ms_{name}_{n}={statistics.median(latencies) * 1000:.0f} ms", flush=True)
+                print(f"BENCH member_list_p95_ms_{name}_{n}={q[94] * 1000:.0f} ms", flush=True)
+                print(f"BENCH member_list_rps_{name}_{n}={len(latencies) / wall:.1f} req/s", flush=True)
+                print(f"BENCH member_list_errors_{name}_{n}={errors} requests", flush=True)
+                failed = failed or errors > 0
+        finally:
+            os.killpg(proc.pid, 15)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+                proc.wait()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,72 @@
+"""The periodic jobs, as django.tasks tasks (the scheduler enqueues them, the worker runs them):
+
+- `plans_remind`: reminders for plan tasks due or late (`dangbo plans-remind`, idempotent per day);
+- `members_overdue_notify`: overdue recognitions (R-022) and transfers (R-033) notified to the
+  member's organization (read by its officers), once per case;
+- `tasks_prune`: deletes the queue's finished task results older than 30 days (django-tasks-db);
+- `audit_checkpoint`: anchors the head of the audit hash chain outside the table, through
+  `dangbo.audit.services.checkpoint_write()` once the audit module provides it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import date
+
+from django.core.management import call_command
+from django.tasks import task, task_backends
+from django.utils import timezone
+from django_tasks_db import DatabaseBackend
+
+from dangbo.audit import services as audit_services
+from dangbo.members.models import Member
+from dangbo.members.selectors import member_last_org_id, overdue_issues
+from dangbo.notifications.services import notify
+from dangbo.plans import services as plan_services
+
+log = logging.getLogger(__name__)
+
+
+@task
+def plans_remind() -> int:
+    return plan_services.plans_remind()
+
+
+@task
+def members_overdue_notify(today: str = "") -> int:
+    """Notify each overdue case once to the member's organization; `today` (ISO date) for tests."""
+    created = 0
+    for issue in overdue_issues(today=date.fromisoformat(today) if today else timezone.localdate()):
+        org_id = member_last_org_id(Member.objects.get(pk=issue.member_id))
+        if org_id is None:
+            continue
+        digest = hashlib.sha256(issue.message.encode()).hexdigest()[:16]  # one per case (its dates)
+        note = notify(kind=f"members.{issue.kind}", key=f"members.{issue.kind}:{issue.member_id}:{digest}",
+                      org_id=org_id, message=f"{issue.member_name}: {issue.kind_label}. {issue.message}"[:500])
+        created += note is not None
+    return created
+
+
+def audit_checkpoint_hook():
+    """The audit checkpoint function when the audit module has it, else None (nothing to call yet)."""
+    return getattr(audit_services, "checkpoint_write", None)
+
+
+@task
+def audit_checkpoint() -> str:
+    write = audit_checkpoint_hook()
+    if write is None:
+        log.info("audit checkpoint skipped: dangbo.audit.services.checkpoint_write does not exist yet")
+        return "skipped"
+    result = write()
+    return str(result) if result is not None else "written"
+
+
+@task
+def tasks_prune() -> str:
+    """Delete finished task results older than 30 days, when the queue is the database backend."""
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return "not-a-database-queue"
+    call_command("prune_db_task_results", "--min-age-days", "30", "--queue-name", "*", verbosity=0)
+    return "pruned"

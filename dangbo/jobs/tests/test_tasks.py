@@ -1,0 +1,136 @@
+"""Background work on the persistent queue: the database backend of django-tasks-db stores the
+task with the change that asked for it, and its worker (`db_worker`, run here in-process in batch
+mode) runs it: imports, notification e-mails and the periodic jobs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from dangbo.imports.models import ImportJob
+from dangbo.imports.tasks import job_enqueue
+from dangbo.imports.tests.files import members, write_xlsx
+from dangbo.jobs import periodic
+from dangbo.members.models import EventType as E
+from dangbo.members.models import Member
+from dangbo.members.services import EventInput, ProfileInput, member_admit, member_record_event
+from dangbo.notifications.models import Notification
+from dangbo.notifications.services import notify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def db_queue(settings, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # the worker closes "old" connections between tasks; inside the test's transaction it must not
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+
+
+def test_an_import_waits_in_the_queue_until_the_worker_runs_it(db_queue, commune_officer, tmp_path):
+    path = write_xlsx(tmp_path / "ds.xlsx", members(2, code="T01-X01-C02"))
+    job = ImportJob.objects.create(file_path=str(path), original_name=path.name, uploaded_by=commune_officer)
+    job_enqueue(job, apply=False)
+    job.refresh_from_db()
+    assert job.status == ImportJob.State.CHECK_QUEUED
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "dangbo.imports.tasks.import_job_run" and task.args_kwargs["args"] == [job.pk]
+
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == ImportJob.State.CHECKED and job.created_count == 2
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert Member.objects.count() == 0
+
+    job_enqueue(job, apply=True)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == ImportJob.State.DONE and Member.objects.count() == 2
+
+
+def test_a_job_run_twice_by_the_queue_is_applied_once(db_queue, commune_officer, tmp_path):
+    path = write_xlsx(tmp_path / "ds.xlsx", members(1, code="T01-X01-C02"))
+    job = ImportJob.objects.create(file_path=str(path), original_name=path.name, uploaded_by=commune_officer)
+    job_enqueue(job, apply=False)
+    from dangbo.imports.tasks import import_job_run
+
+    import_job_run.enqueue(job.pk)  # a duplicate task for the same job
+    run_worker()
+    assert sorted(t.return_value for t in DBTaskResult.objects.all()) == ["checked", "not-queued"]
+
+
+def test_the_notification_email_is_sent_by_the_worker_after_commit(
+        db_queue, commune_officer, settings, django_capture_on_commit_callbacks):
+    settings.NOTIFICATIONS_SEND_EMAIL = True
+    commune_officer.email = "xa.anbinh@example.invalid"
+    commune_officer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        note = notify(kind="plans.due", key="k1", message="Nhắc việc: báo cáo quý III.", user=commune_officer,
+                      email_subject="[Đảng bộ số] Nhắc việc")
+    assert mail.outbox == [] and DBTaskResult.objects.count() == 1  # queued, not sent in the request
+    run_worker()
+    assert len(mail.outbox) == 1 and mail.outbox[0].body == "Nhắc việc: báo cáo quý III."
+    note.refresh_from_db()
+    assert note.emailed
+    from dangbo.notifications.tasks import notification_email_send
+
+    assert notification_email_send.call(note.pk, "x") is False  # sent once only
+
+
+def test_the_periodic_reminder_task_runs_plans_remind(monkeypatch):
+    calls = []
+    monkeypatch.setattr("dangbo.plans.services.plans_remind", lambda **kw: calls.append(kw) or 3)
+    assert periodic.plans_remind.enqueue().return_value == 3 and calls == [{}]
+
+
+def test_overdue_transfers_and_recognitions_are_notified_to_the_organization_once(tree, system_user):
+    moving = member_admit(actor=system_user, profile=ProfileInput(full_name="Ngô Thị Sạch", birth_year=1980, sex="F"),
+                          cell=tree["cell_a1"], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
+    member_record_event(actor=system_user, member=moving, data=EventInput(type=E.FULL_RECOGNITION, on=date(2021, 2, 1)))
+    member_record_event(actor=system_user, member=moving, data=EventInput(
+        type=E.OFFICIAL_TRANSFER_OUT, on=date(2026, 9, 1), org=tree["cell_a1"], counterpart_org=tree["cell_b1"]))
+    late = member_admit(actor=system_user, profile=ProfileInput(full_name="Đinh Văn Chậm", birth_year=1981, sex="M"),
+                        cell=tree["cell_a2"], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
+
+    assert periodic.members_overdue_notify.enqueue("2026-11-20").return_value == 2
+    notes = {n.kind: n for n in Notification.objects.filter(kind__startswith="members.")}
+    assert notes["members.transfer_overdue"].org_id == tree["cell_a1"].pk
+    assert notes["members.transfer_overdue"].message.startswith("Ngô Thị Sạch: Chuyển sinh hoạt quá hạn")
+    assert notes["members.probation_overdue"].org_id == tree["cell_a2"].pk
+    assert "Đinh Văn Chậm" in notes["members.probation_overdue"].message and late.pk
+    assert periodic.members_overdue_notify.enqueue("2026-11-21").return_value == 0  # same cases: once
+
+
+def test_the_audit_checkpoint_task_calls_the_audit_module_when_it_has_the_function(monkeypatch):
+    from dangbo.audit import services
+
+    monkeypatch.delattr(services, "checkpoint_write", raising=False)
+    assert periodic.audit_checkpoint.enqueue().return_value == "skipped"
+    monkeypatch.setattr(services, "checkpoint_write", lambda: "chk-1", raising=False)
+    assert periodic.audit_checkpoint.enqueue().return_value == "chk-1"
+
+
+def test_the_prune_job_deletes_old_finished_task_results_only(db_queue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old, recent = periodic.plans_remind.enqueue(), periodic.plans_remind.enqueue()
+    waiting = periodic.plans_remind.enqueue()
+    DBTaskResult.objects.filter(id__in=[old.id, recent.id]).update(status="SUCCESSFUL")
+    DBTaskResult.objects.filter(id=old.id).update(finished_at=timezone.now() - timedelta(days=31))
+    DBTaskResult.objects.filter(id=recent.id).update(finished_at=timezone.now() - timedelta(days=2))
+    assert periodic.tasks_prune.call() == "pruned"
+    assert {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)} == {recent.id, waiting.id}
+
+
+def test_the_prune_job_does_nothing_without_a_database_queue():
+    assert periodic.tasks_prune.call() == "not-a-database-queue"
