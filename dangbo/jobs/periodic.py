@@ -4,8 +4,9 @@
 - `members_overdue_notify`: overdue recognitions (R-022) and transfers (R-033) notified to the
   member's organization (read by its officers), once per case;
 - `tasks_prune`: deletes the queue's finished task results older than 30 days (django-tasks-db);
-- `audit_checkpoint`: anchors the head of the audit hash chain outside the table, through
-  `dangbo.audit.services.checkpoint_write()` once the audit module provides it.
+- `audit_checkpoint`: anchors the head of the audit hash chain outside the table
+  (`dangbo.audit.services.checkpoint_write()`), so `dangbo audit verify` detects truncation,
+  deletion of the last entries and a rewritten chain.
 """
 
 from __future__ import annotations
@@ -48,19 +49,10 @@ def members_overdue_notify(today: str = "") -> int:
     return created
 
 
-def audit_checkpoint_hook():
-    """The audit checkpoint function when the audit module has it, else None (nothing to call yet)."""
-    return getattr(audit_services, "checkpoint_write", None)
-
-
 @task
-def audit_checkpoint() -> str:
-    write = audit_checkpoint_hook()
-    if write is None:
-        log.info("audit checkpoint skipped: dangbo.audit.services.checkpoint_write does not exist yet")
-        return "skipped"
-    result = write()
-    return str(result) if result is not None else "written"
+def audit_checkpoint() -> int:
+    """Write one signed checkpoint of the audit chain's head; returns the last entry id it covers."""
+    return audit_services.checkpoint_write()["last_id"]
 
 
 @task

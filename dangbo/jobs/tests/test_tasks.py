@@ -109,13 +109,14 @@ def test_overdue_transfers_and_recognitions_are_notified_to_the_organization_onc
     assert periodic.members_overdue_notify.enqueue("2026-11-21").return_value == 0  # same cases: once
 
 
-def test_the_audit_checkpoint_task_calls_the_audit_module_when_it_has_the_function(monkeypatch):
-    from dangbo.audit import services
+def test_the_audit_checkpoint_task_anchors_the_head_of_the_chain(db):
+    from dangbo.audit.models import AuditEntry
+    from dangbo.audit.services import audit_record, checkpoints_read
 
-    monkeypatch.delattr(services, "checkpoint_write", raising=False)
-    assert periodic.audit_checkpoint.enqueue().return_value == "skipped"
-    monkeypatch.setattr(services, "checkpoint_write", lambda: "chk-1", raising=False)
-    assert periodic.audit_checkpoint.enqueue().return_value == "chk-1"
+    audit_record(actor=None, action="test.checkpoint", object_type="test", object_id="1")
+    head = AuditEntry.objects.order_by("-id").first()
+    assert periodic.audit_checkpoint.enqueue().return_value == head.id
+    assert checkpoints_read()[-1].record["last_id"] == head.id
 
 
 def test_the_prune_job_deletes_old_finished_task_results_only(db_queue):
