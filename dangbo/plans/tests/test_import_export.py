@@ -117,3 +117,18 @@ def test_the_docx_report_has_the_party_header_title_table_and_recipients(tasks, 
 def test_an_export_without_purpose_is_refused(tasks, plan, officer):
     with pytest.raises(DomainError):
         report_xlsx(actor=officer, plan=plan, meta=_meta(), purpose=" ")
+
+
+def test_a_hostile_task_table_is_refused_with_its_reason(officer, plan):
+    """Issue 13 (a 2 KB XLSX exhausts memory): the plan import reads XLSX through the guarded reader
+    and checks a DOCX's zip before python-docx inflates it."""
+    from dangbo.imports.tests.test_xlsx_limits import build, sheet_xml
+
+    content = build(sheet_xml('<row r="2"><c r="ZZZZZZZ2"><v>1</v></c></row>'))
+    with pytest.raises(DomainError, match="Tham chiếu ô «ZZZZZZZ2» không hợp lệ"):
+        importer.preview(actor=officer, plan=plan, name="bang.xlsx", content=content)
+    bomb = build(big=("word/media/image1.png", b"\0" * (1 << 20), 40))
+    with pytest.raises(DomainError, match="Không đọc được tệp Word \\(.docx\\). Tệp nén bất thường"):
+        importer.preview(actor=officer, plan=plan, name="bang.docx", content=bomb)
+    with pytest.raises(DomainError, match="Không đọc được tệp Word"):
+        importer.preview(actor=officer, plan=plan, name="bang.docx", content=b"not a docx")
