@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold
-from dangbo.imports.normalize import clean_name, clean_text
+from dangbo.imports.normalize import clean_free_text, clean_name, clean_text
 from dangbo.imports.parse import FileFormatError, xlsx_rows
 from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
 
@@ -142,9 +142,12 @@ def _parse_rows(rows, campaign: GradingCampaign, report: ImportReport) -> list[t
         except InvalidOperation:
             report.errors.append((number, HEADER_OF["total"], f"Tổng điểm «{total_raw}» không phải là số."))
             continue
-        parsed.append(
-            (number, StepInput(member=found[0], grade=grade, total=total, comment=clean_text(cell("comment"))))
-        )
+        try:
+            comment = clean_free_text(cell("comment"))
+        except ValueError as exc:
+            report.errors.append((number, HEADER_OF["comment"], str(exc)))
+            continue
+        parsed.append((number, StepInput(member=found[0], grade=grade, total=total, comment=comment)))
         report.planned.append((number, found[0].full_name, rules.grade_label(grade)))
     return parsed
 

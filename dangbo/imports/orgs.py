@@ -48,6 +48,7 @@ from dangbo.access.scope import can, user_scope
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.reference import items, label
+from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.parse import Layout, Row, _key, open_table
@@ -183,12 +184,15 @@ def _clean(row: Row, report: OrgReport, today: date) -> OrgPlan | None:
         errors.append(("code", "Thiếu mã tổ chức."))
     elif len(code) > 40:
         errors.append(("code", f"Mã tổ chức dài quá 40 ký tự: «{code}»."))
-    name = N.clean_text(v.get("name"))
-    if not name:
+    name = take("name", lambda: N.clean_free_text(v.get("name")), "")
+    if not name and not any(c == "name" for c, _ in errors):
         errors.append(("name", "Thiếu tên tổ chức."))
     elif len(name) > 255:
         errors.append(("name", "Tên tổ chức dài quá 255 ký tự."))
-    short_name = N.clean_text(v.get("short_name"))[:120]
+    short_name = take("short_name", lambda: N.clean_free_text(v.get("short_name"))[:120], "")
+    number = take("decision_number", lambda: N.clean_free_text(v.get("decision_number"))[:60], "")
+    body = take("decision_body", lambda: N.clean_free_text(v.get("decision_body"))[:255], "")
+    note = take("note", lambda: N.clean_free_text(v.get("note")), "")
     org_type = take("org_type", lambda: parse_org_type(v.get("org_type")))
     on = take("established_on", lambda: N.parse_full_date(v.get("established_on"), today=today))
     if on is None and not any(c == "established_on" for c, _ in errors):
@@ -200,8 +204,7 @@ def _clean(row: Row, report: OrgReport, today: date) -> OrgPlan | None:
         for column, reason in errors:
             report.refuse(row.number, column, reason)
         return None
-    decision = Decision(number=N.clean_text(v.get("decision_number"))[:60], date=decision_date,
-                        body=N.clean_text(v.get("decision_body"))[:255], note=N.clean_text(v.get("note")))
+    decision = Decision(number=number, date=decision_date, body=body, note=note)
     return OrgPlan(row.number, code, name, short_name, org_type, N.parse_code(v.get("parent_code")),
                    N.clean_text(v.get("parent_name")), on, decision)
 
@@ -456,7 +459,6 @@ def org_import_apply(path: str | Path, *, actor, filename: str | None = None,
 def build_org_template() -> bytes:
     """The downloadable template: Vietnamese headers, two synthetic example rows, a guide sheet
     with the columns and the list of organization types."""
-    import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -501,9 +503,7 @@ def build_org_template() -> bytes:
     guide.column_dimensions["A"].width = 60
     guide.column_dimensions["B"].width = 34
     guide.column_dimensions["C"].width = 70
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 __all__ = ["ORGS", "OrgImportRefused", "OrgReport", "build_org_template", "org_import_apply",

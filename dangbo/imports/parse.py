@@ -38,6 +38,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import legacy
 
@@ -366,6 +367,4 @@ def build_template() -> bytes:
         guide.append([header, required, notes.get(name, "")])
     guide.column_dimensions["A"].width = 22
     guide.column_dimensions["C"].width = 80
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -207,15 +207,16 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
         "sex": sex,
         "ethnicity": take("ethnicity", lambda: N.parse_reference(v.get("ethnicity"), "ethnic_groups", label="Dân tộc", default="01")),
         "religion": take("religion", lambda: N.parse_reference(v.get("religion"), "religions", label="Tôn giáo", default="00")),
-        "hometown": N.clean_text(v.get("hometown"))[:255],
+        "hometown": take("hometown", lambda: N.clean_free_text(v.get("hometown"))[:255], ""),
         "citizen_id": take("citizen_id", lambda: N.parse_citizen_id(v.get("citizen_id"))),
-        "party_card_number": N.parse_code(v.get("party_card_number")) or None,
+        "party_card_number": take("party_card_number", lambda: N.clean_free_text(
+            N.parse_code(v.get("party_card_number")))) or None,
         "general_education": take("general_education", lambda: N.parse_reference(
             v.get("general_education"), "education_levels", label="Trình độ học vấn", dimension="general")),
         "professional_education": "",
         "theory_level": take("theory_level", lambda: N.parse_reference(
             v.get("theory_level"), "theory_levels", label="Lý luận chính trị", default="none")) or "none",
-        "occupation": N.clean_text(v.get("occupation"))[:120],
+        "occupation": take("occupation", lambda: N.clean_free_text(v.get("occupation"))[:120], ""),
         "phone": "",
     }
     admitted = take("admitted_on", lambda: N.parse_full_date(v.get("admitted_on"), today=today))

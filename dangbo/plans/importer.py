@@ -15,6 +15,7 @@ from django.db import transaction
 from dangbo.access.scope import can
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
+from dangbo.core.spreadsheet import formula_refusal
 from dangbo.core.text import fold, nfc
 from dangbo.imports.parse import FileFormatError, xlsx_rows
 from dangbo.imports.xlsx import XlsxError, check_archive
@@ -32,6 +33,9 @@ COLUMNS = {
     "implementing": ["co quan thuc hien", "co quan to chuc thuc hien", "to chuc thuc hien", "thuc hien"],
     "deadline": ["thoi gian", "thoi han"],
 }
+TEXT_COLUMNS = (("number", "STT"), ("content", "Nội dung"), ("directing", "Cơ quan chỉ đạo"),
+                ("lead", "Cơ quan chủ trì"), ("cooperating", "Cơ quan phối hợp"),
+                ("implementing", "Cơ quan thực hiện"), ("deadline", "Thời gian"))
 _SPLIT = re.compile(r"\s*(?:[,;\n]|\bvà\b)\s*")
 
 
@@ -168,6 +172,9 @@ def preview(*, actor, plan: Document, name: str, content: bytes) -> Preview:
             continue
         if not row.content:
             row.errors.append(f"Dòng {line}, cột Nội dung: trống.")
+        for key, label in TEXT_COLUMNS:
+            if reason := formula_refusal(getattr(row, key).strip(), bullets=key == "content"):
+                row.errors.append(f"Dòng {line}, cột {label}: {reason}")
         try:
             row.spec = dl.parse_deadline(row.deadline)
         except ValueError as exc:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from openpyxl import Workbook
 
 from dangbo.grading.importer import grading_import_dry_run
+from dangbo.imports.tests.files import as_text
 from dangbo.imports.tests.test_xlsx_limits import build, sheet_xml
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +32,15 @@ def test_a_file_that_is_not_xlsx_is_refused(officer, campaign, tmp_path):
     path.write_bytes(b"not a zip")
     report = grading_import_dry_run(path, actor=officer, campaign=campaign, on=date(2025, 12, 20))
     assert "Tệp không phải là tệp Excel .xlsx" in report.errors[0][2]
+
+
+def test_formula_injection_refused_in_a_grading_comment(officer, campaign, members_a1, tmp_path):
+    wb = Workbook()
+    wb.active.append(["Họ và tên", "Năm sinh", "Xếp loại", "Nhận xét"])
+    m = members_a1[0]
+    wb.active.append([m.full_name, m.birth_year, "HTTNV", "=HYPERLINK(\"http://x.example\",\"a\")"])
+    as_text(wb)
+    wb.save(tmp_path / "kq.xlsx")
+    report = grading_import_dry_run(tmp_path / "kq.xlsx", actor=officer, campaign=campaign, on=date(2025, 12, 20))
+    assert [(n, col) for n, col, _ in report.errors] == [(2, "Nhận xét")]
+    assert "Excel sẽ coi là công thức" in report.errors[0][2]

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
+from dangbo.imports.tests.files import as_text
 from dangbo.plans import importer
 from dangbo.plans.exports import ReportMeta, report_docx, report_xlsx
 from dangbo.plans.models import Task
@@ -32,6 +33,7 @@ def _xlsx(rows) -> bytes:
     ws = wb.active
     for r in rows:
         ws.append(r)
+    as_text(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -132,3 +134,13 @@ def test_a_hostile_task_table_is_refused_with_its_reason(officer, plan):
         importer.preview(actor=officer, plan=plan, name="bang.docx", content=bomb)
     with pytest.raises(DomainError, match="Không đọc được tệp Word"):
         importer.preview(actor=officer, plan=plan, name="bang.docx", content=b"not a docx")
+
+
+def test_formula_injection_refused_in_a_task_table(officer, plan):
+    rows = [HEADER, ["a)", "- Phát động thi đua", "", "=HYPERLINK(\"http://x.example\",\"Ban\")", "", "", "Quý III/2022"],
+            ["b)", "@SUM(1)", "", "", "", "", "Quý III/2022"]]
+    result = importer.preview(actor=officer, plan=plan, name="bang.xlsx", content=_xlsx(rows))
+    errors = [e for r in result.rows for e in r.errors]
+    assert len(errors) == 2 and not result.ok
+    assert errors[0].startswith("Dòng 2, cột Cơ quan chủ trì: Nội dung «=HYPERLINK")
+    assert errors[1].startswith("Dòng 3, cột Nội dung: Nội dung «@SUM(1)» bắt đầu bằng «@»")
