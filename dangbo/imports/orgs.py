@@ -52,7 +52,7 @@ from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.parse import Layout, Row, _key, open_table
-from dangbo.imports.services import MAX_LISTED, ImportRefused, Report
+from dangbo.imports.services import MAX_LISTED, ImportRefused, Report, import_audit_target
 from dangbo.members.services import is_system_actor
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.services import Decision, org_establish
@@ -437,10 +437,11 @@ def org_import_dry_run(path: str | Path, *, actor, filename: str | None = None,
 
 
 def org_import_apply(path: str | Path, *, actor, filename: str | None = None,
-                     progress: Callable[[int], None] | None = None, today: date | None = None) -> OrgReport:
-    """Create the file's new organizations in one transaction, or nothing (OrgImportRefused)."""
+                     progress: Callable[[int], None] | None = None, today: date | None = None,
+                     job_id: int | None = None) -> OrgReport:
+    """Create the file's new organizations in one transaction, or nothing (OrgImportRefused).
+    `job_id`: the ImportJob this runs for (the object of the audit entry)."""
     importer, table = _start(path, actor, filename, progress, today)
-    name = Path(filename or str(path)).name
     with transaction.atomic():
         report = importer.check(table)
         if not report.ok:
@@ -448,11 +449,14 @@ def org_import_apply(path: str | Path, *, actor, filename: str | None = None,
         importer.write()
         if report.created:
             ids = report.created_org_ids
-            audit_record(actor=actor, action="org.imported", object_type="imports.file", object_id=name[:60],
-                         summary=f"Nhập {report.created} tổ chức đảng từ tệp {name}",
-                         after={"created": report.created, "unchanged": report.unchanged,
+            target = import_audit_target(path, filename, job_id)
+            audit_record(actor=actor, action="org.imported", object_type=target["object_type"],
+                         object_id=target["object_id"],
+                         summary=f"Nhập {report.created} tổ chức đảng từ tệp {target['file']['name']}",
+                         after={"created": report.created, "unchanged": report.unchanged, "file": target["file"],
                                 "org_ids_sha256": hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
                                 "first_org_id": min(ids), "last_org_id": max(ids)})
+        report.applied = True
     return report
 
 
