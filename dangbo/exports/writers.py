@@ -8,6 +8,8 @@
 - CSV: UTF-8 with a BOM (Excel detects the encoding) and ";" as separator (the list separator of
   the Vietnamese regional settings); dates dd/mm/yyyy, numbers without grouping.
 - Streaming: openpyxl write-only mode, so a province's 60,000-row list does not sit in memory.
+- Every text cell, XLSX or CSV, goes through `core.spreadsheet.neutralize` (formula injection:
+  a name "=HYPERLINK(...)" is written '=HYPERLINK(...), text that does not run).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from dangbo.core.spreadsheet import neutralize
 
 DATE_FORMAT = "dd/mm/yyyy"
 INT_FORMAT = "#,##0"
@@ -61,7 +65,7 @@ def write_xlsx(sheet: Sheet, *, watermark: str, exporter: str) -> bytes:
     ws.freeze_panes = "A4"  # rows 1-3 (watermark, title, headers) stay visible
 
     def cell(value, **style):
-        c = WriteOnlyCell(ws, value=value)
+        c = WriteOnlyCell(ws, value=neutralize(value))
         for k, v in style.items():
             setattr(c, k, v)
         return c
@@ -75,7 +79,7 @@ def write_xlsx(sheet: Sheet, *, watermark: str, exporter: str) -> bytes:
     for row in sheet.rows:
         out = []
         for col, value in zip(sheet.columns, row, strict=False):
-            c = WriteOnlyCell(ws, value=value)
+            c = WriteOnlyCell(ws, value=neutralize(value))
             if value is not None and col.kind in formats:
                 c.number_format = formats[col.kind]
             out.append(c)
@@ -92,14 +96,14 @@ def _csv_value(value, kind: str) -> str:
         return value.strftime("%d/%m/%Y")
     if kind == "pct" and isinstance(value, float):
         return f"{value * 100:.1f}".replace(".", ",") + "%"
-    return str(value)
+    return neutralize(str(value))
 
 
 def write_csv(sheet: Sheet, *, watermark: str) -> bytes:
     buffer = io.StringIO()
     w = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    w.writerow([watermark])
-    w.writerow([c.header for c in sheet.columns])
+    w.writerow([neutralize(watermark)])
+    w.writerow([neutralize(c.header) for c in sheet.columns])
     for row in sheet.rows:
         w.writerow([_csv_value(v, c.kind) for c, v in zip(sheet.columns, row, strict=False)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

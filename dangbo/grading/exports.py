@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.members.models import Member
 
 from .models import GRADE_ABBREV, Grade, GradingRecord, Step, Subject
@@ -106,6 +105,4 @@ def results_xlsx(*, results: Results, history: list[Results], org_name: str, mem
             ms.cell(n, 7, rec.on).number_format = "dd/mm/yyyy"
     for i, width in enumerate((6, 30, 10, 10, 10, 32, 16), start=1):
         ms.column_dimensions[get_column_letter(i)].width = width
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

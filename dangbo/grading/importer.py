@@ -12,11 +12,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold
-from dangbo.imports.normalize import clean_name, clean_text
+from dangbo.imports.normalize import clean_free_text, clean_name, clean_text
+from dangbo.imports.parse import FileFormatError, xlsx_rows
 from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
 
 from . import rules, selectors
@@ -62,13 +63,20 @@ def template_xlsx() -> Workbook:
 
 
 def _parse(path: str | Path, campaign: GradingCampaign, report: ImportReport) -> list[tuple[int, StepInput]]:
+    """The rows of the file through the guarded XLSX reader (dangbo/imports/xlsx.py): a file it
+    refuses (not an XLSX, malformed, too large once unpacked) is one error with its reason."""
+    rows = xlsx_rows(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file gets the same message
-        report.errors.append((1, "", "Không đọc được tệp: cần tệp Excel .xlsx."))
+        return _parse_rows(rows, campaign, report)
+    except FileFormatError as exc:
+        report.errors.append((1, "", str(exc)))
         return []
-    rows = wb.active.iter_rows(values_only=True)
-    header = next(rows, None) or ()
+    finally:
+        rows.close()
+
+
+def _parse_rows(rows, campaign: GradingCampaign, report: ImportReport) -> list[tuple[int, StepInput]]:
+    _, header = next(rows, (1, ()))
     columns: dict[str, int] = {}
     for idx, cell in enumerate(header):
         for name, (_, keys) in COLUMNS.items():
@@ -77,7 +85,6 @@ def _parse(path: str | Path, campaign: GradingCampaign, report: ImportReport) ->
     missing = [HEADER_OF[c] for c in ("full_name", "grade") if c not in columns]
     if missing:
         report.errors.append((1, ", ".join(missing), "Thiếu cột bắt buộc."))
-        wb.close()
         return []
     at = rules.year_end(campaign.year)
     root = selectors.version_on(campaign.root_org_id, at)
@@ -90,7 +97,7 @@ def _parse(path: str | Path, campaign: GradingCampaign, report: ImportReport) ->
         if m.party_card_number:
             people[("card", m.party_card_number)] = [m]
     parsed = []
-    for number, cells in enumerate(rows, start=2):
+    for number, cells in rows:
         if not any(c not in (None, "") for c in cells):
             continue
         report.rows += 1
@@ -135,11 +142,13 @@ def _parse(path: str | Path, campaign: GradingCampaign, report: ImportReport) ->
         except InvalidOperation:
             report.errors.append((number, HEADER_OF["total"], f"Tổng điểm «{total_raw}» không phải là số."))
             continue
-        parsed.append(
-            (number, StepInput(member=found[0], grade=grade, total=total, comment=clean_text(cell("comment"))))
-        )
+        try:
+            comment = clean_free_text(cell("comment"))
+        except ValueError as exc:
+            report.errors.append((number, HEADER_OF["comment"], str(exc)))
+            continue
+        parsed.append((number, StepInput(member=found[0], grade=grade, total=total, comment=comment)))
         report.planned.append((number, found[0].full_name, rules.grade_label(grade)))
-    wb.close()
     return parsed
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from dangbo.core.reference import items
+from dangbo.core.spreadsheet import formula_refusal
 from dangbo.core.text import fold
 from dangbo.imports import legacy
 
@@ -33,6 +34,16 @@ def clean_text(value, *, encoding: str | None = None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def clean_free_text(value, *, encoding: str | None = None) -> str:
+    """clean_text for a free-text column (a name, a place, a note): a text that a spreadsheet
+    would run as a formula ("=HYPERLINK(...)", "@SUM(...)", "-2+3+cmd|...") is refused; a signed
+    number ("+84 912 345 678") is not (dangbo/core/spreadsheet.py)."""
+    text = clean_text(value, encoding=encoding)
+    if reason := formula_refusal(text):
+        raise ValueError(reason)
+    return text
+
+
 def name_case(text: str) -> str:
     """"NGUYỄN văn AN" -> "Nguyễn Văn An" (every word capitalized, the rest lower-case)."""
     words = []
@@ -43,7 +54,7 @@ def name_case(text: str) -> str:
 
 
 def clean_name(value, *, encoding: str | None = None) -> str:
-    name = name_case(clean_text(value, encoding=encoding))
+    name = name_case(clean_free_text(value, encoding=encoding))
     if len(name) < 2:
         raise ValueError("Thiếu họ và tên.")
     if any(ch.isdigit() for ch in name):

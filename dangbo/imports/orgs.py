@@ -48,10 +48,11 @@ from dangbo.access.scope import can, user_scope
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.reference import items, label
+from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.parse import Layout, Row, _key, open_table
-from dangbo.imports.services import MAX_LISTED, ImportRefused, Report
+from dangbo.imports.services import MAX_LISTED, ImportRefused, Report, import_audit_target
 from dangbo.members.services import is_system_actor
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.services import Decision, org_establish
@@ -183,12 +184,15 @@ def _clean(row: Row, report: OrgReport, today: date) -> OrgPlan | None:
         errors.append(("code", "Thiếu mã tổ chức."))
     elif len(code) > 40:
         errors.append(("code", f"Mã tổ chức dài quá 40 ký tự: «{code}»."))
-    name = N.clean_text(v.get("name"))
-    if not name:
+    name = take("name", lambda: N.clean_free_text(v.get("name")), "")
+    if not name and not any(c == "name" for c, _ in errors):
         errors.append(("name", "Thiếu tên tổ chức."))
     elif len(name) > 255:
         errors.append(("name", "Tên tổ chức dài quá 255 ký tự."))
-    short_name = N.clean_text(v.get("short_name"))[:120]
+    short_name = take("short_name", lambda: N.clean_free_text(v.get("short_name"))[:120], "")
+    number = take("decision_number", lambda: N.clean_free_text(v.get("decision_number"))[:60], "")
+    body = take("decision_body", lambda: N.clean_free_text(v.get("decision_body"))[:255], "")
+    note = take("note", lambda: N.clean_free_text(v.get("note")), "")
     org_type = take("org_type", lambda: parse_org_type(v.get("org_type")))
     on = take("established_on", lambda: N.parse_full_date(v.get("established_on"), today=today))
     if on is None and not any(c == "established_on" for c, _ in errors):
@@ -200,8 +204,7 @@ def _clean(row: Row, report: OrgReport, today: date) -> OrgPlan | None:
         for column, reason in errors:
             report.refuse(row.number, column, reason)
         return None
-    decision = Decision(number=N.clean_text(v.get("decision_number"))[:60], date=decision_date,
-                        body=N.clean_text(v.get("decision_body"))[:255], note=N.clean_text(v.get("note")))
+    decision = Decision(number=number, date=decision_date, body=body, note=note)
     return OrgPlan(row.number, code, name, short_name, org_type, N.parse_code(v.get("parent_code")),
                    N.clean_text(v.get("parent_name")), on, decision)
 
@@ -434,10 +437,11 @@ def org_import_dry_run(path: str | Path, *, actor, filename: str | None = None,
 
 
 def org_import_apply(path: str | Path, *, actor, filename: str | None = None,
-                     progress: Callable[[int], None] | None = None, today: date | None = None) -> OrgReport:
-    """Create the file's new organizations in one transaction, or nothing (OrgImportRefused)."""
+                     progress: Callable[[int], None] | None = None, today: date | None = None,
+                     job_id: int | None = None) -> OrgReport:
+    """Create the file's new organizations in one transaction, or nothing (OrgImportRefused).
+    `job_id`: the ImportJob this runs for (the object of the audit entry)."""
     importer, table = _start(path, actor, filename, progress, today)
-    name = Path(filename or str(path)).name
     with transaction.atomic():
         report = importer.check(table)
         if not report.ok:
@@ -445,18 +449,20 @@ def org_import_apply(path: str | Path, *, actor, filename: str | None = None,
         importer.write()
         if report.created:
             ids = report.created_org_ids
-            audit_record(actor=actor, action="org.imported", object_type="imports.file", object_id=name[:60],
-                         summary=f"Nhập {report.created} tổ chức đảng từ tệp {name}",
-                         after={"created": report.created, "unchanged": report.unchanged,
+            target = import_audit_target(path, filename, job_id)
+            audit_record(actor=actor, action="org.imported", object_type=target["object_type"],
+                         object_id=target["object_id"],
+                         summary=f"Nhập {report.created} tổ chức đảng từ tệp {target['file']['name']}",
+                         after={"created": report.created, "unchanged": report.unchanged, "file": target["file"],
                                 "org_ids_sha256": hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
                                 "first_org_id": min(ids), "last_org_id": max(ids)})
+        report.applied = True
     return report
 
 
 def build_org_template() -> bytes:
     """The downloadable template: Vietnamese headers, two synthetic example rows, a guide sheet
     with the columns and the list of organization types."""
-    import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -501,9 +507,7 @@ def build_org_template() -> bytes:
     guide.column_dimensions["A"].width = 60
     guide.column_dimensions["B"].width = 34
     guide.column_dimensions["C"].width = 70
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 __all__ = ["ORGS", "OrgImportRefused", "OrgReport", "build_org_template", "org_import_apply",

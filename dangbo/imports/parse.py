@@ -38,6 +38,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import legacy
 
@@ -199,36 +200,42 @@ def _guess(rows: list[tuple]) -> str | None:
     return guess.encoding
 
 
-def open_xlsx(path: str | Path, layout: Layout = MEMBERS) -> Table:
-    """The first worksheet, streamed (dangbo/imports/xlsx.py); the rows read ahead to find the
-    header and guess the encoding are kept and replayed, the rest is never held in memory."""
+def xlsx_rows(path) -> Iterator[tuple[int, tuple]]:
+    """The rows of the first worksheet through the guarded streaming reader (dangbo/imports/xlsx.py),
+    every problem of the file a FileFormatError with a Vietnamese message. Every XLSX import reads
+    through this: members, organizations, grading results, plan task tables."""
     from dangbo.imports.xlsx import XlsxError, iter_rows
 
     it = iter_rows(path)
+    try:
+        yield from it
+    except XlsxError as exc:
+        raise FileFormatError(f"Không đọc được tệp Excel (.xlsx). {exc}") from exc
+    finally:
+        it.close()
+
+
+def open_xlsx(path: str | Path, layout: Layout = MEMBERS) -> Table:
+    """The first worksheet, streamed (dangbo/imports/xlsx.py); the rows read ahead to find the
+    header and guess the encoding are kept and replayed, the rest is never held in memory."""
+    it = xlsx_rows(path)
     sample: list[tuple[int, tuple]] = []
     try:
         for numbered_cells in it:
             sample.append(numbered_cells)
             if len(sample) > SAMPLE_ROWS:
                 break
-    except XlsxError as exc:
+    except FileFormatError:
         it.close()
-        raise FileFormatError("Không đọc được tệp Excel (.xlsx). Tệp .xls cũ hãy lưu lại thành .xlsx.") from exc
+        raise
     if not sample:
         it.close()
         raise FileFormatError("Tệp Excel không có dữ liệu ở trang tính đầu tiên.")
     header_idx, columns, ignored = _locate_header([cells for _, cells in sample[:20]], layout)
     header_number = sample[header_idx][0]
     encoding = _guess([cells for _, cells in sample[header_idx + 1:]])
-
-    def numbered():
-        try:
-            for number, cells in itertools.chain(sample[header_idx + 1:], it):
-                yield number, cells
-        except XlsxError as exc:
-            raise FileFormatError("Tệp Excel bị hỏng, không đọc tiếp được.") from exc
-
-    return Table(columns, header_number, encoding, ignored, numbered(), it.close)
+    rows = itertools.chain(sample[header_idx + 1:], it)
+    return Table(columns, header_number, encoding, ignored, rows, it.close)
 
 
 _CP1258_TONES = {0xCC, 0xEC, 0xD2, 0xDE, 0xF2}  # combining grave, acute, hook, tilde, dot below
@@ -255,6 +262,29 @@ def sniff_csv_encoding(sample: bytes) -> str:
     return "cp1252"
 
 
+MAX_CSV_LINE = 1024 * 1024  # characters: a line is read whole before the csv module sees it
+
+
+def _lines(handle) -> Iterator[str]:
+    """The lines of a text file, each read with a bound (a file without line breaks would
+    otherwise be read whole into memory)."""
+    while True:
+        line = handle.readline(MAX_CSV_LINE)
+        if not line:
+            return
+        if len(line) >= MAX_CSV_LINE and not line.endswith(("\n", "\r")):
+            raise FileFormatError(f"Tệp CSV có một dòng dài hơn {MAX_CSV_LINE:,} ký tự; hệ thống từ chối tệp này."
+                                  .replace(",", "."))
+        yield line
+
+
+def _csv_refusal(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return (f"Tệp CSV có một ô dài hơn {csv.field_size_limit():,} ký tự; hệ thống từ chối tệp này."
+                .replace(",", "."))
+    return "Tệp CSV bị hỏng (dấu ngoặc kép hoặc ký tự đặc biệt không đúng chỗ); hệ thống không đọc được."
+
+
 def open_csv(path: str | Path, layout: Layout = MEMBERS) -> Table:
     with open(path, "rb") as fh:
         sample = fh.read(256 * 1024)
@@ -265,18 +295,23 @@ def open_csv(path: str | Path, layout: Layout = MEMBERS) -> Table:
     except csv.Error:
         dialect = csv.excel
     errors = "replace" if encoding == "cp1252" else "strict"
-    lines = list(csv.reader(io.StringIO(text_sample), dialect))[:SAMPLE_ROWS]
+    try:
+        lines = list(itertools.islice(csv.reader(io.StringIO(text_sample), dialect), SAMPLE_ROWS))
+    except csv.Error as exc:
+        raise FileFormatError(_csv_refusal(exc)) from exc
     header_idx, columns, ignored = _locate_header([tuple(r) for r in lines[:20]], layout)
     legacy_enc = _guess([tuple(r) for r in lines[header_idx + 1:]])
     handle = open(path, encoding=encoding, errors=errors, newline="")  # noqa: SIM115 - closed by Table
 
     def numbered():
         try:
-            for number, cells in enumerate(csv.reader(handle, dialect), start=1):
+            for number, cells in enumerate(csv.reader(_lines(handle), dialect), start=1):
                 if number > header_idx + 1:
                     yield number, tuple(c if c != "" else None for c in cells)
         except UnicodeDecodeError as exc:
             raise FileFormatError(f"Tệp CSV có ký tự không đọc được theo mã {encoding}.") from exc
+        except csv.Error as exc:
+            raise FileFormatError(_csv_refusal(exc)) from exc
 
     return Table(columns, header_idx + 1, legacy_enc, ignored, numbered(), handle.close)
 
@@ -332,6 +367,4 @@ def build_template() -> bytes:
         guide.append([header, required, notes.get(name, "")])
     guide.column_dimensions["A"].width = 22
     guide.column_dimensions["C"].width = 80
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -71,6 +71,7 @@ class Report:
     columns: list[str] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
     created_member_ids: list[int] = field(default_factory=list)
+    applied: bool = False  # written; a dry run or a refused file counts in `created` what it would create
 
     @property
     def ok(self) -> bool:
@@ -90,7 +91,7 @@ class Report:
             "total": self.total, "created": self.created, "unchanged": self.unchanged,
             "refused_rows": self.refused_rows, "refusals": self.refusals, "duplicates": self.duplicates,
             "duplicate_count": self.duplicate_count, "encoding": self.encoding, "columns": self.columns,
-            "ignored_headers": self.ignored_headers,
+            "ignored_headers": self.ignored_headers, "applied": self.applied,
         }
 
 
@@ -207,15 +208,16 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
         "sex": sex,
         "ethnicity": take("ethnicity", lambda: N.parse_reference(v.get("ethnicity"), "ethnic_groups", label="Dân tộc", default="01")),
         "religion": take("religion", lambda: N.parse_reference(v.get("religion"), "religions", label="Tôn giáo", default="00")),
-        "hometown": N.clean_text(v.get("hometown"))[:255],
+        "hometown": take("hometown", lambda: N.clean_free_text(v.get("hometown"))[:255], ""),
         "citizen_id": take("citizen_id", lambda: N.parse_citizen_id(v.get("citizen_id"))),
-        "party_card_number": N.parse_code(v.get("party_card_number")) or None,
+        "party_card_number": take("party_card_number", lambda: N.clean_free_text(
+            N.parse_code(v.get("party_card_number")))) or None,
         "general_education": take("general_education", lambda: N.parse_reference(
             v.get("general_education"), "education_levels", label="Trình độ học vấn", dimension="general")),
         "professional_education": "",
         "theory_level": take("theory_level", lambda: N.parse_reference(
             v.get("theory_level"), "theory_levels", label="Lý luận chính trị", default="none")) or "none",
-        "occupation": N.clean_text(v.get("occupation"))[:120],
+        "occupation": take("occupation", lambda: N.clean_free_text(v.get("occupation"))[:120], ""),
         "phone": "",
     }
     admitted = take("admitted_on", lambda: N.parse_full_date(v.get("admitted_on"), today=today))
@@ -458,9 +460,24 @@ def import_dry_run(path: str | Path, *, actor, filename: str | None = None,
     return importer.run(table)
 
 
+def import_audit_target(path: str | Path, filename: str | None, job_id: int | None) -> dict[str, Any]:
+    """What an import's audit entry is about: the import job (an id, as every audit object) when
+    the import runs as one, else the file; the file's whole name and its SHA-256 go in the
+    payload (a file name is no object id: it may be 255 characters long)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for piece in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(piece)
+    return {"object_type": "imports.importjob" if job_id else "imports.file",
+            "object_id": job_id or "",
+            "file": {"name": Path(filename or str(path)).name, "sha256": digest.hexdigest()}}
+
+
 def import_apply(path: str | Path, *, actor, filename: str | None = None,
-                 progress: Callable[[int], None] | None = None, today: date | None = None) -> Report:
-    """Write the whole file in one transaction, or nothing (ImportRefused) if a row is refused."""
+                 progress: Callable[[int], None] | None = None, today: date | None = None,
+                 job_id: int | None = None) -> Report:
+    """Write the whole file in one transaction, or nothing (ImportRefused) if a row is refused.
+    `job_id`: the ImportJob this runs for (the object of the audit entry)."""
     table = open_table(path, filename=filename)
     importer = _Importer(actor, today=today or timezone.localdate(), write=True, progress=progress)
     _describe(importer.report, table)
@@ -471,12 +488,14 @@ def import_apply(path: str | Path, *, actor, filename: str | None = None,
             raise ImportRefused(report)
         if report.created:
             ids = report.created_member_ids
-            audit_record(actor=actor, action="member.imported", object_type="imports.file",
-                         object_id=Path(filename or str(path)).name[:60],
-                         summary=f"Nhập {report.created} đảng viên từ tệp {Path(filename or str(path)).name}",
-                         after={"created": report.created, "unchanged": report.unchanged,
+            target = import_audit_target(path, filename, job_id)
+            audit_record(actor=actor, action="member.imported", object_type=target["object_type"],
+                         object_id=target["object_id"],
+                         summary=f"Nhập {report.created} đảng viên từ tệp {target['file']['name']}",
+                         after={"created": report.created, "unchanged": report.unchanged, "file": target["file"],
                                 "first_member_id": min(ids), "last_member_id": max(ids),
                                 "member_ids_sha256": hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()})
+        report.applied = True
     return report
 
 
@@ -486,4 +505,4 @@ def _describe(report: Report, table) -> None:
     report.ignored_headers = table.ignored_headers
 
 
-__all__ = ["ImportRefused", "Report", "import_apply", "import_dry_run"]
+__all__ = ["ImportRefused", "Report", "import_apply", "import_audit_target", "import_dry_run"]

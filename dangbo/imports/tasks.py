@@ -71,7 +71,8 @@ def run_job(job_id: int) -> ImportJob | None:
             fn = org_import_apply if apply else org_import_dry_run
         else:
             fn = import_apply if apply else import_dry_run
-        report = fn(job.file_path, actor=actor, filename=job.original_name, progress=progress)
+        extra = {"job_id": job.pk} if apply else {}
+        report = fn(job.file_path, actor=actor, filename=job.original_name, progress=progress, **extra)
     except (ImportRefused, OrgImportRefused) as exc:
         _finish(job, S.FAILED, exc.report.as_dict(), exc.message)
     except (FileFormatError, DomainError) as exc:
@@ -89,5 +90,6 @@ def _finish(job: ImportJob, status: str, report: dict, error: str) -> None:
     ImportJob.objects.filter(pk=job.pk).update(
         status=status, report=report, error=error, finished_at=timezone.now(),
         total_rows=report.get("total", 0), processed_rows=report.get("total", 0),
-        created_count=report.get("created", 0), unchanged_count=report.get("unchanged", 0),
+        created_count=report.get("created", 0) if status != S.FAILED else 0,  # a refused file created nothing
+        unchanged_count=report.get("unchanged", 0),
         refused_count=report.get("refused_rows", 0))

@@ -9,6 +9,18 @@ grow with the file (shared strings are held, as every XLSX reader must).
 Values are what openpyxl gives with `values_only=True, data_only=True`: str for text (shared,
 inline or formula result), int/float for numbers, datetime for numbers in a date format (the
 1900 or 1904 date system), bool, the error text ("#N/A") for errors; a missing cell is None.
+
+The file is untrusted (imports run inside the server), so everything it can make the reader hold
+is bounded before it is read, and anything malformed is an `XlsxError` with a Vietnamese message
+naming the problem, never another exception:
+- each zip member is opened only if its unpacked size (the central directory's, which zipfile
+  enforces while inflating) is under a limit for that part and, above RATIO_FLOOR, at most
+  MAX_RATIO times its packed size (zip bombs);
+- a cell reference must be a valid A1 reference up to column XFD and row 1.048.576; a value beyond
+  column MAX_COLUMNS (the product reads narrow layouts) is refused, so a row tuple stays small;
+- a cell's text and each shared string are at most 32.767 characters (Excel's own limit), counted
+  while they stream in; at most MAX_SHARED_STRINGS shared strings;
+- a DTD (entity declarations: "billion laughs", external entities) is refused: no XLSX has one.
 """
 
 from __future__ import annotations
@@ -17,6 +29,7 @@ import contextlib
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from xml.parsers import expat
@@ -28,35 +41,104 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 PIECE = 256 * 1024
-_REF = re.compile(r"([A-Z]+)(\d*)")
+_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{0,7})")
+
+EXCEL_MAX_COLUMNS = 16_384  # column XFD
+EXCEL_MAX_ROWS = 1_048_576
+MAX_COLUMNS = 200  # product limit: the widest import layout has about twenty columns
+MAX_CELL_CHARS = 32_767  # Excel's limit for the text of one cell
+MAX_SHARED_STRINGS = 2_000_000
+MB = 1024 * 1024
+MAX_SHEET_BYTES = 1024 * MB  # the worksheet is streamed: a bound on time (about 1,8 M member rows)
+MAX_SHARED_BYTES = 128 * MB  # shared strings are held in memory
+MAX_PART_BYTES = 32 * MB  # workbook, relationships, styles
+MAX_RATIO = 100  # unpacked / packed; real sheets are 5-20
+RATIO_FLOOR = 4 * MB  # small parts may compress as well as they like
 
 
 class XlsxError(ValueError):
-    """Not an XLSX file this reader understands."""
+    """Not an XLSX file this reader accepts; the message (Vietnamese) says why."""
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _local(name: str) -> str:
     return name.rpartition(" ")[2]
 
 
-def _parse(data_or_stream, start=None, end=None, text=None) -> None:
+def _mb(size: int) -> str:
+    return f"{size / MB:,.0f}".replace(",", ".")
+
+
+def check_member(info: zipfile.ZipInfo, limit: int) -> None:
+    """Refuse a zip member whose unpacked size is over `limit` or whose compression ratio is a
+    zip bomb's, before a byte of it is inflated."""
+    if info.file_size > limit:
+        raise XlsxError(f"Phần «{info.filename}» của tệp giải nén ra {_mb(info.file_size)} MB, vượt giới hạn "
+                        f"{_mb(limit)} MB. Hãy chia tệp thành nhiều tệp nhỏ hơn.")
+    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        ratio = f"{info.file_size // max(info.compress_size, 1):,}".replace(",", ".")
+        raise XlsxError(f"Tệp nén bất thường: phần «{info.filename}» giải nén ra gấp {ratio} lần kích thước nén "
+                        f"(giới hạn {MAX_RATIO} lần). Hệ thống từ chối tệp này.")
+
+
+def check_archive(zf: zipfile.ZipFile, *, total: int) -> None:
+    """Every member of an archive that a library will inflate whole (DOCX through python-docx):
+    each one checked as above, and their unpacked sizes together at most `total`."""
+    size = 0
+    for info in zf.infolist():
+        check_member(info, total)
+        size += info.file_size
+    if size > total:
+        raise XlsxError(f"Tệp giải nén ra {_mb(size)} MB, vượt giới hạn {_mb(total)} MB.")
+
+
+def _parser(member: str) -> expat.XMLParserType:
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
+
+    def no_dtd(*_args) -> None:
+        raise XlsxError(f"Phần «{member}» của tệp có khai báo DTD/thực thể (entity), điều tệp Excel không bao "
+                        "giờ có. Hệ thống từ chối tệp này.")
+
+    parser.StartDoctypeDeclHandler = no_dtd
+    parser.EntityDeclHandler = no_dtd
+    return parser
+
+
+def _broken(member: str, exc: Exception) -> XlsxError:
+    if isinstance(exc, expat.ExpatError):
+        return XlsxError(f"Tệp Excel bị hỏng: phần «{member}» không phải XML hợp lệ (dòng {exc.lineno}, "
+                         f"cột {exc.offset} của phần đó).")
+    return XlsxError(f"Tệp Excel bị hỏng: không giải nén được phần «{member}».")
+
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
+
+
+def _parse(zf: zipfile.ZipFile, member: str, limit: int, start=None, end=None, text=None) -> None:
+    """Stream one member through expat with the given handlers (after check_member)."""
+    check_member(zf.getinfo(member), limit)
+    parser = _parser(member)
     if start:
         parser.StartElementHandler = start
     if end:
         parser.EndElementHandler = end
     if text:
         parser.CharacterDataHandler = text
-    if isinstance(data_or_stream, bytes):
-        parser.Parse(data_or_stream, True)
-        return
-    while True:
-        piece = data_or_stream.read(PIECE)
-        if not piece:
-            break
-        parser.Parse(piece, False)
-    parser.Parse(b"", True)
+    try:
+        with zf.open(member) as fh:
+            while True:
+                piece = fh.read(PIECE)
+                parser.Parse(piece, not piece)
+                if not piece:
+                    break
+    except expat.ExpatError as exc:
+        raise _broken(member, exc) from exc
+    except _ZIP_ERRORS as exc:
+        raise _broken(member, exc) from exc
 
 
 def _first_sheet(zf: zipfile.ZipFile) -> tuple[str, bool]:
@@ -71,15 +153,17 @@ def _first_sheet(zf: zipfile.ZipFile) -> tuple[str, bool]:
         elif local == "workbookPr":
             date1904[0] = attrs.get("date1904", "0") in ("1", "true")
 
-    _parse(zf.read("xl/workbook.xml"), start=start)
+    if "xl/workbook.xml" not in zf.NameToInfo:
+        raise XlsxError("Tệp không có phần «xl/workbook.xml»: đây không phải tệp Excel (.xlsx).")
+    _parse(zf, "xl/workbook.xml", MAX_PART_BYTES, start=start)
     targets: dict[str, str] = {}
 
     def rel(name, attrs):
         if _local(name) == "Relationship":
             targets[attrs.get("Id", "")] = attrs.get("Target", "")
 
-    with contextlib.suppress(KeyError):
-        _parse(zf.read("xl/_rels/workbook.xml.rels"), start=rel)
+    if "xl/_rels/workbook.xml.rels" in zf.NameToInfo:
+        _parse(zf, "xl/_rels/workbook.xml.rels", MAX_PART_BYTES, start=rel)
     for rid in sheets:
         target = targets.get(rid)
         if target:
@@ -88,18 +172,24 @@ def _first_sheet(zf: zipfile.ZipFile) -> tuple[str, bool]:
                 return path, date1904[0]
     if "xl/worksheets/sheet1.xml" in zf.NameToInfo:
         return "xl/worksheets/sheet1.xml", date1904[0]
-    raise XlsxError("no worksheet")
+    raise XlsxError("Tệp Excel không có trang tính nào.")
+
+
+def _too_long(where: str) -> XlsxError:
+    return XlsxError(f"{where} dài hơn {MAX_CELL_CHARS:,} ký tự, giới hạn của một ô Excel. "
+                     "Hệ thống từ chối tệp này.".replace(",", "."))
 
 
 def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
     out: list[str] = []
     parts: list[str] = []
-    state = {"t": False, "skip": 0}
+    state = {"t": False, "skip": 0, "chars": 0}
 
     def start(name, attrs):
         local = _local(name)
         if local == "si":
             parts.clear()
+            state["chars"] = 0
         elif local == "t" and not state["skip"]:
             state["t"] = True
         elif local in ("rPh", "phoneticPr"):  # phonetic runs are not part of the text
@@ -108,6 +198,9 @@ def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
     def end(name):
         local = _local(name)
         if local == "si":
+            if len(out) >= MAX_SHARED_STRINGS:
+                raise XlsxError(f"Tệp có hơn {MAX_SHARED_STRINGS:,} chuỗi dùng chung (shared strings), vượt giới "
+                                "hạn của hệ thống. Hãy chia tệp thành nhiều tệp nhỏ hơn.".replace(",", "."))
             out.append("".join(parts))
         elif local == "t":
             state["t"] = False
@@ -116,12 +209,14 @@ def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
 
     def text(data):
         if state["t"]:
+            state["chars"] += len(data)
+            if state["chars"] > MAX_CELL_CHARS:
+                raise _too_long(f"Chuỗi dùng chung số {len(out)} (shared string)")
             parts.append(data)
 
     name = next((n for n in ("xl/sharedStrings.xml", "xl/SharedStrings.xml") if n in zf.NameToInfo), None)
     if name:
-        with zf.open(name) as fh:
-            _parse(fh, start, end, text)
+        _parse(zf, name, MAX_SHARED_BYTES, start, end, text)
     return out
 
 
@@ -150,7 +245,7 @@ def _date_styles(zf: zipfile.ZipFile) -> set[int]:
         if _local(name) == "cellXfs":
             where["cellXfs"] = False
 
-    _parse(zf.read("xl/styles.xml"), start, end)
+    _parse(zf, "xl/styles.xml", MAX_PART_BYTES, start, end)
     dates = set()
     for idx, fmt_id in enumerate(xfs):
         code = custom.get(fmt_id, BUILTIN_FORMATS.get(fmt_id))
@@ -159,31 +254,58 @@ def _date_styles(zf: zipfile.ZipFile) -> set[int]:
     return dates
 
 
+def column_letter(index: int) -> str:
+    """0 -> "A", 16383 -> "XFD"."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def _column(ref: str | None, current: int) -> int:
-    if not ref:
-        return current + 1
-    m = _REF.match(ref)
-    if not m:
-        return current + 1
-    n = 0
-    for ch in m.group(1):
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+    """The 0-based column of a cell reference ("B3" -> 1); without a reference, the next column."""
+    if ref is None:
+        col = current + 1
+    else:
+        m = _REF.fullmatch(ref)
+        if not m:
+            raise XlsxError(f"Tham chiếu ô «{ref[:20]}» không hợp lệ: Excel chỉ có các cột từ A đến XFD "
+                            f"({EXCEL_MAX_COLUMNS:,} cột) và các dòng từ 1 đến {EXCEL_MAX_ROWS:,}."
+                            .replace(",", "."))
+        col = -1
+        for ch in m.group(1).upper():
+            col = (col + 1) * 26 + ord(ch) - 65
+    if col >= EXCEL_MAX_COLUMNS:
+        raise XlsxError(f"Tham chiếu ô «{(ref or '')[:20]}» vượt quá cột cuối cùng của Excel (XFD).")
+    return col
+
+
+def _row_number(ref: str | None, current: int) -> int:
+    if ref is None:
+        number = current + 1
+    elif _digits(ref) and len(ref) <= 7:
+        number = int(ref)
+    else:
+        raise XlsxError(f"Số dòng «{ref[:20]}» trong trang tính không hợp lệ.")
+    if not 1 <= number <= EXCEL_MAX_ROWS:
+        raise XlsxError(f"Số dòng {number:,} nằm ngoài giới hạn của Excel (1 đến {EXCEL_MAX_ROWS:,})."
+                        .replace(",", "."))
+    return number
 
 
 def iter_rows(path) -> Iterator[tuple[int, tuple]]:
-    """(row number, values) for every row of the first worksheet that has a cell."""
+    """(row number, values) for every row of the first worksheet that has a cell. `path` is a
+    file name or a binary file object."""
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise XlsxError(str(exc)) from exc
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise XlsxError("Tệp không phải là tệp Excel .xlsx (tệp .xls cũ hãy mở bằng Excel rồi lưu lại thành .xlsx).") from exc
     try:
-        try:
-            sheet, date1904 = _first_sheet(zf)
-            strings = _shared_strings(zf)
-            dates = _date_styles(zf)
-        except (KeyError, expat.ExpatError) as exc:
-            raise XlsxError(str(exc)) from exc
+        sheet, date1904 = _first_sheet(zf)
+        strings = _shared_strings(zf)
+        dates = _date_styles(zf)
         epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
         yield from _rows(zf, sheet, strings, dates, epoch)
     finally:
@@ -191,11 +313,16 @@ def iter_rows(path) -> Iterator[tuple[int, tuple]]:
 
 
 def _rows(zf, sheet, strings, dates, epoch) -> Iterator[tuple[int, tuple]]:
+    check_member(zf.getinfo(sheet), MAX_SHEET_BYTES)
     ready: list[tuple[int, tuple]] = []
     row: dict[int, object] = {}
-    st = {"row": 0, "col": -1, "type": "n", "style": 0, "in_v": False, "in_is": False, "in_t": False}
+    st = {"row": 0, "col": -1, "type": "n", "style": 0, "in_v": False, "in_is": False, "in_t": False,
+          "chars": 0}
     buf: list[str] = []
     names = {f"{MAIN} {n}": n for n in ("row", "c", "v", "is", "t", "f")}
+
+    def here() -> str:
+        return f"{column_letter(st['col'])}{st['row']}"
 
     def start(name, attrs):
         local = names.get(name)
@@ -205,7 +332,8 @@ def _rows(zf, sheet, strings, dates, epoch) -> Iterator[tuple[int, tuple]]:
             st["col"] = _column(attrs.get("r"), st["col"])
             st["type"] = attrs.get("t", "n")
             s = attrs.get("s")
-            st["style"] = int(s) if s else 0
+            st["style"] = int(s) if s and _digits(s) else 0
+            st["chars"] = 0
             buf.clear()
         elif local == "v":
             st["in_v"] = True
@@ -214,8 +342,7 @@ def _rows(zf, sheet, strings, dates, epoch) -> Iterator[tuple[int, tuple]]:
         elif local == "t" and st["in_is"]:
             st["in_t"] = True
         elif local == "row":
-            r = attrs.get("r")
-            st["row"] = int(r) if r else st["row"] + 1
+            st["row"] = _row_number(attrs.get("r"), st["row"])
             st["col"] = -1
             row.clear()
 
@@ -225,7 +352,14 @@ def _rows(zf, sheet, strings, dates, epoch) -> Iterator[tuple[int, tuple]]:
             return
         if local == "c":
             if buf:
-                row[st["col"]] = _value("".join(buf), st["type"], st["style"])
+                raw = "".join(buf)
+                if st["col"] < MAX_COLUMNS:
+                    row[st["col"]] = _value(raw, st["type"], st["style"])
+                elif raw.strip():
+                    raise XlsxError(
+                        f"Ô {here()} có dữ liệu ở cột thứ {st['col'] + 1:,}: hệ thống chỉ đọc {MAX_COLUMNS} cột đầu "
+                        f"(đến cột {column_letter(MAX_COLUMNS - 1)}). Hãy xoá các cột thừa ở bên phải."
+                        .replace(",", "."))
             st["in_v"] = st["in_is"] = st["in_t"] = False
         elif local == "v":
             st["in_v"] = False
@@ -239,11 +373,18 @@ def _rows(zf, sheet, strings, dates, epoch) -> Iterator[tuple[int, tuple]]:
 
     def text(data):
         if st["in_v"] or st["in_t"]:
+            st["chars"] += len(data)
+            if st["chars"] > MAX_CELL_CHARS:
+                raise _too_long(f"Nội dung ô {here()}")
             buf.append(data)
 
     def _value(raw: str, kind: str, style: int):
         if kind == "s":
-            return strings[int(raw)]
+            index = raw.strip()
+            if not _digits(index) or len(index) > 9 or int(index) >= len(strings):
+                raise XlsxError(f"Ô {here()} trỏ tới chuỗi dùng chung số «{index[:20]}», không có trong tệp "
+                                f"(tệp có {len(strings):,} chuỗi).".replace(",", "."))
+            return strings[int(index)]
         if kind in ("str", "inlineStr"):
             return raw
         if kind == "b":
@@ -267,20 +408,21 @@ def _rows(zf, sheet, strings, dates, epoch) -> Iterator[tuple[int, tuple]]:
                 return number
         return number
 
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.buffer_text = True
+    parser = _parser(sheet)
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
-    with zf.open(sheet) as fh:
-        while True:
-            piece = fh.read(PIECE)
-            try:
+    try:
+        with zf.open(sheet) as fh:
+            while True:
+                piece = fh.read(PIECE)
                 parser.Parse(piece, not piece)
-            except expat.ExpatError as exc:
-                raise XlsxError(str(exc)) from exc
-            if ready:
-                yield from ready
-                ready.clear()
-            if not piece:
-                break
+                if ready:
+                    yield from ready
+                    ready.clear()
+                if not piece:
+                    break
+    except expat.ExpatError as exc:
+        raise _broken(sheet, exc) from exc
+    except _ZIP_ERRORS as exc:
+        raise _broken(sheet, exc) from exc

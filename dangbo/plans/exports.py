@@ -11,6 +11,7 @@ from datetime import date
 
 from dangbo.audit.services import audit_export
 from dangbo.core.numbers import vn_decimal
+from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.plans.models import Document
 from dangbo.plans.selectors import PlanProgress, plan_progress
 
@@ -90,9 +91,7 @@ def report_xlsx(*, actor, plan: Document, meta: ReportMeta, purpose: str) -> byt
         ws.append([line])
     for col, width in zip("ABCDEFG", (6, 60, 25, 40, 18, 10, 50), strict=True):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def report_docx(*, actor, plan: Document, meta: ReportMeta, purpose: str) -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -14,7 +15,10 @@ from django.db import transaction
 from dangbo.access.scope import can
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
+from dangbo.core.spreadsheet import formula_refusal
 from dangbo.core.text import fold, nfc
+from dangbo.imports.parse import FileFormatError, xlsx_rows
+from dangbo.imports.xlsx import XlsxError, check_archive
 from dangbo.orgs.models import OrgVersion
 from dangbo.plans import deadlines as dl
 from dangbo.plans.models import Document
@@ -29,6 +33,9 @@ COLUMNS = {
     "implementing": ["co quan thuc hien", "co quan to chuc thuc hien", "to chuc thuc hien", "thuc hien"],
     "deadline": ["thoi gian", "thoi han"],
 }
+TEXT_COLUMNS = (("number", "STT"), ("content", "Nội dung"), ("directing", "Cơ quan chỉ đạo"),
+                ("lead", "Cơ quan chủ trì"), ("cooperating", "Cơ quan phối hợp"),
+                ("implementing", "Cơ quan thực hiện"), ("deadline", "Thời gian"))
 _SPLIT = re.compile(r"\s*(?:[,;\n]|\bvà\b)\s*")
 
 
@@ -77,22 +84,35 @@ def _header_map(header: list[str]) -> dict[str, int]:
     return out
 
 
+DOCX_MAX_BYTES = 64 * 1024 * 1024  # python-docx inflates every part of the package
+
+
 def read_table(name: str, content: bytes) -> list[list[str]]:
-    """Rows of cell texts of the first sheet (XLSX) or of the first table with a "Nội dung"
-    column (DOCX)."""
+    """Rows of cell texts of the first sheet (XLSX, through the guarded reader of
+    dangbo/imports/xlsx.py; empty rows kept so that a row's index is its line) or of the first
+    table with a "Nội dung" column (DOCX, its zip checked the same way before python-docx opens it)."""
     lower = name.lower()
     if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        rows = [["" if v is None else nfc(str(v)) for v in row] for row in ws.iter_rows(values_only=True)]
-        wb.close()
+        rows: list[list[str]] = []
+        try:
+            for number, cells in xlsx_rows(io.BytesIO(content)):
+                rows.extend([[]] * (number - 1 - len(rows)))
+                rows.append(["" if v is None else nfc(str(v)) for v in cells])
+        except FileFormatError as exc:
+            raise DomainError(str(exc), field="file") from exc
         return rows
     if lower.endswith(".docx"):
         from docx import Document as Docx
 
-        doc = Docx(io.BytesIO(content))
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as zf:
+                check_archive(zf, total=DOCX_MAX_BYTES)
+            doc = Docx(io.BytesIO(content))
+        except XlsxError as exc:
+            raise DomainError(f"Không đọc được tệp Word (.docx). {exc}", field="file") from exc
+        except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same message
+            raise DomainError("Không đọc được tệp Word (.docx): tệp bị hỏng hoặc không phải tệp .docx.",
+                              field="file") from exc
         for table in doc.tables:
             rows = [[nfc(c.text) for c in r.cells] for r in table.rows]
             if rows and "content" in _header_map(rows[0]):
@@ -152,6 +172,9 @@ def preview(*, actor, plan: Document, name: str, content: bytes) -> Preview:
             continue
         if not row.content:
             row.errors.append(f"Dòng {line}, cột Nội dung: trống.")
+        for key, label in TEXT_COLUMNS:
+            if reason := formula_refusal(getattr(row, key).strip(), bullets=key == "content"):
+                row.errors.append(f"Dòng {line}, cột {label}: {reason}")
         try:
             row.spec = dl.parse_deadline(row.deadline)
         except ValueError as exc:

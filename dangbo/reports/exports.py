@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.reports.figures import Figures
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates_docx"
@@ -107,9 +108,7 @@ def report_xlsx(doc: ReportDocument) -> bytes:
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 14
     ws.column_dimensions["D"].width = 48
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 # --- DOCX --------------------------------------------------------------------------------------

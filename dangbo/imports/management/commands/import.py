@@ -57,11 +57,20 @@ class Command(BaseCommand):
             return f"{x:,}".replace(",", ".")
 
         out = self.stdout
-        out.write("KIỂM TRA (chưa ghi)" if dry_run else "NHẬP DỮ LIỆU")
+        if dry_run:
+            out.write("KIỂM TRA (chưa ghi)")
+        else:
+            out.write("NHẬP DỮ LIỆU" if report.applied else "NHẬP DỮ LIỆU: KHÔNG GHI DÒNG NÀO")
         if report.encoding:
             out.write(f"Bảng mã cũ phát hiện: {report.encoding.upper()} (đã chuyển sang Unicode)")
         out.write(f"Tổng số dòng: {n(report.total)}")
-        out.write(f"{'Sẽ tạo mới' if dry_run else 'Đã tạo mới'}: {n(report.created)}")
+        if dry_run:
+            created = "Sẽ tạo mới"
+        elif report.applied:
+            created = "Đã tạo mới"
+        else:  # refused: the transaction was rolled back, nothing was created
+            created = "Dòng hợp lệ (chưa ghi vì tệp có dòng bị từ chối)"
+        out.write(f"{created}: {n(report.created)}")
         out.write(f"Không thay đổi: {n(report.unchanged)}")
         out.write(f"Bị từ chối: {n(report.refused_rows)}")
         for r in report.refusals:
