@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.access.models import Role, RoleAssignment
-from dangbo.access.scope import can
+from dangbo.access.policy import SYSTEM, can, require_actor
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold, nfc
@@ -582,10 +582,11 @@ def notification_create(*, user, key: str, message: str, task: Task | None = Non
 
 
 @transaction.atomic
-def plans_remind(*, as_of: date | None = None, actor="hệ thống") -> int:
+def plans_remind(*, as_of: date | None = None, actor=SYSTEM) -> int:
     """Create the reminders due on `as_of` (idempotent: one per task, body, due date and step)."""
     from dangbo.plans.selectors import task_body_statuses
 
+    require_actor(actor)
     as_of = as_of or timezone.localdate()
     before, every = reminder_rules()
     created = 0

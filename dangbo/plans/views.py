@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from dangbo.access.scope import can
+from dangbo.access import policy
+from dangbo.access.policy import can
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error
 from dangbo.orgs.selectors import org_choices_on
@@ -181,12 +182,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
-    ev = Evidence.objects.select_related("report").filter(pk=pk).first()
-    if ev is None:
-        raise Http404("Không tìm thấy")
-    task = sel.task_get_or_404(actor=request.user, pk=ev.report.task_id)
-    if not (sel.can_manage_task(request.user, task) or can(request.user, "view", ev.report.org_id)):
-        raise Http404("Không tìm thấy")
+    ev = policy.get_in_scope_or_404(Evidence.objects.select_related("report"), request.user, pk)
     return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name)
 
 
