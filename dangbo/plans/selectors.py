@@ -9,7 +9,8 @@ Visibility (through access/scope.py):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -372,10 +373,33 @@ def task_delete_blockers(task: Task) -> list[str]:
     return [_count_phrase(n, noun) for n, noun in checks if n]
 
 
-def task_reports_visible(actor, task: Task, bodies: list[BodyStatus]) -> QuerySet:
-    """The progress reports of `task` the actor may read: all of them for whoever manages the
-    task (plan owner or lead body), otherwise those of the bodies the actor records for."""
-    qs = task.reports.select_related("org", "created_by").prefetch_related("evidence").order_by("-reported_on", "-id")
+def progress_readable_org_ids(actor, task: Task, org_ids) -> set[int]:
+    """THE rule for reading progress reports: whoever manages the task (plan owner or lead body)
+    reads every body's reports; anyone else those of the bodies in their scope (a cell
+    secretary their own cell's, never a sibling's)."""
     if can_manage_task(actor, task):
-        return qs
-    return qs.filter(org_id__in=[b.org_id for b in bodies if can(actor, "record", b.org_id)])
+        return set(org_ids)
+    return {oid for oid in org_ids if can(actor, "view", oid)}
+
+
+def task_bodies_for_reader(actor, task: Task, bodies: list[BodyStatus]) -> list[BodyStatus]:
+    """The implementing bodies as `actor` may read them: the state, due date and percent of
+    every body (the task's progress), the report text only of the bodies whose reports the
+    actor may read (progress_readable_org_ids); the others' latest report keeps its date,
+    status and percent, with no text."""
+    readable = progress_readable_org_ids(actor, task, [b.org_id for b in bodies])
+    out = []
+    for b in bodies:
+        if b.org_id in readable or b.latest is None:
+            out.append(b)
+            continue
+        latest = copy.copy(b.latest)
+        latest.text = ""
+        out.append(replace(b, latest=latest, reports=[]))
+    return out
+
+
+def task_reports_visible(actor, task: Task, bodies: list[BodyStatus]) -> QuerySet:
+    """The progress reports of `task` the actor may read (progress_readable_org_ids)."""
+    qs = task.reports.select_related("org", "created_by").prefetch_related("evidence").order_by("-reported_on", "-id")
+    return qs.filter(org_id__in=progress_readable_org_ids(actor, task, [b.org_id for b in bodies]))

@@ -172,7 +172,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Đã gửi báo cáo tiến độ.")
                 return redirect("plans:task_detail", pk=task.pk)
     return render(request, "plans/task_detail.html", {
-        "task": task, "bodies": bodies, "form": form if mine else None, "percent": sel.task_percent(bodies),
+        "task": task, "bodies": sel.task_bodies_for_reader(request.user, task, bodies),
+        "form": form if mine else None, "percent": sel.task_percent(bodies),
         "subtasks": sel.task_list(actor=request.user).filter(parent=task),
         "reports": sel.task_reports_visible(request.user, task, bodies),
         "names": {b.org_id: b.name for b in bodies},
