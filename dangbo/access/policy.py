@@ -50,6 +50,7 @@ __all__ = [
     "is_system",
     "may_record_member",
     "member_home_org_id",
+    "org_officers",
     "own_member_ids",
     "require",
     "require_actor",
@@ -99,6 +100,19 @@ def scope_org_ids(user, action: str = "view") -> frozenset[int]:
 def own_member_ids(user) -> frozenset[int]:
     """The member profiles of the user themself (member role)."""
     return _scope.user_scope(user).member_ids
+
+
+def org_officers(org_id: int, *, on):
+    """The active users assigned to organization `org_id` itself on `on` as officer, cell
+    secretary or administrator: who is told about the organization's work (reminders)."""
+    from django.contrib.auth import get_user_model
+
+    from dangbo.access.models import Role, RoleAssignment
+
+    user_ids = RoleAssignment.objects.filter(
+        RoleAssignment.active_q(on), org_id=org_id, role__in=[Role.OFFICER, Role.CELL_SECRETARY, Role.ADMIN]
+    ).values_list("user_id", flat=True)
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
 
 
 # --- object types ---------------------------------------------------------------------------

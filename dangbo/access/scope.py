@@ -1,5 +1,6 @@
-"""THE scope function: what a user may see and do. Every page, API route, export, search and
-report asks here; nothing else filters by organization for visibility.
+"""THE scope function: what a user may see and do; the engine under access/policy.py, the one
+API the apps call (every page, API route, export, search and report asks the policy, which asks
+here); nothing else filters by organization for visibility.
 
 A user's scope is the union of the organization subtrees of their active role assignments
 (`RoleAssignment`), resolved on the organization table by path prefix (no recursion). The

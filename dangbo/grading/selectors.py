@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from dangbo.access import policy
-from dangbo.access.policy import can, scope_orgs
+from dangbo.access.policy import can, scope_members, scope_orgs
 from dangbo.core.reference import label
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
 from dangbo.orgs.models import OrgVersion
@@ -455,8 +455,6 @@ def results_year_on_year(*, org_id: int, year: int, years: int = 3) -> list[Resu
 
 def members_behind(*, actor, org_id: int, year: int, key: str) -> QuerySet:
     """The members behind one number of the results (scoped)."""
-    from dangbo.access.policy import scope_members
-
     ids = grading_results(org_id=org_id, year=year, keep_ids=True).member_ids.get(key)
     if ids is None:
         raise Http404("Không tìm thấy")

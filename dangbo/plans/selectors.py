@@ -1,8 +1,9 @@
 """Reads of the plans app: scoped documents and tasks, per-body status and the progress roll-up.
 
-Visibility (through access/scope.py):
-- documents: owner organization in the user's scope, or an ancestor of an organization in scope
-  (the ids in the OrgVersion path), or no owner (central documents);
+Visibility (registered with access/policy.py, which every page and API route asks):
+- documents: owner organization in the user's scope, or above it (access.policy.above_org_ids:
+  on the paths of the assigned organizations and of the predecessors they absorbed), or no
+  owner (central documents);
 - tasks: every task of a plan whose owner is in scope; otherwise only the tasks the user's
   organizations implement (or whose sub-tasks they implement) or lead.
 """
