@@ -92,6 +92,7 @@ def main(argv: list[str]) -> int:
     django.setup()
     from django.db import connection, transaction
 
+    from dangbo.access.policy import SYSTEM
     from dangbo.imports.services import import_apply, import_dry_run
     from dangbo.orgs.models import OrgVersion
     from dangbo.synth.builder import build_tree
@@ -108,13 +109,13 @@ def main(argv: list[str]) -> int:
           f"in {time.perf_counter() - t0:.1f} s")
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
-    report = import_dry_run(path, actor="bench")
+    report = import_dry_run(path, actor=SYSTEM.named("bench"))
     dry = time.perf_counter() - t0
     assert report.ok and report.created == ROWS, report.refusals[:3]
     peak_dry = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     cpu0 = _cpu()
     t0 = time.perf_counter()
-    report = import_apply(path, actor="bench")
+    report = import_apply(path, actor=SYSTEM.named("bench"))
     apply = time.perf_counter() - t0
     apply_cpu = _cpu() - cpu0
     assert report.created == ROWS

@@ -217,9 +217,11 @@ def world(tree, system_user, commune_officer, outsider):
     job = ImportJob.objects.create(uploaded_by=commune_officer, **_job_fields(ImportJob))
     plans = _plans_world(system_user, commune_officer, tree)
     grading = _grading_world(system_user, tree, member)
+    reports = _reports_world(tree)
     return {
         **plans,
         **grading,
+        **reports,
         **tree,
         "member": member,
         "event": MemberEvent.objects.filter(member=member).order_by("id").last(),
@@ -253,7 +255,8 @@ def _plans_world(system_user, insider, tree) -> dict[str, Any]:
                                     percent=100, text="Đã xong", reported_on=date(2024, 3, 1),
                                     files=[ContentFile(b"minh chung", name="minh-chung.txt")])
     note = notification_create(user=insider, key="thu", message="Nhắc việc của Chi bộ thôn 1", task=task)
-    return {"plan": plan, "task": task, "evidence": report.evidence.first(), "notification": note}
+    return {"plan": plan, "task": task, "progress_report": report, "evidence": report.evidence.first(),
+            "notification": note}
 
 
 def _grading_world(system_user, tree, member) -> dict[str, Any]:
@@ -275,6 +278,18 @@ def _grading_world(system_user, tree, member) -> dict[str, Any]:
     notify(kind="grading.late", key="grading.late:thu", org_id=tree["commune_a"].pk, target=campaign,
            message="Đảng bộ xã An Bình: đã quá hạn hoàn thành đánh giá, xếp loại năm 2024.")
     return {"campaign": campaign, "grading_record": record}
+
+
+def _reports_world(tree) -> dict[str, Any]:
+    """Commune A's periodic report for 2024 and its own DOCX template."""
+    from dangbo.reports.models import PeriodKind, ReportPeriod, ReportSubmission, ReportTemplate
+
+    period = ReportPeriod.objects.create(kind=PeriodKind.YEAR, year=2024, start=date(2024, 1, 1),
+                                         cutoff=date(2024, 12, 31), due_on=date(2025, 1, 15))
+    submission = ReportSubmission.objects.create(org=tree["commune_a"], period=period,
+                                                 org_name="Đảng bộ xã An Bình")
+    template = ReportTemplate.objects.create(org=tree["commune_a"], content=b"docx", filename="mau.docx")
+    return {"report_submission": submission, "report_template": template}
 
 
 def _job_fields(model) -> dict[str, Any]:
@@ -350,3 +365,59 @@ def test_the_insider_reaches_every_object_route(client, world, name):
     client.force_login(world["insider"])
     response = _call(client, name, rule, world)
     assert response.status_code in (200, 302), f"{name}: {response.status_code}"
+
+
+# Every object type the access policy knows (access.policy.scoped), with the world's object of
+# that type (all of commune A, or of commune A's officer). A new type without a row fails.
+OBJECTS: dict[str, str] = {
+    "grading.gradingcampaign": "campaign",
+    "grading.gradingrecord": "grading_record",
+    "imports.importjob": "job",
+    "members.member": "member",
+    "notifications.notification": "notification",
+    "orgs.organization": "commune_a",
+    "plans.document": "plan",
+    "plans.evidence": "evidence",
+    "plans.progressreport": "progress_report",
+    "plans.task": "task",
+    "reports.reportsubmission": "report_submission",
+    "reports.reporttemplate": "report_template",
+}
+
+
+def test_every_object_type_has_a_getter_in_the_access_policy():
+    from dangbo.access import policy
+
+    known = {m._meta.label_lower for m in policy.registered_types()}
+    assert known == OBJECTS.keys(), f"object types without a row in OBJECTS: {sorted(known - OBJECTS.keys())}"
+
+
+@pytest.mark.parametrize("label", sorted(OBJECTS))
+def test_an_object_outside_the_scope_is_not_found_by_its_getter(world, label):
+    """The one getter of each object type (access.policy.get_in_scope_or_404): 404 for the
+    outsider, whether the object exists or not; the insider gets it."""
+    from django.apps import apps
+    from django.http import Http404
+
+    from dangbo.access import policy
+
+    model = apps.get_model(label)
+    obj = world[OBJECTS[label]]
+    for pk in (obj.pk, 10**9):
+        with pytest.raises(Http404):
+            policy.get_in_scope_or_404(model, world["outsider"], pk)
+    assert policy.get_in_scope_or_404(model, world["insider"], obj.pk) == obj
+    assert not policy.for_user(model, world["outsider"]).filter(pk=obj.pk).exists()
+
+
+def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
+    """A route with an object in its URL (or an organization in its query) is 404 for the
+    outsider, never an empty 200 or a 403 that would confirm the object exists."""
+    w = {key: _Stub() for key in ("member", "event", "token", "job", "plan", "task", "evidence", "notification",
+                                  "campaign", "grading_record", "commune_a", "cell_a1")}
+    lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
+    assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
+
+
+class _Stub:
+    pk = 1

@@ -1,5 +1,6 @@
-"""THE scope function: what a user may see and do. Every page, API route, export, search and
-report asks here; nothing else filters by organization for visibility.
+"""THE scope function: what a user may see and do; the engine under access/policy.py, the one
+API the apps call (every page, API route, export, search and report asks the policy, which asks
+here); nothing else filters by organization for visibility.
 
 A user's scope is the union of the organization subtrees of their active role assignments
 (`RoleAssignment`), resolved on the organization table by path prefix (no recursion). The
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from dangbo.access.models import ROLE_ACTIONS, Role, RoleAssignment
 from dangbo.core import stamps
+from dangbo.core.actors import SystemActor
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class Scope:
     # (actions, roots) per assignment: the assigned organization and the predecessors it absorbed;
     # the subtrees are everything that ever had one of them on its path.
     roots: tuple[tuple[frozenset[str], frozenset[Root]], ...] = ()
+    # Organizations above the scope: every id on the paths of the roots' versions (the assigned
+    # organizations and the predecessors they absorbed) that is not itself in scope. Documents
+    # and campaigns of a superior are visible below it (access.policy.above_org_ids).
+    above: frozenset[int] = frozenset()
 
     def everywhere(self, action: str) -> bool:
         """Is `action` allowed on every organization (an unrestricted administrator)?"""
@@ -71,14 +77,15 @@ def today() -> date:
     return timezone.localdate()
 
 
-def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[Root]]:
+def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[Root], frozenset[int]]:
     """Condition on OrgVersion for every organization that was in `org_id`'s subtree while
-    `org_id` existed, plus the predecessors it absorbed (merge lineage) and their subtrees; and
-    the roots of those subtrees (`org_id` and the predecessors)."""
+    `org_id` existed, plus the predecessors it absorbed (merge lineage) and their subtrees; the
+    roots of those subtrees (`org_id` and the predecessors); and the ids on the roots' paths."""
     from dangbo.orgs.models import OrgLineage, OrgVersion
 
     expanded: set[int] = set()
     roots: set[Root] = set()
+    on_paths: set[int] = set()
     frontier = [org_id]
     cond: Q | None = None
     while frontier:
@@ -89,6 +96,7 @@ def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[Root]]:
         versions = list(OrgVersion.objects.filter(org_id=current).only("path", "valid_from", "valid_to"))
         roots.add(Root(current, top=bool(versions) and all(v.path == f"/{current}/" for v in versions)))
         for v in versions:
+            on_paths.update(int(x) for x in v.path.strip("/").split("/") if x)
             window = Q(path__startswith=v.path) & (Q(valid_to__isnull=True) | Q(valid_to__gte=v.valid_from))
             if v.valid_to:
                 window &= Q(valid_from__lte=v.valid_to)
@@ -96,7 +104,7 @@ def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[Root]]:
         frontier.extend(
             OrgLineage.objects.filter(successor_id=current).values_list("predecessor_id", flat=True)
         )
-    return cond, frozenset(roots)
+    return cond, frozenset(roots), frozenset(on_paths)
 
 
 def _ids(org_id: int, cond: Q | None) -> set[int]:
@@ -122,9 +130,16 @@ def scope_cache_clear() -> None:
         _cache.clear()
 
 
+# The system itself (core.actors.SYSTEM: commands, demo, tasks) may do everything; None or a
+# string is not an actor and gets nothing (services refuse it before asking).
+SYSTEM_SCOPE = Scope(True, frozenset(), {None: ROLE_ACTIONS[Role.ADMIN]}, frozenset())
+
+
 def user_scope(user) -> Scope:
     """The user's scope today: cached on the user object for the request, and across requests
     while the scope stamp and the day are unchanged."""
+    if isinstance(user, SystemActor):
+        return SYSTEM_SCOPE
     if not getattr(user, "is_authenticated", False):
         return Scope(False, frozenset(), {}, frozenset())
     cached = getattr(user, "_dangbo_scope", None)
@@ -160,6 +175,7 @@ def _compute_scope(user) -> Scope:
     member_ids: set[int] = set()
     grants: list[tuple[frozenset[str], Q]] = []
     roots: list[tuple[frozenset[str], frozenset[Root]]] = []
+    on_paths: set[int] = set()
     for a in RoleAssignment.objects.filter(RoleAssignment.active_q(today()), user=user):
         acts = ROLE_ACTIONS[a.role]
         if a.role == Role.MEMBER:
@@ -170,7 +186,8 @@ def _compute_scope(user) -> Scope:
             everything = everything or a.role == Role.ADMIN
             actions[None] = actions.get(None, frozenset()) | acts
             continue
-        cond, expanded = _subtree_condition(a.org_id)
+        cond, expanded, paths = _subtree_condition(a.org_id)
+        on_paths |= paths
         grants.append((acts, cond or Q(org_id=a.org_id)))
         roots.append((acts, expanded))
         for oid in _ids(a.org_id, cond):
@@ -179,7 +196,8 @@ def _compute_scope(user) -> Scope:
     if user.is_superuser:
         everything = True
         actions[None] = ROLE_ACTIONS[Role.ADMIN]
-    return Scope(everything, frozenset(org_ids), actions, frozenset(member_ids), tuple(grants), tuple(roots))
+    return Scope(everything, frozenset(org_ids), actions, frozenset(member_ids), tuple(grants), tuple(roots),
+                 frozenset(on_paths - org_ids))
 
 
 def can(user, action: str, org_id: int | None = None) -> bool:

@@ -189,7 +189,7 @@ def assignment_carry_to_successor(*, actor, assignment: RoleAssignment) -> RoleA
     successor: the old assignment ends the day before the merger, a new one starts on it. Without
     this decision the assignment keeps only the history of the old organization: a merger never
     widens anyone's scope by itself."""
-    from dangbo.access.scope import can
+    from dangbo.access.policy import can
 
     if not can(actor, "manage_users"):
         raise DomainError("Chỉ quản trị hệ thống được chuyển phân công vai trò.", field="actor")

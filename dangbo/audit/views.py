@@ -18,7 +18,7 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dangbo.access.scope import can, get_member_or_404, get_org_or_404, scope_members, scope_orgs, user_scope
+from dangbo.access.policy import can, get_member_or_404, get_org_or_404, own_member_ids, scope_members, scope_orgs
 from dangbo.audit import selectors
 from dangbo.audit.forms import EntrySearchForm
 from dangbo.audit.models import AuditEntry
@@ -109,7 +109,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 def member_trail(request: HttpRequest, member_id: int) -> HttpResponse:
     """Everything the log holds about one member, for whoever may see that member."""
     member = get_member_or_404(request.user, member_id)
-    own = member.pk in user_scope(request.user).member_ids
+    own = member.pk in own_member_ids(request.user)
     details = own or scope_members(type(member).objects.filter(pk=member.pk), request.user,
                                    action="view_personal").exists()
     if details and not own:
@@ -140,7 +140,7 @@ def org_trail(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def my_views(request: HttpRequest) -> HttpResponse:
     """For a member user: who has viewed my profile, and when."""
-    member_ids = user_scope(request.user).member_ids
+    member_ids = own_member_ids(request.user)
     if not member_ids:
         raise Http404(NOT_FOUND)
     qs = selectors.profile_views(member_ids=member_ids).exclude(actor=request.user)

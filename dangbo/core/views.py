@@ -8,9 +8,9 @@ from django.shortcuts import redirect
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Officers, secretaries and leaders start at the tree; a member at their own profile."""
-    from dangbo.access.scope import can, user_scope
+    from dangbo.access.policy import can, own_member_ids
 
-    scope = user_scope(request.user)
-    if not can(request.user, "view") and scope.member_ids:
-        return redirect("members:member_detail", pk=min(scope.member_ids))
+    own = own_member_ids(request.user)
+    if not can(request.user, "view") and own:
+        return redirect("members:member_detail", pk=min(own))
     return redirect("orgs:org_tree")

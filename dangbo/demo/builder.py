@@ -30,6 +30,7 @@ from django.db.models import DateField, DateTimeField, JSONField
 from django.utils import timezone
 
 from dangbo.access.models import Role, RoleAssignment
+from dangbo.access.policy import SYSTEM
 from dangbo.access.services import totp_current_code, totp_device_create, totp_secret_base32
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import RuleViolation
@@ -45,7 +46,7 @@ from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.services import org_dissolve, org_establish, org_merge, org_move, org_rename
 from dangbo.reports.facts import rebuild_all as rebuild_report_facts
 
-ACTOR = "demo"
+ACTOR = SYSTEM.named("demo")
 DEFAULT_MEMBERS = 6000
 DEFAULT_SEED = 2025
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from dangbo.access.scope import can
+from dangbo.access.policy import can
 from dangbo.exports.writers import Column, Sheet
 from dangbo.members.models import Sex, Status
 from dangbo.members.selectors import MemberFilters, member_list, member_spans_on

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from dangbo.access.scope import can, get_org_or_404
+from dangbo.access.policy import can, get_org_or_404
 from dangbo.audit.services import audit_export
 from dangbo.core.forms import as_of_date
 from dangbo.core.text import person_name

@@ -5,3 +5,7 @@ class GradingConfig(AppConfig):
     name = "dangbo.grading"
     label = "grading"
     verbose_name = "Đánh giá, xếp loại chất lượng"
+
+    def ready(self) -> None:
+        # Registers this app's object types with the access policy (access.policy.scoped).
+        from dangbo.grading import selectors  # noqa: F401

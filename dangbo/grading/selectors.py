@@ -15,7 +15,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from dangbo.access.scope import can, scope_orgs
+from dangbo.access import policy
+from dangbo.access.policy import can, scope_members, scope_orgs
 from dangbo.core.reference import label
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
 from dangbo.orgs.models import OrgVersion
@@ -70,34 +71,43 @@ def grassroots_of(cell_version: OrgVersion, at: date) -> int:
 # --- campaigns -------------------------------------------------------------------------------
 
 
-def _assigned_ancestor_ids(actor) -> set[int]:
-    """Organizations above the user's assigned ones (any date): a campaign opened by a superior
-    is visible to the officers and secretaries of the organizations inside it."""
-    from dangbo.access.models import RoleAssignment
+@policy.scoped(GradingCampaign)
+def _campaigns_for(qs: QuerySet, user, action: str) -> QuerySet:
+    """Campaigns of an organization in scope; to view, also those of an organization above the
+    user's own or above a predecessor they absorbed (a campaign opened by a superior concerns
+    the organizations inside it): access.policy.above_org_ids, merge lineage included."""
+    if policy.everywhere(user, action):
+        return qs
+    in_scope = scope_orgs(qs, user, field="root_org_id", action=action)
+    if action != "view":
+        return in_scope
+    return (in_scope | qs.filter(root_org_id__in=policy.above_org_ids(user))).distinct()
 
-    if not getattr(actor, "is_authenticated", False):
-        return set()
-    assigned = RoleAssignment.objects.filter(
-        RoleAssignment.active_q(timezone.localdate()), user=actor, org__isnull=False
-    ).values("org_id")
-    ids: set[int] = set()
-    for path in OrgVersion.objects.filter(org_id__in=assigned).values_list("path", flat=True):
-        ids.update(int(x) for x in path.strip("/").split("/"))
-    return ids
+
+@policy.scoped(GradingRecord)
+def _records_for(qs: QuerySet, user, action: str) -> QuerySet:
+    """A member's record: the member in scope with "view_personal" (for viewing); an
+    organization's record: the organization in scope."""
+    personal = "view_personal" if action == "view" else action
+    if policy.everywhere(user, personal) and policy.everywhere(user, action):
+        return qs
+    members = policy.scope_members(Member.objects.all(), user, action=personal).values("pk")
+    orgs = policy.allowed_org_ids(user, action=action)
+    org_cond = Q(member__isnull=True) if orgs is None else Q(member__isnull=True, org_id__in=orgs)
+    return qs.filter(Q(member_id__in=members) | org_cond)
 
 
 def campaign_list(*, actor) -> QuerySet:
     """Campaigns of an organization in scope, or of an organization above the user's own."""
-    in_scope = scope_orgs(GradingCampaign.objects.all(), actor, field="root_org_id")
-    above = GradingCampaign.objects.filter(root_org_id__in=_assigned_ancestor_ids(actor))
-    return (in_scope | above).distinct().order_by("-year", "id")
+    return policy.for_user(GradingCampaign, actor).order_by("-year", "id")
 
 
 def campaign_get_or_404(*, actor, pk: int) -> GradingCampaign:
-    campaign = campaign_list(actor=actor).filter(pk=pk).first()
-    if campaign is None:
-        raise Http404("Không tìm thấy")
-    return campaign
+    return policy.get_in_scope_or_404(GradingCampaign, actor, pk)
+
+
+def record_get_or_404(*, actor, pk: int) -> GradingRecord:
+    return policy.get_in_scope_or_404(GradingRecord.objects.select_related("campaign"), actor, pk)
 
 
 def grading_date(campaign: GradingCampaign) -> date:
@@ -445,8 +455,6 @@ def results_year_on_year(*, org_id: int, year: int, years: int = 3) -> list[Resu
 
 def members_behind(*, actor, org_id: int, year: int, key: str) -> QuerySet:
     """The members behind one number of the results (scoped)."""
-    from dangbo.access.scope import scope_members
-
     ids = grading_results(org_id=org_id, year=year, keep_ids=True).member_ids.get(key)
     if ids is None:
         raise Http404("Không tìm thấy")

@@ -13,7 +13,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from dangbo.access.scope import can, user_scope
+from dangbo.access import policy
+from dangbo.access.policy import can
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.core.text import nfc
@@ -162,7 +163,7 @@ def framework_issue(
     if subject not in Subject.values:
         raise DomainError("Đối tượng không hợp lệ.", field="subject")
     if owner_org is None:
-        if not user_scope(actor).everything:
+        if not policy.everywhere(actor, "record"):
             raise DomainError("Chỉ quản trị hệ thống ban hành khung tiêu chí chung.", field="owner_org")
     elif not can(actor, "record", owner_org.pk):
         raise DomainError("Bạn không có quyền ban hành khung tiêu chí cho tổ chức này.", field="owner_org")
@@ -287,9 +288,8 @@ def _check_member_row(
         raise DomainError(f"{member.full_name} không thuộc phạm vi của đợt đánh giá này.", field="member")
     # Who may do the step: the member or the cell for self-assessment, the cell for the
     # proposal, the competent committee (the cell's superior) for the decision.
-    scope = user_scope(actor)
     if step == Step.SELF:
-        allowed = member.pk in scope.member_ids or can(actor, "view_personal", span.org_id)
+        allowed = member.pk in policy.own_member_ids(actor) or can(actor, "view_personal", span.org_id)
     elif step == Step.PROPOSAL:
         allowed = can(actor, "view_personal", span.org_id)
     else:
@@ -507,7 +507,7 @@ def org_step_record(
     elif v.parent_id:
         allowed = can(actor, "record", v.parent_id)
     else:
-        allowed = user_scope(actor).everything
+        allowed = policy.everywhere(actor, "record")
     if not allowed:
         raise DomainError(NO_RIGHT, field="org")
     scores_, score_total = _scores(framework, scores)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangbo.access.scope import can, get_member_or_404, get_org_or_404, scope_orgs, user_scope
+from dangbo.access.policy import can, get_member_or_404, get_org_or_404, own_member_ids, scope_orgs
 from dangbo.audit.services import audit_export
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error
@@ -38,7 +38,7 @@ from .forms import (
     SelfAssessmentForm,
     StepForm,
 )
-from .models import CriteriaFramework, GradingRecord, Step
+from .models import CriteriaFramework, Step
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -339,13 +339,9 @@ def org_grading(request: HttpRequest, pk: int, org_id: int) -> HttpResponse:
 
 @login_required
 def record_document(request: HttpRequest, record_id: int) -> FileResponse:
-    record = GradingRecord.objects.filter(pk=record_id).select_related("campaign").first()
-    if record is None or not record.document:
+    record = selectors.record_get_or_404(actor=request.user, pk=record_id)
+    if not record.document:
         raise Http404("Không tìm thấy")
-    if record.member_id:
-        get_member_or_404(request.user, record.member_id, action="view_personal")
-    else:
-        get_org_or_404(request.user, record.org_id)
     return FileResponse(record.document.open("rb"), as_attachment=True, filename=Path(record.document.name).name)
 
 
@@ -610,7 +606,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 def self_assessment(request: HttpRequest) -> HttpResponse:
     """A party member's own self-assessment in the campaigns that grade them (their profile only,
     from the scope function's member ids; anyone else gets 404)."""
-    member_ids = user_scope(request.user).member_ids
+    member_ids = own_member_ids(request.user)
     if not member_ids:
         raise Http404("Không tìm thấy")
     own = selectors.own_campaigns(member_ids=member_ids)

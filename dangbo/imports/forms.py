@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from dangbo.access.scope import can
+from dangbo.access.policy import can
 from dangbo.imports.models import ImportJob
 
 MAX_UPLOAD = 200 * 1024 * 1024  # a 500,000-row XLSX is ~40 MB; leave room for CSV

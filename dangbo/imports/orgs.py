@@ -44,7 +44,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from dangbo.access.scope import can, user_scope
+from dangbo.access import policy
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.reference import items, label
@@ -53,7 +53,6 @@ from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.parse import Layout, Row, _key, open_table
 from dangbo.imports.services import MAX_LISTED, ImportRefused, Report, import_audit_target
-from dangbo.members.services import is_system_actor
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.services import Decision, org_establish
 
@@ -139,6 +138,7 @@ class _Existing:
     actor may restructure, the only ones a row may name as parent)."""
 
     def __init__(self, actor) -> None:
+        policy.require_actor(actor)
         self.actor = actor
         self.versions: dict[int, list[tuple[date, date | None, str, str, int | None]]] = {}
         self.by_code: dict[str, int] = {}
@@ -154,10 +154,10 @@ class _Existing:
             self.by_name.setdefault(fold(name), set()).add(org_id)
 
     def allowed(self, org_id: int) -> bool:
-        return is_system_actor(self.actor) or can(self.actor, "restructure", org_id)
+        return policy.can(self.actor, "restructure", org_id)
 
     def visible(self, org_id: int) -> bool:
-        return is_system_actor(self.actor) or can(self.actor, "view", org_id)
+        return policy.can(self.actor, "view", org_id)
 
     def version_on(self, org_id: int, on: date):
         return next(((s, e, n, t, p) for (s, e, n, t, p) in self.versions.get(org_id, [])
@@ -305,7 +305,7 @@ class _OrgImporter:
         ex = self.existing
         column = "parent_code" if plan.parent_code else "parent_name"
         if not plan.parent_code and not plan.parent_name:
-            if is_system_actor(self.actor) or (user_scope(self.actor).everything and can(self.actor, "restructure")):
+            if policy.everywhere(self.actor, "restructure"):
                 return True
             self._refuse(plan, "parent_code", "Thiếu tổ chức cấp trên (chỉ quản trị toàn hệ thống mới lập tổ chức "
                                               "không có cấp trên).")
@@ -421,6 +421,7 @@ class _OrgImporter:
 
 
 def _start(path, actor, filename, progress, today) -> tuple[_OrgImporter, Any]:
+    policy.require_actor(actor)
     table = open_table(path, filename=filename, layout=ORGS)
     importer = _OrgImporter(actor, today=today or timezone.localdate(), progress=progress)
     importer.report.encoding = table.encoding

@@ -37,7 +37,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dangbo.access.scope import can
+from dangbo.access import policy
 from dangbo.audit.services import audit_record
 from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError, RuleViolation
@@ -47,7 +47,7 @@ from dangbo.imports.bulk import insert_rows
 from dangbo.imports.parse import FEMALE_MARKER, HEADER_OF, Row, open_table
 from dangbo.members.lifecycle import Profile, replay
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
-from dangbo.members.services import MEMBER_ORG_TYPES, is_system_actor
+from dangbo.members.services import MEMBER_ORG_TYPES
 from dangbo.members.signals import projections_changed
 from dangbo.orgs.models import Organization, OrgVersion
 
@@ -124,6 +124,7 @@ class OrgMatcher:
     small rows)."""
 
     def __init__(self, actor) -> None:
+        policy.require_actor(actor)
         self.actor = actor
         self.by_code: dict[str, int | None] = {}
         self.by_name: dict[str, list[tuple[int, date, date | None, str]]] = {}
@@ -141,7 +142,7 @@ class OrgMatcher:
             self.spans_of.setdefault(org_id, []).append((start, end))
 
     def allowed(self, org_id: int) -> bool:
-        return is_system_actor(self.actor) or can(self.actor, "record", org_id)
+        return policy.can(self.actor, "record", org_id)
 
     def resolve(self, *, code: str, name: str, on: date) -> tuple[int, date]:
         """(org_id, event date) or ValueError. The event date is `on` when the cell existed then,
@@ -454,6 +455,7 @@ class _EventView:
 def import_dry_run(path: str | Path, *, actor, filename: str | None = None,
                    progress: Callable[[int], None] | None = None, today: date | None = None) -> Report:
     """Check every row; write nothing."""
+    policy.require_actor(actor)
     table = open_table(path, filename=filename)
     importer = _Importer(actor, today=today or timezone.localdate(), write=False, progress=progress)
     _describe(importer.report, table)
@@ -478,6 +480,7 @@ def import_apply(path: str | Path, *, actor, filename: str | None = None,
                  job_id: int | None = None) -> Report:
     """Write the whole file in one transaction, or nothing (ImportRefused) if a row is refused.
     `job_id`: the ImportJob this runs for (the object of the audit entry)."""
+    policy.require_actor(actor)
     table = open_table(path, filename=filename)
     importer = _Importer(actor, today=today or timezone.localdate(), write=True, progress=progress)
     _describe(importer.report, table)

@@ -17,11 +17,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dangbo.access.scope import can
+from dangbo.access.policy import can
 from dangbo.imports.forms import UploadForm
 from dangbo.imports.models import ImportJob
 from dangbo.imports.orgs import build_org_template
 from dangbo.imports.parse import build_template
+from dangbo.imports.selectors import job_get_or_404
 from dangbo.imports.tasks import job_enqueue
 
 
@@ -38,10 +39,7 @@ def _require_importer(user, kind: str = ImportJob.Kind.MEMBERS) -> None:
 
 
 def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
-    job = ImportJob.objects.filter(pk=pk, uploaded_by=request.user).first()
-    if job is None:
-        raise Http404("Không tìm thấy")
-    return job
+    return job_get_or_404(actor=request.user, pk=pk)
 
 
 @login_required

@@ -19,22 +19,28 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja import Status as HttpStatus
 
-from dangbo.access.scope import can, get_member_or_404, scope_orgs
+from dangbo.access import policy
+from dangbo.access.policy import can, get_member_or_404, scope_orgs
 from dangbo.core.api import NOT_FOUND, READ_ERRORS, READ_ONLY, WRITE_ERRORS, OrgRef, ReadOnly, as_of, paginate
 from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.core.reference import exists
 from dangbo.core.text import nfc
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
 from dangbo.members.selectors import AGE_BANDS, MemberFilters, member_events, member_list, member_timeline
-from dangbo.members.services import EventInput, ProfileInput, event_correct, member_admit, member_record_event
+from dangbo.members.services import (
+    EventInput,
+    ProfileInput,
+    event_correct,
+    event_record_org_ids,
+    member_admit,
+    member_record_event,
+)
 from dangbo.orgs.models import Organization, OrgVersion
 
 router = Router(tags=["Đảng viên"])
 events_router = Router(tags=["Đảng viên"])
 
 ORG_NOT_FOUND = "Không tìm thấy tổ chức."
-# Events that bring a person into an organization: the receiving organization records them.
-ENTRY_EVENTS = {EventType.ADMISSION_DECISION, EventType.READMISSION, EventType.OFFICIAL_TRANSFER_IN}
 
 StatusFilter = Literal["active", "all", *Status.values]  # type: ignore[valid-type]
 AgeBand = Literal[tuple(AGE_BANDS)]  # type: ignore[valid-type]
@@ -197,22 +203,11 @@ def require_record(user, org_id: int | None) -> None:
     raise ReadOnly(READ_ONLY)
 
 
-def _require_record_on_visible(user, org_ids: list[int | None]) -> None:
-    """For a record already fetched through the scope (a member, an event): 403 without the right."""
-    wanted = [oid for oid in dict.fromkeys(org_ids) if oid is not None]
-    if not wanted:
-        if not can(user, "record"):
-            raise ReadOnly(READ_ONLY)
-        return
-    if not all(can(user, "record", oid) for oid in wanted):
+def _require_record_on_visible(user, org_ids: list[int]) -> None:
+    """For a record already fetched through the scope (a member, an event): 403 without the
+    right (access.policy: "record" on each organization, anywhere in scope when none)."""
+    if not policy.allows(user, "record", org_ids):
         raise ReadOnly(READ_ONLY)
-
-
-def _home_org_id(member: Member) -> int | None:
-    """The organization the member belongs to today, or belonged to last (keeps the dossier)."""
-    if member.current_org_id:
-        return member.current_org_id
-    return member.spans.order_by("-valid_from").values_list("org_id", flat=True).first()
 
 
 def _org_names(keys: set[tuple[int, date]]) -> dict[tuple[int, date], str]:
@@ -280,7 +275,7 @@ def _event_out(events: list[MemberEvent]) -> list[dict]:
 
 
 def _member_detail(user, member: Member, at: date) -> dict:
-    home = _home_org_id(member)
+    home = policy.member_home_org_id(member)
     personal = home is not None and can(user, "view_personal", home)
     span = MembershipSpan.objects.valid_on(at).filter(member=member).first()
     keys = {(oid, at) for oid in (member.current_org_id, span and span.org_id, span and span.temp_org_id) if oid}
@@ -414,10 +409,8 @@ def member_record_event_api(request: HttpRequest, member_id: int, data: EventIn)
     member = get_member_or_404(request.user, member_id)
     org = _visible_org(request.user, data.org_id, field="org")
     counterpart = _existing_org(data.counterpart_org_id, field="counterpart_org")
-    if data.type in ENTRY_EVENTS:
-        _require_record_on_visible(request.user, [org.pk if org else _home_org_id(member)])
-    else:
-        _require_record_on_visible(request.user, [_home_org_id(member), org.pk if org else None])
+    _require_record_on_visible(request.user, event_record_org_ids(member, event_type=data.type,
+                                                                  org_id=org.pk if org else None))
     event = member_record_event(actor=request.user, member=member, data=EventInput(
         type=data.type, on=data.on, org=org, counterpart_org=counterpart, decision_number=data.decision_number,
         decision_date=data.decision_date, decision_body=data.decision_body, note=data.note, payload=data.payload,
@@ -437,7 +430,7 @@ def event_correct_api(request: HttpRequest, event_id: int, data: CorrectionIn) -
     if event is None:
         raise Http404(NOT_FOUND)
     member = get_member_or_404(request.user, event.member_id)
-    _require_record_on_visible(request.user, [member.current_org_id or event.org_id])
+    _require_record_on_visible(request.user, [policy.member_home_org_id(member) or event.org_id])
     correction = event_correct(actor=request.user, event=event, reason=data.reason)
     return HttpStatus(201, _event_out([correction])[0])
 

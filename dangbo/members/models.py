@@ -87,7 +87,7 @@ def religion_choices():
 
 class MemberQuerySet(models.QuerySet):
     def for_user(self, user, *, action: str = "view") -> MemberQuerySet:
-        from dangbo.access.scope import scope_members
+        from dangbo.access.policy import scope_members
 
         return scope_members(self, user, action=action)
 

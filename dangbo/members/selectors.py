@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import QuerySet, Subquery
 
-from dangbo.access.scope import covers, scope_orgs
+from dangbo.access.policy import covers, scope_orgs
 from dangbo.core.text import fold
 from dangbo.members.lifecycle import Profile, Timeline, replay
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan, Status

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from dangbo.access.scope import can
+from dangbo.access import policy
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.core.reference import exists
@@ -153,36 +153,21 @@ def _project(member: Member, timeline: Timeline) -> None:
     )
 
 
-def is_system_actor(actor) -> bool:
-    """The system itself (demo, imports, scripts): no user object, or a label such as "hệ thống"."""
-    return actor is None or isinstance(actor, str)
-
-
 def require_record_right(actor, org_ids, *, action: str = "record") -> None:
-    """Who may record what: an authenticated user needs `action` on every organization in
-    `org_ids` (or anywhere in scope when there is none); the system actor may always."""
-    if is_system_actor(actor):
-        return
-    if not getattr(actor, "is_authenticated", False):
-        raise DomainError(NO_RIGHT, field="org")
-    wanted = [oid for oid in dict.fromkeys(org_ids) if oid is not None]
-    if not wanted:
-        wanted = [None]
-    if not all(can(actor, action, oid) for oid in wanted):
-        raise DomainError(NO_RIGHT, field="org")
+    """Refuse (DomainError, nothing written) unless `actor` may do `action` on every organization
+    in `org_ids` (anywhere in scope when there is none): access.policy.require, with this app's
+    message. `None` or a string is not an actor (ActorError); the system acts as policy.SYSTEM."""
+    policy.require(actor, action, [oid for oid in org_ids if oid is not None], message=NO_RIGHT, field="org")
 
 
-def _current_org_id(member: Member) -> int | None:
-    return Member.objects.filter(pk=member.pk).values_list("current_org_id", flat=True).first()
-
-
-def _event_org_ids(member: Member, data: EventInput) -> list[int | None]:
-    """The organizations an event is recorded for: the receiving org for entry events, else the
-    member's home org (which keeps the dossier) and the org named on the event."""
-    event_org = data.org.pk if data.org else None
-    if data.type in ENTRY_EVENTS:
-        return [event_org] if event_org else [_current_org_id(member)]
-    return [_current_org_id(member), event_org]
+def event_record_org_ids(member: Member, *, event_type: str, org_id: int | None) -> list[int]:
+    """The organizations an event is recorded for ("record" is needed on each): the receiving
+    organization for entry events, else the member's home organization (which keeps the
+    dossier, access.policy.member_home_org_id) and the organization named on the event."""
+    if event_type in ENTRY_EVENTS:
+        home = org_id or policy.member_home_org_id(member)
+        return [home] if home else []
+    return [oid for oid in dict.fromkeys([policy.member_home_org_id(member), org_id]) if oid is not None]
 
 
 def _effective_events(member: Member) -> list[MemberEvent]:
@@ -200,7 +185,8 @@ def member_record_event(*, actor, member: Member, data: EventInput) -> MemberEve
 
     Refused (DomainError, nothing written) when `actor` lacks the "record" right on the
     organization the event is recorded for."""
-    require_record_right(actor, _event_org_ids(member, data))
+    require_record_right(actor, event_record_org_ids(member, event_type=data.type,
+                                                     org_id=data.org.pk if data.org else None))
     return _record_event(actor=actor, member=member, data=data)
 
 
@@ -242,6 +228,7 @@ def _record_event(*, actor, member: Member, data: EventInput) -> MemberEvent:
 @transaction.atomic
 def member_create(*, actor, profile: ProfileInput) -> Member:
     """Create a person's record (no membership yet: that comes from events)."""
+    policy.require_actor(actor)
     fields = _validate_profile(profile)
     member = Member.objects.create(current_status="", **fields)
     audit_record(actor=actor, action="member.created", obj=member, summary=f"Tạo hồ sơ {member.full_name}",
@@ -269,7 +256,7 @@ def member_admit(*, actor, profile: ProfileInput, cell: Organization, decided_on
 @transaction.atomic
 def member_update_profile(*, actor, member: Member, profile: ProfileInput, on: date, note: str = "") -> Member:
     """A profile change is recorded as a `profile_update` event with before/after values."""
-    require_record_right(actor, [_current_org_id(member)])
+    require_record_right(actor, [policy.member_home_org_id(member)])
     fields = _validate_profile(profile, member_id=member.pk)
     before = {k: getattr(member, k) for k in fields}
     changed = {k: v for k, v in fields.items() if before[k] != v}
@@ -306,7 +293,7 @@ def event_correct(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
     if event.type == EventType.CORRECTION:
         raise DomainError("Không thể hủy một sự kiện hủy; hãy ghi lại sự kiện đúng.", field="event")
     member = event.member
-    require_record_right(actor, [_current_org_id(member) or event.org_id])
+    require_record_right(actor, [policy.member_home_org_id(member) or event.org_id])
     Member.objects.select_for_update().filter(pk=member.pk).first()
     if MemberEvent.objects.filter(corrects=event).exists():
         raise DomainError("Sự kiện này đã bị hủy trước đó.", field="event")

@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from dangbo.access.scope import can, get_member_or_404, scope_members
+from dangbo.access import policy
+from dangbo.access.policy import can, get_member_or_404
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error, as_of_date
@@ -39,8 +40,9 @@ MEMBERS_PER_PAGE = 50
 
 
 def _require_record(user, member: Member) -> None:
-    """The member is visible (else 404 already); recording needs the `record` right on them."""
-    if not scope_members(Member.objects.filter(pk=member.pk), user, action="record").exists():
+    """The member is visible (else 404 already); recording needs the `record` right on them
+    (access.policy.may_record_member, the rule the services and the API apply)."""
+    if not policy.may_record_member(user, member):
         raise PermissionDenied("Bạn không có quyền ghi hồ sơ của đảng viên này.")
 
 
@@ -109,7 +111,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "probation_end": timeline.probation_end(),
         "due": recognition_due(timeline, today),
         "rows": rows,
-        "can_record": scope_members(Member.objects.filter(pk=member.pk), request.user, action="record").exists(),
+        "can_record": policy.may_record_member(request.user, member),
     }
     return render(request, "members/member_detail.html", context)
 

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "dangbo.notifications"
     verbose_name = "Thông báo"
+
+    def ready(self) -> None:
+        # Registers this app's object types with the access policy (access.policy.scoped).
+        from dangbo.notifications import selectors  # noqa: F401

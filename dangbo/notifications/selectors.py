@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from dangbo.access.scope import scope_orgs
+from dangbo.access import policy
+from dangbo.access.policy import scope_orgs
 from dangbo.notifications.models import Notification, NotificationRead
 
 # Where a notification about a record links to (url name taking the record's pk).
@@ -17,11 +18,19 @@ LINKS = {
 }
 
 
+@policy.scoped(Notification)
+def _notifications_for(qs: QuerySet, user, action: str) -> QuerySet:
+    """Addressed to the user, or to an organization in the user's scope (read by its officers)."""
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    to_orgs = scope_orgs(Notification.objects.filter(user__isnull=True), user, field="org_id", action=action)
+    return qs.filter(Q(user=user) | Q(pk__in=to_orgs.values("pk")))
+
+
 def notification_list(*, actor, kind_prefix: str = "") -> QuerySet:
     if not getattr(actor, "is_authenticated", False):
         return Notification.objects.none()
-    to_orgs = scope_orgs(Notification.objects.filter(user__isnull=True), actor, field="org_id")
-    qs = Notification.objects.filter(Q(user=actor) | Q(pk__in=to_orgs.values("pk")))
+    qs = policy.for_user(Notification, actor)
     if kind_prefix:
         qs = qs.filter(kind__startswith=kind_prefix)
     return qs.annotate(is_read=Exists(NotificationRead.objects.filter(notification=OuterRef("pk"), user=actor)))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dangbo.access.policy import SYSTEM, require_actor
 from dangbo.core.errors import DomainError
 from dangbo.notifications.models import Notification, NotificationRead
 from dangbo.notifications.tasks import notification_email_send
@@ -33,9 +34,11 @@ def _target(target) -> tuple[str, int | None]:
 
 @transaction.atomic
 def notify(*, kind: str, key: str, message: str, user=None, org_id: int | None = None, target=None,
-           actor=None, email_subject: str = "") -> Notification | None:
+           actor=SYSTEM, email_subject: str = "") -> Notification | None:
     """Create one notification for `user` (or, without a user, for the organization `org_id`)
-    unless one with the same key exists for that addressee; returns it, or None when it existed."""
+    unless one with the same key exists for that addressee; returns it, or None when it existed.
+    `actor`: who caused it (a user, or SYSTEM for reminders and tasks; never None)."""
+    require_actor(actor)
     if user is None and org_id is None:
         raise DomainError("Thông báo phải có người nhận hoặc tổ chức nhận.", field="user")
     target_type, target_id = _target(target)

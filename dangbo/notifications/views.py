@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dangbo.access import policy
 from dangbo.core.errors import DomainError
 from dangbo.notifications import selectors as sel
 from dangbo.notifications.services import mark_all_read, mark_read
@@ -43,9 +44,7 @@ def _back(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    note = sel.notification_list(actor=request.user).filter(pk=pk).first()
-    if note is None:
-        raise Http404("Không tìm thấy")
+    note = policy.get_in_scope_or_404(sel.notification_list(actor=request.user), request.user, pk)
     try:
         mark_read(actor=request.user, note=note)
     except DomainError as exc:

@@ -11,7 +11,7 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from dangbo.access.scope import get_org_or_404
+from dangbo.access.policy import get_org_or_404
 from dangbo.core.api import READ_ERRORS, OrgRef, as_of
 from dangbo.orgs.models import OrgVersion
 from dangbo.orgs.selectors import org_history, org_name_on, org_subtree_on, org_version_on, org_versions_on

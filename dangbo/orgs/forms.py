@@ -154,7 +154,7 @@ class OrgMergeForm(DecisionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from dangbo.access.scope import scope_orgs
+        from dangbo.access.policy import scope_orgs
         from dangbo.orgs.models import OrgVersion
 
         v = org_version_on(org_id=self.org.pk, at=self.at)

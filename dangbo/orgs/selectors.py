@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from dangbo.access.scope import scope_orgs
+from dangbo.access.policy import scope_orgs
 from dangbo.orgs.models import OrgEvent, OrgLineage, OrgVersion
 
 

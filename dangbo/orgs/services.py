@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from dangbo.audit.services import audit_record
+from dangbo.core.actors import require_actor
 from dangbo.core.errors import DomainError
 from dangbo.core.reference import exists, label
 from dangbo.core.text import nfc
@@ -56,6 +57,7 @@ def _check_no_later_change(v: OrgVersion, at: date) -> None:
 
 
 def _event(kind: str, org: Organization, on: date, decision: Decision, actor, payload: dict[str, Any]) -> OrgEvent:
+    require_actor(actor)  # a user, or core.actors.SYSTEM; never None or a string
     return OrgEvent.objects.create(
         type=kind,
         org=org,

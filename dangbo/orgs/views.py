@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from dangbo.access.scope import can, get_org_or_404
+from dangbo.access.policy import can, get_org_or_404
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error, as_of_date
 from dangbo.members.selectors import MemberFilters, member_list, member_spans_on, subtree_member_counts_on

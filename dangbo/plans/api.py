@@ -122,7 +122,7 @@ class TaskDetail(TaskItem):
     implementing_text: str
     subtask_ids: list[int]
     can_report_for: list[OrgRef]  # bodies the user may report for
-    reports: list[ReportOut]  # all for the plan's owner or the lead body, else the user's bodies'
+    reports: list[ReportOut]  # all for the plan's owner or the lead body, else those of bodies in scope
 
 
 class ProgressIn(Schema):
@@ -273,8 +273,8 @@ class _ListQS(list):
 @router.get("/tasks/{int:task_id}", response={200: TaskDetail, **READ_ERRORS}, url_name="plan_task_detail")
 def task_detail_api(request: HttpRequest, task_id: int, at: date | None = None) -> dict:
     """One task with every implementing body's state on `at` (default today) and the progress
-    reports the user may read: all of them for the plan's owner and the lead body, otherwise
-    those of the bodies the user reports for (as on the task's page)."""
+    reports the user may read (plans.selectors.progress_readable_org_ids, as on the task's page):
+    all of them for the plan's owner and the lead body, otherwise those of the bodies in scope."""
     task = sel.task_get_or_404(actor=request.user, pk=task_id)
     day = as_of(at)
     row = sel.task_rows([task], as_of=day)[0]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from dangbo.access.scope import can
+from dangbo.access.policy import can
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.spreadsheet import formula_refusal

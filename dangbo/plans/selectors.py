@@ -1,27 +1,29 @@
 """Reads of the plans app: scoped documents and tasks, per-body status and the progress roll-up.
 
-Visibility (through access/scope.py):
-- documents: owner organization in the user's scope, or an ancestor of an organization in scope
-  (the ids in the OrgVersion path), or no owner (central documents);
+Visibility (registered with access/policy.py, which every page and API route asks):
+- documents: owner organization in the user's scope, or above it (access.policy.above_org_ids:
+  on the paths of the assigned organizations and of the predecessors they absorbed), or no
+  owner (central documents);
 - tasks: every task of a plan whose owner is in scope; otherwise only the tasks the user's
   organizations implement (or whose sub-tasks they implement) or lead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from dangbo.access.scope import can, user_scope
+from dangbo.access import policy
+from dangbo.access.policy import can
 from dangbo.core.text import fold
 from dangbo.orgs.models import OrgVersion
 from dangbo.plans import deadlines as dl
-from dangbo.plans.models import Document, ProgressReport, ReportStatus, Task, TaskAssignment
+from dangbo.plans.models import Document, Evidence, ProgressReport, ReportStatus, Task, TaskAssignment
 
 
 def regular_every_months() -> int:
@@ -29,21 +31,14 @@ def regular_every_months() -> int:
 
 
 def _scope_ids(user, action: str = "view") -> tuple[bool, set[int]]:
-    scope = user_scope(user)
-    if scope.everything and action in scope.actions.get(None, frozenset()):
+    if policy.everywhere(user, action):
         return True, set()
-    return False, {oid for oid, acts in scope.actions.items() if oid is not None and action in acts}
+    return False, set(policy.scope_org_ids(user, action))
 
 
 def scope_ancestor_ids(user) -> set[int]:
-    """Organizations above the user's scope: the ids in the paths of the scope's versions."""
-    everything, ids = _scope_ids(user)
-    if everything or not ids:
-        return set()
-    out: set[int] = set()
-    for path in OrgVersion.objects.filter(org_id__in=ids).values_list("path", flat=True).distinct():
-        out.update(int(x) for x in path.strip("/").split("/") if x)
-    return out - ids
+    """Organizations above the user's scope (access.policy.above_org_ids: merge lineage included)."""
+    return set(policy.above_org_ids(user))
 
 
 def document_visible_q(user) -> Q | None:
@@ -53,13 +48,19 @@ def document_visible_q(user) -> Q | None:
     return Q(owner_org__isnull=True) | Q(owner_org_id__in=ids | scope_ancestor_ids(user))
 
 
+@policy.scoped(Document)
+def _documents_for(qs: QuerySet, user, action: str) -> QuerySet:
+    """To view: owner organization in scope or above it, or no owner (central documents); to do
+    anything else: owner organization in scope for that action (central ones: everywhere)."""
+    if policy.everywhere(user, action):
+        return qs
+    if action != "view":
+        return policy.scope_orgs(qs, user, field="owner_org_id", action=action)
+    return qs.filter(document_visible_q(user))
+
+
 def document_list(*, actor, q: str = "", issuer: str = "", doc_type: str = "", year: int | None = None) -> QuerySet:
-    qs = Document.objects.all()
-    if not getattr(actor, "is_authenticated", False):
-        return qs.none()
-    cond = document_visible_q(actor)
-    if cond is not None:
-        qs = qs.filter(cond)
+    qs = policy.for_user(Document, actor)
     for word in fold(q).split():
         qs = qs.filter(search_key__contains=word)
     if issuer:
@@ -72,10 +73,7 @@ def document_list(*, actor, q: str = "", issuer: str = "", doc_type: str = "", y
 
 
 def document_get_or_404(*, actor, pk: int) -> Document:
-    doc = document_list(actor=actor).select_related("implements", "replaces").filter(pk=pk).first()
-    if doc is None:
-        raise Http404("Không tìm thấy")
-    return doc
+    return policy.get_in_scope_or_404(Document.objects.select_related("implements", "replaces"), actor, pk)
 
 
 def can_manage_document(actor, doc: Document) -> bool:
@@ -113,26 +111,50 @@ def implementation_tree(*, actor, doc: Document, max_depth: int = 8) -> list[Tre
 # --- tasks ------------------------------------------------------------------------------------
 
 
+@policy.scoped(Task)
+def _tasks_for(qs: QuerySet, user, action: str) -> QuerySet:
+    """To view: the tasks of a visible plan whose owner is in scope, otherwise those implemented
+    or led by an organization in scope (or whose sub-tasks are); to do anything else: the plan's
+    owner or the lead organization in scope for that action."""
+    everything, ids = _scope_ids(user, action)
+    if everything:
+        return qs
+    if action != "view":
+        return qs.filter(Q(plan__owner_org_id__in=ids) | Q(lead_org_id__in=ids))
+    visible_plans = policy.for_user(Document, user)
+    own = Q(plan__owner_org_id__in=ids)
+    mine = Q(lead_org_id__in=ids) | Q(assignments__org_id__in=ids) | Q(subtasks__assignments__org_id__in=ids)
+    return qs.filter(plan__in=visible_plans).filter(own | mine).distinct()
+
+
+@policy.scoped(ProgressReport)
+def _progress_reports_for(qs: QuerySet, user, action: str) -> QuerySet:
+    """A progress report: its task visible, and the user manages the task or may view the
+    reporting organization (progress_readable_org_ids)."""
+    if policy.everywhere(user, action):
+        return qs
+    tasks = policy.for_user(Task, user)
+    managed = policy.for_user(Task, user, "record")
+    orgs = policy.allowed_org_ids(user, action=action)
+    return qs.filter(task__in=tasks).filter(Q(task__in=managed) | Q(org_id__in=orgs))
+
+
+@policy.scoped(Evidence)
+def _evidence_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return qs.filter(report__in=policy.for_user(ProgressReport, user, action))
+
+
 def task_list(*, actor, plan: Document | None = None) -> QuerySet:
     """Tasks the actor may see (plan visible; all tasks if the plan's owner is in scope,
     otherwise those implemented or led by an organization in scope)."""
     qs = Task.objects.all()
     if plan is not None:
         qs = qs.filter(plan=plan)
-    everything, ids = _scope_ids(actor)
-    if everything:
-        return qs
-    visible_plans = document_list(actor=actor)
-    own = Q(plan__owner_org_id__in=ids)
-    mine = Q(lead_org_id__in=ids) | Q(assignments__org_id__in=ids) | Q(subtasks__assignments__org_id__in=ids)
-    return qs.filter(plan__in=visible_plans).filter(own | mine).distinct()
+    return policy.for_user(qs, actor)
 
 
 def task_get_or_404(*, actor, pk: int) -> Task:
-    task = task_list(actor=actor).select_related("plan", "relative_document", "parent").filter(pk=pk).first()
-    if task is None:
-        raise Http404("Không tìm thấy")
-    return task
+    return policy.get_in_scope_or_404(Task.objects.select_related("plan", "relative_document", "parent"), actor, pk)
 
 
 def can_report(actor, task: Task, org_id: int) -> bool:
@@ -352,10 +374,33 @@ def task_delete_blockers(task: Task) -> list[str]:
     return [_count_phrase(n, noun) for n, noun in checks if n]
 
 
-def task_reports_visible(actor, task: Task, bodies: list[BodyStatus]) -> QuerySet:
-    """The progress reports of `task` the actor may read: all of them for whoever manages the
-    task (plan owner or lead body), otherwise those of the bodies the actor records for."""
-    qs = task.reports.select_related("org", "created_by").prefetch_related("evidence").order_by("-reported_on", "-id")
+def progress_readable_org_ids(actor, task: Task, org_ids) -> set[int]:
+    """THE rule for reading progress reports: whoever manages the task (plan owner or lead body)
+    reads every body's reports; anyone else those of the bodies in their scope (a cell
+    secretary their own cell's, never a sibling's)."""
     if can_manage_task(actor, task):
-        return qs
-    return qs.filter(org_id__in=[b.org_id for b in bodies if can(actor, "record", b.org_id)])
+        return set(org_ids)
+    return {oid for oid in org_ids if can(actor, "view", oid)}
+
+
+def task_bodies_for_reader(actor, task: Task, bodies: list[BodyStatus]) -> list[BodyStatus]:
+    """The implementing bodies as `actor` may read them: the state, due date and percent of
+    every body (the task's progress), the report text only of the bodies whose reports the
+    actor may read (progress_readable_org_ids); the others' latest report keeps its date,
+    status and percent, with no text."""
+    readable = progress_readable_org_ids(actor, task, [b.org_id for b in bodies])
+    out = []
+    for b in bodies:
+        if b.org_id in readable or b.latest is None:
+            out.append(b)
+            continue
+        latest = copy.copy(b.latest)
+        latest.text = ""
+        out.append(replace(b, latest=latest, reports=[]))
+    return out
+
+
+def task_reports_visible(actor, task: Task, bodies: list[BodyStatus]) -> QuerySet:
+    """The progress reports of `task` the actor may read (progress_readable_org_ids)."""
+    qs = task.reports.select_related("org", "created_by").prefetch_related("evidence").order_by("-reported_on", "-id")
+    return qs.filter(org_id__in=progress_readable_org_ids(actor, task, [b.org_id for b in bodies]))

@@ -15,8 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dangbo.access.models import Role, RoleAssignment
-from dangbo.access.scope import can
+from dangbo.access.policy import SYSTEM, can, org_officers, require_actor
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold, nfc
@@ -564,15 +563,6 @@ def reminder_rules() -> tuple[list[int], int]:
     return before, every
 
 
-def _recipients(org_id: int, on: date):
-    from django.contrib.auth import get_user_model
-
-    user_ids = RoleAssignment.objects.filter(RoleAssignment.active_q(on), org_id=org_id,
-                                             role__in=[Role.OFFICER, Role.CELL_SECRETARY, Role.ADMIN]
-                                             ).values_list("user_id", flat=True)
-    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
-
-
 def notification_create(*, user, key: str, message: str, task: Task | None = None, org_id: int | None = None):
     """A reminder for `user` about `task` and body `org_id` (notifications.services.notify),
     unless the same (user, task, body, key) exists; e-mailed on commit when e-mail is configured."""
@@ -582,10 +572,11 @@ def notification_create(*, user, key: str, message: str, task: Task | None = Non
 
 
 @transaction.atomic
-def plans_remind(*, as_of: date | None = None, actor="hệ thống") -> int:
+def plans_remind(*, as_of: date | None = None, actor=SYSTEM) -> int:
     """Create the reminders due on `as_of` (idempotent: one per task, body, due date and step)."""
     from dangbo.plans.selectors import task_body_statuses
 
+    require_actor(actor)
     as_of = as_of or timezone.localdate()
     before, every = reminder_rules()
     created = 0
@@ -612,7 +603,7 @@ def plans_remind(*, as_of: date | None = None, actor="hệ thống") -> int:
                        f"ngày {st.due:%d/%m/%Y} (còn {left} ngày).")
             else:
                 continue
-            for user in _recipients(body.org_id, as_of):
+            for user in org_officers(body.org_id, on=as_of):
                 if notification_create(user=user, key=key, message=msg, task=task, org_id=body.org_id):
                     created += 1
     if created:

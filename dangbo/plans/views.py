@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from dangbo.access.scope import can
+from dangbo.access import policy
+from dangbo.access.policy import can
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error
 from dangbo.orgs.selectors import org_choices_on
@@ -171,7 +172,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Đã gửi báo cáo tiến độ.")
                 return redirect("plans:task_detail", pk=task.pk)
     return render(request, "plans/task_detail.html", {
-        "task": task, "bodies": bodies, "form": form if mine else None, "percent": sel.task_percent(bodies),
+        "task": task, "bodies": sel.task_bodies_for_reader(request.user, task, bodies),
+        "form": form if mine else None, "percent": sel.task_percent(bodies),
         "subtasks": sel.task_list(actor=request.user).filter(parent=task),
         "reports": sel.task_reports_visible(request.user, task, bodies),
         "names": {b.org_id: b.name for b in bodies},
@@ -181,12 +183,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
-    ev = Evidence.objects.select_related("report").filter(pk=pk).first()
-    if ev is None:
-        raise Http404("Không tìm thấy")
-    task = sel.task_get_or_404(actor=request.user, pk=ev.report.task_id)
-    if not (sel.can_manage_task(request.user, task) or can(request.user, "view", ev.report.org_id)):
-        raise Http404("Không tìm thấy")
+    ev = policy.get_in_scope_or_404(Evidence.objects.select_related("report"), request.user, pk)
     return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name)
 
 

@@ -10,6 +10,7 @@ class ReportsConfig(AppConfig):
 
         from dangbo.members.selectors import register_derived_check
         from dangbo.members.signals import projections_changed
+        from dangbo.reports import selectors  # noqa: F401  (registers report objects with access.policy)
         from dangbo.reports.facts import facts_issues, on_handbook_changed, on_projections_changed
         from dangbo.reports.models import HandbookAccount
 

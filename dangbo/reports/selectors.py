@@ -23,10 +23,18 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
+from dangbo.access import policy
 from dangbo.core import stamps
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
 from dangbo.orgs.models import OrgEvent, OrgEventType, OrgLineage, OrgVersion
-from dangbo.reports.models import AdmissionQuota, HandbookAccount
+from dangbo.reports.models import AdmissionQuota, HandbookAccount, ReportSubmission, ReportTemplate
+
+
+@policy.scoped(ReportSubmission)
+@policy.scoped(ReportTemplate)
+def _reports_for(qs: QuerySet, user, action: str) -> QuerySet:
+    """A periodic report's submission, a report template: their organization in scope."""
+    return policy.scope_orgs(qs, user, field="org_id", action=action)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from dangbo.access.scope import can, get_org_or_404, scope_members, today
+from dangbo.access.policy import can, get_org_or_404, scope_members, today
 from dangbo.audit.services import audit_export
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import VNDateField, as_of_date

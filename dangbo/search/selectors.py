@@ -45,7 +45,7 @@ from django.db.models import CharField, F, Func, Q, QuerySet
 from django.db.models.functions import Length
 from django.db.models.lookups import Lookup
 
-from dangbo.access.scope import Root, can, scope_members, scope_orgs, scope_roots, user_scope
+from dangbo.access.policy import Root, can, own_member_ids, scope_members, scope_orgs, scope_roots
 from dangbo.core.text import fold
 from dangbo.members.models import Member
 from dangbo.members.selectors import MemberFilters, member_list
@@ -217,7 +217,7 @@ class _Prefilter:
 def _prefilter(actor, filters: SearchFilters) -> _Prefilter:
     roots = scope_roots(actor)
     return _Prefilter(roots=roots, org_id=filters.org_id,
-                      own=user_scope(actor).member_ids if roots is not None else frozenset())
+                      own=own_member_ids(actor) if roots is not None else frozenset())
 
 
 def _term_condition(all_of: set[str], any_of: list[set[str]]) -> Q:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dangbo.access.scope import get_org_or_404
+from dangbo.access.policy import get_org_or_404
 from dangbo.core.forms import as_of_date
 from dangbo.search.forms import SearchForm
 from dangbo.search.selectors import SearchResult, search

@@ -39,6 +39,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dangbo.access.policy import SYSTEM
 from dangbo.audit.services import audit_record
 from dangbo.core.dates import add_months
 from dangbo.core.text import fold
@@ -59,6 +60,8 @@ ETHNICITIES = [("01", 860), ("02", 20), ("03", 20), ("04", 15), ("05", 15), ("06
                ("09", 8), ("10", 6), ("11", 6), ("12", 20)]
 PROVINCE_CODES = [f"{i:03d}" for i in (1, 4, 8, 11, 12, 14, 15, 19, 20, 22, 24, 25, 26, 31, 33, 37, 38, 40, 42,
                                        44, 45, 46, 48, 51, 52, 56, 66, 68, 75, 79, 82, 86, 92, 96)]
+
+SYNTH_ACTOR = SYSTEM.named("synth")
 
 
 class SynthError(Exception):
@@ -360,7 +363,7 @@ def _rebuild_indexes(d: Deferred, say, t0: float) -> None:
 
 
 def synth_build(*, members: int, scale: str = "province", seed: int = 2025, today: date | None = None,
-                actor: str = "synth", log=None, chunk: int = 50_000, defer_indexes: bool | None = None) -> SynthResult:
+                actor=SYNTH_ACTOR, log=None, chunk: int = 50_000, defer_indexes: bool | None = None) -> SynthResult:
     """Generate and bulk load the dataset (one transaction). Refused when synthetic data exists.
 
     Streaming: people are simulated `chunk` at a time and COPied before the next chunk, so memory

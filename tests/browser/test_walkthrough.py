@@ -10,13 +10,14 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from dangbo.access import policy
 from dangbo.core.dates import add_working_days
 from dangbo.members.services import ProfileInput, member_admit
 from dangbo.orgs.services import Decision, org_dissolve, org_establish, org_move
 
 pytestmark = pytest.mark.browser
 
-SYSTEM = "kiểm thử"
+SYSTEM = policy.SYSTEM.named("kiểm thử")
 PASSWORD = "Kiemthu@2026x"
 
 

@@ -1,5 +1,6 @@
 """Who may record what: member services refuse an actor without the "record" right on the
-member's organization; the system itself (no user, or a label such as "hệ thống") may record."""
+member's organization; the system itself (access.policy.SYSTEM) may record, a missing actor
+(None, a string) is refused."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from dangbo.access.policy import SYSTEM, ActorError
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
 from dangbo.members.models import EventType as E
@@ -66,11 +68,18 @@ def test_an_anonymous_user_may_not_record(member):
         exempt(AnonymousUser(), member)
 
 
-@pytest.mark.parametrize("actor", [None, "hệ thống"])
-def test_the_system_actor_may_record(member, actor):
-    event = exempt(actor, member)
+def test_the_system_actor_may_record(member):
+    event = exempt(SYSTEM, member)
     assert event.recorded_by is None
     assert AuditEntry.objects.filter(object_id=str(event.pk), actor_label="hệ thống").exists()
+
+
+@pytest.mark.parametrize("actor", [None, "hệ thống"])
+def test_a_missing_actor_is_refused(member, actor):
+    before = MemberEvent.objects.count()
+    with pytest.raises(ActorError):
+        exempt(actor, member)
+    assert MemberEvent.objects.count() == before
 
 
 def test_naming_an_outside_org_on_the_event_is_refused(member, commune_officer, tree):

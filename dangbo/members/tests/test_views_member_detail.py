@@ -6,11 +6,12 @@ from datetime import date
 
 from django.urls import reverse
 
+from dangbo.access import policy
 from dangbo.audit.models import AuditEntry
 from dangbo.members.models import EventType
 from dangbo.members.services import EventInput, ProfileInput, event_correct, member_admit, member_record_event
 
-SYSTEM = "kiểm thử"
+SYSTEM = policy.SYSTEM.named("kiểm thử")
 
 
 def admit(cell, *, decided=date(2024, 3, 4), ceremony=date(2024, 3, 18)):

@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from dangbo.access import policy
 from dangbo.members.models import EventType, Member, MemberEvent
 from dangbo.members.services import ProfileInput, member_admit
 
-SYSTEM = "kiểm thử"
+SYSTEM = policy.SYSTEM.named("kiểm thử")
 
 
 @pytest.fixture

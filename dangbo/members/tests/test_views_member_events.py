@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from dangbo.access import policy
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan
 from dangbo.members.services import EventInput, ProfileInput, member_admit, member_record_event
 
-SYSTEM = "kiểm thử"
+SYSTEM = policy.SYSTEM.named("kiểm thử")
 
 
 @pytest.fixture

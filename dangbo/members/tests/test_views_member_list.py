@@ -6,9 +6,10 @@ from datetime import date
 
 from django.urls import reverse
 
+from dangbo.access import policy
 from dangbo.members.services import ProfileInput, member_admit
 
-SYSTEM = "kiểm thử"
+SYSTEM = policy.SYSTEM.named("kiểm thử")
 URL = "/dang-vien/"
 
 

@@ -6,10 +6,11 @@ from datetime import date
 
 from django.urls import reverse
 
+from dangbo.access import policy
 from dangbo.members.services import ProfileInput, member_admit
 from dangbo.orgs.services import Decision, org_rename
 
-SYSTEM = "kiểm thử"
+SYSTEM = policy.SYSTEM.named("kiểm thử")
 
 
 def admit(cell, name):

@@ -7,12 +7,13 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from dangbo.access import policy
 from dangbo.members.models import MembershipSpan
 from dangbo.members.services import ProfileInput, member_admit
 from dangbo.orgs.models import Organization, OrgEvent, OrgLineage, OrgVersion
 from dangbo.orgs.selectors import org_version_on
 
-SYSTEM = "kiểm thử"
+SYSTEM = policy.SYSTEM.named("kiểm thử")
 DECISION = {"decision_number": "25-QĐ/TU", "decision_date": "20/06/2025", "decision_body": "Ban Thường vụ Tỉnh ủy"}
 
 

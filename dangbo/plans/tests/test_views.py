@@ -127,3 +127,27 @@ def test_my_tasks_flags_late_bodies(client, outsider, tasks):
     client.force_login(outsider)
     response = client.get(reverse("plans:my_tasks"))
     assert response.status_code == 200 and "Trễ hạn" in response.text
+
+
+def test_task_page_hides_sibling_progress_text(client, django_user_model, system_user, tree, plan):
+    """A cell secretary opens a task implemented by their cell and a sibling cell: the sibling's
+    latest progress text is not on the page (the body's state and percent are)."""
+    from dangbo.access.models import Role, RoleAssignment
+    from dangbo.plans.services import TaskInput, progress_report_submit, task_create
+
+    a1, a2 = tree["cell_a1"].pk, tree["cell_a2"].pk
+    task = task_create(actor=system_user, plan=plan, data=TaskInput(
+        content="Sinh hoạt chuyên đề", deadline_text="Quý IV/2022", implementing_org_ids=[a1, a2]))
+    progress_report_submit(actor=system_user, task=task, org_id=a1, status="in_progress", percent=40,
+                           text="Thôn 1 đã họp chi bộ", reported_on=date(2022, 9, 1))
+    progress_report_submit(actor=system_user, task=task, org_id=a2, status="in_progress", percent=60,
+                           text="Riêng của thôn 2: đã rà soát", reported_on=date(2022, 9, 2))
+    secretary = django_user_model.objects.create_user("bithu_thon_1", password="Kiemthu@2026x")
+    RoleAssignment.objects.create(user=secretary, role=Role.CELL_SECRETARY, org=tree["cell_a1"],
+                                  valid_from=date(2015, 1, 1))
+    client.force_login(secretary)
+    page = client.get(reverse("plans:task_detail", args=[task.pk]))
+    assert page.status_code == 200
+    assert "Thôn 1 đã họp chi bộ" in page.text
+    assert "Riêng của thôn 2" not in page.text
+    assert "60%" in page.text  # the sibling's state stays: only its text is hidden

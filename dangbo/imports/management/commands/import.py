@@ -11,6 +11,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dangbo.access.policy import SYSTEM
 from dangbo.imports.orgs import OrgImportRefused, OrgReport, org_import_apply, org_import_dry_run
 from dangbo.imports.parse import FileFormatError
 from dangbo.imports.services import ImportRefused, Report, import_apply, import_dry_run
@@ -39,9 +40,9 @@ class Command(BaseCommand):
             check, apply = import_dry_run, import_apply
         try:
             if dry_run:
-                report = check(file, actor="dòng lệnh", progress=progress)
+                report = check(file, actor=SYSTEM.named("dòng lệnh"), progress=progress)
             else:
-                report = apply(file, actor="dòng lệnh", progress=progress)
+                report = apply(file, actor=SYSTEM.named("dòng lệnh"), progress=progress)
         except (ImportRefused, OrgImportRefused) as exc:
             self._print(exc.report, dry_run=dry_run)
             self.stdout.write(exc.message)
