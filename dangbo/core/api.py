@@ -1,8 +1,9 @@
 """What every API router shares: authentication, one error format, and small shared schemas.
 
-Authentication: `API_AUTH` is the list of ninja auth classes tried in order: the Django session
-(ninja's `django_auth`, which checks CSRF on unsafe methods); dangbo/api_urls.py appends the
-personal API tokens (`access.api_auth.TokenAuth`, same scope as their owner).
+Authentication: dangbo/api_urls.py tries the personal API token first (`access.api_auth.TokenAuth`,
+`Authorization: Bearer dbs_...`, same scope as its owner; no CSRF check: a browser never sends that
+header by itself), then the Django session cookie (`API_AUTH`: `CookieSessionAuth`, which checks
+CSRF on unsafe methods, and only when a signed-in session cookie came with the request).
 
 Errors, all as JSON `{"detail": "<Vietnamese message>", "field": ..., "rule": ...}`:
 - 401 not signed in; 403 CSRF failure, or a record that is visible but read-only for the user;
@@ -19,18 +20,19 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
+from ninja.security import SessionAuth
+from ninja.utils import check_csrf
 
 from dangbo.core.errors import DomainError
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
     from ninja import NinjaAPI
 
 NOT_FOUND = "Không tìm thấy"
@@ -39,8 +41,26 @@ READ_ONLY = "Bạn chỉ có quyền xem, không có quyền ghi nhận cho tổ
 CSRF_FAILED = "Phiên làm việc không hợp lệ (kiểm tra CSRF không thành công); hãy tải lại trang."
 INVALID_INPUT = "Dữ liệu gửi lên không hợp lệ."
 
-# Session authentication; api_urls.py adds the personal-token class after it.
-API_AUTH: list[Any] = [django_auth]
+
+
+class CookieSessionAuth(SessionAuth):
+    """The browser's session cookie; CSRF is checked for cookie sessions only.
+
+    ninja's `django_auth` checks CSRF before it even looks for the cookie, so on an unsafe method a
+    request without a session (a token client whose token was tried first and failed, or nobody)
+    got 403 "CSRF" instead of 401. Here: no signed-in session → None (the next method, else 401);
+    a signed-in session → the CSRF check (403 on failure), then the user."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.COOKIES.get(self.param_name) or not request.user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, "CSRF check Failed")
+        return request.user
+
+
+# Session authentication; api_urls.py tries the personal token before it.
+API_AUTH: list[Any] = [CookieSessionAuth()]
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
