@@ -20,7 +20,18 @@ from ninja import Router, Schema
 from ninja import Status as HttpStatus
 
 from dangbo.access.scope import can, get_member_or_404, scope_orgs
-from dangbo.core.api import NOT_FOUND, READ_ERRORS, READ_ONLY, WRITE_ERRORS, OrgRef, ReadOnly, as_of, paginate
+from dangbo.core.api import (
+    NOT_FOUND,
+    READ_ERRORS,
+    READ_ONLY,
+    WRITE_ERRORS,
+    OrgRef,
+    PageNumber,
+    PageSize,
+    ReadOnly,
+    as_of,
+    paginate,
+)
 from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.core.reference import exists
 from dangbo.core.text import mask_citizen_id, nfc
@@ -336,8 +347,8 @@ def member_list_api(
     ethnicity: str = "",
     age_band: AgeBand | None = None,
     q: str = "",
-    page: int = 1,
-    page_size: int | None = None,
+    page: PageNumber = 1,
+    page_size: PageSize = None,
 ) -> dict:
     """Members the user may see, by their state on `at` (members.selectors.member_list).
 

@@ -1,5 +1,6 @@
-"""URLconf for the token-write tests: the project's routes plus a small API that has PUT and
-DELETE operations (the product's API has none yet), authenticated exactly like /api/v1/."""
+"""URLconf for the token-write and API error tests: the project's routes plus a small API that has
+PUT and DELETE operations (the product's API has none yet), authenticated exactly like /api/v1/,
+and a plain view under /api/ that raises."""
 
 from django.urls import path
 from ninja import NinjaAPI
@@ -22,4 +23,10 @@ def thing_delete(request):
     return {"method": "DELETE", "username": request.user.get_username()}
 
 
-urlpatterns = [*project_urlpatterns, path("api/test-methods/", methods_api.urls)]
+def boom(request):
+    """A plain Django view under /api/ that fails: the middleware's JSON 500."""
+    raise RuntimeError("chi tiết nội bộ không được lộ ra")
+
+
+urlpatterns = [*project_urlpatterns, path("api/test-methods/", methods_api.urls),
+               path("api/test-boom/", boom, name="api_test_boom")]
