@@ -18,7 +18,9 @@ import json
 import logging
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 
 from dangbo.core.api import NOT_FOUND, NOT_SIGNED_IN, SERVER_ERROR
 
@@ -35,6 +37,10 @@ MESSAGES = {
     413: "Dữ liệu gửi lên quá lớn.",
     429: "Quá nhiều yêu cầu; vui lòng thử lại sau.",
 }
+
+
+# Exceptions Django itself turns into a 4xx answer: not server errors.
+CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
 
 
 def api_error(status: int, detail: str, *, field: str | None = None, **extra: Any) -> JsonResponse:
@@ -96,8 +102,8 @@ class ApiJsonMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not request.path.startswith(API_PREFIX):
-            return None
+        if not request.path.startswith(API_PREFIX) or isinstance(exception, CLIENT_ERRORS):
+            return None  # Django answers these (404, 403, 400), and __call__ turns them into JSON
         logger.error("Internal Server Error: %s", request.path, exc_info=exception,
                      extra={"status_code": 500, "request": request})
         return api_error(500, SERVER_ERROR)

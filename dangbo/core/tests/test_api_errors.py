@@ -65,7 +65,7 @@ def test_api_a_body_that_is_not_json_is_422(api, tree):
 
 
 @pytest.mark.parametrize("url", ["/api/v1/members/abc", "/api/v1/orgs/1.5", "/api/v1/plans/tasks/-1",
-                                 "/api/v1/members/%00", "/api/v1/khong-co"])
+                                 "/api/v1/members/%00", "/api/v1/khong-co", "/api/v1/"])
 def test_api_non_integer_id_is_json_404(api, tree, url):
     assert assert_error(api.get(url), 404)["detail"] == "Không tìm thấy"
 
