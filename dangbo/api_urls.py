@@ -15,13 +15,16 @@ from dangbo.members.api import router as members_router
 from dangbo.orgs.api import router as orgs_router
 from dangbo.plans.api import router as plans_router
 
+# Personal API tokens first (Authorization: Bearer dbs_..., no CSRF: a browser never sends that
+# header by itself), then the browser's session cookie (CSRF checked on unsafe methods).
+AUTH = [TokenAuth(), *API_AUTH]
+
 api = NinjaAPI(
     title="Đảng bộ số API",
     version="1",
     description="Sổ tổ chức đảng và đảng viên theo thời gian. Mọi dữ liệu giới hạn theo phạm vi của người dùng.",
     urls_namespace="api",
-    # Session first (browser pages), then personal API tokens (Authorization: Bearer dbs_...).
-    auth=[*API_AUTH, TokenAuth()],
+    auth=AUTH,
     docs=Swagger(settings={"validatorUrl": None, "deepLinking": True, "layout": "BaseLayout"}),
 )
 register_error_handlers(api)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dangbo.core.api_middleware.ApiJsonMiddleware",  # /api/: JSON errors only, NUL refused, JSON 500
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -249,10 +250,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login lockout (django-axes): 5 failures per (account, address) or per address lock for 15 min.
+# The client's address (dangbo.core.http.client_ip): REMOTE_ADDR unless a reverse proxy's header is
+# configured here (e.g. X-Forwarded-For); a header the client sends is never believed otherwise.
+DANGBO_TRUSTED_PROXY_HEADER = os.environ.get("DANGBO_TRUSTED_PROXY_HEADER", "")
+DANGBO_TRUSTED_PROXY_COUNT = envint("DANGBO_TRUSTED_PROXY_COUNT", "1")
+
+# Login lockout (django-axes, dangbo.access.lockout): 5 failures per (account, address), or 20 per
+# account from any addresses, lock that account's logins for 15 min; never per address alone (one
+# NAT address is shared by a whole office).
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+DANGBO_LOCKOUT_ACCOUNT_LIMIT = envint("DANGBO_LOCKOUT_ACCOUNT_LIMIT", "20")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "dangbo.access.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "dangbo.core.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "dangbo.access.views.lockout"  # Vietnamese page, HTTP 429
 AXES_COOLOFF_MESSAGE = "Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau."

@@ -5,8 +5,8 @@ scope exactly as for a signed-in session. Unknown, revoked or expired tokens, an
 deactivated account, get 401. No CSRF check is needed: a bearer header is never sent
 automatically by a browser.
 
-Plug into the API by appending an instance to the auth list, e.g. in dangbo.core.api:
-    API_AUTH = [django_auth, TokenAuth()]
+dangbo/api_urls.py tries it before the session cookie (whose CSRF check would otherwise refuse
+every write made with a token): `AUTH = [TokenAuth(), *API_AUTH]`.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dangbo.access.models import PersonalToken, Role, RoleAssignment, UserSession
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
+from dangbo.core.http import client_ip
 
 # Roles whose accounts must confirm a TOTP device and verify it at every login.
 OTP_ROLES = frozenset({Role.ADMIN, Role.OFFICER})
@@ -87,7 +88,7 @@ def session_track(user, request) -> None:
         session_key=session.session_key,
         defaults={
             "user": user,
-            "ip": request.META.get("REMOTE_ADDR") or None,
+            "ip": client_ip(request),
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
         },
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dangbo.audit.context import RequestContext, current
+from dangbo.core.http import client_ip
 
 
 class RequestContextMiddleware:
@@ -8,7 +9,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current.set(RequestContext(ip=request.META.get("REMOTE_ADDR"), user=getattr(request, "user", None)))
+        token = current.set(RequestContext(ip=client_ip(request), user=getattr(request, "user", None)))
         try:
             return self.get_response(request)
         finally:

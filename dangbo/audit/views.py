@@ -30,6 +30,7 @@ NOT_FOUND = "Không tìm thấy"
 ACTION_LABELS = {
     "read.member_profile": "Xem hồ sơ đảng viên",
     "read.member_trail": "Xem nhật ký hồ sơ đảng viên",
+    "read.member_citizen_id": "Xem số CCCD đầy đủ của đảng viên",
     "member.created": "Tạo hồ sơ đảng viên",
     "member.profile_updated": "Cập nhật hồ sơ đảng viên",
     "member.event_voided": "Hủy sự kiện ghi sai",

@@ -1,36 +1,46 @@
 """What every API router shares: authentication, one error format, and small shared schemas.
 
-Authentication: `API_AUTH` is the list of ninja auth classes tried in order: the Django session
-(ninja's `django_auth`, which checks CSRF on unsafe methods); dangbo/api_urls.py appends the
-personal API tokens (`access.api_auth.TokenAuth`, same scope as their owner).
+Authentication: dangbo/api_urls.py tries the personal API token first (`access.api_auth.TokenAuth`,
+`Authorization: Bearer dbs_...`, same scope as its owner; no CSRF check: a browser never sends that
+header by itself), then the Django session cookie (`API_AUTH`: `CookieSessionAuth`, which checks
+CSRF on unsafe methods, and only when a signed-in session cookie came with the request).
 
-Errors, all as JSON `{"detail": "<Vietnamese message>", "field": ..., "rule": ...}`:
+Errors, all as JSON `{"detail": "<Vietnamese message>", "field": ..., "rule": ...}` (`ErrorOut`);
+every answer under /api/ has that shape, including those made outside ninja
+(dangbo.core.api_middleware):
 - 401 not signed in; 403 CSRF failure, or a record that is visible but read-only for the user;
-- 404 "Không tìm thấy" for anything outside the user's scope (as for a record that does not exist);
+- 404 "Không tìm thấy" for anything outside the user's scope (as for a record that does not exist),
+  and for a path no route matches (a non-integer id);
+- 405 a method the route does not have (with `Allow`);
 - 422 a refused business rule (`RuleViolation`/`DomainError` from the services, nothing written) or
-  input that does not parse (`errors` then lists pydantic's details).
+  input that does not parse or is out of range, NUL characters included (`errors` then lists
+  pydantic's details);
+- 500 "Lỗi máy chủ" for an unexpected error: logged on the server, no traceback in the answer.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from math import ceil
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
+from ninja.security import SessionAuth
+from ninja.utils import check_csrf
+from pydantic import Field
 
 from dangbo.core.errors import DomainError
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpResponse
     from ninja import NinjaAPI
 
 NOT_FOUND = "Không tìm thấy"
@@ -38,12 +48,40 @@ NOT_SIGNED_IN = "Bạn chưa đăng nhập."
 READ_ONLY = "Bạn chỉ có quyền xem, không có quyền ghi nhận cho tổ chức này."
 CSRF_FAILED = "Phiên làm việc không hợp lệ (kiểm tra CSRF không thành công); hãy tải lại trang."
 INVALID_INPUT = "Dữ liệu gửi lên không hợp lệ."
+SERVER_ERROR = "Lỗi máy chủ; sự cố đã được ghi lại. Vui lòng thử lại sau."
 
-# Session authentication; api_urls.py adds the personal-token class after it.
-API_AUTH: list[Any] = [django_auth]
+logger = logging.getLogger("django.request")
+
+
+
+class CookieSessionAuth(SessionAuth):
+    """The browser's session cookie; CSRF is checked for cookie sessions only.
+
+    ninja's `django_auth` checks CSRF before it even looks for the cookie, so on an unsafe method a
+    request without a session (a token client whose token was tried first and failed, or nobody)
+    got 403 "CSRF" instead of 401. Here: no signed-in session → None (the next method, else 401);
+    a signed-in session → the CSRF check (403 on failure), then the user."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.COOKIES.get(self.param_name) or not request.user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, "CSRF check Failed")
+        return request.user
+
+
+# Session authentication; api_urls.py tries the personal token before it.
+API_AUTH: list[Any] = [CookieSessionAuth()]
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 1_000_000  # far beyond any list; keeps the SQL OFFSET inside bigint
+
+# Query parameters of every paged list: out of range is 422 (pydantic), never a 500.
+PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE, description="Số trang, từ 1.")]
+PageSize = Annotated[
+    int | None, Field(ge=1, description=f"Số dòng mỗi trang: mặc định {PAGE_SIZE}, lớn hơn {MAX_PAGE_SIZE} thì lấy {MAX_PAGE_SIZE}.")
+]
 
 
 class ReadOnly(Exception):  # noqa: N818 - reads as the condition it signals
@@ -83,7 +121,8 @@ def as_of(at: date | None) -> date:
 
 def paginate(qs: QuerySet, *, page: int, page_size: int | None) -> dict[str, Any]:
     """One page of `qs` with its scoped count: {count, page, page_size, pages, items}."""
-    size = min(page_size or PAGE_SIZE, MAX_PAGE_SIZE)
+    size = max(min(page_size or PAGE_SIZE, MAX_PAGE_SIZE), 1)
+    page = max(page, 1)
     count = qs.count()
     start = (page - 1) * size
     return {
@@ -132,7 +171,15 @@ def register_error_handlers(api: NinjaAPI) -> None:
             return _error(api, request, 401, NOT_SIGNED_IN)
         if exc.status_code == 403 and "CSRF" in exc.message:
             return _error(api, request, 403, CSRF_FAILED)
+        if exc.status_code == 400:  # a body that does not parse as JSON: invalid input
+            return _error(api, request, 422, INVALID_INPUT, field="body")
         return _error(api, request, exc.status_code, exc.message)
+
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Logged with its traceback on the server; the client gets the error shape, nothing more.
+        logger.error("Internal Server Error: %s", request.path, exc_info=exc,
+                     extra={"status_code": 500, "request": request})
+        return _error(api, request, 500, SERVER_ERROR)
 
     api.add_exception_handler(DomainError, domain_error)
     api.add_exception_handler(DjangoValidationError, django_validation_error)
@@ -141,3 +188,4 @@ def register_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ReadOnly, read_only)
     api.add_exception_handler(PermissionDenied, read_only)
     api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(Exception, server_error)

@@ -26,3 +26,16 @@ def person_name(user) -> str:
     """An account's name in Vietnamese order: family name first ("Nguyễn Minh Định"), from Django's
     last_name (họ) and first_name (tên đệm và tên); empty when neither is set."""
     return nfc(" ".join(p for p in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if p).strip())
+
+
+def mask_citizen_id(value: str | None) -> str:
+    """The one way a citizen ID (số CCCD) is shown without the right to see it in full, on every
+    page, API answer and search result: the first and last three digits ("001******345");
+    "" when there is none. The full number is shown only through members.selectors.
+    member_dossier_read(show=...), which checks the right and writes the audit entry."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if len(value) <= 6:
+        return "*" * len(value)
+    return f"{value[:3]}{'*' * (len(value) - 6)}{value[-3:]}"

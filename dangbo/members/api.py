@@ -21,12 +21,30 @@ from ninja import Status as HttpStatus
 
 from dangbo.access import policy
 from dangbo.access.policy import can, get_member_or_404, scope_orgs
-from dangbo.core.api import NOT_FOUND, READ_ERRORS, READ_ONLY, WRITE_ERRORS, OrgRef, ReadOnly, as_of, paginate
+from dangbo.core.api import (
+    NOT_FOUND,
+    READ_ERRORS,
+    READ_ONLY,
+    WRITE_ERRORS,
+    OrgRef,
+    PageNumber,
+    PageSize,
+    ReadOnly,
+    as_of,
+    paginate,
+)
 from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.core.reference import exists
-from dangbo.core.text import nfc
+from dangbo.core.text import mask_citizen_id, nfc
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
-from dangbo.members.selectors import AGE_BANDS, MemberFilters, member_events, member_list, member_timeline
+from dangbo.members.selectors import (
+    AGE_BANDS,
+    MemberFilters,
+    member_dossier_read,
+    member_events,
+    member_list,
+    member_timeline,
+)
 from dangbo.members.services import (
     EventInput,
     ProfileInput,
@@ -107,7 +125,7 @@ class MemberDetailOut(Schema):
     religion_label: str
     hometown: str
     citizen_id: str | None
-    citizen_id_masked: bool  # true unless the user has "view_personal" on the member's organization
+    citizen_id_masked: bool  # false only when asked (?show=citizen_id) with "view_personal" (audited)
     phone: str | None  # null unless "view_personal"
     party_card_number: str | None
     general_education: str
@@ -274,9 +292,7 @@ def _event_out(events: list[MemberEvent]) -> list[dict]:
     ]
 
 
-def _member_detail(user, member: Member, at: date) -> dict:
-    home = policy.member_home_org_id(member)
-    personal = home is not None and can(user, "view_personal", home)
+def _member_detail(member: Member, at: date, *, citizen_id: str, shown: bool, phone: str | None) -> dict:
     span = MembershipSpan.objects.valid_on(at).filter(member=member).first()
     keys = {(oid, at) for oid in (member.current_org_id, span and span.org_id, span and span.temp_org_id) if oid}
     names = _org_names(keys)
@@ -300,8 +316,7 @@ def _member_detail(user, member: Member, at: date) -> dict:
         "birth_year": member.birth_year, "sex": member.sex, "sex_label": member.get_sex_display(),
         "ethnicity": member.ethnicity, "ethnicity_label": member.ethnicity_label,
         "religion": member.religion, "religion_label": member.religion_label, "hometown": member.hometown,
-        "citizen_id": member.citizen_id if personal else (member.masked_citizen_id or None),
-        "citizen_id_masked": not personal, "phone": member.phone if personal else None,
+        "citizen_id": citizen_id or None, "citizen_id_masked": not shown, "phone": phone,
         "party_card_number": member.party_card_number, "general_education": member.general_education,
         "professional_education": member.professional_education, "theory_level": member.theory_level,
         "theory_label": member.theory_label, "occupation": member.occupation,
@@ -327,8 +342,8 @@ def member_list_api(
     ethnicity: str = "",
     age_band: AgeBand | None = None,
     q: str = "",
-    page: int = 1,
-    page_size: int | None = None,
+    page: PageNumber = 1,
+    page_size: PageSize = None,
 ) -> dict:
     """Members the user may see, by their state on `at` (members.selectors.member_list).
 
@@ -355,7 +370,7 @@ def member_list_api(
         items.append({
             "id": m.pk, "full_name": m.full_name, "birth_year": m.birth_year, "sex": m.sex,
             "sex_label": m.get_sex_display(), "ethnicity": m.ethnicity, "ethnicity_label": m.ethnicity_label,
-            "citizen_id": m.masked_citizen_id, "party_card_number": m.party_card_number,
+            "citizen_id": mask_citizen_id(m.citizen_id), "party_card_number": m.party_card_number,
             "status": span.status if span else "", "status_label": span.get_status_display() if span else "",
             "org": _ref(span.org_id, day, names) if span else None,
             "exempt": bool(span and span.exempt), "in_transfer": bool(span and span.in_transfer),
@@ -380,15 +395,23 @@ def member_admit_api(request: HttpRequest, data: AdmissionIn) -> tuple[int, dict
         actor=request.user, profile=profile, cell=cell, decided_on=data.decided_on, ceremony_on=data.ceremony_on,
         decision_number=data.decision_number, decision_body=data.decision_body, payload=data.payload,
     )
-    return HttpStatus(201, _member_detail(request.user, member, as_of(None)))
+    home = policy.member_home_org_id(member)
+    phone = member.phone if home is not None and can(request.user, "view_personal", home) else None
+    return HttpStatus(201, _member_detail(member, as_of(None), citizen_id=mask_citizen_id(member.citizen_id),
+                                          shown=False, phone=phone))
 
 
 @router.get("/{int:member_id}", response={200: MemberDetailOut, **READ_ERRORS}, url_name="member_detail")
-def member_detail_api(request: HttpRequest, member_id: int, at: date | None = None) -> dict:
-    """A member's dossier: profile, state today and on `at`, party seniority on `at`. The full
-    citizen ID and phone only with the "view_personal" right on the member's organization."""
-    member = get_member_or_404(request.user, member_id)
-    return _member_detail(request.user, member, as_of(at))
+def member_detail_api(
+    request: HttpRequest, member_id: int, at: date | None = None, show: Literal["citizen_id"] | None = None,
+) -> dict:
+    """A member's dossier: profile, state today and on `at`, party seniority on `at`. Every read
+    is logged in the audit log (R-165), as on the member's page. The citizen ID is masked unless
+    `show=citizen_id` is asked by a user with the "view_personal" right on the member's
+    organization (that showing is logged too); the phone only with that right."""
+    dossier = member_dossier_read(actor=request.user, pk=member_id, show=(show,) if show else (), via="api")
+    return _member_detail(dossier.member, as_of(at), citizen_id=dossier.citizen_id,
+                          shown=dossier.citizen_id_shown, phone=dossier.phone)
 
 
 @router.get("/{int:member_id}/events", response={200: list[EventOut], **READ_ERRORS}, url_name="member_events")

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from dangbo.core.reference import choices, label
+from dangbo.core.text import mask_citizen_id
 
 
 class Sex(models.TextChoices):
@@ -159,7 +160,7 @@ class Member(models.Model):
 
     @property
     def masked_citizen_id(self) -> str:
-        return f"{self.citizen_id[:3]}******{self.citizen_id[-3:]}" if self.citizen_id else ""
+        return mask_citizen_id(self.citizen_id)
 
 
 class MemberEventQuerySet(models.QuerySet):

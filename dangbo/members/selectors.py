@@ -7,8 +7,10 @@ from datetime import date
 
 from django.db.models import QuerySet, Subquery
 
-from dangbo.access.policy import covers, scope_orgs
-from dangbo.core.text import fold
+from dangbo.access import policy
+from dangbo.access.policy import can, covers, get_member_or_404, scope_orgs
+from dangbo.audit.services import audit_read
+from dangbo.core.text import fold, mask_citizen_id
 from dangbo.members.lifecycle import Profile, Timeline, replay
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan, Status
 from dangbo.orgs.models import OrgVersion
@@ -141,6 +143,46 @@ def member_last_org_id(member: Member) -> int | None:
     if member.current_org_id:
         return member.current_org_id
     return member.spans.order_by("-valid_from").values_list("org_id", flat=True).first()
+
+
+# What a dossier reader may ask to see in full (`?show=citizen_id` on the page and the API).
+SHOWABLE = ("citizen_id",)
+
+
+@dataclass(frozen=True)
+class DossierRead:
+    """A member's dossier as one reader may see it; produced only by `member_dossier_read`."""
+
+    member: Member
+    org_id: int | None  # the organization the member belongs to, or belonged to last
+    personal: bool  # the reader has "view_personal" there (full citizen ID on request, phone)
+    citizen_id_shown: bool  # the full citizen ID was asked for, allowed, and audited
+    citizen_id: str  # full when shown, else masked ("" when none)
+    phone: str | None  # None without "view_personal"
+
+
+def member_dossier_read(*, actor, pk: int, show: tuple[str, ...] | list[str] = (), via: str = "page") -> DossierRead:
+    """The one read path of a member's dossier, for the page and the API alike (R-165).
+
+    404 outside the reader's scope (as for a member that does not exist). Every read appends a
+    "read.member_profile" audit entry (`via`: "page" or "api"); the citizen ID is masked unless
+    the reader has "view_personal" on the member's organization *and* asks for it
+    (`show=("citizen_id",)`), and that showing appends its own "read.member_citizen_id" entry,
+    so the log answers "who saw this number in full"."""
+    member = get_member_or_404(actor, pk)
+    org_id = policy.member_home_org_id(member)
+    personal = org_id is not None and can(actor, "view_personal", org_id)
+    shown = personal and "citizen_id" in show and bool(member.citizen_id)
+    audit_read(actor=actor, obj=member, org_id=org_id, what="member_profile",
+               summary=f"Xem hồ sơ đảng viên {member.full_name}" + (" (API)" if via == "api" else ""))
+    if shown:
+        audit_read(actor=actor, obj=member, org_id=org_id, what="member_citizen_id",
+                   summary=f"Xem số CCCD đầy đủ của đảng viên {member.full_name}" + (" (API)" if via == "api" else ""))
+    return DossierRead(
+        member=member, org_id=org_id, personal=personal, citizen_id_shown=shown,
+        citizen_id=(member.citizen_id or "") if shown else mask_citizen_id(member.citizen_id),
+        phone=member.phone if personal else None,
+    )
 
 
 def member_events_for_page(member: Member) -> list[MemberEvent]:

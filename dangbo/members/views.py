@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from dangbo.access import policy
 from dangbo.access.policy import can, get_member_or_404
-from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error, as_of_date
 from dangbo.members import services
@@ -26,8 +25,8 @@ from dangbo.members.lifecycle import recognition_due
 from dangbo.members.models import EventType, Member, MemberEvent, Status
 from dangbo.members.selectors import (
     MemberFilters,
+    member_dossier_read,
     member_events_for_page,
-    member_last_org_id,
     member_spans_on,
     member_timeline,
 )
@@ -80,13 +79,11 @@ def _months_label(months: int) -> str:
 
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_member_or_404(request.user, pk)
+    # the one audited read path (members.selectors.member_dossier_read), as the API's;
+    # the full citizen ID only with the right and on request (?show=citizen_id), audited too.
+    dossier = member_dossier_read(actor=request.user, pk=pk, show=request.GET.getlist("show"), via="page")
+    member = dossier.member
     today = timezone.localdate()
-    org_id = member_last_org_id(member)
-    show_personal = can(request.user, "view_personal", org_id)
-    # every read of a member's dossier is logged (the audit app's "read.<what>" actions).
-    audit_record(actor=request.user, action="read.member_profile", obj=member, org_id=org_id,
-                 summary=f"Xem hồ sơ đảng viên {member.full_name}")
     timeline = member_timeline(member)
     events = [e for e in member_events_for_page(member) if e.type != EventType.CORRECTION]
     keys = [(e.org_id, e.on) for e in events] + [(e.counterpart_org_id, e.on) for e in events]
@@ -102,7 +99,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "member": member,
         "today": today,
-        "show_personal": show_personal,
+        "show_personal": dossier.personal,
+        "dossier": dossier,
         "status": status,
         "org_name": names.get((member.current_org_id, today), ""),
         "temp_org_name": names.get((member.temp_org_id, today), ""),

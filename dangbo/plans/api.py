@@ -16,7 +16,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, OrgRef, as_of, paginate
+from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, OrgRef, PageNumber, PageSize, as_of, paginate
 from dangbo.core.errors import DomainError
 from dangbo.core.text import nfc
 from dangbo.members.api import require_record
@@ -190,8 +190,8 @@ def document_list_api(
     year: int | None = None,
     q: str = "",
     issuer: str = "",
-    page: int = 1,
-    page_size: int | None = None,
+    page: PageNumber = 1,
+    page_size: PageSize = None,
 ) -> dict:
     """Documents the user may see (those of organizations in scope, of the organizations above
     them, and central ones), newest first. `doc_type` a type code (ke_hoach, nghi_quyet...),
@@ -236,8 +236,8 @@ def task_list_api(
     late: bool = False,
     plan: int | None = None,
     at: date | None = None,
-    page: int = 1,
-    page_size: int | None = None,
+    page: PageNumber = 1,
+    page_size: PageSize = None,
 ) -> dict:
     """Tasks with their bodies' states on `at` (default today).
 

@@ -45,8 +45,8 @@ from django.db.models import CharField, F, Func, Q, QuerySet
 from django.db.models.functions import Length
 from django.db.models.lookups import Lookup
 
-from dangbo.access.policy import Root, can, own_member_ids, scope_members, scope_orgs, scope_roots
-from dangbo.core.text import fold
+from dangbo.access.policy import Root, own_member_ids, scope_members, scope_orgs, scope_roots
+from dangbo.core.text import fold, mask_citizen_id
 from dangbo.members.models import Member
 from dangbo.members.selectors import MemberFilters, member_list
 from dangbo.orgs.models import OrgVersion
@@ -80,7 +80,7 @@ class MemberHit:
     member: Member
     match: str  # "exact" | "prefix" | "typo" | "citizen_id" | "party_card"
     org_name: str = ""
-    citizen_id: str = ""  # masked unless the actor has "view_personal" on the member's organization
+    citizen_id: str = ""  # always masked (core.text.mask_citizen_id)
 
 
 @dataclass
@@ -446,10 +446,10 @@ def search(*, actor, q: str, at: date, filters: SearchFilters | None = None,
         hits = [(m, "filter") for m in sorted(members[:limit], key=lambda m: (m.name_folded, m.pk))]
     names = org_names_on(keys=[(m.current_org_id, at) for m, _ in hits if m.current_org_id])
     for m, kind in hits:
-        personal = m.current_org_id is not None and can(actor, "view_personal", m.current_org_id)
+        # Masked for everyone (the full number is shown on the dossier, on request and audited).
         result.members.append(MemberHit(
             member=m, match=kind, org_name=names.get((m.current_org_id, at), ""),
-            citizen_id=(m.citizen_id or "") if personal else m.masked_citizen_id))
+            citizen_id=mask_citizen_id(m.citizen_id)))
     if q and not filters.any:
         result.orgs = org_search(actor=actor, q=q, at=at)
     return result

@@ -163,7 +163,7 @@ def test_an_officer_admits_a_person_into_a_cell_in_scope(client, tree, commune_o
     body = response.json()
     assert (body["full_name"], body["birth_year"], body["current_status"]) == ("Phạm Minh Khoa", 1998, "du_bi")
     assert body["current_org"]["id"] == tree["cell_a2"].pk
-    assert body["citizen_id"] == "001098004321"
+    assert body["citizen_id"] == "001******321"  # masked in every answer (the dossier shows it on request)
     member = Member.objects.get(pk=body["id"])
     assert [e.type for e in member.events.all()] == ["admission_decision", "admission_ceremony"]
 

@@ -117,11 +117,23 @@ def test_the_list_query_count_has_a_ceiling(client, people, officer, django_asse
 # --- the dossier ---------------------------------------------------------------------------------
 
 
-def test_an_officer_with_personal_rights_sees_the_full_citizen_id(client, people, commune_officer):
+def test_an_officer_with_personal_rights_sees_the_citizen_id_masked_until_asking(client, people, commune_officer):
     body = get(client, commune_officer, f"{LIST}/{people['lan'].pk}").json()
+    assert body["citizen_id"] == "001******345"
+    assert body["citizen_id_masked"] is True
+    assert body["phone"] == "0912345678"
+
+
+def test_an_officer_with_personal_rights_who_asks_sees_the_full_citizen_id(client, people, commune_officer):
+    body = get(client, commune_officer, f"{LIST}/{people['lan'].pk}", show="citizen_id").json()
     assert body["citizen_id"] == "001185012345"
     assert body["citizen_id_masked"] is False
-    assert body["phone"] == "0912345678"
+
+
+def test_a_view_only_leader_who_asks_still_sees_the_citizen_id_masked(client, people, leader):
+    body = get(client, leader, f"{LIST}/{people['lan'].pk}", show="citizen_id").json()
+    assert body["citizen_id"] == "001******345"
+    assert body["citizen_id_masked"] is True
 
 
 def test_a_view_only_leader_sees_the_citizen_id_masked(client, people, leader):
@@ -156,3 +168,45 @@ def test_the_dossier_of_a_member_outside_the_scope_is_not_found(client, people, 
 
 def test_an_anonymous_request_for_a_dossier_is_refused(client, people):
     assert client.get(f"{LIST}/{people['lan'].pk}").status_code == 401
+
+
+# --- issue 13: dossier reads are audited, citizen IDs masked everywhere (R-165) ------------------
+
+
+def test_api_dossier_read_is_audited(client, people, commune_officer):
+    from dangbo.audit.models import AuditEntry
+
+    lan = people["lan"]
+    before = AuditEntry.objects.count()
+    response = get(client, commune_officer, f"{LIST}/{lan.pk}")
+    assert response.status_code == 200
+    entries = list(AuditEntry.objects.order_by("id")[before:])
+    assert [(e.action, e.object_id, e.actor_id, e.subject_member_id) for e in entries] == [
+        ("read.member_profile", str(lan.pk), commune_officer.pk, lan.pk)]
+    assert "(API)" in entries[0].summary
+
+
+def test_citizen_id_masked_in_api_list(client, people, officer):
+    # A province officer has "view_personal" on every member listed: still masked in the list.
+    items = get(client, officer, LIST, at="2024-06-01", status="all").json()["items"]
+    shown = {item["full_name"]: item["citizen_id"] for item in items}
+    assert shown["Nguyễn Thị Lan"] == "001******345"
+    assert shown["Lê Văn Bình"] == "001******321"
+    assert "001185012345" not in str(items) and "001090054321" not in str(items)
+
+
+def test_citizen_id_show_is_audited(client, people, commune_officer, leader):
+    from dangbo.audit.models import AuditEntry
+
+    lan = people["lan"]
+    get(client, commune_officer, f"{LIST}/{lan.pk}", show="citizen_id")
+    shows = AuditEntry.objects.filter(action="read.member_citizen_id", object_id=str(lan.pk))
+    assert [(e.actor_id, e.subject_member_id) for e in shows.all()] == [(commune_officer.pk, lan.pk)]
+    # On the page too, through the same read path.
+    client.force_login(commune_officer)
+    assert "001185012345" in client.get(f"/dang-vien/{lan.pk}/", {"show": "citizen_id"}).content.decode()
+    assert shows.count() == 2
+    # Asked without the right: nothing shown, so no "shown" entry (the read itself is logged).
+    get(client, leader, f"{LIST}/{lan.pk}", show="citizen_id")
+    assert shows.count() == 2
+    assert AuditEntry.objects.filter(action="read.member_profile", actor=leader).count() == 1

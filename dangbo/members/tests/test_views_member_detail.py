@@ -55,10 +55,12 @@ def test_it_shows_state_decision_probation_and_seniority(client, commune_officer
 def test_the_full_citizen_id_needs_the_personal_data_right(client, officer, leader, tree):
     member = admit(tree["cell_a1"])
     client.force_login(officer)
-    assert "001090012345" in client.get(url(member)).content.decode()
-    client.force_login(leader)
     html = client.get(url(member)).content.decode()
-    assert "001090012345" not in html and "001******345" in html
+    assert "001090012345" not in html and "001******345" in html and "?show=citizen_id" in html
+    assert "001090012345" in client.get(url(member), {"show": "citizen_id"}).content.decode()
+    client.force_login(leader)
+    html = client.get(url(member), {"show": "citizen_id"}).content.decode()
+    assert "001090012345" not in html and "001******345" in html and "?show=citizen_id" not in html
 
 
 def test_reading_a_profile_is_logged(client, officer, tree):
