@@ -40,6 +40,7 @@ browser:
 # The whole test suite. DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo runs it on PostgreSQL.
 test: assets browser
 	$(VENV)/bin/ruff check dangbo bench tests conftest.py
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 demo: setup
@@ -51,6 +52,7 @@ bench: setup
 
 lint: setup
 	$(VENV)/bin/ruff check dangbo bench tests conftest.py
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff format --check dangbo bench
 
 clean:

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dangbo.core import views as core_views
+from dangbo.access import views as access_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", access_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("dangbo.access.urls")),  # /xac-thuc/ (TOTP), /tai-khoan/ (sessions, API tokens)

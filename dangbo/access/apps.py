@@ -6,6 +6,7 @@ class AccessConfig(AppConfig):
     verbose_name = "Phân quyền"
 
     def ready(self) -> None:
+        # In ready(), not at the top: an AppConfig module is imported before the models are loaded.
         from dangbo.access import signals
 
         signals.connect()

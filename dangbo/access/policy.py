@@ -24,12 +24,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from dangbo.access import scope as _scope
+from dangbo.access.models import Role, RoleAssignment
 from dangbo.core.actors import SYSTEM, ActorError, SystemActor, is_system, require_actor
 from dangbo.core.errors import DomainError
+from dangbo.orgs.models import Organization
 
 __all__ = [
     "NOT_FOUND",
@@ -50,6 +53,7 @@ __all__ = [
     "is_system",
     "may_record_member",
     "member_home_org_id",
+    "member_type",
     "org_officers",
     "own_member_ids",
     "require",
@@ -70,7 +74,6 @@ can = _scope.can
 covers = _scope.covers
 allowed_org_ids = _scope.allowed_org_ids
 scope_orgs = _scope.scope_orgs
-scope_members = _scope.scope_members
 scope_roots = _scope.scope_roots
 get_org_or_404 = _scope.get_org_or_404
 Root = _scope.Root
@@ -105,10 +108,6 @@ def own_member_ids(user) -> frozenset[int]:
 def org_officers(org_id: int, *, on):
     """The active users assigned to organization `org_id` itself on `on` as officer, cell
     secretary or administrator: who is told about the organization's work (reminders)."""
-    from django.contrib.auth import get_user_model
-
-    from dangbo.access.models import Role, RoleAssignment
-
     user_ids = RoleAssignment.objects.filter(
         RoleAssignment.active_q(on), org_id=org_id, role__in=[Role.OFFICER, Role.CELL_SECRETARY, Role.ADMIN]
     ).values_list("user_id", flat=True)
@@ -131,16 +130,35 @@ def scoped(model: type[Model]) -> Callable[[Scoper], Scoper]:
     return register
 
 
-def _register_base_types() -> None:
-    from dangbo.members.models import Member
-    from dangbo.orgs.models import Organization
+_SCOPERS[Organization] = lambda qs, user, action: scope_orgs(qs, user, action=action)
 
-    _SCOPERS.setdefault(Organization, lambda qs, user, action: scope_orgs(qs, user, action=action))
-    _SCOPERS.setdefault(Member, lambda qs, user, action: scope_members(qs, user, action=action))
+# The model of a party member's dossier. The members app sits above this one: it registers the
+# model (`member_type`) and its visibility (`scoped`) when its models load, so the policy decides
+# on members without importing them.
+_MEMBER_TYPES: list[type[Model]] = []
+
+
+def member_type(model: type[Model]) -> type[Model]:
+    """Register `model` as the member dossier: `require`/`allows` decide on it by its home
+    organization, `get_member_or_404` returns it. Its visibility is registered with `scoped`."""
+    if model not in _MEMBER_TYPES:
+        _MEMBER_TYPES.append(model)
+    return model
+
+
+def _member_model() -> type[Model]:
+    if not _MEMBER_TYPES:
+        raise LookupError("No member model registered with access.policy.member_type")
+    return _MEMBER_TYPES[0]
+
+
+def scope_members(qs: QuerySet, user, *, action: str = "view") -> QuerySet:
+    """Members who belong (now or in the past) to an organization in scope, plus the user's own
+    profile for the member role: the rule the members app registered for its model."""
+    return scoper_of(qs.model)(qs, user, action)
 
 
 def scoper_of(model: type[Model]) -> Scoper:
-    _register_base_types()
     for klass in model.__mro__:
         if klass in _SCOPERS:
             return _SCOPERS[klass]
@@ -149,7 +167,6 @@ def scoper_of(model: type[Model]) -> Scoper:
 
 def registered_types() -> list[type[Model]]:
     """The object types the policy knows (tests enumerate them)."""
-    _register_base_types()
     return sorted(_SCOPERS, key=lambda m: m._meta.label)
 
 
@@ -175,9 +192,7 @@ def get_in_scope_or_404(model_or_qs: type[Model] | QuerySet, user, pk: Any, acti
 
 
 def get_member_or_404(user, member_id: int, *, action: str = "view"):
-    from dangbo.members.models import Member
-
-    return get_in_scope_or_404(Member, user, member_id, action)
+    return get_in_scope_or_404(_member_model(), user, member_id, action)
 
 
 # --- writes ---------------------------------------------------------------------------------
@@ -208,8 +223,6 @@ def _may(user, action: str, org_ids: list[int]) -> bool:
 
 def _org_ids(obj: Any) -> list[int] | None:
     """The organizations an object is about, for `require` (None: not an organization)."""
-    from dangbo.orgs.models import Organization
-
     if obj is None:
         return []
     if isinstance(obj, bool):
@@ -236,9 +249,7 @@ def allows(user, action: str, obj: Any = None) -> bool:
     ids = _org_ids(obj)
     if ids is not None:
         return _may(user, action, ids)
-    from dangbo.members.models import Member
-
-    if isinstance(obj, Member):
+    if _MEMBER_TYPES and isinstance(obj, tuple(_MEMBER_TYPES)):
         return _may(user, action, [oid for oid in [member_home_org_id(obj)] if oid is not None])
     if isinstance(obj, Model):
         return for_user(type(obj), user, action).filter(pk=obj.pk).exists()

@@ -20,13 +20,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from dangbo.access.models import ROLE_ACTIONS, Role, RoleAssignment
 from dangbo.core import stamps
 from dangbo.core.actors import SystemActor
+from dangbo.orgs.models import Organization, OrgLineage, OrgVersion
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,6 @@ def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[Root], frozense
     """Condition on OrgVersion for every organization that was in `org_id`'s subtree while
     `org_id` existed, plus the predecessors it absorbed (merge lineage) and their subtrees; the
     roots of those subtrees (`org_id` and the predecessors); and the ids on the roots' paths."""
-    from dangbo.orgs.models import OrgLineage, OrgVersion
-
     expanded: set[int] = set()
     roots: set[Root] = set()
     on_paths: set[int] = set()
@@ -108,8 +107,6 @@ def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[Root], frozense
 
 
 def _ids(org_id: int, cond: Q | None) -> set[int]:
-    from dangbo.orgs.models import OrgVersion
-
     ids = {org_id}
     if cond is not None:
         ids.update(OrgVersion.objects.filter(cond).values_list("org_id", flat=True))
@@ -221,8 +218,6 @@ def covers(user, org_ids, *, action: str = "view") -> bool:
 
 def allowed_org_ids(user, *, action: str = "view"):
     """A subquery of the organization ids where `user` may do `action`; None means everywhere."""
-    from dangbo.orgs.models import OrgVersion
-
     scope = user_scope(user)
     if scope.everywhere(action):
         return None
@@ -252,33 +247,7 @@ def scope_orgs(qs: QuerySet, user, *, field: str = "pk", action: str = "view") -
     return qs.filter(**{f"{field}__in": Subquery(allowed)})
 
 
-def scope_members(qs: QuerySet, user, *, action: str = "view") -> QuerySet:
-    """Members who belong (now or in the past) to an organization in scope; plus the user's own
-    profile for the member role."""
-    from dangbo.members.models import MembershipSpan
-
-    allowed = allowed_org_ids(user, action=action)
-    if allowed is None:
-        return qs
-    cond = Q(Exists(MembershipSpan.objects.filter(member_id=OuterRef("pk"), org_id__in=Subquery(allowed))))
-    scope = user_scope(user)
-    if action == "view" and scope.member_ids:
-        cond |= Q(pk__in=scope.member_ids)
-    return qs.filter(cond)
-
-
 def get_org_or_404(user, org_id: int, *, action: str = "view"):
-    from dangbo.orgs.models import Organization
-
     if not can(user, action, org_id) or not Organization.objects.filter(pk=org_id).exists():
         raise Http404("Không tìm thấy")
     return Organization.objects.get(pk=org_id)
-
-
-def get_member_or_404(user, member_id: int, *, action: str = "view"):
-    from dangbo.members.models import Member
-
-    member = scope_members(Member.objects.all(), user, action=action).filter(pk=member_id).first()
-    if member is None:
-        raise Http404("Không tìm thấy")
-    return member

@@ -13,9 +13,11 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangbo.access.models import PersonalToken, Role, RoleAssignment, UserSession
+from dangbo.access.policy import can
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.http import client_ip
+from dangbo.orgs.models import OrgLineage
 
 # Roles whose accounts must confirm a TOTP device and verify it at every login.
 OTP_ROLES = frozenset({Role.ADMIN, Role.OFFICER})
@@ -174,8 +176,6 @@ def token_resolve(secret: str):
 def assignment_successor(assignment: RoleAssignment):
     """The organization that absorbed the assignment's organization in a merger, with the date, or
     (None, None) when there is none or more than one (a split: the administrator assigns by hand)."""
-    from dangbo.orgs.models import OrgLineage
-
     if assignment.org_id is None:
         return None, None
     links = list(OrgLineage.objects.filter(predecessor_id=assignment.org_id).select_related("successor"))
@@ -190,8 +190,6 @@ def assignment_carry_to_successor(*, actor, assignment: RoleAssignment) -> RoleA
     successor: the old assignment ends the day before the merger, a new one starts on it. Without
     this decision the assignment keeps only the history of the old organization: a merger never
     widens anyone's scope by itself."""
-    from dangbo.access.policy import can
-
     if not can(actor, "manage_users"):
         raise DomainError("Chỉ quản trị hệ thống được chuyển phân công vai trò.", field="actor")
     successor, on = assignment_successor(assignment)

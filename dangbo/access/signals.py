@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save, pre_save
 
+from dangbo.access.models import RoleAssignment
 from dangbo.access.services import session_forget, session_track
+from dangbo.audit.context import current
 from dangbo.audit.services import audit_record
 
 
@@ -50,8 +53,6 @@ def on_role_pre_save(sender, instance, **kwargs):
 
 
 def _role_actor():
-    from dangbo.audit.context import current
-
     user = current.get().user
     return user if getattr(user, "is_authenticated", False) else "hệ thống"
 
@@ -72,10 +73,6 @@ def on_role_deleted(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save, pre_save
-
-    from dangbo.access.models import RoleAssignment
-
     pre_save.connect(on_role_pre_save, sender=RoleAssignment, dispatch_uid="dangbo.access.role_pre_save")
     post_save.connect(on_role_saved, sender=RoleAssignment, dispatch_uid="dangbo.access.role_saved")
     post_delete.connect(on_role_deleted, sender=RoleAssignment, dispatch_uid="dangbo.access.role_deleted")

@@ -20,6 +20,7 @@ from django_otp import login as otp_login
 from dangbo.access import services
 from dangbo.access.forms import OTPCodeForm, TokenCreateForm
 from dangbo.access.models import PersonalToken, RoleAssignment, UserSession
+from dangbo.access.policy import can, own_member_ids
 from dangbo.access.qr import qr_svg
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
@@ -180,3 +181,13 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
     return render(request, "access/lockout.html", {
         "minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT,
     }, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Officers, secretaries and leaders start at the tree; a member at their own profile.
+    (Here, not in core: who starts where is an access decision, and core sits below access.)"""
+    own = own_member_ids(request.user)
+    if not can(request.user, "view") and own:
+        return redirect("members:member_detail", pk=min(own))
+    return redirect("orgs:org_tree")

@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Nền tảng"
 
     def ready(self) -> None:
+        # In ready(), not at the top: an AppConfig module is imported before the models are loaded.
         from django.db.models.signals import post_delete, post_save
 
         from dangbo.core import rules

@@ -39,12 +39,14 @@ from dangbo.core.text import fold, nfc
 from dangbo.demo.people import Person, simulate
 from dangbo.demo.plan import MEMBER_TYPES as MEMBER_ORG_TYPES
 from dangbo.demo.plan import MERGE_DAY, START, Plan, build_plan
+from dangbo.grading.services import campaign_open
 from dangbo.members.lifecycle import Profile, Timeline, replay
 from dangbo.members.models import Member, MemberEvent, MembershipSpan
 from dangbo.members.models import Status as S
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.services import org_dissolve, org_establish, org_merge, org_move, org_rename
 from dangbo.reports.facts import rebuild_all as rebuild_report_facts
+from dangbo.reports.models import HandbookAccount
 
 ACTOR = SYSTEM.named("demo")
 DEFAULT_MEMBERS = 6000
@@ -160,8 +162,6 @@ def _handbook_accounts(rng: random.Random, today: date) -> int:
     from 2021 (or after the admission, for members admitted later)."""
     from datetime import timedelta
 
-    from dangbo.reports.models import HandbookAccount
-
     rows = []
     members = Member.objects.filter(current_status__in=(S.PROBATIONARY, S.FULL)).values_list("pk", "ceremony_on")
     first = date(2021, 3, 1)
@@ -180,8 +180,6 @@ def _handbook_accounts(rng: random.Random, today: date) -> int:
 def _grading_campaign(ids: dict[str, int], today: date):
     """This year's grading campaign of the merged province (last year's before mid-November),
     opened by the province officer, so that members can self-assess in the demo."""
-    from dangbo.grading.services import campaign_open
-
     year = today.year if today >= date(today.year, 11, 15) else today.year - 1
     return campaign_open(
         actor=get_user_model().objects.get(username="canbo_tinh"),

@@ -8,7 +8,7 @@ from datetime import date
 
 from dangbo.access.policy import can
 from dangbo.exports.writers import Column, Sheet
-from dangbo.members.models import Sex, Status
+from dangbo.members.models import Member, Sex, Status
 from dangbo.members.selectors import MemberFilters, member_list, member_spans_on
 from dangbo.orgs.selectors import org_names_on
 from dangbo.reports.indicators import DIMENSIONS, IndicatorContext, compute_all
@@ -32,7 +32,6 @@ def member_rows(*, actor, at: date, filters: MemberFilters) -> Iterator[tuple]:
     qs = member_list(actor=actor, at=at, filters=filters)
     n = 0
     ids = list(qs.values_list("pk", flat=True))
-    from dangbo.members.models import Member
 
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]

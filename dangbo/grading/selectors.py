@@ -19,6 +19,7 @@ from dangbo.access import policy
 from dangbo.access.policy import can, scope_members, scope_orgs
 from dangbo.core.reference import label
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
+from dangbo.notifications.selectors import notification_list as all_notifications
 from dangbo.orgs.models import OrgVersion
 
 from . import rules
@@ -319,8 +320,6 @@ def campaign_progress(*, campaign: GradingCampaign, today: date | None = None) -
 
 def notification_list(*, actor) -> QuerySet:
     """The grading notifications the actor sees (notifications.selectors, same scope)."""
-    from dangbo.notifications.selectors import notification_list as all_notifications
-
     return all_notifications(actor=actor, kind_prefix="grading.")
 
 

@@ -41,6 +41,7 @@ from typing import Any
 from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import legacy
+from dangbo.imports.xlsx import XlsxError, iter_rows
 
 COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("full_name", "Họ và tên", ("Họ tên", "Họ và tên khai sinh", "Họ và tên đảng viên", "Tên đảng viên")),
@@ -204,8 +205,6 @@ def xlsx_rows(path) -> Iterator[tuple[int, tuple]]:
     """The rows of the first worksheet through the guarded streaming reader (dangbo/imports/xlsx.py),
     every problem of the file a FileFormatError with a Vietnamese message. Every XLSX import reads
     through this: members, organizations, grading results, plan task tables."""
-    from dangbo.imports.xlsx import XlsxError, iter_rows
-
     it = iter_rows(path)
     try:
         yield from it

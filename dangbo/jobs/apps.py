@@ -7,6 +7,7 @@ class JobsConfig(AppConfig):
     verbose_name = "Tác vụ nền"
 
     def ready(self) -> None:
+        # In ready(), not at the top: an AppConfig module is imported before the models are loaded.
         from django.core.signals import setting_changed
 
         from dangbo.jobs.backends import reset_task_backends

@@ -12,8 +12,9 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
+from dangbo.access import policy
 from dangbo.core.reference import choices, label
 from dangbo.core.text import mask_citizen_id
 
@@ -88,9 +89,7 @@ def religion_choices():
 
 class MemberQuerySet(models.QuerySet):
     def for_user(self, user, *, action: str = "view") -> MemberQuerySet:
-        from dangbo.access.policy import scope_members
-
-        return scope_members(self, user, action=action)
+        return policy.scope_members(self, user, action=action)
 
 
 class Member(models.Model):
@@ -259,3 +258,23 @@ class MembershipSpan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.status} @{self.org_id} {self.valid_from}–{self.valid_to}"
+
+
+# --- the access policy's rule for members (access sits below members: members registers it) ---
+
+
+@policy.scoped(Member)
+def _members_in_scope(qs, user, action: str):
+    """Members who belong (now or in the past) to an organization in scope; plus the user's own
+    profile for the member role."""
+    allowed = policy.allowed_org_ids(user, action=action)
+    if allowed is None:
+        return qs
+    cond = Q(Exists(MembershipSpan.objects.filter(member_id=OuterRef("pk"), org_id__in=Subquery(allowed))))
+    own = policy.own_member_ids(user)
+    if action == "view" and own:
+        cond |= Q(pk__in=own)
+    return qs.filter(cond)
+
+
+policy.member_type(Member)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet, Subquery
 
 from dangbo.access import policy
 from dangbo.access.policy import can, covers, get_member_or_404, scope_orgs
 from dangbo.audit.services import audit_read
+from dangbo.core.dates import add_working_days
+from dangbo.core.errors import RuleViolation
+from dangbo.core.rules import param
 from dangbo.core.text import fold, mask_citizen_id
-from dangbo.members.lifecycle import Profile, Timeline, replay
+from dangbo.members.lifecycle import Profile, Timeline, recognition_due, replay
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan, Status
 from dangbo.orgs.models import OrgVersion
 
@@ -224,11 +227,6 @@ def _vn(d: date | None) -> str:
 def _member_issues(member: Member, today: date) -> list[DataIssue]:
     from collections import Counter
 
-    from dangbo.core.dates import add_working_days
-    from dangbo.core.errors import RuleViolation
-    from dangbo.core.rules import param
-    from dangbo.members.lifecycle import recognition_due
-
     def issue(kind: str, message: str) -> DataIssue:
         return DataIssue(kind, member.pk, member.full_name, message)
 
@@ -345,3 +343,27 @@ def overdue_issues(*, today: date) -> list[DataIssue]:
     )
     return [issue for member in members.iterator(chunk_size=500) for issue in _member_issues(member, today)
             if issue.kind in OVERDUE_KINDS]
+
+
+def member_counts_by_org_on(*, at: date, org_ids=None) -> dict[int, tuple[int, int]]:
+    """(active, full) members per home organization on `at`, one grouped query (the orgs app's
+    structure checks, through orgs.membership)."""
+    qs = MembershipSpan.objects.valid_on(at).active()
+    if org_ids is not None:
+        qs = qs.filter(org_id__in=org_ids)
+    rows = (
+        qs.order_by()
+        .values("org_id")
+        .annotate(n=Count("id"), full=Count("id", filter=Q(status=Status.FULL)))
+        .values_list("org_id", "n", "full")
+    )
+    return {org_id: (n, full) for org_id, n, full in rows}
+
+
+def member_names(member_ids: list[int]) -> list[str]:
+    return list(Member.objects.filter(pk__in=member_ids).order_by("pk").values_list("full_name", flat=True))
+
+
+def member_choices(member_ids: list[int]) -> list[tuple[int, str]]:
+    people = Member.objects.filter(pk__in=member_ids).order_by("name_folded", "pk").only("full_name", "birth_year")
+    return [(m.pk, f"{m.full_name} ({m.birth_year})") for m in people]

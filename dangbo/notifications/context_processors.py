@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dangbo.notifications.selectors import unread_count
+
 
 def unread(request) -> dict:
     user = getattr(request, "user", None)
@@ -9,8 +11,6 @@ def unread(request) -> dict:
         return {}
 
     def count() -> int:
-        from dangbo.notifications.selectors import unread_count
-
         if not hasattr(request, "_unread_notifications"):
             request._unread_notifications = unread_count(actor=user)
         return request._unread_notifications

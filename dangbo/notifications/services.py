@@ -14,6 +14,7 @@ from django.utils import timezone
 from dangbo.access.policy import SYSTEM, require_actor
 from dangbo.core.errors import DomainError
 from dangbo.notifications.models import Notification, NotificationRead
+from dangbo.notifications.selectors import notification_list, unread
 from dangbo.notifications.tasks import notification_email_send
 
 
@@ -69,8 +70,6 @@ def forget(*, target) -> int:
 @transaction.atomic
 def mark_read(*, actor, note: Notification) -> None:
     """Mark one notification the actor can see as read by the actor (404-like error otherwise)."""
-    from dangbo.notifications.selectors import notification_list
-
     if not notification_list(actor=actor).filter(pk=note.pk).exists():
         raise DomainError("Không tìm thấy thông báo.", field="notification")
     NotificationRead.objects.get_or_create(notification=note, user=actor, defaults={"read_at": timezone.now()})
@@ -78,8 +77,6 @@ def mark_read(*, actor, note: Notification) -> None:
 
 @transaction.atomic
 def mark_all_read(*, actor) -> int:
-    from dangbo.notifications.selectors import unread
-
     now = timezone.now()
     rows = [NotificationRead(notification_id=pk, user=actor, read_at=now)
             for pk in unread(actor=actor).values_list("pk", flat=True)]

@@ -11,9 +11,11 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from dangbo.access.policy import scope_orgs
 from dangbo.core.forms import FastSelect, VNDateField
 from dangbo.core.reference import choices
-from dangbo.orgs.models import Organization
+from dangbo.orgs import membership
+from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.selectors import org_choices_on, org_version_on
 from dangbo.orgs.services import Decision
 
@@ -154,9 +156,6 @@ class OrgMergeForm(DecisionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from dangbo.access.policy import scope_orgs
-        from dangbo.orgs.models import OrgVersion
-
         v = org_version_on(org_id=self.org.pk, at=self.at)
         siblings = OrgVersion.objects.none()
         if v is not None:
@@ -186,12 +185,8 @@ class OrgSplitForm(DecisionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from dangbo.members.models import Member
-        from dangbo.members.selectors import member_ids_in_org_on
-
-        ids = member_ids_in_org_on(org_id=self.org.pk, at=self.at)
-        people = Member.objects.filter(pk__in=ids).order_by("name_folded", "pk").only("full_name", "birth_year")
-        self.fields["member_ids"].choices = [(str(m.pk), f"{m.full_name} ({m.birth_year})") for m in people]
+        ids = membership.member_ids_on(org_id=self.org.pk, at=self.at)
+        self.fields["member_ids"].choices = [(str(pk), label) for pk, label in membership.choices(ids)]
 
     def clean_member_ids(self) -> list[int]:
         return [int(pk) for pk in self.cleaned_data["member_ids"]]

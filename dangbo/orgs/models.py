@@ -21,7 +21,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 
-from dangbo.core.reference import choices
+from dangbo.core.reference import choices, label
 
 
 def org_type_choices():
@@ -88,8 +88,6 @@ class OrgVersion(models.Model):
 
     @property
     def type_label(self) -> str:
-        from dangbo.core.reference import label
-
         return label("org_types", self.org_type)
 
 

@@ -8,7 +8,8 @@ from datetime import date
 from django.db.models import QuerySet
 
 from dangbo.access.policy import scope_orgs
-from dangbo.orgs.models import OrgEvent, OrgLineage, OrgVersion
+from dangbo.orgs import membership
+from dangbo.orgs.models import Organization, OrgEvent, OrgLineage, OrgVersion
 
 
 def org_version_on(*, org_id: int, at: date) -> OrgVersion | None:
@@ -76,8 +77,6 @@ def org_name_on(org_id: int | None, at: date) -> str:
 
 def org_roots_on(*, actor, at: date) -> QuerySet:
     """The top of `actor`'s visible tree on `at`: visible orgs whose parent is not visible."""
-    from dangbo.orgs.models import Organization
-
     visible = scope_orgs(Organization.objects.all(), actor).values("pk")
     return org_versions_on(actor=actor, at=at).exclude(parent_id__in=visible).order_by("path")
 
@@ -167,20 +166,7 @@ class OrgFlag:
 
 def _member_counts_on(*, at: date, org_ids=None) -> dict[int, tuple[int, int]]:
     """(active, full) members per home organization on `at`, one grouped query."""
-    from django.db.models import Count, Q
-
-    from dangbo.members.models import MembershipSpan, Status
-
-    qs = MembershipSpan.objects.valid_on(at).active()
-    if org_ids is not None:
-        qs = qs.filter(org_id__in=org_ids)
-    rows = (
-        qs.order_by()
-        .values("org_id")
-        .annotate(n=Count("id"), full=Count("id", filter=Q(status=Status.FULL)))
-        .values_list("org_id", "n", "full")
-    )
-    return {org_id: (n, full) for org_id, n, full in rows}
+    return membership.counts_on(at=at, org_ids=org_ids)
 
 
 def org_structure_flags_on(*, actor, at: date, org_id: int | None = None) -> list[OrgFlag]:

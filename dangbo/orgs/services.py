@@ -15,6 +15,7 @@ from dangbo.core.actors import require_actor
 from dangbo.core.errors import DomainError
 from dangbo.core.reference import exists, label
 from dangbo.core.text import nfc
+from dangbo.orgs import membership
 from dangbo.orgs.models import Organization, OrgEvent, OrgEventType, OrgLineage, OrgVersion
 
 
@@ -194,9 +195,7 @@ def org_move(*, actor, org: Organization, new_parent: Organization, on: date,
 
 
 def _active_member_ids(org: Organization, on: date) -> list[int]:
-    from dangbo.members.selectors import member_ids_in_org_on
-
-    return member_ids_in_org_on(org_id=org.pk, at=on)
+    return membership.member_ids_on(org_id=org.pk, at=on)
 
 
 def _end(v: OrgVersion, on: date, event: OrgEvent) -> None:
@@ -208,8 +207,6 @@ def org_merge(*, actor, sources: list[Organization], target: Organization, on: d
               decision: Decision = Decision()) -> OrgEvent:
     """Merge `sources` into `target` on `on`: children move under the target, members move to it
     (an `org_reassigned` event each), and the sources end the day before."""
-    from dangbo.members.services import member_reassign
-
     if not sources:
         raise DomainError("Phải chọn ít nhất một tổ chức được hợp nhất.", field="sources")
     if target in sources:
@@ -232,7 +229,7 @@ def org_merge(*, actor, sources: list[Organization], target: Organization, on: d
         for child in OrgVersion.objects.valid_on(on).filter(parent=s):
             _reversion(child, on, event, parent=target)
         for member_id in _active_member_ids(s, on):
-            member_reassign(actor=actor, member_id=member_id, to_org=target, on=on, reason=event)
+            membership.reassign(actor=actor, member_id=member_id, to_org=target, on=on, reason=event)
         _end(v, on, event)
         OrgLineage.objects.create(predecessor=s, successor=target, on=on, event=event)
         audit_record(actor=actor, action=OrgEventType.MERGED, obj=s, org_id=s.pk,
@@ -245,8 +242,6 @@ def org_split(*, actor, org: Organization, parts: list[dict[str, Any]], on: date
               decision: Decision = Decision(), end_source: bool = True) -> list[Organization]:
     """Split `org` into new organizations. Each part: code, name, org_type, member_ids (the user's
     assignment of members). Members not assigned to a part block the split when the source ends."""
-    from dangbo.members.services import member_reassign
-
     v = _require_version(org, on)
     if not parts:
         raise DomainError("Phải có ít nhất một tổ chức mới.", field="parts")
@@ -260,10 +255,8 @@ def org_split(*, actor, org: Organization, parts: list[dict[str, Any]], on: date
                 raise DomainError(f"Đảng viên #{mid} được phân vào hai tổ chức mới.", field="parts")
             assigned[mid] = i
     if end_source and set(assigned) != active:
-        from dangbo.members.models import Member
-
         missing = sorted(active - set(assigned))
-        names = list(Member.objects.filter(pk__in=missing[:5]).order_by("pk").values_list("full_name", flat=True))
+        names = membership.names(missing[:5])
         more = f" và {len(missing) - len(names)} người khác" if len(missing) > len(names) else ""
         raise DomainError(
             f"Còn {len(missing)} đảng viên của {v.name} chưa được phân về tổ chức mới ({', '.join(names)}{more}); "
@@ -279,7 +272,7 @@ def org_split(*, actor, org: Organization, parts: list[dict[str, Any]], on: date
                             parent=v.parent, on=on, decision=decision)
         OrgLineage.objects.create(predecessor=org, successor=new, on=on, event=event)
         for mid in part.get("member_ids", []):
-            member_reassign(actor=actor, member_id=mid, to_org=new, on=on, reason=event)
+            membership.reassign(actor=actor, member_id=mid, to_org=new, on=on, reason=event)
         created.append(new)
     if end_source:
         _end(v, on, event)

@@ -22,6 +22,7 @@ from dangbo.imports.xlsx import XlsxError, check_archive
 from dangbo.orgs.models import OrgVersion
 from dangbo.plans import deadlines as dl
 from dangbo.plans.models import Document
+from dangbo.plans.selectors import _scope_ids, scope_ancestor_ids
 from dangbo.plans.services import TaskInput, task_create
 
 COLUMNS = {
@@ -123,8 +124,6 @@ def read_table(name: str, content: bytes) -> list[list[str]]:
 
 def org_index(*, actor, at) -> dict[str, int]:
     """Folded name (and short name) → organization id, for organizations in scope or above it."""
-    from dangbo.plans.selectors import _scope_ids, scope_ancestor_ids
-
     everything, ids = _scope_ids(actor)
     qs = OrgVersion.objects.valid_on(at)
     if not everything:

@@ -20,10 +20,13 @@ from django.db.models import Q, QuerySet
 
 from dangbo.access import policy
 from dangbo.access.policy import can
+from dangbo.core.numbers import vn_int
 from dangbo.core.text import fold
 from dangbo.orgs.models import OrgVersion
+from dangbo.orgs.selectors import org_latest_names
 from dangbo.plans import deadlines as dl
 from dangbo.plans.models import Document, Evidence, ProgressReport, ReportStatus, Task, TaskAssignment
+from dangbo.reports.indicators import CATALOG, IndicatorContext, compute
 
 
 def regular_every_months() -> int:
@@ -183,8 +186,6 @@ class BodyStatus:
 
 
 def _names(org_ids, at: date) -> dict[int, str]:
-    from dangbo.orgs.selectors import org_latest_names
-
     names = org_latest_names(org_ids=org_ids)
     for v in OrgVersion.objects.valid_on(at).filter(org_id__in=set(org_ids)).values_list("org_id", "name"):
         names[v[0]] = v[1]
@@ -320,8 +321,6 @@ class TargetResult:
 
 def target_result(target, *, at: date) -> TargetResult:
     """A plan target's actual value: from the indicator catalog, or the hand-reported value."""
-    from dangbo.reports.indicators import CATALOG, IndicatorContext, compute
-
     actual: Decimal | None = None
     text = ""
     if target.indicator:
@@ -348,8 +347,6 @@ def target_result(target, *, at: date) -> TargetResult:
 
 
 def _count_phrase(n: int, noun: str) -> str:
-    from dangbo.core.numbers import vn_int
-
     return f"{vn_int(n)} {noun}"
 
 

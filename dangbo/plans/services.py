@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from dangbo.access.policy import SYSTEM, can, org_officers, require_actor
 from dangbo.audit.services import audit_record
+from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold, nfc
 from dangbo.notifications.services import forget, notify
@@ -32,7 +33,17 @@ from dangbo.plans.models import (
     Task,
     TaskAssignment,
 )
-from dangbo.plans.selectors import can_manage_document, can_manage_task, regular_every_months
+from dangbo.plans.selectors import (
+    _names,
+    can_manage_document,
+    can_manage_task,
+    document_delete_blockers,
+    document_list,
+    regular_every_months,
+    task_body_statuses,
+    task_delete_blockers,
+)
+from dangbo.reports.indicators import CATALOG
 
 
 def _search_key(doc: Document) -> str:
@@ -86,7 +97,6 @@ def document_register(*, actor, data: DocumentInput, file=None) -> Document:
             raise DomainError("Chỉ quản trị hệ thống được đăng ký văn bản của Trung ương.", field="owner_org")
     elif not can(actor, "record", data.owner_org_id):
         raise DomainError("Không có quyền đăng ký văn bản cho tổ chức này.", field="owner_org")
-    from dangbo.plans.selectors import document_list
 
     for fname, fid in (("implements", data.implements_id), ("replaces", data.replaces_id)):
         if fid and not document_list(actor=actor).filter(pk=fid).exists():
@@ -304,8 +314,6 @@ def _implements_chain_reaches(start_id: int | None, target_id: int) -> bool:
 def document_update(*, actor, doc: Document, data: DocumentEdit) -> Document:
     """Correct a registered document (typo in number, date, issuer, title, recipients...).
     Audited with the changed fields before and after; nothing is written when nothing changed."""
-    from dangbo.plans.selectors import document_list
-
     doc = Document.objects.select_for_update().get(pk=doc.pk)
     if not can_manage_document(actor, doc):
         raise DomainError("Không có quyền sửa văn bản này.", field="owner_org")
@@ -358,8 +366,6 @@ def document_update(*, actor, doc: Document, data: DocumentEdit) -> Document:
 def document_delete(*, actor, doc: Document) -> None:
     """Delete a document registered by mistake, only when nothing depends on it (tasks, targets,
     documents implementing or replacing it, deadlines counted from it)."""
-    from dangbo.plans.selectors import document_delete_blockers
-
     doc = Document.objects.select_for_update().get(pk=doc.pk)
     if not can_manage_document(actor, doc):
         raise DomainError("Không có quyền xóa văn bản này.", field="owner_org")
@@ -411,8 +417,6 @@ def task_update(*, actor, task: Task, data: TaskEdit) -> Task:
         raise DomainError("Tổ chức không tồn tại.", field="implementing_orgs")
     reported = set(task.reports.filter(org_id__in=removed).values_list("org_id", flat=True))
     if reported:
-        from dangbo.plans.selectors import _names
-
         names = _names(reported, timezone.localdate())
         raise DomainError("Không bỏ được cơ quan đã báo cáo tiến độ: "
                           + ", ".join(names.get(o, str(o)) for o in sorted(reported)) + ".",
@@ -452,8 +456,6 @@ def task_update(*, actor, task: Task, data: TaskEdit) -> Task:
 @transaction.atomic
 def task_delete(*, actor, task: Task) -> None:
     """Delete a task entered by mistake, only when it has neither progress reports nor sub-tasks."""
-    from dangbo.plans.selectors import task_delete_blockers
-
     task = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
     if not can_manage_document(actor, task.plan):
         raise DomainError("Không có quyền xóa nhiệm vụ này.", field="plan")
@@ -520,8 +522,6 @@ def _decimal(value, field_name: str) -> Decimal | None:
 @transaction.atomic
 def target_create(*, actor, plan: Document, name: str, target_min, target_max=None, indicator: str = "",
                   measure: str = "value", org_id: int | None = None, year: int | None = None) -> PlanTarget:
-    from dangbo.reports.indicators import CATALOG
-
     if not can_manage_document(actor, plan):
         raise DomainError("Không có quyền sửa kế hoạch này.", field="plan")
     if indicator and indicator not in CATALOG:
@@ -574,8 +574,6 @@ def notification_create(*, user, key: str, message: str, task: Task | None = Non
 @transaction.atomic
 def plans_remind(*, as_of: date | None = None, actor=SYSTEM) -> int:
     """Create the reminders due on `as_of` (idempotent: one per task, body, due date and step)."""
-    from dangbo.plans.selectors import task_body_statuses
-
     require_actor(actor)
     as_of = as_of or timezone.localdate()
     before, every = reminder_rules()
@@ -614,6 +612,5 @@ def plans_remind(*, as_of: date | None = None, actor=SYSTEM) -> int:
 
 def _period_start(task: Task, due: date) -> date:
     every = regular_every_months() if task.deadline_kind == dl.REGULAR else dl.RECURRENCE_MONTHS.get(task.recurrence, 12)
-    from dangbo.core.dates import add_months
 
     return add_months(due + timedelta(days=1), -every)

@@ -47,6 +47,7 @@ from dangbo.plans.services import (
     task_delete,
     task_update,
 )
+from dangbo.reports.indicators import CATALOG
 
 
 def _today():
@@ -254,8 +255,6 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def target_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from dangbo.reports.indicators import CATALOG
-
     plan = _plan_for_manage(request, pk)
     form = TargetForm(request.POST or None, org_choices=org_choices_on(actor=request.user, at=_today()),
                       indicator_choices=[(c, i.name) for c, i in CATALOG.items()])

@@ -6,6 +6,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Báo cáo, thống kê"
 
     def ready(self) -> None:
+        # In ready(), not at the top: an AppConfig module is imported before the models are loaded.
         from django.db.models.signals import post_delete, post_save
 
         from dangbo.members.selectors import register_derived_check

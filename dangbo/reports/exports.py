@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dangbo.core.numbers import vn_int
 from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.reports.figures import Figures
 
@@ -225,7 +226,6 @@ def report_docx(doc: ReportDocument, template: bytes | None = None) -> bytes:
             for cell, head in zip(table.rows[0].cells, ("Chỉ tiêu", "Số lượng", "Diễn giải"), strict=True):
                 cell.text = head
                 cell.paragraphs[0].runs[0].bold = True
-            from dangbo.core.numbers import vn_int
 
             for name, value, text_ in rows:
                 cells = table.add_row().cells

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
 from dangbo.members.models import EventType as E
+from dangbo.members.selectors import issues_of
 from dangbo.reports.models import HandbookAccount, ReportFlow, ReportSpan
 
 FLOW_EVENT_TYPES = (
@@ -232,8 +233,6 @@ def facts_issues(today=None, *, chunk: int = 20_000) -> list:
     from collections import Counter
 
     from django.db.models import Max
-
-    from dangbo.members.selectors import issues_of
 
     top = (Member.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     stale: list[int] = []

@@ -27,7 +27,14 @@ from dangbo.access import policy
 from dangbo.core import stamps
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
 from dangbo.orgs.models import OrgEvent, OrgEventType, OrgLineage, OrgVersion
-from dangbo.reports.models import AdmissionQuota, HandbookAccount, ReportSubmission, ReportTemplate
+from dangbo.reports.models import (
+    AdmissionQuota,
+    HandbookAccount,
+    ReportFlow,
+    ReportSpan,
+    ReportSubmission,
+    ReportTemplate,
+)
 
 
 @policy.scoped(ReportSubmission)
@@ -386,8 +393,6 @@ class SubordinateReport:
 def subordinate_reports(*, org_id: int, period, today: date) -> list[SubordinateReport]:
     """The organizations directly below `org_id` on the cut-off date, with their report for
     `period`: late when not submitted after the due date, or submitted after it."""
-    from dangbo.reports.models import ReportSubmission
-
     children = list(
         OrgVersion.objects.valid_on(period.cutoff).filter(parent_id=org_id).order_by("name")
         .values_list("org_id", "name")
@@ -452,8 +457,6 @@ GROUP BY GROUPING SETS ((status, exempt, away, sex, religion, badge, handbook), 
 
 
 def fact_spans_on(area: Area) -> QuerySet:
-    from dangbo.reports.models import ReportSpan
-
     return ReportSpan.objects.filter(org_id__in=Subquery(area.org_ids()), valid_from__lte=area.at).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=area.at))
 
@@ -530,8 +533,6 @@ def slow_marginals(area: Area) -> Counter:
 
 
 def fact_attached_here_count(area: Area) -> int:
-    from dangbo.reports.models import ReportSpan
-
     ids = Subquery(area.org_ids())
     return (
         ReportSpan.objects.filter(temp_org_id__isnull=False, temp_org_id__in=ids, valid_from__lte=area.at)
@@ -582,8 +583,6 @@ _FLOW_VALUES = ("event_id", "type", "member_id", "on", "years", "home_org_id", "
 
 def fact_flow_rows(*, windows: list[Window], types: Iterable[str], tree: WindowTree | None = None) -> list[dict[str, Any]]:
     """flow_rows() from ReportFlow: events whose member's home organization that day was inside."""
-    from dangbo.reports.models import ReportFlow
-
     if not windows:
         return []
     tree = tree or WindowTree(windows)
@@ -608,8 +607,6 @@ def fact_flow_summary(*, windows: list[Window], types: Iterable[str], row_types:
     of `types` not in `row_types` whose home organization was inside the subtree for the whole
     window (counted in SQL, the common case), and the rows (as fact_flow_rows) of everything else:
     events of `row_types` and events of organizations inside for part of the window only."""
-    from dangbo.reports.models import ReportFlow
-
     (w,) = windows
     row_types = list(row_types)
     plain = [t for t in types if t not in row_types]
@@ -633,8 +630,6 @@ def fact_flow_summary(*, windows: list[Window], types: Iterable[str], row_types:
 
 
 def fact_temporary_arrivals(*, windows: list[Window], tree: WindowTree | None = None) -> list[dict[str, Any]]:
-    from dangbo.reports.models import ReportFlow
-
     if not windows:
         return []
     tree = tree or WindowTree(windows)
@@ -654,8 +649,6 @@ def fact_temporary_arrivals(*, windows: list[Window], tree: WindowTree | None = 
 
 def fact_headcount_by_org_on(at: date) -> list[tuple[int, int]]:
     """(organization, counted members on `at`) for every organization (national rollups)."""
-    from dangbo.reports.models import ReportSpan
-
     return list(
         ReportSpan.objects.filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
         .order_by().values_list("org_id").annotate(n=Count("*"))  # COUNT(*): index-only on the covering index

@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
+from dangbo.core.text import nfc
 from dangbo.members.services import require_record_right
+from dangbo.reports.figures import figures_of
+from dangbo.reports.indicators import IndicatorContext
 from dangbo.reports.models import (
     AdmissionQuota,
     HandbookAccount,
@@ -110,9 +113,6 @@ def report_period_set(*, actor, period: ReportPeriod, cutoff: date, due_on: date
 
 
 def _fill(submission: ReportSubmission) -> None:
-    from dangbo.reports.figures import figures_of
-    from dangbo.reports.indicators import IndicatorContext
-
     p = submission.period
     ctx = IndicatorContext(org_id=submission.org_id, at=p.cutoff, start=p.start, end=p.cutoff)
     submission.figures = figures_of(ctx)
@@ -120,8 +120,6 @@ def _fill(submission: ReportSubmission) -> None:
 
 
 def _clean_sections(sections: dict | None) -> dict[str, str]:
-    from dangbo.core.text import nfc
-
     return {k: nfc(str((sections or {}).get(k) or "")).strip() for k in SECTION_KEYS}
 
 
@@ -130,8 +128,6 @@ def report_prepare(*, actor, org, period: ReportPeriod, sections: dict | None = 
                    place: str = "", recipients: str = "") -> ReportSubmission:
     """Create or update the draft report of `org` for `period`: figures filled from the registry
     as of the cut-off, free-text sections. A submitted report cannot be changed."""
-    from dangbo.core.text import nfc
-
     require_record_right(actor, [org.pk])
     sub, created = ReportSubmission.objects.select_for_update().get_or_create(org=org, period=period)
     if sub.is_submitted:

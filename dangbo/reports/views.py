@@ -19,6 +19,8 @@ from dangbo.access.policy import can, get_org_or_404, scope_members, today
 from dangbo.audit.services import audit_export
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import VNDateField, as_of_date
+from dangbo.members.selectors import AGE_BANDS
+from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.selectors import org_choices_on, org_roots_on
 from dangbo.reports import exports, services
 from dangbo.reports import selectors as sel
@@ -27,6 +29,7 @@ from dangbo.reports.indicators import (
     CATALOG,
     DIMENSIONS,
     IndicatorContext,
+    _age_band,
     admission_summary,
     compute_all,
     members_behind,
@@ -139,12 +142,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     trend = yearly_trend(org_id, at, TREND_YEARS)
     pyramid: dict[str, dict[str, int]] = {}
     if ctx.area:
-        from dangbo.reports.indicators import _age_band
-
         for r in sel.age_pyramid_on(ctx.area):
             band = _age_band(r["birth_year"], at)
             pyramid.setdefault(band, {"M": 0, "F": 0})[r["sex"]] = pyramid.get(band, {}).get(r["sex"], 0) + r["n"]
-    from dangbo.members.selectors import AGE_BANDS
 
     pyramid_rows = [{"key": k, "label": AGE_BANDS[k][2], "male": pyramid.get(k, {}).get("M", 0),
                      "female": pyramid.get(k, {}).get("F", 0)} for k in AGE_BANDS]
@@ -194,7 +194,6 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     period = _period_from(source)
     org_id = _org_id_from(request, period.cutoff, source)
-    from dangbo.orgs.models import Organization
 
     org = Organization.objects.get(pk=org_id)
     params = _period_params(org_id, period)
@@ -238,8 +237,6 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
 
 
 def _issuer(org_id: int, at: date) -> tuple[str, str]:
-    from dangbo.orgs.models import OrgVersion
-
     v = OrgVersion.objects.valid_on(at).filter(org_id=org_id).values("name", "org_type").first() or {}
     name, org_type = v.get("name", ""), v.get("org_type", "")
     if org_type.endswith("cell"):
@@ -302,7 +299,6 @@ def report_export(request: HttpRequest) -> HttpResponse:
 @require_POST
 def template_upload(request: HttpRequest) -> HttpResponse:
     org_id = _org_id_from(request, today(), request.POST)
-    from dangbo.orgs.models import Organization
 
     upload = request.FILES.get("file")
     try:
@@ -337,7 +333,6 @@ def quota_list(request: HttpRequest) -> HttpResponse:
         year = today().year
     at = min(date(year, 12, 31), max(date(year, 1, 1), today()))
     org_id = _org_id_from(request, at, source)
-    from dangbo.orgs.models import Organization, OrgVersion
 
     rows = [{"org_id": org_id, "name": ""}] + [
         {"org_id": oid, "name": name}

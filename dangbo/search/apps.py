@@ -6,6 +6,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Tìm kiếm"
 
     def ready(self) -> None:
+        # In ready(), not at the top: an AppConfig module is imported before the models are loaded.
         from dangbo.members.selectors import register_derived_check
         from dangbo.search.models import search_terms_issues
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.db import connection, models, transaction
 
+from dangbo.members.selectors import issues_of
+
 # The tokenizer shared by the index, the trigger and the queries (same as search.selectors.query_words).
 WORDS_SQL = "regexp_split_to_array(%s, '[^a-z0-9]+')"
 
@@ -146,8 +148,6 @@ def member_terms_missing(limit: int = 100) -> list[int]:
 
 def search_terms_issues(today=None) -> list:
     """check-data: members a scoped search could miss (members.selectors.register_derived_check)."""
-    from dangbo.members.selectors import issues_of
-
     return issues_of("search_terms_missing", member_terms_missing(),
                      "Chỉ mục tìm kiếm thiếu họ tên hoặc tổ chức của đảng viên này, nên cán bộ có thể không "
                      "tìm thấy; hãy chạy «dangbo rebuild-search-index».")

@@ -46,6 +46,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Lookup
 
 from dangbo.access.policy import Root, own_member_ids, scope_members, scope_orgs, scope_roots
+from dangbo.core.reference import label
 from dangbo.core.text import fold, mask_citizen_id
 from dangbo.members.models import Member
 from dangbo.members.selectors import MemberFilters, member_list
@@ -421,7 +422,6 @@ def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT) -> list[OrgHi
                 rows.append((org_id, name, org_type))
                 if len(rows) >= limit:
                     break
-    from dangbo.core.reference import label
 
     return [OrgHit(org_id, name, label("org_types", org_type)) for org_id, name, org_type in rows]
 

@@ -50,6 +50,7 @@ from dangbo.members.models import Member, MemberEvent, MembershipSpan
 from dangbo.members.models import Status as S
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.reports.facts import rebuild_all as rebuild_report_facts
+from dangbo.search.models import refresh_member_terms, refresh_name_words
 from dangbo.synth.sizes import NATIONAL_MEMBERS, PROVINCE_MEMBERS, SYNTH_VERSION  # noqa: F401 (re-exported)
 
 TREE_START = date(2015, 1, 1)
@@ -342,8 +343,6 @@ def _defer_indexes(say) -> Deferred:
 
 
 def _rebuild_indexes(d: Deferred, say, t0: float) -> None:
-    from dangbo.search.models import refresh_member_terms, refresh_name_words
-
     with connection.cursor() as c:
         c.execute("SET LOCAL maintenance_work_mem = '1GB'")
         for table in ("members_member", "members_membershipspan"):
@@ -408,8 +407,6 @@ def synth_build(*, members: int, scale: str = "province", seed: int = 2025, toda
             _rebuild_indexes(deferred, say, t0)
             say(f"indexes rebuilt, elapsed {time.perf_counter() - t0:.0f} s")
         elif connection.vendor == "postgresql":
-            from dangbo.search.models import refresh_name_words
-
             refresh_name_words()
         rebuild_report_facts(log=say)  # the report fact tables the indicators read (reports.facts)
         say(f"report facts rebuilt, elapsed {time.perf_counter() - t0:.0f} s")

@@ -8,6 +8,7 @@ from django import template
 from django.utils import timezone
 
 from dangbo.core.numbers import vn_decimal, vn_int
+from dangbo.core.text import person_name
 
 register = template.Library()
 
@@ -39,6 +40,4 @@ def isodate(value: date | None) -> str:
 @register.filter
 def vnname(user) -> str:
     """An account's name, family name first; the username when no name is set."""
-    from dangbo.core.text import person_name
-
     return person_name(user) or getattr(user, "username", "")

@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from dangbo.access.models import Role, RoleAssignment
-from dangbo.access.scope import Root, scope_members, scope_roots
+from dangbo.access.policy import scope_members
+from dangbo.access.scope import Root, scope_roots
 from dangbo.members.models import EventType as E
 from dangbo.members.models import Member
 from dangbo.members.selectors import data_issues

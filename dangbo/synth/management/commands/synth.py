@@ -22,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, members, scale, seed, database_url, **opts):
         if database_url and database_url != os.environ.get("DATABASE_URL"):
             raise CommandError("Hãy chạy: DATABASE_URL=<url> dangbo synth ... (cấu hình được đọc khi khởi động).")
+        # Lazy: the builder (and its generators) load only when the command runs, not for `--help`/listing.
         from dangbo.synth.builder import NATIONAL_MEMBERS, PROVINCE_MEMBERS, SynthError, synth_build
 
         n = members or (NATIONAL_MEMBERS if scale == "national" else PROVINCE_MEMBERS)
