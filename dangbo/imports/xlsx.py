@@ -128,16 +128,22 @@ def _parse(zf: zipfile.ZipFile, member: str, limit: int, start=None, end=None, t
         parser.EndElementHandler = end
     if text:
         parser.CharacterDataHandler = text
+    for _ in _feed(zf, member, parser):
+        pass
+
+
+def _feed(zf: zipfile.ZipFile, member: str, parser) -> Iterator[None]:
+    """Feed `member` to `parser` a piece at a time, yielding after each piece (the caller takes
+    what the handlers collected); a broken zip or XML is a Vietnamese XlsxError."""
     try:
         with zf.open(member) as fh:
             while True:
                 piece = fh.read(PIECE)
                 parser.Parse(piece, not piece)
+                yield
                 if not piece:
                     break
-    except expat.ExpatError as exc:
-        raise _broken(member, exc) from exc
-    except _ZIP_ERRORS as exc:
+    except (expat.ExpatError, *_ZIP_ERRORS) as exc:
         raise _broken(member, exc) from exc
 
 
@@ -412,17 +418,7 @@ def _rows(zf, sheet, strings, dates, epoch) -> Iterator[tuple[int, tuple]]:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
-    try:
-        with zf.open(sheet) as fh:
-            while True:
-                piece = fh.read(PIECE)
-                parser.Parse(piece, not piece)
-                if ready:
-                    yield from ready
-                    ready.clear()
-                if not piece:
-                    break
-    except expat.ExpatError as exc:
-        raise _broken(sheet, exc) from exc
-    except _ZIP_ERRORS as exc:
-        raise _broken(sheet, exc) from exc
+    for _ in _feed(zf, sheet, parser):
+        if ready:
+            yield from ready
+            ready.clear()
