@@ -116,6 +116,17 @@ def _migrations() -> dict[str, str]:
     return last
 
 
+def _sqlite_copy(source, target) -> None:
+    """Copy the SQLite database file `source` onto `target` with SQLite's online backup API."""
+    src = sqlite3.connect(str(source))
+    dst = sqlite3.connect(str(target))
+    try:
+        with dst:
+            src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
 def _dump_database(target_dir: Path) -> Path:
     if connection.vendor == "postgresql":
         out = target_dir / PG_DUMP
@@ -123,14 +134,7 @@ def _dump_database(target_dir: Path) -> Path:
         return out
     if connection.vendor == "sqlite":
         out = target_dir / SQLITE_DUMP
-        src = sqlite3.connect(str(connection.settings_dict["NAME"]))
-        dst = sqlite3.connect(str(out))
-        try:
-            with dst:
-                src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
+        _sqlite_copy(connection.settings_dict["NAME"], out)
         return out
     raise DomainError(f"Không hỗ trợ sao lưu cơ sở dữ liệu {connection.vendor}.")
 
@@ -248,14 +252,7 @@ def backup_restore(*, archive: Path | str, force: bool = False) -> RestoreResult
                 app_role_grant(role)
         else:
             connection.close()
-            src = sqlite3.connect(str(work / SQLITE_DUMP))
-            dst = sqlite3.connect(str(connection.settings_dict["NAME"]))
-            try:
-                with dst:
-                    src.backup(dst)
-            finally:
-                dst.close()
-                src.close()
+            _sqlite_copy(work / SQLITE_DUMP, connection.settings_dict["NAME"])
         media_files = 0
         media_dir = work / MEDIA
         if media_dir.is_dir():
