@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from dangbo.access.models import Role, RoleAssignment
+from dangbo.audit.models import AuditEntry
 from dangbo.members.services import ProfileInput, member_admit
 
 START = date(2015, 1, 1)
@@ -58,3 +62,17 @@ def tamper(sql: str, params: list) -> None:
                 "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry "
                 "BEGIN SELECT RAISE(ABORT, 'audit_auditentry is append-only'); END;"
             )
+
+
+def run_verify() -> tuple[str, int]:
+    """`dangbo audit verify`: (its output, its exit code)."""
+    out = StringIO()
+    try:
+        call_command("audit", "verify", stdout=out)
+    except CommandError as exc:
+        return out.getvalue() + str(exc), exc.returncode
+    return out.getvalue(), 0
+
+
+def ids() -> list[int]:
+    return list(AuditEntry.objects.order_by("id").values_list("id", flat=True))

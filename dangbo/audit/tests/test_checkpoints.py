@@ -16,25 +16,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import connection
 
 from dangbo.audit.models import AuditEntry
 from dangbo.audit.services import audit_record, audit_verify, checkpoint_write, checkpoints_set_aside, compute_hash
-from dangbo.audit.tests.conftest import tamper
-
-
-def run_verify() -> tuple[str, int]:
-    out = StringIO()
-    try:
-        call_command("audit", "verify", stdout=out)
-    except CommandError as exc:
-        return out.getvalue() + str(exc), exc.returncode
-    return out.getvalue(), 0
-
-
-def ids() -> list[int]:
-    return list(AuditEntry.objects.order_by("id").values_list("id", flat=True))
+from dangbo.audit.tests.conftest import ids, run_verify, tamper
 
 
 def checkpoint_lines(settings) -> list[dict]:

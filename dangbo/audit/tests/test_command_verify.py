@@ -3,28 +3,13 @@ changed or whose predecessor was deleted behind the application's back."""
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dangbo.audit.models import AuditEntry
 from dangbo.audit.services import audit_verify
-from dangbo.audit.tests.conftest import tamper
-
-
-def run_verify() -> tuple[str, int]:
-    out = StringIO()
-    try:
-        call_command("audit", "verify", stdout=out)
-    except CommandError as exc:
-        return out.getvalue() + str(exc), exc.returncode
-    return out.getvalue(), 0
-
-
-def ids() -> list[int]:
-    return list(AuditEntry.objects.order_by("id").values_list("id", flat=True))
+from dangbo.audit.tests.conftest import ids, run_verify, tamper
 
 
 def test_an_untouched_chain_is_reported_whole(tree):
