@@ -173,7 +173,7 @@ def test_an_anonymous_request_for_a_dossier_is_refused(client, people):
 # --- issue 13: dossier reads are audited, citizen IDs masked everywhere (R-165) ------------------
 
 
-def test_api_dossier_read_is_audited(client, people, commune_officer):
+def test_rule_r165_api_dossier_read_is_audited(client, people, commune_officer):
     from dangbo.audit.models import AuditEntry
 
     lan = people["lan"]
@@ -195,7 +195,7 @@ def test_citizen_id_masked_in_api_list(client, people, officer):
     assert "001185012345" not in str(items) and "001090054321" not in str(items)
 
 
-def test_citizen_id_show_is_audited(client, people, commune_officer, leader):
+def test_rule_r165_citizen_id_show_is_audited(client, people, commune_officer, leader):
     from dangbo.audit.models import AuditEntry
 
     lan = people["lan"]
