@@ -7,6 +7,8 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         # In ready(), not at the top: an AppConfig module is imported before the models are loaded.
-        from dangbo.access import signals
+        from dangbo.access import policy, signals
+        from dangbo.orgs import visibility
 
         signals.connect()
+        visibility.register(scope_orgs=policy.scope_orgs)

@@ -11,13 +11,13 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from dangbo.access.policy import scope_orgs
 from dangbo.core.forms import FastSelect, VNDateField
 from dangbo.core.reference import choices
 from dangbo.orgs import membership
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.selectors import org_choices_on, org_version_on
 from dangbo.orgs.services import Decision
+from dangbo.orgs.visibility import scope_orgs
 
 
 class VNForm(forms.Form):

@@ -7,9 +7,9 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from dangbo.access.policy import scope_orgs
 from dangbo.orgs import membership
 from dangbo.orgs.models import Organization, OrgEvent, OrgLineage, OrgVersion
+from dangbo.orgs.visibility import scope_orgs
 
 
 def org_version_on(*, org_id: int, at: date) -> OrgVersion | None:
