@@ -12,7 +12,7 @@ from dangbo.access.api_auth import TokenAuth
 from dangbo.core.api import API_AUTH, register_error_handlers
 from dangbo.members.api import events_router as member_events_router
 from dangbo.members.api import router as members_router
-from dangbo.orgs.api import router as orgs_router
+from dangbo.orgs_web.api import router as orgs_router
 from dangbo.plans.api import router as plans_router
 
 # Personal API tokens first (Authorization: Bearer dbs_..., no CSRF: a browser never sends that

@@ -9,11 +9,11 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("dangbo.access.urls")),  # /xac-thuc/ (TOTP), /tai-khoan/ (sessions, API tokens)
-    path("to-chuc/", include("dangbo.orgs.urls")),
+    path("to-chuc/", include("dangbo.orgs_web.urls")),
     path("dang-vien/", include("dangbo.members.urls")),
     path("bao-cao/", include("dangbo.reports.urls")),
     path("nhap-du-lieu/", include("dangbo.imports.urls")),
-    path("nhat-ky/", include("dangbo.audit.urls")),
+    path("nhat-ky/", include("dangbo.audit_web.urls")),
     path("van-ban/", include("dangbo.plans.urls")),
     path("danh-gia/", include("dangbo.grading.urls")),
     path("thong-bao/", include("dangbo.notifications.urls")),

@@ -8,4 +8,4 @@ from dangbo.urls import urlpatterns as project_urlpatterns
 _has_audit = any(getattr(p, "namespace", None) == "audit" for p in project_urlpatterns)
 urlpatterns = [*project_urlpatterns]
 if not _has_audit:
-    urlpatterns.append(path("nhat-ky/", include("dangbo.audit.urls")))
+    urlpatterns.append(path("nhat-ky/", include("dangbo.audit_web.urls")))

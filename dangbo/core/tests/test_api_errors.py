@@ -81,7 +81,7 @@ def test_api_an_unhandled_error_in_an_operation_is_json_500_without_traceback(ap
     def fail(**kwargs):
         raise RuntimeError("chi tiết nội bộ không được lộ ra")
 
-    monkeypatch.setattr("dangbo.orgs.api.org_versions_on", fail)
+    monkeypatch.setattr("dangbo.orgs_web.api.org_versions_on", fail)
     response = api.get("/api/v1/orgs/tree")
     body = assert_error(response, 500)
     assert body["detail"].startswith("Lỗi máy chủ")

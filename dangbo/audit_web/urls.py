@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangbo.audit import views
+from dangbo.audit_web import views
 
 app_name = "audit"
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangbo.orgs import views
+from dangbo.orgs_web import views
 
 app_name = "orgs"
 urlpatterns = [
