@@ -92,4 +92,5 @@ def test_the_profile_keeps_a_small_query_count(client, officer, tree, django_ass
     client.force_login(officer)
     client.get(url(member))
     with django_assert_max_num_queries(25):
-        client.get(url(member))
+        response = client.get(url(member))
+    assert response.status_code == 200

@@ -100,7 +100,9 @@ def test_an_anonymous_request_is_refused(client, tree):
 def test_the_tree_query_count_does_not_grow_with_the_tree(client, tree, officer, django_assert_max_num_queries):
     client.force_login(officer)
     with django_assert_max_num_queries(12):
-        client.get(TREE, {"at": "2024-01-01"})
+        response = client.get(TREE, {"at": "2024-01-01"})
+    assert response.status_code == 200
+    assert response.json()
 
 
 def test_the_detail_gives_the_version_on_the_date_and_the_history(client, tree, system_user, commune_officer):
