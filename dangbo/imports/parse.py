@@ -193,18 +193,16 @@ def _match_header(cells: tuple, layout: Layout, encoding: str | None = None,
             continue
         # Decoded with the file's font, else as typed (a Unicode template filled in an old font:
         # "Quê quán" is valid TCVN3 too, and reads "Quờ quỏn" in it).
-        keys = [header_key(cell, encoding)] + ([header_key(cell)] if encoding else [])
-        key, enc = keys[-1], None
+        readings = [(header_key(cell, encoding), encoding)] + ([(header_key(cell), None)] if encoding else [])
+        key, enc = readings[0]
         name, how = None, "unknown"
-        for key, enc in zip(keys, (encoding, None), strict=False):
-            if key in column_map and (column_map[key] in fields or column_map[key] == IGNORE):
-                name, how = column_map[key] or None, "officer"
+        for k, e in readings:
+            if k in column_map and (column_map[k] in fields or column_map[k] == IGNORE):
+                key, enc, name, how = k, e, column_map[k] or None, "officer"
                 break
-            if key in index:
-                name, how = index[key], "alias"
+            if k in index:
+                key, enc, name, how = k, e, index[k], "alias"
                 break
-        else:
-            key, enc = keys[0], encoding
         if name and name in found:
             name, how = None, "repeated"
         if name:
