@@ -316,3 +316,79 @@ def test_a_field_cannot_be_mapped_to_two_columns(tree, commune_officer):
         mapping_save(actor=commune_officer, layout=MEMBERS, layout_key="k", headers=headers,
                      mapping={"ten goi khac": "full_name"})
     assert not ColumnMapping.objects.exists()
+
+
+def test_a_realistic_legacy_file_imports_every_acceptable_row_exactly_and_lists_only_the_bad_ones(
+        tree, system_user, tmp_path, two_dong_cells):
+    """A commune's list as kept for years in an old Excel file (TCVN3 font, title rows, a row
+    number column): 200 rows with every kind of harmless mess, 5 truly bad rows. The dry run lists
+    exactly the bad rows; the file without them imports every other row exactly right."""
+    import random
+
+    rng = random.Random(16)
+    families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
+    middles = ["Văn", "Thị", "Hữu", "Ngọc", "Đức", "Minh", "Thanh", "Quốc"]
+    givens = ["An", "Bình", "Cường", "Dũng", "Hằng", "Khoa", "Lợi", "Tươi", "Yến", "Thủy", "Phước", "Đạt", "Hưng"]
+    ethnic = [("Kinh", "01"), ("kinh", "01"), ("Tày", "02"), ("H'Mông", "08"), ("Hmông", "08"), ("Mông", "08"),
+              ("Ê-đê", "12"), ("Ê Đê", "12"), ("Khơ me", "05"), ("Mường", "06"), ("dân tộc Thái", "03")]
+    religion = [("", "00"), ("Không", "00"), ("Phật giáo", "01"), ("Thiên chúa", "02"), ("Công giáo", "02"),
+                ("Hòa Hảo", "03"), ("Phật giáo Hòa Hảo", "03"), ("Tin Lành", "08")]
+    places = [("XÃ AN BÌNH, SÔNG XANH", "Xã An Bình, Sông Xanh"), ("ứng Hòa, Hà Nội", "Ứng Hòa, Hà Nội"),
+              ("Ô MÔN , CẦN THƠ", "Ô Môn, Cần Thơ"), ("thôn  Đông,xã Bình Minh", "Thôn Đông, Xã Bình Minh"), ("", "")]
+    cells = [("Chi bộ thôn 1", "cell_a1"), ("CHI BỘ THÔN 2", "cell_a2"), ("chi bo thon 1", "cell_a1"),
+             ("Chi bộ thôn Đông", "dong")]
+    rows, expected = [], {}
+    for i in range(200):
+        # a synthetic name, unique by its last word
+        name = f"{rng.choice(families)} {rng.choice(middles)} {rng.choice(givens)} {chr(65 + i // 26)}{chr(97 + i % 26)}"
+        born = date(rng.randint(1945, 1990), rng.randint(1, 12), rng.randint(1, 28))
+        year_only = i % 9 == 0
+        admitted = date(born.year + rng.randint(19, 30), rng.randint(1, 12), rng.randint(1, 28))
+        full = date(admitted.year + 1, admitted.month, admitted.day) if i % 5 else None
+        birth_cell = [str(born.year), born.strftime("%d/%m/%Y"), born.strftime("%-d/%-m/%Y"),
+                      born.strftime("%Y-%m-%d")][0 if year_only else 1 + i % 3]
+        admitted_cell = admitted.strftime("%d/%m/%Y") if i % 4 else (admitted - date(1899, 12, 30)).days  # a serial
+        eth, eth_code = ethnic[i % len(ethnic)]
+        rel, rel_code = religion[i % len(religion)]
+        place, place_stored = places[i % len(places)]
+        cell, cell_key = cells[i % len(cells)]
+        sex = ["Nam", "Nữ", "nam", "NỮ", "1", "0"][i % 6]
+        cid = f"0010{i:08d}" if i % 7 else ""
+        display = " ".join(w.upper() if i % 3 == 0 else w.lower() for w in name.split())  # case typed any way
+        rows.append(person(f" {display}  ", birth_cell, sex, eth, rel, place, cid, cell, admitted_cell,
+                           full.strftime("%d/%m/%Y") if full else "", note="ghi chú"))
+        rows[-1]["STT"] = i + 1
+        expected[i + 5] = {"full_name": name, "birth_date": None if year_only else born, "birth_year": born.year,
+                           "sex": "F" if sex.lower() in ("nữ", "0") else "M", "ethnicity": eth_code,
+                           "religion": rel_code, "hometown": place_stored, "citizen_id": cid or None,
+                           "current_org_id": (two_dong_cells if cell_key == "dong" else tree[cell_key]).pk,
+                           "admitted_on": admitted, "full_on": full}
+    rows.append(dict(rows[10]))  # typed twice: skipped, not refused
+    bad = [
+        person("Sai Ngày Sinh", "31/02/1980", "Nam", "Kinh", "", "", "001099000001", "Chi bộ thôn 1", "01/01/2005"),
+        person("Sai Dân Tộc", "01/01/1980", "Nam", "Xyz", "", "", "001099000002", "Chi bộ thôn 1", "01/01/2005"),
+        person("Chưa Đủ Tuổi", "01/06/1990", "Nữ", "Kinh", "", "", "001099000003", "Chi bộ thôn 1", "01/01/2005"),
+        person("Sai Chi Bộ", "01/01/1980", "Nam", "Kinh", "", "", "001099000004", "Chi bộ thôn 99", "01/01/2005"),
+        person("Sai Căn Cước", "01/01/1980", "Nam", "Kinh", "", "", "00109900", "Chi bộ thôn 1", "01/01/2005"),
+    ]
+    headers, encoded_rows = encoded(rows + bad, encode_tcvn3)
+    path = write_xlsx(tmp_path / "Danh sach dang vien Dang bo xa An Binh 2024 (ban cuoi).xlsx", encoded_rows,
+                      headers=headers, title_rows=2)
+    first = 4  # two title rows, the header row, then the data
+    report = import_dry_run(path, actor=system_user, today=TODAY, under=tree["commune_a"])
+    bad_rows = set(range(first + len(rows), first + len(rows) + len(bad)))
+    assert report.encoding == "tcvn3"
+    assert {r["row"] for r in report.refusals} == bad_rows, [r for r in report.refusals if r["row"] not in bad_rows]
+    assert report.skipped == 1 and report.notes[0]["row"] == first + len(rows) - 1
+    headers, encoded_rows = encoded(rows, encode_tcvn3)
+    path = write_xlsx(tmp_path / "sua.xlsx", encoded_rows, headers=headers, title_rows=2)
+    report = import_apply(path, actor=system_user, today=TODAY, under=tree["commune_a"], confirm_duplicates=True)
+    assert report.created == 200
+    fields = list(next(iter(expected.values())))
+    right = 0
+    for row_number, want in expected.items():
+        m = Member.objects.get(full_name=want["full_name"])
+        got = {f: getattr(m, f) for f in fields}
+        right += got == want
+        assert got == want, (row_number, got, want)
+    assert right / len(expected) >= 0.99
