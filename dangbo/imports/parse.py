@@ -21,7 +21,11 @@ The layout (downloadable template: `build_template()`), one row per member:
 | Lý luận chính trị    | theory_level       |          | Sơ cấp, Trung cấp, Cao cấp, Cử nhân                 |
 | Nghề nghiệp          | occupation         |          |                                                     |
 
-Headers are matched without accents or case, with aliases ("Ngày kết nạp" = "Ngày vào Đảng").
+Headers are decoded with the file's legacy encoding (TCVN3 "Giíi tÝnh", VNI "Soá CCCD"), folded
+(accents, case, spaces and punctuation) and matched with aliases ("Ngày kết nạp" = "Ngày vào Đảng");
+an officer's mapping (imports/mappings.py) maps the others. Every header cell is described in
+`Table.headers` (mapped to a field, or ignored), so no column is dropped silently. A new field of a
+layout (e.g. the organization layout's «Khu vực») is one more (field, header, aliases) tuple.
 Readers never load the whole file: XLSX through the streaming reader in xlsx.py, CSV line by line.
 """
 

@@ -14,14 +14,24 @@ rows a minute). One audit entry records the import (counts, id range, a hash of 
 member's history is its event.
 
 Duplicates are looked up per chunk: one query by citizen ID, one by party card number, one by
-folded name + birth date (indexed name_folded) returning five columns.
+folded name + birth date (indexed name_folded) returning four columns. A row typed twice in the
+file (same data) is skipped with a note naming the first row; a row equal to a member already
+recorded is "unchanged" with a note naming the member; a likely duplicate (same folded name and
+birth, other details different) is flagged and imported as a separate member only when the
+officer confirms (`confirm_duplicates`), else refused by the apply.
 
 Organizations: matched by code, else by exact folded name among cells valid on the admission date
-(else valid today, the event then dated from the cell's start); an ambiguous name is refused with
-the candidates. Rows for organizations outside the actor's "record" scope are refused as not found.
+(else valid today, the event then dated from the cell's start), inside the subtree of the superior
+organization the officer chose (`under`) when given; an ambiguous name is refused with the
+candidates. With `create_cells`, a cell name not found under `under` is a new cell, listed by the
+dry run and established through orgs.services by the apply. Rows for organizations outside the
+actor's "record" scope are refused as not found.
 
-Idempotence: a row whose citizen ID (or, without one, folded name + birth + hometown) matches a
-member with the same data is "unchanged"; re-importing a file changes nothing.
+Ages (R-050) are checked on the rows: with a full birth date exactly; with a year only, with the
+most favourable day of that year (01/01), the row then flagged for review when the day matters.
+
+Idempotence: a row whose citizen ID (or, without one, folded name + birth) matches a member with
+the same data is "unchanged"; re-importing a file changes nothing.
 """
 
 from __future__ import annotations
@@ -33,7 +43,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -633,6 +643,19 @@ def import_dry_run(path: str | Path, *, actor, filename: str | None = None,
     return report
 
 
+def _custom_plans() -> None:
+    """PostgreSQL: plan the statements of the triggers the import fires (the member search terms'
+    PL/pgSQL refresh, per chunk) with the values of each call, for this transaction. A long-lived
+    connection (the task worker) otherwise keeps the generic plan cached on the first calls, made
+    when the member tables were small or empty, and a first large import into an empty database
+    then scans the growing tables on every chunk."""
+    import os
+
+    if connection.vendor == "postgresql" and not os.environ.get("XX_GENERIC"):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
 def import_audit_target(path: str | Path, filename: str | None, job_id: int | None) -> dict[str, Any]:
     """What an import's audit entry is about: the import job (an id, as every audit object) when
     the import runs as one, else the file; the file's whole name and its SHA-256 go in the
@@ -658,6 +681,7 @@ def import_apply(path: str | Path, *, actor, filename: str | None = None,
     importer, table = _start(path, actor, filename, progress, today, write=True, under=under,
                              create_cells=create_cells, confirm_duplicates=confirm_duplicates, column_map=column_map)
     with transaction.atomic():
+        _custom_plans()
         report = importer.run(table)
         report.new_orgs = importer.matcher.new_orgs()
         if not report.ok:

@@ -19,10 +19,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dangbo.access.policy import can
-from dangbo.imports.forms import UploadForm
-from dangbo.imports.models import ImportJob
 from dangbo.core.errors import DomainError
+from dangbo.imports.forms import UploadForm
 from dangbo.imports.mappings import mapping_save
+from dangbo.imports.models import ImportJob
 from dangbo.imports.orgs import ORGS, build_org_template
 from dangbo.imports.parse import MEMBERS, build_template
 from dangbo.imports.selectors import job_get_or_404
