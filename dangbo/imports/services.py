@@ -43,7 +43,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -397,10 +397,11 @@ def _person_key(profile: dict[str, Any]) -> str:
     return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
 
 
-def _fingerprint(plan: Plan) -> tuple:
-    """Everything a row records: two rows with the same fingerprint are one row typed twice."""
-    return (tuple(sorted((k, str(v)) for k, v in plan.profile.items())), plan.org_id,
-            tuple(sorted(plan.payload.items())))
+def _fingerprint(plan: Plan) -> bytes:
+    """A digest of everything a row records: two rows with the same fingerprint are one row typed
+    twice (16 bytes kept per row, not the row)."""
+    raw = repr((sorted((k, str(v)) for k, v in plan.profile.items()), plan.org_id, sorted(plan.payload.items())))
+    return hashlib.blake2b(raw.encode(), digest_size=16).digest()
 
 
 def _same(member: Member, plan: Plan) -> list[str]:
@@ -430,10 +431,10 @@ class _Importer:
         self.confirm_duplicates = confirm_duplicates
         self.report = Report()
         self.matcher = OrgMatcher(actor, under=under, create_cells=create_cells, today=today, write=write)
-        self.seen_cid: dict[str, tuple[int, tuple]] = {}  # citizen ID -> (row, fingerprint)
+        self.seen_cid: dict[str, tuple[int, bytes]] = {}  # citizen ID -> (row, fingerprint)
         self.seen_card: dict[str, int] = {}
         self.seen_person: dict[str, int] = {}  # name + birth -> first row
-        self.seen_exact: dict[tuple, int] = {}  # fingerprint -> first row
+        self.seen_exact: dict[bytes, int] = {}  # fingerprint -> first row
 
     def run(self, rows: Iterable[Row]) -> Report:
         batch: list[Row] = []
@@ -479,7 +480,8 @@ class _Importer:
                 continue
             if cid:
                 self.seen_cid[cid] = (plan.row, print_)
-            self.seen_exact.setdefault(print_, plan.row)
+            else:
+                self.seen_exact.setdefault(print_, plan.row)
             existing = existing_cid.get(cid) if cid else None
             if existing is None and not cid:
                 # Without a citizen ID, the same person with the same data is the same record.
@@ -643,19 +645,6 @@ def import_dry_run(path: str | Path, *, actor, filename: str | None = None,
     return report
 
 
-def _custom_plans() -> None:
-    """PostgreSQL: plan the statements of the triggers the import fires (the member search terms'
-    PL/pgSQL refresh, per chunk) with the values of each call, for this transaction. A long-lived
-    connection (the task worker) otherwise keeps the generic plan cached on the first calls, made
-    when the member tables were small or empty, and a first large import into an empty database
-    then scans the growing tables on every chunk."""
-    import os
-
-    if connection.vendor == "postgresql" and not os.environ.get("XX_GENERIC"):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-
-
 def import_audit_target(path: str | Path, filename: str | None, job_id: int | None) -> dict[str, Any]:
     """What an import's audit entry is about: the import job (an id, as every audit object) when
     the import runs as one, else the file; the file's whole name and its SHA-256 go in the
@@ -681,7 +670,6 @@ def import_apply(path: str | Path, *, actor, filename: str | None = None,
     importer, table = _start(path, actor, filename, progress, today, write=True, under=under,
                              create_cells=create_cells, confirm_duplicates=confirm_duplicates, column_map=column_map)
     with transaction.atomic():
-        _custom_plans()
         report = importer.run(table)
         report.new_orgs = importer.matcher.new_orgs()
         if not report.ok:
