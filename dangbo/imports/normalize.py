@@ -342,7 +342,11 @@ def place_case(text: str) -> str:
     word capitalized ("Ô MÔN, CẦN THƠ" -> "Ô Môn, Cần Thơ"; "ứng Hòa, Hà Nội" -> "Ứng Hòa, Hà
     Nội"), the punctuation kept, one space after a comma."""
     text = re.sub(r"\s*,\s*", ", ", clean_text(text)).strip(" ,")
-    return " ".join("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")) for w in text.split(" "))
+    return " ".join(w.upper() if fold(w).rstrip(".") in _PLACE_ABBREVIATIONS else
+                    "-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")) for w in text.split(" "))
+
+
+_PLACE_ABBREVIATIONS = {"tp", "tx", "tt"}  # thành phố, thị xã, thị trấn: "TP. Hồ Chí Minh"
 
 
 def clean_place(value, *, encoding: str | None = None) -> str:
