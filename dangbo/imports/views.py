@@ -91,7 +91,7 @@ def _layout(job: ImportJob):
     return ORGS if job.kind == ImportJob.Kind.ORGS else MEMBERS
 
 
-def _mapping_rows(job: ImportJob, report: dict) -> list[dict]:
+def _mapping_rows(job: ImportJob, report: dict) -> tuple[list[dict], list[tuple[str, str]]]:
     """The columns of the file as the page lists them, with the fields an unrecognized (or
     officer-mapped) column may be mapped to."""
     layout = _layout(job)
@@ -145,7 +145,7 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     _require_importer(request.user, job.kind)
     if job.status == ImportJob.State.CHECKED and not job.refused_count:
-        if (job.report or {}).get("duplicate_count"):
+        if job.kind == ImportJob.Kind.MEMBERS and (job.report or {}).get("duplicate_count"):
             if not request.POST.get("confirm_duplicates"):
                 messages.error(request, "Hãy đánh dấu xác nhận các dòng có thể trùng người trước khi nhập.")
                 return redirect("imports:job_detail", pk=job.pk)
