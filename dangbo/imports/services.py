@@ -397,11 +397,10 @@ def _person_key(profile: dict[str, Any]) -> str:
     return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
 
 
-def _fingerprint(plan: Plan) -> bytes:
-    """A digest of everything a row records: two rows with the same fingerprint are one row typed
-    twice (16 bytes kept per row, not the row)."""
-    raw = repr((sorted((k, str(v)) for k, v in plan.profile.items()), plan.org_id, sorted(plan.payload.items())))
-    return hashlib.blake2b(raw.encode(), digest_size=16).digest()
+def _fingerprint(plan: Plan) -> int:
+    """A hash of everything a row records (the profile and payload are built in one key order):
+    two rows with the same fingerprint are one row typed twice. A number is kept per row, not the row."""
+    return hash((tuple(plan.profile.values()), plan.org_id, tuple(plan.payload.items())))
 
 
 def _same(member: Member, plan: Plan) -> list[str]:
@@ -431,10 +430,10 @@ class _Importer:
         self.confirm_duplicates = confirm_duplicates
         self.report = Report()
         self.matcher = OrgMatcher(actor, under=under, create_cells=create_cells, today=today, write=write)
-        self.seen_cid: dict[str, tuple[int, bytes]] = {}  # citizen ID -> (row, fingerprint)
+        self.seen_cid: dict[str, tuple[int, int]] = {}  # citizen ID -> (row, fingerprint)
         self.seen_card: dict[str, int] = {}
         self.seen_person: dict[str, int] = {}  # name + birth -> first row
-        self.seen_exact: dict[bytes, int] = {}  # fingerprint -> first row
+        self.seen_exact: dict[int, int] = {}  # fingerprint -> first row
 
     def run(self, rows: Iterable[Row]) -> Report:
         batch: list[Row] = []
