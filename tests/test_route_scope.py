@@ -94,6 +94,7 @@ ROUTES: dict[str, Rule] = {
     "imports:org_template_download": Rule(outsider=NO_LEAK),
     "imports:job_detail": Rule(kwargs=lambda w: {"pk": w["job"].pk}),
     "imports:job_confirm": Rule(kwargs=lambda w: {"pk": w["job"].pk}, method="post"),
+    "imports:job_map": Rule(kwargs=lambda w: {"pk": w["job"].pk}, method="post"),
     "audit:entry_list": Rule(),
     "audit:member_trail": Rule(kwargs=lambda w: {"member_id": w["member"].pk}),
     "audit:org_trail": Rule(kwargs=lambda w: {"org_id": w["commune_a"].pk}),
@@ -215,6 +216,10 @@ def world(tree, system_user, commune_officer, outsider):
     from dangbo.imports.models import ImportJob
 
     job = ImportJob.objects.create(uploaded_by=commune_officer, **_job_fields(ImportJob))
+    from dangbo.imports.models import ColumnMapping
+
+    column_mapping = ColumnMapping.objects.create(org=tree["commune_a"], layout_key="x", mapping={"ho ten dv": "full_name"},
+                                                  created_by=commune_officer)
     plans = _plans_world(system_user, commune_officer, tree)
     grading = _grading_world(system_user, tree, member)
     reports = _reports_world(tree)
@@ -227,6 +232,7 @@ def world(tree, system_user, commune_officer, outsider):
         "event": MemberEvent.objects.filter(member=member).order_by("id").last(),
         "token": token,
         "job": job,
+        "column_mapping": column_mapping,
         "insider": commune_officer,
         "outsider": outsider,
     }
@@ -372,6 +378,7 @@ def test_the_insider_reaches_every_object_route(client, world, name):
 OBJECTS: dict[str, str] = {
     "grading.gradingcampaign": "campaign",
     "grading.gradingrecord": "grading_record",
+    "imports.columnmapping": "column_mapping",
     "imports.importjob": "job",
     "members.member": "member",
     "notifications.notification": "notification",

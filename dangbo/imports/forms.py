@@ -4,6 +4,7 @@ from django import forms
 
 from dangbo.access.policy import can
 from dangbo.imports.models import ImportJob
+from dangbo.orgs.models import Organization
 
 MAX_UPLOAD = 200 * 1024 * 1024  # a 500,000-row XLSX is ~40 MB; leave room for CSV
 
@@ -12,6 +13,11 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="Dữ liệu nhập", choices=ImportJob.Kind.choices, initial=ImportJob.Kind.MEMBERS,
                              widget=forms.RadioSelect, required=False)
     file = forms.FileField(label="Tệp danh sách (.xlsx hoặc .csv)")
+    under = forms.CharField(label="Tổ chức cấp trên mà tệp nói về (mã tổ chức)", required=False, max_length=40,
+                            help_text="Ví dụ mã của đảng bộ xã: tên chi bộ trong tệp (như «Chi bộ thôn Đông») chỉ được "
+                                      "tìm trong tổ chức này. Để trống: tìm trong cả phạm vi của bạn.")
+    create_cells = forms.BooleanField(label="Lập chi bộ chưa có trong hệ thống (theo tên trong tệp) dưới tổ chức này",
+                                      required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,6 +29,23 @@ class UploadForm(forms.Form):
         if self.user is not None and not can(self.user, right):
             raise forms.ValidationError("Bạn không có quyền nhập loại dữ liệu này.")
         return kind
+
+    def clean_under(self):
+        code = (self.cleaned_data.get("under") or "").strip()
+        if not code:
+            return None
+        org = Organization.objects.filter(code__iexact=code).first()
+        if org is None or (self.user is not None and not can(self.user, "view", org.pk)):
+            raise forms.ValidationError(f"Không tìm thấy tổ chức có mã «{code}» trong phạm vi của bạn.")
+        return org
+
+    def clean(self):
+        data = super().clean()
+        if data.get("create_cells") and not data.get("under"):
+            self.add_error("create_cells", "Hãy ghi tổ chức cấp trên để lập chi bộ mới dưới tổ chức đó.")
+        if data.get("kind") == ImportJob.Kind.ORGS and (data.get("under") or data.get("create_cells")):
+            self.add_error("under", "Chỉ dùng khi nhập danh sách đảng viên.")
+        return data
 
     def clean_file(self):
         f = self.cleaned_data["file"]

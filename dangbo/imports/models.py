@@ -36,6 +36,13 @@ class ImportJob(models.Model):
     refused_count = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # The officer's choices for this file: the superior organization it is about, new cells allowed,
+    # likely duplicates confirmed, and the mapping of unrecognized columns (folded header -> field).
+    under = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name="Tổ chức cấp trên của tệp")
+    create_cells = models.BooleanField("Lập chi bộ chưa có", default=False)
+    confirm_duplicates = models.BooleanField("Xác nhận nhập dòng có thể trùng", default=False)
+    column_map = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -56,3 +63,27 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0.0
         return min(100.0, 100.0 * self.processed_rows / self.total_rows)
+
+
+class ColumnMapping(models.Model):
+    """An officer's mapping of the columns of a header layout that the aliases do not recognize:
+    folded header (parse.header_key) -> field of the layout ("" = ignore on purpose). It belongs to
+    an organization (the root of the officer's scope; none for a system-wide administrator) and is
+    applied to every later file with the same header row (`layout_key`) by the users who see that
+    organization (access policy). Written through imports.mappings.mapping_save (audited)."""
+
+    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("Dữ liệu", max_length=10, choices=ImportJob.Kind.choices, default=ImportJob.Kind.MEMBERS)
+    layout_key = models.CharField(max_length=64)
+    headers = models.JSONField("Tiêu đề cột của tệp", default=list, blank=True)
+    mapping = models.JSONField("Ghép cột", default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Cách ghép cột của tệp nhập"
+        constraints = [models.UniqueConstraint(fields=["org", "kind", "layout_key"], name="imports_mapping_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {len(self.mapping)} cột"

@@ -6,6 +6,7 @@ Text goes through the legacy-encoding converter (legacy.py), NFD -> NFC and whit
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -191,54 +192,162 @@ def parse_code(value) -> str:
     return clean_text(value)
 
 
-# --- reference lists: match a name (any accents/case) or a code -----------------------------------
-_ALIASES = {
-    "theory_levels": {"khong": "none", "chua": "none", "chua qua dao tao": "none", "so cap": "so_cap",
-                      "trung cap": "trung_cap", "cao cap": "cao_cap", "cu nhan": "cu_nhan"},
-    "ethnic_groups": {"viet": "01"},
-    "religions": {"khong": "00", "": "00", "phat": "01", "thien chua": "02", "thien chua giao": "02",
-                  "cong giao": "02", "tin lanh": "08"},
-    "education_levels": {"12/12": "gdpt_thpt", "10/10": "gdpt_thpt", "9/12": "gdpt_thcs", "9/10": "gdpt_thcs",
-                         "thpt": "gdpt_thpt", "thcs": "gdpt_thcs", "cap 3": "gdpt_thpt", "cap 2": "gdpt_thcs",
-                         "tieu hoc": "gdpt_tieu_hoc"},
+# --- reference lists: match a name (any accents/case/hyphens/spaces/apostrophes), an alias or a code --
+# Spellings found in real member lists, per catalog (folded and compared without spaces, hyphens or
+# apostrophes, so "H'Mông", "HMông", "Hmông" are one key). The catalog's own names, the parts of a
+# name split at "/", "(", ",", and its `other_names_note` are aliases too.
+ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "ethnic_groups": {
+        "01": ("Việt", "Người Kinh", "Kinh (Việt)"),
+        "04": ("Hán", "Người Hoa"),
+        "05": ("Khmer", "Khơ Me", "Khmer Krom", "Miên"),
+        "08": ("H'Mông", "HMông", "Hmông", "Mèo", "Mông (Mèo)"),
+        "09": ("Mán",),
+        "10": ("Jrai", "Jarai"),
+        "12": ("Ê Đê", "Êđê", "Rhade", "Rađê"),
+        "13": ("Bahnar", "Ba Na"),
+        "14": ("Xê Đăng", "Sedang"),
+        "15": ("Cao Lan", "Sán Chỉ"),
+        "16": ("K'Ho", "Koho", "Cơ Ho"),
+        "17": ("Chàm",),
+        "20": ("M'Nông", "Mơ Nông"),
+        "21": ("Raglai", "Rắc Lây"),
+        "22": ("X'Tiêng", "Stiêng"),
+        "23": ("Vân Kiều", "Bru"),
+        "26": ("Katu", "Ca Tu"),
+        "29": ("Khmú", "Khơ Mú", "Xá Cẩu"),
+        "31": ("Pa Cô", "Tà Ôi"),
+        "49": ("Bồ Y", "Chủng Chá"),
+    },
+    "religions": {
+        "00": ("Không", "Không có", "Không tôn giáo", "Không theo đạo", "Không đạo", "Ko", "K", "-", "Chưa"),
+        "01": ("Phật", "Đạo Phật", "Phật giáo Việt Nam"),
+        "02": ("Thiên chúa", "Thiên chúa giáo", "Đạo Thiên chúa", "Công giáo La Mã", "Đạo Công giáo", "Catholic"),
+        "03": ("Hòa Hảo", "Đạo Hòa Hảo", "PGHH"),
+        "04": ("Hồi", "Islam", "Chăm Bàni", "Bà Ni"),
+        "05": ("Đạo Cao Đài", "Cao Đài giáo"),
+        "08": ("Đạo Tin Lành", "Tin Lành giáo", "Protestant", "Cơ Đốc giáo Tin Lành"),
+        "12": ("Bahai",),
+        "13": ("Bà La Môn",),
+    },
+    "theory_levels": {
+        "none": ("Không", "Chưa", "Chưa qua đào tạo", "Chưa học", "Chưa có"),
+        "so_cap": ("Sơ cấp", "SC"),
+        "trung_cap": ("Trung cấp", "TC"),
+        "cao_cap": ("Cao cấp", "CC"),
+        "cu_nhan": ("Cử nhân", "CN", "Cử nhân chính trị"),
+        "cao_cap_cu_nhan": ("Cao cấp - Cử nhân",),
+    },
+    "education_levels": {
+        "gdpt_thpt": ("12/12", "10/10", "THPT", "PTTH", "Cấp 3", "Cấp III", "Tốt nghiệp THPT", "Lớp 12", "Trung học phổ thông"),
+        "gdpt_thcs": ("9/12", "9/10", "7/10", "THCS", "PTCS", "Cấp 2", "Cấp II", "Lớp 9", "Trung học cơ sở"),
+        "gdpt_tieu_hoc": ("5/12", "4/10", "Tiểu học", "Cấp 1", "Cấp I", "Lớp 5"),
+    },
 }
+_PREFIXES = {"ethnic_groups": ("dantoc", "nguoi"), "religions": ("tongiao", "dao")}
+_SUFFIXES = {"theory_levels": ("lyluanchinhtri", "llct", "chinhtri", "lyluan")}
+_GRADE = re.compile(r"^(\d{1,2})/(10|12)$")
+
+
+def catalog_key(text: str) -> str:
+    """A catalog value folded and without spaces, hyphens, apostrophes or other punctuation:
+    "H'Mông" -> "hmong", "Ê-đê" -> "ede"."""
+    return re.sub(r"[^a-z0-9/]", "", fold(text))
 
 
 @cache
 def _reference_index(kind: str, dimension: str | None) -> dict[str, str]:
     index: dict[str, str] = {}
-    for item in items(kind):
-        if dimension and item.row.get("dimension") != dimension:
-            continue
+    chosen = [item for item in items(kind) if not dimension or item.row.get("dimension") == dimension]
+    for item in chosen:
         index[item.code.lower()] = item.code
-        index[fold(item.name)] = item.code
+        index[catalog_key(item.name)] = item.code
+    for item in chosen:  # the whole names first: a part never takes another item's name
         for part in re.split(r"[/(),]", item.name):
-            if fold(part).strip():
-                index.setdefault(fold(part).strip(), item.code)
+            if catalog_key(part):
+                index.setdefault(catalog_key(part), item.code)
         for alias in (item.row.get("other_names_note") or "").split(";"):
-            if fold(alias).strip():
-                index.setdefault(fold(alias).strip(), item.code)
-    for alias, code in _ALIASES.get(kind, {}).items():
-        index.setdefault(alias, code)
+            if catalog_key(alias):
+                index.setdefault(catalog_key(alias), item.code)
+    codes = {item.code for item in chosen}
+    for code, aliases in ALIASES.get(kind, {}).items():
+        if code in codes:
+            for alias in aliases:
+                index.setdefault(catalog_key(alias), code)
     return index
 
 
 def parse_reference(value, kind: str, *, label: str, default: str = "", dimension: str | None = None) -> str:
-    """A reference code from its name or code: "Kinh" -> "01", "Công giáo" -> "02"."""
+    """A reference code from its name, an alias or its code: "Kinh" -> "01", "Thiên chúa" -> "02",
+    "H'Mông" -> "08". An unknown value is refused with the closest names of the catalog."""
     text = clean_text(value)
     if not text:
         return default
     code = _lookup(text, kind, dimension)
     if code is None:
-        raise ValueError(f"{label} «{text}» không có trong danh mục.")
+        close = suggestions(text, kind, dimension)
+        hint = (" Có phải: " + ", ".join(f"«{n}»" for n in close) + "?") if close else ""
+        raise ValueError(f"{label} «{text}» không có trong danh mục.{hint}")
     return code
+
+
+def _variants(key: str, kind: str) -> list[str]:
+    out = [key]
+    for prefix in _PREFIXES.get(kind, ()):
+        if key.startswith(prefix) and len(key) > len(prefix):
+            out.append(key[len(prefix):])
+    for suffix in _SUFFIXES.get(kind, ()):
+        for k in list(out):
+            if k.endswith(suffix) and len(k) > len(suffix):
+                out.append(k[: -len(suffix)])
+    return out
 
 
 @cache
 def _lookup(text: str, kind: str, dimension: str | None) -> str | None:
-    key = fold(text)
-    key = re.sub(r"^(dan toc|ton giao|dao)\s+", "", key) if kind in ("ethnic_groups", "religions") else key
-    code = _reference_index(kind, dimension).get(key)
-    if code is None:
-        code = _reference_index(kind, dimension).get(re.sub(r"\s*(ly luan chinh tri|llct)$", "", key))
-    return code
+    index = _reference_index(kind, dimension)
+    if text.strip().lower() in index:  # a code ("subordinate_cell", "02")
+        return index[text.strip().lower()]
+    for key in _variants(catalog_key(text), kind):
+        if key in index:
+            return index[key]
+    if kind == "education_levels" and dimension in (None, "general") and (m := _GRADE.match(catalog_key(text))):
+        grade, of = int(m[1]), int(m[2])
+        top, lower = (12, 9) if of == 12 else (10, 7)
+        if 1 <= grade <= of:
+            return "gdpt_thpt" if grade == top else "gdpt_thcs" if grade >= lower else "gdpt_tieu_hoc"
+    return None
+
+
+def suggestions(text: str, kind: str, dimension: str | None = None, n: int = 3) -> list[str]:
+    """The catalog names closest to `text` (difflib on the folded keys), best first."""
+    names: dict[str, str] = {}
+    for item in items(kind):
+        if dimension and item.row.get("dimension") != dimension:
+            continue
+        names.setdefault(catalog_key(item.name), item.name)
+        for alias in ALIASES.get(kind, {}).get(item.code, ()):
+            names.setdefault(catalog_key(alias), item.name)
+    key = _variants(catalog_key(text), kind)[-1]
+    out: list[str] = []
+    for match in difflib.get_close_matches(key, list(names), n=n * 3, cutoff=0.5):
+        if names[match] not in out:
+            out.append(names[match])
+    return out[:n]
+
+
+# --- administrative place names --------------------------------------------------------------------
+def place_case(text: str) -> str:
+    """An administrative place name in its proper case, after NFC and whitespace cleaning: every
+    word capitalized ("Ô MÔN, CẦN THƠ" -> "Ô Môn, Cần Thơ"; "ứng Hòa, Hà Nội" -> "Ứng Hòa, Hà
+    Nội"), the punctuation kept, one space after a comma."""
+    text = re.sub(r"\s*,\s*", ", ", clean_text(text)).strip(" ,")
+    return " ".join(w.upper() if fold(w).rstrip(".") in _PLACE_ABBREVIATIONS else
+                    "-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")) for w in text.split(" "))
+
+
+_PLACE_ABBREVIATIONS = {"tp", "tx", "tt"}  # thành phố, thị xã, thị trấn: "TP. Hồ Chí Minh"
+
+
+def clean_place(value, *, encoding: str | None = None) -> str:
+    return place_case(clean_free_text(value, encoding=encoding))

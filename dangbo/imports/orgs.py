@@ -51,8 +51,9 @@ from dangbo.core.reference import items, label
 from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
-from dangbo.imports.parse import Layout, Row, _key, open_table
-from dangbo.imports.services import MAX_LISTED, ImportRefused, Report, import_audit_target
+from dangbo.imports.mappings import open_layout
+from dangbo.imports.parse import Layout, Row, _key
+from dangbo.imports.services import MAX_LISTED, ImportRefused, Report, describe, import_audit_target
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.services import Decision, org_establish
 
@@ -420,29 +421,29 @@ class _OrgImporter:
                 make(plan)
 
 
-def _start(path, actor, filename, progress, today) -> tuple[_OrgImporter, Any]:
+def _start(path, actor, filename, progress, today, column_map=None) -> tuple[_OrgImporter, Any]:
     policy.require_actor(actor)
-    table = open_table(path, filename=filename, layout=ORGS)
+    table = open_layout(path, filename=filename, layout=ORGS, actor=actor, column_map=column_map)
     importer = _OrgImporter(actor, today=today or timezone.localdate(), progress=progress)
-    importer.report.encoding = table.encoding
-    importer.report.columns = [ORG_HEADER_OF[c] for c in table.columns if c in ORG_HEADER_OF]
-    importer.report.ignored_headers = table.ignored_headers
+    describe(importer.report, table, ORGS)
     return importer, table
 
 
 def org_import_dry_run(path: str | Path, *, actor, filename: str | None = None,
-                       progress: Callable[[int], None] | None = None, today: date | None = None) -> OrgReport:
-    """Check every row; write nothing."""
-    importer, table = _start(path, actor, filename, progress, today)
+                       progress: Callable[[int], None] | None = None, today: date | None = None,
+                       column_map: dict[str, str] | None = None) -> OrgReport:
+    """Check every row; write nothing. `column_map`: the officer's mapping of headers (folded) to
+    fields, on top of the aliases and of the mapping saved for the file's header layout."""
+    importer, table = _start(path, actor, filename, progress, today, column_map)
     return importer.check(table)
 
 
 def org_import_apply(path: str | Path, *, actor, filename: str | None = None,
                      progress: Callable[[int], None] | None = None, today: date | None = None,
-                     job_id: int | None = None) -> OrgReport:
+                     job_id: int | None = None, column_map: dict[str, str] | None = None) -> OrgReport:
     """Create the file's new organizations in one transaction, or nothing (OrgImportRefused).
     `job_id`: the ImportJob this runs for (the object of the audit entry)."""
-    importer, table = _start(path, actor, filename, progress, today)
+    importer, table = _start(path, actor, filename, progress, today, column_map)
     with transaction.atomic():
         report = importer.check(table)
         if not report.ok:

@@ -21,7 +21,11 @@ The layout (downloadable template: `build_template()`), one row per member:
 | Lý luận chính trị    | theory_level       |          | Sơ cấp, Trung cấp, Cao cấp, Cử nhân                 |
 | Nghề nghiệp          | occupation         |          |                                                     |
 
-Headers are matched without accents or case, with aliases ("Ngày kết nạp" = "Ngày vào Đảng").
+Headers are decoded with the file's legacy encoding (TCVN3 "Giíi tÝnh", VNI "Soá CCCD"), folded
+(accents, case, spaces and punctuation) and matched with aliases ("Ngày kết nạp" = "Ngày vào Đảng");
+an officer's mapping (imports/mappings.py) maps the others. Every header cell is described in
+`Table.headers` (mapped to a field, or ignored), so no column is dropped silently. A new field of a
+layout (e.g. the organization layout's «Khu vực») is one more (field, header, aliases) tuple.
 Readers never load the whole file: XLSX through the streaming reader in xlsx.py, CSV line by line.
 """
 
@@ -32,7 +36,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -70,8 +74,23 @@ REQUIRED = ("full_name", "birth", "sex", "admitted_on")
 FEMALE_MARKER = "female_marker"  # a column headed "Nữ" marked with x
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", fold(legacy.to_unicode(str(text)))).strip()
+def decode_header(text, encoding: str | None = None) -> str:
+    """A header cell as the officer reads it: decoded with the file's legacy encoding when it is
+    valid in it (else detected on its own), NFC, single spaces."""
+    raw = str(text)
+    decoded = None
+    if encoding and not raw.isascii() and not legacy.is_unicode(raw):
+        decoded = legacy._valid(raw, legacy.decode_vni if encoding == "vni" else legacy.decode_tcvn3)
+    return re.sub(r"\s+", " ", legacy.to_unicode(decoded if decoded is not None else raw)).strip()
+
+
+def header_key(text, encoding: str | None = None) -> str:
+    """The folded form headers are matched by: decoded (decode_header), accents and case folded,
+    every run of spaces or punctuation one space ("Số CMND/CCCD" -> "so cmnd cccd")."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(decode_header(text, encoding))).strip()
+
+
+_key = header_key
 
 
 @dataclass(frozen=True)
@@ -108,7 +127,13 @@ MEMBERS = Layout("members", COLUMNS, REQUIRED, (("org_code", "org_name", "Mã ch
 
 
 class FileFormatError(ValueError):
-    """The file cannot be read in the expected layout (Vietnamese message)."""
+    """The file cannot be read in the expected layout (Vietnamese message). `headers`: the header
+    row found, described as in Table.headers, when columns are missing (the officer may map them)."""
+
+    def __init__(self, message: str, *, headers: list[dict[str, Any]] | None = None):
+        super().__init__(message)
+        self.headers = headers or []
+        self.layout_key = layout_key(self.headers) if self.headers else ""
 
 
 @dataclass
@@ -119,7 +144,10 @@ class Row:
 
 @dataclass
 class Table:
-    """An open member file: its header mapping, and an iterator over the data rows."""
+    """An open member file: its header mapping, and an iterator over the data rows.
+
+    `headers`: every non-empty header cell of the header row, decoded, with the field it was
+    mapped to (None: ignored) and how (alias of the layout, or the officer's mapping)."""
 
     columns: dict[str, int]
     header_row: int
@@ -127,6 +155,8 @@ class Table:
     ignored_headers: list[str] = field(default_factory=list)
     _rows: Iterator[tuple[int, tuple]] | None = None
     _close: Any = None
+    headers: list[dict[str, Any]] = field(default_factory=list)
+    layout_key: str = ""
 
     def __iter__(self) -> Iterator[Row]:
         guess_enc = self.encoding
@@ -150,43 +180,95 @@ class Table:
             self._close = None
 
 
-def _match_header(cells: tuple, layout: Layout) -> dict[str, int]:
+IGNORE = ""  # the officer's mapping of a column to nothing: ignored on purpose
+ColumnMap = dict[str, str] | Callable[[str], dict[str, str]] | None
+
+
+def _match_header(cells: tuple, layout: Layout, encoding: str | None = None,
+                  column_map: dict[str, str] | None = None) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """(field -> column index, the description of every non-empty header cell)."""
     found: dict[str, int] = {}
+    described: list[dict[str, Any]] = []
     index = layout.index
+    column_map = column_map or {}
+    fields = {name for name, _, _ in layout.columns} | {name for _, name in layout.extra_headers}
     for idx, cell in enumerate(cells):
-        if cell is None:
+        if cell is None or not str(cell).strip():
             continue
-        name = index.get(_key(cell))
-        if name and name not in found:
+        # Decoded with the file's font, else as typed (a Unicode template filled in an old font:
+        # "Quê quán" is valid TCVN3 too, and reads "Quờ quỏn" in it).
+        readings = [(header_key(cell, encoding), encoding)] + ([(header_key(cell), None)] if encoding else [])
+        key, enc = readings[0]
+        name, how = None, "unknown"
+        for k, e in readings:
+            if k in column_map and (column_map[k] in fields or column_map[k] == IGNORE):
+                key, enc, name, how = k, e, column_map[k] or None, "officer"
+                break
+            if k in index:
+                key, enc, name, how = k, e, index[k], "alias"
+                break
+        if name and name in found:
+            name, how = None, "repeated"
+        if name:
             found[name] = idx
-    return found
+        described.append({"index": idx, "header": decode_header(cell, enc), "key": key, "field": name,
+                          "how": how})
+    return found, described
 
 
-def _locate_header(rows: list[tuple], layout: Layout = MEMBERS) -> tuple[int, dict[str, int], list[str]]:
-    best = (-1, {}, [])
+def layout_key(described: list[dict[str, Any]]) -> str:
+    """The signature of a header layout: its folded headers, in order (a saved mapping applies to
+    files with the same header row)."""
+    import hashlib
+
+    return hashlib.sha256("|".join(d["key"] for d in described).encode()).hexdigest()[:32]
+
+
+def _locate_header(rows: list[tuple], layout: Layout = MEMBERS, encoding: str | None = None,
+                   column_map: ColumnMap = None):
+    """The header row among `rows` (the one with the most recognized columns). `column_map`: the
+    officer's mapping, or a function of a layout key giving the mapping saved for that layout."""
+    best: tuple[int, dict[str, int], list[dict[str, Any]]] = (-1, {}, [])
     for i, cells in enumerate(rows):
-        found = _match_header(cells, layout)
+        chosen = column_map
+        if callable(column_map):
+            if sum(1 for c in cells if c is not None and str(c).strip()) < 2:
+                continue
+            _, plain = _match_header(cells, layout, encoding)
+            chosen = column_map(layout_key(plain))
+        found, described = _match_header(cells, layout, encoding, chosen)
         if len(found) > len(best[1]):
-            ignored = [str(c) for j, c in enumerate(cells) if c not in (None, "") and j not in found.values()]
-            best = (i, found, ignored)
-    idx, found, ignored = best
+            best = (i, found, described)
+    idx, found, described = best
     key = layout.required[0]
     if key not in found:
         raise FileFormatError(
-            f"Không tìm thấy dòng tiêu đề có cột «{layout.header_of[key]}» trong 20 dòng đầu. Hãy dùng tệp mẫu.")
+            f"Không tìm thấy dòng tiêu đề có cột «{layout.header_of[key]}» trong 20 dòng đầu. Hãy dùng tệp mẫu.",
+            headers=described)
     if layout is MEMBERS:
         if FEMALE_MARKER in found and "sex" not in found:
             found["sex"] = found.pop(FEMALE_MARKER)
             found[FEMALE_MARKER] = found["sex"]
         else:
-            found.pop(FEMALE_MARKER, None)
+            marker = found.pop(FEMALE_MARKER, None)
+            for d in described:
+                if marker is not None and d["index"] == marker:
+                    d["field"], d["how"] = None, "repeated"
+    for d in described:
+        if d["field"] == FEMALE_MARKER:
+            d["field"] = "sex"
     missing = [layout.header_of[n] for n in layout.required if n not in found]
     for a, b, label in layout.one_of:
         if a not in found and b not in found:
             missing.append(label)
     if missing:
-        raise FileFormatError("Thiếu cột: " + ", ".join(f"«{m}»" for m in missing) + ".")
-    return idx, found, ignored
+        raise FileFormatError("Thiếu cột: " + ", ".join(f"«{m}»" for m in missing) + ".", headers=described)
+    return idx, found, described
+
+
+def _table(columns, header_row, encoding, described, rows, close) -> Table:
+    ignored = [d["header"] for d in described if d["field"] is None]
+    return Table(columns, header_row, encoding, ignored, rows, close, described, layout_key(described))
 
 
 SAMPLE_ROWS = 500  # rows read ahead to locate the header and guess a legacy encoding
@@ -199,6 +281,22 @@ def _guess(rows: list[tuple]) -> str | None:
             if isinstance(c, str):
                 guess.feed(c)
     return guess.encoding
+
+
+def _header_and_encoding(rows: list[tuple], layout: Layout, column_map: ColumnMap):
+    """The file's legacy encoding and its header row, decoded with it. A file is typed in one font:
+    the guess over every sampled cell decodes the header; the guess over the data rows below the
+    header (Unicode headers over TCVN3 data are common: a template filled in an old font) wins
+    when it differs, and the header is read again with it."""
+    first = _guess(rows)
+    found = _locate_header(rows[:20], layout, first, column_map)
+    data = _guess(rows[found[0] + 1:])
+    if data and data != first:
+        try:
+            return data, _locate_header(rows[:20], layout, data, column_map)
+        except FileFormatError:
+            pass
+    return data or first, found
 
 
 def xlsx_rows(path) -> Iterator[tuple[int, tuple]]:
@@ -214,7 +312,7 @@ def xlsx_rows(path) -> Iterator[tuple[int, tuple]]:
         it.close()
 
 
-def open_xlsx(path: str | Path, layout: Layout = MEMBERS) -> Table:
+def open_xlsx(path: str | Path, layout: Layout = MEMBERS, column_map: ColumnMap = None) -> Table:
     """The first worksheet, streamed (dangbo/imports/xlsx.py); the rows read ahead to find the
     header and guess the encoding are kept and replayed, the rest is never held in memory."""
     it = xlsx_rows(path)
@@ -230,11 +328,11 @@ def open_xlsx(path: str | Path, layout: Layout = MEMBERS) -> Table:
     if not sample:
         it.close()
         raise FileFormatError("Tệp Excel không có dữ liệu ở trang tính đầu tiên.")
-    header_idx, columns, ignored = _locate_header([cells for _, cells in sample[:20]], layout)
+    encoding, (header_idx, columns, described) = _header_and_encoding([cells for _, cells in sample], layout,
+                                                                      column_map)
     header_number = sample[header_idx][0]
-    encoding = _guess([cells for _, cells in sample[header_idx + 1:]])
     rows = itertools.chain(sample[header_idx + 1:], it)
-    return Table(columns, header_number, encoding, ignored, rows, it.close)
+    return _table(columns, header_number, encoding, described, rows, it.close)
 
 
 _CP1258_TONES = {0xCC, 0xEC, 0xD2, 0xDE, 0xF2}  # combining grave, acute, hook, tilde, dot below
@@ -284,7 +382,7 @@ def _csv_refusal(exc: csv.Error) -> str:
     return "Tệp CSV bị hỏng (dấu ngoặc kép hoặc ký tự đặc biệt không đúng chỗ); hệ thống không đọc được."
 
 
-def open_csv(path: str | Path, layout: Layout = MEMBERS) -> Table:
+def open_csv(path: str | Path, layout: Layout = MEMBERS, column_map: ColumnMap = None) -> Table:
     with open(path, "rb") as fh:
         sample = fh.read(256 * 1024)
     encoding = sniff_csv_encoding(sample)
@@ -298,8 +396,8 @@ def open_csv(path: str | Path, layout: Layout = MEMBERS) -> Table:
         lines = list(itertools.islice(csv.reader(io.StringIO(text_sample), dialect), SAMPLE_ROWS))
     except csv.Error as exc:
         raise FileFormatError(_csv_refusal(exc)) from exc
-    header_idx, columns, ignored = _locate_header([tuple(r) for r in lines[:20]], layout)
-    legacy_enc = _guess([tuple(r) for r in lines[header_idx + 1:]])
+    legacy_enc, (header_idx, columns, described) = _header_and_encoding([tuple(r) for r in lines], layout,
+                                                                        column_map)
     handle = open(path, encoding=encoding, errors=errors, newline="")  # noqa: SIM115 - closed by Table
 
     def numbered():
@@ -312,15 +410,18 @@ def open_csv(path: str | Path, layout: Layout = MEMBERS) -> Table:
         except csv.Error as exc:
             raise FileFormatError(_csv_refusal(exc)) from exc
 
-    return Table(columns, header_idx + 1, legacy_enc, ignored, numbered(), handle.close)
+    return _table(columns, header_idx + 1, legacy_enc, described, numbered(), handle.close)
 
 
-def open_table(path: str | Path, *, filename: str | None = None, layout: Layout = MEMBERS) -> Table:
+def open_table(path: str | Path, *, filename: str | None = None, layout: Layout = MEMBERS,
+               column_map: ColumnMap = None) -> Table:
+    """`column_map`: the officer's mapping, folded header (header_key) -> field ("" = ignore), or a
+    function of the header layout's key that gives it (imports.mappings)."""
     name = (filename or str(path)).lower()
     if name.endswith((".xlsx", ".xlsm")):
-        return open_xlsx(path, layout)
+        return open_xlsx(path, layout, column_map)
     if name.endswith((".csv", ".txt")):
-        return open_csv(path, layout)
+        return open_csv(path, layout, column_map)
     raise FileFormatError("Chỉ nhận tệp .xlsx hoặc .csv.")
 
 

@@ -14,14 +14,24 @@ rows a minute). One audit entry records the import (counts, id range, a hash of 
 member's history is its event.
 
 Duplicates are looked up per chunk: one query by citizen ID, one by party card number, one by
-folded name + birth date (indexed name_folded) returning five columns.
+folded name + birth date (indexed name_folded) returning four columns. A row typed twice in the
+file (same data) is skipped with a note naming the first row; a row equal to a member already
+recorded is "unchanged" with a note naming the member; a likely duplicate (same folded name and
+birth, other details different) is flagged and imported as a separate member only when the
+officer confirms (`confirm_duplicates`), else refused by the apply.
 
 Organizations: matched by code, else by exact folded name among cells valid on the admission date
-(else valid today, the event then dated from the cell's start); an ambiguous name is refused with
-the candidates. Rows for organizations outside the actor's "record" scope are refused as not found.
+(else valid today, the event then dated from the cell's start), inside the subtree of the superior
+organization the officer chose (`under`) when given; an ambiguous name is refused with the
+candidates. With `create_cells`, a cell name not found under `under` is a new cell, listed by the
+dry run and established through orgs.services by the apply. Rows for organizations outside the
+actor's "record" scope are refused as not found.
 
-Idempotence: a row whose citizen ID (or, without one, folded name + birth + hometown) matches a
-member with the same data is "unchanged"; re-importing a file changes nothing.
+Ages (R-050) are checked on the rows: with a full birth date exactly; with a year only, with the
+most favourable day of that year (01/01), the row then flagged for review when the day matters.
+
+Idempotence: a row whose citizen ID (or, without one, folded name + birth) matches a member with
+the same data is "unchanged"; re-importing a file changes nothing.
 """
 
 from __future__ import annotations
@@ -41,21 +51,31 @@ from dangbo.access import policy
 from dangbo.audit.services import audit_record
 from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError, RuleViolation
+from dangbo.core.reference import label
+from dangbo.core.rules import param
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.bulk import insert_rows
-from dangbo.imports.parse import FEMALE_MARKER, HEADER_OF, Row, open_table
+from dangbo.imports.mappings import open_layout
+from dangbo.imports.parse import FEMALE_MARKER, HEADER_OF, MEMBERS, Layout, Row
 from dangbo.members.lifecycle import Profile, replay
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
 from dangbo.members.services import MEMBER_ORG_TYPES
 from dangbo.members.signals import projections_changed
 from dangbo.orgs.models import Organization, OrgVersion
+from dangbo.orgs.selectors import org_name_on
+from dangbo.orgs.services import Decision, org_establish
 
 CHUNK = 1000
 MAX_LISTED = 2000  # refusals / duplicates kept in the report; counts go on
 PROFILE_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "ethnicity", "religion", "hometown",
                   "party_card_number", "general_education", "theory_level", "occupation")
 NOT_FOUND = "Không tìm thấy chi bộ «{}»."
+CELL_PARENT_TYPES = {"commune_party_org", "grassroots_party_committee_org", "sub_committee_org"}
+
+
+def org_name(org: Organization) -> str:
+    return org_name_on(org.pk, timezone.localdate()) or org.code
 
 
 @dataclass
@@ -72,6 +92,14 @@ class Report:
     ignored_headers: list[str] = field(default_factory=list)
     created_member_ids: list[int] = field(default_factory=list)
     applied: bool = False  # written; a dry run or a refused file counts in `created` what it would create
+    mapped: list[dict[str, Any]] = field(default_factory=list)  # file header -> field, for every column
+    layout_key: str = ""
+    skipped: int = 0  # exact duplicates of an earlier row of the file
+    notes: list[dict[str, Any]] = field(default_factory=list)  # skipped / unchanged rows: where the original is
+    reviews: list[dict[str, Any]] = field(default_factory=list)  # imported, but to be looked at again
+    review_count: int = 0
+    new_orgs: list[dict[str, Any]] = field(default_factory=list)  # cells the import creates (reviewed)
+    under: str = ""  # the superior organization the file is about
 
     @property
     def ok(self) -> bool:
@@ -86,12 +114,24 @@ class Report:
         if len(self.duplicates) < MAX_LISTED:
             self.duplicates.append({"row": row, "reason": reason})
 
+    def note(self, row: int, reason: str) -> None:
+        if len(self.notes) < MAX_LISTED:
+            self.notes.append({"row": row, "reason": reason})
+
+    def review(self, row: int, reason: str) -> None:
+        self.review_count += 1
+        if len(self.reviews) < MAX_LISTED:
+            self.reviews.append({"row": row, "reason": reason})
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "total": self.total, "created": self.created, "unchanged": self.unchanged,
             "refused_rows": self.refused_rows, "refusals": self.refusals, "duplicates": self.duplicates,
             "duplicate_count": self.duplicate_count, "encoding": self.encoding, "columns": self.columns,
-            "ignored_headers": self.ignored_headers, "applied": self.applied,
+            "ignored_headers": self.ignored_headers, "applied": self.applied, "mapped": self.mapped,
+            "layout_key": self.layout_key, "skipped": self.skipped, "notes": self.notes,
+            "reviews": self.reviews, "review_count": self.review_count, "new_orgs": self.new_orgs,
+            "under": self.under,
         }
 
 
@@ -118,21 +158,33 @@ class Plan:
 
 # --- organizations ------------------------------------------------------------------------------
 class OrgMatcher:
-    """Organizations by code and by folded name, limited to the actor's "record" scope.
+    """Organizations by code and by folded name, limited to the actor's "record" scope and, when
+    the officer chose the superior organization the file is about (`under`), to its subtree.
 
     Cell versions are loaded once (a province has a few thousand cells; the whole country ~330,000
-    small rows)."""
+    small rows). With `create_cells`, a cell name not found under `under` is a new cell of the
+    file: listed in the dry run (negative placeholder ids), created through orgs.services during
+    the apply (its establishment event and audit entry), dated the day of the import."""
 
-    def __init__(self, actor) -> None:
+    def __init__(self, actor, *, under: Organization | None = None, create_cells: bool = False,
+                 today: date | None = None, write: bool = False) -> None:
         policy.require_actor(actor)
         self.actor = actor
+        self.under = under
+        self.create_cells = create_cells and under is not None
+        self.today = today or timezone.localdate()
+        self.write = write
         self.by_code: dict[str, int | None] = {}
         self.by_name: dict[str, list[tuple[int, date, date | None, str]]] = {}
         self.labels: dict[int, str] = {}
         self.spans_of: dict[int, list[tuple[date, date | None]]] = {}
         self.cell_codes: dict[str, int] = {}  # casefolded code -> id of an allowed cell (no query per code)
-        for v in OrgVersion.objects.filter(org_type__in=MEMBER_ORG_TYPES).values_list(
-                "org_id", "name", "valid_from", "valid_to", "org__code").iterator(chunk_size=5000):
+        self.new_cells: dict[str, dict[str, Any]] = {}  # folded name -> the cell the import creates
+        versions = OrgVersion.objects.filter(org_type__in=MEMBER_ORG_TYPES)
+        if under is not None:
+            versions = versions.filter(path__contains=f"/{under.pk}/")
+        for v in versions.values_list("org_id", "name", "valid_from", "valid_to", "org__code").iterator(
+                chunk_size=5000):
             org_id, name, start, end, code = v
             if not self.allowed(org_id):
                 continue
@@ -144,7 +196,7 @@ class OrgMatcher:
     def allowed(self, org_id: int) -> bool:
         return policy.can(self.actor, "record", org_id)
 
-    def resolve(self, *, code: str, name: str, on: date) -> tuple[int, date]:
+    def resolve(self, *, code: str, name: str, on: date, row: int = 0) -> tuple[int, date]:
         """(org_id, event date) or ValueError. The event date is `on` when the cell existed then,
         else the cell's first day (for records older than the cell's history in the system)."""
         if code:
@@ -158,10 +210,16 @@ class OrgMatcher:
                 raise ValueError(NOT_FOUND.format(code))
             spans = sorted(self.spans_of.get(org_id, []), key=lambda se: se[0])
             if not spans:
+                if self.under is not None and self._is_member_org(org_id):
+                    raise ValueError(f"Chi bộ «{code}» không thuộc {self.under_label()}.")
                 raise ValueError(f"«{code}» không phải là chi bộ; đảng viên sinh hoạt tại chi bộ.")
             return org_id, self._date_in(spans, on, code)
         candidates = self.by_name.get(fold(name), [])
         if not candidates:
+            if self.create_cells:
+                return self._new_cell(name, row), self.today
+            if self.under is not None:
+                raise ValueError(f"Không tìm thấy chi bộ «{name}» trong {self.under_label()}.")
             raise ValueError(NOT_FOUND.format(name))
         on_day = {o for (o, s, e, _) in candidates if s <= on and (e is None or e >= on)}
         pool = on_day or {o for (o, s, e, _) in candidates if e is None}
@@ -169,10 +227,62 @@ class OrgMatcher:
             raise ValueError(f"Chi bộ «{name}» không còn hoạt động và không tồn tại vào ngày {on:%d/%m/%Y}.")
         if len(pool) > 1:
             listed = "; ".join(sorted(self.labels[o] for o in pool))
-            raise ValueError(f"Có {len(pool)} chi bộ cùng tên «{name}»: {listed}. Hãy ghi cột «Mã chi bộ».")
+            hint = ("Hãy ghi cột «Mã chi bộ»." if self.under is not None else
+                    "Hãy chọn tổ chức cấp trên của tệp (trang nhập dữ liệu, hoặc dangbo import --under) "
+                    "hoặc ghi cột «Mã chi bộ».")
+            raise ValueError(f"Có {len(pool)} chi bộ cùng tên «{name}»: {listed}. {hint}")
         org_id = pool.pop()
         spans = sorted(((s, e) for (o, s, e, _) in candidates if o == org_id), key=lambda se: se[0])
         return org_id, self._date_in(spans, on, name)
+
+    def under_label(self) -> str:
+        return f"«{self.under.code} — {org_name(self.under)}»" if self.under is not None else ""
+
+    @staticmethod
+    def _is_member_org(org_id: int) -> bool:
+        return OrgVersion.objects.filter(org_id=org_id, org_type__in=MEMBER_ORG_TYPES).exists()
+
+    # -- cells the file creates ----------------------------------------------------------------
+    def _new_cell(self, name: str, row: int) -> int:
+        key = fold(name)
+        cell = self.new_cells.get(key)
+        if cell is None:
+            if not policy.can(self.actor, "restructure", self.under.pk):
+                raise ValueError(f"Không tìm thấy chi bộ «{name}» trong {self.under_label()}; bạn không có quyền "
+                                 "lập chi bộ mới ở đó.")
+            if self.under_type() in MEMBER_ORG_TYPES:
+                raise ValueError(f"Không tìm thấy chi bộ «{name}»: {self.under_label()} là chi bộ, không lập "
+                                 "được chi bộ bên dưới.")
+            cell = {"name": N.clean_text(name), "rows": 0, "first_row": row, "code": "",
+                    "id": -(len(self.new_cells) + 1)}
+            self.new_cells[key] = cell
+            if self.write:
+                self._establish(cell)
+        cell["rows"] += 1
+        return cell["id"]
+
+    def under_type(self) -> str:
+        v = OrgVersion.objects.filter(org=self.under).order_by("-valid_from").values_list("org_type", flat=True)
+        return v.first() or ""
+
+    def new_cell_type(self) -> str:
+        return "subordinate_cell" if self.under_type() in CELL_PARENT_TYPES else "grassroots_cell"
+
+    def _establish(self, cell: dict[str, Any]) -> None:
+        taken = set(Organization.objects.filter(code__startswith=f"{self.under.code}-M").values_list("code", flat=True))
+        n = 1
+        while f"{self.under.code}-M{n:02d}" in taken:
+            n += 1
+        org = org_establish(actor=self.actor, code=f"{self.under.code}-M{n:02d}", name=cell["name"],
+                            org_type=self.new_cell_type(), parent=self.under, on=self.today,
+                            decision=Decision(note="Lập từ tệp nhập danh sách đảng viên"))
+        cell["id"], cell["code"] = org.pk, org.code
+
+    def new_orgs(self) -> list[dict[str, Any]]:
+        kind = self.new_cell_type() if self.new_cells else ""
+        return [{"name": c["name"], "code": c["code"], "rows": c["rows"], "first_row": c["first_row"],
+                 "org_type": label("org_types", kind), "parent": self.under_label().strip("«»"),
+                 "on": self.today.strftime("%d/%m/%Y")} for c in self.new_cells.values()]
 
     @staticmethod
     def _date_in(spans: list[tuple[date, date | None]], on: date, label: str) -> date:
@@ -186,6 +296,17 @@ class OrgMatcher:
 
 
 # --- one row -----------------------------------------------------------------------------------
+def _min_age(on: date) -> int:
+    """R-050, in months, in force on `on` (R-000). The import checks it on the rows itself: the
+    official_transfer_in event the rows become has no age check in the replay."""
+    return param("admission_min_age_months", on)
+
+
+def _eighteen_before(admitted: date) -> str:
+    """The last birth day with which a person was of age on `admitted`."""
+    return add_months(admitted, -_min_age(admitted)).strftime("%d/%m/%Y")
+
+
 def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Plan | None:
     v = row.values
     errors: list[tuple[str, str]] = []
@@ -209,7 +330,7 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
         "sex": sex,
         "ethnicity": take("ethnicity", lambda: N.parse_reference(v.get("ethnicity"), "ethnic_groups", label="Dân tộc", default="01")),
         "religion": take("religion", lambda: N.parse_reference(v.get("religion"), "religions", label="Tôn giáo", default="00")),
-        "hometown": take("hometown", lambda: N.clean_free_text(v.get("hometown"))[:255], ""),
+        "hometown": take("hometown", lambda: N.clean_place(v.get("hometown"))[:255], ""),
         "citizen_id": take("citizen_id", lambda: N.parse_citizen_id(v.get("citizen_id"))),
         "party_card_number": take("party_card_number", lambda: N.clean_free_text(
             N.parse_code(v.get("party_card_number")))) or None,
@@ -226,10 +347,18 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
         errors.append(("admitted_on", "Thiếu ngày vào Đảng (ngày quyết định kết nạp)."))
     ceremony = take("ceremony_on", lambda: N.parse_full_date(v.get("ceremony_on"), today=today))
     full = take("full_on", lambda: N.parse_full_date(v.get("full_on"), today=today))
+    review = None
     if admitted and birth:
-        born = birth.date or date(birth.year, 7, 1)
-        if admitted < add_months(born, 18 * 12):
-            errors.append(("admitted_on", f"Ngày vào Đảng {admitted:%d/%m/%Y} khi chưa đủ 18 tuổi (R-050)."))
+        if birth.date:  # R-050 with the full date
+            if admitted < add_months(birth.date, _min_age(admitted)):
+                errors.append(("admitted_on", f"Ngày vào Đảng {admitted:%d/%m/%Y} khi chưa đủ 18 tuổi (R-050)."))
+        elif admitted < add_months(date(birth.year, 1, 1), _min_age(admitted)):
+            # Only the year: even born on 01/01 (the most favourable day) the person was under 18.
+            errors.append(("admitted_on", f"Ngày vào Đảng {admitted:%d/%m/%Y} khi chưa đủ 18 tuổi dù sinh ngày "
+                                          f"01/01/{birth.year} (R-050)."))
+        elif admitted < add_months(date(birth.year, 12, 31), _min_age(admitted)):
+            review = (f"Chỉ có năm sinh {birth.year}: đủ 18 tuổi vào ngày vào Đảng {admitted:%d/%m/%Y} chỉ khi sinh "
+                      f"đến ngày {_eighteen_before(admitted)} (R-050); cần xem lại hồ sơ gốc.")
     if admitted and ceremony and ceremony < admitted:
         errors.append(("ceremony_on", "Ngày lễ kết nạp trước ngày vào Đảng."))
     if admitted and full and full < admitted:
@@ -241,7 +370,7 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
         errors.append(("org_code", "Thiếu mã chi bộ hoặc tên chi bộ."))
     elif admitted:
         try:
-            org_id, on = matcher.resolve(code=code, name=org_name, on=admitted)
+            org_id, on = matcher.resolve(code=code, name=org_name, on=admitted, row=row.number)
         except ValueError as exc:
             errors.append(("org_code" if code else "org_name", str(exc)))
     if errors:
@@ -250,6 +379,8 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
             report.refuse(row.number, column, reason)
         return None
     profile["name_folded"] = fold(name)
+    if review:
+        report.review(row.number, review)
     status = Status.FULL if full else Status.PROBATIONARY
     payload: dict[str, Any] = {"status": str(status), "admitted_on": admitted.isoformat(), "source": "import"}
     if ceremony:
@@ -260,9 +391,16 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
 
 
 def _person_key(profile: dict[str, Any]) -> str:
+    """Same folded name and birth (date, or year when only the year is known): maybe one person."""
     birth = profile["birth_date"].isoformat() if profile["birth_date"] else str(profile["birth_year"])
-    raw = "|".join((profile["name_folded"], birth, fold(profile["hometown"])))
+    raw = "|".join((profile["name_folded"], birth))
     return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
+
+
+def _fingerprint(plan: Plan) -> int:
+    """A hash of everything a row records (the profile and payload are built in one key order):
+    two rows with the same fingerprint are one row typed twice. A number is kept per row, not the row."""
+    return hash((tuple(plan.profile.values()), plan.org_id, tuple(plan.payload.items())))
 
 
 def _same(member: Member, plan: Plan) -> list[str]:
@@ -283,16 +421,19 @@ def _same(member: Member, plan: Plan) -> list[str]:
 
 
 class _Importer:
-    def __init__(self, actor, *, today: date, write: bool, progress: Callable[[int], None] | None):
+    def __init__(self, actor, *, today: date, write: bool, progress: Callable[[int], None] | None,
+                 under: Organization | None = None, create_cells: bool = False, confirm_duplicates: bool = False):
         self.actor = actor
         self.today = today
         self.write = write
         self.progress = progress
+        self.confirm_duplicates = confirm_duplicates
         self.report = Report()
-        self.matcher = OrgMatcher(actor)
-        self.seen_cid: dict[str, int] = {}
+        self.matcher = OrgMatcher(actor, under=under, create_cells=create_cells, today=today, write=write)
+        self.seen_cid: dict[str, tuple[int, int]] = {}  # citizen ID -> (row, fingerprint)
         self.seen_card: dict[str, int] = {}
-        self.seen_person: dict[str, int] = {}
+        self.seen_person: dict[str, int] = {}  # name + birth -> first row
+        self.seen_exact: dict[int, int] = {}  # fingerprint -> first row
 
     def run(self, rows: Iterable[Row]) -> Report:
         batch: list[Row] = []
@@ -322,12 +463,24 @@ class _Importer:
         for plan in plans:
             p = plan.profile
             cid, card, key = p["citizen_id"], p["party_card_number"], _person_key(p)
+            print_ = _fingerprint(plan)
             if cid and cid in self.seen_cid:
-                self._refuse(plan, "citizen_id", f"Số CCCD {cid} trùng với dòng {self.seen_cid[cid]} trong tệp.")
-                self.report.flag(plan.row, f"Cùng số CCCD với dòng {self.seen_cid[cid]}.")
+                first, first_print = self.seen_cid[cid]
+                if first_print == print_:
+                    self._skip(plan, f"Trùng hoàn toàn với dòng {first} (cùng số CCCD, cùng thông tin): bỏ qua, "
+                                     f"chỉ nhập dòng {first}.")
+                    continue
+                self._refuse(plan, "citizen_id", f"Số CCCD {cid} trùng với dòng {first} trong tệp nhưng khác thông "
+                                                 "tin; hãy sửa một trong hai dòng.")
+                continue
+            if not cid and print_ in self.seen_exact:
+                first = self.seen_exact[print_]
+                self._skip(plan, f"Trùng hoàn toàn với dòng {first}: bỏ qua, chỉ nhập dòng {first}.")
                 continue
             if cid:
-                self.seen_cid[cid] = plan.row
+                self.seen_cid[cid] = (plan.row, print_)
+            else:
+                self.seen_exact.setdefault(print_, plan.row)
             existing = existing_cid.get(cid) if cid else None
             if existing is None and not cid:
                 # Without a citizen ID, the same person with the same data is the same record.
@@ -336,11 +489,12 @@ class _Importer:
                 diff = _same(existing, plan)
                 if not diff:
                     self.report.unchanged += 1
+                    self.report.note(plan.row, f"Đã có trong hệ thống, cùng thông tin: hồ sơ số {existing.pk} "
+                                               f"({existing.full_name}); bỏ qua.")
                     continue
                 self._refuse(plan, "citizen_id", (
                     f"Số CCCD {cid} đã có trong hệ thống (hồ sơ số {existing.pk}, {existing.full_name}) với thông tin "
                     f"khác ở: {', '.join(diff)}. Không tự động gộp; hãy sửa hồ sơ hoặc sửa tệp."))
-                self.report.flag(plan.row, f"Cùng số CCCD với hồ sơ số {existing.pk} ({existing.full_name}).")
                 continue
             if card and (card in existing_card or card in self.seen_card):
                 where = f"dòng {self.seen_card[card]}" if card in self.seen_card else f"hồ sơ số {existing_card[card]}"
@@ -348,12 +502,19 @@ class _Importer:
                 continue
             if card:
                 self.seen_card[card] = plan.row
+            likely = None
             if key in self.seen_person:
-                self.report.flag(plan.row, f"Có thể trùng người ở dòng {self.seen_person[key]} (cùng họ tên, ngày sinh, quê quán).")
-            elif by_person.get(key):
-                m = by_person[key][0]
-                self.report.flag(plan.row, f"Có thể trùng hồ sơ số {m.pk} ({m.full_name}): cùng họ tên, ngày sinh, quê quán.")
+                likely = f"dòng {self.seen_person[key]}"
+            elif others := [m for m in by_person.get(key, []) if m.citizen_id != cid or not cid]:
+                likely = f"hồ sơ số {others[0].pk} ({others[0].full_name})"
             self.seen_person.setdefault(key, plan.row)
+            if likely:
+                reason = (f"Có thể trùng người với {likely}: cùng họ tên và ngày sinh, khác thông tin khác. Chỉ nhập "
+                          "thành hồ sơ riêng khi cán bộ xác nhận.")
+                self.report.flag(plan.row, reason)
+                if self.write and not self.confirm_duplicates:
+                    self._refuse(plan, "full_name", reason + " Chưa có xác nhận.")
+                    continue
             try:
                 plan.timeline = replay([_EventView(plan)], Profile(p["birth_date"], p["birth_year"], p["general_education"]))
             except RuleViolation as exc:
@@ -370,11 +531,15 @@ class _Importer:
         self.report.refused_rows += 1
         self.report.refuse(plan.row, column, reason)
 
+    def _skip(self, plan: Plan, reason: str) -> None:
+        self.report.skipped += 1
+        self.report.note(plan.row, reason)
+
     @staticmethod
     def _people(plans: list[Plan]) -> dict[str, list[Member]]:
-        """Members already recorded with the same folded name, birth and hometown as a row of the
-        chunk: one query on the indexed folded name (narrowed by birth date or year) returning five
-        columns, then the full records only of the members whose key matches a row."""
+        """Members already recorded with the same folded name and birth as a row of the chunk: one
+        query on the indexed folded name (narrowed by birth date or year) returning four columns,
+        then the full records only of the members whose key matches a row."""
         names = {p.profile["name_folded"] for p in plans}
         if not names:
             return {}
@@ -385,11 +550,9 @@ class _Importer:
         if years:
             born |= Q(birth_date__isnull=True, birth_year__in=years)
         matched: dict[int, str] = {}
-        for pk, name_folded, birth_date, birth_year, hometown in Member.objects.filter(
-                born, name_folded__in=names).values_list(
-                "pk", "name_folded", "birth_date", "birth_year", "hometown"):
-            key = _person_key({"name_folded": name_folded, "birth_date": birth_date, "birth_year": birth_year,
-                               "hometown": hometown})
+        for pk, name_folded, birth_date, birth_year in Member.objects.filter(
+                born, name_folded__in=names).values_list("pk", "name_folded", "birth_date", "birth_year"):
+            key = _person_key({"name_folded": name_folded, "birth_date": birth_date, "birth_year": birth_year})
             if key in keys:
                 matched[pk] = key
         by_person: dict[str, list[Member]] = {}
@@ -452,14 +615,33 @@ class _EventView:
         return self.plan.payload
 
 
-def import_dry_run(path: str | Path, *, actor, filename: str | None = None,
-                   progress: Callable[[int], None] | None = None, today: date | None = None) -> Report:
-    """Check every row; write nothing."""
+def _start(path, actor, filename, progress, today, *, write: bool, under=None, create_cells=False,
+           confirm_duplicates=False, column_map=None):
     policy.require_actor(actor)
-    table = open_table(path, filename=filename)
-    importer = _Importer(actor, today=today or timezone.localdate(), write=False, progress=progress)
-    _describe(importer.report, table)
-    return importer.run(table)
+    table = open_layout(path, filename=filename, layout=MEMBERS, actor=actor, column_map=column_map)
+    importer = _Importer(actor, today=today or timezone.localdate(), write=write, progress=progress,
+                         under=under, create_cells=create_cells, confirm_duplicates=confirm_duplicates)
+    describe(importer.report, table, MEMBERS)
+    if under is not None:
+        importer.report.under = importer.matcher.under_label().strip("«»")
+    return importer, table
+
+
+def import_dry_run(path: str | Path, *, actor, filename: str | None = None,
+                   progress: Callable[[int], None] | None = None, today: date | None = None,
+                   under: Organization | None = None, create_cells: bool = False,
+                   column_map: dict[str, str] | None = None) -> Report:
+    """Check every row; write nothing.
+
+    `under`: the superior organization the file is about (cell names are matched in its subtree);
+    `create_cells`: a cell name not found there is a new cell of the import (listed in
+    `report.new_orgs`); `column_map`: the officer's mapping of headers (folded) to fields, on top
+    of the aliases and of the mapping saved for the file's header layout."""
+    importer, table = _start(path, actor, filename, progress, today, write=False, under=under,
+                             create_cells=create_cells, column_map=column_map)
+    report = importer.run(table)
+    report.new_orgs = importer.matcher.new_orgs()
+    return report
 
 
 def import_audit_target(path: str | Path, filename: str | None, job_id: int | None) -> dict[str, Any]:
@@ -477,15 +659,18 @@ def import_audit_target(path: str | Path, filename: str | None, job_id: int | No
 
 def import_apply(path: str | Path, *, actor, filename: str | None = None,
                  progress: Callable[[int], None] | None = None, today: date | None = None,
-                 job_id: int | None = None) -> Report:
+                 job_id: int | None = None, under: Organization | None = None, create_cells: bool = False,
+                 confirm_duplicates: bool = False, column_map: dict[str, str] | None = None) -> Report:
     """Write the whole file in one transaction, or nothing (ImportRefused) if a row is refused.
-    `job_id`: the ImportJob this runs for (the object of the audit entry)."""
-    policy.require_actor(actor)
-    table = open_table(path, filename=filename)
-    importer = _Importer(actor, today=today or timezone.localdate(), write=True, progress=progress)
-    _describe(importer.report, table)
+    `job_id`: the ImportJob this runs for (the object of the audit entry). A likely duplicate
+    (same name and birth as another row or member, other details different) is imported as a
+    separate member only with `confirm_duplicates`; else it is refused. The other arguments as
+    for `import_dry_run`."""
+    importer, table = _start(path, actor, filename, progress, today, write=True, under=under,
+                             create_cells=create_cells, confirm_duplicates=confirm_duplicates, column_map=column_map)
     with transaction.atomic():
         report = importer.run(table)
+        report.new_orgs = importer.matcher.new_orgs()
         if not report.ok:
             transaction.set_rollback(True)
             raise ImportRefused(report)
@@ -496,16 +681,25 @@ def import_apply(path: str | Path, *, actor, filename: str | None = None,
                          object_id=target["object_id"],
                          summary=f"Nhập {report.created} đảng viên từ tệp {target['file']['name']}",
                          after={"created": report.created, "unchanged": report.unchanged, "file": target["file"],
+                                "skipped": report.skipped, "confirmed_duplicates": report.duplicate_count,
+                                "new_org_ids": [o["code"] for o in report.new_orgs], "columns": report.mapped,
                                 "first_member_id": min(ids), "last_member_id": max(ids),
                                 "member_ids_sha256": hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()})
         report.applied = True
     return report
 
 
-def _describe(report: Report, table) -> None:
+def describe(report: Report, table, layout: Layout) -> None:
+    """What the report says about the file itself: its legacy encoding, every column mapped (file
+    header -> field, and whether by an alias of the layout or by the officer), every column ignored."""
+    header_of = layout.header_of
     report.encoding = table.encoding
-    report.columns = [HEADER_OF.get(c, c) for c in table.columns if c in HEADER_OF]
+    report.columns = [header_of.get(c, c) for c in table.columns if c in header_of]
     report.ignored_headers = table.ignored_headers
+    report.layout_key = table.layout_key
+    report.mapped = [{"header": d["header"], "key": d["key"], "field": d["field"] or "",
+                      "label": header_of.get(d["field"], "") if d["field"] else "", "how": d["how"]}
+                     for d in table.headers]
 
 
 __all__ = ["ImportRefused", "Report", "import_apply", "import_audit_target", "import_dry_run"]

@@ -67,15 +67,23 @@ def run_job(job_id: int) -> ImportJob | None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
 
     try:
+        extra: dict = {"column_map": job.column_map or None}
         if job.kind == ImportJob.Kind.ORGS:
             fn = org_import_apply if apply else org_import_dry_run
         else:
             fn = import_apply if apply else import_dry_run
-        extra = {"job_id": job.pk} if apply else {}
+            extra.update(under=job.under, create_cells=job.create_cells)
+            if apply:
+                extra["confirm_duplicates"] = job.confirm_duplicates
+        if apply:
+            extra["job_id"] = job.pk
         report = fn(job.file_path, actor=actor, filename=job.original_name, progress=progress, **extra)
     except (ImportRefused, OrgImportRefused) as exc:
         _finish(job, S.FAILED, exc.report.as_dict(), exc.message)
-    except (FileFormatError, DomainError) as exc:
+    except FileFormatError as exc:  # the header row found is kept: the officer may map its columns
+        headers = [{**h, "label": ""} for h in exc.headers]
+        _finish(job, S.FAILED, {"mapped": headers, "layout_key": exc.layout_key} if headers else {}, str(exc))
+    except DomainError as exc:
         _finish(job, S.FAILED, {}, str(exc))
     except Exception as exc:  # a job must never stay "running": record and log the failure
         log.exception("import job %s failed", job.pk)

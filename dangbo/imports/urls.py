@@ -9,4 +9,5 @@ urlpatterns = [
     path("mau-to-chuc.xlsx", views.org_template_download, name="org_template_download"),
     path("<int:pk>/", views.job_detail, name="job_detail"),
     path("<int:pk>/xac-nhan/", views.job_confirm, name="job_confirm"),
+    path("<int:pk>/ghep-cot/", views.job_map, name="job_map"),
 ]

@@ -12,16 +12,19 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dangbo.access.policy import can
+from dangbo.core.errors import DomainError
 from dangbo.imports.forms import UploadForm
+from dangbo.imports.mappings import mapping_save
 from dangbo.imports.models import ImportJob
-from dangbo.imports.orgs import build_org_template
-from dangbo.imports.parse import build_template
+from dangbo.imports.orgs import ORGS, build_org_template
+from dangbo.imports.parse import MEMBERS, build_template
 from dangbo.imports.selectors import job_get_or_404
 from dangbo.imports.tasks import job_enqueue
 
@@ -56,7 +59,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             for chunk in f.chunks():
                 out.write(chunk)
         job = ImportJob.objects.create(file_path=str(target), original_name=Path(f.name).name[:255],
-                                       uploaded_by=request.user, kind=form.cleaned_data["kind"])
+                                       uploaded_by=request.user, kind=form.cleaned_data["kind"],
+                                       under=form.cleaned_data["under"],
+                                       create_cells=form.cleaned_data["create_cells"])
         job_enqueue(job, apply=False)
         return redirect("imports:job_detail", pk=job.pk)
     jobs = ImportJob.objects.filter(uploaded_by=request.user)[:10]
@@ -82,11 +87,56 @@ def org_template_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _layout(job: ImportJob):
+    return ORGS if job.kind == ImportJob.Kind.ORGS else MEMBERS
+
+
+def _mapping_rows(job: ImportJob, report: dict) -> tuple[list[dict], list[tuple[str, str]]]:
+    """The columns of the file as the page lists them, with the fields an unrecognized (or
+    officer-mapped) column may be mapped to."""
+    layout = _layout(job)
+    rows = []
+    for m in report.get("mapped") or []:
+        rows.append({**m, "input": f"map-{m['key']}", "mappable": m["how"] in ("unknown", "officer")})
+    taken = {m["field"] for m in rows if m.get("field") and not m["mappable"]}
+    fields = [(name, header) for name, header, _ in layout.columns if name not in taken]
+    return rows, fields
+
+
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     template = "imports/_job_status.html" if request.htmx else "imports/job_detail.html"
-    return render(request, template, {"job": job, "report": job.report or {}})
+    report = job.report or {}
+    columns, fields = _mapping_rows(job, report)
+    return render(request, template, {"job": job, "report": report, "columns": columns, "fields": fields,
+                                      "can_map": not job.is_running and job.status != ImportJob.State.DONE
+                                      and any(c["mappable"] for c in columns)})
+
+
+@login_required
+@require_POST
+def job_map(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officer maps the unrecognized columns to fields: saved for the header layout (audited),
+    kept on the job, and the dry run runs again."""
+    job = _job_or_404(request, pk)
+    _require_importer(request.user, job.kind)
+    report = job.report or {}
+    if job.is_running or job.status == ImportJob.State.DONE or not report.get("layout_key"):
+        return redirect("imports:job_detail", pk=job.pk)
+    columns, _ = _mapping_rows(job, report)
+    chosen = {c["key"]: request.POST.get(c["input"], "") for c in columns if c["mappable"]}
+    try:
+        mapping_save(actor=request.user, layout=_layout(job), layout_key=report["layout_key"],
+                     headers=report["mapped"], mapping=chosen,
+                     right="restructure" if job.kind == ImportJob.Kind.ORGS else "record")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("imports:job_detail", pk=job.pk)
+    job.column_map = {**(job.column_map or {}), **chosen}
+    job.save(update_fields=["column_map"])
+    job_enqueue(job, apply=False)
+    return redirect("imports:job_detail", pk=job.pk)
 
 
 @login_required
@@ -95,5 +145,11 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     _require_importer(request.user, job.kind)
     if job.status == ImportJob.State.CHECKED and not job.refused_count:
+        if job.kind == ImportJob.Kind.MEMBERS and (job.report or {}).get("duplicate_count"):
+            if not request.POST.get("confirm_duplicates"):
+                messages.error(request, "Hãy đánh dấu xác nhận các dòng có thể trùng người trước khi nhập.")
+                return redirect("imports:job_detail", pk=job.pk)
+            job.confirm_duplicates = True
+            job.save(update_fields=["confirm_duplicates"])
         job_enqueue(job, apply=True)
     return redirect("imports:job_detail", pk=job.pk)

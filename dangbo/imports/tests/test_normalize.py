@@ -129,3 +129,30 @@ def test_reference_lists_match_names_without_accents_or_case():
 def test_clean_text_turns_whole_number_floats_into_integers():
     assert clean_text(12.0) == "12"
     assert clean_text(None) == ""
+
+
+def test_place_names_get_their_proper_case_after_nfc_and_spaces():
+    from dangbo.imports.normalize import clean_place
+
+    assert clean_place("Ô MÔN, CẦN THƠ") == "Ô Môn, Cần Thơ"
+    assert clean_place("ứng Hòa ,Hà Nội") == "Ứng Hòa, Hà Nội"
+    assert clean_place(unicodedata.normalize("NFD", "  xã  an bình,  tp. hồ chí minh ")) == "Xã An Bình, TP. Hồ Chí Minh"
+    assert clean_place("thị trấn Nông Cống-Thanh hóa") == "Thị Trấn Nông Cống-Thanh Hóa"
+    with pytest.raises(ValueError):
+        clean_place("=HYPERLINK(\"x\")")
+
+
+def test_catalog_values_fold_hyphens_spaces_apostrophes_and_suggest_the_closest():
+    from dangbo.imports.normalize import suggestions
+
+    for text in ("H'Mông", "HMông", "Hmông", "Mông", "dân tộc Mông"):
+        assert parse_reference(text, "ethnic_groups", label="Dân tộc") == "08"
+    for text in ("Ê Đê", "Ê-đê", "Êđê", "ÊĐÊ"):
+        assert parse_reference(text, "ethnic_groups", label="Dân tộc") == "12"
+    assert parse_reference("Hoà Hảo", "religions", label="Tôn giáo") == "03"
+    assert parse_reference("đạo Thiên Chúa", "religions", label="Tôn giáo") == "02"
+    assert parse_reference("TC LLCT", "theory_levels", label="Lý luận chính trị") == "trung_cap"
+    assert parse_reference("11/12", "education_levels", label="Học vấn", dimension="general") == "gdpt_thcs"
+    assert suggestions("Tay", "ethnic_groups")[0] == "Tày"
+    with pytest.raises(ValueError, match="Có phải: «Mông»"):
+        parse_reference("Môngg", "ethnic_groups", label="Dân tộc")

@@ -12,7 +12,14 @@ from django.core.management import call_command
 
 from dangbo.audit.models import AuditEntry
 from dangbo.imports.legacy import encode_tcvn3, encode_vni
-from dangbo.imports.orgs import ORGS, OrgImportRefused, build_org_template, org_import_apply, org_import_dry_run
+from dangbo.imports.orgs import (
+    ORG_COLUMNS,
+    ORGS,
+    OrgImportRefused,
+    build_org_template,
+    org_import_apply,
+    org_import_dry_run,
+)
 from dangbo.imports.tests.files import write_csv, write_xlsx
 from dangbo.orgs.models import Organization, OrgEvent, OrgEventType, OrgVersion
 from dangbo.orgs.services import org_establish
@@ -218,3 +225,14 @@ def test_formula_injection_refused_on_organization_import(tree, system_user, tmp
     assert {(r["row"], r["column"]) for r in report.refusals} == {
         (2, ORGS.header_of["name"]), (3, ORGS.header_of["decision_body"]), (3, ORGS.header_of["note"])}
     assert all("Excel sẽ coi là công thức" in r["reason"] for r in report.refusals)
+
+
+def test_the_organization_dry_run_lists_every_column_mapped_and_ignored(tree, system_user, tmp_path):
+    headers = [encode_tcvn3(h) for h in (*HEADERS, "Người lập biểu")]
+    rows = [{encode_tcvn3(k): v for k, v in r.items()} for r in messy_rows()]
+    report = org_import_dry_run(write_xlsx(tmp_path / "tc.xlsx", rows, headers=headers), actor=system_user,
+                                today=TODAY)
+    assert report.ok and report.encoding == "tcvn3"
+    assert [(m["header"], m["field"]) for m in report.mapped] == [
+        *((h, name) for name, h, _ in ORG_COLUMNS), ("Người lập biểu", "")]
+    assert report.ignored_headers == ["Người lập biểu"]

@@ -132,21 +132,22 @@ def test_reimporting_the_same_file_changes_nothing(tree, system_user, tmp_path):
     assert (Member.objects.count(), MemberEvent.objects.count(), MembershipSpan.objects.count()) == counts
 
 
-def test_duplicates_are_flagged_not_merged(tree, system_user, tmp_path):
+def test_duplicates_exact_ones_skipped_likely_ones_flagged_never_merged(tree, system_user, tmp_path):
     import_apply(write_xlsx(tmp_path / "a.xlsx", [row()]), actor=system_user, today=TODAY)
     rows = [
         row(name="Nguyễn Văn An", cid="001080000001", occupation="Giáo viên"),  # same ID, other data
         row(name="Lê Văn Hai", cid="001080000009"),
-        row(name="Lê Văn Hai", cid="001080000009"),  # same ID twice in the file
+        row(name="Lê Văn Hai", cid="001080000009"),  # the same row twice in the file
         row(name="Nguyễn Văn An", cid="", birth="02/09/1980", hometown="Xã An Bình", full=""),  # same person?
     ]
     report = import_dry_run(write_xlsx(tmp_path / "b.xlsx", rows), actor=system_user, today=TODAY)
-    assert report.created == 2 and report.refused_rows == 2
+    assert (report.created, report.refused_rows, report.skipped) == (2, 1, 1)
     reasons = {(r["row"], r["column"]): r["reason"] for r in report.refusals}
     assert "đã có trong hệ thống" in reasons[(2, "Số CCCD")] and "Nghề nghiệp" in reasons[(2, "Số CCCD")]
-    assert reasons[(4, "Số CCCD")] == "Số CCCD 001080000009 trùng với dòng 3 trong tệp."
-    flagged = {d["row"] for d in report.duplicates}
-    assert flagged == {2, 4, 5}
+    assert report.notes == [{"row": 4, "reason": "Trùng hoàn toàn với dòng 3 (cùng số CCCD, cùng thông tin): bỏ qua, "
+                                                 "chỉ nhập dòng 3."}]
+    assert [d["row"] for d in report.duplicates] == [5]
+    assert "hồ sơ số" in report.duplicates[0]["reason"]
     assert Member.objects.count() == 1
 
 

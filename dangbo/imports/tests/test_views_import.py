@@ -160,3 +160,64 @@ def test_a_refused_import_does_not_claim_creations(client, commune_officer, tmp_
     assert "Đã tạo mới" not in page and "Sẽ tạo mới" not in page
     assert "Dòng hợp lệ (chưa ghi vì tệp có dòng bị từ chối)" in page and "chưa ghi dòng nào" in page
     assert Member.objects.count() == 0
+
+
+def test_an_unknown_column_is_mapped_on_the_page_saved_audited_and_checked_again(client, commune_officer, tmp_path):
+    from dangbo.audit.models import AuditEntry
+    from dangbo.imports.models import ColumnMapping
+
+    client.force_login(commune_officer)
+    headers = ["Họ tên", "Năm sinh", "Giới tính", "Số CCCD", "Nơi sinh hoạt đảng", "Ngày kết nạp", "Ghi chú riêng"]
+    rows = [dict(zip(headers, ["Mai Văn Tư", "01/01/1970", "Nam", "001070000801", "Chi bộ thôn 1", "01/01/2000",
+                               "x"], strict=True))]
+    _upload(client, write_xlsx(tmp_path / "ds.xlsx", rows, headers=headers))
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.State.FAILED and "Thiếu cột" in job.error
+    page = client.get(reverse("imports:job_detail", args=[job.pk])).content.decode()
+    assert 'aria-label="Trường cho cột Nơi sinh hoạt đảng"' in page and 'aria-label="Trường cho cột Ghi chú riêng"' in page
+    client.post(reverse("imports:job_map", args=[job.pk]),
+                {"map-noi sinh hoat dang": "org_name", "map-ghi chu rieng": ""})
+    job.refresh_from_db()
+    assert job.status == ImportJob.State.CHECKED and job.created_count == 1
+    assert job.column_map == {"noi sinh hoat dang": "org_name", "ghi chu rieng": ""}
+    assert ColumnMapping.objects.get().org_id == commune_officer_org(commune_officer)
+    assert AuditEntry.objects.filter(action="import.mapping_saved").count() == 1
+    columns = {m["header"]: (m["field"], m["how"]) for m in job.report["mapped"]}
+    assert columns["Nơi sinh hoạt đảng"] == ("org_name", "officer") and columns["Ghi chú riêng"] == ("", "officer")
+    # A field already taken by another column is refused with a message; nothing changes.
+    client.post(reverse("imports:job_map", args=[job.pk]), {"map-noi sinh hoat dang": "full_name"})
+    assert ColumnMapping.objects.get().mapping["noi sinh hoat dang"] == "org_name"
+
+
+def commune_officer_org(user):
+    from dangbo.access.models import RoleAssignment
+
+    return RoleAssignment.objects.get(user=user).org_id
+
+
+def test_likely_duplicates_are_imported_only_with_the_confirmation_box(client, commune_officer, tmp_path):
+    client.force_login(commune_officer)
+    path = write_xlsx(tmp_path / "ds.xlsx", [row(code="T01-X01-C02"),
+                                             row(cid="", code="T01-X01-C02", hometown="Xã Khác")])
+    _upload(client, path)
+    job = ImportJob.objects.get()
+    page = client.get(reverse("imports:job_detail", args=[job.pk])).content.decode()
+    assert 'name="confirm_duplicates"' in page and "Có thể trùng người với dòng 2" in page
+    client.post(reverse("imports:job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.State.CHECKED and Member.objects.count() == 0
+    client.post(reverse("imports:job_confirm", args=[job.pk]), {"confirm_duplicates": "1"})
+    job.refresh_from_db()
+    assert job.status == ImportJob.State.DONE and Member.objects.count() == 2
+
+
+def test_the_page_takes_the_superior_organization_by_code_in_scope_only(client, commune_officer, tmp_path):
+    client.force_login(commune_officer)
+    path = write_xlsx(tmp_path / "ds.xlsx", members(1, code="T01-X01-C02"))
+    response = client.post(reverse("imports:import_upload"),
+                           {"file": SimpleUploadedFile(path.name, path.read_bytes()), "under": "T01-X02"})
+    assert "Không tìm thấy tổ chức có mã «T01-X02» trong phạm vi của bạn." in response.content.decode()
+    client.post(reverse("imports:import_upload"),
+                {"file": SimpleUploadedFile(path.name, path.read_bytes()), "under": "t01-x01"})
+    job = ImportJob.objects.get()
+    assert job.under.code == "T01-X01" and job.report["under"] == "T01-X01 — Đảng bộ xã An Bình"
