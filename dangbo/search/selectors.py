@@ -89,6 +89,7 @@ class OrgHit:
     org_id: int
     name: str
     type_label: str
+    parent_name: str = ""
 
 
 @dataclass
@@ -396,13 +397,16 @@ def _id_hits(actor, base: QuerySet, q: str) -> list[tuple[Member, str]]:
     return hits
 
 
-def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT) -> list[OrgHit]:
-    """Organizations visible to `actor` whose name on `at` has a word starting with each query word
-    (accents and case ignored)."""
+def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT, action: str = "view",
+               types: tuple[str, ...] = ()) -> list[OrgHit]:
+    """Organizations where `actor` may do `action` (of `types` when given) whose name on `at` has
+    a word starting with each query word (accents and case ignored), with their parent's name."""
     words = query_words(q)
     if not words:
         return []
-    versions = scope_orgs(OrgVersion.objects.valid_on(at), actor, field="org_id")
+    versions = scope_orgs(OrgVersion.objects.valid_on(at), actor, field="org_id", action=action)
+    if types:
+        versions = versions.filter(org_type__in=types)
     if _pg():
         # LIKE '%word%' lets the trigram index on dangbo_fold(name) pick the candidates (words of
         # three letters or more); the regular expression keeps the word-start meaning. Unordered
@@ -412,18 +416,19 @@ def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT) -> list[OrgHi
             if len(w) >= 3:
                 qs = qs.filter(folded__contains=w)
             qs = qs.filter(folded__regex=rf"\m{w}")
-        rows = sorted(qs.order_by().values_list("org_id", "name", "org_type", "path")[:limit], key=lambda r: r[3])
-        rows = [r[:3] for r in rows]
+        rows = sorted(qs.order_by().values_list("org_id", "name", "org_type", "path", "parent_id")[:limit],
+                      key=lambda r: r[3])
     else:
         rows = []
-        for org_id, name, org_type in versions.order_by("path").values_list("org_id", "name", "org_type").iterator():
-            name_words = query_words(name)
+        for row in versions.order_by("path").values_list("org_id", "name", "org_type", "path", "parent_id").iterator():
+            name_words = query_words(row[1])
             if all(any(nw.startswith(w) for nw in name_words) for w in words):
-                rows.append((org_id, name, org_type))
+                rows.append(row)
                 if len(rows) >= limit:
                     break
-
-    return [OrgHit(org_id, name, label("org_types", org_type)) for org_id, name, org_type in rows]
+    parents = org_names_on(keys=[(r[4], at) for r in rows if r[4]])
+    return [OrgHit(org_id, name, label("org_types", org_type), parents.get((parent_id, at), "") if parent_id else "")
+            for org_id, name, org_type, _path, parent_id in rows]
 
 
 def search(*, actor, q: str, at: date, filters: SearchFilters | None = None,
