@@ -87,6 +87,9 @@ class OrgPicker(forms.Widget):
     def value_omitted_from_data(self, data, files, name):
         return name not in data
 
+    def id_for_label(self, id_):
+        return f"{id_}_text" if id_ else id_
+
     def _ids(self, value) -> list[int]:
         values = value if isinstance(value, list | tuple) else ([] if value in (None, "") else [value])
         return [int(v) for v in values if str(v).isdigit()]
@@ -122,3 +125,25 @@ class OrgPicker(forms.Widget):
                                  base))
         parts.append("</div>")
         return mark_safe("".join(parts))  # noqa: S308 — every value is escaped by format_html above
+
+
+class OrgPickMultipleField(forms.Field):
+    """Several organization ids from an OrgPicker(multiple=True); the form checks the scope."""
+
+    def __init__(self, *, action: str = "view", **kwargs):
+        kwargs.setdefault("widget", OrgPicker(action=action, multiple=True))
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([] if value in (None, "") else [value])
+        result: list[int] = []
+        for v in values:
+            text = str(v).strip()
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(f"«{self.label}»: lựa chọn không hợp lệ.")
+            result.append(int(text))
+        return list(dict.fromkeys(result))
+
+    def validate(self, value) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(f"Chưa chọn «{self.label}».")
