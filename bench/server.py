@@ -33,7 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_PATH = ROOT / "var" / "bench" / "server.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"
+# BENCH_SERVER_DATABASE_URL: a migrated PostgreSQL database with synthetic data (e.g. a copy of the
+# national data): the officer of its largest province, and the mix of pages below. Unset: the demo
+# province on SQLite (built once), the member list's first pages only.
+PG_URL = os.environ.get("BENCH_SERVER_DATABASE_URL", "")
+os.environ["DATABASE_URL"] = PG_URL or f"sqlite:///{DB_PATH}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
 
 TAG = "server-bench-1 demo"
@@ -51,6 +55,9 @@ def _run(*args: str) -> None:
 def build(rebuild: bool) -> None:
     import sqlite3
 
+    if PG_URL:
+        print(f"# using {PG_URL.rsplit('/', 1)[-1]} as it is (migrated, with synthetic data)", flush=True)
+        return
     DB_PATH.parent.mkdir(parents=True, exist_ok=True)
     if DB_PATH.exists() and not rebuild:
         try:
@@ -71,6 +78,46 @@ def build(rebuild: bool) -> None:
     print(f"# built {DB_PATH} in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
+MIX: list[str] = []  # PostgreSQL mode: the URLs the sessions cycle through
+
+
+def pg_officer():
+    """The officer of the largest province (most active members today) of the PostgreSQL data, with
+    a confirmed TOTP device; fills MIX with page 1, deep keyset pages and profiles of that scope."""
+    import random
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dangbo.access.models import Role, RoleAssignment
+
+    today = timezone.localdate()
+    span = ("s.valid_from <= %(d)s AND (s.valid_to IS NULL OR s.valid_to >= %(d)s) AND s.status IN ('du_bi', 'chinh_thuc')")
+    version = "v.org_id = s.org_id AND v.valid_from <= %(d)s AND (v.valid_to IS NULL OR v.valid_to >= %(d)s)"
+    with connection.cursor() as c:
+        c.execute(f"SELECT split_part(v.path, '/', 2)::bigint, count(*) FROM members_membershipspan s "
+                  f"JOIN orgs_orgversion v ON {version} WHERE {span} GROUP BY 1 ORDER BY 2 DESC LIMIT 1", {"d": today})
+        root, total = c.fetchone()
+        c.execute(f"SELECT s.member_id FROM members_membershipspan s JOIN orgs_orgversion v ON {version} "
+                  f"WHERE {span} AND v.path LIKE %(p)s ORDER BY md5(s.member_id::text) LIMIT 300",
+                  {"d": today, "p": f"/{root}/%"})
+        sample = [r[0] for r in c.fetchall()]
+    user, _ = get_user_model().objects.get_or_create(username="bench_server_canbo_tinh")
+    RoleAssignment.objects.get_or_create(user=user, role=Role.OFFICER, org_id=root, defaults={"valid_from": "2000-01-01"})
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    rng = random.Random(11)
+    for i in range(600):
+        kind = i % 3
+        MIX.append("/dang-vien/" if kind == 0 else f"/dang-vien/?sau={rng.choice(sample)}" if kind == 1
+                   else f"/dang-vien/{rng.choice(sample)}/")
+    print(f"# PostgreSQL {PG_URL.rsplit('/', 1)[-1]}: officer of province org {root} ({total:,} active members); "
+          "mix: list page 1, a random deep keyset page, a profile", flush=True)
+    return user
+
+
 def session_cookies(n: int) -> list[str]:
     """n sessions of the province officer, as a password + TOTP login leaves them."""
     import django
@@ -82,7 +129,7 @@ def session_cookies(n: int) -> list[str]:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    user = get_user_model().objects.get(username=USERNAME)
+    user = pg_officer() if PG_URL else get_user_model().objects.get(username=USERNAME)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     cookies = []
     for _ in range(n):
@@ -137,7 +184,8 @@ def load(port: int, cookies: list[str]) -> tuple[list[float], int, float]:
 
         def get(page: int) -> float:
             t0 = time.perf_counter()
-            conn.request("GET", f"/dang-vien/?trang={page}", headers=headers)
+            url = MIX[page % len(MIX)] if MIX else f"/dang-vien/?trang={page % PAGES + 1}"
+            conn.request("GET", url, headers=headers)
             response = conn.getresponse()
             response.read()
             if response.status != 200:
@@ -156,7 +204,7 @@ def load(port: int, cookies: list[str]) -> tuple[list[float], int, float]:
         while time.perf_counter() < stop_at[0]:
             n += 1
             try:
-                took = get(n % PAGES + 1)
+                took = get(n)
             except (OSError, RuntimeError, http.client.HTTPException):
                 with lock:
                     errors[0] += 1
@@ -189,7 +237,8 @@ def servers(port: int) -> dict[str, list[str]]:
 def main(argv: list[str]) -> int:
     build("--rebuild" in argv)
     cookies = session_cookies(max(CONCURRENCY))
-    print(f"# member list /dang-vien/ as {USERNAME} (whole province), demo data on SQLite; "
+    print(f"# member list /dang-vien/ as {USERNAME if not PG_URL else 'the largest province officer'} "
+          f"(whole province), {'PostgreSQL' if PG_URL else 'demo data on SQLite'}; "
           f"closed loop, {SECONDS:.0f} s per run, client threads on the same 2-core machine "
           f"(load average before: {os.getloadavg()[0]:.1f})", flush=True)
     failed = False
@@ -209,10 +258,11 @@ def main(argv: list[str]) -> int:
                     failed = True
                     continue
                 q = statistics.quantiles(latencies, n=100)
-                print(f"BENCH member_list_p50_ms_{name}_{n}={statistics.median(latencies) * 1000:.0f} ms", flush=True)
-                print(f"BENCH member_list_p95_ms_{name}_{n}={q[94] * 1000:.0f} ms", flush=True)
-                print(f"BENCH member_list_rps_{name}_{n}={len(latencies) / wall:.1f} req/s", flush=True)
-                print(f"BENCH member_list_errors_{name}_{n}={errors} requests", flush=True)
+                what = "list_and_profile" if PG_URL else "member_list"
+                print(f"BENCH {what}_p50_ms_{name}_{n}={statistics.median(latencies) * 1000:.0f} ms", flush=True)
+                print(f"BENCH {what}_p95_ms_{name}_{n}={q[94] * 1000:.0f} ms", flush=True)
+                print(f"BENCH {what}_rps_{name}_{n}={len(latencies) / wall:.1f} req/s", flush=True)
+                print(f"BENCH {what}_errors_{name}_{n}={errors} requests", flush=True)
                 failed = failed or errors > 0
         finally:
             os.killpg(proc.pid, 15)

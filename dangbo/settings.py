@@ -154,11 +154,18 @@ TASK_BACKENDS = {
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("DANGBO_TASKS_BACKEND", "database")]}}
+# Sensitive reads are appended to an unchained staging table without the chain's lock and
+# moved into the chain by the periodic job "audit.drain_reads" (and before `audit verify`, every
+# checkpoint and the audit log pages), so profile reads do not serialize. Default: on when a task
+# worker runs the queue; with the immediate backend (tests) each read is chained at once.
+AUDIT_READS_STAGED = envbool("DANGBO_AUDIT_READS_STAGED",
+                             "0" if os.environ.get("DANGBO_TASKS_BACKEND", "database") == "immediate" else "1")
 # Periodic jobs enqueued by `dangbo scheduler` (dangbo.jobs.schedule): name -> interval in seconds.
 DANGBO_PERIODIC = {
     "plans.remind": envint("DANGBO_REMIND_EVERY", "3600"),
     "members.overdue": envint("DANGBO_OVERDUE_EVERY", "86400"),
     "audit.checkpoint": envint("DANGBO_AUDIT_CHECKPOINT_EVERY", "3600"),
+    "audit.drain_reads": envint("DANGBO_AUDIT_DRAIN_EVERY", "10"),
     "tasks.prune": envint("DANGBO_TASKS_PRUNE_EVERY", "86400"),
 }
 

@@ -135,6 +135,7 @@ ROUTES: dict[str, Rule] = {
     "grading:results_export": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}, method="post"),
     "grading:results_import": Rule(kwargs=lambda w: {"pk": w["campaign"].pk}),
     "search:search": Rule(outsider=NO_LEAK, query=lambda w: {"q": "bi mat"}),
+    "search:org_picker": Rule(outsider=NO_LEAK, query=lambda w: {"org_q": "thon"}),
     "exports:member_list_export": Rule(  # the file itself: nothing of commune A in it
         outsider=NO_LEAK, method="post", query=lambda w: {"q": "bi mat", "status": "all"},
         body=lambda w: {"muc_dich": "kiểm tra phạm vi", "dinh_dang": "csv"},

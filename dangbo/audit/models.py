@@ -47,3 +47,27 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("AuditEntry is append-only")
+
+
+class PendingRead(models.Model):
+    """A sensitive read (R-165) waiting to join the hash chain: appended here without the chain's
+    lock, so concurrent profile reads do not wait for each other, and moved into `AuditEntry` in
+    order, with their own time, by `audit.services.drain_reads` (the periodic job
+    "audit.drain_reads", `dangbo audit verify`, every checkpoint and the audit log pages)."""
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    actor_label = models.CharField(max_length=150, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    org_id = models.BigIntegerField(null=True, blank=True)
+    subject_member_id = models.BigIntegerField(null=True, blank=True)
+    summary = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "Lượt xem chờ ghi nhật ký"
+        verbose_name_plural = "Lượt xem chờ ghi nhật ký"

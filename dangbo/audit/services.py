@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dangbo.audit.context import current
-from dangbo.audit.models import AuditEntry
+from dangbo.audit.models import AuditEntry, PendingRead
 from dangbo.core.errors import DomainError
 from dangbo.core.numbers import vn_int
 from dangbo.core.text import nfc
@@ -137,8 +137,52 @@ def audit_read(
     if not summary:
         name = getattr(obj, "full_name", None) or str(obj)
         summary = f"Xem hồ sơ đảng viên {name}" if what == "member_profile" else f"Xem {what}: {name}"
+    if getattr(settings, "AUDIT_READS_STAGED", False):
+        # Without the chain's lock: concurrent reads do not serialize. The entry joins the chain
+        # when the pending reads are drained (drain_reads), with the time of the read.
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        return PendingRead.objects.create(
+            at=timezone.now(), actor=user, actor_label=(user.get_username() if user else str(actor or "hệ thống"))[:150],
+            ip=current.get().ip, action=f"read.{what}", object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(getattr(obj, "pk", "") or "")[:40], org_id=org_id,
+            subject_member_id=subject_member_id if subject_member_id is not None else _subject_of(obj),
+            summary=summary[:500])
     return audit_record(actor=actor, action=f"read.{what}", obj=obj, org_id=org_id, summary=summary,
                         subject_member_id=subject_member_id)
+
+
+DRAIN_BATCH = 5_000
+
+
+def drain_reads(*, batch: int = DRAIN_BATCH) -> int:
+    """Move the pending reads into the hash chain, oldest first, in batches (one transaction and
+    one take of the chain's lock per batch); returns how many were appended. Safe to run from
+    several processes at once: the lock serializes them and a read is moved exactly once."""
+    moved = 0
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+            pending = list(PendingRead.objects.order_by("id")[:batch])
+            if not pending:
+                return moved
+            prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+            entries = []
+            for read in pending:
+                entry = AuditEntry(
+                    at=read.at, actor_id=read.actor_id, actor_label=read.actor_label, ip=read.ip, action=read.action,
+                    object_type=read.object_type, object_id=read.object_id, org_id=read.org_id,
+                    subject_member_id=read.subject_member_id, summary=read.summary, before=None, after=None,
+                    prev_hash=prev)
+                entry.hash = compute_hash(prev, entry)
+                prev = entry.hash
+                entries.append(entry)
+            AuditEntry.objects.bulk_create(entries)
+            PendingRead.objects.filter(pk__in=[r.pk for r in pending]).delete()
+            moved += len(pending)
+            if len(pending) < batch:
+                return moved
 
 
 def audit_export(
@@ -224,6 +268,7 @@ def checkpoint_write() -> dict[str, Any]:
     to the log (logger "dangbo.audit.checkpoint"). Safe to call from a periodic task; returns the
     checkpoint written. Appends wait for it (same lock), so count, last id and head agree."""
     key = _checkpoint_key(create=True)
+    drain_reads()  # the reads waiting to join the chain are part of what the checkpoint anchors
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -22,7 +22,7 @@ from dangbo.access.policy import can, get_member_or_404, get_org_or_404, own_mem
 from dangbo.audit import selectors
 from dangbo.audit.forms import EntrySearchForm
 from dangbo.audit.models import AuditEntry
-from dangbo.audit.services import audit_read
+from dangbo.audit.services import audit_read, drain_reads
 
 ENTRIES_PER_PAGE = 50
 NOT_FOUND = "Không tìm thấy"
@@ -73,6 +73,7 @@ def _person_name(user) -> str:
 
 
 def _page(request: HttpRequest, qs: QuerySet) -> Page:
+    drain_reads()  # the reads waiting to join the chain (audit.services.audit_read) are shown too
     return Paginator(qs, ENTRIES_PER_PAGE).get_page(request.GET.get("trang"))
 
 

@@ -119,11 +119,12 @@ def as_of(at: date | None) -> date:
     return at or timezone.localdate()
 
 
-def paginate(qs: QuerySet, *, page: int, page_size: int | None) -> dict[str, Any]:
-    """One page of `qs` with its scoped count: {count, page, page_size, pages, items}."""
+def paginate(qs: QuerySet, *, page: int, page_size: int | None, count: int | None = None) -> dict[str, Any]:
+    """One page of `qs` with its scoped count: {count, page, page_size, pages, items}. `count`: the
+    caller's (cached) count of `qs`, else counted here."""
     size = max(min(page_size or PAGE_SIZE, MAX_PAGE_SIZE), 1)
     page = max(page, 1)
-    count = qs.count()
+    count = qs.count() if count is None else count
     start = (page - 1) * size
     return {
         "count": count,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class CoreConfig(AppConfig):
@@ -14,3 +15,15 @@ class CoreConfig(AppConfig):
 
         post_save.connect(rules.clear_cache, sender=RuleParameter)
         post_delete.connect(rules.clear_cache, sender=RuleParameter)
+        connection_created.connect(_sqlite_collation)
+
+
+def _sqlite_collation(sender, connection, **kwargs) -> None:
+    """SQLite: the Vietnamese collation (core.db.ViOrder) on every connection Django opens. The
+    name index of members uses it, so a tool writing members_member outside Django must register
+    it too (sqlite3: create_collation("vi", core.text.vi_compare))."""
+    if connection.vendor == "sqlite":
+        from dangbo.core.db import SQLITE_COLLATION
+        from dangbo.core.text import vi_compare
+
+        connection.connection.create_collation(SQLITE_COLLATION, vi_compare)

@@ -61,3 +61,89 @@ class FastSelect(forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("\n".join(parts))  # noqa: S308 — values and labels are escaped above
+
+
+class OrgPicker(forms.Widget):
+    """The one organization picker: a hidden input with the organization id and a search box that
+    asks `url` (search.views.org_picker: the organizations of the user's scope whose name matches,
+    each with its parent) as the user types (htmx); choosing one fills the hidden input and fires
+    `change` (static/js/orgpicker.js). `labels` maps a chosen id to its shown text (the form sets
+    it: "Chi bộ thôn Đông — Đảng bộ xã An Hòa"). `multiple`: several organizations, each a removable
+    chip with its own hidden input."""
+
+    url = "/tim-kiem/to-chuc/"
+
+    def __init__(self, *, action: str = "view", types: str = "", multiple: bool = False,
+                 placeholder: str = "Gõ tên tổ chức để tìm…", attrs=None):
+        super().__init__(attrs)
+        self.action, self.types, self.multiple, self.placeholder = action, types, multiple, placeholder
+        self.labels: dict[int, str] = {}
+
+    def value_from_datadict(self, data, files, name):
+        if self.multiple:
+            return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        return data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+    def id_for_label(self, id_):
+        return f"{id_}_text" if id_ else id_
+
+    def _ids(self, value) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([] if value in (None, "") else [value])
+        return [int(v) for v in values if str(v).isdigit()]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        base = attrs.get("id") or f"id_{name}"
+        ids = self._ids(value)
+        query = f"action={self.action}&name={name}&box={base}" + (f"&types={self.types}" if self.types else "")
+        parts = [format_html('<div class="org-picker position-relative" id="{}_picker" data-name="{}"{}>', base, name,
+                             mark_safe(' data-multiple="1"') if self.multiple else "")]  # noqa: S308 — a constant
+        if self.multiple:
+            parts.append(format_html('<div class="org-picker-chips d-flex flex-wrap gap-1 mb-1" id="{}_chips">', base))
+            for pk in ids:
+                parts.append(format_html(
+                    '<span class="badge text-bg-light border org-picker-chip">{}'
+                    '<input type="hidden" name="{}" value="{}">'
+                    '<button type="button" class="btn-close btn-close-sm ms-1" aria-label="Bỏ {}" data-org-unpick></button></span>',
+                    self.labels.get(pk, str(pk)), name, pk, self.labels.get(pk, str(pk))))
+            parts.append("</div>")
+            shown = ""
+        else:
+            pk = ids[0] if ids else ""
+            parts.append(format_html('<input type="hidden" name="{}" value="{}" id="{}">', name, pk, base))
+            shown = self.labels.get(pk, "") if pk != "" else ""
+        parts.append(format_html(
+            '<input type="search" class="{}" id="{}_text" name="org_q" form="{}_none" value="{}" placeholder="{}" '
+            'autocomplete="off" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="{}_list" '
+            'hx-get="{}?{}" hx-trigger="input changed delay:250ms, focus" hx-target="#{}_list" hx-swap="innerHTML" '
+            'hx-sync="this:replace">',
+            attrs.get("class", "form-control"), base, base, shown, self.placeholder, base, self.url, query, base))
+        parts.append(format_html('<div class="list-group org-picker-list shadow-sm" id="{}_list" role="listbox"></div>',
+                                 base))
+        parts.append("</div>")
+        return mark_safe("".join(parts))  # noqa: S308 — every value is escaped by format_html above
+
+
+class OrgPickMultipleField(forms.Field):
+    """Several organization ids from an OrgPicker(multiple=True); the form checks the scope."""
+
+    def __init__(self, *, action: str = "view", **kwargs):
+        kwargs.setdefault("widget", OrgPicker(action=action, multiple=True))
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([] if value in (None, "") else [value])
+        result: list[int] = []
+        for v in values:
+            text = str(v).strip()
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(f"«{self.label}»: lựa chọn không hợp lệ.")
+            result.append(int(text))
+        return list(dict.fromkeys(result))
+
+    def validate(self, value) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(f"Chưa chọn «{self.label}».")

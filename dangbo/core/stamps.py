@@ -59,6 +59,21 @@ def read(name: str) -> Stamp:
     return Stamp(row[0], bool(row[1])) if row else Stamp(None)
 
 
+def read_many(*names: str) -> dict[str, Stamp]:
+    """Several stamps in one query (`read` of each; missing ones are Stamp(None))."""
+    found: dict[str, Stamp] = {}
+    with connection.cursor() as c:
+        marks = ", ".join(["%s"] * len(names))
+        if connection.vendor == "postgresql":
+            c.execute("SELECT name, token, coalesce(current_setting('dangbo.stamp_' || name, true) = '1', false) "
+                      f"FROM core_datastamp WHERE name IN ({marks})", list(names))
+        else:
+            c.execute(f"SELECT name, token, 0 FROM core_datastamp WHERE name IN ({marks})", list(names))
+        for name, tok, mine in c.fetchall():
+            found[name] = Stamp(tok, bool(mine))
+    return {name: found.get(name, Stamp(None)) for name in names}
+
+
 def token(name: str) -> str | None:
     """The stamp's current token (None when it is not installed)."""
     return read(name).token

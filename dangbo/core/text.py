@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -39,3 +40,58 @@ def mask_citizen_id(value: str | None) -> str:
     if len(value) <= 6:
         return "*" * len(value)
     return f"{value[:3]}{'*' * (len(value) - 6)}{value[-3:]}"
+
+
+# --- Vietnamese sort order ----------------------------------------------------------------------
+#
+# Dictionaries order letters a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y (Đ after D,
+# not after Y as byte order puts it) and compare tones only between otherwise equal words, in the
+# order ngang, huyền, hỏi, ngã, sắc, nặng ("Anh" < "Ánh" < "Ăn"). PostgreSQL sorts so with the ICU
+# collation `dangbo_vi` (core migration); SQLite with the collation "vi" registered on every
+# connection (core.apps) from `vi_sort_key`.
+
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+_SHAPE = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
+_SHAPED = {("a", "breve"): "ă", ("a", "circumflex"): "â", ("e", "circumflex"): "ê", ("o", "circumflex"): "ô",
+           ("o", "horn"): "ơ", ("u", "horn"): "ư"}
+_TONE = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+
+
+def vi_sort_key(value: str | None) -> tuple[str, str, str]:
+    """A key that sorts Vietnamese text as a dictionary does: letters first (Vietnamese alphabet,
+    word by word, case ignored), then tones, then the text itself (a stable tie-break)."""
+    text = unicodedata.normalize("NFD", nfc(value).lower())
+    primary: list[str] = []
+    tones: list[str] = []
+    for ch in text:
+        if ch in _SHAPE and primary:
+            last = primary[-1]
+            base = _ALPHABET[ord(last) - 0x41] if "A" <= last <= chr(0x41 + len(_ALPHABET) - 1) else ""
+            shaped = _SHAPED.get((base, _SHAPE[ch]))
+            if shaped:
+                primary[-1] = chr(0x41 + _LETTER_RANK[shaped])
+            continue
+        if ch in _TONE and tones:
+            tones[-1] = str(_TONE[ch])
+            continue
+        if unicodedata.category(ch) == "Mn":
+            continue
+        rank = _LETTER_RANK.get(ch)
+        if rank is not None:
+            primary.append(chr(0x41 + rank))  # "A".."a": above digits and space
+            tones.append("0")
+        elif ch.isspace():
+            primary.append(" ")
+        else:
+            primary.append(ch if ch.isdigit() else " ")
+    return "".join(primary), "".join(tones), nfc(value)
+
+
+_cached_key = functools.lru_cache(maxsize=65_536)(vi_sort_key)
+
+
+def vi_compare(a: str | None, b: str | None) -> int:
+    """-1, 0 or 1: `a` before, equal to or after `b` in Vietnamese order (SQLite's collation)."""
+    ka, kb = _cached_key(a), _cached_key(b)
+    return (ka > kb) - (ka < kb)

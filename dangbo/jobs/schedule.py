@@ -23,6 +23,7 @@ JOBS = {
     "plans.remind": periodic.plans_remind,
     "members.overdue": periodic.members_overdue_notify,
     "audit.checkpoint": periodic.audit_checkpoint,
+    "audit.drain_reads": periodic.audit_drain_reads,
     "tasks.prune": periodic.tasks_prune,
 }
 

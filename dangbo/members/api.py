@@ -43,6 +43,7 @@ from dangbo.members.selectors import (
     member_dossier_read,
     member_events,
     member_list,
+    member_list_count,
     member_timeline,
 )
 from dangbo.members.services import (
@@ -360,7 +361,9 @@ def member_list_api(
     filters = MemberFilters(
         org_id=org, status=status, sex=sex or "", ethnicity=ethnicity, age_band=age_band or "", q=nfc(q)
     )
-    result = paginate(member_list(actor=request.user, at=day, filters=filters), page=page, page_size=page_size)
+    # The count is cached under the data stamps (members.selectors.member_list_count), not recounted per page.
+    result = paginate(member_list(actor=request.user, at=day, filters=filters), page=page, page_size=page_size,
+                      count=member_list_count(actor=request.user, at=day, filters=filters))
     members: list[Member] = result["items"]
     spans = {s.member_id: s for s in MembershipSpan.objects.valid_on(day).filter(member_id__in=[m.pk for m in members])}
     names = _org_names({(s.org_id, day) for s in spans.values()})

@@ -8,14 +8,15 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from dangbo.core.forms import VNDateField
+from dangbo.access.policy import can
+from dangbo.core.forms import OrgPicker, VNDateField
 from dangbo.core.reference import choices
 from dangbo.members.models import EventType, Member, Sex, Status
 from dangbo.members.selectors import AGE_BANDS, MemberFilters
 from dangbo.members.services import MEMBER_ORG_TYPES, EventInput, ProfileInput
 from dangbo.orgs.forms import VNForm
 from dangbo.orgs.models import Organization
-from dangbo.orgs.selectors import org_choices_on
+from dangbo.orgs.selectors import org_choices_on, org_labels_on
 
 MINORITY = "minority"
 
@@ -28,22 +29,22 @@ class MemberFilterForm(VNForm):
     """GET filters of the member list; every field optional."""
 
     ngay = VNDateField(label="Tính đến ngày", required=False)
-    org = forms.ChoiceField(label="Tổ chức", required=False)
+    org = forms.IntegerField(label="Tổ chức", required=False, min_value=1, widget=OrgPicker(
+        placeholder="Tất cả tổ chức trong phạm vi (gõ tên để chọn một tổ chức)"))
     status = forms.ChoiceField(label="Trạng thái", required=False)
     sex = forms.ChoiceField(label="Giới tính", required=False)
     ethnicity = forms.ChoiceField(label="Dân tộc", required=False)
     age_band = forms.ChoiceField(label="Độ tuổi", required=False)
     q = forms.CharField(label="Họ tên", required=False, max_length=120)
 
-    # Above this many organizations in scope, the select lists only the upper levels.
-    MAX_ORG_OPTIONS = 400
-
     def __init__(self, *args, actor, at: date, **kwargs):
         super().__init__(*args, **kwargs)
-        options = org_choices_on(actor=actor, at=at)
-        if len(options) > self.MAX_ORG_OPTIONS:
-            options = options[: self.MAX_ORG_OPTIONS]
-        self.fields["org"].choices = _blank("Tất cả tổ chức trong phạm vi") + [(str(pk), n) for pk, n in options]
+        self.actor, self.at = actor, at
+        # The organization is chosen with the scoped picker (search.views.org_picker), not a list
+        # of every organization in scope: only the chosen one's label is read here.
+        picked = str(self.data.get("org") or "")
+        if picked.isdigit() and len(picked) < 19 and can(actor, "view", int(picked)):
+            self.fields["org"].widget.labels = org_labels_on(org_ids=[int(picked)], at=at)
         self.fields["status"].choices = [
             ("", "Đang sinh hoạt"),
             (Status.PROBATIONARY, "Đảng viên dự bị"),
@@ -61,6 +62,12 @@ class MemberFilterForm(VNForm):
         self.fields["q"].widget.attrs.update({"placeholder": "Tìm theo tên (gõ không dấu cũng được)",
                                               "type": "search"})
         self.fields["ngay"].widget.attrs["class"] += " as-of-input"
+
+    def clean_org(self):
+        org = self.cleaned_data.get("org")
+        if org is not None and (org > 2**62 or not can(self.actor, "view", org)):
+            raise forms.ValidationError("«Tổ chức»: không có tổ chức này trong phạm vi của bạn.")
+        return org
 
     def filters(self) -> MemberFilters:
         d = self.cleaned_data

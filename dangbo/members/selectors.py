@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet, Subquery, Value
 
 from dangbo.access import policy
 from dangbo.access.policy import can, covers, get_member_or_404, scope_orgs
 from dangbo.audit.services import audit_read
+from dangbo.core import stamps
 from dangbo.core.dates import add_working_days
+from dangbo.core.db import RowCompare, ViOrder
 from dangbo.core.errors import RuleViolation
 from dangbo.core.rules import param
 from dangbo.core.text import fold, mask_citizen_id
@@ -83,7 +87,98 @@ def member_list(*, actor, at: date, filters: MemberFilters) -> QuerySet:
     if filters.q:
         for word in fold(filters.q).split():
             qs = qs.filter(name_folded__contains=word)
-    return qs.order_by("name_folded", "id")
+    return qs.order_by(*NAME_ORDER)
+
+
+# Vietnamese dictionary order of names, then id: the order of every member list, answered by the
+# index members_member_name_vi (migration members 0003) on both databases.
+NAME_ORDER = (ViOrder("full_name").asc(), "id")
+NAME_ORDER_DESC = (ViOrder("full_name").desc(), "-id")
+
+_count_cache: OrderedDict[tuple, int] = OrderedDict()
+_count_lock = threading.Lock()
+_COUNT_CACHE_SIZE = 2_000
+
+
+def member_list_count(*, actor, at: date, filters: MemberFilters) -> int:
+    """How many members `member_list` holds, cached per process under the data stamps: "registry"
+    (renewed by triggers on any write to members, their spans or the organization versions) and
+    "scope" (role assignments, the tree), so a count is never served after a change it depends on.
+    A list of 131.000 members counted once, not once per page."""
+    read = stamps.read_many("registry", "scope")
+    registry, scope = read["registry"], read["scope"]
+    cacheable = stamps.cacheable(registry) and stamps.cacheable(scope)
+    key = (registry.token, scope.token, getattr(actor, "pk", None), getattr(actor, "is_superuser", False), at, filters)
+    if cacheable:
+        with _count_lock:
+            n = _count_cache.get(key)
+            if n is not None:
+                _count_cache.move_to_end(key)
+                return n
+    n = member_list(actor=actor, at=at, filters=filters).order_by().count()
+    if cacheable:
+        with _count_lock:
+            _count_cache[key] = n
+            while len(_count_cache) > _COUNT_CACHE_SIZE:
+                _count_cache.popitem(last=False)
+    return n
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    """One page of the member list, paged by keyset on (name in Vietnamese order, id): the page
+    after a member (`after`), before one (`before`), the last page, or by number (`page`, OFFSET:
+    old links). Page N costs what page 1 costs, except by number."""
+
+    members: list[Member]
+    count: int
+    size: int
+    has_previous: bool
+    has_next: bool
+    number: int | None = None  # known when paged by number (or the first page)
+
+    @property
+    def pages(self) -> int:
+        return max((self.count + self.size - 1) // self.size, 1)
+
+    @property
+    def next_after(self) -> int | None:
+        return self.members[-1].pk if self.members and self.has_next else None
+
+    @property
+    def previous_before(self) -> int | None:
+        return self.members[0].pk if self.members and self.has_previous else None
+
+
+def _row(op: str, name: str, pk: int) -> RowCompare:
+    return RowCompare((ViOrder("full_name"), F("id")), op, (Value(name), Value(pk)))
+
+
+def member_page(*, actor, at: date, filters: MemberFilters, after: int | None = None, before: int | None = None,
+                last: bool = False, page: int | None = None, size: int = 50) -> MemberPage:
+    """The page of `member_list` after/before the member with that id (keyset), the last page, or
+    page number `page` (1 when nothing is given)."""
+    qs = member_list(actor=actor, at=at, filters=filters)
+    count = member_list_count(actor=actor, at=at, filters=filters)
+    cursor = after or before
+    name = Member.objects.filter(pk=cursor).values_list("full_name", flat=True).first() if cursor else None
+    if name is not None and after:
+        rows = list(qs.filter(_row(">", name, after))[: size + 1])
+        return MemberPage(rows[:size], count, size, has_previous=True, has_next=len(rows) > size)
+    if name is not None and before:
+        rows = list(qs.filter(_row("<", name, before)).order_by(*NAME_ORDER_DESC)[: size + 1])
+        return MemberPage(rows[:size][::-1], count, size, has_previous=len(rows) > size, has_next=True)
+    if last:
+        rows = list(qs.order_by(*NAME_ORDER_DESC)[: size + 1])
+        number = max((count + size - 1) // size, 1)
+        return MemberPage(rows[: (count - 1) % size + 1 if count else 0][::-1], count, size,
+                          has_previous=count > size, has_next=False, number=number)
+    number = max(page or 1, 1)
+    pages = max((count + size - 1) // size, 1)
+    number = min(number, pages)
+    start = (number - 1) * size
+    rows = list(qs[start : start + size + 1])
+    return MemberPage(rows[:size], count, size, has_previous=number > 1, has_next=len(rows) > size, number=number)
 
 
 def member_timeline(member: Member) -> Timeline:
@@ -365,5 +460,5 @@ def member_names(member_ids: list[int]) -> list[str]:
 
 
 def member_choices(member_ids: list[int]) -> list[tuple[int, str]]:
-    people = Member.objects.filter(pk__in=member_ids).order_by("name_folded", "pk").only("full_name", "birth_year")
+    people = Member.objects.filter(pk__in=member_ids).order_by(*NAME_ORDER).only("full_name", "birth_year")
     return [(m.pk, f"{m.full_name} ({m.birth_year})") for m in people]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,11 +26,9 @@ from dangbo.members.selectors import (
     MemberFilters,
     member_dossier_read,
     member_events_for_page,
+    member_page,
     member_spans_on,
     member_timeline,
-)
-from dangbo.members.selectors import (
-    member_list as select_members,
 )
 from dangbo.orgs.selectors import org_names_on
 
@@ -45,6 +42,11 @@ def _require_record(user, member: Member) -> None:
         raise PermissionDenied("Bạn không có quyền ghi hồ sơ của đảng viên này.")
 
 
+def _id_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     at = as_of_date(request)
@@ -52,9 +54,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
     data.setdefault("ngay", at.strftime("%d/%m/%Y"))
     form = MemberFilterForm(data, actor=request.user, at=at)
     filters = form.filters() if form.is_valid() else MemberFilters()
-    page = Paginator(select_members(actor=request.user, at=at, filters=filters), MEMBERS_PER_PAGE).get_page(
-        request.GET.get("trang"))
-    members = list(page.object_list)
+    # Keyset pages (?sau=<id>, ?truoc=<id>, ?cuoi=1) cost what the first page costs; ?trang=N (old
+    # links) still works, by OFFSET.
+    page = member_page(actor=request.user, at=at, filters=filters, after=_id_param(request, "sau"),
+                       before=_id_param(request, "truoc"), last=request.GET.get("cuoi") == "1",
+                       page=_id_param(request, "trang"), size=MEMBERS_PER_PAGE)
+    members = page.members
     spans = member_spans_on(member_ids=[m.pk for m in members], at=at)
     names = org_names_on(keys=[(s.org_id, at) for s in spans.values()])
     rows = []

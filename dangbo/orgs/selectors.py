@@ -117,6 +117,19 @@ def org_names_on(*, keys) -> dict[tuple[int, date], str]:
     return result
 
 
+def org_labels_on(*, org_ids, at: date) -> dict[int, str]:
+    """"Name — parent's name" of each organization on `at` (two queries), as the organization
+    picker shows a choice: "Chi bộ thôn Đông" exists in many communes."""
+    rows = list(OrgVersion.objects.valid_on(at).filter(org_id__in=set(org_ids)).values_list("org_id", "name", "parent_id"))
+    parents = org_names_on(keys=[(parent_id, at) for _, _, parent_id in rows if parent_id])
+    found = {org_id: f"{name} — {parents[(parent_id, at)]}" if parent_id and parents.get((parent_id, at)) else name
+             for org_id, name, parent_id in rows}
+    missing = set(org_ids) - set(found)
+    if missing:  # not valid on `at`: its nearest name
+        found.update({org_id: name for (org_id, _), name in org_names_on(keys=[(o, at) for o in missing]).items()})
+    return found
+
+
 def org_latest_names(*, org_ids) -> dict[int, str]:
     """The most recent name of each organization (for lineage links), in one query."""
     result: dict[int, str] = {}

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 
-from dangbo.core.forms import VNDateField
+from dangbo.access.policy import can
+from dangbo.core.forms import OrgPicker, OrgPickMultipleField, VNDateField
+from dangbo.orgs.selectors import org_labels_on
 from dangbo.plans.models import DocumentType, ReportStatus
 
 YEAR_CHOICES = [("", "Mọi năm")]
@@ -90,18 +94,43 @@ class TaskForm(_Styled):
     content = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))
     directing_text = forms.CharField(label="Cơ quan chỉ đạo", required=False, max_length=500)
     lead_text = forms.CharField(label="Cơ quan chủ trì", required=False, max_length=500)
-    lead_org = forms.TypedChoiceField(label="Tổ chức chủ trì", coerce=int, required=False, empty_value=None)
+    lead_org = forms.IntegerField(label="Tổ chức chủ trì", required=False, min_value=1, widget=OrgPicker())
     cooperating_text = forms.CharField(label="Cơ quan phối hợp", required=False, max_length=1000)
-    implementing_orgs = forms.TypedMultipleChoiceField(label="Cơ quan thực hiện", coerce=int, required=False,
-                                                      widget=forms.CheckboxSelectMultiple)
+    implementing_orgs = OrgPickMultipleField(label="Cơ quan thực hiện", required=False,
+                                             help_text="Gõ tên tổ chức rồi chọn; chọn được nhiều tổ chức.")
     deadline_text = forms.CharField(label="Thời gian", required=False, max_length=300,
                                     help_text="Ví dụ: 30/06/2023, Quý II/2022, Hằng năm, Thường xuyên, "
                                               "3 tháng sau khi có hướng dẫn của Trung ương")
 
-    def __init__(self, *args, org_choices=(), **kwargs):
+    def __init__(self, *args, actor, at: date, keep=(), **kwargs):
+        """Organizations are chosen with the scoped picker (core.forms.OrgPicker): any organization
+        `actor` may see, plus `keep` (the task's current ones, so saving never drops one)."""
         super().__init__(*args, **kwargs)
-        self.fields["lead_org"].choices = [("", "—"), *org_choices]
-        self.fields["implementing_orgs"].choices = list(org_choices)
+        self.actor, self.keep = actor, set(keep)
+        source = self.data if self.is_bound else self.initial
+        picked = []
+        for name in ("lead_org", "implementing_orgs"):
+            raw = source.getlist(name) if hasattr(source, "getlist") else source.get(name)
+            raw = raw if isinstance(raw, list | tuple) else [raw]
+            picked += [int(v) for v in raw if str(v or "").isdigit() and len(str(v)) < 19]
+        labels = org_labels_on(org_ids=picked, at=at) if picked else {}
+        for name in ("lead_org", "implementing_orgs"):
+            self.fields[name].widget.labels = labels
+
+    def _allowed(self, org_id: int) -> bool:
+        return org_id in self.keep or (org_id < 2**62 and can(self.actor, "view", org_id))
+
+    def clean_lead_org(self):
+        org = self.cleaned_data.get("lead_org")
+        if org is not None and not self._allowed(org):
+            raise forms.ValidationError("«Tổ chức chủ trì»: không có tổ chức này trong phạm vi của bạn.")
+        return org
+
+    def clean_implementing_orgs(self):
+        orgs = self.cleaned_data.get("implementing_orgs") or []
+        if any(not self._allowed(o) for o in orgs):
+            raise forms.ValidationError("«Cơ quan thực hiện»: có tổ chức không thuộc phạm vi của bạn.")
+        return orgs
 
 
 class ProgressForm(_Styled):

@@ -134,8 +134,7 @@ def _task_fields(d: dict) -> dict:
 @login_required
 def task_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for_manage(request, pk)
-    org_choices = org_choices_on(actor=request.user, at=_today())
-    form = TaskForm(request.POST or None, org_choices=org_choices)
+    form = TaskForm(request.POST or None, actor=request.user, at=_today())
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -333,18 +332,9 @@ def document_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _task_org_choices(request: HttpRequest, task) -> list:
-    """The organizations of the user's scope, plus the task's current bodies and lead (so that
-    saving the form never drops one the user cannot see in the list)."""
-    choices = org_choices_on(actor=request.user, at=_today())
-    have = {oid for oid, _ in choices}
-    current = [*task.assignments.order_by("id").values_list("org_id", flat=True),
-               *([task.lead_org_id] if task.lead_org_id else [])]
-    missing = [oid for oid in dict.fromkeys(current) if oid not in have]
-    if missing:
-        names = sel._names(missing, _today())
-        choices += [(oid, names.get(oid, str(oid))) for oid in missing]
-    return choices
+def _task_orgs(task) -> list[int]:
+    """The task's current bodies and lead: kept by the form even where the user cannot see them."""
+    return [*task.assignments.values_list("org_id", flat=True), *([task.lead_org_id] if task.lead_org_id else [])]
 
 
 @login_required
@@ -354,7 +344,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
                "lead_text": task.lead_text, "lead_org": task.lead_org_id, "cooperating_text": task.cooperating_text,
                "implementing_orgs": list(task.assignments.values_list("org_id", flat=True)),
                "deadline_text": task.deadline_text}
-    form = TaskForm(request.POST or None, initial=initial, org_choices=_task_org_choices(request, task))
+    form = TaskForm(request.POST or None, initial=initial, actor=request.user, at=_today(), keep=_task_orgs(task))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

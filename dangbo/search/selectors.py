@@ -47,7 +47,7 @@ from django.db.models.lookups import Lookup
 
 from dangbo.access.policy import Root, own_member_ids, scope_members, scope_orgs, scope_roots
 from dangbo.core.reference import label
-from dangbo.core.text import fold, mask_citizen_id
+from dangbo.core.text import fold, mask_citizen_id, nfc
 from dangbo.members.models import Member
 from dangbo.members.selectors import MemberFilters, member_list
 from dangbo.orgs.models import OrgVersion
@@ -89,6 +89,7 @@ class OrgHit:
     org_id: int
     name: str
     type_label: str
+    parent_name: str = ""
 
 
 @dataclass
@@ -379,7 +380,38 @@ def _name_hits(base: QuerySet, words: list[str], limit: int, *, pre: _Prefilter,
         truncated = True
     for m in sorted(Member.objects.filter(pk__in=typo_ids[:room]), key=lambda m: (m.name_folded, m.pk)):
         found.append((m, "typo"))
+        seen.add(m.pk)
+    if found or not head:
+        return found, truncated
+    # Nothing yet: the typo may be in an earlier word ("nguyen vam thanh"). One word at a time is
+    # one letter off; the candidates have every other word whole.
+    for i, word in enumerate(head):
+        if len(word) < TYPO_MIN_LENGTH:
+            continue
+        others = [w for j, w in enumerate(words) if j != i]
+        candidates = base
+        for w in others:
+            candidates = candidates.filter(_whole_word(w))
+        rows = list(candidates.exclude(pk__in=seen).order_by().values_list("pk", "name_folded")[:TYPO_CANDIDATES])
+        rest_of = set(others)
+        ids = [pk for pk, name in rows
+               if any(levenshtein_at_most_one(word, w) and w != word for w in name.split() if w not in rest_of)]
+        room = limit - len(found)
+        truncated = truncated or len(ids) > room
+        for m in sorted(Member.objects.filter(pk__in=ids[:room]), key=lambda m: (m.name_folded, m.pk)):
+            found.append((m, "typo"))
+            seen.add(m.pk)
+        if len(found) >= limit:
+            break
     return found, truncated
+
+
+def _closeness(member: Member, q: str, folded: str) -> int:
+    """0: the name as typed, diacritics included; 1: the same words in the same order without
+    diacritics; 2: the same words in another order (or a prefix, a typo)."""
+    if nfc(member.full_name).lower() == q:
+        return 0
+    return 1 if member.name_folded == folded else 2
 
 
 def _id_hits(actor, base: QuerySet, q: str) -> list[tuple[Member, str]]:
@@ -396,13 +428,16 @@ def _id_hits(actor, base: QuerySet, q: str) -> list[tuple[Member, str]]:
     return hits
 
 
-def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT) -> list[OrgHit]:
-    """Organizations visible to `actor` whose name on `at` has a word starting with each query word
-    (accents and case ignored)."""
+def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT, action: str = "view",
+               types: tuple[str, ...] = ()) -> list[OrgHit]:
+    """Organizations where `actor` may do `action` (of `types` when given) whose name on `at` has
+    a word starting with each query word (accents and case ignored), with their parent's name."""
     words = query_words(q)
     if not words:
         return []
-    versions = scope_orgs(OrgVersion.objects.valid_on(at), actor, field="org_id")
+    versions = scope_orgs(OrgVersion.objects.valid_on(at), actor, field="org_id", action=action)
+    if types:
+        versions = versions.filter(org_type__in=types)
     if _pg():
         # LIKE '%word%' lets the trigram index on dangbo_fold(name) pick the candidates (words of
         # three letters or more); the regular expression keeps the word-start meaning. Unordered
@@ -412,18 +447,19 @@ def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT) -> list[OrgHi
             if len(w) >= 3:
                 qs = qs.filter(folded__contains=w)
             qs = qs.filter(folded__regex=rf"\m{w}")
-        rows = sorted(qs.order_by().values_list("org_id", "name", "org_type", "path")[:limit], key=lambda r: r[3])
-        rows = [r[:3] for r in rows]
+        rows = sorted(qs.order_by().values_list("org_id", "name", "org_type", "path", "parent_id")[:limit],
+                      key=lambda r: r[3])
     else:
         rows = []
-        for org_id, name, org_type in versions.order_by("path").values_list("org_id", "name", "org_type").iterator():
-            name_words = query_words(name)
+        for row in versions.order_by("path").values_list("org_id", "name", "org_type", "path", "parent_id").iterator():
+            name_words = query_words(row[1])
             if all(any(nw.startswith(w) for nw in name_words) for w in words):
-                rows.append((org_id, name, org_type))
+                rows.append(row)
                 if len(rows) >= limit:
                     break
-
-    return [OrgHit(org_id, name, label("org_types", org_type)) for org_id, name, org_type in rows]
+    parents = org_names_on(keys=[(r[4], at) for r in rows if r[4]])
+    return [OrgHit(org_id, name, label("org_types", org_type), parents.get((parent_id, at), "") if parent_id else "")
+            for org_id, name, org_type, _path, parent_id in rows]
 
 
 def search(*, actor, q: str, at: date, filters: SearchFilters | None = None,
@@ -444,6 +480,12 @@ def search(*, actor, q: str, at: date, filters: SearchFilters | None = None,
         members = _take(base, limit + 1)
         result.truncated = len(members) > limit
         hits = [(m, "filter") for m in sorted(members[:limit], key=lambda m: (m.name_folded, m.pk))]
+    if result.words:
+        # "Nguyễn Văn Thành" typed with its diacritics comes before "Nguyễn Thanh Vân" (the same
+        # folded words): each kind of match in turn, the closest spelling first (stable sort).
+        order = {"citizen_id": 0, "party_card": 0, "exact": 1, "prefix": 2, "typo": 3, "filter": 4}
+        typed, folded = nfc(q).lower(), " ".join(result.words)
+        hits.sort(key=lambda h: (order.get(h[1], 5), _closeness(h[0], typed, folded)))
     names = org_names_on(keys=[(m.current_org_id, at) for m, _ in hits if m.current_org_id])
     for m, kind in hits:
         # Masked for everyone (the full number is shown on the dossier, on request and audited).

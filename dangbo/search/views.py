@@ -10,7 +10,7 @@ from django.shortcuts import render
 from dangbo.access.policy import get_org_or_404
 from dangbo.core.forms import as_of_date
 from dangbo.search.forms import SearchForm
-from dangbo.search.selectors import SearchResult, search
+from dangbo.search.selectors import SearchResult, org_search, search
 
 
 @login_required
@@ -30,3 +30,20 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "search/_results.html", context)
     return render(request, "search/search.html", context)
+
+
+PICKER_ACTIONS = ("view", "record", "restructure")
+
+
+@login_required
+def org_picker(request: HttpRequest) -> HttpResponse:
+    """GET /tim-kiem/to-chuc/?org_q=...: the options of the organization picker (core.forms.OrgPicker),
+    an htmx fragment: organizations of the user's scope for `action` (and `types`) whose name
+    matches, each with its parent's name, at most 20."""
+    action = request.GET.get("action", "view")
+    if action not in PICKER_ACTIONS:
+        action = "view"
+    types = tuple(t for t in request.GET.get("types", "").split(",") if t)
+    q = (request.GET.get("org_q") or "").strip()[:120]
+    hits = org_search(actor=request.user, q=q, at=as_of_date(request), action=action, types=types) if q else []
+    return render(request, "search/_org_picker.html", {"hits": hits, "q": q, "box": request.GET.get("box", "")[:60]})

@@ -58,8 +58,10 @@ def test_plan_walkthrough(live_server, officer, commune_officer, tree, page, bro
     page.click("text=Thêm nhiệm vụ")
     page.fill("#id_content", "Kiện toàn chi bộ quân sự xã")
     page.fill("#id_deadline_text", "Quý II/2023")
-    page.check(f"input[name=implementing_orgs][value='{tree['commune_a'].pk}']")
-    page.check(f"input[name=implementing_orgs][value='{tree['commune_b'].pk}']")
+    for typed, org in (("an binh", tree["commune_a"]), ("binh minh", tree["commune_b"])):
+        page.fill("#id_implementing_orgs_text", typed)  # the organization picker: type, then choose
+        page.click(f"#id_implementing_orgs_list [data-org-pick='{org.pk}']")
+        page.wait_for_selector(f"#id_implementing_orgs_chips input[value='{org.pk}']", state="attached")
     page.click("button[name=luu]")
     page.wait_for_url(re.compile(rf"/van-ban/{plan.pk}/$"))
     task = Task.objects.get(plan=plan)

@@ -107,3 +107,39 @@ def test_it_pages_fifty_members_with_few_queries(client, officer, tree, django_a
     assert "Trang 1 / 2" in page1
     page2 = client.get(URL, {"trang": 2}).content.decode()
     assert "Đảng Viên 51" in page2
+
+
+def test_keyset_pages_follow_the_name_order_both_ways(client, officer, tree, django_assert_max_num_queries):
+    people = [admit(tree["cell_a1"], f"Đảng Viên {i:03d}") for i in range(120)]
+    client.force_login(officer)
+    client.get(URL)
+    with django_assert_max_num_queries(20):
+        response = client.get(URL, {"sau": people[49].pk})
+    assert response.status_code == 200
+    page2 = response.content.decode()
+    assert "Đảng Viên 050" in page2 and "Đảng Viên 099" in page2
+    assert "Đảng Viên 049" not in page2 and "Đảng Viên 100" not in page2
+    assert f"sau={people[99].pk}" in page2 and f"truoc={people[50].pk}" in page2
+    back = client.get(URL, {"truoc": people[50].pk}).content.decode()
+    assert "Đảng Viên 000" in back and "Đảng Viên 049" in back and "Đảng Viên 050" not in back
+    last = client.get(URL, {"cuoi": "1"}).content.decode()
+    assert "Đảng Viên 100" in last and "Đảng Viên 119" in last and "Đảng Viên 099" not in last
+    assert "Trang 3 / 3" in last and "Sau ›" not in last
+
+
+def test_rule_vietnamese_order_the_list_sorts_names_as_a_dictionary_does(client, officer, tree):
+    for family in ("Đặng", "Yến", "Dương", "Ánh", "Anh"):
+        admit(tree["cell_a1"], f"{family} Văn Tú")
+    client.force_login(officer)
+    html = client.get(URL).content.decode()
+    positions = [html.index(f"{n} Văn Tú") for n in ("Anh", "Ánh", "Dương", "Đặng", "Yến")]
+    assert positions == sorted(positions)
+
+
+def test_the_count_follows_a_new_member_although_it_is_cached(client, officer, tree):
+    admit(tree["cell_a1"], "Nguyễn Văn Một")
+    client.force_login(officer)
+    assert "<strong>1</strong> đảng viên" in client.get(URL).content.decode()
+    assert "<strong>1</strong> đảng viên" in client.get(URL).content.decode()
+    admit(tree["cell_a1"], "Nguyễn Văn Hai")
+    assert "<strong>2</strong> đảng viên" in client.get(URL).content.decode()

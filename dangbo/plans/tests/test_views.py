@@ -95,6 +95,27 @@ def test_the_officer_adds_a_task_for_two_communes(client, officer, tree, plan):
     assert task.due_on == date(2023, 3, 31) and task.assignments.count() == 2
 
 
+def test_the_task_form_picks_organizations_instead_of_listing_every_one(client, officer, tree, plan):
+    client.force_login(officer)
+    response = client.get(reverse("plans:task_create", args=[plan.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'type="checkbox"' not in html and "Chi bộ thôn 1" not in html
+    assert 'hx-get="/tim-kiem/to-chuc/?action=view&amp;name=implementing_orgs' in html
+
+
+def test_the_task_form_refuses_an_organization_outside_the_scope(client, system_user, commune_officer, tree):
+    own = document_register(actor=system_user, data=DocumentInput(
+        number="3-KH/ĐU", issued_on=date(2022, 3, 1), issuer="Đảng ủy xã An Bình", doc_type="ke_hoach",
+        title="Kế hoạch của xã", owner_org_id=tree["commune_a"].pk))
+    client.force_login(commune_officer)
+    response = client.post(reverse("plans:task_create", args=[own.pk]), {
+        "content": "Việc của xã khác", "implementing_orgs": [tree["commune_b"].pk]})
+    assert response.status_code == 200
+    assert "có tổ chức không thuộc phạm vi của bạn" in response.content.decode()
+    assert not Task.objects.filter(content="Việc của xã khác").exists()
+
+
 def test_export_requires_a_purpose_and_returns_the_files(client, officer, tasks, plan):
     client.force_login(officer)
     url = reverse("plans:plan_export", args=[plan.pk])

@@ -109,3 +109,29 @@ def test_it_finds_organizations_by_name_without_accents_in_scope(people, commune
     assert [o.name for o in result.orgs] == ["Chi bộ thôn 1", "Chi bộ thôn 2"]
     assert [o.name for o in search(actor=outsider, q="Dong", at=AT).orgs] == ["Chi bộ thôn Đông"]
     assert search(actor=outsider, q="an binh", at=AT).orgs == []
+
+
+@pytest.fixture
+def thanh(tree, system_user):
+    from dangbo.members.services import ProfileInput, member_admit
+
+    def admit(name):
+        return member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2020, 3, 2),
+                            ceremony_on=date(2020, 3, 16), profile=ProfileInput(full_name=name, birth_year=1980, sex="M"))
+
+    return {"thanh_van": admit("Nguyễn Thanh Vân"), "van_thanh": admit("Nguyễn Văn Thành")}
+
+
+@pytest.mark.django_db
+def test_an_exact_match_with_diacritics_ranks_first(thanh, commune_officer):
+    result = search(actor=commune_officer, q="Nguyễn Văn Thành", at=AT)
+    assert [h.member.full_name for h in result.members][:2] == ["Nguyễn Văn Thành", "Nguyễn Thanh Vân"]
+    result = search(actor=commune_officer, q="Nguyễn Thanh Vân", at=AT)
+    assert [h.member.full_name for h in result.members][:2] == ["Nguyễn Thanh Vân", "Nguyễn Văn Thành"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["nguyen vam thanh", "ngyen van thanh", "Nguyễn Văn Thànhh"])
+def test_a_typo_in_any_word_still_finds_the_person(q, thanh, commune_officer):
+    result = search(actor=commune_officer, q=q, at=AT)
+    assert thanh["van_thanh"].pk in ids(result)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangbo.audit.services import audit_verify, checkpoint_write
+from dangbo.audit.services import audit_verify, checkpoint_write, drain_reads
 from dangbo.core.errors import DomainError
 from dangbo.core.numbers import vn_int
 
@@ -47,6 +47,7 @@ class Command(BaseCommand):
 
     def _verify(self) -> None:
         try:
+            drain_reads()  # pending reads join the chain first: the whole log is verified
             report = audit_verify()
         except DomainError as exc:
             raise CommandError(f"Không kiểm tra được nhật ký: {exc}", returncode=1) from exc

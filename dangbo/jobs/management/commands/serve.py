@@ -24,6 +24,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections
 
 PR_SET_PDEATHSIG = 1
 
@@ -48,6 +49,27 @@ def commands(*, host: str, port: int, workers: int, threads: int, worker: bool =
     return procs
 
 
+def connections_needed(*, workers: int, threads: int, worker: bool = True, scheduler: bool = True) -> int:
+    """Database connections `dangbo serve` can hold at most: Django keeps one per thread that
+    serves requests (CONN_MAX_AGE, reused), so workers × threads, plus the task worker and the
+    scheduler. Under load (50 sessions) requests queue in gunicorn, never as new connections."""
+    return workers * threads + int(worker) + int(scheduler)
+
+
+def connection_budget_problem(needed: int) -> str:
+    """PostgreSQL: a Vietnamese message when `needed` exceeds the server's free connections
+    (max_connections minus the reserved ones), else ""."""
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as c:
+        c.execute("SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int")
+        available = c.fetchone()[0]
+    if needed > available:
+        return (f"Cấu hình cần tới {needed} kết nối cơ sở dữ liệu (tiến trình × luồng + tác vụ nền + lập lịch) "
+                f"nhưng PostgreSQL chỉ cho {available}: giảm WEB_WORKERS/WEB_THREADS hoặc tăng max_connections.")
+    return ""
+
+
 def _die_with_parent() -> None:  # runs in the child between fork and exec
     with contextlib.suppress(OSError, AttributeError):  # not Linux: stopped by the supervisor only
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -70,6 +92,11 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, threads, no_worker=False, no_scheduler=False, **options):
         procs = commands(host=host, port=port, workers=workers, threads=threads, worker=not no_worker,
                          scheduler=not no_scheduler)
+        problem = connection_budget_problem(connections_needed(workers=workers, threads=threads,
+                                                               worker=not no_worker, scheduler=not no_scheduler))
+        if problem:
+            raise CommandError(problem)
+        connections.close_all()  # the children open their own
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "dangbo.settings")}
         stopping: list[int] = []
 
