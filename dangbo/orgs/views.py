@@ -7,8 +7,10 @@ restructure, the forms are 403.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -133,8 +135,33 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Restructuring --------------------------------------------------------------------------
+# Every operation is shown first as a preview computed by the same service in dry-run mode
+# (services.preview: run in a savepoint and rolled back); "Xác nhận" then runs it. The preview
+# carries a digest of the posted fields, so a form changed after its preview is previewed again.
 
-Operation = Callable[[DecisionForm, Organization], tuple[str, Organization]]
+Call = Callable[..., Any]
+Operation = Callable[[DecisionForm, Organization, Call], tuple[str, Organization]]
+CONFIRM = "xac_nhan"
+
+
+class _Previewed(Exception):
+    def __init__(self, result: services.Preview):
+        self.result = result
+
+
+def _dry_run(operation: Call, **kwargs: Any) -> Any:
+    raise _Previewed(services.preview(operation, **kwargs))
+
+
+def _run(operation: Call, **kwargs: Any) -> Any:
+    return operation(**kwargs)
+
+
+def _digest(request: HttpRequest) -> str:
+    """The posted fields (not the CSRF token nor the confirmation): what the preview showed."""
+    items = sorted((k, v) for k in request.POST if k not in ("csrfmiddlewaretoken", CONFIRM, "xem_truoc")
+                   for v in request.POST.getlist(k))
+    return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
 
 
 def _restructure(request: HttpRequest, pk: int, form_class: type[DecisionForm], *, title: str,
@@ -145,24 +172,29 @@ def _restructure(request: HttpRequest, pk: int, form_class: type[DecisionForm], 
     at = as_of_date(request)
     version = org_version_on(org_id=org.pk, at=at)
     form = form_class(request.POST or None, actor=request.user, org=org, at=at)
+    preview = None
+    digest = _digest(request) if request.method == "POST" else ""
     if request.method == "POST" and form.is_valid():
+        confirmed = request.POST.get(CONFIRM) == digest
         try:
-            message, target = run(form, org)
+            message, target = run(form, org, _run if confirmed else _dry_run)
+        except _Previewed as shown:
+            preview = shown.result
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             messages.success(request, message)
             return redirect(_with_date(reverse("orgs:org_detail", args=[target.pk]), form.cleaned_data["on"]))
     context = {"org": org, "version": version, "at": at, "form": form, "title": title, "intro": intro,
-               "button": button, "danger": danger}
+               "button": button, "danger": danger, "preview": preview, "digest": digest}
     return render(request, "orgs/org_restructure.html", context)
 
 
 @login_required
 def org_establish(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, parent: Organization):
+    def run(form: DecisionForm, parent: Organization, call: Call):
         d = form.cleaned_data
-        new = services.org_establish(actor=request.user, code=d["code"], name=d["name"], org_type=d["org_type"],
+        new = call(services.org_establish, actor=request.user, code=d["code"], name=d["name"], org_type=d["org_type"],
                                      parent=parent, on=d["on"], decision=form.decision(),
                                      short_name=d.get("short_name", ""))
         return f"Đã thành lập {d['name']} từ ngày {_vn(d['on'])}.", new
@@ -173,9 +205,9 @@ def org_establish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, org: Organization):
+    def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
-        services.org_rename(actor=request.user, org=org, name=d["name"], on=d["on"], decision=form.decision(),
+        call(services.org_rename, actor=request.user, org=org, name=d["name"], on=d["on"], decision=form.decision(),
                             short_name=d.get("short_name") or None, org_type=d.get("org_type") or None)
         return f"Đã đổi tên thành {d['name']} từ ngày {_vn(d['on'])}.", org
 
@@ -186,10 +218,10 @@ def org_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_move(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, org: Organization):
+    def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
         get_org_or_404(request.user, d["new_parent"].pk, action="restructure")
-        services.org_move(actor=request.user, org=org, new_parent=d["new_parent"], on=d["on"],
+        call(services.org_move, actor=request.user, org=org, new_parent=d["new_parent"], on=d["on"],
                           decision=form.decision())
         return f"Đã chuyển tổ chức về trực thuộc tổ chức cấp trên mới từ ngày {_vn(d['on'])}.", org
 
@@ -199,11 +231,11 @@ def org_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, target: Organization):
+    def run(form: DecisionForm, target: Organization, call: Call):
         d = form.cleaned_data
         for source in d["sources"]:
             get_org_or_404(request.user, source.pk, action="restructure")
-        services.org_merge(actor=request.user, sources=d["sources"], target=target, on=d["on"],
+        call(services.org_merge, actor=request.user, sources=d["sources"], target=target, on=d["on"],
                            decision=form.decision())
         return f"Đã hợp nhất {len(d['sources'])} tổ chức vào tổ chức này từ ngày {_vn(d['on'])}.", target
 
@@ -215,10 +247,10 @@ def org_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_split(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, org: Organization):
+    def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
         part = {"code": d["code"], "name": d["name"], "member_ids": d["member_ids"]}
-        (new,) = services.org_split(actor=request.user, org=org, parts=[part], on=d["on"],
+        (new,) = call(services.org_split, actor=request.user, org=org, parts=[part], on=d["on"],
                                     decision=form.decision(), end_source=d["end_source"])
         return (f"Đã chia tách, thành lập {d['name']} với {len(d['member_ids'])} đảng viên "
                 f"từ ngày {_vn(d['on'])}.", new)
@@ -230,9 +262,9 @@ def org_split(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, org: Organization):
+    def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
-        services.org_dissolve(actor=request.user, org=org, on=d["on"], decision=form.decision())
+        call(services.org_dissolve, actor=request.user, org=org, on=d["on"], decision=form.decision())
         return f"Đã giải thể / kết thúc hoạt động tổ chức từ ngày {_vn(d['on'])}.", org
 
     return _restructure(request, pk, OrgDissolveForm, title="Giải thể / kết thúc hoạt động",
