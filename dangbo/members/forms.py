@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from dangbo.core.once import OnceForm
 from dangbo.core.forms import VNDateField
 from dangbo.core.reference import choices
 from dangbo.members.models import EventType, Member, Sex, Status
@@ -139,7 +140,7 @@ def _not_future(form: forms.Form, name: str, label: str) -> None:
         form.add_error(name, f"«{label}» không được sau ngày hôm nay.")
 
 
-class AdmitForm(ProfileForm):
+class AdmitForm(OnceForm, ProfileForm):
     """Admission (kết nạp): the person, the cell, the decision and the ceremony."""
 
     cell = forms.ChoiceField(label="Chi bộ kết nạp")
@@ -154,6 +155,10 @@ class AdmitForm(ProfileForm):
         label="Cấp ủy cấp trên đã đồng ý tổ chức lễ kết nạp muộn (quá 30 ngày làm việc)", required=False)
     over_age_approved = forms.BooleanField(
         label="Cấp ủy trực thuộc Trung ương đã đồng ý kết nạp người trên 60 tuổi", required=False)
+    different_person = forms.BooleanField(
+        label="Đây là người khác", required=False,
+        help_text="Chỉ đánh dấu khi hệ thống cảnh báo trùng họ tên và ngày sinh mà đúng là hai người khác nhau "
+                  "(được ghi nhật ký).")
 
     admission_field_names = ("cell", "decided_on", "decision_number", "decision_body", "cell_resolution_date",
                              "ceremony_on", "late_ceremony_approved", "over_age_approved")
