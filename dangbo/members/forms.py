@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from dangbo.core.once import OnceForm
 from dangbo.core.forms import VNDateField
+from dangbo.core.once import OnceForm
 from dangbo.core.reference import choices
 from dangbo.members.models import EventType, Member, Sex, Status
 from dangbo.members.selectors import AGE_BANDS, MemberFilters
