@@ -427,3 +427,63 @@ def org_dissolve(*, actor, org: Organization, on: date, decision: Decision = Dec
 
 def type_label(code: str) -> str:
     return label("org_types", code)
+
+
+# --- Correction of a wrong restructuring -------------------------------------------------------
+VOIDABLE = {OrgEventType.ESTABLISHED, OrgEventType.RENAMED, OrgEventType.MOVED, OrgEventType.RETYPED,
+            OrgEventType.DISSOLVED}
+
+
+@transaction.atomic
+def org_event_void(*, actor, event: OrgEvent, reason: str) -> OrgEvent:
+    """Cancel a wrongly recorded restructuring by a voiding event with a reason (as member events
+    are corrected): the versions the wrong event opened are removed and the versions it closed are
+    valid again, so the tree — and every figure "as of" a date — is as if it had not been recorded.
+    The wrong event stays in the log, linked to its correction; audited. Only the last change of
+    the organizations it touched can be cancelled (later changes first); a merger or split, which
+    also moved members, is corrected by recording the reverse operation."""
+    require_actor(actor)
+    reason = nfc(reason)
+    if not reason:
+        raise DomainError("Phải nêu lý do hủy thao tác.", field="reason")
+    event = OrgEvent.objects.select_for_update().get(pk=event.pk)
+    if event.type == OrgEventType.VOIDED:
+        raise DomainError("Không thể hủy một thao tác hủy.", field="event")
+    if OrgEvent.objects.filter(corrects=event).exists():
+        raise DomainError("Thao tác này đã được hủy trước đây.", field="event")
+    if event.type not in VOIDABLE:
+        raise DomainError(f"Chưa thể hủy thao tác «{event.get_type_display()}» vì nó đã chuyển đảng viên; hãy ghi "
+                          "thao tác ngược lại (ví dụ chia tách sau hợp nhất).", field="event")
+    eve = event.on - timedelta(days=1)
+    opened = list(OrgVersion.objects.filter(event=event).select_related("org"))
+    org_ids = {v.org_id for v in opened} | {event.org_id}
+    later = OrgVersion.objects.filter(org_id__in=org_ids, valid_from__gt=event.on).exists() or any(
+        v.valid_to is not None for v in opened)
+    children = OrgVersion.objects.filter(parent_id__in=org_ids, valid_from__gte=event.on).exclude(event=event)
+    if later or children.exists():
+        raise DomainError("Tổ chức đã có thay đổi sau thao tác này; hãy hủy các thay đổi sau trước.", field="event")
+    before = [_snapshot(v) for v in opened]
+    restored = []
+    if event.type == OrgEventType.ESTABLISHED:
+        if membership.member_ids_on(org_id=event.org_id, at=max(event.on, timezone.localdate())):
+            raise DomainError("Tổ chức đã có đảng viên; hãy chuyển đảng viên đi trước khi hủy việc thành lập.",
+                              field="event")
+    else:
+        for org_id in org_ids:
+            previous = OrgVersion.objects.filter(org_id=org_id, valid_to=eve).order_by("-valid_from").first()
+            if previous is None:
+                raise DomainError("Không tìm thấy phiên bản trước thao tác (thao tác ghi cùng ngày với một thay đổi "
+                                  "khác); hãy ghi thao tác ngược lại.", field="event")
+            restored.append(previous)
+    OrgVersion.objects.filter(event=event).delete()
+    if restored:
+        OrgVersion.objects.filter(pk__in=[v.pk for v in restored]).update(valid_to=None)
+    void = OrgEvent.objects.create(
+        type=OrgEventType.VOIDED, org_id=event.org_id, on=event.on, note=reason, corrects=event,
+        payload={"voided_event": event.pk, "voided_type": event.type},
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    audit_record(actor=actor, action=OrgEventType.VOIDED, obj=event.org, org_id=event.org_id,
+                 summary=f"Hủy thao tác «{event.get_type_display()}» ngày {_fmt(event.on)}: {reason}",
+                 before={"event": event.pk, "versions": before},
+                 after={"restored": [_snapshot(v) for v in OrgVersion.objects.filter(pk__in=[r.pk for r in restored])]})
+    return void

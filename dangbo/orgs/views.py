@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -30,12 +30,13 @@ from dangbo.orgs.forms import (
     DecisionForm,
     OrgDissolveForm,
     OrgEstablishForm,
+    OrgEventVoidForm,
     OrgMergeForm,
     OrgMoveForm,
     OrgRenameForm,
     OrgSplitForm,
 )
-from dangbo.orgs.models import Organization
+from dangbo.orgs.models import Organization, OrgEvent, OrgEventType
 from dangbo.orgs.selectors import (
     org_child_counts_on,
     org_children_on,
@@ -126,6 +127,8 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "versions": [{"v": v, "parent_name": parent_names.get(v.parent_id, "")} for v in history["versions"]],
         "events": history["events"],
+        "voided_ids": set(OrgEvent.objects.filter(corrects__in=history["events"]).values_list("corrects_id", flat=True)),
+        "voidable": services.VOIDABLE,
         "predecessors": [{"link": x, "name": lineage_names.get(x.predecessor_id, "")} for x in history["predecessors"]],
         "successors": [{"link": x, "name": lineage_names.get(x.successor_id, "")} for x in history["successors"]],
         "can_restructure": can(request.user, "restructure", org.pk),
@@ -270,3 +273,26 @@ def org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
     return _restructure(request, pk, OrgDissolveForm, title="Giải thể / kết thúc hoạt động",
                         intro="Tổ chức phải không còn đảng viên và tổ chức trực thuộc vào ngày hiệu lực.",
                         button="Giải thể", run=run, danger=True)
+
+
+@login_required
+def org_event_void(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Cancel a wrongly recorded restructuring with a reason (services.org_event_void)."""
+    event = OrgEvent.objects.filter(pk=event_id).exclude(type=OrgEventType.VOIDED).first()
+    if event is None:
+        raise Http404("Không tìm thấy")
+    org = get_org_or_404(request.user, event.org_id)
+    if not can(request.user, "restructure", org.pk):
+        raise PermissionDenied("Bạn không có quyền sắp xếp tổ chức này.")
+    form = OrgEventVoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_event_void(actor=request.user, event=event, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            apply_domain_error(form, error if error.field != "event" else DomainError(error.message))
+        else:
+            messages.success(request, f"Đã hủy thao tác «{event.get_type_display()}» ngày {_vn(event.on)}.")
+            return redirect(_with_date(reverse("orgs:org_detail", args=[org.pk]), event.on))
+    version = org_version_on(org_id=org.pk, at=event.on) or org_version_on(
+        org_id=org.pk, at=event.on - timedelta(days=1))
+    return render(request, "orgs/org_event_void.html", {"org": org, "event": event, "version": version, "form": form})

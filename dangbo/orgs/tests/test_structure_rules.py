@@ -135,3 +135,53 @@ def test_preview_of_a_move_shows_before_and_after_parents_with_the_subtree(syste
 def test_preview_raises_the_same_refusal_as_the_operation(system_user, tree):
     with pytest.raises(DomainError, match="Không thể đặt"):
         preview(org_move, actor=system_user, org=tree["cell_a2"], new_parent=tree["cell_a1"], on=ON)
+
+
+# --- correction of a wrong restructuring -------------------------------------------------------
+
+
+def test_a_wrong_move_is_voided_with_a_reason_and_the_tree_is_rebuilt(system_user, tree):
+    from dangbo.members.selectors import subtree_member_counts_on
+    from dangbo.orgs.services import org_event_void
+
+    admit(system_user, tree["cell_a1"], "Vũ Văn Đếm")
+    district_on = lambda: subtree_member_counts_on(  # noqa: E731
+        versions=[version_on(tree["district"], ON)], at=ON)[tree["district"].pk]
+    assert district_on() == 1
+    moved = org_move(actor=system_user, org=tree["commune_a"], new_parent=tree["province"], on=ON)
+    assert district_on() == 0
+    void = org_event_void(actor=system_user, event=moved.event, reason="Ghi nhầm tổ chức cấp trên")
+    assert version_on(tree["commune_a"], ON).parent_id == tree["district"].pk
+    assert version_on(tree["cell_a1"], ON).path == version_on(tree["cell_a1"], ON - timedelta(days=1)).path
+    assert version_on(tree["commune_a"], ON).valid_to is None
+    assert district_on() == 1  # figures as of the date reflect the correction
+    assert void.corrects_id == moved.event_id and void.note == "Ghi nhầm tổ chức cấp trên"
+    assert OrgEvent.objects.filter(pk=moved.event_id).exists()  # the wrong event stays in the log
+    entry = AuditEntry.objects.filter(action="org.voided").get()
+    assert "Ghi nhầm tổ chức cấp trên" in entry.summary
+    with pytest.raises(DomainError, match="đã được hủy"):
+        org_event_void(actor=system_user, event=moved.event, reason="lần nữa")
+
+
+def test_voiding_needs_a_reason_and_later_changes_first(system_user, tree):
+    from dangbo.orgs.services import org_event_void
+
+    renamed = org_rename(actor=system_user, org=tree["cell_a1"], name="Chi bộ khu 1", on=ON)
+    later = org_rename(actor=system_user, org=tree["cell_a1"], name="Chi bộ khu phố 1", on=ON + timedelta(days=30))
+    before = written()
+    with pytest.raises(DomainError, match="Phải nêu lý do"):
+        org_event_void(actor=system_user, event=renamed.event, reason=" ")
+    with pytest.raises(DomainError, match="đã có thay đổi sau"):
+        org_event_void(actor=system_user, event=renamed.event, reason="Sai tên")
+    assert written() == before
+    org_event_void(actor=system_user, event=later.event, reason="Sai tên")
+    org_event_void(actor=system_user, event=renamed.event, reason="Sai tên")
+    assert version_on(tree["cell_a1"], ON + timedelta(days=60)).name == "Chi bộ thôn 1"
+
+
+def test_a_merger_is_not_voided_but_reversed(system_user, tree):
+    from dangbo.orgs.services import org_event_void
+
+    event = org_merge(actor=system_user, sources=[tree["cell_a2"]], target=tree["cell_a1"], on=ON)
+    with pytest.raises(DomainError, match="hãy ghi thao tác ngược lại"):
+        org_event_void(actor=system_user, event=event, reason="Sai")

@@ -80,7 +80,7 @@ def test_missing_decision_fields_are_named_in_vietnamese_and_nothing_is_written(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Chưa nhập «Số quyết định»." in html
-    assert "«Ngày hiệu lực»: ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy." in html
+    assert "«Ngày hiệu lực»: ngày 32/07/2025 không tồn tại." in html
     assert "Chưa nhập «Cơ quan ban hành»." in html
     assert written() == before
 
@@ -200,3 +200,22 @@ def test_a_refused_restructuring_names_both_types_on_the_page(client, officer, t
     assert "Không thể đặt «Chi bộ trực thuộc» (Chi bộ thôn 2) dưới «Chi bộ trực thuộc» (Chi bộ thôn 1)" in html
     assert "Xem trước: thao tác sẽ thay đổi" not in html
     assert written() == before
+
+
+def test_a_wrong_move_is_voided_from_the_page_with_a_reason(client, officer, leader, tree):
+    from dangbo.orgs.services import org_move
+
+    moved = org_move(actor=SYSTEM, org=tree["commune_a"], new_parent=tree["province"], on=date(2025, 7, 1))
+    client.force_login(officer)
+    detail = client.get(reverse("orgs:org_detail", args=[tree["commune_a"].pk])).content.decode()
+    url = reverse("orgs:org_event_void", args=[moved.event_id])
+    assert url in detail
+    refused = client.post(url, {"reason": ""})
+    assert "Chưa nhập «Lý do hủy»." in refused.content.decode()
+    response = client.post(url, {"reason": "Ghi nhầm cấp trên"}, follow=True)
+    html = response.content.decode()
+    assert "Đã hủy thao tác «Chuyển giao về tổ chức cấp trên khác» ngày 01/07/2025." in html
+    assert "đã hủy</span>" in html
+    assert org_version_on(org_id=tree["commune_a"].pk, at=date(2025, 7, 1)).parent_id == tree["district"].pk
+    client.force_login(leader)
+    assert client.get(url).status_code == 403
