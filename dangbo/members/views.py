@@ -34,7 +34,7 @@ from dangbo.members.selectors import (
 from dangbo.members.selectors import (
     member_list as select_members,
 )
-from dangbo.orgs.selectors import org_names_on
+from dangbo.orgs.selectors import org_labels_on, org_names_on
 
 MEMBERS_PER_PAGE = 50
 
@@ -57,7 +57,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("trang"))
     members = list(page.object_list)
     spans = member_spans_on(member_ids=[m.pk for m in members], at=at)
-    names = org_names_on(keys=[(s.org_id, at) for s in spans.values()])
+    names = org_labels_on(keys=[(s.org_id, at) for s in spans.values()])  # "cell — its parent"
     rows = []
     for m in members:
         span = spans.get(m.pk)
