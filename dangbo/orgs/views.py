@@ -115,7 +115,10 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     lineage_ids = [x.predecessor_id for x in history["predecessors"]] + [x.successor_id for x in history["successors"]]
     lineage_names = org_latest_names(org_ids=lineage_ids)
-    parent_names = org_latest_names(org_ids=[v.parent_id for v in history["versions"] if v.parent_id])
+    # Each version shows its parent's name as it was then (on the version's last day, or `at`).
+    version_keys = {v.pk: (v.parent_id, min(v.valid_to or at, at) if v.valid_from <= at else v.valid_from)
+                    for v in history["versions"] if v.parent_id}
+    parent_names_then = org_names_on(keys=list(version_keys.values()))
     context = {
         "org": org,
         "at": at,
@@ -125,7 +128,10 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": children,
         "page": page,
         "rows": rows,
-        "versions": [{"v": v, "parent_name": parent_names.get(v.parent_id, "")} for v in history["versions"]],
+        "versions": [{"v": v, "parent_name": parent_names_then.get(version_keys.get(v.pk), "")}
+                     for v in history["versions"]],
+        # A parent outside the user's scope (a cell secretary's commune) is named, not linked (404).
+        "parent_in_scope": bool(version and version.parent_id and can(request.user, "view", version.parent_id)),
         "events": history["events"],
         "voided_ids": set(OrgEvent.objects.filter(corrects__in=history["events"]).values_list("corrects_id", flat=True)),
         "voidable": services.VOIDABLE,
