@@ -218,7 +218,8 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "submit" and sub is not None:
-                services.report_submit(actor=request.user, submission=sub)
+                services.report_submit(actor=request.user, submission=sub,
+                                       before_cutoff=request.POST.get("before_cutoff") == "on")
                 messages.success(request, "Đã gửi báo cáo lên cấp trên; số liệu đã được chốt.")
             else:
                 sections = {k: request.POST.get(k, "") for k in services.SECTION_KEYS}
@@ -249,6 +250,8 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
         "consolidation": consolidation, "sections": services.SECTION_KEYS, "kinds": PeriodKind.choices,
         "years": years, "can_record": can(request.user, "record", org_id), "pdf": bool(exports.pdf_converter()),
         "org_name": ctx.area.name if ctx.area else "",
+        "submitted_count": sum(1 for r in subs if r.submission and r.submission.is_submitted),
+        "before_cutoff": today() < period.cutoff,
     }
     return render(request, "reports/periodic_report.html", context)
 
