@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from dangbo.access.services import token_create
 from dangbo.members.models import Member, MemberEvent
 from dangbo.members.services import ProfileInput, member_admit
+from dangbo.orgs.models import OrgEvent
 
 SECRET_NAME = "Quách Thị Bí Mật"
 SECRET_CID = "001190123456"
@@ -75,6 +76,7 @@ ROUTES: dict[str, Rule] = {
     "orgs:org_merge": Rule(kwargs=ORG_A),
     "orgs:org_split": Rule(kwargs=ORG_A),
     "orgs:org_dissolve": Rule(kwargs=ORG_A),
+    "orgs:org_event_void": Rule(kwargs=lambda w: {"event_id": w["org_event"].pk}),
     "members:member_list": Rule(outsider=NO_LEAK, query=lambda w: {"q": "bi mat", "status": "all"}),
     "members:member_admit": Rule(outsider=NO_LEAK),
     "members:member_detail": Rule(kwargs=MEMBER),
@@ -231,6 +233,7 @@ def world(tree, system_user, commune_officer, outsider):
         **tree,
         "member": member,
         "event": MemberEvent.objects.filter(member=member).order_by("id").last(),
+        "org_event": OrgEvent.objects.filter(org=tree["commune_a"]).order_by("id").first(),
         "token": token,
         "job": job,
         "column_mapping": column_mapping,
@@ -422,7 +425,7 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     """A route with an object in its URL (or an organization in its query) is 404 for the
     outsider, never an empty 200 or a 403 that would confirm the object exists."""
     w = {key: _Stub() for key in ("member", "event", "token", "job", "plan", "task", "evidence", "notification",
-                                  "campaign", "grading_record", "commune_a", "cell_a1")}
+                                  "campaign", "grading_record", "commune_a", "cell_a1", "org_event")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

@@ -41,6 +41,7 @@ class RoleAssignment(models.Model):
 
     class Meta:
         verbose_name = "Phân công vai trò"
+        verbose_name_plural = "Phân công vai trò"
         indexes = [models.Index(fields=["user", "valid_from"])]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django import forms
@@ -12,15 +13,36 @@ from django.utils.safestring import mark_safe
 
 from dangbo.core.errors import DomainError
 
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{1,4})$")
+
 
 class VNDateField(forms.DateField):
-    """dd/mm/yyyy input (also accepts yyyy-mm-dd from <input type=date>)."""
+    """dd/mm/yyyy input (also accepts yyyy-mm-dd from <input type=date>). A two-digit year is
+    refused ("15/03/65" is 1965 or 2065?), and a date in the right form that is not in the
+    calendar (31/02/2025) is said not to exist, as the import says."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("input_formats", ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"])
+        kwargs.setdefault("input_formats", ["%d/%m/%Y", "%Y-%m-%d"])
         kwargs.setdefault("widget", forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
         kwargs.setdefault("error_messages", {"invalid": "Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."})
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            found = _DMY.match(value.strip())
+            if found:
+                day, month, year = found.groups()
+                named = f"«{self.label}»: " if self.label else ""
+                if len(year) != 4:
+                    raise forms.ValidationError(
+                        f"{named}năm phải có đủ 4 chữ số (ví dụ {int(day):02d}/{int(month):02d}/19{year[-2:].zfill(2)} "
+                        f"hoặc …/20{year[-2:].zfill(2)}).", code="two_digit_year")
+                try:
+                    return date(int(year), int(month), int(day))
+                except ValueError:
+                    raise forms.ValidationError(
+                        f"{named}ngày {int(day):02d}/{int(month):02d}/{year} không tồn tại.", code="no_such_date") from None
+        return super().to_python(value)
 
 
 def as_of_date(request, name: str = "ngay") -> date:

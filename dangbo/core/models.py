@@ -27,3 +27,20 @@ class DataStamp(models.Model):
 
     class Meta:
         verbose_name = "Dấu phiên bản dữ liệu"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed in the transaction that creates (core.once): the same
+    form posted twice (double click, resent request) creates once and leads to what was created."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user_id = models.IntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    result_url = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "Lần gửi biểu mẫu"
+        verbose_name_plural = "Lần gửi biểu mẫu"
+
+    def __str__(self) -> str:
+        return self.token

@@ -115,13 +115,13 @@ def build_demo(
     plan = build_plan(rng, small=members < 1500)
     with transaction.atomic():
         ids = _establish(plan)
-        say(f"Tổ chức: {len(ids)} tổ chức đảng, từ {START:%d/%m/%Y}.")
+        say(f"Tổ chức: {vn_int(len(ids))} tổ chức đảng, từ {START:%d/%m/%Y}.")
         people = simulate(rng, plan, today=today, members=members)
         counts = _write_people(people, ids, today)
-        say(f"Đảng viên: {len(people)} hồ sơ, {counts['events']} sự kiện.")
+        say(f"Đảng viên: {vn_int(len(people))} hồ sơ, {vn_int(counts['events'])} sự kiện.")
         _restructure(plan, ids)
         say(
-            f"Sắp xếp tổ chức: {len(plan.ops)} thay đổi (sáp nhập thôn 2020, mô hình 2025, hợp nhất tỉnh {MERGE_DAY:%d/%m/%Y})."
+            f"Sắp xếp tổ chức: {vn_int(len(plan.ops))} thay đổi (sáp nhập thôn 2020, mô hình 2025, hợp nhất tỉnh {MERGE_DAY:%d/%m/%Y})."
         )
         demo_accounts_create(plan_ids=ids)
         campaign = _grading_campaign(ids, today)

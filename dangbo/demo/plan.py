@@ -309,7 +309,7 @@ def build_plan(rng: random.Random, *, small: bool) -> Plan:
                 for vi in range(villages_per_commune):
                     village = f"Chi bộ khu phố {vi + 1}" if urban else f"Chi bộ thôn {VILLAGES[vi]}"
                     p.add(f"{ccode}-T{vi + 1:02d}", village, "subordinate_cell", ccode, kind="village")
-                unit = cname.split(" ", 1)[0]
+                unit = "thị trấn" if cname.startswith("thị trấn") else cname.split(" ", 1)[0]
                 p.add(f"{ccode}-CQ", f"Chi bộ Cơ quan {unit} {place}", "subordinate_cell", ccode, kind="office")
                 if not small:
                     p.add(f"{ccode}-QS", f"Chi bộ Quân sự {unit} {place}", "subordinate_cell", ccode, kind="military")

@@ -10,14 +10,14 @@ from dangbo.access.policy import can
 from dangbo.exports.writers import Column, Sheet
 from dangbo.members.models import Member, Sex, Status
 from dangbo.members.selectors import MemberFilters, member_list, member_spans_on
-from dangbo.orgs.selectors import org_names_on
+from dangbo.orgs.selectors import org_labels_on
 from dangbo.reports.indicators import DIMENSIONS, IndicatorContext, compute_all
 
 CHUNK = 2000
 MEMBER_COLUMNS = [
     Column("STT", 6, "int"), Column("Họ và tên", 28), Column("Ngày sinh", 12, "date"), Column("Năm sinh", 9),
     Column("Giới tính", 9), Column("Dân tộc", 12), Column("Tôn giáo", 12), Column("Quê quán", 24),
-    Column("Số CCCD", 15), Column("Số thẻ đảng viên", 16), Column("Tổ chức đảng", 34), Column("Trạng thái", 22),
+    Column("Số CCCD", 15, "id"), Column("Số thẻ đảng viên", 16, "id"), Column("Tổ chức đảng", 34), Column("Trạng thái", 22),
     Column("Ngày vào Đảng", 13, "date"), Column("Ngày chính thức", 13, "date"),
 ]
 INDICATOR_COLUMNS = [Column("Mã", 16), Column("Chỉ số", 48), Column("Loại", 14), Column("Giá trị", 12, "int"),
@@ -37,7 +37,7 @@ def member_rows(*, actor, at: date, filters: MemberFilters) -> Iterator[tuple]:
         chunk = ids[start:start + CHUNK]
         members = {m.pk: m for m in Member.objects.filter(pk__in=chunk)}
         spans = member_spans_on(member_ids=chunk, at=at)
-        names = org_names_on(keys=[(s.org_id, at) for s in spans.values()])
+        names = org_labels_on(keys=[(s.org_id, at) for s in spans.values()])
         personal: dict[int, bool] = {}
         for pk in chunk:
             m = members[pk]

@@ -19,7 +19,7 @@ from dangbo.core.forms import as_of_date
 from dangbo.core.text import person_name
 from dangbo.exports.forms import ExportForm
 from dangbo.exports.selectors import indicator_sheet, member_sheet
-from dangbo.exports.writers import CSV_TYPE, XLSX_TYPE, Sheet, watermark_text, write_csv, write_xlsx
+from dangbo.exports.writers import CSV_TYPE, XLSX_TYPE, Sheet, file_name, watermark_text, write_csv, write_xlsx
 from dangbo.members.forms import MemberFilterForm
 from dangbo.members.selectors import MemberFilters
 from dangbo.reports.views import _context_from
@@ -52,7 +52,7 @@ def _respond(request: HttpRequest, *, what: str, title: str, build, org_id: int 
     else:
         body, ctype, ext = write_xlsx(sheet, watermark=watermark, exporter=exporter), XLSX_TYPE, "xlsx"
     response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="{what.replace(".", "-")}-{now:%Y%m%d-%H%M}.{ext}"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name(sheet.title, now, ext)}"'
     return response
 
 

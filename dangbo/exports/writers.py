@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dangbo.core.spreadsheet import neutralize
+from dangbo.core.text import fold
 
 DATE_FORMAT = "dd/mm/yyyy"
 INT_FORMAT = "#,##0"
@@ -38,7 +40,7 @@ CSV_TYPE = "text/csv; charset=utf-8"
 class Column:
     header: str
     width: int = 14
-    kind: str = "text"  # "text" | "date" | "int" | "pct"
+    kind: str = "text"  # "text" | "date" | "int" | "pct" | "id" (digits kept as text: citizen IDs)
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,27 @@ class Sheet:
     title: str
     columns: list[Column]
     rows: Iterable[tuple]
+
+
+SHEET_NAME_MAX = 31  # Excel's limit
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(title: str) -> str:
+    """An Excel sheet name from a title: forbidden characters replaced, cut at a word boundary
+    (not mid-word) within Excel's 31 characters."""
+    text = " ".join(_SHEET_FORBIDDEN.sub("-", title).split())
+    if len(text) <= SHEET_NAME_MAX:
+        return text
+    cut = text[:SHEET_NAME_MAX + 1].rsplit(" ", 1)[0]
+    return (cut if cut and len(cut) <= SHEET_NAME_MAX else text[:SHEET_NAME_MAX]).rstrip(" -")
+
+
+def file_name(title: str, at: datetime, ext: str) -> str:
+    """A download's file name: the Vietnamese title without diacritics, with the time
+    ("danh-sach-dang-vien-den-ngay-06-12-2026-20261206-1430.xlsx")."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:80].rstrip("-") or "xuat-du-lieu"
+    return f"{slug}-{at:%Y%m%d-%H%M}.{ext}"
 
 
 def watermark_text(*, exporter: str, at: datetime, purpose: str) -> str:
@@ -59,7 +82,7 @@ def write_xlsx(sheet: Sheet, *, watermark: str, exporter: str) -> bytes:
     wb.properties.title = sheet.title
     wb.properties.description = watermark
     wb.properties.keywords = "Đảng bộ số; dữ liệu cá nhân nhạy cảm"
-    ws = wb.create_sheet(sheet.title[:31])
+    ws = wb.create_sheet(sheet_name(sheet.title))
     for i, col in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     ws.freeze_panes = "A4"  # rows 1-3 (watermark, title, headers) stay visible
@@ -75,7 +98,7 @@ def write_xlsx(sheet: Sheet, *, watermark: str, exporter: str) -> bytes:
     header_fill = PatternFill("solid", fgColor="F2DCDB")
     ws.append([cell(c.header, font=Font(bold=True), fill=header_fill,
                     alignment=Alignment(wrap_text=True, vertical="center")) for c in sheet.columns])
-    formats = {"date": DATE_FORMAT, "int": INT_FORMAT, "pct": PCT_FORMAT}
+    formats = {"date": DATE_FORMAT, "int": INT_FORMAT, "pct": PCT_FORMAT, "id": "@"}
     for row in sheet.rows:
         out = []
         for col, value in zip(sheet.columns, row, strict=False):
@@ -89,9 +112,15 @@ def write_xlsx(sheet: Sheet, *, watermark: str, exporter: str) -> bytes:
     return buffer.getvalue()
 
 
+_ID_DIGITS = re.compile(r"^[0-9][0-9.]*$")
+
+
 def _csv_value(value, kind: str) -> str:
     if value is None:
         return ""
+    if kind == "id" and _ID_DIGITS.match(str(value)):
+        # Excel reads 001188000111 as the number 1188000111: a text formula keeps the leading 0.
+        return f'="{value}"'
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if kind == "pct" and isinstance(value, float):

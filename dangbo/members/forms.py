@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from dangbo.access.policy import can
 from dangbo.core.forms import OrgPicker, VNDateField
+from dangbo.core.once import OnceForm
 from dangbo.core.reference import choices
 from dangbo.members.models import EventType, Member, Sex, Status
 from dangbo.members.selectors import AGE_BANDS, MemberFilters
 from dangbo.members.services import MEMBER_ORG_TYPES, EventInput, ProfileInput
 from dangbo.orgs.forms import VNForm
 from dangbo.orgs.models import Organization
-from dangbo.orgs.selectors import org_choices_on, org_labels_on
+from dangbo.orgs.selectors import org_choices_on, org_picker_labels_on
 
 MINORITY = "minority"
 
@@ -44,7 +45,7 @@ class MemberFilterForm(VNForm):
         # of every organization in scope: only the chosen one's label is read here.
         picked = str(self.data.get("org") or "")
         if picked.isdigit() and len(picked) < 19 and can(actor, "view", int(picked)):
-            self.fields["org"].widget.labels = org_labels_on(org_ids=[int(picked)], at=at)
+            self.fields["org"].widget.labels = org_picker_labels_on(org_ids=[int(picked)], at=at)
         self.fields["status"].choices = [
             ("", "Đang sinh hoạt"),
             (Status.PROBATIONARY, "Đảng viên dự bị"),
@@ -146,7 +147,7 @@ def _not_future(form: forms.Form, name: str, label: str) -> None:
         form.add_error(name, f"«{label}» không được sau ngày hôm nay.")
 
 
-class AdmitForm(ProfileForm):
+class AdmitForm(OnceForm, ProfileForm):
     """Admission (kết nạp): the person, the cell, the decision and the ceremony."""
 
     cell = forms.ChoiceField(label="Chi bộ kết nạp")
@@ -161,6 +162,10 @@ class AdmitForm(ProfileForm):
         label="Cấp ủy cấp trên đã đồng ý tổ chức lễ kết nạp muộn (quá 30 ngày làm việc)", required=False)
     over_age_approved = forms.BooleanField(
         label="Cấp ủy trực thuộc Trung ương đã đồng ý kết nạp người trên 60 tuổi", required=False)
+    different_person = forms.BooleanField(
+        label="Đây là người khác", required=False,
+        help_text="Chỉ đánh dấu khi hệ thống cảnh báo trùng họ tên và ngày sinh mà đúng là hai người khác nhau "
+                  "(được ghi nhật ký).")
 
     admission_field_names = ("cell", "decided_on", "decision_number", "decision_body", "cell_resolution_date",
                              "ceremony_on", "late_ceremony_approved", "over_age_approved")

@@ -225,6 +225,15 @@ def _record_event(*, actor, member: Member, data: EventInput) -> MemberEvent:
     return event
 
 
+def probable_duplicates(profile: ProfileInput) -> list[Member]:
+    """People already recorded with the same name (accents and case folded) and birth date (the
+    birth year when no date is given)."""
+    same = Member.objects.filter(name_folded=fold(nfc(profile.full_name)))
+    same = same.filter(birth_date=profile.birth_date) if profile.birth_date else same.filter(
+        birth_year=profile.birth_year, birth_date__isnull=True)
+    return list(same.order_by("pk")[:5])
+
+
 @transaction.atomic
 def member_create(*, actor, profile: ProfileInput) -> Member:
     """Create a person's record (no membership yet: that comes from events)."""
@@ -239,10 +248,25 @@ def member_create(*, actor, profile: ProfileInput) -> Member:
 @transaction.atomic
 def member_admit(*, actor, profile: ProfileInput, cell: Organization, decided_on: date,
                  ceremony_on: date | None = None, decision_number: str = "", decision_body: str = "",
-                 payload: dict[str, Any] | None = None) -> Member:
-    """Admission (kết nạp): a new person, the admission decision and, when held, the ceremony."""
+                 payload: dict[str, Any] | None = None, check_duplicates: bool = False,
+                 different_person: bool = False) -> Member:
+    """Admission (kết nạp): a new person, the admission decision and, when held, the ceremony.
+
+    With `check_duplicates` (the admission form) a probable existing person — same name and birth
+    date — refuses the admission unless the user states `different_person`, which is audited."""
     require_record_right(actor, [cell.pk if cell else None])
+    duplicates = probable_duplicates(profile) if check_duplicates else []
+    if duplicates and not different_person:
+        shown = ", ".join(f"{m.full_name} (sinh {m.birth_date:%d/%m/%Y}, #{m.pk})" if m.birth_date
+                          else f"{m.full_name} (sinh năm {m.birth_year}, #{m.pk})" for m in duplicates[:3])
+        raise DomainError(f"Có thể người này đã có trong hệ thống: {shown}. Hãy kiểm tra hồ sơ đã có; nếu đúng là "
+                          "người khác, đánh dấu «Đây là người khác» rồi ghi lại.", field="different_person")
     member = member_create(actor=actor, profile=profile)
+    if duplicates:
+        audit_record(actor=actor, action="member.duplicate_override", obj=member,
+                     summary=f"Xác nhận {member.full_name} là người khác với hồ sơ "
+                             f"{', '.join(f'#{m.pk}' for m in duplicates)} (cùng họ tên và ngày sinh)",
+                     after={"similar_member_ids": [m.pk for m in duplicates]})
     member_record_event(actor=actor, member=member, data=EventInput(
         type=EventType.ADMISSION_DECISION, on=decided_on, org=cell, decision_number=decision_number,
         decision_date=decided_on, decision_body=decision_body, payload=payload or {}))

@@ -18,6 +18,7 @@ from dangbo.access import policy
 from dangbo.access.policy import can, get_member_or_404
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error, as_of_date
+from dangbo.core.once import AlreadySubmitted, run_once
 from dangbo.members import services
 from dangbo.members.forms import AdmitForm, CorrectForm, EventForm, MemberFilterForm, ProfileEditForm, ProfileForm
 from dangbo.members.lifecycle import recognition_due
@@ -30,7 +31,7 @@ from dangbo.members.selectors import (
     member_spans_on,
     member_timeline,
 )
-from dangbo.orgs.selectors import org_names_on
+from dangbo.orgs.selectors import org_labels_on, org_names_on
 
 MEMBERS_PER_PAGE = 50
 
@@ -61,7 +62,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
                        page=_id_param(request, "trang"), size=MEMBERS_PER_PAGE)
     members = page.members
     spans = member_spans_on(member_ids=[m.pk for m in members], at=at)
-    names = org_names_on(keys=[(s.org_id, at) for s in spans.values()])
+    names = org_labels_on(keys=[(s.org_id, at) for s in spans.values()])  # "cell — its parent"
     rows = []
     for m in members:
         span = spans.get(m.pk)
@@ -128,10 +129,15 @@ def member_admit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            member = services.member_admit(
+            member = run_once(d.get("form_token"), actor=request.user, create=lambda: services.member_admit(
                 actor=request.user, profile=form.profile(), cell=d["cell"], decided_on=d["decided_on"],
                 ceremony_on=d.get("ceremony_on"), decision_number=d["decision_number"],
-                decision_body=d["decision_body"], payload=form.payload())
+                decision_body=d["decision_body"], payload=form.payload(), check_duplicates=True,
+                different_person=d.get("different_person", False)),
+                url_of=lambda m: reverse("members:member_detail", args=[m.pk]))
+        except AlreadySubmitted as sent:
+            messages.info(request, "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa.")
+            return redirect(sent.url or reverse("members:member_list"))
         except DomainError as error:
             # The decision's date is "on" for the service, the ceremony's too: show it on the
             # ceremony when one was given, as the decision's date is checked by the form.

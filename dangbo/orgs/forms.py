@@ -200,3 +200,7 @@ class OrgDissolveForm(DecisionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confirm"].error_messages["required"] = "Hãy đánh dấu «xác nhận» để giải thể tổ chức."
+
+
+class OrgEventVoidForm(VNForm):
+    reason = forms.CharField(label="Lý do hủy", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)

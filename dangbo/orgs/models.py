@@ -36,6 +36,7 @@ class OrgEventType(models.TextChoices):
     MERGED = "org.merged", "Hợp nhất / sáp nhập"
     SPLIT = "org.split", "Chia tách"
     DISSOLVED = "org.dissolved", "Giải thể / kết thúc hoạt động"
+    VOIDED = "org.voided", "Hủy thao tác ghi sai"
 
 
 class Organization(models.Model):
@@ -105,6 +106,11 @@ class OrgEvent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A voiding event (type org.voided) names the wrong event it cancels; nothing is deleted
+    # from the log, the tree versions are rebuilt as if the wrong event had not been recorded.
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="voided_by"
     )
 
     class Meta:

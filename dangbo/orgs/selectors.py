@@ -117,7 +117,7 @@ def org_names_on(*, keys) -> dict[tuple[int, date], str]:
     return result
 
 
-def org_labels_on(*, org_ids, at: date) -> dict[int, str]:
+def org_picker_labels_on(*, org_ids, at: date) -> dict[int, str]:
     """"Name — parent's name" of each organization on `at` (two queries), as the organization
     picker shows a choice: "Chi bộ thôn Đông" exists in many communes."""
     rows = list(OrgVersion.objects.valid_on(at).filter(org_id__in=set(org_ids)).values_list("org_id", "name", "parent_id"))
@@ -128,6 +128,37 @@ def org_labels_on(*, org_ids, at: date) -> dict[int, str]:
     if missing:  # not valid on `at`: its nearest name
         found.update({org_id: name for (org_id, _), name in org_names_on(keys=[(o, at) for o in missing]).items()})
     return found
+
+
+# Types whose name repeats across communes ("Chi bộ thôn Đông"): lists add their parent's name.
+LABEL_WITH_PARENT = frozenset({"grassroots_cell", "subordinate_cell", "temporary_cell", "party_group",
+                               "sub_committee_org"})
+
+
+def org_labels_on(*, keys) -> dict[tuple[int, date], str]:
+    """Like `org_names_on`, with the parent's name beside a cell's name on that date
+    ("Chi bộ thôn Đông — Đảng bộ xã Bình Minh"): two queries whatever the number of keys."""
+    wanted = {(org_id, at) for org_id, at in keys if org_id}
+    by_org: dict[int, list] = {}
+    rows = (
+        OrgVersion.objects.filter(org_id__in={org_id for org_id, _ in wanted})
+        .order_by("org_id", "valid_from")
+        .values_list("org_id", "name", "valid_from", "org_type", "parent_id")
+    )
+    for org_id, name, valid_from, org_type, parent_id in rows:
+        by_org.setdefault(org_id, []).append((name, valid_from, org_type, parent_id))
+    chosen: dict[tuple[int, date], tuple] = {}
+    for org_id, at in wanted:
+        versions = by_org.get(org_id, [])
+        earlier = [v for v in versions if v[1] <= at]
+        chosen[(org_id, at)] = earlier[-1] if earlier else (versions[0] if versions else ("", None, "", None))
+    parent_keys = [(v[3], at) for (_, at), v in chosen.items() if v[3] and v[2] in LABEL_WITH_PARENT]
+    parents = org_names_on(keys=parent_keys) if parent_keys else {}
+    result: dict[tuple[int, date], str] = {}
+    for (org_id, at), (name, _, org_type, parent_id) in chosen.items():
+        parent = parents.get((parent_id, at), "") if org_type in LABEL_WITH_PARENT else ""
+        result[(org_id, at)] = f"{name} — {parent}" if parent else name
+    return result
 
 
 def org_latest_names(*, org_ids) -> dict[int, str]:

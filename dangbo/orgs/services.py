@@ -4,18 +4,21 @@ before the change and new versions open on the day of the change."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from dangbo.audit.services import audit_record
 from dangbo.core.actors import require_actor
 from dangbo.core.errors import DomainError
 from dangbo.core.reference import exists, label
 from dangbo.core.text import nfc
-from dangbo.orgs import membership
+from dangbo.orgs import membership, structure
 from dangbo.orgs.models import Organization, OrgEvent, OrgEventType, OrgLineage, OrgVersion
 
 
@@ -31,6 +34,90 @@ class Decision:
 
 def _fmt(d: date) -> str:
     return d.strftime("%d/%m/%Y")
+
+
+# --- Preview (dry run) ------------------------------------------------------------------------
+# While a preview runs, _close/_open and the member moves note what they do here; the whole
+# operation then rolls back (`preview`), so the page shows what the same service would write.
+_collector: ContextVar[list | None] = ContextVar("orgs_restructure_preview", default=None)
+
+
+def _collect(kind: str, obj: Any) -> None:
+    notes = _collector.get()
+    if notes is not None:
+        notes.append((kind, obj))
+
+
+@dataclass
+class Preview:
+    """What a restructuring would do: organizations before/after and members moved."""
+
+    orgs: list[dict[str, Any]] = field(default_factory=list)
+    members: list[dict[str, Any]] = field(default_factory=list)
+    member_total: int = 0  # members whose organization (or its place in the tree) changes
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def preview(operation: Callable[..., Any], **kwargs: Any) -> Preview:
+    """Run the restructuring service `operation` (org_establish, org_move, …) with `kwargs` in a
+    savepoint that is always rolled back, and report what it did. Refusals (DomainError) are
+    raised as the real call would raise them; nothing is written."""
+    notes: list = []
+    token = _collector.set(notes)
+    result = Preview()
+    try:
+        with transaction.atomic():
+            operation(**kwargs)
+            _fill_preview(result, notes, kwargs.get("on"))
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    finally:
+        _collector.reset(token)
+    return result
+
+
+def _fill_preview(result: Preview, notes: list, on: date | None) -> None:
+    closed: dict[int, OrgVersion] = {}
+    opened: dict[int, OrgVersion] = {}
+    moved: list[tuple[int, Organization]] = []
+    order: list[int] = []
+    for kind, obj in notes:
+        if kind == "member":
+            moved.append(obj)
+            continue
+        if obj.org_id not in order:
+            order.append(obj.org_id)
+        if kind == "closed":
+            closed.setdefault(obj.org_id, obj)  # the version before the change
+        else:
+            opened[obj.org_id] = obj  # the last version opened: after the change
+    parent_ids = {v.parent_id for v in [*closed.values(), *opened.values()] if v.parent_id}
+    day = on or timezone.localdate()
+    names = {}
+    for pid in parent_ids:
+        before = version_on(pid, day - timedelta(days=1))
+        after = version_on(pid, day)
+        names[pid] = ((before.name if before else ""), (after.name if after else ""))
+    for org_id in order:
+        b, a = closed.get(org_id), opened.get(org_id)
+        members = len(membership.member_ids_on(org_id=org_id, at=day - timedelta(days=1))) if b else 0
+        result.orgs.append({
+            "org_id": org_id,
+            "change": "Thành lập" if b is None else ("Kết thúc hoạt động" if a is None else "Thay đổi"),
+            "before_name": b.name if b else "", "before_parent": names.get(b.parent_id, ("", ""))[0] if b else "",
+            "after_name": a.name if a else "", "after_parent": names.get(a.parent_id, ("", ""))[1] if a else "",
+            "members": members,
+        })
+        result.member_total += members
+    if moved:
+        to_names = {o.pk: (version_on(o, day).name if version_on(o, day) else o.code) for _, o in moved}
+        labels = dict(membership.choices([mid for mid, _ in moved]))
+        result.members = sorted(({"member_id": mid, "name": labels.get(mid, f"#{mid}"), "to": to_names[o.pk]}
+                                 for mid, o in moved), key=lambda row: (row["to"], row["name"]))
 
 
 def version_on(org: Organization | int, at: date) -> OrgVersion | None:
@@ -79,6 +166,7 @@ def _snapshot(v: OrgVersion) -> dict[str, Any]:
 
 def _close(v: OrgVersion, on: date) -> None:
     """End version `v` on the day before `on` (a version that starts on `on` is replaced)."""
+    _collect("closed", v)
     if v.valid_from >= on:
         OrgVersion.objects.filter(pk=v.pk).delete()
     else:
@@ -101,11 +189,16 @@ def _open(org: Organization, on: date, event: OrgEvent, *, name: str, short_name
                 "đúng thứ tự thời gian.",
                 field="on",
             )
+        structure.check_parent(org_type, pv.org_type, child_name=name, parent_name=pv.name)
         path, depth = f"{pv.path}{org.pk}/", pv.depth + 1
-    return OrgVersion.objects.create(
+    if parent is None:
+        structure.check_parent(org_type, None, child_name=name)
+    new = OrgVersion.objects.create(
         org=org, name=name, short_name=short_name, org_type=org_type, parent=parent,
         path=path, depth=depth, valid_from=on, event=event,
     )
+    _collect("opened", new)
+    return new
 
 
 def _reversion(v: OrgVersion, on: date, event: OrgEvent, **changes: Any) -> OrgVersion:
@@ -132,6 +225,14 @@ def _repath_descendants(old_path: str, on: date, event: OrgEvent) -> None:
               org_type=child.org_type, parent=child.parent)
 
 
+def _check_not_future(on: date) -> None:
+    """An organization is recorded once its decision takes effect, not ahead of it."""
+    today = timezone.localdate()
+    if on > today:
+        raise DomainError(f"Ngày thành lập {_fmt(on)} ở tương lai (hôm nay là {_fmt(today)}); chỉ ghi nhận "
+                          "tổ chức từ ngày quyết định có hiệu lực.", field="on")
+
+
 def _check_type(org_type: str) -> None:
     if not exists("org_types", org_type):
         raise DomainError(f"Loại tổ chức không hợp lệ: {org_type}", field="org_type")
@@ -146,6 +247,8 @@ def org_establish(*, actor, code: str, name: str, org_type: str, parent: Organiz
     if not name:
         raise DomainError("Phải nhập tên tổ chức.", field="name")
     _check_type(org_type)
+    _check_not_future(on)
+    structure.check_period(org_type, on)
     if Organization.objects.filter(code=code).exists():
         raise DomainError(f"Mã tổ chức {code} đã được dùng.", field="code")
     org = Organization.objects.create(code=code)
@@ -170,6 +273,8 @@ def org_rename(*, actor, org: Organization, name: str, on: date, decision: Decis
     if org_type:
         _check_type(org_type)
         changes["org_type"] = org_type
+        for child in OrgVersion.objects.valid_on(on).filter(parent=org):
+            structure.check_parent(child.org_type, org_type, child_name=child.name, parent_name=name, field="org_type")
     event = _event(OrgEventType.RENAMED, org, on, decision, actor, {"from": v.name, "to": name, **(
         {"type_from": v.org_type, "type_to": org_type} if org_type else {})})
     before = _snapshot(v)
@@ -198,6 +303,11 @@ def _active_member_ids(org: Organization, on: date) -> list[int]:
     return membership.member_ids_on(org_id=org.pk, at=on)
 
 
+def _reassign(*, actor, member_id: int, to_org: Organization, on: date, reason: OrgEvent) -> None:
+    _collect("member", (member_id, to_org))
+    membership.reassign(actor=actor, member_id=member_id, to_org=to_org, on=on, reason=reason)
+
+
 def _end(v: OrgVersion, on: date, event: OrgEvent) -> None:
     _close(v, on)
 
@@ -223,13 +333,22 @@ def org_merge(*, actor, sources: list[Organization], target: Organization, on: d
             if other is not v and other.path.startswith(v.path):
                 raise DomainError(f"{other.name} trực thuộc {v.name}; chỉ chọn tổ chức cấp trên để hợp nhất.",
                                   field="sources")
+    for s, v in zip(sources, versions, strict=True):
+        if structure.level(v.org_type) < structure.level(tv.org_type):
+            raise DomainError(f"Không thể hợp nhất «{structure.type_name(v.org_type)}» ({v.name}) vào "
+                              f"«{structure.type_name(tv.org_type)}» ({tv.name}) là tổ chức cấp thấp hơn.",
+                              field="target")
+        if tv.org_type not in structure.CELL_TYPES | {"party_group"} and _active_member_ids(s, on):
+            raise DomainError(f"{v.name} còn đảng viên sinh hoạt trực tiếp; «{structure.type_name(tv.org_type)}» "
+                              f"({tv.name}) không có đảng viên sinh hoạt trực tiếp, hãy hợp nhất vào một chi bộ.",
+                              field="target")
     event = _event(OrgEventType.MERGED, target, on, decision, actor,
                    {"sources": [s.pk for s in sources], "target": target.pk})
     for s, v in zip(sources, versions, strict=True):
         for child in OrgVersion.objects.valid_on(on).filter(parent=s):
             _reversion(child, on, event, parent=target)
         for member_id in _active_member_ids(s, on):
-            membership.reassign(actor=actor, member_id=member_id, to_org=target, on=on, reason=event)
+            _reassign(actor=actor, member_id=member_id, to_org=target, on=on, reason=event)
         _end(v, on, event)
         OrgLineage.objects.create(predecessor=s, successor=target, on=on, event=event)
         audit_record(actor=actor, action=OrgEventType.MERGED, obj=s, org_id=s.pk,
@@ -272,7 +391,7 @@ def org_split(*, actor, org: Organization, parts: list[dict[str, Any]], on: date
                             parent=v.parent, on=on, decision=decision)
         OrgLineage.objects.create(predecessor=org, successor=new, on=on, event=event)
         for mid in part.get("member_ids", []):
-            membership.reassign(actor=actor, member_id=mid, to_org=new, on=on, reason=event)
+            _reassign(actor=actor, member_id=mid, to_org=new, on=on, reason=event)
         created.append(new)
     if end_source:
         _end(v, on, event)
@@ -308,3 +427,63 @@ def org_dissolve(*, actor, org: Organization, on: date, decision: Decision = Dec
 
 def type_label(code: str) -> str:
     return label("org_types", code)
+
+
+# --- Correction of a wrong restructuring -------------------------------------------------------
+VOIDABLE = {OrgEventType.ESTABLISHED, OrgEventType.RENAMED, OrgEventType.MOVED, OrgEventType.RETYPED,
+            OrgEventType.DISSOLVED}
+
+
+@transaction.atomic
+def org_event_void(*, actor, event: OrgEvent, reason: str) -> OrgEvent:
+    """Cancel a wrongly recorded restructuring by a voiding event with a reason (as member events
+    are corrected): the versions the wrong event opened are removed and the versions it closed are
+    valid again, so the tree — and every figure "as of" a date — is as if it had not been recorded.
+    The wrong event stays in the log, linked to its correction; audited. Only the last change of
+    the organizations it touched can be cancelled (later changes first); a merger or split, which
+    also moved members, is corrected by recording the reverse operation."""
+    require_actor(actor)
+    reason = nfc(reason)
+    if not reason:
+        raise DomainError("Phải nêu lý do hủy thao tác.", field="reason")
+    event = OrgEvent.objects.select_for_update().get(pk=event.pk)
+    if event.type == OrgEventType.VOIDED:
+        raise DomainError("Không thể hủy một thao tác hủy.", field="event")
+    if OrgEvent.objects.filter(corrects=event).exists():
+        raise DomainError("Thao tác này đã được hủy trước đây.", field="event")
+    if event.type not in VOIDABLE:
+        raise DomainError(f"Chưa thể hủy thao tác «{event.get_type_display()}» vì nó đã chuyển đảng viên; hãy ghi "
+                          "thao tác ngược lại (ví dụ chia tách sau hợp nhất).", field="event")
+    eve = event.on - timedelta(days=1)
+    opened = list(OrgVersion.objects.filter(event=event).select_related("org"))
+    org_ids = {v.org_id for v in opened} | {event.org_id}
+    later = OrgVersion.objects.filter(org_id__in=org_ids, valid_from__gt=event.on).exists() or any(
+        v.valid_to is not None for v in opened)
+    children = OrgVersion.objects.filter(parent_id__in=org_ids, valid_from__gte=event.on).exclude(event=event)
+    if later or children.exists():
+        raise DomainError("Tổ chức đã có thay đổi sau thao tác này; hãy hủy các thay đổi sau trước.", field="event")
+    before = [_snapshot(v) for v in opened]
+    restored = []
+    if event.type == OrgEventType.ESTABLISHED:
+        if membership.member_ids_on(org_id=event.org_id, at=max(event.on, timezone.localdate())):
+            raise DomainError("Tổ chức đã có đảng viên; hãy chuyển đảng viên đi trước khi hủy việc thành lập.",
+                              field="event")
+    else:
+        for org_id in org_ids:
+            previous = OrgVersion.objects.filter(org_id=org_id, valid_to=eve).order_by("-valid_from").first()
+            if previous is None:
+                raise DomainError("Không tìm thấy phiên bản trước thao tác (thao tác ghi cùng ngày với một thay đổi "
+                                  "khác); hãy ghi thao tác ngược lại.", field="event")
+            restored.append(previous)
+    OrgVersion.objects.filter(event=event).delete()
+    if restored:
+        OrgVersion.objects.filter(pk__in=[v.pk for v in restored]).update(valid_to=None)
+    void = OrgEvent.objects.create(
+        type=OrgEventType.VOIDED, org_id=event.org_id, on=event.on, note=reason, corrects=event,
+        payload={"voided_event": event.pk, "voided_type": event.type},
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    audit_record(actor=actor, action=OrgEventType.VOIDED, obj=event.org, org_id=event.org_id,
+                 summary=f"Hủy thao tác «{event.get_type_display()}» ngày {_fmt(event.on)}: {reason}",
+                 before={"event": event.pk, "versions": before},
+                 after={"restored": [_snapshot(v) for v in OrgVersion.objects.filter(pk__in=[r.pk for r in restored])]})
+    return void

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/hop-nhat/", views.org_merge, name="org_merge"),
     path("<int:pk>/chia-tach/", views.org_split, name="org_split"),
     path("<int:pk>/giai-the/", views.org_dissolve, name="org_dissolve"),
+    path("thao-tac/<int:event_id>/huy/", views.org_event_void, name="org_event_void"),
 ]

@@ -7,15 +7,17 @@ restructure, the forms are 403.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -28,12 +30,13 @@ from dangbo.orgs.forms import (
     DecisionForm,
     OrgDissolveForm,
     OrgEstablishForm,
+    OrgEventVoidForm,
     OrgMergeForm,
     OrgMoveForm,
     OrgRenameForm,
     OrgSplitForm,
 )
-from dangbo.orgs.models import Organization
+from dangbo.orgs.models import Organization, OrgEvent, OrgEventType
 from dangbo.orgs.selectors import (
     org_child_counts_on,
     org_children_on,
@@ -112,7 +115,10 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     lineage_ids = [x.predecessor_id for x in history["predecessors"]] + [x.successor_id for x in history["successors"]]
     lineage_names = org_latest_names(org_ids=lineage_ids)
-    parent_names = org_latest_names(org_ids=[v.parent_id for v in history["versions"] if v.parent_id])
+    # Each version shows its parent's name as it was then (on the version's last day, or `at`).
+    version_keys = {v.pk: (v.parent_id, min(v.valid_to or at, at) if v.valid_from <= at else v.valid_from)
+                    for v in history["versions"] if v.parent_id}
+    parent_names_then = org_names_on(keys=list(version_keys.values()))
     context = {
         "org": org,
         "at": at,
@@ -122,8 +128,13 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": children,
         "page": page,
         "rows": rows,
-        "versions": [{"v": v, "parent_name": parent_names.get(v.parent_id, "")} for v in history["versions"]],
+        "versions": [{"v": v, "parent_name": parent_names_then.get(version_keys.get(v.pk), "")}
+                     for v in history["versions"]],
+        # A parent outside the user's scope (a cell secretary's commune) is named, not linked (404).
+        "parent_in_scope": bool(version and version.parent_id and can(request.user, "view", version.parent_id)),
         "events": history["events"],
+        "voided_ids": set(OrgEvent.objects.filter(corrects__in=history["events"]).values_list("corrects_id", flat=True)),
+        "voidable": services.VOIDABLE,
         "predecessors": [{"link": x, "name": lineage_names.get(x.predecessor_id, "")} for x in history["predecessors"]],
         "successors": [{"link": x, "name": lineage_names.get(x.successor_id, "")} for x in history["successors"]],
         "can_restructure": can(request.user, "restructure", org.pk),
@@ -133,8 +144,33 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Restructuring --------------------------------------------------------------------------
+# Every operation is shown first as a preview computed by the same service in dry-run mode
+# (services.preview: run in a savepoint and rolled back); "Xác nhận" then runs it. The preview
+# carries a digest of the posted fields, so a form changed after its preview is previewed again.
 
-Operation = Callable[[DecisionForm, Organization], tuple[str, Organization]]
+Call = Callable[..., Any]
+Operation = Callable[[DecisionForm, Organization, Call], tuple[str, Organization]]
+CONFIRM = "xac_nhan"
+
+
+class _Previewed(Exception):
+    def __init__(self, result: services.Preview):
+        self.result = result
+
+
+def _dry_run(operation: Call, **kwargs: Any) -> Any:
+    raise _Previewed(services.preview(operation, **kwargs))
+
+
+def _run(operation: Call, **kwargs: Any) -> Any:
+    return operation(**kwargs)
+
+
+def _digest(request: HttpRequest) -> str:
+    """The posted fields (not the CSRF token nor the confirmation): what the preview showed."""
+    items = sorted((k, v) for k in request.POST if k not in ("csrfmiddlewaretoken", CONFIRM, "xem_truoc")
+                   for v in request.POST.getlist(k))
+    return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
 
 
 def _restructure(request: HttpRequest, pk: int, form_class: type[DecisionForm], *, title: str,
@@ -145,24 +181,29 @@ def _restructure(request: HttpRequest, pk: int, form_class: type[DecisionForm], 
     at = as_of_date(request)
     version = org_version_on(org_id=org.pk, at=at)
     form = form_class(request.POST or None, actor=request.user, org=org, at=at)
+    preview = None
+    digest = _digest(request) if request.method == "POST" else ""
     if request.method == "POST" and form.is_valid():
+        confirmed = request.POST.get(CONFIRM) == digest
         try:
-            message, target = run(form, org)
+            message, target = run(form, org, _run if confirmed else _dry_run)
+        except _Previewed as shown:
+            preview = shown.result
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             messages.success(request, message)
             return redirect(_with_date(reverse("orgs:org_detail", args=[target.pk]), form.cleaned_data["on"]))
     context = {"org": org, "version": version, "at": at, "form": form, "title": title, "intro": intro,
-               "button": button, "danger": danger}
+               "button": button, "danger": danger, "preview": preview, "digest": digest}
     return render(request, "orgs/org_restructure.html", context)
 
 
 @login_required
 def org_establish(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, parent: Organization):
+    def run(form: DecisionForm, parent: Organization, call: Call):
         d = form.cleaned_data
-        new = services.org_establish(actor=request.user, code=d["code"], name=d["name"], org_type=d["org_type"],
+        new = call(services.org_establish, actor=request.user, code=d["code"], name=d["name"], org_type=d["org_type"],
                                      parent=parent, on=d["on"], decision=form.decision(),
                                      short_name=d.get("short_name", ""))
         return f"Đã thành lập {d['name']} từ ngày {_vn(d['on'])}.", new
@@ -173,9 +214,9 @@ def org_establish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, org: Organization):
+    def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
-        services.org_rename(actor=request.user, org=org, name=d["name"], on=d["on"], decision=form.decision(),
+        call(services.org_rename, actor=request.user, org=org, name=d["name"], on=d["on"], decision=form.decision(),
                             short_name=d.get("short_name") or None, org_type=d.get("org_type") or None)
         return f"Đã đổi tên thành {d['name']} từ ngày {_vn(d['on'])}.", org
 
@@ -186,10 +227,10 @@ def org_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_move(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, org: Organization):
+    def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
         get_org_or_404(request.user, d["new_parent"].pk, action="restructure")
-        services.org_move(actor=request.user, org=org, new_parent=d["new_parent"], on=d["on"],
+        call(services.org_move, actor=request.user, org=org, new_parent=d["new_parent"], on=d["on"],
                           decision=form.decision())
         return f"Đã chuyển tổ chức về trực thuộc tổ chức cấp trên mới từ ngày {_vn(d['on'])}.", org
 
@@ -199,11 +240,11 @@ def org_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, target: Organization):
+    def run(form: DecisionForm, target: Organization, call: Call):
         d = form.cleaned_data
         for source in d["sources"]:
             get_org_or_404(request.user, source.pk, action="restructure")
-        services.org_merge(actor=request.user, sources=d["sources"], target=target, on=d["on"],
+        call(services.org_merge, actor=request.user, sources=d["sources"], target=target, on=d["on"],
                            decision=form.decision())
         return f"Đã hợp nhất {len(d['sources'])} tổ chức vào tổ chức này từ ngày {_vn(d['on'])}.", target
 
@@ -215,10 +256,10 @@ def org_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_split(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, org: Organization):
+    def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
         part = {"code": d["code"], "name": d["name"], "member_ids": d["member_ids"]}
-        (new,) = services.org_split(actor=request.user, org=org, parts=[part], on=d["on"],
+        (new,) = call(services.org_split, actor=request.user, org=org, parts=[part], on=d["on"],
                                     decision=form.decision(), end_source=d["end_source"])
         return (f"Đã chia tách, thành lập {d['name']} với {len(d['member_ids'])} đảng viên "
                 f"từ ngày {_vn(d['on'])}.", new)
@@ -230,11 +271,34 @@ def org_split(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, org: Organization):
+    def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
-        services.org_dissolve(actor=request.user, org=org, on=d["on"], decision=form.decision())
+        call(services.org_dissolve, actor=request.user, org=org, on=d["on"], decision=form.decision())
         return f"Đã giải thể / kết thúc hoạt động tổ chức từ ngày {_vn(d['on'])}.", org
 
     return _restructure(request, pk, OrgDissolveForm, title="Giải thể / kết thúc hoạt động",
                         intro="Tổ chức phải không còn đảng viên và tổ chức trực thuộc vào ngày hiệu lực.",
                         button="Giải thể", run=run, danger=True)
+
+
+@login_required
+def org_event_void(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Cancel a wrongly recorded restructuring with a reason (services.org_event_void)."""
+    event = OrgEvent.objects.filter(pk=event_id).exclude(type=OrgEventType.VOIDED).first()
+    if event is None:
+        raise Http404("Không tìm thấy")
+    org = get_org_or_404(request.user, event.org_id)
+    if not can(request.user, "restructure", org.pk):
+        raise PermissionDenied("Bạn không có quyền sắp xếp tổ chức này.")
+    form = OrgEventVoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_event_void(actor=request.user, event=event, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            apply_domain_error(form, error if error.field != "event" else DomainError(error.message))
+        else:
+            messages.success(request, f"Đã hủy thao tác «{event.get_type_display()}» ngày {_vn(event.on)}.")
+            return redirect(_with_date(reverse("orgs:org_detail", args=[org.pk]), event.on))
+    version = org_version_on(org_id=org.pk, at=event.on) or org_version_on(
+        org_id=org.pk, at=event.on - timedelta(days=1))
+    return render(request, "orgs/org_event_void.html", {"org": org, "event": event, "version": version, "form": form})

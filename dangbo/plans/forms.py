@@ -8,7 +8,7 @@ from django import forms
 
 from dangbo.access.policy import can
 from dangbo.core.forms import OrgPicker, OrgPickMultipleField, VNDateField
-from dangbo.orgs.selectors import org_labels_on
+from dangbo.orgs.selectors import org_picker_labels_on
 from dangbo.plans.models import DocumentType, ReportStatus
 
 YEAR_CHOICES = [("", "Mọi năm")]
@@ -113,7 +113,7 @@ class TaskForm(_Styled):
             raw = source.getlist(name) if hasattr(source, "getlist") else source.get(name)
             raw = raw if isinstance(raw, list | tuple) else [raw]
             picked += [int(v) for v in raw if str(v or "").isdigit() and len(str(v)) < 19]
-        labels = org_labels_on(org_ids=picked, at=at) if picked else {}
+        labels = org_picker_labels_on(org_ids=picked, at=at) if picked else {}
         for name in ("lead_org", "implementing_orgs"):
             self.fields[name].widget.labels = labels
 

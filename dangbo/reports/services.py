@@ -144,21 +144,29 @@ def report_prepare(*, actor, org, period: ReportPeriod, sections: dict | None = 
 
 
 @transaction.atomic
-def report_submit(*, actor, submission: ReportSubmission) -> ReportSubmission:
+def report_submit(*, actor, submission: ReportSubmission, before_cutoff: bool = False) -> ReportSubmission:
     """Submit to the superior: the figures are recomputed as of the cut-off one last time and
-    frozen (snapshot) — later changes to the registry do not alter them (R-141)."""
+    frozen (snapshot) — later changes to the registry do not alter them (R-141). Before the
+    cut-off date the figures are not final: refused unless the user states `before_cutoff`
+    (audited)."""
     require_record_right(actor, [submission.org_id])
     sub = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
     if sub.is_submitted:
         raise DomainError("Báo cáo đã được gửi.", field="status")
+    early = timezone.localdate() < sub.period.cutoff
+    if early and not before_cutoff:
+        raise DomainError(f"Chưa đến ngày chốt số liệu {sub.period.cutoff:%d/%m/%Y}: số liệu còn có thể thay đổi. "
+                          "Nếu cấp trên yêu cầu gửi sớm, đánh dấu «Gửi trước ngày chốt» rồi gửi lại.",
+                          field="before_cutoff")
     _fill(sub)
     sub.status = SubmissionStatus.SUBMITTED
     sub.submitted_at = timezone.now()
     sub.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
     sub.save()
     audit_record(actor=actor, action="reports.report_submitted", obj=sub, org_id=sub.org_id,
-                 summary=f"Gửi báo cáo {sub.period.name} lên cấp trên (chốt số liệu)",
-                 after={"dv_tong": (sub.figures.get("dv_tong") or {}).get("value")})
+                 summary=f"Gửi báo cáo {sub.period.name} lên cấp trên (chốt số liệu)"
+                         + (f", trước ngày chốt {sub.period.cutoff:%d/%m/%Y}" if early else ""),
+                 after={"dv_tong": (sub.figures.get("dv_tong") or {}).get("value"), "before_cutoff": early})
     return sub
 
 

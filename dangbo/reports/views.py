@@ -171,6 +171,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
+FIRST_YEAR = 1930  # the Party's founding year: no report or quota before it
+
+
+def _year_from(request: HttpRequest, source) -> int:
+    """The year asked for (`nam`), this year when absent; a year that is not a number or outside
+    1930 … next five years is refused with a message (and this year shown)."""
+    raw = (source.get("nam") or "").strip()
+    if not raw:
+        return today().year
+    last = today().year + 5
+    if raw.isdigit() and FIRST_YEAR <= int(raw) <= last:
+        return int(raw)
+    messages.error(request, f"Năm «{raw[:12]}» không hợp lệ: chỉ nhận năm từ {FIRST_YEAR} đến {last}; "
+                            f"đang hiển thị năm {today().year}.")
+    return today().year
+
+
 def _period_from(source) -> ReportPeriod:
     kind = source.get("loai") or PeriodKind.YEAR
     if kind not in PeriodKind.values:
@@ -201,7 +218,8 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "submit" and sub is not None:
-                services.report_submit(actor=request.user, submission=sub)
+                services.report_submit(actor=request.user, submission=sub,
+                                       before_cutoff=request.POST.get("before_cutoff") == "on")
                 messages.success(request, "Đã gửi báo cáo lên cấp trên; số liệu đã được chốt.")
             else:
                 sections = {k: request.POST.get(k, "") for k in services.SECTION_KEYS}
@@ -232,6 +250,8 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
         "consolidation": consolidation, "sections": services.SECTION_KEYS, "kinds": PeriodKind.choices,
         "years": years, "can_record": can(request.user, "record", org_id), "pdf": bool(exports.pdf_converter()),
         "org_name": ctx.area.name if ctx.area else "",
+        "submitted_count": sum(1 for r in subs if r.submission and r.submission.is_submitted),
+        "before_cutoff": today() < period.cutoff,
     }
     return render(request, "reports/periodic_report.html", context)
 
@@ -327,10 +347,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
 def quota_list(request: HttpRequest) -> HttpResponse:
     """Yearly admission quotas of the organizations directly below the chosen one (R-058)."""
     source = request.POST if request.method == "POST" else request.GET
-    try:
-        year = int(source.get("nam") or today().year)
-    except ValueError:
-        year = today().year
+    year = _year_from(request, source)
     at = min(date(year, 12, 31), max(date(year, 1, 1), today()))
     org_id = _org_id_from(request, at, source)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
 
 from dangbo.core.numbers import vn_decimal, vn_int
 from dangbo.core.text import person_name
@@ -41,3 +43,20 @@ def isodate(value: date | None) -> str:
 def vnname(user) -> str:
     """An account's name, family name first; the username when no name is set."""
     return person_name(user) or getattr(user, "username", "")
+
+
+_RULE_REF = re.compile(r"\s*\((R-\d{3}[a-z]?(?:\s*[,;/]\s*R-\d{3}[a-z]?)*)\)")
+
+
+@register.filter
+def ruletip(text) -> str:
+    """A name with its rule ids ("… (R-037)") moved into a tooltip: users read the name, the
+    rule reference is on hover (and for screen readers) — rule ids are not shown as text."""
+    value = str(text or "")
+    refs = _RULE_REF.findall(value)
+    plain = _RULE_REF.sub("", value).strip()
+    if not refs:
+        return conditional_escape(value)
+    tip = "Căn cứ: " + ", ".join(refs)
+    return format_html('{} <span class="rule-tip text-body-secondary" title="{}" aria-label="{}">'
+                       '<i class="bi bi-info-circle" aria-hidden="true"></i></span>', plain, tip, tip)

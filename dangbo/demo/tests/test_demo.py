@@ -269,3 +269,18 @@ def test_flush_empties_the_append_only_tables(demo):
         assert not OrgVersion.objects.exists()
     finally:
         ContentType.objects.clear_cache()
+
+
+def test_an_empty_database_is_not_said_to_be_cleared(demo_output):
+    assert "Xóa dữ liệu hiện có" not in demo_output  # the demo ran on an empty test database
+
+
+def test_counts_in_the_output_have_thousand_separators(demo_output):
+    line = next(x for x in demo_output.splitlines() if "sự kiện." in x and "Đảng viên:" in x)
+    events = re.search(r"hồ sơ, ([\d.]+) sự kiện", line).group(1)
+    assert int(events.replace(".", "")) >= 1000 and re.fullmatch(r"\d{1,3}(\.\d{3})+", events), line
+
+
+def test_town_cells_keep_thi_tran_whole(demo):
+    names = set(OrgVersion.objects.filter(name__contains="Cơ quan thị").values_list("name", flat=True))
+    assert names and all("Cơ quan thị trấn " in n for n in names), sorted(names)[:5]

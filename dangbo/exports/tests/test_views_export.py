@@ -60,7 +60,7 @@ def test_the_xlsx_has_watermark_headers_dates_and_is_logged(client, people, offi
     assert hoa[2].date() == date(1988, 4, 5)
     assert ws.cell(row=4, column=3).number_format == "dd/mm/yyyy"
     assert hoa[8] == "001188000111"  # the officer may read personal data
-    assert hoa[10] == "Chi bộ thôn 1" and hoa[11] == "Đảng viên dự bị"
+    assert hoa[10] == "Chi bộ thôn 1 — Đảng bộ xã An Bình" and hoa[11] == "Đảng viên dự bị"
     entry = AuditEntry.objects.get(action="export.members.list")
     assert entry.after["purpose"] == PURPOSE and entry.after["rows"] == 2
 
@@ -138,3 +138,61 @@ def test_formula_injection_neutralized_in_csv_export(client, hostile, officer):
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert lines[2][1] == "'" + HOSTILE and lines[2][7] == "'" + DDE
     assert lines[2][0] == "1"
+
+
+# --- rough edges of issue 15 -------------------------------------------------------------------
+
+
+def test_csv_writes_citizen_ids_as_text_keeping_the_leading_zero(client, people, commune_officer):
+    client.force_login(commune_officer)
+    response = post(client, "/xuat/dang-vien/", dinh_dang="csv")
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    column = lines[1].index("Số CCCD")
+    assert lines[2][column] == '="001188000111"'
+
+
+def test_file_names_are_vietnamese_without_diacritics(client, people, commune_officer):
+    client.force_login(commune_officer)
+    response = post(client, "/xuat/dang-vien/", dinh_dang="csv", ngay="30/06/2025")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="danh-sach-dang-vien-den-ngay-')
+    assert disposition.isascii() and "members" not in disposition
+
+
+def test_sheet_names_are_not_cut_mid_word():
+    from dangbo.exports.writers import sheet_name
+
+    name = sheet_name("Danh sách đảng viên đến ngày 06/12/2026")
+    assert name == "Danh sách đảng viên đến ngày"
+    assert len(sheet_name("Chỉ số tổ chức, đảng viên Đảng bộ tỉnh Thử Nghiệm đến ngày 06/12/2026")) <= 31
+    title = "Chỉ số tổ chức, đảng viên Đảng bộ tỉnh"
+    assert (title + " ").startswith(sheet_name(title) + " ")  # whole words only
+    assert sheet_name("Ngắn") == "Ngắn"
+
+
+def test_lists_and_exports_show_the_parent_beside_a_cell(client, people, officer):
+    client.force_login(officer)
+    response = post(client, "/xuat/dang-vien/", dinh_dang="csv")
+    text = response.content.decode("utf-8-sig")
+    assert "Chi bộ thôn 1 — Đảng bộ xã An Bình" in text
+    assert "Chi bộ thôn Đông — Đảng bộ xã Bình Minh" in text
+    html = client.get("/dang-vien/").content.decode()
+    assert "Chi bộ thôn Đông — Đảng bộ xã Bình Minh" in html
+
+
+def test_the_parent_beside_the_cell_adds_no_query_per_row(client, people, officer, tree, system_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer)
+    client.get("/dang-vien/")  # warm caches (scope, stamps)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/dang-vien/")
+    for i, cell in enumerate([tree["cell_a1"], tree["cell_a2"], tree["cell_b1"]] * 2):
+        member_admit(actor=system_user, cell=cell, decided_on=date(2020, 3, 2), ceremony_on=date(2020, 3, 16),
+                     profile=ProfileInput(full_name=f"Người Thứ {i}", birth_year=1980 + i, sex="M"))
+    client.get("/dang-vien/")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/dang-vien/").content.decode()
+    assert html.count("Chi bộ thôn 2 — Đảng bộ xã An Bình") == 2
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -83,7 +83,7 @@ def test_the_as_of_date_reads_the_state_on_that_day(client, officer, tree):
 def test_a_bad_date_is_reported_in_vietnamese(client, officer, tree):
     client.force_login(officer)
     html = client.get(URL, {"ngay": "31/13/2024"}).content.decode()
-    assert "«Tính đến ngày»: ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy." in html
+    assert "«Tính đến ngày»: ngày 31/13/2024 không tồn tại." in html
 
 
 def test_htmx_gets_only_the_table(client, officer, tree):

@@ -86,3 +86,29 @@ def test_restructuring_buttons_need_the_right(client, leader, officer, tree):
     client.force_login(officer)
     assert reverse("orgs:org_rename", args=[tree["cell_a1"].pk]) in client.get(
         reverse("orgs:org_detail", args=[tree["cell_a1"].pk])).content.decode()
+
+
+# --- rough edges of issue 15 -------------------------------------------------------------------
+
+
+def test_old_versions_show_the_parents_name_as_of_that_date(client, officer, tree):
+    org_rename(actor=policy.SYSTEM.named("kiểm thử"), org=tree["commune_a"], name="Đảng bộ xã An Bình Mới",
+               on=date(2025, 7, 1))
+    client.force_login(officer)
+    html = client.get(reverse("orgs:org_detail", args=[tree["cell_a1"].pk]), {"ngay": "30/06/2025"}).content.decode()
+    assert "trực thuộc Đảng bộ xã An Bình" in html
+    assert "Đảng bộ xã An Bình Mới" not in html
+
+
+def test_a_cell_secretarys_breadcrumb_does_not_link_to_a_page_out_of_scope(client, django_user_model, tree):
+    from dangbo.access.models import Role, RoleAssignment
+
+    secretary = django_user_model.objects.create_user("bithu", password="Kiemthu@2026x")
+    RoleAssignment.objects.create(user=secretary, role=Role.CELL_SECRETARY, org=tree["cell_a1"],
+                                  valid_from=date(2015, 1, 1))
+    client.force_login(secretary)
+    html = client.get(reverse("orgs:org_detail", args=[tree["cell_a1"].pk])).content.decode()
+    parent_url = reverse("orgs:org_detail", args=[tree["commune_a"].pk])
+    assert "Đảng bộ xã An Bình" in html
+    assert f'href="{parent_url}' not in html
+    assert client.get(parent_url).status_code == 404

@@ -43,7 +43,7 @@ def test_a_bad_date_shows_a_vietnamese_error_and_writes_nothing(client, officer,
     response = client.post(reverse("plans:document_create"), {
         "number": "31-CT/TU", "issued_on": "32/01/2023", "doc_type": "chi_thi", "issuer": "Tỉnh ủy",
         "owner_org": tree["province"].pk, "title": "X"})
-    assert response.status_code == 200 and "Ngày không hợp lệ" in response.text
+    assert response.status_code == 200 and "ngày 32/01/2023 không tồn tại" in response.text
     assert not Document.objects.filter(number="31-CT/TU").exists()
 
 

@@ -59,7 +59,7 @@ def test_a_bad_correction_is_shown_on_the_field_and_changes_nothing(client, offi
     client.force_login(officer)
     url = reverse("plans:document_edit", args=[plan.pk])
     response = client.post(url, doc_post(plan, issued_on="31/02/2022", title="Đổi"))
-    assert response.status_code == 200 and "Ngày không hợp lệ" in response.text
+    assert response.status_code == 200 and "ngày 31/02/2022 không tồn tại" in response.text
     response = client.post(url, doc_post(plan, title=""))
     assert response.status_code == 200 and "Trường này là bắt buộc" in response.text
     plan.refresh_from_db()

@@ -257,3 +257,34 @@ def test_no_snapshot_is_kept_under_a_stamp_of_an_uncommitted_transaction(registr
     assert figures_fast(ctx)["dv_tong"]["value"] == first["dv_tong"]["value"] + 1
     if connection.vendor == "postgresql":
         assert FigureSnapshot.objects.count() == 0
+
+
+# --- rough edges of issue 15 -------------------------------------------------------------------
+
+
+def test_an_annual_report_is_not_frozen_before_its_cutoff_without_an_explicit_override(registry, commune_officer):
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    period = services.report_period_get_or_create(kind=PeriodKind.YEAR, year=year)
+    assert timezone.localdate() < period.cutoff  # 31/12 of this year
+    sub = services.report_prepare(actor=commune_officer, org=registry["commune_a"], period=period)
+    with pytest.raises(DomainError, match=f"Chưa đến ngày chốt số liệu 31/12/{year}") as error:
+        services.report_submit(actor=commune_officer, submission=sub)
+    assert error.value.field == "before_cutoff"
+    sub.refresh_from_db()
+    assert not sub.is_submitted
+    services.report_submit(actor=commune_officer, submission=sub, before_cutoff=True)
+    sub.refresh_from_db()
+    assert sub.is_submitted
+    entry = AuditEntry.objects.filter(action="reports.report_submitted").get()
+    assert entry.after["before_cutoff"] is True and f"trước ngày chốt 31/12/{year}" in entry.summary
+
+
+def test_the_superior_sees_how_many_subordinates_submitted(client, registry, officer, commune_officer):
+    sub = services.report_prepare(actor=commune_officer, org=registry["commune_a"], period=year_2024())
+    services.report_submit(actor=commune_officer, submission=sub)
+    client.force_login(officer)
+    html = client.get(reverse("reports:periodic_report"),
+                      {"org": registry["district"].pk, "loai": "nam", "nam": 2024}).content.decode()
+    assert '<span class="badge text-bg-light border" id="submitted-progress">1/2 đã gửi</span>' in html

@@ -38,7 +38,8 @@ class Command(BaseCommand):
             )
             call_command("accounts", stdout=self.stdout)
             return
-        self.stdout.write("Xóa dữ liệu hiện có…")
+        if Organization.objects.exists():  # nothing to say on an empty database
+            self.stdout.write("Xóa dữ liệu hiện có…")
         call_command("flush", interactive=False, verbosity=0)
         # The audit log was emptied on purpose: its checkpoints belong to the old data.
         if aside := checkpoints_set_aside("demo"):
