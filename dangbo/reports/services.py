@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
-from dangbo.core.text import nfc
+from dangbo.core.text import nfc, nfc_multiline
 from dangbo.members.services import require_record_right
 from dangbo.reports.figures import figures_of
 from dangbo.reports.indicators import IndicatorContext
+from dangbo.reports.letterhead import IssuerKind
 from dangbo.reports.models import (
     AdmissionQuota,
     HandbookAccount,
@@ -120,21 +121,32 @@ def _fill(submission: ReportSubmission) -> None:
 
 
 def _clean_sections(sections: dict | None) -> dict[str, str]:
-    return {k: nfc(str((sections or {}).get(k) or "")).strip() for k in SECTION_KEYS}
+    """NFC, keeping the paragraphs (line breaks) the officer typed."""
+    return {k: nfc_multiline(str((sections or {}).get(k) or "")) for k in SECTION_KEYS}
+
+
+def _clean_recipients(recipients: str) -> str:
+    """One recipient per line, NFC, empty lines dropped."""
+    return "\n".join(line for line in nfc_multiline(recipients).split("\n") if line)
 
 
 @transaction.atomic
 def report_prepare(*, actor, org, period: ReportPeriod, sections: dict | None = None, number: str = "",
-                   place: str = "", recipients: str = "") -> ReportSubmission:
+                   place: str = "", recipients: str = "", issuer_kind: str = "") -> ReportSubmission:
     """Create or update the draft report of `org` for `period`: figures filled from the registry
-    as of the cut-off, free-text sections. A submitted report cannot be changed."""
+    as of the cut-off, free-text sections (paragraphs kept), recipients one per line, the kind of
+    issuer of its header (reports.letterhead; "" = the usual one). A submitted report cannot be
+    changed."""
     require_record_right(actor, [org.pk])
+    if issuer_kind and issuer_kind not in IssuerKind.values:
+        raise DomainError("«Cơ quan ban hành»: lựa chọn không hợp lệ.", field="issuer_kind")
     sub, created = ReportSubmission.objects.select_for_update().get_or_create(org=org, period=period)
     if sub.is_submitted:
         raise DomainError("Báo cáo đã gửi cấp trên; số liệu đã được chốt, không sửa được.", field="status", rule="R-141")
     _fill(sub)
     sub.sections = _clean_sections(sections)
-    sub.number, sub.place, sub.recipients = nfc(number).strip(), nfc(place).strip(), nfc(recipients).strip()
+    sub.number, sub.place, sub.recipients = nfc(number).strip(), nfc(place).strip(), _clean_recipients(recipients)
+    sub.issuer_kind = issuer_kind
     sub.prepared_at = timezone.now()
     sub.save()
     audit_record(actor=actor, action="reports.report_prepared", obj=sub, org_id=org.pk,
