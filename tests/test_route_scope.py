@@ -71,6 +71,7 @@ ROUTES: dict[str, Rule] = {
     "orgs:org_children": Rule(kwargs=ORG_A),
     "orgs:org_establish": Rule(kwargs=ORG_A),
     "orgs:org_rename": Rule(kwargs=ORG_A),
+    "orgs:org_sector": Rule(kwargs=ORG_A),
     "orgs:org_move": Rule(kwargs=ORG_A),
     "orgs:org_merge": Rule(kwargs=ORG_A),
     "orgs:org_split": Rule(kwargs=ORG_A),
@@ -147,6 +148,14 @@ ROUTES: dict[str, Rule] = {
     "api:api-root": Rule(anonymous=NOT_FOUND),  # ninja's bare prefix: nothing there for anyone
     "api:org_tree": Rule(anonymous=API_401, query=lambda w: {"root": w["commune_a"].pk}),
     "api:org_detail": Rule(anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk}),
+    "api:org_establish": Rule(
+        anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk}, method="post",
+        query=lambda w: {"code": "NGOAI-1", "name": "Chi bộ Ngoài", "org_type": "subordinate_cell", "on": "2024-01-02"},
+    ),
+    "api:org_sector_change": Rule(
+        anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk}, method="post",
+        query=lambda w: {"sector": "commune_ward", "on": "2024-01-02"},
+    ),
     "api:member_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "bi mat", "status": "all"}),
     "api:member_admit": Rule(
         anonymous=API_401, outsider=NO_LEAK, method="post",  # 422 "Không tìm thấy tổ chức", nothing written

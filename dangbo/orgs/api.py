@@ -11,6 +11,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja import Status as HttpStatus
 from pydantic import Field
 
 from dangbo.access.policy import can, get_org_or_404
@@ -203,7 +204,7 @@ def _detail(org: Organization, day: date) -> dict:
 
 
 @router.post("/{int:org_id}/children", response={201: OrgDetailOut, **WRITE_ERRORS}, url_name="org_establish")
-def org_establish_api(request: HttpRequest, org_id: int, data: EstablishIn) -> tuple[int, dict]:
+def org_establish_api(request: HttpRequest, org_id: int, data: EstablishIn) -> HttpStatus:
     """Establish an organization directly under `org_id` from `on` (orgs.services.org_establish),
     with its sector if known. Needs the right to restructure `org_id`; a refused input is 422 with
     the Vietnamese message and its field, and nothing is written."""
@@ -211,7 +212,7 @@ def org_establish_api(request: HttpRequest, org_id: int, data: EstablishIn) -> t
     new = services.org_establish(actor=request.user, code=data.code, name=data.name, org_type=data.org_type,
                                  parent=parent, on=data.on, decision=_decision(data), short_name=data.short_name,
                                  sector=data.sector)
-    return 201, _detail(new, data.on)
+    return HttpStatus(201, _detail(new, data.on))
 
 
 @router.post("/{int:org_id}/sector", response={200: OrgDetailOut, **WRITE_ERRORS}, url_name="org_sector_change")
