@@ -89,6 +89,7 @@ ROUTES: dict[str, Rule] = {
     "reports:report_export": Rule(query=lambda w: {"org": w["commune_a"].pk, "dinh_dang": "xlsx"}),
     "reports:template_download": Rule(query=lambda w: {"org": w["commune_a"].pk}),
     "reports:template_upload": Rule(query=lambda w: {"org": w["commune_a"].pk}, method="post"),
+    "reports:handbook_account": Rule(kwargs=MEMBER, method="post", body=lambda w: {"action": "open", "on": "02/01/2024"}),
     "reports:quota_list": Rule(query=lambda w: {"org": w["commune_a"].pk}),
     "imports:import_upload": Rule(outsider=NO_LEAK),
     "imports:template_download": Rule(outsider=NO_LEAK),
@@ -171,6 +172,15 @@ ROUTES: dict[str, Rule] = {
     "api:event_correct": Rule(
         anonymous=API_401, kwargs=lambda w: {"event_id": w["event"].pk}, method="post",
         query=lambda w: {"reason": "ghi nhầm"},
+    ),
+    "api:handbook_account": Rule(anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}),
+    "api:handbook_open": Rule(
+        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
+        query=lambda w: {"on": "2024-01-02"},
+    ),
+    "api:handbook_close": Rule(
+        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
+        query=lambda w: {"on": "2024-01-02"},
     ),
     "api:plan_document_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "an binh"}),
     "api:plan_document_detail": Rule(anonymous=API_401, kwargs=lambda w: {"doc_id": w["plan"].pk}),

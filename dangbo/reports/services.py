@@ -48,12 +48,59 @@ def admission_quota_set(*, actor, org, year: int, quota: int, note: str = "") ->
     return obj
 
 
+def _account_dates(obj: HandbookAccount | None) -> dict | None:
+    if obj is None:
+        return None
+    return {"registered_on": obj.registered_on.isoformat(),
+            "closed_on": obj.closed_on.isoformat() if obj.closed_on else None}
+
+
+def _check_account_date(on, field: str) -> None:
+    if on is None:
+        raise DomainError(f"Chưa nhập «{'Ngày đăng ký' if field == 'registered_on' else 'Ngày khóa'}».", field=field)
+    if on > timezone.localdate():
+        raise DomainError(f"Ngày {on:%d/%m/%Y} ở tương lai.", field=field)
+
+
 @transaction.atomic
 def handbook_account_register(*, actor, member, on: date) -> HandbookAccount:
+    """Open the member's e-handbook account (Sổ tay đảng viên điện tử, R-043) from `on`; a closed
+    account is opened again (the earlier dates stay in the audit log). Needs "record" on the
+    member's organization."""
     require_record_right(actor, [member.current_org_id])
+    _check_account_date(on, "registered_on")
+    before = HandbookAccount.objects.select_for_update().filter(member=member).first()
+    if before is not None and before.closed_on is None:
+        raise DomainError(f"Đảng viên đã có tài khoản Sổ tay đảng viên điện tử từ ngày {before.registered_on:%d/%m/%Y}.",
+                          field="registered_on", rule="R-043")
+    if before is not None and on < before.closed_on:
+        raise DomainError(f"Tài khoản đã khóa ngày {before.closed_on:%d/%m/%Y}; ngày mở lại không được trước ngày đó.",
+                          field="registered_on", rule="R-043")
+    prior = _account_dates(before)
     obj, _ = HandbookAccount.objects.update_or_create(member=member, defaults={"registered_on": on, "closed_on": None})
     audit_record(actor=actor, action="reports.handbook_registered", obj=obj, org_id=member.current_org_id,
-                 summary=f"Đăng ký Sổ tay đảng viên điện tử ({on:%d/%m/%Y})")
+                 summary=f"Đăng ký Sổ tay đảng viên điện tử ({on:%d/%m/%Y})", before=prior, after=_account_dates(obj))
+    return obj
+
+
+@transaction.atomic
+def handbook_account_close(*, actor, member, on: date) -> HandbookAccount:
+    """Close the member's open e-handbook account on `on` (no longer counted from that day)."""
+    require_record_right(actor, [member.current_org_id])
+    _check_account_date(on, "closed_on")
+    obj = HandbookAccount.objects.select_for_update().filter(member=member).first()
+    if obj is None or obj.closed_on is not None:
+        raise DomainError("Đảng viên không có tài khoản Sổ tay đảng viên điện tử đang hoạt động.", field="closed_on",
+                          rule="R-043")
+    if on <= obj.registered_on:
+        raise DomainError(f"Ngày khóa phải sau ngày đăng ký {obj.registered_on:%d/%m/%Y}.", field="closed_on",
+                          rule="R-043")
+    prior = _account_dates(obj)
+    obj.closed_on = on
+    obj.save(update_fields=["closed_on", "updated_at"])
+    audit_record(actor=actor, action="reports.handbook_closed", obj=obj, org_id=member.current_org_id,
+                 summary=f"Khóa tài khoản Sổ tay đảng viên điện tử ({on:%d/%m/%Y})", before=prior,
+                 after=_account_dates(obj))
     return obj
 
 

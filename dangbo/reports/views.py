@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from dangbo.access.policy import can, get_org_or_404, scope_members, today
+from dangbo.access import policy
+from dangbo.access.policy import can, get_member_or_404, get_org_or_404, scope_members, today
 from dangbo.audit.services import audit_export
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import VNDateField, as_of_date
@@ -36,7 +37,14 @@ from dangbo.reports.indicators import (
     yearly_trend,
 )
 from dangbo.reports.letterhead import IssuerKind, Letterhead, default_kind, letterhead
-from dangbo.reports.models import AdmissionQuota, PeriodKind, ReportPeriod, ReportSubmission, ReportTemplate
+from dangbo.reports.models import (
+    AdmissionQuota,
+    HandbookAccount,
+    PeriodKind,
+    ReportPeriod,
+    ReportSubmission,
+    ReportTemplate,
+)
 
 MEMBERS_PER_PAGE = 100
 
@@ -379,3 +387,40 @@ def quota_list(request: HttpRequest) -> HttpResponse:
                "can_record": can(request.user, "record", org_id), "years": range(today().year + 1, today().year - 6, -1)}
     return render(request, "reports/quota_list.html", context)
 
+
+
+# --- e-handbook account of a member (Sổ tay đảng viên điện tử, R-043) ------------------------
+
+
+def handbook_panel(request: HttpRequest, member) -> dict:
+    """The member page's section on the e-handbook account (registered by ReportsConfig.ready)."""
+    return {"template": "reports/_handbook_panel.html",
+            "account": HandbookAccount.objects.filter(member=member).first(),
+            "may_record": policy.may_record_member(request.user, member), "today": today()}
+
+
+@login_required
+@require_POST
+def handbook_account(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open or close one member's e-handbook account from the member page (through the service:
+    scoped, checked, audited)."""
+    member = get_member_or_404(request.user, pk)
+    action = request.POST.get("action")
+    back = reverse("members:member_detail", args=[member.pk])
+    try:
+        on = VNDateField(required=False).clean(request.POST.get("on", ""))
+    except forms.ValidationError:
+        messages.error(request, "«Ngày»: ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.")
+        return redirect(back)
+    try:
+        if action == "open":
+            services.handbook_account_register(actor=request.user, member=member, on=on)
+            messages.success(request, f"Đã ghi tài khoản Sổ tay đảng viên điện tử từ ngày {on:%d/%m/%Y}.")
+        elif action == "close":
+            services.handbook_account_close(actor=request.user, member=member, on=on)
+            messages.success(request, f"Đã khóa tài khoản Sổ tay đảng viên điện tử từ ngày {on:%d/%m/%Y}.")
+        else:
+            raise Http404("Không tìm thấy")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(back)
