@@ -269,3 +269,16 @@ def test_flush_empties_the_append_only_tables(demo):
         assert not OrgVersion.objects.exists()
     finally:
         ContentType.objects.clear_cache()
+
+
+def test_rule_r014_the_demo_reports_new_grassroots_organizations_in_the_non_state_sector(demo):
+    from dangbo.reports.indicators import IndicatorContext, compute
+
+    company = versions_on(date(2019, 12, 31), name__startswith="Chi bộ Công ty TNHH May").get()
+    assert company.sector == "private_enterprise"
+    province = int(company.path.strip("/").split("/")[0])
+    ctx = IndicatorContext(org_id=province, at=date(2019, 12, 31))
+    assert compute("to_chuc_co_so_ngoai_nha_nuoc_moi", ctx).text == \
+        "phát triển 01 tổ chức cơ sở đảng trong khu vực ngoài nhà nước"
+    members = {c.key for c in compute("dv_theo_khu_vuc", ctx).breakdowns["khu_vuc"]}
+    assert {"commune_ward", "state_agency", "public_service_unit"} <= members
