@@ -129,25 +129,53 @@ class Establishment:
     unit_name: str
 
 
+def _valid(versions: list[tuple], day: date) -> tuple | None:
+    """The version (valid_from, valid_to, ...) of a list valid on `day`."""
+    return next((v for v in versions if v[0] <= day and (v[1] is None or v[1] >= day)), None)
+
+
+def _versions_of(org_ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """(valid_from, valid_to, path, sector, org_type, name) of every version of these organizations."""
+    out: dict[int, list[tuple]] = {}
+    rows = OrgVersion.objects.filter(org_id__in=list(set(org_ids))).values_list(
+        "org_id", "valid_from", "valid_to", "path", "sector", "org_type", "name")
+    for oid, *rest in rows:
+        out.setdefault(oid, []).append(tuple(rest))
+    return out
+
+
 def establishments(events: list[dict], windows: list[Window]) -> list[Establishment]:
     """The establishments among `events` (reports.selectors.org_events_in rows) with the new
-    organization's type and sector on the day, and the unit directly under the root it belongs to."""
+    organization's type and sector on the day, and the unit directly under the root it belongs to.
+    Two queries whatever the number of events: the new organizations' versions, then those of
+    every organization on their paths."""
     rows = [e for e in events if e["type"] == "org.established"]
     if not rows:
         return []
+    own = _versions_of(e["org_id"] for e in rows)
+    firsts = {}
+    for e in rows:
+        v = _valid(own.get(e["org_id"], []), e["on"])
+        if v is not None:
+            firsts[e["id"]] = v
+    above = _versions_of(a for v in firsts.values() for a in _ids_of(v[2]))
     out = []
     for e in rows:
-        day = e["on"]
-        v = OrgVersion.objects.valid_on(day).filter(org_id=e["org_id"]).values_list(
-            "path", "sector", "org_type", "name").first()
+        v = firsts.get(e["id"])
         if v is None:
             continue
-        path, own, org_type, name = v
-        sector = effective_sectors({e["org_id"]: (path, own)}, day)[e["org_id"]]
+        day, (_, _, path, sector, org_type, name) = e["on"], v
+        chain = _ids_of(path)
+        for a in reversed(chain):
+            found = _valid(above.get(a, []), day)
+            if found is not None and found[3]:
+                sector = found[3]
+                break
+        else:
+            sector = NOT_RECORDED
         window = next((w for w in windows if w.start <= day <= w.end and path.startswith(w.path)), None)
         below = _ids_of(path[len(window.path):]) if window else []
         unit_id = below[0] if below else e["org_id"]
-        unit_name = (OrgVersion.objects.valid_on(day).filter(org_id=unit_id).values_list("name", flat=True).first()
-                     or name)
-        out.append(Establishment(e["org_id"], day, name, org_type, sector, unit_id, unit_name))
+        unit = _valid(above.get(unit_id, []), day)
+        out.append(Establishment(e["org_id"], day, name, org_type, sector, unit_id, unit[5] if unit else name))
     return out
