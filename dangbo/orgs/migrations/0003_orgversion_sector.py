@@ -20,6 +20,7 @@ def add_column(apps, schema_editor):
     model = apps.get_model("orgs", "OrgVersion")
     field = SECTOR.clone()
     field.set_attributes_from_name("sector")
+    field.model = model
     schema_editor.add_field(model, field)
 
 
