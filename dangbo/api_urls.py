@@ -14,6 +14,7 @@ from dangbo.members.api import events_router as member_events_router
 from dangbo.members.api import router as members_router
 from dangbo.orgs_web.api import router as orgs_router
 from dangbo.plans.api import router as plans_router
+from dangbo.reports.api import router as handbook_router
 
 # Personal API tokens first (Authorization: Bearer dbs_..., no CSRF: a browser never sends that
 # header by itself), then the browser's session cookie (CSRF checked on unsafe methods).
@@ -32,5 +33,6 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
 api.add_router("/events", member_events_router)
 api.add_router("/plans", plans_router)
+api.add_router("/handbook", handbook_router)
 
 urlpatterns = [path("", api.urls)]

@@ -72,6 +72,7 @@ ROUTES: dict[str, Rule] = {
     "orgs:org_children": Rule(kwargs=ORG_A),
     "orgs:org_establish": Rule(kwargs=ORG_A),
     "orgs:org_rename": Rule(kwargs=ORG_A),
+    "orgs:org_sector": Rule(kwargs=ORG_A),
     "orgs:org_move": Rule(kwargs=ORG_A),
     "orgs:org_merge": Rule(kwargs=ORG_A),
     "orgs:org_split": Rule(kwargs=ORG_A),
@@ -90,6 +91,7 @@ ROUTES: dict[str, Rule] = {
     "reports:report_export": Rule(query=lambda w: {"org": w["commune_a"].pk, "dinh_dang": "xlsx"}),
     "reports:template_download": Rule(query=lambda w: {"org": w["commune_a"].pk}),
     "reports:template_upload": Rule(query=lambda w: {"org": w["commune_a"].pk}, method="post"),
+    "reports:handbook_account": Rule(kwargs=MEMBER, method="post", body=lambda w: {"action": "open", "on": "02/01/2024"}),
     "reports:quota_list": Rule(query=lambda w: {"org": w["commune_a"].pk}),
     "imports:import_upload": Rule(outsider=NO_LEAK),
     "imports:template_download": Rule(outsider=NO_LEAK),
@@ -151,6 +153,14 @@ ROUTES: dict[str, Rule] = {
     "api:api-root": Rule(anonymous=NOT_FOUND),  # ninja's bare prefix: nothing there for anyone
     "api:org_tree": Rule(anonymous=API_401, query=lambda w: {"root": w["commune_a"].pk}),
     "api:org_detail": Rule(anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk}),
+    "api:org_establish": Rule(
+        anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk}, method="post",
+        query=lambda w: {"code": "NGOAI-1", "name": "Chi bộ Ngoài", "org_type": "subordinate_cell", "on": "2024-01-02"},
+    ),
+    "api:org_sector_change": Rule(
+        anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk}, method="post",
+        query=lambda w: {"sector": "commune_ward", "on": "2024-01-02"},
+    ),
     "api:member_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "bi mat", "status": "all"}),
     "api:member_admit": Rule(
         anonymous=API_401, outsider=NO_LEAK, method="post",  # 422 "Không tìm thấy tổ chức", nothing written
@@ -166,6 +176,15 @@ ROUTES: dict[str, Rule] = {
     "api:event_correct": Rule(
         anonymous=API_401, kwargs=lambda w: {"event_id": w["event"].pk}, method="post",
         query=lambda w: {"reason": "ghi nhầm"},
+    ),
+    "api:handbook_account": Rule(anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}),
+    "api:handbook_open": Rule(
+        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
+        query=lambda w: {"on": "2024-01-02"},
+    ),
+    "api:handbook_close": Rule(
+        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
+        query=lambda w: {"on": "2024-01-02"},
     ),
     "api:plan_document_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "an binh"}),
     "api:plan_document_detail": Rule(anonymous=API_401, kwargs=lambda w: {"doc_id": w["plan"].pk}),

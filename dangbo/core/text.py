@@ -7,6 +7,8 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_INLINE_SPACES = re.compile(r"[^\S\n]+")  # whitespace other than a line break
+_BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def nfc(value: str | None) -> str:
@@ -14,6 +16,19 @@ def nfc(value: str | None) -> str:
     if not value:
         return ""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+
+
+def nfc_multiline(value: str | None) -> str:
+    """NFC like `nfc`, keeping the line breaks: for text typed in a textarea (the recipients of a
+    report one per line, paragraphs of a section). Spaces are collapsed inside each line and
+    trimmed at its ends; CR LF and CR become LF; blank lines between paragraphs are kept as one
+    blank line; "" for None."""
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    lines = [_INLINE_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 def fold(value: str | None) -> str:

@@ -197,6 +197,29 @@ def _grading_campaign(ids: dict[str, int], today: date):
 # -- organizations -------------------------------------------------------------------------------
 
 
+SECTOR_OF_KIND = {"agency": "state_agency", "police": "armed_forces", "military": "armed_forces",
+                  "school": "public_service_unit", "health": "public_service_unit", "coop": "cooperative",
+                  "enterprise": "private_enterprise"}
+
+
+def _sector(o) -> str:
+    """The sector of a demo organization's unit (R-014); "" where its parent's applies (cells of a
+    commune, of a company's grassroots committee)."""
+    if o.org_type == "commune_party_org":
+        return "commune_ward"
+    if o.org_type == "provincial_police_party_org":
+        return "armed_forces"
+    if o.side:
+        return "state_agency"
+    if o.code.endswith("-DN"):  # a company's grassroots committee: the water company is state-owned
+        return "state_enterprise" if "Cấp nước" in o.name else "private_enterprise"
+    if o.code.endswith("-PT"):
+        return "public_service_unit"
+    if o.org_type in ("grassroots_cell", "grassroots_party_committee_org"):
+        return SECTOR_OF_KIND.get(o.kind, "")
+    return ""
+
+
 def _establish(plan: Plan) -> dict[str, int]:
     ids: dict[str, int] = {}
     orgs: dict[str, Organization] = {}
@@ -209,6 +232,7 @@ def _establish(plan: Plan) -> dict[str, int]:
             parent=orgs[o.parent] if o.parent else None,
             on=o.on,
             decision=o.decision,
+            sector=_sector(o),
         )
         orgs[o.code] = org
         ids[o.code] = org.pk

@@ -8,6 +8,7 @@ The layout (downloadable template: `build_org_template()`), one row per organiza
 | Tên tổ chức           | name            | yes      |                                                            |
 | Tên viết tắt          | short_name      |          |                                                            |
 | Loại tổ chức          | org_type        | yes      | name or code from the list of organization types           |
+| Khu vực               | sector          |          | sector of the unit (org_sectors list: name, code or alias) |
 | Mã tổ chức cấp trên   | parent_code     | one of   | an organization in the system or another row of the file   |
 | Tên tổ chức cấp trên  | parent_name     | the two  | its name (accents/case ignored) on the establishment date  |
 | Ngày thành lập        | established_on  | yes      | dd/mm/yyyy, d/m/yy, yyyy-mm-dd or an Excel date            |
@@ -62,6 +63,8 @@ ORG_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("name", "Tên tổ chức", ("Tên tổ chức đảng", "Tên đơn vị", "Tên")),
     ("short_name", "Tên viết tắt", ("Viết tắt", "Tên gọi tắt")),
     ("org_type", "Loại tổ chức", ("Loại hình tổ chức", "Loại hình", "Loại tổ chức đảng", "Loại")),
+    ("sector", "Khu vực", ("Khu vực, loại hình", "Khu vực, loại hình đơn vị", "Loại hình đơn vị", "Thành phần kinh tế",
+                           "Loại hình doanh nghiệp", "Khu vực kinh tế", "Sở hữu")),
     ("parent_code", "Mã tổ chức cấp trên", ("Mã cấp trên", "Mã tổ chức đảng cấp trên", "Mã đơn vị cấp trên")),
     ("parent_name", "Tên tổ chức cấp trên", ("Tổ chức cấp trên", "Cấp trên", "Trực thuộc", "Tên cấp trên",
                                              "Tổ chức đảng cấp trên", "Cấp trên trực tiếp")),
@@ -76,6 +79,16 @@ ORGS = Layout("orgs", ORG_COLUMNS, ("code", "name", "org_type", "established_on"
 ORG_HEADER_OF = ORGS.header_of
 TYPE_ALIASES = {"dang bo phuong": "commune_party_org", "dang bo dac khu": "commune_party_org",
                 "dang uy co so": "grassroots_party_committee_org", "chi bo truc thuoc": "subordinate_cell"}
+SECTOR_ALIASES = {"dn tu nhan": "private_enterprise", "doanh nghiep ngoai nha nuoc": "private_enterprise",
+                  "dn ngoai nha nuoc": "private_enterprise", "cong ty co phan": "private_enterprise",
+                  "fdi": "foreign_invested_enterprise", "dn fdi": "foreign_invested_enterprise",
+                  "von dau tu nuoc ngoai": "foreign_invested_enterprise", "dn nha nuoc": "state_enterprise",
+                  "dnnn": "state_enterprise", "htx": "cooperative", "hop tac xa": "cooperative",
+                  "su nghiep cong lap": "public_service_unit", "don vi su nghiep": "public_service_unit",
+                  "ngoai cong lap": "non_public_unit", "su nghiep ngoai cong lap": "non_public_unit",
+                  "quan doi": "armed_forces", "cong an": "armed_forces", "luc luong vu trang": "armed_forces",
+                  "co quan": "state_agency", "co quan nha nuoc": "state_agency", "xa": "commune_ward",
+                  "phuong": "commune_ward", "xa phuong": "commune_ward", "thi tran": "commune_ward"}
 
 
 @dataclass
@@ -113,6 +126,7 @@ class OrgPlan:
     parent_name: str
     on: date
     decision: Decision
+    sector: str = ""
     parent_id: int | None = None  # an organization already in the system
     parent_row: OrgPlan | None = None  # or another row of the file
     existing_id: int | None = None  # "unchanged": the organization the row describes
@@ -127,6 +141,17 @@ def parse_org_type(value) -> str:
     code = TYPE_ALIASES.get(_key(text)) or N._lookup(text, "org_types", None)
     if code is None:
         raise ValueError(f"Loại tổ chức «{text}» không có trong danh mục (xem trang «Hướng dẫn» của tệp mẫu).")
+    return code
+
+
+def parse_sector(value) -> str:
+    """A sector code (reference list org_sectors) from its name, code or a common alias; "" when empty."""
+    text = N.clean_text(value)
+    if not text:
+        return ""
+    code = SECTOR_ALIASES.get(_key(text)) or N._lookup(text, "org_sectors", None)
+    if code is None:
+        raise ValueError(f"Khu vực «{text}» không có trong danh mục (xem trang «Hướng dẫn» của tệp mẫu).")
     return code
 
 
@@ -195,6 +220,7 @@ def _clean(row: Row, report: OrgReport, today: date) -> OrgPlan | None:
     body = take("decision_body", lambda: N.clean_free_text(v.get("decision_body"))[:255], "")
     note = take("note", lambda: N.clean_free_text(v.get("note")), "")
     org_type = take("org_type", lambda: parse_org_type(v.get("org_type")))
+    sector = take("sector", lambda: parse_sector(v.get("sector")), "")
     on = take("established_on", lambda: N.parse_full_date(v.get("established_on"), today=today))
     if on is None and not any(c == "established_on" for c, _ in errors):
         errors.append(("established_on", "Thiếu ngày thành lập."))
@@ -207,7 +233,7 @@ def _clean(row: Row, report: OrgReport, today: date) -> OrgPlan | None:
         return None
     decision = Decision(number=number, date=decision_date, body=body, note=note)
     return OrgPlan(row.number, code, name, short_name, org_type, N.parse_code(v.get("parent_code")),
-                   N.clean_text(v.get("parent_name")), on, decision)
+                   N.clean_text(v.get("parent_name")), on, decision, sector)
 
 
 class _OrgImporter:
@@ -404,7 +430,8 @@ class _OrgImporter:
                 parent = Organization.objects.get(pk=plan.parent_id) if plan.parent_id else None
             try:
                 org = org_establish(actor=self.actor, code=plan.code, name=plan.name, org_type=plan.org_type,
-                                    parent=parent, on=plan.on, decision=plan.decision, short_name=plan.short_name)
+                                    parent=parent, on=plan.on, decision=plan.decision, short_name=plan.short_name,
+                                    sector=plan.sector)
             except DomainError as exc:
                 column = {"code": "code", "name": "name", "org_type": "org_type", "parent": "parent_code",
                           "on": "established_on"}.get(exc.field or "", "code")
@@ -474,10 +501,12 @@ def build_org_template() -> bytes:
     ws.title = "Danh sách tổ chức đảng"
     headers = ORGS.template_headers
     ws.append(headers)
-    ws.append(["T01-X01-C09", "Chi bộ thôn Mẫu", "", "Chi bộ trực thuộc", "T01-X01", "", "01/07/2025",
+    ws.append(["T01-X01-C09", "Chi bộ thôn Mẫu", "", "Chi bộ trực thuộc", "", "T01-X01", "", "01/07/2025",
                "15-QĐ/ĐU", "25/06/2025", "Đảng ủy xã An Bình", ""])
-    ws.append(["T01-X01-C09-T1", "Tổ đảng số 1", "", "Tổ đảng", "", "Chi bộ thôn Mẫu", "01/07/2025", "", "", "",
+    ws.append(["T01-X01-C09-T1", "Tổ đảng số 1", "", "Tổ đảng", "", "", "Chi bộ thôn Mẫu", "01/07/2025", "", "", "",
                "Cấp trên là dòng phía trên (ghi theo tên)"])
+    ws.append(["T01-X01-DN1", "Chi bộ Công ty TNHH Mẫu", "", "Chi bộ cơ sở", "Doanh nghiệp tư nhân", "T01-X01", "",
+               "01/07/2025", "16-QĐ/ĐU", "25/06/2025", "Đảng ủy xã An Bình", "Tổ chức đảng trong khu vực ngoài nhà nước"])
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="B22222")
@@ -494,6 +523,8 @@ def build_org_template() -> bytes:
         "code": "Mã duy nhất trong hệ thống.",
         "name": "Tên đầy đủ, có dấu.",
         "org_type": "Tên hoặc mã loại tổ chức theo danh mục bên dưới.",
+        "sector": "Khu vực, loại hình đơn vị nơi lập tổ chức đảng theo danh mục bên dưới; để trống thì tính theo "
+                  "tổ chức cấp trên.",
         "parent_code": "Mã tổ chức cấp trên trong hệ thống hoặc ở một dòng khác của tệp (ưu tiên).",
         "parent_name": "Hoặc tên tổ chức cấp trên đúng như trong hệ thống vào ngày thành lập.",
         "established_on": "ngày/tháng/năm (01/07/2025).",
@@ -506,6 +537,10 @@ def build_org_template() -> bytes:
     guide.append(["Loại tổ chức", "Mã", ""])
     for item in items("org_types"):
         guide.append([label("org_types", item.code), item.code, ""])
+    guide.append([])
+    guide.append(["Khu vực", "Mã", "Ngoài nhà nước (R-014)"])
+    for item in items("org_sectors"):
+        guide.append([item.name, item.code, "Có" if item.row.get("non_state") == "true" else ""])
     guide.column_dimensions["A"].width = 60
     guide.column_dimensions["B"].width = 34
     guide.column_dimensions["C"].width = 70

@@ -35,6 +35,16 @@ from dangbo.orgs.selectors import org_labels_on, org_names_on
 
 MEMBERS_PER_PAGE = 50
 
+# Sections that feature apps add to the member page (registered from their AppConfig.ready, as
+# members.selectors.register_derived_check): fn(request, member) -> a dict with "template" and its
+# context, or None.
+MEMBER_PANELS: list = []
+
+
+def register_member_panel(fn) -> None:
+    if fn not in MEMBER_PANELS:
+        MEMBER_PANELS.append(fn)
+
 
 def _require_record(user, member: Member) -> None:
     """The member is visible (else 404 already); recording needs the `record` right on them
@@ -116,6 +126,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "due": recognition_due(timeline, today),
         "rows": rows,
         "can_record": policy.may_record_member(request.user, member),
+        "panels": [panel for fn in MEMBER_PANELS if (panel := fn(request, member))],
     }
     return render(request, "members/member_detail.html", context)
 

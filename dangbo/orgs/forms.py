@@ -103,17 +103,36 @@ def _org(pk: str) -> Organization:
     return Organization.objects.get(pk=int(pk))
 
 
+SECTOR_HELP = ("Khu vực, loại hình của đơn vị nơi lập tổ chức đảng (R-014); để trống thì tính theo khu vực "
+               "của tổ chức cấp trên.")
+
+
 class OrgEstablishForm(DecisionForm):
     code = forms.CharField(label="Mã tổ chức", max_length=40)
     name = forms.CharField(label="Tên tổ chức", max_length=255)
     short_name = forms.CharField(label="Tên viết tắt", max_length=120, required=False)
     org_type = forms.ChoiceField(label="Loại tổ chức")
+    sector = forms.ChoiceField(label="Khu vực, loại hình đơn vị", required=False, help_text=SECTOR_HELP)
 
-    field_order = ["code", "name", "short_name", "org_type"]
+    field_order = ["code", "name", "short_name", "org_type", "sector"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_type"].choices = [("", "— Chọn loại tổ chức —"), *choices("org_types")]
+        self.fields["sector"].choices = [("", "— Theo tổ chức cấp trên —"), *choices("org_sectors")]
+
+
+class OrgSectorForm(DecisionForm):
+    sector = forms.ChoiceField(label="Khu vực, loại hình đơn vị mới", required=False, help_text=SECTOR_HELP)
+
+    field_order = ["sector"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", "— Không ghi (theo tổ chức cấp trên) —"), *choices("org_sectors")]
+        v = org_version_on(org_id=self.org.pk, at=self.at)
+        if v is not None and not self.is_bound:
+            self.initial.setdefault("sector", v.sector)
 
 
 class OrgRenameForm(DecisionForm):

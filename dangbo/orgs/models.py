@@ -28,11 +28,16 @@ def org_type_choices():
     return choices("org_types")
 
 
+def org_sector_choices():
+    return choices("org_sectors")
+
+
 class OrgEventType(models.TextChoices):
     ESTABLISHED = "org.established", "Thành lập"
     RENAMED = "org.renamed", "Đổi tên"
     MOVED = "org.moved", "Chuyển giao về tổ chức cấp trên khác"
     RETYPED = "org.retyped", "Thay đổi loại hình tổ chức"
+    SECTOR_CHANGED = "org.sector_changed", "Thay đổi khu vực, loại hình đơn vị"
     MERGED = "org.merged", "Hợp nhất / sáp nhập"
     SPLIT = "org.split", "Chia tách"
     DISSOLVED = "org.dissolved", "Giải thể / kết thúc hoạt động"
@@ -60,6 +65,11 @@ class OrgVersion(models.Model):
     name = models.CharField("Tên tổ chức", max_length=255)
     short_name = models.CharField("Tên viết tắt", max_length=120, blank=True)
     org_type = models.CharField("Loại tổ chức", max_length=40, choices=org_type_choices)
+    # Sector / ownership of the unit the organization is set up in (reference list org_sectors,
+    # R-014); "" = not recorded, the organization then takes its parent's sector (see
+    # `effective_sectors`). Part of the version: a change is a dated `org.sector_changed` event.
+    sector = models.CharField("Khu vực, loại hình đơn vị", max_length=30, blank=True, default="", db_default="",
+                              choices=org_sector_choices)
     parent = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="child_versions"
     )
@@ -90,6 +100,10 @@ class OrgVersion(models.Model):
     @property
     def type_label(self) -> str:
         return label("org_types", self.org_type)
+
+    @property
+    def sector_label(self) -> str:
+        return label("org_sectors", self.sector)
 
 
 class OrgEvent(models.Model):

@@ -160,7 +160,7 @@ def _event(kind: str, org: Organization, on: date, decision: Decision, actor, pa
 
 
 def _snapshot(v: OrgVersion) -> dict[str, Any]:
-    return {"name": v.name, "type": v.org_type, "parent": v.parent_id, "path": v.path,
+    return {"name": v.name, "type": v.org_type, "sector": v.sector, "parent": v.parent_id, "path": v.path,
             "valid_from": v.valid_from, "valid_to": v.valid_to}
 
 
@@ -174,7 +174,7 @@ def _close(v: OrgVersion, on: date) -> None:
 
 
 def _open(org: Organization, on: date, event: OrgEvent, *, name: str, short_name: str, org_type: str,
-          parent: Organization | None) -> OrgVersion:
+          parent: Organization | None, sector: str = "") -> OrgVersion:
     if parent is None:
         path, depth = f"/{org.pk}/", 0
     else:
@@ -194,7 +194,7 @@ def _open(org: Organization, on: date, event: OrgEvent, *, name: str, short_name
     if parent is None:
         structure.check_parent(org_type, None, child_name=name)
     new = OrgVersion.objects.create(
-        org=org, name=name, short_name=short_name, org_type=org_type, parent=parent,
+        org=org, name=name, short_name=short_name, org_type=org_type, sector=sector, parent=parent,
         path=path, depth=depth, valid_from=on, event=event,
     )
     _collect("opened", new)
@@ -204,7 +204,8 @@ def _open(org: Organization, on: date, event: OrgEvent, *, name: str, short_name
 def _reversion(v: OrgVersion, on: date, event: OrgEvent, **changes: Any) -> OrgVersion:
     """Close `v` and open its successor version from `on` with `changes`; re-path descendants."""
     _check_no_later_change(v, on)
-    fields = {"name": v.name, "short_name": v.short_name, "org_type": v.org_type, "parent": v.parent}
+    fields = {"name": v.name, "short_name": v.short_name, "org_type": v.org_type, "parent": v.parent,
+              "sector": v.sector}
     fields.update(changes)
     _close(v, on)
     new = _open(v.org, on, event, **fields)
@@ -222,7 +223,7 @@ def _repath_descendants(old_path: str, on: date, event: OrgEvent) -> None:
         _check_no_later_change(child, on)
         _close(child, on)
         _open(child.org, on, event, name=child.name, short_name=child.short_name,
-              org_type=child.org_type, parent=child.parent)
+              org_type=child.org_type, parent=child.parent, sector=child.sector)
 
 
 def _check_not_future(on: date) -> None:
@@ -238,9 +239,18 @@ def _check_type(org_type: str) -> None:
         raise DomainError(f"Loại tổ chức không hợp lệ: {org_type}", field="org_type")
 
 
+def _check_sector(sector: str) -> str:
+    sector = (sector or "").strip()
+    if sector and not exists("org_sectors", sector):
+        raise DomainError(f"Khu vực, loại hình đơn vị không hợp lệ: {sector}", field="sector", rule="R-014")
+    return sector
+
+
 @transaction.atomic
 def org_establish(*, actor, code: str, name: str, org_type: str, parent: Organization | None, on: date,
-                  decision: Decision = Decision(), short_name: str = "") -> Organization:
+                  decision: Decision = Decision(), short_name: str = "", sector: str = "") -> Organization:
+    """Establish an organization; `sector` (reference list org_sectors, R-014) may be left empty
+    (the organization then counts in its parent's sector)."""
     code, name = nfc(code), nfc(name)
     if not code:
         raise DomainError("Phải nhập mã tổ chức.", field="code")
@@ -249,12 +259,14 @@ def org_establish(*, actor, code: str, name: str, org_type: str, parent: Organiz
     _check_type(org_type)
     _check_not_future(on)
     structure.check_period(org_type, on)
+    sector = _check_sector(sector)
     if Organization.objects.filter(code=code).exists():
         raise DomainError(f"Mã tổ chức {code} đã được dùng.", field="code")
     org = Organization.objects.create(code=code)
     event = _event(OrgEventType.ESTABLISHED, org, on, decision, actor, {"name": name, "type": org_type,
-                   "parent": parent.pk if parent else None})
-    v = _open(org, on, event, name=name, short_name=nfc(short_name), org_type=org_type, parent=parent)
+                   "parent": parent.pk if parent else None, "sector": sector})
+    v = _open(org, on, event, name=name, short_name=nfc(short_name), org_type=org_type, parent=parent,
+              sector=sector)
     audit_record(actor=actor, action=OrgEventType.ESTABLISHED, obj=org, org_id=org.pk,
                  summary=f"Thành lập {name} ({_fmt(on)})", after=_snapshot(v))
     return org
@@ -295,6 +307,26 @@ def org_move(*, actor, org: Organization, new_parent: Organization, on: date,
     new = _reversion(v, on, event, parent=new_parent)
     audit_record(actor=actor, action=OrgEventType.MOVED, obj=org, org_id=org.pk,
                  summary=f"Chuyển {v.name} về trực thuộc {version_on(new_parent, on).name} ({_fmt(on)})",
+                 before=before, after=_snapshot(new))
+    return new
+
+
+@transaction.atomic
+def org_sector_change(*, actor, org: Organization, sector: str, on: date,
+                      decision: Decision = Decision()) -> OrgVersion:
+    """Record that the unit of `org` belongs to another sector from `on` (an enterprise equitized,
+    a public unit privatized...): a dated `org.sector_changed` event and a new version; the earlier
+    sector stays in the history (R-014). "" clears the recorded sector."""
+    v = _require_version(org, on)
+    sector = _check_sector(sector)
+    if sector == v.sector:
+        raise DomainError("Tổ chức đã thuộc khu vực, loại hình này vào ngày hiệu lực.", field="sector")
+    event = _event(OrgEventType.SECTOR_CHANGED, org, on, decision, actor, {"from": v.sector, "to": sector})
+    before = _snapshot(v)
+    new = _reversion(v, on, event, sector=sector)
+    audit_record(actor=actor, action=OrgEventType.SECTOR_CHANGED, obj=org, org_id=org.pk,
+                 summary=f"Thay đổi khu vực của {v.name}: {sector_label(v.sector) or 'chưa ghi'} → "
+                         f"{sector_label(sector) or 'chưa ghi'} ({_fmt(on)})",
                  before=before, after=_snapshot(new))
     return new
 
@@ -388,7 +420,7 @@ def org_split(*, actor, org: Organization, parts: list[dict[str, Any]], on: date
     created = []
     for part in parts:
         new = org_establish(actor=actor, code=part["code"], name=part["name"], org_type=part.get("org_type", v.org_type),
-                            parent=v.parent, on=on, decision=decision)
+                            parent=v.parent, on=on, decision=decision, sector=part.get("sector", v.sector))
         OrgLineage.objects.create(predecessor=org, successor=new, on=on, event=event)
         for mid in part.get("member_ids", []):
             _reassign(actor=actor, member_id=mid, to_org=new, on=on, reason=event)
@@ -487,3 +519,7 @@ def org_event_void(*, actor, event: OrgEvent, reason: str) -> OrgEvent:
                  before={"event": event.pk, "versions": before},
                  after={"restored": [_snapshot(v) for v in OrgVersion.objects.filter(pk__in=[r.pk for r in restored])]})
     return void
+
+
+def sector_label(code: str) -> str:
+    return label("org_sectors", code)

@@ -7,13 +7,17 @@ outside the user's scope is 404 "Không tìm thấy", exactly like one that does
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja import Status as HttpStatus
+from pydantic import Field
 
-from dangbo.access.policy import get_org_or_404
-from dangbo.core.api import READ_ERRORS, OrgRef, as_of
-from dangbo.orgs.models import OrgVersion
+from dangbo.access.policy import can, get_org_or_404
+from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, OrgRef, ReadOnly, as_of
+from dangbo.orgs import services
+from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.selectors import org_history, org_name_on, org_subtree_on, org_version_on, org_versions_on
 
 router = Router(tags=["Tổ chức đảng"])
@@ -26,6 +30,8 @@ class TreeNodeOut(Schema):
     short_name: str
     org_type: str
     type_label: str
+    sector: str  # reference list org_sectors ("" = not recorded: the parent's sector applies)
+    sector_label: str
     parent_id: int | None
     depth: int
     path: str
@@ -44,6 +50,8 @@ class VersionOut(Schema):
     short_name: str
     org_type: str
     type_label: str
+    sector: str
+    sector_label: str
     parent: OrgRef | None
     path: str
     depth: int
@@ -86,7 +94,8 @@ class OrgDetailOut(Schema):
 def _node(v: OrgVersion) -> dict:
     return {
         "id": v.org_id, "code": v.org.code, "name": v.name, "short_name": v.short_name,
-        "org_type": v.org_type, "type_label": v.type_label, "parent_id": v.parent_id,
+        "org_type": v.org_type, "type_label": v.type_label, "sector": v.sector, "sector_label": v.sector_label,
+        "parent_id": v.parent_id,
         "depth": v.depth, "path": v.path, "valid_from": v.valid_from, "valid_to": v.valid_to,
     }
 
@@ -96,7 +105,7 @@ def _version(v: OrgVersion, *, parent_on: date) -> dict:
     parent = {"id": v.parent_id, "name": org_name_on(v.parent_id, parent_on)} if v.parent_id else None
     return {
         "name": v.name, "short_name": v.short_name, "org_type": v.org_type, "type_label": v.type_label,
-        "parent": parent, "path": v.path, "depth": v.depth, "valid_from": v.valid_from, "valid_to": v.valid_to,
+        "sector": v.sector, "sector_label": v.sector_label, "parent": parent, "path": v.path, "depth": v.depth, "valid_from": v.valid_from, "valid_to": v.valid_to,
     }
 
 
@@ -120,7 +129,51 @@ def org_detail(request: HttpRequest, org_id: int, at: date | None = None) -> dic
     """One organization as of `at` (name, type, parent, path, valid range) and its history:
     every version, the restructuring events and the merge/split lineage."""
     org = get_org_or_404(request.user, org_id)
-    day = as_of(at)
+    return _detail(org, as_of(at))
+
+
+# --- writes: establishment and the dated sector change (orgs.services, audited) ----------------
+
+
+def _text(limit: int):
+    return Annotated[str, Field(max_length=limit)]
+
+
+class DecisionIn(Schema):
+    on: date
+    decision_number: _text(60) = ""
+    decision_date: date | None = None
+    decision_body: _text(255) = ""
+    note: _text(2000) = ""
+
+
+class EstablishIn(DecisionIn):
+    code: _text(40)
+    name: _text(255)
+    org_type: _text(40)
+    short_name: _text(120) = ""
+    sector: _text(30) = ""  # reference list org_sectors; "" = the parent's sector applies
+
+
+class SectorIn(DecisionIn):
+    sector: _text(30)  # reference list org_sectors; "" clears the recorded sector
+
+
+def _restructurable(user, org_id: int) -> Organization:
+    """The organization, if the user may restructure it: outside the scope 404 (as for reads),
+    visible without the right 403."""
+    org = get_org_or_404(user, org_id)
+    if not can(user, "restructure", org.pk):
+        raise ReadOnly(READ_ONLY)
+    return org
+
+
+def _decision(data: DecisionIn) -> services.Decision:
+    return services.Decision(number=data.decision_number, date=data.decision_date, body=data.decision_body,
+                             note=data.note)
+
+
+def _detail(org: Organization, day: date) -> dict:
     history = org_history(org_id=org.pk)
     current = org_version_on(org_id=org.pk, at=day)
     return {
@@ -149,3 +202,25 @@ def org_detail(request: HttpRequest, org_id: int, at: date | None = None) -> dic
         },
     }
 
+
+@router.post("/{int:org_id}/children", response={201: OrgDetailOut, **WRITE_ERRORS}, url_name="org_establish")
+def org_establish_api(request: HttpRequest, org_id: int, data: EstablishIn) -> HttpStatus:
+    """Establish an organization directly under `org_id` from `on` (orgs.services.org_establish),
+    with its sector if known. Needs the right to restructure `org_id`; a refused input is 422 with
+    the Vietnamese message and its field, and nothing is written."""
+    parent = _restructurable(request.user, org_id)
+    new = services.org_establish(actor=request.user, code=data.code, name=data.name, org_type=data.org_type,
+                                 parent=parent, on=data.on, decision=_decision(data), short_name=data.short_name,
+                                 sector=data.sector)
+    return HttpStatus(201, _detail(new, data.on))
+
+
+@router.post("/{int:org_id}/sector", response={200: OrgDetailOut, **WRITE_ERRORS}, url_name="org_sector_change")
+def org_sector_change_api(request: HttpRequest, org_id: int, data: SectorIn) -> dict:
+    """Record the sector / ownership of the organization's unit from `on` (a dated
+    `org.sector_changed` event and a new version; the earlier sector stays in the history).
+    Needs the right to restructure the organization."""
+    org = _restructurable(request.user, org_id)
+    services.org_sector_change(actor=request.user, org=org, sector=data.sector, on=data.on,
+                               decision=_decision(data))
+    return _detail(org, data.on)

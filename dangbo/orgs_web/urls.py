@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/truc-thuoc/", views.org_children, name="org_children"),
     path("<int:pk>/thanh-lap/", views.org_establish, name="org_establish"),
     path("<int:pk>/doi-ten/", views.org_rename, name="org_rename"),
+    path("<int:pk>/khu-vuc/", views.org_sector, name="org_sector"),
     path("<int:pk>/chuyen-giao/", views.org_move, name="org_move"),
     path("<int:pk>/hop-nhat/", views.org_merge, name="org_merge"),
     path("<int:pk>/chia-tach/", views.org_split, name="org_split"),

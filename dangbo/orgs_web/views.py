@@ -34,6 +34,7 @@ from dangbo.orgs.forms import (
     OrgMergeForm,
     OrgMoveForm,
     OrgRenameForm,
+    OrgSectorForm,
     OrgSplitForm,
 )
 from dangbo.orgs.models import Organization, OrgEvent, OrgEventType
@@ -205,7 +206,7 @@ def org_establish(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         new = call(services.org_establish, actor=request.user, code=d["code"], name=d["name"], org_type=d["org_type"],
                                      parent=parent, on=d["on"], decision=form.decision(),
-                                     short_name=d.get("short_name", ""))
+                                     short_name=d.get("short_name", ""), sector=d.get("sector", ""))
         return f"Đã thành lập {d['name']} từ ngày {_vn(d['on'])}.", new
 
     return _restructure(request, pk, OrgEstablishForm, title="Thành lập tổ chức trực thuộc",
@@ -223,6 +224,20 @@ def org_rename(request: HttpRequest, pk: int) -> HttpResponse:
     return _restructure(request, pk, OrgRenameForm, title="Đổi tên tổ chức",
                         intro="Tên cũ vẫn được giữ trong lịch sử đến ngày trước ngày hiệu lực.", button="Đổi tên",
                         run=run)
+
+
+@login_required
+def org_sector(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(form: DecisionForm, org: Organization):
+        d = form.cleaned_data
+        services.org_sector_change(actor=request.user, org=org, sector=d.get("sector", ""), on=d["on"],
+                                   decision=form.decision())
+        shown = services.sector_label(d.get("sector", "")) or "không ghi (theo tổ chức cấp trên)"
+        return f"Đã ghi khu vực, loại hình đơn vị: {shown} từ ngày {_vn(d['on'])}.", org
+
+    return _restructure(request, pk, OrgSectorForm, title="Thay đổi khu vực, loại hình đơn vị",
+                        intro="Khu vực cũ vẫn được giữ trong lịch sử đến ngày trước ngày hiệu lực (R-014).",
+                        button="Ghi thay đổi", run=run)
 
 
 @login_required

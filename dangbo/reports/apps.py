@@ -11,12 +11,15 @@ class ReportsConfig(AppConfig):
 
         from dangbo.members.selectors import register_derived_check
         from dangbo.members.signals import projections_changed
+        from dangbo.members.views import register_member_panel
         from dangbo.reports import selectors  # noqa: F401  (registers report objects with access.policy)
         from dangbo.reports.facts import facts_issues, on_handbook_changed, on_projections_changed
         from dangbo.reports.models import HandbookAccount
+        from dangbo.reports.views import handbook_panel
 
         # Keep the report fact projections (reports.facts) in step with their sources.
         projections_changed.connect(on_projections_changed, dispatch_uid="reports.facts")
         post_save.connect(on_handbook_changed, sender=HandbookAccount, dispatch_uid="reports.facts.handbook_saved")
         post_delete.connect(on_handbook_changed, sender=HandbookAccount, dispatch_uid="reports.facts.handbook_deleted")
         register_derived_check("report_facts_stale", "Số liệu báo cáo không khớp với dữ liệu gốc", facts_issues)
+        register_member_panel(handbook_panel)  # the e-handbook account on the member page

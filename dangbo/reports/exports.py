@@ -20,11 +20,10 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from dangbo.core.numbers import vn_int
 from dangbo.core.spreadsheet import workbook_bytes
-from dangbo.reports.figures import Figures
+from dangbo.reports.figures import Figures, report_rows
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates_docx"
 DEFAULT_TEMPLATE = TEMPLATE_DIR / "bao_cao.docx"
@@ -36,8 +35,8 @@ INT_FORMAT = "#,##0"  # shown as 51.602 by a spreadsheet in a Vietnamese locale
 class ReportDocument:
     """What the exports print: who issues, which number, where and when, the figures."""
 
-    superior: str  # "ĐẢNG BỘ TỈNH SƠN GIANG"
-    issuer: str  # "BAN TỔ CHỨC"
+    superior: str  # first header line (reports.letterhead): "TỈNH ỦY SƠN GIANG"
+    issuer: str  # second header line: "BAN TỔ CHỨC"
     number: str  # "Số 12-BC/BTCTU"
     place: str
     on: date
@@ -49,6 +48,7 @@ class ReportDocument:
     figures: Figures
     sections: list[tuple[str, str]] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
+    signature: str = ""  # the line above the signature: "TRƯỞNG BAN", "T/M BAN THƯỜNG VỤ"...
 
     def values(self) -> dict[str, str]:
         return {
@@ -62,13 +62,8 @@ class ReportDocument:
             "ngay_chot": f"{self.at:%d/%m/%Y}",
             "ky": f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}",
             "noi_nhan": "\n".join(f"- {r}," for r in self.recipients) or "- Như trên,\n- Lưu.",
-            "ky_ten": f"T/M {self.issuer.upper()}",
+            "ky_ten": self.signature or f"T/M {self.issuer.upper()}",
         }
-
-
-def figure_rows(figures: Figures) -> list[tuple[str, Any, str]]:
-    """(name, value, text) of every indicator, in catalog order."""
-    return [(f.get("name", code), f.get("value"), f.get("text", "")) for code, f in figures.items()]
 
 
 # --- XLSX --------------------------------------------------------------------------------------
@@ -95,16 +90,14 @@ def report_xlsx(doc: ReportDocument) -> bytes:
         cell.font = Font(bold=True)
     ws["A1"].font = Font(bold=True)
     ws["A2"].font = Font(bold=True, size=13)
-    for code, f in doc.figures.items():
-        ws.append([f.get("name", code), "", f.get("value"), f.get("text", "")])
+    for row in report_rows(doc.figures):
+        ws.append([row.name, "", row.value, row.text])
         ws.cell(ws.max_row, 3).number_format = INT_FORMAT
-        for dim, cells in (f.get("breakdowns") or {}).items():
-            for _key, label, value in cells:
-                if value:
-                    ws.append(["", label, value, ""])
-                    ws.cell(ws.max_row, 3).number_format = INT_FORMAT
-                    ws.cell(ws.max_row, 2).alignment = Alignment(indent=1)
-            del dim
+        for line in row.lines:  # one row per cell: the numbers stay numbers
+            for _key, label, value in line.cells:
+                ws.append(["", label, value, line.label])
+                ws.cell(ws.max_row, 3).number_format = INT_FORMAT
+                ws.cell(ws.max_row, 2).alignment = Alignment(indent=1)
     ws.column_dimensions["A"].width = 52
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 14
@@ -215,24 +208,28 @@ def report_docx(doc: ReportDocument, template: bytes | None = None) -> bytes:
                     continue
                 h = p.insert_paragraph_before()
                 h.add_run(heading).bold = True
-                for line in body.splitlines():
-                    q = p.insert_paragraph_before(line)
-                    q.paragraph_format.first_line_indent = Cm(1)
+                for line in body.splitlines():  # one paragraph per line of the section
+                    if line.strip():
+                        q = p.insert_paragraph_before(line)
+                        q.paragraph_format.first_line_indent = Cm(1)
             p._element.getparent().remove(p._element)
         elif text == "{{bang_so_lieu}}":
-            rows = figure_rows(doc.figures)
             table = d.add_table(rows=1, cols=3)
             table.style = "Table Grid"
-            for cell, head in zip(table.rows[0].cells, ("Chỉ tiêu", "Số lượng", "Diễn giải"), strict=True):
+            for cell, head in zip(table.rows[0].cells, ("Chỉ tiêu", "Số lượng", "Diễn giải, chia theo"), strict=True):
                 cell.text = head
                 cell.paragraphs[0].runs[0].bold = True
 
-            for name, value, text_ in rows:
+            for row in report_rows(doc.figures):
                 cells = table.add_row().cells
-                cells[0].text, cells[1].text, cells[2].text = name, "" if value is None else vn_int(value), text_
+                cells[0].text, cells[1].text = row.name, "" if row.value is None else vn_int(row.value)
+                cells[2].text = row.text
+                for line in row.lines:  # every breakdown line the page shows
+                    cells[2].add_paragraph(line.text)
                 for c in cells:
-                    for r in c.paragraphs[0].runs:
-                        r.font.size = Pt(11)
+                    for para_ in c.paragraphs:
+                        for r in para_.runs:
+                            r.font.size = Pt(11)
             p._element.addnext(table._tbl)
             p._element.getparent().remove(p._element)
     for p in _paragraphs(d):

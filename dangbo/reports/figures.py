@@ -8,12 +8,14 @@ between a frozen report and today's recomputation.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from dangbo.core.numbers import vn_int
 from dangbo.core.stamps import cacheable
 from dangbo.reports import selectors as sel
-from dangbo.reports.indicators import CATALOG, IndicatorContext, Result, compute_all
+from dangbo.reports.indicators import CATALOG, DIMENSIONS, IndicatorContext, Result, compute_all
 from dangbo.reports.models import FigureSnapshot
 
 Figures = dict[str, dict[str, Any]]
@@ -81,3 +83,53 @@ def difference(frozen: Figures, live: Figures) -> list[dict[str, Any]]:
 
 def annual_context(org_id: int, year: int) -> IndicatorContext:
     return IndicatorContext(org_id=org_id, at=date(year, 12, 31))
+
+
+# --- the rows every rendering of a report prints (page, XLSX, DOCX) ----------------------------
+
+
+@dataclass(frozen=True)
+class BreakdownLine:
+    """One breakdown of an indicator as printed: "Giới tính: Nam 5; Nữ 3", or for the single
+    breakdown of a flow "Thành lập mới 7; Chuyển giao về tổ chức cấp trên khác 4". Cells with 0
+    are left out."""
+
+    dim: str
+    label: str  # "" when the line is printed without it
+    cells: tuple[tuple[str, str, int], ...]  # (key, label, value)
+
+    @property
+    def values_text(self) -> str:
+        return "; ".join(f"{label} {vn_int(value)}" for _, label, value in self.cells)
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}: {self.values_text}" if self.label else self.values_text
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    code: str
+    name: str
+    kind: str
+    value: int | None
+    text: str
+    lines: tuple[BreakdownLine, ...]
+
+
+def report_rows(figures: Figures) -> list[ReportRow]:
+    """Every indicator of `figures` with its breakdown lines, in catalog order: the one source the
+    report pages, the XLSX and the DOCX print from (so the official document carries every line
+    the page shows)."""
+    rows = []
+    for code, f in figures.items():
+        kind = f.get("kind") or (CATALOG[code].kind if code in CATALOG else "stock")
+        breakdowns = f.get("breakdowns") or {}
+        labelled = kind != "flow" or len(breakdowns) > 1
+        lines = []
+        for dim, cells in breakdowns.items():
+            shown = tuple((str(k), str(label), int(v)) for k, label, v in cells if v)
+            if shown:
+                lines.append(BreakdownLine(dim, DIMENSIONS.get(dim, dim) if labelled else "", shown))
+        rows.append(ReportRow(code, f.get("name", code), kind, f.get("value"), f.get("text", ""), tuple(lines)))
+    return rows

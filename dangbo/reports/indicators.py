@@ -30,6 +30,7 @@ from dangbo.members.models import Member, Sex
 from dangbo.members.models import Status as S
 from dangbo.members.selectors import AGE_BANDS
 from dangbo.orgs.models import OrgEventType
+from dangbo.reports import sectors
 from dangbo.reports import selectors as sel
 from dangbo.reports.facts import FLOW_EVENT_TYPES
 
@@ -47,6 +48,8 @@ DIMENSIONS: dict[str, str] = {
     "chuyen_mon": "Chuyên môn nghiệp vụ",
     "huy_hieu": "Huy hiệu Đảng (mốc cao nhất đã nhận)",
     "loai": "Phân loại",
+    "khu_vuc": "Khu vực, loại hình đơn vị",
+    "don_vi": "Đơn vị trực thuộc",
 }
 MEMBER_DIMS = ("gioi_tinh", "kinh_thieu_so", "dan_toc", "ton_giao", "do_tuoi", "ly_luan", "pho_thong",
                "chuyen_mon", "huy_hieu")
@@ -416,6 +419,78 @@ def to_chuc_bien_dong(ctx: IndicatorContext) -> Result:
                   {"loai": _cells(counts, lambda k: ORG_CHANGE_LABELS[k], list(ORG_CHANGE_LABELS))})
 
 
+# --- by sector / ownership of the unit (R-014) ------------------------------------------------
+
+
+def _sector_cells(counts: Counter) -> list[Cell]:
+    return _cells(counts, sectors.sector_label, [k for k in sectors.sector_order() if counts.get(k)])
+
+
+def _non_state(counts: Counter) -> int:
+    return sum(counts.get(k, 0) for k in sectors.non_state_sectors())
+
+
+def _establishments(ctx: IndicatorContext) -> list[sectors.Establishment]:
+    return [e for e in sectors.establishments(ctx.org_changes, ctx.windows) if e.org_type in sectors.grassroots_types()]
+
+
+def doc_count(n: int) -> str:
+    """A count as official documents write it: two digits below ten ("07"), else 1.967."""
+    return f"{n:02d}" if 0 <= n < 10 else vn_int(n)
+
+
+@indicator("to_chuc_co_so_theo_khu_vuc", "Tổ chức cơ sở đảng theo khu vực, loại hình đơn vị", "tổ chức", "stock",
+           "Đảng bộ cơ sở và chi bộ cơ sở dưới tổ chức vào ngày tính, theo khu vực của đơn vị (tổ chức không ghi "
+           "khu vực tính theo tổ chức cấp trên gần nhất có ghi)", breakdowns=("khu_vuc",), rule="R-014", drill=False)
+def to_chuc_co_so_theo_khu_vuc(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["to_chuc_co_so_theo_khu_vuc"]
+    if ctx.area is None:
+        return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
+    counts = sectors.grassroots_by_sector(ctx.area)
+    total = sum(counts.values())
+    return Result(ind, total, f"{_count_text(total, ind.unit)}, trong đó {vn_int(_non_state(counts))} trong khu vực "
+                              "ngoài nhà nước", {"khu_vuc": _sector_cells(counts)}, note=ctx.tree_note)
+
+
+@indicator("to_chuc_co_so_thanh_lap", "Tổ chức cơ sở đảng thành lập mới theo khu vực", "tổ chức", "flow",
+           "Đảng bộ cơ sở và chi bộ cơ sở thành lập trong kỳ (thuộc cây tổ chức vào ngày thành lập), theo khu vực "
+           "của đơn vị vào ngày thành lập", breakdowns=("khu_vuc",), rule="R-014", drill=False)
+def to_chuc_co_so_thanh_lap(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["to_chuc_co_so_thanh_lap"]
+    counts = Counter(e.sector for e in _establishments(ctx))
+    total = sum(counts.values())
+    return Result(ind, total, _count_text(total, ind.unit), {"khu_vuc": _sector_cells(counts)})
+
+
+@indicator("to_chuc_co_so_ngoai_nha_nuoc_moi", "Phát triển tổ chức cơ sở đảng trong khu vực ngoài nhà nước",
+           "tổ chức", "flow",
+           "Tổ chức cơ sở đảng thành lập trong kỳ tại đơn vị khu vực ngoài nhà nước (doanh nghiệp tư nhân, doanh "
+           "nghiệp có vốn đầu tư nước ngoài, đơn vị sự nghiệp ngoài công lập, hợp tác xã), theo đơn vị trực thuộc",
+           breakdowns=("don_vi", "khu_vuc"), rule="R-014", drill=False)
+def to_chuc_co_so_ngoai_nha_nuoc_moi(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["to_chuc_co_so_ngoai_nha_nuoc_moi"]
+    found = [e for e in _establishments(ctx) if e.sector in sectors.non_state_sectors()]
+    units = Counter(e.unit_id for e in found)
+    names = {e.unit_id: e.unit_name for e in found}
+    by_unit = [Cell(str(u), names[u], n) for u, n in sorted(units.items(), key=lambda x: (-x[1], names[x[0]]))]
+    n = len(found)
+    return Result(ind, n, f"phát triển {doc_count(n)} tổ chức cơ sở đảng trong khu vực ngoài nhà nước",
+                  {"don_vi": by_unit, "khu_vuc": _sector_cells(Counter(e.sector for e in found))})
+
+
+@indicator("dv_theo_khu_vuc", "Đảng viên theo khu vực, loại hình đơn vị", "đảng viên", "stock",
+           "Đảng viên trong tổng số, theo khu vực của tổ chức nơi sinh hoạt chính thức vào ngày tính",
+           breakdowns=("khu_vuc",), rule="R-014")
+def dv_theo_khu_vuc(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["dv_theo_khu_vuc"]
+    if ctx.area is None:
+        return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
+    counts = sectors.members_by_sector(ctx.area, fast=ctx.fast)
+    total = sum(counts.values())
+    return Result(ind, total, f"{_count_text(total, ind.unit)}, trong đó {vn_int(_non_state(counts))} trong khu vực "
+                              "ngoài nhà nước", {"khu_vuc": _sector_cells(counts)}, note=ctx.tree_note)
+
+
 # --- flows over a period (R-142 movements, R-143, R-144) --------------------------------------
 
 FLOW_TYPES = FLOW_EVENT_TYPES  # the events the flow indicators count (ReportFlow holds exactly these)
@@ -639,6 +714,8 @@ def indicator_member_ids(code: str, ctx: IndicatorContext, dim: str = "", key: s
         spans = spans.filter(member__general_education=key)
     elif dim == "chuyen_mon":
         spans = spans.filter(member__professional_education=key)
+    elif dim == "khu_vuc":
+        spans = spans.filter(org_id__in=sectors.org_ids_of_sector(ctx.area, key))
     elif dim == "huy_hieu":
         held = ctx.badges
         ids = [m for m, y in held.items() if str(y) == key]

@@ -104,6 +104,9 @@ class ReportSubmission(models.Model):
     number = models.CharField("Số, ký hiệu", max_length=60, blank=True)
     place = models.CharField("Địa danh", max_length=120, blank=True)
     recipients = models.TextField("Nơi nhận", blank=True)
+    # Who issues the document (reports.letterhead.IssuerKind); "" = the usual issuer of the
+    # organization's type (the organization commission of a province, the committee, the cell).
+    issuer_kind = models.CharField("Cơ quan ban hành", max_length=20, blank=True, default="", db_default="")
     prepared_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

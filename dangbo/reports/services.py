@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
-from dangbo.core.text import nfc
+from dangbo.core.text import nfc, nfc_multiline
 from dangbo.members.services import require_record_right
 from dangbo.reports.figures import figures_of
 from dangbo.reports.indicators import IndicatorContext
+from dangbo.reports.letterhead import IssuerKind
 from dangbo.reports.models import (
     AdmissionQuota,
     HandbookAccount,
@@ -47,12 +48,59 @@ def admission_quota_set(*, actor, org, year: int, quota: int, note: str = "") ->
     return obj
 
 
+def _account_dates(obj: HandbookAccount | None) -> dict | None:
+    if obj is None:
+        return None
+    return {"registered_on": obj.registered_on.isoformat(),
+            "closed_on": obj.closed_on.isoformat() if obj.closed_on else None}
+
+
+def _check_account_date(on, field: str) -> None:
+    if on is None:
+        raise DomainError(f"Chưa nhập «{'Ngày đăng ký' if field == 'registered_on' else 'Ngày khóa'}».", field=field)
+    if on > timezone.localdate():
+        raise DomainError(f"Ngày {on:%d/%m/%Y} ở tương lai.", field=field)
+
+
 @transaction.atomic
 def handbook_account_register(*, actor, member, on: date) -> HandbookAccount:
+    """Open the member's e-handbook account (Sổ tay đảng viên điện tử, R-043) from `on`; a closed
+    account is opened again (the earlier dates stay in the audit log). Needs "record" on the
+    member's organization."""
     require_record_right(actor, [member.current_org_id])
+    _check_account_date(on, "registered_on")
+    before = HandbookAccount.objects.select_for_update().filter(member=member).first()
+    if before is not None and before.closed_on is None:
+        raise DomainError(f"Đảng viên đã có tài khoản Sổ tay đảng viên điện tử từ ngày {before.registered_on:%d/%m/%Y}.",
+                          field="registered_on", rule="R-043")
+    if before is not None and on < before.closed_on:
+        raise DomainError(f"Tài khoản đã khóa ngày {before.closed_on:%d/%m/%Y}; ngày mở lại không được trước ngày đó.",
+                          field="registered_on", rule="R-043")
+    prior = _account_dates(before)
     obj, _ = HandbookAccount.objects.update_or_create(member=member, defaults={"registered_on": on, "closed_on": None})
     audit_record(actor=actor, action="reports.handbook_registered", obj=obj, org_id=member.current_org_id,
-                 summary=f"Đăng ký Sổ tay đảng viên điện tử ({on:%d/%m/%Y})")
+                 summary=f"Đăng ký Sổ tay đảng viên điện tử ({on:%d/%m/%Y})", before=prior, after=_account_dates(obj))
+    return obj
+
+
+@transaction.atomic
+def handbook_account_close(*, actor, member, on: date) -> HandbookAccount:
+    """Close the member's open e-handbook account on `on` (no longer counted from that day)."""
+    require_record_right(actor, [member.current_org_id])
+    _check_account_date(on, "closed_on")
+    obj = HandbookAccount.objects.select_for_update().filter(member=member).first()
+    if obj is None or obj.closed_on is not None:
+        raise DomainError("Đảng viên không có tài khoản Sổ tay đảng viên điện tử đang hoạt động.", field="closed_on",
+                          rule="R-043")
+    if on <= obj.registered_on:
+        raise DomainError(f"Ngày khóa phải sau ngày đăng ký {obj.registered_on:%d/%m/%Y}.", field="closed_on",
+                          rule="R-043")
+    prior = _account_dates(obj)
+    obj.closed_on = on
+    obj.save(update_fields=["closed_on", "updated_at"])
+    audit_record(actor=actor, action="reports.handbook_closed", obj=obj, org_id=member.current_org_id,
+                 summary=f"Khóa tài khoản Sổ tay đảng viên điện tử ({on:%d/%m/%Y})", before=prior,
+                 after=_account_dates(obj))
     return obj
 
 
@@ -120,21 +168,32 @@ def _fill(submission: ReportSubmission) -> None:
 
 
 def _clean_sections(sections: dict | None) -> dict[str, str]:
-    return {k: nfc(str((sections or {}).get(k) or "")).strip() for k in SECTION_KEYS}
+    """NFC, keeping the paragraphs (line breaks) the officer typed."""
+    return {k: nfc_multiline(str((sections or {}).get(k) or "")) for k in SECTION_KEYS}
+
+
+def _clean_recipients(recipients: str) -> str:
+    """One recipient per line, NFC, empty lines dropped."""
+    return "\n".join(line for line in nfc_multiline(recipients).split("\n") if line)
 
 
 @transaction.atomic
 def report_prepare(*, actor, org, period: ReportPeriod, sections: dict | None = None, number: str = "",
-                   place: str = "", recipients: str = "") -> ReportSubmission:
+                   place: str = "", recipients: str = "", issuer_kind: str = "") -> ReportSubmission:
     """Create or update the draft report of `org` for `period`: figures filled from the registry
-    as of the cut-off, free-text sections. A submitted report cannot be changed."""
+    as of the cut-off, free-text sections (paragraphs kept), recipients one per line, the kind of
+    issuer of its header (reports.letterhead; "" = the usual one). A submitted report cannot be
+    changed."""
     require_record_right(actor, [org.pk])
+    if issuer_kind and issuer_kind not in IssuerKind.values:
+        raise DomainError("«Cơ quan ban hành»: lựa chọn không hợp lệ.", field="issuer_kind")
     sub, created = ReportSubmission.objects.select_for_update().get_or_create(org=org, period=period)
     if sub.is_submitted:
         raise DomainError("Báo cáo đã gửi cấp trên; số liệu đã được chốt, không sửa được.", field="status", rule="R-141")
     _fill(sub)
     sub.sections = _clean_sections(sections)
-    sub.number, sub.place, sub.recipients = nfc(number).strip(), nfc(place).strip(), nfc(recipients).strip()
+    sub.number, sub.place, sub.recipients = nfc(number).strip(), nfc(place).strip(), _clean_recipients(recipients)
+    sub.issuer_kind = issuer_kind
     sub.prepared_at = timezone.now()
     sub.save()
     audit_record(actor=actor, action="reports.report_prepared", obj=sub, org_id=org.pk,

@@ -12,4 +12,5 @@ urlpatterns = [
     path("mau-docx/", views.template_download, name="template_download"),
     path("mau-docx/tai-len/", views.template_upload, name="template_upload"),
     path("chi-tieu-ket-nap/", views.quota_list, name="quota_list"),
+    path("so-tay/<int:pk>/", views.handbook_account, name="handbook_account"),
 ]

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from dangbo.access.policy import can, get_org_or_404, scope_members, today
+from dangbo.access import policy
+from dangbo.access.policy import can, get_member_or_404, get_org_or_404, scope_members, today
 from dangbo.audit.services import audit_export
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import VNDateField, as_of_date
@@ -24,7 +25,7 @@ from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.selectors import org_choices_on, org_roots_on
 from dangbo.reports import exports, services
 from dangbo.reports import selectors as sel
-from dangbo.reports.figures import consolidate, difference, figures_fast, figures_of
+from dangbo.reports.figures import consolidate, difference, figures_fast, figures_of, report_rows, result_json
 from dangbo.reports.indicators import (
     CATALOG,
     DIMENSIONS,
@@ -35,7 +36,15 @@ from dangbo.reports.indicators import (
     members_behind,
     yearly_trend,
 )
-from dangbo.reports.models import AdmissionQuota, PeriodKind, ReportPeriod, ReportSubmission, ReportTemplate
+from dangbo.reports.letterhead import IssuerKind, Letterhead, default_kind, letterhead
+from dangbo.reports.models import (
+    AdmissionQuota,
+    HandbookAccount,
+    PeriodKind,
+    ReportPeriod,
+    ReportSubmission,
+    ReportTemplate,
+)
 
 MEMBERS_PER_PAGE = 100
 
@@ -75,13 +84,15 @@ def indicator_overview(request: HttpRequest) -> HttpResponse:
     for result in compute_all(ctx):
         ind = result.indicator
         link = f"?{base}&{urlencode({'chi_so': ind.code})}" if ind.drill and result.value else ""
+        (printed,) = report_rows({ind.code: result_json(result)})  # the lines the exports print too
         parts = [
-            {"dim": dim, "label": DIMENSIONS.get(dim, dim),
-             "cells": [{"cell": c, "link": f"?{base}&{urlencode({'chi_so': ind.code, 'chieu': dim, 'khoa': c.key})}"
-                        if ind.drill and c.value else ""} for c in cells if c.value]}
-            for dim, cells in result.breakdowns.items()
+            {"dim": line.dim, "line": line,
+             "cells": [{"label": label, "value": value,
+                        "link": f"?{base}&{urlencode({'chi_so': ind.code, 'chieu': line.dim, 'khoa': key})}"
+                        if ind.drill else ""} for key, label, value in line.cells]}
+            for line in printed.lines
         ]
-        rows.append({"result": result, "link": link, "parts": [p for p in parts if p["cells"]]})
+        rows.append({"result": result, "link": link, "parts": parts})
     context = {
         "ctx": ctx, "area": ctx.area, "params": params, "rows": rows,
         "stock": [r for r in rows if r["result"].indicator.kind == "stock"],
@@ -225,7 +236,8 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
                 sections = {k: request.POST.get(k, "") for k in services.SECTION_KEYS}
                 services.report_prepare(actor=request.user, org=org, period=period, sections=sections,
                                         number=request.POST.get("number", ""), place=request.POST.get("place", ""),
-                                        recipients=request.POST.get("recipients", ""))
+                                        recipients=request.POST.get("recipients", ""),
+                                        issuer_kind=request.POST.get("issuer_kind", ""))
                 messages.success(request, "Đã lưu dự thảo báo cáo với số liệu tính đến ngày chốt.")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -248,6 +260,8 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
         "org": org, "period": period, "params": params, "base": urlencode(params), "sub": sub, "live": live,
         "shown": sub.figures if sub and sub.is_submitted else live, "diff": diff, "subs": subs,
         "consolidation": consolidation, "sections": services.SECTION_KEYS, "kinds": PeriodKind.choices,
+        "rows": report_rows(sub.figures if sub and sub.is_submitted else live), "issuer_kinds": IssuerKind.choices,
+        "issuer_kind": (sub.issuer_kind if sub else "") or _default_kind(org_id, period.cutoff),
         "years": years, "can_record": can(request.user, "record", org_id), "pdf": bool(exports.pdf_converter()),
         "org_name": ctx.area.name if ctx.area else "",
         "submitted_count": sum(1 for r in subs if r.submission and r.submission.is_submitted),
@@ -256,14 +270,20 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/periodic_report.html", context)
 
 
-def _issuer(org_id: int, at: date) -> tuple[str, str]:
-    v = OrgVersion.objects.valid_on(at).filter(org_id=org_id).values("name", "org_type").first() or {}
-    name, org_type = v.get("name", ""), v.get("org_type", "")
-    if org_type.endswith("cell"):
-        return name, "CHI ỦY"
-    if org_type == "provincial_party_org":
-        return name, "BAN TỔ CHỨC"
-    return name, "ĐẢNG ỦY"
+def _default_kind(org_id: int, at: date) -> str:
+    org_type = OrgVersion.objects.valid_on(at).filter(org_id=org_id).values_list("org_type", flat=True).first()
+    return default_kind(org_type or "")
+
+
+def _issuer(org_id: int, at: date, kind: str = "") -> Letterhead:
+    """The header of the document (Hướng dẫn 36-HD/VPTW, reports.letterhead) issued for the
+    organization on `at`: `kind` of issuer, else the usual one for its type."""
+    v = OrgVersion.objects.valid_on(at).filter(org_id=org_id).values("name", "org_type", "parent_id").first() or {}
+    parent = ""
+    if v.get("parent_id"):
+        parent = OrgVersion.objects.valid_on(at).filter(org_id=v["parent_id"]).values_list("name", flat=True).first()
+    kind = kind if kind in IssuerKind.values else default_kind(v.get("org_type", ""))
+    return letterhead(kind, org_name=v.get("name", ""), parent_name=parent or "")
 
 
 @login_required
@@ -287,11 +307,12 @@ def report_export(request: HttpRequest) -> HttpResponse:
         title = f"Số liệu tổ chức đảng và đảng viên tính đến ngày {at:%d/%m/%Y}"
     ctx = IndicatorContext(org_id=org_id, at=at, start=start, end=end)
     figures = sub.figures if sub and sub.is_submitted else figures_fast(ctx)
-    superior, issuer = _issuer(org_id, at)
+    head = _issuer(org_id, at, (sub.issuer_kind if sub else "") or request.GET.get("ban_hanh", ""))
     doc = exports.ReportDocument(
-        superior=superior, issuer=issuer, number=(sub.number if sub else ""), place=(sub.place if sub else ""),
-        on=(sub.submitted_at.date() if sub and sub.submitted_at else today()), title=title,
-        org_name=ctx.area.name if ctx.area else superior, at=at, start=ctx.start, end=ctx.end, figures=figures,
+        superior=head.lines[0], issuer=head.lines[1], signature=head.signature, number=(sub.number if sub else ""),
+        place=(sub.place if sub else ""), on=(sub.submitted_at.date() if sub and sub.submitted_at else today()),
+        title=title, org_name=ctx.area.name if ctx.area else head.lines[0], at=at, start=ctx.start, end=ctx.end,
+        figures=figures,
         sections=[(label, (sub.sections or {}).get(k, "")) for k, label in services.SECTION_KEYS.items()] if sub else [],
         recipients=[r for r in (sub.recipients.splitlines() if sub else []) if r.strip()],
     )
@@ -383,3 +404,40 @@ def quota_list(request: HttpRequest) -> HttpResponse:
                "can_record": can(request.user, "record", org_id), "years": range(today().year + 1, today().year - 6, -1)}
     return render(request, "reports/quota_list.html", context)
 
+
+
+# --- e-handbook account of a member (Sổ tay đảng viên điện tử, R-043) ------------------------
+
+
+def handbook_panel(request: HttpRequest, member) -> dict:
+    """The member page's section on the e-handbook account (registered by ReportsConfig.ready)."""
+    return {"template": "reports/_handbook_panel.html",
+            "account": HandbookAccount.objects.filter(member=member).first(),
+            "may_record": policy.may_record_member(request.user, member), "today": today()}
+
+
+@login_required
+@require_POST
+def handbook_account(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open or close one member's e-handbook account from the member page (through the service:
+    scoped, checked, audited)."""
+    member = get_member_or_404(request.user, pk)
+    action = request.POST.get("action")
+    back = reverse("members:member_detail", args=[member.pk])
+    try:
+        on = VNDateField(required=False).clean(request.POST.get("on", ""))
+    except forms.ValidationError:
+        messages.error(request, "«Ngày»: ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.")
+        return redirect(back)
+    try:
+        if action == "open":
+            services.handbook_account_register(actor=request.user, member=member, on=on)
+            messages.success(request, f"Đã ghi tài khoản Sổ tay đảng viên điện tử từ ngày {on:%d/%m/%Y}.")
+        elif action == "close":
+            services.handbook_account_close(actor=request.user, member=member, on=on)
+            messages.success(request, f"Đã khóa tài khoản Sổ tay đảng viên điện tử từ ngày {on:%d/%m/%Y}.")
+        else:
+            raise Http404("Không tìm thấy")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(back)

@@ -55,8 +55,8 @@ def test_organizations_choose_the_kind_upload_dry_run_confirm_done(live_server, 
     settings.DANGBO_IMPORT_DIR = tmp_path / "uploads"
     headers = ORGS.template_headers
     rows = [dict(zip(headers, values, strict=True)) for values in (
-        ["T01-X01-C60", "Chi bộ khu phố 6", "", "Chi bộ trực thuộc", "T01-X01", "", "01/07/2025", "", "", "", ""],
-        ["T01-X01-C60-T1", "Tổ đảng số 1", "", "Tổ đảng", "", "chi bo khu pho 6", "01/07/2025", "", "", "", ""],
+        ["T01-X01-C60", "Chi bộ khu phố 6", "", "Chi bộ trực thuộc", "", "T01-X01", "", "01/07/2025", "", "", "", ""],
+        ["T01-X01-C60-T1", "Tổ đảng số 1", "", "Tổ đảng", "", "", "chi bo khu pho 6", "01/07/2025", "", "", "", ""],
     )]
     path = write_xlsx(tmp_path / "to-chuc-xa-an-binh.xlsx", rows, headers=headers)
     base = live_server.url

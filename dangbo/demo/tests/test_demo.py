@@ -284,3 +284,16 @@ def test_counts_in_the_output_have_thousand_separators(demo_output):
 def test_town_cells_keep_thi_tran_whole(demo):
     names = set(OrgVersion.objects.filter(name__contains="Cơ quan thị").values_list("name", flat=True))
     assert names and all("Cơ quan thị trấn " in n for n in names), sorted(names)[:5]
+
+
+def test_rule_r014_the_demo_reports_new_grassroots_organizations_in_the_non_state_sector(demo):
+    from dangbo.reports.indicators import IndicatorContext, compute
+
+    company = versions_on(date(2019, 12, 31), name__startswith="Chi bộ Công ty TNHH May").get()
+    assert company.sector == "private_enterprise"
+    province = int(company.path.strip("/").split("/")[0])
+    ctx = IndicatorContext(org_id=province, at=date(2019, 12, 31))
+    assert compute("to_chuc_co_so_ngoai_nha_nuoc_moi", ctx).text == \
+        "phát triển 01 tổ chức cơ sở đảng trong khu vực ngoài nhà nước"
+    members = {c.key for c in compute("dv_theo_khu_vuc", ctx).breakdowns["khu_vuc"]}
+    assert {"commune_ward", "state_agency", "public_service_unit"} <= members

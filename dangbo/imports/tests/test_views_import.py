@@ -97,7 +97,7 @@ def test_organizations_upload_check_confirm_and_done(client, commune_officer, tm
     template = client.get(reverse("imports:org_template_download"))
     assert template.status_code == 200 and template["Content-Disposition"].endswith('mau-nhap-to-chuc-dang.xlsx"')
     headers = ORGS.template_headers
-    rows = [dict(zip(headers, ["T01-X01-C50", "Chi bộ khu dân cư số 5", "", "Chi bộ trực thuộc", "T01-X01", "",
+    rows = [dict(zip(headers, ["T01-X01-C50", "Chi bộ khu dân cư số 5", "", "Chi bộ trực thuộc", "", "T01-X01", "",
                                "01/07/2025", "", "", "", ""], strict=True))]
     path = write_xlsx(tmp_path / "to-chuc.xlsx", rows, headers=headers)
     client.post(reverse("imports:import_upload"),

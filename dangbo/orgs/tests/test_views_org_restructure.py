@@ -37,7 +37,7 @@ def written():
             MembershipSpan.objects.count())
 
 
-@pytest.mark.parametrize("name", ["org_establish", "org_rename", "org_move", "org_merge", "org_split", "org_dissolve"])
+@pytest.mark.parametrize("name", ["org_establish", "org_rename", "org_sector", "org_move", "org_merge", "org_split", "org_dissolve"])
 def test_every_form_hides_orgs_outside_the_scope_and_needs_login(client, outsider, tree, name):
     url = reverse(f"orgs:{name}", args=[tree["commune_a"].pk])
     anonymous = client.get(url)
@@ -47,7 +47,7 @@ def test_every_form_hides_orgs_outside_the_scope_and_needs_login(client, outside
     assert client.post(url, {"on": "01/07/2025", **DECISION}).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["org_establish", "org_rename", "org_move", "org_merge", "org_split", "org_dissolve"])
+@pytest.mark.parametrize("name", ["org_establish", "org_rename", "org_sector", "org_move", "org_merge", "org_split", "org_dissolve"])
 def test_every_form_opens_for_an_officer_and_is_forbidden_to_a_read_only_leader(client, officer, leader, tree, name):
     url = reverse(f"orgs:{name}", args=[tree["commune_a"].pk])
     client.force_login(officer)
