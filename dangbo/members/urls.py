@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangbo.members import transfer_views, views
+from dangbo.members import transfer_views, views, worklist_views
 
 app_name = "members"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/su-kien/", views.event_create, name="event_create"),
     path("su-kien/<int:event_id>/huy/", views.event_correct, name="event_correct"),
     path("<int:pk>/chuyen-sinh-hoat/", transfer_views.transfer_issue, name="transfer_issue"),
+    path("viec-can-lam/<slug:key>/", worklist_views.worklist_members, name="worklist_members"),
     path("chuyen-sinh-hoat/", transfer_views.transfer_inbox, name="transfer_inbox"),
     path("chuyen-sinh-hoat/<int:pk>/", transfer_views.transfer_detail, name="transfer_detail"),
     path("chuyen-sinh-hoat/<int:pk>/tiep-nhan/", transfer_views.transfer_receive, name="transfer_receive"),

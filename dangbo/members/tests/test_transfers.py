@@ -81,7 +81,7 @@ def test_rule_r033_overdue_after_30_working_days_same_rule_everywhere(tree, memb
     t = letter(commune_officer, member, to_org=tree["commune_b"], on=on)
     deadline = add_working_days(on, 30)
     assert t.deadline == transfer_deadline(on) == deadline
-    assert (TODAY > deadline) == Transfer.objects.overdue(TODAY).filter(pk=t.pk).exists() is True
+    assert (deadline < TODAY) == Transfer.objects.overdue(TODAY).filter(pk=t.pk).exists() is True
     # check-data and the periodic job (members.overdue) read the same rule
     assert [i.member_id for i in overdue_issues(today=TODAY) if i.kind == "transfer_overdue"] == [member.pk]
     assert not Transfer.objects.overdue(deadline).exists()  # on the deadline itself: not yet late
