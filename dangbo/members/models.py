@@ -131,7 +131,10 @@ class Member(models.Model):
 
     class Meta:
         verbose_name = "Đảng viên"
-        indexes = [models.Index(fields=["current_org", "current_status"])]
+        indexes = [
+            models.Index(fields=["current_org", "current_status"]),
+            models.Index(fields=["admitted_on"], name="members_member_admitted_on"),  # badges due (R-029)
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -256,6 +259,9 @@ class MembershipSpan(models.Model):
         indexes = [
             models.Index(fields=["org", "valid_from"]),
             models.Index(fields=["member", "valid_from"]),
+            # the few spans in transit / temporarily attached (transfer inbox, worklist)
+            models.Index(fields=["valid_from"], condition=Q(in_transfer=True), name="members_span_in_transfer"),
+            models.Index(fields=["valid_from"], condition=Q(temp_org__isnull=False), name="members_span_temp_org"),
         ]
 
     def __str__(self) -> str:
@@ -298,11 +304,15 @@ class TransferQuerySet(MemberEventQuerySet):
         return self.filter(type=EventType.OFFICIAL_TRANSFER_OUT, voided_by__isnull=True)
 
     def open(self, today: date) -> TransferQuerySet:
-        in_transit = MembershipSpan.objects.valid_on(today).filter(member_id=OuterRef("member_id"), in_transfer=True)
+        # driven by the few members whose span today is in transfer, then their letters (index
+        # member, on): not a pass over every letter ever issued
+        in_transit = list(MembershipSpan.objects.valid_on(today).filter(in_transfer=True)
+                          .values_list("member_id", flat=True))
         received_after = MemberEvent.objects.filter(
             member_id=OuterRef("member_id"), type=EventType.OFFICIAL_TRANSFER_IN, voided_by__isnull=True,
         ).filter(Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), pk__gt=OuterRef("pk")))
-        return self.official().filter(counterpart_org__isnull=False).filter(Exists(in_transit), ~Exists(received_after))
+        return self.official().filter(counterpart_org__isnull=False, member_id__in=in_transit).filter(
+            ~Exists(received_after))
 
     def overdue(self, today: date) -> TransferQuerySet:
         """Open letters not presented within the R-033 working days (members.deadlines)."""
@@ -313,14 +323,14 @@ class TransferQuerySet(MemberEventQuerySet):
     def temporary_open(self, today: date) -> TransferQuerySet:
         """Temporary attachments in force today (R-035): the latest temporary letter of members
         whose span today has a temporary organization."""
-        attached = MembershipSpan.objects.valid_on(today).filter(member_id=OuterRef("member_id"),
-                                                                 temp_org_id__isnull=False)
+        attached = list(MembershipSpan.objects.valid_on(today).filter(temp_org_id__isnull=False)
+                        .values_list("member_id", flat=True))
         later = MemberEvent.objects.filter(
             member_id=OuterRef("member_id"), voided_by__isnull=True,
             type__in=(EventType.TEMPORARY_TRANSFER_OUT, EventType.TEMPORARY_TRANSFER_RETURN),
         ).filter(Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), pk__gt=OuterRef("pk")))
-        return self.filter(type=EventType.TEMPORARY_TRANSFER_OUT, voided_by__isnull=True).filter(
-            Exists(attached), ~Exists(later))
+        return self.filter(type=EventType.TEMPORARY_TRANSFER_OUT, voided_by__isnull=True,
+                           member_id__in=attached).filter(~Exists(later))
 
     def temporary_overdue(self, today: date) -> TransferQuerySet:
         """Temporary attachments whose end date (payload "until") has passed without a return."""

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from dangbo.access import policy
@@ -63,22 +65,22 @@ def item_members(key: str, user, today: date) -> QuerySet:
     if key == "du_bi_qua_han":
         return qs.filter(current_status=Status.PROBATIONARY, ceremony_on__lte=recognition_overdue_cutoff(today))
     if key == "huy_hieu":
-        # members reaching a milestone in the year up to the next award day (one range per
-        # milestone on admitted_on), less those already awarded that milestone (one query on the
-        # candidates' badge events): two queries, Python over the candidates only.
+        # members reaching a milestone in the year up to the next award day (one range of
+        # admitted_on per milestone, disjoint: the milestone is a CASE), less those already
+        # awarded that milestone (NOT EXISTS on their badge events): one query.
         award = next_award_day(today)
         windows = [(years, _years_before(_years_before(award, years), 1), _years_before(award, years))
                    for years in param("badge_milestones", today)]
-        cond = Q()
+        milestone = Case(*[When(admitted_on__gt=low, admitted_on__lte=high, then=Value(years))
+                           for years, low, high in windows], default=None, output_field=IntegerField())
+        awarded = MemberEvent.objects.filter(member_id=OuterRef("pk"), type=EventType.BADGE_AWARDED,
+                                             voided_by__isnull=True).annotate(
+            years=Cast(KT("payload__years"), IntegerField())).filter(years=OuterRef("milestone"))
+        in_window = Q()
         for _, low, high in windows:
-            cond |= Q(admitted_on__gt=low, admitted_on__lte=high)
-        candidates = dict(qs.filter(current_status__in=ACTIVE_STATUSES).filter(cond)
-                          .values_list("pk", "admitted_on"))
-        awarded = set(MemberEvent.objects.filter(member_id__in=list(candidates), type=EventType.BADGE_AWARDED,
-                                                 voided_by__isnull=True).values_list("member_id", "payload__years"))
-        due = [pk for pk, on in candidates.items()
-               if any(low < on <= high and (pk, years) not in awarded for years, low, high in windows)]
-        return Member.objects.filter(pk__in=due)
+            in_window |= Q(admitted_on__gt=low, admitted_on__lte=high)  # index members(admitted_on)
+        return (qs.filter(in_window, current_status__in=ACTIVE_STATUSES).alias(milestone=milestone)
+                .filter(~Exists(awarded)))
     if key == "tam_thoi_qua_han":
         return qs.filter(pk__in=Transfer.objects.temporary_overdue(today).values("member_id"))
     raise KeyError(key)
@@ -87,7 +89,13 @@ def item_members(key: str, user, today: date) -> QuerySet:
 def provider(user, today: date) -> list[WorkItem]:
     inbox = reverse("members:transfer_inbox")
     letters_in = incoming(actor=user, today=today)
-    overdue = policy.for_user(Transfer.objects.overdue(today), user)
+    # overdue letters of either side: the sender's (the member's organization today is the
+    # sending cell while in transit) and the destination's
+    overdue = Transfer.objects.overdue(today)
+    allowed = policy.allowed_org_ids(user, action="view")
+    if allowed is not None:
+        overdue = overdue.filter(Q(member__current_org_id__in=Subquery(allowed))
+                                 | Q(counterpart_org_id__in=Subquery(allowed)))
 
     def item(key: str, level: str, help_text: str) -> WorkItem:
         return WorkItem(key, LABELS[key], item_members(key, user, today).count(),
