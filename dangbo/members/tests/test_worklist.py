@@ -87,6 +87,15 @@ def test_every_item_links_to_a_list_with_the_same_count(client, tree, system_use
 
 def test_the_home_page_query_count_does_not_grow_with_the_data(client, tree, system_user, commune_officer,
                                                                django_assert_max_num_queries):
+    # the baseline has one letter in transit and one temporary attachment (with none, the empty
+    # list of members in transit makes Django skip those queries altogether)
+    first = admit(system_user, tree["cell_a1"], "Đầu Tiên", date(2020, 1, 20))
+    transfer_issue(actor=system_user, member=first, data=LetterInput(
+        on=TODAY - timedelta(days=5), letter_number="1-GGT", to_org=tree["commune_b"]))
+    second = admit(system_user, tree["cell_a1"], "Thứ Hai", date(2020, 1, 20))
+    transfer_issue(actor=system_user, member=second, data=LetterInput(
+        on=TODAY - timedelta(days=5), letter_number="2-GGT", to_org=tree["cell_a2"], temporary=True,
+        until=TODAY + timedelta(days=100)))
     client.force_login(commune_officer)
     client.get("/")
     from django.db import connection
