@@ -84,6 +84,7 @@ ROUTES: dict[str, Rule] = {
     "members:event_correct": Rule(kwargs=lambda w: {"event_id": w["event"].pk}),
     "members:transfer_issue": Rule(kwargs=MEMBER),
     "members:transfer_inbox": Rule(outsider=NO_LEAK),
+    "members:worklist_members": Rule(outsider=NO_LEAK, query=lambda w: {"muc": "huy_hieu"}),
     "members:transfer_detail": Rule(kwargs=lambda w: {"pk": w["transfer"].pk}),
     "members:transfer_receive": Rule(kwargs=lambda w: {"pk": w["transfer"].pk}),
     "members:transfer_return": Rule(kwargs=lambda w: {"pk": w["transfer"].pk}),

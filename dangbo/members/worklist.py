@@ -99,7 +99,7 @@ def provider(user, today: date) -> list[WorkItem]:
 
     def item(key: str, level: str, help_text: str) -> WorkItem:
         return WorkItem(key, LABELS[key], item_members(key, user, today).count(),
-                        reverse("members:worklist_members", args=[key]), level, help_text, GROUP)
+                        reverse("members:worklist_members") + f"?muc={key}", level, help_text, GROUP)
 
     return [
         item("du_bi_den_han", "warning", "Từ tháng thứ 11 của thời gian dự bị đến hạn chi bộ đề nghị (R-022)."),

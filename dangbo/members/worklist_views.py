@@ -15,7 +15,9 @@ from dangbo.orgs.selectors import org_names_on
 
 
 @login_required
-def worklist_members(request: HttpRequest, key: str) -> HttpResponse:
+def worklist_members(request: HttpRequest) -> HttpResponse:
+    """The members behind one item (`?muc=<key>`), paginated (`trang`)."""
+    key = request.GET.get("muc", "")
     if key not in LABELS:
         raise Http404("Không tìm thấy")
     if not can(request.user, "view"):

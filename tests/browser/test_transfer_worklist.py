@@ -83,7 +83,7 @@ def test_transfer_from_commune_a_received_by_commune_b(live_server, system_user,
     page.goto(f"{base}/")
     assert page.locator("#viec-chuyen_den .so-luong").inner_text() == "0"
     page.locator("#viec-du_bi_qua_han a").click()
-    page.wait_for_url(re.compile(r"/viec-can-lam/du_bi_qua_han/$"))
+    page.wait_for_url(re.compile(r"/viec-can-lam/\?muc=du_bi_qua_han$"))
     assert page.locator("#tong-so").inner_text() == "1"
     assert "Lý Thị Dự Bị" in page.inner_text("main")
     assert page.errors == []
