@@ -139,8 +139,11 @@ def transfer_receive(*, actor, transfer: Transfer, cell: Organization, on: date,
                           field="cell")
     policy.require(actor, "record", cell, message=services.NO_RIGHT, field="cell")
     member = Member.objects.get(pk=transfer.member_id)
+    # the sender as the other side, when it still exists that day (it may have been merged since)
+    sender = transfer.org if transfer.org_id and OrgVersion.objects.valid_on(on).filter(
+        org_id=transfer.org_id).exists() else None
     event = services.member_record_event(actor=actor, member=member, data=services.EventInput(
-        type=EventType.OFFICIAL_TRANSFER_IN, on=on, org=cell, counterpart_org=transfer.org,
+        type=EventType.OFFICIAL_TRANSFER_IN, on=on, org=cell, counterpart_org=sender,
         decision_number=transfer.decision_number, decision_date=transfer.decision_date,
         decision_body=transfer.decision_body, note=note, payload={"transfer": transfer.pk}))
     transfer_received.send(sender=Transfer, transfer=transfer, actor=actor)

@@ -276,3 +276,10 @@ def test_api_issue_list_and_receive(client, tree, member, commune_officer, outsi
                                                                    "on": TODAY.isoformat()},
                      content_type="application/json")
     assert ok.status_code == 201 and ok.json()["state"] == "received"
+
+
+def test_the_member_list_marks_a_member_in_transit(client, tree, member, commune_officer):
+    letter(commune_officer, member, to_org=tree["commune_b"])
+    client.force_login(commune_officer)
+    html = client.get(reverse("members:member_list")).content.decode()
+    assert "Trần Văn Chuyển" in html and "đang chuyển đi" in html
