@@ -12,6 +12,7 @@ from dangbo.access.api_auth import TokenAuth
 from dangbo.core.api import API_AUTH, register_error_handlers
 from dangbo.members.api import events_router as member_events_router
 from dangbo.members.api import router as members_router
+from dangbo.members.transfer_api import router as transfers_router
 from dangbo.orgs_web.api import router as orgs_router
 from dangbo.plans.api import router as plans_router
 from dangbo.reports.api import router as handbook_router
@@ -32,6 +33,7 @@ register_error_handlers(api)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
 api.add_router("/events", member_events_router)
+api.add_router("/transfers", transfers_router)
 api.add_router("/plans", plans_router)
 api.add_router("/handbook", handbook_router)
 

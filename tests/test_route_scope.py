@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from dangbo.access.services import token_create
 from dangbo.members.models import Member, MemberEvent
 from dangbo.members.services import ProfileInput, member_admit
+from dangbo.members.transfers import LetterInput, transfer_issue
 from dangbo.orgs.models import OrgEvent
 
 SECRET_NAME = "Quách Thị Bí Mật"
@@ -84,6 +85,12 @@ ROUTES: dict[str, Rule] = {
     "members:member_edit": Rule(kwargs=MEMBER),
     "members:event_create": Rule(kwargs=MEMBER),
     "members:event_correct": Rule(kwargs=lambda w: {"event_id": w["event"].pk}),
+    "members:transfer_issue": Rule(kwargs=MEMBER),
+    "members:transfer_inbox": Rule(outsider=NO_LEAK),
+    "members:worklist_members": Rule(outsider=NO_LEAK, query=lambda w: {"muc": "huy_hieu"}),
+    "members:transfer_detail": Rule(kwargs=lambda w: {"pk": w["transfer"].pk}),
+    "members:transfer_receive": Rule(kwargs=lambda w: {"pk": w["transfer"].pk}),
+    "members:transfer_return": Rule(kwargs=lambda w: {"pk": w["transfer"].pk}),
     "reports:indicator_overview": Rule(query=lambda w: {"org": w["commune_a"].pk}),
     "reports:indicator_members": Rule(query=lambda w: {"org": w["commune_a"].pk, "chi_so": "dv_tong"}),
     "reports:dashboard": Rule(query=lambda w: {"org": w["commune_a"].pk}),
@@ -186,6 +193,21 @@ ROUTES: dict[str, Rule] = {
         anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
         query=lambda w: {"on": "2024-01-02"},
     ),
+    "api:transfer_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"box": "outgoing"}),
+    "api:transfer_detail": Rule(anonymous=API_401, kwargs=lambda w: {"transfer_id": w["transfer"].pk}),
+    "api:transfer_issue": Rule(
+        anonymous=API_401, outsider=NO_LEAK, method="post",  # 404: the member is not in scope, nothing written
+        query=lambda w: {"member_id": w["member"].pk, "letter_number": "01-GGT", "on": "2024-01-02",
+                         "to_text": "Nơi khác"},
+    ),
+    "api:transfer_receive": Rule(
+        anonymous=API_401, kwargs=lambda w: {"transfer_id": w["transfer"].pk}, method="post",
+        query=lambda w: {"cell_id": w["cell_b1"].pk, "on": "2024-01-02"},
+    ),
+    "api:transfer_return": Rule(
+        anonymous=API_401, kwargs=lambda w: {"transfer_id": w["transfer"].pk}, method="post",
+        query=lambda w: {"reason": "không nhận"},
+    ),
     "api:plan_document_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "an binh"}),
     "api:plan_document_detail": Rule(anonymous=API_401, kwargs=lambda w: {"doc_id": w["plan"].pk}),
     "api:plan_task_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"mine": False}),
@@ -234,6 +256,11 @@ def world(tree, system_user, commune_officer, outsider):
                              party_card_number=SECRET_CARD),
         cell=tree["cell_a1"], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20),
     )
+    # a letter of another commune-A member addressed inside commune A (the outsider is not the destination)
+    mover = member_admit(actor=system_user, profile=ProfileInput(full_name="Lê Văn Chuyển", birth_year=1991, sex="M"),
+                         cell=tree["cell_a1"], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
+    transfer = transfer_issue(actor=system_user, member=mover, data=LetterInput(
+        on=date(2024, 3, 4), letter_number="12-GGT/ĐU", to_org=tree["cell_a2"]))
     token, _ = token_create(commune_officer, name="của xã A", days=30)
     from dangbo.imports.models import ImportJob
 
@@ -251,6 +278,7 @@ def world(tree, system_user, commune_officer, outsider):
         **reports,
         **tree,
         "member": member,
+        "transfer": transfer,
         "event": MemberEvent.objects.filter(member=member).order_by("id").last(),
         "org_event": OrgEvent.objects.filter(org=tree["commune_a"]).order_by("id").first(),
         "token": token,
@@ -404,6 +432,7 @@ OBJECTS: dict[str, str] = {
     "imports.columnmapping": "column_mapping",
     "imports.importjob": "job",
     "members.member": "member",
+    "members.transfer": "transfer",
     "notifications.notification": "notification",
     "orgs.organization": "commune_a",
     "plans.document": "plan",
@@ -443,7 +472,7 @@ def test_an_object_outside_the_scope_is_not_found_by_its_getter(world, label):
 def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     """A route with an object in its URL (or an organization in its query) is 404 for the
     outsider, never an empty 200 or a 403 that would confirm the object exists."""
-    w = {key: _Stub() for key in ("member", "event", "token", "job", "plan", "task", "evidence", "notification",
+    w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "plan", "task", "evidence", "notification",
                                   "campaign", "grading_record", "commune_a", "cell_a1", "org_event")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"

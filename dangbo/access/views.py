@@ -22,6 +22,7 @@ from dangbo.access.forms import OTPCodeForm, TokenCreateForm
 from dangbo.access.models import PersonalToken, RoleAssignment, UserSession
 from dangbo.access.policy import can, own_member_ids
 from dangbo.access.qr import qr_svg
+from dangbo.access.worklist import worklist
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 
@@ -185,9 +186,18 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Officers, secretaries and leaders start at the tree; a member at their own profile.
+    """Officers, secretaries and leaders start at their worklist («Việc cần làm», the items the
+    apps register in access.worklist); a member at their own profile.
     (Here, not in core: who starts where is an access decision, and core sits below access.)"""
     own = own_member_ids(request.user)
-    if not can(request.user, "view") and own:
-        return redirect("members:member_detail", pk=min(own))
-    return redirect("orgs:org_tree")
+    if not can(request.user, "view"):
+        if own:
+            return redirect("members:member_detail", pk=min(own))
+        return redirect("orgs:org_tree")
+    today = timezone.localdate()
+    items = worklist(request.user, today)
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(item.group, []).append(item)
+    return render(request, "access/home.html", {"today": today, "groups": groups,
+                                                "todo": sum(1 for i in items if i.count)})

@@ -593,6 +593,7 @@ class Simulator:
         if not choices:
             return
         dest = self.rng.choice(choices)
+        until = self.next_workday(add_months(on, self.rng.randint(3, 11)))
         p.add(
             Ev(
                 E.TEMPORARY_TRANSFER_OUT,
@@ -601,10 +602,11 @@ class Simulator:
                 counterpart=dest.code,
                 **self.decided(p.cell, on, kind="GGT"),
                 note=f"Sinh hoạt tạm thời tại {dest.name_on(on)} (thay đổi nơi làm việc dưới 1 năm, R-035).",
+                payload={"until": until.isoformat()},
             )
         )
         p.temp = dest.code
-        p.temp_until = self.next_workday(add_months(on, self.rng.randint(3, 11)))
+        p.temp_until = until
 
     def do_temp_return(self, pid: int, on: date, _data: Any) -> None:
         p = self.people[pid]
@@ -775,7 +777,8 @@ class Simulator:
             for pid, p in enumerate(self.people)
             if p.status == S.FULL and not p.temp and not p.frozen and p.last < start
         ]
-        for pid in self.rng.sample(candidates, min(len(candidates), 1 if self.target < 1000 else 3)):
+        chosen = self.rng.sample(candidates, min(len(candidates), 1 if self.target < 1000 else 3))
+        for pid in chosen:
             p = self.people[pid]
             on = self.workday(start, stop)
             dest = self.rng.choice(self.lasting_cells(on, exclude=p.cell))
@@ -787,6 +790,44 @@ class Simulator:
                     counterpart=dest.code,
                     **self.decided(p.cell, on, kind="GGT"),
                     note=f"Chuyển sinh hoạt đảng chính thức đến {dest.name_on(on)}; nơi đến chưa xác nhận tiếp nhận.",
+                )
+            )
+        self.recent_transfers(exclude=set(chosen))
+
+    # The commune of the demo commune officer (builder.DEMO_ACCOUNTS "canbo_xa").
+    INBOX_COMMUNE = "SH-DS-X01"
+
+    def recent_transfers(self, *, exclude: set[int]) -> None:
+        """Two letters of the last days (within the R-033 deadline) addressed to the demo commune
+        officer's commune — one to the commune committee (the officer picks the cell when
+        receiving), one to a cell of it — so its inbox «Tiếp nhận sinh hoạt đảng» and worklist
+        show members waiting for reception."""
+        home = self.INBOX_COMMUNE
+        if home not in self.plan.orgs:
+            return
+        start, stop = self.today - timedelta(days=12), self.today - timedelta(days=2)
+        cells = [c for c in self.lasting_cells(start) if c.parent == home]
+        candidates = [
+            pid
+            for pid, p in enumerate(self.people)
+            if pid not in exclude and p.status == S.FULL and not p.temp and not p.frozen and p.last < start
+            and self.org(p.cell).parent != home
+        ]
+        picked = self.rng.sample(candidates, min(len(candidates), 2))
+        for i, pid in enumerate(picked):
+            p = self.people[pid]
+            on = self.workday(start, stop)
+            if on is None:
+                return
+            dest = self.org(home) if i == 0 or not cells else self.rng.choice(cells)
+            p.add(
+                Ev(
+                    E.OFFICIAL_TRANSFER_OUT,
+                    on,
+                    org=p.cell,
+                    counterpart=dest.code,
+                    **self.decided(p.cell, on, kind="GGT"),
+                    note=f"Chuyển sinh hoạt đảng chính thức đến {dest.name_on(on)} (thay đổi nơi cư trú).",
                 )
             )
 

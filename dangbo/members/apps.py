@@ -7,7 +7,8 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: an AppConfig module loads before the models are ready.
-        from dangbo.members import selectors, services
+        from dangbo.access import worklist as access_worklist
+        from dangbo.members import selectors, services, worklist
         from dangbo.orgs import membership
 
         # orgs sits below members: its restructurings reach the members through these hooks.
@@ -18,3 +19,4 @@ class MembersConfig(AppConfig):
             reassign=services.member_reassign,
             counts_on=selectors.member_counts_by_org_on,
         )
+        access_worklist.register(worklist.provider, order=10)

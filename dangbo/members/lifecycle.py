@@ -467,12 +467,13 @@ def recognition_due(timeline: Timeline, today: date) -> dict[str, Any] | None:
     """R-022: for a probationary member, when recognition must be proposed and whether it is late."""
     if timeline.state.status != S.PROBATIONARY or timeline.ceremony_on is None:
         return None
+    from dangbo.members.deadlines import recognition_alert_from, recognition_deadline
+
     end = timeline.probation_end()
-    days = param("recognition_proposal_working_days", end)
-    deadline = add_working_days(end, days)
+    deadline = recognition_deadline(timeline.ceremony_on)
     return {
         "probation_end": end,
         "deadline": deadline,
-        "alert": today >= add_months(timeline.ceremony_on, 11),
+        "alert": today >= recognition_alert_from(timeline.ceremony_on),
         "overdue": today > deadline,
     }

@@ -13,6 +13,8 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from dangbo.access import policy
 from dangbo.core.reference import choices, label
@@ -129,7 +131,10 @@ class Member(models.Model):
 
     class Meta:
         verbose_name = "Đảng viên"
-        indexes = [models.Index(fields=["current_org", "current_status"])]
+        indexes = [
+            models.Index(fields=["current_org", "current_status"]),
+            models.Index(fields=["admitted_on"], name="members_member_admitted_on"),  # badges due (R-029)
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -254,6 +259,9 @@ class MembershipSpan(models.Model):
         indexes = [
             models.Index(fields=["org", "valid_from"]),
             models.Index(fields=["member", "valid_from"]),
+            # the few spans in transit / temporarily attached (transfer inbox, worklist)
+            models.Index(fields=["valid_from"], condition=Q(in_transfer=True), name="members_span_in_transfer"),
+            models.Index(fields=["valid_from"], condition=Q(temp_org__isnull=False), name="members_span_temp_org"),
         ]
 
     def __str__(self) -> str:
@@ -278,3 +286,115 @@ def _members_in_scope(qs, user, action: str):
 
 
 policy.member_type(Member)
+
+
+# --- transfers (chuyển sinh hoạt đảng): a process read from the event log ---------------------
+
+
+class TransferQuerySet(MemberEventQuerySet):
+    """Transfer letters: effective `official_transfer_out` / `temporary_transfer_out` events.
+
+    A letter is *open* (in transit, waiting for reception) while the member's span today is in
+    transfer and no reception was recorded after it; it is *received* by a later
+    `official_transfer_in`, *returned* or *cancelled* when a correction voids it (with the reason),
+    and a letter to an organization outside the system ends at the letter (the member leaves the
+    counts: status `da_chuyen_di`)."""
+
+    def official(self) -> TransferQuerySet:
+        return self.filter(type=EventType.OFFICIAL_TRANSFER_OUT, voided_by__isnull=True)
+
+    def open(self, today: date) -> TransferQuerySet:
+        # driven by the few members whose span today is in transfer, then their letters (index
+        # member, on): not a pass over every letter ever issued
+        in_transit = list(MembershipSpan.objects.valid_on(today).filter(in_transfer=True)
+                          .values_list("member_id", flat=True))
+        received_after = MemberEvent.objects.filter(
+            member_id=OuterRef("member_id"), type=EventType.OFFICIAL_TRANSFER_IN, voided_by__isnull=True,
+        ).filter(Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), pk__gt=OuterRef("pk")))
+        return self.official().filter(counterpart_org__isnull=False, member_id__in=in_transit).filter(
+            ~Exists(received_after))
+
+    def overdue(self, today: date) -> TransferQuerySet:
+        """Open letters not presented within the R-033 working days (members.deadlines)."""
+        from dangbo.members.deadlines import transfer_overdue_cutoff
+
+        return self.open(today).filter(on__lte=transfer_overdue_cutoff(today))
+
+    def temporary_open(self, today: date) -> TransferQuerySet:
+        """Temporary attachments in force today (R-035): the latest temporary letter of members
+        whose span today has a temporary organization."""
+        attached = list(MembershipSpan.objects.valid_on(today).filter(temp_org_id__isnull=False)
+                        .values_list("member_id", flat=True))
+        later = MemberEvent.objects.filter(
+            member_id=OuterRef("member_id"), voided_by__isnull=True,
+            type__in=(EventType.TEMPORARY_TRANSFER_OUT, EventType.TEMPORARY_TRANSFER_RETURN),
+        ).filter(Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), pk__gt=OuterRef("pk")))
+        return self.filter(type=EventType.TEMPORARY_TRANSFER_OUT, voided_by__isnull=True,
+                           member_id__in=attached).filter(~Exists(later))
+
+    def temporary_overdue(self, today: date) -> TransferQuerySet:
+        """Temporary attachments whose end date (payload "until") has passed without a return."""
+        return self.temporary_open(today).alias(until_text=Cast(KT("payload__until"), models.CharField())).filter(
+            until_text__isnull=False, until_text__lt=today.isoformat())
+
+    def for_user(self, user, *, action: str = "view") -> TransferQuerySet:
+        return policy.for_user(self, user, action)
+
+
+class TransferManager(models.Manager.from_queryset(TransferQuerySet)):
+    def get_queryset(self) -> TransferQuerySet:
+        return super().get_queryset().filter(
+            type__in=(EventType.OFFICIAL_TRANSFER_OUT, EventType.TEMPORARY_TRANSFER_OUT))
+
+
+class Transfer(MemberEvent):
+    """A transfer letter seen as a process (proxy of its `*_transfer_out` event): the same record
+    for the sending and the receiving side, even in two provinces."""
+
+    objects = TransferManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "Chuyển sinh hoạt đảng"
+        verbose_name_plural = "Chuyển sinh hoạt đảng"
+
+    @property
+    def kind(self) -> str:
+        return "temporary" if self.type == EventType.TEMPORARY_TRANSFER_OUT else "official"
+
+    @property
+    def letter_number(self) -> str:
+        return self.decision_number
+
+    @property
+    def destination_text(self) -> str:
+        return (self.payload or {}).get("destination", "")
+
+    @property
+    def until(self) -> date | None:
+        raw = (self.payload or {}).get("until")
+        return date.fromisoformat(raw) if raw else None
+
+    @property
+    def deadline(self) -> date:
+        from dangbo.members.deadlines import transfer_deadline
+
+        return transfer_deadline(self.on)
+
+
+@policy.scoped(Transfer)
+def _transfers_in_scope(qs, user, action: str):
+    """Who sees a transfer letter (and may act on it with `action`):
+
+    - the sending side: every letter of a member in scope (`_members_in_scope`);
+    - the receiving side: a letter still *open* (in transit) whose destination is an organization
+      in scope — and nothing else of that member: the member's dossier, lists and counts stay
+      with the sender until the reception is recorded (member_statuses.csv `chuyen_di`); once
+      received the member is in the destination's scope through the new span."""
+    allowed = policy.allowed_org_ids(user, action=action)
+    if allowed is None:
+        return qs
+    sending = Q(member_id__in=Subquery(_members_in_scope(Member.objects.all(), user, action).values("pk")))
+    receiving = Q(pk__in=Transfer.objects.open(policy.today()).filter(
+        counterpart_org_id__in=Subquery(allowed)).values("pk"))
+    return qs.filter(sending | receiving)

@@ -13,11 +13,11 @@ from dangbo.access import policy
 from dangbo.access.policy import can, covers, get_member_or_404, scope_orgs
 from dangbo.audit.services import audit_read
 from dangbo.core import stamps
-from dangbo.core.dates import add_working_days
 from dangbo.core.db import RowCompare, ViOrder
 from dangbo.core.errors import RuleViolation
 from dangbo.core.rules import param
 from dangbo.core.text import fold, mask_citizen_id
+from dangbo.members.deadlines import transfer_deadline, transfer_overdue
 from dangbo.members.lifecycle import Profile, Timeline, recognition_due, replay
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan, Status
 from dangbo.orgs.models import OrgVersion
@@ -344,8 +344,8 @@ def _member_issues(member: Member, today: date) -> list[DataIssue]:
         ))
     if timeline.state.in_transfer and timeline.transfer_out_on:
         days = param("transfer_letter_working_days", timeline.transfer_out_on)
-        deadline = add_working_days(timeline.transfer_out_on, days)
-        if today > deadline:
+        deadline = transfer_deadline(timeline.transfer_out_on)
+        if transfer_overdue(timeline.transfer_out_on, today):
             found.append(issue(
                 "transfer_overdue",
                 f"Chuyển sinh hoạt đi ngày {_vn(timeline.transfer_out_on)}, quá {days} ngày làm việc "

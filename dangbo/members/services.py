@@ -318,6 +318,13 @@ def event_correct(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
         raise DomainError("Không thể hủy một sự kiện hủy; hãy ghi lại sự kiện đúng.", field="event")
     member = event.member
     require_record_right(actor, [policy.member_home_org_id(member) or event.org_id])
+    return _void_event(actor=actor, event=event, reason=reason)
+
+
+def _void_event(*, actor, event: MemberEvent, reason: str, extra: dict[str, Any] | None = None) -> MemberEvent:
+    """Void `event` with a correction (the caller checked the right); `extra` goes to its payload
+    (e.g. a transfer letter returned by the destination)."""
+    member = event.member
     Member.objects.select_for_update().filter(pk=member.pk).first()
     if MemberEvent.objects.filter(corrects=event).exists():
         raise DomainError("Sự kiện này đã bị hủy trước đó.", field="event")
@@ -333,7 +340,7 @@ def event_correct(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
         ) from exc
     correction = MemberEvent.objects.create(
         member=member, type=EventType.CORRECTION, on=timezone.localdate(), corrects=event, note=reason,
-        payload={"voided_type": event.type, "voided_on": event.on.isoformat()},
+        payload={"voided_type": event.type, "voided_on": event.on.isoformat(), **(extra or {})},
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
     _project(member, timeline)
     audit_record(actor=actor, action="member.event_voided", obj=correction, org_id=member.current_org_id,

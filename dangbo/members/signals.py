@@ -8,3 +8,9 @@ transaction, so that other projections of the same facts (reports.facts) stay in
 from django.dispatch import Signal
 
 projections_changed = Signal()
+
+# Transfers (members.transfers), sent inside the writer's transaction with `transfer=` the letter
+# (a members.models.Transfer) and `actor=`: the notifications app tells the other side.
+transfer_issued = Signal()
+transfer_received = Signal()
+transfer_returned = Signal()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangbo.members import views
+from dangbo.members import transfer_views, views, worklist_views
 
 app_name = "members"
 urlpatterns = [
@@ -10,4 +10,10 @@ urlpatterns = [
     path("<int:pk>/sua/", views.member_edit, name="member_edit"),
     path("<int:pk>/su-kien/", views.event_create, name="event_create"),
     path("su-kien/<int:event_id>/huy/", views.event_correct, name="event_correct"),
+    path("<int:pk>/chuyen-sinh-hoat/", transfer_views.transfer_issue, name="transfer_issue"),
+    path("viec-can-lam/", worklist_views.worklist_members, name="worklist_members"),
+    path("chuyen-sinh-hoat/", transfer_views.transfer_inbox, name="transfer_inbox"),
+    path("chuyen-sinh-hoat/<int:pk>/", transfer_views.transfer_detail, name="transfer_detail"),
+    path("chuyen-sinh-hoat/<int:pk>/tiep-nhan/", transfer_views.transfer_receive, name="transfer_receive"),
+    path("chuyen-sinh-hoat/<int:pk>/tra-lai/", transfer_views.transfer_return, name="transfer_return"),
 ]

@@ -22,7 +22,7 @@ from dangbo.core.once import AlreadySubmitted, run_once
 from dangbo.members import services
 from dangbo.members.forms import AdmitForm, CorrectForm, EventForm, MemberFilterForm, ProfileEditForm, ProfileForm
 from dangbo.members.lifecycle import recognition_due
-from dangbo.members.models import EventType, Member, MemberEvent, Status
+from dangbo.members.models import EventType, Member, MemberEvent, Status, Transfer
 from dangbo.members.selectors import (
     MemberFilters,
     member_dossier_read,
@@ -31,6 +31,7 @@ from dangbo.members.selectors import (
     member_spans_on,
     member_timeline,
 )
+from dangbo.members.transfers import open_transfer_of
 from dangbo.orgs.selectors import org_labels_on, org_names_on
 
 MEMBERS_PER_PAGE = 50
@@ -111,6 +112,10 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         rows.append({"event": e, "voided": voided, "org_name": names.get((e.org_id, e.on), ""),
                      "counterpart_name": names.get((e.counterpart_org_id, e.on), "")})
     seniority = timeline.seniority_months(today) if timeline.admitted_on else None
+    in_transit = open_transfer_of(member, today)
+    transit_to = org_names_on(keys=[(in_transit.counterpart_org_id, in_transit.on)]).get(
+        (in_transit.counterpart_org_id, in_transit.on), "") if in_transit else ""
+    temporary = Transfer.objects.temporary_open(today).filter(member_id=member.pk).first() if member.temp_org_id else None
     status = Status(member.current_status).label if member.current_status in Status.values else ""
     context = {
         "member": member,
@@ -127,6 +132,12 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "can_record": policy.may_record_member(request.user, member),
         "panels": [panel for fn in MEMBER_PANELS if (panel := fn(request, member))],
+        "in_transit": in_transit,
+        "transit_to": transit_to,
+        "transit_overdue": bool(in_transit and today > in_transit.deadline),
+        "temporary": temporary,
+        "temporary_overdue": bool(temporary and temporary.until and today > temporary.until),
+        "can_transfer": member.current_status in (Status.PROBATIONARY, Status.FULL) and in_transit is None,
     }
     return render(request, "members/member_detail.html", context)
 

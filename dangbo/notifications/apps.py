@@ -7,4 +7,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's object types with the access policy (access.policy.scoped).
-        from dangbo.notifications import selectors  # noqa: F401
+        from dangbo.notifications import (
+            selectors,  # noqa: F401
+            transfers,
+        )
+
+        transfers.connect()

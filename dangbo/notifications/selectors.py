@@ -15,6 +15,7 @@ LINKS = {
     "plans.task": "plans:task_detail",
     "plans.document": "plans:document_detail",
     "grading.gradingcampaign": "grading:campaign_detail",
+    "members.transfer": "members:transfer_detail",
 }
 
 

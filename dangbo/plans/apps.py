@@ -7,4 +7,10 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's object types with the access policy (access.policy.scoped).
-        from dangbo.plans import selectors  # noqa: F401
+        from dangbo.access import worklist as access_worklist
+        from dangbo.plans import (
+            selectors,  # noqa: F401
+            worklist,
+        )
+
+        access_worklist.register(worklist.provider, order=30)

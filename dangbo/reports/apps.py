@@ -23,3 +23,7 @@ class ReportsConfig(AppConfig):
         post_delete.connect(on_handbook_changed, sender=HandbookAccount, dispatch_uid="reports.facts.handbook_deleted")
         register_derived_check("report_facts_stale", "Số liệu báo cáo không khớp với dữ liệu gốc", facts_issues)
         register_member_panel(handbook_panel)  # the e-handbook account on the member page
+        from dangbo.access import worklist as access_worklist
+        from dangbo.reports import worklist
+
+        access_worklist.register(worklist.provider, order=40)

@@ -53,7 +53,8 @@ def login(page, base_url, username="canbo_tinh"):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/to-chuc/"))
+    page.wait_for_url(re.compile(r"/$"))  # the worklist «Việc cần làm»
+    page.goto(f"{base_url}/to-chuc/")
 
 
 def node(page, org):

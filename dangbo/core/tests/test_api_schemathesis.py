@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 
 from dangbo.access.services import token_create
 from dangbo.members.services import ProfileInput, member_admit
+from dangbo.members.transfers import LetterInput, transfer_issue
 from dangbo.plans.services import DocumentInput, TaskInput, document_register, task_create
 
 MAX_EXAMPLES = 10  # per operation and pass
@@ -59,6 +60,9 @@ def data(tree, system_user):
                      cell=tree[cell], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
         ids.setdefault("member_id", member.pk)
         ids.setdefault("event_id", member.events.order_by("pk").values_list("pk", flat=True).last())
+    letter = transfer_issue(actor=system_user, member=member, data=LetterInput(
+        on=date(2024, 3, 4), letter_number="7-GGT", to_org=tree["cell_a1"]))  # open: commune B → commune A
+    ids["transfer_id"] = letter.pk
     plan = document_register(actor=system_user, data=DocumentInput(
         number="15-KH/TU", issued_on=date(2022, 8, 1), issuer="Ban Thường vụ Tỉnh ủy", doc_type="ke_hoach",
         title="Kế hoạch thử", owner_org_id=tree["province"].pk))

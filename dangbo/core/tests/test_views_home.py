@@ -6,11 +6,12 @@ from dangbo.access.models import Role, RoleAssignment
 from dangbo.members.services import ProfileInput, member_admit
 
 
-def test_an_officer_starts_at_the_tree(client, officer):
+def test_an_officer_starts_at_the_worklist(client, officer):
     client.force_login(officer)
     response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == "/to-chuc/"
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Việc cần làm" in html and 'id="viec-du_bi_qua_han"' in html
 
 
 def test_a_member_starts_at_their_own_profile_and_sees_no_registry_menu(client, tree, system_user, django_user_model):

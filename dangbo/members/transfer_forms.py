@@ -1,0 +1,97 @@
+"""Forms of the transfer pages (chuyển sinh hoạt đảng)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+from dangbo.core.forms import VNDateField
+from dangbo.members.services import MEMBER_ORG_TYPES
+from dangbo.members.transfers import LetterInput
+from dangbo.orgs.forms import VNForm
+from dangbo.orgs.models import Organization, OrgVersion
+from dangbo.orgs.selectors import org_choices_on
+
+# Destinations anywhere in the system: the province and commune-level committees (a few
+# thousand nationally); below them, the organizations in the sender's own scope.
+UPPER_TYPES_LEVEL = 2
+RECEIVING_TYPES = {"grassroots_party_committee_org", *MEMBER_ORG_TYPES}
+
+
+def destination_choices(*, actor, at: date) -> list[tuple[str, str]]:
+    from dangbo.core.reference import items
+
+    upper = [i.code for i in items("org_types") if int(i.row.get("level") or 9) <= UPPER_TYPES_LEVEL]
+    everywhere = list(OrgVersion.objects.valid_on(at).filter(org_type__in=upper).exclude(depth=0)
+                      .order_by("path").values_list("org_id", "name"))
+    mine = [(pk, name.strip()) for pk, name in org_choices_on(actor=actor, at=at, types=RECEIVING_TYPES)]
+    seen: set[int] = set()
+    out: list[tuple[str, str]] = []
+    for pk, name in [*mine, *everywhere]:
+        if pk not in seen:
+            seen.add(pk)
+            out.append((str(pk), name))
+    return out
+
+
+class LetterForm(VNForm):
+    kind = forms.ChoiceField(label="Hình thức", choices=[
+        ("official", "Chuyển sinh hoạt đảng chính thức"), ("temporary", "Chuyển sinh hoạt đảng tạm thời")])
+    letter_number = forms.CharField(label="Số giấy giới thiệu", max_length=60)
+    on = VNDateField(label="Ngày cấp giấy giới thiệu")
+    issued_by = forms.CharField(label="Cấp ủy cấp giấy", max_length=255, required=False)
+    to_org = forms.ChoiceField(label="Nơi đến (tổ chức đảng trong hệ thống)", required=False)
+    to_text = forms.CharField(label="Nơi đến ngoài hệ thống", max_length=255, required=False,
+                              help_text="Chỉ ghi khi nơi đến không dùng hệ thống này; đảng viên ra khỏi danh sách "
+                                        "của tổ chức từ ngày cấp giấy.")
+    until = VNDateField(label="Sinh hoạt tạm thời đến ngày", required=False,
+                        help_text="Chỉ với sinh hoạt tạm thời: từ 3 tháng đến dưới 1 năm; đi học tập trung đến 2 năm.")
+    study = forms.BooleanField(label="Đi học tập trung (sinh hoạt tạm thời đến 2 năm)", required=False)
+    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, actor, at: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].choices = [("", "— Chọn nơi đến —"), *destination_choices(actor=actor, at=at)]
+        self.fields["on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        on = data.get("on")
+        if on and on > timezone.localdate():
+            self.add_error("on", "«Ngày cấp giấy giới thiệu» không được sau ngày hôm nay.")
+        return data
+
+    def letter(self) -> LetterInput:
+        d = self.cleaned_data
+        to_org = Organization.objects.get(pk=int(d["to_org"])) if d.get("to_org") else None
+        return LetterInput(on=d["on"], letter_number=d["letter_number"], issued_by=d.get("issued_by", ""),
+                           to_org=to_org, to_text=d.get("to_text", ""), temporary=d["kind"] == "temporary",
+                           until=d.get("until"), study=bool(d.get("study")), note=d.get("note", ""))
+
+
+class ReceiveForm(VNForm):
+    cell = forms.ChoiceField(label="Chi bộ tiếp nhận")
+    on = VNDateField(label="Ngày tiếp nhận")
+
+    def __init__(self, *args, cells: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].choices = [(str(pk), name) for pk, name in cells]
+        if len(cells) != 1:
+            self.fields["cell"].choices = [("", "— Chọn chi bộ —"), *self.fields["cell"].choices]
+        self.fields["on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        on = data.get("on")
+        if on and on > timezone.localdate():
+            self.add_error("on", "«Ngày tiếp nhận» không được sau ngày hôm nay.")
+        return data
+
+    def clean_cell(self) -> Organization:
+        return Organization.objects.get(pk=int(self.cleaned_data["cell"]))
+
+
+class ReturnForm(VNForm):
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
