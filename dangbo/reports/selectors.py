@@ -470,21 +470,24 @@ def subordinate_reports(*, org_id: int, period, today: date) -> list[Subordinate
 
 def headcount_by_root_on(*, at: date, fast: bool = True) -> list[dict[str, Any]]:
     """National rollup: headcount of every top-level organization (province) on `at`, on the tree
-    of `at` — one grouped query by organization (over ReportSpan, or MembershipSpan when
-    `fast=False`), rolled up to the roots by path in Python."""
-    roots = dict(OrgVersion.objects.valid_on(at).filter(depth=0).values_list("org_id", "name"))
+    of `at` — over ReportSpan, one grouped query rolled up to the roots in SQL
+    (fact_subtree_counts_on); or, when `fast=False`, grouped by organization over MembershipSpan
+    and rolled up by path in Python (the slow path it is checked against)."""
+    versions = list(OrgVersion.objects.valid_on(at).filter(depth=0).values_list("org_id", "name", "path"))
+    roots = {oid: name for oid, name, _ in versions}
+    if fast:
+        counts = fact_subtree_counts_on([(oid, path) for oid, _, path in versions], at)
+        totals = {oid: counts[oid][0] for oid in roots}
+        return [{"org_id": oid, "name": roots[oid], "total": totals[oid]} for oid in sorted(roots, key=roots.get)]
     root_of = {
         oid: int(path[1:path.index("/", 1)])
         for oid, path in OrgVersion.objects.valid_on(at).values_list("org_id", "path").iterator(chunk_size=20_000)
     }
     totals: dict[int, int] = dict.fromkeys(roots, 0)
-    if fast:
-        rows = fact_headcount_by_org_on(at)
-    else:
-        rows = (
-            MembershipSpan.objects.valid_on(at).filter(status__in=ACTIVE_STATUSES)
-            .order_by().values_list("org_id").annotate(n=Count("id"))
-        )
+    rows = (
+        MembershipSpan.objects.valid_on(at).filter(status__in=ACTIVE_STATUSES)
+        .order_by().values_list("org_id").annotate(n=Count("id"))
+    )
     for oid, n in rows:
         root = root_of.get(oid)
         if root in totals:
