@@ -11,4 +11,4 @@ class AccessConfig(AppConfig):
         from dangbo.orgs import visibility
 
         signals.connect()
-        visibility.register(scope_orgs=policy.scope_orgs)
+        visibility.register(scope_orgs=policy.scope_orgs, everywhere=policy.everywhere, scope_roots=policy.scope_roots)

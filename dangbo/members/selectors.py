@@ -201,14 +201,29 @@ def event_list(member: Member) -> list[MemberEvent]:
 # --- Reads for the pages (members.views, orgs.views) -----------------------------------------
 
 
+# A faster counter of the same figure, registered by a higher app (reports: from its fact
+# tables, rolled up in SQL); None = the spans below.
+_SUBTREE_COUNTER = None
+
+
+def register_subtree_counter(counter) -> None:
+    """`counter(versions, at) -> {org_id: active members in the subtree}`, used by
+    `subtree_member_counts_on` instead of the spans (the reports app registers its fact tables)."""
+    global _SUBTREE_COUNTER
+    _SUBTREE_COUNTER = counter
+
+
 def subtree_member_counts_on(*, versions, at: date) -> dict[int, int]:
     """Active members (dự bị + chính thức) on `at` in the subtree of each given org version,
-    keyed by org id: three queries whatever the number of versions."""
-    from django.db.models import Count, Q
-
+    keyed by org id: a fixed number of grouped queries whatever the number of versions or the
+    size of their subtrees (rolled up in SQL by the path segment below the versions' parents)."""
     versions = list(versions)
     if not versions:
         return {}
+    if _SUBTREE_COUNTER is not None:
+        return _SUBTREE_COUNTER(versions, at)
+    from django.db.models import Count, Q
+
     cond = Q()
     for v in versions:
         cond |= Q(path__startswith=v.path)

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from dangbo.orgs import membership
 from dangbo.orgs.models import Organization, OrgEvent, OrgLineage, OrgVersion
-from dangbo.orgs.visibility import scope_orgs
+from dangbo.orgs.visibility import everywhere, scope_orgs, scope_roots
 
 
 def org_version_on(*, org_id: int, at: date) -> OrgVersion | None:
@@ -30,7 +30,22 @@ def org_subtree_on(*, actor, org_id: int, at: date) -> QuerySet:
     root = org_version_on(org_id=org_id, at=at)
     if root is None:
         return OrgVersion.objects.none()
-    return org_versions_on(actor=actor, at=at).filter(path__startswith=root.path).order_by("path")
+    subtree = OrgVersion.objects.valid_on(at).filter(path__startswith=root.path).select_related("org").order_by("path")
+    if _subtree_in_scope(actor, root.path):
+        return subtree
+    return scope_orgs(subtree, actor, field="org_id")
+
+
+def _subtree_in_scope(actor, path: str) -> bool:
+    """Is everything below the version with `path` (valid on some date D) in `actor`'s scope, so
+    that the scope subquery can be skipped? Yes when one of the scope's roots is on the path: it
+    is then an ancestor on D, and every organization below the path on D was below that root on
+    D, inside the window the scope grants (access/scope.py)."""
+    roots = scope_roots(actor)
+    if roots is None:
+        return True
+    on_path = set(path.strip("/").split("/"))
+    return any(str(r.org_id) in on_path for r in roots)
 
 
 @dataclass
@@ -77,6 +92,8 @@ def org_name_on(org_id: int | None, at: date) -> str:
 
 def org_roots_on(*, actor, at: date) -> QuerySet:
     """The top of `actor`'s visible tree on `at`: visible orgs whose parent is not visible."""
+    if everywhere(actor, "view"):  # everything is visible: the top-level organizations (an index lookup)
+        return org_versions_on(actor=actor, at=at).filter(parent_id__isnull=True).order_by("path")
     visible = scope_orgs(Organization.objects.all(), actor).values("pk")
     return org_versions_on(actor=actor, at=at).exclude(parent_id__in=visible).order_by("path")
 

@@ -15,16 +15,34 @@ from django.db.models import QuerySet
 
 ScopeOrgs = Callable[..., QuerySet]
 _scope_orgs: ScopeOrgs | None = None
+_everywhere: Callable[..., bool] | None = None
+_scope_roots: Callable[..., frozenset | None] | None = None
 
 
-def register(*, scope_orgs: ScopeOrgs) -> None:
+def register(
+    *, scope_orgs: ScopeOrgs, everywhere: Callable[..., bool], scope_roots: Callable[..., frozenset | None]
+) -> None:
     """Register the access policy's organization scope (called once, by AccessConfig.ready)."""
-    global _scope_orgs
-    _scope_orgs = scope_orgs
+    global _scope_orgs, _everywhere, _scope_roots
+    _scope_orgs, _everywhere, _scope_roots = scope_orgs, everywhere, scope_roots
+
+
+def _registered(fn):
+    if fn is None:
+        raise ImproperlyConfigured("No organization scope registered: is dangbo.access installed?")
+    return fn
 
 
 def scope_orgs(qs: QuerySet, actor, *, field: str = "pk", action: str = "view") -> QuerySet:
     """`qs` limited to the organizations (`field` = their id) where `actor` may do `action`."""
-    if _scope_orgs is None:
-        raise ImproperlyConfigured("No organization scope registered: is dangbo.access installed?")
-    return _scope_orgs(qs, actor, field=field, action=action)
+    return _registered(_scope_orgs)(qs, actor, field=field, action=action)
+
+
+def everywhere(actor, action: str) -> bool:
+    """Whether `actor` may do `action` on every organization (no scope filter needed)."""
+    return _registered(_everywhere)(actor, action)
+
+
+def scope_roots(actor, *, action: str = "view") -> frozenset | None:
+    """The roots of `actor`'s scope (None = everywhere), as `access.scope.scope_roots`."""
+    return _registered(_scope_roots)(actor, action=action)

@@ -15,7 +15,7 @@ from typing import Any
 from dangbo.core.numbers import vn_int
 from dangbo.core.stamps import cacheable
 from dangbo.reports import selectors as sel
-from dangbo.reports.indicators import CATALOG, DIMENSIONS, IndicatorContext, Result, compute_all
+from dangbo.reports.indicators import CATALOG, DIMENSIONS, Cell, IndicatorContext, Result, compute_all
 from dangbo.reports.models import FigureSnapshot
 
 Figures = dict[str, dict[str, Any]]
@@ -53,6 +53,19 @@ def figures_fast(ctx: IndicatorContext) -> Figures:
     figures = figures_of(ctx)
     FigureSnapshot.objects.update_or_create(**key, defaults={"stamp": stamp.token, "figures": figures})
     return figures
+
+
+def results_of(figures: Figures) -> list[Result]:
+    """The Result objects of the catalog back from their JSON (figures_fast), in catalog order."""
+    out = []
+    for code, ind in CATALOG.items():
+        f = figures.get(code)
+        if f is None:
+            continue
+        out.append(Result(ind, f.get("value"), f.get("text", ""),
+                          {dim: [Cell(k, lbl, v) for k, lbl, v in cells] for dim, cells in f.get("breakdowns", {}).items()},
+                          denominator=f.get("denominator"), percent=f.get("percent", ""), note=f.get("note", "")))
+    return out
 
 
 def value(figures: Figures, code: str) -> int:

@@ -144,22 +144,17 @@ class IndicatorContext:
         return sel.fact_marginals(self.area) if self.fast else sel.slow_marginals(self.area)
 
     @cached_property
-    def window_tree(self) -> sel.WindowTree:
-        return sel.WindowTree(self.windows)
-
-    @cached_property
     def flows(self) -> list[dict[str, Any]]:
         if self.fast:
-            return sel.fact_flow_rows(windows=self.windows, types=FLOW_TYPES, tree=self.window_tree)
+            return sel.fact_flow_rows(windows=self.windows, types=FLOW_TYPES)
         return sel.flow_rows(windows=self.windows, types=FLOW_TYPES)
 
     @cached_property
     def flow_parts(self) -> tuple[list[tuple[str, str, int]], list[dict[str, Any]]]:
         """(counted, rows): flows counted in SQL by (type, badge years), and the rows that need a
-        look one by one (transfers, organizations inside the subtree for part of the period)."""
-        if self.fast and len(self.windows) == 1:
-            return sel.fact_flow_summary(windows=self.windows, types=FLOW_TYPES, row_types=ROW_FLOW_TYPES,
-                                         tree=self.window_tree)
+        look one by one (transfers: counterpart inside, the member's other rows)."""
+        if self.fast:
+            return sel.fact_flow_summary(windows=self.windows, types=FLOW_TYPES, row_types=ROW_FLOW_TYPES)
         return [], self.flows
 
     @cached_property
@@ -189,7 +184,7 @@ class IndicatorContext:
     @cached_property
     def temporary_arrivals(self) -> list[dict[str, Any]]:
         if self.fast:
-            return sel.fact_temporary_arrivals(windows=self.windows, tree=self.window_tree)
+            return sel.fact_temporary_arrivals(windows=self.windows)
         return sel.temporary_arrivals(windows=self.windows)
 
     @cached_property
@@ -642,25 +637,35 @@ def ket_nap_ty_le(ctx: IndicatorContext) -> Result:
 def yearly_trend(org_id: int, at: date, years: int) -> list[dict[str, Any]]:
     """Headcount at the end of each of the `years` years up to the year of `at` (on `at` for that
     year), with the admissions of the year and its quota, each on the tree of its own date: a
-    merged organization's years before the merger are those of its predecessors (R-146)."""
+    merged organization's years before the merger are those of its predecessors (R-146). The
+    counts of every year in one statement (selectors.fact_trend_counts)."""
+    ctxs = [IndicatorContext(org_id=org_id, at=at if year == at.year else date(year, 12, 31))
+            for year in range(at.year - years + 1, at.year + 1)]
+    counts = sel.fact_trend_counts([(c.area, c.windows) for c in ctxs], (E.ADMISSION_DECISION, E.READMISSION))
+    quotas = sel.admission_quotas(org_id=org_id, years=[c.at.year for c in ctxs])
     rows = []
-    for year in range(at.year - years + 1, at.year + 1):
-        ctx = IndicatorContext(org_id=org_id, at=at if year == at.year else date(year, 12, 31))
-        admitted = _admissions(ctx)
-        quota = sel.admission_quota(org_id=org_id, year=year)
-        rows.append({"year": year, "total": ctx.headcount, "admitted": admitted, "quota": quota,
+    for ctx, (total, admitted) in zip(ctxs, counts, strict=True):
+        quota = quotas.get(ctx.at.year)
+        rows.append({"year": ctx.at.year, "total": total, "admitted": admitted, "quota": quota,
                      "pct": f"{admitted * 100 / quota:.0f}%" if quota else ""})
     return rows
 
 
-def admission_summary(ctx: IndicatorContext) -> str:
-    """"1.967 đảng viên, đạt 103% chỉ tiêu, bằng 3,5% tổng số đảng viên" (seed 000)."""
-    quota, share = compute("ket_nap_chi_tieu", ctx), compute("ket_nap_ty_le", ctx)
-    parts = [_count_text(quota.value or 0, "đảng viên")]
-    if quota.percent:
-        parts.append(f"đạt {quota.percent} chỉ tiêu")
-    if share.denominator:
-        parts.append(f"bằng {share.percent} tổng số đảng viên")
+def admission_summary(ctx: IndicatorContext, figures: dict[str, dict[str, Any]] | None = None) -> str:
+    """"1.967 đảng viên, đạt 103% chỉ tiêu, bằng 3,5% tổng số đảng viên" (seed 000); from the
+    already computed `figures` (reports.figures JSON) when given."""
+    if figures is not None:
+        quota, share = figures.get("ket_nap_chi_tieu") or {}, figures.get("ket_nap_ty_le") or {}
+        value, quota_pct = quota.get("value"), quota.get("percent")
+        share_den, share_pct = share.get("denominator"), share.get("percent")
+    else:
+        q, sh = compute("ket_nap_chi_tieu", ctx), compute("ket_nap_ty_le", ctx)
+        value, quota_pct, share_den, share_pct = q.value, q.percent, sh.denominator, sh.percent
+    parts = [_count_text(value or 0, "đảng viên")]
+    if quota_pct:
+        parts.append(f"đạt {quota_pct} chỉ tiêu")
+    if share_den:
+        parts.append(f"bằng {share_pct} tổng số đảng viên")
     return ", ".join(parts)
 
 

@@ -158,6 +158,18 @@ class FigureSnapshot(models.Model):
         constraints = [models.UniqueConstraint(fields=["org_id", "at", "start", "end"], name="figuresnapshot_key")]
 
 
+class SummarySnapshot(models.Model):
+    """A computed summary other than the indicator set (the dashboard's yearly trend and age
+    pyramid, the member counts of the organization tree's nodes, the national rollup), under a
+    key naming what and for which organization and date, valid while the registry stamp is the
+    one it was computed under (reports.figures.cached); shared by every process."""
+
+    key = models.CharField(max_length=200, unique=True)
+    stamp = models.CharField(max_length=120)
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+
 # --- report fact projections (the fast path of the indicators) ---------------------------------
 
 

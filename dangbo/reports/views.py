@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,23 +17,30 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from dangbo.access import policy
-from dangbo.access.policy import can, get_member_or_404, get_org_or_404, scope_members, today
+from dangbo.access.policy import can, get_member_or_404, get_org_or_404, scope_members, scope_orgs, today
 from dangbo.audit.services import audit_export
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import VNDateField, as_of_date
 from dangbo.members.selectors import AGE_BANDS
 from dangbo.orgs.models import Organization, OrgVersion
-from dangbo.orgs.selectors import org_choices_on, org_roots_on
+from dangbo.orgs.selectors import org_roots_on
 from dangbo.reports import exports, services
 from dangbo.reports import selectors as sel
-from dangbo.reports.figures import consolidate, difference, figures_fast, figures_of, report_rows, result_json
+from dangbo.reports.figures import (
+    consolidate,
+    difference,
+    figures_fast,
+    figures_of,
+    report_rows,
+    result_json,
+    results_of,
+)
 from dangbo.reports.indicators import (
     CATALOG,
     DIMENSIONS,
     IndicatorContext,
     _age_band,
     admission_summary,
-    compute_all,
     members_behind,
     yearly_trend,
 )
@@ -80,8 +88,9 @@ def _context_from(request: HttpRequest) -> tuple[IndicatorContext, dict[str, str
 def indicator_overview(request: HttpRequest) -> HttpResponse:
     ctx, params = _context_from(request)
     base = urlencode(params)
+    figures = figures_fast(ctx)  # computed once per (organization, dates, registry stamp)
     rows = []
-    for result in compute_all(ctx):
+    for result in results_of(figures):
         ind = result.indicator
         link = f"?{base}&{urlencode({'chi_so': ind.code})}" if ind.drill and result.value else ""
         (printed,) = report_rows({ind.code: result_json(result)})  # the lines the exports print too
@@ -98,7 +107,7 @@ def indicator_overview(request: HttpRequest) -> HttpResponse:
         "stock": [r for r in rows if r["result"].indicator.kind == "stock"],
         "flow": [r for r in rows if r["result"].indicator.kind == "flow"],
         "ratio": [r for r in rows if r["result"].indicator.kind == "ratio"],
-        "admission_summary": admission_summary(ctx),
+        "admission_summary": admission_summary(ctx, figures),
     }
     return render(request, "reports/indicator_overview.html", context)
 
@@ -150,16 +159,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     org_id = _org_id_from(request, at)
     ctx = IndicatorContext(org_id=org_id, at=at)
     figures = figures_fast(ctx)
-    trend = yearly_trend(org_id, at, TREND_YEARS)
-    pyramid: dict[str, dict[str, int]] = {}
-    if ctx.area:
-        for r in sel.age_pyramid_on(ctx.area):
-            band = _age_band(r["birth_year"], at)
-            pyramid.setdefault(band, {"M": 0, "F": 0})[r["sex"]] = pyramid.get(band, {}).get(r["sex"], 0) + r["n"]
 
+    def summaries() -> dict:
+        pyramid: dict[str, dict[str, int]] = {}
+        if ctx.area:
+            for r in sel.age_pyramid_on(ctx.area):
+                band = _age_band(r["birth_year"], at)
+                pyramid.setdefault(band, {"M": 0, "F": 0})[r["sex"]] = pyramid.get(band, {}).get(r["sex"], 0) + r["n"]
+        return {"trend": yearly_trend(org_id, at, TREND_YEARS), "pyramid": pyramid,
+                "children": sel.headcount_by_child_on(org_id=org_id, at=at)}
+
+    # Set-based queries (one pass each); reused while the registry stamp is unchanged.
+    data = sel.cached(f"dashboard:{org_id}:{at.isoformat()}", summaries)
+    trend, pyramid, children = data["trend"], data["pyramid"], data["children"]
     pyramid_rows = [{"key": k, "label": AGE_BANDS[k][2], "male": pyramid.get(k, {}).get("M", 0),
                      "female": pyramid.get(k, {}).get("F", 0)} for k in AGE_BANDS]
-    children = sel.headcount_by_child_on(org_id=org_id, at=at)
     period = ReportPeriod.objects.filter(due_on__lt=at).order_by("-due_on").first()
     late = [r for r in sel.subordinate_reports(org_id=org_id, period=period, today=today()) if r.late] if period else []
     params = {"org": str(org_id), "ngay": f"{at:%d/%m/%Y}"}
@@ -176,8 +190,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "total": (figures.get("dv_tong") or {}).get("value"), "trend": trend, "pyramid": pyramid_rows,
         "composition": [(DIMENSIONS[d], d, cells) for d, cells in composition.items()],
         "children": children, "late": late, "late_period": period, "chart_data": chart_data,
-        "admission_summary": admission_summary(ctx), "handbook": figures.get("so_tay_dien_tu") or {},
-        "orgs": org_choices_on(actor=request.user, at=at),
+        "admission_summary": admission_summary(ctx, figures), "handbook": figures.get("so_tay_dien_tu") or {},
+        "orgs": _dashboard_choices(request.user, org_id, at),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -197,6 +211,20 @@ def _year_from(request: HttpRequest, source) -> int:
     messages.error(request, f"Năm «{raw[:12]}» không hợp lệ: chỉ nhận năm từ {FIRST_YEAR} đến {last}; "
                             f"đang hiển thị năm {today().year}.")
     return today().year
+
+
+def _dashboard_choices(actor, org_id: int, at: date) -> list[tuple[int, str]]:
+    """The organizations the dashboard's picker offers: the user's top organizations, the chosen
+    one with the organizations above it (in scope) and those directly below it, in tree order
+    (a bounded list: a national administrator's scope has 312.000 organizations)."""
+    path = OrgVersion.objects.valid_on(at).filter(org_id=org_id).values_list("path", flat=True).first() or ""
+    above = [int(x) for x in path.strip("/").split("/") if x]
+    roots = org_roots_on(actor=actor, at=at).values("org_id")
+    rows = list(scope_orgs(OrgVersion.objects.valid_on(at), actor, field="org_id")
+                .filter(Q(org_id__in=[org_id, *above]) | Q(parent_id=org_id) | Q(org_id__in=roots))
+                .order_by("path").values_list("org_id", "name", "depth")[:2000])
+    base = min((depth for _, _, depth in rows), default=0)
+    return [(oid, "\u2003" * (depth - base) + name) for oid, name, depth in rows]
 
 
 def _period_from(source) -> ReportPeriod:
