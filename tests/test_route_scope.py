@@ -280,7 +280,14 @@ def _cadres_world(system_user, tree, member) -> dict[str, Any]:
     """A cadre of commune A (the member, by the secret name) appointed by a decision of commune A,
     in commune A's planning for 2025–2030."""
     from dangbo.cadres.models import PlanningTerm, Title
-    from dangbo.cadres.services import ActionInput, CadreInput, DecisionInput, cadre_create, decision_record, planning_add
+    from dangbo.cadres.services import (
+        ActionInput,
+        CadreInput,
+        DecisionInput,
+        cadre_create,
+        decision_record,
+        planning_add,
+    )
 
     title = Title.objects.create(province=tree["province"], code="BT-XA", name="Bí thư Đảng ủy xã", is_head=True,
                                  valid_from=date(2015, 1, 1))

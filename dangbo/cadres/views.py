@@ -21,9 +21,11 @@ from dangbo.cadres.selectors import (
     FIGURE_LABELS,
     CadreFilters,
     cadre_figures,
-    cadre_list as select_cadres,
     cadre_record_read,
     planning_on,
+)
+from dangbo.cadres.selectors import (
+    cadre_list as select_cadres,
 )
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import VNDateField, apply_domain_error, as_of_date
