@@ -9,6 +9,7 @@ from django.urls import path
 from ninja import NinjaAPI, Swagger
 
 from dangbo.access.api_auth import TokenAuth
+from dangbo.cadres.api import router as cadres_router
 from dangbo.core.api import API_AUTH, register_error_handlers
 from dangbo.members.api import events_router as member_events_router
 from dangbo.members.api import router as members_router
@@ -36,5 +37,6 @@ api.add_router("/events", member_events_router)
 api.add_router("/transfers", transfers_router)
 api.add_router("/plans", plans_router)
 api.add_router("/handbook", handbook_router)
+api.add_router("/cadres", cadres_router)
 
 urlpatterns = [path("", api.urls)]

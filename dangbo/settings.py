@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dangbo.reports",
     "dangbo.imports",
     "dangbo.plans",
+    "dangbo.cadres",
     "dangbo.grading",
     "dangbo.notifications",
     "dangbo.search",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("nhap-du-lieu/", include("dangbo.imports.urls")),
     path("nhat-ky/", include("dangbo.audit_web.urls")),
     path("van-ban/", include("dangbo.plans.urls")),
+    path("can-bo/", include("dangbo.cadres.urls")),
     path("danh-gia/", include("dangbo.grading.urls")),
     path("thong-bao/", include("dangbo.notifications.urls")),
     path("tim-kiem/", include("dangbo.search.urls")),

@@ -125,6 +125,11 @@ ROUTES: dict[str, Rule] = {
     "plans:my_tasks": Rule(outsider=NO_LEAK),
     "plans:task_detail": Rule(kwargs=lambda w: {"pk": w["task"].pk}),
     "plans:evidence_file": Rule(kwargs=lambda w: {"pk": w["evidence"].pk}),
+    "cadres:cadre_list": Rule(outsider=NO_LEAK, query=lambda w: {"q": "Quách"}),
+    "cadres:cadre_detail": Rule(kwargs=lambda w: {"pk": w["cadre"].pk}),
+    "cadres:decision_create": Rule(outsider=NO_LEAK),
+    "cadres:planning_board": Rule(kwargs=lambda w: {"pk": w["planning_term"].pk}),
+    "cadres:figures": Rule(query=lambda w: {"org": w["commune_a"].pk, "tu": "01/01/2024", "den": "31/12/2024"}),
     "grading:campaign_list": Rule(outsider=NO_LEAK),
     "grading:campaign_open": Rule(outsider=NO_LEAK),
     "grading:framework_list": Rule(outsider=NO_LEAK),
@@ -208,6 +213,16 @@ ROUTES: dict[str, Rule] = {
         anonymous=API_401, kwargs=lambda w: {"transfer_id": w["transfer"].pk}, method="post",
         query=lambda w: {"reason": "không nhận"},
     ),
+    "api:cadre_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "Quách"}),
+    "api:cadre_detail": Rule(anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk}),
+    "api:cadre_decision_record": Rule(
+        anonymous=API_401, method="post",
+        query=lambda w: {"number": "9-QĐ/TU", "signed_on": "2024-02-01", "body": "BTV", "org_id": w["commune_a"].pk,
+                         "actions": [{"cadre_id": w["cadre"].pk, "type": "appointment", "on": "2024-02-01",
+                                      "title_id": w["cadre_title"].pk}]},
+    ),
+    "api:cadre_figures": Rule(
+        anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "start": "2024-01-01", "end": "2024-12-31"}),
     "api:plan_document_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "an binh"}),
     "api:plan_document_detail": Rule(anonymous=API_401, kwargs=lambda w: {"doc_id": w["plan"].pk}),
     "api:plan_task_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"mine": False}),
@@ -272,7 +287,9 @@ def world(tree, system_user, commune_officer, outsider):
     plans = _plans_world(system_user, commune_officer, tree)
     grading = _grading_world(system_user, tree, member)
     reports = _reports_world(tree)
+    cadres = _cadres_world(system_user, tree, member)
     return {
+        **cadres,
         **plans,
         **grading,
         **reports,
@@ -314,6 +331,33 @@ def _plans_world(system_user, insider, tree) -> dict[str, Any]:
     note = notification_create(user=insider, key="thu", message="Nhắc việc của Chi bộ thôn 1", task=task)
     return {"plan": plan, "task": task, "progress_report": report, "evidence": report.evidence.first(),
             "notification": note}
+
+
+def _cadres_world(system_user, tree, member) -> dict[str, Any]:
+    """A cadre of commune A (the member, by the secret name) appointed by a decision of commune A,
+    in commune A's planning for 2025–2030."""
+    from dangbo.cadres.models import PlanningTerm, Title
+    from dangbo.cadres.services import (
+        ActionInput,
+        CadreInput,
+        DecisionInput,
+        cadre_create,
+        decision_record,
+        planning_add,
+    )
+
+    title = Title.objects.create(province=tree["province"], code="BT-XA", name="Bí thư Đảng ủy xã", is_head=True,
+                                 valid_from=date(2015, 1, 1))
+    cadre = cadre_create(actor=system_user, data=CadreInput(
+        full_name=SECRET_NAME, birth_date=date(1990, 5, 5), sex="F", managing_org_id=tree["commune_a"].pk,
+        member_id=member.pk))
+    decision = decision_record(actor=system_user, data=DecisionInput(
+        number="5-QĐ/ĐU", signed_on=date(2024, 1, 10), body="Đảng ủy xã An Bình", org_id=tree["commune_a"].pk,
+        actions=[ActionInput(cadre_id=cadre.pk, type="appointment", on=date(2024, 1, 10), title_id=title.pk)]))
+    term = PlanningTerm.objects.create(org=tree["commune_a"], name="2025–2030", start_year=2025, end_year=2030)
+    entry = planning_add(actor=system_user, term=term, cadre=cadre, title=title, on=date(2024, 2, 1))
+    return {"cadre": cadre, "cadre_title": title, "cadre_decision": decision, "planning_term": term,
+            "planning_entry": entry}
 
 
 def _grading_world(system_user, tree, member) -> dict[str, Any]:
@@ -402,14 +446,17 @@ def test_anonymous_requests_get_nothing(client, world, name):
 def test_the_outsider_gets_not_found_or_nothing_of_commune_a(client, world, name):
     rule = ROUTES[name]
     client.force_login(world["outsider"])
-    before = (MemberEvent.objects.count(), Member.objects.count())
+    from dangbo.cadres.models import CadreAction, Decision
+
+    before = (MemberEvent.objects.count(), Member.objects.count(), Decision.objects.count(), CadreAction.objects.count())
     response = _call(client, name, rule, world)
     if rule.outsider == NOT_FOUND:
         assert response.status_code == 404, f"{name}: {response.status_code}"
     else:
         assert response.status_code in (200, 302, 400, 404, 422), f"{name}: {response.status_code}"
     assert not _leaks(response), f"{name} shows commune A's data to the outsider: {_leaks(response)}"
-    assert (MemberEvent.objects.count(), Member.objects.count()) == before, f"{name} wrote something"
+    after = (MemberEvent.objects.count(), Member.objects.count(), Decision.objects.count(), CadreAction.objects.count())
+    assert after == before, f"{name} wrote something"
 
 
 @pytest.mark.parametrize(
@@ -427,6 +474,10 @@ def test_the_insider_reaches_every_object_route(client, world, name):
 # Every object type the access policy knows (access.policy.scoped), with the world's object of
 # that type (all of commune A, or of commune A's officer). A new type without a row fails.
 OBJECTS: dict[str, str] = {
+    "cadres.cadre": "cadre",
+    "cadres.decision": "cadre_decision",
+    "cadres.planningentry": "planning_entry",
+    "cadres.planningterm": "planning_term",
     "grading.gradingcampaign": "campaign",
     "grading.gradingrecord": "grading_record",
     "imports.columnmapping": "column_mapping",
@@ -473,7 +524,8 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     """A route with an object in its URL (or an organization in its query) is 404 for the
     outsider, never an empty 200 or a 403 that would confirm the object exists."""
     w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "plan", "task", "evidence", "notification",
-                                  "campaign", "grading_record", "commune_a", "cell_a1", "org_event")}
+                                  "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
+                                  "cadre_title", "planning_term")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

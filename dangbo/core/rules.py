@@ -47,6 +47,18 @@ DEFAULTS: dict[str, list[ParamVersion]] = {
     "badge_early_posthumous_months": [ParamVersion(date(2021, 9, 28), 12, "01-HD/TW (2021) 18")],
     # temporary transfer duration (months) for residence/work changes.
     "temporary_transfer_max_months": [ParamVersion(date(2016, 7, 25), 12, "29-QĐ/TW 6.3")],
+    # R-095 (cadres): statutory retirement age in months, by the year it is reached (Bộ luật Lao động
+    # 2019 Điều 169; Nghị định 135/2020/NĐ-CP): men 60 y 3 m in 2021 + 3 months a year to 62 y (2028),
+    # women 55 y 4 m in 2021 + 4 months a year to 60 y (2035).
+    "retirement_age_months_male": [ParamVersion(date(1995, 1, 1), 720, "BLLĐ 1994, 2012 (60 tuổi)")] + [
+        ParamVersion(date(2021 + i, 1, 1), 723 + 3 * i, "BLLĐ 2019 Đ.169; NĐ 135/2020") for i in range(8)],
+    "retirement_age_months_female": [ParamVersion(date(1995, 1, 1), 660, "BLLĐ 1994, 2012 (55 tuổi)")] + [
+        ParamVersion(date(2021 + i, 1, 1), 664 + 4 * i, "BLLĐ 2019 Đ.169; NĐ 135/2020") for i in range(15)],
+    # months of working time left at first appointment; months in the current post; a
+    # re-appointment with less left than this is an extension to retirement instead.
+    "appointment_min_months_to_retirement": [ParamVersion(date(2019, 1, 1), 60, "80-QĐ/TW; 06-HD/BTCTW 2021")],
+    "appointment_min_months_in_post": [ParamVersion(date(2019, 1, 1), 24, "80-QĐ/TW")],
+    "reappointment_extension_months": [ParamVersion(date(2019, 1, 1), 24, "80-QĐ/TW")],
     # member count threshold between chi bộ cơ sở and đảng bộ cơ sở.
     "grassroots_committee_min_members": [ParamVersion(date(1930, 1, 1), 30, "Điều lệ Đảng Điều 21(3)")],
 }

@@ -69,7 +69,11 @@ def data(tree, system_user):
     task = task_create(actor=system_user, plan=plan, data=TaskInput(
         content="Việc thử", number="a)", deadline_text="Quý III/2022",
         implementing_org_ids=[tree["commune_a"].pk, tree["commune_b"].pk]))
-    return {**ids, "doc_id": plan.pk, "task_id": task.pk}
+    from dangbo.cadres.services import CadreInput, cadre_create
+
+    cadre = cadre_create(actor=system_user, data=CadreInput(
+        full_name="Phạm Văn Cán", birth_date=date(1978, 4, 2), sex="M", managing_org_id=tree["commune_a"].pk))
+    return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk}
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], path_parameters: dict | None = None) -> int:

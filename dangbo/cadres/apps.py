@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CadresConfig(AppConfig):
+    name = "dangbo.cadres"
+    verbose_name = "Công tác cán bộ"
+
+    def ready(self) -> None:
+        # Registers this app's object types with the access policy (access.policy.scoped).
+        from dangbo.cadres import selectors  # noqa: F401

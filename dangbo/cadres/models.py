@@ -1,0 +1,256 @@
+"""Cadre work (công tác cán bộ): cadres, the title catalogue, decisions and their append-only
+cadre actions, position holdings derived from them, and planning (quy hoạch).
+
+History is kept as in the member registry: a cadre action is never edited or deleted; a wrong
+action is voided by a correction action (`corrects`). Position holdings are a projection rebuilt
+from the effective actions in the same transaction as every write (services.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "Nam"
+    FEMALE = "F", "Nữ"
+
+
+class FilledBy(models.TextChoices):
+    APPOINTED = "appointed", "Bổ nhiệm"
+    ELECTED = "elected", "Bầu cử"
+    DESIGNATED = "designated", "Chỉ định"
+
+
+class TermCalendar(models.TextChoices):
+    PARTY = "party", "Nhiệm kỳ Đảng (2025–2030)"
+    STATE = "state", "Nhiệm kỳ chính quyền (2026–2031)"
+    APPOINTMENT = "appointment", "Thời hạn bổ nhiệm 5 năm"
+
+
+class Title(models.Model):
+    """One version of a title of the province's catalogue (danh mục chức danh). A title abolished or
+    merged (e.g. the district titles on 01/07/2025) keeps its row with `valid_to`; `successor`
+    is its lineage."""
+
+    province = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                                 help_text="Tỉnh (đảng bộ tỉnh) có danh mục này.")
+    code = models.CharField("Mã chức danh", max_length=40)
+    name = models.CharField("Tên chức danh", max_length=255)
+    group = models.CharField("Nhóm chức danh tương đương", max_length=100, blank=True)
+    is_head = models.BooleanField("Cấp trưởng", default=False, help_text="Sai = cấp phó.")
+    sits_in = models.CharField("Vị trí (loại tổ chức, cơ quan)", max_length=100, blank=True)
+    filled_by = models.CharField("Hình thức", max_length=20, choices=FilledBy.choices, default=FilledBy.APPOINTED)
+    term_calendar = models.CharField("Nhiệm kỳ", max_length=20, choices=TermCalendar.choices,
+                                     default=TermCalendar.APPOINTMENT)
+    planning_applies = models.BooleanField("Quy hoạch", default=True)
+    confidence_vote_applies = models.BooleanField("Lấy phiếu tín nhiệm", default=True)
+    valid_from = models.DateField("Từ ngày")
+    valid_to = models.DateField("Đến ngày", null=True, blank=True)
+    successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="predecessors", help_text="Chức danh kế thừa sau sắp xếp.")
+    source = models.CharField("Văn bản", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "Chức danh"
+        ordering = ["province_id", "code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code", "valid_from"], name="cadres_title_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def valid_on(self, at: date) -> bool:
+        return self.valid_from <= at and (self.valid_to is None or at <= self.valid_to)
+
+
+class Cadre(models.Model):
+    """A person under a party committee's management (`managing_org`: the access scope)."""
+
+    full_name = models.CharField("Họ và tên", max_length=200)
+    birth_date = models.DateField("Ngày sinh")
+    sex = models.CharField("Giới tính", max_length=1, choices=Sex.choices)
+    member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", help_text="Hồ sơ đảng viên (nếu là đảng viên).")
+    managing_org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="Cấp ủy quản lý")
+    education = models.CharField("Trình độ giáo dục phổ thông", max_length=50, blank=True)
+    qualification = models.CharField("Trình độ chuyên môn", max_length=200, blank=True)
+    theory_level = models.CharField("Lý luận chính trị", max_length=50, blank=True)
+    state_management_level = models.CharField("Quản lý nhà nước", max_length=50, blank=True)
+    management_class = models.CharField("Diện quản lý", max_length=100, blank=True)
+    management_class_from = models.DateField("Diện quản lý từ ngày", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Cán bộ"
+        ordering = ["full_name", "id"]
+        indexes = [models.Index(fields=["managing_org", "full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Decision(models.Model):
+    """A personnel decision (quyết định): one decision can carry several cadre actions."""
+
+    number = models.CharField("Số quyết định", max_length=60)
+    signed_on = models.DateField("Ngày ký")
+    body = models.CharField("Cơ quan quyết định", max_length=255)
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                            verbose_name="Cấp ủy ra quyết định")
+    idempotency_key = models.CharField(max_length=64, blank=True, default="")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "Quyết định cán bộ"
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], condition=~Q(idempotency_key=""),
+                                    name="cadres_decision_idempotency_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ngày {self.signed_on:%d/%m/%Y}"
+
+
+class ActionType(models.TextChoices):
+    APPOINTMENT = "appointment", "Bổ nhiệm"
+    REAPPOINTMENT = "reappointment", "Bổ nhiệm lại"
+    NOMINATION = "nomination", "Giới thiệu ứng cử"
+    DESIGNATION = "designation", "Chỉ định"
+    AGREEMENT = "agreement", "Thỏa thuận"
+    CONCURRENCE = "concurrence", "Hiệp y"
+    TRANSFER = "transfer", "Điều động"
+    ROTATION = "rotation", "Luân chuyển"
+    EXTENSION = "extension", "Kéo dài thời gian giữ chức vụ"
+    RESIGNATION = "resignation", "Từ chức"
+    DISMISSAL = "dismissal", "Miễn nhiệm"
+    RELIEF = "relief", "Cho thôi giữ chức vụ"
+    CORRECTION = "correction", "Hủy (đính chính)"
+
+
+# Actions that put the cadre in the title (open a holding) and that end a holding.
+OPENS_HOLDING = {ActionType.APPOINTMENT, ActionType.REAPPOINTMENT, ActionType.DESIGNATION,
+                 ActionType.TRANSFER, ActionType.ROTATION, ActionType.EXTENSION}
+ENDS_HOLDING = {ActionType.RESIGNATION, ActionType.DISMISSAL, ActionType.RELIEF}
+# Agreement to another body's decision: counted, no holding of ours.
+AGREEMENTS = {ActionType.AGREEMENT, ActionType.CONCURRENCE}
+
+
+class CadreActionQuerySet(models.QuerySet):
+    def effective(self) -> CadreActionQuerySet:
+        """Actions neither voided by a correction nor corrections themselves."""
+        return self.exclude(voided_by__isnull=False).exclude(type=ActionType.CORRECTION)
+
+
+class CadreAction(models.Model):
+    """One dated cadre action of a decision. Append-only (a database trigger refuses UPDATE and, on
+    PostgreSQL, DELETE): a wrong action is voided by a correction action (`corrects`)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="actions")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="actions")
+    type = models.CharField("Loại", max_length=20, choices=ActionType.choices)
+    on = models.DateField("Ngày hiệu lực", db_index=True)
+    title = models.ForeignKey(Title, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="+", help_text="Tổ chức, cơ quan nơi có chức danh.")
+    planned_months = models.PositiveSmallIntegerField("Thời gian dự kiến (tháng)", null=True, blank=True)
+    note = models.TextField("Ghi chú", blank=True)
+    corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="voided_by")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    objects = CadreActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Sự kiện công tác cán bộ"
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["cadre", "on"]), models.Index(fields=["type", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.on:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("CadreAction is append-only; record a correction instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("CadreAction is append-only; record a correction instead")
+
+
+class PositionHolding(models.Model):
+    """Who held which title where, from/to (inclusive): a projection of the effective actions."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="holdings")
+    title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    obtained_by = models.CharField(max_length=20, choices=ActionType.choices)
+    action = models.ForeignKey(CadreAction, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["valid_from", "id"]
+        indexes = [models.Index(fields=["title", "valid_from"])]
+
+
+class PlanningTerm(models.Model):
+    """A planning term (nhiệm kỳ quy hoạch) of a committee, e.g. 2025–2030."""
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                            verbose_name="Cấp ủy")
+    name = models.CharField("Nhiệm kỳ", max_length=40)
+    start_year = models.PositiveSmallIntegerField()
+    end_year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = "Nhiệm kỳ quy hoạch"
+        ordering = ["-start_year", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RemovalReason(models.TextChoices):
+    OVER_AGE = "over_age", "Quá tuổi"
+    DISCIPLINE = "discipline", "Bị kỷ luật"
+    POLITICAL_STANDARD = "political_standard", "Không đáp ứng tiêu chuẩn chính trị"
+    LOW_CONFIDENCE = "low_confidence", "Tín nhiệm thấp"
+    FAILED_DUTIES = "failed_duties", "Không hoàn thành nhiệm vụ"
+    OWN_REQUEST = "own_request", "Theo nguyện vọng"
+    APPOINTED = "appointed", "Đã được bổ nhiệm vào chức danh"
+    MOVED = "moved", "Chuyển công tác"
+    TITLE_ABOLISHED = "title_abolished", "Chức danh không còn (sắp xếp tổ chức bộ máy)"
+
+
+class PlanningEntry(models.Model):
+    """Cadre × title × term, added with a decision and removed with a reason (dates inclusive:
+    in planning from `added_on` to the day before `removed_on`)."""
+
+    term = models.ForeignKey(PlanningTerm, on_delete=models.PROTECT, related_name="entries")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="planning")
+    title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="+")
+    round = models.CharField("Đợt", max_length=60, blank=True)
+    added_on = models.DateField("Ngày đưa vào")
+    added_decision = models.CharField("Quyết định đưa vào", max_length=60, blank=True)
+    removed_on = models.DateField("Ngày đưa ra", null=True, blank=True)
+    removal_reason = models.CharField("Lý do đưa ra", max_length=30, choices=RemovalReason.choices, blank=True)
+    removal_decision = models.CharField("Quyết định đưa ra", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "Quy hoạch cán bộ"
+        ordering = ["term_id", "title_id", "added_on", "id"]
+
+    def in_planning_on(self, at: date) -> bool:
+        return self.added_on <= at and (self.removed_on is None or at < self.removed_on)

@@ -1,0 +1,224 @@
+"""Reads of cadre work, all through the access policy (scope = the managing committee's subtree).
+
+Registers the visibility of Cadre, Decision and PlanningEntry with `access.policy.scoped`.
+Reading a cadre's record (lý lịch) is audited (`cadre_record_read`), as a member's dossier is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from dangbo.access import policy
+from dangbo.audit.services import audit_read
+from dangbo.cadres.models import (
+    AGREEMENTS,
+    ActionType,
+    Cadre,
+    CadreAction,
+    Decision,
+    PlanningEntry,
+    PlanningTerm,
+    PositionHolding,
+)
+from dangbo.core.text import nfc
+from dangbo.orgs.selectors import org_subtree_on
+
+
+@policy.scoped(Cadre)
+def _cadres_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="managing_org_id", action=action)
+
+
+@policy.scoped(Decision)
+def _decisions_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="org_id", action=action)
+
+
+@policy.scoped(PlanningTerm)
+def _terms_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="org_id", action=action)
+
+
+@policy.scoped(PlanningEntry)
+def _planning_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="term__org_id", action=action)
+
+
+def _years_before(at: date, years: int) -> date:
+    try:
+        return at.replace(year=at.year - years)
+    except ValueError:  # 29/02
+        return at.replace(year=at.year - years, day=28)
+
+
+@dataclass
+class CadreFilters:
+    q: str = ""
+    title_group: str = ""
+    management_class: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    planned_title_id: int | None = None
+    at: date | None = None
+
+
+def cadre_list(*, actor, filters: CadreFilters | None = None) -> QuerySet:
+    """The cadres `actor` may see, filtered (title group held on `at`, management class, age band
+    on `at`, in planning for a title on `at`)."""
+    f = filters or CadreFilters()
+    at = f.at or policy.today()
+    qs = policy.for_user(Cadre, actor).select_related("managing_org")
+    if f.q:
+        qs = qs.filter(full_name__icontains=nfc(f.q).strip())
+    if f.management_class:
+        qs = qs.filter(management_class=f.management_class)
+    if f.title_group:
+        holders = (PositionHolding.objects.filter(title__group=f.title_group, valid_from__lte=at)
+                   .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at)).values("cadre_id"))
+        qs = qs.filter(pk__in=holders)
+    if f.age_min is not None:
+        qs = qs.filter(birth_date__lte=_years_before(at, f.age_min))
+    if f.age_max is not None:
+        qs = qs.filter(birth_date__gt=_years_before(at, f.age_max + 1))
+    if f.planned_title_id:
+        planned = (PlanningEntry.objects.filter(title_id=f.planned_title_id, added_on__lte=at)
+                   .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=at)).values("cadre_id"))
+        qs = qs.filter(pk__in=planned)
+    return qs.order_by("full_name", "id")
+
+
+@dataclass
+class CadreRecord:
+    cadre: Cadre
+    actions: list[CadreAction]
+    holdings: list[PositionHolding]
+    planning: list[PlanningEntry]
+
+
+def cadre_record_read(*, actor, pk, via: str = "page") -> CadreRecord:
+    """The cadre's record (lý lịch) with the timeline of actions; 404 outside scope; audited."""
+    cadre = policy.get_in_scope_or_404(Cadre, actor, pk)
+    audit_read(actor=actor, obj=cadre, org_id=cadre.managing_org_id, what="cadre_record",
+               summary=f"Xem lý lịch cán bộ {cadre.full_name}" + (" (API)" if via == "api" else ""))
+    actions = list(CadreAction.objects.filter(cadre=cadre).select_related("decision", "title", "corrects")
+                   .prefetch_related("voided_by").order_by("on", "id"))
+    holdings = list(cadre.holdings.select_related("title").order_by("valid_from", "id"))
+    planning = list(cadre.planning.select_related("title", "term").order_by("added_on", "id"))
+    return CadreRecord(cadre=cadre, actions=actions, holdings=holdings, planning=planning)
+
+
+def planning_on(*, actor, term_id: int, at: date) -> QuerySet:
+    """Planning entries of a term in force on `at` (in planning from added_on to the day before removed_on)."""
+    return (policy.for_user(PlanningEntry, actor).filter(term_id=term_id, added_on__lte=at)
+            .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=at)).select_related("cadre", "title"))
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Split:
+    """A count split head (cấp trưởng) / deputy (cấp phó), with the people behind it."""
+
+    head: int = 0
+    deputy: int = 0
+    cadre_ids: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.head + self.deputy
+
+    def vn(self) -> str:
+        """Vietnamese report wording: "02 cấp trưởng, 08 cấp phó"."""
+        return f"{self.head:02d} cấp trưởng, {self.deputy:02d} cấp phó"
+
+
+FIGURE_GROUPS: dict[str, set[str]] = {
+    "appointed": {ActionType.APPOINTMENT},
+    "reappointed": {ActionType.REAPPOINTMENT},
+    "nominated": {ActionType.NOMINATION},
+    "appointed_or_nominated": {ActionType.APPOINTMENT, ActionType.NOMINATION},
+    "agreed": set(AGREEMENTS),
+    "concurrence": {ActionType.CONCURRENCE},
+    "designated": {ActionType.DESIGNATION},
+    "transferred_or_appointed": {ActionType.TRANSFER, ActionType.APPOINTMENT},
+    "rotated": {ActionType.TRANSFER, ActionType.ROTATION},
+    "resigned": {ActionType.RESIGNATION},
+}
+
+FIGURE_LABELS = {
+    "appointed": "Bổ nhiệm",
+    "reappointed": "Bổ nhiệm lại",
+    "nominated": "Giới thiệu ứng cử",
+    "appointed_or_nominated": "Bổ nhiệm, giới thiệu ứng cử",
+    "agreed": "Thỏa thuận, hiệp y",
+    "concurrence": "Hiệp y",
+    "designated": "Chỉ định",
+    "transferred_or_appointed": "Điều động, bổ nhiệm",
+    "rotated": "Điều động, luân chuyển",
+    "resigned": "Từ chức",
+    "planning_added": "Bổ sung quy hoạch",
+    "planning_removed": "Đưa ra khỏi quy hoạch",
+    "planned": "Cán bộ trong quy hoạch",
+}
+
+
+def _subtree_ids(actor, org_id: int, at: date) -> list[int]:
+    policy.get_org_or_404(actor, org_id)
+    return list(org_subtree_on(actor=actor, org_id=org_id, at=at).values_list("org_id", flat=True))
+
+
+def _split(rows) -> Split:
+    s = Split()
+    for cadre_id, is_head in rows:
+        if is_head:
+            s.head += 1
+        else:
+            s.deputy += 1
+        s.cadre_ids.append(cadre_id)
+    return s
+
+
+def cadre_figures(*, actor, org_id: int, start: date, end: date, term_id: int | None = None) -> dict[str, Split]:
+    """Cadre-work figures for the period [start, end] (inclusive) over the cadres managed in the
+    organization's subtree (as of `end`), each split head/deputy with the people: the action
+    counts (effective actions only, one per action), planning added/removed in the period and
+    planned people on `end` (of `term_id`, or every term)."""
+    org_ids = _subtree_ids(actor, org_id, end)
+    cadres = policy.for_user(Cadre, actor).filter(managing_org_id__in=org_ids).values("pk")
+    actions = list(CadreAction.objects.effective().filter(cadre_id__in=cadres, on__gte=start, on__lte=end)
+                   .values_list("type", "cadre_id", "title__is_head"))
+    out: dict[str, Split] = {}
+    for key, types in FIGURE_GROUPS.items():
+        out[key] = _split((c, h) for t, c, h in actions if t in types)
+    entries = PlanningEntry.objects.filter(cadre_id__in=cadres)
+    if term_id is not None:
+        entries = entries.filter(term_id=term_id)
+    out["planning_added"] = _split(entries.filter(added_on__gte=start, added_on__lte=end)
+                                   .values_list("cadre_id", "title__is_head"))
+    out["planning_removed"] = _split(entries.filter(removed_on__gte=start, removed_on__lte=end)
+                                     .values_list("cadre_id", "title__is_head"))
+    out["planned"] = _split(entries.filter(added_on__lte=end).filter(Q(removed_on__isnull=True) | Q(removed_on__gt=end))
+                            .values_list("cadre_id", "title__is_head"))
+    return out
+
+
+def planned_people(*, actor, org_id: int, at: date, term_id: int | None = None) -> int:
+    """Distinct people in planning on `at` (one person planned for several titles counts once)."""
+    org_ids = _subtree_ids(actor, org_id, at)
+    entries = policy.for_user(PlanningEntry, actor).filter(cadre__managing_org_id__in=org_ids, added_on__lte=at).filter(
+        Q(removed_on__isnull=True) | Q(removed_on__gt=at))
+    if term_id is not None:
+        entries = entries.filter(term_id=term_id)
+    return entries.values("cadre_id").distinct().count()
+
+
+def removal_reasons(*, actor, org_id: int, start: date, end: date) -> Counter:
+    org_ids = _subtree_ids(actor, org_id, end)
+    return Counter(policy.for_user(PlanningEntry, actor).filter(
+        cadre__managing_org_id__in=org_ids, removed_on__gte=start, removed_on__lte=end)
+        .values_list("removal_reason", flat=True))

@@ -1,0 +1,120 @@
+"""Pages of cadre work: cadre list, cadre record (lý lịch) with its timeline, recording a decision,
+planning board per term, figures. Thin: access policy → selector or service → render; a record
+outside the user's scope is 404 "Không tìm thấy"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from dangbo.access import policy
+from dangbo.cadres import services
+from dangbo.cadres.forms import CadreFilterForm, DecisionForm
+from dangbo.cadres.models import ActionType, Cadre, PlanningTerm
+from dangbo.cadres.selectors import (
+    FIGURE_LABELS,
+    CadreFilters,
+    cadre_figures,
+    cadre_record_read,
+    planning_on,
+)
+from dangbo.cadres.selectors import (
+    cadre_list as select_cadres,
+)
+from dangbo.core.errors import DomainError
+from dangbo.core.forms import VNDateField, apply_domain_error, as_of_date
+
+CADRES_PER_PAGE = 50
+
+
+def _age(birth: date, at: date) -> int:
+    return at.year - birth.year - ((at.month, at.day) < (birth.month, birth.day))
+
+
+@login_required
+def cadre_list(request: HttpRequest) -> HttpResponse:
+    form = CadreFilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound and form.is_valid() else CadreFilters()
+    at = filters.at or policy.today()
+    page = Paginator(select_cadres(actor=request.user, filters=filters), CADRES_PER_PAGE).get_page(
+        request.GET.get("trang"))
+    rows = [{"cadre": c, "age": _age(c.birth_date, at)} for c in page.object_list]
+    return render(request, "cadres/cadre_list.html", {
+        "form": form, "page": page, "rows": rows, "at": at, "can_record": policy.can(request.user, "record"),
+    })
+
+
+@login_required
+def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = cadre_record_read(actor=request.user, pk=pk, via="page")
+    at = policy.today()
+    rows = [{"action": a, "voided": getattr(a, "voided_by", None) if hasattr(a, "voided_by") else None}
+            for a in record.actions if a.type != ActionType.CORRECTION]
+    return render(request, "cadres/cadre_detail.html", {
+        "record": record, "cadre": record.cadre, "rows": rows, "age": _age(record.cadre.birth_date, at), "at": at,
+    })
+
+
+@login_required
+def decision_create(request: HttpRequest) -> HttpResponse:
+    if not policy.can(request.user, "record"):
+        raise PermissionDenied("Bạn không có quyền ghi quyết định cán bộ.")
+    form = DecisionForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        cadre = d["cadre"]
+        try:
+            services.decision_record(actor=request.user, data=services.DecisionInput(
+                number=d["number"], signed_on=d["signed_on"], body=d["body"], org_id=cadre.managing_org_id,
+                idempotency_key=f"page:{request.user.pk}:{d['token']}",
+                actions=[services.ActionInput(cadre_id=cadre.pk, type=d["type"], on=d["on"],
+                                              title_id=d["title"].pk if d.get("title") else None,
+                                              planned_months=d.get("planned_months"), note=d.get("note") or "")],
+            ))
+        except DomainError as error:
+            if error.field == "title_id":
+                error.field = "title"
+            elif error.field == "cadre_id":
+                error.field = "cadre"
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, f"Đã ghi quyết định {d['number']} cho cán bộ {cadre.full_name}.")
+            return redirect("cadres:cadre_detail", pk=cadre.pk)
+    return render(request, "cadres/decision_form.html", {"form": form})
+
+
+@login_required
+def planning_board(request: HttpRequest, pk: int) -> HttpResponse:
+    term = policy.get_in_scope_or_404(PlanningTerm, request.user, pk)
+    at = as_of_date(request)
+    board: dict = {}
+    for entry in planning_on(actor=request.user, term_id=term.pk, at=at).order_by("title__code", "cadre__full_name"):
+        board.setdefault(entry.title, []).append(entry)
+    return render(request, "cadres/planning_board.html", {"term": term, "at": at, "board": board})
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    org_raw = request.GET.get("org") or ""
+    if not org_raw.isdigit():
+        return render(request, "cadres/figures.html", {"rows": [], "org_id": None})
+    field = VNDateField(required=False)
+    today = policy.today()
+    try:
+        start = field.clean(request.GET.get("tu") or "") or date(today.year, 1, 1)
+        end = field.clean(request.GET.get("den") or "") or today
+    except Exception:  # noqa: BLE001 - a bad date falls back to this year
+        start, end = date(today.year, 1, 1), today
+    figs = cadre_figures(actor=request.user, org_id=int(org_raw), start=start, end=end)
+    names = dict(policy.for_user(Cadre, request.user).filter(
+        pk__in={i for s in figs.values() for i in s.cadre_ids}).values_list("pk", "full_name"))
+    rows = [{"key": k, "label": FIGURE_LABELS.get(k, k), "split": s,
+             "people": sorted({(i, names.get(i, "")) for i in s.cadre_ids}, key=lambda p: p[1])}
+            for k, s in figs.items()]
+    return render(request, "cadres/figures.html", {"rows": rows, "org_id": int(org_raw), "start": start, "end": end})
