@@ -228,10 +228,10 @@ def org_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_sector(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(form: DecisionForm, org: Organization):
+    def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
-        services.org_sector_change(actor=request.user, org=org, sector=d.get("sector", ""), on=d["on"],
-                                   decision=form.decision())
+        call(services.org_sector_change, actor=request.user, org=org, sector=d.get("sector", ""), on=d["on"],
+             decision=form.decision())
         shown = services.sector_label(d.get("sector", "")) or "không ghi (theo tổ chức cấp trên)"
         return f"Đã ghi khu vực, loại hình đơn vị: {shown} từ ngày {_vn(d['on'])}.", org
 

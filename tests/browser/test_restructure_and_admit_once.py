@@ -28,7 +28,7 @@ def login(page, base_url, username="canbo_tinh"):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/to-chuc/"))
+    page.wait_for_url(lambda url: "/dang-nhap/" not in url)  # the home page: the worklist
 
 
 def fill_decision(page, on: str):

@@ -45,6 +45,7 @@ def test_sector_change_handbook_account_and_report_recipients(page, live_server,
     page.fill("#id_decision_date", "25/05/2023")
     page.fill("#id_decision_body", "Đảng ủy xã Bình Minh")
     page.click("button[type=submit]:has-text('Ghi thay đổi')")
+    page.click("button[type=submit] >> text=Xác nhận")  # the preview, then the confirmation
     page.wait_for_load_state()
     assert "Đã ghi khu vực, loại hình đơn vị: Hợp tác xã, liên hiệp hợp tác xã từ ngày 01/06/2023." in \
         page.inner_text("body")

@@ -12,6 +12,7 @@ from dangbo.audit.models import AuditEntry
 from dangbo.imports.orgs import ORGS, org_import_apply, org_import_dry_run
 from dangbo.imports.tests.files import write_xlsx
 from dangbo.orgs.models import OrgEvent, OrgEventType, OrgVersion
+from dangbo.orgs.tests.test_views_org_restructure import post_confirmed
 
 DECISION = {"decision_number": "25-QĐ/TU", "decision_date": "20/06/2025", "decision_body": "Ban Thường vụ Tỉnh ủy"}
 
@@ -25,7 +26,7 @@ def test_rule_r014_sector_on_the_establishment_page(client, officer, tree):
     url = reverse("orgs:org_establish", args=[tree["commune_a"].pk])
     page = client.get(url).content.decode()
     assert "Khu vực, loại hình đơn vị" in page and "Doanh nghiệp có vốn đầu tư nước ngoài" in page
-    response = client.post(url, {"code": "T01-X01-DN1", "name": "Chi bộ Công ty TNHH Mẫu", "org_type": "subordinate_cell",
+    response = post_confirmed(client, url, {"code": "T01-X01-DN1", "name": "Chi bộ Công ty TNHH Mẫu", "org_type": "subordinate_cell",
                                  "sector": "foreign_invested_enterprise", "on": "01/03/2023", **DECISION}, follow=True)
     assert response.status_code == 200
     assert _sector("T01-X01-DN1", date(2023, 3, 1)) == "foreign_invested_enterprise"
@@ -41,7 +42,7 @@ def test_rule_r014_dated_sector_change_on_the_page_keeps_the_history(client, off
     client.force_login(leader)
     assert client.post(url, {"sector": "private_enterprise", "on": "01/06/2023", **DECISION}).status_code == 403
     client.force_login(officer)
-    response = client.post(url, {"sector": "private_enterprise", "on": "01/06/2023", **DECISION}, follow=True)
+    response = post_confirmed(client, url, {"sector": "private_enterprise", "on": "01/06/2023", **DECISION}, follow=True)
     assert "Đã ghi khu vực, loại hình đơn vị: Doanh nghiệp tư nhân (ngoài nhà nước) từ ngày 01/06/2023." in \
         response.content.decode()
     assert _sector("T01-X01-C01", date(2023, 5, 31)) == ""
