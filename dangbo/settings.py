@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dangbo.imports",
     "dangbo.plans",
     "dangbo.cadres",
+    "dangbo.staffing",
     "dangbo.grading",
     "dangbo.notifications",
     "dangbo.search",

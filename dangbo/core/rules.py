@@ -59,6 +59,12 @@ DEFAULTS: dict[str, list[ParamVersion]] = {
     "appointment_min_months_to_retirement": [ParamVersion(date(2019, 1, 1), 60, "80-QĐ/TW; 06-HD/BTCTW 2021")],
     "appointment_min_months_in_post": [ParamVersion(date(2019, 1, 1), 24, "80-QĐ/TW")],
     "reappointment_extension_months": [ParamVersion(date(2019, 1, 1), 24, "80-QĐ/TW")],
+    # R-110 / R-111 (staffing): baseline year and target year of the 2022–2026 roadmap, minimum
+    # reduction in % of the baseline: cadres and civil servants; budget-paid public employees.
+    "staffing_baseline_year": [ParamVersion(date(2022, 7, 18), 2021, "40-KL/TW (18/7/2022); 71-QĐ/TW")],
+    "staffing_target_year": [ParamVersion(date(2022, 7, 18), 2026, "40-KL/TW (18/7/2022); 71-QĐ/TW")],
+    "staffing_reduction_pct_cadres": [ParamVersion(date(2022, 7, 18), 5, "40-KL/TW (18/7/2022)")],
+    "staffing_reduction_pct_public_employees": [ParamVersion(date(2022, 7, 18), 10, "40-KL/TW (18/7/2022)")],
     # member count threshold between chi bộ cơ sở and đảng bộ cơ sở.
     "grassroots_committee_min_members": [ParamVersion(date(1930, 1, 1), 30, "Điều lệ Đảng Điều 21(3)")],
 }

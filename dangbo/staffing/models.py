@@ -1,0 +1,203 @@
+"""Apparatus and staffing (tổ chức bộ máy, biên chế), MODULES.md §2: agencies over time, staffing
+categories, quota allocations, headcount snapshots, 2021 baselines and restructuring projects.
+
+An agency is an identity; its name and parent are dated versions (`AgencyVersion`, dates
+inclusive), so the tree can be read as of any date. Restructuring (merge, split, rename) closes
+versions and records lineage (`AgencyLineage`): the figures of a successor include what its
+predecessors had (baseline, and quota/headcount until the successor has its own for the period),
+a split carrying an explicit share. Every agency belongs to the access scope of a party
+organization (`managing_org`). Quota allocations are never edited: a later decision supersedes
+from its `effective_from`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+
+
+class AgencyKind(models.TextChoices):
+    PARTY = "party", "Cơ quan Đảng"
+    FRONT = "front", "Mặt trận Tổ quốc, đoàn thể"
+    STATE = "state", "Cơ quan HĐND, UBND"
+    JUSTICE = "justice", "Tòa án, Viện kiểm sát"
+    PUBLIC_SERVICE = "public_service", "Đơn vị sự nghiệp công lập"
+    OTHER = "other", "Khác"
+
+
+class Agency(models.Model):
+    """A body of the political system (cơ quan, đơn vị): the identity behind its dated versions."""
+
+    code = models.CharField("Mã", max_length=40, unique=True)
+    kind = models.CharField("Loại", max_length=20, choices=AgencyKind.choices, default=AgencyKind.PARTY)
+    managing_org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="Cấp ủy quản lý", help_text="Phạm vi truy cập.")
+    party_org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name="Tổ chức đảng trong cơ quan")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Cơ quan, đơn vị"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        v = self.versions.order_by("-valid_from").first()
+        return v.name if v else self.code
+
+    def version_on(self, at: date) -> AgencyVersion | None:
+        return self.versions.filter(valid_from__lte=at).exclude(valid_to__lt=at).first()
+
+
+class AgencyVersion(models.Model):
+    """Name and parent of an agency from `valid_from` to `valid_to` (inclusive; None = open)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="versions")
+    name = models.CharField("Tên", max_length=255)
+    parent = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="child_versions",
+                               verbose_name="Cơ quan cấp trên (có thẩm quyền giao biên chế)")
+    internal_units = models.PositiveSmallIntegerField("Số đơn vị bên trong", default=0)
+    valid_from = models.DateField("Từ ngày")
+    valid_to = models.DateField("Đến ngày", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Phiên bản cơ quan"
+        ordering = ["agency_id", "valid_from"]
+        indexes = [models.Index(fields=["parent", "valid_from"]), models.Index(fields=["valid_from", "valid_to"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LineageKind(models.TextChoices):
+    MERGE = "merge", "Hợp nhất, sáp nhập"
+    SPLIT = "split", "Chia tách"
+
+
+class AgencyLineage(models.Model):
+    """`predecessor` went (wholly, or `share_pct` of it for a split) into `successor` on `on`."""
+
+    predecessor = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="successor_links")
+    successor = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="predecessor_links")
+    kind = models.CharField(max_length=10, choices=LineageKind.choices)
+    on = models.DateField("Ngày hiệu lực")
+    share_pct = models.DecimalField("Tỷ lệ phân bổ (%)", max_digits=5, decimal_places=2, default=100)
+    project = models.ForeignKey("RestructuringProject", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="lineage")
+
+    class Meta:
+        ordering = ["on", "id"]
+
+
+class StaffingCategory(models.Model):
+    """A staffing category (loại biên chế): not interchangeable with another."""
+
+    code = models.CharField("Mã", max_length=30, unique=True)
+    name = models.CharField("Tên", max_length=200)
+    target_param = models.CharField("Tham số chỉ tiêu tinh giản", max_length=80, blank=True,
+                                    help_text="Tên tham số (core/rules.py) của % tinh giản; trống = không có.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "Loại biên chế"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuotaAllocation(models.Model):
+    """A quota decision: `allocating` (None = received from above, BTCTW) gives `receiving` `number`
+    posts of `category` for `year`, in force from `effective_from` until superseded."""
+
+    year = models.PositiveSmallIntegerField("Năm")
+    allocating = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="given",
+                                   verbose_name="Cơ quan giao")
+    allocating_label = models.CharField("Cấp giao (từ trên)", max_length=200, blank=True)
+    receiving = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="received",
+                                  verbose_name="Cơ quan được giao")
+    category = models.ForeignKey(StaffingCategory, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="Loại biên chế")
+    number = models.PositiveIntegerField("Số biên chế")
+    decision_number = models.CharField("Số quyết định", max_length=60)
+    decision_date = models.DateField("Ngày quyết định")
+    effective_from = models.DateField("Hiệu lực từ ngày")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "Giao biên chế"
+        ordering = ["year", "receiving_id", "category_id", "effective_from", "id"]
+        indexes = [models.Index(fields=["receiving", "category", "year", "effective_from"]),
+                   models.Index(fields=["allocating", "category", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.decision_number} ({self.number})"
+
+
+class Headcount(models.Model):
+    """People actually employed in `agency` × `category` on `on` (a snapshot with its source)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="headcounts")
+    category = models.ForeignKey(StaffingCategory, on_delete=models.PROTECT, related_name="+")
+    on = models.DateField("Tính đến ngày")
+    count = models.PositiveIntegerField("Số người")
+    source = models.CharField("Nguồn", max_length=255)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "Số người thực có"
+        ordering = ["agency_id", "category_id", "on", "id"]
+        indexes = [models.Index(fields=["agency", "category", "on"])]
+
+
+class Baseline(models.Model):
+    """The staffing of `agency` × `category` in the baseline year (2021 for 2022–2026), with the
+    shortfall (+) or credit (−) carried from 2016–2021 (R-111), in posts."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="baselines")
+    category = models.ForeignKey(StaffingCategory, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("Năm gốc")
+    number = models.PositiveIntegerField("Biên chế năm gốc")
+    carried = models.IntegerField("Chuyển từ giai đoạn 2016–2021", default=0,
+                                  help_text="Dương: số còn thiếu phải bù; âm: số vượt được tính.")
+    source = models.CharField("Nguồn", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "Biên chế năm gốc"
+        constraints = [models.UniqueConstraint(fields=["agency", "category", "year"], name="staffing_baseline_unique")]
+
+
+class RestructuringProject(models.Model):
+    """A restructuring project (đề án sắp xếp) of one model of body (e.g. «Văn phòng cấp huyện»)."""
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                            verbose_name="Cấp ủy")
+    name = models.CharField("Tên đề án", max_length=255)
+    number = models.CharField("Số đề án", max_length=60, blank=True)
+    model = models.CharField("Mô hình", max_length=120, help_text="Ví dụ: Cơ quan Thanh tra - Kiểm tra")
+    approved_on = models.DateField("Ngày phê duyệt", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Đề án sắp xếp"
+        ordering = ["model", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectUnit(models.Model):
+    """A unit in the scope of a project; `done_on` = restructured on that date (None = not yet)."""
+
+    project = models.ForeignKey(RestructuringProject, on_delete=models.CASCADE, related_name="units")
+    label = models.CharField("Đơn vị", max_length=255)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    done_on = models.DateField("Hoàn thành sắp xếp ngày", null=True, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "id"]

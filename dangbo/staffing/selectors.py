@@ -1,0 +1,361 @@
+"""Reads of apparatus and staffing, all through the access policy (scope = the agency's managing
+party organization). Registers the visibility of the staffing models with `access.policy.scoped`.
+
+Figures are computed as of a date on the agency tree valid that day (R-110, R-111): quota in force
+(the latest decision of the year effective on or before the date), headcount (the latest snapshot
+on or before the date), vacancies, reduction against the baseline year and progress to the target.
+A successor carries its predecessors (lineage): their baseline always, their quota and headcount
+until it has a decision or snapshot of its own dated from the restructuring on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q, QuerySet
+
+from dangbo.access import policy
+from dangbo.core.rules import param
+from dangbo.staffing.models import (
+    Agency,
+    AgencyLineage,
+    AgencyVersion,
+    Baseline,
+    Headcount,
+    ProjectUnit,
+    QuotaAllocation,
+    RestructuringProject,
+    StaffingCategory,
+)
+
+
+@policy.scoped(Agency)
+def _agencies_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="managing_org_id", action=action)
+
+
+@policy.scoped(AgencyVersion)
+def _versions_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="agency__managing_org_id", action=action)
+
+
+@policy.scoped(QuotaAllocation)
+def _allocations_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="receiving__managing_org_id", action=action)
+
+
+@policy.scoped(Headcount)
+def _headcounts_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="agency__managing_org_id", action=action)
+
+
+@policy.scoped(Baseline)
+def _baselines_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="agency__managing_org_id", action=action)
+
+
+@policy.scoped(RestructuringProject)
+def _projects_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="org_id", action=action)
+
+
+# --- the tree as of a date --------------------------------------------------------------------
+
+
+def valid_on_q(at: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}valid_from__lte": at}) & (Q(**{f"{prefix}valid_to__isnull": True})
+                                                   | Q(**{f"{prefix}valid_to__gte": at}))
+
+
+def version_on(agency_id: int, at: date) -> AgencyVersion | None:
+    return AgencyVersion.objects.filter(valid_on_q(at), agency_id=agency_id).select_related("agency").first()
+
+
+def parent_on(agency_id: int, at: date) -> int | None:
+    v = version_on(agency_id, at)
+    return v.parent_id if v else None
+
+
+def children_on(agency_id: int, at: date) -> list[int]:
+    return list(AgencyVersion.objects.filter(valid_on_q(at), parent_id=agency_id).values_list("agency_id", flat=True))
+
+
+@dataclass
+class TreeRow:
+    version: AgencyVersion
+    depth: int
+
+
+def agency_tree(*, actor, at: date, root_id: int | None = None) -> list[TreeRow]:
+    """The agencies `actor` may see valid on `at`, as a depth-first list (roots: no visible parent)."""
+    versions = list(policy.for_user(AgencyVersion, actor).filter(valid_on_q(at))
+                    .select_related("agency", "agency__managing_org").order_by("name"))
+    by_parent: dict[int | None, list[AgencyVersion]] = {}
+    visible = {v.agency_id for v in versions}
+    for v in versions:
+        by_parent.setdefault(v.parent_id if v.parent_id in visible else None, []).append(v)
+    rows: list[TreeRow] = []
+
+    def walk(v: AgencyVersion, depth: int) -> None:
+        rows.append(TreeRow(v, depth))
+        for c in by_parent.get(v.agency_id, []):
+            walk(c, depth + 1)
+
+    roots = [v for v in versions if v.agency_id == root_id] if root_id else by_parent.get(None, [])
+    for v in roots:
+        walk(v, 0)
+    return rows
+
+
+def subtree_ids(agency_id: int, at: date) -> list[int]:
+    """The agency and every agency below it on `at` (the agency itself even if not valid then)."""
+    out, todo = [agency_id], [agency_id]
+    while todo:
+        kids = list(AgencyVersion.objects.filter(valid_on_q(at), parent_id__in=todo).values_list("agency_id", flat=True))
+        kids = [k for k in kids if k not in out]
+        out.extend(kids)
+        todo = kids
+    return out
+
+
+# --- quota, headcount, baseline with lineage ----------------------------------------------------
+
+
+def own_allocation(agency_id: int, category_id: int, year: int, at: date) -> QuotaAllocation | None:
+    """The quota decision in force on `at` for `agency` × `category` × `year` (the latest effective)."""
+    return (QuotaAllocation.objects.filter(receiving_id=agency_id, category_id=category_id, year=year,
+                                           effective_from__lte=at)
+            .order_by("-effective_from", "-id").first())
+
+
+def _links_into(agency_id: int, at: date) -> list[AgencyLineage]:
+    return list(AgencyLineage.objects.filter(successor_id=agency_id, on__lte=at).order_by("on", "id"))
+
+
+def _share(value: int, pct: Decimal) -> int:
+    if pct == 100:
+        return value
+    return int((Decimal(value) * pct / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def quota_on(agency_id: int, category_id: int, at: date, year: int | None = None) -> int | None:
+    """Quota of the year of `at` in force on `at`, predecessors included until the agency's own
+    decision dated from the restructuring on (None: never allocated)."""
+    year = year or at.year
+    own = own_allocation(agency_id, category_id, year, at)
+    total = own.number if own else None
+    for link in _links_into(agency_id, at):
+        if link.on.year != year or (own is not None and own.effective_from >= link.on):
+            continue
+        carried = quota_on(link.predecessor_id, category_id, link.on - timedelta(days=1), year)
+        if carried is not None:
+            total = (total or 0) + _share(carried, link.share_pct)
+    return total
+
+
+def subtree_quota(agency_id: int, category_id: int, at: date) -> int | None:
+    """Quota of a subtree: what its root received (allocations below are shares of it); for a
+    root without a decision, the sum of its children's."""
+    own = quota_on(agency_id, category_id, at)
+    if own is not None:
+        return own
+    parts = [q for c in children_on(agency_id, at) if (q := subtree_quota(c, category_id, at)) is not None]
+    return sum(parts) if parts else None
+
+
+def headcount_on(agency_id: int, category_id: int, at: date) -> int | None:
+    """Latest headcount snapshot on or before `at`, predecessors' until one of its own from the
+    restructuring on."""
+    own = Headcount.objects.filter(agency_id=agency_id, category_id=category_id, on__lte=at).order_by("-on", "-id").first()
+    total = own.count if own else None
+    for link in _links_into(agency_id, at):
+        if own is not None and own.on >= link.on:
+            continue
+        carried = headcount_on(link.predecessor_id, category_id, link.on - timedelta(days=1))
+        if carried is not None:
+            total = (total or 0) + _share(carried, link.share_pct)
+    return total
+
+
+def baseline_on(agency_id: int, category_id: int, at: date) -> tuple[int, int] | None:
+    """(baseline number, carried shortfall/credit) of the baseline year for the agency as of `at`:
+    its own plus its predecessors' (summed at a merge, apportioned at a split)."""
+    year = param("staffing_baseline_year", at)
+    own = Baseline.objects.filter(agency_id=agency_id, category_id=category_id, year=year).first()
+    number, carried, found = (own.number, own.carried, True) if own else (0, 0, False)
+    for link in _links_into(agency_id, at):
+        sub = baseline_on(link.predecessor_id, category_id, link.on - timedelta(days=1))
+        if sub is not None:
+            number += _share(sub[0], link.share_pct)
+            carried += _share(sub[1], link.share_pct) if sub[1] >= 0 else -_share(-sub[1], link.share_pct)
+            found = True
+    return (number, carried) if found else None
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+@dataclass
+class CategoryFigures:
+    category: StaffingCategory
+    quota: int = 0
+    headcount: int = 0
+    baseline: int = 0
+    carried: int = 0
+    has_quota: bool = False
+    has_headcount: bool = False
+    has_baseline: bool = False
+    target_pct: int | None = None
+
+    @property
+    def vacancies(self) -> int:
+        return self.quota - self.headcount
+
+    @property
+    def reduction(self) -> int:
+        """Quota (biên chế) cut against the baseline (R-111)."""
+        return self.baseline - self.quota
+
+    @property
+    def reduction_pct(self) -> Decimal | None:
+        if not self.baseline:
+            return None
+        return (Decimal(self.reduction) * 100 / self.baseline).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def required(self) -> int | None:
+        """Posts to cut by the target year: ⌈baseline × target %⌉ plus the carried shortfall
+        (minus the credit) of 2016–2021, never below zero."""
+        if self.target_pct is None or not self.has_baseline:
+            return None
+        return max(math.ceil(Decimal(self.baseline) * Decimal(self.target_pct) / 100) + self.carried, 0)
+
+    @property
+    def target_quota(self) -> int | None:
+        return None if self.required is None else self.baseline - self.required
+
+    @property
+    def shortfall(self) -> int | None:
+        return None if self.required is None else max(self.required - self.reduction, 0)
+
+    @property
+    def progress_pct(self) -> Decimal | None:
+        if self.required is None:
+            return None
+        if self.required == 0:
+            return Decimal(100)
+        return (Decimal(self.reduction) * 100 / self.required).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Figures:
+    at: date
+    agency: Agency
+    name: str
+    rows: list[CategoryFigures] = field(default_factory=list)
+    agency_count: int = 0
+    baseline_year: int = 2021
+    target_year: int = 2026
+
+    def row(self, code: str) -> CategoryFigures:
+        return next(r for r in self.rows if r.category.code == code)
+
+
+def figures(*, actor, agency_id: int, at: date) -> Figures:
+    """Quota, headcount, vacancies, reduction vs the baseline and progress to the target for the
+    agency's subtree on `at`, per category (404 outside scope). Headcount and baseline are of each
+    agency itself, summed over the subtree; the quota is what the subtree's root received."""
+    agency = policy.get_in_scope_or_404(Agency, actor, agency_id)
+    v = version_on(agency.pk, at) or agency.versions.order_by("-valid_from").first()
+    ids = subtree_ids(agency.pk, at)
+    figs = Figures(at=at, agency=agency, name=v.name if v else agency.code, agency_count=len(ids),
+                   baseline_year=param("staffing_baseline_year", at), target_year=param("staffing_target_year", at))
+    for cat in StaffingCategory.objects.all():
+        row = CategoryFigures(category=cat, target_pct=param(cat.target_param, at) if cat.target_param else None)
+        q = subtree_quota(agency.pk, cat.pk, at)
+        if q is not None:
+            row.quota, row.has_quota = q, True
+        for aid in ids:
+            h = headcount_on(aid, cat.pk, at)
+            if h is not None:
+                row.headcount += h
+                row.has_headcount = True
+            b = baseline_on(aid, cat.pk, at)
+            if b is not None:
+                row.baseline += b[0]
+                row.carried += b[1]
+                row.has_baseline = True
+        if row.has_quota or row.has_headcount or row.has_baseline:
+            figs.rows.append(row)
+    return figs
+
+
+@dataclass
+class Balance:
+    received: int | None
+    allocated: int
+    allocated_ids: list[int]
+
+    @property
+    def remaining(self) -> int:
+        return (self.received or 0) - self.allocated
+
+
+def balance(agency_id: int, category_id: int, year: int, at: date, *, exclude_child: int | None = None) -> Balance:
+    """What `agency` received of `category` for `year` in force on `at`, and what it has allocated
+    to the agencies under it on that date (`exclude_child`: leave one child out)."""
+    own = own_allocation(agency_id, category_id, year, at)
+    allocated, kids = 0, []
+    for child in children_on(agency_id, at):
+        if child == exclude_child:
+            continue
+        a = own_allocation(child, category_id, year, at)
+        if a is not None:
+            allocated += a.number
+            kids.append(child)
+    return Balance(received=own.number if own else None, allocated=allocated, allocated_ids=kids)
+
+
+def allocations(*, actor, year: int | None = None, agency_id: int | None = None) -> QuerySet:
+    qs = policy.for_user(QuotaAllocation, actor).select_related("category", "receiving", "allocating")
+    if year:
+        qs = qs.filter(year=year)
+    if agency_id:
+        qs = qs.filter(Q(receiving_id=agency_id) | Q(allocating_id=agency_id))
+    return qs.order_by("-year", "-effective_from", "-id")
+
+
+# --- restructuring ------------------------------------------------------------------------------
+
+
+@dataclass
+class ModelProgress:
+    model: str
+    done: int
+    total: int
+
+    def __str__(self) -> str:
+        return f"{self.done}/{self.total} {self.model}"
+
+
+def restructured_by_model(*, actor, at: date, org_id: int | None = None) -> list[ModelProgress]:
+    """Units restructured on or before `at` of those in scope of the projects, per model
+    («7/8 Cơ quan Thanh tra - Kiểm tra»), in the order the projects' models were first registered."""
+    projects = policy.for_user(RestructuringProject, actor)
+    if org_id:
+        projects = projects.filter(org_id=org_id)
+    out: dict[str, ModelProgress] = {}
+    units = ProjectUnit.objects.filter(project__in=projects).select_related("project").order_by("project_id", "id")
+    for u in units:
+        mp = out.setdefault(u.project.model, ModelProgress(u.project.model, 0, 0))
+        mp.total += 1
+        if u.done_on is not None and u.done_on <= at:
+            mp.done += 1
+    return list(out.values())
+
+
+def restructured_summary(progress: list[ModelProgress]) -> str:
+    return "; ".join(str(p) for p in progress)
