@@ -130,6 +130,10 @@ ROUTES: dict[str, Rule] = {
     "cadres:decision_create": Rule(outsider=NO_LEAK),
     "cadres:planning_board": Rule(kwargs=lambda w: {"pk": w["planning_term"].pk}),
     "cadres:figures": Rule(query=lambda w: {"org": w["commune_a"].pk, "tu": "01/01/2024", "den": "31/12/2024"}),
+    "staffing:agency_tree": Rule(outsider=NO_LEAK, query=lambda w: {"ngay": "01/03/2024"}),
+    "staffing:agency_detail": Rule(kwargs=lambda w: {"pk": w["staffing_agency"].pk}, query=lambda w: {"ngay": "01/03/2024"}),
+    "staffing:headcount_create": Rule(kwargs=lambda w: {"pk": w["staffing_agency"].pk}),
+    "staffing:allocation_create": Rule(outsider=NO_LEAK, query=lambda w: {"co_quan": w["staffing_agency"].pk}),
     "grading:campaign_list": Rule(outsider=NO_LEAK),
     "grading:campaign_open": Rule(outsider=NO_LEAK),
     "grading:framework_list": Rule(outsider=NO_LEAK),
@@ -288,8 +292,10 @@ def world(tree, system_user, commune_officer, outsider):
     grading = _grading_world(system_user, tree, member)
     reports = _reports_world(tree)
     cadres = _cadres_world(system_user, tree, member)
+    staffing = _staffing_world(system_user, tree)
     return {
         **cadres,
+        **staffing,
         **plans,
         **grading,
         **reports,
@@ -358,6 +364,36 @@ def _cadres_world(system_user, tree, member) -> dict[str, Any]:
     entry = planning_add(actor=system_user, term=term, cadre=cadre, title=title, on=date(2024, 2, 1))
     return {"cadre": cadre, "cadre_title": title, "cadre_decision": decision, "planning_term": term,
             "planning_entry": entry}
+
+
+def _staffing_world(system_user, tree) -> dict[str, Any]:
+    """Commune A's party office as an agency (named after commune A), with its 2021 baseline, the
+    2024 quota it received, a headcount and a restructuring project of commune A."""
+    from dangbo.staffing.models import AgencyVersion, Baseline, StaffingCategory
+    from dangbo.staffing.services import (
+        AllocationInput,
+        UnitInput,
+        agency_create,
+        baseline_set,
+        headcount_record,
+        project_create,
+        quota_allocate,
+    )
+
+    cb = StaffingCategory.objects.get(code="cb_cc")
+    agency = agency_create(actor=system_user, code="X01-VP", name="Văn phòng Đảng bộ xã An Bình",
+                           managing_org_id=tree["commune_a"].pk, on=date(2015, 1, 1))
+    baseline_set(actor=system_user, agency=agency, category=cb, year=2021, number=5)
+    allocation = quota_allocate(actor=system_user, data=AllocationInput(
+        year=2024, receiving_id=agency.pk, category_id=cb.pk, number=5, decision_number="1-QĐ/ĐU",
+        decision_date=date(2024, 1, 2), allocating_label="Huyện ủy"))
+    headcount = headcount_record(actor=system_user, agency=agency, category=cb, on=date(2024, 1, 2), count=4,
+                                 source="Báo cáo")
+    project = project_create(actor=system_user, org_id=tree["commune_a"].pk, name="Đề án sắp xếp xã An Bình",
+                             model="Văn phòng cấp xã", units=[UnitInput(label="Văn phòng Đảng bộ xã An Bình")])
+    return {"staffing_agency": agency, "staffing_agency_version": AgencyVersion.objects.get(agency=agency),
+            "staffing_allocation": allocation, "staffing_headcount": headcount,
+            "staffing_baseline": Baseline.objects.get(agency=agency), "staffing_project": project}
 
 
 def _grading_world(system_user, tree, member) -> dict[str, Any]:
@@ -492,6 +528,12 @@ OBJECTS: dict[str, str] = {
     "plans.task": "task",
     "reports.reportsubmission": "report_submission",
     "reports.reporttemplate": "report_template",
+    "staffing.agency": "staffing_agency",
+    "staffing.agencyversion": "staffing_agency_version",
+    "staffing.baseline": "staffing_baseline",
+    "staffing.headcount": "staffing_headcount",
+    "staffing.quotaallocation": "staffing_allocation",
+    "staffing.restructuringproject": "staffing_project",
 }
 
 
@@ -525,7 +567,7 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     outsider, never an empty 200 or a 403 that would confirm the object exists."""
     w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "plan", "task", "evidence", "notification",
                                   "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
-                                  "cadre_title", "planning_term")}
+                                  "cadre_title", "planning_term", "staffing_agency")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

@@ -1,0 +1,132 @@
+"""Pages of apparatus and staffing (/bien-che/): the agency tree as of a date with its figures,
+an agency's roadmap table, the quota allocation form with the remaining balance, headcount entry.
+Thin: access policy → selector or service → render; an agency outside the scope is 404."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from dangbo.access import policy
+from dangbo.core.errors import DomainError
+from dangbo.core.forms import apply_domain_error, as_of_date
+from dangbo.core.rules import param
+from dangbo.staffing import selectors as sel
+from dangbo.staffing import services
+from dangbo.staffing.forms import AllocationForm, HeadcountForm
+from dangbo.staffing.models import Agency, Headcount, StaffingCategory
+
+
+@login_required
+def agency_tree(request: HttpRequest) -> HttpResponse:
+    at = as_of_date(request)
+    rows = sel.agency_tree(actor=request.user, at=at)
+    cb = StaffingCategory.objects.filter(code="cb_cc").first()
+    for r in rows:
+        r.indent = range(r.depth)
+        r.quota = sel.quota_on(r.version.agency_id, cb.pk, at) if cb else None
+        r.headcount = sel.headcount_on(r.version.agency_id, cb.pk, at) if cb else None
+    return render(request, "staffing/agency_tree.html", {
+        "at": at, "rows": rows, "category": cb,
+        "restructured": sel.restructured_by_model(actor=request.user, at=at),
+        "can_record": policy.can(request.user, "record"),
+    })
+
+
+def _roadmap(actor, agency_id: int, at: date) -> list[dict]:
+    """Year by year from the baseline year to the target year (31/12, or `at` for its year)."""
+    start, end = param("staffing_baseline_year", at), param("staffing_target_year", at)
+    out = []
+    for year in range(start + 1, end + 1):
+        on = min(date(year, 12, 31), at) if year <= at.year else date(year, 12, 31)
+        if year > at.year:
+            out.append({"year": year, "future": True})
+            continue
+        f = sel.figures(actor=actor, agency_id=agency_id, at=on)
+        out.append({"year": year, "on": on, "rows": f.rows})
+    return out
+
+
+@login_required
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = policy.get_in_scope_or_404(Agency, request.user, pk)
+    at = as_of_date(request)
+    figs = sel.figures(actor=request.user, agency_id=agency.pk, at=at)
+    return render(request, "staffing/agency_detail.html", {
+        "agency": agency, "at": at, "figs": figs, "roadmap": _roadmap(request.user, agency.pk, at),
+        "versions": agency.versions.select_related("parent").order_by("valid_from"),
+        "allocations": sel.allocations(actor=request.user, agency_id=agency.pk)[:50],
+        "headcounts": policy.for_user(Headcount, request.user).filter(agency=agency).select_related("category")
+                            .order_by("-on", "-id")[:20],
+        "can_record": policy.can(request.user, "record", agency.managing_org_id),
+    })
+
+
+@login_required
+def allocation_create(request: HttpRequest) -> HttpResponse:
+    if not policy.can(request.user, "record"):
+        raise PermissionDenied("Bạn không có quyền giao biên chế.")
+    today = policy.today()
+    initial = {"year": today.year}
+    raw = request.GET.get("co_quan") or ""
+    if raw.isdigit():
+        initial["receiving"] = int(raw)
+    form = AllocationForm(request.POST or None, actor=request.user, initial=initial)
+    for a in form.fields["receiving"].queryset:
+        v = sel.version_on(a.pk, today)
+        a.shown_name = v.name if v else f"{a} (không còn hiệu lực)"
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.quota_allocate(actor=request.user, data=services.AllocationInput(
+                year=d["year"], receiving_id=d["receiving"].pk, category_id=d["category"].pk, number=d["number"],
+                decision_number=d["decision_number"], decision_date=d["decision_date"],
+                effective_from=d.get("effective_from"), allocating_label=d.get("allocating_label") or ""))
+        except DomainError as error:
+            error.field = {"receiving_id": "receiving", "category_id": "category",
+                           "allocating_id": "receiving"}.get(error.field, error.field)
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, f"Đã giao {d['number']} biên chế «{d['category'].name}» năm {d['year']}.")
+            return redirect("staffing:agency_detail", pk=d["receiving"].pk)
+    # The remaining balance of the competent body (the receiving agency's parent) on the date.
+    receiving_id = (form.data.get("receiving") if form.is_bound else initial.get("receiving")) or ""
+    balances, parent_name = [], ""
+    year = initial["year"]
+    if form.is_bound and str(form.data.get("year") or "").isdigit():
+        year = int(form.data["year"])
+    on = today if today.year == year else date(year, 12, 31) if year < today.year else date(year, 1, 1)
+    if str(receiving_id).isdigit() and form.fields["receiving"].queryset.filter(pk=int(receiving_id)).exists():
+        parent_id = sel.parent_on(int(receiving_id), on)
+        if parent_id is not None and policy.for_user(Agency, request.user).filter(pk=parent_id).exists():
+            parent_name = sel.version_on(parent_id, on).name
+            for cat in StaffingCategory.objects.all():
+                b = sel.balance(parent_id, cat.pk, year, on)
+                if b.received is not None:
+                    balances.append({"category": cat, "balance": b})
+    return render(request, "staffing/allocation_form.html", {
+        "form": form, "balances": balances, "parent_name": parent_name, "balance_on": on, "year": year})
+
+
+@login_required
+def headcount_create(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = policy.get_in_scope_or_404(Agency, request.user, pk)
+    if not policy.can(request.user, "record", agency.managing_org_id):
+        raise PermissionDenied("Bạn không có quyền ghi số người thực có.")
+    form = HeadcountForm(request.POST or None, initial={"on": policy.today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.headcount_record(actor=request.user, agency=agency, category=d["category"], on=d["on"],
+                                      count=d["count"], source=d["source"])
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, "Đã ghi số người thực có.")
+            return redirect("staffing:agency_detail", pk=agency.pk)
+    return render(request, "staffing/headcount_form.html", {"form": form, "agency": agency})
