@@ -17,6 +17,7 @@ from dangbo.members.transfer_api import router as transfers_router
 from dangbo.orgs_web.api import router as orgs_router
 from dangbo.plans.api import router as plans_router
 from dangbo.reports.api import router as handbook_router
+from dangbo.staffing.api import router as staffing_router
 
 # Personal API tokens first (Authorization: Bearer dbs_..., no CSRF: a browser never sends that
 # header by itself), then the browser's session cookie (CSRF checked on unsafe methods).
@@ -38,5 +39,6 @@ api.add_router("/transfers", transfers_router)
 api.add_router("/plans", plans_router)
 api.add_router("/handbook", handbook_router)
 api.add_router("/cadres", cadres_router)
+api.add_router("/staffing", staffing_router)
 
 urlpatterns = [path("", api.urls)]

@@ -227,6 +227,20 @@ ROUTES: dict[str, Rule] = {
     ),
     "api:cadre_figures": Rule(
         anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "start": "2024-01-01", "end": "2024-12-31"}),
+    "api:staffing_agency_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"at": "2024-03-01"}),
+    "api:staffing_figures": Rule(anonymous=API_401, kwargs=lambda w: {"agency_id": w["staffing_agency"].pk},
+                                 query=lambda w: {"at": "2024-03-01"}),
+    "api:staffing_allocation_list": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:staffing_allocation_create": Rule(
+        anonymous=API_401, method="post",  # 404: the agency is not in scope, nothing written
+        query=lambda w: {"year": 2024, "receiving_id": w["staffing_agency"].pk, "category": "cb_cc", "number": 4,
+                         "decision_number": "2-QĐ/ĐU", "decision_date": "2024-03-01", "allocating_label": "Huyện ủy"},
+    ),
+    "api:staffing_headcount_record": Rule(
+        anonymous=API_401, kwargs=lambda w: {"agency_id": w["staffing_agency"].pk}, method="post",
+        query=lambda w: {"category": "cb_cc", "on": "2024-03-01", "count": 3, "source": "Báo cáo"},
+    ),
+    "api:staffing_restructuring": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:plan_document_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "an binh"}),
     "api:plan_document_detail": Rule(anonymous=API_401, kwargs=lambda w: {"doc_id": w["plan"].pk}),
     "api:plan_task_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"mine": False}),

@@ -36,6 +36,8 @@ from dangbo.staffing.models import (
     StaffingCategory,
 )
 
+MAX_NUMBER = 10_000_000
+
 
 def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
@@ -211,6 +213,14 @@ def quota_allocate(*, actor, data: AllocationInput) -> QuotaAllocation:
     category = StaffingCategory.objects.filter(pk=data.category_id).first()
     if category is None:
         raise DomainError("Không tìm thấy loại biên chế", field="category_id")
+    if not 2000 <= data.year <= 2100:
+        raise DomainError("Năm phải từ 2000 đến 2100", field="year")
+    if data.number is not None and data.number > MAX_NUMBER:
+        raise DomainError(f"Số biên chế không được quá {MAX_NUMBER:,}".replace(",", "."), field="number")
+    if len(data.decision_number or "") > 60:
+        raise DomainError("Số quyết định tối đa 60 ký tự", field="decision_number")
+    if len(data.allocating_label or "") > 200:
+        raise DomainError("Cấp giao tối đa 200 ký tự", field="allocating_label")
     effective = data.effective_from or data.decision_date
     if effective.year != data.year:
         raise DomainError(f"Ngày hiệu lực {_vn(effective)} không thuộc năm {data.year}", field="effective_from")
@@ -262,8 +272,10 @@ def quota_allocate(*, actor, data: AllocationInput) -> QuotaAllocation:
 def headcount_record(*, actor, agency: Agency, category: StaffingCategory, on: date, count: int,
                      source: str) -> Headcount:
     _require_agency(actor, agency)
-    if count is None or count < 0:
-        raise DomainError("Số người phải là số không âm", field="count")
+    if count is None or count < 0 or count > MAX_NUMBER:
+        raise DomainError("Số người phải là số không âm, không quá 10.000.000", field="count")
+    if len(source or "") > 255:
+        raise DomainError("Nguồn số liệu tối đa 255 ký tự", field="source")
     if not nfc(source or "").strip():
         raise DomainError("Ghi nguồn số liệu (báo cáo, danh sách…)", field="source")
     if sel.version_on(agency.pk, on) is None:

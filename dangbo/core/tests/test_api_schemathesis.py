@@ -73,7 +73,11 @@ def data(tree, system_user):
 
     cadre = cadre_create(actor=system_user, data=CadreInput(
         full_name="Phạm Văn Cán", birth_date=date(1978, 4, 2), sex="M", managing_org_id=tree["commune_a"].pk))
-    return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk}
+    from dangbo.staffing.services import agency_create
+
+    agency = agency_create(actor=system_user, code="T01-BTC", name="Ban Tổ chức Tỉnh ủy",
+                           managing_org_id=tree["province"].pk, on=date(2015, 1, 1))
+    return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk, "agency_id": agency.pk}
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], path_parameters: dict | None = None) -> int:
