@@ -383,18 +383,19 @@ def _cadres_world(system_user, tree, member) -> dict[str, Any]:
 def _staffing_world(system_user, tree) -> dict[str, Any]:
     """Commune A's party office as an agency (named after commune A), with its 2021 baseline, the
     2024 quota it received, a headcount and a restructuring project of commune A."""
-    from dangbo.staffing.models import AgencyVersion, Baseline, StaffingCategory
+    from dangbo.staffing.models import AgencyVersion, Baseline
     from dangbo.staffing.services import (
         AllocationInput,
         UnitInput,
         agency_create,
         baseline_set,
+        ensure_categories,
         headcount_record,
         project_create,
         quota_allocate,
     )
 
-    cb = StaffingCategory.objects.get(code="cb_cc")
+    cb = ensure_categories()["cb_cc"]
     agency = agency_create(actor=system_user, code="X01-VP", name="Văn phòng Đảng bộ xã An Bình",
                            managing_org_id=tree["commune_a"].pk, on=date(2015, 1, 1))
     baseline_set(actor=system_user, agency=agency, category=cb, year=2021, number=5)

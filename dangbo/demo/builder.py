@@ -39,6 +39,7 @@ from dangbo.core.text import fold, nfc
 from dangbo.demo.people import Person, simulate
 from dangbo.demo.plan import MEMBER_TYPES as MEMBER_ORG_TYPES
 from dangbo.demo.plan import MERGE_DAY, START, Plan, build_plan
+from dangbo.demo.staffing_demo import build_staffing
 from dangbo.grading.services import campaign_open
 from dangbo.members.lifecycle import Profile, Timeline, replay
 from dangbo.members.models import Member, MemberEvent, MembershipSpan
@@ -126,6 +127,8 @@ def build_demo(
         demo_accounts_create(plan_ids=ids)
         campaign = _grading_campaign(ids, today)
         say(f"Đánh giá, xếp loại: đã triển khai năm {campaign.year} cho toàn tỉnh (đảng viên tự đánh giá được).")
+        staffing = build_staffing(actor=ACTOR, ids=ids, today=today)
+        say(f"Biên chế: {staffing['allocations']} quyết định giao biên chế, {staffing['projects']} đề án sắp xếp.")
         accounts = _handbook_accounts(rng, today)
         say(f"Sổ tay đảng viên điện tử: {vn_int(accounts)} tài khoản.")
         rebuild_report_facts()  # members were bulk-written above: their report facts, once

@@ -90,6 +90,17 @@ class AgencyLineage(models.Model):
         ordering = ["on", "id"]
 
 
+# The reference list (code, name, reduction-target parameter of core/rules.py, order); migration 0002
+# writes the same rows. Categories are not interchangeable.
+DEFAULT_CATEGORIES = [
+    ("cb_cc", "Biên chế cán bộ, công chức", "staffing_reduction_pct_cadres", 1),
+    ("vc_nsnn", "Số lượng người làm việc (viên chức hưởng lương ngân sách)", "staffing_reduction_pct_public_employees", 2),
+    ("vc_tu_chu", "Viên chức đơn vị tự chủ tài chính", "", 3),
+    ("hd_ld", "Hợp đồng lao động", "", 4),
+    ("cb_xa", "Cán bộ, công chức cấp xã (trước 01/7/2025)", "", 5),
+]
+
+
 class StaffingCategory(models.Model):
     """A staffing category (loại biên chế): not interchangeable with another."""
 

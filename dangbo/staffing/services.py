@@ -23,6 +23,7 @@ from dangbo.core.errors import DomainError
 from dangbo.core.text import nfc
 from dangbo.staffing import selectors as sel
 from dangbo.staffing.models import (
+    DEFAULT_CATEGORIES,
     Agency,
     AgencyKind,
     AgencyLineage,
@@ -54,6 +55,15 @@ def _vn(d: date) -> str:
 def _name(agency_id: int, at: date) -> str:
     v = sel.version_on(agency_id, at) or AgencyVersion.objects.filter(agency_id=agency_id).order_by("-valid_from").first()
     return v.name if v else str(agency_id)
+
+
+def ensure_categories() -> dict[str, StaffingCategory]:
+    """The reference list of staffing categories (after a database flush, e.g. the demo)."""
+    out = {}
+    for code, name, target, order in DEFAULT_CATEGORIES:
+        out[code], _ = StaffingCategory.objects.get_or_create(
+            code=code, defaults={"name": name, "target_param": target, "order": order})
+    return out
 
 
 # --- agencies -----------------------------------------------------------------------------------

@@ -7,15 +7,21 @@ from datetime import date
 
 import pytest
 
-from dangbo.staffing.models import StaffingCategory
-from dangbo.staffing.services import AllocationInput, agency_create, baseline_set, headcount_record, quota_allocate
+from dangbo.staffing.services import (
+    AllocationInput,
+    agency_create,
+    baseline_set,
+    ensure_categories,
+    headcount_record,
+    quota_allocate,
+)
 
 START = date(2015, 1, 1)
 
 
 @pytest.fixture
 def cats(db):
-    return {c.code: c for c in StaffingCategory.objects.all()}
+    return ensure_categories()
 
 
 @pytest.fixture
