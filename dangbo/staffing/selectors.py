@@ -273,7 +273,10 @@ def figures(*, actor, agency_id: int, at: date) -> Figures:
     ids = subtree_ids(agency.pk, at)
     figs = Figures(at=at, agency=agency, name=v.name if v else agency.code, agency_count=len(ids),
                    baseline_year=param("staffing_baseline_year", at), target_year=param("staffing_target_year", at))
-    for cat in StaffingCategory.objects.all():
+    used = (set(QuotaAllocation.objects.values_list("category_id", flat=True).distinct())
+            | set(Headcount.objects.values_list("category_id", flat=True).distinct())
+            | set(Baseline.objects.values_list("category_id", flat=True).distinct()))
+    for cat in StaffingCategory.objects.filter(pk__in=used):  # a category without any data has no row
         row = CategoryFigures(category=cat, target_pct=param(cat.target_param, at) if cat.target_param else None)
         q = subtree_quota(agency.pk, cat.pk, at)
         if q is not None:
