@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dangbo.imports",
     "dangbo.plans",
     "dangbo.cadres",
+    "dangbo.meetings",
     "dangbo.grading",
     "dangbo.notifications",
     "dangbo.search",
