@@ -130,6 +130,14 @@ ROUTES: dict[str, Rule] = {
     "cadres:decision_create": Rule(outsider=NO_LEAK),
     "cadres:planning_board": Rule(kwargs=lambda w: {"pk": w["planning_term"].pk}),
     "cadres:figures": Rule(query=lambda w: {"org": w["commune_a"].pk, "tu": "01/01/2024", "den": "31/12/2024"}),
+    "meetings:meeting_list": Rule(outsider=NO_LEAK),
+    "meetings:meeting_create": Rule(outsider=NO_LEAK),
+    "meetings:meeting_detail": Rule(kwargs=lambda w: {"pk": w["meeting"].pk}),
+    "meetings:figures": Rule(query=lambda w: {"org": w["commune_a"].pk, "nam": 2024}),
+    "meetings:absences": Rule(outsider=NO_LEAK, query=lambda w: {"nam": 2024}),
+    "meetings:my_meetings": Rule(outsider=OWN_ONLY),
+    "meetings:my_reply": Rule(kwargs=lambda w: {"pk": w["attendance"].pk}, method="post",
+                              body=lambda w: {"reply": "will_attend"}),
     "grading:campaign_list": Rule(outsider=NO_LEAK),
     "grading:campaign_open": Rule(outsider=NO_LEAK),
     "grading:framework_list": Rule(outsider=NO_LEAK),
@@ -223,6 +231,16 @@ ROUTES: dict[str, Rule] = {
     ),
     "api:cadre_figures": Rule(
         anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "start": "2024-01-01", "end": "2024-12-31"}),
+    "api:meeting_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"year": 2024}),
+    "api:meeting_figures": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "year": 2024}),
+    "api:meeting_detail": Rule(anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}),
+    "api:meeting_create": Rule(
+        anonymous=API_401, method="post",
+        query=lambda w: {"org_id": w["cell_a1"].pk, "kind": "monthly", "planned_on": "2024-03-05",
+                         "held_on": "2024-03-05"}),
+    "api:meeting_attendance": Rule(
+        anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}, method="post",
+        query=lambda w: {"attendance": [{"member_id": w["member"].pk, "presence": "unexcused"}]}),
     "api:plan_document_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "an binh"}),
     "api:plan_document_detail": Rule(anonymous=API_401, kwargs=lambda w: {"doc_id": w["plan"].pk}),
     "api:plan_task_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"mine": False}),
@@ -288,7 +306,9 @@ def world(tree, system_user, commune_officer, outsider):
     grading = _grading_world(system_user, tree, member)
     reports = _reports_world(tree)
     cadres = _cadres_world(system_user, tree, member)
+    meetings = _meetings_world(system_user, tree)
     return {
+        **meetings,
         **cadres,
         **plans,
         **grading,
@@ -331,6 +351,16 @@ def _plans_world(system_user, insider, tree) -> dict[str, Any]:
     note = notification_create(user=insider, key="thu", message="Nhắc việc của Chi bộ thôn 1", task=task)
     return {"plan": plan, "task": task, "progress_report": report, "evidence": report.evidence.first(),
             "notification": note}
+
+
+def _meetings_world(system_user, tree) -> dict[str, Any]:
+    """A meeting of cell A1 held on 05/02/2024 with the secret member on its list."""
+    from dangbo.meetings.services import MeetingInput, meeting_create
+
+    meeting = meeting_create(actor=system_user, data=MeetingInput(
+        org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2024, 2, 5), held_on=date(2024, 2, 5),
+        agenda="Họp chi bộ thôn 1"))
+    return {"meeting": meeting, "attendance": meeting.attendances.order_by("id").first()}
 
 
 def _cadres_world(system_user, tree, member) -> dict[str, Any]:
@@ -482,6 +512,8 @@ OBJECTS: dict[str, str] = {
     "grading.gradingrecord": "grading_record",
     "imports.columnmapping": "column_mapping",
     "imports.importjob": "job",
+    "meetings.attendance": "attendance",
+    "meetings.meeting": "meeting",
     "members.member": "member",
     "members.transfer": "transfer",
     "notifications.notification": "notification",
@@ -525,7 +557,7 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     outsider, never an empty 200 or a 403 that would confirm the object exists."""
     w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "plan", "task", "evidence", "notification",
                                   "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
-                                  "cadre_title", "planning_term")}
+                                  "cadre_title", "planning_term", "meeting", "attendance")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

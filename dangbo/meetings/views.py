@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from dangbo.access import policy
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import VNDateField, apply_domain_error
-from dangbo.core.once import AlreadySubmitted, run_once
+from dangbo.core.once import AlreadySubmitted, new_token, run_once
 from dangbo.meetings import selectors as sel
 from dangbo.meetings import services
 from dangbo.meetings.forms import MeetingForm
@@ -67,7 +67,10 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Bạn không có quyền ghi sinh hoạt chi bộ.")
     today = policy.today()
     choices = org_choices_on(actor=request.user, at=today, action="meet")
-    data = request.POST if request.method == "POST" else (request.GET if request.GET.get("org") else None)
+    data = request.POST if request.method == "POST" else None
+    if data is None and request.GET.get("org"):
+        data = request.GET.copy()  # the roster for a chosen cell and date, with a fresh one-time token
+        data["form_token"] = new_token()
     form = MeetingForm(data, org_choices=choices, initial={"held_on": today})
     if data is None and len(choices) == 1:
         form.initial["org"] = choices[0][0]
