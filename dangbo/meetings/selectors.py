@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth
 
 from dangbo.access import policy
@@ -102,18 +102,34 @@ class Figures:
         return self.present / marked * 100 if marked else None
 
 
-def _due_cells(org_id: int, year: int, today: date) -> set[tuple[int, int]]:
-    """(organization, month) pairs whose members must meet that month: every organization of the
-    subtree where at least one active, non-exempt member attends on the month's last day (R-012)."""
-    due: set[tuple[int, int]] = set()
-    last = 12 if year < today.year else (today.month if year == today.year else 0)
-    for month in range(1, last + 1):
-        at = _month_end(year, month, today)
-        orgs = (MembershipSpan.objects.valid_on(at).filter(status__in=ACTIVE_STATUSES, exempt=False,
-                                                            in_transfer=False)
-                .annotate(attends=Coalesce("temp_org_id", "org_id"))
-                .filter(attends__in=_subtree_ids(org_id, at)).values_list("attends", flat=True).distinct())
-        due.update((o, month) for o in orgs)
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    out, y, m = [], start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _due_cells(subtree: Subquery, months: list[tuple[int, int]], today: date) -> set[tuple[int, int, int]]:
+    """(organization, year, month) triples whose members must meet that month: every organization
+    of the subtree where at least one active, non-exempt member attends on the month's last day
+    (R-012). One query: a flag per month, grouped by organization."""
+    if not months:
+        return set()
+    ends = [_month_end(y, m, today) for y, m in months]
+    flags = {f"m{i}": Max(Case(When(Q(valid_from__lte=d) & (Q(valid_to__isnull=True) | Q(valid_to__gte=d)),
+                                    then=Value(1)), default=Value(0), output_field=IntegerField()))
+             for i, d in enumerate(ends)}
+    rows = (MembershipSpan.objects.filter(status__in=ACTIVE_STATUSES, exempt=False, in_transfer=False,
+                                          valid_from__lte=ends[-1])
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date(*months[0], 1)))
+            .annotate(attends=Coalesce("temp_org_id", "org_id")).filter(attends__in=subtree)
+            .values("attends").annotate(**flags))
+    due = set()
+    for r in rows:
+        for i, (y, m) in enumerate(months):
+            if r[f"m{i}"]:
+                due.add((r["attends"], y, m))
     return due
 
 
@@ -132,39 +148,61 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
         at = min(date(year, 12, 31), policy.today())
         rows = rows.filter(member__current_org_id__in=_subtree_ids(org_id, at))
     out: dict[int, int] = defaultdict(int)
-    for r in rows:
-        out[r["member_id"]] += 1
+    for r in rows.values_list("member_id", flat=True):
+        out[r] += 1
     return dict(out)
 
 
-def figures(*, actor, org_id: int, year: int) -> Figures:
-    """Cell-life figures of the organization's subtree for a calendar year (up to today)."""
-    policy.get_org_or_404(actor, org_id)
+def held_vs_due(*, subtree, start: date, end: date) -> Figures:
+    """The R-012 and thematic figures of the organizations in `subtree` (a subquery of ids) over
+    the months of [start, end] (up to today): two queries."""
     today = policy.today()
-    f = Figures(year=year)
-    due = _due_cells(org_id, year, today)
-    at = min(date(year, 12, 31), today)
-    meetings = Meeting.objects.filter(org_id__in=_subtree_ids(org_id, at), held_on__year=year)
-    held_pairs = {(o, m.month) for o, m in meetings.filter(kind__in=REGULAR_KINDS).values_list("org_id", "held_on")}
+    end = min(end, today)
+    f = Figures(year=end.year)
+    months = _months(start, end) if start <= end else []
+    due = _due_cells(subtree, months, today)
+    first = date(*months[0], 1) if months else end
+    held, thematic = set(), set()
+    for o, d, kind in (Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end,
+                                              kind__in=REGULAR_KINDS).values_list("org_id", "held_on", "kind")):
+        held.add((o, d.year, d.month))
+        if kind == Kind.THEMATIC:
+            thematic.add((o, d.year, (d.month - 1) // 3))
     f.due = len(due)
-    f.held = len(due & held_pairs)
-    f.missing = sorted(due - held_pairs, key=lambda p: (p[1], p[0]))
-    quarters_due = {(o, (m - 1) // 3 + 1) for o, m in due}
-    thematic = {(o, (d.month - 1) // 3 + 1) for o, d in meetings.filter(kind=Kind.THEMATIC)
-                .values_list("org_id", "held_on")}
+    f.held = len(due & held)
+    f.missing = sorted(((o, m) for o, _, m in due - held), key=lambda p: (p[1], p[0]))
+    quarters_due = {(o, y, (m - 1) // 3) for o, y, m in due}
     f.thematic_quarters_due = len(quarters_due)
     f.thematic_quarters_held = len(quarters_due & thematic)
+    return f
+
+
+def figures_between(*, org_id: int, start: date, end: date, member_ids=None) -> Figures:
+    """Cell-life figures of the organization's subtree over the months of [start, end] (up to
+    today), without access checks (the caller checked the organization): a handful of queries
+    whatever the size of the subtree. Absences (R-039) are counted over the calendar year of `end`."""
+    end = min(end, policy.today())
+    subtree = _subtree_ids(org_id, end)
+    f = held_vs_due(subtree=subtree, start=start, end=end)
+    first = date(start.year, start.month, 1)
+    meetings = Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end)
     counts = Attendance.objects.filter(meeting__in=meetings).aggregate(
         listed=Count("pk"), present=Count("pk", filter=Q(presence=Presence.PRESENT)),
         excused=Count("pk", filter=Q(presence=Presence.EXCUSED)),
         unexcused=Count("pk", filter=Q(presence=Presence.UNEXCUSED)), unmarked=Count("pk", filter=Q(presence="")))
     for k, v in counts.items():
         setattr(f, k, v)
-    in_scope = policy.for_user(Member, actor).values("pk")
-    months = unexcused_months(member_ids=in_scope, year=year, org_id=org_id)
-    f.warn_members = {m: n for m, n in months.items() if n == WARN_MONTHS}
-    f.removal_members = {m: n for m, n in months.items() if n >= REMOVAL_MONTHS}
+    months_absent = unexcused_months(member_ids=member_ids, year=end.year, org_id=org_id)
+    f.warn_members = {m: n for m, n in months_absent.items() if n == WARN_MONTHS}
+    f.removal_members = {m: n for m, n in months_absent.items() if n >= REMOVAL_MONTHS}
     return f
+
+
+def figures(*, actor, org_id: int, year: int) -> Figures:
+    """Cell-life figures of the organization's subtree for a calendar year (up to today)."""
+    policy.get_org_or_404(actor, org_id)
+    return figures_between(org_id=org_id, start=date(year, 1, 1), end=date(year, 12, 31),
+                           member_ids=policy.for_user(Member, actor).values("pk"))
 
 
 NOT_LISTED = "not_listed"

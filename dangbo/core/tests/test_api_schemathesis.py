@@ -73,7 +73,11 @@ def data(tree, system_user):
 
     cadre = cadre_create(actor=system_user, data=CadreInput(
         full_name="Phạm Văn Cán", birth_date=date(1978, 4, 2), sex="M", managing_org_id=tree["commune_a"].pk))
-    return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk}
+    from dangbo.meetings.services import MeetingInput, meeting_create
+
+    meeting = meeting_create(actor=system_user, data=MeetingInput(
+        org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2024, 2, 5), held_on=date(2024, 2, 5)))
+    return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk, "meeting_id": meeting.pk}
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], path_parameters: dict | None = None) -> int:

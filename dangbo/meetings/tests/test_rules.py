@@ -48,6 +48,12 @@ def test_rule_r012_meetings_held_vs_due_per_cell_per_month(system_user, tree, me
     assert f.held == 4
     assert (tree["cell_a2"].pk, 2) in f.missing and (tree["cell_a1"].pk, 2) not in f.missing
     assert (f.thematic_quarters_held, f.thematic_quarters_due) == (1, 8)
+    # the same figures in the reports indicator catalog
+    from dangbo.reports.indicators import IndicatorContext, compute
+
+    ctx = IndicatorContext(org_id=tree["commune_a"].pk, at=date(Y, 12, 31))
+    assert compute("sh_thuong_ky", ctx).text == "4/24 chi bộ·tháng (16,7%)"
+    assert compute("sh_chuyen_de", ctx).text == "1/8 chi bộ·quý (12,5%)"
 
 
 def test_a_cell_without_members_is_not_due(system_user, tree, members_a1):
