@@ -78,8 +78,8 @@ def _build_meetings(start: date, months: int) -> None:
                 INSERT INTO meetings_attendance (meeting_id, member_id, home_org_id, temporary, presence, reason,
                        reply, reply_reason)
                 SELECT mt.id, s.member_id, s.org_id, s.temp_org_id IS NOT NULL,
-                       CASE WHEN (hashtext(s.member_id::text || %s) %% 100) < 3 THEN 'unexcused'
-                            WHEN (hashtext(s.member_id::text || %s) %% 100) < 8 THEN 'excused' ELSE 'present' END,
+                       CASE WHEN abs(hashtext(s.member_id::text || %s) %% 100) < 3 THEN 'unexcused'
+                            WHEN abs(hashtext(s.member_id::text || %s) %% 100) < 8 THEN 'excused' ELSE 'present' END,
                        '', '', ''
                 FROM meetings_meeting mt JOIN members_membershipspan s
                   ON COALESCE(s.temp_org_id, s.org_id) = mt.org_id

@@ -137,7 +137,11 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
     """Member id → months of `year` in which the member was absent without reason from the
     regular meetings of the cell they attended and present or excused at none (R-039). The count
     follows the member wherever they attended (home cell, host cell, before and after a transfer)."""
-    rows = (Attendance.objects.filter(meeting__held_on__year=year, meeting__kind__in=REGULAR_KINDS)
+    regular = Attendance.objects.filter(meeting__held_on__year=year, meeting__kind__in=REGULAR_KINDS)
+    # only members absent without reason at two meetings or more can reach the warning: a small set
+    candidates = (regular.filter(presence=Presence.UNEXCUSED).values("member_id")
+                  .annotate(n=Count("pk")).filter(n__gte=WARN_MONTHS).values("member_id"))
+    rows = (regular.filter(member_id__in=candidates)
             .annotate(month=ExtractMonth("meeting__held_on")).values("member_id", "month")
             .annotate(u=Count("pk", filter=Q(presence=Presence.UNEXCUSED)),
                       ok=Count("pk", filter=Q(presence__in=[Presence.PRESENT, Presence.EXCUSED])))
