@@ -23,7 +23,7 @@ from dangbo.meetings import services
 from dangbo.meetings.forms import MeetingForm
 from dangbo.meetings.models import Meeting, Presence
 from dangbo.members.models import Member
-from dangbo.orgs.selectors import org_choices_on, org_latest_names
+from dangbo.orgs.selectors import org_choices_on, org_latest_names, org_roots_on
 
 PER_PAGE = 50
 
@@ -152,8 +152,11 @@ def _pct(x: float | None) -> str:
 def figures(request: HttpRequest) -> HttpResponse:
     org_raw = request.GET.get("org") or ""
     year = _year(request)
-    if not org_raw.isdigit():
-        return render(request, "meetings/figures.html", {"f": None, "year": year, "org_id": None})
+    if not org_raw.isdigit():  # the top of the user's scope
+        root = org_roots_on(actor=request.user, at=policy.today()).values_list("org_id", flat=True).first()
+        if root is None:
+            return render(request, "meetings/figures.html", {"f": None, "year": year, "org_id": None})
+        org_raw = str(root)
     f = sel.figures(actor=request.user, org_id=int(org_raw), year=year)
     names = org_latest_names(org_ids={o for o, _ in f.missing})
     missing = [{"org": names.get(o, ""), "month": m} for o, m in f.missing[:200]]

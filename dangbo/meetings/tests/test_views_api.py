@@ -97,3 +97,11 @@ def test_worklist_shows_r039_items(client, officer, system_user, tree, members_a
     client.force_login(officer)
     page = client.get(items["sinh_hoat_vang_3"].url)
     assert members_a1[0].full_name in page.content.decode()
+
+
+def test_figures_page_defaults_to_the_top_of_the_scope(client, commune_officer, system_user, tree, members_a1):
+    meeting_create(actor=system_user, data=MeetingInput(org_id=tree["cell_a1"].pk, kind="monthly",
+                                                        planned_on=date(2025, 1, 6), held_on=date(2025, 1, 6)))
+    client.force_login(commune_officer)
+    html = client.get(reverse("meetings:figures"), {"nam": 2025}).content.decode()
+    assert "Đảng bộ xã An Bình" in html and "1/12 (8,3%)" in html
