@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dangbo.plans",
     "dangbo.cadres",
     "dangbo.staffing",
+    "dangbo.meetings",
     "dangbo.grading",
     "dangbo.notifications",
     "dangbo.search",

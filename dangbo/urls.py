@@ -17,6 +17,7 @@ urlpatterns = [
     path("van-ban/", include("dangbo.plans.urls")),
     path("can-bo/", include("dangbo.cadres.urls")),
     path("bien-che/", include("dangbo.staffing.urls")),
+    path("sinh-hoat/", include("dangbo.meetings.urls")),
     path("danh-gia/", include("dangbo.grading.urls")),
     path("thong-bao/", include("dangbo.notifications.urls")),
     path("tim-kiem/", include("dangbo.search.urls")),

@@ -134,6 +134,14 @@ ROUTES: dict[str, Rule] = {
     "staffing:agency_detail": Rule(kwargs=lambda w: {"pk": w["staffing_agency"].pk}, query=lambda w: {"ngay": "01/03/2024"}),
     "staffing:headcount_create": Rule(kwargs=lambda w: {"pk": w["staffing_agency"].pk}),
     "staffing:allocation_create": Rule(outsider=NO_LEAK, query=lambda w: {"co_quan": w["staffing_agency"].pk}),
+    "meetings:meeting_list": Rule(outsider=NO_LEAK),
+    "meetings:meeting_create": Rule(outsider=NO_LEAK),
+    "meetings:meeting_detail": Rule(kwargs=lambda w: {"pk": w["meeting"].pk}),
+    "meetings:figures": Rule(query=lambda w: {"org": w["commune_a"].pk, "nam": 2024}),
+    "meetings:absences": Rule(outsider=NO_LEAK, query=lambda w: {"nam": 2024}),
+    "meetings:my_meetings": Rule(outsider=OWN_ONLY),
+    "meetings:my_reply": Rule(kwargs=lambda w: {"pk": w["attendance"].pk}, method="post",
+                              body=lambda w: {"reply": "will_attend"}),
     "grading:campaign_list": Rule(outsider=NO_LEAK),
     "grading:campaign_open": Rule(outsider=NO_LEAK),
     "grading:framework_list": Rule(outsider=NO_LEAK),
@@ -241,6 +249,16 @@ ROUTES: dict[str, Rule] = {
         query=lambda w: {"category": "cb_cc", "on": "2024-03-01", "count": 3, "source": "Báo cáo"},
     ),
     "api:staffing_restructuring": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:meeting_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"year": 2024}),
+    "api:meeting_figures": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "year": 2024}),
+    "api:meeting_detail": Rule(anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}),
+    "api:meeting_create": Rule(
+        anonymous=API_401, method="post",
+        query=lambda w: {"org_id": w["cell_a1"].pk, "kind": "monthly", "planned_on": "2024-03-05",
+                         "held_on": "2024-03-05"}),
+    "api:meeting_attendance": Rule(
+        anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}, method="post",
+        query=lambda w: {"attendance": [{"member_id": w["member"].pk, "presence": "unexcused"}]}),
     "api:plan_document_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "an binh"}),
     "api:plan_document_detail": Rule(anonymous=API_401, kwargs=lambda w: {"doc_id": w["plan"].pk}),
     "api:plan_task_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"mine": False}),
@@ -307,7 +325,9 @@ def world(tree, system_user, commune_officer, outsider):
     reports = _reports_world(tree)
     cadres = _cadres_world(system_user, tree, member)
     staffing = _staffing_world(system_user, tree)
+    meetings = _meetings_world(system_user, tree)
     return {
+        **meetings,
         **cadres,
         **staffing,
         **plans,
@@ -351,6 +371,16 @@ def _plans_world(system_user, insider, tree) -> dict[str, Any]:
     note = notification_create(user=insider, key="thu", message="Nhắc việc của Chi bộ thôn 1", task=task)
     return {"plan": plan, "task": task, "progress_report": report, "evidence": report.evidence.first(),
             "notification": note}
+
+
+def _meetings_world(system_user, tree) -> dict[str, Any]:
+    """A meeting of cell A1 held on 05/02/2024 with the secret member on its list."""
+    from dangbo.meetings.services import MeetingInput, meeting_create
+
+    meeting = meeting_create(actor=system_user, data=MeetingInput(
+        org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2024, 2, 5), held_on=date(2024, 2, 5),
+        agenda="Họp chi bộ thôn 1"))
+    return {"meeting": meeting, "attendance": meeting.attendances.order_by("id").first()}
 
 
 def _cadres_world(system_user, tree, member) -> dict[str, Any]:
@@ -533,6 +563,8 @@ OBJECTS: dict[str, str] = {
     "grading.gradingrecord": "grading_record",
     "imports.columnmapping": "column_mapping",
     "imports.importjob": "job",
+    "meetings.attendance": "attendance",
+    "meetings.meeting": "meeting",
     "members.member": "member",
     "members.transfer": "transfer",
     "notifications.notification": "notification",
@@ -582,7 +614,8 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     outsider, never an empty 200 or a 403 that would confirm the object exists."""
     w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "plan", "task", "evidence", "notification",
                                   "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
-                                  "cadre_title", "planning_term", "staffing_agency")}
+                                  "cadre_title", "planning_term", "staffing_agency", "meeting",
+                                  "attendance")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

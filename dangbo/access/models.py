@@ -17,9 +17,10 @@ class Role(models.TextChoices):
 
 # What each role may do inside its subtree.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({"view", "view_personal", "record", "restructure", "manage_users"}),
-    Role.OFFICER: frozenset({"view", "view_personal", "record", "restructure"}),
-    Role.CELL_SECRETARY: frozenset({"view", "view_personal"}),
+    Role.ADMIN: frozenset({"view", "view_personal", "record", "restructure", "manage_users", "meet"}),
+    Role.OFFICER: frozenset({"view", "view_personal", "record", "restructure", "meet"}),
+    # "meet": record the cell's meetings and their attendance (dangbo/meetings).
+    Role.CELL_SECRETARY: frozenset({"view", "view_personal", "meet"}),
     Role.LEADER: frozenset({"view"}),
     Role.MEMBER: frozenset(),
 }

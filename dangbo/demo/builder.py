@@ -41,6 +41,7 @@ from dangbo.demo.plan import MEMBER_TYPES as MEMBER_ORG_TYPES
 from dangbo.demo.plan import MERGE_DAY, START, Plan, build_plan
 from dangbo.demo.staffing_demo import build_staffing
 from dangbo.grading.services import campaign_open
+from dangbo.meetings.demo import build_demo_meetings
 from dangbo.members.lifecycle import Profile, Timeline, replay
 from dangbo.members.models import Member, MemberEvent, MembershipSpan
 from dangbo.members.models import Status as S
@@ -131,6 +132,10 @@ def build_demo(
         say(f"Biên chế: {staffing['allocations']} quyết định giao biên chế, {staffing['projects']} đề án sắp xếp.")
         accounts = _handbook_accounts(rng, today)
         say(f"Sổ tay đảng viên điện tử: {vn_int(accounts)} tài khoản.")
+        demo_cells = sorted({ids[a.scope.removeprefix("member:")] for a in DEMO_ACCOUNTS
+                             if a.role in (Role.CELL_SECRETARY, Role.MEMBER)})
+        meetings = build_demo_meetings(actor=ACTOR, cell_ids=demo_cells, today=today, rng=random.Random(seed + 20))
+        say(f"Sinh hoạt chi bộ: {vn_int(meetings)} buổi trong 12 tháng qua của các chi bộ trình diễn.")
         rebuild_report_facts()  # members were bulk-written above: their report facts, once
         active = Member.objects.filter(current_status__in=(S.PROBATIONARY, S.FULL)).count()
         result = DemoResult(

@@ -77,7 +77,12 @@ def data(tree, system_user):
 
     agency = agency_create(actor=system_user, code="T01-BTC", name="Ban Tổ chức Tỉnh ủy",
                            managing_org_id=tree["province"].pk, on=date(2015, 1, 1))
-    return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk, "agency_id": agency.pk}
+    from dangbo.meetings.services import MeetingInput, meeting_create
+
+    meeting = meeting_create(actor=system_user, data=MeetingInput(
+        org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2024, 2, 5), held_on=date(2024, 2, 5)))
+    return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk, "agency_id": agency.pk,
+            "meeting_id": meeting.pk}
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], path_parameters: dict | None = None) -> int:

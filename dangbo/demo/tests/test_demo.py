@@ -297,3 +297,22 @@ def test_rule_r014_the_demo_reports_new_grassroots_organizations_in_the_non_stat
         "phát triển 01 tổ chức cơ sở đảng trong khu vực ngoài nhà nước"
     members = {c.key for c in compute("dv_theo_khu_vuc", ctx).breakdowns["khu_vuc"]}
     assert {"commune_ward", "state_agency", "public_service_unit"} <= members
+
+
+def test_the_demo_cells_have_a_year_of_meetings_and_the_worklist_shows_absences(demo):
+    from django.utils import timezone
+
+    from dangbo.access.worklist import worklist
+    from dangbo.meetings.models import Attendance, Meeting
+    from dangbo.meetings.selectors import unexcused_months
+
+    assert "Sinh hoạt chi bộ:" in demo
+    secretary = get_user_model().objects.get(username="bithu_chibo")
+    cell_id = secretary.assignments.get().org_id
+    held = Meeting.objects.filter(org_id=cell_id, held_on__isnull=False)
+    assert held.count() == 12 and len({(m.held_on.year, m.held_on.month) for m in held}) == 12
+    assert Meeting.objects.filter(org_id=cell_id, held_on__isnull=True).count() == 1  # next month's invitation
+    assert Attendance.objects.filter(meeting__in=held, presence="present").exists()
+    assert any(n >= 3 for n in unexcused_months(year=held.first().held_on.year).values()) or any(
+        n >= 3 for n in unexcused_months(year=held.last().held_on.year).values())
+    assert {i.key for i in worklist(secretary, timezone.localdate())} >= {"sinh_hoat_vang_2", "sinh_hoat_vang_3"}

@@ -1,0 +1,42 @@
+"""Cell-life indicators in the reports catalog (reports.indicators.CATALOG), registered when this
+app loads: meetings held vs due (R-012) and thematic meetings per quarter. Both read one
+`held_vs_due` of the context's area and period, cached on the context: two queries for the
+whole catalog (reports' query ceiling, test_indicators_rules). The attendance rate and the R-039
+absences are on the cell-life figures page, the API and the worklist."""
+
+from __future__ import annotations
+
+from dangbo.core.numbers import vn_int, vn_percent
+from dangbo.meetings.selectors import Figures, held_vs_due
+from dangbo.reports.indicators import CATALOG, IndicatorContext, Result, indicator
+
+_KEY = "_meetings_figures"
+
+
+def _figures(ctx: IndicatorContext) -> Figures | None:
+    if ctx.area is None:
+        return None
+    if _KEY not in ctx.__dict__:
+        ctx.__dict__[_KEY] = held_vs_due(subtree=ctx.area.org_ids(), start=ctx.start, end=ctx.end)
+    return ctx.__dict__[_KEY]
+
+
+def _ratio(code: str, f: Figures | None, part: str, whole: str, what: str) -> Result:
+    if f is None:
+        return Result(CATALOG[code], None, "Tổ chức không tồn tại vào ngày này")
+    n, total = getattr(f, part), getattr(f, whole)
+    pct = vn_percent(n, total)
+    return Result(CATALOG[code], n, f"{vn_int(n)}/{vn_int(total)} {what} ({pct})", denominator=total, percent=pct)
+
+
+@indicator("sh_thuong_ky", "Chi bộ sinh hoạt thường kỳ hằng tháng", "chi bộ·tháng", "ratio",
+           "Số chi bộ·tháng trong kỳ có buổi sinh hoạt thường kỳ (kể cả chuyên đề, trực tuyến) / số chi bộ·tháng "
+           "phải sinh hoạt (tổ chức có đảng viên sinh hoạt vào ngày cuối tháng)", rule="R-012", drill=False)
+def sh_thuong_ky(ctx: IndicatorContext) -> Result:
+    return _ratio("sh_thuong_ky", _figures(ctx), "held", "due", "chi bộ·tháng")
+
+
+@indicator("sh_chuyen_de", "Chi bộ sinh hoạt chuyên đề hằng quý", "chi bộ·quý", "ratio",
+           "Số chi bộ·quý trong kỳ có sinh hoạt chuyên đề / số chi bộ·quý phải sinh hoạt", drill=False)
+def sh_chuyen_de(ctx: IndicatorContext) -> Result:
+    return _ratio("sh_chuyen_de", _figures(ctx), "thematic_quarters_held", "thematic_quarters_due", "chi bộ·quý")

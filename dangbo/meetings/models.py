@@ -1,0 +1,100 @@
+"""Cell life (sinh hoạt chi bộ): meetings of a cell and the attendance of its members.
+
+A meeting belongs to the organization that holds it (a cell, a party group's cell, a committee).
+Its roster is pre-listed from the member registry as of the meeting date (services.py): members
+whose *attendance organization* on that day is the meeting's organization — the host for a
+temporarily attached member (R-035), else the home organization. Each attendance row keeps the
+member's home organization on that date, so the R-039 absence count follows the member wherever
+they attend.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Kind(models.TextChoices):
+    MONTHLY = "monthly", "Sinh hoạt thường kỳ"
+    THEMATIC = "thematic", "Sinh hoạt chuyên đề"
+    EXTRAORDINARY = "extraordinary", "Sinh hoạt bất thường"
+    ONLINE = "online", "Sinh hoạt trực tuyến"
+    GROUP = "group", "Sinh hoạt tổ đảng"
+
+
+# Meetings that fulfil the monthly meeting of R-012 (the thematic meeting is held within the
+# regular monthly one; an online regular meeting counts under 03-HD/TW).
+REGULAR_KINDS = (Kind.MONTHLY, Kind.THEMATIC, Kind.ONLINE)
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", "Có mặt"
+    EXCUSED = "excused", "Vắng có lý do"
+    UNEXCUSED = "unexcused", "Vắng không lý do"
+
+
+class Reply(models.TextChoices):
+    NONE = "", "Chưa trả lời"
+    WILL_ATTEND = "will_attend", "Sẽ tham dự"
+    CANNOT_ATTEND = "cannot_attend", "Xin vắng"
+
+
+class Meeting(models.Model):
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                            verbose_name="Tổ chức đảng")
+    kind = models.CharField("Loại sinh hoạt", max_length=20, choices=Kind.choices, default=Kind.MONTHLY)
+    planned_on = models.DateField("Ngày dự kiến")
+    held_on = models.DateField("Ngày họp", null=True, blank=True)
+    not_held_reason = models.CharField("Lý do không họp", max_length=255, blank=True)
+    chair = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name="Chủ trì")
+    recorder = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="Thư ký")
+    agenda = models.TextField("Nội dung", blank=True)
+    resolution = models.TextField("Nghị quyết, biên bản", blank=True)
+    guests = models.CharField("Khách mời (cấp ủy cấp trên dự)", max_length=500, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "Buổi sinh hoạt"
+        ordering = ["-planned_on", "-id"]
+        indexes = [models.Index(fields=["org", "planned_on"]), models.Index(fields=["held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.planned_on:%d/%m/%Y}"
+
+    @property
+    def on(self):
+        return self.held_on or self.planned_on
+
+    @property
+    def status_label(self) -> str:
+        if self.held_on:
+            return "Đã họp"
+        if self.not_held_reason:
+            return "Không họp"
+        return "Dự kiến"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    home_org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                                 help_text="Tổ chức đảng chính thức của đảng viên vào ngày họp.")
+    temporary = models.BooleanField("Sinh hoạt tạm thời", default=False)
+    presence = models.CharField("Điểm danh", max_length=20, choices=Presence.choices, blank=True, default="")
+    reason = models.CharField("Lý do vắng", max_length=255, blank=True)
+    reply = models.CharField("Trả lời của đảng viên", max_length=20, choices=Reply.choices, blank=True, default="")
+    reply_reason = models.CharField("Lý do xin vắng", max_length=255, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Điểm danh"
+        ordering = ["meeting_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="meetings_attendance_unique")]
+        indexes = [models.Index(fields=["member", "meeting"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}@{self.meeting_id}: {self.presence or '-'}"

@@ -1,0 +1,244 @@
+"""Reads of cell life, all through the access policy (scope = the meeting organization's subtree;
+a member also sees the meetings on their own list).
+
+Figures (R-012, R-039, thematic meetings per quarter, attendance rate) are set-based queries over
+a subtree and a year: a few aggregate queries, whatever the number of members (bench/meetings.py).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth
+
+from dangbo.access import policy
+from dangbo.meetings.models import REGULAR_KINDS, Attendance, Kind, Meeting, Presence
+from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
+from dangbo.orgs.models import OrgVersion
+from dangbo.orgs.selectors import org_version_on
+
+WARN_MONTHS = 2  # R-039: warn at 2 months absent without reason in a year
+REMOVAL_MONTHS = 3  # R-039: ground for name removal
+
+
+@policy.scoped(Meeting)
+def _meetings_for(qs: QuerySet, user, action: str) -> QuerySet:
+    scoped = policy.scope_orgs(qs, user, field="org_id", action=action)
+    own = policy.own_member_ids(user) if action == "view" and not policy.is_system(user) else frozenset()
+    if own:
+        mine = Attendance.objects.filter(meeting_id=OuterRef("pk"), member_id__in=own)
+        return qs.filter(Q(pk__in=scoped.values("pk")) | Q(Exists(mine)))
+    return scoped
+
+
+@policy.scoped(Attendance)
+def _attendance_for(qs: QuerySet, user, action: str) -> QuerySet:
+    scoped = policy.scope_orgs(qs, user, field="meeting__org_id", action=action)
+    own = policy.own_member_ids(user) if action == "view" and not policy.is_system(user) else frozenset()
+    if own:
+        return qs.filter(Q(pk__in=scoped.values("pk")) | Q(member_id__in=own))
+    return scoped
+
+
+def meeting_list(*, actor, org_id: int | None = None, year: int | None = None, kind: str = "") -> QuerySet:
+    qs = policy.for_user(Meeting, actor)
+    if org_id is not None:
+        qs = qs.filter(org_id__in=_subtree_ids(org_id, date(year, 12, 31) if year else policy.today()))
+    if year:
+        qs = qs.filter(planned_on__year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-planned_on", "-id")
+
+
+def meeting_roster(meeting: Meeting) -> list[Attendance]:
+    return list(meeting.attendances.select_related("member").order_by("member__name_folded", "member_id"))
+
+
+def my_meetings(*, actor) -> list[Attendance]:
+    """The meetings on the member's own list (member portal), newest first."""
+    own = policy.own_member_ids(actor) if getattr(actor, "is_authenticated", False) else frozenset()
+    return list(Attendance.objects.filter(member_id__in=own).select_related("meeting", "member")
+                .order_by("-meeting__planned_on", "-meeting_id")[:60])
+
+
+def _subtree_ids(org_id: int, at: date) -> Subquery:
+    root = org_version_on(org_id=org_id, at=at)
+    path = root.path if root else "\x00none"
+    return Subquery(OrgVersion.objects.filter(path__startswith=path).values("org_id"))
+
+
+def _month_end(year: int, month: int, today: date) -> date:
+    return min(date(year, month, calendar.monthrange(year, month)[1]), today)
+
+
+@dataclass
+class Figures:
+    year: int
+    due: int = 0  # cell-months due (R-012)
+    held: int = 0  # of them, with a regular meeting held
+    missing: list[tuple[int, int]] = field(default_factory=list)  # (org id, month) without a meeting
+    thematic_quarters_due: int = 0
+    thematic_quarters_held: int = 0
+    listed: int = 0  # attendance rows of held meetings
+    present: int = 0
+    excused: int = 0
+    unexcused: int = 0
+    unmarked: int = 0
+    warn_members: dict[int, int] = field(default_factory=dict)  # member id → unexcused months (= 2)
+    removal_members: dict[int, int] = field(default_factory=dict)  # member id → unexcused months (≥ 3)
+
+    @property
+    def held_rate(self) -> float | None:
+        return self.held / self.due * 100 if self.due else None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        marked = self.present + self.excused + self.unexcused
+        return self.present / marked * 100 if marked else None
+
+
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    out, y, m = [], start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _due_cells(subtree: Subquery, months: list[tuple[int, int]], today: date) -> set[tuple[int, int, int]]:
+    """(organization, year, month) triples whose members must meet that month: every organization
+    of the subtree where at least one active, non-exempt member attends on the month's last day
+    (R-012). One query: a flag per month, grouped by organization."""
+    if not months:
+        return set()
+    ends = [_month_end(y, m, today) for y, m in months]
+    flags = {f"m{i}": Max(Case(When(Q(valid_from__lte=d) & (Q(valid_to__isnull=True) | Q(valid_to__gte=d)),
+                                    then=Value(1)), default=Value(0), output_field=IntegerField()))
+             for i, d in enumerate(ends)}
+    rows = (MembershipSpan.objects.filter(status__in=ACTIVE_STATUSES, exempt=False, in_transfer=False,
+                                          valid_from__lte=ends[-1])
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date(*months[0], 1)))
+            .annotate(attends=Coalesce("temp_org_id", "org_id")).filter(attends__in=subtree)
+            .values("attends").annotate(**flags))
+    due = set()
+    for r in rows:
+        for i, (y, m) in enumerate(months):
+            if r[f"m{i}"]:
+                due.add((r["attends"], y, m))
+    return due
+
+
+def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -> dict[int, int]:
+    """Member id → months of `year` in which the member was absent without reason from the
+    regular meetings of the cell they attended and present or excused at none (R-039). The count
+    follows the member wherever they attended (home cell, host cell, before and after a transfer)."""
+    regular = Attendance.objects.filter(meeting__held_on__year=year, meeting__kind__in=REGULAR_KINDS)
+    # only members absent without reason at two meetings or more can reach the warning: a small set
+    candidates = (regular.filter(presence=Presence.UNEXCUSED).values("member_id")
+                  .annotate(n=Count("pk")).filter(n__gte=WARN_MONTHS).values("member_id"))
+    rows = (regular.filter(member_id__in=candidates)
+            .annotate(month=ExtractMonth("meeting__held_on")).values("member_id", "month")
+            .annotate(u=Count("pk", filter=Q(presence=Presence.UNEXCUSED)),
+                      ok=Count("pk", filter=Q(presence__in=[Presence.PRESENT, Presence.EXCUSED])))
+            .filter(u__gt=0, ok=0))
+    if member_ids is not None:
+        rows = rows.filter(member_id__in=member_ids)
+    if org_id is not None:
+        at = min(date(year, 12, 31), policy.today())
+        rows = rows.filter(member__current_org_id__in=_subtree_ids(org_id, at))
+    out: dict[int, int] = defaultdict(int)
+    for r in rows.values_list("member_id", flat=True):
+        out[r] += 1
+    return dict(out)
+
+
+def held_vs_due(*, subtree, start: date, end: date) -> Figures:
+    """The R-012 and thematic figures of the organizations in `subtree` (a subquery of ids) over
+    the months of [start, end] (up to today): two queries."""
+    today = policy.today()
+    end = min(end, today)
+    f = Figures(year=end.year)
+    months = _months(start, end) if start <= end else []
+    due = _due_cells(subtree, months, today)
+    first = date(*months[0], 1) if months else end
+    held, thematic = set(), set()
+    for o, d, kind in (Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end,
+                                              kind__in=REGULAR_KINDS).values_list("org_id", "held_on", "kind")):
+        held.add((o, d.year, d.month))
+        if kind == Kind.THEMATIC:
+            thematic.add((o, d.year, (d.month - 1) // 3))
+    f.due = len(due)
+    f.held = len(due & held)
+    f.missing = sorted(((o, m) for o, _, m in due - held), key=lambda p: (p[1], p[0]))
+    quarters_due = {(o, y, (m - 1) // 3) for o, y, m in due}
+    f.thematic_quarters_due = len(quarters_due)
+    f.thematic_quarters_held = len(quarters_due & thematic)
+    return f
+
+
+def figures_between(*, org_id: int, start: date, end: date, member_ids=None) -> Figures:
+    """Cell-life figures of the organization's subtree over the months of [start, end] (up to
+    today), without access checks (the caller checked the organization): a handful of queries
+    whatever the size of the subtree. Absences (R-039) are counted over the calendar year of `end`."""
+    end = min(end, policy.today())
+    subtree = _subtree_ids(org_id, end)
+    f = held_vs_due(subtree=subtree, start=start, end=end)
+    first = date(start.year, start.month, 1)
+    meetings = Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end)
+    counts = Attendance.objects.filter(meeting__in=meetings).aggregate(
+        listed=Count("pk"), present=Count("pk", filter=Q(presence=Presence.PRESENT)),
+        excused=Count("pk", filter=Q(presence=Presence.EXCUSED)),
+        unexcused=Count("pk", filter=Q(presence=Presence.UNEXCUSED)), unmarked=Count("pk", filter=Q(presence="")))
+    for k, v in counts.items():
+        setattr(f, k, v)
+    months_absent = unexcused_months(member_ids=member_ids, year=end.year, org_id=org_id)
+    f.warn_members = {m: n for m, n in months_absent.items() if n == WARN_MONTHS}
+    f.removal_members = {m: n for m, n in months_absent.items() if n >= REMOVAL_MONTHS}
+    return f
+
+
+def figures(*, actor, org_id: int, year: int) -> Figures:
+    """Cell-life figures of the organization's subtree for a calendar year (up to today)."""
+    policy.get_org_or_404(actor, org_id)
+    return figures_between(org_id=org_id, start=date(year, 1, 1), end=date(year, 12, 31),
+                           member_ids=policy.for_user(Member, actor).values("pk"))
+
+
+NOT_LISTED = "not_listed"
+
+
+def member_months(member_id: int, year: int) -> dict[int, tuple[int, str]]:
+    """Month → (organization, status) of one member over `year`: each month the member was active
+    in is counted in exactly one organization. The status is the member's month (present if present
+    at a regular meeting, else excused, else absent without reason); the organization is the one of
+    the last regular meeting on their list that month. A month with no meeting on their list (a
+    transfer between the two cells' meeting days) is counted in the organization they attend at
+    the month's end, as "not listed" — never absent, never twice."""
+    today = policy.today()
+    rows = (Attendance.objects.filter(member_id=member_id, meeting__held_on__year=year,
+                                      meeting__kind__in=REGULAR_KINDS)
+            .order_by("meeting__held_on", "meeting_id").values_list("meeting__held_on", "meeting__org_id", "presence"))
+    by_month: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for on, org, presence in rows:
+        by_month[on.month].append((org, presence))
+    out: dict[int, tuple[int, str]] = {}
+    last = 12 if year < today.year else today.month
+    for month in range(1, last + 1):
+        marks = by_month.get(month)
+        if marks:
+            got = {p for _, p in marks}
+            status = next((p for p in (Presence.PRESENT, Presence.EXCUSED, Presence.UNEXCUSED) if p in got), "")
+            out[month] = (marks[-1][0], status)
+            continue
+        at = _month_end(year, month, today)
+        span = (MembershipSpan.objects.valid_on(at).filter(member_id=member_id, status__in=ACTIVE_STATUSES,
+                                                           exempt=False)
+                .values_list("org_id", "temp_org_id").first())
+        if span:
+            out[month] = (span[1] or span[0], NOT_LISTED)
+    return out

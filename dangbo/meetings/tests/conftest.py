@@ -1,0 +1,41 @@
+"""Cell-life fixtures: members of cell A1 (one temporarily attached from cell B1), its secretary,
+and a member with a member-role account."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dangbo.access.models import Role, RoleAssignment
+from dangbo.members.services import ProfileInput, member_admit
+
+NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
+
+
+@pytest.fixture
+def admit(system_user):
+    def _admit(cell, name, *, ceremony=date(2020, 3, 2)):
+        return member_admit(actor=system_user, cell=cell, decided_on=ceremony, ceremony_on=ceremony,
+                            profile=ProfileInput(full_name=name, birth_year=1985, sex="M"))
+
+    return _admit
+
+
+@pytest.fixture
+def members_a1(tree, admit):
+    return [admit(tree["cell_a1"], n) for n in NAMES]
+
+
+@pytest.fixture
+def secretary(django_user_model, tree):
+    user = django_user_model.objects.create_user("bithu_a1", password="Kiemthu@2026x")
+    RoleAssignment.objects.create(user=user, role=Role.CELL_SECRETARY, org=tree["cell_a1"], valid_from=date(2020, 1, 1))
+    return user
+
+
+@pytest.fixture
+def member_user(django_user_model, members_a1):
+    user = django_user_model.objects.create_user("dangvien_an", password="Kiemthu@2026x")
+    RoleAssignment.objects.create(user=user, role=Role.MEMBER, member=members_a1[0], valid_from=date(2020, 1, 1))
+    return user

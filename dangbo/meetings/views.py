@@ -1,0 +1,210 @@
+"""Pages of cell life: the meetings in scope, a meeting with its attendance, the secretary's
+one-screen phone form (members pre-listed, tap to mark), figures, the R-039 absence list and the
+member's own meetings. Thin: access policy → selector or service → render; a meeting outside
+the user's scope is 404 "Không tìm thấy"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from dangbo.access import policy
+from dangbo.core.errors import DomainError
+from dangbo.core.forms import VNDateField, apply_domain_error
+from dangbo.core.once import AlreadySubmitted, new_token, run_once
+from dangbo.meetings import selectors as sel
+from dangbo.meetings import services
+from dangbo.meetings.forms import MeetingForm
+from dangbo.meetings.models import Meeting, Presence
+from dangbo.members.models import Member
+from dangbo.orgs.selectors import org_choices_on, org_latest_names, org_roots_on
+
+PER_PAGE = 50
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("nam") or ""
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else policy.today().year
+
+
+def _marks(request: HttpRequest, member_ids) -> dict[int, tuple[str, str]]:
+    marks = {}
+    for mid in member_ids:
+        presence = request.POST.get(f"p{mid}")
+        if presence:
+            marks[mid] = (presence, request.POST.get(f"r{mid}", ""))
+    return marks
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    if not policy.can(request.user, "view"):
+        return redirect("meetings:my_meetings")
+    org_raw = request.GET.get("org") or ""
+    org_id = int(org_raw) if org_raw.isdigit() else None
+    if org_id is not None:
+        policy.get_org_or_404(request.user, org_id)
+    year = _year(request)
+    page = Paginator(sel.meeting_list(actor=request.user, org_id=org_id, year=year), PER_PAGE).get_page(
+        request.GET.get("trang"))
+    names = org_latest_names(org_ids={m.org_id for m in page.object_list})
+    rows = [{"m": m, "org_name": names.get(m.org_id, "")} for m in page.object_list]
+    return render(request, "meetings/meeting_list.html", {
+        "page": page, "rows": rows, "year": year, "org_id": org_id, "can_meet": policy.can(request.user, "meet")})
+
+
+@login_required
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    """The secretary's form: cell, kind, date, then the members pre-listed as of that date with
+    "present" pre-selected; one tap marks an absence. One post writes the meeting and attendance."""
+    if not policy.can(request.user, "meet"):
+        raise PermissionDenied("Bạn không có quyền ghi sinh hoạt chi bộ.")
+    today = policy.today()
+    choices = org_choices_on(actor=request.user, at=today, action="meet")
+    data = request.POST if request.method == "POST" else None
+    if data is None and request.GET.get("org"):
+        data = request.GET.copy()  # the roster for a chosen cell and date, with a fresh one-time token
+        data["form_token"] = new_token()
+    form = MeetingForm(data, org_choices=choices, initial={"held_on": today})
+    if data is None and len(choices) == 1:
+        form.initial["org"] = choices[0][0]
+    roster: list[tuple[Member, bool]] = []
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        ids = services.roster_on(d["org"], d["held_on"])
+        people = Member.objects.in_bulk([m for m, _, _ in ids])
+        roster = [(people[m], t) for m, _, t in ids]
+        if request.method == "POST" and request.POST.get("save"):
+            try:
+                meeting = run_once(d.get("form_token"), actor=request.user, create=lambda: services.meeting_create(
+                    actor=request.user, data=services.MeetingInput(
+                        org_id=d["org"], kind=d["kind"], planned_on=d["held_on"], held_on=d["held_on"],
+                        agenda=d["agenda"], resolution=d["resolution"], guests=d["guests"]),
+                    marks=_marks(request, [m.pk for m, _ in roster])),
+                    url_of=lambda m: reverse("meetings:meeting_detail", args=[m.pk]))
+            except AlreadySubmitted as done:
+                return redirect(done.url or "meetings:meeting_list")
+            except DomainError as error:
+                if error.field == "org_id":
+                    error.field = "org"
+                if error.field in form.fields:
+                    apply_domain_error(form, error)
+                else:
+                    form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Đã ghi buổi sinh hoạt ngày {meeting.on:%d/%m/%Y} và điểm danh.")
+                return redirect("meetings:meeting_detail", pk=meeting.pk)
+    posted = {k: v for k, v in request.POST.items()} if request.method == "POST" else {}
+    rows = [{"m": m, "temporary": t, "p": posted.get(f"p{m.pk}", Presence.PRESENT), "r": posted.get(f"r{m.pk}", "")}
+            for m, t in roster]
+    return render(request, "meetings/meeting_form.html", {"form": form, "rows": rows, "Presence": Presence})
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = policy.get_in_scope_or_404(Meeting, request.user, pk)
+    can_meet = policy.allows(request.user, "meet", meeting.org_id)
+    if not (policy.can(request.user, "view", meeting.org_id) or can_meet):
+        # a member on the list sees the meeting from their own page
+        return redirect("meetings:my_meetings")
+    roster = sel.meeting_roster(meeting)
+    if request.method == "POST":
+        if not can_meet:
+            raise PermissionDenied("Bạn không có quyền ghi sinh hoạt chi bộ.")
+        try:
+            action = request.POST.get("action")
+            if action == "held":
+                held_on = VNDateField().clean(request.POST.get("held_on") or "")
+                services.meeting_held(actor=request.user, meeting=meeting, held_on=held_on)
+            elif action == "not_held":
+                services.meeting_not_held(actor=request.user, meeting=meeting,
+                                          reason=request.POST.get("not_held_reason", ""))
+            else:
+                services.attendance_mark(actor=request.user, meeting=meeting,
+                                         marks=_marks(request, [a.member_id for a in roster]))
+        except DomainError as error:
+            messages.error(request, error.message)
+        except Exception as error:  # noqa: BLE001 - a bad date
+            if error.__class__.__name__ != "ValidationError":
+                raise
+            messages.error(request, "Ngày họp không hợp lệ (dd/mm/yyyy).")
+        else:
+            messages.success(request, "Đã ghi.")
+        return redirect("meetings:meeting_detail", pk=meeting.pk)
+    counts = {p: sum(1 for a in roster if a.presence == p) for p in Presence.values}
+    org_name = org_latest_names(org_ids=[meeting.org_id]).get(meeting.org_id, "")
+    return render(request, "meetings/meeting_detail.html", {
+        "meeting": meeting, "roster": roster, "can_meet": can_meet, "counts": counts, "org_name": org_name,
+        "Presence": Presence})
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1f}".replace(".", ",") + "%"
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    org_raw = request.GET.get("org") or ""
+    year = _year(request)
+    if not org_raw.isdigit():  # the top of the user's scope
+        root = org_roots_on(actor=request.user, at=policy.today()).values_list("org_id", flat=True).first()
+        if root is None:
+            return render(request, "meetings/figures.html", {"f": None, "year": year, "org_id": None})
+        org_raw = str(root)
+    f = sel.figures(actor=request.user, org_id=int(org_raw), year=year)
+    names = org_latest_names(org_ids={o for o, _ in f.missing})
+    missing = [{"org": names.get(o, ""), "month": m} for o, m in f.missing[:200]]
+    return render(request, "meetings/figures.html", {
+        "f": f, "year": year, "org_id": int(org_raw), "org_name": org_latest_names(org_ids=[int(org_raw)]).get(
+            int(org_raw), ""), "held_rate": _pct(f.held_rate), "attendance_rate": _pct(f.attendance_rate),
+        "missing": missing})
+
+
+@login_required
+def absences(request: HttpRequest) -> HttpResponse:
+    """Members in scope absent without reason 2 months (warning) or 3+ months (R-039) of a year."""
+    if not policy.can(request.user, "view"):
+        raise Http404(policy.NOT_FOUND)
+    year = _year(request)
+    members = policy.for_user(Member, request.user).values("pk")
+    months = sel.unexcused_months(member_ids=members, year=year)
+    months = {m: n for m, n in months.items() if n >= sel.WARN_MONTHS}
+    people = Member.objects.in_bulk(list(months))
+    names = org_latest_names(org_ids={p.current_org_id for p in people.values() if p.current_org_id})
+    rows = sorted(({"member": people[m], "months": n, "removal": n >= sel.REMOVAL_MONTHS,
+                    "org": names.get(people[m].current_org_id, "")} for m, n in months.items()),
+                  key=lambda r: (-r["months"], r["member"].name_folded))
+    return render(request, "meetings/absences.html", {"rows": rows, "year": year})
+
+
+@login_required
+def my_meetings(request: HttpRequest) -> HttpResponse:
+    """The member portal: the meetings on the member's own list; confirm or give a reason."""
+    rows = sel.my_meetings(actor=request.user)
+    names = org_latest_names(org_ids={a.meeting.org_id for a in rows})
+    return render(request, "meetings/my_meetings.html", {
+        "rows": [{"a": a, "org": names.get(a.meeting.org_id, "")} for a in rows], "today": policy.today()})
+
+
+@login_required
+@require_POST
+def my_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        a = services.member_reply(actor=request.user, attendance_id=pk,
+                                  will_attend=request.POST.get("reply") == "will_attend",
+                                  reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        if error.message == policy.NOT_FOUND:
+            raise Http404(policy.NOT_FOUND) from None
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã ghi trả lời: {a.get_reply_display()}.")
+    return redirect("meetings:my_meetings")
+
+
