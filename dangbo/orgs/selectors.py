@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 
@@ -34,6 +35,32 @@ def org_subtree_on(*, actor, org_id: int, at: date) -> QuerySet:
     if _subtree_in_scope(actor, root.path):
         return subtree
     return scope_orgs(subtree, actor, field="org_id")
+
+
+class SubtreeRow(NamedTuple):
+    """One organization of a subtree as of a date, without model objects."""
+
+    org_id: int
+    name: str
+    path: str
+    parent_id: int | None
+    depth: int
+    org_type: str
+
+
+SUBTREE_ROW_FIELDS = SubtreeRow._fields
+
+
+def org_subtree_rows_on(*, actor, org_id: int, at: date) -> list[SubtreeRow]:
+    """`org_subtree_on` for callers that need ids, names and paths only: light tuples (one query
+    for the root's path, one prefix scan; no Organization join, no model instances)."""
+    root = OrgVersion.objects.valid_on(at).filter(org_id=org_id).values_list("path", flat=True).first()
+    if root is None:
+        return []
+    subtree = OrgVersion.objects.valid_on(at).filter(path__startswith=root).order_by("path")
+    if not _subtree_in_scope(actor, root):
+        subtree = scope_orgs(subtree, actor, field="org_id")
+    return list(map(SubtreeRow._make, subtree.values_list(*SUBTREE_ROW_FIELDS)))
 
 
 def _subtree_in_scope(actor, path: str) -> bool:
