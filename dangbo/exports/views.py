@@ -31,6 +31,7 @@ from dangbo.exports.models import ExportJob
 from dangbo.exports.selectors import (
     MEMBER_TITLE,
     export_job_get_or_404,
+    export_jobs_of,
     indicator_sheet,
     member_count,
     member_sheet,
@@ -69,7 +70,8 @@ def _respond(request: HttpRequest, *, what: str, title: str, build, org_id: int 
     job page of the export written in the background)."""
     form = ExportForm(request.POST or None)
     if request.method != "POST" or not form.is_valid():
-        return render(request, "exports/export_form.html", {"form": form, "title": title,
+        jobs = export_jobs_of(actor=request.user).only("pk", "title", "status", "created_at", "fmt")[:5]
+        return render(request, "exports/export_form.html", {"form": form, "title": title, "jobs": jobs,
                                                            "query": request.GET.urlencode()})
     purpose = form.cleaned_data["muc_dich"]
     fmt = form.cleaned_data["dinh_dang"]

@@ -257,3 +257,12 @@ def test_the_prune_is_a_periodic_job(settings):
     settings.DANGBO_PERIODIC = {"exports.prune": 3600}
     assert schedule.tick() == ["exports.prune"]
     assert periodic.exports_prune.call() == 0
+
+
+def test_the_form_lists_the_requesters_own_recent_jobs(client, settings, people, officer, commune_officer):
+    client.force_login(officer)
+    job = through_job(client, settings)
+    page = client.get("/xuat/dang-vien/").content.decode()
+    assert f'href="/xuat/tep/{job.pk}/"' in page and "Đã xuất xong" in page
+    client.force_login(commune_officer)
+    assert f"/xuat/tep/{job.pk}/" not in client.get("/xuat/dang-vien/").content.decode()
