@@ -170,7 +170,14 @@ DANGBO_PERIODIC = {
     "audit.checkpoint": envint("DANGBO_AUDIT_CHECKPOINT_EVERY", "3600"),
     "audit.drain_reads": envint("DANGBO_AUDIT_DRAIN_EVERY", "10"),
     "tasks.prune": envint("DANGBO_TASKS_PRUNE_EVERY", "86400"),
+    "exports.prune": envint("DANGBO_EXPORT_PRUNE_EVERY", "3600"),
 }
+# Large exports (exports.tasks): files written by the task worker, kept DANGBO_EXPORT_TTL hours;
+# a member list longer than DANGBO_EXPORT_SYNC_MAX_ROWS goes through a job instead of the request.
+DANGBO_EXPORT_DIR = Path(os.environ.get("DANGBO_EXPORT_DIR") or BASE_DIR / "var" / "exports")
+DANGBO_EXPORT_TTL = envint("DANGBO_EXPORT_TTL", "24")
+DANGBO_EXPORT_SYNC_MAX_ROWS = envint("DANGBO_EXPORT_SYNC_MAX_ROWS", "2000")
+DANGBO_EXPORT_PROGRESS_EVERY = envint("DANGBO_EXPORT_PROGRESS_EVERY", "1000")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -172,6 +172,8 @@ ROUTES: dict[str, Rule] = {
         method="post", query=lambda w: {"org": w["commune_a"].pk},
         body=lambda w: {"muc_dich": "kiểm tra phạm vi", "dinh_dang": "csv"},
     ),
+    "exports:job_detail": Rule(kwargs=lambda w: {"pk": w["export_job"].pk}),  # the requester's only
+    "exports:job_download": Rule(kwargs=lambda w: {"pk": w["export_job"].pk}),
     "api:openapi-json": Rule(anonymous=PUBLIC, outsider=NO_LEAK),
     "api:openapi-view": Rule(anonymous=PUBLIC, outsider=NO_LEAK),
     "api:api-root": Rule(anonymous=NOT_FOUND),  # ninja's bare prefix: nothing there for anyone
@@ -326,7 +328,9 @@ def world(tree, system_user, commune_officer, outsider):
     cadres = _cadres_world(system_user, tree, member)
     staffing = _staffing_world(system_user, tree)
     meetings = _meetings_world(system_user, tree)
+    export_job = _export_job(commune_officer)
     return {
+        "export_job": export_job,
         **meetings,
         **cadres,
         **staffing,
@@ -474,6 +478,23 @@ def _reports_world(tree) -> dict[str, Any]:
     return {"report_submission": submission, "report_template": template}
 
 
+def _export_job(requester):
+    """A finished export of commune A's officer, its file written (the secret name in it)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from dangbo.exports.models import ExportJob
+
+    folder = Path(settings.MEDIA_ROOT) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "thu.csv"
+    path.write_text(f"{SECRET_NAME};{SECRET_CID}\r\n", encoding="utf-8")
+    return ExportJob.objects.create(requester=requester, purpose="kiểm tra phạm vi", fmt="csv", status="done",
+                                    filters={"at": "2024-06-01"}, file_path=str(path), file_name="thu.csv",
+                                    processed_rows=1, total_rows=1)
+
+
 def _job_fields(model) -> dict[str, Any]:
     """Whatever ImportJob requires besides the uploader, filled with harmless values."""
     from django.core.files.base import ContentFile
@@ -561,6 +582,7 @@ OBJECTS: dict[str, str] = {
     "cadres.planningterm": "planning_term",
     "grading.gradingcampaign": "campaign",
     "grading.gradingrecord": "grading_record",
+    "exports.exportjob": "export_job",
     "imports.columnmapping": "column_mapping",
     "imports.importjob": "job",
     "meetings.attendance": "attendance",
@@ -612,7 +634,7 @@ def test_an_object_outside_the_scope_is_not_found_by_its_getter(world, label):
 def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     """A route with an object in its URL (or an organization in its query) is 404 for the
     outsider, never an empty 200 or a 403 that would confirm the object exists."""
-    w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "plan", "task", "evidence", "notification",
+    w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "export_job", "plan", "task", "evidence", "notification",
                                   "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
                                   "cadre_title", "planning_term", "staffing_agency", "meeting",
                                   "attendance")}

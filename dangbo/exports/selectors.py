@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from itertools import islice
 
+from django.db.models import QuerySet
+
+from dangbo.access import policy
 from dangbo.access.policy import can
+from dangbo.exports.models import ExportJob
 from dangbo.exports.writers import Column, Sheet
 from dangbo.members.models import Member, Sex, Status
 from dangbo.members.selectors import MemberFilters, member_list, member_spans_on
@@ -22,6 +27,7 @@ MEMBER_COLUMNS = [
 ]
 INDICATOR_COLUMNS = [Column("Mã", 16), Column("Chỉ số", 48), Column("Loại", 14), Column("Giá trị", 12, "int"),
                      Column("Đơn vị", 12), Column("Tỷ lệ / ghi chú", 30)]
+MEMBER_TITLE = "Danh sách đảng viên đến ngày {at:%d/%m/%Y}"
 SEX = dict(Sex.choices)
 STATUS = dict(Status.choices)
 
@@ -31,10 +37,9 @@ def member_rows(*, actor, at: date, filters: MemberFilters) -> Iterator[tuple]:
     IDs masked unless `actor` has "view_personal" on the member's organization on `at`."""
     qs = member_list(actor=actor, at=at, filters=filters)
     n = 0
-    ids = list(qs.values_list("pk", flat=True))
-
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+    # A server-side cursor on PostgreSQL (batches of CHUNK on SQLite): the ids are not all held.
+    ids = qs.values_list("pk", flat=True).iterator(chunk_size=CHUNK)
+    while chunk := list(islice(ids, CHUNK)):
         members = {m.pk: m for m in Member.objects.filter(pk__in=chunk)}
         spans = member_spans_on(member_ids=chunk, at=at)
         names = org_labels_on(keys=[(s.org_id, at) for s in spans.values()])
@@ -52,8 +57,12 @@ def member_rows(*, actor, at: date, filters: MemberFilters) -> Iterator[tuple]:
                    STATUS.get(span.status, "") if span else "", m.admitted_on, m.full_on)
 
 
+def member_count(*, actor, at: date, filters: MemberFilters) -> int:
+    return member_list(actor=actor, at=at, filters=filters).count()
+
+
 def member_sheet(*, actor, at: date, filters: MemberFilters) -> Sheet:
-    return Sheet(f"Danh sách đảng viên đến ngày {at:%d/%m/%Y}", MEMBER_COLUMNS,
+    return Sheet(MEMBER_TITLE.format(at=at), MEMBER_COLUMNS,
                  member_rows(actor=actor, at=at, filters=filters))
 
 
@@ -72,3 +81,19 @@ def indicator_sheet(ctx: IndicatorContext) -> Sheet:
     area = ctx.area.name if ctx.area and getattr(ctx.area, "name", "") else ""
     title = f"Chỉ số tổ chức, đảng viên {area} đến ngày {ctx.at:%d/%m/%Y} (kỳ {ctx.start:%d/%m/%Y}–{ctx.end:%d/%m/%Y})"
     return Sheet(title.replace("  ", " "), INDICATOR_COLUMNS, indicator_rows(ctx))
+
+
+@policy.scoped(ExportJob)
+def _export_jobs_for(qs: QuerySet, user, action: str) -> QuerySet:
+    """An export job holds a file of personal data: its requester's only (the system sees all)."""
+    if policy.is_system(user):
+        return qs
+    return qs.filter(requester=user)
+
+
+def export_job_get_or_404(*, actor, pk: int) -> ExportJob:
+    return policy.get_in_scope_or_404(ExportJob, actor, pk)
+
+
+def export_jobs_of(*, actor) -> QuerySet:
+    return policy.for_user(ExportJob, actor)

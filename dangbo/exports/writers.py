@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -77,6 +78,14 @@ def watermark_text(*, exporter: str, at: datetime, purpose: str) -> str:
 
 
 def write_xlsx(sheet: Sheet, *, watermark: str, exporter: str) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx_to(buffer, sheet, watermark=watermark, exporter=exporter)
+    return buffer.getvalue()
+
+
+def write_xlsx_to(target, sheet: Sheet, *, watermark: str, exporter: str) -> None:
+    """Write the workbook to `target` (a path or a binary file): the rows are streamed (write-only
+    mode keeps them in a temporary file, not in memory)."""
     wb = Workbook(write_only=True)
     wb.properties.creator = exporter
     wb.properties.title = sheet.title
@@ -107,9 +116,7 @@ def write_xlsx(sheet: Sheet, *, watermark: str, exporter: str) -> bytes:
                 c.number_format = formats[col.kind]
             out.append(c)
         ws.append(out)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    wb.save(target)
 
 
 _ID_DIGITS = re.compile(r"^[0-9][0-9.]*$")
@@ -129,10 +136,20 @@ def _csv_value(value, kind: str) -> str:
 
 
 def write_csv(sheet: Sheet, *, watermark: str) -> bytes:
-    buffer = io.StringIO()
-    w = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    w.writerow([neutralize(watermark)])
-    w.writerow([neutralize(c.header) for c in sheet.columns])
-    for row in sheet.rows:
-        w.writerow([_csv_value(v, c.kind) for c, v in zip(sheet.columns, row, strict=False)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer = io.BytesIO()
+    write_csv_to(buffer, sheet, watermark=watermark)
+    return buffer.getvalue()
+
+
+def write_csv_to(target: BinaryIO, sheet: Sheet, *, watermark: str) -> None:
+    """Write the CSV (UTF-8 with a BOM) to the binary file `target`, row by row."""
+    text = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
+    try:
+        text.write("\ufeff")
+        w = csv.writer(text, delimiter=";", lineterminator="\r\n")
+        w.writerow([neutralize(watermark)])
+        w.writerow([neutralize(c.header) for c in sheet.columns])
+        for row in sheet.rows:
+            w.writerow([_csv_value(v, c.kind) for c, v in zip(sheet.columns, row, strict=False)])
+    finally:
+        text.detach()  # the caller owns (and closes) `target`

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 
 from dangbo.audit import services as audit_services
+from dangbo.exports.tasks import export_files_prune
 from dangbo.members.models import Member
 from dangbo.members.selectors import member_last_org_id, overdue_issues
 from dangbo.notifications.services import notify
@@ -68,3 +69,9 @@ def tasks_prune() -> str:
         return "not-a-database-queue"
     call_command("prune_db_task_results", "--min-age-days", "30", "--queue-name", "*", verbosity=0)
     return "pruned"
+
+
+@task
+def exports_prune() -> int:
+    """Delete the export files past their retention (DANGBO_EXPORT_TTL hours); returns how many."""
+    return export_files_prune()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
+from django.db import connections
 from django.db.models import QuerySet
 
 from dangbo.orgs import membership
@@ -34,6 +36,38 @@ def org_subtree_on(*, actor, org_id: int, at: date) -> QuerySet:
     if _subtree_in_scope(actor, root.path):
         return subtree
     return scope_orgs(subtree, actor, field="org_id")
+
+
+class SubtreeRow(NamedTuple):
+    """One organization of a subtree as of a date, without model objects."""
+
+    org_id: int
+    name: str
+    path: str
+    parent_id: int | None
+    depth: int
+    org_type: str
+
+
+SUBTREE_ROW_FIELDS = SubtreeRow._fields
+
+
+def org_subtree_rows_on(*, actor, org_id: int, at: date) -> list[SubtreeRow]:
+    """`org_subtree_on` for callers that need ids, names and paths only: light tuples (one query
+    for the root's path, one prefix scan; no Organization join, no model instances)."""
+    root = OrgVersion.objects.valid_on(at).filter(org_id=org_id).order_by().values_list("path", flat=True)[:1]
+    root = next(iter(root), None)
+    if root is None:
+        return []
+    subtree = OrgVersion.objects.valid_on(at).filter(path__startswith=root).order_by("path")
+    if not _subtree_in_scope(actor, root):
+        subtree = scope_orgs(subtree, actor, field="org_id")
+    # The ORM writes the SQL; the rows are fetched in one go and made tuples directly (the columns
+    # need no conversion), which is what hand SQL costs: no per-row iterator machinery.
+    sql, params = subtree.values_list(*SUBTREE_ROW_FIELDS).query.sql_with_params()
+    with connections[subtree.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(map(SubtreeRow._make, cursor.fetchall()))
 
 
 def _subtree_in_scope(actor, path: str) -> bool:
