@@ -81,6 +81,7 @@ ROUTES: dict[str, Rule] = {
     "orgs:org_event_void": Rule(kwargs=lambda w: {"event_id": w["org_event"].pk}),
     "members:member_list": Rule(outsider=NO_LEAK, query=lambda w: {"q": "bi mat", "status": "all"}),
     "members:member_admit": Rule(outsider=NO_LEAK),
+    "members:my_record": Rule(outsider=NO_LEAK),
     "members:member_detail": Rule(kwargs=MEMBER),
     "members:member_edit": Rule(kwargs=MEMBER),
     "members:event_create": Rule(kwargs=MEMBER),
