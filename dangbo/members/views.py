@@ -195,7 +195,12 @@ def event_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.event_input()
         try:
-            event = services.member_record_event(actor=request.user, member=member, data=data)
+            event = run_once(form.cleaned_data.get("form_token"), actor=request.user,
+                             create=lambda: services.member_record_event(actor=request.user, member=member, data=data),
+                             url_of=lambda e: reverse("members:member_detail", args=[member.pk]))
+        except AlreadySubmitted as sent:
+            messages.info(request, "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa.")
+            return redirect(sent.url or reverse("members:member_detail", args=[member.pk]))
         except DomainError as error:
             if error.field == "ceremony_on":
                 error.field = "ceremony_date"
