@@ -79,8 +79,12 @@ ROUTES: dict[str, Rule] = {
     "orgs:org_split": Rule(kwargs=ORG_A),
     "orgs:org_dissolve": Rule(kwargs=ORG_A),
     "orgs:org_event_void": Rule(kwargs=lambda w: {"event_id": w["org_event"].pk}),
+    "orgs:enterprise_list": Rule(outsider=NO_LEAK),
+    "orgs:enterprise_create": Rule(outsider=NO_LEAK),
+    "orgs:enterprise_party_org": Rule(kwargs=lambda w: {"pk": w["enterprise"].pk}),
     "members:member_list": Rule(outsider=NO_LEAK, query=lambda w: {"q": "bi mat", "status": "all"}),
     "members:member_admit": Rule(outsider=NO_LEAK),
+    "members:my_record": Rule(outsider=NO_LEAK),
     "members:member_detail": Rule(kwargs=MEMBER),
     "members:member_edit": Rule(kwargs=MEMBER),
     "members:event_create": Rule(kwargs=MEMBER),
@@ -342,6 +346,7 @@ def world(tree, system_user, commune_officer, outsider):
         "transfer": transfer,
         "event": MemberEvent.objects.filter(member=member).order_by("id").last(),
         "org_event": OrgEvent.objects.filter(org=tree["commune_a"]).order_by("id").first(),
+        "enterprise": _enterprise(tree),
         "token": token,
         "job": job,
         "column_mapping": column_mapping,
@@ -464,6 +469,14 @@ def _grading_world(system_user, tree, member) -> dict[str, Any]:
     notify(kind="grading.late", key="grading.late:thu", org_id=tree["commune_a"].pk, target=campaign,
            message="Đảng bộ xã An Bình: đã quá hạn hoàn thành đánh giá, xếp loại năm 2024.")
     return {"campaign": campaign, "grading_record": record}
+
+
+def _enterprise(tree):
+    """An enterprise of commune A's locality (the enterprise register, R-014)."""
+    from dangbo.orgs.models import Enterprise
+
+    return Enterprise.objects.create(name="Công ty TNHH " + SECRET_NAME, sector="private_enterprise",
+                                     locality=tree["commune_a"], registered_on=date(2020, 1, 1))
 
 
 def _reports_world(tree) -> dict[str, Any]:
@@ -590,6 +603,7 @@ OBJECTS: dict[str, str] = {
     "members.member": "member",
     "members.transfer": "transfer",
     "notifications.notification": "notification",
+    "orgs.enterprise": "enterprise",
     "orgs.organization": "commune_a",
     "plans.document": "plan",
     "plans.evidence": "evidence",
@@ -637,7 +651,7 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "export_job", "plan", "task", "evidence", "notification",
                                   "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
                                   "cadre_title", "planning_term", "staffing_agency", "meeting",
-                                  "attendance")}
+                                  "attendance", "enterprise")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

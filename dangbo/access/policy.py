@@ -32,7 +32,7 @@ from dangbo.access import scope as _scope
 from dangbo.access.models import Role, RoleAssignment
 from dangbo.core.actors import SYSTEM, ActorError, SystemActor, is_system, require_actor
 from dangbo.core.errors import DomainError
-from dangbo.orgs.models import Organization
+from dangbo.orgs.models import Enterprise, Organization
 
 __all__ = [
     "NOT_FOUND",
@@ -131,6 +131,8 @@ def scoped(model: type[Model]) -> Callable[[Scoper], Scoper]:
 
 
 _SCOPERS[Organization] = lambda qs, user, action: scope_orgs(qs, user, action=action)
+# The enterprise register (orgs.Enterprise): seen by whoever sees its locality.
+_SCOPERS[Enterprise] = lambda qs, user, action: scope_orgs(qs, user, field="locality_id", action=action)
 
 # The model of a party member's dossier. The members app sits above this one: it registers the
 # model (`member_type`) and its visibility (`scoped`) when its models load, so the policy decides

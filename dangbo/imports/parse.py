@@ -20,6 +20,7 @@ The layout (downloadable template: `build_template()`), one row per member:
 | Trình độ học vấn     | general_education  |          | 12/12, THPT, THCS...                                |
 | Lý luận chính trị    | theory_level       |          | Sơ cấp, Trung cấp, Cao cấp, Cử nhân                 |
 | Nghề nghiệp          | occupation         |          |                                                     |
+| Sổ tay điện tử       | handbook           |          | e-handbook account (R-043): có/không, or the date opened |
 
 Headers are decoded with the file's legacy encoding (TCVN3 "Giíi tÝnh", VNI "Soá CCCD"), folded
 (accents, case, spaces and punctuation) and matched with aliases ("Ngày kết nạp" = "Ngày vào Đảng");
@@ -67,6 +68,8 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("general_education", "Trình độ học vấn", ("Học vấn", "Giáo dục phổ thông", "Trình độ văn hóa", "Văn hóa")),
     ("theory_level", "Lý luận chính trị", ("Trình độ lý luận chính trị", "LLCT", "Lý luận")),
     ("occupation", "Nghề nghiệp", ("Nghề", "Công việc")),
+    ("handbook", "Sổ tay điện tử", ("Tài khoản sổ tay", "Sổ tay đảng viên điện tử", "Tài khoản Sổ tay đảng viên",
+                                    "Tài khoản Sổ tay đảng viên điện tử", "Sổ tay ĐV điện tử", "Sổ tay")),
 ]
 TEMPLATE_HEADERS = [header for _, header, _ in COLUMNS]
 HEADER_OF = {name: header for name, header, _ in COLUMNS}

@@ -58,6 +58,7 @@ from dangbo.imports import normalize as N
 from dangbo.imports.bulk import insert_rows
 from dangbo.imports.mappings import open_layout
 from dangbo.imports.parse import FEMALE_MARKER, HEADER_OF, MEMBERS, Layout, Row
+from dangbo.members.extras import HANDBOOK_OPEN, writer
 from dangbo.members.lifecycle import Profile, replay
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
 from dangbo.members.services import MEMBER_ORG_TYPES
@@ -154,6 +155,7 @@ class Plan:
     payload: dict[str, Any]
     status: str
     timeline: Any = None
+    handbook_on: date | None = None  # the e-handbook account opened on (R-043), from «Sổ tay điện tử»
 
 
 # --- organizations ------------------------------------------------------------------------------
@@ -359,6 +361,9 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
         elif admitted < add_months(date(birth.year, 12, 31), _min_age(admitted)):
             review = (f"Chỉ có năm sinh {birth.year}: đủ 18 tuổi vào ngày vào Đảng {admitted:%d/%m/%Y} chỉ khi sinh "
                       f"đến ngày {_eighteen_before(admitted)} (R-050); cần xem lại hồ sơ gốc.")
+    handbook = take("handbook", lambda: _parse_handbook(v.get("handbook"), today=today))
+    if admitted and handbook and handbook < admitted:
+        errors.append(("handbook", f"Ngày mở tài khoản Sổ tay điện tử {handbook:%d/%m/%Y} trước ngày vào Đảng."))
     if admitted and ceremony and ceremony < admitted:
         errors.append(("ceremony_on", "Ngày lễ kết nạp trước ngày vào Đảng."))
     if admitted and full and full < admitted:
@@ -387,7 +392,30 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
         payload["ceremony_on"] = ceremony.isoformat()
     if full:
         payload["full_on"] = full.isoformat()
-    return Plan(row.number, profile, org_id, on, payload, str(status))
+    return Plan(row.number, profile, org_id, on, payload, str(status), handbook_on=handbook)
+
+
+_YES = {"co", "x", "1", "da co", "roi", "yes", "y", "dang ky", "da dang ky", "co tai khoan"}
+_NO = {"khong", "0", "chua", "chua co", "no", "n", "-", "khong co"}
+
+
+def _parse_handbook(value, *, today: date) -> date | None:
+    """«Sổ tay điện tử» (R-043): "có" = an account opened on the day of the import, "không" or
+    empty = none, or the date it was opened (not in the future)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        folded = fold(value).strip(" .")
+        if folded in _YES:
+            return today
+        if folded in _NO:
+            return None
+    if isinstance(value, str) and not any(c.isdigit() for c in value):
+        raise ValueError(f"«Sổ tay điện tử» phải là «có», «không» hoặc ngày mở tài khoản, không phải «{value}».")
+    on = N.parse_full_date(value, today=today)  # its message says what is wrong with the date
+    if on is not None and on > today:
+        raise ValueError(f"Ngày mở tài khoản Sổ tay điện tử {on:%d/%m/%Y} ở tương lai.")
+    return on
 
 
 def _person_key(profile: dict[str, Any]) -> str:
@@ -527,6 +555,9 @@ class _Importer:
         if self.progress:
             self.progress(self.report.total)
 
+    def _open_handbooks(self, ids, plans: list[Plan]) -> None:
+        _open_handbooks_of(self, ids, plans)
+
     def _refuse(self, plan: Plan, column: str, reason: str) -> None:
         self.report.refused_rows += 1
         self.report.refuse(plan.row, column, reason)
@@ -587,7 +618,20 @@ class _Importer:
             for pk, m, p in zip(ids, members, plans, strict=True) for s in p.timeline.spans
             if s.facts.org_id is not None])
         projections_changed.send(sender=Member, member_ids=list(ids))  # the report facts of the new members
+        self._open_handbooks(ids, plans)
         self.report.created_member_ids.extend(ids)
+
+
+def _open_handbooks_of(importer, ids, plans) -> None:
+    """The e-handbook accounts of the «Sổ tay điện tử» column, through the reports service (R-043)."""
+    wanted = {pk: p.handbook_on for pk, p in zip(ids, plans, strict=True) if p.handbook_on}
+    if not wanted:
+        return
+    open_account = writer(HANDBOOK_OPEN)
+    if open_account is None:  # the reports app is not installed
+        return
+    for m in Member.objects.filter(pk__in=wanted).order_by("pk"):
+        open_account(actor=importer.actor, member=m, on=wanted[m.pk])
 
 
 @dataclass(frozen=True, slots=True)

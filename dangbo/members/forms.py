@@ -210,7 +210,7 @@ EVENT_FORM_TYPES = [t for t in EventType if t not in (
 EARLY_REASONS = [("", "Đúng hạn"), ("ill", "Tặng sớm do ốm nặng"), ("posthumous", "Truy tặng")]
 
 
-class EventForm(VNForm):
+class EventForm(OnceForm, VNForm):
     type = forms.ChoiceField(label="Loại sự kiện")
     on = VNDateField(label="Ngày")
     org = forms.ChoiceField(label="Tổ chức (chi bộ)", required=False,

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from dangbo.core.forms import VNDateField
+from dangbo.core.once import OnceForm
 from dangbo.members.services import MEMBER_ORG_TYPES
 from dangbo.members.transfers import LetterInput
 from dangbo.orgs.forms import VNForm
@@ -36,7 +37,7 @@ def destination_choices(*, actor, at: date) -> list[tuple[str, str]]:
     return out
 
 
-class LetterForm(VNForm):
+class LetterForm(OnceForm, VNForm):
     kind = forms.ChoiceField(label="Hình thức", choices=[
         ("official", "Chuyển sinh hoạt đảng chính thức"), ("temporary", "Chuyển sinh hoạt đảng tạm thời")])
     letter_number = forms.CharField(label="Số giấy giới thiệu", max_length=60)

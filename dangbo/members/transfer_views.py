@@ -13,12 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from dangbo.access import policy
 from dangbo.access.policy import can, get_member_or_404
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error
+from dangbo.core.once import AlreadySubmitted, run_once
 from dangbo.members import transfers
 from dangbo.members.models import Transfer
 from dangbo.members.transfer_forms import LetterForm, ReceiveForm, ReturnForm
@@ -63,7 +65,13 @@ def transfer_issue(request: HttpRequest, pk: int) -> HttpResponse:
     form = LetterForm(request.POST or None, actor=request.user, at=today)
     if request.method == "POST" and form.is_valid():
         try:
-            letter = transfers.transfer_issue(actor=request.user, member=member, data=form.letter())
+            letter = run_once(form.cleaned_data.get("form_token"), actor=request.user,
+                              create=lambda: transfers.transfer_issue(actor=request.user, member=member,
+                                                                      data=form.letter()),
+                              url_of=lambda t: reverse("members:member_detail", args=[member.pk]))
+        except AlreadySubmitted as sent:
+            messages.info(request, "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa.")
+            return redirect(sent.url or reverse("members:member_detail", args=[member.pk]))
         except DomainError as error:
             if error.field == "counterpart_org":
                 error.field = "to_org"

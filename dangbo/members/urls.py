@@ -5,6 +5,7 @@ from dangbo.members import transfer_views, views, worklist_views
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="member_list"),
+    path("ho-so-cua-toi/", views.my_record, name="my_record"),
     path("ket-nap/", views.member_admit, name="member_admit"),
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/sua/", views.member_edit, name="member_edit"),

@@ -60,7 +60,19 @@ def _id_param(request: HttpRequest, name: str) -> int | None:
 
 
 @login_required
+def my_record(request: HttpRequest) -> HttpResponse:
+    """«Hồ sơ của tôi»: the signed-in member's own record (the list for a user without one)."""
+    own = sorted(policy.own_member_ids(request.user))
+    if own:
+        return redirect("members:member_detail", pk=own[0])
+    return redirect("members:member_list")
+
+
+@login_required
 def member_list(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "view") and policy.own_member_ids(request.user):
+        # a member without an officer role sees no list (and may export none): their own record
+        return redirect("members:my_record")
     at = as_of_date(request)
     data = request.GET.copy()
     data.setdefault("ngay", at.strftime("%d/%m/%Y"))
@@ -183,7 +195,12 @@ def event_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.event_input()
         try:
-            event = services.member_record_event(actor=request.user, member=member, data=data)
+            event = run_once(form.cleaned_data.get("form_token"), actor=request.user,
+                             create=lambda: services.member_record_event(actor=request.user, member=member, data=data),
+                             url_of=lambda e: reverse("members:member_detail", args=[member.pk]))
+        except AlreadySubmitted as sent:
+            messages.info(request, "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa.")
+            return redirect(sent.url or reverse("members:member_detail", args=[member.pk]))
         except DomainError as error:
             if error.field == "ceremony_on":
                 error.field = "ceremony_date"

@@ -8,8 +8,10 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Registers this app's object types with the access policy (access.policy.scoped).
         from dangbo.notifications import (
+            reports,
             selectors,  # noqa: F401
             transfers,
         )
 
         transfers.connect()
+        reports.connect()

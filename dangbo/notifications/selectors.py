@@ -46,6 +46,10 @@ def unread_count(*, actor) -> int:
 
 
 def link(note: Notification) -> str:
+    if note.target_type == "reports.reportsubmission" and note.target_id is not None:
+        from dangbo.notifications.reports import submission_link  # the page takes the period, not a pk
+
+        return submission_link(note)
     name = LINKS.get(note.target_type)
     if not name or note.target_id is None:
         return ""

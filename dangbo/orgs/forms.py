@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 
 from dangbo.core.forms import FastSelect, VNDateField
+from dangbo.core.once import OnceForm
 from dangbo.core.reference import choices
 from dangbo.orgs import membership
 from dangbo.orgs.models import Organization, OrgVersion
@@ -65,7 +66,7 @@ class VNForm(forms.Form):
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
 
 
-class DecisionForm(VNForm):
+class DecisionForm(OnceForm, VNForm):
     """The decision that makes a change and the day it takes effect."""
 
     on = VNDateField(label="Ngày hiệu lực")

@@ -147,3 +147,43 @@ class OrgLineage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["predecessor", "successor", "on"], name="orglineage_unique")
         ]
+
+
+class Enterprise(models.Model):
+    """The enterprise register (R-014, the other half: enterprises with and without a party
+    organization). An enterprise or other unit of the reference list org_sectors (private,
+    foreign-invested, cooperative…) in a locality (the party organization of its commune or ward,
+    which decides who sees it), with its headcount; `party_org` links the party organization set up
+    in it, from `party_org_from`. Dated: counted from `registered_on` to `closed_on` (exclusive);
+    every change is audited (orgs.enterprises)."""
+
+    name = models.CharField("Tên doanh nghiệp", max_length=255)
+    tax_code = models.CharField("Mã số thuế", max_length=20, blank=True)
+    sector = models.CharField("Khu vực, loại hình", max_length=30, choices=org_sector_choices)
+    locality = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="Địa bàn (tổ chức đảng quản lý địa bàn)")
+    employees = models.PositiveIntegerField("Số lao động", null=True, blank=True)
+    registered_on = models.DateField("Hoạt động từ ngày")
+    closed_on = models.DateField("Ngừng hoạt động từ ngày", null=True, blank=True)
+    party_org = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="Tổ chức đảng trong doanh nghiệp")
+    party_org_from = models.DateField("Có tổ chức đảng từ ngày", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Doanh nghiệp"
+        verbose_name_plural = "Doanh nghiệp"
+        indexes = [models.Index(fields=["locality", "registered_on"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def sector_label(self) -> str:
+        return label("org_sectors", self.sector)
+
+    def active_on(self, at: date) -> bool:
+        return self.registered_on <= at and (self.closed_on is None or self.closed_on > at)
+
+    def has_party_org_on(self, at: date) -> bool:
+        return self.party_org_id is not None and self.party_org_from is not None and self.party_org_from <= at

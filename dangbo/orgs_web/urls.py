@@ -1,11 +1,14 @@
 from django.urls import path
 
-from dangbo.orgs_web import views
+from dangbo.orgs_web import enterprises, views
 
 app_name = "orgs"
 urlpatterns = [
     path("", views.org_tree, name="org_tree"),
     path("<int:pk>/", views.org_detail, name="org_detail"),
+    path("doanh-nghiep/", enterprises.enterprise_list, name="enterprise_list"),
+    path("doanh-nghiep/them/", enterprises.enterprise_create, name="enterprise_create"),
+    path("doanh-nghiep/<int:pk>/to-chuc-dang/", enterprises.enterprise_party_org, name="enterprise_party_org"),
     path("<int:pk>/truc-thuoc/", views.org_children, name="org_children"),
     path("<int:pk>/thanh-lap/", views.org_establish, name="org_establish"),
     path("<int:pk>/doi-ten/", views.org_rename, name="org_rename"),

@@ -24,6 +24,7 @@ from django.urls import reverse
 from dangbo.access.policy import can, get_org_or_404
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error, as_of_date
+from dangbo.core.once import AlreadySubmitted, run_once
 from dangbo.members.selectors import MemberFilters, member_list, member_spans_on, subtree_member_counts_on
 from dangbo.orgs import services
 from dangbo.orgs.forms import (
@@ -187,9 +188,18 @@ def _restructure(request: HttpRequest, pk: int, form_class: type[DecisionForm], 
     if request.method == "POST" and form.is_valid():
         confirmed = request.POST.get(CONFIRM) == digest
         try:
-            message, target = run(form, org, _run if confirmed else _dry_run)
+            if confirmed:  # a confirmation posted twice (double click, resent) runs once
+                message, target = run_once(form.cleaned_data.get("form_token"), actor=request.user,
+                                           create=lambda: run(form, org, _run),
+                                           url_of=lambda r: _with_date(reverse("orgs:org_detail", args=[r[1].pk]),
+                                                                       form.cleaned_data["on"]))
+            else:
+                message, target = run(form, org, _dry_run)
         except _Previewed as shown:
             preview = shown.result
+        except AlreadySubmitted as sent:
+            messages.info(request, "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa.")
+            return redirect(sent.url or reverse("orgs:org_detail", args=[org.pk]))
         except DomainError as error:
             apply_domain_error(form, error)
         else:

@@ -29,6 +29,7 @@ from dangbo.members.models import EventType as E
 from dangbo.members.models import Member, Sex
 from dangbo.members.models import Status as S
 from dangbo.members.selectors import AGE_BANDS
+from dangbo.orgs.enterprises import enterprise_counts_on
 from dangbo.orgs.models import OrgEventType
 from dangbo.reports import sectors
 from dangbo.reports import selectors as sel
@@ -471,6 +472,23 @@ def to_chuc_co_so_ngoai_nha_nuoc_moi(ctx: IndicatorContext) -> Result:
     n = len(found)
     return Result(ind, n, f"phát triển {doc_count(n)} tổ chức cơ sở đảng trong khu vực ngoài nhà nước",
                   {"don_vi": by_unit, "khu_vuc": _sector_cells(Counter(e.sector for e in found))})
+
+
+@indicator("doanh_nghiep_co_to_chuc_dang", "Doanh nghiệp có tổ chức đảng", "doanh nghiệp", "stock",
+           "Doanh nghiệp đang hoạt động trên địa bàn vào ngày tính (sổ doanh nghiệp) có tổ chức đảng, trên tổng số "
+           "doanh nghiệp; số chưa có tổ chức đảng theo khu vực, loại hình", breakdowns=("khu_vuc",), rule="R-014",
+           drill=False)
+def doanh_nghiep_co_to_chuc_dang(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["doanh_nghiep_co_to_chuc_dang"]
+    if ctx.area is None:
+        return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
+    counts = enterprise_counts_on(paths=ctx.area.paths, at=ctx.at)
+    without = Counter({k: n - linked for k, (n, linked) in counts.by_sector.items() if n - linked})
+    return Result(ind, counts.with_party_org,
+                  f"{vn_int(counts.with_party_org)}/{vn_int(counts.total)} doanh nghiệp có tổ chức đảng; "
+                  f"{vn_int(counts.without_party_org)} chưa có", {"khu_vuc": _sector_cells(without)},
+                  denominator=counts.total,
+                  percent=vn_percent(counts.with_party_org, counts.total) if counts.total else "")
 
 
 @indicator("dv_theo_khu_vuc", "Đảng viên theo khu vực, loại hình đơn vị", "đảng viên", "stock",

@@ -60,3 +60,17 @@ def ruletip(text) -> str:
     tip = "Căn cứ: " + ", ".join(refs)
     return format_html('{} <span class="rule-tip text-body-secondary" title="{}" aria-label="{}">'
                        '<i class="bi bi-info-circle" aria-hidden="true"></i></span>', plain, tip, tip)
+
+
+@register.filter
+def norule(text) -> str:
+    """The text without its rule ids, for places that cannot hold a tooltip (<title>, attributes)."""
+    return _RULE_REF.sub("", str(text or "")).strip()
+
+
+@register.simple_tag
+def ruleref(*ids) -> str:
+    """Only the tooltip of a rule reference inside a sentence: `{% ruleref "R-141" %}`."""
+    tip = "Căn cứ: " + ", ".join(str(i) for i in ids)
+    return format_html('<span class="rule-tip text-body-secondary" title="{}" aria-label="{}">'
+                       '<i class="bi bi-info-circle" aria-hidden="true"></i></span>', tip, tip)

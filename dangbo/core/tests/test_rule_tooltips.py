@@ -26,3 +26,44 @@ def test_the_indicator_overview_shows_no_rule_id_as_text(client, officer, tree):
     visible = re.sub(r'(title|aria-label)="[^"]*"', "", html)
     assert not re.search(r"\(R-\d{3}", visible)
     assert 'title="Căn cứ: R-' in html
+
+
+# -- outside the report pages: forms, worklist lists, transfers, messages ---------------------
+
+
+def _visible(html: str) -> str:
+    return re.sub(r'(title|aria-label)="[^"]*"', "", html)
+
+
+def _no_rule_id_shown(html: str) -> None:
+    assert not re.search(r"\(R-\d{3}", _visible(html)), re.search(r".{80}\(R-\d{3}.{20}", _visible(html), re.S)
+
+
+def test_forms_and_lists_outside_the_reports_show_no_rule_id_as_text(client, officer, tree, settings):
+    client.force_login(officer)
+    pages = [
+        reverse("members:member_admit") + f"?cell={tree['cell_a1'].pk}",  # help text R-050
+        reverse("orgs:org_sector", args=[tree["commune_a"].pk]),  # intro and help text R-014
+        reverse("exports:member_list_export"),  # help text R-165
+        reverse("members:worklist_members") + "?muc=du_bi_qua_han",  # title R-022
+        reverse("members:transfer_inbox"),  # column R-033
+    ]
+    for url in pages:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        _no_rule_id_shown(r.content.decode())
+        assert "(R-" not in re.search(r"<title>(.*?)</title>", r.content.decode(), re.S).group(1)
+    assert 'title="Căn cứ: R-050"' in client.get(reverse("members:member_admit")).content.decode()
+
+
+def test_a_message_with_a_rule_id_shows_it_as_a_tooltip(rf, officer, tree):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = officer
+    # the message a refused temporary transfer puts on the next page
+    html = render_to_string("base.html", {"messages": ["Phải nhập «Sinh hoạt tạm thời đến ngày» (R-035)."]},
+                            request=request)
+    assert "Phải nhập «Sinh hoạt tạm thời đến ngày»" in html
+    _no_rule_id_shown(html)
+    assert 'title="Căn cứ: R-035"' in html
