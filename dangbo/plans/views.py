@@ -221,19 +221,17 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for_manage(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and "xac_nhan" in request.POST:
-        job = PlanImport.objects.filter(pk=request.POST.get("xac_nhan"), plan=plan, created_by=request.user,
-                                        applied_at__isnull=True).first()
-        if job is None:
-            raise Http404("Không tìm thấy")
-        with job.file.open("rb") as fh:
-            content = fh.read()
         try:
-            n = importer.apply(actor=request.user, plan=plan, name=job.file_name, content=content)
+            applied = importer.apply_job(actor=request.user, plan=plan, job_id=request.POST.get("xac_nhan"))
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("plans:plan_import", pk=plan.pk)
-        job.applied_at, job.tasks_created = timezone.now(), n
-        job.save(update_fields=["applied_at", "tasks_created"])
+        if applied is None:
+            raise Http404("Không tìm thấy")
+        if applied.already:
+            messages.info(request, f"Tệp này đã được nhập trước đó ({applied.created} nhiệm vụ); không nhập lại.")
+            return redirect("plans:document_detail", pk=plan.pk)
+        n = applied.created
         messages.success(request, f"Đã nhập {n} nhiệm vụ.")
         return redirect("plans:document_detail", pk=plan.pk)
     preview = job = None

@@ -144,6 +144,45 @@ def test_import_dry_run_then_confirm(client, officer, tree, plan):
     assert Task.objects.get().content == "Quán triệt nghị quyết"
 
 
+def _upload_one_task(client, plan):
+    wb = Workbook()
+    wb.active.append(["Nội dung", "Cơ quan thực hiện", "Thời gian"])
+    wb.active.append(["Quán triệt nghị quyết", "Đảng bộ xã An Bình", "Quý IV/2022"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "bang.xlsx"
+    return client.post(reverse("plans:plan_import", args=[plan.pk]), {"file": buf}).context["job"]
+
+
+def test_import_confirmed_twice_imports_once(client, officer, tree, plan):
+    """A double submit of the confirmation (double click, a second tab) creates the tasks once:
+    the job is applied and marked applied in one transaction, under a row lock."""
+    client.force_login(officer)
+    job = _upload_one_task(client, plan)
+    url = reverse("plans:plan_import", args=[plan.pk])
+    first = client.post(url, {"xac_nhan": job.pk}, follow=True)
+    second = client.post(url, {"xac_nhan": job.pk}, follow=True)
+    assert Task.objects.filter(plan=plan).count() == 1
+    assert "Đã nhập 1 nhiệm vụ." in first.text
+    assert "đã được nhập trước đó" in second.text
+    job.refresh_from_db()
+    assert job.applied_at is not None and job.tasks_created == 1
+
+
+def test_import_apply_job_is_idempotent_and_atomic(officer, tree, plan, client):
+    from dangbo.plans import importer
+
+    client.force_login(officer)
+    job = _upload_one_task(client, plan)
+    first = importer.apply_job(actor=officer, plan=plan, job_id=job.pk)
+    again = importer.apply_job(actor=officer, plan=plan, job_id=job.pk)
+    assert (first.created, first.already) == (1, False)
+    assert (again.created, again.already) == (1, True)
+    assert Task.objects.filter(plan=plan).count() == 1
+    assert importer.apply_job(actor=officer, plan=plan, job_id="abc") is None
+
+
 def test_my_tasks_flags_late_bodies(client, outsider, tasks):
     client.force_login(outsider)
     response = client.get(reverse("plans:my_tasks"))
