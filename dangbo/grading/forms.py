@@ -101,6 +101,11 @@ class BulkRowForm(forms.Form):
         min_value=Decimal(0),
         max_value=Decimal(100),
         decimal_places=2,
+        error_messages={
+            "max_value": "Điểm phải từ 0 đến %(limit_value)s.",
+            "min_value": "Điểm phải từ 0 đến 100.",
+            "invalid": "Điểm phải là một số (ví dụ 85 hoặc 85,5).",
+        },
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "inputmode": "decimal", "size": 5}),
     )
     grade = forms.ChoiceField(

@@ -25,7 +25,6 @@ from . import rules
 from .models import (
     CapException,
     CriteriaFramework,
-    Grade,
     GradingCampaign,
     GradingRecord,
     Step,

@@ -45,12 +45,22 @@ def cell_bulk(request: HttpRequest, pk: int, org_id: int, step_slug: str) -> Htt
         raise Http404("Không tìm thấy")
     rows = selectors.cell_member_rows(campaign=campaign, cell_id=org_id)
     initial = bulk.initial_rows(rows, step)
+    editable = bulk.can_enter(request.user, step, cell)  # a read-only role sees the table, no form
+    posted = request.method == "POST" and editable
     header = BulkHeaderForm(
-        request.POST or None, request.FILES or None, initial={"on": min(timezone.localdate(), campaign.decision_due)}
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"on": min(timezone.localdate(), campaign.decision_due)},
     )
-    formset = BulkFormSet(request.POST or None, initial=initial, prefix="dv")
+    formset = BulkFormSet(request.POST if posted else None, initial=initial, prefix="dv")
     row_errors: dict[int, str] = {}
-    if request.method == "POST" and header.is_valid() and formset.is_valid():
+    if posted and not formset.is_valid():
+        header.is_valid()
+        header.add_error(None, "Có dòng nhập chưa đúng (đánh dấu đỏ bên dưới); chưa ghi dòng nào.")
+        for i, f in enumerate(formset.forms):
+            if f.errors:
+                row_errors[i] = " ".join(m for errs in f.errors.values() for m in errs)
+    elif posted and header.is_valid():
         changes = bulk.changed_rows(rows, step, [f.cleaned_data for f in formset.forms])
         inputs, index = changes.inputs, changes.index
         h = header.cleaned_data
@@ -75,7 +85,7 @@ def cell_bulk(request: HttpRequest, pk: int, org_id: int, step_slug: str) -> Htt
             except DomainError as exc:
                 apply_domain_error(header, exc)
             else:
-                messages.success(request, f"Đã ghi «{STEP_TITLES[step]}» cho {len(inputs)} đảng viên.")
+                messages.success(request, f"Đã ghi «{STEP_TITLES[step]}» {changes.summary()}.")
                 return redirect("grading:cell_bulk", pk=campaign.pk, org_id=org_id, step_slug=step_slug)
     by_member = {}
     for i, f in enumerate(formset.forms):
@@ -100,6 +110,7 @@ def cell_bulk(request: HttpRequest, pk: int, org_id: int, step_slug: str) -> Htt
             "header": header,
             "formset": formset,
             "lines": lines,
+            "editable": editable,
         },
     )
 
