@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from dangbo.core.forms import VNDateField
+from dangbo.core.once import OnceForm
 from dangbo.orgs.forms import VNForm
 
 from .models import Grade, Subject
@@ -22,7 +23,7 @@ STEP_TITLES = {
 DOC_HELP = "Biên bản, nghị quyết hoặc quyết định (PDF, DOCX, ảnh chụp), không bắt buộc."
 
 
-class CampaignForm(VNForm):
+class CampaignForm(OnceForm, VNForm):
     year = forms.IntegerField(label="Năm đánh giá", min_value=2000, max_value=2100)
     root_org = forms.ChoiceField(label="Tổ chức triển khai")
     opens_on = VNDateField(label="Ngày bắt đầu")

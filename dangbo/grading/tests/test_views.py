@@ -314,3 +314,28 @@ def test_cell_bulk_is_read_only_for_a_leader(client, leader, campaign, members_a
     assert response.status_code == 200 and "Bạn chỉ có quyền xem bước này" in response.content.decode()
     assert "không có quyền" not in response.content.decode()
     assert not GradingRecord.objects.exists()
+
+
+def test_campaign_form_sent_twice_opens_one_campaign(client, officer, tree):
+    """Issue 15: a one-time form token; the second post of the same form goes to the campaign."""
+    client.force_login(officer)
+    url = reverse("grading:campaign_open")
+    token = client.get(url).context["form"].fields["form_token"].initial
+    data = {
+        "form_token": token,
+        "year": "2025",
+        "root_org": str(tree["province"].pk),
+        "opens_on": "15/11/2025",
+        "self_assessment_due": "30/11/2025",
+        "cell_meeting_due": "10/12/2025",
+        "decision_due": "20/12/2025",
+        "deadline": "25/12/2025",
+        "note": "",
+    }
+    first = client.post(url, data)
+    second = client.post(url, data, follow=True)
+    campaign = GradingCampaign.objects.get()
+    assert first.status_code == 302 and first["Location"].endswith(f"/{campaign.pk}/")
+    assert second.redirect_chain[0][0].endswith(f"/{campaign.pk}/")
+    assert "đã được gửi và đã ghi" in second.content.decode()
+    assert "Đã có đợt đánh giá" not in second.content.decode()

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangbo.access.policy import can, get_org_or_404, scope_orgs
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error
+from dangbo.core.once import AlreadySubmitted, run_once
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.selectors import org_choices_on
 
@@ -21,6 +23,9 @@ from ..forms import (
     CapExceptionForm,
     FrameworkForm,
 )
+
+ALREADY_SENT = "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa."
+
 
 # --- campaigns -------------------------------------------------------------------------------
 
@@ -57,17 +62,25 @@ def campaign_open(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         org = get_org_or_404(request.user, int(d["root_org"]), action="record")
         try:
-            campaign = services.campaign_open(
+            campaign = run_once(
+                d.get("form_token"),
                 actor=request.user,
-                year=d["year"],
-                root_org=org,
-                opens_on=d["opens_on"],
-                self_assessment_due=d["self_assessment_due"],
-                cell_meeting_due=d["cell_meeting_due"],
-                decision_due=d["decision_due"],
-                deadline=d["deadline"],
-                note=d["note"],
+                create=lambda: services.campaign_open(
+                    actor=request.user,
+                    year=d["year"],
+                    root_org=org,
+                    opens_on=d["opens_on"],
+                    self_assessment_due=d["self_assessment_due"],
+                    cell_meeting_due=d["cell_meeting_due"],
+                    decision_due=d["decision_due"],
+                    deadline=d["deadline"],
+                    note=d["note"],
+                ),
+                url_of=lambda c: reverse("grading:campaign_detail", args=[c.pk]),
             )
+        except AlreadySubmitted as sent:
+            messages.info(request, ALREADY_SENT)
+            return redirect(sent.url or reverse("grading:campaign_list"))
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

@@ -95,6 +95,33 @@ def test_the_officer_adds_a_task_for_two_communes(client, officer, tree, plan):
     assert task.due_on == date(2023, 3, 31) and task.assignments.count() == 2
 
 
+def test_the_document_form_sent_twice_registers_one_document(client, officer, tree):
+    """Issue 15: a one-time form token; the second post goes to the document registered first."""
+    client.force_login(officer)
+    url = reverse("plans:document_create")
+    token = client.get(url).context["form"].fields["form_token"].initial
+    data = {"form_token": token, "number": "32-CT/TU", "issued_on": "05/01/2023", "doc_type": "chi_thi",
+            "issuer": "Ban Thường vụ Tỉnh ủy", "owner_org": tree["province"].pk, "title": "Về công tác cán bộ"}
+    first = client.post(url, data)
+    second = client.post(url, data, follow=True)
+    doc = Document.objects.get(number="32-CT/TU")
+    assert first.status_code == 302 and second.redirect_chain[0][0] == reverse("plans:document_detail", args=[doc.pk])
+    assert "đã được gửi và đã ghi" in second.text
+
+
+def test_the_task_form_sent_twice_adds_one_task(client, officer, tree, plan):
+    client.force_login(officer)
+    url = reverse("plans:task_create", args=[plan.pk])
+    token = client.get(url).context["form"].fields["form_token"].initial
+    data = {"form_token": token, "content": "Rà soát đảng viên miễn sinh hoạt", "deadline_text": "Quý I/2023",
+            "implementing_orgs": [tree["commune_a"].pk]}
+    assert client.post(url, data).status_code == 302
+    second = client.post(url, data, follow=True)
+    task = Task.objects.get(content="Rà soát đảng viên miễn sinh hoạt")
+    assert second.redirect_chain[0][0] == reverse("plans:task_detail", args=[task.pk])
+    assert "đã được gửi và đã ghi" in second.text
+
+
 def test_the_task_form_picks_organizations_instead_of_listing_every_one(client, officer, tree, plan):
     client.force_login(officer)
     response = client.get(reverse("plans:task_create", args=[plan.pk]))
