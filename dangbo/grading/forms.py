@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from dangbo.core.forms import VNDateField
+from dangbo.core.once import OnceForm
 from dangbo.orgs.forms import VNForm
 
 from .models import Grade, Subject
@@ -22,7 +23,7 @@ STEP_TITLES = {
 DOC_HELP = "Biên bản, nghị quyết hoặc quyết định (PDF, DOCX, ảnh chụp), không bắt buộc."
 
 
-class CampaignForm(VNForm):
+class CampaignForm(OnceForm, VNForm):
     year = forms.IntegerField(label="Năm đánh giá", min_value=2000, max_value=2100)
     root_org = forms.ChoiceField(label="Tổ chức triển khai")
     opens_on = VNDateField(label="Ngày bắt đầu")
@@ -101,6 +102,11 @@ class BulkRowForm(forms.Form):
         min_value=Decimal(0),
         max_value=Decimal(100),
         decimal_places=2,
+        error_messages={
+            "max_value": "Điểm phải từ 0 đến %(limit_value)s.",
+            "min_value": "Điểm phải từ 0 đến 100.",
+            "invalid": "Điểm phải là một số (ví dụ 85 hoặc 85,5).",
+        },
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "inputmode": "decimal", "size": 5}),
     )
     grade = forms.ChoiceField(

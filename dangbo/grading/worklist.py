@@ -29,15 +29,22 @@ def provider(user, today: date) -> list[WorkItem]:
     allowed = policy.allowed_org_ids(user, action="view")
     for campaign in campaign_list(actor=user).filter(opens_on__lte=today, deadline__gte=today)[:5]:
         step = _step(campaign, today)
-        done = GradingRecord.objects.filter(campaign=campaign, subject=Subject.MEMBER, step=step,
-                                            member_id=OuterRef("pk"), superseded_by__isnull=True)
+        done = GradingRecord.objects.filter(
+            campaign=campaign, subject=Subject.MEMBER, step=step, member_id=OuterRef("pk"), superseded_by__isnull=True
+        )
         members = Member.objects.filter(current_status__in=ACTIVE_STATUSES, current_org__isnull=False, exempt=False)
         if allowed is not None:
             members = members.filter(current_org_id__in=Subquery(allowed))
         count = members.filter(~Exists(done)).count()
-        items.append(WorkItem(
-            f"danh_gia_{campaign.pk}", f"Đánh giá, xếp loại năm {campaign.year}: chưa qua bước «{Step(step).label}»",
-            count, reverse("grading:campaign_detail", args=[campaign.pk]),
-            "danger" if today > campaign.deadline else "warning",
-            "Theo lịch của đợt đánh giá (R-073, R-074).", "Đánh giá, xếp loại"))
+        items.append(
+            WorkItem(
+                f"danh_gia_{campaign.pk}",
+                f"Đánh giá, xếp loại năm {campaign.year}: chưa qua bước «{Step(step).label}»",
+                count,
+                reverse("grading:campaign_detail", args=[campaign.pk]),
+                "danger" if today > campaign.deadline else "warning",
+                "Theo lịch của đợt đánh giá (R-073, R-074).",
+                "Đánh giá, xếp loại",
+            )
+        )
     return items

@@ -8,6 +8,7 @@ from django import forms
 
 from dangbo.access.policy import can
 from dangbo.core.forms import OrgPicker, OrgPickMultipleField, VNDateField
+from dangbo.core.once import OnceForm
 from dangbo.orgs.selectors import org_picker_labels_on
 from dangbo.plans.models import DocumentType, ReportStatus
 
@@ -46,7 +47,7 @@ class DocumentFilterForm(forms.Form):
     nam = forms.IntegerField(label="Năm", required=False, min_value=1930, max_value=2100)
 
 
-class DocumentForm(_Styled):
+class DocumentForm(OnceForm, _Styled):
     number = forms.CharField(label="Số, ký hiệu", max_length=60, help_text="Ví dụ: 21-NQ/TW")
     issued_on = VNDateField(label="Ngày ban hành")
     doc_type = forms.ChoiceField(label="Loại văn bản", choices=DocumentType.choices)
@@ -89,7 +90,7 @@ class DocumentEditForm(_Styled):
             self.fields[name].choices = [("", "—"), *doc_choices]
 
 
-class TaskForm(_Styled):
+class TaskForm(OnceForm, _Styled):
     number = forms.CharField(label="Mục", max_length=30, required=False)
     content = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))
     directing_text = forms.CharField(label="Cơ quan chỉ đạo", required=False, max_length=500)

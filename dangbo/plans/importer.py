@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from dangbo.access.policy import can
 from dangbo.audit.services import audit_record
@@ -21,7 +22,7 @@ from dangbo.imports.parse import FileFormatError, xlsx_rows
 from dangbo.imports.xlsx import XlsxError, check_archive
 from dangbo.orgs.models import OrgVersion
 from dangbo.plans import deadlines as dl
-from dangbo.plans.models import Document
+from dangbo.plans.models import Document, PlanImport
 from dangbo.plans.selectors import _scope_ids, scope_ancestor_ids
 from dangbo.plans.services import TaskInput, task_create
 
@@ -207,3 +208,34 @@ def apply(*, actor, plan: Document, name: str, content: bytes) -> int:
     audit_record(actor=actor, action="plans.tasks_imported", obj=plan, org_id=plan.owner_org_id,
                  summary=f"Nhập {len(result.rows)} nhiệm vụ từ tệp {name}", after={"rows": len(result.rows), "file": name})
     return len(result.rows)
+
+
+@dataclass
+class JobApplied:
+    """The outcome of confirming an uploaded import: the tasks created, or `already` when the
+    same upload was applied before (a double submit)."""
+
+    job: PlanImport
+    created: int = 0
+    already: bool = False
+
+
+@transaction.atomic
+def apply_job(*, actor, plan: Document, job_id) -> JobApplied | None:
+    """Confirm an uploaded task table: the job row is locked (select_for_update) and its tasks are
+    created and the job marked applied in one transaction, so a second submit of the same upload
+    (a double click, two tabs) waits for the first and then creates nothing. None: no such upload
+    of this user for this plan."""
+    if not str(job_id or "").isdigit():
+        return None
+    job = PlanImport.objects.select_for_update().filter(pk=job_id, plan=plan, created_by=actor).first()
+    if job is None:
+        return None
+    if job.applied_at is not None:
+        return JobApplied(job=job, created=job.tasks_created, already=True)
+    with job.file.open("rb") as fh:
+        content = fh.read()
+    n = apply(actor=actor, plan=plan, name=job.file_name, content=content)
+    job.applied_at, job.tasks_created = timezone.now(), n
+    job.save(update_fields=["applied_at", "tasks_created"])
+    return JobApplied(job=job, created=n)

@@ -18,6 +18,7 @@ from dangbo.access import policy
 from dangbo.access.policy import can
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error
+from dangbo.core.once import AlreadySubmitted, run_once
 from dangbo.orgs.selectors import org_choices_on
 from dangbo.plans import importer
 from dangbo.plans import selectors as sel
@@ -49,6 +50,8 @@ from dangbo.plans.services import (
 )
 from dangbo.reports.indicators import CATALOG
 
+ALREADY_SENT = "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa."
+
 
 def _today():
     return timezone.localdate()
@@ -78,11 +81,16 @@ def document_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            doc = document_register(actor=request.user, file=d.get("file"), data=DocumentInput(
-                number=d["number"], issued_on=d["issued_on"], issuer=d["issuer"], doc_type=d["doc_type"],
-                title=d["title"], owner_org_id=d.get("owner_org"), summary=d.get("summary") or "",
-                implements_id=d.get("implements"), replaces_id=d.get("replaces"), place=d.get("place") or "",
-                recipients=d.get("recipients") or ""))
+            doc = run_once(d.get("form_token"), actor=request.user, create=lambda: document_register(
+                actor=request.user, file=d.get("file"), data=DocumentInput(
+                    number=d["number"], issued_on=d["issued_on"], issuer=d["issuer"], doc_type=d["doc_type"],
+                    title=d["title"], owner_org_id=d.get("owner_org"), summary=d.get("summary") or "",
+                    implements_id=d.get("implements"), replaces_id=d.get("replaces"), place=d.get("place") or "",
+                    recipients=d.get("recipients") or "")),
+                url_of=lambda doc: reverse("plans:document_detail", args=[doc.pk]))
+        except AlreadySubmitted as sent:
+            messages.info(request, ALREADY_SENT)
+            return redirect(sent.url or reverse("plans:document_list"))
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -138,7 +146,12 @@ def task_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            task_create(actor=request.user, plan=plan, data=TaskInput(**_task_fields(d)))
+            run_once(d.get("form_token"), actor=request.user,
+                     create=lambda: task_create(actor=request.user, plan=plan, data=TaskInput(**_task_fields(d))),
+                     url_of=lambda task: reverse("plans:task_detail", args=[task.pk]))
+        except AlreadySubmitted as sent:
+            messages.info(request, ALREADY_SENT)
+            return redirect(sent.url or reverse("plans:document_detail", args=[plan.pk]))
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -221,19 +234,17 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for_manage(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and "xac_nhan" in request.POST:
-        job = PlanImport.objects.filter(pk=request.POST.get("xac_nhan"), plan=plan, created_by=request.user,
-                                        applied_at__isnull=True).first()
-        if job is None:
-            raise Http404("Không tìm thấy")
-        with job.file.open("rb") as fh:
-            content = fh.read()
         try:
-            n = importer.apply(actor=request.user, plan=plan, name=job.file_name, content=content)
+            applied = importer.apply_job(actor=request.user, plan=plan, job_id=request.POST.get("xac_nhan"))
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("plans:plan_import", pk=plan.pk)
-        job.applied_at, job.tasks_created = timezone.now(), n
-        job.save(update_fields=["applied_at", "tasks_created"])
+        if applied is None:
+            raise Http404("Không tìm thấy")
+        if applied.already:
+            messages.info(request, f"Tệp này đã được nhập trước đó ({applied.created} nhiệm vụ); không nhập lại.")
+            return redirect("plans:document_detail", pk=plan.pk)
+        n = applied.created
         messages.success(request, f"Đã nhập {n} nhiệm vụ.")
         return redirect("plans:document_detail", pk=plan.pk)
     preview = job = None

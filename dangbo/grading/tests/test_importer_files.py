@@ -15,10 +15,13 @@ from dangbo.imports.tests.test_xlsx_limits import build, sheet_xml
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("rows", "message"), [
-    ('<row r="2"><c r="ZZZZZZZ2"><v>1</v></c></row>', "Tham chiếu ô «ZZZZZZZ2» không hợp lệ"),
-    ('<row r="2"><c r="A2" t="s"><v>9</v></c></row>', "Ô A2 trỏ tới chuỗi dùng chung số «9»"),
-])
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ('<row r="2"><c r="ZZZZZZZ2"><v>1</v></c></row>', "Tham chiếu ô «ZZZZZZZ2» không hợp lệ"),
+        ('<row r="2"><c r="A2" t="s"><v>9</v></c></row>', "Ô A2 trỏ tới chuỗi dùng chung số «9»"),
+    ],
+)
 def test_a_hostile_grading_file_is_refused_with_its_reason(officer, campaign, tmp_path, rows, message):
     path = tmp_path / "kq.xlsx"
     path.write_bytes(build(sheet_xml(rows)))
@@ -38,7 +41,7 @@ def test_formula_injection_refused_in_a_grading_comment(officer, campaign, membe
     wb = Workbook()
     wb.active.append(["Họ và tên", "Năm sinh", "Xếp loại", "Nhận xét"])
     m = members_a1[0]
-    wb.active.append([m.full_name, m.birth_year, "HTTNV", "=HYPERLINK(\"http://x.example\",\"a\")"])
+    wb.active.append([m.full_name, m.birth_year, "HTTNV", '=HYPERLINK("http://x.example","a")'])
     as_text(wb)
     wb.save(tmp_path / "kq.xlsx")
     report = grading_import_dry_run(tmp_path / "kq.xlsx", actor=officer, campaign=campaign, on=date(2025, 12, 20))

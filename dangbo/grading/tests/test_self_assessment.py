@@ -62,10 +62,25 @@ def test_bad_input_names_the_field_and_writes_nothing(client, me, campaign, memb
 
 def test_R_073_after_the_decision_self_assessment_is_closed(client, me, officer, campaign, members_a1):
     member = members_a1[0]
-    member_step_record(actor=officer, campaign=campaign, step=Step.PROPOSAL, member=member, grade="good",
-                       total=85, on=date(2025, 12, 5))
-    member_step_record(actor=officer, campaign=campaign, step=Step.DECISION, member=member, grade="good",
-                       total=85, on=date(2025, 12, 15), decision_number="12-QĐ/ĐU")
+    member_step_record(
+        actor=officer,
+        campaign=campaign,
+        step=Step.PROPOSAL,
+        member=member,
+        grade="good",
+        total=85,
+        on=date(2025, 12, 5),
+    )
+    member_step_record(
+        actor=officer,
+        campaign=campaign,
+        step=Step.DECISION,
+        member=member,
+        grade="good",
+        total=85,
+        on=date(2025, 12, 15),
+        decision_number="12-QĐ/ĐU",
+    )
     client.force_login(me)
     assert "Đã có quyết định xếp loại" in client.get(URL).content.decode()
     response = _post(client, campaign, member, grade="excellent", total="95")

@@ -260,3 +260,82 @@ def test_commune_officer_works_in_the_province_campaign_within_the_commune_only(
     assert page.status_code == 200 and page.context["org"].org_id == tree["commune_a"].pk
     assert client.get(reverse("grading:results", args=[campaign.pk]), {"org": tree["province"].pk}).status_code == 404
     assert stranger.full_name not in client.get(reverse("grading:campaign_detail", args=[campaign.pk])).content.decode()
+
+
+# --- issue 15: the rough edges of the cell's bulk entry ----------------------------------------
+
+
+def test_cell_bulk_score_above_100_shows_a_field_error_and_writes_nothing(client, officer, campaign, members_a1, tree):
+    client.force_login(officer)
+    url = reverse("grading:cell_bulk", args=[campaign.pk, tree["cell_a1"].pk, "de-xuat"])
+    response = client.post(url, bulk_post(campaign, tree["cell_a1"], members_a1[:2], ["good", "good"], [150, 80]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Có dòng nhập chưa đúng" in body
+    assert "Điểm phải từ 0 đến 100." in body
+    assert 'class="table-danger"' in body
+    assert not GradingRecord.objects.exists()
+
+
+def test_cell_bulk_message_counts_only_the_rows_really_changed(client, officer, campaign, members_a1, tree):
+    from dangbo.grading.services import StepInput, member_steps_record
+
+    member_steps_record(
+        actor=officer,
+        campaign=campaign,
+        step=Step.SELF,
+        rows=[StepInput(member=m, grade="good", total=80) for m in members_a1[:3]],
+        on=date(2025, 11, 20),
+    )
+    client.force_login(officer)
+    url = reverse("grading:cell_bulk", args=[campaign.pk, tree["cell_a1"].pk, "de-xuat"])
+    # The proposal page shows the self-assessments; one row is edited, two are kept as shown.
+    first = client.post(
+        url, bulk_post(campaign, tree["cell_a1"], members_a1[:3], ["excellent", "good", "good"], [92, 80, 80]), follow=True
+    )
+    assert "cho 3 đảng viên (1 dòng sửa, 2 dòng giữ theo kết quả bước trước)" in first.content.decode()
+    # Posted again with one row edited: only that row is recorded and counted.
+    again = client.post(
+        url, bulk_post(campaign, tree["cell_a1"], members_a1[:3], ["excellent", "good", "good"], [92, 85, 80]), follow=True
+    )
+    assert "cho 1 đảng viên." in again.content.decode()
+    assert GradingRecord.objects.filter(step=Step.PROPOSAL).count() == 4  # 3, then 1 superseding
+
+
+def test_cell_bulk_is_read_only_for_a_leader(client, leader, campaign, members_a1, tree):
+    client.force_login(leader)
+    url = reverse("grading:cell_bulk", args=[campaign.pk, tree["cell_a1"].pk, "de-xuat"])
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200 and members_a1[0].full_name in body
+    assert "Bạn chỉ có quyền xem bước này" in body
+    assert "<form" not in body.split('id="bulk-read-only"')[1] and "<select" not in body.split("<table")[1]
+    response = client.post(url, bulk_post(campaign, tree["cell_a1"], members_a1, ["good"] * 6, [80] * 6))
+    assert response.status_code == 200 and "Bạn chỉ có quyền xem bước này" in response.content.decode()
+    assert "không có quyền" not in response.content.decode()
+    assert not GradingRecord.objects.exists()
+
+
+def test_campaign_form_sent_twice_opens_one_campaign(client, officer, tree):
+    """Issue 15: a one-time form token; the second post of the same form goes to the campaign."""
+    client.force_login(officer)
+    url = reverse("grading:campaign_open")
+    token = client.get(url).context["form"].fields["form_token"].initial
+    data = {
+        "form_token": token,
+        "year": "2025",
+        "root_org": str(tree["province"].pk),
+        "opens_on": "15/11/2025",
+        "self_assessment_due": "30/11/2025",
+        "cell_meeting_due": "10/12/2025",
+        "decision_due": "20/12/2025",
+        "deadline": "25/12/2025",
+        "note": "",
+    }
+    first = client.post(url, data)
+    second = client.post(url, data, follow=True)
+    campaign = GradingCampaign.objects.get()
+    assert first.status_code == 302 and first["Location"].endswith(f"/{campaign.pk}/")
+    assert second.redirect_chain[0][0].endswith(f"/{campaign.pk}/")
+    assert "đã được gửi và đã ghi" in second.content.decode()
+    assert "Đã có đợt đánh giá" not in second.content.decode()

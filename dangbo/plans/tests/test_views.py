@@ -95,6 +95,33 @@ def test_the_officer_adds_a_task_for_two_communes(client, officer, tree, plan):
     assert task.due_on == date(2023, 3, 31) and task.assignments.count() == 2
 
 
+def test_the_document_form_sent_twice_registers_one_document(client, officer, tree):
+    """Issue 15: a one-time form token; the second post goes to the document registered first."""
+    client.force_login(officer)
+    url = reverse("plans:document_create")
+    token = client.get(url).context["form"].fields["form_token"].initial
+    data = {"form_token": token, "number": "32-CT/TU", "issued_on": "05/01/2023", "doc_type": "chi_thi",
+            "issuer": "Ban Thường vụ Tỉnh ủy", "owner_org": tree["province"].pk, "title": "Về công tác cán bộ"}
+    first = client.post(url, data)
+    second = client.post(url, data, follow=True)
+    doc = Document.objects.get(number="32-CT/TU")
+    assert first.status_code == 302 and second.redirect_chain[0][0] == reverse("plans:document_detail", args=[doc.pk])
+    assert "đã được gửi và đã ghi" in second.text
+
+
+def test_the_task_form_sent_twice_adds_one_task(client, officer, tree, plan):
+    client.force_login(officer)
+    url = reverse("plans:task_create", args=[plan.pk])
+    token = client.get(url).context["form"].fields["form_token"].initial
+    data = {"form_token": token, "content": "Rà soát đảng viên miễn sinh hoạt", "deadline_text": "Quý I/2023",
+            "implementing_orgs": [tree["commune_a"].pk]}
+    assert client.post(url, data).status_code == 302
+    second = client.post(url, data, follow=True)
+    task = Task.objects.get(content="Rà soát đảng viên miễn sinh hoạt")
+    assert second.redirect_chain[0][0] == reverse("plans:task_detail", args=[task.pk])
+    assert "đã được gửi và đã ghi" in second.text
+
+
 def test_the_task_form_picks_organizations_instead_of_listing_every_one(client, officer, tree, plan):
     client.force_login(officer)
     response = client.get(reverse("plans:task_create", args=[plan.pk]))
@@ -142,6 +169,45 @@ def test_import_dry_run_then_confirm(client, officer, tree, plan):
     job = response.context["job"]
     assert client.post(url, {"xac_nhan": job.pk}).status_code == 302
     assert Task.objects.get().content == "Quán triệt nghị quyết"
+
+
+def _upload_one_task(client, plan):
+    wb = Workbook()
+    wb.active.append(["Nội dung", "Cơ quan thực hiện", "Thời gian"])
+    wb.active.append(["Quán triệt nghị quyết", "Đảng bộ xã An Bình", "Quý IV/2022"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "bang.xlsx"
+    return client.post(reverse("plans:plan_import", args=[plan.pk]), {"file": buf}).context["job"]
+
+
+def test_import_confirmed_twice_imports_once(client, officer, tree, plan):
+    """A double submit of the confirmation (double click, a second tab) creates the tasks once:
+    the job is applied and marked applied in one transaction, under a row lock."""
+    client.force_login(officer)
+    job = _upload_one_task(client, plan)
+    url = reverse("plans:plan_import", args=[plan.pk])
+    first = client.post(url, {"xac_nhan": job.pk}, follow=True)
+    second = client.post(url, {"xac_nhan": job.pk}, follow=True)
+    assert Task.objects.filter(plan=plan).count() == 1
+    assert "Đã nhập 1 nhiệm vụ." in first.text
+    assert "đã được nhập trước đó" in second.text
+    job.refresh_from_db()
+    assert job.applied_at is not None and job.tasks_created == 1
+
+
+def test_import_apply_job_is_idempotent_and_atomic(officer, tree, plan, client):
+    from dangbo.plans import importer
+
+    client.force_login(officer)
+    job = _upload_one_task(client, plan)
+    first = importer.apply_job(actor=officer, plan=plan, job_id=job.pk)
+    again = importer.apply_job(actor=officer, plan=plan, job_id=job.pk)
+    assert (first.created, first.already) == (1, False)
+    assert (again.created, again.already) == (1, True)
+    assert Task.objects.filter(plan=plan).count() == 1
+    assert importer.apply_job(actor=officer, plan=plan, job_id="abc") is None
 
 
 def test_my_tasks_flags_late_bodies(client, outsider, tasks):

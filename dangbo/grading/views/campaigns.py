@@ -1,0 +1,228 @@
+"""Grading pages: campaigns and their progress, reminders, R-072 cap exceptions, criteria frameworks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dangbo.access.policy import can, get_org_or_404, scope_orgs
+from dangbo.core.errors import DomainError
+from dangbo.core.forms import apply_domain_error
+from dangbo.core.once import AlreadySubmitted, run_once
+from dangbo.orgs.models import Organization, OrgVersion
+from dangbo.orgs.selectors import org_choices_on
+
+from .. import selectors, services
+from ..forms import (
+    CampaignForm,
+    CapExceptionForm,
+    FrameworkForm,
+)
+
+ALREADY_SENT = "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa."
+
+
+# --- campaigns -------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = list(selectors.campaign_list(actor=request.user).select_related("root_org"))
+    names = dict(
+        OrgVersion.objects.filter(org_id__in=[c.root_org_id for c in campaigns])
+        .order_by("valid_from")
+        .values_list("org_id", "name")
+    )
+    for c in campaigns:
+        c.root_name = names.get(c.root_org_id, "")
+    return render(
+        request,
+        "grading/campaign_list.html",
+        {
+            "campaigns": campaigns,
+            "can_open": can(request.user, "record"),
+            "notifications": selectors.notification_list(actor=request.user)[:10],
+        },
+    )
+
+
+@login_required
+def campaign_open(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "record"):
+        raise Http404("Không tìm thấy")
+    today = timezone.localdate()
+    choices = org_choices_on(actor=request.user, at=today, action="record")
+    form = CampaignForm(request.POST or None, org_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        org = get_org_or_404(request.user, int(d["root_org"]), action="record")
+        try:
+            campaign = run_once(
+                d.get("form_token"),
+                actor=request.user,
+                create=lambda: services.campaign_open(
+                    actor=request.user,
+                    year=d["year"],
+                    root_org=org,
+                    opens_on=d["opens_on"],
+                    self_assessment_due=d["self_assessment_due"],
+                    cell_meeting_due=d["cell_meeting_due"],
+                    decision_due=d["decision_due"],
+                    deadline=d["deadline"],
+                    note=d["note"],
+                ),
+                url_of=lambda c: reverse("grading:campaign_detail", args=[c.pk]),
+            )
+        except AlreadySubmitted as sent:
+            messages.info(request, ALREADY_SENT)
+            return redirect(sent.url or reverse("grading:campaign_list"))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"Đã triển khai đánh giá, xếp loại năm {campaign.year}.")
+            return redirect("grading:campaign_detail", pk=campaign.pk)
+    return render(request, "grading/campaign_open.html", {"form": form})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get_or_404(actor=request.user, pk=pk)
+    at = selectors.grading_date(campaign)
+    root = selectors.version_on(campaign.root_org_id, at)
+    progress = selectors.campaign_progress(campaign=campaign)
+    visible = set(
+        scope_orgs(Organization.objects.filter(pk__in=[r.org_id for r in progress]), request.user).values_list(
+            "pk", flat=True
+        )
+    )
+    cells = (
+        scope_orgs(selectors.subtree_versions(campaign.root_org_id, at), request.user, field="org_id")
+        .filter(org_type__in=selectors.MEMBER_ORG_TYPES)
+        .order_by("path")
+    )
+    return render(
+        request,
+        "grading/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "root": root,
+            "progress": [r for r in progress if r.org_id in visible],
+            "cells": cells[:500],
+            "can_record": can(request.user, "record", campaign.root_org_id),
+            "frameworks_issued": selectors.framework_count_issued(year=campaign.year, org_id=campaign.root_org_id),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get_or_404(actor=request.user, pk=pk)
+    try:
+        sent = services.campaign_remind_late(actor=request.user, campaign=campaign)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã gửi nhắc nhở tới {len(sent)} tổ chức chậm tiến độ.")
+    return redirect("grading:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+def cap_exception(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get_or_404(actor=request.user, pk=pk)
+    at = selectors.grading_date(campaign)
+    versions = scope_orgs(
+        selectors.subtree_versions(campaign.root_org_id, at), request.user, field="org_id", action="record"
+    ).order_by("path")
+    choices = [
+        (v.org_id, v.name)
+        for v in versions
+        if v.org_type not in selectors.MEMBER_ORG_TYPES or v.org_type == "grassroots_cell"
+    ]
+    form = CapExceptionForm(request.POST or None, org_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        org = get_org_or_404(request.user, int(d["grassroots_org"]))
+        try:
+            services.cap_exception_record(
+                actor=request.user,
+                campaign=campaign,
+                grassroots_org=org,
+                max_excellent=d["max_excellent"],
+                decision_number=d["decision_number"],
+                reason=d["reason"],
+                decided_on=d["decided_on"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Đã ghi quyết định cho phép vượt tỷ lệ xuất sắc.")
+            return redirect("grading:campaign_detail", pk=pk)
+    return render(request, "grading/cap_exception.html", {"campaign": campaign, "form": form})
+
+
+# --- frameworks ------------------------------------------------------------------------------
+
+
+@login_required
+def framework_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    frameworks = list(selectors.framework_list(actor=request.user))
+    form = FrameworkForm(
+        request.POST or None,
+        org_choices=org_choices_on(actor=request.user, at=today, action="record"),
+        parents=frameworks,
+    )
+    if request.method == "POST":
+        if not can(request.user, "record"):
+            raise Http404("Không tìm thấy")
+        if form.is_valid():
+            d = form.cleaned_data
+            owner = get_org_or_404(request.user, int(d["owner_org"]), action="record") if d["owner_org"] else None
+            parent = next((f for f in frameworks if str(f.pk) == d["parent"]), None)
+            try:
+                if parent is not None:
+                    if owner is None:
+                        raise DomainError("Phải chọn cấp ủy cụ thể hóa khung tiêu chí.", field="owner_org")
+                    services.framework_adapt(
+                        actor=request.user,
+                        parent=parent,
+                        owner_org=owner,
+                        issued_on=d["issued_on"],
+                        items=d["items"] or None,
+                        name=d["name"],
+                    )
+                else:
+                    services.framework_issue(
+                        actor=request.user,
+                        year=d["year"],
+                        name=d["name"],
+                        subject=d["subject"],
+                        items=d["items"],
+                        issued_on=d["issued_on"],
+                        org_type=d["org_type"],
+                        position=d["position"],
+                        owner_org=owner,
+                    )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, "Đã ban hành khung tiêu chí.")
+                return redirect("grading:framework_list")
+    years = sorted({f.year for f in frameworks}, reverse=True)
+    return render(
+        request,
+        "grading/framework_list.html",
+        {
+            "frameworks": frameworks,
+            "form": form,
+            "can_issue": can(request.user, "record"),
+            "counts": [(y, selectors.framework_count_issued(year=y)) for y in years],
+        },
+    )
