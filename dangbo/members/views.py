@@ -115,7 +115,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     in_transit = open_transfer_of(member, today)
     transit_to = org_names_on(keys=[(in_transit.counterpart_org_id, in_transit.on)]).get(
         (in_transit.counterpart_org_id, in_transit.on), "") if in_transit else ""
-    temporary = Transfer.objects.temporary_open(today).filter(member_id=member.pk).first() if member.temp_org_id else None
+    temporary = (Transfer.objects.temporary_open(today, member_ids=[member.pk]).filter(member_id=member.pk).first()
+                 if member.temp_org_id else None)
     status = Status(member.current_status).label if member.current_status in Status.values else ""
     context = {
         "member": member,
