@@ -11,7 +11,11 @@ login with password + code leaves), so no TOTP is scripted.
 Load: N client threads on the same machine (closed loop, no think time: each session asks for the
 next page as soon as the previous one arrived), one warm-up request each, then at most
 BENCH_SERVER_SECONDS (30) seconds of requests, cycling through the first pages of the list.
-Printed per server and N: p50/p95 in ms, requests per second, errors.
+Printed per server and N: p50/p95 in ms, requests per second, errors, and what a request costs
+in CPU: `cpu_ms_per_request` (user + system time of the server's processes — gunicorn's master and
+workers, or runserver — during the run, divided by the requests answered), `db_cpu_ms_per_request`
+(the same for the PostgreSQL backends of the database; PostgreSQL mode only) and the machine's load
+average. On a shared machine latency follows the load; CPU per request does not.
 
 Run: `make bench` or `.venv/bin/python bench/server.py [--rebuild]`; BENCH_SERVER_SECONDS (30),
 BENCH_SERVER_SESSIONS (20,50), BENCH_SERVER_SERVERS (gunicorn,runserver), WEB_WORKERS / WEB_THREADS as
@@ -165,15 +169,19 @@ def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise RuntimeError("server did not start")
 
 
-def load(port: int, cookies: list[str]) -> tuple[list[float], int, float]:
+def load(port: int, cookies: list[str], reading=None) -> tuple[list[float], int, float, tuple]:
     """Each session's thread asks for pages until SECONDS have passed (a request started before then is
-    waited for and counted, so slow answers are not left out); (latencies s, errors, wall s)."""
+    waited for and counted, so slow answers are not left out); (latencies s, errors, wall s, the
+    `reading()` taken once every session has warmed up and again when every session is done)."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     stop_at = [0.0]
+    readings = []
 
     def go() -> None:  # runs once, when every session has warmed up, before any is released
+        if reading is not None:
+            readings.append(reading())
         stop_at[0] = time.perf_counter() + SECONDS
 
     start = threading.Barrier(len(cookies) + 1, action=go)
@@ -221,7 +229,55 @@ def load(port: int, cookies: list[str]) -> tuple[list[float], int, float]:
     t0 = stop_at[0] - SECONDS
     for t in threads:
         t.join(timeout=SECONDS + 90)
-    return latencies, errors[0], time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    if reading is not None:
+        readings.append(reading())
+    return latencies, errors[0], wall, tuple(readings)
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def server_cpu(session_id: int) -> dict[int, float]:
+    """CPU seconds of every process of the server's session (gunicorn master and workers)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session_id:  # field 6 of stat: the session id
+                found[int(entry)] = (int(fields[11]) + int(fields[12])) / _TICK
+    return found
+
+
+def db_cpu() -> dict[int, float]:
+    """CPU seconds of the PostgreSQL backends connected to the bench database (PostgreSQL mode)."""
+    if not PG_URL:
+        return {}
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        pids = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                           "AND pid <> pg_backend_pid()")]
+    return {pid: _cpu_seconds(pid) for pid in pids}
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings (processes started meanwhile count whole)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
 
 
 def servers(port: int) -> dict[str, list[str]]:
@@ -252,7 +308,9 @@ def main(argv: list[str]) -> int:
         try:
             wait_ready(port, proc)
             for n in CONCURRENCY:
-                latencies, errors, wall = load(port, cookies[:n])
+                latencies, errors, wall, ((cpu0, db0), (cpu1, db1)) = load(
+                    port, cookies[:n], reading=lambda pid=proc.pid: (server_cpu(pid), db_cpu()))
+                cpu, db = cpu_used(cpu0, cpu1), cpu_used(db0, db1)
                 if not latencies:
                     print(f"# {name} {n} sessions: no answer", flush=True)
                     failed = True
@@ -263,6 +321,10 @@ def main(argv: list[str]) -> int:
                 print(f"BENCH {what}_p95_ms_{name}_{n}={q[94] * 1000:.0f} ms", flush=True)
                 print(f"BENCH {what}_rps_{name}_{n}={len(latencies) / wall:.1f} req/s", flush=True)
                 print(f"BENCH {what}_errors_{name}_{n}={errors} requests", flush=True)
+                print(f"BENCH {what}_cpu_ms_per_request_{name}_{n}={cpu * 1000 / len(latencies):.1f} ms", flush=True)
+                if PG_URL:
+                    print(f"BENCH {what}_db_cpu_ms_per_request_{name}_{n}={db * 1000 / len(latencies):.1f} ms", flush=True)
+                print(f"BENCH {what}_load_average_{name}_{n}={os.getloadavg()[0]:.1f}", flush=True)
                 failed = failed or errors > 0
         finally:
             os.killpg(proc.pid, 15)

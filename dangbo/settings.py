@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "dangbo.core.api_middleware.ApiJsonMiddleware",  # /api/: JSON errors only, NUL refused, JSON 500
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dangbo.core.middleware.StampSnapshotMiddleware",  # data stamps read once per request, until it writes
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dangbo.access.middleware.SessionRefreshMiddleware",  # sliding expiry, one write per interval
     "django.middleware.locale.LocaleMiddleware",

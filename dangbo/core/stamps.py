@@ -16,6 +16,9 @@ only has row triggers, and updates its one row in place.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection
@@ -46,9 +49,66 @@ class Stamp:
     mine: bool = False  # drawn by the current, uncommitted transaction: do not cache under it
 
 
+class _Snapshot:
+    """The stamps as one request first read them; dropped by any statement that is not a SELECT."""
+
+    __slots__ = ("stamps",)
+
+    def __init__(self) -> None:
+        self.stamps: dict[str, Stamp] | None = None
+
+
+_snapshot: ContextVar[_Snapshot | None] = ContextVar("dangbo_stamp_snapshot", default=None)
+
+
+@contextmanager
+def request_snapshot() -> Iterator[None]:
+    """Within a request (core.middleware.StampSnapshotMiddleware): the first read of a stamp reads
+    every stamp in one query, and later reads are answered from it — the scope, the account checks
+    and the list count then cost one query together, not one each. Any statement other than a
+    SELECT on the connection (a write, a savepoint) drops the snapshot, so a read after a write in
+    the same request sees the token the write drew. A snapshot is never newer than the data read
+    after it, which is what caching under a token needs (`read`)."""
+    snap = _Snapshot()
+
+    def watch(execute, sql, params, many, context):
+        if snap.stamps is not None and not (isinstance(sql, str) and sql.lstrip()[:6].upper() == "SELECT"):
+            snap.stamps = None
+        return execute(sql, params, many, context)
+
+    token = _snapshot.set(snap)
+    try:
+        with connection.execute_wrapper(watch):
+            yield
+    finally:
+        _snapshot.reset(token)
+
+
+def _all() -> dict[str, Stamp]:
+    with connection.cursor() as c:
+        if connection.vendor == "postgresql":
+            c.execute("SELECT name, token, coalesce(current_setting('dangbo.stamp_' || name, true) = '1', false) "
+                      "FROM core_datastamp")
+        else:
+            c.execute("SELECT name, token, 0 FROM core_datastamp")
+        return {name: Stamp(tok, bool(mine)) for name, tok, mine in c.fetchall()}
+
+
+def _from_snapshot() -> dict[str, Stamp] | None:
+    snap = _snapshot.get()
+    if snap is None:
+        return None
+    if snap.stamps is None:
+        snap.stamps = _all()
+    return snap.stamps
+
+
 def read(name: str) -> Stamp:
     """The stamp's token, and whether the current transaction drew it (PostgreSQL; on SQLite every
     write draws a new token, so a later write in the same transaction changes it again)."""
+    snapped = _from_snapshot()
+    if snapped is not None:
+        return snapped.get(name, Stamp(None))
     with connection.cursor() as c:
         if connection.vendor == "postgresql":
             c.execute("SELECT token, coalesce(current_setting('dangbo.stamp_' || name, true) = '1', false) "
@@ -61,6 +121,9 @@ def read(name: str) -> Stamp:
 
 def read_many(*names: str) -> dict[str, Stamp]:
     """Several stamps in one query (`read` of each; missing ones are Stamp(None))."""
+    snapped = _from_snapshot()
+    if snapped is not None:
+        return {name: snapped.get(name, Stamp(None)) for name in names}
     found: dict[str, Stamp] = {}
     with connection.cursor() as c:
         marks = ", ".join(["%s"] * len(names))

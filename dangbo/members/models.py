@@ -303,11 +303,15 @@ class TransferQuerySet(MemberEventQuerySet):
     def official(self) -> TransferQuerySet:
         return self.filter(type=EventType.OFFICIAL_TRANSFER_OUT, voided_by__isnull=True)
 
-    def open(self, today: date) -> TransferQuerySet:
+    def open(self, today: date, *, member_ids=None) -> TransferQuerySet:
+        """Open letters; `member_ids`: only those members' (a profile, one letter): the spans are
+        then read by member, not every span in transfer today."""
         # driven by the few members whose span today is in transfer, then their letters (index
         # member, on): not a pass over every letter ever issued
-        in_transit = list(MembershipSpan.objects.valid_on(today).filter(in_transfer=True)
-                          .values_list("member_id", flat=True))
+        spans = MembershipSpan.objects.valid_on(today).filter(in_transfer=True)
+        if member_ids is not None:
+            spans = spans.filter(member_id__in=list(member_ids))
+        in_transit = list(spans.values_list("member_id", flat=True))
         received_after = MemberEvent.objects.filter(
             member_id=OuterRef("member_id"), type=EventType.OFFICIAL_TRANSFER_IN, voided_by__isnull=True,
         ).filter(Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), pk__gt=OuterRef("pk")))
@@ -320,11 +324,13 @@ class TransferQuerySet(MemberEventQuerySet):
 
         return self.open(today).filter(on__lte=transfer_overdue_cutoff(today))
 
-    def temporary_open(self, today: date) -> TransferQuerySet:
+    def temporary_open(self, today: date, *, member_ids=None) -> TransferQuerySet:
         """Temporary attachments in force today (R-035): the latest temporary letter of members
-        whose span today has a temporary organization."""
-        attached = list(MembershipSpan.objects.valid_on(today).filter(temp_org_id__isnull=False)
-                        .values_list("member_id", flat=True))
+        whose span today has a temporary organization (`member_ids`: only those members')."""
+        spans = MembershipSpan.objects.valid_on(today).filter(temp_org_id__isnull=False)
+        if member_ids is not None:
+            spans = spans.filter(member_id__in=list(member_ids))
+        attached = list(spans.values_list("member_id", flat=True))
         later = MemberEvent.objects.filter(
             member_id=OuterRef("member_id"), voided_by__isnull=True,
             type__in=(EventType.TEMPORARY_TRANSFER_OUT, EventType.TEMPORARY_TRANSFER_RETURN),

@@ -117,7 +117,7 @@ def receiving_cells(*, actor, transfer: Transfer, on: date) -> list[tuple[int, s
 
 
 def _open_or_refuse(transfer: Transfer, today: date) -> None:
-    if not Transfer.objects.open(today).filter(pk=transfer.pk).exists():
+    if not Transfer.objects.open(today, member_ids=[transfer.member_id]).filter(pk=transfer.pk).exists():
         raise DomainError("Giấy giới thiệu này không còn chờ tiếp nhận (đã được tiếp nhận, trả lại hoặc hủy).",
                           field="transfer")
 
@@ -183,7 +183,7 @@ def transfer_state(transfer: Transfer, today: date) -> dict:
         reception = (MemberEvent.objects.filter(member_id=transfer.member_id, type=EventType.OFFICIAL_TRANSFER_IN,
                                                 voided_by__isnull=True, on__gte=transfer.on)
                      .order_by("on", "pk").first())
-    is_open = Transfer.objects.open(today).filter(pk=transfer.pk).exists()
+    is_open = Transfer.objects.open(today, member_ids=[transfer.member_id]).filter(pk=transfer.pk).exists()
     if correction is not None:
         outcome = (correction.payload or {}).get("transfer_outcome", "cancelled")
         state, label = outcome, ("Nơi đến trả lại" if outcome == "returned" else "Đã hủy")
@@ -213,7 +213,8 @@ def transfer_state(transfer: Transfer, today: date) -> dict:
 
 def open_transfer_of(member: Member, today: date) -> Transfer | None:
     """The member's letter in transit today (at most one: a second is refused by the rules)."""
-    return Transfer.objects.open(today).filter(member_id=member.pk).select_related("counterpart_org").first()
+    return (Transfer.objects.open(today, member_ids=[member.pk]).filter(member_id=member.pk)
+            .select_related("counterpart_org").first())
 
 
 def incoming(*, actor, today: date, action: str = "view"):

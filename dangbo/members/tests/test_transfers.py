@@ -283,3 +283,30 @@ def test_the_member_list_marks_a_member_in_transit(client, tree, member, commune
     client.force_login(commune_officer)
     html = client.get(reverse("members:member_list")).content.decode()
     assert "Trần Văn Chuyển" in html and "đang chuyển đi" in html
+
+
+def test_open_letters_of_given_members_read_only_their_spans(tree, member, system_user, commune_officer,
+                                                             django_assert_max_num_queries):
+    """The profile asks for one member's open letter: the spans in transfer are read for that member
+    (index member_id), not every member in transit in the registry."""
+    other = admit(system_user, tree["cell_a1"], name="Lê Thị Khác")
+    mine, theirs = letter(commune_officer, member, to_org=tree["commune_b"]), letter(
+        commune_officer, other, to_org=tree["commune_b"])
+    assert set(Transfer.objects.open(TODAY)) == {mine, theirs}
+    assert list(Transfer.objects.open(TODAY, member_ids=[member.pk])) == [mine]
+    assert transfers.open_transfer_of(member, TODAY) == mine
+    assert transfers.open_transfer_of(admit(system_user, tree["cell_a1"], name="Ngô Văn Ở"), TODAY) is None
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        transfers.open_transfer_of(other, TODAY)
+    spans = [q["sql"] for q in ctx.captured_queries if "in_transfer" in q["sql"]]
+    assert len(spans) == 1 and "member_id" in spans[0].split("WHERE", 1)[1]
+
+
+def test_temporary_open_of_given_members(tree, member, commune_officer):
+    t = letter(commune_officer, member, to_org=tree["commune_b"], temporary=True,
+               until=TODAY + timedelta(days=60))
+    assert list(Transfer.objects.temporary_open(TODAY, member_ids=[member.pk])) == [t]
+    assert list(Transfer.objects.temporary_open(TODAY, member_ids=[member.pk + 1000])) == []

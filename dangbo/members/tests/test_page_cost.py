@@ -1,0 +1,99 @@
+"""What one request of the member list and profile pages costs must not grow with the data: the
+number of SQL queries is the same for 5 or 50 rows (no query per row), the template's work per row
+is a few plain lookups (members.selectors.member_list_rows: no model attribute, method or
+`{% url %}` per cell), and the profile's queries do not grow with the member's events or with the
+letters in transit elsewhere. bench/page_cost.py measures the same on a large synthetic province."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.template import base as template_base
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dangbo.access import policy
+from dangbo.members.services import EventInput, ProfileInput, member_admit, member_record_event
+from dangbo.members.transfers import LetterInput, transfer_issue
+
+SYSTEM = policy.SYSTEM.named("kiểm thử")
+URL = "/dang-vien/"
+
+
+def admit(cell, name):
+    return member_admit(actor=SYSTEM, cell=cell, decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20),
+                        decision_number="1-QĐ", profile=ProfileInput(full_name=name, birth_year=1985, sex="M",
+                                                                      citizen_id=None))
+
+
+@contextmanager
+def template_work():
+    """Counts the template variables resolved and the attribute/key steps they took."""
+    seen = {"variables": 0, "steps": 0}
+    original = template_base.Variable._resolve_lookup
+
+    def counting(self, context):
+        seen["variables"] += 1
+        seen["steps"] += len(self.lookups or ())
+        return original(self, context)
+
+    template_base.Variable._resolve_lookup = counting
+    try:
+        yield seen
+    finally:
+        template_base.Variable._resolve_lookup = original
+
+
+def cost(client, url):
+    client.get(url)  # warm: templates compiled, scope and count cached
+    with CaptureQueriesContext(connection) as queries, template_work() as work:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries.captured_queries), work
+
+
+@pytest.mark.django_db
+def test_the_member_list_costs_the_same_queries_and_a_few_lookups_per_row(client, officer, tree):
+    for i in range(5):
+        admit(tree["cell_a1"], f"Đảng Viên {i:02d}")
+    client.force_login(officer)
+    few_queries, few = cost(client, URL)
+    for i in range(5, 50):
+        admit(tree["cell_a1" if i % 2 else "cell_b1"], f"Đảng Viên {i:02d}")
+    many_queries, many = cost(client, URL)
+    # (PostgreSQL: the test's own transaction drew the stamps, so the count is not cached: +1)
+    assert many_queries == few_queries <= 13
+    per_row_variables = (many["variables"] - few["variables"]) / 45
+    per_row_steps = (many["steps"] - few["steps"]) / 45
+    # one loop: href, name, birth, sex, ethnicity, status (3), badges (2), organization, citizen id
+    assert per_row_variables <= 12, per_row_variables
+    assert per_row_steps <= 2 * 12, per_row_steps  # `r.name`: two steps, never `r.member.x.y`
+
+
+@pytest.mark.django_db
+def test_a_deep_keyset_page_costs_what_the_first_page_costs(client, officer, tree):
+    people = [admit(tree["cell_a1"], f"Đảng Viên {i:03d}") for i in range(60)]
+    client.force_login(officer)
+    first, _ = cost(client, URL)
+    deep, _ = cost(client, f"{URL}?sau={people[5].pk}")
+    assert deep <= first + 1  # + the name of the member the page starts after
+
+
+@pytest.mark.django_db
+def test_the_profile_queries_do_not_grow_with_events_or_letters_elsewhere(client, officer, tree):
+    member = admit(tree["cell_a1"], "Nguyễn Văn Hồ Sơ")
+    client.force_login(officer)
+    url = f"{URL}{member.pk}/"
+    before, _ = cost(client, url)
+    member_record_event(actor=SYSTEM, member=member, data=EventInput(
+        type="full_recognition", on=date(2021, 1, 20), decision_number="2-QĐ", decision_date=date(2021, 1, 20)))
+    today = timezone.localdate()
+    for i in range(5):  # other members in transit: the profile does not read their spans
+        other = admit(tree["cell_b1"], f"Người Chuyển {i}")
+        transfer_issue(actor=SYSTEM, member=other, data=LetterInput(
+            on=today - timedelta(days=2), letter_number=f"{i}-GGT", to_org=tree["commune_a"]))
+    after, _ = cost(client, url)
+    assert after == before
