@@ -254,3 +254,56 @@ class PlanningEntry(models.Model):
 
     def in_planning_on(self, at: date) -> bool:
         return self.added_on <= at and (self.removed_on is None or at < self.removed_on)
+
+
+# --- political-standard cases (kết luận tiêu chuẩn chính trị) ------------------------------------
+
+
+class PoliticalPurpose(models.TextChoices):
+    """Why a political standard is concluded (58-QĐ/TW): the reference list of purposes."""
+
+    PLANNING = "planning", "Quy hoạch"
+    APPOINTMENT = "appointment", "Bổ nhiệm, giới thiệu ứng cử"
+    ADMISSION = "admission", "Kết nạp Đảng"
+    ABROAD = "abroad", "Đi nước ngoài (học tập, công tác)"
+    KEY_POST = "key_post", "Bố trí vị trí trọng yếu, cơ mật"
+    RECRUITMENT = "recruitment", "Tuyển dụng, tiếp nhận"
+    OTHER = "other", "Mục đích khác"
+
+
+class PoliticalConclusion(models.TextChoices):
+    MEETS = "meets", "Đủ tiêu chuẩn chính trị"
+    NOT_MEETS = "not_meets", "Không đủ tiêu chuẩn chính trị"
+
+
+class PoliticalCase(models.Model):
+    """A political-standard conclusion (R-097) for one purpose. Visible ONLY to the
+    internal-political-protection role ("view_political") in the concluding committee's subtree
+    (`org`); every other user, an administrator included, gets "not found". Every read is audited
+    (selectors.political_case_*), with summaries that do not name the person."""
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                            verbose_name="Cấp ủy kết luận")
+    cadre = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              help_text="Cán bộ (nếu người được kết luận là cán bộ).")
+    subject_name = models.CharField("Họ và tên người được kết luận", max_length=200)
+    subject_birth_date = models.DateField("Ngày sinh")
+    purpose = models.CharField("Mục đích", max_length=20, choices=PoliticalPurpose.choices)
+    relatives_checked = models.TextField("Thân nhân đã thẩm tra", blank=True,
+                                         help_text="Mỗi dòng một người: quan hệ, họ tên, kết quả.")
+    relatives_count = models.PositiveSmallIntegerField("Số thân nhân đã thẩm tra", default=0)
+    conclusion = models.CharField("Kết luận", max_length=20, choices=PoliticalConclusion.choices)
+    conclusion_text = models.TextField("Nội dung kết luận", blank=True)
+    concluding_body = models.CharField("Cơ quan kết luận", max_length=255)
+    concluded_on = models.DateField("Ngày kết luận", db_index=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "Kết luận tiêu chuẩn chính trị"
+        ordering = ["-concluded_on", "-id"]
+        indexes = [models.Index(fields=["org", "concluded_on"])]
+
+    def __str__(self) -> str:
+        return f"Kết luận tiêu chuẩn chính trị số {self.pk}"

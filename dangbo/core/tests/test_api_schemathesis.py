@@ -73,7 +73,14 @@ def data(tree, system_user):
 
     cadre = cadre_create(actor=system_user, data=CadreInput(
         full_name="Phạm Văn Cán", birth_date=date(1978, 4, 2), sex="M", managing_org_id=tree["commune_a"].pk))
-    return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk}
+    from dangbo.access.policy import SYSTEM
+    from dangbo.cadres.political import PoliticalCaseInput, political_case_record
+
+    # A political-standard case: the officer (no political-protection role) gets 404 for it.
+    case = political_case_record(actor=SYSTEM, data=PoliticalCaseInput(
+        org_id=tree["commune_a"].pk, cadre_id=cadre.pk, purpose="planning", conclusion="meets",
+        concluding_body="Ban Tổ chức", concluded_on=date(2024, 1, 2)))
+    return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk, "case_id": case.pk}
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], path_parameters: dict | None = None) -> int:
