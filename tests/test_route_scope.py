@@ -134,6 +134,8 @@ ROUTES: dict[str, Rule] = {
     "cadres:decision_create": Rule(outsider=NO_LEAK),
     "cadres:planning_board": Rule(kwargs=lambda w: {"pk": w["planning_term"].pk}),
     "cadres:figures": Rule(query=lambda w: {"org": w["commune_a"].pk, "tu": "01/01/2024", "den": "31/12/2024"}),
+    "cadres:vote_campaign_list": Rule(outsider=NO_LEAK),
+    "cadres:vote_campaign_detail": Rule(kwargs=lambda w: {"pk": w["vote_campaign"].pk}),
     "cadres:political_case_list": Rule(role=PROTECTOR),
     "cadres:political_case_create": Rule(role=PROTECTOR),
     "cadres:political_case_figure": Rule(role=PROTECTOR, query=lambda w: {"org": w["commune_a"].pk, "tu": "01/01/2024",
@@ -232,6 +234,8 @@ ROUTES: dict[str, Rule] = {
     ),
     "api:cadre_figures": Rule(
         anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "start": "2024-01-01", "end": "2024-12-31"}),
+    "api:vote_campaign_list": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:vote_campaign_detail": Rule(anonymous=API_401, kwargs=lambda w: {"campaign_id": w["vote_campaign"].pk}),
     "api:political_case_list": Rule(anonymous=API_401, role=PROTECTOR),
     "api:political_case_figure": Rule(
         anonymous=API_401, role=PROTECTOR,
@@ -387,8 +391,17 @@ def _cadres_world(system_user, tree, member) -> dict[str, Any]:
     political_case = political_case_record(actor=protector, data=PoliticalCaseInput(
         org_id=tree["commune_a"].pk, cadre_id=cadre.pk, purpose="appointment", conclusion="meets",
         concluding_body="Đảng ủy xã An Bình", concluded_on=date(2024, 3, 1)))
+    from dangbo.cadres.votes import BallotInput, campaign_open, result_record, unit_set
+
+    campaign = campaign_open(actor=system_user, org_id=tree["commune_a"].pk, year=2024, name="Lấy phiếu xã A")
+    unit = unit_set(actor=system_user, campaign=campaign, name="Đảng bộ xã An Bình", status="done",
+                    held_on=date(2024, 6, 1))
+    result_record(actor=system_user, unit=unit, data=BallotInput(
+        cadre_id=cadre.pk, title_id=title.pk, voter_group="committee", summoned=15, attended=15, valid=15, high=10,
+        medium=3, low=2, held_on=date(2024, 6, 1)))
     return {"cadre": cadre, "cadre_title": title, "cadre_decision": decision, "planning_term": term,
-            "planning_entry": entry, "protector": protector, "political_case": political_case}
+            "planning_entry": entry, "protector": protector, "political_case": political_case,
+            "vote_campaign": campaign}
 
 
 def _grading_world(system_user, tree, member) -> dict[str, Any]:
@@ -530,6 +543,7 @@ OBJECTS: dict[str, str] = {
     "cadres.planningentry": "planning_entry",
     "cadres.planningterm": "planning_term",
     "cadres.politicalcase": "political_case",
+    "cadres.votecampaign": "vote_campaign",
     "grading.gradingcampaign": "campaign",
     "grading.gradingrecord": "grading_record",
     "imports.columnmapping": "column_mapping",
@@ -585,7 +599,8 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     outsider, never an empty 200 or a 403 that would confirm the object exists."""
     w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "plan", "task", "evidence", "notification",
                                   "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
-                                  "cadre_title", "planning_term", "political_case")}
+                                  "cadre_title", "planning_term", "political_case",
+                                  "vote_campaign")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

@@ -13,7 +13,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from dangbo.cadres import political
+from dangbo.cadres import political, votes
 from dangbo.cadres import selectors as sel
 from dangbo.cadres.models import ActionType, PoliticalConclusion, PoliticalPurpose
 from dangbo.cadres.services import ActionInput, DecisionInput, decision_record
@@ -301,3 +301,93 @@ def political_case_record_api(request: HttpRequest, data: PoliticalCaseIn) -> St
         subject_birth_date=data.subject_birth_date, relatives_checked=data.relatives_checked,
         conclusion_text=data.conclusion_text))
     return Status(201, _case(case))
+
+
+# --- confidence votes (R-090…R-092) --------------------------------------------------------------
+
+
+class VoteCampaignItem(Schema):
+    id: int
+    org_id: int
+    name: str
+    regime: str
+    year: int
+
+
+class VoteUnitOut(Schema):
+    id: int
+    name: str
+    org_id: int | None
+    status: str
+    status_label: str
+    held_on: date | None
+    reason: str
+    decision: str
+
+
+class VoteResultOut(Schema):
+    voter_group: str
+    summoned: int
+    attended: int
+    valid: int
+    high: int
+    medium: int
+    low: int
+    low_percent: float
+    band: str
+    band_label: str
+    consequence: str
+
+
+class VoteCadreOut(Schema):
+    unit_id: int
+    cadre_id: int
+    full_name: str
+    title_id: int
+    title_name: str
+    band: str
+    band_label: str
+    consequence: str
+    results: list[VoteResultOut]
+
+
+class VoteCampaignDetail(VoteCampaignItem):
+    coverage_done: int
+    coverage_total: int
+    coverage_text: str
+    units: list[VoteUnitOut]
+    cadres: list[VoteCadreOut]
+
+
+@router.get("/confidence-votes", response={200: list[VoteCampaignItem], **READ_ERRORS}, url_name="vote_campaign_list")
+def vote_campaign_list_api(request: HttpRequest) -> list:
+    """Confidence-vote campaigns of committees in the user's scope."""
+    return [{"id": c.pk, "org_id": c.org_id, "name": c.name, "regime": c.regime, "year": c.year}
+            for c in votes.campaign_list(actor=request.user)]
+
+
+@router.get("/confidence-votes/{int:campaign_id}", response={200: VoteCampaignDetail, **READ_ERRORS},
+            url_name="vote_campaign_detail")
+def vote_campaign_detail_api(request: HttpRequest, campaign_id: int) -> dict:
+    """A campaign: coverage ("42/46 đơn vị"), every unit with its status and reason, and per
+    cadre × title the ballots of each voter group with the derived band and consequence (R-090,
+    R-091; the cadre's band is the worst of its groups). Audited."""
+    v = votes.campaign_read(actor=request.user, pk=campaign_id, via="api")
+    c = v.campaign
+
+    def band(b):
+        return {"band": b.key, "band_label": b.label, "consequence": b.consequence}
+
+    return {
+        "id": c.pk, "org_id": c.org_id, "name": c.name, "regime": c.regime, "year": c.year,
+        "coverage_done": v.coverage.done, "coverage_total": v.coverage.total, "coverage_text": v.coverage.vn(),
+        "units": [{"id": u.pk, "name": u.name, "org_id": u.org_id, "status": u.status,
+                   "status_label": u.get_status_display(), "held_on": u.held_on, "reason": u.reason,
+                   "decision": u.decision} for u in v.units],
+        "cadres": [{"unit_id": row.unit.pk, "cadre_id": row.cadre.pk, "full_name": row.cadre.full_name,
+                    "title_id": row.title.pk, "title_name": row.title.name, **band(row.band),
+                    "results": [{"voter_group": r.voter_group, "summoned": r.summoned, "attended": r.attended,
+                                 "valid": r.valid, "high": r.high, "medium": r.medium, "low": r.low,
+                                 "low_percent": b.low_percent, **band(b)} for r, b in row.results]}
+                   for row in v.cadres],
+    }

@@ -307,3 +307,89 @@ class PoliticalCase(models.Model):
 
     def __str__(self) -> str:
         return f"Kết luận tiêu chuẩn chính trị số {self.pk}"
+
+
+# --- confidence votes (lấy phiếu tín nhiệm, R-090…R-092) -------------------------------------------
+
+
+class VoteRegime(models.TextChoices):
+    PARTY = "party", "Theo Quy định 96-QĐ/TW (tổ chức đảng, cơ quan)"
+    STATE = "state", "Chức danh do Hội đồng nhân dân bầu"
+
+
+class VoteCampaign(models.Model):
+    """A confidence-vote campaign of a committee (`org`: the access scope) for a year."""
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                            verbose_name="Cấp ủy tổ chức")
+    name = models.CharField("Tên đợt", max_length=255)
+    regime = models.CharField("Chế độ", max_length=10, choices=VoteRegime.choices, default=VoteRegime.PARTY)
+    year = models.PositiveSmallIntegerField("Năm")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Đợt lấy phiếu tín nhiệm"
+        ordering = ["-year", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitStatus(models.TextChoices):
+    PENDING = "pending", "Chưa thực hiện"
+    DONE = "done", "Đã thực hiện"
+    POSTPONED = "postponed", "Lùi thời gian theo quyết định"
+    NOT_SUBJECT = "not_subject", "Không thuộc diện lấy phiếu"
+
+
+class VoteUnit(models.Model):
+    """A unit (organization, agency) on the campaign's list, with its status: done (with the date),
+    postponed by a decision, or not subject (newly appointed, no head yet…) with the reason."""
+
+    campaign = models.ForeignKey(VoteCampaign, on_delete=models.CASCADE, related_name="units")
+    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("Đơn vị", max_length=255)
+    status = models.CharField("Tình trạng", max_length=20, choices=UnitStatus.choices, default=UnitStatus.PENDING)
+    held_on = models.DateField("Ngày lấy phiếu", null=True, blank=True)
+    reason = models.CharField("Lý do", max_length=255, blank=True)
+    decision = models.CharField("Quyết định", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "Đơn vị lấy phiếu tín nhiệm"
+        ordering = ["campaign_id", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="cadres_voteunit_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VoterGroup(models.TextChoices):
+    COMMITTEE = "committee", "Ban chấp hành đảng bộ"
+    STANDING = "standing", "Ban thường vụ"
+    COUNCIL = "council", "Đại biểu Hội đồng nhân dân"
+    LEADERSHIP = "leadership", "Lãnh đạo cơ quan, đơn vị"
+    OTHER = "other", "Thành phần khác"
+
+
+class VoteResult(models.Model):
+    """The ballots of one voter group for one cadre in one title (R-090): summoned, attending,
+    valid ballots and the three levels. The band and its consequence (R-091) are derived."""
+
+    unit = models.ForeignKey(VoteUnit, on_delete=models.CASCADE, related_name="results")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="vote_results")
+    title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="+")
+    voter_group = models.CharField("Thành phần lấy phiếu", max_length=20, choices=VoterGroup.choices)
+    summoned = models.PositiveIntegerField("Số được triệu tập")
+    attended = models.PositiveIntegerField("Số có mặt")
+    valid = models.PositiveIntegerField("Số phiếu hợp lệ")
+    high = models.PositiveIntegerField("Tín nhiệm cao")
+    medium = models.PositiveIntegerField("Tín nhiệm")
+    low = models.PositiveIntegerField("Tín nhiệm thấp")
+    held_on = models.DateField("Ngày lấy phiếu")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Kết quả lấy phiếu tín nhiệm"
+        ordering = ["unit_id", "cadre_id", "title_id", "voter_group"]
+        constraints = [models.UniqueConstraint(fields=["unit", "cadre", "title", "voter_group"],
+                                               name="cadres_voteresult_unique")]

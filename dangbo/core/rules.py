@@ -59,6 +59,12 @@ DEFAULTS: dict[str, list[ParamVersion]] = {
     "appointment_min_months_to_retirement": [ParamVersion(date(2019, 1, 1), 60, "80-QĐ/TW; 06-HD/BTCTW 2021")],
     "appointment_min_months_in_post": [ParamVersion(date(2019, 1, 1), 24, "80-QĐ/TW")],
     "reappointment_extension_months": [ParamVersion(date(2019, 1, 1), 24, "80-QĐ/TW")],
+    # R-090 / R-091 (cadres, confidence votes, 96-QĐ/TW 2023): quorum of those summoned, and the
+    # shares of "tín nhiệm thấp" on valid ballots (as [numerator, denominator]) from which a cadre
+    # is considered for reassignment/resignation (more than 1/2) and dismissed (2/3 or more).
+    "confidence_vote_quorum": [ParamVersion(date(2023, 2, 2), [2, 3], "96-QĐ/TW (2023)")],
+    "confidence_low_review_above": [ParamVersion(date(2023, 2, 2), [1, 2], "96-QĐ/TW (2023)")],
+    "confidence_low_dismiss_from": [ParamVersion(date(2023, 2, 2), [2, 3], "96-QĐ/TW (2023); 41-QĐ/TW")],
     # member count threshold between chi bộ cơ sở and đảng bộ cơ sở.
     "grassroots_committee_min_members": [ParamVersion(date(1930, 1, 1), 30, "Điều lệ Đảng Điều 21(3)")],
 }
