@@ -26,9 +26,9 @@ from dangbo.cadres.models import (
     Title,
     UnitStatus,
     VoteCampaign,
-    VoterGroup,
     VoteRegime,
     VoteResult,
+    VoterGroup,
     VoteUnit,
 )
 from dangbo.core.errors import DomainError
