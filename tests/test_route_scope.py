@@ -48,6 +48,9 @@ class Rule:
     outsider: str = NOT_FOUND
     method: str = "get"
     body: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # POST form; `query` then goes in the URL
+    # A role without which even the insider (and an administrator) gets 404: the insider test signs
+    # in as the world's user of that role instead (political-standard cases: "protector").
+    role: str = ""
 
 
 def _org(key: str):
@@ -55,6 +58,7 @@ def _org(key: str):
 
 
 MEMBER = lambda w: {"pk": w["member"].pk}  # noqa: E731
+PROTECTOR = "protector"  # the world's internal-political-protection user of commune A
 ORG_A = _org("commune_a")
 
 # One row per named route (admin site excluded: it is Django's own, staff only).
@@ -146,6 +150,13 @@ ROUTES: dict[str, Rule] = {
     "meetings:my_meetings": Rule(outsider=OWN_ONLY),
     "meetings:my_reply": Rule(kwargs=lambda w: {"pk": w["attendance"].pk}, method="post",
                               body=lambda w: {"reply": "will_attend"}),
+    "cadres:vote_campaign_list": Rule(outsider=NO_LEAK),
+    "cadres:vote_campaign_detail": Rule(kwargs=lambda w: {"pk": w["vote_campaign"].pk}),
+    "cadres:political_case_list": Rule(role=PROTECTOR),
+    "cadres:political_case_create": Rule(role=PROTECTOR),
+    "cadres:political_case_figure": Rule(role=PROTECTOR, query=lambda w: {"org": w["commune_a"].pk, "tu": "01/01/2024",
+                                                                         "den": "31/12/2024"}),
+    "cadres:political_case_detail": Rule(role=PROTECTOR, kwargs=lambda w: {"pk": w["political_case"].pk}),
     "grading:campaign_list": Rule(outsider=NO_LEAK),
     "grading:campaign_open": Rule(outsider=NO_LEAK),
     "grading:framework_list": Rule(outsider=NO_LEAK),
@@ -265,6 +276,19 @@ ROUTES: dict[str, Rule] = {
     "api:meeting_attendance": Rule(
         anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}, method="post",
         query=lambda w: {"attendance": [{"member_id": w["member"].pk, "presence": "unexcused"}]}),
+    "api:vote_campaign_list": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:vote_campaign_detail": Rule(anonymous=API_401, kwargs=lambda w: {"campaign_id": w["vote_campaign"].pk}),
+    "api:political_case_list": Rule(anonymous=API_401, role=PROTECTOR),
+    "api:political_case_figure": Rule(
+        anonymous=API_401, role=PROTECTOR,
+        query=lambda w: {"org_id": w["commune_a"].pk, "start": "2024-01-01", "end": "2024-12-31"}),
+    "api:political_case_detail": Rule(anonymous=API_401, role=PROTECTOR,
+                                      kwargs=lambda w: {"case_id": w["political_case"].pk}),
+    "api:political_case_record": Rule(
+        anonymous=API_401, role=PROTECTOR, method="post",
+        query=lambda w: {"org_id": w["commune_a"].pk, "purpose": "admission", "conclusion": "meets",
+                         "concluding_body": "Ban Tổ chức", "concluded_on": "2024-01-02",
+                         "subject_name": "Người Ngoài", "subject_birth_date": "2000-01-01"}),
     "api:plan_document_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "an binh"}),
     "api:plan_document_detail": Rule(anonymous=API_401, kwargs=lambda w: {"doc_id": w["plan"].pk}),
     "api:plan_task_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"mine": False}),
@@ -415,8 +439,28 @@ def _cadres_world(system_user, tree, member) -> dict[str, Any]:
         actions=[ActionInput(cadre_id=cadre.pk, type="appointment", on=date(2024, 1, 10), title_id=title.pk)]))
     term = PlanningTerm.objects.create(org=tree["commune_a"], name="2025–2030", start_year=2025, end_year=2030)
     entry = planning_add(actor=system_user, term=term, cadre=cadre, title=title, on=date(2024, 2, 1))
+    from django.contrib.auth import get_user_model
+
+    from dangbo.access.models import Role, RoleAssignment
+    from dangbo.cadres.political import PoliticalCaseInput, political_case_record
+
+    protector = get_user_model().objects.create_user("bvct_xa_a", password="Kiemthu@2026x")
+    RoleAssignment.objects.create(user=protector, role=Role.POLITICAL_PROTECTION, org=tree["commune_a"],
+                                  valid_from=date(2015, 1, 1))
+    political_case = political_case_record(actor=protector, data=PoliticalCaseInput(
+        org_id=tree["commune_a"].pk, cadre_id=cadre.pk, purpose="appointment", conclusion="meets",
+        concluding_body="Đảng ủy xã An Bình", concluded_on=date(2024, 3, 1)))
+    from dangbo.cadres.votes import BallotInput, campaign_open, result_record, unit_set
+
+    campaign = campaign_open(actor=system_user, org_id=tree["commune_a"].pk, year=2024, name="Lấy phiếu xã A")
+    unit = unit_set(actor=system_user, campaign=campaign, name="Đảng bộ xã An Bình", status="done",
+                    held_on=date(2024, 6, 1))
+    result_record(actor=system_user, unit=unit, data=BallotInput(
+        cadre_id=cadre.pk, title_id=title.pk, voter_group="committee", summoned=15, attended=15, valid=15, high=10,
+        medium=3, low=2, held_on=date(2024, 6, 1)))
     return {"cadre": cadre, "cadre_title": title, "cadre_decision": decision, "planning_term": term,
-            "planning_entry": entry}
+            "planning_entry": entry, "protector": protector, "political_case": political_case,
+            "vote_campaign": campaign}
 
 
 def _staffing_world(system_user, tree) -> dict[str, Any]:
@@ -581,9 +625,29 @@ def test_the_insider_reaches_every_object_route(client, world, name):
     rule = ROUTES[name]
     if name in ("audit:entry_list", "audit:my_views", "grading:self_assessment"):
         pytest.skip("administrators / the member themself only: tested in dangbo/audit/tests and dangbo/grading/tests")
-    client.force_login(world["insider"])
+    client.force_login(world[rule.role or "insider"])
     response = _call(client, name, rule, world)
     assert response.status_code in (200, 302), f"{name}: {response.status_code}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.role))
+@pytest.mark.parametrize("who", ["insider", "province_officer", "administrator"])
+def test_without_the_role_even_the_insider_and_the_administrator_get_not_found(client, world, name, who,
+                                                                              officer, admin_user):
+    """Political-standard cases: commune A's officer, the province officer and a system
+    administrator, none of them with the political-protection role, get 404 and nothing leaks;
+    the attempt is in the audit log."""
+    from dangbo.audit.models import AuditEntry
+    from dangbo.cadres.models import PoliticalCase
+
+    user = {"insider": world["insider"], "province_officer": officer, "administrator": admin_user}[who]
+    client.force_login(user)
+    before = PoliticalCase.objects.count()
+    response = _call(client, name, ROUTES[name], world)
+    assert response.status_code == 404, f"{name} {who}: {response.status_code}"
+    assert not _leaks(response), name
+    assert PoliticalCase.objects.count() == before
+    assert AuditEntry.objects.filter(actor=user, action="read.political_case_denied").exists(), name
 
 
 # Every object type the access policy knows (access.policy.scoped), with the world's object of
@@ -593,6 +657,8 @@ OBJECTS: dict[str, str] = {
     "cadres.decision": "cadre_decision",
     "cadres.planningentry": "planning_entry",
     "cadres.planningterm": "planning_term",
+    "cadres.politicalcase": "political_case",
+    "cadres.votecampaign": "vote_campaign",
     "grading.gradingcampaign": "campaign",
     "grading.gradingrecord": "grading_record",
     "exports.exportjob": "export_job",
@@ -620,6 +686,10 @@ OBJECTS: dict[str, str] = {
 }
 
 
+# Object types only a dedicated role sees (the world's user of that role).
+ROLE_GATED: dict[str, str] = {"cadres.politicalcase": PROTECTOR}
+
+
 def test_every_object_type_has_a_getter_in_the_access_policy():
     from dangbo.access import policy
 
@@ -641,7 +711,11 @@ def test_an_object_outside_the_scope_is_not_found_by_its_getter(world, label):
     for pk in (obj.pk, 10**9):
         with pytest.raises(Http404):
             policy.get_in_scope_or_404(model, world["outsider"], pk)
-    assert policy.get_in_scope_or_404(model, world["insider"], obj.pk) == obj
+    insider = world[ROLE_GATED.get(label, "insider")]
+    assert policy.get_in_scope_or_404(model, insider, obj.pk) == obj
+    if label in ROLE_GATED:  # the insider without the role does not get it either
+        with pytest.raises(Http404):
+            policy.get_in_scope_or_404(model, world["insider"], obj.pk)
     assert not policy.for_user(model, world["outsider"]).filter(pk=obj.pk).exists()
 
 
@@ -651,7 +725,7 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "export_job", "plan", "task", "evidence", "notification",
                                   "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
                                   "cadre_title", "planning_term", "staffing_agency", "meeting",
-                                  "attendance", "enterprise")}
+                                  "attendance", "enterprise", "political_case", "vote_campaign")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

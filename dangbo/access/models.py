@@ -13,6 +13,14 @@ class Role(models.TextChoices):
     CELL_SECRETARY = "cell_secretary", "Bí thư chi bộ"
     LEADER = "leader", "Lãnh đạo (chỉ xem)"
     MEMBER = "member", "Đảng viên"
+    # Internal political protection staff (bảo vệ chính trị nội bộ): the only role that sees
+    # political-standard cases (kết luận tiêu chuẩn chính trị); an administrator does not.
+    POLITICAL_PROTECTION = "political_protection", "Bảo vệ chính trị nội bộ"
+
+
+# Actions on political-standard cases: granted ONLY by the political-protection role (never by
+# admin or officer), so every other user gets "not found".
+POLITICAL_ACTIONS = frozenset({"view_political", "record_political"})
 
 
 # What each role may do inside its subtree.
@@ -23,6 +31,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.CELL_SECRETARY: frozenset({"view", "view_personal", "meet"}),
     Role.LEADER: frozenset({"view"}),
     Role.MEMBER: frozenset(),
+    Role.POLITICAL_PROTECTION: frozenset({"view"}) | POLITICAL_ACTIONS,
 }
 
 

@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from dangbo.access.models import ROLE_ACTIONS, Role, RoleAssignment
+from dangbo.access.models import POLITICAL_ACTIONS, ROLE_ACTIONS, Role, RoleAssignment
 from dangbo.core import stamps
 from dangbo.core.actors import SystemActor
 from dangbo.orgs.models import Organization, OrgLineage, OrgVersion
@@ -135,8 +135,10 @@ def scope_cache_clear() -> None:
 
 
 # The system itself (core.actors.SYSTEM: commands, demo, tasks) may do everything; None or a
-# string is not an actor and gets nothing (services refuse it before asking).
-SYSTEM_SCOPE = Scope(True, frozenset(), {None: ROLE_ACTIONS[Role.ADMIN]}, frozenset())
+# string is not an actor and gets nothing (services refuse it before asking). The system also
+# holds the political-protection actions (demo and synthetic builders); no user account does
+# unless assigned that role (a superuser included).
+SYSTEM_SCOPE = Scope(True, frozenset(), {None: ROLE_ACTIONS[Role.ADMIN] | POLITICAL_ACTIONS}, frozenset())
 
 
 def user_scope(user) -> Scope:

@@ -13,8 +13,9 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from dangbo.cadres import political, votes
 from dangbo.cadres import selectors as sel
-from dangbo.cadres.models import ActionType
+from dangbo.cadres.models import ActionType, PoliticalConclusion, PoliticalPurpose
 from dangbo.cadres.services import ActionInput, DecisionInput, decision_record
 from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, PageNumber, PageSize, paginate
 from dangbo.core.errors import DomainError
@@ -206,3 +207,187 @@ def cadre_figures_api(request: HttpRequest, org_id: int, start: date, end: date)
         raise DomainError("Ngày bắt đầu phải trước ngày kết thúc.", field="start")
     figs = sel.cadre_figures(actor=request.user, org_id=org_id, start=start, end=end)
     return {k: {"head": s.head, "deputy": s.deputy, "text": s.vn(), "cadre_ids": s.cadre_ids} for k, s in figs.items()}
+
+
+# --- political-standard cases: the political-protection role only (everyone else: 404) -------
+
+
+class PoliticalCaseOut(Schema):
+    id: int
+    org_id: int
+    cadre_id: int | None
+    subject_name: str
+    subject_birth_date: date
+    purpose: str
+    purpose_label: str
+    relatives_count: int
+    relatives_checked: str
+    conclusion: str
+    conclusion_label: str
+    conclusion_text: str
+    concluding_body: str
+    concluded_on: date
+
+
+class PoliticalCaseIn(Schema):
+    org_id: int
+    purpose: Literal[tuple(PoliticalPurpose.values)]  # type: ignore[valid-type]
+    conclusion: Literal[tuple(PoliticalConclusion.values)]  # type: ignore[valid-type]
+    concluding_body: str
+    concluded_on: date
+    cadre_id: int | None = None
+    subject_name: str = ""
+    subject_birth_date: date | None = None
+    relatives_checked: str = ""
+    conclusion_text: str = ""
+
+
+class PoliticalFigureOut(Schema):
+    total: int
+    text: str
+    by_purpose: dict[str, int]
+    meets: int
+    not_meets: int
+    case_ids: list[int]
+
+
+def _case(c) -> dict:
+    return {"id": c.pk, "org_id": c.org_id, "cadre_id": c.cadre_id, "subject_name": c.subject_name,
+            "subject_birth_date": c.subject_birth_date, "purpose": c.purpose, "purpose_label": c.get_purpose_display(),
+            "relatives_count": c.relatives_count, "relatives_checked": c.relatives_checked,
+            "conclusion": c.conclusion, "conclusion_label": c.get_conclusion_display(),
+            "conclusion_text": c.conclusion_text, "concluding_body": c.concluding_body,
+            "concluded_on": c.concluded_on}
+
+
+@router.get("/political-cases", response={200: list[PoliticalCaseOut], **READ_ERRORS}, url_name="political_case_list")
+def political_case_list_api(request: HttpRequest, purpose: str = "", start: date | None = None,
+                            end: date | None = None) -> list:
+    """Political-standard conclusions (newest first, at most 500). Only the internal political
+    protection role; everyone else gets 404. The read is audited."""
+    if purpose and purpose not in PoliticalPurpose.values:
+        raise DomainError("Mục đích kết luận không hợp lệ", field="purpose")
+    return [_case(c) for c in political.political_cases(actor=request.user, purpose=purpose, start=start, end=end,
+                                                        via="api")]
+
+
+@router.get("/political-cases/figure", response={200: PoliticalFigureOut, **READ_ERRORS},
+            url_name="political_case_figure")
+def political_case_figure_api(request: HttpRequest, org_id: int, start: date, end: date) -> dict:
+    """Conclusions made over [start, end] in the organization's subtree, by purpose (R-097).
+    Only the political-protection role (404 otherwise); audited."""
+    if start > end:
+        raise DomainError("Ngày bắt đầu phải trước ngày kết thúc.", field="start")
+    f = political.political_figure(actor=request.user, org_id=org_id, start=start, end=end)
+    return {"total": f.total, "text": f.vn(), "by_purpose": f.by_purpose, "meets": f.meets,
+            "not_meets": f.not_meets, "case_ids": f.case_ids}
+
+
+@router.get("/political-cases/{int:case_id}", response={200: PoliticalCaseOut, **READ_ERRORS},
+            url_name="political_case_detail")
+def political_case_detail_api(request: HttpRequest, case_id: int) -> dict:
+    """One political-standard conclusion. Only the political-protection role (404 otherwise); audited."""
+    return _case(political.political_case_read(actor=request.user, pk=case_id, via="api"))
+
+
+@router.post("/political-cases", response={201: PoliticalCaseOut, **WRITE_ERRORS}, url_name="political_case_record")
+def political_case_record_api(request: HttpRequest, data: PoliticalCaseIn) -> Status:
+    """Record a political-standard conclusion (subject: `cadre_id`, or `subject_name` and
+    `subject_birth_date`). Only the political-protection role on the concluding committee
+    (404 otherwise)."""
+    case = political.political_case_record(actor=request.user, data=political.PoliticalCaseInput(
+        org_id=data.org_id, purpose=data.purpose, conclusion=data.conclusion, concluding_body=data.concluding_body,
+        concluded_on=data.concluded_on, cadre_id=data.cadre_id, subject_name=data.subject_name,
+        subject_birth_date=data.subject_birth_date, relatives_checked=data.relatives_checked,
+        conclusion_text=data.conclusion_text))
+    return Status(201, _case(case))
+
+
+# --- confidence votes (R-090…R-092) --------------------------------------------------------------
+
+
+class VoteCampaignItem(Schema):
+    id: int
+    org_id: int
+    name: str
+    regime: str
+    year: int
+
+
+class VoteUnitOut(Schema):
+    id: int
+    name: str
+    org_id: int | None
+    status: str
+    status_label: str
+    held_on: date | None
+    reason: str
+    decision: str
+
+
+class VoteResultOut(Schema):
+    voter_group: str
+    summoned: int
+    attended: int
+    valid: int
+    high: int
+    medium: int
+    low: int
+    low_percent: float
+    band: str
+    band_label: str
+    consequence: str
+
+
+class VoteCadreOut(Schema):
+    unit_id: int
+    cadre_id: int
+    full_name: str
+    title_id: int
+    title_name: str
+    band: str
+    band_label: str
+    consequence: str
+    results: list[VoteResultOut]
+
+
+class VoteCampaignDetail(VoteCampaignItem):
+    coverage_done: int
+    coverage_total: int
+    coverage_text: str
+    units: list[VoteUnitOut]
+    cadres: list[VoteCadreOut]
+
+
+@router.get("/confidence-votes", response={200: list[VoteCampaignItem], **READ_ERRORS}, url_name="vote_campaign_list")
+def vote_campaign_list_api(request: HttpRequest) -> list:
+    """Confidence-vote campaigns of committees in the user's scope."""
+    return [{"id": c.pk, "org_id": c.org_id, "name": c.name, "regime": c.regime, "year": c.year}
+            for c in votes.campaign_list(actor=request.user)]
+
+
+@router.get("/confidence-votes/{int:campaign_id}", response={200: VoteCampaignDetail, **READ_ERRORS},
+            url_name="vote_campaign_detail")
+def vote_campaign_detail_api(request: HttpRequest, campaign_id: int) -> dict:
+    """A campaign: coverage ("42/46 đơn vị"), every unit with its status and reason, and per
+    cadre × title the ballots of each voter group with the derived band and consequence (R-090,
+    R-091; the cadre's band is the worst of its groups). Audited."""
+    v = votes.campaign_read(actor=request.user, pk=campaign_id, via="api")
+    c = v.campaign
+
+    def band(b):
+        return {"band": b.key, "band_label": b.label, "consequence": b.consequence}
+
+    return {
+        "id": c.pk, "org_id": c.org_id, "name": c.name, "regime": c.regime, "year": c.year,
+        "coverage_done": v.coverage.done, "coverage_total": v.coverage.total, "coverage_text": v.coverage.vn(),
+        "units": [{"id": u.pk, "name": u.name, "org_id": u.org_id, "status": u.status,
+                   "status_label": u.get_status_display(), "held_on": u.held_on, "reason": u.reason,
+                   "decision": u.decision} for u in v.units],
+        "cadres": [{"unit_id": row.unit.pk, "cadre_id": row.cadre.pk, "full_name": row.cadre.full_name,
+                    "title_id": row.title.pk, "title_name": row.title.name, **band(row.band),
+                    "results": [{"voter_group": r.voter_group, "summoned": r.summoned, "attended": r.attended,
+                                 "valid": r.valid, "high": r.high, "medium": r.medium, "low": r.low,
+                                 "low_percent": b.low_percent, **band(b)} for r, b in row.results]}
+                   for row in v.cadres],
+    }

@@ -7,4 +7,4 @@ class CadresConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's object types with the access policy (access.policy.scoped).
-        from dangbo.cadres import selectors  # noqa: F401
+        from dangbo.cadres import political, selectors, votes  # noqa: F401

@@ -61,3 +61,30 @@ class DecisionForm(forms.Form):
 
 class PlanningTermChoice(forms.Form):
     term = forms.ModelChoiceField(label="Nhiệm kỳ", queryset=PlanningTerm.objects.all())
+
+
+class PoliticalCaseForm(forms.Form):
+    """A political-standard conclusion: the subject is a cadre or a person by name and birth date."""
+
+    org = forms.ModelChoiceField(label="Cấp ủy kết luận", queryset=None)
+    cadre = forms.ModelChoiceField(label="Cán bộ", required=False, queryset=Cadre.objects.none())
+    subject_name = forms.CharField(label="Họ và tên (nếu không phải cán bộ)", required=False, max_length=200)
+    subject_birth_date = VNDateField(label="Ngày sinh", required=False)
+    purpose = forms.ChoiceField(label="Mục đích")
+    relatives_checked = forms.CharField(label="Thân nhân đã thẩm tra (mỗi dòng một người)", required=False,
+                                        widget=forms.Textarea(attrs={"rows": 4}))
+    conclusion = forms.ChoiceField(label="Kết luận")
+    conclusion_text = forms.CharField(label="Nội dung kết luận", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+    concluding_body = forms.CharField(label="Cơ quan kết luận", max_length=255)
+    concluded_on = VNDateField(label="Ngày kết luận")
+
+    def __init__(self, *args, actor, **kwargs):
+        from dangbo.cadres.models import PoliticalConclusion, PoliticalPurpose
+        from dangbo.orgs.models import Organization
+
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = policy.for_user(Organization, actor, "record_political").order_by("code")
+        self.fields["cadre"].queryset = policy.for_user(Cadre, actor).order_by("full_name")
+        self.fields["purpose"].choices = PoliticalPurpose.choices
+        self.fields["conclusion"].choices = PoliticalConclusion.choices

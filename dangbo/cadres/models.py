@@ -254,3 +254,142 @@ class PlanningEntry(models.Model):
 
     def in_planning_on(self, at: date) -> bool:
         return self.added_on <= at and (self.removed_on is None or at < self.removed_on)
+
+
+# --- political-standard cases (kết luận tiêu chuẩn chính trị) ------------------------------------
+
+
+class PoliticalPurpose(models.TextChoices):
+    """Why a political standard is concluded (58-QĐ/TW): the reference list of purposes."""
+
+    PLANNING = "planning", "Quy hoạch"
+    APPOINTMENT = "appointment", "Bổ nhiệm, giới thiệu ứng cử"
+    ADMISSION = "admission", "Kết nạp Đảng"
+    ABROAD = "abroad", "Đi nước ngoài (học tập, công tác)"
+    KEY_POST = "key_post", "Bố trí vị trí trọng yếu, cơ mật"
+    RECRUITMENT = "recruitment", "Tuyển dụng, tiếp nhận"
+    OTHER = "other", "Mục đích khác"
+
+
+class PoliticalConclusion(models.TextChoices):
+    MEETS = "meets", "Đủ tiêu chuẩn chính trị"
+    NOT_MEETS = "not_meets", "Không đủ tiêu chuẩn chính trị"
+
+
+class PoliticalCase(models.Model):
+    """A political-standard conclusion (R-097) for one purpose. Visible ONLY to the
+    internal-political-protection role ("view_political") in the concluding committee's subtree
+    (`org`); every other user, an administrator included, gets "not found". Every read is audited
+    (selectors.political_case_*), with summaries that do not name the person."""
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                            verbose_name="Cấp ủy kết luận")
+    cadre = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              help_text="Cán bộ (nếu người được kết luận là cán bộ).")
+    subject_name = models.CharField("Họ và tên người được kết luận", max_length=200)
+    subject_birth_date = models.DateField("Ngày sinh")
+    purpose = models.CharField("Mục đích", max_length=20, choices=PoliticalPurpose.choices)
+    relatives_checked = models.TextField("Thân nhân đã thẩm tra", blank=True,
+                                         help_text="Mỗi dòng một người: quan hệ, họ tên, kết quả.")
+    relatives_count = models.PositiveSmallIntegerField("Số thân nhân đã thẩm tra", default=0)
+    conclusion = models.CharField("Kết luận", max_length=20, choices=PoliticalConclusion.choices)
+    conclusion_text = models.TextField("Nội dung kết luận", blank=True)
+    concluding_body = models.CharField("Cơ quan kết luận", max_length=255)
+    concluded_on = models.DateField("Ngày kết luận", db_index=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "Kết luận tiêu chuẩn chính trị"
+        ordering = ["-concluded_on", "-id"]
+        indexes = [models.Index(fields=["org", "concluded_on"])]
+
+    def __str__(self) -> str:
+        return f"Kết luận tiêu chuẩn chính trị số {self.pk}"
+
+
+# --- confidence votes (lấy phiếu tín nhiệm, R-090…R-092) -------------------------------------------
+
+
+class VoteRegime(models.TextChoices):
+    PARTY = "party", "Theo Quy định 96-QĐ/TW (tổ chức đảng, cơ quan)"
+    STATE = "state", "Chức danh do Hội đồng nhân dân bầu"
+
+
+class VoteCampaign(models.Model):
+    """A confidence-vote campaign of a committee (`org`: the access scope) for a year."""
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                            verbose_name="Cấp ủy tổ chức")
+    name = models.CharField("Tên đợt", max_length=255)
+    regime = models.CharField("Chế độ", max_length=10, choices=VoteRegime.choices, default=VoteRegime.PARTY)
+    year = models.PositiveSmallIntegerField("Năm")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Đợt lấy phiếu tín nhiệm"
+        ordering = ["-year", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitStatus(models.TextChoices):
+    PENDING = "pending", "Chưa thực hiện"
+    DONE = "done", "Đã thực hiện"
+    POSTPONED = "postponed", "Lùi thời gian theo quyết định"
+    NOT_SUBJECT = "not_subject", "Không thuộc diện lấy phiếu"
+
+
+class VoteUnit(models.Model):
+    """A unit (organization, agency) on the campaign's list, with its status: done (with the date),
+    postponed by a decision, or not subject (newly appointed, no head yet…) with the reason."""
+
+    campaign = models.ForeignKey(VoteCampaign, on_delete=models.CASCADE, related_name="units")
+    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("Đơn vị", max_length=255)
+    status = models.CharField("Tình trạng", max_length=20, choices=UnitStatus.choices, default=UnitStatus.PENDING)
+    held_on = models.DateField("Ngày lấy phiếu", null=True, blank=True)
+    reason = models.CharField("Lý do", max_length=255, blank=True)
+    decision = models.CharField("Quyết định", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "Đơn vị lấy phiếu tín nhiệm"
+        ordering = ["campaign_id", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="cadres_voteunit_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VoterGroup(models.TextChoices):
+    COMMITTEE = "committee", "Ban chấp hành đảng bộ"
+    STANDING = "standing", "Ban thường vụ"
+    COUNCIL = "council", "Đại biểu Hội đồng nhân dân"
+    LEADERSHIP = "leadership", "Lãnh đạo cơ quan, đơn vị"
+    OTHER = "other", "Thành phần khác"
+
+
+class VoteResult(models.Model):
+    """The ballots of one voter group for one cadre in one title (R-090): summoned, attending,
+    valid ballots and the three levels. The band and its consequence (R-091) are derived."""
+
+    unit = models.ForeignKey(VoteUnit, on_delete=models.CASCADE, related_name="results")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="vote_results")
+    title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="+")
+    voter_group = models.CharField("Thành phần lấy phiếu", max_length=20, choices=VoterGroup.choices)
+    summoned = models.PositiveIntegerField("Số được triệu tập")
+    attended = models.PositiveIntegerField("Số có mặt")
+    valid = models.PositiveIntegerField("Số phiếu hợp lệ")
+    high = models.PositiveIntegerField("Tín nhiệm cao")
+    medium = models.PositiveIntegerField("Tín nhiệm")
+    low = models.PositiveIntegerField("Tín nhiệm thấp")
+    held_on = models.DateField("Ngày lấy phiếu")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Kết quả lấy phiếu tín nhiệm"
+        ordering = ["unit_id", "cadre_id", "title_id", "voter_group"]
+        constraints = [models.UniqueConstraint(fields=["unit", "cadre", "title", "voter_group"],
+                                               name="cadres_voteresult_unique")]

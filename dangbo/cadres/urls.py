@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangbo.cadres import views
+from dangbo.cadres import views, views_political, views_votes
 
 app_name = "cadres"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("quyet-dinh/moi/", views.decision_create, name="decision_create"),
     path("quy-hoach/<int:pk>/", views.planning_board, name="planning_board"),
     path("so-lieu/", views.figures, name="figures"),
+    path("tin-nhiem/", views_votes.campaign_list, name="vote_campaign_list"),
+    path("tin-nhiem/<int:pk>/", views_votes.campaign_detail, name="vote_campaign_detail"),
+    path("tieu-chuan-chinh-tri/", views_political.case_list, name="political_case_list"),
+    path("tieu-chuan-chinh-tri/moi/", views_political.case_create, name="political_case_create"),
+    path("tieu-chuan-chinh-tri/so-lieu/", views_political.case_figure, name="political_case_figure"),
+    path("tieu-chuan-chinh-tri/<int:pk>/", views_political.case_detail, name="political_case_detail"),
 ]

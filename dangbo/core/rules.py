@@ -65,6 +65,12 @@ DEFAULTS: dict[str, list[ParamVersion]] = {
     "staffing_target_year": [ParamVersion(date(2022, 7, 18), 2026, "40-KL/TW (18/7/2022); 71-QĐ/TW")],
     "staffing_reduction_pct_cadres": [ParamVersion(date(2022, 7, 18), 5, "40-KL/TW (18/7/2022)")],
     "staffing_reduction_pct_public_employees": [ParamVersion(date(2022, 7, 18), 10, "40-KL/TW (18/7/2022)")],
+    # R-090 / R-091 (cadres, confidence votes, 96-QĐ/TW 2023): quorum of those summoned, and the
+    # shares of "tín nhiệm thấp" on valid ballots (as [numerator, denominator]) from which a cadre
+    # is considered for reassignment/resignation (more than 1/2) and dismissed (2/3 or more).
+    "confidence_vote_quorum": [ParamVersion(date(2023, 2, 2), [2, 3], "96-QĐ/TW (2023)")],
+    "confidence_low_review_above": [ParamVersion(date(2023, 2, 2), [1, 2], "96-QĐ/TW (2023)")],
+    "confidence_low_dismiss_from": [ParamVersion(date(2023, 2, 2), [2, 3], "96-QĐ/TW (2023); 41-QĐ/TW")],
     # member count threshold between chi bộ cơ sở and đảng bộ cơ sở.
     "grassroots_committee_min_members": [ParamVersion(date(1930, 1, 1), 30, "Điều lệ Đảng Điều 21(3)")],
 }

@@ -81,8 +81,19 @@ def data(tree, system_user):
 
     meeting = meeting_create(actor=system_user, data=MeetingInput(
         org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2024, 2, 5), held_on=date(2024, 2, 5)))
+    from dangbo.access.policy import SYSTEM
+    from dangbo.cadres.political import PoliticalCaseInput, political_case_record
+
+    # A political-standard case: the officer (no political-protection role) gets 404 for it.
+    case = political_case_record(actor=SYSTEM, data=PoliticalCaseInput(
+        org_id=tree["commune_a"].pk, cadre_id=cadre.pk, purpose="planning", conclusion="meets",
+        concluding_body="Ban Tổ chức", concluded_on=date(2024, 1, 2)))
+    from dangbo.cadres.votes import campaign_open, unit_set
+
+    campaign = campaign_open(actor=SYSTEM, org_id=tree["commune_a"].pk, year=2024, name="Lấy phiếu 2024")
+    unit_set(actor=SYSTEM, campaign=campaign, name="Đảng ủy xã", status="not_subject", reason="Mới bổ nhiệm")
     return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk, "agency_id": agency.pk,
-            "meeting_id": meeting.pk}
+            "meeting_id": meeting.pk, "case_id": case.pk, "campaign_id": campaign.pk}
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], path_parameters: dict | None = None) -> int:
