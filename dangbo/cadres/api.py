@@ -101,7 +101,7 @@ class ActionIn(Schema):
     note: str = ""
 
 
-class DecisionIn(Schema):
+class CadreDecisionIn(Schema):
     number: str
     signed_on: date
     body: str
@@ -182,7 +182,7 @@ def cadre_detail_api(request: HttpRequest, cadre_id: int) -> dict:
 
 
 @router.post("/decisions", response={201: DecisionOut, **WRITE_ERRORS}, url_name="cadre_decision_record")
-def decision_record_api(request: HttpRequest, data: DecisionIn) -> Status:
+def decision_record_api(request: HttpRequest, data: CadreDecisionIn) -> Status:
     """Record a personnel decision (number, date, deciding body, committee) with its actions
     (appointment, re-appointment, nomination, designation, agreement, transfer, rotation with
     `planned_months`, extension, resignation, dismissal, relief). One transaction; the same

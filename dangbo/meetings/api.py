@@ -98,7 +98,7 @@ class AttendanceIn(Schema):
     attendance: list[MarkIn]
 
 
-class FiguresOut(Schema):
+class MeetingFiguresOut(Schema):
     year: int
     due: int
     held: int
@@ -149,7 +149,7 @@ def meeting_list_api(request: HttpRequest, org_id: int | None = None, year: int 
     return {**result, "items": [_item(m) for m in result["items"]]}
 
 
-@router.get("/figures", response={200: FiguresOut, **READ_ERRORS}, url_name="meeting_figures")
+@router.get("/figures", response={200: MeetingFiguresOut, **READ_ERRORS}, url_name="meeting_figures")
 def meeting_figures_api(request: HttpRequest, org_id: int, year: int) -> dict:
     """Cell-life figures of the subtree for a calendar year: cell-months held / due (R-012),
     cell-quarters with a thematic meeting, attendance, members absent without reason 2 months

@@ -65,7 +65,7 @@ class CategoryFiguresOut(Schema):
     progress_pct: float | None
 
 
-class FiguresOut(Schema):
+class StaffingFiguresOut(Schema):
     agency_id: int
     name: str
     at: date
@@ -146,7 +146,7 @@ def agency_list_api(request: HttpRequest, at: IsoDate | None = None) -> list[dic
             for r in sel.agency_tree(actor=request.user, at=at)]
 
 
-@router.get("/agencies/{int:agency_id}/figures", response={200: FiguresOut, **READ_ERRORS},
+@router.get("/agencies/{int:agency_id}/figures", response={200: StaffingFiguresOut, **READ_ERRORS},
             url_name="staffing_figures")
 def figures_api(request: HttpRequest, agency_id: int, at: IsoDate | None = None) -> dict:
     """Figures of the agency's subtree on `at` per staffing category (R-110, R-111): quota in force

@@ -4,6 +4,8 @@ subordinate's own officers and other organizations do not."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -18,10 +20,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("dangbo.reports.tests.urls
 
 @pytest.fixture
 def district_officer(django_user_model, tree):
-    from conftest import START
-
     user = django_user_model.objects.create_user("canbo_huyen", password="Kiemthu@2026x")
-    RoleAssignment.objects.create(user=user, role=Role.OFFICER, org=tree["district"], valid_from=START)
+    RoleAssignment.objects.create(user=user, role=Role.OFFICER, org=tree["district"], valid_from=date(2015, 1, 1))
     return user
 
 
