@@ -130,3 +130,26 @@ def test_the_docs_do_not_ask_an_online_validator():
     settings = json.loads(re.search(r'id="swagger-settings">(.*?)</script>', html, re.S).group(1))
     assert settings["validatorUrl"] is None
     assert settings["url"] == "/api/v1/openapi.json"
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_schema_names_are_unique_across_the_apps():
+    """The OpenAPI components are keyed by the schema class name: two apps defining a
+    `FiguresOut` would silently document one route with the other's answer."""
+    from ninja import Schema
+
+    assert api  # every router (and so every schema) is loaded
+    seen: dict[str, str] = {}
+    clashes = []
+    for cls in _subclasses(Schema):
+        if not cls.__module__.startswith("dangbo."):
+            continue
+        other = seen.setdefault(cls.__name__, cls.__module__)
+        if other != cls.__module__:
+            clashes.append(f"{cls.__name__}: {other} and {cls.__module__}")
+    assert not clashes, clashes
