@@ -8,16 +8,22 @@ with `force_login`."""
 
 from __future__ import annotations
 
+import functools
+import threading
 import time
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
 from dangbo.access.services import otp_required_for
+from dangbo.core import stamps
 
 OTP_NEEDED = "Cần xác thực hai lớp (mã TOTP) trước khi dùng API bằng phiên đăng nhập."
 
@@ -89,3 +95,48 @@ class SessionRefreshMiddleware:
         if now - last >= interval:
             session[self.KEY] = now  # marks the session modified: saved with a new expiry
         return response
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django-otp's OTPMiddleware without a device query on every request.
+
+    A session that passed TOTP names its device (DEVICE_ID_SESSION_KEY). django-otp loads that
+    device on every request to check it still exists, belongs to the user and is confirmed. Here
+    the answer "yes" is remembered per process under the "accounts" data stamp, which database
+    triggers renew on every write to the users and TOTP devices (access migration 0007): a revoked
+    or unconfirmed device, a deactivated user, a changed password take effect at the next request,
+    in every process. The stamp costs nothing extra: the request reads all stamps in one query
+    (core.stamps.request_snapshot). `user.otp_device` is then a lazy object that loads the device
+    only if a page actually uses it; `user.is_verified()` needs no query."""
+
+    _CACHE_SIZE = 10_000
+    _verified: OrderedDict[tuple, bool] = OrderedDict()
+    _lock = threading.Lock()
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if not user.is_authenticated:
+            return user
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        if not persistent_id:
+            return user
+        stamp = stamps.read("accounts")
+        key = (user.pk, persistent_id, stamp.token)
+        if stamps.cacheable(stamp):
+            with self._lock:
+                hit = self._verified.get(key)
+                if hit:
+                    self._verified.move_to_end(key)
+            if hit:
+                user.otp_device = SimpleLazyObject(functools.partial(self._load_device, request, user, persistent_id))
+                return user
+        user.otp_device = self._load_device(request, user, persistent_id)
+        if user.otp_device is not None and stamps.cacheable(stamp):
+            with self._lock:
+                self._verified[key] = True
+                while len(self._verified) > self._CACHE_SIZE:
+                    self._verified.popitem(last=False)
+        return user
+
+    def _load_device(self, request, user, persistent_id):
+        return self._finalize_device(request, user, self._device_from_persistent_id(persistent_id))
