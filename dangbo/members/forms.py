@@ -15,9 +15,9 @@ from dangbo.core.reference import choices
 from dangbo.members.models import EventType, Member, Sex, Status
 from dangbo.members.selectors import AGE_BANDS, MemberFilters
 from dangbo.members.services import MEMBER_ORG_TYPES, EventInput, ProfileInput
-from dangbo.orgs.forms import VNForm
+from dangbo.orgs.forms import OrgPickField, VNForm, bind_pickers
 from dangbo.orgs.models import Organization
-from dangbo.orgs.selectors import org_choices_on, org_picker_labels_on
+from dangbo.orgs.selectors import org_picker_labels_on
 
 MINORITY = "minority"
 
@@ -150,7 +150,8 @@ def _not_future(form: forms.Form, name: str, label: str) -> None:
 class AdmitForm(OnceForm, ProfileForm):
     """Admission (kết nạp): the person, the cell, the decision and the ceremony."""
 
-    cell = forms.ChoiceField(label="Chi bộ kết nạp")
+    cell = OrgPickField(label="Chi bộ kết nạp", action="record", types=MEMBER_ORG_TYPES,
+                        placeholder="Gõ tên chi bộ để tìm…")
     decided_on = VNDateField(label="Ngày quyết định kết nạp")
     decision_number = forms.CharField(label="Số quyết định", max_length=60)
     decision_body = forms.CharField(label="Cơ quan ban hành", max_length=255)
@@ -172,8 +173,7 @@ class AdmitForm(OnceForm, ProfileForm):
 
     def __init__(self, *args, actor, at: date, **kwargs):
         super().__init__(*args, **kwargs)
-        cells = org_choices_on(actor=actor, at=at, action="record", types=MEMBER_ORG_TYPES)
-        self.fields["cell"].choices = _blank("— Chọn chi bộ —") + [(str(pk), n.strip()) for pk, n in cells]
+        bind_pickers(self, actor=actor, at=at)
 
     def clean(self):
         data = super().clean()
@@ -183,9 +183,6 @@ class AdmitForm(OnceForm, ProfileForm):
         if decided and ceremony and ceremony < decided:
             self.add_error("ceremony_on", "«Ngày lễ kết nạp» không được trước ngày quyết định kết nạp.")
         return data
-
-    def clean_cell(self) -> Organization:
-        return Organization.objects.get(pk=int(self.cleaned_data["cell"]))
 
     def payload(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -213,10 +210,10 @@ EARLY_REASONS = [("", "Đúng hạn"), ("ill", "Tặng sớm do ốm nặng"), (
 class EventForm(OnceForm, VNForm):
     type = forms.ChoiceField(label="Loại sự kiện")
     on = VNDateField(label="Ngày")
-    org = forms.ChoiceField(label="Tổ chức (chi bộ)", required=False,
-                            help_text="Chi bộ kết nạp lại, nơi tiếp nhận, ... nếu sự kiện cần.")
-    counterpart_org = forms.ChoiceField(label="Tổ chức bên kia (nơi đến / nơi sinh hoạt tạm thời)", required=False,
-                                        help_text="Để trống khi chuyển ra ngoài hệ thống.")
+    org = OrgPickField(label="Tổ chức (chi bộ)", required=False, action="record", types=MEMBER_ORG_TYPES,
+                       help_text="Chi bộ kết nạp lại, nơi tiếp nhận, ... nếu sự kiện cần.")
+    counterpart_org = OrgPickField(label="Tổ chức bên kia (nơi đến / nơi sinh hoạt tạm thời)", required=False,
+                                   help_text="Để trống khi chuyển ra ngoài hệ thống.")
     decision_number = forms.CharField(label="Số quyết định", max_length=60, required=False)
     decision_date = VNDateField(label="Ngày quyết định", required=False)
     decision_body = forms.CharField(label="Cơ quan quyết định", max_length=255, required=False)
@@ -241,11 +238,7 @@ class EventForm(OnceForm, VNForm):
     def __init__(self, *args, actor, at: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = _blank("— Chọn loại sự kiện —") + [(t.value, t.label) for t in EVENT_FORM_TYPES]
-        cells = org_choices_on(actor=actor, at=at, action="record", types=MEMBER_ORG_TYPES)
-        self.fields["org"].choices = _blank("— Không —") + [(str(pk), n.strip()) for pk, n in cells]
-        visible = org_choices_on(actor=actor, at=at)
-        self.fields["counterpart_org"].choices = _blank("— Không / ngoài hệ thống —") + [
-            (str(pk), n) for pk, n in visible]
+        bind_pickers(self, actor=actor, at=at)
         self.fields["grade"].choices = _blank("— Chọn —") + choices("grading_levels")
 
     def clean(self):
@@ -259,8 +252,7 @@ class EventForm(OnceForm, VNForm):
         return data
 
     def _org(self, name: str) -> Organization | None:
-        pk = self.cleaned_data.get(name)
-        return Organization.objects.get(pk=int(pk)) if pk else None
+        return self.cleaned_data.get(name)
 
     def payload(self) -> dict[str, Any]:
         d = self.cleaned_data

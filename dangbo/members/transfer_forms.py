@@ -11,7 +11,7 @@ from dangbo.core.forms import VNDateField
 from dangbo.core.once import OnceForm
 from dangbo.members.services import MEMBER_ORG_TYPES
 from dangbo.members.transfers import LetterInput
-from dangbo.orgs.forms import VNForm
+from dangbo.orgs.forms import OrgPickField, VNForm, bind_pickers
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.selectors import org_choices_on
 
@@ -73,14 +73,16 @@ class LetterForm(OnceForm, VNForm):
 
 
 class ReceiveForm(VNForm):
-    cell = forms.ChoiceField(label="Chi bộ tiếp nhận")
+    cell = OrgPickField(label="Chi bộ tiếp nhận", action="record", types=MEMBER_ORG_TYPES,
+                        placeholder="Gõ tên chi bộ tiếp nhận để tìm…")
     on = VNDateField(label="Ngày tiếp nhận")
 
-    def __init__(self, *args, cells: list[tuple[int, str]], **kwargs):
+    def __init__(self, *args, cells: list[tuple[int, str]], actor, at: date, **kwargs):
+        if len(cells) == 1:
+            kwargs.setdefault("initial", {}).setdefault("cell", cells[0][0])
         super().__init__(*args, **kwargs)
-        self.fields["cell"].choices = [(str(pk), name) for pk, name in cells]
-        if len(cells) != 1:
-            self.fields["cell"].choices = [("", "— Chọn chi bộ —"), *self.fields["cell"].choices]
+        bind_pickers(self, actor=actor, at=at)
+        self.fields["cell"].allowed = {int(pk) for pk, _ in cells}  # the cells under the destination
         self.fields["on"].initial = timezone.localdate()
 
     def clean(self):
@@ -89,9 +91,6 @@ class ReceiveForm(VNForm):
         if on and on > timezone.localdate():
             self.add_error("on", "«Ngày tiếp nhận» không được sau ngày hôm nay.")
         return data
-
-    def clean_cell(self) -> Organization:
-        return Organization.objects.get(pk=int(self.cleaned_data["cell"]))
 
 
 class ReturnForm(VNForm):

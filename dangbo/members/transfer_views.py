@@ -111,7 +111,7 @@ def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
     cells = transfers.receiving_cells(actor=request.user, transfer=letter, on=today)
     if not cells:
         raise PermissionDenied("Bạn không có quyền tiếp nhận đảng viên vào tổ chức nơi đến.")
-    form = ReceiveForm(request.POST or None, cells=cells)
+    form = ReceiveForm(request.POST or None, cells=cells, actor=request.user, at=today)
     if request.method == "POST" and form.is_valid():
         try:
             transfers.transfer_receive(actor=request.user, transfer=letter, cell=form.cleaned_data["cell"],

@@ -11,12 +11,12 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from dangbo.core.forms import FastSelect, VNDateField
+from dangbo.core.forms import FastSelect, OrgPicker, VNDateField
 from dangbo.core.once import OnceForm
 from dangbo.core.reference import choices
 from dangbo.orgs import membership
 from dangbo.orgs.models import Organization, OrgVersion
-from dangbo.orgs.selectors import org_choices_on, org_version_on
+from dangbo.orgs.selectors import org_picker_labels_on, org_version_on
 from dangbo.orgs.services import Decision
 from dangbo.orgs.visibility import scope_orgs
 
@@ -28,7 +28,7 @@ class VNForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             label = field.label or ""
-            choosing = isinstance(field, forms.ChoiceField)
+            choosing = isinstance(field, forms.ChoiceField | OrgPickField)
             messages = {
                 "required": f"Chưa {'chọn' if choosing else 'nhập'} «{label}».",
                 "invalid": f"«{label}»: giá trị không hợp lệ.",
@@ -66,6 +66,54 @@ class VNForm(forms.Form):
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
 
 
+class OrgPickField(forms.IntegerField):
+    """An organization chosen with the scoped searchable picker (core.forms.OrgPicker, the page
+    /tim-kiem/to-chuc/) instead of a select of every organization in scope. Cleaned to the
+    Organization when the form's actor may do `action` on it on the form's date (and it is of
+    `types`, outside `exclude_path`, or in `allowed` when a form narrows the choice further);
+    anything else is refused as not in scope. `bind_pickers(form, actor=, at=)` gives the fields
+    their actor and date and the label of the chosen organization."""
+
+    def __init__(self, *, action: str = "view", types=(), placeholder: str = "Gõ tên tổ chức để tìm…", **kwargs):
+        self.action, self.types = action, tuple(types)
+        kwargs.setdefault("widget", OrgPicker(action=action, types=",".join(self.types), placeholder=placeholder))
+        super().__init__(min_value=1, **kwargs)
+        self.actor = None
+        self.at: date | None = None
+        self.exclude_path = ""
+        self.allowed: set[int] | None = None
+
+    def clean(self, value):
+        pk = super().clean(value)
+        if pk is None:
+            return None
+        qs = OrgVersion.objects.valid_on(self.at or timezone.localdate()).filter(org_id=pk)
+        if self.types:
+            qs = qs.filter(org_type__in=self.types)
+        if self.exclude_path:
+            qs = qs.exclude(path__startswith=self.exclude_path)
+        if pk > 2**62 or (self.allowed is not None and pk not in self.allowed) or not scope_orgs(
+                qs, self.actor, field="org_id", action=self.action).exists():
+            raise forms.ValidationError(f"«{self.label}»: không có tổ chức này trong phạm vi của bạn.")
+        return Organization.objects.get(pk=pk)
+
+
+def bind_pickers(form: forms.Form, *, actor, at: date) -> None:
+    """Give the form's OrgPickFields their actor and date, and the chosen organizations' labels."""
+    names = [n for n, f in form.fields.items() if isinstance(f, OrgPickField)]
+    source = form.data if form.is_bound else form.initial
+    ids = []
+    for n in names:
+        raw = str(source.get(form.add_prefix(n)) or "")
+        if raw.isdigit() and len(raw) < 19:
+            ids.append(int(raw))
+    labels = org_picker_labels_on(org_ids=ids, at=at) if ids else {}
+    for n in names:
+        field = form.fields[n]
+        field.actor, field.at = actor, at
+        field.widget.labels = labels
+
+
 class DecisionForm(OnceForm, VNForm):
     """The decision that makes a change and the day it takes effect."""
 
@@ -98,10 +146,6 @@ class DecisionForm(OnceForm, VNForm):
 
     def decision_fields(self):
         return [self[name] for name in self.decision_field_names]
-
-
-def _org(pk: str) -> Organization:
-    return Organization.objects.get(pk=int(pk))
 
 
 SECTOR_HELP = ("Khu vực, loại hình của đơn vị nơi lập tổ chức đảng (R-014); để trống thì tính theo khu vực "
@@ -149,22 +193,22 @@ class OrgRenameForm(DecisionForm):
 
 
 class OrgMoveForm(DecisionForm):
-    new_parent = forms.ChoiceField(label="Trực thuộc tổ chức cấp trên mới")
+    new_parent = OrgPickField(label="Trực thuộc tổ chức cấp trên mới", action="restructure")
 
     field_order = ["new_parent"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_pickers(self, actor=self.actor, at=self.at)
         v = org_version_on(org_id=self.org.pk, at=self.at)
-        options = org_choices_on(actor=self.actor, at=self.at, action="restructure",
-                                 exclude_path=v.path if v else "")
-        current_parent = v.parent_id if v else None
-        self.fields["new_parent"].choices = [("", "— Chọn tổ chức cấp trên —")] + [
-            (str(pk), name) for pk, name in options if pk != current_parent
-        ]
+        self.fields["new_parent"].exclude_path = v.path if v else ""  # not under itself
 
     def clean_new_parent(self) -> Organization:
-        return _org(self.cleaned_data["new_parent"])
+        new = self.cleaned_data["new_parent"]
+        v = org_version_on(org_id=self.org.pk, at=self.at)
+        if v is not None and new.pk == v.parent_id:
+            raise forms.ValidationError("«Trực thuộc tổ chức cấp trên mới»: tổ chức đã trực thuộc tổ chức này.")
+        return new
 
 
 class OrgMergeForm(DecisionForm):

@@ -93,7 +93,8 @@ def test_a_double_submitted_admission_creates_one_member(live_server, officer, t
         page.fill("#id_birth_date", "15/08/1998")
         page.select_option("#id_sex", "F")
         page.select_option("#id_general_education", "gdpt_thpt")
-        page.select_option("#id_cell", label="Chi bộ thôn 2")
+        page.fill("#id_cell_text", "thon 2")  # the scoped organization picker
+        page.locator(f"#id_cell_list [data-org-pick='{tree['cell_a2'].pk}']").click()
         page.fill("#id_decided_on", decided.strftime("%d/%m/%Y"))
         page.fill("#id_decision_number", "87-QĐ/ĐU")
         page.fill("#id_decision_body", "Đảng ủy xã An Bình")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
 from dangbo.members.models import Member, MemberEvent
@@ -33,12 +35,15 @@ def test_anonymous_is_sent_to_login(client, tree):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_the_cell_list_holds_only_cells_in_scope(client, commune_officer, tree):
+def test_the_cell_picker_offers_only_cells_in_scope(client, commune_officer, tree):
     client.force_login(commune_officer)
     html = client.get(URL).content.decode()
-    assert "Chi bộ thôn 1" in html and "Chi bộ thôn 2" in html
-    assert "Chi bộ thôn Đông" not in html
-    assert "Đảng bộ xã An Bình</option>" not in html  # not a cell
+    assert 'id="id_cell_picker"' in html and "<option" not in html.split('id="id_cell_picker"')[1][:2000]
+    picker = re.search(r'hx-get="(/tim-kiem/to-chuc/\?[^"]*name=cell[^"]*)"', html).group(1).replace("&amp;", "&")
+    options = client.get(picker + "&org_q=chi+bo+thon").content.decode()
+    assert "Chi bộ thôn 1" in options and "Chi bộ thôn 2" in options
+    assert "Chi bộ thôn Đông" not in options
+    assert "Đảng bộ xã An Bình</" not in client.get(picker + "&org_q=an+binh").content.decode()  # not a cell
 
 
 def test_an_admission_is_recorded_and_shown_on_the_profile(client, commune_officer, tree):
@@ -87,7 +92,7 @@ def test_a_cell_outside_the_scope_cannot_be_chosen(client, outsider, tree):
     before = written()
     client.force_login(outsider)
     response = client.post(URL, form(tree["cell_a1"]))
-    assert "«Chi bộ kết nạp»: lựa chọn không hợp lệ." in response.content.decode()
+    assert "«Chi bộ kết nạp»: không có tổ chức này trong phạm vi của bạn." in response.content.decode()
     assert written() == before
 
 
