@@ -134,6 +134,8 @@ ROUTES: dict[str, Rule] = {
     "cadres:decision_create": Rule(outsider=NO_LEAK),
     "cadres:planning_board": Rule(kwargs=lambda w: {"pk": w["planning_term"].pk}),
     "cadres:figures": Rule(query=lambda w: {"org": w["commune_a"].pk, "tu": "01/01/2024", "den": "31/12/2024"}),
+    "cadres:cadre_eligibility": Rule(kwargs=lambda w: {"pk": w["cadre"].pk},
+                                     query=lambda w: {"chuc_danh": w["cadre_title"].pk, "ngay": "01/06/2024"}),
     "cadres:vote_campaign_list": Rule(outsider=NO_LEAK),
     "cadres:vote_campaign_detail": Rule(kwargs=lambda w: {"pk": w["vote_campaign"].pk}),
     "cadres:political_case_list": Rule(role=PROTECTOR),
@@ -234,6 +236,9 @@ ROUTES: dict[str, Rule] = {
     ),
     "api:cadre_figures": Rule(
         anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "start": "2024-01-01", "end": "2024-12-31"}),
+    "api:cadre_eligibility": Rule(
+        anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk},
+        query=lambda w: {"title_id": w["cadre_title"].pk, "kind": "appointment", "received_on": "2024-06-01"}),
     "api:vote_campaign_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:vote_campaign_detail": Rule(anonymous=API_401, kwargs=lambda w: {"campaign_id": w["vote_campaign"].pk}),
     "api:political_case_list": Rule(anonymous=API_401, role=PROTECTOR),

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from dangbo.access import policy
 from dangbo.audit.services import audit_read
+from dangbo.cadres.eligibility import KINDS, eligibility_check
 from dangbo.cadres.models import (
     AGREEMENTS,
     ActionType,
@@ -23,7 +24,9 @@ from dangbo.cadres.models import (
     PlanningEntry,
     PlanningTerm,
     PositionHolding,
+    Title,
 )
+from dangbo.core.errors import DomainError
 from dangbo.core.text import nfc
 from dangbo.orgs.selectors import org_subtree_on
 
@@ -222,3 +225,18 @@ def removal_reasons(*, actor, org_id: int, start: date, end: date) -> Counter:
     return Counter(policy.for_user(PlanningEntry, actor).filter(
         cadre__managing_org_id__in=org_ids, removed_on__gte=start, removed_on__lte=end)
         .values_list("removal_reason", flat=True))
+
+
+def eligibility_read(*, actor, pk, title_id: int, kind: str, received_on: date, via: str = "page"):
+    """The eligibility check (R-095) of a cadre in scope (404 outside) for a proposed action on
+    `title_id` on the date the proposal is received; audited as a read of the cadre's record."""
+    cadre = policy.get_in_scope_or_404(Cadre, actor, pk)
+    if kind not in KINDS:
+        raise DomainError("Loại đề xuất phải là bổ nhiệm, bổ nhiệm lại hoặc giới thiệu ứng cử", field="kind")
+    title = Title.objects.filter(pk=title_id).first()
+    if title is None:
+        raise DomainError("Không tìm thấy chức danh", field="title_id")
+    audit_read(actor=actor, obj=cadre, org_id=cadre.managing_org_id, what="cadre_eligibility",
+               summary=f"Kiểm tra điều kiện {KINDS[kind].lower()} «{title.name}» của cán bộ {cadre.full_name}"
+                       + (" (API)" if via == "api" else ""))
+    return cadre, title, eligibility_check(cadre=cadre, title=title, kind=kind, received_on=received_on, actor=actor)
