@@ -7,7 +7,7 @@ as "chưa có dữ liệu", never as met."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 
@@ -120,3 +120,25 @@ def eligibility_check(*, cadre: Cadre, title: Title, kind: str, received_on: dat
     checks.append(_political_check(actor, cadre, received_on))
     checks.append(Check("discipline", None, "Kỷ luật: chưa có dữ liệu"))
     return Eligibility(checks=checks, regulation=regulation, becomes_extension=becomes_extension)
+
+
+def birth_dates_retiring_between(sex: str, start: date, end: date) -> tuple[date, date] | None:
+    """The birth dates (inclusive bounds) of the cadres of `sex` whose retirement date falls in
+    [start, end]: the retirement date grows with the birth date, so two bisections over days
+    turn "retiring within" into a range on the indexed birth date (set-based lists and counts)."""
+    lo_day, hi_day = date(start.year - 75, 1, 1), end
+
+    def first_birth(pred) -> date:  # smallest birth date with pred(retirement) true
+        lo, hi = 0, (hi_day - lo_day).days
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if pred(retirement_date(lo_day + timedelta(days=mid), sex)):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo_day + timedelta(days=lo)
+
+    earliest = first_birth(lambda r: r >= start)
+    after = first_birth(lambda r: r > end)
+    latest = after - timedelta(days=1)
+    return (earliest, latest) if earliest <= latest else None
