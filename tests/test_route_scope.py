@@ -150,6 +150,8 @@ ROUTES: dict[str, Rule] = {
     "meetings:my_meetings": Rule(outsider=OWN_ONLY),
     "meetings:my_reply": Rule(kwargs=lambda w: {"pk": w["attendance"].pk}, method="post",
                               body=lambda w: {"reply": "will_attend"}),
+    "cadres:cadre_eligibility": Rule(kwargs=lambda w: {"pk": w["cadre"].pk},
+                                     query=lambda w: {"chuc_danh": w["cadre_title"].pk, "ngay": "01/06/2024"}),
     "cadres:vote_campaign_list": Rule(outsider=NO_LEAK),
     "cadres:vote_campaign_detail": Rule(kwargs=lambda w: {"pk": w["vote_campaign"].pk}),
     "cadres:political_case_list": Rule(role=PROTECTOR),
@@ -276,6 +278,9 @@ ROUTES: dict[str, Rule] = {
     "api:meeting_attendance": Rule(
         anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}, method="post",
         query=lambda w: {"attendance": [{"member_id": w["member"].pk, "presence": "unexcused"}]}),
+    "api:cadre_eligibility": Rule(
+        anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk},
+        query=lambda w: {"title_id": w["cadre_title"].pk, "kind": "appointment", "received_on": "2024-06-01"}),
     "api:vote_campaign_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:vote_campaign_detail": Rule(anonymous=API_401, kwargs=lambda w: {"campaign_id": w["vote_campaign"].pk}),
     "api:political_case_list": Rule(anonymous=API_401, role=PROTECTOR),

@@ -391,3 +391,38 @@ def vote_campaign_detail_api(request: HttpRequest, campaign_id: int) -> dict:
                                  "low_percent": b.low_percent, **band(b)} for r, b in row.results]}
                    for row in v.cadres],
     }
+
+
+# --- eligibility before an action (R-092a, R-095) -------------------------------------------------
+
+
+class CheckOut(Schema):
+    key: str
+    ok: bool | None
+    message: str
+
+
+class EligibilityOut(Schema):
+    cadre_id: int
+    title_id: int
+    kind: str
+    received_on: date
+    regulation: str
+    becomes_extension: bool
+    ok: bool
+    checks: list[CheckOut]
+
+
+@router.get("/{int:cadre_id}/eligibility", response={200: EligibilityOut, **READ_ERRORS}, url_name="cadre_eligibility")
+def cadre_eligibility_api(request: HttpRequest, cadre_id: int, title_id: int,
+                          kind: Literal["appointment", "reappointment", "nomination"],
+                          received_on: date) -> dict:
+    """For a proposed appointment, re-appointment or nomination of the cadre to `title_id`, on the
+    date the personnel body receives it: each condition with `ok` true (holds), false (missing)
+    or null (no data / confirmed by the political-protection staff), the regulation in force
+    (80-QĐ/TW or 377-QĐ/TW) and whether a re-appointment becomes an extension. Audited."""
+    _, title, result = sel.eligibility_read(actor=request.user, pk=cadre_id, title_id=title_id, kind=kind,
+                                            received_on=received_on, via="api")
+    return {"cadre_id": cadre_id, "title_id": title.pk, "kind": kind, "received_on": received_on,
+            "regulation": result.regulation, "becomes_extension": result.becomes_extension, "ok": result.ok,
+            "checks": [{"key": c.key, "ok": c.ok, "message": c.message} for c in result.checks]}

@@ -21,6 +21,9 @@ class CadreFilterForm(forms.Form):
     quy_hoach = forms.ModelChoiceField(label="Trong quy hoạch chức danh", required=False,
                                        queryset=Title.objects.none())
     ngay = VNDateField(label="Tính đến ngày", required=False)
+    nghi_huu = forms.IntegerField(label="Nghỉ hưu trong (tháng)", required=False, min_value=0, max_value=600)
+    het_han = forms.IntegerField(label="Hết thời hạn bổ nhiệm trong (tháng)", required=False, min_value=0,
+                                 max_value=600)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,7 +33,8 @@ class CadreFilterForm(forms.Form):
         d = self.cleaned_data
         return CadreFilters(q=d.get("q") or "", title_group=d.get("nhom") or "", management_class=d.get("dien") or "",
                             age_min=d.get("tuoi_tu"), age_max=d.get("tuoi_den"),
-                            planned_title_id=d["quy_hoach"].pk if d.get("quy_hoach") else None, at=d.get("ngay"))
+                            planned_title_id=d["quy_hoach"].pk if d.get("quy_hoach") else None, at=d.get("ngay"),
+                            retiring_months=d.get("nghi_huu"), term_ending_months=d.get("het_han"))
 
 
 ACTION_CHOICES = [(v, label) for v, label in ActionType.choices if v != ActionType.CORRECTION]

@@ -10,10 +10,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from dangbo.access import policy
 from dangbo.audit.services import audit_read
+from dangbo.cadres.eligibility import KINDS, birth_dates_retiring_between, eligibility_check
 from dangbo.cadres.models import (
     AGREEMENTS,
     ActionType,
@@ -23,7 +24,12 @@ from dangbo.cadres.models import (
     PlanningEntry,
     PlanningTerm,
     PositionHolding,
+    TermCalendar,
+    Title,
 )
+from dangbo.core.dates import add_months
+from dangbo.core.errors import DomainError
+from dangbo.core.rules import param
 from dangbo.core.text import nfc
 from dangbo.orgs.selectors import org_subtree_on
 
@@ -64,6 +70,8 @@ class CadreFilters:
     age_max: int | None = None
     planned_title_id: int | None = None
     at: date | None = None
+    retiring_months: int | None = None  # retirement date within this many months from `at`
+    term_ending_months: int | None = None  # appointment term ending within this many months from `at`
 
 
 def cadre_list(*, actor, filters: CadreFilters | None = None) -> QuerySet:
@@ -88,7 +96,37 @@ def cadre_list(*, actor, filters: CadreFilters | None = None) -> QuerySet:
         planned = (PlanningEntry.objects.filter(title_id=f.planned_title_id, added_on__lte=at)
                    .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=at)).values("cadre_id"))
         qs = qs.filter(pk__in=planned)
+    if f.retiring_months is not None:
+        qs = qs.filter(retiring_between(at, add_months(at, f.retiring_months)))
+    if f.term_ending_months is not None:
+        qs = qs.filter(pk__in=terms_ending(at, add_months(at, f.term_ending_months)).values("cadre_id"))
     return qs.order_by("full_name", "id")
+
+
+def retiring_between(start: date, end: date) -> Q:
+    """Cadres whose statutory retirement date falls in [start, end] (R-095 schedule by sex and
+    year), as a condition on the birth date."""
+    cond = Q(pk__in=[])
+    for sex in ("M", "F"):
+        bounds = birth_dates_retiring_between(sex, start, end)
+        if bounds:
+            cond |= Q(sex=sex, birth_date__gte=bounds[0], birth_date__lte=bounds[1])
+    return cond
+
+
+def terms_ending(start: date, end: date) -> QuerySet:
+    """Open holdings of appointed titles (5-year term, `appointment_term_months`) whose term,
+    counted from the last appointment or re-appointment to the title, ends in [start, end]; a
+    holding extended to retirement has no term end."""
+    last = (CadreAction.objects.effective().filter(cadre_id=OuterRef("cadre_id"), title_id=OuterRef("title_id"),
+                                                   type__in=[ActionType.APPOINTMENT, ActionType.REAPPOINTMENT,
+                                                             ActionType.EXTENSION], on__lte=start)
+            .order_by("-on", "-id"))
+    months = param("appointment_term_months", start)
+    return (PositionHolding.objects.filter(valid_to__isnull=True, title__term_calendar=TermCalendar.APPOINTMENT)
+            .annotate(last_on=Subquery(last.values("on")[:1]), last_type=Subquery(last.values("type")[:1]))
+            .filter(last_type__in=[ActionType.APPOINTMENT, ActionType.REAPPOINTMENT],
+                    last_on__gte=add_months(start, -months), last_on__lte=add_months(end, -months)))
 
 
 @dataclass
@@ -222,3 +260,18 @@ def removal_reasons(*, actor, org_id: int, start: date, end: date) -> Counter:
     return Counter(policy.for_user(PlanningEntry, actor).filter(
         cadre__managing_org_id__in=org_ids, removed_on__gte=start, removed_on__lte=end)
         .values_list("removal_reason", flat=True))
+
+
+def eligibility_read(*, actor, pk, title_id: int, kind: str, received_on: date, via: str = "page"):
+    """The eligibility check (R-095) of a cadre in scope (404 outside) for a proposed action on
+    `title_id` on the date the proposal is received; audited as a read of the cadre's record."""
+    cadre = policy.get_in_scope_or_404(Cadre, actor, pk)
+    if kind not in KINDS:
+        raise DomainError("Loại đề xuất phải là bổ nhiệm, bổ nhiệm lại hoặc giới thiệu ứng cử", field="kind")
+    title = Title.objects.filter(pk=title_id).first()
+    if title is None:
+        raise DomainError("Không tìm thấy chức danh", field="title_id")
+    audit_read(actor=actor, obj=cadre, org_id=cadre.managing_org_id, what="cadre_eligibility",
+               summary=f"Kiểm tra điều kiện {KINDS[kind].lower()} «{title.name}» của cán bộ {cadre.full_name}"
+                       + (" (API)" if via == "api" else ""))
+    return cadre, title, eligibility_check(cadre=cadre, title=title, kind=kind, received_on=received_on, actor=actor)

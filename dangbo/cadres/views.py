@@ -15,13 +15,15 @@ from django.shortcuts import redirect, render
 
 from dangbo.access import policy
 from dangbo.cadres import services
+from dangbo.cadres.eligibility import KINDS
 from dangbo.cadres.forms import CadreFilterForm, DecisionForm
-from dangbo.cadres.models import ActionType, Cadre, PlanningTerm
+from dangbo.cadres.models import ActionType, Cadre, PlanningTerm, Title
 from dangbo.cadres.selectors import (
     FIGURE_LABELS,
     CadreFilters,
     cadre_figures,
     cadre_record_read,
+    eligibility_read,
     planning_on,
 )
 from dangbo.cadres.selectors import (
@@ -118,3 +120,24 @@ def figures(request: HttpRequest) -> HttpResponse:
              "people": sorted({(i, names.get(i, "")) for i in s.cadre_ids}, key=lambda p: p[1])}
             for k, s in figs.items()]
     return render(request, "cadres/figures.html", {"rows": rows, "org_id": int(org_raw), "start": start, "end": end})
+
+
+@login_required
+def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
+    """For a proposed appointment / re-appointment / nomination to a title, on the date the
+    proposal is received: what holds and what is missing (R-092a, R-095)."""
+    cadre = policy.get_in_scope_or_404(Cadre, request.user, pk)
+    titles = Title.objects.order_by("code", "valid_from")
+    kind = request.GET.get("loai") or "appointment"
+    title_raw = request.GET.get("chuc_danh") or ""
+    received_on = as_of_date(request)
+    result, title, error = None, None, ""
+    if title_raw.isdigit():
+        try:
+            _, title, result = eligibility_read(actor=request.user, pk=pk, title_id=int(title_raw), kind=kind,
+                                                received_on=received_on)
+        except DomainError as e:
+            error = e.message
+    return render(request, "cadres/eligibility.html", {
+        "cadre": cadre, "titles": titles, "kinds": KINDS.items(), "kind": kind, "title": title,
+        "received_on": received_on, "result": result, "error": error})

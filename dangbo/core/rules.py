@@ -65,6 +65,11 @@ DEFAULTS: dict[str, list[ParamVersion]] = {
     "staffing_target_year": [ParamVersion(date(2022, 7, 18), 2026, "40-KL/TW (18/7/2022); 71-QĐ/TW")],
     "staffing_reduction_pct_cadres": [ParamVersion(date(2022, 7, 18), 5, "40-KL/TW (18/7/2022)")],
     "staffing_reduction_pct_public_employees": [ParamVersion(date(2022, 7, 18), 10, "40-KL/TW (18/7/2022)")],
+    # R-095 (cadres): appointment term in months; how far ahead the worklist warns of a term's end
+    # and of retirement (issue #18: "terms ending in 6 months", "retirement in 12 months").
+    "appointment_term_months": [ParamVersion(date(2019, 1, 1), 60, "80-QĐ/TW; 377-QĐ/TW")],
+    "worklist_term_end_months": [ParamVersion(date(2019, 1, 1), 6, "Yêu cầu nghiệp vụ (issue #18)")],
+    "worklist_retirement_months": [ParamVersion(date(2019, 1, 1), 12, "Yêu cầu nghiệp vụ (issue #18)")],
     # R-090 / R-091 (cadres, confidence votes, 96-QĐ/TW 2023): quorum of those summoned, and the
     # shares of "tín nhiệm thấp" on valid ballots (as [numerator, denominator]) from which a cadre
     # is considered for reassignment/resignation (more than 1/2) and dismissed (2/3 or more).
