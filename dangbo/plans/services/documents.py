@@ -12,7 +12,7 @@ from dangbo.access.policy import can
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold, nfc
-from dangbo.orgs.models import OrgVersion
+from dangbo.orgs.selectors import org_ancestor_ids_ever
 from dangbo.plans import deadlines as dl
 from dangbo.plans.models import (
     Document,
@@ -52,10 +52,7 @@ class DocumentInput:
 
 
 def _ancestor_ids(org_id: int) -> set[int]:
-    ids: set[int] = set()
-    for path in OrgVersion.objects.filter(org_id=org_id).values_list("path", flat=True):
-        ids.update(int(x) for x in path.strip("/").split("/") if x)
-    return ids
+    return org_ancestor_ids_ever(org_id)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import nfc
 from dangbo.notifications.services import forget
-from dangbo.orgs.models import OrgVersion
+from dangbo.orgs.selectors import org_ids_known
 from dangbo.plans.models import (
     Document,
     DocumentType,
@@ -20,10 +20,10 @@ from dangbo.plans.models import (
     TaskAssignment,
 )
 from dangbo.plans.selectors import (
-    _names,
     can_manage_document,
     document_delete_blockers,
     document_list,
+    org_names,
     task_delete_blockers,
 )
 from dangbo.plans.services.documents import _search_key
@@ -180,18 +180,18 @@ def task_update(*, actor, task: Task, data: TaskEdit) -> Task:
     content = nfc(data.content or "")
     if not content:
         raise DomainError("Phải nhập nội dung nhiệm vụ.", field="content")
-    if data.lead_org_id is not None and not OrgVersion.objects.filter(org_id=data.lead_org_id).exists():
+    if data.lead_org_id is not None and not org_ids_known([data.lead_org_id]):
         raise DomainError("Tổ chức không tồn tại.", field="lead_org")
     old_orgs = list(task.assignments.order_by("id").values_list("org_id", flat=True))
     new_orgs = old_orgs if data.implementing_org_ids is None else list(dict.fromkeys(data.implementing_org_ids))
     added = [o for o in new_orgs if o not in old_orgs]
     removed = [o for o in old_orgs if o not in new_orgs]
-    known = set(OrgVersion.objects.filter(org_id__in=added).values_list("org_id", flat=True))
+    known = org_ids_known(added)
     if any(o not in known for o in added):
         raise DomainError("Tổ chức không tồn tại.", field="implementing_orgs")
     reported = set(task.reports.filter(org_id__in=removed).values_list("org_id", flat=True))
     if reported:
-        names = _names(reported, timezone.localdate())
+        names = org_names(reported, timezone.localdate())
         raise DomainError("Không bỏ được cơ quan đã báo cáo tiến độ: "
                           + ", ".join(names.get(o, str(o)) for o in sorted(reported)) + ".",
                           field="implementing_orgs")
