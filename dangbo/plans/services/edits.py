@@ -26,7 +26,7 @@ from dangbo.plans.selectors import (
     org_names,
     task_delete_blockers,
 )
-from dangbo.plans.services.documents import _search_key
+from dangbo.plans.services.documents import _search_key, check_document_fields
 from dangbo.plans.services.tasks import _apply_deadline, _registered_anchor
 
 # --- corrections and deletions ------------------------------------------------------------------
@@ -92,16 +92,8 @@ def document_update(*, actor, doc: Document, data: DocumentEdit) -> Document:
     if not can_manage_document(actor, doc):
         raise DomainError("Không có quyền sửa văn bản này.", field="owner_org")
     number, issuer, title = nfc(data.number or ""), nfc(data.issuer or ""), nfc(data.title or "")
-    if not number:
-        raise DomainError("Phải nhập số, ký hiệu văn bản.", field="number")
-    if not data.issued_on:
-        raise DomainError("Phải nhập ngày ban hành.", field="issued_on")
-    if not issuer:
-        raise DomainError("Phải nhập cơ quan ban hành.", field="issuer")
-    if not title:
-        raise DomainError("Phải nhập trích yếu văn bản.", field="title")
-    if data.doc_type not in DocumentType.values:
-        raise DomainError("Loại văn bản không hợp lệ.", field="doc_type")
+    check_document_fields(number=number, issuer=issuer, title=title, doc_type=data.doc_type,
+                          issued_on=data.issued_on, check_date=True)
     if doc.doc_type == DocumentType.KE_HOACH and data.doc_type != DocumentType.KE_HOACH and (
             doc.tasks.exists() or doc.targets.exists()):
         raise DomainError("Kế hoạch đã có nhiệm vụ hoặc chỉ tiêu nên không đổi được sang loại văn bản khác.",
