@@ -20,6 +20,7 @@ from dangbo.access.policy import can, scope_orgs
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
 from dangbo.notifications.selectors import notification_list as all_notifications
 from dangbo.orgs.models import OrgVersion
+from dangbo.orgs.selectors import org_child_versions_on, path_ids
 
 from . import rules
 from .models import (
@@ -231,16 +232,16 @@ def campaign_progress(*, campaign: GradingCampaign, today: date | None = None) -
     root = version_on(campaign.root_org_id, at)
     if root is None:
         return []
-    children = list(OrgVersion.objects.valid_on(at).filter(parent_id=campaign.root_org_id).order_by("name"))
+    children = list(org_child_versions_on(org_id=campaign.root_org_id, at=at))
     if not children:
         children = [root]
-    subtree = list(OrgVersion.objects.valid_on(at).filter(path__startswith=root.path).values_list("org_id", "path"))
+    subtree = list(subtree_versions(campaign.root_org_id, at).values_list("org_id", "path"))
     child_ids = {c.org_id for c in children}
     owner: dict[int, int] = {}
     for oid, path in subtree:  # the child of the root on the organization's path
-        for part in path.strip("/").split("/"):
-            if int(part) in child_ids:
-                owner[oid] = int(part)
+        for part in path_ids(path):
+            if part in child_ids:
+                owner[oid] = part
                 break
     rows = {c.org_id: ProgressRow(c.org_id, c.name, c.org_type) for c in children}
     member_of: dict[int, int] = {}

@@ -1,5 +1,6 @@
-"""The organization tree as grading reads it: a version on a date, a subtree, the grassroots
-organization above a cell (where the R-072 cap applies)."""
+"""The organization tree as grading reads it (through orgs.selectors, the one place that knows
+versions and paths): a version on a date, a subtree, the grassroots organization above a cell
+(where the R-072 cap applies)."""
 
 from __future__ import annotations
 
@@ -7,32 +8,29 @@ from datetime import date
 
 from django.db.models import QuerySet
 
+from dangbo.orgs import selectors as org_sel
 from dangbo.orgs.models import OrgVersion
 
 GRASSROOTS_TYPES = ("grassroots_cell", "grassroots_party_committee_org")
 
 
 def version_on(org_id: int, at: date) -> OrgVersion | None:
-    return OrgVersion.objects.valid_on(at).filter(org_id=org_id).first()
+    return org_sel.org_version_on(org_id=org_id, at=at)
 
 
 def subtree_versions(org_id: int, at: date) -> QuerySet:
-    root = version_on(org_id, at)
-    if root is None:
-        return OrgVersion.objects.none()
-    return OrgVersion.objects.valid_on(at).filter(path__startswith=root.path)
+    return org_sel.org_subtree_versions_on(org_id=org_id, at=at)
 
 
 def in_subtree(org_id: int, root_id: int, at: date) -> bool:
-    v, root = version_on(org_id, at), version_on(root_id, at)
-    return bool(v and root and v.path.startswith(root.path))
+    return org_sel.org_in_subtree_on(org_id=org_id, root_id=root_id, at=at)
 
 
 def grassroots_of(cell_version: OrgVersion, at: date) -> int:
     """The grassroots organization a member's cell belongs to (where the R-072 cap applies): the
     nearest organization on the path of a grassroots type, else the cell's superior."""
-    ids = [int(x) for x in cell_version.path.strip("/").split("/")]
-    types = dict(OrgVersion.objects.valid_on(at).filter(org_id__in=ids).values_list("org_id", "org_type"))
+    ids = org_sel.path_ids(cell_version.path)
+    types = org_sel.org_types_on(org_ids=ids, at=at)
     for oid in reversed(ids):
         if types.get(oid) in GRASSROOTS_TYPES:
             return oid

@@ -319,3 +319,62 @@ def org_structure_flags_on(*, actor, at: date, org_id: int | None = None) -> lis
             continue
         flags.append(OrgFlag(rule, oid, name, otype, path, n, full, message))
     return flags
+
+
+# --- The tree as other apps read it (grading, plans): versions and paths are known here only ---
+# Not scoped: the callers check the organization they start from against the access policy.
+
+
+def path_ids(path: str) -> list[int]:
+    """The organization ids on a materialized path ("/1/7/42/" → [1, 7, 42]), the root first."""
+    return [int(x) for x in path.strip("/").split("/") if x]
+
+
+def org_subtree_versions_on(*, org_id: int, at: date) -> QuerySet:
+    """The versions valid on `at` of the organization and everything below it (one prefix scan)."""
+    root = OrgVersion.objects.valid_on(at).filter(org_id=org_id).first()
+    if root is None:
+        return OrgVersion.objects.none()
+    return OrgVersion.objects.valid_on(at).filter(path__startswith=root.path)
+
+
+def org_in_subtree_on(*, org_id: int, root_id: int, at: date) -> bool:
+    """Is `org_id` at or below `root_id` on `at`?"""
+    paths = dict(OrgVersion.objects.valid_on(at).filter(org_id__in={org_id, root_id}).values_list("org_id", "path"))
+    v, root = paths.get(org_id), paths.get(root_id)
+    return bool(v and root and v.startswith(root))
+
+
+def org_child_versions_on(*, org_id: int, at: date) -> QuerySet:
+    """The versions valid on `at` of the organizations directly under `org_id`, by name."""
+    return OrgVersion.objects.valid_on(at).filter(parent_id=org_id).order_by("name")
+
+
+def org_types_on(*, org_ids, at: date) -> dict[int, str]:
+    return dict(OrgVersion.objects.valid_on(at).filter(org_id__in=set(org_ids)).values_list("org_id", "org_type"))
+
+
+def org_names_on_or_latest(*, org_ids, at: date) -> dict[int, str]:
+    """The name of each organization on `at`, else its most recent name (two queries)."""
+    names = org_latest_names(org_ids=org_ids)
+    names.update(OrgVersion.objects.valid_on(at).filter(org_id__in=set(org_ids)).values_list("org_id", "name"))
+    return names
+
+
+def org_ids_known(org_ids) -> set[int]:
+    """Which of `org_ids` are organizations of the registry (with at least one version)."""
+    return set(OrgVersion.objects.filter(org_id__in=set(org_ids)).values_list("org_id", flat=True))
+
+
+def org_ancestor_ids_ever(org_id: int) -> set[int]:
+    """Every organization on the path of any version of `org_id` (itself included)."""
+    ids: set[int] = set()
+    for path in OrgVersion.objects.filter(org_id=org_id).values_list("path", flat=True):
+        ids.update(path_ids(path))
+    return ids
+
+
+def org_versions_valid_on(*, at: date, org_ids=None) -> QuerySet:
+    """Every version valid on `at` (of `org_ids` when given)."""
+    qs = OrgVersion.objects.valid_on(at)
+    return qs if org_ids is None else qs.filter(org_id__in=set(org_ids))

@@ -20,7 +20,7 @@ from dangbo.core.spreadsheet import formula_refusal
 from dangbo.core.text import fold, nfc
 from dangbo.imports.parse import FileFormatError, xlsx_rows
 from dangbo.imports.xlsx import XlsxError, check_archive
-from dangbo.orgs.models import OrgVersion
+from dangbo.orgs.selectors import org_versions_valid_on
 from dangbo.plans import deadlines as dl
 from dangbo.plans.models import Document, PlanImport
 from dangbo.plans.selectors import _scope_ids, scope_ancestor_ids
@@ -126,9 +126,7 @@ def read_table(name: str, content: bytes) -> list[list[str]]:
 def org_index(*, actor, at) -> dict[str, int]:
     """Folded name (and short name) → organization id, for organizations in scope or above it."""
     everything, ids = _scope_ids(actor)
-    qs = OrgVersion.objects.valid_on(at)
-    if not everything:
-        qs = qs.filter(org_id__in=ids | scope_ancestor_ids(actor))
+    qs = org_versions_valid_on(at=at, org_ids=None if everything else ids | scope_ancestor_ids(actor))
     out: dict[str, int] = {}
     for oid, name, short in qs.values_list("org_id", "name", "short_name"):
         out.setdefault(fold(name), oid)

@@ -22,8 +22,7 @@ from dangbo.access import policy
 from dangbo.access.policy import can
 from dangbo.core.numbers import vn_int
 from dangbo.core.text import fold
-from dangbo.orgs.models import OrgVersion
-from dangbo.orgs.selectors import org_latest_names
+from dangbo.orgs.selectors import org_names_on_or_latest
 from dangbo.plans import deadlines as dl
 from dangbo.plans.models import Document, Evidence, ProgressReport, ReportStatus, Task, TaskAssignment
 from dangbo.reports.indicators import CATALOG, IndicatorContext, compute
@@ -186,10 +185,7 @@ class BodyStatus:
 
 
 def _names(org_ids, at: date) -> dict[int, str]:
-    names = org_latest_names(org_ids=org_ids)
-    for v in OrgVersion.objects.valid_on(at).filter(org_id__in=set(org_ids)).values_list("org_id", "name"):
-        names[v[0]] = v[1]
-    return names
+    return org_names_on_or_latest(org_ids=org_ids, at=at)
 
 
 def org_names(org_ids, at: date) -> dict[int, str]:

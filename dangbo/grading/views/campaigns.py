@@ -14,8 +14,8 @@ from dangbo.access.policy import can, get_org_or_404, scope_orgs
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error
 from dangbo.core.once import AlreadySubmitted, run_once
-from dangbo.orgs.models import Organization, OrgVersion
-from dangbo.orgs.selectors import org_choices_on
+from dangbo.orgs.models import Organization
+from dangbo.orgs.selectors import org_choices_on, org_latest_names
 
 from .. import selectors, services
 from ..forms import (
@@ -33,11 +33,7 @@ ALREADY_SENT = "Biểu mẫu này đã được gửi và đã ghi; không ghi t
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = list(selectors.campaign_list(actor=request.user).select_related("root_org"))
-    names = dict(
-        OrgVersion.objects.filter(org_id__in=[c.root_org_id for c in campaigns])
-        .order_by("valid_from")
-        .values_list("org_id", "name")
-    )
+    names = org_latest_names(org_ids=[c.root_org_id for c in campaigns])
     for c in campaigns:
         c.root_name = names.get(c.root_org_id, "")
     return render(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from dangbo.access.policy import can, scope_orgs
 from dangbo.audit.services import audit_export
 from dangbo.orgs.models import OrgVersion
+from dangbo.orgs.selectors import org_child_versions_on
 
 from .. import exports, importer, selectors
 from ..forms import (
@@ -52,9 +53,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     org = _results_org(request, campaign)
     res = selectors.grading_results(org_id=org.org_id, year=campaign.year)
     history = selectors.results_year_on_year(org_id=org.org_id, year=campaign.year)
-    children = (
-        OrgVersion.objects.valid_on(selectors.grading_date(campaign)).filter(parent_id=org.org_id).order_by("name")
-    )
+    children = org_child_versions_on(org_id=org.org_id, at=selectors.grading_date(campaign))
     return render(
         request,
         "grading/results.html",

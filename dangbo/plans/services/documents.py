@@ -12,7 +12,7 @@ from dangbo.access.policy import can
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold, nfc
-from dangbo.orgs.models import OrgVersion
+from dangbo.orgs.selectors import org_ancestor_ids_ever
 from dangbo.plans import deadlines as dl
 from dangbo.plans.models import (
     Document,
@@ -51,11 +51,23 @@ class DocumentInput:
     recipients: str = ""
 
 
+def check_document_fields(*, number: str, issuer: str, title: str, doc_type: str, issued_on=None,
+                          check_date: bool = False) -> None:
+    """The fields every document must have (registered or corrected), in the form's order."""
+    if not number:
+        raise DomainError("Phải nhập số, ký hiệu văn bản.", field="number")
+    if check_date and not issued_on:
+        raise DomainError("Phải nhập ngày ban hành.", field="issued_on")
+    if not issuer:
+        raise DomainError("Phải nhập cơ quan ban hành.", field="issuer")
+    if not title:
+        raise DomainError("Phải nhập trích yếu văn bản.", field="title")
+    if doc_type not in DocumentType.values:
+        raise DomainError("Loại văn bản không hợp lệ.", field="doc_type")
+
+
 def _ancestor_ids(org_id: int) -> set[int]:
-    ids: set[int] = set()
-    for path in OrgVersion.objects.filter(org_id=org_id).values_list("path", flat=True):
-        ids.update(int(x) for x in path.strip("/").split("/") if x)
-    return ids
+    return org_ancestor_ids_ever(org_id)
 
 
 @transaction.atomic
@@ -63,14 +75,7 @@ def document_register(*, actor, data: DocumentInput, file=None) -> Document:
     """Register a document; pending relative deadlines waiting for a document of this kind get
     their anchor (and so their due date)."""
     number, issuer, title = nfc(data.number), nfc(data.issuer), nfc(data.title)
-    if not number:
-        raise DomainError("Phải nhập số, ký hiệu văn bản.", field="number")
-    if not issuer:
-        raise DomainError("Phải nhập cơ quan ban hành.", field="issuer")
-    if not title:
-        raise DomainError("Phải nhập trích yếu văn bản.", field="title")
-    if data.doc_type not in DocumentType.values:
-        raise DomainError("Loại văn bản không hợp lệ.", field="doc_type")
+    check_document_fields(number=number, issuer=issuer, title=title, doc_type=data.doc_type)
     if data.owner_org_id is None:
         if not can(actor, "manage_users", None):
             raise DomainError("Chỉ quản trị hệ thống được đăng ký văn bản của Trung ương.", field="owner_org")

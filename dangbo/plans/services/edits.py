@@ -12,7 +12,7 @@ from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import nfc
 from dangbo.notifications.services import forget
-from dangbo.orgs.models import OrgVersion
+from dangbo.orgs.selectors import org_ids_known
 from dangbo.plans.models import (
     Document,
     DocumentType,
@@ -20,13 +20,13 @@ from dangbo.plans.models import (
     TaskAssignment,
 )
 from dangbo.plans.selectors import (
-    _names,
     can_manage_document,
     document_delete_blockers,
     document_list,
+    org_names,
     task_delete_blockers,
 )
-from dangbo.plans.services.documents import _search_key
+from dangbo.plans.services.documents import _search_key, check_document_fields
 from dangbo.plans.services.tasks import _apply_deadline, _registered_anchor
 
 # --- corrections and deletions ------------------------------------------------------------------
@@ -92,16 +92,8 @@ def document_update(*, actor, doc: Document, data: DocumentEdit) -> Document:
     if not can_manage_document(actor, doc):
         raise DomainError("Không có quyền sửa văn bản này.", field="owner_org")
     number, issuer, title = nfc(data.number or ""), nfc(data.issuer or ""), nfc(data.title or "")
-    if not number:
-        raise DomainError("Phải nhập số, ký hiệu văn bản.", field="number")
-    if not data.issued_on:
-        raise DomainError("Phải nhập ngày ban hành.", field="issued_on")
-    if not issuer:
-        raise DomainError("Phải nhập cơ quan ban hành.", field="issuer")
-    if not title:
-        raise DomainError("Phải nhập trích yếu văn bản.", field="title")
-    if data.doc_type not in DocumentType.values:
-        raise DomainError("Loại văn bản không hợp lệ.", field="doc_type")
+    check_document_fields(number=number, issuer=issuer, title=title, doc_type=data.doc_type,
+                          issued_on=data.issued_on, check_date=True)
     if doc.doc_type == DocumentType.KE_HOACH and data.doc_type != DocumentType.KE_HOACH and (
             doc.tasks.exists() or doc.targets.exists()):
         raise DomainError("Kế hoạch đã có nhiệm vụ hoặc chỉ tiêu nên không đổi được sang loại văn bản khác.",
@@ -180,18 +172,18 @@ def task_update(*, actor, task: Task, data: TaskEdit) -> Task:
     content = nfc(data.content or "")
     if not content:
         raise DomainError("Phải nhập nội dung nhiệm vụ.", field="content")
-    if data.lead_org_id is not None and not OrgVersion.objects.filter(org_id=data.lead_org_id).exists():
+    if data.lead_org_id is not None and not org_ids_known([data.lead_org_id]):
         raise DomainError("Tổ chức không tồn tại.", field="lead_org")
     old_orgs = list(task.assignments.order_by("id").values_list("org_id", flat=True))
     new_orgs = old_orgs if data.implementing_org_ids is None else list(dict.fromkeys(data.implementing_org_ids))
     added = [o for o in new_orgs if o not in old_orgs]
     removed = [o for o in old_orgs if o not in new_orgs]
-    known = set(OrgVersion.objects.filter(org_id__in=added).values_list("org_id", flat=True))
+    known = org_ids_known(added)
     if any(o not in known for o in added):
         raise DomainError("Tổ chức không tồn tại.", field="implementing_orgs")
     reported = set(task.reports.filter(org_id__in=removed).values_list("org_id", flat=True))
     if reported:
-        names = _names(reported, timezone.localdate())
+        names = org_names(reported, timezone.localdate())
         raise DomainError("Không bỏ được cơ quan đã báo cáo tiến độ: "
                           + ", ".join(names.get(o, str(o)) for o in sorted(reported)) + ".",
                           field="implementing_orgs")

@@ -11,7 +11,7 @@ from dangbo.access.policy import can
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import nfc
-from dangbo.orgs.models import OrgVersion
+from dangbo.orgs.selectors import org_ids_known
 from dangbo.plans import deadlines as dl
 from dangbo.plans.models import (
     Document,
@@ -81,9 +81,8 @@ def task_create(*, actor, plan: Document, data: TaskInput, parent: Task | None =
     content = nfc(data.content)
     if not content:
         raise DomainError("Phải nhập nội dung nhiệm vụ.", field="content")
-    orgs_known = set(OrgVersion.objects.filter(org_id__in=set(data.implementing_org_ids) | set(data.cooperating_org_ids)
-                                               | ({data.lead_org_id} if data.lead_org_id else set()))
-                     .values_list("org_id", flat=True))
+    orgs_known = org_ids_known(set(data.implementing_org_ids) | set(data.cooperating_org_ids)
+                               | ({data.lead_org_id} if data.lead_org_id else set()))
     for oid in [*data.implementing_org_ids, *data.cooperating_org_ids, *([data.lead_org_id] if data.lead_org_id else [])]:
         if oid not in orgs_known:
             raise DomainError("Tổ chức không tồn tại.", field="implementing_orgs")
