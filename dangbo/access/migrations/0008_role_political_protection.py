@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('access', '0006_role_assignment_plural_name'),
+        ('access', '0007_accounts_data_stamp'),
     ]
 
     operations = [
