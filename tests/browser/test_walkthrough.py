@@ -120,7 +120,8 @@ def test_walkthrough(live_server, officer, walk_data, page, phone_page, screensh
     ceremony = min(add_working_days(decided, 5), today)
     page.click("nav >> text=Kết nạp")
     page.wait_for_url(re.compile(r"/dang-vien/ket-nap/"))
-    page.select_option("#id_cell", label="Chi bộ thôn 2")
+    page.fill("#id_cell_text", "thon 2")  # the scoped organization picker
+    page.locator(f"#id_cell_list [data-org-pick='{tree['cell_a2'].pk}']").click()
     page.fill("#id_decided_on", decided.strftime("%d/%m/%Y"))
     page.fill("#id_decision_number", "87-QĐ/ĐU")
     page.fill("#id_decision_body", "Đảng ủy xã An Bình")
