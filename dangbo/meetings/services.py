@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from dangbo.core.text import nfc
 from dangbo.meetings.models import Attendance, Kind, Meeting, Presence, Reply
 from dangbo.members.models import ACTIVE_STATUSES, MembershipSpan
 
+COUNT_FIELDS = ["listed", "present", "excused", "unexcused"]
 NOT_HELD_LATER = "Ngày họp không được sau ngày hôm nay"
 
 
@@ -40,6 +42,40 @@ def roster_on(org_id: int, on: date) -> list[tuple[int, int, bool]]:
              .annotate(attends=Coalesce("temp_org_id", "org_id")).filter(attends=org_id)
              .order_by("member__name_folded", "member_id"))
     return [(m, o, t is not None) for m, o, t in spans.values_list("member_id", "org_id", "temp_org_id")]
+
+
+def _counted(presence: str | None = None) -> Coalesce:
+    rows = Attendance.objects.filter(meeting_id=OuterRef("pk"))
+    if presence is not None:
+        rows = rows.filter(presence=presence)
+    return Coalesce(Subquery(rows.order_by().values("meeting_id").annotate(n=Count("pk")).values("n")), 0)
+
+
+def _recounts() -> dict[str, Coalesce]:
+    return {"listed": _counted(), "present": _counted(Presence.PRESENT), "excused": _counted(Presence.EXCUSED),
+            "unexcused": _counted(Presence.UNEXCUSED)}
+
+
+def recount(meetings: QuerySet) -> int:
+    """Store the roster counts (listed, present, excused, unexcused) of `meetings` recounted from
+    their attendance rows: one UPDATE. The services call it in the transaction that writes the
+    rows; `rebuild_meeting_counts` calls it over all meetings after a bulk load."""
+    return meetings.update(**_recounts())
+
+
+def _recount_one(meeting: Meeting) -> None:
+    recount(Meeting.objects.filter(pk=meeting.pk))
+    meeting.refresh_from_db(fields=COUNT_FIELDS)
+
+
+def miscounted(meetings: QuerySet | None = None) -> QuerySet:
+    """The meetings whose stored counts differ from a recount of their attendance rows."""
+    qs = (Meeting.objects.all() if meetings is None else meetings).order_by("pk")
+    fresh = {f"fresh_{k}": v for k, v in _recounts().items()}
+    differ = Q()
+    for k in COUNT_FIELDS:
+        differ |= ~Q(**{k: F(f"fresh_{k}")})
+    return qs.annotate(**fresh).filter(differ)
 
 
 @dataclass
@@ -87,6 +123,7 @@ def meeting_create(*, actor, data: MeetingInput, marks: dict[int, tuple[str, str
             agenda=nfc(data.agenda), resolution=nfc(data.resolution), guests=nfc(data.guests), recorded_by=_user(actor))
         Attendance.objects.bulk_create([
             Attendance(meeting=meeting, member_id=m, home_org_id=o, temporary=t) for m, o, t in roster])
+        _recount_one(meeting)
         audit_record(actor=actor, action="meeting.create", obj=meeting, org_id=meeting.org_id,
                      summary=f"Ghi buổi {meeting.get_kind_display().lower()} ngày {on:%d/%m/%Y}",
                      after={"kind": meeting.kind, "planned_on": str(meeting.planned_on),
@@ -117,6 +154,7 @@ def _mark(actor, meeting: Meeting, marks: dict[int, tuple[str, str]]) -> int:
             changed.append(a)
     Attendance.objects.bulk_update(changed, ["presence", "reason"])
     if changed:
+        _recount_one(meeting)
         counts = {p: sum(1 for a in rows.values() if a.presence == p) for p in Presence.values}
         audit_record(actor=actor, action="meeting.attendance", obj=meeting, org_id=meeting.org_id,
                      summary=f"Điểm danh {len(changed)} đảng viên buổi ngày {meeting.on:%d/%m/%Y}",
@@ -149,6 +187,7 @@ def meeting_held(*, actor, meeting: Meeting, held_on: date, resolution: str = ""
         if resolution:
             meeting.resolution = nfc(resolution)
         meeting.save(update_fields=["held_on", "not_held_reason", "resolution"])
+        _recount_one(meeting)
         audit_record(actor=actor, action="meeting.held", obj=meeting, org_id=meeting.org_id,
                      summary=f"Đã họp ngày {held_on:%d/%m/%Y}")
     return meeting

@@ -1,0 +1,74 @@
+"""Stored roster counts of a meeting (issue 20): kept by the services in the transaction of the
+attendance writes, always equal to a recount of the attendance rows; rebuilt by a command."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from dangbo.meetings import selectors as sel
+from dangbo.meetings.models import Attendance, Meeting
+from dangbo.meetings.services import (
+    MeetingInput,
+    attendance_mark,
+    meeting_create,
+    meeting_held,
+    meeting_not_held,
+    miscounted,
+)
+
+Y = 2025
+
+
+def _recount(meeting: Meeting) -> tuple[int, int, int, int]:
+    rows = list(Attendance.objects.filter(meeting=meeting).values_list("presence", flat=True))
+    return len(rows), rows.count("present"), rows.count("excused"), rows.count("unexcused")
+
+
+def _stored(meeting: Meeting) -> tuple[int, int, int, int]:
+    m = Meeting.objects.get(pk=meeting.pk)
+    return m.listed, m.present, m.excused, m.unexcused
+
+
+def test_stored_counts_equal_a_recount_after_marks_re_marks_and_a_meeting_not_held(system_user, tree, members_a1):
+    a, b, c, d = members_a1
+    cell = tree["cell_a1"]
+    held = meeting_create(actor=system_user, data=MeetingInput(org_id=cell.pk, kind="monthly",
+                                                               planned_on=date(Y, 3, 5), held_on=date(Y, 3, 5)),
+                          marks={a.pk: ("present", ""), b.pk: ("unexcused", "")})
+    assert _stored(held) == _recount(held) == (4, 1, 0, 1)
+    attendance_mark(actor=system_user, meeting=held, marks={b.pk: ("excused", "Ốm"), c.pk: ("present", ""),
+                                                            d.pk: ("unexcused", "")})
+    assert _stored(held) == _recount(held) == (4, 2, 1, 1)
+    attendance_mark(actor=system_user, meeting=held, marks={d.pk: ("present", ""), b.pk: ("unexcused", "")})
+    assert _stored(held) == _recount(held) == (4, 3, 0, 1) == (held.listed, held.present, held.excused, held.unexcused)
+
+    planned = meeting_create(actor=system_user, data=MeetingInput(org_id=cell.pk, kind="monthly",
+                                                                  planned_on=date(Y, 4, 5)))
+    assert _stored(planned) == _recount(planned) == (4, 0, 0, 0)
+    meeting_not_held(actor=system_user, meeting=planned, reason="Bão lũ")
+    assert _stored(planned) == _recount(planned) == (4, 0, 0, 0)
+    later = meeting_create(actor=system_user, data=MeetingInput(org_id=cell.pk, kind="monthly",
+                                                                planned_on=date(Y, 5, 5)))
+    meeting_held(actor=system_user, meeting=later, held_on=date(Y, 5, 6))
+    attendance_mark(actor=system_user, meeting=later, marks={a.pk: ("present", "")})
+    assert _stored(later) == _recount(later) == (4, 1, 0, 0)
+    assert not miscounted().exists()
+
+    # the figures read the stored counts: held meetings only (the not-held one lists no one)
+    f = sel.figures(actor=system_user, org_id=tree["commune_a"].pk, year=Y)
+    assert (f.listed, f.present, f.excused, f.unexcused, f.unmarked) == (8, 4, 0, 1, 3)
+
+
+def test_rebuild_command_repairs_counts_after_a_bulk_write(system_user, tree, members_a1):
+    m = meeting_create(actor=system_user, data=MeetingInput(org_id=tree["cell_a1"].pk, kind="monthly",
+                                                            planned_on=date(Y, 3, 5), held_on=date(Y, 3, 5)))
+    Attendance.objects.filter(meeting=m).update(presence="present")  # a bulk write bypassing the services
+    assert list(miscounted().values_list("pk", flat=True)) == [m.pk]
+    with pytest.raises(CommandError):
+        call_command("rebuild_meeting_counts", "--check")
+    call_command("rebuild_meeting_counts")
+    call_command("rebuild_meeting_counts", "--check")
+    assert _stored(m) == _recount(m) == (4, 4, 0, 0)
