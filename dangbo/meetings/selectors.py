@@ -12,7 +12,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, ExtractMonth
 
 from dangbo.access import policy
@@ -140,7 +153,7 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
     regular = Attendance.objects.filter(meeting__held_on__year=year, meeting__kind__in=REGULAR_KINDS)
     # only members absent without reason at two meetings or more can reach the warning: a small set
     candidates = (regular.filter(presence=Presence.UNEXCUSED).values("member_id")
-                  .annotate(n=Count("pk")).filter(n__gte=WARN_MONTHS).values("member_id"))
+                  .annotate(n=Count("meeting_id")).filter(n__gte=WARN_MONTHS).values("member_id"))
     rows = (regular.filter(member_id__in=candidates)
             .annotate(month=ExtractMonth("meeting__held_on")).values("member_id", "month")
             .annotate(u=Count("pk", filter=Q(presence=Presence.UNEXCUSED)),
@@ -160,18 +173,47 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
 def held_vs_due(*, subtree, start: date, end: date) -> Figures:
     """The R-012 and thematic figures of the organizations in `subtree` (a subquery of ids) over
     the months of [start, end] (up to today): two queries."""
+    return _figures(subtree, start, end)
+
+
+def _month_flag(kinds, first: date, last: date) -> Max:
+    held = Q(kind__in=kinds, held_on__gte=first, held_on__lte=last)
+    return Max(Case(When(held, then=Value(1)), default=Value(0), output_field=IntegerField()))
+
+
+def _figures(subtree, start: date, end: date, *, counts: bool = False) -> Figures:
+    """Held/due (and with `counts`, the attendance counts of the meetings held from the first day
+    of `start`'s month) read from one row per organization: a flag per month for "a regular
+    meeting held" and "a thematic meeting held", and the sums of the meetings' stored roster
+    counts (Meeting.listed, …) — never the attendance rows themselves (issue 20)."""
     today = policy.today()
     end = min(end, today)
     f = Figures(year=end.year)
     months = _months(start, end) if start <= end else []
     due = _due_cells(subtree, months, today)
-    first = date(*months[0], 1) if months else end
+    first = date(start.year, start.month, 1) if counts else (date(*months[0], 1) if months else end)
+    aggregates = {}
+    for i, (y, m) in enumerate(months):
+        bounds = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+        aggregates[f"h{i}"] = _month_flag(REGULAR_KINDS, *bounds)
+        aggregates[f"t{i}"] = _month_flag([Kind.THEMATIC], *bounds)
+    if counts:
+        aggregates.update({k: Sum(k) for k in ("listed", "present", "excused", "unexcused")})
     held, thematic = set(), set()
-    for o, d, kind in (Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end,
-                                              kind__in=REGULAR_KINDS).values_list("org_id", "held_on", "kind")):
-        held.add((o, d.year, d.month))
-        if kind == Kind.THEMATIC:
-            thematic.add((o, d.year, (d.month - 1) // 3))
+    if aggregates:
+        rows = (Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end).order_by()
+                .values("org_id").annotate(**aggregates))
+        for r in rows:
+            o = r["org_id"]
+            for i, (y, m) in enumerate(months):
+                if r[f"h{i}"]:
+                    held.add((o, y, m))
+                if r[f"t{i}"]:
+                    thematic.add((o, y, (m - 1) // 3))
+            if counts:
+                for k in ("listed", "present", "excused", "unexcused"):
+                    setattr(f, k, getattr(f, k) + (r[k] or 0))
+        f.unmarked = f.listed - f.present - f.excused - f.unexcused
     f.due = len(due)
     f.held = len(due & held)
     f.missing = sorted(((o, m) for o, _, m in due - held), key=lambda p: (p[1], p[0]))
@@ -184,18 +226,11 @@ def held_vs_due(*, subtree, start: date, end: date) -> Figures:
 def figures_between(*, org_id: int, start: date, end: date, member_ids=None) -> Figures:
     """Cell-life figures of the organization's subtree over the months of [start, end] (up to
     today), without access checks (the caller checked the organization): a handful of queries
-    whatever the size of the subtree. Absences (R-039) are counted over the calendar year of `end`."""
+    whatever the size of the subtree, reading one row per meeting (its stored roster counts), not
+    one per attendance. Absences (R-039) are counted over the calendar year of `end`."""
     end = min(end, policy.today())
     subtree = _subtree_ids(org_id, end)
-    f = held_vs_due(subtree=subtree, start=start, end=end)
-    first = date(start.year, start.month, 1)
-    meetings = Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end)
-    counts = Attendance.objects.filter(meeting__in=meetings).aggregate(
-        listed=Count("pk"), present=Count("pk", filter=Q(presence=Presence.PRESENT)),
-        excused=Count("pk", filter=Q(presence=Presence.EXCUSED)),
-        unexcused=Count("pk", filter=Q(presence=Presence.UNEXCUSED)), unmarked=Count("pk", filter=Q(presence="")))
-    for k, v in counts.items():
-        setattr(f, k, v)
+    f = _figures(subtree, start, end, counts=True)
     months_absent = unexcused_months(member_ids=member_ids, year=end.year, org_id=org_id)
     f.warn_members = {m: n for m, n in months_absent.items() if n == WARN_MONTHS}
     f.removal_members = {m: n for m, n in months_absent.items() if n >= REMOVAL_MONTHS}
