@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     IntegerField,
     Max,
     OuterRef,
@@ -123,27 +124,53 @@ def _months(start: date, end: date) -> list[tuple[int, int]]:
     return out
 
 
-def _due_cells(subtree: Subquery, months: list[tuple[int, int]], today: date) -> set[tuple[int, int, int]]:
-    """(organization, year, month) triples whose members must meet that month: every organization
-    of the subtree where at least one active, non-exempt member attends on the month's last day
-    (R-012). One query: a flag per month, grouped by organization."""
+MASK_MONTHS = 30  # months per bitmask column (fits a 32-bit integer on every backend)
+
+
+def _month_masks(months: list[tuple[int, int]], cond, prefix: str) -> dict:
+    """Aggregates `{prefix}{c}`: for each chunk of MASK_MONTHS months starting at index c, a
+    bitmask whose bit j is set when `cond(c + j)` (a Q) holds for a row of the group. One column
+    per chunk instead of one per month: the figures of a province decode one integer per
+    organization, not a flag per organization and month."""
+    out = {}
+    for c in range(0, len(months), MASK_MONTHS):
+        terms = [Max(Case(When(cond(c + j), then=Value(1 << j)), default=Value(0), output_field=IntegerField()))
+                 for j in range(min(MASK_MONTHS, len(months) - c))]
+        expr = terms[0]
+        for t in terms[1:]:
+            expr = expr + t
+        out[f"{prefix}{c}"] = ExpressionWrapper(expr, output_field=IntegerField())
+    return out
+
+
+def _mask(row: dict, prefix: str, n: int) -> int:
+    return sum((row[f"{prefix}{c}"] or 0) << c for c in range(0, n, MASK_MONTHS))
+
+
+def _bits(mask: int):
+    i = 0
+    while mask:
+        if mask & 1:
+            yield i
+        mask >>= 1
+        i += 1
+
+
+def _due_masks(subtree: Subquery, months: list[tuple[int, int]], today: date) -> dict[int, int]:
+    """Organization → bitmask of the months (bit i = months[i]) whose members must meet: every
+    organization of the subtree where at least one active, non-exempt member attends on the
+    month's last day (R-012). One query, grouped by organization."""
     if not months:
-        return set()
+        return {}
     ends = [_month_end(y, m, today) for y, m in months]
-    flags = {f"m{i}": Max(Case(When(Q(valid_from__lte=d) & (Q(valid_to__isnull=True) | Q(valid_to__gte=d)),
-                                    then=Value(1)), default=Value(0), output_field=IntegerField()))
-             for i, d in enumerate(ends)}
+    masks = _month_masks(months, lambda i: Q(valid_from__lte=ends[i]) & (Q(valid_to__isnull=True)
+                                                                         | Q(valid_to__gte=ends[i])), "m")
     rows = (MembershipSpan.objects.filter(status__in=ACTIVE_STATUSES, exempt=False, in_transfer=False,
                                           valid_from__lte=ends[-1])
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date(*months[0], 1)))
             .annotate(attends=Coalesce("temp_org_id", "org_id")).filter(attends__in=subtree)
-            .values("attends").annotate(**flags))
-    due = set()
-    for r in rows:
-        for i, (y, m) in enumerate(months):
-            if r[f"m{i}"]:
-                due.add((r["attends"], y, m))
-    return due
+            .order_by().values("attends").annotate(**masks))
+    return {r["attends"]: mask for r in rows if (mask := _mask(r, "m", len(months)))}
 
 
 def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -> dict[int, int]:
@@ -176,50 +203,51 @@ def held_vs_due(*, subtree, start: date, end: date) -> Figures:
     return _figures(subtree, start, end)
 
 
-def _month_flag(kinds, first: date, last: date) -> Max:
-    held = Q(kind__in=kinds, held_on__gte=first, held_on__lte=last)
-    return Max(Case(When(held, then=Value(1)), default=Value(0), output_field=IntegerField()))
-
-
 def _figures(subtree, start: date, end: date, *, counts: bool = False) -> Figures:
     """Held/due (and with `counts`, the attendance counts of the meetings held from the first day
-    of `start`'s month) read from one row per organization: a flag per month for "a regular
-    meeting held" and "a thematic meeting held", and the sums of the meetings' stored roster
-    counts (Meeting.listed, …) — never the attendance rows themselves (issue 20)."""
+    of `start`'s month) read from one row per organization: a bitmask of the months with a
+    regular meeting held and one of the months with a thematic meeting held, and the sums of the
+    meetings' stored roster counts (Meeting.listed, …) — never the attendance rows (issue 20)."""
     today = policy.today()
     end = min(end, today)
     f = Figures(year=end.year)
     months = _months(start, end) if start <= end else []
-    due = _due_cells(subtree, months, today)
+    due = _due_masks(subtree, months, today)
     first = date(start.year, start.month, 1) if counts else (date(*months[0], 1) if months else end)
-    aggregates = {}
-    for i, (y, m) in enumerate(months):
-        bounds = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
-        aggregates[f"h{i}"] = _month_flag(REGULAR_KINDS, *bounds)
-        aggregates[f"t{i}"] = _month_flag([Kind.THEMATIC], *bounds)
+    bounds = [(date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])) for y, m in months]
+
+    def held_in(kinds):
+        return lambda i: Q(kind__in=kinds, held_on__gte=bounds[i][0], held_on__lte=bounds[i][1])
+
+    aggregates = {**_month_masks(months, held_in(REGULAR_KINDS), "h"),
+                  **_month_masks(months, held_in([Kind.THEMATIC]), "t")}
     if counts:
         aggregates.update({k: Sum(k) for k in ("listed", "present", "excused", "unexcused")})
-    held, thematic = set(), set()
+    held: dict[int, int] = {}
+    thematic: dict[int, int] = {}
     if aggregates:
         rows = (Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end).order_by()
                 .values("org_id").annotate(**aggregates))
         for r in rows:
-            o = r["org_id"]
-            for i, (y, m) in enumerate(months):
-                if r[f"h{i}"]:
-                    held.add((o, y, m))
-                if r[f"t{i}"]:
-                    thematic.add((o, y, (m - 1) // 3))
+            held[r["org_id"]] = _mask(r, "h", len(months))
+            thematic[r["org_id"]] = _mask(r, "t", len(months))
             if counts:
                 for k in ("listed", "present", "excused", "unexcused"):
                     setattr(f, k, getattr(f, k) + (r[k] or 0))
         f.unmarked = f.listed - f.present - f.excused - f.unexcused
-    f.due = len(due)
-    f.held = len(due & held)
-    f.missing = sorted(((o, m) for o, _, m in due - held), key=lambda p: (p[1], p[0]))
-    quarters_due = {(o, y, (m - 1) // 3) for o, y, m in due}
-    f.thematic_quarters_due = len(quarters_due)
-    f.thematic_quarters_held = len(quarters_due & thematic)
+    quarter = [(y, (m - 1) // 3) for y, m in months]
+    missing, quarters_due, quarters_held = [], 0, 0
+    for o, due_mask in due.items():
+        held_mask = held.get(o, 0)
+        f.due += due_mask.bit_count()
+        f.held += (due_mask & held_mask).bit_count()
+        missing.extend((o, months[i][1]) for i in _bits(due_mask & ~held_mask))
+        q_due = {quarter[i] for i in _bits(due_mask)}
+        quarters_due += len(q_due)
+        quarters_held += len(q_due & {quarter[i] for i in _bits(thematic.get(o, 0))})
+    f.missing = sorted(missing, key=lambda p: (p[1], p[0]))
+    f.thematic_quarters_due = quarters_due
+    f.thematic_quarters_held = quarters_held
     return f
 
 
