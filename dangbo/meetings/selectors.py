@@ -183,8 +183,8 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
                   .annotate(n=Count("meeting_id")).filter(n__gte=WARN_MONTHS).values("member_id"))
     rows = (regular.filter(member_id__in=candidates)
             .annotate(month=ExtractMonth("meeting__held_on")).values("member_id", "month")
-            .annotate(u=Count("pk", filter=Q(presence=Presence.UNEXCUSED)),
-                      ok=Count("pk", filter=Q(presence__in=[Presence.PRESENT, Presence.EXCUSED])))
+            .annotate(u=Count("meeting_id", filter=Q(presence=Presence.UNEXCUSED)),
+                      ok=Count("meeting_id", filter=Q(presence__in=[Presence.PRESENT, Presence.EXCUSED])))
             .filter(u__gt=0, ok=0))
     if member_ids is not None:
         rows = rows.filter(member_id__in=member_ids)
