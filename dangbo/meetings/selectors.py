@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -27,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
 
 from dangbo.access import policy
 from dangbo.meetings.models import REGULAR_KINDS, Attendance, Kind, Meeting, Presence
@@ -219,8 +220,18 @@ def _figures(subtree, start: date, end: date, *, counts: bool = False) -> Figure
     def held_in(kinds):
         return lambda i: Q(kind__in=kinds, held_on__gte=bounds[i][0], held_on__lte=bounds[i][1])
 
-    aggregates = {**_month_masks(months, held_in(REGULAR_KINDS), "h"),
-                  **_month_masks(months, held_in([Kind.THEMATIC]), "t")}
+    if connection.vendor == "postgresql" and 0 < len(months) <= MASK_MONTHS:
+        # PostgreSQL: bit_or of 1 << (month index), one expression instead of a CASE per month
+        from django.contrib.postgres.aggregates import BitOr
+
+        index = Cast(ExtractYear("held_on") * 12 + ExtractMonth("held_on") - (months[0][0] * 12 + months[0][1]),
+                     IntegerField())
+        aggregates = {f"{prefix}0": BitOr(Case(When(kind__in=kinds, then=Value(1).bitleftshift(index)),
+                                               default=Value(0), output_field=IntegerField()))
+                      for prefix, kinds in (("h", REGULAR_KINDS), ("t", [Kind.THEMATIC]))}
+    else:
+        aggregates = {**_month_masks(months, held_in(REGULAR_KINDS), "h"),
+                      **_month_masks(months, held_in([Kind.THEMATIC]), "t")}
     if counts:
         aggregates.update({k: Sum(k) for k in ("listed", "present", "excused", "unexcused")})
     held: dict[int, int] = {}
