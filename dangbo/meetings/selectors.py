@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
 from django.db.models import (
+    BitOr,
     Case,
     Count,
     Exists,
@@ -220,10 +220,8 @@ def _figures(subtree, start: date, end: date, *, counts: bool = False) -> Figure
     def held_in(kinds):
         return lambda i: Q(kind__in=kinds, held_on__gte=bounds[i][0], held_on__lte=bounds[i][1])
 
-    if connection.vendor == "postgresql" and 0 < len(months) <= MASK_MONTHS:
-        # PostgreSQL: bit_or of 1 << (month index), one expression instead of a CASE per month
-        from django.contrib.postgres.aggregates import BitOr
-
+    if 0 < len(months) <= MASK_MONTHS:
+        # bit_or of 1 << (month index): one expression per mask instead of a CASE per month
         index = Cast(ExtractYear("held_on") * 12 + ExtractMonth("held_on") - (months[0][0] * 12 + months[0][1]),
                      IntegerField())
         aggregates = {f"{prefix}0": BitOr(Case(When(kind__in=kinds, then=Value(1).bitleftshift(index)),

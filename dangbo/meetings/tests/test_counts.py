@@ -72,3 +72,20 @@ def test_rebuild_command_repairs_counts_after_a_bulk_write(system_user, tree, me
     call_command("rebuild_meeting_counts")
     call_command("rebuild_meeting_counts", "--check")
     assert _stored(m) == _recount(m) == (4, 4, 0, 0)
+
+
+def test_figures_over_a_long_period_equal_the_sum_of_the_years(system_user, tree, members_a1):
+    """More than 30 months: the month masks are split over several columns (the other code path)."""
+    cell = tree["cell_a1"]
+    for y, m, kind in ((Y - 2, 3, "monthly"), (Y - 1, 5, "thematic"), (Y, 11, "monthly"), (Y, 2, "thematic")):
+        meeting_create(actor=system_user, data=MeetingInput(org_id=cell.pk, kind=kind, planned_on=date(y, m, 5),
+                                                            held_on=date(y, m, 5)), marks={members_a1[0].pk: ("present", "")})
+    subtree = sel._subtree_ids(tree["commune_a"].pk, date(Y, 12, 31))
+    whole = sel.held_vs_due(subtree=subtree, start=date(Y - 2, 1, 1), end=date(Y, 12, 31))
+    years = [sel.held_vs_due(subtree=subtree, start=date(y, 1, 1), end=date(y, 12, 31)) for y in (Y - 2, Y - 1, Y)]
+    for k in ("due", "held", "thematic_quarters_due", "thematic_quarters_held"):
+        assert getattr(whole, k) == sum(getattr(f, k) for f in years), k
+    assert len(whole.missing) == sum(len(f.missing) for f in years)
+    assert (whole.held, whole.thematic_quarters_held) == (4, 2)
+    counted = sel.figures_between(org_id=tree["commune_a"].pk, start=date(Y - 2, 1, 1), end=date(Y, 12, 31))
+    assert (counted.listed, counted.present, counted.unmarked) == (16, 4, 12)
