@@ -78,6 +78,19 @@ def miscounted(meetings: QuerySet | None = None) -> QuerySet:
     return qs.annotate(**fresh).filter(differ)
 
 
+def count_issues(today=None) -> list:
+    """check-data (members.selectors.register_derived_check): the members listed at a meeting
+    whose stored counts differ from a recount of its attendance rows (a write that bypassed the
+    services, or a bulk load without `dangbo rebuild-meeting-counts`)."""
+    from dangbo.members.selectors import issues_of
+
+    stale = miscounted().values("pk")
+    member_ids = sorted(set(Attendance.objects.filter(meeting_id__in=stale).values_list("member_id", flat=True)))
+    return issues_of("meeting_counts_stale", member_ids,
+                     "Số liệu điểm danh của một buổi sinh hoạt có đảng viên này không khớp với danh sách điểm danh, "
+                     "nên số liệu sinh hoạt chi bộ có thể sai; hãy chạy «dangbo rebuild-meeting-counts».")
+
+
 @dataclass
 class MeetingInput:
     org_id: int

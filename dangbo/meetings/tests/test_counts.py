@@ -89,3 +89,18 @@ def test_figures_over_a_long_period_equal_the_sum_of_the_years(system_user, tree
     assert (whole.held, whole.thematic_quarters_held) == (4, 2)
     counted = sel.figures_between(org_id=tree["commune_a"].pk, start=date(Y - 2, 1, 1), end=date(Y, 12, 31))
     assert (counted.listed, counted.present, counted.unmarked) == (16, 4, 12)
+
+
+def test_check_data_reports_stale_meeting_counts(system_user, tree, members_a1):
+    from io import StringIO
+
+    m = meeting_create(actor=system_user, data=MeetingInput(org_id=tree["cell_a1"].pk, kind="monthly",
+                                                            planned_on=date(Y, 3, 5), held_on=date(Y, 3, 5)))
+    out = StringIO()
+    call_command("check_data", stdout=out)
+    assert "Số liệu điểm danh" not in out.getvalue()
+    Attendance.objects.filter(meeting=m, member=members_a1[0]).update(presence="unexcused")
+    out = StringIO()
+    call_command("check_data", stdout=out)
+    assert "Số liệu điểm danh của buổi sinh hoạt không khớp: 4" in out.getvalue()
+    assert "rebuild-meeting-counts" in out.getvalue()
