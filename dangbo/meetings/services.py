@@ -63,6 +63,12 @@ def recount(meetings: QuerySet) -> int:
     return meetings.update(**_recounts())
 
 
+def _lock(meeting: Meeting) -> None:
+    """Serialize the writes of one meeting's attendance (PostgreSQL row lock, held until the
+    transaction ends): the recount of a concurrent write then sees this one's rows."""
+    list(Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True))
+
+
 def _recount_one(meeting: Meeting) -> None:
     recount(Meeting.objects.filter(pk=meeting.pk))
     meeting.refresh_from_db(fields=COUNT_FIELDS)
@@ -149,6 +155,7 @@ def meeting_create(*, actor, data: MeetingInput, marks: dict[int, tuple[str, str
 def _mark(actor, meeting: Meeting, marks: dict[int, tuple[str, str]]) -> int:
     if not meeting.held_on:
         raise DomainError("Chỉ điểm danh buổi sinh hoạt đã họp (ghi ngày họp trước)", field="held_on")
+    _lock(meeting)
     rows = {a.member_id: a for a in meeting.attendances.all()}
     changed = []
     for member_id, (presence, reason) in marks.items():
@@ -190,6 +197,7 @@ def meeting_held(*, actor, meeting: Meeting, held_on: date, resolution: str = ""
     if meeting.held_on:
         raise DomainError("Buổi sinh hoạt đã được ghi là đã họp", field="held_on")
     with transaction.atomic():
+        _lock(meeting)
         roster = roster_on(meeting.org_id, held_on)
         keep = {m for m, _, _ in roster}
         meeting.attendances.exclude(member_id__in=keep).filter(presence="").delete()
