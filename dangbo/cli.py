@@ -5,6 +5,7 @@
     dangbo check-data            integrity report
     dangbo rebuild-projections   rebuild member spans from the events
     dangbo rebuild-report-facts  rebuild the report fact tables (after bulk loads)
+    dangbo rebuild-meeting-counts  recount the meetings' stored attendance counts (--check)
     dangbo rebuild-search-index  rebuild the member search terms and name words (PostgreSQL)
     dangbo <any manage.py command> ...
 """

@@ -11,3 +11,9 @@ class MeetingsConfig(AppConfig):
         from dangbo.meetings import indicators, selectors, worklist  # noqa: F401
 
         access_worklist.register(worklist.provider, order=45)
+
+        # check-data: meetings whose stored roster counts differ from their attendance rows
+        from dangbo.meetings.services import count_issues
+        from dangbo.members.selectors import register_derived_check
+
+        register_derived_check("meeting_counts_stale", "Số liệu điểm danh của buổi sinh hoạt không khớp", count_issues)

@@ -9,7 +9,7 @@ from datetime import date
 
 from dangbo.audit.services import audit_record
 from dangbo.meetings.models import Attendance, Kind, Meeting, Presence
-from dangbo.meetings.services import roster_on
+from dangbo.meetings.services import recount, roster_on
 from dangbo.orgs.models import OrgVersion
 
 AGENDA = {
@@ -71,6 +71,7 @@ def build_demo_meetings(*, actor, cell_ids: list[int], today: date, rng: random.
         m = Meeting.objects.create(org_id=org_id, kind=Kind.MONTHLY, planned_on=nxt, agenda=AGENDA[Kind.MONTHLY])
         marks.extend(Attendance(meeting=m, member_id=a, home_org_id=h, temporary=t) for a, h, t in roster)
     Attendance.objects.bulk_create(marks, batch_size=5000)
+    recount(Meeting.objects.filter(org_id__in=cells))  # the stored roster counts of the rows written above
     audit_record(actor=actor, action="demo.meetings", summary=f"Dữ liệu trình diễn: {len(meetings)} buổi sinh hoạt "
                  f"của {len(cells)} chi bộ, {len(marks)} lượt điểm danh.")
     return len(meetings)

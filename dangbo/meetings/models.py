@@ -56,6 +56,13 @@ class Meeting(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
+    # Stored counts of the roster (attendance rows) by presence, kept by the services in the
+    # transaction that writes the rows (services.recount) and rebuilt by `rebuild_meeting_counts`:
+    # the figures of a province read one row per meeting, not one per attendance (issue 20).
+    listed = models.PositiveIntegerField("Số đảng viên trong danh sách", default=0, editable=False)
+    present = models.PositiveIntegerField("Có mặt", default=0, editable=False)
+    excused = models.PositiveIntegerField("Vắng có lý do", default=0, editable=False)
+    unexcused = models.PositiveIntegerField("Vắng không lý do", default=0, editable=False)
 
     class Meta:
         verbose_name = "Buổi sinh hoạt"
@@ -94,7 +101,13 @@ class Attendance(models.Model):
         verbose_name = "Điểm danh"
         ordering = ["meeting_id", "id"]
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="meetings_attendance_unique")]
-        indexes = [models.Index(fields=["member", "meeting"])]
+        indexes = [
+            # a member's list of meetings; with the presence, R-039 reads it index-only
+            models.Index(fields=["member", "meeting", "presence"], name="meetings_att_member_pres_idx"),
+            # the members absent without reason are a small share of the rows
+            models.Index(fields=["member", "meeting"], condition=models.Q(presence="unexcused"),
+                         name="meetings_att_unexcused_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id}@{self.meeting_id}: {self.presence or '-'}"

@@ -12,8 +12,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models import (
+    BitOr,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
 
 from dangbo.access import policy
 from dangbo.meetings.models import REGULAR_KINDS, Attendance, Kind, Meeting, Presence
@@ -110,27 +125,53 @@ def _months(start: date, end: date) -> list[tuple[int, int]]:
     return out
 
 
-def _due_cells(subtree: Subquery, months: list[tuple[int, int]], today: date) -> set[tuple[int, int, int]]:
-    """(organization, year, month) triples whose members must meet that month: every organization
-    of the subtree where at least one active, non-exempt member attends on the month's last day
-    (R-012). One query: a flag per month, grouped by organization."""
+MASK_MONTHS = 30  # months per bitmask column (fits a 32-bit integer on every backend)
+
+
+def _month_masks(months: list[tuple[int, int]], cond, prefix: str) -> dict:
+    """Aggregates `{prefix}{c}`: for each chunk of MASK_MONTHS months starting at index c, a
+    bitmask whose bit j is set when `cond(c + j)` (a Q) holds for a row of the group. One column
+    per chunk instead of one per month: the figures of a province decode one integer per
+    organization, not a flag per organization and month."""
+    out = {}
+    for c in range(0, len(months), MASK_MONTHS):
+        terms = [Max(Case(When(cond(c + j), then=Value(1 << j)), default=Value(0), output_field=IntegerField()))
+                 for j in range(min(MASK_MONTHS, len(months) - c))]
+        expr = terms[0]
+        for t in terms[1:]:
+            expr = expr + t
+        out[f"{prefix}{c}"] = ExpressionWrapper(expr, output_field=IntegerField())
+    return out
+
+
+def _mask(row: dict, prefix: str, n: int) -> int:
+    return sum((row[f"{prefix}{c}"] or 0) << c for c in range(0, n, MASK_MONTHS))
+
+
+def _bits(mask: int):
+    i = 0
+    while mask:
+        if mask & 1:
+            yield i
+        mask >>= 1
+        i += 1
+
+
+def _due_masks(subtree: Subquery, months: list[tuple[int, int]], today: date) -> dict[int, int]:
+    """Organization → bitmask of the months (bit i = months[i]) whose members must meet: every
+    organization of the subtree where at least one active, non-exempt member attends on the
+    month's last day (R-012). One query, grouped by organization."""
     if not months:
-        return set()
+        return {}
     ends = [_month_end(y, m, today) for y, m in months]
-    flags = {f"m{i}": Max(Case(When(Q(valid_from__lte=d) & (Q(valid_to__isnull=True) | Q(valid_to__gte=d)),
-                                    then=Value(1)), default=Value(0), output_field=IntegerField()))
-             for i, d in enumerate(ends)}
+    masks = _month_masks(months, lambda i: Q(valid_from__lte=ends[i]) & (Q(valid_to__isnull=True)
+                                                                         | Q(valid_to__gte=ends[i])), "m")
     rows = (MembershipSpan.objects.filter(status__in=ACTIVE_STATUSES, exempt=False, in_transfer=False,
                                           valid_from__lte=ends[-1])
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date(*months[0], 1)))
             .annotate(attends=Coalesce("temp_org_id", "org_id")).filter(attends__in=subtree)
-            .values("attends").annotate(**flags))
-    due = set()
-    for r in rows:
-        for i, (y, m) in enumerate(months):
-            if r[f"m{i}"]:
-                due.add((r["attends"], y, m))
-    return due
+            .order_by().values("attends").annotate(**masks))
+    return {r["attends"]: mask for r in rows if (mask := _mask(r, "m", len(months)))}
 
 
 def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -> dict[int, int]:
@@ -140,11 +181,11 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
     regular = Attendance.objects.filter(meeting__held_on__year=year, meeting__kind__in=REGULAR_KINDS)
     # only members absent without reason at two meetings or more can reach the warning: a small set
     candidates = (regular.filter(presence=Presence.UNEXCUSED).values("member_id")
-                  .annotate(n=Count("pk")).filter(n__gte=WARN_MONTHS).values("member_id"))
+                  .annotate(n=Count("meeting_id")).filter(n__gte=WARN_MONTHS).values("member_id"))
     rows = (regular.filter(member_id__in=candidates)
             .annotate(month=ExtractMonth("meeting__held_on")).values("member_id", "month")
-            .annotate(u=Count("pk", filter=Q(presence=Presence.UNEXCUSED)),
-                      ok=Count("pk", filter=Q(presence__in=[Presence.PRESENT, Presence.EXCUSED])))
+            .annotate(u=Count("meeting_id", filter=Q(presence=Presence.UNEXCUSED)),
+                      ok=Count("meeting_id", filter=Q(presence__in=[Presence.PRESENT, Presence.EXCUSED])))
             .filter(u__gt=0, ok=0))
     if member_ids is not None:
         rows = rows.filter(member_id__in=member_ids)
@@ -160,42 +201,73 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
 def held_vs_due(*, subtree, start: date, end: date) -> Figures:
     """The R-012 and thematic figures of the organizations in `subtree` (a subquery of ids) over
     the months of [start, end] (up to today): two queries."""
+    return _figures(subtree, start, end)
+
+
+def _figures(subtree, start: date, end: date, *, counts: bool = False) -> Figures:
+    """Held/due (and with `counts`, the attendance counts of the meetings held from the first day
+    of `start`'s month) read from one row per organization: a bitmask of the months with a
+    regular meeting held and one of the months with a thematic meeting held, and the sums of the
+    meetings' stored roster counts (Meeting.listed, …) — never the attendance rows (issue 20)."""
     today = policy.today()
     end = min(end, today)
     f = Figures(year=end.year)
     months = _months(start, end) if start <= end else []
-    due = _due_cells(subtree, months, today)
-    first = date(*months[0], 1) if months else end
-    held, thematic = set(), set()
-    for o, d, kind in (Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end,
-                                              kind__in=REGULAR_KINDS).values_list("org_id", "held_on", "kind")):
-        held.add((o, d.year, d.month))
-        if kind == Kind.THEMATIC:
-            thematic.add((o, d.year, (d.month - 1) // 3))
-    f.due = len(due)
-    f.held = len(due & held)
-    f.missing = sorted(((o, m) for o, _, m in due - held), key=lambda p: (p[1], p[0]))
-    quarters_due = {(o, y, (m - 1) // 3) for o, y, m in due}
-    f.thematic_quarters_due = len(quarters_due)
-    f.thematic_quarters_held = len(quarters_due & thematic)
+    due = _due_masks(subtree, months, today)
+    first = date(start.year, start.month, 1) if counts else (date(*months[0], 1) if months else end)
+    bounds = [(date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])) for y, m in months]
+
+    def held_in(kinds):
+        return lambda i: Q(kind__in=kinds, held_on__gte=bounds[i][0], held_on__lte=bounds[i][1])
+
+    if 0 < len(months) <= MASK_MONTHS:
+        # bit_or of 1 << (month index): one expression per mask instead of a CASE per month
+        index = Cast(ExtractYear("held_on") * 12 + ExtractMonth("held_on") - (months[0][0] * 12 + months[0][1]),
+                     IntegerField())
+        aggregates = {f"{prefix}0": BitOr(Case(When(kind__in=kinds, then=Value(1).bitleftshift(index)),
+                                               default=Value(0), output_field=IntegerField()))
+                      for prefix, kinds in (("h", REGULAR_KINDS), ("t", [Kind.THEMATIC]))}
+    else:
+        aggregates = {**_month_masks(months, held_in(REGULAR_KINDS), "h"),
+                      **_month_masks(months, held_in([Kind.THEMATIC]), "t")}
+    if counts:
+        aggregates.update({k: Sum(k) for k in ("listed", "present", "excused", "unexcused")})
+    held: dict[int, int] = {}
+    thematic: dict[int, int] = {}
+    if aggregates:
+        rows = (Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end).order_by()
+                .values("org_id").annotate(**aggregates))
+        for r in rows:
+            held[r["org_id"]] = _mask(r, "h", len(months))
+            thematic[r["org_id"]] = _mask(r, "t", len(months))
+            if counts:
+                for k in ("listed", "present", "excused", "unexcused"):
+                    setattr(f, k, getattr(f, k) + (r[k] or 0))
+        f.unmarked = f.listed - f.present - f.excused - f.unexcused
+    quarter = [(y, (m - 1) // 3) for y, m in months]
+    missing, quarters_due, quarters_held = [], 0, 0
+    for o, due_mask in due.items():
+        held_mask = held.get(o, 0)
+        f.due += due_mask.bit_count()
+        f.held += (due_mask & held_mask).bit_count()
+        missing.extend((o, months[i][1]) for i in _bits(due_mask & ~held_mask))
+        q_due = {quarter[i] for i in _bits(due_mask)}
+        quarters_due += len(q_due)
+        quarters_held += len(q_due & {quarter[i] for i in _bits(thematic.get(o, 0))})
+    f.missing = sorted(missing, key=lambda p: (p[1], p[0]))
+    f.thematic_quarters_due = quarters_due
+    f.thematic_quarters_held = quarters_held
     return f
 
 
 def figures_between(*, org_id: int, start: date, end: date, member_ids=None) -> Figures:
     """Cell-life figures of the organization's subtree over the months of [start, end] (up to
     today), without access checks (the caller checked the organization): a handful of queries
-    whatever the size of the subtree. Absences (R-039) are counted over the calendar year of `end`."""
+    whatever the size of the subtree, reading one row per meeting (its stored roster counts), not
+    one per attendance. Absences (R-039) are counted over the calendar year of `end`."""
     end = min(end, policy.today())
     subtree = _subtree_ids(org_id, end)
-    f = held_vs_due(subtree=subtree, start=start, end=end)
-    first = date(start.year, start.month, 1)
-    meetings = Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end)
-    counts = Attendance.objects.filter(meeting__in=meetings).aggregate(
-        listed=Count("pk"), present=Count("pk", filter=Q(presence=Presence.PRESENT)),
-        excused=Count("pk", filter=Q(presence=Presence.EXCUSED)),
-        unexcused=Count("pk", filter=Q(presence=Presence.UNEXCUSED)), unmarked=Count("pk", filter=Q(presence="")))
-    for k, v in counts.items():
-        setattr(f, k, v)
+    f = _figures(subtree, start, end, counts=True)
     months_absent = unexcused_months(member_ids=member_ids, year=end.year, org_id=org_id)
     f.warn_members = {m: n for m, n in months_absent.items() if n == WARN_MONTHS}
     f.removal_members = {m: n for m, n in months_absent.items() if n >= REMOVAL_MONTHS}

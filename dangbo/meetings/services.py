@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from dangbo.core.text import nfc
 from dangbo.meetings.models import Attendance, Kind, Meeting, Presence, Reply
 from dangbo.members.models import ACTIVE_STATUSES, MembershipSpan
 
+COUNT_FIELDS = ["listed", "present", "excused", "unexcused"]
 NOT_HELD_LATER = "Ngày họp không được sau ngày hôm nay"
 
 
@@ -40,6 +42,59 @@ def roster_on(org_id: int, on: date) -> list[tuple[int, int, bool]]:
              .annotate(attends=Coalesce("temp_org_id", "org_id")).filter(attends=org_id)
              .order_by("member__name_folded", "member_id"))
     return [(m, o, t is not None) for m, o, t in spans.values_list("member_id", "org_id", "temp_org_id")]
+
+
+def _counted(presence: str | None = None) -> Coalesce:
+    rows = Attendance.objects.filter(meeting_id=OuterRef("pk"))
+    if presence is not None:
+        rows = rows.filter(presence=presence)
+    return Coalesce(Subquery(rows.order_by().values("meeting_id").annotate(n=Count("pk")).values("n")), 0)
+
+
+def _recounts() -> dict[str, Coalesce]:
+    return {"listed": _counted(), "present": _counted(Presence.PRESENT), "excused": _counted(Presence.EXCUSED),
+            "unexcused": _counted(Presence.UNEXCUSED)}
+
+
+def recount(meetings: QuerySet) -> int:
+    """Store the roster counts (listed, present, excused, unexcused) of `meetings` recounted from
+    their attendance rows: one UPDATE. The services call it in the transaction that writes the
+    rows; `rebuild_meeting_counts` calls it over all meetings after a bulk load."""
+    return meetings.update(**_recounts())
+
+
+def _lock(meeting: Meeting) -> None:
+    """Serialize the writes of one meeting's attendance (PostgreSQL row lock, held until the
+    transaction ends): the recount of a concurrent write then sees this one's rows."""
+    list(Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True))
+
+
+def _recount_one(meeting: Meeting) -> None:
+    recount(Meeting.objects.filter(pk=meeting.pk))
+    meeting.refresh_from_db(fields=COUNT_FIELDS)
+
+
+def miscounted(meetings: QuerySet | None = None) -> QuerySet:
+    """The meetings whose stored counts differ from a recount of their attendance rows."""
+    qs = (Meeting.objects.all() if meetings is None else meetings).order_by("pk")
+    fresh = {f"fresh_{k}": v for k, v in _recounts().items()}
+    differ = Q()
+    for k in COUNT_FIELDS:
+        differ |= ~Q(**{k: F(f"fresh_{k}")})
+    return qs.annotate(**fresh).filter(differ)
+
+
+def count_issues(today=None) -> list:
+    """check-data (members.selectors.register_derived_check): the members listed at a meeting
+    whose stored counts differ from a recount of its attendance rows (a write that bypassed the
+    services, or a bulk load without `dangbo rebuild-meeting-counts`)."""
+    from dangbo.members.selectors import issues_of
+
+    stale = miscounted().values("pk")
+    member_ids = sorted(set(Attendance.objects.filter(meeting_id__in=stale).values_list("member_id", flat=True)))
+    return issues_of("meeting_counts_stale", member_ids,
+                     "Số liệu điểm danh của một buổi sinh hoạt có đảng viên này không khớp với danh sách điểm danh, "
+                     "nên số liệu sinh hoạt chi bộ có thể sai; hãy chạy «dangbo rebuild-meeting-counts».")
 
 
 @dataclass
@@ -87,6 +142,7 @@ def meeting_create(*, actor, data: MeetingInput, marks: dict[int, tuple[str, str
             agenda=nfc(data.agenda), resolution=nfc(data.resolution), guests=nfc(data.guests), recorded_by=_user(actor))
         Attendance.objects.bulk_create([
             Attendance(meeting=meeting, member_id=m, home_org_id=o, temporary=t) for m, o, t in roster])
+        _recount_one(meeting)
         audit_record(actor=actor, action="meeting.create", obj=meeting, org_id=meeting.org_id,
                      summary=f"Ghi buổi {meeting.get_kind_display().lower()} ngày {on:%d/%m/%Y}",
                      after={"kind": meeting.kind, "planned_on": str(meeting.planned_on),
@@ -99,6 +155,7 @@ def meeting_create(*, actor, data: MeetingInput, marks: dict[int, tuple[str, str
 def _mark(actor, meeting: Meeting, marks: dict[int, tuple[str, str]]) -> int:
     if not meeting.held_on:
         raise DomainError("Chỉ điểm danh buổi sinh hoạt đã họp (ghi ngày họp trước)", field="held_on")
+    _lock(meeting)
     rows = {a.member_id: a for a in meeting.attendances.all()}
     changed = []
     for member_id, (presence, reason) in marks.items():
@@ -117,6 +174,7 @@ def _mark(actor, meeting: Meeting, marks: dict[int, tuple[str, str]]) -> int:
             changed.append(a)
     Attendance.objects.bulk_update(changed, ["presence", "reason"])
     if changed:
+        _recount_one(meeting)
         counts = {p: sum(1 for a in rows.values() if a.presence == p) for p in Presence.values}
         audit_record(actor=actor, action="meeting.attendance", obj=meeting, org_id=meeting.org_id,
                      summary=f"Điểm danh {len(changed)} đảng viên buổi ngày {meeting.on:%d/%m/%Y}",
@@ -139,6 +197,7 @@ def meeting_held(*, actor, meeting: Meeting, held_on: date, resolution: str = ""
     if meeting.held_on:
         raise DomainError("Buổi sinh hoạt đã được ghi là đã họp", field="held_on")
     with transaction.atomic():
+        _lock(meeting)
         roster = roster_on(meeting.org_id, held_on)
         keep = {m for m, _, _ in roster}
         meeting.attendances.exclude(member_id__in=keep).filter(presence="").delete()
@@ -149,6 +208,7 @@ def meeting_held(*, actor, meeting: Meeting, held_on: date, resolution: str = ""
         if resolution:
             meeting.resolution = nfc(resolution)
         meeting.save(update_fields=["held_on", "not_held_reason", "resolution"])
+        _recount_one(meeting)
         audit_record(actor=actor, action="meeting.held", obj=meeting, org_id=meeting.org_id,
                      summary=f"Đã họp ngày {held_on:%d/%m/%Y}")
     return meeting
