@@ -46,7 +46,8 @@ def test_secretary_records_a_meeting_with_attendance_on_a_phone(live_server, dja
     page, base = phone_page, live_server.url
     _login(page, base, "bithu_a1")
     page.goto(f"{base}/sinh-hoat/moi/")
-    page.click("#tai-danh-sach")
+    with page.expect_navigation():  # the roster is the answer to this click, not the page before it
+        page.click("#tai-danh-sach")
     page.wait_for_selector("#danh-sach")
     for name in NAMES:
         assert name in page.locator("#danh-sach").inner_text()

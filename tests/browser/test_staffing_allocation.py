@@ -43,7 +43,9 @@ def test_allocate_within_the_remaining_balance(live_server, officer, system_user
     page.goto(f"{base}/bien-che/")
     assert "Văn phòng Huyện ủy Sông Xanh" in page.content()
     page.click("text=Giao biên chế")
-    page.select_option("#id_receiving", str(office.pk))  # reloads with the parent's balance
+    page.wait_for_selector("#allocation-form[data-bound]")  # staffing.js listens for the choice
+    with page.expect_navigation():
+        page.select_option("#id_receiving", str(office.pk))  # reloads with the parent's balance
     page.wait_for_url(re.compile(rf"co_quan={office.pk}"))
     balance = page.locator("[data-testid=balance]").inner_text()
     assert "Khối cơ quan Huyện ủy Sông Xanh" in balance and "8" in balance  # 20 received − 12 given
