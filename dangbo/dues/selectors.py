@@ -60,6 +60,11 @@ def _payments_for(qs: QuerySet, user, action: str) -> QuerySet:
     return scoped
 
 
+@policy.scoped(DuesAllocation)
+def _allocations_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return qs.filter(payment_id__in=_payments_for(DuesPayment.objects.all(), user, action).values("pk"))
+
+
 # --- months and rates ---------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Count, Q, Subquery
+from django.urls import reverse
 
 from dangbo.access import policy
 from dangbo.access.worklist import WorkItem
@@ -34,7 +35,7 @@ def provider(user, today: date) -> list[WorkItem]:
     if not policy.can(user, "view"):
         return []
     warn, removal = counts(user, today)
-    url = "/"
+    url = reverse("dues:sheet")
     return [
         WorkItem("dang_phi_no_2", "Đảng viên chưa đóng đảng phí 2 tháng trong năm", warn, url, "warning",
                  "Nhắc nhở: đến 3 tháng là căn cứ xem xét xóa tên (R-122).", GROUP),
