@@ -230,3 +230,33 @@ def test_scope_outsider_gets_nothing(system_user, tree, members_a1, secretary_a1
         sel.member_ledger(actor=secretary_b1, member_id=an.pk, year=2025)
     assert counts(secretary_b1, date(2025, 12, 15)) == (0, 0)
     assert len(sel.member_ledger(actor=secretary_a1, member_id=an.pk, year=2025)) == 12
+
+
+def test_figures_take_the_same_number_of_queries_whatever_the_number_of_members(system_user, tree, admit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measure():
+        clear_cache()
+        sel.summary(actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1), last=date(2025, 12, 1))
+        clear_cache()
+        with CaptureQueriesContext(connection) as q_summary:
+            s = sel.summary(actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1),
+                            last=date(2025, 12, 1))
+        with CaptureQueriesContext(connection) as q_worklist:
+            counts(system_user, date(2025, 12, 15))
+        return len(q_summary), len(q_worklist), s
+
+    def add(n, start):
+        for i in range(n):
+            m = admit(tree["cell_a1" if i % 2 else "cell_b1"], f"Đảng viên Số {start + i}")
+            declare(system_user, m, Category.SI_SALARY, 6_000_000 + 100_000 * i)
+            pay(system_user, m, date(2025, 1, 1), date(2025, 3, 1), 180_000 + 3_000 * i, paid_on=date(2025, 3, 9))
+
+    add(2, 0)
+    few_summary, few_worklist, s_few = measure()
+    add(8, 2)
+    many_summary, many_worklist, s_many = measure()
+    assert (many_summary, many_worklist) == (few_summary, few_worklist)
+    assert few_summary <= 12 + 5  # one aggregate per month; the collections; rule overrides, scope, org lookups
+    assert s_many.due > s_few.due and s_many.collected == sum(180_000 + 3_000 * i for n in (2, 8) for i in range(n))
