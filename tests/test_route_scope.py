@@ -148,6 +148,7 @@ ROUTES: dict[str, Rule] = {
     "meetings:figures": Rule(query=lambda w: {"org": w["commune_a"].pk, "nam": 2024}),
     "meetings:absences": Rule(outsider=NO_LEAK, query=lambda w: {"nam": 2024}),
     "meetings:my_meetings": Rule(outsider=OWN_ONLY),
+    "dues:arrears": Rule(outsider=NO_LEAK, query=lambda w: {"nam": 2024}),
     "dues:sheet": Rule(query=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024"}),
     "dues:collect": Rule(method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024",
                                                         "member": w["member"].pk}),

@@ -7,4 +7,5 @@ app_name = "dues"
 urlpatterns = [
     path("", views.sheet, name="sheet"),
     path("thu/", views.collect, name="collect"),
+    path("chua-nop/", views.arrears, name="arrears"),
 ]

@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST
 
 from dangbo.access import policy
 from dangbo.core.errors import DomainError
+from dangbo.core.rules import param
 from dangbo.dues import selectors as sel
 from dangbo.dues import services
+from dangbo.dues.worklist import members_in_arrears
 from dangbo.members.models import Member
 from dangbo.orgs.selectors import org_choices_on, org_latest_names
 
@@ -89,3 +91,17 @@ def collect(request: HttpRequest) -> HttpResponse:
     except DomainError as e:
         messages.error(request, str(e))
     return redirect(_sheet_url(org_id, month))
+
+
+@login_required
+def arrears(request: HttpRequest) -> HttpResponse:
+    """R-122: members in scope with unpaid months in a year — warning from 2, removal ground from 3."""
+    raw = request.GET.get("nam") or ""
+    today = policy.today()
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year else today.year
+    removal = param("dues_unpaid_removal_months", today)
+    members = list(members_in_arrears(request.user, year, today)[:500]) if policy.can(request.user, "view") else []
+    names = org_latest_names(org_ids={m.current_org_id for m in members})
+    rows = [{"member": m, "org": names.get(m.current_org_id, ""), "months": m.unpaid_months,
+             "removal": m.unpaid_months >= removal} for m in members]
+    return render(request, "dues/arrears.html", {"rows": rows, "year": year})

@@ -18,6 +18,18 @@ from dangbo.members.models import Member
 GROUP = "Đảng phí"
 
 
+def members_in_arrears(user, year: int, today: date):
+    """Members in the user's scope (by their current organization) annotated with `unpaid_months`
+    of `year` (R-122), those with at least the warning count, most months first."""
+    warn = param("dues_unpaid_warn_months", today)
+    allowed = policy.allowed_org_ids(user, action="view")
+    members = Member.objects.all()
+    if allowed is not None:
+        members = members.filter(current_org_id__in=Subquery(allowed))
+    return (with_unpaid_months(members, year, today).filter(unpaid_months__gte=warn)
+            .order_by("-unpaid_months", "name_folded", "pk"))
+
+
 def counts(user, today: date) -> tuple[int, int]:
     """(members with exactly `warn` unpaid months, members with `removal` or more) this year."""
     warn, removal = param("dues_unpaid_warn_months", today), param("dues_unpaid_removal_months", today)
@@ -35,7 +47,7 @@ def provider(user, today: date) -> list[WorkItem]:
     if not policy.can(user, "view"):
         return []
     warn, removal = counts(user, today)
-    url = reverse("dues:sheet")
+    url = reverse("dues:arrears") + f"?nam={today.year}"
     return [
         WorkItem("dang_phi_no_2", "Đảng viên chưa đóng đảng phí 2 tháng trong năm", warn, url, "warning",
                  "Nhắc nhở: đến 3 tháng là căn cứ xem xét xóa tên (R-122).", GROUP),

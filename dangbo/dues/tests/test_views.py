@@ -46,3 +46,21 @@ def test_sheet_of_an_organization_outside_the_scope_is_not_found(client, tree, m
     page = client.get(reverse("dues:sheet")).content.decode()
     assert "Chi bộ thôn 1" not in page
     assert DuesPayment.objects.count() == 0
+
+
+def test_arrears_page_lists_the_members_behind_the_worklist_count(client, system_user, tree, members_a1,
+                                                                 secretary_a1, secretary_b1):
+    from dangbo.dues.services import PaymentInput, payment_record
+
+    an, binh = members_a1[:2]
+    for m in (an, binh):
+        declaration_record(actor=system_user, member=m, data=DeclarationInput(
+            category=Category.PENSION, base=4_000_000, valid_from=date(2025, 1, 1), declared_on=date(2025, 1, 1),
+            source="Bản kê khai của đảng viên"))
+    payment_record(actor=system_user, member=an, data=PaymentInput(
+        from_month=date(2025, 1, 1), to_month=date(2025, 12, 1), amount=240_000, paid_on=date(2025, 1, 5)))
+    client.force_login(secretary_a1)
+    page = client.get(reverse("dues:arrears") + "?nam=2025").content.decode()
+    assert "Trần Thị Bình" in page and "Căn cứ xóa tên" in page and "Nguyễn Văn An" not in page
+    client.force_login(secretary_b1)
+    assert "Trần Thị Bình" not in client.get(reverse("dues:arrears") + "?nam=2025").content.decode()
