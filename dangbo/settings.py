@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dangbo.cadres",
     "dangbo.staffing",
     "dangbo.meetings",
+    "dangbo.dues",
     "dangbo.grading",
     "dangbo.notifications",
     "dangbo.search",

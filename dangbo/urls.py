@@ -18,6 +18,7 @@ urlpatterns = [
     path("can-bo/", include("dangbo.cadres.urls")),
     path("bien-che/", include("dangbo.staffing.urls")),
     path("sinh-hoat/", include("dangbo.meetings.urls")),
+    path("dang-phi/", include("dangbo.dues.urls")),
     path("danh-gia/", include("dangbo.grading.urls")),
     path("thong-bao/", include("dangbo.notifications.urls")),
     path("tim-kiem/", include("dangbo.search.urls")),

@@ -148,6 +148,10 @@ ROUTES: dict[str, Rule] = {
     "meetings:figures": Rule(query=lambda w: {"org": w["commune_a"].pk, "nam": 2024}),
     "meetings:absences": Rule(outsider=NO_LEAK, query=lambda w: {"nam": 2024}),
     "meetings:my_meetings": Rule(outsider=OWN_ONLY),
+    "dues:arrears": Rule(outsider=NO_LEAK, query=lambda w: {"nam": 2024}),
+    "dues:sheet": Rule(query=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024"}),
+    "dues:collect": Rule(method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024",
+                                                        "member": w["member"].pk}),
     "meetings:my_reply": Rule(kwargs=lambda w: {"pk": w["attendance"].pk}, method="post",
                               body=lambda w: {"reply": "will_attend"}),
     "cadres:cadre_eligibility": Rule(kwargs=lambda w: {"pk": w["cadre"].pk},
@@ -361,10 +365,12 @@ def world(tree, system_user, commune_officer, outsider):
     cadres = _cadres_world(system_user, tree, member)
     staffing = _staffing_world(system_user, tree)
     meetings = _meetings_world(system_user, tree)
+    dues = _dues_world(system_user, member)
     export_job = _export_job(commune_officer)
     return {
         "export_job": export_job,
         **meetings,
+        **dues,
         **cadres,
         **staffing,
         **plans,
@@ -419,6 +425,19 @@ def _meetings_world(system_user, tree) -> dict[str, Any]:
         org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2024, 2, 5), held_on=date(2024, 2, 5),
         agenda="Họp chi bộ thôn 1"))
     return {"meeting": meeting, "attendance": meeting.attendances.order_by("id").first()}
+
+
+def _dues_world(system_user, member) -> dict[str, Any]:
+    """The secret member's dues declaration and a payment at cell A1 for January–February 2024."""
+    from dangbo.dues.services import DeclarationInput, PaymentInput, declaration_record, payment_record
+
+    declaration = declaration_record(actor=system_user, member=member, data=DeclarationInput(
+        category="pension", base=4_000_000, valid_from=date(2024, 1, 1), declared_on=date(2024, 1, 2),
+        source="Bản kê khai của đảng viên"))
+    payment = payment_record(actor=system_user, member=member, data=PaymentInput(
+        from_month=date(2024, 1, 1), to_month=date(2024, 2, 1), amount=40_000, paid_on=date(2024, 2, 5)))
+    return {"dues_declaration": declaration, "dues_payment": payment,
+            "dues_allocation": payment.allocations.order_by("id").first()}
 
 
 def _cadres_world(system_user, tree, member) -> dict[str, Any]:
@@ -666,6 +685,9 @@ OBJECTS: dict[str, str] = {
     "cadres.votecampaign": "vote_campaign",
     "grading.gradingcampaign": "campaign",
     "grading.gradingrecord": "grading_record",
+    "dues.duesallocation": "dues_allocation",
+    "dues.duesdeclaration": "dues_declaration",
+    "dues.duespayment": "dues_payment",
     "exports.exportjob": "export_job",
     "imports.columnmapping": "column_mapping",
     "imports.importjob": "job",

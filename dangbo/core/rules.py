@@ -76,6 +76,33 @@ DEFAULTS: dict[str, list[ParamVersion]] = {
     "confidence_vote_quorum": [ParamVersion(date(2023, 2, 2), [2, 3], "96-QĐ/TW (2023)")],
     "confidence_low_review_above": [ParamVersion(date(2023, 2, 2), [1, 2], "96-QĐ/TW (2023)")],
     "confidence_low_dismiss_from": [ParamVersion(date(2023, 2, 2), [2, 3], "96-QĐ/TW (2023); 41-QĐ/TW")],
+    # R-120 (dues): the regime of a month is the version in force on the month's first day, so a
+    # month belongs to exactly one regime. 342-QĐ/TW (28/12/2010) from 01/2011; Quy định 01-QĐ/TW
+    # (03/02/2026) from 02/2026 (MODULES §4.5.1: February 2026 is the first month under it; the
+    # exact effective date is UNVERIFIED, an administrator overrides it with a RuleParameter row).
+    "dues_regime": [ParamVersion(date(2011, 1, 1), "342-QĐ/TW", "342-QĐ/TW (28/12/2010)"),
+                    ParamVersion(date(2026, 2, 1), "01-QĐ/TW", "01-QĐ/TW (03/02/2026); ngày hiệu lực UNVERIFIED")],
+    # rates of each regime (the regime of a month picks its table). "*_bp": per ten thousand
+    # (100 = 1 %) of the declared base; "*_fixed": đồng per month; "si_base_lag_months": the SI
+    # salary used is that of N months earlier (01-QĐ/TW: the previous month's). VERIFIED: 1 % SI
+    # salary / benefit, 0,5 % pension (both regimes), students 5.000 đ under 01-QĐ/TW. Every other
+    # fixed amount is an UNVERIFIED overridable default.
+    "dues_rates": [ParamVersion(date(2011, 1, 1), {
+        "342-QĐ/TW": {"si_salary_bp": 100, "sickness_benefit_bp": 100, "pension_bp": 50, "si_base_lag_months": 0,
+                      "student_fixed": 3000, "no_income_fixed": 2000, "abroad_fixed": 50000, "other_fixed": 2000},
+        "01-QĐ/TW": {"si_salary_bp": 100, "sickness_benefit_bp": 100, "pension_bp": 50, "si_base_lag_months": 1,
+                     "student_fixed": 5000, "no_income_fixed": 5000, "abroad_fixed": 50000, "other_fixed": 5000},
+    }, "342-QĐ/TW (28/12/2010); 01-QĐ/TW (03/02/2026); mức cố định trừ học sinh, sinh viên (01-QĐ/TW) UNVERIFIED")],
+    # R-121 / S-003 2.1.9: the local reduced rate for members in hardship (% of the normal amount)
+    # and the share of collected dues each collecting organization keeps, by organization type
+    # ("*": any other type); the rest is remitted upward. Local policy: UNVERIFIED defaults.
+    "dues_hardship_pct": [ParamVersion(date(2011, 1, 1), 50, "Quy định địa phương (S-003 2.1.9); UNVERIFIED")],
+    "dues_retention_keep_pct": [ParamVersion(date(2011, 1, 1), {
+        "subordinate_cell": 30, "grassroots_cell": 50, "party_group": 0, "temporary_cell": 30, "*": 30,
+    }, "342-QĐ/TW; 01-QĐ/TW; tỉ lệ UNVERIFIED")],
+    # unpaid months in a calendar year: warning at 2, ground for name removal at 3.
+    "dues_unpaid_warn_months": [ParamVersion(date(1930, 1, 1), 2, "Yêu cầu nghiệp vụ (issue #21)")],
+    "dues_unpaid_removal_months": [ParamVersion(date(1930, 1, 1), 3, "Điều lệ Đảng Điều 8; 01-QĐ/TW (2026)")],
     # member count threshold between chi bộ cơ sở and đảng bộ cơ sở.
     "grassroots_committee_min_members": [ParamVersion(date(1930, 1, 1), 30, "Điều lệ Đảng Điều 21(3)")],
 }

@@ -1,0 +1,102 @@
+"""Party dues (đảng phí, issue #21, MODULES.md §4, R-120…R-123).
+
+- `DuesDeclaration`: the member's dues category and declared monthly base, dated by the first
+  month it applies to, with the date and source of the declaration. The base is always what the
+  member declared (income is never inferred); fixed-amount categories carry no base.
+- `DuesPayment`: a payment received for a run of months (`from_month`..`to_month`, first days
+  of months), its amount, date, channel, receipt and collector, and the organization that
+  collected it (the cell the member paid at).
+- `DuesAllocation`: how a payment was spread over the months it covers (services.py fills each
+  month up to what is still owed, in order; anything above goes to the last month). Months paid
+  and unpaid are computed per month covered, never per payment date (MODULES §4.5.3).
+
+The obligation of a member for a month is computed (selectors.py) from the declaration in force
+that month and the rates of the month's regime (core.rules `dues_regime`, `dues_rates`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Category(models.TextChoices):
+    SI_SALARY = "si_salary", "Tiền lương đóng bảo hiểm xã hội bắt buộc"
+    SICKNESS = "sickness_benefit", "Trợ cấp ốm đau, thai sản"
+    PENSION = "pension", "Lương hưu"
+    STUDENT = "student", "Học sinh, sinh viên"
+    NO_INCOME = "no_income", "Không có thu nhập"
+    ABROAD = "abroad", "Ở nước ngoài"
+    OTHER_FIXED = "other_fixed", "Mức cố định khác"
+
+
+# Categories whose amount is a percentage of the declared base (the others are fixed amounts).
+BASE_CATEGORIES = (Category.SI_SALARY, Category.SICKNESS, Category.PENSION)
+
+
+class Channel(models.TextChoices):
+    CASH = "cash", "Tiền mặt tại chi bộ"
+    PORTAL = "portal", "Cổng Dịch vụ công Quốc gia"
+    BANK = "bank", "Chuyển khoản ngân hàng"
+
+
+class DuesDeclaration(models.Model):
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField("Đối tượng đóng đảng phí", max_length=20, choices=Category.choices)
+    base = models.BigIntegerField("Mức thu nhập làm căn cứ (đồng/tháng)", null=True, blank=True)
+    valid_from = models.DateField("Áp dụng từ tháng", help_text="Ngày đầu tháng.")
+    declared_on = models.DateField("Ngày kê khai")
+    source = models.CharField("Nguồn (bản kê khai của đảng viên)", max_length=255)
+    hardship = models.BooleanField("Giảm mức đóng do khó khăn", default=False)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "Kê khai đảng phí"
+        ordering = ["member_id", "-valid_from", "-id"]
+        indexes = [models.Index(fields=["member", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.get_category_display()} từ {self.valid_from:%m/%Y}"
+
+
+class DuesPayment(models.Model):
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                            verbose_name="Tổ chức đảng thu")
+    from_month = models.DateField("Từ tháng")
+    to_month = models.DateField("Đến tháng")
+    amount = models.BigIntegerField("Số tiền (đồng)")
+    paid_on = models.DateField("Ngày nộp", db_index=True)
+    channel = models.CharField("Hình thức nộp", max_length=10, choices=Channel.choices, default=Channel.CASH)
+    receipt_no = models.CharField("Số biên lai / mã giao dịch", max_length=60, blank=True)
+    collector = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name="Người thu")
+    note = models.CharField("Ghi chú", max_length=255, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "Khoản nộp đảng phí"
+        ordering = ["-paid_on", "-id"]
+        indexes = [models.Index(fields=["org", "paid_on"]), models.Index(fields=["member", "from_month"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.amount} đ ({self.from_month:%m/%Y}–{self.to_month:%m/%Y})"
+
+
+class DuesAllocation(models.Model):
+    payment = models.ForeignKey(DuesPayment, on_delete=models.CASCADE, related_name="allocations")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("Tháng", help_text="Ngày đầu tháng.")
+    amount = models.BigIntegerField("Số tiền (đồng)")
+
+    class Meta:
+        verbose_name = "Phân bổ đảng phí theo tháng"
+        ordering = ["member_id", "month", "id"]
+        indexes = [models.Index(fields=["member", "month"]), models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.month:%m/%Y}: {self.amount}"

@@ -1,0 +1,378 @@
+"""Reads of party dues, all through the access policy (a declaration or payment is seen by whoever
+sees the member's / the collecting organization's subtree; a member sees their own).
+
+- The obligation of a member for a month (R-120): the declaration in force on the month's first
+  day, the rates of the month's regime (core.rules `dues_regime` / `dues_rates`, in force on the
+  month's first day: a month belongs to exactly one regime), the local hardship reduction (R-121).
+  Under 01-QĐ/TW the SI-salary amount is 1 % of the *previous* month's declared SI salary.
+  `obligation` computes it in Python for one member; `annotate_due` is the same computation as
+  SQL over a Member queryset, used by the figures (no Python loop over members).
+- A member owes a month when they are a member (probationary or full, exempt included: exemption
+  from activities is not from dues — an open question, MODULES §4.2) on the month's last day.
+- Paid: the allocations of payments to the months they cover (services.py), per month covered.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from dangbo.access import policy
+from dangbo.core.rules import param
+from dangbo.dues.models import BASE_CATEGORIES, Category, DuesAllocation, DuesDeclaration, DuesPayment
+from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
+from dangbo.orgs.models import OrgVersion
+from dangbo.orgs.selectors import org_version_on
+
+BIG = BigIntegerField()
+
+
+@policy.scoped(DuesDeclaration)
+def _declarations_for(qs: QuerySet, user, action: str) -> QuerySet:
+    members = policy.for_user(Member, user, action).values("pk")
+    return qs.filter(member_id__in=members)
+
+
+@policy.scoped(DuesPayment)
+def _payments_for(qs: QuerySet, user, action: str) -> QuerySet:
+    scoped = policy.scope_orgs(qs, user, field="org_id", action=action)
+    own = policy.own_member_ids(user) if action == "view" and not policy.is_system(user) else frozenset()
+    if own:
+        return qs.filter(Q(pk__in=scoped.values("pk")) | Q(member_id__in=own))
+    return scoped
+
+
+@policy.scoped(DuesAllocation)
+def _allocations_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return qs.filter(payment_id__in=_payments_for(DuesPayment.objects.all(), user, action).values("pk"))
+
+
+# --- months and rates ---------------------------------------------------------------------------
+
+
+def month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def month_end(m: date) -> date:
+    return m.replace(day=calendar.monthrange(m.year, m.month)[1])
+
+
+def add_months(m: date, n: int) -> date:
+    y, mo = divmod(m.year * 12 + m.month - 1 + n, 12)
+    return date(y, mo + 1, 1)
+
+
+def months(first: date, last: date) -> list[date]:
+    out, m = [], month_start(first)
+    while m <= last:
+        out.append(m)
+        m = add_months(m, 1)
+    return out
+
+
+def regime(month: date) -> str:
+    """The dues regime the month belongs to (R-120): the one in force on its first day."""
+    return param("dues_regime", month_start(month))
+
+
+def rates(month: date) -> dict:
+    """The rate table of the month's regime (R-120)."""
+    return param("dues_rates", month_start(month))[regime(month)]
+
+
+def _rate_key(category: str) -> str:
+    return f"{category}_bp" if category in BASE_CATEGORIES else (
+        "other_fixed" if category == Category.OTHER_FIXED else f"{category}_fixed")
+
+
+# --- obligation, Python (one member) ------------------------------------------------------------
+
+
+def declaration_on(member_id: int, month: date) -> DuesDeclaration | None:
+    return (DuesDeclaration.objects.filter(member_id=member_id, valid_from__lte=month_start(month))
+            .order_by("-valid_from", "-id").first())
+
+
+def obligation(member_id: int, month: date) -> int | None:
+    """What the member owes for `month` (đồng), None when nothing is declared for it."""
+    month = month_start(month)
+    decl = declaration_on(member_id, month)
+    if decl is None:
+        return None
+    r = rates(month)
+    if decl.category in BASE_CATEGORIES:
+        base = decl.base or 0
+        lag = r.get("si_base_lag_months", 0)
+        if decl.category == Category.SI_SALARY and lag:
+            prev = declaration_on(member_id, add_months(month, -lag))
+            if prev is not None and prev.category == Category.SI_SALARY and prev.base is not None:
+                base = prev.base
+        amount = base * r[_rate_key(decl.category)] // 10000
+    else:
+        amount = r[_rate_key(decl.category)]
+    if decl.hardship:
+        amount = amount * param("dues_hardship_pct", month) // 100
+    return amount
+
+
+# --- obligation, SQL (any Member queryset) ------------------------------------------------------
+
+
+def _decls(month: date, ref: str):
+    return (DuesDeclaration.objects.filter(member_id=OuterRef(ref), valid_from__lte=month)
+            .order_by("-valid_from", "-id"))
+
+
+def annotate_due(qs: QuerySet, month: date, name: str, ref: str = "pk") -> QuerySet:
+    """`qs` (members, or rows with a member id at `ref`) annotated with `name` = the obligation of
+    `month` as SQL (NULL when nothing is declared): the same computation as `obligation`. Its
+    helper annotations are prefixed with `name`, so several months can be annotated at once."""
+    month = month_start(month)
+    r = rates(month)
+    decl = _decls(month, ref)
+    cat, hard, pbase, pcat, pprev = (f"{name}_cat", f"{name}_hard", f"{name}_base", f"{name}_pcat", f"{name}_pbase")
+    helpers = {cat: Subquery(decl.values("category")[:1]), hard: Subquery(decl.values("hardship")[:1]),
+               pbase: Coalesce(Subquery(decl.values("base")[:1]), Value(0, output_field=BIG), output_field=BIG)}
+    si_base = F(pbase)
+    lag = r.get("si_base_lag_months", 0)
+    if lag:
+        prev = _decls(add_months(month, -lag), ref)
+        helpers[pcat] = Subquery(prev.values("category")[:1])
+        helpers[pprev] = Subquery(prev.values("base")[:1])
+        si_base = Case(When(Q(**{pcat: Category.SI_SALARY, f"{pprev}__isnull": False}), then=F(pprev)),
+                       default=F(pbase), output_field=BIG)
+
+    def pct(b, key):
+        return ExpressionWrapper(b * Value(r[key], output_field=BIG) / Value(10000, output_field=BIG), output_field=BIG)
+
+    whens = [When(**{cat: Category.SI_SALARY, "then": pct(si_base, "si_salary_bp")}),
+             When(**{cat: Category.SICKNESS, "then": pct(F(pbase), "sickness_benefit_bp")}),
+             When(**{cat: Category.PENSION, "then": pct(F(pbase), "pension_bp")})]
+    whens += [When(**{cat: c, "then": Value(r[_rate_key(c)], output_field=BIG)})
+              for c in Category.values if c not in BASE_CATEGORIES]
+    amount = Case(*whens, default=Value(None, output_field=BIG), output_field=BIG)
+    hp = param("dues_hardship_pct", month)
+    reduced = ExpressionWrapper(amount * Value(hp, output_field=BIG) / Value(100, output_field=BIG), output_field=BIG)
+    return qs.annotate(**helpers).annotate(**{name: Case(When(**{hard: True, "then": reduced}), default=amount,
+                                                         output_field=BIG)})
+
+
+def active_on(d: date, ref: str = "pk"):
+    return Exists(MembershipSpan.objects.valid_on(d).filter(member_id=OuterRef(ref), status__in=ACTIVE_STATUSES))
+
+
+def paid_expression(month: date, ref: str = "pk"):
+    alloc = (DuesAllocation.objects.filter(member_id=OuterRef(ref), month=month_start(month))
+             .order_by().values("member_id").annotate(s=Sum("amount")).values("s"))
+    return Coalesce(Subquery(alloc, output_field=BIG), Value(0, output_field=BIG), output_field=BIG)
+
+
+# --- one member's ledger ------------------------------------------------------------------------
+
+
+@dataclass
+class MonthRow:
+    month: date
+    regime: str
+    member: bool  # a member on the month's last day
+    due: int | None
+    paid: int
+
+    @property
+    def status(self) -> str:
+        if not self.member:
+            return "not_member"
+        if self.due is None:
+            return "undeclared"
+        if self.paid >= self.due:
+            return "paid"
+        return "partial" if self.paid else "unpaid"
+
+
+def _paid_by_month(member_id: int, first: date, last: date) -> dict[date, int]:
+    rows = (DuesAllocation.objects.filter(member_id=member_id, month__gte=first, month__lte=last)
+            .values("month").annotate(s=Sum("amount")).order_by())
+    return {r["month"]: r["s"] for r in rows}
+
+
+def _member_on(member_id: int, d: date) -> bool:
+    return MembershipSpan.objects.valid_on(d).filter(member_id=member_id, status__in=ACTIVE_STATUSES).exists()
+
+
+def ledger(member_id: int, first: date, last: date) -> list[MonthRow]:
+    """Month by month: regime, membership, due, paid (one member; the dues card)."""
+    ms = months(first, last)
+    paid = _paid_by_month(member_id, ms[0], ms[-1]) if ms else {}
+    return [MonthRow(m, regime(m), _member_on(member_id, month_end(m)), obligation(member_id, m), paid.get(m, 0))
+            for m in ms]
+
+
+def member_ledger(*, actor, member_id: int, year: int) -> list[MonthRow]:
+    policy.get_member_or_404(actor, member_id)
+    return ledger(member_id, date(year, 1, 1), date(year, 12, 1))
+
+
+def paid_up_to(member_id: int, *, until: date | None = None) -> date | None:
+    """The month dues are paid up to (the transfer letter states it): the last month of the run of
+    fully paid months from the first declared month; None when the first month is not paid."""
+    first = DuesDeclaration.objects.filter(member_id=member_id).order_by("valid_from").values_list(
+        "valid_from", flat=True).first()
+    last_alloc = DuesAllocation.objects.filter(member_id=member_id).order_by("-month").values_list(
+        "month", flat=True).first()
+    if first is None or last_alloc is None:
+        return None
+    last = last_alloc if until is None else min(last_alloc, month_start(until))
+    upto = None
+    for row in ledger(member_id, first, last):
+        if row.status in ("paid", "not_member"):
+            upto = row.month
+        else:
+            break
+    return upto
+
+
+def back_dues(member_id: int, first: date, last: date) -> tuple[int, list[tuple[date, str, int | None, int]]]:
+    """R-123: what a rehabilitated member owes for the months `first`..`last` of the interruption:
+    each month at its own regime and declared base, less what was paid for it. Returns (total
+    outstanding, [(month, regime, due, paid)])."""
+    rows = ledger(member_id, first, last)
+    out = [(r.month, r.regime, r.due, r.paid) for r in rows]
+    return sum(max((r.due or 0) - r.paid, 0) for r in rows), out
+
+
+# --- R-122: unpaid months per member and year ---------------------------------------------------
+
+
+def _counted_months(year: int, today: date) -> list[date]:
+    """The months of `year` that are over on `today` (a month's dues are late once it has ended)."""
+    last = min(date(year, 12, 1), add_months(month_start(today), -1))
+    return months(date(year, 1, 1), last) if last >= date(year, 1, 1) else []
+
+
+def with_unpaid_months(members: QuerySet, year: int, today: date) -> QuerySet:
+    """`members` annotated with `unpaid_months`: months of `year` over by `today` in which the
+    member was a member, had a declared obligation, and the allocations paid less than it. One query."""
+    total = Value(0, output_field=IntegerField())
+    for i, m in enumerate(_counted_months(year, today)):
+        members = annotate_due(members, m, f"d{i}").annotate(**{f"p{i}": paid_expression(m),
+                                                                 f"a{i}": active_on(month_end(m))})
+        flag = Case(When(Q(**{f"a{i}": True, f"d{i}__isnull": False, f"d{i}__gt": F(f"p{i}")}), then=Value(1)),
+                    default=Value(0), output_field=IntegerField())
+        total = total + flag
+    return members.annotate(unpaid_months=ExpressionWrapper(total, output_field=IntegerField()))
+
+
+def unpaid_months(*, member_ids=None, year: int, today: date | None = None) -> dict[int, int]:
+    """member id → unpaid months in `year` (R-122), members with at least one."""
+    today = today or policy.today()
+    qs = Member.objects.all() if member_ids is None else Member.objects.filter(pk__in=member_ids)
+    qs = with_unpaid_months(qs, year, today).filter(unpaid_months__gt=0)
+    return dict(qs.values_list("pk", "unpaid_months"))
+
+
+# --- figures of a subtree and a period ----------------------------------------------------------
+
+
+def _subtree_ids(org_id: int, at: date) -> Subquery:
+    root = org_version_on(org_id=org_id, at=at)
+    path = root.path if root else "\x00none"
+    return Subquery(OrgVersion.objects.filter(path__startswith=path).values("org_id"))
+
+
+def attends_in(subtree, d: date, ref: str = "pk"):
+    """The member `OuterRef(ref)` is a member on `d` attending (temporary host, else home) an
+    organization of `subtree`: temporarily attached members pay at the host cell."""
+    spans = (MembershipSpan.objects.valid_on(d).filter(member_id=OuterRef(ref), status__in=ACTIVE_STATUSES)
+             .annotate(attends=Coalesce("temp_org_id", "org_id")).filter(attends__in=subtree))
+    return Exists(spans)
+
+
+@dataclass
+class Summary:
+    first: date
+    last: date
+    due: int = 0
+    collected: int = 0
+    retained: int = 0
+    remitted: int = 0
+    members: int = 0
+    fully_paid: int = 0
+    per_month_due: dict[date, int] = field(default_factory=dict)
+
+    @property
+    def collection_rate(self) -> float | None:
+        return self.collected / self.due * 100 if self.due else None
+
+
+@dataclass
+class SheetRow:
+    member_id: int
+    name: str
+    due: int | None
+    paid: int
+
+    @property
+    def outstanding(self) -> int:
+        return max((self.due or 0) - self.paid, 0)
+
+
+def cell_sheet(*, actor, org_id: int, month: date) -> list[SheetRow]:
+    """The monthly collection sheet of an organization: the members who pay there that month (on
+    its last day, temporarily attached members at their host), with what they owe for it and what
+    has been paid for it (wherever it was paid: after a transfer a month paid at the old cell is
+    not charged again). One query."""
+    policy.get_org_or_404(actor, org_id)
+    m = month_start(month)
+    qs = Member.objects.filter(attends_in([org_id], month_end(m)))
+    qs = annotate_due(qs, m, "due").annotate(paid=paid_expression(m)).order_by("name_folded", "pk")
+    return [SheetRow(pk, name, due, paid) for pk, name, due, paid in qs.values_list("pk", "full_name", "due", "paid")]
+
+
+def summary(*, actor, org_id: int, first: date, last: date) -> Summary:
+    """Dues of the subtree of `org_id` for the months `first`..`last`: due (members attending in the
+    subtree on each month's last day), collected (allocations of those months to payments received
+    by organizations of the subtree), the share the collecting organizations keep by their type
+    (R-121, `dues_retention_keep_pct` in force at the period's end) and the rest remitted upward.
+    A few aggregate queries (one per month for the due), whatever the number of members."""
+    policy.get_org_or_404(actor, org_id)
+    first, last = month_start(first), month_start(last)
+    ms = months(first, last)
+    subtree = _subtree_ids(org_id, month_end(last))
+    s = Summary(first, last)
+    for m in ms:
+        qs = Member.objects.filter(attends_in(subtree, month_end(m)))
+        qs = annotate_due(qs, m, "due")
+        s.per_month_due[m] = qs.aggregate(t=Coalesce(Sum("due"), Value(0, output_field=BIG)))["t"]
+    s.due = sum(s.per_month_due.values())
+    keep = param("dues_retention_keep_pct", month_end(last))
+    org_type = Subquery(OrgVersion.objects.filter(org_id=OuterRef("payment__org_id"), valid_from__lte=month_end(last))
+                        .order_by("-valid_from").values("org_type")[:1])
+    keep_pct = Case(*[When(otype=t, then=Value(p, output_field=BIG)) for t, p in keep.items() if t != "*"],
+                    default=Value(keep.get("*", 0), output_field=BIG), output_field=BIG)
+    allocs = (DuesAllocation.objects.filter(month__gte=first, month__lte=last, payment__org_id__in=subtree)
+              .annotate(otype=org_type)
+              .annotate(kept=ExpressionWrapper(F("amount") * keep_pct / Value(100, output_field=BIG), output_field=BIG)))
+    agg = allocs.aggregate(c=Coalesce(Sum("amount"), Value(0, output_field=BIG)),
+                           r=Coalesce(Sum("kept"), Value(0, output_field=BIG)))
+    s.collected, s.retained = agg["c"], agg["r"]
+    s.remitted = s.collected - s.retained
+    return s

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from dangbo.dues import views
+
+app_name = "dues"
+
+urlpatterns = [
+    path("", views.sheet, name="sheet"),
+    path("thu/", views.collect, name="collect"),
+    path("chua-nop/", views.arrears, name="arrears"),
+]

@@ -1,0 +1,107 @@
+"""Pages of party dues: a cell's monthly collection sheet (/dang-phi/): the members who pay there
+that month with what they owe, what is paid and what is left, and one tap to record the rest as
+paid in cash. Thin: access policy → selector or service → render; an organization outside the
+user's scope is 404 "Không tìm thấy"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from dangbo.access import policy
+from dangbo.core.errors import DomainError
+from dangbo.core.rules import param
+from dangbo.dues import selectors as sel
+from dangbo.dues import services
+from dangbo.dues.worklist import members_in_arrears
+from dangbo.members.models import Member
+from dangbo.orgs.selectors import org_choices_on, org_latest_names
+
+MONTH_RE = re.compile(r"^(\d{1,2})/(\d{4})$")
+
+
+def _month(raw: str) -> date:
+    m = MONTH_RE.match((raw or "").strip())
+    if m and 1 <= int(m.group(1)) <= 12 and 2000 <= int(m.group(2)) <= 2100:
+        return date(int(m.group(2)), int(m.group(1)), 1)
+    return sel.month_start(policy.today())
+
+
+def _org(request: HttpRequest, raw: str) -> int | None:
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404(policy.NOT_FOUND)
+    policy.get_org_or_404(request.user, int(raw))
+    return int(raw)
+
+
+def _sheet_url(org_id: int, month: date) -> str:
+    return reverse("dues:sheet") + f"?org={org_id}&thang={month:%m/%Y}"
+
+
+@login_required
+def sheet(request: HttpRequest) -> HttpResponse:
+    month = _month(request.GET.get("thang", ""))
+    org_id = _org(request, request.GET.get("org", ""))
+    choices = org_choices_on(actor=request.user, at=sel.month_end(month), action="view")
+    rows, totals = [], None
+    if org_id is not None:
+        rows = sel.cell_sheet(actor=request.user, org_id=org_id, month=month)
+        totals = {"due": sum(r.due or 0 for r in rows), "paid": sum(r.paid for r in rows),
+                  "left": sum(r.outstanding for r in rows),
+                  "unpaid": sum(1 for r in rows if r.due is not None and r.outstanding)}
+    return render(request, "dues/sheet.html", {
+        "month": month, "org_id": org_id, "choices": choices, "rows": rows, "totals": totals,
+        "org_name": org_latest_names(org_ids={org_id}).get(org_id, "") if org_id else "",
+        "regime": sel.regime(month), "can_collect": org_id is not None and policy.can(request.user, "meet", org_id),
+        "prev": sel.add_months(month, -1), "next": sel.add_months(month, 1)})
+
+
+@login_required
+@require_POST
+def collect(request: HttpRequest) -> HttpResponse:
+    """One tap: the rest of the month's dues of one member on the sheet, paid in cash today."""
+    month = _month(request.POST.get("thang", ""))
+    org_id = _org(request, request.POST.get("org", ""))
+    raw = request.POST.get("member", "")
+    if org_id is None or not raw.isdigit():
+        raise Http404(policy.NOT_FOUND)
+    row = next((r for r in sel.cell_sheet(actor=request.user, org_id=org_id, month=month) if r.member_id == int(raw)),
+               None)
+    if row is None:
+        raise Http404(policy.NOT_FOUND)
+    try:
+        if row.due is None:
+            raise DomainError(f"Chưa có kê khai đảng phí của {row.name}")
+        if not row.outstanding:
+            raise DomainError(f"{row.name} đã nộp đủ tháng {month:%m/%Y}")
+        services.payment_record(actor=request.user, member=Member.objects.get(pk=row.member_id), org_id=org_id,
+                                data=services.PaymentInput(from_month=month, to_month=month, amount=row.outstanding,
+                                                           paid_on=policy.today(),
+                                                           receipt_no=request.POST.get("bien_lai", "")))
+        messages.success(request, f"Đã ghi {row.name} nộp đảng phí tháng {month:%m/%Y}.")
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect(_sheet_url(org_id, month))
+
+
+@login_required
+def arrears(request: HttpRequest) -> HttpResponse:
+    """R-122: members in scope with unpaid months in a year — warning from 2, removal ground from 3."""
+    raw = request.GET.get("nam") or ""
+    today = policy.today()
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year else today.year
+    removal = param("dues_unpaid_removal_months", today)
+    members = list(members_in_arrears(request.user, year, today)[:500]) if policy.can(request.user, "view") else []
+    names = org_latest_names(org_ids={m.current_org_id for m in members})
+    rows = [{"member": m, "org": names.get(m.current_org_id, ""), "months": m.unpaid_months,
+             "removal": m.unpaid_months >= removal} for m in members]
+    return render(request, "dues/arrears.html", {"rows": rows, "year": year})
