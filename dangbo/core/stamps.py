@@ -6,7 +6,9 @@ change rolls its token back with it, and a token is never reused.
 
 Stamps in use:
 - "scope": role assignments and the organization tree (access.scope caches computed scopes);
-- "registry": what report figures are computed from (reports.figures snapshots).
+- "registry": what report figures are computed from (reports.figures snapshots);
+- "accounts": users and TOTP devices (access.middleware: the cached user and OTP verification);
+- "notifications": notifications and their read marks (the navbar's unread count).
 
 Migrations install the triggers with `install(schema_editor, name, tables)`. PostgreSQL triggers
 are statement-level (a COPY of a million rows bumps once) and bump once per transaction; SQLite
@@ -165,9 +167,12 @@ def install(schema_editor, name: str, tables: tuple[str, ...]) -> None:
         elif vendor == "sqlite":
             for op in SQLITE_OPS:
                 schema_editor.execute(
+                    # an upsert, not INSERT OR REPLACE: an outer INSERT OR IGNORE (bulk_create
+                    # with ignore_conflicts) imposes its OR IGNORE on the trigger's statements, so
+                    # the existing stamp row would be kept (SQLite "CREATE TRIGGER" docs)
                     f"CREATE TRIGGER {_trigger(name, table, op)} AFTER {op} ON {table} BEGIN "
-                    f"INSERT OR REPLACE INTO core_datastamp (name, token) VALUES ('{name}', lower(hex(randomblob(16)))); "
-                    "END")
+                    f"INSERT INTO core_datastamp (name, token) VALUES ('{name}', lower(hex(randomblob(16)))) "
+                    "ON CONFLICT (name) DO UPDATE SET token = excluded.token; END")
         else:  # pragma: no cover - only the two supported databases
             raise RuntimeError(f"data stamp triggers are not written for {vendor}")
 
