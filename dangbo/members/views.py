@@ -107,8 +107,9 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = member_dossier_read(actor=request.user, pk=pk, show=request.GET.getlist("show"), via="page")
     member = dossier.member
     today = timezone.localdate()
-    timeline = member_timeline(member)
-    events = [e for e in member_events_for_page(member) if e.type != EventType.CORRECTION]
+    every_event = member_events_for_page(member)  # read once: the timeline and the table
+    timeline = member_timeline(member, every_event)
+    events = [e for e in every_event if e.type != EventType.CORRECTION]
     keys = [(e.org_id, e.on) for e in events] + [(e.counterpart_org_id, e.on) for e in events]
     keys += [(member.current_org_id, today), (member.temp_org_id, today)]
     names = org_names_on(keys=keys)
