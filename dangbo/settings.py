@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dangbo.access.middleware.CachedAuthenticationMiddleware",  # Django's, the user cached under a stamp
     "dangbo.access.middleware.CachedOTPMiddleware",  # django-otp's, the verified device cached under a stamp
     "dangbo.access.middleware.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

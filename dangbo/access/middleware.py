@@ -9,15 +9,19 @@ with `force_login`."""
 from __future__ import annotations
 
 import functools
+import pickle
 import threading
 import time
 from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject, cached_property
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
@@ -140,3 +144,53 @@ class CachedOTPMiddleware(OTPMiddleware):
 
     def _load_device(self, request, user, persistent_id):
         return self._finalize_device(request, user, self._device_from_persistent_id(persistent_id))
+
+
+class CachedAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware without an auth_user query on every request.
+
+    The user a session names is remembered per process under the "accounts" data stamp, which
+    database triggers renew on every write to the users (access migration 0007): a deactivated
+    user, a changed password, a new permission flag are seen at the next request, in every
+    process. Each request gets its own copy (unpickled), never a shared instance. The session's
+    auth hash is still checked against the cached user on every request, so a session of an older
+    password is flushed as Django does; anything but an exact match (a rotated SECRET_KEY's
+    fallback, a flushed session) goes through Django's own `auth.get_user`."""
+
+    _CACHE_SIZE = 10_000
+    _users: OrderedDict[tuple, bytes] = OrderedDict()
+    _lock = threading.Lock()
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: self.get_user(request))
+
+    @classmethod
+    def get_user(cls, request):
+        session = request.session
+        user_id = session.get(auth.SESSION_KEY)
+        backend_path = session.get(auth.BACKEND_SESSION_KEY)
+        session_hash = session.get(auth.HASH_SESSION_KEY)
+        if not (user_id and session_hash) or backend_path not in settings.AUTHENTICATION_BACKENDS:
+            return auth.get_user(request)
+        stamp = stamps.read("accounts")
+        if not stamps.cacheable(stamp):
+            return auth.get_user(request)
+        key = (backend_path, str(user_id), stamp.token)
+        with cls._lock:
+            data = cls._users.get(key)
+            if data is not None:
+                cls._users.move_to_end(key)
+        if data is not None:
+            user = pickle.loads(data)  # noqa: S301 - our own bytes, pickled below in this process
+            if constant_time_compare(session_hash, user.get_session_auth_hash()):
+                return user
+            return auth.get_user(request)  # fallback secrets, or flush: Django's own path
+        user = auth.get_user(request)
+        if user.is_authenticated and str(user.pk) == str(user_id):
+            data = pickle.dumps(user)
+            with cls._lock:
+                cls._users[key] = data
+                while len(cls._users) > cls._CACHE_SIZE:
+                    cls._users.popitem(last=False)
+        return user

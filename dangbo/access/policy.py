@@ -30,6 +30,7 @@ from django.http import Http404
 
 from dangbo.access import scope as _scope
 from dangbo.access.models import Role, RoleAssignment
+from dangbo.core import stamps
 from dangbo.core.actors import SYSTEM, ActorError, SystemActor, is_system, require_actor
 from dangbo.core.errors import DomainError
 from dangbo.orgs.models import Enterprise, Organization
@@ -202,7 +203,12 @@ def get_member_or_404(user, member_id: int, *, action: str = "view"):
 
 def member_home_org_id(member) -> int | None:
     """The organization that keeps the member's dossier: today's, or the last one they had
-    (read from the database: a service may hold a member object from before its last event)."""
+    (read from the database: a service may hold a member object from before its last event; once
+    per request until the request writes, core.stamps.request_memo)."""
+    return stamps.request_memo(("member_home_org_id", member.pk), lambda: _member_home_org_id(member))
+
+
+def _member_home_org_id(member) -> int | None:
     current = type(member).objects.filter(pk=member.pk).values_list("current_org_id", flat=True).first()
     if current:
         return current

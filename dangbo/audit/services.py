@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from dangbo.audit.context import current
 from dangbo.audit.models import AuditEntry, PendingRead
+from dangbo.core import stamps
 from dangbo.core.errors import DomainError
 from dangbo.core.numbers import vn_int
 from dangbo.core.text import nfc
@@ -141,12 +142,14 @@ def audit_read(
         # Without the chain's lock: concurrent reads do not serialize. The entry joins the chain
         # when the pending reads are drained (drain_reads), with the time of the read.
         user = actor if getattr(actor, "is_authenticated", False) else None
-        return PendingRead.objects.create(
-            at=timezone.now(), actor=user, actor_label=(user.get_username() if user else str(actor or "hệ thống"))[:150],
-            ip=current.get().ip, action=f"read.{what}", object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(getattr(obj, "pk", "") or "")[:40], org_id=org_id,
-            subject_member_id=subject_member_id if subject_member_id is not None else _subject_of(obj),
-            summary=summary[:500])
+        with stamps.unstamped_write():  # a read's log: the request's stamps and memo stay valid
+            return PendingRead.objects.create(
+                at=timezone.now(), actor=user,
+                actor_label=(user.get_username() if user else str(actor or "hệ thống"))[:150],
+                ip=current.get().ip, action=f"read.{what}", object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(getattr(obj, "pk", "") or "")[:40], org_id=org_id,
+                subject_member_id=subject_member_id if subject_member_id is not None else _subject_of(obj),
+                summary=summary[:500])
     return audit_record(actor=actor, action=f"read.{what}", obj=obj, org_id=org_id, summary=summary,
                         subject_member_id=subject_member_id)
 

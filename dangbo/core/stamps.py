@@ -6,7 +6,9 @@ change rolls its token back with it, and a token is never reused.
 
 Stamps in use:
 - "scope": role assignments and the organization tree (access.scope caches computed scopes);
-- "registry": what report figures are computed from (reports.figures snapshots).
+- "registry": what report figures are computed from (reports.figures snapshots);
+- "accounts": users and TOTP devices (access.middleware: the cached user and OTP verification);
+- "notifications": notifications and their read marks (the navbar's unread count).
 
 Migrations install the triggers with `install(schema_editor, name, tables)`. PostgreSQL triggers
 are statement-level (a COPY of a million rows bumps once) and bump once per transaction; SQLite
@@ -16,10 +18,11 @@ only has row triggers, and updates its one row in place.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -50,12 +53,16 @@ class Stamp:
 
 
 class _Snapshot:
-    """The stamps as one request first read them; dropped by any statement that is not a SELECT."""
+    """The stamps as one request first read them, and the request's memo (`request_memo`); both
+    dropped by any statement that is not a SELECT (outside `unstamped_write`)."""
 
-    __slots__ = ("stamps",)
+    __slots__ = ("stamps", "memo", "wrote", "quiet")
 
     def __init__(self) -> None:
         self.stamps: dict[str, Stamp] | None = None
+        self.memo: dict[Hashable, Any] = {}
+        self.wrote = False  # the request wrote: no memo for the rest of it (a rollback is not seen)
+        self.quiet = 0  # inside unstamped_write
 
 
 _snapshot: ContextVar[_Snapshot | None] = ContextVar("dangbo_stamp_snapshot", default=None)
@@ -72,8 +79,10 @@ def request_snapshot() -> Iterator[None]:
     snap = _Snapshot()
 
     def watch(execute, sql, params, many, context):
-        if snap.stamps is not None and not (isinstance(sql, str) and sql.lstrip()[:6].upper() == "SELECT"):
+        if not snap.quiet and not (isinstance(sql, str) and sql.lstrip()[:6].upper() == "SELECT"):
             snap.stamps = None
+            snap.memo.clear()
+            snap.wrote = True
         return execute(sql, params, many, context)
 
     token = _snapshot.set(snap)
@@ -82,6 +91,37 @@ def request_snapshot() -> Iterator[None]:
             yield
     finally:
         _snapshot.reset(token)
+
+
+@contextmanager
+def unstamped_write() -> Iterator[None]:
+    """Writes inside touch only tables that no stamp trigger watches and no `request_memo` value is
+    read from (audit's pending reads: the audited read of a profile): the request keeps its
+    snapshot and memo. tests check that such tables carry no stamp trigger."""
+    snap = _snapshot.get()
+    if snap is None:
+        yield
+        return
+    snap.quiet += 1
+    try:
+        yield
+    finally:
+        snap.quiet -= 1
+
+
+def request_memo(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per request (e.g. a member's home organization, asked by the page, its
+    audit and two permission checks): later calls with the same key answer from memory until the
+    request writes; after a write, and outside a request, every call computes."""
+    snap = _snapshot.get()
+    if snap is None or snap.wrote:
+        return compute()
+    if key in snap.memo:
+        return snap.memo[key]
+    value = compute()
+    if not snap.wrote:
+        snap.memo[key] = value
+    return value
 
 
 def _all() -> dict[str, Stamp]:
@@ -165,9 +205,12 @@ def install(schema_editor, name: str, tables: tuple[str, ...]) -> None:
         elif vendor == "sqlite":
             for op in SQLITE_OPS:
                 schema_editor.execute(
+                    # an upsert, not INSERT OR REPLACE: an outer INSERT OR IGNORE (bulk_create
+                    # with ignore_conflicts) imposes its OR IGNORE on the trigger's statements, so
+                    # the existing stamp row would be kept (SQLite "CREATE TRIGGER" docs)
                     f"CREATE TRIGGER {_trigger(name, table, op)} AFTER {op} ON {table} BEGIN "
-                    f"INSERT OR REPLACE INTO core_datastamp (name, token) VALUES ('{name}', lower(hex(randomblob(16)))); "
-                    "END")
+                    f"INSERT INTO core_datastamp (name, token) VALUES ('{name}', lower(hex(randomblob(16)))) "
+                    "ON CONFLICT (name) DO UPDATE SET token = excluded.token; END")
         else:  # pragma: no cover - only the two supported databases
             raise RuntimeError(f"data stamp triggers are not written for {vendor}")
 

@@ -226,9 +226,21 @@ def member_list_rows(*, members: list[Member], at: date) -> list[dict]:
     return rows
 
 
-def member_timeline(member: Member) -> Timeline:
-    events = list(member.events.effective().exclude(type="correction"))
+def member_timeline(member: Member, events: list[MemberEvent] | None = None) -> Timeline:
+    """The member's timeline, replayed from the effective events; `events`: all the member's events
+    already read with their `voided_by` (member_events_for_page), so a page reads them once."""
+    if events is None:
+        events = list(member.events.effective().exclude(type="correction"))
+    else:
+        events = [e for e in events if e.type != "correction" and _voided_by(e) is None]
     return replay(events, Profile(member.birth_date, member.birth_year, member.general_education))
+
+
+def _voided_by(event: MemberEvent) -> MemberEvent | None:
+    try:
+        return event.voided_by
+    except MemberEvent.DoesNotExist:
+        return None
 
 
 def member_events(member: Member) -> QuerySet:

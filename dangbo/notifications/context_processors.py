@@ -1,8 +1,8 @@
-"""The navbar's unread count, computed only when a template shows it."""
+"""The navbar's unread count, computed only when a template shows it (cached under data stamps)."""
 
 from __future__ import annotations
 
-from dangbo.notifications.selectors import unread_count
+from dangbo.notifications.selectors import navbar_unread_count
 
 
 def unread(request) -> dict:
@@ -12,7 +12,7 @@ def unread(request) -> dict:
 
     def count() -> int:
         if not hasattr(request, "_unread_notifications"):
-            request._unread_notifications = unread_count(actor=user)
+            request._unread_notifications = navbar_unread_count(actor=user)
         return request._unread_notifications
 
     return {"notifications_unread": count}
