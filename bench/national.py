@@ -15,7 +15,9 @@ hand-written SQL for the same numbers, measured in the same run:
   page, dashboard, indicator overview, annual report page); cold = the cached summaries and
   figure snapshots emptied first (the first view after a write to the registry), warm = the
   next views; with the number of SQL queries;
-- `subtree_<user>_ms` / `_sql_ms`: the province subtree through `orgs.selectors.org_subtree_on`.
+- `subtree_<user>_ms` / `_sql_ms`: the province subtree through `orgs.selectors.org_subtree_on`
+  (model objects) and `subtree_rows_<user>_ms` / `_sql_ms` through `org_subtree_rows_on` (the light
+  rows the report, tree and picker callers use), each next to the hand-written SQL of its columns.
 
 Run: `BENCH_NATIONAL_DATABASE_URL=postgres://…/db .venv/bin/python bench/run.py national`.
 """
@@ -112,6 +114,10 @@ HAND_SUBTREE = (
     "JOIN orgs_organization o ON o.id = v.org_id "
     "WHERE v.path LIKE %(p)s AND v.valid_from <= %(at)s AND (v.valid_to IS NULL OR v.valid_to >= %(at)s) ORDER BY v.path"
 )
+HAND_SUBTREE_ROWS = (
+    "SELECT v.org_id, v.name, v.path, v.parent_id, v.depth, v.org_type FROM orgs_orgversion v "
+    "WHERE v.path LIKE %(p)s AND v.valid_from <= %(at)s AND (v.valid_to IS NULL OR v.valid_to >= %(at)s) ORDER BY v.path"
+)
 
 
 def measure() -> None:
@@ -129,7 +135,7 @@ def measure() -> None:
 
     from dangbo.access.models import Role, RoleAssignment
     from dangbo.orgs.models import Organization, OrgVersion
-    from dangbo.orgs.selectors import org_subtree_on
+    from dangbo.orgs.selectors import org_subtree_on, org_subtree_rows_on
     from dangbo.reports.figures import figures_of
     from dangbo.reports.indicators import IndicatorContext
     from dangbo.reports.models import FigureSnapshot, SummarySnapshot
@@ -269,6 +275,17 @@ def measure() -> None:
         ref = median_ms(sql(HAND_SUBTREE), WARM_RUNS)
         out(f"BENCH subtree_{who}_ms={ms:.1f} ms rows={len(rows)}")
         out(f"BENCH subtree_{who}_sql_ms={ref:.1f} ms ratio={ms / ref:.2f}")
+
+        def light(user=user):
+            u = get_user_model().objects.get(pk=user.pk)
+            return org_subtree_rows_on(actor=u, org_id=province.pk, at=AT)
+
+        rows = light()
+        assert [r.org_id for r in rows] == [r[0] for r in sql(HAND_SUBTREE_ROWS)()]
+        ms = median_ms(light, WARM_RUNS)
+        ref = median_ms(sql(HAND_SUBTREE_ROWS), WARM_RUNS)
+        out(f"BENCH subtree_rows_{who}_ms={ms:.1f} ms rows={len(rows)}")
+        out(f"BENCH subtree_rows_{who}_sql_ms={ref:.1f} ms ratio={ms / ref:.2f}")
 
 
 def main() -> int:
