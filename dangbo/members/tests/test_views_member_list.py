@@ -100,7 +100,9 @@ def test_it_pages_fifty_members_with_few_queries(client, officer, tree, django_a
     client.force_login(officer)
     client.get(URL)
     with django_assert_max_num_queries(20):
-        page1 = client.get(URL).content.decode()
+        response = client.get(URL)
+    assert response.status_code == 200
+    page1 = response.content.decode()
     assert "<strong>52</strong> đảng viên" in page1
     assert "Đảng Viên 49" in page1 and "Đảng Viên 50" not in page1
     assert "Trang 1 / 2" in page1
