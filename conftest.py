@@ -5,6 +5,11 @@ Tree (all from 01/01/2015):
   └── Đảng bộ huyện Sông Xanh (district; ends 30/06/2025 in tests that need it)
       ├── Đảng bộ xã An Bình (commune)        ├── Chi bộ thôn 1 (cell_a1), Chi bộ thôn 2 (cell_a2)
       └── Đảng bộ xã Bình Minh (commune)      └── Chi bộ thôn Đông (cell_b1)
+
+Members and accounts (the factories of tests/factories.py): `admit(cell, name)` admits a member
+through the service, `members_a1` are four members of cell A1, `secretary` (alias
+`secretary_a1`) and `secretary_b1` the cell secretaries, `member_user` the member-role account
+of the first member of cell A1.
 """
 
 from __future__ import annotations
@@ -14,10 +19,10 @@ from datetime import date
 
 import pytest
 
-from dangbo.access.models import Role, RoleAssignment
-from dangbo.orgs.services import org_establish
+from dangbo.access.models import Role
+from tests.factories import MemberFactory, OrganizationFactory, UserFactory, secretary_of
 
-START = date(2015, 1, 1)
+NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -33,15 +38,13 @@ def _tasks_run_immediately(settings):
 def system_user(django_user_model):
     """The account that builds fixtures: an administrator of the whole system, so that the
     "who may record what" check of members.services lets it record anything."""
-    user = django_user_model.objects.create_user("he_thong", password="Kiemthu@2026x")
-    RoleAssignment.objects.create(user=user, role=Role.ADMIN, valid_from=START)
-    return user
+    return UserFactory(username="he_thong", role=Role.ADMIN)
 
 
 @pytest.fixture
 def tree(db, system_user):
     def mk(code, name, org_type, parent=None):
-        return org_establish(actor=system_user, code=code, name=name, org_type=org_type, parent=parent, on=START)
+        return OrganizationFactory(actor=system_user, code=code, name=name, org_type=org_type, parent=parent)
 
     t = {}
     t["province"] = mk("T01", "Đảng bộ tỉnh Thử Nghiệm", "provincial_party_org")
@@ -55,9 +58,7 @@ def tree(db, system_user):
 
 
 def _persona(django_user_model, username, role, org=None, member=None):
-    user = django_user_model.objects.create_user(username, password="Kiemthu@2026x")
-    RoleAssignment.objects.create(user=user, role=role, org=org, member=member, valid_from=START)
-    return user
+    return UserFactory(username=username, role=role, org=org, member=member)
 
 
 @pytest.fixture
@@ -86,6 +87,48 @@ def outsider(django_user_model, tree):
 @pytest.fixture
 def leader(django_user_model, tree):
     return _persona(django_user_model, "lanh_dao", Role.LEADER, tree["province"])
+
+
+@pytest.fixture
+def admit(system_user):
+    """`admit(cell, name, *, ceremony=02/03/2020, born=1985)`: a member admitted through the
+    service (decision and ceremony on `ceremony`)."""
+
+    def _admit(cell, name, *, ceremony=date(2020, 3, 2), born=1985):
+        return MemberFactory(
+            actor=system_user, cell=cell, full_name=name, birth_year=born, decided_on=ceremony, ceremony_on=ceremony
+        )
+
+    return _admit
+
+
+@pytest.fixture
+def members_a1(tree, admit):
+    """Four members of cell A1 (NAMES)."""
+    return [admit(tree["cell_a1"], n) for n in NAMES]
+
+
+@pytest.fixture
+def secretary(tree):
+    """The secretary of cell A1 (from 01/01/2020)."""
+    return secretary_of(tree["cell_a1"], "bithu_a1")
+
+
+@pytest.fixture
+def secretary_a1(secretary):
+    return secretary
+
+
+@pytest.fixture
+def secretary_b1(tree):
+    """The secretary of cell B1 (from 01/01/2020)."""
+    return secretary_of(tree["cell_b1"], "bithu_b1")
+
+
+@pytest.fixture
+def member_user(members_a1):
+    """The member-role account of the first member of cell A1."""
+    return UserFactory(username="dangvien_an", role=Role.MEMBER, member=members_a1[0], valid_from=date(2020, 1, 1))
 
 
 @pytest.fixture(autouse=True)

@@ -14,9 +14,12 @@ lineage, cached per process). Nothing else reads `RoleAssignment` or a scope's f
   may do `action` on the object (an organization, its id, a list of them, a member, or any
   registered object); `may_record_member` is the one "may record for this member" rule.
 
-Object types register their scoping function with `scoped(Model)` (in their app's
-`selectors.py`, imported by the app's `ready()`), so the policy knows them all without the
-base apps importing the feature apps.
+Object types register their visibility in their app's `selectors.py` (imported by the app's
+`ready()`), so the policy knows them all without the base apps importing the feature apps:
+one line per model, `scoped_by(Model, field="org_id")` (the organization the object belongs
+to; `own=` adds the member role's own rows, `as_action=` maps the action asked), or
+`owned_by(Model, field="requester")` (the user's own objects only); a rule that fits neither
+is a function registered with `@scoped(Model)`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from dangbo.access import scope as _scope
@@ -63,7 +66,9 @@ __all__ = [
     "scope_org_ids",
     "scope_orgs",
     "scope_roots",
+    "owned_by",
     "scoped",
+    "scoped_by",
     "today",
 ]
 
@@ -131,9 +136,50 @@ def scoped(model: type[Model]) -> Callable[[Scoper], Scoper]:
     return register
 
 
-_SCOPERS[Organization] = lambda qs, user, action: scope_orgs(qs, user, action=action)
+def scoped_by(
+    model: type[Model],
+    *,
+    field: str,
+    own: str | None = None,
+    as_action: Callable[[str], str] | None = None,
+) -> Scoper:
+    """Register the visibility of `model` as "its organization (`field`, a path to an
+    organization id) is in the user's scope for the action".
+
+    - `own`: a path to a member id; to view, a member-role user also sees the rows of their own
+      profile (a direct field is compared as is; a path through a relation as a subquery, so
+      that no row is repeated).
+    - `as_action`: the action checked for the one asked (e.g. a type with actions of its own)."""
+
+    def scope(qs: QuerySet, user, action: str) -> QuerySet:
+        in_scope = scope_orgs(qs, user, field=field, action=as_action(action) if as_action else action)
+        if own is None or action != "view" or is_system(user):
+            return in_scope
+        own_ids = own_member_ids(user)
+        if not own_ids:
+            return in_scope
+        if "__" in own:
+            mine = Q(pk__in=qs.model._default_manager.filter(**{f"{own}__in": own_ids}).values("pk"))
+        else:
+            mine = Q(**{f"{own}__in": own_ids})
+        return qs.filter(Q(pk__in=in_scope.values("pk")) | mine)
+
+    return scoped(model)(scope)
+
+
+def owned_by(model: type[Model], *, field: str) -> Scoper:
+    """Register the visibility of `model` as "the user's own" (`field`: the user it belongs to,
+    e.g. an export's requester); the system sees all."""
+
+    def scope(qs: QuerySet, user, action: str) -> QuerySet:
+        return qs if is_system(user) else qs.filter(**{field: user})
+
+    return scoped(model)(scope)
+
+
+scoped_by(Organization, field="pk")
 # The enterprise register (orgs.Enterprise): seen by whoever sees its locality.
-_SCOPERS[Enterprise] = lambda qs, user, action: scope_orgs(qs, user, field="locality_id", action=action)
+scoped_by(Enterprise, field="locality_id")
 
 # The model of a party member's dossier. The members app sits above this one: it registers the
 # model (`member_type`) and its visibility (`scoped`) when its models load, so the policy decides

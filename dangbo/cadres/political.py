@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import Http404
 
 from dangbo.access import policy
@@ -29,12 +28,13 @@ VIEW = "view_political"
 RECORD = "record_political"
 
 
-@policy.scoped(PoliticalCase)
-def _political_cases_for(qs: QuerySet, user, action: str) -> QuerySet:
+def _political_action(action: str) -> str:
     """Whatever action is asked, a political case needs the political-protection actions: "view"
     means "view_political", anything else "record_political"."""
-    needed = VIEW if action in ("view", "view_personal", VIEW) else RECORD
-    return policy.scope_orgs(qs, user, field="org_id", action=needed)
+    return VIEW if action in ("view", "view_personal", VIEW) else RECORD
+
+
+policy.scoped_by(PoliticalCase, field="org_id", as_action=_political_action)
 
 
 def may_view(actor) -> bool:

@@ -33,25 +33,10 @@ from dangbo.core.rules import param
 from dangbo.core.text import nfc
 from dangbo.orgs.selectors import org_subtree_on
 
-
-@policy.scoped(Cadre)
-def _cadres_for(qs: QuerySet, user, action: str) -> QuerySet:
-    return policy.scope_orgs(qs, user, field="managing_org_id", action=action)
-
-
-@policy.scoped(Decision)
-def _decisions_for(qs: QuerySet, user, action: str) -> QuerySet:
-    return policy.scope_orgs(qs, user, field="org_id", action=action)
-
-
-@policy.scoped(PlanningTerm)
-def _terms_for(qs: QuerySet, user, action: str) -> QuerySet:
-    return policy.scope_orgs(qs, user, field="org_id", action=action)
-
-
-@policy.scoped(PlanningEntry)
-def _planning_for(qs: QuerySet, user, action: str) -> QuerySet:
-    return policy.scope_orgs(qs, user, field="term__org_id", action=action)
+policy.scoped_by(Cadre, field="managing_org_id")
+policy.scoped_by(Decision, field="org_id")
+policy.scoped_by(PlanningTerm, field="org_id")
+policy.scoped_by(PlanningEntry, field="term__org_id")
 
 
 def _years_before(at: date, years: int) -> date:

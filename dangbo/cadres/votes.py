@@ -35,10 +35,7 @@ from dangbo.core.errors import DomainError
 from dangbo.core.rules import param
 from dangbo.core.text import nfc
 
-
-@policy.scoped(VoteCampaign)
-def _campaigns_for(qs: QuerySet, user, action: str) -> QuerySet:
-    return policy.scope_orgs(qs, user, field="org_id", action=action)
+policy.scoped_by(VoteCampaign, field="org_id")
 
 
 # --- the band of one result -----------------------------------------------------

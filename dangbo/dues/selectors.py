@@ -51,18 +51,12 @@ def _declarations_for(qs: QuerySet, user, action: str) -> QuerySet:
     return qs.filter(member_id__in=members)
 
 
-@policy.scoped(DuesPayment)
-def _payments_for(qs: QuerySet, user, action: str) -> QuerySet:
-    scoped = policy.scope_orgs(qs, user, field="org_id", action=action)
-    own = policy.own_member_ids(user) if action == "view" and not policy.is_system(user) else frozenset()
-    if own:
-        return qs.filter(Q(pk__in=scoped.values("pk")) | Q(member_id__in=own))
-    return scoped
+policy.scoped_by(DuesPayment, field="org_id", own="member_id")
 
 
 @policy.scoped(DuesAllocation)
 def _allocations_for(qs: QuerySet, user, action: str) -> QuerySet:
-    return qs.filter(payment_id__in=_payments_for(DuesPayment.objects.all(), user, action).values("pk"))
+    return qs.filter(payment_id__in=policy.for_user(DuesPayment, user, action).values("pk"))
 
 
 # --- months and rates ---------------------------------------------------------------------------

@@ -83,12 +83,8 @@ def indicator_sheet(ctx: IndicatorContext) -> Sheet:
     return Sheet(title.replace("  ", " "), INDICATOR_COLUMNS, indicator_rows(ctx))
 
 
-@policy.scoped(ExportJob)
-def _export_jobs_for(qs: QuerySet, user, action: str) -> QuerySet:
-    """An export job holds a file of personal data: its requester's only (the system sees all)."""
-    if policy.is_system(user):
-        return qs
-    return qs.filter(requester=user)
+# An export job holds a file of personal data: its requester's only (the system sees all).
+policy.owned_by(ExportJob, field="requester")
 
 
 def export_job_get_or_404(*, actor, pk: int) -> ExportJob:

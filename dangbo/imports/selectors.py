@@ -7,13 +7,8 @@ from django.db.models import Q, QuerySet
 from dangbo.access import policy
 from dangbo.imports.models import ColumnMapping, ImportJob
 
-
-@policy.scoped(ImportJob)
-def _jobs_for(qs: QuerySet, user, action: str) -> QuerySet:
-    """An import job holds a file and its report: the uploader's own (the system sees every job)."""
-    if policy.is_system(user):
-        return qs
-    return qs.filter(uploaded_by=user)
+# An import job holds a file and its report: the uploader's own (the system sees every job).
+policy.owned_by(ImportJob, field="uploaded_by")
 
 
 def job_get_or_404(*, actor, pk: int) -> ImportJob:

@@ -16,11 +16,9 @@ from django.db.models import (
     BitOr,
     Case,
     Count,
-    Exists,
     ExpressionWrapper,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -40,23 +38,8 @@ WARN_MONTHS = 2  # R-039: warn at 2 months absent without reason in a year
 REMOVAL_MONTHS = 3  # ground for name removal
 
 
-@policy.scoped(Meeting)
-def _meetings_for(qs: QuerySet, user, action: str) -> QuerySet:
-    scoped = policy.scope_orgs(qs, user, field="org_id", action=action)
-    own = policy.own_member_ids(user) if action == "view" and not policy.is_system(user) else frozenset()
-    if own:
-        mine = Attendance.objects.filter(meeting_id=OuterRef("pk"), member_id__in=own)
-        return qs.filter(Q(pk__in=scoped.values("pk")) | Q(Exists(mine)))
-    return scoped
-
-
-@policy.scoped(Attendance)
-def _attendance_for(qs: QuerySet, user, action: str) -> QuerySet:
-    scoped = policy.scope_orgs(qs, user, field="meeting__org_id", action=action)
-    own = policy.own_member_ids(user) if action == "view" and not policy.is_system(user) else frozenset()
-    if own:
-        return qs.filter(Q(pk__in=scoped.values("pk")) | Q(member_id__in=own))
-    return scoped
+policy.scoped_by(Meeting, field="org_id", own="attendances__member_id")
+policy.scoped_by(Attendance, field="meeting__org_id", own="member_id")
 
 
 def meeting_list(*, actor, org_id: int | None = None, year: int | None = None, kind: str = "") -> QuerySet:

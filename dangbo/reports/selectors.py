@@ -36,12 +36,9 @@ from dangbo.reports.models import (
     SummarySnapshot,
 )
 
-
-@policy.scoped(ReportSubmission)
-@policy.scoped(ReportTemplate)
-def _reports_for(qs: QuerySet, user, action: str) -> QuerySet:
-    """A periodic report's submission, a report template: their organization in scope."""
-    return policy.scope_orgs(qs, user, field="org_id", action=action)
+# A periodic report's submission, a report template: their organization in scope.
+policy.scoped_by(ReportSubmission, field="org_id")
+policy.scoped_by(ReportTemplate, field="org_id")
 
 
 @dataclass(frozen=True)

@@ -31,35 +31,12 @@ from dangbo.staffing.models import (
     StaffingCategory,
 )
 
-
-@policy.scoped(Agency)
-def _agencies_for(qs: QuerySet, user, action: str) -> QuerySet:
-    return policy.scope_orgs(qs, user, field="managing_org_id", action=action)
-
-
-@policy.scoped(AgencyVersion)
-def _versions_for(qs: QuerySet, user, action: str) -> QuerySet:
-    return policy.scope_orgs(qs, user, field="agency__managing_org_id", action=action)
-
-
-@policy.scoped(QuotaAllocation)
-def _allocations_for(qs: QuerySet, user, action: str) -> QuerySet:
-    return policy.scope_orgs(qs, user, field="receiving__managing_org_id", action=action)
-
-
-@policy.scoped(Headcount)
-def _headcounts_for(qs: QuerySet, user, action: str) -> QuerySet:
-    return policy.scope_orgs(qs, user, field="agency__managing_org_id", action=action)
-
-
-@policy.scoped(Baseline)
-def _baselines_for(qs: QuerySet, user, action: str) -> QuerySet:
-    return policy.scope_orgs(qs, user, field="agency__managing_org_id", action=action)
-
-
-@policy.scoped(RestructuringProject)
-def _projects_for(qs: QuerySet, user, action: str) -> QuerySet:
-    return policy.scope_orgs(qs, user, field="org_id", action=action)
+policy.scoped_by(Agency, field="managing_org_id")
+policy.scoped_by(AgencyVersion, field="agency__managing_org_id")
+policy.scoped_by(QuotaAllocation, field="receiving__managing_org_id")
+policy.scoped_by(Headcount, field="agency__managing_org_id")
+policy.scoped_by(Baseline, field="agency__managing_org_id")
+policy.scoped_by(RestructuringProject, field="org_id")
 
 
 # --- the tree as of a date --------------------------------------------------------------------

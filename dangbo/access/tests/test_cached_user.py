@@ -35,6 +35,13 @@ def user_queries(client, url=ORGS):
     return response, [q["sql"] for q in ctx.captured_queries if 'FROM "auth_user"' in q["sql"]]
 
 
+def page_user_queries(client):
+    """The user-row queries of a page that answered 200."""
+    response, queries = user_queries(client)
+    assert response.status_code == 200
+    return queries
+
+
 def signed_in(client, user):
     client.force_login(user)  # writes last_login: the stamp is renewed, the next request reads the user
     response, queries = user_queries(client)
@@ -52,15 +59,17 @@ def test_a_repeated_request_reads_no_user_row(client, officer):
 def test_each_request_gets_its_own_copy_of_the_cached_user(client, officer):
     signed_in(client, officer)
     first, _ = user_queries(client)
+    assert first.status_code == 200
     first.wsgi_request.user.first_name = "Đổi Trong Bộ Nhớ"
     second, queries = user_queries(client)
+    assert second.status_code == 200
     assert queries == [] and second.wsgi_request.user.first_name != "Đổi Trong Bộ Nhớ"
     assert second.wsgi_request.user is not first.wsgi_request.user
 
 
 def test_a_deactivated_account_is_signed_out_at_the_next_request(client, officer):
     signed_in(client, officer)
-    assert user_queries(client)[1] == []  # cached
+    assert page_user_queries(client) == []  # cached
     type(officer).objects.filter(pk=officer.pk).update(is_active=False)
     response, queries = user_queries(client)
     assert len(queries) == 1 and response.status_code == 302 and "/dang-nhap/" in response["Location"]
@@ -68,7 +77,7 @@ def test_a_deactivated_account_is_signed_out_at_the_next_request(client, officer
 
 def test_a_changed_password_signs_the_old_session_out_at_the_next_request(client, officer):
     signed_in(client, officer)
-    assert user_queries(client)[1] == []
+    assert page_user_queries(client) == []
     officer.set_password("MatKhauMoi@2026")
     officer.save(update_fields=["password"])
     response, _ = user_queries(client)
@@ -78,7 +87,7 @@ def test_a_changed_password_signs_the_old_session_out_at_the_next_request(client
 
 def test_a_session_whose_hash_does_not_match_the_cached_user_is_flushed(client, officer):
     signed_in(client, officer)
-    assert user_queries(client)[1] == []
+    assert page_user_queries(client) == []
     session = client.session
     session["_auth_user_hash"] = "0" * 64
     session.save()
@@ -88,10 +97,10 @@ def test_a_session_whose_hash_does_not_match_the_cached_user_is_flushed(client, 
 
 def test_a_rights_change_is_seen_at_the_next_request(client, officer):
     signed_in(client, officer)
-    assert user_queries(client)[1] == []
+    assert page_user_queries(client) == []
     type(officer).objects.filter(pk=officer.pk).update(is_superuser=True)
     response, queries = user_queries(client)
-    assert len(queries) == 1 and response.wsgi_request.user.is_superuser
+    assert response.status_code == 200 and len(queries) == 1 and response.wsgi_request.user.is_superuser
 
 
 def test_two_users_in_one_process_never_see_each_other(client, officer, leader):

@@ -103,6 +103,7 @@ def test_it_pages_the_log_fifty_entries_at_a_time(client, admin_user, django_ass
         first = client.get(url(action="read.test"))
     second = client.get(url(action="read.test", trang=2))
 
+    assert first.status_code == 200 and second.status_code == 200
     assert len(first.context["rows"]) == 50
     assert len(second.context["rows"]) == 10
     assert "Mục 59" in first.content.decode()          # newest first

@@ -187,12 +187,14 @@ def test_the_parent_beside_the_cell_adds_no_query_per_row(client, people, office
     client.force_login(officer)
     client.get("/dang-vien/")  # warm caches (scope, stamps)
     with CaptureQueriesContext(connection) as few:
-        client.get("/dang-vien/")
+        assert client.get("/dang-vien/").status_code == 200
     for i, cell in enumerate([tree["cell_a1"], tree["cell_a2"], tree["cell_b1"]] * 2):
         member_admit(actor=system_user, cell=cell, decided_on=date(2020, 3, 2), ceremony_on=date(2020, 3, 16),
                      profile=ProfileInput(full_name=f"Người Thứ {i}", birth_year=1980 + i, sex="M"))
     client.get("/dang-vien/")
     with CaptureQueriesContext(connection) as many:
-        html = client.get("/dang-vien/").content.decode()
+        response = client.get("/dang-vien/")
+    assert response.status_code == 200
+    html = response.content.decode()
     assert html.count("Chi bộ thôn 2 — Đảng bộ xã An Bình") == 2
     assert len(many.captured_queries) == len(few.captured_queries)

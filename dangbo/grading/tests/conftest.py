@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from dangbo.grading.services import campaign_open
-from dangbo.members.services import ProfileInput, member_admit
 
 NAMES = [
     "Nguyễn Văn An",
@@ -29,20 +28,6 @@ NAMES = [
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def admit(system_user):
-    def _admit(cell, name, *, ceremony=date(2020, 3, 2), born=1985):
-        return member_admit(
-            actor=system_user,
-            cell=cell,
-            decided_on=ceremony,
-            ceremony_on=ceremony,
-            profile=ProfileInput(full_name=name, birth_year=born, sex="M"),
-        )
-
-    return _admit
 
 
 @pytest.fixture

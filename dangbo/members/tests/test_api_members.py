@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 
 from dangbo.members.models import EventType as E
-from dangbo.members.services import EventInput, ProfileInput, member_admit, member_record_event
+from dangbo.members.services import EventInput, member_record_event
+from tests.factories import MemberFactory
 
 LIST = "/api/v1/members"
 NOT_FOUND = {"detail": "Không tìm thấy", "field": None, "rule": None}
@@ -24,9 +25,10 @@ def _fast_password_hashing(settings):
 
 
 def admit(actor, cell, name, *, sex="M", year=1985, citizen_id=None, decided=date(2020, 1, 6)):
-    profile = ProfileInput(full_name=name, birth_year=year, sex=sex, general_education="gdpt_thpt",
-                           citizen_id=citizen_id, phone="0912345678")
-    return member_admit(actor=actor, profile=profile, cell=cell, decided_on=decided, ceremony_on=decided.replace(day=20))
+    return MemberFactory(
+        actor=actor, cell=cell, full_name=name, sex=sex, birth_year=year, general_education="gdpt_thpt",
+        citizen_id=citizen_id, phone="0912345678", decided_on=decided, ceremony_on=decided.replace(day=20),
+    )
 
 
 @pytest.fixture

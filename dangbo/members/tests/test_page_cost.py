@@ -16,17 +16,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangbo.access import policy
-from dangbo.members.services import EventInput, ProfileInput, member_admit, member_record_event
+from dangbo.members.services import EventInput, member_record_event
 from dangbo.members.transfers import LetterInput, transfer_issue
+from tests.factories import MemberFactory
 
 SYSTEM = policy.SYSTEM.named("kiểm thử")
 URL = "/dang-vien/"
 
 
 def admit(cell, name):
-    return member_admit(actor=SYSTEM, cell=cell, decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20),
-                        decision_number="1-QĐ", profile=ProfileInput(full_name=name, birth_year=1985, sex="M",
-                                                                      citizen_id=None))
+    return MemberFactory(actor=SYSTEM, cell=cell, full_name=name, decision_number="1-QĐ")
 
 
 @contextmanager

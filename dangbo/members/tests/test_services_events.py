@@ -15,12 +15,13 @@ from dangbo.members.models import Member, MemberEvent, MembershipSpan
 from dangbo.members.models import Status as S
 from dangbo.members.selectors import member_ids_in_org_on, member_timeline
 from dangbo.members.services import EventInput, ProfileInput, event_correct, member_admit, member_record_event
+from tests.factories import MemberFactory
 
 
 def admit(actor, cell, *, decided=date(2020, 1, 6), ceremony=date(2020, 1, 20), name="Nguyễn Văn Thử") -> Member:
-    return member_admit(
-        actor=actor, profile=ProfileInput(full_name=name, birth_year=1985, sex="M", general_education="gdpt_thpt"),
-        cell=cell, decided_on=decided, ceremony_on=ceremony, decision_number="12-QĐ/ĐU",
+    return MemberFactory(
+        actor=actor, cell=cell, full_name=name, general_education="gdpt_thpt", decided_on=decided,
+        ceremony_on=ceremony, decision_number="12-QĐ/ĐU",
     )
 
 

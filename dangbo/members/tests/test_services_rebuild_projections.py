@@ -12,12 +12,12 @@ from django.core.management.base import CommandError
 from dangbo.members.models import EventType as E
 from dangbo.members.models import Member, MemberEvent, MembershipSpan
 from dangbo.members.models import Status as S
-from dangbo.members.services import ProfileInput, member_admit, projections_rebuild
+from dangbo.members.services import projections_rebuild
+from tests.factories import MemberFactory
 
 
 def admit(actor, cell, name) -> Member:
-    return member_admit(actor=actor, profile=ProfileInput(full_name=name, birth_year=1979, sex="M"),
-                        cell=cell, decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
+    return MemberFactory(actor=actor, cell=cell, full_name=name, birth_year=1979)
 
 
 def spans(member) -> list[tuple]:

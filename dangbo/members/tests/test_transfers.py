@@ -27,17 +27,16 @@ from dangbo.members.deadlines import (
 )
 from dangbo.members.models import EventType, Member, MembershipSpan, Status, Transfer
 from dangbo.members.selectors import MemberFilters, member_list, overdue_issues
-from dangbo.members.services import ProfileInput, member_admit
 from dangbo.members.transfers import LetterInput, transfer_issue, transfer_receive, transfer_return
 from dangbo.notifications.models import Notification
 from dangbo.orgs.services import org_establish
+from tests.factories import MemberFactory
 
 TODAY = timezone.localdate()
 
 
 def admit(actor, cell, name="Trần Văn Chuyển") -> Member:
-    return member_admit(actor=actor, profile=ProfileInput(full_name=name, birth_year=1985, sex="M"), cell=cell,
-                        decided_on=date(2019, 3, 4), ceremony_on=date(2019, 3, 18))
+    return MemberFactory(actor=actor, cell=cell, full_name=name, decided_on=date(2019, 3, 4))
 
 
 def letter(actor, member, to_org=None, on=None, **kw) -> Transfer:

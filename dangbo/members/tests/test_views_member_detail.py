@@ -9,16 +9,18 @@ from django.urls import reverse
 from dangbo.access import policy
 from dangbo.audit.models import AuditEntry
 from dangbo.members.models import EventType
-from dangbo.members.services import EventInput, ProfileInput, event_correct, member_admit, member_record_event
+from dangbo.members.services import EventInput, event_correct, member_record_event
+from tests.factories import MemberFactory
 
 SYSTEM = policy.SYSTEM.named("kiểm thử")
 
 
 def admit(cell, *, decided=date(2024, 3, 4), ceremony=date(2024, 3, 18)):
-    return member_admit(
+    return MemberFactory(
         actor=SYSTEM, cell=cell, decided_on=decided, ceremony_on=ceremony, decision_number="112-QĐ/ĐU",
-        decision_body="Đảng ủy xã An Bình",
-        profile=ProfileInput(full_name="Nguyễn Thị Ánh", birth_year=1990, sex="F", citizen_id="001090012345"))
+        decision_body="Đảng ủy xã An Bình", full_name="Nguyễn Thị Ánh", birth_year=1990, sex="F",
+        citizen_id="001090012345",
+    )
 
 
 def url(member):

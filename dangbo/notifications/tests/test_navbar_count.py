@@ -31,7 +31,9 @@ def _empty_cache():
 def page(client):
     """The unread badge of a page (0: none shown), and the count queries the page ran."""
     with CaptureQueriesContext(connection) as ctx:
-        text = client.get(reverse("access:account")).text
+        response = client.get(reverse("access:account"))
+    assert response.status_code == 200
+    text = response.text
     counts = [q for q in ctx.captured_queries if 'COUNT(*)' in q["sql"] and "notifications_notification" in q["sql"]]
     n = int(text.split(BADGE, 1)[1].split("<", 1)[0]) if BADGE in text else 0
     return n, len(counts)

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from dangbo.members.models import EventType
-from dangbo.members.services import EventInput, ProfileInput, member_admit, member_record_event
+from dangbo.members.services import EventInput, member_record_event
 from dangbo.orgs.selectors import (
     org_history,
     org_names_on,
@@ -17,6 +17,7 @@ from dangbo.orgs.selectors import (
     org_version_on,
 )
 from dangbo.orgs.services import org_establish, org_merge, org_move, org_rename
+from tests.factories import MemberFactory
 
 ON = date(2024, 3, 1)
 BEFORE = date(2024, 2, 29)
@@ -25,11 +26,8 @@ FULL_ON = date(2021, 1, 20)  # ceremony + 12 months (R-021, R-023)
 
 
 def admit(actor, cell, name: str, *, decided=date(2020, 1, 6), ceremony=CEREMONY):
-    return member_admit(
-        actor=actor,
-        profile=ProfileInput(full_name=name, birth_year=1985, sex="F", general_education="gdpt_thpt"),
-        cell=cell,
-        decided_on=decided,
+    return MemberFactory(
+        actor=actor, cell=cell, full_name=name, sex="F", general_education="gdpt_thpt", decided_on=decided,
         ceremony_on=ceremony,
     )
 

@@ -16,7 +16,6 @@ from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan
 from dangbo.members.selectors import member_ids_in_org_on
-from dangbo.members.services import ProfileInput, member_admit
 from dangbo.orgs.models import Organization, OrgEvent, OrgEventType, OrgLineage, OrgVersion
 from dangbo.orgs.selectors import org_name_on, org_subtree_on, org_tree_on
 from dangbo.orgs.services import (
@@ -29,6 +28,7 @@ from dangbo.orgs.services import (
     org_split,
     version_on,
 )
+from tests.factories import MemberFactory
 
 ON = date(2024, 3, 1)
 BEFORE = ON - timedelta(days=1)
@@ -41,13 +41,9 @@ DECISION = Decision(number="125-QĐ/TU", date=date(2024, 2, 20), body="Ban Thư�
 
 
 def admit(actor, cell, name: str, *, decided=date(2020, 1, 6), ceremony=date(2020, 1, 20)) -> Member:
-    return member_admit(
-        actor=actor,
-        profile=ProfileInput(full_name=name, birth_year=1985, sex="M", general_education="gdpt_thpt"),
-        cell=cell,
-        decided_on=decided,
-        ceremony_on=ceremony,
-        decision_number="12-QĐ/ĐU",
+    return MemberFactory(
+        actor=actor, cell=cell, full_name=name, general_education="gdpt_thpt", decided_on=decided,
+        ceremony_on=ceremony, decision_number="12-QĐ/ĐU",
     )
 
 

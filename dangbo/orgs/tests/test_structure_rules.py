@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
-from dangbo.members.services import ProfileInput, member_admit
 from dangbo.orgs import structure
 from dangbo.orgs.models import Organization, OrgEvent, OrgVersion
 from dangbo.orgs.services import org_establish, org_merge, org_move, org_rename, preview, version_on
+from tests.factories import MemberFactory
 
 ON = date(2024, 3, 1)
 
@@ -30,8 +30,7 @@ def written() -> tuple:
 
 
 def admit(actor, cell, name):
-    return member_admit(actor=actor, profile=ProfileInput(full_name=name, birth_year=1985, sex="M"), cell=cell,
-                        decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20), decision_number="1-QĐ")
+    return MemberFactory(actor=actor, cell=cell, full_name=name, decision_number="1-QĐ")
 
 
 def test_rule_r001_central_committee_under_a_cell_is_refused_naming_both_types(system_user, tree):

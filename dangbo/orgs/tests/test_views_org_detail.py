@@ -7,15 +7,14 @@ from datetime import date
 from django.urls import reverse
 
 from dangbo.access import policy
-from dangbo.members.services import ProfileInput, member_admit
 from dangbo.orgs.services import Decision, org_rename
+from tests.factories import MemberFactory
 
 SYSTEM = policy.SYSTEM.named("kiểm thử")
 
 
 def admit(cell, name):
-    return member_admit(actor=SYSTEM, profile=ProfileInput(full_name=name, birth_year=1985, sex="F"),
-                        cell=cell, decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20), decision_number="1-QĐ")
+    return MemberFactory(actor=SYSTEM, cell=cell, full_name=name, sex="F", decision_number="1-QĐ")
 
 
 def url(org, **params):

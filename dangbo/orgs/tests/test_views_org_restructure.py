@@ -10,17 +10,16 @@ from django.urls import reverse
 
 from dangbo.access import policy
 from dangbo.members.models import MembershipSpan
-from dangbo.members.services import ProfileInput, member_admit
 from dangbo.orgs.models import Organization, OrgEvent, OrgLineage, OrgVersion
 from dangbo.orgs.selectors import org_version_on
+from tests.factories import MemberFactory
 
 SYSTEM = policy.SYSTEM.named("kiểm thử")
 DECISION = {"decision_number": "25-QĐ/TU", "decision_date": "20/06/2025", "decision_body": "Ban Thường vụ Tỉnh ủy"}
 
 
 def admit(cell, name="Nguyễn Văn Thử"):
-    return member_admit(actor=SYSTEM, profile=ProfileInput(full_name=name, birth_year=1985, sex="M"),
-                        cell=cell, decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20), decision_number="1-QĐ")
+    return MemberFactory(actor=SYSTEM, cell=cell, full_name=name, decision_number="1-QĐ")
 
 
 def post_confirmed(client, url, data, **kwargs):

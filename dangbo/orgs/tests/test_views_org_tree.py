@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from dangbo.access import policy
-from dangbo.members.services import ProfileInput, member_admit
 from dangbo.orgs.services import Decision, org_dissolve, org_move
+from tests.factories import MemberFactory
 
 SYSTEM = policy.SYSTEM.named("kiểm thử")
 
@@ -26,8 +26,7 @@ def districts_abolished(tree):
 
 
 def admit(cell, name="Nguyễn Văn Thử"):
-    return member_admit(actor=SYSTEM, profile=ProfileInput(full_name=name, birth_year=1985, sex="M"),
-                        cell=cell, decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20), decision_number="1-QĐ")
+    return MemberFactory(actor=SYSTEM, cell=cell, full_name=name, decision_number="1-QĐ")
 
 
 def test_anonymous_is_sent_to_login(client, tree):
