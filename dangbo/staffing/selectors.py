@@ -24,11 +24,18 @@ from dangbo.staffing.models import (
     AgencyLineage,
     AgencyVersion,
     Baseline,
+    CatalogueStatus,
+    DepartureKind,
     Headcount,
+    JobCatalogue,
+    ProjectAgency,
+    ProjectDeparture,
+    ProjectSide,
     ProjectUnit,
     QuotaAllocation,
     RestructuringProject,
     StaffingCategory,
+    SurplusLeaders,
 )
 
 
@@ -60,6 +67,11 @@ def _baselines_for(qs: QuerySet, user, action: str) -> QuerySet:
 @policy.scoped(RestructuringProject)
 def _projects_for(qs: QuerySet, user, action: str) -> QuerySet:
     return policy.scope_orgs(qs, user, field="org_id", action=action)
+
+
+@policy.scoped(JobCatalogue)
+def _catalogues_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="agency__managing_org_id", action=action)
 
 
 # --- the tree as of a date --------------------------------------------------------------------
@@ -362,3 +374,115 @@ def restructured_by_model(*, actor, at: date, org_id: int | None = None) -> list
 
 def restructured_summary(progress: list[ModelProgress]) -> str:
     return "; ".join(str(p) for p in progress)
+
+
+def months_left(at: date, deadline: date) -> int:
+    """Whole months from `at` to `deadline` (0 when due or past)."""
+    months = (deadline.year - at.year) * 12 + deadline.month - at.month - (1 if deadline.day < at.day else 0)
+    return max(months, 0)
+
+
+@dataclass
+class SurplusRow:
+    agency_name: str
+    position: str
+    surplus: int
+    deadline: date
+    months_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.months_left == 0
+
+
+@dataclass
+class ProjectFigures:
+    """What the applied projects (applied on or before `at`) changed: agencies and internal units
+    before/after, surplus leaders with the months left to resolve them, people leaving by kind."""
+
+    at: date
+    projects_applied: int = 0
+    agencies_before: int = 0
+    agencies_after: int = 0
+    units_before: int = 0
+    units_after: int = 0
+    surplus: list[SurplusRow] = field(default_factory=list)
+    departures: dict[str, int] = field(default_factory=dict)  # kind label -> people
+
+    @property
+    def surplus_total(self) -> int:
+        return sum(r.surplus for r in self.surplus)
+
+    @property
+    def departures_total(self) -> int:
+        return sum(self.departures.values())
+
+
+def project_figures(*, actor, at: date, org_id: int | None = None) -> ProjectFigures:
+    """Figures of the projects in scope applied on or before `at` (four queries)."""
+    projects = policy.for_user(RestructuringProject, actor).filter(applied_on__lte=at, lineage__isnull=False)
+    if org_id:
+        projects = projects.filter(org_id=org_id)
+    ids = set(projects.values_list("pk", flat=True))
+    out = ProjectFigures(at=at, projects_applied=len(ids))
+    for side, units in ProjectAgency.objects.filter(project_id__in=ids).values_list("side", "internal_units"):
+        if side == ProjectSide.BEFORE:
+            out.agencies_before += 1
+            out.units_before += units
+        else:
+            out.agencies_after += 1
+            out.units_after += units
+    rows = SurplusLeaders.objects.filter(project_id__in=ids).select_related("agency")
+    names = _names_on([r.agency_id for r in rows], at)
+    for r in rows:
+        out.surplus.append(SurplusRow(names.get(r.agency_id, r.agency.code), r.get_position_display(), r.surplus,
+                                      r.deadline, months_left(at, r.deadline)))
+    labels = dict(DepartureKind.choices)
+    for d in ProjectDeparture.objects.filter(project_id__in=ids).order_by("kind"):
+        key = labels[d.kind]
+        out.departures[key] = out.departures.get(key, 0) + d.count
+    return out
+
+
+def _names_on(agency_ids, at: date) -> dict[int, str]:
+    """Name of each agency on `at` (or its last name if it had ended)."""
+    out: dict[int, str] = {}
+    for aid, name, vf, vt in (AgencyVersion.objects.filter(agency_id__in=set(agency_ids))
+                              .order_by("agency_id", "valid_from").values_list("agency_id", "name", "valid_from",
+                                                                              "valid_to")):
+        if vf <= at or aid not in out:
+            out[aid] = name
+    return out
+
+
+# --- job-position catalogues ----------------------------------------------------------------------
+
+
+@dataclass
+class CatalogueFigures:
+    agencies: int
+    approved: int
+    by_status: dict[str, int]
+
+    @property
+    def text(self) -> str:
+        return f"{self.approved}/{self.agencies}"
+
+
+def catalogue_figures(*, agency_ids: list[int], at: date) -> CatalogueFigures:
+    """Agencies (of `agency_ids`) whose latest catalogue is approved on `at`, and the count per
+    status (as of `at`) of each agency's latest catalogue (one query)."""
+    latest: dict[int, str] = {}
+    for c in JobCatalogue.objects.filter(agency_id__in=agency_ids).order_by("agency_id", "id"):
+        latest[c.agency_id] = c.status_on(at)
+    by_status = {label: 0 for label in CatalogueStatus.labels}
+    for status in latest.values():
+        by_status[CatalogueStatus(status).label] += 1
+    return CatalogueFigures(agencies=len(agency_ids), approved=sum(1 for s in latest.values()
+                                                                   if s == CatalogueStatus.APPROVED),
+                            by_status=by_status)
+
+
+def catalogues(*, actor, agency_id: int) -> QuerySet:
+    return (policy.for_user(JobCatalogue, actor).filter(agency_id=agency_id)
+            .prefetch_related("positions", "positions__category").order_by("-id"))
