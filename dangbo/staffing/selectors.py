@@ -447,9 +447,8 @@ def project_figures(*, actor, at: date, org_id: int | None = None) -> ProjectFig
 def _names_on(agency_ids, at: date) -> dict[int, str]:
     """Name of each agency on `at` (or its last name if it had ended)."""
     out: dict[int, str] = {}
-    for aid, name, vf, vt in (AgencyVersion.objects.filter(agency_id__in=set(agency_ids))
-                              .order_by("agency_id", "valid_from").values_list("agency_id", "name", "valid_from",
-                                                                              "valid_to")):
+    for aid, name, vf in (AgencyVersion.objects.filter(agency_id__in=set(agency_ids))
+                              .order_by("agency_id", "valid_from").values_list("agency_id", "name", "valid_from")):
         if vf <= at or aid not in out:
             out[aid] = name
     return out
