@@ -27,10 +27,10 @@ def agency_tree(request: HttpRequest) -> HttpResponse:
     at = as_of_date(request)
     rows = sel.agency_tree(actor=request.user, at=at)
     cb = StaffingCategory.objects.filter(code="cb_cc").first()
+    snap = sel.Snapshot(at) if rows and cb else None
     for r in rows:
         r.indent = range(r.depth)
-        r.quota = sel.quota_on(r.version.agency_id, cb.pk, at) if cb else None
-        r.headcount = sel.headcount_on(r.version.agency_id, cb.pk, at) if cb else None
+        r.quota, r.headcount = snap.own_row(r.version.agency_id, cb) if snap else (None, None)
     return render(request, "staffing/agency_tree.html", {
         "at": at, "rows": rows, "category": cb,
         "restructured": sel.restructured_by_model(actor=request.user, at=at),
