@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 
 from dangbo.access import policy
 from dangbo.core.rules import param
+from dangbo.core.temporal import TemporalTree, valid_on_q
 from dangbo.staffing.models import (
     Agency,
     AgencyLineage,
@@ -77,13 +78,11 @@ def _catalogues_for(qs: QuerySet, user, action: str) -> QuerySet:
 # --- the tree as of a date --------------------------------------------------------------------
 
 
-def valid_on_q(at: date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}valid_from__lte": at}) & (Q(**{f"{prefix}valid_to__isnull": True})
-                                                   | Q(**{f"{prefix}valid_to__gte": at}))
+TREE = TemporalTree(AgencyVersion, "agency")  # the tree over time shared with orgs (core.temporal)
 
 
 def version_on(agency_id: int, at: date) -> AgencyVersion | None:
-    return AgencyVersion.objects.filter(valid_on_q(at), agency_id=agency_id).select_related("agency").first()
+    return TREE.versions_on(at).filter(agency_id=agency_id).select_related("agency").first()
 
 
 def parent_on(agency_id: int, at: date) -> int | None:
@@ -92,7 +91,7 @@ def parent_on(agency_id: int, at: date) -> int | None:
 
 
 def children_on(agency_id: int, at: date) -> list[int]:
-    return list(AgencyVersion.objects.filter(valid_on_q(at), parent_id=agency_id).values_list("agency_id", flat=True))
+    return TREE.children_on(agency_id, at)
 
 
 @dataclass
@@ -124,13 +123,7 @@ def agency_tree(*, actor, at: date, root_id: int | None = None) -> list[TreeRow]
 
 def subtree_ids(agency_id: int, at: date) -> list[int]:
     """The agency and every agency below it on `at` (the agency itself even if not valid then)."""
-    out, todo = [agency_id], [agency_id]
-    while todo:
-        kids = list(AgencyVersion.objects.filter(valid_on_q(at), parent_id__in=todo).values_list("agency_id", flat=True))
-        kids = [k for k in kids if k not in out]
-        out.extend(kids)
-        todo = kids
-    return out
+    return TREE.subtree_ids(agency_id, at)
 
 
 # --- quota, headcount, baseline with lineage ----------------------------------------------------

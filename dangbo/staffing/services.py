@@ -151,6 +151,61 @@ def agency_merge(*, actor, predecessors: list[Agency], into: Agency, on: date,
                      after={"predecessors": [p.pk for p in predecessors], "on": on})
 
 
+def _require_in_order(agency: Agency, on: date) -> AgencyVersion:
+    v = sel.version_on(agency.pk, on)
+    if v is None:
+        raise DomainError(f"Cơ quan «{agency}» không có hiệu lực ngày {_vn(on)}", field="agency_id")
+    if sel.TREE.has_later_change(agency.pk, on):
+        raise DomainError(f"Cơ quan «{v.name}» đã có thay đổi sau ngày {_vn(on)}; ghi các thay đổi theo đúng thứ tự "
+                          "thời gian", field="on")
+    return v
+
+
+def agency_rename(*, actor, agency: Agency, name: str, on: date) -> AgencyVersion:
+    """The agency is called `name` from `on` (a new version; the old name stays in its history)."""
+    _require_agency(actor, agency)
+    name = nfc(name or "").strip()
+    if not name or len(name) > 255:
+        raise DomainError("Tên mới không được để trống (tối đa 255 ký tự)", field="name")
+    with transaction.atomic():
+        v = _require_in_order(agency, on)
+        if v.name == name:
+            raise DomainError("Tên mới trùng tên hiện tại", field="name")
+        old = v.name
+        new = sel.TREE.reversion(v, on, name=name)
+        audit_record(actor=actor, action="staffing.agency_rename", obj=agency, org_id=agency.managing_org_id,
+                     before={"name": old}, after={"name": name, "on": on},
+                     summary=f"Đổi tên {old} → {name} từ {_vn(on)}")
+    return new
+
+
+def agency_move(*, actor, agency: Agency, new_parent: Agency | None, on: date) -> AgencyVersion:
+    """The agency is under `new_parent` (None: a root, receiving its quota from above) from `on`;
+    its subtree moves with it. Never under itself or one of its own agencies."""
+    _require_agency(actor, agency)
+    if new_parent is not None:
+        _require_agency(actor, new_parent, field="new_parent")
+    with transaction.atomic():
+        v = _require_in_order(agency, on)
+        target = new_parent.pk if new_parent is not None else None
+        if v.parent_id == target:
+            raise DomainError("Cơ quan đã trực thuộc cơ quan cấp trên này", field="new_parent")
+        if new_parent is not None:
+            pv = sel.version_on(new_parent.pk, on)
+            if pv is None:
+                raise DomainError(f"Cơ quan cấp trên mới không có hiệu lực ngày {_vn(on)}", field="new_parent")
+            if new_parent.pk == agency.pk or agency.pk in sel.TREE.ancestor_ids(new_parent.pk, on):
+                raise DomainError("Không thể đặt một cơ quan dưới chính nó hoặc cơ quan trực thuộc nó",
+                                  field="new_parent")
+        before = v.parent_id
+        new = sel.TREE.reversion(v, on, parent=new_parent)
+        audit_record(actor=actor, action="staffing.agency_move", obj=agency, org_id=agency.managing_org_id,
+                     before={"parent": before}, after={"parent": target, "on": on},
+                     summary=f"Chuyển {v.name} về trực thuộc "
+                             f"{_name(target, on) if target else 'cấp trên hệ thống'} từ {_vn(on)}")
+    return new
+
+
 @dataclass
 class SplitPart:
     code: str
