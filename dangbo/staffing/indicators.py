@@ -82,6 +82,9 @@ def bc_cbcc_giao_thuc_co(ctx: IndicatorContext) -> Result:
     row = f.rows.get("cb_cc")
     if row is None or not (row.has_quota or row.has_headcount):
         return Result(CATALOG["bc_cbcc_giao_thuc_co"], None, "Chưa có số liệu biên chế")
+    if not row.has_quota:
+        return Result(CATALOG["bc_cbcc_giao_thuc_co"], None,
+                      f"Chưa giao biên chế năm {ctx.at.year}; {vn_int(row.headcount)} thực có")
     return Result(CATALOG["bc_cbcc_giao_thuc_co"], row.quota,
                   f"{vn_int(row.quota)} được giao, {vn_int(row.headcount)} thực có, "
                   f"{vn_int(row.vacancies)} chưa sử dụng", denominator=row.headcount)

@@ -12,7 +12,7 @@ every later date of the year; a later decision supersedes the earlier one from i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -105,10 +105,9 @@ def _close(agency: Agency, on: date) -> AgencyVersion:
         raise DomainError(f"Cơ quan «{agency}» không còn hiệu lực ngày {_vn(on)}", field="agency_id")
     if v.valid_from == on:
         raise DomainError(f"Cơ quan «{v.name}» vừa thay đổi ngày {_vn(on)}; chọn ngày khác", field="on")
-    if AgencyVersion.objects.filter(agency=agency, valid_from__gt=on).exists():
+    if sel.TREE.has_later_change(agency.pk, on):
         raise DomainError(f"Cơ quan «{v.name}» đã có thay đổi sau ngày {_vn(on)}", field="on")
-    v.valid_to = on - timedelta(days=1)
-    v.save(update_fields=["valid_to"])
+    sel.TREE.close(v, on)
     return v
 
 

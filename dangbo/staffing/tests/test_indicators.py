@@ -78,3 +78,18 @@ def test_periodic_report_carries_the_staffing_figures(app, tree, system_user):
     sub = report_prepare(actor=system_user, org=tree["province"], period=period)
     assert sub.figures["bc_cbcc_giao_thuc_co"]["text"] == "57 được giao, 53 thực có, 4 chưa sử dụng"
     assert sub.figures["bc_tinh_gian_cbcc"]["value"] == 3
+
+
+def test_periodic_report_page_lists_the_staffing_lines(client, officer, app, tree):
+    from django.urls import reverse
+
+    client.force_login(officer)
+    r = client.get(reverse("reports:periodic_report"), {"org": tree["province"].pk, "loai": "nam", "nam": 2025})
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert "Biên chế cán bộ, công chức: được giao, thực có, chưa sử dụng" in body
+    assert "57 được giao, 53 thực có, 4 chưa sử dụng" in body
+    assert "Tinh giản biên chế cán bộ, công chức so với năm 2021" in body
+    # A year without any quota decision: no quota is shown as zero.
+    r = client.get(reverse("reports:periodic_report"), {"org": tree["province"].pk, "loai": "nam", "nam": 2026})
+    assert "Chưa giao biên chế năm 2026; 53 thực có" in r.content.decode()
