@@ -91,7 +91,7 @@ def test_tree_page_has_the_chart_data_and_project_figures(client, officer, app, 
     project_apply(actor=system_user, project=p)
     client.force_login(officer)
     body = client.get(reverse("staffing:agency_tree"), {"ngay": "31/12/2025"}).content.decode()
-    assert 'id="staffing-chart-data"' in body and "js/staffing.js" in body and "echarts.min.js" in body
+    assert 'id="staffing-chart-data"' in body and "js/staffing_chart.js" in body and "echarts.min.js" in body
     assert "cơ quan: 2 trước → 1 sau sắp xếp; đơn vị bên trong: 8 → 6" in body
 
 
