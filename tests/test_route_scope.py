@@ -142,6 +142,10 @@ ROUTES: dict[str, Rule] = {
     "staffing:agency_detail": Rule(kwargs=lambda w: {"pk": w["staffing_agency"].pk}, query=lambda w: {"ngay": "01/03/2024"}),
     "staffing:headcount_create": Rule(kwargs=lambda w: {"pk": w["staffing_agency"].pk}),
     "staffing:allocation_create": Rule(outsider=NO_LEAK, query=lambda w: {"co_quan": w["staffing_agency"].pk}),
+    "staffing:figures_export": Rule(  # the file: only the agencies the policy shows (staffing test_exports)
+        outsider=NO_LEAK, method="post", query=lambda w: {"ngay": "01/03/2024"},
+        body=lambda w: {"purpose": "kiểm tra phạm vi"}),
+    "staffing:headcount_import": Rule(outsider=NO_LEAK),
     "meetings:meeting_list": Rule(outsider=NO_LEAK),
     "meetings:meeting_create": Rule(outsider=NO_LEAK),
     "meetings:meeting_detail": Rule(kwargs=lambda w: {"pk": w["meeting"].pk}),
@@ -493,9 +497,11 @@ def _staffing_world(system_user, tree) -> dict[str, Any]:
     from dangbo.staffing.models import AgencyVersion, Baseline
     from dangbo.staffing.services import (
         AllocationInput,
+        PositionInput,
         UnitInput,
         agency_create,
         baseline_set,
+        catalogue_create,
         ensure_categories,
         headcount_record,
         project_create,
@@ -515,7 +521,9 @@ def _staffing_world(system_user, tree) -> dict[str, Any]:
                              model="Văn phòng cấp xã", units=[UnitInput(label="Văn phòng Đảng bộ xã An Bình")])
     return {"staffing_agency": agency, "staffing_agency_version": AgencyVersion.objects.get(agency=agency),
             "staffing_allocation": allocation, "staffing_headcount": headcount,
-            "staffing_baseline": Baseline.objects.get(agency=agency), "staffing_project": project}
+            "staffing_baseline": Baseline.objects.get(agency=agency), "staffing_project": project,
+            "staffing_catalogue": catalogue_create(actor=system_user, agency=agency, name="Danh mục vị trí việc làm",
+                                                   positions=[PositionInput("Chánh Văn phòng", cb.pk, 1)])}
 
 
 def _grading_world(system_user, tree, member) -> dict[str, Any]:
@@ -707,6 +715,7 @@ OBJECTS: dict[str, str] = {
     "staffing.agency": "staffing_agency",
     "staffing.agencyversion": "staffing_agency_version",
     "staffing.baseline": "staffing_baseline",
+    "staffing.jobcatalogue": "staffing_catalogue",
     "staffing.headcount": "staffing_headcount",
     "staffing.quotaallocation": "staffing_allocation",
     "staffing.restructuringproject": "staffing_project",

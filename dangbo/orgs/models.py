@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 
 from dangbo.core.reference import choices, label
+from dangbo.core.temporal import valid_on_q
 
 
 def org_type_choices():
@@ -57,7 +58,7 @@ class Organization(models.Model):
 
 class OrgVersionQuerySet(models.QuerySet):
     def valid_on(self, at: date) -> OrgVersionQuerySet:
-        return self.filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+        return self.filter(valid_on_q(at))  # the one "valid on" condition of every tree over time
 
 
 class OrgVersion(models.Model):

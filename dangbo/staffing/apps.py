@@ -7,4 +7,5 @@ class StaffingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's object types with the access policy (access.policy.scoped).
-        from dangbo.staffing import selectors  # noqa: F401
+        # Its indicators join the reports catalog (dangbo/staffing/indicators.py).
+        from dangbo.staffing import indicators, selectors  # noqa: F401

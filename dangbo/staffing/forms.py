@@ -40,3 +40,22 @@ class HeadcountForm(forms.Form):
     on = VNDateField(label="Tính đến ngày")
     count = forms.IntegerField(label="Số người thực có", min_value=0, max_value=10_000_000)
     source = forms.CharField(label="Nguồn số liệu", max_length=255)
+
+
+class ExportForm(forms.Form):
+    purpose = forms.CharField(label="Mục đích xuất dữ liệu", max_length=255)
+
+
+class HeadcountImportForm(forms.Form):
+    file = forms.FileField(label="Tệp Excel (.xlsx)")
+    on = VNDateField(label="Tính đến ngày (khi dòng không ghi ngày)")
+    source = forms.CharField(label="Nguồn số liệu (khi dòng không ghi nguồn)", max_length=255)
+    apply = forms.BooleanField(label="Ghi vào cơ sở dữ liệu (bỏ trống: chỉ kiểm tra)", required=False)
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("Chỉ nhận tệp Excel .xlsx")
+        if f.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("Tệp không quá 5 MB")
+        return f

@@ -192,6 +192,9 @@ class RestructuringProject(models.Model):
     number = models.CharField("Số đề án", max_length=60, blank=True)
     model = models.CharField("Mô hình", max_length=120, help_text="Ví dụ: Cơ quan Thanh tra - Kiểm tra")
     approved_on = models.DateField("Ngày phê duyệt", null=True, blank=True)
+    decision_number = models.CharField("Số quyết định phê duyệt", max_length=60, blank=True)
+    applied_on = models.DateField("Ngày thực hiện", null=True, blank=True,
+                                  help_text="Ngày các cơ quan sau sắp xếp bắt đầu hoạt động.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -212,3 +215,123 @@ class ProjectUnit(models.Model):
 
     class Meta:
         ordering = ["project_id", "id"]
+
+
+# --- applying restructuring projects ------------------------------------------------------------
+
+
+class ProjectSide(models.TextChoices):
+    BEFORE = "before", "Trước sắp xếp"
+    AFTER = "after", "Sau sắp xếp"
+
+
+class ProjectAgency(models.Model):
+    """An agency before or after a project, with its internal units (phòng, ban bên trong) on that
+    side; an after-agency of a split carries the share of the predecessor it takes."""
+
+    project = models.ForeignKey(RestructuringProject, on_delete=models.CASCADE, related_name="agencies")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=10, choices=ProjectSide.choices)
+    internal_units = models.PositiveSmallIntegerField("Số đơn vị bên trong", default=0)
+    share_pct = models.DecimalField("Tỷ lệ phân bổ (%)", max_digits=5, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "side", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "agency", "side"], name="staffing_project_agency")]
+
+
+class LeaderPosition(models.TextChoices):
+    HEAD = "head", "Cấp trưởng"
+    DEPUTY = "deputy", "Cấp phó"
+
+
+class SurplusLeaders(models.Model):
+    """After a project: `actual` heads/deputies of an agency above the `norm`, to be back to the
+    norm by `deadline` (cấp phó vượt quy định)."""
+
+    project = models.ForeignKey(RestructuringProject, on_delete=models.CASCADE, related_name="surplus")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    position = models.CharField("Chức vụ", max_length=10, choices=LeaderPosition.choices, default=LeaderPosition.DEPUTY)
+    norm = models.PositiveSmallIntegerField("Số theo quy định")
+    actual = models.PositiveSmallIntegerField("Số hiện có")
+    deadline = models.DateField("Thời hạn giải quyết")
+
+    class Meta:
+        ordering = ["deadline", "id"]
+
+    @property
+    def surplus(self) -> int:
+        return max(self.actual - self.norm, 0)
+
+
+class DepartureKind(models.TextChoices):
+    EARLY_RETIREMENT = "early_retirement", "Nghỉ hưu trước tuổi"
+    RESIGNATION = "resignation", "Thôi việc"
+    TRANSFER = "transfer", "Chuyển công tác khác"
+    OTHER = "other", "Khác"
+
+
+class ProjectDeparture(models.Model):
+    """People leaving under the policy (chính sách, chế độ): a count per kind and staffing
+    category; no personal data beyond an optional link to the member or cadre record."""
+
+    project = models.ForeignKey(RestructuringProject, on_delete=models.CASCADE, related_name="departures")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("Hình thức", max_length=20, choices=DepartureKind.choices)
+    category = models.ForeignKey(StaffingCategory, on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveIntegerField("Số người")
+    policy = models.CharField("Theo chính sách", max_length=120, blank=True,
+                              help_text="Ví dụ: Nghị định 178/2024/NĐ-CP")
+    member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey("cadres.Cadre", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["project_id", "kind", "id"]
+
+
+# --- job-position catalogues (vị trí việc làm) ----------------------------------------------------
+
+
+class CatalogueStatus(models.TextChoices):
+    DRAFT = "draft", "Đang xây dựng"
+    SUBMITTED = "submitted", "Đã trình"
+    APPRAISED = "appraised", "Đã thẩm định"
+    APPROVED = "approved", "Đã phê duyệt"
+
+
+class JobCatalogue(models.Model):
+    """The job-position catalogue of an agency (danh mục vị trí việc làm), with the dates of its
+    appraisal workflow: submitted → appraised → approved."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="job_catalogues")
+    name = models.CharField("Tên danh mục", max_length=255)
+    status = models.CharField("Trạng thái", max_length=12, choices=CatalogueStatus.choices,
+                              default=CatalogueStatus.DRAFT)
+    submitted_on = models.DateField("Ngày trình", null=True, blank=True)
+    appraised_on = models.DateField("Ngày thẩm định", null=True, blank=True)
+    approved_on = models.DateField("Ngày phê duyệt", null=True, blank=True)
+    decision_number = models.CharField("Số quyết định phê duyệt", max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Danh mục vị trí việc làm"
+        ordering = ["agency_id", "-id"]
+
+    def status_on(self, at: date) -> str:
+        for status, on in ((CatalogueStatus.APPROVED, self.approved_on), (CatalogueStatus.APPRAISED, self.appraised_on),
+                           (CatalogueStatus.SUBMITTED, self.submitted_on)):
+            if on is not None and on <= at:
+                return status
+        return CatalogueStatus.DRAFT
+
+
+class JobPosition(models.Model):
+    """A job position of a catalogue, with its staffing category and number of posts."""
+
+    catalogue = models.ForeignKey(JobCatalogue, on_delete=models.CASCADE, related_name="positions")
+    name = models.CharField("Vị trí việc làm", max_length=255)
+    category = models.ForeignKey(StaffingCategory, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField("Số lượng")
+
+    class Meta:
+        ordering = ["catalogue_id", "id"]

@@ -19,16 +19,24 @@ from django.db.models import Q, QuerySet
 
 from dangbo.access import policy
 from dangbo.core.rules import param
+from dangbo.core.temporal import TemporalTree, valid_on_q
 from dangbo.staffing.models import (
     Agency,
     AgencyLineage,
     AgencyVersion,
     Baseline,
+    CatalogueStatus,
+    DepartureKind,
     Headcount,
+    JobCatalogue,
+    ProjectAgency,
+    ProjectDeparture,
+    ProjectSide,
     ProjectUnit,
     QuotaAllocation,
     RestructuringProject,
     StaffingCategory,
+    SurplusLeaders,
 )
 
 policy.scoped_by(Agency, field="managing_org_id")
@@ -39,16 +47,19 @@ policy.scoped_by(Baseline, field="agency__managing_org_id")
 policy.scoped_by(RestructuringProject, field="org_id")
 
 
+@policy.scoped(JobCatalogue)
+def _catalogues_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="agency__managing_org_id", action=action)
+
+
 # --- the tree as of a date --------------------------------------------------------------------
 
 
-def valid_on_q(at: date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}valid_from__lte": at}) & (Q(**{f"{prefix}valid_to__isnull": True})
-                                                   | Q(**{f"{prefix}valid_to__gte": at}))
+TREE = TemporalTree(AgencyVersion, "agency")  # the tree over time shared with orgs (core.temporal)
 
 
 def version_on(agency_id: int, at: date) -> AgencyVersion | None:
-    return AgencyVersion.objects.filter(valid_on_q(at), agency_id=agency_id).select_related("agency").first()
+    return TREE.versions_on(at).filter(agency_id=agency_id).select_related("agency").first()
 
 
 def parent_on(agency_id: int, at: date) -> int | None:
@@ -57,7 +68,7 @@ def parent_on(agency_id: int, at: date) -> int | None:
 
 
 def children_on(agency_id: int, at: date) -> list[int]:
-    return list(AgencyVersion.objects.filter(valid_on_q(at), parent_id=agency_id).values_list("agency_id", flat=True))
+    return TREE.children_on(agency_id, at)
 
 
 @dataclass
@@ -89,13 +100,7 @@ def agency_tree(*, actor, at: date, root_id: int | None = None) -> list[TreeRow]
 
 def subtree_ids(agency_id: int, at: date) -> list[int]:
     """The agency and every agency below it on `at` (the agency itself even if not valid then)."""
-    out, todo = [agency_id], [agency_id]
-    while todo:
-        kids = list(AgencyVersion.objects.filter(valid_on_q(at), parent_id__in=todo).values_list("agency_id", flat=True))
-        kids = [k for k in kids if k not in out]
-        out.extend(kids)
-        todo = kids
-    return out
+    return TREE.subtree_ids(agency_id, at)
 
 
 # --- quota, headcount, baseline with lineage ----------------------------------------------------
@@ -241,10 +246,164 @@ class Figures:
         return next(r for r in self.rows if r.category.code == code)
 
 
-def figures(*, actor, agency_id: int, at: date) -> Figures:
+class Snapshot:
+    """Every staffing figure as of `at`, read in a constant number of queries (versions, lineage,
+    the year's allocations, headcounts, baselines, categories: six, whatever the number of
+    agencies and categories), then computed in memory with exactly the semantics of `quota_on`,
+    `headcount_on`, `baseline_on`, `subtree_quota` and `subtree_ids` above (tested equal)."""
+
+    def __init__(self, at: date):
+        self.at = at
+        self.year = at.year
+        self.baseline_year = param("staffing_baseline_year", at)
+        self.versions: dict[int, list[tuple[date, date | None, int | None, str]]] = {}
+        for aid, vf, vt, parent, name in (AgencyVersion.objects.order_by("agency_id", "valid_from")
+                                          .values_list("agency_id", "valid_from", "valid_to", "parent_id", "name")):
+            self.versions.setdefault(aid, []).append((vf, vt, parent, name))
+        self.links: dict[int, list[tuple[int, date, Decimal]]] = {}
+        for succ, pred, on, share in (AgencyLineage.objects.filter(on__lte=at).order_by("on", "id")
+                                      .values_list("successor_id", "predecessor_id", "on", "share_pct")):
+            self.links.setdefault(succ, []).append((pred, on, share))
+        # (agency, category) -> [(effective_from, id, number)] ascending
+        self.allocs: dict[tuple[int, int], list[tuple[date, int, int]]] = {}
+        for aid, cid, eff, pk, n in (QuotaAllocation.objects.filter(year=self.year, effective_from__lte=at)
+                                     .order_by("effective_from", "id")
+                                     .values_list("receiving_id", "category_id", "effective_from", "id", "number")):
+            self.allocs.setdefault((aid, cid), []).append((eff, pk, n))
+        self.heads: dict[tuple[int, int], list[tuple[date, int, int]]] = {}
+        for aid, cid, on, pk, n in (Headcount.objects.filter(on__lte=at).order_by("on", "id")
+                                    .values_list("agency_id", "category_id", "on", "id", "count")):
+            self.heads.setdefault((aid, cid), []).append((on, pk, n))
+        self.bases: dict[tuple[int, int], tuple[int, int]] = {
+            (aid, cid): (n, c) for aid, cid, n, c in Baseline.objects.filter(year=self.baseline_year)
+            .values_list("agency_id", "category_id", "number", "carried")}
+        self.categories = list(StaffingCategory.objects.all())
+        self.children: dict[int, list[int]] = {}
+        for aid in self.versions:
+            v = self._version(aid, at)
+            if v is not None and v[2] is not None:
+                self.children.setdefault(v[2], []).append(aid)
+
+    def _version(self, agency_id: int, at: date):
+        for v in self.versions.get(agency_id, ()):
+            if v[0] <= at and (v[1] is None or v[1] >= at):
+                return v
+        return None
+
+    def name(self, agency_id: int) -> str:
+        v = self._version(agency_id, self.at) or (self.versions.get(agency_id) or [None])[-1]
+        return v[3] if v else str(agency_id)
+
+    def valid(self, agency_id: int) -> bool:
+        return self._version(agency_id, self.at) is not None
+
+    def subtree_ids(self, agency_id: int) -> list[int]:
+        out, todo = [agency_id], [agency_id]
+        while todo:
+            kids = [k for t in todo for k in self.children.get(t, ()) if k not in out]
+            out.extend(kids)
+            todo = kids
+        return out
+
+    @staticmethod
+    def _latest(rows, at: date):
+        found = None
+        for row in rows or ():
+            if row[0] <= at:
+                found = row
+        return found
+
+    def quota_on(self, agency_id: int, category_id: int, at: date | None = None) -> int | None:
+        at = at or self.at
+        own = self._latest(self.allocs.get((agency_id, category_id)), at)
+        total = own[2] if own else None
+        for pred, on, share in self.links.get(agency_id, ()):
+            if on > at or on.year != self.year or (own is not None and own[0] >= on):
+                continue
+            carried = self.quota_on(pred, category_id, on - timedelta(days=1))
+            if carried is not None:
+                total = (total or 0) + _share(carried, share)
+        return total
+
+    def subtree_quota(self, agency_id: int, category_id: int) -> int | None:
+        own = self.quota_on(agency_id, category_id)
+        if own is not None:
+            return own
+        parts = [q for c in self.children.get(agency_id, ()) if (q := self.subtree_quota(c, category_id)) is not None]
+        return sum(parts) if parts else None
+
+    def headcount_on(self, agency_id: int, category_id: int, at: date | None = None) -> int | None:
+        at = at or self.at
+        own = self._latest(self.heads.get((agency_id, category_id)), at)
+        total = own[2] if own else None
+        for pred, on, share in self.links.get(agency_id, ()):
+            if on > at or (own is not None and own[0] >= on):
+                continue
+            carried = self.headcount_on(pred, category_id, on - timedelta(days=1))
+            if carried is not None:
+                total = (total or 0) + _share(carried, share)
+        return total
+
+    def baseline_on(self, agency_id: int, category_id: int, at: date | None = None) -> tuple[int, int] | None:
+        at = at or self.at
+        own = self.bases.get((agency_id, category_id))
+        number, carried, found = (own[0], own[1], True) if own else (0, 0, False)
+        for pred, on, share in self.links.get(agency_id, ()):
+            if on > at:
+                continue
+            sub = self.baseline_on(pred, category_id, on - timedelta(days=1))
+            if sub is not None:
+                number += _share(sub[0], share)
+                carried += _share(sub[1], share) if sub[1] >= 0 else -_share(-sub[1], share)
+                found = True
+        return (number, carried) if found else None
+
+    def used_categories(self) -> list[StaffingCategory]:
+        used = {c for _, c in self.allocs} | {c for _, c in self.heads} | {c for _, c in self.bases}
+        return [c for c in self.categories if c.pk in used]
+
+    def figures(self, agency: Agency) -> Figures:
+        """Figures of the agency's subtree (see `figures`)."""
+        at = self.at
+        ids = self.subtree_ids(agency.pk)
+        figs = Figures(at=at, agency=agency, name=self.name(agency.pk), agency_count=len(ids),
+                       baseline_year=self.baseline_year, target_year=param("staffing_target_year", at))
+        for cat in self.used_categories():
+            row = CategoryFigures(category=cat, target_pct=param(cat.target_param, at) if cat.target_param else None)
+            q = self.subtree_quota(agency.pk, cat.pk)
+            if q is not None:
+                row.quota, row.has_quota = q, True
+            for aid in ids:
+                h = self.headcount_on(aid, cat.pk)
+                if h is not None:
+                    row.headcount += h
+                    row.has_headcount = True
+                b = self.baseline_on(aid, cat.pk)
+                if b is not None:
+                    row.baseline += b[0]
+                    row.carried += b[1]
+                    row.has_baseline = True
+            if row.has_quota or row.has_headcount or row.has_baseline:
+                figs.rows.append(row)
+        return figs
+
+    def own_row(self, agency_id: int, category: StaffingCategory) -> tuple[int | None, int | None]:
+        """(quota, headcount) of one agency itself (not its subtree) × category."""
+        return self.quota_on(agency_id, category.pk), self.headcount_on(agency_id, category.pk)
+
+
+def figures(*, actor, agency_id: int, at: date, snapshot: Snapshot | None = None) -> Figures:
     """Quota, headcount, vacancies, reduction vs the baseline and progress to the target for the
     agency's subtree on `at`, per category (404 outside scope). Headcount and baseline are of each
-    agency itself, summed over the subtree; the quota is what the subtree's root received."""
+    agency itself, summed over the subtree; the quota is what the subtree's root received. A
+    constant number of queries (Snapshot), whatever the size of the subtree."""
+    agency = policy.get_in_scope_or_404(Agency, actor, agency_id)
+    return (snapshot or Snapshot(at)).figures(agency)
+
+
+def figures_slow(*, actor, agency_id: int, at: date) -> Figures:
+    """The same figures through the per-agency functions (a few queries per agency × category):
+    kept to check the Snapshot against."""
     agency = policy.get_in_scope_or_404(Agency, actor, agency_id)
     v = version_on(agency.pk, at) or agency.versions.order_by("-valid_from").first()
     ids = subtree_ids(agency.pk, at)
@@ -339,3 +498,114 @@ def restructured_by_model(*, actor, at: date, org_id: int | None = None) -> list
 
 def restructured_summary(progress: list[ModelProgress]) -> str:
     return "; ".join(str(p) for p in progress)
+
+
+def months_left(at: date, deadline: date) -> int:
+    """Whole months from `at` to `deadline` (0 when due or past)."""
+    months = (deadline.year - at.year) * 12 + deadline.month - at.month - (1 if deadline.day < at.day else 0)
+    return max(months, 0)
+
+
+@dataclass
+class SurplusRow:
+    agency_name: str
+    position: str
+    surplus: int
+    deadline: date
+    months_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.months_left == 0
+
+
+@dataclass
+class ProjectFigures:
+    """What the applied projects (applied on or before `at`) changed: agencies and internal units
+    before/after, surplus leaders with the months left to resolve them, people leaving by kind."""
+
+    at: date
+    projects_applied: int = 0
+    agencies_before: int = 0
+    agencies_after: int = 0
+    units_before: int = 0
+    units_after: int = 0
+    surplus: list[SurplusRow] = field(default_factory=list)
+    departures: dict[str, int] = field(default_factory=dict)  # kind label -> people
+
+    @property
+    def surplus_total(self) -> int:
+        return sum(r.surplus for r in self.surplus)
+
+    @property
+    def departures_total(self) -> int:
+        return sum(self.departures.values())
+
+
+def project_figures(*, actor, at: date, org_id: int | None = None) -> ProjectFigures:
+    """Figures of the projects in scope applied on or before `at` (four queries)."""
+    projects = policy.for_user(RestructuringProject, actor).filter(applied_on__lte=at, lineage__isnull=False)
+    if org_id:
+        projects = projects.filter(org_id=org_id)
+    ids = set(projects.values_list("pk", flat=True))
+    out = ProjectFigures(at=at, projects_applied=len(ids))
+    for side, units in ProjectAgency.objects.filter(project_id__in=ids).values_list("side", "internal_units"):
+        if side == ProjectSide.BEFORE:
+            out.agencies_before += 1
+            out.units_before += units
+        else:
+            out.agencies_after += 1
+            out.units_after += units
+    rows = SurplusLeaders.objects.filter(project_id__in=ids).select_related("agency")
+    names = _names_on([r.agency_id for r in rows], at)
+    for r in rows:
+        out.surplus.append(SurplusRow(names.get(r.agency_id, r.agency.code), r.get_position_display(), r.surplus,
+                                      r.deadline, months_left(at, r.deadline)))
+    labels = dict(DepartureKind.choices)
+    for d in ProjectDeparture.objects.filter(project_id__in=ids).order_by("kind"):
+        key = labels[d.kind]
+        out.departures[key] = out.departures.get(key, 0) + d.count
+    return out
+
+
+def _names_on(agency_ids, at: date) -> dict[int, str]:
+    """Name of each agency on `at` (or its last name if it had ended)."""
+    out: dict[int, str] = {}
+    for aid, name, vf in (AgencyVersion.objects.filter(agency_id__in=set(agency_ids))
+                              .order_by("agency_id", "valid_from").values_list("agency_id", "name", "valid_from")):
+        if vf <= at or aid not in out:
+            out[aid] = name
+    return out
+
+
+# --- job-position catalogues ----------------------------------------------------------------------
+
+
+@dataclass
+class CatalogueFigures:
+    agencies: int
+    approved: int
+    by_status: dict[str, int]
+
+    @property
+    def text(self) -> str:
+        return f"{self.approved}/{self.agencies}"
+
+
+def catalogue_figures(*, agency_ids: list[int], at: date) -> CatalogueFigures:
+    """Agencies (of `agency_ids`) whose latest catalogue is approved on `at`, and the count per
+    status (as of `at`) of each agency's latest catalogue (one query)."""
+    latest: dict[int, str] = {}
+    for c in JobCatalogue.objects.filter(agency_id__in=agency_ids).order_by("agency_id", "id"):
+        latest[c.agency_id] = c.status_on(at)
+    by_status = {label: 0 for label in CatalogueStatus.labels}
+    for status in latest.values():
+        by_status[CatalogueStatus(status).label] += 1
+    return CatalogueFigures(agencies=len(agency_ids), approved=sum(1 for s in latest.values()
+                                                                   if s == CatalogueStatus.APPROVED),
+                            by_status=by_status)
+
+
+def catalogues(*, actor, agency_id: int) -> QuerySet:
+    return (policy.for_user(JobCatalogue, actor).filter(agency_id=agency_id)
+            .prefetch_related("positions", "positions__category").order_by("-id"))

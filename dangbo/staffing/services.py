@@ -12,7 +12,7 @@ every later date of the year; a later decision supersedes the earlier one from i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -29,12 +29,21 @@ from dangbo.staffing.models import (
     AgencyLineage,
     AgencyVersion,
     Baseline,
+    CatalogueStatus,
+    DepartureKind,
     Headcount,
+    JobCatalogue,
+    JobPosition,
+    LeaderPosition,
     LineageKind,
+    ProjectAgency,
+    ProjectDeparture,
+    ProjectSide,
     ProjectUnit,
     QuotaAllocation,
     RestructuringProject,
     StaffingCategory,
+    SurplusLeaders,
 )
 
 MAX_NUMBER = 10_000_000
@@ -96,10 +105,9 @@ def _close(agency: Agency, on: date) -> AgencyVersion:
         raise DomainError(f"Cơ quan «{agency}» không còn hiệu lực ngày {_vn(on)}", field="agency_id")
     if v.valid_from == on:
         raise DomainError(f"Cơ quan «{v.name}» vừa thay đổi ngày {_vn(on)}; chọn ngày khác", field="on")
-    if AgencyVersion.objects.filter(agency=agency, valid_from__gt=on).exists():
+    if sel.TREE.has_later_change(agency.pk, on):
         raise DomainError(f"Cơ quan «{v.name}» đã có thay đổi sau ngày {_vn(on)}", field="on")
-    v.valid_to = on - timedelta(days=1)
-    v.save(update_fields=["valid_to"])
+    sel.TREE.close(v, on)
     return v
 
 
@@ -140,6 +148,61 @@ def agency_merge(*, actor, predecessors: list[Agency], into: Agency, on: date,
         audit_record(actor=actor, action="staffing.agency_merge", obj=into, org_id=into.managing_org_id,
                      summary=f"Hợp nhất {', '.join(names)} vào {_name(into.pk, on)} từ {_vn(on)}",
                      after={"predecessors": [p.pk for p in predecessors], "on": on})
+
+
+def _require_in_order(agency: Agency, on: date) -> AgencyVersion:
+    v = sel.version_on(agency.pk, on)
+    if v is None:
+        raise DomainError(f"Cơ quan «{agency}» không có hiệu lực ngày {_vn(on)}", field="agency_id")
+    if sel.TREE.has_later_change(agency.pk, on):
+        raise DomainError(f"Cơ quan «{v.name}» đã có thay đổi sau ngày {_vn(on)}; ghi các thay đổi theo đúng thứ tự "
+                          "thời gian", field="on")
+    return v
+
+
+def agency_rename(*, actor, agency: Agency, name: str, on: date) -> AgencyVersion:
+    """The agency is called `name` from `on` (a new version; the old name stays in its history)."""
+    _require_agency(actor, agency)
+    name = nfc(name or "").strip()
+    if not name or len(name) > 255:
+        raise DomainError("Tên mới không được để trống (tối đa 255 ký tự)", field="name")
+    with transaction.atomic():
+        v = _require_in_order(agency, on)
+        if v.name == name:
+            raise DomainError("Tên mới trùng tên hiện tại", field="name")
+        old = v.name
+        new = sel.TREE.reversion(v, on, name=name)
+        audit_record(actor=actor, action="staffing.agency_rename", obj=agency, org_id=agency.managing_org_id,
+                     before={"name": old}, after={"name": name, "on": on},
+                     summary=f"Đổi tên {old} → {name} từ {_vn(on)}")
+    return new
+
+
+def agency_move(*, actor, agency: Agency, new_parent: Agency | None, on: date) -> AgencyVersion:
+    """The agency is under `new_parent` (None: a root, receiving its quota from above) from `on`;
+    its subtree moves with it. Never under itself or one of its own agencies."""
+    _require_agency(actor, agency)
+    if new_parent is not None:
+        _require_agency(actor, new_parent, field="new_parent")
+    with transaction.atomic():
+        v = _require_in_order(agency, on)
+        target = new_parent.pk if new_parent is not None else None
+        if v.parent_id == target:
+            raise DomainError("Cơ quan đã trực thuộc cơ quan cấp trên này", field="new_parent")
+        if new_parent is not None:
+            pv = sel.version_on(new_parent.pk, on)
+            if pv is None:
+                raise DomainError(f"Cơ quan cấp trên mới không có hiệu lực ngày {_vn(on)}", field="new_parent")
+            if new_parent.pk == agency.pk or agency.pk in sel.TREE.ancestor_ids(new_parent.pk, on):
+                raise DomainError("Không thể đặt một cơ quan dưới chính nó hoặc cơ quan trực thuộc nó",
+                                  field="new_parent")
+        before = v.parent_id
+        new = sel.TREE.reversion(v, on, parent=new_parent)
+        audit_record(actor=actor, action="staffing.agency_move", obj=agency, org_id=agency.managing_org_id,
+                     before={"parent": before}, after={"parent": target, "on": on},
+                     summary=f"Chuyển {v.name} về trực thuộc "
+                             f"{_name(target, on) if target else 'cấp trên hệ thống'} từ {_vn(on)}")
+    return new
 
 
 @dataclass
@@ -356,3 +419,274 @@ def project_unit_done(*, actor, unit: ProjectUnit, on: date) -> ProjectUnit:
                      before={"done_on": before}, after={"done_on": on},
                      summary=f"{unit.label}: hoàn thành sắp xếp ngày {_vn(on)}")
     return unit
+
+
+# --- applying a restructuring project -----------------------------------------------------------
+
+
+@dataclass
+class SideInput:
+    agency_id: int
+    internal_units: int = 0
+    share_pct: Decimal | None = None
+
+
+@dataclass
+class SurplusInput:
+    agency_id: int
+    norm: int
+    actual: int
+    deadline: date
+    position: str = LeaderPosition.DEPUTY
+
+
+@dataclass
+class DepartureInput:
+    kind: str
+    category_id: int
+    count: int
+    policy: str = ""
+    agency_id: int | None = None
+    member_id: int | None = None
+    cadre_id: int | None = None
+
+
+def _require_project(actor, project: RestructuringProject) -> None:
+    policy.require(actor, "record", project.org_id, message="Không tìm thấy đề án", field="project")
+
+
+def project_approve(*, actor, project: RestructuringProject, decision_number: str, approved_on: date,
+                    applied_on: date) -> RestructuringProject:
+    """Record the approving decision of a project and the date it is to be applied."""
+    _require_project(actor, project)
+    number = nfc(decision_number or "").strip()
+    if not number or len(number) > 60:
+        raise DomainError("Ghi số quyết định phê duyệt đề án (tối đa 60 ký tự)", field="decision_number")
+    if approved_on is None or applied_on is None:
+        raise DomainError("Ghi ngày phê duyệt và ngày thực hiện đề án", field="approved_on")
+    if applied_on < approved_on:
+        raise DomainError(f"Ngày thực hiện {_vn(applied_on)} không được trước ngày phê duyệt {_vn(approved_on)}",
+                          field="applied_on")
+    with transaction.atomic():
+        project = RestructuringProject.objects.select_for_update().get(pk=project.pk)
+        if project.lineage.exists():
+            raise DomainError("Đề án đã được thực hiện; không sửa quyết định phê duyệt", field="project")
+        before = {"decision_number": project.decision_number, "approved_on": project.approved_on,
+                  "applied_on": project.applied_on}
+        project.decision_number, project.approved_on, project.applied_on = number, approved_on, applied_on
+        project.save(update_fields=["decision_number", "approved_on", "applied_on"])
+        audit_record(actor=actor, action="staffing.project_approve", obj=project, org_id=project.org_id,
+                     before=before, after={"decision_number": number, "approved_on": approved_on,
+                                           "applied_on": applied_on},
+                     summary=f"Phê duyệt đề án {project.name} (QĐ {number} ngày {_vn(approved_on)}), "
+                             f"thực hiện từ {_vn(applied_on)}")
+    return project
+
+
+def project_plan(*, actor, project: RestructuringProject, before: list[SideInput], after: list[SideInput],
+                 surplus: list[SurplusInput] = (), departures: list[DepartureInput] = ()) -> RestructuringProject:
+    """Set the agencies before and after a project, the surplus leaders and the people leaving
+    under the policy (replacing what was planned; refused once the project is applied)."""
+    _require_project(actor, project)
+    if not before or not after:
+        raise DomainError("Đề án phải có cơ quan trước và sau sắp xếp", field="before")
+    agencies = Agency.objects.in_bulk([s.agency_id for s in [*before, *after]]
+                                      + [s.agency_id for s in surplus]
+                                      + [d.agency_id for d in departures if d.agency_id])
+    for side, rows in (("before", before), ("after", after)):
+        seen = set()
+        for i, s in enumerate(rows, start=1):
+            a = agencies.get(s.agency_id)
+            if a is None:
+                raise DomainError(f"Dòng {i}: không tìm thấy cơ quan", field=side)
+            _require_agency(actor, a, field=side)
+            if s.agency_id in seen:
+                raise DomainError(f"Dòng {i}: cơ quan «{a}» ghi hai lần", field=side)
+            seen.add(s.agency_id)
+            if s.internal_units is None or not 0 <= s.internal_units <= 1000:
+                raise DomainError(f"Dòng {i}: số đơn vị bên trong phải từ 0 đến 1000", field=side)
+    if len(before) == 1 and len(after) >= 2 and before[0].agency_id not in {s.agency_id for s in after}:
+        shares = [s.share_pct for s in after]
+        if any(x is None for x in shares) or sum(Decimal(x) for x in shares) != 100:
+            raise DomainError("Chia tách: ghi tỷ lệ phân bổ cho từng cơ quan sau sắp xếp, tổng bằng 100%",
+                              field="after")
+    for i, s in enumerate(surplus, start=1):
+        if s.agency_id not in agencies:
+            raise DomainError(f"Cấp phó vượt quy định, dòng {i}: không tìm thấy cơ quan", field="surplus")
+        if s.position not in LeaderPosition.values:
+            raise DomainError(f"Cấp phó vượt quy định, dòng {i}: chức vụ không hợp lệ", field="surplus")
+        if s.actual is None or s.norm is None or s.actual <= s.norm:
+            raise DomainError(f"Cấp phó vượt quy định, dòng {i}: số hiện có phải lớn hơn số theo quy định",
+                              field="surplus")
+        if s.deadline is None:
+            raise DomainError(f"Cấp phó vượt quy định, dòng {i}: ghi thời hạn giải quyết", field="surplus")
+    cats = StaffingCategory.objects.in_bulk([d.category_id for d in departures])
+    for i, d in enumerate(departures, start=1):
+        if d.kind not in DepartureKind.values:
+            raise DomainError(f"Nghỉ theo chính sách, dòng {i}: hình thức không hợp lệ", field="departures")
+        if d.category_id not in cats:
+            raise DomainError(f"Nghỉ theo chính sách, dòng {i}: không tìm thấy loại biên chế", field="departures")
+        if d.count is None or d.count < 1 or d.count > MAX_NUMBER:
+            raise DomainError(f"Nghỉ theo chính sách, dòng {i}: số người phải từ 1", field="departures")
+        if (d.member_id or d.cadre_id) and d.count != 1:
+            raise DomainError(f"Nghỉ theo chính sách, dòng {i}: dòng gắn với một hồ sơ chỉ tính 1 người",
+                              field="departures")
+        if len(d.policy or "") > 120:
+            raise DomainError(f"Nghỉ theo chính sách, dòng {i}: chính sách tối đa 120 ký tự", field="departures")
+    with transaction.atomic():
+        project = RestructuringProject.objects.select_for_update().get(pk=project.pk)
+        if project.lineage.exists():
+            raise DomainError("Đề án đã được thực hiện; không sửa phương án", field="project")
+        project.agencies.all().delete()
+        project.surplus.all().delete()
+        project.departures.all().delete()
+        ProjectAgency.objects.bulk_create(
+            [ProjectAgency(project=project, agency_id=s.agency_id, side=ProjectSide.BEFORE,
+                           internal_units=s.internal_units) for s in before]
+            + [ProjectAgency(project=project, agency_id=s.agency_id, side=ProjectSide.AFTER,
+                             internal_units=s.internal_units, share_pct=s.share_pct) for s in after])
+        SurplusLeaders.objects.bulk_create([SurplusLeaders(project=project, agency_id=s.agency_id, position=s.position,
+                                                           norm=s.norm, actual=s.actual, deadline=s.deadline)
+                                            for s in surplus])
+        ProjectDeparture.objects.bulk_create([ProjectDeparture(
+            project=project, agency_id=d.agency_id, kind=d.kind, category_id=d.category_id, count=d.count,
+            policy=nfc(d.policy or "").strip(), member_id=d.member_id, cadre_id=d.cadre_id) for d in departures])
+        audit_record(actor=actor, action="staffing.project_plan", obj=project, org_id=project.org_id,
+                     after={"before": [s.agency_id for s in before], "after": [s.agency_id for s in after],
+                            "surplus": sum(s.actual - s.norm for s in surplus),
+                            "departures": sum(d.count for d in departures)},
+                     summary=f"Phương án đề án {project.name}: {len(before)} cơ quan trước, {len(after)} sau sắp xếp")
+    return project
+
+
+def _set_internal_units(agency: Agency, on: date, units: int) -> None:
+    """The agency has `units` internal units from `on` (a new version, or the version opened that day)."""
+    v = sel.version_on(agency.pk, on)
+    if v is None or v.internal_units == units:
+        return
+    if v.valid_from == on:
+        v.internal_units = units
+        v.save(update_fields=["internal_units"])
+        return
+    old = _close(agency, on)
+    AgencyVersion.objects.create(agency=agency, name=old.name, parent_id=old.parent_id, valid_from=on,
+                                 internal_units=units)
+
+
+def project_apply(*, actor, project: RestructuringProject) -> RestructuringProject:
+    """Apply an approved project on its date: the before-agencies that are not kept end the day
+    before and go into the after-agencies (merge: several into one; split: one into several with
+    the planned shares), carrying baseline, quota and headcount by lineage; the after-agencies get
+    their internal units; the project's units are done that day. All or nothing."""
+    _require_project(actor, project)
+    with transaction.atomic():
+        project = RestructuringProject.objects.select_for_update().get(pk=project.pk)
+        if not project.decision_number or project.applied_on is None:
+            raise DomainError("Đề án chưa có quyết định phê duyệt và ngày thực hiện", field="project")
+        if project.lineage.exists():
+            raise DomainError("Đề án đã được thực hiện", field="project")
+        on = project.applied_on
+        rows = list(project.agencies.select_related("agency"))
+        before = [r for r in rows if r.side == ProjectSide.BEFORE]
+        after = [r for r in rows if r.side == ProjectSide.AFTER]
+        if not before or not after:
+            raise DomainError("Đề án chưa có phương án cơ quan trước và sau sắp xếp", field="project")
+        kept = {r.agency_id for r in after}
+        gone = [r.agency for r in before if r.agency_id not in kept]
+        for r in after:
+            if sel.version_on(r.agency_id, on) is None:
+                raise DomainError(f"Cơ quan sau sắp xếp «{r.agency}» chưa có hiệu lực ngày {_vn(on)}", field="after")
+        if len(after) == 1:
+            if gone:
+                agency_merge(actor=actor, predecessors=gone, into=after[0].agency, on=on, project=project)
+        elif len(before) == 1 and gone:
+            old = gone[0]
+            if _has_children(old, on):
+                raise DomainError(f"«{_name(old.pk, on)}» còn cơ quan trực thuộc", field="before")
+            _close(old, on)
+            for r in after:
+                AgencyLineage.objects.create(predecessor=old, successor=r.agency, kind=LineageKind.SPLIT, on=on,
+                                             share_pct=r.share_pct, project=project)
+        elif gone:
+            raise DomainError("Đề án chỉ thực hiện được hợp nhất (nhiều cơ quan thành một) hoặc chia tách "
+                              "(một cơ quan thành nhiều)", field="after")
+        for r in after:
+            _set_internal_units(r.agency, on, r.internal_units)
+        ids = {r.agency_id for r in rows}
+        project.units.filter(done_on__isnull=True, agency_id__in=ids).update(done_on=on)
+        audit_record(actor=actor, action="staffing.project_apply", obj=project, org_id=project.org_id,
+                     after={"on": on, "gone": [a.pk for a in gone], "after": sorted(kept)},
+                     summary=f"Thực hiện đề án {project.name} từ {_vn(on)}: {len(before)} cơ quan → {len(after)}")
+    return project
+
+
+# --- job-position catalogues ---------------------------------------------------------------------
+
+
+@dataclass
+class PositionInput:
+    name: str
+    category_id: int
+    number: int
+
+
+def catalogue_create(*, actor, agency: Agency, name: str, positions: list[PositionInput]) -> JobCatalogue:
+    _require_agency(actor, agency)
+    name = nfc(name or "").strip()
+    if not name or len(name) > 255:
+        raise DomainError("Tên danh mục vị trí việc làm không được để trống (tối đa 255 ký tự)", field="name")
+    if not positions:
+        raise DomainError("Danh mục phải có ít nhất một vị trí việc làm", field="positions")
+    cats = StaffingCategory.objects.in_bulk([p.category_id for p in positions])
+    for i, p in enumerate(positions, start=1):
+        if not nfc(p.name or "").strip():
+            raise DomainError(f"Vị trí dòng {i}: tên không được để trống", field="positions")
+        if p.category_id not in cats:
+            raise DomainError(f"Vị trí dòng {i}: không tìm thấy loại biên chế", field="positions")
+        if p.number is None or not 0 <= p.number <= MAX_NUMBER:
+            raise DomainError(f"Vị trí dòng {i}: số lượng phải là số không âm", field="positions")
+    with transaction.atomic():
+        cat = JobCatalogue.objects.create(agency=agency, name=name)
+        JobPosition.objects.bulk_create([JobPosition(catalogue=cat, name=nfc(p.name).strip(), category_id=p.category_id,
+                                                     number=p.number) for p in positions])
+        audit_record(actor=actor, action="staffing.catalogue_create", obj=cat, org_id=agency.managing_org_id,
+                     summary=f"Danh mục vị trí việc làm {name} của {agency}: {len(positions)} vị trí")
+    return cat
+
+
+_NEXT = {CatalogueStatus.DRAFT: CatalogueStatus.SUBMITTED, CatalogueStatus.SUBMITTED: CatalogueStatus.APPRAISED,
+         CatalogueStatus.APPRAISED: CatalogueStatus.APPROVED}
+_DATE_FIELD = {CatalogueStatus.SUBMITTED: "submitted_on", CatalogueStatus.APPRAISED: "appraised_on",
+               CatalogueStatus.APPROVED: "approved_on"}
+
+
+def catalogue_advance(*, actor, catalogue: JobCatalogue, to: str, on: date, decision_number: str = "") -> JobCatalogue:
+    """Move a catalogue one step: submitted → appraised → approved (each with its date, never before
+    the previous step's; approval names its decision)."""
+    _require_agency(actor, catalogue.agency, field="catalogue")
+    with transaction.atomic():
+        catalogue = JobCatalogue.objects.select_for_update().select_related("agency").get(pk=catalogue.pk)
+        expected = _NEXT.get(catalogue.status)
+        if to != expected:
+            now = CatalogueStatus(catalogue.status).label
+            raise DomainError(f"Danh mục đang ở trạng thái «{now}»: không chuyển được sang "
+                              f"«{CatalogueStatus(to).label if to in CatalogueStatus.values else to}»", field="status")
+        prev = {CatalogueStatus.APPRAISED: catalogue.submitted_on,
+                CatalogueStatus.APPROVED: catalogue.appraised_on}.get(to)
+        if on is None or (prev is not None and on < prev):
+            raise DomainError(f"Ngày {CatalogueStatus(to).label.lower()} không được trước bước trước"
+                              + (f" ({_vn(prev)})" if prev else ""), field="on")
+        number = nfc(decision_number or "").strip()
+        if to == CatalogueStatus.APPROVED:
+            if not number or len(number) > 60:
+                raise DomainError("Ghi số quyết định phê duyệt (tối đa 60 ký tự)", field="decision_number")
+            catalogue.decision_number = number
+        before = catalogue.status
+        catalogue.status = to
+        setattr(catalogue, _DATE_FIELD[to], on)
+        catalogue.save()
+        audit_record(actor=actor, action="staffing.catalogue_advance", obj=catalogue,
+                     org_id=catalogue.agency.managing_org_id, before={"status": before}, after={"status": to, "on": on},
+                     summary=f"Danh mục vị trí việc làm {catalogue.name}: {CatalogueStatus(to).label.lower()} "
+                             f"ngày {_vn(on)}")
+    return catalogue

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.agency_detail, name="agency_detail"),
     path("<int:pk>/so-nguoi/", views.headcount_create, name="headcount_create"),
     path("giao/", views.allocation_create, name="allocation_create"),
+    path("xuat/", views.figures_export, name="figures_export"),
+    path("nhap-so-nguoi/", views.headcount_import, name="headcount_import"),
 ]

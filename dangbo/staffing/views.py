@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from dangbo.access import policy
 from dangbo.core.errors import DomainError
@@ -18,7 +19,7 @@ from dangbo.core.forms import apply_domain_error, as_of_date
 from dangbo.core.rules import param
 from dangbo.staffing import selectors as sel
 from dangbo.staffing import services
-from dangbo.staffing.forms import AllocationForm, HeadcountForm
+from dangbo.staffing.forms import AllocationForm, ExportForm, HeadcountForm, HeadcountImportForm
 from dangbo.staffing.models import Agency, Headcount, StaffingCategory
 
 
@@ -27,14 +28,22 @@ def agency_tree(request: HttpRequest) -> HttpResponse:
     at = as_of_date(request)
     rows = sel.agency_tree(actor=request.user, at=at)
     cb = StaffingCategory.objects.filter(code="cb_cc").first()
+    snap = sel.Snapshot(at) if rows and cb else None
     for r in rows:
         r.indent = range(r.depth)
-        r.quota = sel.quota_on(r.version.agency_id, cb.pk, at) if cb else None
-        r.headcount = sel.headcount_on(r.version.agency_id, cb.pk, at) if cb else None
+        r.quota, r.headcount = snap.own_row(r.version.agency_id, cb) if snap else (None, None)
+    chart = {"names": [], "quota": [], "headcount": []}
+    for r in rows:
+        if r.depth <= 1 and (r.quota is not None or r.headcount is not None):
+            chart["names"].append(r.version.name)
+            chart["quota"].append(r.quota or 0)
+            chart["headcount"].append(r.headcount or 0)
     return render(request, "staffing/agency_tree.html", {
         "at": at, "rows": rows, "category": cb,
         "restructured": sel.restructured_by_model(actor=request.user, at=at),
+        "projects": sel.project_figures(actor=request.user, at=at),
         "can_record": policy.can(request.user, "record"),
+        "chart": chart if chart["names"] else None,
     })
 
 
@@ -130,3 +139,64 @@ def headcount_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Đã ghi số người thực có.")
             return redirect("staffing:agency_detail", pk=agency.pk)
     return render(request, "staffing/headcount_form.html", {"form": form, "agency": agency})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def figures_export(request: HttpRequest) -> HttpResponse:
+    """XLSX of quotas, headcount and vacancies per agency × category as of a date: the agencies the
+    access policy shows the user that day; a purpose is required, the export is audited and
+    watermarked."""
+    from dangbo.audit.services import audit_export
+    from dangbo.core.text import person_name
+    from dangbo.staffing.exports import figure_rows, figures_xlsx
+
+    at = as_of_date(request)
+    form = ExportForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "staffing/export_form.html", {"form": form, "at": at})
+    purpose = form.cleaned_data["purpose"]
+    rows = figure_rows(sel.agency_tree(actor=request.user, at=at), at)
+    now = timezone.localtime()
+    who = person_name(request.user) or request.user.get_username()
+    watermark = f"Xuất bởi {who} lúc {now:%H:%M %d/%m/%Y}; mục đích: {purpose}"
+    body = figures_xlsx(rows=rows, at=at, watermark=watermark)
+    audit_export(actor=request.user, what="staffing.figures", purpose=purpose, rows=len(rows),
+                 filters={"at": at.isoformat()})
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="bien-che-{at:%Y-%m-%d}.xlsx"'
+    return response
+
+
+@login_required
+def headcount_import(request: HttpRequest) -> HttpResponse:
+    """Headcount from an XLSX file: a dry run first (each row planned or refused with its row
+    number), then the import proper with the box ticked; nothing is written if a row is refused."""
+    import tempfile
+
+    from dangbo.staffing import importer
+
+    if not policy.can(request.user, "record"):
+        raise PermissionDenied("Bạn không có quyền ghi số người thực có.")
+    if request.GET.get("mau") == "1":
+        from dangbo.core.spreadsheet import workbook_bytes
+
+        response = HttpResponse(workbook_bytes(importer.template_xlsx()), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="mau-so-nguoi-thuc-co.xlsx"'
+        return response
+    form = HeadcountImportForm(request.POST or None, request.FILES or None, initial={"on": policy.today()})
+    report = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+            for chunk in d["file"].chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            run = importer.headcount_import_apply if d["apply"] else importer.headcount_import_dry_run
+            report = run(tmp.name, actor=request.user, on=d["on"], source=d["source"])
+        if report.applied:
+            messages.success(request, f"Đã ghi {len(report.planned)} dòng số người thực có.")
+            return redirect("staffing:agency_tree")
+    return render(request, "staffing/headcount_import.html", {"form": form, "report": report})

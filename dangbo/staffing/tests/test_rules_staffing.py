@@ -210,3 +210,52 @@ def test_scope_outsider_sees_nothing_and_cannot_write(system_user, app, outsider
     with pytest.raises(DomainError):
         headcount_record(actor=commune_officer, agency=app["d1"], category=app["cb"], on=date(2025, 3, 1), count=1,
                          source="x")
+
+
+# --- the tree over time shared with orgs (core.temporal): rename and move ----------------------
+
+
+def test_agency_rename_keeps_its_history_and_figures(system_user, app):
+    from dangbo.staffing.services import agency_rename
+
+    agency_rename(actor=system_user, agency=app["d1"], name="Ban Tổ chức - Nội vụ Huyện ủy Sông Xanh",
+                  on=date(2025, 3, 1))
+    assert sel.version_on(app["d1"].pk, date(2025, 2, 28)).name == "Ban Tổ chức Huyện ủy Sông Xanh"
+    assert sel.version_on(app["d1"].pk, date(2025, 3, 1)).name == "Ban Tổ chức - Nội vụ Huyện ủy Sông Xanh"
+    # Same identity: quota, headcount and baseline unchanged, no lineage.
+    row = sel.figures(actor=system_user, agency_id=app["d1"].pk, at=date(2025, 3, 1)).row("cb_cc")
+    assert (row.quota, row.headcount, row.baseline) == (11, 10, 12)
+    assert sel.figures(actor=system_user, agency_id=app["d1"].pk, at=date(2025, 3, 1)).name.startswith(
+        "Ban Tổ chức - Nội vụ")
+    with pytest.raises(DomainError, match="đã có thay đổi sau ngày"):
+        agency_rename(actor=system_user, agency=app["d1"], name="Tên khác", on=date(2025, 2, 1))
+
+
+def test_agency_move_takes_its_subtree_and_refuses_a_cycle(system_user, app):
+    from dangbo.staffing.services import agency_move
+
+    with pytest.raises(DomainError, match="dưới chính nó"):
+        agency_move(actor=system_user, agency=app["bloc"], new_parent=app["d1"], on=date(2025, 9, 1))
+    versions = AgencyVersion.objects.count()
+    agency_move(actor=system_user, agency=app["bloc"], new_parent=app["prov"], on=date(2025, 9, 1))
+    assert AgencyVersion.objects.count() == versions + 1
+    assert sel.parent_on(app["bloc"].pk, date(2025, 8, 31)) == app["root"].pk
+    assert sel.parent_on(app["bloc"].pk, date(2025, 9, 1)) == app["prov"].pk
+    assert set(sel.subtree_ids(app["prov"].pk, date(2025, 9, 1))) == {
+        app["prov"].pk, app["bloc"].pk, app["d1"].pk, app["d2"].pk}
+    assert sel.subtree_ids(app["prov"].pk, date(2025, 8, 31)) == [app["prov"].pk]
+    # The moved subtree's headcount now counts under P (36 + 10 + 7).
+    row = sel.figures(actor=system_user, agency_id=app["prov"].pk, at=date(2025, 9, 1)).row("cb_cc")
+    assert row.headcount == 53
+
+
+def test_orgs_and_agencies_share_the_valid_on_condition(tree):
+    """One "valid on" condition (core.temporal.valid_on_q) for both trees."""
+    from dangbo.core.temporal import TemporalTree
+    from dangbo.orgs.models import OrgVersion
+
+    at = date(2024, 1, 1)
+    orgs = TemporalTree(OrgVersion, "org")
+    assert set(orgs.versions_on(at).values_list("pk", flat=True)) == set(
+        OrgVersion.objects.valid_on(at).values_list("pk", flat=True))
+    assert set(orgs.subtree_ids(tree["district"].pk, at)) >= {tree["district"].pk, tree["commune_a"].pk}
