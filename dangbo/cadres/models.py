@@ -462,6 +462,8 @@ class TrainingEnrolment(models.Model):
     )
     completed_on = models.DateField("Ngày hoàn thành", null=True, blank=True)
     certificate = models.CharField("Số bằng, chứng chỉ", max_length=60, blank=True)
+    level_before = models.CharField("Trình độ trước khi hoàn thành", max_length=50, null=True, blank=True,
+                                    help_text="Trình độ ghi trên hồ sơ trước khi lớp này nâng lên (để xem theo ngày); trống: không nâng.")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
