@@ -3,7 +3,6 @@ per cadre (R-090…R-092 through the pages, with Vietnamese messages naming the 
 
 from __future__ import annotations
 
-
 import pytest
 from django.urls import reverse
 
