@@ -162,6 +162,9 @@ ROUTES: dict[str, Rule] = {
                                      query=lambda w: {"chuc_danh": w["cadre_title"].pk, "ngay": "01/06/2024"}),
     "cadres:vote_campaign_list": Rule(outsider=NO_LEAK),
     "cadres:vote_campaign_detail": Rule(kwargs=lambda w: {"pk": w["vote_campaign"].pk}),
+    "cadres:vote_campaign_create": Rule(outsider=NO_LEAK),
+    "cadres:vote_unit_set": Rule(kwargs=lambda w: {"pk": w["vote_campaign"].pk}),
+    "cadres:vote_result_record": Rule(kwargs=lambda w: {"pk": w["vote_campaign"].pk}),
     "cadres:political_case_list": Rule(role=PROTECTOR),
     "cadres:political_case_create": Rule(role=PROTECTOR),
     "cadres:political_case_figure": Rule(role=PROTECTOR, query=lambda w: {"org": w["commune_a"].pk, "tu": "01/01/2024",
@@ -486,9 +489,17 @@ def _cadres_world(system_user, tree, member) -> dict[str, Any]:
     result_record(actor=system_user, unit=unit, data=BallotInput(
         cadre_id=cadre.pk, title_id=title.pk, voter_group="committee", summoned=15, attended=15, valid=15, high=10,
         medium=3, low=2, held_on=date(2024, 6, 1)))
+    from dangbo.cadres.training import SalaryInput, course_create, enrol, salary_record
+
+    course = course_create(actor=system_user, org_id=tree["commune_a"].pk, name="Trung cấp LLCT xã A", kind="theory",
+                           level="trung_cap", starts_on=date(2024, 3, 1))
+    enrolment = enrol(actor=system_user, course=course, cadre_id=cadre.pk, sent_on=date(2024, 3, 1))
+    salary_event = salary_record(actor=system_user, data=SalaryInput(
+        cadre_id=cadre.pk, type="rank_appointment", on=date(2024, 1, 10), rank_name="Chuyên viên", step=1))
     return {"cadre": cadre, "cadre_title": title, "cadre_decision": decision, "planning_term": term,
             "planning_entry": entry, "protector": protector, "political_case": political_case,
-            "vote_campaign": campaign}
+            "vote_campaign": campaign, "vote_unit": unit, "training_course": course, "training_enrolment": enrolment,
+            "salary_event": salary_event}
 
 
 def _staffing_world(system_user, tree) -> dict[str, Any]:
@@ -690,6 +701,9 @@ OBJECTS: dict[str, str] = {
     "cadres.planningentry": "planning_entry",
     "cadres.planningterm": "planning_term",
     "cadres.politicalcase": "political_case",
+    "cadres.salaryevent": "salary_event",
+    "cadres.trainingcourse": "training_course",
+    "cadres.trainingenrolment": "training_enrolment",
     "cadres.votecampaign": "vote_campaign",
     "grading.gradingcampaign": "campaign",
     "grading.gradingrecord": "grading_record",

@@ -92,3 +92,62 @@ class PoliticalCaseForm(forms.Form):
         self.fields["cadre"].queryset = policy.for_user(Cadre, actor).order_by("full_name")
         self.fields["purpose"].choices = PoliticalPurpose.choices
         self.fields["conclusion"].choices = PoliticalConclusion.choices
+
+
+# --- confidence-vote campaigns (lấy phiếu tín nhiệm) -------------------------------------------------
+
+
+class VoteCampaignForm(forms.Form):
+    org = forms.ModelChoiceField(label="Cấp ủy tổ chức", queryset=None)
+    name = forms.CharField(label="Tên đợt", max_length=255)
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    regime = forms.ChoiceField(label="Chế độ")
+
+    def __init__(self, *args, actor, **kwargs):
+        from dangbo.cadres.models import VoteRegime
+        from dangbo.orgs.models import Organization
+
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = policy.for_user(Organization, actor, "record").order_by("code")
+        self.fields["regime"].choices = VoteRegime.choices
+
+
+class VoteUnitForm(forms.Form):
+    """Add a unit to the campaign's list or change its status."""
+
+    name = forms.CharField(label="Đơn vị", max_length=255)
+    status = forms.ChoiceField(label="Tình trạng")
+    held_on = VNDateField(label="Ngày lấy phiếu", required=False)
+    reason = forms.CharField(label="Lý do (không thuộc diện)", max_length=255, required=False)
+    decision = forms.CharField(label="Quyết định (lùi thời gian)", max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from dangbo.cadres.models import UnitStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = UnitStatus.choices
+
+
+class VoteResultForm(forms.Form):
+    """The ballots of one voter group for one cadre in one title (R-090)."""
+
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=None)
+    cadre = forms.ModelChoiceField(label="Cán bộ", queryset=None)
+    title = forms.ModelChoiceField(label="Chức danh", queryset=None)
+    voter_group = forms.ChoiceField(label="Thành phần lấy phiếu")
+    summoned = forms.IntegerField(label="Số được triệu tập", min_value=0)
+    attended = forms.IntegerField(label="Số có mặt", min_value=0)
+    valid = forms.IntegerField(label="Số phiếu hợp lệ", min_value=0)
+    high = forms.IntegerField(label="Tín nhiệm cao", min_value=0)
+    medium = forms.IntegerField(label="Tín nhiệm", min_value=0)
+    low = forms.IntegerField(label="Tín nhiệm thấp", min_value=0)
+    held_on = VNDateField(label="Ngày lấy phiếu")
+
+    def __init__(self, *args, actor, campaign, **kwargs):
+        from dangbo.cadres.models import VoterGroup
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = campaign.units.order_by("name")
+        self.fields["cadre"].queryset = policy.for_user(Cadre, actor).order_by("full_name")
+        self.fields["title"].queryset = Title.objects.filter(confidence_vote_applies=True).order_by("code")
+        self.fields["voter_group"].choices = VoterGroup.choices

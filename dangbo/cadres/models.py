@@ -85,6 +85,8 @@ class Cadre(models.Model):
     state_management_level = models.CharField("Quản lý nhà nước", max_length=50, blank=True)
     management_class = models.CharField("Diện quản lý", max_length=100, blank=True)
     management_class_from = models.DateField("Diện quản lý từ ngày", null=True, blank=True)
+    ethnicity = models.CharField("Dân tộc", max_length=50, blank=True,
+                                 help_text="Để trống khi chưa có; khác «Kinh» là dân tộc thiểu số (R-093).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -241,6 +243,8 @@ class PlanningEntry(models.Model):
     term = models.ForeignKey(PlanningTerm, on_delete=models.PROTECT, related_name="entries")
     cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="planning")
     title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                            help_text="Tổ chức, cơ quan nơi có chức danh được quy hoạch (R-094: số người mỗi chức danh).")
     round = models.CharField("Đợt", max_length=60, blank=True)
     added_on = models.DateField("Ngày đưa vào")
     added_decision = models.CharField("Quyết định đưa vào", max_length=60, blank=True)
@@ -393,3 +397,138 @@ class VoteResult(models.Model):
         ordering = ["unit_id", "cadre_id", "title_id", "voter_group"]
         constraints = [models.UniqueConstraint(fields=["unit", "cadre", "title", "voter_group"],
                                                name="cadres_voteresult_unique")]
+
+
+# --- training (đào tạo, bồi dưỡng) and ranks/salary steps (ngạch, bậc lương) ----------------------
+
+
+class CourseKind(models.TextChoices):
+    THEORY = "theory", "Lý luận chính trị"
+    STATE_MANAGEMENT = "state_management", "Quản lý nhà nước"
+    PROFESSIONAL = "professional", "Chuyên môn, nghiệp vụ"
+    REFRESHER = "refresher", "Bồi dưỡng theo chức danh"
+    DEFENCE = "defence", "Quốc phòng và an ninh"
+    ABROAD = "abroad", "Đào tạo, bồi dưỡng ở nước ngoài"
+
+
+class CourseMode(models.TextChoices):
+    FULL_TIME = "full_time", "Tập trung"
+    PART_TIME = "part_time", "Không tập trung"
+
+
+class TrainingCourse(models.Model):
+    """A course (lớp đào tạo, bồi dưỡng) a committee (`org`: the access scope) sends cadres to.
+    `level` is the level it confers: for political theory a key of THEORY_LEVELS (R-098), for state
+    management a key of STATE_MANAGEMENT_LEVELS, for the other kinds free text (e.g. "Tiến sĩ")."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Cấp ủy cử đi học"
+    )
+    name = models.CharField("Tên lớp", max_length=255)
+    kind = models.CharField("Loại", max_length=20, choices=CourseKind.choices)
+    level = models.CharField("Trình độ được cấp", max_length=50, blank=True)
+    mode = models.CharField("Hình thức", max_length=10, choices=CourseMode.choices, default=CourseMode.FULL_TIME)
+    institution = models.CharField("Cơ sở đào tạo", max_length=255, blank=True)
+    starts_on = models.DateField("Ngày khai giảng")
+    ends_on = models.DateField("Ngày kết thúc", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Lớp đào tạo, bồi dưỡng"
+        ordering = ["-starts_on", "id"]
+        indexes = [models.Index(fields=["org", "starts_on"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnrolmentResult(models.TextChoices):
+    STUDYING = "studying", "Đang học"
+    PASSED = "passed", "Hoàn thành, được cấp bằng/chứng chỉ"
+    FAILED = "failed", "Không hoàn thành"
+    WITHDRAWN = "withdrawn", "Thôi học"
+
+
+class TrainingEnrolment(models.Model):
+    """A cadre sent to a course by a decision (`sent_on`), and the result. A passed course
+    confers its level from `completed_on` (selectors: the cadre's levels as of a date)."""
+
+    course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="enrolments")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="trainings")
+    sent_on = models.DateField("Ngày cử đi học", db_index=True)
+    decision = models.CharField("Quyết định cử đi học", max_length=60, blank=True)
+    result = models.CharField(
+        "Kết quả", max_length=10, choices=EnrolmentResult.choices, default=EnrolmentResult.STUDYING
+    )
+    completed_on = models.DateField("Ngày hoàn thành", null=True, blank=True)
+    certificate = models.CharField("Số bằng, chứng chỉ", max_length=60, blank=True)
+    level_before = models.CharField("Trình độ trước khi hoàn thành", max_length=50, null=True, blank=True,
+                                    help_text="Trình độ ghi trên hồ sơ trước khi lớp này nâng lên (để xem theo ngày); trống: không nâng.")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Cán bộ được cử đi học"
+        ordering = ["sent_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["course", "cadre"], name="cadres_enrolment_unique")]
+
+
+class SalaryEventType(models.TextChoices):
+    RECRUITMENT = "recruitment", "Tiếp nhận vào làm công chức, viên chức"
+    TRANSFER_IN = "transfer_in", "Thuyên chuyển, tiếp nhận"
+    RANK_APPOINTMENT = "rank_appointment", "Bổ nhiệm ngạch"
+    RANK_TRANSFER = "rank_transfer", "Chuyển ngạch"
+    STEP_REGULAR = "step_regular", "Nâng bậc lương thường xuyên"
+    STEP_EARLY = "step_early", "Nâng bậc lương trước thời hạn"
+    ALLOWANCE = "allowance", "Phụ cấp"
+    CORRECTION = "correction", "Hủy (đính chính)"
+
+
+STEP_RAISES = {SalaryEventType.STEP_REGULAR, SalaryEventType.STEP_EARLY}
+RANK_EVENTS = {
+    SalaryEventType.RECRUITMENT,
+    SalaryEventType.TRANSFER_IN,
+    SalaryEventType.RANK_APPOINTMENT,
+    SalaryEventType.RANK_TRANSFER,
+}
+
+
+class SalaryEventQuerySet(models.QuerySet):
+    def effective(self) -> SalaryEventQuerySet:
+        return self.exclude(voided_by__isnull=False).exclude(type=SalaryEventType.CORRECTION)
+
+
+class SalaryEvent(models.Model):
+    """A dated rank (ngạch/hạng) or salary-step (bậc lương) event of a cadre. Append-only like
+    cadre actions: a wrong event is voided by a correction (`corrects`). The rank and step as of
+    a date are those of the latest effective event on or before it."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="salary_events")
+    type = models.CharField("Loại", max_length=20, choices=SalaryEventType.choices)
+    on = models.DateField("Ngày hưởng", db_index=True)
+    rank_code = models.CharField("Mã ngạch", max_length=20, blank=True)
+    rank_name = models.CharField("Ngạch, hạng", max_length=100, blank=True)
+    step = models.PositiveSmallIntegerField("Bậc", null=True, blank=True)
+    coefficient = models.DecimalField("Hệ số", max_digits=5, decimal_places=2, null=True, blank=True)
+    allowance = models.CharField("Phụ cấp", max_length=100, blank=True)
+    decision = models.CharField("Quyết định", max_length=60, blank=True)
+    note = models.TextField("Ghi chú", blank=True)
+    corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="voided_by")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = SalaryEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Ngạch, bậc lương"
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["cadre", "on"]), models.Index(fields=["type", "on"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("SalaryEvent is append-only; record a correction instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("SalaryEvent is append-only; record a correction instead")

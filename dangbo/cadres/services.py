@@ -48,6 +48,7 @@ class CadreInput:
     state_management_level: str = ""
     management_class: str = ""
     management_class_from: date | None = None
+    ethnicity: str = ""
 
 
 def cadre_create(*, actor, data: CadreInput) -> Cadre:
@@ -66,6 +67,7 @@ def cadre_create(*, actor, data: CadreInput) -> Cadre:
             managing_org_id=data.managing_org_id, education=nfc(data.education), qualification=nfc(data.qualification),
             theory_level=nfc(data.theory_level), state_management_level=nfc(data.state_management_level),
             management_class=nfc(data.management_class), management_class_from=data.management_class_from,
+            ethnicity=nfc(data.ethnicity).strip(),
         )
         audit_record(actor=actor, action="cadre.create", obj=cadre, org_id=cadre.managing_org_id,
                      summary=f"Tạo hồ sơ cán bộ {cadre.full_name}")
@@ -216,7 +218,12 @@ def holdings_rebuild(cadre: Cadre) -> list[PositionHolding]:
 
 
 def planning_add(*, actor, term: PlanningTerm, cadre: Cadre, title: Title, on: date, decision: str = "",
-                 round: str = "") -> PlanningEntry:
+                 round: str = "", org_id: int | None = None) -> PlanningEntry:
+    """Add a cadre to a term's planning for a title (at the post `org_id`, if given). R-093: the
+    cadre must have one full term of working time left; R-094: persons per title and titles per
+    person (planning_rules)."""
+    from dangbo.cadres.planning_rules import full_term_check, limits_check
+
     policy.require(actor, "record", term.org_id, message="Không tìm thấy cấp ủy", field="term")
     if not policy.for_user(Cadre, actor, "record").filter(pk=cadre.pk).exists():
         raise DomainError("Không tìm thấy cán bộ", field="cadre_id")
@@ -224,11 +231,16 @@ def planning_add(*, actor, term: PlanningTerm, cadre: Cadre, title: Title, on: d
         raise DomainError(f"Chức danh «{title.name}» không thuộc diện quy hoạch", field="title_id")
     if not title.valid_on(on):
         raise DomainError(f"Chức danh «{title.name}» không còn hiệu lực ngày {on:%d/%m/%Y}", field="title_id")
+    if org_id is not None:
+        policy.get_org_or_404(actor, org_id)
+    full_term_check(cadre=cadre, term=term, title=title, on=on)
     with transaction.atomic():
-        if PlanningEntry.objects.filter(term=term, cadre=cadre, title=title, removed_on__isnull=True).exists():
+        limits_check(cadre=cadre, term=term, title=title, org_id=org_id, on=on)
+        if PlanningEntry.objects.filter(term=term, cadre=cadre, title=title, org_id=org_id,
+                                        removed_on__isnull=True).exists():
             raise DomainError(f"{cadre.full_name} đã có trong quy hoạch chức danh «{title.name}»", field="cadre_id")
-        entry = PlanningEntry.objects.create(term=term, cadre=cadre, title=title, round=nfc(round), added_on=on,
-                                             added_decision=nfc(decision))
+        entry = PlanningEntry.objects.create(term=term, cadre=cadre, title=title, org_id=org_id, round=nfc(round),
+                                             added_on=on, added_decision=nfc(decision))
         audit_record(actor=actor, action="planning.add", obj=entry, org_id=term.org_id,
                      summary=f"Đưa {cadre.full_name} vào quy hoạch «{title.name}» nhiệm kỳ {term.name}")
     return entry

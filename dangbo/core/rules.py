@@ -73,6 +73,23 @@ DEFAULTS: dict[str, list[ParamVersion]] = {
     # R-090 / R-091 (cadres, confidence votes, 96-QĐ/TW 2023): quorum of those summoned, and the
     # shares of "tín nhiệm thấp" on valid ballots (as [numerator, denominator]) from which a cadre
     # is considered for reassignment/resignation (more than 1/2) and dismissed (2/3 or more).
+    # R-093 (cadres, planning, 50-QĐ/TW 2021; re-check against 377-QĐ/TW): "young" is under this age
+    # on the date counted (provincial level: 40; central level: 45), the minimum shares of young
+    # cadres and women in a planning list (%), and the working time a planned cadre must have
+    # left at the term's start (one full term, months). R-094: persons planned per title
+    # (per post) and titles planned per person at the same level (UNVERIFIED numbers).
+    "planning_young_under_age": [ParamVersion(date(2021, 1, 1), 40, "50-QĐ/TW (2021), cấp tỉnh; Trung ương: 45")],
+    "planning_min_young_pct": [ParamVersion(date(2021, 1, 1), 15, "50-QĐ/TW (2021)")],
+    "planning_min_women_pct": [ParamVersion(date(2021, 1, 1), 25, "50-QĐ/TW (2021)")],
+    "planning_min_months_to_retirement": [ParamVersion(date(2021, 1, 1), 60, "50-QĐ/TW (2021): ít nhất một nhiệm kỳ")],
+    "planning_max_people_per_title": [ParamVersion(date(2021, 1, 1), 4, "50-QĐ/TW (2021); UNVERIFIED")],
+    "planning_max_titles_per_person": [ParamVersion(date(2021, 1, 1), 3, "50-QĐ/TW (2021); UNVERIFIED")],
+    # Salary steps (cadres, Thông tư 08/2013/TT-BNV as amended): months between regular step raises
+    # by rank code ("*": specialist ranks and above, 36; lower ranks 24) and how many months early
+    # an early raise for outstanding results may come (UNVERIFIED: confirm the rank list).
+    "salary_regular_step_months": [ParamVersion(date(2013, 7, 31), {"*": 36, "01.004": 24, "01.005": 24},
+                                                "08/2013/TT-BNV; danh sách ngạch UNVERIFIED")],
+    "salary_early_step_max_months": [ParamVersion(date(2013, 7, 31), 12, "08/2013/TT-BNV")],
     "confidence_vote_quorum": [ParamVersion(date(2023, 2, 2), [2, 3], "96-QĐ/TW (2023)")],
     "confidence_low_review_above": [ParamVersion(date(2023, 2, 2), [1, 2], "96-QĐ/TW (2023)")],
     "confidence_low_dismiss_from": [ParamVersion(date(2023, 2, 2), [2, 3], "96-QĐ/TW (2023); 41-QĐ/TW")],

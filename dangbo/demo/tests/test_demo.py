@@ -316,3 +316,35 @@ def test_the_demo_cells_have_a_year_of_meetings_and_the_worklist_shows_absences(
     assert any(n >= 3 for n in unexcused_months(year=held.first().held_on.year).values()) or any(
         n >= 3 for n in unexcused_months(year=held.last().held_on.year).values())
     assert {i.key for i in worklist(secretary, timezone.localdate())} >= {"sinh_hoat_vang_2", "sinh_hoat_vang_3"}
+
+
+def test_the_demo_has_cadre_work_with_titles_planning_votes_training_and_steps(demo):
+    """#18: ~600 cadres with ten years of actions, a planning term with rounds (the district
+    titles closed as abolished on 01/07/2025), a vote campaign, training and salary steps."""
+    from dangbo.cadres.models import (
+        Cadre,
+        CadreAction,
+        PlanningEntry,
+        PositionHolding,
+        SalaryEvent,
+        Title,
+        TrainingEnrolment,
+        VoteCampaign,
+    )
+    from dangbo.cadres.votes import coverage
+
+    assert 550 <= Cadre.objects.count() <= 650
+    assert Title.objects.filter(valid_to=date(2025, 6, 30)).count() == 3
+    years = {d.year for d in CadreAction.objects.values_list("on", flat=True)}
+    assert min(years) == 2016 and len(years) >= 8
+    assert PositionHolding.objects.count() >= Cadre.objects.count()
+    rounds = set(PlanningEntry.objects.values_list("round", flat=True))
+    assert rounds == {"Xây dựng mới", "Rà soát, bổ sung năm 2024"}
+    abolished = PlanningEntry.objects.filter(title__code="BT-HU")
+    assert abolished.exists() and all(e.removal_reason == "title_abolished" for e in abolished)
+    campaign = VoteCampaign.objects.get()
+    assert coverage(list(campaign.units.all())).vn() == "18/20 đơn vị"
+    assert TrainingEnrolment.objects.filter(course__level="cao_cap").count() > 100
+    assert SalaryEvent.objects.filter(type="step_early").exists() and SalaryEvent.objects.filter(
+        type="step_regular").count() > 500
+    assert "Công tác cán bộ:" in demo
