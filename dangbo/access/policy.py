@@ -7,7 +7,7 @@ lineage, cached per process). Nothing else reads `RoleAssignment` or a scope's f
 - Who acts: a user (anonymous included: no rights), or `SYSTEM` for commands, the demo and
   synthetic builders and background tasks. `None` or a string is refused (`ActorError`).
 - Reads: `for_user(Model or queryset, user, action)` is the scoped queryset of any object type
-  registered here (`Model.objects.for_user(user, action)` where the model's manager has it);
+  registered here;
   `get_in_scope_or_404(Model or queryset, user, pk, action)` the one getter (outside the scope
   is "not found", 404, never "forbidden": its existence does not leak).
 - Writes: `require(user, action, obj)` raises `DomainError` (Vietnamese message) unless `user`

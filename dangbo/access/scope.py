@@ -68,9 +68,6 @@ class Scope:
         a pass over thousands of organizations on every `can(user, action)`)."""
         return frozenset().union(*self.actions.values())
 
-    def allows(self, action: str, org_id: int | None = None) -> bool:
-        return action in self.anywhere
-
     def condition(self, action: str) -> Q | None:
         """Condition on OrgVersion selecting the organizations where `action` is allowed
         (None: nowhere)."""
@@ -127,11 +124,6 @@ def _ids(org_id: int, cond: Q | None) -> set[int]:
 _CACHE_SIZE = 4096
 _cache: OrderedDict[tuple, Scope] = OrderedDict()
 _cache_lock = threading.Lock()
-
-
-def scope_cache_clear() -> None:
-    with _cache_lock:
-        _cache.clear()
 
 
 # The system itself (core.actors.SYSTEM: commands, demo, tasks) may do everything; None or a

@@ -69,6 +69,3 @@ def whole_months_between(earlier: date, later: date) -> int:
         months -= 1
     return months
 
-
-def vn_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""

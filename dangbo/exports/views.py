@@ -22,9 +22,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from dangbo.access.policy import can, get_org_or_404
+from dangbo.access.policy import can
 from dangbo.audit.services import audit_export
-from dangbo.core.forms import as_of_date
 from dangbo.core.text import person_name
 from dangbo.exports.forms import ExportForm
 from dangbo.exports.models import ExportJob
@@ -38,8 +37,7 @@ from dangbo.exports.selectors import (
 )
 from dangbo.exports.tasks import job_enqueue
 from dangbo.exports.writers import CSV_TYPE, XLSX_TYPE, Sheet, file_name, watermark_text, write_csv, write_xlsx
-from dangbo.members.forms import MemberFilterForm
-from dangbo.members.selectors import MemberFilters
+from dangbo.members.filters import MemberFilterSet
 from dangbo.reports.views import _context_from
 
 
@@ -100,14 +98,8 @@ def _respond(request: HttpRequest, *, what: str, title: str, build, org_id: int 
 def member_list_export(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "view"):
         raise Http404("Không tìm thấy")
-    at = as_of_date(request)
-    raw_org = request.GET.get("org") or ""
-    if raw_org.isdigit():
-        get_org_or_404(request.user, int(raw_org))
-    data = request.GET.copy()
-    data.setdefault("ngay", at.strftime("%d/%m/%Y"))
-    filter_form = MemberFilterForm(data, actor=request.user, at=at)
-    filters = filter_form.filters() if filter_form.is_valid() else MemberFilters()
+    filterset = MemberFilterSet.from_request(request, org_outside_scope_is_404=True)
+    at, filters = filterset.at, filterset.criteria
     described = {k: v for k, v in filters.__dict__.items() if v} | {"at": at.isoformat()}
     return _respond(request, what="members.list", title="Xuất danh sách đảng viên",
                     build=lambda: member_sheet(actor=request.user, at=at, filters=filters),

@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
-from openpyxl import Workbook
 
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold
@@ -54,12 +53,6 @@ class ImportReport:
 
 class _Rollback(Exception):
     pass
-
-
-def template_xlsx() -> Workbook:
-    wb = Workbook()
-    wb.active.append([h for h, _ in COLUMNS.values()])
-    return wb
 
 
 def _parse(path: str | Path, campaign: GradingCampaign, report: ImportReport) -> list[tuple[int, StepInput]]:

@@ -23,6 +23,3 @@ def _mappings_for(qs: QuerySet, user, action: str) -> QuerySet:
         return qs
     return qs.filter(Q(org__isnull=True) | Q(org_id__in=policy.scope_org_ids(user, "view")))
 
-
-def mapping_get_or_404(*, actor, pk: int) -> ColumnMapping:
-    return policy.get_in_scope_or_404(ColumnMapping, actor, pk)

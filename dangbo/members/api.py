@@ -36,10 +36,10 @@ from dangbo.core.api import (
 from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.core.reference import exists
 from dangbo.core.text import mask_citizen_id, nfc
+from dangbo.members.filters import MemberFilterSet
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
 from dangbo.members.selectors import (
     AGE_BANDS,
-    MemberFilters,
     member_dossier_read,
     member_events,
     member_list,
@@ -358,9 +358,14 @@ def member_list_api(
         raise DomainError(f"Giá trị không có trong danh mục: {ethnicity}", field="ethnicity")
     if page < 1:
         raise DomainError("Số trang phải từ 1 trở lên.", field="page")
-    filters = MemberFilters(
-        org_id=org, status=status, sex=sex or "", ethnicity=ethnicity, age_band=age_band or "", q=nfc(q)
-    )
+    # The list page's filters (members.filters.MemberFilterSet); "active" is its default status.
+    data = {"org": org, "status": "" if status == "active" else status, "sex": sex, "ethnicity": ethnicity,
+            "age_band": age_band, "q": nfc(q)}
+    filterset = MemberFilterSet({k: v for k, v in data.items() if v}, actor=request.user, at=day, org_labels=False)
+    if not filterset.is_valid():
+        name, errors = next(iter(filterset.form.errors.items()))
+        raise DomainError(str(errors[0]), field=name)
+    filters = filterset.criteria
     # The count is cached under the data stamps (members.selectors.member_list_count), not recounted per page.
     result = paginate(member_list(actor=request.user, at=day, filters=filters), page=page, page_size=page_size,
                       count=member_list_count(actor=request.user, at=day, filters=filters))

@@ -13,7 +13,7 @@ from dangbo.core.forms import OrgPicker, VNDateField
 from dangbo.core.once import OnceForm
 from dangbo.core.reference import choices
 from dangbo.members.models import EventType, Member, Sex, Status
-from dangbo.members.selectors import AGE_BANDS, MemberFilters
+from dangbo.members.selectors import AGE_BANDS
 from dangbo.members.services import MEMBER_ORG_TYPES, EventInput, ProfileInput
 from dangbo.orgs.forms import OrgPickField, VNForm, bind_pickers
 from dangbo.orgs.models import Organization
@@ -27,7 +27,9 @@ def _blank(label: str) -> list[tuple[str, str]]:
 
 
 class MemberFilterForm(VNForm):
-    """GET filters of the member list; every field optional."""
+    """GET filters of the member list; every field optional. Read through
+    `members.filters.MemberFilterSet` (page, API, export, search); `org_labels=False` skips the
+    chosen organization's label (nothing is rendered: the API)."""
 
     ngay = VNDateField(label="Tính đến ngày", required=False)
     org = forms.IntegerField(label="Tổ chức", required=False, min_value=1, widget=OrgPicker(
@@ -38,13 +40,13 @@ class MemberFilterForm(VNForm):
     age_band = forms.ChoiceField(label="Độ tuổi", required=False)
     q = forms.CharField(label="Họ tên", required=False, max_length=120)
 
-    def __init__(self, *args, actor, at: date, **kwargs):
+    def __init__(self, *args, actor, at: date, org_labels: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor, self.at = actor, at
         # The organization is chosen with the scoped picker (search.views.org_picker), not a list
         # of every organization in scope: only the chosen one's label is read here.
         picked = str(self.data.get("org") or "")
-        if picked.isdigit() and len(picked) < 19 and can(actor, "view", int(picked)):
+        if org_labels and picked.isdigit() and len(picked) < 19 and can(actor, "view", int(picked)):
             self.fields["org"].widget.labels = org_picker_labels_on(org_ids=[int(picked)], at=at)
         self.fields["status"].choices = [
             ("", "Đang sinh hoạt"),
@@ -69,12 +71,6 @@ class MemberFilterForm(VNForm):
         if org is not None and (org > 2**62 or not can(self.actor, "view", org)):
             raise forms.ValidationError("«Tổ chức»: không có tổ chức này trong phạm vi của bạn.")
         return org
-
-    def filters(self) -> MemberFilters:
-        d = self.cleaned_data
-        return MemberFilters(org_id=int(d["org"]) if d.get("org") else None, status=d.get("status") or "",
-                             sex=d.get("sex") or "", ethnicity=d.get("ethnicity") or "",
-                             age_band=d.get("age_band") or "", q=d.get("q") or "")
 
 
 class ProfileForm(VNForm):

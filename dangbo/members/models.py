@@ -90,8 +90,7 @@ def religion_choices():
 
 
 class MemberQuerySet(models.QuerySet):
-    def for_user(self, user, *, action: str = "view") -> MemberQuerySet:
-        return policy.scope_members(self, user, action=action)
+    """Members; what a user may see is access.policy.for_user(Member, user, action)."""
 
 
 class Member(models.Model):
@@ -342,10 +341,6 @@ class TransferQuerySet(MemberEventQuerySet):
         """Temporary attachments whose end date (payload "until") has passed without a return."""
         return self.temporary_open(today).alias(until_text=Cast(KT("payload__until"), models.CharField())).filter(
             until_text__isnull=False, until_text__lt=today.isoformat())
-
-    def for_user(self, user, *, action: str = "view") -> TransferQuerySet:
-        return policy.for_user(self, user, action)
-
 
 class TransferManager(models.Manager.from_queryset(TransferQuerySet)):
     def get_queryset(self) -> TransferQuerySet:

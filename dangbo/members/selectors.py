@@ -247,14 +247,6 @@ def member_events(member: Member) -> QuerySet:
     return member.events.select_related("org", "counterpart_org", "corrects", "recorded_by").order_by("on", "id")
 
 
-def member_span_on(member: Member, at: date) -> MembershipSpan | None:
-    return member.spans.valid_on(at).first()
-
-
-def event_list(member: Member) -> list[MemberEvent]:
-    return list(member_events(member))
-
-
 # --- Reads for the pages (members.views, orgs.views) -----------------------------------------
 
 

@@ -365,10 +365,6 @@ def member_reassign(*, actor, member_id: int, to_org: Organization, on: date, re
         decision_number=reason.decision_number, decision_date=reason.decision_date, decision_body=reason.decision_body))
 
 
-def member_rebuild_projections(member: Member) -> None:
-    _project(member, replay(_effective_events(member), _profile(member)))
-
-
 @dataclass
 class RebuildReport:
     members: int = 0
@@ -394,10 +390,6 @@ def projections_rebuild(*, member_ids: list[int] | None = None) -> RebuildReport
         report.members += 1
         report.spans += sum(1 for s in timeline.spans if s.facts.org_id is not None)
     return report
-
-
-def rebuild_all_projections() -> int:
-    return projections_rebuild().members
 
 
 __all__ = ["EventInput", "ProfileInput", "Status", "member_admit", "member_create", "member_record_event"]

@@ -22,11 +22,11 @@ from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error, as_of_date
 from dangbo.core.once import AlreadySubmitted, run_once
 from dangbo.members import services
-from dangbo.members.forms import AdmitForm, CorrectForm, EventForm, MemberFilterForm, ProfileEditForm, ProfileForm
+from dangbo.members.filters import MemberFilterSet
+from dangbo.members.forms import AdmitForm, CorrectForm, EventForm, ProfileEditForm, ProfileForm
 from dangbo.members.lifecycle import recognition_due
 from dangbo.members.models import EventType, Member, MemberEvent, Status, Transfer
 from dangbo.members.selectors import (
-    MemberFilters,
     member_dossier_read,
     member_events_for_page,
     member_list_rows,
@@ -99,11 +99,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "view") and policy.own_member_ids(request.user):
         # a member without an officer role sees no list (and may export none): their own record
         return redirect("members:my_record")
-    at = as_of_date(request)
-    data = request.GET.copy()
-    data.setdefault("ngay", at.strftime("%d/%m/%Y"))
-    form = MemberFilterForm(data, actor=request.user, at=at)
-    filters = form.filters() if form.is_valid() else MemberFilters()
+    filterset = MemberFilterSet.from_request(request)
+    at, form, filters = filterset.at, filterset.form, filterset.criteria
     # Keyset pages (?sau=<id>, ?truoc=<id>, ?cuoi=1) cost what the first page costs; ?trang=N (old
     # links) still works, by OFFSET.
     page = member_page(actor=request.user, at=at, filters=filters, after=_id_param(request, "sau"),

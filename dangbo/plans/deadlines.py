@@ -241,18 +241,6 @@ def deadline_status(
     return DeadlineStatus(None, False, "open")
 
 
-def upcoming_due(spec: DeadlineSpec, *, as_of: date, start: date,
-                 regular_every_months: int = REGULAR_EVERY_MONTHS) -> list[Period]:
-    """The periods whose due date is on or after `as_of`, nearest first (for reminders)."""
-    if spec.kind in (DATE, QUARTER, RELATIVE):
-        due = relative_due(spec) if spec.kind == RELATIVE else spec.due
-        return [Period(start, due)] if due and due >= as_of else []
-    if spec.kind in (RECURRING, REGULAR):
-        every = _every_months(spec, regular_every_months)
-        return [p for p in periods(every_months=every, start=start, until=add_months(as_of, every)) if p.end >= as_of][:1]
-    return []
-
-
 def deadline_label(spec: DeadlineSpec) -> str:
     if spec.kind == DATE and spec.due:
         return f"{spec.due:%d/%m/%Y}"

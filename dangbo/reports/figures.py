@@ -9,7 +9,6 @@ between a frozen report and today's recomputation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from dangbo.core.numbers import vn_int
@@ -92,10 +91,6 @@ def difference(frozen: Figures, live: Figures) -> list[dict[str, Any]]:
         if a != b:
             rows.append({"code": code, "name": ind.name, "frozen": a, "live": b, "delta": (b or 0) - (a or 0)})
     return rows
-
-
-def annual_context(org_id: int, year: int) -> IndicatorContext:
-    return IndicatorContext(org_id=org_id, at=date(year, 12, 31))
 
 
 # --- the rows every rendering of a report prints (page, XLSX, DOCX) ----------------------------

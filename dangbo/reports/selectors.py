@@ -25,7 +25,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from dangbo.access import policy
 from dangbo.core import stamps
-from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
+from dangbo.members.models import ACTIVE_STATUSES, MemberEvent, MembershipSpan
 from dangbo.orgs.models import OrgEvent, OrgEventType, OrgLineage, OrgVersion
 from dangbo.reports.models import (
     AdmissionQuota,
@@ -213,13 +213,6 @@ def org_type_counts(area: Area) -> dict[str, int]:
     return {r["org_type"]: r["n"] for r in rows}
 
 
-def org_versions_of_type(area: Area, org_type: str) -> QuerySet:
-    return (
-        OrgVersion.objects.valid_on(area.at).filter(_prefix_q(area.paths), org_type=org_type)
-        .exclude(path__in=area.paths).order_by("path")
-    )
-
-
 # --- flows over a period ----------------------------------------------------------------------
 
 
@@ -325,10 +318,6 @@ def admission_quota(*, org_id: int, year: int) -> int | None:
 
 def admission_quotas(*, org_id: int, years: Iterable[int]) -> dict[int, int]:
     return dict(AdmissionQuota.objects.filter(org_id=org_id, year__in=list(years)).values_list("year", "quota"))
-
-
-def members_by_ids(member_ids) -> QuerySet:
-    return Member.objects.filter(pk__in=member_ids)
 
 
 def registry_stamp() -> stamps.Stamp:
@@ -721,10 +710,3 @@ def fact_trend_counts(items: list[tuple[Area | None, list[Window]]], flow_types:
             out[i][kind] = n
     return [(h, a) for h, a in out]
 
-
-def fact_headcount_by_org_on(at: date) -> list[tuple[int, int]]:
-    """(organization, counted members on `at`) for every organization (national rollups)."""
-    return list(
-        ReportSpan.objects.filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
-        .order_by().values_list("org_id").annotate(n=Count("*"))  # COUNT(*): index-only on the covering index
-    )

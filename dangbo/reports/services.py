@@ -144,22 +144,6 @@ def report_period_get_or_create(*, kind: str, year: int, number: int = 1) -> Rep
     return period
 
 
-@transaction.atomic
-def report_period_set(*, actor, period: ReportPeriod, cutoff: date, due_on: date) -> ReportPeriod:
-    """Change the cut-off and due date of a period (R-141: configurable); admin only."""
-    require_record_right(actor, [None], action="manage_users")
-    if due_on < cutoff:
-        raise DomainError("Hạn nộp không được trước ngày chốt số liệu.", field="due_on")
-    if period.submissions.filter(status=SubmissionStatus.SUBMITTED).exists() and cutoff != period.cutoff:
-        raise DomainError("Đã có báo cáo gửi theo ngày chốt này; không đổi được ngày chốt.", field="cutoff")
-    before = {"cutoff": period.cutoff.isoformat(), "due_on": period.due_on.isoformat()}
-    period.cutoff, period.due_on = cutoff, due_on
-    period.save(update_fields=["cutoff", "due_on"])
-    audit_record(actor=actor, action="reports.period_set", obj=period, summary=f"Đặt ngày chốt {period.name}",
-                 before=before, after={"cutoff": cutoff.isoformat(), "due_on": due_on.isoformat()})
-    return period
-
-
 def _fill(submission: ReportSubmission) -> None:
     p = submission.period
     ctx = IndicatorContext(org_id=submission.org_id, at=p.cutoff, start=p.start, end=p.cutoff)

@@ -7,21 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dangbo.access.policy import get_org_or_404
 from dangbo.core.forms import as_of_date
+from dangbo.members.filters import MemberFilterSet
 from dangbo.search.forms import SearchForm
 from dangbo.search.selectors import SearchResult, org_search, search
 
 
 @login_required
 def search_page(request: HttpRequest) -> HttpResponse:
-    at = as_of_date(request)
-    raw_org = request.GET.get("org") or ""
-    if raw_org.isdigit():
-        get_org_or_404(request.user, int(raw_org))
-    data = request.GET.copy()
-    data.setdefault("ngay", at.strftime("%d/%m/%Y"))
-    form = SearchForm(data, actor=request.user, at=at)
+    filterset = MemberFilterSet.from_request(request, form_class=SearchForm, org_outside_scope_is_404=True)
+    at, form = filterset.at, filterset.form
     result = SearchResult(query="")
     if form.is_valid():
         result = search(actor=request.user, q=form.cleaned_data.get("q") or "", at=at,
