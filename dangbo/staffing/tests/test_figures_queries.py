@@ -94,3 +94,22 @@ def test_tree_page_queries_do_not_grow_with_the_agencies(client, officer, system
     _more(system_user, app, tree, 8)
     large = _queries(lambda: client.get(url, {"ngay": "01/03/2025"}))
     assert large == small
+
+
+def test_query_counts_as_the_subtree_grows(system_user, app, tree):
+    """Prints `BENCH staffing_figures_queries_{fast,slow}_<n>_agencies` (pytest -s): the Snapshot
+    stays at 7 queries (scope getter + six reads) while the per-agency path grows with the subtree."""
+    at = date(2025, 3, 1)
+    done, fast_counts, slow_counts = 0, [], []
+    for n in (0, 10, 40):
+        if n > done:
+            _more(system_user, app, tree, n - done, start=done)
+            done = n
+        sel.figures(actor=system_user, agency_id=app["root"].pk, at=at)  # warm the rule-parameter cache
+        for name, fn, out in (("fast", sel.figures, fast_counts), ("slow", sel.figures_slow, slow_counts)):
+            with CaptureQueriesContext(connection) as c:
+                f = fn(actor=system_user, agency_id=app["root"].pk, at=at)
+            out.append(len(c.captured_queries))
+            print(f"BENCH staffing_figures_queries_{name}_{f.agency_count}_agencies {len(c.captured_queries)}")
+    assert fast_counts == [7, 7, 7]
+    assert slow_counts[0] < slow_counts[1] < slow_counts[2]
