@@ -496,7 +496,13 @@ def _cadres_world(system_user, tree, member) -> dict[str, Any]:
     enrolment = enrol(actor=system_user, course=course, cadre_id=cadre.pk, sent_on=date(2024, 3, 1))
     salary_event = salary_record(actor=system_user, data=SalaryInput(
         cadre_id=cadre.pk, type="rank_appointment", on=date(2024, 1, 10), rank_name="Chuyên viên", step=1))
+    from dangbo.cadres.kinship import delegation_set, relation_add
+
+    delegation = delegation_set(actor=system_user, province_id=tree["commune_a"].pk, title_group="Cấp xã",
+                                action="appointment", decides="Ban Thường vụ Đảng ủy xã", valid_from=date(2024, 1, 1))
+    relation = relation_add(actor=system_user, cadre_id=cadre.pk, relationship="spouse", relative_name="Người Thân")
     return {"cadre": cadre, "cadre_title": title, "cadre_decision": decision, "planning_term": term,
+            "cadre_delegation": delegation, "family_relation": relation,
             "planning_entry": entry, "protector": protector, "political_case": political_case,
             "vote_campaign": campaign, "vote_unit": unit, "training_course": course, "training_enrolment": enrolment,
             "salary_event": salary_event}
@@ -698,6 +704,8 @@ def test_without_the_role_even_the_insider_and_the_administrator_get_not_found(c
 OBJECTS: dict[str, str] = {
     "cadres.cadre": "cadre",
     "cadres.decision": "cadre_decision",
+    "cadres.delegation": "cadre_delegation",
+    "cadres.familyrelation": "family_relation",
     "cadres.planningentry": "planning_entry",
     "cadres.planningterm": "planning_term",
     "cadres.politicalcase": "political_case",

@@ -8,6 +8,6 @@ class CadresConfig(AppConfig):
     def ready(self) -> None:
         # Registers this app's object types with the access policy (access.policy.scoped).
         from dangbo.access import worklist as access_worklist
-        from dangbo.cadres import political, selectors, training, votes, worklist  # noqa: F401
+        from dangbo.cadres import kinship, political, selectors, training, votes, worklist  # noqa: F401
 
         access_worklist.register(worklist.provider, order=60)

@@ -532,3 +532,58 @@ class SalaryEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("SalaryEvent is append-only; record a correction instead")
+
+
+# --- delegation (phân cấp quản lý cán bộ) and family relations (114-QĐ/TW) -----------------------
+
+
+class Delegation(models.Model):
+    """One dated version of the delegation matrix of a province (`province`: the access scope):
+    for a title group and an action, who decides, who appraises, who must agree (thỏa thuận /
+    hiệp y) and who is consulted. A new version for the same group and action closes the previous
+    one the day before (services); nothing is edited."""
+
+    province = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="Tỉnh")
+    title_group = models.CharField("Nhóm chức danh", max_length=100)
+    action = models.CharField("Nội dung", max_length=20, choices=ActionType.choices)
+    decides = models.CharField("Cấp quyết định", max_length=255)
+    appraises = models.CharField("Cơ quan thẩm định", max_length=255, blank=True)
+    agrees = models.CharField("Cơ quan thỏa thuận, hiệp y", max_length=255, blank=True)
+    consulted = models.CharField("Cơ quan được hỏi ý kiến", max_length=255, blank=True)
+    valid_from = models.DateField("Từ ngày")
+    valid_to = models.DateField("Đến ngày", null=True, blank=True)
+    source = models.CharField("Văn bản", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "Phân cấp quản lý cán bộ"
+        ordering = ["province_id", "title_group", "action", "valid_from"]
+
+
+class Relationship(models.TextChoices):
+    FATHER = "father", "Bố đẻ"
+    MOTHER = "mother", "Mẹ đẻ"
+    SPOUSE = "spouse", "Vợ, chồng"
+    CHILD = "child", "Con đẻ"
+    SIBLING = "sibling", "Anh, chị, em ruột"
+    PARENT_IN_LAW = "parent_in_law", "Bố, mẹ vợ (chồng)"
+    SIBLING_IN_LAW = "sibling_in_law", "Anh, chị, em ruột của vợ (chồng)"
+    CHILD_IN_LAW = "child_in_law", "Con dâu, con rể"
+
+
+class FamilyRelation(models.Model):
+    """A relative of a cadre (political standard, 58-QĐ/TW; kinship in leadership, 114-QĐ/TW).
+    `relative_cadre` links the relative when they are a cadre too (the 114 check)."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="relatives")
+    relationship = models.CharField("Quan hệ", max_length=20, choices=Relationship.choices)
+    relative_name = models.CharField("Họ và tên", max_length=200)
+    relative_birth_year = models.PositiveSmallIntegerField("Năm sinh", null=True, blank=True)
+    relative_cadre = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                       verbose_name="Là cán bộ")
+    occupation = models.CharField("Nghề nghiệp, chức vụ", max_length=255, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Quan hệ gia đình"
+        ordering = ["cadre_id", "id"]

@@ -29,6 +29,7 @@ from dangbo.cadres.models import (
 )
 from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError
+from dangbo.core.numbers import vn_int
 from dangbo.core.rules import param
 from dangbo.core.text import nfc
 from dangbo.orgs.selectors import org_subtree_on
@@ -143,6 +144,11 @@ def planning_on(*, actor, term_id: int, at: date) -> QuerySet:
 # --- figures -----------------------------------------------------------------------------------
 
 
+def vn_count(n: int) -> str:
+    """A count in the reports' wording: two digits below 10 ("02"), thousands separated ("1.625")."""
+    return f"{n:02d}" if n < 1000 else vn_int(n)
+
+
 @dataclass
 class Split:
     """A count split head (cấp trưởng) / deputy (cấp phó), with the people behind it."""
@@ -157,7 +163,7 @@ class Split:
 
     def vn(self) -> str:
         """Vietnamese report wording: "02 cấp trưởng, 08 cấp phó"."""
-        return f"{self.head:02d} cấp trưởng, {self.deputy:02d} cấp phó"
+        return f"{vn_count(self.head)} cấp trưởng, {vn_count(self.deputy)} cấp phó"
 
 
 FIGURE_GROUPS: dict[str, set[str]] = {
@@ -221,12 +227,12 @@ def cadre_figures(*, actor, org_id: int, start: date, end: date, term_id: int | 
     entries = PlanningEntry.objects.filter(cadre_id__in=cadres)
     if term_id is not None:
         entries = entries.filter(term_id=term_id)
-    out["planning_added"] = _split(entries.filter(added_on__gte=start, added_on__lte=end)
-                                   .values_list("cadre_id", "title__is_head"))
-    out["planning_removed"] = _split(entries.filter(removed_on__gte=start, removed_on__lte=end)
-                                     .values_list("cadre_id", "title__is_head"))
-    out["planned"] = _split(entries.filter(added_on__lte=end).filter(Q(removed_on__isnull=True) | Q(removed_on__gt=end))
-                            .values_list("cadre_id", "title__is_head"))
+    # One read of the entries touching the period (added by its end, not removed before it).
+    rows = list(entries.filter(added_on__lte=end).filter(Q(removed_on__isnull=True) | Q(removed_on__gte=start))
+                .values_list("cadre_id", "title__is_head", "added_on", "removed_on"))
+    out["planning_added"] = _split((c, h) for c, h, a, _ in rows if a >= start)
+    out["planning_removed"] = _split((c, h) for c, h, _, r in rows if r is not None and r <= end)
+    out["planned"] = _split((c, h) for c, h, _, r in rows if r is None or r > end)
     return out
 
 

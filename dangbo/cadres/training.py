@@ -56,6 +56,12 @@ STATE_MANAGEMENT_LEVELS = {
 LEVELS_BY_KIND = {CourseKind.THEORY: THEORY_LEVELS, CourseKind.STATE_MANAGEMENT: STATE_MANAGEMENT_LEVELS}
 
 
+def _n(n: int) -> str:
+    from dangbo.cadres.selectors import vn_count
+
+    return vn_count(n)
+
+
 def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
@@ -243,7 +249,7 @@ class TrainingFigures:
 
     def vn(self) -> str:
         """Seed 000 wording: "108 (50 tập trung, 58 không tập trung)"."""
-        return f"{self.senior_theory:02d} ({self.senior_full_time:02d} tập trung, {self.senior_part_time:02d} không tập trung)"
+        return f"{_n(self.senior_theory)} ({_n(self.senior_full_time)} tập trung, {_n(self.senior_part_time)} không tập trung)"
 
 
 def _cadres_in(actor, org_id: int, at: date) -> QuerySet:
@@ -420,13 +426,13 @@ class SalaryFigures:
     def vn(self) -> str:
         """Seed 000 wording: "35 trường hợp (Trước thời hạn (12); thường xuyên (23))"."""
         return (
-            f"{self.step_raises:02d} trường hợp (Trước thời hạn ({self.early:02d}); thường xuyên ({self.regular:02d}))"
+            f"{_n(self.step_raises)} trường hợp (Trước thời hạn ({_n(self.early)}); thường xuyên ({_n(self.regular)}))"
         )
 
     def rank_appointments_vn(self) -> str:
         """ "78 trường hợp (Kiểm tra Đảng (08); Chuyên viên chính (50); Chuyên viên (20))"."""
-        parts = "; ".join(f"{name} ({n:02d})" for name, n in self.rank_appointments.most_common())
-        return f"{sum(self.rank_appointments.values()):02d} trường hợp ({parts})"
+        parts = "; ".join(f"{name} ({_n(n)})" for name, n in self.rank_appointments.most_common())
+        return f"{_n(sum(self.rank_appointments.values()))} trường hợp ({parts})"
 
 
 def salary_figures(*, actor, org_id: int, start: date, end: date) -> SalaryFigures:

@@ -58,8 +58,14 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     at = policy.today()
     rows = [{"action": a, "voided": getattr(a, "voided_by", None) if hasattr(a, "voided_by") else None}
             for a in record.actions if a.type != ActionType.CORRECTION]
+    from dangbo.cadres.training import levels_on, rank_step_on
+
+    cadre = record.cadre
     return render(request, "cadres/cadre_detail.html", {
-        "record": record, "cadre": record.cadre, "rows": rows, "age": _age(record.cadre.birth_date, at), "at": at,
+        "record": record, "cadre": cadre, "rows": rows, "age": _age(cadre.birth_date, at), "at": at,
+        "trainings": cadre.trainings.select_related("course").order_by("sent_on", "id"),
+        "salary_events": cadre.salary_events.select_related("corrects").prefetch_related("voided_by")
+        .order_by("on", "id"), "levels": levels_on(cadre, at), "rank_step": rank_step_on(cadre.pk, at),
     })
 
 
@@ -119,7 +125,12 @@ def figures(request: HttpRequest) -> HttpResponse:
     rows = [{"key": k, "label": FIGURE_LABELS.get(k, k), "split": s,
              "people": sorted({(i, names.get(i, "")) for i in s.cadre_ids}, key=lambda p: p[1])}
             for k, s in figs.items()]
-    return render(request, "cadres/figures.html", {"rows": rows, "org_id": int(org_raw), "start": start, "end": end})
+    from dangbo.cadres.training import salary_figures, training_figures
+
+    training = training_figures(actor=request.user, org_id=int(org_raw), start=start, end=end)
+    salary = salary_figures(actor=request.user, org_id=int(org_raw), start=start, end=end)
+    return render(request, "cadres/figures.html", {"rows": rows, "org_id": int(org_raw), "start": start, "end": end,
+                                                   "training": training, "salary": salary})
 
 
 @login_required

@@ -34,12 +34,12 @@ from dangbo.access.policy import SYSTEM
 from dangbo.access.services import totp_current_code, totp_device_create, totp_secret_base32
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import RuleViolation
-from dangbo.core.numbers import vn_int
+from dangbo.core.numbers import vn_decimal, vn_int
 from dangbo.core.text import fold, nfc
+from dangbo.demo.cadres_demo import build_cadres
 from dangbo.demo.people import Person, simulate
 from dangbo.demo.plan import MEMBER_TYPES as MEMBER_ORG_TYPES
 from dangbo.demo.plan import MERGE_DAY, START, Plan, build_plan
-from dangbo.demo.cadres_demo import build_cadres
 from dangbo.demo.staffing_demo import build_staffing
 from dangbo.grading.services import campaign_open
 from dangbo.meetings.demo import build_demo_meetings
@@ -131,9 +131,11 @@ def build_demo(
         say(f"Đánh giá, xếp loại: đã triển khai năm {campaign.year} cho toàn tỉnh (đảng viên tự đánh giá được).")
         staffing = build_staffing(actor=ACTOR, ids=ids, today=today)
         say(f"Biên chế: {staffing['allocations']} quyết định giao biên chế, {staffing['projects']} đề án sắp xếp.")
+        t_cadres = time.monotonic()
         cadres = build_cadres(ids=ids, today=today, rng=random.Random(seed + 30))
         say(f"Công tác cán bộ: {vn_int(cadres['cadres'])} cán bộ, {vn_int(cadres['actions'])} sự kiện, "
-            f"{vn_int(cadres['planning'])} quy hoạch, {vn_int(cadres['enrolments'])} lượt đào tạo.")
+            f"{vn_int(cadres['planning'])} quy hoạch, {vn_int(cadres['enrolments'])} lượt đào tạo "
+            f"({vn_decimal(time.monotonic() - t_cadres)} giây).")
         accounts = _handbook_accounts(rng, today)
         say(f"Sổ tay đảng viên điện tử: {vn_int(accounts)} tài khoản.")
         demo_cells = sorted({ids[a.scope.removeprefix("member:")] for a in DEMO_ACCOUNTS

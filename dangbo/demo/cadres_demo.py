@@ -38,8 +38,7 @@ TITLES = [
     ("CT-UBND", "Chủ tịch UBND tỉnh", True, "Tỉnh", "UBND tỉnh", "elected", "state", None),
     ("PCT-UBND", "Phó Chủ tịch UBND tỉnh", False, "Tỉnh", "UBND tỉnh", "elected", "state", None),
     ("TB-DANG", "Trưởng ban đảng Tỉnh ủy", True, "Sở, ban, ngành", "Ban đảng", "appointed", "appointment", None),
-    ("PB-DANG", "Phó Trưởng ban đảng Tỉnh ủy", False, "Sở, ban, ngành", "Ban đảng", "appointed", "appointment",
-     None),
+    ("PB-DANG", "Phó Trưởng ban đảng Tỉnh ủy", False, "Sở, ban, ngành", "Ban đảng", "appointed", "appointment", None),
     ("GD-SO", "Giám đốc sở", True, "Sở, ban, ngành", "Sở", "appointed", "appointment", None),
     ("PGD-SO", "Phó Giám đốc sở", False, "Sở, ban, ngành", "Sở", "appointed", "appointment", None),
     ("BT-HU", "Bí thư Huyện ủy", True, "Cấp huyện", "Huyện ủy", "elected", "party", MERGE - timedelta(days=1)),
@@ -50,9 +49,22 @@ TITLES = [
     ("CT-UBX", "Chủ tịch UBND xã", True, "Cấp xã", "UBND xã", "elected", "state", None),
     ("PCT-UBX", "Phó Chủ tịch UBND xã", False, "Cấp xã", "UBND xã", "elected", "state", None),
 ]
-AGENCIES = ["Sở Tài chính", "Sở Nội vụ", "Sở Xây dựng", "Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Nông nghiệp và Môi trường",
-            "Sở Công Thương", "Sở Khoa học và Công nghệ", "Sở Văn hóa, Thể thao và Du lịch", "Sở Tư pháp",
-            "Ban Tổ chức Tỉnh ủy", "Ban Tuyên giáo và Dân vận Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy", "Văn phòng Tỉnh ủy"]
+AGENCIES = [
+    "Sở Tài chính",
+    "Sở Nội vụ",
+    "Sở Xây dựng",
+    "Sở Y tế",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Công Thương",
+    "Sở Khoa học và Công nghệ",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Tư pháp",
+    "Ban Tổ chức Tỉnh ủy",
+    "Ban Tuyên giáo và Dân vận Tỉnh ủy",
+    "Ủy ban Kiểm tra Tỉnh ủy",
+    "Văn phòng Tỉnh ủy",
+]
 ETHNIC = ["Kinh"] * 17 + ["Tày", "Nùng", "Mường"]
 
 
@@ -63,23 +75,41 @@ def _name(rng: random.Random, sex: str) -> str:
 def build_cadres(*, ids: dict[str, int], today: date, rng: random.Random, cadres: int = CADRES) -> dict[str, int]:
     province = ids["SG"]
     commune = ids.get("SH-DS-X01", province)
-    titles = {code: Title.objects.create(
-        province_id=province, code=code, name=name, is_head=head, group=group, sits_in=sits, filled_by=filled,
-        term_calendar=term, valid_from=date(2015, 1, 1), valid_to=valid_to,
-        source="Danh mục chức danh (trình diễn)" + ("; sắp xếp đơn vị hành chính 01/07/2025" if valid_to else ""))
-        for code, name, head, group, sits, filled, term, valid_to in TITLES}
+    titles = {
+        code: Title.objects.create(
+            province_id=province,
+            code=code,
+            name=name,
+            is_head=head,
+            group=group,
+            sits_in=sits,
+            filled_by=filled,
+            term_calendar=term,
+            valid_from=date(2015, 1, 1),
+            valid_to=valid_to,
+            source="Danh mục chức danh (trình diễn)" + ("; sắp xếp đơn vị hành chính 01/07/2025" if valid_to else ""),
+        )
+        for code, name, head, group, sits, filled, term, valid_to in TITLES
+    }
 
     people = []
     for i in range(cadres):
         sex = "F" if rng.random() < 0.3 else "M"
-        people.append(Cadre(
-            full_name=_name(rng, sex), birth_date=date(rng.randint(1966, 1992), rng.randint(1, 12), rng.randint(1, 28)),
-            sex=sex, managing_org_id=commune if i % 25 == 0 else province, ethnicity=rng.choice(ETHNIC),
-            education="12/12", qualification=rng.choice(["Cử nhân", "Thạc sĩ", "Tiến sĩ", "Kỹ sư"]),
-            theory_level=rng.choice(["Trung cấp", "Cao cấp", "Cao cấp", "Cử nhân"]),
-            state_management_level=rng.choice(["Chuyên viên", "Chuyên viên chính", "Chuyên viên cao cấp"]),
-            management_class="Ban Thường vụ Tỉnh ủy" if i % 3 else "Ban Chấp hành Trung ương",
-            management_class_from=date(2016, 1, 1)))
+        people.append(
+            Cadre(
+                full_name=_name(rng, sex),
+                birth_date=date(rng.randint(1966, 1992), rng.randint(1, 12), rng.randint(1, 28)),
+                sex=sex,
+                managing_org_id=commune if i % 25 == 0 else province,
+                ethnicity=rng.choice(ETHNIC),
+                education="12/12",
+                qualification=rng.choice(["Cử nhân", "Thạc sĩ", "Tiến sĩ", "Kỹ sư"]),
+                theory_level=rng.choice(["Trung cấp", "Cao cấp", "Cao cấp", "Cử nhân"]),
+                state_management_level=rng.choice(["Chuyên viên", "Chuyên viên chính", "Chuyên viên cao cấp"]),
+                management_class="Ban Thường vụ Tỉnh ủy" if i % 3 else "Ban Chấp hành Trung ương",
+                management_class_from=date(2016, 1, 1),
+            )
+        )
     Cadre.objects.bulk_create(people, batch_size=1000)
     people = list(Cadre.objects.filter(managing_org_id__in=[province, commune]).order_by("pk"))
 
@@ -90,8 +120,11 @@ def build_cadres(*, ids: dict[str, int], today: date, rng: random.Random, cadres
         key = (year, kind)
         if key not in decisions:
             decisions[key] = Decision.objects.create(
-                number=f"{100 + len(decisions)}-QĐ/TU", signed_on=date(year, 3, 1), body="Ban Thường vụ Tỉnh ủy",
-                org_id=province)
+                number=f"{100 + len(decisions)}-QĐ/TU",
+                signed_on=date(year, 3, 1),
+                body="Ban Thường vụ Tỉnh ủy",
+                org_id=province,
+            )
         return decisions[key]
 
     appointed_titles = ["GD-SO", "PGD-SO", "TB-DANG", "PB-DANG"]
@@ -106,25 +139,54 @@ def build_cadres(*, ids: dict[str, int], today: date, rng: random.Random, cadres
         if title.valid_to and first > title.valid_to:
             code, title = "PGD-SO", titles["PGD-SO"]
         kind = "appointment" if title.filled_by == "appointed" else "nomination"
-        actions.append(CadreAction(decision=decision(first.year, kind), cadre=c, type=kind, on=first, title=title,
-                                   note=AGENCIES[i % len(AGENCIES)] if title.filled_by == "appointed" else ""))
+        actions.append(
+            CadreAction(
+                decision=decision(first.year, kind),
+                cadre=c,
+                type=kind,
+                on=first,
+                title=title,
+                note=AGENCIES[i % len(AGENCIES)] if title.filled_by == "appointed" else "",
+            )
+        )
         if kind == "nomination":  # elected: the committee designates them to the post
-            actions.append(CadreAction(decision=decision(first.year, "designation"), cadre=c, type="designation",
-                                       on=first, title=title))
+            actions.append(
+                CadreAction(
+                    decision=decision(first.year, "designation"), cadre=c, type="designation", on=first, title=title
+                )
+            )
         again = date(first.year + 5, first.month, first.day)
         if kind == "appointment" and again <= today:
-            actions.append(CadreAction(decision=decision(again.year, "reappointment"), cadre=c, type="reappointment",
-                                       on=again, title=title))
+            actions.append(
+                CadreAction(
+                    decision=decision(again.year, "reappointment"), cadre=c, type="reappointment", on=again, title=title
+                )
+            )
         if i % 9 == 0:  # rotation to a commune key post, planned for 36 months
             on = first + timedelta(days=rng.randint(400, 1200))
             if on < today:
-                actions.append(CadreAction(decision=decision(on.year, "rotation"), cadre=c, type="rotation", on=on,
-                                           title=titles["BT-XA" if i % 2 else "CT-UBX"], planned_months=36))
+                actions.append(
+                    CadreAction(
+                        decision=decision(on.year, "rotation"),
+                        cadre=c,
+                        type="rotation",
+                        on=on,
+                        title=titles["BT-XA" if i % 2 else "CT-UBX"],
+                        planned_months=36,
+                    )
+                )
         if i % 11 == 0:  # agreement to a central vertical agency's appointment
             on = date(rng.randint(2017, today.year), 5, 10)
             if on < today:
-                actions.append(CadreAction(decision=decision(on.year, "agreement"), cadre=c, type="agreement", on=on,
-                                           title=titles["PGD-SO"]))
+                actions.append(
+                    CadreAction(
+                        decision=decision(on.year, "agreement"),
+                        cadre=c,
+                        type="agreement",
+                        on=on,
+                        title=titles["PGD-SO"],
+                    )
+                )
     CadreAction.objects.bulk_create(actions, batch_size=2000)
     for c in people:
         holdings_rebuild(c)
@@ -144,16 +206,26 @@ def build_cadres(*, ids: dict[str, int], today: date, rng: random.Random, cadres
             removed, reason = MERGE, "title_abolished"
         elif k % 17 == 0:
             removed, reason = date(2024, 12, 15), "moved"
-        planning.append(PlanningEntry(term=term, cadre=c, title=titles[code], org_id=province,
-                                      round="Xây dựng mới" if first_round else "Rà soát, bổ sung năm 2024",
-                                      added_on=added, added_decision="250-QĐ/TU" if first_round else "412-QĐ/TU",
-                                      removed_on=removed, removal_reason=reason or "",
-                                      removal_decision="" if removed is None else "430-QĐ/TU"))
+        planning.append(
+            PlanningEntry(
+                term=term,
+                cadre=c,
+                title=titles[code],
+                org_id=province,
+                round="Xây dựng mới" if first_round else "Rà soát, bổ sung năm 2024",
+                added_on=added,
+                added_decision="250-QĐ/TU" if first_round else "412-QĐ/TU",
+                removed_on=removed,
+                removal_reason=reason or "",
+                removal_decision="" if removed is None else "430-QĐ/TU",
+            )
+        )
     PlanningEntry.objects.bulk_create(planning)
 
     # Mid-term confidence vote (96-QĐ/TW) of 2024: 20 units, 18 done, one postponed, one not subject.
-    campaign = VoteCampaign.objects.create(org_id=province, name="Lấy phiếu tín nhiệm giữa nhiệm kỳ năm 2024",
-                                           year=2024)
+    campaign = VoteCampaign.objects.create(
+        org_id=province, name="Lấy phiếu tín nhiệm giữa nhiệm kỳ năm 2024", year=2024
+    )
     units = []
     for u, name in enumerate(AGENCIES[:14] + [f"Đảng bộ xã {v}" for v in ("Đông", "Tây", "Nam", "Bắc", "Trung", "Hạ")]):
         status, held, reason, dec = UnitStatus.DONE, date(2024, 10, 1 + u), "", ""
@@ -172,35 +244,85 @@ def build_cadres(*, ids: dict[str, int], today: date, rng: random.Random, cadres
         valid = attended
         low = rng.randint(0, valid // 5) if k % 40 else (valid * 3) // 5  # a few in the review band
         high = rng.randint(0, valid - low)
-        results.append(VoteResult(unit=unit, cadre=c, title=titles["PGD-SO"], voter_group="committee",
-                                  summoned=summoned, attended=attended, valid=valid, high=high,
-                                  medium=valid - low - high, low=low, held_on=unit.held_on))
+        results.append(
+            VoteResult(
+                unit=unit,
+                cadre=c,
+                title=titles["PGD-SO"],
+                voter_group="committee",
+                summoned=summoned,
+                attended=attended,
+                valid=valid,
+                high=high,
+                medium=valid - low - high,
+                low=low,
+                held_on=unit.held_on,
+            )
+        )
     VoteResult.objects.bulk_create(results)
 
     # Training: senior theory (full-time / part-time), state management, defence and security.
-    courses = [
-        TrainingCourse(org_id=province, name=f"Cao cấp lý luận chính trị hệ tập trung K{70 + y}", kind="theory",
-                       level="cao_cap", mode="full_time", institution="Học viện Chính trị khu vực",
-                       starts_on=date(y, 9, 5), ends_on=date(y + 1, 6, 30)) for y in range(2021, today.year + 1)
-    ] + [
-        TrainingCourse(org_id=province, name=f"Cao cấp lý luận chính trị hệ không tập trung B{y - 2010}",
-                       kind="theory", level="cao_cap", mode="part_time", institution="Trường Chính trị tỉnh",
-                       starts_on=date(y, 10, 2), ends_on=date(y + 2, 3, 31)) for y in range(2021, today.year + 1)
-    ] + [
-        TrainingCourse(org_id=province, name="Bồi dưỡng ngạch chuyên viên chính", kind="state_management",
-                       level="chuyen_vien_chinh", starts_on=date(2024, 4, 1), ends_on=date(2024, 6, 30)),
-        TrainingCourse(org_id=province, name="Bồi dưỡng kiến thức quốc phòng và an ninh đối tượng 2",
-                       kind="defence", starts_on=date(2024, 8, 5), ends_on=date(2024, 8, 30)),
-    ]
+    courses = (
+        [
+            TrainingCourse(
+                org_id=province,
+                name=f"Cao cấp lý luận chính trị hệ tập trung K{70 + y}",
+                kind="theory",
+                level="cao_cap",
+                mode="full_time",
+                institution="Học viện Chính trị khu vực",
+                starts_on=date(y, 9, 5),
+                ends_on=date(y + 1, 6, 30),
+            )
+            for y in range(2021, today.year + 1)
+        ]
+        + [
+            TrainingCourse(
+                org_id=province,
+                name=f"Cao cấp lý luận chính trị hệ không tập trung B{y - 2010}",
+                kind="theory",
+                level="cao_cap",
+                mode="part_time",
+                institution="Trường Chính trị tỉnh",
+                starts_on=date(y, 10, 2),
+                ends_on=date(y + 2, 3, 31),
+            )
+            for y in range(2021, today.year + 1)
+        ]
+        + [
+            TrainingCourse(
+                org_id=province,
+                name="Bồi dưỡng ngạch chuyên viên chính",
+                kind="state_management",
+                level="chuyen_vien_chinh",
+                starts_on=date(2024, 4, 1),
+                ends_on=date(2024, 6, 30),
+            ),
+            TrainingCourse(
+                org_id=province,
+                name="Bồi dưỡng kiến thức quốc phòng và an ninh đối tượng 2",
+                kind="defence",
+                starts_on=date(2024, 8, 5),
+                ends_on=date(2024, 8, 30),
+            ),
+        ]
+    )
     TrainingCourse.objects.bulk_create(courses)
     courses = list(TrainingCourse.objects.filter(org_id=province).order_by("pk"))
     enrolments = []
     for k, c in enumerate(people[::2]):
         course = courses[k % len(courses)]
         passed = course.ends_on is not None and course.ends_on < today
-        enrolments.append(TrainingEnrolment(course=course, cadre=c, sent_on=course.starts_on,
-                                            decision=f"{300 + k % 40}-QĐ/TU", result="passed" if passed else "studying",
-                                            completed_on=course.ends_on if passed else None))
+        enrolments.append(
+            TrainingEnrolment(
+                course=course,
+                cadre=c,
+                sent_on=course.starts_on,
+                decision=f"{300 + k % 40}-QĐ/TU",
+                result="passed" if passed else "studying",
+                completed_on=course.ends_on if passed else None,
+            )
+        )
     TrainingEnrolment.objects.bulk_create(enrolments, batch_size=2000)
 
     # Ranks and salary steps: a rank appointment, then regular raises every 3 years, a few early.
@@ -210,16 +332,28 @@ def build_cadres(*, ids: dict[str, int], today: date, rng: random.Random, cadres
         step = 2 + k % 3
         rank = "Chuyên viên chính" if k % 3 else "Chuyên viên"
         code = "01.002" if k % 3 else "01.003"
-        salary.append(SalaryEvent(cadre=c, type="rank_appointment", on=on, rank_code=code, rank_name=rank, step=step,
-                                  decision="15-QĐ/SNV"))
+        salary.append(
+            SalaryEvent(
+                cadre=c, type="rank_appointment", on=on, rank_code=code, rank_name=rank, step=step, decision="15-QĐ/SNV"
+            )
+        )
         while step < 8:
             early = k % 10 == 0 and step % 2 == 0
             on = date(on.year + (2 if early else 3), on.month, 1)
             if on > today:
                 break
             step += 1
-            salary.append(SalaryEvent(cadre=c, type="step_early" if early else "step_regular", on=on, step=step,
-                                      decision=f"{on.year}-NBL"))
+            salary.append(
+                SalaryEvent(
+                    cadre=c, type="step_early" if early else "step_regular", on=on, step=step, decision=f"{on.year}-NBL"
+                )
+            )
     SalaryEvent.objects.bulk_create(salary, batch_size=2000)
-    return {"cadres": len(people), "actions": len(actions), "planning": len(planning), "units": len(units),
-            "enrolments": len(enrolments), "salary": len(salary)}
+    return {
+        "cadres": len(people),
+        "actions": len(actions),
+        "planning": len(planning),
+        "units": len(units),
+        "enrolments": len(enrolments),
+        "salary": len(salary),
+    }

@@ -240,3 +240,43 @@ def test_salary_figures_count_step_raises_regular_and_early(system_user, tree, c
     assert (f22.early, f22.regular) == (1, 0)
     f20 = salary_figures(actor=system_user, org_id=tree["province"].pk, start=date(2020, 1, 1), end=date(2020, 12, 31))
     assert f20.rank_appointments_vn() == "03 trường hợp (Chuyên viên (03))"
+
+
+def test_the_record_page_shows_levels_trainings_and_steps_and_the_figures_page_the_counts(
+    client, commune_officer, outsider, system_user, tree, cadre
+):
+    from django.urls import reverse
+
+    course = course_create(
+        actor=system_user,
+        org_id=tree["commune_a"].pk,
+        name="Cao cấp LLCT K80",
+        kind="theory",
+        level="cu_nhan",
+        mode="full_time",
+        starts_on=date(2024, 1, 8),
+    )
+    e = enrol(actor=system_user, course=course, cadre_id=cadre.pk, sent_on=date(2024, 1, 8), decision="9-QĐ/ĐU")
+    enrolment_result(actor=system_user, enrolment=e, result="passed", completed_on=date(2024, 6, 1))
+    salary_record(
+        actor=system_user,
+        data=SalaryInput(
+            cadre_id=cadre.pk,
+            type="rank_appointment",
+            on=date(2024, 2, 1),
+            rank_name="Chuyên viên chính",
+            step=2,
+            decision="3-QĐ/SNV",
+        ),
+    )
+    client.force_login(commune_officer)
+    page = client.get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
+    assert "Cử nhân" in page and "Cao cấp LLCT K80" in page and "01/06/2024" in page
+    assert "Chuyên viên chính, bậc 2 (từ 01/02/2024)" in page
+    figures = client.get(
+        reverse("cadres:figures"), {"org": tree["commune_a"].pk, "tu": "01/01/2024", "den": "31/12/2024"}
+    ).content.decode()
+    assert "01 (01 tập trung, 00 không tập trung)" in figures
+    assert "01 trường hợp (Chuyên viên chính (01))" in figures
+    client.force_login(outsider)
+    assert client.get(reverse("cadres:cadre_detail", args=[cadre.pk])).status_code == 404
