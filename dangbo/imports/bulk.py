@@ -21,9 +21,24 @@ from django.db.models import JSONField, Model
 from django.utils import timezone
 
 
+def reserve_ids(model: type[Model], count: int) -> list[int] | None:
+    """`count` new primary keys of `model` from its sequence (PostgreSQL), to insert the rows
+    that point at them first (foreign keys are checked at commit); None elsewhere (the keys are
+    known only once the rows are inserted)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql" or not count:
+        return None
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [meta.db_table, meta.pk.column, count])
+        return [value for (value,) in cursor.fetchall()]
+
+
 def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]], *, returning_ids: bool = False,
-                batch_size: int = 1000) -> list[int]:
-    """Insert `rows` into `model`'s table; the new primary keys (in order) if `returning_ids`."""
+                batch_size: int = 1000, ids: Sequence[int] | None = None) -> list[int]:
+    """Insert `rows` into `model`'s table; the new primary keys (in order) if `returning_ids`.
+    `ids`: primary keys reserved with `reserve_ids` (PostgreSQL only)."""
     if not rows:
         return []
     connection = connections[DEFAULT_DB_ALIAS]
@@ -31,6 +46,10 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]], *, returning
         objs = [model(**row) for row in rows]
         model.objects.bulk_create(objs, batch_size=batch_size)
         return [obj.pk for obj in objs] if returning_ids else []
+    if ids is not None:
+        if len(ids) != len(rows):
+            raise ValueError("one reserved id per row")
+        returning_ids = True
     meta = model._meta
     quote = connection.ops.quote_name
     pk = meta.pk
@@ -47,12 +66,9 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]], *, returning
     if unknown:
         raise TypeError(f"{model.__name__} has no fields {sorted(unknown)}")
     is_json = [isinstance(f, JSONField) for f in fields]
-    ids: list[int] = []
     with connection.cursor() as cursor:
-        if returning_ids:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [meta.db_table, pk.column, len(rows)])
-            ids = [value for (value,) in cursor.fetchall()]
+        if returning_ids and ids is None:
+            ids = reserve_ids(model, len(rows))
         columns = ", ".join(quote(f.column) for f in ([pk] if returning_ids else []) + fields)
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for i, row in enumerate(rows):
@@ -65,5 +81,5 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]], *, returning
                         value = value.value
                     values.append(value)
                 copy.write_row([ids[i], *values] if returning_ids else values)
-    return ids
+    return list(ids) if returning_ids else []
 

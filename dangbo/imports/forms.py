@@ -1,27 +1,34 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from dangbo.access.policy import can
+from dangbo.core.once import OnceForm
 from dangbo.imports.models import ImportJob
-from dangbo.orgs.models import Organization
+from dangbo.orgs.forms import OrgPickField, bind_pickers
 
 MAX_UPLOAD = 200 * 1024 * 1024  # a 500,000-row XLSX is ~40 MB; leave room for CSV
 
 
-class UploadForm(forms.Form):
+class UploadForm(OnceForm):
+    """The upload of a file to import. One-time token (core.once): a double submit checks the file
+    once. «under»: the scoped organization picker (the organizations the user may record in)."""
+
     kind = forms.ChoiceField(label="Dữ liệu nhập", choices=ImportJob.Kind.choices, initial=ImportJob.Kind.MEMBERS,
                              widget=forms.RadioSelect, required=False)
     file = forms.FileField(label="Tệp danh sách (.xlsx hoặc .csv)")
-    under = forms.CharField(label="Tổ chức cấp trên mà tệp nói về (mã tổ chức)", required=False, max_length=40,
-                            help_text="Ví dụ mã của đảng bộ xã: tên chi bộ trong tệp (như «Chi bộ thôn Đông») chỉ được "
-                                      "tìm trong tổ chức này. Để trống: tìm trong cả phạm vi của bạn.")
+    under = OrgPickField(label="Tổ chức cấp trên mà tệp nói về", required=False, action="record",
+                         placeholder="Gõ tên đảng bộ, chi bộ để tìm…",
+                         help_text="Ví dụ đảng bộ xã: tên chi bộ trong tệp (như «Chi bộ thôn Đông») chỉ được tìm "
+                                   "trong tổ chức này. Để trống: tìm trong cả phạm vi của bạn.")
     create_cells = forms.BooleanField(label="Lập chi bộ chưa có trong hệ thống (theo tên trong tệp) dưới tổ chức này",
                                       required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        bind_pickers(self, actor=user, at=timezone.localdate())
 
     def clean_kind(self):
         kind = self.cleaned_data["kind"] or ImportJob.Kind.MEMBERS
@@ -29,15 +36,6 @@ class UploadForm(forms.Form):
         if self.user is not None and not can(self.user, right):
             raise forms.ValidationError("Bạn không có quyền nhập loại dữ liệu này.")
         return kind
-
-    def clean_under(self):
-        code = (self.cleaned_data.get("under") or "").strip()
-        if not code:
-            return None
-        org = Organization.objects.filter(code__iexact=code).first()
-        if org is None or (self.user is not None and not can(self.user, "view", org.pk)):
-            raise forms.ValidationError(f"Không tìm thấy tổ chức có mã «{code}» trong phạm vi của bạn.")
-        return org
 
     def clean(self):
         data = super().clean()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 TONES = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")  # plain, sắc, huyền, hỏi, ngã, nặng
 
@@ -237,6 +238,13 @@ def to_unicode(text: str, encoding: str | None = None) -> str:
         return ""
     if text.isascii():
         return text
+    return _to_unicode(text, encoding)
+
+
+@lru_cache(maxsize=8192)
+def _to_unicode(text: str, encoding: str | None) -> str:
+    """to_unicode of a non-ASCII text, cached: an import decodes each cell when it reads the row
+    and again when it cleans the value, and a column repeats its values (places, groups)."""
     if is_unicode(text):
         return unicodedata.normalize("NFC", text)
     enc = encoding or detect(text)

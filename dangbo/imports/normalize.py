@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from dangbo.core.reference import items
 from dangbo.core.spreadsheet import formula_refusal
@@ -19,6 +19,13 @@ from dangbo.core.text import fold
 from dangbo.imports import legacy
 
 _SPACES = re.compile(r"[\s\u00a0\u200b\ufeff]+")
+
+
+def _per_value(fn):
+    """Cache a pure cleaning function of cell values: a file repeats the same few values in a
+    column (sexes, ethnic groups, places, levels), each costing folding and legacy decoding.
+    Typed, so that 1, 1.0 and True stay three values; an error (ValueError) is never cached."""
+    return lru_cache(maxsize=4096, typed=True)(fn)
 EXCEL_EPOCH = date(1899, 12, 30)  # 1900 date system, after Lotus' 29/02/1900 bug
 MIN_YEAR = 1890
 
@@ -54,6 +61,7 @@ def name_case(text: str) -> str:
     return " ".join(words)
 
 
+@_per_value
 def clean_name(value, *, encoding: str | None = None) -> str:
     name = name_case(clean_free_text(value, encoding=encoding))
     if len(name) < 2:
@@ -146,6 +154,7 @@ _MALE = {"nam", "m", "male", "1", "trai"}
 _FEMALE = {"nu", "f", "female", "0", "gai"}
 
 
+@_per_value
 def parse_sex(value, *, female_marker: bool = False) -> str:
     """"M" or "F". Nam/Nữ/nam/nu/1/0/M/F; in a column headed "Nữ", "x" marks a woman and an
     empty cell a man."""
@@ -277,6 +286,7 @@ def _reference_index(kind: str, dimension: str | None) -> dict[str, str]:
     return index
 
 
+@_per_value
 def parse_reference(value, kind: str, *, label: str, default: str = "", dimension: str | None = None) -> str:
     """A reference code from its name, an alias or its code: "Kinh" -> "01", "Thiên chúa" -> "02",
     "H'Mông" -> "08". An unknown value is refused with the closest names of the catalog."""
@@ -349,5 +359,6 @@ def place_case(text: str) -> str:
 _PLACE_ABBREVIATIONS = {"tp", "tx", "tt"}  # thành phố, thị xã, thị trấn: "TP. Hồ Chí Minh"
 
 
+@_per_value
 def clean_place(value, *, encoding: str | None = None) -> str:
     return place_case(clean_free_text(value, encoding=encoding))

@@ -16,10 +16,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dangbo.access.policy import can
 from dangbo.core.errors import DomainError
+from dangbo.core.once import AlreadySubmitted, run_once
 from dangbo.imports.forms import UploadForm
 from dangbo.imports.mappings import mapping_save
 from dangbo.imports.models import ImportJob
@@ -51,18 +53,27 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user,
                       initial={"kind": request.GET.get("kind", ImportJob.Kind.MEMBERS)})
     if request.method == "POST" and form.is_valid():
-        f = form.cleaned_data["file"]
-        folder = upload_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{uuid.uuid4().hex}{Path(f.name).suffix.lower()}"
-        with target.open("wb") as out:
-            for chunk in f.chunks():
-                out.write(chunk)
-        job = ImportJob.objects.create(file_path=str(target), original_name=Path(f.name).name[:255],
-                                       uploaded_by=request.user, kind=form.cleaned_data["kind"],
-                                       under=form.cleaned_data["under"],
-                                       create_cells=form.cleaned_data["create_cells"])
-        job_enqueue(job, apply=False)
+        data = form.cleaned_data
+
+        def create() -> ImportJob:
+            f = data["file"]
+            folder = upload_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"{uuid.uuid4().hex}{Path(f.name).suffix.lower()}"
+            with target.open("wb") as out:
+                for chunk in f.chunks():
+                    out.write(chunk)
+            return ImportJob.objects.create(file_path=str(target), original_name=Path(f.name).name[:255],
+                                            uploaded_by=request.user, kind=data["kind"], under=data["under"],
+                                            create_cells=data["create_cells"])
+
+        try:
+            # One import per form: a double submit (double click, resent request) checks the file once.
+            job = run_once(data.get("form_token"), actor=request.user, create=create,
+                           url_of=lambda j: reverse("imports:job_detail", args=[j.pk]))
+        except AlreadySubmitted as done:
+            return redirect(done.url or "imports:import_upload")
+        job_enqueue(job, apply=False)  # after the commit: the task must find the job
         return redirect("imports:job_detail", pk=job.pk)
     jobs = ImportJob.objects.filter(uploaded_by=request.user)[:10]
     return render(request, "imports/upload.html", {"form": form, "jobs": jobs,

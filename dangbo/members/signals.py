@@ -3,6 +3,8 @@
 `projections_changed(member_ids=[...])` is sent whenever the members services rewrite members'
 projections (spans, current state) or the profile facts copied into them, inside the writer's
 transaction, so that other projections of the same facts (reports.facts) stay in step.
+`created=True` says the members were all inserted in that transaction (a bulk import): they have
+no derived rows to replace yet.
 """
 
 from django.dispatch import Signal

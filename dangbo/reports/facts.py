@@ -149,21 +149,21 @@ def _rows_of(profiles, spans, events, handbook) -> tuple[list[tuple], list[tuple
     return all_spans, all_flows
 
 
-def refresh_members(member_ids: Iterable[int]) -> None:
-    """Rebuild the fact rows of these members (call inside the writer's transaction)."""
+def refresh_members(member_ids: Iterable[int], *, created: bool = False) -> None:
+    """Rebuild the fact rows of these members (call inside the writer's transaction), written with
+    COPY on PostgreSQL (`_write`). `created`: the members were all inserted in this transaction (an
+    import), so they have no fact rows yet and there is nothing to delete."""
     ids = sorted(set(member_ids))
     if not ids:
         return
     with transaction.atomic():
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+        for i in range(0, len(ids), 1000):
+            chunk = ids[i:i + 1000]
             span_rows, flow_rows = _rows_of(*_load(chunk))
-            ReportSpan.objects.filter(member_id__in=chunk).delete()
-            ReportFlow.objects.filter(member_id__in=chunk).delete()
-            ReportSpan.objects.bulk_create([ReportSpan(**dict(zip(SPAN_FIELDS, r, strict=True))) for r in span_rows],
-                                           batch_size=500)
-            ReportFlow.objects.bulk_create([ReportFlow(**dict(zip(FLOW_FIELDS, r, strict=True))) for r in flow_rows],
-                                           batch_size=500)
+            if not created:
+                ReportSpan.objects.filter(member_id__in=chunk).delete()
+                ReportFlow.objects.filter(member_id__in=chunk).delete()
+            _write(span_rows, flow_rows)
 
 
 def _write(span_rows: list[tuple], flow_rows: list[tuple]) -> None:
@@ -254,8 +254,8 @@ def facts_issues(today=None, *, chunk: int = 20_000) -> list:
                      "sai; hãy chạy «dangbo rebuild-report-facts».")
 
 
-def on_projections_changed(sender, member_ids, **kwargs) -> None:
-    refresh_members(member_ids)
+def on_projections_changed(sender, member_ids, created: bool = False, **kwargs) -> None:
+    refresh_members(member_ids, created=created)
 
 
 def on_handbook_changed(sender, instance, **kwargs) -> None:

@@ -226,3 +226,35 @@ def test_formula_injection_refused_on_import(tree, system_user, tmp_path):
     with pytest.raises(ImportRefused):
         import_apply(path, actor=system_user, today=TODAY)
     assert not Member.objects.filter(full_name__startswith="=").exists()
+
+
+def test_the_bulk_write_leaves_derived_tables_as_a_rebuild_would_and_the_audit_chain_whole(
+        tree, system_user, tmp_path):
+    """The fast path (keys reserved, spans and events before the members on PostgreSQL, report facts
+    written as new rows with COPY, JIT off for the import only) stores what the member services and
+    the rebuild commands would: `check-data` finds nothing about the imported members (projections,
+    report facts, search terms), and the audit chain verifies."""
+    from django.db import connection
+
+    from dangbo.audit.services import audit_verify
+    from dangbo.members.selectors import data_issues
+    from dangbo.reports.models import ReportFlow, ReportSpan
+
+    jit_before = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("SHOW jit")
+            jit_before = c.fetchone()[0]
+    rows = members(25) + [row(name="Lê Văn Cường", cid="001080000999", full="", ceremony="01/06/2025",
+                              admitted="01/06/2025")]
+    report = import_apply(write_xlsx(tmp_path / "ds.xlsx", rows), actor=system_user, today=TODAY)
+    assert report.created == 26
+    ids = set(report.created_member_ids)
+    assert ReportSpan.objects.filter(member_id__in=ids).values("member_id").distinct().count() == 26
+    assert ReportFlow.objects.filter(member_id__in=ids, type=EventType.OFFICIAL_TRANSFER_IN).count() == 26
+    assert [i for i in data_issues(today=TODAY) if i.member_id in ids] == []
+    assert audit_verify().ok
+    if jit_before is not None:
+        with connection.cursor() as c:
+            c.execute("SHOW jit")
+            assert c.fetchone()[0] == jit_before  # JIT is off only while the import runs

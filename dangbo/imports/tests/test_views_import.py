@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -211,13 +213,41 @@ def test_likely_duplicates_are_imported_only_with_the_confirmation_box(client, c
     assert job.status == ImportJob.State.DONE and Member.objects.count() == 2
 
 
-def test_the_page_takes_the_superior_organization_by_code_in_scope_only(client, commune_officer, tmp_path):
+def test_the_page_takes_the_superior_organization_from_the_scoped_picker_in_scope_only(
+        client, commune_officer, tree, tmp_path):
     client.force_login(commune_officer)
+    page = client.get(reverse("imports:import_upload")).content.decode()
+    assert 'class="org-picker' in page and 'id="id_under_picker"' in page  # the picker, not a code box
     path = write_xlsx(tmp_path / "ds.xlsx", members(1, code="T01-X01-C02"))
-    response = client.post(reverse("imports:import_upload"),
-                           {"file": SimpleUploadedFile(path.name, path.read_bytes()), "under": "T01-X02"})
-    assert "Không tìm thấy tổ chức có mã «T01-X02» trong phạm vi của bạn." in response.content.decode()
+    response = client.post(reverse("imports:import_upload"), {
+        "file": SimpleUploadedFile(path.name, path.read_bytes()), "under": tree["commune_b"].pk})
+    assert "«Tổ chức cấp trên mà tệp nói về»: không có tổ chức này trong phạm vi của bạn." in response.content.decode()
+    assert not ImportJob.objects.exists()
     client.post(reverse("imports:import_upload"),
-                {"file": SimpleUploadedFile(path.name, path.read_bytes()), "under": "t01-x01"})
+                {"file": SimpleUploadedFile(path.name, path.read_bytes()), "under": tree["commune_a"].pk})
     job = ImportJob.objects.get()
     assert job.under.code == "T01-X01" and job.report["under"] == "T01-X01 — Đảng bộ xã An Bình"
+
+
+def test_a_double_submit_of_the_upload_form_creates_one_import(client, commune_officer, tmp_path):
+    """#15: the upload form carries a one-time token (core.once); the second post of the same form
+    (double click, resent request) checks nothing again and leads to the first import."""
+    client.force_login(commune_officer)
+    page = client.get(reverse("imports:import_upload")).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
+    path = write_xlsx(tmp_path / "ds.xlsx", members(2))
+    first = client.post(reverse("imports:import_upload"),
+                        {"file": SimpleUploadedFile(path.name, path.read_bytes()), "form_token": token})
+    second = client.post(reverse("imports:import_upload"),
+                         {"file": SimpleUploadedFile(path.name, path.read_bytes()), "form_token": token})
+    job = ImportJob.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == reverse("imports:job_detail", args=[job.pk])
+    assert len(list((tmp_path / "uploads").iterdir())) == 1  # the file is stored once
+    # A new blank form has a new token: a second import of the same file is a new import.
+    token2 = re.search(r'name="form_token" value="([^"]+)"',
+                       client.get(reverse("imports:import_upload")).content.decode())[1]
+    assert token2 != token
+    client.post(reverse("imports:import_upload"),
+                {"file": SimpleUploadedFile(path.name, path.read_bytes()), "form_token": token2})
+    assert ImportJob.objects.count() == 2
