@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("dangbo.access.urls")),  # /xac-thuc/ (TOTP), /tai-khoan/ (sessions, API tokens)
     # imports beside the pipelines (imports.register_views), on the pages of what they fill
     path("to-chuc/doanh-nghiep/nhap/", register_views.enterprise_import, name="enterprise_import"),
+    path("dang-vien/so-tay-dien-tu/nhap/", register_views.handbook_import, name="handbook_import"),
     path("to-chuc/", include("dangbo.orgs_web.urls")),
     path("dang-vien/", include("dangbo.members.urls")),
     path("bao-cao/", include("dangbo.reports.urls")),

@@ -90,6 +90,7 @@ ROUTES: dict[str, Rule] = {
     "orgs:enterprise_edit": Rule(kwargs=lambda w: {"pk": w["enterprise"].pk}),
     "orgs:enterprise_close": Rule(kwargs=lambda w: {"pk": w["enterprise"].pk}),
     "enterprise_import": Rule(outsider=NO_LEAK),
+    "handbook_import": Rule(outsider=NO_LEAK),
     "members:member_list": Rule(outsider=NO_LEAK, query=lambda w: {"q": "bi mat", "status": "all"}),
     "members:member_admit": Rule(outsider=NO_LEAK),
     "members:my_record": Rule(outsider=NO_LEAK),

@@ -1,5 +1,6 @@
 """Small imports beside the member and organization pipelines, each a page with a dry run and an
-apply: the enterprise register (/to-chuc/doanh-nghiep/nhap/, imports.enterprises). The uploaded
+apply: the enterprise register (/to-chuc/doanh-nghiep/nhap/, imports.enterprises) and the
+e-handbook accounts of existing members (/dang-vien/so-tay-dien-tu/nhap/, imports.handbook). The uploaded
 file is kept between the dry run and the apply under MEDIA_ROOT/register_imports/, named with the
 user's id and a random token (a name of another user's file is refused)."""
 
@@ -19,6 +20,7 @@ from django.shortcuts import redirect, render
 
 from dangbo.access.policy import can
 from dangbo.imports import enterprises as enterprise_import_mod
+from dangbo.imports import handbook as handbook_mod
 
 MAX_BYTES = 20 * 1024 * 1024
 _NAME = re.compile(r"^(\d+)-[0-9a-f]{32}\.(xlsx|csv)$")
@@ -91,3 +93,16 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
         run=lambda path, filename, apply: enterprise_import_mod.enterprise_import(
             path, actor=request.user, filename=filename, apply=apply),
         done_url="/to-chuc/doanh-nghiep/", done_message=lambda r: f"Đã nhập {r.created} doanh nghiệp.")
+
+
+@login_required
+def handbook_import(request: HttpRequest) -> HttpResponse:
+    """The «Sổ tay điện tử» of members already in the registry (imports.handbook)."""
+    if not can(request.user, "record"):
+        raise PermissionDenied("Bạn không có quyền ghi hồ sơ đảng viên.")
+    return _page(
+        request, template="imports/handbook_import.html", title="Cập nhật Sổ tay đảng viên điện tử từ tệp",
+        run=lambda path, filename, apply: handbook_mod.handbook_import(
+            path, actor=request.user, filename=filename, apply=apply),
+        done_url="/dang-vien/",
+        done_message=lambda r: f"Đã mở {r.opened} và khóa {r.closed} tài khoản Sổ tay đảng viên điện tử.")
