@@ -5,6 +5,7 @@ history on the enterprise's page; the register counts follow the dates."""
 from __future__ import annotations
 
 import re
+
 import pytest
 from django.utils import timezone
 
@@ -13,9 +14,11 @@ from dangbo.orgs.models import Enterprise, EnterpriseChange
 pytestmark = pytest.mark.browser
 PASSWORD = "Kiemthu@2026x"
 
-CSV = ("Tên doanh nghiệp;Mã số thuế;Khu vực;Mã địa bàn;Số lao động;Hoạt động từ ngày\n"
-       "Công ty TNHH Gỗ An Bình;0109999999;Doanh nghiệp tư nhân;T01-X01;85;15/03/2021\n"
-       "Hợp tác xã Rau sạch An Bình;;Hợp tác xã;T01-X01;12;01/01/2020\n")
+CSV = (
+    "Tên doanh nghiệp;Mã số thuế;Khu vực;Mã địa bàn;Số lao động;Hoạt động từ ngày\n"
+    "Công ty TNHH Gỗ An Bình;0109999999;Doanh nghiệp tư nhân;T01-X01;85;15/03/2021\n"
+    "Hợp tác xã Rau sạch An Bình;;Hợp tác xã;T01-X01;12;01/01/2020\n"
+)
 
 
 def test_import_change_and_close_enterprises(page, live_server, tree, officer, tmp_path, settings):
@@ -49,7 +52,9 @@ def test_import_change_and_close_enterprises(page, live_server, tree, officer, t
     page.click("button:has-text('Ghi')")
     page.wait_for_url(re.compile(rf"/to-chuc/doanh-nghiep/{wood.pk}/$"))
     history = page.inner_text("#lich-su-doanh-nghiep")
-    assert "Khu vực, loại hình: Doanh nghiệp tư nhân (ngoài nhà nước) → Doanh nghiệp có vốn đầu tư nước ngoài" in history
+    assert (
+        "Khu vực, loại hình: Doanh nghiệp tư nhân (ngoài nhà nước) → Doanh nghiệp có vốn đầu tư nước ngoài" in history
+    )
 
     coop = Enterprise.objects.get(name="Hợp tác xã Rau sạch An Bình")
     page.goto(f"{base}/to-chuc/doanh-nghiep/{coop.pk}/")
