@@ -16,6 +16,7 @@ from dangbo.members.api import events_router as member_events_router
 from dangbo.members.api import router as members_router
 from dangbo.members.transfer_api import router as transfers_router
 from dangbo.orgs_web.api import router as orgs_router
+from dangbo.orgs_web.enterprise_api import router as enterprises_router
 from dangbo.plans.api import router as plans_router
 from dangbo.reports.api import router as handbook_router
 from dangbo.staffing.api import router as staffing_router
@@ -34,6 +35,7 @@ api = NinjaAPI(
 )
 register_error_handlers(api)
 api.add_router("/orgs", orgs_router)
+api.add_router("/enterprises", enterprises_router)
 api.add_router("/members", members_router)
 api.add_router("/events", member_events_router)
 api.add_router("/transfers", transfers_router)

@@ -3,12 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from dangbo.access import views as access_views
+from dangbo.imports import register_views
 
 urlpatterns = [
     path("", access_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("dangbo.access.urls")),  # /xac-thuc/ (TOTP), /tai-khoan/ (sessions, API tokens)
+    # imports beside the pipelines (imports.register_views), on the pages of what they fill
+    path("to-chuc/doanh-nghiep/nhap/", register_views.enterprise_import, name="enterprise_import"),
+    path("dang-vien/so-tay-dien-tu/nhap/", register_views.handbook_import, name="handbook_import"),
     path("to-chuc/", include("dangbo.orgs_web.urls")),
     path("dang-vien/", include("dangbo.members.urls")),
     path("bao-cao/", include("dangbo.reports.urls")),

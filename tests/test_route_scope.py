@@ -86,6 +86,11 @@ ROUTES: dict[str, Rule] = {
     "orgs:enterprise_list": Rule(outsider=NO_LEAK),
     "orgs:enterprise_create": Rule(outsider=NO_LEAK),
     "orgs:enterprise_party_org": Rule(kwargs=lambda w: {"pk": w["enterprise"].pk}),
+    "orgs:enterprise_detail": Rule(kwargs=lambda w: {"pk": w["enterprise"].pk}),
+    "orgs:enterprise_edit": Rule(kwargs=lambda w: {"pk": w["enterprise"].pk}),
+    "orgs:enterprise_close": Rule(kwargs=lambda w: {"pk": w["enterprise"].pk}),
+    "enterprise_import": Rule(outsider=NO_LEAK),
+    "handbook_import": Rule(outsider=NO_LEAK),
     "members:member_list": Rule(outsider=NO_LEAK, query=lambda w: {"q": "bi mat", "status": "all"}),
     "members:member_admit": Rule(outsider=NO_LEAK),
     "members:my_record": Rule(outsider=NO_LEAK),
@@ -214,6 +219,25 @@ ROUTES: dict[str, Rule] = {
     "api:org_sector_change": Rule(
         anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk}, method="post",
         query=lambda w: {"sector": "commune_ward", "on": "2024-01-02"},
+    ),
+    "api:enterprise_list": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:enterprise_detail": Rule(anonymous=API_401, kwargs=lambda w: {"enterprise_id": w["enterprise"].pk}),
+    "api:enterprise_register": Rule(
+        anonymous=API_401, outsider=NO_LEAK, method="post",  # 404 for commune A's locality, nothing written
+        query=lambda w: {"name": "Công ty Ngoài", "sector": "private_enterprise", "locality_id": w["commune_a"].pk,
+                         "registered_on": "2024-01-02"},
+    ),
+    "api:enterprise_change": Rule(
+        anonymous=API_401, kwargs=lambda w: {"enterprise_id": w["enterprise"].pk}, method="post",
+        query=lambda w: {"on": "2024-01-02", "name": "Tên khác"},
+    ),
+    "api:enterprise_close": Rule(
+        anonymous=API_401, kwargs=lambda w: {"enterprise_id": w["enterprise"].pk}, method="post",
+        query=lambda w: {"on": "2024-01-02", "reason": "Giải thể"},
+    ),
+    "api:enterprise_party_org": Rule(
+        anonymous=API_401, kwargs=lambda w: {"enterprise_id": w["enterprise"].pk}, method="post",
+        query=lambda w: {"party_org_id": w["cell_a1"].pk, "on": "2024-01-02"},
     ),
     "api:member_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "bi mat", "status": "all"}),
     "api:member_admit": Rule(

@@ -96,9 +96,12 @@ class OrgPicker(forms.Widget):
     url = "/tim-kiem/to-chuc/"
 
     def __init__(self, *, action: str = "view", types: str = "", multiple: bool = False,
-                 placeholder: str = "Gõ tên tổ chức để tìm…", attrs=None):
+                 placeholder: str = "Gõ tên tổ chức để tìm…", everywhere: bool = False, attrs=None):
         super().__init__(attrs)
         self.action, self.types, self.multiple, self.placeholder = action, types, multiple, placeholder
+        # everywhere: any organization of the system, not only the user's scope (a transfer's
+        # destination); the options then carry only the name and the parent, never members.
+        self.everywhere = everywhere
         self.labels: dict[int, str] = {}
 
     def value_from_datadict(self, data, files, name):
@@ -121,6 +124,8 @@ class OrgPicker(forms.Widget):
         base = attrs.get("id") or f"id_{name}"
         ids = self._ids(value)
         query = f"action={self.action}&name={name}&box={base}" + (f"&types={self.types}" if self.types else "")
+        if self.everywhere:
+            query += "&scope=system"
         parts = [format_html('<div class="org-picker position-relative" id="{}_picker" data-name="{}"{}>', base, name,
                              mark_safe(' data-multiple="1"') if self.multiple else "")]  # noqa: S308 — a constant
         if self.multiple:

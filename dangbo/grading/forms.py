@@ -165,7 +165,7 @@ class FrameworkForm(VNForm):
 
 class CapExceptionForm(VNForm):
     grassroots_org = forms.ChoiceField(label="Tổ chức cơ sở đảng")
-    max_excellent = forms.IntegerField(label="Số đảng viên HTXSNV tối đa được phép", min_value=1)
+    max_excellent = forms.IntegerField(label="Số đảng viên hoàn thành xuất sắc nhiệm vụ tối đa được phép", min_value=1)
     decision_number = forms.CharField(label="Số văn bản", max_length=60)
     decided_on = VNDateField(label="Ngày quyết định")
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))

@@ -112,7 +112,8 @@ def check_excellent_cap(*, year: int, excellent: int, good: int, allowed: int | 
     if not excellent_cap_ok(year=year, excellent=excellent, good=good, allowed=allowed):
         pct = param("grading_excellent_cap_percent", year)
         raise RuleViolation(
-            f"{org_name}: số đảng viên xếp loại HTXSNV ({excellent}) vượt quá {pct}% số HTTNV ({good}). "
+            f"{org_name}: số đảng viên xếp loại hoàn thành xuất sắc nhiệm vụ ({excellent}) vượt quá {pct}% số đảng viên "
+            f"hoàn thành tốt nhiệm vụ ({good}). "
             "Cần có quyết định cho phép vượt tỷ lệ của cấp có thẩm quyền.",
             field="grade",
             rule="R-072",

@@ -11,6 +11,7 @@ from typing import Any
 _WRITERS: dict[str, Callable[..., Any]] = {}
 
 HANDBOOK_OPEN = "handbook_open"  # fn(*, actor, member, on) -> the account (reports.services)
+HANDBOOK_CLOSE = "handbook_close"  # fn(*, actor, member, on) -> the account (reports.services)
 
 
 def register_writer(name: str, fn: Callable[..., Any]) -> None:

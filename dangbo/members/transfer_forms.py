@@ -12,29 +12,6 @@ from dangbo.core.once import OnceForm
 from dangbo.members.services import MEMBER_ORG_TYPES
 from dangbo.members.transfers import LetterInput
 from dangbo.orgs.forms import OrgPickField, VNForm, bind_pickers
-from dangbo.orgs.models import Organization, OrgVersion
-from dangbo.orgs.selectors import org_choices_on
-
-# Destinations anywhere in the system: the province and commune-level committees (a few
-# thousand nationally); below them, the organizations in the sender's own scope.
-UPPER_TYPES_LEVEL = 2
-RECEIVING_TYPES = {"grassroots_party_committee_org", *MEMBER_ORG_TYPES}
-
-
-def destination_choices(*, actor, at: date) -> list[tuple[str, str]]:
-    from dangbo.core.reference import items
-
-    upper = [i.code for i in items("org_types") if int(i.row.get("level") or 9) <= UPPER_TYPES_LEVEL]
-    everywhere = list(OrgVersion.objects.valid_on(at).filter(org_type__in=upper).exclude(depth=0)
-                      .order_by("path").values_list("org_id", "name"))
-    mine = [(pk, name.strip()) for pk, name in org_choices_on(actor=actor, at=at, types=RECEIVING_TYPES)]
-    seen: set[int] = set()
-    out: list[tuple[str, str]] = []
-    for pk, name in [*mine, *everywhere]:
-        if pk not in seen:
-            seen.add(pk)
-            out.append((str(pk), name))
-    return out
 
 
 class LetterForm(OnceForm, VNForm):
@@ -43,7 +20,9 @@ class LetterForm(OnceForm, VNForm):
     letter_number = forms.CharField(label="Số giấy giới thiệu", max_length=60)
     on = VNDateField(label="Ngày cấp giấy giới thiệu")
     issued_by = forms.CharField(label="Cấp ủy cấp giấy", max_length=255, required=False)
-    to_org = forms.ChoiceField(label="Nơi đến (tổ chức đảng trong hệ thống)", required=False)
+    to_org = OrgPickField(label="Nơi đến (tổ chức đảng trong hệ thống)", required=False, everywhere=True,
+                          placeholder="Gõ tên tổ chức đảng nơi đến (mọi tổ chức trong hệ thống)…",
+                          help_text="Tìm trong toàn hệ thống, không chỉ trong phạm vi của bạn.")
     to_text = forms.CharField(label="Nơi đến ngoài hệ thống", max_length=255, required=False,
                               help_text="Chỉ ghi khi nơi đến không dùng hệ thống này; đảng viên ra khỏi danh sách "
                                         "của tổ chức từ ngày cấp giấy.")
@@ -54,7 +33,7 @@ class LetterForm(OnceForm, VNForm):
 
     def __init__(self, *args, actor, at: date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].choices = [("", "— Chọn nơi đến —"), *destination_choices(actor=actor, at=at)]
+        bind_pickers(self, actor=actor, at=at)
         self.fields["on"].initial = timezone.localdate()
 
     def clean(self):
@@ -66,9 +45,8 @@ class LetterForm(OnceForm, VNForm):
 
     def letter(self) -> LetterInput:
         d = self.cleaned_data
-        to_org = Organization.objects.get(pk=int(d["to_org"])) if d.get("to_org") else None
         return LetterInput(on=d["on"], letter_number=d["letter_number"], issued_by=d.get("issued_by", ""),
-                           to_org=to_org, to_text=d.get("to_text", ""), temporary=d["kind"] == "temporary",
+                           to_org=d.get("to_org"), to_text=d.get("to_text", ""), temporary=d["kind"] == "temporary",
                            until=d.get("until"), study=bool(d.get("study")), note=d.get("note", ""))
 
 

@@ -17,7 +17,7 @@ from dangbo.core.actors import require_actor
 from dangbo.core.errors import DomainError
 from dangbo.core.reference import exists
 from dangbo.core.text import nfc
-from dangbo.orgs.models import Enterprise, Organization, OrgVersion
+from dangbo.orgs.models import Enterprise, EnterpriseChange, Organization, OrgVersion
 from dangbo.orgs.visibility import scope_orgs
 
 
@@ -81,6 +81,116 @@ def enterprise_link_party_org(*, actor, enterprise: Enterprise, party_org: Organ
     return e
 
 
+EDITABLE = {"name": "Tên doanh nghiệp", "tax_code": "Mã số thuế", "sector": "Khu vực, loại hình",
+            "employees": "Số lao động", "locality": "Địa bàn"}
+
+
+def _field_value(e: Enterprise, name: str):
+    return e.locality_id if name == "locality" else getattr(e, name)
+
+
+def _last_change_on(e: Enterprise) -> date | None:
+    return e.changes.order_by("-on").values_list("on", flat=True).first()
+
+
+@transaction.atomic
+def enterprise_change(*, actor, enterprise: Enterprise, on: date, reason: str = "", name: str | None = None,
+                      tax_code: str | None = None, sector: str | None = None, employees: int | None = None,
+                      locality: Organization | None = None, clear_employees: bool = False) -> EnterpriseChange:
+    """Change an enterprise's name, tax code, sector, headcount or locality from `on` (a dated
+    change, kept in its history: counts as of an earlier date still use the earlier values).
+    Only what differs is recorded; nothing that differs is refused with a message."""
+    require_actor(actor)
+    e = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _require_record(actor, e.locality_id, "locality")
+    _check_date(on, "Thay đổi từ ngày", "on")
+    if on < e.registered_on:
+        raise DomainError(f"«Thay đổi từ ngày» {on:%d/%m/%Y} trước ngày doanh nghiệp hoạt động "
+                          f"({e.registered_on:%d/%m/%Y}).", field="on")
+    if e.closed_on is not None:
+        raise DomainError(f"Doanh nghiệp đã ngừng hoạt động từ {e.closed_on:%d/%m/%Y}; không sửa được.", field="on")
+    last = _last_change_on(e)
+    if last is not None and on < last:
+        raise DomainError(f"«Thay đổi từ ngày» {on:%d/%m/%Y} trước lần thay đổi gần nhất ({last:%d/%m/%Y}).",
+                          field="on")
+    wanted: dict = {}
+    if name is not None:
+        name = nfc(name).strip()
+        if not name:
+            raise DomainError("Chưa nhập «Tên doanh nghiệp».", field="name")
+        wanted["name"] = name
+    if tax_code is not None:
+        wanted["tax_code"] = nfc(tax_code).strip()
+    if sector is not None:
+        if not exists("org_sectors", sector):
+            raise DomainError("«Khu vực, loại hình» không có trong danh mục.", field="sector")
+        wanted["sector"] = sector
+    if employees is not None or clear_employees:
+        wanted["employees"] = employees
+    if locality is not None:
+        _require_record(actor, locality.pk, "locality")
+        if not OrgVersion.objects.valid_on(on).filter(org_id=locality.pk).exists():
+            raise DomainError(f"Địa bàn được chọn không hoạt động vào ngày {on:%d/%m/%Y}.", field="locality")
+        wanted["locality"] = locality.pk
+    before = {k: _field_value(e, k) for k, v in wanted.items() if _field_value(e, k) != v}
+    after = {k: wanted[k] for k in before}
+    if not after:
+        raise DomainError("Không có thông tin nào thay đổi.", field="name")
+    for k, v in after.items():
+        setattr(e, "locality_id" if k == "locality" else k, v)
+    e.save()
+    change = EnterpriseChange.objects.create(enterprise=e, kind=EnterpriseChange.Kind.EDIT, on=on, before=before,
+                                             after=after, reason=nfc(reason or "").strip()[:1000],
+                                             created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    audit_record(actor=actor, action="orgs.enterprise_changed", obj=e, org_id=e.locality_id,
+                 summary=f"Thay đổi doanh nghiệp {e.name} từ {on:%d/%m/%Y}: "
+                         + ", ".join(EDITABLE[k].lower() for k in after),
+                 before=before, after=after)
+    return change
+
+
+@transaction.atomic
+def enterprise_close(*, actor, enterprise: Enterprise, on: date, reason: str) -> EnterpriseChange:
+    """The enterprise stops operating from `on` (dissolved, bankrupt, merged…): it is no longer
+    counted from that day; the register keeps it and its history."""
+    require_actor(actor)
+    e = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _require_record(actor, e.locality_id, "locality")
+    _check_date(on, "Ngừng hoạt động từ ngày", "on")
+    reason = nfc(reason or "").strip()
+    if not reason:
+        raise DomainError("Chưa nhập «Lý do ngừng hoạt động».", field="reason")
+    if e.closed_on is not None:
+        raise DomainError(f"Doanh nghiệp đã ngừng hoạt động từ {e.closed_on:%d/%m/%Y}.", field="on")
+    if on <= e.registered_on:
+        raise DomainError(f"«Ngừng hoạt động từ ngày» phải sau ngày doanh nghiệp hoạt động "
+                          f"({e.registered_on:%d/%m/%Y}).", field="on")
+    last = _last_change_on(e)
+    if last is not None and on < last:
+        raise DomainError(f"«Ngừng hoạt động từ ngày» trước lần thay đổi gần nhất ({last:%d/%m/%Y}).", field="on")
+    before = _snapshot(e)
+    e.closed_on = on
+    e.save(update_fields=["closed_on"])
+    change = EnterpriseChange.objects.create(enterprise=e, kind=EnterpriseChange.Kind.CLOSE, on=on,
+                                             before={"closed_on": None}, after={"closed_on": on.isoformat()},
+                                             reason=reason[:1000],
+                                             created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    audit_record(actor=actor, action="orgs.enterprise_closed", obj=e, org_id=e.locality_id,
+                 summary=f"Doanh nghiệp {e.name} ngừng hoạt động từ {on:%d/%m/%Y}: {reason[:200]}",
+                 before=before, after=_snapshot(e))
+    return change
+
+
+def values_on(e: Enterprise, at: date, changes=None) -> dict:
+    """The enterprise's name, tax code, sector, headcount and locality as they were on `at`: the
+    latest values with every later change undone (newest first)."""
+    values = {k: _field_value(e, k) for k in EDITABLE}
+    later = [c for c in (changes if changes is not None else e.changes.all()) if c.kind == "edit" and c.on > at]
+    for c in sorted(later, key=lambda c: (c.on, c.pk), reverse=True):
+        values.update(c.before)
+    return values
+
+
 def enterprises_under_on(*, paths: tuple[str, ...] | list[str], at: date) -> QuerySet:
     """The enterprises active on `at` whose locality lies in the subtrees `paths` on that date."""
     prefix = Q()
@@ -116,7 +226,24 @@ def active_on(qs: QuerySet, at: date) -> QuerySet:
 
 
 def counts_of(qs: QuerySet, at: date) -> EnterpriseCounts:
-    """`qs` (enterprises active on `at`) counted by sector, with and without a party organization."""
+    """`qs` (enterprises active on `at`) counted by sector, with and without a party organization;
+    an enterprise whose sector changed after `at` counts in the sector it had on `at`."""
     rows = qs.order_by().values("sector").annotate(n=Count("pk"), linked=Count("pk", filter=with_party_org_q(at)))
-    by_sector = {r["sector"]: (r["n"], r["linked"]) for r in rows}
+    by_sector = {r["sector"]: [r["n"], r["linked"]] for r in rows}
+    later = (EnterpriseChange.objects.filter(enterprise__in=qs.order_by().values("pk"), kind="edit", on__gt=at,
+                                             before__has_key="sector")
+             .select_related("enterprise").order_by("enterprise_id", "on", "pk"))
+    first_before: dict[int, tuple[Enterprise, str]] = {}
+    for c in later:  # the earliest later change holds the sector of `at`
+        first_before.setdefault(c.enterprise_id, (c.enterprise, c.before["sector"]))
+    for e, was in first_before.values():
+        if was == e.sector:
+            continue
+        linked = int(e.has_party_org_on(at))
+        by_sector[e.sector][0] -= 1
+        by_sector[e.sector][1] -= linked
+        cell = by_sector.setdefault(was, [0, 0])
+        cell[0] += 1
+        cell[1] += linked
+    by_sector = {k: (v[0], v[1]) for k, v in by_sector.items() if v[0]}
     return EnterpriseCounts(sum(n for n, _ in by_sector.values()), sum(k for _, k in by_sector.values()), by_sector)

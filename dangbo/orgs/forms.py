@@ -11,7 +11,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from dangbo.core.forms import FastSelect, OrgPicker, VNDateField
+from dangbo.core.forms import FastSelect, OrgPicker, OrgPickMultipleField, VNDateField
 from dangbo.core.once import OnceForm
 from dangbo.core.reference import choices
 from dangbo.orgs import membership
@@ -71,12 +71,15 @@ class OrgPickField(forms.IntegerField):
     /tim-kiem/to-chuc/) instead of a select of every organization in scope. Cleaned to the
     Organization when the form's actor may do `action` on it on the form's date (and it is of
     `types`, outside `exclude_path`, or in `allowed` when a form narrows the choice further);
-    anything else is refused as not in scope. `bind_pickers(form, actor=, at=)` gives the fields
+    anything else is refused as not in scope. `everywhere=True`: any organization of the system on
+    that date (a transfer's destination), searched and checked without the actor's scope. `bind_pickers(form, actor=, at=)` gives the fields
     their actor and date and the label of the chosen organization."""
 
-    def __init__(self, *, action: str = "view", types=(), placeholder: str = "Gõ tên tổ chức để tìm…", **kwargs):
-        self.action, self.types = action, tuple(types)
-        kwargs.setdefault("widget", OrgPicker(action=action, types=",".join(self.types), placeholder=placeholder))
+    def __init__(self, *, action: str = "view", types=(), placeholder: str = "Gõ tên tổ chức để tìm…",
+                 everywhere: bool = False, **kwargs):
+        self.action, self.types, self.everywhere = action, tuple(types), everywhere
+        kwargs.setdefault("widget", OrgPicker(action=action, types=",".join(self.types), placeholder=placeholder,
+                                              everywhere=everywhere))
         super().__init__(min_value=1, **kwargs)
         self.actor = None
         self.at: date | None = None
@@ -92,8 +95,12 @@ class OrgPickField(forms.IntegerField):
             qs = qs.filter(org_type__in=self.types)
         if self.exclude_path:
             qs = qs.exclude(path__startswith=self.exclude_path)
-        if pk > 2**62 or (self.allowed is not None and pk not in self.allowed) or not scope_orgs(
-                qs, self.actor, field="org_id", action=self.action).exists():
+        if pk > 2**62 or (self.allowed is not None and pk not in self.allowed):
+            raise forms.ValidationError(f"«{self.label}»: không có tổ chức này trong phạm vi của bạn.")
+        if self.everywhere:
+            if not qs.exclude(depth=0).exists():
+                raise forms.ValidationError(f"«{self.label}»: không có tổ chức này trong hệ thống.")
+        elif not scope_orgs(qs, self.actor, field="org_id", action=self.action).exists():
             raise forms.ValidationError(f"«{self.label}»: không có tổ chức này trong phạm vi của bạn.")
         return Organization.objects.get(pk=pk)
 
@@ -212,26 +219,36 @@ class OrgMoveForm(DecisionForm):
 
 
 class OrgMergeForm(DecisionForm):
-    sources = forms.MultipleChoiceField(
-        label="Các tổ chức được hợp nhất vào tổ chức này", widget=forms.CheckboxSelectMultiple
+    sources = OrgPickMultipleField(
+        label="Các tổ chức được hợp nhất vào tổ chức này", action="restructure",
+        help_text="Gõ tên rồi chọn các tổ chức cùng cấp (cùng tổ chức cấp trên) vào ngày đang xem.",
     )
 
     field_order = ["sources"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields["sources"]
+        source = self.data if self.is_bound else self.initial
+        raw = source.getlist("sources") if hasattr(source, "getlist") else (source.get("sources") or [])
+        ids = [int(v) for v in raw if str(v).isdigit() and len(str(v)) < 19]
+        field.widget.labels = org_picker_labels_on(org_ids=ids, at=self.at) if ids else {}
+
+    def clean_sources(self) -> list[Organization]:
+        ids = self.cleaned_data["sources"]
         v = org_version_on(org_id=self.org.pk, at=self.at)
         siblings = OrgVersion.objects.none()
         if v is not None:
             siblings = scope_orgs(
-                OrgVersion.objects.valid_on(self.at).filter(parent_id=v.parent_id).exclude(org_id=self.org.pk),
+                OrgVersion.objects.valid_on(self.at).filter(parent_id=v.parent_id, org_id__in=ids)
+                .exclude(org_id=self.org.pk),
                 self.actor, field="org_id", action="restructure",
-            ).order_by("name")
-        self.fields["sources"].choices = [(str(s.org_id), s.name) for s in siblings]
-        self.fields["sources"].help_text = "Các tổ chức cùng cấp (cùng tổ chức cấp trên) vào ngày đang xem."
-
-    def clean_sources(self) -> list[Organization]:
-        ids = [int(pk) for pk in self.cleaned_data["sources"]]
+            )
+        found = set(siblings.values_list("org_id", flat=True))
+        if any(pk not in found for pk in ids):
+            raise forms.ValidationError(
+                f"«{self.fields['sources'].label}»: chỉ chọn được tổ chức cùng cấp (cùng tổ chức cấp trên) "
+                "trong phạm vi của bạn.")
         return list(Organization.objects.filter(pk__in=ids).order_by("pk"))
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -188,3 +189,34 @@ class Enterprise(models.Model):
 
     def has_party_org_on(self, at: date) -> bool:
         return self.party_org_id is not None and self.party_org_from is not None and self.party_org_from <= at
+
+
+class EnterpriseChange(models.Model):
+    """One dated change of an enterprise (the register's history, never lost): a correction of
+    its name, tax code, sector, headcount or locality from `on`, or its closing from `on` with the
+    reason. `before`/`after` hold the changed fields; the Enterprise row holds the latest state
+    and these rows give it on any earlier date (orgs.enterprises.sector_on)."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", "Thay đổi thông tin"
+        CLOSE = "close", "Ngừng hoạt động"
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField("Loại thay đổi", max_length=10, choices=Kind.choices)
+    on = models.DateField("Từ ngày")
+    before = models.JSONField("Trước", default=dict)
+    after = models.JSONField("Sau", default=dict)
+    reason = models.CharField("Lý do", max_length=1000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Thay đổi của doanh nghiệp"
+        verbose_name_plural = "Thay đổi của doanh nghiệp"
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["enterprise", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} — {self.get_kind_display()} từ {self.on:%d/%m/%Y}"
+

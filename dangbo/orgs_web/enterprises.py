@@ -150,3 +150,106 @@ def enterprise_party_org(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("orgs:enterprise_list")
     return render(request, "orgs/enterprise_form.html",
                   {"form": form, "title": "Tổ chức đảng trong doanh nghiệp", "enterprise": e})
+
+
+class EnterpriseChangeForm(_PickerForm):
+    """A dated change of an enterprise: only the fields filled in (and different) change."""
+
+    on = VNDateField(label="Thay đổi từ ngày")
+    name = forms.CharField(label="Tên doanh nghiệp", max_length=255, required=False)
+    tax_code = forms.CharField(label="Mã số thuế", max_length=20, required=False)
+    sector = forms.ChoiceField(label="Khu vực, loại hình", required=False)
+    employees = forms.IntegerField(label="Số lao động", required=False, min_value=0, max_value=10_000_000)
+    locality = forms.IntegerField(label="Địa bàn (tổ chức đảng xã, phường quản lý)", min_value=1, required=False)
+    reason = forms.CharField(label="Lý do, căn cứ thay đổi", max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    picker_fields = (("locality", "record"),)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", "— Giữ nguyên —"), *choices("org_sectors")]
+
+    def clean_locality(self):
+        return self._in_scope("locality", "record")
+
+
+class EnterpriseCloseForm(VNForm):
+    on = VNDateField(label="Ngừng hoạt động từ ngày")
+    reason = forms.CharField(label="Lý do ngừng hoạt động", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Ví dụ: giải thể, phá sản, sáp nhập vào doanh nghiệp khác.")
+
+
+def _recordable(request: HttpRequest, pk: int) -> Enterprise:
+    e = policy.get_in_scope_or_404(Enterprise, request.user, pk)
+    if not can(request.user, "record", e.locality_id):
+        raise PermissionDenied("Bạn không có quyền ghi doanh nghiệp này.")
+    return e
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An enterprise with its history: registration, every dated change and its closing."""
+    e = policy.get_in_scope_or_404(Enterprise, request.user, pk)
+    changes = list(e.changes.select_related("created_by").order_by("on", "pk"))
+    ids = {e.locality_id} | {c.before.get("locality") for c in changes} | {c.after.get("locality") for c in changes}
+    ids.discard(None)
+    at = as_of_date(request)
+    names = {oid: name for (oid, _), name in org_labels_on(keys=[(oid, at) for oid in ids]).items()}
+    sectors = dict(choices("org_sectors"))
+
+    def shown(field: str, value) -> str:
+        if value is None or value == "":
+            return "—"
+        if field == "sector":
+            return sectors.get(value, value)
+        if field == "locality":
+            return names.get(value, str(value))
+        if field == "employees":
+            return f"{value:,}".replace(",", ".")
+        return str(value)
+
+    history = [{"c": c, "fields": [(enterprises.EDITABLE.get(k, k), shown(k, c.before.get(k)), shown(k, v))
+                                   for k, v in c.after.items() if k in enterprises.EDITABLE]} for c in changes]
+    return render(request, "orgs/enterprise_detail.html", {
+        "e": e, "history": history, "locality": names.get(e.locality_id, ""),
+        "can_record": can(request.user, "record", e.locality_id),
+    })
+
+
+@login_required
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    e = _recordable(request, pk)
+    at = as_of_date(request)
+    form = EnterpriseChangeForm(request.POST or None, actor=request.user, at=at)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            enterprises.enterprise_change(
+                actor=request.user, enterprise=e, on=d["on"], reason=d.get("reason", ""),
+                name=d.get("name") or None, tax_code=d.get("tax_code") or None, sector=d.get("sector") or None,
+                employees=d.get("employees"), locality=d.get("locality"))
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, f"Đã ghi thay đổi của doanh nghiệp {e.name} từ ngày {d['on']:%d/%m/%Y}.")
+            return redirect("orgs:enterprise_detail", pk=e.pk)
+    return render(request, "orgs/enterprise_form.html",
+                  {"form": form, "title": "Thay đổi thông tin doanh nghiệp", "enterprise": e})
+
+
+@login_required
+def enterprise_close(request: HttpRequest, pk: int) -> HttpResponse:
+    e = _recordable(request, pk)
+    form = EnterpriseCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            enterprises.enterprise_close(actor=request.user, enterprise=e, on=d["on"], reason=d["reason"])
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, f"Đã ghi doanh nghiệp {e.name} ngừng hoạt động từ ngày {d['on']:%d/%m/%Y}.")
+            return redirect("orgs:enterprise_detail", pk=e.pk)
+    return render(request, "orgs/enterprise_form.html",
+                  {"form": form, "title": "Doanh nghiệp ngừng hoạt động", "enterprise": e})

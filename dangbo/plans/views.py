@@ -184,12 +184,21 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Đã gửi báo cáo tiến độ.")
                 return redirect("plans:task_detail", pk=task.pk)
+    reports = list(sel.task_reports_visible(request.user, task, bodies))
+    names = {b.org_id: b.name for b in bodies}
+    missing = {r.org_id for r in reports if r.org_id not in names} | (
+        {task.lead_org_id} if task.lead_org_id and task.lead_org_id not in names else set())
+    if missing:
+        names.update(sel.org_names(missing, today))
+    for r in reports:  # the reporting organization by name, never its internal id
+        r.org_name = names.get(r.org_id, "")
     return render(request, "plans/task_detail.html", {
         "task": task, "bodies": sel.task_bodies_for_reader(request.user, task, bodies),
         "form": form if mine else None, "percent": sel.task_percent(bodies),
         "subtasks": sel.task_list(actor=request.user).filter(parent=task),
-        "reports": sel.task_reports_visible(request.user, task, bodies),
-        "names": {b.org_id: b.name for b in bodies},
+        "reports": reports,
+        # the lead organization chosen with the picker, else the text typed or imported
+        "lead_name": names.get(task.lead_org_id, "") if task.lead_org_id else "",
         "can_edit": sel.can_manage_document(request.user, task.plan),
     })
 

@@ -25,10 +25,11 @@ class ReportsConfig(AppConfig):
         register_subtree_counter(selectors.fact_subtree_member_counts)
         register_derived_check("report_facts_stale", "Số liệu báo cáo không khớp với dữ liệu gốc", facts_issues)
         register_member_panel(handbook_panel)  # the e-handbook account on the member page
-        from dangbo.members.extras import HANDBOOK_OPEN, register_writer
-        from dangbo.reports.services import handbook_account_register
+        from dangbo.members.extras import HANDBOOK_CLOSE, HANDBOOK_OPEN, register_writer
+        from dangbo.reports.services import handbook_account_close, handbook_account_register
 
         register_writer(HANDBOOK_OPEN, handbook_account_register)  # the import's «Sổ tay điện tử» column
+        register_writer(HANDBOOK_CLOSE, handbook_account_close)  # the e-handbook update import
         from dangbo.access import worklist as access_worklist
         from dangbo.reports import worklist
 

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,13 +16,13 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from dangbo.access import policy
-from dangbo.access.policy import can, get_member_or_404, get_org_or_404, scope_members, scope_orgs, today
+from dangbo.access.policy import can, get_member_or_404, get_org_or_404, scope_members, today
 from dangbo.audit.services import audit_export
 from dangbo.core.errors import DomainError
-from dangbo.core.forms import VNDateField, as_of_date
+from dangbo.core.forms import OrgPicker, VNDateField, as_of_date
 from dangbo.members.selectors import AGE_BANDS
 from dangbo.orgs.models import Organization, OrgVersion
-from dangbo.orgs.selectors import org_roots_on
+from dangbo.orgs.selectors import org_picker_labels_on, org_roots_on
 from dangbo.reports import exports, services
 from dangbo.reports import selectors as sel
 from dangbo.reports.figures import (
@@ -108,6 +107,7 @@ def indicator_overview(request: HttpRequest) -> HttpResponse:
         "flow": [r for r in rows if r["result"].indicator.kind == "flow"],
         "ratio": [r for r in rows if r["result"].indicator.kind == "ratio"],
         "admission_summary": admission_summary(ctx, figures),
+        "org_picker": _org_picker(ctx.org_id, ctx.at),
     }
     return render(request, "reports/indicator_overview.html", context)
 
@@ -145,6 +145,14 @@ def _org_id_from(request: HttpRequest, at: date, source=None) -> int:
         org_id = root
     get_org_or_404(request.user, org_id)
     return org_id
+
+
+def _org_picker(org_id: int, at: date) -> str:
+    """The organization chooser of a report page: the one scoped picker (core.forms.OrgPicker,
+    htmx search of the user's scope, each option with its parent), not a select of the tree."""
+    widget = OrgPicker(action="view", placeholder="Gõ tên tổ chức để chọn…")
+    widget.labels = org_picker_labels_on(org_ids=[org_id], at=at)
+    return widget.render("org", org_id, attrs={"id": "id_org", "class": "form-control form-control-sm"})
 
 
 def _cells(figures: dict, code: str, dim: str) -> list[list]:
@@ -191,7 +199,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "composition": [(DIMENSIONS[d], d, cells) for d, cells in composition.items()],
         "children": children, "late": late, "late_period": period, "chart_data": chart_data,
         "admission_summary": admission_summary(ctx, figures), "handbook": figures.get("so_tay_dien_tu") or {},
-        "orgs": _dashboard_choices(request.user, org_id, at),
+        "org_picker": _org_picker(org_id, at),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -211,20 +219,6 @@ def _year_from(request: HttpRequest, source) -> int:
     messages.error(request, f"Năm «{raw[:12]}» không hợp lệ: chỉ nhận năm từ {FIRST_YEAR} đến {last}; "
                             f"đang hiển thị năm {today().year}.")
     return today().year
-
-
-def _dashboard_choices(actor, org_id: int, at: date) -> list[tuple[int, str]]:
-    """The organizations the dashboard's picker offers: the user's top organizations, the chosen
-    one with the organizations above it (in scope) and those directly below it, in tree order
-    (a bounded list: a national administrator's scope has 312.000 organizations)."""
-    path = OrgVersion.objects.valid_on(at).filter(org_id=org_id).values_list("path", flat=True).first() or ""
-    above = [int(x) for x in path.strip("/").split("/") if x]
-    roots = org_roots_on(actor=actor, at=at).values("org_id")
-    rows = list(scope_orgs(OrgVersion.objects.valid_on(at), actor, field="org_id")
-                .filter(Q(org_id__in=[org_id, *above]) | Q(parent_id=org_id) | Q(org_id__in=roots))
-                .order_by("path").values_list("org_id", "name", "depth")[:2000])
-    base = min((depth for _, _, depth in rows), default=0)
-    return [(oid, "\u2003" * (depth - base) + name) for oid, name, depth in rows]
 
 
 def _period_from(source) -> ReportPeriod:
@@ -294,6 +288,7 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
         "org_name": ctx.area.name if ctx.area else "",
         "submitted_count": sum(1 for r in subs if r.submission and r.submission.is_submitted),
         "before_cutoff": today() < period.cutoff,
+        "org_picker": _org_picker(org_id, period.cutoff),
     }
     return render(request, "reports/periodic_report.html", context)
 
@@ -428,7 +423,7 @@ def quota_list(request: HttpRequest) -> HttpResponse:
         r["quota"] = quotas.get(r["org_id"])
         r["error"] = errors.get(r["org_id"], "")
         r["posted"] = request.POST.get(f"quota_{r['org_id']}", "") if request.method == "POST" else ""
-    context = {"rows": rows, "year": year, "org_id": org_id, "errors": errors,
+    context = {"rows": rows, "year": year, "org_id": org_id, "errors": errors, "org_picker": _org_picker(org_id, at),
                "can_record": can(request.user, "record", org_id), "years": range(today().year + 1, today().year - 6, -1)}
     return render(request, "reports/quota_list.html", context)
 

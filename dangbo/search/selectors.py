@@ -429,13 +429,18 @@ def _id_hits(actor, base: QuerySet, q: str) -> list[tuple[Member, str]]:
 
 
 def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT, action: str = "view",
-               types: tuple[str, ...] = ()) -> list[OrgHit]:
+               types: tuple[str, ...] = (), everywhere: bool = False) -> list[OrgHit]:
     """Organizations where `actor` may do `action` (of `types` when given) whose name on `at` has
-    a word starting with each query word (accents and case ignored), with their parent's name."""
+    a word starting with each query word (accents and case ignored), with their parent's name.
+    `everywhere`: any organization of the system below the root (a transfer's destination): only
+    names and parents are returned, which every signed-in officer may know."""
     words = query_words(q)
     if not words:
         return []
-    versions = scope_orgs(OrgVersion.objects.valid_on(at), actor, field="org_id", action=action)
+    if everywhere:
+        versions = OrgVersion.objects.valid_on(at).exclude(depth=0)
+    else:
+        versions = scope_orgs(OrgVersion.objects.valid_on(at), actor, field="org_id", action=action)
     if types:
         versions = versions.filter(org_type__in=types)
     if _pg():

@@ -38,21 +38,22 @@ def test_notifications_page_and_navbar_count(live_server, system_user, commune_o
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state()
-    assert page.locator("#so-chua-doc").inner_text() == "2"
+    assert page.locator("#so-chua-doc").inner_text() == "3"  # the cell's new task, its reminder, the grading one
 
     page.click("#nav-thong-bao")
     page.wait_for_url(re.compile(r"/thong-bao/$"))
     items = page.locator("#danh-sach-thong-bao li")
-    assert items.count() == 2
+    assert items.count() == 3
     page.screenshot(path=str(screenshots / "notifications.png"))
-    assert page.locator(f"a[href='/van-ban/nhiem-vu/{task.pk}/']").count() == 1
+    assert "Được giao nhiệm vụ «Kiện toàn chi ủy»" in page.locator("#danh-sach-thong-bao").inner_text()
+    assert page.locator(f"a[href='/van-ban/nhiem-vu/{task.pk}/']").count() == 2
     assert page.locator(f"a[href='/danh-gia/{campaign.pk}/']").count() == 1
 
-    page.locator("#danh-sach-thong-bao li", has_text="Kiện toàn chi ủy").locator("button").click()
+    page.locator("#danh-sach-thong-bao li", has_text="đã quá hạn ngày 30/06/2024").locator("button").click()
     page.wait_for_load_state()
-    assert page.locator("#so-chua-doc").inner_text() == "1"
+    assert page.locator("#so-chua-doc").inner_text() == "2"
     page.click("#doc-het")
     page.wait_for_load_state()
     assert page.locator("#so-chua-doc").count() == 0
-    assert "Đã đánh dấu 1 thông báo là đã đọc." in page.locator("body").inner_text()
+    assert "Đã đánh dấu 2 thông báo là đã đọc." in page.locator("body").inner_text()
     assert page.errors == []

@@ -40,8 +40,14 @@ def fill_decision(page, on: str):
 
 def test_a_refused_and_an_accepted_restructuring_with_the_preview(live_server, officer, tree, page, screenshots):
     base = live_server.url
-    member_admit(actor=SYSTEM, cell=tree["cell_a2"], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20),
-                 decision_number="1-QĐ", profile=ProfileInput(full_name="Hoàng Thị Sáp Nhập", birth_year=1984, sex="F"))
+    member_admit(
+        actor=SYSTEM,
+        cell=tree["cell_a2"],
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+        decision_number="1-QĐ",
+        profile=ProfileInput(full_name="Hoàng Thị Sáp Nhập", birth_year=1984, sex="F"),
+    )
     login(page, base)
     orgs_before = (Organization.objects.count(), OrgVersion.objects.count())
 
@@ -54,15 +60,19 @@ def test_a_refused_and_an_accepted_restructuring_with_the_preview(live_server, o
     page.click("button[type=submit] >> text=Xem trước")
     alert = page.locator(".alert-danger")
     alert.wait_for()
-    assert "Không thể đặt «Ban Chấp hành Trung ương Đảng» (Ban Chấp hành Trung ương Đảng) dưới «Chi bộ trực thuộc» " \
-           "(Chi bộ thôn 1)" in alert.inner_text()
+    assert (
+        "Không thể đặt «Ban Chấp hành Trung ương Đảng» (Ban Chấp hành Trung ương Đảng) dưới «Chi bộ trực thuộc» "
+        "(Chi bộ thôn 1)" in alert.inner_text()
+    )
     assert page.locator("#xem-truoc").count() == 0
     assert (Organization.objects.count(), OrgVersion.objects.count()) == orgs_before
     page.screenshot(path=screenshots / "sap-xep-bi-tu-choi.png", full_page=True)
 
     # Accepted: merge cell 2 into cell 1; the preview lists the org ending and the member moving.
     page.goto(f"{base}/to-chuc/{tree['cell_a1'].pk}/hop-nhat/?ngay=01/07/2025")
-    page.check(f"input[name=sources][value='{tree['cell_a2'].pk}']")
+    page.fill("#id_sources_text", "thon 2")  # the scoped organization picker, several organizations
+    page.click(f"#id_sources_list [data-org-pick='{tree['cell_a2'].pk}']")
+    page.wait_for_selector(f"#id_sources_chips input[value='{tree['cell_a2'].pk}']", state="attached")
     fill_decision(page, "01/07/2025")
     page.click("button[type=submit] >> text=Xem trước")
     preview = page.locator("#xem-truoc")

@@ -68,6 +68,35 @@ def norule(text) -> str:
     return _RULE_REF.sub("", str(text or "")).strip()
 
 
+# The grading abbreviations of the officers' spreadsheets, spelled out on hover (issue 15: an
+# abbreviation is not shown to users without its meaning).
+ABBREVIATIONS = {
+    "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
+    "HTTNV": "Hoàn thành tốt nhiệm vụ",
+    "HTNV": "Hoàn thành nhiệm vụ",
+    "KHTNV": "Không hoàn thành nhiệm vụ",
+    "KXL": "Không xếp loại",
+}
+
+
+_SPELLED_ABBR = re.compile(r"(.+?)\s*\(([A-Z]{2,8})\)")
+
+
+@register.filter
+def abbrtip(text) -> str:
+    """An abbreviation ("HTTNV") as <abbr> with its meaning in the tooltip; other text escaped.
+    A label that spells it out already ("Hoàn thành tốt nhiệm vụ (HTTNV)") keeps the words and
+    puts the abbreviation in the tooltip."""
+    value = str(text or "")
+    meaning = ABBREVIATIONS.get(value.strip())
+    if meaning is not None:
+        return format_html('<abbr title="{}">{}</abbr>', meaning, value.strip())
+    spelled = _SPELLED_ABBR.fullmatch(value.strip())
+    if spelled and spelled.group(2) in ABBREVIATIONS:
+        return format_html('<span title="Viết tắt: {}">{}</span>', spelled.group(2), spelled.group(1))
+    return conditional_escape(value)
+
+
 @register.simple_tag
 def ruleref(*ids) -> str:
     """Only the tooltip of a rule reference inside a sentence: `{% ruleref "R-141" %}`."""

@@ -62,8 +62,79 @@ def test_a_message_with_a_rule_id_shows_it_as_a_tooltip(rf, officer, tree):
     request = rf.get("/")
     request.user = officer
     # the message a refused temporary transfer puts on the next page
-    html = render_to_string("base.html", {"messages": ["Phải nhập «Sinh hoạt tạm thời đến ngày» (R-035)."]},
-                            request=request)
+    html = render_to_string(
+        "base.html", {"messages": ["Phải nhập «Sinh hoạt tạm thời đến ngày» (R-035)."]}, request=request
+    )
     assert "Phải nhập «Sinh hoạt tạm thời đến ngày»" in html
     _no_rule_id_shown(html)
     assert 'title="Căn cứ: R-035"' in html
+
+
+# -- the grading pages: rule ids and grade abbreviations -----------------------------------------
+
+_ABBREVIATIONS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV", "KXL")
+
+
+def _no_bare_abbreviation(html: str) -> None:
+    """Every grade abbreviation shown is an <abbr> whose tooltip spells it out."""
+    text = _visible(re.sub(r"<abbr title=\"[^\"]+\">(?:HTXSNV|HTTNV|HTNV|KHTNV|KXL)</abbr>", "", html))
+    text = re.sub(r"<(script|style)\b.*?</\1>", "", text, flags=re.S)
+    for abbr in _ABBREVIATIONS:
+        assert not re.search(rf"\b{abbr}\b", text), re.search(rf".{{80}}\b{abbr}\b.{{20}}", text, re.S)
+
+
+def test_the_grading_pages_show_no_rule_id_nor_bare_abbreviation(client, officer, tree, system_user):
+    from datetime import date
+
+    from dangbo.grading.services import campaign_open
+    from dangbo.members.services import ProfileInput, member_admit
+
+    campaign = campaign_open(
+        actor=officer,
+        year=2025,
+        root_org=tree["province"],
+        opens_on=date(2025, 11, 15),
+        self_assessment_due=date(2025, 11, 30),
+        cell_meeting_due=date(2025, 12, 10),
+        decision_due=date(2025, 12, 20),
+        deadline=date(2025, 12, 25),
+    )
+    # admitted in October: probationary for less than the months asked (R-075), so not graded
+    member_admit(
+        actor=system_user,
+        cell=tree["cell_a1"],
+        decided_on=date(2025, 10, 1),
+        ceremony_on=date(2025, 10, 6),
+        profile=ProfileInput(full_name="Nguyễn Văn Mới", birth_year=1998, sex="M"),
+    )
+    client.force_login(officer)
+    pages = {
+        "cap_exception": reverse("grading:cap_exception", args=[campaign.pk]),  # R-072, HTXSNV/HTTNV
+        "results": reverse("grading:results", args=[campaign.pk]),  # HTTNV in the text and the headers
+        "cell_bulk": reverse("grading:cell_bulk", args=[campaign.pk, tree["cell_a1"].pk, "de-xuat"]),  # R-075 reason
+        "campaign_detail": reverse("grading:campaign_detail", args=[campaign.pk]),
+        "campaign_list": reverse("grading:campaign_list"),
+    }
+    shown = {}
+    for name, url in pages.items():
+        r = client.get(url)
+        assert r.status_code == 200, url
+        html = r.content.decode()
+        _no_rule_id_shown(html)
+        _no_bare_abbreviation(html)
+        shown[name] = html
+    assert 'title="Căn cứ: R-072"' in shown["cap_exception"]
+    assert "hoàn thành xuất sắc nhiệm vụ không vượt quá 20%" in shown["cap_exception"]
+    assert '<abbr title="Hoàn thành tốt nhiệm vụ">HTTNV</abbr> trở lên' in shown["results"]
+    assert "Nguyễn Văn Mới" in shown["cell_bulk"] and 'title="Căn cứ: R-075"' in shown["cell_bulk"]
+
+
+def test_abbrtip_spells_out_a_grade_abbreviation_and_escapes_anything_else():
+    from dangbo.core.templatetags.vn import abbrtip
+
+    assert str(abbrtip("KHTNV")) == '<abbr title="Không hoàn thành nhiệm vụ">KHTNV</abbr>'
+    assert str(abbrtip("<i>x</i>")) == "&lt;i&gt;x&lt;/i&gt;"
+    assert (
+        str(abbrtip("Hoàn thành tốt nhiệm vụ (HTTNV)"))
+        == '<span title="Viết tắt: HTTNV">Hoàn thành tốt nhiệm vụ</span>'
+    )

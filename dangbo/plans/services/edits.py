@@ -27,7 +27,7 @@ from dangbo.plans.selectors import (
     task_delete_blockers,
 )
 from dangbo.plans.services.documents import _search_key, check_document_fields
-from dangbo.plans.services.tasks import _apply_deadline, _registered_anchor
+from dangbo.plans.services.tasks import _apply_deadline, _registered_anchor, notify_assigned
 
 # --- corrections and deletions ------------------------------------------------------------------
 #
@@ -216,6 +216,8 @@ def task_update(*, actor, task: Task, data: TaskEdit) -> Task:
                  summary=f"Sửa nhiệm vụ {task.number or task.pk} của {task.plan}: "
                          + ", ".join(TASK_LABELS[k].lower() for k in changed),
                  before=before, after=after)
+    newly_lead = [new["lead_org"]] if "lead_org" in changed and new["lead_org"] not in old_orgs else []
+    notify_assigned(actor=actor, task=task, org_ids=[*added, *newly_lead])
     return task
 
 

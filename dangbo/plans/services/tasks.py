@@ -11,6 +11,7 @@ from dangbo.access.policy import can
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import nfc
+from dangbo.notifications.services import notify
 from dangbo.orgs.selectors import org_ids_known
 from dangbo.plans import deadlines as dl
 from dangbo.plans.models import (
@@ -66,6 +67,24 @@ def _registered_anchor(task: Task, plan: Document) -> Document | None:
     return candidates.exclude(pk=plan.pk).filter(Q(owner_org__isnull=True)).first()
 
 
+ASSIGNED_KIND = "plans.assigned"
+
+
+def notify_assigned(*, actor, task: Task, org_ids) -> int:
+    """Tell each organization newly given `task` (an implementing body or the lead organization):
+    one notification addressed to the organization, read by its officers in «Thông báo», linking
+    to the task. Idempotent per (task, organization). Returns how many were created."""
+    created = 0
+    plan = task.plan
+    what = f"{task.number} {task.content}".strip()
+    for oid in dict.fromkeys(o for o in org_ids if o):
+        note = notify(kind=ASSIGNED_KIND, key=f"{ASSIGNED_KIND}:{task.pk}:{oid}", org_id=oid, target=task, actor=actor,
+                      message=f"Được giao nhiệm vụ «{what[:200]}» theo {plan}"
+                              + (f"; thời hạn: {task.deadline_text}." if task.deadline_text else "."))
+        created += note is not None
+    return created
+
+
 def _task_snapshot(task: Task) -> dict:
     return {"content": task.content[:300], "number": task.number, "deadline": task.deadline_text,
             "kind": task.deadline_kind, "lead_org": task.lead_org_id,
@@ -103,6 +122,7 @@ def task_create(*, actor, plan: Document, data: TaskInput, parent: Task | None =
         task.save(update_fields=["relative_document"])
     audit_record(actor=actor, action="plans.task_created", obj=task, org_id=plan.owner_org_id,
                  summary=f"Thêm nhiệm vụ vào {plan}", after=_task_snapshot(task))
+    notify_assigned(actor=actor, task=task, org_ids=[*data.implementing_org_ids, data.lead_org_id])
     return task
 
 
