@@ -117,41 +117,18 @@ class MeetingFiguresOut(Schema):
 
 
 def _item(m: Meeting) -> dict:
-    return {
-        "id": m.pk,
-        "org_id": m.org_id,
-        "kind": m.kind,
-        "kind_label": m.get_kind_display(),
-        "planned_on": m.planned_on,
-        "held_on": m.held_on,
-        "not_held_reason": m.not_held_reason,
-        "status": m.status_label,
-    }
+    return {"id": m.pk, "org_id": m.org_id, "kind": m.kind, "kind_label": m.get_kind_display(),
+            "planned_on": m.planned_on, "held_on": m.held_on, "not_held_reason": m.not_held_reason,
+            "status": m.status_label}
 
 
 def _detail(m: Meeting) -> dict:
-    return {
-        **_item(m),
-        "chair_id": m.chair_id,
-        "recorder_id": m.recorder_id,
-        "agenda": m.agenda,
-        "resolution": m.resolution,
-        "guests": m.guests,
-        "attendance": [
-            {
-                "id": a.pk,
-                "member_id": a.member_id,
-                "full_name": a.member.full_name,
-                "home_org_id": a.home_org_id,
-                "temporary": a.temporary,
-                "presence": a.presence,
-                "reason": a.reason,
-                "reply": a.reply,
-                "reply_reason": a.reply_reason,
-            }
-            for a in sel.meeting_roster(m)
-        ],
-    }
+    return {**_item(m), "chair_id": m.chair_id, "recorder_id": m.recorder_id, "agenda": m.agenda,
+            "resolution": m.resolution, "guests": m.guests,
+            "attendance": [{"id": a.pk, "member_id": a.member_id, "full_name": a.member.full_name,
+                            "home_org_id": a.home_org_id, "temporary": a.temporary, "presence": a.presence,
+                            "reason": a.reason, "reply": a.reply, "reply_reason": a.reply_reason}
+                           for a in sel.meeting_roster(m)]}
 
 
 def _marks(items: list[MarkIn]) -> dict[int, tuple[str, str]]:
@@ -159,23 +136,16 @@ def _marks(items: list[MarkIn]) -> dict[int, tuple[str, str]]:
 
 
 @router.get("/", response={200: MeetingPage, **READ_ERRORS}, url_name="meeting_list")
-def meeting_list_api(
-    request: HttpRequest,
-    org_id: int | None = None,
-    year: int | None = None,
-    kind: str = "",
-    page: PageNumber = 1,
-    page_size: PageSize = None,
-) -> dict:
+def meeting_list_api(request: HttpRequest, org_id: int | None = None, year: int | None = None, kind: str = "",
+                     page: PageNumber = 1, page_size: PageSize = None) -> dict:
     """Meetings the user may see (of organizations in scope, or on the member's own list),
     newest first; filters: the subtree of `org_id`, a calendar `year`, a `kind`."""
     if year is not None and not 2000 <= year <= 2100:
         raise DomainError("Năm phải từ 2000 đến 2100.", field="year")
     if org_id is not None:
         policy.get_org_or_404(request.user, org_id)
-    result = paginate(
-        sel.meeting_list(actor=request.user, org_id=org_id, year=year, kind=kind), page=page, page_size=page_size
-    )
+    result = paginate(sel.meeting_list(actor=request.user, org_id=org_id, year=year, kind=kind),
+                      page=page, page_size=page_size)
     return {**result, "items": [_item(m) for m in result["items"]]}
 
 
@@ -187,23 +157,12 @@ def meeting_figures_api(request: HttpRequest, org_id: int, year: int) -> dict:
     if not 2000 <= year <= 2100:
         raise DomainError("Năm phải từ 2000 đến 2100.", field="year")
     f = sel.figures(actor=request.user, org_id=org_id, year=year)
-    return {
-        "year": f.year,
-        "due": f.due,
-        "held": f.held,
-        "held_rate": f.held_rate,
-        "missing": [list(p) for p in f.missing],
-        "thematic_quarters_due": f.thematic_quarters_due,
-        "thematic_quarters_held": f.thematic_quarters_held,
-        "listed": f.listed,
-        "present": f.present,
-        "excused": f.excused,
-        "unexcused": f.unexcused,
-        "unmarked": f.unmarked,
-        "attendance_rate": f.attendance_rate,
-        "warn_member_ids": sorted(f.warn_members),
-        "removal_member_ids": sorted(f.removal_members),
-    }
+    return {"year": f.year, "due": f.due, "held": f.held, "held_rate": f.held_rate,
+            "missing": [list(p) for p in f.missing], "thematic_quarters_due": f.thematic_quarters_due,
+            "thematic_quarters_held": f.thematic_quarters_held, "listed": f.listed, "present": f.present,
+            "excused": f.excused, "unexcused": f.unexcused, "unmarked": f.unmarked,
+            "attendance_rate": f.attendance_rate, "warn_member_ids": sorted(f.warn_members),
+            "removal_member_ids": sorted(f.removal_members)}
 
 
 @router.get("/{int:meeting_id}", response={200: MeetingDetail, **READ_ERRORS}, url_name="meeting_detail")
@@ -217,28 +176,15 @@ def meeting_create_api(request: HttpRequest, data: MeetingIn) -> Status:
     """Record a meeting (planned, held on `held_on`, or not held with a reason); its roster is
     listed from the registry as of the meeting date and `attendance` marks it at once."""
     _require_meet(request.user, data.org_id)
-    m = services.meeting_create(
-        actor=request.user,
-        data=services.MeetingInput(
-            org_id=data.org_id,
-            kind=data.kind,
-            planned_on=data.planned_on,
-            held_on=data.held_on,
-            not_held_reason=data.not_held_reason,
-            chair_id=data.chair_id,
-            recorder_id=data.recorder_id,
-            agenda=data.agenda,
-            resolution=data.resolution,
-            guests=data.guests,
-        ),
-        marks=_marks(data.attendance),
-    )
+    m = services.meeting_create(actor=request.user, data=services.MeetingInput(
+        org_id=data.org_id, kind=data.kind, planned_on=data.planned_on, held_on=data.held_on,
+        not_held_reason=data.not_held_reason, chair_id=data.chair_id, recorder_id=data.recorder_id,
+        agenda=data.agenda, resolution=data.resolution, guests=data.guests), marks=_marks(data.attendance))
     return Status(201, _detail(m))
 
 
-@router.post(
-    "/{int:meeting_id}/attendance", response={200: MeetingDetail, **WRITE_ERRORS}, url_name="meeting_attendance"
-)
+@router.post("/{int:meeting_id}/attendance", response={200: MeetingDetail, **WRITE_ERRORS},
+             url_name="meeting_attendance")
 def meeting_attendance_api(request: HttpRequest, meeting_id: int, data: AttendanceIn) -> dict:
     """Mark members of the roster present, absent with reason or absent without reason."""
     m = policy.get_in_scope_or_404(Meeting, request.user, meeting_id)

@@ -29,27 +29,14 @@ def _ratio(code: str, f: Figures | None, part: str, whole: str, what: str) -> Re
     return Result(CATALOG[code], n, f"{vn_int(n)}/{vn_int(total)} {what} ({pct})", denominator=total, percent=pct)
 
 
-@indicator(
-    "sh_thuong_ky",
-    "Chi bộ sinh hoạt thường kỳ hằng tháng",
-    "chi bộ·tháng",
-    "ratio",
-    "Số chi bộ·tháng trong kỳ có buổi sinh hoạt thường kỳ (kể cả chuyên đề, trực tuyến) / số chi bộ·tháng "
-    "phải sinh hoạt (tổ chức có đảng viên sinh hoạt vào ngày cuối tháng)",
-    rule="R-012",
-    drill=False,
-)
+@indicator("sh_thuong_ky", "Chi bộ sinh hoạt thường kỳ hằng tháng", "chi bộ·tháng", "ratio",
+           "Số chi bộ·tháng trong kỳ có buổi sinh hoạt thường kỳ (kể cả chuyên đề, trực tuyến) / số chi bộ·tháng "
+           "phải sinh hoạt (tổ chức có đảng viên sinh hoạt vào ngày cuối tháng)", rule="R-012", drill=False)
 def sh_thuong_ky(ctx: IndicatorContext) -> Result:
     return _ratio("sh_thuong_ky", _figures(ctx), "held", "due", "chi bộ·tháng")
 
 
-@indicator(
-    "sh_chuyen_de",
-    "Chi bộ sinh hoạt chuyên đề hằng quý",
-    "chi bộ·quý",
-    "ratio",
-    "Số chi bộ·quý trong kỳ có sinh hoạt chuyên đề / số chi bộ·quý phải sinh hoạt",
-    drill=False,
-)
+@indicator("sh_chuyen_de", "Chi bộ sinh hoạt chuyên đề hằng quý", "chi bộ·quý", "ratio",
+           "Số chi bộ·quý trong kỳ có sinh hoạt chuyên đề / số chi bộ·quý phải sinh hoạt", drill=False)
 def sh_chuyen_de(ctx: IndicatorContext) -> Result:
     return _ratio("sh_chuyen_de", _figures(ctx), "thematic_quarters_held", "thematic_quarters_due", "chi bộ·quý")

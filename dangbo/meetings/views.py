@@ -52,15 +52,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         policy.get_org_or_404(request.user, org_id)
     year = _year(request)
     page = Paginator(sel.meeting_list(actor=request.user, org_id=org_id, year=year), PER_PAGE).get_page(
-        request.GET.get("trang")
-    )
+        request.GET.get("trang"))
     names = org_latest_names(org_ids={m.org_id for m in page.object_list})
     rows = [{"m": m, "org_name": names.get(m.org_id, "")} for m in page.object_list]
-    return render(
-        request,
-        "meetings/meeting_list.html",
-        {"page": page, "rows": rows, "year": year, "org_id": org_id, "can_meet": policy.can(request.user, "meet")},
-    )
+    return render(request, "meetings/meeting_list.html", {
+        "page": page, "rows": rows, "year": year, "org_id": org_id, "can_meet": policy.can(request.user, "meet")})
 
 
 @login_required
@@ -86,24 +82,12 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         roster = [(people[m], t) for m, _, t in ids]
         if request.method == "POST" and request.POST.get("save"):
             try:
-                meeting = run_once(
-                    d.get("form_token"),
-                    actor=request.user,
-                    create=lambda: services.meeting_create(
-                        actor=request.user,
-                        data=services.MeetingInput(
-                            org_id=d["org"],
-                            kind=d["kind"],
-                            planned_on=d["held_on"],
-                            held_on=d["held_on"],
-                            agenda=d["agenda"],
-                            resolution=d["resolution"],
-                            guests=d["guests"],
-                        ),
-                        marks=_marks(request, [m.pk for m, _ in roster]),
-                    ),
-                    url_of=lambda m: reverse("meetings:meeting_detail", args=[m.pk]),
-                )
+                meeting = run_once(d.get("form_token"), actor=request.user, create=lambda: services.meeting_create(
+                    actor=request.user, data=services.MeetingInput(
+                        org_id=d["org"], kind=d["kind"], planned_on=d["held_on"], held_on=d["held_on"],
+                        agenda=d["agenda"], resolution=d["resolution"], guests=d["guests"]),
+                    marks=_marks(request, [m.pk for m, _ in roster])),
+                    url_of=lambda m: reverse("meetings:meeting_detail", args=[m.pk]))
             except AlreadySubmitted as done:
                 return redirect(done.url or "meetings:meeting_list")
             except DomainError as error:
@@ -117,10 +101,8 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Đã ghi buổi sinh hoạt ngày {meeting.on:%d/%m/%Y} và điểm danh.")
                 return redirect("meetings:meeting_detail", pk=meeting.pk)
     posted = {k: v for k, v in request.POST.items()} if request.method == "POST" else {}
-    rows = [
-        {"m": m, "temporary": t, "p": posted.get(f"p{m.pk}", Presence.PRESENT), "r": posted.get(f"r{m.pk}", "")}
-        for m, t in roster
-    ]
+    rows = [{"m": m, "temporary": t, "p": posted.get(f"p{m.pk}", Presence.PRESENT), "r": posted.get(f"r{m.pk}", "")}
+            for m, t in roster]
     return render(request, "meetings/meeting_form.html", {"form": form, "rows": rows, "Presence": Presence})
 
 
@@ -141,13 +123,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 held_on = VNDateField().clean(request.POST.get("held_on") or "")
                 services.meeting_held(actor=request.user, meeting=meeting, held_on=held_on)
             elif action == "not_held":
-                services.meeting_not_held(
-                    actor=request.user, meeting=meeting, reason=request.POST.get("not_held_reason", "")
-                )
+                services.meeting_not_held(actor=request.user, meeting=meeting,
+                                          reason=request.POST.get("not_held_reason", ""))
             else:
-                services.attendance_mark(
-                    actor=request.user, meeting=meeting, marks=_marks(request, [a.member_id for a in roster])
-                )
+                services.attendance_mark(actor=request.user, meeting=meeting,
+                                         marks=_marks(request, [a.member_id for a in roster]))
         except DomainError as error:
             messages.error(request, error.message)
         except Exception as error:  # noqa: BLE001 - a bad date
@@ -159,18 +139,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("meetings:meeting_detail", pk=meeting.pk)
     counts = {p: sum(1 for a in roster if a.presence == p) for p in Presence.values}
     org_name = org_latest_names(org_ids=[meeting.org_id]).get(meeting.org_id, "")
-    return render(
-        request,
-        "meetings/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "roster": roster,
-            "can_meet": can_meet,
-            "counts": counts,
-            "org_name": org_name,
-            "Presence": Presence,
-        },
-    )
+    return render(request, "meetings/meeting_detail.html", {
+        "meeting": meeting, "roster": roster, "can_meet": can_meet, "counts": counts, "org_name": org_name,
+        "Presence": Presence})
 
 
 def _pct(x: float | None) -> str:
@@ -189,19 +160,10 @@ def figures(request: HttpRequest) -> HttpResponse:
     f = sel.figures(actor=request.user, org_id=int(org_raw), year=year)
     names = org_latest_names(org_ids={o for o, _ in f.missing})
     missing = [{"org": names.get(o, ""), "month": m} for o, m in f.missing[:200]]
-    return render(
-        request,
-        "meetings/figures.html",
-        {
-            "f": f,
-            "year": year,
-            "org_id": int(org_raw),
-            "org_name": org_latest_names(org_ids=[int(org_raw)]).get(int(org_raw), ""),
-            "held_rate": _pct(f.held_rate),
-            "attendance_rate": _pct(f.attendance_rate),
-            "missing": missing,
-        },
-    )
+    return render(request, "meetings/figures.html", {
+        "f": f, "year": year, "org_id": int(org_raw), "org_name": org_latest_names(org_ids=[int(org_raw)]).get(
+            int(org_raw), ""), "held_rate": _pct(f.held_rate), "attendance_rate": _pct(f.attendance_rate),
+        "missing": missing})
 
 
 @login_required
@@ -215,18 +177,9 @@ def absences(request: HttpRequest) -> HttpResponse:
     months = {m: n for m, n in months.items() if n >= sel.WARN_MONTHS}
     people = Member.objects.in_bulk(list(months))
     names = org_latest_names(org_ids={p.current_org_id for p in people.values() if p.current_org_id})
-    rows = sorted(
-        (
-            {
-                "member": people[m],
-                "months": n,
-                "removal": n >= sel.REMOVAL_MONTHS,
-                "org": names.get(people[m].current_org_id, ""),
-            }
-            for m, n in months.items()
-        ),
-        key=lambda r: (-r["months"], r["member"].name_folded),
-    )
+    rows = sorted(({"member": people[m], "months": n, "removal": n >= sel.REMOVAL_MONTHS,
+                    "org": names.get(people[m].current_org_id, "")} for m, n in months.items()),
+                  key=lambda r: (-r["months"], r["member"].name_folded))
     return render(request, "meetings/absences.html", {"rows": rows, "year": year})
 
 
@@ -235,23 +188,17 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
     """The member portal: the meetings on the member's own list; confirm or give a reason."""
     rows = sel.my_meetings(actor=request.user)
     names = org_latest_names(org_ids={a.meeting.org_id for a in rows})
-    return render(
-        request,
-        "meetings/my_meetings.html",
-        {"rows": [{"a": a, "org": names.get(a.meeting.org_id, "")} for a in rows], "today": policy.today()},
-    )
+    return render(request, "meetings/my_meetings.html", {
+        "rows": [{"a": a, "org": names.get(a.meeting.org_id, "")} for a in rows], "today": policy.today()})
 
 
 @login_required
 @require_POST
 def my_reply(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        a = services.member_reply(
-            actor=request.user,
-            attendance_id=pk,
-            will_attend=request.POST.get("reply") == "will_attend",
-            reason=request.POST.get("reason", ""),
-        )
+        a = services.member_reply(actor=request.user, attendance_id=pk,
+                                  will_attend=request.POST.get("reply") == "will_attend",
+                                  reason=request.POST.get("reason", ""))
     except DomainError as error:
         if error.message == policy.NOT_FOUND:
             raise Http404(policy.NOT_FOUND) from None
@@ -259,3 +206,5 @@ def my_reply(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Đã ghi trả lời: {a.get_reply_display()}.")
     return redirect("meetings:my_meetings")
+
+

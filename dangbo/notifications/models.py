@@ -16,41 +16,30 @@ from django.utils import timezone
 
 
 class Notification(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name="Người nhận",
-    )
-    org = models.ForeignKey(
-        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Tổ chức"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="notifications", verbose_name="Người nhận")
+    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                            verbose_name="Tổ chức")
     kind = models.CharField("Loại", max_length=40)  # "plans.due", "plans.late", "grading.late"
     key = models.CharField(max_length=160)
     message = models.TextField("Nội dung")
     target_type = models.CharField(max_length=40, blank=True)  # what the notification links to: "plans.task"
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
     emailed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "Thông báo"
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "key"], condition=Q(user__isnull=False), name="notification_once_per_user"
-            ),
-            models.UniqueConstraint(
-                fields=["org", "key"], condition=Q(user__isnull=True), name="notification_once_per_org"
-            ),
-            models.CheckConstraint(
-                condition=Q(user__isnull=False) | Q(org__isnull=False), name="notification_has_addressee"
-            ),
+            models.UniqueConstraint(fields=["user", "key"], condition=Q(user__isnull=False),
+                                    name="notification_once_per_user"),
+            models.UniqueConstraint(fields=["org", "key"], condition=Q(user__isnull=True),
+                                    name="notification_once_per_org"),
+            models.CheckConstraint(condition=Q(user__isnull=False) | Q(org__isnull=False),
+                                   name="notification_has_addressee"),
         ]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 

@@ -32,16 +32,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("trang"))
     for note in page.object_list:
         note.link = sel.link(note)
-    return render(
-        request,
-        "notifications/notification_list.html",
-        {
-            "page": page,
-            "filters": FILTERS,
-            "kind": kind,
-            "only_unread": bool(request.GET.get("chua_doc")),
-        },
-    )
+    return render(request, "notifications/notification_list.html", {
+        "page": page, "filters": FILTERS, "kind": kind, "only_unread": bool(request.GET.get("chua_doc")),
+    })
 
 
 def _back(request: HttpRequest) -> str:
