@@ -111,3 +111,92 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}@{self.meeting_id}: {self.presence or '-'}"
+
+
+class CommitteeSeat(models.Model):
+    """A member of an upper-level party committee (e.g. a provincial committee member, Tỉnh ủy
+    viên) from/to, who is assigned to attend grassroots cell meetings: the seeds ask for twice a
+    year each (`GUEST_VISITS_PER_YEAR`)."""
+
+    committee = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Cấp ủy"
+    )
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+", verbose_name="Cấp ủy viên")
+    valid_from = models.DateField("Từ ngày")
+    valid_to = models.DateField("Đến ngày", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Cấp ủy viên dự sinh hoạt cơ sở"
+        ordering = ["committee_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "member", "valid_from"], name="meetings_committee_seat_unique")
+        ]
+
+
+class MeetingGuest(models.Model):
+    """An upper-level committee member assigned to attend a meeting, and whether they attended."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guest_rows")
+    seat = models.ForeignKey(CommitteeSeat, on_delete=models.PROTECT, related_name="visits")
+    attended = models.BooleanField("Có dự", default=True)
+
+    class Meta:
+        verbose_name = "Khách mời dự sinh hoạt"
+        constraints = [models.UniqueConstraint(fields=["meeting", "seat"], name="meetings_guest_once")]
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", "Chờ xử lý"
+    ACCEPTED = "accepted", "Đã chấp nhận"
+    REFUSED = "refused", "Từ chối"
+
+
+class CorrectionRequest(models.Model):
+    """A member's request to correct their own record (R-161, right to correct). The officer of
+    the member's organization accepts it (the record is changed by a `profile_update` event of the
+    registry, linked here) or refuses it with a reason; nothing is overwritten without an event."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    field = models.CharField("Thông tin cần đính chính", max_length=40)
+    current_value = models.CharField("Đang ghi", max_length=255, blank=True)
+    requested_value = models.CharField("Đề nghị sửa thành", max_length=255)
+    reason = models.CharField("Lý do, căn cứ", max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    refusal_reason = models.CharField("Lý do từ chối", max_length=500, blank=True)
+    event = models.ForeignKey(
+        "members.MemberEvent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Sự kiện bổ sung hồ sơ ghi nhận việc đính chính.",
+    )
+
+    class Meta:
+        verbose_name = "Yêu cầu đính chính hồ sơ"
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["member", "status"])]
+
+
+class HandbookUsage(models.Model):
+    """A member's use of the national e-handbook app (Sổ tay đảng viên điện tử, Quy định 339-QĐ/TW)
+    as its account/usage export says: the account itself is `reports.HandbookAccount` (registered,
+    closed); here the first and last access dates and where they came from. R-043 counts a member
+    "registered and accessed" on a date when the account is open and the first access is on or
+    before it."""
+
+    member = models.OneToOneField("members.Member", on_delete=models.PROTECT, related_name="+")
+    first_access_on = models.DateField("Truy cập lần đầu", null=True, blank=True)
+    last_access_on = models.DateField("Truy cập gần nhất", null=True, blank=True)
+    source = models.CharField("Nguồn", max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Sử dụng Sổ tay đảng viên điện tử"
+        indexes = [models.Index(fields=["first_access_on"])]

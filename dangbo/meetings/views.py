@@ -15,13 +15,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dangbo.access import policy
+from dangbo.audit.services import audit_read
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import VNDateField, apply_domain_error
 from dangbo.core.once import AlreadySubmitted, new_token, run_once
+from dangbo.meetings import corrections, services
 from dangbo.meetings import selectors as sel
-from dangbo.meetings import services
 from dangbo.meetings.forms import MeetingForm
-from dangbo.meetings.models import Meeting, Presence
+from dangbo.meetings.models import CorrectionRequest, Meeting, Presence
 from dangbo.members.models import Member
 from dangbo.orgs.selectors import org_choices_on, org_latest_names, org_roots_on
 
@@ -208,3 +209,59 @@ def my_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("meetings:my_meetings")
 
 
+
+
+# --- the member's own record and correction requests (R-161) ---------------------------------
+
+
+@login_required
+def my_record(request: HttpRequest) -> HttpResponse:
+    """Member portal: my record as the registry holds it; ask for a correction of one field."""
+    member = corrections.my_record(actor=request.user)
+    if member is None:
+        raise Http404(policy.NOT_FOUND)
+    form_error, posted = "", {}
+    if request.method == "POST":
+        posted = {k: request.POST.get(k, "") for k in ("field", "requested_value", "reason")}
+        try:
+            corrections.correction_request(actor=request.user, **posted)
+        except DomainError as error:
+            form_error = error.message
+        else:
+            messages.success(request, "Đã gửi yêu cầu đính chính; cấp ủy sẽ xem xét và trả lời.")
+            return redirect("meetings:my_record")
+    audit_read(actor=request.user, obj=member, org_id=member.current_org_id, summary="Đảng viên xem hồ sơ của mình")
+    return render(request, "meetings/my_record.html", {
+        "member": member, "rows": corrections.record_rows(member), "fields": corrections.FIELDS,
+        "requests": CorrectionRequest.objects.filter(member=member).order_by("-requested_at", "-id")[:20],
+        "form_error": form_error, "posted": posted})
+
+
+@login_required
+def correction_list(request: HttpRequest) -> HttpResponse:
+    """Officer: the members' correction requests waiting in scope."""
+    if not policy.can(request.user, "record"):
+        raise Http404(policy.NOT_FOUND)
+    return render(request, "meetings/correction_list.html", {
+        "rows": corrections.pending_list(actor=request.user)[:200], "fields": corrections.FIELDS})
+
+
+@login_required
+def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    req = policy.get_in_scope_or_404(CorrectionRequest, request.user, pk, action="record")
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "accept":
+                corrections.correction_accept(actor=request.user, request_id=req.pk)
+                messages.success(request, "Đã chấp nhận và ghi đính chính vào hồ sơ.")
+            else:
+                corrections.correction_refuse(actor=request.user, request_id=req.pk,
+                                              reason=request.POST.get("refusal_reason", ""))
+                messages.success(request, "Đã từ chối yêu cầu đính chính.")
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("meetings:correction_list")
+    return render(request, "meetings/correction_decide.html", {
+        "req": req, "label": corrections.FIELDS.get(req.field, req.field), "error": error})

@@ -20,6 +20,7 @@ LINKS = {
     "plans.document": "plans:document_detail",
     "grading.gradingcampaign": "grading:campaign_detail",
     "members.transfer": "members:transfer_detail",
+    "notifications.notice": "notifications:my_notice",
 }
 
 

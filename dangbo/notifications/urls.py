@@ -8,4 +8,9 @@ urlpatterns = [
     path("", views.notification_list, name="notification_list"),
     path("<int:pk>/da-doc/", views.notification_read, name="notification_read"),
     path("da-doc-het/", views.notification_read_all, name="notification_read_all"),
+    path("gui-dang-vien/", views.notice_list, name="notice_list"),
+    path("gui-dang-vien/moi/", views.notice_create, name="notice_create"),
+    path("gui-dang-vien/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("cua-toi/", views.my_notices, name="my_notices"),
+    path("cua-toi/<int:pk>/", views.my_notice, name="my_notice"),
 ]

@@ -105,3 +105,25 @@ def test_figures_page_defaults_to_the_top_of_the_scope(client, commune_officer, 
     client.force_login(commune_officer)
     html = client.get(reverse("meetings:figures"), {"nam": 2025}).content.decode()
     assert "Đảng bộ xã An Bình" in html and "1/12 (8,3%)" in html
+
+
+def test_ids_and_years_from_1000_up_are_not_written_with_a_thousands_dot_in_forms_and_links(rf, secretary):
+    """The root cause of the empty roster in the long PostgreSQL run: with USE_THOUSAND_SEPARATOR
+    the template wrote organization 2374 as «2.374» in the cell select and member 1234 as
+    «p1.234» in the marks, so once the test database's sequences passed 1000 the posted cell was
+    not a valid choice (empty roster) and the marks did not match the roster."""
+    from django.template.loader import render_to_string
+
+    from dangbo.meetings.forms import MeetingForm
+    from dangbo.members.models import Member
+
+    form = MeetingForm(org_choices=[(2374, "Chi bộ thôn 1")])
+    member = Member(pk=1234, full_name="Nguyễn Văn An", birth_year=1985, sex="M")
+    html = render_to_string("meetings/meeting_form.html", {
+        "form": form, "rows": [{"m": member, "temporary": False, "p": "present", "r": ""}]},
+        request=rf.get("/sinh-hoat/moi/"))
+    assert 'value="2374"' in html and 'name="p1234"' in html and 'name="r1234"' in html
+    assert "2.374" not in html and "1.234" not in html
+    listing = render_to_string("meetings/meeting_list.html", {"page": None, "rows": [], "year": 2024, "org_id": 2374},
+                               request=rf.get("/sinh-hoat/"))
+    assert "?nam=2024&org=2374" in listing and "2.024" not in listing

@@ -1,0 +1,235 @@
+"""Notices and documents a committee sends to members, with read receipts (issue 20).
+
+Writes (`notice_send`, `notice_open`) check the access policy and are audited in their
+transaction; reads go through `policy.for_user(Notice, user)`: an officer sees the notices of the
+organizations in their scope ("meet" right to send), a member the notices sent to them.
+
+The recipients are fixed when the notice is sent: the active members whose home organization (or
+host organization, for a temporarily attached member) lies in the audience subtree that day, or a
+list of members in the sender's scope. Each recipient who has an account (member role) gets an
+in-app notification linking to the notice (and an e-mail through the task worker when e-mail is
+configured: notifications.services.notify); opening the notice records the read receipt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from dangbo.access import policy
+from dangbo.access.models import Role, RoleAssignment
+from dangbo.audit.services import audit_record
+from dangbo.core.errors import DomainError
+from dangbo.core.text import nfc
+from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
+from dangbo.notifications.models import Notice, NoticeKind, NoticeRecipient, Notification, NotificationRead
+from dangbo.notifications.services import email_enabled
+from dangbo.notifications.tasks import notification_email_send
+from dangbo.orgs.models import OrgVersion
+
+KIND = "notices.new"
+
+
+@policy.scoped(Notice)
+def _notices_for(qs: QuerySet, user, action: str) -> QuerySet:
+    """Notices of an organization in scope; for a member, also the notices sent to them."""
+    scoped = policy.scope_orgs(qs, user, field="org_id", action=action)
+    own = policy.own_member_ids(user) if action == "view" and not policy.is_system(user) else frozenset()
+    if own:
+        mine = NoticeRecipient.objects.filter(member_id__in=own).values("notice_id")
+        return qs.filter(Q(pk__in=scoped.values("pk")) | Q(pk__in=mine))
+    return scoped
+
+
+@dataclass
+class NoticeInput:
+    org_id: int
+    title: str
+    body: str = ""
+    kind: str = NoticeKind.NOTICE
+    audience_org_id: int | None = None
+    member_ids: list[int] = field(default_factory=list)
+    document_number: str = ""
+
+
+def _subtree(org_id: int, on: date) -> Subquery:
+    root = OrgVersion.objects.valid_on(on).filter(org_id=org_id).values_list("path", flat=True).first()
+    return Subquery(OrgVersion.objects.filter(path__startswith=root or "\x00none").values("org_id"))
+
+
+def audience_on(*, org_id: int, on: date) -> dict[int, int]:
+    """member id → home organization id of the active members of `org_id`'s subtree on `on`
+    (home organization there, or temporarily attached to an organization there)."""
+    sub = _subtree(org_id, on)
+    spans = (
+        MembershipSpan.objects.valid_on(on)
+        .filter(status__in=ACTIVE_STATUSES)
+        .filter(Q(org_id__in=sub) | Q(temp_org_id__in=sub))
+    )
+    return dict(spans.values_list("member_id", "org_id"))
+
+
+def notice_send(*, actor, data: NoticeInput) -> Notice:
+    """Send a notice of organization `data.org_id` to the members of a subtree or to a list."""
+    policy.require(actor, "meet", data.org_id, message=policy.NOT_FOUND, field="org_id")
+    title = nfc(data.title or "").strip()
+    if not title:
+        raise DomainError("Phải nhập tiêu đề thông báo.", field="title")
+    if data.kind not in NoticeKind.values:
+        raise DomainError("Loại thông báo không hợp lệ.", field="kind")
+    today = policy.today()
+    if data.audience_org_id is not None:
+        policy.require(
+            actor,
+            "meet",
+            data.audience_org_id,
+            message="Không tìm thấy tổ chức đảng nhận thông báo.",
+            field="audience_org_id",
+        )
+        audience = audience_on(org_id=data.audience_org_id, on=today)
+    elif data.member_ids:
+        wanted = set(data.member_ids)
+        visible = dict(policy.for_user(Member, actor).filter(pk__in=wanted).values_list("pk", "current_org_id"))
+        missing = sorted(wanted - set(visible))
+        if missing:
+            raise DomainError(f"Không tìm thấy đảng viên mã {missing[0]}.", field="member_ids")
+        audience = visible
+    else:
+        raise DomainError("Chọn tổ chức đảng hoặc danh sách đảng viên nhận thông báo.", field="audience_org_id")
+    if not audience:
+        raise DomainError("Không có đảng viên nào nhận thông báo này.", field="audience_org_id")
+    if data.kind == NoticeKind.DOCUMENT and not nfc(data.document_number or "").strip():
+        raise DomainError("Văn bản gửi đảng viên phải có số, ký hiệu.", field="document_number")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            org_id=data.org_id,
+            kind=data.kind,
+            title=title,
+            body=nfc(data.body or "").strip(),
+            document_number=nfc(data.document_number or "").strip()[:60],
+            audience_org_id=data.audience_org_id,
+            sent_on=today,
+            sent_by=user,
+            recipients_count=len(audience),
+        )
+        NoticeRecipient.objects.bulk_create(
+            [NoticeRecipient(notice=notice, member_id=m, home_org_id=o) for m, o in sorted(audience.items())]
+        )
+        _notify(notice, member_ids=list(audience), actor=user)
+        audit_record(
+            actor=actor,
+            action="notice.send",
+            obj=notice,
+            org_id=notice.org_id,
+            summary=f"Gửi {notice.get_kind_display().lower()} «{title[:120]}» đến {len(audience)} đảng viên",
+            after={"title": title, "audience_org_id": data.audience_org_id, "recipients": len(audience)},
+        )
+    return notice
+
+
+def _notify(notice: Notice, *, member_ids: list[int], actor) -> None:
+    """An in-app notification to each recipient's account (member role), written in bulk; an
+    e-mail for those with an address when e-mail is on. Only the notice's title is in it: the
+    recipient may see the notice."""
+    today = policy.today()
+    accounts = (
+        RoleAssignment.objects.filter(
+            RoleAssignment.active_q(today), role=Role.MEMBER, member_id__in=member_ids, user__is_active=True
+        )
+        .values_list("user_id", "user__email")
+        .distinct()
+    )
+    key = f"notice:{notice.pk}"
+    message = f"{notice.get_kind_display()}: {notice.title}"
+    rows = [
+        Notification(
+            user_id=u,
+            org_id=notice.org_id,
+            kind=KIND,
+            key=key,
+            message=message,
+            target_type="notifications.notice",
+            target_id=notice.pk,
+            created_by=actor,
+        )
+        for u, _ in accounts
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if email_enabled():
+        with_address = [u for u, email in accounts if email]
+        for pk in Notification.objects.filter(key=key, user_id__in=with_address).values_list("pk", flat=True):
+            transaction.on_commit(partial(notification_email_send.enqueue, pk, f"[Đảng bộ số] {notice.title[:150]}"))
+
+
+def notice_open(*, actor, notice_id: int) -> NoticeRecipient:
+    """A member opens a notice sent to them: the first opening is the read receipt (audited); the
+    in-app notification about it is marked read too. Not a recipient: "not found"."""
+    own = policy.own_member_ids(actor) if getattr(actor, "is_authenticated", False) else frozenset()
+    row = (
+        NoticeRecipient.objects.select_related("notice")
+        .filter(notice_id=notice_id, member_id__in=own)
+        .order_by("id")
+        .first()
+    )
+    if row is None:
+        raise DomainError(policy.NOT_FOUND, field="notice_id")
+    if row.read_at is not None:
+        return row
+    with transaction.atomic():
+        updated = NoticeRecipient.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=timezone.now())
+        row.refresh_from_db(fields=["read_at"])
+        if updated:
+            note = Notification.objects.filter(user=actor, key=f"notice:{notice_id}").first()
+            if note is not None:
+                NotificationRead.objects.get_or_create(notification=note, user=actor)
+            audit_record(
+                actor=actor,
+                action="notice.read",
+                obj=row.notice,
+                org_id=row.notice.org_id,
+                subject_member_id=row.member_id,
+                summary=f"Đảng viên đã đọc «{row.notice.title[:150]}»",
+            )
+    return row
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def notice_list(*, actor) -> QuerySet:
+    """Notices the officer may see (sent by organizations in scope), with the read count."""
+    scoped = policy.scope_orgs(Notice.objects.all(), actor, field="org_id", action="view")
+    return scoped.annotate(read=Count("recipients", filter=Q(recipients__read_at__isnull=False))).order_by(
+        "-sent_at", "-id"
+    )
+
+
+def receipts_label(read: int, total: int) -> str:
+    """«x/y đã đọc», numbers with the Vietnamese thousands dot."""
+    return f"{read:,}/{total:,} đã đọc".replace(",", ".")
+
+
+def notice_recipients(*, actor, notice: Notice) -> list[NoticeRecipient]:
+    """Who a notice was sent to and when each read it: only the members in the officer's scope."""
+    visible = policy.for_user(Member, actor).values("pk")
+    return list(
+        notice.recipients.filter(member_id__in=visible)
+        .select_related("member")
+        .order_by("read_at", "member__name_folded", "member_id")
+    )
+
+
+def my_notices(*, actor) -> list[NoticeRecipient]:
+    """The notices sent to the member themself, newest first (member portal)."""
+    own = policy.own_member_ids(actor) if getattr(actor, "is_authenticated", False) else frozenset()
+    return list(
+        NoticeRecipient.objects.filter(member_id__in=own)
+        .select_related("notice")
+        .order_by("-notice__sent_at", "-notice_id")[:100]
+    )
