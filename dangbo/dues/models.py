@@ -100,3 +100,95 @@ class DuesAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.month:%m/%Y}: {self.amount}"
+
+
+class DuesMonthClose(models.Model):
+    """A collecting organization closed its sheet of `month` on `closed_on` (issue #21 item 1): the
+    sheet is read-only from then on; the amounts collected, kept (R-121 share of the organization's
+    type) and remitted to the superior at closing. A payment recorded later for a closed month is
+    an adjusting ledger entry (`DuesLedgerEntry.adjusting`), never an edit of this row."""
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                            verbose_name="Tổ chức đảng")
+    month = models.DateField("Tháng", help_text="Ngày đầu tháng.")
+    closed_on = models.DateField("Ngày chốt sổ")
+    collected = models.BigIntegerField("Đã thu (đồng)")
+    retained = models.BigIntegerField("Để lại (đồng)")
+    remitted = models.BigIntegerField("Nộp cấp trên (đồng)")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "Chốt sổ đảng phí tháng"
+        ordering = ["-month", "org_id"]
+        constraints = [models.UniqueConstraint(fields=["org", "month"], name="dues_close_one_per_org_month")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.month:%m/%Y}"
+
+
+class EntryKind(models.TextChoices):
+    COLLECTED = "collected", "Thu của đảng viên"
+    RECEIVED = "received", "Nhận từ cấp dưới"
+    REMITTED = "remitted", "Nộp lên cấp trên"
+
+
+class DuesLedgerEntry(models.Model):
+    """One line of an organization's dues ledger (sổ quỹ đảng phí). Signed amount: collected and
+    received are in (+), remitted is out (−); the balance of an organization on a date is the sum
+    of its entries up to that date, and its retained share is what stays. Append-only: a
+    correction is a new entry (`adjusting`)."""
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
+                            verbose_name="Tổ chức đảng")
+    entry_on = models.DateField("Ngày ghi sổ", db_index=True)
+    month = models.DateField("Tháng đảng phí", help_text="Ngày đầu tháng.")
+    kind = models.CharField("Loại", max_length=10, choices=EntryKind.choices)
+    amount = models.BigIntegerField("Số tiền (đồng)")
+    counterpart = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="Tổ chức đối ứng")
+    close = models.ForeignKey(DuesMonthClose, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="entries")
+    payment = models.ForeignKey(DuesPayment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    adjusting = models.BooleanField("Bút toán điều chỉnh sau chốt sổ", default=False)
+    note = models.CharField("Diễn giải", max_length=255, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Bút toán sổ quỹ đảng phí"
+        ordering = ["org_id", "entry_on", "id"]
+        indexes = [models.Index(fields=["org", "entry_on"]), models.Index(fields=["org", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.entry_on} {self.kind} {self.amount}"
+
+
+class ReliefKind(models.TextChoices):
+    DEFERRAL = "deferral", "Tạm hoãn đóng đảng phí"
+    EXEMPTION = "exemption", "Miễn đóng đảng phí"
+
+
+class DuesRelief(models.Model):
+    """A decided deferral or exemption of a member's dues for the months `from_month`..`to_month`
+    (item 3): an exemption makes the month's obligation 0; a deferral keeps the amount owed (to be
+    paid later) but the month is not counted unpaid for R-122 (it has a reason). Append-only."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("Loại", max_length=10, choices=ReliefKind.choices)
+    from_month = models.DateField("Từ tháng")
+    to_month = models.DateField("Đến tháng")
+    reason = models.CharField("Lý do", max_length=255)
+    decision_no = models.CharField("Số quyết định / biên bản", max_length=60)
+    decided_on = models.DateField("Ngày quyết định")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "Tạm hoãn, miễn đóng đảng phí"
+        ordering = ["member_id", "from_month", "id"]
+        indexes = [models.Index(fields=["member", "from_month"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.kind} {self.from_month:%m/%Y}–{self.to_month:%m/%Y}"

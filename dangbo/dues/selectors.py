@@ -37,7 +37,17 @@ from django.db.models.functions import Coalesce
 
 from dangbo.access import policy
 from dangbo.core.rules import param
-from dangbo.dues.models import BASE_CATEGORIES, Category, DuesAllocation, DuesDeclaration, DuesPayment
+from dangbo.dues.models import (
+    BASE_CATEGORIES,
+    Category,
+    DuesAllocation,
+    DuesDeclaration,
+    DuesLedgerEntry,
+    DuesMonthClose,
+    DuesPayment,
+    DuesRelief,
+    ReliefKind,
+)
 from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
 from dangbo.orgs.models import OrgVersion
 from dangbo.orgs.selectors import org_version_on
@@ -58,6 +68,22 @@ def _payments_for(qs: QuerySet, user, action: str) -> QuerySet:
     if own:
         return qs.filter(Q(pk__in=scoped.values("pk")) | Q(member_id__in=own))
     return scoped
+
+
+@policy.scoped(DuesRelief)
+def _reliefs_for(qs: QuerySet, user, action: str) -> QuerySet:
+    members = policy.for_user(Member, user, action).values("pk")
+    return qs.filter(member_id__in=members)
+
+
+@policy.scoped(DuesMonthClose)
+def _closes_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="org_id", action=action)
+
+
+@policy.scoped(DuesLedgerEntry)
+def _entries_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="org_id", action=action)
 
 
 @policy.scoped(DuesAllocation)
@@ -131,7 +157,20 @@ def obligation(member_id: int, month: date) -> int | None:
         amount = r[_rate_key(decl.category)]
     if decl.hardship:
         amount = amount * param("dues_hardship_pct", month) // 100
+    if relief_on(member_id, month, ReliefKind.EXEMPTION):
+        return 0
     return amount
+
+
+def relief_on(member_id: int, month: date, kind: str) -> bool:
+    """A decided deferral / exemption of `kind` covers the member's `month` (item 3)."""
+    m = month_start(month)
+    return DuesRelief.objects.filter(member_id=member_id, kind=kind, from_month__lte=m, to_month__gte=m).exists()
+
+
+def relief_expression(month: date, kind: str, ref: str = "pk"):
+    m = month_start(month)
+    return Exists(DuesRelief.objects.filter(member_id=OuterRef(ref), kind=kind, from_month__lte=m, to_month__gte=m))
 
 
 # --- obligation, SQL (any Member queryset) ------------------------------------------------------
@@ -172,8 +211,12 @@ def annotate_due(qs: QuerySet, month: date, name: str, ref: str = "pk") -> Query
     amount = Case(*whens, default=Value(None, output_field=BIG), output_field=BIG)
     hp = param("dues_hardship_pct", month)
     reduced = ExpressionWrapper(amount * Value(hp, output_field=BIG) / Value(100, output_field=BIG), output_field=BIG)
-    return qs.annotate(**helpers).annotate(**{name: Case(When(**{hard: True, "then": reduced}), default=amount,
-                                                         output_field=BIG)})
+    exempt = f"{name}_exempt"
+    helpers[exempt] = relief_expression(month, ReliefKind.EXEMPTION, ref)
+    return qs.annotate(**helpers).annotate(**{name: Case(
+        When(Q(**{f"{cat}__isnull": True}), then=Value(None, output_field=BIG)),
+        When(**{exempt: True, "then": Value(0, output_field=BIG)}),
+        When(**{hard: True, "then": reduced}), default=amount, output_field=BIG)})
 
 
 def active_on(d: date, ref: str = "pk"):
@@ -196,6 +239,7 @@ class MonthRow:
     member: bool  # a member on the month's last day
     due: int | None
     paid: int
+    deferred: bool = False
 
     @property
     def status(self) -> str:
@@ -205,7 +249,13 @@ class MonthRow:
             return "undeclared"
         if self.paid >= self.due:
             return "paid"
+        if self.deferred:
+            return "deferred"
         return "partial" if self.paid else "unpaid"
+
+    @property
+    def outstanding(self) -> int:
+        return max((self.due or 0) - self.paid, 0) if self.member else 0
 
 
 def _paid_by_month(member_id: int, first: date, last: date) -> dict[date, int]:
@@ -222,8 +272,8 @@ def ledger(member_id: int, first: date, last: date) -> list[MonthRow]:
     """Month by month: regime, membership, due, paid (one member; the dues card)."""
     ms = months(first, last)
     paid = _paid_by_month(member_id, ms[0], ms[-1]) if ms else {}
-    return [MonthRow(m, regime(m), _member_on(member_id, month_end(m)), obligation(member_id, m), paid.get(m, 0))
-            for m in ms]
+    return [MonthRow(m, regime(m), _member_on(member_id, month_end(m)), obligation(member_id, m), paid.get(m, 0),
+                     relief_on(member_id, m, ReliefKind.DEFERRAL)) for m in ms]
 
 
 def member_ledger(*, actor, member_id: int, year: int) -> list[MonthRow]:
@@ -270,12 +320,15 @@ def _counted_months(year: int, today: date) -> list[date]:
 
 def with_unpaid_months(members: QuerySet, year: int, today: date) -> QuerySet:
     """`members` annotated with `unpaid_months`: months of `year` over by `today` in which the
-    member was a member, had a declared obligation, and the allocations paid less than it. One query."""
+    member was a member, had a declared obligation, and the allocations paid less than it, unless
+    a decided deferral covers the month (a reason: item 3). One query."""
     total = Value(0, output_field=IntegerField())
     for i, m in enumerate(_counted_months(year, today)):
         members = annotate_due(members, m, f"d{i}").annotate(**{f"p{i}": paid_expression(m),
-                                                                 f"a{i}": active_on(month_end(m))})
-        flag = Case(When(Q(**{f"a{i}": True, f"d{i}__isnull": False, f"d{i}__gt": F(f"p{i}")}), then=Value(1)),
+                                                                 f"a{i}": active_on(month_end(m)),
+                                                                 f"r{i}": relief_expression(m, ReliefKind.DEFERRAL)})
+        flag = Case(When(Q(**{f"a{i}": True, f"r{i}": False, f"d{i}__isnull": False, f"d{i}__gt": F(f"p{i}")}),
+                         then=Value(1)),
                     default=Value(0), output_field=IntegerField())
         total = total + flag
     return members.annotate(unpaid_months=ExpressionWrapper(total, output_field=IntegerField()))
@@ -376,3 +429,64 @@ def summary(*, actor, org_id: int, first: date, last: date) -> Summary:
     s.collected, s.retained = agg["c"], agg["r"]
     s.remitted = s.collected - s.retained
     return s
+
+
+# --- closing, remittance and organization ledgers (item 1) --------------------------------------
+
+
+def month_closed(org_id: int, month: date) -> DuesMonthClose | None:
+    return DuesMonthClose.objects.filter(org_id=org_id, month=month_start(month)).first()
+
+
+@dataclass
+class OrgLedger:
+    org_id: int
+    until: date
+    entries: list
+    collected: int
+    received: int
+    remitted: int
+
+    @property
+    def balance(self) -> int:
+        """What the organization holds (its retained share) as of `until`."""
+        return self.collected + self.received + self.remitted
+
+
+def org_ledger(*, actor, org_id: int, until: date, since: date | None = None) -> OrgLedger:
+    """The dues ledger (sổ quỹ) of one organization up to `until` (entries since `since` listed,
+    totals from the beginning): collected from members, received from below, remitted up, balance."""
+    policy.get_org_or_404(actor, org_id)
+    qs = DuesLedgerEntry.objects.filter(org_id=org_id, entry_on__lte=until)
+    agg = {k: v or 0 for k, v in qs.aggregate(
+        collected=Sum("amount", filter=Q(kind="collected")), received=Sum("amount", filter=Q(kind="received")),
+        remitted=Sum("amount", filter=Q(kind="remitted"))).items()}
+    listed = qs.filter(entry_on__gte=since) if since else qs
+    entries = list(listed.order_by("entry_on", "id")[:500])
+    return OrgLedger(org_id, until, entries, **agg)
+
+
+@dataclass
+class CloseRow:
+    org_id: int
+    name: str
+    close: DuesMonthClose | None
+
+
+def closing_status(*, actor, org_id: int, month: date) -> list[CloseRow]:
+    """The collecting organizations of the subtree of `org_id` for `month` (those with members
+    attending them on the month's last day: they have a sheet) and whether each closed it: the
+    superior's "x/y chi bộ đã chốt". Two queries."""
+    policy.get_org_or_404(actor, org_id)
+    m = month_start(month)
+    end = month_end(m)
+    root = org_version_on(org_id=org_id, at=end)
+    if root is None:
+        return []
+    attending = (MembershipSpan.objects.valid_on(end).filter(status__in=ACTIVE_STATUSES)
+                 .annotate(attends=Coalesce("temp_org_id", "org_id")).filter(attends=OuterRef("org_id")))
+    versions = (OrgVersion.objects.valid_on(end).filter(path__startswith=root.path).filter(Exists(attending))
+                .order_by("path").values_list("org_id", "name"))
+    rows = list(versions)
+    closes = {c.org_id: c for c in DuesMonthClose.objects.filter(org_id__in=[r[0] for r in rows], month=m)}
+    return [CloseRow(oid, name, closes.get(oid)) for oid, name in rows]

@@ -6,7 +6,7 @@ user's scope is 404 "Không tìm thấy"."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -61,7 +61,8 @@ def sheet(request: HttpRequest) -> HttpResponse:
     return render(request, "dues/sheet.html", {
         "month": month, "org_id": org_id, "choices": choices, "rows": rows, "totals": totals,
         "org_name": org_latest_names(org_ids={org_id}).get(org_id, "") if org_id else "",
-        "regime": sel.regime(month), "can_collect": org_id is not None and policy.can(request.user, "meet", org_id),
+        "regime": sel.regime(month), "closed": sel.month_closed(org_id, month) if org_id else None,
+        "can_collect": org_id is not None and policy.can(request.user, "meet", org_id),
         "prev": sel.add_months(month, -1), "next": sel.add_months(month, 1)})
 
 
@@ -79,6 +80,8 @@ def collect(request: HttpRequest) -> HttpResponse:
     if row is None:
         raise Http404(policy.NOT_FOUND)
     try:
+        if sel.month_closed(org_id, month):
+            raise DomainError(f"Tháng {month:%m/%Y} đã chốt sổ: khoản thu bổ sung ghi thành bút toán điều chỉnh")
         if row.due is None:
             raise DomainError(f"Chưa có kê khai đảng phí của {row.name}")
         if not row.outstanding:
@@ -105,3 +108,43 @@ def arrears(request: HttpRequest) -> HttpResponse:
     rows = [{"member": m, "org": names.get(m.current_org_id, ""), "months": m.unpaid_months,
              "removal": m.unpaid_months >= removal} for m in members]
     return render(request, "dues/arrears.html", {"rows": rows, "year": year})
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest) -> HttpResponse:
+    """Close the organization's sheet of the month (read-only afterwards, remittance up the tree)."""
+    month = _month(request.POST.get("thang", ""))
+    org_id = _org(request, request.POST.get("org", ""))
+    if org_id is None:
+        raise Http404(policy.NOT_FOUND)
+    try:
+        c = services.month_close(actor=request.user, org_id=org_id, month=month)
+        messages.success(request, f"Đã chốt sổ tháng {month:%m/%Y}: nộp cấp trên {c.remitted:,} đ.".replace(",", "."))
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect(_sheet_url(org_id, month))
+
+
+@login_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    """An organization's dues ledger (sổ quỹ) as of a date, and which of its cells closed a month."""
+    month = _month(request.GET.get("thang", ""))
+    org_id = _org(request, request.GET.get("org", ""))
+    raw = (request.GET.get("ngay") or "").strip()
+    try:
+        until = datetime.strptime(raw, "%d/%m/%Y").date() if raw else policy.today()
+    except ValueError:
+        until = policy.today()
+    choices = org_choices_on(actor=request.user, at=until, action="view")
+    book, status = None, []
+    if org_id is not None:
+        book = sel.org_ledger(actor=request.user, org_id=org_id, until=until)
+        status = sel.closing_status(actor=request.user, org_id=org_id, month=month)
+        names = org_latest_names(org_ids={e.counterpart_id for e in book.entries if e.counterpart_id})
+        for e in book.entries:
+            e.counterpart_name = names.get(e.counterpart_id, "")
+    return render(request, "dues/ledger.html", {
+        "month": month, "org_id": org_id, "choices": choices, "until": until, "book": book, "status": status,
+        "closed_count": sum(1 for r in status if r.close), "org_name": org_latest_names(org_ids={org_id}).get(
+            org_id, "") if org_id else ""})
