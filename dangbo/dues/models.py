@@ -49,8 +49,9 @@ class DuesDeclaration(models.Model):
     source = models.CharField("Nguồn (bản kê khai của đảng viên)", max_length=255)
     hardship = models.BooleanField("Giảm mức đóng do khó khăn", default=False)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Kê khai đảng phí"
@@ -63,20 +64,23 @@ class DuesDeclaration(models.Model):
 
 class DuesPayment(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                            verbose_name="Tổ chức đảng thu")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Tổ chức đảng thu"
+    )
     from_month = models.DateField("Từ tháng")
     to_month = models.DateField("Đến tháng")
     amount = models.BigIntegerField("Số tiền (đồng)")
     paid_on = models.DateField("Ngày nộp", db_index=True)
     channel = models.CharField("Hình thức nộp", max_length=10, choices=Channel.choices, default=Channel.CASH)
     receipt_no = models.CharField("Số biên lai / mã giao dịch", max_length=60, blank=True)
-    collector = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name="Người thu")
+    collector = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Người thu"
+    )
     note = models.CharField("Ghi chú", max_length=255, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Khoản nộp đảng phí"
@@ -108,16 +112,18 @@ class DuesMonthClose(models.Model):
     type) and remitted to the superior at closing. A payment recorded later for a closed month is
     an adjusting ledger entry (`DuesLedgerEntry.adjusting`), never an edit of this row."""
 
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                            verbose_name="Tổ chức đảng")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Tổ chức đảng"
+    )
     month = models.DateField("Tháng", help_text="Ngày đầu tháng.")
     closed_on = models.DateField("Ngày chốt sổ")
     collected = models.BigIntegerField("Đã thu (đồng)")
     retained = models.BigIntegerField("Để lại (đồng)")
     remitted = models.BigIntegerField("Nộp cấp trên (đồng)")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Chốt sổ đảng phí tháng"
@@ -140,16 +146,22 @@ class DuesLedgerEntry(models.Model):
     of its entries up to that date, and its retained share is what stays. Append-only: a
     correction is a new entry (`adjusting`)."""
 
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                            verbose_name="Tổ chức đảng")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Tổ chức đảng"
+    )
     entry_on = models.DateField("Ngày ghi sổ", db_index=True)
     month = models.DateField("Tháng đảng phí", help_text="Ngày đầu tháng.")
     kind = models.CharField("Loại", max_length=10, choices=EntryKind.choices)
     amount = models.BigIntegerField("Số tiền (đồng)")
-    counterpart = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name="Tổ chức đối ứng")
-    close = models.ForeignKey(DuesMonthClose, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="entries")
+    counterpart = models.ForeignKey(
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Tổ chức đối ứng",
+    )
+    close = models.ForeignKey(DuesMonthClose, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
     payment = models.ForeignKey(DuesPayment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     adjusting = models.BooleanField("Bút toán điều chỉnh sau chốt sổ", default=False)
     note = models.CharField("Diễn giải", max_length=255, blank=True)
@@ -182,8 +194,9 @@ class DuesRelief(models.Model):
     decision_no = models.CharField("Số quyết định / biên bản", max_length=60)
     decided_on = models.DateField("Ngày quyết định")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Tạm hoãn, miễn đóng đảng phí"

@@ -6,7 +6,7 @@ user's scope is 404 "Không tìm thấy"."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,6 +34,19 @@ def _month(raw: str) -> date:
     return sel.month_start(policy.today())
 
 
+DAY_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _day(raw: str) -> date:
+    m = DAY_RE.match((raw or "").strip())
+    if m:
+        try:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            pass
+    return policy.today()
+
+
 def _org(request: HttpRequest, raw: str) -> int | None:
     if not raw:
         return None
@@ -55,15 +68,29 @@ def sheet(request: HttpRequest) -> HttpResponse:
     rows, totals = [], None
     if org_id is not None:
         rows = sel.cell_sheet(actor=request.user, org_id=org_id, month=month)
-        totals = {"due": sum(r.due or 0 for r in rows), "paid": sum(r.paid for r in rows),
-                  "left": sum(r.outstanding for r in rows),
-                  "unpaid": sum(1 for r in rows if r.due is not None and r.outstanding)}
-    return render(request, "dues/sheet.html", {
-        "month": month, "org_id": org_id, "choices": choices, "rows": rows, "totals": totals,
-        "org_name": org_latest_names(org_ids={org_id}).get(org_id, "") if org_id else "",
-        "regime": sel.regime(month), "closed": sel.month_closed(org_id, month) if org_id else None,
-        "can_collect": org_id is not None and policy.can(request.user, "meet", org_id),
-        "prev": sel.add_months(month, -1), "next": sel.add_months(month, 1)})
+        totals = {
+            "due": sum(r.due or 0 for r in rows),
+            "paid": sum(r.paid for r in rows),
+            "left": sum(r.outstanding for r in rows),
+            "unpaid": sum(1 for r in rows if r.due is not None and r.outstanding),
+        }
+    return render(
+        request,
+        "dues/sheet.html",
+        {
+            "month": month,
+            "org_id": org_id,
+            "choices": choices,
+            "rows": rows,
+            "totals": totals,
+            "org_name": org_latest_names(org_ids={org_id}).get(org_id, "") if org_id else "",
+            "regime": sel.regime(month),
+            "closed": sel.month_closed(org_id, month) if org_id else None,
+            "can_collect": org_id is not None and policy.can(request.user, "meet", org_id),
+            "prev": sel.add_months(month, -1),
+            "next": sel.add_months(month, 1),
+        },
+    )
 
 
 @login_required
@@ -75,8 +102,9 @@ def collect(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("member", "")
     if org_id is None or not raw.isdigit():
         raise Http404(policy.NOT_FOUND)
-    row = next((r for r in sel.cell_sheet(actor=request.user, org_id=org_id, month=month) if r.member_id == int(raw)),
-               None)
+    row = next(
+        (r for r in sel.cell_sheet(actor=request.user, org_id=org_id, month=month) if r.member_id == int(raw)), None
+    )
     if row is None:
         raise Http404(policy.NOT_FOUND)
     try:
@@ -86,10 +114,18 @@ def collect(request: HttpRequest) -> HttpResponse:
             raise DomainError(f"Chưa có kê khai đảng phí của {row.name}")
         if not row.outstanding:
             raise DomainError(f"{row.name} đã nộp đủ tháng {month:%m/%Y}")
-        services.payment_record(actor=request.user, member=Member.objects.get(pk=row.member_id), org_id=org_id,
-                                data=services.PaymentInput(from_month=month, to_month=month, amount=row.outstanding,
-                                                           paid_on=policy.today(),
-                                                           receipt_no=request.POST.get("bien_lai", "")))
+        services.payment_record(
+            actor=request.user,
+            member=Member.objects.get(pk=row.member_id),
+            org_id=org_id,
+            data=services.PaymentInput(
+                from_month=month,
+                to_month=month,
+                amount=row.outstanding,
+                paid_on=policy.today(),
+                receipt_no=request.POST.get("bien_lai", ""),
+            ),
+        )
         messages.success(request, f"Đã ghi {row.name} nộp đảng phí tháng {month:%m/%Y}.")
     except DomainError as e:
         messages.error(request, str(e))
@@ -105,8 +141,15 @@ def arrears(request: HttpRequest) -> HttpResponse:
     removal = param("dues_unpaid_removal_months", today)
     members = list(members_in_arrears(request.user, year, today)[:500]) if policy.can(request.user, "view") else []
     names = org_latest_names(org_ids={m.current_org_id for m in members})
-    rows = [{"member": m, "org": names.get(m.current_org_id, ""), "months": m.unpaid_months,
-             "removal": m.unpaid_months >= removal} for m in members]
+    rows = [
+        {
+            "member": m,
+            "org": names.get(m.current_org_id, ""),
+            "months": m.unpaid_months,
+            "removal": m.unpaid_months >= removal,
+        }
+        for m in members
+    ]
     return render(request, "dues/arrears.html", {"rows": rows, "year": year})
 
 
@@ -131,11 +174,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     """An organization's dues ledger (sổ quỹ) as of a date, and which of its cells closed a month."""
     month = _month(request.GET.get("thang", ""))
     org_id = _org(request, request.GET.get("org", ""))
-    raw = (request.GET.get("ngay") or "").strip()
-    try:
-        until = datetime.strptime(raw, "%d/%m/%Y").date() if raw else policy.today()
-    except ValueError:
-        until = policy.today()
+    until = _day(request.GET.get("ngay", ""))
     choices = org_choices_on(actor=request.user, at=until, action="view")
     book, status = None, []
     if org_id is not None:
@@ -144,7 +183,17 @@ def ledger(request: HttpRequest) -> HttpResponse:
         names = org_latest_names(org_ids={e.counterpart_id for e in book.entries if e.counterpart_id})
         for e in book.entries:
             e.counterpart_name = names.get(e.counterpart_id, "")
-    return render(request, "dues/ledger.html", {
-        "month": month, "org_id": org_id, "choices": choices, "until": until, "book": book, "status": status,
-        "closed_count": sum(1 for r in status if r.close), "org_name": org_latest_names(org_ids={org_id}).get(
-            org_id, "") if org_id else ""})
+    return render(
+        request,
+        "dues/ledger.html",
+        {
+            "month": month,
+            "org_id": org_id,
+            "choices": choices,
+            "until": until,
+            "book": book,
+            "status": status,
+            "closed_count": sum(1 for r in status if r.close),
+            "org_name": org_latest_names(org_ids={org_id}).get(org_id, "") if org_id else "",
+        },
+    )

@@ -23,8 +23,13 @@ def _fresh_rule_cache():
 @pytest.fixture
 def admit(system_user):
     def _admit(cell, name, *, ceremony=date(2020, 3, 2)):
-        return member_admit(actor=system_user, cell=cell, decided_on=ceremony, ceremony_on=ceremony,
-                            profile=ProfileInput(full_name=name, birth_year=1985, sex="M"))
+        return member_admit(
+            actor=system_user,
+            cell=cell,
+            decided_on=ceremony,
+            ceremony_on=ceremony,
+            profile=ProfileInput(full_name=name, birth_year=1985, sex="M"),
+        )
 
     return _admit
 

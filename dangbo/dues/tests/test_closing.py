@@ -32,10 +32,16 @@ def test_rule_r121_closing_a_month_remits_up_the_tree_keeping_each_levels_share(
     # subordinate_cell keeps 30 %, the commune, district ("*") 30 % of what reaches them, the top all.
     assert (close.collected, close.retained, close.remitted) == (400_000, 120_000, 280_000)
     until = date(2025, 3, 31)
-    books = {k: sel.org_ledger(actor=system_user, org_id=tree[k].pk, until=until)
-             for k in ("cell_a1", "commune_a", "district", "province")}
+    books = {
+        k: sel.org_ledger(actor=system_user, org_id=tree[k].pk, until=until)
+        for k in ("cell_a1", "commune_a", "district", "province")
+    }
     assert [books[k].balance for k in ("cell_a1", "commune_a", "district", "province")] == [
-        120_000, 84_000, 58_800, 137_200]
+        120_000,
+        84_000,
+        58_800,
+        137_200,
+    ]
     assert sum(b.balance for b in books.values()) == 400_000  # nothing lost on the way up
     assert (books["commune_a"].received, books["commune_a"].remitted) == (280_000, -196_000)
     assert AuditEntry.objects.filter(action="dues.month_close").count() == 1
@@ -53,8 +59,10 @@ def test_payment_after_closing_is_an_adjusting_entry_never_an_edit(system_user, 
     close.refresh_from_db()
     assert (close.collected, close.remitted) == (100_000, 70_000)  # the closing row is unchanged
     adj = DuesLedgerEntry.objects.filter(org=tree["cell_a1"], adjusting=True).order_by("id")
-    assert [(e.kind, e.amount, e.entry_on) for e in adj] == [("collected", 100_000, date(2025, 4, 5)),
-                                                              ("remitted", -70_000, date(2025, 4, 5))]
+    assert [(e.kind, e.amount, e.entry_on) for e in adj] == [
+        ("collected", 100_000, date(2025, 4, 5)),
+        ("remitted", -70_000, date(2025, 4, 5)),
+    ]
     assert sel.org_ledger(actor=system_user, org_id=tree["cell_a1"].pk, until=date(2025, 4, 30)).balance == 60_000
     assert sel.org_ledger(actor=system_user, org_id=tree["cell_a1"].pk, until=date(2025, 4, 1)).balance == 30_000
     # An open month's payment is not posted until its month is closed.
@@ -75,8 +83,9 @@ def test_closed_sheet_is_read_only_on_the_page(client, tree, declared, secretary
     assert DuesPayment.objects.count() == 1  # the one tap is refused on a closed sheet
 
 
-def test_superior_sees_which_cells_closed_and_its_ledger(client, system_user, tree, declared, admit,
-                                                         commune_officer, outsider):
+def test_superior_sees_which_cells_closed_and_its_ledger(
+    client, system_user, tree, declared, admit, commune_officer, outsider
+):
     other = admit(tree["cell_a2"], "Vũ Thị Hai")
     declare(system_user, other, Category.STUDENT)
     pay(system_user, declared[0], MARCH, MARCH, 100_000, paid_on=date(2025, 3, 10))

@@ -14,9 +14,18 @@ from dangbo.dues.tests.test_rules import declare, sql_due
 
 
 def relief(actor, member, kind, first, last):
-    return relief_record(actor=actor, member=member, data=ReliefInput(
-        kind=kind, from_month=first, to_month=last, reason="Ốm dài ngày, có xác nhận của bệnh viện",
-        decision_no="05-BB/CB", decided_on=date(2025, 1, 20)))
+    return relief_record(
+        actor=actor,
+        member=member,
+        data=ReliefInput(
+            kind=kind,
+            from_month=first,
+            to_month=last,
+            reason="Ốm dài ngày, có xác nhận của bệnh viện",
+            decision_no="05-BB/CB",
+            decided_on=date(2025, 1, 20),
+        ),
+    )
 
 
 def test_exemption_makes_the_months_owe_nothing_in_python_and_sql(system_user, members_a1):
@@ -44,14 +53,32 @@ def test_rule_r122_deferred_months_are_owed_but_not_counted_unpaid(system_user, 
 def test_relief_needs_a_reason_and_a_decision_and_is_scoped(system_user, members_a1, secretary_b1):
     an = members_a1[0]
     with pytest.raises(DomainError, match="lý do") as e:
-        relief_record(actor=system_user, member=an, data=ReliefInput(
-            kind="deferral", from_month=date(2025, 1, 1), to_month=date(2025, 2, 1), reason=" ",
-            decision_no="1", decided_on=date(2025, 1, 1)))
+        relief_record(
+            actor=system_user,
+            member=an,
+            data=ReliefInput(
+                kind="deferral",
+                from_month=date(2025, 1, 1),
+                to_month=date(2025, 2, 1),
+                reason=" ",
+                decision_no="1",
+                decided_on=date(2025, 1, 1),
+            ),
+        )
     assert e.value.field == "reason"
     with pytest.raises(DomainError, match="số quyết định"):
-        relief_record(actor=system_user, member=an, data=ReliefInput(
-            kind="deferral", from_month=date(2025, 1, 1), to_month=date(2025, 2, 1), reason="Ốm",
-            decision_no="", decided_on=date(2025, 1, 1)))
+        relief_record(
+            actor=system_user,
+            member=an,
+            data=ReliefInput(
+                kind="deferral",
+                from_month=date(2025, 1, 1),
+                to_month=date(2025, 2, 1),
+                reason="Ốm",
+                decision_no="",
+                decided_on=date(2025, 1, 1),
+            ),
+        )
     with pytest.raises(DomainError, match="Không tìm thấy"):  # out of scope: not found
         relief(secretary_b1, an, "exemption", date(2025, 1, 1), date(2025, 1, 1))
     assert DuesRelief.objects.count() == 0
