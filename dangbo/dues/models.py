@@ -205,3 +205,32 @@ class DuesRelief(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.kind} {self.from_month:%m/%Y}–{self.to_month:%m/%Y}"
+
+
+class DuesImportJob(models.Model):
+    """An uploaded export of portal payments (item 2): checked (dry run), then applied, both by the
+    task worker (dues/tasks.py); the report lists unmatched, duplicate and invalid rows by number."""
+
+    class State(models.TextChoices):
+        CHECK_QUEUED = "check_queued", "Chờ kiểm tra"
+        RUNNING = "running", "Đang xử lý"
+        CHECKED = "checked", "Đã kiểm tra"
+        APPLY_QUEUED = "apply_queued", "Chờ nhập"
+        DONE = "done", "Đã nhập"
+        FAILED = "failed", "Không nhập được"
+
+    file_path = models.CharField(max_length=500)
+    original_name = models.CharField("Tệp", max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("Trạng thái", max_length=20, choices=State.choices, default=State.CHECK_QUEUED)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Nhập khoản nộp đảng phí từ Cổng Dịch vụ công"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

@@ -10,4 +10,7 @@ urlpatterns = [
     path("chua-nop/", views.arrears, name="arrears"),
     path("chot/", views.close, name="close"),
     path("so-quy/", views.ledger, name="ledger"),
+    path("nhap/", views.portal_upload, name="portal_upload"),
+    path("nhap/mau/", views.portal_template, name="portal_template"),
+    path("nhap/<int:pk>/", views.portal_job, name="portal_job"),
 ]

@@ -6,7 +6,9 @@ user's scope is 404 "Không tìm thấy"."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,12 +20,17 @@ from django.views.decorators.http import require_POST
 from dangbo.access import policy
 from dangbo.core.errors import DomainError
 from dangbo.core.rules import param
+from dangbo.dues import portal, services
 from dangbo.dues import selectors as sel
-from dangbo.dues import services
+from dangbo.dues.models import DuesImportJob
+from dangbo.dues.tasks import job_enqueue
 from dangbo.dues.worklist import members_in_arrears
+from dangbo.imports.views import upload_dir
 from dangbo.members.models import Member
 from dangbo.orgs.selectors import org_choices_on, org_latest_names
 
+MAX_PORTAL_UPLOAD = 50 * 1024 * 1024
+RUNNING_STATES = (DuesImportJob.State.CHECK_QUEUED, DuesImportJob.State.APPLY_QUEUED, DuesImportJob.State.RUNNING)
 MONTH_RE = re.compile(r"^(\d{1,2})/(\d{4})$")
 
 
@@ -197,3 +204,71 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "org_name": org_latest_names(org_ids={org_id}).get(org_id, "") if org_id else "",
         },
     )
+
+
+# --- portal import (item 2) ---------------------------------------------------------------------
+
+
+def _require_collector(user) -> None:
+    if not policy.can(user, "meet"):
+        raise Http404(policy.NOT_FOUND)
+
+
+@login_required
+def portal_upload(request: HttpRequest) -> HttpResponse:
+    """Upload an export of the National Public Service Portal: checked by the task worker."""
+    _require_collector(request.user)
+    error = ""
+    if request.method == "POST":
+        f = request.FILES.get("file")
+        if f is None or not f.name.lower().endswith((".xlsx", ".csv")):
+            error = "Chọn tệp .xlsx hoặc .csv xuất từ Cổng Dịch vụ công Quốc gia."
+        elif f.size > MAX_PORTAL_UPLOAD:
+            error = "Tệp quá lớn (tối đa 50 MB)."
+        else:
+            folder = upload_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"dues-{uuid.uuid4().hex}{Path(f.name).suffix.lower()}"
+            with target.open("wb") as out:
+                for chunk in f.chunks():
+                    out.write(chunk)
+            job = DuesImportJob.objects.create(
+                file_path=str(target), original_name=Path(f.name).name[:255], uploaded_by=request.user
+            )
+            job_enqueue(job, apply=False)
+            return redirect("dues:portal_job", pk=job.pk)
+    jobs = DuesImportJob.objects.filter(uploaded_by=request.user)[:10]
+    return render(
+        request, "dues/portal_upload.html", {"jobs": jobs, "error": error, "headers": [h for _, h, _ in portal.COLUMNS]}
+    )
+
+
+def _job_or_404(request: HttpRequest, pk: int) -> DuesImportJob:
+    job = DuesImportJob.objects.filter(pk=pk, uploaded_by=request.user).first()
+    if job is None:
+        raise Http404(policy.NOT_FOUND)
+    return job
+
+
+@login_required
+def portal_job(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_collector(request.user)
+    job = _job_or_404(request, pk)
+    if request.method == "POST" and job.status == DuesImportJob.State.CHECKED:
+        job_enqueue(job, apply=True)
+        return redirect("dues:portal_job", pk=job.pk)
+    return render(
+        request,
+        "dues/portal_job.html",
+        {"job": job, "report": job.report or {}, "running": job.status in RUNNING_STATES},
+    )
+
+
+@login_required
+def portal_template(request: HttpRequest) -> HttpResponse:
+    _require_collector(request.user)
+    response = HttpResponse(
+        portal.build_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-dang-phi-cong-dvc.xlsx"'
+    return response
