@@ -19,10 +19,12 @@ from django.views.decorators.http import require_POST
 
 from dangbo.access import policy
 from dangbo.core.errors import DomainError
+from dangbo.core.forms import apply_domain_error
 from dangbo.core.rules import param
 from dangbo.dues import portal, services
 from dangbo.dues import selectors as sel
-from dangbo.dues.models import DuesImportJob
+from dangbo.dues.forms import DeclarationForm, ReliefForm
+from dangbo.dues.models import DuesDeclaration, DuesImportJob, DuesRelief
 from dangbo.dues.tasks import job_enqueue
 from dangbo.dues.worklist import members_in_arrears
 from dangbo.imports.views import upload_dir
@@ -272,3 +274,94 @@ def portal_template(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="mau-dang-phi-cong-dvc.xlsx"'
     return response
+
+
+# --- a member's dues: the officer's card (declarations, reliefs) and the member's own view -----
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("nam") or ""
+    today = policy.today()
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+
+
+@login_required
+def member_dues(request: HttpRequest, pk: int) -> HttpResponse:
+    """Officers: one member's dues for a year, their declarations and reliefs, and the forms to
+    record a new declaration or a deferral / exemption."""
+    member = policy.get_member_or_404(request.user, pk)
+    year = _year(request)
+    can_record = policy.can(request.user, "meet", policy.member_home_org_id(member))
+    decl_form, relief_form = DeclarationForm(prefix="kk"), ReliefForm(prefix="mg")
+    if request.method == "POST":
+        if not can_record:
+            raise Http404(policy.NOT_FOUND)
+        which = request.POST.get("form")
+        try:
+            if which == "declaration":
+                decl_form = DeclarationForm(request.POST, prefix="kk")
+                if decl_form.is_valid():
+                    d = decl_form.cleaned_data
+                    services.declaration_record(
+                        actor=request.user,
+                        member=member,
+                        data=services.DeclarationInput(
+                            category=d["category"],
+                            base=d["base"],
+                            valid_from=d["valid_from"],
+                            declared_on=d["declared_on"],
+                            source=d["source"],
+                            hardship=d["hardship"],
+                        ),
+                    )
+                    messages.success(request, "Đã ghi kê khai đảng phí.")
+                    return redirect(request.path + f"?nam={year}")
+            elif which == "relief":
+                relief_form = ReliefForm(request.POST, prefix="mg")
+                if relief_form.is_valid():
+                    services.relief_record(
+                        actor=request.user, member=member, data=services.ReliefInput(**relief_form.cleaned_data)
+                    )
+                    messages.success(request, "Đã ghi quyết định tạm hoãn / miễn đóng đảng phí.")
+                    return redirect(request.path + f"?nam={year}")
+        except DomainError as error:
+            apply_domain_error(decl_form if which == "declaration" else relief_form, error)
+    return render(
+        request,
+        "dues/member.html",
+        {
+            "member": member,
+            "year": year,
+            "can_record": can_record,
+            **_card(member.pk, year),
+            "declarations": DuesDeclaration.objects.filter(member_id=member.pk).order_by("-valid_from", "-id"),
+            "reliefs": DuesRelief.objects.filter(member_id=member.pk).order_by("-from_month", "-id"),
+            "decl_form": decl_form,
+            "relief_form": relief_form,
+        },
+    )
+
+
+def _card(member_id: int, year: int) -> dict:
+    rows = sel.ledger(member_id, date(year, 1, 1), date(year, 12, 1))
+    current = sel.month_start(policy.today())  # months not yet begun are not owed yet
+    return {
+        "rows": rows,
+        "owed": sum(r.outstanding for r in rows if r.month <= current),
+        "paid": sum(r.paid for r in rows),
+        "paid_up_to": sel.paid_up_to(member_id),
+        "prev_year": year - 1,
+        "next_year": year + 1,
+    }
+
+
+@login_required
+def my_dues(request: HttpRequest) -> HttpResponse:
+    """The member's own dues (portal): months paid and owed; only their own profile."""
+    year = _year(request)
+    own = sorted(policy.own_member_ids(request.user))
+    member = Member.objects.filter(pk=own[0]).first() if own else None
+    context = {"member": member, "year": year}
+    if member is not None:
+        context.update(_card(member.pk, year))
+    return render(request, "dues/mine.html", context)
