@@ -234,3 +234,22 @@ class DuesImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+class DuesTransferNote(models.Model):
+    """What a transfer letter states about dues (R-033, MODULES §4.5.2), recorded when the letter is
+    issued: the month paid up to, and the first month the receiving cell collects (the next one).
+    Months in transit are collected by the receiving cell (selectors.attends_in), so none is lost
+    and none is charged at both cells (payments count per member-month wherever made)."""
+
+    transfer = models.OneToOneField("members.MemberEvent", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    paid_up_to = models.DateField("Đã nộp đảng phí đến tháng", null=True, blank=True)
+    starts_month = models.DateField("Nơi đến thu từ tháng", null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Đảng phí ghi trên giấy giới thiệu"
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.paid_up_to}"

@@ -48,11 +48,12 @@ from dangbo.dues.models import (
     DuesRelief,
     ReliefKind,
 )
-from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
+from dangbo.members.models import ACTIVE_STATUSES, EventType, Member, MemberEvent, MembershipSpan
 from dangbo.orgs.models import OrgVersion
 from dangbo.orgs.selectors import org_version_on
 
 BIG = BigIntegerField()
+INT = IntegerField()
 
 
 @policy.scoped(DuesDeclaration)
@@ -405,11 +406,31 @@ def _subtree_ids(org_id: int, at: date) -> Subquery:
 
 def attends_in(subtree, d: date, ref: str = "pk"):
     """The member `OuterRef(ref)` is a member on `d` attending (temporary host, else home) an
-    organization of `subtree`: temporarily attached members pay at the host cell."""
+    organization of `subtree`: temporarily attached members pay at the host cell; a member in
+    transit (official transfer letter issued before the month began, not yet received) pays at the
+    receiving cell, which collects from the month after the letter's (R-033): the sender collects up
+    to the month of the letter, which the letter states paid."""
+    letter = (
+        MemberEvent.objects.filter(
+            member_id=OuterRef("member_id"),
+            type=EventType.OFFICIAL_TRANSFER_OUT,
+            voided_by__isnull=True,
+            on__lt=d.replace(day=1),
+            counterpart_org__isnull=False,
+        )
+        .order_by("-on", "-pk")
+        .values("counterpart_org_id")[:1]
+    )
     spans = (
         MembershipSpan.objects.valid_on(d)
         .filter(member_id=OuterRef(ref), status__in=ACTIVE_STATUSES)
-        .annotate(attends=Coalesce("temp_org_id", "org_id"))
+        .annotate(
+            attends=Case(
+                When(in_transfer=True, then=Coalesce(Subquery(letter), "org_id", output_field=INT)),
+                default=Coalesce("temp_org_id", "org_id", output_field=INT),
+                output_field=INT,
+            )
+        )
         .filter(attends__in=subtree)
     )
     return Exists(spans)
