@@ -316,3 +316,15 @@ def test_the_demo_cells_have_a_year_of_meetings_and_the_worklist_shows_absences(
     assert any(n >= 3 for n in unexcused_months(year=held.first().held_on.year).values()) or any(
         n >= 3 for n in unexcused_months(year=held.last().held_on.year).values())
     assert {i.key for i in worklist(secretary, timezone.localdate())} >= {"sinh_hoat_vang_2", "sinh_hoat_vang_3"}
+
+
+def test_demo_has_a_year_of_dues_collected_closed_and_a_few_members_behind(demo):
+    from dangbo.dues import selectors as dues_sel
+    from dangbo.dues.models import DuesDeclaration, DuesMonthClose, DuesPayment
+
+    assert DuesDeclaration.objects.exists() and DuesPayment.objects.filter(channel="portal").exists()
+    payment = DuesPayment.objects.filter(channel="cash").first()
+    assert dues_sel.obligation(payment.member_id, payment.from_month) == payment.amount  # the amount owed, no more
+    assert DuesMonthClose.objects.filter(collected__gt=0).exists()
+    behind = dues_sel.unpaid_months(year=DuesPayment.objects.order_by("-to_month").first().to_month.year)
+    assert behind  # the R-122 worklist has members to show
