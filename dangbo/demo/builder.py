@@ -40,8 +40,8 @@ from dangbo.demo.people import Person, simulate
 from dangbo.demo.plan import MEMBER_TYPES as MEMBER_ORG_TYPES
 from dangbo.demo.plan import MERGE_DAY, START, Plan, build_plan
 from dangbo.demo.staffing_demo import build_staffing
-from dangbo.grading.services import campaign_open
 from dangbo.dues.demo import build_demo_dues
+from dangbo.grading.services import campaign_open
 from dangbo.meetings.demo import build_demo_meetings
 from dangbo.members.lifecycle import Profile, Timeline, replay
 from dangbo.members.models import Member, MemberEvent, MembershipSpan
