@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Swagger
 from dangbo.access.api_auth import TokenAuth
 from dangbo.cadres.api import router as cadres_router
 from dangbo.core.api import API_AUTH, register_error_handlers
+from dangbo.dues.api import router as dues_router
 from dangbo.meetings.api import router as meetings_router
 from dangbo.members.api import events_router as member_events_router
 from dangbo.members.api import router as members_router
@@ -44,5 +45,6 @@ api.add_router("/handbook", handbook_router)
 api.add_router("/cadres", cadres_router)
 api.add_router("/staffing", staffing_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/dues", dues_router)
 
 urlpatterns = [path("", api.urls)]

@@ -161,6 +161,13 @@ ROUTES: dict[str, Rule] = {
     "dues:sheet": Rule(query=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024"}),
     "dues:collect": Rule(method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024",
                                                         "member": w["member"].pk}),
+    "dues:close": Rule(method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "03/2024"}),
+    "dues:ledger": Rule(query=lambda w: {"org": w["commune_a"].pk, "thang": "02/2024", "ngay": "31/12/2024"}),
+    "dues:member": Rule(kwargs=MEMBER, query=lambda w: {"nam": 2024}),
+    "dues:mine": Rule(outsider=OWN_ONLY, query=lambda w: {"nam": 2024}),
+    "dues:portal_upload": Rule(outsider=NO_LEAK),
+    "dues:portal_template": Rule(outsider=NO_LEAK),
+    "dues:portal_job": Rule(kwargs=lambda w: {"pk": w["dues_import_job"].pk}),
     "meetings:my_reply": Rule(kwargs=lambda w: {"pk": w["attendance"].pk}, method="post",
                               body=lambda w: {"reply": "will_attend"}),
     "cadres:cadre_eligibility": Rule(kwargs=lambda w: {"pk": w["cadre"].pk},
@@ -303,6 +310,30 @@ ROUTES: dict[str, Rule] = {
         query=lambda w: {"category": "cb_cc", "on": "2024-03-01", "count": 3, "source": "Báo cáo"},
     ),
     "api:staffing_restructuring": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:dues_member_ledger": Rule(anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk},
+                                   query=lambda w: {"year": 2024}),
+    "api:dues_mine": Rule(anonymous=API_401, outsider=OWN_ONLY, query=lambda w: {"year": 2024}),
+    "api:dues_declaration_create": Rule(
+        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
+        query=lambda w: {"category": "student", "valid_from": "2024-03-01", "declared_on": "2024-03-01",
+                         "source": "Bản kê khai"}),
+    "api:dues_payment_create": Rule(
+        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
+        query=lambda w: {"from_month": "2024-03-01", "to_month": "2024-03-01", "amount": 20000,
+                         "paid_on": "2024-03-05"}),
+    "api:dues_relief_create": Rule(
+        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
+        query=lambda w: {"kind": "deferral", "from_month": "2024-03-01", "to_month": "2024-04-01",
+                         "reason": "Ốm", "decision_no": "1-BB", "decided_on": "2024-03-01"}),
+    "api:dues_sheet": Rule(anonymous=API_401, query=lambda w: {"org_id": w["cell_a1"].pk, "month": "2024-02-01"}),
+    "api:dues_close": Rule(anonymous=API_401, method="post",
+                           query=lambda w: {"org_id": w["cell_a1"].pk, "month": "2024-03-01"}),
+    "api:dues_closing_status": Rule(anonymous=API_401,
+                                    query=lambda w: {"org_id": w["commune_a"].pk, "month": "2024-02-01"}),
+    "api:dues_org_ledger": Rule(anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk},
+                                query=lambda w: {"until": "2024-12-31"}),
+    "api:dues_summary": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk,
+                                                                 "first": "2024-01-01", "last": "2024-12-01"}),
     "api:meeting_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"year": 2024}),
     "api:meeting_figures": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "year": 2024}),
     "api:meeting_detail": Rule(anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}),
@@ -396,7 +427,7 @@ def world(tree, system_user, commune_officer, outsider):
     cadres = _cadres_world(system_user, tree, member)
     staffing = _staffing_world(system_user, tree)
     meetings = _meetings_world(system_user, tree)
-    dues = _dues_world(system_user, member)
+    dues = _dues_world(system_user, member, tree, commune_officer)
     export_job = _export_job(commune_officer)
     return {
         "export_job": export_job,
@@ -458,17 +489,35 @@ def _meetings_world(system_user, tree) -> dict[str, Any]:
     return {"meeting": meeting, "attendance": meeting.attendances.order_by("id").first()}
 
 
-def _dues_world(system_user, member) -> dict[str, Any]:
-    """The secret member's dues declaration and a payment at cell A1 for January–February 2024."""
-    from dangbo.dues.services import DeclarationInput, PaymentInput, declaration_record, payment_record
+def _dues_world(system_user, member, tree, insider) -> dict[str, Any]:
+    """The secret member's dues declaration and a payment at cell A1 for January–February 2024,
+    a deferral for May 2024, cell A1's closing of February 2024 (with its ledger entries) and a
+    portal import uploaded by commune A's officer."""
+    from dangbo.dues.models import DuesImportJob
+    from dangbo.dues.services import (
+        DeclarationInput,
+        PaymentInput,
+        ReliefInput,
+        declaration_record,
+        month_close,
+        payment_record,
+        relief_record,
+    )
 
     declaration = declaration_record(actor=system_user, member=member, data=DeclarationInput(
         category="pension", base=4_000_000, valid_from=date(2024, 1, 1), declared_on=date(2024, 1, 2),
         source="Bản kê khai của đảng viên"))
     payment = payment_record(actor=system_user, member=member, data=PaymentInput(
         from_month=date(2024, 1, 1), to_month=date(2024, 2, 1), amount=40_000, paid_on=date(2024, 2, 5)))
+    relief = relief_record(actor=system_user, member=member, data=ReliefInput(
+        kind="deferral", from_month=date(2024, 5, 1), to_month=date(2024, 5, 1), reason="Ốm dài ngày",
+        decision_no="02-BB/CB", decided_on=date(2024, 4, 20)))
+    close = month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=date(2024, 2, 1), on=date(2024, 2, 29))
+    job = DuesImportJob.objects.create(file_path="/nonexistent.csv", original_name="dvc.csv", uploaded_by=insider,
+                                       status="checked", report={"total": 0})
     return {"dues_declaration": declaration, "dues_payment": payment,
-            "dues_allocation": payment.allocations.order_by("id").first()}
+            "dues_allocation": payment.allocations.order_by("id").first(), "dues_relief": relief,
+            "dues_close": close, "dues_entry": close.entries.order_by("id").first(), "dues_import_job": job}
 
 
 def _cadres_world(system_user, tree, member) -> dict[str, Any]:
@@ -741,7 +790,10 @@ OBJECTS: dict[str, str] = {
     "grading.gradingrecord": "grading_record",
     "dues.duesallocation": "dues_allocation",
     "dues.duesdeclaration": "dues_declaration",
+    "dues.duesledgerentry": "dues_entry",
+    "dues.duesmonthclose": "dues_close",
     "dues.duespayment": "dues_payment",
+    "dues.duesrelief": "dues_relief",
     "exports.exportjob": "export_job",
     "imports.columnmapping": "column_mapping",
     "imports.importjob": "job",
@@ -807,7 +859,8 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "export_job", "plan", "task", "evidence", "notification",
                                   "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
                                   "cadre_title", "planning_term", "staffing_agency", "meeting",
-                                  "attendance", "enterprise", "political_case", "vote_campaign")}
+                                  "attendance", "enterprise", "political_case", "vote_campaign",
+                                  "dues_import_job")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

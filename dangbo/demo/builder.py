@@ -41,6 +41,7 @@ from dangbo.demo.people import Person, simulate
 from dangbo.demo.plan import MEMBER_TYPES as MEMBER_ORG_TYPES
 from dangbo.demo.plan import MERGE_DAY, START, Plan, build_plan
 from dangbo.demo.staffing_demo import build_staffing
+from dangbo.dues.demo import build_demo_dues
 from dangbo.grading.services import campaign_open
 from dangbo.meetings.demo import build_demo_meetings
 from dangbo.members.lifecycle import Profile, Timeline, replay
@@ -142,6 +143,9 @@ def build_demo(
                              if a.role in (Role.CELL_SECRETARY, Role.MEMBER)})
         meetings = build_demo_meetings(actor=ACTOR, cell_ids=demo_cells, today=today, rng=random.Random(seed + 20))
         say(f"Sinh hoạt chi bộ: {vn_int(meetings)} buổi trong 12 tháng qua của các chi bộ trình diễn.")
+        dues_paid, dues_closed = build_demo_dues(actor=ACTOR, cell_ids=demo_cells, today=today,
+                                                 rng=random.Random(seed + 21))
+        say(f"Đảng phí: {vn_int(dues_paid)} khoản nộp trong 12 tháng qua, {vn_int(dues_closed)} tháng đã chốt sổ.")
         rebuild_report_facts()  # members were bulk-written above: their report facts, once
         active = Member.objects.filter(current_status__in=(S.PROBATIONARY, S.FULL)).count()
         result = DemoResult(

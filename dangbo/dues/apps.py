@@ -11,3 +11,10 @@ class DuesConfig(AppConfig):
         from dangbo.dues import selectors, worklist  # noqa: F401
 
         access_worklist.register(worklist.provider, order=47)
+
+        from dangbo.dues.transfers import member_panel, on_transfer_issued
+        from dangbo.members.signals import transfer_issued
+        from dangbo.members.views import register_member_panel
+
+        transfer_issued.connect(on_transfer_issued, dispatch_uid="dues.transfer_issued")
+        register_member_panel(member_panel)  # month paid up to, and what the transfer letter states

@@ -49,8 +49,9 @@ class DuesDeclaration(models.Model):
     source = models.CharField("Nguồn (bản kê khai của đảng viên)", max_length=255)
     hardship = models.BooleanField("Giảm mức đóng do khó khăn", default=False)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Kê khai đảng phí"
@@ -63,20 +64,23 @@ class DuesDeclaration(models.Model):
 
 class DuesPayment(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                            verbose_name="Tổ chức đảng thu")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Tổ chức đảng thu"
+    )
     from_month = models.DateField("Từ tháng")
     to_month = models.DateField("Đến tháng")
     amount = models.BigIntegerField("Số tiền (đồng)")
     paid_on = models.DateField("Ngày nộp", db_index=True)
     channel = models.CharField("Hình thức nộp", max_length=10, choices=Channel.choices, default=Channel.CASH)
     receipt_no = models.CharField("Số biên lai / mã giao dịch", max_length=60, blank=True)
-    collector = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name="Người thu")
+    collector = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Người thu"
+    )
     note = models.CharField("Ghi chú", max_length=255, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Khoản nộp đảng phí"
@@ -100,3 +104,152 @@ class DuesAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.month:%m/%Y}: {self.amount}"
+
+
+class DuesMonthClose(models.Model):
+    """A collecting organization closed its sheet of `month` on `closed_on` (issue #21 item 1): the
+    sheet is read-only from then on; the amounts collected, kept (R-121 share of the organization's
+    type) and remitted to the superior at closing. A payment recorded later for a closed month is
+    an adjusting ledger entry (`DuesLedgerEntry.adjusting`), never an edit of this row."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Tổ chức đảng"
+    )
+    month = models.DateField("Tháng", help_text="Ngày đầu tháng.")
+    closed_on = models.DateField("Ngày chốt sổ")
+    collected = models.BigIntegerField("Đã thu (đồng)")
+    retained = models.BigIntegerField("Để lại (đồng)")
+    remitted = models.BigIntegerField("Nộp cấp trên (đồng)")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "Chốt sổ đảng phí tháng"
+        ordering = ["-month", "org_id"]
+        constraints = [models.UniqueConstraint(fields=["org", "month"], name="dues_close_one_per_org_month")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.month:%m/%Y}"
+
+
+class EntryKind(models.TextChoices):
+    COLLECTED = "collected", "Thu của đảng viên"
+    RECEIVED = "received", "Nhận từ cấp dưới"
+    REMITTED = "remitted", "Nộp lên cấp trên"
+
+
+class DuesLedgerEntry(models.Model):
+    """One line of an organization's dues ledger (sổ quỹ đảng phí). Signed amount: collected and
+    received are in (+), remitted is out (−); the balance of an organization on a date is the sum
+    of its entries up to that date, and its retained share is what stays. Append-only: a
+    correction is a new entry (`adjusting`)."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Tổ chức đảng"
+    )
+    entry_on = models.DateField("Ngày ghi sổ", db_index=True)
+    month = models.DateField("Tháng đảng phí", help_text="Ngày đầu tháng.")
+    kind = models.CharField("Loại", max_length=10, choices=EntryKind.choices)
+    amount = models.BigIntegerField("Số tiền (đồng)")
+    counterpart = models.ForeignKey(
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Tổ chức đối ứng",
+    )
+    close = models.ForeignKey(DuesMonthClose, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+    payment = models.ForeignKey(DuesPayment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    adjusting = models.BooleanField("Bút toán điều chỉnh sau chốt sổ", default=False)
+    note = models.CharField("Diễn giải", max_length=255, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Bút toán sổ quỹ đảng phí"
+        ordering = ["org_id", "entry_on", "id"]
+        indexes = [models.Index(fields=["org", "entry_on"]), models.Index(fields=["org", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.entry_on} {self.kind} {self.amount}"
+
+
+class ReliefKind(models.TextChoices):
+    DEFERRAL = "deferral", "Tạm hoãn đóng đảng phí"
+    EXEMPTION = "exemption", "Miễn đóng đảng phí"
+
+
+class DuesRelief(models.Model):
+    """A decided deferral or exemption of a member's dues for the months `from_month`..`to_month`
+    (item 3): an exemption makes the month's obligation 0; a deferral keeps the amount owed (to be
+    paid later) but the month is not counted unpaid for R-122 (it has a reason). Append-only."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("Loại", max_length=10, choices=ReliefKind.choices)
+    from_month = models.DateField("Từ tháng")
+    to_month = models.DateField("Đến tháng")
+    reason = models.CharField("Lý do", max_length=255)
+    decision_no = models.CharField("Số quyết định / biên bản", max_length=60)
+    decided_on = models.DateField("Ngày quyết định")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "Tạm hoãn, miễn đóng đảng phí"
+        ordering = ["member_id", "from_month", "id"]
+        indexes = [models.Index(fields=["member", "from_month"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.kind} {self.from_month:%m/%Y}–{self.to_month:%m/%Y}"
+
+
+class DuesImportJob(models.Model):
+    """An uploaded export of portal payments (item 2): checked (dry run), then applied, both by the
+    task worker (dues/tasks.py); the report lists unmatched, duplicate and invalid rows by number."""
+
+    class State(models.TextChoices):
+        CHECK_QUEUED = "check_queued", "Chờ kiểm tra"
+        RUNNING = "running", "Đang xử lý"
+        CHECKED = "checked", "Đã kiểm tra"
+        APPLY_QUEUED = "apply_queued", "Chờ nhập"
+        DONE = "done", "Đã nhập"
+        FAILED = "failed", "Không nhập được"
+
+    file_path = models.CharField(max_length=500)
+    original_name = models.CharField("Tệp", max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("Trạng thái", max_length=20, choices=State.choices, default=State.CHECK_QUEUED)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Nhập khoản nộp đảng phí từ Cổng Dịch vụ công"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class DuesTransferNote(models.Model):
+    """What a transfer letter states about dues (R-033, MODULES §4.5.2), recorded when the letter is
+    issued: the month paid up to, and the first month the receiving cell collects (the next one).
+    Months in transit are collected by the receiving cell (selectors.attends_in), so none is lost
+    and none is charged at both cells (payments count per member-month wherever made)."""
+
+    transfer = models.OneToOneField("members.MemberEvent", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    paid_up_to = models.DateField("Đã nộp đảng phí đến tháng", null=True, blank=True)
+    starts_month = models.DateField("Nơi đến thu từ tháng", null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Đảng phí ghi trên giấy giới thiệu"
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.paid_up_to}"

@@ -37,12 +37,23 @@ from django.db.models.functions import Coalesce
 
 from dangbo.access import policy
 from dangbo.core.rules import param
-from dangbo.dues.models import BASE_CATEGORIES, Category, DuesAllocation, DuesDeclaration, DuesPayment
-from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
+from dangbo.dues.models import (
+    BASE_CATEGORIES,
+    Category,
+    DuesAllocation,
+    DuesDeclaration,
+    DuesLedgerEntry,
+    DuesMonthClose,
+    DuesPayment,
+    DuesRelief,
+    ReliefKind,
+)
+from dangbo.members.models import ACTIVE_STATUSES, EventType, Member, MemberEvent, MembershipSpan
 from dangbo.orgs.models import OrgVersion
 from dangbo.orgs.selectors import org_version_on
 
 BIG = BigIntegerField()
+INT = IntegerField()
 
 
 @policy.scoped(DuesDeclaration)
@@ -52,6 +63,22 @@ def _declarations_for(qs: QuerySet, user, action: str) -> QuerySet:
 
 
 policy.scoped_by(DuesPayment, field="org_id", own="member_id")
+
+
+@policy.scoped(DuesRelief)
+def _reliefs_for(qs: QuerySet, user, action: str) -> QuerySet:
+    members = policy.for_user(Member, user, action).values("pk")
+    return qs.filter(member_id__in=members)
+
+
+@policy.scoped(DuesMonthClose)
+def _closes_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="org_id", action=action)
+
+
+@policy.scoped(DuesLedgerEntry)
+def _entries_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="org_id", action=action)
 
 
 @policy.scoped(DuesAllocation)
@@ -94,16 +121,22 @@ def rates(month: date) -> dict:
 
 
 def _rate_key(category: str) -> str:
-    return f"{category}_bp" if category in BASE_CATEGORIES else (
-        "other_fixed" if category == Category.OTHER_FIXED else f"{category}_fixed")
+    return (
+        f"{category}_bp"
+        if category in BASE_CATEGORIES
+        else ("other_fixed" if category == Category.OTHER_FIXED else f"{category}_fixed")
+    )
 
 
 # --- obligation, Python (one member) ------------------------------------------------------------
 
 
 def declaration_on(member_id: int, month: date) -> DuesDeclaration | None:
-    return (DuesDeclaration.objects.filter(member_id=member_id, valid_from__lte=month_start(month))
-            .order_by("-valid_from", "-id").first())
+    return (
+        DuesDeclaration.objects.filter(member_id=member_id, valid_from__lte=month_start(month))
+        .order_by("-valid_from", "-id")
+        .first()
+    )
 
 
 def obligation(member_id: int, month: date) -> int | None:
@@ -125,15 +158,27 @@ def obligation(member_id: int, month: date) -> int | None:
         amount = r[_rate_key(decl.category)]
     if decl.hardship:
         amount = amount * param("dues_hardship_pct", month) // 100
+    if relief_on(member_id, month, ReliefKind.EXEMPTION):
+        return 0
     return amount
+
+
+def relief_on(member_id: int, month: date, kind: str) -> bool:
+    """A decided deferral / exemption of `kind` covers the member's `month` (item 3)."""
+    m = month_start(month)
+    return DuesRelief.objects.filter(member_id=member_id, kind=kind, from_month__lte=m, to_month__gte=m).exists()
+
+
+def relief_expression(month: date, kind: str, ref: str = "pk"):
+    m = month_start(month)
+    return Exists(DuesRelief.objects.filter(member_id=OuterRef(ref), kind=kind, from_month__lte=m, to_month__gte=m))
 
 
 # --- obligation, SQL (any Member queryset) ------------------------------------------------------
 
 
 def _decls(month: date, ref: str):
-    return (DuesDeclaration.objects.filter(member_id=OuterRef(ref), valid_from__lte=month)
-            .order_by("-valid_from", "-id"))
+    return DuesDeclaration.objects.filter(member_id=OuterRef(ref), valid_from__lte=month).order_by("-valid_from", "-id")
 
 
 def annotate_due(qs: QuerySet, month: date, name: str, ref: str = "pk") -> QuerySet:
@@ -144,30 +189,52 @@ def annotate_due(qs: QuerySet, month: date, name: str, ref: str = "pk") -> Query
     r = rates(month)
     decl = _decls(month, ref)
     cat, hard, pbase, pcat, pprev = (f"{name}_cat", f"{name}_hard", f"{name}_base", f"{name}_pcat", f"{name}_pbase")
-    helpers = {cat: Subquery(decl.values("category")[:1]), hard: Subquery(decl.values("hardship")[:1]),
-               pbase: Coalesce(Subquery(decl.values("base")[:1]), Value(0, output_field=BIG), output_field=BIG)}
+    helpers = {
+        cat: Subquery(decl.values("category")[:1]),
+        hard: Subquery(decl.values("hardship")[:1]),
+        pbase: Coalesce(Subquery(decl.values("base")[:1]), Value(0, output_field=BIG), output_field=BIG),
+    }
     si_base = F(pbase)
     lag = r.get("si_base_lag_months", 0)
     if lag:
         prev = _decls(add_months(month, -lag), ref)
         helpers[pcat] = Subquery(prev.values("category")[:1])
         helpers[pprev] = Subquery(prev.values("base")[:1])
-        si_base = Case(When(Q(**{pcat: Category.SI_SALARY, f"{pprev}__isnull": False}), then=F(pprev)),
-                       default=F(pbase), output_field=BIG)
+        si_base = Case(
+            When(Q(**{pcat: Category.SI_SALARY, f"{pprev}__isnull": False}), then=F(pprev)),
+            default=F(pbase),
+            output_field=BIG,
+        )
 
     def pct(b, key):
         return ExpressionWrapper(b * Value(r[key], output_field=BIG) / Value(10000, output_field=BIG), output_field=BIG)
 
-    whens = [When(**{cat: Category.SI_SALARY, "then": pct(si_base, "si_salary_bp")}),
-             When(**{cat: Category.SICKNESS, "then": pct(F(pbase), "sickness_benefit_bp")}),
-             When(**{cat: Category.PENSION, "then": pct(F(pbase), "pension_bp")})]
-    whens += [When(**{cat: c, "then": Value(r[_rate_key(c)], output_field=BIG)})
-              for c in Category.values if c not in BASE_CATEGORIES]
+    whens = [
+        When(**{cat: Category.SI_SALARY, "then": pct(si_base, "si_salary_bp")}),
+        When(**{cat: Category.SICKNESS, "then": pct(F(pbase), "sickness_benefit_bp")}),
+        When(**{cat: Category.PENSION, "then": pct(F(pbase), "pension_bp")}),
+    ]
+    whens += [
+        When(**{cat: c, "then": Value(r[_rate_key(c)], output_field=BIG)})
+        for c in Category.values
+        if c not in BASE_CATEGORIES
+    ]
     amount = Case(*whens, default=Value(None, output_field=BIG), output_field=BIG)
     hp = param("dues_hardship_pct", month)
     reduced = ExpressionWrapper(amount * Value(hp, output_field=BIG) / Value(100, output_field=BIG), output_field=BIG)
-    return qs.annotate(**helpers).annotate(**{name: Case(When(**{hard: True, "then": reduced}), default=amount,
-                                                         output_field=BIG)})
+    exempt = f"{name}_exempt"
+    helpers[exempt] = relief_expression(month, ReliefKind.EXEMPTION, ref)
+    return qs.annotate(**helpers).annotate(
+        **{
+            name: Case(
+                When(Q(**{f"{cat}__isnull": True}), then=Value(None, output_field=BIG)),
+                When(**{exempt: True, "then": Value(0, output_field=BIG)}),
+                When(**{hard: True, "then": reduced}),
+                default=amount,
+                output_field=BIG,
+            )
+        }
+    )
 
 
 def active_on(d: date, ref: str = "pk"):
@@ -175,8 +242,13 @@ def active_on(d: date, ref: str = "pk"):
 
 
 def paid_expression(month: date, ref: str = "pk"):
-    alloc = (DuesAllocation.objects.filter(member_id=OuterRef(ref), month=month_start(month))
-             .order_by().values("member_id").annotate(s=Sum("amount")).values("s"))
+    alloc = (
+        DuesAllocation.objects.filter(member_id=OuterRef(ref), month=month_start(month))
+        .order_by()
+        .values("member_id")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
     return Coalesce(Subquery(alloc, output_field=BIG), Value(0, output_field=BIG), output_field=BIG)
 
 
@@ -190,6 +262,7 @@ class MonthRow:
     member: bool  # a member on the month's last day
     due: int | None
     paid: int
+    deferred: bool = False
 
     @property
     def status(self) -> str:
@@ -199,12 +272,22 @@ class MonthRow:
             return "undeclared"
         if self.paid >= self.due:
             return "paid"
+        if self.deferred:
+            return "deferred"
         return "partial" if self.paid else "unpaid"
+
+    @property
+    def outstanding(self) -> int:
+        return max((self.due or 0) - self.paid, 0) if self.member else 0
 
 
 def _paid_by_month(member_id: int, first: date, last: date) -> dict[date, int]:
-    rows = (DuesAllocation.objects.filter(member_id=member_id, month__gte=first, month__lte=last)
-            .values("month").annotate(s=Sum("amount")).order_by())
+    rows = (
+        DuesAllocation.objects.filter(member_id=member_id, month__gte=first, month__lte=last)
+        .values("month")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
     return {r["month"]: r["s"] for r in rows}
 
 
@@ -216,8 +299,17 @@ def ledger(member_id: int, first: date, last: date) -> list[MonthRow]:
     """Month by month: regime, membership, due, paid (one member; the dues card)."""
     ms = months(first, last)
     paid = _paid_by_month(member_id, ms[0], ms[-1]) if ms else {}
-    return [MonthRow(m, regime(m), _member_on(member_id, month_end(m)), obligation(member_id, m), paid.get(m, 0))
-            for m in ms]
+    return [
+        MonthRow(
+            m,
+            regime(m),
+            _member_on(member_id, month_end(m)),
+            obligation(member_id, m),
+            paid.get(m, 0),
+            relief_on(member_id, m, ReliefKind.DEFERRAL),
+        )
+        for m in ms
+    ]
 
 
 def member_ledger(*, actor, member_id: int, year: int) -> list[MonthRow]:
@@ -228,10 +320,15 @@ def member_ledger(*, actor, member_id: int, year: int) -> list[MonthRow]:
 def paid_up_to(member_id: int, *, until: date | None = None) -> date | None:
     """The month dues are paid up to (the transfer letter states it): the last month of the run of
     fully paid months from the first declared month; None when the first month is not paid."""
-    first = DuesDeclaration.objects.filter(member_id=member_id).order_by("valid_from").values_list(
-        "valid_from", flat=True).first()
-    last_alloc = DuesAllocation.objects.filter(member_id=member_id).order_by("-month").values_list(
-        "month", flat=True).first()
+    first = (
+        DuesDeclaration.objects.filter(member_id=member_id)
+        .order_by("valid_from")
+        .values_list("valid_from", flat=True)
+        .first()
+    )
+    last_alloc = (
+        DuesAllocation.objects.filter(member_id=member_id).order_by("-month").values_list("month", flat=True).first()
+    )
     if first is None or last_alloc is None:
         return None
     last = last_alloc if until is None else min(last_alloc, month_start(until))
@@ -264,13 +361,22 @@ def _counted_months(year: int, today: date) -> list[date]:
 
 def with_unpaid_months(members: QuerySet, year: int, today: date) -> QuerySet:
     """`members` annotated with `unpaid_months`: months of `year` over by `today` in which the
-    member was a member, had a declared obligation, and the allocations paid less than it. One query."""
+    member was a member, had a declared obligation, and the allocations paid less than it, unless
+    a decided deferral covers the month (a reason: item 3). One query."""
     total = Value(0, output_field=IntegerField())
     for i, m in enumerate(_counted_months(year, today)):
-        members = annotate_due(members, m, f"d{i}").annotate(**{f"p{i}": paid_expression(m),
-                                                                 f"a{i}": active_on(month_end(m))})
-        flag = Case(When(Q(**{f"a{i}": True, f"d{i}__isnull": False, f"d{i}__gt": F(f"p{i}")}), then=Value(1)),
-                    default=Value(0), output_field=IntegerField())
+        members = annotate_due(members, m, f"d{i}").annotate(
+            **{
+                f"p{i}": paid_expression(m),
+                f"a{i}": active_on(month_end(m)),
+                f"r{i}": relief_expression(m, ReliefKind.DEFERRAL),
+            }
+        )
+        flag = Case(
+            When(Q(**{f"a{i}": True, f"r{i}": False, f"d{i}__isnull": False, f"d{i}__gt": F(f"p{i}")}), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
         total = total + flag
     return members.annotate(unpaid_months=ExpressionWrapper(total, output_field=IntegerField()))
 
@@ -294,9 +400,33 @@ def _subtree_ids(org_id: int, at: date) -> Subquery:
 
 def attends_in(subtree, d: date, ref: str = "pk"):
     """The member `OuterRef(ref)` is a member on `d` attending (temporary host, else home) an
-    organization of `subtree`: temporarily attached members pay at the host cell."""
-    spans = (MembershipSpan.objects.valid_on(d).filter(member_id=OuterRef(ref), status__in=ACTIVE_STATUSES)
-             .annotate(attends=Coalesce("temp_org_id", "org_id")).filter(attends__in=subtree))
+    organization of `subtree`: temporarily attached members pay at the host cell; a member in
+    transit (official transfer letter issued before the month began, not yet received) pays at the
+    receiving cell, which collects from the month after the letter's (R-033): the sender collects up
+    to the month of the letter, which the letter states paid."""
+    letter = (
+        MemberEvent.objects.filter(
+            member_id=OuterRef("member_id"),
+            type=EventType.OFFICIAL_TRANSFER_OUT,
+            voided_by__isnull=True,
+            on__lt=d.replace(day=1),
+            counterpart_org__isnull=False,
+        )
+        .order_by("-on", "-pk")
+        .values("counterpart_org_id")[:1]
+    )
+    spans = (
+        MembershipSpan.objects.valid_on(d)
+        .filter(member_id=OuterRef(ref), status__in=ACTIVE_STATUSES)
+        .annotate(
+            attends=Case(
+                When(in_transfer=True, then=Coalesce(Subquery(letter), "org_id", output_field=INT)),
+                default=Coalesce("temp_org_id", "org_id", output_field=INT),
+                output_field=INT,
+            )
+        )
+        .filter(attends__in=subtree)
+    )
     return Exists(spans)
 
 
@@ -358,15 +488,99 @@ def summary(*, actor, org_id: int, first: date, last: date) -> Summary:
         s.per_month_due[m] = qs.aggregate(t=Coalesce(Sum("due"), Value(0, output_field=BIG)))["t"]
     s.due = sum(s.per_month_due.values())
     keep = param("dues_retention_keep_pct", month_end(last))
-    org_type = Subquery(OrgVersion.objects.filter(org_id=OuterRef("payment__org_id"), valid_from__lte=month_end(last))
-                        .order_by("-valid_from").values("org_type")[:1])
-    keep_pct = Case(*[When(otype=t, then=Value(p, output_field=BIG)) for t, p in keep.items() if t != "*"],
-                    default=Value(keep.get("*", 0), output_field=BIG), output_field=BIG)
-    allocs = (DuesAllocation.objects.filter(month__gte=first, month__lte=last, payment__org_id__in=subtree)
-              .annotate(otype=org_type)
-              .annotate(kept=ExpressionWrapper(F("amount") * keep_pct / Value(100, output_field=BIG), output_field=BIG)))
-    agg = allocs.aggregate(c=Coalesce(Sum("amount"), Value(0, output_field=BIG)),
-                           r=Coalesce(Sum("kept"), Value(0, output_field=BIG)))
+    org_type = Subquery(
+        OrgVersion.objects.filter(org_id=OuterRef("payment__org_id"), valid_from__lte=month_end(last))
+        .order_by("-valid_from")
+        .values("org_type")[:1]
+    )
+    keep_pct = Case(
+        *[When(otype=t, then=Value(p, output_field=BIG)) for t, p in keep.items() if t != "*"],
+        default=Value(keep.get("*", 0), output_field=BIG),
+        output_field=BIG,
+    )
+    allocs = (
+        DuesAllocation.objects.filter(month__gte=first, month__lte=last, payment__org_id__in=subtree)
+        .annotate(otype=org_type)
+        .annotate(kept=ExpressionWrapper(F("amount") * keep_pct / Value(100, output_field=BIG), output_field=BIG))
+    )
+    agg = allocs.aggregate(
+        c=Coalesce(Sum("amount"), Value(0, output_field=BIG)), r=Coalesce(Sum("kept"), Value(0, output_field=BIG))
+    )
     s.collected, s.retained = agg["c"], agg["r"]
     s.remitted = s.collected - s.retained
     return s
+
+
+# --- closing, remittance and organization ledgers (item 1) --------------------------------------
+
+
+def month_closed(org_id: int, month: date) -> DuesMonthClose | None:
+    return DuesMonthClose.objects.filter(org_id=org_id, month=month_start(month)).first()
+
+
+@dataclass
+class OrgLedger:
+    org_id: int
+    until: date
+    entries: list
+    collected: int
+    received: int
+    remitted: int
+
+    @property
+    def balance(self) -> int:
+        """What the organization holds (its retained share) as of `until`."""
+        return self.collected + self.received + self.remitted
+
+
+def org_ledger(*, actor, org_id: int, until: date, since: date | None = None) -> OrgLedger:
+    """The dues ledger (sổ quỹ) of one organization up to `until` (entries since `since` listed,
+    totals from the beginning): collected from members, received from below, remitted up, balance."""
+    policy.get_org_or_404(actor, org_id)
+    qs = DuesLedgerEntry.objects.filter(org_id=org_id, entry_on__lte=until)
+    agg = {
+        k: v or 0
+        for k, v in qs.aggregate(
+            collected=Sum("amount", filter=Q(kind="collected")),
+            received=Sum("amount", filter=Q(kind="received")),
+            remitted=Sum("amount", filter=Q(kind="remitted")),
+        ).items()
+    }
+    listed = qs.filter(entry_on__gte=since) if since else qs
+    entries = list(listed.order_by("entry_on", "id")[:500])
+    return OrgLedger(org_id, until, entries, **agg)
+
+
+@dataclass
+class CloseRow:
+    org_id: int
+    name: str
+    close: DuesMonthClose | None
+
+
+def closing_status(*, actor, org_id: int, month: date) -> list[CloseRow]:
+    """The collecting organizations of the subtree of `org_id` for `month` (those with members
+    attending them on the month's last day: they have a sheet) and whether each closed it: the
+    superior's "x/y chi bộ đã chốt". Two queries."""
+    policy.get_org_or_404(actor, org_id)
+    m = month_start(month)
+    end = month_end(m)
+    root = org_version_on(org_id=org_id, at=end)
+    if root is None:
+        return []
+    attending = (
+        MembershipSpan.objects.valid_on(end)
+        .filter(status__in=ACTIVE_STATUSES)
+        .annotate(attends=Coalesce("temp_org_id", "org_id"))
+        .filter(attends=OuterRef("org_id"))
+    )
+    versions = (
+        OrgVersion.objects.valid_on(end)
+        .filter(path__startswith=root.path)
+        .filter(Exists(attending))
+        .order_by("path")
+        .values_list("org_id", "name")
+    )
+    rows = list(versions)
+    closes = {c.org_id: c for c in DuesMonthClose.objects.filter(org_id__in=[r[0] for r in rows], month=m)}
+    return [CloseRow(oid, name, closes.get(oid)) for oid, name in rows]

@@ -17,14 +17,29 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Sum
 
 from dangbo.access import policy
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
+from dangbo.core.rules import param
 from dangbo.core.text import nfc
 from dangbo.dues import selectors as sel
-from dangbo.dues.models import BASE_CATEGORIES, Category, Channel, DuesAllocation, DuesDeclaration, DuesPayment
+from dangbo.dues.models import (
+    BASE_CATEGORIES,
+    Category,
+    Channel,
+    DuesAllocation,
+    DuesDeclaration,
+    DuesLedgerEntry,
+    DuesMonthClose,
+    DuesPayment,
+    DuesRelief,
+    EntryKind,
+    ReliefKind,
+)
 from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
+from dangbo.orgs.selectors import org_version_on
 
 MAX_MONTHS = 36
 
@@ -35,8 +50,13 @@ def _user(actor):
 
 def attendance_org_id(member: Member, on: date) -> int | None:
     """The organization the member pays at on `on`: the host of a temporary attachment, else home."""
-    span = (MembershipSpan.objects.valid_on(on).filter(member_id=member.pk, status__in=ACTIVE_STATUSES)
-            .order_by("-valid_from").values_list("temp_org_id", "org_id").first())
+    span = (
+        MembershipSpan.objects.valid_on(on)
+        .filter(member_id=member.pk, status__in=ACTIVE_STATUSES)
+        .order_by("-valid_from")
+        .values_list("temp_org_id", "org_id")
+        .first()
+    )
     if span is None:
         return policy.member_home_org_id(member)
     return span[0] or span[1]
@@ -70,12 +90,30 @@ def declaration_record(*, actor, member: Member, data: DeclarationInput) -> Dues
         raise DomainError("Ngày kê khai không được sau ngày hôm nay", field="declared_on")
     with transaction.atomic():
         decl = DuesDeclaration.objects.create(
-            member=member, category=data.category, base=data.base, valid_from=sel.month_start(data.valid_from),
-            declared_on=data.declared_on, source=source, hardship=data.hardship, recorded_by=_user(actor))
-        audit_record(actor=actor, action="dues.declaration", obj=decl, org_id=org_id, subject_member_id=member.pk,
-                     summary=f"Kê khai đảng phí: {decl.get_category_display()} từ tháng {decl.valid_from:%m/%Y}",
-                     after={"category": decl.category, "base": decl.base, "valid_from": str(decl.valid_from),
-                            "hardship": decl.hardship, "source": source})
+            member=member,
+            category=data.category,
+            base=data.base,
+            valid_from=sel.month_start(data.valid_from),
+            declared_on=data.declared_on,
+            source=source,
+            hardship=data.hardship,
+            recorded_by=_user(actor),
+        )
+        audit_record(
+            actor=actor,
+            action="dues.declaration",
+            obj=decl,
+            org_id=org_id,
+            subject_member_id=member.pk,
+            summary=f"Kê khai đảng phí: {decl.get_category_display()} từ tháng {decl.valid_from:%m/%Y}",
+            after={
+                "category": decl.category,
+                "base": decl.base,
+                "valid_from": str(decl.valid_from),
+                "hardship": decl.hardship,
+                "source": source,
+            },
+        )
     return decl
 
 
@@ -118,9 +156,18 @@ def payment_record(*, actor, member: Member, data: PaymentInput, org_id: int | N
                 raise DomainError(f"Chưa có kê khai đảng phí cho tháng {m:%m/%Y}", field="from_month")
             owed.append(max(due - paid.get(m, 0), 0))
         payment = DuesPayment.objects.create(
-            member=member, org_id=org_id, from_month=first, to_month=last, amount=data.amount, paid_on=data.paid_on,
-            channel=data.channel, receipt_no=nfc(data.receipt_no).strip(), collector_id=data.collector_id,
-            note=nfc(data.note).strip(), recorded_by=_user(actor))
+            member=member,
+            org_id=org_id,
+            from_month=first,
+            to_month=last,
+            amount=data.amount,
+            paid_on=data.paid_on,
+            channel=data.channel,
+            receipt_no=nfc(data.receipt_no).strip(),
+            collector_id=data.collector_id,
+            note=nfc(data.note).strip(),
+            recorded_by=_user(actor),
+        )
         rest, rows = data.amount, []
         for i, (m, o) in enumerate(zip(covered, owed, strict=True)):
             part = rest if i == len(covered) - 1 else min(o, rest)
@@ -128,9 +175,217 @@ def payment_record(*, actor, member: Member, data: PaymentInput, org_id: int | N
                 rows.append(DuesAllocation(payment=payment, member=member, month=m, amount=part))
             rest -= part
         DuesAllocation.objects.bulk_create(rows)
-        audit_record(actor=actor, action="dues.payment", obj=payment, org_id=org_id, subject_member_id=member.pk,
-                     summary=f"Nộp đảng phí {data.amount:,} đ".replace(",", ".")
-                     + f" tháng {first:%m/%Y}–{last:%m/%Y} ({payment.get_channel_display()})",
-                     after={"amount": data.amount, "from": str(first), "to": str(last), "channel": data.channel,
-                            "allocated": {str(a.month): a.amount for a in rows}})
+        closed = set(
+            DuesMonthClose.objects.filter(org_id=org_id, month__in=[a.month for a in rows]).values_list(
+                "month", flat=True
+            )
+        )
+        for a in rows:
+            if a.month in closed:  # a correction after closing: an adjusting entry, the close is not edited
+                _post_chain(
+                    org_id=org_id,
+                    amount=a.amount,
+                    month=a.month,
+                    on=data.paid_on,
+                    payment=payment,
+                    adjusting=True,
+                    note=f"Thu bổ sung sau chốt sổ tháng {a.month:%m/%Y}",
+                )
+        audit_record(
+            actor=actor,
+            action="dues.payment",
+            obj=payment,
+            org_id=org_id,
+            subject_member_id=member.pk,
+            summary=f"Nộp đảng phí {data.amount:,} đ".replace(",", ".")
+            + f" tháng {first:%m/%Y}–{last:%m/%Y} ({payment.get_channel_display()})",
+            after={
+                "amount": data.amount,
+                "from": str(first),
+                "to": str(last),
+                "channel": data.channel,
+                "allocated": {str(a.month): a.amount for a in rows},
+            },
+        )
     return payment
+
+
+# --- closing a month, remittance up the tree (item 1, R-121) ------------------------------------
+
+
+def _vnd(n: int) -> str:
+    return f"{n:,}".replace(",", ".") + " đ"
+
+
+def _post_chain(
+    *,
+    org_id: int,
+    amount: int,
+    month: date,
+    on: date,
+    close: DuesMonthClose | None = None,
+    payment: DuesPayment | None = None,
+    adjusting: bool = False,
+    note: str = "",
+) -> tuple[int, int]:
+    """Post `amount` collected by `org_id` for `month` and send it up the tree on `on`: each level
+    keeps its R-121 share (`dues_retention_keep_pct` by its type, in force at the month's end) of
+    what reached it and remits the rest to its superior; the top keeps what reaches it. Returns
+    (kept, remitted) at the collecting organization."""
+    keep = param("dues_retention_keep_pct", sel.month_end(month))
+    rows = [
+        DuesLedgerEntry(
+            org_id=org_id,
+            entry_on=on,
+            month=month,
+            kind=EntryKind.COLLECTED,
+            amount=amount,
+            close=close,
+            payment=payment,
+            adjusting=adjusting,
+            note=note or "Thu đảng phí",
+        )
+    ]
+    first_kept = first_up = None
+    current, arrived = org_id, amount
+    while arrived > 0:
+        version = org_version_on(org_id=current, at=on)
+        parent = version.parent_id if version else None
+        kept = arrived if parent is None else arrived * keep.get(version.org_type, keep.get("*", 0)) // 100
+        up = arrived - kept
+        if first_kept is None:
+            first_kept, first_up = kept, up
+        if not up:
+            break
+        rows.append(
+            DuesLedgerEntry(
+                org_id=current,
+                entry_on=on,
+                month=month,
+                kind=EntryKind.REMITTED,
+                amount=-up,
+                counterpart_id=parent,
+                close=close,
+                payment=payment,
+                adjusting=adjusting,
+                note=f"Nộp cấp trên đảng phí tháng {month:%m/%Y}",
+            )
+        )
+        rows.append(
+            DuesLedgerEntry(
+                org_id=parent,
+                entry_on=on,
+                month=month,
+                kind=EntryKind.RECEIVED,
+                amount=up,
+                counterpart_id=current,
+                close=close,
+                payment=payment,
+                adjusting=adjusting,
+                note=f"Nhận đảng phí tháng {month:%m/%Y} từ cấp dưới",
+            )
+        )
+        current, arrived = parent, up
+    DuesLedgerEntry.objects.bulk_create(rows)
+    return first_kept or 0, first_up or 0
+
+
+def month_close(*, actor, org_id: int, month: date, on: date | None = None) -> DuesMonthClose:
+    """Close `org_id`'s sheet of `month`: what was collected for the month (allocations of payments
+    received by the organization) is posted to its ledger, it keeps its R-121 share and the rest
+    goes up the tree (each level keeping its own share). Once closed the sheet is read-only; later
+    payments for the month become adjusting entries."""
+    policy.require(actor, "meet", org_id, message=policy.NOT_FOUND, field="org")
+    on = on or policy.today()
+    month = sel.month_start(month)
+    if month > sel.month_start(on):
+        raise DomainError(f"Chưa đến tháng {month:%m/%Y}, chưa thể chốt sổ", field="thang")
+    with transaction.atomic():
+        if DuesMonthClose.objects.select_for_update().filter(org_id=org_id, month=month).exists():
+            raise DomainError(f"Tháng {month:%m/%Y} đã chốt sổ", field="thang")
+        collected = (
+            DuesAllocation.objects.filter(payment__org_id=org_id, month=month).aggregate(s=Sum("amount"))["s"] or 0
+        )
+        close = DuesMonthClose.objects.create(
+            org_id=org_id,
+            month=month,
+            closed_on=on,
+            collected=collected,
+            retained=0,
+            remitted=0,
+            recorded_by=_user(actor),
+        )
+        kept, up = _post_chain(org_id=org_id, amount=collected, month=month, on=on, close=close)
+        close.retained, close.remitted = (kept, up) if collected else (0, 0)
+        close.save(update_fields=["retained", "remitted"])
+        audit_record(
+            actor=actor,
+            action="dues.month_close",
+            obj=close,
+            org_id=org_id,
+            summary=f"Chốt sổ đảng phí tháng {month:%m/%Y}: thu {_vnd(collected)}, "
+            f"để lại {_vnd(close.retained)}, nộp cấp trên {_vnd(close.remitted)}",
+            after={"month": str(month), "collected": collected, "retained": close.retained, "remitted": close.remitted},
+        )
+    return close
+
+
+# --- deferrals and exemptions (item 3) ----------------------------------------------------------
+
+
+@dataclass
+class ReliefInput:
+    kind: str
+    from_month: date
+    to_month: date
+    reason: str
+    decision_no: str
+    decided_on: date
+
+
+def relief_record(*, actor, member: Member, data: ReliefInput) -> DuesRelief:
+    """Record a decided deferral (tạm hoãn) or exemption (miễn) of the member's dues for a run of
+    months: an exemption makes those months owe 0; a deferred month still owes its amount but,
+    having a reason, is not counted unpaid for R-122."""
+    org_id = policy.member_home_org_id(member)
+    policy.require(actor, "meet", org_id, message=policy.NOT_FOUND, field="member_id")
+    if data.kind not in ReliefKind.values:
+        raise DomainError("Loại (tạm hoãn / miễn) không hợp lệ", field="kind")
+    first, last = sel.month_start(data.from_month), sel.month_start(data.to_month)
+    if last < first:
+        raise DomainError("Tháng cuối phải từ tháng đầu trở đi", field="to_month")
+    reason, decision = nfc(data.reason or "").strip(), nfc(data.decision_no or "").strip()
+    if not reason:
+        raise DomainError("Ghi lý do tạm hoãn / miễn đóng đảng phí", field="reason")
+    if not decision:
+        raise DomainError("Ghi số quyết định hoặc biên bản họp chi bộ", field="decision_no")
+    if data.decided_on > policy.today():
+        raise DomainError("Ngày quyết định không được sau ngày hôm nay", field="decided_on")
+    with transaction.atomic():
+        relief = DuesRelief.objects.create(
+            member=member,
+            kind=data.kind,
+            from_month=first,
+            to_month=last,
+            reason=reason,
+            decision_no=decision,
+            decided_on=data.decided_on,
+            recorded_by=_user(actor),
+        )
+        audit_record(
+            actor=actor,
+            action="dues.relief",
+            obj=relief,
+            org_id=org_id,
+            subject_member_id=member.pk,
+            summary=f"{relief.get_kind_display()} tháng {first:%m/%Y}–{last:%m/%Y} ({decision})",
+            after={
+                "kind": data.kind,
+                "from": str(first),
+                "to": str(last),
+                "reason": reason,
+                "decision_no": decision,
+                "decided_on": str(data.decided_on),
+            },
+        )
+    return relief

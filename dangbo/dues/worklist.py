@@ -26,8 +26,11 @@ def members_in_arrears(user, year: int, today: date):
     members = Member.objects.all()
     if allowed is not None:
         members = members.filter(current_org_id__in=Subquery(allowed))
-    return (with_unpaid_months(members, year, today).filter(unpaid_months__gte=warn)
-            .order_by("-unpaid_months", "name_folded", "pk"))
+    return (
+        with_unpaid_months(members, year, today)
+        .filter(unpaid_months__gte=warn)
+        .order_by("-unpaid_months", "name_folded", "pk")
+    )
 
 
 def counts(user, today: date) -> tuple[int, int]:
@@ -39,7 +42,8 @@ def counts(user, today: date) -> tuple[int, int]:
         members = members.filter(current_org_id__in=Subquery(allowed))
     agg = with_unpaid_months(members, today.year, today).aggregate(
         w=Count("pk", filter=Q(unpaid_months__gte=warn, unpaid_months__lt=removal)),
-        r=Count("pk", filter=Q(unpaid_months__gte=removal)))
+        r=Count("pk", filter=Q(unpaid_months__gte=removal)),
+    )
     return agg["w"], agg["r"]
 
 
@@ -49,8 +53,22 @@ def provider(user, today: date) -> list[WorkItem]:
     warn, removal = counts(user, today)
     url = reverse("dues:arrears") + f"?nam={today.year}"
     return [
-        WorkItem("dang_phi_no_2", "Đảng viên chưa đóng đảng phí 2 tháng trong năm", warn, url, "warning",
-                 "Nhắc nhở: đến 3 tháng là căn cứ xem xét xóa tên (R-122).", GROUP),
-        WorkItem("dang_phi_no_3", "Đảng viên chưa đóng đảng phí từ 3 tháng trong năm", removal, url, "danger",
-                 "Căn cứ chi bộ xem xét, đề nghị xóa tên (R-122, R-039).", GROUP),
+        WorkItem(
+            "dang_phi_no_2",
+            "Đảng viên chưa đóng đảng phí 2 tháng trong năm",
+            warn,
+            url,
+            "warning",
+            "Nhắc nhở: đến 3 tháng là căn cứ xem xét xóa tên (R-122).",
+            GROUP,
+        ),
+        WorkItem(
+            "dang_phi_no_3",
+            "Đảng viên chưa đóng đảng phí từ 3 tháng trong năm",
+            removal,
+            url,
+            "danger",
+            "Căn cứ chi bộ xem xét, đề nghị xóa tên (R-122, R-039).",
+            GROUP,
+        ),
     ]

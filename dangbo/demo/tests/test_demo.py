@@ -348,3 +348,13 @@ def test_the_demo_has_cadre_work_with_titles_planning_votes_training_and_steps(d
     assert SalaryEvent.objects.filter(type="step_early").exists() and SalaryEvent.objects.filter(
         type="step_regular").count() > 500
     assert "Công tác cán bộ:" in demo
+def test_demo_has_a_year_of_dues_collected_closed_and_a_few_members_behind(demo):
+    from dangbo.dues import selectors as dues_sel
+    from dangbo.dues.models import DuesDeclaration, DuesMonthClose, DuesPayment
+
+    assert DuesDeclaration.objects.exists() and DuesPayment.objects.filter(channel="portal").exists()
+    payment = DuesPayment.objects.filter(channel="cash").first()
+    assert dues_sel.obligation(payment.member_id, payment.from_month) == payment.amount  # the amount owed, no more
+    assert DuesMonthClose.objects.filter(collected__gt=0).exists()
+    behind = dues_sel.unpaid_months(year=DuesPayment.objects.order_by("-to_month").first().to_month.year)
+    assert behind  # the R-122 worklist has members to show

@@ -24,14 +24,27 @@ from dangbo.members.services import EventInput, member_record_event
 
 
 def declare(actor, member, category, base=None, *, on=date(2025, 1, 1), hardship=False):
-    return declaration_record(actor=actor, member=member, data=DeclarationInput(
-        category=category, base=base, valid_from=on, declared_on=on, source="Bản kê khai của đảng viên",
-        hardship=hardship))
+    return declaration_record(
+        actor=actor,
+        member=member,
+        data=DeclarationInput(
+            category=category,
+            base=base,
+            valid_from=on,
+            declared_on=on,
+            source="Bản kê khai của đảng viên",
+            hardship=hardship,
+        ),
+    )
 
 
 def pay(actor, member, first, last, amount, *, paid_on=None, channel="cash", org_id=None):
-    return payment_record(actor=actor, member=member, org_id=org_id, data=PaymentInput(
-        from_month=first, to_month=last, amount=amount, paid_on=paid_on or last, channel=channel))
+    return payment_record(
+        actor=actor,
+        member=member,
+        org_id=org_id,
+        data=PaymentInput(from_month=first, to_month=last, amount=amount, paid_on=paid_on or last, channel=channel),
+    )
 
 
 def sql_due(member, month):
@@ -61,10 +74,12 @@ def test_rule_r120_regime_switch_in_2026_month_before_and_after(system_user, mem
 
 def test_rule_r120_switch_date_is_an_overridable_parameter(system_user, members_a1):
     declare(system_user, members_a1[2], Category.STUDENT)
-    RuleParameter.objects.create(name="dues_regime", value="342-QĐ/TW", valid_from=date(2026, 2, 1),
-                                 source="Thử nghiệm: lùi ngày hiệu lực")
-    RuleParameter.objects.create(name="dues_regime", value="01-QĐ/TW", valid_from=date(2026, 3, 1),
-                                 source="Thử nghiệm: lùi ngày hiệu lực")
+    RuleParameter.objects.create(
+        name="dues_regime", value="342-QĐ/TW", valid_from=date(2026, 2, 1), source="Thử nghiệm: lùi ngày hiệu lực"
+    )
+    RuleParameter.objects.create(
+        name="dues_regime", value="01-QĐ/TW", valid_from=date(2026, 3, 1), source="Thử nghiệm: lùi ngày hiệu lực"
+    )
     clear_cache()
     assert sel.regime(date(2026, 2, 1)) == "342-QĐ/TW"
     assert [sel.obligation(members_a1[2].pk, date(2026, m, 1)) for m in (2, 3)] == [3_000, 5_000]
@@ -75,9 +90,17 @@ def test_rule_r120_declaration_needs_its_base_and_source(system_user, members_a1
         declare(system_user, members_a1[0], Category.SI_SALARY)
     assert e.value.field == "base"
     with pytest.raises(DomainError):
-        declaration_record(actor=system_user, member=members_a1[0], data=DeclarationInput(
-            category=Category.PENSION, base=5_000_000, valid_from=date(2025, 1, 1), declared_on=date(2025, 1, 1),
-            source="  "))
+        declaration_record(
+            actor=system_user,
+            member=members_a1[0],
+            data=DeclarationInput(
+                category=Category.PENSION,
+                base=5_000_000,
+                valid_from=date(2025, 1, 1),
+                declared_on=date(2025, 1, 1),
+                source="  ",
+            ),
+        )
     with pytest.raises(DomainError):
         declare(system_user, members_a1[0], Category.STUDENT, 1_000_000)
     declare(system_user, members_a1[0], Category.PENSION, 5_000_000, on=date(2025, 1, 17))
@@ -97,10 +120,13 @@ def test_rule_r121_hardship_rate_and_retention_share(system_user, tree, members_
     assert (s.due, s.collected) == (450_000, 450_000)
     assert (s.retained, s.remitted) == (135_000, 315_000)  # a subordinate cell keeps 30 %
     assert s.collection_rate == 100
-    RuleParameter.objects.create(name="dues_retention_keep_pct", value={"subordinate_cell": 40, "*": 30},
-                                 valid_from=date(2025, 1, 1), source="Thử nghiệm: tỉ lệ địa phương")
-    RuleParameter.objects.create(name="dues_hardship_pct", value=30, valid_from=date(2025, 1, 1),
-                                 source="Thử nghiệm")
+    RuleParameter.objects.create(
+        name="dues_retention_keep_pct",
+        value={"subordinate_cell": 40, "*": 30},
+        valid_from=date(2025, 1, 1),
+        source="Thử nghiệm: tỉ lệ địa phương",
+    )
+    RuleParameter.objects.create(name="dues_hardship_pct", value=30, valid_from=date(2025, 1, 1), source="Thử nghiệm")
     clear_cache()
     s = sel.summary(actor=system_user, org_id=tree["commune_a"].pk, first=date(2025, 1, 1), last=date(2025, 3, 1))
     assert (s.retained, s.remitted) == (180_000, 270_000)
@@ -135,8 +161,13 @@ def test_rule_r123_back_dues_use_each_months_regime_and_base(system_user, member
     declare(system_user, an, Category.PENSION, 6_000_000, on=date(2026, 4, 1))
     total, rows = sel.back_dues(an.pk, date(2025, 11, 1), date(2026, 4, 1))
     assert [(m.month, regime, due) for m, regime, due, _ in rows] == [
-        (11, "342-QĐ/TW", 80_000), (12, "342-QĐ/TW", 80_000), (1, "342-QĐ/TW", 90_000),
-        (2, "01-QĐ/TW", 90_000), (3, "01-QĐ/TW", 90_000), (4, "01-QĐ/TW", 30_000)]
+        (11, "342-QĐ/TW", 80_000),
+        (12, "342-QĐ/TW", 80_000),
+        (1, "342-QĐ/TW", 90_000),
+        (2, "01-QĐ/TW", 90_000),
+        (3, "01-QĐ/TW", 90_000),
+        (4, "01-QĐ/TW", 30_000),
+    ]
     assert total == 460_000
     pay(system_user, an, date(2025, 11, 1), date(2025, 12, 1), 160_000, paid_on=date(2026, 5, 4))
     assert sel.back_dues(an.pk, date(2025, 11, 1), date(2026, 4, 1))[0] == 300_000
@@ -149,8 +180,12 @@ def test_multi_month_portal_payment_is_counted_per_month_covered(system_user, me
     # One portal transfer in March 2026 for December–March: 100 + 100 + 100 (January's salary) + 150.
     p = pay(system_user, an, date(2025, 12, 1), date(2026, 3, 1), 450_000, paid_on=date(2026, 3, 5), channel="portal")
     alloc = dict(DuesAllocation.objects.filter(payment=p).values_list("month", "amount"))
-    assert alloc == {date(2025, 12, 1): 100_000, date(2026, 1, 1): 100_000, date(2026, 2, 1): 100_000,
-                     date(2026, 3, 1): 150_000}
+    assert alloc == {
+        date(2025, 12, 1): 100_000,
+        date(2026, 1, 1): 100_000,
+        date(2026, 2, 1): 100_000,
+        date(2026, 3, 1): 150_000,
+    }
     # A partial payment for April, then the rest: April is paid once both are in.
     pay(system_user, an, date(2026, 4, 1), date(2026, 4, 1), 100_000, paid_on=date(2026, 4, 10))
     assert [r.status for r in sel.ledger(an.pk, date(2026, 3, 1), date(2026, 4, 1))] == ["paid", "partial"]
@@ -172,11 +207,15 @@ def test_transfer_mid_year_starts_at_the_new_cell_after_the_month_paid_up_to(sys
     old, new = tree["cell_a1"], tree["cell_b1"]
     declare(system_user, an, Category.SI_SALARY, 10_000_000)
     pay(system_user, an, date(2025, 1, 1), date(2025, 6, 1), 600_000, paid_on=date(2025, 5, 20))
-    member_record_event(actor=system_user, member=an, data=EventInput(
-        type=E.OFFICIAL_TRANSFER_OUT, on=date(2025, 6, 10), org=old, counterpart_org=new))
+    member_record_event(
+        actor=system_user,
+        member=an,
+        data=EventInput(type=E.OFFICIAL_TRANSFER_OUT, on=date(2025, 6, 10), org=old, counterpart_org=new),
+    )
     assert sel.paid_up_to(an.pk) == date(2025, 6, 1)  # what the transfer letter states
-    member_record_event(actor=system_user, member=an, data=EventInput(
-        type=E.OFFICIAL_TRANSFER_IN, on=date(2025, 6, 20), org=new))
+    member_record_event(
+        actor=system_user, member=an, data=EventInput(type=E.OFFICIAL_TRANSFER_IN, on=date(2025, 6, 20), org=new)
+    )
     june_b = {r.member_id: r for r in sel.cell_sheet(actor=system_user, org_id=new.pk, month=date(2025, 6, 1))}
     assert (june_b[an.pk].due, june_b[an.pk].paid, june_b[an.pk].outstanding) == (100_000, 100_000, 0)
     july_b = {r.member_id: r for r in sel.cell_sheet(actor=system_user, org_id=new.pk, month=date(2025, 7, 1))}
@@ -241,8 +280,9 @@ def test_figures_take_the_same_number_of_queries_whatever_the_number_of_members(
         sel.summary(actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1), last=date(2025, 12, 1))
         clear_cache()
         with CaptureQueriesContext(connection) as q_summary:
-            s = sel.summary(actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1),
-                            last=date(2025, 12, 1))
+            s = sel.summary(
+                actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1), last=date(2025, 12, 1)
+            )
         with CaptureQueriesContext(connection) as q_worklist:
             counts(system_user, date(2025, 12, 15))
         return len(q_summary), len(q_worklist), s

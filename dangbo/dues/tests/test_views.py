@@ -12,13 +12,22 @@ from dangbo.dues.models import Category, DuesPayment
 from dangbo.dues.services import DeclarationInput, declaration_record
 
 
-def test_sheet_lists_members_with_their_due_and_one_tap_records_the_payment(client, system_user, tree, members_a1,
-                                                                            secretary_a1):
+def test_sheet_lists_members_with_their_due_and_one_tap_records_the_payment(
+    client, system_user, tree, members_a1, secretary_a1
+):
     an, binh = members_a1[:2]
     for m, base in ((an, 10_000_000), (binh, 5_000_000)):
-        declaration_record(actor=system_user, member=m, data=DeclarationInput(
-            category=Category.SI_SALARY, base=base, valid_from=date(2025, 1, 1), declared_on=date(2025, 1, 1),
-            source="Bản kê khai của đảng viên"))
+        declaration_record(
+            actor=system_user,
+            member=m,
+            data=DeclarationInput(
+                category=Category.SI_SALARY,
+                base=base,
+                valid_from=date(2025, 1, 1),
+                declared_on=date(2025, 1, 1),
+                source="Bản kê khai của đảng viên",
+            ),
+        )
     client.force_login(secretary_a1)
     url = reverse("dues:sheet") + f"?org={tree['cell_a1'].pk}&thang=03/2025"
     page = client.get(url).content.decode()
@@ -27,8 +36,13 @@ def test_sheet_lists_members_with_their_due_and_one_tap_records_the_payment(clie
     r = client.post(reverse("dues:collect"), {"org": tree["cell_a1"].pk, "thang": "03/2025", "member": an.pk})
     assert r.status_code == 302
     p = DuesPayment.objects.get()
-    assert (p.member_id, p.amount, p.from_month, p.channel, p.org_id) == (an.pk, 100_000, date(2025, 3, 1), "cash",
-                                                                         tree["cell_a1"].pk)
+    assert (p.member_id, p.amount, p.from_month, p.channel, p.org_id) == (
+        an.pk,
+        100_000,
+        date(2025, 3, 1),
+        "cash",
+        tree["cell_a1"].pk,
+    )
     assert sel.ledger(an.pk, date(2025, 3, 1), date(2025, 3, 1))[0].status == "paid"
     page = client.get(url).content.decode()
     assert "Đã nộp" in page and "Thu 100.000 đ" not in page
@@ -40,25 +54,40 @@ def test_sheet_lists_members_with_their_due_and_one_tap_records_the_payment(clie
 def test_sheet_of_an_organization_outside_the_scope_is_not_found(client, tree, members_a1, secretary_b1):
     client.force_login(secretary_b1)
     assert client.get(reverse("dues:sheet") + f"?org={tree['cell_a1'].pk}").status_code == 404
-    r = client.post(reverse("dues:collect"), {"org": tree["cell_a1"].pk, "thang": "03/2025",
-                                              "member": members_a1[0].pk})
+    r = client.post(
+        reverse("dues:collect"), {"org": tree["cell_a1"].pk, "thang": "03/2025", "member": members_a1[0].pk}
+    )
     assert r.status_code == 404
     page = client.get(reverse("dues:sheet")).content.decode()
     assert "Chi bộ thôn 1" not in page
     assert DuesPayment.objects.count() == 0
 
 
-def test_arrears_page_lists_the_members_behind_the_worklist_count(client, system_user, tree, members_a1,
-                                                                 secretary_a1, secretary_b1):
+def test_arrears_page_lists_the_members_behind_the_worklist_count(
+    client, system_user, tree, members_a1, secretary_a1, secretary_b1
+):
     from dangbo.dues.services import PaymentInput, payment_record
 
     an, binh = members_a1[:2]
     for m in (an, binh):
-        declaration_record(actor=system_user, member=m, data=DeclarationInput(
-            category=Category.PENSION, base=4_000_000, valid_from=date(2025, 1, 1), declared_on=date(2025, 1, 1),
-            source="Bản kê khai của đảng viên"))
-    payment_record(actor=system_user, member=an, data=PaymentInput(
-        from_month=date(2025, 1, 1), to_month=date(2025, 12, 1), amount=240_000, paid_on=date(2025, 1, 5)))
+        declaration_record(
+            actor=system_user,
+            member=m,
+            data=DeclarationInput(
+                category=Category.PENSION,
+                base=4_000_000,
+                valid_from=date(2025, 1, 1),
+                declared_on=date(2025, 1, 1),
+                source="Bản kê khai của đảng viên",
+            ),
+        )
+    payment_record(
+        actor=system_user,
+        member=an,
+        data=PaymentInput(
+            from_month=date(2025, 1, 1), to_month=date(2025, 12, 1), amount=240_000, paid_on=date(2025, 1, 5)
+        ),
+    )
     client.force_login(secretary_a1)
     page = client.get(reverse("dues:arrears") + "?nam=2025").content.decode()
     assert "Trần Thị Bình" in page and "Căn cứ xóa tên" in page and "Nguyễn Văn An" not in page

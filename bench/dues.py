@@ -1,0 +1,159 @@
+"""Benchmark: the yearly dues summary of a province (issue #21): 60 000 members × 12 months.
+
+Builds (once: reused while it exists) a synthetic province in its own PostgreSQL database
+`dangbo_bench_dues` (BENCH_DUES_DATABASE_URL; created if missing, migrations run into it) with the
+product's builder (`dangbo synth --scale province`), then, set-based in SQL, one SI-salary
+declaration per member (base 4–20 million đồng, from before the period) and, for ~92 % of the
+member-months of the last 12 full months, a payment at the member's cell with its allocation.
+
+Timed warm, median of N runs: `dues.selectors.summary` over the province for those 12 months
+(due, collected, retained by the collecting organization's R-121 share, remitted), with its
+query count, next to hand-written SQL computing the same due / collected / retained over the raw
+rows. The load average is printed next to the figures (a shared machine). Target: < 300 ms.
+
+Run: `.venv/bin/python bench/dues.py` (also run by `bench/run.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from _pg import ensure_postgres_database  # bench/ is on sys.path when a script runs
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_URL = os.environ.get("BENCH_DUES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangbo_bench_dues")
+os.environ["DATABASE_URL"] = BENCH_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
+MEMBERS = int(os.environ.get("BENCH_DUES_MEMBERS", 60_000))
+RUNS, WARMUP = 7, 2
+
+# Same figures as selectors.summary for SI-salary declarations (1 % in both regimes, no hardship,
+# one declaration per member): due per month over the members attending in the subtree on the
+# month's last day; collected / retained over the allocations of payments received in the subtree.
+HAND_SQL = """
+WITH sub AS (
+  SELECT org_id, org_type FROM orgs_orgversion
+  WHERE path LIKE %(path)s AND valid_from <= %(end)s AND (valid_to IS NULL OR valid_to >= %(end)s)
+), months AS (
+  SELECT (date_trunc('month', d) + interval '1 month - 1 day')::date AS month_end, d::date AS month
+  FROM generate_series(%(start)s::date, %(last)s::date, interval '1 month') AS d
+), due AS (
+  SELECT coalesce(sum(dd.base * 100 / 10000), 0) AS due
+  FROM months m
+  JOIN members_membershipspan s ON s.valid_from <= m.month_end AND (s.valid_to IS NULL OR s.valid_to >= m.month_end)
+   AND s.status IN ('du_bi', 'chinh_thuc') AND COALESCE(s.temp_org_id, s.org_id) IN (SELECT org_id FROM sub)
+  JOIN dues_duesdeclaration dd ON dd.member_id = s.member_id AND dd.valid_from <= m.month
+), got AS (
+  SELECT coalesce(sum(a.amount), 0) AS collected,
+         coalesce(sum(a.amount * CASE sub.org_type WHEN 'subordinate_cell' THEN 30 WHEN 'grassroots_cell' THEN 50
+                                                   WHEN 'party_group' THEN 0 ELSE 30 END / 100), 0) AS retained
+  FROM dues_duesallocation a JOIN dues_duespayment p ON p.id = a.payment_id JOIN sub ON sub.org_id = p.org_id
+  WHERE a.month BETWEEN %(start)s AND %(last)s
+)
+SELECT due.due, got.collected, got.retained FROM due, got
+"""
+
+
+def _build_dues(start: date, last: date) -> None:
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("SELECT count(*) FROM dues_duesdeclaration")
+        if c.fetchone()[0]:
+            return
+        t0 = time.perf_counter()
+        c.execute("""
+            INSERT INTO dues_duesdeclaration (member_id, category, base, valid_from, declared_on, source, hardship,
+                                              recorded_at)
+            SELECT m.id, 'si_salary', 4000000 + (abs(hashtext(m.id::text)) %% 160) * 100000, %s, %s,
+                   'Bản kê khai (dữ liệu tổng hợp)', false, now()
+            FROM members_member m""", [date(2024, 1, 1), date(2024, 1, 1)])
+        day = start
+        while day <= last:
+            end = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            c.execute("""
+                WITH paid AS (
+                  INSERT INTO dues_duespayment (member_id, org_id, from_month, to_month, amount, paid_on, channel,
+                                                receipt_no, note, recorded_at)
+                  SELECT s.member_id, COALESCE(s.temp_org_id, s.org_id), %(m)s, %(m)s, d.base / 100, %(paid)s,
+                         CASE WHEN s.member_id %% 3 = 0 THEN 'portal' ELSE 'cash' END, '', '', now()
+                  FROM members_membershipspan s JOIN dues_duesdeclaration d ON d.member_id = s.member_id
+                  WHERE s.valid_from <= %(e)s AND (s.valid_to IS NULL OR s.valid_to >= %(e)s)
+                    AND s.status IN ('du_bi', 'chinh_thuc')
+                    AND abs(hashtext(s.member_id::text || %(m)s::text)) %% 100 >= 8
+                  RETURNING id, member_id, amount)
+                INSERT INTO dues_duesallocation (payment_id, member_id, month, amount)
+                SELECT id, member_id, %(m)s, amount FROM paid""", {"m": day, "e": end, "paid": end})
+            day = end + timedelta(days=1)
+        c.execute("ANALYZE dues_duesdeclaration; ANALYZE dues_duespayment; ANALYZE dues_duesallocation")
+        print(f"BENCH dues_build_s={time.perf_counter() - t0:.1f} s")
+
+
+def main() -> None:
+    ensure_postgres_database(BENCH_URL)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from dangbo.core.actors import SYSTEM
+    from dangbo.dues.models import DuesAllocation
+    from dangbo.dues.selectors import summary
+    from dangbo.orgs.models import Organization, OrgVersion
+    from dangbo.synth.builder import CODE_PREFIX, synth_build
+
+    province = Organization.objects.filter(code=f"{CODE_PREFIX}01").first()
+    if province is None:
+        t0 = time.perf_counter()
+        synth_build(members=MEMBERS, scale="province", log=lambda m: print(f"# {m}", flush=True))
+        print(f"BENCH dues_synth_s={time.perf_counter() - t0:.1f} s")
+        province = Organization.objects.get(code=f"{CODE_PREFIX}01")
+    today = timezone.localdate()
+    last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # the last full month
+    start = date(last.year - 1, last.month, 1) + timedelta(days=32)
+    start = start.replace(day=1)  # 12 months: start .. last
+    _build_dues(start, last)
+    print(f"# allocations: {DuesAllocation.objects.count()}, period {start:%m/%Y}–{last:%m/%Y}")
+
+    times = []
+    for i in range(WARMUP + RUNS):
+        with CaptureQueriesContext(connection) as q:
+            t = time.perf_counter()
+            s = summary(actor=SYSTEM, org_id=province.pk, first=start, last=last)
+            dt = (time.perf_counter() - t) * 1000
+        if i >= WARMUP:
+            times.append(dt)
+    print(f"# due={s.due} collected={s.collected} retained={s.retained} remitted={s.remitted} "
+          f"rate={s.collection_rate:.1f}%")
+    print(f"BENCH dues_summary_province_ms={statistics.median(times):.0f} ms")
+    print(f"BENCH dues_summary_province_queries={len(q)} queries")
+
+    end = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    path = OrgVersion.objects.valid_on(end).get(org_id=province.pk).path
+    hand = []
+    for i in range(WARMUP + RUNS):
+        t = time.perf_counter()
+        with connection.cursor() as c:
+            c.execute(HAND_SQL, {"path": path + "%", "start": start, "last": last, "end": end})
+            due, collected, retained = c.fetchone()
+        if i >= WARMUP:
+            hand.append((time.perf_counter() - t) * 1000)
+    print(f"# hand SQL: due={due} collected={collected} retained={retained}"
+          f" (same as the product: {(due, collected, retained) == (s.due, s.collected, s.retained)})")
+    print(f"BENCH dues_hand_sql_province_ms={statistics.median(hand):.0f} ms")
+    print(f"# summary/hand SQL = {statistics.median(times) / statistics.median(hand):.2f}")
+    print(f"BENCH dues_load_average={' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Item 5: /api/v1/dues/ routes through the access policy (404 outside the scope, 422 with the
+Vietnamese message and field, 403 for a read-only role)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from dangbo.dues.models import DuesMonthClose, DuesPayment
+
+J = "application/json"
+
+
+def test_declare_pay_close_and_read_back_through_the_api(client, tree, members_a1, secretary_a1, commune_officer):
+    an = members_a1[0]
+    client.force_login(secretary_a1)
+    r = client.post(
+        reverse("api:dues_declaration_create", kwargs={"member_id": an.pk}),
+        {
+            "category": "si_salary",
+            "base": 10_000_000,
+            "valid_from": "2025-01-01",
+            "declared_on": "2025-01-03",
+            "source": "Bản kê khai",
+        },
+        content_type=J,
+    )
+    assert r.status_code == 201, r.content
+    r = client.post(
+        reverse("api:dues_payment_create", kwargs={"member_id": an.pk}),
+        {
+            "from_month": "2025-01-01",
+            "to_month": "2025-03-01",
+            "amount": 300_000,
+            "paid_on": "2025-01-10",
+            "channel": "portal",
+            "receipt_no": "DVC9",
+        },
+        content_type=J,
+    )
+    assert r.status_code == 201 and r.json()["allocated"] == {
+        "2025-01-01": 100_000,
+        "2025-02-01": 100_000,
+        "2025-03-01": 100_000,
+    }
+    r = client.post(
+        reverse("api:dues_relief_create", kwargs={"member_id": an.pk}),
+        {
+            "kind": "exemption",
+            "from_month": "2025-05-01",
+            "to_month": "2025-05-01",
+            "reason": "Ốm nặng",
+            "decision_no": "07-QĐ",
+            "decided_on": "2025-04-20",
+        },
+        content_type=J,
+    )
+    assert r.status_code == 201
+    ledger = client.get(reverse("api:dues_member_ledger", kwargs={"member_id": an.pk}), {"year": 2025}).json()
+    assert ledger["paid_up_to"] == "2025-03-01" and ledger["months"][4]["due"] == 0
+    sheet = client.get(reverse("api:dues_sheet"), {"org_id": tree["cell_a1"].pk, "month": "2025-02-15"}).json()
+    assert [row["paid"] for row in sheet["rows"] if row["member_id"] == an.pk] == [100_000]
+    r = client.post(reverse("api:dues_close"), {"org_id": tree["cell_a1"].pk, "month": "2025-01-01"}, content_type=J)
+    assert r.status_code == 201 and r.json()["remitted"] == 70_000
+    client.force_login(commune_officer)
+    st = client.get(reverse("api:dues_closing_status"), {"org_id": tree["commune_a"].pk, "month": "2025-01-01"})
+    assert (st.json()["closed"], st.json()["total"]) == (1, 1)
+    url = reverse("api:dues_org_ledger", kwargs={"org_id": tree["commune_a"].pk})
+    book = client.get(url).json()  # as of today: the month was closed today
+    assert book["balance"] == 21_000 and book["received"] == 70_000
+    assert client.get(url, {"until": "2025-12-31"}).json()["balance"] == 0  # before the closing
+    s = client.get(
+        reverse("api:dues_summary"), {"org_id": tree["commune_a"].pk, "first": "2025-01-01", "last": "2025-03-01"}
+    ).json()
+    assert (s["collected"], s["retained"]) == (300_000, 90_000)
+
+
+def test_api_refusals_are_named_and_scoped(client, tree, members_a1, secretary_a1, secretary_b1, leader):
+    an = members_a1[0]
+    client.force_login(secretary_a1)
+    r = client.post(
+        reverse("api:dues_declaration_create", kwargs={"member_id": an.pk}),
+        {"category": "pension", "valid_from": "2025-01-01", "declared_on": "2025-01-03", "source": "x"},
+        content_type=J,
+    )
+    assert r.status_code == 422 and r.json()["field"] == "base" and "Ghi mức thu nhập" in r.json()["detail"]
+    client.force_login(secretary_b1)
+    assert client.get(reverse("api:dues_member_ledger", kwargs={"member_id": an.pk}), {"year": 2025}).status_code == 404
+    r = client.post(reverse("api:dues_close"), {"org_id": tree["cell_a1"].pk, "month": "2025-01-01"}, content_type=J)
+    assert r.status_code == 404 and not DuesMonthClose.objects.exists()
+    assert client.get(reverse("api:dues_mine"), {"year": 2025}).status_code == 404
+    client.force_login(leader)  # sees the province, may not collect
+    r = client.post(
+        reverse("api:dues_payment_create", kwargs={"member_id": an.pk}),
+        {"from_month": "2025-01-01", "to_month": "2025-01-01", "amount": 1000, "paid_on": "2025-01-10"},
+        content_type=J,
+    )
+    assert r.status_code in (403, 422) and not DuesPayment.objects.exists()
