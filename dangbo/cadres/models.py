@@ -227,7 +227,10 @@ class PlanningTerm(models.Model):
 class RemovalReason(models.TextChoices):
     OVER_AGE = "over_age", "Quá tuổi"
     DISCIPLINE = "discipline", "Bị kỷ luật"
-    POLITICAL_STANDARD = "political_standard", "Không đáp ứng tiêu chuẩn chính trị"
+    # Neutral wording: the political-standard conclusion itself is visible only to the
+    # political-protection role (cadres.political); the planning list shows only that the cadre
+    # no longer meets the criteria.
+    POLITICAL_STANDARD = "political_standard", "Không còn đủ tiêu chuẩn, điều kiện"
     LOW_CONFIDENCE = "low_confidence", "Tín nhiệm thấp"
     FAILED_DUTIES = "failed_duties", "Không hoàn thành nhiệm vụ"
     OWN_REQUEST = "own_request", "Theo nguyện vọng"

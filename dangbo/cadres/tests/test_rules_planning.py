@@ -168,6 +168,9 @@ def test_rule_r093_political_standard_not_met_and_over_age_remove_automatically(
     assert [e.pk for e in removed] == [entry.pk]
     entry.refresh_from_db()
     assert (entry.removed_on, entry.removal_reason) == (date(2024, 9, 9), RemovalReason.POLITICAL_STANDARD)
+    # What everyone else reads on the planning list does not reveal the conclusion (only the
+    # political-protection role sees political-standard cases).
+    assert "chính trị" not in entry.get_removal_reason_display()
     removed = planning_sweep(actor=system_user, on=date(2027, 12, 31))
     aged.refresh_from_db()
     assert [e.pk for e in removed] == [aged.pk]
