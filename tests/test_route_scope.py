@@ -157,6 +157,14 @@ ROUTES: dict[str, Rule] = {
     "meetings:figures": Rule(query=lambda w: {"org": w["commune_a"].pk, "nam": 2024}),
     "meetings:absences": Rule(outsider=NO_LEAK, query=lambda w: {"nam": 2024}),
     "meetings:my_meetings": Rule(outsider=OWN_ONLY),
+    "meetings:my_record": Rule(outsider=OWN_ONLY),
+    "meetings:correction_list": Rule(outsider=NO_LEAK),
+    "meetings:correction_decide": Rule(kwargs=lambda w: {"pk": w["correction_request"].pk}),
+    "notifications:notice_list": Rule(outsider=NO_LEAK),
+    "notifications:notice_create": Rule(outsider=NO_LEAK),
+    "notifications:notice_detail": Rule(kwargs=lambda w: {"pk": w["notice"].pk}),
+    "notifications:my_notices": Rule(outsider=OWN_ONLY),
+    "notifications:my_notice": Rule(kwargs=lambda w: {"pk": w["notice"].pk}),
     "dues:arrears": Rule(outsider=NO_LEAK, query=lambda w: {"nam": 2024}),
     "dues:sheet": Rule(query=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024"}),
     "dues:collect": Rule(method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024",
@@ -486,7 +494,15 @@ def _meetings_world(system_user, tree) -> dict[str, Any]:
     meeting = meeting_create(actor=system_user, data=MeetingInput(
         org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2024, 2, 5), held_on=date(2024, 2, 5),
         agenda="Họp chi bộ thôn 1"))
-    return {"meeting": meeting, "attendance": meeting.attendances.order_by("id").first()}
+    from dangbo.meetings.models import CorrectionRequest
+    from dangbo.notifications.notices import NoticeInput, notice_send
+
+    notice = notice_send(actor=system_user, data=NoticeInput(
+        org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, title="Thông báo của Đảng bộ xã An Bình"))
+    member = Member.objects.get(full_name=SECRET_NAME)
+    correction = CorrectionRequest.objects.create(member=member, field="hometown", requested_value="Xã An Bình")
+    return {"meeting": meeting, "attendance": meeting.attendances.order_by("id").first(), "notice": notice,
+            "correction_request": correction}
 
 
 def _dues_world(system_user, member, tree, insider) -> dict[str, Any]:
@@ -745,7 +761,7 @@ def test_the_outsider_gets_not_found_or_nothing_of_commune_a(client, world, name
 )
 def test_the_insider_reaches_every_object_route(client, world, name):
     rule = ROUTES[name]
-    if name in ("audit:entry_list", "audit:my_views", "grading:self_assessment"):
+    if name in ("audit:entry_list", "audit:my_views", "grading:self_assessment", "notifications:my_notice"):
         pytest.skip("administrators / the member themself only: tested in dangbo/audit/tests and dangbo/grading/tests")
     client.force_login(world[rule.role or "insider"])
     response = _call(client, name, rule, world)
@@ -798,9 +814,11 @@ OBJECTS: dict[str, str] = {
     "imports.columnmapping": "column_mapping",
     "imports.importjob": "job",
     "meetings.attendance": "attendance",
+    "meetings.correctionrequest": "correction_request",
     "meetings.meeting": "meeting",
     "members.member": "member",
     "members.transfer": "transfer",
+    "notifications.notice": "notice",
     "notifications.notification": "notification",
     "orgs.enterprise": "enterprise",
     "orgs.organization": "commune_a",
@@ -860,7 +878,7 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
                                   "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
                                   "cadre_title", "planning_term", "staffing_agency", "meeting",
                                   "attendance", "enterprise", "political_case", "vote_campaign",
-                                  "dues_import_job")}
+                                  "dues_import_job", "notice", "correction_request")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

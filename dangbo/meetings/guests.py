@@ -1,0 +1,97 @@
+"""Upper-level committee members at grassroots meetings (issue 20): the seeds ask each provincial
+committee member (Tỉnh ủy viên) to attend grassroots cell meetings twice a year. A `CommitteeSeat`
+says who sits on which committee from/to; a `MeetingGuest` row says a seat was at a held meeting of
+an organization below that committee. The figure per committee and year: visits per seat against
+`VISITS_PER_YEAR`, and the seats short of it (a worklist item)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from dangbo.access import policy
+from dangbo.access.worklist import WorkItem
+from dangbo.audit.services import audit_record
+from dangbo.core.errors import DomainError
+from dangbo.meetings.models import CommitteeSeat, Meeting, MeetingGuest
+from dangbo.orgs.models import OrgVersion
+
+VISITS_PER_YEAR = 2  # seeds: provincial committee members attend grassroots meetings twice a year
+
+
+def seat_add(*, actor, committee_id: int, member_id: int, valid_from: date, valid_to: date | None = None) -> CommitteeSeat:
+    policy.require(actor, "record", committee_id, message=policy.NOT_FOUND, field="committee_id")
+    if valid_to and valid_to < valid_from:
+        raise DomainError("Ngày kết thúc trước ngày bắt đầu.", field="valid_to")
+    with transaction.atomic():
+        seat = CommitteeSeat.objects.create(committee_id=committee_id, member_id=member_id, valid_from=valid_from,
+                                            valid_to=valid_to)
+        audit_record(actor=actor, action="meeting.seat_add", obj=seat, org_id=committee_id, subject_member_id=member_id,
+                     summary=f"Cấp ủy viên dự sinh hoạt cơ sở từ {valid_from:%d/%m/%Y}")
+    return seat
+
+
+def guest_record(*, actor, meeting: Meeting, seat_id: int, attended: bool = True) -> MeetingGuest:
+    """A committee member attended (or was assigned and did not attend) a held meeting of an
+    organization below their committee."""
+    policy.require(actor, "meet", meeting.org_id, message="Không tìm thấy buổi sinh hoạt", field="meeting_id")
+    if not meeting.held_on:
+        raise DomainError("Chỉ ghi khách mời của buổi sinh hoạt đã họp.", field="held_on")
+    seat = CommitteeSeat.objects.filter(pk=seat_id).first()
+    if seat is None:
+        raise DomainError("Không tìm thấy cấp ủy viên.", field="seat_id")
+    on = meeting.held_on
+    if seat.valid_from > on or (seat.valid_to and seat.valid_to < on):
+        raise DomainError("Người này không là cấp ủy viên vào ngày họp.", field="seat_id")
+    path = OrgVersion.objects.valid_on(on).filter(org_id=meeting.org_id).values_list("path", flat=True).first() or ""
+    if f"/{seat.committee_id}/" not in path or meeting.org_id == seat.committee_id:
+        raise DomainError("Cấp ủy của người này không phải cấp trên của tổ chức đảng họp.", field="seat_id")
+    with transaction.atomic():
+        guest, _ = MeetingGuest.objects.update_or_create(meeting=meeting, seat=seat, defaults={"attended": attended})
+        audit_record(actor=actor, action="meeting.guest", obj=meeting, org_id=meeting.org_id,
+                     subject_member_id=seat.member_id,
+                     summary=f"Cấp ủy viên cấp trên {'dự' if attended else 'không dự'} buổi ngày {on:%d/%m/%Y}")
+    return guest
+
+
+@dataclass(frozen=True)
+class SeatVisits:
+    seat_id: int
+    member_id: int
+    name: str
+    visits: int
+
+    @property
+    def short(self) -> bool:
+        return self.visits < VISITS_PER_YEAR
+
+
+def seat_visits(*, committee_ids, year: int) -> list[SeatVisits]:
+    """Per seat active in `year` on these committees: held meetings attended in the year. One query."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    seats = (CommitteeSeat.objects.filter(committee_id__in=committee_ids, valid_from__lte=end)
+             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+             .annotate(n=Count("visits", filter=Q(visits__attended=True, visits__meeting__held_on__range=(start, end))))
+             .values_list("pk", "member_id", "member__full_name", "n").order_by("member__name_folded", "pk"))
+    return [SeatVisits(*row) for row in seats]
+
+
+def figures(*, actor, committee_id: int, year: int) -> list[SeatVisits]:
+    policy.get_org_or_404(actor, committee_id)
+    return seat_visits(committee_ids=[committee_id], year=year)
+
+
+def worklist_provider(user, today: date) -> list[WorkItem]:
+    """Committee members in scope short of twice a year at grassroots meetings (this year)."""
+    if not policy.can(user, "view"):
+        return []
+    committees = policy.scope_orgs(CommitteeSeat.objects.all(), user, field="committee_id").values("committee_id")
+    short = sum(1 for s in seat_visits(committee_ids=committees, year=today.year) if s.short)
+    return [WorkItem("cap_uy_du_sinh_hoat", f"Cấp ủy viên chưa dự đủ {VISITS_PER_YEAR} lần sinh hoạt chi bộ cơ sở "
+                     f"năm {today.year}", short, reverse("meetings:meeting_list"), "warning",
+                     "Mỗi cấp ủy viên cấp trên dự sinh hoạt với chi bộ cơ sở ít nhất 2 lần trong năm.",
+                     "Sinh hoạt chi bộ")]
