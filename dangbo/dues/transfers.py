@@ -11,7 +11,7 @@ from dangbo.access import policy
 from dangbo.audit.services import audit_record
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import DuesDeclaration, DuesTransferNote
-from dangbo.members.models import EventType, MemberEvent
+from dangbo.members.models import EventType
 
 
 def on_transfer_issued(sender, *, transfer, actor, **kwargs) -> None:
@@ -43,11 +43,10 @@ def on_transfer_issued(sender, *, transfer, actor, **kwargs) -> None:
 
 def letter_note(member_id: int) -> DuesTransferNote | None:
     """The dues note of the member's latest transfer letter."""
-    letters = MemberEvent.objects.filter(member_id=member_id, voided_by__isnull=True).filter(
-        Q(type=EventType.OFFICIAL_TRANSFER_OUT) | Q(type=EventType.TEMPORARY_TRANSFER_OUT)
-    )
+    # One read of the notes joined to their letters (the member page reads the events once itself).
     return (
-        DuesTransferNote.objects.filter(transfer_id__in=letters.values("pk"))
+        DuesTransferNote.objects.filter(member_id=member_id, transfer__voided_by__isnull=True)
+        .filter(Q(transfer__type=EventType.OFFICIAL_TRANSFER_OUT) | Q(transfer__type=EventType.TEMPORARY_TRANSFER_OUT))
         .order_by("-transfer__on", "-transfer_id")
         .first()
     )

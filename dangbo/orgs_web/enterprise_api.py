@@ -131,11 +131,13 @@ def enterprise_list_api(request: HttpRequest, at: date | None = None, limit: int
 
 @router.get("/{int:enterprise_id}", response={200: EnterpriseDetailOut, **READ_ERRORS}, url_name="enterprise_detail")
 def enterprise_detail_api(request: HttpRequest, enterprise_id: int, at: date | None = None) -> dict:
+    """One enterprise as of `at` (default today) with its history of dated changes (404 outside the scope)."""
     return _detail(policy.get_in_scope_or_404(Enterprise, request.user, enterprise_id), as_of(at))
 
 
 @router.post("", response={201: EnterpriseDetailOut, **WRITE_ERRORS}, url_name="enterprise_register")
 def enterprise_register_api(request: HttpRequest, data: EnterpriseIn) -> HttpStatus:
+    """Register an enterprise in a locality the user may record in (audited; 403 when it is only visible)."""
     locality = get_org_or_404(request.user, data.locality_id)
     if not can(request.user, "record", locality.pk):
         raise ReadOnly(READ_ONLY)
@@ -161,6 +163,7 @@ def enterprise_change_api(request: HttpRequest, enterprise_id: int, data: Enterp
 @router.post("/{int:enterprise_id}/close", response={200: EnterpriseDetailOut, **WRITE_ERRORS},
              url_name="enterprise_close")
 def enterprise_close_api(request: HttpRequest, enterprise_id: int, data: EnterpriseCloseIn) -> dict:
+    """Close the enterprise from a date with its reason; it stays in the register and its history."""
     e = _recordable(request.user, enterprise_id)
     enterprises.enterprise_close(actor=request.user, enterprise=e, on=data.on, reason=data.reason)
     e.refresh_from_db()
@@ -170,6 +173,7 @@ def enterprise_close_api(request: HttpRequest, enterprise_id: int, data: Enterpr
 @router.post("/{int:enterprise_id}/party-org", response={200: EnterpriseDetailOut, **WRITE_ERRORS},
              url_name="enterprise_party_org")
 def enterprise_party_org_api(request: HttpRequest, enterprise_id: int, data: EnterprisePartyOrgIn) -> dict:
+    """Link the party organization set up in the enterprise, from a date (R-014 counts it from then)."""
     e = _recordable(request.user, enterprise_id)
     party_org = get_org_or_404(request.user, data.party_org_id)
     enterprises.enterprise_link_party_org(actor=request.user, enterprise=e, party_org=party_org, on=data.on)

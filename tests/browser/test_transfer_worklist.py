@@ -48,7 +48,8 @@ def test_transfer_from_commune_a_received_by_commune_b(live_server, system_user,
     page.fill("#id_letter_number", "15-GGT/ĐU")
     page.fill("#id_on", today)
     page.fill("#id_issued_by", "Đảng ủy xã An Bình")
-    page.select_option("#id_to_org", label="Đảng bộ xã Bình Minh")
+    page.fill("#id_to_org_text", "binh minh")  # the destination picker searches the whole system
+    page.click(f"#id_to_org_list [data-org-pick='{tree['commune_b'].pk}']")
     page.click("button:has-text('Cấp giấy giới thiệu')")
     page.wait_for_url(re.compile(rf"/dang-vien/{member.pk}/$"))
     banner = page.locator("#dang-chuyen").inner_text()

@@ -92,8 +92,12 @@ def data(tree, system_user):
 
     campaign = campaign_open(actor=SYSTEM, org_id=tree["commune_a"].pk, year=2024, name="Lấy phiếu 2024")
     unit_set(actor=SYSTEM, campaign=campaign, name="Đảng ủy xã", status="not_subject", reason="Mới bổ nhiệm")
+    from dangbo.orgs.enterprises import enterprise_register
+
+    enterprise = enterprise_register(actor=SYSTEM, name="Công ty TNHH Thử Nghiệm", sector="private_enterprise",
+                                     locality=tree["commune_a"], registered_on=date(2020, 1, 2))
     return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk, "agency_id": agency.pk,
-            "meeting_id": meeting.pk, "case_id": case.pk, "campaign_id": campaign.pk}
+            "meeting_id": meeting.pk, "case_id": case.pk, "campaign_id": campaign.pk, "enterprise_id": enterprise.pk}
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], path_parameters: dict | None = None) -> int:
