@@ -145,6 +145,22 @@ def _otp_not_required(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """The per-process caches kept under data stamps (scopes, cached users and OTP checks, list and
+    navbar counts) start empty in each test: a test's rows are rolled back (and SQLite reuses
+    their ids), so nothing cached under them may answer the next test, and every query-count test
+    measures from the same cold start whatever ran before it in the worker."""
+    from dangbo.access import scope
+    from dangbo.access.middleware import CachedAuthenticationMiddleware, CachedOTPMiddleware
+    from dangbo.members import selectors as member_selectors
+    from dangbo.notifications import selectors as notification_selectors
+
+    for cache in (scope._cache, CachedAuthenticationMiddleware._users, CachedOTPMiddleware._verified,
+                  member_selectors._count_cache, notification_selectors._count_cache):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rule_parameters():
     """Rule-parameter overrides are cached per process (core/rules.py); a test's rows are rolled
     back, so the cache must not outlive the test."""
