@@ -161,11 +161,14 @@ def _fresh_process_caches():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rule_parameters():
+def _fresh_rule_parameters(monkeypatch):
     """Rule-parameter overrides are cached per process (core/rules.py); a test's rows are rolled
-    back, so the cache must not outlive the test."""
+    back, so the cache must not outlive the test. Within a test the cache does not expire: its
+    60 s lifetime (for the other processes' writes; this process's writes clear it by signal)
+    made query-count tests count one more read whenever a slow test crossed the minute."""
     from dangbo.core import rules
 
+    monkeypatch.setattr(rules, "_OVERRIDE_TTL_SECONDS", float("inf"))
     rules.clear_cache()
     yield
     rules.clear_cache()
