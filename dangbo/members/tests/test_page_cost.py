@@ -98,7 +98,10 @@ def test_the_profile_queries_do_not_grow_with_events_or_letters_elsewhere(client
         transfer_issue(actor=SYSTEM, member=other, data=LetterInput(
             on=today - timedelta(days=2), letter_number=f"{i}-GGT", to_org=tree["commune_a"]))
     after, _ = cost(client, url)
-    assert after == before
+    # Not more after the events and the letters elsewhere (what the test is about). The first
+    # measurement can count one read more than the steady state (in some orders of the full
+    # suite the first profile view after the fixtures refills a per-process cache): never fewer.
+    assert after <= before
 
 
 @pytest.mark.django_db
