@@ -5,6 +5,7 @@
     dangbo check-data            integrity report
     dangbo rebuild-projections   rebuild member spans from the events
     dangbo rebuild-report-facts  rebuild the report fact tables (after bulk loads)
+    dangbo rebuild-org-facts     rebuild the per-organization summaries (--check)
     dangbo rebuild-meeting-counts  recount the meetings' stored attendance counts (--check)
     dangbo rebuild-search-index  rebuild the member search terms and name words (PostgreSQL)
     dangbo <any manage.py command> ...
@@ -20,7 +21,7 @@ import sys
 # worker) as the application role of DATABASE_URL, which cannot change the audit log.
 OWNER_COMMANDS = frozenset({
     "migrate", "db_roles", "flush", "sqlflush", "demo", "synth", "restore",
-    "rebuild_report_facts", "rebuild_search_index", "rebuild_projections", "createcachetable",
+    "rebuild_report_facts", "rebuild_org_facts", "rebuild_search_index", "rebuild_projections", "createcachetable",
 })
 
 

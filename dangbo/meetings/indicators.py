@@ -17,7 +17,8 @@ def _figures(ctx: IndicatorContext) -> Figures | None:
     if ctx.area is None:
         return None
     if _KEY not in ctx.__dict__:
-        ctx.__dict__[_KEY] = held_vs_due(subtree=ctx.area.org_ids(), start=ctx.start, end=ctx.end)
+        ctx.__dict__[_KEY] = held_vs_due(subtree=ctx.area.org_ids(), start=ctx.start, end=ctx.end,
+                                             live=not ctx.fast)
     return ctx.__dict__[_KEY]
 
 

@@ -33,6 +33,7 @@ from dangbo.meetings.models import REGULAR_KINDS, Attendance, Kind, Meeting, Pre
 from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
 from dangbo.orgs.models import OrgVersion
 from dangbo.orgs.selectors import org_version_on
+from dangbo.reports.models import OrgDueSpan
 
 WARN_MONTHS = 2  # R-039: warn at 2 months absent without reason in a year
 REMOVAL_MONTHS = 3  # R-039: ground for name removal
@@ -140,15 +141,23 @@ def _bits(mask: int):
         i += 1
 
 
-def _due_masks(subtree: Subquery, months: list[tuple[int, int]], today: date) -> dict[int, int]:
+def _due_masks(subtree: Subquery, months: list[tuple[int, int]], today: date, *,
+               live: bool = False) -> dict[int, int]:
     """Organization → bitmask of the months (bit i = months[i]) whose members must meet: every
     organization of the subtree where at least one active, non-exempt member attends on the
-    month's last day (R-012). One query, grouped by organization."""
+    month's last day (R-012). One query, grouped by organization, over the stored due ranges
+    (reports.OrgDueSpan: a few rows per organization); `live` computes the same from every
+    membership span of the subtree (the reference the summary is checked against)."""
     if not months:
         return {}
     ends = [_month_end(y, m, today) for y, m in months]
     masks = _month_masks(months, lambda i: Q(valid_from__lte=ends[i]) & (Q(valid_to__isnull=True)
                                                                          | Q(valid_to__gte=ends[i])), "m")
+    if not live:
+        rows = (OrgDueSpan.objects.filter(org_id__in=subtree, valid_from__lte=ends[-1])
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=ends[0]))
+                .order_by().values("org_id").annotate(**masks))
+        return {r["org_id"]: mask for r in rows if (mask := _mask(r, "m", len(months)))}
     rows = (MembershipSpan.objects.filter(status__in=ACTIVE_STATUSES, exempt=False, in_transfer=False,
                                           valid_from__lte=ends[-1])
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date(*months[0], 1)))
@@ -181,13 +190,13 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
     return dict(out)
 
 
-def held_vs_due(*, subtree, start: date, end: date) -> Figures:
+def held_vs_due(*, subtree, start: date, end: date, live: bool = False) -> Figures:
     """The R-012 and thematic figures of the organizations in `subtree` (a subquery of ids) over
-    the months of [start, end] (up to today): two queries."""
-    return _figures(subtree, start, end)
+    the months of [start, end] (up to today): two queries (`live`: due months from the spans)."""
+    return _figures(subtree, start, end, live=live)
 
 
-def _figures(subtree, start: date, end: date, *, counts: bool = False) -> Figures:
+def _figures(subtree, start: date, end: date, *, counts: bool = False, live: bool = False) -> Figures:
     """Held/due (and with `counts`, the attendance counts of the meetings held from the first day
     of `start`'s month) read from one row per organization: a bitmask of the months with a
     regular meeting held and one of the months with a thematic meeting held, and the sums of the
@@ -196,7 +205,7 @@ def _figures(subtree, start: date, end: date, *, counts: bool = False) -> Figure
     end = min(end, today)
     f = Figures(year=end.year)
     months = _months(start, end) if start <= end else []
-    due = _due_masks(subtree, months, today)
+    due = _due_masks(subtree, months, today, live=live)
     first = date(start.year, start.month, 1) if counts else (date(*months[0], 1) if months else end)
     bounds = [(date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])) for y, m in months]
 

@@ -9,6 +9,9 @@ Kept current by the writers:
 - saving or deleting a `HandbookAccount` refreshes the member's rows (post_save / post_delete);
 - bulk loaders that write spans directly (demo, synth, benchmarks) call `rebuild_all()`, which is
   also `dangbo rebuild-report-facts` (`dangbo rebuild-projections` refreshes each member it rebuilds).
+- the per-organization summaries (`reports.orgfacts`: OrgDueSpan, OrgCountSpan) are refreshed
+  with them: `refresh_members` refreshes the organizations the member's rows named before and
+  after, `rebuild_all` rebuilds them (alone: `dangbo rebuild-org-facts`).
 
 `reports/tests/test_fast_path.py` proves that the indicators computed from these tables equal the ones
 computed straight from the spans and events, as of many dates across a merger and corrections.
@@ -27,6 +30,7 @@ from django.db import connection, transaction
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
 from dangbo.members.models import EventType as E
 from dangbo.members.selectors import issues_of
+from dangbo.reports import orgfacts
 from dangbo.reports.models import HandbookAccount, ReportFlow, ReportSpan
 
 FLOW_EVENT_TYPES = (
@@ -160,10 +164,16 @@ def refresh_members(member_ids: Iterable[int], *, created: bool = False) -> None
         for i in range(0, len(ids), 1000):
             chunk = ids[i:i + 1000]
             span_rows, flow_rows = _rows_of(*_load(chunk))
+            orgs: set[int] = set()
             if not created:
-                ReportSpan.objects.filter(member_id__in=chunk).delete()
+                old = ReportSpan.objects.filter(member_id__in=chunk)
+                for org_id, temp_org_id in old.values_list("org_id", "temp_org_id").distinct():
+                    orgs.update((org_id, temp_org_id))
+                old.delete()
                 ReportFlow.objects.filter(member_id__in=chunk).delete()
             _write(span_rows, flow_rows)
+            orgs.update(o for r in span_rows for o in (r[1], r[6]))
+            orgfacts.refresh_orgs(orgs)  # the organizations named before and after the write
 
 
 def _write(span_rows: list[tuple], flow_rows: list[tuple]) -> None:
@@ -222,6 +232,7 @@ def rebuild_all(*, chunk: int = 20_000, log: Callable[[str], None] | None = None
         with connection.cursor() as c:
             c.execute("ANALYZE reports_reportspan")
             c.execute("ANALYZE reports_reportflow")
+    orgfacts.rebuild(log=log)  # the per-organization summaries read the fact rows
     return n_spans, n_flows
 
 

@@ -426,6 +426,13 @@ def _non_state(counts: Counter) -> int:
     return sum(counts.get(k, 0) for k in sectors.non_state_sectors())
 
 
+def _area_versions(ctx: IndicatorContext) -> dict[int, tuple[str, str, str]]:
+    """The subtree's organization versions on `at`, read once for both sector indicators."""
+    if "_area_versions" not in ctx.__dict__:
+        ctx.__dict__["_area_versions"] = sectors.area_versions(ctx.area)
+    return ctx.__dict__["_area_versions"]
+
+
 def _establishments(ctx: IndicatorContext) -> list[sectors.Establishment]:
     return [e for e in sectors.establishments(ctx.org_changes, ctx.windows) if e.org_type in sectors.grassroots_types()]
 
@@ -442,7 +449,7 @@ def to_chuc_co_so_theo_khu_vuc(ctx: IndicatorContext) -> Result:
     ind = CATALOG["to_chuc_co_so_theo_khu_vuc"]
     if ctx.area is None:
         return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
-    counts = sectors.grassroots_by_sector(ctx.area)
+    counts = sectors.grassroots_by_sector(ctx.area, _area_versions(ctx))
     total = sum(counts.values())
     return Result(ind, total, f"{_count_text(total, ind.unit)}, trong đó {vn_int(_non_state(counts))} trong khu vực "
                               "ngoài nhà nước", {"khu_vuc": _sector_cells(counts)}, note=ctx.tree_note)
@@ -498,7 +505,7 @@ def dv_theo_khu_vuc(ctx: IndicatorContext) -> Result:
     ind = CATALOG["dv_theo_khu_vuc"]
     if ctx.area is None:
         return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
-    counts = sectors.members_by_sector(ctx.area, fast=ctx.fast)
+    counts = sectors.members_by_sector(ctx.area, fast=ctx.fast, versions=_area_versions(ctx) if ctx.fast else None)
     total = sum(counts.values())
     return Result(ind, total, f"{_count_text(total, ind.unit)}, trong đó {vn_int(_non_state(counts))} trong khu vực "
                               "ngoài nhà nước", {"khu_vuc": _sector_cells(counts)}, note=ctx.tree_note)

@@ -235,3 +235,38 @@ class ReportFlow(models.Model):
             models.Index(fields=["home_org_id", "type", "on"], include=["years"], name="reportflow_home_type_on"),
             models.Index(fields=["counterpart_org_id", "type", "on"], name="reportflow_cp_type_on"),
         ]
+
+
+# --- per-organization summaries (kept with the report facts) -----------------------------------
+
+
+class OrgDueSpan(models.Model):
+    """A maximal inclusive date range over which the organization had at least one member attending
+    it (home cell, or host cell while temporarily attached) who is active, not exempt and not in
+    transit: the organization owes its regular monthly meeting on every day of the range (R-012).
+    `valid_to` null = still open. A projection of `members.MembershipSpan`, kept by
+    `reports.facts.refresh_orgs` in the transaction of the member writers and rebuilt set-based by
+    `dangbo rebuild-org-facts` (PERFORMANCE.md lesson 1): the cell-life figures of a province read
+    a few rows per organization instead of scanning every span."""
+
+    org_id = models.IntegerField()
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["org_id", "valid_from"], include=["valid_to"], name="orgduespan_org")]
+
+
+class OrgCountSpan(models.Model):
+    """The number of counted members (đảng số: `ReportSpan` rows) whose home organization is
+    `org_id`, constant over an inclusive date range (`valid_to` null = still open); ranges with no
+    member are not stored. A projection of `ReportSpan`, kept and rebuilt with `OrgDueSpan`: the
+    members of a subtree as of a date, by organization, read one row per organization."""
+
+    org_id = models.IntegerField()
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["org_id", "valid_from"], include=["valid_to", "n"], name="orgcountspan_org")]

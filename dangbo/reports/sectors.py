@@ -7,7 +7,8 @@ sub-committee without one takes the sector of its nearest ancestor that has one 
 (a cell of a private company's grassroots committee is in the private sector). "" = not recorded.
 
 Kept apart from reports.selectors (the hot path of the headcounts): these queries read the
-organization versions of a subtree and one grouped count of the report facts.
+organization versions of a subtree (once per report: `area_versions`) and the stored member
+counts of its organizations (reports.OrgCountSpan).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.db.models import Count, Q
 from dangbo.core.reference import items, label
 from dangbo.members.models import ACTIVE_STATUSES, MembershipSpan
 from dangbo.orgs.models import OrgVersion
-from dangbo.reports.models import ReportSpan
+from dangbo.reports.models import OrgCountSpan
 from dangbo.reports.selectors import Area, Window, _prefix_q
 
 NOT_RECORDED = ""
@@ -87,23 +88,38 @@ def area_versions(area: Area) -> dict[int, tuple[str, str, str]]:
     return {oid: (path, sector, t) for oid, path, sector, t in rows}
 
 
-def grassroots_by_sector(area: Area) -> Counter:
-    """Grassroots organizations below the root on `at`, by sector."""
-    versions = area_versions(area)
+def grassroots_by_sector(area: Area, versions: dict[int, tuple[str, str, str]] | None = None) -> Counter:
+    """Grassroots organizations below the root on `at`, by sector (`versions`: area_versions(area)
+    when the caller already read them)."""
+    versions = area_versions(area) if versions is None else versions
     grassroots = {oid: (p, s) for oid, (p, s, t) in versions.items() if t in grassroots_types()}
     return Counter(effective_sectors(grassroots, area.at).values())
 
 
-def members_by_sector(area: Area, *, fast: bool = True) -> Counter:
-    """Counted members (đảng số) of the subtree on `at`, by the sector of their home organization."""
+def members_by_sector(area: Area, *, fast: bool = True,
+                      versions: dict[int, tuple[str, str, str]] | None = None) -> Counter:
+    """Counted members (đảng số) of the subtree on `at`, by the sector of their home organization.
+
+    Fast: one row per organization from the stored count ranges (reports.OrgCountSpan), the
+    sectors from the subtree's versions (`versions`: area_versions(area), shared with
+    grassroots_by_sector) and the few organizations on the root's path. Slow (the reference):
+    every membership span valid on `at`, the versions read by the ids of the organizations."""
     if fast:
-        qs = ReportSpan.objects.filter(valid_from__lte=area.at).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=area.at))
+        rows = (OrgCountSpan.objects.filter(valid_from__lte=area.at)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=area.at))
+                .filter(org_id__in=area.org_ids()).values_list("org_id", "n"))
+        counts: dict[int, int] = {}
+        for oid, n in rows:
+            counts[oid] = counts.get(oid, 0) + n
+        versions = area_versions(area) if versions is None else versions
+        own = {oid: versions[oid][:2] for oid in counts if oid in versions}
+        if len(own) < len(counts):  # the root (and merge predecessors standing in for it)
+            own.update(_sectors_on((oid for oid in counts if oid not in own), area.at))
     else:
-        qs = MembershipSpan.objects.valid_on(area.at).filter(status__in=ACTIVE_STATUSES)
-    rows = qs.filter(org_id__in=area.org_ids()).order_by().values_list("org_id").annotate(n=Count("id"))
-    counts = dict(rows)
-    own = _sectors_on(counts, area.at)
+        rows = (MembershipSpan.objects.valid_on(area.at).filter(status__in=ACTIVE_STATUSES)
+                .filter(org_id__in=area.org_ids()).order_by().values_list("org_id").annotate(n=Count("id")))
+        counts = dict(rows)
+        own = _sectors_on(counts, area.at)
     sectors = effective_sectors(own, area.at)
     out: Counter = Counter()
     for oid, n in counts.items():
