@@ -252,18 +252,21 @@ class TrainingFigures:
         return f"{_n(self.senior_theory)} ({_n(self.senior_full_time)} tập trung, {_n(self.senior_part_time)} không tập trung)"
 
 
-def _cadres_in(actor, org_id: int, at: date) -> QuerySet:
+def training_figures(
+    *, actor, org_id: int, start: date, end: date, org_ids: list[int] | None = None
+) -> TrainingFigures:
+    """Cadres of the subtree sent to courses in [start, end]: to senior political theory (cao
+    cấp, cử nhân) by mode, and to every other course by kind. `org_ids`: the subtree already
+    read through the access policy (selectors._subtree_ids)."""
     from dangbo.cadres.selectors import _subtree_ids
 
-    return policy.for_user(Cadre, actor).filter(managing_org_id__in=_subtree_ids(actor, org_id, at)).values("pk")
-
-
-def training_figures(*, actor, org_id: int, start: date, end: date) -> TrainingFigures:
-    """Cadres of the subtree sent to courses in [start, end]: to senior political theory (cao
-    cấp, cử nhân) by mode, and to every other course by kind."""
-    rows = TrainingEnrolment.objects.filter(
-        cadre_id__in=_cadres_in(actor, org_id, end), sent_on__gte=start, sent_on__lte=end
-    ).values_list("cadre_id", "course__kind", "course__level", "course__mode")
+    if org_ids is None:
+        org_ids = _subtree_ids(actor, org_id, end)
+    rows = (
+        TrainingEnrolment.objects.filter(cadre__managing_org_id__in=org_ids, sent_on__gte=start, sent_on__lte=end)
+        .order_by()
+        .values_list("cadre_id", "course__kind", "course__level", "course__mode")
+    )
     f = TrainingFigures()
     for cadre_id, kind, level, mode in rows:
         f.cadre_ids.append(cadre_id)
@@ -435,10 +438,15 @@ class SalaryFigures:
         return f"{_n(sum(self.rank_appointments.values()))} trường hợp ({parts})"
 
 
-def salary_figures(*, actor, org_id: int, start: date, end: date) -> SalaryFigures:
+def salary_figures(*, actor, org_id: int, start: date, end: date, org_ids: list[int] | None = None) -> SalaryFigures:
+    from dangbo.cadres.selectors import _subtree_ids
+
+    if org_ids is None:
+        org_ids = _subtree_ids(actor, org_id, end)
     rows = (
         SalaryEvent.objects.effective()
-        .filter(cadre_id__in=_cadres_in(actor, org_id, end), on__gte=start, on__lte=end)
+        .filter(cadre__managing_org_id__in=org_ids, on__gte=start, on__lte=end)
+        .order_by()
         .values_list("type", "rank_name")
     )
     f = SalaryFigures()
