@@ -246,8 +246,7 @@ def main() -> None:
     from dangbo.access import policy
     from dangbo.access.models import Role, RoleAssignment
     from dangbo.cadres.models import Cadre, CadreAction
-    from dangbo.cadres.selectors import CadreFilters, cadre_figures, cadre_list
-    from dangbo.cadres.training import salary_figures, training_figures
+    from dangbo.cadres.selectors import CadreFilters, cadre_list, report_figures
     from dangbo.orgs.models import Organization, OrgVersion
 
     if not Organization.objects.filter(code="BC").exists():
@@ -281,12 +280,10 @@ def main() -> None:
     start, end = YEAR
 
     def figures():
-        f = cadre_figures(actor=user, org_id=province.pk, start=start, end=end)
-        return (
-            f,
-            training_figures(actor=user, org_id=province.pk, start=start, end=end),
-            salary_figures(actor=user, org_id=province.pk, start=start, end=end),
-        )
+        # What the figures page reads: the subtree once, then actions and planning, training and
+        # ranks/salary (selectors.report_figures).
+        r = report_figures(actor=user, org_id=province.pk, start=start, end=end)
+        return r.actions, r.training, r.salary
 
     med, p95, (f, tf, sf) = _median(figures)
     print(

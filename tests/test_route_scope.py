@@ -185,6 +185,17 @@ ROUTES: dict[str, Rule] = {
     "cadres:vote_campaign_create": Rule(outsider=NO_LEAK),
     "cadres:vote_unit_set": Rule(kwargs=lambda w: {"pk": w["vote_campaign"].pk}),
     "cadres:vote_result_record": Rule(kwargs=lambda w: {"pk": w["vote_campaign"].pk}),
+    "cadres:course_list": Rule(outsider=NO_LEAK),
+    "cadres:course_create": Rule(outsider=NO_LEAK),
+    "cadres:course_detail": Rule(kwargs=lambda w: {"pk": w["training_course"].pk}),
+    "cadres:enrolment_result": Rule(kwargs=lambda w: {"pk": w["training_enrolment"].pk}),
+    "cadres:cadre_training": Rule(kwargs=lambda w: {"pk": w["cadre"].pk}, query=lambda w: {"ngay": "01/06/2024"}),
+    "cadres:cadre_salary": Rule(kwargs=lambda w: {"pk": w["cadre"].pk}),
+    "cadres:raises_due": Rule(outsider=NO_LEAK, query=lambda w: {"ngay": "01/01/2030"}),
+    "cadres:delegation_list": Rule(outsider=NO_LEAK, query=lambda w: {"ngay": "01/06/2024"}),
+    "cadres:delegation_create": Rule(outsider=NO_LEAK),
+    "cadres:cadre_relations": Rule(kwargs=lambda w: {"pk": w["cadre"].pk}),
+    "cadres:kinship_check": Rule(query=lambda w: {"org": w["commune_a"].pk, "ngay": "01/06/2024"}),
     "cadres:political_case_list": Rule(role=PROTECTOR),
     "cadres:political_case_create": Rule(role=PROTECTOR),
     "cadres:political_case_figure": Rule(role=PROTECTOR, query=lambda w: {"org": w["commune_a"].pk, "tu": "01/01/2024",
@@ -355,6 +366,33 @@ ROUTES: dict[str, Rule] = {
     "api:cadre_eligibility": Rule(
         anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk},
         query=lambda w: {"title_id": w["cadre_title"].pk, "kind": "appointment", "received_on": "2024-06-01"}),
+    "api:cadre_course_list": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:cadre_course_create": Rule(
+        anonymous=API_401, method="post",
+        query=lambda w: {"org_id": w["commune_a"].pk, "name": "Lớp", "kind": "theory", "level": "cao_cap",
+                         "starts_on": "2024-09-01"}),
+    "api:cadre_course_detail": Rule(anonymous=API_401, kwargs=lambda w: {"course_id": w["training_course"].pk}),
+    "api:cadre_course_enrol": Rule(
+        anonymous=API_401, method="post", kwargs=lambda w: {"course_id": w["training_course"].pk},
+        query=lambda w: {"cadre_id": w["cadre"].pk, "sent_on": "2024-09-01"}),
+    "api:cadre_enrolment_result": Rule(
+        anonymous=API_401, method="post", kwargs=lambda w: {"enrolment_id": w["training_enrolment"].pk},
+        query=lambda w: {"result": "passed", "completed_on": "2024-12-01"}),
+    "api:cadre_training": Rule(anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk}),
+    "api:cadre_salary": Rule(anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk}),
+    "api:cadre_salary_record": Rule(
+        anonymous=API_401, method="post",
+        query=lambda w: {"cadre_id": w["cadre"].pk, "type": "allowance", "on": "2024-06-01", "allowance": "Chức vụ"}),
+    "api:cadre_raises_due": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"at": "2030-01-01"}),
+    "api:cadre_delegation_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"at": "2024-06-01"}),
+    "api:cadre_delegation_set": Rule(
+        anonymous=API_401, method="post",
+        query=lambda w: {"province_id": w["commune_a"].pk, "title_group": "Cấp xã", "action": "appointment",
+                         "decides": "Đảng ủy xã", "valid_from": "2025-01-01"}),
+    "api:cadre_relations": Rule(anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk}),
+    "api:cadre_relation_add": Rule(
+        anonymous=API_401, method="post", kwargs=lambda w: {"cadre_id": w["cadre"].pk},
+        query=lambda w: {"relationship": "child", "relative_name": "Con"}),
     "api:vote_campaign_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:vote_campaign_detail": Rule(anonymous=API_401, kwargs=lambda w: {"campaign_id": w["vote_campaign"].pk}),
     "api:political_case_list": Rule(anonymous=API_401, role=PROTECTOR),
@@ -878,7 +916,8 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
                                   "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
                                   "cadre_title", "planning_term", "staffing_agency", "meeting",
                                   "attendance", "enterprise", "political_case", "vote_campaign",
-                                  "dues_import_job", "notice", "correction_request")}
+                                  "dues_import_job", "notice", "correction_request",
+                                  "training_course", "training_enrolment")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

@@ -10,14 +10,32 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from dangbo.cadres import political, votes
+from dangbo.access import policy
+from dangbo.audit.services import audit_read
+from dangbo.cadres import kinship, political, training, votes
 from dangbo.cadres import selectors as sel
-from dangbo.cadres.models import ActionType, PoliticalConclusion, PoliticalPurpose
+from dangbo.cadres.models import (
+    ActionType,
+    Cadre,
+    CourseKind,
+    CourseMode,
+    Delegation,
+    EnrolmentResult,
+    FamilyRelation,
+    PoliticalConclusion,
+    PoliticalPurpose,
+    Relationship,
+    SalaryEvent,
+    SalaryEventType,
+    TrainingCourse,
+    TrainingEnrolment,
+)
 from dangbo.cadres.services import ActionInput, DecisionInput, decision_record
-from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, PageNumber, PageSize, paginate
+from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, PageNumber, PageSize, as_of, paginate
 from dangbo.core.errors import DomainError
 from dangbo.core.text import nfc
 from dangbo.members.api import require_record
@@ -426,3 +444,344 @@ def cadre_eligibility_api(request: HttpRequest, cadre_id: int, title_id: int,
     return {"cadre_id": cadre_id, "title_id": title.pk, "kind": kind, "received_on": received_on,
             "regulation": result.regulation, "becomes_extension": result.becomes_extension, "ok": result.ok,
             "checks": [{"key": c.key, "ok": c.ok, "message": c.message} for c in result.checks]}
+
+
+# --- training (đào tạo, bồi dưỡng) ---------------------------------------------------------------
+
+
+class CourseOut(Schema):
+    id: int
+    org_id: int
+    name: str
+    kind: str
+    kind_label: str
+    level: str
+    mode: str
+    mode_label: str
+    institution: str
+    starts_on: date
+    ends_on: date | None
+
+
+class CourseIn(Schema):
+    org_id: int
+    name: str
+    kind: Literal[tuple(CourseKind.values)]  # type: ignore[valid-type]
+    starts_on: date
+    mode: Literal[tuple(CourseMode.values)] = CourseMode.FULL_TIME  # type: ignore[valid-type]
+    level: str = ""
+    institution: str = ""
+    ends_on: date | None = None
+
+
+class EnrolmentOut(Schema):
+    id: int
+    course_id: int
+    course_name: str
+    cadre_id: int
+    full_name: str
+    sent_on: date
+    decision: str
+    result: str
+    result_label: str
+    completed_on: date | None
+    certificate: str
+
+
+class CourseDetail(CourseOut):
+    enrolments: list[EnrolmentOut]
+
+
+class EnrolIn(Schema):
+    cadre_id: int
+    sent_on: date
+    decision: str = ""
+
+
+class EnrolmentResultIn(Schema):
+    result: Literal[tuple(v for v in EnrolmentResult.values if v != EnrolmentResult.STUDYING)]  # type: ignore[valid-type]
+    completed_on: date
+    certificate: str = ""
+
+
+class CadreTrainingOut(Schema):
+    cadre_id: int
+    at: date
+    theory_level: str
+    state_management_level: str
+    enrolments: list[EnrolmentOut]
+
+
+def _course(c) -> dict:
+    return {"id": c.pk, "org_id": c.org_id, "name": c.name, "kind": c.kind, "kind_label": c.get_kind_display(),
+            "level": c.level, "mode": c.mode, "mode_label": c.get_mode_display(), "institution": c.institution,
+            "starts_on": c.starts_on, "ends_on": c.ends_on}
+
+
+def _enrolment(e) -> dict:
+    return {"id": e.pk, "course_id": e.course_id, "course_name": e.course.name, "cadre_id": e.cadre_id,
+            "full_name": e.cadre.full_name, "sent_on": e.sent_on, "decision": e.decision, "result": e.result,
+            "result_label": e.get_result_display(), "completed_on": e.completed_on, "certificate": e.certificate}
+
+
+@router.get("/training/courses", response={200: list[CourseOut], **READ_ERRORS}, url_name="cadre_course_list")
+def course_list_api(request: HttpRequest) -> list:
+    """Training courses of committees in the user's scope, newest first (at most 500)."""
+    return [_course(c) for c in training.courses(actor=request.user)[:500]]
+
+
+@router.post("/training/courses", response={201: CourseOut, **WRITE_ERRORS}, url_name="cadre_course_create")
+def course_create_api(request: HttpRequest, data: CourseIn) -> Status:
+    """Open a course of the committee `org_id` (needs "record" there). `level`: for political
+    theory so_cap, trung_cap, cao_cap or cu_nhan; for state management chuyen_vien,
+    chuyen_vien_chinh or chuyen_vien_cao_cap. Audited."""
+    require_record(request.user, data.org_id)
+    c = training.course_create(actor=request.user, org_id=data.org_id, name=data.name, kind=data.kind,
+                               starts_on=data.starts_on, mode=data.mode, level=data.level,
+                               institution=data.institution, ends_on=data.ends_on)
+    return Status(201, _course(c))
+
+
+@router.get("/training/courses/{int:course_id}", response={200: CourseDetail, **READ_ERRORS},
+            url_name="cadre_course_detail")
+def course_detail_api(request: HttpRequest, course_id: int) -> dict:
+    """A course with the cadres in scope sent to it and their results."""
+    c = policy.get_in_scope_or_404(TrainingCourse, request.user, course_id)
+    enrolments = (policy.for_user(TrainingEnrolment, request.user).filter(course=c)
+                  .select_related("course", "cadre").order_by("cadre__full_name", "id"))
+    return {**_course(c), "enrolments": [_enrolment(e) for e in enrolments]}
+
+
+@router.post("/training/courses/{int:course_id}/enrolments", response={201: EnrolmentOut, **WRITE_ERRORS},
+             url_name="cadre_course_enrol")
+def course_enrol_api(request: HttpRequest, course_id: int, data: EnrolIn) -> Status:
+    """Send a cadre in scope to the course (once per cadre and course). Audited."""
+    c = policy.get_in_scope_or_404(TrainingCourse, request.user, course_id)
+    require_record(request.user, c.org_id)
+    e = training.enrol(actor=request.user, course=c, cadre_id=data.cadre_id, sent_on=data.sent_on,
+                       decision=data.decision)
+    return Status(201, _enrolment(e))
+
+
+@router.post("/training/enrolments/{int:enrolment_id}/result", response={200: EnrolmentOut, **WRITE_ERRORS},
+             url_name="cadre_enrolment_result")
+def enrolment_result_api(request: HttpRequest, enrolment_id: int, data: EnrolmentResultIn) -> dict:
+    """Record the result of an enrolment (once). A passed theory or state-management course raises
+    the cadre's level from `completed_on`. Audited."""
+    e = policy.get_in_scope_or_404(TrainingEnrolment.objects.select_related("course", "cadre"), request.user,
+                                   enrolment_id)
+    require_record(request.user, e.cadre.managing_org_id)
+    e = training.enrolment_result(actor=request.user, enrolment=e, result=data.result,
+                                  completed_on=data.completed_on, certificate=data.certificate)
+    return _enrolment(e)
+
+
+@router.get("/{int:cadre_id}/training", response={200: CadreTrainingOut, **READ_ERRORS}, url_name="cadre_training")
+def cadre_training_api(request: HttpRequest, cadre_id: int, at: date | None = None) -> dict:
+    """A cadre's political-theory and state-management levels as of `at` (default today) and the
+    courses the cadre was sent to."""
+    cadre = policy.get_in_scope_or_404(Cadre, request.user, cadre_id)
+    at = as_of(at)
+    levels = training.levels_on(cadre, at)
+    enrolments = cadre.trainings.select_related("course", "cadre").order_by("sent_on", "id")
+    return {"cadre_id": cadre.pk, "at": at, "theory_level": levels.theory,
+            "state_management_level": levels.state_management, "enrolments": [_enrolment(e) for e in enrolments]}
+
+
+# --- ranks and salary steps (ngạch, bậc lương) ---------------------------------------------------------
+
+
+class SalaryEventOut(Schema):
+    id: int
+    type: str
+    type_label: str
+    on: date
+    rank_code: str
+    rank_name: str
+    step: int | None
+    coefficient: str | None
+    allowance: str
+    decision: str
+    note: str
+    voided: bool
+
+
+class CadreSalaryOut(Schema):
+    cadre_id: int
+    at: date
+    rank_code: str
+    rank_name: str
+    step: int | None
+    step_since: date | None
+    events: list[SalaryEventOut]
+
+
+class SalaryEventIn(Schema):
+    cadre_id: int
+    type: Literal[tuple(v for v in SalaryEventType.values if v != SalaryEventType.CORRECTION)]  # type: ignore[valid-type]
+    on: date
+    rank_code: str = ""
+    rank_name: str = ""
+    step: int | None = None
+    coefficient: str | None = None
+    allowance: str = ""
+    decision: str = ""
+    note: str = ""
+
+
+class RaiseDueOut(Schema):
+    cadre_id: int
+    full_name: str
+    managing_org_id: int
+    rank_name: str
+    step: int
+    step_since: date
+    due_on: date
+    early_from: date
+    kind: str
+
+
+def _salary(e, voided: set[int]) -> dict:
+    return {"id": e.pk, "type": e.type, "type_label": e.get_type_display(), "on": e.on, "rank_code": e.rank_code,
+            "rank_name": e.rank_name, "step": e.step,
+            "coefficient": None if e.coefficient is None else str(e.coefficient), "allowance": e.allowance,
+            "decision": e.decision, "note": e.note, "voided": e.pk in voided}
+
+
+@router.get("/{int:cadre_id}/salary", response={200: CadreSalaryOut, **READ_ERRORS}, url_name="cadre_salary")
+def cadre_salary_api(request: HttpRequest, cadre_id: int, at: date | None = None) -> dict:
+    """A cadre's rank and salary-step history (corrections left out, voided events flagged) and the
+    rank and step as of `at` (default today)."""
+    cadre = policy.get_in_scope_or_404(Cadre, request.user, cadre_id)
+    at = as_of(at)
+    events = list(SalaryEvent.objects.filter(cadre=cadre).order_by("on", "id"))
+    voided = {e.corrects_id for e in events if e.corrects_id}
+    now = training.rank_step_on(cadre.pk, at)
+    return {"cadre_id": cadre.pk, "at": at, "rank_code": now.rank_code, "rank_name": now.rank_name, "step": now.step,
+            "step_since": now.step_since,
+            "events": [_salary(e, voided) for e in events if e.type != SalaryEventType.CORRECTION]}
+
+
+@router.post("/salary-events", response={201: SalaryEventOut, **WRITE_ERRORS}, url_name="cadre_salary_record")
+def salary_record_api(request: HttpRequest, data: SalaryEventIn) -> Status:
+    """Record a rank or salary event of a cadre in scope: a regular step raise after the full
+    interval, an early one at most `salary_early_step_max_months` early, exactly one step up;
+    rank appointments and transfers name the rank. Audited."""
+    cadre = policy.get_in_scope_or_404(Cadre, request.user, data.cadre_id)
+    require_record(request.user, cadre.managing_org_id)
+    e = training.salary_record(actor=request.user, data=training.SalaryInput(**data.dict()))
+    return Status(201, _salary(e, set()))
+
+
+@router.get("/salary/raises-due", response={200: list[RaiseDueOut], **READ_ERRORS}, url_name="cadre_raises_due")
+def raises_due_api(request: HttpRequest, at: date | None = None, months: int = 0,
+                   org_id: int | None = None) -> list:
+    """Cadres in scope (of `org_id`'s subtree when given) whose regular step raise is due by `at` +
+    `months` months (kind "regular"), or who may be raised early by then (kind "early")."""
+    if not 0 <= months <= 36:
+        raise DomainError("Số tháng phải từ 0 đến 36.", field="months")
+    return [r.__dict__ for r in training.raises_due(actor=request.user, at=as_of(at), months=months, org_id=org_id)]
+
+
+# --- delegation (phân cấp quản lý cán bộ) and family relations ------------------------------------------
+
+
+class DelegationOut(Schema):
+    id: int
+    province_id: int
+    title_group: str
+    action: str
+    action_label: str
+    decides: str
+    appraises: str
+    agrees: str
+    consulted: str
+    valid_from: date
+    valid_to: date | None
+    source: str
+
+
+class DelegationIn(Schema):
+    province_id: int
+    title_group: str
+    action: RecordableAction
+    decides: str
+    valid_from: date
+    appraises: str = ""
+    agrees: str = ""
+    consulted: str = ""
+    source: str = ""
+
+
+class RelationOut(Schema):
+    id: int
+    cadre_id: int
+    relationship: str
+    relationship_label: str
+    relative_name: str
+    relative_birth_year: int | None
+    relative_cadre_id: int | None
+    occupation: str
+
+
+class RelationIn(Schema):
+    relationship: Literal[tuple(Relationship.values)]  # type: ignore[valid-type]
+    relative_name: str
+    relative_birth_year: int | None = None
+    relative_cadre_id: int | None = None
+    occupation: str = ""
+
+
+def _delegation(d) -> dict:
+    return {"id": d.pk, "province_id": d.province_id, "title_group": d.title_group, "action": d.action,
+            "action_label": d.get_action_display(), "decides": d.decides, "appraises": d.appraises,
+            "agrees": d.agrees, "consulted": d.consulted, "valid_from": d.valid_from, "valid_to": d.valid_to,
+            "source": d.source}
+
+
+def _relation(r) -> dict:
+    return {"id": r.pk, "cadre_id": r.cadre_id, "relationship": r.relationship,
+            "relationship_label": r.get_relationship_display(), "relative_name": r.relative_name,
+            "relative_birth_year": r.relative_birth_year, "relative_cadre_id": r.relative_cadre_id,
+            "occupation": r.occupation}
+
+
+@router.get("/delegations", response={200: list[DelegationOut], **READ_ERRORS}, url_name="cadre_delegation_list")
+def delegation_list_api(request: HttpRequest, at: date | None = None) -> list:
+    """The delegation matrix in force on `at` (default today) of the provinces in scope: per title
+    group and action, who decides, appraises, must agree and is consulted."""
+    at = as_of(at)
+    rows = (policy.for_user(Delegation, request.user).filter(valid_from__lte=at)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at)).order_by("title_group", "action", "id"))
+    return [_delegation(d) for d in rows[:1000]]
+
+
+@router.post("/delegations", response={201: DelegationOut, **WRITE_ERRORS}, url_name="cadre_delegation_set")
+def delegation_set_api(request: HttpRequest, data: DelegationIn) -> Status:
+    """Record a new version for a title group and action; the one in force is closed the day
+    before `valid_from`. Audited."""
+    require_record(request.user, data.province_id)
+    d = kinship.delegation_set(actor=request.user, **data.dict())
+    return Status(201, _delegation(d))
+
+
+@router.get("/{int:cadre_id}/relations", response={200: list[RelationOut], **READ_ERRORS},
+            url_name="cadre_relations")
+def cadre_relations_api(request: HttpRequest, cadre_id: int) -> list:
+    """A cadre's declared relatives. The read is audited."""
+    cadre = policy.get_in_scope_or_404(Cadre, request.user, cadre_id)
+    rows = list(policy.for_user(FamilyRelation, request.user).filter(cadre=cadre).order_by("id"))
+    audit_read(actor=request.user, obj=cadre, org_id=cadre.managing_org_id, what="cadre_relations",
+               summary=f"Xem quan hệ gia đình của cán bộ {cadre.full_name} (API)")
+    return [_relation(r) for r in rows]
+
+
+@router.post("/{int:cadre_id}/relations", response={201: RelationOut, **WRITE_ERRORS},
+             url_name="cadre_relation_add")
+def cadre_relation_add_api(request: HttpRequest, cadre_id: int, data: RelationIn) -> Status:
+    """Declare a relative of a cadre in scope (optionally another cadre: the 114-QĐ/TW check).
+    Audited."""
+    cadre = policy.get_in_scope_or_404(Cadre, request.user, cadre_id)
+    require_record(request.user, cadre.managing_org_id)
+    r = kinship.relation_add(actor=request.user, cadre_id=cadre.pk, **data.dict())
+    return Status(201, _relation(r))

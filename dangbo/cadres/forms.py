@@ -151,3 +151,108 @@ class VoteResultForm(forms.Form):
         self.fields["cadre"].queryset = policy.for_user(Cadre, actor).order_by("full_name")
         self.fields["title"].queryset = Title.objects.filter(confidence_vote_applies=True).order_by("code")
         self.fields["voter_group"].choices = VoterGroup.choices
+
+
+# --- training, ranks and salary steps, delegation, family relations ---------------------------------
+
+
+class CourseForm(forms.Form):
+    org = forms.ModelChoiceField(label="Cấp ủy cử đi học", queryset=None)
+    name = forms.CharField(label="Tên lớp", max_length=255)
+    kind = forms.ChoiceField(label="Loại")
+    level = forms.CharField(label="Trình độ được cấp", max_length=50, required=False,
+                            help_text="Lý luận chính trị: so_cap, trung_cap, cao_cap, cu_nhan; quản lý nhà nước: "
+                                      "chuyen_vien, chuyen_vien_chinh, chuyen_vien_cao_cap.")
+    mode = forms.ChoiceField(label="Hình thức")
+    institution = forms.CharField(label="Cơ sở đào tạo", max_length=255, required=False)
+    starts_on = VNDateField(label="Ngày khai giảng")
+    ends_on = VNDateField(label="Ngày kết thúc", required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        from dangbo.cadres.models import CourseKind, CourseMode
+        from dangbo.orgs.models import Organization
+
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = policy.for_user(Organization, actor, "record").order_by("code")
+        self.fields["kind"].choices = CourseKind.choices
+        self.fields["mode"].choices = CourseMode.choices
+
+
+class EnrolForm(forms.Form):
+    cadre = forms.ModelChoiceField(label="Cán bộ", queryset=None)
+    sent_on = VNDateField(label="Ngày cử đi học")
+    decision = forms.CharField(label="Quyết định cử đi học", max_length=60, required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = policy.for_user(Cadre, actor, "record").order_by("full_name")
+
+
+class EnrolmentResultForm(forms.Form):
+    result = forms.ChoiceField(label="Kết quả")
+    completed_on = VNDateField(label="Ngày hoàn thành")
+    certificate = forms.CharField(label="Số bằng, chứng chỉ", max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from dangbo.cadres.models import EnrolmentResult
+
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = [(v, lb) for v, lb in EnrolmentResult.choices if v != EnrolmentResult.STUDYING]
+
+
+class SalaryEventForm(forms.Form):
+    """A rank or salary-step event of one cadre (the cadre is the page's)."""
+
+    type = forms.ChoiceField(label="Loại")
+    on = VNDateField(label="Ngày hưởng")
+    rank_code = forms.CharField(label="Mã ngạch", max_length=20, required=False)
+    rank_name = forms.CharField(label="Ngạch, hạng", max_length=100, required=False)
+    step = forms.IntegerField(label="Bậc", required=False)
+    coefficient = forms.DecimalField(label="Hệ số", max_digits=5, decimal_places=2, required=False)
+    allowance = forms.CharField(label="Phụ cấp", max_length=100, required=False)
+    decision = forms.CharField(label="Quyết định", max_length=60, required=False)
+    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from dangbo.cadres.models import SalaryEventType
+
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [(v, lb) for v, lb in SalaryEventType.choices if v != SalaryEventType.CORRECTION]
+
+
+class RaisesDueForm(forms.Form):
+    ngay = VNDateField(label="Tính đến ngày", required=False)
+    thang = forms.IntegerField(label="Trong (tháng) tới", required=False, min_value=0, max_value=36)
+
+
+class DelegationForm(forms.Form):
+    province = forms.ModelChoiceField(label="Tỉnh (cấp ủy)", queryset=None)
+    title_group = forms.CharField(label="Nhóm chức danh", max_length=100)
+    action = forms.ChoiceField(label="Nội dung", choices=ACTION_CHOICES)
+    decides = forms.CharField(label="Cấp quyết định", max_length=255)
+    appraises = forms.CharField(label="Cơ quan thẩm định", max_length=255, required=False)
+    agrees = forms.CharField(label="Cơ quan thỏa thuận, hiệp y", max_length=255, required=False)
+    consulted = forms.CharField(label="Cơ quan được hỏi ý kiến", max_length=255, required=False)
+    valid_from = VNDateField(label="Từ ngày")
+    source = forms.CharField(label="Văn bản", max_length=255, required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        from dangbo.orgs.models import Organization
+
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = policy.for_user(Organization, actor, "record").order_by("code")
+
+
+class RelationForm(forms.Form):
+    relationship = forms.ChoiceField(label="Quan hệ")
+    relative_name = forms.CharField(label="Họ và tên người thân", max_length=200)
+    relative_birth_year = forms.IntegerField(label="Năm sinh", required=False, min_value=1900, max_value=2100)
+    occupation = forms.CharField(label="Nghề nghiệp, chức vụ", max_length=255, required=False)
+    relative_cadre = forms.ModelChoiceField(label="Là cán bộ (nếu có)", queryset=None, required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        from dangbo.cadres.models import Relationship
+
+        super().__init__(*args, **kwargs)
+        self.fields["relationship"].choices = Relationship.choices
+        self.fields["relative_cadre"].queryset = policy.for_user(Cadre, actor).order_by("full_name")

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 
 class Sex(models.TextChoices):
@@ -149,8 +149,11 @@ AGREEMENTS = {ActionType.AGREEMENT, ActionType.CONCURRENCE}
 
 class CadreActionQuerySet(models.QuerySet):
     def effective(self) -> CadreActionQuerySet:
-        """Actions neither voided by a correction nor corrections themselves."""
-        return self.exclude(voided_by__isnull=False).exclude(type=ActionType.CORRECTION)
+        """Actions neither voided by a correction nor corrections themselves. NOT EXISTS on the
+        corrections (an index-only scan of the few non-null `corrects_id`), not a LEFT JOIN of the
+        whole table: the planner misestimated that anti-join as one row and nested-looped the rest."""
+        return self.exclude(type=ActionType.CORRECTION).filter(
+            ~Exists(CadreAction.objects.filter(corrects_id=OuterRef("pk"), corrects__isnull=False)))
 
 
 class CadreAction(models.Model):
@@ -497,7 +500,9 @@ RANK_EVENTS = {
 
 class SalaryEventQuerySet(models.QuerySet):
     def effective(self) -> SalaryEventQuerySet:
-        return self.exclude(voided_by__isnull=False).exclude(type=SalaryEventType.CORRECTION)
+        """Events neither voided nor corrections (NOT EXISTS, as CadreActionQuerySet.effective)."""
+        return self.exclude(type=SalaryEventType.CORRECTION).filter(
+            ~Exists(SalaryEvent.objects.filter(corrects_id=OuterRef("pk"), corrects__isnull=False)))
 
 
 class SalaryEvent(models.Model):

@@ -197,8 +197,10 @@ FIGURE_LABELS = {
 
 
 def _subtree_ids(actor, org_id: int, at: date) -> list[int]:
+    """The organization's subtree on `at` as the user may see it (404 outside scope): the ids a
+    figure filters the managing committee on (policy.get_org_or_404 + the scoped subtree)."""
     policy.get_org_or_404(actor, org_id)
-    return list(org_subtree_on(actor=actor, org_id=org_id, at=at).values_list("org_id", flat=True))
+    return list(org_subtree_on(actor=actor, org_id=org_id, at=at).order_by().values_list("org_id", flat=True))
 
 
 def _split(rows) -> Split:
@@ -212,28 +214,71 @@ def _split(rows) -> Split:
     return s
 
 
-def cadre_figures(*, actor, org_id: int, start: date, end: date, term_id: int | None = None) -> dict[str, Split]:
+# Each action type -> the figure keys it counts in (one pass over the actions).
+_GROUPS_OF_TYPE: dict[str, list[str]] = {}
+for _key, _types in FIGURE_GROUPS.items():
+    for _t in _types:
+        _GROUPS_OF_TYPE.setdefault(_t, []).append(_key)
+
+
+def cadre_figures(*, actor, org_id: int, start: date, end: date, term_id: int | None = None,
+                  org_ids: list[int] | None = None) -> dict[str, Split]:
     """Cadre-work figures for the period [start, end] (inclusive) over the cadres managed in the
     organization's subtree (as of `end`), each split head/deputy with the people: the action
     counts (effective actions only, one per action), planning added/removed in the period and
-    planned people on `end` (of `term_id`, or every term)."""
-    org_ids = _subtree_ids(actor, org_id, end)
-    cadres = policy.for_user(Cadre, actor).filter(managing_org_id__in=org_ids).values("pk")
-    actions = list(CadreAction.objects.effective().filter(cadre_id__in=cadres, on__gte=start, on__lte=end)
-                   .values_list("type", "cadre_id", "title__is_head"))
-    out: dict[str, Split] = {}
-    for key, types in FIGURE_GROUPS.items():
-        out[key] = _split((c, h) for t, c, h in actions if t in types)
-    entries = PlanningEntry.objects.filter(cadre_id__in=cadres)
+    planned people on `end` (of `term_id`, or every term). `org_ids`: the subtree already read
+    by the caller (`_subtree_ids`, i.e. through the access policy).
+
+    Two queries besides the subtree (actions, planning entries), each joining the cadre on its
+    managing committee, and one pass over each in Python."""
+    if org_ids is None:
+        org_ids = _subtree_ids(actor, org_id, end)
+    actions = (CadreAction.objects.effective()
+               .filter(cadre__managing_org_id__in=org_ids, on__gte=start, on__lte=end)
+               .order_by().values_list("type", "cadre_id", "title__is_head"))
+    out: dict[str, Split] = {key: Split() for key in FIGURE_GROUPS}
+    for t, cadre_id, is_head in actions:
+        for key in _GROUPS_OF_TYPE.get(t, ()):
+            s = out[key]
+            if is_head:
+                s.head += 1
+            else:
+                s.deputy += 1
+            s.cadre_ids.append(cadre_id)
+    entries = PlanningEntry.objects.filter(cadre__managing_org_id__in=org_ids)
     if term_id is not None:
         entries = entries.filter(term_id=term_id)
     # One read of the entries touching the period (added by its end, not removed before it).
-    rows = list(entries.filter(added_on__lte=end).filter(Q(removed_on__isnull=True) | Q(removed_on__gte=start))
-                .values_list("cadre_id", "title__is_head", "added_on", "removed_on"))
-    out["planning_added"] = _split((c, h) for c, h, a, _ in rows if a >= start)
-    out["planning_removed"] = _split((c, h) for c, h, _, r in rows if r is not None and r <= end)
-    out["planned"] = _split((c, h) for c, h, _, r in rows if r is None or r > end)
+    rows = (entries.filter(added_on__lte=end).filter(Q(removed_on__isnull=True) | Q(removed_on__gte=start))
+            .order_by().values_list("cadre_id", "title__is_head", "added_on", "removed_on"))
+    added, removed, planned = Split(), Split(), Split()
+    for c, h, a, r in rows:
+        for s, hit in ((added, a >= start), (removed, r is not None and r <= end), (planned, r is None or r > end)):
+            if hit:
+                if h:
+                    s.head += 1
+                else:
+                    s.deputy += 1
+                s.cadre_ids.append(c)
+    out["planning_added"], out["planning_removed"], out["planned"] = added, removed, planned
     return out
+
+
+@dataclass
+class ReportFigures:
+    actions: dict[str, Split]
+    training: object
+    salary: object
+
+
+def report_figures(*, actor, org_id: int, start: date, end: date) -> ReportFigures:
+    """The cadre-work figures of a report (actions and planning, training, ranks and salary
+    steps) for the subtree over [start, end]: the subtree is read once for the three."""
+    from dangbo.cadres.training import salary_figures, training_figures
+
+    org_ids = _subtree_ids(actor, org_id, end)
+    kw = {"actor": actor, "org_id": org_id, "start": start, "end": end, "org_ids": org_ids}
+    return ReportFigures(actions=cadre_figures(**kw), training=training_figures(**kw), salary=salary_figures(**kw))
 
 
 def planned_people(*, actor, org_id: int, at: date, term_id: int | None = None) -> int:

@@ -252,18 +252,21 @@ class TrainingFigures:
         return f"{_n(self.senior_theory)} ({_n(self.senior_full_time)} tập trung, {_n(self.senior_part_time)} không tập trung)"
 
 
-def _cadres_in(actor, org_id: int, at: date) -> QuerySet:
+def training_figures(
+    *, actor, org_id: int, start: date, end: date, org_ids: list[int] | None = None
+) -> TrainingFigures:
+    """Cadres of the subtree sent to courses in [start, end]: to senior political theory (cao
+    cấp, cử nhân) by mode, and to every other course by kind. `org_ids`: the subtree already
+    read through the access policy (selectors._subtree_ids)."""
     from dangbo.cadres.selectors import _subtree_ids
 
-    return policy.for_user(Cadre, actor).filter(managing_org_id__in=_subtree_ids(actor, org_id, at)).values("pk")
-
-
-def training_figures(*, actor, org_id: int, start: date, end: date) -> TrainingFigures:
-    """Cadres of the subtree sent to courses in [start, end]: to senior political theory (cao
-    cấp, cử nhân) by mode, and to every other course by kind."""
-    rows = TrainingEnrolment.objects.filter(
-        cadre_id__in=_cadres_in(actor, org_id, end), sent_on__gte=start, sent_on__lte=end
-    ).values_list("cadre_id", "course__kind", "course__level", "course__mode")
+    if org_ids is None:
+        org_ids = _subtree_ids(actor, org_id, end)
+    rows = (
+        TrainingEnrolment.objects.filter(cadre__managing_org_id__in=org_ids, sent_on__gte=start, sent_on__lte=end)
+        .order_by()
+        .values_list("cadre_id", "course__kind", "course__level", "course__mode")
+    )
     f = TrainingFigures()
     for cadre_id, kind, level, mode in rows:
         f.cadre_ids.append(cadre_id)
@@ -435,10 +438,15 @@ class SalaryFigures:
         return f"{_n(sum(self.rank_appointments.values()))} trường hợp ({parts})"
 
 
-def salary_figures(*, actor, org_id: int, start: date, end: date) -> SalaryFigures:
+def salary_figures(*, actor, org_id: int, start: date, end: date, org_ids: list[int] | None = None) -> SalaryFigures:
+    from dangbo.cadres.selectors import _subtree_ids
+
+    if org_ids is None:
+        org_ids = _subtree_ids(actor, org_id, end)
     rows = (
         SalaryEvent.objects.effective()
-        .filter(cadre_id__in=_cadres_in(actor, org_id, end), on__gte=start, on__lte=end)
+        .filter(cadre__managing_org_id__in=org_ids, on__gte=start, on__lte=end)
+        .order_by()
         .values_list("type", "rank_name")
     )
     f = SalaryFigures()
@@ -460,3 +468,78 @@ def salary_figures(*, actor, org_id: int, start: date, end: date) -> SalaryFigur
         elif t == SalaryEventType.TRANSFER_IN:
             f.transfers_in += 1
     return f
+
+
+# --- step raises due (nâng bậc lương đến hạn) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RaiseDue:
+    """A cadre whose next step raise falls due: `due_on` is the regular raise (the full interval
+    since the current step), `early_from` the earliest early raise (at most
+    `salary_early_step_max_months` before). `kind` is "regular" when `due_on` is on or before the
+    horizon, else "early" (an early raise is possible on the horizon)."""
+
+    cadre_id: int
+    full_name: str
+    managing_org_id: int
+    rank_name: str
+    step: int
+    step_since: date
+    due_on: date
+    early_from: date
+    kind: str
+
+
+def raises_due(*, actor, at: date, months: int = 0, org_id: int | None = None) -> list[RaiseDue]:
+    """Cadres in scope (of `org_id`'s subtree when given) whose regular step raise is due by
+    `at` + `months` months ("regular"), or who may already be raised early by then ("early").
+    One read of the scope's effective rank/step events up to the horizon, in order."""
+    from dangbo.core.dates import add_months
+
+    horizon = add_months(at, months)
+    cadres = policy.for_user(Cadre, actor)
+    if org_id is not None:
+        from dangbo.cadres.selectors import _subtree_ids
+
+        cadres = cadres.filter(managing_org_id__in=_subtree_ids(actor, org_id, at))
+    rows = (
+        SalaryEvent.objects.effective()
+        .filter(cadre_id__in=cadres.values("pk"), on__lte=horizon)
+        .order_by("cadre_id", "on", "id")
+        .values_list(
+            "cadre_id", "type", "on", "rank_code", "rank_name", "step", "cadre__full_name", "cadre__managing_org_id"
+        )
+    )
+    state: dict[int, list] = {}
+    for cadre_id, t, on, code, name, step, full_name, org in rows:
+        s = state.setdefault(cadre_id, ["", "", None, None, full_name, org])
+        if t in RANK_EVENTS and (code or name):
+            s[0], s[1] = code or s[0], name or s[1]
+        if step is not None and (t in STEP_RAISES or t in RANK_EVENTS):
+            s[2], s[3] = step, on
+    table = param("salary_regular_step_months", horizon)
+    early = param("salary_early_step_max_months", horizon)
+    out = []
+    for cadre_id, (code, name, step, since, full_name, org) in state.items():
+        if step is None:
+            continue
+        interval = table.get(code, table["*"])
+        due_on = add_months(since, interval)
+        early_from = add_months(since, interval - early)
+        if due_on <= horizon:
+            kind = "regular"
+        elif early_from <= horizon:
+            kind = "early"
+        else:
+            continue
+        out.append(RaiseDue(cadre_id, full_name, org, name, step, since, due_on, early_from, kind))
+    out.sort(key=lambda r: (r.due_on, r.full_name, r.cadre_id))
+    return out
+
+
+def courses(*, actor) -> QuerySet:
+    """Courses of committees in the user's scope, newest first, with their enrolment counts."""
+    from django.db.models import Count
+
+    return policy.for_user(TrainingCourse, actor).annotate(enrolled=Count("enrolments")).order_by("-starts_on", "-id")

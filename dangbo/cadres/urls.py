@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangbo.cadres import views, views_political, views_votes
+from dangbo.cadres import views, views_political, views_training, views_votes
 
 app_name = "cadres"
 
@@ -20,4 +20,15 @@ urlpatterns = [
     path("tieu-chuan-chinh-tri/moi/", views_political.case_create, name="political_case_create"),
     path("tieu-chuan-chinh-tri/so-lieu/", views_political.case_figure, name="political_case_figure"),
     path("tieu-chuan-chinh-tri/<int:pk>/", views_political.case_detail, name="political_case_detail"),
+    path("dao-tao/", views_training.course_list, name="course_list"),
+    path("dao-tao/moi/", views_training.course_create, name="course_create"),
+    path("dao-tao/<int:pk>/", views_training.course_detail, name="course_detail"),
+    path("dao-tao/hoc-vien/<int:pk>/ket-qua/", views_training.enrolment_result, name="enrolment_result"),
+    path("<int:pk>/dao-tao/", views_training.cadre_training, name="cadre_training"),
+    path("<int:pk>/luong/", views_training.cadre_salary, name="cadre_salary"),
+    path("nang-luong/", views_training.raises_due, name="raises_due"),
+    path("phan-cap/", views_training.delegation_list, name="delegation_list"),
+    path("phan-cap/moi/", views_training.delegation_create, name="delegation_create"),
+    path("<int:pk>/quan-he-gia-dinh/", views_training.cadre_relations, name="cadre_relations"),
+    path("quan-he-gia-dinh/ra-soat/", views_training.kinship_check, name="kinship_check"),
 ]

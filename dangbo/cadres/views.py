@@ -21,10 +21,10 @@ from dangbo.cadres.models import ActionType, Cadre, PlanningTerm, Title
 from dangbo.cadres.selectors import (
     FIGURE_LABELS,
     CadreFilters,
-    cadre_figures,
     cadre_record_read,
     eligibility_read,
     planning_on,
+    report_figures,
 )
 from dangbo.cadres.selectors import (
     cadre_list as select_cadres,
@@ -119,16 +119,14 @@ def figures(request: HttpRequest) -> HttpResponse:
         end = field.clean(request.GET.get("den") or "") or today
     except Exception:  # noqa: BLE001 - a bad date falls back to this year
         start, end = date(today.year, 1, 1), today
-    figs = cadre_figures(actor=request.user, org_id=int(org_raw), start=start, end=end)
+    report = report_figures(actor=request.user, org_id=int(org_raw), start=start, end=end)
+    figs = report.actions
     names = dict(policy.for_user(Cadre, request.user).filter(
         pk__in={i for s in figs.values() for i in s.cadre_ids}).values_list("pk", "full_name"))
     rows = [{"key": k, "label": FIGURE_LABELS.get(k, k), "split": s,
              "people": sorted({(i, names.get(i, "")) for i in s.cadre_ids}, key=lambda p: p[1])}
             for k, s in figs.items()]
-    from dangbo.cadres.training import salary_figures, training_figures
-
-    training = training_figures(actor=request.user, org_id=int(org_raw), start=start, end=end)
-    salary = salary_figures(actor=request.user, org_id=int(org_raw), start=start, end=end)
+    training, salary = report.training, report.salary
     return render(request, "cadres/figures.html", {"rows": rows, "org_id": int(org_raw), "start": start, "end": end,
                                                    "training": training, "salary": salary})
 

@@ -1,0 +1,264 @@
+"""Pages of training (courses, enrolments, a cadre's levels as of a date), ranks and salary steps
+(a cadre's history with the form to record an event, the raises due), the delegation matrix
+(phân cấp quản lý cán bộ) and a cadre's family relations (kê khai quan hệ gia đình).
+
+Thin, like views.py: access policy → service or selector → render. A record outside the user's
+scope is 404 "Không tìm thấy"; a refused write shows the service's Vietnamese message on the
+field it names and writes nothing; every write is audited by the service.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from dangbo.access import policy
+from dangbo.audit.services import audit_read
+from dangbo.cadres import kinship, training
+from dangbo.cadres.forms import (
+    CourseForm,
+    DelegationForm,
+    EnrolForm,
+    EnrolmentResultForm,
+    RaisesDueForm,
+    RelationForm,
+    SalaryEventForm,
+)
+from dangbo.cadres.models import Cadre, Delegation, FamilyRelation, SalaryEvent, TrainingCourse, TrainingEnrolment
+from dangbo.core.errors import DomainError
+from dangbo.core.forms import apply_domain_error, as_of_date
+from dangbo.orgs.models import Organization
+
+FIELD_NAMES = {"org_id": "org", "cadre_id": "cadre", "province_id": "province", "relative_cadre_id": "relative_cadre"}
+
+
+def _apply(form, error: DomainError) -> None:
+    error.field = FIELD_NAMES.get(error.field, error.field)
+    if error.field not in form.fields:
+        error.field = None
+    apply_domain_error(form, error)
+
+
+def _require_record(user, org_id: int | None = None) -> None:
+    if not policy.can(user, "record", org_id):
+        raise PermissionDenied("Bạn không có quyền ghi nội dung này.")
+
+
+# --- training ------------------------------------------------------------------------------------
+
+
+@login_required
+def course_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "cadres/course_list.html", {
+        "courses": training.courses(actor=request.user)[:200], "may_record": policy.can(request.user, "record")})
+
+
+@login_required
+def course_create(request: HttpRequest) -> HttpResponse:
+    _require_record(request.user)
+    form = CourseForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            course = training.course_create(
+                actor=request.user, org_id=d["org"].pk, name=d["name"], kind=d["kind"], starts_on=d["starts_on"],
+                mode=d["mode"], level=d.get("level") or "", institution=d.get("institution") or "",
+                ends_on=d.get("ends_on"))
+        except DomainError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Đã mở lớp «{course.name}».")
+            return redirect("cadres:course_detail", pk=course.pk)
+    return render(request, "cadres/simple_form.html", {
+        "form": form, "heading": "Mở lớp đào tạo, bồi dưỡng", "submit": "Mở lớp",
+        "back": ("cadres:course_list", None, "Lớp đào tạo, bồi dưỡng")})
+
+
+@login_required
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A course with its enrolments; an officer who may record sends cadres to it (POST)."""
+    course = policy.get_in_scope_or_404(TrainingCourse, request.user, pk)
+    may_record = policy.can(request.user, "record", course.org_id)
+    form = EnrolForm(request.POST or None, actor=request.user) if may_record else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Bạn không có quyền cử cán bộ đi học lớp này.")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                e = training.enrol(actor=request.user, course=course, cadre_id=d["cadre"].pk, sent_on=d["sent_on"],
+                                   decision=d.get("decision") or "")
+            except DomainError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, f"Đã cử {e.cadre.full_name} đi học lớp «{course.name}».")
+                return redirect("cadres:course_detail", pk=course.pk)
+    enrolments = (policy.for_user(TrainingEnrolment, request.user).filter(course=course)
+                  .select_related("cadre").order_by("cadre__full_name", "id"))
+    return render(request, "cadres/course_detail.html", {
+        "course": course, "enrolments": enrolments, "form": form, "may_record": may_record})
+
+
+@login_required
+def enrolment_result(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = policy.get_in_scope_or_404(TrainingEnrolment.objects.select_related("course", "cadre"),
+                                           request.user, pk)
+    _require_record(request.user, enrolment.cadre.managing_org_id)
+    form = EnrolmentResultForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            training.enrolment_result(actor=request.user, enrolment=enrolment, result=d["result"],
+                                      completed_on=d["completed_on"], certificate=d.get("certificate") or "")
+        except DomainError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Đã ghi kết quả học tập của {enrolment.cadre.full_name}.")
+            return redirect("cadres:course_detail", pk=enrolment.course_id)
+    return render(request, "cadres/simple_form.html", {
+        "form": form, "heading": f"Kết quả lớp «{enrolment.course.name}» — {enrolment.cadre.full_name}",
+        "submit": "Ghi kết quả", "back": ("cadres:course_detail", enrolment.course_id, enrolment.course.name)})
+
+
+@login_required
+def cadre_training(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cadre's political-theory and state-management levels as of a date (?ngay=), and the
+    courses behind them."""
+    cadre = policy.get_in_scope_or_404(Cadre, request.user, pk)
+    at = as_of_date(request)
+    enrolments = cadre.trainings.select_related("course").order_by("sent_on", "id")
+    return render(request, "cadres/cadre_training.html", {
+        "cadre": cadre, "at": at, "levels": training.levels_on(cadre, at), "enrolments": enrolments})
+
+
+# --- ranks and salary steps ----------------------------------------------------------------------
+
+
+@login_required
+def cadre_salary(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cadre's rank and salary-step history (voided events struck through), the rank and step as
+    of today, and (for an officer who may record) the form to record an event such as a raise."""
+    cadre = policy.get_in_scope_or_404(Cadre, request.user, pk)
+    may_record = policy.can(request.user, "record", cadre.managing_org_id)
+    form = SalaryEventForm(request.POST or None) if may_record else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Bạn không có quyền ghi ngạch, bậc lương của cán bộ này.")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                e = training.salary_record(actor=request.user, data=training.SalaryInput(
+                    cadre_id=cadre.pk, type=d["type"], on=d["on"], rank_code=d.get("rank_code") or "",
+                    rank_name=d.get("rank_name") or "", step=d.get("step"),
+                    coefficient=d.get("coefficient"), allowance=d.get("allowance") or "",
+                    decision=d.get("decision") or "", note=d.get("note") or ""))
+            except DomainError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, f"Đã ghi «{e.get_type_display()}» từ {e.on:%d/%m/%Y}.")
+                return redirect("cadres:cadre_salary", pk=cadre.pk)
+    at = policy.today()
+    events = (SalaryEvent.objects.filter(cadre=cadre).exclude(type="correction").select_related("voided_by")
+              .order_by("on", "id"))
+    return render(request, "cadres/cadre_salary.html", {
+        "cadre": cadre, "events": events, "rank_step": training.rank_step_on(cadre.pk, at), "at": at,
+        "form": form})
+
+
+@login_required
+def raises_due(request: HttpRequest) -> HttpResponse:
+    """Cadres in scope whose regular step raise is due by the date (+ months), and those who may be
+    raised early by then."""
+    form = RaisesDueForm(request.GET or None)
+    at, months = policy.today(), 0
+    if form.is_bound and form.is_valid():
+        at = form.cleaned_data.get("ngay") or at
+        months = form.cleaned_data.get("thang") or 0
+    rows = training.raises_due(actor=request.user, at=at, months=months)
+    return render(request, "cadres/raises_due.html", {
+        "form": form, "rows": rows, "at": at, "months": months,
+        "regular": sum(1 for r in rows if r.kind == "regular"), "early": sum(1 for r in rows if r.kind == "early")})
+
+
+# --- delegation (phân cấp quản lý cán bộ) -----------------------------------------------------------
+
+
+@login_required
+def delegation_list(request: HttpRequest) -> HttpResponse:
+    """The delegation matrix in force on a date (?ngay=), of the provinces in scope."""
+    at = as_of_date(request)
+    rows = (policy.for_user(Delegation, request.user).filter(valid_from__lte=at)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at)).order_by("title_group", "action", "id"))
+    return render(request, "cadres/delegation_list.html", {
+        "rows": rows, "at": at, "may_record": policy.can(request.user, "record")})
+
+
+@login_required
+def delegation_create(request: HttpRequest) -> HttpResponse:
+    _require_record(request.user)
+    form = DelegationForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            kinship.delegation_set(
+                actor=request.user, province_id=d["province"].pk, title_group=d["title_group"], action=d["action"],
+                decides=d["decides"], valid_from=d["valid_from"], appraises=d.get("appraises") or "",
+                agrees=d.get("agrees") or "", consulted=d.get("consulted") or "", source=d.get("source") or "")
+        except DomainError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Đã ghi phân cấp cho nhóm «{d['title_group']}».")
+            return redirect("cadres:delegation_list")
+    return render(request, "cadres/simple_form.html", {
+        "form": form, "heading": "Ghi phân cấp quản lý cán bộ", "submit": "Ghi phân cấp",
+        "back": ("cadres:delegation_list", None, "Phân cấp quản lý cán bộ")})
+
+
+# --- family relations (kê khai quan hệ gia đình) ------------------------------------------------------
+
+
+@login_required
+def cadre_relations(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cadre's declared relatives (the read is audited) and the form to add one."""
+    cadre = policy.get_in_scope_or_404(Cadre, request.user, pk)
+    may_record = policy.can(request.user, "record", cadre.managing_org_id)
+    form = RelationForm(request.POST or None, actor=request.user) if may_record else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Bạn không có quyền ghi quan hệ gia đình của cán bộ này.")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                kinship.relation_add(
+                    actor=request.user, cadre_id=cadre.pk, relationship=d["relationship"],
+                    relative_name=d["relative_name"],
+                    relative_cadre_id=d["relative_cadre"].pk if d.get("relative_cadre") else None,
+                    relative_birth_year=d.get("relative_birth_year"), occupation=d.get("occupation") or "")
+            except DomainError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, f"Đã ghi quan hệ gia đình của {cadre.full_name}.")
+                return redirect("cadres:cadre_relations", pk=cadre.pk)
+    relations = (policy.for_user(FamilyRelation, request.user).filter(cadre=cadre)
+                 .select_related("relative_cadre").order_by("id"))
+    audit_read(actor=request.user, obj=cadre, org_id=cadre.managing_org_id, what="cadre_relations",
+               summary=f"Xem quan hệ gia đình của cán bộ {cadre.full_name}")
+    return render(request, "cadres/cadre_relations.html", {
+        "cadre": cadre, "relations": relations, "form": form})
+
+
+@login_required
+def kinship_check(request: HttpRequest) -> HttpResponse:
+    """114-QĐ/TW: relatives both holding a title in the same organization on a date (audited)."""
+    org_raw = request.GET.get("org") or ""
+    at = as_of_date(request)
+    cases = None
+    if org_raw.isdigit():
+        cases = kinship.kinship_conflicts(actor=request.user, org_id=int(org_raw), at=at)
+    return render(request, "cadres/kinship_check.html", {
+        "cases": cases, "at": at, "org_id": int(org_raw) if org_raw.isdigit() else None,
+        "orgs": policy.for_user(Organization, request.user).order_by("code")[:500]})
