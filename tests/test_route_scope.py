@@ -151,6 +151,14 @@ ROUTES: dict[str, Rule] = {
         outsider=NO_LEAK, method="post", query=lambda w: {"ngay": "01/03/2024"},
         body=lambda w: {"purpose": "kiểm tra phạm vi"}),
     "staffing:headcount_import": Rule(outsider=NO_LEAK),
+    "staffing:project_list": Rule(outsider=NO_LEAK),
+    "staffing:project_create": Rule(outsider=NO_LEAK),
+    "staffing:project_detail": Rule(kwargs=lambda w: {"pk": w["staffing_project"].pk}),
+    "staffing:project_plan": Rule(kwargs=lambda w: {"pk": w["staffing_project"].pk}),
+    "staffing:catalogue_list": Rule(outsider=NO_LEAK),
+    "staffing:catalogue_create": Rule(outsider=NO_LEAK, query=lambda w: {"co_quan": w["staffing_agency"].pk}),
+    "staffing:catalogue_detail": Rule(kwargs=lambda w: {"pk": w["staffing_catalogue"].pk}),
+    "staffing:reference_lists": Rule(outsider=NO_LEAK),
     "meetings:meeting_list": Rule(outsider=NO_LEAK),
     "meetings:meeting_create": Rule(outsider=NO_LEAK),
     "meetings:meeting_detail": Rule(kwargs=lambda w: {"pk": w["meeting"].pk}),
@@ -329,6 +337,33 @@ ROUTES: dict[str, Rule] = {
         query=lambda w: {"category": "cb_cc", "on": "2024-03-01", "count": 3, "source": "Báo cáo"},
     ),
     "api:staffing_restructuring": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:staffing_project_list": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:staffing_project_detail": Rule(anonymous=API_401, kwargs=lambda w: {"project_id": w["staffing_project"].pk}),
+    "api:staffing_project_create": Rule(
+        anonymous=API_401, method="post",  # 404: the organization is not in scope, nothing written
+        query=lambda w: {"org_id": w["commune_a"].pk, "name": "Đề án", "model": "Văn phòng cấp xã",
+                         "units": [{"label": "Văn phòng"}]}),
+    "api:staffing_project_plan": Rule(
+        anonymous=API_401, kwargs=lambda w: {"project_id": w["staffing_project"].pk}, method="post",
+        query=lambda w: {"before": [{"agency_id": w["staffing_agency"].pk}],
+                         "after": [{"agency_id": w["staffing_agency"].pk}]}),
+    "api:staffing_project_approve": Rule(
+        anonymous=API_401, kwargs=lambda w: {"project_id": w["staffing_project"].pk}, method="post",
+        query=lambda w: {"decision_number": "3-QĐ/ĐU", "approved_on": "2024-03-01", "applied_on": "2024-04-01"}),
+    "api:staffing_project_apply": Rule(
+        anonymous=API_401, kwargs=lambda w: {"project_id": w["staffing_project"].pk}, method="post"),
+    "api:staffing_catalogue_list": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:staffing_catalogue_detail": Rule(
+        anonymous=API_401, kwargs=lambda w: {"catalogue_id": w["staffing_catalogue"].pk}),
+    "api:staffing_catalogue_create": Rule(
+        anonymous=API_401, method="post",
+        query=lambda w: {"agency_id": w["staffing_agency"].pk, "name": "Danh mục",
+                         "positions": [{"name": "Văn thư", "category": "cb_cc", "number": 1}]}),
+    "api:staffing_catalogue_advance": Rule(
+        anonymous=API_401, kwargs=lambda w: {"catalogue_id": w["staffing_catalogue"].pk}, method="post",
+        query=lambda w: {"to": "submitted", "on": "2024-03-01"}),
+    "api:staffing_category_list": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:staffing_agency_kinds": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:dues_member_ledger": Rule(anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk},
                                    query=lambda w: {"year": 2024}),
     "api:dues_mine": Rule(anonymous=API_401, outsider=OWN_ONLY, query=lambda w: {"year": 2024}),
@@ -914,7 +949,7 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     outsider, never an empty 200 or a 403 that would confirm the object exists."""
     w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "export_job", "plan", "task", "evidence", "notification",
                                   "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
-                                  "cadre_title", "planning_term", "staffing_agency", "meeting",
+                                  "cadre_title", "planning_term", "staffing_agency", "staffing_project", "staffing_catalogue", "meeting",
                                   "attendance", "enterprise", "political_case", "vote_campaign",
                                   "dues_import_job", "notice", "correction_request",
                                   "training_course", "training_enrolment")}

@@ -5,8 +5,10 @@ role); a refused rule (over-allocation, wrong level) is 422 with the Vietnamese 
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
@@ -16,10 +18,26 @@ from pydantic import BeforeValidator
 from dangbo.access import policy
 from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, as_of
 from dangbo.core.errors import DomainError
+from dangbo.core.rules import param
 from dangbo.members.api import require_record
 from dangbo.staffing import selectors as sel
-from dangbo.staffing.models import Agency, StaffingCategory
-from dangbo.staffing.services import AllocationInput, headcount_record, quota_allocate
+from dangbo.staffing.models import Agency, AgencyKind, JobCatalogue, RestructuringProject, StaffingCategory
+from dangbo.staffing.services import (
+    AllocationInput,
+    DepartureInput,
+    PositionInput,
+    SideInput,
+    SurplusInput,
+    UnitInput,
+    catalogue_advance,
+    catalogue_create,
+    headcount_record,
+    project_apply,
+    project_approve,
+    project_create,
+    project_plan,
+    quota_allocate,
+)
 
 router = Router(tags=["Tổ chức bộ máy, biên chế"])
 
@@ -213,3 +231,319 @@ def restructuring_api(request: HttpRequest, at: IsoDate | None = None) -> list[d
     (e.g. "7/8 Cơ quan Thanh tra - Kiểm tra")."""
     return [{"model": p.model, "done": p.done, "total": p.total, "text": str(p)}
             for p in sel.restructured_by_model(actor=request.user, at=as_of(at))]
+
+
+# --- restructuring projects -------------------------------------------------------------------------
+
+
+class ProjectUnitOut(Schema):
+    label: str
+    agency_id: int | None
+    done_on: date | None
+
+
+class ProjectSideOut(Schema):
+    agency_id: int
+    code: str
+    name: str
+    internal_units: int
+    share_pct: float | None
+
+
+class ProjectSummaryOut(Schema):
+    id: int
+    org_id: int
+    name: str
+    number: str
+    model: str
+    decision_number: str
+    approved_on: date | None
+    applied_on: date | None
+    applied: bool
+    units_done: int
+    units_total: int
+
+
+class SurplusOut(Schema):
+    agency_id: int
+    position: str
+    norm: int
+    actual: int
+    deadline: date
+    months_left: int
+
+
+class DepartureOut(Schema):
+    kind: str
+    category: str
+    count: int
+    policy: str
+
+
+class ProjectOut(ProjectSummaryOut):
+    units: list[ProjectUnitOut]
+    before: list[ProjectSideOut]
+    after: list[ProjectSideOut]
+    surplus: list[SurplusOut]
+    departures: list[DepartureOut]
+
+
+class ProjectUnitIn(Schema):
+    label: str
+    agency_id: int | None = None
+
+
+class ProjectIn(Schema):
+    org_id: int
+    name: str
+    model: str
+    number: str = ""
+    units: list[ProjectUnitIn]
+
+
+class ProjectSideIn(Schema):
+    agency_id: int
+    internal_units: int = 0
+    share_pct: float | None = None
+
+
+class SurplusIn(Schema):
+    agency_id: int
+    position: str = "deputy"
+    norm: int
+    actual: int
+    deadline: IsoDate
+
+
+class DepartureIn(Schema):
+    kind: str
+    category: str
+    count: int
+    policy: str = ""
+
+
+class ProjectPlanIn(Schema):
+    before: list[ProjectSideIn]
+    after: list[ProjectSideIn]
+    surplus: list[SurplusIn] = []
+    departures: list[DepartureIn] = []
+
+
+class ProjectApproveIn(Schema):
+    decision_number: str
+    approved_on: IsoDate
+    applied_on: IsoDate
+
+
+def _summary(p) -> dict:
+    return {"id": p.pk, "org_id": p.org_id, "name": p.name, "number": p.number, "model": p.model,
+            "decision_number": p.decision_number, "approved_on": p.approved_on, "applied_on": p.applied_on,
+            "applied": p.applied, "units_done": p.units_done, "units_total": p.units_total}
+
+
+def _project_out(project) -> dict:
+    d = sel.project_detail(project)
+    project.applied = d.applied
+    project.units_done = sum(1 for u in d.units if u.done_on is not None)
+    project.units_total = len(d.units)
+
+    def side(rows):
+        return [{"agency_id": r.agency_id, "code": r.code, "name": r.name, "internal_units": r.internal_units,
+                 "share_pct": float(r.share_pct) if r.share_pct is not None else None} for r in rows]
+
+    return {**_summary(project),
+            "units": [{"label": u.label, "agency_id": u.agency_id, "done_on": u.done_on} for u in d.units],
+            "before": side(d.before), "after": side(d.after),
+            "surplus": [{"agency_id": s.agency_id, "position": s.position, "norm": s.norm, "actual": s.actual,
+                         "deadline": s.deadline, "months_left": s.months_left} for s in d.surplus],
+            "departures": [{"kind": x.kind, "category": x.category_code, "count": x.count, "policy": x.policy}
+                           for x in d.departures]}
+
+
+def _project(request: HttpRequest, project_id: int, write: bool = False):
+    project = policy.get_in_scope_or_404(RestructuringProject, request.user, project_id)
+    if write:
+        require_record(request.user, project.org_id)
+    return project
+
+
+def _share(value: float | None) -> Decimal | None:
+    if value is None:
+        return None
+    if not math.isfinite(value) or not 0 < value <= 100:
+        raise DomainError("Tỷ lệ phân bổ phải lớn hơn 0 và không quá 100", field="after")
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+@router.get("/projects", response={200: list[ProjectSummaryOut], **READ_ERRORS}, url_name="staffing_project_list")
+def project_list_api(request: HttpRequest) -> list[dict]:
+    """The restructuring projects in scope (of a party organization in scope), newest first; at most 500."""
+    return [_summary(p) for p in sel.projects(actor=request.user)]
+
+
+@router.get("/projects/{int:project_id}", response={200: ProjectOut, **READ_ERRORS}, url_name="staffing_project_detail")
+def project_detail_api(request: HttpRequest, project_id: int) -> dict:
+    """A project: units in its scope, agencies before and after (names the day before and the day
+    it is applied), surplus leaders with the months left, departures by kind."""
+    return _project_out(_project(request, project_id))
+
+
+@router.post("/projects", response={201: ProjectOut, **WRITE_ERRORS}, url_name="staffing_project_create")
+def project_create_api(request: HttpRequest, data: ProjectIn) -> Status:
+    """Register a project of a party organization (the "record" right there) with the units in its
+    scope (a unit may name an agency in scope)."""
+    require_record(request.user, data.org_id)
+    project = project_create(actor=request.user, org_id=data.org_id, name=data.name, model=data.model,
+                             number=data.number, units=[UnitInput(u.label, u.agency_id) for u in data.units])
+    return Status(201, _project_out(project))
+
+
+@router.post("/projects/{int:project_id}/plan", response={200: ProjectOut, **WRITE_ERRORS},
+             url_name="staffing_project_plan")
+def project_plan_api(request: HttpRequest, project_id: int, data: ProjectPlanIn) -> dict:
+    """Set the agencies before and after, the surplus leaders and the departures (replacing what
+    was planned; refused once applied). A split (one agency into several) needs `share_pct` on
+    every after-agency, totalling 100."""
+    project = _project(request, project_id, write=True)
+    if any(not 0 <= x.internal_units <= 1000 for x in [*data.before, *data.after]):
+        raise DomainError("Số đơn vị bên trong phải từ 0 đến 1000", field="before")
+    for s in data.surplus:
+        if not (0 <= s.norm <= 1000 and 0 <= s.actual <= 1000):
+            raise DomainError("Cấp phó vượt quy định: số phải từ 0 đến 1000", field="surplus")
+    project_plan(
+        actor=request.user, project=project,
+        before=[SideInput(x.agency_id, x.internal_units) for x in data.before],
+        after=[SideInput(x.agency_id, x.internal_units, _share(x.share_pct)) for x in data.after],
+        surplus=[SurplusInput(s.agency_id, s.norm, s.actual, s.deadline, s.position) for s in data.surplus],
+        departures=[DepartureInput(d.kind, _category(d.category).pk, d.count, d.policy) for d in data.departures])
+    return _project_out(project)
+
+
+@router.post("/projects/{int:project_id}/approve", response={200: ProjectOut, **WRITE_ERRORS},
+             url_name="staffing_project_approve")
+def project_approve_api(request: HttpRequest, project_id: int, data: ProjectApproveIn) -> dict:
+    """Record the approving decision and the date the project is applied."""
+    project = _project(request, project_id, write=True)
+    project = project_approve(actor=request.user, project=project, decision_number=data.decision_number,
+                              approved_on=data.approved_on, applied_on=data.applied_on)
+    return _project_out(project)
+
+
+@router.post("/projects/{int:project_id}/apply", response={200: ProjectOut, **WRITE_ERRORS},
+             url_name="staffing_project_apply")
+def project_apply_api(request: HttpRequest, project_id: int) -> dict:
+    """Apply an approved project on its date (all or nothing): agencies merged or split with
+    lineage carrying baseline, quota and headcount; internal units; units done that day."""
+    project = _project(request, project_id, write=True)
+    return _project_out(project_apply(actor=request.user, project=project))
+
+
+# --- job-position catalogues and reference lists -----------------------------------------------------
+
+
+class PositionOut(Schema):
+    name: str
+    category: str
+    number: int
+
+
+class CatalogueOut(Schema):
+    id: int
+    agency_id: int
+    name: str
+    status: str
+    submitted_on: date | None
+    appraised_on: date | None
+    approved_on: date | None
+    decision_number: str
+    positions: list[PositionOut]
+
+
+class PositionIn(Schema):
+    name: str
+    category: str
+    number: int
+
+
+class CatalogueIn(Schema):
+    agency_id: int
+    name: str
+    positions: list[PositionIn]
+
+
+class CatalogueAdvanceIn(Schema):
+    to: str
+    on: IsoDate
+    decision_number: str = ""
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    target_pct: int | None
+
+
+class ChoiceOut(Schema):
+    code: str
+    name: str
+
+
+def _catalogue_out(c) -> dict:
+    return {"id": c.pk, "agency_id": c.agency_id, "name": c.name, "status": c.status,
+            "submitted_on": c.submitted_on, "appraised_on": c.appraised_on, "approved_on": c.approved_on,
+            "decision_number": c.decision_number,
+            "positions": [{"name": p.name, "category": p.category.code, "number": p.number}
+                          for p in c.positions.all()]}
+
+
+def _catalogues():
+    return JobCatalogue.objects.select_related("agency").prefetch_related("positions__category")
+
+
+@router.get("/catalogues", response={200: list[CatalogueOut], **READ_ERRORS}, url_name="staffing_catalogue_list")
+def catalogue_list_api(request: HttpRequest, agency_id: int | None = None) -> list[dict]:
+    """Job-position catalogues (vị trí việc làm) of the agencies in scope, newest first; by agency. At most 500."""
+    qs = policy.for_user(_catalogues(), request.user).order_by("-id")
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    return [_catalogue_out(c) for c in qs[:500]]
+
+
+@router.get("/catalogues/{int:catalogue_id}", response={200: CatalogueOut, **READ_ERRORS},
+            url_name="staffing_catalogue_detail")
+def catalogue_detail_api(request: HttpRequest, catalogue_id: int) -> dict:
+    return _catalogue_out(policy.get_in_scope_or_404(_catalogues(), request.user, catalogue_id))
+
+
+@router.post("/catalogues", response={201: CatalogueOut, **WRITE_ERRORS}, url_name="staffing_catalogue_create")
+def catalogue_create_api(request: HttpRequest, data: CatalogueIn) -> Status:
+    """A new catalogue (draft) of an agency in scope with its positions (staffing category code, number)."""
+    agency = policy.get_in_scope_or_404(Agency, request.user, data.agency_id)
+    require_record(request.user, agency.managing_org_id)
+    cat = catalogue_create(actor=request.user, agency=agency, name=data.name, positions=[
+        PositionInput(p.name, _category(p.category).pk, p.number) for p in data.positions])
+    return Status(201, _catalogue_out(cat))
+
+
+@router.post("/catalogues/{int:catalogue_id}/advance", response={200: CatalogueOut, **WRITE_ERRORS},
+             url_name="staffing_catalogue_advance")
+def catalogue_advance_api(request: HttpRequest, catalogue_id: int, data: CatalogueAdvanceIn) -> dict:
+    """One step of the workflow: `submitted` → `appraised` → `approved` (with its decision number)."""
+    cat = policy.get_in_scope_or_404(_catalogues(), request.user, catalogue_id)
+    require_record(request.user, cat.agency.managing_org_id)
+    catalogue_advance(actor=request.user, catalogue=cat, to=data.to, on=data.on, decision_number=data.decision_number)
+    return _catalogue_out(policy.get_in_scope_or_404(_catalogues(), request.user, catalogue_id))
+
+
+@router.get("/categories", response={200: list[CategoryOut], **READ_ERRORS}, url_name="staffing_category_list")
+def category_list_api(request: HttpRequest, at: IsoDate | None = None) -> list[dict]:
+    """Staffing categories (not interchangeable) with the reduction target % in force on `at`."""
+    at = as_of(at)
+    return [{"code": c.code, "name": c.name, "target_pct": param(c.target_param, at) if c.target_param else None}
+            for c in StaffingCategory.objects.all()]
+
+
+@router.get("/agency-kinds", response={200: list[ChoiceOut], **READ_ERRORS}, url_name="staffing_agency_kinds")
+def agency_kinds_api(request: HttpRequest) -> list[dict]:
+    """Kinds of agency of the political system."""
+    return [{"code": k, "name": str(label)} for k, label in AgencyKind.choices]

@@ -609,3 +609,113 @@ def catalogue_figures(*, agency_ids: list[int], at: date) -> CatalogueFigures:
 def catalogues(*, actor, agency_id: int) -> QuerySet:
     return (policy.for_user(JobCatalogue, actor).filter(agency_id=agency_id)
             .prefetch_related("positions", "positions__category").order_by("-id"))
+
+
+names_on = _names_on
+
+
+# --- restructuring projects: list and detail --------------------------------------------------------
+
+
+def projects(*, actor) -> list[RestructuringProject]:
+    """The projects in scope (newest first, at most 500), each with its units done/total and
+    whether it was applied (its lineage recorded): three queries, whatever the number of projects."""
+    rows = list(policy.for_user(RestructuringProject, actor).select_related("org").order_by("-id")[:500])
+    ids = [p.pk for p in rows]
+    units: dict[int, list[int]] = {}
+    for pid, done in ProjectUnit.objects.filter(project_id__in=ids).values_list("project_id", "done_on"):
+        u = units.setdefault(pid, [0, 0])
+        u[1] += 1
+        u[0] += done is not None
+    applied = set(AgencyLineage.objects.filter(project_id__in=ids).values_list("project_id", flat=True))
+    for p in rows:
+        p.units_done, p.units_total = units.get(p.pk, [0, 0])
+        p.applied = p.pk in applied
+        p.status_label = ("Đã thực hiện" if p.applied else "Đã phê duyệt" if p.decision_number
+                          else "Chưa phê duyệt")
+    return rows
+
+
+@dataclass
+class SideRow:
+    agency_id: int
+    code: str
+    name: str
+    internal_units: int
+    share_pct: Decimal | None
+
+
+@dataclass
+class SurplusDetail:
+    agency_id: int
+    code: str
+    name: str
+    position: str
+    position_label: str
+    norm: int
+    actual: int
+    deadline: date
+    months_left: int
+
+
+@dataclass
+class DepartureDetail:
+    kind: str
+    kind_label: str
+    category_code: str
+    category_name: str
+    count: int
+    policy: str
+
+
+@dataclass
+class ProjectDetail:
+    project: RestructuringProject
+    applied: bool
+    units: list[ProjectUnit]
+    before: list[SideRow]
+    after: list[SideRow]
+    surplus: list[SurplusDetail]
+    departures: list[DepartureDetail]
+    lineage: list[tuple[str, str, str, date, Decimal]]  # predecessor, successor, kind label, on, share
+
+    @property
+    def surplus_total(self) -> int:
+        return sum(max(s.actual - s.norm, 0) for s in self.surplus)
+
+    @property
+    def departures_total(self) -> int:
+        return sum(d.count for d in self.departures)
+
+
+def project_detail(project: RestructuringProject, at: date | None = None) -> ProjectDetail:
+    """A project (already checked in scope) as shown on its page and by the API: names of the
+    before-agencies the day before it is applied, of the after-agencies on that day."""
+    on = project.applied_on or at or policy.today()
+    sides = list(project.agencies.select_related("agency"))
+    surplus = list(project.surplus.select_related("agency"))
+    links = list(project.lineage.all())
+    ids = {r.agency_id for r in sides} | {s.agency_id for s in surplus} | {x.predecessor_id for x in links} \
+        | {x.successor_id for x in links}
+    before_names = _names_on(ids, on - timedelta(days=1))
+    after_names = _names_on(ids, on)
+
+    def side(rows, names):
+        return [SideRow(r.agency_id, r.agency.code, names.get(r.agency_id, r.agency.code), r.internal_units,
+                        r.share_pct) for r in rows]
+
+    kinds = dict(DepartureKind.choices)
+    kind_lineage = dict(AgencyLineage._meta.get_field("kind").choices)
+    return ProjectDetail(
+        project=project, applied=bool(links),
+        units=list(project.units.all()),
+        before=side([r for r in sides if r.side == ProjectSide.BEFORE], before_names),
+        after=side([r for r in sides if r.side == ProjectSide.AFTER], after_names),
+        surplus=[SurplusDetail(s.agency_id, s.agency.code, after_names.get(s.agency_id, s.agency.code), s.position,
+                               s.get_position_display(), s.norm, s.actual, s.deadline,
+                               months_left(at or policy.today(), s.deadline)) for s in surplus],
+        departures=[DepartureDetail(d.kind, kinds[d.kind], d.category.code, d.category.name, d.count, d.policy)
+                    for d in project.departures.select_related("category")],
+        lineage=[(before_names.get(x.predecessor_id, ""), after_names.get(x.successor_id, ""), kind_lineage[x.kind],
+                  x.on, x.share_pct) for x in links],
+    )

@@ -393,13 +393,26 @@ class UnitInput:
 def project_create(*, actor, org_id: int, name: str, model: str, units: list[UnitInput], number: str = "",
                    approved_on: date | None = None) -> RestructuringProject:
     policy.require(actor, "record", org_id, message="Không tìm thấy cấp ủy", field="org_id")
-    name, model = nfc(name or "").strip(), nfc(model or "").strip()
-    if not name or not model:
-        raise DomainError("Tên đề án và mô hình không được để trống", field="name")
+    name, model, number = nfc(name or "").strip(), nfc(model or "").strip(), nfc(number or "").strip()
+    if not name or len(name) > 255:
+        raise DomainError("Tên đề án không được để trống (tối đa 255 ký tự)", field="name")
+    if not model or len(model) > 120:
+        raise DomainError("Mô hình không được để trống (tối đa 120 ký tự)", field="model")
+    if len(number) > 60:
+        raise DomainError("Số đề án tối đa 60 ký tự", field="number")
     if not units:
         raise DomainError("Đề án phải có ít nhất một đơn vị thuộc phạm vi sắp xếp", field="units")
+    agencies = Agency.objects.in_bulk([u.agency_id for u in units if u.agency_id is not None])
+    for i, u in enumerate(units, start=1):
+        label = nfc(u.label or "").strip()
+        if not label or len(label) > 255:
+            raise DomainError(f"Đơn vị dòng {i}: tên không được để trống (tối đa 255 ký tự)", field="units")
+        if u.agency_id is not None:
+            a = agencies.get(u.agency_id)
+            if a is None or not policy.can(actor, "record", a.managing_org_id):
+                raise DomainError(f"Đơn vị dòng {i}: không tìm thấy cơ quan", field="units")
     with transaction.atomic():
-        project = RestructuringProject.objects.create(org_id=org_id, name=name, model=model, number=nfc(number),
+        project = RestructuringProject.objects.create(org_id=org_id, name=name, model=model, number=number,
                                                       approved_on=approved_on)
         for u in units:
             ProjectUnit.objects.create(project=project, label=nfc(u.label).strip(), agency_id=u.agency_id,

@@ -77,6 +77,12 @@ def data(tree, system_user):
 
     agency = agency_create(actor=system_user, code="T01-BTC", name="Ban Tổ chức Tỉnh ủy",
                            managing_org_id=tree["province"].pk, on=date(2015, 1, 1))
+    from dangbo.staffing.services import PositionInput, UnitInput, catalogue_create, ensure_categories, project_create
+
+    staffing_project = project_create(actor=system_user, org_id=tree["province"].pk, name="Đề án thử",
+                                      model="Văn phòng cấp tỉnh", units=[UnitInput("Ban Tổ chức Tỉnh ủy", agency.pk)])
+    catalogue = catalogue_create(actor=system_user, agency=agency, name="Danh mục thử", positions=[
+        PositionInput("Chuyên viên", ensure_categories()["cb_cc"].pk, 3)])
     from dangbo.meetings.services import MeetingInput, meeting_create
 
     meeting = meeting_create(actor=system_user, data=MeetingInput(
@@ -97,6 +103,7 @@ def data(tree, system_user):
     enterprise = enterprise_register(actor=SYSTEM, name="Công ty TNHH Thử Nghiệm", sector="private_enterprise",
                                      locality=tree["commune_a"], registered_on=date(2020, 1, 2))
     return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk, "agency_id": agency.pk,
+            "project_id": staffing_project.pk, "catalogue_id": catalogue.pk,
             "meeting_id": meeting.pk, "case_id": case.pk, "campaign_id": campaign.pk, "enterprise_id": enterprise.pk}
 
 
