@@ -12,10 +12,12 @@ from dangbo.access.api_auth import TokenAuth
 from dangbo.cadres.api import router as cadres_router
 from dangbo.core.api import API_AUTH, register_error_handlers
 from dangbo.dues.api import router as dues_router
+from dangbo.meetings.api import corrections_router
 from dangbo.meetings.api import router as meetings_router
 from dangbo.members.api import events_router as member_events_router
 from dangbo.members.api import router as members_router
 from dangbo.members.transfer_api import router as transfers_router
+from dangbo.notifications.api import router as notices_router
 from dangbo.orgs_web.api import router as orgs_router
 from dangbo.orgs_web.enterprise_api import router as enterprises_router
 from dangbo.plans.api import router as plans_router
@@ -46,5 +48,7 @@ api.add_router("/cadres", cadres_router)
 api.add_router("/staffing", staffing_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/dues", dues_router)
+api.add_router("/notices", notices_router)
+api.add_router("/corrections", corrections_router)
 
 urlpatterns = [path("", api.urls)]

@@ -17,16 +17,29 @@ from dangbo.access import policy
 from dangbo.access.worklist import WorkItem
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
-from dangbo.meetings.models import CommitteeSeat, Meeting, MeetingGuest
+from dangbo.meetings.models import CommitteeSeat, HandbookImportJob, Meeting, MeetingGuest
+from dangbo.members.models import Member
 from dangbo.orgs.models import OrgVersion
 
 VISITS_PER_YEAR = 2  # seeds: provincial committee members attend grassroots meetings twice a year
 
+# Seats are seen by whoever sees their committee; a guest row by whoever sees the meeting; an
+# e-handbook upload by the user who made it only.
+policy.scoped_by(CommitteeSeat, field="committee_id")
+policy.scoped_by(MeetingGuest, field="meeting__org_id")
+policy.owned_by(HandbookImportJob, field="uploaded_by")
+
 
 def seat_add(*, actor, committee_id: int, member_id: int, valid_from: date, valid_to: date | None = None) -> CommitteeSeat:
     policy.require(actor, "record", committee_id, message=policy.NOT_FOUND, field="committee_id")
+    if not policy.for_user(Member, actor).filter(pk=member_id).exists():
+        raise DomainError("Không tìm thấy đảng viên.", field="member_id")
     if valid_to and valid_to < valid_from:
         raise DomainError("Ngày kết thúc trước ngày bắt đầu.", field="valid_to")
+    if CommitteeSeat.objects.filter(committee_id=committee_id, member_id=member_id).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)).filter(
+            valid_from__lte=valid_to or date.max).exists():
+        raise DomainError("Người này đã là cấp ủy viên của cấp ủy này trong thời gian đó.", field="member_id")
     with transaction.atomic():
         seat = CommitteeSeat.objects.create(committee_id=committee_id, member_id=member_id, valid_from=valid_from,
                                             valid_to=valid_to)
@@ -58,12 +71,48 @@ def guest_record(*, actor, meeting: Meeting, seat_id: int, attended: bool = True
     return guest
 
 
+def seat_end(*, actor, seat_id: int, valid_to: date) -> CommitteeSeat:
+    """The member leaves the committee on `valid_to` (the seat is kept, with its visits)."""
+    seat = policy.for_user(CommitteeSeat, actor, "record").filter(pk=seat_id).first()
+    if seat is None:
+        raise DomainError(policy.NOT_FOUND, field="seat_id")
+    if seat.valid_to is not None:
+        raise DomainError(f"Đã ghi thôi là cấp ủy viên từ ngày {seat.valid_to:%d/%m/%Y}.", field="valid_to")
+    if valid_to < seat.valid_from:
+        raise DomainError(f"Ngày thôi trước ngày bắt đầu {seat.valid_from:%d/%m/%Y}.", field="valid_to")
+    with transaction.atomic():
+        seat.valid_to = valid_to
+        seat.save(update_fields=["valid_to"])
+        audit_record(actor=actor, action="meeting.seat_end", obj=seat, org_id=seat.committee_id,
+                     subject_member_id=seat.member_id, summary=f"Thôi là cấp ủy viên từ {valid_to:%d/%m/%Y}")
+    return seat
+
+
+def seats_for_meeting(meeting: Meeting) -> list[tuple[int, str]]:
+    """(seat id, "name — committee") of the seats that may be recorded as guests of a held
+    meeting: on a committee above the meeting's organization on the day. Two queries."""
+    on = meeting.held_on
+    if on is None:
+        return []
+    path = OrgVersion.objects.valid_on(on).filter(org_id=meeting.org_id).values_list("path", flat=True).first() or ""
+    above = [int(x) for x in path.strip("/").split("/") if x.isdigit() and int(x) != meeting.org_id]
+    seats = (CommitteeSeat.objects.filter(committee_id__in=above, valid_from__lte=on)
+             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+             .values_list("pk", "member__full_name", "committee_id").order_by("member__name_folded", "pk"))
+    rows = list(seats)
+    names = dict(OrgVersion.objects.valid_on(on).filter(org_id__in={c for _, _, c in rows})
+                 .values_list("org_id", "name")) if rows else {}
+    return [(pk, f"{name} — {names.get(c, '')}") for pk, name, c in rows]
+
+
 @dataclass(frozen=True)
 class SeatVisits:
     seat_id: int
     member_id: int
     name: str
     visits: int
+    valid_from: date | None = None
+    valid_to: date | None = None
 
     @property
     def short(self) -> bool:
@@ -76,7 +125,7 @@ def seat_visits(*, committee_ids, year: int) -> list[SeatVisits]:
     seats = (CommitteeSeat.objects.filter(committee_id__in=committee_ids, valid_from__lte=end)
              .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
              .annotate(n=Count("visits", filter=Q(visits__attended=True, visits__meeting__held_on__range=(start, end))))
-             .values_list("pk", "member_id", "member__full_name", "n").order_by("member__name_folded", "pk"))
+             .values_list("pk", "member_id", "member__full_name", "n", "valid_from", "valid_to").order_by("member__name_folded", "pk"))
     return [SeatVisits(*row) for row in seats]
 
 

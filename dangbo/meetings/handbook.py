@@ -48,6 +48,7 @@ LAYOUT = Layout(
     (("party_card_number", "citizen_id", "Số thẻ đảng viên / Số CCCD"),),
 )
 HEADERS = LAYOUT.template_headers
+PROGRESS_EVERY = 500  # rows between two progress reports of a background import (meetings.tasks)
 SOURCE = "Sổ tay đảng viên điện tử (tệp xuất của ứng dụng quốc gia)"
 
 
@@ -63,6 +64,12 @@ class HandbookReport:
     @property
     def refused(self) -> int:
         return len(self.refusals)
+
+    def as_dict(self) -> dict:
+        """For the import job's stored report (JSON)."""
+        return {"rows": self.rows, "matched": self.matched, "opened": self.opened, "usage": self.usage,
+                "refused": self.refused, "refusals": [list(r) for r in self.refusals[:500]],
+                "written": self.written}
 
 
 @dataclass
@@ -82,7 +89,7 @@ def _date(row, name: str, today: date, report: HandbookReport) -> date | None:
         raise
 
 
-def _read(path, *, actor, filename, today: date, report: HandbookReport) -> list[_Line]:
+def _read(path, *, actor, filename, today: date, report: HandbookReport, progress=None) -> list[_Line]:
     try:
         table = open_table(path, filename=filename, layout=LAYOUT)
     except FileFormatError as exc:
@@ -108,6 +115,8 @@ def _read(path, *, actor, filename, today: date, report: HandbookReport) -> list
     seen: dict[int, int] = {}
     for r in rows:
         report.rows += 1
+        if progress is not None and report.rows % PROGRESS_EVERY == 0:
+            progress(report.rows, len(rows))
         card = N.clean_text(r.values.get("party_card_number"))
         try:
             cid = N.parse_citizen_id(r.values.get("citizen_id"))
@@ -152,12 +161,13 @@ def _read(path, *, actor, filename, today: date, report: HandbookReport) -> list
 
 
 def handbook_import(path: str | Path, *, actor, filename: str | None = None, dry_run: bool = True,
-                    today: date | None = None) -> HandbookReport:
-    """Read the e-handbook export and check every row; unless `dry_run`, write it (all or nothing)."""
+                    today: date | None = None, progress=None) -> HandbookReport:
+    """Read the e-handbook export and check every row; unless `dry_run`, write it (all or nothing).
+    `progress(done, total)` is called every PROGRESS_EVERY rows read, then written."""
     policy.require(actor, "record", message="Bạn không có quyền nhập dữ liệu.", field="file")
     today = today or policy.today()
     report = HandbookReport()
-    lines = _read(path, actor=actor, filename=filename, today=today, report=report)
+    lines = _read(path, actor=actor, filename=filename, today=today, report=report, progress=progress)
     accounts = dict(HandbookAccount.objects.filter(member_id__in=[ln.member.pk for ln in lines])
                     .values_list("member_id", "closed_on"))
     report.opened = sum(1 for ln in lines if ln.member.pk not in accounts or accounts[ln.member.pk] is not None)
@@ -168,9 +178,11 @@ def handbook_import(path: str | Path, *, actor, filename: str | None = None, dry
         raise DomainError(f"Tệp có {report.refused} dòng bị từ chối; chưa ghi gì. Sửa các dòng đó rồi nhập lại.",
                           field="file")
     with transaction.atomic():
-        for ln in lines:
+        for i, ln in enumerate(lines, 1):
             if ln.member.pk not in accounts or accounts[ln.member.pk] is not None:
                 handbook_account_register(actor=actor, member=ln.member, on=ln.registered_on)
+            if progress is not None and i % PROGRESS_EVERY == 0:
+                progress(i, len(lines))
         existing = {u.member_id: u for u in HandbookUsage.objects.filter(member_id__in=[ln.member.pk for ln in lines])}
         new, changed = [], []
         for ln in lines:
@@ -248,3 +260,51 @@ def coverage_of(*, subtree, on: date, exclude_exempt: bool = False) -> Coverage:
                         registered=Count("member_id", distinct=True, filter=Q(has_open)),
                         accessed=Count("member_id", distinct=True, filter=Q(has_open) & Q(accessed)))
     return Coverage(n["accessed"], n["registered"], n["base"], exclude_exempt)
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    org_id: int
+    name: str
+    coverage: Coverage
+    direct: bool = False  # the members directly in the organization asked for (not in a child)
+
+
+def coverage_by_org(*, actor, org_id: int, on: date, exclude_exempt: bool = False) -> tuple[Coverage, list[CoverageRow]]:
+    """R-043 of `org_id`'s subtree as of `on`, in total and per organization directly below it
+    (and its own members, if any): three queries whatever the size of the subtree — the versions
+    of the subtree on the day, then one grouped aggregate of the spans per organization."""
+    policy.get_org_or_404(actor, org_id)
+    root = OrgVersion.objects.valid_on(on).filter(org_id=org_id).values_list("path", flat=True).first()
+    if root is None:
+        return Coverage(0, 0, 0, exclude_exempt), []
+    versions = list(OrgVersion.objects.valid_on(on).filter(path__startswith=root)
+                    .values_list("org_id", "path", "name", "parent_id"))
+    child_of: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for oid, path, name, parent in versions:
+        rest = path[len(root):].strip("/").split("/")
+        child_of[oid] = int(rest[0]) if rest and rest[0].isdigit() else org_id
+        if parent == org_id or oid == org_id:
+            names[oid] = name
+    spans = MembershipSpan.objects.valid_on(on).filter(status__in=ACTIVE_STATUSES,
+                                                       org_id__in=[v[0] for v in versions])
+    if exclude_exempt:
+        spans = spans.filter(exempt=False)
+    has_open = Exists(HandbookAccount.objects.open_on(on).filter(member_id=OuterRef("member_id")))
+    accessed = Exists(HandbookUsage.objects.filter(member_id=OuterRef("member_id"), first_access_on__lte=on))
+    sums: dict[int, list[int]] = {}
+    for r in (spans.order_by().values("org_id")
+              .annotate(base=Count("member_id", distinct=True),
+                        registered=Count("member_id", distinct=True, filter=Q(has_open)),
+                        accessed=Count("member_id", distinct=True, filter=Q(has_open) & Q(accessed)))):
+        acc = sums.setdefault(child_of.get(r["org_id"], org_id), [0, 0, 0])
+        acc[0] += r["accessed"]
+        acc[1] += r["registered"]
+        acc[2] += r["base"]
+    total = Coverage(*(sum(v[i] for v in sums.values()) for i in range(3)), exclude_exempt)
+    rows = [CoverageRow(oid, names.get(oid, ""), Coverage(*sums.get(oid, [0, 0, 0]), exclude_exempt))
+            for oid in sorted((o for o in names if o != org_id), key=lambda o: names[o])]
+    if org_id in sums:
+        rows.insert(0, CoverageRow(org_id, names.get(org_id, ""), Coverage(*sums[org_id], exclude_exempt), True))
+    return total, rows

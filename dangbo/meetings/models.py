@@ -200,3 +200,44 @@ class HandbookUsage(models.Model):
     class Meta:
         verbose_name = "Sử dụng Sổ tay đảng viên điện tử"
         indexes = [models.Index(fields=["first_access_on"])]
+
+
+class HandbookImportJob(models.Model):
+    """An upload of the national e-handbook export (meetings.handbook): checked, then applied, by
+    the background task worker (meetings.tasks), with its progress on the row for the page to poll
+    (the way imports.ImportJob does). Visible to the user who uploaded it only."""
+
+    class State(models.TextChoices):
+        CHECK_QUEUED = "check_queued", "Chờ kiểm tra"
+        CHECKING = "checking", "Đang kiểm tra"
+        CHECKED = "checked", "Đã kiểm tra (chưa ghi)"
+        APPLY_QUEUED = "apply_queued", "Chờ nhập"
+        APPLYING = "applying", "Đang nhập"
+        DONE = "done", "Đã nhập xong"
+        FAILED = "failed", "Không nhập được"
+
+    QUEUED = (State.CHECK_QUEUED, State.APPLY_QUEUED)
+    RUNNING = (State.CHECKING, State.APPLYING)
+
+    file_path = models.CharField(max_length=500)
+    original_name = models.CharField("Tệp", max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("Trạng thái", max_length=20, choices=State.choices, default=State.CHECK_QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Lượt nhập Sổ tay đảng viên điện tử"
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (*self.QUEUED, *self.RUNNING)
+
+    @property
+    def progress_pct(self) -> float:
+        return min(100.0, 100.0 * self.processed_rows / self.total_rows) if self.total_rows else 0.0

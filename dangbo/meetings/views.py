@@ -5,9 +5,14 @@ the user's scope is 404 "Không tìm thấy"."""
 
 from __future__ import annotations
 
+import uuid
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,10 +24,12 @@ from dangbo.audit.services import audit_read
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import VNDateField, apply_domain_error
 from dangbo.core.once import AlreadySubmitted, new_token, run_once
-from dangbo.meetings import corrections, services
+from dangbo.imports.views import upload_dir
+from dangbo.meetings import corrections, guests, handbook, services
 from dangbo.meetings import selectors as sel
 from dangbo.meetings.forms import MeetingForm
-from dangbo.meetings.models import CorrectionRequest, Meeting, Presence
+from dangbo.meetings.models import CorrectionRequest, HandbookImportJob, Meeting, Presence
+from dangbo.meetings.tasks import handbook_job_enqueue
 from dangbo.members.models import Member
 from dangbo.orgs.selectors import org_choices_on, org_latest_names, org_roots_on
 
@@ -57,7 +64,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     names = org_latest_names(org_ids={m.org_id for m in page.object_list})
     rows = [{"m": m, "org_name": names.get(m.org_id, "")} for m in page.object_list]
     return render(request, "meetings/meeting_list.html", {
-        "page": page, "rows": rows, "year": year, "org_id": org_id, "can_meet": policy.can(request.user, "meet")})
+        "page": page, "rows": rows, "year": year, "org_id": org_id, "can_meet": policy.can(request.user, "meet"),
+        "can_record": policy.can(request.user, "record")})
 
 
 @login_required
@@ -123,6 +131,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "held":
                 held_on = VNDateField().clean(request.POST.get("held_on") or "")
                 services.meeting_held(actor=request.user, meeting=meeting, held_on=held_on)
+            elif action == "guest":
+                seat = request.POST.get("seat") or ""
+                guests.guest_record(actor=request.user, meeting=meeting, seat_id=int(seat) if seat.isdigit() else 0,
+                                    attended=request.POST.get("attended", "1") == "1")
             elif action == "not_held":
                 services.meeting_not_held(actor=request.user, meeting=meeting,
                                           reason=request.POST.get("not_held_reason", ""))
@@ -140,9 +152,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("meetings:meeting_detail", pk=meeting.pk)
     counts = {p: sum(1 for a in roster if a.presence == p) for p in Presence.values}
     org_name = org_latest_names(org_ids=[meeting.org_id]).get(meeting.org_id, "")
+    guest_rows = list(meeting.guest_rows.select_related("seat__member").order_by("seat__member__name_folded"))
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "roster": roster, "can_meet": can_meet, "counts": counts, "org_name": org_name,
-        "Presence": Presence})
+        "Presence": Presence, "guest_rows": guest_rows,
+        "seat_choices": guests.seats_for_meeting(meeting) if can_meet and meeting.held_on else []})
 
 
 def _pct(x: float | None) -> str:
@@ -265,3 +279,160 @@ def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("meetings:correction_list")
     return render(request, "meetings/correction_decide.html", {
         "req": req, "label": corrections.FIELDS.get(req.field, req.field), "error": error})
+
+
+# --- the e-handbook: coverage (R-043) by organization, and the national export's upload -------
+
+
+def _date_param(request: HttpRequest, name: str, label: str) -> tuple[date, str]:
+    """An "as of" date from ?name=dd/mm/yyyy (today when empty); a bad one is named, not guessed."""
+    raw = (request.GET.get(name) or "").strip()
+    if not raw:
+        return policy.today(), ""
+    try:
+        return VNDateField().clean(raw), ""
+    except ValidationError as exc:
+        return policy.today(), f"{label}: {' '.join(exc.messages)}"
+
+
+def _org_param(request: HttpRequest, at: date) -> int | None:
+    """The organization of a figures page (?org=id, scoped: 404 outside); the top of the scope by default."""
+    raw = request.GET.get("org") or ""
+    if raw.isdigit():
+        policy.get_org_or_404(request.user, int(raw))
+        return int(raw)
+    if raw:
+        raise Http404(policy.NOT_FOUND)
+    return org_roots_on(actor=request.user, at=at).values_list("org_id", flat=True).first()
+
+
+@login_required
+def handbook_coverage(request: HttpRequest) -> HttpResponse:
+    """R-043: members registered in the e-handbook AND having accessed it, as of a date, for an
+    organization and each organization directly below it; the base is stated (all members, or
+    without the members exempt from activities)."""
+    if not policy.can(request.user, "view"):
+        raise Http404(policy.NOT_FOUND)
+    on, error = _date_param(request, "ngay", "Ngày tính")
+    org_id = _org_param(request, on)
+    exclude = request.GET.get("mien") == "1"
+    total, rows = (handbook.coverage_by_org(actor=request.user, org_id=org_id, on=on, exclude_exempt=exclude)
+                   if org_id is not None else (None, []))
+    return render(request, "meetings/handbook_coverage.html", {
+        "on": on, "org_id": org_id, "exclude": exclude, "total": total, "rows": rows, "date_error": error,
+        "org_name": org_latest_names(org_ids=[org_id]).get(org_id, "") if org_id else "",
+        "can_import": policy.can(request.user, "record")})
+
+
+def _handbook_dir() -> Path:
+    folder = upload_dir() / "handbook"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+MAX_HANDBOOK_BYTES = 50 * 1024 * 1024
+
+
+@login_required
+def handbook_upload(request: HttpRequest) -> HttpResponse:
+    """Upload the national app's account/usage export: checked in the background, then applied on
+    confirmation (all rows or none)."""
+    if not policy.can(request.user, "record"):
+        raise Http404(policy.NOT_FOUND)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        ext = Path(upload.name).suffix.lower() if upload else ""
+        if upload is None:
+            error = "Tệp: chưa chọn tệp."
+        elif ext not in (".xlsx", ".csv"):
+            error = "Tệp: chỉ nhận tệp .xlsx hoặc .csv."
+        elif upload.size > MAX_HANDBOOK_BYTES:
+            error = "Tệp: lớn hơn 50 MB."
+        else:
+            target = _handbook_dir() / f"{uuid.uuid4().hex}{ext}"
+            with target.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            job = HandbookImportJob.objects.create(file_path=str(target), original_name=Path(upload.name).name[:255],
+                                                   uploaded_by=request.user)
+            handbook_job_enqueue(job, apply=False)
+            return redirect("meetings:handbook_job", pk=job.pk)
+    jobs = policy.for_user(HandbookImportJob, request.user)[:10]
+    return render(request, "meetings/handbook_upload.html", {
+        "jobs": jobs, "error": error, "headers": handbook.HEADERS}, status=422 if error else 200)
+
+
+@login_required
+def handbook_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = policy.get_in_scope_or_404(HandbookImportJob, request.user, pk)
+    template = "meetings/_handbook_job_status.html" if request.htmx else "meetings/handbook_job.html"
+    return render(request, template, {"job": job, "report": job.report or {}})
+
+
+@login_required
+@require_POST
+def handbook_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = policy.get_in_scope_or_404(HandbookImportJob, request.user, pk)
+    if not policy.can(request.user, "record"):
+        raise Http404(policy.NOT_FOUND)
+    report = job.report or {}
+    if job.status == HandbookImportJob.State.CHECKED and not report.get("refused") and report.get("matched"):
+        handbook_job_enqueue(job, apply=True)
+    else:
+        messages.error(request, "Tệp: chỉ nhập được tệp đã kiểm tra xong và không có dòng bị từ chối.")
+    return redirect("meetings:handbook_job", pk=job.pk)
+
+
+# --- upper-level committee members at grassroots meetings (twice a year) ----------------------
+
+
+@login_required
+def committee_seats(request: HttpRequest) -> HttpResponse:
+    """The seats of a committee in scope with their visits to grassroots meetings in a year,
+    against twice a year; an officer with the "record" right adds a seat or ends one."""
+    if not policy.can(request.user, "view"):
+        raise Http404(policy.NOT_FOUND)
+    year = _year(request)
+    org_id = _org_param(request, policy.today())
+    if org_id is None:
+        raise Http404(policy.NOT_FOUND)
+    can_record = policy.can(request.user, "record", org_id)
+    errors: dict[str, str] = defaultdict(str)  # field -> message; the template reads any field
+    posted = {k: request.POST.get(k, "") for k in ("card", "valid_from", "seat", "valid_to")}
+    if request.method == "POST":
+        if not can_record:
+            raise Http404(policy.NOT_FOUND)
+        try:
+            if request.POST.get("action") == "end":
+                seat_id = int(posted["seat"]) if posted["seat"].isdigit() else 0
+                valid_to = _post_date(posted["valid_to"], "valid_to", "Ngày thôi")
+                guests.seat_end(actor=request.user, seat_id=seat_id, valid_to=valid_to)
+                messages.success(request, "Đã ghi ngày thôi là cấp ủy viên.")
+            else:
+                card = posted["card"].strip().replace(" ", "").upper()
+                if not card:
+                    raise DomainError("Số thẻ đảng viên: chưa nhập.", field="card")
+                member = policy.for_user(Member, request.user).filter(party_card_number=card).first()
+                if member is None:
+                    raise DomainError(f"Số thẻ đảng viên: không tìm thấy đảng viên có số thẻ {card}.", field="card")
+                valid_from = _post_date(posted["valid_from"], "valid_from", "Từ ngày")
+                guests.seat_add(actor=request.user, committee_id=org_id, member_id=member.pk, valid_from=valid_from)
+                messages.success(request, f"Đã thêm {member.full_name} vào danh sách cấp ủy viên dự sinh hoạt cơ sở.")
+        except DomainError as exc:
+            shown = {"card", "member_id", "valid_from", "valid_to", "seat_id"}
+            errors[exc.field if exc.field in shown else "form"] = exc.message
+        else:
+            return redirect(f"{reverse('meetings:committee_seats')}?org={org_id}&nam={year}")
+    rows = guests.figures(actor=request.user, committee_id=org_id, year=year)
+    return render(request, "meetings/committee_seats.html", {
+        "rows": rows, "year": year, "org_id": org_id, "org_name": org_latest_names(org_ids=[org_id]).get(org_id, ""),
+        "can_record": can_record, "errors": errors, "posted": posted, "per_year": guests.VISITS_PER_YEAR,
+        "short": sum(1 for r in rows if r.short)}, status=422 if errors else 200)
+
+
+def _post_date(raw: str, field: str, label: str) -> date:
+    try:
+        return VNDateField().clean(raw or "")
+    except ValidationError as exc:
+        raise DomainError(f"{label}: {' '.join(exc.messages)}", field=field) from None

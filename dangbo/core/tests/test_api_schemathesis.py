@@ -102,6 +102,17 @@ def data(tree, system_user):
 
     enterprise = enterprise_register(actor=SYSTEM, name="Công ty TNHH Thử Nghiệm", sector="private_enterprise",
                                      locality=tree["commune_a"], registered_on=date(2020, 1, 2))
+    from dangbo.meetings.guests import seat_add
+    from dangbo.meetings.models import CorrectionRequest
+    from dangbo.notifications.notices import NoticeInput, notice_send
+
+    seat = seat_add(actor=SYSTEM, committee_id=tree["province"].pk, member_id=ids["member_id"],
+                    valid_from=date(2020, 2, 1))
+    notice = notice_send(actor=SYSTEM, data=NoticeInput(org_id=tree["cell_a1"].pk, title="Thông báo thử",
+                                                         audience_org_id=tree["cell_a1"].pk))
+    correction = CorrectionRequest.objects.create(member_id=ids["member_id"], field="phone",
+                                                  requested_value="0912345678")
+    ids.update(seat_id=seat.pk, notice_id=notice.pk, request_id=correction.pk)
     return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk, "agency_id": agency.pk,
             "project_id": staffing_project.pk, "catalogue_id": catalogue.pk,
             "meeting_id": meeting.pk, "case_id": case.pk, "campaign_id": campaign.pk, "enterprise_id": enterprise.pk}
