@@ -160,11 +160,11 @@ def refresh_members(member_ids: Iterable[int], *, created: bool = False) -> None
     ids = sorted(set(member_ids))
     if not ids:
         return
+    orgs: set[int] = set()
     with transaction.atomic():
         for i in range(0, len(ids), 1000):
             chunk = ids[i:i + 1000]
             span_rows, flow_rows = _rows_of(*_load(chunk))
-            orgs: set[int] = set()
             if not created:
                 old = ReportSpan.objects.filter(member_id__in=chunk)
                 for org_id, temp_org_id in old.values_list("org_id", "temp_org_id").distinct():
@@ -173,7 +173,7 @@ def refresh_members(member_ids: Iterable[int], *, created: bool = False) -> None
                 ReportFlow.objects.filter(member_id__in=chunk).delete()
             _write(span_rows, flow_rows)
             orgs.update(o for r in span_rows for o in (r[1], r[6]))
-            orgfacts.refresh_orgs(orgs)  # the organizations named before and after the write
+        orgfacts.refresh_orgs(orgs)  # the organizations named before and after the write, once
 
 
 def _write(span_rows: list[tuple], flow_rows: list[tuple]) -> None:

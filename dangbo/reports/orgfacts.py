@@ -136,7 +136,7 @@ def rebuild(*, log: Callable[[str], None] | None = None) -> tuple[int, int]:
 def _merge(ranges: list[tuple[date, date]]) -> list[tuple[date, date | None]]:
     out: list[list[date]] = []
     for f, t in sorted(ranges):
-        if out and f <= out[-1][1] + DAY:
+        if out and (out[-1][1] == FOREVER or f <= out[-1][1] + DAY):
             out[-1][1] = max(out[-1][1], t)
         else:
             out.append([f, t])

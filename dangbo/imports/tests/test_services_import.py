@@ -253,6 +253,12 @@ def test_the_bulk_write_leaves_derived_tables_as_a_rebuild_would_and_the_audit_c
     assert ReportSpan.objects.filter(member_id__in=ids).values("member_id").distinct().count() == 26
     assert ReportFlow.objects.filter(member_id__in=ids, type=EventType.OFFICIAL_TRANSFER_IN).count() == 26
     assert [i for i in data_issues(today=TODAY) if i.member_id in ids] == []
+    # the per-organization summaries (due ranges, member counts) filled as a rebuild would
+    from dangbo.reports.models import OrgCountSpan
+    from dangbo.reports.orgfacts import stale_orgs
+
+    assert OrgCountSpan.objects.exists()
+    assert stale_orgs() == []
     assert audit_verify().ok
     if jit_before is not None:
         with connection.cursor() as c:
