@@ -8,6 +8,8 @@ class CadresConfig(AppConfig):
     def ready(self) -> None:
         # Registers this app's object types with the access policy (access.policy.scoped).
         from dangbo.access import worklist as access_worklist
-        from dangbo.cadres import kinship, political, selectors, training, votes, worklist  # noqa: F401
+
+        # Its indicators join the reports catalog (dangbo/cadres/indicators.py).
+        from dangbo.cadres import indicators, kinship, political, selectors, training, votes, worklist  # noqa: F401
 
         access_worklist.register(worklist.provider, order=60)

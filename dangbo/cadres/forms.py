@@ -224,6 +224,11 @@ class RaisesDueForm(forms.Form):
     ngay = VNDateField(label="Tính đến ngày", required=False)
     thang = forms.IntegerField(label="Trong (tháng) tới", required=False, min_value=0, max_value=36)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.widget.attrs.setdefault("class", "form-control form-control-sm")
+
 
 class DelegationForm(forms.Form):
     province = forms.ModelChoiceField(label="Tỉnh (cấp ủy)", queryset=None)
