@@ -486,12 +486,17 @@ def restructured_by_model(*, actor, at: date, org_id: int | None = None) -> list
     projects = policy.for_user(RestructuringProject, actor)
     if org_id:
         projects = projects.filter(org_id=org_id)
+    return progress_by_model(ProjectUnit.objects.filter(project__in=projects), at)
+
+
+def progress_by_model(units: QuerySet, at: date) -> list[ModelProgress]:
+    """Of `units` (project units already restricted to a scope or an area), those restructured on
+    or before `at`, per model of their project (one query)."""
     out: dict[str, ModelProgress] = {}
-    units = ProjectUnit.objects.filter(project__in=projects).select_related("project").order_by("project_id", "id")
-    for u in units:
-        mp = out.setdefault(u.project.model, ModelProgress(u.project.model, 0, 0))
+    for model, done_on in units.order_by("project_id", "id").values_list("project__model", "done_on"):
+        mp = out.setdefault(model, ModelProgress(model, 0, 0))
         mp.total += 1
-        if u.done_on is not None and u.done_on <= at:
+        if done_on is not None and done_on <= at:
             mp.done += 1
     return list(out.values())
 
