@@ -14,6 +14,11 @@ for a version model whose identity foreign key is `key` and whose parent foreign
 the orgs services keep their own writes for now because an organization's version also carries a
 materialized path that a move re-computes for the subtree (see the staffing report of #19 for the
 plan to move them here).
+
+`Lineage(link_model)` is the one reader of a lineage table: direct links into/out of an
+identity and the transitive ancestors/descendants as of a date (orgs: `orgs.selectors.LINEAGE`,
+used by the organization history and the reports' merge predecessors; staffing:
+`staffing.selectors.LINEAGE`, used by the figures carried from predecessors).
 """
 
 from __future__ import annotations
@@ -103,3 +108,45 @@ class TemporalTree:
             fields[attname] = value.pk if isinstance(value, models.Model) else value
         self.close(version, on)
         return self.model.objects.create(valid_from=on, valid_to=None, **fields)
+
+
+class Lineage:
+    """The one reader of a lineage table (predecessor → successor on a date: merge, split), for
+    every tree of the product: orgs.OrgLineage and staffing.AgencyLineage. `at` keeps the links
+    in force on that date (`on` ≤ `at`; None: every link recorded); `filters` narrow the links
+    (e.g. orgs' `event__type=MERGED`: a split source does not belong to any single part)."""
+
+    def __init__(self, link_model: type[models.Model], predecessor: str = "predecessor",
+                 successor: str = "successor", on: str = "on"):
+        self.model = link_model
+        self.pred_id, self.succ_id, self.on = f"{predecessor}_id", f"{successor}_id", on
+
+    def links(self, at: date | None = None, **filters: Any) -> QuerySet:
+        qs = self.model.objects.filter(**filters)
+        return qs if at is None else qs.filter(**{f"{self.on}__lte": at})
+
+    def links_into(self, identity_id: int, at: date | None = None, **filters: Any) -> QuerySet:
+        """The links whose successor is the identity (its direct predecessors), oldest first."""
+        return self.links(at, **filters).filter(**{self.succ_id: identity_id}).order_by(self.on, "id")
+
+    def links_out_of(self, identity_id: int, at: date | None = None, **filters: Any) -> QuerySet:
+        """The links whose predecessor is the identity (its direct successors), oldest first."""
+        return self.links(at, **filters).filter(**{self.pred_id: identity_id}).order_by(self.on, "id")
+
+    def _walk(self, identity_id: int, at: date | None, frm: str, to: str, filters: dict) -> list[int]:
+        seen: list[int] = []
+        frontier = [identity_id]
+        while frontier:
+            rows = self.links(at, **filters).filter(**{f"{frm}__in": frontier}).values_list(to, flat=True)
+            frontier = list(dict.fromkeys(x for x in rows if x not in seen and x != identity_id))
+            seen.extend(frontier)
+        return seen
+
+    def ancestors(self, identity_id: int, at: date | None = None, **filters: Any) -> list[int]:
+        """Every identity that went into this one (transitively), nearest generation first; one
+        query per generation."""
+        return self._walk(identity_id, at, self.succ_id, self.pred_id, filters)
+
+    def descendants(self, identity_id: int, at: date | None = None, **filters: Any) -> list[int]:
+        """Every identity this one went into (transitively), nearest generation first."""
+        return self._walk(identity_id, at, self.pred_id, self.succ_id, filters)

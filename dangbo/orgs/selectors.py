@@ -9,9 +9,12 @@ from typing import NamedTuple
 from django.db import connections
 from django.db.models import QuerySet
 
+from dangbo.core.temporal import Lineage
 from dangbo.orgs import membership
 from dangbo.orgs.models import Organization, OrgEvent, OrgLineage, OrgVersion
 from dangbo.orgs.visibility import everywhere, scope_orgs, scope_roots
+
+LINEAGE = Lineage(OrgLineage)  # the lineage reader shared with staffing (core.temporal)
 
 
 def org_version_on(*, org_id: int, at: date) -> OrgVersion | None:
@@ -106,8 +109,8 @@ def org_history(*, org_id: int) -> dict[str, list]:
     return {
         "versions": list(OrgVersion.objects.filter(org_id=org_id).select_related("parent").order_by("valid_from")),
         "events": list(OrgEvent.objects.filter(org_id=org_id).order_by("on", "id")),
-        "predecessors": list(OrgLineage.objects.filter(successor_id=org_id).select_related("predecessor")),
-        "successors": list(OrgLineage.objects.filter(predecessor_id=org_id).select_related("successor")),
+        "predecessors": list(LINEAGE.links_into(org_id).select_related("predecessor")),
+        "successors": list(LINEAGE.links_out_of(org_id).select_related("successor")),
     }
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from dangbo.core.numbers import vn_int
 from dangbo.core.spreadsheet import workbook_bytes
-from dangbo.reports.figures import Figures, report_rows
+from dangbo.reports.figures import Figures, report_rows, section_starts
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates_docx"
 DEFAULT_TEMPLATE = TEMPLATE_DIR / "bao_cao.docx"
@@ -90,7 +90,12 @@ def report_xlsx(doc: ReportDocument) -> bytes:
         cell.font = Font(bold=True)
     ws["A1"].font = Font(bold=True)
     ws["A2"].font = Font(bold=True, size=13)
-    for row in report_rows(doc.figures):
+    rows = report_rows(doc.figures)
+    starts = section_starts(rows)
+    for i, row in enumerate(rows):
+        if i in starts:  # the section's heading of its own, as on the page
+            ws.append([f"{row.section} (tính đến ngày {doc.at:%d/%m/%Y})"])
+            ws.cell(ws.max_row, 1).font = Font(bold=True)
         ws.append([row.name, "", row.value, row.text])
         ws.cell(ws.max_row, 3).number_format = INT_FORMAT
         for line in row.lines:  # one row per cell: the numbers stay numbers
@@ -220,7 +225,14 @@ def report_docx(doc: ReportDocument, template: bytes | None = None) -> bytes:
                 cell.text = head
                 cell.paragraphs[0].runs[0].bold = True
 
-            for row in report_rows(doc.figures):
+            rows = report_rows(doc.figures)
+            starts = section_starts(rows)
+            for i, row in enumerate(rows):
+                if i in starts:  # the section's heading of its own, across the table
+                    head = table.add_row().cells
+                    merged = head[0].merge(head[2])
+                    merged.text = f"{row.section} (tính đến ngày {doc.at:%d/%m/%Y})"
+                    merged.paragraphs[0].runs[0].bold = True
                 cells = table.add_row().cells
                 cells[0].text, cells[1].text = row.name, "" if row.value is None else vn_int(row.value)
                 cells[2].text = row.text

@@ -123,12 +123,14 @@ class ReportRow:
     value: int | None
     text: str
     lines: tuple[BreakdownLine, ...]
+    section: str = ""  # the heading of its own it is printed under ("": none, the first rows)
 
 
 def report_rows(figures: Figures) -> list[ReportRow]:
-    """Every indicator of `figures` with its breakdown lines, in catalog order: the one source the
-    report pages, the XLSX and the DOCX print from (so the official document carries every line
-    the page shows)."""
+    """Every indicator of `figures` with its breakdown lines, in catalog order, the rows without a
+    section first, then each section's rows together (in the order the sections first appear):
+    the one source the report pages, the XLSX and the DOCX print from (so the official document
+    carries every line and heading the page shows)."""
     rows = []
     for code, f in figures.items():
         kind = f.get("kind") or (CATALOG[code].kind if code in CATALOG else "stock")
@@ -139,5 +141,15 @@ def report_rows(figures: Figures) -> list[ReportRow]:
             shown = tuple((str(k), str(label), int(v)) for k, label, v in cells if v)
             if shown:
                 lines.append(BreakdownLine(dim, DIMENSIONS.get(dim, dim) if labelled else "", shown))
-        rows.append(ReportRow(code, f.get("name", code), kind, f.get("value"), f.get("text", ""), tuple(lines)))
-    return rows
+        section = CATALOG[code].section if code in CATALOG else str(f.get("section") or "")
+        rows.append(ReportRow(code, f.get("name", code), kind, f.get("value"), f.get("text", ""), tuple(lines),
+                              section))
+    order: dict[str, int] = {"": -1}
+    for r in rows:
+        order.setdefault(r.section, len(order))
+    return sorted(rows, key=lambda r: order[r.section])
+
+
+def section_starts(rows: list[ReportRow]) -> set[int]:
+    """Indexes of the rows that open a section (a heading is printed before them)."""
+    return {i for i, r in enumerate(rows) if r.section and (i == 0 or rows[i - 1].section != r.section)}

@@ -89,6 +89,7 @@ class Indicator:
     breakdowns: tuple[str, ...] = ()
     rule: str = ""
     drill: bool = True  # the members behind the number can be listed
+    section: str = ""  # the heading the report prints it under ("": the party-building figures first)
 
     @property
     def kind_label(self) -> str:
@@ -99,13 +100,14 @@ CATALOG: dict[str, Indicator] = {}
 
 
 def indicator(code: str, name: str, unit: str, kind: str, formula: str, *, breakdowns: tuple[str, ...] = (),
-              rule: str = "", drill: bool = True):
-    """Register the decorated function as the computation of indicator `code`."""
+              rule: str = "", drill: bool = True, section: str = ""):
+    """Register the decorated function as the computation of indicator `code` (`section`: the
+    heading of its own a module's indicators are printed under in the reports)."""
 
     def register(fn: Callable[[IndicatorContext], Result]):
         if code in CATALOG:
             raise ValueError(f"indicator {code} defined twice")
-        CATALOG[code] = Indicator(code, name, unit, kind, formula, fn, breakdowns, rule, drill)
+        CATALOG[code] = Indicator(code, name, unit, kind, formula, fn, breakdowns, rule, drill, section)
         return fn
 
     return register

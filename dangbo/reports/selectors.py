@@ -26,7 +26,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from dangbo.access import policy
 from dangbo.core import stamps
 from dangbo.members.models import ACTIVE_STATUSES, MemberEvent, MembershipSpan
-from dangbo.orgs.models import OrgEvent, OrgEventType, OrgLineage, OrgVersion
+from dangbo.orgs.models import OrgEvent, OrgEventType, OrgVersion
+from dangbo.orgs.selectors import LINEAGE
 from dangbo.reports.models import (
     AdmissionQuota,
     HandbookAccount,
@@ -82,16 +83,7 @@ def _prefix_q(paths: Iterable[str], field: str = "path") -> Q:
 def merge_predecessor_ids(org_id: int) -> list[int]:
     """Organizations merged into `org_id` (transitively), oldest links included. Split lineage is
     not followed: a split source does not belong to any single one of its parts."""
-    seen: list[int] = []
-    frontier = [org_id]
-    while frontier:
-        rows = (
-            OrgLineage.objects.filter(successor_id__in=frontier, event__type=OrgEventType.MERGED)
-            .values_list("predecessor_id", flat=True)
-        )
-        frontier = [p for p in rows if p not in seen and p != org_id]
-        seen.extend(frontier)
-    return seen
+    return LINEAGE.ancestors(org_id, event__type=OrgEventType.MERGED)
 
 
 def area_on(*, org_id: int, at: date) -> Area | None:

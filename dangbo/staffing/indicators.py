@@ -15,10 +15,17 @@ from dataclasses import dataclass, field
 from dangbo.core.numbers import vn_decimal, vn_int
 from dangbo.core.rules import param
 from dangbo.reports.indicators import CATALOG, IndicatorContext, Result, indicator
-from dangbo.staffing.models import Agency
-from dangbo.staffing.selectors import CategoryFigures, Snapshot, catalogue_figures
+from dangbo.staffing.models import Agency, ProjectUnit
+from dangbo.staffing.selectors import (
+    CategoryFigures,
+    Snapshot,
+    catalogue_figures,
+    progress_by_model,
+    restructured_summary,
+)
 
 _KEY = "_staffing_figures"
+SECTION = "Tổ chức bộ máy, biên chế"  # the staffing heading of the periodic reports
 
 
 @dataclass
@@ -74,7 +81,7 @@ def _missing(code: str) -> Result:
 @indicator("bc_cbcc_giao_thuc_co", "Biên chế cán bộ, công chức: được giao, thực có, chưa sử dụng", "biên chế",
            "stock", "Biên chế cán bộ, công chức được giao cho các cơ quan cao nhất do tổ chức đảng trong phạm vi "
            "quản lý (theo quyết định có hiệu lực vào ngày); số người thực có (số liệu gần nhất của từng cơ quan); "
-           "chưa sử dụng = được giao − thực có", rule="R-110", drill=False)
+           "chưa sử dụng = được giao − thực có", rule="R-110", drill=False, section=SECTION)
 def bc_cbcc_giao_thuc_co(ctx: IndicatorContext) -> Result:
     f = area_figures(ctx)
     if f is None:
@@ -107,21 +114,21 @@ def _reduction(code: str, category: str, ctx: IndicatorContext) -> Result:
 
 @indicator("bc_tinh_gian_cbcc", "Tinh giản biên chế cán bộ, công chức so với năm 2021", "biên chế", "ratio",
            "(Biên chế năm gốc 2021 − biên chế được giao vào ngày) / biên chế năm gốc; chỉ tiêu ít nhất 5% đến năm "
-           "2026, cộng số còn thiếu (trừ số vượt) giai đoạn 2016–2021", rule="R-111", drill=False)
+           "2026, cộng số còn thiếu (trừ số vượt) giai đoạn 2016–2021", rule="R-111", drill=False, section=SECTION)
 def bc_tinh_gian_cbcc(ctx: IndicatorContext) -> Result:
     return _reduction("bc_tinh_gian_cbcc", "cb_cc", ctx)
 
 
 @indicator("bc_tinh_gian_vc", "Tinh giản số người làm việc hưởng lương ngân sách so với năm 2021", "người", "ratio",
            "(Số năm gốc 2021 − số được giao vào ngày) / số năm gốc; chỉ tiêu ít nhất 10% đến năm 2026",
-           rule="R-111", drill=False)
+           rule="R-111", drill=False, section=SECTION)
 def bc_tinh_gian_vc(ctx: IndicatorContext) -> Result:
     return _reduction("bc_tinh_gian_vc", "vc_nsnn", ctx)
 
 
 @indicator("vtvl_phe_duyet", "Cơ quan, đơn vị có danh mục vị trí việc làm được phê duyệt", "cơ quan", "ratio",
            "Số cơ quan có danh mục vị trí việc làm mới nhất đã được phê duyệt vào ngày / số cơ quan, đơn vị do tổ "
-           "chức đảng trong phạm vi quản lý", drill=False)
+           "chức đảng trong phạm vi quản lý", drill=False, section=SECTION)
 def vtvl_phe_duyet(ctx: IndicatorContext) -> Result:
     f = area_figures(ctx)
     if f is None:
@@ -130,3 +137,17 @@ def vtvl_phe_duyet(ctx: IndicatorContext) -> Result:
         return Result(CATALOG["vtvl_phe_duyet"], None, "Không có cơ quan, đơn vị")
     return Result(CATALOG["vtvl_phe_duyet"], f.approved, f"{vn_int(f.approved)}/{vn_int(f.agencies)} cơ quan",
                   denominator=f.agencies)
+
+
+@indicator("bc_sap_xep", "Đơn vị đã sắp xếp, tổ chức lại theo đề án", "đơn vị", "ratio",
+           "Số đơn vị thuộc phạm vi các đề án sắp xếp của tổ chức đảng trong phạm vi đã hoàn thành sắp xếp vào ngày "
+           "/ số đơn vị thuộc phạm vi đề án, theo từng mô hình (ví dụ «7/8 Cơ quan Thanh tra - Kiểm tra»)",
+           drill=False, section=SECTION)
+def bc_sap_xep(ctx: IndicatorContext) -> Result:
+    if ctx.area is None:
+        return _missing("bc_sap_xep")
+    progress = progress_by_model(ProjectUnit.objects.filter(project__org_id__in=ctx.area.org_ids()), ctx.at)
+    if not progress:
+        return Result(CATALOG["bc_sap_xep"], None, "Không có đề án sắp xếp")
+    done, total = sum(p.done for p in progress), sum(p.total for p in progress)
+    return Result(CATALOG["bc_sap_xep"], done, restructured_summary(progress), denominator=total)

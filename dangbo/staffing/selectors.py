@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 
 from dangbo.access import policy
 from dangbo.core.rules import param
-from dangbo.core.temporal import TemporalTree, valid_on_q
+from dangbo.core.temporal import Lineage, TemporalTree, valid_on_q
 from dangbo.staffing.models import (
     Agency,
     AgencyLineage,
@@ -56,6 +56,7 @@ def _catalogues_for(qs: QuerySet, user, action: str) -> QuerySet:
 
 
 TREE = TemporalTree(AgencyVersion, "agency")  # the tree over time shared with orgs (core.temporal)
+LINEAGE = Lineage(AgencyLineage)  # the lineage reader shared with orgs (core.temporal)
 
 
 def version_on(agency_id: int, at: date) -> AgencyVersion | None:
@@ -114,7 +115,17 @@ def own_allocation(agency_id: int, category_id: int, year: int, at: date) -> Quo
 
 
 def _links_into(agency_id: int, at: date) -> list[AgencyLineage]:
-    return list(AgencyLineage.objects.filter(successor_id=agency_id, on__lte=at).order_by("on", "id"))
+    return list(LINEAGE.links_into(agency_id, at))
+
+
+def predecessors_on(agency_id: int, at: date) -> list[int]:
+    """Every agency merged or split into this one on or before `at` (transitively)."""
+    return LINEAGE.ancestors(agency_id, at)
+
+
+def successors_on(agency_id: int, at: date) -> list[int]:
+    """Every agency this one went into on or before `at` (transitively)."""
+    return LINEAGE.descendants(agency_id, at)
 
 
 def _share(value: int, pct: Decimal) -> int:
@@ -486,12 +497,17 @@ def restructured_by_model(*, actor, at: date, org_id: int | None = None) -> list
     projects = policy.for_user(RestructuringProject, actor)
     if org_id:
         projects = projects.filter(org_id=org_id)
+    return progress_by_model(ProjectUnit.objects.filter(project__in=projects), at)
+
+
+def progress_by_model(units: QuerySet, at: date) -> list[ModelProgress]:
+    """Of `units` (project units already restricted to a scope or an area), those restructured on
+    or before `at`, per model of their project (one query)."""
     out: dict[str, ModelProgress] = {}
-    units = ProjectUnit.objects.filter(project__in=projects).select_related("project").order_by("project_id", "id")
-    for u in units:
-        mp = out.setdefault(u.project.model, ModelProgress(u.project.model, 0, 0))
+    for model, done_on in units.order_by("project_id", "id").values_list("project__model", "done_on"):
+        mp = out.setdefault(model, ModelProgress(model, 0, 0))
         mp.total += 1
-        if u.done_on is not None and u.done_on <= at:
+        if done_on is not None and done_on <= at:
             mp.done += 1
     return list(out.values())
 

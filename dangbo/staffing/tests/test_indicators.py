@@ -93,3 +93,65 @@ def test_periodic_report_page_lists_the_staffing_lines(client, officer, app, tre
     # A year without any quota decision: no quota is shown as zero.
     r = client.get(reverse("reports:periodic_report"), {"org": tree["province"].pk, "loai": "nam", "nam": 2026})
     assert "Chưa giao biên chế năm 2026; 53 thực có" in r.content.decode()
+
+
+def test_restructured_units_indicator_reproduces_seed_000_as_of_a_date(system_user, tree):
+    """«7/8 Cơ quan Thanh tra - Kiểm tra; 8/13 Cơ quan Tổ chức - Nội vụ; 12/13 Văn phòng cấp huyện»
+    in the staffing section of the reports, as of the report's date (one query)."""
+    from dangbo.staffing.services import UnitInput, project_create
+
+    def project(model, total, done, last_on=date(2023, 10, 1)):
+        project_create(actor=system_user, org_id=tree["province"].pk, name=f"Đề án {model}", model=model, units=[
+            UnitInput(label=f"{model} {i + 1}", done_on=(last_on if i == done - 1 else date(2023, 10, 1))
+                      if i < done else None) for i in range(total)])
+
+    project("Cơ quan Thanh tra - Kiểm tra", 8, 7)
+    project("Cơ quan Tổ chức - Nội vụ", 13, 8)
+    project("Văn phòng cấp huyện", 13, 12, last_on=date(2023, 12, 15))
+    ctx = IndicatorContext(org_id=tree["province"].pk, at=date(2023, 12, 31))
+    ctx.area  # noqa: B018
+    with CaptureQueriesContext(connection) as c:
+        r = compute("bc_sap_xep", ctx)
+    assert len(c.captured_queries) == 1
+    assert r.text == "7/8 Cơ quan Thanh tra - Kiểm tra; 8/13 Cơ quan Tổ chức - Nội vụ; 12/13 Văn phòng cấp huyện"
+    assert (r.value, r.denominator) == (27, 34)
+    r = compute("bc_sap_xep", IndicatorContext(org_id=tree["province"].pk, at=date(2023, 12, 14)))
+    assert r.text.endswith("11/13 Văn phòng cấp huyện") and r.value == 26
+    assert compute("bc_sap_xep", IndicatorContext(org_id=tree["commune_b"].pk, at=date(2023, 12, 31))).value is None
+
+
+def test_staffing_has_a_heading_of_its_own_in_the_report(client, officer, app, tree):
+    """The page, the XLSX and the DOCX print the staffing rows under their own heading, with the
+    date they are computed as of, after the party-building rows."""
+    import io
+
+    from django.urls import reverse
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from dangbo.reports.figures import report_rows, result_json
+    from dangbo.reports.indicators import compute_all
+
+    ctx = IndicatorContext(org_id=tree["province"].pk, at=date(2025, 12, 31))
+    rows = report_rows({r.code: result_json(r) for r in compute_all(ctx)})
+    sections = [r.section for r in rows]
+    first = sections.index("Tổ chức bộ máy, biên chế")
+    assert set(sections[:first]) == {""} and set(sections[first:]) == {"Tổ chức bộ máy, biên chế"}
+    assert {r.code for r in rows[first:]} == {*CODES, "bc_sap_xep"}
+
+    client.force_login(officer)
+    body = client.get(reverse("reports:periodic_report"),
+                      {"org": tree["province"].pk, "loai": "nam", "nam": 2025}).content.decode()
+    heading = body.index('data-section="Tổ chức bộ máy, biên chế"')
+    assert "(tính đến ngày 31/12/2025)" in body[heading:heading + 400]
+    assert body.index('data-code="bc_cbcc_giao_thuc_co"') > heading > body.index('data-code="dv_tong"')
+
+    r = client.get(reverse("reports:report_export"), {"org": tree["province"].pk, "ngay": "31/12/2025",
+                                                      "dinh_dang": "xlsx"})
+    names = [row[0] for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=6, values_only=True)]
+    at = names.index("Tổ chức bộ máy, biên chế (tính đến ngày 31/12/2025)")
+    assert names[at + 1] == "Biên chế cán bộ, công chức: được giao, thực có, chưa sử dụng"
+    r = client.get(reverse("reports:report_export"), {"org": tree["province"].pk, "ngay": "31/12/2025",
+                                                      "dinh_dang": "docx"})
+    cells = [c.text for t in Document(io.BytesIO(r.content)).tables for row in t.rows for c in row.cells]
+    assert "Tổ chức bộ máy, biên chế (tính đến ngày 31/12/2025)" in cells
