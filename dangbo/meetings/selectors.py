@@ -181,10 +181,11 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
     return dict(out)
 
 
-def held_vs_due(*, subtree, start: date, end: date) -> Figures:
+def held_vs_due(*, subtree, start: date, end: date, counts: bool = False) -> Figures:
     """The R-012 and thematic figures of the organizations in `subtree` (a subquery of ids) over
-    the months of [start, end] (up to today): two queries."""
-    return _figures(subtree, start, end)
+    the months of [start, end] (up to today): two queries. With `counts`, the attendance counts of
+    the meetings held in those months too (sums in the same query)."""
+    return _figures(subtree, start, end, counts=counts)
 
 
 def _figures(subtree, start: date, end: date, *, counts: bool = False) -> Figures:
