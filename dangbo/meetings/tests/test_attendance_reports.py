@@ -54,3 +54,12 @@ def test_the_dashboard_and_the_overview_show_attendance_in_scope_only(client, co
     assert "Tỷ lệ đảng viên dự sinh hoạt" in overview.content.decode()
     client.force_login(outsider)
     assert client.get(reverse("reports:dashboard"), {"org": tree["commune_a"].pk}).status_code == 404
+
+
+def test_the_figures_page_shows_attendance_per_organization_below(client, commune_officer, outsider, tree, held):
+    client.force_login(commune_officer)
+    page = client.get(reverse("meetings:figures"), {"org": tree["commune_a"].pk, "nam": str(Y)})
+    rows = {r["o"].name: (r["o"].present, r["o"].marked, r["rate"]) for r in page.context["by_org"]}
+    assert rows == {"Chi bộ thôn 1": (5, 8, "62,5%"), "Chi bộ thôn 2": (0, 0, "—")}
+    client.force_login(outsider)
+    assert client.get(reverse("meetings:figures"), {"org": tree["commune_a"].pk, "nam": str(Y)}).status_code == 404
