@@ -1,8 +1,9 @@
 """Cell-life indicators in the reports catalog (reports.indicators.CATALOG), registered when this
 app loads: meetings held vs due (R-012) and thematic meetings per quarter. Both read one
 `held_vs_due` of the context's area and period, cached on the context: two queries for the
-whole catalog (reports' query ceiling, test_indicators_rules). The attendance rate and the R-039
-absences are on the cell-life figures page, the API and the worklist."""
+whole catalog (reports' query ceiling, test_indicators_rules). The attendance rate of the
+meetings held in the period is read from the same query (the meetings' stored roster counts); the
+R-039 absences are on the cell-life figures page, the API and the worklist."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def _figures(ctx: IndicatorContext) -> Figures | None:
         return None
     if _KEY not in ctx.__dict__:
         ctx.__dict__[_KEY] = held_vs_due(subtree=ctx.area.org_ids(), start=ctx.start, end=ctx.end,
-                                             live=not ctx.fast)
+                                             counts=True, live=not ctx.fast)
     return ctx.__dict__[_KEY]
 
 
@@ -41,3 +42,16 @@ def sh_thuong_ky(ctx: IndicatorContext) -> Result:
            "Số chi bộ·quý trong kỳ có sinh hoạt chuyên đề / số chi bộ·quý phải sinh hoạt", drill=False)
 def sh_chuyen_de(ctx: IndicatorContext) -> Result:
     return _ratio("sh_chuyen_de", _figures(ctx), "thematic_quarters_held", "thematic_quarters_due", "chi bộ·quý")
+
+
+@indicator("sh_ty_le_du", "Tỷ lệ đảng viên dự sinh hoạt", "lượt", "ratio",
+           "Số lượt đảng viên có mặt / số lượt đã điểm danh (có mặt, vắng có lý do, vắng không lý do) của các "
+           "buổi sinh hoạt đã họp trong kỳ", drill=False)
+def sh_ty_le_du(ctx: IndicatorContext) -> Result:
+    f = _figures(ctx)
+    if f is None:
+        return Result(CATALOG["sh_ty_le_du"], None, "Tổ chức không tồn tại vào ngày này")
+    marked = f.present + f.excused + f.unexcused
+    pct = vn_percent(f.present, marked)
+    return Result(CATALOG["sh_ty_le_du"], f.present, f"{vn_int(f.present)}/{vn_int(marked)} lượt có mặt ({pct})",
+                  denominator=marked, percent=pct)

@@ -190,10 +190,11 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
     return dict(out)
 
 
-def held_vs_due(*, subtree, start: date, end: date, live: bool = False) -> Figures:
+def held_vs_due(*, subtree, start: date, end: date, counts: bool = False, live: bool = False) -> Figures:
     """The R-012 and thematic figures of the organizations in `subtree` (a subquery of ids) over
-    the months of [start, end] (up to today): two queries (`live`: due months from the spans)."""
-    return _figures(subtree, start, end, live=live)
+    the months of [start, end] (up to today): two queries (`live`: due months from the spans). With
+    `counts`, the attendance counts of the meetings held in those months too (sums in the same query)."""
+    return _figures(subtree, start, end, counts=counts, live=live)
 
 
 def _figures(subtree, start: date, end: date, *, counts: bool = False, live: bool = False) -> Figures:
@@ -305,4 +306,47 @@ def member_months(member_id: int, year: int) -> dict[int, tuple[int, str]]:
                 .values_list("org_id", "temp_org_id").first())
         if span:
             out[month] = (span[1] or span[0], NOT_LISTED)
+    return out
+
+
+@dataclass(frozen=True)
+class OrgAttendance:
+    org_id: int
+    name: str
+    present: int
+    marked: int
+    direct: bool = False
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.marked * 100 if self.marked else None
+
+
+def attendance_by_child(*, org_id: int, start: date, end: date) -> list[OrgAttendance]:
+    """The attendance of the meetings held in [start, end] per organization directly below
+    `org_id` (as the tree stands on `end`), and of its own meetings: three queries, reading the
+    meetings' stored roster counts, whatever the size of the subtree. No scope check (the caller's)."""
+    end = min(end, policy.today())
+    root = org_version_on(org_id=org_id, at=end)
+    if root is None:
+        return []
+    versions = list(OrgVersion.objects.valid_on(end).filter(path__startswith=root.path)
+                    .values_list("org_id", "path", "name", "parent_id"))
+    child_of, names = {}, {}
+    for oid, path, name, parent in versions:
+        rest = path[len(root.path):].strip("/").split("/")
+        child_of[oid] = int(rest[0]) if rest and rest[0].isdigit() else org_id
+        if parent == org_id or oid == org_id:
+            names[oid] = name
+    sums: dict[int, list[int]] = {}
+    rows = (Meeting.objects.filter(org_id__in=[v[0] for v in versions], held_on__gte=start, held_on__lte=end)
+            .order_by().values("org_id").annotate(p=Sum("present"), e=Sum("excused"), u=Sum("unexcused")))
+    for r in rows:
+        acc = sums.setdefault(child_of.get(r["org_id"], org_id), [0, 0])
+        acc[0] += r["p"] or 0
+        acc[1] += (r["p"] or 0) + (r["e"] or 0) + (r["u"] or 0)
+    out = [OrgAttendance(o, names[o], *sums.get(o, [0, 0])) for o in sorted((o for o in names if o != org_id),
+                                                                            key=lambda o: names[o])]
+    if org_id in sums:
+        out.insert(0, OrgAttendance(org_id, names.get(org_id, ""), *sums[org_id], direct=True))
     return out

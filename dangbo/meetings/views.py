@@ -175,8 +175,10 @@ def figures(request: HttpRequest) -> HttpResponse:
     f = sel.figures(actor=request.user, org_id=int(org_raw), year=year)
     names = org_latest_names(org_ids={o for o, _ in f.missing})
     missing = [{"org": names.get(o, ""), "month": m} for o, m in f.missing[:200]]
+    by_org = [{"o": o, "rate": _pct(o.rate)} for o in sel.attendance_by_child(
+        org_id=int(org_raw), start=date(year, 1, 1), end=date(year, 12, 31))]
     return render(request, "meetings/figures.html", {
-        "f": f, "year": year, "org_id": int(org_raw), "org_name": org_latest_names(org_ids=[int(org_raw)]).get(
+        "by_org": by_org, "f": f, "year": year, "org_id": int(org_raw), "org_name": org_latest_names(org_ids=[int(org_raw)]).get(
             int(org_raw), ""), "held_rate": _pct(f.held_rate), "attendance_rate": _pct(f.attendance_rate),
         "missing": missing})
 

@@ -199,6 +199,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "composition": [(DIMENSIONS[d], d, cells) for d, cells in composition.items()],
         "children": children, "late": late, "late_period": period, "chart_data": chart_data,
         "admission_summary": admission_summary(ctx, figures), "handbook": figures.get("so_tay_dien_tu") or {},
+        # cell life (meetings app, registered in the catalog when installed): attendance and R-012
+        "attendance": figures.get("sh_ty_le_du") or {}, "meetings_held": figures.get("sh_thuong_ky") or {},
         "org_picker": _org_picker(org_id, at),
     }
     return render(request, "reports/dashboard.html", context)
