@@ -44,6 +44,7 @@ from dangbo.dues.models import (
     DuesDeclaration,
     DuesLedgerEntry,
     DuesMonthClose,
+    DuesMonthReopen,
     DuesPayment,
     DuesRelief,
     ReliefKind,
@@ -74,6 +75,11 @@ def _reliefs_for(qs: QuerySet, user, action: str) -> QuerySet:
 @policy.scoped(DuesMonthClose)
 def _closes_for(qs: QuerySet, user, action: str) -> QuerySet:
     return policy.scope_orgs(qs, user, field="org_id", action=action)
+
+
+@policy.scoped(DuesMonthReopen)
+def _reopens_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="close__org_id", action=action)
 
 
 @policy.scoped(DuesLedgerEntry)
@@ -142,7 +148,17 @@ def declaration_on(member_id: int, month: date) -> DuesDeclaration | None:
 def obligation(member_id: int, month: date) -> int | None:
     """What the member owes for `month` (đồng), None when nothing is declared for it."""
     month = month_start(month)
-    decl = declaration_on(member_id, month)
+    return _amount(
+        month,
+        lambda m: declaration_on(member_id, m),
+        lambda: relief_on(member_id, month, ReliefKind.EXEMPTION),
+    )
+
+
+def _amount(month: date, decl_on, exempt) -> int | None:
+    """The obligation of `month` from the member's declaration in force (`decl_on(month)`), the
+    month's regime and rates, the hardship reduction and an exemption (`exempt()`)."""
+    decl = decl_on(month)
     if decl is None:
         return None
     r = rates(month)
@@ -150,7 +166,7 @@ def obligation(member_id: int, month: date) -> int | None:
         base = decl.base or 0
         lag = r.get("si_base_lag_months", 0)
         if decl.category == Category.SI_SALARY and lag:
-            prev = declaration_on(member_id, add_months(month, -lag))
+            prev = decl_on(add_months(month, -lag))
             if prev is not None and prev.category == Category.SI_SALARY and prev.base is not None:
                 base = prev.base
         amount = base * r[_rate_key(decl.category)] // 10000
@@ -158,7 +174,7 @@ def obligation(member_id: int, month: date) -> int | None:
         amount = r[_rate_key(decl.category)]
     if decl.hardship:
         amount = amount * param("dues_hardship_pct", month) // 100
-    if relief_on(member_id, month, ReliefKind.EXEMPTION):
+    if exempt():
         return 0
     return amount
 
@@ -320,25 +336,66 @@ def member_ledger(*, actor, member_id: int, year: int) -> list[MonthRow]:
 def paid_up_to(member_id: int, *, until: date | None = None) -> date | None:
     """The month dues are paid up to (the transfer letter states it): the last month of the run of
     fully paid months from the first declared month; None when the first month is not paid."""
-    first = (
-        DuesDeclaration.objects.filter(member_id=member_id)
-        .order_by("valid_from")
-        .values_list("valid_from", flat=True)
-        .first()
-    )
-    last_alloc = (
-        DuesAllocation.objects.filter(member_id=member_id).order_by("-month").values_list("month", flat=True).first()
-    )
-    if first is None or last_alloc is None:
-        return None
-    last = last_alloc if until is None else min(last_alloc, month_start(until))
-    upto = None
-    for row in ledger(member_id, first, last):
-        if row.status in ("paid", "not_member"):
-            upto = row.month
-        else:
-            break
-    return upto
+    return paid_up_to_many([member_id], until=until).get(member_id)
+
+
+def paid_up_to_many(member_ids, *, until: date | None = None) -> dict[int, date | None]:
+    """`paid_up_to` of many members in four queries whatever their number and months (their
+    declarations, amounts paid per month, reliefs and membership spans, each read once), the
+    months then walked in memory with the same obligation as `obligation` (`_amount`) — not a
+    ledger of queries per month. Months with nothing paid beyond the last paid month are not
+    looked at: the run cannot go past the last month with a payment (or `until`)."""
+    ids = list(member_ids)
+    out: dict[int, date | None] = dict.fromkeys(ids)
+    if not ids:
+        return out
+    decls: dict[int, list[DuesDeclaration]] = {}
+    for d in DuesDeclaration.objects.filter(member_id__in=ids).order_by("member_id", "valid_from", "id"):
+        decls.setdefault(d.member_id, []).append(d)
+    paid: dict[int, dict[date, int]] = {}
+    alloc = DuesAllocation.objects.filter(member_id__in=ids)
+    for mid, m, total in alloc.values("member_id", "month").annotate(s=Sum("amount")).order_by().values_list(
+        "member_id", "month", "s"
+    ):
+        paid.setdefault(mid, {})[m] = total
+    reliefs: dict[int, list[tuple[str, date, date]]] = {}
+    for mid, kind, f, t in DuesRelief.objects.filter(member_id__in=ids).values_list(
+        "member_id", "kind", "from_month", "to_month"
+    ):
+        reliefs.setdefault(mid, []).append((kind, f, t))
+    spans: dict[int, list[tuple[date, date | None]]] = {}
+    for mid, f, t in MembershipSpan.objects.filter(member_id__in=ids, status__in=ACTIVE_STATUSES).values_list(
+        "member_id", "valid_from", "valid_to"
+    ):
+        spans.setdefault(mid, []).append((f, t))
+    for mid in ids:
+        mine, got = decls.get(mid), paid.get(mid)
+        if not mine or not got:
+            continue
+
+        def decl_on(m, mine=mine):
+            found = None
+            for d in mine:  # ordered by (valid_from, id): the last one starting by `m`
+                if d.valid_from <= m:
+                    found = d
+            return found
+
+        def relieved(m, kind, mid=mid):
+            return any(k == kind and f <= m <= t for k, f, t in reliefs.get(mid, ()))
+
+        def member_on(d, mid=mid):
+            return any(f <= d and (t is None or t >= d) for f, t in spans.get(mid, ()))
+
+        upto = None
+        last = max(got) if until is None else min(max(got), month_start(until))
+        for m in months(mine[0].valid_from, last):
+            if member_on(month_end(m)):
+                due = _amount(m, decl_on, lambda m=m: relieved(m, ReliefKind.EXEMPTION))
+                if due is None or got.get(m, 0) < due:
+                    break
+            upto = m
+        out[mid] = upto
+    return out
 
 
 def back_dues(member_id: int, first: date, last: date) -> tuple[int, list[tuple[date, str, int | None, int]]]:
@@ -515,7 +572,8 @@ def summary(*, actor, org_id: int, first: date, last: date) -> Summary:
 
 
 def month_closed(org_id: int, month: date) -> DuesMonthClose | None:
-    return DuesMonthClose.objects.filter(org_id=org_id, month=month_start(month)).first()
+    """The close of `org_id`'s `month` in force (a reopened close no longer counts)."""
+    return DuesMonthClose.objects.filter(org_id=org_id, month=month_start(month), reopened=False).first()
 
 
 @dataclass
@@ -582,5 +640,44 @@ def closing_status(*, actor, org_id: int, month: date) -> list[CloseRow]:
         .values_list("org_id", "name")
     )
     rows = list(versions)
-    closes = {c.org_id: c for c in DuesMonthClose.objects.filter(org_id__in=[r[0] for r in rows], month=m)}
+    closes = {
+        c.org_id: c for c in DuesMonthClose.objects.filter(org_id__in=[r[0] for r in rows], month=m, reopened=False)
+    }
+    return [CloseRow(oid, name, closes.get(oid)) for oid, name in rows]
+
+
+def _attending_exists(end: date):
+    return Exists(
+        MembershipSpan.objects.valid_on(end)
+        .filter(status__in=ACTIVE_STATUSES)
+        .annotate(attends=Coalesce("temp_org_id", "org_id"))
+        .filter(attends=OuterRef("org_id"))
+    )
+
+
+def units_below(org_id: int, month: date) -> list[CloseRow]:
+    """The organizations strictly below `org_id` that close `month` before it does (item 1): every
+    collecting organization of its subtree (members attend it on the month's last day) and the
+    levels between it and them (a commune closes over its cells, the province over its communes).
+    In tree order, each with its close in force (None: still open). Three queries."""
+    m = month_start(month)
+    end = month_end(m)
+    root = org_version_on(org_id=org_id, at=end)
+    if root is None:
+        return []
+    depth = len(root.path.strip("/").split("/"))
+    paths = (
+        OrgVersion.objects.valid_on(end)
+        .filter(path__startswith=root.path)
+        .exclude(org_id=org_id)
+        .filter(_attending_exists(end))
+        .values_list("path", flat=True)
+    )
+    needed = {int(i) for p in paths for i in p.strip("/").split("/")[depth:]}
+    if not needed:
+        return []
+    rows = list(
+        OrgVersion.objects.valid_on(end).filter(org_id__in=needed).order_by("path").values_list("org_id", "name")
+    )
+    closes = {c.org_id: c for c in DuesMonthClose.objects.filter(org_id__in=needed, month=m, reopened=False)}
     return [CloseRow(oid, name, closes.get(oid)) for oid, name in rows]

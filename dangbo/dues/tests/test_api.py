@@ -66,7 +66,10 @@ def test_declare_pay_close_and_read_back_through_the_api(client, tree, members_a
     assert (st.json()["closed"], st.json()["total"]) == (1, 1)
     url = reverse("api:dues_org_ledger", kwargs={"org_id": tree["commune_a"].pk})
     book = client.get(url).json()  # as of today: the month was closed today
-    assert book["balance"] == 21_000 and book["received"] == 70_000
+    assert book["balance"] == 70_000 and book["received"] == 70_000  # held until the commune closes
+    r = client.post(reverse("api:dues_close"), {"org_id": tree["commune_a"].pk, "month": "2025-01-01"}, content_type=J)
+    assert r.status_code == 201 and (r.json()["received"], r.json()["remitted"]) == (70_000, 49_000)
+    assert client.get(url).json()["balance"] == 21_000
     assert client.get(url, {"until": "2025-12-31"}).json()["balance"] == 0  # before the closing
     s = client.get(
         reverse("api:dues_summary"), {"org_id": tree["commune_a"].pk, "first": "2025-01-01", "last": "2025-03-01"}
