@@ -31,7 +31,7 @@ BENCH_URL = os.environ.get("BENCH_DUES_DATABASE_URL", "postgres://postgres@127.0
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
 MEMBERS = int(os.environ.get("BENCH_DUES_MEMBERS", 60_000))
-RUNS, WARMUP = 7, 2
+RUNS, WARMUP = int(os.environ.get("BENCH_DUES_RUNS", 7)), int(os.environ.get("BENCH_DUES_WARMUP", 2))
 
 # Same figures as selectors.summary for SI-salary declarations (1 % in both regimes, no hardship,
 # one declaration per member): due per month over the members attending in the subtree on the

@@ -120,6 +120,7 @@ class DuesMonthClose(models.Model):
     )
     month = models.DateField("Tháng", help_text="Ngày đầu tháng.")
     closed_on = models.DateField("Ngày chốt sổ")
+    due = models.BigIntegerField("Phải thu của đảng viên sinh hoạt tại tổ chức (đồng)", default=0)
     collected = models.BigIntegerField("Đã thu (đồng)")
     received = models.BigIntegerField("Nhận từ cấp dưới (đồng)", default=0)
     retained = models.BigIntegerField("Để lại (đồng)")

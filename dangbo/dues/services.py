@@ -335,6 +335,7 @@ def month_close(*, actor, org_id: int, month: date, on: date | None = None) -> D
             org_id=org_id,
             month=month,
             closed_on=on,
+            due=sel.due_total([org_id], month),
             collected=collected,
             received=received,
             retained=0,
@@ -357,6 +358,7 @@ def month_close(*, actor, org_id: int, month: date, on: date | None = None) -> D
             f"để lại {_vnd(close.retained)}, nộp cấp trên {_vnd(close.remitted)}",
             after={
                 "month": str(month),
+                "due": close.due,
                 "collected": collected,
                 "received": received,
                 "retained": close.retained,

@@ -33,6 +33,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='duesmonthclose',
+            name='due',
+            field=models.BigIntegerField(default=0, verbose_name='Phải thu của đảng viên sinh hoạt tại tổ chức (đồng)'),
+        ),
+        migrations.AddField(
+            model_name='duesmonthclose',
             name='received',
             field=models.BigIntegerField(default=0, verbose_name='Nhận từ cấp dưới (đồng)'),
         ),
