@@ -550,7 +550,13 @@ def due_total(subtree, month: date) -> int:
             .annotate(si=Case(When(category=Category.SI_SALARY, then=F("base")), default=None, output_field=BIG))
             .values("si")[:1]
         )
-        si_base = Coalesce(Subquery(prev, output_field=BIG), base, output_field=BIG)
+        # Only a declaration that began after the lagged month can differ from the one in force
+        # then (declarations start on a month's first day): the subquery runs for those rows only.
+        si_base = Case(
+            When(valid_from__gt=add_months(m, -lag), then=Coalesce(Subquery(prev, output_field=BIG), base)),
+            default=base,
+            output_field=BIG,
+        )
 
     def pct(b, key):
         return ExpressionWrapper(b * Value(r[key], output_field=BIG) / Value(10000, output_field=BIG), output_field=BIG)
@@ -572,8 +578,11 @@ def due_total(subtree, month: date) -> int:
         default=Value(100, output_field=BIG),
         output_field=BIG,
     )
+    exempt = DuesRelief.objects.filter(kind=ReliefKind.EXEMPTION, from_month__lte=m, to_month__gte=m).values(
+        "member_id"
+    )  # not correlated: read once per statement
     due = Case(
-        When(relief_expression(m, ReliefKind.EXEMPTION, "member_id"), then=Value(0, output_field=BIG)),
+        When(member_id__in=exempt, then=Value(0, output_field=BIG)),
         default=ExpressionWrapper(amount * hp / Value(100, output_field=BIG), output_field=BIG),
         output_field=BIG,
     )
@@ -601,25 +610,38 @@ def summary(*, actor, org_id: int, first: date, last: date) -> Summary:
         s.per_month_due[m] = due_total(subtree, m)
     s.due = sum(s.per_month_due.values())
     keep = param("dues_retention_keep_pct", month_end(last))
-    org_type = Subquery(
-        OrgVersion.objects.filter(org_id=OuterRef("payment__org_id"), valid_from__lte=month_end(last))
-        .order_by("-valid_from")
-        .values("org_type")[:1]
-    )
-    keep_pct = Case(
-        *[When(otype=t, then=Value(p, output_field=BIG)) for t, p in keep.items() if t != "*"],
-        default=Value(keep.get("*", 0), output_field=BIG),
-        output_field=BIG,
-    )
-    allocs = (
+    # Collected and kept per collecting organization in one grouped pass over the allocations: the
+    # share kept is floored per allocation (as the books do), so each distinct percentage is summed
+    # per organization and the one of its type picked here (no subquery per allocation row).
+    pcts = sorted(set(keep.values()))
+    per_org = (
         DuesAllocation.objects.filter(month__gte=first, month__lte=last, payment__org_id__in=subtree)
-        .annotate(otype=org_type)
-        .annotate(kept=ExpressionWrapper(F("amount") * keep_pct / Value(100, output_field=BIG), output_field=BIG))
+        .values("payment__org_id")
+        .annotate(
+            c=Sum("amount"),
+            **{
+                f"k{p}": Sum(
+                    ExpressionWrapper(
+                        F("amount") * Value(p, output_field=BIG) / Value(100, output_field=BIG), output_field=BIG
+                    )
+                )
+                for p in pcts
+            },
+        )
+        .order_by()
     )
-    agg = allocs.aggregate(
-        c=Coalesce(Sum("amount"), Value(0, output_field=BIG)), r=Coalesce(Sum("kept"), Value(0, output_field=BIG))
-    )
-    s.collected, s.retained = agg["c"], agg["r"]
+    rows = list(per_org)
+    types: dict[int, str] = {}
+    for oid, otype in (
+        OrgVersion.objects.filter(org_id__in=[r["payment__org_id"] for r in rows], valid_from__lte=month_end(last))
+        .order_by("org_id", "-valid_from")
+        .values_list("org_id", "org_type")
+    ):
+        types.setdefault(oid, otype)  # the latest version begun by the period's end
+    for r in rows:
+        pct = keep.get(types.get(r["payment__org_id"], ""), keep.get("*", 0))
+        s.collected += r["c"] or 0
+        s.retained += r[f"k{pct}"] or 0
     s.remitted = s.collected - s.retained
     return s
 

@@ -3,9 +3,11 @@ Vietnamese message and field, 403 for a read-only role)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.urls import reverse
 
-from dangbo.dues.models import DuesMonthClose, DuesPayment
+from dangbo.dues.models import Category, DuesMonthClose, DuesPayment
 
 J = "application/json"
 
@@ -98,3 +100,36 @@ def test_api_refusals_are_named_and_scoped(client, tree, members_a1, secretary_a
         content_type=J,
     )
     assert r.status_code in (403, 422) and not DuesPayment.objects.exists()
+
+
+def test_summary_api_takes_the_same_queries_whatever_the_number_of_members(client, system_user, tree, admit, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangbo.core.rules import clear_cache
+    from dangbo.dues.tests.test_rules import declare, pay
+
+    url = reverse("api:dues_summary")
+    query = {"org_id": tree["province"].pk, "first": "2025-01-01", "last": "2025-12-01"}
+    client.force_login(officer)
+
+    def add(n, start):
+        for i in range(n):
+            m = admit(tree["cell_a1" if i % 2 else "cell_b1"], f"Đảng viên Số {start + i}")
+            declare(system_user, m, Category.SI_SALARY, 6_000_000 + 100_000 * i)
+            pay(system_user, m, date(2025, 1, 1), date(2025, 3, 1), 180_000, paid_on=date(2025, 3, 9))
+
+    def measure():
+        clear_cache()
+        client.get(url, query)  # the scope and rule parameters read once
+        clear_cache()
+        with CaptureQueriesContext(connection) as q:
+            body = client.get(url, query).json()
+        return len(q), body
+
+    add(2, 0)
+    few, body_few = measure()
+    add(8, 2)
+    many, body_many = measure()
+    assert few == many and many <= 12 + 12  # one aggregate per month, the collections, session, scope, rules
+    assert body_many["collected"] == 10 * 180_000 > body_few["collected"]
