@@ -133,3 +133,24 @@ def test_summary_api_takes_the_same_queries_whatever_the_number_of_members(clien
     many, body_many = measure()
     assert few == many and many <= 12 + 12  # one aggregate per month, the collections, session, scope, rules
     assert body_many["collected"] == 10 * 180_000 > body_few["collected"]
+
+
+def test_api_closing_levels_and_reopening(client, tree, members_a1, secretary_a1, secretary_b1, commune_officer):
+    from dangbo.dues.models import DuesMonthReopen
+
+    client.force_login(commune_officer)
+    jan = {"org_id": tree["commune_a"].pk, "month": "2025-01-01"}
+    r = client.post(reverse("api:dues_close"), jan, content_type=J)  # cell A1 has members and is open
+    assert r.status_code == 422 and r.json()["field"] == "org" and "Chi bộ thôn 1" in r.json()["detail"]
+    client.force_login(secretary_a1)
+    cell = {"org_id": tree["cell_a1"].pk, "month": "2025-01-01"}
+    assert client.post(reverse("api:dues_close"), cell, content_type=J).status_code == 201
+    r = client.post(reverse("api:dues_reopen"), {**cell, "reason": " "}, content_type=J)
+    assert r.status_code == 422 and r.json()["field"] == "reason" and not DuesMonthReopen.objects.exists()
+    client.force_login(secretary_b1)
+    r = client.post(reverse("api:dues_reopen"), {**cell, "reason": "Sai"}, content_type=J)
+    assert r.status_code == 404 and not DuesMonthReopen.objects.exists()
+    client.force_login(secretary_a1)
+    r = client.post(reverse("api:dues_reopen"), {**cell, "reason": "Ghi sót biên lai"}, content_type=J)
+    assert r.status_code == 201 and r.json()["reason"] == "Ghi sót biên lai" and r.json()["month"] == "2025-01-01"
+    assert not DuesMonthClose.objects.filter(reopened=False).exists()
