@@ -4,7 +4,8 @@ Builds (once: reused while it exists) a synthetic province in its own PostgreSQL
 `dangbo_bench_dues` (BENCH_DUES_DATABASE_URL; created if missing, migrations run into it) with the
 product's builder (`dangbo synth --scale province`), then, set-based in SQL, one SI-salary
 declaration per member (base 4–20 million đồng, from before the period) and, for ~92 % of the
-member-months of the last 12 full months, a payment at the member's cell with its allocation.
+member-months of the last 12 full months, a payment at the member's cell with its allocation
+(three bulk INSERT … SELECT statements, whatever the number of months).
 
 Timed warm, median of N runs: `dues.selectors.summary` over the province for those 12 months
 (due, collected, retained by the collecting organization's R-121 share, remitted), with its
@@ -31,7 +32,7 @@ BENCH_URL = os.environ.get("BENCH_DUES_DATABASE_URL", "postgres://postgres@127.0
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
 MEMBERS = int(os.environ.get("BENCH_DUES_MEMBERS", 60_000))
-RUNS, WARMUP = 7, 2
+RUNS, WARMUP = int(os.environ.get("BENCH_DUES_RUNS", 7)), int(os.environ.get("BENCH_DUES_WARMUP", 2))
 
 # Same figures as selectors.summary for SI-salary declarations (1 % in both regimes, no hardship,
 # one declaration per member): due per month over the members attending in the subtree on the
@@ -68,29 +69,34 @@ def _build_dues(start: date, last: date) -> None:
         if c.fetchone()[0]:
             return
         t0 = time.perf_counter()
+        # Synthetic rows consistent by construction: no per-row foreign-key trigger checks during the
+        # bulk load (~2 M queued checks otherwise), restored right after.
+        c.execute("SET session_replication_role = replica")
         c.execute("""
             INSERT INTO dues_duesdeclaration (member_id, category, base, valid_from, declared_on, source, hardship,
                                               recorded_at)
             SELECT m.id, 'si_salary', 4000000 + (abs(hashtext(m.id::text)) %% 160) * 100000, %s, %s,
                    'Bản kê khai (dữ liệu tổng hợp)', false, now()
             FROM members_member m""", [date(2024, 1, 1), date(2024, 1, 1)])
-        day = start
-        while day <= last:
-            end = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-            c.execute("""
-                WITH paid AS (
-                  INSERT INTO dues_duespayment (member_id, org_id, from_month, to_month, amount, paid_on, channel,
-                                                receipt_no, note, recorded_at)
-                  SELECT s.member_id, COALESCE(s.temp_org_id, s.org_id), %(m)s, %(m)s, d.base / 100, %(paid)s,
-                         CASE WHEN s.member_id %% 3 = 0 THEN 'portal' ELSE 'cash' END, '', '', now()
-                  FROM members_membershipspan s JOIN dues_duesdeclaration d ON d.member_id = s.member_id
-                  WHERE s.valid_from <= %(e)s AND (s.valid_to IS NULL OR s.valid_to >= %(e)s)
-                    AND s.status IN ('du_bi', 'chinh_thuc')
-                    AND abs(hashtext(s.member_id::text || %(m)s::text)) %% 100 >= 8
-                  RETURNING id, member_id, amount)
-                INSERT INTO dues_duesallocation (payment_id, member_id, month, amount)
-                SELECT id, member_id, %(m)s, amount FROM paid""", {"m": day, "e": end, "paid": end})
-            day = end + timedelta(days=1)
+        # Bulk, two statements whatever the number of months: the payments of every month of the
+        # period (one per member-month paid, at the member's cell on the month's last day), then
+        # their allocations straight from the payments (a single month each).
+        c.execute("""
+            INSERT INTO dues_duespayment (member_id, org_id, from_month, to_month, amount, paid_on, channel,
+                                          receipt_no, note, recorded_at)
+            SELECT s.member_id, COALESCE(s.temp_org_id, s.org_id), m.month, m.month, d.base / 100, m.month_end,
+                   CASE WHEN s.member_id %% 3 = 0 THEN 'portal' ELSE 'cash' END, '', '', now()
+            FROM (SELECT g::date AS month, (g + interval '1 month - 1 day')::date AS month_end
+                  FROM generate_series(%(start)s::date, %(last)s::date, interval '1 month') AS g) m
+            JOIN members_membershipspan s
+              ON s.valid_from <= m.month_end AND (s.valid_to IS NULL OR s.valid_to >= m.month_end)
+             AND s.status IN ('du_bi', 'chinh_thuc')
+            JOIN dues_duesdeclaration d ON d.member_id = s.member_id
+            WHERE abs(hashtext(s.member_id::text || m.month::text)) %% 100 >= 8""", {"start": start, "last": last})
+        c.execute("""
+            INSERT INTO dues_duesallocation (payment_id, member_id, month, amount)
+            SELECT id, member_id, from_month, amount FROM dues_duespayment""")
+        c.execute("SET session_replication_role = DEFAULT")
         c.execute("ANALYZE dues_duesdeclaration; ANALYZE dues_duespayment; ANALYZE dues_duesallocation")
         print(f"BENCH dues_build_s={time.perf_counter() - t0:.1f} s")
 

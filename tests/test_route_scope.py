@@ -178,6 +178,8 @@ ROUTES: dict[str, Rule] = {
     "dues:collect": Rule(method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024",
                                                         "member": w["member"].pk}),
     "dues:close": Rule(method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "03/2024"}),
+    "dues:reopen": Rule(method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024",
+                                                       "ly_do": "Ghi sót biên lai"}),
     "dues:ledger": Rule(query=lambda w: {"org": w["commune_a"].pk, "thang": "02/2024", "ngay": "31/12/2024"}),
     "dues:member": Rule(kwargs=MEMBER, query=lambda w: {"nam": 2024}),
     "dues:mine": Rule(outsider=OWN_ONLY, query=lambda w: {"nam": 2024}),
@@ -382,6 +384,9 @@ ROUTES: dict[str, Rule] = {
     "api:dues_sheet": Rule(anonymous=API_401, query=lambda w: {"org_id": w["cell_a1"].pk, "month": "2024-02-01"}),
     "api:dues_close": Rule(anonymous=API_401, method="post",
                            query=lambda w: {"org_id": w["cell_a1"].pk, "month": "2024-03-01"}),
+    "api:dues_reopen": Rule(anonymous=API_401, method="post",
+                            query=lambda w: {"org_id": w["cell_a1"].pk, "month": "2024-02-01",
+                                             "reason": "Ghi sót biên lai"}),
     "api:dues_closing_status": Rule(anonymous=API_401,
                                     query=lambda w: {"org_id": w["commune_a"].pk, "month": "2024-02-01"}),
     "api:dues_org_ledger": Rule(anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk},
@@ -589,6 +594,7 @@ def _dues_world(system_user, member, tree, insider) -> dict[str, Any]:
         ReliefInput,
         declaration_record,
         month_close,
+        month_reopen,
         payment_record,
         relief_record,
     )
@@ -602,11 +608,15 @@ def _dues_world(system_user, member, tree, insider) -> dict[str, Any]:
         kind="deferral", from_month=date(2024, 5, 1), to_month=date(2024, 5, 1), reason="Ốm dài ngày",
         decision_no="02-BB/CB", decided_on=date(2024, 4, 20)))
     close = month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=date(2024, 2, 1), on=date(2024, 2, 29))
+    month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=date(2024, 1, 1), on=date(2024, 1, 31))
+    reopening = month_reopen(actor=system_user, org_id=tree["cell_a1"].pk, month=date(2024, 1, 1),
+                             reason="Ghi sót biên lai", on=date(2024, 2, 1))
     job = DuesImportJob.objects.create(file_path="/nonexistent.csv", original_name="dvc.csv", uploaded_by=insider,
                                        status="checked", report={"total": 0})
     return {"dues_declaration": declaration, "dues_payment": payment,
             "dues_allocation": payment.allocations.order_by("id").first(), "dues_relief": relief,
-            "dues_close": close, "dues_entry": close.entries.order_by("id").first(), "dues_import_job": job}
+            "dues_close": close, "dues_entry": close.entries.order_by("id").first(), "dues_import_job": job,
+            "dues_reopen": reopening}
 
 
 def _cadres_world(system_user, tree, member) -> dict[str, Any]:
@@ -881,6 +891,7 @@ OBJECTS: dict[str, str] = {
     "dues.duesdeclaration": "dues_declaration",
     "dues.duesledgerentry": "dues_entry",
     "dues.duesmonthclose": "dues_close",
+    "dues.duesmonthreopen": "dues_reopen",
     "dues.duespayment": "dues_payment",
     "dues.duesrelief": "dues_relief",
     "exports.exportjob": "export_job",

@@ -139,12 +139,28 @@ class DuesCloseIn(Schema):
     month: date
 
 
+class DuesReopenIn(Schema):
+    org_id: int
+    month: date
+    reason: str
+
+
+class DuesReopenOut(Schema):
+    id: int
+    close_id: int
+    org_id: int
+    month: date
+    reopened_on: date
+    reason: str
+
+
 class DuesCloseOut(Schema):
     id: int
     org_id: int
     month: date
     closed_on: date
     collected: int
+    received: int
     retained: int
     remitted: int
 
@@ -367,8 +383,28 @@ def close_api(request: HttpRequest, data: DuesCloseIn) -> Status:
             "month": c.month,
             "closed_on": c.closed_on,
             "collected": c.collected,
+            "received": c.received,
             "retained": c.retained,
             "remitted": c.remitted,
+        },
+    )
+
+
+@router.post("/reopenings", response={201: DuesReopenOut, **WRITE_ERRORS}, url_name="dues_reopen")
+def reopen_api(request: HttpRequest, data: DuesReopenIn) -> Status:
+    """Reopen an organization's closed month, with a reason (refused while the superior has closed it)."""
+    policy.get_org_or_404(request.user, data.org_id)
+    _require_meet(request.user, data.org_id)
+    e = services.month_reopen(actor=request.user, org_id=data.org_id, month=data.month, reason=data.reason)
+    return Status(
+        201,
+        {
+            "id": e.pk,
+            "close_id": e.close_id,
+            "org_id": data.org_id,
+            "month": e.close.month,
+            "reopened_on": e.reopened_on,
+            "reason": e.reason,
         },
     )
 

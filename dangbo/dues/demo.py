@@ -2,14 +2,17 @@
 a declaration per member and a year of payments (cash on the sheet, some on the portal for
 several months at once, a few members behind: the R-122 worklist has something to show), and
 the months closed with their remittance up the tree except the last one (the secretary closes it
-in the walkthrough). Bulk-written: a few thousand rows, well under a few seconds."""
+in the walkthrough), and the committees above them closing all months but the last two. Bulk-written: a few thousand rows, well under a few seconds."""
 
 from __future__ import annotations
 
 import random
 from datetime import date
 
+from django.db import transaction
+
 from dangbo.audit.services import audit_record
+from dangbo.core.errors import DomainError
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import BASE_CATEGORIES, Category, Channel, DuesAllocation, DuesDeclaration, DuesPayment
 from dangbo.dues.services import month_close
@@ -71,6 +74,16 @@ def build_demo_dues(*, actor, cell_ids: list[int], today: date, rng: random.Rand
         for m in ms[:-1]:
             month_close(actor=actor, org_id=org_id, month=m, on=min(sel.month_end(m), today))
             closed += 1
+    # Each level closes on its own: the committees over the demo cells close the months but the
+    # last two (the dues indicators show what went up); skipped where a unit below is still open.
+    for org_id in sorted(set(OrgVersion.objects.valid_on(today).filter(org_id__in=cells).values_list("parent_id",
+                                                                                                  flat=True)) - {None}):
+        for m in ms[:-2]:
+            try:
+                with transaction.atomic():
+                    month_close(actor=actor, org_id=org_id, month=m, on=min(sel.add_months(m, 1), today))
+            except DomainError:
+                continue
     audit_record(actor=actor, action="demo.dues", summary=f"Dữ liệu trình diễn: {len(decls)} kê khai, "
                  f"{len(payments)} khoản nộp đảng phí của {len(cells)} chi bộ, {closed} tháng đã chốt sổ.")
     return len(payments), closed

@@ -107,19 +107,27 @@ class DuesAllocation(models.Model):
 
 
 class DuesMonthClose(models.Model):
-    """A collecting organization closed its sheet of `month` on `closed_on` (issue #21 item 1): the
-    sheet is read-only from then on; the amounts collected, kept (R-121 share of the organization's
-    type) and remitted to the superior at closing. A payment recorded later for a closed month is
-    an adjusting ledger entry (`DuesLedgerEntry.adjusting`), never an edit of this row."""
+    """An organization closed its books of `month` on `closed_on` (issue #21 item 1). Each level
+    closes on its own: a cell closes its sheet (read-only from then on), then its grassroots /
+    commune committee closes over its closed cells, then the levels above; a level cannot close
+    while an organization below it is open (services.month_close). The amounts collected from its
+    own members, received from below, kept (R-121 share of the organization's type) and remitted
+    to the superior at closing. A payment recorded later for a closed month is an adjusting ledger
+    entry (`DuesLedgerEntry.adjusting`), never an edit of this row."""
 
     org = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Tổ chức đảng"
     )
     month = models.DateField("Tháng", help_text="Ngày đầu tháng.")
     closed_on = models.DateField("Ngày chốt sổ")
+    due = models.BigIntegerField("Phải thu của đảng viên sinh hoạt tại tổ chức (đồng)", default=0)
     collected = models.BigIntegerField("Đã thu (đồng)")
+    received = models.BigIntegerField("Nhận từ cấp dưới (đồng)", default=0)
     retained = models.BigIntegerField("Để lại (đồng)")
     remitted = models.BigIntegerField("Nộp cấp trên (đồng)")
+    # Set (with its DuesMonthReopen event) when the month is reopened; the row itself is never edited
+    # otherwise, and a new close of the same month is a new row.
+    reopened = models.BooleanField("Đã mở lại sổ", default=False)
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -128,10 +136,35 @@ class DuesMonthClose(models.Model):
     class Meta:
         verbose_name = "Chốt sổ đảng phí tháng"
         ordering = ["-month", "org_id"]
-        constraints = [models.UniqueConstraint(fields=["org", "month"], name="dues_close_one_per_org_month")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "month"], condition=models.Q(reopened=False), name="dues_close_one_open_per_org_month"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.month:%m/%Y}"
+
+
+class DuesMonthReopen(models.Model):
+    """The event of reopening a closed month (issue #21 item 1): who, when, why. The close it
+    reopens is marked `reopened`; what the close had posted is reversed by adjusting ledger entries
+    (the ledger keeps both); the month is then open and can be closed again (a new close)."""
+
+    close = models.OneToOneField(DuesMonthClose, on_delete=models.PROTECT, related_name="reopening")
+    reopened_on = models.DateField("Ngày mở lại sổ")
+    reason = models.CharField("Lý do mở lại sổ", max_length=255)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "Mở lại sổ đảng phí tháng"
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.close_id}: {self.reopened_on}"
 
 
 class EntryKind(models.TextChoices):

@@ -44,6 +44,7 @@ from dangbo.dues.models import (
     DuesDeclaration,
     DuesLedgerEntry,
     DuesMonthClose,
+    DuesMonthReopen,
     DuesPayment,
     DuesRelief,
     ReliefKind,
@@ -74,6 +75,11 @@ def _reliefs_for(qs: QuerySet, user, action: str) -> QuerySet:
 @policy.scoped(DuesMonthClose)
 def _closes_for(qs: QuerySet, user, action: str) -> QuerySet:
     return policy.scope_orgs(qs, user, field="org_id", action=action)
+
+
+@policy.scoped(DuesMonthReopen)
+def _reopens_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="close__org_id", action=action)
 
 
 @policy.scoped(DuesLedgerEntry)
@@ -142,7 +148,17 @@ def declaration_on(member_id: int, month: date) -> DuesDeclaration | None:
 def obligation(member_id: int, month: date) -> int | None:
     """What the member owes for `month` (đồng), None when nothing is declared for it."""
     month = month_start(month)
-    decl = declaration_on(member_id, month)
+    return _amount(
+        month,
+        lambda m: declaration_on(member_id, m),
+        lambda: relief_on(member_id, month, ReliefKind.EXEMPTION),
+    )
+
+
+def _amount(month: date, decl_on, exempt) -> int | None:
+    """The obligation of `month` from the member's declaration in force (`decl_on(month)`), the
+    month's regime and rates, the hardship reduction and an exemption (`exempt()`)."""
+    decl = decl_on(month)
     if decl is None:
         return None
     r = rates(month)
@@ -150,7 +166,7 @@ def obligation(member_id: int, month: date) -> int | None:
         base = decl.base or 0
         lag = r.get("si_base_lag_months", 0)
         if decl.category == Category.SI_SALARY and lag:
-            prev = declaration_on(member_id, add_months(month, -lag))
+            prev = decl_on(add_months(month, -lag))
             if prev is not None and prev.category == Category.SI_SALARY and prev.base is not None:
                 base = prev.base
         amount = base * r[_rate_key(decl.category)] // 10000
@@ -158,7 +174,7 @@ def obligation(member_id: int, month: date) -> int | None:
         amount = r[_rate_key(decl.category)]
     if decl.hardship:
         amount = amount * param("dues_hardship_pct", month) // 100
-    if relief_on(member_id, month, ReliefKind.EXEMPTION):
+    if exempt():
         return 0
     return amount
 
@@ -320,25 +336,66 @@ def member_ledger(*, actor, member_id: int, year: int) -> list[MonthRow]:
 def paid_up_to(member_id: int, *, until: date | None = None) -> date | None:
     """The month dues are paid up to (the transfer letter states it): the last month of the run of
     fully paid months from the first declared month; None when the first month is not paid."""
-    first = (
-        DuesDeclaration.objects.filter(member_id=member_id)
-        .order_by("valid_from")
-        .values_list("valid_from", flat=True)
-        .first()
-    )
-    last_alloc = (
-        DuesAllocation.objects.filter(member_id=member_id).order_by("-month").values_list("month", flat=True).first()
-    )
-    if first is None or last_alloc is None:
-        return None
-    last = last_alloc if until is None else min(last_alloc, month_start(until))
-    upto = None
-    for row in ledger(member_id, first, last):
-        if row.status in ("paid", "not_member"):
-            upto = row.month
-        else:
-            break
-    return upto
+    return paid_up_to_many([member_id], until=until).get(member_id)
+
+
+def paid_up_to_many(member_ids, *, until: date | None = None) -> dict[int, date | None]:
+    """`paid_up_to` of many members in four queries whatever their number and months (their
+    declarations, amounts paid per month, reliefs and membership spans, each read once), the
+    months then walked in memory with the same obligation as `obligation` (`_amount`) — not a
+    ledger of queries per month. Months with nothing paid beyond the last paid month are not
+    looked at: the run cannot go past the last month with a payment (or `until`)."""
+    ids = list(member_ids)
+    out: dict[int, date | None] = dict.fromkeys(ids)
+    if not ids:
+        return out
+    decls: dict[int, list[DuesDeclaration]] = {}
+    for d in DuesDeclaration.objects.filter(member_id__in=ids).order_by("member_id", "valid_from", "id"):
+        decls.setdefault(d.member_id, []).append(d)
+    paid: dict[int, dict[date, int]] = {}
+    alloc = DuesAllocation.objects.filter(member_id__in=ids)
+    for mid, m, total in alloc.values("member_id", "month").annotate(s=Sum("amount")).order_by().values_list(
+        "member_id", "month", "s"
+    ):
+        paid.setdefault(mid, {})[m] = total
+    reliefs: dict[int, list[tuple[str, date, date]]] = {}
+    for mid, kind, f, t in DuesRelief.objects.filter(member_id__in=ids).values_list(
+        "member_id", "kind", "from_month", "to_month"
+    ):
+        reliefs.setdefault(mid, []).append((kind, f, t))
+    spans: dict[int, list[tuple[date, date | None]]] = {}
+    for mid, f, t in MembershipSpan.objects.filter(member_id__in=ids, status__in=ACTIVE_STATUSES).values_list(
+        "member_id", "valid_from", "valid_to"
+    ):
+        spans.setdefault(mid, []).append((f, t))
+    for mid in ids:
+        mine, got = decls.get(mid), paid.get(mid)
+        if not mine or not got:
+            continue
+
+        def decl_on(m, mine=mine):
+            found = None
+            for d in mine:  # ordered by (valid_from, id): the last one starting by `m`
+                if d.valid_from <= m:
+                    found = d
+            return found
+
+        def relieved(m, kind, mid=mid):
+            return any(k == kind and f <= m <= t for k, f, t in reliefs.get(mid, ()))
+
+        def member_on(d, mid=mid):
+            return any(f <= d and (t is None or t >= d) for f, t in spans.get(mid, ()))
+
+        upto = None
+        last = max(got) if until is None else min(max(got), month_start(until))
+        for m in months(mine[0].valid_from, last):
+            if member_on(month_end(m)):
+                due = _amount(m, decl_on, lambda m=m: relieved(m, ReliefKind.EXEMPTION))
+                if due is None or got.get(m, 0) < due:
+                    break
+            upto = m
+        out[mid] = upto
+    return out
 
 
 def back_dues(member_id: int, first: date, last: date) -> tuple[int, list[tuple[date, str, int | None, int]]]:
@@ -471,6 +528,73 @@ def cell_sheet(*, actor, org_id: int, month: date) -> list[SheetRow]:
     return [SheetRow(pk, name, due, paid) for pk, name, due, paid in qs.values_list("pk", "full_name", "due", "paid")]
 
 
+def due_total(subtree, month: date) -> int:
+    """What the members attending in `subtree` on the month's last day owe for `month`: the same
+    obligation as `obligation` / `annotate_due`, computed from the declaration side in one
+    aggregate: the declarations in force on the month's first day (no later one of the member by
+    then: an anti-join), whose member attends in the subtree, each amount an expression of the
+    row's own columns. Every correlated subquery appears once in the SQL (`annotate_due` repeats
+    its helper subqueries inside its CASE: fine for a sheet, ~150 s for a province's year)."""
+    m = month_start(month)
+    r = rates(m)
+    later = DuesDeclaration.objects.filter(member_id=OuterRef("member_id"), valid_from__lte=m).filter(
+        Q(valid_from__gt=OuterRef("valid_from")) | Q(valid_from=OuterRef("valid_from"), id__gt=OuterRef("id"))
+    )
+    base = F("base")
+    si_base = base
+    lag = r.get("si_base_lag_months", 0)
+    if lag:
+        prev = (
+            DuesDeclaration.objects.filter(member_id=OuterRef("member_id"), valid_from__lte=add_months(m, -lag))
+            .order_by("-valid_from", "-id")
+            .annotate(si=Case(When(category=Category.SI_SALARY, then=F("base")), default=None, output_field=BIG))
+            .values("si")[:1]
+        )
+        # Only a declaration that began after the lagged month can differ from the one in force
+        # then (declarations start on a month's first day): the subquery runs for those rows only.
+        si_base = Case(
+            When(valid_from__gt=add_months(m, -lag), then=Coalesce(Subquery(prev, output_field=BIG), base)),
+            default=base,
+            output_field=BIG,
+        )
+
+    def pct(b, key):
+        return ExpressionWrapper(b * Value(r[key], output_field=BIG) / Value(10000, output_field=BIG), output_field=BIG)
+
+    amount = Case(
+        When(category=Category.SI_SALARY, then=pct(si_base, "si_salary_bp")),
+        When(category=Category.SICKNESS, then=pct(base, "sickness_benefit_bp")),
+        When(category=Category.PENSION, then=pct(base, "pension_bp")),
+        *[
+            When(category=c, then=Value(r[_rate_key(c)], output_field=BIG))
+            for c in Category.values
+            if c not in BASE_CATEGORIES
+        ],
+        default=Value(0, output_field=BIG),
+        output_field=BIG,
+    )
+    hp = Case(
+        When(hardship=True, then=Value(param("dues_hardship_pct", m), output_field=BIG)),
+        default=Value(100, output_field=BIG),
+        output_field=BIG,
+    )
+    exempt = DuesRelief.objects.filter(kind=ReliefKind.EXEMPTION, from_month__lte=m, to_month__gte=m).values(
+        "member_id"
+    )  # not correlated: read once per statement
+    due = Case(
+        When(member_id__in=exempt, then=Value(0, output_field=BIG)),
+        default=ExpressionWrapper(amount * hp / Value(100, output_field=BIG), output_field=BIG),
+        output_field=BIG,
+    )
+    qs = (
+        DuesDeclaration.objects.filter(valid_from__lte=m)
+        .exclude(Exists(later))
+        .filter(attends_in(subtree, month_end(m), ref="member_id"))
+        .order_by()
+    )
+    return qs.aggregate(t=Coalesce(Sum(due), Value(0, output_field=BIG)))["t"]
+
+
 def summary(*, actor, org_id: int, first: date, last: date) -> Summary:
     """Dues of the subtree of `org_id` for the months `first`..`last`: due (members attending in the
     subtree on each month's last day), collected (allocations of those months to payments received
@@ -483,30 +607,41 @@ def summary(*, actor, org_id: int, first: date, last: date) -> Summary:
     subtree = _subtree_ids(org_id, month_end(last))
     s = Summary(first, last)
     for m in ms:
-        qs = Member.objects.filter(attends_in(subtree, month_end(m)))
-        qs = annotate_due(qs, m, "due")
-        s.per_month_due[m] = qs.aggregate(t=Coalesce(Sum("due"), Value(0, output_field=BIG)))["t"]
+        s.per_month_due[m] = due_total(subtree, m)
     s.due = sum(s.per_month_due.values())
     keep = param("dues_retention_keep_pct", month_end(last))
-    org_type = Subquery(
-        OrgVersion.objects.filter(org_id=OuterRef("payment__org_id"), valid_from__lte=month_end(last))
-        .order_by("-valid_from")
-        .values("org_type")[:1]
-    )
-    keep_pct = Case(
-        *[When(otype=t, then=Value(p, output_field=BIG)) for t, p in keep.items() if t != "*"],
-        default=Value(keep.get("*", 0), output_field=BIG),
-        output_field=BIG,
-    )
-    allocs = (
+    # Collected and kept per collecting organization in one grouped pass over the allocations: the
+    # share kept is floored per allocation (as the books do), so each distinct percentage is summed
+    # per organization and the one of its type picked here (no subquery per allocation row).
+    pcts = sorted(set(keep.values()))
+    per_org = (
         DuesAllocation.objects.filter(month__gte=first, month__lte=last, payment__org_id__in=subtree)
-        .annotate(otype=org_type)
-        .annotate(kept=ExpressionWrapper(F("amount") * keep_pct / Value(100, output_field=BIG), output_field=BIG))
+        .values("payment__org_id")
+        .annotate(
+            c=Sum("amount"),
+            **{
+                f"k{p}": Sum(
+                    ExpressionWrapper(
+                        F("amount") * Value(p, output_field=BIG) / Value(100, output_field=BIG), output_field=BIG
+                    )
+                )
+                for p in pcts
+            },
+        )
+        .order_by()
     )
-    agg = allocs.aggregate(
-        c=Coalesce(Sum("amount"), Value(0, output_field=BIG)), r=Coalesce(Sum("kept"), Value(0, output_field=BIG))
-    )
-    s.collected, s.retained = agg["c"], agg["r"]
+    rows = list(per_org)
+    types: dict[int, str] = {}
+    for oid, otype in (
+        OrgVersion.objects.filter(org_id__in=[r["payment__org_id"] for r in rows], valid_from__lte=month_end(last))
+        .order_by("org_id", "-valid_from")
+        .values_list("org_id", "org_type")
+    ):
+        types.setdefault(oid, otype)  # the latest version begun by the period's end
+    for r in rows:
+        pct = keep.get(types.get(r["payment__org_id"], ""), keep.get("*", 0))
+        s.collected += r["c"] or 0
+        s.retained += r[f"k{pct}"] or 0
     s.remitted = s.collected - s.retained
     return s
 
@@ -515,7 +650,8 @@ def summary(*, actor, org_id: int, first: date, last: date) -> Summary:
 
 
 def month_closed(org_id: int, month: date) -> DuesMonthClose | None:
-    return DuesMonthClose.objects.filter(org_id=org_id, month=month_start(month)).first()
+    """The close of `org_id`'s `month` in force (a reopened close no longer counts)."""
+    return DuesMonthClose.objects.filter(org_id=org_id, month=month_start(month), reopened=False).first()
 
 
 @dataclass
@@ -582,5 +718,44 @@ def closing_status(*, actor, org_id: int, month: date) -> list[CloseRow]:
         .values_list("org_id", "name")
     )
     rows = list(versions)
-    closes = {c.org_id: c for c in DuesMonthClose.objects.filter(org_id__in=[r[0] for r in rows], month=m)}
+    closes = {
+        c.org_id: c for c in DuesMonthClose.objects.filter(org_id__in=[r[0] for r in rows], month=m, reopened=False)
+    }
+    return [CloseRow(oid, name, closes.get(oid)) for oid, name in rows]
+
+
+def _attending_exists(end: date):
+    return Exists(
+        MembershipSpan.objects.valid_on(end)
+        .filter(status__in=ACTIVE_STATUSES)
+        .annotate(attends=Coalesce("temp_org_id", "org_id"))
+        .filter(attends=OuterRef("org_id"))
+    )
+
+
+def units_below(org_id: int, month: date) -> list[CloseRow]:
+    """The organizations strictly below `org_id` that close `month` before it does (item 1): every
+    collecting organization of its subtree (members attend it on the month's last day) and the
+    levels between it and them (a commune closes over its cells, the province over its communes).
+    In tree order, each with its close in force (None: still open). Three queries."""
+    m = month_start(month)
+    end = month_end(m)
+    root = org_version_on(org_id=org_id, at=end)
+    if root is None:
+        return []
+    depth = len(root.path.strip("/").split("/"))
+    paths = (
+        OrgVersion.objects.valid_on(end)
+        .filter(path__startswith=root.path)
+        .exclude(org_id=org_id)
+        .filter(_attending_exists(end))
+        .values_list("path", flat=True)
+    )
+    needed = {int(i) for p in paths for i in p.strip("/").split("/")[depth:]}
+    if not needed:
+        return []
+    rows = list(
+        OrgVersion.objects.valid_on(end).filter(org_id__in=needed).order_by("path").values_list("org_id", "name")
+    )
+    closes = {c.org_id: c for c in DuesMonthClose.objects.filter(org_id__in=needed, month=m, reopened=False)}
     return [CloseRow(oid, name, closes.get(oid)) for oid, name in rows]

@@ -33,6 +33,7 @@ from dangbo.dues.models import (
     DuesDeclaration,
     DuesLedgerEntry,
     DuesMonthClose,
+    DuesMonthReopen,
     DuesPayment,
     DuesRelief,
     EntryKind,
@@ -176,7 +177,9 @@ def payment_record(*, actor, member: Member, data: PaymentInput, org_id: int | N
             rest -= part
         DuesAllocation.objects.bulk_create(rows)
         closed = set(
-            DuesMonthClose.objects.filter(org_id=org_id, month__in=[a.month for a in rows]).values_list(
+            DuesMonthClose.objects.filter(
+                org_id=org_id, month__in=[a.month for a in rows], reopened=False
+            ).values_list(
                 "month", flat=True
             )
         )
@@ -188,7 +191,6 @@ def payment_record(*, actor, member: Member, data: PaymentInput, org_id: int | N
                     month=a.month,
                     on=data.paid_on,
                     payment=payment,
-                    adjusting=True,
                     note=f"Thu bổ sung sau chốt sổ tháng {a.month:%m/%Y}",
                 )
         audit_record(
@@ -217,117 +219,215 @@ def _vnd(n: int) -> str:
     return f"{n:,}".replace(",", ".") + " đ"
 
 
+def _entry(org_id, kind, amount, month, on, counterpart_id=None, **kw) -> DuesLedgerEntry:
+    return DuesLedgerEntry(
+        org_id=org_id, entry_on=on, month=month, kind=kind, amount=amount, counterpart_id=counterpart_id, **kw
+    )
+
+
+def _send_up(
+    *,
+    org_id: int,
+    arrived: int,
+    month: date,
+    on: date,
+    close: DuesMonthClose | None = None,
+    payment: DuesPayment | None = None,
+    adjusting: bool = False,
+) -> tuple[list[DuesLedgerEntry], int, int]:
+    """`org_id` (closing `month` now, or already closed) keeps its R-121 share
+    (`dues_retention_keep_pct` by its type, in force at the month's end) of `arrived` and remits the
+    rest to its superior; while the superior has already closed the month, it forwards in turn (an
+    adjusting entry of a closed level); an open superior holds what it received until it closes.
+    The top keeps all. Returns (entries, kept, remitted) at `org_id`."""
+    keep = param("dues_retention_keep_pct", sel.month_end(month))
+    rows: list[DuesLedgerEntry] = []
+    first = None
+    current = org_id
+    while arrived > 0:
+        version = org_version_on(org_id=current, at=on)
+        parent = version.parent_id if version else None
+        kept = arrived if parent is None else arrived * keep.get(version.org_type, keep.get("*", 0)) // 100
+        up = arrived - kept
+        if first is None:
+            first = (kept, up)
+        if not up:
+            break
+        common = {"close": close, "payment": payment, "adjusting": adjusting}
+        rows.append(
+            _entry(current, EntryKind.REMITTED, -up, month, on, parent, note=f"Nộp cấp trên đảng phí tháng {month:%m/%Y}",
+                   **common)
+        )
+        rows.append(
+            _entry(parent, EntryKind.RECEIVED, up, month, on, current,
+                   note=f"Nhận đảng phí tháng {month:%m/%Y} từ cấp dưới", **common)
+        )
+        if sel.month_closed(parent, month) is None:
+            break
+        current, arrived, adjusting = parent, up, True
+    kept, up = first or (0, 0)
+    return rows, kept, up
+
+
 def _post_chain(
     *,
     org_id: int,
     amount: int,
     month: date,
     on: date,
-    close: DuesMonthClose | None = None,
     payment: DuesPayment | None = None,
-    adjusting: bool = False,
     note: str = "",
-) -> tuple[int, int]:
-    """Post `amount` collected by `org_id` for `month` and send it up the tree on `on`: each level
-    keeps its R-121 share (`dues_retention_keep_pct` by its type, in force at the month's end) of
-    what reached it and remits the rest to its superior; the top keeps what reaches it. Returns
-    (kept, remitted) at the collecting organization."""
-    keep = param("dues_retention_keep_pct", sel.month_end(month))
+) -> None:
+    """A payment received by `org_id` for a month it has already closed: collected on its books and
+    sent up as an adjusting entry (each closed level keeping its share, see `_send_up`)."""
     rows = [
-        DuesLedgerEntry(
-            org_id=org_id,
-            entry_on=on,
-            month=month,
-            kind=EntryKind.COLLECTED,
-            amount=amount,
-            close=close,
-            payment=payment,
-            adjusting=adjusting,
-            note=note or "Thu đảng phí",
-        )
+        _entry(org_id, EntryKind.COLLECTED, amount, month, on, payment=payment, adjusting=True,
+               note=note or "Thu đảng phí")
     ]
-    first_kept = first_up = None
-    current, arrived = org_id, amount
-    while arrived > 0:
-        version = org_version_on(org_id=current, at=on)
-        parent = version.parent_id if version else None
-        kept = arrived if parent is None else arrived * keep.get(version.org_type, keep.get("*", 0)) // 100
-        up = arrived - kept
-        if first_kept is None:
-            first_kept, first_up = kept, up
-        if not up:
-            break
-        rows.append(
-            DuesLedgerEntry(
-                org_id=current,
-                entry_on=on,
-                month=month,
-                kind=EntryKind.REMITTED,
-                amount=-up,
-                counterpart_id=parent,
-                close=close,
-                payment=payment,
-                adjusting=adjusting,
-                note=f"Nộp cấp trên đảng phí tháng {month:%m/%Y}",
-            )
-        )
-        rows.append(
-            DuesLedgerEntry(
-                org_id=parent,
-                entry_on=on,
-                month=month,
-                kind=EntryKind.RECEIVED,
-                amount=up,
-                counterpart_id=current,
-                close=close,
-                payment=payment,
-                adjusting=adjusting,
-                note=f"Nhận đảng phí tháng {month:%m/%Y} từ cấp dưới",
-            )
-        )
-        current, arrived = parent, up
-    DuesLedgerEntry.objects.bulk_create(rows)
-    return first_kept or 0, first_up or 0
+    up_rows, _, _ = _send_up(org_id=org_id, arrived=amount, month=month, on=on, payment=payment, adjusting=True)
+    DuesLedgerEntry.objects.bulk_create(rows + up_rows)
+
+
+def _names(org_ids, at: date) -> dict[int, str]:
+    from dangbo.orgs.models import OrgVersion
+
+    return dict(OrgVersion.objects.valid_on(at).filter(org_id__in=org_ids).values_list("org_id", "name"))
+
+
+def _list_names(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" và {len(names) - limit} tổ chức khác" if len(names) > limit else "")
 
 
 def month_close(*, actor, org_id: int, month: date, on: date | None = None) -> DuesMonthClose:
-    """Close `org_id`'s sheet of `month`: what was collected for the month (allocations of payments
-    received by the organization) is posted to its ledger, it keeps its R-121 share and the rest
-    goes up the tree (each level keeping its own share). Once closed the sheet is read-only; later
-    payments for the month become adjusting entries."""
+    """Close `org_id`'s books of `month` (item 1, R-121). Each level closes on its own: a cell
+    closes its sheet, then its grassroots / commune committee over its closed cells, then the levels
+    above; refused while an organization below (a collecting one or a level between) is still open,
+    naming them. At closing, what the organization collected from its members for the month
+    (allocations of payments it received) and what it received from below for the month is posted;
+    it keeps its R-121 share and remits the rest to its superior, which holds it until it closes in
+    turn. Once closed the sheet is read-only; later payments for the month become adjusting entries."""
     policy.require(actor, "meet", org_id, message=policy.NOT_FOUND, field="org")
     on = on or policy.today()
     month = sel.month_start(month)
     if month > sel.month_start(on):
         raise DomainError(f"Chưa đến tháng {month:%m/%Y}, chưa thể chốt sổ", field="thang")
     with transaction.atomic():
-        if DuesMonthClose.objects.select_for_update().filter(org_id=org_id, month=month).exists():
+        if DuesMonthClose.objects.select_for_update().filter(org_id=org_id, month=month, reopened=False).exists():
             raise DomainError(f"Tháng {month:%m/%Y} đã chốt sổ", field="thang")
+        still_open = [r.name for r in sel.units_below(org_id, month) if r.close is None]
+        if still_open:
+            raise DomainError(
+                f"Chưa thể chốt sổ tháng {month:%m/%Y}: còn {len(still_open)} tổ chức cấp dưới chưa chốt sổ "
+                f"({_list_names(still_open)})",
+                field="org",
+            )
         collected = (
             DuesAllocation.objects.filter(payment__org_id=org_id, month=month).aggregate(s=Sum("amount"))["s"] or 0
+        )
+        received = (
+            DuesLedgerEntry.objects.filter(org_id=org_id, month=month, kind=EntryKind.RECEIVED).aggregate(
+                s=Sum("amount")
+            )["s"]
+            or 0
         )
         close = DuesMonthClose.objects.create(
             org_id=org_id,
             month=month,
             closed_on=on,
+            due=sel.due_total([org_id], month),
             collected=collected,
+            received=received,
             retained=0,
             remitted=0,
             recorded_by=_user(actor),
         )
-        kept, up = _post_chain(org_id=org_id, amount=collected, month=month, on=on, close=close)
-        close.retained, close.remitted = (kept, up) if collected else (0, 0)
+        rows = []
+        if collected:
+            rows.append(_entry(org_id, EntryKind.COLLECTED, collected, month, on, close=close, note="Thu đảng phí"))
+        up_rows, kept, up = _send_up(org_id=org_id, arrived=collected + received, month=month, on=on, close=close)
+        DuesLedgerEntry.objects.bulk_create(rows + up_rows)
+        close.retained, close.remitted = kept, up
         close.save(update_fields=["retained", "remitted"])
         audit_record(
             actor=actor,
             action="dues.month_close",
             obj=close,
             org_id=org_id,
-            summary=f"Chốt sổ đảng phí tháng {month:%m/%Y}: thu {_vnd(collected)}, "
+            summary=f"Chốt sổ đảng phí tháng {month:%m/%Y}: thu {_vnd(collected)}, nhận từ cấp dưới {_vnd(received)}, "
             f"để lại {_vnd(close.retained)}, nộp cấp trên {_vnd(close.remitted)}",
-            after={"month": str(month), "collected": collected, "retained": close.retained, "remitted": close.remitted},
+            after={
+                "month": str(month),
+                "due": close.due,
+                "collected": collected,
+                "received": received,
+                "retained": close.retained,
+                "remitted": close.remitted,
+            },
         )
     return close
+
+
+def month_reopen(*, actor, org_id: int, month: date, reason: str, on: date | None = None) -> DuesMonthReopen:
+    """Reopen `org_id`'s closed `month` (item 1): an event with its reason, audited. Refused while
+    the superior has closed the month (it reopens first). What the organization's books carry for
+    the month (collected, remitted) is reversed by adjusting entries — the superior's receipt too —
+    so that closing again posts it once; the ledger keeps the close and its reversal."""
+    policy.require(actor, "meet", org_id, message=policy.NOT_FOUND, field="org")
+    on = on or policy.today()
+    month = sel.month_start(month)
+    reason = nfc(reason or "").strip()
+    if not reason:
+        raise DomainError("Ghi lý do mở lại sổ", field="reason")
+    if len(reason) > 255:
+        raise DomainError("Lý do mở lại sổ không quá 255 ký tự", field="reason")
+    with transaction.atomic():
+        close = DuesMonthClose.objects.select_for_update().filter(org_id=org_id, month=month, reopened=False).first()
+        if close is None:
+            raise DomainError(f"Tháng {month:%m/%Y} chưa chốt sổ, không cần mở lại", field="thang")
+        entries = DuesLedgerEntry.objects.filter(org_id=org_id, month=month)
+        collected = entries.filter(kind=EntryKind.COLLECTED).aggregate(s=Sum("amount"))["s"] or 0
+        sent = dict(
+            entries.filter(kind=EntryKind.REMITTED)
+            .values("counterpart_id")
+            .annotate(s=Sum("amount"))
+            .order_by()
+            .values_list("counterpart_id", "s")
+        )
+        version = org_version_on(org_id=org_id, at=on)
+        superiors = {c for c, s in sent.items() if s} | ({version.parent_id} if version and version.parent_id else set())
+        closed_above = [c for c in superiors if sel.month_closed(c, month)]
+        if closed_above:
+            names = _names(closed_above, sel.month_end(month))
+            raise DomainError(
+                f"Cấp trên ({_list_names([names.get(c, str(c)) for c in closed_above])}) đã chốt sổ tháng "
+                f"{month:%m/%Y}: cấp trên phải mở lại sổ trước",
+                field="org",
+            )
+        note = f"Mở lại sổ tháng {month:%m/%Y}: {reason}"[:255]
+        rows = []
+        if collected:
+            rows.append(_entry(org_id, EntryKind.COLLECTED, -collected, month, on, close=close, adjusting=True, note=note))
+        for counterpart, amount in sent.items():
+            if amount:
+                rows.append(_entry(org_id, EntryKind.REMITTED, -amount, month, on, counterpart, close=close,
+                                   adjusting=True, note=note))
+                rows.append(_entry(counterpart, EntryKind.RECEIVED, amount, month, on, org_id, close=close,
+                                   adjusting=True, note=note))
+        DuesLedgerEntry.objects.bulk_create(rows)
+        close.reopened = True
+        close.save(update_fields=["reopened"])
+        event = DuesMonthReopen.objects.create(close=close, reopened_on=on, reason=reason, recorded_by=_user(actor))
+        audit_record(
+            actor=actor,
+            action="dues.month_reopen",
+            obj=event,
+            org_id=org_id,
+            summary=f"Mở lại sổ đảng phí tháng {month:%m/%Y} (đã chốt ngày {close.closed_on:%d/%m/%Y}): {reason}",
+            before={"closed_on": str(close.closed_on), "collected": close.collected, "remitted": close.remitted},
+            after={"month": str(month), "reason": reason, "reopened_on": str(on)},
+        )
+    return event
 
 
 # --- deferrals and exemptions (item 3) ----------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("thu/", views.collect, name="collect"),
     path("chua-nop/", views.arrears, name="arrears"),
     path("chot/", views.close, name="close"),
+    path("mo-lai/", views.reopen, name="reopen"),
     path("so-quy/", views.ledger, name="ledger"),
     path("dang-vien/<int:pk>/", views.member_dues, name="member"),
     path("cua-toi/", views.my_dues, name="mine"),

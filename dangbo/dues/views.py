@@ -175,7 +175,30 @@ def close(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Đã chốt sổ tháng {month:%m/%Y}: nộp cấp trên {c.remitted:,} đ.".replace(",", "."))
     except DomainError as e:
         messages.error(request, str(e))
-    return redirect(_sheet_url(org_id, month))
+    return redirect(_back_url(request, org_id, month))
+
+
+def _back_url(request: HttpRequest, org_id: int, month: date) -> str:
+    if request.POST.get("quay_lai") == "so-quy":
+        return reverse("dues:ledger") + f"?org={org_id}&thang={month:%m/%Y}"
+    return _sheet_url(org_id, month)
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest) -> HttpResponse:
+    """Reopen a closed month (an event with its reason, audited; refused while the superior has
+    closed it)."""
+    month = _month(request.POST.get("thang", ""))
+    org_id = _org(request, request.POST.get("org", ""))
+    if org_id is None:
+        raise Http404(policy.NOT_FOUND)
+    try:
+        services.month_reopen(actor=request.user, org_id=org_id, month=month, reason=request.POST.get("ly_do", ""))
+        messages.success(request, f"Đã mở lại sổ tháng {month:%m/%Y}.")
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect(_back_url(request, org_id, month))
 
 
 @login_required
@@ -185,10 +208,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
     org_id = _org(request, request.GET.get("org", ""))
     until = _day(request.GET.get("ngay", ""))
     choices = org_choices_on(actor=request.user, at=until, action="view")
-    book, status = None, []
+    book, status, below = None, [], []
     if org_id is not None:
         book = sel.org_ledger(actor=request.user, org_id=org_id, until=until)
         status = sel.closing_status(actor=request.user, org_id=org_id, month=month)
+        below = sel.units_below(org_id, month)
         names = org_latest_names(org_ids={e.counterpart_id for e in book.entries if e.counterpart_id})
         for e in book.entries:
             e.counterpart_name = names.get(e.counterpart_id, "")
@@ -203,6 +227,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "book": book,
             "status": status,
             "closed_count": sum(1 for r in status if r.close),
+            "below_open": [r for r in below if r.close is None],
+            "closed": sel.month_closed(org_id, month) if org_id else None,
+            "can_close": org_id is not None and policy.can(request.user, "meet", org_id),
             "org_name": org_latest_names(org_ids={org_id}).get(org_id, "") if org_id else "",
         },
     )

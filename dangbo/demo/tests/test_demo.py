@@ -356,5 +356,6 @@ def test_demo_has_a_year_of_dues_collected_closed_and_a_few_members_behind(demo)
     payment = DuesPayment.objects.filter(channel="cash").first()
     assert dues_sel.obligation(payment.member_id, payment.from_month) == payment.amount  # the amount owed, no more
     assert DuesMonthClose.objects.filter(collected__gt=0).exists()
+    assert DuesMonthClose.objects.filter(received__gt=0, remitted__gt=0).exists()  # a committee closed over its cells
     behind = dues_sel.unpaid_months(year=DuesPayment.objects.order_by("-to_month").first().to_month.year)
     assert behind  # the R-122 worklist has members to show

@@ -1,5 +1,7 @@
-"""Item 1: closing a cell's month, remittance up the tree with each level's R-121 share, ledgers and
-balances per organization as of a date, adjusting entries after closing, "x/y chi bộ đã chốt"."""
+"""Item 1: each level closes its month on its own (cell, then commune, then upper levels; refused
+while a unit below is open), remittance up the tree with each level's R-121 share, reopening (an
+audited event with a reason), ledgers and balances per organization as of a date, adjusting entries
+after closing, "x/y chi bộ đã chốt"."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from django.urls import reverse
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
 from dangbo.dues import selectors as sel
-from dangbo.dues.models import Category, DuesLedgerEntry, DuesMonthClose, DuesPayment
-from dangbo.dues.services import month_close
+from dangbo.dues.models import Category, DuesLedgerEntry, DuesMonthClose, DuesMonthReopen, DuesPayment
+from dangbo.dues.services import month_close, month_reopen
 from dangbo.dues.tests.test_rules import declare, pay
 
 MARCH = date(2025, 3, 1)
@@ -25,30 +27,126 @@ def declared(system_user, members_a1):
     return members_a1
 
 
-def test_rule_r121_closing_a_month_remits_up_the_tree_keeping_each_levels_share(system_user, tree, declared):
+def _balances(system_user, tree, until, keys=("cell_a1", "commune_a", "district", "province")):
+    return [sel.org_ledger(actor=system_user, org_id=tree[k].pk, until=until).balance for k in keys]
+
+
+def test_R_121_each_level_closes_on_its_own_and_remits_its_share_up(system_user, tree, declared):
     for m in declared:
         pay(system_user, m, MARCH, MARCH, 100_000, paid_on=date(2025, 3, 10))
     close = month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, on=date(2025, 3, 31))
     # subordinate_cell keeps 30 %, the commune, district ("*") 30 % of what reaches them, the top all.
-    assert (close.collected, close.retained, close.remitted) == (400_000, 120_000, 280_000)
-    until = date(2025, 3, 31)
-    books = {
-        k: sel.org_ledger(actor=system_user, org_id=tree[k].pk, until=until)
-        for k in ("cell_a1", "commune_a", "district", "province")
-    }
-    assert [books[k].balance for k in ("cell_a1", "commune_a", "district", "province")] == [
-        120_000,
-        84_000,
-        58_800,
-        137_200,
-    ]
-    assert sum(b.balance for b in books.values()) == 400_000  # nothing lost on the way up
-    assert (books["commune_a"].received, books["commune_a"].remitted) == (280_000, -196_000)
-    assert AuditEntry.objects.filter(action="dues.month_close").count() == 1
-    # Balances as of any date: before the closing nothing is on the books.
+    assert (close.collected, close.received, close.retained, close.remitted) == (400_000, 0, 120_000, 280_000)
+    # The commune holds what its cells remitted until it closes in turn; nothing went further up.
+    assert _balances(system_user, tree, date(2025, 3, 31)) == [120_000, 280_000, 0, 0]
+    commune = month_close(actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, on=date(2025, 4, 2))
+    assert (commune.collected, commune.received, commune.retained, commune.remitted) == (0, 280_000, 84_000, 196_000)
+    assert _balances(system_user, tree, date(2025, 4, 2)) == [120_000, 84_000, 196_000, 0]
+    month_close(actor=system_user, org_id=tree["district"].pk, month=MARCH, on=date(2025, 4, 5))
+    top = month_close(actor=system_user, org_id=tree["province"].pk, month=MARCH, on=date(2025, 4, 8))
+    assert (top.received, top.retained, top.remitted) == (137_200, 137_200, 0)
+    books = _balances(system_user, tree, date(2025, 4, 8))
+    assert books == [120_000, 84_000, 58_800, 137_200]
+    assert sum(books) == 400_000  # nothing lost on the way up
+    assert AuditEntry.objects.filter(action="dues.month_close").count() == 4
+    # Balances as of any date: before the cell's closing nothing is on the books.
     assert sel.org_ledger(actor=system_user, org_id=tree["cell_a1"].pk, until=date(2025, 3, 30)).balance == 0
+    assert _balances(system_user, tree, date(2025, 4, 1)) == [120_000, 280_000, 0, 0]
     with pytest.raises(DomainError, match="đã chốt sổ"):
         month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, on=date(2025, 4, 1))
+
+
+def test_R_121_a_level_cannot_close_while_a_unit_below_is_open(system_user, tree, declared, admit):
+    other = admit(tree["cell_a2"], "Vũ Thị Hai")
+    declare(system_user, other, Category.STUDENT)
+    pay(system_user, declared[0], MARCH, MARCH, 100_000, paid_on=date(2025, 3, 10))
+    month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, on=date(2025, 3, 31))
+    entries, audits = DuesLedgerEntry.objects.count(), AuditEntry.objects.count()
+    with pytest.raises(DomainError) as err:
+        month_close(actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, on=date(2025, 4, 1))
+    assert err.value.field == "org"
+    assert str(err.value) == "Chưa thể chốt sổ tháng 03/2025: còn 1 tổ chức cấp dưới chưa chốt sổ (Chi bộ thôn 2)"
+    # The district names every open unit below it: the commune and its open cell.
+    with pytest.raises(DomainError, match=r"còn 2 tổ chức cấp dưới chưa chốt sổ \(Đảng bộ xã An Bình, Chi bộ thôn 2\)"):
+        month_close(actor=system_user, org_id=tree["district"].pk, month=MARCH, on=date(2025, 4, 1))
+    assert (DuesLedgerEntry.objects.count(), AuditEntry.objects.count()) == (entries, audits)  # nothing written
+    assert DuesMonthClose.objects.count() == 1
+    # A commune without members anywhere below has nothing to wait for; cell A2 closes, then commune A.
+    month_close(actor=system_user, org_id=tree["commune_b"].pk, month=MARCH, on=date(2025, 4, 1))
+    month_close(actor=system_user, org_id=tree["cell_a2"].pk, month=MARCH, on=date(2025, 4, 1))
+    assert month_close(actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, on=date(2025, 4, 1)).received == 70_000
+    assert [r.name for r in sel.units_below(tree["district"].pk, MARCH) if r.close is None] == []
+
+
+def test_reopening_is_an_audited_event_with_a_reason_and_closing_again_posts_once(system_user, tree, declared):
+    for m in declared[:2]:
+        pay(system_user, m, MARCH, MARCH, 100_000, paid_on=date(2025, 3, 10))
+    month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, on=date(2025, 3, 31))
+    month_close(actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, on=date(2025, 4, 1))
+    assert _balances(system_user, tree, date(2025, 4, 1)) == [60_000, 42_000, 98_000, 0]
+    entries = DuesLedgerEntry.objects.count()
+    with pytest.raises(DomainError) as err:  # no reason: nothing changes
+        month_reopen(actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, reason="  ", on=date(2025, 4, 2))
+    assert err.value.field == "reason" and str(err.value) == "Ghi lý do mở lại sổ"
+    with pytest.raises(DomainError, match=r"Cấp trên \(Đảng bộ xã An Bình\) đã chốt sổ tháng 03/2025"):
+        month_reopen(actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, reason="Sai", on=date(2025, 4, 2))
+    assert DuesLedgerEntry.objects.count() == entries and not DuesMonthReopen.objects.exists()
+    # Top-down: the commune reopens, then the cell; each reversal is an adjusting entry.
+    month_reopen(actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, reason="Chi bộ ghi sót", on=date(2025, 4, 2))
+    assert _balances(system_user, tree, date(2025, 4, 2)) == [60_000, 140_000, 0, 0]
+    event = month_reopen(
+        actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, reason="Ghi sót biên lai", on=date(2025, 4, 3)
+    )
+    assert event.reason == "Ghi sót biên lai" and event.close.reopened
+    assert sel.month_closed(tree["cell_a1"].pk, MARCH) is None
+    assert _balances(system_user, tree, date(2025, 4, 3)) == [0, 0, 0, 0]
+    assert _balances(system_user, tree, date(2025, 4, 1)) == [60_000, 42_000, 98_000, 0]  # history kept
+    audit = AuditEntry.objects.filter(action="dues.month_reopen").order_by("id")
+    assert [a.after["reason"] for a in audit] == ["Chi bộ ghi sót", "Ghi sót biên lai"]
+    # The month is open again: the missed payment is not posted until closing, then all once.
+    pay(system_user, declared[2], MARCH, MARCH, 100_000, paid_on=date(2025, 4, 4))
+    again = month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, on=date(2025, 4, 5))
+    assert (again.collected, again.remitted) == (300_000, 210_000)
+    assert DuesMonthClose.objects.filter(org=tree["cell_a1"], month=MARCH).count() == 2
+    month_close(actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, on=date(2025, 4, 6))
+    assert _balances(system_user, tree, date(2025, 4, 6)) == [90_000, 63_000, 147_000, 0]
+    with pytest.raises(DomainError, match="chưa chốt sổ"):
+        month_reopen(actor=system_user, org_id=tree["district"].pk, month=MARCH, reason="Sai", on=date(2025, 4, 7))
+
+
+def test_payment_after_the_levels_closed_is_forwarded_through_the_closed_levels(system_user, tree, declared):
+    pay(system_user, declared[0], MARCH, MARCH, 100_000, paid_on=date(2025, 3, 10))
+    month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, on=date(2025, 3, 31))
+    month_close(actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, on=date(2025, 4, 1))
+    pay(system_user, declared[1], MARCH, MARCH, 100_000, paid_on=date(2025, 4, 5))
+    # Cell keeps 30 %, the closed commune forwards 70 % of the 70 % to the open district.
+    assert _balances(system_user, tree, date(2025, 4, 5)) == [60_000, 42_000, 98_000, 0]
+    assert DuesLedgerEntry.objects.filter(org=tree["commune_a"], adjusting=True).count() == 2
+
+
+def test_superior_closes_and_reopens_on_the_ledger_page(client, system_user, tree, declared, admit, commune_officer):
+    other = admit(tree["cell_a2"], "Vũ Thị Hai")
+    declare(system_user, other, Category.STUDENT)
+    pay(system_user, declared[0], MARCH, MARCH, 100_000, paid_on=date(2025, 3, 10))
+    month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, on=date(2025, 3, 31))
+    client.force_login(commune_officer)
+    org = tree["commune_a"].pk
+    url = reverse("dues:ledger") + f"?org={org}&thang=03/2025"
+    page = client.get(url).content.decode()
+    assert "Còn 1 tổ chức cấp dưới chưa chốt sổ: Chi bộ thôn 2" in page and 'id="chot-so"' not in page
+    r = client.post(reverse("dues:close"), {"org": org, "thang": "03/2025", "quay_lai": "so-quy"}, follow=True)
+    assert "còn 1 tổ chức cấp dưới chưa chốt sổ (Chi bộ thôn 2)" in r.content.decode()
+    assert not DuesMonthClose.objects.filter(org_id=org).exists()
+    month_close(actor=system_user, org_id=tree["cell_a2"].pk, month=MARCH, on=date(2025, 3, 31))
+    assert 'id="chot-so"' in client.get(url).content.decode()
+    r = client.post(reverse("dues:close"), {"org": org, "thang": "03/2025", "quay_lai": "so-quy"})
+    assert r.status_code == 302 and r.url.startswith(reverse("dues:ledger"))
+    assert DuesMonthClose.objects.get(org_id=org).remitted == 49_000
+    r = client.post(reverse("dues:reopen"), {"org": org, "thang": "03/2025", "ly_do": "", "quay_lai": "so-quy"},
+                    follow=True)
+    assert "Ghi lý do mở lại sổ" in r.content.decode() and sel.month_closed(org, MARCH)
+    client.post(reverse("dues:reopen"), {"org": org, "thang": "03/2025", "ly_do": "Sai số liệu", "quay_lai": "so-quy"})
+    assert sel.month_closed(org, MARCH) is None and DuesMonthReopen.objects.get().reason == "Sai số liệu"
 
 
 def test_payment_after_closing_is_an_adjusting_entry_never_an_edit(system_user, tree, declared):
@@ -95,7 +193,8 @@ def test_superior_sees_which_cells_closed_and_its_ledger(
     client.force_login(commune_officer)
     url = reverse("dues:ledger") + f"?org={tree['commune_a'].pk}&thang=03/2025&ngay=15/04/2025"
     page = client.get(url).content.decode()
-    assert "1/2 chi bộ đã chốt" in page and "Nhận từ cấp dưới" in page and "số dư 21.000 đ" in page
+    # The commune holds what cell A1 remitted until it closes in turn.
+    assert "1/2 chi bộ đã chốt" in page and "Nhận từ cấp dưới" in page and "số dư 70.000 đ" in page
     client.force_login(outsider)
     assert client.get(url).status_code == 404
     r = client.post(reverse("dues:close"), {"org": tree["cell_a1"].pk, "thang": "04/2025"})

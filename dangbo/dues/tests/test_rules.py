@@ -16,7 +16,14 @@ from dangbo.core.models import RuleParameter
 from dangbo.core.rules import clear_cache
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import Category, DuesAllocation, DuesPayment
-from dangbo.dues.services import DeclarationInput, PaymentInput, declaration_record, payment_record
+from dangbo.dues.services import (
+    DeclarationInput,
+    PaymentInput,
+    ReliefInput,
+    declaration_record,
+    payment_record,
+    relief_record,
+)
 from dangbo.dues.worklist import counts
 from dangbo.members.models import EventType as E
 from dangbo.members.models import Member
@@ -245,6 +252,24 @@ def test_summary_is_the_sum_of_the_members_obligations(system_user, tree, member
     expected = sum(sel.obligation(m.pk, month) or 0 for m in [*members_a1, other] for month in sel.months(first, last))
     assert s.due == expected
     assert s.collected == 0 and s.collection_rate == 0
+    # A raise declared in February 2026 (01-QĐ/TW: February uses January's salary), hardship, an
+    # exemption, a pension: still the sum of the members' own obligations, and what is kept is
+    # each collecting organization's R-121 share floored per allocation.
+    an, binh, cuong, dung = members_a1
+    declare(system_user, an, Category.SI_SALARY, 9_876_543, on=date(2026, 2, 1))
+    declare(system_user, binh, Category.SI_SALARY, 7_777_777, on=date(2025, 12, 1), hardship=True)
+    declare(system_user, cuong, Category.PENSION, 3_333_333, on=date(2026, 3, 1))
+    relief_record(actor=system_user, member=dung, data=ReliefInput(
+        kind="exemption", from_month=date(2026, 1, 1), to_month=date(2026, 2, 1), reason="Ốm nặng",
+        decision_no="3-QĐ", decided_on=date(2025, 12, 20)))
+    pay(system_user, an, date(2025, 11, 1), date(2026, 1, 1), 150_001, paid_on=date(2026, 1, 9))
+    pay(system_user, other, date(2026, 1, 1), date(2026, 1, 1), 2_345, paid_on=date(2026, 1, 9))
+    s = sel.summary(actor=system_user, org_id=tree["commune_a"].pk, first=first, last=last)
+    expected = sum(sel.obligation(m.pk, month) or 0 for m in [*members_a1, other] for month in sel.months(first, last))
+    assert s.due == expected
+    keep = 30  # subordinate cells (dues_retention_keep_pct)
+    allocations = DuesAllocation.objects.filter(month__gte=first, month__lte=last)
+    assert s.collected == 152_346 and s.retained == sum(a.amount * keep // 100 for a in allocations)
 
 
 def test_scope_outsider_gets_nothing(system_user, tree, members_a1, secretary_a1, secretary_b1):
@@ -298,5 +323,7 @@ def test_figures_take_the_same_number_of_queries_whatever_the_number_of_members(
     add(8, 2)
     many_summary, many_worklist, s_many = measure()
     assert (many_summary, many_worklist) == (few_summary, few_worklist)
-    assert few_summary <= 12 + 5  # one aggregate per month; the collections; rule overrides, scope, org lookups
+    # One aggregate per month; the collections grouped by organization and their types; rule
+    # overrides, scope, org lookups.
+    assert few_summary <= 12 + 6
     assert s_many.due > s_few.due and s_many.collected == sum(180_000 + 3_000 * i for n in (2, 8) for i in range(n))

@@ -204,10 +204,11 @@ def test_handbook_coverage_counts_open_accounts_of_counted_members(merger_regist
 def test_compute_all_returns_every_indicator_in_a_few_queries(merger_registry, django_assert_max_num_queries):
     P = merger_registry["orgs"]["P"]
     ctx = IndicatorContext(org_id=P.pk, at=date(2025, 12, 31))
-    with django_assert_max_num_queries(34):  # 30 + staffing's one read of the area's agencies (none here)
+    with django_assert_max_num_queries(35):  # 30 + staffing's one read of the area's agencies (none here)
         # + the enterprises' dated changes (a sector as of the date asked for, orgs.enterprises)
         # + cadres' one check that the area manages a cadre (none here: cadres.indicators)
         # + staffing's one read of the area's restructuring-project units (units done per model)
+        # + the dues indicators' one grouped read of the month closes (dues.indicators)
         results = compute_all(ctx)
     assert [r.code for r in results] == list(CATALOG)
 
