@@ -38,12 +38,12 @@ def seat_add(*, actor, committee_id: int, member_id: int, valid_from: date, vali
 def guest_record(*, actor, meeting: Meeting, seat_id: int, attended: bool = True) -> MeetingGuest:
     """A committee member attended (or was assigned and did not attend) a held meeting of an
     organization below their committee."""
-    policy.require(actor, "meet", meeting.org_id, message="Không tìm thấy buổi sinh hoạt", field="meeting_id")
+    policy.require(actor, "meet", meeting.org_id, message=policy.not_found("buổi sinh hoạt"), field="meeting_id")
     if not meeting.held_on:
         raise DomainError("Chỉ ghi khách mời của buổi sinh hoạt đã họp.", field="held_on")
     seat = CommitteeSeat.objects.filter(pk=seat_id).first()
     if seat is None:
-        raise DomainError("Không tìm thấy cấp ủy viên.", field="seat_id")
+        raise DomainError(policy.not_found("cấp ủy viên."), field="seat_id")
     on = meeting.held_on
     if seat.valid_from > on or (seat.valid_to and seat.valid_to < on):
         raise DomainError("Người này không là cấp ủy viên vào ngày họp.", field="seat_id")

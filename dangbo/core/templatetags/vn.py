@@ -9,6 +9,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 
+from dangbo.core.errors import not_found as _not_found
 from dangbo.core.numbers import vn_decimal, vn_int
 from dangbo.core.text import person_name
 
@@ -103,3 +104,10 @@ def ruleref(*ids) -> str:
     tip = "Căn cứ: " + ", ".join(str(i) for i in ids)
     return format_html('<span class="rule-tip text-body-secondary" title="{}" aria-label="{}">'
                        '<i class="bi bi-info-circle" aria-hidden="true"></i></span>', tip, tip)
+
+
+@register.simple_tag
+def not_found(what: str = "") -> str:
+    """The not-found message (core.errors.NOT_FOUND), as pages and the API say it:
+    `{% not_found %}`, `{% not_found "kết quả phù hợp." %}`."""
+    return _not_found(what)

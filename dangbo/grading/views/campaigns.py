@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangbo.access.policy import can, get_org_or_404, scope_orgs
+from dangbo.access.policy import NOT_FOUND, can, get_org_or_404, scope_orgs
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error
 from dangbo.core.once import AlreadySubmitted, run_once
@@ -50,7 +50,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def campaign_open(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "record"):
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     today = timezone.localdate()
     choices = org_choices_on(actor=request.user, at=today, action="record")
     form = CampaignForm(request.POST or None, org_choices=choices)
@@ -177,7 +177,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         if not can(request.user, "record"):
-            raise Http404("Không tìm thấy")
+            raise Http404(NOT_FOUND)
         if form.is_valid():
             d = form.cleaned_data
             owner = get_org_or_404(request.user, int(d["owner_org"]), action="record") if d["owner_org"] else None
