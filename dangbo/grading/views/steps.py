@@ -160,7 +160,7 @@ def member_grading(request: HttpRequest, pk: int, member_id: int) -> HttpRespons
     )
 
     def record(**kw):
-        return services.member_step_record(actor=request.user, campaign=campaign, member=member, **kw)
+        return services.step_record(actor=request.user, campaign=campaign, member=member, **kw)
 
     if _handle_step(request, campaign, form, record):
         return redirect("grading:member_grading", pk=pk, member_id=member_id)
@@ -188,7 +188,7 @@ def org_grading(request: HttpRequest, pk: int, org_id: int) -> HttpResponse:
     )
 
     def record(**kw):
-        return services.org_step_record(actor=request.user, campaign=campaign, org=org_version.org, **kw)
+        return services.step_record(actor=request.user, campaign=campaign, org=org_version.org, **kw)
 
     if _handle_step(request, campaign, form, record):
         return redirect("grading:org_grading", pk=pk, org_id=org_id)
@@ -234,7 +234,7 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
         if chosen is o and form.is_valid():
             d = form.cleaned_data
             try:
-                services.member_step_record(
+                services.step_record(
                     actor=request.user,
                     campaign=o.campaign,
                     step=Step.SELF,
