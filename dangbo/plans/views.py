@@ -17,6 +17,7 @@ from django.utils import timezone
 from dangbo.access import policy
 from dangbo.access.policy import can
 from dangbo.core.errors import DomainError
+from dangbo.core.form_views import ALREADY_SENT
 from dangbo.core.forms import apply_domain_error
 from dangbo.core.once import AlreadySubmitted, run_once
 from dangbo.orgs.selectors import org_choices_on
@@ -49,8 +50,6 @@ from dangbo.plans.services import (
     task_update,
 )
 from dangbo.reports.indicators import CATALOG
-
-ALREADY_SENT = "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa."
 
 
 def _today():
