@@ -111,3 +111,10 @@ def not_found(what: str = "") -> str:
     """The not-found message (core.errors.NOT_FOUND), as pages and the API say it:
     `{% not_found %}`, `{% not_found "kết quả phù hợp." %}`."""
     return _not_found(what)
+
+
+@register.filter(name="id")
+def id_(value) -> str:
+    """An id printed where a form or a link reads it back (an attribute, a query string, a value):
+    never with the thousand separator, `{{ org.pk|id }}` is "2374", not "2.374"."""
+    return str(value)
