@@ -64,8 +64,9 @@ def _build_meetings(start: date, months: int) -> None:
             kind = "thematic" if on.month % 3 == 2 else "monthly"
             c.execute("""
                 INSERT INTO meetings_meeting (org_id, kind, planned_on, held_on, not_held_reason, agenda,
-                       resolution, guests, recorded_at)
-                SELECT DISTINCT COALESCE(s.temp_org_id, s.org_id), %s, %s::date, %s::date, '', '', '', '', now()
+                       resolution, guests, recorded_at, listed, present, excused, unexcused)
+                SELECT DISTINCT COALESCE(s.temp_org_id, s.org_id), %s, %s::date, %s::date, '', '', '', '', now(),
+                       0, 0, 0, 0
                 FROM members_membershipspan s
                 WHERE s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to >= %s)
                   AND s.status IN ('du_bi', 'chinh_thuc') AND NOT s.exempt AND NOT s.in_transfer
