@@ -18,19 +18,13 @@ Run: `.venv/bin/python bench/dues.py` (also run by `bench/run.py`).
 from __future__ import annotations
 
 import os
-import statistics
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-from _pg import ensure_postgres_database  # bench/ is on sys.path when a script runs
+# bench/ is on sys.path when a script runs
+from _pg import fetch_one, last_full_months, load_average, setup_django, synth_province, timed, use_bench_database
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-BENCH_URL = os.environ.get("BENCH_DUES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangbo_bench_dues")
-os.environ["DATABASE_URL"] = BENCH_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
+BENCH_URL = use_bench_database("BENCH_DUES_DATABASE_URL", "dangbo_bench_dues")
 MEMBERS = int(os.environ.get("BENCH_DUES_MEMBERS", 60_000))
 RUNS, WARMUP = int(os.environ.get("BENCH_DUES_RUNS", 7)), int(os.environ.get("BENCH_DUES_WARMUP", 2))
 
@@ -102,63 +96,35 @@ def _build_dues(start: date, last: date) -> None:
 
 
 def main() -> None:
-    ensure_postgres_database(BENCH_URL)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    setup_django(BENCH_URL)
     from django.utils import timezone
 
     from dangbo.core.actors import SYSTEM
     from dangbo.dues.models import DuesAllocation
     from dangbo.dues.selectors import summary
-    from dangbo.orgs.models import Organization, OrgVersion
-    from dangbo.synth.builder import CODE_PREFIX, synth_build
+    from dangbo.orgs.models import OrgVersion
 
-    province = Organization.objects.filter(code=f"{CODE_PREFIX}01").first()
-    if province is None:
-        t0 = time.perf_counter()
-        synth_build(members=MEMBERS, scale="province", log=lambda m: print(f"# {m}", flush=True))
-        print(f"BENCH dues_synth_s={time.perf_counter() - t0:.1f} s")
-        province = Organization.objects.get(code=f"{CODE_PREFIX}01")
-    today = timezone.localdate()
-    last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # the last full month
-    start = date(last.year - 1, last.month, 1) + timedelta(days=32)
-    start = start.replace(day=1)  # 12 months: start .. last
+    province = synth_province(members=MEMBERS, label="dues")
+    start, end = last_full_months(timezone.localdate(), 12)
+    last = end.replace(day=1)  # the last full month: 12 months start .. last
     _build_dues(start, last)
     print(f"# allocations: {DuesAllocation.objects.count()}, period {start:%m/%Y}–{last:%m/%Y}")
 
-    times = []
-    for i in range(WARMUP + RUNS):
-        with CaptureQueriesContext(connection) as q:
-            t = time.perf_counter()
-            s = summary(actor=SYSTEM, org_id=province.pk, first=start, last=last)
-            dt = (time.perf_counter() - t) * 1000
-        if i >= WARMUP:
-            times.append(dt)
+    ms, queries, s = timed(lambda: summary(actor=SYSTEM, org_id=province.pk, first=start, last=last),
+                           runs=RUNS, warmup=WARMUP)
     print(f"# due={s.due} collected={s.collected} retained={s.retained} remitted={s.remitted} "
           f"rate={s.collection_rate:.1f}%")
-    print(f"BENCH dues_summary_province_ms={statistics.median(times):.0f} ms")
-    print(f"BENCH dues_summary_province_queries={len(q)} queries")
+    print(f"BENCH dues_summary_province_ms={ms:.0f} ms")
+    print(f"BENCH dues_summary_province_queries={queries} queries")
 
-    end = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     path = OrgVersion.objects.valid_on(end).get(org_id=province.pk).path
-    hand = []
-    for i in range(WARMUP + RUNS):
-        t = time.perf_counter()
-        with connection.cursor() as c:
-            c.execute(HAND_SQL, {"path": path + "%", "start": start, "last": last, "end": end})
-            due, collected, retained = c.fetchone()
-        if i >= WARMUP:
-            hand.append((time.perf_counter() - t) * 1000)
+    params = {"path": path + "%", "start": start, "last": last, "end": end}
+    hand_ms, _, (due, collected, retained) = timed(lambda: fetch_one(HAND_SQL, params), runs=RUNS, warmup=WARMUP)
     print(f"# hand SQL: due={due} collected={collected} retained={retained}"
           f" (same as the product: {(due, collected, retained) == (s.due, s.collected, s.retained)})")
-    print(f"BENCH dues_hand_sql_province_ms={statistics.median(hand):.0f} ms")
-    print(f"# summary/hand SQL = {statistics.median(times) / statistics.median(hand):.2f}")
-    print(f"BENCH dues_load_average={' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"BENCH dues_hand_sql_province_ms={hand_ms:.0f} ms")
+    print(f"# summary/hand SQL = {ms / hand_ms:.2f}")
+    print(f"BENCH dues_load_average={load_average()}")
 
 
 if __name__ == "__main__":

@@ -20,19 +20,13 @@ Run: `.venv/bin/python bench/meetings.py`.
 from __future__ import annotations
 
 import os
-import statistics
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-from _pg import ensure_postgres_database  # bench/ is on sys.path when a script runs
+# bench/ is on sys.path when a script runs
+from _pg import fetch_one, last_full_months, load_average, setup_django, synth_province, timed, use_bench_database
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-BENCH_URL = os.environ.get("BENCH_MEETINGS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangbo_bench_meetings")
-os.environ["DATABASE_URL"] = BENCH_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
+BENCH_URL = use_bench_database("BENCH_MEETINGS_DATABASE_URL", "dangbo_bench_meetings")
 MEMBERS = int(os.environ.get("BENCH_MEETINGS_MEMBERS", 60_000))
 RUNS, WARMUP = 7, 2
 
@@ -70,8 +64,9 @@ def _build_meetings(start: date, months: int) -> None:
             kind = "thematic" if on.month % 3 == 2 else "monthly"
             c.execute("""
                 INSERT INTO meetings_meeting (org_id, kind, planned_on, held_on, not_held_reason, agenda,
-                       resolution, guests, recorded_at)
-                SELECT DISTINCT COALESCE(s.temp_org_id, s.org_id), %s, %s::date, %s::date, '', '', '', '', now()
+                       resolution, guests, recorded_at, listed, present, excused, unexcused)
+                SELECT DISTINCT COALESCE(s.temp_org_id, s.org_id), %s, %s::date, %s::date, '', '', '', '', now(),
+                       0, 0, 0, 0
                 FROM members_membershipspan s
                 WHERE s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to >= %s)
                   AND s.status IN ('du_bi', 'chinh_thuc') AND NOT s.exempt AND NOT s.in_transfer
@@ -98,61 +93,33 @@ def _build_meetings(start: date, months: int) -> None:
 
 
 def main() -> None:
-    ensure_postgres_database(BENCH_URL)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
+    setup_django(BENCH_URL)
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from dangbo.meetings.models import Attendance
     from dangbo.meetings.selectors import figures_between
-    from dangbo.orgs.models import Organization
-    from dangbo.synth.builder import CODE_PREFIX, synth_build
 
-    province = Organization.objects.filter(code=f"{CODE_PREFIX}01").first()
-    if province is None:
-        t0 = time.perf_counter()
-        synth_build(members=MEMBERS, scale="province", log=lambda m: print(f"# {m}", flush=True))
-        print(f"BENCH meetings_synth_s={time.perf_counter() - t0:.1f} s")
-        province = Organization.objects.get(code=f"{CODE_PREFIX}01")
-    today = timezone.localdate()
-    end = today.replace(day=1) - timedelta(days=1)  # the last full month
-    start = date(end.year - 1, end.month, 1) + timedelta(days=32)
-    start = start.replace(day=1)  # 12 months: start .. end
+    province = synth_province(members=MEMBERS, label="meetings")
+    start, end = last_full_months(timezone.localdate(), 12)  # 12 months: start .. end
     _build_meetings(start, 12)
     with connection.cursor() as c:  # fresh statistics and visibility map after a migration's backfill
         c.execute("VACUUM ANALYZE meetings_meeting")
     print(f"# attendance rows: {Attendance.objects.count()}, period {start:%d/%m/%Y}–{end:%d/%m/%Y}")
 
-    times = []
-    for i in range(WARMUP + RUNS):
-        with CaptureQueriesContext(connection) as q:
-            t = time.perf_counter()
-            f = figures_between(org_id=province.pk, start=start, end=end)
-            dt = (time.perf_counter() - t) * 1000
-        if i >= WARMUP:
-            times.append(dt)
+    ms, queries, f = timed(lambda: figures_between(org_id=province.pk, start=start, end=end),
+                           runs=RUNS, warmup=WARMUP)
     print(f"# due={f.due} held={f.held} thematic={f.thematic_quarters_held}/{f.thematic_quarters_due} "
           f"present={f.present}/{f.listed} warn={len(f.warn_members)} removal={len(f.removal_members)}")
-    print(f"BENCH meetings_figures_province_ms={statistics.median(times):.0f} ms")
-    print(f"BENCH meetings_figures_province_queries={len(q)} queries")
+    print(f"BENCH meetings_figures_province_ms={ms:.0f} ms")
+    print(f"BENCH meetings_figures_province_queries={queries} queries")
 
-    hand = []
-    for i in range(WARMUP + RUNS):
-        t = time.perf_counter()
-        with connection.cursor() as c:
-            c.execute(HAND_SQL, {"start": start, "end": end})
-            due, held, present = c.fetchone()
-        if i >= WARMUP:
-            hand.append((time.perf_counter() - t) * 1000)
+    hand_ms, _, (due, held, present) = timed(lambda: fetch_one(HAND_SQL, {"start": start, "end": end}),
+                                             runs=RUNS, warmup=WARMUP)
     print(f"# hand SQL: due={due} held={held} present={present}")
-    print(f"BENCH meetings_hand_sql_province_ms={statistics.median(hand):.0f} ms")
-    print(f"# figures/hand SQL = {statistics.median(times) / statistics.median(hand):.2f}")
-    print(f"BENCH meetings_load_average={' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"BENCH meetings_hand_sql_province_ms={hand_ms:.0f} ms")
+    print(f"# figures/hand SQL = {ms / hand_ms:.2f}")
+    print(f"BENCH meetings_load_average={load_average()}")
 
 
 if __name__ == "__main__":

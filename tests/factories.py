@@ -16,6 +16,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from dangbo.access.models import Role, RoleAssignment
+from dangbo.cadres.models import Cadre
+from dangbo.cadres.services import CadreInput, cadre_create
 from dangbo.core.actors import SYSTEM
 from dangbo.members.models import Member
 from dangbo.members.services import ProfileInput, member_admit
@@ -73,6 +75,24 @@ class MemberFactory(factory.Factory):
             decision_body=decision_body,
             profile=ProfileInput(**profile),
         )
+
+
+class CadreFactory(factory.Factory):
+    """A cadre created through `cadres.services.cadre_create` (scope check, audit entry), managed
+    by `managing_org` (an organization; the committee that keeps the cadre's record)."""
+
+    class Meta:
+        model = Cadre
+
+    actor = SYSTEM
+    managing_org = factory.SubFactory(OrganizationFactory)
+    full_name = factory.Sequence(lambda n: f"Trần Văn Cán Bộ {n}")
+    birth_date = date(1980, 1, 1)
+    sex = "M"
+
+    @classmethod
+    def _create(cls, model_class, *, actor, managing_org, **fields):
+        return cadre_create(actor=actor, data=CadreInput(managing_org_id=managing_org.pk, **fields))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -720,15 +720,15 @@ def _grading_world(system_user, tree, member) -> dict[str, Any]:
     and a reminder addressed to commune A (the notifications page must not show it to others)."""
     from django.core.files.base import ContentFile
 
-    from dangbo.grading.services import campaign_open, member_step_record
+    from dangbo.grading.services import campaign_open, step_record
 
     campaign = campaign_open(
         actor=system_user, year=2024, root_org=tree["commune_a"], opens_on=date(2024, 11, 15),
         self_assessment_due=date(2024, 11, 30), cell_meeting_due=date(2024, 12, 10),
         decision_due=date(2024, 12, 20), deadline=date(2024, 12, 25),
     )
-    record = member_step_record(actor=system_user, campaign=campaign, step="self", member=member, grade="good",
-                                on=date(2024, 11, 20), document=ContentFile(b"ban kiem diem", name="kiem-diem.txt"))
+    record = step_record(actor=system_user, campaign=campaign, step="self", member=member, grade="good",
+                         on=date(2024, 11, 20), document=ContentFile(b"ban kiem diem", name="kiem-diem.txt"))
     from dangbo.notifications.services import notify
 
     notify(kind="grading.late", key="grading.late:thu", org_id=tree["commune_a"].pk, target=campaign,

@@ -35,7 +35,7 @@ from dangbo.access import scope as _scope
 from dangbo.access.models import Role, RoleAssignment
 from dangbo.core import stamps
 from dangbo.core.actors import SYSTEM, ActorError, SystemActor, is_system, require_actor
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import NOT_FOUND, DomainError, not_found
 from dangbo.orgs.models import Enterprise, Organization
 
 __all__ = [
@@ -68,11 +68,11 @@ __all__ = [
     "scope_roots",
     "owned_by",
     "scoped",
+    "not_found",
     "scoped_by",
     "today",
 ]
 
-NOT_FOUND = "Không tìm thấy"
 NO_RIGHT = "Bạn không có quyền thực hiện thao tác này."
 
 # The engine (access/scope.py), re-exported: apps import them from here.

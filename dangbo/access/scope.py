@@ -28,6 +28,7 @@ from django.utils import timezone
 from dangbo.access.models import POLITICAL_ACTIONS, ROLE_ACTIONS, Role, RoleAssignment
 from dangbo.core import stamps
 from dangbo.core.actors import SystemActor
+from dangbo.core.errors import NOT_FOUND
 from dangbo.orgs.models import Organization, OrgLineage, OrgVersion
 
 
@@ -250,5 +251,5 @@ def scope_orgs(qs: QuerySet, user, *, field: str = "pk", action: str = "view") -
 
 def get_org_or_404(user, org_id: int, *, action: str = "view"):
     if not can(user, action, org_id) or not Organization.objects.filter(pk=org_id).exists():
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     return Organization.objects.get(pk=org_id)

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dangbo.access.models import PersonalToken, Role, RoleAssignment, UserSession
 from dangbo.access.policy import can
 from dangbo.audit.services import audit_record
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import NOT_FOUND, DomainError
 from dangbo.core.http import client_ip
 from dangbo.orgs.models import OrgLineage
 
@@ -143,7 +143,7 @@ def token_revoke(user, token_id: int) -> PersonalToken:
     """Revoke one of `user`'s own tokens (another user's token is "not found")."""
     token = PersonalToken.objects.select_for_update().filter(user=user, pk=token_id).first()
     if token is None:
-        raise DomainError("Không tìm thấy")
+        raise DomainError(NOT_FOUND)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -18,14 +18,21 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dangbo.access.policy import can, get_member_or_404, get_org_or_404, own_member_ids, scope_members, scope_orgs
+from dangbo.access.policy import (
+    NOT_FOUND,
+    can,
+    get_member_or_404,
+    get_org_or_404,
+    own_member_ids,
+    scope_members,
+    scope_orgs,
+)
 from dangbo.audit import selectors
 from dangbo.audit.forms import EntrySearchForm
 from dangbo.audit.models import AuditEntry
 from dangbo.audit.services import audit_read, drain_reads
 
 ENTRIES_PER_PAGE = 50
-NOT_FOUND = "Không tìm thấy"
 
 ACTION_LABELS = {
     "read.member_profile": "Xem hồ sơ đảng viên",

@@ -51,7 +51,7 @@ def delegation_set(
     consulted: str = "",
     source: str = "",
 ) -> Delegation:
-    policy.require(actor, "record", province_id, message="Không tìm thấy tỉnh", field="province_id")
+    policy.require(actor, "record", province_id, message=policy.not_found("tỉnh"), field="province_id")
     group, decides = nfc(title_group or "").strip(), nfc(decides or "").strip()
     if not group:
         raise DomainError("Nhóm chức danh không được để trống", field="title_group")
@@ -117,7 +117,7 @@ def relation_add(
 ) -> FamilyRelation:
     cadre = policy.for_user(Cadre, actor, "record").filter(pk=cadre_id).first()
     if cadre is None:
-        raise DomainError("Không tìm thấy cán bộ", field="cadre_id")
+        raise DomainError(policy.not_found("cán bộ"), field="cadre_id")
     if relationship not in Relationship.values:
         raise DomainError("Quan hệ không hợp lệ", field="relationship")
     name = nfc(relative_name or "").strip()
@@ -127,7 +127,7 @@ def relation_add(
         if relative_cadre_id == cadre.pk:
             raise DomainError("Người thân không thể là chính cán bộ", field="relative_cadre_id")
         if not Cadre.objects.filter(pk=relative_cadre_id).exists():
-            raise DomainError("Không tìm thấy cán bộ là người thân", field="relative_cadre_id")
+            raise DomainError(policy.not_found("cán bộ là người thân"), field="relative_cadre_id")
     with transaction.atomic():
         r = FamilyRelation.objects.create(
             cadre=cadre,

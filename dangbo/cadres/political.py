@@ -150,7 +150,7 @@ def political_case_record(*, actor, data: PoliticalCaseInput) -> PoliticalCase:
     if data.cadre_id is not None:
         cadre = policy.for_user(Cadre, actor).filter(pk=data.cadre_id).first()
         if cadre is None:
-            raise DomainError("Không tìm thấy cán bộ", field="cadre_id")
+            raise DomainError(policy.not_found("cán bộ"), field="cadre_id")
         name, birth = name or cadre.full_name, birth or cadre.birth_date
     if not name:
         raise DomainError("Phải chọn cán bộ hoặc ghi họ và tên người được kết luận", field="subject_name")

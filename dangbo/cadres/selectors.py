@@ -306,7 +306,7 @@ def eligibility_read(*, actor, pk, title_id: int, kind: str, received_on: date, 
         raise DomainError("Loại đề xuất phải là bổ nhiệm, bổ nhiệm lại hoặc giới thiệu ứng cử", field="kind")
     title = Title.objects.filter(pk=title_id).first()
     if title is None:
-        raise DomainError("Không tìm thấy chức danh", field="title_id")
+        raise DomainError(policy.not_found("chức danh"), field="title_id")
     audit_read(actor=actor, obj=cadre, org_id=cadre.managing_org_id, what="cadre_eligibility",
                summary=f"Kiểm tra điều kiện {KINDS[kind].lower()} «{title.name}» của cán bộ {cadre.full_name}"
                        + (" (API)" if via == "api" else ""))

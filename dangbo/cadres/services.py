@@ -52,7 +52,7 @@ class CadreInput:
 
 
 def cadre_create(*, actor, data: CadreInput) -> Cadre:
-    policy.require(actor, "record", data.managing_org_id, message="Không tìm thấy cấp ủy quản lý",
+    policy.require(actor, "record", data.managing_org_id, message=policy.not_found("cấp ủy quản lý"),
                    field="managing_org_id")
     name = nfc(data.full_name or "").strip()
     if not name:
@@ -106,7 +106,7 @@ def decision_record(*, actor, data: DecisionInput) -> Decision:
         existing = Decision.objects.filter(idempotency_key=data.idempotency_key).first()
         if existing is not None:
             return existing
-    policy.require(actor, "record", data.org_id, message="Không tìm thấy cấp ủy ra quyết định", field="org_id")
+    policy.require(actor, "record", data.org_id, message=policy.not_found("cấp ủy ra quyết định"), field="org_id")
     number = nfc(data.number or "").strip()
     if not number:
         raise DomainError("Số quyết định không được để trống", field="number")
@@ -224,9 +224,9 @@ def planning_add(*, actor, term: PlanningTerm, cadre: Cadre, title: Title, on: d
     person (planning_rules)."""
     from dangbo.cadres.planning_rules import full_term_check, limits_check
 
-    policy.require(actor, "record", term.org_id, message="Không tìm thấy cấp ủy", field="term")
+    policy.require(actor, "record", term.org_id, message=policy.not_found("cấp ủy"), field="term")
     if not policy.for_user(Cadre, actor, "record").filter(pk=cadre.pk).exists():
-        raise DomainError("Không tìm thấy cán bộ", field="cadre_id")
+        raise DomainError(policy.not_found("cán bộ"), field="cadre_id")
     if not title.planning_applies:
         raise DomainError(f"Chức danh «{title.name}» không thuộc diện quy hoạch", field="title_id")
     if not title.valid_on(on):
@@ -247,7 +247,7 @@ def planning_add(*, actor, term: PlanningTerm, cadre: Cadre, title: Title, on: d
 
 
 def planning_remove(*, actor, entry: PlanningEntry, on: date, reason: str, decision: str = "") -> PlanningEntry:
-    policy.require(actor, "record", entry.term.org_id, message="Không tìm thấy cấp ủy", field="term")
+    policy.require(actor, "record", entry.term.org_id, message=policy.not_found("cấp ủy"), field="term")
     if reason not in RemovalReason.values:
         raise DomainError("Lý do đưa ra khỏi quy hoạch không hợp lệ", field="reason")
     if entry.removed_on is not None:

@@ -104,7 +104,7 @@ def course_create(
     institution: str = "",
     ends_on: date | None = None,
 ) -> TrainingCourse:
-    policy.require(actor, "record", org_id, message="Không tìm thấy cấp ủy", field="org_id")
+    policy.require(actor, "record", org_id, message=policy.not_found("cấp ủy"), field="org_id")
     name = nfc(name or "").strip()
     if not name:
         raise DomainError("Tên lớp không được để trống", field="name")
@@ -142,10 +142,10 @@ def course_create(
 
 def enrol(*, actor, course: TrainingCourse, cadre_id: int, sent_on: date, decision: str = "") -> TrainingEnrolment:
     """Send a cadre in scope to a course (one enrolment per cadre and course)."""
-    policy.require(actor, "record", course.org_id, message="Không tìm thấy lớp", field="course")
+    policy.require(actor, "record", course.org_id, message=policy.not_found("lớp"), field="course")
     cadre = policy.for_user(Cadre, actor, "record").filter(pk=cadre_id).first()
     if cadre is None:
-        raise DomainError("Không tìm thấy cán bộ", field="cadre_id")
+        raise DomainError(policy.not_found("cán bộ"), field="cadre_id")
     try:
         with transaction.atomic():
             e = TrainingEnrolment.objects.create(
@@ -330,7 +330,7 @@ def salary_record(*, actor, data: SalaryInput) -> SalaryEvent:
     since the last step (regular) or at most `salary_early_step_max_months` earlier (early)."""
     cadre = policy.for_user(Cadre, actor, "record").filter(pk=data.cadre_id).first()
     if cadre is None:
-        raise DomainError("Không tìm thấy cán bộ", field="cadre_id")
+        raise DomainError(policy.not_found("cán bộ"), field="cadre_id")
     if data.type not in SalaryEventType.values or data.type == SalaryEventType.CORRECTION:
         raise DomainError("Loại không hợp lệ", field="type")
     if data.type in RANK_EVENTS and not (data.rank_code or data.rank_name):

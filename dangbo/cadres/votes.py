@@ -99,7 +99,7 @@ WORST = [INVALID, NORMAL, REVIEW, DISMISS]  # a cadre's band over their voter gr
 
 
 def campaign_open(*, actor, org_id: int, year: int, name: str, regime: str = VoteRegime.PARTY) -> VoteCampaign:
-    policy.require(actor, "record", org_id, message="Không tìm thấy cấp ủy", field="org_id")
+    policy.require(actor, "record", org_id, message=policy.not_found("cấp ủy"), field="org_id")
     if regime not in VoteRegime.values:
         raise DomainError("Chế độ lấy phiếu không hợp lệ", field="regime")
     if not 2000 <= year <= policy.today().year + 1:
@@ -118,7 +118,7 @@ def unit_set(*, actor, campaign: VoteCampaign, name: str, status: str = UnitStat
              held_on: date | None = None, reason: str = "", decision: str = "") -> VoteUnit:
     """Add a unit to the campaign's list or change its status. Done needs the date; postponed
     needs the decision; not subject needs the reason."""
-    policy.require(actor, "record", campaign.org_id, message="Không tìm thấy đợt lấy phiếu", field="campaign")
+    policy.require(actor, "record", campaign.org_id, message=policy.not_found("đợt lấy phiếu"), field="campaign")
     name, reason, decision = nfc(name or "").strip(), nfc(reason or "").strip(), nfc(decision or "").strip()
     if not name:
         raise DomainError("Tên đơn vị không được để trống", field="name")
@@ -161,12 +161,12 @@ def result_record(*, actor, unit: VoteUnit, data: BallotInput) -> VoteResult:
     """Record one cadre × title × voter group's ballots (R-090): the three levels add up to the
     valid ballots, which are no more than those attending, no more than those summoned."""
     campaign = unit.campaign
-    policy.require(actor, "record", campaign.org_id, message="Không tìm thấy đợt lấy phiếu", field="campaign")
+    policy.require(actor, "record", campaign.org_id, message=policy.not_found("đợt lấy phiếu"), field="campaign")
     if not policy.for_user(Cadre, actor).filter(pk=data.cadre_id).exists():
-        raise DomainError("Không tìm thấy cán bộ", field="cadre_id")
+        raise DomainError(policy.not_found("cán bộ"), field="cadre_id")
     title = Title.objects.filter(pk=data.title_id).first()
     if title is None:
-        raise DomainError("Không tìm thấy chức danh", field="title_id")
+        raise DomainError(policy.not_found("chức danh"), field="title_id")
     if not title.confidence_vote_applies:
         raise DomainError(f"Chức danh «{title.name}» không thuộc diện lấy phiếu tín nhiệm", field="title_id")
     if data.voter_group not in VoterGroup.values:

@@ -36,14 +36,13 @@ from ninja.security import SessionAuth
 from ninja.utils import check_csrf
 from pydantic import Field
 
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import NOT_FOUND, DomainError
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.http import HttpResponse
     from ninja import NinjaAPI
 
-NOT_FOUND = "Không tìm thấy"
 NOT_SIGNED_IN = "Bạn chưa đăng nhập."
 READ_ONLY = "Bạn chỉ có quyền xem, không có quyền ghi nhận cho tổ chức này."
 CSRF_FAILED = "Phiên làm việc không hợp lệ (kiểm tra CSRF không thành công); hãy tải lại trang."

@@ -22,7 +22,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from dangbo.access.policy import can
+from dangbo.access.policy import NOT_FOUND, can
 from dangbo.audit.services import audit_export
 from dangbo.core.text import person_name
 from dangbo.exports.forms import ExportForm
@@ -97,7 +97,7 @@ def _respond(request: HttpRequest, *, what: str, title: str, build, org_id: int 
 @login_required
 def member_list_export(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "view"):
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     filterset = MemberFilterSet.from_request(request, org_outside_scope_is_404=True)
     at, filters = filterset.at, filterset.criteria
     described = {k: v for k, v in filters.__dict__.items() if v} | {"at": at.isoformat()}
@@ -142,7 +142,7 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     job = export_job_get_or_404(actor=request.user, pk=pk)
     path = Path(job.file_path) if job.file_path else None
     if job.status != ExportJob.State.DONE or path is None or not path.is_file():
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     with transaction.atomic():
         audit_export(actor=request.user, what=f"{job.kind}.download", purpose=job.purpose, org_id=job.org_id, obj=job,
                      rows=job.processed_rows, filters={**job.filters, "format": job.fmt, "job": job.pk})

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import DomainError, not_found
 from dangbo.core.text import fold
 from dangbo.imports.normalize import clean_free_text, clean_name, clean_text
 from dangbo.imports.parse import FileFormatError, xlsx_rows
@@ -116,7 +116,7 @@ def _parse_rows(rows, campaign: GradingCampaign, report: ImportReport) -> list[t
             )
             continue
         if len(found) != 1:
-            why = "Không tìm thấy đảng viên" if not found else "Có nhiều đảng viên trùng họ tên và năm sinh"
+            why = not_found("đảng viên") if not found else "Có nhiều đảng viên trùng họ tên và năm sinh"
             report.errors.append((number, HEADER_OF["full_name"], f"{why} «{name}» trong phạm vi đợt đánh giá."))
             continue
         grade = _GRADES.get(fold(clean_text(cell("grade"))))

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from dangbo.access.policy import scope_members
+from dangbo.access.policy import NOT_FOUND, scope_members
 from dangbo.core.reference import label
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MembershipSpan
 
@@ -151,7 +151,7 @@ def members_behind(*, actor, org_id: int, year: int, key: str) -> QuerySet:
     """The members behind one number of the results (scoped)."""
     ids = grading_results(org_id=org_id, year=year, keep_ids=True).member_ids.get(key)
     if ids is None:
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     return scope_members(Member.objects.filter(pk__in=ids), actor).order_by("name_folded", "pk")
 
 

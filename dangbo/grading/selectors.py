@@ -93,7 +93,7 @@ def grading_date(campaign: GradingCampaign) -> date:
 def campaign_org_or_404(*, actor, campaign: GradingCampaign, org_id: int, action: str = "view") -> OrgVersion:
     at = grading_date(campaign)
     if not can(actor, action, org_id) or not in_subtree(org_id, campaign.root_org_id, at):
-        raise Http404("Không tìm thấy")
+        raise Http404(policy.NOT_FOUND)
     return version_on(org_id, at)
 
 

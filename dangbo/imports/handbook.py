@@ -113,7 +113,7 @@ def _read(path, *, actor, filename, today: date) -> HandbookImportReport:
         if member is None:
             what = f"số thẻ {card}" if card else "số CCCD đã ghi"
             refuse("party_card" if card else "citizen_id",
-                   f"Không tìm thấy đảng viên có {what} trong phạm vi của bạn; tệp này chỉ cập nhật đảng viên đã có.")
+                   policy.not_found(f"đảng viên có {what} trong phạm vi của bạn; tệp này chỉ cập nhật đảng viên đã có."))
             continue
         if cid and member.citizen_id and member.citizen_id != cid:
             refuse("citizen_id", f"Số CCCD không khớp với hồ sơ của đảng viên {member.full_name}.")

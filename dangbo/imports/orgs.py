@@ -356,7 +356,7 @@ class _OrgImporter:
                               and (v := ex.version_on(o, plan.on)) is not None and fold(v[2]) == key)
             shown = plan.parent_name
         if not candidates:
-            self._refuse(plan, column, f"Không tìm thấy tổ chức cấp trên «{shown}».")
+            self._refuse(plan, column, policy.not_found(f"tổ chức cấp trên «{shown}»."))
             return False
         if len(candidates) > 1:
             listed = "; ".join(sorted(

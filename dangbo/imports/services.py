@@ -72,7 +72,7 @@ CHUNK = 1000
 MAX_LISTED = 2000  # refusals / duplicates kept in the report; counts go on
 PROFILE_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "ethnicity", "religion", "hometown",
                   "party_card_number", "general_education", "theory_level", "occupation")
-NOT_FOUND = "Không tìm thấy chi bộ «{}»."
+NOT_FOUND = policy.not_found("chi bộ «{}».")
 CELL_PARENT_TYPES = {"commune_party_org", "grassroots_party_committee_org", "sub_committee_org"}
 
 
@@ -222,7 +222,7 @@ class OrgMatcher:
             if self.create_cells:
                 return self._new_cell(name, row), self.today
             if self.under is not None:
-                raise ValueError(f"Không tìm thấy chi bộ «{name}» trong {self.under_label()}.")
+                raise ValueError(policy.not_found(f"chi bộ «{name}» trong {self.under_label()}."))
             raise ValueError(NOT_FOUND.format(name))
         on_day = {o for (o, s, e, _) in candidates if s <= on and (e is None or e >= on)}
         pool = on_day or {o for (o, s, e, _) in candidates if e is None}
@@ -251,11 +251,11 @@ class OrgMatcher:
         cell = self.new_cells.get(key)
         if cell is None:
             if not policy.can(self.actor, "restructure", self.under.pk):
-                raise ValueError(f"Không tìm thấy chi bộ «{name}» trong {self.under_label()}; bạn không có quyền "
-                                 "lập chi bộ mới ở đó.")
+                raise ValueError(policy.not_found(f"chi bộ «{name}» trong {self.under_label()}; bạn không có quyền "
+                                                   "lập chi bộ mới ở đó."))
             if self.under_type() in MEMBER_ORG_TYPES:
-                raise ValueError(f"Không tìm thấy chi bộ «{name}»: {self.under_label()} là chi bộ, không lập "
-                                 "được chi bộ bên dưới.")
+                raise ValueError(policy.not_found(f"chi bộ «{name}»: {self.under_label()} là chi bộ, không lập "
+                                                   "được chi bộ bên dưới."))
             cell = {"name": N.clean_text(name), "rows": 0, "first_row": row, "code": "",
                     "id": -(len(self.new_cells) + 1)}
             self.new_cells[key] = cell

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dangbo.access.policy import can
+from dangbo.access.policy import NOT_FOUND, can
 from dangbo.core.errors import DomainError
 from dangbo.core.once import AlreadySubmitted, run_once
 from dangbo.imports.forms import UploadForm
@@ -38,9 +38,9 @@ def upload_dir() -> Path:
 def _require_importer(user, kind: str = ImportJob.Kind.MEMBERS) -> None:
     """Members need the "record" right somewhere in scope; organizations the "restructure" right."""
     if not can(user, "record"):
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     if kind == ImportJob.Kind.ORGS and not can(user, "restructure"):
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
 
 
 def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:

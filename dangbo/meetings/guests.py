@@ -33,7 +33,7 @@ policy.owned_by(HandbookImportJob, field="uploaded_by")
 def seat_add(*, actor, committee_id: int, member_id: int, valid_from: date, valid_to: date | None = None) -> CommitteeSeat:
     policy.require(actor, "record", committee_id, message=policy.NOT_FOUND, field="committee_id")
     if not policy.for_user(Member, actor).filter(pk=member_id).exists():
-        raise DomainError("Không tìm thấy đảng viên.", field="member_id")
+        raise DomainError(f"{policy.not_found('đảng viên')}.", field="member_id")
     if valid_to and valid_to < valid_from:
         raise DomainError("Ngày kết thúc trước ngày bắt đầu.", field="valid_to")
     if CommitteeSeat.objects.filter(committee_id=committee_id, member_id=member_id).filter(
@@ -51,12 +51,12 @@ def seat_add(*, actor, committee_id: int, member_id: int, valid_from: date, vali
 def guest_record(*, actor, meeting: Meeting, seat_id: int, attended: bool = True) -> MeetingGuest:
     """A committee member attended (or was assigned and did not attend) a held meeting of an
     organization below their committee."""
-    policy.require(actor, "meet", meeting.org_id, message="Không tìm thấy buổi sinh hoạt", field="meeting_id")
+    policy.require(actor, "meet", meeting.org_id, message=policy.not_found("buổi sinh hoạt"), field="meeting_id")
     if not meeting.held_on:
         raise DomainError("Chỉ ghi khách mời của buổi sinh hoạt đã họp.", field="held_on")
     seat = CommitteeSeat.objects.filter(pk=seat_id).first()
     if seat is None:
-        raise DomainError("Không tìm thấy cấp ủy viên.", field="seat_id")
+        raise DomainError(policy.not_found("cấp ủy viên."), field="seat_id")
     on = meeting.held_on
     if seat.valid_from > on or (seat.valid_to and seat.valid_to < on):
         raise DomainError("Người này không là cấp ủy viên vào ngày họp.", field="seat_id")

@@ -129,7 +129,7 @@ def _read(path, *, actor, filename, today: date, report: HandbookReport, progres
         if member is None:
             what = f"số thẻ {card}" if card else f"số CCCD {cid}" if cid else ""
             report.refusals.append((r.number, "Số thẻ đảng viên / Số CCCD",
-                                    f"Không tìm thấy đảng viên có {what}." if what else
+                                    policy.not_found(f"đảng viên có {what}.") if what else
                                     "Thiếu số thẻ đảng viên và số CCCD."))
             continue
         if member.pk in seen:

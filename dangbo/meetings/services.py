@@ -128,7 +128,7 @@ def _check_person(member_id: int | None, roster_ids: set[int], field: str) -> No
 def meeting_create(*, actor, data: MeetingInput, marks: dict[int, tuple[str, str]] | None = None) -> Meeting:
     """Create a meeting of `data.org_id` with its roster pre-listed; `marks` (member id →
     (presence, reason)) records the attendance at once (the secretary's one-screen form)."""
-    policy.require(actor, "meet", data.org_id, message="Không tìm thấy tổ chức đảng", field="org_id")
+    policy.require(actor, "meet", data.org_id, message=policy.not_found("tổ chức đảng"), field="org_id")
     _validate(data)
     on = data.held_on or data.planned_on
     roster = roster_on(data.org_id, on)
@@ -184,14 +184,14 @@ def _mark(actor, meeting: Meeting, marks: dict[int, tuple[str, str]]) -> int:
 
 def attendance_mark(*, actor, meeting: Meeting, marks: dict[int, tuple[str, str]]) -> int:
     """Record presence (present / absent with reason / absent without reason) of roster members."""
-    policy.require(actor, "meet", meeting.org_id, message="Không tìm thấy buổi sinh hoạt", field="meeting_id")
+    policy.require(actor, "meet", meeting.org_id, message=policy.not_found("buổi sinh hoạt"), field="meeting_id")
     with transaction.atomic():
         return _mark(actor, meeting, marks)
 
 
 def meeting_held(*, actor, meeting: Meeting, held_on: date, resolution: str = "") -> Meeting:
     """A planned meeting was held: its roster is listed again as of `held_on`."""
-    policy.require(actor, "meet", meeting.org_id, message="Không tìm thấy buổi sinh hoạt", field="meeting_id")
+    policy.require(actor, "meet", meeting.org_id, message=policy.not_found("buổi sinh hoạt"), field="meeting_id")
     if held_on > policy.today():
         raise DomainError(NOT_HELD_LATER, field="held_on")
     if meeting.held_on:
@@ -215,7 +215,7 @@ def meeting_held(*, actor, meeting: Meeting, held_on: date, resolution: str = ""
 
 
 def meeting_not_held(*, actor, meeting: Meeting, reason: str) -> Meeting:
-    policy.require(actor, "meet", meeting.org_id, message="Không tìm thấy buổi sinh hoạt", field="meeting_id")
+    policy.require(actor, "meet", meeting.org_id, message=policy.not_found("buổi sinh hoạt"), field="meeting_id")
     reason = nfc(reason or "").strip()
     if not reason:
         raise DomainError("Ghi lý do không họp", field="not_held_reason")

@@ -59,7 +59,7 @@ from dangbo.orgs.models import Organization, OrgVersion
 router = Router(tags=["Đảng viên"])
 events_router = Router(tags=["Đảng viên"])
 
-ORG_NOT_FOUND = "Không tìm thấy tổ chức."
+ORG_NOT_FOUND = policy.not_found("tổ chức.")
 
 StatusFilter = Literal["active", "all", *Status.values]  # type: ignore[valid-type]
 AgeBand = Literal[tuple(AGE_BANDS)]  # type: ignore[valid-type]

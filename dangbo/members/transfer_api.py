@@ -128,7 +128,7 @@ def transfer_issue_api(request: HttpRequest, data: LetterIn) -> tuple[int, dict]
     if data.to_org_id is not None:
         to_org = Organization.objects.filter(pk=data.to_org_id).first()
         if to_org is None:
-            raise DomainError("Không tìm thấy tổ chức.", field="to_org")
+            raise DomainError(policy.not_found("tổ chức."), field="to_org")
     letter = transfers.transfer_issue(actor=request.user, member=member, data=transfers.LetterInput(
         on=data.on, letter_number=data.letter_number, issued_by=data.issued_by, to_org=to_org, to_text=data.to_text,
         temporary=data.temporary, until=data.until, study=data.study, note=data.note))
@@ -143,7 +143,7 @@ def transfer_receive_api(request: HttpRequest, transfer_id: int, data: Reception
     letter = policy.get_in_scope_or_404(Transfer.objects.select_related("member"), request.user, transfer_id)
     cell = Organization.objects.filter(pk=data.cell_id).first()
     if cell is None:
-        raise DomainError("Không tìm thấy chi bộ tiếp nhận.", field="cell")
+        raise DomainError(policy.not_found("chi bộ tiếp nhận."), field="cell")
     if not policy.allows(request.user, "record", cell):
         raise ReadOnly(READ_ONLY)
     transfers.transfer_receive(actor=request.user, transfer=letter, cell=cell, on=data.on)

@@ -235,7 +235,7 @@ def event_create(request: HttpRequest, pk: int) -> HttpResponse:
 def event_correct(request: HttpRequest, event_id: int) -> HttpResponse:
     event = MemberEvent.objects.select_related("member", "org").filter(pk=event_id).first()
     if event is None:
-        raise Http404("Không tìm thấy")
+        raise Http404(policy.NOT_FOUND)
     member = get_member_or_404(request.user, event.member_id)
     _require_record(request.user, member)
     form = CorrectForm(request.POST or None)

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from dangbo.access.policy import can
+from dangbo.access.policy import NOT_FOUND, can
 from dangbo.members.worklist import LABELS, item_members, next_award_day
 from dangbo.orgs.selectors import org_names_on
 
@@ -19,7 +19,7 @@ def worklist_members(request: HttpRequest) -> HttpResponse:
     """The members behind one item (`?muc=<key>`), paginated (`trang`)."""
     key = request.GET.get("muc", "")
     if key not in LABELS:
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     if not can(request.user, "view"):
         raise PermissionDenied("Bạn không có quyền xem trang này.")
     today = timezone.localdate()

@@ -88,7 +88,7 @@ def notice_send(*, actor, data: NoticeInput) -> Notice:
             actor,
             "meet",
             data.audience_org_id,
-            message="Không tìm thấy tổ chức đảng nhận thông báo.",
+            message=policy.not_found("tổ chức đảng nhận thông báo."),
             field="audience_org_id",
         )
         audience = audience_on(org_id=data.audience_org_id, on=today)
@@ -97,7 +97,7 @@ def notice_send(*, actor, data: NoticeInput) -> Notice:
         visible = dict(policy.for_user(Member, actor).filter(pk__in=wanted).values_list("pk", "current_org_id"))
         missing = sorted(wanted - set(visible))
         if missing:
-            raise DomainError(f"Không tìm thấy đảng viên mã {missing[0]}.", field="member_ids")
+            raise DomainError(policy.not_found(f"đảng viên mã {missing[0]}."), field="member_ids")
         audience = visible
     else:
         raise DomainError("Chọn tổ chức đảng hoặc danh sách đảng viên nhận thông báo.", field="audience_org_id")

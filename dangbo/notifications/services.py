@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dangbo.access.policy import SYSTEM, require_actor
+from dangbo.access.policy import SYSTEM, not_found, require_actor
 from dangbo.core.errors import DomainError
 from dangbo.notifications.models import Notification, NotificationRead
 from dangbo.notifications.selectors import notification_list, unread
@@ -71,7 +71,7 @@ def forget(*, target) -> int:
 def mark_read(*, actor, note: Notification) -> None:
     """Mark one notification the actor can see as read by the actor (404-like error otherwise)."""
     if not notification_list(actor=actor).filter(pk=note.pk).exists():
-        raise DomainError("Không tìm thấy thông báo.", field="notification")
+        raise DomainError(not_found("thông báo."), field="notification")
     NotificationRead.objects.get_or_create(notification=note, user=actor, defaults={"read_at": timezone.now()})
 
 

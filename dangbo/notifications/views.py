@@ -51,7 +51,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         mark_read(actor=request.user, note=note)
     except DomainError as exc:
-        raise Http404("Không tìm thấy") from exc
+        raise Http404(policy.NOT_FOUND) from exc
     return redirect(_back(request))
 
 

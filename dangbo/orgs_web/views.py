@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from dangbo.access.policy import can, get_org_or_404
+from dangbo.access.policy import NOT_FOUND, can, get_org_or_404
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error, as_of_date
 from dangbo.core.once import AlreadySubmitted, run_once
@@ -311,7 +311,7 @@ def org_event_void(request: HttpRequest, event_id: int) -> HttpResponse:
     """Cancel a wrongly recorded restructuring with a reason (services.org_event_void)."""
     event = OrgEvent.objects.filter(pk=event_id).exclude(type=OrgEventType.VOIDED).first()
     if event is None:
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     org = get_org_or_404(request.user, event.org_id)
     if not can(request.user, "restructure", org.pk):
         raise PermissionDenied("Bạn không có quyền sắp xếp tổ chức này.")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from dangbo.access import policy
 from dangbo.access.policy import can
 from dangbo.core.errors import DomainError
+from dangbo.core.form_views import ALREADY_SENT
 from dangbo.core.forms import apply_domain_error
 from dangbo.core.once import AlreadySubmitted, run_once
 from dangbo.orgs.selectors import org_choices_on
@@ -50,8 +51,6 @@ from dangbo.plans.services import (
 )
 from dangbo.reports.indicators import CATALOG
 
-ALREADY_SENT = "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa."
-
 
 def _today():
     return timezone.localdate()
@@ -72,7 +71,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def document_create(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "record"):
-        raise Http404("Không tìm thấy")
+        raise Http404(policy.NOT_FOUND)
     today = _today()
     org_choices = org_choices_on(actor=request.user, at=today, action="record")
     doc_choices = [(d.pk, f"{d.number} — {d.title[:60]}") for d in sel.document_list(actor=request.user)[:300]]
@@ -118,14 +117,14 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     doc = sel.document_get_or_404(actor=request.user, pk=pk)
     if not doc.file:
-        raise Http404("Không tìm thấy")
+        raise Http404(policy.NOT_FOUND)
     return FileResponse(doc.file.open("rb"), as_attachment=True, filename=os.path.basename(doc.file.name))
 
 
 def _plan_for_manage(request: HttpRequest, pk: int):
     plan = sel.document_get_or_404(actor=request.user, pk=pk)
     if not plan.is_plan or not sel.can_manage_document(request.user, plan):
-        raise Http404("Không tìm thấy")
+        raise Http404(policy.NOT_FOUND)
     return plan
 
 
@@ -171,7 +170,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgressForm(request.POST or None, request.FILES or None, org_choices=mine)
     if request.method == "POST":
         if not mine:
-            raise Http404("Không tìm thấy")
+            raise Http404(policy.NOT_FOUND)
         if form.is_valid():
             d = form.cleaned_data
             files = [d["evidence"]] if d.get("evidence") else []
@@ -219,7 +218,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = sel.document_get_or_404(actor=request.user, pk=pk)
     if not plan.is_plan:
-        raise Http404("Không tìm thấy")
+        raise Http404(policy.NOT_FOUND)
     form = ExportForm(request.GET or None)
     if not form.is_valid():
         return render(request, "plans/export_form.html", {"form": form, "plan": plan})
@@ -249,7 +248,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
             return redirect("plans:plan_import", pk=plan.pk)
         if applied is None:
-            raise Http404("Không tìm thấy")
+            raise Http404(policy.NOT_FOUND)
         if applied.already:
             messages.info(request, f"Tệp này đã được nhập trước đó ({applied.created} nhiệm vụ); không nhập lại.")
             return redirect("plans:document_detail", pk=plan.pk)
@@ -296,14 +295,14 @@ def target_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _document_for_manage(request: HttpRequest, pk: int):
     doc = sel.document_get_or_404(actor=request.user, pk=pk)
     if not sel.can_manage_document(request.user, doc):
-        raise Http404("Không tìm thấy")
+        raise Http404(policy.NOT_FOUND)
     return doc
 
 
 def _task_for_manage(request: HttpRequest, pk: int):
     task = sel.task_get_or_404(actor=request.user, pk=pk)
     if not sel.can_manage_document(request.user, task.plan):
-        raise Http404("Không tìm thấy")
+        raise Http404(policy.NOT_FOUND)
     return task
 
 

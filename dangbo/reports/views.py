@@ -74,7 +74,7 @@ def _context_from(request: HttpRequest) -> tuple[IndicatorContext, dict[str, str
     else:
         root = org_roots_on(actor=request.user, at=at).values_list("org_id", flat=True).first()
         if root is None:
-            raise Http404("Không tìm thấy")
+            raise Http404(policy.NOT_FOUND)
         org_id = root
     get_org_or_404(request.user, org_id)
     ctx = IndicatorContext(org_id=org_id, at=at, start=_optional_date(request, "tu"), end=_optional_date(request, "den"))
@@ -117,7 +117,7 @@ def indicator_members(request: HttpRequest) -> HttpResponse:
     ctx, params = _context_from(request)
     code = request.GET.get("chi_so", "")
     if code not in CATALOG or not CATALOG[code].drill:
-        raise Http404("Không tìm thấy")
+        raise Http404(policy.NOT_FOUND)
     dim, key = request.GET.get("chieu", ""), request.GET.get("khoa", "")
     qs = scope_members(members_behind(code, ctx, dim, key), request.user).order_by("name_folded", "id")
     page = Paginator(qs, MEMBERS_PER_PAGE).get_page(request.GET.get("trang"))
@@ -141,7 +141,7 @@ def _org_id_from(request: HttpRequest, at: date, source=None) -> int:
     else:
         root = org_roots_on(actor=request.user, at=at).values_list("org_id", flat=True).first()
         if root is None:
-            raise Http404("Không tìm thấy")
+            raise Http404(policy.NOT_FOUND)
         org_id = root
     get_org_or_404(request.user, org_id)
     return org_id
@@ -226,13 +226,13 @@ def _year_from(request: HttpRequest, source) -> int:
 def _period_from(source) -> ReportPeriod:
     kind = source.get("loai") or PeriodKind.YEAR
     if kind not in PeriodKind.values:
-        raise Http404("Không tìm thấy")
+        raise Http404(policy.NOT_FOUND)
     try:
         year = int(source.get("nam") or today().year)
         number = int(source.get("so") or 1)
         return services.report_period_get_or_create(kind=kind, year=year, number=number)
     except (ValueError, DomainError) as exc:
-        raise Http404("Không tìm thấy") from exc
+        raise Http404(policy.NOT_FOUND) from exc
 
 
 def _period_params(org_id: int, period: ReportPeriod) -> dict[str, str]:
@@ -317,7 +317,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
     `loai` is given, else the live figures as of `ngay`. Audited with its purpose (R-165)."""
     fmt = request.GET.get("dinh_dang", "xlsx")
     if fmt not in ("xlsx", "docx", "pdf"):
-        raise Http404("Không tìm thấy")
+        raise Http404(policy.NOT_FOUND)
     sub = None
     if request.GET.get("loai"):
         period = _period_from(request.GET)
@@ -462,7 +462,7 @@ def handbook_account(request: HttpRequest, pk: int) -> HttpResponse:
             services.handbook_account_close(actor=request.user, member=member, on=on)
             messages.success(request, f"Đã khóa tài khoản Sổ tay đảng viên điện tử từ ngày {on:%d/%m/%Y}.")
         else:
-            raise Http404("Không tìm thấy")
+            raise Http404(policy.NOT_FOUND)
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(back)

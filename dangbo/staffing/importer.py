@@ -18,7 +18,7 @@ from pathlib import Path
 from django.db import transaction
 from openpyxl import Workbook
 
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import DomainError, not_found
 from dangbo.core.text import fold
 from dangbo.imports.normalize import clean_free_text, clean_text, parse_full_date
 from dangbo.imports.parse import FileFormatError, xlsx_rows
@@ -115,7 +115,7 @@ def _parse_rows(rows, *, on: date, source: str, report: ImportReport) -> list[_R
         code = clean_text(cell("code"))
         agency = agencies.get(code.casefold())
         if agency is None:
-            report.errors.append((number, HEADER_OF["code"], f"Không tìm thấy cơ quan có mã «{code}»."
+            report.errors.append((number, HEADER_OF["code"], not_found(f"cơ quan có mã «{code}».")
                                   if code else "Thiếu mã cơ quan."))
             continue
         raw_cat = clean_text(cell("category"))

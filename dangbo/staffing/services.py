@@ -54,7 +54,7 @@ def _user(actor):
 
 
 def _require_agency(actor, agency: Agency, field: str = "agency_id") -> None:
-    policy.require(actor, "record", agency.managing_org_id, message="Không tìm thấy cơ quan, đơn vị", field=field)
+    policy.require(actor, "record", agency.managing_org_id, message=policy.not_found("cơ quan, đơn vị"), field=field)
 
 
 def _vn(d: date) -> str:
@@ -80,7 +80,7 @@ def ensure_categories() -> dict[str, StaffingCategory]:
 
 def agency_create(*, actor, code: str, name: str, managing_org_id: int, on: date, kind: str = AgencyKind.PARTY,
                   parent: Agency | None = None, party_org_id: int | None = None, internal_units: int = 0) -> Agency:
-    policy.require(actor, "record", managing_org_id, message="Không tìm thấy cấp ủy quản lý", field="managing_org_id")
+    policy.require(actor, "record", managing_org_id, message=policy.not_found("cấp ủy quản lý"), field="managing_org_id")
     code, name = nfc(code or "").strip(), nfc(name or "").strip()
     if not code or not name:
         raise DomainError("Mã và tên cơ quan không được để trống", field="name")
@@ -282,10 +282,10 @@ def quota_allocate(*, actor, data: AllocationInput) -> QuotaAllocation:
     competent one or if the allocation would exceed what it received."""
     receiving = Agency.objects.filter(pk=data.receiving_id).first()
     if receiving is None:
-        raise DomainError("Không tìm thấy cơ quan được giao", field="receiving_id")
+        raise DomainError(policy.not_found("cơ quan được giao"), field="receiving_id")
     category = StaffingCategory.objects.filter(pk=data.category_id).first()
     if category is None:
-        raise DomainError("Không tìm thấy loại biên chế", field="category_id")
+        raise DomainError(policy.not_found("loại biên chế"), field="category_id")
     if not 2000 <= data.year <= 2100:
         raise DomainError("Năm phải từ 2000 đến 2100", field="year")
     if data.number is not None and data.number > MAX_NUMBER:
@@ -319,7 +319,7 @@ def quota_allocate(*, actor, data: AllocationInput) -> QuotaAllocation:
         if allocating is None:
             allocating = Agency.objects.get(pk=competent) if data.allocating_id is None else None
         if allocating is None:
-            raise DomainError("Không tìm thấy cơ quan giao", field="allocating_id")
+            raise DomainError(policy.not_found("cơ quan giao"), field="allocating_id")
         _require_agency(actor, allocating, field="allocating_id")
         if allocating.pk != competent:
             raise DomainError(
@@ -392,7 +392,7 @@ class UnitInput:
 
 def project_create(*, actor, org_id: int, name: str, model: str, units: list[UnitInput], number: str = "",
                    approved_on: date | None = None) -> RestructuringProject:
-    policy.require(actor, "record", org_id, message="Không tìm thấy cấp ủy", field="org_id")
+    policy.require(actor, "record", org_id, message=policy.not_found("cấp ủy"), field="org_id")
     name, model, number = nfc(name or "").strip(), nfc(model or "").strip(), nfc(number or "").strip()
     if not name or len(name) > 255:
         raise DomainError("Tên đề án không được để trống (tối đa 255 ký tự)", field="name")
@@ -423,7 +423,7 @@ def project_create(*, actor, org_id: int, name: str, model: str, units: list[Uni
 
 
 def project_unit_done(*, actor, unit: ProjectUnit, on: date) -> ProjectUnit:
-    policy.require(actor, "record", unit.project.org_id, message="Không tìm thấy đề án", field="unit")
+    policy.require(actor, "record", unit.project.org_id, message=policy.not_found("đề án"), field="unit")
     with transaction.atomic():
         before = unit.done_on
         unit.done_on = on
@@ -465,7 +465,7 @@ class DepartureInput:
 
 
 def _require_project(actor, project: RestructuringProject) -> None:
-    policy.require(actor, "record", project.org_id, message="Không tìm thấy đề án", field="project")
+    policy.require(actor, "record", project.org_id, message=policy.not_found("đề án"), field="project")
 
 
 def project_approve(*, actor, project: RestructuringProject, decision_number: str, approved_on: date,

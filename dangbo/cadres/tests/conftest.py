@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from dangbo.cadres.models import PlanningTerm, Title
-from dangbo.cadres.services import CadreInput, cadre_create
+from tests.factories import CadreFactory
 
 
 @pytest.fixture
@@ -39,6 +39,6 @@ def term(tree):
 
 @pytest.fixture
 def cadre(system_user, tree):
-    return cadre_create(actor=system_user, data=CadreInput(
-        full_name="Lê Văn Thử", birth_date=date(1975, 3, 15), sex="M", managing_org_id=tree["commune_a"].pk,
-        theory_level="Cao cấp", management_class="Ban Thường vụ Tỉnh ủy", management_class_from=date(2020, 1, 1)))
+    return CadreFactory(actor=system_user, managing_org=tree["commune_a"], full_name="Lê Văn Thử",
+                        birth_date=date(1975, 3, 15), theory_level="Cao cấp",
+                        management_class="Ban Thường vụ Tỉnh ủy", management_class_from=date(2020, 1, 1))

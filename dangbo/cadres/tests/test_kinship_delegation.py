@@ -8,8 +8,9 @@ import pytest
 
 from dangbo.audit.models import AuditEntry
 from dangbo.cadres.kinship import delegation_on, delegation_set, kinship_conflicts, relation_add
-from dangbo.cadres.services import ActionInput, CadreInput, DecisionInput, cadre_create, decision_record
+from dangbo.cadres.services import ActionInput, DecisionInput, decision_record
 from dangbo.core.errors import DomainError
+from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,10 +75,8 @@ def test_delegation_versions_answer_who_decides_on_a_date(system_user, outsider,
 
 def test_kinship_check_114_finds_relatives_holding_linked_posts_in_the_same_organization(system_user, tree, titles):
     def mk(name, sex):
-        return cadre_create(
-            actor=system_user,
-            data=CadreInput(full_name=name, birth_date=date(1978, 1, 1), sex=sex, managing_org_id=tree["province"].pk),
-        )
+        return CadreFactory(actor=system_user, managing_org=tree["province"], full_name=name,
+                            birth_date=date(1978, 1, 1), sex=sex)
 
     director, deputy, elsewhere = mk("Trần Văn Trưởng", "M"), mk("Trần Thị Phó", "F"), mk("Trần Văn Khác", "M")
     org, other = tree["district"].pk, tree["commune_b"].pk

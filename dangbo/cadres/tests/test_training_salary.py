@@ -23,6 +23,7 @@ from dangbo.cadres.training import (
     training_figures,
 )
 from dangbo.core.errors import DomainError
+from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,18 +112,9 @@ def test_bad_course_input_names_the_field_and_writes_nothing(system_user, tree, 
 
 
 def test_training_figures_senior_theory_by_mode(system_user, tree, cadre, titles):
-    from dangbo.cadres.services import CadreInput, cadre_create
-
     people = [cadre] + [
-        cadre_create(
-            actor=system_user,
-            data=CadreInput(
-                full_name=f"Học Viên {i}",
-                birth_date=date(1980, 1, 1 + i),
-                sex="M",
-                managing_org_id=tree["commune_b"].pk,
-            ),
-        )
+        CadreFactory(actor=system_user, managing_org=tree["commune_b"], full_name=f"Học Viên {i}",
+                     birth_date=date(1980, 1, 1 + i))
         for i in range(4)
     ]
     full = course_create(

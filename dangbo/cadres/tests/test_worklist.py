@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from dangbo.access.worklist import worklist
 from dangbo.cadres.selectors import CadreFilters, cadre_list
-from dangbo.cadres.services import ActionInput, CadreInput, DecisionInput, cadre_create, decision_record
+from dangbo.cadres.services import ActionInput, DecisionInput, decision_record
 from dangbo.cadres.votes import campaign_open, unit_set
+from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 1)
@@ -30,8 +31,7 @@ def _appoint(system_user, cadre, title, on, type="appointment"):
 def test_terms_ending_in_six_months_count_from_the_last_appointment(system_user, commune_officer, outsider, tree,
                                                                    titles):
     def mk(name):
-        return cadre_create(actor=system_user, data=CadreInput(full_name=name, birth_date=date(1980, 1, 1), sex="M",
-                                                               managing_org_id=tree["commune_a"].pk))
+        return CadreFactory(actor=system_user, managing_org=tree["commune_a"], full_name=name)
 
     due, later, renewed = mk("Ngô Văn Đến Hạn"), mk("Ngô Văn Còn Lâu"), mk("Ngô Văn Bổ Nhiệm Lại")
     _appoint(system_user, due, titles["dept_deputy"], date(2021, 9, 1))  # term ends 01/09/2026
@@ -51,8 +51,7 @@ def test_retirement_within_twelve_months_by_sex_and_year(system_user, commune_of
                              ("Trần Thị Đã Hưu", date(1969, 3, 1), "F"),  # 57 y in 2026 → 01/03/2026 (past)
                              ("Trần Thị Sắp Hưu", date(1969, 8, 15), "F"),  # 57 y in 2026 → 15/08/2026
                              ("Trần Thị Năm Sau", date(1970, 6, 1), "F")):  # 57 y 4 m in 2027 → 01/10/2027
-        cadre_create(actor=system_user, data=CadreInput(full_name=name, birth_date=birth, sex=sex,
-                                                        managing_org_id=tree["commune_a"].pk))
+        CadreFactory(actor=system_user, managing_org=tree["commune_a"], full_name=name, birth_date=birth, sex=sex)
     items = _items(commune_officer)
     names = {c.full_name for c in cadre_list(actor=commune_officer, filters=CadreFilters(at=TODAY, retiring_months=12))}
     assert names == {"Trần Văn Sắp Hưu", "Trần Thị Sắp Hưu"}

@@ -9,6 +9,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 
+from dangbo.core.errors import not_found as _not_found
 from dangbo.core.numbers import vn_decimal, vn_int
 from dangbo.core.text import person_name
 
@@ -103,3 +104,17 @@ def ruleref(*ids) -> str:
     tip = "Căn cứ: " + ", ".join(str(i) for i in ids)
     return format_html('<span class="rule-tip text-body-secondary" title="{}" aria-label="{}">'
                        '<i class="bi bi-info-circle" aria-hidden="true"></i></span>', tip, tip)
+
+
+@register.simple_tag
+def not_found(what: str = "") -> str:
+    """The not-found message (core.errors.NOT_FOUND), as pages and the API say it:
+    `{% not_found %}`, `{% not_found "kết quả phù hợp." %}`."""
+    return _not_found(what)
+
+
+@register.filter(name="id")
+def id_(value) -> str:
+    """An id printed where a form or a link reads it back (an attribute, a query string, a value):
+    never with the thousand separator, `{{ org.pk|id }}` is "2374", not "2.374"."""
+    return str(value)

@@ -9,7 +9,7 @@ frameworks), `steps` (the step engine shared by members and organizations), `com
 from .campaigns import campaign_open, campaign_remind_late, cap_exception_record
 from .common import NO_RIGHT, GradingRefused, StepInput
 from .frameworks import framework_adapt, framework_issue
-from .steps import member_step_record, member_steps_record, org_step_record
+from .steps import member_steps_record, step_record
 
 __all__ = [
     "NO_RIGHT",
@@ -20,7 +20,6 @@ __all__ = [
     "cap_exception_record",
     "framework_adapt",
     "framework_issue",
-    "member_step_record",
     "member_steps_record",
-    "org_step_record",
+    "step_record",
 ]

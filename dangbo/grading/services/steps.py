@@ -56,6 +56,40 @@ def _check_order(current: dict, step: str, reason: str, *, who: str, fld: str, n
             raise DomainError("Điều chỉnh kết quả đã quyết định phải nêu lý do.", field="reason")
 
 
+def _scored(row: StepInput) -> tuple[dict[str, str], Decimal | None]:
+    """The row's scores per criterion and its total: the criteria's sum when scores are given
+    (a total typed as well must match it), else the typed total."""
+    scores, score_total = criteria_scores(row.framework, row.scores)
+    total = score_total if score_total is not None else parse_total(row.total)
+    if score_total is not None and row.total not in (None, "") and parse_total(row.total) != score_total:
+        raise DomainError(f"Tổng điểm ({row.total}) khác tổng điểm các tiêu chí ({score_total:g}).", field="total")
+    return scores, total
+
+
+def _new_record(
+    *, actor, campaign: GradingCampaign, step: str, row: StepInput, scores: dict, total: Decimal | None, on: date,
+    decision_number: str, reason: str, previous: GradingRecord | None, **subject,
+) -> GradingRecord:
+    """The (unsaved) record of one subject's step; `subject`: member, org, grassroots_org_id,
+    member_event as the subject has them."""
+    return GradingRecord(
+        campaign=campaign,
+        subject=Subject.MEMBER if row.member is not None else Subject.ORG,
+        step=step,
+        framework=row.framework,
+        scores=scores,
+        total=total,
+        grade=row.grade,
+        comment=nfc(row.comment),
+        on=on,
+        decision_number=nfc(decision_number),
+        supersedes=previous,
+        reason=reason if previous else "",
+        recorded_by=_user(actor),
+        **subject,
+    )
+
+
 def _save_record(*, actor, record: GradingRecord, document, audit_org_id: int, summary: str, after: dict, **audit):
     """Save a step's record (superseding the previous one) and audit it in the same transaction."""
     if document:
@@ -101,10 +135,7 @@ def _check_member_row(
         allowed = can(actor, "record", cell.parent_id or span.org_id)
     if not allowed:
         raise DomainError(NO_RIGHT, field="member")
-    scores, score_total = criteria_scores(row.framework, row.scores)
-    total = score_total if score_total is not None else parse_total(row.total)
-    if score_total is not None and row.total not in (None, "") and parse_total(row.total) != score_total:
-        raise DomainError(f"Tổng điểm ({row.total}) khác tổng điểm các tiêu chí ({score_total:g}).", field="total")
+    scores, total = _scored(row)
     rules.check_score_and_grade(year=campaign.year, total=total, grade=row.grade)
     reason_ng = rules.not_graded_reason(
         year=campaign.year, status=span.status, exempt=span.exempt, ceremony_on=member.ceremony_on
@@ -189,24 +220,10 @@ def member_steps_record(
             event = _decision_event(
                 actor=actor, campaign=campaign, c=c, on=on, decision_number=decision_number, reason=reason
             )
-        record = GradingRecord(
-            campaign=campaign,
-            subject=Subject.MEMBER,
-            step=step,
-            member=member,
-            org_id=c.cell_id,
-            grassroots_org_id=c.grassroots_id,
-            framework=c.data.framework,
-            scores=c.scores,
-            total=c.total,
-            grade=c.data.grade,
-            comment=nfc(c.data.comment),
-            on=on,
-            decision_number=nfc(decision_number),
-            supersedes=c.previous,
-            reason=reason if c.previous else "",
-            member_event=event,
-            recorded_by=_user(actor),
+        record = _new_record(
+            actor=actor, campaign=campaign, step=step, row=c.data, scores=c.scores, total=c.total, on=on,
+            decision_number=decision_number, reason=reason, previous=c.previous,
+            member=member, org_id=c.cell_id, grassroots_org_id=c.grassroots_id, member_event=event,
         )
         records.append(
             _save_record(
@@ -239,40 +256,6 @@ def _check_cap(campaign: GradingCampaign, grassroots_id: int) -> None:
     )
 
 
-def member_step_record(
-    *,
-    actor,
-    campaign: GradingCampaign,
-    step: str,
-    member: Member,
-    grade: str,
-    on: date,
-    total=None,
-    scores=None,
-    framework=None,
-    comment: str = "",
-    decision_number: str = "",
-    reason: str = "",
-    document=None,
-) -> GradingRecord:
-    """One member's step; a refusal is re-raised with its own field and rule."""
-    row = StepInput(grade=grade, member=member, total=total, scores=scores, framework=framework, comment=comment)
-    try:
-        return member_steps_record(
-            actor=actor,
-            campaign=campaign,
-            step=step,
-            rows=[row],
-            on=on,
-            decision_number=decision_number,
-            reason=reason,
-            document=document,
-        )[0]
-    except GradingRefused as exc:
-        _, fld, message = exc.errors[0]
-        raise DomainError(message, field=fld or None) from None
-
-
 # --- organizations ---------------------------------------------------------------------------
 
 
@@ -293,25 +276,12 @@ def _check_org_excellent(*, campaign: GradingCampaign, org: Organization, name: 
         )
 
 
-@transaction.atomic
-def org_step_record(
-    *,
-    actor,
-    campaign: GradingCampaign,
-    step: str,
-    org: Organization,
-    grade: str,
-    on: date,
-    total=None,
-    scores=None,
-    framework=None,
-    comment: str = "",
-    decision_number: str = "",
-    reason: str = "",
-    document=None,
+def _org_step_record(
+    *, actor, campaign: GradingCampaign, step: str, row: StepInput, on: date, decision_number: str, reason: str,
+    document,
 ) -> GradingRecord:
     """An organization's self-assessment, the superior's proposal, the superior's decision."""
-    _check_step(step)
+    org = row.org
     if on is None or on > timezone.localdate():
         raise DomainError("Ngày không hợp lệ (không được sau ngày hôm nay).", field="on")
     at = min(on, rules.year_end(campaign.year))
@@ -326,12 +296,11 @@ def org_step_record(
         allowed = policy.everywhere(actor, "record")
     if not allowed:
         raise DomainError(NO_RIGHT, field="org")
-    scores_, score_total = criteria_scores(framework, scores)
-    total_ = score_total if score_total is not None else parse_total(total)
-    rules.check_score_and_grade(year=campaign.year, total=total_, grade=grade)
-    if grade == Grade.NOT_GRADED:
+    scores, total = _scored(row)
+    rules.check_score_and_grade(year=campaign.year, total=total, grade=row.grade)
+    if row.grade == Grade.NOT_GRADED:
         raise DomainError("Tổ chức đảng phải được xếp loại.", field="grade")
-    if grade == Grade.EXCELLENT and step != Step.SELF:
+    if row.grade == Grade.EXCELLENT and step != Step.SELF:
         _check_org_excellent(campaign=campaign, org=org, name=v.name, at=at)
     current = {
         r.step: r for r in GradingRecord.objects.current().filter(campaign=campaign, subject=Subject.ORG, org=org)
@@ -346,27 +315,54 @@ def org_step_record(
         no_proposal="Chưa có đề xuất xếp loại (bước 2) nên chưa thể quyết định.",
     )
     previous = current.get(step)
-    record = GradingRecord(
-        campaign=campaign,
-        subject=Subject.ORG,
-        step=step,
-        org=org,
-        framework=framework,
-        scores=scores_,
-        total=total_,
-        grade=grade,
-        comment=nfc(comment),
-        on=on,
-        decision_number=nfc(decision_number),
-        supersedes=previous,
-        reason=reason if previous else "",
-        recorded_by=_user(actor),
+    record = _new_record(
+        actor=actor, campaign=campaign, step=step, row=row, scores=scores, total=total, on=on,
+        decision_number=decision_number, reason=reason, previous=previous, org=org,
     )
     return _save_record(
         actor=actor,
         record=record,
         document=document,
         audit_org_id=org.pk,
-        summary=f"{v.name}: {GRADE_ABBREV[grade]}",
-        after={"grade": grade, "total": total_},
+        summary=f"{v.name}: {GRADE_ABBREV[row.grade]}",
+        after={"grade": row.grade, "total": total},
     )
+
+
+# --- one subject, member or organization -----------------------------------------------------
+
+
+@transaction.atomic
+def step_record(
+    *,
+    actor,
+    campaign: GradingCampaign,
+    step: str,
+    grade: str,
+    on: date,
+    member: Member | None = None,
+    org: Organization | None = None,
+    total=None,
+    scores=None,
+    framework=None,
+    comment: str = "",
+    decision_number: str = "",
+    reason: str = "",
+    document=None,
+) -> GradingRecord:
+    """One step for one subject: a member (as a batch of one, `member_steps_record`; a refusal is
+    re-raised with its own field and rule) or an organization. Exactly one of `member`, `org`."""
+    if (member is None) == (org is None):
+        raise ValueError("step_record: give exactly one of member and org")
+    _check_step(step)
+    row = StepInput(grade=grade, member=member, org=org, total=total, scores=scores, framework=framework,
+                    comment=comment)
+    if org is not None:
+        return _org_step_record(actor=actor, campaign=campaign, step=step, row=row, on=on,
+                                decision_number=decision_number, reason=reason, document=document)
+    try:
+        return member_steps_record(actor=actor, campaign=campaign, step=step, rows=[row], on=on,
+                                   decision_number=decision_number, reason=reason, document=document)[0]
+    except GradingRefused as exc:
+        _, fld, message = exc.errors[0]
+        raise DomainError(message, field=fld or None) from None

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from dangbo.access.models import Role, RoleAssignment
 from dangbo.grading.models import GradingRecord, Step
-from dangbo.grading.services import member_step_record
+from dangbo.grading.services import step_record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("dangbo.grading.tests.urls")]
 URL = "/danh-gia/tu-danh-gia/"
@@ -62,7 +62,7 @@ def test_bad_input_names_the_field_and_writes_nothing(client, me, campaign, memb
 
 def test_R_073_after_the_decision_self_assessment_is_closed(client, me, officer, campaign, members_a1):
     member = members_a1[0]
-    member_step_record(
+    step_record(
         actor=officer,
         campaign=campaign,
         step=Step.PROPOSAL,
@@ -71,7 +71,7 @@ def test_R_073_after_the_decision_self_assessment_is_closed(client, me, officer,
         total=85,
         on=date(2025, 12, 5),
     )
-    member_step_record(
+    step_record(
         actor=officer,
         campaign=campaign,
         step=Step.DECISION,

@@ -138,7 +138,7 @@ def test_member_flow_self_assessment_proposal_decision_on_the_timeline(admin_use
     )
     c1, c2 = fw.criteria.all()
     member = members_a1[0]
-    own = services.member_step_record(
+    own = services.step_record(
         actor=officer,
         campaign=campaign,
         step=Step.SELF,
@@ -149,7 +149,7 @@ def test_member_flow_self_assessment_proposal_decision_on_the_timeline(admin_use
         scores={c1.pk: 35, c2.pk: 45},
     )
     assert own.total == 80
-    services.member_step_record(
+    services.step_record(
         actor=officer,
         campaign=campaign,
         step=Step.PROPOSAL,
@@ -159,7 +159,7 @@ def test_member_flow_self_assessment_proposal_decision_on_the_timeline(admin_use
         on=PROPOSE_ON,
         comment="Hoàn thành tốt công việc được giao",
     )
-    decision = services.member_step_record(
+    decision = services.step_record(
         actor=officer,
         campaign=campaign,
         step=Step.DECISION,
@@ -186,7 +186,7 @@ def test_scores_above_the_criterion_maximum_are_refused(admin_user, officer, cam
     )
     c1, _ = fw.criteria.all()
     with pytest.raises(DomainError, match="phải từ 0 đến 40"):
-        services.member_step_record(
+        services.step_record(
             actor=officer,
             campaign=campaign,
             step=Step.SELF,
@@ -200,7 +200,7 @@ def test_scores_above_the_criterion_maximum_are_refused(admin_user, officer, cam
 
 def test_rule_r073_decision_needs_the_cell_proposal(officer, campaign, members_a1):
     with pytest.raises(DomainError, match="chưa có nhận xét, đề xuất"):
-        services.member_step_record(
+        services.step_record(
             actor=officer,
             campaign=campaign,
             step=Step.DECISION,
@@ -222,7 +222,7 @@ def test_a_correction_after_a_decision_is_a_new_superseding_decision(officer, ca
     member = members_a1[0]
     first = run_flow(officer, campaign, [member], ["good"])[0]
     with pytest.raises(DomainError, match="phải nêu lý do"):
-        services.member_step_record(
+        services.step_record(
             actor=officer,
             campaign=campaign,
             step=Step.DECISION,
@@ -231,7 +231,7 @@ def test_a_correction_after_a_decision_is_a_new_superseding_decision(officer, ca
             total=65,
             on=DECIDE_ON,
         )
-    second = services.member_step_record(
+    second = services.step_record(
         actor=officer,
         campaign=campaign,
         step=Step.DECISION,
@@ -246,7 +246,7 @@ def test_a_correction_after_a_decision_is_a_new_superseding_decision(officer, ca
     grading_events = MemberEvent.objects.effective().filter(member=member, type=EventType.YEARLY_GRADING)
     assert [e.payload["grade"] for e in grading_events] == ["satisfactory"]
     with pytest.raises(DomainError, match="đã có quyết định"):
-        services.member_step_record(
+        services.step_record(
             actor=officer, campaign=campaign, step=Step.PROPOSAL, member=member, grade="good", total=80, on=DECIDE_ON
         )
     with pytest.raises(RuntimeError):
@@ -358,17 +358,17 @@ def test_a_batch_with_one_bad_row_writes_nothing(officer, campaign, members_a1):
 
 def test_org_flow_self_assessment_proposal_and_decision_by_the_superior(commune_officer, outsider, campaign, tree):
     cell = tree["cell_a1"]
-    services.org_step_record(
+    services.step_record(
         actor=commune_officer, campaign=campaign, step=Step.SELF, org=cell, grade="good", total=85, on=SELF_ON
     )
     with pytest.raises(DomainError, match="không có quyền"):
-        services.org_step_record(
+        services.step_record(
             actor=outsider, campaign=campaign, step=Step.PROPOSAL, org=cell, grade="good", total=85, on=PROPOSE_ON
         )
-    services.org_step_record(
+    services.step_record(
         actor=commune_officer, campaign=campaign, step=Step.PROPOSAL, org=cell, grade="good", total=85, on=PROPOSE_ON
     )
-    services.org_step_record(
+    services.step_record(
         actor=commune_officer, campaign=campaign, step=Step.DECISION, org=cell, grade="good", total=85, on=DECIDE_ON
     )
     res = selectors.grading_results(org_id=tree["province"].pk, year=2025)
@@ -383,7 +383,7 @@ def test_an_org_with_a_disciplined_member_cannot_be_graded_excellent(
         actor=system_user, member=members_a1[0], data=EventInput(type=EventType.DISCIPLINE_WARNING, on=date(2025, 4, 2))
     )
     with pytest.raises(RuleViolation, match="bị kỷ luật"):
-        services.org_step_record(
+        services.step_record(
             actor=commune_officer,
             campaign=campaign,
             step=Step.PROPOSAL,

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangbo.access.policy import can, get_org_or_404, scope_orgs
+from dangbo.access.policy import NOT_FOUND, can, get_org_or_404, scope_orgs
 from dangbo.core.errors import DomainError
+from dangbo.core.form_views import form_page
 from dangbo.core.forms import apply_domain_error
-from dangbo.core.once import AlreadySubmitted, run_once
 from dangbo.orgs.models import Organization
 from dangbo.orgs.selectors import org_choices_on, org_latest_names
 
@@ -23,9 +23,6 @@ from ..forms import (
     CapExceptionForm,
     FrameworkForm,
 )
-
-ALREADY_SENT = "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa."
-
 
 # --- campaigns -------------------------------------------------------------------------------
 
@@ -50,39 +47,28 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def campaign_open(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "record"):
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     today = timezone.localdate()
     choices = org_choices_on(actor=request.user, at=today, action="record")
-    form = CampaignForm(request.POST or None, org_choices=choices)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        org = get_org_or_404(request.user, int(d["root_org"]), action="record")
-        try:
-            campaign = run_once(
-                d.get("form_token"),
-                actor=request.user,
-                create=lambda: services.campaign_open(
-                    actor=request.user,
-                    year=d["year"],
-                    root_org=org,
-                    opens_on=d["opens_on"],
-                    self_assessment_due=d["self_assessment_due"],
-                    cell_meeting_due=d["cell_meeting_due"],
-                    decision_due=d["decision_due"],
-                    deadline=d["deadline"],
-                    note=d["note"],
-                ),
-                url_of=lambda c: reverse("grading:campaign_detail", args=[c.pk]),
-            )
-        except AlreadySubmitted as sent:
-            messages.info(request, ALREADY_SENT)
-            return redirect(sent.url or reverse("grading:campaign_list"))
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, f"Đã triển khai đánh giá, xếp loại năm {campaign.year}.")
-            return redirect("grading:campaign_detail", pk=campaign.pk)
-    return render(request, "grading/campaign_open.html", {"form": form})
+    return form_page(
+        request,
+        CampaignForm(request.POST or None, org_choices=choices),
+        template="grading/campaign_open.html",
+        write=lambda d: services.campaign_open(
+            actor=request.user,
+            year=d["year"],
+            root_org=get_org_or_404(request.user, int(d["root_org"]), action="record"),
+            opens_on=d["opens_on"],
+            self_assessment_due=d["self_assessment_due"],
+            cell_meeting_due=d["cell_meeting_due"],
+            decision_due=d["decision_due"],
+            deadline=d["deadline"],
+            note=d["note"],
+        ),
+        success=lambda campaign: f"Đã triển khai đánh giá, xếp loại năm {campaign.year}.",
+        url_of=lambda campaign: reverse("grading:campaign_detail", args=[campaign.pk]),
+        once=reverse("grading:campaign_list"),
+    )
 
 
 @login_required
@@ -141,26 +127,23 @@ def cap_exception(request: HttpRequest, pk: int) -> HttpResponse:
         for v in versions
         if v.org_type not in selectors.MEMBER_ORG_TYPES or v.org_type == "grassroots_cell"
     ]
-    form = CapExceptionForm(request.POST or None, org_choices=choices)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        org = get_org_or_404(request.user, int(d["grassroots_org"]))
-        try:
-            services.cap_exception_record(
-                actor=request.user,
-                campaign=campaign,
-                grassroots_org=org,
-                max_excellent=d["max_excellent"],
-                decision_number=d["decision_number"],
-                reason=d["reason"],
-                decided_on=d["decided_on"],
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, "Đã ghi quyết định cho phép vượt tỷ lệ xuất sắc.")
-            return redirect("grading:campaign_detail", pk=pk)
-    return render(request, "grading/cap_exception.html", {"campaign": campaign, "form": form})
+    return form_page(
+        request,
+        CapExceptionForm(request.POST or None, org_choices=choices),
+        template="grading/cap_exception.html",
+        context={"campaign": campaign},
+        write=lambda d: services.cap_exception_record(
+            actor=request.user,
+            campaign=campaign,
+            grassroots_org=get_org_or_404(request.user, int(d["grassroots_org"])),
+            max_excellent=d["max_excellent"],
+            decision_number=d["decision_number"],
+            reason=d["reason"],
+            decided_on=d["decided_on"],
+        ),
+        success=lambda _: "Đã ghi quyết định cho phép vượt tỷ lệ xuất sắc.",
+        url_of=lambda _: reverse("grading:campaign_detail", args=[pk]),
+    )
 
 
 # --- frameworks ------------------------------------------------------------------------------
@@ -177,7 +160,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         if not can(request.user, "record"):
-            raise Http404("Không tìm thấy")
+            raise Http404(NOT_FOUND)
         if form.is_valid():
             d = form.cleaned_data
             owner = get_org_or_404(request.user, int(d["owner_org"]), action="record") if d["owner_org"] else None

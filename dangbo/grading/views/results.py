@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangbo.access.policy import can, scope_orgs
+from dangbo.access.policy import NOT_FOUND, can, scope_orgs
 from dangbo.audit.services import audit_export
 from dangbo.orgs.models import OrgVersion
 from dangbo.orgs.selectors import org_child_versions_on
@@ -135,7 +135,7 @@ def _import_dir() -> Path:
 def results_import(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get_or_404(actor=request.user, pk=pk)
     if not can(request.user, "record", campaign.root_org_id) and not can(request.user, "record"):
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     form = ImportForm(
         request.POST or None, request.FILES or None, initial={"on": min(timezone.localdate(), campaign.decision_due)}
     )
@@ -145,12 +145,12 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             uuid.UUID(hex=token)
         except ValueError:
-            raise Http404("Không tìm thấy") from None
+            raise Http404(NOT_FOUND) from None
         path = _import_dir() / f"{token}.xlsx"
         form = ImportForm(request.POST, initial={"on": campaign.decision_due})
         form.fields["file"].required = False
         if not path.exists():
-            raise Http404("Không tìm thấy")
+            raise Http404(NOT_FOUND)
         if form.is_valid():
             report = importer.grading_import_apply(
                 path,

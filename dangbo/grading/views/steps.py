@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from dangbo.access.policy import get_member_or_404, own_member_ids
+from dangbo.access.policy import NOT_FOUND, get_member_or_404, own_member_ids
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import apply_domain_error
 
@@ -28,7 +28,7 @@ from ..models import CriteriaFramework, Step
 
 def _step_or_404(slug: str) -> str:
     if slug not in STEP_SLUGS:
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     return STEP_SLUGS[slug]
 
 
@@ -42,7 +42,7 @@ def cell_bulk(request: HttpRequest, pk: int, org_id: int, step_slug: str) -> Htt
     campaign = selectors.campaign_get_or_404(actor=request.user, pk=pk)
     cell = selectors.campaign_org_or_404(actor=request.user, campaign=campaign, org_id=org_id)
     if cell.org_type not in selectors.MEMBER_ORG_TYPES:
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     rows = selectors.cell_member_rows(campaign=campaign, cell_id=org_id)
     initial = bulk.initial_rows(rows, step)
     editable = bulk.can_enter(request.user, step, cell)  # a read-only role sees the table, no form
@@ -160,7 +160,7 @@ def member_grading(request: HttpRequest, pk: int, member_id: int) -> HttpRespons
     )
 
     def record(**kw):
-        return services.member_step_record(actor=request.user, campaign=campaign, member=member, **kw)
+        return services.step_record(actor=request.user, campaign=campaign, member=member, **kw)
 
     if _handle_step(request, campaign, form, record):
         return redirect("grading:member_grading", pk=pk, member_id=member_id)
@@ -188,7 +188,7 @@ def org_grading(request: HttpRequest, pk: int, org_id: int) -> HttpResponse:
     )
 
     def record(**kw):
-        return services.org_step_record(actor=request.user, campaign=campaign, org=org_version.org, **kw)
+        return services.step_record(actor=request.user, campaign=campaign, org=org_version.org, **kw)
 
     if _handle_step(request, campaign, form, record):
         return redirect("grading:org_grading", pk=pk, org_id=org_id)
@@ -208,7 +208,7 @@ def org_grading(request: HttpRequest, pk: int, org_id: int) -> HttpResponse:
 def record_document(request: HttpRequest, record_id: int) -> FileResponse:
     record = selectors.record_get_or_404(actor=request.user, pk=record_id)
     if not record.document:
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     return FileResponse(record.document.open("rb"), as_attachment=True, filename=Path(record.document.name).name)
 
 
@@ -218,13 +218,13 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
     from the scope function's member ids; anyone else gets 404)."""
     member_ids = own_member_ids(request.user)
     if not member_ids:
-        raise Http404("Không tìm thấy")
+        raise Http404(NOT_FOUND)
     own = selectors.own_campaigns(member_ids=member_ids)
     chosen = None
     if request.method == "POST":
         chosen = next((o for o in own if o.key == request.POST.get("dot", "")), None)
         if chosen is None:
-            raise Http404("Không tìm thấy")
+            raise Http404(NOT_FOUND)
     rows = []
     for o in own:
         form = SelfAssessmentForm(
@@ -234,7 +234,7 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
         if chosen is o and form.is_valid():
             d = form.cleaned_data
             try:
-                services.member_step_record(
+                services.step_record(
                     actor=request.user,
                     campaign=o.campaign,
                     step=Step.SELF,

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db import transaction
 
-from dangbo.access.policy import can
+from dangbo.access.policy import can, not_found
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold, nfc
@@ -84,7 +84,7 @@ def document_register(*, actor, data: DocumentInput, file=None) -> Document:
 
     for fname, fid in (("implements", data.implements_id), ("replaces", data.replaces_id)):
         if fid and not document_list(actor=actor).filter(pk=fid).exists():
-            raise DomainError("Không tìm thấy văn bản được dẫn chiếu.", field=fname)
+            raise DomainError(not_found("văn bản được dẫn chiếu."), field=fname)
     if Document.objects.filter(number__iexact=number, issued_on=data.issued_on, owner_org_id=data.owner_org_id).exists():
         raise DomainError(f"Văn bản số {number} ngày {data.issued_on:%d/%m/%Y} đã được đăng ký.", field="number")
     doc = Document(

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangbo.audit.services import audit_record
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import DomainError, not_found
 from dangbo.core.text import nfc
 from dangbo.notifications.services import forget
 from dangbo.orgs.selectors import org_ids_known
@@ -102,7 +102,7 @@ def document_update(*, actor, doc: Document, data: DocumentEdit) -> Document:
         if fid == doc.pk:
             raise DomainError("Văn bản không thể dẫn chiếu chính nó.", field=fname)
         if fid and fid != getattr(doc, f"{fname}_id") and not document_list(actor=actor).filter(pk=fid).exists():
-            raise DomainError("Không tìm thấy văn bản được dẫn chiếu.", field=fname)
+            raise DomainError(not_found("văn bản được dẫn chiếu."), field=fname)
     if data.implements_id and _implements_chain_reaches(data.implements_id, doc.pk):
         raise DomainError("Văn bản được chọn lại đang thực hiện văn bản này (vòng lặp).", field="implements")
     if Document.objects.filter(number__iexact=number, issued_on=data.issued_on, owner_org_id=doc.owner_org_id

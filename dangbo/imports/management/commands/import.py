@@ -18,7 +18,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dangbo.access.policy import SYSTEM
+from dangbo.access.policy import SYSTEM, not_found
 from dangbo.imports.orgs import OrgImportRefused, OrgReport, org_import_apply, org_import_dry_run
 from dangbo.imports.parse import FileFormatError
 from dangbo.imports.services import ImportRefused, Report, import_apply, import_dry_run
@@ -82,7 +82,7 @@ class Command(BaseCommand):
         if org is None and ref.strip().isdigit():
             org = Organization.objects.filter(pk=int(ref)).first()
         if org is None:
-            raise CommandError(f"Không tìm thấy tổ chức «{ref}» (ghi mã hoặc số hiệu tổ chức).")
+            raise CommandError(not_found(f"tổ chức «{ref}» (ghi mã hoặc số hiệu tổ chức)."))
         return org
 
     def _print(self, report: Report | OrgReport, *, dry_run: bool) -> None:
