@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date, timedelta
+from datetime import date
 
 # bench/ is on sys.path when a script runs
 from _pg import fetch_one, last_full_months, load_average, setup_django, synth_province, timed, use_bench_database
