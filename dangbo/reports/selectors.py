@@ -580,8 +580,27 @@ def fact_attached_here_count(area: Area) -> int:
     )
 
 
+# The members of a subtree on a date from the per-organization count ranges (reports.orgfacts,
+# OrgCountSpan, equal to counting the ReportSpan rows on that date by construction): for each
+# organization of the subtree, the one range that can hold the date is the last one starting on or
+# before it (ranges of one organization never overlap), found by one index probe. ~9.000 probes for
+# a large province instead of counting its ~130.000 fact rows.
+_HEADCOUNT_SQL = (
+    "SELECT COALESCE(SUM((SELECT CASE WHEN c.valid_to IS NULL OR c.valid_to >= %s THEN c.n ELSE 0 END "
+    "FROM reports_orgcountspan c WHERE c.org_id = o.org_id AND c.valid_from <= %s "
+    "ORDER BY c.valid_from DESC LIMIT 1)), 0) FROM ({orgs}) o"
+)
+
+
+def _headcount_sql(area: Area) -> tuple[str, list]:
+    orgs_sql, orgs_params = area.org_ids().query.sql_with_params()
+    return _HEADCOUNT_SQL.format(orgs=orgs_sql), [area.at, area.at, *orgs_params]
+
+
 def fact_headcount(area: Area) -> int:
-    return fact_spans_on(area).count()
+    """The counted members of the subtree on `area.at` (what `fact_spans_on(area).count()` counts)."""
+    sql, params = _headcount_sql(area)
+    return int(_fetch(sql, params)[0][0])
 
 
 def _flow_dict(row: tuple) -> dict[str, Any]:
@@ -688,10 +707,9 @@ def fact_trend_counts(items: list[tuple[Area | None, list[Window]]], flow_types:
     parts, params = [], []
     for i, (area, windows) in enumerate(items):
         if area is not None:
-            orgs_sql, orgs_params = area.org_ids().query.sql_with_params()
-            parts.append(f"SELECT {i}, 0, count(*) FROM reports_reportspan s WHERE s.org_id IN ({orgs_sql}) "
-                         "AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to >= %s)")
-            params += [*orgs_params, area.at, area.at]
+            sql, sql_params = _headcount_sql(area)
+            parts.append(f"SELECT {i}, 0, ({sql})")
+            params += sql_params
         if windows:
             body, body_params = _flows_inside_sql(windows, flow_types)
             parts.append(f"SELECT {i}, 1, count(*) {body}")
