@@ -35,7 +35,7 @@ from dangbo.cadres.models import (
     TrainingEnrolment,
 )
 from dangbo.cadres.services import ActionInput, DecisionInput, decision_record
-from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, PageNumber, PageSize, as_of, paginate
+from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, IsoDate, PageNumber, PageSize, as_of, paginate
 from dangbo.core.errors import DomainError
 from dangbo.core.text import nfc
 from dangbo.members.api import require_record
@@ -157,7 +157,7 @@ def cadre_list_api(
     age_min: int | None = None,
     age_max: int | None = None,
     planned_title_id: int | None = None,
-    at: date | None = None,
+    at: IsoDate | None = None,
     page: PageNumber = 1,
     page_size: PageSize = None,
 ) -> dict:
@@ -255,7 +255,7 @@ class PoliticalCaseIn(Schema):
     concluded_on: date
     cadre_id: int | None = None
     subject_name: str = ""
-    subject_birth_date: date | None = None
+    subject_birth_date: IsoDate | None = None
     relatives_checked: str = ""
     conclusion_text: str = ""
 
@@ -279,8 +279,8 @@ def _case(c) -> dict:
 
 
 @router.get("/political-cases", response={200: list[PoliticalCaseOut], **READ_ERRORS}, url_name="political_case_list")
-def political_case_list_api(request: HttpRequest, purpose: str = "", start: date | None = None,
-                            end: date | None = None) -> list:
+def political_case_list_api(request: HttpRequest, purpose: str = "", start: IsoDate | None = None,
+                            end: IsoDate | None = None) -> list:
     """Political-standard conclusions (newest first, at most 500). Only the internal political
     protection role; everyone else gets 404. The read is audited."""
     if purpose and purpose not in PoliticalPurpose.values:
@@ -471,7 +471,7 @@ class CourseIn(Schema):
     mode: Literal[tuple(CourseMode.values)] = CourseMode.FULL_TIME  # type: ignore[valid-type]
     level: str = ""
     institution: str = ""
-    ends_on: date | None = None
+    ends_on: IsoDate | None = None
 
 
 class EnrolmentOut(Schema):
@@ -577,7 +577,7 @@ def enrolment_result_api(request: HttpRequest, enrolment_id: int, data: Enrolmen
 
 
 @router.get("/{int:cadre_id}/training", response={200: CadreTrainingOut, **READ_ERRORS}, url_name="cadre_training")
-def cadre_training_api(request: HttpRequest, cadre_id: int, at: date | None = None) -> dict:
+def cadre_training_api(request: HttpRequest, cadre_id: int, at: IsoDate | None = None) -> dict:
     """A cadre's political-theory and state-management levels as of `at` (default today) and the
     courses the cadre was sent to."""
     cadre = policy.get_in_scope_or_404(Cadre, request.user, cadre_id)
@@ -649,7 +649,7 @@ def _salary(e, voided: set[int]) -> dict:
 
 
 @router.get("/{int:cadre_id}/salary", response={200: CadreSalaryOut, **READ_ERRORS}, url_name="cadre_salary")
-def cadre_salary_api(request: HttpRequest, cadre_id: int, at: date | None = None) -> dict:
+def cadre_salary_api(request: HttpRequest, cadre_id: int, at: IsoDate | None = None) -> dict:
     """A cadre's rank and salary-step history (corrections left out, voided events flagged) and the
     rank and step as of `at` (default today)."""
     cadre = policy.get_in_scope_or_404(Cadre, request.user, cadre_id)
@@ -674,7 +674,7 @@ def salary_record_api(request: HttpRequest, data: SalaryEventIn) -> Status:
 
 
 @router.get("/salary/raises-due", response={200: list[RaiseDueOut], **READ_ERRORS}, url_name="cadre_raises_due")
-def raises_due_api(request: HttpRequest, at: date | None = None, months: int = 0,
+def raises_due_api(request: HttpRequest, at: IsoDate | None = None, months: int = 0,
                    org_id: int | None = None) -> list:
     """Cadres in scope (of `org_id`'s subtree when given) whose regular step raise is due by `at` +
     `months` months (kind "regular"), or who may be raised early by then (kind "early")."""
@@ -747,7 +747,7 @@ def _relation(r) -> dict:
 
 
 @router.get("/delegations", response={200: list[DelegationOut], **READ_ERRORS}, url_name="cadre_delegation_list")
-def delegation_list_api(request: HttpRequest, at: date | None = None) -> list:
+def delegation_list_api(request: HttpRequest, at: IsoDate | None = None) -> list:
     """The delegation matrix in force on `at` (default today) of the provinces in scope: per title
     group and action, who decides, appraises, must agree and is consulted."""
     at = as_of(at)

@@ -21,6 +21,7 @@ every answer under /api/ has that shape, including those made outside ninja
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from math import ceil
 from typing import TYPE_CHECKING, Annotated, Any
@@ -34,7 +35,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
 from ninja.utils import check_csrf
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from dangbo.core.errors import NOT_FOUND, DomainError
 
@@ -111,6 +112,20 @@ WRITE_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422
 
 
 # --- helpers for the routers ---------------------------------------------------------------------
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_only(value):
+    """Dates are yyyy-mm-dd only (pydantic would also take a number as a Unix timestamp)."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO.match(value)):
+        return value
+    raise ValueError("Ngày phải theo dạng yyyy-mm-dd")
+
+
+# A date parameter or field of the API: yyyy-mm-dd and nothing else.
+IsoDate = Annotated[date, BeforeValidator(_iso_only)]
 
 
 def as_of(at: date | None) -> date:

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from dangbo.access import policy
-from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, ReadOnly
+from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, IsoDate, ReadOnly
 from dangbo.core.errors import DomainError
 from dangbo.dues import selectors as sel
 from dangbo.dues import services
@@ -431,7 +431,7 @@ def closing_status_api(request: HttpRequest, org_id: int, month: date) -> dict:
 
 
 @router.get("/orgs/{int:org_id}/ledger", response={200: DuesOrgLedgerOut, **READ_ERRORS}, url_name="dues_org_ledger")
-def org_ledger_api(request: HttpRequest, org_id: int, until: date | None = None) -> dict:
+def org_ledger_api(request: HttpRequest, org_id: int, until: IsoDate | None = None) -> dict:
     """An organization's dues ledger and balance as of `until` (default today)."""
     book = sel.org_ledger(actor=request.user, org_id=org_id, until=until or policy.today())
     return {

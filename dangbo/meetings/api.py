@@ -388,7 +388,7 @@ class CorrectionPage(Schema):
     items: list[CorrectionOut]
 
 
-class CorrectionIn(Schema):
+class CorrectionRequestIn(Schema):
     field: CorrectionField
     requested_value: str
     reason: str = ""
@@ -419,7 +419,7 @@ def correction_list_api(request: HttpRequest, status: StatusCode | None = None, 
 
 
 @corrections_router.post("/", response={201: CorrectionOut, **WRITE_ERRORS}, url_name="correction_create")
-def correction_create_api(request: HttpRequest, data: CorrectionIn) -> Status:
+def correction_create_api(request: HttpRequest, data: CorrectionRequestIn) -> Status:
     """The signed-in member asks to correct one field of their own record (no member profile: 404)."""
     if not policy.own_member_ids(request.user):
         raise Http404(policy.NOT_FOUND)

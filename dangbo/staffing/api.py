@@ -6,17 +6,14 @@ role); a refused rule (over-allocation, wrong level) is 422 with the Vietnamese 
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import BeforeValidator
 
 from dangbo.access import policy
-from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, as_of
+from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, IsoDate, as_of
 from dangbo.core.errors import DomainError
 from dangbo.core.rules import param
 from dangbo.members.api import require_record
@@ -41,17 +38,6 @@ from dangbo.staffing.services import (
 
 router = Router(tags=["Tổ chức bộ máy, biên chế"])
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _iso_only(value):
-    """Dates are yyyy-mm-dd only (pydantic would also take a number as a Unix timestamp)."""
-    if isinstance(value, date) or (isinstance(value, str) and _ISO.match(value)):
-        return value
-    raise ValueError("Ngày phải theo dạng yyyy-mm-dd")
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_only)]
 
 
 class AgencyOut(Schema):
@@ -512,6 +498,7 @@ def catalogue_list_api(request: HttpRequest, agency_id: int | None = None) -> li
 @router.get("/catalogues/{int:catalogue_id}", response={200: CatalogueOut, **READ_ERRORS},
             url_name="staffing_catalogue_detail")
 def catalogue_detail_api(request: HttpRequest, catalogue_id: int) -> dict:
+    """One job-position catalogue of an agency in scope: its positions and its approval steps."""
     return _catalogue_out(policy.get_in_scope_or_404(_catalogues(), request.user, catalogue_id))
 
 
