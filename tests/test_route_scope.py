@@ -168,6 +168,11 @@ ROUTES: dict[str, Rule] = {
     "meetings:my_record": Rule(outsider=OWN_ONLY),
     "meetings:correction_list": Rule(outsider=NO_LEAK),
     "meetings:correction_decide": Rule(kwargs=lambda w: {"pk": w["correction_request"].pk}),
+    "meetings:handbook_coverage": Rule(query=lambda w: {"org": w["commune_a"].pk, "ngay": "01/03/2024"}),
+    "meetings:handbook_upload": Rule(outsider=NO_LEAK),
+    "meetings:handbook_job": Rule(kwargs=lambda w: {"pk": w["handbook_job"].pk}),
+    "meetings:handbook_job_confirm": Rule(kwargs=lambda w: {"pk": w["handbook_job"].pk}, method="post"),
+    "meetings:committee_seats": Rule(query=lambda w: {"org": w["commune_a"].pk, "nam": 2024}),
     "notifications:notice_list": Rule(outsider=NO_LEAK),
     "notifications:notice_create": Rule(outsider=NO_LEAK),
     "notifications:notice_detail": Rule(kwargs=lambda w: {"pk": w["notice"].pk}),
@@ -403,6 +408,29 @@ ROUTES: dict[str, Rule] = {
     "api:meeting_attendance": Rule(
         anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}, method="post",
         query=lambda w: {"attendance": [{"member_id": w["member"].pk, "presence": "unexcused"}]}),
+    "api:meeting_guests": Rule(anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}),
+    "api:meeting_guest_record": Rule(
+        anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}, method="post",
+        query=lambda w: {"seat_id": w["committee_seat"].pk, "attended": False}),
+    "api:committee_seats": Rule(anonymous=API_401, query=lambda w: {"committee_id": w["commune_a"].pk, "year": 2024}),
+    "api:committee_seat_add": Rule(
+        anonymous=API_401, method="post",
+        query=lambda w: {"committee_id": w["cell_a1"].pk, "member_id": w["member"].pk, "valid_from": "2024-06-01"}),
+    "api:committee_seat_end": Rule(
+        anonymous=API_401, kwargs=lambda w: {"seat_id": w["committee_seat"].pk}, method="post",
+        query=lambda w: {"valid_to": "2024-12-31"}),
+    "api:handbook_coverage": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "on": "2024-03-01"}),
+    "api:correction_list": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:correction_create": Rule(  # the member themself only (no member profile: 404)
+        anonymous=API_401, outsider=OWN_ONLY, method="post",
+        query=lambda w: {"field": "hometown", "requested_value": "Xã An Bình, Hà Nam"}),
+    "api:correction_accept": Rule(anonymous=API_401, kwargs=lambda w: {"request_id": w["correction_request"].pk},
+                                  method="post"),
+    "api:correction_refuse": Rule(anonymous=API_401, kwargs=lambda w: {"request_id": w["correction_request"].pk},
+                                  method="post", query=lambda w: {"reason": "Không có căn cứ"}),
+    "api:notice_list": Rule(anonymous=API_401, outsider=NO_LEAK),
+    "api:my_notices": Rule(anonymous=API_401, outsider=OWN_ONLY),
+    "api:my_notice_read": Rule(anonymous=API_401, kwargs=lambda w: {"notice_id": w["notice"].pk}, method="post"),
     "api:cadre_eligibility": Rule(
         anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk},
         query=lambda w: {"title_id": w["cadre_title"].pk, "kind": "appointment", "received_on": "2024-06-01"}),
@@ -512,7 +540,7 @@ def world(tree, system_user, commune_officer, outsider):
     reports = _reports_world(tree)
     cadres = _cadres_world(system_user, tree, member)
     staffing = _staffing_world(system_user, tree)
-    meetings = _meetings_world(system_user, tree)
+    meetings = _meetings_world(system_user, tree, commune_officer)
     dues = _dues_world(system_user, member, tree, commune_officer)
     export_job = _export_job(commune_officer)
     return {
@@ -565,8 +593,10 @@ def _plans_world(system_user, insider, tree) -> dict[str, Any]:
             "notification": note}
 
 
-def _meetings_world(system_user, tree) -> dict[str, Any]:
-    """A meeting of cell A1 held on 05/02/2024 with the secret member on its list."""
+def _meetings_world(system_user, tree, insider) -> dict[str, Any]:
+    """A meeting of cell A1 held on 05/02/2024 with the secret member on its list; the secret
+    member sits on commune A's committee and attended that meeting as its guest; an e-handbook
+    upload of commune A's officer."""
     from dangbo.meetings.services import MeetingInput, meeting_create
 
     meeting = meeting_create(actor=system_user, data=MeetingInput(
@@ -579,8 +609,17 @@ def _meetings_world(system_user, tree) -> dict[str, Any]:
         org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, title="Thông báo của Đảng bộ xã An Bình"))
     member = Member.objects.get(full_name=SECRET_NAME)
     correction = CorrectionRequest.objects.create(member=member, field="hometown", requested_value="Xã An Bình")
+    from dangbo.meetings.guests import guest_record, seat_add
+    from dangbo.meetings.models import HandbookImportJob
+
+    seat = seat_add(actor=system_user, committee_id=tree["commune_a"].pk, member_id=member.pk,
+                    valid_from=date(2020, 2, 1))
+    guest = guest_record(actor=system_user, meeting=meeting, seat_id=seat.pk)
+    handbook_job = HandbookImportJob.objects.create(file_path="/nowhere/so-tay.csv", original_name="so-tay.csv",
+                                                    uploaded_by=insider)
     return {"meeting": meeting, "attendance": meeting.attendances.order_by("id").first(), "notice": notice,
-            "correction_request": correction}
+            "correction_request": correction, "committee_seat": seat, "meeting_guest": guest,
+            "handbook_job": handbook_job}
 
 
 def _dues_world(system_user, member, tree, insider) -> dict[str, Any]:
@@ -898,6 +937,9 @@ OBJECTS: dict[str, str] = {
     "imports.columnmapping": "column_mapping",
     "imports.importjob": "job",
     "meetings.attendance": "attendance",
+    "meetings.committeeseat": "committee_seat",
+    "meetings.handbookimportjob": "handbook_job",
+    "meetings.meetingguest": "meeting_guest",
     "meetings.correctionrequest": "correction_request",
     "meetings.meeting": "meeting",
     "members.member": "member",
@@ -963,6 +1005,7 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
                                   "cadre_title", "planning_term", "staffing_agency", "staffing_project", "staffing_catalogue", "meeting",
                                   "attendance", "enterprise", "political_case", "vote_campaign",
                                   "dues_import_job", "notice", "correction_request",
+                                  "committee_seat", "handbook_job",
                                   "training_course", "training_enrolment")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
