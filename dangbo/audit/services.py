@@ -150,8 +150,9 @@ def audit_read(
                 object_id=str(getattr(obj, "pk", "") or "")[:40], org_id=org_id,
                 subject_member_id=subject_member_id if subject_member_id is not None else _subject_of(obj),
                 summary=summary[:500])
-    return audit_record(actor=actor, action=f"read.{what}", obj=obj, org_id=org_id, summary=summary,
-                        subject_member_id=subject_member_id)
+    with stamps.unstamped_write():  # chained at once: audit_auditentry carries no stamp trigger either
+        return audit_record(actor=actor, action=f"read.{what}", obj=obj, org_id=org_id, summary=summary,
+                            subject_member_id=subject_member_id)
 
 
 DRAIN_BATCH = 5_000

@@ -123,6 +123,14 @@ def relation_add(
     name = nfc(relative_name or "").strip()
     if not name:
         raise DomainError("Họ và tên người thân không được để trống", field="relative_name")
+    if len(name) > FamilyRelation._meta.get_field("relative_name").max_length:
+        raise DomainError("Họ và tên người thân dài quá 200 ký tự", field="relative_name")
+    occupation = nfc(occupation or "").strip()
+    if len(occupation) > FamilyRelation._meta.get_field("occupation").max_length:
+        raise DomainError("Nghề nghiệp, chức vụ dài quá 255 ký tự", field="occupation")
+    if relative_birth_year is not None and not 1900 <= relative_birth_year <= date.today().year:
+        raise DomainError(f"Năm sinh của người thân phải từ 1900 đến {date.today().year}",
+                          field="relative_birth_year")
     if relative_cadre_id is not None:
         if relative_cadre_id == cadre.pk:
             raise DomainError("Người thân không thể là chính cán bộ", field="relative_cadre_id")
@@ -135,7 +143,7 @@ def relation_add(
             relative_name=name,
             relative_birth_year=relative_birth_year,
             relative_cadre_id=relative_cadre_id,
-            occupation=nfc(occupation).strip(),
+            occupation=occupation,
         )
         audit_record(
             actor=actor,

@@ -369,6 +369,11 @@ def test_api_delegations_and_relations(client, commune_officer, outsider, cadre,
     bad = client.post(f"/api/v1/cadres/{cadre.pk}/relations", {"relationship": "child", "relative_name": ""},
                       content_type="application/json")
     assert bad.status_code == 422 and bad.json()["field"] == "relative_name"
+    for field, value in (("relative_birth_year", 987654321987), ("relative_birth_year", 1800),
+                         ("relative_name", "Lê " * 100), ("occupation", "x" * 256)):
+        bad = client.post(f"/api/v1/cadres/{cadre.pk}/relations", {"relationship": "child", "relative_name": "Lê Con",
+                          field: value}, content_type="application/json")
+        assert bad.status_code == 422 and bad.json()["field"] == field, (field, bad.json())
     assert [x["relative_name"] for x in client.get(f"/api/v1/cadres/{cadre.pk}/relations").json()] == ["Lê Con"]
     client.force_login(outsider)
     assert client.get("/api/v1/cadres/delegations").json() == []
