@@ -32,8 +32,12 @@ def _due(category: str, base: int | None, month: date) -> int:
 def build_demo_dues(*, actor, cell_ids: list[int], today: date, rng: random.Random) -> tuple[int, int]:
     """Returns (payments, closed cell-months) written for the 12 months before `today`."""
     parents = OrgVersion.objects.valid_on(today).filter(org_id__in=cell_ids).values("parent_id")
-    cells = sorted(set(OrgVersion.objects.valid_on(today).filter(parent_id__in=parents).values_list("org_id", flat=True))
-                   | set(cell_ids))
+    siblings = set(OrgVersion.objects.valid_on(today).filter(parent_id__in=parents).values_list("org_id", flat=True))
+    # Only units with nothing below them keep a sheet: a sibling may be a grassroots committee with
+    # cells of its own, and a level closes only after every unit below it (R-121).
+    with_children = set(OrgVersion.objects.valid_on(today).filter(parent_id__in=siblings)
+                        .values_list("parent_id", flat=True))
+    cells = sorted((siblings - with_children) | set(cell_ids))
     spans = (MembershipSpan.objects.valid_on(today).filter(status__in=ACTIVE_STATUSES, in_transfer=False)
              .values_list("member_id", "org_id", "temp_org_id"))
     members = [(m, t or o) for m, o, t in spans if (t or o) in cells]
