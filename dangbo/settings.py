@@ -208,6 +208,7 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = os.environ.get("DANGBO_TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "dangbo" / "locale"]  # strings Django's Vietnamese catalogue lacks
 USE_TZ = True
 FORMAT_MODULE_PATH = ["dangbo.formats"]
 USE_THOUSAND_SEPARATOR = True
