@@ -359,6 +359,10 @@ ROUTES: dict[str, Rule] = {
         query=lambda w: {"decision_number": "3-QĐ/ĐU", "approved_on": "2024-03-01", "applied_on": "2024-04-01"}),
     "api:staffing_project_apply": Rule(
         anonymous=API_401, kwargs=lambda w: {"project_id": w["staffing_project"].pk}, method="post"),
+    "api:staffing_project_unit_done": Rule(
+        anonymous=API_401, method="post",
+        kwargs=lambda w: {"project_id": w["staffing_project"].pk, "unit_id": w["staffing_project_unit"].pk},
+        query=lambda w: {"done_on": "2024-03-01"}),
     "api:staffing_catalogue_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:staffing_catalogue_detail": Rule(
         anonymous=API_401, kwargs=lambda w: {"catalogue_id": w["staffing_catalogue"].pk}),
@@ -750,6 +754,7 @@ def _staffing_world(system_user, tree) -> dict[str, Any]:
     return {"staffing_agency": agency, "staffing_agency_version": AgencyVersion.objects.get(agency=agency),
             "staffing_allocation": allocation, "staffing_headcount": headcount,
             "staffing_baseline": Baseline.objects.get(agency=agency), "staffing_project": project,
+            "staffing_project_unit": project.units.get(),
             "staffing_catalogue": catalogue_create(actor=system_user, agency=agency, name="Danh mục vị trí việc làm",
                                                    positions=[PositionInput("Chánh Văn phòng", cb.pk, 1)])}
 
@@ -1006,7 +1011,7 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
                                   "attendance", "enterprise", "political_case", "vote_campaign",
                                   "dues_import_job", "notice", "correction_request",
                                   "committee_seat", "handbook_job",
-                                  "training_course", "training_enrolment")}
+                                  "training_course", "training_enrolment", "staffing_project_unit")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

@@ -131,7 +131,8 @@ def build_demo(
         campaign = _grading_campaign(ids, today)
         say(f"Đánh giá, xếp loại: đã triển khai năm {campaign.year} cho toàn tỉnh (đảng viên tự đánh giá được).")
         staffing = build_staffing(actor=ACTOR, ids=ids, today=today)
-        say(f"Biên chế: {staffing['allocations']} quyết định giao biên chế, {staffing['projects']} đề án sắp xếp.")
+        say(f"Biên chế: {staffing['allocations']} quyết định giao biên chế, {staffing['projects']} đề án sắp xếp, "
+            f"{staffing['catalogues']} danh mục vị trí việc làm.")
         t_cadres = time.monotonic()
         cadres = build_cadres(ids=ids, today=today, rng=random.Random(seed + 30))
         say(f"Công tác cán bộ: {vn_int(cadres['cadres'])} cán bộ, {vn_int(cadres['actions'])} sự kiện, "

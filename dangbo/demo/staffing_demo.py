@@ -1,8 +1,10 @@
 """Apparatus and staffing of the demo province (small, synthetic): the party bloc of Sơn Hà with
 three provincial bodies and one district bloc (Đông Sơn) whose two bodies merge into the
 provincial ones on 01/07/2025; 2021 baselines, yearly quota decisions 2022–today with a
-mid-year decision for the merge, headcount at the start of each year, and three restructuring
-projects reported as «7/8 … 8/13 … 12/13»."""
+mid-year decision for the merge, headcount at the start of each year, three restructuring
+projects reported as «7/8 … 8/13 … 12/13», and job-position catalogues (two provincial bodies
+approved, the office's appraised, the district commission's submitted before the merge: «2/4»
+agencies in force with an approved catalogue)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ from datetime import date
 
 from dangbo.staffing.services import (
     AllocationInput,
+    PositionInput,
     UnitInput,
     agency_create,
     agency_dissolve,
     agency_merge,
     baseline_set,
+    catalogue_advance,
+    catalogue_create,
     ensure_categories,
     headcount_record,
     project_create,
@@ -38,6 +43,21 @@ AFTER_MERGE = {"SH-BTC": 36, "SH-UBKT": 30, "SH-VP": 57}
 QUOTA_2026 = {"SH-BTC": 35, "SH-UBKT": 29, "SH-VP": 56}
 PROJECTS = [("Cơ quan Thanh tra - Kiểm tra", 8, 7), ("Cơ quan Tổ chức - Nội vụ", 13, 8),
             ("Văn phòng cấp huyện", 13, 12)]
+# Job-position catalogues: agency code, positions (name, number), steps (status, date, decision).
+CATALOGUES = [
+    ("SH-BTC", [("Trưởng ban", 1), ("Phó Trưởng ban", 3), ("Chuyên viên theo dõi tổ chức cơ sở đảng", 8),
+                ("Chuyên viên quản lý cán bộ", 10), ("Chuyên viên bảo vệ chính trị nội bộ", 6), ("Văn thư", 1)],
+     [("submitted", date(2023, 3, 1), ""), ("appraised", date(2023, 4, 14), ""),
+      ("approved", date(2023, 6, 1), "215-QĐ/TU")]),
+    ("SH-UBKT", [("Chủ nhiệm", 1), ("Phó Chủ nhiệm", 3), ("Kiểm tra viên", 18), ("Văn thư", 2)],
+     [("submitted", date(2023, 3, 1), ""), ("appraised", date(2023, 4, 14), ""),
+      ("approved", date(2023, 6, 1), "216-QĐ/TU")]),
+    ("SH-VP", [("Chánh Văn phòng", 1), ("Phó Chánh Văn phòng", 3), ("Chuyên viên tổng hợp", 20),
+               ("Chuyên viên quản trị tài chính", 12), ("Văn thư - lưu trữ", 8), ("Công nghệ thông tin", 6)],
+     [("submitted", date(2024, 2, 1), ""), ("appraised", date(2024, 3, 15), "")]),
+    ("DS-BTC", [("Trưởng ban", 1), ("Phó Trưởng ban", 2), ("Chuyên viên", 4)],
+     [("submitted", date(2024, 5, 6), "")]),
+]
 DISTRICT_NAMES = ["Đông Sơn", "Yên Hà", "Sơn Hà", "Kim Thành", "Giang Bắc", "Tân Kim", "Hòa Bình", "An Lạc",
                   "Phú Mỹ", "Thạch Bàn", "Sơn Tây", "Hà Đông", "Thanh Lâm"]
 
@@ -108,4 +128,17 @@ def build_staffing(*, actor, ids: dict[str, int], today: date) -> dict[str, int]
                        number="12-ĐA/TU", approved_on=date(2023, 3, 1), units=[
                            UnitInput(label=f"{model} {DISTRICT_NAMES[i]}", done_on=date(2023, 10, 1) if i < done else None)
                            for i in range(total)])
-    return {"agencies": 2 + len(PROVINCIAL) + len(DISTRICT), "allocations": count, "projects": len(PROJECTS)}
+    agencies = {**prov, **dist}
+    names = {code: name for code, name, *_ in [*PROVINCIAL, *DISTRICT]}
+    catalogues = 0
+    for code, positions, steps in CATALOGUES:
+        if steps[0][1] > today:
+            continue
+        cat = catalogue_create(actor=actor, agency=agencies[code], name=f"Danh mục vị trí việc làm {names[code]}",
+                               positions=[PositionInput(name, cb.pk, n) for name, n in positions])
+        for status, on, decision in steps:
+            if on <= today:
+                cat = catalogue_advance(actor=actor, catalogue=cat, to=status, on=on, decision_number=decision)
+        catalogues += 1
+    return {"agencies": 2 + len(PROVINCIAL) + len(DISTRICT), "allocations": count, "projects": len(PROJECTS),
+            "catalogues": catalogues}

@@ -9,7 +9,7 @@ import math
 from datetime import date
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from dangbo.access import policy
@@ -33,6 +33,7 @@ from dangbo.staffing.services import (
     project_approve,
     project_create,
     project_plan,
+    project_unit_done,
     quota_allocate,
 )
 
@@ -330,7 +331,7 @@ def _summary(p) -> dict:
 def _project_out(project) -> dict:
     d = sel.project_detail(project)
     project.applied = d.applied
-    project.units_done = sum(1 for u in d.units if u.done_on is not None)
+    project.units_done = d.units_done
     project.units_total = len(d.units)
 
     def side(rows):
@@ -422,6 +423,25 @@ def project_apply_api(request: HttpRequest, project_id: int) -> dict:
     lineage carrying baseline, quota and headcount; internal units; units done that day."""
     project = _project(request, project_id, write=True)
     return _project_out(project_apply(actor=request.user, project=project))
+
+
+class UnitDoneIn(Schema):
+    done_on: IsoDate
+
+
+@router.post("/projects/{int:project_id}/units/{int:unit_id}/done", response={200: ProjectOut, **WRITE_ERRORS},
+             url_name="staffing_project_unit_done")
+def project_unit_done_api(request: HttpRequest, project_id: int, unit_id: int, data: UnitDoneIn) -> dict:
+    """Mark one unit in the project's scope as restructured on `done_on` (yyyy-mm-dd, not after
+    today; a second call corrects the date). The project's "x/y" figures count it from that day.
+    A unit of another project is 404."""
+    project = _project(request, project_id, write=True)
+    unit = project.units.filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị của đề án")
+    unit.project = project
+    project_unit_done(actor=request.user, unit=unit, on=data.done_on)
+    return _project_out(project)
 
 
 # --- job-position catalogues and reference lists -----------------------------------------------------

@@ -231,6 +231,11 @@ class ProjectApproveForm(forms.Form):
     applied_on = VNDateField(label="Ngày thực hiện")
 
 
+class UnitDoneForm(forms.Form):
+    unit = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
+    done_on = VNDateField(label="Ngày hoàn thành sắp xếp")
+
+
 class CatalogueCreateForm(forms.Form):
     agency = AgencyChoice(label="Cơ quan, đơn vị", queryset=Agency.objects.none())
     name = forms.CharField(label="Tên danh mục", max_length=255)

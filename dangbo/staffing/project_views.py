@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from dangbo.access import policy
@@ -24,6 +24,7 @@ from dangbo.staffing.forms import (
     ProjectApproveForm,
     ProjectCreateForm,
     ProjectPlanForm,
+    UnitDoneForm,
 )
 from dangbo.staffing.models import (
     AgencyKind,
@@ -107,7 +108,8 @@ def _plan_initial(detail: sel.ProjectDetail) -> dict:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The project with its units, agencies before/after (names as of the day before and the day
     of its application), surplus leaders, departures and lineage; POST `action=approve` records the
-    approving decision, `action=apply` applies it (both need the "record" right)."""
+    approving decision, `action=apply` applies it, `action=unit_done` marks one unit restructured
+    on a date (all need the "record" right; a unit of another project is 404)."""
     project = policy.get_in_scope_or_404(RestructuringProject, request.user, pk)
     can_record = policy.can(request.user, "record", project.org_id)
     approve_form = ProjectApproveForm(
@@ -119,6 +121,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     apply_error = ""
+    unit_form = UnitDoneForm(request.POST if request.POST.get("action") == "unit_done" else None)
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied("Bạn không có quyền ghi đề án.")
@@ -146,6 +149,21 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Đã thực hiện đề án từ ngày {project.applied_on:%d/%m/%Y}.")
                 return redirect("staffing:project_detail", pk=project.pk)
+        elif action == "unit_done":
+            if unit_form.is_valid():
+                unit = project.units.filter(pk=unit_form.cleaned_data["unit"]).first()
+                if unit is None:
+                    raise Http404("Không tìm thấy đơn vị của đề án")
+                unit.project = project
+                try:
+                    services.project_unit_done(actor=request.user, unit=unit, on=unit_form.cleaned_data["done_on"])
+                except DomainError as error:
+                    apply_domain_error(unit_form, error)
+                else:
+                    messages.success(
+                        request, f"Đã ghi {unit.label} hoàn thành sắp xếp ngày {unit.done_on:%d/%m/%Y}."
+                    )
+                    return redirect("staffing:project_detail", pk=project.pk)
         elif action != "approve":
             apply_error = "Thao tác không hợp lệ"
     detail = sel.project_detail(project)
@@ -158,6 +176,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_record": can_record,
             "approve_form": approve_form,
             "apply_error": apply_error,
+            "unit_form": unit_form,
+            "unit_errors": [e for errors in unit_form.errors.values() for e in errors] if unit_form.is_bound else [],
+            "unit_posted": unit_form.data.get("unit", "") if unit_form.is_bound else "",
+            "today": policy.today(),
         },
         status=422 if request.method == "POST" else 200,
     )

@@ -703,6 +703,10 @@ class ProjectDetail:
     def departures_total(self) -> int:
         return sum(d.count for d in self.departures)
 
+    @property
+    def units_done(self) -> int:
+        return sum(1 for u in self.units if u.done_on is not None)
+
 
 def project_detail(project: RestructuringProject, at: date | None = None) -> ProjectDetail:
     """A project (already checked in scope) as shown on its page and by the API: names of the

@@ -422,8 +422,14 @@ def project_create(*, actor, org_id: int, name: str, model: str, units: list[Uni
     return project
 
 
-def project_unit_done(*, actor, unit: ProjectUnit, on: date) -> ProjectUnit:
+def project_unit_done(*, actor, unit: ProjectUnit, on: date | None) -> ProjectUnit:
+    """Record that one unit in the scope of a project was restructured on `on` (a later call
+    corrects the date); the "x/y" figures of the project's model count it from that day."""
     policy.require(actor, "record", unit.project.org_id, message=policy.not_found("đề án"), field="unit")
+    if on is None:
+        raise DomainError(f"{unit.label}: ghi ngày hoàn thành sắp xếp", field="done_on")
+    if on > policy.today():
+        raise DomainError(f"{unit.label}: ngày hoàn thành sắp xếp không được sau ngày hôm nay", field="done_on")
     with transaction.atomic():
         before = unit.done_on
         unit.done_on = on

@@ -120,7 +120,7 @@ def data(tree, system_user):
     enrolment = enrol(actor=system_user, course=course, cadre_id=cadre.pk, sent_on=date(2024, 3, 1))
     ids.update(course_id=course.pk, enrolment_id=enrolment.pk)
     return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk, "agency_id": agency.pk,
-            "project_id": staffing_project.pk, "catalogue_id": catalogue.pk,
+            "project_id": staffing_project.pk, "unit_id": staffing_project.units.get().pk, "catalogue_id": catalogue.pk,
             "meeting_id": meeting.pk, "case_id": case.pk, "campaign_id": campaign.pk, "enterprise_id": enterprise.pk}
 
 

@@ -162,3 +162,41 @@ def test_catalogues_and_reference_lists(client, officer, outsider, app):
     assert client.post(f"{API}/catalogues/{cid}/advance", {"to": "appraised", "on": "2025-03-02"},
                        content_type="application/json").status_code == 404
     assert client.post(f"{API}/catalogues", body, content_type="application/json").status_code == 404
+
+
+def test_project_unit_done_api(client, officer, outsider, leader, app, tree):
+    from dangbo.audit.models import AuditEntry
+    from dangbo.staffing.models import ProjectUnit
+
+    client.force_login(officer)
+    pid = client.post(f"{API}/projects", _project_body(app, tree), content_type="application/json").json()["id"]
+    other = client.post(f"{API}/projects", _project_body(app, tree), content_type="application/json").json()["id"]
+    u1, u2 = ProjectUnit.objects.filter(project_id=pid).order_by("id")
+    done = f"{API}/projects/{pid}/units/{u1.pk}/done"
+    # Bad dates: 422 naming the field, nothing written.
+    r = client.post(done, {"done_on": "15/07/2025"}, content_type="application/json")
+    assert r.status_code == 422
+    r = client.post(done, {"done_on": "2999-01-01"}, content_type="application/json")
+    assert r.status_code == 422 and r.json()["field"] == "done_on" and "sau ngày hôm nay" in r.json()["detail"]
+    # Out of scope 404, view-only 403, a unit of another project 404.
+    client.force_login(outsider)
+    assert client.post(done, {"done_on": "2025-07-15"}, content_type="application/json").status_code == 404
+    client.force_login(leader)
+    assert client.post(done, {"done_on": "2025-07-15"}, content_type="application/json").status_code == 403
+    client.force_login(officer)
+    other_unit = ProjectUnit.objects.filter(project_id=other).first().pk
+    r = client.post(f"{API}/projects/{pid}/units/{other_unit}/done", {"done_on": "2025-07-15"},
+                    content_type="application/json")
+    assert r.status_code == 404
+    assert not ProjectUnit.objects.filter(done_on__isnull=False).exists()
+    assert not AuditEntry.objects.filter(action="staffing.project_unit_done").exists()
+    # Done: the figures move.
+    r = client.post(done, {"done_on": "2025-07-15"}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert (r.json()["units_done"], r.json()["units_total"]) == (1, 2)
+    assert [u["done_on"] for u in r.json()["units"]] == ["2025-07-15", None]
+    assert AuditEntry.objects.filter(action="staffing.project_unit_done").count() == 1
+    progress = client.get(f"{API}/restructuring", {"at": "2025-12-31"}).json()
+    assert any(p["done"] == 1 and p["total"] == 4 for p in progress), progress
+    u2.refresh_from_db()
+    assert u2.done_on is None

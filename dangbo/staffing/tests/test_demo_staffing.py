@@ -27,3 +27,30 @@ def test_demo_staffing(system_user, tree):
     progress = sel.restructured_by_model(actor=system_user, at=date(2026, 1, 1))
     assert sel.restructured_summary(progress) == (
         "7/8 Cơ quan Thanh tra - Kiểm tra; 8/13 Cơ quan Tổ chức - Nội vụ; 12/13 Văn phòng cấp huyện")
+
+
+def test_demo_catalogues_and_project_figures(system_user, tree):
+    """The demo's job-position catalogues: two provincial bodies approved, the office appraised,
+    the district commission submitted (then merged away): «2/4» of the agencies in force today."""
+    from dangbo.staffing.models import CatalogueStatus, JobCatalogue
+
+    today = date(2026, 12, 6)
+    out = build_staffing(actor=system_user, ids={"SH": tree["province"].pk, "SH-DS": tree["district"].pk},
+                         today=today)
+    assert out["catalogues"] == JobCatalogue.objects.count() == 4
+    status = dict(JobCatalogue.objects.values_list("agency__code", "status"))
+    assert status == {"SH-BTC": CatalogueStatus.APPROVED, "SH-UBKT": CatalogueStatus.APPROVED,
+                      "SH-VP": CatalogueStatus.APPRAISED, "DS-BTC": CatalogueStatus.SUBMITTED}
+    in_force = [r.version.agency_id for r in sel.agency_tree(actor=system_user, at=today)]
+    figures = sel.catalogue_figures(agency_ids=in_force, at=today)
+    assert figures.text == "2/4" and figures.by_status["Đã thẩm định"] == 1
+    # Before the approvals (01/06/2023) none is approved.
+    assert sel.catalogue_figures(agency_ids=in_force, at=date(2023, 5, 1)).approved == 0
+    btc = JobCatalogue.objects.get(agency__code="SH-BTC")
+    assert btc.decision_number == "215-QĐ/TU" and sum(p.number for p in btc.positions.all()) == 29
+
+
+def test_demo_staffing_early_today_has_no_catalogues(system_user, tree):
+    out = build_staffing(actor=system_user, ids={"SH": tree["province"].pk, "SH-DS": tree["district"].pk},
+                         today=date(2023, 2, 1))
+    assert out["catalogues"] == 0

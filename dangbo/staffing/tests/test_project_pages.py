@@ -247,3 +247,61 @@ def test_catalogue_list_queries_do_not_grow(client, officer, app, system_user, d
     with django_assert_max_num_queries(25):
         r = client.get(reverse("staffing:catalogue_list"))
     assert r.content.decode().count("data-catalogue=") == 3
+
+
+def test_project_unit_done_from_the_page_updates_the_figures_and_is_audited(client, officer, project):
+    client.force_login(officer)
+    url = reverse("staffing:project_detail", kwargs={"pk": project.pk})
+    first, second = project.units.order_by("id")
+    body = client.get(url).content.decode()
+    assert "Đã hoàn thành: 0/2 đơn vị" in body and body.count('data-testid="unit-done-form"') == 2
+    r = client.post(url, {"action": "unit_done", "unit": first.pk, "done_on": "15/07/2025"})
+    assert r.status_code == 302
+    first.refresh_from_db()
+    assert first.done_on == date(2025, 7, 15)
+    body = client.get(url).content.decode()
+    assert "Đã hoàn thành: 1/2 đơn vị" in body and "15/07/2025" in body
+    assert body.count('data-testid="unit-done-form"') == 1
+    assert "1/2 Cơ quan Tổ chức - Nội vụ" in client.get(reverse("staffing:project_list")).content.decode()
+    entry = AuditEntry.objects.get(action="staffing.project_unit_done")
+    assert "Ban Tổ chức Huyện ủy Sông Xanh" in entry.summary and "15/07/2025" in entry.summary
+    assert second.done_on is None
+
+
+@pytest.mark.parametrize(
+    "done_on,message",
+    [
+        ("31/02/2025", "«Ngày hoàn thành sắp xếp»: ngày 31/02/2025 không tồn tại"),
+        ("", "This field is required"),
+        ("01/01/2999", "ngày hoàn thành sắp xếp không được sau ngày hôm nay"),
+    ],
+)
+def test_project_unit_done_bad_date_is_refused_and_nothing_written(client, officer, project, done_on, message):
+    client.force_login(officer)
+    unit = project.units.order_by("id").first()
+    r = client.post(
+        reverse("staffing:project_detail", kwargs={"pk": project.pk}),
+        {"action": "unit_done", "unit": unit.pk, "done_on": done_on},
+    )
+    assert r.status_code == 422 and r.context["unit_form"].errors
+    if "required" not in message:
+        assert message.lower() in r.content.decode().lower()
+    unit.refresh_from_db()
+    assert unit.done_on is None and _audits("staffing.project_unit_done") == 0
+
+
+def test_project_unit_done_scope_and_rights(client, outsider, leader, officer, project, system_user, tree):
+    other = project_create(actor=system_user, org_id=tree["district"].pk, name="Đề án khác", model="Văn phòng cấp huyện",
+                           units=[UnitInput(label="Văn phòng Huyện ủy")])
+    unit = project.units.order_by("id").first()
+    url = reverse("staffing:project_detail", kwargs={"pk": project.pk})
+    data = {"action": "unit_done", "unit": unit.pk, "done_on": "15/07/2025"}
+    client.force_login(outsider)
+    assert client.post(url, data).status_code == 404
+    client.force_login(leader)  # sees it, may not write: no form
+    assert 'data-testid="unit-done-form"' not in client.get(url).content.decode()
+    assert client.post(url, data).status_code == 403
+    client.force_login(officer)  # a unit of another project through this one: 404
+    assert client.post(url, {**data, "unit": other.units.get().pk}).status_code == 404
+    unit.refresh_from_db()
+    assert unit.done_on is None and _audits("staffing.project_unit_done") == 0
