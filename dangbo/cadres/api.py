@@ -673,6 +673,23 @@ def salary_record_api(request: HttpRequest, data: SalaryEventIn) -> Status:
     return Status(201, _salary(e, set()))
 
 
+class SalaryVoidIn(Schema):
+    reason: str
+
+
+@router.post("/salary-events/{int:salary_event_id}/void", response={200: SalaryEventOut, **WRITE_ERRORS},
+             url_name="cadre_salary_void")
+def salary_void_api(request: HttpRequest, salary_event_id: int, data: SalaryVoidIn) -> dict:
+    """Void (hủy) a wrongly recorded rank or salary event of a cadre in scope, with a reason
+    (required, at most 500 characters): a correction is appended, the event stays in the history
+    flagged `voided` and no longer counts for the rank and step or the figures. An event already
+    voided, or a correction, is refused (422). Audited."""
+    event = policy.get_in_scope_or_404(SalaryEvent.objects.select_related("cadre"), request.user, salary_event_id)
+    require_record(request.user, event.cadre.managing_org_id)
+    training.salary_void(actor=request.user, event=event, reason=data.reason)
+    return _salary(event, {event.pk})
+
+
 @router.get("/salary/raises-due", response={200: list[RaiseDueOut], **READ_ERRORS}, url_name="cadre_raises_due")
 def raises_due_api(request: HttpRequest, at: IsoDate | None = None, months: int = 0,
                    org_id: int | None = None) -> list:
