@@ -455,6 +455,7 @@ ROUTES: dict[str, Rule] = {
     "api:cadre_salary_void": Rule(
         anonymous=API_401, method="post", kwargs=lambda w: {"salary_event_id": w["salary_event"].pk},
         query=lambda w: {"reason": "Ghi nhầm quyết định"}),
+    "api:cadre_kinship_check": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "at": "2024-06-01"}),
     "api:cadre_raises_due": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"at": "2030-01-01"}),
     "api:cadre_delegation_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"at": "2024-06-01"}),
     "api:cadre_delegation_set": Rule(

@@ -802,3 +802,36 @@ def cadre_relation_add_api(request: HttpRequest, cadre_id: int, data: RelationIn
     require_record(request.user, cadre.managing_org_id)
     r = kinship.relation_add(actor=request.user, cadre_id=cadre.pk, **data.dict())
     return Status(201, _relation(r))
+
+
+class KinshipCaseOut(Schema):
+    org_id: int
+    cadre_id: int
+    cadre_name: str
+    cadre_title: str
+    relationship: str
+    relationship_label: str
+    relative_cadre_id: int
+    relative_name: str
+    relative_title: str
+
+
+class KinshipCheckOut(Schema):
+    org_id: int
+    at: date
+    count: int
+    cases: list[KinshipCaseOut]
+
+
+@router.get("/kinship-check", response={200: KinshipCheckOut, **READ_ERRORS}, url_name="cadre_kinship_check")
+def kinship_check_api(request: HttpRequest, org_id: int, at: IsoDate | None = None) -> dict:
+    """114-QĐ/TW: pairs of declared relatives who, on `at` (default today), both hold a title in the
+    same organization of `org_id`'s subtree, one of them a head (cấp trưởng). An organization outside
+    the user's scope is 404. The read is audited."""
+    at = as_of(at)
+    cases = kinship.kinship_conflicts(actor=request.user, org_id=org_id, at=at)
+    return {"org_id": org_id, "at": at, "count": len(cases), "cases": [
+        {"org_id": c.org_id, "cadre_id": c.relation.cadre_id, "cadre_name": c.relation.cadre.full_name,
+         "cadre_title": c.cadre_title, "relationship": c.relation.relationship,
+         "relationship_label": c.relation.get_relationship_display(), "relative_cadre_id": c.relation.relative_cadre_id,
+         "relative_name": c.relation.relative_cadre.full_name, "relative_title": c.relative_title} for c in cases]}

@@ -274,8 +274,9 @@ def test_relations_and_kinship_check_of_another_commune_are_not_found(client, ou
     assert not AuditEntry.objects.filter(action="read.cadre_relations", actor=outsider).exists()
 
 
-def test_kinship_check_page_lists_relatives_in_the_same_organization(client, commune_officer, system_user, tree,
-                                                                     titles, cadre):
+def _kinship_pair(system_user, tree, titles, cadre):
+    """The cadre (commune secretary) and his wife (deputy secretary), both cadres of commune A
+    from 01/01/2024, the relation declared."""
     from dangbo.cadres.services import ActionInput, CadreInput, DecisionInput, cadre_create, decision_record
 
     wife = cadre_create(actor=system_user, data=CadreInput(full_name="Phạm Thị Vợ", birth_date=date(1980, 1, 1),
@@ -289,10 +290,37 @@ def test_kinship_check_page_lists_relatives_in_the_same_organization(client, com
                         title_id=titles["commune_deputy"].pk, org_id=org)]))
     relation_add(actor=system_user, cadre_id=cadre.pk, relationship="spouse", relative_name="Phạm Thị Vợ",
                  relative_cadre_id=wife.pk)
+    return wife
+
+
+def test_kinship_check_page_lists_relatives_in_the_same_organization(client, commune_officer, system_user, tree,
+                                                                     titles, cadre):
+    _kinship_pair(system_user, tree, titles, cadre)
+    org = tree["commune_a"].pk
     client.force_login(commune_officer)
     page = client.get(reverse("cadres:kinship_check"), {"org": org, "ngay": "01/06/2024"}).content.decode()
     assert "Phạm Thị Vợ" in page and "Bí thư Đảng ủy xã" in page and 'id="kinship-summary">1 trường hợp' in page
     assert AuditEntry.objects.filter(action="read.kinship_check", actor=commune_officer).exists()
+
+
+def test_api_kinship_check(client, commune_officer, outsider, system_user, tree, titles, cadre):
+    wife = _kinship_pair(system_user, tree, titles, cadre)
+    org = tree["commune_a"].pk
+    client.force_login(commune_officer)
+    before = AuditEntry.objects.filter(action="read.kinship_check").count()
+    r = client.get("/api/v1/cadres/kinship-check", {"org_id": org, "at": "2024-06-01"})
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["count"], body["at"], body["org_id"]) == (1, "2024-06-01", org)
+    case = body["cases"][0]
+    assert (case["cadre_id"], case["relative_cadre_id"], case["relationship"]) == (cadre.pk, wife.pk, "spouse")
+    assert case["cadre_title"] == "Bí thư Đảng ủy xã" and case["relative_title"] == "Phó Bí thư Đảng ủy xã"
+    assert AuditEntry.objects.filter(action="read.kinship_check").count() == before + 1
+    # Before both held their titles: nothing.
+    assert client.get("/api/v1/cadres/kinship-check", {"org_id": org, "at": "2023-06-01"}).json()["count"] == 0
+    assert client.get("/api/v1/cadres/kinship-check", {"org_id": org, "at": "01/06/2024"}).status_code == 422
+    client.force_login(outsider)
+    assert client.get("/api/v1/cadres/kinship-check", {"org_id": org, "at": "2024-06-01"}).status_code == 404
 
 
 # --- API -------------------------------------------------------------------------------------------
