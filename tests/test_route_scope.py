@@ -206,6 +206,7 @@ ROUTES: dict[str, Rule] = {
     "cadres:enrolment_result": Rule(kwargs=lambda w: {"pk": w["training_enrolment"].pk}),
     "cadres:cadre_training": Rule(kwargs=lambda w: {"pk": w["cadre"].pk}, query=lambda w: {"ngay": "01/06/2024"}),
     "cadres:cadre_salary": Rule(kwargs=lambda w: {"pk": w["cadre"].pk}),
+    "cadres:salary_void": Rule(kwargs=lambda w: {"pk": w["salary_event"].pk}),
     "cadres:raises_due": Rule(outsider=NO_LEAK, query=lambda w: {"ngay": "01/01/2030"}),
     "cadres:delegation_list": Rule(outsider=NO_LEAK, query=lambda w: {"ngay": "01/06/2024"}),
     "cadres:delegation_create": Rule(outsider=NO_LEAK),
@@ -455,6 +456,10 @@ ROUTES: dict[str, Rule] = {
     "api:cadre_salary_record": Rule(
         anonymous=API_401, method="post",
         query=lambda w: {"cadre_id": w["cadre"].pk, "type": "allowance", "on": "2024-06-01", "allowance": "Chức vụ"}),
+    "api:cadre_salary_void": Rule(
+        anonymous=API_401, method="post", kwargs=lambda w: {"salary_event_id": w["salary_event"].pk},
+        query=lambda w: {"reason": "Ghi nhầm quyết định"}),
+    "api:cadre_kinship_check": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "at": "2024-06-01"}),
     "api:cadre_raises_due": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"at": "2030-01-01"}),
     "api:cadre_delegation_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"at": "2024-06-01"}),
     "api:cadre_delegation_set": Rule(
@@ -1011,7 +1016,8 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
                                   "attendance", "enterprise", "political_case", "vote_campaign",
                                   "dues_import_job", "notice", "correction_request",
                                   "committee_seat", "handbook_job",
-                                  "training_course", "training_enrolment", "staffing_project_unit")}
+                                  "training_course", "training_enrolment", "staffing_project_unit",
+                                  "salary_event")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

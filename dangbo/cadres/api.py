@@ -673,6 +673,23 @@ def salary_record_api(request: HttpRequest, data: SalaryEventIn) -> Status:
     return Status(201, _salary(e, set()))
 
 
+class SalaryVoidIn(Schema):
+    reason: str
+
+
+@router.post("/salary-events/{int:salary_event_id}/void", response={200: SalaryEventOut, **WRITE_ERRORS},
+             url_name="cadre_salary_void")
+def salary_void_api(request: HttpRequest, salary_event_id: int, data: SalaryVoidIn) -> dict:
+    """Void (hủy) a wrongly recorded rank or salary event of a cadre in scope, with a reason
+    (required, at most 500 characters): a correction is appended, the event stays in the history
+    flagged `voided` and no longer counts for the rank and step or the figures. An event already
+    voided, or a correction, is refused (422). Audited."""
+    event = policy.get_in_scope_or_404(SalaryEvent.objects.select_related("cadre"), request.user, salary_event_id)
+    require_record(request.user, event.cadre.managing_org_id)
+    training.salary_void(actor=request.user, event=event, reason=data.reason)
+    return _salary(event, {event.pk})
+
+
 @router.get("/salary/raises-due", response={200: list[RaiseDueOut], **READ_ERRORS}, url_name="cadre_raises_due")
 def raises_due_api(request: HttpRequest, at: IsoDate | None = None, months: int = 0,
                    org_id: int | None = None) -> list:
@@ -785,3 +802,36 @@ def cadre_relation_add_api(request: HttpRequest, cadre_id: int, data: RelationIn
     require_record(request.user, cadre.managing_org_id)
     r = kinship.relation_add(actor=request.user, cadre_id=cadre.pk, **data.dict())
     return Status(201, _relation(r))
+
+
+class KinshipCaseOut(Schema):
+    org_id: int
+    cadre_id: int
+    cadre_name: str
+    cadre_title: str
+    relationship: str
+    relationship_label: str
+    relative_cadre_id: int
+    relative_name: str
+    relative_title: str
+
+
+class KinshipCheckOut(Schema):
+    org_id: int
+    at: date
+    count: int
+    cases: list[KinshipCaseOut]
+
+
+@router.get("/kinship-check", response={200: KinshipCheckOut, **READ_ERRORS}, url_name="cadre_kinship_check")
+def kinship_check_api(request: HttpRequest, org_id: int, at: IsoDate | None = None) -> dict:
+    """114-QĐ/TW: pairs of declared relatives who, on `at` (default today), both hold a title in the
+    same organization of `org_id`'s subtree, one of them a head (cấp trưởng). An organization outside
+    the user's scope is 404. The read is audited."""
+    at = as_of(at)
+    cases = kinship.kinship_conflicts(actor=request.user, org_id=org_id, at=at)
+    return {"org_id": org_id, "at": at, "count": len(cases), "cases": [
+        {"org_id": c.org_id, "cadre_id": c.relation.cadre_id, "cadre_name": c.relation.cadre.full_name,
+         "cadre_title": c.cadre_title, "relationship": c.relation.relationship,
+         "relationship_label": c.relation.get_relationship_display(), "relative_cadre_id": c.relation.relative_cadre_id,
+         "relative_name": c.relation.relative_cadre.full_name, "relative_title": c.relative_title} for c in cases]}

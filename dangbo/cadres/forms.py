@@ -220,6 +220,12 @@ class SalaryEventForm(forms.Form):
         self.fields["type"].choices = [(v, lb) for v, lb in SalaryEventType.choices if v != SalaryEventType.CORRECTION]
 
 
+class SalaryVoidForm(forms.Form):
+    """Void (hủy) a rank or salary event: the reason is required."""
+
+    reason = forms.CharField(label="Lý do hủy", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class RaisesDueForm(forms.Form):
     ngay = VNDateField(label="Tính đến ngày", required=False)
     thang = forms.IntegerField(label="Trong (tháng) tới", required=False, min_value=0, max_value=36)

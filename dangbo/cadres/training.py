@@ -389,10 +389,18 @@ def salary_record(*, actor, data: SalaryInput) -> SalaryEvent:
     return e
 
 
+VOID_REASON_MAX = 500
+
+
 def salary_void(*, actor, event: SalaryEvent, reason: str) -> SalaryEvent:
+    """Void a wrongly recorded rank or salary event: a correction event is appended (the voided
+    one stays, struck through, in the history; nothing is edited), with the reason, audited.
+    Returns the correction."""
     reason = nfc(reason or "").strip()
     if not reason:
         raise DomainError("Phải ghi lý do hủy", field="reason")
+    if len(reason) > VOID_REASON_MAX:
+        raise DomainError(f"Lý do hủy dài quá {VOID_REASON_MAX} ký tự", field="reason")
     event = policy.get_in_scope_or_404(SalaryEvent.objects.select_related("cadre"), actor, event.pk, "record")
     with transaction.atomic():
         if event.type == SalaryEventType.CORRECTION or SalaryEvent.objects.filter(corrects=event).exists():

@@ -26,6 +26,7 @@ urlpatterns = [
     path("dao-tao/hoc-vien/<int:pk>/ket-qua/", views_training.enrolment_result, name="enrolment_result"),
     path("<int:pk>/dao-tao/", views_training.cadre_training, name="cadre_training"),
     path("<int:pk>/luong/", views_training.cadre_salary, name="cadre_salary"),
+    path("luong/<int:pk>/huy/", views_training.salary_void, name="salary_void"),
     path("nang-luong/", views_training.raises_due, name="raises_due"),
     path("phan-cap/", views_training.delegation_list, name="delegation_list"),
     path("phan-cap/moi/", views_training.delegation_create, name="delegation_create"),

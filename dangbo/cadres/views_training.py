@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from dangbo.access import policy
 from dangbo.audit.services import audit_read
@@ -27,9 +28,11 @@ from dangbo.cadres.forms import (
     RaisesDueForm,
     RelationForm,
     SalaryEventForm,
+    SalaryVoidForm,
 )
 from dangbo.cadres.models import Cadre, Delegation, FamilyRelation, SalaryEvent, TrainingCourse, TrainingEnrolment
 from dangbo.core.errors import DomainError
+from dangbo.core.form_views import form_page
 from dangbo.core.forms import apply_domain_error, as_of_date
 from dangbo.orgs.models import Organization
 
@@ -166,7 +169,24 @@ def cadre_salary(request: HttpRequest, pk: int) -> HttpResponse:
               .order_by("on", "id"))
     return render(request, "cadres/cadre_salary.html", {
         "cadre": cadre, "events": events, "rank_step": training.rank_step_on(cadre.pk, at), "at": at,
-        "form": form})
+        "form": form, "may_record": may_record})
+
+
+@login_required
+def salary_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """Void (hủy) a wrongly recorded rank or salary event with a reason: a correction is appended,
+    the event stays struck through in the history (training.salary_void, audited)."""
+    event = policy.get_in_scope_or_404(SalaryEvent.objects.select_related("cadre"), request.user, pk)
+    cadre = event.cadre
+    _require_record(request.user, cadre.managing_org_id)
+    what = f"{event.get_type_display()} từ {event.on:%d/%m/%Y}"
+    return form_page(
+        request, SalaryVoidForm(request.POST or None), template="cadres/simple_form.html",
+        context={"heading": f"Hủy «{what}» — {cadre.full_name}", "submit": "Hủy nội dung này",
+                 "back": ("cadres:cadre_salary", cadre.pk, "Ngạch, bậc lương")},
+        write=lambda d: training.salary_void(actor=request.user, event=event, reason=d["reason"]),
+        success=lambda c: f"Đã hủy «{what}».",
+        url_of=lambda c: reverse("cadres:cadre_salary", kwargs={"pk": cadre.pk}), on_error=_apply)
 
 
 @login_required

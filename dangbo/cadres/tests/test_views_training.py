@@ -274,8 +274,9 @@ def test_relations_and_kinship_check_of_another_commune_are_not_found(client, ou
     assert not AuditEntry.objects.filter(action="read.cadre_relations", actor=outsider).exists()
 
 
-def test_kinship_check_page_lists_relatives_in_the_same_organization(client, commune_officer, system_user, tree,
-                                                                     titles, cadre):
+def _kinship_pair(system_user, tree, titles, cadre):
+    """The cadre (commune secretary) and his wife (deputy secretary), both cadres of commune A
+    from 01/01/2024, the relation declared."""
     from dangbo.cadres.services import ActionInput, CadreInput, DecisionInput, cadre_create, decision_record
 
     wife = cadre_create(actor=system_user, data=CadreInput(full_name="Phạm Thị Vợ", birth_date=date(1980, 1, 1),
@@ -289,10 +290,37 @@ def test_kinship_check_page_lists_relatives_in_the_same_organization(client, com
                         title_id=titles["commune_deputy"].pk, org_id=org)]))
     relation_add(actor=system_user, cadre_id=cadre.pk, relationship="spouse", relative_name="Phạm Thị Vợ",
                  relative_cadre_id=wife.pk)
+    return wife
+
+
+def test_kinship_check_page_lists_relatives_in_the_same_organization(client, commune_officer, system_user, tree,
+                                                                     titles, cadre):
+    _kinship_pair(system_user, tree, titles, cadre)
+    org = tree["commune_a"].pk
     client.force_login(commune_officer)
     page = client.get(reverse("cadres:kinship_check"), {"org": org, "ngay": "01/06/2024"}).content.decode()
     assert "Phạm Thị Vợ" in page and "Bí thư Đảng ủy xã" in page and 'id="kinship-summary">1 trường hợp' in page
     assert AuditEntry.objects.filter(action="read.kinship_check", actor=commune_officer).exists()
+
+
+def test_api_kinship_check(client, commune_officer, outsider, system_user, tree, titles, cadre):
+    wife = _kinship_pair(system_user, tree, titles, cadre)
+    org = tree["commune_a"].pk
+    client.force_login(commune_officer)
+    before = AuditEntry.objects.filter(action="read.kinship_check").count()
+    r = client.get("/api/v1/cadres/kinship-check", {"org_id": org, "at": "2024-06-01"})
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["count"], body["at"], body["org_id"]) == (1, "2024-06-01", org)
+    case = body["cases"][0]
+    assert (case["cadre_id"], case["relative_cadre_id"], case["relationship"]) == (cadre.pk, wife.pk, "spouse")
+    assert case["cadre_title"] == "Bí thư Đảng ủy xã" and case["relative_title"] == "Phó Bí thư Đảng ủy xã"
+    assert AuditEntry.objects.filter(action="read.kinship_check").count() == before + 1
+    # Before both held their titles: nothing.
+    assert client.get("/api/v1/cadres/kinship-check", {"org_id": org, "at": "2023-06-01"}).json()["count"] == 0
+    assert client.get("/api/v1/cadres/kinship-check", {"org_id": org, "at": "01/06/2024"}).status_code == 422
+    client.force_login(outsider)
+    assert client.get("/api/v1/cadres/kinship-check", {"org_id": org, "at": "2024-06-01"}).status_code == 404
 
 
 # --- API -------------------------------------------------------------------------------------------
@@ -383,3 +411,64 @@ def test_api_delegations_and_relations(client, commune_officer, outsider, cadre,
     assert client.post(f"/api/v1/cadres/{cadre.pk}/relations", {"relationship": "child", "relative_name": "X"},
                        content_type="application/json").status_code == 404
     assert Delegation.objects.count() == 1 and FamilyRelation.objects.count() == 1
+
+
+# --- voiding a rank or salary event (hủy) ----------------------------------------------------------
+
+
+def test_salary_page_voids_an_event_with_a_reason_and_keeps_it_struck_through(client, commune_officer, stepped):
+    client.force_login(commune_officer)
+    raise_ = SalaryEvent.objects.get(cadre=stepped, type="step_regular")
+    page = client.get(reverse("cadres:cadre_salary", kwargs={"pk": stepped.pk})).content.decode()
+    url = reverse("cadres:salary_void", kwargs={"pk": raise_.pk})
+    assert f'href="{url}"' in page
+    r = client.get(url)
+    assert r.status_code == 200 and "Hủy «Nâng bậc lương thường xuyên từ 01/01/2021»" in r.content.decode()
+    r = client.post(url, {"reason": "Ghi nhầm quyết định"})
+    assert r.status_code == 302 and r.url == reverse("cadres:cadre_salary", kwargs={"pk": stepped.pk})
+    correction = SalaryEvent.objects.get(corrects=raise_)
+    assert correction.type == "correction" and correction.note == "Ghi nhầm quyết định"
+    assert SalaryEvent.objects.filter(pk=raise_.pk).exists()  # history kept
+    assert AuditEntry.objects.filter(action="salary.void", object_id=str(correction.pk), actor=commune_officer).exists()
+    page = client.get(reverse("cadres:cadre_salary", kwargs={"pk": stepped.pk})).content.decode()
+    assert "đã hủy: Ghi nhầm quyết định" in page and f'href="{url}"' not in page
+    assert 'id="rank-step"' in page and "bậc 1 từ 01/01/2018" in page
+    # Voiding it again is refused on the form, nothing written.
+    r = client.post(url, {"reason": "Lần hai"})
+    assert r.status_code == 200 and "đã bị hủy" in r.content.decode()
+    assert SalaryEvent.objects.filter(cadre=stepped).count() == 3
+
+
+def test_salary_void_requires_a_reason_and_is_not_found_outside_the_scope(client, commune_officer, outsider, stepped):
+    client.force_login(commune_officer)
+    raise_ = SalaryEvent.objects.get(cadre=stepped, type="step_regular")
+    url = reverse("cadres:salary_void", kwargs={"pk": raise_.pk})
+    r = client.post(url, {"reason": "   "})
+    assert r.status_code == 200 and _field_errors(r, "reason")
+    r = client.post(url, {"reason": "x" * 501})
+    assert r.status_code == 200 and _field_errors(r, "reason")
+    assert not SalaryEvent.objects.filter(corrects=raise_).exists()
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"reason": "Ngoài phạm vi"}).status_code == 404
+    assert not SalaryEvent.objects.filter(corrects=raise_).exists()
+
+
+def test_api_salary_void(client, commune_officer, outsider, stepped):
+    raise_ = SalaryEvent.objects.get(cadre=stepped, type="step_regular")
+    url = f"/api/v1/cadres/salary-events/{raise_.pk}/void"
+    client.force_login(outsider)
+    assert client.post(url, {"reason": "Ngoài phạm vi"}, content_type="application/json").status_code == 404
+    client.force_login(commune_officer)
+    bad = client.post(url, {"reason": " "}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["field"] == "reason"
+    bad = client.post(url, {"reason": "x" * 501}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["field"] == "reason"
+    assert not SalaryEvent.objects.filter(corrects=raise_).exists()
+    ok = client.post(url, {"reason": "Ghi nhầm"}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["voided"] is True and ok.json()["id"] == raise_.pk
+    r = client.get(f"/api/v1/cadres/{stepped.pk}/salary", {"at": "2023-06-01"}).json()
+    assert r["step"] == 1 and [e["voided"] for e in r["events"]] == [False, True]
+    again = client.post(url, {"reason": "Lần hai"}, content_type="application/json")
+    assert again.status_code == 422
+    assert AuditEntry.objects.filter(action="salary.void", actor=commune_officer).count() == 1

@@ -113,12 +113,14 @@ def data(tree, system_user):
     correction = CorrectionRequest.objects.create(member_id=ids["member_id"], field="phone",
                                                   requested_value="0912345678")
     ids.update(seat_id=seat.pk, notice_id=notice.pk, request_id=correction.pk)
-    from dangbo.cadres.training import course_create, enrol
+    from dangbo.cadres.training import SalaryInput, course_create, enrol, salary_record
 
     course = course_create(actor=system_user, org_id=tree["commune_a"].pk, name="Trung cấp LLCT khóa thử",
                            kind="theory", level="trung_cap", mode="part_time", starts_on=date(2024, 3, 1))
     enrolment = enrol(actor=system_user, course=course, cadre_id=cadre.pk, sent_on=date(2024, 3, 1))
-    ids.update(course_id=course.pk, enrolment_id=enrolment.pk)
+    salary_event = salary_record(actor=system_user, data=SalaryInput(
+        cadre_id=cadre.pk, type="rank_appointment", on=date(2024, 1, 10), rank_name="Chuyên viên", step=1))
+    ids.update(course_id=course.pk, enrolment_id=enrolment.pk, salary_event_id=salary_event.pk)
     return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk, "agency_id": agency.pk,
             "project_id": staffing_project.pk, "unit_id": staffing_project.units.get().pk, "catalogue_id": catalogue.pk,
             "meeting_id": meeting.pk, "case_id": case.pk, "campaign_id": campaign.pk, "enterprise_id": enterprise.pk}
