@@ -123,7 +123,8 @@ def fingerprint(target: str) -> str:
 
 def mask_target(kind: str, target: str) -> str:
     """The address as pages and the audit log show it: an e-mail as «a***@domain», a webhook URL
-    as its scheme, host and port with «…» and the last 4 characters (the token is hidden)."""
+    as its scheme, host and port, «…» and a short fingerprint (no character of its path or token:
+    a Synology token ends the URL, so even its last characters are not shown)."""
     if not target:
         return ""
     if kind == ChannelKind.EMAIL:
@@ -132,7 +133,7 @@ def mask_target(kind: str, target: str) -> str:
     parts = urllib.parse.urlsplit(target)
     host = parts.hostname or ""
     port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}/…{target[-4:]}"
+    return f"{parts.scheme}://{host}{port}/… #{fingerprint(target)[:6]}"
 
 
 # --- validation --------------------------------------------------------------------------------
