@@ -173,7 +173,13 @@ DANGBO_PERIODIC = {
     "audit.drain_reads": envint("DANGBO_AUDIT_DRAIN_EVERY", "10"),
     "tasks.prune": envint("DANGBO_TASKS_PRUNE_EVERY", "86400"),
     "exports.prune": envint("DANGBO_EXPORT_PRUNE_EVERY", "3600"),
+    "notifications.deliver": envint("DANGBO_NOTIFY_RETRY_EVERY", "60"),
 }
+# Notification deliveries (notifications.delivery): attempts per delivery, the first retry's delay
+# in seconds (doubled at each retry), the webhook request timeout in seconds.
+NOTIFICATIONS_MAX_ATTEMPTS = envint("DANGBO_NOTIFY_MAX_ATTEMPTS", "5")
+NOTIFICATIONS_RETRY_BASE = envint("DANGBO_NOTIFY_RETRY_BASE", "60")
+NOTIFICATIONS_WEBHOOK_TIMEOUT = envint("DANGBO_NOTIFY_WEBHOOK_TIMEOUT", "10")
 # Large exports (exports.tasks): files written by the task worker, kept DANGBO_EXPORT_TTL hours;
 # a member list longer than DANGBO_EXPORT_SYNC_MAX_ROWS goes through a job instead of the request.
 DANGBO_EXPORT_DIR = Path(os.environ.get("DANGBO_EXPORT_DIR") or BASE_DIR / "var" / "exports")

@@ -178,6 +178,11 @@ ROUTES: dict[str, Rule] = {
     "notifications:notice_detail": Rule(kwargs=lambda w: {"pk": w["notice"].pk}),
     "notifications:my_notices": Rule(outsider=OWN_ONLY),
     "notifications:my_notice": Rule(kwargs=lambda w: {"pk": w["notice"].pk}),
+    "notifications:channel_list": Rule(query=lambda w: {"org": w["commune_a"].pk}),
+    "notifications:channel_detail": Rule(kwargs=lambda w: {"pk": w["org_channel"].pk}),
+    "notifications:channel_test": Rule(kwargs=lambda w: {"pk": w["org_channel"].pk}, method="post"),
+    "notifications:channel_delete": Rule(kwargs=lambda w: {"pk": w["org_channel"].pk}, method="post"),
+    "notifications:preferences": Rule(outsider=OWN_ONLY),
     "dues:arrears": Rule(outsider=NO_LEAK, query=lambda w: {"nam": 2024}),
     "dues:sheet": Rule(query=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024"}),
     "dues:collect": Rule(method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024",
@@ -552,8 +557,10 @@ def world(tree, system_user, commune_officer, outsider):
     meetings = _meetings_world(system_user, tree, commune_officer)
     dues = _dues_world(system_user, member, tree, commune_officer)
     export_job = _export_job(commune_officer)
+    channels = _channels_world(system_user, tree)
     return {
         "export_job": export_job,
+        **channels,
         **meetings,
         **dues,
         **cadres,
@@ -629,6 +636,15 @@ def _meetings_world(system_user, tree, insider) -> dict[str, Any]:
     return {"meeting": meeting, "attendance": meeting.attendances.order_by("id").first(), "notice": notice,
             "correction_request": correction, "committee_seat": seat, "meeting_guest": guest,
             "handbook_job": handbook_job}
+
+
+def _channels_world(system_user, tree) -> dict[str, Any]:
+    """A chat webhook channel of commune A (named after it) with one queued test message."""
+    from dangbo.notifications.delivery import channel_create, channel_test
+
+    channel = channel_create(actor=system_user, org_id=tree["commune_a"].pk, kind="webhook",
+                             target="http://chat.anbinh.local/hooks/bimat", label="Nhóm Đảng bộ xã An Bình")
+    return {"org_channel": channel, "channel_delivery": channel_test(actor=system_user, channel=channel)}
 
 
 def _dues_world(system_user, member, tree, insider) -> dict[str, Any]:
@@ -954,7 +970,9 @@ OBJECTS: dict[str, str] = {
     "meetings.meeting": "meeting",
     "members.member": "member",
     "members.transfer": "transfer",
+    "notifications.delivery": "channel_delivery",
     "notifications.notice": "notice",
+    "notifications.orgchannel": "org_channel",
     "notifications.notification": "notification",
     "orgs.enterprise": "enterprise",
     "orgs.organization": "commune_a",
@@ -1015,9 +1033,8 @@ def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
                                   "cadre_title", "planning_term", "staffing_agency", "staffing_project", "staffing_catalogue", "meeting",
                                   "attendance", "enterprise", "political_case", "vote_campaign",
                                   "dues_import_job", "notice", "correction_request",
-                                  "committee_seat", "handbook_job",
-                                  "training_course", "training_enrolment", "staffing_project_unit",
-                                  "salary_event")}
+                                  "committee_seat", "handbook_job", "training_course", "training_enrolment",
+                                  "staffing_project_unit", "salary_event", "org_channel")}
     lenient = {name for name, rule in ROUTES.items() if rule.kwargs(w) and rule.outsider != NOT_FOUND}
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 

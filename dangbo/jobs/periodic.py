@@ -3,6 +3,8 @@
 - `plans_remind`: reminders for plan tasks due or late (`dangbo plans-remind`, idempotent per day);
 - `members_overdue_notify`: overdue recognitions (R-022) and transfers (R-033) notified to the
   member's organization (read by its officers), once per case;
+- `notifications_deliver`: the deliveries of notifications whose retry time has come, or whose
+  task was lost, are queued again (notifications.delivery.deliveries_due);
 - `tasks_prune`: deletes the queue's finished task results older than 30 days (django-tasks-db);
 - `audit_checkpoint`: anchors the head of the audit hash chain outside the table
   (`dangbo.audit.services.checkpoint_write()`), so `dangbo audit verify` detects truncation,
@@ -24,6 +26,7 @@ from dangbo.audit import services as audit_services
 from dangbo.exports.tasks import export_files_prune
 from dangbo.members.models import Member
 from dangbo.members.selectors import member_last_org_id, overdue_issues
+from dangbo.notifications.delivery import deliveries_due
 from dangbo.notifications.services import notify
 from dangbo.plans import services as plan_services
 
@@ -60,6 +63,12 @@ def audit_checkpoint() -> int:
 def audit_drain_reads() -> int:
     """Move the sensitive reads waiting outside the chain into it (audit.services.drain_reads)."""
     return audit_services.drain_reads()
+
+
+@task
+def notifications_deliver() -> int:
+    """Queue the notification deliveries that are due (retries, lost tasks); returns how many."""
+    return deliveries_due()
 
 
 @task

@@ -25,6 +25,7 @@ JOBS = {
     "audit.checkpoint": periodic.audit_checkpoint,
     "audit.drain_reads": periodic.audit_drain_reads,
     "tasks.prune": periodic.tasks_prune,
+    "notifications.deliver": periodic.notifications_deliver,
     "exports.prune": periodic.exports_prune,
 }
 

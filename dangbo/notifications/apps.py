@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Registers this app's object types with the access policy (access.policy.scoped).
         from dangbo.notifications import (
+            delivery,  # noqa: F401
             notices,  # noqa: F401
             reports,
             selectors,  # noqa: F401

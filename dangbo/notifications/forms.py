@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from dangbo.notifications.models import NoticeKind
+from dangbo.notifications.models import ChannelKind, NoticeKind
 
 
 class NoticeForm(forms.Form):
@@ -21,3 +21,51 @@ class NoticeForm(forms.Form):
                 "class",
                 "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm",
             )
+
+
+def _style(form: forms.Form) -> None:
+    for f in form.fields.values():
+        if isinstance(f.widget, forms.CheckboxInput):
+            f.widget.attrs.setdefault("class", "form-check-input")
+        else:
+            f.widget.attrs.setdefault(
+                "class",
+                "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm",
+            )
+
+
+class ChannelForm(forms.Form):
+    """A new delivery channel of an organization (the address is checked by the service)."""
+
+    kind = forms.ChoiceField(label="Loại kênh", choices=ChannelKind.choices)
+    label = forms.CharField(label="Tên kênh", max_length=120, required=False)
+    target = forms.CharField(label="Địa chỉ nhận (thư điện tử hoặc URL webhook)", max_length=500,
+                             widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].error_messages["required"] = "Phải nhập địa chỉ nhận (thư điện tử hoặc URL webhook)."
+        self.fields["target"].error_messages["max_length"] = "Địa chỉ nhận dài quá 500 ký tự."
+        _style(self)
+
+
+class ChannelEditForm(forms.Form):
+    """A channel's name, a new address (empty: kept as it is) and whether it is used."""
+
+    label = forms.CharField(label="Tên kênh", max_length=120, required=False)
+    target = forms.CharField(label="Địa chỉ nhận mới (để trống: giữ nguyên)", max_length=500, required=False,
+                             widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
+    enabled = forms.BooleanField(label="Đang dùng", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].error_messages["max_length"] = "Địa chỉ nhận dài quá 500 ký tự."
+        _style(self)
+
+
+class PreferenceForm(forms.Form):
+    email = forms.BooleanField(label="Nhận thông báo qua thư điện tử", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)

@@ -117,3 +117,105 @@ class NoticeRecipient(models.Model):
         ordering = ["notice_id", "id"]
         constraints = [models.UniqueConstraint(fields=["notice", "member"], name="notice_recipient_once")]
         indexes = [models.Index(fields=["member", "notice"], name="notice_recipient_member_idx")]
+
+
+# --- delivery channels (issue 20: notifications that reach people) ------------------------------
+
+
+class ChannelKind(models.TextChoices):
+    EMAIL = "email", "Thư điện tử"
+    SYNOLOGY = "synology", "Synology Chat (webhook nhận tin)"
+    WEBHOOK = "webhook", "Webhook JSON (Mattermost, Rocket.Chat)"
+
+
+class OrgChannel(models.Model):
+    """A delivery channel of an organization: the notifications addressed to the organization
+    (read in the app by its officers) are also sent there by the task worker — an e-mail address
+    (a mailbox of the committee's office) or the incoming webhook of a chat server on the local
+    network (Synology Chat, or a generic JSON webhook: Mattermost, Rocket.Chat). `target` (the
+    address or the webhook URL, whose token is a secret) is shown masked and its changes are
+    audited with a masked value and a fingerprint, never in clear."""
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Tổ chức")
+    kind = models.CharField("Loại kênh", max_length=20, choices=ChannelKind.choices)
+    label = models.CharField("Tên kênh", max_length=120, blank=True)
+    target = models.CharField("Địa chỉ nhận", max_length=500)
+    enabled = models.BooleanField("Đang dùng", default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = "Kênh gửi thông báo của tổ chức"
+        ordering = ["org_id", "id"]
+        indexes = [models.Index(fields=["org", "enabled"], name="notif_orgchannel_org_idx")]
+
+    def __str__(self) -> str:
+        return self.label or self.get_kind_display()
+
+
+class NotificationPreference(models.Model):
+    """What a user chose for their own notifications: e-mail on or off (no row: on)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    email = models.BooleanField("Nhận thông báo qua thư điện tử", default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "Lựa chọn nhận thông báo"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Chờ gửi"
+    SENDING = "sending", "Đang gửi"
+    RETRY = "retry", "Sẽ gửi lại"
+    SENT = "sent", "Đã gửi"
+    FAILED = "failed", "Không gửi được"
+    SKIPPED = "skipped", "Không gửi"
+
+
+class Delivery(models.Model):
+    """One notification sent on one channel (the delivery log): to a user's e-mail (`user`), or
+    to an organization's channel (`channel`, `org`); a test message of a channel has no
+    notification. Status, attempts, the last error and the times; the task worker sends it and
+    retries with a growing delay (notifications.delivery)."""
+
+    notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="deliveries")
+    channel = models.ForeignKey(OrgChannel, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
+    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    medium = models.CharField("Kênh", max_length=20, choices=ChannelKind.choices)
+    subject = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True)
+    status = models.CharField("Trạng thái", max_length=10, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField("Số lần gửi", default=0)
+    last_error = models.CharField("Lỗi gần nhất", max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Lần gửi thông báo"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"],
+                                    condition=Q(notification__isnull=False, channel__isnull=False),
+                                    name="delivery_once_per_channel"),
+            models.UniqueConstraint(fields=["notification", "user", "medium"],
+                                    condition=Q(notification__isnull=False, user__isnull=False),
+                                    name="delivery_once_per_user_medium"),
+            models.CheckConstraint(condition=Q(user__isnull=False) | Q(org__isnull=False), name="delivery_has_recipient"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx"),
+            models.Index(fields=["channel", "created_at"], name="delivery_channel_idx"),
+            models.Index(fields=["user", "created_at"], name="delivery_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_medium_display()} · {self.get_status_display()}"

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Subquery
@@ -27,9 +26,8 @@ from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import nfc
 from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
+from dangbo.notifications.delivery import deliveries_plan
 from dangbo.notifications.models import Notice, NoticeKind, NoticeRecipient, Notification, NotificationRead
-from dangbo.notifications.services import email_enabled
-from dangbo.notifications.tasks import notification_email_send
 from dangbo.orgs.models import OrgVersion
 
 KIND = "notices.new"
@@ -161,10 +159,9 @@ def _notify(notice: Notice, *, member_ids: list[int], actor) -> None:
         for u, _ in accounts
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    if email_enabled():
-        with_address = [u for u, email in accounts if email]
-        for pk in Notification.objects.filter(key=key, user_id__in=with_address).values_list("pk", flat=True):
-            transaction.on_commit(partial(notification_email_send.enqueue, pk, f"[Đảng bộ số] {notice.title[:150]}"))
+    # their deliveries (the e-mail of those who take it), sent by the task worker after commit
+    deliveries_plan(Notification.objects.filter(key=key, user_id__in=[u for u, _ in accounts], deliveries=None),
+                    subject=f"[Đảng bộ số] {notice.title[:150]}")
 
 
 def notice_open(*, actor, notice_id: int) -> NoticeRecipient:

@@ -1,30 +1,20 @@
-"""Writing notifications: one function for every module. Idempotent on (addressee, key); an
-e-mail goes out (a task, enqueued on commit) when e-mail is configured and the notification is addressed to a user
-with an address (best effort: the in-app notification stays if sending fails)."""
+"""Writing notifications: one function for every module. Idempotent on (addressee, key). Each new
+notification is also delivered on its addressee's channels (notifications.delivery: the user's
+e-mail, the organization's e-mail and chat webhooks) by the task worker, enqueued on commit, with
+retries and a delivery log (best effort: the in-app notification stays if sending fails)."""
 
 from __future__ import annotations
 
-import os
-from functools import partial
-
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangbo.access.policy import SYSTEM, not_found, require_actor
 from dangbo.core.errors import DomainError
+from dangbo.notifications.delivery import deliveries_plan, email_enabled
 from dangbo.notifications.models import Notification, NotificationRead
 from dangbo.notifications.selectors import notification_list, unread
-from dangbo.notifications.tasks import notification_email_send
 
-
-def email_enabled() -> bool:
-    """Setting NOTIFICATIONS_SEND_EMAIL (PLANS_SEND_EMAIL still honoured), else EMAIL_HOST is set."""
-    for name in ("NOTIFICATIONS_SEND_EMAIL", "PLANS_SEND_EMAIL"):
-        flag = getattr(settings, name, None)
-        if flag is not None:
-            return bool(flag)
-    return bool(os.environ.get("EMAIL_HOST"))
+__all__ = ["email_enabled", "forget", "mark_all_read", "mark_read", "notify"]
 
 
 def _target(target) -> tuple[str, int | None]:
@@ -54,9 +44,8 @@ def notify(*, kind: str, key: str, message: str, user=None, org_id: int | None =
             )
     except IntegrityError:
         return None
-    if user is not None and email_subject and email_enabled() and user.email:
-        # the task worker sends it once the notification is committed
-        transaction.on_commit(partial(notification_email_send.enqueue, note.pk, email_subject))
+    # its deliveries (e-mail, the organization's chat webhooks): the task worker sends them once committed
+    deliveries_plan([note], subject=email_subject)
     return note
 
 

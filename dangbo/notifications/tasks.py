@@ -1,11 +1,15 @@
 """E-mail of a notification, sent by the task worker (django.tasks) rather than in the request
-that created the notification; best effort: the in-app notification stays if sending fails."""
+that created the notification; best effort: the in-app notification stays if sending fails.
+
+New notifications go through the delivery log instead (`delivery_run`, notifications.delivery:
+every channel, retries); `notification_email_send` stays for the tasks queued before it."""
 
 from __future__ import annotations
 
 from django.core.mail import send_mail
 from django.tasks import task
 
+from dangbo.notifications.delivery import delivery_run  # noqa: F401 - the delivery task, defined with its sender
 from dangbo.notifications.models import Notification
 
 

@@ -7,16 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from dangbo.access import policy
 from dangbo.core.errors import DomainError
-from dangbo.notifications import notices
+from dangbo.notifications import delivery, notices
 from dangbo.notifications import selectors as sel
-from dangbo.notifications.forms import NoticeForm
+from dangbo.notifications.forms import ChannelEditForm, ChannelForm, NoticeForm, PreferenceForm
+from dangbo.notifications.models import OrgChannel
 from dangbo.notifications.services import mark_all_read, mark_read
-from dangbo.orgs.selectors import org_choices_on
+from dangbo.orgs.selectors import org_choices_on, org_name_on
 
 FILTERS = {"": "Tất cả", "plans": "Văn bản, kế hoạch", "grading": "Đánh giá, xếp loại"}
 
@@ -137,3 +139,97 @@ def my_notice(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         raise Http404(policy.NOT_FOUND) from error
     return render(request, "notifications/my_notice.html", {"row": row, "notice": row.notice})
+
+
+# --- delivery channels (issue 20: notifications that reach people) ----------------------------
+
+
+def _channel_row(channel) -> dict:
+    return {"c": channel, "masked": delivery.mask_target(channel.kind, channel.target)}
+
+
+@login_required
+def channel_list(request: HttpRequest) -> HttpResponse:
+    """An organization's delivery channels (e-mail, chat webhooks), for an officer with "record"
+    on it: the list with masked addresses and the form to add one. Organization from `?org=`
+    (outside the scope: 404); by default the first one the officer manages."""
+    choices = org_choices_on(actor=request.user, at=policy.today(), action="record")
+    if not choices:
+        raise Http404(policy.NOT_FOUND)
+    raw = request.POST.get("org") or request.GET.get("org")
+    try:
+        org_id = int(raw) if raw else choices[0][0]
+    except ValueError:
+        raise Http404(policy.NOT_FOUND) from None
+    if org_id not in {oid for oid, _ in choices}:
+        raise Http404(policy.NOT_FOUND)
+    form = ChannelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            channel = delivery.channel_create(actor=request.user, org_id=org_id, kind=d["kind"], target=d["target"],
+                                              label=d["label"])
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Đã thêm kênh «{channel}».")
+            return redirect(f"{reverse('notifications:channel_list')}?org={org_id}")
+    rows = [_channel_row(c) for c in delivery.channel_list(actor=request.user, org_id=org_id)]
+    return render(request, "notifications/channel_list.html",
+                  {"form": form, "rows": rows, "choices": choices, "org_id": org_id})
+
+
+@login_required
+def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One channel: change its name, address (masked, never shown in clear) or use; its delivery log."""
+    channel = policy.get_in_scope_or_404(OrgChannel, request.user, pk)
+    form = ChannelEditForm(request.POST if request.method == "POST" else None, initial={"label": channel.label, "enabled": channel.enabled})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            delivery.channel_update(actor=request.user, channel=channel, label=d["label"], target=d["target"],
+                                    enabled=d["enabled"])
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Đã lưu kênh.")
+            return redirect("notifications:channel_detail", pk=channel.pk)
+    return render(request, "notifications/channel_detail.html", {
+        "form": form, "row": _channel_row(channel), "log": delivery.delivery_log(actor=request.user, channel=channel),
+        "org_name": org_name_on(channel.org_id, policy.today()),
+    })
+
+
+@login_required
+@require_POST
+def channel_test(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a test message on the channel; the result shows in its log."""
+    channel = policy.get_in_scope_or_404(OrgChannel, request.user, pk)
+    delivery.channel_test(actor=request.user, channel=channel)
+    messages.success(request, "Đã xếp tin thử vào hàng gửi; kết quả hiện trong nhật ký gửi bên dưới.")
+    return redirect("notifications:channel_detail", pk=channel.pk)
+
+
+@login_required
+@require_POST
+def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = policy.get_in_scope_or_404(OrgChannel, request.user, pk)
+    org_id = channel.org_id
+    delivery.channel_delete(actor=request.user, channel=channel)
+    messages.success(request, "Đã xóa kênh.")
+    return redirect(f"{reverse('notifications:channel_list')}?org={org_id}")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The user's own choice (e-mail on or off) and the log of their own e-mails."""
+    form = PreferenceForm(request.POST if request.method == "POST" else None, initial={"email": delivery.preference_get(request.user)})
+    if request.method == "POST" and form.is_valid():
+        delivery.preference_set(actor=request.user, email=form.cleaned_data["email"])
+        messages.success(request, "Đã lưu lựa chọn nhận thông báo.")
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {
+        "form": form, "log": delivery.delivery_log(actor=request.user, limit=20),
+        "email_on_server": delivery.email_enabled(), "address": request.user.email,
+        "can_manage": bool(org_choices_on(actor=request.user, at=policy.today(), action="record")[:1]),
+    })
