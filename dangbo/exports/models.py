@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from dangbo.core.jobs import ProgressJob
 
-class ExportJob(models.Model):
+
+class ExportJob(ProgressJob):
     class State(models.TextChoices):
         QUEUED = "queued", "Chờ xuất"
         RUNNING = "running", "Đang xuất"
@@ -20,6 +22,8 @@ class ExportJob(models.Model):
     class Format(models.TextChoices):
         XLSX = "xlsx", "Excel (XLSX)"
         CSV = "csv", "CSV (Excel tiếng Việt)"
+
+    STARTS = {State.QUEUED: State.RUNNING}
 
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name="Người xuất")
@@ -34,14 +38,10 @@ class ExportJob(models.Model):
     watermark = models.TextField(blank=True)
     title = models.CharField("Tiêu đề", max_length=300, blank=True)
     status = models.CharField("Trạng thái", max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
     file_path = models.CharField(max_length=500, blank=True)
     file_name = models.CharField("Tên tệp", max_length=255, blank=True)
-    error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "Lượt xuất dữ liệu"
@@ -49,13 +49,3 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (self.State.QUEUED, self.State.RUNNING)
-
-    @property
-    def progress_pct(self) -> float:
-        if not self.total_rows:
-            return 0.0
-        return min(100.0, 100.0 * self.processed_rows / self.total_rows)

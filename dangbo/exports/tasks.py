@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -48,11 +47,9 @@ def job_filters(job: ExportJob) -> tuple[date, MemberFilters]:
     return at, MemberFilters(**{k: v for k, v in data.items() if k in fields})
 
 
-@transaction.atomic
 def job_enqueue(job: ExportJob) -> None:
     """Mark the job queued and enqueue its task in the same transaction."""
-    ExportJob.objects.filter(pk=job.pk).update(status=S.QUEUED, processed_rows=0, error="")
-    export_job_run.enqueue(job.pk)
+    job.queue(S.QUEUED, export_job_run)
 
 
 @task
@@ -62,19 +59,13 @@ def export_job_run(job_id: int) -> str:
     return job.status if job is not None else "not-queued"
 
 
-def _claim(job_id: int) -> ExportJob | None:
-    if not ExportJob.objects.filter(pk=job_id, status=S.QUEUED).update(status=S.RUNNING, started_at=timezone.now()):
-        return None
-    return ExportJob.objects.select_related("requester").get(pk=job_id)
-
-
 def _counted(rows: Iterable[tuple], job: ExportJob, every: int) -> Iterator[tuple]:
     done = 0
     for row in rows:
         yield row
         done += 1
         if done % every == 0:
-            ExportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+            job.record_progress(done)
     job.processed_rows = done
 
 
@@ -91,7 +82,7 @@ def write_file(job: ExportJob, sheet: Sheet, target) -> None:
 
 
 def run_job(job_id: int) -> ExportJob | None:
-    job = _claim(job_id)
+    job = ExportJob.claim(job_id, related=("requester",), started_at=timezone.now())
     if job is None:
         return None
     folder = export_dir()
@@ -99,7 +90,7 @@ def run_job(job_id: int) -> ExportJob | None:
     try:
         at, filters = job_filters(job)
         total = member_count(actor=job.requester, at=at, filters=filters)
-        ExportJob.objects.filter(pk=job.pk).update(total_rows=total)
+        job.record_progress(0, total)
         sheet = build_sheet(job)
         sheet = Sheet(sheet.title, sheet.columns, _counted(sheet.rows, job, progress_every()))
         folder.mkdir(parents=True, exist_ok=True)
@@ -109,14 +100,11 @@ def run_job(job_id: int) -> ExportJob | None:
         partial.replace(path)
     except Exception as exc:  # a job must never stay "running": record and log the failure
         log.exception("export job %s failed", job.pk)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=S.FAILED, error=f"Lỗi hệ thống khi xuất: {exc.__class__.__name__}", finished_at=timezone.now())
+        job.finish(S.FAILED, error=f"Lỗi hệ thống khi xuất: {exc.__class__.__name__}")
         for leftover in (path, path.with_suffix(path.suffix + ".part")):
             leftover.unlink(missing_ok=True)
     else:
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=S.DONE, processed_rows=job.processed_rows, total_rows=job.processed_rows,
-            file_path=str(path), finished_at=timezone.now())
+        job.finish(S.DONE, processed_rows=job.processed_rows, total_rows=job.processed_rows, file_path=str(path))
     job.refresh_from_db()
     return job
 

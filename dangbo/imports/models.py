@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from dangbo.core.jobs import ProgressJob
 
-class ImportJob(models.Model):
+
+class ImportJob(ProgressJob):
     class State(models.TextChoices):
         CHECK_QUEUED = "check_queued", "Chờ kiểm tra"
         CHECKING = "checking", "Đang kiểm tra"
@@ -20,8 +22,7 @@ class ImportJob(models.Model):
         MEMBERS = "members", "Đảng viên"
         ORGS = "orgs", "Tổ chức đảng"
 
-    RUNNING = (State.CHECKING, State.APPLYING)
-    QUEUED = (State.CHECK_QUEUED, State.APPLY_QUEUED)
+    STARTS = {State.CHECK_QUEUED: State.CHECKING, State.APPLY_QUEUED: State.APPLYING}
 
     file_path = models.CharField(max_length=500)
     original_name = models.CharField("Tệp", max_length=255)
@@ -29,13 +30,10 @@ class ImportJob(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField("Trạng thái", max_length=20, choices=State.choices, default=State.CHECK_QUEUED,
                               db_index=True)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     refused_count = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
     # The officer's choices for this file: the superior organization it is about, new cells allowed,
     # likely duplicates confirmed, and the mapping of unrecognized columns (folded header -> field).
     under = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
@@ -43,9 +41,7 @@ class ImportJob(models.Model):
     create_cells = models.BooleanField("Lập chi bộ chưa có", default=False)
     confirm_duplicates = models.BooleanField("Xác nhận nhập dòng có thể trùng", default=False)
     column_map = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "Lượt nhập dữ liệu"
@@ -53,16 +49,6 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (*self.QUEUED, *self.RUNNING)
-
-    @property
-    def progress_pct(self) -> float:
-        if not self.total_rows:
-            return 0.0
-        return min(100.0, 100.0 * self.processed_rows / self.total_rows)
 
 
 class ColumnMapping(models.Model):

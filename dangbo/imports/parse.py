@@ -43,6 +43,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from dangbo.core.errors import not_found
 from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import legacy
@@ -246,7 +247,7 @@ def _locate_header(rows: list[tuple], layout: Layout = MEMBERS, encoding: str | 
     key = layout.required[0]
     if key not in found:
         raise FileFormatError(
-            f"Không tìm thấy dòng tiêu đề có cột «{layout.header_of[key]}» trong 20 dòng đầu. Hãy dùng tệp mẫu.",
+            not_found(f"dòng tiêu đề có cột «{layout.header_of[key]}» trong 20 dòng đầu. Hãy dùng tệp mẫu."),
             headers=described)
     if layout is MEMBERS:
         if FEMALE_MARKER in found and "sex" not in found:

@@ -463,6 +463,7 @@ class _Importer:
         self.seen_card: dict[str, int] = {}
         self.seen_person: dict[str, int] = {}  # name + birth -> first row
         self.seen_exact: dict[int, int] = {}  # fingerprint -> first row
+        self.handbooks: dict[int, date] = {}  # new member -> the «Sổ tay điện tử» date of its row
 
     def run(self, rows: Iterable[Row]) -> Report:
         batch: list[Row] = []
@@ -473,7 +474,19 @@ class _Importer:
                 batch = []
         if batch:
             self._chunk(batch)
+        if self.write and self.report.ok:
+            self._project()
         return self.report
+
+    def _project(self) -> None:
+        """After the last chunk, in the import's transaction: the report facts of every new member
+        (one signal: its receiver refreshes the organizations' summaries once for the whole file,
+        not once per chunk), then the e-handbook accounts of the file (their own refresh follows
+        the members' facts, as for a member recorded by hand)."""
+        ids = self.report.created_member_ids
+        if ids:
+            projections_changed.send(sender=Member, member_ids=list(ids), created=True)
+        _open_handbooks_of(self, self.handbooks)
 
     def _chunk(self, rows: list[Row]) -> None:
         report = self.report
@@ -556,9 +569,6 @@ class _Importer:
         if self.progress:
             self.progress(self.report.total)
 
-    def _open_handbooks(self, ids, plans: list[Plan]) -> None:
-        _open_handbooks_of(self, ids, plans)
-
     def _refuse(self, plan: Plan, column: str, reason: str) -> None:
         self.report.refused_rows += 1
         self.report.refuse(plan.row, column, reason)
@@ -618,8 +628,8 @@ class _Importer:
         else:
             ids = insert_rows(Member, members, returning_ids=True)
             self._write_history(ids, members, plans)
-        projections_changed.send(sender=Member, member_ids=list(ids), created=True)  # their report facts
-        self._open_handbooks(ids, plans)
+        # Their report facts and e-handbook accounts are written once after the last chunk (_project).
+        self.handbooks.update((pk, p.handbook_on) for pk, p in zip(ids, plans, strict=True) if p.handbook_on)
         self.report.created_member_ids.extend(ids)
 
     def _write_history(self, ids: list[int], members: list[dict[str, Any]], plans: list[Plan]) -> None:
@@ -638,9 +648,9 @@ class _Importer:
             if s.facts.org_id is not None])
 
 
-def _open_handbooks_of(importer, ids, plans) -> None:
-    """The e-handbook accounts of the «Sổ tay điện tử» column, through the reports service (R-043)."""
-    wanted = {pk: p.handbook_on for pk, p in zip(ids, plans, strict=True) if p.handbook_on}
+def _open_handbooks_of(importer, wanted: dict[int, date]) -> None:
+    """The e-handbook accounts of the «Sổ tay điện tử» column (member id -> date), through the
+    reports service (R-043)."""
     if not wanted:
         return
     open_account = writer(HANDBOOK_OPEN)

@@ -6,14 +6,14 @@ backend (setting TASKS): in production the database backend of django-tasks-db, 
 server; in the tests the immediate backend runs it inside the request. The task row is written in
 the same transaction as the job's status, so a queued job always has its task. `run_job` claims
 the job with a conditional UPDATE (one winner even if a task ran twice), then runs the dry run or
-the apply and records progress on the job as it goes (the page polls it).
+the apply and records progress on the job as it goes (the page polls it); the steps are
+core.jobs.ProgressJob's.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -27,13 +27,8 @@ log = logging.getLogger(__name__)
 S = ImportJob.State
 
 
-@transaction.atomic
 def job_enqueue(job: ImportJob, *, apply: bool) -> None:
-    job.status = S.APPLY_QUEUED if apply else S.CHECK_QUEUED
-    job.processed_rows = 0
-    job.error = ""
-    job.save(update_fields=["status", "processed_rows", "error"])
-    import_job_run.enqueue(job.pk)
+    job.queue(S.APPLY_QUEUED if apply else S.CHECK_QUEUED, import_job_run)
 
 
 @task
@@ -43,28 +38,13 @@ def import_job_run(job_id: int) -> str:
     return job.status if job is not None else "not-queued"
 
 
-def _claim(job_id: int) -> ImportJob | None:
-    """Claim a queued job with one conditional UPDATE (one winner, portable; no transaction
-    holding a read snapshot before the write)."""
-    job = ImportJob.objects.filter(pk=job_id, status__in=ImportJob.QUEUED).first()
-    if job is None:
-        return None
-    running = S.APPLYING if job.status == S.APPLY_QUEUED else S.CHECKING
-    if not ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=running, started_at=timezone.now()):
-        return None
-    job.status = running
-    return job
-
-
 def run_job(job_id: int) -> ImportJob | None:
-    job = _claim(job_id)
+    job = ImportJob.claim(job_id, started_at=timezone.now())
     if job is None:
         return None
     apply = job.status == S.APPLYING
     actor = job.uploaded_by
-
-    def progress(done: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+    progress = job.record_progress
 
     try:
         extra: dict = {"column_map": job.column_map or None}
@@ -95,8 +75,8 @@ def run_job(job_id: int) -> ImportJob | None:
 
 
 def _finish(job: ImportJob, status: str, report: dict, error: str) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=status, report=report, error=error, finished_at=timezone.now(),
+    job.finish(
+        status, report=report, error=error,
         total_rows=report.get("total", 0), processed_rows=report.get("total", 0),
         created_count=report.get("created", 0) if status != S.FAILED else 0,  # a refused file created nothing
         unchanged_count=report.get("unchanged", 0),

@@ -13,6 +13,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from dangbo.core.jobs import ProgressJob
+
 
 class Kind(models.TextChoices):
     MONTHLY = "monthly", "Sinh hoạt thường kỳ"
@@ -202,7 +204,7 @@ class HandbookUsage(models.Model):
         indexes = [models.Index(fields=["first_access_on"])]
 
 
-class HandbookImportJob(models.Model):
+class HandbookImportJob(ProgressJob):
     """An upload of the national e-handbook export (meetings.handbook): checked, then applied, by
     the background task worker (meetings.tasks), with its progress on the row for the page to poll
     (the way imports.ImportJob does). Visible to the user who uploaded it only."""
@@ -216,28 +218,14 @@ class HandbookImportJob(models.Model):
         DONE = "done", "Đã nhập xong"
         FAILED = "failed", "Không nhập được"
 
-    QUEUED = (State.CHECK_QUEUED, State.APPLY_QUEUED)
-    RUNNING = (State.CHECKING, State.APPLYING)
+    STARTS = {State.CHECK_QUEUED: State.CHECKING, State.APPLY_QUEUED: State.APPLYING}
 
     file_path = models.CharField(max_length=500)
     original_name = models.CharField("Tệp", max_length=255)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField("Trạng thái", max_length=20, choices=State.choices, default=State.CHECK_QUEUED)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "Lượt nhập Sổ tay đảng viên điện tử"
         ordering = ["-created_at", "-id"]
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (*self.QUEUED, *self.RUNNING)
-
-    @property
-    def progress_pct(self) -> float:
-        return min(100.0, 100.0 * self.processed_rows / self.total_rows) if self.total_rows else 0.0

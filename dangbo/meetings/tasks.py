@@ -1,16 +1,15 @@
 """The e-handbook export upload in the background (django.tasks, as imports.tasks does it): the
 page stores the file and a `HandbookImportJob`, enqueues `handbook_job_run`; the task worker
 claims the job with one conditional UPDATE, checks (dry run) or applies the file through
-meetings.handbook and writes its progress on the job, which the page polls. A failure is recorded
-on the job with its Vietnamese message; a job never stays "running"."""
+meetings.handbook and writes its progress on the job, which the page polls (the steps are
+core.jobs.ProgressJob's). A failure is recorded on the job with its Vietnamese message; a job never
+stays "running"."""
 
 from __future__ import annotations
 
 import logging
 
-from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
 
 from dangbo.core.errors import DomainError
 from dangbo.meetings.handbook import handbook_import
@@ -20,13 +19,8 @@ log = logging.getLogger(__name__)
 S = HandbookImportJob.State
 
 
-@transaction.atomic
 def handbook_job_enqueue(job: HandbookImportJob, *, apply: bool) -> None:
-    job.status = S.APPLY_QUEUED if apply else S.CHECK_QUEUED
-    job.processed_rows = 0
-    job.error = ""
-    job.save(update_fields=["status", "processed_rows", "error"])
-    handbook_job_run.enqueue(job.pk)  # the task row in the same transaction as the status
+    job.queue(S.APPLY_QUEUED if apply else S.CHECK_QUEUED, handbook_job_run)
 
 
 @task
@@ -35,29 +29,14 @@ def handbook_job_run(job_id: int) -> str:
     return job.status if job is not None else "not-queued"
 
 
-def _claim(job_id: int) -> HandbookImportJob | None:
-    job = HandbookImportJob.objects.filter(pk=job_id, status__in=HandbookImportJob.QUEUED).first()
-    if job is None:
-        return None
-    running = S.APPLYING if job.status == S.APPLY_QUEUED else S.CHECKING
-    if not HandbookImportJob.objects.filter(pk=job.pk, status=job.status).update(status=running):
-        return None
-    job.status = running
-    return job
-
-
 def run_handbook_job(job_id: int) -> HandbookImportJob | None:
-    job = _claim(job_id)
+    job = HandbookImportJob.claim(job_id)
     if job is None:
         return None
     apply = job.status == S.APPLYING
-
-    def progress(done: int, total: int) -> None:
-        HandbookImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
-
     try:
         report = handbook_import(job.file_path, actor=job.uploaded_by, filename=job.original_name,
-                                 dry_run=not apply, progress=progress)
+                                 dry_run=not apply, progress=job.record_progress)
     except DomainError as exc:
         _finish(job, S.FAILED, job.report if apply else {}, exc.message)
     except Exception as exc:  # recorded and logged: the job must not stay running
@@ -71,6 +50,4 @@ def run_handbook_job(job_id: int) -> HandbookImportJob | None:
 
 def _finish(job: HandbookImportJob, status: str, report: dict, error: str) -> None:
     rows = (report or {}).get("rows", 0)
-    HandbookImportJob.objects.filter(pk=job.pk).update(status=status, report=report or {}, error=error,
-                                                       total_rows=rows, processed_rows=rows,
-                                                       finished_at=timezone.now())
+    job.finish(status, report=report or {}, error=error, total_rows=rows, processed_rows=rows)

@@ -42,7 +42,7 @@ from django.utils import timezone
 from dangbo.audit.db_roles import app_role_grant, role_exists
 from dangbo.audit.models import AuditEntry
 from dangbo.audit.services import checkpoints_set_aside
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import DomainError, not_found
 
 FORMAT = "dangbo-backup"
 FORMAT_VERSION = 1
@@ -91,7 +91,7 @@ def _run(args: list[str], what: str) -> str:
     try:
         done = subprocess.run(args, env=_pg_env(), capture_output=True, text=True, check=False)
     except FileNotFoundError as exc:
-        raise DomainError(f"Không tìm thấy công cụ {args[0]} của PostgreSQL (cần có trên PATH) để {what}.") from exc
+        raise DomainError(not_found(f"công cụ {args[0]} của PostgreSQL (cần có trên PATH) để {what}.")) from exc
     if done.returncode != 0:
         raise DomainError(f"{args[0]} thất bại khi {what}: {done.stderr.strip()[-2000:]}")
     return done.stdout

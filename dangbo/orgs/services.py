@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from dangbo.audit.services import audit_record
 from dangbo.core.actors import require_actor
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import DomainError, not_found
 from dangbo.core.reference import exists, label
 from dangbo.core.text import nfc
 from dangbo.orgs import membership, structure
@@ -504,8 +504,8 @@ def org_event_void(*, actor, event: OrgEvent, reason: str) -> OrgEvent:
         for org_id in org_ids:
             previous = OrgVersion.objects.filter(org_id=org_id, valid_to=eve).order_by("-valid_from").first()
             if previous is None:
-                raise DomainError("Không tìm thấy phiên bản trước thao tác (thao tác ghi cùng ngày với một thay đổi "
-                                  "khác); hãy ghi thao tác ngược lại.", field="event")
+                raise DomainError(not_found("phiên bản trước thao tác (thao tác ghi cùng ngày với một thay đổi "
+                                            "khác); hãy ghi thao tác ngược lại."), field="event")
             restored.append(previous)
     OrgVersion.objects.filter(event=event).delete()
     if restored:

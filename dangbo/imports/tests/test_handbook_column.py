@@ -52,3 +52,21 @@ def test_rule_r043_a_bad_handbook_value_refuses_the_row_and_the_dry_run_opens_no
     assert "trước ngày vào Đảng" in reasons  # admitted 15/03/2010
     assert "ở tương lai" in reasons
     assert not HandbookAccount.objects.exists() and not Member.objects.exists()
+
+
+def test_a_file_of_many_chunks_leaves_the_report_facts_and_summaries_as_a_rebuild_would(
+        tree, system_user, tmp_path, monkeypatch):
+    """The report facts and the organizations' summaries are written once after the last chunk
+    (not once per chunk): with chunks of 2 rows they are still every member's, with the e-handbook
+    accounts of the file counted, exactly what a rebuild gives."""
+    from dangbo.imports import services
+    from dangbo.reports import facts, orgfacts
+    from dangbo.reports.models import ReportSpan
+
+    monkeypatch.setattr(services, "CHUNK", 2)
+    path = write_xlsx(tmp_path / "ds.xlsx", rows_with("Sổ tay điện tử", ["có", "", "15/03/2024", "không", "Có"]),
+                      headers=[*TEMPLATE_HEADERS[:-1], "Sổ tay điện tử"])
+    report = import_apply(path, actor=system_user, today=TODAY)
+    assert report.created == 5 and HandbookAccount.objects.count() == 3
+    assert set(ReportSpan.objects.values_list("member_id", flat=True)) == set(report.created_member_ids)
+    assert facts.facts_issues() == [] and orgfacts.stale_orgs() == []

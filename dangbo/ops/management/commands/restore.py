@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import DomainError, not_found
 from dangbo.core.numbers import vn_int
 from dangbo.ops.backup import backup_restore
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, archive: str, force: bool = False, **options) -> None:
         path = Path(archive)
         if not path.is_file():
-            raise CommandError(f"Không tìm thấy tệp sao lưu {path}.", returncode=1)
+            raise CommandError(not_found(f"tệp sao lưu {path}."), returncode=1)
         try:
             result = backup_restore(archive=path, force=force)
         except (DomainError, OSError) as exc:
