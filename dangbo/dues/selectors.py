@@ -42,8 +42,10 @@ from dangbo.dues.models import (
     Category,
     DuesAllocation,
     DuesDeclaration,
+    DuesFactsState,
     DuesLedgerEntry,
     DuesMonthClose,
+    DuesMonthFact,
     DuesMonthReopen,
     DuesPayment,
     DuesRelief,
@@ -595,19 +597,35 @@ def due_total(subtree, month: date) -> int:
     return qs.aggregate(t=Coalesce(Sum(due), Value(0, output_field=BIG)))["t"]
 
 
-def summary(*, actor, org_id: int, first: date, last: date) -> Summary:
+def summary(*, actor, org_id: int, first: date, last: date, live: bool = False) -> Summary:
     """Dues of the subtree of `org_id` for the months `first`..`last`: due (members attending in the
     subtree on each month's last day), collected (allocations of those months to payments received
     by organizations of the subtree), the share the collecting organizations keep by their type
     (R-121, `dues_retention_keep_pct` in force at the period's end) and the rest remitted upward.
-    A few aggregate queries (one per month for the due), whatever the number of members."""
+    A few aggregate queries whatever the number of members: the due of the months the stored facts
+    cover (`dues.facts`) in one, each other month (or every month with `live=True`) computed live."""
     policy.get_org_or_404(actor, org_id)
     first, last = month_start(first), month_start(last)
     ms = months(first, last)
     subtree = _subtree_ids(org_id, month_end(last))
     s = Summary(first, last)
+    until = None if live else DuesFactsState.objects.values_list("until", flat=True).first()
+    if until is not None and first <= until:
+        # The stored facts (dues.facts, one row per member-month): one grouped query for the months
+        # they cover.
+        stored = dict(
+            DuesMonthFact.objects.filter(month__gte=first, month__lte=min(last, until), org_id__in=subtree)
+            .values("month")
+            .annotate(t=Sum("due"))
+            .order_by()
+            .values_list("month", "t")
+        )
+        for m in ms:
+            if m <= until:
+                s.per_month_due[m] = stored.get(m) or 0
     for m in ms:
-        s.per_month_due[m] = due_total(subtree, m)
+        if m not in s.per_month_due:
+            s.per_month_due[m] = due_total(subtree, m)
     s.due = sum(s.per_month_due.values())
     keep = param("dues_retention_keep_pct", month_end(last))
     # Collected and kept per collecting organization in one grouped pass over the allocations: the
