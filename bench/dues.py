@@ -11,6 +11,8 @@ Timed warm, median of N runs: `dues.selectors.summary` over the province for tho
 (due, collected, retained by the collecting organization's R-121 share, remitted), with its
 query count, next to hand-written SQL computing the same due / collected / retained over the raw
 rows. The load average is printed next to the figures (a shared machine). Target: < 300 ms.
+The due is read from the stored facts per member and month (dues.facts, rebuilt once after the
+bulk load); the live computation over the raw rows is timed once beside it, for comparison.
 
 Run: `.venv/bin/python bench/dues.py` (also run by `bench/run.py`).
 """
@@ -99,7 +101,10 @@ def main() -> None:
     setup_django(BENCH_URL)
     from django.utils import timezone
 
+    from django.db import connection
+
     from dangbo.core.actors import SYSTEM
+    from dangbo.dues import facts
     from dangbo.dues.models import DuesAllocation
     from dangbo.dues.selectors import summary
     from dangbo.orgs.models import OrgVersion
@@ -109,6 +114,14 @@ def main() -> None:
     last = end.replace(day=1)  # the last full month: 12 months start .. last
     _build_dues(start, last)
     print(f"# allocations: {DuesAllocation.objects.count()}, period {start:%m/%Y}–{last:%m/%Y}")
+    # The stored facts per member and month (dues.facts) from the bulk-written rows, as after any
+    # bulk load (`dangbo rebuild-dues-facts`); kept by the services from then on.
+    if facts.facts_until() is None or facts.facts_until() < last:
+        t0 = time.perf_counter()
+        n = facts.rebuild_all()
+        with connection.cursor() as c:
+            c.execute("ANALYZE dues_duesmonthfact")
+        print(f"BENCH dues_facts_rebuild_s={time.perf_counter() - t0:.1f} s ({n} rows)")
 
     ms, queries, s = timed(lambda: summary(actor=SYSTEM, org_id=province.pk, first=start, last=last),
                            runs=RUNS, warmup=WARMUP)
@@ -124,6 +137,10 @@ def main() -> None:
           f" (same as the product: {(due, collected, retained) == (s.due, s.collected, s.retained)})")
     print(f"BENCH dues_hand_sql_province_ms={hand_ms:.0f} ms")
     print(f"# summary/hand SQL = {ms / hand_ms:.2f}")
+    live_ms, _, live = timed(
+        lambda: summary(actor=SYSTEM, org_id=province.pk, first=start, last=last, live=True), runs=1, warmup=0)
+    print(f"# live (no stored facts): {live_ms:.0f} ms, same figures: "
+          f"{(live.due, live.collected, live.retained) == (s.due, s.collected, s.retained)}")
     print(f"BENCH dues_load_average={load_average()}")
 
 

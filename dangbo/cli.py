@@ -7,6 +7,7 @@
     dangbo rebuild-report-facts  rebuild the report fact tables (after bulk loads)
     dangbo rebuild-org-facts     rebuild the per-organization summaries (--check)
     dangbo rebuild-meeting-counts  recount the meetings' stored attendance counts (--check)
+    dangbo rebuild-dues-facts    rebuild the stored dues per member and month (--check)
     dangbo rebuild-search-index  rebuild the member search terms and name words (PostgreSQL)
     dangbo <any manage.py command> ...
 """
@@ -22,6 +23,7 @@ import sys
 OWNER_COMMANDS = frozenset({
     "migrate", "db_roles", "flush", "sqlflush", "demo", "synth", "restore",
     "rebuild_report_facts", "rebuild_org_facts", "rebuild_search_index", "rebuild_projections", "createcachetable",
+    "rebuild_dues_facts",
 })
 
 

@@ -406,6 +406,7 @@ ROUTES: dict[str, Rule] = {
                                     query=lambda w: {"org_id": w["commune_a"].pk, "month": "2024-02-01"}),
     "api:dues_org_ledger": Rule(anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk},
                                 query=lambda w: {"until": "2024-12-31"}),
+    "api:dues_arrears": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "year": 2024}),
     "api:dues_summary": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk,
                                                                  "first": "2024-01-01", "last": "2024-12-01"}),
     "api:meeting_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"year": 2024}),
@@ -651,7 +652,8 @@ def _dues_world(system_user, member, tree, insider) -> dict[str, Any]:
     """The secret member's dues declaration and a payment at cell A1 for January–February 2024,
     a deferral for May 2024, cell A1's closing of February 2024 (with its ledger entries) and a
     portal import uploaded by commune A's officer."""
-    from dangbo.dues.models import DuesImportJob
+    from dangbo.dues import facts
+    from dangbo.dues.models import DuesImportJob, DuesMonthFact
     from dangbo.dues.services import (
         DeclarationInput,
         PaymentInput,
@@ -663,6 +665,7 @@ def _dues_world(system_user, member, tree, insider) -> dict[str, Any]:
         relief_record,
     )
 
+    facts.rebuild_all()  # the stored dues facts, kept from here on by the services
     declaration = declaration_record(actor=system_user, member=member, data=DeclarationInput(
         category="pension", base=4_000_000, valid_from=date(2024, 1, 1), declared_on=date(2024, 1, 2),
         source="Bản kê khai của đảng viên"))
@@ -680,7 +683,8 @@ def _dues_world(system_user, member, tree, insider) -> dict[str, Any]:
     return {"dues_declaration": declaration, "dues_payment": payment,
             "dues_allocation": payment.allocations.order_by("id").first(), "dues_relief": relief,
             "dues_close": close, "dues_entry": close.entries.order_by("id").first(), "dues_import_job": job,
-            "dues_reopen": reopening}
+            "dues_reopen": reopening,
+            "dues_fact": DuesMonthFact.objects.get(member_id=member.pk, month=date(2024, 2, 1))}
 
 
 def _cadres_world(system_user, tree, member) -> dict[str, Any]:
@@ -956,6 +960,7 @@ OBJECTS: dict[str, str] = {
     "dues.duesdeclaration": "dues_declaration",
     "dues.duesledgerentry": "dues_entry",
     "dues.duesmonthclose": "dues_close",
+    "dues.duesmonthfact": "dues_fact",
     "dues.duesmonthreopen": "dues_reopen",
     "dues.duespayment": "dues_payment",
     "dues.duesrelief": "dues_relief",

@@ -10,18 +10,21 @@ are given as any date in the month (yyyy-mm-dd) and returned as the month's firs
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from dangbo.access import policy
 from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, IsoDate, ReadOnly
 from dangbo.core.errors import DomainError
+from dangbo.core.rules import param
 from dangbo.dues import selectors as sel
 from dangbo.dues import services
 from dangbo.dues.models import Category, Channel, ReliefKind
+from dangbo.dues.worklist import members_in_arrears
 from dangbo.members.models import Member
+from dangbo.orgs.selectors import org_latest_names
 
 router = Router(tags=["Đảng phí"])
 
@@ -475,3 +478,56 @@ def summary_api(request: HttpRequest, org_id: int, first: date, last: date) -> d
         "remitted": s.remitted,
         "collection_rate": s.collection_rate,
     }
+
+
+class DuesArrearsRowOut(Schema):
+    member_id: int
+    full_name: str
+    org_id: int | None
+    org_name: str
+    unpaid_months: int
+    unpaid_amount: int
+    removal_ground: bool
+
+
+class DuesArrearsOut(Schema):
+    year: int
+    min_months: int
+    org_id: int | None
+    total_amount: int
+    rows: list[DuesArrearsRowOut]
+
+
+@router.get("/arrears", response={200: DuesArrearsOut, **READ_ERRORS}, url_name="dues_arrears")
+def arrears_api(
+    request: HttpRequest,
+    year: Annotated[int, Field(ge=2000, le=2100)],
+    min_months: Annotated[int, Field(ge=1, le=12)] = 1,
+    org_id: int | None = None,
+) -> dict:
+    """Per-member arrears (R-122): the members in scope (with `org_id`, in that organization's
+    subtree; outside the scope 404) with at least `min_months` unpaid months in `year` (months over,
+    declared, paid less than owed, not deferred), how many and the amount still owed for them; most
+    months first, at most 500 rows. `removal_ground`: as many months as the removal count (3)."""
+    if org_id is not None:
+        policy.get_org_or_404(request.user, org_id)
+    today = policy.today()
+    removal = param("dues_unpaid_removal_months", today)
+    members = list(
+        members_in_arrears(request.user, _year(year), today, min_months=min_months, org_id=org_id)[:500]
+    ) if policy.can(request.user, "view") else []
+    names = org_latest_names(org_ids={m.current_org_id for m in members})
+    rows = [
+        {
+            "member_id": m.pk,
+            "full_name": m.full_name,
+            "org_id": m.current_org_id,
+            "org_name": names.get(m.current_org_id, ""),
+            "unpaid_months": m.unpaid_months,
+            "unpaid_amount": m.unpaid_amount,
+            "removal_ground": m.unpaid_months >= removal,
+        }
+        for m in members
+    ]
+    return {"year": year, "min_months": min_months, "org_id": org_id,
+            "total_amount": sum(r["unpaid_amount"] for r in rows), "rows": rows}

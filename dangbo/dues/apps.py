@@ -17,4 +17,11 @@ class DuesConfig(AppConfig):
         from dangbo.members.views import register_member_panel
 
         transfer_issued.connect(on_transfer_issued, dispatch_uid="dues.transfer_issued")
+
+        # The stored dues facts follow the members' spans and transfer letters (dues/facts.py).
+        from dangbo.dues import facts
+        from dangbo.members.signals import projections_changed
+
+        projections_changed.connect(facts.on_projections_changed, dispatch_uid="dues.facts")
+        transfer_issued.connect(facts.on_transfer_issued, dispatch_uid="dues.facts.transfer_issued")
         register_member_panel(member_panel)  # month paid up to, and what the transfer letter states

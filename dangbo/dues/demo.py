@@ -13,6 +13,7 @@ from django.db import transaction
 
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
+from dangbo.dues import facts
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import BASE_CATEGORIES, Category, Channel, DuesAllocation, DuesDeclaration, DuesPayment
 from dangbo.dues.services import month_close
@@ -73,6 +74,7 @@ def build_demo_dues(*, actor, cell_ids: list[int], today: date, rng: random.Rand
                                      amount=share if i < len(run) - 1 else amount - share * (len(run) - 1))
                       for i, mo in enumerate(run))
     DuesAllocation.objects.bulk_create(allocs, batch_size=5000)
+    facts.rebuild_all(today=today)  # bulk-written rows: the stored dues facts from them
     closed = 0
     for org_id in cells:
         for m in ms[:-1]:

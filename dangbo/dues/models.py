@@ -286,3 +286,48 @@ class DuesTransferNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.paid_up_to}"
+
+
+class DuesMonthFact(models.Model):
+    """What one member owes and has paid for one month, stored (issue #21: a province's yearly
+    summary reads these rows instead of recomputing every obligation). One row per member and month
+    in which the member is a member on the month's last day and has a declaration in force:
+    `org` is the organization the member pays at that day (`selectors.attends_in`: the host of a
+    temporary attachment, the receiving cell while in transit), `due` the obligation of the month
+    (`selectors.obligation`), `paid` the allocations to that month wherever paid, `deferred` a
+    decided deferral covers it. Kept by `dues.facts` in the writer's transaction (dues services,
+    the members' projections); `dangbo rebuild-dues-facts [--check]` rebuilds / compares them.
+    Months after `DuesFactsState.until` (and all months before the first rebuild) are computed live."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    month = models.DateField("Tháng", help_text="Ngày đầu tháng.")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+        verbose_name="Tổ chức đảng nơi đóng",
+    )
+    due = models.BigIntegerField("Phải đóng (đồng)")
+    paid = models.BigIntegerField("Đã đóng (đồng)", default=0)
+    deferred = models.BooleanField("Được tạm hoãn", default=False)
+
+    class Meta:
+        verbose_name = "Số liệu đảng phí theo đảng viên và tháng"
+        ordering = ["member_id", "month"]
+        constraints = [models.UniqueConstraint(fields=["member", "month"], name="dues_fact_one_per_member_month")]
+        indexes = [models.Index(fields=["month", "org"], name="dues_fact_month_org")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.month:%m/%Y}: {self.paid}/{self.due}"
+
+
+class DuesFactsState(models.Model):
+    """The months the stored `DuesMonthFact` rows cover: up to `until` (first day of a month), set by
+    the rebuild (`dangbo rebuild-dues-facts`); no row = no facts yet (everything computed live)."""
+
+    until = models.DateField("Số liệu lưu sẵn đến tháng")
+    rebuilt_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Phạm vi số liệu đảng phí lưu sẵn"
+
+    def __str__(self) -> str:
+        return f"{self.until:%m/%Y}"

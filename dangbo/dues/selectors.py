@@ -21,6 +21,7 @@ from datetime import date
 from django.db.models import (
     BigIntegerField,
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -42,8 +43,10 @@ from dangbo.dues.models import (
     Category,
     DuesAllocation,
     DuesDeclaration,
+    DuesFactsState,
     DuesLedgerEntry,
     DuesMonthClose,
+    DuesMonthFact,
     DuesMonthReopen,
     DuesPayment,
     DuesRelief,
@@ -64,6 +67,7 @@ def _declarations_for(qs: QuerySet, user, action: str) -> QuerySet:
 
 
 policy.scoped_by(DuesPayment, field="org_id", own="member_id")
+policy.scoped_by(DuesMonthFact, field="org_id", own="member_id")  # at the organization paid at
 
 
 @policy.scoped(DuesRelief)
@@ -416,12 +420,30 @@ def _counted_months(year: int, today: date) -> list[date]:
     return months(date(year, 1, 1), last) if last >= date(year, 1, 1) else []
 
 
-def with_unpaid_months(members: QuerySet, year: int, today: date) -> QuerySet:
-    """`members` annotated with `unpaid_months`: months of `year` over by `today` in which the
-    member was a member, had a declared obligation, and the allocations paid less than it, unless
-    a decided deferral covers the month (a reason: item 3). One query."""
-    total = Value(0, output_field=IntegerField())
-    for i, m in enumerate(_counted_months(year, today)):
+def with_unpaid_months(members: QuerySet, year: int, today: date, *, live: bool = False) -> QuerySet:
+    """`members` annotated with `unpaid_months` and `unpaid_amount` (đồng still owed for them):
+    months of `year` over by `today` in which the member was a member, had a declared obligation,
+    and the allocations paid less than it, unless a decided deferral covers the month (a reason:
+    item 3). One query: over the stored facts (dues.facts) when they cover those months, else live."""
+    counted = _counted_months(year, today)
+    zero = Value(0, output_field=IntegerField())
+    if not counted:
+        return members.annotate(unpaid_months=zero, unpaid_amount=Value(0, output_field=BIG))
+    until = None if live else DuesFactsState.objects.values_list("until", flat=True).first()
+    if until is not None and counted[-1] <= until:
+        rows = DuesMonthFact.objects.filter(
+            member_id=OuterRef("pk"), month__gte=counted[0], month__lte=counted[-1], deferred=False, due__gt=F("paid")
+        ).order_by().values("member_id")
+        return members.annotate(
+            unpaid_months=Coalesce(Subquery(rows.annotate(c=Count("pk")).values("c"), output_field=INT), zero),
+            unpaid_amount=Coalesce(
+                Subquery(rows.annotate(t=Sum(F("due") - F("paid"))).values("t"), output_field=BIG),
+                Value(0, output_field=BIG),
+            ),
+        )
+    total = zero
+    amount = Value(0, output_field=BIG)
+    for i, m in enumerate(counted):
         members = annotate_due(members, m, f"d{i}").annotate(
             **{
                 f"p{i}": paid_expression(m),
@@ -429,13 +451,15 @@ def with_unpaid_months(members: QuerySet, year: int, today: date) -> QuerySet:
                 f"r{i}": relief_expression(m, ReliefKind.DEFERRAL),
             }
         )
-        flag = Case(
-            When(Q(**{f"a{i}": True, f"r{i}": False, f"d{i}__isnull": False, f"d{i}__gt": F(f"p{i}")}), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
+        cond = Q(**{f"a{i}": True, f"r{i}": False, f"d{i}__isnull": False, f"d{i}__gt": F(f"p{i}")})
+        total = total + Case(When(cond, then=Value(1)), default=Value(0), output_field=IntegerField())
+        amount = amount + Case(
+            When(cond, then=F(f"d{i}") - F(f"p{i}")), default=Value(0, output_field=BIG), output_field=BIG
         )
-        total = total + flag
-    return members.annotate(unpaid_months=ExpressionWrapper(total, output_field=IntegerField()))
+    return members.annotate(
+        unpaid_months=ExpressionWrapper(total, output_field=IntegerField()),
+        unpaid_amount=ExpressionWrapper(amount, output_field=BIG),
+    )
 
 
 def unpaid_months(*, member_ids=None, year: int, today: date | None = None) -> dict[int, int]:
@@ -595,19 +619,35 @@ def due_total(subtree, month: date) -> int:
     return qs.aggregate(t=Coalesce(Sum(due), Value(0, output_field=BIG)))["t"]
 
 
-def summary(*, actor, org_id: int, first: date, last: date) -> Summary:
+def summary(*, actor, org_id: int, first: date, last: date, live: bool = False) -> Summary:
     """Dues of the subtree of `org_id` for the months `first`..`last`: due (members attending in the
     subtree on each month's last day), collected (allocations of those months to payments received
     by organizations of the subtree), the share the collecting organizations keep by their type
     (R-121, `dues_retention_keep_pct` in force at the period's end) and the rest remitted upward.
-    A few aggregate queries (one per month for the due), whatever the number of members."""
+    A few aggregate queries whatever the number of members: the due of the months the stored facts
+    cover (`dues.facts`) in one, each other month (or every month with `live=True`) computed live."""
     policy.get_org_or_404(actor, org_id)
     first, last = month_start(first), month_start(last)
     ms = months(first, last)
     subtree = _subtree_ids(org_id, month_end(last))
     s = Summary(first, last)
+    until = None if live else DuesFactsState.objects.values_list("until", flat=True).first()
+    if until is not None and first <= until:
+        # The stored facts (dues.facts, one row per member-month): one grouped query for the months
+        # they cover.
+        stored = dict(
+            DuesMonthFact.objects.filter(month__gte=first, month__lte=min(last, until), org_id__in=subtree)
+            .values("month")
+            .annotate(t=Sum("due"))
+            .order_by()
+            .values_list("month", "t")
+        )
+        for m in ms:
+            if m <= until:
+                s.per_month_due[m] = stored.get(m) or 0
     for m in ms:
-        s.per_month_due[m] = due_total(subtree, m)
+        if m not in s.per_month_due:
+            s.per_month_due[m] = due_total(subtree, m)
     s.due = sum(s.per_month_due.values())
     keep = param("dues_retention_keep_pct", month_end(last))
     # Collected and kept per collecting organization in one grouped pass over the allocations: the

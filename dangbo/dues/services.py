@@ -24,6 +24,7 @@ from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.rules import param
 from dangbo.core.text import nfc
+from dangbo.dues import facts
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import (
     BASE_CATEGORIES,
@@ -100,6 +101,7 @@ def declaration_record(*, actor, member: Member, data: DeclarationInput) -> Dues
             hardship=data.hardship,
             recorded_by=_user(actor),
         )
+        facts.refresh_members([member.pk])
         audit_record(
             actor=actor,
             action="dues.declaration",
@@ -176,6 +178,7 @@ def payment_record(*, actor, member: Member, data: PaymentInput, org_id: int | N
                 rows.append(DuesAllocation(payment=payment, member=member, month=m, amount=part))
             rest -= part
         DuesAllocation.objects.bulk_create(rows)
+        facts.refresh_members([member.pk])
         closed = set(
             DuesMonthClose.objects.filter(
                 org_id=org_id, month__in=[a.month for a in rows], reopened=False
@@ -472,6 +475,7 @@ def relief_record(*, actor, member: Member, data: ReliefInput) -> DuesRelief:
             decided_on=data.decided_on,
             recorded_by=_user(actor),
         )
+        facts.refresh_members([member.pk])
         audit_record(
             actor=actor,
             action="dues.relief",

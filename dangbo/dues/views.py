@@ -143,23 +143,38 @@ def collect(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def arrears(request: HttpRequest) -> HttpResponse:
-    """R-122: members in scope with unpaid months in a year — warning from 2, removal ground from 3."""
+    """Per-member arrears (R-122): members in scope (or in the subtree of the chosen organization)
+    with unpaid months in a year, how many and the amount still owed for them; from `tu` months
+    (default 1); a warning from 2, a ground for removal from 3."""
     raw = request.GET.get("nam") or ""
     today = policy.today()
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year else today.year
+    raw_min = request.GET.get("tu") or ""
+    min_months = int(raw_min) if raw_min.isdigit() and 1 <= int(raw_min) <= 12 else 1
+    org_id = _org(request, request.GET.get("org") or "")
     removal = param("dues_unpaid_removal_months", today)
-    members = list(members_in_arrears(request.user, year, today)[:500]) if policy.can(request.user, "view") else []
+    members = (
+        list(members_in_arrears(request.user, year, today, min_months=min_months, org_id=org_id)[:500])
+        if policy.can(request.user, "view")
+        else []
+    )
     names = org_latest_names(org_ids={m.current_org_id for m in members})
     rows = [
         {
             "member": m,
             "org": names.get(m.current_org_id, ""),
             "months": m.unpaid_months,
+            "amount": m.unpaid_amount,
             "removal": m.unpaid_months >= removal,
         }
         for m in members
     ]
-    return render(request, "dues/arrears.html", {"rows": rows, "year": year})
+    return render(
+        request,
+        "dues/arrears.html",
+        {"rows": rows, "year": year, "min_months": min_months, "org_id": org_id,
+         "total": sum(r["amount"] for r in rows)},
+    )
 
 
 @login_required

@@ -12,24 +12,27 @@ from django.urls import reverse
 from dangbo.access import policy
 from dangbo.access.worklist import WorkItem
 from dangbo.core.rules import param
-from dangbo.dues.selectors import with_unpaid_months
+from dangbo.dues.selectors import _subtree_ids, with_unpaid_months
 from dangbo.members.models import Member
 
 GROUP = "Đảng phí"
 
 
-def members_in_arrears(user, year: int, today: date):
-    """Members in the user's scope (by their current organization) annotated with `unpaid_months`
-    of `year` (R-122), those with at least the warning count, most months first."""
-    warn = param("dues_unpaid_warn_months", today)
+def members_in_arrears(user, year: int, today: date, *, min_months: int | None = None, org_id: int | None = None):
+    """Members in the user's scope (by their current organization; with `org_id`, in its subtree)
+    annotated with `unpaid_months` and `unpaid_amount` of `year` (R-122), those with at least
+    `min_months` (default: the warning count), most months first."""
+    warn = param("dues_unpaid_warn_months", today) if min_months is None else min_months
     allowed = policy.allowed_org_ids(user, action="view")
     members = Member.objects.all()
     if allowed is not None:
         members = members.filter(current_org_id__in=Subquery(allowed))
+    if org_id is not None:
+        members = members.filter(current_org_id__in=_subtree_ids(org_id, today))
     return (
         with_unpaid_months(members, year, today)
-        .filter(unpaid_months__gte=warn)
-        .order_by("-unpaid_months", "name_folded", "pk")
+        .filter(unpaid_months__gte=max(warn, 1))
+        .order_by("-unpaid_months", "-unpaid_amount", "name_folded", "pk")
     )
 
 
@@ -51,7 +54,7 @@ def provider(user, today: date) -> list[WorkItem]:
     if not policy.can(user, "view"):
         return []
     warn, removal = counts(user, today)
-    url = reverse("dues:arrears") + f"?nam={today.year}"
+    url = reverse("dues:arrears") + f"?nam={today.year}&tu={param('dues_unpaid_warn_months', today)}"
     return [
         WorkItem(
             "dang_phi_no_2",

@@ -1,0 +1,123 @@
+"""The stored dues facts (dues/facts.py, issue #21): after each kind of change — declaration,
+relief, payment, transfer letter and reception, temporary attachment, removal, the 2026 regime
+switch — the rows the services keep equal the rows computed from scratch, and the figures read from
+them equal the live computation; `dangbo rebuild-dues-facts --check` says so."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from dangbo.dues import facts
+from dangbo.dues import selectors as sel
+from dangbo.dues.models import Category, DuesFactsState, DuesMonthFact
+from dangbo.dues.services import ReliefInput, relief_record
+from dangbo.dues.tests.test_rules import declare, pay
+from dangbo.members.models import EventType as E
+from dangbo.members.services import EventInput, member_record_event
+from dangbo.members.transfers import LetterInput, transfer_issue, transfer_receive
+
+FIRST, LAST = date(2025, 1, 1), date(2026, 6, 1)
+
+
+def assert_facts_match_live(actor, tree):
+    assert facts.stale_members() == []
+    for key in ("province", "district", "cell_a1", "cell_b1"):
+        org = tree[key]
+        fast = sel.summary(actor=actor, org_id=org.pk, first=FIRST, last=LAST)
+        live = sel.summary(actor=actor, org_id=org.pk, first=FIRST, last=LAST, live=True)
+        assert fast.per_month_due == live.per_month_due, key
+        assert (fast.due, fast.collected, fast.retained) == (live.due, live.collected, live.retained), key
+
+
+@pytest.fixture
+def stored(db):
+    facts.rebuild_all(until=date(2026, 12, 1))
+    assert DuesFactsState.objects.get().until == date(2026, 12, 1)
+
+
+def test_facts_follow_every_kind_of_change(system_user, tree, members_a1, stored):
+    an, binh, cuong, dung = members_a1
+    old, new = tree["cell_a1"], tree["cell_b1"]
+    # Declarations, one raised from 02/2026 (the 01-QĐ/TW regime reads the previous month's SI salary).
+    declare(system_user, an, Category.SI_SALARY, 10_000_000)
+    declare(system_user, an, Category.SI_SALARY, 12_000_000, on=date(2026, 2, 1))
+    declare(system_user, binh, Category.PENSION, 6_000_000)
+    declare(system_user, cuong, Category.STUDENT)
+    declare(system_user, dung, Category.SICKNESS, 4_000_000, on=date(2025, 3, 1), hardship=True)
+    assert DuesMonthFact.objects.filter(member_id=an.pk).count() == 24
+    rows = dict(DuesMonthFact.objects.filter(member_id=an.pk).values_list("month", "due"))
+    assert [rows[date(2026, m, 1)] for m in (1, 2, 3)] == [100_000, 100_000, 120_000]  # the 2026 switch
+    stud = dict(DuesMonthFact.objects.filter(member_id=cuong.pk).values_list("month", "due"))
+    assert (stud[date(2026, 1, 1)], stud[date(2026, 2, 1)]) == (3_000, 5_000)
+    assert_facts_match_live(system_user, tree)
+    # Payments: multi-month, partial, on the portal.
+    pay(system_user, an, date(2025, 1, 1), date(2025, 3, 1), 300_000, paid_on=date(2025, 3, 5), channel="portal")
+    pay(system_user, binh, date(2025, 1, 1), date(2025, 1, 1), 10_000, paid_on=date(2025, 1, 20))
+    assert DuesMonthFact.objects.get(member_id=binh.pk, month=date(2025, 1, 1)).paid == 10_000
+    assert_facts_match_live(system_user, tree)
+    # Reliefs: an exemption owes 0, a deferral is flagged.
+    relief = {"reason": "Ốm dài ngày", "decision_no": "05-BB/CB", "decided_on": date(2025, 4, 1)}
+    relief_record(actor=system_user, member=binh, data=ReliefInput(kind="exemption", from_month=date(2025, 4, 1),
+                                                                   to_month=date(2025, 5, 1), **relief))
+    relief_record(actor=system_user, member=cuong, data=ReliefInput(kind="deferral", from_month=date(2025, 4, 1),
+                                                                    to_month=date(2025, 4, 1), **relief))
+    assert DuesMonthFact.objects.get(member_id=binh.pk, month=date(2025, 4, 1)).due == 0
+    assert DuesMonthFact.objects.get(member_id=cuong.pk, month=date(2025, 4, 1)).deferred
+    assert_facts_match_live(system_user, tree)
+    # A transfer mid-year: in transit the receiving cell collects; then received there.
+    letter = transfer_issue(
+        actor=system_user, member=an, data=LetterInput(on=date(2025, 6, 25), letter_number="12-GGT/ĐU", to_org=new)
+    )
+    assert DuesMonthFact.objects.get(member_id=an.pk, month=date(2025, 7, 1)).org_id == new.pk
+    assert DuesMonthFact.objects.get(member_id=an.pk, month=date(2025, 6, 1)).org_id == old.pk
+    assert_facts_match_live(system_user, tree)
+    transfer_receive(actor=system_user, transfer=letter, cell=new, on=date(2025, 8, 12))
+    pay(system_user, an, date(2025, 7, 1), date(2025, 8, 1), 200_000, paid_on=date(2025, 8, 20), org_id=new.pk)
+    assert_facts_match_live(system_user, tree)
+    # A removal: no row after it.
+    member_record_event(actor=system_user, member=dung,
+                        data=EventInput(type=E.PROBATION_NAME_REMOVAL, on=date(2025, 10, 15), org=old))
+    assert not DuesMonthFact.objects.filter(member_id=dung.pk, month__gte=date(2025, 10, 1)).exists()
+    assert_facts_match_live(system_user, tree)
+    call_command("rebuild_dues_facts", "--check")
+
+
+def test_check_finds_a_tampered_row_and_the_rebuild_mends_it(system_user, tree, members_a1, stored):
+    declare(system_user, members_a1[0], Category.SI_SALARY, 10_000_000)
+    DuesMonthFact.objects.filter(member_id=members_a1[0].pk, month=date(2025, 5, 1)).update(due=1)
+    assert facts.stale_members() == [members_a1[0].pk]
+    with pytest.raises(CommandError) as e:
+        call_command("rebuild_dues_facts", "--check")
+    assert "1 đảng viên" in str(e.value)
+    call_command("rebuild_dues_facts")
+    assert facts.stale_members() == []
+    assert_facts_match_live(system_user, tree)
+
+
+def test_without_a_rebuild_nothing_is_stored_and_figures_are_live(system_user, tree, members_a1):
+    declare(system_user, members_a1[0], Category.SI_SALARY, 10_000_000)
+    assert not DuesMonthFact.objects.exists()
+    s = sel.summary(actor=system_user, org_id=tree["cell_a1"].pk, first=date(2025, 1, 1), last=date(2025, 12, 1))
+    assert s.due == 12 * 100_000
+
+
+def test_months_after_the_stored_range_are_computed_live(system_user, tree, members_a1):
+    facts.rebuild_all(until=date(2025, 6, 1))
+    declare(system_user, members_a1[0], Category.SI_SALARY, 10_000_000)
+    assert DuesMonthFact.objects.filter(member_id=members_a1[0].pk).count() == 6
+    s = sel.summary(actor=system_user, org_id=tree["cell_a1"].pk, first=date(2025, 1, 1), last=date(2025, 12, 1))
+    assert s.due == 12 * 100_000
+
+
+def test_summary_from_the_facts_takes_a_few_queries_whatever_the_months(system_user, tree, members_a1, stored,
+                                                                         django_assert_max_num_queries):
+    for m in members_a1:
+        declare(system_user, m, Category.PENSION, 5_000_000)
+    sel.summary(actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1), last=date(2025, 12, 1))
+    with django_assert_max_num_queries(8):
+        s = sel.summary(actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1),
+                        last=date(2026, 12, 1))
+    assert s.due == 4 * 25_000 * 24
