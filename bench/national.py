@@ -72,7 +72,7 @@ HAND_REPORT = {
              FROM reports_reportspan s WHERE s.org_id IN (""" + IN_TREE.replace("%(d)s", "%(at)s") + """)
              AND s.valid_from <= %(at)s AND (s.valid_to IS NULL OR s.valid_to >= %(at)s)) t
        GROUP BY GROUPING SETS ((status, exempt, away, sex, religion, badge, handbook), (status, exempt, away, ethnicity),
-         (status, exempt, away, birth_year), (status, theory, general, professional))""",
+         (status, exempt, away, birth_year, sex), (status, theory, general, professional))""",
     "start_headcount": "SELECT count(*) FROM reports_reportspan s WHERE s.org_id IN (" + IN_TREE.replace("%(d)s", "%(start)s")
     + ") AND s.valid_from <= %(start)s AND (s.valid_to IS NULL OR s.valid_to >= %(start)s)",
     "attached_here": "SELECT count(*) FROM reports_reportspan s WHERE s.temp_org_id IS NOT NULL AND s.temp_org_id IN ("
