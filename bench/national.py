@@ -19,6 +19,11 @@ hand-written SQL for the same numbers, measured in the same run:
   (model objects) and `subtree_rows_<user>_ms` / `_sql_ms` through `org_subtree_rows_on` (the light
   rows the report, tree and picker callers use), each next to the hand-written SQL of its columns.
 
+- `counts_<nodes>_summary_ms` / `_fact_rows_ms`: the member counts of the province's children and of
+  the 34 provinces from the per-organization summary (OrgCountSpan) and from the fact rows;
+  `pyramid_own_pass_ms` / `marginals_with_pyramid_ms`: the age pyramid as its own pass and with the
+  marginals (`--summaries` measures only these, on an already migrated database).
+
 Run: `BENCH_NATIONAL_DATABASE_URL=postgres://…/db .venv/bin/python bench/run.py national`.
 """
 
@@ -72,7 +77,7 @@ HAND_REPORT = {
              FROM reports_reportspan s WHERE s.org_id IN (""" + IN_TREE.replace("%(d)s", "%(at)s") + """)
              AND s.valid_from <= %(at)s AND (s.valid_to IS NULL OR s.valid_to >= %(at)s)) t
        GROUP BY GROUPING SETS ((status, exempt, away, sex, religion, badge, handbook), (status, exempt, away, ethnicity),
-         (status, exempt, away, birth_year), (status, theory, general, professional))""",
+         (status, exempt, away, birth_year, sex), (status, theory, general, professional))""",
     "start_headcount": "SELECT count(*) FROM reports_reportspan s WHERE s.org_id IN (" + IN_TREE.replace("%(d)s", "%(start)s")
     + ") AND s.valid_from <= %(start)s AND (s.valid_to IS NULL OR s.valid_to >= %(start)s)",
     "attached_here": "SELECT count(*) FROM reports_reportspan s WHERE s.temp_org_id IS NOT NULL AND s.temp_org_id IN ("
@@ -297,10 +302,49 @@ def measure() -> None:
         out(f"BENCH subtree_rows_{who}_sql_ms={ref:.1f} ms ratio={ms / ref:.2f}")
 
 
+def measure_summaries() -> None:
+    """The per-organization summaries against the fact rows they replace, in the same run: the
+    member counts of the tree's nodes and of the dashboard's children (`fact_subtree_counts_on`
+    from OrgCountSpan, and with `live=True` counting the ReportSpan rows as before), and the age
+    pyramid (its own pass, as before, and taken from the marginals' pass)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from dangbo.orgs.models import Organization, OrgVersion
+    from dangbo.reports import selectors as sel
+
+    province = Organization.objects.get(code="SYN01")
+    children = list(OrgVersion.objects.valid_on(AT).filter(parent_id=province.pk).values_list("org_id", "path"))
+    roots = list(OrgVersion.objects.valid_on(AT).filter(depth=0).values_list("org_id", "path"))
+    for name, nodes in (("children_SYN01", children), ("provinces", roots)):
+        summary = sel.fact_subtree_counts_on(nodes, AT)
+        live = sel.fact_subtree_counts_on(nodes, AT, live=True)
+        assert summary == live
+        ms = median_ms(lambda nodes=nodes: sel.fact_subtree_counts_on(nodes, AT), SQL_RUNS)
+        ref = median_ms(lambda nodes=nodes: sel.fact_subtree_counts_on(nodes, AT, live=True), SQL_RUNS if name != "provinces" else 1)
+        out(f"BENCH counts_{name}_summary_ms={ms:.1f} ms nodes={len(nodes)} members={sum(t for t, _ in summary.values())}")
+        out(f"BENCH counts_{name}_fact_rows_ms={ref:.1f} ms ratio={ms / ref:.2f}")
+    area = sel.area_on(org_id=province.pk, at=AT)
+    assert connection.vendor == "postgresql"
+    pyramid = sorted((r["birth_year"], r["sex"], r["n"]) for r in sel.fact_marginals_and_pyramid(area)[1])
+    assert pyramid == sorted((r["birth_year"], r["sex"], r["n"]) for r in sel.age_pyramid_on(area))
+    both = median_ms(lambda: sel.fact_marginals_and_pyramid(area), SQL_RUNS)
+    alone = median_ms(lambda: sel.age_pyramid_on(area), SQL_RUNS)
+    out(f"BENCH pyramid_own_pass_ms={alone:.1f} ms (before: a second pass after the marginals)")
+    out(f"BENCH marginals_with_pyramid_ms={both:.1f} ms (one pass for both)")
+
+
 def main() -> int:
     sys.path.insert(0, str(ROOT))
     if len(sys.argv) > 1 and sys.argv[1] == "--measure":
         measure()
+        measure_summaries()
+        return 0
+    if len(sys.argv) > 1 and sys.argv[1] == "--summaries":
+        measure_summaries()
         return 0
     from search import build, meta
 

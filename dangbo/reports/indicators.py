@@ -144,7 +144,22 @@ class IndicatorContext:
         """Counted members on `at` as marginal counts (see selectors.fact_marginals)."""
         if self.area is None:
             return Counter()
-        return sel.fact_marginals(self.area) if self.fast else sel.slow_marginals(self.area)
+        if not self.fast:
+            return sel.slow_marginals(self.area)
+        out, self._pyramid = sel.fact_marginals_and_pyramid(self.area)
+        return out
+
+    @cached_property
+    def pyramid(self) -> list[dict[str, Any]]:
+        """Counted members on `at` by birth year and sex (selectors.age_pyramid_on): on the fast
+        path on PostgreSQL, from the marginals' pass (no second pass over the fact rows)."""
+        if self.area is None:
+            return []
+        if self.fast:
+            self.marginals  # noqa: B018 -- fills self._pyramid on PostgreSQL
+            if getattr(self, "_pyramid", None) is not None:
+                return self._pyramid
+        return sel.age_pyramid_on(self.area)
 
     @cached_property
     def flows(self) -> list[dict[str, Any]]:

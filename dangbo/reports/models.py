@@ -259,14 +259,16 @@ class OrgDueSpan(models.Model):
 
 class OrgCountSpan(models.Model):
     """The number of counted members (đảng số: `ReportSpan` rows) whose home organization is
-    `org_id`, constant over an inclusive date range (`valid_to` null = still open); ranges with no
-    member are not stored. A projection of `ReportSpan`, kept and rebuilt with `OrgDueSpan`: the
+    `org_id`, and of them the probationary ones (`p`), both constant over an inclusive date range
+    (`valid_to` null = still open); ranges with no member are not stored. A projection of `ReportSpan`, kept and rebuilt with `OrgDueSpan`: the
     members of a subtree as of a date, by organization, read one row per organization."""
 
     org_id = models.IntegerField()
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
     n = models.IntegerField()
+    p = models.IntegerField(default=0)  # of them probationary (dự bị)
 
     class Meta:
-        indexes = [models.Index(fields=["org_id", "valid_from"], include=["valid_to", "n"], name="orgcountspan_org")]
+        indexes = [models.Index(fields=["org_id", "valid_from"], include=["valid_to", "n", "p"],
+                                name="orgcountspan_org")]

@@ -6,7 +6,10 @@ ranges, so that every "as of a date" question is answered from history, not only
   the cell-life figures (`meetings.selectors`, indicators sh_thuong_ky / sh_chuyen_de) instead
   of a pass over every membership span of the subtree.
 - `OrgCountSpan`: the number of counted members (`ReportSpan` rows) of each home organization,
-  constant over each range. Read by the members-by-sector indicator (`reports.sectors`).
+  and of them the probationary ones, constant over each range. Read by the members-by-sector
+  indicator (`reports.sectors`), the headcounts (`selectors.fact_headcount`, the dashboard's
+  trend) and the member counts of the tree's nodes and the dashboard's children
+  (`selectors.fact_subtree_counts_on`).
 
 Kept current by the writers: `reports.facts.refresh_members` (run in the transaction of every
 member write, import and merger reassignment) calls `refresh_orgs` for the organizations the
@@ -30,7 +33,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.db.models import Max, Q
 
-from dangbo.members.models import ACTIVE_STATUSES, MembershipSpan
+from dangbo.members.models import ACTIVE_STATUSES, MembershipSpan, Status
 from dangbo.reports.models import OrgCountSpan, OrgDueSpan
 
 DAY = timedelta(days=1)
@@ -70,20 +73,23 @@ def _due_select(org_ids: list[int] | None) -> tuple[str, list]:
 
 
 def _count_select(org_ids: list[int] | None) -> tuple[str, list]:
-    """(org_id, valid_from, valid_to, n) of the count ranges, for these organizations or all."""
+    """(org_id, valid_from, valid_to, n, p) of the count ranges, for these organizations or all:
+    n counted members, p of them probationary; a range ends where either changes."""
     where = f" AND org_id IN ({_ids_sql(org_ids)})" if org_ids is not None else ""
     sql = f"""
-        SELECT o, d, {_day("nxt", "-")}, n FROM (
-          SELECT o, d, SUM(delta) OVER (PARTITION BY o ORDER BY d ROWS UNBOUNDED PRECEDING) AS n,
+        SELECT o, d, {_day("nxt", "-")}, n, p FROM (
+          SELECT o, d, SUM(dn) OVER (PARTITION BY o ORDER BY d ROWS UNBOUNDED PRECEDING) AS n,
+                 SUM(dp) OVER (PARTITION BY o ORDER BY d ROWS UNBOUNDED PRECEDING) AS p,
                  LEAD(d) OVER (PARTITION BY o ORDER BY d) AS nxt
-          FROM (SELECT o, d, SUM(delta) AS delta FROM (
-                  SELECT org_id AS o, valid_from AS d, 1 AS delta FROM reports_reportspan WHERE 1 = 1{where}
+          FROM (SELECT o, d, SUM(dn) AS dn, SUM(dp) AS dp FROM (
+                  SELECT org_id AS o, valid_from AS d, 1 AS dn, CASE WHEN status = %s THEN 1 ELSE 0 END AS dp
+                  FROM reports_reportspan WHERE 1 = 1{where}
                   UNION ALL
-                  SELECT org_id, {_day("valid_to", "+")}, -1 FROM reports_reportspan
-                  WHERE valid_to IS NOT NULL{where}
-                ) e GROUP BY o, d HAVING SUM(delta) <> 0) c
+                  SELECT org_id, {_day("valid_to", "+")}, -1, CASE WHEN status = %s THEN -1 ELSE 0 END
+                  FROM reports_reportspan WHERE valid_to IS NOT NULL{where}
+                ) e GROUP BY o, d HAVING SUM(dn) <> 0 OR SUM(dp) <> 0) c
         ) r WHERE n <> 0"""
-    return sql, []
+    return sql, [Status.PROBATIONARY.value, Status.PROBATIONARY.value]
 
 
 def _fill(org_ids: list[int] | None) -> None:
@@ -91,7 +97,7 @@ def _fill(org_ids: list[int] | None) -> None:
         sql, params = _due_select(org_ids)
         c.execute(f"INSERT INTO reports_orgduespan (org_id, valid_from, valid_to) {sql}", params)
         sql, params = _count_select(org_ids)
-        c.execute(f"INSERT INTO reports_orgcountspan (org_id, valid_from, valid_to, n) {sql}", params)
+        c.execute(f"INSERT INTO reports_orgcountspan (org_id, valid_from, valid_to, n, p) {sql}", params)
 
 
 def refresh_orgs(org_ids: Iterable[int | None]) -> None:
@@ -143,18 +149,21 @@ def _merge(ranges: list[tuple[date, date]]) -> list[tuple[date, date | None]]:
     return [(f, None if t == FOREVER else t) for f, t in out]
 
 
-def _sweep(ranges: list[tuple[date, date]]) -> list[tuple[date, date | None, int]]:
-    delta: dict[date, int] = defaultdict(int)
-    for f, t in ranges:
-        delta[f] += 1
+def _sweep(ranges: list[tuple[date, date, bool]]) -> list[tuple[date, date | None, int, int]]:
+    """(from, to, members, of which probationary) over the ranges (from, to, probationary)."""
+    delta: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for f, t, probationary in ranges:
+        delta[f][0] += 1
+        delta[f][1] += probationary
         if t != FOREVER:
-            delta[t + DAY] -= 1
-    days = sorted(d for d, v in delta.items() if v)
-    out, n = [], 0
+            delta[t + DAY][0] -= 1
+            delta[t + DAY][1] -= probationary
+    days = sorted(d for d, v in delta.items() if v != [0, 0])
+    out, n, p = [], 0, 0
     for i, d in enumerate(days):
-        n += delta[d]
+        n, p = n + delta[d][0], p + delta[d][1]
         if n:
-            out.append((d, days[i + 1] - DAY if i + 1 < len(days) else None, n))
+            out.append((d, days[i + 1] - DAY if i + 1 < len(days) else None, n, p))
     return out
 
 
@@ -165,16 +174,16 @@ def live_rows(lo: int, hi: int) -> tuple[set, set]:
     counts: dict[int, list] = defaultdict(list)
     spans = (MembershipSpan.objects.filter(status__in=ACTIVE_STATUSES)
              .filter(Q(org_id__gte=lo, org_id__lt=hi) | Q(temp_org_id__gte=lo, temp_org_id__lt=hi)).order_by()
-             .values_list("org_id", "temp_org_id", "valid_from", "valid_to", "exempt", "in_transfer"))
-    for org_id, temp_org_id, f, t, exempt, in_transfer in spans:
+             .values_list("org_id", "temp_org_id", "valid_from", "valid_to", "exempt", "in_transfer", "status"))
+    for org_id, temp_org_id, f, t, exempt, in_transfer, status in spans:
         t = t or FOREVER
         if lo <= org_id < hi:
-            counts[org_id].append((f, t))
+            counts[org_id].append((f, t, status == Status.PROBATIONARY))
         attends = temp_org_id or org_id
         if not exempt and not in_transfer and lo <= attends < hi:
             due[attends].append((f, t))
     due_rows = {(o, f, t) for o, r in due.items() for f, t in _merge(r)}
-    count_rows = {(o, f, t, n) for o, r in counts.items() for f, t, n in _sweep(r)}
+    count_rows = {(o, f, t, n, p) for o, r in counts.items() for f, t, n, p in _sweep(r)}
     return due_rows, count_rows
 
 
@@ -192,7 +201,7 @@ def stale_orgs(*, chunk: int = 5_000) -> list[int]:
         stored_due = set(OrgDueSpan.objects.filter(org_id__gte=lo, org_id__lt=lo + chunk)
                          .values_list("org_id", "valid_from", "valid_to"))
         stored_counts = set(OrgCountSpan.objects.filter(org_id__gte=lo, org_id__lt=lo + chunk)
-                            .values_list("org_id", "valid_from", "valid_to", "n"))
+                            .values_list("org_id", "valid_from", "valid_to", "n", "p"))
         stale.update(r[0] for r in due ^ stored_due)
         stale.update(r[0] for r in counts ^ stored_counts)
     return sorted(stale)

@@ -171,7 +171,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     def summaries() -> dict:
         pyramid: dict[str, dict[str, int]] = {}
         if ctx.area:
-            for r in sel.age_pyramid_on(ctx.area):
+            for r in ctx.pyramid:
                 band = _age_band(r["birth_year"], at)
                 pyramid.setdefault(band, {"M": 0, "F": 0})[r["sex"]] = pyramid.get(band, {}).get(r["sex"], 0) + r["n"]
         return {"trend": yearly_trend(org_id, at, TREND_YEARS), "pyramid": pyramid,

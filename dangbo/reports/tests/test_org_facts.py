@@ -53,7 +53,7 @@ def history(merger_registry, system_user):
 
 def _stored():
     return (sorted(OrgDueSpan.objects.values_list("org_id", "valid_from", "valid_to")),
-            sorted(OrgCountSpan.objects.values_list("org_id", "valid_from", "valid_to", "n")))
+            sorted(OrgCountSpan.objects.values_list("org_id", "valid_from", "valid_to", "n", "p")))
 
 
 def test_stored_rows_equal_the_live_reference_after_the_service_writes(history):
@@ -105,6 +105,49 @@ def test_summary_path_equals_live_path_for_every_org_and_date(history):
     assert by_sector["non_public_unit"] == 3
     assert by_sector["state_enterprise"] == 1  # Hai in a2
     assert held_vs_due(subtree=p.org_ids(), start=date(2025, 1, 1), end=date(2025, 12, 31)).due > 12
+
+
+def test_tree_and_children_counts_from_the_summary_equal_the_fact_rows(history):
+    """The member counts (and probationary ones) of every organization's subtree, as the tree page
+    and the dashboard's children read them from OrgCountSpan, equal counting the ReportSpan rows,
+    as of every date (transfers, a probation name removal, the merger, a move)."""
+    from dangbo.orgs.models import OrgVersion
+    from dangbo.reports.selectors import fact_subtree_counts_on
+
+    seen_probationary = False
+    for at in DATES:
+        nodes = list(OrgVersion.objects.valid_on(at).values_list("org_id", "path"))
+        fast = fact_subtree_counts_on(nodes, at)
+        assert fast == fact_subtree_counts_on(nodes, at, live=True), at
+        seen_probationary |= any(p for _, p in fast.values())
+    assert seen_probationary
+    p = history["orgs"]["P"]
+    total = fact_subtree_counts_on([(p.pk, OrgVersion.objects.valid_on(date(2025, 12, 31)).get(org_id=p.pk).path)],
+                                   date(2025, 12, 31))[p.pk][0]
+    assert total == sectors_total(p.pk, date(2025, 12, 31)) > 5
+
+
+def sectors_total(org_id: int, at: date) -> int:
+    from dangbo.reports.selectors import fact_spans_on
+
+    return fact_spans_on(area_on(org_id=org_id, at=at)).count()
+
+
+def test_pyramid_from_the_marginals_pass_equals_its_own_query(history):
+    """The dashboard's age pyramid taken from the marginals' pass (PostgreSQL) or its own query
+    (SQLite) equals `age_pyramid_on`, and the marginals are unchanged by it (the slow path)."""
+    from dangbo.reports.selectors import age_pyramid_on
+
+    def key(rows):
+        return sorted((r["birth_year"], r["sex"], r["n"]) for r in rows)
+
+    for at in DATES:
+        for name in ORGS:
+            ctx = IndicatorContext(org_id=history["orgs"][name].pk, at=at)
+            if ctx.area is None:
+                continue
+            assert key(ctx.pyramid) == key(age_pyramid_on(ctx.area)), (name, at)
+            assert ctx.marginals == IndicatorContext(org_id=ctx.org_id, at=at, fast=False).marginals, (name, at)
 
 
 def test_whole_report_summary_path_equals_live_path(history):

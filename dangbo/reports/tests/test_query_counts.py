@@ -75,3 +75,28 @@ def test_the_tree_counts_each_node_s_whole_subtree(client, officer, system_user,
     assert "4 đảng viên" in html  # the province: both new communes' members
     assert html.count("2 đảng viên") == 2  # each new commune (open below the province): its two cells' members
     assert "0 đảng viên" in html  # the district
+
+
+def test_tree_and_dashboard_counts_read_the_per_organization_summary(client, officer, system_user, tree):
+    """The tree's node counts and the dashboard's children come from OrgCountSpan (one probe per
+    organization), never from the fact rows; on PostgreSQL the age pyramid comes from the
+    marginals' pass (no second GROUP BY birth year, sex over the fact rows)."""
+    from dangbo.reports.models import FigureSnapshot, SummarySnapshot
+
+    _grow(system_user, tree, 1, 2)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("orgs:org_tree"), {"ngay": AS_OF})
+    assert response.status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert any("reports_orgcountspan" in s for s in sql)
+    assert not [s for s in sql if "reports_reportspan" in s]
+    SummarySnapshot.objects.all().delete()
+    FigureSnapshot.objects.all().delete()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("reports:dashboard"), {"org": tree["province"].pk, "ngay": AS_OF})
+    assert response.status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not [s for s in sql if "reports_reportspan" in s and "JOIN" in s and "GROUP BY" in s]  # the old children pass
+    pyramid_pass = [s for s in sql if s.startswith('SELECT "reports_reportspan"."birth_year"')]
+    assert len(pyramid_pass) == (0 if connection.vendor == "postgresql" else 1)
