@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from dangbo.access import policy
 from dangbo.audit.services import audit_read, audit_record
@@ -128,8 +129,9 @@ def relation_add(
     occupation = nfc(occupation or "").strip()
     if len(occupation) > FamilyRelation._meta.get_field("occupation").max_length:
         raise DomainError("Nghề nghiệp, chức vụ dài quá 255 ký tự", field="occupation")
-    if relative_birth_year is not None and not 1900 <= relative_birth_year <= date.today().year:
-        raise DomainError(f"Năm sinh của người thân phải từ 1900 đến {date.today().year}",
+    this_year = timezone.localdate().year
+    if relative_birth_year is not None and not 1900 <= relative_birth_year <= this_year:
+        raise DomainError(f"Năm sinh của người thân phải từ 1900 đến {this_year}",
                           field="relative_birth_year")
     if relative_cadre_id is not None:
         if relative_cadre_id == cadre.pk:
