@@ -9,6 +9,8 @@ field it names and writes nothing; every write is audited by the service.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -29,8 +31,10 @@ from dangbo.cadres.forms import (
     RelationForm,
     SalaryEventForm,
     SalaryVoidForm,
+    TrainingNeedForm,
 )
 from dangbo.cadres.models import Cadre, Delegation, FamilyRelation, SalaryEvent, TrainingCourse, TrainingEnrolment
+from dangbo.cadres.selectors import _subtree_ids
 from dangbo.core.errors import DomainError
 from dangbo.core.form_views import form_page
 from dangbo.core.forms import apply_domain_error, as_of_date
@@ -79,6 +83,38 @@ def course_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cadres/simple_form.html", {
         "form": form, "heading": "Mở lớp đào tạo, bồi dưỡng", "submit": "Mở lớp",
         "back": ("cadres:course_list", None, "Lớp đào tạo, bồi dưỡng")})
+
+
+@login_required
+def training_needs(request: HttpRequest) -> HttpResponse:
+    """Yearly training-needs registration per unit (?nam=, default next year; ?org= the subtree
+    whose figure "registered vs sent" is shown); an officer who may record registers (POST)."""
+    year_raw = request.GET.get("nam") or ""
+    year = int(year_raw) if year_raw.isdigit() and 2000 <= int(year_raw) <= 2100 else policy.today().year + 1
+    org_raw = request.GET.get("org") or ""
+    org_id = int(org_raw) if org_raw.isdigit() else None
+    figures, org_ids = None, None
+    if org_id is not None:
+        org_ids = _subtree_ids(request.user, org_id, date(year, 12, 31))
+        figures = training.needs_figures(actor=request.user, org_id=org_id, year=year, org_ids=org_ids)
+    rows = training.needs_list(actor=request.user, year=year, org_id=org_id, org_ids=org_ids)
+    may_record = policy.can(request.user, "record")
+    form = None
+    if may_record:
+        form = TrainingNeedForm(request.POST or None, actor=request.user, initial={"year": year})
+    elif request.method == "POST":
+        raise PermissionDenied("Bạn không có quyền đăng ký nhu cầu đào tạo.")
+    context = {"rows": rows, "figures": figures, "year": year, "org_id": org_id, "may_record": may_record,
+               "orgs": policy.for_user(Organization, request.user).order_by("code")[:500]}
+    if form is None:
+        return render(request, "cadres/training_needs.html", context)
+    return form_page(
+        request, form, template="cadres/training_needs.html", context=context,
+        write=lambda d: training.need_register(
+            actor=request.user, org_id=d["org"].pk, year=d["year"], kind=d["kind"], count=d["count"],
+            mode=d["mode"], level=d.get("level") or "", note=d.get("note") or ""),
+        success=lambda n: f"Đã đăng ký nhu cầu đào tạo năm {n.year}: {n.count} người.",
+        url_of=lambda n: reverse("cadres:training_needs") + f"?nam={n.year}", on_error=_apply)
 
 
 @login_required
