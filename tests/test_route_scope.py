@@ -207,6 +207,7 @@ ROUTES: dict[str, Rule] = {
     "cadres:vote_result_record": Rule(kwargs=lambda w: {"pk": w["vote_campaign"].pk}),
     "cadres:course_list": Rule(outsider=NO_LEAK),
     "cadres:course_create": Rule(outsider=NO_LEAK),
+    "cadres:training_needs": Rule(outsider=NO_LEAK, query=lambda w: {"nam": 2025}),
     "cadres:course_detail": Rule(kwargs=lambda w: {"pk": w["training_course"].pk}),
     "cadres:enrolment_result": Rule(kwargs=lambda w: {"pk": w["training_enrolment"].pk}),
     "cadres:cadre_training": Rule(kwargs=lambda w: {"pk": w["cadre"].pk}, query=lambda w: {"ngay": "01/06/2024"}),
@@ -466,6 +467,10 @@ ROUTES: dict[str, Rule] = {
         anonymous=API_401, method="post", kwargs=lambda w: {"salary_event_id": w["salary_event"].pk},
         query=lambda w: {"reason": "Ghi nhầm quyết định"}),
     "api:cadre_kinship_check": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "at": "2024-06-01"}),
+    "api:cadre_training_needs": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"year": 2025}),
+    "api:cadre_training_need_register": Rule(
+        anonymous=API_401, method="post",
+        query=lambda w: {"org_id": w["commune_a"].pk, "year": 2025, "kind": "theory", "level": "cao_cap", "count": 2}),
     "api:cadre_raises_due": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"at": "2030-01-01"}),
     "api:cadre_delegation_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"at": "2024-06-01"}),
     "api:cadre_delegation_set": Rule(
@@ -736,6 +741,10 @@ def _cadres_world(system_user, tree, member) -> dict[str, Any]:
     enrolment = enrol(actor=system_user, course=course, cadre_id=cadre.pk, sent_on=date(2024, 3, 1))
     salary_event = salary_record(actor=system_user, data=SalaryInput(
         cadre_id=cadre.pk, type="rank_appointment", on=date(2024, 1, 10), rank_name="Chuyên viên", step=1))
+    from dangbo.cadres.training import need_register
+
+    training_need = need_register(actor=system_user, org_id=tree["commune_a"].pk, year=2025, kind="theory",
+                                  level="trung_cap", count=3, note="Quách đăng ký")
     from dangbo.cadres.kinship import delegation_set, relation_add
 
     delegation = delegation_set(actor=system_user, province_id=tree["commune_a"].pk, title_group="Cấp xã",
@@ -745,7 +754,7 @@ def _cadres_world(system_user, tree, member) -> dict[str, Any]:
             "cadre_delegation": delegation, "family_relation": relation,
             "planning_entry": entry, "protector": protector, "political_case": political_case,
             "vote_campaign": campaign, "vote_unit": unit, "training_course": course, "training_enrolment": enrolment,
-            "salary_event": salary_event}
+            "salary_event": salary_event, "training_need": training_need}
 
 
 def _staffing_world(system_user, tree) -> dict[str, Any]:
@@ -953,6 +962,7 @@ OBJECTS: dict[str, str] = {
     "cadres.salaryevent": "salary_event",
     "cadres.trainingcourse": "training_course",
     "cadres.trainingenrolment": "training_enrolment",
+    "cadres.trainingneed": "training_need",
     "cadres.votecampaign": "vote_campaign",
     "grading.gradingcampaign": "campaign",
     "grading.gradingrecord": "grading_record",

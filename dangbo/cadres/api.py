@@ -8,11 +8,11 @@ for a view-only role) and a refused rule is 422 with the Vietnamese message and 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from dangbo.access import policy
 from dangbo.audit.services import audit_read
@@ -586,6 +586,101 @@ def cadre_training_api(request: HttpRequest, cadre_id: int, at: IsoDate | None =
     enrolments = cadre.trainings.select_related("course", "cadre").order_by("sent_on", "id")
     return {"cadre_id": cadre.pk, "at": at, "theory_level": levels.theory,
             "state_management_level": levels.state_management, "enrolments": [_enrolment(e) for e in enrolments]}
+
+
+# --- yearly training-needs registration (đăng ký nhu cầu đào tạo, bồi dưỡng) -----------------------------
+
+NeedYear = Annotated[int, Field(ge=2000, le=2100, description="Năm đăng ký, 2000–2100.")]
+
+
+class TrainingNeedOut(Schema):
+    id: int
+    org_id: int
+    org_name: str
+    year: int
+    kind: str
+    level: str
+    label: str
+    mode: str
+    mode_label: str
+    count: int
+    note: str
+
+
+class TrainingNeedIn(Schema):
+    org_id: int
+    year: NeedYear
+    kind: Literal[tuple(CourseKind.values)]  # type: ignore[valid-type]
+    count: Annotated[int, Field(ge=0, le=10000, description="Số người, 0–10.000 (0: rút đăng ký).")]
+    mode: Literal[tuple(CourseMode.values)] = CourseMode.FULL_TIME  # type: ignore[valid-type]
+    level: str = ""
+    note: str = ""
+
+
+class NeedRowOut(Schema):
+    kind: str
+    level: str
+    label: str
+    mode: str
+    mode_label: str
+    registered: int
+    sent: int
+    met_percent: float | None
+
+
+class NeedFiguresOut(Schema):
+    registered: int
+    registered_full_time: int
+    registered_part_time: int
+    met: int
+    met_percent: float | None
+    text: str
+    rows: list[NeedRowOut]
+
+
+class TrainingNeedsOut(Schema):
+    year: int
+    org_id: int | None
+    registrations: list[TrainingNeedOut]
+    figures: NeedFiguresOut | None
+
+
+def org_name_on_or_latest(org_id: int, year: int) -> str:
+    from dangbo.orgs.selectors import org_names_on_or_latest
+
+    return org_names_on_or_latest(org_ids=[org_id], at=date(year, 12, 31)).get(org_id, "")
+
+
+def _need(n) -> dict:
+    return {"id": n.pk, "org_id": n.org_id, "org_name": getattr(n, "org_name", None) or org_name_on_or_latest(n.org_id, n.year), "year": n.year, "kind": n.kind, "level": n.level,
+            "label": training.need_label(n.kind, n.level), "mode": n.mode, "mode_label": n.get_mode_display(),
+            "count": n.count, "note": n.note}
+
+
+@router.get("/training/needs", response={200: TrainingNeedsOut, **READ_ERRORS}, url_name="cadre_training_needs")
+def training_needs_api(request: HttpRequest, year: NeedYear, org_id: int | None = None) -> dict:
+    """The yearly training-needs registrations of the units in scope for `year` (of `org_id`'s
+    subtree when given: 404 outside scope), at most 500; with `org_id`, the figure "registered vs
+    sent" per course kind, level and mode (cadres of the subtree sent that year)."""
+    rows = training.needs_list(actor=request.user, year=year, org_id=org_id)
+    figures = None
+    if org_id is not None:
+        f = training.needs_figures(actor=request.user, org_id=org_id, year=year)
+        figures = {"registered": f.registered, "registered_full_time": f.registered_full_time,
+                   "registered_part_time": f.registered_part_time, "met": f.met, "met_percent": f.met_percent,
+                   "text": f.vn(), "rows": [{**r.__dict__, "met_percent": r.met_percent} for r in f.rows]}
+    return {"year": year, "org_id": org_id, "registrations": [_need(n) for n in rows], "figures": figures}
+
+
+@router.post("/training/needs", response={201: TrainingNeedOut, **WRITE_ERRORS}, url_name="cadre_training_need_register")
+def training_need_register_api(request: HttpRequest, data: TrainingNeedIn) -> Status:
+    """Register a unit's training need for a year (needs "record" on the unit): how many cadres
+    to send to a kind of course (`level` for political theory so_cap, trung_cap, cao_cap or
+    cu_nhan; for state management chuyen_vien, chuyen_vien_chinh or chuyen_vien_cao_cap). Registering
+    the same unit, year, kind, level and mode again replaces the number. Audited."""
+    require_record(request.user, data.org_id)
+    n = training.need_register(actor=request.user, **data.dict())
+    return Status(201, _need(n))
 
 
 # --- ranks and salary steps (ngạch, bậc lương) ---------------------------------------------------------

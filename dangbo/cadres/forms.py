@@ -178,6 +178,29 @@ class CourseForm(forms.Form):
         self.fields["mode"].choices = CourseMode.choices
 
 
+class TrainingNeedForm(forms.Form):
+    """A unit's yearly training-needs registration (one kind × level × mode)."""
+
+    org = forms.ModelChoiceField(label="Đơn vị đăng ký", queryset=None)
+    year = forms.IntegerField(label="Năm")
+    kind = forms.ChoiceField(label="Loại")
+    level = forms.CharField(label="Trình độ", max_length=50, required=False,
+                            help_text="Lý luận chính trị: so_cap, trung_cap, cao_cap, cu_nhan; quản lý nhà nước: "
+                                      "chuyen_vien, chuyen_vien_chinh, chuyen_vien_cao_cap.")
+    mode = forms.ChoiceField(label="Hình thức")
+    count = forms.IntegerField(label="Số người")
+    note = forms.CharField(label="Ghi chú", max_length=255, required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        from dangbo.cadres.models import CourseKind, CourseMode
+        from dangbo.orgs.models import Organization
+
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = policy.for_user(Organization, actor, "record").order_by("code")
+        self.fields["kind"].choices = CourseKind.choices
+        self.fields["mode"].choices = CourseMode.choices
+
+
 class EnrolForm(forms.Form):
     cadre = forms.ModelChoiceField(label="Cán bộ", queryset=None)
     sent_on = VNDateField(label="Ngày cử đi học")

@@ -448,6 +448,38 @@ class TrainingCourse(models.Model):
         return self.name
 
 
+class TrainingNeed(models.Model):
+    """A unit's yearly training-needs registration (đăng ký nhu cầu đào tạo, bồi dưỡng năm): how
+    many of its cadres it asks to send to a kind of course (level, mode) in `year`. One row per
+    unit × year × kind × level × mode; registering again replaces the number (audited, the old
+    number in the audit summary). `org` is the registering unit: the access scope."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Đơn vị đăng ký"
+    )
+    year = models.PositiveSmallIntegerField("Năm")
+    kind = models.CharField("Loại", max_length=20, choices=CourseKind.choices)
+    level = models.CharField("Trình độ", max_length=50, blank=True)
+    mode = models.CharField("Hình thức", max_length=10, choices=CourseMode.choices, default=CourseMode.FULL_TIME)
+    count = models.PositiveIntegerField("Số người")
+    note = models.CharField("Ghi chú", max_length=255, blank=True)
+    registered_at = models.DateTimeField(auto_now=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "Nhu cầu đào tạo, bồi dưỡng"
+        ordering = ["year", "org_id", "kind", "level", "mode"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year", "kind", "level", "mode"], name="training_need_unique"),
+        ]
+        indexes = [models.Index(fields=["year", "org"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}: {self.count}"
+
+
 class EnrolmentResult(models.TextChoices):
     STUDYING = "studying", "Đang học"
     PASSED = "passed", "Hoàn thành, được cấp bằng/chứng chỉ"

@@ -36,6 +36,7 @@ from dangbo.cadres.models import (
     SalaryEventType,
     TrainingCourse,
     TrainingEnrolment,
+    TrainingNeed,
 )
 from dangbo.core.errors import DomainError
 from dangbo.core.rules import param
@@ -74,6 +75,11 @@ def _courses_for(qs: QuerySet, user, action: str) -> QuerySet:
 @policy.scoped(TrainingEnrolment)
 def _enrolments_for(qs: QuerySet, user, action: str) -> QuerySet:
     return policy.scope_orgs(qs, user, field="cadre__managing_org_id", action=action)
+
+
+@policy.scoped(TrainingNeed)
+def _needs_for(qs: QuerySet, user, action: str) -> QuerySet:
+    return policy.scope_orgs(qs, user, field="org_id", action=action)
 
 
 @policy.scoped(SalaryEvent)
@@ -551,3 +557,185 @@ def courses(*, actor) -> QuerySet:
     from django.db.models import Count
 
     return policy.for_user(TrainingCourse, actor).annotate(enrolled=Count("enrolments")).order_by("-starts_on", "-id")
+
+
+# --- yearly training-needs registration (đăng ký nhu cầu đào tạo, bồi dưỡng) ----------------------
+
+NEED_YEARS = (2000, 2100)
+NEED_MAX_COUNT = 10000
+
+
+def need_register(
+    *,
+    actor,
+    org_id: int,
+    year: int,
+    kind: str,
+    count: int,
+    mode: str = CourseMode.FULL_TIME,
+    level: str = "",
+    note: str = "",
+) -> TrainingNeed:
+    """Register (or re-register: the number is replaced) how many cadres the unit `org_id` asks to
+    send to a kind of course in `year`. A count of 0 withdraws the registration (the row stays at
+    0). Needs "record" on the unit; audited with the previous number."""
+    policy.require(actor, "record", org_id, message=policy.not_found("đơn vị"), field="org_id")
+    if year is None or not NEED_YEARS[0] <= year <= NEED_YEARS[1]:
+        raise DomainError(f"Năm phải từ {NEED_YEARS[0]} đến {NEED_YEARS[1]}", field="year")
+    if kind not in CourseKind.values:
+        raise DomainError("Loại lớp không hợp lệ", field="kind")
+    if mode not in CourseMode.values:
+        raise DomainError("Hình thức học phải là tập trung hoặc không tập trung", field="mode")
+    level = nfc(level or "").strip()
+    levels = LEVELS_BY_KIND.get(kind)
+    if levels is not None and level not in levels:
+        raise DomainError(
+            f"Trình độ phải là một trong: {', '.join(n for n, _ in levels.values())}", field="level"
+        )
+    if len(level) > TrainingNeed._meta.get_field("level").max_length:
+        raise DomainError("Trình độ dài quá 50 ký tự", field="level")
+    if count is None or not 0 <= count <= NEED_MAX_COUNT:
+        raise DomainError(f"Số người phải từ 0 đến {NEED_MAX_COUNT:,}".replace(",", "."), field="count")
+    note = nfc(note or "").strip()
+    if len(note) > TrainingNeed._meta.get_field("note").max_length:
+        raise DomainError("Ghi chú dài quá 255 ký tự", field="note")
+    with transaction.atomic():
+        need = (
+            TrainingNeed.objects.select_for_update()
+            .filter(org_id=org_id, year=year, kind=kind, level=level, mode=mode)
+            .first()
+        )
+        before = None if need is None else need.count
+        if need is None:
+            need = TrainingNeed(org_id=org_id, year=year, kind=kind, level=level, mode=mode)
+        need.count, need.note, need.registered_by = count, note, _user(actor)
+        need.save()
+        what = f"{need.get_kind_display()}" + (f" {levels[level][0]}" if levels else (f" {level}" if level else ""))
+        audit_record(
+            actor=actor,
+            action="training_need.register",
+            obj=need,
+            org_id=org_id,
+            summary=f"Đăng ký nhu cầu đào tạo năm {year}: {what} ({need.get_mode_display().lower()}) "
+            + (f"{_n(count)} người" if before is None else f"{_n(before)} → {_n(count)} người"),
+        )
+    return need
+
+
+def need_label(kind: str, level: str) -> str:
+    levels = LEVELS_BY_KIND.get(kind)
+    name = CourseKind(kind).label
+    if levels and level in levels:
+        return f"{name} — {levels[level][0]}"
+    return f"{name} — {level}" if level else name
+
+
+@dataclass
+class NeedRow:
+    kind: str
+    level: str
+    mode: str
+    label: str
+    mode_label: str
+    registered: int = 0
+    sent: int = 0
+
+    @property
+    def met_percent(self) -> float | None:
+        return None if not self.registered else 100.0 * min(self.sent, self.registered) / self.registered
+
+
+@dataclass
+class NeedFigures:
+    year: int
+    rows: list[NeedRow] = field(default_factory=list)
+
+    @property
+    def registered(self) -> int:
+        return sum(r.registered for r in self.rows)
+
+    @property
+    def registered_full_time(self) -> int:
+        return sum(r.registered for r in self.rows if r.mode == CourseMode.FULL_TIME)
+
+    @property
+    def registered_part_time(self) -> int:
+        return sum(r.registered for r in self.rows if r.mode == CourseMode.PART_TIME)
+
+    @property
+    def met(self) -> int:
+        """Sent to a course matching a registered need, up to the number registered."""
+        return sum(min(r.sent, r.registered) for r in self.rows)
+
+    @property
+    def met_percent(self) -> float | None:
+        return None if not self.registered else 100.0 * self.met / self.registered
+
+    def vn(self) -> str:
+        """ "Đăng ký 120 (50 tập trung, 70 không tập trung); đã cử 80 (66,7%)"."""
+        from dangbo.core.numbers import vn_decimal
+
+        pct = "" if self.met_percent is None else f" ({vn_decimal(self.met_percent, 1)}%)"
+        return (
+            f"Đăng ký {_n(self.registered)} ({_n(self.registered_full_time)} tập trung, "
+            f"{_n(self.registered_part_time)} không tập trung); đã cử {_n(self.met)}{pct}"
+        )
+
+
+def needs_figures(*, actor, org_id: int, year: int, org_ids: list[int] | None = None) -> NeedFigures:
+    """The training needs registered for `year` by the units of `org_id`'s subtree (404 outside
+    scope), per kind × level × mode, next to the cadres of the subtree sent that year to a course
+    of that kind, level and mode (registered vs met)."""
+    from dangbo.cadres.selectors import _subtree_ids
+
+    if org_ids is None:
+        org_ids = _subtree_ids(actor, org_id, date(year, 12, 31))
+    f = NeedFigures(year=year)
+    by_key: dict[tuple[str, str, str], NeedRow] = {}
+    needs = (
+        TrainingNeed.objects.filter(org_id__in=org_ids, year=year, count__gt=0)
+        .order_by()
+        .values_list("kind", "level", "mode", "count")
+    )
+    for kind, level, mode, count in needs:
+        key = (kind, level, mode)
+        row = by_key.get(key)
+        if row is None:
+            row = by_key[key] = NeedRow(kind, level, mode, need_label(kind, level), CourseMode(mode).label)
+        row.registered += count
+    if by_key:
+        sent = (
+            TrainingEnrolment.objects.filter(
+                cadre__managing_org_id__in=org_ids, sent_on__gte=date(year, 1, 1), sent_on__lte=date(year, 12, 31)
+            )
+            .order_by()
+            .values_list("course__kind", "course__level", "course__mode")
+        )
+        for kind, level, mode in sent:
+            row = by_key.get((kind, level, mode)) or by_key.get((kind, "", mode))
+            if row is not None:
+                row.sent += 1
+    kinds = list(CourseKind.values)
+    f.rows = sorted(by_key.values(), key=lambda r: (kinds.index(r.kind), r.level, r.mode))
+    return f
+
+
+def needs_list(*, actor, year: int, org_id: int | None = None, org_ids: list[int] | None = None) -> list[TrainingNeed]:
+    """The registrations in scope for `year` (of `org_id`'s subtree when given; `org_ids`: that
+    subtree already read), by unit, at most 500; each with `org_name` (its name at the end of the
+    year, else its latest) and `label` (kind and level)."""
+    from dangbo.orgs.selectors import org_names_on_or_latest
+
+    qs = policy.for_user(TrainingNeed, actor).filter(year=year)
+    if org_id is not None:
+        if org_ids is None:
+            from dangbo.cadres.selectors import _subtree_ids
+
+            org_ids = _subtree_ids(actor, org_id, date(year, 12, 31))
+        qs = qs.filter(org_id__in=org_ids)
+    rows = list(qs.select_related("org").order_by("org__code", "kind", "level", "mode", "id")[:500])
+    names = org_names_on_or_latest(org_ids={r.org_id for r in rows}, at=date(year, 12, 31)) if rows else {}
+    for r in rows:
+        r.org_name = names.get(r.org_id, r.org.code)
+        r.label = need_label(r.kind, r.level)
+    return rows

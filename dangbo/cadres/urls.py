@@ -22,6 +22,7 @@ urlpatterns = [
     path("tieu-chuan-chinh-tri/<int:pk>/", views_political.case_detail, name="political_case_detail"),
     path("dao-tao/", views_training.course_list, name="course_list"),
     path("dao-tao/moi/", views_training.course_create, name="course_create"),
+    path("dao-tao/nhu-cau/", views_training.training_needs, name="training_needs"),
     path("dao-tao/<int:pk>/", views_training.course_detail, name="course_detail"),
     path("dao-tao/hoc-vien/<int:pk>/ket-qua/", views_training.enrolment_result, name="enrolment_result"),
     path("<int:pk>/dao-tao/", views_training.cadre_training, name="cadre_training"),

@@ -9,6 +9,8 @@ field it names and writes nothing; every write is audited by the service.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -29,8 +31,10 @@ from dangbo.cadres.forms import (
     RelationForm,
     SalaryEventForm,
     SalaryVoidForm,
+    TrainingNeedForm,
 )
 from dangbo.cadres.models import Cadre, Delegation, FamilyRelation, SalaryEvent, TrainingCourse, TrainingEnrolment
+from dangbo.cadres.selectors import _subtree_ids
 from dangbo.core.errors import DomainError
 from dangbo.core.form_views import form_page
 from dangbo.core.forms import apply_domain_error, as_of_date
@@ -63,22 +67,48 @@ def course_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def course_create(request: HttpRequest) -> HttpResponse:
     _require_record(request.user)
-    form = CourseForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            course = training.course_create(
-                actor=request.user, org_id=d["org"].pk, name=d["name"], kind=d["kind"], starts_on=d["starts_on"],
-                mode=d["mode"], level=d.get("level") or "", institution=d.get("institution") or "",
-                ends_on=d.get("ends_on"))
-        except DomainError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, f"Đã mở lớp «{course.name}».")
-            return redirect("cadres:course_detail", pk=course.pk)
-    return render(request, "cadres/simple_form.html", {
-        "form": form, "heading": "Mở lớp đào tạo, bồi dưỡng", "submit": "Mở lớp",
-        "back": ("cadres:course_list", None, "Lớp đào tạo, bồi dưỡng")})
+    return form_page(
+        request, CourseForm(request.POST or None, actor=request.user), template="cadres/simple_form.html",
+        context={"heading": "Mở lớp đào tạo, bồi dưỡng", "submit": "Mở lớp",
+                 "back": ("cadres:course_list", None, "Lớp đào tạo, bồi dưỡng")},
+        write=lambda d: training.course_create(
+            actor=request.user, org_id=d["org"].pk, name=d["name"], kind=d["kind"], starts_on=d["starts_on"],
+            mode=d["mode"], level=d.get("level") or "", institution=d.get("institution") or "",
+            ends_on=d.get("ends_on")),
+        success=lambda course: f"Đã mở lớp «{course.name}».",
+        url_of=lambda course: reverse("cadres:course_detail", kwargs={"pk": course.pk}), on_error=_apply)
+
+
+@login_required
+def training_needs(request: HttpRequest) -> HttpResponse:
+    """Yearly training-needs registration per unit (?nam=, default next year; ?org= the subtree
+    whose figure "registered vs sent" is shown); an officer who may record registers (POST)."""
+    year_raw = request.GET.get("nam") or ""
+    year = int(year_raw) if year_raw.isdigit() and 2000 <= int(year_raw) <= 2100 else policy.today().year + 1
+    org_raw = request.GET.get("org") or ""
+    org_id = int(org_raw) if org_raw.isdigit() else None
+    figures, org_ids = None, None
+    if org_id is not None:
+        org_ids = _subtree_ids(request.user, org_id, date(year, 12, 31))
+        figures = training.needs_figures(actor=request.user, org_id=org_id, year=year, org_ids=org_ids)
+    rows = training.needs_list(actor=request.user, year=year, org_id=org_id, org_ids=org_ids)
+    may_record = policy.can(request.user, "record")
+    form = None
+    if may_record:
+        form = TrainingNeedForm(request.POST or None, actor=request.user, initial={"year": year})
+    elif request.method == "POST":
+        raise PermissionDenied("Bạn không có quyền đăng ký nhu cầu đào tạo.")
+    context = {"rows": rows, "figures": figures, "year": year, "org_id": org_id, "may_record": may_record,
+               "orgs": policy.for_user(Organization, request.user).order_by("code")[:500]}
+    if form is None:
+        return render(request, "cadres/training_needs.html", context)
+    return form_page(
+        request, form, template="cadres/training_needs.html", context=context,
+        write=lambda d: training.need_register(
+            actor=request.user, org_id=d["org"].pk, year=d["year"], kind=d["kind"], count=d["count"],
+            mode=d["mode"], level=d.get("level") or "", note=d.get("note") or ""),
+        success=lambda n: f"Đã đăng ký nhu cầu đào tạo năm {n.year}: {n.count} người.",
+        url_of=lambda n: reverse("cadres:training_needs") + f"?nam={n.year}", on_error=_apply)
 
 
 @login_required
@@ -87,23 +117,19 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     course = policy.get_in_scope_or_404(TrainingCourse, request.user, pk)
     may_record = policy.can(request.user, "record", course.org_id)
     form = EnrolForm(request.POST or None, actor=request.user) if may_record else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied("Bạn không có quyền cử cán bộ đi học lớp này.")
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                e = training.enrol(actor=request.user, course=course, cadre_id=d["cadre"].pk, sent_on=d["sent_on"],
-                                   decision=d.get("decision") or "")
-            except DomainError as error:
-                _apply(form, error)
-            else:
-                messages.success(request, f"Đã cử {e.cadre.full_name} đi học lớp «{course.name}».")
-                return redirect("cadres:course_detail", pk=course.pk)
+    if request.method == "POST" and form is None:
+        raise PermissionDenied("Bạn không có quyền cử cán bộ đi học lớp này.")
     enrolments = (policy.for_user(TrainingEnrolment, request.user).filter(course=course)
                   .select_related("cadre").order_by("cadre__full_name", "id"))
-    return render(request, "cadres/course_detail.html", {
-        "course": course, "enrolments": enrolments, "form": form, "may_record": may_record})
+    context = {"course": course, "enrolments": enrolments, "may_record": may_record}
+    if form is None:
+        return render(request, "cadres/course_detail.html", {**context, "form": None})
+    return form_page(
+        request, form, template="cadres/course_detail.html", context=context,
+        write=lambda d: training.enrol(actor=request.user, course=course, cadre_id=d["cadre"].pk,
+                                       sent_on=d["sent_on"], decision=d.get("decision") or ""),
+        success=lambda e: f"Đã cử {e.cadre.full_name} đi học lớp «{course.name}».",
+        url_of=lambda e: reverse("cadres:course_detail", kwargs={"pk": course.pk}), on_error=_apply)
 
 
 @login_required
@@ -111,20 +137,15 @@ def enrolment_result(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = policy.get_in_scope_or_404(TrainingEnrolment.objects.select_related("course", "cadre"),
                                            request.user, pk)
     _require_record(request.user, enrolment.cadre.managing_org_id)
-    form = EnrolmentResultForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            training.enrolment_result(actor=request.user, enrolment=enrolment, result=d["result"],
-                                      completed_on=d["completed_on"], certificate=d.get("certificate") or "")
-        except DomainError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, f"Đã ghi kết quả học tập của {enrolment.cadre.full_name}.")
-            return redirect("cadres:course_detail", pk=enrolment.course_id)
-    return render(request, "cadres/simple_form.html", {
-        "form": form, "heading": f"Kết quả lớp «{enrolment.course.name}» — {enrolment.cadre.full_name}",
-        "submit": "Ghi kết quả", "back": ("cadres:course_detail", enrolment.course_id, enrolment.course.name)})
+    return form_page(
+        request, EnrolmentResultForm(request.POST or None), template="cadres/simple_form.html",
+        context={"heading": f"Kết quả lớp «{enrolment.course.name}» — {enrolment.cadre.full_name}",
+                 "submit": "Ghi kết quả", "back": ("cadres:course_detail", enrolment.course_id, enrolment.course.name)},
+        write=lambda d: training.enrolment_result(
+            actor=request.user, enrolment=enrolment, result=d["result"], completed_on=d["completed_on"],
+            certificate=d.get("certificate") or ""),
+        success=lambda e: f"Đã ghi kết quả học tập của {enrolment.cadre.full_name}.",
+        url_of=lambda e: reverse("cadres:course_detail", kwargs={"pk": enrolment.course_id}), on_error=_apply)
 
 
 @login_required
@@ -148,28 +169,23 @@ def cadre_salary(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = policy.get_in_scope_or_404(Cadre, request.user, pk)
     may_record = policy.can(request.user, "record", cadre.managing_org_id)
     form = SalaryEventForm(request.POST or None) if may_record else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied("Bạn không có quyền ghi ngạch, bậc lương của cán bộ này.")
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                e = training.salary_record(actor=request.user, data=training.SalaryInput(
-                    cadre_id=cadre.pk, type=d["type"], on=d["on"], rank_code=d.get("rank_code") or "",
-                    rank_name=d.get("rank_name") or "", step=d.get("step"),
-                    coefficient=d.get("coefficient"), allowance=d.get("allowance") or "",
-                    decision=d.get("decision") or "", note=d.get("note") or ""))
-            except DomainError as error:
-                _apply(form, error)
-            else:
-                messages.success(request, f"Đã ghi «{e.get_type_display()}» từ {e.on:%d/%m/%Y}.")
-                return redirect("cadres:cadre_salary", pk=cadre.pk)
+    if request.method == "POST" and form is None:
+        raise PermissionDenied("Bạn không có quyền ghi ngạch, bậc lương của cán bộ này.")
     at = policy.today()
     events = (SalaryEvent.objects.filter(cadre=cadre).exclude(type="correction").select_related("voided_by")
               .order_by("on", "id"))
-    return render(request, "cadres/cadre_salary.html", {
-        "cadre": cadre, "events": events, "rank_step": training.rank_step_on(cadre.pk, at), "at": at,
-        "form": form, "may_record": may_record})
+    context = {"cadre": cadre, "events": events, "at": at, "may_record": may_record,
+               "rank_step": lambda: training.rank_step_on(cadre.pk, at)}
+    if form is None:
+        return render(request, "cadres/cadre_salary.html", {**context, "form": None})
+    return form_page(
+        request, form, template="cadres/cadre_salary.html", context=context,
+        write=lambda d: training.salary_record(actor=request.user, data=training.SalaryInput(
+            cadre_id=cadre.pk, type=d["type"], on=d["on"], rank_code=d.get("rank_code") or "",
+            rank_name=d.get("rank_name") or "", step=d.get("step"), coefficient=d.get("coefficient"),
+            allowance=d.get("allowance") or "", decision=d.get("decision") or "", note=d.get("note") or "")),
+        success=lambda e: f"Đã ghi «{e.get_type_display()}» từ {e.on:%d/%m/%Y}.",
+        url_of=lambda e: reverse("cadres:cadre_salary", kwargs={"pk": cadre.pk}), on_error=_apply)
 
 
 @login_required
@@ -220,22 +236,16 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def delegation_create(request: HttpRequest) -> HttpResponse:
     _require_record(request.user)
-    form = DelegationForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            kinship.delegation_set(
-                actor=request.user, province_id=d["province"].pk, title_group=d["title_group"], action=d["action"],
-                decides=d["decides"], valid_from=d["valid_from"], appraises=d.get("appraises") or "",
-                agrees=d.get("agrees") or "", consulted=d.get("consulted") or "", source=d.get("source") or "")
-        except DomainError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, f"Đã ghi phân cấp cho nhóm «{d['title_group']}».")
-            return redirect("cadres:delegation_list")
-    return render(request, "cadres/simple_form.html", {
-        "form": form, "heading": "Ghi phân cấp quản lý cán bộ", "submit": "Ghi phân cấp",
-        "back": ("cadres:delegation_list", None, "Phân cấp quản lý cán bộ")})
+    return form_page(
+        request, DelegationForm(request.POST or None, actor=request.user), template="cadres/simple_form.html",
+        context={"heading": "Ghi phân cấp quản lý cán bộ", "submit": "Ghi phân cấp",
+                 "back": ("cadres:delegation_list", None, "Phân cấp quản lý cán bộ")},
+        write=lambda d: kinship.delegation_set(
+            actor=request.user, province_id=d["province"].pk, title_group=d["title_group"], action=d["action"],
+            decides=d["decides"], valid_from=d["valid_from"], appraises=d.get("appraises") or "",
+            agrees=d.get("agrees") or "", consulted=d.get("consulted") or "", source=d.get("source") or ""),
+        success=lambda dl: f"Đã ghi phân cấp cho nhóm «{dl.title_group}».",
+        url_of=lambda dl: reverse("cadres:delegation_list"), on_error=_apply)
 
 
 # --- family relations (kê khai quan hệ gia đình) ------------------------------------------------------
