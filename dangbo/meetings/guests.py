@@ -17,6 +17,7 @@ from dangbo.access import policy
 from dangbo.access.worklist import WorkItem
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
+from dangbo.core.text import fold
 from dangbo.meetings.models import CommitteeSeat, HandbookImportJob, Meeting, MeetingGuest
 from dangbo.members.models import Member
 from dangbo.orgs.models import OrgVersion
@@ -144,3 +145,16 @@ def worklist_provider(user, today: date) -> list[WorkItem]:
                      f"năm {today.year}", short, reverse("meetings:meeting_list"), "warning",
                      "Mỗi cấp ủy viên cấp trên dự sinh hoạt với chi bộ cơ sở ít nhất 2 lần trong năm.",
                      "Sinh hoạt chi bộ")]
+
+
+def seat_candidates(*, actor, query: str, limit: int = 20) -> list:
+    """The member picker of the seats page: members in the actor's scope whose name (accents and
+    case ignored) contains every word of `query`, or whose party card number is `query`."""
+    qs = policy.for_user(Member, actor)
+    card = query.replace(" ", "").upper()
+    words = fold(query).split()
+    by_name = Q()
+    for word in words:
+        by_name &= Q(name_folded__contains=word)
+    return list(qs.filter(by_name | Q(party_card_number=card)).order_by("name_folded", "pk")
+                .values("pk", "full_name", "birth_year", "party_card_number")[:limit])

@@ -24,6 +24,7 @@ from dangbo.audit.services import audit_read
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import VNDateField, apply_domain_error
 from dangbo.core.once import AlreadySubmitted, new_token, run_once
+from dangbo.core.text import nfc
 from dangbo.imports.views import upload_dir
 from dangbo.meetings import corrections, guests, handbook, services
 from dangbo.meetings import selectors as sel
@@ -412,12 +413,18 @@ def committee_seats(request: HttpRequest) -> HttpResponse:
                 guests.seat_end(actor=request.user, seat_id=seat_id, valid_to=valid_to)
                 messages.success(request, "Đã ghi ngày thôi là cấp ủy viên.")
             else:
+                picked = request.POST.get("member_id", "")
                 card = posted["card"].strip().replace(" ", "").upper()
-                if not card:
-                    raise DomainError("Số thẻ đảng viên: chưa nhập.", field="card")
-                member = policy.for_user(Member, request.user).filter(party_card_number=card).first()
-                if member is None:
-                    raise DomainError(f"Số thẻ đảng viên: không tìm thấy đảng viên có số thẻ {card}.", field="card")
+                if picked:  # chosen in the picker (members in scope only)
+                    member = policy.for_user(Member, request.user).filter(pk=picked).first() if picked.isdigit() else None
+                    if member is None:
+                        raise DomainError(f"{policy.not_found('đảng viên')}.", field="member_id")
+                else:
+                    if not card:
+                        raise DomainError("Chọn đảng viên (tìm theo tên) hoặc nhập số thẻ đảng viên.", field="card")
+                    member = policy.for_user(Member, request.user).filter(party_card_number=card).first()
+                    if member is None:
+                        raise DomainError(f"Số thẻ đảng viên: không tìm thấy đảng viên có số thẻ {card}.", field="card")
                 valid_from = _post_date(posted["valid_from"], "valid_from", "Từ ngày")
                 guests.seat_add(actor=request.user, committee_id=org_id, member_id=member.pk, valid_from=valid_from)
                 messages.success(request, f"Đã thêm {member.full_name} vào danh sách cấp ủy viên dự sinh hoạt cơ sở.")
@@ -427,7 +434,10 @@ def committee_seats(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(f"{reverse('meetings:committee_seats')}?org={org_id}&nam={year}")
     rows = guests.figures(actor=request.user, committee_id=org_id, year=year)
+    query = nfc(request.GET.get("tim", "")).strip()[:80]
+    candidates = guests.seat_candidates(actor=request.user, query=query) if can_record and len(query) >= 2 else []
     return render(request, "meetings/committee_seats.html", {
+        "query": query, "candidates": candidates,
         "rows": rows, "year": year, "org_id": org_id, "org_name": org_latest_names(org_ids=[org_id]).get(org_id, ""),
         "can_record": can_record, "errors": errors, "posted": posted, "per_year": guests.VISITS_PER_YEAR,
         "short": sum(1 for r in rows if r.short)}, status=422 if errors else 200)

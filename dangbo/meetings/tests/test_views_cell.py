@@ -5,6 +5,7 @@ message naming the field, nothing changed), audit."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -152,6 +153,10 @@ def test_rule_r043_coverage_by_organization_excludes_the_exempt_when_asked(
     page = client.get(reverse("meetings:handbook_coverage"), {"org": tree["commune_a"].pk, "ngay": "10/12/2023",
                                                               "mien": "1"})
     assert "3/3 (100,0%)" in page.content.decode() and "trừ đảng viên được miễn sinh hoạt" in page.content.decode()
+    # the rule is named in a tooltip, not as text (as on the other pages: core.templatetags.vn.ruletip)
+    html = page.content.decode()
+    assert 'title="Căn cứ: R-043"' in html
+    assert "(R-043" not in re.sub(r'(title|aria-label)="[^"]*"', "", html)
 
 
 def test_the_coverage_page_reads_a_fixed_number_of_queries_whatever_the_number_of_cells(
@@ -199,8 +204,30 @@ def test_seats_page_adds_a_seat_by_card_audited_and_counts_visits_against_twice_
     assert "Vũ Thị Gấm" in page and "1/2" in page and "chưa đủ" in page
 
 
+def test_the_seat_picker_searches_members_by_name_within_scope_and_adds_the_one_chosen(
+        client, commune_officer, tree, carded, django_assert_max_num_queries):
+    """Issue 20: the committee's officer picks the member by name (accents ignored), not by an id;
+    only members in the officer's scope are offered or accepted."""
+    client.force_login(commune_officer)
+    url = reverse("meetings:committee_seats")
+    with django_assert_max_num_queries(20):
+        page = client.get(url, {"org": tree["commune_a"].pk, "tim": "tran thi binh"})
+    assert page.status_code == 200
+    assert [c["pk"] for c in page.context["candidates"]] == [carded[1].pk]
+    assert "Trần Thị Bình" in page.content.decode() and f'value="{carded[1].pk}"' in page.content.decode()
+    other = client.get(url, {"org": tree["commune_a"].pk, "tim": "Vũ Thị Gấm"})  # commune B: not offered
+    assert other.context["candidates"] == [] and "Không tìm thấy đảng viên nào" in other.content.decode()
+    refused = client.post(f"{url}?org={tree['commune_a'].pk}",
+                          {"action": "add", "member_id": carded[3].pk, "valid_from": "01/10/2020"})
+    assert refused.status_code == 422 and not CommitteeSeat.objects.exists()
+    added = client.post(f"{url}?org={tree['commune_a'].pk}",
+                        {"action": "add", "member_id": carded[1].pk, "valid_from": "01/10/2020"})
+    assert added.status_code == 302
+    assert CommitteeSeat.objects.get().member_id == carded[1].pk
+
+
 @pytest.mark.parametrize(("post", "field_message"), [
-    ({"card": "", "valid_from": "01/10/2020"}, "Số thẻ đảng viên: chưa nhập."),
+    ({"card": "", "valid_from": "01/10/2020"}, "Chọn đảng viên (tìm theo tên) hoặc nhập số thẻ đảng viên."),
     ({"card": "99.999999", "valid_from": "01/10/2020"}, "Số thẻ đảng viên: không tìm thấy"),
     ({"card": "12.000001", "valid_from": "31/02/2020"}, "Từ ngày:"),
 ])

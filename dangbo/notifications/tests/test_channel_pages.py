@@ -49,7 +49,7 @@ def test_the_list_page_costs_a_bounded_number_of_queries(client, tree, commune_o
         dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="webhook",
                           target=f"http://chat.local/h/{n}")
     client.force_login(commune_officer)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("notifications:channel_list"), {"org": tree["commune_a"].pk})
     assert response.status_code == 200 and response.content.decode().count("data-channel=") == 6
 
@@ -59,7 +59,7 @@ def test_the_detail_page_with_its_log_costs_a_bounded_number_of_queries(client, 
     for _ in range(10):
         dl.channel_test(actor=commune_officer, channel=channel)
     client.force_login(commune_officer)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("notifications:channel_detail", args=[channel.pk]))
     assert response.status_code == 200 and response.content.decode().count("data-delivery=") == 10
 
