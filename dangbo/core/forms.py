@@ -16,6 +16,17 @@ from dangbo.core.errors import DomainError
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{1,4})$")
 
 
+class MarksInvalid:
+    """Form mixin: a field given an error gets Bootstrap's `is-invalid` class on its widget."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field and field in self.fields:
+            widget = self.fields[field].widget
+            if "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+
 class VNDateField(forms.DateField):
     """dd/mm/yyyy input (also accepts yyyy-mm-dd from <input type=date>). A two-digit year is
     refused ("15/03/65" is 1965 or 2065?), and a date in the right form that is not in the

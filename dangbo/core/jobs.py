@@ -15,6 +15,18 @@ from django.db import models, transaction
 from django.utils import timezone
 
 
+class CheckApplyState(models.TextChoices):
+    """The states of an uploaded file checked (dry run), then applied, each by the worker."""
+
+    CHECK_QUEUED = "check_queued", "Chờ kiểm tra"
+    CHECKING = "checking", "Đang kiểm tra"
+    CHECKED = "checked", "Đã kiểm tra (chưa ghi)"
+    APPLY_QUEUED = "apply_queued", "Chờ nhập"
+    APPLYING = "applying", "Đang nhập"
+    DONE = "done", "Đã nhập xong"
+    FAILED = "failed", "Không nhập được"
+
+
 class ProgressJob(models.Model):
     """Abstract: a background job with its progress (rows done of rows in all), error and times."""
 

@@ -18,6 +18,8 @@ only has row triggers, and updates its one row in place.
 from __future__ import annotations
 
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -224,3 +226,33 @@ def uninstall(schema_editor, name: str, tables: tuple[str, ...]) -> None:
             for op in SQLITE_OPS:
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {_trigger(name, table, op)}")
     schema_editor.execute("DELETE FROM core_datastamp WHERE name = %s", [name])
+
+
+class StampedCache:
+    """A per-process, thread-safe, bounded (least recently used out first) cache of values computed
+    under data stamps: the key holds the stamps' tokens, so a renewed stamp is a new key, and
+    nothing is kept while a stamp is not cacheable (`cacheable=False`: inside a write)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], Any], *, cacheable: bool) -> Any:
+        if cacheable:
+            with self._lock:
+                value = self._values.get(key)
+                if value is not None:
+                    self._values.move_to_end(key)
+                    return value
+        value = compute()
+        if cacheable:
+            with self._lock:
+                self._values[key] = value
+                while len(self._values) > self.size:
+                    self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()

@@ -116,16 +116,19 @@ def encode_tcvn3(text: str) -> str:
 def decode_tcvn3(text: str, *, strict: bool = False) -> str:
     out: list[str] = []
     for ch in text:
-        if ord(ch) >= 0x80:
-            letter = TCVN3_DECODE.get(ch)
-            if letter is None:
-                if strict:
-                    raise NotLegacy(ch)
-                letter = ch
-            out.append(letter)
-        else:
-            out.append(ch)
+        out.append(_single(ch, TCVN3_DECODE, strict) if ord(ch) >= 0x80 else ch)
     return _restore_capitals("".join(out))
+
+
+def _single(ch: str, table: dict[str, str], strict: bool) -> str:
+    """The letter a non-ASCII character `ch` stands for in a legacy font's `table`; an unknown one
+    is kept as it is, or (strict) means the text is not in that font."""
+    letter = table.get(ch)
+    if letter is None:
+        if strict:
+            raise NotLegacy(ch)
+        return ch
+    return letter
 
 
 def _restore_capitals(text: str) -> str:
@@ -162,15 +165,7 @@ def decode_vni(text: str, *, strict: bool = False) -> str:
                 letter = None
             if letter is not None:
                 continue
-        if ord(ch) >= 0x80:
-            letter = _VNI_SINGLES.get(ch)
-            if letter is None:
-                if strict:
-                    raise NotLegacy(ch)
-                letter = ch
-            out.append(letter)
-        else:
-            out.append(ch)
+        out.append(_single(ch, _VNI_SINGLES, strict) if ord(ch) >= 0x80 else ch)
         i += 1
     return "".join(out)
 

@@ -5,18 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from dangbo.core.jobs import ProgressJob
+from dangbo.core.jobs import CheckApplyState, ProgressJob
 
 
 class ImportJob(ProgressJob):
-    class State(models.TextChoices):
-        CHECK_QUEUED = "check_queued", "Chờ kiểm tra"
-        CHECKING = "checking", "Đang kiểm tra"
-        CHECKED = "checked", "Đã kiểm tra (chưa ghi)"
-        APPLY_QUEUED = "apply_queued", "Chờ nhập"
-        APPLYING = "applying", "Đang nhập"
-        DONE = "done", "Đã nhập xong"
-        FAILED = "failed", "Không nhập được"
+    State = CheckApplyState
 
     class Kind(models.TextChoices):
         MEMBERS = "members", "Đảng viên"

@@ -197,13 +197,7 @@ class _Existing:
 def _clean(row: Row, report: OrgReport, today: date) -> OrgPlan | None:
     v = row.values
     errors: list[tuple[str, str]] = []
-
-    def take(column: str, fn: Callable[[], Any], default: Any = None) -> Any:
-        try:
-            return fn()
-        except ValueError as exc:
-            errors.append((column, str(exc)))
-            return default
+    take = N.taker(errors)
 
     code = N.parse_code(v.get("code"))
     if not code:

@@ -313,13 +313,7 @@ def _eighteen_before(admitted: date) -> str:
 def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Plan | None:
     v = row.values
     errors: list[tuple[str, str]] = []
-
-    def take(column: str, fn: Callable[[], Any], default: Any = None) -> Any:
-        try:
-            return fn()
-        except ValueError as exc:
-            errors.append((column, str(exc)))
-            return default
+    take = N.taker(errors)
 
     name = take("full_name", lambda: N.clean_name(v.get("full_name")))
     birth = take("birth", lambda: N.parse_date(v.get("birth"), today=today))

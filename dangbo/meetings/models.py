@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from dangbo.core.jobs import ProgressJob
+from dangbo.core.jobs import CheckApplyState, ProgressJob
 
 
 class Kind(models.TextChoices):
@@ -209,14 +209,7 @@ class HandbookImportJob(ProgressJob):
     the background task worker (meetings.tasks), with its progress on the row for the page to poll
     (the way imports.ImportJob does). Visible to the user who uploaded it only."""
 
-    class State(models.TextChoices):
-        CHECK_QUEUED = "check_queued", "Chờ kiểm tra"
-        CHECKING = "checking", "Đang kiểm tra"
-        CHECKED = "checked", "Đã kiểm tra (chưa ghi)"
-        APPLY_QUEUED = "apply_queued", "Chờ nhập"
-        APPLYING = "applying", "Đang nhập"
-        DONE = "done", "Đã nhập xong"
-        FAILED = "failed", "Không nhập được"
+    State = CheckApplyState
 
     STARTS = {State.CHECK_QUEUED: State.CHECKING, State.APPLY_QUEUED: State.APPLYING}
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -98,9 +96,7 @@ def member_list(*, actor, at: date, filters: MemberFilters) -> QuerySet:
 NAME_ORDER = (ViOrder("full_name").asc(), "id")
 NAME_ORDER_DESC = (ViOrder("full_name").desc(), "-id")
 
-_count_cache: OrderedDict[tuple, int] = OrderedDict()
-_count_lock = threading.Lock()
-_COUNT_CACHE_SIZE = 2_000
+_count_cache = stamps.StampedCache(2_000)
 
 
 def member_list_count(*, actor, at: date, filters: MemberFilters) -> int:
@@ -112,19 +108,8 @@ def member_list_count(*, actor, at: date, filters: MemberFilters) -> int:
     registry, scope = read["registry"], read["scope"]
     cacheable = stamps.cacheable(registry) and stamps.cacheable(scope)
     key = (registry.token, scope.token, getattr(actor, "pk", None), getattr(actor, "is_superuser", False), at, filters)
-    if cacheable:
-        with _count_lock:
-            n = _count_cache.get(key)
-            if n is not None:
-                _count_cache.move_to_end(key)
-                return n
-    n = member_list(actor=actor, at=at, filters=filters).order_by().count()
-    if cacheable:
-        with _count_lock:
-            _count_cache[key] = n
-            while len(_count_cache) > _COUNT_CACHE_SIZE:
-                _count_cache.popitem(last=False)
-    return n
+    return _count_cache.get_or_compute(
+        key, lambda: member_list(actor=actor, at=at, filters=filters).order_by().count(), cacheable=cacheable)
 
 
 @dataclass(frozen=True)

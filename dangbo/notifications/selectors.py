@@ -3,9 +3,6 @@ user's scope (through access/scope.py), and which of them the user has not read.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
@@ -50,9 +47,7 @@ def unread_count(*, actor) -> int:
     return unread(actor=actor).count()
 
 
-_count_cache: OrderedDict[tuple, int] = OrderedDict()
-_count_lock = threading.Lock()
-_COUNT_CACHE_SIZE = 10_000
+_count_cache = stamps.StampedCache(10_000)
 
 
 def navbar_unread_count(*, actor) -> int:
@@ -65,19 +60,7 @@ def navbar_unread_count(*, actor) -> int:
     note, scope = read["notifications"], read["scope"]
     cacheable = stamps.cacheable(note) and stamps.cacheable(scope)
     key = (note.token, scope.token, actor.pk, actor.is_superuser)
-    if cacheable:
-        with _count_lock:
-            n = _count_cache.get(key)
-            if n is not None:
-                _count_cache.move_to_end(key)
-                return n
-    n = unread_count(actor=actor)
-    if cacheable:
-        with _count_lock:
-            _count_cache[key] = n
-            while len(_count_cache) > _COUNT_CACHE_SIZE:
-                _count_cache.popitem(last=False)
-    return n
+    return _count_cache.get_or_compute(key, lambda: unread_count(actor=actor), cacheable=cacheable)
 
 
 def link(note: Notification) -> str:

@@ -11,7 +11,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from dangbo.core.forms import FastSelect, OrgPicker, OrgPickMultipleField, VNDateField
+from dangbo.core.forms import FastSelect, MarksInvalid, OrgPicker, OrgPickMultipleField, VNDateField
 from dangbo.core.once import OnceForm
 from dangbo.core.reference import choices
 from dangbo.orgs import membership
@@ -21,7 +21,7 @@ from dangbo.orgs.services import Decision
 from dangbo.orgs.visibility import scope_orgs
 
 
-class VNForm(forms.Form):
+class VNForm(MarksInvalid, forms.Form):
     """Bootstrap widgets and Vietnamese messages naming the field."""
 
     def __init__(self, *args, **kwargs):
@@ -57,13 +57,6 @@ class VNForm(forms.Form):
             if isinstance(field, forms.DateField):
                 widget.attrs.setdefault("inputmode", "numeric")
                 widget.attrs.setdefault("autocomplete", "off")
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        if field and field in self.fields:
-            widget = self.fields[field].widget
-            if "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
 
 
 class OrgPickField(forms.IntegerField):

@@ -7,7 +7,7 @@ from datetime import date
 from django import forms
 
 from dangbo.access.policy import can
-from dangbo.core.forms import OrgPicker, OrgPickMultipleField, VNDateField
+from dangbo.core.forms import MarksInvalid, OrgPicker, OrgPickMultipleField, VNDateField
 from dangbo.core.once import OnceForm
 from dangbo.orgs.selectors import org_picker_labels_on
 from dangbo.plans.models import DocumentType, ReportStatus
@@ -15,7 +15,7 @@ from dangbo.plans.models import DocumentType, ReportStatus
 YEAR_CHOICES = [("", "Mọi năm")]
 
 
-class _Styled(forms.Form):
+class _Styled(MarksInvalid, forms.Form):
     """Bootstrap classes on the widgets, and `is-invalid` on a field with an error."""
 
     def __init__(self, *args, **kwargs):
@@ -31,13 +31,6 @@ class _Styled(forms.Form):
             else:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        if field and field in self.fields:
-            widget = self.fields[field].widget
-            if "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
 
 
 class DocumentFilterForm(forms.Form):
