@@ -66,3 +66,18 @@ class ReliefForm(_Styled):
     reason = forms.CharField(label="Lý do", max_length=255)
     decision_no = forms.CharField(label="Số quyết định / biên bản", max_length=60)
     decided_on = VNDateField(label="Ngày quyết định")
+
+
+class MonthCloseForm(forms.Form):
+    """Closing an organization's month (the sheet's and the ledger's button): which month, and
+    which page to go back to."""
+
+    org = forms.IntegerField(widget=forms.HiddenInput)
+    thang = MonthField(label="Tháng")
+    quay_lai = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class MonthReopenForm(MonthCloseForm):
+    """Reopening a closed month: its reason (checked by the service, which names the field)."""
+
+    ly_do = forms.CharField(label="Lý do mở lại sổ", required=False, max_length=255)

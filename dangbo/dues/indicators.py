@@ -5,7 +5,8 @@ report's figures are the whole catalog as of its cut-off). They read the books a
 area for the months of its period (01/01 .. the "as of" date by default): due from the members
 attending each organization, collected, owed (due − collected), remitted to the superior per
 level, and the collection rate. One grouped query of the closes per context, cached on it (a
-close renews the registry stamp: migration dues 0005)."""
+close renews the registry stamp: migration dues 0005). Printed under a heading of their own,
+`SECTION`, in the periodic reports and their XLSX/DOCX exports."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from dangbo.reports.indicators import CATALOG, Cell, IndicatorContext, Result, i
 
 _KEY = "_dues_figures"
 CLOSED = "theo sổ đã chốt của các tháng trong kỳ"
+SECTION = "Đảng phí"  # the dues heading of the periodic reports (page, XLSX, DOCX: reports.figures.report_rows)
 
 
 @dataclass
@@ -74,7 +76,7 @@ def _missing(code: str) -> Result:
 
 
 @indicator("dp_phai_thu", "Đảng phí phải thu", "đồng", "flow",
-           f"Tổng số đảng phí đảng viên phải nộp (R-120) tại các tổ chức đảng trong phạm vi, {CLOSED}", drill=False,
+           f"Tổng số đảng phí đảng viên phải nộp (R-120) tại các tổ chức đảng trong phạm vi, {CLOSED}", drill=False, section=SECTION,
            rule="R-120")
 def dp_phai_thu(ctx: IndicatorContext) -> Result:
     f = area_dues(ctx)
@@ -84,7 +86,7 @@ def dp_phai_thu(ctx: IndicatorContext) -> Result:
 
 
 @indicator("dp_da_thu", "Đảng phí đã thu", "đồng", "ratio",
-           f"Đảng phí các tổ chức đảng trong phạm vi đã thu của đảng viên / phải thu, {CLOSED}", drill=False)
+           f"Đảng phí các tổ chức đảng trong phạm vi đã thu của đảng viên / phải thu, {CLOSED}", drill=False, section=SECTION)
 def dp_da_thu(ctx: IndicatorContext) -> Result:
     f = area_dues(ctx)
     if f is None:
@@ -96,7 +98,7 @@ def dp_da_thu(ctx: IndicatorContext) -> Result:
 
 @indicator("dp_con_no", "Đảng phí còn nợ", "đồng", "flow",
            f"Phải thu − đã thu của các tổ chức đảng trong phạm vi (không âm), {CLOSED}; đảng viên chưa nộp 3 tháng "
-           "trong năm là căn cứ xem xét xóa tên (R-122)", drill=False, rule="R-122")
+           "trong năm là căn cứ xem xét xóa tên (R-122)", drill=False, section=SECTION, rule="R-122")
 def dp_con_no(ctx: IndicatorContext) -> Result:
     f = area_dues(ctx)
     if f is None:
@@ -106,7 +108,7 @@ def dp_con_no(ctx: IndicatorContext) -> Result:
 
 @indicator("dp_nop_cap_tren", "Đảng phí nộp cấp trên", "đồng", "flow",
            f"Số đảng phí tổ chức đảng được chọn nộp lên cấp trên, và theo từng cấp trong phạm vi (mỗi cấp để lại phần "
-           f"trích theo loại tổ chức, R-121), {CLOSED}", breakdowns=("loai",), drill=False, rule="R-121")
+           f"trích theo loại tổ chức, R-121), {CLOSED}", breakdowns=("loai",), drill=False, section=SECTION, rule="R-121")
 def dp_nop_cap_tren(ctx: IndicatorContext) -> Result:
     f = area_dues(ctx)
     if f is None:

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_POST
 
 from dangbo.access import policy
 from dangbo.core.errors import DomainError
+from dangbo.core.form_views import form_page
 from dangbo.core.forms import apply_domain_error
 from dangbo.core.rules import param
 from dangbo.dues import portal, services
 from dangbo.dues import selectors as sel
-from dangbo.dues.forms import DeclarationForm, ReliefForm
+from dangbo.dues.forms import DeclarationForm, MonthCloseForm, MonthReopenForm, ReliefForm
 from dangbo.dues.models import DuesDeclaration, DuesImportJob, DuesRelief
 from dangbo.dues.tasks import job_enqueue
 from dangbo.dues.worklist import members_in_arrears
@@ -180,17 +181,20 @@ def arrears(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def close(request: HttpRequest) -> HttpResponse:
-    """Close the organization's sheet of the month (read-only afterwards, remittance up the tree)."""
-    month = _month(request.POST.get("thang", ""))
+    """Close the organization's sheet of the month (read-only afterwards, remittance up the tree);
+    a refusal is shown on the form (core.form_views.form_page)."""
     org_id = _org(request, request.POST.get("org", ""))
     if org_id is None:
         raise Http404(policy.NOT_FOUND)
-    try:
-        c = services.month_close(actor=request.user, org_id=org_id, month=month)
-        messages.success(request, f"Đã chốt sổ tháng {month:%m/%Y}: nộp cấp trên {c.remitted:,} đ.".replace(",", "."))
-    except DomainError as e:
-        messages.error(request, str(e))
-    return redirect(_back_url(request, org_id, month))
+    return form_page(
+        request,
+        MonthCloseForm(request.POST),
+        template="dues/month_form.html",
+        write=lambda d: services.month_close(actor=request.user, org_id=org_id, month=d["thang"]),
+        success=lambda c: f"Đã chốt sổ tháng {c.month:%m/%Y}: nộp cấp trên {c.remitted:,} đ.".replace(",", "."),
+        url_of=lambda c: _back_url(request, org_id, c.month),
+        context={"title": "Chốt sổ đảng phí", "back": _back_url(request, org_id, _month(request.POST.get("thang", "")))},
+    )
 
 
 def _back_url(request: HttpRequest, org_id: int, month: date) -> str:
@@ -203,17 +207,21 @@ def _back_url(request: HttpRequest, org_id: int, month: date) -> str:
 @require_POST
 def reopen(request: HttpRequest) -> HttpResponse:
     """Reopen a closed month (an event with its reason, audited; refused while the superior has
-    closed it)."""
-    month = _month(request.POST.get("thang", ""))
+    closed it); a refusal is shown on the form (core.form_views.form_page)."""
     org_id = _org(request, request.POST.get("org", ""))
     if org_id is None:
         raise Http404(policy.NOT_FOUND)
-    try:
-        services.month_reopen(actor=request.user, org_id=org_id, month=month, reason=request.POST.get("ly_do", ""))
-        messages.success(request, f"Đã mở lại sổ tháng {month:%m/%Y}.")
-    except DomainError as e:
-        messages.error(request, str(e))
-    return redirect(_back_url(request, org_id, month))
+    return form_page(
+        request,
+        MonthReopenForm(request.POST),
+        template="dues/month_form.html",
+        write=lambda d: services.month_reopen(
+            actor=request.user, org_id=org_id, month=d["thang"], reason=d.get("ly_do") or ""
+        ),
+        success=lambda e: f"Đã mở lại sổ tháng {e.close.month:%m/%Y}.",
+        url_of=lambda e: _back_url(request, org_id, e.close.month),
+        context={"title": "Mở lại sổ đảng phí", "back": _back_url(request, org_id, _month(request.POST.get("thang", "")))},
+    )
 
 
 @login_required
