@@ -24,6 +24,10 @@ hand-written SQL for the same numbers, measured in the same run:
   `pyramid_own_pass_ms` / `marginals_with_pyramid_ms`: the age pyramid as its own pass and with the
   marginals (`--summaries` measures only these, on an already migrated database).
 
+Shorter runs (`--measure` on a migrated database, DATABASE_URL set): BENCH_NATIONAL_ONLY=pages (the
+pages only), BENCH_NATIONAL_PAGES=tree,dashboard and BENCH_NATIONAL_USERS=officer (those only),
+BENCH_NATIONAL_COLD_RUNS (3).
+
 Run: `BENCH_NATIONAL_DATABASE_URL=postgres://…/db .venv/bin/python bench/run.py national`.
 """
 
@@ -43,7 +47,8 @@ from _pg import ensure_postgres_database  # bench/ is on sys.path when a script 
 ROOT = Path(__file__).resolve().parent.parent
 URL = os.environ.get("BENCH_NATIONAL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangbo_bench_national")
 AT = date(2025, 12, 31)
-WARM_RUNS, COLD_RUNS, SQL_RUNS = 5, 3, 5
+WARM_RUNS, SQL_RUNS = 5, 5
+COLD_RUNS = int(os.environ.get("BENCH_NATIONAL_COLD_RUNS", "3"))
 
 
 def load() -> str:
@@ -203,8 +208,11 @@ def measure() -> None:
             return time.perf_counter() - t0
         return run
 
-    parts = {"marginals": "marginals", "start_headcount": "start_headcount", "attached_here": "attached_here",
-             "flows": "flow_counts", "temporary_arrivals": "temporary_arrivals", "org_changes": "org_changes"}
+    if os.environ.get("BENCH_NATIONAL_ONLY") == "pages":
+        parts = {}
+    else:
+        parts = {"marginals": "marginals", "start_headcount": "start_headcount", "attached_here": "attached_here",
+                 "flows": "flow_counts", "temporary_arrivals": "temporary_arrivals", "org_changes": "org_changes"}
     total_sql = 0.0
     for name, attr in parts.items():
         fn = part(attr)
@@ -214,22 +222,22 @@ def measure() -> None:
         total_sql += ref
         out(f"BENCH report_{name}_ms={ms:.1f} ms")
         out(f"BENCH report_{name}_sql_ms={ref:.1f} ms ratio={ms / ref:.2f}")
-    ref = median_ms(sql(HAND_REPORT["org_types"]), SQL_RUNS)
-    total_sql += ref
-    out(f"BENCH report_org_types_sql_ms={ref:.1f} ms")
-
     def report():
         return figures_of(IndicatorContext(org_id=province.pk, at=AT))
 
-    with CaptureQueriesContext(connection) as ctx_q:
-        figs = report()
-    ms = median_ms(report, WARM_RUNS)
-    hand_total = sum(r[-1] for r in sql(HAND_REPORT["marginals"])() if r[-2] == 7)
-    assert figs["dv_tong"]["value"] == hand_total, (figs["dv_tong"]["value"], hand_total)
-    out(f"# report: dv_tong={figs['dv_tong']['value']} ket_nap={figs['ket_nap']['value']} "
-        f"({len(ctx_q.captured_queries)} queries)")
-    out(f"BENCH report_province_annual_ms={ms:.1f} ms queries={len(ctx_q.captured_queries)}")
-    out(f"BENCH report_province_annual_sql_ms={total_sql:.1f} ms ratio={ms / total_sql:.2f}")
+    if parts:
+        ref = median_ms(sql(HAND_REPORT["org_types"]), SQL_RUNS)
+        total_sql += ref
+        out(f"BENCH report_org_types_sql_ms={ref:.1f} ms")
+        with CaptureQueriesContext(connection) as ctx_q:
+            figs = report()
+        ms = median_ms(report, WARM_RUNS)
+        hand_total = sum(r[-1] for r in sql(HAND_REPORT["marginals"])() if r[-2] == 7)
+        assert figs["dv_tong"]["value"] == hand_total, (figs["dv_tong"]["value"], hand_total)
+        out(f"# report: dv_tong={figs['dv_tong']['value']} ket_nap={figs['ket_nap']['value']} "
+            f"({len(ctx_q.captured_queries)} queries)")
+        out(f"BENCH report_province_annual_ms={ms:.1f} ms queries={len(ctx_q.captured_queries)}")
+        out(f"BENCH report_province_annual_sql_ms={total_sql:.1f} ms ratio={ms / total_sql:.2f}")
 
     # 2. Pages, cold and warm -------------------------------------------------------------------
     def empty_caches():
@@ -243,7 +251,12 @@ def measure() -> None:
         "overview": (reverse("reports:indicator_overview"), q),
         "annual": (reverse("reports:periodic_report"), {"org": province.pk, "loai": "nam", "nam": AT.year, "so": 1}),
     }
+    only = [p for p in os.environ.get("BENCH_NATIONAL_PAGES", "").split(",") if p]
+    pages = {k: v for k, v in pages.items() if not only or k in only}
+    who_only = os.environ.get("BENCH_NATIONAL_USERS", "")
     for who, user in users.items():
+        if who_only and who not in who_only.split(","):
+            continue
         client = Client()
         client.force_login(user)
         for page, (url, query) in pages.items():
@@ -261,6 +274,8 @@ def measure() -> None:
             out(f"BENCH page_{page}_{who}_cold_ms={cold:.1f} ms queries={cold_q}")
             out(f"BENCH page_{page}_{who}_warm_ms={warm:.1f} ms queries={warm_q}")
 
+    if os.environ.get("BENCH_NATIONAL_ONLY") == "pages":
+        return
     # the hand-written SQL of the pages' own summaries
     trend = [sql(HAND_TREND, {**params, "d": date(y, 12, 31)}) for y in range(AT.year - 5, AT.year + 1)]
     admitted = [sql(HAND_ADMITTED, {**params, "d": date(y, 12, 31), "y0": date(y, 1, 1)})
@@ -341,7 +356,8 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     if len(sys.argv) > 1 and sys.argv[1] == "--measure":
         measure()
-        measure_summaries()
+        if os.environ.get("BENCH_NATIONAL_ONLY") != "pages":
+            measure_summaries()
         return 0
     if len(sys.argv) > 1 and sys.argv[1] == "--summaries":
         measure_summaries()
