@@ -75,6 +75,8 @@ def sheet(request: HttpRequest) -> HttpResponse:
     month = _month(request.GET.get("thang", ""))
     org_id = _org(request, request.GET.get("org", ""))
     choices = org_choices_on(actor=request.user, at=sel.month_end(month), action="view")
+    if org_id is None and len(choices) == 1:  # a cell secretary's only cell: straight to its sheet
+        org_id = choices[0][0]
     rows, totals = [], None
     if org_id is not None:
         rows = sel.cell_sheet(actor=request.user, org_id=org_id, month=month)

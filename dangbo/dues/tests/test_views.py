@@ -51,6 +51,16 @@ def test_sheet_lists_members_with_their_due_and_one_tap_records_the_payment(
     assert DuesPayment.objects.count() == 1
 
 
+def test_a_secretary_of_one_cell_lands_on_its_sheet_and_an_officer_chooses(client, tree, members_a1, secretary_a1,
+                                                                            commune_officer):
+    client.force_login(secretary_a1)
+    page = client.get(reverse("dues:sheet") + "?thang=03/2025").content.decode()
+    assert "Nguyễn Văn An" in page  # no need to pick the only cell in the scope
+    client.force_login(commune_officer)
+    page = client.get(reverse("dues:sheet") + "?thang=03/2025").content.decode()
+    assert "Nguyễn Văn An" not in page and "Chọn chi bộ" in page
+
+
 def test_sheet_of_an_organization_outside_the_scope_is_not_found(client, tree, members_a1, secretary_b1):
     client.force_login(secretary_b1)
     assert client.get(reverse("dues:sheet") + f"?org={tree['cell_a1'].pk}").status_code == 404
