@@ -99,9 +99,8 @@ def _build_dues(start: date, last: date) -> None:
 
 def main() -> None:
     setup_django(BENCH_URL)
-    from django.utils import timezone
-
     from django.db import connection
+    from django.utils import timezone
 
     from dangbo.core.actors import SYSTEM
     from dangbo.dues import facts
