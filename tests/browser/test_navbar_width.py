@@ -1,0 +1,63 @@
+"""The top bar at 1.280 × 800 px (the commonest office screen): signed in as an administrator (every
+module link shown), the bar stays on one line, nothing wraps; the "Cán bộ, biên chế" menu opens
+and leads to both modules."""
+
+from __future__ import annotations
+
+import pytest
+
+from dangbo.access.models import Role
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser]
+
+PASSWORD = "Kiemthu@2026x"
+
+
+@pytest.fixture
+def page_1280(browser, request):
+    from tests.browser.conftest import _keep_evidence, _page
+
+    context, page = _page(browser, {"width": 1280, "height": 800})
+    yield page
+    _keep_evidence(request, page)
+    context.close()
+
+
+def _one_line(page) -> dict:
+    return page.evaluate("""() => {
+        const nav = document.querySelector('nav.navbar');
+        const items = [...nav.querySelectorAll('#nav > .navbar-nav > .nav-item, #nav > form, #nav > a')]
+            .filter(el => el.offsetParent !== null);
+        // A second line: an item starting below the bottom of another one.
+        const boxes = items.map(el => el.getBoundingClientRect());
+        const firstBottom = Math.min(...boxes.map(b => b.bottom));
+        const rows = boxes.some(b => b.top >= firstBottom) ? 2 : 1;
+        const outside = items.filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+            .map(el => el.textContent.trim());
+        const wrapped = [...nav.querySelectorAll('.nav-link, .navbar-text, button')]
+            .filter(el => el.offsetParent !== null && el.getClientRects().length > 1).map(el => el.textContent.trim());
+        return {height: nav.getBoundingClientRect().height, rows, wrapped, outside,
+                scroll: document.documentElement.scrollWidth <= window.innerWidth + 1};
+    }""")
+
+
+@pytest.mark.parametrize("path", ["/can-bo/", "/dang-vien/"])
+def test_the_bar_is_one_line_at_1280_px(live_server, page_1280, tree, path):
+    UserFactory(username="quantri_rong", role=Role.ADMIN, password=PASSWORD, first_name="Nguyễn Thị", last_name="Quản Trị")
+    page = page_1280
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", "quantri_rong")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}{path}")
+    assert page.locator("#nav").is_visible()  # expanded, not the collapsed toggler
+    got = _one_line(page)
+    assert got["rows"] == 1 and not got["wrapped"] and not got["outside"] and got["scroll"], got
+    assert got["height"] < 70, got
+    page.click("#nav-can-bo-bien-che > a")
+    page.click("#nav-can-bo-bien-che .dropdown-menu >> text=Biên chế")
+    page.wait_for_load_state()
+    assert "/bien-che/" in page.url or "bien-che" in page.url
+    assert page.errors == []
