@@ -29,6 +29,7 @@ from dangbo.access.models import POLITICAL_ACTIONS, ROLE_ACTIONS, Role, RoleAssi
 from dangbo.core import stamps
 from dangbo.core.actors import SystemActor
 from dangbo.core.errors import NOT_FOUND
+from dangbo.core.temporal import Lineage
 from dangbo.orgs.models import Organization, OrgLineage, OrgVersion
 
 
@@ -83,21 +84,27 @@ def today() -> date:
     return timezone.localdate()
 
 
+# The shared lineage reader (core.temporal): every link recorded, whatever its date or kind (the
+# history of a merged or split predecessor stays visible to the successor's officers).
+_LINEAGE = Lineage(OrgLineage)
+
+
 def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[Root], frozenset[int]]:
     """Condition on OrgVersion for every organization that was in `org_id`'s subtree while
-    `org_id` existed, plus the predecessors it absorbed (merge lineage) and their subtrees; the
-    roots of those subtrees (`org_id` and the predecessors); and the ids on the roots' paths."""
-    expanded: set[int] = set()
+    `org_id` existed, plus the predecessors it absorbed (every lineage link into it, transitively,
+    read through the shared `core.temporal.Lineage`) and their subtrees; the roots of those
+    subtrees (`org_id` and the predecessors); and the ids on the roots' paths. One lineage query
+    per generation of predecessors, then one query for the versions of them all."""
+    ids = [org_id, *_LINEAGE.ancestors(org_id)]
+    versions_of: dict[int, list[OrgVersion]] = {i: [] for i in ids}
+    for v in (OrgVersion.objects.filter(org_id__in=ids).only("org", "path", "valid_from", "valid_to")
+              .order_by("org_id", "valid_from", "id")):
+        versions_of[v.org_id].append(v)
     roots: set[Root] = set()
     on_paths: set[int] = set()
-    frontier = [org_id]
     cond: Q | None = None
-    while frontier:
-        current = frontier.pop()
-        if current in expanded:
-            continue
-        expanded.add(current)
-        versions = list(OrgVersion.objects.filter(org_id=current).only("path", "valid_from", "valid_to"))
+    for current in ids:
+        versions = versions_of[current]
         roots.add(Root(current, top=bool(versions) and all(v.path == f"/{current}/" for v in versions)))
         for v in versions:
             on_paths.update(int(x) for x in v.path.strip("/").split("/") if x)
@@ -105,9 +112,6 @@ def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[Root], frozense
             if v.valid_to:
                 window &= Q(valid_from__lte=v.valid_to)
             cond = window if cond is None else cond | window
-        frontier.extend(
-            OrgLineage.objects.filter(successor_id=current).values_list("predecessor_id", flat=True)
-        )
     return cond, frozenset(roots), frozenset(on_paths)
 
 

@@ -1,5 +1,5 @@
 """Restructuring projects in a real browser: the province officer opens «Đề án sắp xếp» from the
-staffing nav, registers a project, is refused a bad plan row (the field and row named, nothing
+staffing nav, registers a project, marks one unit done, is refused a bad plan row (the field and row named, nothing
 written), records the plan, the approving decision, applies it, and sees the lineage."""
 
 from __future__ import annotations
@@ -44,6 +44,17 @@ def test_project_create_plan_approve_apply(live_server, officer, system_user, tr
     project = RestructuringProject.objects.get(name="Đề án sắp xếp cơ quan tham mưu huyện")
     page.wait_for_url(re.compile(rf"/bien-che/de-an/{project.pk}/$"))
     assert "Chưa phê duyệt" in page.locator("[data-testid=project-status]").inner_text()
+
+    # One unit done ahead of the project: its row's form, the "x/y" figure moves.
+    first = project.units.order_by("id").first()
+    row = page.locator(f"[data-unit='{first.pk}']")
+    row.locator("input[name=done_on]").fill("15/05/2025")
+    row.locator("[data-testid=unit-done]").click()
+    page.wait_for_load_state()
+    assert "1/2" in page.locator("[data-testid=project-units-done]").inner_text()
+    assert "15/05/2025" in page.locator(f"[data-unit='{first.pk}']").inner_text()
+    first.refresh_from_db()
+    assert first.done_on == date(2025, 5, 15)
 
     page.click("text=Phương án sắp xếp")
     page.fill("#id_before", "H01-BTC; 3\nH01-UBKT; hai")
