@@ -552,8 +552,8 @@ def cell_sheet(*, actor, org_id: int, month: date) -> list[SheetRow]:
     return [SheetRow(pk, name, due, paid) for pk, name, due, paid in qs.values_list("pk", "full_name", "due", "paid")]
 
 
-def due_total(subtree, month: date) -> int:
-    """What the members attending in `subtree` on the month's last day owe for `month`: the same
+def _due_rows(month: date):
+    """The declarations that set `month`'s obligation and its amount as an expression: the same
     obligation as `obligation` / `annotate_due`, computed from the declaration side in one
     aggregate: the declarations in force on the month's first day (no later one of the member by
     then: an anti-join), whose member attends in the subtree, each amount an expression of the
@@ -610,13 +610,60 @@ def due_total(subtree, month: date) -> int:
         default=ExpressionWrapper(amount * hp / Value(100, output_field=BIG), output_field=BIG),
         output_field=BIG,
     )
-    qs = (
-        DuesDeclaration.objects.filter(valid_from__lte=m)
-        .exclude(Exists(later))
-        .filter(attends_in(subtree, month_end(m), ref="member_id"))
-        .order_by()
-    )
+    qs = DuesDeclaration.objects.filter(valid_from__lte=m).exclude(Exists(later)).order_by()
+    return qs, due
+
+
+def due_total(subtree, month: date) -> int:
+    """What the members attending in `subtree` on the month's last day owe for `month` (see
+    `_due_rows`). One query."""
+    qs, due = _due_rows(month)
+    qs = qs.filter(attends_in(subtree, month_end(month_start(month)), ref="member_id"))
     return qs.aggregate(t=Coalesce(Sum(due), Value(0, output_field=BIG)))["t"]
+
+
+def due_by_org(subtree, month: date) -> dict[int, int]:
+    """`due_total` split by the organization each member attends on the month's last day (the same
+    rule as `attends_in`): {org_id: due}. One grouped query."""
+    m = month_start(month)
+    qs, due = _due_rows(m)
+    rows = (
+        qs.annotate(attends=Subquery(_attending_org(month_end(m)), output_field=INT))
+        .filter(attends__in=subtree)
+        .values("attends")
+        .annotate(t=Sum(due))
+        .order_by()
+        .values_list("attends", "t")
+    )
+    return {oid: t or 0 for oid, t in rows}
+
+
+def _attending_org(d: date):
+    """The organization the member `OuterRef("member_id")` attends on `d` (see `attends_in`)."""
+    letter = (
+        MemberEvent.objects.filter(
+            member_id=OuterRef("member_id"),  # the span's member
+            type=EventType.OFFICIAL_TRANSFER_OUT,
+            voided_by__isnull=True,
+            on__lt=d.replace(day=1),
+            counterpart_org__isnull=False,
+        )
+        .order_by("-on", "-pk")
+        .values("counterpart_org_id")[:1]
+    )
+    return (
+        MembershipSpan.objects.valid_on(d)
+        .filter(member_id=OuterRef("member_id"), status__in=ACTIVE_STATUSES)
+        .annotate(
+            attends=Case(
+                When(in_transfer=True, then=Coalesce(Subquery(letter), "org_id", output_field=INT)),
+                default=Coalesce("temp_org_id", "org_id", output_field=INT),
+                output_field=INT,
+            )
+        )
+        .order_by("-pk")
+        .values("attends")[:1]
+    )
 
 
 def summary(*, actor, org_id: int, first: date, last: date, live: bool = False) -> Summary:
@@ -799,3 +846,87 @@ def units_below(org_id: int, month: date) -> list[CloseRow]:
     )
     closes = {c.org_id: c for c in DuesMonthClose.objects.filter(org_id__in=needed, month=m, reopened=False)}
     return [CloseRow(oid, name, closes.get(oid)) for oid, name in rows]
+
+
+@dataclass
+class OverviewRow:
+    org_id: int
+    name: str
+    due: int
+    collected: int
+    close: DuesMonthClose | None
+    has_units: bool  # organizations below it: its page is the ledger, else its sheet
+
+    @property
+    def collection_rate(self) -> float | None:
+        return self.collected / self.due * 100 if self.due else None
+
+
+def children_overview(*, actor, org_id: int, month: date) -> list[OverviewRow]:
+    """For `month`, each organization directly under `org_id`: what its subtree owes (as
+    `summary`'s due: the stored facts when they cover the month, else live), what its subtree
+    collected for the month, and its own close of the month. A fixed number of queries whatever
+    the number of organizations (the subtree's versions, the due grouped by paying organization,
+    the collected grouped likewise, the closes)."""
+    policy.get_org_or_404(actor, org_id)
+    m = month_start(month)
+    end = month_end(m)
+    root = org_version_on(org_id=org_id, at=end)
+    if root is None:
+        return []
+    versions = list(
+        OrgVersion.objects.valid_on(end)
+        .filter(path__startswith=root.path)
+        .exclude(org_id=org_id)
+        .order_by("path")
+        .values_list("org_id", "name", "path")
+    )
+    depth = len(root.path.strip("/").split("/"))
+    child_of: dict[int, int] = {}  # every organization of the subtree → the child of the root it lies under
+    children: list[tuple[int, str]] = []
+    has_units: set[int] = set()
+    for oid, name, path in versions:
+        parts = path.strip("/").split("/")
+        if len(parts) <= depth:
+            continue
+        child = int(parts[depth])
+        child_of[oid] = child
+        if len(parts) == depth + 1:
+            children.append((oid, name))
+        else:
+            has_units.add(child)
+    if not children:
+        return []
+    subtree = Subquery(OrgVersion.objects.filter(path__startswith=root.path).values("org_id"))
+    until = DuesFactsState.objects.values_list("until", flat=True).first()
+    if until is not None and m <= until:
+        by_org = dict(
+            DuesMonthFact.objects.filter(month=m, org_id__in=subtree)
+            .values("org_id")
+            .annotate(t=Sum("due"))
+            .order_by()
+            .values_list("org_id", "t")
+        )
+    else:
+        by_org = due_by_org(subtree, m)
+    collected_by_org = dict(
+        DuesAllocation.objects.filter(month=m, payment__org_id__in=subtree)
+        .values("payment__org_id")
+        .annotate(c=Sum("amount"))
+        .order_by()
+        .values_list("payment__org_id", "c")
+    )
+    due: dict[int, int] = {}
+    collected: dict[int, int] = {}
+    for oid, t in by_org.items():
+        if oid in child_of:
+            due[child_of[oid]] = due.get(child_of[oid], 0) + (t or 0)
+    for oid, c in collected_by_org.items():
+        if oid in child_of:
+            collected[child_of[oid]] = collected.get(child_of[oid], 0) + (c or 0)
+    ids = [oid for oid, _ in children]
+    closes = {c.org_id: c for c in DuesMonthClose.objects.filter(org_id__in=ids, month=m, reopened=False)}
+    return [
+        OverviewRow(oid, name, due.get(oid, 0), collected.get(oid, 0), closes.get(oid), oid in has_units)
+        for oid, name in children
+    ]

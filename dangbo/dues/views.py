@@ -77,7 +77,9 @@ def sheet(request: HttpRequest) -> HttpResponse:
     choices = org_choices_on(actor=request.user, at=sel.month_end(month), action="view")
     if org_id is None and len(choices) == 1:  # a cell secretary's only cell: straight to its sheet
         org_id = choices[0][0]
-    rows, totals = [], None
+    rows, totals, overview = [], None, []
+    if org_id is None and len(choices) > 1:  # an officer over several organizations: the one above first
+        overview = sel.children_overview(actor=request.user, org_id=choices[0][0], month=month)
     if org_id is not None:
         rows = sel.cell_sheet(actor=request.user, org_id=org_id, month=month)
         totals = {
@@ -95,6 +97,8 @@ def sheet(request: HttpRequest) -> HttpResponse:
             "choices": choices,
             "rows": rows,
             "totals": totals,
+            "overview": overview,
+            "overview_root": choices[0][1].strip() if overview else "",
             "org_name": org_latest_names(org_ids={org_id}).get(org_id, "") if org_id else "",
             "regime": sel.regime(month),
             "closed": sel.month_closed(org_id, month) if org_id else None,
