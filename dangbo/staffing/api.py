@@ -14,7 +14,7 @@ from ninja import Router, Schema, Status
 
 from dangbo.access import policy
 from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, IsoDate, as_of
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import DomainError, not_found
 from dangbo.core.rules import param
 from dangbo.members.api import require_record
 from dangbo.staffing import selectors as sel
@@ -438,7 +438,7 @@ def project_unit_done_api(request: HttpRequest, project_id: int, unit_id: int, d
     project = _project(request, project_id, write=True)
     unit = project.units.filter(pk=unit_id).first()
     if unit is None:
-        raise Http404("Không tìm thấy đơn vị của đề án")
+        raise Http404(not_found("đơn vị của đề án"))
     unit.project = project
     project_unit_done(actor=request.user, unit=unit, on=data.done_on)
     return _project_out(project)

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from dangbo.access import policy
-from dangbo.core.errors import DomainError
+from dangbo.core.errors import DomainError, not_found
 from dangbo.core.forms import apply_domain_error
 from dangbo.core.rules import param
 from dangbo.staffing import selectors as sel
@@ -153,7 +153,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if unit_form.is_valid():
                 unit = project.units.filter(pk=unit_form.cleaned_data["unit"]).first()
                 if unit is None:
-                    raise Http404("Không tìm thấy đơn vị của đề án")
+                    raise Http404(not_found("đơn vị của đề án"))
                 unit.project = project
                 try:
                     services.project_unit_done(actor=request.user, unit=unit, on=unit_form.cleaned_data["done_on"])

@@ -4,6 +4,15 @@
 // real guard (core/once.py: one-time form token); this only spares a second request.
 (function () {
   "use strict";
+  // A form with data-confirm asks first (the CSP blocks inline onsubmit handlers); registered in
+  // the capture phase, so a cancelled submit never reaches the once-only guard below.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || (form.method || "").toLowerCase() !== "post") return;

@@ -83,7 +83,7 @@ def test_the_page_shows_progress_while_the_job_runs(client, commune_officer, tre
     job = HandbookImportJob.objects.create(file_path="/nowhere.csv", original_name="lon.csv", uploaded_by=commune_officer,
                                            status="checking", processed_rows=1500, total_rows=6000)
     page = client.get(reverse("meetings:handbook_job", args=[job.pk])).content.decode()
-    assert "Đã đọc 1.500/6.000 dòng" in page and 'hx-trigger="every 1s"' in page and "width: 25%" in page
+    assert "Đã đọc 1.500/6.000 dòng" in page and 'hx-trigger="every 1s"' in page and 'value="25"' in page
 
 
 def test_a_file_with_a_refused_row_cannot_be_confirmed_and_writes_nothing(client, commune_officer, carded, tmp_path):
