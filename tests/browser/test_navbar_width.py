@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dangbo.access.models import Role
+from dangbo.notifications.services import notify
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser]
@@ -44,7 +45,10 @@ def _one_line(page) -> dict:
 
 @pytest.mark.parametrize("path", ["/can-bo/", "/dang-vien/"])
 def test_the_bar_is_one_line_at_1280_px(live_server, page_1280, tree, path):
-    UserFactory(username="quantri_rong", role=Role.ADMIN, password=PASSWORD, first_name="Nguyễn Thị", last_name="Quản Trị")
+    admin = UserFactory(username="quantri_rong", role=Role.ADMIN, password=PASSWORD, first_name="Nguyễn Thị",
+                        last_name="Quản Trị")
+    for i in range(12):  # the unread count's badge takes room too (two digits)
+        notify(kind="test", key=f"thu-{i}", message=f"Thông báo thử {i}", user=admin)
     page = page_1280
     page.goto(f"{live_server.url}/dang-nhap/")
     page.fill("#id_username", "quantri_rong")
