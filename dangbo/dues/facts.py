@@ -42,7 +42,7 @@ Row = tuple[int, date, int, int, int, bool]  # member_id, month, org_id, due, pa
 
 def facts_until() -> date | None:
     """The last month the stored facts cover (None: no facts, compute live)."""
-    return DuesFactsState.objects.values_list("until", flat=True).first()
+    return sel.facts_until()
 
 
 def default_until(today: date) -> date:
@@ -173,6 +173,19 @@ def rebuild_all(*, until: date | None = None, today: date | None = None) -> int:
             _insert(rows)
             n += len(rows)
     return n
+
+
+def ensure_current(*, today: date | None = None) -> int | None:
+    """The periodic job `dues.facts`: store the facts when there are none yet, and rebuild them when
+    they end before December of next year (each January), so pages never fall back to the slower
+    live computation for this year. Returns the number of rows written, None when already current."""
+    from dangbo.access import policy
+
+    today = today or policy.today()
+    until = facts_until()
+    if until is not None and until >= default_until(today):
+        return None
+    return rebuild_all(today=today)
 
 
 def stale_members(limit: int = 1000) -> list[int]:

@@ -34,9 +34,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, Sign
 
 from dangbo.access import policy
+from dangbo.core import stamps
 from dangbo.core.rules import param
 from dangbo.dues.models import (
     BASE_CATEGORIES,
@@ -414,6 +415,19 @@ def back_dues(member_id: int, first: date, last: date) -> tuple[int, list[tuple[
 # --- R-122: unpaid months per member and year ---------------------------------------------------
 
 
+_until_cache = stamps.StampedCache(8)
+
+
+def facts_until() -> date | None:
+    """The last month the stored facts (dues.facts) cover; None: no facts yet, compute live. Kept per
+    process under the "dues_facts" stamp, so a page asks the database only after a rebuild."""
+    stamp = stamps.read("dues_facts")
+    boxed = _until_cache.get_or_compute(
+        stamp.token, lambda: (DuesFactsState.objects.values_list("until", flat=True).first(),),
+        cacheable=stamps.cacheable(stamp))
+    return boxed[0]
+
+
 def _counted_months(year: int, today: date) -> list[date]:
     """The months of `year` that are over on `today` (a month's dues are late once it has ended)."""
     last = min(date(year, 12, 1), add_months(month_start(today), -1))
@@ -429,7 +443,7 @@ def with_unpaid_months(members: QuerySet, year: int, today: date, *, live: bool 
     zero = Value(0, output_field=IntegerField())
     if not counted:
         return members.annotate(unpaid_months=zero, unpaid_amount=Value(0, output_field=BIG))
-    until = None if live else DuesFactsState.objects.values_list("until", flat=True).first()
+    until = None if live else facts_until()
     if until is not None and counted[-1] <= until:
         rows = DuesMonthFact.objects.filter(
             member_id=OuterRef("pk"), month__gte=counted[0], month__lte=counted[-1], deferred=False, due__gt=F("paid")
@@ -441,24 +455,33 @@ def with_unpaid_months(members: QuerySet, year: int, today: date, *, live: bool 
                 Value(0, output_field=BIG),
             ),
         )
-    total = zero
-    amount = Value(0, output_field=BIG)
-    for i, m in enumerate(counted):
-        members = annotate_due(members, m, f"d{i}").annotate(
-            **{
-                f"p{i}": paid_expression(m),
-                f"a{i}": active_on(month_end(m)),
-                f"r{i}": relief_expression(m, ReliefKind.DEFERRAL),
-            }
-        )
-        cond = Q(**{f"a{i}": True, f"r{i}": False, f"d{i}__isnull": False, f"d{i}__gt": F(f"p{i}")})
-        total = total + Case(When(cond, then=Value(1)), default=Value(0), output_field=IntegerField())
-        amount = amount + Case(
-            When(cond, then=F(f"d{i}") - F(f"p{i}")), default=Value(0, output_field=BIG), output_field=BIG
-        )
+    # Live: one correlated subquery per month for what is still owed for it, each referenced twice
+    # (months, amount). Its obligation (`annotate_due`) is a large expression, so it is evaluated
+    # inside the subquery once, never repeated in a condition (that made a 490 KB statement that
+    # PostgreSQL took minutes over).
+    owed = [Subquery(_owed_rows(m).values("owed")[:1], output_field=BIG) for m in counted]
+    members = members.alias(**{f"owed_{i}": Coalesce(o, Value(0, output_field=BIG)) for i, o in enumerate(owed)})
     return members.annotate(
-        unpaid_months=ExpressionWrapper(total, output_field=IntegerField()),
-        unpaid_amount=ExpressionWrapper(amount, output_field=BIG),
+        unpaid_months=ExpressionWrapper(
+            sum((Sign(F(f"owed_{i}")) for i in range(len(owed))), start=zero), output_field=IntegerField()),
+        unpaid_amount=ExpressionWrapper(
+            sum((F(f"owed_{i}") for i in range(len(owed))), start=Value(0, output_field=BIG)), output_field=BIG),
+    )
+
+
+def _owed_rows(m: date) -> QuerySet:
+    """The member `OuterRef("pk")` as a one-row queryset annotated with `owed`: what is still owed
+    for month `m` (0 unless a member at its end, with a declared obligation, no deferral, and paid
+    less than the obligation)."""
+    one = annotate_due(Member.objects.filter(pk=OuterRef("pk")), m, "due")
+    return one.annotate(
+        owed=Case(
+            When(Q(active_on(month_end(m))) & ~Q(relief_expression(m, ReliefKind.DEFERRAL)),
+                 then=Greatest(Coalesce(F("due"), Value(0, output_field=BIG)) - paid_expression(m),
+                               Value(0, output_field=BIG))),
+            default=Value(0, output_field=BIG),
+            output_field=BIG,
+        )
     )
 
 
@@ -678,7 +701,7 @@ def summary(*, actor, org_id: int, first: date, last: date, live: bool = False) 
     ms = months(first, last)
     subtree = _subtree_ids(org_id, month_end(last))
     s = Summary(first, last)
-    until = None if live else DuesFactsState.objects.values_list("until", flat=True).first()
+    until = None if live else facts_until()
     if until is not None and first <= until:
         # The stored facts (dues.facts, one row per member-month): one grouped query for the months
         # they cover.
@@ -898,7 +921,7 @@ def children_overview(*, actor, org_id: int, month: date) -> list[OverviewRow]:
     if not children:
         return []
     subtree = Subquery(OrgVersion.objects.filter(path__startswith=root.path).values("org_id"))
-    until = DuesFactsState.objects.values_list("until", flat=True).first()
+    until = facts_until()
     if until is not None and m <= until:
         by_org = dict(
             DuesMonthFact.objects.filter(month=m, org_id__in=subtree)

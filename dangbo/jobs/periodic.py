@@ -5,6 +5,8 @@
   member's organization (read by its officers), once per case;
 - `notifications_deliver`: the deliveries of notifications whose retry time has come, or whose
   task was lost, are queued again (notifications.delivery.deliveries_due);
+- `dues_facts`: stores the dues facts when there are none and extends them each new year
+  (dues.facts.ensure_current);
 - `tasks_prune`: deletes the queue's finished task results older than 30 days (django-tasks-db);
 - `audit_checkpoint`: anchors the head of the audit hash chain outside the table
   (`dangbo.audit.services.checkpoint_write()`), so `dangbo audit verify` detects truncation,
@@ -23,6 +25,7 @@ from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 
 from dangbo.audit import services as audit_services
+from dangbo.dues.facts import ensure_current as dues_facts_current
 from dangbo.exports.tasks import export_files_prune
 from dangbo.members.models import Member
 from dangbo.members.selectors import member_last_org_id, overdue_issues
@@ -84,3 +87,10 @@ def tasks_prune() -> str:
 def exports_prune() -> int:
     """Delete the export files past their retention (DANGBO_EXPORT_TTL hours); returns how many."""
     return export_files_prune()
+
+
+@task
+def dues_facts() -> int:
+    """Store or extend the dues facts when they do not reach December of next year; rows written
+    (0 when they were current)."""
+    return dues_facts_current() or 0

@@ -27,6 +27,7 @@ JOBS = {
     "tasks.prune": periodic.tasks_prune,
     "notifications.deliver": periodic.notifications_deliver,
     "exports.prune": periodic.exports_prune,
+    "dues.facts": periodic.dues_facts,
 }
 
 

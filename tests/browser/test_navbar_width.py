@@ -43,7 +43,7 @@ def _one_line(page) -> dict:
     }""")
 
 
-@pytest.mark.parametrize("path", ["/can-bo/"])
+@pytest.mark.parametrize("path", ["/dang-vien/", "/can-bo/"])
 def test_the_bar_is_one_line_at_1280_px(transactional_db, live_server, page_1280, tree, path):
     admin = UserFactory(username="quantri_rong", role=Role.ADMIN, password=PASSWORD, first_name="Nguyễn Thị",
                         last_name="Quản Trị")

@@ -16,6 +16,7 @@ from dangbo.dues.models import Category, DuesFactsState, DuesMonthFact
 from dangbo.dues.services import ReliefInput, relief_record
 from dangbo.dues.tests.test_rules import declare, pay
 from dangbo.members.models import EventType as E
+from dangbo.members.models import Member
 from dangbo.members.services import EventInput, member_record_event
 from dangbo.members.transfers import LetterInput, transfer_issue, transfer_receive
 
@@ -30,6 +31,13 @@ def assert_facts_match_live(actor, tree):
         live = sel.summary(actor=actor, org_id=org.pk, first=FIRST, last=LAST, live=True)
         assert fast.per_month_due == live.per_month_due, key
         assert (fast.due, fast.collected, fast.retained) == (live.due, live.collected, live.retained), key
+    # R-122 arrears: the months and amounts still owed, stored and live (the home page's worklist)
+    members = Member.objects.order_by("pk")
+    for year, today in ((2025, date(2025, 12, 20)), (2026, date(2026, 6, 15))):
+        fast = list(sel.with_unpaid_months(members, year, today).values_list("pk", "unpaid_months", "unpaid_amount"))
+        live = list(sel.with_unpaid_months(members, year, today, live=True)
+                    .values_list("pk", "unpaid_months", "unpaid_amount"))
+        assert fast == live, year
 
 
 @pytest.fixture
@@ -121,3 +129,29 @@ def test_summary_from_the_facts_takes_a_few_queries_whatever_the_months(system_u
         s = sel.summary(actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1),
                         last=date(2026, 12, 1))
     assert s.due == 4 * 25_000 * 24
+
+
+def test_the_periodic_job_stores_the_facts_and_extends_them_each_new_year(system_user, members_a1):
+    declare(system_user, members_a1[0], Category.SI_SALARY, 10_000_000)
+    assert facts.ensure_current(today=date(2025, 5, 2)) == 24  # none yet: 01/2025 … 12/2026
+    assert DuesFactsState.objects.get().until == date(2026, 12, 1)
+    assert facts.ensure_current(today=date(2025, 11, 30)) is None  # current: nothing written
+    assert facts.ensure_current(today=date(2026, 1, 2)) == 36  # a new year: up to 12/2027
+    assert DuesFactsState.objects.get().until == date(2027, 12, 1)
+    assert facts.stale_members() == []
+
+
+def test_arrears_live_stay_one_modest_statement(system_user, tree, members_a1):
+    """The live R-122 arrears (no stored facts) evaluate each month's obligation once per member: the
+    statement once was 490 KB, which PostgreSQL took minutes over on an empty database."""
+    from django.db import connection
+    from django.db.models import Count, Q
+    from django.test.utils import CaptureQueriesContext
+
+    declare(system_user, members_a1[0], Category.SI_SALARY, 10_000_000)
+    with CaptureQueriesContext(connection) as ctx:
+        got = sel.with_unpaid_months(Member.objects.all(), 2025, date(2025, 12, 20), live=True).aggregate(
+            w=Count("pk", filter=Q(unpaid_months__gte=2, unpaid_months__lt=3)), r=Count("pk", filter=Q(unpaid_months__gte=3)))
+    assert got == {"w": 0, "r": 1}
+    assert len(ctx.captured_queries) == 1
+    assert len(ctx.captured_queries[0]["sql"]) < 200_000
