@@ -1,6 +1,7 @@
 """Apparatus and staffing of the demo province (small, synthetic): the party bloc of Sơn Hà with
 three provincial bodies and one district bloc (Đông Sơn) whose two bodies merge into the
-provincial ones on 01/07/2025; 2021 baselines, yearly quota decisions 2022–today with a
+provincial ones on 01/07/2025, the day the province merges into Sơn Giang (the bloc and the
+provincial bodies take the new province's name that day); 2021 baselines, yearly quota decisions 2022–today with a
 mid-year decision for the merge, headcount at the start of each year, three restructuring
 projects reported as «7/8 … 8/13 … 12/13», and job-position catalogues (two provincial bodies
 approved, the office's appraised, the district commission's submitted before the merge: «2/4»
@@ -17,6 +18,7 @@ from dangbo.staffing.services import (
     agency_create,
     agency_dissolve,
     agency_merge,
+    agency_rename,
     baseline_set,
     catalogue_advance,
     catalogue_create,
@@ -28,6 +30,8 @@ from dangbo.staffing.services import (
 
 FOUNDED = date(2015, 1, 1)
 MERGE = date(2025, 7, 1)
+OLD_PROVINCE, NEW_PROVINCE = "Sơn Hà", "Sơn Giang"  # demo/plan.py: Sơn Hà and Kim Giang merge into Sơn Giang
+ROOT_NAME = "Khối cơ quan Đảng tỉnh Sơn Hà"
 # Provincial bodies and the district bodies merged into them: code, name, 2021 baseline, quota by year.
 PROVINCIAL = [
     ("SH-BTC", "Ban Tổ chức Tỉnh ủy Sơn Hà", 30, {2022: 30, 2023: 29, 2024: 29, 2025: 29}),
@@ -65,7 +69,7 @@ DISTRICT_NAMES = ["Đông Sơn", "Yên Hà", "Sơn Hà", "Kim Thành", "Giang B�
 def build_staffing(*, actor, ids: dict[str, int], today: date) -> dict[str, int]:
     cb = ensure_categories()["cb_cc"]
     province, district = ids["SH"], ids["SH-DS"]
-    root = agency_create(actor=actor, code="SH-KD", name="Khối cơ quan Đảng tỉnh Sơn Hà", managing_org_id=province,
+    root = agency_create(actor=actor, code="SH-KD", name=ROOT_NAME, managing_org_id=province,
                          on=FOUNDED, party_org_id=ids.get("SH-KCQ"))
     prov = {code: agency_create(actor=actor, code=code, name=name, managing_org_id=province, on=FOUNDED, parent=root)
             for code, name, *_ in PROVINCIAL}
@@ -109,6 +113,10 @@ def build_staffing(*, actor, ids: dict[str, int], today: date) -> dict[str, int]
         for code, _, _b, _q, into in DISTRICT:
             agency_merge(actor=actor, predecessors=[dist[code]], into=prov[into], on=MERGE)
         agency_dissolve(actor=actor, agency=bloc, on=MERGE)
+        # The provinces merged into Sơn Giang on the same day: the bloc and its bodies take its name.
+        renamed = [(root, ROOT_NAME)] + [(prov[code], name) for code, name, *_ in PROVINCIAL]
+        for agency, name in renamed:
+            agency_rename(actor=actor, agency=agency, name=name.replace(OLD_PROVINCE, NEW_PROVINCE), on=MERGE)
         for code, number in AFTER_MERGE.items():
             if code != "SH-VP":
                 give(prov[code], 2025, number, on=MERGE)

@@ -24,6 +24,13 @@ def test_demo_staffing(system_user, tree):
     btc = Agency.objects.get(code="SH-BTC")
     assert sel.figures(actor=system_user, agency_id=btc.pk, at=date(2025, 6, 30)).row("cb_cc").baseline == 30
     assert sel.figures(actor=system_user, agency_id=btc.pk, at=date(2025, 12, 31)).row("cb_cc").baseline == 38
+    # The province merged into Sơn Giang on 01/07/2025: the bodies carry its name from that day.
+    names = {at: {r.version.name for r in sel.agency_tree(actor=system_user, at=at)}
+             for at in (date(2025, 6, 30), date(2025, 7, 1))}
+    assert {"Khối cơ quan Đảng tỉnh Sơn Hà", "Ban Tổ chức Tỉnh ủy Sơn Hà"} <= names[date(2025, 6, 30)]
+    assert {"Khối cơ quan Đảng tỉnh Sơn Giang", "Ban Tổ chức Tỉnh ủy Sơn Giang", "Văn phòng Tỉnh ủy Sơn Giang",
+            "Ủy ban Kiểm tra Tỉnh ủy Sơn Giang"} <= names[date(2025, 7, 1)]
+    assert not any("Sơn Hà" in n for n in names[date(2025, 7, 1)])
     progress = sel.restructured_by_model(actor=system_user, at=date(2026, 1, 1))
     assert sel.restructured_summary(progress) == (
         "7/8 Cơ quan Thanh tra - Kiểm tra; 8/13 Cơ quan Tổ chức - Nội vụ; 12/13 Văn phòng cấp huyện")
