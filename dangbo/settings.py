@@ -181,6 +181,9 @@ DANGBO_PERIODIC = {
 NOTIFICATIONS_MAX_ATTEMPTS = envint("DANGBO_NOTIFY_MAX_ATTEMPTS", "5")
 NOTIFICATIONS_RETRY_BASE = envint("DANGBO_NOTIFY_RETRY_BASE", "60")
 NOTIFICATIONS_WEBHOOK_TIMEOUT = envint("DANGBO_NOTIFY_WEBHOOK_TIMEOUT", "10")
+# The address users open the product at (e.g. https://dangbo.tinhuy.vn): chat messages and e-mails
+# end with a link to the notification's page on it; unset, they carry no link.
+DANGBO_BASE_URL = os.environ.get("DANGBO_BASE_URL", "").strip()
 # Large exports (exports.tasks): files written by the task worker, kept DANGBO_EXPORT_TTL hours;
 # a member list longer than DANGBO_EXPORT_SYNC_MAX_ROWS goes through a job instead of the request.
 DANGBO_EXPORT_DIR = Path(os.environ.get("DANGBO_EXPORT_DIR") or BASE_DIR / "var" / "exports")

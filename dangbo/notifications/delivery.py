@@ -420,8 +420,25 @@ def _refusal(d: Delivery) -> str:
     return ""
 
 
+def page_url(note: Notification) -> str:
+    """The absolute address of the page a notification leads to (its target, else the list of
+    notifications), on DANGBO_BASE_URL (e.g. https://dangbo.tinhuy.vn); "" when that is not set:
+    a chat message or an e-mail then carries no link rather than one that does not open."""
+    base = (getattr(settings, "DANGBO_BASE_URL", "") or "").rstrip("/")
+    if not base:
+        return ""
+    from django.urls import reverse
+
+    from dangbo.notifications.selectors import link
+
+    return base + (link(note) or reverse("notifications:notification_list"))
+
+
 def _text(d: Delivery) -> str:
-    return d.text or (PREFIX + d.notification.message if d.notification is not None else "")
+    if d.text or d.notification is None:
+        return d.text
+    url = page_url(d.notification)
+    return PREFIX + d.notification.message + (f"\n{url}" if url else "")
 
 
 def _send(d: Delivery) -> None:
@@ -430,7 +447,10 @@ def _send(d: Delivery) -> None:
         address = d.user.email if d.user_id is not None else d.channel.target
         if d.user_id is None and not email_enabled():
             raise SendError("Máy chủ chưa được cấu hình gửi thư điện tử.")
-        body = d.notification.message if d.notification is not None else text
+        body = text
+        if d.notification is not None:
+            url = page_url(d.notification)
+            body = d.notification.message + (f"\n\nXem trên Đảng bộ số: {url}" if url else "")
         try:
             send_mail(d.subject or f"{PREFIX}Thông báo mới", body, None, [address])
         except OSError as exc:

@@ -109,6 +109,20 @@ def test_a_generic_json_webhook_gets_a_json_text_body(tree, commune_officer, cha
     assert chat.texts() == ["[Đảng bộ số] Đảng bộ xã An Bình: quá hạn chuyển sinh hoạt của 1 đảng viên."]
 
 
+def test_with_a_base_url_the_message_ends_with_a_link_to_its_page(tree, commune_officer, chat, on_commit, settings):
+    settings.DANGBO_BASE_URL = "https://dangbo.tinhuy-thu.vn/"
+    settings.NOTIFICATIONS_SEND_EMAIL = True
+    dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="webhook",
+                      target=f"{chat.base}/hooks/abc123")
+    dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="email",
+                      target="vanphong@anbinh.example.invalid")
+    with on_commit():
+        _org_note(tree)
+    assert chat.texts() == ["[Đảng bộ số] Đảng bộ xã An Bình: quá hạn chuyển sinh hoạt của 1 đảng viên.\n"
+                            "https://dangbo.tinhuy-thu.vn/thong-bao/"]
+    assert mail.outbox[-1].body.endswith("\n\nXem trên Đảng bộ số: https://dangbo.tinhuy-thu.vn/thong-bao/")
+
+
 def test_a_500_is_retried_later_with_backoff_and_then_delivered(tree, commune_officer, chat, on_commit, settings):
     settings.NOTIFICATIONS_RETRY_BASE = 60
     chat.replies = [(500, "lỗi"), (200, '{"success": true}')]
