@@ -17,6 +17,7 @@ from dangbo.meetings.api import router as meetings_router
 from dangbo.members.api import events_router as member_events_router
 from dangbo.members.api import router as members_router
 from dangbo.members.transfer_api import router as transfers_router
+from dangbo.notifications.api import channels_router
 from dangbo.notifications.api import router as notices_router
 from dangbo.orgs_web.api import router as orgs_router
 from dangbo.orgs_web.enterprise_api import router as enterprises_router
@@ -49,6 +50,7 @@ api.add_router("/staffing", staffing_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/dues", dues_router)
 api.add_router("/notices", notices_router)
+api.add_router("/notification-channels", channels_router)
 api.add_router("/corrections", corrections_router)
 
 urlpatterns = [path("", api.urls)]

@@ -431,6 +431,17 @@ ROUTES: dict[str, Rule] = {
     "api:committee_seat_end": Rule(
         anonymous=API_401, kwargs=lambda w: {"seat_id": w["committee_seat"].pk}, method="post",
         query=lambda w: {"valid_to": "2024-12-31"}),
+    "api:channel_list_api": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk}),
+    "api:channel_create_api": Rule(
+        anonymous=API_401, method="post",
+        query=lambda w: {"org_id": w["commune_a"].pk, "kind": "webhook", "target": "http://chat.local/hooks/x"}),
+    "api:channel_update_api": Rule(anonymous=API_401, kwargs=lambda w: {"channel_id": w["org_channel"].pk},
+                                   method="patch", query=lambda w: {"enabled": False}),
+    "api:channel_delete_api": Rule(anonymous=API_401, kwargs=lambda w: {"channel_id": w["org_channel"].pk},
+                                   method="delete"),
+    "api:channel_test_api": Rule(anonymous=API_401, kwargs=lambda w: {"channel_id": w["org_channel"].pk},
+                                 method="post"),
+    "api:channel_log_api": Rule(anonymous=API_401, kwargs=lambda w: {"channel_id": w["org_channel"].pk}),
     "api:handbook_coverage": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "on": "2024-03-01"}),
     "api:correction_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:correction_create": Rule(  # the member themself only (no member profile: 404)
@@ -876,6 +887,8 @@ def _call(client, name: str, rule: Rule, w):
         return client.post(f"{url}?{urlencode(rule.query(w))}", rule.body(w))
     if rule.method == "post":
         return client.post(url, rule.query(w), content_type="application/json") if name.startswith("api:") else client.post(url, rule.query(w))
+    if rule.method in ("patch", "delete"):
+        return getattr(client, rule.method)(url, rule.query(w), content_type="application/json")
     return client.get(url, rule.query(w))
 
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from dangbo.access import policy
 from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, PageNumber, PageSize, paginate
 from dangbo.core.errors import DomainError
-from dangbo.notifications import notices
-from dangbo.notifications.models import NoticeRecipient
+from dangbo.notifications import delivery, notices
+from dangbo.notifications.models import ChannelKind, Delivery, NoticeRecipient, OrgChannel
 
 router = Router(tags=["Thông báo đến đảng viên"])
 
@@ -90,3 +90,118 @@ def notice_list_api(request: HttpRequest, page: PageNumber = 1, page_size: PageS
         {"id": n.pk, "org_id": n.org_id, "kind": n.kind, "kind_label": n.get_kind_display(), "title": n.title,
          "document_number": n.document_number, "audience_org_id": n.audience_org_id, "sent_on": n.sent_on,
          "recipients": n.recipients_count, "read": n.read} for n in result["items"]]}
+
+
+# --- delivery channels of an organization (/api/v1/notification-channels) ----------------------
+
+channels_router = Router(tags=["Kênh gửi thông báo"])
+
+
+class ChannelOut(Schema):
+    id: int
+    org_id: int
+    kind: str
+    kind_label: str
+    label: str
+    target: str  # masked: host (and port) only; a webhook's URL is a secret
+    fingerprint: str
+    enabled: bool
+    updated_at: datetime
+
+
+class ChannelIn(Schema):
+    org_id: int
+    kind: str
+    target: str
+    label: str = ""
+    enabled: bool = True
+
+
+class ChannelPatch(Schema):
+    label: str | None = None
+    target: str | None = None  # None or empty: kept as it is
+    enabled: bool | None = None
+
+
+class DeliveryOut(Schema):
+    id: int
+    medium: str
+    status: str
+    status_label: str
+    attempts: int
+    last_error: str
+    created_at: datetime
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+
+
+def _channel(ch: OrgChannel) -> dict:
+    return {"id": ch.pk, "org_id": ch.org_id, "kind": ch.kind, "kind_label": ch.get_kind_display(),
+            "label": ch.label, "target": delivery.mask_target(ch.kind, ch.target),
+            "fingerprint": delivery.fingerprint(ch.target), "enabled": ch.enabled, "updated_at": ch.updated_at}
+
+
+def _in_scope_channel(user, channel_id: int) -> OrgChannel:
+    channel = policy.get_in_scope_or_404(OrgChannel, user, channel_id)
+    if not policy.can(user, "record", channel.org_id):
+        raise Http404(policy.NOT_FOUND)
+    return channel
+
+
+@channels_router.get("/", response={200: list[ChannelOut], **READ_ERRORS}, url_name="channel_list_api")
+def channel_list_api(request: HttpRequest, org_id: int) -> list[dict]:
+    """The delivery channels of an organization the user records for (its officers): office e-mail,
+    Synology Chat, JSON webhook. Addresses are masked."""
+    if not policy.can(request.user, "record", org_id):
+        raise Http404(policy.NOT_FOUND)
+    return [_channel(c) for c in delivery.channel_list(actor=request.user, org_id=org_id)]
+
+
+@channels_router.post("/", response={201: ChannelOut, **WRITE_ERRORS}, url_name="channel_create_api")
+def channel_create_api(request: HttpRequest, data: ChannelIn) -> Status:
+    """Add a channel to an organization (audited with the address masked)."""
+    if not policy.can(request.user, "record", data.org_id):
+        raise Http404(policy.NOT_FOUND)
+    if data.kind not in ChannelKind.values:
+        raise DomainError("Loại kênh không hợp lệ: email, synology hoặc webhook.", field="kind")
+    channel = delivery.channel_create(actor=request.user, org_id=data.org_id, kind=data.kind, target=data.target,
+                                      label=data.label, enabled=data.enabled)
+    return Status(201, _channel(channel))
+
+
+@channels_router.patch("/{int:channel_id}", response={200: ChannelOut, **WRITE_ERRORS}, url_name="channel_update_api")
+def channel_update_api(request: HttpRequest, channel_id: int, data: ChannelPatch) -> dict:
+    """Change a channel's name, address or use; fields left out are kept."""
+    channel = _in_scope_channel(request.user, channel_id)
+    return _channel(delivery.channel_update(actor=request.user, channel=channel, label=data.label,
+                                            target=data.target, enabled=data.enabled))
+
+
+@channels_router.delete("/{int:channel_id}", response={204: None, **WRITE_ERRORS}, url_name="channel_delete_api")
+def channel_delete_api(request: HttpRequest, channel_id: int) -> Status:
+    """Remove a channel; its delivery log stays."""
+    delivery.channel_delete(actor=request.user, channel=_in_scope_channel(request.user, channel_id))
+    return Status(204, None)
+
+
+@channels_router.post("/{int:channel_id}/test", response={202: DeliveryOut, **WRITE_ERRORS},
+                      url_name="channel_test_api")
+def channel_test_api(request: HttpRequest, channel_id: int) -> Status:
+    """Queue a test message on the channel; the worker sends it and its status shows in the log."""
+    d = delivery.channel_test(actor=request.user, channel=_in_scope_channel(request.user, channel_id))
+    return Status(202, _delivery(d))
+
+
+def _delivery(d: Delivery) -> dict:
+    return {"id": d.pk, "medium": d.medium, "status": d.status, "status_label": d.get_status_display(),
+            "attempts": d.attempts, "last_error": d.last_error, "created_at": d.created_at,
+            "last_attempt_at": d.last_attempt_at, "next_attempt_at": d.next_attempt_at, "sent_at": d.sent_at}
+
+
+@channels_router.get("/{int:channel_id}/deliveries", response={200: list[DeliveryOut], **READ_ERRORS},
+                     url_name="channel_log_api")
+def channel_log_api(request: HttpRequest, channel_id: int) -> list[dict]:
+    """The channel's latest 50 deliveries, newest first (status, attempts, last error)."""
+    channel = _in_scope_channel(request.user, channel_id)
+    return [_delivery(d) for d in delivery.delivery_log(actor=request.user, channel=channel)]

@@ -113,6 +113,10 @@ def data(tree, system_user):
     correction = CorrectionRequest.objects.create(member_id=ids["member_id"], field="phone",
                                                   requested_value="0912345678")
     ids.update(seat_id=seat.pk, notice_id=notice.pk, request_id=correction.pk)
+    from dangbo.notifications.delivery import channel_create
+
+    ids["channel_id"] = channel_create(actor=SYSTEM, org_id=tree["commune_a"].pk, kind="webhook",
+                                       target="http://chat.xa-thu.local/hooks/abc", label="Nhóm chat thử").pk
     from dangbo.cadres.training import SalaryInput, course_create, enrol, salary_record
 
     course = course_create(actor=system_user, org_id=tree["commune_a"].pk, name="Trung cấp LLCT khóa thử",
