@@ -508,30 +508,7 @@ def attends_in(subtree, d: date, ref: str = "pk"):
     transit (official transfer letter issued before the month began, not yet received) pays at the
     receiving cell, which collects from the month after the letter's (R-033): the sender collects up
     to the month of the letter, which the letter states paid."""
-    letter = (
-        MemberEvent.objects.filter(
-            member_id=OuterRef("member_id"),
-            type=EventType.OFFICIAL_TRANSFER_OUT,
-            voided_by__isnull=True,
-            on__lt=d.replace(day=1),
-            counterpart_org__isnull=False,
-        )
-        .order_by("-on", "-pk")
-        .values("counterpart_org_id")[:1]
-    )
-    spans = (
-        MembershipSpan.objects.valid_on(d)
-        .filter(member_id=OuterRef(ref), status__in=ACTIVE_STATUSES)
-        .annotate(
-            attends=Case(
-                When(in_transfer=True, then=Coalesce(Subquery(letter), "org_id", output_field=INT)),
-                default=Coalesce("temp_org_id", "org_id", output_field=INT),
-                output_field=INT,
-            )
-        )
-        .filter(attends__in=subtree)
-    )
-    return Exists(spans)
+    return Exists(_attending_spans(d, ref).filter(attends__in=subtree))
 
 
 @dataclass
@@ -661,8 +638,9 @@ def due_by_org(subtree, month: date) -> dict[int, int]:
     return {oid: t or 0 for oid, t in rows}
 
 
-def _attending_org(d: date):
-    """The organization the member `OuterRef("member_id")` attends on `d` (see `attends_in`)."""
+def _transfer_letter_org(d: date) -> Subquery:
+    """The receiving organization named by the latest official transfer letter (not voided) of the
+    span's member `OuterRef("member_id")` issued before the month of `d` began, else NULL."""
     letter = (
         MemberEvent.objects.filter(
             member_id=OuterRef("member_id"),  # the span's member
@@ -674,19 +652,29 @@ def _attending_org(d: date):
         .order_by("-on", "-pk")
         .values("counterpart_org_id")[:1]
     )
+    return Subquery(letter)
+
+
+def _attending_spans(d: date, ref: str) -> QuerySet:
+    """The active membership spans on `d` of the member `OuterRef(ref)`, each annotated `attends`:
+    the receiving organization of its transfer letter when in transit, else the temporary host,
+    else the home organization (see `attends_in`)."""
     return (
         MembershipSpan.objects.valid_on(d)
-        .filter(member_id=OuterRef("member_id"), status__in=ACTIVE_STATUSES)
+        .filter(member_id=OuterRef(ref), status__in=ACTIVE_STATUSES)
         .annotate(
             attends=Case(
-                When(in_transfer=True, then=Coalesce(Subquery(letter), "org_id", output_field=INT)),
+                When(in_transfer=True, then=Coalesce(_transfer_letter_org(d), "org_id", output_field=INT)),
                 default=Coalesce("temp_org_id", "org_id", output_field=INT),
                 output_field=INT,
             )
         )
-        .order_by("-pk")
-        .values("attends")[:1]
     )
+
+
+def _attending_org(d: date):
+    """The organization the member `OuterRef("member_id")` attends on `d` (see `attends_in`)."""
+    return _attending_spans(d, "member_id").order_by("-pk").values("attends")[:1]
 
 
 def summary(*, actor, org_id: int, first: date, last: date, live: bool = False) -> Summary:
