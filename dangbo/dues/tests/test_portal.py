@@ -13,19 +13,17 @@ from django.urls import reverse
 from dangbo.access.models import Role, RoleAssignment
 from dangbo.dues import portal
 from dangbo.dues import selectors as sel
-from dangbo.dues.models import Category, DuesImportJob, DuesPayment
-from dangbo.dues.tests.test_rules import declare
+from dangbo.dues.models import DuesImportJob, DuesPayment
 from dangbo.members.models import Member
 
 HEAD = "STT,Mã giao dịch,Họ và tên người nộp,Số thẻ đảng viên,Số CCCD,Từ tháng,Đến tháng,Số tiền (đồng),Ngày nộp,Trạng thái"
 
 
 @pytest.fixture
-def carded(system_user, members_a1):
-    for i, m in enumerate(members_a1):
+def carded(declared):
+    for i, m in enumerate(declared):
         Member.objects.filter(pk=m.pk).update(party_card_number=f"01.00000{i}", citizen_id=f"00108500000{i}")
-        declare(system_user, m, Category.SI_SALARY, 10_000_000)
-    return members_a1
+    return declared
 
 
 def csv_file(tmp_path, *lines, name="dvc.csv"):
