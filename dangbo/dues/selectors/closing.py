@@ -6,28 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import (
-    Exists,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-)
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from dangbo.access import policy
-from dangbo.dues.models import (
-    DuesAllocation,
-    DuesLedgerEntry,
-    DuesMonthClose,
-    DuesMonthFact,
-)
+from dangbo.dues.models import DuesAllocation, DuesLedgerEntry, DuesMonthClose, DuesMonthFact
 from dangbo.dues.selectors.figures import due_by_org
 from dangbo.dues.selectors.ledger import facts_until
-from dangbo.dues.selectors.obligation import (
-    month_end,
-    month_start,
-)
+from dangbo.dues.selectors.obligation import month_end, month_start
 from dangbo.members.models import ACTIVE_STATUSES, MembershipSpan
 from dangbo.orgs.models import OrgVersion
 from dangbo.orgs.selectors import org_version_on
@@ -80,14 +66,20 @@ class CloseRow:
     close: DuesMonthClose | None
 
 
+def _month_root(actor, org_id: int, month: date) -> tuple[date, date, OrgVersion | None]:
+    """The month of `month`, its last day and the version of `org_id` on that day (None when the
+    organization did not exist then); `org_id` outside the actor's scope is not found."""
+    policy.get_org_or_404(actor, org_id)
+    m = month_start(month)
+    end = month_end(m)
+    return m, end, org_version_on(org_id=org_id, at=end)
+
+
 def closing_status(*, actor, org_id: int, month: date) -> list[CloseRow]:
     """The collecting organizations of the subtree of `org_id` for `month` (those with members
     attending them on the month's last day: they have a sheet) and whether each closed it: the
     superior's "x/y chi bộ đã chốt". Two queries."""
-    policy.get_org_or_404(actor, org_id)
-    m = month_start(month)
-    end = month_end(m)
-    root = org_version_on(org_id=org_id, at=end)
+    m, end, root = _month_root(actor, org_id, month)
     if root is None:
         return []
     attending = (
@@ -161,16 +153,18 @@ class OverviewRow:
         return self.collected / self.due * 100 if self.due else None
 
 
+def _sum_by(qs: QuerySet, key: str, value: str) -> dict:
+    """The sum of `value` over `qs` for each `key` (one GROUP BY query)."""
+    return dict(qs.values(key).annotate(t=Sum(value)).order_by().values_list(key, "t"))
+
+
 def children_overview(*, actor, org_id: int, month: date) -> list[OverviewRow]:
     """For `month`, each organization directly under `org_id`: what its subtree owes (as
     `summary`'s due: the stored facts when they cover the month, else live), what its subtree
     collected for the month, and its own close of the month. A fixed number of queries whatever
     the number of organizations (the subtree's versions, the due grouped by paying organization,
     the collected grouped likewise, the closes)."""
-    policy.get_org_or_404(actor, org_id)
-    m = month_start(month)
-    end = month_end(m)
-    root = org_version_on(org_id=org_id, at=end)
+    m, end, root = _month_root(actor, org_id, month)
     if root is None:
         return []
     versions = list(
@@ -199,21 +193,11 @@ def children_overview(*, actor, org_id: int, month: date) -> list[OverviewRow]:
     subtree = Subquery(OrgVersion.objects.filter(path__startswith=root.path).values("org_id"))
     until = facts_until()
     if until is not None and m <= until:
-        by_org = dict(
-            DuesMonthFact.objects.filter(month=m, org_id__in=subtree)
-            .values("org_id")
-            .annotate(t=Sum("due"))
-            .order_by()
-            .values_list("org_id", "t")
-        )
+        by_org = _sum_by(DuesMonthFact.objects.filter(month=m, org_id__in=subtree), "org_id", "due")
     else:
         by_org = due_by_org(subtree, m)
-    collected_by_org = dict(
-        DuesAllocation.objects.filter(month=m, payment__org_id__in=subtree)
-        .values("payment__org_id")
-        .annotate(c=Sum("amount"))
-        .order_by()
-        .values_list("payment__org_id", "c")
+    collected_by_org = _sum_by(
+        DuesAllocation.objects.filter(month=m, payment__org_id__in=subtree), "payment__org_id", "amount"
     )
     due: dict[int, int] = {}
     collected: dict[int, int] = {}

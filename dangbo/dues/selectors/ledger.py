@@ -24,14 +24,7 @@ from django.db.models.functions import Coalesce, Greatest, Sign
 
 from dangbo.access import policy
 from dangbo.core import stamps
-from dangbo.dues.models import (
-    DuesAllocation,
-    DuesDeclaration,
-    DuesFactsState,
-    DuesMonthFact,
-    DuesRelief,
-    ReliefKind,
-)
+from dangbo.dues.models import DuesAllocation, DuesDeclaration, DuesFactsState, DuesMonthFact, DuesRelief, ReliefKind
 from dangbo.dues.selectors.obligation import (
     BIG,
     INT,

@@ -25,14 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from dangbo.core.rules import param
-from dangbo.dues.models import (
-    BASE_CATEGORIES,
-    Category,
-    DuesAllocation,
-    DuesDeclaration,
-    DuesRelief,
-    ReliefKind,
-)
+from dangbo.dues.models import BASE_CATEGORIES, Category, DuesAllocation, DuesDeclaration, DuesRelief, ReliefKind
 from dangbo.members.models import ACTIVE_STATUSES, MembershipSpan
 
 BIG = BigIntegerField()
