@@ -10,10 +10,10 @@ are given as any date in the month (yyyy-mm-dd) and returned as the month's firs
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from dangbo.access import policy
 from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, IsoDate, ReadOnly
@@ -21,16 +21,29 @@ from dangbo.core.errors import DomainError
 from dangbo.core.rules import param
 from dangbo.dues import selectors as sel
 from dangbo.dues import services
-from dangbo.dues.models import Category, Channel, ReliefKind
+from dangbo.dues.schemas import (
+    DuesArrearsOut,
+    DuesCloseIn,
+    DuesCloseOut,
+    DuesClosingStatusOut,
+    DuesDeclarationIn,
+    DuesDeclarationOut,
+    DuesLedgerOut,
+    DuesOrgLedgerOut,
+    DuesPaymentIn,
+    DuesPaymentOut,
+    DuesReliefIn,
+    DuesReliefOut,
+    DuesReopenIn,
+    DuesReopenOut,
+    DuesSheetOut,
+    DuesSummaryOut,
+)
 from dangbo.dues.worklist import members_in_arrears
 from dangbo.members.models import Member
 from dangbo.orgs.selectors import org_latest_names
 
 router = Router(tags=["Đảng phí"])
-
-CategoryCode = Literal[tuple(Category.values)]  # type: ignore[valid-type]
-ChannelCode = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
-ReliefCode = Literal[tuple(ReliefKind.values)]  # type: ignore[valid-type]
 
 
 def _require_meet(user, org_id: int | None) -> None:
@@ -45,173 +58,6 @@ def _year(year: int) -> int:
     if not 2000 <= year <= 2100:
         raise DomainError("Năm phải từ 2000 đến 2100.", field="year")
     return year
-
-
-class DuesMonthOut(Schema):
-    month: date
-    regime: str
-    member: bool
-    due: int | None
-    paid: int
-    outstanding: int
-    status: str
-
-
-class DuesLedgerOut(Schema):
-    member_id: int
-    year: int
-    paid_up_to: date | None
-    months: list[DuesMonthOut]
-
-
-class DuesDeclarationIn(Schema):
-    category: CategoryCode
-    base: int | None = None
-    valid_from: date
-    declared_on: date
-    source: str
-    hardship: bool = False
-
-
-class DuesDeclarationOut(Schema):
-    id: int
-    member_id: int
-    category: str
-    base: int | None
-    valid_from: date
-    declared_on: date
-    source: str
-    hardship: bool
-
-
-class DuesPaymentIn(Schema):
-    from_month: date
-    to_month: date
-    amount: int
-    paid_on: date
-    channel: ChannelCode = Channel.CASH
-    receipt_no: str = ""
-    org_id: int | None = None
-
-
-class DuesPaymentOut(Schema):
-    id: int
-    member_id: int
-    org_id: int
-    from_month: date
-    to_month: date
-    amount: int
-    paid_on: date
-    channel: str
-    receipt_no: str
-    allocated: dict[str, int]
-
-
-class DuesReliefIn(Schema):
-    kind: ReliefCode
-    from_month: date
-    to_month: date
-    reason: str
-    decision_no: str
-    decided_on: date
-
-
-class DuesReliefOut(DuesReliefIn):
-    id: int
-    member_id: int
-
-
-class DuesSheetRowOut(Schema):
-    member_id: int
-    full_name: str
-    due: int | None
-    paid: int
-    outstanding: int
-
-
-class DuesSheetOut(Schema):
-    org_id: int
-    month: date
-    regime: str
-    closed_on: date | None
-    rows: list[DuesSheetRowOut]
-
-
-class DuesCloseIn(Schema):
-    org_id: int
-    month: date
-
-
-class DuesReopenIn(Schema):
-    org_id: int
-    month: date
-    reason: str
-
-
-class DuesReopenOut(Schema):
-    id: int
-    close_id: int
-    org_id: int
-    month: date
-    reopened_on: date
-    reason: str
-
-
-class DuesCloseOut(Schema):
-    id: int
-    org_id: int
-    month: date
-    closed_on: date
-    collected: int
-    received: int
-    retained: int
-    remitted: int
-
-
-class DuesClosingRowOut(Schema):
-    org_id: int
-    name: str
-    closed_on: date | None
-    remitted: int | None
-
-
-class DuesClosingStatusOut(Schema):
-    org_id: int
-    month: date
-    closed: int
-    total: int
-    orgs: list[DuesClosingRowOut]
-
-
-class DuesEntryOut(Schema):
-    id: int
-    entry_on: date
-    month: date
-    kind: str
-    amount: int
-    counterpart_id: int | None
-    adjusting: bool
-
-
-class DuesOrgLedgerOut(Schema):
-    org_id: int
-    until: date
-    collected: int
-    received: int
-    remitted: int
-    balance: int
-    entries: list[DuesEntryOut]
-
-
-class DuesSummaryOut(Schema):
-    org_id: int
-    first: date
-    last: date
-    due: int
-    collected: int
-    retained: int
-    remitted: int
-    collection_rate: float | None
 
 
 def _ledger(member_id: int, year: int) -> dict:
@@ -478,24 +324,6 @@ def summary_api(request: HttpRequest, org_id: int, first: date, last: date) -> d
         "remitted": s.remitted,
         "collection_rate": s.collection_rate,
     }
-
-
-class DuesArrearsRowOut(Schema):
-    member_id: int
-    full_name: str
-    org_id: int | None
-    org_name: str
-    unpaid_months: int
-    unpaid_amount: int
-    removal_ground: bool
-
-
-class DuesArrearsOut(Schema):
-    year: int
-    min_months: int
-    org_id: int | None
-    total_amount: int
-    rows: list[DuesArrearsRowOut]
 
 
 @router.get("/arrears", response={200: DuesArrearsOut, **READ_ERRORS}, url_name="dues_arrears")

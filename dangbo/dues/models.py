@@ -19,6 +19,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from dangbo.core.jobs import CheckApplyState, ProgressJob
+
 
 class Category(models.TextChoices):
     SI_SALARY = "si_salary", "Tiền lương đóng bảo hiểm xã hội bắt buộc"
@@ -240,26 +242,20 @@ class DuesRelief(models.Model):
         return f"{self.member_id} {self.kind} {self.from_month:%m/%Y}–{self.to_month:%m/%Y}"
 
 
-class DuesImportJob(models.Model):
+class DuesImportJob(ProgressJob):
     """An uploaded export of portal payments (item 2): checked (dry run), then applied, both by the
-    task worker (dues/tasks.py); the report lists unmatched, duplicate and invalid rows by number."""
+    task worker (dues/tasks.py), with its progress on the row for the page to poll (the steps are
+    core.jobs.ProgressJob's); the report lists unmatched, duplicate and invalid rows by number."""
 
-    class State(models.TextChoices):
-        CHECK_QUEUED = "check_queued", "Chờ kiểm tra"
-        RUNNING = "running", "Đang xử lý"
-        CHECKED = "checked", "Đã kiểm tra"
-        APPLY_QUEUED = "apply_queued", "Chờ nhập"
-        DONE = "done", "Đã nhập"
-        FAILED = "failed", "Không nhập được"
+    State = CheckApplyState
+
+    STARTS = {State.CHECK_QUEUED: State.CHECKING, State.APPLY_QUEUED: State.APPLYING}
 
     file_path = models.CharField(max_length=500)
     original_name = models.CharField("Tệp", max_length=255)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField("Trạng thái", max_length=20, choices=State.choices, default=State.CHECK_QUEUED)
     report = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "Nhập khoản nộp đảng phí từ Cổng Dịch vụ công"

@@ -63,6 +63,7 @@ PORTAL = Layout(
     (("party_card_number", "citizen_id", "Số thẻ đảng viên / Số CCCD"),),
 )
 HEADER = {name: header for name, header, _ in COLUMNS}
+PROGRESS_EVERY = 500  # rows read between two progress reports of a background import (dues.tasks)
 SUCCESS = {"thanh cong", "da thanh toan", "success", ""}
 MONTH_RE = re.compile(r"^(\d{1,2})\s*[/\-.]\s*(\d{4})$")
 
@@ -126,13 +127,18 @@ def _fold_status(value) -> str:
     return fold(clean_text(value)).strip() if value is not None else ""
 
 
-def check(path: str | Path, *, actor, filename: str | None = None, today: date | None = None) -> PortalReport:
-    """The dry run: read and match every row, write nothing."""
+def check(
+    path: str | Path, *, actor, filename: str | None = None, today: date | None = None, progress=None
+) -> PortalReport:
+    """The dry run: read and match every row, write nothing. `progress(done)` is called every
+    PROGRESS_EVERY rows read (the background job's progress, dues.tasks)."""
     today = today or policy.today()
     report = PortalReport()
     rows = []
     for row in open_table(path, filename=filename, layout=PORTAL):
         report.total += 1
+        if progress is not None and report.total % PROGRESS_EVERY == 0:
+            progress(report.total)
         v, n = row.values, row.number
         if _fold_status(v.get("status")) not in SUCCESS:
             report.skipped.append(
@@ -225,10 +231,13 @@ def _match(rows, report: PortalReport, actor) -> None:
         )
 
 
-def apply(path: str | Path, *, actor, filename: str | None = None, today: date | None = None) -> PortalReport:
+def apply(
+    path: str | Path, *, actor, filename: str | None = None, today: date | None = None, progress=None
+) -> PortalReport:
     """Check, then record every matched row in one transaction; refused (nothing written) while a
-    row is unmatched or invalid; duplicates are skipped."""
-    report = check(path, actor=actor, filename=filename, today=today)
+    row is unmatched or invalid; duplicates are skipped. `progress` follows the reading (`check`):
+    what the transaction writes is seen by the polling page only once committed."""
+    report = check(path, actor=actor, filename=filename, today=today, progress=progress)
     if report.blocking:
         raise PortalImportRefused(report)
     members = Member.objects.in_bulk([r["member_id"] for r in report.matched])

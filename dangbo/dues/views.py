@@ -33,7 +33,6 @@ from dangbo.members.models import Member
 from dangbo.orgs.selectors import org_choices_on, org_latest_names
 
 MAX_PORTAL_UPLOAD = 50 * 1024 * 1024
-RUNNING_STATES = (DuesImportJob.State.CHECK_QUEUED, DuesImportJob.State.APPLY_QUEUED, DuesImportJob.State.RUNNING)
 MONTH_RE = re.compile(r"^(\d{1,2})/(\d{4})$")
 
 
@@ -310,16 +309,15 @@ def _job_or_404(request: HttpRequest, pk: int) -> DuesImportJob:
 
 @login_required
 def portal_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A portal import's page: its progress while the worker runs (polled), then the report; a
+    checked file with nothing blocking is applied from here."""
     _require_collector(request.user)
     job = _job_or_404(request, pk)
     if request.method == "POST" and job.status == DuesImportJob.State.CHECKED:
         job_enqueue(job, apply=True)
         return redirect("dues:portal_job", pk=job.pk)
-    return render(
-        request,
-        "dues/portal_job.html",
-        {"job": job, "report": job.report or {}, "running": job.status in RUNNING_STATES},
-    )
+    template = "dues/_portal_job_status.html" if request.htmx else "dues/portal_job.html"
+    return render(request, template, {"job": job, "report": job.report or {}})
 
 
 @login_required

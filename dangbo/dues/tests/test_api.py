@@ -107,7 +107,7 @@ def test_summary_api_takes_the_same_queries_whatever_the_number_of_members(clien
     from django.test.utils import CaptureQueriesContext
 
     from dangbo.core.rules import clear_cache
-    from dangbo.dues.tests.test_rules import declare, pay
+    from dangbo.dues.tests.factories import declare, pay
 
     url = reverse("api:dues_summary")
     query = {"org_id": tree["province"].pk, "first": "2025-01-01", "last": "2025-12-01"}

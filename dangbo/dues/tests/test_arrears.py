@@ -12,8 +12,7 @@ from django.urls import reverse
 from dangbo.dues import facts
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import Category
-from dangbo.dues.services import ReliefInput, relief_record
-from dangbo.dues.tests.test_rules import declare, pay
+from dangbo.dues.tests.factories import declare, pay, relieve
 from dangbo.members.models import Member
 
 TODAY = date(2025, 12, 15)
@@ -32,9 +31,8 @@ def behind(system_user, tree, members_a1, monkeypatch):
     declare(system_user, cuong, Category.STUDENT)
     pay(system_user, an, date(2025, 1, 1), date(2025, 11, 1), 220_000, paid_on=date(2025, 11, 5))
     pay(system_user, binh, date(2025, 1, 1), date(2025, 8, 1), 160_000, paid_on=date(2025, 8, 5))
-    relief_record(actor=system_user, member=cuong, data=ReliefInput(
-        kind="deferral", from_month=date(2025, 3, 1), to_month=date(2025, 3, 1), reason="Ốm",
-        decision_no="01-BB/CB", decided_on=date(2025, 3, 2)))
+    relieve(system_user, cuong, "deferral", date(2025, 3, 1), date(2025, 3, 1), reason="Ốm",
+            decision_no="01-BB/CB", decided_on=date(2025, 3, 2))
     return members_a1
 
 

@@ -15,16 +15,9 @@ from dangbo.core.errors import DomainError
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import Category, DuesLedgerEntry, DuesMonthClose, DuesMonthReopen, DuesPayment
 from dangbo.dues.services import month_close, month_reopen
-from dangbo.dues.tests.test_rules import declare, pay
+from dangbo.dues.tests.factories import declare, pay
 
 MARCH = date(2025, 3, 1)
-
-
-@pytest.fixture
-def declared(system_user, members_a1):
-    for m in members_a1:
-        declare(system_user, m, Category.SI_SALARY, 10_000_000)
-    return members_a1
 
 
 def _balances(system_user, tree, until, keys=("cell_a1", "commune_a", "district", "province")):

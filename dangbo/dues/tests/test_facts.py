@@ -13,8 +13,7 @@ from django.core.management import CommandError, call_command
 from dangbo.dues import facts
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import Category, DuesFactsState, DuesMonthFact
-from dangbo.dues.services import ReliefInput, relief_record
-from dangbo.dues.tests.test_rules import declare, pay
+from dangbo.dues.tests.factories import declare, declare_each, pay, relieve
 from dangbo.members.models import EventType as E
 from dangbo.members.models import Member
 from dangbo.members.services import EventInput, member_record_event
@@ -68,10 +67,8 @@ def test_facts_follow_every_kind_of_change(system_user, tree, members_a1, stored
     assert_facts_match_live(system_user, tree)
     # Reliefs: an exemption owes 0, a deferral is flagged.
     relief = {"reason": "Ốm dài ngày", "decision_no": "05-BB/CB", "decided_on": date(2025, 4, 1)}
-    relief_record(actor=system_user, member=binh, data=ReliefInput(kind="exemption", from_month=date(2025, 4, 1),
-                                                                   to_month=date(2025, 5, 1), **relief))
-    relief_record(actor=system_user, member=cuong, data=ReliefInput(kind="deferral", from_month=date(2025, 4, 1),
-                                                                    to_month=date(2025, 4, 1), **relief))
+    relieve(system_user, binh, "exemption", date(2025, 4, 1), date(2025, 5, 1), **relief)
+    relieve(system_user, cuong, "deferral", date(2025, 4, 1), date(2025, 4, 1), **relief)
     assert DuesMonthFact.objects.get(member_id=binh.pk, month=date(2025, 4, 1)).due == 0
     assert DuesMonthFact.objects.get(member_id=cuong.pk, month=date(2025, 4, 1)).deferred
     assert_facts_match_live(system_user, tree)
@@ -122,8 +119,7 @@ def test_months_after_the_stored_range_are_computed_live(system_user, tree, memb
 
 def test_summary_from_the_facts_takes_a_few_queries_whatever_the_months(system_user, tree, members_a1, stored,
                                                                          django_assert_max_num_queries):
-    for m in members_a1:
-        declare(system_user, m, Category.PENSION, 5_000_000)
+    declare_each(system_user, members_a1, Category.PENSION, 5_000_000)
     sel.summary(actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1), last=date(2025, 12, 1))
     with django_assert_max_num_queries(8):
         s = sel.summary(actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1),

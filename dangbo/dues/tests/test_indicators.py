@@ -9,15 +9,14 @@ from django.urls import reverse
 
 from dangbo.dues.models import Category
 from dangbo.dues.services import month_close, month_reopen
-from dangbo.dues.tests.test_rules import declare, pay
+from dangbo.dues.tests.factories import declare_each, pay
 from dangbo.reports.indicators import CATALOG, IndicatorContext, compute
 
 MARCH, APRIL = date(2025, 3, 1), date(2025, 4, 1)
 
 
 def _books(system_user, tree, members):
-    for m in members:
-        declare(system_user, m, Category.SI_SALARY, 10_000_000)  # 100 000 đ a month
+    declare_each(system_user, members, Category.SI_SALARY, 10_000_000)  # 100 000 đ a month
     for m in members[:3]:
         pay(system_user, m, MARCH, MARCH, 100_000, paid_on=date(2025, 3, 10))
     month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, on=date(2025, 3, 31))

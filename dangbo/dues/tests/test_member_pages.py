@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from dangbo.access.models import Role, RoleAssignment
 from dangbo.dues.models import DuesDeclaration, DuesRelief
-from dangbo.dues.tests.test_rules import declare, pay
+from dangbo.dues.tests.factories import declare_each, pay
 
 
 def test_officer_records_a_declaration_and_a_deferral_on_the_member_page(
@@ -83,8 +83,7 @@ def test_officer_records_a_declaration_and_a_deferral_on_the_member_page(
 
 def test_member_sees_only_their_own_dues(client, django_user_model, system_user, tree, members_a1):
     an, binh = members_a1[:2]
-    for m in (an, binh):
-        declare(system_user, m, "pension", 4_000_000)
+    declare_each(system_user, (an, binh), "pension", 4_000_000)
     pay(system_user, an, date(2025, 1, 1), date(2025, 2, 1), 40_000, paid_on=date(2025, 2, 3))
     user = django_user_model.objects.create_user("dv_an", password="Kiemthu@2026x")
     RoleAssignment.objects.create(user=user, role=Role.MEMBER, member=an, valid_from=date(2020, 1, 1))

@@ -14,24 +14,10 @@ from django.urls import reverse
 from dangbo.dues import facts, services
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import Category
-from dangbo.dues.services import DeclarationInput, declaration_record
+from dangbo.dues.tests.factories import declare
 from tests.factories import OrganizationFactory
 
 MARCH = date(2025, 3, 1)
-
-
-def _declare(system_user, member, base):
-    declaration_record(
-        actor=system_user,
-        member=member,
-        data=DeclarationInput(
-            category=Category.SI_SALARY,
-            base=base,
-            valid_from=date(2025, 1, 1),
-            declared_on=date(2025, 1, 1),
-            source="Bản kê khai của đảng viên",
-        ),
-    )
 
 
 def _collect(client, org, member):
@@ -42,9 +28,9 @@ def _collect(client, org, member):
 def _setup(client, system_user, tree, members_a1, secretary_a1, admit):
     an, binh, cuong = members_a1[:3]
     for m, base in ((an, 10_000_000), (binh, 5_000_000), (cuong, 6_000_000)):
-        _declare(system_user, m, base)  # 100.000 + 50.000 + 60.000 = 210.000 đ due in March
+        declare(system_user, m, Category.SI_SALARY, base)  # 100.000 + 50.000 + 60.000 = 210.000 đ due in March
     dong = admit(tree["cell_b1"], "Phạm Văn Đông")
-    _declare(system_user, dong, 4_000_000)  # commune B: 40.000 đ
+    declare(system_user, dong, Category.SI_SALARY, 4_000_000)  # commune B: 40.000 đ
     client.force_login(secretary_a1)
     _collect(client, tree["cell_a1"], an)
     _collect(client, tree["cell_a1"], cuong)  # 160.000 of 210.000 đ: 76,2%
@@ -112,7 +98,7 @@ def test_the_overview_takes_a_fixed_number_of_queries(
     for i in range(3, 9):
         cell = OrganizationFactory(actor=system_user, code=f"T01-X01-C{i:02d}", name=f"Chi bộ thôn {i}",
                                    org_type="subordinate_cell", parent=tree["commune_a"])
-        _declare(system_user, admit(cell, f"Đảng viên thôn {i}"), 3_000_000)
+        declare(system_user, admit(cell, f"Đảng viên thôn {i}"), Category.SI_SALARY, 3_000_000)
     with django_assert_max_num_queries(len(few.captured_queries)):
         r = client.get(url)
     assert r.status_code == 200

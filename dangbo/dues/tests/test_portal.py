@@ -13,19 +13,17 @@ from django.urls import reverse
 from dangbo.access.models import Role, RoleAssignment
 from dangbo.dues import portal
 from dangbo.dues import selectors as sel
-from dangbo.dues.models import Category, DuesImportJob, DuesPayment
-from dangbo.dues.tests.test_rules import declare
+from dangbo.dues.models import DuesImportJob, DuesPayment
 from dangbo.members.models import Member
 
 HEAD = "STT,Mã giao dịch,Họ và tên người nộp,Số thẻ đảng viên,Số CCCD,Từ tháng,Đến tháng,Số tiền (đồng),Ngày nộp,Trạng thái"
 
 
 @pytest.fixture
-def carded(system_user, members_a1):
-    for i, m in enumerate(members_a1):
+def carded(declared):
+    for i, m in enumerate(declared):
         Member.objects.filter(pk=m.pk).update(party_card_number=f"01.00000{i}", citizen_id=f"00108500000{i}")
-        declare(system_user, m, Category.SI_SALARY, 10_000_000)
-    return members_a1
+    return declared
 
 
 def csv_file(tmp_path, *lines, name="dvc.csv"):
@@ -103,3 +101,28 @@ def test_xlsx_export_through_the_pages_and_the_task_worker(client, carded, secre
     client.post(reverse("dues:portal_job", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == "done" and DuesPayment.objects.filter(channel="portal").count() == 2
+
+
+def test_a_running_import_shows_the_shared_progress_and_polls_until_done(client, carded, secretary_a1, tmp_path,
+                                                                         monkeypatch):
+    client.force_login(secretary_a1)
+    job = DuesImportJob.objects.create(file_path="/nowhere.csv", original_name="dvc.csv", uploaded_by=secretary_a1,
+                                       status=DuesImportJob.State.CHECKING, total_rows=1200, processed_rows=500)
+    url = reverse("dues:portal_job", args=[job.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="job-progress"' in page and "Đã đọc 500 / 1.200 dòng" in page
+    assert f'hx-get="{url}"' in page and "<progress" in page
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.startswith('<div id="job-status"') and "Đã đọc 500 / 1.200 dòng" in partial
+    # The worker writes its progress while reading; the finished page polls no more.
+    monkeypatch.setattr(portal, "PROGRESS_EVERY", 1)
+    seen = []
+    path = csv_file(tmp_path, "1,DVC001,Phạm Văn A,01.000000,,01/2025,,10000,05/01/2025,Thành công",
+                    "2,DVC002,Phạm Văn B,01.000001,,01/2025,,10000,05/01/2025,Thành công")
+    portal.check(path, actor=secretary_a1, today=date(2025, 6, 1), progress=lambda done: seen.append(done))
+    assert seen == [1, 2]
+    job.status = DuesImportJob.State.CHECKED
+    job.report = portal.check(path, actor=secretary_a1, today=date(2025, 6, 1)).as_dict()
+    job.save()
+    done = client.get(url).content.decode()
+    assert "hx-get" not in done and "job-progress" not in done and "2 dòng khớp" in done

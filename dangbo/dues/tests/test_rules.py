@@ -16,46 +16,10 @@ from dangbo.core.models import RuleParameter
 from dangbo.core.rules import clear_cache
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import Category, DuesAllocation, DuesPayment
-from dangbo.dues.services import (
-    DeclarationInput,
-    PaymentInput,
-    ReliefInput,
-    declaration_record,
-    payment_record,
-    relief_record,
-)
+from dangbo.dues.tests.factories import declare, pay, relieve, sql_due
 from dangbo.dues.worklist import counts
 from dangbo.members.models import EventType as E
-from dangbo.members.models import Member
 from dangbo.members.services import EventInput, member_record_event
-
-
-def declare(actor, member, category, base=None, *, on=date(2025, 1, 1), hardship=False):
-    return declaration_record(
-        actor=actor,
-        member=member,
-        data=DeclarationInput(
-            category=category,
-            base=base,
-            valid_from=on,
-            declared_on=on,
-            source="Bản kê khai của đảng viên",
-            hardship=hardship,
-        ),
-    )
-
-
-def pay(actor, member, first, last, amount, *, paid_on=None, channel="cash", org_id=None):
-    return payment_record(
-        actor=actor,
-        member=member,
-        org_id=org_id,
-        data=PaymentInput(from_month=first, to_month=last, amount=amount, paid_on=paid_on or last, channel=channel),
-    )
-
-
-def sql_due(member, month):
-    return sel.annotate_due(Member.objects.filter(pk=member.pk), month, "d").values_list("d", flat=True).get()
 
 
 def test_rule_r120_regime_switch_in_2026_month_before_and_after(system_user, members_a1):
@@ -97,17 +61,7 @@ def test_rule_r120_declaration_needs_its_base_and_source(system_user, members_a1
         declare(system_user, members_a1[0], Category.SI_SALARY)
     assert e.value.field == "base"
     with pytest.raises(DomainError):
-        declaration_record(
-            actor=system_user,
-            member=members_a1[0],
-            data=DeclarationInput(
-                category=Category.PENSION,
-                base=5_000_000,
-                valid_from=date(2025, 1, 1),
-                declared_on=date(2025, 1, 1),
-                source="  ",
-            ),
-        )
+        declare(system_user, members_a1[0], Category.PENSION, 5_000_000, source="  ")
     with pytest.raises(DomainError):
         declare(system_user, members_a1[0], Category.STUDENT, 1_000_000)
     declare(system_user, members_a1[0], Category.PENSION, 5_000_000, on=date(2025, 1, 17))
@@ -259,9 +213,8 @@ def test_summary_is_the_sum_of_the_members_obligations(system_user, tree, member
     declare(system_user, an, Category.SI_SALARY, 9_876_543, on=date(2026, 2, 1))
     declare(system_user, binh, Category.SI_SALARY, 7_777_777, on=date(2025, 12, 1), hardship=True)
     declare(system_user, cuong, Category.PENSION, 3_333_333, on=date(2026, 3, 1))
-    relief_record(actor=system_user, member=dung, data=ReliefInput(
-        kind="exemption", from_month=date(2026, 1, 1), to_month=date(2026, 2, 1), reason="Ốm nặng",
-        decision_no="3-QĐ", decided_on=date(2025, 12, 20)))
+    relieve(system_user, dung, "exemption", date(2026, 1, 1), date(2026, 2, 1), reason="Ốm nặng",
+            decision_no="3-QĐ", decided_on=date(2025, 12, 20))
     pay(system_user, an, date(2025, 11, 1), date(2026, 1, 1), 150_001, paid_on=date(2026, 1, 9))
     pay(system_user, other, date(2026, 1, 1), date(2026, 1, 1), 2_345, paid_on=date(2026, 1, 9))
     s = sel.summary(actor=system_user, org_id=tree["commune_a"].pk, first=first, last=last)

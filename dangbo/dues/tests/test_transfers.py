@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import Category, DuesTransferNote
-from dangbo.dues.tests.test_rules import declare, pay
+from dangbo.dues.tests.factories import declare, pay
 from dangbo.members.models import EventType as E
 from dangbo.members.transfers import LetterInput, transfer_issue, transfer_receive
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import Category, DuesPayment
-from dangbo.dues.services import DeclarationInput, declaration_record
+from dangbo.dues.tests.factories import declare, declare_each, pay
 
 
 def test_sheet_lists_members_with_their_due_and_one_tap_records_the_payment(
@@ -17,17 +17,7 @@ def test_sheet_lists_members_with_their_due_and_one_tap_records_the_payment(
 ):
     an, binh = members_a1[:2]
     for m, base in ((an, 10_000_000), (binh, 5_000_000)):
-        declaration_record(
-            actor=system_user,
-            member=m,
-            data=DeclarationInput(
-                category=Category.SI_SALARY,
-                base=base,
-                valid_from=date(2025, 1, 1),
-                declared_on=date(2025, 1, 1),
-                source="Bản kê khai của đảng viên",
-            ),
-        )
+        declare(system_user, m, Category.SI_SALARY, base)
     client.force_login(secretary_a1)
     url = reverse("dues:sheet") + f"?org={tree['cell_a1'].pk}&thang=03/2025"
     page = client.get(url).content.decode()
@@ -76,28 +66,9 @@ def test_sheet_of_an_organization_outside_the_scope_is_not_found(client, tree, m
 def test_arrears_page_lists_the_members_behind_the_worklist_count(
     client, system_user, tree, members_a1, secretary_a1, secretary_b1
 ):
-    from dangbo.dues.services import PaymentInput, payment_record
-
     an, binh = members_a1[:2]
-    for m in (an, binh):
-        declaration_record(
-            actor=system_user,
-            member=m,
-            data=DeclarationInput(
-                category=Category.PENSION,
-                base=4_000_000,
-                valid_from=date(2025, 1, 1),
-                declared_on=date(2025, 1, 1),
-                source="Bản kê khai của đảng viên",
-            ),
-        )
-    payment_record(
-        actor=system_user,
-        member=an,
-        data=PaymentInput(
-            from_month=date(2025, 1, 1), to_month=date(2025, 12, 1), amount=240_000, paid_on=date(2025, 1, 5)
-        ),
-    )
+    declare_each(system_user, (an, binh), Category.PENSION, 4_000_000)
+    pay(system_user, an, date(2025, 1, 1), date(2025, 12, 1), 240_000, paid_on=date(2025, 1, 5))
     client.force_login(secretary_a1)
     page = client.get(reverse("dues:arrears") + "?nam=2025").content.decode()
     assert "Trần Thị Bình" in page and "Căn cứ xóa tên" in page and "Nguyễn Văn An" not in page
