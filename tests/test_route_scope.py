@@ -178,6 +178,7 @@ ROUTES: dict[str, Rule] = {
     "notifications:notice_detail": Rule(kwargs=lambda w: {"pk": w["notice"].pk}),
     "notifications:my_notices": Rule(outsider=OWN_ONLY),
     "notifications:my_notice": Rule(kwargs=lambda w: {"pk": w["notice"].pk}),
+    "notifications:my_notice_studied": Rule(kwargs=lambda w: {"pk": w["notice"].pk}, method="post"),
     "notifications:channel_list": Rule(query=lambda w: {"org": w["commune_a"].pk}),
     "notifications:channel_detail": Rule(kwargs=lambda w: {"pk": w["org_channel"].pk}),
     "notifications:channel_test": Rule(kwargs=lambda w: {"pk": w["org_channel"].pk}, method="post"),

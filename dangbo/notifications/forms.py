@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from dangbo.core.forms import VNDateField
 from dangbo.notifications.models import ChannelKind, NoticeKind
 
 
@@ -11,6 +12,7 @@ class NoticeForm(forms.Form):
     title = forms.CharField(label="Tiêu đề", max_length=300)
     document_number = forms.CharField(label="Số, ký hiệu văn bản", max_length=60, required=False)
     body = forms.CharField(label="Nội dung", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    study_due = VNDateField(label="Hạn hoàn thành học tập (đợt học tập nghị quyết)", required=False)
 
     def __init__(self, *args, org_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,3 +71,17 @@ class PreferenceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+
+
+class StudyRecordForm(forms.Form):
+    """The officer ticks the members who completed a study campaign, and the day they did."""
+
+    on = VNDateField(label="Ngày hoàn thành")
+    members = forms.TypedMultipleChoiceField(label="Đảng viên đã hoàn thành", coerce=int,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, member_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = list(member_choices)
+        self.fields["members"].error_messages["required"] = "Chọn ít nhất một đảng viên đã hoàn thành học tập."
+        self.fields["on"].widget.attrs.setdefault("class", "form-control form-control-sm")

@@ -59,6 +59,7 @@ class NotificationRead(models.Model):
 class NoticeKind(models.TextChoices):
     NOTICE = "notice", "Thông báo"
     DOCUMENT = "document", "Văn bản"
+    STUDY = "study", "Học tập, quán triệt nghị quyết"
 
 
 class Notice(models.Model):
@@ -82,6 +83,7 @@ class Notice(models.Model):
         verbose_name="Gửi đảng viên thuộc",
     )
     sent_on = models.DateField("Ngày gửi")
+    study_due = models.DateField("Hạn hoàn thành học tập", null=True, blank=True)  # kind "study" only
     sent_at = models.DateTimeField(default=timezone.now)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -111,6 +113,12 @@ class NoticeRecipient(models.Model):
         help_text="Tổ chức đảng của đảng viên vào ngày gửi.",
     )
     read_at = models.DateTimeField("Đã đọc lúc", null=True, blank=True)
+    # A resolution-study campaign (kind "study"): the day the member completed the study, recorded by
+    # the cell's officer or confirmed by the member themself (audited either way).
+    studied_on = models.DateField("Ngày hoàn thành học tập", null=True, blank=True)
+    studied_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Người nhận thông báo"

@@ -53,6 +53,7 @@ class NoticeInput:
     audience_org_id: int | None = None
     member_ids: list[int] = field(default_factory=list)
     document_number: str = ""
+    study_due: date | None = None  # a resolution-study campaign: the day the study is to be completed by
 
 
 def _subtree(org_id: int, on: date) -> Subquery:
@@ -103,6 +104,12 @@ def notice_send(*, actor, data: NoticeInput) -> Notice:
         raise DomainError("Không có đảng viên nào nhận thông báo này.", field="audience_org_id")
     if data.kind == NoticeKind.DOCUMENT and not nfc(data.document_number or "").strip():
         raise DomainError("Văn bản gửi đảng viên phải có số, ký hiệu.", field="document_number")
+    study_due = data.study_due if data.kind == NoticeKind.STUDY else None
+    if data.kind == NoticeKind.STUDY:
+        if study_due is None:
+            raise DomainError("Đợt học tập nghị quyết phải có hạn hoàn thành.", field="study_due")
+        if study_due < today:
+            raise DomainError(f"Hạn hoàn thành học tập phải từ ngày gửi ({today:%d/%m/%Y}) trở đi.", field="study_due")
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         notice = Notice.objects.create(
@@ -113,6 +120,7 @@ def notice_send(*, actor, data: NoticeInput) -> Notice:
             document_number=nfc(data.document_number or "").strip()[:60],
             audience_org_id=data.audience_org_id,
             sent_on=today,
+            study_due=study_due,
             sent_by=user,
             recipients_count=len(audience),
         )
@@ -126,7 +134,8 @@ def notice_send(*, actor, data: NoticeInput) -> Notice:
             obj=notice,
             org_id=notice.org_id,
             summary=f"Gửi {notice.get_kind_display().lower()} «{title[:120]}» đến {len(audience)} đảng viên",
-            after={"title": title, "audience_org_id": data.audience_org_id, "recipients": len(audience)},
+            after={"title": title, "audience_org_id": data.audience_org_id, "recipients": len(audience),
+                   "study_due": study_due},
         )
     return notice
 
@@ -194,6 +203,104 @@ def notice_open(*, actor, notice_id: int) -> NoticeRecipient:
                 summary=f"Đảng viên đã đọc «{row.notice.title[:150]}»",
             )
     return row
+
+
+# --- resolution-study campaigns (kind "study") ---------------------------------------------
+
+
+def study_record(*, actor, notice: Notice, member_ids: list[int], on: date) -> int:
+    """The officer records that members sent the study completed it on `on` (between the day it was
+    sent and today). Each member must be a recipient the officer may see ("not found" otherwise,
+    nothing written); members already recorded keep their first date. Returns how many were
+    recorded now; audited."""
+    if not policy.can(actor, "meet"):
+        raise DomainError(policy.NOT_FOUND, field="member_ids")
+    if notice.kind != NoticeKind.STUDY:
+        raise DomainError("Thông báo này không phải đợt học tập nghị quyết.", field="kind")
+    today = policy.today()
+    if on is None or on < notice.sent_on or on > today:
+        raise DomainError(f"Ngày hoàn thành phải từ {notice.sent_on:%d/%m/%Y} đến hôm nay ({today:%d/%m/%Y}).",
+                          field="on")
+    wanted = set(member_ids)
+    if not wanted:
+        raise DomainError("Chọn ít nhất một đảng viên đã hoàn thành học tập.", field="member_ids")
+    visible = policy.for_user(Member, actor).values("pk")
+    rows = dict(notice.recipients.filter(member_id__in=wanted).filter(member_id__in=visible)
+                .values_list("member_id", "studied_on"))
+    missing = sorted(wanted - set(rows))
+    if missing:
+        raise DomainError(policy.not_found(f"đảng viên mã {missing[0]} trong danh sách học tập."), field="member_ids")
+    new = sorted(m for m, done in rows.items() if done is None)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        n = notice.recipients.filter(member_id__in=new, studied_on__isnull=True).update(
+            studied_on=on, studied_recorded_by=user)
+        if n:
+            audit_record(actor=actor, action="notice.study_record", obj=notice, org_id=notice.org_id,
+                         summary=f"Ghi nhận {n} đảng viên hoàn thành học tập «{notice.title[:120]}» ngày {on:%d/%m/%Y}",
+                         after={"member_ids": new, "on": on})
+    return n
+
+
+def study_confirm(*, actor, notice_id: int) -> NoticeRecipient:
+    """The member confirms in the portal that they completed the study today (once; audited). Not a
+    recipient of a study campaign: "not found"."""
+    own = policy.own_member_ids(actor) if getattr(actor, "is_authenticated", False) else frozenset()
+    row = (NoticeRecipient.objects.select_related("notice")
+           .filter(notice_id=notice_id, member_id__in=own, notice__kind=NoticeKind.STUDY).order_by("id").first())
+    if row is None:
+        raise DomainError(policy.NOT_FOUND, field="notice_id")
+    if row.studied_on is not None:
+        return row
+    today = policy.today()
+    with transaction.atomic():
+        if NoticeRecipient.objects.filter(pk=row.pk, studied_on__isnull=True).update(studied_on=today,
+                                                                                    studied_recorded_by=actor):
+            audit_record(actor=actor, action="notice.study_confirm", obj=row.notice, org_id=row.notice.org_id,
+                         subject_member_id=row.member_id,
+                         summary=f"Đảng viên xác nhận đã hoàn thành học tập «{row.notice.title[:120]}»")
+        row.refresh_from_db(fields=["studied_on", "studied_recorded_by"])
+    return row
+
+
+@dataclass
+class StudyRow:
+    org_id: int | None
+    name: str
+    done: int
+    total: int
+
+    @property
+    def pct(self) -> float | None:
+        return self.done / self.total * 100 if self.total else None
+
+
+@dataclass
+class StudyProgress:
+    rows: list[StudyRow]
+    done: int
+    total: int
+    overdue: int  # members not done after the due date
+
+    @property
+    def pct(self) -> float | None:
+        return self.done / self.total * 100 if self.total else None
+
+
+def study_progress(*, actor, notice: Notice) -> StudyProgress:
+    """Completion of a study campaign per organization the members belonged to when it was sent, and
+    in all: only the members the officer may see. One grouped query."""
+    from dangbo.orgs.selectors import org_names_on
+
+    visible = policy.for_user(Member, actor).values("pk")
+    grouped = list(notice.recipients.filter(member_id__in=visible).values("home_org_id").order_by("home_org_id")
+                   .annotate(total=Count("pk"), done=Count("pk", filter=Q(studied_on__isnull=False))))
+    names = org_names_on(keys=[(g["home_org_id"], notice.sent_on) for g in grouped])
+    rows = sorted((StudyRow(g["home_org_id"], names.get((g["home_org_id"], notice.sent_on), "—"), g["done"], g["total"])
+                   for g in grouped), key=lambda r: r.name)
+    done, total = sum(r.done for r in rows), sum(r.total for r in rows)
+    late = notice.study_due is not None and policy.today() > notice.study_due
+    return StudyProgress(rows=rows, done=done, total=total, overdue=total - done if late else 0)
 
 
 # --- reads ---------------------------------------------------------------------------------

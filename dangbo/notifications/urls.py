@@ -13,6 +13,7 @@ urlpatterns = [
     path("gui-dang-vien/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("cua-toi/", views.my_notices, name="my_notices"),
     path("cua-toi/<int:pk>/", views.my_notice, name="my_notice"),
+    path("cua-toi/<int:pk>/da-hoc-tap/", views.my_notice_studied, name="my_notice_studied"),
     path("kenh/", views.channel_list, name="channel_list"),
     path("kenh/<int:pk>/", views.channel_detail, name="channel_detail"),
     path("kenh/<int:pk>/gui-thu/", views.channel_test, name="channel_test"),

@@ -15,8 +15,8 @@ from dangbo.access import policy
 from dangbo.core.errors import DomainError
 from dangbo.notifications import delivery, notices
 from dangbo.notifications import selectors as sel
-from dangbo.notifications.forms import ChannelEditForm, ChannelForm, NoticeForm, PreferenceForm
-from dangbo.notifications.models import OrgChannel
+from dangbo.notifications.forms import ChannelEditForm, ChannelForm, NoticeForm, PreferenceForm, StudyRecordForm
+from dangbo.notifications.models import NoticeKind, OrgChannel
 from dangbo.notifications.services import mark_all_read, mark_read
 from dangbo.orgs.selectors import org_choices_on, org_name_on
 
@@ -100,6 +100,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
                     body=d["body"],
                     kind=d["kind"],
                     document_number=d["document_number"],
+                    study_due=d["study_due"],
                 ),
             )
         except DomainError as error:
@@ -114,15 +115,26 @@ def notice_create(request: HttpRequest) -> HttpResponse:
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = policy.get_in_scope_or_404(notices.notice_list(actor=request.user), request.user, pk)
     recipients = notices.notice_recipients(actor=request.user, notice=notice)
-    return render(
-        request,
-        "notifications/notice_detail.html",
-        {
-            "notice": notice,
-            "recipients": recipients,
-            "receipts": notices.receipts_label(notice.read, notice.recipients_count),
-        },
-    )
+    context = {"notice": notice, "recipients": recipients,
+               "receipts": notices.receipts_label(notice.read, notice.recipients_count)}
+    if notice.kind == NoticeKind.STUDY:
+        form = StudyRecordForm(request.POST if request.method == "POST" else None, initial={"on": policy.today()},
+                               member_choices=[(r.member_id, r.member.full_name) for r in recipients
+                                               if r.studied_on is None])
+        if request.method == "POST" and form.is_valid():
+            try:
+                n = notices.study_record(actor=request.user, notice=notice, member_ids=form.cleaned_data["members"],
+                                         on=form.cleaned_data["on"])
+            except DomainError as error:
+                form.add_error(error.field if error.field in ("on",) else None, error.message)
+            else:
+                messages.success(request, f"Đã ghi nhận {n} đảng viên hoàn thành học tập.")
+                return redirect("notifications:notice_detail", pk=notice.pk)
+        context.update(study=notices.study_progress(actor=request.user, notice=notice), study_form=form,
+                       may_record=policy.can(request.user, "meet"))
+    elif request.method == "POST":
+        raise Http404(policy.NOT_FOUND)
+    return render(request, "notifications/notice_detail.html", context)
 
 
 @login_required
@@ -139,6 +151,18 @@ def my_notice(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         raise Http404(policy.NOT_FOUND) from error
     return render(request, "notifications/my_notice.html", {"row": row, "notice": row.notice})
+
+
+@login_required
+@require_POST
+def my_notice_studied(request: HttpRequest, pk: int) -> HttpResponse:
+    """Member portal: «Tôi đã hoàn thành học tập» on a study campaign sent to me (once, audited)."""
+    try:
+        notices.study_confirm(actor=request.user, notice_id=pk)
+    except DomainError as error:
+        raise Http404(policy.NOT_FOUND) from error
+    messages.success(request, "Đã ghi nhận đồng chí hoàn thành học tập.")
+    return redirect("notifications:my_notice", pk=pk)
 
 
 # --- delivery channels (issue 20: notifications that reach people) ----------------------------
