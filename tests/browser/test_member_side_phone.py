@@ -6,10 +6,11 @@ update event with the corrected value."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from dangbo.access import policy
 from dangbo.access.models import Role, RoleAssignment
 from dangbo.meetings.models import CorrectionRequest
 from dangbo.members.models import EventType, MemberEvent
@@ -144,4 +145,47 @@ def test_a_member_requests_a_correction_and_the_officer_accepts_it_into_the_reco
     assert "Xã An Bình, huyện Sông Xanh" in page.locator("#ho-so").inner_text()
     assert re.search(r"Xã Cũ", page.locator("#ho-so").inner_text()) is None
     assert _no_horizontal_scroll(page)
+    assert page.errors == []
+
+
+def test_a_study_campaign_is_recorded_by_the_secretary_and_confirmed_by_the_member(live_server, tree, people,
+                                                                                   phone_page, screenshots):
+    """Issue #20, «học tập, quán triệt nghị quyết»: the secretary sends a resolution to study with a
+    deadline, ticks the member who studied at the cell's meeting; the member confirms on the phone;
+    the campaign page counts both."""
+    members, _ = people
+    page, base = phone_page, live_server.url
+    page.set_default_timeout(60_000)
+    _login(page, base, "bithu_a1")
+    page.goto(f"{base}/thong-bao/gui-dang-vien/moi/")
+    page.select_option("#id_org", str(tree["cell_a1"].pk))
+    page.select_option("#id_kind", "study")
+    page.fill("#id_title", "Học tập Nghị quyết Đại hội Đảng bộ xã")
+    page.fill("#id_study_due", (policy.today() + timedelta(days=30)).strftime("%d/%m/%Y"))
+    with page.expect_navigation():
+        page.click("#gui")
+    notice = Notice.objects.get()
+    assert notice.kind == "study" and notice.study_due is not None
+    assert page.locator("#hoc-tap-tong").inner_text().startswith("0/3")
+    page.locator(f"#ghi-hoc-tap input[name=members][value='{members[1].pk}']").check()
+    with page.expect_navigation():
+        page.click("#ghi-hoc-tap button[type=submit]")
+    assert "Đã ghi nhận 1 đảng viên hoàn thành học tập." in page.locator("body").inner_text()
+    assert page.locator("#hoc-tap-tong").inner_text().startswith("1/3")
+    assert _no_horizontal_scroll(page)
+    page.context.clear_cookies()
+
+    _login(page, base, "dangvien_an")
+    page.goto(f"{base}/thong-bao/cua-toi/{notice.pk}/")
+    with page.expect_navigation():
+        page.click("#hoc-tap button[type=submit]")
+    assert "Đã ghi nhận đồng chí hoàn thành học tập ngày" in page.locator("#da-hoc-tap").inner_text()
+    assert _no_horizontal_scroll(page)
+    page.screenshot(path=str(screenshots / "member-study-phone.png"), full_page=True)
+    page.context.clear_cookies()
+
+    _login(page, base, "bithu_a1")
+    page.goto(f"{base}/thong-bao/gui-dang-vien/{notice.pk}/")
+    assert page.locator("#hoc-tap-tong").inner_text().startswith("2/3")
+    assert NoticeRecipient.objects.filter(notice=notice, studied_on__isnull=False).count() == 2
     assert page.errors == []
