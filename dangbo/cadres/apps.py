@@ -10,6 +10,7 @@ class CadresConfig(AppConfig):
         from dangbo.access import worklist as access_worklist
 
         # Its indicators join the reports catalog (dangbo/cadres/indicators.py).
-        from dangbo.cadres import indicators, kinship, political, selectors, training, votes, worklist  # noqa: F401
+        # Its list joins the export page (core.list_exports: /xuat/danh-sach/can-bo/).
+        from dangbo.cadres import exports, indicators, kinship, political, selectors, training, votes, worklist  # noqa: F401
 
         access_worklist.register(worklist.provider, order=60)

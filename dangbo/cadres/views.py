@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from dangbo.access import policy
 from dangbo.cadres import services
 from dangbo.cadres.eligibility import KINDS
+from dangbo.cadres.exports import age_on
 from dangbo.cadres.forms import CadreFilterForm, DecisionForm
 from dangbo.cadres.models import ActionType, Cadre, PlanningTerm, Title
 from dangbo.cadres.selectors import (
@@ -35,10 +36,6 @@ from dangbo.core.forms import VNDateField, apply_domain_error, as_of_date
 CADRES_PER_PAGE = 50
 
 
-def _age(birth: date, at: date) -> int:
-    return at.year - birth.year - ((at.month, at.day) < (birth.month, birth.day))
-
-
 @login_required
 def cadre_list(request: HttpRequest) -> HttpResponse:
     form = CadreFilterForm(request.GET or None)
@@ -46,7 +43,7 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     at = filters.at or policy.today()
     page = Paginator(select_cadres(actor=request.user, filters=filters), CADRES_PER_PAGE).get_page(
         request.GET.get("trang"))
-    rows = [{"cadre": c, "age": _age(c.birth_date, at)} for c in page.object_list]
+    rows = [{"cadre": c, "age": age_on(c.birth_date, at)} for c in page.object_list]
     return render(request, "cadres/cadre_list.html", {
         "form": form, "page": page, "rows": rows, "at": at, "can_record": policy.can(request.user, "record"),
     })
@@ -62,7 +59,7 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     cadre = record.cadre
     return render(request, "cadres/cadre_detail.html", {
-        "record": record, "cadre": cadre, "rows": rows, "age": _age(cadre.birth_date, at), "at": at,
+        "record": record, "cadre": cadre, "rows": rows, "age": age_on(cadre.birth_date, at), "at": at,
         "trainings": cadre.trainings.select_related("course").order_by("sent_on", "id"),
         "salary_events": cadre.salary_events.select_related("corrects").prefetch_related("voided_by")
         .order_by("on", "id"), "levels": levels_on(cadre, at), "rank_step": rank_step_on(cadre.pk, at),

@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 
 from dangbo.access import policy
 from dangbo.access.policy import can
+from dangbo.core.sheets import Column, Sheet
 from dangbo.exports.models import ExportJob
-from dangbo.exports.writers import Column, Sheet
 from dangbo.members.models import Member, Sex, Status
 from dangbo.members.selectors import MemberFilters, member_list, member_spans_on
 from dangbo.orgs.selectors import org_labels_on

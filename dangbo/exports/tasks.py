@@ -19,9 +19,9 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
+from dangbo.core.sheets import Sheet, write_csv_to, write_xlsx_to
 from dangbo.exports.models import ExportJob
 from dangbo.exports.selectors import member_count, member_sheet
-from dangbo.exports.writers import Sheet, write_csv_to, write_xlsx_to
 from dangbo.members.selectors import MemberFilters
 
 log = logging.getLogger(__name__)

@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from dangbo.access.policy import NOT_FOUND, can
 from dangbo.audit.services import audit_export
+from dangbo.core import list_exports
+from dangbo.core.sheets import CSV_TYPE, XLSX_TYPE, Sheet, file_name, watermark_text, write_csv, write_xlsx
 from dangbo.core.text import person_name
 from dangbo.exports.forms import ExportForm
 from dangbo.exports.models import ExportJob
@@ -36,7 +38,6 @@ from dangbo.exports.selectors import (
     member_sheet,
 )
 from dangbo.exports.tasks import job_enqueue
-from dangbo.exports.writers import CSV_TYPE, XLSX_TYPE, Sheet, file_name, watermark_text, write_csv, write_xlsx
 from dangbo.members.filters import MemberFilterSet
 from dangbo.reports.views import _context_from
 
@@ -105,6 +106,18 @@ def member_list_export(request: HttpRequest) -> HttpResponse:
                     build=lambda: member_sheet(actor=request.user, at=at, filters=filters),
                     org_id=filters.org_id, filters=described,
                     queue=lambda: member_count(actor=request.user, at=at, filters=filters) > sync_max_rows())
+
+
+@login_required
+def list_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """A list a feature app registered in core.list_exports (the cadre list, …): its screen's
+    filters and scope, then the same purpose form, watermark and audit as the member list."""
+    export = list_exports.lookup(slug)
+    if export is None or not can(request.user, "view"):
+        raise Http404(NOT_FOUND)
+    prepared = export.prepare(request)  # 404 outside the scope, as the screen
+    return _respond(request, what=export.what, title=export.title, build=prepared.build,
+                    org_id=prepared.org_id, filters=prepared.filters)
 
 
 @login_required

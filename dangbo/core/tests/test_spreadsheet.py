@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from dangbo.core.sheets import Column, Sheet, write_csv, write_xlsx
 from dangbo.core.spreadsheet import formula_refusal, is_formula_like, neutralize, workbook_bytes
-from dangbo.exports.writers import Column, Sheet, write_csv, write_xlsx
 
 DANGBO = Path(__file__).resolve().parents[2]
 
@@ -58,9 +58,9 @@ def test_the_member_writers_neutralize_text_and_write_numbers_as_numbers():
 
 def test_every_spreadsheet_export_goes_through_the_one_helper():
     """No module saves an openpyxl workbook or writes CSV except through core.spreadsheet (normal
-    workbooks: workbook_bytes) or exports/writers.py (write-only workbook and CSV: neutralize on
+    workbooks: workbook_bytes) or core/sheets.py (write-only workbook and CSV: neutralize on
     every cell). A new export that saves a workbook itself fails here."""
-    allowed = {"core/spreadsheet.py", "exports/writers.py"}
+    allowed = {"core/spreadsheet.py", "core/sheets.py"}
     offenders = []
     for path in DANGBO.rglob("*.py"):
         rel = path.relative_to(DANGBO).as_posix()

@@ -160,7 +160,7 @@ def test_file_names_are_vietnamese_without_diacritics(client, people, commune_of
 
 
 def test_sheet_names_are_not_cut_mid_word():
-    from dangbo.exports.writers import sheet_name
+    from dangbo.core.sheets import sheet_name
 
     name = sheet_name("Danh sách đảng viên đến ngày 06/12/2026")
     assert name == "Danh sách đảng viên đến ngày"
