@@ -139,6 +139,8 @@ ROUTES: dict[str, Rule] = {
     "plans:task_detail": Rule(kwargs=lambda w: {"pk": w["task"].pk}),
     "plans:evidence_file": Rule(kwargs=lambda w: {"pk": w["evidence"].pk}),
     "cadres:cadre_list": Rule(outsider=NO_LEAK, query=lambda w: {"q": "Quách"}),
+    "cadres:cadre_import": Rule(outsider=NO_LEAK),
+    "cadres:cadre_import_template": Rule(outsider=NO_LEAK),
     "cadres:cadre_detail": Rule(kwargs=lambda w: {"pk": w["cadre"].pk}),
     "cadres:decision_create": Rule(outsider=NO_LEAK),
     "cadres:planning_board": Rule(kwargs=lambda w: {"pk": w["planning_term"].pk}),

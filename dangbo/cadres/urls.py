@@ -6,6 +6,8 @@ app_name = "cadres"
 
 urlpatterns = [
     path("", views.cadre_list, name="cadre_list"),
+    path("nhap/", views.cadre_import, name="cadre_import"),
+    path("nhap/mau.xlsx", views.cadre_import_template, name="cadre_import_template"),
     path("<int:pk>/", views.cadre_detail, name="cadre_detail"),
     path("<int:pk>/dieu-kien/", views.eligibility, name="cadre_eligibility"),
     path("quyet-dinh/moi/", views.decision_create, name="decision_create"),

@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from dangbo.access import policy
-from dangbo.cadres import services
+from dangbo.cadres import importer, services
 from dangbo.cadres.eligibility import KINDS
 from dangbo.cadres.exports import age_on
 from dangbo.cadres.forms import CadreFilterForm, DecisionForm
@@ -32,6 +33,9 @@ from dangbo.cadres.selectors import (
 )
 from dangbo.core.errors import DomainError
 from dangbo.core.forms import VNDateField, apply_domain_error, as_of_date
+from dangbo.core.numbers import vn_int
+from dangbo.core.sheets import XLSX_TYPE
+from dangbo.imports.register_views import upload_page
 
 CADRES_PER_PAGE = 50
 
@@ -47,6 +51,25 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cadres/cadre_list.html", {
         "form": form, "page": page, "rows": rows, "at": at, "can_record": policy.can(request.user, "record"),
     })
+
+
+@login_required
+def cadre_import(request: HttpRequest) -> HttpResponse:
+    """A cadre list from an XLSX/CSV file: dry run, then all rows or none (cadres.importer)."""
+    if not policy.can(request.user, "record"):
+        raise PermissionDenied("Bạn không có quyền ghi hồ sơ cán bộ.")
+    return upload_page(
+        request, template="cadres/cadre_import.html", title="Nhập danh sách cán bộ từ tệp",
+        run=lambda path, filename, apply: importer.cadre_import(path, actor=request.user, filename=filename,
+                                                                apply=apply),
+        done_url=reverse("cadres:cadre_list"), done_message=lambda r: f"Đã nhập {vn_int(r.created)} cán bộ.")
+
+
+@login_required
+def cadre_import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(importer.build_cadre_template(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-danh-sach-can-bo.xlsx"'
+    return response
 
 
 @login_required

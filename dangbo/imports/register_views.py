@@ -57,7 +57,9 @@ def _kept(name: str, user) -> Path | None:
     return path if path.exists() else None
 
 
-def _page(request: HttpRequest, *, run, template: str, title: str, done_url: str, done_message) -> HttpResponse:
+def upload_page(request: HttpRequest, *, run, template: str, title: str, done_url: str, done_message) -> HttpResponse:
+    """The page of a small import: upload (kept), dry run report, apply; also used by feature apps
+    (the cadre list: cadres.views.cadre_import)."""
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"form": form, "title": title, "report": None, "kept": "", "filename": ""}
     if request.method == "POST":
@@ -88,7 +90,7 @@ def _page(request: HttpRequest, *, run, template: str, title: str, done_url: str
 def enterprise_import(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "record"):
         raise PermissionDenied("Bạn không có quyền ghi doanh nghiệp.")
-    return _page(
+    return upload_page(
         request, template="imports/enterprise_import.html", title="Nhập doanh nghiệp từ tệp",
         run=lambda path, filename, apply: enterprise_import_mod.enterprise_import(
             path, actor=request.user, filename=filename, apply=apply),
@@ -100,7 +102,7 @@ def handbook_import(request: HttpRequest) -> HttpResponse:
     """The «Sổ tay điện tử» of members already in the registry (imports.handbook)."""
     if not can(request.user, "record"):
         raise PermissionDenied("Bạn không có quyền ghi hồ sơ đảng viên.")
-    return _page(
+    return upload_page(
         request, template="imports/handbook_import.html", title="Cập nhật Sổ tay đảng viên điện tử từ tệp",
         run=lambda path, filename, apply: handbook_mod.handbook_import(
             path, actor=request.user, filename=filename, apply=apply),
