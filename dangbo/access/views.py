@@ -32,7 +32,8 @@ THROTTLED = "Nhập sai mã nhiều lần. Vui lòng đợi ít giây rồi th�
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+    # A path on this site only: redirect() would read a bare word ("828698") as a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                    require_https=request.is_secure()):
         return target
     return settings.LOGIN_REDIRECT_URL

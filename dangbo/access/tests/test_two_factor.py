@@ -46,6 +46,13 @@ def test_a_valid_code_lets_the_officer_in(client, officer, officer_device):
     assert AuditEntry.objects.filter(action="auth.otp_verified", actor=officer).exists()
 
 
+@pytest.mark.parametrize("target", ["828698", "https://example.com/", "//example.com/", "javascript:alert(1)"])
+def test_a_next_that_is_no_path_of_this_site_goes_to_the_home_page(client, officer, officer_device, target):
+    login(client, "canbo_tinh")
+    response = client.post(VERIFY, {"code": code_of(officer_device), "next": target})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
 def test_a_wrong_code_does_not_let_the_officer_in(client, officer, officer_device):
     login(client, "canbo_tinh")
     wrong = f"{(int(code_of(officer_device)) + 500_000) % 1_000_000:06d}"
