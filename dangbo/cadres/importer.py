@@ -195,13 +195,22 @@ def cadre_import(path: str | Path, *, actor, filename: str | None = None, apply:
     return report
 
 
-def build_cadre_template() -> bytes:
+def example_org_code(actor) -> str:
+    """The code of the first organization at the root of the actor's record scope: the template's
+    example row then passes the dry run as it is (a made-up code would be refused)."""
+    roots = policy.scope_roots(actor, action="record")
+    if not roots:
+        return "T01-X01"
+    return Organization.objects.filter(pk=min(r.org_id for r in roots)).values_list("code", flat=True).first() or ""
+
+
+def build_cadre_template(org_code: str = "T01-X01") -> bytes:
     """The downloadable template: the Vietnamese headers, one synthetic example row and a guide."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh sách cán bộ"
     ws.append(LAYOUT.template_headers)
-    ws.append(["Nguyễn Văn Mẫu", "15/03/1975", "Nam", "T01-X01", "Kinh", "12/12", "Cử nhân Luật", "Cao cấp",
+    ws.append(["Nguyễn Văn Mẫu", "15/03/1975", "Nam", org_code, "Kinh", "12/12", "Cử nhân Luật", "Cao cấp",
                "Chuyên viên chính", "Ban Thường vụ Tỉnh ủy", "01/01/2020"])
     for i, cell in enumerate(ws[1], start=1):
         cell.font = Font(bold=True, color="FFFFFF")

@@ -67,7 +67,7 @@ def cadre_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cadre_import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(importer.build_cadre_template(), content_type=XLSX_TYPE)
+    response = HttpResponse(importer.build_cadre_template(importer.example_org_code(request.user)), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-danh-sach-can-bo.xlsx"'
     return response
 

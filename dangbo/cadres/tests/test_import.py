@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from dangbo.audit.models import AuditEntry
-from dangbo.cadres.importer import cadre_import
+from dangbo.cadres.importer import cadre_import, example_org_code
 from dangbo.cadres.models import Cadre
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_a_file_without_the_required_columns_is_refused_with_a_message(tmp_path,
     assert "Ngày sinh" in report.errors[0][2]
 
 
-def test_the_page_checks_then_records_and_offers_the_template(client, tmp_path, commune_officer):
+def test_the_page_checks_then_records_and_offers_the_template(client, tmp_path, commune_officer, officer):
     client.force_login(commune_officer)
     url = reverse("cadres:cadre_import")
     with open(_xlsx(tmp_path, GOOD), "rb") as fh:
@@ -102,6 +102,11 @@ def test_the_page_checks_then_records_and_offers_the_template(client, tmp_path, 
     template = client.get(reverse("cadres:cadre_import_template"))
     ws = load_workbook(io.BytesIO(template.content)).active
     assert [c.value for c in ws[1]][:4] == ["Họ và tên", "Ngày sinh", "Giới tính", "Mã đơn vị quản lý"]
+    example = tmp_path / "mau.xlsx"
+    example.write_bytes(template.content)
+    report = cadre_import(example, actor=commune_officer, filename="mau.xlsx")  # the example row passes as it is
+    assert report.errors == [] and report.planned[0].org_name == "Đảng bộ xã An Bình"
+    assert example_org_code(officer) == "T01"  # the province officer's example row names the province
 
 
 def test_a_user_who_may_not_record_is_refused(client, django_user_model, tree):
