@@ -30,21 +30,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from dangbo.access import policy
-from dangbo.audit.services import audit_record
 from dangbo.cadres.models import Cadre
 from dangbo.cadres.services import CadreInput, cadre_create
-from dangbo.core.errors import DomainError
 from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.mappings import open_layout
 from dangbo.imports.parse import FileFormatError, Layout
-from dangbo.imports.services import import_audit_target
+from dangbo.imports.services import apply_all_or_none
 from dangbo.orgs.models import Organization
 from dangbo.orgs.selectors import org_names_on_or_latest
 
@@ -176,23 +173,10 @@ def cadre_import(path: str | Path, *, actor, filename: str | None = None, apply:
     report = _read(path, actor=actor, filename=filename)
     if not apply or report.errors or not report.planned:
         return report
-    try:
-        with transaction.atomic():
-            for p in report.planned:
-                try:
-                    cadre_create(actor=actor, data=p.data)
-                except DomainError as exc:
-                    column = {"managing_org_id": "org_code"}.get(exc.field or "", exc.field or "")
-                    report.errors.append((p.row, HEADER_OF.get(column, column), exc.message))
-                    raise
-            target = import_audit_target(path, filename, None)
-            audit_record(actor=actor, action="cadre.imported", object_type=target["object_type"],
-                         object_id=target["object_id"], summary=f"Nhập {len(report.planned)} cán bộ từ tệp",
-                         after={"file": target["file"], "rows": len(report.planned)})
-    except DomainError:
-        return report
-    report.created, report.applied = len(report.planned), True
-    return report
+    return apply_all_or_none(
+        report, path=path, filename=filename, actor=actor, write=lambda p: cadre_create(actor=actor, data=p.data),
+        header_of=HEADER_OF, field_columns={"managing_org_id": "org_code"}, action="cadre.imported",
+        summary=f"Nhập {len(report.planned)} cán bộ từ tệp")
 
 
 def example_org_code(actor) -> str:

@@ -23,17 +23,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
 from django.utils import timezone
 
 from dangbo.access import policy
-from dangbo.audit.services import audit_record
-from dangbo.core.errors import DomainError
 from dangbo.imports import normalize as N
 from dangbo.imports.mappings import open_layout
 from dangbo.imports.orgs import parse_sector
 from dangbo.imports.parse import FileFormatError, Layout
-from dangbo.imports.services import import_audit_target
+from dangbo.imports.services import apply_all_or_none
 from dangbo.orgs import enterprises
 from dangbo.orgs.models import Enterprise, Organization
 
@@ -175,26 +172,14 @@ def enterprise_import(path: str | Path, *, actor, filename: str | None = None,
     report = _read(path, actor=actor, filename=filename)
     if not apply or report.errors or not report.planned:
         return report
-    try:
-        with transaction.atomic():
-            for p in report.planned:
-                try:
-                    e = enterprises.enterprise_register(actor=actor, name=p.name, sector=p.sector, locality=p.locality,
-                                                        registered_on=p.registered_on, employees=p.employees,
-                                                        tax_code=p.tax_code)
-                    if p.party_org is not None:
-                        enterprises.enterprise_link_party_org(actor=actor, enterprise=e, party_org=p.party_org,
-                                                              on=p.party_org_from)
-                except DomainError as exc:
-                    column = {"locality": "locality_code", "party_org": "party_org_code", "on": "party_org_from"}.get(
-                        exc.field or "", exc.field or "")
-                    report.errors.append((p.row, HEADER_OF.get(column, column), exc.message))
-                    raise
-            target = import_audit_target(path, filename, None)
-            audit_record(actor=actor, action="orgs.enterprises_imported", object_type=target["object_type"],
-                         object_id=target["object_id"], summary=f"Nhập {len(report.planned)} doanh nghiệp từ tệp",
-                         after={"file": target["file"], "rows": len(report.planned)})
-    except DomainError:
-        return report
-    report.created, report.applied = len(report.planned), True
-    return report
+
+    def write(p: Planned) -> None:
+        e = enterprises.enterprise_register(actor=actor, name=p.name, sector=p.sector, locality=p.locality,
+                                            registered_on=p.registered_on, employees=p.employees, tax_code=p.tax_code)
+        if p.party_org is not None:
+            enterprises.enterprise_link_party_org(actor=actor, enterprise=e, party_org=p.party_org, on=p.party_org_from)
+
+    return apply_all_or_none(
+        report, path=path, filename=filename, actor=actor, write=write, header_of=HEADER_OF,
+        field_columns={"locality": "locality_code", "party_org": "party_org_code", "on": "party_org_from"},
+        action="orgs.enterprises_imported", summary=f"Nhập {len(report.planned)} doanh nghiệp từ tệp")

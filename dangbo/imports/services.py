@@ -744,6 +744,31 @@ def import_audit_target(path: str | Path, filename: str | None, job_id: int | No
             "file": {"name": Path(filename or str(path)).name, "sha256": digest.hexdigest()}}
 
 
+def apply_all_or_none(report, *, path: str | Path, filename: str | None, actor, write: Callable[[Any], None],
+                      header_of: dict[str, str], field_columns: dict[str, str], action: str, summary: str):
+    """The apply of a small register import (enterprises, cadres): `write(planned)` for every
+    planned row in one transaction. A refusal by the service (DomainError) is listed against its
+    row and column (`field_columns`: the service's field -> the file's column) and writes nothing;
+    otherwise one audit entry `action` for the file (name and SHA-256) and the row count."""
+    try:
+        with transaction.atomic():
+            for p in report.planned:
+                try:
+                    write(p)
+                except DomainError as exc:
+                    column = field_columns.get(exc.field or "", exc.field or "")
+                    report.errors.append((p.row, header_of.get(column, column), exc.message))
+                    raise
+            target = import_audit_target(path, filename, None)
+            audit_record(actor=actor, action=action, object_type=target["object_type"],
+                         object_id=target["object_id"], summary=summary,
+                         after={"file": target["file"], "rows": len(report.planned)})
+    except DomainError:
+        return report
+    report.created, report.applied = len(report.planned), True
+    return report
+
+
 def import_apply(path: str | Path, *, actor, filename: str | None = None,
                  progress: Callable[[int], None] | None = None, today: date | None = None,
                  job_id: int | None = None, under: Organization | None = None, create_cells: bool = False,
