@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import PASSWORD
+
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("DANGBO_CHROMIUM", "/usr/bin/chromium")
@@ -89,6 +91,28 @@ def page(browser, request):
     yield page
     _keep_evidence(request, page)
     context.close()
+
+
+@pytest.fixture
+def login(live_server):
+    """`login(page, username, *, expect=None, then=None)`: sign in on the login page
+    (/dang-nhap/) with the test accounts' password, then wait for `expect` (what
+    `page.wait_for_url` takes: a URL regex or a predicate) or, without it, for the page to load;
+    then go to the path `then` if given."""
+
+    def _login(page, username, *, expect=None, then=None):
+        page.goto(f"{live_server.url}/dang-nhap/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        if expect is None:
+            page.wait_for_load_state()
+        else:
+            page.wait_for_url(expect)
+        if then is not None:
+            page.goto(f"{live_server.url}{then}")
+
+    return _login
 
 
 @pytest.fixture

@@ -13,21 +13,15 @@ from dangbo.cadres.services import CadreInput, cadre_create
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "Kiemthu@2026x"
 
-
-def test_record_an_appointment_and_see_it_on_the_record(live_server, commune_officer, system_user, tree, page,
+def test_record_an_appointment_and_see_it_on_the_record(live_server, login, commune_officer, system_user, tree, page,
                                                          screenshots):
     title = Title.objects.create(province=tree["province"], code="PBT-XA", name="Phó Bí thư Đảng ủy xã",
                                  is_head=False, valid_from=date(2015, 1, 1))
     cadre = cadre_create(actor=system_user, data=CadreInput(
         full_name="Đỗ Thị Hạnh", birth_date=date(1982, 7, 9), sex="F", managing_org_id=tree["commune_a"].pk))
     base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_xa_a")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_xa_a")
 
     page.goto(f"{base}/can-bo/")
     page.click("text=Ghi quyết định cán bộ")

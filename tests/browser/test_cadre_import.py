@@ -13,10 +13,8 @@ from dangbo.cadres.models import Cadre
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "Kiemthu@2026x"
 
-
-def test_import_a_cadre_list_then_export_it(live_server, commune_officer, tree, page, screenshots, tmp_path):
+def test_import_a_cadre_list_then_export_it(live_server, login, commune_officer, tree, page, screenshots, tmp_path):
     wb = Workbook()
     ws = wb.active
     ws.append(["DANH SÁCH CÁN BỘ XÃ AN BÌNH"])
@@ -27,11 +25,7 @@ def test_import_a_cadre_list_then_export_it(live_server, commune_officer, tree, 
     wb.save(path)
 
     base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_xa_a")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_xa_a")
     page.goto(f"{base}/can-bo/")
     page.click("#nhap-can-bo")
     page.wait_for_url(re.compile(r"/can-bo/nhap/$"))

@@ -15,16 +15,6 @@ from dangbo.cadres.training import SalaryInput, salary_record
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "Kiemthu@2026x"
-
-
-def _login(page, base):
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_xa_a")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-
 
 @pytest.fixture
 def stepped(system_user, tree):
@@ -75,13 +65,13 @@ def _record_a_raise(page, base, cadre, *, phone: bool) -> None:
     assert page.errors == []
 
 
-def test_record_a_step_raise_on_a_phone(live_server, commune_officer, stepped, phone_page, screenshots):
-    _login(phone_page, live_server.url)
+def test_record_a_step_raise_on_a_phone(live_server, login, commune_officer, stepped, phone_page, screenshots):
+    login(phone_page, "canbo_xa_a")
     _record_a_raise(phone_page, live_server.url, stepped, phone=True)
     phone_page.screenshot(path=str(screenshots / "cadre-salary-phone.png"), full_page=True)
 
 
-def test_record_a_step_raise_on_a_desktop(live_server, commune_officer, stepped, page, screenshots):
-    _login(page, live_server.url)
+def test_record_a_step_raise_on_a_desktop(live_server, login, commune_officer, stepped, page, screenshots):
+    login(page, "canbo_xa_a")
     _record_a_raise(page, live_server.url, stepped, phone=False)
     page.screenshot(path=str(screenshots / "cadre-salary-desktop.png"), full_page=True)

@@ -14,7 +14,6 @@ from django.urls import reverse
 from dangbo.members.services import ProfileInput, member_admit
 
 pytestmark = pytest.mark.browser
-PASSWORD = "Kiemthu@2026x"
 
 
 @pytest.fixture
@@ -32,15 +31,11 @@ def dash_data(tree, system_user, officer):
     return tree
 
 
-def test_the_dashboard_switches_date_drills_and_downloads(page, live_server, dash_data):
+def test_the_dashboard_switches_date_drills_and_downloads(page, live_server, login, dash_data):
     from docx import Document
     from openpyxl import load_workbook
 
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.fill("#id_username", "canbo_tinh")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_tinh")
     url = reverse("reports:dashboard")
     page.goto(f"{live_server.url}{url}?org={dash_data['province'].pk}&ngay=31/12/2024")
     assert page.locator("#kpi-total").inner_text().strip() == "3"

@@ -15,19 +15,11 @@ from dangbo.dues import selectors as sel
 from dangbo.dues.models import DuesMonthClose, DuesPayment
 from dangbo.dues.services import DeclarationInput, declaration_record
 from dangbo.members.services import ProfileInput, member_admit
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "Kiemthu@2026x"
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _no_horizontal_scroll(page) -> bool:
@@ -35,7 +27,7 @@ def _no_horizontal_scroll(page) -> bool:
 
 
 def test_secretary_collects_and_closes_the_month_on_a_phone_and_the_commune_sees_it(
-        live_server, django_user_model, system_user, tree, phone_page, page, screenshots):
+        live_server, login, django_user_model, system_user, tree, phone_page, page, screenshots):
     members = [member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2020, 3, 2),
                             ceremony_on=date(2020, 3, 2), profile=ProfileInput(full_name=n, birth_year=1980, sex="M"))
                for n in NAMES]
@@ -50,7 +42,7 @@ def test_secretary_collects_and_closes_the_month_on_a_phone_and_the_commune_sees
     RoleAssignment.objects.create(user=officer, role=Role.OFFICER, org=tree["commune_a"], valid_from=date(2020, 1, 1))
     month = sel.month_start(policy.today())
     phone, base = phone_page, live_server.url
-    _login(phone, base, "bithu_a1")
+    login(phone, "bithu_a1")
     phone.goto(f"{base}/dang-phi/")  # no organization chosen: the secretary's only cell, this month
     assert f"Thu đảng phí tháng {month:%m/%Y}" in phone.content() and "Chi bộ thôn 1" in phone.content()
     assert "Phải thu 240.000 đ" in phone.content()
@@ -74,7 +66,7 @@ def test_secretary_collects_and_closes_the_month_on_a_phone_and_the_commune_sees
     assert _no_horizontal_scroll(phone)
     assert phone.errors == []
     # The commune officer, on a desktop: the overview of /dang-phi/, then the commune's ledger.
-    _login(page, base, "canbo_xa_a")
+    login(page, "canbo_xa_a")
     page.goto(f"{base}/dang-phi/?thang={month:%m/%Y}")
     row = page.locator(f"#tong-quan tr[data-org='{tree['cell_a1'].pk}']").inner_text()
     assert "Chi bộ thôn 1" in row and "240.000" in row and "160.000" in row and "66,7%" in row

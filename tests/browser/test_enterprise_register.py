@@ -12,7 +12,6 @@ from django.utils import timezone
 from dangbo.orgs.models import Enterprise, EnterpriseChange
 
 pytestmark = pytest.mark.browser
-PASSWORD = "Kiemthu@2026x"
 
 CSV = (
     "Tên doanh nghiệp;Mã số thuế;Khu vực;Mã địa bàn;Số lao động;Hoạt động từ ngày\n"
@@ -21,16 +20,12 @@ CSV = (
 )
 
 
-def test_import_change_and_close_enterprises(page, live_server, tree, officer, tmp_path, settings):
+def test_import_change_and_close_enterprises(page, live_server, login, tree, officer, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     csv = tmp_path / "doanh_nghiep.csv"
     csv.write_text(CSV, encoding="utf-8")
     base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_tinh")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_tinh")
 
     page.goto(f"{base}/to-chuc/doanh-nghiep/")
     page.click("text=Nhập từ tệp")

@@ -17,10 +17,9 @@ from dangbo.exports.models import ExportJob
 from dangbo.members.services import ProfileInput, member_admit
 
 pytestmark = pytest.mark.browser
-PASSWORD = "Kiemthu@2026x"
 
 
-def test_a_large_export_is_queued_polled_and_downloaded(live_server, officer, system_user, tree, page, settings,
+def test_a_large_export_is_queued_polled_and_downloaded(live_server, login, officer, system_user, tree, page, settings,
                                                         tmp_path, monkeypatch):
     for i, cell in enumerate((tree["cell_a1"], tree["cell_b1"])):
         member_admit(actor=system_user, cell=cell, decided_on=date(2020, 3, 2), ceremony_on=date(2020, 3, 16),
@@ -31,11 +30,7 @@ def test_a_large_export_is_queued_polled_and_downloaded(live_server, officer, sy
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_tinh")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_tinh")
 
     page.goto(f"{base}/xuat/dang-vien/")
     page.fill("#id_muc_dich", "Rà soát danh sách cả tỉnh")

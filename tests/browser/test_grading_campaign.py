@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 
 from dangbo.members.services import ProfileInput, member_admit
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("dangbo.grading.tests.urls")]
 
-PASSWORD = "Kiemthu@2026x"
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Vũ Thị Phương"]
 
 
@@ -32,15 +32,6 @@ def cell_members(tree, system_user, settings, tmp_path):
     ]
 
 
-def login(page, base_url, username="canbo_tinh"):
-    page.goto(f"{base_url}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))  # the worklist «Việc cần làm»
-    page.goto(f"{base_url}/to-chuc/")
-
-
 def fill_cell(page, members, on, grades=None):
     page.fill("#id_on", on)
     for m, (total, grade) in zip(members, grades or [], strict=False):
@@ -50,9 +41,9 @@ def fill_cell(page, members, on, grades=None):
     page.click("button[type=submit] >> text=Ghi cả chi bộ")
 
 
-def test_grading_campaign_end_to_end(live_server, officer, tree, cell_members, page, screenshots):
+def test_grading_campaign_end_to_end(live_server, login, officer, tree, cell_members, page, screenshots):
     base = live_server.url
-    login(page, base)
+    login(page, "canbo_tinh", expect=re.compile(r"/$"), then="/to-chuc/")  # the worklist «Việc cần làm»
 
     # Open the campaign (the province officer, for the province's subtree).
     page.goto(f"{base}/danh-gia/trien-khai/")
@@ -111,7 +102,7 @@ def test_grading_campaign_end_to_end(live_server, officer, tree, cell_members, p
     assert page.errors == []
 
 
-def test_a_member_self_assesses_on_their_own_page(live_server, officer, tree, cell_members, page, screenshots,
+def test_a_member_self_assesses_on_their_own_page(live_server, login, officer, tree, cell_members, page, screenshots,
                                                    django_user_model):
     """A party member signs in (no second factor for the member role), opens «Tự đánh giá» from the
     menu, and records their self-assessment in the province's 2025 campaign."""
@@ -126,12 +117,7 @@ def test_a_member_self_assesses_on_their_own_page(live_server, officer, tree, ce
     user = django_user_model.objects.create_user("dangvien_an", password=PASSWORD)
     RoleAssignment.objects.create(user=user, role=Role.MEMBER, member=me, valid_from=date(2020, 1, 1))
 
-    base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "dangvien_an")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(rf"/dang-vien/{me.pk}/"))
+    login(page, "dangvien_an", expect=re.compile(rf"/dang-vien/{me.pk}/"))
     page.click("nav >> text=Tự đánh giá")
     page.wait_for_url(re.compile(r"/danh-gia/tu-danh-gia/$"))
     section = page.locator(f"#dot-{campaign.pk}-{me.pk}")

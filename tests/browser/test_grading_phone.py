@@ -14,11 +14,10 @@ from dangbo.members.services import ProfileInput, member_admit
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("dangbo.grading.tests.urls")]
 
-PASSWORD = "Kiemthu@2026x"
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
 
 
-def test_cell_grading_table_fits_a_390px_phone(live_server, officer, tree, system_user, settings, tmp_path,
+def test_cell_grading_table_fits_a_390px_phone(live_server, login, officer, tree, system_user, settings, tmp_path,
                                                 phone_page, screenshots):
     settings.MEDIA_ROOT = tmp_path / "media"
     members = [
@@ -30,11 +29,7 @@ def test_cell_grading_table_fits_a_390px_phone(live_server, officer, tree, syste
                              self_assessment_due=date(2025, 11, 30), cell_meeting_due=date(2025, 12, 10),
                              decision_due=date(2025, 12, 20), deadline=date(2025, 12, 25))
     page, base = phone_page, live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_tinh")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
+    login(page, "canbo_tinh", expect=re.compile(r"/$"))
     page.goto(f"{base}/danh-gia/{campaign.pk}/chi-bo/{tree['cell_a1'].pk}/de-xuat/")
 
     def overflow() -> int:

@@ -11,7 +11,6 @@ from dangbo.imports.tests.files import members, write_xlsx
 from dangbo.members.models import Member
 
 pytestmark = pytest.mark.browser
-PASSWORD = "Kiemthu@2026x"
 
 
 @pytest.fixture
@@ -19,14 +18,11 @@ def import_file(tmp_path):
     return write_xlsx(tmp_path / "dang-vien-xa-an-binh.xlsx", members(3, code="T01-X01-C01"))
 
 
-def test_upload_dry_run_confirm_progress_done(live_server, commune_officer, import_file, page, settings, tmp_path):
+def test_upload_dry_run_confirm_progress_done(live_server, login, commune_officer, import_file, page, settings,
+                                              tmp_path):
     settings.DANGBO_IMPORT_DIR = tmp_path / "uploads"
     base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_xa_a")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_xa_a")
 
     page.goto(f"{base}/nhap-du-lieu/")
     page.set_input_files("#id_file", str(import_file))
@@ -47,7 +43,7 @@ def test_upload_dry_run_confirm_progress_done(live_server, commune_officer, impo
     assert page.errors == []
 
 
-def test_organizations_choose_the_kind_upload_dry_run_confirm_done(live_server, commune_officer, page, settings,
+def test_organizations_choose_the_kind_upload_dry_run_confirm_done(live_server, login, commune_officer, page, settings,
                                                                     tmp_path):
     from dangbo.imports.orgs import ORGS
     from dangbo.orgs.models import OrgVersion
@@ -60,11 +56,7 @@ def test_organizations_choose_the_kind_upload_dry_run_confirm_done(live_server, 
     )]
     path = write_xlsx(tmp_path / "to-chuc-xa-an-binh.xlsx", rows, headers=headers)
     base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_xa_a")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_xa_a")
 
     page.goto(f"{base}/nhap-du-lieu/")
     page.get_by_label(re.compile("^Tổ chức đảng")).check()
@@ -81,7 +73,7 @@ def test_organizations_choose_the_kind_upload_dry_run_confirm_done(live_server, 
     assert page.errors == []
 
 
-def test_an_unknown_column_is_mapped_on_the_page_then_dry_run_and_import(live_server, commune_officer, page,
+def test_an_unknown_column_is_mapped_on_the_page_then_dry_run_and_import(live_server, login, commune_officer, page,
                                                                          settings, tmp_path):
     """Issue 16: a column no alias recognizes is listed, never dropped; the officer maps it to a
     field on the page (saved for that header layout), the dry run runs again, then the import."""
@@ -95,11 +87,7 @@ def test_an_unknown_column_is_mapped_on_the_page_then_dry_run_and_import(live_se
     )]
     path = write_xlsx(tmp_path / "ds-cot-la.xlsx", rows, headers=headers)
     base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_xa_a")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_xa_a")
 
     page.goto(f"{base}/nhap-du-lieu/")
     page.set_input_files("#id_file", str(path))

@@ -12,19 +12,11 @@ from dangbo.access.models import Role, RoleAssignment
 from dangbo.meetings.models import Attendance, Meeting
 from dangbo.meetings.services import MeetingInput, meeting_create
 from dangbo.members.services import ProfileInput, member_admit
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "Kiemthu@2026x"
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em"]
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 @pytest.fixture
@@ -49,13 +41,13 @@ def _no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_secretary_records_a_meeting_with_attendance_on_a_phone(live_server, django_user_model, tree, cell_members,
-                                                               phone_page, screenshots):
+def test_secretary_records_a_meeting_with_attendance_on_a_phone(live_server, login, django_user_model, tree,
+                                                               cell_members, phone_page, screenshots):
     user = django_user_model.objects.create_user("bithu_a1", password=PASSWORD)
     RoleAssignment.objects.create(user=user, role=Role.CELL_SECRETARY, org=tree["cell_a1"],
                                   valid_from=date(2020, 1, 1))
     page, base = phone_page, live_server.url
-    _login(page, base, "bithu_a1")
+    login(page, "bithu_a1")
     page.goto(f"{base}/sinh-hoat/moi/")
     assert _select_text_fits(page, "#id_kind") == []  # «Sinh hoạt thường kỳ» is not cut off at 390 px
     page.screenshot(path=str(screenshots / "meeting-phone-kind.png"))
@@ -82,14 +74,14 @@ def test_secretary_records_a_meeting_with_attendance_on_a_phone(live_server, dja
     assert page.errors == []
 
 
-def test_member_confirms_attendance_on_a_phone(live_server, django_user_model, system_user, tree, cell_members,
+def test_member_confirms_attendance_on_a_phone(live_server, login, django_user_model, system_user, tree, cell_members,
                                               phone_page):
     user = django_user_model.objects.create_user("dangvien_an", password=PASSWORD)
     RoleAssignment.objects.create(user=user, role=Role.MEMBER, member=cell_members[0], valid_from=date(2020, 1, 1))
     meeting = meeting_create(actor=system_user, data=MeetingInput(
         org_id=tree["cell_a1"].pk, kind="thematic", planned_on=date(2099, 1, 5), agenda="Học tập nghị quyết"))
     page, base = phone_page, live_server.url
-    _login(page, base, "dangvien_an")
+    login(page, "dangvien_an")
     page.goto(f"{base}/sinh-hoat/cua-toi/")
     assert "Học tập nghị quyết" in page.content()
     page.click("text=Xác nhận tham dự")

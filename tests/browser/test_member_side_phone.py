@@ -16,19 +16,11 @@ from dangbo.meetings.models import CorrectionRequest
 from dangbo.members.models import EventType, MemberEvent
 from dangbo.members.services import ProfileInput, member_admit
 from dangbo.notifications.models import Notice, NoticeRecipient
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "Kiemthu@2026x"
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _no_horizontal_scroll(page) -> bool:
@@ -51,12 +43,12 @@ def people(django_user_model, system_user, tree):
     return members, accounts
 
 
-def test_a_member_sees_a_notice_reads_it_and_the_receipt_is_counted(live_server, tree, people, phone_page,
+def test_a_member_sees_a_notice_reads_it_and_the_receipt_is_counted(live_server, login, tree, people, phone_page,
                                                                     screenshots):
     members, _ = people
     page, base = phone_page, live_server.url
     page.set_default_timeout(60_000)  # the shared 2-core machine is slow; the walk itself is short
-    _login(page, base, "bithu_a1")
+    login(page, "bithu_a1")
     page.goto(f"{base}/thong-bao/gui-dang-vien/moi/")
     page.select_option("#id_org", str(tree["cell_a1"].pk))
     page.fill("#id_title", "Họp chi bộ thường kỳ tháng này")
@@ -68,7 +60,7 @@ def test_a_member_sees_a_notice_reads_it_and_the_receipt_is_counted(live_server,
     assert _no_horizontal_scroll(page)
     page.context.clear_cookies()
 
-    _login(page, base, "dangvien_an")
+    login(page, "dangvien_an")
     page.goto(f"{base}/thong-bao/cua-toi/")
     item = page.locator(f"#thong-bao-cua-toi [data-notice='{notice.pk}']")
     assert "chưa đọc" in item.inner_text() and "Họp chi bộ thường kỳ tháng này" in item.inner_text()
@@ -85,7 +77,7 @@ def test_a_member_sees_a_notice_reads_it_and_the_receipt_is_counted(live_server,
     assert "chưa đọc" not in page.locator(f"[data-notice='{notice.pk}']").inner_text()
     page.context.clear_cookies()
 
-    _login(page, base, "bithu_a1")
+    login(page, "bithu_a1")
     page.goto(f"{base}/thong-bao/gui-dang-vien/{notice.pk}/")
     assert "1/3 đã đọc" in page.locator("#da-doc").inner_text()
     assert "Đã đọc" in page.locator(f"#nguoi-nhan [data-member='{members[0].pk}']").inner_text()
@@ -93,12 +85,12 @@ def test_a_member_sees_a_notice_reads_it_and_the_receipt_is_counted(live_server,
     assert page.errors == []
 
 
-def test_a_member_requests_a_correction_and_the_officer_accepts_it_into_the_record(live_server, tree, people,
+def test_a_member_requests_a_correction_and_the_officer_accepts_it_into_the_record(live_server, login, tree, people,
                                                                                     phone_page, screenshots):
     members, _ = people
     page, base = phone_page, live_server.url
     page.set_default_timeout(60_000)  # the shared 2-core machine is slow; the walk itself is short
-    _login(page, base, "dangvien_an")
+    login(page, "dangvien_an")
     page.goto(f"{base}/sinh-hoat/cua-toi/ho-so/")
     assert "Xã Cũ" in page.locator("#ho-so").inner_text()
     page.select_option("#id_field", "hometown")
@@ -117,7 +109,7 @@ def test_a_member_requests_a_correction_and_the_officer_accepts_it_into_the_reco
     page.screenshot(path=str(screenshots / "member-correction-phone.png"), full_page=True)
     page.context.clear_cookies()
 
-    _login(page, base, "canbo_xa_a")
+    login(page, "canbo_xa_a")
     page.goto(f"{base}/sinh-hoat/dinh-chinh/")
     req = CorrectionRequest.objects.get()
     row = page.locator(f"#dinh-chinh-cho [data-request='{req.pk}']")
@@ -139,7 +131,7 @@ def test_a_member_requests_a_correction_and_the_officer_accepts_it_into_the_reco
     page.screenshot(path=str(screenshots / "officer-correction-accepted-phone.png"), full_page=True)
     page.context.clear_cookies()
 
-    _login(page, base, "dangvien_an")
+    login(page, "dangvien_an")
     page.goto(f"{base}/sinh-hoat/cua-toi/ho-so/")
     assert "Đã chấp nhận" in page.locator("#de-nghi-da-gui").inner_text()
     assert "Xã An Bình, huyện Sông Xanh" in page.locator("#ho-so").inner_text()
@@ -148,7 +140,7 @@ def test_a_member_requests_a_correction_and_the_officer_accepts_it_into_the_reco
     assert page.errors == []
 
 
-def test_a_study_campaign_is_recorded_by_the_secretary_and_confirmed_by_the_member(live_server, tree, people,
+def test_a_study_campaign_is_recorded_by_the_secretary_and_confirmed_by_the_member(live_server, login, tree, people,
                                                                                    phone_page, screenshots):
     """Issue #20, «học tập, quán triệt nghị quyết»: the secretary sends a resolution to study with a
     deadline, ticks the member who studied at the cell's meeting; the member confirms on the phone;
@@ -156,7 +148,7 @@ def test_a_study_campaign_is_recorded_by_the_secretary_and_confirmed_by_the_memb
     members, _ = people
     page, base = phone_page, live_server.url
     page.set_default_timeout(60_000)
-    _login(page, base, "bithu_a1")
+    login(page, "bithu_a1")
     page.goto(f"{base}/thong-bao/gui-dang-vien/moi/")
     page.select_option("#id_org", str(tree["cell_a1"].pk))
     page.select_option("#id_kind", "study")
@@ -175,7 +167,7 @@ def test_a_study_campaign_is_recorded_by_the_secretary_and_confirmed_by_the_memb
     assert _no_horizontal_scroll(page)
     page.context.clear_cookies()
 
-    _login(page, base, "dangvien_an")
+    login(page, "dangvien_an")
     page.goto(f"{base}/thong-bao/cua-toi/{notice.pk}/")
     with page.expect_navigation():
         page.click("#hoc-tap button[type=submit]")
@@ -184,7 +176,7 @@ def test_a_study_campaign_is_recorded_by_the_secretary_and_confirmed_by_the_memb
     page.screenshot(path=str(screenshots / "member-study-phone.png"), full_page=True)
     page.context.clear_cookies()
 
-    _login(page, base, "bithu_a1")
+    login(page, "bithu_a1")
     page.goto(f"{base}/thong-bao/gui-dang-vien/{notice.pk}/")
     assert page.locator("#hoc-tap-tong").inner_text().startswith("2/3")
     assert NoticeRecipient.objects.filter(notice=notice, studied_on__isnull=False).count() == 2

@@ -8,11 +8,9 @@ import pytest
 
 from dangbo.access.models import Role
 from dangbo.notifications.services import notify
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser]
-
-PASSWORD = "Kiemthu@2026x"
 
 
 @pytest.fixture
@@ -44,17 +42,13 @@ def _one_line(page) -> dict:
 
 
 @pytest.mark.parametrize("path", ["/dang-vien/", "/can-bo/"])
-def test_the_bar_is_one_line_at_1280_px(transactional_db, live_server, page_1280, tree, path):
+def test_the_bar_is_one_line_at_1280_px(transactional_db, live_server, login, page_1280, tree, path):
     admin = UserFactory(username="quantri_rong", role=Role.ADMIN, password=PASSWORD, first_name="Nguyễn Thị",
                         last_name="Quản Trị")
     for i in range(12):  # the unread count's badge takes room too (two digits)
         notify(kind="test", key=f"thu-{i}", message=f"Thông báo thử {i}", user=admin)
     page = page_1280
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.fill("#id_username", "quantri_rong")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "quantri_rong")
     page.goto(f"{live_server.url}{path}")
     assert page.locator("#nav").is_visible()  # expanded, not the collapsed toggler
     got = _one_line(page)

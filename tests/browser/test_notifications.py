@@ -15,10 +15,8 @@ from dangbo.plans.services import DocumentInput, TaskInput, document_register, n
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Kiemthu@2026x"
 
-
-def test_notifications_page_and_navbar_count(live_server, system_user, commune_officer, tree, page, screenshots):
+def test_notifications_page_and_navbar_count(live_server, login, system_user, commune_officer, tree, page, screenshots):
     plan = document_register(actor=system_user, data=DocumentInput(
         number="03-KH/ĐU", issued_on=date(2024, 1, 5), issuer="Đảng ủy xã An Bình", doc_type="ke_hoach",
         title="Kế hoạch của xã An Bình", owner_org_id=tree["commune_a"].pk))
@@ -32,12 +30,7 @@ def test_notifications_page_and_navbar_count(live_server, system_user, commune_o
     notify(kind="grading.late", key="grading.late:x", org_id=tree["commune_a"].pk, target=campaign,
            message="Đảng bộ xã An Bình: đã quá hạn hoàn thành đánh giá, xếp loại năm 2024.")
 
-    base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_xa_a")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_xa_a")
     assert page.locator("#so-chua-doc").inner_text() == "3"  # the cell's new task, its reminder, the grading one
 
     page.click("#nav-thong-bao")

@@ -14,10 +14,8 @@ from dangbo.members.services import ProfileInput, member_admit
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "Kiemthu@2026x"
 
-
-def test_the_picker_finds_a_cell_by_typing_shows_its_parent_and_filters(live_server, officer, tree, page):
+def test_the_picker_finds_a_cell_by_typing_shows_its_parent_and_filters(live_server, login, officer, tree, page):
     system = policy.SYSTEM.named("kiểm thử")
     for cell, name in ((tree["cell_b1"], "Quàng Văn Đông"), (tree["cell_a1"], "Lò Thị Một")):
         member_admit(
@@ -29,11 +27,7 @@ def test_the_picker_finds_a_cell_by_typing_shows_its_parent_and_filters(live_ser
             profile=ProfileInput(full_name=name, birth_year=1985, sex="M"),
         )
     base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_tinh")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_tinh")
     page.goto(f"{base}/dang-vien/")
     assert page.locator("#member-table").inner_text().count("Lò Thị Một") == 1
 
@@ -53,7 +47,7 @@ def test_the_picker_finds_a_cell_by_typing_shows_its_parent_and_filters(live_ser
     assert not page.errors
 
 
-def test_the_transfer_letter_finds_a_destination_outside_the_scope(live_server, commune_officer, tree, page):
+def test_the_transfer_letter_finds_a_destination_outside_the_scope(live_server, login, commune_officer, tree, page):
     """A commune officer issues a letter to a commune of another district's scope: the picker's
     system-wide mode finds it (name and parent only) and the letter is recorded to it."""
     from django.utils import timezone
@@ -70,11 +64,7 @@ def test_the_transfer_letter_finds_a_destination_outside_the_scope(live_server, 
         profile=ProfileInput(full_name="Lò Văn Đi", birth_year=1985, sex="M"),
     )
     base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_xa_a")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_xa_a")
     page.goto(f"{base}/dang-vien/{member.pk}/chuyen-sinh-hoat/")
     page.fill("#id_letter_number", "12-GGT/ĐU")
     page.fill("#id_to_org_text", "binh minh")
@@ -89,13 +79,9 @@ def test_the_transfer_letter_finds_a_destination_outside_the_scope(live_server, 
     assert not page.errors
 
 
-def test_the_dashboard_switches_organization_with_the_picker(live_server, officer, tree, page):
+def test_the_dashboard_switches_organization_with_the_picker(live_server, login, officer, tree, page):
     base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_tinh")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_tinh")
     page.goto(f"{base}/bao-cao/bang-dieu-khien/?org={tree['province'].pk}")
     page.fill("#id_org_text", "an binh")
     page.click(f"#id_org_list [data-org-pick='{tree['commune_a'].pk}']")

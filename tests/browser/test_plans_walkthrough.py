@@ -14,20 +14,10 @@ from dangbo.plans.models import Document, Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("dangbo.plans.tests.urls")]
 
-PASSWORD = "Kiemthu@2026x"
 
-
-def login(page, base, username):
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-
-
-def test_plan_walkthrough(live_server, officer, commune_officer, tree, page, browser, screenshots):
+def test_plan_walkthrough(live_server, login, officer, commune_officer, tree, page, browser, screenshots):
     base = live_server.url
-    login(page, base, "canbo_tinh")
+    login(page, "canbo_tinh")
 
     # Register a directive of the province.
     page.goto(f"{base}/van-ban/moi/")
@@ -69,7 +59,7 @@ def test_plan_walkthrough(live_server, officer, commune_officer, tree, page, bro
     # Commune A reports it done.
     context = browser.new_context(locale="vi-VN")
     other = context.new_page()
-    login(other, base, "canbo_xa_a")
+    login(other, "canbo_xa_a")
     other.goto(f"{base}/van-ban/nhiem-vu/{task.pk}/")
     other.select_option("#id_status", "done")
     other.fill("#id_percent", "100")

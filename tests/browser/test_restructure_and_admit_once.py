@@ -20,15 +20,6 @@ from dangbo.orgs.services import version_on
 pytestmark = pytest.mark.browser
 
 SYSTEM = policy.SYSTEM.named("kiểm thử")
-PASSWORD = "Kiemthu@2026x"
-
-
-def login(page, base_url, username="canbo_tinh"):
-    page.goto(f"{base_url}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/dang-nhap/" not in url)  # the home page: the worklist
 
 
 def fill_decision(page, on: str):
@@ -38,7 +29,7 @@ def fill_decision(page, on: str):
     page.fill("#id_decision_body", "Ban Thường vụ Tỉnh ủy")
 
 
-def test_a_refused_and_an_accepted_restructuring_with_the_preview(live_server, officer, tree, page, screenshots):
+def test_a_refused_and_an_accepted_restructuring_with_the_preview(live_server, login, officer, tree, page, screenshots):
     base = live_server.url
     member_admit(
         actor=SYSTEM,
@@ -48,7 +39,7 @@ def test_a_refused_and_an_accepted_restructuring_with_the_preview(live_server, o
         decision_number="1-QĐ",
         profile=ProfileInput(full_name="Hoàng Thị Sáp Nhập", birth_year=1984, sex="F"),
     )
-    login(page, base)
+    login(page, "canbo_tinh", expect=lambda url: "/dang-nhap/" not in url)  # the home page: the worklist
     orgs_before = (Organization.objects.count(), OrgVersion.objects.count())
 
     # Refused: the Central Committee under a cell, with both types named; nothing written.
@@ -91,9 +82,9 @@ def test_a_refused_and_an_accepted_restructuring_with_the_preview(live_server, o
     assert page.errors == []
 
 
-def test_a_double_submitted_admission_creates_one_member(live_server, officer, tree, page):
+def test_a_double_submitted_admission_creates_one_member(live_server, login, officer, tree, page):
     base = live_server.url
-    login(page, base)
+    login(page, "canbo_tinh", expect=lambda url: "/dang-nhap/" not in url)
     today = timezone.localdate()
     decided = today - timedelta(days=20)
     page.goto(f"{base}/dang-vien/ket-nap/")

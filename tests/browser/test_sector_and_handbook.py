@@ -14,7 +14,6 @@ from dangbo.orgs.models import OrgVersion
 from dangbo.reports.models import HandbookAccount
 
 pytestmark = pytest.mark.browser
-PASSWORD = "Kiemthu@2026x"
 
 
 @pytest.fixture
@@ -24,18 +23,10 @@ def member(tree, system_user, officer):
                         profile=ProfileInput(full_name="Trần Thị Sổ Tay", birth_year=1991, sex="F"))
 
 
-def _sign_in(page, live_server):
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.fill("#id_username", "canbo_tinh")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-
-
-def test_sector_change_handbook_account_and_report_recipients(page, live_server, tree, member):
+def test_sector_change_handbook_account_and_report_recipients(page, live_server, login, tree, member):
     from docx import Document
 
-    _sign_in(page, live_server)
+    login(page, "canbo_tinh")
     # The sector of a cell's unit from 01/06/2023 (a dated change, history kept).
     page.goto(f"{live_server.url}{reverse('orgs:org_detail', args=[tree['cell_b1'].pk])}")
     page.click("text=Khu vực, loại hình")

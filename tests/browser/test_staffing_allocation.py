@@ -15,10 +15,8 @@ from dangbo.staffing.services import AllocationInput, agency_create, ensure_cate
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "Kiemthu@2026x"
 
-
-def test_allocate_within_the_remaining_balance(live_server, officer, system_user, tree, page, screenshots):
+def test_allocate_within_the_remaining_balance(live_server, login, officer, system_user, tree, page, screenshots):
     cb = ensure_categories()["cb_cc"]
     year = timezone.localdate().year
     jan = date(year, 1, 2)
@@ -34,11 +32,7 @@ def test_allocate_within_the_remaining_balance(live_server, officer, system_user
             decision_date=jan, allocating_label=label))
 
     base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_tinh")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_tinh")
 
     page.goto(f"{base}/bien-che/")
     assert "Văn phòng Huyện ủy Sông Xanh" in page.content()

@@ -14,10 +14,8 @@ from dangbo.staffing.services import agency_create, ensure_categories
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "Kiemthu@2026x"
 
-
-def test_project_create_plan_approve_apply(live_server, officer, system_user, tree, page, screenshots):
+def test_project_create_plan_approve_apply(live_server, login, officer, system_user, tree, page, screenshots):
     ensure_categories()
     d = tree["district"].pk
     bloc = agency_create(actor=system_user, code="H01-KD", name="Khối cơ quan Huyện ủy Sông Xanh",
@@ -26,11 +24,7 @@ def test_project_create_plan_approve_apply(live_server, officer, system_user, tr
         agency_create(actor=system_user, code=code, name=name, managing_org_id=d, on=date(2015, 1, 1), parent=bloc)
 
     base = live_server.url
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "canbo_tinh")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    login(page, "canbo_tinh")
 
     page.goto(f"{base}/bien-che/")
     page.click("[data-testid=staffing-nav] >> text=Đề án sắp xếp")

@@ -17,19 +17,8 @@ from dangbo.members.services import EventInput, ProfileInput, member_admit, memb
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Kiemthu@2026x"
 
-
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
-
-
-def test_transfer_from_commune_a_received_by_commune_b(live_server, system_user, tree, commune_officer, outsider,
+def test_transfer_from_commune_a_received_by_commune_b(live_server, login, system_user, tree, commune_officer, outsider,
                                                        page, screenshots):
     member = member_admit(actor=system_user, profile=ProfileInput(full_name="Hoàng Văn Chuyển", birth_year=1980,
                                                                   sex="M"),
@@ -42,7 +31,7 @@ def test_transfer_from_commune_a_received_by_commune_b(live_server, system_user,
     today = timezone.localdate().strftime("%d/%m/%Y")
 
     # Commune A issues the letter to commune B.
-    login(page, base, "canbo_xa_a")
+    login(page, "canbo_xa_a", expect=re.compile(r"/$"))
     page.goto(f"{base}/dang-vien/{member.pk}/")
     page.click("text=Chuyển sinh hoạt")
     page.fill("#id_letter_number", "15-GGT/ĐU")
@@ -59,7 +48,8 @@ def test_transfer_from_commune_a_received_by_commune_b(live_server, system_user,
     page.screenshot(path=str(screenshots / "transfer-01-in-transit.png"))
 
     # Commune B: the worklist counts the incoming member and links to the inbox.
-    login(page, base, "canbo_xa_b")
+    page.context.clear_cookies()
+    login(page, "canbo_xa_b", expect=re.compile(r"/$"))
     incoming = page.locator("#viec-chuyen_den")
     assert incoming.locator(".so-luong").inner_text() == "1"
     assert page.locator("#viec-du_bi_qua_han .so-luong").inner_text() == "1"

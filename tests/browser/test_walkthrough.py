@@ -18,7 +18,6 @@ from dangbo.orgs.services import Decision, org_dissolve, org_establish, org_move
 pytestmark = pytest.mark.browser
 
 SYSTEM = policy.SYSTEM.named("kiểm thử")
-PASSWORD = "Kiemthu@2026x"
 
 
 @pytest.fixture
@@ -48,25 +47,16 @@ def walk_data(tree):
     }
 
 
-def login(page, base_url, username="canbo_tinh"):
-    page.goto(f"{base_url}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))  # the worklist «Việc cần làm»
-    page.goto(f"{base_url}/to-chuc/")
-
-
 def node(page, org):
     return page.locator(f"li[data-org='{org.pk}']")
 
 
-def test_walkthrough(live_server, officer, walk_data, page, phone_page, screenshots):
+def test_walkthrough(live_server, login, officer, walk_data, page, phone_page, screenshots):
     base = live_server.url
     tree = walk_data["tree"]
 
     # Log in: the home page is the tree browser.
-    login(page, base)
+    login(page, "canbo_tinh", expect=re.compile(r"/$"), then="/to-chuc/")  # the worklist «Việc cần làm»
     assert page.evaluate("typeof htmx") == "object", "htmx must load from static/"
 
     # The navbar stays on one line: at 1280 px the search is an icon linking to the search page
@@ -149,7 +139,7 @@ def test_walkthrough(live_server, officer, walk_data, page, phone_page, screensh
     assert page.errors == []
 
     # On a phone: the menu collapses, the tree and the list stay usable.
-    login(phone_page, base)
+    login(phone_page, "canbo_tinh", expect=re.compile(r"/$"), then="/to-chuc/")
     phone_page.goto(f"{base}/to-chuc/?ngay=01/07/2025")
     assert phone_page.locator(".navbar-toggler").is_visible()
     phone_page.screenshot(path=screenshots / "08-dien-thoai-cay.png", full_page=True)
