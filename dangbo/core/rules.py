@@ -120,6 +120,10 @@ DEFAULTS: dict[str, list[ParamVersion]] = {
     # unpaid months in a calendar year: warning at 2, ground for name removal at 3.
     "dues_unpaid_warn_months": [ParamVersion(date(1930, 1, 1), 2, "Yêu cầu nghiệp vụ (issue #21)")],
     "dues_unpaid_removal_months": [ParamVersion(date(1930, 1, 1), 3, "Điều lệ Đảng Điều 8; 01-QĐ/TW (2026)")],
+    # Resolution-study campaigns (issue 20): members who have not studied yet are reminded once,
+    # from this many days before the deadline up to the deadline day (value in force on the day
+    # the reminders go out).
+    "study_remind_days_before": [ParamVersion(date(1930, 1, 1), 3, "Yêu cầu nghiệp vụ (issue 20)")],
     # member count threshold between chi bộ cơ sở and đảng bộ cơ sở.
     "grassroots_committee_min_members": [ParamVersion(date(1930, 1, 1), 30, "Điều lệ Đảng Điều 21(3)")],
 }

@@ -7,6 +7,8 @@
   task was lost, are queued again (notifications.delivery.deliveries_due);
 - `dues_facts`: stores the dues facts when there are none and extends them each new year
   (dues.facts.ensure_current);
+- `study_remind`: reminds the members who have not studied yet of a resolution-study campaign's
+  deadline, once per campaign (notifications.notices.study_reminders_send);
 - `tasks_prune`: deletes the queue's finished task results older than 30 days (django-tasks-db);
 - `audit_checkpoint`: anchors the head of the audit hash chain outside the table
   (`dangbo.audit.services.checkpoint_write()`), so `dangbo audit verify` detects truncation,
@@ -30,6 +32,7 @@ from dangbo.exports.tasks import export_files_prune
 from dangbo.members.models import Member
 from dangbo.members.selectors import member_last_org_id, overdue_issues
 from dangbo.notifications.delivery import deliveries_due
+from dangbo.notifications.notices import study_reminders_send
 from dangbo.notifications.services import notify
 from dangbo.plans import services as plan_services
 
@@ -94,3 +97,10 @@ def dues_facts() -> int:
     """Store or extend the dues facts when they do not reach December of next year; rows written
     (0 when they were current)."""
     return dues_facts_current() or 0
+
+
+@task
+def study_remind(today: str = "") -> int:
+    """Remind of a study campaign's deadline the members who have not studied yet, once each;
+    returns how many were reminded. `today` (ISO date) for tests."""
+    return study_reminders_send(today=date.fromisoformat(today) if today else None)

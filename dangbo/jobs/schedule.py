@@ -28,6 +28,7 @@ JOBS = {
     "notifications.deliver": periodic.notifications_deliver,
     "exports.prune": periodic.exports_prune,
     "dues.facts": periodic.dues_facts,
+    "notifications.study_remind": periodic.study_remind,
 }
 
 

@@ -119,6 +119,10 @@ class NoticeRecipient(models.Model):
     studied_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The day a reminder of the study's deadline reached the member's account (once per campaign,
+    # notices.study_reminders_send); empty: not reminded (not in the window yet, already studied, or
+    # no member account to reach).
+    reminded_on = models.DateField("Ngày nhắc hạn học tập", null=True, blank=True)
 
     class Meta:
         verbose_name = "Người nhận thông báo"

@@ -9,21 +9,27 @@ host organization, for a temporarily attached member) lies in the audience subtr
 list of members in the sender's scope. Each recipient who has an account (member role) gets an
 in-app notification linking to the notice (and an e-mail through the task worker when e-mail is
 configured: notifications.services.notify); opening the notice records the read receipt.
+
+A resolution-study campaign (kind "study") has a deadline; the officer or the member records who
+completed it (`study_record`, `study_confirm`), and the daily job "notifications.study_remind"
+(`study_reminders_send`) reminds those who have not, once, in the days before the deadline.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Min, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from dangbo.access import policy
 from dangbo.access.models import Role, RoleAssignment
 from dangbo.audit.services import audit_record
+from dangbo.core.actors import SYSTEM, require_actor
 from dangbo.core.errors import DomainError
+from dangbo.core.rules import param
 from dangbo.core.text import nfc
 from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
 from dangbo.notifications.delivery import deliveries_plan
@@ -31,6 +37,7 @@ from dangbo.notifications.models import Notice, NoticeKind, NoticeRecipient, Not
 from dangbo.orgs.models import OrgVersion
 
 KIND = "notices.new"
+REMIND_KIND = "notices.study_reminder"
 
 
 @policy.scoped(Notice)
@@ -140,37 +147,47 @@ def notice_send(*, actor, data: NoticeInput) -> Notice:
     return notice
 
 
+def _accounts(member_ids, *, on: date) -> list[tuple[int, int]]:
+    """(member id, user id) of the members' active accounts with the member role on `on`."""
+    return list(
+        RoleAssignment.objects.filter(
+            RoleAssignment.active_q(on), role=Role.MEMBER, member_id__in=member_ids, user__is_active=True
+        )
+        .values_list("member_id", "user_id")
+        .distinct()
+    )
+
+
 def _notify(notice: Notice, *, member_ids: list[int], actor) -> None:
     """An in-app notification to each recipient's account (member role), written in bulk; an
     e-mail for those with an address when e-mail is on. Only the notice's title is in it: the
     recipient may see the notice."""
-    today = policy.today()
-    accounts = (
-        RoleAssignment.objects.filter(
-            RoleAssignment.active_q(today), role=Role.MEMBER, member_id__in=member_ids, user__is_active=True
-        )
-        .values_list("user_id", "user__email")
-        .distinct()
-    )
-    key = f"notice:{notice.pk}"
-    message = f"{notice.get_kind_display()}: {notice.title}"
+    users = {u for _, u in _accounts(member_ids, on=policy.today())}
+    _notify_users(notice, user_ids=users, kind=KIND, key=f"notice:{notice.pk}",
+                  message=f"{notice.get_kind_display()}: {notice.title}",
+                  subject=f"[Đảng bộ số] {notice.title[:150]}", actor=actor)
+
+
+def _notify_users(notice: Notice, *, user_ids, kind: str, key: str, message: str, subject: str, actor) -> None:
+    """The path a notice reaches members by: one in-app notification per account linking to the
+    notice (idempotent per user and key), and its deliveries (the e-mail of those who take it),
+    sent by the task worker after commit."""
+    user_ids = sorted(user_ids)
     rows = [
         Notification(
             user_id=u,
             org_id=notice.org_id,
-            kind=KIND,
+            kind=kind,
             key=key,
             message=message,
             target_type="notifications.notice",
             target_id=notice.pk,
             created_by=actor,
         )
-        for u, _ in accounts
+        for u in user_ids
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    # their deliveries (the e-mail of those who take it), sent by the task worker after commit
-    deliveries_plan(Notification.objects.filter(key=key, user_id__in=[u for u, _ in accounts], deliveries=None),
-                    subject=f"[Đảng bộ số] {notice.title[:150]}")
+    deliveries_plan(Notification.objects.filter(key=key, user_id__in=user_ids, deliveries=None), subject=subject)
 
 
 def notice_open(*, actor, notice_id: int) -> NoticeRecipient:
@@ -263,6 +280,68 @@ def study_confirm(*, actor, notice_id: int) -> NoticeRecipient:
     return row
 
 
+def study_remind_days() -> int:
+    """Days before a study deadline from which members who have not studied are reminded (rule
+    parameter `study_remind_days_before`, default 3, in force today)."""
+    return max(0, int(param("study_remind_days_before", policy.today())))
+
+
+def study_reminders_send(*, today: date | None = None, actor=SYSTEM) -> int:
+    """Remind of its deadline every recipient of a study campaign who has not studied yet, once per
+    campaign, when `today` is in the reminder window: from `study_remind_days_before` days before
+    the deadline up to the deadline day itself. Not on the day the campaign is sent (the notice has
+    just reached them), not after the deadline (the members late are counted on the notice page
+    instead). A member is reached through their member-role account, as the notice itself was: an
+    in-app notification linking to the notice and its e-mail delivery; the day is recorded on the
+    recipient (`reminded_on`), so running again that day or on the next days of the window sends
+    nothing more. Members who left the party since, or have no account, are not reminded. One
+    audit entry per campaign with reminders. Returns how many members were reminded."""
+    require_actor(actor)
+    today = today or policy.today()
+    days = max(0, int(param("study_remind_days_before", today)))
+    campaigns = Notice.objects.filter(kind=NoticeKind.STUDY, study_due__gte=today,
+                                      study_due__lte=today + timedelta(days=days), sent_on__lt=today)
+    return sum(_study_remind(notice, today=today, actor=actor) for notice in campaigns.order_by("study_due", "id"))
+
+
+@transaction.atomic
+def _study_remind(notice: Notice, *, today: date, actor) -> int:
+    # rows locked (PostgreSQL): a concurrent run waits, then finds them reminded and skips them
+    waiting = dict(
+        notice.recipients.select_for_update(of=("self",))
+        .filter(studied_on__isnull=True, reminded_on__isnull=True, member__current_status__in=ACTIVE_STATUSES)
+        .values_list("member_id", "pk")
+    )
+    if not waiting:
+        return 0
+    accounts = _accounts(list(waiting), on=today)
+    reached = sorted({m for m, _ in accounts})
+    if not reached:
+        return 0
+    n = NoticeRecipient.objects.filter(pk__in=[waiting[m] for m in reached], reminded_on__isnull=True).update(
+        reminded_on=today)
+    left = (notice.study_due - today).days
+    when = "hôm nay là hạn" if left == 0 else f"còn {left} ngày"
+    _notify_users(
+        notice,
+        user_ids={u for _, u in accounts},
+        kind=REMIND_KIND,
+        key=f"notice:{notice.pk}:study_reminder",
+        message=f"Nhắc: hạn hoàn thành học tập, quán triệt “{notice.title}” là {notice.study_due:%d/%m/%Y} ({when}).",
+        subject=f"[Đảng bộ số] Nhắc hạn học tập: {notice.title[:130]}",
+        actor=None,
+    )
+    audit_record(
+        actor=actor,
+        action="notice.study_remind",
+        obj=notice,
+        org_id=notice.org_id,
+        summary=f"Nhắc hạn học tập «{notice.title[:120]}» ({notice.study_due:%d/%m/%Y}) đến {n} đảng viên chưa hoàn thành",
+        after={"member_ids": reached, "on": today, "study_due": notice.study_due},
+    )
+    return n
+
+
 @dataclass
 class StudyRow:
     org_id: int | None
@@ -281,6 +360,10 @@ class StudyProgress:
     done: int
     total: int
     overdue: int  # members not done after the due date
+    reminded: int = 0  # members reminded of the deadline (study_reminders_send)
+    reminded_first: date | None = None
+    reminded_last: date | None = None
+    remind_from: date | None = None  # the first day of the reminder window
 
     @property
     def pct(self) -> float | None:
@@ -294,13 +377,21 @@ def study_progress(*, actor, notice: Notice) -> StudyProgress:
 
     visible = policy.for_user(Member, actor).values("pk")
     grouped = list(notice.recipients.filter(member_id__in=visible).values("home_org_id").order_by("home_org_id")
-                   .annotate(total=Count("pk"), done=Count("pk", filter=Q(studied_on__isnull=False))))
+                   .annotate(total=Count("pk"), done=Count("pk", filter=Q(studied_on__isnull=False)),
+                             reminded=Count("pk", filter=Q(reminded_on__isnull=False)),
+                             first=Min("reminded_on"), last=Max("reminded_on")))
     names = org_names_on(keys=[(g["home_org_id"], notice.sent_on) for g in grouped])
     rows = sorted((StudyRow(g["home_org_id"], names.get((g["home_org_id"], notice.sent_on), "—"), g["done"], g["total"])
                    for g in grouped), key=lambda r: r.name)
     done, total = sum(r.done for r in rows), sum(r.total for r in rows)
     late = notice.study_due is not None and policy.today() > notice.study_due
-    return StudyProgress(rows=rows, done=done, total=total, overdue=total - done if late else 0)
+    firsts = [g["first"] for g in grouped if g["first"] is not None]
+    lasts = [g["last"] for g in grouped if g["last"] is not None]
+    return StudyProgress(
+        rows=rows, done=done, total=total, overdue=total - done if late else 0,
+        reminded=sum(g["reminded"] for g in grouped), reminded_first=min(firsts, default=None),
+        reminded_last=max(lasts, default=None),
+        remind_from=notice.study_due - timedelta(days=study_remind_days()) if notice.study_due else None)
 
 
 # --- reads ---------------------------------------------------------------------------------

@@ -135,3 +135,30 @@ def test_the_prune_job_deletes_old_finished_task_results_only(db_queue):
 
 def test_the_prune_job_does_nothing_without_a_database_queue():
     assert periodic.tasks_prune.call() == "not-a-database-queue"
+
+
+def test_the_study_reminder_is_a_daily_periodic_job(settings, tree, commune_officer, system_user, django_user_model):
+    from datetime import timedelta
+
+    from dangbo.access import policy
+    from dangbo.access.models import Role, RoleAssignment
+    from dangbo.jobs import schedule
+    from dangbo.notifications.models import NoticeKind
+    from dangbo.notifications.notices import REMIND_KIND, NoticeInput, notice_send
+
+    assert schedule.JOBS["notifications.study_remind"] is periodic.study_remind
+    assert settings.DANGBO_PERIODIC["notifications.study_remind"] == 86400  # DANGBO_STUDY_REMIND_EVERY
+    member = member_admit(actor=system_user, profile=ProfileInput(full_name="Phan Thị Học", birth_year=1990, sex="F"),
+                          cell=tree["cell_a1"], decided_on=date(2020, 3, 2), ceremony_on=date(2020, 3, 2))
+    user = django_user_model.objects.create_user("dangvien_hoc", email="hoc@example.vn")
+    RoleAssignment.objects.create(user=user, role=Role.MEMBER, member=member, valid_from=date(2020, 1, 1))
+    notice = notice_send(actor=commune_officer, data=NoticeInput(
+        org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, kind=NoticeKind.STUDY,
+        title="Quán triệt Nghị quyết", study_due=policy.today() + timedelta(days=5)))
+    settings.DANGBO_PERIODIC = {"notifications.study_remind": 86400}
+    assert schedule.tick() == ["notifications.study_remind"]  # today is before the window: nothing sent
+    assert not Notification.objects.filter(kind=REMIND_KIND).exists()
+    day = (notice.study_due - timedelta(days=2)).isoformat()
+    assert periodic.study_remind.enqueue(day).return_value == 1
+    assert periodic.study_remind.enqueue(day).return_value == 0  # once
+    assert Notification.objects.get(kind=REMIND_KIND).user == user
