@@ -3,12 +3,15 @@ app loads: meetings held vs due (R-012) and thematic meetings per quarter. Both 
 `held_vs_due` of the context's area and period, cached on the context: two queries for the
 whole catalog (reports' query ceiling, test_indicators_rules). The attendance rate of the
 meetings held in the period is read from the same query (the meetings' stored roster counts); the
-R-039 absences are on the cell-life figures page, the API and the worklist."""
+R-039 absences are on the cell-life figures page, the API and the worklist. The resolution-study
+campaigns (notifications) due in the period are one more query: recipient·campaigns completed by
+the deadline."""
 
 from __future__ import annotations
 
 from dangbo.core.numbers import vn_int, vn_percent
 from dangbo.meetings.selectors import Figures, held_vs_due
+from dangbo.notifications.notices import study_completion
 from dangbo.reports.indicators import CATALOG, IndicatorContext, Result, indicator
 
 _KEY = "_meetings_figures"
@@ -55,3 +58,15 @@ def sh_ty_le_du(ctx: IndicatorContext) -> Result:
     pct = vn_percent(f.present, marked)
     return Result(CATALOG["sh_ty_le_du"], f.present, f"{vn_int(f.present)}/{vn_int(marked)} lượt có mặt ({pct})",
                   denominator=marked, percent=pct)
+
+
+@indicator("hoc_tap_nghi_quyet", "Đảng viên hoàn thành học tập, quán triệt nghị quyết đúng hạn", "lượt", "ratio",
+           "Số lượt đảng viên hoàn thành học tập đúng hạn / số lượt đảng viên được giao học tập trong các đợt "
+           "học tập, quán triệt có hạn hoàn thành trong kỳ (đảng viên tính theo tổ chức khi gửi)", drill=False)
+def hoc_tap_nghi_quyet(ctx: IndicatorContext) -> Result:
+    ind = CATALOG["hoc_tap_nghi_quyet"]
+    if ctx.area is None:
+        return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
+    done, total = study_completion(org_ids=ctx.area.org_ids(), start=ctx.start, end=ctx.end)
+    pct = vn_percent(done, total)
+    return Result(ind, done, f"{vn_int(done)}/{vn_int(total)} lượt đúng hạn ({pct})", denominator=total, percent=pct)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from dangbo.access import policy
@@ -392,6 +392,17 @@ def study_progress(*, actor, notice: Notice) -> StudyProgress:
         reminded=sum(g["reminded"] for g in grouped), reminded_first=min(firsts, default=None),
         reminded_last=max(lasts, default=None),
         remind_from=notice.study_due - timedelta(days=study_remind_days()) if notice.study_due else None)
+
+
+def study_completion(*, org_ids, start: date, end: date) -> tuple[int, int]:
+    """The study campaigns whose deadline falls in [start, end], over the recipients whose
+    organization when the campaign was sent is in `org_ids` (a subquery: the report's area): how
+    many recipient·campaigns were completed by the deadline, and how many there were. One query
+    (the cell-life figures of the reports catalog; scope is the report's, as for every figure)."""
+    row = (NoticeRecipient.objects.filter(notice__kind=NoticeKind.STUDY, notice__study_due__gte=start,
+                                          notice__study_due__lte=end, home_org_id__in=org_ids)
+           .aggregate(total=Count("pk"), done=Count("pk", filter=Q(studied_on__lte=F("notice__study_due")))))
+    return row["done"], row["total"]
 
 
 # --- reads ---------------------------------------------------------------------------------
