@@ -217,7 +217,7 @@ def bench_write(officer) -> None:
         return run
 
     # An active full member of the officer's commune, and an event the rules accept on it today.
-    from dangbo.access.scope import scope_members
+    from dangbo.access.policy import scope_members
 
     today = timezone.localdate()
     candidates = scope_members(Member.objects.filter(current_status="chinh_thuc"), fresh(officer)).order_by("id")[:20]

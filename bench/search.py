@@ -106,7 +106,7 @@ def measure(scale: str) -> None:
     from django.utils import timezone
 
     from dangbo.access.models import Role, RoleAssignment
-    from dangbo.access.scope import scope_members
+    from dangbo.access.policy import scope_members
     from dangbo.members.models import Member
     from dangbo.orgs.models import Organization
     from dangbo.search.selectors import search

@@ -151,6 +151,14 @@ DATABASE_APP_PASSWORD = DATABASES["default"].get("PASSWORD", "") if DATABASE_OWN
 if DATABASE_OWNER_URL and envbool("DANGBO_DB_AS_OWNER"):
     DATABASES["default"] = dj_database_url.parse(DATABASE_OWNER_URL, conn_max_age=0)
 
+# PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost (100.000): the tree,
+# list and report queries of a large province do, and compiling costs 30–100 ms each, more than many
+# of them take to run (bench/national.py, the national registry). An interactive workload gains
+# nothing from it: off on the application's connections unless DB_JIT=1.
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and not envbool("DB_JIT"):
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
+
 # Background tasks (django.tasks): the database backend of django-tasks-db keeps the queue in the
 # application database (SQLite or PostgreSQL); `dangbo db_worker` runs it (`dangbo serve` starts one).
 # DANGBO_TASKS_BACKEND=immediate runs every task inside the caller (what the tests do).

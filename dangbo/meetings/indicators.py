@@ -22,7 +22,7 @@ def _figures(ctx: IndicatorContext) -> Figures | None:
         return None
     if _KEY not in ctx.__dict__:
         ctx.__dict__[_KEY] = held_vs_due(subtree=ctx.area.org_ids(), start=ctx.start, end=ctx.end,
-                                             counts=True, live=not ctx.fast)
+                                             counts=True, live=not ctx.fast, missing=False)
     return ctx.__dict__[_KEY]
 
 

@@ -190,14 +190,19 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
     return dict(out)
 
 
-def held_vs_due(*, subtree, start: date, end: date, counts: bool = False, live: bool = False) -> Figures:
+def held_vs_due(*, subtree, start: date, end: date, counts: bool = False, live: bool = False,
+                missing: bool = True) -> Figures:
     """The R-012 and thematic figures of the organizations in `subtree` (a subquery of ids) over
     the months of [start, end] (up to today): two queries (`live`: due months from the spans). With
-    `counts`, the attendance counts of the meetings held in those months too (sums in the same query)."""
-    return _figures(subtree, start, end, counts=counts, live=live)
+    `counts`, the attendance counts of the meetings held in those months too (sums in the same query).
+    `missing=False` leaves `Figures.missing` empty: the (organization, month) pairs without a meeting
+    are a list of ~100.000 for a large province with no meetings recorded, which only the cell-life
+    page and API show, not the counts of the reports catalog."""
+    return _figures(subtree, start, end, counts=counts, live=live, with_missing=missing)
 
 
-def _figures(subtree, start: date, end: date, *, counts: bool = False, live: bool = False) -> Figures:
+def _figures(subtree, start: date, end: date, *, counts: bool = False, live: bool = False,
+             with_missing: bool = True) -> Figures:
     """Held/due (and with `counts`, the attendance counts of the meetings held from the first day
     of `start`'s month) read from one row per organization: a bitmask of the months with a
     regular meeting held and one of the months with a thematic meeting held, and the sums of the
@@ -237,16 +242,24 @@ def _figures(subtree, start: date, end: date, *, counts: bool = False, live: boo
                 for k in ("listed", "present", "excused", "unexcused"):
                     setattr(f, k, getattr(f, k) + (r[k] or 0))
         f.unmarked = f.listed - f.present - f.excused - f.unexcused
-    quarter = [(y, (m - 1) // 3) for y, m in months]
+    # one bitmask per calendar quarter of the period: a quarter is due when one of its months is
+    # due, held when one of its months had a thematic meeting (bit tests, no per-month sets)
+    quarter_masks: dict[tuple[int, int], int] = defaultdict(int)
+    for i, (y, m) in enumerate(months):
+        quarter_masks[(y, (m - 1) // 3)] |= 1 << i
+    qmasks = list(quarter_masks.values())
     missing, quarters_due, quarters_held = [], 0, 0
     for o, due_mask in due.items():
         held_mask = held.get(o, 0)
         f.due += due_mask.bit_count()
         f.held += (due_mask & held_mask).bit_count()
-        missing.extend((o, months[i][1]) for i in _bits(due_mask & ~held_mask))
-        q_due = {quarter[i] for i in _bits(due_mask)}
-        quarters_due += len(q_due)
-        quarters_held += len(q_due & {quarter[i] for i in _bits(thematic.get(o, 0))})
+        if with_missing:
+            missing.extend((o, months[i][1]) for i in _bits(due_mask & ~held_mask))
+        them = thematic.get(o, 0)
+        for qm in qmasks:
+            if due_mask & qm:
+                quarters_due += 1
+                quarters_held += bool(them & qm)
     f.missing = sorted(missing, key=lambda p: (p[1], p[0]))
     f.thematic_quarters_due = quarters_due
     f.thematic_quarters_held = quarters_held

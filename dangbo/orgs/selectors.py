@@ -7,7 +7,7 @@ from datetime import date
 from typing import NamedTuple
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from dangbo.core.temporal import Lineage
 from dangbo.orgs import membership
@@ -131,8 +131,12 @@ def org_roots_on(*, actor, at: date) -> QuerySet:
     """The top of `actor`'s visible tree on `at`: visible orgs whose parent is not visible."""
     if everywhere(actor, "view"):  # everything is visible: the top-level organizations (an index lookup)
         return org_versions_on(actor=actor, at=at).filter(parent_id__isnull=True).order_by("path")
-    visible = scope_orgs(Organization.objects.all(), actor).values("pk")
-    return org_versions_on(actor=actor, at=at).exclude(parent_id__in=visible).order_by("path")
+    # the parent's visibility per candidate (an anti-join on the few thousand versions in scope),
+    # not a NOT IN over every version of the date: 370 ms → a few ms for a province of 9.000
+    # organizations in the national registry (bench/national.py, page_tree_officer)
+    visible_parent = scope_orgs(Organization.objects.filter(pk=OuterRef("parent_id")), actor)
+    return (org_versions_on(actor=actor, at=at).filter(Q(parent_id__isnull=True) | ~Exists(visible_parent))
+            .order_by("path"))
 
 
 def org_child_counts_on(*, actor, org_ids: list[int], at: date) -> dict[int, int]:
