@@ -25,9 +25,10 @@ class CadreFilterForm(forms.Form):
     het_han = forms.IntegerField(label="Hết thời hạn bổ nhiệm trong (tháng)", required=False, min_value=0,
                                  max_value=600)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quy_hoach"].queryset = Title.objects.filter(planning_applies=True).order_by("code")
+        self.fields["quy_hoach"].queryset = (policy.for_user(Title, actor).filter(planning_applies=True)
+                                             .order_by("code", "valid_from"))
 
     def filters(self) -> CadreFilters:
         d = self.cleaned_data
@@ -58,7 +59,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = policy.for_user(Cadre, actor, "record").order_by("full_name")
-        self.fields["title"].queryset = Title.objects.order_by("code", "valid_from")
+        self.fields["title"].queryset = policy.for_user(Title, actor).order_by("code", "valid_from")
         if not self.is_bound:
             self.initial.setdefault("token", uuid.uuid4().hex)
 
@@ -149,7 +150,8 @@ class VoteResultForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = campaign.units.order_by("name")
         self.fields["cadre"].queryset = policy.for_user(Cadre, actor).order_by("full_name")
-        self.fields["title"].queryset = Title.objects.filter(confidence_vote_applies=True).order_by("code")
+        self.fields["title"].queryset = (policy.for_user(Title, actor).filter(confidence_vote_applies=True)
+                                         .order_by("code", "valid_from"))
         self.fields["voter_group"].choices = VoterGroup.choices
 
 

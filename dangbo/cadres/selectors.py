@@ -1,6 +1,7 @@
 """Reads of cadre work, all through the access policy (scope = the managing committee's subtree).
 
-Registers the visibility of Cadre, Decision and PlanningEntry with `access.policy.scoped`.
+Registers the visibility of Cadre, Decision, PlanningTerm, PlanningEntry and Title (the title
+catalogue of a province) with `access.policy.scoped`.
 Reading a cadre's record (lý lịch) is audited (`cadre_record_read`), as a member's dossier is.
 """
 
@@ -38,6 +39,21 @@ policy.scoped_by(Cadre, field="managing_org_id")
 policy.scoped_by(Decision, field="org_id")
 policy.scoped_by(PlanningTerm, field="org_id")
 policy.scoped_by(PlanningEntry, field="term__org_id")
+
+
+@policy.scoped(Title)
+def _titles_for(qs: QuerySet, user, action: str) -> QuerySet:
+    """A province's title catalogue: written by those who may do `action` on the province
+    organization itself; seen also by everyone who works below it (the province is above their
+    scope: a commune officer reads the catalogue of the province the commune is in), not by the
+    officers of another province."""
+    in_scope = policy.scope_orgs(qs, user, field="province_id", action=action)
+    if action != "view" or policy.is_system(user) or policy.everywhere(user, action):
+        return in_scope
+    above = policy.above_org_ids(user)
+    if not above:
+        return in_scope
+    return qs.filter(Q(pk__in=in_scope.values("pk")) | Q(province_id__in=above))
 
 
 def _years_before(at: date, years: int) -> date:
@@ -304,7 +320,7 @@ def eligibility_read(*, actor, pk, title_id: int, kind: str, received_on: date, 
     cadre = policy.get_in_scope_or_404(Cadre, actor, pk)
     if kind not in KINDS:
         raise DomainError("Loại đề xuất phải là bổ nhiệm, bổ nhiệm lại hoặc giới thiệu ứng cử", field="kind")
-    title = Title.objects.filter(pk=title_id).first()
+    title = policy.for_user(Title, actor).filter(pk=title_id).first()
     if title is None:
         raise DomainError(policy.not_found("chức danh"), field="title_id")
     audit_read(actor=actor, obj=cadre, org_id=cadre.managing_org_id, what="cadre_eligibility",

@@ -126,7 +126,7 @@ def decision_record(*, actor, data: DecisionInput) -> Decision:
         if a.type in NEEDS_TITLE and a.title_id is None:
             raise DomainError(where + "phải chọn chức danh", field="title_id")
         if a.title_id is not None:
-            title = Title.objects.filter(pk=a.title_id).first()
+            title = policy.for_user(Title, actor).filter(pk=a.title_id).first()
             if title is None:
                 raise DomainError(where + "không tìm thấy chức danh", field="title_id")
             if a.type in OPENS_HOLDING | {ActionType.NOMINATION} and not title.valid_on(a.on):
@@ -227,6 +227,8 @@ def planning_add(*, actor, term: PlanningTerm, cadre: Cadre, title: Title, on: d
     policy.require(actor, "record", term.org_id, message=policy.not_found("cấp ủy"), field="term")
     if not policy.for_user(Cadre, actor, "record").filter(pk=cadre.pk).exists():
         raise DomainError(policy.not_found("cán bộ"), field="cadre_id")
+    if not policy.for_user(Title, actor).filter(pk=title.pk).exists():
+        raise DomainError(policy.not_found("chức danh"), field="title_id")
     if not title.planning_applies:
         raise DomainError(f"Chức danh «{title.name}» không thuộc diện quy hoạch", field="title_id")
     if not title.valid_on(on):
