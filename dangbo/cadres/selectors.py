@@ -18,6 +18,7 @@ from dangbo.audit.services import audit_read
 from dangbo.cadres.eligibility import KINDS, birth_dates_retiring_between, eligibility_check
 from dangbo.cadres.models import (
     AGREEMENTS,
+    PROVINCE_ORG_TYPE,
     ActionType,
     Cadre,
     CadreAction,
@@ -33,7 +34,8 @@ from dangbo.core.errors import DomainError
 from dangbo.core.numbers import vn_int
 from dangbo.core.rules import param
 from dangbo.core.text import nfc
-from dangbo.orgs.selectors import org_subtree_on
+from dangbo.orgs.models import Organization, OrgVersion
+from dangbo.orgs.selectors import org_names_on_or_latest, org_subtree_on
 
 policy.scoped_by(Cadre, field="managing_org_id")
 policy.scoped_by(Decision, field="org_id")
@@ -327,3 +329,53 @@ def eligibility_read(*, actor, pk, title_id: int, kind: str, received_on: date, 
                summary=f"Kiểm tra điều kiện {KINDS[kind].lower()} «{title.name}» của cán bộ {cadre.full_name}"
                        + (" (API)" if via == "api" else ""))
     return cadre, title, eligibility_check(cadre=cadre, title=title, kind=kind, received_on=received_on, actor=actor)
+
+
+# --- the title catalogue (danh mục chức danh) ------------------------------------------------------
+
+
+def titles_on(*, actor, at: date, province_id: int | None = None, group: str = "") -> QuerySet:
+    """The titles of the catalogues `actor` may see, in force on `at` (one version per code), by
+    province, equivalence group, head before deputy, code."""
+    qs = (policy.for_user(Title, actor).filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+          .select_related("successor"))
+    if province_id is not None:
+        qs = qs.filter(province_id=province_id)
+    if group:
+        qs = qs.filter(group=group)
+    return qs.order_by("province_id", "group", "-is_head", "code", "id")
+
+
+@dataclass
+class TitleHistory:
+    title: Title  # the version asked for
+    versions: list[Title]  # every version of its code in the province's catalogue, oldest first
+    predecessors: list[Title]  # titles abolished with one of these versions as their successor
+
+    @property
+    def last(self) -> Title:
+        """The latest version: open-ended while the title is in force, closed once abolished."""
+        return self.versions[-1]
+
+
+def title_history(*, actor, pk) -> TitleHistory:
+    """A title with all its versions and its lineage (predecessors, successor); 404 outside the
+    catalogues `actor` may see."""
+    title = policy.get_in_scope_or_404(Title, actor, pk)
+    versions = list(Title.objects.filter(province_id=title.province_id, code=title.code)
+                    .select_related("successor").order_by("valid_from", "id"))
+    predecessors = list(Title.objects.filter(successor__in=[v.pk for v in versions]).exclude(code=title.code)
+                        .order_by("valid_to", "code"))
+    return TitleHistory(title=title, versions=versions, predecessors=predecessors)
+
+
+def catalogue_provinces(*, actor, action: str = "record") -> dict[int, str]:
+    """The provinces (id -> name) whose catalogue `actor` may `action` ("record": write; "view":
+    read, the province being in scope or above it)."""
+    provinces = OrgVersion.objects.filter(org_type=PROVINCE_ORG_TYPE).values("org_id")
+    ids = set(policy.for_user(Organization, actor, action).filter(pk__in=provinces).values_list("pk", flat=True))
+    if action == "view" and not policy.everywhere(actor, action):
+        ids |= set(Organization.objects.filter(pk__in=policy.above_org_ids(actor))
+                   .filter(pk__in=provinces).values_list("pk", flat=True))
+    names = org_names_on_or_latest(org_ids=ids, at=policy.today())
+    return dict(sorted(((i, names.get(i, "")) for i in ids), key=lambda kv: kv[1]))
