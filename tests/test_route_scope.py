@@ -147,6 +147,8 @@ ROUTES: dict[str, Rule] = {
     "cadres:figures": Rule(query=lambda w: {"org": w["commune_a"].pk, "tu": "01/01/2024", "den": "31/12/2024"}),
     "cadres:title_list": Rule(outsider=NO_LEAK, query=lambda w: {"ngay": "01/06/2024"}),
     "cadres:title_create": Rule(outsider=NO_LEAK),
+    "cadres:title_import": Rule(outsider=NO_LEAK),
+    "cadres:title_import_template": Rule(outsider=NO_LEAK),
     "cadres:title_detail": Rule(kwargs=lambda w: {"pk": w["catalogue_title"].pk}),
     "cadres:title_change": Rule(kwargs=lambda w: {"pk": w["catalogue_title"].pk}),
     "cadres:title_abolish": Rule(kwargs=lambda w: {"pk": w["catalogue_title"].pk}),

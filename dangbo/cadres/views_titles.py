@@ -1,6 +1,7 @@
 """Pages of the title catalogue (danh mục chức danh): the titles of the user's province(s) in force
 on a date, grouped by equivalence group; a title's history (its versions and its lineage); the
-forms to add, change (a new version from a date) and abolish a title (with its successor).
+forms to add, change (a new version from a date) and abolish a title (with its successor); the
+import of a catalogue from a file.
 
 Thin, like views.py: access policy → selector or service → render. A title of a province outside
 the user's scope is 404 "Không tìm thấy"; whoever sees cadres reads the catalogue of the province
@@ -18,13 +19,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from dangbo.access import policy
-from dangbo.cadres import services
+from dangbo.cadres import importer, services
 from dangbo.cadres.forms import TitleAbolishForm, TitleForm, title_initial
 from dangbo.cadres.models import Title
 from dangbo.cadres.selectors import catalogue_provinces, title_history, titles_on
 from dangbo.core.errors import DomainError
 from dangbo.core.form_views import form_page
 from dangbo.core.forms import apply_domain_error, as_of_date
+from dangbo.core.numbers import vn_int
+from dangbo.core.sheets import XLSX_TYPE
+from dangbo.imports.register_views import upload_page
 from dangbo.orgs.selectors import org_names_on_or_latest
 
 FIELD_NAMES = {"province_id": "province"}
@@ -163,3 +167,23 @@ def title_abolish(request: HttpRequest, pk: int) -> HttpResponse:
                                                successor=d.get("successor"), source=d.get("source") or ""),
         success=lambda t: f"Đã bãi bỏ chức danh «{t.name}» sau ngày {t.valid_to:%d/%m/%Y}.",
         url_of=lambda t: reverse("cadres:title_detail", kwargs={"pk": t.pk}))
+
+
+@login_required
+def title_import(request: HttpRequest) -> HttpResponse:
+    """A catalogue from an XLSX/CSV file: dry run, then all rows or none (cadres.importer)."""
+    _require_record(request.user)
+    return upload_page(
+        request, template="cadres/title_import.html", title="Nhập danh mục chức danh từ tệp",
+        run=lambda path, filename, apply: importer.title_import(path, actor=request.user, filename=filename,
+                                                                apply=apply),
+        done_url=reverse("cadres:title_list"), done_message=lambda r: f"Đã nhập {vn_int(r.created)} chức danh.")
+
+
+@login_required
+def title_import_template(request: HttpRequest) -> HttpResponse:
+    _require_record(request.user)
+    response = HttpResponse(importer.build_title_template(importer.example_province_code(request.user)),
+                            content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-danh-muc-chuc-danh.xlsx"'
+    return response
