@@ -65,7 +65,7 @@ def cadre_rows(*, actor, filters: CadreFilters) -> Iterator[tuple]:
 def prepare(request: HttpRequest) -> Prepared:
     """The cadre list screen's filters from the query string, read as the screen reads them (an
     invalid filter is ignored there, with its message, and here too)."""
-    form = CadreFilterForm(request.GET or None)
+    form = CadreFilterForm(request.GET or None, actor=request.user)
     filters = form.filters() if form.is_bound and form.is_valid() else CadreFilters()
     at = filters.at or policy.today()
     stated = {k: v for k, v in filters.__dict__.items() if v not in (None, "") and k != "at"} | {"at": at.isoformat()}

@@ -7,9 +7,11 @@ import uuid
 from django import forms
 
 from dangbo.access import policy
-from dangbo.cadres.models import ActionType, Cadre, PlanningTerm, Title
+from dangbo.cadres.models import ActionType, Cadre, FilledBy, PlanningTerm, TermCalendar, Title
 from dangbo.cadres.selectors import CadreFilters
+from dangbo.cadres.services import TitleInput, title_period
 from dangbo.core.forms import VNDateField
+from dangbo.core.once import OnceForm
 
 
 class CadreFilterForm(forms.Form):
@@ -25,9 +27,10 @@ class CadreFilterForm(forms.Form):
     het_han = forms.IntegerField(label="Hết thời hạn bổ nhiệm trong (tháng)", required=False, min_value=0,
                                  max_value=600)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quy_hoach"].queryset = Title.objects.filter(planning_applies=True).order_by("code")
+        self.fields["quy_hoach"].queryset = (policy.for_user(Title, actor).filter(planning_applies=True)
+                                             .order_by("code", "valid_from"))
 
     def filters(self) -> CadreFilters:
         d = self.cleaned_data
@@ -58,7 +61,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = policy.for_user(Cadre, actor, "record").order_by("full_name")
-        self.fields["title"].queryset = Title.objects.order_by("code", "valid_from")
+        self.fields["title"].queryset = policy.for_user(Title, actor).order_by("code", "valid_from")
         if not self.is_bound:
             self.initial.setdefault("token", uuid.uuid4().hex)
 
@@ -149,7 +152,8 @@ class VoteResultForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = campaign.units.order_by("name")
         self.fields["cadre"].queryset = policy.for_user(Cadre, actor).order_by("full_name")
-        self.fields["title"].queryset = Title.objects.filter(confidence_vote_applies=True).order_by("code")
+        self.fields["title"].queryset = (policy.for_user(Title, actor).filter(confidence_vote_applies=True)
+                                         .order_by("code", "valid_from"))
         self.fields["voter_group"].choices = VoterGroup.choices
 
 
@@ -290,3 +294,70 @@ class RelationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["relationship"].choices = Relationship.choices
         self.fields["relative_cadre"].queryset = policy.for_user(Cadre, actor).order_by("full_name")
+
+
+# --- the title catalogue (danh mục chức danh) ------------------------------------------------------
+
+HEAD_CHOICES = [("1", "Cấp trưởng"), ("0", "Cấp phó")]
+
+
+class TitleForm(OnceForm):
+    """The content of a title version. To add a title: with the province (among those whose
+    catalogue the user may write) and the code; to change one: neither (the code stays)."""
+
+    province = forms.TypedChoiceField(label="Tỉnh", coerce=int)
+    code = forms.CharField(label="Mã chức danh", max_length=40, help_text="Ví dụ: PGD-SO. Lưu bằng chữ in hoa.")
+    name = forms.CharField(label="Tên chức danh", max_length=255)
+    group = forms.CharField(label="Nhóm chức danh tương đương", max_length=100, required=False)
+    is_head = forms.TypedChoiceField(label="Cấp trưởng/Cấp phó", choices=HEAD_CHOICES, coerce=lambda v: v == "1")
+    sits_in = forms.CharField(label="Vị trí (loại tổ chức, cơ quan)", max_length=100, required=False)
+    filled_by = forms.ChoiceField(label="Hình thức", choices=FilledBy.choices)
+    term_calendar = forms.ChoiceField(label="Nhiệm kỳ", choices=TermCalendar.choices)
+    planning_applies = forms.BooleanField(label="Thuộc diện quy hoạch", required=False, initial=True)
+    confidence_vote_applies = forms.BooleanField(label="Thuộc diện lấy phiếu tín nhiệm", required=False, initial=True)
+    valid_from = VNDateField(label="Có hiệu lực từ ngày")
+    source = forms.CharField(label="Văn bản", max_length=255, required=False,
+                             help_text="Số, ngày văn bản quy định danh mục hoặc sửa đổi chức danh.")
+
+    def __init__(self, *args, provinces: dict[int, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if provinces is None:
+            del self.fields["province"], self.fields["code"]
+            self.fields["valid_from"].label = "Nội dung mới có hiệu lực từ ngày"
+        else:
+            self.fields["province"].choices = list(provinces.items())
+
+    def title_input(self, code: str = "") -> TitleInput:
+        d = self.cleaned_data
+        return TitleInput(
+            code=d.get("code") or code, name=d["name"], is_head=d["is_head"], group=d.get("group") or "",
+            sits_in=d.get("sits_in") or "", filled_by=d["filled_by"], term_calendar=d["term_calendar"],
+            planning_applies=d.get("planning_applies", False),
+            confidence_vote_applies=d.get("confidence_vote_applies", False), source=d.get("source") or "")
+
+
+def title_initial(title: Title) -> dict:
+    """A change form starts from the version in force."""
+    return {"name": title.name, "group": title.group, "is_head": "1" if title.is_head else "0",
+            "sits_in": title.sits_in, "filled_by": title.filled_by, "term_calendar": title.term_calendar,
+            "planning_applies": title.planning_applies, "confidence_vote_applies": title.confidence_vote_applies,
+            "source": title.source}
+
+
+class SuccessorChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Title) -> str:
+        return f"{obj.code} — {obj.name} ({title_period(obj)})"
+
+
+class TitleAbolishForm(forms.Form):
+    valid_to = VNDateField(label="Còn hiệu lực đến hết ngày",
+                           help_text="Ví dụ 30/06/2025: chức danh không còn từ ngày 01/07/2025.")
+    successor = SuccessorChoice(label="Chức danh kế thừa", queryset=Title.objects.none(), required=False,
+                                help_text="Chức danh của cùng tỉnh có hiệu lực từ ngày hôm sau, thay cho chức danh này "
+                                          "(khi sáp nhập, hợp nhất). Để trống nếu không có.")
+    source = forms.CharField(label="Văn bản bãi bỏ", max_length=120, required=False)
+
+    def __init__(self, *args, title: Title, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = (Title.objects.filter(province_id=title.province_id)
+                                             .exclude(code=title.code).order_by("code", "valid_from"))

@@ -1,4 +1,7 @@
-"""Import of a cadre list (danh sách cán bộ) from an XLSX or CSV file, as offices keep it: a dry
+"""Imports of cadre work from XLSX or CSV files: the cadre list, and the title catalogue of a
+province (below).
+
+Import of a cadre list (danh sách cán bộ) from an XLSX or CSV file, as offices keep it: a dry
 run that lists the cadres to be recorded and every refused row (row, column, Vietnamese reason),
 then the apply in one transaction (a file with a refused row writes nothing). It reuses the
 import machinery (imports.parse through imports.mappings.open_layout: header aliases, legacy
@@ -22,6 +25,26 @@ and salary steps come with decisions (cadres.services.decision_record), not with
 | Quản lý nhà nước             | state_management_level |          |                                          |
 | Diện quản lý                 | management_class       |          | e.g. Ban Thường vụ Tỉnh ủy               |
 | Diện quản lý từ ngày         | management_class_from  |          | required with the management class       |
+
+Import of a province's title catalogue (danh mục chức danh): the same dry run and all-or-none
+apply, every title written through cadres.services.title_create (audited one by one, and the file
+once). New codes only: a code already in force in the catalogue on the row's date or later is
+refused (a change or an abolition is made on the title's page).
+
+| Header (Vietnamese)          | Field                   | Required | Notes                                         |
+|------------------------------|-------------------------|----------|-----------------------------------------------|
+| Mã chức danh                 | code                    | yes      | stored in upper case                          |
+| Tên chức danh                | name                    | yes      |                                               |
+| Cấp trưởng/Cấp phó           | is_head                 | yes      | Trưởng / Phó (also x = cấp trưởng; in a column headed «Cấp trưởng», empty = cấp phó) |
+| Từ ngày                      | valid_from              | yes      | the first day the title is in force           |
+| Nhóm tương đương             | group                   |          |                                               |
+| Vị trí                       | sits_in                 |          | the kind of agency or party organization      |
+| Hình thức                    | filled_by               |          | Bổ nhiệm (default) / Bầu cử / Chỉ định        |
+| Nhiệm kỳ                     | term_calendar           |          | Đảng / Chính quyền / Bổ nhiệm (5 năm); empty: Bổ nhiệm for an appointed title |
+| Quy hoạch                    | planning_applies        |          | x / Có / Không; column absent: yes            |
+| Lấy phiếu tín nhiệm          | confidence_vote_applies |          | x / Có / Không; column absent: yes            |
+| Văn bản                      | source                  |          |                                               |
+| Mã tỉnh                      | province_code           |          | needed only by an officer of several provinces |
 """
 
 from __future__ import annotations
@@ -34,13 +57,22 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from dangbo.access import policy
-from dangbo.cadres.models import Cadre
-from dangbo.cadres.services import CadreInput, cadre_create
+from dangbo.cadres.models import Cadre, FilledBy, TermCalendar
+from dangbo.cadres.selectors import catalogue_provinces
+from dangbo.cadres.services import (
+    CadreInput,
+    TitleInput,
+    cadre_create,
+    title_code,
+    title_create,
+    title_overlapping,
+    title_period,
+)
 from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.mappings import open_layout
-from dangbo.imports.parse import FileFormatError, Layout
+from dangbo.imports.parse import FileFormatError, Layout, header_key
 from dangbo.imports.services import apply_all_or_none
 from dangbo.orgs.models import Organization
 from dangbo.orgs.selectors import org_names_on_or_latest
@@ -210,5 +242,257 @@ def build_cadre_template(org_code: str = "T01-X01") -> bytes:
     guide.append(["Ngày ghi ngày/tháng/năm (15/03/1975) hoặc ô ngày của Excel. Mỗi dòng là một cán bộ mới; "
                   "cán bộ đã có (cùng họ tên và ngày sinh) bị từ chối. Tệp có dòng lỗi thì không ghi gì."])
     for letter, width in (("A", 34), ("B", 10), ("C", 80)):
+        guide.column_dimensions[letter].width = width
+    return workbook_bytes(wb)
+
+
+# --- the title catalogue (danh mục chức danh) ------------------------------------------------------
+
+TITLE_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("code", "Mã chức danh", ("Mã", "Mã CD", "Mã số chức danh", "Mã chức danh, chức vụ", "Ký hiệu chức danh")),
+    ("name", "Tên chức danh", ("Chức danh", "Tên chức danh, chức vụ", "Chức danh, chức vụ", "Tên chức vụ",
+                               "Chức danh lãnh đạo")),
+    ("is_head", "Cấp trưởng/Cấp phó", ("Cấp trưởng, cấp phó", "Cấp trưởng hay cấp phó", "Trưởng/Phó", "Trưởng, phó",
+                                       "Cấp trưởng", "Cấp")),
+    ("valid_from", "Từ ngày", ("Hiệu lực từ ngày", "Áp dụng từ ngày", "Ngày hiệu lực", "Có hiệu lực từ ngày")),
+    ("group", "Nhóm tương đương", ("Nhóm chức danh tương đương", "Nhóm chức danh", "Chức danh tương đương",
+                                   "Nhóm", "Tương đương")),
+    ("sits_in", "Vị trí", ("Vị trí (loại tổ chức, cơ quan)", "Loại cơ quan, tổ chức", "Cơ quan, tổ chức",
+                           "Thuộc cơ quan", "Nơi bố trí")),
+    ("filled_by", "Hình thức", ("Hình thức bố trí", "Hình thức giữ chức vụ", "Hình thức bổ nhiệm, bầu cử",
+                                "Bổ nhiệm/Bầu cử/Chỉ định")),
+    ("term_calendar", "Nhiệm kỳ", ("Nhiệm kỳ, thời hạn", "Thời hạn", "Theo nhiệm kỳ")),
+    ("planning_applies", "Quy hoạch", ("Thuộc diện quy hoạch", "Diện quy hoạch", "Có quy hoạch")),
+    ("confidence_vote_applies", "Lấy phiếu tín nhiệm", ("Thuộc diện lấy phiếu tín nhiệm", "Diện lấy phiếu tín nhiệm",
+                                                        "Tín nhiệm")),
+    ("source", "Văn bản", ("Căn cứ", "Văn bản quy định", "Số văn bản", "Văn bản, quyết định")),
+    ("province_code", "Mã tỉnh", ("Mã đảng bộ tỉnh", "Mã tổ chức đảng tỉnh", "Mã tỉnh, thành phố")),
+]
+TITLE_LAYOUT = Layout("cadre_titles", TITLE_COLUMNS, ("code", "name", "is_head", "valid_from"))
+TITLE_HEADER_OF = TITLE_LAYOUT.header_of
+# Accepted spellings (accents, case, spaces and punctuation folded: imports.normalize.catalog_key).
+HEAD_VALUES = {"truong": True, "captruong": True, "x": True, "co": True, "1": True, "t": True, "ct": True,
+               "pho": False, "cappho": False, "p": False, "cp": False, "0": False, "khong": False}
+HEAD_MARKER_HEADERS = {"cap truong"}  # a column headed «Cấp trưởng»: x = head, empty = deputy
+FILLED_VALUES = {"bonhiem": FilledBy.APPOINTED, "bn": FilledBy.APPOINTED, "baucu": FilledBy.ELECTED,
+                 "bau": FilledBy.ELECTED, "bc": FilledBy.ELECTED, "chidinh": FilledBy.DESIGNATED,
+                 "cd": FilledBy.DESIGNATED}
+TERM_VALUES = {
+    "dang": TermCalendar.PARTY, "nhiemkydang": TermCalendar.PARTY, "capuy": TermCalendar.PARTY,
+    "nhiemkycapuy": TermCalendar.PARTY, "20252030": TermCalendar.PARTY,
+    "chinhquyen": TermCalendar.STATE, "nhiemkychinhquyen": TermCalendar.STATE, "nhanuoc": TermCalendar.STATE,
+    "hdnd": TermCalendar.STATE, "hoidongnhandan": TermCalendar.STATE, "20262031": TermCalendar.STATE,
+    "bonhiem": TermCalendar.APPOINTMENT, "5nam": TermCalendar.APPOINTMENT, "bonhiem5nam": TermCalendar.APPOINTMENT,
+    "thoihanbonhiem": TermCalendar.APPOINTMENT, "thoihanbonhiem5nam": TermCalendar.APPOINTMENT,
+}
+for _v, _label in TermCalendar.choices:
+    TERM_VALUES.setdefault(N.catalog_key(_label), _v)
+YES_NO = {"x": True, "co": True, "1": True, "c": True, "": False, "khong": False, "k": False, "0": False}
+TITLE_HORIZON_YEARS = 2  # a catalogue may be recorded ahead, up to the end of the year after next
+
+
+def _choice(value, table: dict, what: str, hint: str):
+    text = N.clean_text(value)
+    key = N.catalog_key(text)
+    if key not in table:
+        raise ValueError(f"{what} «{text}» không hợp lệ: ghi {hint}.")
+    return table[key]
+
+
+@dataclass
+class PlannedTitle:
+    row: int
+    province_id: int
+    data: TitleInput
+    valid_from: date
+    province_name: str = ""
+
+    @property
+    def filled_by_label(self) -> str:
+        return FilledBy(self.data.filled_by).label
+
+
+@dataclass
+class TitleImportReport:
+    rows: int = 0
+    planned: list[PlannedTitle] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column header, message)
+    ignored: list[str] = field(default_factory=list)
+    created: int = 0
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.planned)
+
+
+def _clean_title_row(v: dict, *, present: set[str], head_marker: bool, horizon: date) -> tuple[dict, list]:
+    """The cells of one catalogue row cleaned, and every bad cell's (column, reason)."""
+    errors: list[tuple[str, str]] = []
+    take = N.taker(errors)
+    out = {
+        "code": title_code(take("code", lambda: N.clean_free_text(v.get("code")), "")),
+        "name": " ".join(take("name", lambda: N.clean_free_text(v.get("name")), "").split()),
+        "valid_from": take("valid_from", lambda: N.parse_full_date(v.get("valid_from"), today=horizon)),
+    }
+    for f in ("group", "sits_in", "source"):
+        out[f] = take(f, lambda f=f: N.clean_free_text(v.get(f)), "")
+    head_text = N.clean_text(v.get("is_head"))
+    if not head_text and head_marker:
+        out["is_head"] = False
+    elif not head_text:
+        out["is_head"] = None
+        errors.append(("is_head", "Thiếu: ghi Trưởng (cấp trưởng) hoặc Phó (cấp phó)."))
+    else:
+        out["is_head"] = take("is_head", lambda: _choice(head_text, HEAD_VALUES, "Giá trị", "Trưởng hoặc Phó"))
+    filled = N.clean_text(v.get("filled_by"))
+    out["filled_by"] = (take("filled_by", lambda: _choice(filled, FILLED_VALUES, "Hình thức",
+                                                          "Bổ nhiệm, Bầu cử hoặc Chỉ định"), FilledBy.APPOINTED)
+                        if filled else FilledBy.APPOINTED)
+    term = N.clean_text(v.get("term_calendar"))
+    if term:
+        out["term_calendar"] = take("term_calendar", lambda: _choice(
+            term, TERM_VALUES, "Nhiệm kỳ", "Đảng, Chính quyền hoặc Bổ nhiệm (5 năm)"), TermCalendar.APPOINTMENT)
+    elif out["filled_by"] == FilledBy.APPOINTED:
+        out["term_calendar"] = TermCalendar.APPOINTMENT
+    else:
+        out["term_calendar"] = TermCalendar.APPOINTMENT
+        errors.append(("term_calendar", "Thiếu nhiệm kỳ: chức danh bầu cử, chỉ định ghi Đảng hoặc Chính quyền."))
+    for f in ("planning_applies", "confidence_vote_applies"):
+        out[f] = (take(f, lambda f=f: _choice(v.get(f), YES_NO, "Giá trị", "x, Có hoặc Không"), True)
+                  if f in present else True)
+    bad = {c for c, _ in errors}
+    if not out["code"] and "code" not in bad:
+        errors.append(("code", "Thiếu mã chức danh."))
+    elif len(out["code"]) > 40:
+        errors.append(("code", "Mã chức danh dài quá 40 ký tự."))
+    if not out["name"] and "name" not in bad:
+        errors.append(("name", "Thiếu tên chức danh."))
+    if out["valid_from"] is None and "valid_from" not in bad:
+        errors.append(("valid_from", "Thiếu ngày bắt đầu có hiệu lực (ngày/tháng/năm)."))
+    for f, limit in (("name", 255), ("group", 100), ("sits_in", 100), ("source", 255)):
+        if len(out[f]) > limit:
+            errors.append((f, f"Dài quá {limit} ký tự."))
+    return out, errors
+
+
+def _read_titles(path, *, actor, filename) -> TitleImportReport:
+    report = TitleImportReport()
+    today = policy.today()
+    horizon = date(today.year + TITLE_HORIZON_YEARS, 12, 31)
+    provinces = catalogue_provinces(actor=actor, action="record")
+    if not provinces:
+        report.errors.append((0, "", "Bạn không có quyền ghi danh mục chức danh của tỉnh nào."))
+        return report
+    try:
+        table = open_layout(path, filename=filename, layout=TITLE_LAYOUT, actor=actor)
+    except FileFormatError as exc:
+        report.errors.append((0, "", str(exc)))
+        return report
+    report.ignored = [h["header"] for h in table.headers if not h.get("field")]
+    present = {h["field"] for h in table.headers if h.get("field")}
+    head_marker = any(h.get("field") == "is_head" and header_key(h["header"]) in HEAD_MARKER_HEADERS
+                      for h in table.headers)
+    codes = {}  # province code (upper) -> id, among the provinces the actor may write
+    if "province_code" in present:
+        codes = {c.upper(): pk for pk, c in Organization.objects.filter(pk__in=provinces).values_list("pk", "code")}
+    seen: dict[tuple[int, str], int] = {}
+    for row in table:
+        report.rows += 1
+        values, errors = _clean_title_row(row.values, present=present, head_marker=head_marker, horizon=horizon)
+        province_code = N.clean_text(row.values.get("province_code")).upper()
+        province_id = None
+        if province_code:
+            province_id = codes.get(province_code)
+            if province_id is None:
+                errors.append(("province_code", f"Không có tỉnh mã «{province_code}» trong phạm vi ghi của bạn."))
+        elif len(provinces) == 1:
+            province_id = next(iter(provinces))
+        else:
+            errors.append(("province_code", "Thiếu mã tỉnh: bạn ghi danh mục chức danh của nhiều tỉnh."))
+        code, start = values["code"], values["valid_from"]
+        if province_id is not None and code and len(code) <= 40:
+            key = (province_id, code)
+            if key in seen:
+                errors.append(("code", f"Trùng mã chức danh với dòng {seen[key]}."))
+            elif start is not None and (clash := title_overlapping(province_id=province_id, code=code, start=start)):
+                errors.append(("code", f"Mã chức danh «{code}» đã có trong danh mục («{clash.name}», "
+                                       f"{title_period(clash)}); tệp chỉ thêm chức danh mới, sửa đổi hoặc bãi bỏ "
+                                       "trên trang của chức danh."))
+            seen.setdefault(key, row.number)
+        if errors:
+            report.errors.extend((row.number, TITLE_HEADER_OF.get(c, c), m) for c, m in errors)
+            continue
+        data = TitleInput(**{f: values[f] for f in ("code", "name", "is_head", "group", "sits_in", "filled_by",
+                                                    "term_calendar", "planning_applies", "confidence_vote_applies",
+                                                    "source")})
+        report.planned.append(PlannedTitle(row.number, province_id, data, start, provinces[province_id]))
+    if report.rows == 0:
+        report.errors.append((0, "", "Tệp không có dòng dữ liệu nào."))
+    return report
+
+
+def title_import(path: str | Path, *, actor, filename: str | None = None, apply: bool = False) -> TitleImportReport:
+    """Read a catalogue file and report (dry run); with `apply`, add every title of a file with
+    no refused row in one transaction through `title_create` (a refusal rolls everything back and
+    is listed against its row and column)."""
+    report = _read_titles(path, actor=actor, filename=filename)
+    if not apply or report.errors or not report.planned:
+        return report
+    return apply_all_or_none(
+        report, path=path, filename=filename, actor=actor,
+        write=lambda p: title_create(actor=actor, province_id=p.province_id, data=p.data, valid_from=p.valid_from),
+        header_of=TITLE_HEADER_OF, field_columns={"province_id": "province_code"}, action="title.imported",
+        summary=f"Nhập {len(report.planned)} chức danh vào danh mục từ tệp")
+
+
+def example_province_code(actor) -> str:
+    """The code of the first province whose catalogue the actor may write (the template's
+    example row then passes the dry run as it is)."""
+    provinces = catalogue_provinces(actor=actor, action="record")
+    if not provinces:
+        return ""
+    return Organization.objects.filter(pk=min(provinces)).values_list("code", flat=True).first() or ""
+
+
+TITLE_EXAMPLE = ["PGD-SO-MAU", "Phó Giám đốc Sở Mẫu", "Phó", "01/07/2025", "Sở, ngành", "Sở, ban, ngành tỉnh",
+                 "Bổ nhiệm", "Bổ nhiệm (5 năm)", "x", "x", "Quyết định mẫu 01-QĐ/TU"]
+
+
+def build_title_template(province_code: str = "") -> bytes:
+    """The downloadable catalogue template: the Vietnamese headers, one synthetic example row and a guide."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh mục chức danh"
+    ws.append(TITLE_LAYOUT.template_headers)
+    ws.append([*TITLE_EXAMPLE, province_code])
+    for i, cell in enumerate(ws[1], start=1):
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="B22222")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[cell.column_letter].width = max(14, len(TITLE_LAYOUT.template_headers[i - 1]) + 4)
+    for row in range(2, 1002):  # the date column as text, so Excel keeps dd/mm/yyyy as typed
+        ws.cell(row=row, column=4).number_format = "@"
+    ws.freeze_panes = "A2"
+    notes = {
+        "code": "Mã của chức danh trong danh mục của tỉnh (không trùng với chức danh đang có hiệu lực).",
+        "is_head": "Trưởng (cấp trưởng) hoặc Phó (cấp phó); x cũng là cấp trưởng.",
+        "valid_from": "Ngày bắt đầu có hiệu lực, ngày/tháng/năm (01/07/2025).",
+        "filled_by": "Bổ nhiệm, Bầu cử hoặc Chỉ định; để trống là Bổ nhiệm.",
+        "term_calendar": "Đảng (2025–2030), Chính quyền (2026–2031) hoặc Bổ nhiệm (5 năm); để trống với chức danh "
+                         "bổ nhiệm là Bổ nhiệm (5 năm).",
+        "planning_applies": "x hoặc Có: thuộc diện quy hoạch; để trống hoặc Không: không. Không có cột: có.",
+        "confidence_vote_applies": "x hoặc Có: thuộc diện lấy phiếu tín nhiệm; để trống hoặc Không: không. "
+                                   "Không có cột: có.",
+        "province_code": "Mã đảng bộ tỉnh; chỉ cần khi bạn ghi danh mục của nhiều tỉnh.",
+    }
+    guide = wb.create_sheet("Hướng dẫn")
+    guide.append(["Cột", "Bắt buộc", "Cách ghi", "Cũng nhận tiêu đề"])
+    for name, header, aliases in TITLE_COLUMNS:
+        guide.append([header, "Có" if name in TITLE_LAYOUT.required else "", notes.get(name, ""), "; ".join(aliases)])
+    guide.append([])
+    guide.append(["Mỗi dòng là một chức danh mới của danh mục. Sửa đổi hoặc bãi bỏ chức danh đã có làm trên trang "
+                  "của chức danh. Tệp có dòng lỗi thì không ghi gì."])
+    for letter, width in (("A", 24), ("B", 10), ("C", 70), ("D", 60)):
         guide.column_dimensions[letter].width = width
     return workbook_bytes(wb)

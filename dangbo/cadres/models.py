@@ -32,6 +32,10 @@ class TermCalendar(models.TextChoices):
     APPOINTMENT = "appointment", "Thời hạn bổ nhiệm 5 năm"
 
 
+# The organizations that keep a title catalogue: provinces (đảng bộ tỉnh, thành phố).
+PROVINCE_ORG_TYPE = "provincial_party_org"
+
+
 class Title(models.Model):
     """One version of a title of the province's catalogue (danh mục chức danh). A title abolished or
     merged (e.g. the district titles on 01/07/2025) keeps its row with `valid_to`; `successor`

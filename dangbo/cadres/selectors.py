@@ -1,6 +1,7 @@
 """Reads of cadre work, all through the access policy (scope = the managing committee's subtree).
 
-Registers the visibility of Cadre, Decision and PlanningEntry with `access.policy.scoped`.
+Registers the visibility of Cadre, Decision, PlanningTerm, PlanningEntry and Title (the title
+catalogue of a province) with `access.policy.scoped`.
 Reading a cadre's record (lý lịch) is audited (`cadre_record_read`), as a member's dossier is.
 """
 
@@ -17,6 +18,7 @@ from dangbo.audit.services import audit_read
 from dangbo.cadres.eligibility import KINDS, birth_dates_retiring_between, eligibility_check
 from dangbo.cadres.models import (
     AGREEMENTS,
+    PROVINCE_ORG_TYPE,
     ActionType,
     Cadre,
     CadreAction,
@@ -32,12 +34,28 @@ from dangbo.core.errors import DomainError
 from dangbo.core.numbers import vn_int
 from dangbo.core.rules import param
 from dangbo.core.text import nfc
-from dangbo.orgs.selectors import org_subtree_on
+from dangbo.orgs.models import Organization, OrgVersion
+from dangbo.orgs.selectors import org_names_on_or_latest, org_subtree_on
 
 policy.scoped_by(Cadre, field="managing_org_id")
 policy.scoped_by(Decision, field="org_id")
 policy.scoped_by(PlanningTerm, field="org_id")
 policy.scoped_by(PlanningEntry, field="term__org_id")
+
+
+@policy.scoped(Title)
+def _titles_for(qs: QuerySet, user, action: str) -> QuerySet:
+    """A province's title catalogue: written by those who may do `action` on the province
+    organization itself; seen also by everyone who works below it (the province is above their
+    scope: a commune officer reads the catalogue of the province the commune is in), not by the
+    officers of another province."""
+    in_scope = policy.scope_orgs(qs, user, field="province_id", action=action)
+    if action != "view" or policy.is_system(user) or policy.everywhere(user, action):
+        return in_scope
+    above = policy.above_org_ids(user)
+    if not above:
+        return in_scope
+    return qs.filter(Q(pk__in=in_scope.values("pk")) | Q(province_id__in=above))
 
 
 def _years_before(at: date, years: int) -> date:
@@ -304,10 +322,60 @@ def eligibility_read(*, actor, pk, title_id: int, kind: str, received_on: date, 
     cadre = policy.get_in_scope_or_404(Cadre, actor, pk)
     if kind not in KINDS:
         raise DomainError("Loại đề xuất phải là bổ nhiệm, bổ nhiệm lại hoặc giới thiệu ứng cử", field="kind")
-    title = Title.objects.filter(pk=title_id).first()
+    title = policy.for_user(Title, actor).filter(pk=title_id).first()
     if title is None:
         raise DomainError(policy.not_found("chức danh"), field="title_id")
     audit_read(actor=actor, obj=cadre, org_id=cadre.managing_org_id, what="cadre_eligibility",
                summary=f"Kiểm tra điều kiện {KINDS[kind].lower()} «{title.name}» của cán bộ {cadre.full_name}"
                        + (" (API)" if via == "api" else ""))
     return cadre, title, eligibility_check(cadre=cadre, title=title, kind=kind, received_on=received_on, actor=actor)
+
+
+# --- the title catalogue (danh mục chức danh) ------------------------------------------------------
+
+
+def titles_on(*, actor, at: date, province_id: int | None = None, group: str = "") -> QuerySet:
+    """The titles of the catalogues `actor` may see, in force on `at` (one version per code), by
+    province, equivalence group, head before deputy, code."""
+    qs = (policy.for_user(Title, actor).filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+          .select_related("successor"))
+    if province_id is not None:
+        qs = qs.filter(province_id=province_id)
+    if group:
+        qs = qs.filter(group=group)
+    return qs.order_by("province_id", "group", "-is_head", "code", "id")
+
+
+@dataclass
+class TitleHistory:
+    title: Title  # the version asked for
+    versions: list[Title]  # every version of its code in the province's catalogue, oldest first
+    predecessors: list[Title]  # titles abolished with one of these versions as their successor
+
+    @property
+    def last(self) -> Title:
+        """The latest version: open-ended while the title is in force, closed once abolished."""
+        return self.versions[-1]
+
+
+def title_history(*, actor, pk) -> TitleHistory:
+    """A title with all its versions and its lineage (predecessors, successor); 404 outside the
+    catalogues `actor` may see."""
+    title = policy.get_in_scope_or_404(Title, actor, pk)
+    versions = list(Title.objects.filter(province_id=title.province_id, code=title.code)
+                    .select_related("successor").order_by("valid_from", "id"))
+    predecessors = list(Title.objects.filter(successor__in=[v.pk for v in versions]).exclude(code=title.code)
+                        .order_by("valid_to", "code"))
+    return TitleHistory(title=title, versions=versions, predecessors=predecessors)
+
+
+def catalogue_provinces(*, actor, action: str = "record") -> dict[int, str]:
+    """The provinces (id -> name) whose catalogue `actor` may `action` ("record": write; "view":
+    read, the province being in scope or above it)."""
+    provinces = OrgVersion.objects.filter(org_type=PROVINCE_ORG_TYPE).values("org_id")
+    ids = set(policy.for_user(Organization, actor, action).filter(pk__in=provinces).values_list("pk", flat=True))
+    if action == "view" and not policy.everywhere(actor, action):
+        ids |= set(Organization.objects.filter(pk__in=policy.above_org_ids(actor))
+                   .filter(pk__in=provinces).values_list("pk", flat=True))
+    names = org_names_on_or_latest(org_ids=ids, at=policy.today())
+    return dict(sorted(((i, names.get(i, "")) for i in ids), key=lambda kv: kv[1]))

@@ -1,14 +1,15 @@
 """Writes of cadre work. Every write checks the access policy ("record" on the managing or
-deciding organization), runs in one transaction with its audit entry, and rebuilds the
-position-holding projection of the cadres it touched. Bad input raises DomainError with a
-Vietnamese message naming the field; nothing is written then."""
+deciding organization, on the province for its title catalogue), runs in one transaction with its
+audit entry, and rebuilds the position-holding projection of the cadres it touched. Bad input
+raises DomainError with a Vietnamese message naming the field; nothing is written then."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from dangbo.access import policy
 from dangbo.audit.services import audit_record
@@ -16,19 +17,23 @@ from dangbo.cadres.models import (
     AGREEMENTS,
     ENDS_HOLDING,
     OPENS_HOLDING,
+    PROVINCE_ORG_TYPE,
     ActionType,
     Cadre,
     CadreAction,
     Decision,
+    FilledBy,
     PlanningEntry,
     PlanningTerm,
     PositionHolding,
     RemovalReason,
     Sex,
+    TermCalendar,
     Title,
 )
 from dangbo.core.errors import DomainError
 from dangbo.core.text import nfc
+from dangbo.orgs.models import Organization, OrgVersion
 
 
 def _user(actor):
@@ -126,7 +131,7 @@ def decision_record(*, actor, data: DecisionInput) -> Decision:
         if a.type in NEEDS_TITLE and a.title_id is None:
             raise DomainError(where + "phải chọn chức danh", field="title_id")
         if a.title_id is not None:
-            title = Title.objects.filter(pk=a.title_id).first()
+            title = policy.for_user(Title, actor).filter(pk=a.title_id).first()
             if title is None:
                 raise DomainError(where + "không tìm thấy chức danh", field="title_id")
             if a.type in OPENS_HOLDING | {ActionType.NOMINATION} and not title.valid_on(a.on):
@@ -187,29 +192,50 @@ def holdings_rebuild(cadre: Cadre) -> list[PositionHolding]:
     An appointment/re-appointment/designation/transfer/rotation/extension opens (or continues) a
     holding of its title; a transfer or rotation also ends the other open holdings the day before;
     a resignation/dismissal/relief ends the holding of its title the day before its date; a
-    holding of an abolished title ends with the title."""
+    holding of an abolished title ends with the title. A title is its code in the province's
+    catalogue: an action on another version of the same code (the title changed from a date,
+    `title_change`) continues or ends the same holding, which goes on until the title's last day
+    (`title_last_day`)."""
     PositionHolding.objects.filter(cadre=cadre).delete()
-    open_: dict[int, PositionHolding] = {}
+    open_: dict[tuple[int, str], PositionHolding] = {}
     out: list[PositionHolding] = []
+    last_days: dict[int, date | None] = {}
+
+    def last_day(title: Title) -> date | None:
+        if title.valid_to is None:
+            return None
+        if title.pk not in last_days:
+            last_days[title.pk] = title_last_day(title)
+        return last_days[title.pk]
+
     actions = CadreAction.objects.filter(cadre=cadre).effective().select_related("title").order_by("on", "id")
     for a in actions:
-        if a.type in OPENS_HOLDING and a.title_id:
+        if not a.title_id:
+            continue
+        key = (a.title.province_id, a.title.code)
+        held = open_.get(key)
+        if held is not None and (end := last_day(held.title)) is not None and end < a.on:
+            held.valid_to = end  # the title ended before: a later action is about a new title of the same code
+            del open_[key]
+            held = None
+        if a.type in OPENS_HOLDING:
             if a.type in (ActionType.TRANSFER, ActionType.ROTATION):
-                for tid, h in list(open_.items()):
-                    if tid != a.title_id:
+                for other, h in list(open_.items()):
+                    if other != key:
                         h.valid_to = a.on - timedelta(days=1)
-                        del open_[tid]
-            if a.title_id in open_:
+                        del open_[other]
+            if held is not None:
                 continue  # re-appointment, extension: the same holding goes on
             h = PositionHolding(cadre=cadre, title=a.title, org_id=a.org_id, valid_from=a.on,
                                 obtained_by=a.type, action=a)
-            open_[a.title_id] = h
+            open_[key] = h
             out.append(h)
-        elif a.type in ENDS_HOLDING and a.title_id in open_:
-            open_.pop(a.title_id).valid_to = a.on - timedelta(days=1)
+        elif a.type in ENDS_HOLDING and held is not None:
+            open_.pop(key).valid_to = a.on - timedelta(days=1)
     for h in out:
-        if h.title.valid_to and (h.valid_to is None or h.valid_to > h.title.valid_to):
-            h.valid_to = h.title.valid_to
+        last = last_day(h.title)
+        if last is not None and (h.valid_to is None or h.valid_to > last):
+            h.valid_to = last
     PositionHolding.objects.bulk_create(out)
     return out
 
@@ -227,6 +253,8 @@ def planning_add(*, actor, term: PlanningTerm, cadre: Cadre, title: Title, on: d
     policy.require(actor, "record", term.org_id, message=policy.not_found("cấp ủy"), field="term")
     if not policy.for_user(Cadre, actor, "record").filter(pk=cadre.pk).exists():
         raise DomainError(policy.not_found("cán bộ"), field="cadre_id")
+    if not policy.for_user(Title, actor).filter(pk=title.pk).exists():
+        raise DomainError(policy.not_found("chức danh"), field="title_id")
     if not title.planning_applies:
         raise DomainError(f"Chức danh «{title.name}» không thuộc diện quy hoạch", field="title_id")
     if not title.valid_on(on):
@@ -266,12 +294,246 @@ def planning_remove(*, actor, entry: PlanningEntry, on: date, reason: str, decis
 def planning_close_abolished(*, actor, on: date) -> int:
     """Close, with the reason "title abolished", the open planning entries whose title ended
     before `on` (e.g. the district titles abolished on 01/07/2025): removed on the day after the
-    title's last day, so the entry still shows as of that last day."""
+    title's last day, so the entry still shows as of that last day. A title changed by a new
+    version of its code (title_change) has not ended."""
     count = 0
     entries = (PlanningEntry.objects.filter(removed_on__isnull=True, title__valid_to__lt=on)
                .select_related("title", "term", "cadre"))
+    last_days: dict[int, date | None] = {}
     for entry in entries:
-        planning_remove(actor=actor, entry=entry, on=entry.title.valid_to + timedelta(days=1),
+        if entry.title_id not in last_days:
+            last_days[entry.title_id] = title_last_day(entry.title)
+        last = last_days[entry.title_id]
+        if last is None or last >= on:
+            continue
+        planning_remove(actor=actor, entry=entry, on=last + timedelta(days=1),
                         reason=RemovalReason.TITLE_ABOLISHED)
         count += 1
     return count
+
+
+# --- the title catalogue (danh mục chức danh) ------------------------------------------------------
+#
+# A province's catalogue is versioned: each row of Title is one version of a code, valid from
+# `valid_from` to `valid_to` (inclusive). A change is a new version of the same code (the current
+# version closes the day before); an abolition closes the current version, optionally naming the
+# successor title (lineage, e.g. the titles merged on 01/07/2025). Nothing is deleted. Who may
+# write: an officer with the "record" right on the province organization (as for cadre_create).
+
+TITLE_FIELDS = ("name", "group", "is_head", "sits_in", "filled_by", "term_calendar", "planning_applies",
+                "confidence_vote_applies", "source")
+NO_CATALOGUE_RIGHT = "Bạn không có quyền sửa danh mục chức danh của tỉnh này."
+
+
+@dataclass
+class TitleInput:
+    """What one version of a title says. `code` stays the same across versions of a title."""
+
+    code: str
+    name: str
+    is_head: bool
+    group: str = ""
+    sits_in: str = ""
+    filled_by: str = FilledBy.APPOINTED
+    term_calendar: str = TermCalendar.APPOINTMENT
+    planning_applies: bool = True
+    confidence_vote_applies: bool = True
+    source: str = ""
+
+
+def title_code(text: str | None) -> str:
+    """A title code as stored: NFC, single spaces, upper case ("bt-xa " -> "BT-XA")."""
+    return " ".join(nfc(text or "").split()).upper()
+
+
+def title_period(title: Title) -> str:
+    """"từ 01/01/2015" or "từ 01/01/2015 đến 30/06/2025"."""
+    text = f"từ {title.valid_from:%d/%m/%Y}"
+    return text + (f" đến {title.valid_to:%d/%m/%Y}" if title.valid_to else "")
+
+
+def title_last_day(title: Title) -> date | None:
+    """The last day of the title `title` is a version of: its versions that follow one another
+    without a gap (a change), up to the last one's `valid_to` (None: still in force)."""
+    last = title.valid_to
+    if last is None:
+        return None
+    for v in (Title.objects.filter(province_id=title.province_id, code=title.code, valid_from__gt=title.valid_from)
+              .order_by("valid_from").values_list("valid_from", "valid_to")):
+        if v[0] != last + timedelta(days=1):
+            break
+        last = v[1]
+        if last is None:
+            return None
+    return last
+
+
+def title_overlapping(*, province_id: int, code: str, start: date, exclude_pk: int | None = None) -> Title | None:
+    """A version of `code` in the province's catalogue in force on `start` or later: a new title
+    from `start` (open-ended) would overlap it."""
+    qs = Title.objects.filter(province_id=province_id, code=code).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("valid_from").first()
+
+
+def is_province(org_id: int) -> bool:
+    """Is the organization a province (đảng bộ tỉnh, thành phố) in some version: a catalogue is kept per province."""
+    return OrgVersion.objects.filter(org_id=org_id, org_type=PROVINCE_ORG_TYPE).exists()
+
+
+def _title_values(data: TitleInput) -> dict:
+    """The fields of a version, cleaned; a DomainError names the first bad field."""
+    code, name = title_code(data.code), " ".join(nfc(data.name or "").split())
+    if not code:
+        raise DomainError("Mã chức danh không được để trống", field="code")
+    if len(code) > 40:
+        raise DomainError("Mã chức danh dài quá 40 ký tự", field="code")
+    if not name:
+        raise DomainError("Tên chức danh không được để trống", field="name")
+    if len(name) > 255:
+        raise DomainError("Tên chức danh dài quá 255 ký tự", field="name")
+    values = {"code": code, "name": name, "is_head": bool(data.is_head),
+              "planning_applies": bool(data.planning_applies),
+              "confidence_vote_applies": bool(data.confidence_vote_applies)}
+    for f, label, limit in (("group", "Nhóm chức danh tương đương", 100), ("sits_in", "Vị trí", 100),
+                            ("source", "Văn bản", 255)):
+        values[f] = " ".join(nfc(getattr(data, f) or "").split())
+        if len(values[f]) > limit:
+            raise DomainError(f"{label} dài quá {limit} ký tự", field=f)
+    if data.filled_by not in FilledBy.values:
+        raise DomainError("Hình thức phải là Bổ nhiệm, Bầu cử hoặc Chỉ định", field="filled_by")
+    if data.term_calendar not in TermCalendar.values:
+        raise DomainError("Nhiệm kỳ không hợp lệ", field="term_calendar")
+    values["filled_by"], values["term_calendar"] = data.filled_by, data.term_calendar
+    return values
+
+
+def _snapshot(title: Title) -> dict:
+    out = {f: getattr(title, f) for f in ("code", *TITLE_FIELDS)}
+    out.update(valid_from=title.valid_from.isoformat(), valid_to=title.valid_to.isoformat() if title.valid_to else None,
+               successor_id=title.successor_id)
+    return out
+
+
+def _lock_catalogue(province_id: int) -> None:
+    """Writes to one province's catalogue run one after the other (PostgreSQL: a row lock on the
+    province; SQLite takes the whole database for every write transaction)."""
+    Organization.objects.select_for_update().filter(pk=province_id).values_list("pk", flat=True).first()
+
+
+def _require_catalogue(actor, title: Title) -> None:
+    """"record" on the title's province; a title the actor cannot even see is "not found"."""
+    if policy.allows(actor, "record", title.province_id):
+        return
+    seen = policy.for_user(Title, actor).filter(pk=title.pk).exists()
+    raise DomainError(NO_CATALOGUE_RIGHT if seen else policy.not_found("chức danh"), field="title")
+
+
+def _current_version(title: Title) -> Title | None:
+    """The version of the title's code that is open-ended (None: the title was abolished)."""
+    return (Title.objects.select_for_update().filter(province_id=title.province_id, code=title.code,
+                                                      valid_to__isnull=True).order_by("-valid_from").first())
+
+
+def title_create(*, actor, province_id: int, data: TitleInput, valid_from: date) -> Title:
+    """Add a title (a new code) to the province's catalogue from `valid_from`."""
+    policy.require(actor, "record", province_id, message=policy.not_found("tỉnh"), field="province_id")
+    if not is_province(province_id):
+        raise DomainError("Danh mục chức danh lập theo tỉnh: tổ chức đã chọn không phải đảng bộ tỉnh, thành phố",
+                          field="province_id")
+    if valid_from is None:
+        raise DomainError("Phải ghi ngày bắt đầu có hiệu lực", field="valid_from")
+    values = _title_values(data)
+    with transaction.atomic():
+        _lock_catalogue(province_id)
+        clash = title_overlapping(province_id=province_id, code=values["code"], start=valid_from)
+        if clash is not None:
+            raise DomainError(
+                f"Mã chức danh «{clash.code}» đã có trong danh mục của tỉnh («{clash.name}», {title_period(clash)}); "
+                "thời gian hiệu lực không được trùng: hãy sửa đổi hoặc bãi bỏ chức danh đó", field="code")
+        title = Title.objects.create(province_id=province_id, valid_from=valid_from, **values)
+        audit_record(actor=actor, action="title.created", obj=title, org_id=province_id, after=_snapshot(title),
+                     summary=f"Thêm chức danh «{title.name}» ({title.code}) vào danh mục {title_period(title)}")
+    return title
+
+
+def title_change(*, actor, title: Title, data: TitleInput, valid_from: date) -> Title:
+    """A new version of the title from `valid_from`: the current version closes the day before
+    and stays as history. The code does not change (a new code is a new title, with the old one
+    abolished and this as its successor)."""
+    _require_catalogue(actor, title)
+    if valid_from is None:
+        raise DomainError("Phải ghi ngày bắt đầu có hiệu lực của nội dung mới", field="valid_from")
+    values = _title_values(replace(data, code=data.code or title.code))
+    if values["code"] != title.code:
+        raise DomainError(f"Mã chức danh «{title.code}» giữ nguyên khi sửa đổi; mã mới là một chức danh mới "
+                          "(thêm chức danh mới, rồi bãi bỏ chức danh này với chức danh kế thừa)", field="code")
+    with transaction.atomic():
+        _lock_catalogue(title.province_id)
+        current = _current_version(title)
+        if current is None:
+            raise DomainError(f"Chức danh «{title.name}» đã bãi bỏ; không sửa đổi được", field="title")
+        if valid_from <= current.valid_from:
+            raise DomainError(f"Ngày hiệu lực của nội dung mới phải sau ngày {current.valid_from:%d/%m/%Y} "
+                              "(ngày bắt đầu của phiên bản đang áp dụng)", field="valid_from")
+        changed = [f for f in TITLE_FIELDS if getattr(current, f) != values[f]]
+        if not changed:
+            raise DomainError("Không có nội dung nào khác phiên bản đang áp dụng", field=None)
+        before = _snapshot(current)
+        current.valid_to = valid_from - timedelta(days=1)
+        current.save(update_fields=["valid_to"])
+        new = Title.objects.create(province_id=current.province_id, valid_from=valid_from, **values)
+        labels = {f: str(Title._meta.get_field(f).verbose_name) for f in changed}
+        audit_record(actor=actor, action="title.changed", obj=new, org_id=new.province_id, before=before,
+                     after=_snapshot(new),
+                     summary=f"Sửa đổi chức danh «{new.name}» ({new.code}) từ ngày {valid_from:%d/%m/%Y}: "
+                             + ", ".join(labels[f] for f in changed))
+    return new
+
+
+def title_abolish(*, actor, title: Title, valid_to: date, successor: Title | None = None, source: str = "") -> Title:
+    """End the title on `valid_to` (its last day). `successor`: the title of the same province,
+    in force on the next day, that takes its place (the lineage used when titles were merged on
+    01/07/2025). The holdings of the title end with it (the cadres' projections are rebuilt);
+    its open planning entries are closed by `planning_close_abolished`."""
+    _require_catalogue(actor, title)
+    if valid_to is None:
+        raise DomainError("Phải ghi ngày cuối cùng chức danh còn hiệu lực", field="valid_to")
+    source = " ".join(nfc(source or "").split())
+    with transaction.atomic():
+        _lock_catalogue(title.province_id)
+        current = _current_version(title)
+        if current is None:
+            raise DomainError(f"Chức danh «{title.name}» đã bãi bỏ", field="title")
+        if valid_to < current.valid_from:
+            raise DomainError(f"Ngày cuối cùng còn hiệu lực không được trước ngày {current.valid_from:%d/%m/%Y} "
+                              "(ngày bắt đầu của phiên bản đang áp dụng)", field="valid_to")
+        next_day = valid_to + timedelta(days=1)
+        if successor is not None:
+            if successor.province_id != current.province_id:
+                raise DomainError("Chức danh kế thừa phải thuộc danh mục của cùng tỉnh", field="successor")
+            if successor.code == current.code:
+                raise DomainError("Chức danh kế thừa phải là một chức danh khác (mã khác)", field="successor")
+            if not successor.valid_on(next_day):
+                raise DomainError(f"Chức danh kế thừa «{successor.name}» phải có hiệu lực ngày {next_day:%d/%m/%Y} "
+                                  f"(hiện có hiệu lực {title_period(successor)})", field="successor")
+        versions = Title.objects.filter(province_id=current.province_id, code=current.code)
+        late = (CadreAction.objects.effective().filter(title__in=versions, on__gt=valid_to)
+                .filter(type__in=[*OPENS_HOLDING, ActionType.NOMINATION]).order_by("on").first())
+        if late is not None:
+            raise DomainError(f"Đã có quyết định {late.get_type_display().lower()} chức danh này hiệu lực ngày "
+                              f"{late.on:%d/%m/%Y}, sau ngày {valid_to:%d/%m/%Y}; hủy hoặc ghi lại quyết định đó trước",
+                              field="valid_to")
+        before = _snapshot(current)
+        current.valid_to, current.successor = valid_to, successor
+        if source:
+            current.source = "; ".join(filter(None, [current.source, f"Bãi bỏ: {source}"]))[:255]
+        current.save(update_fields=["valid_to", "successor", "source"])
+        for cadre in Cadre.objects.filter(holdings__title__in=versions).distinct():
+            holdings_rebuild(cadre)
+        audit_record(actor=actor, action="title.abolished", obj=current, org_id=current.province_id, before=before,
+                     after=_snapshot(current),
+                     summary=f"Bãi bỏ chức danh «{current.name}» ({current.code}) sau ngày {valid_to:%d/%m/%Y}"
+                             + (f"; kế thừa: «{successor.name}» ({successor.code})" if successor else ""))
+    return current

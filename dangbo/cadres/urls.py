@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangbo.cadres import views, views_political, views_training, views_votes
+from dangbo.cadres import views, views_political, views_titles, views_training, views_votes
 
 app_name = "cadres"
 
@@ -13,6 +13,13 @@ urlpatterns = [
     path("quyet-dinh/moi/", views.decision_create, name="decision_create"),
     path("quy-hoach/<int:pk>/", views.planning_board, name="planning_board"),
     path("so-lieu/", views.figures, name="figures"),
+    path("chuc-danh/", views_titles.title_list, name="title_list"),
+    path("chuc-danh/moi/", views_titles.title_create, name="title_create"),
+    path("chuc-danh/nhap/", views_titles.title_import, name="title_import"),
+    path("chuc-danh/nhap/mau.xlsx", views_titles.title_import_template, name="title_import_template"),
+    path("chuc-danh/<int:pk>/", views_titles.title_detail, name="title_detail"),
+    path("chuc-danh/<int:pk>/sua-doi/", views_titles.title_change, name="title_change"),
+    path("chuc-danh/<int:pk>/bai-bo/", views_titles.title_abolish, name="title_abolish"),
     path("tin-nhiem/", views_votes.campaign_list, name="vote_campaign_list"),
     path("tin-nhiem/moi/", views_votes.campaign_create, name="vote_campaign_create"),
     path("tin-nhiem/<int:pk>/", views_votes.campaign_detail, name="vote_campaign_detail"),

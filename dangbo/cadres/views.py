@@ -42,7 +42,7 @@ CADRES_PER_PAGE = 50
 
 @login_required
 def cadre_list(request: HttpRequest) -> HttpResponse:
-    form = CadreFilterForm(request.GET or None)
+    form = CadreFilterForm(request.GET or None, actor=request.user)
     filters = form.filters() if form.is_bound and form.is_valid() else CadreFilters()
     at = filters.at or policy.today()
     page = Paginator(select_cadres(actor=request.user, filters=filters), CADRES_PER_PAGE).get_page(
@@ -156,7 +156,7 @@ def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     """For a proposed appointment / re-appointment / nomination to a title, on the date the
     proposal is received: what holds and what is missing (R-092a, R-095)."""
     cadre = policy.get_in_scope_or_404(Cadre, request.user, pk)
-    titles = Title.objects.order_by("code", "valid_from")
+    titles = policy.for_user(Title, request.user).order_by("code", "valid_from")
     kind = request.GET.get("loai") or "appointment"
     title_raw = request.GET.get("chuc_danh") or ""
     received_on = as_of_date(request)

@@ -164,7 +164,7 @@ def result_record(*, actor, unit: VoteUnit, data: BallotInput) -> VoteResult:
     policy.require(actor, "record", campaign.org_id, message=policy.not_found("đợt lấy phiếu"), field="campaign")
     if not policy.for_user(Cadre, actor).filter(pk=data.cadre_id).exists():
         raise DomainError(policy.not_found("cán bộ"), field="cadre_id")
-    title = Title.objects.filter(pk=data.title_id).first()
+    title = policy.for_user(Title, actor).filter(pk=data.title_id).first()
     if title is None:
         raise DomainError(policy.not_found("chức danh"), field="title_id")
     if not title.confidence_vote_applies:
