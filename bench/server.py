@@ -18,7 +18,8 @@ workers, or runserver — during the run, divided by the requests answered), `db
 average. On a shared machine latency follows the load; CPU per request does not.
 
 Run: `make bench` or `.venv/bin/python bench/server.py [--rebuild]`; BENCH_SERVER_SECONDS (30),
-BENCH_SERVER_SESSIONS (20,50), BENCH_SERVER_SERVERS (gunicorn,runserver), WEB_WORKERS / WEB_THREADS as
+BENCH_SERVER_SESSIONS (20,50), BENCH_SERVER_SERVERS (gunicorn,runserver), BENCH_SERVER_THINK_S (0),
+WEB_WORKERS / WEB_THREADS as
 for `dangbo serve`.
 """
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -49,6 +51,10 @@ SECONDS = float(os.environ.get("BENCH_SERVER_SECONDS", "30"))
 CONCURRENCY = [int(n) for n in os.environ.get("BENCH_SERVER_SESSIONS", "20,50").split(",")]
 USERNAME = "canbo_tinh"
 PAGES = 5
+# Think time between a session's requests, in seconds (BENCH_SERVER_THINK_S, default 0: a closed loop
+# that measures saturation). An officer reads a page before asking for the next: with a think time the
+# run measures what N sessions of people working see, drawn uniformly in [0,5; 1,5] × the value.
+THINK = float(os.environ.get("BENCH_SERVER_THINK_S", "0"))
 
 
 def _run(*args: str) -> None:
@@ -88,7 +94,6 @@ MIX: list[str] = []  # PostgreSQL mode: the URLs the sessions cycle through
 def pg_officer():
     """The officer of the largest province (most active members today) of the PostgreSQL data, with
     a confirmed TOTP device; fills MIX with page 1, deep keyset pages and profiles of that scope."""
-    import random
 
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -209,8 +214,13 @@ def load(port: int, cookies: list[str], reading=None) -> tuple[list[float], int,
                 errors[0] += 1
         start.wait()
         n = i
+        pause = random.Random(i)
         while time.perf_counter() < stop_at[0]:
             n += 1
+            if THINK and n > i + 1:
+                time.sleep(pause.uniform(0.5, 1.5) * THINK)
+                if time.perf_counter() >= stop_at[0]:
+                    break
             try:
                 took = get(n)
             except (OSError, RuntimeError, http.client.HTTPException):
@@ -295,7 +305,7 @@ def main(argv: list[str]) -> int:
     cookies = session_cookies(max(CONCURRENCY))
     print(f"# member list /dang-vien/ as {USERNAME if not PG_URL else 'the largest province officer'} "
           f"(whole province), {'PostgreSQL' if PG_URL else 'demo data on SQLite'}; "
-          f"closed loop, {SECONDS:.0f} s per run, client threads on the same 2-core machine "
+          f"{f'think time ~{THINK:g} s' if THINK else 'closed loop'}, {SECONDS:.0f} s per run, client threads on the same 2-core machine "
           f"(load average before: {os.getloadavg()[0]:.1f})", flush=True)
     failed = False
     for name, argv_ in servers(free_port()).items():
@@ -316,7 +326,7 @@ def main(argv: list[str]) -> int:
                     failed = True
                     continue
                 q = statistics.quantiles(latencies, n=100)
-                what = "list_and_profile" if PG_URL else "member_list"
+                what = ("list_and_profile" if PG_URL else "member_list") + (f"_think{THINK:g}s" if THINK else "")
                 print(f"BENCH {what}_p50_ms_{name}_{n}={statistics.median(latencies) * 1000:.0f} ms", flush=True)
                 print(f"BENCH {what}_p95_ms_{name}_{n}={q[94] * 1000:.0f} ms", flush=True)
                 print(f"BENCH {what}_rps_{name}_{n}={len(latencies) / wall:.1f} req/s", flush=True)
