@@ -40,6 +40,7 @@ browser:
 # The whole test suite. DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo runs it on PostgreSQL.
 test: assets browser
 	$(VENV)/bin/ruff check dangbo bench tests conftest.py
+	$(VENV)/bin/ruff format --check dangbo bench tests conftest.py
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -n $(WORKERS) $(PYTEST_ARGS)
 
@@ -53,7 +54,7 @@ bench: setup
 lint: setup
 	$(VENV)/bin/ruff check dangbo bench tests conftest.py
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/ruff format --check dangbo bench
+	$(VENV)/bin/ruff format --check dangbo bench tests conftest.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -155,8 +155,13 @@ def _fresh_process_caches():
     from dangbo.members import selectors as member_selectors
     from dangbo.notifications import selectors as notification_selectors
 
-    for cache in (scope._cache, CachedAuthenticationMiddleware._users, CachedOTPMiddleware._verified,
-                  member_selectors._count_cache, notification_selectors._count_cache):
+    for cache in (
+        scope._cache,
+        CachedAuthenticationMiddleware._users,
+        CachedOTPMiddleware._verified,
+        member_selectors._count_cache,
+        notification_selectors._count_cache,
+    ):
         cache.clear()
 
 

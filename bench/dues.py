@@ -68,16 +68,20 @@ def _build_dues(start: date, last: date) -> None:
         # Synthetic rows consistent by construction: no per-row foreign-key trigger checks during the
         # bulk load (~2 M queued checks otherwise), restored right after.
         c.execute("SET session_replication_role = replica")
-        c.execute("""
+        c.execute(
+            """
             INSERT INTO dues_duesdeclaration (member_id, category, base, valid_from, declared_on, source, hardship,
                                               recorded_at)
             SELECT m.id, 'si_salary', 4000000 + (abs(hashtext(m.id::text)) %% 160) * 100000, %s, %s,
                    'Bản kê khai (dữ liệu tổng hợp)', false, now()
-            FROM members_member m""", [date(2024, 1, 1), date(2024, 1, 1)])
+            FROM members_member m""",
+            [date(2024, 1, 1), date(2024, 1, 1)],
+        )
         # Bulk, two statements whatever the number of months: the payments of every month of the
         # period (one per member-month paid, at the member's cell on the month's last day), then
         # their allocations straight from the payments (a single month each).
-        c.execute("""
+        c.execute(
+            """
             INSERT INTO dues_duespayment (member_id, org_id, from_month, to_month, amount, paid_on, channel,
                                           receipt_no, note, recorded_at)
             SELECT s.member_id, COALESCE(s.temp_org_id, s.org_id), m.month, m.month, d.base / 100, m.month_end,
@@ -88,7 +92,9 @@ def _build_dues(start: date, last: date) -> None:
               ON s.valid_from <= m.month_end AND (s.valid_to IS NULL OR s.valid_to >= m.month_end)
              AND s.status IN ('du_bi', 'chinh_thuc')
             JOIN dues_duesdeclaration d ON d.member_id = s.member_id
-            WHERE abs(hashtext(s.member_id::text || m.month::text)) %% 100 >= 8""", {"start": start, "last": last})
+            WHERE abs(hashtext(s.member_id::text || m.month::text)) %% 100 >= 8""",
+            {"start": start, "last": last},
+        )
         c.execute("""
             INSERT INTO dues_duesallocation (payment_id, member_id, month, amount)
             SELECT id, member_id, from_month, amount FROM dues_duespayment""")
@@ -122,24 +128,32 @@ def main() -> None:
             c.execute("ANALYZE dues_duesmonthfact")
         print(f"BENCH dues_facts_rebuild_s={time.perf_counter() - t0:.1f} s ({n} rows)")
 
-    ms, queries, s = timed(lambda: summary(actor=SYSTEM, org_id=province.pk, first=start, last=last),
-                           runs=RUNS, warmup=WARMUP)
-    print(f"# due={s.due} collected={s.collected} retained={s.retained} remitted={s.remitted} "
-          f"rate={s.collection_rate:.1f}%")
+    ms, queries, s = timed(
+        lambda: summary(actor=SYSTEM, org_id=province.pk, first=start, last=last), runs=RUNS, warmup=WARMUP
+    )
+    print(
+        f"# due={s.due} collected={s.collected} retained={s.retained} remitted={s.remitted} "
+        f"rate={s.collection_rate:.1f}%"
+    )
     print(f"BENCH dues_summary_province_ms={ms:.0f} ms")
     print(f"BENCH dues_summary_province_queries={queries} queries")
 
     path = OrgVersion.objects.valid_on(end).get(org_id=province.pk).path
     params = {"path": path + "%", "start": start, "last": last, "end": end}
     hand_ms, _, (due, collected, retained) = timed(lambda: fetch_one(HAND_SQL, params), runs=RUNS, warmup=WARMUP)
-    print(f"# hand SQL: due={due} collected={collected} retained={retained}"
-          f" (same as the product: {(due, collected, retained) == (s.due, s.collected, s.retained)})")
+    print(
+        f"# hand SQL: due={due} collected={collected} retained={retained}"
+        f" (same as the product: {(due, collected, retained) == (s.due, s.collected, s.retained)})"
+    )
     print(f"BENCH dues_hand_sql_province_ms={hand_ms:.0f} ms")
     print(f"# summary/hand SQL = {ms / hand_ms:.2f}")
     live_ms, _, live = timed(
-        lambda: summary(actor=SYSTEM, org_id=province.pk, first=start, last=last, live=True), runs=1, warmup=0)
-    print(f"# live (no stored facts): {live_ms:.0f} ms, same figures: "
-          f"{(live.due, live.collected, live.retained) == (s.due, s.collected, s.retained)}")
+        lambda: summary(actor=SYSTEM, org_id=province.pk, first=start, last=last, live=True), runs=1, warmup=0
+    )
+    print(
+        f"# live (no stored facts): {live_ms:.0f} ms, same figures: "
+        f"{(live.due, live.collected, live.retained) == (s.due, s.collected, s.retained)}"
+    )
     print(f"BENCH dues_load_average={load_average()}")
 
 

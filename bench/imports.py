@@ -102,8 +102,12 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
     if URL.startswith("postgres"):
         recreate_database()
-    subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], check=True, cwd=ROOT,
-                   env={**os.environ, "DATABASE_URL": URL})
+    subprocess.run(
+        [sys.executable, "-m", "django", "migrate", "-v", "0"],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": URL},
+    )
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -117,14 +121,19 @@ def main(argv: list[str]) -> int:
 
     with transaction.atomic():
         build_tree(random.Random(2025), members=60_000, scale="province")
-    codes = list(OrgVersion.objects.filter(org_type__in=("grassroots_cell", "subordinate_cell"))
-                 .values_list("org__code", flat=True))
+    codes = list(
+        OrgVersion.objects.filter(org_type__in=("grassroots_cell", "subordinate_cell")).values_list(
+            "org__code", flat=True
+        )
+    )
     codes_file, path = OUT / "import_codes.txt", OUT / f"import_{ROWS}.xlsx"
     codes_file.write_text("\n".join(codes))
     t0 = time.perf_counter()
     subprocess.run([sys.executable, __file__, "--make", str(path), str(codes_file)], check=True)
-    print(f"# wrote {path.name} ({path.stat().st_size / 1e6:.1f} MB, {ROWS} rows, {len(codes)} cells) "
-          f"in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"# wrote {path.name} ({path.stat().st_size / 1e6:.1f} MB, {ROWS} rows, {len(codes)} cells) "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
@@ -141,9 +150,11 @@ def main(argv: list[str]) -> int:
     db1 = _db_cpu(connection)
     assert report.created == ROWS
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"# {connection.vendor}, {ROWS} rows: dry run {dry:.1f} s, confirmed apply {apply:.1f} s "
-          f"(the apply re-reads and re-checks the whole file); peak RSS before the import {rss_before:.0f} MB, "
-          f"after the dry run {peak_dry:.0f} MB, after the apply {peak:.0f} MB")
+    print(
+        f"# {connection.vendor}, {ROWS} rows: dry run {dry:.1f} s, confirmed apply {apply:.1f} s "
+        f"(the apply re-reads and re-checks the whole file); peak RSS before the import {rss_before:.0f} MB, "
+        f"after the dry run {peak_dry:.0f} MB, after the apply {peak:.0f} MB"
+    )
     print(f"# {flagged} rows flagged as likely duplicates (same name and birth date), confirmed")
     print(f"# load average (1 min) {load_before:.1f} before the dry run, {os.getloadavg()[0]:.1f} after the apply")
     print(f"BENCH import_dry_run_s={dry:.1f} s")

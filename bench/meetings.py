@@ -62,7 +62,8 @@ def _build_meetings(start: date, months: int) -> None:
         for i in range(months):
             on = day.replace(day=5)
             kind = "thematic" if on.month % 3 == 2 else "monthly"
-            c.execute("""
+            c.execute(
+                """
                 INSERT INTO meetings_meeting (org_id, kind, planned_on, held_on, not_held_reason, agenda,
                        resolution, guests, recorded_at, listed, present, excused, unexcused)
                 SELECT DISTINCT COALESCE(s.temp_org_id, s.org_id), %s, %s::date, %s::date, '', '', '', '', now(),
@@ -71,8 +72,10 @@ def _build_meetings(start: date, months: int) -> None:
                 WHERE s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to >= %s)
                   AND s.status IN ('du_bi', 'chinh_thuc') AND NOT s.exempt AND NOT s.in_transfer
                   AND (hashtext(COALESCE(s.temp_org_id, s.org_id)::text || %s) %% 50) <> 0""",
-                      [kind, on, on, on, on, str(i)])
-            c.execute("""
+                [kind, on, on, on, on, str(i)],
+            )
+            c.execute(
+                """
                 INSERT INTO meetings_attendance (meeting_id, member_id, home_org_id, temporary, presence, reason,
                        reply, reply_reason)
                 SELECT mt.id, s.member_id, s.org_id, s.temp_org_id IS NOT NULL,
@@ -83,7 +86,9 @@ def _build_meetings(start: date, months: int) -> None:
                   ON COALESCE(s.temp_org_id, s.org_id) = mt.org_id
                  AND s.valid_from <= mt.held_on AND (s.valid_to IS NULL OR s.valid_to >= mt.held_on)
                  AND s.status IN ('du_bi', 'chinh_thuc') AND NOT s.exempt AND NOT s.in_transfer
-                WHERE mt.held_on = %s""", [f"a{i}", f"b{i}", on])
+                WHERE mt.held_on = %s""",
+                [f"a{i}", f"b{i}", on],
+            )
             day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
         from django.core.management import call_command
 
@@ -107,15 +112,17 @@ def main() -> None:
         c.execute("VACUUM ANALYZE meetings_meeting")
     print(f"# attendance rows: {Attendance.objects.count()}, period {start:%d/%m/%Y}–{end:%d/%m/%Y}")
 
-    ms, queries, f = timed(lambda: figures_between(org_id=province.pk, start=start, end=end),
-                           runs=RUNS, warmup=WARMUP)
-    print(f"# due={f.due} held={f.held} thematic={f.thematic_quarters_held}/{f.thematic_quarters_due} "
-          f"present={f.present}/{f.listed} warn={len(f.warn_members)} removal={len(f.removal_members)}")
+    ms, queries, f = timed(lambda: figures_between(org_id=province.pk, start=start, end=end), runs=RUNS, warmup=WARMUP)
+    print(
+        f"# due={f.due} held={f.held} thematic={f.thematic_quarters_held}/{f.thematic_quarters_due} "
+        f"present={f.present}/{f.listed} warn={len(f.warn_members)} removal={len(f.removal_members)}"
+    )
     print(f"BENCH meetings_figures_province_ms={ms:.0f} ms")
     print(f"BENCH meetings_figures_province_queries={queries} queries")
 
-    hand_ms, _, (due, held, present) = timed(lambda: fetch_one(HAND_SQL, {"start": start, "end": end}),
-                                             runs=RUNS, warmup=WARMUP)
+    hand_ms, _, (due, held, present) = timed(
+        lambda: fetch_one(HAND_SQL, {"start": start, "end": end}), runs=RUNS, warmup=WARMUP
+    )
     print(f"# hand SQL: due={due} held={held} present={present}")
     print(f"BENCH meetings_hand_sql_province_ms={hand_ms:.0f} ms")
     print(f"# figures/hand SQL = {ms / hand_ms:.2f}")

@@ -24,8 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-URL = os.environ.get("BENCH_MEMBERS_DATABASE_URL",
-                     "postgres://postgres@127.0.0.1:5432/dangbo_bench_national_copy")
+URL = os.environ.get("BENCH_MEMBERS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangbo_bench_national_copy")
 os.environ["DATABASE_URL"] = URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
@@ -56,10 +55,15 @@ def largest_province(today) -> tuple[int, str]:
             "SELECT split_part(v.path, '/', 2)::bigint AS root, count(*) FROM members_membershipspan s "
             "JOIN orgs_orgversion v ON v.org_id = s.org_id AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to >= %s) "
             "WHERE s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to >= %s) AND s.status IN ('du_bi', 'chinh_thuc') "
-            "GROUP BY 1 ORDER BY 2 DESC LIMIT 1", [today] * 4)
+            "GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
+            [today] * 4,
+        )
         root, _ = c.fetchone()
-        c.execute("SELECT path FROM orgs_orgversion WHERE org_id = %s AND valid_from <= %s "
-                  "AND (valid_to IS NULL OR valid_to >= %s)", [root, today, today])
+        c.execute(
+            "SELECT path FROM orgs_orgversion WHERE org_id = %s AND valid_from <= %s "
+            "AND (valid_to IS NULL OR valid_to >= %s)",
+            [root, today, today],
+        )
         return root, c.fetchone()[0]
 
 
@@ -72,10 +76,12 @@ def officer_client(org_id: int):
     from dangbo.access.models import Role, RoleAssignment
 
     user, _ = get_user_model().objects.get_or_create(username="bench_members_canbo_tinh")
-    RoleAssignment.objects.get_or_create(user=user, role=Role.OFFICER, org_id=org_id,
-                                         defaults={"valid_from": "2000-01-01"})
+    RoleAssignment.objects.get_or_create(
+        user=user, role=Role.OFFICER, org_id=org_id, defaults={"valid_from": "2000-01-01"}
+    )
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="bench", confirmed=True)
+        user=user, name="bench", confirmed=True
+    )
     client = Client()
     client.force_login(user)
     session = client.session
@@ -117,15 +123,21 @@ def main() -> int:
     with connection.cursor() as c:
         c.execute(HAND_COUNT, {"d": today, "p": path + "%"})
         total = c.fetchone()[0]
-        c.execute("SELECT s.member_id, m.full_name FROM members_membershipspan s JOIN orgs_orgversion v ON v.org_id = s.org_id "
-                  "AND v.valid_from <= %(d)s AND (v.valid_to IS NULL OR v.valid_to >= %(d)s) "
-                  "JOIN members_member m ON m.id = s.member_id "
-                  "WHERE s.valid_from <= %(d)s AND (s.valid_to IS NULL OR s.valid_to >= %(d)s) "
-                  "AND s.status IN ('du_bi', 'chinh_thuc') AND v.path LIKE %(p)s "
-                  "ORDER BY md5(s.member_id::text) LIMIT 400", {"d": today, "p": path + "%"})
+        c.execute(
+            "SELECT s.member_id, m.full_name FROM members_membershipspan s JOIN orgs_orgversion v ON v.org_id = s.org_id "
+            "AND v.valid_from <= %(d)s AND (v.valid_to IS NULL OR v.valid_to >= %(d)s) "
+            "JOIN members_member m ON m.id = s.member_id "
+            "WHERE s.valid_from <= %(d)s AND (s.valid_to IS NULL OR s.valid_to >= %(d)s) "
+            "AND s.status IN ('du_bi', 'chinh_thuc') AND v.path LIKE %(p)s "
+            "ORDER BY md5(s.member_id::text) LIMIT 400",
+            {"d": today, "p": path + "%"},
+        )
         sample = c.fetchall()
-    print(f"# largest province: org {root}, {total:,} active members today; "
-          f"database {URL.rsplit('/', 1)[-1]}; load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"# largest province: org {root}, {total:,} active members today; "
+        f"database {URL.rsplit('/', 1)[-1]}; load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
 
     def get(url):
         response = client.get(url)

@@ -72,21 +72,28 @@ def median_ms(fn, runs: int, before=None) -> float:
 
 # --- hand-written SQL: the same figures, straight on the tables ------------------------------
 
-IN_TREE = ("SELECT org_id FROM orgs_orgversion WHERE valid_from <= %(d)s AND (valid_to IS NULL OR valid_to >= %(d)s) "
-           "AND path LIKE %(p)s")
+IN_TREE = (
+    "SELECT org_id FROM orgs_orgversion WHERE valid_from <= %(d)s AND (valid_to IS NULL OR valid_to >= %(d)s) "
+    "AND path LIKE %(p)s"
+)
 HAND_REPORT = {
     "marginals": """SELECT status, exempt, away, sex, religion, badge, handbook, ethnicity, birth_year, theory, general,
               professional, GROUPING(sex, ethnicity, birth_year, theory), count(*)
        FROM (SELECT s.status, s.exempt, s.temp_org_id IS NOT NULL AS away, s.sex, s.ethnicity, s.religion, s.birth_year,
                     s.theory, s.general, s.professional, s.badge, s.handbook
-             FROM reports_reportspan s WHERE s.org_id IN (""" + IN_TREE.replace("%(d)s", "%(at)s") + """)
+             FROM reports_reportspan s WHERE s.org_id IN ("""
+    + IN_TREE.replace("%(d)s", "%(at)s")
+    + """)
              AND s.valid_from <= %(at)s AND (s.valid_to IS NULL OR s.valid_to >= %(at)s)) t
        GROUP BY GROUPING SETS ((status, exempt, away, sex, religion, badge, handbook), (status, exempt, away, ethnicity),
          (status, exempt, away, birth_year, sex), (status, theory, general, professional))""",
-    "start_headcount": "SELECT count(*) FROM reports_reportspan s WHERE s.org_id IN (" + IN_TREE.replace("%(d)s", "%(start)s")
+    "start_headcount": "SELECT count(*) FROM reports_reportspan s WHERE s.org_id IN ("
+    + IN_TREE.replace("%(d)s", "%(start)s")
     + ") AND s.valid_from <= %(start)s AND (s.valid_to IS NULL OR s.valid_to >= %(start)s)",
     "attached_here": "SELECT count(*) FROM reports_reportspan s WHERE s.temp_org_id IS NOT NULL AND s.temp_org_id IN ("
-    + IN_TREE.replace("%(d)s", "%(at)s") + ") AND s.org_id NOT IN (" + IN_TREE.replace("%(d)s", "%(at)s")
+    + IN_TREE.replace("%(d)s", "%(at)s")
+    + ") AND s.org_id NOT IN ("
+    + IN_TREE.replace("%(d)s", "%(at)s")
     + ") AND s.valid_from <= %(at)s AND (s.valid_to IS NULL OR s.valid_to >= %(at)s)",
     "flows": """SELECT f.type, f.years, f.counterpart_org_id IS NULL,
               EXISTS (SELECT 1 FROM orgs_orgversion c WHERE c.org_id = f.counterpart_org_id AND c.valid_from <= f.on
@@ -106,14 +113,19 @@ HAND_REPORT = {
 }
 # The dashboard's own summaries (the figures come from HAND_REPORT): headcount and admissions of
 # six years, the age pyramid, the headcount of each child organization.
-HAND_TREND = ("SELECT count(*) FROM reports_reportspan s WHERE s.org_id IN (" + IN_TREE + ") AND s.valid_from <= %(d)s "
-              "AND (s.valid_to IS NULL OR s.valid_to >= %(d)s)")
+HAND_TREND = (
+    "SELECT count(*) FROM reports_reportspan s WHERE s.org_id IN (" + IN_TREE + ") AND s.valid_from <= %(d)s "
+    "AND (s.valid_to IS NULL OR s.valid_to >= %(d)s)"
+)
 HAND_ADMITTED = """SELECT count(*) FROM reports_reportflow f JOIN orgs_orgversion v ON v.org_id = f.home_org_id
   AND v.valid_from <= f.on AND (v.valid_to IS NULL OR v.valid_to >= f.on) AND v.path LIKE %(p)s
   WHERE f.type IN ('admission_decision', 'readmission') AND f.on BETWEEN %(y0)s AND %(d)s"""
-HAND_PYRAMID = ("SELECT birth_year, sex, count(*) FROM reports_reportspan s WHERE s.org_id IN ("
-                + IN_TREE.replace("%(d)s", "%(at)s") + ") AND s.valid_from <= %(at)s "
-                "AND (s.valid_to IS NULL OR s.valid_to >= %(at)s) GROUP BY 1, 2")
+HAND_PYRAMID = (
+    "SELECT birth_year, sex, count(*) FROM reports_reportspan s WHERE s.org_id IN ("
+    + IN_TREE.replace("%(d)s", "%(at)s")
+    + ") AND s.valid_from <= %(at)s "
+    "AND (s.valid_to IS NULL OR s.valid_to >= %(at)s) GROUP BY 1, 2"
+)
 # Members per child of a node (and of the node itself): one pass, grouped by the path segment.
 HAND_CHILDREN = """SELECT split_part(substr(v.path, %(n)s), '/', 1), count(*) FROM orgs_orgversion v
   JOIN reports_reportspan s ON s.org_id = v.org_id AND s.valid_from <= %(at)s AND (s.valid_to IS NULL OR s.valid_to >= %(at)s)
@@ -188,14 +200,17 @@ def measure() -> None:
         c.execute("SELECT count(*) FROM orgs_orgversion WHERE valid_to IS NULL")
         all_orgs = c.fetchone()[0]
     params = {"at": AT, "start": date(AT.year, 1, 1), "p": root.path + "%", "d": AT}
-    out(f"# database {urlparse(URL).path.lstrip('/')}: {all_orgs} organizations; {province.code} «{root.name}» "
-        f"{n_orgs} organizations; as of {AT:%d/%m/%Y}; {os.cpu_count()} cores; uptime: {os.popen('uptime').read().strip()}")
+    out(
+        f"# database {urlparse(URL).path.lstrip('/')}: {all_orgs} organizations; {province.code} «{root.name}» "
+        f"{n_orgs} organizations; as of {AT:%d/%m/%Y}; {os.cpu_count()} cores; uptime: {os.popen('uptime').read().strip()}"
+    )
 
     def sql(statement, p=None):
         def run():
             with connection.cursor() as c:
                 c.execute(statement, p or params)
                 return c.fetchall()
+
         return run
 
     # 1. The annual report, part by part ------------------------------------------------------
@@ -206,13 +221,20 @@ def measure() -> None:
             t0 = time.perf_counter()
             getattr(ctx, attr)
             return time.perf_counter() - t0
+
         return run
 
     if os.environ.get("BENCH_NATIONAL_ONLY") == "pages":
         parts = {}
     else:
-        parts = {"marginals": "marginals", "start_headcount": "start_headcount", "attached_here": "attached_here",
-                 "flows": "flow_counts", "temporary_arrivals": "temporary_arrivals", "org_changes": "org_changes"}
+        parts = {
+            "marginals": "marginals",
+            "start_headcount": "start_headcount",
+            "attached_here": "attached_here",
+            "flows": "flow_counts",
+            "temporary_arrivals": "temporary_arrivals",
+            "org_changes": "org_changes",
+        }
     total_sql = 0.0
     for name, attr in parts.items():
         fn = part(attr)
@@ -222,6 +244,7 @@ def measure() -> None:
         total_sql += ref
         out(f"BENCH report_{name}_ms={ms:.1f} ms")
         out(f"BENCH report_{name}_sql_ms={ref:.1f} ms ratio={ms / ref:.2f}")
+
     def report():
         return figures_of(IndicatorContext(org_id=province.pk, at=AT))
 
@@ -234,8 +257,10 @@ def measure() -> None:
         ms = median_ms(report, WARM_RUNS)
         hand_total = sum(r[-1] for r in sql(HAND_REPORT["marginals"])() if r[-2] == 7)
         assert figs["dv_tong"]["value"] == hand_total, (figs["dv_tong"]["value"], hand_total)
-        out(f"# report: dv_tong={figs['dv_tong']['value']} ket_nap={figs['ket_nap']['value']} "
-            f"({len(ctx_q.captured_queries)} queries)")
+        out(
+            f"# report: dv_tong={figs['dv_tong']['value']} ket_nap={figs['ket_nap']['value']} "
+            f"({len(ctx_q.captured_queries)} queries)"
+        )
         out(f"BENCH report_province_annual_ms={ms:.1f} ms queries={len(ctx_q.captured_queries)}")
         out(f"BENCH report_province_annual_sql_ms={total_sql:.1f} ms ratio={ms / total_sql:.2f}")
 
@@ -260,6 +285,7 @@ def measure() -> None:
         client = Client()
         client.force_login(user)
         for page, (url, query) in pages.items():
+
             def get(url=url, query=query, client=client):
                 r = client.get(url, query)
                 assert r.status_code == 200, (url, r.status_code)
@@ -278,21 +304,28 @@ def measure() -> None:
         return
     # the hand-written SQL of the pages' own summaries
     trend = [sql(HAND_TREND, {**params, "d": date(y, 12, 31)}) for y in range(AT.year - 5, AT.year + 1)]
-    admitted = [sql(HAND_ADMITTED, {**params, "d": date(y, 12, 31), "y0": date(y, 1, 1)})
-                for y in range(AT.year - 5, AT.year + 1)]
+    admitted = [
+        sql(HAND_ADMITTED, {**params, "d": date(y, 12, 31), "y0": date(y, 1, 1)})
+        for y in range(AT.year - 5, AT.year + 1)
+    ]
     children = sql(HAND_CHILDREN, {**params, "n": len(root.path) + 1})
     dash = [*trend, *admitted, sql(HAND_PYRAMID), children]
     ref_dash = median_ms(lambda: [f() for f in dash], SQL_RUNS)
-    out(f"BENCH page_dashboard_summaries_sql_ms={ref_dash:.1f} ms (6 headcounts, 6 admission counts, pyramid, "
-        f"children; the figures: report_province_annual_sql_ms)")
+    out(
+        f"BENCH page_dashboard_summaries_sql_ms={ref_dash:.1f} ms (6 headcounts, 6 admission counts, pyramid, "
+        f"children; the figures: report_province_annual_sql_ms)"
+    )
     ref_tree_officer = median_ms(sql(HAND_CHILDREN, {**params, "n": len(root.path) + 1}), SQL_RUNS)
-    out(f"BENCH page_tree_officer_sql_ms={ref_tree_officer:.1f} ms (members of the province and of its children: "
-        f"one grouped pass)")
+    out(
+        f"BENCH page_tree_officer_sql_ms={ref_tree_officer:.1f} ms (members of the province and of its children: "
+        f"one grouped pass)"
+    )
     ref_tree_admin = median_ms(sql(HAND_CHILDREN, {**params, "n": 2, "p": "/%"}), 3)
     out(f"BENCH page_tree_admin_sql_ms={ref_tree_admin:.1f} ms (members of the 34 provinces: one grouped pass)")
 
     # 3. The organization subtree through the selector -------------------------------------------
     for who, user in users.items():
+
         def product(user=user):
             u = get_user_model().objects.get(pk=user.pk)  # the scope resolved as in a request
             return list(org_subtree_on(actor=u, org_id=province.pk, at=AT))
@@ -339,8 +372,12 @@ def measure_summaries() -> None:
         live = sel.fact_subtree_counts_on(nodes, AT, live=True)
         assert summary == live
         ms = median_ms(lambda nodes=nodes: sel.fact_subtree_counts_on(nodes, AT), SQL_RUNS)
-        ref = median_ms(lambda nodes=nodes: sel.fact_subtree_counts_on(nodes, AT, live=True), SQL_RUNS if name != "provinces" else 1)
-        out(f"BENCH counts_{name}_summary_ms={ms:.1f} ms nodes={len(nodes)} members={sum(t for t, _ in summary.values())}")
+        ref = median_ms(
+            lambda nodes=nodes: sel.fact_subtree_counts_on(nodes, AT, live=True), SQL_RUNS if name != "provinces" else 1
+        )
+        out(
+            f"BENCH counts_{name}_summary_ms={ms:.1f} ms nodes={len(nodes)} members={sum(t for t, _ in summary.values())}"
+        )
         out(f"BENCH counts_{name}_fact_rows_ms={ref:.1f} ms ratio={ms / ref:.2f}")
     area = sel.area_on(org_id=province.pk, at=AT)
     assert connection.vendor == "postgresql"

@@ -46,9 +46,11 @@ def main(argv: list[str]) -> int:
     name, _, key = cookie.partition("=")
     client = Client()
     client.cookies[name] = key
-    kinds = {"list": [u for u in server.MIX if u == "/dang-vien/"],
-             "deep": [u for u in server.MIX if "?sau=" in u],
-             "profile": [u for u in server.MIX if u != "/dang-vien/" and "?" not in u]}
+    kinds = {
+        "list": [u for u in server.MIX if u == "/dang-vien/"],
+        "deep": [u for u in server.MIX if "?sau=" in u],
+        "profile": [u for u in server.MIX if u != "/dang-vien/" and "?" not in u],
+    }
 
     resolved = [0, 0]  # variables, and their attribute/key steps
     original = template_base.Variable._resolve_lookup
@@ -76,8 +78,11 @@ def main(argv: list[str]) -> int:
         wall = (time.perf_counter() - wall0) * 1000 / RUNS
         print(f"BENCH page_cost_{kind}_cpu_ms={cpu:.1f} ms (wall {wall:.1f} ms)", flush=True)
         print(f"BENCH page_cost_{kind}_queries={queries / RUNS:.1f} queries", flush=True)
-        print(f"BENCH page_cost_{kind}_template_vars={resolved[0] / RUNS:.0f} variables "
-              f"({resolved[1] / RUNS:.0f} lookup steps)", flush=True)
+        print(
+            f"BENCH page_cost_{kind}_template_vars={resolved[0] / RUNS:.0f} variables "
+            f"({resolved[1] / RUNS:.0f} lookup steps)",
+            flush=True,
+        )
     template_base.Variable._resolve_lookup = original
     if "--profile" in argv:
         i = argv.index("--profile")

@@ -95,7 +95,17 @@ SPAN_COLUMNS = [
     "sex",
     "religion",
 ]
-EVENT_COLUMNS = ["member_id", "org_id", "on", "payload", "recorded_at", "type", "decision_body", "decision_number", "note"]
+EVENT_COLUMNS = [
+    "member_id",
+    "org_id",
+    "on",
+    "payload",
+    "recorded_at",
+    "type",
+    "decision_body",
+    "decision_number",
+    "note",
+]
 
 
 def build() -> None:
@@ -491,7 +501,9 @@ def main(argv: list[str]) -> int:
     print(f"BENCH reports_province_annual_ratio={live / best:.2f} (live / best hand SQL)")
     print(f"BENCH reports_province_annual_snapshot_median={snap:.3f} s queries={snap_q}")
     if SLOW:
-        print(f"BENCH reports_province_annual_slow_path={slow:.3f} s queries={slow_q} (one run, straight from spans/events)")
+        print(
+            f"BENCH reports_province_annual_slow_path={slow:.3f} s queries={slow_q} (one run, straight from spans/events)"
+        )
 
     def nat_product():
         return sel.headcount_by_root_on(at=AT)

@@ -124,7 +124,7 @@ def paired(fn_a, fn_b, runs: int = RUNS, warmup: int = WARMUP) -> tuple[float, o
         res_a, res_b = fn_a(), fn_b()
     a, b = [], []
     for i in range(runs):
-        for fn, samples in (((fn_a, a), (fn_b, b)) if i % 2 == 0 else ((fn_b, b), (fn_a, a))):
+        for fn, samples in ((fn_a, a), (fn_b, b)) if i % 2 == 0 else ((fn_b, b), (fn_a, a)):
             t0 = time.perf_counter()
             out = fn()
             samples.append((time.perf_counter() - t0) * 1000)
@@ -153,20 +153,25 @@ def bench_list(label: str, scoped_user, admin, org_id: int) -> None:
         def run():
             qs = member_list(actor=fresh(user), at=at, filters=filters)
             return qs.count(), [m.pk for m in qs[:50]]
+
         return run
 
     scoped_ms, scoped, plain_ms, plain = paired(page_of(scoped_user), page_of(admin))
     assert scoped == plain, f"{label}: scoped and unscoped lists differ ({scoped[0]} vs {plain[0]} members)"
     overhead = (scoped_ms - plain_ms) / plain_ms * 100
     suffix = "" if label == "commune" else f"_{label}"
-    say(f"BENCH scope_list_overhead_pct{suffix}={overhead:.1f} %  "
-        f"# {label} officer {scoped_ms:.2f} ms vs admin {plain_ms:.2f} ms, {scoped[0]} members, count + page of 50")
+    say(
+        f"BENCH scope_list_overhead_pct{suffix}={overhead:.1f} %  "
+        f"# {label} officer {scoped_ms:.2f} ms vs admin {plain_ms:.2f} ms, {scoped[0]} members, count + page of 50"
+    )
     from dangbo.access.scope import _compute_scope, user_scope
 
     scope_ms, scope = timed(lambda: user_scope(fresh(scoped_user)))
     cold_ms, _ = timed(lambda: _compute_scope(fresh(scoped_user)))
-    say(f"BENCH scope_list_scoped_ms{suffix}={scoped_ms:.2f} ms  # of which user_scope() {scope_ms:.2f} ms "
-        f"cached, {cold_ms:.2f} ms computed ({len(scope.org_ids)} organizations in scope)")
+    say(
+        f"BENCH scope_list_scoped_ms{suffix}={scoped_ms:.2f} ms  # of which user_scope() {scope_ms:.2f} ms "
+        f"cached, {cold_ms:.2f} ms computed ({len(scope.org_ids)} organizations in scope)"
+    )
     say(f"BENCH scope_list_unscoped_ms{suffix}={plain_ms:.2f} ms")
 
 
@@ -214,6 +219,7 @@ def bench_write(officer) -> None:
             except Rollback:
                 pass
             return result
+
         return run
 
     # An active full member of the officer's commune, and an event the rules accept on it today.
@@ -225,10 +231,16 @@ def bench_write(officer) -> None:
     for member in candidates:
         org = Organization.objects.get(pk=member.current_org_id)
         for etype in ("badge_awarded", "discipline_reprimand", "profile_update"):
-            data = EventInput(type=etype, on=today - timedelta(days=1), org=org,
-                              decision_number="01-QĐ/BENCH", decision_date=today - timedelta(days=1),
-                              decision_body="Đảng ủy xã", note="bench",
-                              payload={"years": 30} if etype == "badge_awarded" else {})
+            data = EventInput(
+                type=etype,
+                on=today - timedelta(days=1),
+                org=org,
+                decision_number="01-QĐ/BENCH",
+                decision_date=today - timedelta(days=1),
+                decision_body="Đảng ủy xã",
+                note="bench",
+                payload={"years": 30} if etype == "badge_awarded" else {},
+            )
             try:
                 rolled_back(lambda m=member, d=data: member_record_event(actor=fresh(officer), member=m, data=d))()
             except Exception:  # noqa: BLE001 - try the next kind of event
@@ -253,6 +265,7 @@ def bench_write(officer) -> None:
         def run():
             audited["on"] = with_audit
             return member_record_event(actor=fresh(officer), member=member, data=data)
+
         return rolled_back(run)
 
     services.audit_record = switch  # the audit entry on or off, alternately
@@ -260,9 +273,19 @@ def bench_write(officer) -> None:
         with_audit, _, without_audit, _ = paired(record(True), record(False), runs=WRITE_RUNS)
     finally:
         services.audit_record = original
-    audit_alone, _ = timed(rolled_back(lambda: audit_record(actor=officer, action="bench.probe", obj=member,
-                                                            org_id=member.current_org_id, summary="bench",
-                                                            after={"type": data.type})), runs=WRITE_RUNS)
+    audit_alone, _ = timed(
+        rolled_back(
+            lambda: audit_record(
+                actor=officer,
+                action="bench.probe",
+                obj=member,
+                org_id=member.current_org_id,
+                summary="bench",
+                after={"type": data.type},
+            )
+        ),
+        runs=WRITE_RUNS,
+    )
     assert MemberEvent.objects.filter(member=member).count() == events_before, "a bench write was not rolled back"
     say(f"BENCH audit_per_write_ms={audit_alone:.2f} ms  # audit_record alone (hash chain + insert)")
     say(f"BENCH record_event_ms={with_audit:.2f} ms  # member_record_event ({data.type}), with audit")

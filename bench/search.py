@@ -37,8 +37,9 @@ from _pg import ensure_postgres_database  # bench/ is on sys.path when a script 
 ROOT = Path(__file__).resolve().parent.parent
 URLS = {
     "province": os.environ.get("BENCH_SEARCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangbo_bench_search"),
-    "national": os.environ.get("BENCH_NATIONAL_DATABASE_URL",
-                               "postgres://postgres@127.0.0.1:5432/dangbo_bench_national"),
+    "national": os.environ.get(
+        "BENCH_NATIONAL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangbo_bench_national"
+    ),
 }
 SCALES = [s for s in os.environ.get("BENCH_SEARCH_SCALES", "province,national").split(",") if s]
 QUERIES = 200
@@ -54,9 +55,9 @@ def typo(rng: random.Random, word: str) -> str:
     i = rng.randrange(len(word))
     kind = rng.randrange(3)
     if kind == 0:
-        return word[:i] + rng.choice("aeiouhnmtgc".replace(word[i], "")) + word[i + 1:]
+        return word[:i] + rng.choice("aeiouhnmtgc".replace(word[i], "")) + word[i + 1 :]
     if kind == 1 and len(word) > 3:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     return word[:i] + word[i] + word[i:]
 
 
@@ -83,14 +84,17 @@ def build(scale: str, url: str, tag: str) -> None:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "dangbo.settings"}
     subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], check=True, cwd=ROOT, env=env)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "django", "synth", "--scale", scale, "--seed", "2025"],
-                   check=True, cwd=ROOT, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "django", "synth", "--scale", scale, "--seed", "2025"], check=True, cwd=ROOT, env=env
+    )
     seconds = time.perf_counter() - t0
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value text NOT NULL)")
         for key, value in (("synth", tag), ("synth_seconds", f"{seconds:.0f}")):
-            conn.execute("INSERT INTO bench_meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                         [key, value])
+            conn.execute(
+                "INSERT INTO bench_meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                [key, value],
+            )
         # The synthesis only ANALYZEs: without a VACUUM the visibility map is empty, index-only scans
         # read the heap and the figures come out several times slower than on a settled database.
         conn.execute("VACUUM ANALYZE")
@@ -117,8 +121,11 @@ def measure(scale: str) -> None:
     start = province.versions.first().valid_from
     commune = Organization.objects.get(code="SYN01-X001")
     users = {}
-    for key, role, org in (("admin", Role.ADMIN, None), ("officer", Role.OFFICER, province),
-                           ("commune", Role.OFFICER, commune)):
+    for key, role, org in (
+        ("admin", Role.ADMIN, None),
+        ("officer", Role.OFFICER, province),
+        ("commune", Role.OFFICER, commune),
+    ):
         user, created = get_user_model().objects.get_or_create(username=f"bench_search_{key}")
         if created:
             RoleAssignment.objects.create(user=user, role=role, org=org, valid_from=start)
@@ -156,8 +163,9 @@ def measure(scale: str) -> None:
                 queries.append(" ".join(words))
             else:
                 queries.append(m.full_name)
-        id_queries = [m.citizen_id for m in people[QUERIES:QUERIES + ID_QUERIES]] + \
-            [m.party_card_number for m in people[QUERIES + ID_QUERIES:]]
+        id_queries = [m.citizen_id for m in people[QUERIES : QUERIES + ID_QUERIES]] + [
+            m.party_card_number for m in people[QUERIES + ID_QUERIES :]
+        ]
         search(actor=user, q=queries[0], at=at)  # warm up (the scope is cached on the user object)
         times, found, sql = [], 0, 0
         by_kind: dict[str, list[float]] = {"folded": [], "typo": [], "diacritics": []}
@@ -179,12 +187,17 @@ def measure(scale: str) -> None:
             id_times.append((time.perf_counter() - t0) * 1000)
             id_found += any(h.member.pk == people[QUERIES + i].pk for h in r.members)
         suffix = {"officer": "", "admin": "_admin", "commune": "_commune"}[key]
-        who = {"admin": "national administrator (no scope filter)",
-               "officer": f"officer of province {province.code} (search terms: province-qualified words)",
-               "commune": f"officer of commune {commune.code} (search terms: name words + #commune)"}[key]
-        print(f"# {who}: {QUERIES} names ({', '.join(f'{k} p95 {p95(v):.1f} ms' for k, v in by_kind.items())}), "
-              f"the person found (or the list truncated) {found}/{QUERIES}, {sql / QUERIES:.1f} SQL per search; "
-              f"{len(id_queries)} ID/card lookups found {id_found}", flush=True)
+        who = {
+            "admin": "national administrator (no scope filter)",
+            "officer": f"officer of province {province.code} (search terms: province-qualified words)",
+            "commune": f"officer of commune {commune.code} (search terms: name words + #commune)",
+        }[key]
+        print(
+            f"# {who}: {QUERIES} names ({', '.join(f'{k} p95 {p95(v):.1f} ms' for k, v in by_kind.items())}), "
+            f"the person found (or the list truncated) {found}/{QUERIES}, {sql / QUERIES:.1f} SQL per search; "
+            f"{len(id_queries)} ID/card lookups found {id_found}",
+            flush=True,
+        )
         print(f"BENCH search{suffix}_p50_ms_{scale}={statistics.median(times):.1f} ms")
         print(f"BENCH search{suffix}_p95_ms_{scale}={p95(times):.1f} ms")
         print(f"BENCH search{suffix}_id_p95_ms_{scale}={p95(id_times):.1f} ms", flush=True)
@@ -193,9 +206,11 @@ def measure(scale: str) -> None:
             with connection.cursor() as c:
                 for m in people[:QUERIES]:
                     t0 = time.perf_counter()
-                    c.execute("SELECT id, full_name, name_folded FROM members_member "
-                              "WHERE regexp_split_to_array(name_folded, '[^a-z0-9]+') @> %s::text[] LIMIT 51",
-                              [m.name_folded.split()])
+                    c.execute(
+                        "SELECT id, full_name, name_folded FROM members_member "
+                        "WHERE regexp_split_to_array(name_folded, '[^a-z0-9]+') @> %s::text[] LIMIT 51",
+                        [m.name_folded.split()],
+                    )
                     c.fetchall()
                     ref.append((time.perf_counter() - t0) * 1000)
             print(f"BENCH search_reference_p95_ms_{scale}={p95(ref):.1f} ms", flush=True)
@@ -222,8 +237,9 @@ def main() -> int:
         seconds = meta(url).get("synth_seconds", "")
         print(f"BENCH synth_{scale}_s={seconds} s", flush=True)
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "dangbo.settings"}
-        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--measure", scale], check=True, cwd=ROOT,
-                       env=env)
+        subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--measure", scale], check=True, cwd=ROOT, env=env
+        )
     return 0
 
 

@@ -58,8 +58,9 @@ THINK = float(os.environ.get("BENCH_SERVER_THINK_S", "0"))
 
 
 def _run(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "dangbo.cli", *args], check=True, cwd=ROOT, env=os.environ,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "dangbo.cli", *args], check=True, cwd=ROOT, env=os.environ, stdout=subprocess.DEVNULL
+    )
 
 
 def build(rebuild: bool) -> None:
@@ -103,27 +104,44 @@ def pg_officer():
     from dangbo.access.models import Role, RoleAssignment
 
     today = timezone.localdate()
-    span = ("s.valid_from <= %(d)s AND (s.valid_to IS NULL OR s.valid_to >= %(d)s) AND s.status IN ('du_bi', 'chinh_thuc')")
+    span = (
+        "s.valid_from <= %(d)s AND (s.valid_to IS NULL OR s.valid_to >= %(d)s) AND s.status IN ('du_bi', 'chinh_thuc')"
+    )
     version = "v.org_id = s.org_id AND v.valid_from <= %(d)s AND (v.valid_to IS NULL OR v.valid_to >= %(d)s)"
     with connection.cursor() as c:
-        c.execute(f"SELECT split_part(v.path, '/', 2)::bigint, count(*) FROM members_membershipspan s "
-                  f"JOIN orgs_orgversion v ON {version} WHERE {span} GROUP BY 1 ORDER BY 2 DESC LIMIT 1", {"d": today})
+        c.execute(
+            f"SELECT split_part(v.path, '/', 2)::bigint, count(*) FROM members_membershipspan s "
+            f"JOIN orgs_orgversion v ON {version} WHERE {span} GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
+            {"d": today},
+        )
         root, total = c.fetchone()
-        c.execute(f"SELECT s.member_id FROM members_membershipspan s JOIN orgs_orgversion v ON {version} "
-                  f"WHERE {span} AND v.path LIKE %(p)s ORDER BY md5(s.member_id::text) LIMIT 300",
-                  {"d": today, "p": f"/{root}/%"})
+        c.execute(
+            f"SELECT s.member_id FROM members_membershipspan s JOIN orgs_orgversion v ON {version} "
+            f"WHERE {span} AND v.path LIKE %(p)s ORDER BY md5(s.member_id::text) LIMIT 300",
+            {"d": today, "p": f"/{root}/%"},
+        )
         sample = [r[0] for r in c.fetchall()]
     user, _ = get_user_model().objects.get_or_create(username="bench_server_canbo_tinh")
-    RoleAssignment.objects.get_or_create(user=user, role=Role.OFFICER, org_id=root, defaults={"valid_from": "2000-01-01"})
+    RoleAssignment.objects.get_or_create(
+        user=user, role=Role.OFFICER, org_id=root, defaults={"valid_from": "2000-01-01"}
+    )
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     rng = random.Random(11)
     for i in range(600):
         kind = i % 3
-        MIX.append("/dang-vien/" if kind == 0 else f"/dang-vien/?sau={rng.choice(sample)}" if kind == 1
-                   else f"/dang-vien/{rng.choice(sample)}/")
-    print(f"# PostgreSQL {PG_URL.rsplit('/', 1)[-1]}: officer of province org {root} ({total:,} active members); "
-          "mix: list page 1, a random deep keyset page, a profile", flush=True)
+        MIX.append(
+            "/dang-vien/"
+            if kind == 0
+            else f"/dang-vien/?sau={rng.choice(sample)}"
+            if kind == 1
+            else f"/dang-vien/{rng.choice(sample)}/"
+        )
+    print(
+        f"# PostgreSQL {PG_URL.rsplit('/', 1)[-1]}: officer of province org {root} ({total:,} active members); "
+        "mix: list page 1, a random deep keyset page, a profile",
+        flush=True,
+    )
     return user
 
 
@@ -280,8 +298,12 @@ def db_cpu() -> dict[int, float]:
     import psycopg
 
     with psycopg.connect(PG_URL, autocommit=True) as conn:
-        pids = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                                           "AND pid <> pg_backend_pid()")]
+        pids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
     return {pid: _cpu_seconds(pid) for pid in pids}
 
 
@@ -293,8 +315,14 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
 def servers(port: int) -> dict[str, list[str]]:
     from dangbo.jobs.management.commands.serve import commands, default_workers
 
-    gunicorn = commands(host="127.0.0.1", port=port, workers=int(os.environ.get("WEB_WORKERS", default_workers())),
-                        threads=int(os.environ.get("WEB_THREADS", "1")), worker=False, scheduler=False)["web"]
+    gunicorn = commands(
+        host="127.0.0.1",
+        port=port,
+        workers=int(os.environ.get("WEB_WORKERS", default_workers())),
+        threads=int(os.environ.get("WEB_THREADS", "1")),
+        worker=False,
+        scheduler=False,
+    )["web"]
     runserver = [sys.executable, "-m", "dangbo.cli", "runserver", "--noreload", f"127.0.0.1:{port}"]
     chosen = os.environ.get("BENCH_SERVER_SERVERS", "gunicorn,runserver").split(",")
     return {name: argv for name, argv in {"gunicorn": gunicorn, "runserver": runserver}.items() if name in chosen}
@@ -303,23 +331,31 @@ def servers(port: int) -> dict[str, list[str]]:
 def main(argv: list[str]) -> int:
     build("--rebuild" in argv)
     cookies = session_cookies(max(CONCURRENCY))
-    print(f"# member list /dang-vien/ as {USERNAME if not PG_URL else 'the largest province officer'} "
-          f"(whole province), {'PostgreSQL' if PG_URL else 'demo data on SQLite'}; "
-          f"{f'think time ~{THINK:g} s' if THINK else 'closed loop'}, {SECONDS:.0f} s per run, client threads on the same 2-core machine "
-          f"(load average before: {os.getloadavg()[0]:.1f})", flush=True)
+    print(
+        f"# member list /dang-vien/ as {USERNAME if not PG_URL else 'the largest province officer'} "
+        f"(whole province), {'PostgreSQL' if PG_URL else 'demo data on SQLite'}; "
+        f"{f'think time ~{THINK:g} s' if THINK else 'closed loop'}, {SECONDS:.0f} s per run, client threads on the same 2-core machine "
+        f"(load average before: {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
     failed = False
     for name, argv_ in servers(free_port()).items():
-        port = int(argv_[argv_.index("--bind") + 1].rsplit(":", 1)[1]) if "--bind" in argv_ else \
-            int(argv_[-1].rsplit(":", 1)[1])
+        port = (
+            int(argv_[argv_.index("--bind") + 1].rsplit(":", 1)[1])
+            if "--bind" in argv_
+            else int(argv_[-1].rsplit(":", 1)[1])
+        )
         if name == "gunicorn":
-            print(f"# gunicorn: {' '.join(argv_[argv_.index('--workers'):argv_.index('--workers') + 4])}", flush=True)
-        proc = subprocess.Popen(argv_, cwd=ROOT, env=os.environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                start_new_session=True)
+            print(f"# gunicorn: {' '.join(argv_[argv_.index('--workers') : argv_.index('--workers') + 4])}", flush=True)
+        proc = subprocess.Popen(
+            argv_, cwd=ROOT, env=os.environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
         try:
             wait_ready(port, proc)
             for n in CONCURRENCY:
                 latencies, errors, wall, ((cpu0, db0), (cpu1, db1)) = load(
-                    port, cookies[:n], reading=lambda pid=proc.pid: (server_cpu(pid), db_cpu()))
+                    port, cookies[:n], reading=lambda pid=proc.pid: (server_cpu(pid), db_cpu())
+                )
                 cpu, db = cpu_used(cpu0, cpu1), cpu_used(db0, db1)
                 if not latencies:
                     print(f"# {name} {n} sessions: no answer", flush=True)
@@ -333,7 +369,9 @@ def main(argv: list[str]) -> int:
                 print(f"BENCH {what}_errors_{name}_{n}={errors} requests", flush=True)
                 print(f"BENCH {what}_cpu_ms_per_request_{name}_{n}={cpu * 1000 / len(latencies):.1f} ms", flush=True)
                 if PG_URL:
-                    print(f"BENCH {what}_db_cpu_ms_per_request_{name}_{n}={db * 1000 / len(latencies):.1f} ms", flush=True)
+                    print(
+                        f"BENCH {what}_db_cpu_ms_per_request_{name}_{n}={db * 1000 / len(latencies):.1f} ms", flush=True
+                    )
                 print(f"BENCH {what}_load_average_{name}_{n}={os.getloadavg()[0]:.1f}", flush=True)
                 failed = failed or errors > 0
         finally:

@@ -42,12 +42,18 @@ TAG = f"subtree-v1 provinces={PROVINCES} communes={COMMUNES} cells={CELLS}"
 START, AT = date(2015, 1, 1), date(2025, 7, 1)
 WARMUP = 3
 
-HAND_ROOT = ("SELECT path FROM orgs_orgversion WHERE org_id = %s AND valid_from <= %s "
-             "AND (valid_to IS NULL OR valid_to >= %s) LIMIT 1")
-HAND_ROWS = ("SELECT org_id, name, path, parent_id, depth, org_type FROM orgs_orgversion "
-             "WHERE path LIKE %s AND valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s) ORDER BY path")
-HAND_JOIN = ("SELECT v.*, o.* FROM orgs_orgversion v JOIN orgs_organization o ON o.id = v.org_id "
-             "WHERE v.path LIKE %s AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to >= %s) ORDER BY v.path")
+HAND_ROOT = (
+    "SELECT path FROM orgs_orgversion WHERE org_id = %s AND valid_from <= %s "
+    "AND (valid_to IS NULL OR valid_to >= %s) LIMIT 1"
+)
+HAND_ROWS = (
+    "SELECT org_id, name, path, parent_id, depth, org_type FROM orgs_orgversion "
+    "WHERE path LIKE %s AND valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s) ORDER BY path"
+)
+HAND_JOIN = (
+    "SELECT v.*, o.* FROM orgs_orgversion v JOIN orgs_organization o ON o.id = v.org_id "
+    "WHERE v.path LIKE %s AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to >= %s) ORDER BY v.path"
+)
 
 
 def setup_django() -> None:
@@ -83,21 +89,48 @@ def build() -> None:
             Organization.objects.bulk_create([Organization(code=code) for code in codes], batch_size=5000)
             ids = dict(Organization.objects.filter(code__startswith=f"B{p:02d}").values_list("code", "id"))
             province = ids[f"B{p:02d}"]
-            versions = [OrgVersion(org_id=province, name=f"Đảng bộ tỉnh Thử {p}", org_type="provincial_party_org",
-                                   path=f"/{province}/", depth=0, valid_from=START)]
+            versions = [
+                OrgVersion(
+                    org_id=province,
+                    name=f"Đảng bộ tỉnh Thử {p}",
+                    org_type="provincial_party_org",
+                    path=f"/{province}/",
+                    depth=0,
+                    valid_from=START,
+                )
+            ]
             for c in range(1, COMMUNES + 1):
                 commune = ids[f"B{p:02d}-X{c:03d}"]
                 cpath = f"/{province}/{commune}/"
-                versions.append(OrgVersion(org_id=commune, name=f"Đảng bộ xã Số {c}", org_type="commune_party_org",
-                                           parent_id=province, path=cpath, depth=1, valid_from=START))
+                versions.append(
+                    OrgVersion(
+                        org_id=commune,
+                        name=f"Đảng bộ xã Số {c}",
+                        org_type="commune_party_org",
+                        parent_id=province,
+                        path=cpath,
+                        depth=1,
+                        valid_from=START,
+                    )
+                )
                 for k in range(1, CELLS + 1):
                     cell = ids[f"B{p:02d}-X{c:03d}-C{k:02d}"]
-                    versions.append(OrgVersion(org_id=cell, name=f"Chi bộ thôn {k}", org_type="subordinate_cell",
-                                               parent_id=commune, path=f"{cpath}{cell}/", depth=2, valid_from=START))
+                    versions.append(
+                        OrgVersion(
+                            org_id=cell,
+                            name=f"Chi bộ thôn {k}",
+                            org_type="subordinate_cell",
+                            parent_id=commune,
+                            path=f"{cpath}{cell}/",
+                            depth=2,
+                            valid_from=START,
+                        )
+                    )
             OrgVersion.objects.bulk_create(versions, batch_size=5000)
         with connection.cursor() as cur:
-            cur.execute("INSERT INTO bench_meta VALUES ('subtree', %s) ON CONFLICT (key) DO UPDATE SET value = %s",
-                        [TAG, TAG])
+            cur.execute(
+                "INSERT INTO bench_meta VALUES ('subtree', %s) ON CONFLICT (key) DO UPDATE SET value = %s", [TAG, TAG]
+            )
             cur.execute("ANALYZE orgs_orgversion; ANALYZE orgs_organization")
 
 
@@ -109,8 +142,9 @@ def users(province_id: int) -> dict:
     admin, _ = get_user_model().objects.get_or_create(username="bench_quantri")
     RoleAssignment.objects.get_or_create(user=admin, role=Role.ADMIN, org=None, defaults={"valid_from": START})
     officer, _ = get_user_model().objects.get_or_create(username="bench_canbo_tinh")
-    RoleAssignment.objects.get_or_create(user=officer, role=Role.OFFICER, org_id=province_id,
-                                         defaults={"valid_from": START})
+    RoleAssignment.objects.get_or_create(
+        user=officer, role=Role.OFFICER, org_id=province_id, defaults={"valid_from": START}
+    )
     return {"admin": admin, "officer": officer}
 
 
@@ -145,12 +179,16 @@ def measure(out, runs: int) -> None:
                 (path,) = cur.fetchone()
                 cur.execute(sql, [path + "%", AT, AT])
                 return cur.fetchall()
+
         return run
 
     n = len(hand(HAND_ROWS)())
-    out(f"# province #{province}: {n} organizations in its subtree on {AT:%d/%m/%Y}; medians of {runs} warm runs, "
-        "each selector run paired with a hand-SQL run")
+    out(
+        f"# province #{province}: {n} organizations in its subtree on {AT:%d/%m/%Y}; medians of {runs} warm runs, "
+        "each selector run paired with a hand-SQL run"
+    )
     for who, user in users(province).items():
+
         def rows(user=user):
             u = get_user_model().objects.get(pk=user.pk)  # the scope resolved as in a request
             return org_subtree_rows_on(actor=u, org_id=province, at=AT)
@@ -165,15 +203,19 @@ def measure(out, runs: int) -> None:
             u.__dict__.pop("_dangbo_scope", None)  # the scope checked again (its stamp), the user not re-read
             return org_subtree_rows_on(actor=u, org_id=province, at=AT)
 
-        for name, fn, sql, what in (("rows", rows, HAND_ROWS, "the light columns"),
-                                    ("rows_user_loaded", rows_only, HAND_ROWS, "the light columns"),
-                                    ("objects", objects, HAND_JOIN, "every column of both tables")):
+        for name, fn, sql, what in (
+            ("rows", rows, HAND_ROWS, "the light columns"),
+            ("rows_user_loaded", rows_only, HAND_ROWS, "the light columns"),
+            ("objects", objects, HAND_JOIN, "every column of both tables"),
+        ):
             with CaptureQueriesContext(connection) as ctx:
                 got = fn()
             assert len(got) == n, (name, who, len(got), n)
             ms, ref = paired_ms(fn, hand(sql), runs)
-            out(f"BENCH subtree_{name}_{who}_ms={ms:.2f} ms queries={len(ctx.captured_queries)} "
-                f"(first run, every query)")
+            out(
+                f"BENCH subtree_{name}_{who}_ms={ms:.2f} ms queries={len(ctx.captured_queries)} "
+                f"(first run, every query)"
+            )
             out(f"BENCH subtree_{name}_{who}_sql_ms={ref:.2f} ms (root path + prefix scan, {what})")
             out(f"BENCH subtree_{name}_{who}_ratio={ms / ref:.2f}")
 

@@ -27,8 +27,7 @@ from _pg import ensure_postgres_database  # bench/ is on sys.path when a script 
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_URL = os.environ.get("BENCH_WORKLIST_DATABASE_URL",
-                           "postgres://postgres@127.0.0.1:5432/dangbo_bench_worklist")
+BENCH_URL = os.environ.get("BENCH_WORKLIST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangbo_bench_worklist")
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
 MEMBERS = int(os.environ.get("BENCH_WORKLIST_MEMBERS", 60_000))

@@ -1,15 +1,15 @@
 """The `dangbo` command: a thin front for the project's management commands.
 
-    dangbo demo [--if-empty]     rebuild the demo province
-    dangbo accounts              print the demo accounts
-    dangbo check-data            integrity report
-    dangbo rebuild-projections   rebuild member spans from the events
-    dangbo rebuild-report-facts  rebuild the report fact tables (after bulk loads)
-    dangbo rebuild-org-facts     rebuild the per-organization summaries (--check)
-    dangbo rebuild-meeting-counts  recount the meetings' stored attendance counts (--check)
-    dangbo rebuild-dues-facts    rebuild the stored dues per member and month (--check)
-    dangbo rebuild-search-index  rebuild the member search terms and name words (PostgreSQL)
-    dangbo <any manage.py command> ...
+dangbo demo [--if-empty]     rebuild the demo province
+dangbo accounts              print the demo accounts
+dangbo check-data            integrity report
+dangbo rebuild-projections   rebuild member spans from the events
+dangbo rebuild-report-facts  rebuild the report fact tables (after bulk loads)
+dangbo rebuild-org-facts     rebuild the per-organization summaries (--check)
+dangbo rebuild-meeting-counts  recount the meetings' stored attendance counts (--check)
+dangbo rebuild-dues-facts    rebuild the stored dues per member and month (--check)
+dangbo rebuild-search-index  rebuild the member search terms and name words (PostgreSQL)
+dangbo <any manage.py command> ...
 """
 
 from __future__ import annotations
@@ -20,11 +20,23 @@ import sys
 # Commands that change the schema, rebuild tables wholesale or empty them: with DATABASE_OWNER_URL
 # set they connect as the owner of the tables, every other command (and the web server, the task
 # worker) as the application role of DATABASE_URL, which cannot change the audit log.
-OWNER_COMMANDS = frozenset({
-    "migrate", "db_roles", "flush", "sqlflush", "demo", "synth", "restore",
-    "rebuild_report_facts", "rebuild_org_facts", "rebuild_search_index", "rebuild_projections", "createcachetable",
-    "rebuild_dues_facts",
-})
+OWNER_COMMANDS = frozenset(
+    {
+        "migrate",
+        "db_roles",
+        "flush",
+        "sqlflush",
+        "demo",
+        "synth",
+        "restore",
+        "rebuild_report_facts",
+        "rebuild_org_facts",
+        "rebuild_search_index",
+        "rebuild_projections",
+        "createcachetable",
+        "rebuild_dues_facts",
+    }
+)
 
 
 def connect_as_owner_for(argv: list[str]) -> None:

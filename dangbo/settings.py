@@ -130,8 +130,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # (up to `timeout` seconds) instead of failing with "database is locked" when a transaction
     # that has read tries to upgrade to a write (the background import thread beside a request).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20,
-         "transaction_mode": "IMMEDIATE"}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file, not SQLite's shared-cache memory database: the browser tests' live server and
@@ -171,8 +174,9 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("DANGBO_TASKS_BACKE
 # moved into the chain by the periodic job "audit.drain_reads" (and before `audit verify`, every
 # checkpoint and the audit log pages), so profile reads do not serialize. Default: on when a task
 # worker runs the queue; with the immediate backend (tests) each read is chained at once.
-AUDIT_READS_STAGED = envbool("DANGBO_AUDIT_READS_STAGED",
-                             "0" if os.environ.get("DANGBO_TASKS_BACKEND", "database") == "immediate" else "1")
+AUDIT_READS_STAGED = envbool(
+    "DANGBO_AUDIT_READS_STAGED", "0" if os.environ.get("DANGBO_TASKS_BACKEND", "database") == "immediate" else "1"
+)
 # Periodic jobs enqueued by `dangbo scheduler` (dangbo.jobs.schedule): name -> interval in seconds.
 DANGBO_PERIODIC = {
     "plans.remind": envint("DANGBO_REMIND_EVERY", "3600"),
@@ -315,14 +319,19 @@ OTP_TOTP_ISSUER = "Đảng bộ số"
 # Audit checkpoints (dangbo.audit.services.checkpoint_write): the head of the audit chain, signed
 # with HMAC-SHA256 under a key kept outside the database, appended to a file outside the database
 # (one file per database) and to the log; `dangbo audit verify` checks the table against them.
-_db_label = (Path(DATABASES["default"]["NAME"]).stem if DATABASES["default"]["ENGINE"].endswith("sqlite3")
-             else DATABASES["default"].get("NAME", ""))
+_db_label = (
+    Path(DATABASES["default"]["NAME"]).stem
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    else DATABASES["default"].get("NAME", "")
+)
 AUDIT_CHECKPOINT_FILE = Path(
     os.environ.get("AUDIT_CHECKPOINT_FILE")
     or BASE_DIR / "var" / f"audit-checkpoints-{DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}-{_db_label}.jsonl"
 )
 AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "")
-AUDIT_CHECKPOINT_KEY_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_KEY_FILE") or BASE_DIR / "var" / "audit-checkpoint.key")
+AUDIT_CHECKPOINT_KEY_FILE = Path(
+    os.environ.get("AUDIT_CHECKPOINT_KEY_FILE") or BASE_DIR / "var" / "audit-checkpoint.key"
+)
 
 LOGGING = {
     "version": 1,

@@ -111,7 +111,9 @@ ROUTES: dict[str, Rule] = {
     "reports:report_export": Rule(query=lambda w: {"org": w["commune_a"].pk, "dinh_dang": "xlsx"}),
     "reports:template_download": Rule(query=lambda w: {"org": w["commune_a"].pk}),
     "reports:template_upload": Rule(query=lambda w: {"org": w["commune_a"].pk}, method="post"),
-    "reports:handbook_account": Rule(kwargs=MEMBER, method="post", body=lambda w: {"action": "open", "on": "02/01/2024"}),
+    "reports:handbook_account": Rule(
+        kwargs=MEMBER, method="post", body=lambda w: {"action": "open", "on": "02/01/2024"}
+    ),
     "reports:quota_list": Rule(query=lambda w: {"org": w["commune_a"].pk}),
     "imports:import_upload": Rule(outsider=NO_LEAK),
     "imports:template_download": Rule(outsider=NO_LEAK),
@@ -153,12 +155,17 @@ ROUTES: dict[str, Rule] = {
     "cadres:title_change": Rule(kwargs=lambda w: {"pk": w["catalogue_title"].pk}),
     "cadres:title_abolish": Rule(kwargs=lambda w: {"pk": w["catalogue_title"].pk}),
     "staffing:agency_tree": Rule(outsider=NO_LEAK, query=lambda w: {"ngay": "01/03/2024"}),
-    "staffing:agency_detail": Rule(kwargs=lambda w: {"pk": w["staffing_agency"].pk}, query=lambda w: {"ngay": "01/03/2024"}),
+    "staffing:agency_detail": Rule(
+        kwargs=lambda w: {"pk": w["staffing_agency"].pk}, query=lambda w: {"ngay": "01/03/2024"}
+    ),
     "staffing:headcount_create": Rule(kwargs=lambda w: {"pk": w["staffing_agency"].pk}),
     "staffing:allocation_create": Rule(outsider=NO_LEAK, query=lambda w: {"co_quan": w["staffing_agency"].pk}),
     "staffing:figures_export": Rule(  # the file: only the agencies the policy shows (staffing test_exports)
-        outsider=NO_LEAK, method="post", query=lambda w: {"ngay": "01/03/2024"},
-        body=lambda w: {"purpose": "kiểm tra phạm vi"}),
+        outsider=NO_LEAK,
+        method="post",
+        query=lambda w: {"ngay": "01/03/2024"},
+        body=lambda w: {"purpose": "kiểm tra phạm vi"},
+    ),
     "staffing:headcount_import": Rule(outsider=NO_LEAK),
     "staffing:project_list": Rule(outsider=NO_LEAK),
     "staffing:project_create": Rule(outsider=NO_LEAK),
@@ -195,21 +202,25 @@ ROUTES: dict[str, Rule] = {
     "notifications:preferences": Rule(outsider=OWN_ONLY),
     "dues:arrears": Rule(outsider=NO_LEAK, query=lambda w: {"nam": 2024}),
     "dues:sheet": Rule(query=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024"}),
-    "dues:collect": Rule(method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024",
-                                                        "member": w["member"].pk}),
+    "dues:collect": Rule(
+        method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024", "member": w["member"].pk}
+    ),
     "dues:close": Rule(method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "03/2024"}),
-    "dues:reopen": Rule(method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024",
-                                                       "ly_do": "Ghi sót biên lai"}),
+    "dues:reopen": Rule(
+        method="post", body=lambda w: {"org": w["cell_a1"].pk, "thang": "02/2024", "ly_do": "Ghi sót biên lai"}
+    ),
     "dues:ledger": Rule(query=lambda w: {"org": w["commune_a"].pk, "thang": "02/2024", "ngay": "31/12/2024"}),
     "dues:member": Rule(kwargs=MEMBER, query=lambda w: {"nam": 2024}),
     "dues:mine": Rule(outsider=OWN_ONLY, query=lambda w: {"nam": 2024}),
     "dues:portal_upload": Rule(outsider=NO_LEAK),
     "dues:portal_template": Rule(outsider=NO_LEAK),
     "dues:portal_job": Rule(kwargs=lambda w: {"pk": w["dues_import_job"].pk}),
-    "meetings:my_reply": Rule(kwargs=lambda w: {"pk": w["attendance"].pk}, method="post",
-                              body=lambda w: {"reply": "will_attend"}),
-    "cadres:cadre_eligibility": Rule(kwargs=lambda w: {"pk": w["cadre"].pk},
-                                     query=lambda w: {"chuc_danh": w["cadre_title"].pk, "ngay": "01/06/2024"}),
+    "meetings:my_reply": Rule(
+        kwargs=lambda w: {"pk": w["attendance"].pk}, method="post", body=lambda w: {"reply": "will_attend"}
+    ),
+    "cadres:cadre_eligibility": Rule(
+        kwargs=lambda w: {"pk": w["cadre"].pk}, query=lambda w: {"chuc_danh": w["cadre_title"].pk, "ngay": "01/06/2024"}
+    ),
     "cadres:vote_campaign_list": Rule(outsider=NO_LEAK),
     "cadres:vote_campaign_detail": Rule(kwargs=lambda w: {"pk": w["vote_campaign"].pk}),
     "cadres:vote_campaign_create": Rule(outsider=NO_LEAK),
@@ -230,8 +241,9 @@ ROUTES: dict[str, Rule] = {
     "cadres:kinship_check": Rule(query=lambda w: {"org": w["commune_a"].pk, "ngay": "01/06/2024"}),
     "cadres:political_case_list": Rule(role=PROTECTOR),
     "cadres:political_case_create": Rule(role=PROTECTOR),
-    "cadres:political_case_figure": Rule(role=PROTECTOR, query=lambda w: {"org": w["commune_a"].pk, "tu": "01/01/2024",
-                                                                         "den": "31/12/2024"}),
+    "cadres:political_case_figure": Rule(
+        role=PROTECTOR, query=lambda w: {"org": w["commune_a"].pk, "tu": "01/01/2024", "den": "31/12/2024"}
+    ),
     "cadres:political_case_detail": Rule(role=PROTECTOR, kwargs=lambda w: {"pk": w["political_case"].pk}),
     "grading:campaign_list": Rule(outsider=NO_LEAK),
     "grading:campaign_open": Rule(outsider=NO_LEAK),
@@ -256,15 +268,20 @@ ROUTES: dict[str, Rule] = {
     "search:search": Rule(outsider=NO_LEAK, query=lambda w: {"q": "bi mat"}),
     "search:org_picker": Rule(outsider=NO_LEAK, query=lambda w: {"org_q": "thon"}),
     "exports:member_list_export": Rule(  # the file itself: nothing of commune A in it
-        outsider=NO_LEAK, method="post", query=lambda w: {"q": "bi mat", "status": "all"},
+        outsider=NO_LEAK,
+        method="post",
+        query=lambda w: {"q": "bi mat", "status": "all"},
         body=lambda w: {"muc_dich": "kiểm tra phạm vi", "dinh_dang": "csv"},
     ),
     "exports:list_export": Rule(  # the cadre list's file: nothing of commune A in it for the outsider
-        outsider=NO_LEAK, method="post", kwargs=lambda w: {"slug": "can-bo"},
+        outsider=NO_LEAK,
+        method="post",
+        kwargs=lambda w: {"slug": "can-bo"},
         body=lambda w: {"muc_dich": "kiểm tra phạm vi", "dinh_dang": "csv"},
     ),
     "exports:indicator_export": Rule(
-        method="post", query=lambda w: {"org": w["commune_a"].pk},
+        method="post",
+        query=lambda w: {"org": w["commune_a"].pk},
         body=lambda w: {"muc_dich": "kiểm tra phạm vi", "dinh_dang": "csv"},
     ),
     "exports:job_detail": Rule(kwargs=lambda w: {"pk": w["export_job"].pk}),  # the requester's only
@@ -275,256 +292,453 @@ ROUTES: dict[str, Rule] = {
     "api:org_tree": Rule(anonymous=API_401, query=lambda w: {"root": w["commune_a"].pk}),
     "api:org_detail": Rule(anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk}),
     "api:org_establish": Rule(
-        anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"org_id": w["commune_a"].pk},
+        method="post",
         query=lambda w: {"code": "NGOAI-1", "name": "Chi bộ Ngoài", "org_type": "subordinate_cell", "on": "2024-01-02"},
     ),
     "api:org_sector_change": Rule(
-        anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"org_id": w["commune_a"].pk},
+        method="post",
         query=lambda w: {"sector": "commune_ward", "on": "2024-01-02"},
     ),
     "api:enterprise_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:enterprise_detail": Rule(anonymous=API_401, kwargs=lambda w: {"enterprise_id": w["enterprise"].pk}),
     "api:enterprise_register": Rule(
-        anonymous=API_401, outsider=NO_LEAK, method="post",  # 404 for commune A's locality, nothing written
-        query=lambda w: {"name": "Công ty Ngoài", "sector": "private_enterprise", "locality_id": w["commune_a"].pk,
-                         "registered_on": "2024-01-02"},
+        anonymous=API_401,
+        outsider=NO_LEAK,
+        method="post",  # 404 for commune A's locality, nothing written
+        query=lambda w: {
+            "name": "Công ty Ngoài",
+            "sector": "private_enterprise",
+            "locality_id": w["commune_a"].pk,
+            "registered_on": "2024-01-02",
+        },
     ),
     "api:enterprise_change": Rule(
-        anonymous=API_401, kwargs=lambda w: {"enterprise_id": w["enterprise"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"enterprise_id": w["enterprise"].pk},
+        method="post",
         query=lambda w: {"on": "2024-01-02", "name": "Tên khác"},
     ),
     "api:enterprise_close": Rule(
-        anonymous=API_401, kwargs=lambda w: {"enterprise_id": w["enterprise"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"enterprise_id": w["enterprise"].pk},
+        method="post",
         query=lambda w: {"on": "2024-01-02", "reason": "Giải thể"},
     ),
     "api:enterprise_party_org": Rule(
-        anonymous=API_401, kwargs=lambda w: {"enterprise_id": w["enterprise"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"enterprise_id": w["enterprise"].pk},
+        method="post",
         query=lambda w: {"party_org_id": w["cell_a1"].pk, "on": "2024-01-02"},
     ),
     "api:member_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "bi mat", "status": "all"}),
     "api:member_admit": Rule(
-        anonymous=API_401, outsider=NO_LEAK, method="post",  # 422 "Không tìm thấy tổ chức", nothing written
-        query=lambda w: {"full_name": "Người Ngoài", "sex": "M", "birth_year": 1990,
-                         "cell_id": w["cell_a1"].pk, "decided_on": "2024-01-02"},
+        anonymous=API_401,
+        outsider=NO_LEAK,
+        method="post",  # 422 "Không tìm thấy tổ chức", nothing written
+        query=lambda w: {
+            "full_name": "Người Ngoài",
+            "sex": "M",
+            "birth_year": 1990,
+            "cell_id": w["cell_a1"].pk,
+            "decided_on": "2024-01-02",
+        },
     ),
     "api:member_detail": Rule(anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}),
     "api:member_events": Rule(anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}),
     "api:member_record_event": Rule(
-        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"member_id": w["member"].pk},
+        method="post",
         query=lambda w: {"type": "death", "on": "2024-01-02"},
     ),
     "api:event_correct": Rule(
-        anonymous=API_401, kwargs=lambda w: {"event_id": w["event"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"event_id": w["event"].pk},
+        method="post",
         query=lambda w: {"reason": "ghi nhầm"},
     ),
     "api:handbook_account": Rule(anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}),
     "api:handbook_open": Rule(
-        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"member_id": w["member"].pk},
+        method="post",
         query=lambda w: {"on": "2024-01-02"},
     ),
     "api:handbook_close": Rule(
-        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"member_id": w["member"].pk},
+        method="post",
         query=lambda w: {"on": "2024-01-02"},
     ),
     "api:transfer_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"box": "outgoing"}),
     "api:transfer_detail": Rule(anonymous=API_401, kwargs=lambda w: {"transfer_id": w["transfer"].pk}),
     "api:transfer_issue": Rule(
-        anonymous=API_401, outsider=NO_LEAK, method="post",  # 404: the member is not in scope, nothing written
-        query=lambda w: {"member_id": w["member"].pk, "letter_number": "01-GGT", "on": "2024-01-02",
-                         "to_text": "Nơi khác"},
+        anonymous=API_401,
+        outsider=NO_LEAK,
+        method="post",  # 404: the member is not in scope, nothing written
+        query=lambda w: {
+            "member_id": w["member"].pk,
+            "letter_number": "01-GGT",
+            "on": "2024-01-02",
+            "to_text": "Nơi khác",
+        },
     ),
     "api:transfer_receive": Rule(
-        anonymous=API_401, kwargs=lambda w: {"transfer_id": w["transfer"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"transfer_id": w["transfer"].pk},
+        method="post",
         query=lambda w: {"cell_id": w["cell_b1"].pk, "on": "2024-01-02"},
     ),
     "api:transfer_return": Rule(
-        anonymous=API_401, kwargs=lambda w: {"transfer_id": w["transfer"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"transfer_id": w["transfer"].pk},
+        method="post",
         query=lambda w: {"reason": "không nhận"},
     ),
     "api:cadre_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "Quách"}),
     "api:cadre_detail": Rule(anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk}),
     "api:cadre_decision_record": Rule(
-        anonymous=API_401, method="post",
-        query=lambda w: {"number": "9-QĐ/TU", "signed_on": "2024-02-01", "body": "BTV", "org_id": w["commune_a"].pk,
-                         "actions": [{"cadre_id": w["cadre"].pk, "type": "appointment", "on": "2024-02-01",
-                                      "title_id": w["cadre_title"].pk}]},
+        anonymous=API_401,
+        method="post",
+        query=lambda w: {
+            "number": "9-QĐ/TU",
+            "signed_on": "2024-02-01",
+            "body": "BTV",
+            "org_id": w["commune_a"].pk,
+            "actions": [
+                {"cadre_id": w["cadre"].pk, "type": "appointment", "on": "2024-02-01", "title_id": w["cadre_title"].pk}
+            ],
+        },
     ),
     "api:cadre_figures": Rule(
-        anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "start": "2024-01-01", "end": "2024-12-31"}),
+        anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "start": "2024-01-01", "end": "2024-12-31"}
+    ),
     "api:staffing_agency_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"at": "2024-03-01"}),
-    "api:staffing_figures": Rule(anonymous=API_401, kwargs=lambda w: {"agency_id": w["staffing_agency"].pk},
-                                 query=lambda w: {"at": "2024-03-01"}),
+    "api:staffing_figures": Rule(
+        anonymous=API_401, kwargs=lambda w: {"agency_id": w["staffing_agency"].pk}, query=lambda w: {"at": "2024-03-01"}
+    ),
     "api:staffing_allocation_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:staffing_allocation_create": Rule(
-        anonymous=API_401, method="post",  # 404: the agency is not in scope, nothing written
-        query=lambda w: {"year": 2024, "receiving_id": w["staffing_agency"].pk, "category": "cb_cc", "number": 4,
-                         "decision_number": "2-QĐ/ĐU", "decision_date": "2024-03-01", "allocating_label": "Huyện ủy"},
+        anonymous=API_401,
+        method="post",  # 404: the agency is not in scope, nothing written
+        query=lambda w: {
+            "year": 2024,
+            "receiving_id": w["staffing_agency"].pk,
+            "category": "cb_cc",
+            "number": 4,
+            "decision_number": "2-QĐ/ĐU",
+            "decision_date": "2024-03-01",
+            "allocating_label": "Huyện ủy",
+        },
     ),
     "api:staffing_headcount_record": Rule(
-        anonymous=API_401, kwargs=lambda w: {"agency_id": w["staffing_agency"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"agency_id": w["staffing_agency"].pk},
+        method="post",
         query=lambda w: {"category": "cb_cc", "on": "2024-03-01", "count": 3, "source": "Báo cáo"},
     ),
     "api:staffing_restructuring": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:staffing_project_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:staffing_project_detail": Rule(anonymous=API_401, kwargs=lambda w: {"project_id": w["staffing_project"].pk}),
     "api:staffing_project_create": Rule(
-        anonymous=API_401, method="post",  # 404: the organization is not in scope, nothing written
-        query=lambda w: {"org_id": w["commune_a"].pk, "name": "Đề án", "model": "Văn phòng cấp xã",
-                         "units": [{"label": "Văn phòng"}]}),
+        anonymous=API_401,
+        method="post",  # 404: the organization is not in scope, nothing written
+        query=lambda w: {
+            "org_id": w["commune_a"].pk,
+            "name": "Đề án",
+            "model": "Văn phòng cấp xã",
+            "units": [{"label": "Văn phòng"}],
+        },
+    ),
     "api:staffing_project_plan": Rule(
-        anonymous=API_401, kwargs=lambda w: {"project_id": w["staffing_project"].pk}, method="post",
-        query=lambda w: {"before": [{"agency_id": w["staffing_agency"].pk}],
-                         "after": [{"agency_id": w["staffing_agency"].pk}]}),
+        anonymous=API_401,
+        kwargs=lambda w: {"project_id": w["staffing_project"].pk},
+        method="post",
+        query=lambda w: {
+            "before": [{"agency_id": w["staffing_agency"].pk}],
+            "after": [{"agency_id": w["staffing_agency"].pk}],
+        },
+    ),
     "api:staffing_project_approve": Rule(
-        anonymous=API_401, kwargs=lambda w: {"project_id": w["staffing_project"].pk}, method="post",
-        query=lambda w: {"decision_number": "3-QĐ/ĐU", "approved_on": "2024-03-01", "applied_on": "2024-04-01"}),
+        anonymous=API_401,
+        kwargs=lambda w: {"project_id": w["staffing_project"].pk},
+        method="post",
+        query=lambda w: {"decision_number": "3-QĐ/ĐU", "approved_on": "2024-03-01", "applied_on": "2024-04-01"},
+    ),
     "api:staffing_project_apply": Rule(
-        anonymous=API_401, kwargs=lambda w: {"project_id": w["staffing_project"].pk}, method="post"),
+        anonymous=API_401, kwargs=lambda w: {"project_id": w["staffing_project"].pk}, method="post"
+    ),
     "api:staffing_project_unit_done": Rule(
-        anonymous=API_401, method="post",
+        anonymous=API_401,
+        method="post",
         kwargs=lambda w: {"project_id": w["staffing_project"].pk, "unit_id": w["staffing_project_unit"].pk},
-        query=lambda w: {"done_on": "2024-03-01"}),
+        query=lambda w: {"done_on": "2024-03-01"},
+    ),
     "api:staffing_catalogue_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:staffing_catalogue_detail": Rule(
-        anonymous=API_401, kwargs=lambda w: {"catalogue_id": w["staffing_catalogue"].pk}),
+        anonymous=API_401, kwargs=lambda w: {"catalogue_id": w["staffing_catalogue"].pk}
+    ),
     "api:staffing_catalogue_create": Rule(
-        anonymous=API_401, method="post",
-        query=lambda w: {"agency_id": w["staffing_agency"].pk, "name": "Danh mục",
-                         "positions": [{"name": "Văn thư", "category": "cb_cc", "number": 1}]}),
+        anonymous=API_401,
+        method="post",
+        query=lambda w: {
+            "agency_id": w["staffing_agency"].pk,
+            "name": "Danh mục",
+            "positions": [{"name": "Văn thư", "category": "cb_cc", "number": 1}],
+        },
+    ),
     "api:staffing_catalogue_advance": Rule(
-        anonymous=API_401, kwargs=lambda w: {"catalogue_id": w["staffing_catalogue"].pk}, method="post",
-        query=lambda w: {"to": "submitted", "on": "2024-03-01"}),
+        anonymous=API_401,
+        kwargs=lambda w: {"catalogue_id": w["staffing_catalogue"].pk},
+        method="post",
+        query=lambda w: {"to": "submitted", "on": "2024-03-01"},
+    ),
     "api:staffing_category_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:staffing_agency_kinds": Rule(anonymous=API_401, outsider=NO_LEAK),
-    "api:dues_member_ledger": Rule(anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk},
-                                   query=lambda w: {"year": 2024}),
+    "api:dues_member_ledger": Rule(
+        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, query=lambda w: {"year": 2024}
+    ),
     "api:dues_mine": Rule(anonymous=API_401, outsider=OWN_ONLY, query=lambda w: {"year": 2024}),
     "api:dues_declaration_create": Rule(
-        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
-        query=lambda w: {"category": "student", "valid_from": "2024-03-01", "declared_on": "2024-03-01",
-                         "source": "Bản kê khai"}),
+        anonymous=API_401,
+        kwargs=lambda w: {"member_id": w["member"].pk},
+        method="post",
+        query=lambda w: {
+            "category": "student",
+            "valid_from": "2024-03-01",
+            "declared_on": "2024-03-01",
+            "source": "Bản kê khai",
+        },
+    ),
     "api:dues_payment_create": Rule(
-        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
-        query=lambda w: {"from_month": "2024-03-01", "to_month": "2024-03-01", "amount": 20000,
-                         "paid_on": "2024-03-05"}),
+        anonymous=API_401,
+        kwargs=lambda w: {"member_id": w["member"].pk},
+        method="post",
+        query=lambda w: {
+            "from_month": "2024-03-01",
+            "to_month": "2024-03-01",
+            "amount": 20000,
+            "paid_on": "2024-03-05",
+        },
+    ),
     "api:dues_relief_create": Rule(
-        anonymous=API_401, kwargs=lambda w: {"member_id": w["member"].pk}, method="post",
-        query=lambda w: {"kind": "deferral", "from_month": "2024-03-01", "to_month": "2024-04-01",
-                         "reason": "Ốm", "decision_no": "1-BB", "decided_on": "2024-03-01"}),
+        anonymous=API_401,
+        kwargs=lambda w: {"member_id": w["member"].pk},
+        method="post",
+        query=lambda w: {
+            "kind": "deferral",
+            "from_month": "2024-03-01",
+            "to_month": "2024-04-01",
+            "reason": "Ốm",
+            "decision_no": "1-BB",
+            "decided_on": "2024-03-01",
+        },
+    ),
     "api:dues_sheet": Rule(anonymous=API_401, query=lambda w: {"org_id": w["cell_a1"].pk, "month": "2024-02-01"}),
-    "api:dues_close": Rule(anonymous=API_401, method="post",
-                           query=lambda w: {"org_id": w["cell_a1"].pk, "month": "2024-03-01"}),
-    "api:dues_reopen": Rule(anonymous=API_401, method="post",
-                            query=lambda w: {"org_id": w["cell_a1"].pk, "month": "2024-02-01",
-                                             "reason": "Ghi sót biên lai"}),
-    "api:dues_closing_status": Rule(anonymous=API_401,
-                                    query=lambda w: {"org_id": w["commune_a"].pk, "month": "2024-02-01"}),
-    "api:dues_org_ledger": Rule(anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk},
-                                query=lambda w: {"until": "2024-12-31"}),
+    "api:dues_close": Rule(
+        anonymous=API_401, method="post", query=lambda w: {"org_id": w["cell_a1"].pk, "month": "2024-03-01"}
+    ),
+    "api:dues_reopen": Rule(
+        anonymous=API_401,
+        method="post",
+        query=lambda w: {"org_id": w["cell_a1"].pk, "month": "2024-02-01", "reason": "Ghi sót biên lai"},
+    ),
+    "api:dues_closing_status": Rule(
+        anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "month": "2024-02-01"}
+    ),
+    "api:dues_org_ledger": Rule(
+        anonymous=API_401, kwargs=lambda w: {"org_id": w["commune_a"].pk}, query=lambda w: {"until": "2024-12-31"}
+    ),
     "api:dues_arrears": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "year": 2024}),
-    "api:dues_summary": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk,
-                                                                 "first": "2024-01-01", "last": "2024-12-01"}),
+    "api:dues_summary": Rule(
+        anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "first": "2024-01-01", "last": "2024-12-01"}
+    ),
     "api:meeting_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"year": 2024}),
     "api:meeting_figures": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "year": 2024}),
     "api:meeting_detail": Rule(anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}),
     "api:meeting_create": Rule(
-        anonymous=API_401, method="post",
-        query=lambda w: {"org_id": w["cell_a1"].pk, "kind": "monthly", "planned_on": "2024-03-05",
-                         "held_on": "2024-03-05"}),
+        anonymous=API_401,
+        method="post",
+        query=lambda w: {
+            "org_id": w["cell_a1"].pk,
+            "kind": "monthly",
+            "planned_on": "2024-03-05",
+            "held_on": "2024-03-05",
+        },
+    ),
     "api:meeting_attendance": Rule(
-        anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}, method="post",
-        query=lambda w: {"attendance": [{"member_id": w["member"].pk, "presence": "unexcused"}]}),
+        anonymous=API_401,
+        kwargs=lambda w: {"meeting_id": w["meeting"].pk},
+        method="post",
+        query=lambda w: {"attendance": [{"member_id": w["member"].pk, "presence": "unexcused"}]},
+    ),
     "api:meeting_guests": Rule(anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}),
     "api:meeting_guest_record": Rule(
-        anonymous=API_401, kwargs=lambda w: {"meeting_id": w["meeting"].pk}, method="post",
-        query=lambda w: {"seat_id": w["committee_seat"].pk, "attended": False}),
+        anonymous=API_401,
+        kwargs=lambda w: {"meeting_id": w["meeting"].pk},
+        method="post",
+        query=lambda w: {"seat_id": w["committee_seat"].pk, "attended": False},
+    ),
     "api:committee_seats": Rule(anonymous=API_401, query=lambda w: {"committee_id": w["commune_a"].pk, "year": 2024}),
     "api:committee_seat_add": Rule(
-        anonymous=API_401, method="post",
-        query=lambda w: {"committee_id": w["cell_a1"].pk, "member_id": w["member"].pk, "valid_from": "2024-06-01"}),
+        anonymous=API_401,
+        method="post",
+        query=lambda w: {"committee_id": w["cell_a1"].pk, "member_id": w["member"].pk, "valid_from": "2024-06-01"},
+    ),
     "api:committee_seat_end": Rule(
-        anonymous=API_401, kwargs=lambda w: {"seat_id": w["committee_seat"].pk}, method="post",
-        query=lambda w: {"valid_to": "2024-12-31"}),
+        anonymous=API_401,
+        kwargs=lambda w: {"seat_id": w["committee_seat"].pk},
+        method="post",
+        query=lambda w: {"valid_to": "2024-12-31"},
+    ),
     "api:channel_list_api": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk}),
     "api:channel_create_api": Rule(
-        anonymous=API_401, method="post",
-        query=lambda w: {"org_id": w["commune_a"].pk, "kind": "webhook", "target": "http://chat.local/hooks/x"}),
-    "api:channel_update_api": Rule(anonymous=API_401, kwargs=lambda w: {"channel_id": w["org_channel"].pk},
-                                   method="patch", query=lambda w: {"enabled": False}),
-    "api:channel_delete_api": Rule(anonymous=API_401, kwargs=lambda w: {"channel_id": w["org_channel"].pk},
-                                   method="delete"),
-    "api:channel_test_api": Rule(anonymous=API_401, kwargs=lambda w: {"channel_id": w["org_channel"].pk},
-                                 method="post"),
+        anonymous=API_401,
+        method="post",
+        query=lambda w: {"org_id": w["commune_a"].pk, "kind": "webhook", "target": "http://chat.local/hooks/x"},
+    ),
+    "api:channel_update_api": Rule(
+        anonymous=API_401,
+        kwargs=lambda w: {"channel_id": w["org_channel"].pk},
+        method="patch",
+        query=lambda w: {"enabled": False},
+    ),
+    "api:channel_delete_api": Rule(
+        anonymous=API_401, kwargs=lambda w: {"channel_id": w["org_channel"].pk}, method="delete"
+    ),
+    "api:channel_test_api": Rule(
+        anonymous=API_401, kwargs=lambda w: {"channel_id": w["org_channel"].pk}, method="post"
+    ),
     "api:channel_log_api": Rule(anonymous=API_401, kwargs=lambda w: {"channel_id": w["org_channel"].pk}),
     "api:handbook_coverage": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "on": "2024-03-01"}),
     "api:correction_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:correction_create": Rule(  # the member themself only (no member profile: 404)
-        anonymous=API_401, outsider=OWN_ONLY, method="post",
-        query=lambda w: {"field": "hometown", "requested_value": "Xã An Bình, Hà Nam"}),
-    "api:correction_accept": Rule(anonymous=API_401, kwargs=lambda w: {"request_id": w["correction_request"].pk},
-                                  method="post"),
-    "api:correction_refuse": Rule(anonymous=API_401, kwargs=lambda w: {"request_id": w["correction_request"].pk},
-                                  method="post", query=lambda w: {"reason": "Không có căn cứ"}),
+        anonymous=API_401,
+        outsider=OWN_ONLY,
+        method="post",
+        query=lambda w: {"field": "hometown", "requested_value": "Xã An Bình, Hà Nam"},
+    ),
+    "api:correction_accept": Rule(
+        anonymous=API_401, kwargs=lambda w: {"request_id": w["correction_request"].pk}, method="post"
+    ),
+    "api:correction_refuse": Rule(
+        anonymous=API_401,
+        kwargs=lambda w: {"request_id": w["correction_request"].pk},
+        method="post",
+        query=lambda w: {"reason": "Không có căn cứ"},
+    ),
     "api:notice_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:my_notices": Rule(anonymous=API_401, outsider=OWN_ONLY),
     "api:my_notice_read": Rule(anonymous=API_401, kwargs=lambda w: {"notice_id": w["notice"].pk}, method="post"),
     "api:cadre_eligibility": Rule(
-        anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk},
-        query=lambda w: {"title_id": w["cadre_title"].pk, "kind": "appointment", "received_on": "2024-06-01"}),
+        anonymous=API_401,
+        kwargs=lambda w: {"cadre_id": w["cadre"].pk},
+        query=lambda w: {"title_id": w["cadre_title"].pk, "kind": "appointment", "received_on": "2024-06-01"},
+    ),
     "api:cadre_course_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:cadre_course_create": Rule(
-        anonymous=API_401, method="post",
-        query=lambda w: {"org_id": w["commune_a"].pk, "name": "Lớp", "kind": "theory", "level": "cao_cap",
-                         "starts_on": "2024-09-01"}),
+        anonymous=API_401,
+        method="post",
+        query=lambda w: {
+            "org_id": w["commune_a"].pk,
+            "name": "Lớp",
+            "kind": "theory",
+            "level": "cao_cap",
+            "starts_on": "2024-09-01",
+        },
+    ),
     "api:cadre_course_detail": Rule(anonymous=API_401, kwargs=lambda w: {"course_id": w["training_course"].pk}),
     "api:cadre_course_enrol": Rule(
-        anonymous=API_401, method="post", kwargs=lambda w: {"course_id": w["training_course"].pk},
-        query=lambda w: {"cadre_id": w["cadre"].pk, "sent_on": "2024-09-01"}),
+        anonymous=API_401,
+        method="post",
+        kwargs=lambda w: {"course_id": w["training_course"].pk},
+        query=lambda w: {"cadre_id": w["cadre"].pk, "sent_on": "2024-09-01"},
+    ),
     "api:cadre_enrolment_result": Rule(
-        anonymous=API_401, method="post", kwargs=lambda w: {"enrolment_id": w["training_enrolment"].pk},
-        query=lambda w: {"result": "passed", "completed_on": "2024-12-01"}),
+        anonymous=API_401,
+        method="post",
+        kwargs=lambda w: {"enrolment_id": w["training_enrolment"].pk},
+        query=lambda w: {"result": "passed", "completed_on": "2024-12-01"},
+    ),
     "api:cadre_training": Rule(anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk}),
     "api:cadre_salary": Rule(anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk}),
     "api:cadre_salary_record": Rule(
-        anonymous=API_401, method="post",
-        query=lambda w: {"cadre_id": w["cadre"].pk, "type": "allowance", "on": "2024-06-01", "allowance": "Chức vụ"}),
+        anonymous=API_401,
+        method="post",
+        query=lambda w: {"cadre_id": w["cadre"].pk, "type": "allowance", "on": "2024-06-01", "allowance": "Chức vụ"},
+    ),
     "api:cadre_salary_void": Rule(
-        anonymous=API_401, method="post", kwargs=lambda w: {"salary_event_id": w["salary_event"].pk},
-        query=lambda w: {"reason": "Ghi nhầm quyết định"}),
-    "api:cadre_kinship_check": Rule(anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "at": "2024-06-01"}),
+        anonymous=API_401,
+        method="post",
+        kwargs=lambda w: {"salary_event_id": w["salary_event"].pk},
+        query=lambda w: {"reason": "Ghi nhầm quyết định"},
+    ),
+    "api:cadre_kinship_check": Rule(
+        anonymous=API_401, query=lambda w: {"org_id": w["commune_a"].pk, "at": "2024-06-01"}
+    ),
     "api:cadre_training_needs": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"year": 2025}),
     "api:cadre_training_need_register": Rule(
-        anonymous=API_401, method="post",
-        query=lambda w: {"org_id": w["commune_a"].pk, "year": 2025, "kind": "theory", "level": "cao_cap", "count": 2}),
+        anonymous=API_401,
+        method="post",
+        query=lambda w: {"org_id": w["commune_a"].pk, "year": 2025, "kind": "theory", "level": "cao_cap", "count": 2},
+    ),
     "api:cadre_raises_due": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"at": "2030-01-01"}),
     "api:cadre_delegation_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"at": "2024-06-01"}),
     "api:cadre_delegation_set": Rule(
-        anonymous=API_401, method="post",
-        query=lambda w: {"province_id": w["commune_a"].pk, "title_group": "Cấp xã", "action": "appointment",
-                         "decides": "Đảng ủy xã", "valid_from": "2025-01-01"}),
+        anonymous=API_401,
+        method="post",
+        query=lambda w: {
+            "province_id": w["commune_a"].pk,
+            "title_group": "Cấp xã",
+            "action": "appointment",
+            "decides": "Đảng ủy xã",
+            "valid_from": "2025-01-01",
+        },
+    ),
     "api:cadre_relations": Rule(anonymous=API_401, kwargs=lambda w: {"cadre_id": w["cadre"].pk}),
     "api:cadre_relation_add": Rule(
-        anonymous=API_401, method="post", kwargs=lambda w: {"cadre_id": w["cadre"].pk},
-        query=lambda w: {"relationship": "child", "relative_name": "Con"}),
+        anonymous=API_401,
+        method="post",
+        kwargs=lambda w: {"cadre_id": w["cadre"].pk},
+        query=lambda w: {"relationship": "child", "relative_name": "Con"},
+    ),
     "api:vote_campaign_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:vote_campaign_detail": Rule(anonymous=API_401, kwargs=lambda w: {"campaign_id": w["vote_campaign"].pk}),
     "api:political_case_list": Rule(anonymous=API_401, role=PROTECTOR),
     "api:political_case_figure": Rule(
-        anonymous=API_401, role=PROTECTOR,
-        query=lambda w: {"org_id": w["commune_a"].pk, "start": "2024-01-01", "end": "2024-12-31"}),
-    "api:political_case_detail": Rule(anonymous=API_401, role=PROTECTOR,
-                                      kwargs=lambda w: {"case_id": w["political_case"].pk}),
+        anonymous=API_401,
+        role=PROTECTOR,
+        query=lambda w: {"org_id": w["commune_a"].pk, "start": "2024-01-01", "end": "2024-12-31"},
+    ),
+    "api:political_case_detail": Rule(
+        anonymous=API_401, role=PROTECTOR, kwargs=lambda w: {"case_id": w["political_case"].pk}
+    ),
     "api:political_case_record": Rule(
-        anonymous=API_401, role=PROTECTOR, method="post",
-        query=lambda w: {"org_id": w["commune_a"].pk, "purpose": "admission", "conclusion": "meets",
-                         "concluding_body": "Ban Tổ chức", "concluded_on": "2024-01-02",
-                         "subject_name": "Người Ngoài", "subject_birth_date": "2000-01-01"}),
+        anonymous=API_401,
+        role=PROTECTOR,
+        method="post",
+        query=lambda w: {
+            "org_id": w["commune_a"].pk,
+            "purpose": "admission",
+            "conclusion": "meets",
+            "concluding_body": "Ban Tổ chức",
+            "concluded_on": "2024-01-02",
+            "subject_name": "Người Ngoài",
+            "subject_birth_date": "2000-01-01",
+        },
+    ),
     "api:plan_document_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"q": "an binh"}),
     "api:plan_document_detail": Rule(anonymous=API_401, kwargs=lambda w: {"doc_id": w["plan"].pk}),
     "api:plan_task_list": Rule(anonymous=API_401, outsider=NO_LEAK, query=lambda w: {"mine": False}),
     "api:plan_task_detail": Rule(anonymous=API_401, kwargs=lambda w: {"task_id": w["task"].pk}),
     "api:plan_progress_report": Rule(
-        anonymous=API_401, kwargs=lambda w: {"task_id": w["task"].pk}, method="post",
+        anonymous=API_401,
+        kwargs=lambda w: {"task_id": w["task"].pk},
+        method="post",
         query=lambda w: {"org_id": w["cell_a1"].pk, "status": "done", "percent": 100},
     ),
 }
@@ -563,23 +777,35 @@ def _media_in_tmp(settings, tmp_path):
 def world(tree, system_user, commune_officer, outsider):
     member = member_admit(
         actor=system_user,
-        profile=ProfileInput(full_name=SECRET_NAME, birth_year=1990, sex="F", citizen_id=SECRET_CID,
-                             party_card_number=SECRET_CARD),
-        cell=tree["cell_a1"], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20),
+        profile=ProfileInput(
+            full_name=SECRET_NAME, birth_year=1990, sex="F", citizen_id=SECRET_CID, party_card_number=SECRET_CARD
+        ),
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
     )
     # a letter of another commune-A member addressed inside commune A (the outsider is not the destination)
-    mover = member_admit(actor=system_user, profile=ProfileInput(full_name="Lê Văn Chuyển", birth_year=1991, sex="M"),
-                         cell=tree["cell_a1"], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
-    transfer = transfer_issue(actor=system_user, member=mover, data=LetterInput(
-        on=date(2024, 3, 4), letter_number="12-GGT/ĐU", to_org=tree["cell_a2"]))
+    mover = member_admit(
+        actor=system_user,
+        profile=ProfileInput(full_name="Lê Văn Chuyển", birth_year=1991, sex="M"),
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+    )
+    transfer = transfer_issue(
+        actor=system_user,
+        member=mover,
+        data=LetterInput(on=date(2024, 3, 4), letter_number="12-GGT/ĐU", to_org=tree["cell_a2"]),
+    )
     token, _ = token_create(commune_officer, name="của xã A", days=30)
     from dangbo.imports.models import ImportJob
 
     job = ImportJob.objects.create(uploaded_by=commune_officer, **_job_fields(ImportJob))
     from dangbo.imports.models import ColumnMapping
 
-    column_mapping = ColumnMapping.objects.create(org=tree["commune_a"], layout_key="x", mapping={"ho ten dv": "full_name"},
-                                                  created_by=commune_officer)
+    column_mapping = ColumnMapping.objects.create(
+        org=tree["commune_a"], layout_key="x", mapping={"ho ten dv": "full_name"}, created_by=commune_officer
+    )
     plans = _plans_world(system_user, commune_officer, tree)
     grading = _grading_world(system_user, tree, member)
     reports = _reports_world(tree)
@@ -626,18 +852,43 @@ def _plans_world(system_user, insider, tree) -> dict[str, Any]:
         task_create,
     )
 
-    plan = document_register(actor=system_user, data=DocumentInput(
-        number="03-KH/ĐU", issued_on=date(2024, 1, 5), issuer="Đảng ủy xã An Bình", doc_type="ke_hoach",
-        title="Kế hoạch của Đảng bộ xã An Bình", owner_org_id=tree["commune_a"].pk),
-        file=ContentFile(b"ke hoach", name="ke-hoach.txt"))
-    task = task_create(actor=system_user, plan=plan, data=TaskInput(
-        content="Việc của Chi bộ thôn 1", deadline_text="Quý II/2024", implementing_org_ids=[tree["cell_a1"].pk]))
-    report = progress_report_submit(actor=system_user, task=task, org_id=tree["cell_a1"].pk, status="done",
-                                    percent=100, text="Đã xong", reported_on=date(2024, 3, 1),
-                                    files=[ContentFile(b"minh chung", name="minh-chung.txt")])
+    plan = document_register(
+        actor=system_user,
+        data=DocumentInput(
+            number="03-KH/ĐU",
+            issued_on=date(2024, 1, 5),
+            issuer="Đảng ủy xã An Bình",
+            doc_type="ke_hoach",
+            title="Kế hoạch của Đảng bộ xã An Bình",
+            owner_org_id=tree["commune_a"].pk,
+        ),
+        file=ContentFile(b"ke hoach", name="ke-hoach.txt"),
+    )
+    task = task_create(
+        actor=system_user,
+        plan=plan,
+        data=TaskInput(
+            content="Việc của Chi bộ thôn 1", deadline_text="Quý II/2024", implementing_org_ids=[tree["cell_a1"].pk]
+        ),
+    )
+    report = progress_report_submit(
+        actor=system_user,
+        task=task,
+        org_id=tree["cell_a1"].pk,
+        status="done",
+        percent=100,
+        text="Đã xong",
+        reported_on=date(2024, 3, 1),
+        files=[ContentFile(b"minh chung", name="minh-chung.txt")],
+    )
     note = notification_create(user=insider, key="thu", message="Nhắc việc của Chi bộ thôn 1", task=task)
-    return {"plan": plan, "task": task, "progress_report": report, "evidence": report.evidence.first(),
-            "notification": note}
+    return {
+        "plan": plan,
+        "task": task,
+        "progress_report": report,
+        "evidence": report.evidence.first(),
+        "notification": note,
+    }
 
 
 def _meetings_world(system_user, tree, insider) -> dict[str, Any]:
@@ -646,35 +897,59 @@ def _meetings_world(system_user, tree, insider) -> dict[str, Any]:
     upload of commune A's officer."""
     from dangbo.meetings.services import MeetingInput, meeting_create
 
-    meeting = meeting_create(actor=system_user, data=MeetingInput(
-        org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2024, 2, 5), held_on=date(2024, 2, 5),
-        agenda="Họp chi bộ thôn 1"))
+    meeting = meeting_create(
+        actor=system_user,
+        data=MeetingInput(
+            org_id=tree["cell_a1"].pk,
+            kind="monthly",
+            planned_on=date(2024, 2, 5),
+            held_on=date(2024, 2, 5),
+            agenda="Họp chi bộ thôn 1",
+        ),
+    )
     from dangbo.meetings.models import CorrectionRequest
     from dangbo.notifications.notices import NoticeInput, notice_send
 
-    notice = notice_send(actor=system_user, data=NoticeInput(
-        org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, title="Thông báo của Đảng bộ xã An Bình"))
+    notice = notice_send(
+        actor=system_user,
+        data=NoticeInput(
+            org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, title="Thông báo của Đảng bộ xã An Bình"
+        ),
+    )
     member = Member.objects.get(full_name=SECRET_NAME)
     correction = CorrectionRequest.objects.create(member=member, field="hometown", requested_value="Xã An Bình")
     from dangbo.meetings.guests import guest_record, seat_add
     from dangbo.meetings.models import HandbookImportJob
 
-    seat = seat_add(actor=system_user, committee_id=tree["commune_a"].pk, member_id=member.pk,
-                    valid_from=date(2020, 2, 1))
+    seat = seat_add(
+        actor=system_user, committee_id=tree["commune_a"].pk, member_id=member.pk, valid_from=date(2020, 2, 1)
+    )
     guest = guest_record(actor=system_user, meeting=meeting, seat_id=seat.pk)
-    handbook_job = HandbookImportJob.objects.create(file_path="/nowhere/so-tay.csv", original_name="so-tay.csv",
-                                                    uploaded_by=insider)
-    return {"meeting": meeting, "attendance": meeting.attendances.order_by("id").first(), "notice": notice,
-            "correction_request": correction, "committee_seat": seat, "meeting_guest": guest,
-            "handbook_job": handbook_job}
+    handbook_job = HandbookImportJob.objects.create(
+        file_path="/nowhere/so-tay.csv", original_name="so-tay.csv", uploaded_by=insider
+    )
+    return {
+        "meeting": meeting,
+        "attendance": meeting.attendances.order_by("id").first(),
+        "notice": notice,
+        "correction_request": correction,
+        "committee_seat": seat,
+        "meeting_guest": guest,
+        "handbook_job": handbook_job,
+    }
 
 
 def _channels_world(system_user, tree) -> dict[str, Any]:
     """A chat webhook channel of commune A (named after it) with one queued test message."""
     from dangbo.notifications.delivery import channel_create, channel_test
 
-    channel = channel_create(actor=system_user, org_id=tree["commune_a"].pk, kind="webhook",
-                             target="http://chat.anbinh.local/hooks/bimat", label="Nhóm Đảng bộ xã An Bình")
+    channel = channel_create(
+        actor=system_user,
+        org_id=tree["commune_a"].pk,
+        kind="webhook",
+        target="http://chat.anbinh.local/hooks/bimat",
+        label="Nhóm Đảng bộ xã An Bình",
+    )
     return {"org_channel": channel, "channel_delivery": channel_test(actor=system_user, channel=channel)}
 
 
@@ -696,25 +971,63 @@ def _dues_world(system_user, member, tree, insider) -> dict[str, Any]:
     )
 
     facts.rebuild_all()  # the stored dues facts, kept from here on by the services
-    declaration = declaration_record(actor=system_user, member=member, data=DeclarationInput(
-        category="pension", base=4_000_000, valid_from=date(2024, 1, 1), declared_on=date(2024, 1, 2),
-        source="Bản kê khai của đảng viên"))
-    payment = payment_record(actor=system_user, member=member, data=PaymentInput(
-        from_month=date(2024, 1, 1), to_month=date(2024, 2, 1), amount=40_000, paid_on=date(2024, 2, 5)))
-    relief = relief_record(actor=system_user, member=member, data=ReliefInput(
-        kind="deferral", from_month=date(2024, 5, 1), to_month=date(2024, 5, 1), reason="Ốm dài ngày",
-        decision_no="02-BB/CB", decided_on=date(2024, 4, 20)))
+    declaration = declaration_record(
+        actor=system_user,
+        member=member,
+        data=DeclarationInput(
+            category="pension",
+            base=4_000_000,
+            valid_from=date(2024, 1, 1),
+            declared_on=date(2024, 1, 2),
+            source="Bản kê khai của đảng viên",
+        ),
+    )
+    payment = payment_record(
+        actor=system_user,
+        member=member,
+        data=PaymentInput(
+            from_month=date(2024, 1, 1), to_month=date(2024, 2, 1), amount=40_000, paid_on=date(2024, 2, 5)
+        ),
+    )
+    relief = relief_record(
+        actor=system_user,
+        member=member,
+        data=ReliefInput(
+            kind="deferral",
+            from_month=date(2024, 5, 1),
+            to_month=date(2024, 5, 1),
+            reason="Ốm dài ngày",
+            decision_no="02-BB/CB",
+            decided_on=date(2024, 4, 20),
+        ),
+    )
     close = month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=date(2024, 2, 1), on=date(2024, 2, 29))
     month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=date(2024, 1, 1), on=date(2024, 1, 31))
-    reopening = month_reopen(actor=system_user, org_id=tree["cell_a1"].pk, month=date(2024, 1, 1),
-                             reason="Ghi sót biên lai", on=date(2024, 2, 1))
-    job = DuesImportJob.objects.create(file_path="/nonexistent.csv", original_name="dvc.csv", uploaded_by=insider,
-                                       status="checked", report={"total": 0})
-    return {"dues_declaration": declaration, "dues_payment": payment,
-            "dues_allocation": payment.allocations.order_by("id").first(), "dues_relief": relief,
-            "dues_close": close, "dues_entry": close.entries.order_by("id").first(), "dues_import_job": job,
-            "dues_reopen": reopening,
-            "dues_fact": DuesMonthFact.objects.get(member_id=member.pk, month=date(2024, 2, 1))}
+    reopening = month_reopen(
+        actor=system_user,
+        org_id=tree["cell_a1"].pk,
+        month=date(2024, 1, 1),
+        reason="Ghi sót biên lai",
+        on=date(2024, 2, 1),
+    )
+    job = DuesImportJob.objects.create(
+        file_path="/nonexistent.csv",
+        original_name="dvc.csv",
+        uploaded_by=insider,
+        status="checked",
+        report={"total": 0},
+    )
+    return {
+        "dues_declaration": declaration,
+        "dues_payment": payment,
+        "dues_allocation": payment.allocations.order_by("id").first(),
+        "dues_relief": relief,
+        "dues_close": close,
+        "dues_entry": close.entries.order_by("id").first(),
+        "dues_import_job": job,
+        "dues_reopen": reopening,
+        "dues_fact": DuesMonthFact.objects.get(member_id=member.pk, month=date(2024, 2, 1)),
+    }
 
 
 def _cadres_world(system_user, tree, member) -> dict[str, Any]:
@@ -730,18 +1043,38 @@ def _cadres_world(system_user, tree, member) -> dict[str, Any]:
         planning_add,
     )
 
-    title = Title.objects.create(province=tree["province"], code="BT-XA", name="Bí thư Đảng ủy xã", is_head=True,
-                                 valid_from=date(2015, 1, 1))
+    title = Title.objects.create(
+        province=tree["province"], code="BT-XA", name="Bí thư Đảng ủy xã", is_head=True, valid_from=date(2015, 1, 1)
+    )
     # A catalogue row kept by commune A (written directly: the service keeps catalogues for
     # provinces only, and the one province here is read by the outsider too, who works in it).
-    catalogue_title = Title.objects.create(province=tree["commune_a"], code="CD-XA-A", is_head=False,
-                                           name="Chức danh riêng của Đảng bộ xã An Bình", valid_from=date(2015, 1, 1))
-    cadre = cadre_create(actor=system_user, data=CadreInput(
-        full_name=SECRET_NAME, birth_date=date(1990, 5, 5), sex="F", managing_org_id=tree["commune_a"].pk,
-        member_id=member.pk))
-    decision = decision_record(actor=system_user, data=DecisionInput(
-        number="5-QĐ/ĐU", signed_on=date(2024, 1, 10), body="Đảng ủy xã An Bình", org_id=tree["commune_a"].pk,
-        actions=[ActionInput(cadre_id=cadre.pk, type="appointment", on=date(2024, 1, 10), title_id=title.pk)]))
+    catalogue_title = Title.objects.create(
+        province=tree["commune_a"],
+        code="CD-XA-A",
+        is_head=False,
+        name="Chức danh riêng của Đảng bộ xã An Bình",
+        valid_from=date(2015, 1, 1),
+    )
+    cadre = cadre_create(
+        actor=system_user,
+        data=CadreInput(
+            full_name=SECRET_NAME,
+            birth_date=date(1990, 5, 5),
+            sex="F",
+            managing_org_id=tree["commune_a"].pk,
+            member_id=member.pk,
+        ),
+    )
+    decision = decision_record(
+        actor=system_user,
+        data=DecisionInput(
+            number="5-QĐ/ĐU",
+            signed_on=date(2024, 1, 10),
+            body="Đảng ủy xã An Bình",
+            org_id=tree["commune_a"].pk,
+            actions=[ActionInput(cadre_id=cadre.pk, type="appointment", on=date(2024, 1, 10), title_id=title.pk)],
+        ),
+    )
     term = PlanningTerm.objects.create(org=tree["commune_a"], name="2025–2030", start_year=2025, end_year=2030)
     entry = planning_add(actor=system_user, term=term, cadre=cadre, title=title, on=date(2024, 2, 1))
     from django.contrib.auth import get_user_model
@@ -750,40 +1083,99 @@ def _cadres_world(system_user, tree, member) -> dict[str, Any]:
     from dangbo.cadres.political import PoliticalCaseInput, political_case_record
 
     protector = get_user_model().objects.create_user("bvct_xa_a", password="Kiemthu@2026x")
-    RoleAssignment.objects.create(user=protector, role=Role.POLITICAL_PROTECTION, org=tree["commune_a"],
-                                  valid_from=date(2015, 1, 1))
-    political_case = political_case_record(actor=protector, data=PoliticalCaseInput(
-        org_id=tree["commune_a"].pk, cadre_id=cadre.pk, purpose="appointment", conclusion="meets",
-        concluding_body="Đảng ủy xã An Bình", concluded_on=date(2024, 3, 1)))
+    RoleAssignment.objects.create(
+        user=protector, role=Role.POLITICAL_PROTECTION, org=tree["commune_a"], valid_from=date(2015, 1, 1)
+    )
+    political_case = political_case_record(
+        actor=protector,
+        data=PoliticalCaseInput(
+            org_id=tree["commune_a"].pk,
+            cadre_id=cadre.pk,
+            purpose="appointment",
+            conclusion="meets",
+            concluding_body="Đảng ủy xã An Bình",
+            concluded_on=date(2024, 3, 1),
+        ),
+    )
     from dangbo.cadres.votes import BallotInput, campaign_open, result_record, unit_set
 
     campaign = campaign_open(actor=system_user, org_id=tree["commune_a"].pk, year=2024, name="Lấy phiếu xã A")
-    unit = unit_set(actor=system_user, campaign=campaign, name="Đảng bộ xã An Bình", status="done",
-                    held_on=date(2024, 6, 1))
-    result_record(actor=system_user, unit=unit, data=BallotInput(
-        cadre_id=cadre.pk, title_id=title.pk, voter_group="committee", summoned=15, attended=15, valid=15, high=10,
-        medium=3, low=2, held_on=date(2024, 6, 1)))
+    unit = unit_set(
+        actor=system_user, campaign=campaign, name="Đảng bộ xã An Bình", status="done", held_on=date(2024, 6, 1)
+    )
+    result_record(
+        actor=system_user,
+        unit=unit,
+        data=BallotInput(
+            cadre_id=cadre.pk,
+            title_id=title.pk,
+            voter_group="committee",
+            summoned=15,
+            attended=15,
+            valid=15,
+            high=10,
+            medium=3,
+            low=2,
+            held_on=date(2024, 6, 1),
+        ),
+    )
     from dangbo.cadres.training import SalaryInput, course_create, enrol, salary_record
 
-    course = course_create(actor=system_user, org_id=tree["commune_a"].pk, name="Trung cấp LLCT xã A", kind="theory",
-                           level="trung_cap", starts_on=date(2024, 3, 1))
+    course = course_create(
+        actor=system_user,
+        org_id=tree["commune_a"].pk,
+        name="Trung cấp LLCT xã A",
+        kind="theory",
+        level="trung_cap",
+        starts_on=date(2024, 3, 1),
+    )
     enrolment = enrol(actor=system_user, course=course, cadre_id=cadre.pk, sent_on=date(2024, 3, 1))
-    salary_event = salary_record(actor=system_user, data=SalaryInput(
-        cadre_id=cadre.pk, type="rank_appointment", on=date(2024, 1, 10), rank_name="Chuyên viên", step=1))
+    salary_event = salary_record(
+        actor=system_user,
+        data=SalaryInput(
+            cadre_id=cadre.pk, type="rank_appointment", on=date(2024, 1, 10), rank_name="Chuyên viên", step=1
+        ),
+    )
     from dangbo.cadres.training import need_register
 
-    training_need = need_register(actor=system_user, org_id=tree["commune_a"].pk, year=2025, kind="theory",
-                                  level="trung_cap", count=3, note="Quách đăng ký")
+    training_need = need_register(
+        actor=system_user,
+        org_id=tree["commune_a"].pk,
+        year=2025,
+        kind="theory",
+        level="trung_cap",
+        count=3,
+        note="Quách đăng ký",
+    )
     from dangbo.cadres.kinship import delegation_set, relation_add
 
-    delegation = delegation_set(actor=system_user, province_id=tree["commune_a"].pk, title_group="Cấp xã",
-                                action="appointment", decides="Ban Thường vụ Đảng ủy xã", valid_from=date(2024, 1, 1))
+    delegation = delegation_set(
+        actor=system_user,
+        province_id=tree["commune_a"].pk,
+        title_group="Cấp xã",
+        action="appointment",
+        decides="Ban Thường vụ Đảng ủy xã",
+        valid_from=date(2024, 1, 1),
+    )
     relation = relation_add(actor=system_user, cadre_id=cadre.pk, relationship="spouse", relative_name="Người Thân")
-    return {"cadre": cadre, "cadre_title": title, "catalogue_title": catalogue_title, "cadre_decision": decision,
-            "planning_term": term, "cadre_delegation": delegation, "family_relation": relation,
-            "planning_entry": entry, "protector": protector, "political_case": political_case,
-            "vote_campaign": campaign, "vote_unit": unit, "training_course": course, "training_enrolment": enrolment,
-            "salary_event": salary_event, "training_need": training_need}
+    return {
+        "cadre": cadre,
+        "cadre_title": title,
+        "catalogue_title": catalogue_title,
+        "cadre_decision": decision,
+        "planning_term": term,
+        "cadre_delegation": delegation,
+        "family_relation": relation,
+        "planning_entry": entry,
+        "protector": protector,
+        "political_case": political_case,
+        "vote_campaign": campaign,
+        "vote_unit": unit,
+        "training_course": course,
+        "training_enrolment": enrolment,
+        "salary_event": salary_event,
+        "training_need": training_need,
+    }
 
 
 def _staffing_world(system_user, tree) -> dict[str, Any]:
@@ -804,22 +1196,51 @@ def _staffing_world(system_user, tree) -> dict[str, Any]:
     )
 
     cb = ensure_categories()["cb_cc"]
-    agency = agency_create(actor=system_user, code="X01-VP", name="Văn phòng Đảng bộ xã An Bình",
-                           managing_org_id=tree["commune_a"].pk, on=date(2015, 1, 1))
+    agency = agency_create(
+        actor=system_user,
+        code="X01-VP",
+        name="Văn phòng Đảng bộ xã An Bình",
+        managing_org_id=tree["commune_a"].pk,
+        on=date(2015, 1, 1),
+    )
     baseline_set(actor=system_user, agency=agency, category=cb, year=2021, number=5)
-    allocation = quota_allocate(actor=system_user, data=AllocationInput(
-        year=2024, receiving_id=agency.pk, category_id=cb.pk, number=5, decision_number="1-QĐ/ĐU",
-        decision_date=date(2024, 1, 2), allocating_label="Huyện ủy"))
-    headcount = headcount_record(actor=system_user, agency=agency, category=cb, on=date(2024, 1, 2), count=4,
-                                 source="Báo cáo")
-    project = project_create(actor=system_user, org_id=tree["commune_a"].pk, name="Đề án sắp xếp xã An Bình",
-                             model="Văn phòng cấp xã", units=[UnitInput(label="Văn phòng Đảng bộ xã An Bình")])
-    return {"staffing_agency": agency, "staffing_agency_version": AgencyVersion.objects.get(agency=agency),
-            "staffing_allocation": allocation, "staffing_headcount": headcount,
-            "staffing_baseline": Baseline.objects.get(agency=agency), "staffing_project": project,
-            "staffing_project_unit": project.units.get(),
-            "staffing_catalogue": catalogue_create(actor=system_user, agency=agency, name="Danh mục vị trí việc làm",
-                                                   positions=[PositionInput("Chánh Văn phòng", cb.pk, 1)])}
+    allocation = quota_allocate(
+        actor=system_user,
+        data=AllocationInput(
+            year=2024,
+            receiving_id=agency.pk,
+            category_id=cb.pk,
+            number=5,
+            decision_number="1-QĐ/ĐU",
+            decision_date=date(2024, 1, 2),
+            allocating_label="Huyện ủy",
+        ),
+    )
+    headcount = headcount_record(
+        actor=system_user, agency=agency, category=cb, on=date(2024, 1, 2), count=4, source="Báo cáo"
+    )
+    project = project_create(
+        actor=system_user,
+        org_id=tree["commune_a"].pk,
+        name="Đề án sắp xếp xã An Bình",
+        model="Văn phòng cấp xã",
+        units=[UnitInput(label="Văn phòng Đảng bộ xã An Bình")],
+    )
+    return {
+        "staffing_agency": agency,
+        "staffing_agency_version": AgencyVersion.objects.get(agency=agency),
+        "staffing_allocation": allocation,
+        "staffing_headcount": headcount,
+        "staffing_baseline": Baseline.objects.get(agency=agency),
+        "staffing_project": project,
+        "staffing_project_unit": project.units.get(),
+        "staffing_catalogue": catalogue_create(
+            actor=system_user,
+            agency=agency,
+            name="Danh mục vị trí việc làm",
+            positions=[PositionInput("Chánh Văn phòng", cb.pk, 1)],
+        ),
+    }
 
 
 def _grading_world(system_user, tree, member) -> dict[str, Any]:
@@ -830,16 +1251,33 @@ def _grading_world(system_user, tree, member) -> dict[str, Any]:
     from dangbo.grading.services import campaign_open, step_record
 
     campaign = campaign_open(
-        actor=system_user, year=2024, root_org=tree["commune_a"], opens_on=date(2024, 11, 15),
-        self_assessment_due=date(2024, 11, 30), cell_meeting_due=date(2024, 12, 10),
-        decision_due=date(2024, 12, 20), deadline=date(2024, 12, 25),
+        actor=system_user,
+        year=2024,
+        root_org=tree["commune_a"],
+        opens_on=date(2024, 11, 15),
+        self_assessment_due=date(2024, 11, 30),
+        cell_meeting_due=date(2024, 12, 10),
+        decision_due=date(2024, 12, 20),
+        deadline=date(2024, 12, 25),
     )
-    record = step_record(actor=system_user, campaign=campaign, step="self", member=member, grade="good",
-                         on=date(2024, 11, 20), document=ContentFile(b"ban kiem diem", name="kiem-diem.txt"))
+    record = step_record(
+        actor=system_user,
+        campaign=campaign,
+        step="self",
+        member=member,
+        grade="good",
+        on=date(2024, 11, 20),
+        document=ContentFile(b"ban kiem diem", name="kiem-diem.txt"),
+    )
     from dangbo.notifications.services import notify
 
-    notify(kind="grading.late", key="grading.late:thu", org_id=tree["commune_a"].pk, target=campaign,
-           message="Đảng bộ xã An Bình: đã quá hạn hoàn thành đánh giá, xếp loại năm 2024.")
+    notify(
+        kind="grading.late",
+        key="grading.late:thu",
+        org_id=tree["commune_a"].pk,
+        target=campaign,
+        message="Đảng bộ xã An Bình: đã quá hạn hoàn thành đánh giá, xếp loại năm 2024.",
+    )
     return {"campaign": campaign, "grading_record": record}
 
 
@@ -847,18 +1285,22 @@ def _enterprise(tree):
     """An enterprise of commune A's locality (the enterprise register, R-014)."""
     from dangbo.orgs.models import Enterprise
 
-    return Enterprise.objects.create(name="Công ty TNHH " + SECRET_NAME, sector="private_enterprise",
-                                     locality=tree["commune_a"], registered_on=date(2020, 1, 1))
+    return Enterprise.objects.create(
+        name="Công ty TNHH " + SECRET_NAME,
+        sector="private_enterprise",
+        locality=tree["commune_a"],
+        registered_on=date(2020, 1, 1),
+    )
 
 
 def _reports_world(tree) -> dict[str, Any]:
     """Commune A's periodic report for 2024 and its own DOCX template."""
     from dangbo.reports.models import PeriodKind, ReportPeriod, ReportSubmission, ReportTemplate
 
-    period = ReportPeriod.objects.create(kind=PeriodKind.YEAR, year=2024, start=date(2024, 1, 1),
-                                         cutoff=date(2024, 12, 31), due_on=date(2025, 1, 15))
-    submission = ReportSubmission.objects.create(org=tree["commune_a"], period=period,
-                                                 org_name="Đảng bộ xã An Bình")
+    period = ReportPeriod.objects.create(
+        kind=PeriodKind.YEAR, year=2024, start=date(2024, 1, 1), cutoff=date(2024, 12, 31), due_on=date(2025, 1, 15)
+    )
+    submission = ReportSubmission.objects.create(org=tree["commune_a"], period=period, org_name="Đảng bộ xã An Bình")
     template = ReportTemplate.objects.create(org=tree["commune_a"], content=b"docx", filename="mau.docx")
     return {"report_submission": submission, "report_template": template}
 
@@ -875,9 +1317,17 @@ def _export_job(requester):
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "thu.csv"
     path.write_text(f"{SECRET_NAME};{SECRET_CID}\r\n", encoding="utf-8")
-    return ExportJob.objects.create(requester=requester, purpose="kiểm tra phạm vi", fmt="csv", status="done",
-                                    filters={"at": "2024-06-01"}, file_path=str(path), file_name="thu.csv",
-                                    processed_rows=1, total_rows=1)
+    return ExportJob.objects.create(
+        requester=requester,
+        purpose="kiểm tra phạm vi",
+        fmt="csv",
+        status="done",
+        filters={"at": "2024-06-01"},
+        file_path=str(path),
+        file_name="thu.csv",
+        processed_rows=1,
+        total_rows=1,
+    )
 
 
 def _job_fields(model) -> dict[str, Any]:
@@ -904,7 +1354,11 @@ def _call(client, name: str, rule: Rule, w):
     if rule.method == "post" and rule.body is not None:
         return client.post(f"{url}?{urlencode(rule.query(w))}", rule.body(w))
     if rule.method == "post":
-        return client.post(url, rule.query(w), content_type="application/json") if name.startswith("api:") else client.post(url, rule.query(w))
+        return (
+            client.post(url, rule.query(w), content_type="application/json")
+            if name.startswith("api:")
+            else client.post(url, rule.query(w))
+        )
     if rule.method in ("patch", "delete"):
         return getattr(client, rule.method)(url, rule.query(w), content_type="application/json")
     return client.get(url, rule.query(w))
@@ -938,8 +1392,14 @@ def test_the_outsider_gets_not_found_or_nothing_of_commune_a(client, world, name
     from dangbo.cadres.models import CadreAction, Decision, Title
 
     def counts():
-        return (MemberEvent.objects.count(), Member.objects.count(), Decision.objects.count(),
-                CadreAction.objects.count(), Title.objects.count(), Title.objects.filter(valid_to__isnull=False).count())
+        return (
+            MemberEvent.objects.count(),
+            Member.objects.count(),
+            Decision.objects.count(),
+            CadreAction.objects.count(),
+            Title.objects.count(),
+            Title.objects.filter(valid_to__isnull=False).count(),
+        )
 
     before = counts()
     response = _call(client, name, rule, world)
@@ -952,7 +1412,8 @@ def test_the_outsider_gets_not_found_or_nothing_of_commune_a(client, world, name
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n, r in ROUTES.items() if r.outsider == NOT_FOUND and r.method == "get" and r.anonymous != NOT_FOUND)
+    "name",
+    sorted(n for n, r in ROUTES.items() if r.outsider == NOT_FOUND and r.method == "get" and r.anonymous != NOT_FOUND),
 )
 def test_the_insider_reaches_every_object_route(client, world, name):
     rule = ROUTES[name]
@@ -965,8 +1426,9 @@ def test_the_insider_reaches_every_object_route(client, world, name):
 
 @pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.role))
 @pytest.mark.parametrize("who", ["insider", "province_officer", "administrator"])
-def test_without_the_role_even_the_insider_and_the_administrator_get_not_found(client, world, name, who,
-                                                                              officer, admin_user):
+def test_without_the_role_even_the_insider_and_the_administrator_get_not_found(
+    client, world, name, who, officer, admin_user
+):
     """Political-standard cases: commune A's officer, the province officer and a system
     administrator, none of them with the political-protection role, get 404 and nothing leaks;
     the attempt is in the audit log."""
@@ -1078,16 +1540,54 @@ def test_an_object_outside_the_scope_is_not_found_by_its_getter(world, label):
 def test_every_route_that_takes_an_object_hides_it_from_the_outsider():
     """A route with an object in its URL (or an organization in its query) is 404 for the
     outsider, never an empty 200 or a 403 that would confirm the object exists."""
-    w = {key: _Stub() for key in ("member", "transfer", "event", "token", "job", "export_job", "plan", "task", "evidence", "notification",
-                                  "campaign", "grading_record", "commune_a", "cell_a1", "org_event", "cadre",
-                                  "cadre_title", "catalogue_title", "planning_term", "staffing_agency", "staffing_project", "staffing_catalogue", "meeting",
-                                  "attendance", "enterprise", "political_case", "vote_campaign",
-                                  "dues_import_job", "notice", "correction_request",
-                                  "committee_seat", "handbook_job", "training_course", "training_enrolment",
-                                  "staffing_project_unit", "salary_event", "org_channel")}
+    w = {
+        key: _Stub()
+        for key in (
+            "member",
+            "transfer",
+            "event",
+            "token",
+            "job",
+            "export_job",
+            "plan",
+            "task",
+            "evidence",
+            "notification",
+            "campaign",
+            "grading_record",
+            "commune_a",
+            "cell_a1",
+            "org_event",
+            "cadre",
+            "cadre_title",
+            "catalogue_title",
+            "planning_term",
+            "staffing_agency",
+            "staffing_project",
+            "staffing_catalogue",
+            "meeting",
+            "attendance",
+            "enterprise",
+            "political_case",
+            "vote_campaign",
+            "dues_import_job",
+            "notice",
+            "correction_request",
+            "committee_seat",
+            "handbook_job",
+            "training_course",
+            "training_enrolment",
+            "staffing_project_unit",
+            "salary_event",
+            "org_channel",
+        )
+    }
     # Only an integer argument names an object: a slug names a kind of list (exports:list_export).
-    lenient = {name for name, rule in ROUTES.items()
-               if any(isinstance(v, int) for v in rule.kwargs(w).values()) and rule.outsider != NOT_FOUND}
+    lenient = {
+        name
+        for name, rule in ROUTES.items()
+        if any(isinstance(v, int) for v in rule.kwargs(w).values()) and rule.outsider != NOT_FOUND
+    }
     assert not lenient, f"routes taking an object that do not answer 404 to the outsider: {sorted(lenient)}"
 
 

@@ -22,8 +22,7 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
 
     def get_failures(self, request, credentials: dict | None = None) -> int:
         pair, account = (
-            qs.aggregate(n=Sum("failures_since_start"))["n"] or 0
-            for qs in self.get_user_attempts(request, credentials)
+            qs.aggregate(n=Sum("failures_since_start"))["n"] or 0 for qs in self.get_user_attempts(request, credentials)
         )
         if account >= settings.DANGBO_LOCKOUT_ACCOUNT_LIMIT:
             # Reported as the pair limit, which is what axes compares the count with.

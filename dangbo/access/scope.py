@@ -97,8 +97,11 @@ def _subtree_condition(org_id: int) -> tuple[Q | None, frozenset[Root], frozense
     per generation of predecessors, then one query for the versions of them all."""
     ids = [org_id, *_LINEAGE.ancestors(org_id)]
     versions_of: dict[int, list[OrgVersion]] = {i: [] for i in ids}
-    for v in (OrgVersion.objects.filter(org_id__in=ids).only("org", "path", "valid_from", "valid_to")
-              .order_by("org_id", "valid_from", "id")):
+    for v in (
+        OrgVersion.objects.filter(org_id__in=ids)
+        .only("org", "path", "valid_from", "valid_to")
+        .order_by("org_id", "valid_from", "id")
+    ):
         versions_of[v.org_id].append(v)
     roots: set[Root] = set()
     on_paths: set[int] = set()
@@ -199,8 +202,15 @@ def _compute_scope(user) -> Scope:
     if user.is_superuser:
         everything = True
         actions[None] = ROLE_ACTIONS[Role.ADMIN]
-    return Scope(everything, frozenset(org_ids), actions, frozenset(member_ids), tuple(grants), tuple(roots),
-                 frozenset(on_paths - org_ids))
+    return Scope(
+        everything,
+        frozenset(org_ids),
+        actions,
+        frozenset(member_ids),
+        tuple(grants),
+        tuple(roots),
+        frozenset(on_paths - org_ids),
+    )
 
 
 def can(user, action: str, org_id: int | None = None) -> bool:

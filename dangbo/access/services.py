@@ -108,8 +108,12 @@ def sessions_end_all(user) -> int:
     for key in keys:
         store(session_key=key).delete()
     UserSession.objects.filter(user=user).delete()
-    audit_record(actor=user, action="auth.logout_everywhere", obj=user,
-                 summary=f"Đăng xuất khỏi mọi thiết bị ({len(keys)} phiên)")
+    audit_record(
+        actor=user,
+        action="auth.logout_everywhere",
+        obj=user,
+        summary=f"Đăng xuất khỏi mọi thiết bị ({len(keys)} phiên)",
+    )
     return len(keys)
 
 
@@ -130,11 +134,18 @@ def token_create(user, *, name: str, days: int = 90) -> tuple[PersonalToken, str
         raise DomainError(f"Thời hạn phải từ 1 đến {TOKEN_MAX_DAYS} ngày.", field="days")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = PersonalToken.objects.create(
-        user=user, name=name[:100], prefix=secret[:12], token_hash=token_hash(secret),
+        user=user,
+        name=name[:100],
+        prefix=secret[:12],
+        token_hash=token_hash(secret),
         expires_at=timezone.now() + timedelta(days=days),
     )
-    audit_record(actor=user, action="auth.token_created", obj=token,
-                 summary=f"Tạo mã truy cập API «{token.name}» ({token.prefix}…), hết hạn sau {days} ngày")
+    audit_record(
+        actor=user,
+        action="auth.token_created",
+        obj=token,
+        summary=f"Tạo mã truy cập API «{token.name}» ({token.prefix}…), hết hạn sau {days} ngày",
+    )
     return token, secret
 
 
@@ -147,8 +158,12 @@ def token_revoke(user, token_id: int) -> PersonalToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=user, action="auth.token_revoked", obj=token,
-                     summary=f"Thu hồi mã truy cập API «{token.name}» ({token.prefix}…)")
+        audit_record(
+            actor=user,
+            action="auth.token_revoked",
+            obj=token,
+            summary=f"Thu hồi mã truy cập API «{token.name}» ({token.prefix}…)",
+        )
     return token
 
 
@@ -196,13 +211,15 @@ def assignment_carry_to_successor(*, actor, assignment: RoleAssignment) -> RoleA
     if successor is None:
         raise DomainError(
             f"Tổ chức của phân công «{assignment}» không được hợp nhất vào đúng một tổ chức kế thừa; "
-            "hãy giao vai trò mới bằng tay.", field="org")
+            "hãy giao vai trò mới bằng tay.",
+            field="org",
+        )
     if assignment.valid_to is not None and assignment.valid_to < on - timedelta(days=1):
         raise DomainError(f"Phân công «{assignment}» đã hết hiệu lực trước ngày hợp nhất.", field="valid_to")
-    if RoleAssignment.objects.filter(user=assignment.user, role=assignment.role, org=successor,
-                                     valid_from=on).exists():
+    if RoleAssignment.objects.filter(user=assignment.user, role=assignment.role, org=successor, valid_from=on).exists():
         raise DomainError(f"Phân công «{assignment}» đã được chuyển sang tổ chức kế thừa.", field="org")
     assignment.valid_to = on - timedelta(days=1)
     assignment.save(update_fields=["valid_to"])
-    return RoleAssignment.objects.create(user=assignment.user, role=assignment.role, org=successor,
-                                         valid_from=max(on, assignment.valid_from))
+    return RoleAssignment.objects.create(
+        user=assignment.user, role=assignment.role, org=successor, valid_from=max(on, assignment.valid_from)
+    )

@@ -31,8 +31,13 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     summary = f"Đăng nhập không thành công: «{username}»"
     if locked:
         summary += " (đang bị khóa tạm thời do sai nhiều lần)"
-    audit_record(actor=username or "ẩn danh", action="auth.login_failed", object_type="auth.user",
-                 summary=summary, after={"username": username, "locked": locked})
+    audit_record(
+        actor=username or "ẩn danh",
+        action="auth.login_failed",
+        object_type="auth.user",
+        summary=summary,
+        after={"username": username, "locked": locked},
+    )
 
 
 def on_logged_out(sender, request, user, **kwargs):
@@ -43,8 +48,14 @@ def on_logged_out(sender, request, user, **kwargs):
 
 
 def _role_snapshot(a) -> dict:
-    return {"user": a.user_id, "role": a.role, "org": a.org_id, "member": a.member_id,
-            "valid_from": a.valid_from, "valid_to": a.valid_to}
+    return {
+        "user": a.user_id,
+        "role": a.role,
+        "org": a.org_id,
+        "member": a.member_id,
+        "valid_from": a.valid_from,
+        "valid_to": a.valid_to,
+    }
 
 
 def on_role_pre_save(sender, instance, **kwargs):
@@ -61,15 +72,26 @@ def on_role_saved(sender, instance, created, **kwargs):
     """Role changes are audited wherever they are made (the admin site included)."""
     action = "access.role_assigned" if created else "access.role_changed"
     verb = "Giao" if created else "Sửa"
-    audit_record(actor=_role_actor(), action=action, obj=instance, org_id=instance.org_id,
-                 summary=f"{verb} vai trò «{instance.get_role_display()}» cho {instance.user}",
-                 before=getattr(instance, "_audit_before", None), after=_role_snapshot(instance))
+    audit_record(
+        actor=_role_actor(),
+        action=action,
+        obj=instance,
+        org_id=instance.org_id,
+        summary=f"{verb} vai trò «{instance.get_role_display()}» cho {instance.user}",
+        before=getattr(instance, "_audit_before", None),
+        after=_role_snapshot(instance),
+    )
 
 
 def on_role_deleted(sender, instance, **kwargs):
-    audit_record(actor=_role_actor(), action="access.role_removed", obj=instance, org_id=instance.org_id,
-                 summary=f"Thu hồi vai trò «{instance.get_role_display()}» của {instance.user}",
-                 before=_role_snapshot(instance))
+    audit_record(
+        actor=_role_actor(),
+        action="access.role_removed",
+        obj=instance,
+        org_id=instance.org_id,
+        summary=f"Thu hồi vai trò «{instance.get_role_display()}» của {instance.user}",
+        before=_role_snapshot(instance),
+    )
 
 
 def connect() -> None:

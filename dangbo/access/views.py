@@ -33,8 +33,9 @@ THROTTLED = "Nhập sai mã nhiều lần. Vui lòng đợi ít giây rồi th�
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     # A path on this site only: redirect() would read a bare word ("828698") as a view name.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return settings.LOGIN_REDIRECT_URL
 
@@ -74,8 +75,12 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             error = _check_code(request, device, form.cleaned_data["code"])
             if error is None:
                 otp_login(request, device)
-                audit_record(actor=request.user, action="auth.otp_verified", obj=request.user,
-                             summary="Xác thực hai lớp thành công")
+                audit_record(
+                    actor=request.user,
+                    action="auth.otp_verified",
+                    obj=request.user,
+                    summary="Xác thực hai lớp thành công",
+                )
                 return redirect(next_url)
         form.add_error("code", error)
     return render(request, "access/otp_verify.html", {"form": form, "next": next_url})
@@ -97,18 +102,26 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            audit_record(actor=request.user, action="auth.otp_device_confirmed", obj=request.user,
-                         summary="Thiết lập ứng dụng xác thực hai lớp")
+            audit_record(
+                actor=request.user,
+                action="auth.otp_device_confirmed",
+                obj=request.user,
+                summary="Thiết lập ứng dụng xác thực hai lớp",
+            )
             messages.success(request, "Đã thiết lập xác thực hai lớp.")
             return redirect(next_url)
         form.add_error("code", error)
-    return render(request, "access/otp_setup.html", {
-        "form": form,
-        "next": next_url,
-        "secret": services.totp_secret_base32(device),
-        "config_url": device.config_url,
-        "qr": qr_svg(device.config_url),
-    })
+    return render(
+        request,
+        "access/otp_setup.html",
+        {
+            "form": form,
+            "next": next_url,
+            "secret": services.totp_secret_base32(device),
+            "config_url": device.config_url,
+            "qr": qr_svg(device.config_url),
+        },
+    )
 
 
 # --- account ---------------------------------------------------------------------------------
@@ -118,17 +131,22 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
-    assignments = (RoleAssignment.objects.filter(RoleAssignment.active_q(timezone.localdate()), user=user)
-                   .select_related("org"))
-    return render(request, "access/account.html", {
-        "assignments": assignments,
-        "otp_required": services.otp_required_for(user),
-        "otp_device": services.totp_devices_confirmed(user).exists(),
-        "otp_verified": _is_verified(request),
-        "sessions": UserSession.objects.filter(user=user),
-        "current_session": request.session.session_key,
-        "session_minutes": settings.SESSION_COOKIE_AGE // 60,
-    })
+    assignments = RoleAssignment.objects.filter(
+        RoleAssignment.active_q(timezone.localdate()), user=user
+    ).select_related("org")
+    return render(
+        request,
+        "access/account.html",
+        {
+            "assignments": assignments,
+            "otp_required": services.otp_required_for(user),
+            "otp_device": services.totp_devices_confirmed(user).exists(),
+            "otp_verified": _is_verified(request),
+            "sessions": UserSession.objects.filter(user=user),
+            "current_session": request.session.session_key,
+            "session_minutes": settings.SESSION_COOKIE_AGE // 60,
+        },
+    )
 
 
 @require_POST
@@ -150,18 +168,23 @@ def token_list(request: HttpRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, secret = services.token_create(request.user, name=form.cleaned_data["name"],
-                                                   days=form.cleaned_data["days"])
+            _token, secret = services.token_create(
+                request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
             form = TokenCreateForm()
-    return render(request, "access/tokens.html", {
-        "form": form,
-        "secret": secret,  # shown once, on this response only
-        "tokens": PersonalToken.objects.filter(user=request.user),
-        "now": timezone.now(),
-    })
+    return render(
+        request,
+        "access/tokens.html",
+        {
+            "form": form,
+            "secret": secret,  # shown once, on this response only
+            "tokens": PersonalToken.objects.filter(user=request.user),
+            "now": timezone.now(),
+        },
+    )
 
 
 @require_POST
@@ -180,9 +203,15 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 def lockout(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else None
-    return render(request, "access/lockout.html", {
-        "minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT,
-    }, status=settings.AXES_HTTP_RESPONSE_CODE)
+    return render(
+        request,
+        "access/lockout.html",
+        {
+            "minutes": minutes,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+        },
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
 
 
 @login_required
@@ -200,5 +229,6 @@ def home(request: HttpRequest) -> HttpResponse:
     groups: dict[str, list] = {}
     for item in items:
         groups.setdefault(item.group, []).append(item)
-    return render(request, "access/home.html", {"today": today, "groups": groups,
-                                                "todo": sum(1 for i in items if i.count)})
+    return render(
+        request, "access/home.html", {"today": today, "groups": groups, "todo": sum(1 for i in items if i.count)}
+    )

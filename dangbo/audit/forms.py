@@ -11,10 +11,18 @@ from dangbo.core.text import nfc
 
 class EntrySearchForm(forms.Form):
     actor = forms.CharField(label="Người thực hiện", required=False, max_length=150)
-    action = forms.CharField(label="Hành động", required=False, max_length=80,
-                             widget=forms.TextInput(attrs={"placeholder": "vd. member. / read. / org.merged"}))
-    object_type = forms.CharField(label="Loại đối tượng", required=False, max_length=40,
-                                  widget=forms.TextInput(attrs={"placeholder": "vd. members.member"}))
+    action = forms.CharField(
+        label="Hành động",
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(attrs={"placeholder": "vd. member. / read. / org.merged"}),
+    )
+    object_type = forms.CharField(
+        label="Loại đối tượng",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": "vd. members.member"}),
+    )
     object_id = forms.CharField(label="Mã đối tượng", required=False, max_length=40)
     date_from = VNDateField(label="Từ ngày", required=False)
     date_to = VNDateField(label="Đến ngày", required=False)
@@ -37,6 +45,10 @@ class EntrySearchForm(forms.Form):
             return EntryFilters()
         d = self.cleaned_data
         return EntryFilters(
-            actor=nfc(d["actor"]).strip(), action=d["action"].strip(), object_type=d["object_type"].strip(),
-            object_id=d["object_id"].strip(), date_from=d["date_from"], date_to=d["date_to"],
+            actor=nfc(d["actor"]).strip(),
+            action=d["action"].strip(),
+            object_type=d["object_type"].strip(),
+            object_id=d["object_id"].strip(),
+            date_from=d["date_from"],
+            date_to=d["date_to"],
         )

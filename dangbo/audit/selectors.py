@@ -107,7 +107,6 @@ def entry_diff(entry: AuditEntry) -> list[DiffRow]:
         b, a = before or {}, after or {}
         keys = list(dict.fromkeys([*b, *a]))
         return [
-            DiffRow(k, _show(b.get(k)), _show(a.get(k)), (k in b) != (k in a) or b.get(k) != a.get(k))
-            for k in keys
+            DiffRow(k, _show(b.get(k)), _show(a.get(k)), (k in b) != (k in a) or b.get(k) != a.get(k)) for k in keys
         ]
     return [DiffRow("", _show(before), _show(after), before != after)]

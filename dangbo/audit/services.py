@@ -144,15 +144,26 @@ def audit_read(
         user = actor if getattr(actor, "is_authenticated", False) else None
         with stamps.unstamped_write():  # a read's log: the request's stamps and memo stay valid
             return PendingRead.objects.create(
-                at=timezone.now(), actor=user,
+                at=timezone.now(),
+                actor=user,
                 actor_label=(user.get_username() if user else str(actor or "hệ thống"))[:150],
-                ip=current.get().ip, action=f"read.{what}", object_type=obj._meta.label_lower if obj is not None else "",
-                object_id=str(getattr(obj, "pk", "") or "")[:40], org_id=org_id,
+                ip=current.get().ip,
+                action=f"read.{what}",
+                object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(getattr(obj, "pk", "") or "")[:40],
+                org_id=org_id,
                 subject_member_id=subject_member_id if subject_member_id is not None else _subject_of(obj),
-                summary=summary[:500])
+                summary=summary[:500],
+            )
     with stamps.unstamped_write():  # chained at once: audit_auditentry carries no stamp trigger either
-        return audit_record(actor=actor, action=f"read.{what}", obj=obj, org_id=org_id, summary=summary,
-                            subject_member_id=subject_member_id)
+        return audit_record(
+            actor=actor,
+            action=f"read.{what}",
+            obj=obj,
+            org_id=org_id,
+            summary=summary,
+            subject_member_id=subject_member_id,
+        )
 
 
 DRAIN_BATCH = 5_000
@@ -184,10 +195,20 @@ def _drain_reads(batch: int) -> int:
             entries = []
             for read in pending:
                 entry = AuditEntry(
-                    at=read.at, actor_id=read.actor_id, actor_label=read.actor_label, ip=read.ip, action=read.action,
-                    object_type=read.object_type, object_id=read.object_id, org_id=read.org_id,
-                    subject_member_id=read.subject_member_id, summary=read.summary, before=None, after=None,
-                    prev_hash=prev)
+                    at=read.at,
+                    actor_id=read.actor_id,
+                    actor_label=read.actor_label,
+                    ip=read.ip,
+                    action=read.action,
+                    object_type=read.object_type,
+                    object_id=read.object_id,
+                    org_id=read.org_id,
+                    subject_member_id=read.subject_member_id,
+                    summary=read.summary,
+                    before=None,
+                    after=None,
+                    prev_hash=prev,
+                )
                 entry.hash = compute_hash(prev, entry)
                 prev = entry.hash
                 entries.append(entry)
@@ -224,8 +245,15 @@ def audit_export(
         after["filters"] = filters
     if not summary:
         summary = f"Xuất {what}" + (f" ({vn_int(rows)} dòng)" if rows is not None else "") + f" — mục đích: {purpose}"
-    return audit_record(actor=actor, action=f"export.{what}", obj=obj, org_id=org_id, summary=summary,
-                        after=after, subject_member_id=subject_member_id)
+    return audit_record(
+        actor=actor,
+        action=f"export.{what}",
+        obj=obj,
+        org_id=org_id,
+        summary=summary,
+        after=after,
+        subject_member_id=subject_member_id,
+    )
 
 
 # --- Checkpoints: the chain anchored outside the table ----------------------------------------
@@ -327,7 +355,7 @@ class Checkpoint:
 
     @property
     def label(self) -> str:
-        """"điểm mốc dòng 3 (06/12/2026 09:30)" in local time."""
+        """ "điểm mốc dòng 3 (06/12/2026 09:30)" in local time."""
         try:
             at = timezone.localtime(datetime.fromisoformat(str(self.record.get("at"))))
             return f"điểm mốc dòng {self.line} ({at:%d/%m/%Y %H:%M:%S})"
@@ -369,8 +397,9 @@ class ChainReport:
         return self.first_broken_id is None and not self.checkpoint_problems
 
 
-def _checkpoint_problem(cp: Checkpoint, key: bytes | None, total: int, max_id: int | None,
-                        seen: dict[int, tuple[int, str]]) -> str | None:
+def _checkpoint_problem(
+    cp: Checkpoint, key: bytes | None, total: int, max_id: int | None, seen: dict[int, tuple[int, str]]
+) -> str | None:
     """What is wrong between the table and one checkpoint (None: they agree)."""
     r = cp.record
     if key is None:
@@ -381,20 +410,27 @@ def _checkpoint_problem(cp: Checkpoint, key: bytes | None, total: int, max_id: i
     if not isinstance(count, int) or count == 0 or last_id is None:
         return None  # the log was empty then: nothing to anchor
     if total == 0:
-        return (f"{cp.label}: nhật ký đã có {vn_int(count)} bản ghi (đến #{last_id}) nhưng nay trống — "
-                "toàn bộ nhật ký đã bị xóa (TRUNCATE)")
+        return (
+            f"{cp.label}: nhật ký đã có {vn_int(count)} bản ghi (đến #{last_id}) nhưng nay trống — "
+            "toàn bộ nhật ký đã bị xóa (TRUNCATE)"
+        )
     if last_id not in seen:
         if max_id is None or max_id < last_id or total < count:
-            return (f"{cp.label}: không còn bản ghi #{last_id} (bản ghi cuối tại điểm mốc), nay còn "
-                    f"{vn_int(total)} bản ghi so với {vn_int(count)} — các bản ghi cuối đã bị xóa")
+            return (
+                f"{cp.label}: không còn bản ghi #{last_id} (bản ghi cuối tại điểm mốc), nay còn "
+                f"{vn_int(total)} bản ghi so với {vn_int(count)} — các bản ghi cuối đã bị xóa"
+            )
         return f"{cp.label}: không còn bản ghi #{last_id} (bản ghi cuối tại điểm mốc) — bản ghi đã bị xóa"
     position, actual = seen[last_id]
     if actual != head:
-        return (f"{cp.label}: băm của bản ghi #{last_id} khác với điểm mốc — chuỗi đã bị sửa rồi tính lại "
-                "từ bản ghi bị sửa")
+        return (
+            f"{cp.label}: băm của bản ghi #{last_id} khác với điểm mốc — chuỗi đã bị sửa rồi tính lại từ bản ghi bị sửa"
+        )
     if position != count:
-        return (f"{cp.label}: đến bản ghi #{last_id} nay có {vn_int(position)} bản ghi, điểm mốc ghi "
-                f"{vn_int(count)} — có bản ghi bị xóa hoặc chèn")
+        return (
+            f"{cp.label}: đến bản ghi #{last_id} nay có {vn_int(position)} bản ghi, điểm mốc ghi "
+            f"{vn_int(count)} — có bản ghi bị xóa hoặc chèn"
+        )
     return None
 
 
@@ -429,6 +465,9 @@ def audit_verify() -> ChainReport:
         if (problem := _checkpoint_problem(cp, key, total, max_id, seen)) is not None:
             problems.append(problem)
     return ChainReport(
-        checked, broken[0] if broken else None, broken[1] if broken else "",
-        checkpoints=len(checkpoints), checkpoint_problems=tuple(problems),
+        checked,
+        broken[0] if broken else None,
+        broken[1] if broken else "",
+        checkpoints=len(checkpoints),
+        checkpoint_problems=tuple(problems),
     )

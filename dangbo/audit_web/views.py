@@ -109,9 +109,16 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     visible = scope_orgs(AuditEntry.objects.all(), request.user, field="org_id", action="manage_users")
     qs = selectors.entry_list(qs=visible, filters=form.filters() if form.is_bound else selectors.EntryFilters())
     page = _page(request, qs)
-    return render(request, "audit/entry_list.html", {
-        "form": form, "page": page, "rows": _rows(page, details=True), "links": True,
-    })
+    return render(
+        request,
+        "audit/entry_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows(page, details=True),
+            "links": True,
+        },
+    )
 
 
 @login_required
@@ -119,18 +126,31 @@ def member_trail(request: HttpRequest, member_id: int) -> HttpResponse:
     """Everything the log holds about one member, for whoever may see that member."""
     member = get_member_or_404(request.user, member_id)
     own = member.pk in own_member_ids(request.user)
-    details = own or scope_members(type(member).objects.filter(pk=member.pk), request.user,
-                                   action="view_personal").exists()
+    details = (
+        own or scope_members(type(member).objects.filter(pk=member.pk), request.user, action="view_personal").exists()
+    )
     if details and not own:
         # The before/after values are the member's personal data: reading them is logged (R-165).
-        audit_read(actor=request.user, obj=member, org_id=member.current_org_id, what="member_trail",
-                   summary=f"Xem nhật ký hồ sơ đảng viên {member.full_name}")
+        audit_read(
+            actor=request.user,
+            obj=member,
+            org_id=member.current_org_id,
+            what="member_trail",
+            summary=f"Xem nhật ký hồ sơ đảng viên {member.full_name}",
+        )
     event_ids = member.events.annotate(sid=Cast("pk", CharField())).values("sid")
     qs = selectors.member_trail(member_id=member.pk, event_ids=event_ids).select_related("actor").order_by("-id")
     page = _page(request, qs)
-    return render(request, "audit/member_trail.html", {
-        "member": member, "page": page, "rows": _rows(page, details=details), "details": details,
-    })
+    return render(
+        request,
+        "audit/member_trail.html",
+        {
+            "member": member,
+            "page": page,
+            "rows": _rows(page, details=details),
+            "details": details,
+        },
+    )
 
 
 @login_required
@@ -140,10 +160,17 @@ def org_trail(request: HttpRequest, org_id: int) -> HttpResponse:
     details = can(request.user, "view_personal", org.pk)
     qs = selectors.org_trail(org_id=org.pk).select_related("actor").order_by("-id")
     page = _page(request, qs)
-    return render(request, "audit/org_trail.html", {
-        "org": org, "org_name": _org_names({org.pk}).get(org.pk, org.code), "page": page,
-        "rows": _rows(page, details=details), "details": details,
-    })
+    return render(
+        request,
+        "audit/org_trail.html",
+        {
+            "org": org,
+            "org_name": _org_names({org.pk}).get(org.pk, org.code),
+            "page": page,
+            "rows": _rows(page, details=details),
+            "details": details,
+        },
+    )
 
 
 @login_required

@@ -73,19 +73,34 @@ def _political_check(actor, cadre: Cadre, received_on: date) -> Check:
     """Only the political-protection role learns whether a conclusion exists (cadres/political.py);
     anyone else is told who confirms it, never whether there is one."""
     if actor is None or not may_view(actor):
-        return Check("political_standard", None,
-                     "Kết luận tiêu chuẩn chính trị: do cán bộ bảo vệ chính trị nội bộ xác nhận")
-    latest = (policy.for_user(PoliticalCase, actor)
-              .filter(cadre=cadre, concluded_on__lte=received_on,
-                      purpose__in=[PoliticalPurpose.APPOINTMENT, PoliticalPurpose.PLANNING])
-              .order_by("-concluded_on", "-id").first())
+        return Check(
+            "political_standard", None, "Kết luận tiêu chuẩn chính trị: do cán bộ bảo vệ chính trị nội bộ xác nhận"
+        )
+    latest = (
+        policy.for_user(PoliticalCase, actor)
+        .filter(
+            cadre=cadre,
+            concluded_on__lte=received_on,
+            purpose__in=[PoliticalPurpose.APPOINTMENT, PoliticalPurpose.PLANNING],
+        )
+        .order_by("-concluded_on", "-id")
+        .first()
+    )
     if latest is None:
         return Check("political_standard", False, "Chưa có kết luận tiêu chuẩn chính trị")
-    audit_read(actor=actor, obj=latest, org_id=latest.org_id, what="political_case",
-               summary=f"Xem kết luận tiêu chuẩn chính trị số {latest.pk} (kiểm tra điều kiện)")
+    audit_read(
+        actor=actor,
+        obj=latest,
+        org_id=latest.org_id,
+        what="political_case",
+        summary=f"Xem kết luận tiêu chuẩn chính trị số {latest.pk} (kiểm tra điều kiện)",
+    )
     ok = latest.conclusion == PoliticalConclusion.MEETS
-    return Check("political_standard", ok, f"Kết luận tiêu chuẩn chính trị ngày {latest.concluded_on:%d/%m/%Y}: "
-                                           f"{latest.get_conclusion_display().lower()}")
+    return Check(
+        "political_standard",
+        ok,
+        f"Kết luận tiêu chuẩn chính trị ngày {latest.concluded_on:%d/%m/%Y}: {latest.get_conclusion_display().lower()}",
+    )
 
 
 def eligibility_check(*, cadre: Cadre, title: Title, kind: str, received_on: date, actor=None) -> Eligibility:
@@ -98,25 +113,53 @@ def eligibility_check(*, cadre: Cadre, title: Title, kind: str, received_on: dat
     if kind == "reappointment":
         limit = param("reappointment_extension_months", received_on)
         becomes_extension = left < limit
-        checks.append(Check("retirement", True, (
-            f"Còn {left} tháng đến tuổi nghỉ hưu (dưới {limit} tháng): kéo dài thời gian giữ chức vụ đến nghỉ hưu, "
-            "không bổ nhiệm lại") if becomes_extension else f"Còn {left} tháng đến tuổi nghỉ hưu"))
+        checks.append(
+            Check(
+                "retirement",
+                True,
+                (
+                    f"Còn {left} tháng đến tuổi nghỉ hưu (dưới {limit} tháng): kéo dài thời gian giữ chức vụ đến nghỉ hưu, "
+                    "không bổ nhiệm lại"
+                )
+                if becomes_extension
+                else f"Còn {left} tháng đến tuổi nghỉ hưu",
+            )
+        )
     else:
         need = param("appointment_min_months_to_retirement", received_on)
-        checks.append(Check("retirement", left >= need,
-                            f"Còn {left} tháng đến tuổi nghỉ hưu (cần ít nhất {need} tháng)"))
+        checks.append(
+            Check("retirement", left >= need, f"Còn {left} tháng đến tuổi nghỉ hưu (cần ít nhất {need} tháng)")
+        )
         planned = PlanningEntry.objects.filter(cadre=cadre, added_on__lte=received_on).filter(
-            Q(removed_on__isnull=True) | Q(removed_on__gt=received_on))
-        in_planning = planned.filter(Q(title=title) | Q(title__group=title.group, title__is_head=title.is_head)
-                                     if title.group else Q(title=title)).exists()
-        checks.append(Check("planning", in_planning, "Có trong quy hoạch chức danh" if in_planning
-                            else f"Chưa có trong quy hoạch chức danh «{title.name}» hoặc tương đương"))
+            Q(removed_on__isnull=True) | Q(removed_on__gt=received_on)
+        )
+        in_planning = planned.filter(
+            Q(title=title) | Q(title__group=title.group, title__is_head=title.is_head)
+            if title.group
+            else Q(title=title)
+        ).exists()
+        checks.append(
+            Check(
+                "planning",
+                in_planning,
+                "Có trong quy hoạch chức danh"
+                if in_planning
+                else f"Chưa có trong quy hoạch chức danh «{title.name}» hoặc tương đương",
+            )
+        )
         need_post = param("appointment_min_months_in_post", received_on)
-        current = (PositionHolding.objects.filter(cadre=cadre, valid_from__lte=received_on)
-                   .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=received_on)).order_by("valid_from").first())
+        current = (
+            PositionHolding.objects.filter(cadre=cadre, valid_from__lte=received_on)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=received_on))
+            .order_by("valid_from")
+            .first()
+        )
         held = months_between(current.valid_from, received_on) if current else 0
-        checks.append(Check("time_in_post", held >= need_post,
-                            f"Giữ chức vụ hiện tại {held} tháng (cần ít nhất {need_post} tháng)"))
+        checks.append(
+            Check(
+                "time_in_post", held >= need_post, f"Giữ chức vụ hiện tại {held} tháng (cần ít nhất {need_post} tháng)"
+            )
+        )
     checks.append(_political_check(actor, cadre, received_on))
     checks.append(Check("discipline", None, "Kỷ luật: chưa có dữ liệu"))
     return Eligibility(checks=checks, regulation=regulation, becomes_extension=becomes_extension)

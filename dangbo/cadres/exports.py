@@ -21,9 +21,17 @@ from dangbo.orgs.selectors import org_names_on_or_latest
 
 CHUNK = 2000
 COLUMNS = [
-    Column("STT", 6, "int"), Column("Họ và tên", 28), Column("Ngày sinh", 12, "date"), Column("Tuổi", 7, "int"),
-    Column("Giới tính", 9), Column("Dân tộc", 12), Column("Chức vụ đang giữ", 40), Column("Đơn vị quản lý", 32),
-    Column("Diện quản lý", 20), Column("Trình độ chuyên môn", 24), Column("Lý luận chính trị", 16),
+    Column("STT", 6, "int"),
+    Column("Họ và tên", 28),
+    Column("Ngày sinh", 12, "date"),
+    Column("Tuổi", 7, "int"),
+    Column("Giới tính", 9),
+    Column("Dân tộc", 12),
+    Column("Chức vụ đang giữ", 40),
+    Column("Đơn vị quản lý", 32),
+    Column("Diện quản lý", 20),
+    Column("Trình độ chuyên môn", 24),
+    Column("Lý luận chính trị", 16),
     Column("Quản lý nhà nước", 16),
 ]
 TITLE = "Danh sách cán bộ đến ngày {at:%d/%m/%Y}"
@@ -36,9 +44,12 @@ def age_on(birth: date, at: date) -> int:
 
 def _titles_on(cadre_ids: list[int], at: date) -> dict[int, list[str]]:
     held: dict[int, list[str]] = {}
-    rows = (PositionHolding.objects.filter(cadre_id__in=cadre_ids, valid_from__lte=at)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
-            .order_by("cadre_id", "valid_from", "id").values_list("cadre_id", "title__name"))
+    rows = (
+        PositionHolding.objects.filter(cadre_id__in=cadre_ids, valid_from__lte=at)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+        .order_by("cadre_id", "valid_from", "id")
+        .values_list("cadre_id", "title__name")
+    )
     for cadre_id, name in rows:
         held.setdefault(cadre_id, []).append(name)
     return held
@@ -56,10 +67,20 @@ def cadre_rows(*, actor, filters: CadreFilters) -> Iterator[tuple]:
         for pk in chunk:
             c = cadres[pk]
             n += 1
-            yield (n, c.full_name, c.birth_date, age_on(c.birth_date, at), SEX.get(c.sex, ""),
-                   c.ethnicity, "; ".join(titles.get(pk, [])),
-                   orgs.get(c.managing_org_id, ""), c.management_class, c.qualification, c.theory_level,
-                   c.state_management_level)
+            yield (
+                n,
+                c.full_name,
+                c.birth_date,
+                age_on(c.birth_date, at),
+                SEX.get(c.sex, ""),
+                c.ethnicity,
+                "; ".join(titles.get(pk, [])),
+                orgs.get(c.managing_org_id, ""),
+                c.management_class,
+                c.qualification,
+                c.theory_level,
+                c.state_management_level,
+            )
 
 
 def prepare(request: HttpRequest) -> Prepared:
@@ -69,9 +90,10 @@ def prepare(request: HttpRequest) -> Prepared:
     filters = form.filters() if form.is_bound and form.is_valid() else CadreFilters()
     at = filters.at or policy.today()
     stated = {k: v for k, v in filters.__dict__.items() if v not in (None, "") and k != "at"} | {"at": at.isoformat()}
-    return Prepared(build=lambda: Sheet(TITLE.format(at=at), COLUMNS,
-                                        cadre_rows(actor=request.user, filters=filters)),
-                    filters=stated)
+    return Prepared(
+        build=lambda: Sheet(TITLE.format(at=at), COLUMNS, cadre_rows(actor=request.user, filters=filters)),
+        filters=stated,
+    )
 
 
 register("can-bo", ListExport(what="cadres.list", title="Xuất danh sách cán bộ", prepare=prepare))

@@ -20,24 +20,32 @@ class CadreFilterForm(forms.Form):
     dien = forms.CharField(label="Diện quản lý", required=False)
     tuoi_tu = forms.IntegerField(label="Tuổi từ", required=False, min_value=0, max_value=120)
     tuoi_den = forms.IntegerField(label="Tuổi đến", required=False, min_value=0, max_value=120)
-    quy_hoach = forms.ModelChoiceField(label="Trong quy hoạch chức danh", required=False,
-                                       queryset=Title.objects.none())
+    quy_hoach = forms.ModelChoiceField(label="Trong quy hoạch chức danh", required=False, queryset=Title.objects.none())
     ngay = VNDateField(label="Tính đến ngày", required=False)
     nghi_huu = forms.IntegerField(label="Nghỉ hưu trong (tháng)", required=False, min_value=0, max_value=600)
-    het_han = forms.IntegerField(label="Hết thời hạn bổ nhiệm trong (tháng)", required=False, min_value=0,
-                                 max_value=600)
+    het_han = forms.IntegerField(
+        label="Hết thời hạn bổ nhiệm trong (tháng)", required=False, min_value=0, max_value=600
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quy_hoach"].queryset = (policy.for_user(Title, actor).filter(planning_applies=True)
-                                             .order_by("code", "valid_from"))
+        self.fields["quy_hoach"].queryset = (
+            policy.for_user(Title, actor).filter(planning_applies=True).order_by("code", "valid_from")
+        )
 
     def filters(self) -> CadreFilters:
         d = self.cleaned_data
-        return CadreFilters(q=d.get("q") or "", title_group=d.get("nhom") or "", management_class=d.get("dien") or "",
-                            age_min=d.get("tuoi_tu"), age_max=d.get("tuoi_den"),
-                            planned_title_id=d["quy_hoach"].pk if d.get("quy_hoach") else None, at=d.get("ngay"),
-                            retiring_months=d.get("nghi_huu"), term_ending_months=d.get("het_han"))
+        return CadreFilters(
+            q=d.get("q") or "",
+            title_group=d.get("nhom") or "",
+            management_class=d.get("dien") or "",
+            age_min=d.get("tuoi_tu"),
+            age_max=d.get("tuoi_den"),
+            planned_title_id=d["quy_hoach"].pk if d.get("quy_hoach") else None,
+            at=d.get("ngay"),
+            retiring_months=d.get("nghi_huu"),
+            term_ending_months=d.get("het_han"),
+        )
 
 
 ACTION_CHOICES = [(v, label) for v, label in ActionType.choices if v != ActionType.CORRECTION]
@@ -54,8 +62,7 @@ class DecisionForm(forms.Form):
     type = forms.ChoiceField(label="Nội dung", choices=ACTION_CHOICES)
     title = forms.ModelChoiceField(label="Chức danh", queryset=Title.objects.none(), required=False)
     on = VNDateField(label="Ngày hiệu lực")
-    planned_months = forms.IntegerField(label="Thời gian dự kiến (tháng)", required=False, min_value=1,
-                                        max_value=240)
+    planned_months = forms.IntegerField(label="Thời gian dự kiến (tháng)", required=False, min_value=1, max_value=240)
     note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, actor, **kwargs):
@@ -78,11 +85,13 @@ class PoliticalCaseForm(forms.Form):
     subject_name = forms.CharField(label="Họ và tên (nếu không phải cán bộ)", required=False, max_length=200)
     subject_birth_date = VNDateField(label="Ngày sinh", required=False)
     purpose = forms.ChoiceField(label="Mục đích")
-    relatives_checked = forms.CharField(label="Thân nhân đã thẩm tra (mỗi dòng một người)", required=False,
-                                        widget=forms.Textarea(attrs={"rows": 4}))
+    relatives_checked = forms.CharField(
+        label="Thân nhân đã thẩm tra (mỗi dòng một người)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     conclusion = forms.ChoiceField(label="Kết luận")
-    conclusion_text = forms.CharField(label="Nội dung kết luận", required=False,
-                                      widget=forms.Textarea(attrs={"rows": 3}))
+    conclusion_text = forms.CharField(
+        label="Nội dung kết luận", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     concluding_body = forms.CharField(label="Cơ quan kết luận", max_length=255)
     concluded_on = VNDateField(label="Ngày kết luận")
 
@@ -152,8 +161,9 @@ class VoteResultForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = campaign.units.order_by("name")
         self.fields["cadre"].queryset = policy.for_user(Cadre, actor).order_by("full_name")
-        self.fields["title"].queryset = (policy.for_user(Title, actor).filter(confidence_vote_applies=True)
-                                         .order_by("code", "valid_from"))
+        self.fields["title"].queryset = (
+            policy.for_user(Title, actor).filter(confidence_vote_applies=True).order_by("code", "valid_from")
+        )
         self.fields["voter_group"].choices = VoterGroup.choices
 
 
@@ -164,9 +174,13 @@ class CourseForm(forms.Form):
     org = forms.ModelChoiceField(label="Cấp ủy cử đi học", queryset=None)
     name = forms.CharField(label="Tên lớp", max_length=255)
     kind = forms.ChoiceField(label="Loại")
-    level = forms.CharField(label="Trình độ được cấp", max_length=50, required=False,
-                            help_text="Lý luận chính trị: so_cap, trung_cap, cao_cap, cu_nhan; quản lý nhà nước: "
-                                      "chuyen_vien, chuyen_vien_chinh, chuyen_vien_cao_cap.")
+    level = forms.CharField(
+        label="Trình độ được cấp",
+        max_length=50,
+        required=False,
+        help_text="Lý luận chính trị: so_cap, trung_cap, cao_cap, cu_nhan; quản lý nhà nước: "
+        "chuyen_vien, chuyen_vien_chinh, chuyen_vien_cao_cap.",
+    )
     mode = forms.ChoiceField(label="Hình thức")
     institution = forms.CharField(label="Cơ sở đào tạo", max_length=255, required=False)
     starts_on = VNDateField(label="Ngày khai giảng")
@@ -188,9 +202,13 @@ class TrainingNeedForm(forms.Form):
     org = forms.ModelChoiceField(label="Đơn vị đăng ký", queryset=None)
     year = forms.IntegerField(label="Năm")
     kind = forms.ChoiceField(label="Loại")
-    level = forms.CharField(label="Trình độ", max_length=50, required=False,
-                            help_text="Lý luận chính trị: so_cap, trung_cap, cao_cap, cu_nhan; quản lý nhà nước: "
-                                      "chuyen_vien, chuyen_vien_chinh, chuyen_vien_cao_cap.")
+    level = forms.CharField(
+        label="Trình độ",
+        max_length=50,
+        required=False,
+        help_text="Lý luận chính trị: so_cap, trung_cap, cao_cap, cu_nhan; quản lý nhà nước: "
+        "chuyen_vien, chuyen_vien_chinh, chuyen_vien_cao_cap.",
+    )
     mode = forms.ChoiceField(label="Hình thức")
     count = forms.IntegerField(label="Số người")
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
@@ -316,8 +334,12 @@ class TitleForm(OnceForm):
     planning_applies = forms.BooleanField(label="Thuộc diện quy hoạch", required=False, initial=True)
     confidence_vote_applies = forms.BooleanField(label="Thuộc diện lấy phiếu tín nhiệm", required=False, initial=True)
     valid_from = VNDateField(label="Có hiệu lực từ ngày")
-    source = forms.CharField(label="Văn bản", max_length=255, required=False,
-                             help_text="Số, ngày văn bản quy định danh mục hoặc sửa đổi chức danh.")
+    source = forms.CharField(
+        label="Văn bản",
+        max_length=255,
+        required=False,
+        help_text="Số, ngày văn bản quy định danh mục hoặc sửa đổi chức danh.",
+    )
 
     def __init__(self, *args, provinces: dict[int, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -330,18 +352,32 @@ class TitleForm(OnceForm):
     def title_input(self, code: str = "") -> TitleInput:
         d = self.cleaned_data
         return TitleInput(
-            code=d.get("code") or code, name=d["name"], is_head=d["is_head"], group=d.get("group") or "",
-            sits_in=d.get("sits_in") or "", filled_by=d["filled_by"], term_calendar=d["term_calendar"],
+            code=d.get("code") or code,
+            name=d["name"],
+            is_head=d["is_head"],
+            group=d.get("group") or "",
+            sits_in=d.get("sits_in") or "",
+            filled_by=d["filled_by"],
+            term_calendar=d["term_calendar"],
             planning_applies=d.get("planning_applies", False),
-            confidence_vote_applies=d.get("confidence_vote_applies", False), source=d.get("source") or "")
+            confidence_vote_applies=d.get("confidence_vote_applies", False),
+            source=d.get("source") or "",
+        )
 
 
 def title_initial(title: Title) -> dict:
     """A change form starts from the version in force."""
-    return {"name": title.name, "group": title.group, "is_head": "1" if title.is_head else "0",
-            "sits_in": title.sits_in, "filled_by": title.filled_by, "term_calendar": title.term_calendar,
-            "planning_applies": title.planning_applies, "confidence_vote_applies": title.confidence_vote_applies,
-            "source": title.source}
+    return {
+        "name": title.name,
+        "group": title.group,
+        "is_head": "1" if title.is_head else "0",
+        "sits_in": title.sits_in,
+        "filled_by": title.filled_by,
+        "term_calendar": title.term_calendar,
+        "planning_applies": title.planning_applies,
+        "confidence_vote_applies": title.confidence_vote_applies,
+        "source": title.source,
+    }
 
 
 class SuccessorChoice(forms.ModelChoiceField):
@@ -350,14 +386,20 @@ class SuccessorChoice(forms.ModelChoiceField):
 
 
 class TitleAbolishForm(forms.Form):
-    valid_to = VNDateField(label="Còn hiệu lực đến hết ngày",
-                           help_text="Ví dụ 30/06/2025: chức danh không còn từ ngày 01/07/2025.")
-    successor = SuccessorChoice(label="Chức danh kế thừa", queryset=Title.objects.none(), required=False,
-                                help_text="Chức danh của cùng tỉnh có hiệu lực từ ngày hôm sau, thay cho chức danh này "
-                                          "(khi sáp nhập, hợp nhất). Để trống nếu không có.")
+    valid_to = VNDateField(
+        label="Còn hiệu lực đến hết ngày", help_text="Ví dụ 30/06/2025: chức danh không còn từ ngày 01/07/2025."
+    )
+    successor = SuccessorChoice(
+        label="Chức danh kế thừa",
+        queryset=Title.objects.none(),
+        required=False,
+        help_text="Chức danh của cùng tỉnh có hiệu lực từ ngày hôm sau, thay cho chức danh này "
+        "(khi sáp nhập, hợp nhất). Để trống nếu không có.",
+    )
     source = forms.CharField(label="Văn bản bãi bỏ", max_length=120, required=False)
 
     def __init__(self, *args, title: Title, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["successor"].queryset = (Title.objects.filter(province_id=title.province_id)
-                                             .exclude(code=title.code).order_by("code", "valid_from"))
+        self.fields["successor"].queryset = (
+            Title.objects.filter(province_id=title.province_id).exclude(code=title.code).order_by("code", "valid_from")
+        )

@@ -79,13 +79,27 @@ from dangbo.orgs.selectors import org_names_on_or_latest
 
 COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("full_name", "Họ và tên", ("Họ tên", "Họ và tên cán bộ", "Họ và tên khai sinh", "Tên cán bộ")),
-    ("birth_date", "Ngày sinh", ("Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Sinh ngày", "Ngày sinh (dd/mm/yyyy)")),
+    (
+        "birth_date",
+        "Ngày sinh",
+        ("Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Sinh ngày", "Ngày sinh (dd/mm/yyyy)"),
+    ),
     ("sex", "Giới tính", ("Nam/Nữ", "Nam, Nữ", "Giới")),
     ("org_code", "Mã đơn vị quản lý", ("Mã cấp ủy quản lý", "Mã tổ chức đảng quản lý", "Mã tổ chức đảng", "Mã đơn vị")),
     ("ethnicity", "Dân tộc", ()),
     ("education", "Trình độ giáo dục phổ thông", ("Giáo dục phổ thông", "Trình độ văn hóa", "Văn hóa", "GDPT")),
-    ("qualification", "Trình độ chuyên môn", ("Chuyên môn", "Chuyên môn, nghiệp vụ", "Trình độ chuyên môn, nghiệp vụ",
-                                              "Học hàm, học vị, chuyên môn", "Trình độ CMNV", "CMNV")),
+    (
+        "qualification",
+        "Trình độ chuyên môn",
+        (
+            "Chuyên môn",
+            "Chuyên môn, nghiệp vụ",
+            "Trình độ chuyên môn, nghiệp vụ",
+            "Học hàm, học vị, chuyên môn",
+            "Trình độ CMNV",
+            "CMNV",
+        ),
+    ),
     ("theory_level", "Lý luận chính trị", ("Trình độ lý luận chính trị", "Trình độ LLCT", "LLCT", "Lý luận")),
     ("state_management_level", "Quản lý nhà nước", ("Trình độ quản lý nhà nước", "Trình độ QLNN", "QLNN")),
     ("management_class", "Diện quản lý", ("Diện quản lý cán bộ", "Thuộc diện quản lý", "Diện")),
@@ -93,8 +107,7 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 LAYOUT = Layout("cadres", COLUMNS, ("full_name", "birth_date", "sex", "org_code"))
 HEADER_OF = LAYOUT.header_of
-TEXT_FIELDS = ("ethnicity", "education", "qualification", "theory_level", "state_management_level",
-               "management_class")
+TEXT_FIELDS = ("ethnicity", "education", "qualification", "theory_level", "state_management_level", "management_class")
 
 
 @dataclass
@@ -135,8 +148,9 @@ def _clean(v: dict, today: date) -> tuple[dict, list[tuple[str, str]]]:
         "full_name": take("full_name", lambda: N.clean_name(v.get("full_name")), ""),
         "birth_date": take("birth_date", lambda: N.parse_full_date(v.get("birth_date"), today=today)),
         "sex": take("sex", lambda: N.parse_sex(v.get("sex")), ""),
-        "management_class_from": take("management_class_from",
-                                      lambda: N.parse_full_date(v.get("management_class_from"), today=today)),
+        "management_class_from": take(
+            "management_class_from", lambda: N.parse_full_date(v.get("management_class_from"), today=today)
+        ),
     }
     for f in TEXT_FIELDS:
         out[f] = take(f, lambda f=f: N.clean_free_text(v.get(f)), "")
@@ -182,15 +196,29 @@ def _read(path, *, actor, filename) -> CadreImportReport:
             if key in seen:
                 errors.append(("full_name", f"Trùng họ tên và ngày sinh với dòng {seen[key]}."))
             elif policy.for_user(Cadre, actor).filter(full_name=name, birth_date=born).exists():
-                errors.append(("full_name", f"Cán bộ {name}, sinh ngày {born:%d/%m/%Y}, đã có trong hệ thống; "
-                                            "cập nhật trên hồ sơ cán bộ."))
+                errors.append(
+                    (
+                        "full_name",
+                        f"Cán bộ {name}, sinh ngày {born:%d/%m/%Y}, đã có trong hệ thống; cập nhật trên hồ sơ cán bộ.",
+                    )
+                )
             seen.setdefault(key, row.number)
         if errors:
             report.errors.extend((row.number, HEADER_OF.get(c, c), m) for c, m in errors)
             continue
-        report.planned.append(Planned(row.number, CadreInput(
-            full_name=name, birth_date=born, sex=sex, managing_org_id=org.pk, management_class_from=since,
-            **texts)))
+        report.planned.append(
+            Planned(
+                row.number,
+                CadreInput(
+                    full_name=name,
+                    birth_date=born,
+                    sex=sex,
+                    managing_org_id=org.pk,
+                    management_class_from=since,
+                    **texts,
+                ),
+            )
+        )
     if report.rows == 0:
         report.errors.append((0, "", "Tệp không có dòng dữ liệu nào."))
     names = org_names_on_or_latest(org_ids={p.data.managing_org_id for p in report.planned}, at=today)
@@ -206,9 +234,16 @@ def cadre_import(path: str | Path, *, actor, filename: str | None = None, apply:
     if not apply or report.errors or not report.planned:
         return report
     return apply_all_or_none(
-        report, path=path, filename=filename, actor=actor, write=lambda p: cadre_create(actor=actor, data=p.data),
-        header_of=HEADER_OF, field_columns={"managing_org_id": "org_code"}, action="cadre.imported",
-        summary=f"Nhập {len(report.planned)} cán bộ từ tệp")
+        report,
+        path=path,
+        filename=filename,
+        actor=actor,
+        write=lambda p: cadre_create(actor=actor, data=p.data),
+        header_of=HEADER_OF,
+        field_columns={"managing_org_id": "org_code"},
+        action="cadre.imported",
+        summary=f"Nhập {len(report.planned)} cán bộ từ tệp",
+    )
 
 
 def example_org_code(actor) -> str:
@@ -226,8 +261,21 @@ def build_cadre_template(org_code: str = "T01-X01") -> bytes:
     ws = wb.active
     ws.title = "Danh sách cán bộ"
     ws.append(LAYOUT.template_headers)
-    ws.append(["Nguyễn Văn Mẫu", "15/03/1975", "Nam", org_code, "Kinh", "12/12", "Cử nhân Luật", "Cao cấp",
-               "Chuyên viên chính", "Ban Thường vụ Tỉnh ủy", "01/01/2020"])
+    ws.append(
+        [
+            "Nguyễn Văn Mẫu",
+            "15/03/1975",
+            "Nam",
+            org_code,
+            "Kinh",
+            "12/12",
+            "Cử nhân Luật",
+            "Cao cấp",
+            "Chuyên viên chính",
+            "Ban Thường vụ Tỉnh ủy",
+            "01/01/2020",
+        ]
+    )
     for i, cell in enumerate(ws[1], start=1):
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="B22222")
@@ -239,8 +287,12 @@ def build_cadre_template(org_code: str = "T01-X01") -> bytes:
     for name, header, aliases in COLUMNS:
         guide.append([header, "Có" if name in LAYOUT.required else "", "; ".join(aliases)])
     guide.append([])
-    guide.append(["Ngày ghi ngày/tháng/năm (15/03/1975) hoặc ô ngày của Excel. Mỗi dòng là một cán bộ mới; "
-                  "cán bộ đã có (cùng họ tên và ngày sinh) bị từ chối. Tệp có dòng lỗi thì không ghi gì."])
+    guide.append(
+        [
+            "Ngày ghi ngày/tháng/năm (15/03/1975) hoặc ô ngày của Excel. Mỗi dòng là một cán bộ mới; "
+            "cán bộ đã có (cùng họ tên và ngày sinh) bị từ chối. Tệp có dòng lỗi thì không ghi gì."
+        ]
+    )
     for letter, width in (("A", 34), ("B", 10), ("C", 80)):
         guide.column_dimensions[letter].width = width
     return workbook_bytes(wb)
@@ -250,40 +302,87 @@ def build_cadre_template(org_code: str = "T01-X01") -> bytes:
 
 TITLE_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("code", "Mã chức danh", ("Mã", "Mã CD", "Mã số chức danh", "Mã chức danh, chức vụ", "Ký hiệu chức danh")),
-    ("name", "Tên chức danh", ("Chức danh", "Tên chức danh, chức vụ", "Chức danh, chức vụ", "Tên chức vụ",
-                               "Chức danh lãnh đạo")),
-    ("is_head", "Cấp trưởng/Cấp phó", ("Cấp trưởng, cấp phó", "Cấp trưởng hay cấp phó", "Trưởng/Phó", "Trưởng, phó",
-                                       "Cấp trưởng", "Cấp")),
+    (
+        "name",
+        "Tên chức danh",
+        ("Chức danh", "Tên chức danh, chức vụ", "Chức danh, chức vụ", "Tên chức vụ", "Chức danh lãnh đạo"),
+    ),
+    (
+        "is_head",
+        "Cấp trưởng/Cấp phó",
+        ("Cấp trưởng, cấp phó", "Cấp trưởng hay cấp phó", "Trưởng/Phó", "Trưởng, phó", "Cấp trưởng", "Cấp"),
+    ),
     ("valid_from", "Từ ngày", ("Hiệu lực từ ngày", "Áp dụng từ ngày", "Ngày hiệu lực", "Có hiệu lực từ ngày")),
-    ("group", "Nhóm tương đương", ("Nhóm chức danh tương đương", "Nhóm chức danh", "Chức danh tương đương",
-                                   "Nhóm", "Tương đương")),
-    ("sits_in", "Vị trí", ("Vị trí (loại tổ chức, cơ quan)", "Loại cơ quan, tổ chức", "Cơ quan, tổ chức",
-                           "Thuộc cơ quan", "Nơi bố trí")),
-    ("filled_by", "Hình thức", ("Hình thức bố trí", "Hình thức giữ chức vụ", "Hình thức bổ nhiệm, bầu cử",
-                                "Bổ nhiệm/Bầu cử/Chỉ định")),
+    (
+        "group",
+        "Nhóm tương đương",
+        ("Nhóm chức danh tương đương", "Nhóm chức danh", "Chức danh tương đương", "Nhóm", "Tương đương"),
+    ),
+    (
+        "sits_in",
+        "Vị trí",
+        ("Vị trí (loại tổ chức, cơ quan)", "Loại cơ quan, tổ chức", "Cơ quan, tổ chức", "Thuộc cơ quan", "Nơi bố trí"),
+    ),
+    (
+        "filled_by",
+        "Hình thức",
+        ("Hình thức bố trí", "Hình thức giữ chức vụ", "Hình thức bổ nhiệm, bầu cử", "Bổ nhiệm/Bầu cử/Chỉ định"),
+    ),
     ("term_calendar", "Nhiệm kỳ", ("Nhiệm kỳ, thời hạn", "Thời hạn", "Theo nhiệm kỳ")),
     ("planning_applies", "Quy hoạch", ("Thuộc diện quy hoạch", "Diện quy hoạch", "Có quy hoạch")),
-    ("confidence_vote_applies", "Lấy phiếu tín nhiệm", ("Thuộc diện lấy phiếu tín nhiệm", "Diện lấy phiếu tín nhiệm",
-                                                        "Tín nhiệm")),
+    (
+        "confidence_vote_applies",
+        "Lấy phiếu tín nhiệm",
+        ("Thuộc diện lấy phiếu tín nhiệm", "Diện lấy phiếu tín nhiệm", "Tín nhiệm"),
+    ),
     ("source", "Văn bản", ("Căn cứ", "Văn bản quy định", "Số văn bản", "Văn bản, quyết định")),
     ("province_code", "Mã tỉnh", ("Mã đảng bộ tỉnh", "Mã tổ chức đảng tỉnh", "Mã tỉnh, thành phố")),
 ]
 TITLE_LAYOUT = Layout("cadre_titles", TITLE_COLUMNS, ("code", "name", "is_head", "valid_from"))
 TITLE_HEADER_OF = TITLE_LAYOUT.header_of
 # Accepted spellings (accents, case, spaces and punctuation folded: imports.normalize.catalog_key).
-HEAD_VALUES = {"truong": True, "captruong": True, "x": True, "co": True, "1": True, "t": True, "ct": True,
-               "pho": False, "cappho": False, "p": False, "cp": False, "0": False, "khong": False}
+HEAD_VALUES = {
+    "truong": True,
+    "captruong": True,
+    "x": True,
+    "co": True,
+    "1": True,
+    "t": True,
+    "ct": True,
+    "pho": False,
+    "cappho": False,
+    "p": False,
+    "cp": False,
+    "0": False,
+    "khong": False,
+}
 HEAD_MARKER_HEADERS = {"cap truong"}  # a column headed «Cấp trưởng»: x = head, empty = deputy
-FILLED_VALUES = {"bonhiem": FilledBy.APPOINTED, "bn": FilledBy.APPOINTED, "baucu": FilledBy.ELECTED,
-                 "bau": FilledBy.ELECTED, "bc": FilledBy.ELECTED, "chidinh": FilledBy.DESIGNATED,
-                 "cd": FilledBy.DESIGNATED}
+FILLED_VALUES = {
+    "bonhiem": FilledBy.APPOINTED,
+    "bn": FilledBy.APPOINTED,
+    "baucu": FilledBy.ELECTED,
+    "bau": FilledBy.ELECTED,
+    "bc": FilledBy.ELECTED,
+    "chidinh": FilledBy.DESIGNATED,
+    "cd": FilledBy.DESIGNATED,
+}
 TERM_VALUES = {
-    "dang": TermCalendar.PARTY, "nhiemkydang": TermCalendar.PARTY, "capuy": TermCalendar.PARTY,
-    "nhiemkycapuy": TermCalendar.PARTY, "20252030": TermCalendar.PARTY,
-    "chinhquyen": TermCalendar.STATE, "nhiemkychinhquyen": TermCalendar.STATE, "nhanuoc": TermCalendar.STATE,
-    "hdnd": TermCalendar.STATE, "hoidongnhandan": TermCalendar.STATE, "20262031": TermCalendar.STATE,
-    "bonhiem": TermCalendar.APPOINTMENT, "5nam": TermCalendar.APPOINTMENT, "bonhiem5nam": TermCalendar.APPOINTMENT,
-    "thoihanbonhiem": TermCalendar.APPOINTMENT, "thoihanbonhiem5nam": TermCalendar.APPOINTMENT,
+    "dang": TermCalendar.PARTY,
+    "nhiemkydang": TermCalendar.PARTY,
+    "capuy": TermCalendar.PARTY,
+    "nhiemkycapuy": TermCalendar.PARTY,
+    "20252030": TermCalendar.PARTY,
+    "chinhquyen": TermCalendar.STATE,
+    "nhiemkychinhquyen": TermCalendar.STATE,
+    "nhanuoc": TermCalendar.STATE,
+    "hdnd": TermCalendar.STATE,
+    "hoidongnhandan": TermCalendar.STATE,
+    "20262031": TermCalendar.STATE,
+    "bonhiem": TermCalendar.APPOINTMENT,
+    "5nam": TermCalendar.APPOINTMENT,
+    "bonhiem5nam": TermCalendar.APPOINTMENT,
+    "thoihanbonhiem": TermCalendar.APPOINTMENT,
+    "thoihanbonhiem5nam": TermCalendar.APPOINTMENT,
 }
 for _v, _label in TermCalendar.choices:
     TERM_VALUES.setdefault(N.catalog_key(_label), _v)
@@ -346,21 +445,33 @@ def _clean_title_row(v: dict, *, present: set[str], head_marker: bool, horizon: 
     else:
         out["is_head"] = take("is_head", lambda: _choice(head_text, HEAD_VALUES, "Giá trị", "Trưởng hoặc Phó"))
     filled = N.clean_text(v.get("filled_by"))
-    out["filled_by"] = (take("filled_by", lambda: _choice(filled, FILLED_VALUES, "Hình thức",
-                                                          "Bổ nhiệm, Bầu cử hoặc Chỉ định"), FilledBy.APPOINTED)
-                        if filled else FilledBy.APPOINTED)
+    out["filled_by"] = (
+        take(
+            "filled_by",
+            lambda: _choice(filled, FILLED_VALUES, "Hình thức", "Bổ nhiệm, Bầu cử hoặc Chỉ định"),
+            FilledBy.APPOINTED,
+        )
+        if filled
+        else FilledBy.APPOINTED
+    )
     term = N.clean_text(v.get("term_calendar"))
     if term:
-        out["term_calendar"] = take("term_calendar", lambda: _choice(
-            term, TERM_VALUES, "Nhiệm kỳ", "Đảng, Chính quyền hoặc Bổ nhiệm (5 năm)"), TermCalendar.APPOINTMENT)
+        out["term_calendar"] = take(
+            "term_calendar",
+            lambda: _choice(term, TERM_VALUES, "Nhiệm kỳ", "Đảng, Chính quyền hoặc Bổ nhiệm (5 năm)"),
+            TermCalendar.APPOINTMENT,
+        )
     elif out["filled_by"] == FilledBy.APPOINTED:
         out["term_calendar"] = TermCalendar.APPOINTMENT
     else:
         out["term_calendar"] = TermCalendar.APPOINTMENT
         errors.append(("term_calendar", "Thiếu nhiệm kỳ: chức danh bầu cử, chỉ định ghi Đảng hoặc Chính quyền."))
     for f in ("planning_applies", "confidence_vote_applies"):
-        out[f] = (take(f, lambda f=f: _choice(v.get(f), YES_NO, "Giá trị", "x, Có hoặc Không"), True)
-                  if f in present else True)
+        out[f] = (
+            take(f, lambda f=f: _choice(v.get(f), YES_NO, "Giá trị", "x, Có hoặc Không"), True)
+            if f in present
+            else True
+        )
     bad = {c for c, _ in errors}
     if not out["code"] and "code" not in bad:
         errors.append(("code", "Thiếu mã chức danh."))
@@ -391,8 +502,9 @@ def _read_titles(path, *, actor, filename) -> TitleImportReport:
         return report
     report.ignored = [h["header"] for h in table.headers if not h.get("field")]
     present = {h["field"] for h in table.headers if h.get("field")}
-    head_marker = any(h.get("field") == "is_head" and header_key(h["header"]) in HEAD_MARKER_HEADERS
-                      for h in table.headers)
+    head_marker = any(
+        h.get("field") == "is_head" and header_key(h["header"]) in HEAD_MARKER_HEADERS for h in table.headers
+    )
     codes = {}  # province code (upper) -> id, among the provinces the actor may write
     if "province_code" in present:
         codes = {c.upper(): pk for pk, c in Organization.objects.filter(pk__in=provinces).values_list("pk", "code")}
@@ -416,16 +528,35 @@ def _read_titles(path, *, actor, filename) -> TitleImportReport:
             if key in seen:
                 errors.append(("code", f"Trùng mã chức danh với dòng {seen[key]}."))
             elif start is not None and (clash := title_overlapping(province_id=province_id, code=code, start=start)):
-                errors.append(("code", f"Mã chức danh «{code}» đã có trong danh mục («{clash.name}», "
-                                       f"{title_period(clash)}); tệp chỉ thêm chức danh mới, sửa đổi hoặc bãi bỏ "
-                                       "trên trang của chức danh."))
+                errors.append(
+                    (
+                        "code",
+                        f"Mã chức danh «{code}» đã có trong danh mục («{clash.name}», "
+                        f"{title_period(clash)}); tệp chỉ thêm chức danh mới, sửa đổi hoặc bãi bỏ "
+                        "trên trang của chức danh.",
+                    )
+                )
             seen.setdefault(key, row.number)
         if errors:
             report.errors.extend((row.number, TITLE_HEADER_OF.get(c, c), m) for c, m in errors)
             continue
-        data = TitleInput(**{f: values[f] for f in ("code", "name", "is_head", "group", "sits_in", "filled_by",
-                                                    "term_calendar", "planning_applies", "confidence_vote_applies",
-                                                    "source")})
+        data = TitleInput(
+            **{
+                f: values[f]
+                for f in (
+                    "code",
+                    "name",
+                    "is_head",
+                    "group",
+                    "sits_in",
+                    "filled_by",
+                    "term_calendar",
+                    "planning_applies",
+                    "confidence_vote_applies",
+                    "source",
+                )
+            }
+        )
         report.planned.append(PlannedTitle(row.number, province_id, data, start, provinces[province_id]))
     if report.rows == 0:
         report.errors.append((0, "", "Tệp không có dòng dữ liệu nào."))
@@ -440,10 +571,16 @@ def title_import(path: str | Path, *, actor, filename: str | None = None, apply:
     if not apply or report.errors or not report.planned:
         return report
     return apply_all_or_none(
-        report, path=path, filename=filename, actor=actor,
+        report,
+        path=path,
+        filename=filename,
+        actor=actor,
         write=lambda p: title_create(actor=actor, province_id=p.province_id, data=p.data, valid_from=p.valid_from),
-        header_of=TITLE_HEADER_OF, field_columns={"province_id": "province_code"}, action="title.imported",
-        summary=f"Nhập {len(report.planned)} chức danh vào danh mục từ tệp")
+        header_of=TITLE_HEADER_OF,
+        field_columns={"province_id": "province_code"},
+        action="title.imported",
+        summary=f"Nhập {len(report.planned)} chức danh vào danh mục từ tệp",
+    )
 
 
 def example_province_code(actor) -> str:
@@ -455,8 +592,19 @@ def example_province_code(actor) -> str:
     return Organization.objects.filter(pk=min(provinces)).values_list("code", flat=True).first() or ""
 
 
-TITLE_EXAMPLE = ["PGD-SO-MAU", "Phó Giám đốc Sở Mẫu", "Phó", "01/07/2025", "Sở, ngành", "Sở, ban, ngành tỉnh",
-                 "Bổ nhiệm", "Bổ nhiệm (5 năm)", "x", "x", "Quyết định mẫu 01-QĐ/TU"]
+TITLE_EXAMPLE = [
+    "PGD-SO-MAU",
+    "Phó Giám đốc Sở Mẫu",
+    "Phó",
+    "01/07/2025",
+    "Sở, ngành",
+    "Sở, ban, ngành tỉnh",
+    "Bổ nhiệm",
+    "Bổ nhiệm (5 năm)",
+    "x",
+    "x",
+    "Quyết định mẫu 01-QĐ/TU",
+]
 
 
 def build_title_template(province_code: str = "") -> bytes:
@@ -480,10 +628,10 @@ def build_title_template(province_code: str = "") -> bytes:
         "valid_from": "Ngày bắt đầu có hiệu lực, ngày/tháng/năm (01/07/2025).",
         "filled_by": "Bổ nhiệm, Bầu cử hoặc Chỉ định; để trống là Bổ nhiệm.",
         "term_calendar": "Đảng (2025–2030), Chính quyền (2026–2031) hoặc Bổ nhiệm (5 năm); để trống với chức danh "
-                         "bổ nhiệm là Bổ nhiệm (5 năm).",
+        "bổ nhiệm là Bổ nhiệm (5 năm).",
         "planning_applies": "x hoặc Có: thuộc diện quy hoạch; để trống hoặc Không: không. Không có cột: có.",
         "confidence_vote_applies": "x hoặc Có: thuộc diện lấy phiếu tín nhiệm; để trống hoặc Không: không. "
-                                   "Không có cột: có.",
+        "Không có cột: có.",
         "province_code": "Mã đảng bộ tỉnh; chỉ cần khi bạn ghi danh mục của nhiều tỉnh.",
     }
     guide = wb.create_sheet("Hướng dẫn")
@@ -491,8 +639,12 @@ def build_title_template(province_code: str = "") -> bytes:
     for name, header, aliases in TITLE_COLUMNS:
         guide.append([header, "Có" if name in TITLE_LAYOUT.required else "", notes.get(name, ""), "; ".join(aliases)])
     guide.append([])
-    guide.append(["Mỗi dòng là một chức danh mới của danh mục. Sửa đổi hoặc bãi bỏ chức danh đã có làm trên trang "
-                  "của chức danh. Tệp có dòng lỗi thì không ghi gì."])
+    guide.append(
+        [
+            "Mỗi dòng là một chức danh mới của danh mục. Sửa đổi hoặc bãi bỏ chức danh đã có làm trên trang "
+            "của chức danh. Tệp có dòng lỗi thì không ghi gì."
+        ]
+    )
     for letter, width in (("A", 24), ("B", 10), ("C", 70), ("D", 60)):
         guide.column_dimensions[letter].width = width
     return workbook_bytes(wb)

@@ -58,36 +58,67 @@ def _split(code: str, key: str, ctx: IndicatorContext) -> Result:
     return Result(CATALOG[code], s.total, s.vn())
 
 
-@indicator("cb_bo_nhiem_gioi_thieu", "Cán bộ được bổ nhiệm, giới thiệu ứng cử", "người", "flow",
-           "Số quyết định bổ nhiệm và giới thiệu ứng cử (không kể quyết định đã hủy) trong kỳ đối với cán bộ do "
-           "các tổ chức trong phạm vi quản lý, chia cấp trưởng, cấp phó theo chức danh", drill=False)
+@indicator(
+    "cb_bo_nhiem_gioi_thieu",
+    "Cán bộ được bổ nhiệm, giới thiệu ứng cử",
+    "người",
+    "flow",
+    "Số quyết định bổ nhiệm và giới thiệu ứng cử (không kể quyết định đã hủy) trong kỳ đối với cán bộ do "
+    "các tổ chức trong phạm vi quản lý, chia cấp trưởng, cấp phó theo chức danh",
+    drill=False,
+)
 def cb_bo_nhiem_gioi_thieu(ctx: IndicatorContext) -> Result:
     return _split("cb_bo_nhiem_gioi_thieu", "appointed_or_nominated", ctx)
 
 
-@indicator("cb_thoa_thuan_hiep_y", "Thỏa thuận, hiệp y bổ nhiệm cán bộ", "người", "flow",
-           "Số lượt thỏa thuận, hiệp y bổ nhiệm, bổ nhiệm lại trong kỳ, chia cấp trưởng, cấp phó", drill=False)
+@indicator(
+    "cb_thoa_thuan_hiep_y",
+    "Thỏa thuận, hiệp y bổ nhiệm cán bộ",
+    "người",
+    "flow",
+    "Số lượt thỏa thuận, hiệp y bổ nhiệm, bổ nhiệm lại trong kỳ, chia cấp trưởng, cấp phó",
+    drill=False,
+)
 def cb_thoa_thuan_hiep_y(ctx: IndicatorContext) -> Result:
     return _split("cb_thoa_thuan_hiep_y", "agreed", ctx)
 
 
-@indicator("cb_bo_sung_quy_hoach", "Phê duyệt bổ sung quy hoạch", "lượt", "flow",
-           "Số lượt cán bộ được đưa vào quy hoạch (cán bộ × chức danh) trong kỳ, chia cấp trưởng, cấp phó theo "
-           "chức danh quy hoạch", rule="R-093", drill=False)
+@indicator(
+    "cb_bo_sung_quy_hoach",
+    "Phê duyệt bổ sung quy hoạch",
+    "lượt",
+    "flow",
+    "Số lượt cán bộ được đưa vào quy hoạch (cán bộ × chức danh) trong kỳ, chia cấp trưởng, cấp phó theo "
+    "chức danh quy hoạch",
+    rule="R-093",
+    drill=False,
+)
 def cb_bo_sung_quy_hoach(ctx: IndicatorContext) -> Result:
     return _split("cb_bo_sung_quy_hoach", "planning_added", ctx)
 
 
-@indicator("cb_quy_hoach", "Cán bộ trong quy hoạch", "lượt", "stock",
-           "Số lượt quy hoạch (cán bộ × chức danh) còn hiệu lực vào ngày cuối kỳ, chia cấp trưởng, cấp phó",
-           rule="R-093", drill=False)
+@indicator(
+    "cb_quy_hoach",
+    "Cán bộ trong quy hoạch",
+    "lượt",
+    "stock",
+    "Số lượt quy hoạch (cán bộ × chức danh) còn hiệu lực vào ngày cuối kỳ, chia cấp trưởng, cấp phó",
+    rule="R-093",
+    drill=False,
+)
 def cb_quy_hoach(ctx: IndicatorContext) -> Result:
     return _split("cb_quy_hoach", "planned", ctx)
 
 
-@indicator("cb_cao_cap_llct", "Cử cán bộ đi học cao cấp lý luận chính trị", "người", "flow",
-           "Số cán bộ được cử đi học lớp cao cấp, cử nhân lý luận chính trị trong kỳ, chia hệ tập trung, không tập "
-           "trung", rule="R-098", drill=False)
+@indicator(
+    "cb_cao_cap_llct",
+    "Cử cán bộ đi học cao cấp lý luận chính trị",
+    "người",
+    "flow",
+    "Số cán bộ được cử đi học lớp cao cấp, cử nhân lý luận chính trị trong kỳ, chia hệ tập trung, không tập trung",
+    rule="R-098",
+    drill=False,
+)
 def cb_cao_cap_llct(ctx: IndicatorContext) -> Result:
     f = area_figures(ctx)
     if f is None:
@@ -96,13 +127,22 @@ def cb_cao_cap_llct(ctx: IndicatorContext) -> Result:
     return Result(CATALOG["cb_cao_cap_llct"], t.senior_theory, t.vn())
 
 
-@indicator("cb_nang_bac_luong", "Nâng bậc lương", "trường hợp", "flow",
-           "Số quyết định nâng bậc lương (không kể quyết định đã hủy) có ngày hưởng trong kỳ, chia trước thời hạn, "
-           "thường xuyên", drill=False)
+@indicator(
+    "cb_nang_bac_luong",
+    "Nâng bậc lương",
+    "trường hợp",
+    "flow",
+    "Số quyết định nâng bậc lương (không kể quyết định đã hủy) có ngày hưởng trong kỳ, chia trước thời hạn, "
+    "thường xuyên",
+    drill=False,
+)
 def cb_nang_bac_luong(ctx: IndicatorContext) -> Result:
     f = area_figures(ctx)
     if f is None:
         return _none("cb_nang_bac_luong", ctx)
     s = f.salary
-    return Result(CATALOG["cb_nang_bac_luong"], s.step_raises,
-                  f"{vn_count(s.step_raises)} (trước thời hạn {vn_count(s.early)}, thường xuyên {vn_count(s.regular)})")
+    return Result(
+        CATALOG["cb_nang_bac_luong"],
+        s.step_raises,
+        f"{vn_count(s.step_raises)} (trước thời hạn {vn_count(s.early)}, thường xuyên {vn_count(s.regular)})",
+    )

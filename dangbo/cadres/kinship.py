@@ -131,8 +131,7 @@ def relation_add(
         raise DomainError("Nghề nghiệp, chức vụ dài quá 255 ký tự", field="occupation")
     this_year = timezone.localdate().year
     if relative_birth_year is not None and not 1900 <= relative_birth_year <= this_year:
-        raise DomainError(f"Năm sinh của người thân phải từ 1900 đến {this_year}",
-                          field="relative_birth_year")
+        raise DomainError(f"Năm sinh của người thân phải từ 1900 đến {this_year}", field="relative_birth_year")
     if relative_cadre_id is not None:
         if relative_cadre_id == cadre.pk:
             raise DomainError("Người thân không thể là chính cán bộ", field="relative_cadre_id")

@@ -41,22 +41,33 @@ class Title(models.Model):
     merged (e.g. the district titles on 01/07/2025) keeps its row with `valid_to`; `successor`
     is its lineage."""
 
-    province = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                                 help_text="Tỉnh (đảng bộ tỉnh) có danh mục này.")
+    province = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Tỉnh (đảng bộ tỉnh) có danh mục này.",
+    )
     code = models.CharField("Mã chức danh", max_length=40)
     name = models.CharField("Tên chức danh", max_length=255)
     group = models.CharField("Nhóm chức danh tương đương", max_length=100, blank=True)
     is_head = models.BooleanField("Cấp trưởng", default=False, help_text="Sai = cấp phó.")
     sits_in = models.CharField("Vị trí (loại tổ chức, cơ quan)", max_length=100, blank=True)
     filled_by = models.CharField("Hình thức", max_length=20, choices=FilledBy.choices, default=FilledBy.APPOINTED)
-    term_calendar = models.CharField("Nhiệm kỳ", max_length=20, choices=TermCalendar.choices,
-                                     default=TermCalendar.APPOINTMENT)
+    term_calendar = models.CharField(
+        "Nhiệm kỳ", max_length=20, choices=TermCalendar.choices, default=TermCalendar.APPOINTMENT
+    )
     planning_applies = models.BooleanField("Quy hoạch", default=True)
     confidence_vote_applies = models.BooleanField("Lấy phiếu tín nhiệm", default=True)
     valid_from = models.DateField("Từ ngày")
     valid_to = models.DateField("Đến ngày", null=True, blank=True)
-    successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="predecessors", help_text="Chức danh kế thừa sau sắp xếp.")
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        help_text="Chức danh kế thừa sau sắp xếp.",
+    )
     source = models.CharField("Văn bản", max_length=255, blank=True)
 
     class Meta:
@@ -79,18 +90,26 @@ class Cadre(models.Model):
     full_name = models.CharField("Họ và tên", max_length=200)
     birth_date = models.DateField("Ngày sinh")
     sex = models.CharField("Giới tính", max_length=1, choices=Sex.choices)
-    member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", help_text="Hồ sơ đảng viên (nếu là đảng viên).")
-    managing_org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                                     verbose_name="Cấp ủy quản lý")
+    member = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Hồ sơ đảng viên (nếu là đảng viên).",
+    )
+    managing_org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Cấp ủy quản lý"
+    )
     education = models.CharField("Trình độ giáo dục phổ thông", max_length=50, blank=True)
     qualification = models.CharField("Trình độ chuyên môn", max_length=200, blank=True)
     theory_level = models.CharField("Lý luận chính trị", max_length=50, blank=True)
     state_management_level = models.CharField("Quản lý nhà nước", max_length=50, blank=True)
     management_class = models.CharField("Diện quản lý", max_length=100, blank=True)
     management_class_from = models.DateField("Diện quản lý từ ngày", null=True, blank=True)
-    ethnicity = models.CharField("Dân tộc", max_length=50, blank=True,
-                                 help_text="Để trống khi chưa có; khác «Kinh» là dân tộc thiểu số (R-093).")
+    ethnicity = models.CharField(
+        "Dân tộc", max_length=50, blank=True, help_text="Để trống khi chưa có; khác «Kinh» là dân tộc thiểu số (R-093)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -108,19 +127,22 @@ class Decision(models.Model):
     number = models.CharField("Số quyết định", max_length=60)
     signed_on = models.DateField("Ngày ký")
     body = models.CharField("Cơ quan quyết định", max_length=255)
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                            verbose_name="Cấp ủy ra quyết định")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Cấp ủy ra quyết định"
+    )
     idempotency_key = models.CharField(max_length=64, blank=True, default="")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Quyết định cán bộ"
         ordering = ["-signed_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["idempotency_key"], condition=~Q(idempotency_key=""),
-                                    name="cadres_decision_idempotency_unique"),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], condition=~Q(idempotency_key=""), name="cadres_decision_idempotency_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,8 +166,14 @@ class ActionType(models.TextChoices):
 
 
 # Actions that put the cadre in the title (open a holding) and that end a holding.
-OPENS_HOLDING = {ActionType.APPOINTMENT, ActionType.REAPPOINTMENT, ActionType.DESIGNATION,
-                 ActionType.TRANSFER, ActionType.ROTATION, ActionType.EXTENSION}
+OPENS_HOLDING = {
+    ActionType.APPOINTMENT,
+    ActionType.REAPPOINTMENT,
+    ActionType.DESIGNATION,
+    ActionType.TRANSFER,
+    ActionType.ROTATION,
+    ActionType.EXTENSION,
+}
 ENDS_HOLDING = {ActionType.RESIGNATION, ActionType.DISMISSAL, ActionType.RELIEF}
 # Agreement to another body's decision: counted, no holding of ours.
 AGREEMENTS = {ActionType.AGREEMENT, ActionType.CONCURRENCE}
@@ -157,7 +185,8 @@ class CadreActionQuerySet(models.QuerySet):
         corrections (an index-only scan of the few non-null `corrects_id`), not a LEFT JOIN of the
         whole table: the planner misestimated that anti-join as one row and nested-looped the rest."""
         return self.exclude(type=ActionType.CORRECTION).filter(
-            ~Exists(CadreAction.objects.filter(corrects_id=OuterRef("pk"), corrects__isnull=False)))
+            ~Exists(CadreAction.objects.filter(corrects_id=OuterRef("pk"), corrects__isnull=False))
+        )
 
 
 class CadreAction(models.Model):
@@ -169,15 +198,21 @@ class CadreAction(models.Model):
     type = models.CharField("Loại", max_length=20, choices=ActionType.choices)
     on = models.DateField("Ngày hiệu lực", db_index=True)
     title = models.ForeignKey(Title, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
-                            related_name="+", help_text="Tổ chức, cơ quan nơi có chức danh.")
+    org = models.ForeignKey(
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Tổ chức, cơ quan nơi có chức danh.",
+    )
     planned_months = models.PositiveSmallIntegerField("Thời gian dự kiến (tháng)", null=True, blank=True)
     note = models.TextField("Ghi chú", blank=True)
-    corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="voided_by")
+    corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="voided_by")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = CadreActionQuerySet.as_manager()
 
@@ -217,8 +252,7 @@ class PositionHolding(models.Model):
 class PlanningTerm(models.Model):
     """A planning term (nhiệm kỳ quy hoạch) of a committee, e.g. 2025–2030."""
 
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                            verbose_name="Cấp ủy")
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Cấp ủy")
     name = models.CharField("Nhiệm kỳ", max_length=40)
     start_year = models.PositiveSmallIntegerField()
     end_year = models.PositiveSmallIntegerField()
@@ -253,8 +287,14 @@ class PlanningEntry(models.Model):
     term = models.ForeignKey(PlanningTerm, on_delete=models.PROTECT, related_name="entries")
     cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="planning")
     title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="+")
-    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                            help_text="Tổ chức, cơ quan nơi có chức danh được quy hoạch (R-094: số người mỗi chức danh).")
+    org = models.ForeignKey(
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Tổ chức, cơ quan nơi có chức danh được quy hoạch (R-094: số người mỗi chức danh).",
+    )
     round = models.CharField("Đợt", max_length=60, blank=True)
     added_on = models.DateField("Ngày đưa vào")
     added_decision = models.CharField("Quyết định đưa vào", max_length=60, blank=True)
@@ -296,23 +336,32 @@ class PoliticalCase(models.Model):
     (`org`); every other user, an administrator included, gets "not found". Every read is audited
     (selectors.political_case_*), with summaries that do not name the person."""
 
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                            verbose_name="Cấp ủy kết luận")
-    cadre = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                              help_text="Cán bộ (nếu người được kết luận là cán bộ).")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Cấp ủy kết luận"
+    )
+    cadre = models.ForeignKey(
+        Cadre,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Cán bộ (nếu người được kết luận là cán bộ).",
+    )
     subject_name = models.CharField("Họ và tên người được kết luận", max_length=200)
     subject_birth_date = models.DateField("Ngày sinh")
     purpose = models.CharField("Mục đích", max_length=20, choices=PoliticalPurpose.choices)
-    relatives_checked = models.TextField("Thân nhân đã thẩm tra", blank=True,
-                                         help_text="Mỗi dòng một người: quan hệ, họ tên, kết quả.")
+    relatives_checked = models.TextField(
+        "Thân nhân đã thẩm tra", blank=True, help_text="Mỗi dòng một người: quan hệ, họ tên, kết quả."
+    )
     relatives_count = models.PositiveSmallIntegerField("Số thân nhân đã thẩm tra", default=0)
     conclusion = models.CharField("Kết luận", max_length=20, choices=PoliticalConclusion.choices)
     conclusion_text = models.TextField("Nội dung kết luận", blank=True)
     concluding_body = models.CharField("Cơ quan kết luận", max_length=255)
     concluded_on = models.DateField("Ngày kết luận", db_index=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Kết luận tiêu chuẩn chính trị"
@@ -334,8 +383,9 @@ class VoteRegime(models.TextChoices):
 class VoteCampaign(models.Model):
     """A confidence-vote campaign of a committee (`org`: the access scope) for a year."""
 
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                            verbose_name="Cấp ủy tổ chức")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Cấp ủy tổ chức"
+    )
     name = models.CharField("Tên đợt", max_length=255)
     regime = models.CharField("Chế độ", max_length=10, choices=VoteRegime.choices, default=VoteRegime.PARTY)
     year = models.PositiveSmallIntegerField("Năm")
@@ -405,8 +455,9 @@ class VoteResult(models.Model):
     class Meta:
         verbose_name = "Kết quả lấy phiếu tín nhiệm"
         ordering = ["unit_id", "cadre_id", "title_id", "voter_group"]
-        constraints = [models.UniqueConstraint(fields=["unit", "cadre", "title", "voter_group"],
-                                               name="cadres_voteresult_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "cadre", "title", "voter_group"], name="cadres_voteresult_unique")
+        ]
 
 
 # --- training (đào tạo, bồi dưỡng) and ranks/salary steps (ngạch, bậc lương) ----------------------
@@ -504,8 +555,13 @@ class TrainingEnrolment(models.Model):
     )
     completed_on = models.DateField("Ngày hoàn thành", null=True, blank=True)
     certificate = models.CharField("Số bằng, chứng chỉ", max_length=60, blank=True)
-    level_before = models.CharField("Trình độ trước khi hoàn thành", max_length=50, null=True, blank=True,
-                                    help_text="Trình độ ghi trên hồ sơ trước khi lớp này nâng lên (để xem theo ngày); trống: không nâng.")
+    level_before = models.CharField(
+        "Trình độ trước khi hoàn thành",
+        max_length=50,
+        null=True,
+        blank=True,
+        help_text="Trình độ ghi trên hồ sơ trước khi lớp này nâng lên (để xem theo ngày); trống: không nâng.",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -538,7 +594,8 @@ class SalaryEventQuerySet(models.QuerySet):
     def effective(self) -> SalaryEventQuerySet:
         """Events neither voided nor corrections (NOT EXISTS, as CadreActionQuerySet.effective)."""
         return self.exclude(type=SalaryEventType.CORRECTION).filter(
-            ~Exists(SalaryEvent.objects.filter(corrects_id=OuterRef("pk"), corrects__isnull=False)))
+            ~Exists(SalaryEvent.objects.filter(corrects_id=OuterRef("pk"), corrects__isnull=False))
+        )
 
 
 class SalaryEvent(models.Model):
@@ -587,8 +644,7 @@ class Delegation(models.Model):
     hiệp y) and who is consulted. A new version for the same group and action closes the previous
     one the day before (services); nothing is edited."""
 
-    province = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name="Tỉnh")
+    province = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Tỉnh")
     title_group = models.CharField("Nhóm chức danh", max_length=100)
     action = models.CharField("Nội dung", max_length=20, choices=ActionType.choices)
     decides = models.CharField("Cấp quyết định", max_length=255)
@@ -623,8 +679,9 @@ class FamilyRelation(models.Model):
     relationship = models.CharField("Quan hệ", max_length=20, choices=Relationship.choices)
     relative_name = models.CharField("Họ và tên", max_length=200)
     relative_birth_year = models.PositiveSmallIntegerField("Năm sinh", null=True, blank=True)
-    relative_cadre = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                       verbose_name="Là cán bộ")
+    relative_cadre = models.ForeignKey(
+        Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Là cán bộ"
+    )
     occupation = models.CharField("Nghề nghiệp, chức vụ", max_length=255, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 

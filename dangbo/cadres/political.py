@@ -45,8 +45,13 @@ def _denied(actor, what: str) -> Http404:
     """Audit a refused attempt (the role is missing or the case is outside the scope) and return
     the 404 to raise: the answer is the same as for a case that does not exist."""
     if getattr(actor, "is_authenticated", False) or policy.is_system(actor):
-        audit_read(actor=actor, obj=None, org_id=None, what="political_case_denied",
-                   summary=f"Truy cập kết luận tiêu chuẩn chính trị bị từ chối ({what})")
+        audit_read(
+            actor=actor,
+            obj=None,
+            org_id=None,
+            what="political_case_denied",
+            summary=f"Truy cập kết luận tiêu chuẩn chính trị bị từ chối ({what})",
+        )
     return Http404(policy.NOT_FOUND)
 
 
@@ -55,8 +60,9 @@ def require_view(actor, what: str) -> None:
         raise _denied(actor, what)
 
 
-def political_cases(*, actor, purpose: str = "", start: date | None = None, end: date | None = None,
-                    via: str = "page") -> list[PoliticalCase]:
+def political_cases(
+    *, actor, purpose: str = "", start: date | None = None, end: date | None = None, via: str = "page"
+) -> list[PoliticalCase]:
     """The cases the actor may see (404 without the role), newest first; the read is audited."""
     require_view(actor, "danh sách")
     qs = policy.for_user(PoliticalCase, actor).select_related("org", "cadre")
@@ -67,21 +73,33 @@ def political_cases(*, actor, purpose: str = "", start: date | None = None, end:
     if end:
         qs = qs.filter(concluded_on__lte=end)
     rows = list(qs.order_by("-concluded_on", "-id")[:500])
-    audit_read(actor=actor, obj=None, org_id=None, what="political_case_list",
-               summary=f"Xem danh sách kết luận tiêu chuẩn chính trị ({len(rows)} hồ sơ)"
-                       + (" (API)" if via == "api" else ""))
+    audit_read(
+        actor=actor,
+        obj=None,
+        org_id=None,
+        what="political_case_list",
+        summary=f"Xem danh sách kết luận tiêu chuẩn chính trị ({len(rows)} hồ sơ)" + (" (API)" if via == "api" else ""),
+    )
     return rows
 
 
 def political_case_read(*, actor, pk, via: str = "page") -> PoliticalCase:
     """One case (404 without the role or outside the scope); the read is audited."""
     require_view(actor, "hồ sơ")
-    case = policy.for_user(PoliticalCase, actor).select_related("org", "cadre").filter(pk=pk).first() \
-        if str(pk).isdigit() else None
+    case = (
+        policy.for_user(PoliticalCase, actor).select_related("org", "cadre").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
     if case is None:
         raise _denied(actor, "hồ sơ ngoài phạm vi")
-    audit_read(actor=actor, obj=case, org_id=case.org_id, what="political_case",
-               summary=f"Xem kết luận tiêu chuẩn chính trị số {case.pk}" + (" (API)" if via == "api" else ""))
+    audit_read(
+        actor=actor,
+        obj=case,
+        org_id=case.org_id,
+        what="political_case",
+        summary=f"Xem kết luận tiêu chuẩn chính trị số {case.pk}" + (" (API)" if via == "api" else ""),
+    )
     return case
 
 
@@ -105,17 +123,26 @@ def political_figure(*, actor, org_id: int, start: date, end: date) -> PurposeFi
     if not policy.can(actor, VIEW, org_id):
         raise _denied(actor, "số liệu ngoài phạm vi")
     org_ids = org_subtree_on(actor=actor, org_id=org_id, at=end).values("org_id")
-    rows = list(policy.for_user(PoliticalCase, actor).filter(org_id__in=org_ids, concluded_on__gte=start,
-                                                             concluded_on__lte=end)
-                .values_list("pk", "purpose", "conclusion"))
+    rows = list(
+        policy.for_user(PoliticalCase, actor)
+        .filter(org_id__in=org_ids, concluded_on__gte=start, concluded_on__lte=end)
+        .values_list("pk", "purpose", "conclusion")
+    )
     by = Counter(p for _, p, _ in rows)
-    audit_read(actor=actor, obj=None, org_id=org_id, what="political_case_figure",
-               summary=f"Xem số liệu kết luận tiêu chuẩn chính trị {start:%d/%m/%Y}–{end:%d/%m/%Y}")
+    audit_read(
+        actor=actor,
+        obj=None,
+        org_id=org_id,
+        what="political_case_figure",
+        summary=f"Xem số liệu kết luận tiêu chuẩn chính trị {start:%d/%m/%Y}–{end:%d/%m/%Y}",
+    )
     return PurposeFigure(
-        total=len(rows), by_purpose={p: by.get(p, 0) for p in PoliticalPurpose.values},
+        total=len(rows),
+        by_purpose={p: by.get(p, 0) for p in PoliticalPurpose.values},
         meets=sum(1 for *_, c in rows if c == PoliticalConclusion.MEETS),
         not_meets=sum(1 for *_, c in rows if c == PoliticalConclusion.NOT_MEETS),
-        case_ids=[pk for pk, *_ in rows])
+        case_ids=[pk for pk, *_ in rows],
+    )
 
 
 @dataclass
@@ -156,14 +183,29 @@ def political_case_record(*, actor, data: PoliticalCaseInput) -> PoliticalCase:
         raise DomainError("Phải chọn cán bộ hoặc ghi họ và tên người được kết luận", field="subject_name")
     if birth is None:
         raise DomainError("Phải ghi ngày sinh người được kết luận", field="subject_birth_date")
-    relatives = "\n".join(line.strip() for line in nfc_multiline(data.relatives_checked or "").splitlines() if line.strip())
+    relatives = "\n".join(
+        line.strip() for line in nfc_multiline(data.relatives_checked or "").splitlines() if line.strip()
+    )
     with transaction.atomic():
         case = PoliticalCase.objects.create(
-            org_id=data.org_id, cadre_id=data.cadre_id, subject_name=name, subject_birth_date=birth,
-            purpose=data.purpose, relatives_checked=relatives,
-            relatives_count=len(relatives.splitlines()) if relatives else 0, conclusion=data.conclusion,
-            conclusion_text=nfc_multiline(data.conclusion_text or ""), concluding_body=body,
-            concluded_on=data.concluded_on, recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
-        audit_record(actor=actor, action="political_case.record", obj=case, org_id=case.org_id,
-                     summary=f"Ghi kết luận tiêu chuẩn chính trị số {case.pk} ({case.get_purpose_display()})")
+            org_id=data.org_id,
+            cadre_id=data.cadre_id,
+            subject_name=name,
+            subject_birth_date=birth,
+            purpose=data.purpose,
+            relatives_checked=relatives,
+            relatives_count=len(relatives.splitlines()) if relatives else 0,
+            conclusion=data.conclusion,
+            conclusion_text=nfc_multiline(data.conclusion_text or ""),
+            concluding_body=body,
+            concluded_on=data.concluded_on,
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_record(
+            actor=actor,
+            action="political_case.record",
+            obj=case,
+            org_id=case.org_id,
+            summary=f"Ghi kết luận tiêu chuẩn chính trị số {case.pk} ({case.get_purpose_display()})",
+        )
     return case

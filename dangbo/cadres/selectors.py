@@ -89,16 +89,22 @@ def cadre_list(*, actor, filters: CadreFilters | None = None) -> QuerySet:
     if f.management_class:
         qs = qs.filter(management_class=f.management_class)
     if f.title_group:
-        holders = (PositionHolding.objects.filter(title__group=f.title_group, valid_from__lte=at)
-                   .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at)).values("cadre_id"))
+        holders = (
+            PositionHolding.objects.filter(title__group=f.title_group, valid_from__lte=at)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+            .values("cadre_id")
+        )
         qs = qs.filter(pk__in=holders)
     if f.age_min is not None:
         qs = qs.filter(birth_date__lte=_years_before(at, f.age_min))
     if f.age_max is not None:
         qs = qs.filter(birth_date__gt=_years_before(at, f.age_max + 1))
     if f.planned_title_id:
-        planned = (PlanningEntry.objects.filter(title_id=f.planned_title_id, added_on__lte=at)
-                   .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=at)).values("cadre_id"))
+        planned = (
+            PlanningEntry.objects.filter(title_id=f.planned_title_id, added_on__lte=at)
+            .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=at))
+            .values("cadre_id")
+        )
         qs = qs.filter(pk__in=planned)
     if f.retiring_months is not None:
         qs = qs.filter(retiring_between(at, add_months(at, f.retiring_months)))
@@ -122,15 +128,26 @@ def terms_ending(start: date, end: date) -> QuerySet:
     """Open holdings of appointed titles (5-year term, `appointment_term_months`) whose term,
     counted from the last appointment or re-appointment to the title, ends in [start, end]; a
     holding extended to retirement has no term end."""
-    last = (CadreAction.objects.effective().filter(cadre_id=OuterRef("cadre_id"), title_id=OuterRef("title_id"),
-                                                   type__in=[ActionType.APPOINTMENT, ActionType.REAPPOINTMENT,
-                                                             ActionType.EXTENSION], on__lte=start)
-            .order_by("-on", "-id"))
+    last = (
+        CadreAction.objects.effective()
+        .filter(
+            cadre_id=OuterRef("cadre_id"),
+            title_id=OuterRef("title_id"),
+            type__in=[ActionType.APPOINTMENT, ActionType.REAPPOINTMENT, ActionType.EXTENSION],
+            on__lte=start,
+        )
+        .order_by("-on", "-id")
+    )
     months = param("appointment_term_months", start)
-    return (PositionHolding.objects.filter(valid_to__isnull=True, title__term_calendar=TermCalendar.APPOINTMENT)
-            .annotate(last_on=Subquery(last.values("on")[:1]), last_type=Subquery(last.values("type")[:1]))
-            .filter(last_type__in=[ActionType.APPOINTMENT, ActionType.REAPPOINTMENT],
-                    last_on__gte=add_months(start, -months), last_on__lte=add_months(end, -months)))
+    return (
+        PositionHolding.objects.filter(valid_to__isnull=True, title__term_calendar=TermCalendar.APPOINTMENT)
+        .annotate(last_on=Subquery(last.values("on")[:1]), last_type=Subquery(last.values("type")[:1]))
+        .filter(
+            last_type__in=[ActionType.APPOINTMENT, ActionType.REAPPOINTMENT],
+            last_on__gte=add_months(start, -months),
+            last_on__lte=add_months(end, -months),
+        )
+    )
 
 
 @dataclass
@@ -144,10 +161,19 @@ class CadreRecord:
 def cadre_record_read(*, actor, pk, via: str = "page") -> CadreRecord:
     """The cadre's record (lý lịch) with the timeline of actions; 404 outside scope; audited."""
     cadre = policy.get_in_scope_or_404(Cadre, actor, pk)
-    audit_read(actor=actor, obj=cadre, org_id=cadre.managing_org_id, what="cadre_record",
-               summary=f"Xem lý lịch cán bộ {cadre.full_name}" + (" (API)" if via == "api" else ""))
-    actions = list(CadreAction.objects.filter(cadre=cadre).select_related("decision", "title", "corrects")
-                   .prefetch_related("voided_by").order_by("on", "id"))
+    audit_read(
+        actor=actor,
+        obj=cadre,
+        org_id=cadre.managing_org_id,
+        what="cadre_record",
+        summary=f"Xem lý lịch cán bộ {cadre.full_name}" + (" (API)" if via == "api" else ""),
+    )
+    actions = list(
+        CadreAction.objects.filter(cadre=cadre)
+        .select_related("decision", "title", "corrects")
+        .prefetch_related("voided_by")
+        .order_by("on", "id")
+    )
     holdings = list(cadre.holdings.select_related("title").order_by("valid_from", "id"))
     planning = list(cadre.planning.select_related("title", "term").order_by("added_on", "id"))
     return CadreRecord(cadre=cadre, actions=actions, holdings=holdings, planning=planning)
@@ -155,8 +181,12 @@ def cadre_record_read(*, actor, pk, via: str = "page") -> CadreRecord:
 
 def planning_on(*, actor, term_id: int, at: date) -> QuerySet:
     """Planning entries of a term in force on `at` (in planning from added_on to the day before removed_on)."""
-    return (policy.for_user(PlanningEntry, actor).filter(term_id=term_id, added_on__lte=at)
-            .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=at)).select_related("cadre", "title"))
+    return (
+        policy.for_user(PlanningEntry, actor)
+        .filter(term_id=term_id, added_on__lte=at)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=at))
+        .select_related("cadre", "title")
+    )
 
 
 # --- figures -----------------------------------------------------------------------------------
@@ -239,8 +269,9 @@ for _key, _types in FIGURE_GROUPS.items():
         _GROUPS_OF_TYPE.setdefault(_t, []).append(_key)
 
 
-def cadre_figures(*, actor, org_id: int, start: date, end: date, term_id: int | None = None,
-                  org_ids: list[int] | None = None) -> dict[str, Split]:
+def cadre_figures(
+    *, actor, org_id: int, start: date, end: date, term_id: int | None = None, org_ids: list[int] | None = None
+) -> dict[str, Split]:
     """Cadre-work figures for the period [start, end] (inclusive) over the cadres managed in the
     organization's subtree (as of `end`), each split head/deputy with the people: the action
     counts (effective actions only, one per action), planning added/removed in the period and
@@ -251,9 +282,12 @@ def cadre_figures(*, actor, org_id: int, start: date, end: date, term_id: int | 
     managing committee, and one pass over each in Python."""
     if org_ids is None:
         org_ids = _subtree_ids(actor, org_id, end)
-    actions = (CadreAction.objects.effective()
-               .filter(cadre__managing_org_id__in=org_ids, on__gte=start, on__lte=end)
-               .order_by().values_list("type", "cadre_id", "title__is_head"))
+    actions = (
+        CadreAction.objects.effective()
+        .filter(cadre__managing_org_id__in=org_ids, on__gte=start, on__lte=end)
+        .order_by()
+        .values_list("type", "cadre_id", "title__is_head")
+    )
     out: dict[str, Split] = {key: Split() for key in FIGURE_GROUPS}
     for t, cadre_id, is_head in actions:
         for key in _GROUPS_OF_TYPE.get(t, ()):
@@ -267,8 +301,12 @@ def cadre_figures(*, actor, org_id: int, start: date, end: date, term_id: int | 
     if term_id is not None:
         entries = entries.filter(term_id=term_id)
     # One read of the entries touching the period (added by its end, not removed before it).
-    rows = (entries.filter(added_on__lte=end).filter(Q(removed_on__isnull=True) | Q(removed_on__gte=start))
-            .order_by().values_list("cadre_id", "title__is_head", "added_on", "removed_on"))
+    rows = (
+        entries.filter(added_on__lte=end)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=start))
+        .order_by()
+        .values_list("cadre_id", "title__is_head", "added_on", "removed_on")
+    )
     added, removed, planned = Split(), Split(), Split()
     for c, h, a, r in rows:
         for s, hit in ((added, a >= start), (removed, r is not None and r <= end), (planned, r is None or r > end)):
@@ -302,8 +340,11 @@ def report_figures(*, actor, org_id: int, start: date, end: date) -> ReportFigur
 def planned_people(*, actor, org_id: int, at: date, term_id: int | None = None) -> int:
     """Distinct people in planning on `at` (one person planned for several titles counts once)."""
     org_ids = _subtree_ids(actor, org_id, at)
-    entries = policy.for_user(PlanningEntry, actor).filter(cadre__managing_org_id__in=org_ids, added_on__lte=at).filter(
-        Q(removed_on__isnull=True) | Q(removed_on__gt=at))
+    entries = (
+        policy.for_user(PlanningEntry, actor)
+        .filter(cadre__managing_org_id__in=org_ids, added_on__lte=at)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=at))
+    )
     if term_id is not None:
         entries = entries.filter(term_id=term_id)
     return entries.values("cadre_id").distinct().count()
@@ -311,9 +352,11 @@ def planned_people(*, actor, org_id: int, at: date, term_id: int | None = None) 
 
 def removal_reasons(*, actor, org_id: int, start: date, end: date) -> Counter:
     org_ids = _subtree_ids(actor, org_id, end)
-    return Counter(policy.for_user(PlanningEntry, actor).filter(
-        cadre__managing_org_id__in=org_ids, removed_on__gte=start, removed_on__lte=end)
-        .values_list("removal_reason", flat=True))
+    return Counter(
+        policy.for_user(PlanningEntry, actor)
+        .filter(cadre__managing_org_id__in=org_ids, removed_on__gte=start, removed_on__lte=end)
+        .values_list("removal_reason", flat=True)
+    )
 
 
 def eligibility_read(*, actor, pk, title_id: int, kind: str, received_on: date, via: str = "page"):
@@ -325,9 +368,14 @@ def eligibility_read(*, actor, pk, title_id: int, kind: str, received_on: date, 
     title = policy.for_user(Title, actor).filter(pk=title_id).first()
     if title is None:
         raise DomainError(policy.not_found("chức danh"), field="title_id")
-    audit_read(actor=actor, obj=cadre, org_id=cadre.managing_org_id, what="cadre_eligibility",
-               summary=f"Kiểm tra điều kiện {KINDS[kind].lower()} «{title.name}» của cán bộ {cadre.full_name}"
-                       + (" (API)" if via == "api" else ""))
+    audit_read(
+        actor=actor,
+        obj=cadre,
+        org_id=cadre.managing_org_id,
+        what="cadre_eligibility",
+        summary=f"Kiểm tra điều kiện {KINDS[kind].lower()} «{title.name}» của cán bộ {cadre.full_name}"
+        + (" (API)" if via == "api" else ""),
+    )
     return cadre, title, eligibility_check(cadre=cadre, title=title, kind=kind, received_on=received_on, actor=actor)
 
 
@@ -337,8 +385,12 @@ def eligibility_read(*, actor, pk, title_id: int, kind: str, received_on: date, 
 def titles_on(*, actor, at: date, province_id: int | None = None, group: str = "") -> QuerySet:
     """The titles of the catalogues `actor` may see, in force on `at` (one version per code), by
     province, equivalence group, head before deputy, code."""
-    qs = (policy.for_user(Title, actor).filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
-          .select_related("successor"))
+    qs = (
+        policy.for_user(Title, actor)
+        .filter(valid_from__lte=at)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+        .select_related("successor")
+    )
     if province_id is not None:
         qs = qs.filter(province_id=province_id)
     if group:
@@ -362,10 +414,16 @@ def title_history(*, actor, pk) -> TitleHistory:
     """A title with all its versions and its lineage (predecessors, successor); 404 outside the
     catalogues `actor` may see."""
     title = policy.get_in_scope_or_404(Title, actor, pk)
-    versions = list(Title.objects.filter(province_id=title.province_id, code=title.code)
-                    .select_related("successor").order_by("valid_from", "id"))
-    predecessors = list(Title.objects.filter(successor__in=[v.pk for v in versions]).exclude(code=title.code)
-                        .order_by("valid_to", "code"))
+    versions = list(
+        Title.objects.filter(province_id=title.province_id, code=title.code)
+        .select_related("successor")
+        .order_by("valid_from", "id")
+    )
+    predecessors = list(
+        Title.objects.filter(successor__in=[v.pk for v in versions])
+        .exclude(code=title.code)
+        .order_by("valid_to", "code")
+    )
     return TitleHistory(title=title, versions=versions, predecessors=predecessors)
 
 
@@ -375,7 +433,10 @@ def catalogue_provinces(*, actor, action: str = "record") -> dict[int, str]:
     provinces = OrgVersion.objects.filter(org_type=PROVINCE_ORG_TYPE).values("org_id")
     ids = set(policy.for_user(Organization, actor, action).filter(pk__in=provinces).values_list("pk", flat=True))
     if action == "view" and not policy.everywhere(actor, action):
-        ids |= set(Organization.objects.filter(pk__in=policy.above_org_ids(actor))
-                   .filter(pk__in=provinces).values_list("pk", flat=True))
+        ids |= set(
+            Organization.objects.filter(pk__in=policy.above_org_ids(actor))
+            .filter(pk__in=provinces)
+            .values_list("pk", flat=True)
+        )
     names = org_names_on_or_latest(org_ids=ids, at=policy.today())
     return dict(sorted(((i, names.get(i, "")) for i in ids), key=lambda kv: kv[1]))

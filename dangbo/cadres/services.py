@@ -57,8 +57,9 @@ class CadreInput:
 
 
 def cadre_create(*, actor, data: CadreInput) -> Cadre:
-    policy.require(actor, "record", data.managing_org_id, message=policy.not_found("cấp ủy quản lý"),
-                   field="managing_org_id")
+    policy.require(
+        actor, "record", data.managing_org_id, message=policy.not_found("cấp ủy quản lý"), field="managing_org_id"
+    )
     name = nfc(data.full_name or "").strip()
     if not name:
         raise DomainError("Họ và tên không được để trống", field="full_name")
@@ -68,14 +69,26 @@ def cadre_create(*, actor, data: CadreInput) -> Cadre:
         raise DomainError("Ngày sinh không được sau ngày hôm nay", field="birth_date")
     with transaction.atomic():
         cadre = Cadre.objects.create(
-            full_name=name, birth_date=data.birth_date, sex=data.sex, member_id=data.member_id,
-            managing_org_id=data.managing_org_id, education=nfc(data.education), qualification=nfc(data.qualification),
-            theory_level=nfc(data.theory_level), state_management_level=nfc(data.state_management_level),
-            management_class=nfc(data.management_class), management_class_from=data.management_class_from,
+            full_name=name,
+            birth_date=data.birth_date,
+            sex=data.sex,
+            member_id=data.member_id,
+            managing_org_id=data.managing_org_id,
+            education=nfc(data.education),
+            qualification=nfc(data.qualification),
+            theory_level=nfc(data.theory_level),
+            state_management_level=nfc(data.state_management_level),
+            management_class=nfc(data.management_class),
+            management_class_from=data.management_class_from,
             ethnicity=nfc(data.ethnicity).strip(),
         )
-        audit_record(actor=actor, action="cadre.create", obj=cadre, org_id=cadre.managing_org_id,
-                     summary=f"Tạo hồ sơ cán bộ {cadre.full_name}")
+        audit_record(
+            actor=actor,
+            action="cadre.create",
+            obj=cadre,
+            org_id=cadre.managing_org_id,
+            summary=f"Tạo hồ sơ cán bộ {cadre.full_name}",
+        )
     return cadre
 
 
@@ -135,8 +148,9 @@ def decision_record(*, actor, data: DecisionInput) -> Decision:
             if title is None:
                 raise DomainError(where + "không tìm thấy chức danh", field="title_id")
             if a.type in OPENS_HOLDING | {ActionType.NOMINATION} and not title.valid_on(a.on):
-                raise DomainError(where + f"chức danh «{title.name}» không còn hiệu lực ngày {a.on:%d/%m/%Y}",
-                                  field="title_id")
+                raise DomainError(
+                    where + f"chức danh «{title.name}» không còn hiệu lực ngày {a.on:%d/%m/%Y}", field="title_id"
+                )
         if a.type in NEEDS_DURATION and not a.planned_months:
             raise DomainError(where + "luân chuyển phải có thời gian dự kiến (tháng)", field="planned_months")
         if a.on < data.signed_on - timedelta(days=366):
@@ -144,18 +158,33 @@ def decision_record(*, actor, data: DecisionInput) -> Decision:
     try:
         with transaction.atomic():
             decision = Decision.objects.create(
-                number=number, signed_on=data.signed_on, body=nfc(data.body).strip(), org_id=data.org_id,
-                idempotency_key=data.idempotency_key, recorded_by=_user(actor),
+                number=number,
+                signed_on=data.signed_on,
+                body=nfc(data.body).strip(),
+                org_id=data.org_id,
+                idempotency_key=data.idempotency_key,
+                recorded_by=_user(actor),
             )
             for a in data.actions:
                 action = CadreAction.objects.create(
-                    decision=decision, cadre_id=a.cadre_id, type=a.type, on=a.on, title_id=a.title_id,
-                    org_id=a.org_id, planned_months=a.planned_months, note=nfc(a.note), recorded_by=_user(actor),
+                    decision=decision,
+                    cadre_id=a.cadre_id,
+                    type=a.type,
+                    on=a.on,
+                    title_id=a.title_id,
+                    org_id=a.org_id,
+                    planned_months=a.planned_months,
+                    note=nfc(a.note),
+                    recorded_by=_user(actor),
                 )
-                audit_record(actor=actor, action=f"cadre_action.{a.type}", obj=action,
-                             org_id=cadres[a.cadre_id].managing_org_id,
-                             summary=f"{action.get_type_display()} — {cadres[a.cadre_id].full_name} "
-                                     f"(QĐ {number} ngày {data.signed_on:%d/%m/%Y})")
+                audit_record(
+                    actor=actor,
+                    action=f"cadre_action.{a.type}",
+                    obj=action,
+                    org_id=cadres[a.cadre_id].managing_org_id,
+                    summary=f"{action.get_type_display()} — {cadres[a.cadre_id].full_name} "
+                    f"(QĐ {number} ngày {data.signed_on:%d/%m/%Y})",
+                )
             for cadre in cadres.values():
                 holdings_rebuild(cadre)
     except IntegrityError:
@@ -177,11 +206,21 @@ def action_void(*, actor, action: CadreAction, reason: str) -> CadreAction:
         if CadreAction.objects.filter(corrects=action).exists() or action.type == ActionType.CORRECTION:
             raise DomainError("Nội dung này đã bị hủy hoặc là một đính chính", field="action")
         correction = CadreAction.objects.create(
-            decision_id=action.decision_id, cadre_id=action.cadre_id, type=ActionType.CORRECTION, on=action.on,
-            note=reason, corrects=action, recorded_by=_user(actor),
+            decision_id=action.decision_id,
+            cadre_id=action.cadre_id,
+            type=ActionType.CORRECTION,
+            on=action.on,
+            note=reason,
+            corrects=action,
+            recorded_by=_user(actor),
         )
-        audit_record(actor=actor, action="cadre_action.void", obj=correction, org_id=cadre.managing_org_id,
-                     summary=f"Hủy «{action.get_type_display()} {action.on:%d/%m/%Y}» của {cadre.full_name}: {reason}")
+        audit_record(
+            actor=actor,
+            action="cadre_action.void",
+            obj=correction,
+            org_id=cadre.managing_org_id,
+            summary=f"Hủy «{action.get_type_display()} {action.on:%d/%m/%Y}» của {cadre.full_name}: {reason}",
+        )
         holdings_rebuild(cadre)
     return correction
 
@@ -226,8 +265,9 @@ def holdings_rebuild(cadre: Cadre) -> list[PositionHolding]:
                         del open_[other]
             if held is not None:
                 continue  # re-appointment, extension: the same holding goes on
-            h = PositionHolding(cadre=cadre, title=a.title, org_id=a.org_id, valid_from=a.on,
-                                obtained_by=a.type, action=a)
+            h = PositionHolding(
+                cadre=cadre, title=a.title, org_id=a.org_id, valid_from=a.on, obtained_by=a.type, action=a
+            )
             open_[key] = h
             out.append(h)
         elif a.type in ENDS_HOLDING and held is not None:
@@ -243,8 +283,17 @@ def holdings_rebuild(cadre: Cadre) -> list[PositionHolding]:
 # --- planning --------------------------------------------------------------------------------
 
 
-def planning_add(*, actor, term: PlanningTerm, cadre: Cadre, title: Title, on: date, decision: str = "",
-                 round: str = "", org_id: int | None = None) -> PlanningEntry:
+def planning_add(
+    *,
+    actor,
+    term: PlanningTerm,
+    cadre: Cadre,
+    title: Title,
+    on: date,
+    decision: str = "",
+    round: str = "",
+    org_id: int | None = None,
+) -> PlanningEntry:
     """Add a cadre to a term's planning for a title (at the post `org_id`, if given). R-093: the
     cadre must have one full term of working time left; R-094: persons per title and titles per
     person (planning_rules)."""
@@ -264,13 +313,26 @@ def planning_add(*, actor, term: PlanningTerm, cadre: Cadre, title: Title, on: d
     full_term_check(cadre=cadre, term=term, title=title, on=on)
     with transaction.atomic():
         limits_check(cadre=cadre, term=term, title=title, org_id=org_id, on=on)
-        if PlanningEntry.objects.filter(term=term, cadre=cadre, title=title, org_id=org_id,
-                                        removed_on__isnull=True).exists():
+        if PlanningEntry.objects.filter(
+            term=term, cadre=cadre, title=title, org_id=org_id, removed_on__isnull=True
+        ).exists():
             raise DomainError(f"{cadre.full_name} đã có trong quy hoạch chức danh «{title.name}»", field="cadre_id")
-        entry = PlanningEntry.objects.create(term=term, cadre=cadre, title=title, org_id=org_id, round=nfc(round),
-                                             added_on=on, added_decision=nfc(decision))
-        audit_record(actor=actor, action="planning.add", obj=entry, org_id=term.org_id,
-                     summary=f"Đưa {cadre.full_name} vào quy hoạch «{title.name}» nhiệm kỳ {term.name}")
+        entry = PlanningEntry.objects.create(
+            term=term,
+            cadre=cadre,
+            title=title,
+            org_id=org_id,
+            round=nfc(round),
+            added_on=on,
+            added_decision=nfc(decision),
+        )
+        audit_record(
+            actor=actor,
+            action="planning.add",
+            obj=entry,
+            org_id=term.org_id,
+            summary=f"Đưa {cadre.full_name} vào quy hoạch «{title.name}» nhiệm kỳ {term.name}",
+        )
     return entry
 
 
@@ -285,9 +347,14 @@ def planning_remove(*, actor, entry: PlanningEntry, on: date, reason: str, decis
     with transaction.atomic():
         entry.removed_on, entry.removal_reason, entry.removal_decision = on, reason, nfc(decision)
         entry.save(update_fields=["removed_on", "removal_reason", "removal_decision"])
-        audit_record(actor=actor, action="planning.remove", obj=entry, org_id=entry.term.org_id,
-                     summary=f"Đưa {entry.cadre.full_name} ra khỏi quy hoạch «{entry.title.name}»: "
-                             f"{entry.get_removal_reason_display()}")
+        audit_record(
+            actor=actor,
+            action="planning.remove",
+            obj=entry,
+            org_id=entry.term.org_id,
+            summary=f"Đưa {entry.cadre.full_name} ra khỏi quy hoạch «{entry.title.name}»: "
+            f"{entry.get_removal_reason_display()}",
+        )
     return entry
 
 
@@ -297,8 +364,9 @@ def planning_close_abolished(*, actor, on: date) -> int:
     title's last day, so the entry still shows as of that last day. A title changed by a new
     version of its code (title_change) has not ended."""
     count = 0
-    entries = (PlanningEntry.objects.filter(removed_on__isnull=True, title__valid_to__lt=on)
-               .select_related("title", "term", "cadre"))
+    entries = PlanningEntry.objects.filter(removed_on__isnull=True, title__valid_to__lt=on).select_related(
+        "title", "term", "cadre"
+    )
     last_days: dict[int, date | None] = {}
     for entry in entries:
         if entry.title_id not in last_days:
@@ -306,8 +374,7 @@ def planning_close_abolished(*, actor, on: date) -> int:
         last = last_days[entry.title_id]
         if last is None or last >= on:
             continue
-        planning_remove(actor=actor, entry=entry, on=last + timedelta(days=1),
-                        reason=RemovalReason.TITLE_ABOLISHED)
+        planning_remove(actor=actor, entry=entry, on=last + timedelta(days=1), reason=RemovalReason.TITLE_ABOLISHED)
         count += 1
     return count
 
@@ -320,8 +387,17 @@ def planning_close_abolished(*, actor, on: date) -> int:
 # successor title (lineage, e.g. the titles merged on 01/07/2025). Nothing is deleted. Who may
 # write: an officer with the "record" right on the province organization (as for cadre_create).
 
-TITLE_FIELDS = ("name", "group", "is_head", "sits_in", "filled_by", "term_calendar", "planning_applies",
-                "confidence_vote_applies", "source")
+TITLE_FIELDS = (
+    "name",
+    "group",
+    "is_head",
+    "sits_in",
+    "filled_by",
+    "term_calendar",
+    "planning_applies",
+    "confidence_vote_applies",
+    "source",
+)
 NO_CATALOGUE_RIGHT = "Bạn không có quyền sửa danh mục chức danh của tỉnh này."
 
 
@@ -347,7 +423,7 @@ def title_code(text: str | None) -> str:
 
 
 def title_period(title: Title) -> str:
-    """"từ 01/01/2015" or "từ 01/01/2015 đến 30/06/2025"."""
+    """ "từ 01/01/2015" or "từ 01/01/2015 đến 30/06/2025"."""
     text = f"từ {title.valid_from:%d/%m/%Y}"
     return text + (f" đến {title.valid_to:%d/%m/%Y}" if title.valid_to else "")
 
@@ -358,8 +434,11 @@ def title_last_day(title: Title) -> date | None:
     last = title.valid_to
     if last is None:
         return None
-    for v in (Title.objects.filter(province_id=title.province_id, code=title.code, valid_from__gt=title.valid_from)
-              .order_by("valid_from").values_list("valid_from", "valid_to")):
+    for v in (
+        Title.objects.filter(province_id=title.province_id, code=title.code, valid_from__gt=title.valid_from)
+        .order_by("valid_from")
+        .values_list("valid_from", "valid_to")
+    ):
         if v[0] != last + timedelta(days=1):
             break
         last = v[1]
@@ -371,7 +450,9 @@ def title_last_day(title: Title) -> date | None:
 def title_overlapping(*, province_id: int, code: str, start: date, exclude_pk: int | None = None) -> Title | None:
     """A version of `code` in the province's catalogue in force on `start` or later: a new title
     from `start` (open-ended) would overlap it."""
-    qs = Title.objects.filter(province_id=province_id, code=code).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    qs = Title.objects.filter(province_id=province_id, code=code).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+    )
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs.order_by("valid_from").first()
@@ -393,11 +474,18 @@ def _title_values(data: TitleInput) -> dict:
         raise DomainError("Tên chức danh không được để trống", field="name")
     if len(name) > 255:
         raise DomainError("Tên chức danh dài quá 255 ký tự", field="name")
-    values = {"code": code, "name": name, "is_head": bool(data.is_head),
-              "planning_applies": bool(data.planning_applies),
-              "confidence_vote_applies": bool(data.confidence_vote_applies)}
-    for f, label, limit in (("group", "Nhóm chức danh tương đương", 100), ("sits_in", "Vị trí", 100),
-                            ("source", "Văn bản", 255)):
+    values = {
+        "code": code,
+        "name": name,
+        "is_head": bool(data.is_head),
+        "planning_applies": bool(data.planning_applies),
+        "confidence_vote_applies": bool(data.confidence_vote_applies),
+    }
+    for f, label, limit in (
+        ("group", "Nhóm chức danh tương đương", 100),
+        ("sits_in", "Vị trí", 100),
+        ("source", "Văn bản", 255),
+    ):
         values[f] = " ".join(nfc(getattr(data, f) or "").split())
         if len(values[f]) > limit:
             raise DomainError(f"{label} dài quá {limit} ký tự", field=f)
@@ -411,8 +499,11 @@ def _title_values(data: TitleInput) -> dict:
 
 def _snapshot(title: Title) -> dict:
     out = {f: getattr(title, f) for f in ("code", *TITLE_FIELDS)}
-    out.update(valid_from=title.valid_from.isoformat(), valid_to=title.valid_to.isoformat() if title.valid_to else None,
-               successor_id=title.successor_id)
+    out.update(
+        valid_from=title.valid_from.isoformat(),
+        valid_to=title.valid_to.isoformat() if title.valid_to else None,
+        successor_id=title.successor_id,
+    )
     return out
 
 
@@ -423,7 +514,7 @@ def _lock_catalogue(province_id: int) -> None:
 
 
 def _require_catalogue(actor, title: Title) -> None:
-    """"record" on the title's province; a title the actor cannot even see is "not found"."""
+    """ "record" on the title's province; a title the actor cannot even see is "not found"."""
     if policy.allows(actor, "record", title.province_id):
         return
     seen = policy.for_user(Title, actor).filter(pk=title.pk).exists()
@@ -432,16 +523,21 @@ def _require_catalogue(actor, title: Title) -> None:
 
 def _current_version(title: Title) -> Title | None:
     """The version of the title's code that is open-ended (None: the title was abolished)."""
-    return (Title.objects.select_for_update().filter(province_id=title.province_id, code=title.code,
-                                                      valid_to__isnull=True).order_by("-valid_from").first())
+    return (
+        Title.objects.select_for_update()
+        .filter(province_id=title.province_id, code=title.code, valid_to__isnull=True)
+        .order_by("-valid_from")
+        .first()
+    )
 
 
 def title_create(*, actor, province_id: int, data: TitleInput, valid_from: date) -> Title:
     """Add a title (a new code) to the province's catalogue from `valid_from`."""
     policy.require(actor, "record", province_id, message=policy.not_found("tỉnh"), field="province_id")
     if not is_province(province_id):
-        raise DomainError("Danh mục chức danh lập theo tỉnh: tổ chức đã chọn không phải đảng bộ tỉnh, thành phố",
-                          field="province_id")
+        raise DomainError(
+            "Danh mục chức danh lập theo tỉnh: tổ chức đã chọn không phải đảng bộ tỉnh, thành phố", field="province_id"
+        )
     if valid_from is None:
         raise DomainError("Phải ghi ngày bắt đầu có hiệu lực", field="valid_from")
     values = _title_values(data)
@@ -451,10 +547,18 @@ def title_create(*, actor, province_id: int, data: TitleInput, valid_from: date)
         if clash is not None:
             raise DomainError(
                 f"Mã chức danh «{clash.code}» đã có trong danh mục của tỉnh («{clash.name}», {title_period(clash)}); "
-                "thời gian hiệu lực không được trùng: hãy sửa đổi hoặc bãi bỏ chức danh đó", field="code")
+                "thời gian hiệu lực không được trùng: hãy sửa đổi hoặc bãi bỏ chức danh đó",
+                field="code",
+            )
         title = Title.objects.create(province_id=province_id, valid_from=valid_from, **values)
-        audit_record(actor=actor, action="title.created", obj=title, org_id=province_id, after=_snapshot(title),
-                     summary=f"Thêm chức danh «{title.name}» ({title.code}) vào danh mục {title_period(title)}")
+        audit_record(
+            actor=actor,
+            action="title.created",
+            obj=title,
+            org_id=province_id,
+            after=_snapshot(title),
+            summary=f"Thêm chức danh «{title.name}» ({title.code}) vào danh mục {title_period(title)}",
+        )
     return title
 
 
@@ -467,16 +571,22 @@ def title_change(*, actor, title: Title, data: TitleInput, valid_from: date) -> 
         raise DomainError("Phải ghi ngày bắt đầu có hiệu lực của nội dung mới", field="valid_from")
     values = _title_values(replace(data, code=data.code or title.code))
     if values["code"] != title.code:
-        raise DomainError(f"Mã chức danh «{title.code}» giữ nguyên khi sửa đổi; mã mới là một chức danh mới "
-                          "(thêm chức danh mới, rồi bãi bỏ chức danh này với chức danh kế thừa)", field="code")
+        raise DomainError(
+            f"Mã chức danh «{title.code}» giữ nguyên khi sửa đổi; mã mới là một chức danh mới "
+            "(thêm chức danh mới, rồi bãi bỏ chức danh này với chức danh kế thừa)",
+            field="code",
+        )
     with transaction.atomic():
         _lock_catalogue(title.province_id)
         current = _current_version(title)
         if current is None:
             raise DomainError(f"Chức danh «{title.name}» đã bãi bỏ; không sửa đổi được", field="title")
         if valid_from <= current.valid_from:
-            raise DomainError(f"Ngày hiệu lực của nội dung mới phải sau ngày {current.valid_from:%d/%m/%Y} "
-                              "(ngày bắt đầu của phiên bản đang áp dụng)", field="valid_from")
+            raise DomainError(
+                f"Ngày hiệu lực của nội dung mới phải sau ngày {current.valid_from:%d/%m/%Y} "
+                "(ngày bắt đầu của phiên bản đang áp dụng)",
+                field="valid_from",
+            )
         changed = [f for f in TITLE_FIELDS if getattr(current, f) != values[f]]
         if not changed:
             raise DomainError("Không có nội dung nào khác phiên bản đang áp dụng", field=None)
@@ -485,10 +595,16 @@ def title_change(*, actor, title: Title, data: TitleInput, valid_from: date) -> 
         current.save(update_fields=["valid_to"])
         new = Title.objects.create(province_id=current.province_id, valid_from=valid_from, **values)
         labels = {f: str(Title._meta.get_field(f).verbose_name) for f in changed}
-        audit_record(actor=actor, action="title.changed", obj=new, org_id=new.province_id, before=before,
-                     after=_snapshot(new),
-                     summary=f"Sửa đổi chức danh «{new.name}» ({new.code}) từ ngày {valid_from:%d/%m/%Y}: "
-                             + ", ".join(labels[f] for f in changed))
+        audit_record(
+            actor=actor,
+            action="title.changed",
+            obj=new,
+            org_id=new.province_id,
+            before=before,
+            after=_snapshot(new),
+            summary=f"Sửa đổi chức danh «{new.name}» ({new.code}) từ ngày {valid_from:%d/%m/%Y}: "
+            + ", ".join(labels[f] for f in changed),
+        )
     return new
 
 
@@ -507,8 +623,11 @@ def title_abolish(*, actor, title: Title, valid_to: date, successor: Title | Non
         if current is None:
             raise DomainError(f"Chức danh «{title.name}» đã bãi bỏ", field="title")
         if valid_to < current.valid_from:
-            raise DomainError(f"Ngày cuối cùng còn hiệu lực không được trước ngày {current.valid_from:%d/%m/%Y} "
-                              "(ngày bắt đầu của phiên bản đang áp dụng)", field="valid_to")
+            raise DomainError(
+                f"Ngày cuối cùng còn hiệu lực không được trước ngày {current.valid_from:%d/%m/%Y} "
+                "(ngày bắt đầu của phiên bản đang áp dụng)",
+                field="valid_to",
+            )
         next_day = valid_to + timedelta(days=1)
         if successor is not None:
             if successor.province_id != current.province_id:
@@ -516,15 +635,25 @@ def title_abolish(*, actor, title: Title, valid_to: date, successor: Title | Non
             if successor.code == current.code:
                 raise DomainError("Chức danh kế thừa phải là một chức danh khác (mã khác)", field="successor")
             if not successor.valid_on(next_day):
-                raise DomainError(f"Chức danh kế thừa «{successor.name}» phải có hiệu lực ngày {next_day:%d/%m/%Y} "
-                                  f"(hiện có hiệu lực {title_period(successor)})", field="successor")
+                raise DomainError(
+                    f"Chức danh kế thừa «{successor.name}» phải có hiệu lực ngày {next_day:%d/%m/%Y} "
+                    f"(hiện có hiệu lực {title_period(successor)})",
+                    field="successor",
+                )
         versions = Title.objects.filter(province_id=current.province_id, code=current.code)
-        late = (CadreAction.objects.effective().filter(title__in=versions, on__gt=valid_to)
-                .filter(type__in=[*OPENS_HOLDING, ActionType.NOMINATION]).order_by("on").first())
+        late = (
+            CadreAction.objects.effective()
+            .filter(title__in=versions, on__gt=valid_to)
+            .filter(type__in=[*OPENS_HOLDING, ActionType.NOMINATION])
+            .order_by("on")
+            .first()
+        )
         if late is not None:
-            raise DomainError(f"Đã có quyết định {late.get_type_display().lower()} chức danh này hiệu lực ngày "
-                              f"{late.on:%d/%m/%Y}, sau ngày {valid_to:%d/%m/%Y}; hủy hoặc ghi lại quyết định đó trước",
-                              field="valid_to")
+            raise DomainError(
+                f"Đã có quyết định {late.get_type_display().lower()} chức danh này hiệu lực ngày "
+                f"{late.on:%d/%m/%Y}, sau ngày {valid_to:%d/%m/%Y}; hủy hoặc ghi lại quyết định đó trước",
+                field="valid_to",
+            )
         before = _snapshot(current)
         current.valid_to, current.successor = valid_to, successor
         if source:
@@ -532,8 +661,14 @@ def title_abolish(*, actor, title: Title, valid_to: date, successor: Title | Non
         current.save(update_fields=["valid_to", "successor", "source"])
         for cadre in Cadre.objects.filter(holdings__title__in=versions).distinct():
             holdings_rebuild(cadre)
-        audit_record(actor=actor, action="title.abolished", obj=current, org_id=current.province_id, before=before,
-                     after=_snapshot(current),
-                     summary=f"Bãi bỏ chức danh «{current.name}» ({current.code}) sau ngày {valid_to:%d/%m/%Y}"
-                             + (f"; kế thừa: «{successor.name}» ({successor.code})" if successor else ""))
+        audit_record(
+            actor=actor,
+            action="title.abolished",
+            obj=current,
+            org_id=current.province_id,
+            before=before,
+            after=_snapshot(current),
+            summary=f"Bãi bỏ chức danh «{current.name}» ({current.code}) sau ngày {valid_to:%d/%m/%Y}"
+            + (f"; kế thừa: «{successor.name}» ({successor.code})" if successor else ""),
+        )
     return current

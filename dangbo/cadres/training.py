@@ -589,9 +589,7 @@ def need_register(
     level = nfc(level or "").strip()
     levels = LEVELS_BY_KIND.get(kind)
     if levels is not None and level not in levels:
-        raise DomainError(
-            f"Trình độ phải là một trong: {', '.join(n for n, _ in levels.values())}", field="level"
-        )
+        raise DomainError(f"Trình độ phải là một trong: {', '.join(n for n, _ in levels.values())}", field="level")
     if len(level) > TrainingNeed._meta.get_field("level").max_length:
         raise DomainError("Trình độ dài quá 50 ký tự", field="level")
     if count is None or not 0 <= count <= NEED_MAX_COUNT:

@@ -46,11 +46,20 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters() if form.is_bound and form.is_valid() else CadreFilters()
     at = filters.at or policy.today()
     page = Paginator(select_cadres(actor=request.user, filters=filters), CADRES_PER_PAGE).get_page(
-        request.GET.get("trang"))
+        request.GET.get("trang")
+    )
     rows = [{"cadre": c, "age": age_on(c.birth_date, at)} for c in page.object_list]
-    return render(request, "cadres/cadre_list.html", {
-        "form": form, "page": page, "rows": rows, "at": at, "can_record": policy.can(request.user, "record"),
-    })
+    return render(
+        request,
+        "cadres/cadre_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "at": at,
+            "can_record": policy.can(request.user, "record"),
+        },
+    )
 
 
 @login_required
@@ -59,15 +68,22 @@ def cadre_import(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, "record"):
         raise PermissionDenied("Bạn không có quyền ghi hồ sơ cán bộ.")
     return upload_page(
-        request, template="cadres/cadre_import.html", title="Nhập danh sách cán bộ từ tệp",
-        run=lambda path, filename, apply: importer.cadre_import(path, actor=request.user, filename=filename,
-                                                                apply=apply),
-        done_url=reverse("cadres:cadre_list"), done_message=lambda r: f"Đã nhập {vn_int(r.created)} cán bộ.")
+        request,
+        template="cadres/cadre_import.html",
+        title="Nhập danh sách cán bộ từ tệp",
+        run=lambda path, filename, apply: importer.cadre_import(
+            path, actor=request.user, filename=filename, apply=apply
+        ),
+        done_url=reverse("cadres:cadre_list"),
+        done_message=lambda r: f"Đã nhập {vn_int(r.created)} cán bộ.",
+    )
 
 
 @login_required
 def cadre_import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(importer.build_cadre_template(importer.example_org_code(request.user)), content_type=XLSX_TYPE)
+    response = HttpResponse(
+        importer.build_cadre_template(importer.example_org_code(request.user)), content_type=XLSX_TYPE
+    )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-danh-sach-can-bo.xlsx"'
     return response
 
@@ -76,17 +92,31 @@ def cadre_import_template(request: HttpRequest) -> HttpResponse:
 def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = cadre_record_read(actor=request.user, pk=pk, via="page")
     at = policy.today()
-    rows = [{"action": a, "voided": getattr(a, "voided_by", None) if hasattr(a, "voided_by") else None}
-            for a in record.actions if a.type != ActionType.CORRECTION]
+    rows = [
+        {"action": a, "voided": getattr(a, "voided_by", None) if hasattr(a, "voided_by") else None}
+        for a in record.actions
+        if a.type != ActionType.CORRECTION
+    ]
     from dangbo.cadres.training import levels_on, rank_step_on
 
     cadre = record.cadre
-    return render(request, "cadres/cadre_detail.html", {
-        "record": record, "cadre": cadre, "rows": rows, "age": age_on(cadre.birth_date, at), "at": at,
-        "trainings": cadre.trainings.select_related("course").order_by("sent_on", "id"),
-        "salary_events": cadre.salary_events.select_related("corrects").prefetch_related("voided_by")
-        .order_by("on", "id"), "levels": levels_on(cadre, at), "rank_step": rank_step_on(cadre.pk, at),
-    })
+    return render(
+        request,
+        "cadres/cadre_detail.html",
+        {
+            "record": record,
+            "cadre": cadre,
+            "rows": rows,
+            "age": age_on(cadre.birth_date, at),
+            "at": at,
+            "trainings": cadre.trainings.select_related("course").order_by("sent_on", "id"),
+            "salary_events": cadre.salary_events.select_related("corrects")
+            .prefetch_related("voided_by")
+            .order_by("on", "id"),
+            "levels": levels_on(cadre, at),
+            "rank_step": rank_step_on(cadre.pk, at),
+        },
+    )
 
 
 @login_required
@@ -98,13 +128,26 @@ def decision_create(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         cadre = d["cadre"]
         try:
-            services.decision_record(actor=request.user, data=services.DecisionInput(
-                number=d["number"], signed_on=d["signed_on"], body=d["body"], org_id=cadre.managing_org_id,
-                idempotency_key=f"page:{request.user.pk}:{d['token']}",
-                actions=[services.ActionInput(cadre_id=cadre.pk, type=d["type"], on=d["on"],
-                                              title_id=d["title"].pk if d.get("title") else None,
-                                              planned_months=d.get("planned_months"), note=d.get("note") or "")],
-            ))
+            services.decision_record(
+                actor=request.user,
+                data=services.DecisionInput(
+                    number=d["number"],
+                    signed_on=d["signed_on"],
+                    body=d["body"],
+                    org_id=cadre.managing_org_id,
+                    idempotency_key=f"page:{request.user.pk}:{d['token']}",
+                    actions=[
+                        services.ActionInput(
+                            cadre_id=cadre.pk,
+                            type=d["type"],
+                            on=d["on"],
+                            title_id=d["title"].pk if d.get("title") else None,
+                            planned_months=d.get("planned_months"),
+                            note=d.get("note") or "",
+                        )
+                    ],
+                ),
+            )
         except DomainError as error:
             if error.field == "title_id":
                 error.field = "title"
@@ -141,14 +184,26 @@ def figures(request: HttpRequest) -> HttpResponse:
         start, end = date(today.year, 1, 1), today
     report = report_figures(actor=request.user, org_id=int(org_raw), start=start, end=end)
     figs = report.actions
-    names = dict(policy.for_user(Cadre, request.user).filter(
-        pk__in={i for s in figs.values() for i in s.cadre_ids}).values_list("pk", "full_name"))
-    rows = [{"key": k, "label": FIGURE_LABELS.get(k, k), "split": s,
-             "people": sorted({(i, names.get(i, "")) for i in s.cadre_ids}, key=lambda p: p[1])}
-            for k, s in figs.items()]
+    names = dict(
+        policy.for_user(Cadre, request.user)
+        .filter(pk__in={i for s in figs.values() for i in s.cadre_ids})
+        .values_list("pk", "full_name")
+    )
+    rows = [
+        {
+            "key": k,
+            "label": FIGURE_LABELS.get(k, k),
+            "split": s,
+            "people": sorted({(i, names.get(i, "")) for i in s.cadre_ids}, key=lambda p: p[1]),
+        }
+        for k, s in figs.items()
+    ]
     training, salary = report.training, report.salary
-    return render(request, "cadres/figures.html", {"rows": rows, "org_id": int(org_raw), "start": start, "end": end,
-                                                   "training": training, "salary": salary})
+    return render(
+        request,
+        "cadres/figures.html",
+        {"rows": rows, "org_id": int(org_raw), "start": start, "end": end, "training": training, "salary": salary},
+    )
 
 
 @login_required
@@ -163,10 +218,22 @@ def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     result, title, error = None, None, ""
     if title_raw.isdigit():
         try:
-            _, title, result = eligibility_read(actor=request.user, pk=pk, title_id=int(title_raw), kind=kind,
-                                                received_on=received_on)
+            _, title, result = eligibility_read(
+                actor=request.user, pk=pk, title_id=int(title_raw), kind=kind, received_on=received_on
+            )
         except DomainError as e:
             error = e.message
-    return render(request, "cadres/eligibility.html", {
-        "cadre": cadre, "titles": titles, "kinds": KINDS.items(), "kind": kind, "title": title,
-        "received_on": received_on, "result": result, "error": error})
+    return render(
+        request,
+        "cadres/eligibility.html",
+        {
+            "cadre": cadre,
+            "titles": titles,
+            "kinds": KINDS.items(),
+            "kind": kind,
+            "title": title,
+            "received_on": received_on,
+            "result": result,
+            "error": error,
+        },
+    )

@@ -35,9 +35,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     purpose = request.GET.get("muc_dich") or ""
     purpose = purpose if purpose in PoliticalPurpose.values else ""
     cases = political.political_cases(actor=request.user, purpose=purpose)
-    return render(request, "cadres/political_list.html", {
-        "cases": cases, "purposes": PoliticalPurpose.choices, "purpose": purpose,
-        "can_record": political.policy.can(request.user, political.RECORD)})
+    return render(
+        request,
+        "cadres/political_list.html",
+        {
+            "cases": cases,
+            "purposes": PoliticalPurpose.choices,
+            "purpose": purpose,
+            "can_record": political.policy.can(request.user, political.RECORD),
+        },
+    )
 
 
 @login_required
@@ -54,12 +61,21 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            case = political.political_case_record(actor=request.user, data=political.PoliticalCaseInput(
-                org_id=d["org"].pk, cadre_id=d["cadre"].pk if d.get("cadre") else None,
-                subject_name=d.get("subject_name") or "", subject_birth_date=d.get("subject_birth_date"),
-                purpose=d["purpose"], conclusion=d["conclusion"], concluding_body=d["concluding_body"],
-                concluded_on=d["concluded_on"], relatives_checked=d.get("relatives_checked") or "",
-                conclusion_text=d.get("conclusion_text") or ""))
+            case = political.political_case_record(
+                actor=request.user,
+                data=political.PoliticalCaseInput(
+                    org_id=d["org"].pk,
+                    cadre_id=d["cadre"].pk if d.get("cadre") else None,
+                    subject_name=d.get("subject_name") or "",
+                    subject_birth_date=d.get("subject_birth_date"),
+                    purpose=d["purpose"],
+                    conclusion=d["conclusion"],
+                    concluding_body=d["concluding_body"],
+                    concluded_on=d["concluded_on"],
+                    relatives_checked=d.get("relatives_checked") or "",
+                    conclusion_text=d.get("conclusion_text") or "",
+                ),
+            )
         except DomainError as error:
             if error.field == "cadre_id":
                 error.field = "cadre"
@@ -79,5 +95,8 @@ def case_figure(request: HttpRequest) -> HttpResponse:
     start, end = _period(request)
     figure = political.political_figure(actor=request.user, org_id=int(org_raw), start=start, end=end)
     rows = [(label, figure.by_purpose.get(value, 0)) for value, label in PoliticalPurpose.choices]
-    return render(request, "cadres/political_figure.html", {
-        "figure": figure, "rows": rows, "start": start, "end": end, "org_id": int(org_raw)})
+    return render(
+        request,
+        "cadres/political_figure.html",
+        {"figure": figure, "rows": rows, "start": start, "end": end, "org_id": int(org_raw)},
+    )

@@ -78,18 +78,35 @@ def title_list(request: HttpRequest) -> HttpResponse:
     provinces: list[dict] = []
     for t in shown:
         if not provinces or provinces[-1]["id"] != t.province_id:
-            provinces.append({"id": t.province_id, "name": names.get(t.province_id, ""), "groups": [],
-                              "writable": t.province_id in writable})
+            provinces.append(
+                {
+                    "id": t.province_id,
+                    "name": names.get(t.province_id, ""),
+                    "groups": [],
+                    "writable": t.province_id in writable,
+                }
+            )
         sections = provinces[-1]["groups"]
         if not sections or sections[-1]["name"] != t.group:
             sections.append({"name": t.group, "titles": []})
         sections[-1]["titles"].append(t)
     heads = sum(1 for t in shown if t.is_head)
-    return render(request, "cadres/title_list.html", {
-        "at": at, "provinces": provinces, "groups": groups, "group": group, "province_id": province_id,
-        "province_choices": catalogue_provinces(actor=request.user, action="view"), "count": len(shown),
-        "heads": heads, "deputies": len(shown) - heads, "may_record": bool(writable),
-    })
+    return render(
+        request,
+        "cadres/title_list.html",
+        {
+            "at": at,
+            "provinces": provinces,
+            "groups": groups,
+            "group": group,
+            "province_id": province_id,
+            "province_choices": catalogue_provinces(actor=request.user, action="view"),
+            "count": len(shown),
+            "heads": heads,
+            "deputies": len(shown) - heads,
+            "may_record": bool(writable),
+        },
+    )
 
 
 @login_required
@@ -99,31 +116,54 @@ def title_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = title_history(actor=request.user, pk=pk)
     title, last = history.title, history.last
     names = org_names_on_or_latest(org_ids={title.province_id}, at=policy.today())
-    return render(request, "cadres/title_detail.html", {
-        "history": history, "title": title, "last": last, "province_name": names.get(title.province_id, ""),
-        "may_record": policy.can(request.user, "record", title.province_id) and last.valid_to is None,
-    })
+    return render(
+        request,
+        "cadres/title_detail.html",
+        {
+            "history": history,
+            "title": title,
+            "last": last,
+            "province_name": names.get(title.province_id, ""),
+            "may_record": policy.can(request.user, "record", title.province_id) and last.valid_to is None,
+        },
+    )
 
 
 @login_required
 def title_create(request: HttpRequest) -> HttpResponse:
     _require_record(request.user)
     provinces = catalogue_provinces(actor=request.user, action="record")
-    context = {"heading": "Thêm chức danh vào danh mục", "submit": "Thêm chức danh",
-               "back": reverse("cadres:title_list"), "back_label": "Danh mục chức danh"}
+    context = {
+        "heading": "Thêm chức danh vào danh mục",
+        "submit": "Thêm chức danh",
+        "back": reverse("cadres:title_list"),
+        "back_label": "Danh mục chức danh",
+    }
     if not provinces:
-        return render(request, "cadres/title_form.html", {
-            **context, "form": None,
-            "notice": "Bạn chưa được giao ghi danh mục chức danh của tỉnh nào (quyền ghi trên đảng bộ tỉnh)."})
+        return render(
+            request,
+            "cadres/title_form.html",
+            {
+                **context,
+                "form": None,
+                "notice": "Bạn chưa được giao ghi danh mục chức danh của tỉnh nào (quyền ghi trên đảng bộ tỉnh).",
+            },
+        )
     initial = {"province": next(iter(provinces)), "valid_from": policy.today()}
     form = TitleForm(request.POST or None, initial=initial, provinces=provinces)
     return form_page(
-        request, form, template="cadres/title_form.html", context=context, on_error=_apply,
+        request,
+        form,
+        template="cadres/title_form.html",
+        context=context,
+        on_error=_apply,
         once=reverse("cadres:title_list"),
-        write=lambda d: services.title_create(actor=request.user, province_id=d["province"], data=form.title_input(),
-                                              valid_from=d["valid_from"]),
+        write=lambda d: services.title_create(
+            actor=request.user, province_id=d["province"], data=form.title_input(), valid_from=d["valid_from"]
+        ),
         success=lambda t: f"Đã thêm chức danh «{t.name}» ({t.code}) {services.title_period(t)}.",
-        url_of=lambda t: reverse("cadres:title_detail", kwargs={"pk": t.pk}))
+        url_of=lambda t: reverse("cadres:title_detail", kwargs={"pk": t.pk}),
+    )
 
 
 @login_required
@@ -137,15 +177,24 @@ def title_change(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cadres:title_detail", pk=pk)
     form = TitleForm(request.POST or None, initial=title_initial(current))
     return form_page(
-        request, form, template="cadres/title_form.html", on_error=_apply,
-        context={"heading": f"Sửa đổi chức danh «{current.name}» ({current.code})", "submit": "Ghi sửa đổi",
-                 "back": reverse("cadres:title_detail", kwargs={"pk": pk}), "back_label": "Lịch sử chức danh",
-                 "intro": f"Phiên bản đang áp dụng {services.title_period(current)}. Nội dung mới có hiệu lực từ "
-                          "ngày ghi dưới đây; phiên bản cũ kết thúc vào ngày hôm trước và được giữ lại trong lịch sử."},
-        write=lambda d: services.title_change(actor=request.user, title=title, data=form.title_input(current.code),
-                                              valid_from=d["valid_from"]),
+        request,
+        form,
+        template="cadres/title_form.html",
+        on_error=_apply,
+        context={
+            "heading": f"Sửa đổi chức danh «{current.name}» ({current.code})",
+            "submit": "Ghi sửa đổi",
+            "back": reverse("cadres:title_detail", kwargs={"pk": pk}),
+            "back_label": "Lịch sử chức danh",
+            "intro": f"Phiên bản đang áp dụng {services.title_period(current)}. Nội dung mới có hiệu lực từ "
+            "ngày ghi dưới đây; phiên bản cũ kết thúc vào ngày hôm trước và được giữ lại trong lịch sử.",
+        },
+        write=lambda d: services.title_change(
+            actor=request.user, title=title, data=form.title_input(current.code), valid_from=d["valid_from"]
+        ),
         success=lambda t: f"Đã ghi sửa đổi chức danh «{t.name}» từ ngày {t.valid_from:%d/%m/%Y}.",
-        url_of=lambda t: reverse("cadres:title_detail", kwargs={"pk": t.pk}))
+        url_of=lambda t: reverse("cadres:title_detail", kwargs={"pk": t.pk}),
+    )
 
 
 @login_required
@@ -158,15 +207,28 @@ def title_abolish(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cadres:title_detail", pk=pk)
     form = TitleAbolishForm(request.POST or None, title=current)
     return form_page(
-        request, form, template="cadres/title_form.html", on_error=_apply,
-        context={"heading": f"Bãi bỏ chức danh «{current.name}» ({current.code})", "submit": "Bãi bỏ chức danh",
-                 "back": reverse("cadres:title_detail", kwargs={"pk": pk}), "back_label": "Lịch sử chức danh",
-                 "intro": f"Phiên bản đang áp dụng {services.title_period(current)}. Chức danh và lịch sử của nó "
-                          "được giữ lại; người đang giữ chức danh thôi giữ từ ngày hôm sau."},
-        write=lambda d: services.title_abolish(actor=request.user, title=title, valid_to=d["valid_to"],
-                                               successor=d.get("successor"), source=d.get("source") or ""),
+        request,
+        form,
+        template="cadres/title_form.html",
+        on_error=_apply,
+        context={
+            "heading": f"Bãi bỏ chức danh «{current.name}» ({current.code})",
+            "submit": "Bãi bỏ chức danh",
+            "back": reverse("cadres:title_detail", kwargs={"pk": pk}),
+            "back_label": "Lịch sử chức danh",
+            "intro": f"Phiên bản đang áp dụng {services.title_period(current)}. Chức danh và lịch sử của nó "
+            "được giữ lại; người đang giữ chức danh thôi giữ từ ngày hôm sau.",
+        },
+        write=lambda d: services.title_abolish(
+            actor=request.user,
+            title=title,
+            valid_to=d["valid_to"],
+            successor=d.get("successor"),
+            source=d.get("source") or "",
+        ),
         success=lambda t: f"Đã bãi bỏ chức danh «{t.name}» sau ngày {t.valid_to:%d/%m/%Y}.",
-        url_of=lambda t: reverse("cadres:title_detail", kwargs={"pk": t.pk}))
+        url_of=lambda t: reverse("cadres:title_detail", kwargs={"pk": t.pk}),
+    )
 
 
 @login_required
@@ -174,16 +236,22 @@ def title_import(request: HttpRequest) -> HttpResponse:
     """A catalogue from an XLSX/CSV file: dry run, then all rows or none (cadres.importer)."""
     _require_record(request.user)
     return upload_page(
-        request, template="cadres/title_import.html", title="Nhập danh mục chức danh từ tệp",
-        run=lambda path, filename, apply: importer.title_import(path, actor=request.user, filename=filename,
-                                                                apply=apply),
-        done_url=reverse("cadres:title_list"), done_message=lambda r: f"Đã nhập {vn_int(r.created)} chức danh.")
+        request,
+        template="cadres/title_import.html",
+        title="Nhập danh mục chức danh từ tệp",
+        run=lambda path, filename, apply: importer.title_import(
+            path, actor=request.user, filename=filename, apply=apply
+        ),
+        done_url=reverse("cadres:title_list"),
+        done_message=lambda r: f"Đã nhập {vn_int(r.created)} chức danh.",
+    )
 
 
 @login_required
 def title_import_template(request: HttpRequest) -> HttpResponse:
     _require_record(request.user)
-    response = HttpResponse(importer.build_title_template(importer.example_province_code(request.user)),
-                            content_type=XLSX_TYPE)
+    response = HttpResponse(
+        importer.build_title_template(importer.example_province_code(request.user)), content_type=XLSX_TYPE
+    )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-danh-muc-chuc-danh.xlsx"'
     return response

@@ -60,23 +60,40 @@ def _require_record(user, org_id: int | None = None) -> None:
 
 @login_required
 def course_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "cadres/course_list.html", {
-        "courses": training.courses(actor=request.user)[:200], "may_record": policy.can(request.user, "record")})
+    return render(
+        request,
+        "cadres/course_list.html",
+        {"courses": training.courses(actor=request.user)[:200], "may_record": policy.can(request.user, "record")},
+    )
 
 
 @login_required
 def course_create(request: HttpRequest) -> HttpResponse:
     _require_record(request.user)
     return form_page(
-        request, CourseForm(request.POST or None, actor=request.user), template="cadres/simple_form.html",
-        context={"heading": "Mở lớp đào tạo, bồi dưỡng", "submit": "Mở lớp",
-                 "back": ("cadres:course_list", None, "Lớp đào tạo, bồi dưỡng")},
+        request,
+        CourseForm(request.POST or None, actor=request.user),
+        template="cadres/simple_form.html",
+        context={
+            "heading": "Mở lớp đào tạo, bồi dưỡng",
+            "submit": "Mở lớp",
+            "back": ("cadres:course_list", None, "Lớp đào tạo, bồi dưỡng"),
+        },
         write=lambda d: training.course_create(
-            actor=request.user, org_id=d["org"].pk, name=d["name"], kind=d["kind"], starts_on=d["starts_on"],
-            mode=d["mode"], level=d.get("level") or "", institution=d.get("institution") or "",
-            ends_on=d.get("ends_on")),
+            actor=request.user,
+            org_id=d["org"].pk,
+            name=d["name"],
+            kind=d["kind"],
+            starts_on=d["starts_on"],
+            mode=d["mode"],
+            level=d.get("level") or "",
+            institution=d.get("institution") or "",
+            ends_on=d.get("ends_on"),
+        ),
         success=lambda course: f"Đã mở lớp «{course.name}».",
-        url_of=lambda course: reverse("cadres:course_detail", kwargs={"pk": course.pk}), on_error=_apply)
+        url_of=lambda course: reverse("cadres:course_detail", kwargs={"pk": course.pk}),
+        on_error=_apply,
+    )
 
 
 @login_required
@@ -98,17 +115,35 @@ def training_needs(request: HttpRequest) -> HttpResponse:
         form = TrainingNeedForm(request.POST or None, actor=request.user, initial={"year": year})
     elif request.method == "POST":
         raise PermissionDenied("Bạn không có quyền đăng ký nhu cầu đào tạo.")
-    context = {"rows": rows, "figures": figures, "year": year, "org_id": org_id, "may_record": may_record,
-               "orgs": policy.for_user(Organization, request.user).order_by("code")[:500]}
+    context = {
+        "rows": rows,
+        "figures": figures,
+        "year": year,
+        "org_id": org_id,
+        "may_record": may_record,
+        "orgs": policy.for_user(Organization, request.user).order_by("code")[:500],
+    }
     if form is None:
         return render(request, "cadres/training_needs.html", context)
     return form_page(
-        request, form, template="cadres/training_needs.html", context=context,
+        request,
+        form,
+        template="cadres/training_needs.html",
+        context=context,
         write=lambda d: training.need_register(
-            actor=request.user, org_id=d["org"].pk, year=d["year"], kind=d["kind"], count=d["count"],
-            mode=d["mode"], level=d.get("level") or "", note=d.get("note") or ""),
+            actor=request.user,
+            org_id=d["org"].pk,
+            year=d["year"],
+            kind=d["kind"],
+            count=d["count"],
+            mode=d["mode"],
+            level=d.get("level") or "",
+            note=d.get("note") or "",
+        ),
         success=lambda n: f"Đã đăng ký nhu cầu đào tạo năm {n.year}: {n.count} người.",
-        url_of=lambda n: reverse("cadres:training_needs") + f"?nam={n.year}", on_error=_apply)
+        url_of=lambda n: reverse("cadres:training_needs") + f"?nam={n.year}",
+        on_error=_apply,
+    )
 
 
 @login_required
@@ -119,33 +154,59 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnrolForm(request.POST or None, actor=request.user) if may_record else None
     if request.method == "POST" and form is None:
         raise PermissionDenied("Bạn không có quyền cử cán bộ đi học lớp này.")
-    enrolments = (policy.for_user(TrainingEnrolment, request.user).filter(course=course)
-                  .select_related("cadre").order_by("cadre__full_name", "id"))
+    enrolments = (
+        policy.for_user(TrainingEnrolment, request.user)
+        .filter(course=course)
+        .select_related("cadre")
+        .order_by("cadre__full_name", "id")
+    )
     context = {"course": course, "enrolments": enrolments, "may_record": may_record}
     if form is None:
         return render(request, "cadres/course_detail.html", {**context, "form": None})
     return form_page(
-        request, form, template="cadres/course_detail.html", context=context,
-        write=lambda d: training.enrol(actor=request.user, course=course, cadre_id=d["cadre"].pk,
-                                       sent_on=d["sent_on"], decision=d.get("decision") or ""),
+        request,
+        form,
+        template="cadres/course_detail.html",
+        context=context,
+        write=lambda d: training.enrol(
+            actor=request.user,
+            course=course,
+            cadre_id=d["cadre"].pk,
+            sent_on=d["sent_on"],
+            decision=d.get("decision") or "",
+        ),
         success=lambda e: f"Đã cử {e.cadre.full_name} đi học lớp «{course.name}».",
-        url_of=lambda e: reverse("cadres:course_detail", kwargs={"pk": course.pk}), on_error=_apply)
+        url_of=lambda e: reverse("cadres:course_detail", kwargs={"pk": course.pk}),
+        on_error=_apply,
+    )
 
 
 @login_required
 def enrolment_result(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = policy.get_in_scope_or_404(TrainingEnrolment.objects.select_related("course", "cadre"),
-                                           request.user, pk)
+    enrolment = policy.get_in_scope_or_404(
+        TrainingEnrolment.objects.select_related("course", "cadre"), request.user, pk
+    )
     _require_record(request.user, enrolment.cadre.managing_org_id)
     return form_page(
-        request, EnrolmentResultForm(request.POST or None), template="cadres/simple_form.html",
-        context={"heading": f"Kết quả lớp «{enrolment.course.name}» — {enrolment.cadre.full_name}",
-                 "submit": "Ghi kết quả", "back": ("cadres:course_detail", enrolment.course_id, enrolment.course.name)},
+        request,
+        EnrolmentResultForm(request.POST or None),
+        template="cadres/simple_form.html",
+        context={
+            "heading": f"Kết quả lớp «{enrolment.course.name}» — {enrolment.cadre.full_name}",
+            "submit": "Ghi kết quả",
+            "back": ("cadres:course_detail", enrolment.course_id, enrolment.course.name),
+        },
         write=lambda d: training.enrolment_result(
-            actor=request.user, enrolment=enrolment, result=d["result"], completed_on=d["completed_on"],
-            certificate=d.get("certificate") or ""),
+            actor=request.user,
+            enrolment=enrolment,
+            result=d["result"],
+            completed_on=d["completed_on"],
+            certificate=d.get("certificate") or "",
+        ),
         success=lambda e: f"Đã ghi kết quả học tập của {enrolment.cadre.full_name}.",
-        url_of=lambda e: reverse("cadres:course_detail", kwargs={"pk": enrolment.course_id}), on_error=_apply)
+        url_of=lambda e: reverse("cadres:course_detail", kwargs={"pk": enrolment.course_id}),
+        on_error=_apply,
+    )
 
 
 @login_required
@@ -155,8 +216,11 @@ def cadre_training(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = policy.get_in_scope_or_404(Cadre, request.user, pk)
     at = as_of_date(request)
     enrolments = cadre.trainings.select_related("course").order_by("sent_on", "id")
-    return render(request, "cadres/cadre_training.html", {
-        "cadre": cadre, "at": at, "levels": training.levels_on(cadre, at), "enrolments": enrolments})
+    return render(
+        request,
+        "cadres/cadre_training.html",
+        {"cadre": cadre, "at": at, "levels": training.levels_on(cadre, at), "enrolments": enrolments},
+    )
 
 
 # --- ranks and salary steps ----------------------------------------------------------------------
@@ -172,20 +236,45 @@ def cadre_salary(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form is None:
         raise PermissionDenied("Bạn không có quyền ghi ngạch, bậc lương của cán bộ này.")
     at = policy.today()
-    events = (SalaryEvent.objects.filter(cadre=cadre).exclude(type="correction").select_related("voided_by")
-              .order_by("on", "id"))
-    context = {"cadre": cadre, "events": events, "at": at, "may_record": may_record,
-               "rank_step": lambda: training.rank_step_on(cadre.pk, at)}
+    events = (
+        SalaryEvent.objects.filter(cadre=cadre)
+        .exclude(type="correction")
+        .select_related("voided_by")
+        .order_by("on", "id")
+    )
+    context = {
+        "cadre": cadre,
+        "events": events,
+        "at": at,
+        "may_record": may_record,
+        "rank_step": lambda: training.rank_step_on(cadre.pk, at),
+    }
     if form is None:
         return render(request, "cadres/cadre_salary.html", {**context, "form": None})
     return form_page(
-        request, form, template="cadres/cadre_salary.html", context=context,
-        write=lambda d: training.salary_record(actor=request.user, data=training.SalaryInput(
-            cadre_id=cadre.pk, type=d["type"], on=d["on"], rank_code=d.get("rank_code") or "",
-            rank_name=d.get("rank_name") or "", step=d.get("step"), coefficient=d.get("coefficient"),
-            allowance=d.get("allowance") or "", decision=d.get("decision") or "", note=d.get("note") or "")),
+        request,
+        form,
+        template="cadres/cadre_salary.html",
+        context=context,
+        write=lambda d: training.salary_record(
+            actor=request.user,
+            data=training.SalaryInput(
+                cadre_id=cadre.pk,
+                type=d["type"],
+                on=d["on"],
+                rank_code=d.get("rank_code") or "",
+                rank_name=d.get("rank_name") or "",
+                step=d.get("step"),
+                coefficient=d.get("coefficient"),
+                allowance=d.get("allowance") or "",
+                decision=d.get("decision") or "",
+                note=d.get("note") or "",
+            ),
+        ),
         success=lambda e: f"Đã ghi «{e.get_type_display()}» từ {e.on:%d/%m/%Y}.",
-        url_of=lambda e: reverse("cadres:cadre_salary", kwargs={"pk": cadre.pk}), on_error=_apply)
+        url_of=lambda e: reverse("cadres:cadre_salary", kwargs={"pk": cadre.pk}),
+        on_error=_apply,
+    )
 
 
 @login_required
@@ -197,12 +286,19 @@ def salary_void(request: HttpRequest, pk: int) -> HttpResponse:
     _require_record(request.user, cadre.managing_org_id)
     what = f"{event.get_type_display()} từ {event.on:%d/%m/%Y}"
     return form_page(
-        request, SalaryVoidForm(request.POST or None), template="cadres/simple_form.html",
-        context={"heading": f"Hủy «{what}» — {cadre.full_name}", "submit": "Hủy nội dung này",
-                 "back": ("cadres:cadre_salary", cadre.pk, "Ngạch, bậc lương")},
+        request,
+        SalaryVoidForm(request.POST or None),
+        template="cadres/simple_form.html",
+        context={
+            "heading": f"Hủy «{what}» — {cadre.full_name}",
+            "submit": "Hủy nội dung này",
+            "back": ("cadres:cadre_salary", cadre.pk, "Ngạch, bậc lương"),
+        },
         write=lambda d: training.salary_void(actor=request.user, event=event, reason=d["reason"]),
         success=lambda c: f"Đã hủy «{what}».",
-        url_of=lambda c: reverse("cadres:cadre_salary", kwargs={"pk": cadre.pk}), on_error=_apply)
+        url_of=lambda c: reverse("cadres:cadre_salary", kwargs={"pk": cadre.pk}),
+        on_error=_apply,
+    )
 
 
 @login_required
@@ -215,9 +311,18 @@ def raises_due(request: HttpRequest) -> HttpResponse:
         at = form.cleaned_data.get("ngay") or at
         months = form.cleaned_data.get("thang") or 0
     rows = training.raises_due(actor=request.user, at=at, months=months)
-    return render(request, "cadres/raises_due.html", {
-        "form": form, "rows": rows, "at": at, "months": months,
-        "regular": sum(1 for r in rows if r.kind == "regular"), "early": sum(1 for r in rows if r.kind == "early")})
+    return render(
+        request,
+        "cadres/raises_due.html",
+        {
+            "form": form,
+            "rows": rows,
+            "at": at,
+            "months": months,
+            "regular": sum(1 for r in rows if r.kind == "regular"),
+            "early": sum(1 for r in rows if r.kind == "early"),
+        },
+    )
 
 
 # --- delegation (phân cấp quản lý cán bộ) -----------------------------------------------------------
@@ -227,25 +332,47 @@ def raises_due(request: HttpRequest) -> HttpResponse:
 def delegation_list(request: HttpRequest) -> HttpResponse:
     """The delegation matrix in force on a date (?ngay=), of the provinces in scope."""
     at = as_of_date(request)
-    rows = (policy.for_user(Delegation, request.user).filter(valid_from__lte=at)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at)).order_by("title_group", "action", "id"))
-    return render(request, "cadres/delegation_list.html", {
-        "rows": rows, "at": at, "may_record": policy.can(request.user, "record")})
+    rows = (
+        policy.for_user(Delegation, request.user)
+        .filter(valid_from__lte=at)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+        .order_by("title_group", "action", "id")
+    )
+    return render(
+        request,
+        "cadres/delegation_list.html",
+        {"rows": rows, "at": at, "may_record": policy.can(request.user, "record")},
+    )
 
 
 @login_required
 def delegation_create(request: HttpRequest) -> HttpResponse:
     _require_record(request.user)
     return form_page(
-        request, DelegationForm(request.POST or None, actor=request.user), template="cadres/simple_form.html",
-        context={"heading": "Ghi phân cấp quản lý cán bộ", "submit": "Ghi phân cấp",
-                 "back": ("cadres:delegation_list", None, "Phân cấp quản lý cán bộ")},
+        request,
+        DelegationForm(request.POST or None, actor=request.user),
+        template="cadres/simple_form.html",
+        context={
+            "heading": "Ghi phân cấp quản lý cán bộ",
+            "submit": "Ghi phân cấp",
+            "back": ("cadres:delegation_list", None, "Phân cấp quản lý cán bộ"),
+        },
         write=lambda d: kinship.delegation_set(
-            actor=request.user, province_id=d["province"].pk, title_group=d["title_group"], action=d["action"],
-            decides=d["decides"], valid_from=d["valid_from"], appraises=d.get("appraises") or "",
-            agrees=d.get("agrees") or "", consulted=d.get("consulted") or "", source=d.get("source") or ""),
+            actor=request.user,
+            province_id=d["province"].pk,
+            title_group=d["title_group"],
+            action=d["action"],
+            decides=d["decides"],
+            valid_from=d["valid_from"],
+            appraises=d.get("appraises") or "",
+            agrees=d.get("agrees") or "",
+            consulted=d.get("consulted") or "",
+            source=d.get("source") or "",
+        ),
         success=lambda dl: f"Đã ghi phân cấp cho nhóm «{dl.title_group}».",
-        url_of=lambda dl: reverse("cadres:delegation_list"), on_error=_apply)
+        url_of=lambda dl: reverse("cadres:delegation_list"),
+        on_error=_apply,
+    )
 
 
 # --- family relations (kê khai quan hệ gia đình) ------------------------------------------------------
@@ -264,21 +391,33 @@ def cadre_relations(request: HttpRequest, pk: int) -> HttpResponse:
             d = form.cleaned_data
             try:
                 kinship.relation_add(
-                    actor=request.user, cadre_id=cadre.pk, relationship=d["relationship"],
+                    actor=request.user,
+                    cadre_id=cadre.pk,
+                    relationship=d["relationship"],
                     relative_name=d["relative_name"],
                     relative_cadre_id=d["relative_cadre"].pk if d.get("relative_cadre") else None,
-                    relative_birth_year=d.get("relative_birth_year"), occupation=d.get("occupation") or "")
+                    relative_birth_year=d.get("relative_birth_year"),
+                    occupation=d.get("occupation") or "",
+                )
             except DomainError as error:
                 _apply(form, error)
             else:
                 messages.success(request, f"Đã ghi quan hệ gia đình của {cadre.full_name}.")
                 return redirect("cadres:cadre_relations", pk=cadre.pk)
-    relations = (policy.for_user(FamilyRelation, request.user).filter(cadre=cadre)
-                 .select_related("relative_cadre").order_by("id"))
-    audit_read(actor=request.user, obj=cadre, org_id=cadre.managing_org_id, what="cadre_relations",
-               summary=f"Xem quan hệ gia đình của cán bộ {cadre.full_name}")
-    return render(request, "cadres/cadre_relations.html", {
-        "cadre": cadre, "relations": relations, "form": form})
+    relations = (
+        policy.for_user(FamilyRelation, request.user)
+        .filter(cadre=cadre)
+        .select_related("relative_cadre")
+        .order_by("id")
+    )
+    audit_read(
+        actor=request.user,
+        obj=cadre,
+        org_id=cadre.managing_org_id,
+        what="cadre_relations",
+        summary=f"Xem quan hệ gia đình của cán bộ {cadre.full_name}",
+    )
+    return render(request, "cadres/cadre_relations.html", {"cadre": cadre, "relations": relations, "form": form})
 
 
 @login_required
@@ -289,6 +428,13 @@ def kinship_check(request: HttpRequest) -> HttpResponse:
     cases = None
     if org_raw.isdigit():
         cases = kinship.kinship_conflicts(actor=request.user, org_id=int(org_raw), at=at)
-    return render(request, "cadres/kinship_check.html", {
-        "cases": cases, "at": at, "org_id": int(org_raw) if org_raw.isdigit() else None,
-        "orgs": policy.for_user(Organization, request.user).order_by("code")[:500]})
+    return render(
+        request,
+        "cadres/kinship_check.html",
+        {
+            "cases": cases,
+            "at": at,
+            "org_id": int(org_raw) if org_raw.isdigit() else None,
+            "orgs": policy.for_user(Organization, request.user).order_by("code")[:500],
+        },
+    )

@@ -49,8 +49,10 @@ BAND_LABELS = {
 }
 CONSEQUENCES = {
     NORMAL: "",
-    REVIEW: ("Đưa ra khỏi quy hoạch chức danh cao hơn; xem xét bố trí công tác khác, cho thôi giữ chức vụ "
-             "hoặc lấy phiếu tín nhiệm không chờ hết nhiệm kỳ"),
+    REVIEW: (
+        "Đưa ra khỏi quy hoạch chức danh cao hơn; xem xét bố trí công tác khác, cho thôi giữ chức vụ "
+        "hoặc lấy phiếu tín nhiệm không chờ hết nhiệm kỳ"
+    ),
     DISMISS: "Cấp có thẩm quyền miễn nhiệm, không chờ hết nhiệm kỳ",
     INVALID: "Tổ chức lại việc lấy phiếu",
 }
@@ -109,13 +111,27 @@ def campaign_open(*, actor, org_id: int, year: int, name: str, regime: str = Vot
         raise DomainError("Tên đợt không được để trống", field="name")
     with transaction.atomic():
         campaign = VoteCampaign.objects.create(org_id=org_id, name=name, regime=regime, year=year)
-        audit_record(actor=actor, action="vote_campaign.open", obj=campaign, org_id=org_id,
-                     summary=f"Mở đợt lấy phiếu tín nhiệm «{name}» năm {year}")
+        audit_record(
+            actor=actor,
+            action="vote_campaign.open",
+            obj=campaign,
+            org_id=org_id,
+            summary=f"Mở đợt lấy phiếu tín nhiệm «{name}» năm {year}",
+        )
     return campaign
 
 
-def unit_set(*, actor, campaign: VoteCampaign, name: str, status: str = UnitStatus.PENDING, org_id: int | None = None,
-             held_on: date | None = None, reason: str = "", decision: str = "") -> VoteUnit:
+def unit_set(
+    *,
+    actor,
+    campaign: VoteCampaign,
+    name: str,
+    status: str = UnitStatus.PENDING,
+    org_id: int | None = None,
+    held_on: date | None = None,
+    reason: str = "",
+    decision: str = "",
+) -> VoteUnit:
     """Add a unit to the campaign's list or change its status. Done needs the date; postponed
     needs the decision; not subject needs the reason."""
     policy.require(actor, "record", campaign.org_id, message=policy.not_found("đợt lấy phiếu"), field="campaign")
@@ -137,9 +153,15 @@ def unit_set(*, actor, campaign: VoteCampaign, name: str, status: str = UnitStat
         if org_id is not None:
             unit.org_id = org_id
         unit.save()
-        audit_record(actor=actor, action="vote_unit.set", obj=unit, org_id=campaign.org_id,
-                     before=None if created else {"status": before}, after={"status": status},
-                     summary=f"{campaign.name}: {name} — {unit.get_status_display()}")
+        audit_record(
+            actor=actor,
+            action="vote_unit.set",
+            obj=unit,
+            org_id=campaign.org_id,
+            before=None if created else {"status": before},
+            after={"status": status},
+            summary=f"{campaign.name}: {name} — {unit.get_status_display()}",
+        )
     return unit
 
 
@@ -178,18 +200,35 @@ def result_record(*, actor, unit: VoteUnit, data: BallotInput) -> VoteResult:
     if data.valid > data.attended:
         raise DomainError("Số phiếu hợp lệ không được lớn hơn số có mặt", field="valid")
     if data.high + data.medium + data.low != data.valid:
-        raise DomainError(f"Tín nhiệm cao + tín nhiệm + tín nhiệm thấp ({data.high + data.medium + data.low}) "
-                          f"phải bằng số phiếu hợp lệ ({data.valid})", field="valid")
+        raise DomainError(
+            f"Tín nhiệm cao + tín nhiệm + tín nhiệm thấp ({data.high + data.medium + data.low}) "
+            f"phải bằng số phiếu hợp lệ ({data.valid})",
+            field="valid",
+        )
     try:
         with transaction.atomic():
             result = VoteResult.objects.create(
-                unit=unit, cadre_id=data.cadre_id, title=title, voter_group=data.voter_group, summoned=data.summoned,
-                attended=data.attended, valid=data.valid, high=data.high, medium=data.medium, low=data.low,
-                held_on=data.held_on)
+                unit=unit,
+                cadre_id=data.cadre_id,
+                title=title,
+                voter_group=data.voter_group,
+                summoned=data.summoned,
+                attended=data.attended,
+                valid=data.valid,
+                high=data.high,
+                medium=data.medium,
+                low=data.low,
+                held_on=data.held_on,
+            )
             band = result_band(result)
-            audit_record(actor=actor, action="vote_result.record", obj=result, org_id=campaign.org_id,
-                         summary=f"{campaign.name}, {unit.name}: kết quả lấy phiếu chức danh «{title.name}» "
-                                 f"({result.get_voter_group_display()}) — {band.label}")
+            audit_record(
+                actor=actor,
+                action="vote_result.record",
+                obj=result,
+                org_id=campaign.org_id,
+                summary=f"{campaign.name}, {unit.name}: kết quả lấy phiếu chức danh «{title.name}» "
+                f"({result.get_voter_group_display()}) — {band.label}",
+            )
     except IntegrityError:
         raise DomainError("Đã có kết quả của thành phần này cho cán bộ và chức danh này", field="voter_group") from None
     return result
@@ -243,16 +282,24 @@ def campaign_read(*, actor, pk, via: str = "page") -> CampaignView:
     campaign = policy.get_in_scope_or_404(VoteCampaign, actor, pk)
     units = list(campaign.units.order_by("name", "id"))
     by_key: dict[tuple, list] = {}
-    for r in (VoteResult.objects.filter(unit__campaign=campaign).select_related("cadre", "title", "unit")
-              .order_by("unit__name", "cadre__full_name", "title_id", "voter_group")):
+    for r in (
+        VoteResult.objects.filter(unit__campaign=campaign)
+        .select_related("cadre", "title", "unit")
+        .order_by("unit__name", "cadre__full_name", "title_id", "voter_group")
+    ):
         by_key.setdefault((r.unit_id, r.cadre_id, r.title_id), []).append((r, result_band(r)))
     cadres = []
     for results in by_key.values():
         r0 = results[0][0]
         worst = max((b for _, b in results), key=lambda b: (WORST.index(b.key), b.low_percent))
         cadres.append(CadreBand(cadre=r0.cadre, title=r0.title, unit=r0.unit, results=results, band=worst))
-    audit_read(actor=actor, obj=campaign, org_id=campaign.org_id, what="vote_campaign",
-               summary=f"Xem kết quả lấy phiếu tín nhiệm «{campaign.name}»" + (" (API)" if via == "api" else ""))
+    audit_read(
+        actor=actor,
+        obj=campaign,
+        org_id=campaign.org_id,
+        what="vote_campaign",
+        summary=f"Xem kết quả lấy phiếu tín nhiệm «{campaign.name}»" + (" (API)" if via == "api" else ""),
+    )
     return CampaignView(campaign=campaign, units=units, coverage=coverage(units), cadres=cadres)
 
 

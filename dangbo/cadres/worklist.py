@@ -29,14 +29,31 @@ def provider(user, today: date) -> list[WorkItem]:
     units = pending_units(actor=user, today=today).count()
     base = reverse("cadres:cadre_list")
     return [
-        WorkItem(key="can_bo_het_han", label=f"Cán bộ hết thời hạn bổ nhiệm trong {term_months} tháng tới",
-                 count=terms, url=f"{base}?het_han={term_months}", level="warning",
-                 help="R-095: thời hạn bổ nhiệm 5 năm; chuẩn bị bổ nhiệm lại trước khi hết hạn", group=GROUP),
-        WorkItem(key="can_bo_nghi_huu", label=f"Cán bộ đến tuổi nghỉ hưu trong {retire_months} tháng tới",
-                 count=retiring, url=f"{base}?nghi_huu={retire_months}", level="info",
-                 help="Tuổi nghỉ hưu theo lộ trình Bộ luật Lao động 2019 (theo giới tính, năm)", group=GROUP),
-        WorkItem(key="tin_nhiem_chua_xong", label="Đơn vị chưa lấy phiếu tín nhiệm trong đợt",
-                 count=units, url=reverse("cadres:vote_campaign_list"), level="warning",
-                 help="R-092: đơn vị chưa thực hiện, chưa có quyết định lùi hoặc lý do không thuộc diện",
-                 group=GROUP),
+        WorkItem(
+            key="can_bo_het_han",
+            label=f"Cán bộ hết thời hạn bổ nhiệm trong {term_months} tháng tới",
+            count=terms,
+            url=f"{base}?het_han={term_months}",
+            level="warning",
+            help="R-095: thời hạn bổ nhiệm 5 năm; chuẩn bị bổ nhiệm lại trước khi hết hạn",
+            group=GROUP,
+        ),
+        WorkItem(
+            key="can_bo_nghi_huu",
+            label=f"Cán bộ đến tuổi nghỉ hưu trong {retire_months} tháng tới",
+            count=retiring,
+            url=f"{base}?nghi_huu={retire_months}",
+            level="info",
+            help="Tuổi nghỉ hưu theo lộ trình Bộ luật Lao động 2019 (theo giới tính, năm)",
+            group=GROUP,
+        ),
+        WorkItem(
+            key="tin_nhiem_chua_xong",
+            label="Đơn vị chưa lấy phiếu tín nhiệm trong đợt",
+            count=units,
+            url=reverse("cadres:vote_campaign_list"),
+            level="warning",
+            help="R-092: đơn vị chưa thực hiện, chưa có quyết định lùi hoặc lý do không thuộc diện",
+            group=GROUP,
+        ),
     ]

@@ -53,7 +53,6 @@ SERVER_ERROR = "Lỗi máy chủ; sự cố đã được ghi lại. Vui lòng t
 logger = logging.getLogger("django.request")
 
 
-
 class CookieSessionAuth(SessionAuth):
     """The browser's session cookie; CSRF is checked for cookie sessions only.
 
@@ -80,7 +79,10 @@ MAX_PAGE = 1_000_000  # far beyond any list; keeps the SQL OFFSET inside bigint
 # Query parameters of every paged list: out of range is 422 (pydantic), never a 500.
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE, description="Số trang, từ 1.")]
 PageSize = Annotated[
-    int | None, Field(ge=1, description=f"Số dòng mỗi trang: mặc định {PAGE_SIZE}, lớn hơn {MAX_PAGE_SIZE} thì lấy {MAX_PAGE_SIZE}.")
+    int | None,
+    Field(
+        ge=1, description=f"Số dòng mỗi trang: mặc định {PAGE_SIZE}, lớn hơn {MAX_PAGE_SIZE} thì lấy {MAX_PAGE_SIZE}."
+    ),
 ]
 
 
@@ -192,8 +194,9 @@ def register_error_handlers(api: NinjaAPI) -> None:
 
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Logged with its traceback on the server; the client gets the error shape, nothing more.
-        logger.error("Internal Server Error: %s", request.path, exc_info=exc,
-                     extra={"status_code": 500, "request": request})
+        logger.error(
+            "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request}
+        )
         return _error(api, request, 500, SERVER_ERROR)
 
     api.add_exception_handler(DomainError, domain_error)

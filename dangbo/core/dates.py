@@ -68,4 +68,3 @@ def whole_months_between(earlier: date, later: date) -> int:
     if add_months(earlier, months) > later:
         months -= 1
     return months
-

@@ -47,12 +47,15 @@ class VNDateField(forms.DateField):
                 if len(year) != 4:
                     raise forms.ValidationError(
                         f"{named}năm phải có đủ 4 chữ số (ví dụ {int(day):02d}/{int(month):02d}/19{year[-2:].zfill(2)} "
-                        f"hoặc …/20{year[-2:].zfill(2)}).", code="two_digit_year")
+                        f"hoặc …/20{year[-2:].zfill(2)}).",
+                        code="two_digit_year",
+                    )
                 try:
                     return date(int(year), int(month), int(day))
                 except ValueError:
                     raise forms.ValidationError(
-                        f"{named}ngày {int(day):02d}/{int(month):02d}/{year} không tồn tại.", code="no_such_date") from None
+                        f"{named}ngày {int(day):02d}/{int(month):02d}/{year} không tồn tại.", code="no_such_date"
+                    ) from None
         return super().to_python(value)
 
 
@@ -106,8 +109,16 @@ class OrgPicker(forms.Widget):
 
     url = "/tim-kiem/to-chuc/"
 
-    def __init__(self, *, action: str = "view", types: str = "", multiple: bool = False,
-                 placeholder: str = "Gõ tên tổ chức để tìm…", everywhere: bool = False, attrs=None):
+    def __init__(
+        self,
+        *,
+        action: str = "view",
+        types: str = "",
+        multiple: bool = False,
+        placeholder: str = "Gõ tên tổ chức để tìm…",
+        everywhere: bool = False,
+        attrs=None,
+    ):
         super().__init__(attrs)
         self.action, self.types, self.multiple, self.placeholder = action, types, multiple, placeholder
         # everywhere: any organization of the system, not only the user's scope (a transfer's
@@ -137,30 +148,54 @@ class OrgPicker(forms.Widget):
         query = f"action={self.action}&name={name}&box={base}" + (f"&types={self.types}" if self.types else "")
         if self.everywhere:
             query += "&scope=system"
-        parts = [format_html('<div class="org-picker position-relative" id="{}_picker" data-name="{}"{}>', base, name,
-                             mark_safe(' data-multiple="1"') if self.multiple else "")]  # noqa: S308 — a constant
+        parts = [
+            format_html(
+                '<div class="org-picker position-relative" id="{}_picker" data-name="{}"{}>',
+                base,
+                name,
+                mark_safe(' data-multiple="1"') if self.multiple else "",
+            )
+        ]  # noqa: S308 — a constant
         if self.multiple:
             parts.append(format_html('<div class="org-picker-chips d-flex flex-wrap gap-1 mb-1" id="{}_chips">', base))
             for pk in ids:
-                parts.append(format_html(
-                    '<span class="badge text-bg-light border org-picker-chip">{}'
-                    '<input type="hidden" name="{}" value="{}">'
-                    '<button type="button" class="btn-close btn-close-sm ms-1" aria-label="Bỏ {}" data-org-unpick></button></span>',
-                    self.labels.get(pk, str(pk)), name, pk, self.labels.get(pk, str(pk))))
+                parts.append(
+                    format_html(
+                        '<span class="badge text-bg-light border org-picker-chip">{}'
+                        '<input type="hidden" name="{}" value="{}">'
+                        '<button type="button" class="btn-close btn-close-sm ms-1" aria-label="Bỏ {}" data-org-unpick></button></span>',
+                        self.labels.get(pk, str(pk)),
+                        name,
+                        pk,
+                        self.labels.get(pk, str(pk)),
+                    )
+                )
             parts.append("</div>")
             shown = ""
         else:
             pk = ids[0] if ids else ""
             parts.append(format_html('<input type="hidden" name="{}" value="{}" id="{}">', name, pk, base))
             shown = self.labels.get(pk, "") if pk != "" else ""
-        parts.append(format_html(
-            '<input type="search" class="{}" id="{}_text" name="org_q" form="{}_none" value="{}" placeholder="{}" '
-            'autocomplete="off" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="{}_list" '
-            'hx-get="{}?{}" hx-trigger="input changed delay:250ms, focus" hx-target="#{}_list" hx-swap="innerHTML" '
-            'hx-sync="this:replace">',
-            attrs.get("class", "form-control"), base, base, shown, self.placeholder, base, self.url, query, base))
-        parts.append(format_html('<div class="list-group org-picker-list shadow-sm" id="{}_list" role="listbox"></div>',
-                                 base))
+        parts.append(
+            format_html(
+                '<input type="search" class="{}" id="{}_text" name="org_q" form="{}_none" value="{}" placeholder="{}" '
+                'autocomplete="off" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="{}_list" '
+                'hx-get="{}?{}" hx-trigger="input changed delay:250ms, focus" hx-target="#{}_list" hx-swap="innerHTML" '
+                'hx-sync="this:replace">',
+                attrs.get("class", "form-control"),
+                base,
+                base,
+                shown,
+                self.placeholder,
+                base,
+                self.url,
+                query,
+                base,
+            )
+        )
+        parts.append(
+            format_html('<div class="list-group org-picker-list shadow-sm" id="{}_list" role="listbox"></div>', base)
+        )
         parts.append("</div>")
         return mark_safe("".join(parts))  # noqa: S308 — every value is escaped by format_html above
 

@@ -50,10 +50,10 @@ DEFAULTS: dict[str, list[ParamVersion]] = {
     # R-095 (cadres): statutory retirement age in months, by the year it is reached (Bộ luật Lao động
     # 2019 Điều 169; Nghị định 135/2020/NĐ-CP): men 60 y 3 m in 2021 + 3 months a year to 62 y (2028),
     # women 55 y 4 m in 2021 + 4 months a year to 60 y (2035).
-    "retirement_age_months_male": [ParamVersion(date(1995, 1, 1), 720, "BLLĐ 1994, 2012 (60 tuổi)")] + [
-        ParamVersion(date(2021 + i, 1, 1), 723 + 3 * i, "BLLĐ 2019 Đ.169; NĐ 135/2020") for i in range(8)],
-    "retirement_age_months_female": [ParamVersion(date(1995, 1, 1), 660, "BLLĐ 1994, 2012 (55 tuổi)")] + [
-        ParamVersion(date(2021 + i, 1, 1), 664 + 4 * i, "BLLĐ 2019 Đ.169; NĐ 135/2020") for i in range(15)],
+    "retirement_age_months_male": [ParamVersion(date(1995, 1, 1), 720, "BLLĐ 1994, 2012 (60 tuổi)")]
+    + [ParamVersion(date(2021 + i, 1, 1), 723 + 3 * i, "BLLĐ 2019 Đ.169; NĐ 135/2020") for i in range(8)],
+    "retirement_age_months_female": [ParamVersion(date(1995, 1, 1), 660, "BLLĐ 1994, 2012 (55 tuổi)")]
+    + [ParamVersion(date(2021 + i, 1, 1), 664 + 4 * i, "BLLĐ 2019 Đ.169; NĐ 135/2020") for i in range(15)],
     # months of working time left at first appointment; months in the current post; a
     # re-appointment with less left than this is an extension to retirement instead.
     "appointment_min_months_to_retirement": [ParamVersion(date(2019, 1, 1), 60, "80-QĐ/TW; 06-HD/BTCTW 2021")],
@@ -87,8 +87,11 @@ DEFAULTS: dict[str, list[ParamVersion]] = {
     # Salary steps (cadres, Thông tư 08/2013/TT-BNV as amended): months between regular step raises
     # by rank code ("*": specialist ranks and above, 36; lower ranks 24) and how many months early
     # an early raise for outstanding results may come (UNVERIFIED: confirm the rank list).
-    "salary_regular_step_months": [ParamVersion(date(2013, 7, 31), {"*": 36, "01.004": 24, "01.005": 24},
-                                                "08/2013/TT-BNV; danh sách ngạch UNVERIFIED")],
+    "salary_regular_step_months": [
+        ParamVersion(
+            date(2013, 7, 31), {"*": 36, "01.004": 24, "01.005": 24}, "08/2013/TT-BNV; danh sách ngạch UNVERIFIED"
+        )
+    ],
     "salary_early_step_max_months": [ParamVersion(date(2013, 7, 31), 12, "08/2013/TT-BNV")],
     "confidence_vote_quorum": [ParamVersion(date(2023, 2, 2), [2, 3], "96-QĐ/TW (2023)")],
     "confidence_low_review_above": [ParamVersion(date(2023, 2, 2), [1, 2], "96-QĐ/TW (2023)")],
@@ -97,26 +100,60 @@ DEFAULTS: dict[str, list[ParamVersion]] = {
     # month belongs to exactly one regime. 342-QĐ/TW (28/12/2010) from 01/2011; Quy định 01-QĐ/TW
     # (03/02/2026) from 02/2026 (MODULES §4.5.1: February 2026 is the first month under it; the
     # exact effective date is UNVERIFIED, an administrator overrides it with a RuleParameter row).
-    "dues_regime": [ParamVersion(date(2011, 1, 1), "342-QĐ/TW", "342-QĐ/TW (28/12/2010)"),
-                    ParamVersion(date(2026, 2, 1), "01-QĐ/TW", "01-QĐ/TW (03/02/2026); ngày hiệu lực UNVERIFIED")],
+    "dues_regime": [
+        ParamVersion(date(2011, 1, 1), "342-QĐ/TW", "342-QĐ/TW (28/12/2010)"),
+        ParamVersion(date(2026, 2, 1), "01-QĐ/TW", "01-QĐ/TW (03/02/2026); ngày hiệu lực UNVERIFIED"),
+    ],
     # rates of each regime (the regime of a month picks its table). "*_bp": per ten thousand
     # (100 = 1 %) of the declared base; "*_fixed": đồng per month; "si_base_lag_months": the SI
     # salary used is that of N months earlier (01-QĐ/TW: the previous month's). VERIFIED: 1 % SI
     # salary / benefit, 0,5 % pension (both regimes), students 5.000 đ under 01-QĐ/TW. Every other
     # fixed amount is an UNVERIFIED overridable default.
-    "dues_rates": [ParamVersion(date(2011, 1, 1), {
-        "342-QĐ/TW": {"si_salary_bp": 100, "sickness_benefit_bp": 100, "pension_bp": 50, "si_base_lag_months": 0,
-                      "student_fixed": 3000, "no_income_fixed": 2000, "abroad_fixed": 50000, "other_fixed": 2000},
-        "01-QĐ/TW": {"si_salary_bp": 100, "sickness_benefit_bp": 100, "pension_bp": 50, "si_base_lag_months": 1,
-                     "student_fixed": 5000, "no_income_fixed": 5000, "abroad_fixed": 50000, "other_fixed": 5000},
-    }, "342-QĐ/TW (28/12/2010); 01-QĐ/TW (03/02/2026); mức cố định trừ học sinh, sinh viên (01-QĐ/TW) UNVERIFIED")],
+    "dues_rates": [
+        ParamVersion(
+            date(2011, 1, 1),
+            {
+                "342-QĐ/TW": {
+                    "si_salary_bp": 100,
+                    "sickness_benefit_bp": 100,
+                    "pension_bp": 50,
+                    "si_base_lag_months": 0,
+                    "student_fixed": 3000,
+                    "no_income_fixed": 2000,
+                    "abroad_fixed": 50000,
+                    "other_fixed": 2000,
+                },
+                "01-QĐ/TW": {
+                    "si_salary_bp": 100,
+                    "sickness_benefit_bp": 100,
+                    "pension_bp": 50,
+                    "si_base_lag_months": 1,
+                    "student_fixed": 5000,
+                    "no_income_fixed": 5000,
+                    "abroad_fixed": 50000,
+                    "other_fixed": 5000,
+                },
+            },
+            "342-QĐ/TW (28/12/2010); 01-QĐ/TW (03/02/2026); mức cố định trừ học sinh, sinh viên (01-QĐ/TW) UNVERIFIED",
+        )
+    ],
     # R-121 / S-003 2.1.9: the local reduced rate for members in hardship (% of the normal amount)
     # and the share of collected dues each collecting organization keeps, by organization type
     # ("*": any other type); the rest is remitted upward. Local policy: UNVERIFIED defaults.
     "dues_hardship_pct": [ParamVersion(date(2011, 1, 1), 50, "Quy định địa phương (S-003 2.1.9); UNVERIFIED")],
-    "dues_retention_keep_pct": [ParamVersion(date(2011, 1, 1), {
-        "subordinate_cell": 30, "grassroots_cell": 50, "party_group": 0, "temporary_cell": 30, "*": 30,
-    }, "342-QĐ/TW; 01-QĐ/TW; tỉ lệ UNVERIFIED")],
+    "dues_retention_keep_pct": [
+        ParamVersion(
+            date(2011, 1, 1),
+            {
+                "subordinate_cell": 30,
+                "grassroots_cell": 50,
+                "party_group": 0,
+                "temporary_cell": 30,
+                "*": 30,
+            },
+            "342-QĐ/TW; 01-QĐ/TW; tỉ lệ UNVERIFIED",
+        )
+    ],
     # unpaid months in a calendar year: warning at 2, ground for name removal at 3.
     "dues_unpaid_warn_months": [ParamVersion(date(1930, 1, 1), 2, "Yêu cầu nghiệp vụ (issue #21)")],
     "dues_unpaid_removal_months": [ParamVersion(date(1930, 1, 1), 3, "Điều lệ Đảng Điều 8; 01-QĐ/TW (2026)")],

@@ -61,7 +61,7 @@ def sheet_name(title: str) -> str:
     text = " ".join(_SHEET_FORBIDDEN.sub("-", title).split())
     if len(text) <= SHEET_NAME_MAX:
         return text
-    cut = text[:SHEET_NAME_MAX + 1].rsplit(" ", 1)[0]
+    cut = text[: SHEET_NAME_MAX + 1].rsplit(" ", 1)[0]
     return (cut if cut and len(cut) <= SHEET_NAME_MAX else text[:SHEET_NAME_MAX]).rstrip(" -")
 
 
@@ -73,8 +73,10 @@ def file_name(title: str, at: datetime, ext: str) -> str:
 
 
 def watermark_text(*, exporter: str, at: datetime, purpose: str) -> str:
-    return (f"Tài liệu xuất từ Đảng bộ số — người xuất: {exporter} — lúc {at:%H:%M} ngày {at:%d/%m/%Y} — "
-            f"mục đích: {purpose}. Không sao chép, chuyển cho người không có trách nhiệm.")
+    return (
+        f"Tài liệu xuất từ Đảng bộ số — người xuất: {exporter} — lúc {at:%H:%M} ngày {at:%d/%m/%Y} — "
+        f"mục đích: {purpose}. Không sao chép, chuyển cho người không có trách nhiệm."
+    )
 
 
 def write_xlsx(sheet: Sheet, *, watermark: str, exporter: str) -> bytes:
@@ -105,8 +107,14 @@ def write_xlsx_to(target, sheet: Sheet, *, watermark: str, exporter: str) -> Non
     ws.append([cell(watermark, font=Font(italic=True, color="C00000"))])
     ws.append([cell(sheet.title, font=Font(bold=True, size=13))])
     header_fill = PatternFill("solid", fgColor="F2DCDB")
-    ws.append([cell(c.header, font=Font(bold=True), fill=header_fill,
-                    alignment=Alignment(wrap_text=True, vertical="center")) for c in sheet.columns])
+    ws.append(
+        [
+            cell(
+                c.header, font=Font(bold=True), fill=header_fill, alignment=Alignment(wrap_text=True, vertical="center")
+            )
+            for c in sheet.columns
+        ]
+    )
     formats = {"date": DATE_FORMAT, "int": INT_FORMAT, "pct": PCT_FORMAT, "id": "@"}
     for row in sheet.rows:
         out = []

@@ -31,8 +31,7 @@ _SIGNS = {"\t": "một dấu tab", "\r": "một dấu xuống dòng (CR)"}
 
 def is_formula_like(value: Any) -> bool:
     """A text a spreadsheet would evaluate as a formula (a signed number excepted)."""
-    return (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
-            and not _SIGNED_NUMBER.fullmatch(value))
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _SIGNED_NUMBER.fullmatch(value)
 
 
 def neutralize(value: Any) -> Any:
@@ -70,5 +69,7 @@ def formula_refusal(value: Any, *, bullets: bool = False) -> str | None:
         return None
     shown = value.strip()[:40]
     sign = _SIGNS.get(value[0], f"«{value[0]}»")
-    return (f"Nội dung «{shown}» bắt đầu bằng {sign} nên Excel sẽ coi là công thức; "
-            "hệ thống không nhận công thức trong cột chữ. Hãy bỏ ký tự đó ở đầu ô.")
+    return (
+        f"Nội dung «{shown}» bắt đầu bằng {sign} nên Excel sẽ coi là công thức; "
+        "hệ thống không nhận công thức trong cột chữ. Hãy bỏ ký tự đó ở đầu ô."
+    )

@@ -129,8 +129,10 @@ def request_memo(key: Hashable, compute: Callable[[], Any]) -> Any:
 def _all() -> dict[str, Stamp]:
     with connection.cursor() as c:
         if connection.vendor == "postgresql":
-            c.execute("SELECT name, token, coalesce(current_setting('dangbo.stamp_' || name, true) = '1', false) "
-                      "FROM core_datastamp")
+            c.execute(
+                "SELECT name, token, coalesce(current_setting('dangbo.stamp_' || name, true) = '1', false) "
+                "FROM core_datastamp"
+            )
         else:
             c.execute("SELECT name, token, 0 FROM core_datastamp")
         return {name: Stamp(tok, bool(mine)) for name, tok, mine in c.fetchall()}
@@ -153,8 +155,11 @@ def read(name: str) -> Stamp:
         return snapped.get(name, Stamp(None))
     with connection.cursor() as c:
         if connection.vendor == "postgresql":
-            c.execute("SELECT token, coalesce(current_setting('dangbo.stamp_' || name, true) = '1', false) "
-                      "FROM core_datastamp WHERE name = %s", [name])
+            c.execute(
+                "SELECT token, coalesce(current_setting('dangbo.stamp_' || name, true) = '1', false) "
+                "FROM core_datastamp WHERE name = %s",
+                [name],
+            )
         else:
             c.execute("SELECT token, 0 FROM core_datastamp WHERE name = %s", [name])
         row = c.fetchone()
@@ -170,8 +175,11 @@ def read_many(*names: str) -> dict[str, Stamp]:
     with connection.cursor() as c:
         marks = ", ".join(["%s"] * len(names))
         if connection.vendor == "postgresql":
-            c.execute("SELECT name, token, coalesce(current_setting('dangbo.stamp_' || name, true) = '1', false) "
-                      f"FROM core_datastamp WHERE name IN ({marks})", list(names))
+            c.execute(
+                "SELECT name, token, coalesce(current_setting('dangbo.stamp_' || name, true) = '1', false) "
+                f"FROM core_datastamp WHERE name IN ({marks})",
+                list(names),
+            )
         else:
             c.execute(f"SELECT name, token, 0 FROM core_datastamp WHERE name IN ({marks})", list(names))
         for name, tok, mine in c.fetchall():
@@ -198,12 +206,15 @@ def install(schema_editor, name: str, tables: tuple[str, ...]) -> None:
     vendor = schema_editor.connection.vendor
     schema_editor.execute(
         "INSERT INTO core_datastamp (name, token) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE SET token = "
-        "excluded.token", [name, secrets.token_hex(16)])
+        "excluded.token",
+        [name, secrets.token_hex(16)],
+    )
     for table in tables:
         if vendor == "postgresql":
             schema_editor.execute(
                 f"CREATE TRIGGER {_trigger(name, table)} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION core_data_stamp_bump('{name}')")
+                f"FOR EACH STATEMENT EXECUTE FUNCTION core_data_stamp_bump('{name}')"
+            )
         elif vendor == "sqlite":
             for op in SQLITE_OPS:
                 schema_editor.execute(
@@ -212,7 +223,8 @@ def install(schema_editor, name: str, tables: tuple[str, ...]) -> None:
                     # the existing stamp row would be kept (SQLite "CREATE TRIGGER" docs)
                     f"CREATE TRIGGER {_trigger(name, table, op)} AFTER {op} ON {table} BEGIN "
                     f"INSERT INTO core_datastamp (name, token) VALUES ('{name}', lower(hex(randomblob(16)))) "
-                    "ON CONFLICT (name) DO UPDATE SET token = excluded.token; END")
+                    "ON CONFLICT (name) DO UPDATE SET token = excluded.token; END"
+                )
         else:  # pragma: no cover - only the two supported databases
             raise RuntimeError(f"data stamp triggers are not written for {vendor}")
 

@@ -32,8 +32,9 @@ from django.db.models import Q, QuerySet
 
 def valid_on_q(at: date, prefix: str = "") -> Q:
     """Versions valid on `at` (dates inclusive; an open version has no `valid_to`)."""
-    return Q(**{f"{prefix}valid_from__lte": at}) & (Q(**{f"{prefix}valid_to__isnull": True})
-                                                   | Q(**{f"{prefix}valid_to__gte": at}))
+    return Q(**{f"{prefix}valid_from__lte": at}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": at})
+    )
 
 
 class TemporalTree:
@@ -61,8 +62,13 @@ class TemporalTree:
         """The identity and every identity below it on `at` (one query per level)."""
         out, todo = [identity_id], [identity_id]
         while todo:
-            kids = [k for k in self.versions_on(at).filter(**{f"{self.parent_id}__in": todo})
-                    .values_list(self.key_id, flat=True) if k not in out]
+            kids = [
+                k
+                for k in self.versions_on(at)
+                .filter(**{f"{self.parent_id}__in": todo})
+                .values_list(self.key_id, flat=True)
+                if k not in out
+            ]
             out.extend(kids)
             todo = kids
         return out
@@ -101,8 +107,11 @@ class TemporalTree:
     def reversion(self, version, on: date, **changes: Any):
         """Close `version` and open its successor from `on`, the same attributes but `changes`
         (the rename and move primitive). Returns the new version."""
-        fields = {f.attname: getattr(version, f.attname) for f in self.model._meta.concrete_fields
-                  if not f.primary_key and f.attname not in ("valid_from", "valid_to")}
+        fields = {
+            f.attname: getattr(version, f.attname)
+            for f in self.model._meta.concrete_fields
+            if not f.primary_key and f.attname not in ("valid_from", "valid_to")
+        }
         for name, value in changes.items():
             attname = f"{name}_id" if isinstance(value, models.Model) or name == self.parent else name
             fields[attname] = value.pk if isinstance(value, models.Model) else value
@@ -116,8 +125,13 @@ class Lineage:
     in force on that date (`on` ≤ `at`; None: every link recorded); `filters` narrow the links
     (e.g. orgs' `event__type=MERGED`: a split source does not belong to any single part)."""
 
-    def __init__(self, link_model: type[models.Model], predecessor: str = "predecessor",
-                 successor: str = "successor", on: str = "on"):
+    def __init__(
+        self,
+        link_model: type[models.Model],
+        predecessor: str = "predecessor",
+        successor: str = "successor",
+        on: str = "on",
+    ):
         self.model = link_model
         self.pred_id, self.succ_id, self.on = f"{predecessor}_id", f"{successor}_id", on
 

@@ -23,8 +23,9 @@ CREATE TRIGGER {trigger} BEFORE UPDATE OR DELETE ON {table}
   FOR EACH ROW EXECUTE FUNCTION {function}();
 """
     pg_down = f"DROP TRIGGER IF EXISTS {trigger} ON {table};\nDROP FUNCTION IF EXISTS {function}();"
-    sqlite_up = (f"CREATE TRIGGER {trigger} BEFORE UPDATE ON {table} "
-                 f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;")
+    sqlite_up = (
+        f"CREATE TRIGGER {trigger} BEFORE UPDATE ON {table} BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
+    )
 
     def forwards(apps, schema_editor):
         vendor = schema_editor.connection.vendor

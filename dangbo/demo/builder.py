@@ -131,21 +131,31 @@ def build_demo(
         campaign = _grading_campaign(ids, today)
         say(f"Đánh giá, xếp loại: đã triển khai năm {campaign.year} cho toàn tỉnh (đảng viên tự đánh giá được).")
         staffing = build_staffing(actor=ACTOR, ids=ids, today=today)
-        say(f"Biên chế: {staffing['allocations']} quyết định giao biên chế, {staffing['projects']} đề án sắp xếp, "
-            f"{staffing['catalogues']} danh mục vị trí việc làm.")
+        say(
+            f"Biên chế: {staffing['allocations']} quyết định giao biên chế, {staffing['projects']} đề án sắp xếp, "
+            f"{staffing['catalogues']} danh mục vị trí việc làm."
+        )
         t_cadres = time.monotonic()
         cadres = build_cadres(ids=ids, today=today, rng=random.Random(seed + 30))
-        say(f"Công tác cán bộ: {vn_int(cadres['cadres'])} cán bộ, {vn_int(cadres['actions'])} sự kiện, "
+        say(
+            f"Công tác cán bộ: {vn_int(cadres['cadres'])} cán bộ, {vn_int(cadres['actions'])} sự kiện, "
             f"{vn_int(cadres['planning'])} quy hoạch, {vn_int(cadres['enrolments'])} lượt đào tạo "
-            f"({vn_decimal(time.monotonic() - t_cadres)} giây).")
+            f"({vn_decimal(time.monotonic() - t_cadres)} giây)."
+        )
         accounts = _handbook_accounts(rng, today)
         say(f"Sổ tay đảng viên điện tử: {vn_int(accounts)} tài khoản.")
-        demo_cells = sorted({ids[a.scope.removeprefix("member:")] for a in DEMO_ACCOUNTS
-                             if a.role in (Role.CELL_SECRETARY, Role.MEMBER)})
+        demo_cells = sorted(
+            {
+                ids[a.scope.removeprefix("member:")]
+                for a in DEMO_ACCOUNTS
+                if a.role in (Role.CELL_SECRETARY, Role.MEMBER)
+            }
+        )
         meetings = build_demo_meetings(actor=ACTOR, cell_ids=demo_cells, today=today, rng=random.Random(seed + 20))
         say(f"Sinh hoạt chi bộ: {vn_int(meetings)} buổi trong 12 tháng qua của các chi bộ trình diễn.")
-        dues_paid, dues_closed = build_demo_dues(actor=ACTOR, cell_ids=demo_cells, today=today,
-                                                 rng=random.Random(seed + 21))
+        dues_paid, dues_closed = build_demo_dues(
+            actor=ACTOR, cell_ids=demo_cells, today=today, rng=random.Random(seed + 21)
+        )
         say(f"Đảng phí: {vn_int(dues_paid)} khoản nộp trong 12 tháng qua, {vn_int(dues_closed)} tháng đã chốt sổ.")
         rebuild_report_facts()  # members were bulk-written above: their report facts, once
         active = Member.objects.filter(current_status__in=(S.PROBATIONARY, S.FULL)).count()
@@ -216,9 +226,15 @@ def _grading_campaign(ids: dict[str, int], today: date):
 # -- organizations -------------------------------------------------------------------------------
 
 
-SECTOR_OF_KIND = {"agency": "state_agency", "police": "armed_forces", "military": "armed_forces",
-                  "school": "public_service_unit", "health": "public_service_unit", "coop": "cooperative",
-                  "enterprise": "private_enterprise"}
+SECTOR_OF_KIND = {
+    "agency": "state_agency",
+    "police": "armed_forces",
+    "military": "armed_forces",
+    "school": "public_service_unit",
+    "health": "public_service_unit",
+    "coop": "cooperative",
+    "enterprise": "private_enterprise",
+}
 
 
 def _sector(o) -> str:

@@ -810,7 +810,11 @@ class Simulator:
         candidates = [
             pid
             for pid, p in enumerate(self.people)
-            if pid not in exclude and p.status == S.FULL and not p.temp and not p.frozen and p.last < start
+            if pid not in exclude
+            and p.status == S.FULL
+            and not p.temp
+            and not p.frozen
+            and p.last < start
             and self.org(p.cell).parent != home
         ]
         picked = self.rng.sample(candidates, min(len(candidates), 2))

@@ -341,9 +341,11 @@ def arrears_api(
         policy.get_org_or_404(request.user, org_id)
     today = policy.today()
     removal = param("dues_unpaid_removal_months", today)
-    members = list(
-        members_in_arrears(request.user, _year(year), today, min_months=min_months, org_id=org_id)[:500]
-    ) if policy.can(request.user, "view") else []
+    members = (
+        list(members_in_arrears(request.user, _year(year), today, min_months=min_months, org_id=org_id)[:500])
+        if policy.can(request.user, "view")
+        else []
+    )
     names = org_latest_names(org_ids={m.current_org_id for m in members})
     rows = [
         {
@@ -357,5 +359,10 @@ def arrears_api(
         }
         for m in members
     ]
-    return {"year": year, "min_months": min_months, "org_id": org_id,
-            "total_amount": sum(r["unpaid_amount"] for r in rows), "rows": rows}
+    return {
+        "year": year,
+        "min_months": min_months,
+        "org_id": org_id,
+        "total_amount": sum(r["unpaid_amount"] for r in rows),
+        "rows": rows,
+    }

@@ -222,4 +222,3 @@ def on_projections_changed(sender, member_ids, created: bool = False, **kwargs) 
 def on_transfer_issued(sender, transfer=None, **kwargs) -> None:
     if transfer is not None:
         refresh_members([transfer.member_id])
-

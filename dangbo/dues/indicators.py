@@ -75,9 +75,16 @@ def _missing(code: str) -> Result:
     return Result(CATALOG[code], None, "Tổ chức không tồn tại vào ngày này")
 
 
-@indicator("dp_phai_thu", "Đảng phí phải thu", "đồng", "flow",
-           f"Tổng số đảng phí đảng viên phải nộp (R-120) tại các tổ chức đảng trong phạm vi, {CLOSED}", drill=False, section=SECTION,
-           rule="R-120")
+@indicator(
+    "dp_phai_thu",
+    "Đảng phí phải thu",
+    "đồng",
+    "flow",
+    f"Tổng số đảng phí đảng viên phải nộp (R-120) tại các tổ chức đảng trong phạm vi, {CLOSED}",
+    drill=False,
+    section=SECTION,
+    rule="R-120",
+)
 def dp_phai_thu(ctx: IndicatorContext) -> Result:
     f = area_dues(ctx)
     if f is None:
@@ -85,20 +92,40 @@ def dp_phai_thu(ctx: IndicatorContext) -> Result:
     return Result(CATALOG["dp_phai_thu"], f.due, f"{vn_int(f.due)} đ")
 
 
-@indicator("dp_da_thu", "Đảng phí đã thu", "đồng", "ratio",
-           f"Đảng phí các tổ chức đảng trong phạm vi đã thu của đảng viên / phải thu, {CLOSED}", drill=False, section=SECTION)
+@indicator(
+    "dp_da_thu",
+    "Đảng phí đã thu",
+    "đồng",
+    "ratio",
+    f"Đảng phí các tổ chức đảng trong phạm vi đã thu của đảng viên / phải thu, {CLOSED}",
+    drill=False,
+    section=SECTION,
+)
 def dp_da_thu(ctx: IndicatorContext) -> Result:
     f = area_dues(ctx)
     if f is None:
         return _missing("dp_da_thu")
     pct = vn_percent(f.collected, f.due)
-    return Result(CATALOG["dp_da_thu"], f.collected, f"{vn_int(f.collected)} đ / {vn_int(f.due)} đ ({pct})",
-                  denominator=f.due, percent=pct)
+    return Result(
+        CATALOG["dp_da_thu"],
+        f.collected,
+        f"{vn_int(f.collected)} đ / {vn_int(f.due)} đ ({pct})",
+        denominator=f.due,
+        percent=pct,
+    )
 
 
-@indicator("dp_con_no", "Đảng phí còn nợ", "đồng", "flow",
-           f"Phải thu − đã thu của các tổ chức đảng trong phạm vi (không âm), {CLOSED}; đảng viên chưa nộp 3 tháng "
-           "trong năm là căn cứ xem xét xóa tên (R-122)", drill=False, section=SECTION, rule="R-122")
+@indicator(
+    "dp_con_no",
+    "Đảng phí còn nợ",
+    "đồng",
+    "flow",
+    f"Phải thu − đã thu của các tổ chức đảng trong phạm vi (không âm), {CLOSED}; đảng viên chưa nộp 3 tháng "
+    "trong năm là căn cứ xem xét xóa tên (R-122)",
+    drill=False,
+    section=SECTION,
+    rule="R-122",
+)
 def dp_con_no(ctx: IndicatorContext) -> Result:
     f = area_dues(ctx)
     if f is None:
@@ -106,9 +133,18 @@ def dp_con_no(ctx: IndicatorContext) -> Result:
     return Result(CATALOG["dp_con_no"], f.owed, f"{vn_int(f.owed)} đ")
 
 
-@indicator("dp_nop_cap_tren", "Đảng phí nộp cấp trên", "đồng", "flow",
-           f"Số đảng phí tổ chức đảng được chọn nộp lên cấp trên, và theo từng cấp trong phạm vi (mỗi cấp để lại phần "
-           f"trích theo loại tổ chức, R-121), {CLOSED}", breakdowns=("loai",), drill=False, section=SECTION, rule="R-121")
+@indicator(
+    "dp_nop_cap_tren",
+    "Đảng phí nộp cấp trên",
+    "đồng",
+    "flow",
+    f"Số đảng phí tổ chức đảng được chọn nộp lên cấp trên, và theo từng cấp trong phạm vi (mỗi cấp để lại phần "
+    f"trích theo loại tổ chức, R-121), {CLOSED}",
+    breakdowns=("loai",),
+    drill=False,
+    section=SECTION,
+    rule="R-121",
+)
 def dp_nop_cap_tren(ctx: IndicatorContext) -> Result:
     f = area_dues(ctx)
     if f is None:

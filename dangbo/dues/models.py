@@ -298,7 +298,10 @@ class DuesMonthFact(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     month = models.DateField("Tháng", help_text="Ngày đầu tháng.")
     org = models.ForeignKey(
-        "orgs.Organization", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+        "orgs.Organization",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
         verbose_name="Tổ chức đảng nơi đóng",
     )
     due = models.BigIntegerField("Phải đóng (đồng)")

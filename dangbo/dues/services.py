@@ -180,9 +180,7 @@ def payment_record(*, actor, member: Member, data: PaymentInput, org_id: int | N
         DuesAllocation.objects.bulk_create(rows)
         facts.refresh_members([member.pk])
         closed = set(
-            DuesMonthClose.objects.filter(
-                org_id=org_id, month__in=[a.month for a in rows], reopened=False
-            ).values_list(
+            DuesMonthClose.objects.filter(org_id=org_id, month__in=[a.month for a in rows], reopened=False).values_list(
                 "month", flat=True
             )
         )
@@ -258,12 +256,28 @@ def _send_up(
             break
         common = {"close": close, "payment": payment, "adjusting": adjusting}
         rows.append(
-            _entry(current, EntryKind.REMITTED, -up, month, on, parent, note=f"Nộp cấp trên đảng phí tháng {month:%m/%Y}",
-                   **common)
+            _entry(
+                current,
+                EntryKind.REMITTED,
+                -up,
+                month,
+                on,
+                parent,
+                note=f"Nộp cấp trên đảng phí tháng {month:%m/%Y}",
+                **common,
+            )
         )
         rows.append(
-            _entry(parent, EntryKind.RECEIVED, up, month, on, current,
-                   note=f"Nhận đảng phí tháng {month:%m/%Y} từ cấp dưới", **common)
+            _entry(
+                parent,
+                EntryKind.RECEIVED,
+                up,
+                month,
+                on,
+                current,
+                note=f"Nhận đảng phí tháng {month:%m/%Y} từ cấp dưới",
+                **common,
+            )
         )
         if sel.month_closed(parent, month) is None:
             break
@@ -284,8 +298,9 @@ def _post_chain(
     """A payment received by `org_id` for a month it has already closed: collected on its books and
     sent up as an adjusting entry (each closed level keeping its share, see `_send_up`)."""
     rows = [
-        _entry(org_id, EntryKind.COLLECTED, amount, month, on, payment=payment, adjusting=True,
-               note=note or "Thu đảng phí")
+        _entry(
+            org_id, EntryKind.COLLECTED, amount, month, on, payment=payment, adjusting=True, note=note or "Thu đảng phí"
+        )
     ]
     up_rows, _, _ = _send_up(org_id=org_id, arrived=amount, month=month, on=on, payment=payment, adjusting=True)
     DuesLedgerEntry.objects.bulk_create(rows + up_rows)
@@ -398,7 +413,9 @@ def month_reopen(*, actor, org_id: int, month: date, reason: str, on: date | Non
             .values_list("counterpart_id", "s")
         )
         version = org_version_on(org_id=org_id, at=on)
-        superiors = {c for c, s in sent.items() if s} | ({version.parent_id} if version and version.parent_id else set())
+        superiors = {c for c, s in sent.items() if s} | (
+            {version.parent_id} if version and version.parent_id else set()
+        )
         closed_above = [c for c in superiors if sel.month_closed(c, month)]
         if closed_above:
             names = _names(closed_above, sel.month_end(month))
@@ -410,13 +427,37 @@ def month_reopen(*, actor, org_id: int, month: date, reason: str, on: date | Non
         note = f"Mở lại sổ tháng {month:%m/%Y}: {reason}"[:255]
         rows = []
         if collected:
-            rows.append(_entry(org_id, EntryKind.COLLECTED, -collected, month, on, close=close, adjusting=True, note=note))
+            rows.append(
+                _entry(org_id, EntryKind.COLLECTED, -collected, month, on, close=close, adjusting=True, note=note)
+            )
         for counterpart, amount in sent.items():
             if amount:
-                rows.append(_entry(org_id, EntryKind.REMITTED, -amount, month, on, counterpart, close=close,
-                                   adjusting=True, note=note))
-                rows.append(_entry(counterpart, EntryKind.RECEIVED, amount, month, on, org_id, close=close,
-                                   adjusting=True, note=note))
+                rows.append(
+                    _entry(
+                        org_id,
+                        EntryKind.REMITTED,
+                        -amount,
+                        month,
+                        on,
+                        counterpart,
+                        close=close,
+                        adjusting=True,
+                        note=note,
+                    )
+                )
+                rows.append(
+                    _entry(
+                        counterpart,
+                        EntryKind.RECEIVED,
+                        amount,
+                        month,
+                        on,
+                        org_id,
+                        close=close,
+                        adjusting=True,
+                        note=note,
+                    )
+                )
         DuesLedgerEntry.objects.bulk_create(rows)
         close.reopened = True
         close.save(update_fields=["reopened"])

@@ -41,8 +41,9 @@ def run_job(job_id: int) -> DuesImportJob | None:
     fn = portal.apply if apply else portal.check
     status, report, error = (S.DONE if apply else S.CHECKED), {}, ""
     try:
-        report = fn(job.file_path, actor=job.uploaded_by, filename=job.original_name,
-                    progress=job.record_progress).as_dict()
+        report = fn(
+            job.file_path, actor=job.uploaded_by, filename=job.original_name, progress=job.record_progress
+        ).as_dict()
     except portal.PortalImportRefused as exc:
         status, report, error = S.FAILED, exc.report.as_dict(), exc.message
     except (FileFormatError, DomainError) as exc:

@@ -178,8 +178,13 @@ def arrears(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dues/arrears.html",
-        {"rows": rows, "year": year, "min_months": min_months, "org_id": org_id,
-         "total": sum(r["amount"] for r in rows)},
+        {
+            "rows": rows,
+            "year": year,
+            "min_months": min_months,
+            "org_id": org_id,
+            "total": sum(r["amount"] for r in rows),
+        },
     )
 
 
@@ -198,7 +203,10 @@ def close(request: HttpRequest) -> HttpResponse:
         write=lambda d: services.month_close(actor=request.user, org_id=org_id, month=d["thang"]),
         success=lambda c: f"Đã chốt sổ tháng {c.month:%m/%Y}: nộp cấp trên {c.remitted:,} đ.".replace(",", "."),
         url_of=lambda c: _back_url(request, org_id, c.month),
-        context={"title": "Chốt sổ đảng phí", "back": _back_url(request, org_id, _month(request.POST.get("thang", "")))},
+        context={
+            "title": "Chốt sổ đảng phí",
+            "back": _back_url(request, org_id, _month(request.POST.get("thang", ""))),
+        },
     )
 
 
@@ -225,7 +233,10 @@ def reopen(request: HttpRequest) -> HttpResponse:
         ),
         success=lambda e: f"Đã mở lại sổ tháng {e.close.month:%m/%Y}.",
         url_of=lambda e: _back_url(request, org_id, e.close.month),
-        context={"title": "Mở lại sổ đảng phí", "back": _back_url(request, org_id, _month(request.POST.get("thang", "")))},
+        context={
+            "title": "Mở lại sổ đảng phí",
+            "back": _back_url(request, org_id, _month(request.POST.get("thang", ""))),
+        },
     )
 
 

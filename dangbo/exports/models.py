@@ -25,8 +25,9 @@ class ExportJob(ProgressJob):
 
     STARTS = {State.QUEUED: State.RUNNING}
 
-    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name="Người xuất")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="Người xuất"
+    )
     kind = models.CharField("Dữ liệu", max_length=32, choices=Kind.choices, default=Kind.MEMBERS)
     fmt = models.CharField("Định dạng", max_length=8, choices=Format.choices, default=Format.XLSX)
     # What the request stated: the screen's filters (MemberFilters fields and the date "at", ISO),

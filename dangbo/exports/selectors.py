@@ -20,13 +20,29 @@ from dangbo.reports.indicators import DIMENSIONS, IndicatorContext, compute_all
 
 CHUNK = 2000
 MEMBER_COLUMNS = [
-    Column("STT", 6, "int"), Column("Họ và tên", 28), Column("Ngày sinh", 12, "date"), Column("Năm sinh", 9),
-    Column("Giới tính", 9), Column("Dân tộc", 12), Column("Tôn giáo", 12), Column("Quê quán", 24),
-    Column("Số CCCD", 15, "id"), Column("Số thẻ đảng viên", 16, "id"), Column("Tổ chức đảng", 34), Column("Trạng thái", 22),
-    Column("Ngày vào Đảng", 13, "date"), Column("Ngày chính thức", 13, "date"),
+    Column("STT", 6, "int"),
+    Column("Họ và tên", 28),
+    Column("Ngày sinh", 12, "date"),
+    Column("Năm sinh", 9),
+    Column("Giới tính", 9),
+    Column("Dân tộc", 12),
+    Column("Tôn giáo", 12),
+    Column("Quê quán", 24),
+    Column("Số CCCD", 15, "id"),
+    Column("Số thẻ đảng viên", 16, "id"),
+    Column("Tổ chức đảng", 34),
+    Column("Trạng thái", 22),
+    Column("Ngày vào Đảng", 13, "date"),
+    Column("Ngày chính thức", 13, "date"),
 ]
-INDICATOR_COLUMNS = [Column("Mã", 16), Column("Chỉ số", 48), Column("Loại", 14), Column("Giá trị", 12, "int"),
-                     Column("Đơn vị", 12), Column("Tỷ lệ / ghi chú", 30)]
+INDICATOR_COLUMNS = [
+    Column("Mã", 16),
+    Column("Chỉ số", 48),
+    Column("Loại", 14),
+    Column("Giá trị", 12, "int"),
+    Column("Đơn vị", 12),
+    Column("Tỷ lệ / ghi chú", 30),
+]
 MEMBER_TITLE = "Danh sách đảng viên đến ngày {at:%d/%m/%Y}"
 SEX = dict(Sex.choices)
 STATUS = dict(Status.choices)
@@ -51,10 +67,22 @@ def member_rows(*, actor, at: date, filters: MemberFilters) -> Iterator[tuple]:
             if org_id not in personal:
                 personal[org_id] = org_id is not None and can(actor, "view_personal", org_id)
             n += 1
-            yield (n, m.full_name, m.birth_date, m.birth_year, SEX.get(m.sex, ""), m.ethnicity_label,
-                   m.religion_label, m.hometown, (m.citizen_id or "") if personal[org_id] else m.masked_citizen_id,
-                   m.party_card_number or "", names.get((span.org_id, at), "") if span else "",
-                   STATUS.get(span.status, "") if span else "", m.admitted_on, m.full_on)
+            yield (
+                n,
+                m.full_name,
+                m.birth_date,
+                m.birth_year,
+                SEX.get(m.sex, ""),
+                m.ethnicity_label,
+                m.religion_label,
+                m.hometown,
+                (m.citizen_id or "") if personal[org_id] else m.masked_citizen_id,
+                m.party_card_number or "",
+                names.get((span.org_id, at), "") if span else "",
+                STATUS.get(span.status, "") if span else "",
+                m.admitted_on,
+                m.full_on,
+            )
 
 
 def member_count(*, actor, at: date, filters: MemberFilters) -> int:
@@ -62,15 +90,20 @@ def member_count(*, actor, at: date, filters: MemberFilters) -> int:
 
 
 def member_sheet(*, actor, at: date, filters: MemberFilters) -> Sheet:
-    return Sheet(MEMBER_TITLE.format(at=at), MEMBER_COLUMNS,
-                 member_rows(actor=actor, at=at, filters=filters))
+    return Sheet(MEMBER_TITLE.format(at=at), MEMBER_COLUMNS, member_rows(actor=actor, at=at, filters=filters))
 
 
 def indicator_rows(ctx: IndicatorContext) -> Iterator[tuple]:
     for result in compute_all(ctx):
         ind = result.indicator
-        yield (ind.code, ind.name, ind.kind_label, result.value, ind.unit,
-               result.percent or ("" if result.value is not None else result.text))
+        yield (
+            ind.code,
+            ind.name,
+            ind.kind_label,
+            result.value,
+            ind.unit,
+            result.percent or ("" if result.value is not None else result.text),
+        )
         for dim, cells in result.breakdowns.items():
             for c in cells:
                 if c.value:

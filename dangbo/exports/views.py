@@ -63,23 +63,36 @@ class _Counter:
             yield row
 
 
-def _respond(request: HttpRequest, *, what: str, title: str, build, org_id: int | None,
-             filters: dict, queue=None) -> HttpResponse:
+def _respond(
+    request: HttpRequest, *, what: str, title: str, build, org_id: int | None, filters: dict, queue=None
+) -> HttpResponse:
     """The purpose form; on a valid POST the file (or, when `queue` says the export is large, the
     job page of the export written in the background)."""
     form = ExportForm(request.POST or None)
     if request.method != "POST" or not form.is_valid():
         jobs = export_jobs_of(actor=request.user).only("pk", "title", "status", "created_at", "fmt")[:5]
-        return render(request, "exports/export_form.html", {"form": form, "title": title, "jobs": jobs,
-                                                           "query": request.GET.urlencode()})
+        return render(
+            request,
+            "exports/export_form.html",
+            {"form": form, "title": title, "jobs": jobs, "query": request.GET.urlencode()},
+        )
     purpose = form.cleaned_data["muc_dich"]
     fmt = form.cleaned_data["dinh_dang"]
     now = timezone.localtime()
     exporter = _exporter(request.user)
     watermark = watermark_text(exporter=exporter, at=now, purpose=purpose)
     if queue is not None and queue():
-        return _queue(request, what=what, fmt=fmt, purpose=purpose, exporter=exporter, watermark=watermark,
-                      org_id=org_id, filters=filters, at=now)
+        return _queue(
+            request,
+            what=what,
+            fmt=fmt,
+            purpose=purpose,
+            exporter=exporter,
+            watermark=watermark,
+            org_id=org_id,
+            filters=filters,
+            at=now,
+        )
     sheet: Sheet = build()
     counter = _Counter(sheet.rows)
     sheet = Sheet(sheet.title, sheet.columns, counter)
@@ -88,8 +101,14 @@ def _respond(request: HttpRequest, *, what: str, title: str, build, org_id: int 
     else:
         body, ctype, ext = write_xlsx(sheet, watermark=watermark, exporter=exporter), XLSX_TYPE, "xlsx"
     with transaction.atomic():
-        audit_export(actor=request.user, what=what, purpose=purpose, org_id=org_id, rows=counter.n,
-                     filters={**filters, "format": fmt})
+        audit_export(
+            actor=request.user,
+            what=what,
+            purpose=purpose,
+            org_id=org_id,
+            rows=counter.n,
+            filters={**filters, "format": fmt},
+        )
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="{file_name(sheet.title, now, ext)}"'
     return response
@@ -102,10 +121,15 @@ def member_list_export(request: HttpRequest) -> HttpResponse:
     filterset = MemberFilterSet.from_request(request, org_outside_scope_is_404=True)
     at, filters = filterset.at, filterset.criteria
     described = {k: v for k, v in filters.__dict__.items() if v} | {"at": at.isoformat()}
-    return _respond(request, what="members.list", title="Xuất danh sách đảng viên",
-                    build=lambda: member_sheet(actor=request.user, at=at, filters=filters),
-                    org_id=filters.org_id, filters=described,
-                    queue=lambda: member_count(actor=request.user, at=at, filters=filters) > sync_max_rows())
+    return _respond(
+        request,
+        what="members.list",
+        title="Xuất danh sách đảng viên",
+        build=lambda: member_sheet(actor=request.user, at=at, filters=filters),
+        org_id=filters.org_id,
+        filters=described,
+        queue=lambda: member_count(actor=request.user, at=at, filters=filters) > sync_max_rows(),
+    )
 
 
 @login_required
@@ -116,27 +140,64 @@ def list_export(request: HttpRequest, slug: str) -> HttpResponse:
     if export is None or not can(request.user, "view"):
         raise Http404(NOT_FOUND)
     prepared = export.prepare(request)  # 404 outside the scope, as the screen
-    return _respond(request, what=export.what, title=export.title, build=prepared.build,
-                    org_id=prepared.org_id, filters=prepared.filters)
+    return _respond(
+        request,
+        what=export.what,
+        title=export.title,
+        build=prepared.build,
+        org_id=prepared.org_id,
+        filters=prepared.filters,
+    )
 
 
 @login_required
 def indicator_export(request: HttpRequest) -> HttpResponse:
     ctx, params = _context_from(request)  # 404 outside the scope, as the overview page
-    return _respond(request, what="reports.indicators", title="Xuất bảng chỉ số",
-                    build=lambda: indicator_sheet(ctx), org_id=ctx.org_id, filters=params)
+    return _respond(
+        request,
+        what="reports.indicators",
+        title="Xuất bảng chỉ số",
+        build=lambda: indicator_sheet(ctx),
+        org_id=ctx.org_id,
+        filters=params,
+    )
 
 
-def _queue(request: HttpRequest, *, what: str, fmt: str, purpose: str, exporter: str, watermark: str,
-           org_id: int | None, filters: dict, at) -> HttpResponse:
+def _queue(
+    request: HttpRequest,
+    *,
+    what: str,
+    fmt: str,
+    purpose: str,
+    exporter: str,
+    watermark: str,
+    org_id: int | None,
+    filters: dict,
+    at,
+) -> HttpResponse:
     """Record the job and audit the request in one transaction, enqueue the task, go to its page."""
     title = MEMBER_TITLE.format(at=date.fromisoformat(filters["at"]))
     with transaction.atomic():
-        job = ExportJob.objects.create(requester=request.user, kind=what, fmt=fmt, filters=filters, org_id=org_id,
-                                       purpose=purpose, exporter=exporter, watermark=watermark, title=title,
-                                       file_name=file_name(title, at, fmt))
-        audit_export(actor=request.user, what=what, purpose=purpose, org_id=org_id, obj=job,
-                     filters={**filters, "format": fmt, "job": job.pk})
+        job = ExportJob.objects.create(
+            requester=request.user,
+            kind=what,
+            fmt=fmt,
+            filters=filters,
+            org_id=org_id,
+            purpose=purpose,
+            exporter=exporter,
+            watermark=watermark,
+            title=title,
+            file_name=file_name(title, at, fmt),
+        )
+        audit_export(
+            actor=request.user,
+            what=what,
+            purpose=purpose,
+            org_id=org_id,
+            obj=job,
+            filters={**filters, "format": fmt, "job": job.pk},
+        )
         job_enqueue(job)
     return redirect("exports:job_detail", pk=job.pk)
 
@@ -157,7 +218,14 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     if job.status != ExportJob.State.DONE or path is None or not path.is_file():
         raise Http404(NOT_FOUND)
     with transaction.atomic():
-        audit_export(actor=request.user, what=f"{job.kind}.download", purpose=job.purpose, org_id=job.org_id, obj=job,
-                     rows=job.processed_rows, filters={**job.filters, "format": job.fmt, "job": job.pk})
+        audit_export(
+            actor=request.user,
+            what=f"{job.kind}.download",
+            purpose=job.purpose,
+            org_id=job.org_id,
+            obj=job,
+            rows=job.processed_rows,
+            filters={**job.filters, "format": job.fmt, "job": job.pk},
+        )
     ctype = CSV_TYPE if job.fmt == ExportJob.Format.CSV else XLSX_TYPE
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name, content_type=ctype)

@@ -30,13 +30,21 @@ def reserve_ids(model: type[Model], count: int) -> list[int] | None:
         return None
     meta = model._meta
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [meta.db_table, meta.pk.column, count])
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
         return [value for (value,) in cursor.fetchall()]
 
 
-def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]], *, returning_ids: bool = False,
-                batch_size: int = 1000, ids: Sequence[int] | None = None) -> list[int]:
+def insert_rows(
+    model: type[Model],
+    rows: Sequence[dict[str, Any]],
+    *,
+    returning_ids: bool = False,
+    batch_size: int = 1000,
+    ids: Sequence[int] | None = None,
+) -> list[int]:
     """Insert `rows` into `model`'s table; the new primary keys (in order) if `returning_ids`.
     `ids`: primary keys reserved with `reserve_ids` (PostgreSQL only)."""
     if not rows:
@@ -82,4 +90,3 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]], *, returning
                     values.append(value)
                 copy.write_row([ids[i], *values] if returning_ids else values)
     return list(ids) if returning_ids else []
-

@@ -112,7 +112,10 @@ def _read(path, *, actor, filename) -> EnterpriseImportReport:
             if tax_code in seen_tax:
                 refuse("tax_code", f"Mã số thuế {tax_code} trùng với dòng {seen_tax[tax_code]}.")
             elif Enterprise.objects.filter(tax_code=tax_code).exists():
-                refuse("tax_code", f"Doanh nghiệp có mã số thuế {tax_code} đã có trong sổ; sửa trên trang của doanh nghiệp.")
+                refuse(
+                    "tax_code",
+                    f"Doanh nghiệp có mã số thuế {tax_code} đã có trong sổ; sửa trên trang của doanh nghiệp.",
+                )
             seen_tax.setdefault(tax_code, row.number)
         sector = ""
         try:
@@ -158,15 +161,17 @@ def _read(path, *, actor, filename) -> EnterpriseImportReport:
         elif party_from is not None:
             refuse("party_org_code", "Có ngày có tổ chức đảng nhưng thiếu mã tổ chức đảng.")
         if len(report.errors) == errors_before:
-            report.planned.append(Planned(row.number, name, tax_code, sector, locality, employees, on, party_org,
-                                          party_from))
+            report.planned.append(
+                Planned(row.number, name, tax_code, sector, locality, employees, on, party_org, party_from)
+            )
     if report.rows == 0:
         report.errors.append((0, "", "Tệp không có dòng dữ liệu nào."))
     return report
 
 
-def enterprise_import(path: str | Path, *, actor, filename: str | None = None,
-                      apply: bool = False) -> EnterpriseImportReport:
+def enterprise_import(
+    path: str | Path, *, actor, filename: str | None = None, apply: bool = False
+) -> EnterpriseImportReport:
     """Read the file and report (dry run); with `apply`, record every enterprise of a file with no
     refused row in one transaction (a refusal by the service rolls everything back and is listed)."""
     report = _read(path, actor=actor, filename=filename)
@@ -174,12 +179,26 @@ def enterprise_import(path: str | Path, *, actor, filename: str | None = None,
         return report
 
     def write(p: Planned) -> None:
-        e = enterprises.enterprise_register(actor=actor, name=p.name, sector=p.sector, locality=p.locality,
-                                            registered_on=p.registered_on, employees=p.employees, tax_code=p.tax_code)
+        e = enterprises.enterprise_register(
+            actor=actor,
+            name=p.name,
+            sector=p.sector,
+            locality=p.locality,
+            registered_on=p.registered_on,
+            employees=p.employees,
+            tax_code=p.tax_code,
+        )
         if p.party_org is not None:
             enterprises.enterprise_link_party_org(actor=actor, enterprise=e, party_org=p.party_org, on=p.party_org_from)
 
     return apply_all_or_none(
-        report, path=path, filename=filename, actor=actor, write=write, header_of=HEADER_OF,
+        report,
+        path=path,
+        filename=filename,
+        actor=actor,
+        write=write,
+        header_of=HEADER_OF,
         field_columns={"locality": "locality_code", "party_org": "party_org_code", "on": "party_org_from"},
-        action="orgs.enterprises_imported", summary=f"Nhập {len(report.planned)} doanh nghiệp từ tệp")
+        action="orgs.enterprises_imported",
+        summary=f"Nhập {len(report.planned)} doanh nghiệp từ tệp",
+    )

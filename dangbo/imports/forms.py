@@ -15,15 +15,25 @@ class UploadForm(OnceForm):
     """The upload of a file to import. One-time token (core.once): a double submit checks the file
     once. «under»: the scoped organization picker (the organizations the user may record in)."""
 
-    kind = forms.ChoiceField(label="Dữ liệu nhập", choices=ImportJob.Kind.choices, initial=ImportJob.Kind.MEMBERS,
-                             widget=forms.RadioSelect, required=False)
+    kind = forms.ChoiceField(
+        label="Dữ liệu nhập",
+        choices=ImportJob.Kind.choices,
+        initial=ImportJob.Kind.MEMBERS,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     file = forms.FileField(label="Tệp danh sách (.xlsx hoặc .csv)")
-    under = OrgPickField(label="Tổ chức cấp trên mà tệp nói về", required=False, action="record",
-                         placeholder="Gõ tên đảng bộ, chi bộ để tìm…",
-                         help_text="Ví dụ đảng bộ xã: tên chi bộ trong tệp (như «Chi bộ thôn Đông») chỉ được tìm "
-                                   "trong tổ chức này. Để trống: tìm trong cả phạm vi của bạn.")
-    create_cells = forms.BooleanField(label="Lập chi bộ chưa có trong hệ thống (theo tên trong tệp) dưới tổ chức này",
-                                      required=False)
+    under = OrgPickField(
+        label="Tổ chức cấp trên mà tệp nói về",
+        required=False,
+        action="record",
+        placeholder="Gõ tên đảng bộ, chi bộ để tìm…",
+        help_text="Ví dụ đảng bộ xã: tên chi bộ trong tệp (như «Chi bộ thôn Đông») chỉ được tìm "
+        "trong tổ chức này. Để trống: tìm trong cả phạm vi của bạn.",
+    )
+    create_cells = forms.BooleanField(
+        label="Lập chi bộ chưa có trong hệ thống (theo tên trong tệp) dưới tổ chức này", required=False
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

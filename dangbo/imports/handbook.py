@@ -40,8 +40,17 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("party_card", "Số thẻ đảng viên", ("Số thẻ", "Số thẻ Đảng", "Thẻ đảng viên")),
     ("citizen_id", "Số CCCD", ("CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh", "Số CMND")),
     ("full_name", "Họ và tên", ("Họ tên", "Tên đảng viên")),
-    ("handbook", "Sổ tay điện tử", ("Tài khoản sổ tay", "Tài khoản sổ tay đảng viên điện tử", "Sổ tay đảng viên điện tử",
-                                    "Ngày mở sổ tay", "Ngày đăng ký sổ tay")),
+    (
+        "handbook",
+        "Sổ tay điện tử",
+        (
+            "Tài khoản sổ tay",
+            "Tài khoản sổ tay đảng viên điện tử",
+            "Sổ tay đảng viên điện tử",
+            "Ngày mở sổ tay",
+            "Ngày đăng ký sổ tay",
+        ),
+    ),
     ("closed_on", "Ngày khóa sổ tay", ("Ngày khóa tài khoản", "Khóa sổ tay")),
 ]
 LAYOUT = Layout("handbook", COLUMNS, ("handbook",), (("party_card", "citizen_id", "Số thẻ đảng viên / Số CCCD"),))
@@ -112,8 +121,10 @@ def _read(path, *, actor, filename, today: date) -> HandbookImportReport:
             member = personal.filter(citizen_id=cid).first()
         if member is None:
             what = f"số thẻ {card}" if card else "số CCCD đã ghi"
-            refuse("party_card" if card else "citizen_id",
-                   policy.not_found(f"đảng viên có {what} trong phạm vi của bạn; tệp này chỉ cập nhật đảng viên đã có."))
+            refuse(
+                "party_card" if card else "citizen_id",
+                policy.not_found(f"đảng viên có {what} trong phạm vi của bạn; tệp này chỉ cập nhật đảng viên đã có."),
+            )
             continue
         if cid and member.citizen_id and member.citizen_id != cid:
             refuse("citizen_id", f"Số CCCD không khớp với hồ sơ của đảng viên {member.full_name}.")
@@ -153,11 +164,21 @@ def _read(path, *, actor, filename, today: date) -> HandbookImportReport:
                 report.unchanged.append((n, f"{member.full_name}: đã có tài khoản từ {start:%d/%m/%Y}."))
         if closed is not None:
             if not is_open:
-                report.errors.append((n, HEADER_OF["closed_on"],
-                                      f"{member.full_name} không có tài khoản Sổ tay điện tử đang hoạt động để khóa."))
+                report.errors.append(
+                    (
+                        n,
+                        HEADER_OF["closed_on"],
+                        f"{member.full_name} không có tài khoản Sổ tay điện tử đang hoạt động để khóa.",
+                    )
+                )
             elif closed <= start:
-                report.errors.append((n, HEADER_OF["closed_on"],
-                                      f"Ngày khóa {closed:%d/%m/%Y} phải sau ngày mở tài khoản {start:%d/%m/%Y}."))
+                report.errors.append(
+                    (
+                        n,
+                        HEADER_OF["closed_on"],
+                        f"Ngày khóa {closed:%d/%m/%Y} phải sau ngày mở tài khoản {start:%d/%m/%Y}.",
+                    )
+                )
             else:
                 report.planned.append(HandbookChange(n, member, "close", closed))
         elif opened is None:
@@ -167,8 +188,9 @@ def _read(path, *, actor, filename, today: date) -> HandbookImportReport:
     return report
 
 
-def handbook_import(path: str | Path, *, actor, filename: str | None = None, apply: bool = False,
-                    today: date | None = None) -> HandbookImportReport:
+def handbook_import(
+    path: str | Path, *, actor, filename: str | None = None, apply: bool = False, today: date | None = None
+) -> HandbookImportReport:
     """Dry run (default) or apply, in one transaction: any refused row and nothing is written."""
     today = today or timezone.localdate()
     report = _read(path, actor=actor, filename=filename, today=today)
@@ -183,16 +205,21 @@ def handbook_import(path: str | Path, *, actor, filename: str | None = None, app
             for change in report.planned:
                 try:
                     (open_account if change.action == "open" else close_account)(
-                        actor=actor, member=change.member, on=change.on)
+                        actor=actor, member=change.member, on=change.on
+                    )
                 except DomainError as exc:
                     column = "closed_on" if change.action == "close" else "handbook"
                     report.errors.append((change.row, HEADER_OF[column], exc.message))
                     raise
             target = import_audit_target(path, filename, None)
-            audit_record(actor=actor, action="imports.handbook_updated", object_type=target["object_type"],
-                         object_id=target["object_id"],
-                         summary=f"Cập nhật Sổ tay điện tử từ tệp: mở {report.opened}, khóa {report.closed} tài khoản",
-                         after={"file": target["file"], "opened": report.opened, "closed": report.closed})
+            audit_record(
+                actor=actor,
+                action="imports.handbook_updated",
+                object_type=target["object_type"],
+                object_id=target["object_id"],
+                summary=f"Cập nhật Sổ tay điện tử từ tệp: mở {report.opened}, khóa {report.closed} tài khoản",
+                after={"file": target["file"], "opened": report.opened, "closed": report.closed},
+            )
     except DomainError:
         return report
     report.applied = True

@@ -47,7 +47,16 @@ _TCVN3_ROWS = {
     "ư": ("\xad", "\xf8", "\xf5", "\xf6", "\xf7", "\xf9"),
     "y": ("y", "\xfd", "\xfa", "\xfb", "\xfc", "\xfe"),
 }
-_TCVN3_SINGLES = {"đ": "\xae", "Ă": "\xa1", "Â": "\xa2", "Ê": "\xa3", "Ô": "\xa4", "Ơ": "\xa5", "Ư": "\xa6", "Đ": "\xa7"}
+_TCVN3_SINGLES = {
+    "đ": "\xae",
+    "Ă": "\xa1",
+    "Â": "\xa2",
+    "Ê": "\xa3",
+    "Ô": "\xa4",
+    "Ơ": "\xa5",
+    "Ư": "\xa6",
+    "Đ": "\xa7",
+}
 
 TCVN3_ENCODE: dict[str, str] = dict(_TCVN3_SINGLES)
 for _vowel, _codes in _TCVN3_ROWS.items():
@@ -61,7 +70,17 @@ _VNI_TONE = ("", "\xf9", "\xf8", "\xfb", "\xf5", "\xef")  # ù ø û õ ï
 _VNI_CIRCUMFLEX = ("\xe2", "\xe1", "\xe0", "\xe5", "\xe3", "\xe4")  # â á à å ã ä
 _VNI_BREVE = ("\xea", "\xe9", "\xe8", "\xfa", "\xfc", "\xeb")  # ê é è ú ü ë
 # Letters with their own code: đ ơ ư, and the i row and ỵ.
-_VNI_SINGLE_LOWER = {"đ": "\xf1", "ơ": "\xf4", "ư": "\xf6", "í": "\xed", "ì": "\xec", "ỉ": "\xe6", "ĩ": "\xf3", "ị": "\xf2", "ỵ": "\xee"}
+_VNI_SINGLE_LOWER = {
+    "đ": "\xf1",
+    "ơ": "\xf4",
+    "ư": "\xf6",
+    "í": "\xed",
+    "ì": "\xec",
+    "ỉ": "\xe6",
+    "ĩ": "\xf3",
+    "ị": "\xf2",
+    "ỵ": "\xee",
+}
 
 
 def _vni_lower_table() -> dict[str, str]:
@@ -89,7 +108,9 @@ for _letter, _seq in _vni_lower_table().items():
     # Capitals: capital base, and the capital (Latin-1 minus 0x20) form of every modifier.
     VNI_ENCODE[_letter.upper()] = "".join(ch.upper() for ch in _seq)
 VNI_DECODE: dict[str, str] = {seq: letter for letter, seq in VNI_ENCODE.items()}
-_VNI_MODIFIERS = frozenset(ch for mods in (_VNI_TONE, _VNI_CIRCUMFLEX, _VNI_BREVE) for m in mods if m for ch in (m, m.upper()))
+_VNI_MODIFIERS = frozenset(
+    ch for mods in (_VNI_TONE, _VNI_CIRCUMFLEX, _VNI_BREVE) for m in mods if m for ch in (m, m.upper())
+)
 _VNI_SINGLES = {seq: letter for seq, letter in VNI_DECODE.items() if len(seq) == 1}
 
 # Latin-1 letters that occur in ordinary Unicode Vietnamese (precomposed, one code point each).
@@ -132,7 +153,7 @@ def _single(ch: str, table: dict[str, str], strict: bool) -> str:
 
 
 def _restore_capitals(text: str) -> str:
-    """"NGUYễN" -> "NGUYỄN": a word whose other letters are all capitals is in capitals."""
+    """ "NGUYễN" -> "NGUYỄN": a word whose other letters are all capitals is in capitals."""
     words = text.split(" ")
     for i, word in enumerate(words):
         letters = [c for c in word if c.isalpha()]
@@ -207,7 +228,7 @@ def _vni_evidence(text: str) -> int:
 
 
 def detect(text: str) -> str:
-    """"unicode", "ascii", "tcvn3" or "vni" for one string (see `FileEncodingGuess` for a file)."""
+    """ "unicode", "ascii", "tcvn3" or "vni" for one string (see `FileEncodingGuess` for a file)."""
     if not text or is_unicode(text):
         return "unicode"
     high = _high(text)

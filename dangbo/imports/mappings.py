@@ -26,14 +26,19 @@ from dangbo.imports.parse import IGNORE, Layout, Table, open_table
 def saved_map(actor, kind: str, layout_key: str) -> dict[str, str]:
     """The saved mapping of `layout_key` the actor may see (the most recently saved wins per header)."""
     out: dict[str, str] = {}
-    for mapping in policy.for_user(ColumnMapping, actor).filter(kind=kind, layout_key=layout_key).order_by(
-            "updated_at", "pk").values_list("mapping", flat=True):
+    for mapping in (
+        policy.for_user(ColumnMapping, actor)
+        .filter(kind=kind, layout_key=layout_key)
+        .order_by("updated_at", "pk")
+        .values_list("mapping", flat=True)
+    ):
         out.update(mapping)
     return out
 
 
-def open_layout(path: str | Path, *, filename: str | None, layout: Layout, actor,
-                column_map: dict[str, str] | None = None) -> Table:
+def open_layout(
+    path: str | Path, *, filename: str | None, layout: Layout, actor, column_map: dict[str, str] | None = None
+) -> Table:
     """open_table with the mappings saved for the file's header layout, then `column_map` on top."""
     cache: dict[str, dict[str, str]] = {}
 
@@ -57,8 +62,15 @@ def _owner_org_id(actor, right: str) -> int | None:
 
 
 @transaction.atomic
-def mapping_save(*, actor, layout: Layout, layout_key: str, headers: list[dict[str, Any]],
-                 mapping: dict[str, str], right: str = "record") -> ColumnMapping:
+def mapping_save(
+    *,
+    actor,
+    layout: Layout,
+    layout_key: str,
+    headers: list[dict[str, Any]],
+    mapping: dict[str, str],
+    right: str = "record",
+) -> ColumnMapping:
     """Save the officer's mapping of header layout `layout_key` (folded header -> field, "" =
     ignore). A field may be chosen for one column only; fields and headers are checked against
     the layout and the file's header row. Audited."""
@@ -77,23 +89,39 @@ def mapping_save(*, actor, layout: Layout, layout_key: str, headers: list[dict[s
     for h in headers:
         name = clean.get(h["key"], h.get("field") or "")
         if name and name in taken:
-            raise DomainError(f"Trường «{header_of.get(name, name)}» được chọn cho hai cột: «{taken[name]}» và "
-                              f"«{h['header']}».", field="mapping")
+            raise DomainError(
+                f"Trường «{header_of.get(name, name)}» được chọn cho hai cột: «{taken[name]}» và «{h['header']}».",
+                field="mapping",
+            )
         if name:
             taken[name] = h["header"]
     org_id = _owner_org_id(actor, right)
     obj, created = ColumnMapping.objects.select_for_update().get_or_create(
-        org_id=org_id, kind=layout.kind, layout_key=layout_key,
-        defaults={"headers": [h["header"] for h in headers], "mapping": clean,
-                  "created_by": actor if getattr(actor, "is_authenticated", False) else None})
+        org_id=org_id,
+        kind=layout.kind,
+        layout_key=layout_key,
+        defaults={
+            "headers": [h["header"] for h in headers],
+            "mapping": clean,
+            "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
     before = None if created else dict(obj.mapping)
     if not created:
         obj.mapping = {**obj.mapping, **clean}
         obj.save(update_fields=["mapping", "updated_at"])
-    shown = ", ".join(f"«{keys[k]['header']}» → {header_of.get(v, 'bỏ qua') if v else 'bỏ qua'}"
-                      for k, v in clean.items())
-    audit_record(actor=actor, action="import.mapping_saved", obj=obj, org_id=org_id,
-                 summary=f"Ghép cột tệp nhập: {shown}", before=before, after=obj.mapping)
+    shown = ", ".join(
+        f"«{keys[k]['header']}» → {header_of.get(v, 'bỏ qua') if v else 'bỏ qua'}" for k, v in clean.items()
+    )
+    audit_record(
+        actor=actor,
+        action="import.mapping_saved",
+        obj=obj,
+        org_id=org_id,
+        summary=f"Ghép cột tệp nhập: {shown}",
+        before=before,
+        after=obj.mapping,
+    )
     return obj
 
 

@@ -21,16 +21,23 @@ class ImportJob(ProgressJob):
     original_name = models.CharField("Tệp", max_length=255)
     kind = models.CharField("Dữ liệu", max_length=10, choices=Kind.choices, default=Kind.MEMBERS)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField("Trạng thái", max_length=20, choices=State.choices, default=State.CHECK_QUEUED,
-                              db_index=True)
+    status = models.CharField(
+        "Trạng thái", max_length=20, choices=State.choices, default=State.CHECK_QUEUED, db_index=True
+    )
     created_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     refused_count = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
     # The officer's choices for this file: the superior organization it is about, new cells allowed,
     # likely duplicates confirmed, and the mapping of unrecognized columns (folded header -> field).
-    under = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", verbose_name="Tổ chức cấp trên của tệp")
+    under = models.ForeignKey(
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Tổ chức cấp trên của tệp",
+    )
     create_cells = models.BooleanField("Lập chi bộ chưa có", default=False)
     confirm_duplicates = models.BooleanField("Xác nhận nhập dòng có thể trùng", default=False)
     column_map = models.JSONField(default=dict, blank=True)

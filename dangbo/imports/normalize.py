@@ -28,6 +28,8 @@ def _per_value(fn):
     column (sexes, ethnic groups, places, levels), each costing folding and legacy decoding.
     Typed, so that 1, 1.0 and True stay three values; an error (ValueError) is never cached."""
     return lru_cache(maxsize=4096, typed=True)(fn)
+
+
 EXCEL_EPOCH = date(1899, 12, 30)  # 1900 date system, after Lotus' 29/02/1900 bug
 MIN_YEAR = 1890
 
@@ -69,7 +71,7 @@ def clean_free_text(value, *, encoding: str | None = None) -> str:
 
 
 def name_case(text: str) -> str:
-    """"NGUYỄN văn AN" -> "Nguyễn Văn An" (every word capitalized, the rest lower-case)."""
+    """ "NGUYỄN văn AN" -> "Nguyễn Văn An" (every word capitalized, the rest lower-case)."""
     words = []
     for word in clean_text(text).split(" "):
         parts = word.split("-")
@@ -172,7 +174,7 @@ _FEMALE = {"nu", "f", "female", "0", "gai"}
 
 @_per_value
 def parse_sex(value, *, female_marker: bool = False) -> str:
-    """"M" or "F". Nam/Nữ/nam/nu/1/0/M/F; in a column headed "Nữ", "x" marks a woman and an
+    """ "M" or "F". Nam/Nữ/nam/nu/1/0/M/F; in a column headed "Nữ", "x" marks a woman and an
     empty cell a man."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -264,7 +266,17 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "cao_cap_cu_nhan": ("Cao cấp - Cử nhân",),
     },
     "education_levels": {
-        "gdpt_thpt": ("12/12", "10/10", "THPT", "PTTH", "Cấp 3", "Cấp III", "Tốt nghiệp THPT", "Lớp 12", "Trung học phổ thông"),
+        "gdpt_thpt": (
+            "12/12",
+            "10/10",
+            "THPT",
+            "PTTH",
+            "Cấp 3",
+            "Cấp III",
+            "Tốt nghiệp THPT",
+            "Lớp 12",
+            "Trung học phổ thông",
+        ),
         "gdpt_thcs": ("9/12", "9/10", "7/10", "THCS", "PTCS", "Cấp 2", "Cấp II", "Lớp 9", "Trung học cơ sở"),
         "gdpt_tieu_hoc": ("5/12", "4/10", "Tiểu học", "Cấp 1", "Cấp I", "Lớp 5"),
     },
@@ -321,7 +333,7 @@ def _variants(key: str, kind: str) -> list[str]:
     out = [key]
     for prefix in _PREFIXES.get(kind, ()):
         if key.startswith(prefix) and len(key) > len(prefix):
-            out.append(key[len(prefix):])
+            out.append(key[len(prefix) :])
     for suffix in _SUFFIXES.get(kind, ()):
         for k in list(out):
             if k.endswith(suffix) and len(k) > len(suffix):
@@ -368,8 +380,12 @@ def place_case(text: str) -> str:
     word capitalized ("Ô MÔN, CẦN THƠ" -> "Ô Môn, Cần Thơ"; "ứng Hòa, Hà Nội" -> "Ứng Hòa, Hà
     Nội"), the punctuation kept, one space after a comma."""
     text = re.sub(r"\s*,\s*", ", ", clean_text(text)).strip(" ,")
-    return " ".join(w.upper() if fold(w).rstrip(".") in _PLACE_ABBREVIATIONS else
-                    "-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")) for w in text.split(" "))
+    return " ".join(
+        w.upper()
+        if fold(w).rstrip(".") in _PLACE_ABBREVIATIONS
+        else "-".join(p[:1].upper() + p[1:].lower() for p in w.split("-"))
+        for w in text.split(" ")
+    )
 
 
 _PLACE_ABBREVIATIONS = {"tp", "tx", "tt"}  # thành phố, thị xã, thị trấn: "TP. Hồ Chí Minh"

@@ -63,32 +63,70 @@ ORG_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("name", "Tên tổ chức", ("Tên tổ chức đảng", "Tên đơn vị", "Tên")),
     ("short_name", "Tên viết tắt", ("Viết tắt", "Tên gọi tắt")),
     ("org_type", "Loại tổ chức", ("Loại hình tổ chức", "Loại hình", "Loại tổ chức đảng", "Loại")),
-    ("sector", "Khu vực", ("Khu vực, loại hình", "Khu vực, loại hình đơn vị", "Loại hình đơn vị", "Thành phần kinh tế",
-                           "Loại hình doanh nghiệp", "Khu vực kinh tế", "Sở hữu")),
+    (
+        "sector",
+        "Khu vực",
+        (
+            "Khu vực, loại hình",
+            "Khu vực, loại hình đơn vị",
+            "Loại hình đơn vị",
+            "Thành phần kinh tế",
+            "Loại hình doanh nghiệp",
+            "Khu vực kinh tế",
+            "Sở hữu",
+        ),
+    ),
     ("parent_code", "Mã tổ chức cấp trên", ("Mã cấp trên", "Mã tổ chức đảng cấp trên", "Mã đơn vị cấp trên")),
-    ("parent_name", "Tên tổ chức cấp trên", ("Tổ chức cấp trên", "Cấp trên", "Trực thuộc", "Tên cấp trên",
-                                             "Tổ chức đảng cấp trên", "Cấp trên trực tiếp")),
+    (
+        "parent_name",
+        "Tên tổ chức cấp trên",
+        ("Tổ chức cấp trên", "Cấp trên", "Trực thuộc", "Tên cấp trên", "Tổ chức đảng cấp trên", "Cấp trên trực tiếp"),
+    ),
     ("established_on", "Ngày thành lập", ("Ngày thành lập tổ chức", "Thành lập ngày", "Ngày hiệu lực")),
     ("decision_number", "Số quyết định", ("Quyết định số", "Số QĐ", "Quyết định thành lập")),
     ("decision_date", "Ngày quyết định", ("Ngày ký quyết định", "Ngày QĐ")),
     ("decision_body", "Cơ quan ban hành", ("Cơ quan quyết định", "Nơi ban hành", "Cấp quyết định")),
     ("note", "Ghi chú", ()),
 ]
-ORGS = Layout("orgs", ORG_COLUMNS, ("code", "name", "org_type", "established_on"),
-              (("parent_code", "parent_name", "Mã tổ chức cấp trên / Tên tổ chức cấp trên"),))
+ORGS = Layout(
+    "orgs",
+    ORG_COLUMNS,
+    ("code", "name", "org_type", "established_on"),
+    (("parent_code", "parent_name", "Mã tổ chức cấp trên / Tên tổ chức cấp trên"),),
+)
 ORG_HEADER_OF = ORGS.header_of
-TYPE_ALIASES = {"dang bo phuong": "commune_party_org", "dang bo dac khu": "commune_party_org",
-                "dang uy co so": "grassroots_party_committee_org", "chi bo truc thuoc": "subordinate_cell"}
-SECTOR_ALIASES = {"dn tu nhan": "private_enterprise", "doanh nghiep ngoai nha nuoc": "private_enterprise",
-                  "dn ngoai nha nuoc": "private_enterprise", "cong ty co phan": "private_enterprise",
-                  "fdi": "foreign_invested_enterprise", "dn fdi": "foreign_invested_enterprise",
-                  "von dau tu nuoc ngoai": "foreign_invested_enterprise", "dn nha nuoc": "state_enterprise",
-                  "dnnn": "state_enterprise", "htx": "cooperative", "hop tac xa": "cooperative",
-                  "su nghiep cong lap": "public_service_unit", "don vi su nghiep": "public_service_unit",
-                  "ngoai cong lap": "non_public_unit", "su nghiep ngoai cong lap": "non_public_unit",
-                  "quan doi": "armed_forces", "cong an": "armed_forces", "luc luong vu trang": "armed_forces",
-                  "co quan": "state_agency", "co quan nha nuoc": "state_agency", "xa": "commune_ward",
-                  "phuong": "commune_ward", "xa phuong": "commune_ward", "thi tran": "commune_ward"}
+TYPE_ALIASES = {
+    "dang bo phuong": "commune_party_org",
+    "dang bo dac khu": "commune_party_org",
+    "dang uy co so": "grassroots_party_committee_org",
+    "chi bo truc thuoc": "subordinate_cell",
+}
+SECTOR_ALIASES = {
+    "dn tu nhan": "private_enterprise",
+    "doanh nghiep ngoai nha nuoc": "private_enterprise",
+    "dn ngoai nha nuoc": "private_enterprise",
+    "cong ty co phan": "private_enterprise",
+    "fdi": "foreign_invested_enterprise",
+    "dn fdi": "foreign_invested_enterprise",
+    "von dau tu nuoc ngoai": "foreign_invested_enterprise",
+    "dn nha nuoc": "state_enterprise",
+    "dnnn": "state_enterprise",
+    "htx": "cooperative",
+    "hop tac xa": "cooperative",
+    "su nghiep cong lap": "public_service_unit",
+    "don vi su nghiep": "public_service_unit",
+    "ngoai cong lap": "non_public_unit",
+    "su nghiep ngoai cong lap": "non_public_unit",
+    "quan doi": "armed_forces",
+    "cong an": "armed_forces",
+    "luc luong vu trang": "armed_forces",
+    "co quan": "state_agency",
+    "co quan nha nuoc": "state_agency",
+    "xa": "commune_ward",
+    "phuong": "commune_ward",
+    "xa phuong": "commune_ward",
+    "thi tran": "commune_ward",
+}
 
 
 @dataclass
@@ -173,9 +211,11 @@ class _Existing:
         for org_id, code in Organization.objects.values_list("pk", "code").iterator(chunk_size=5000):
             self.by_code[code.casefold()] = org_id
             self.code_of[org_id] = code
-        for org_id, name, org_type, parent_id, start, end in OrgVersion.objects.order_by(
-                "org_id", "valid_from").values_list("org_id", "name", "org_type", "parent_id", "valid_from",
-                                                    "valid_to").iterator(chunk_size=5000):
+        for org_id, name, org_type, parent_id, start, end in (
+            OrgVersion.objects.order_by("org_id", "valid_from")
+            .values_list("org_id", "name", "org_type", "parent_id", "valid_from", "valid_to")
+            .iterator(chunk_size=5000)
+        ):
             self.versions.setdefault(org_id, []).append((start, end, name, org_type, parent_id))
             self.by_name.setdefault(fold(name), set()).add(org_id)
 
@@ -186,8 +226,14 @@ class _Existing:
         return policy.can(self.actor, "view", org_id)
 
     def version_on(self, org_id: int, on: date):
-        return next(((s, e, n, t, p) for (s, e, n, t, p) in self.versions.get(org_id, [])
-                     if s <= on and (e is None or e >= on)), None)
+        return next(
+            (
+                (s, e, n, t, p)
+                for (s, e, n, t, p) in self.versions.get(org_id, [])
+                if s <= on and (e is None or e >= on)
+            ),
+            None,
+        )
 
     def label(self, org_id: int) -> str:
         versions = self.versions.get(org_id) or [(None, None, "", "", None)]
@@ -226,8 +272,18 @@ def _clean(row: Row, report: OrgReport, today: date) -> OrgPlan | None:
             report.refuse(row.number, column, reason)
         return None
     decision = Decision(number=number, date=decision_date, body=body, note=note)
-    return OrgPlan(row.number, code, name, short_name, org_type, N.parse_code(v.get("parent_code")),
-                   N.clean_text(v.get("parent_name")), on, decision, sector)
+    return OrgPlan(
+        row.number,
+        code,
+        name,
+        short_name,
+        org_type,
+        N.parse_code(v.get("parent_code")),
+        N.clean_text(v.get("parent_name")),
+        on,
+        decision,
+        sector,
+    )
 
 
 class _OrgImporter:
@@ -314,10 +370,15 @@ class _OrgImporter:
         if ok and plan.existing_id is not None:
             diff = self._compare(plan)
             if diff:
-                self._refuse(plan, "code", (
-                    f"Mã tổ chức {plan.code} đã có trong hệ thống ({self.existing.label(plan.existing_id)}) với "
-                    f"thông tin khác ở: {', '.join(diff)}. Không tự động sửa; hãy ghi thay đổi (đổi tên, chuyển "
-                    "giao…) trên trang tổ chức hoặc sửa tệp."))
+                self._refuse(
+                    plan,
+                    "code",
+                    (
+                        f"Mã tổ chức {plan.code} đã có trong hệ thống ({self.existing.label(plan.existing_id)}) với "
+                        f"thông tin khác ở: {', '.join(diff)}. Không tự động sửa; hãy ghi thay đổi (đổi tên, chuyển "
+                        "giao…) trên trang tổ chức hoặc sửa tệp."
+                    ),
+                )
                 return False
             plan.state = "unchanged"
         return ok
@@ -328,8 +389,11 @@ class _OrgImporter:
         if not plan.parent_code and not plan.parent_name:
             if policy.everywhere(self.actor, "restructure"):
                 return True
-            self._refuse(plan, "parent_code", "Thiếu tổ chức cấp trên (chỉ quản trị toàn hệ thống mới lập tổ chức "
-                                              "không có cấp trên).")
+            self._refuse(
+                plan,
+                "parent_code",
+                "Thiếu tổ chức cấp trên (chỉ quản trị toàn hệ thống mới lập tổ chức không có cấp trên).",
+            )
             return False
         candidates: list[OrgPlan | int] = []
         if plan.parent_code:
@@ -346,17 +410,29 @@ class _OrgImporter:
             file_rows = [p for p in self.file_names.get(key, []) if p is not plan and p.on <= plan.on]
             taken = {p.existing_id for p in file_rows if p.existing_id}
             candidates.extend(file_rows)
-            candidates.extend(o for o in sorted(ex.by_name.get(key, ())) if o not in taken and ex.allowed(o)
-                              and (v := ex.version_on(o, plan.on)) is not None and fold(v[2]) == key)
+            candidates.extend(
+                o
+                for o in sorted(ex.by_name.get(key, ()))
+                if o not in taken
+                and ex.allowed(o)
+                and (v := ex.version_on(o, plan.on)) is not None
+                and fold(v[2]) == key
+            )
             shown = plan.parent_name
         if not candidates:
             self._refuse(plan, column, policy.not_found(f"tổ chức cấp trên «{shown}»."))
             return False
         if len(candidates) > 1:
-            listed = "; ".join(sorted(
-                f"{c.code} — {c.name} (dòng {c.row})" if isinstance(c, OrgPlan) else ex.label(c) for c in candidates))
-            self._refuse(plan, column, f"Có {len(candidates)} tổ chức cùng tên «{shown}»: {listed}. "
-                                       "Hãy ghi cột «Mã tổ chức cấp trên».")
+            listed = "; ".join(
+                sorted(
+                    f"{c.code} — {c.name} (dòng {c.row})" if isinstance(c, OrgPlan) else ex.label(c) for c in candidates
+                )
+            )
+            self._refuse(
+                plan,
+                column,
+                f"Có {len(candidates)} tổ chức cùng tên «{shown}»: {listed}. Hãy ghi cột «Mã tổ chức cấp trên».",
+            )
             return False
         parent = candidates[0]
         if isinstance(parent, OrgPlan):
@@ -369,9 +445,14 @@ class _OrgImporter:
             if parent.state == "unchanged":
                 return self._check_existing_parent(plan, parent.existing_id, column, shown)
             if parent.on > plan.on:
-                self._refuse(plan, "established_on", (
-                    f"Tổ chức cấp trên «{shown}» (dòng {parent.row}) thành lập ngày {_d(parent.on)}, sau ngày "
-                    f"thành lập {_d(plan.on)}."))
+                self._refuse(
+                    plan,
+                    "established_on",
+                    (
+                        f"Tổ chức cấp trên «{shown}» (dòng {parent.row}) thành lập ngày {_d(parent.on)}, sau ngày "
+                        f"thành lập {_d(plan.on)}."
+                    ),
+                )
                 return False
             plan.parent_row = parent
             return True
@@ -384,9 +465,14 @@ class _OrgImporter:
             self._refuse(plan, column, f"Tổ chức cấp trên «{shown}» không tồn tại vào ngày {_d(plan.on)}.")
             return False
         if v[1] is not None and plan.existing_id is None:  # the same rule as orgs.services._open
-            self._refuse(plan, "established_on", (
-                f"Tổ chức cấp trên {v[2]} đã có thay đổi sau ngày {_d(plan.on)}; hãy ghi các thay đổi theo "
-                "đúng thứ tự thời gian."))
+            self._refuse(
+                plan,
+                "established_on",
+                (
+                    f"Tổ chức cấp trên {v[2]} đã có thay đổi sau ngày {_d(plan.on)}; hãy ghi các thay đổi theo "
+                    "đúng thứ tự thời gian."
+                ),
+            )
             return False
         plan.parent_id = org_id
         return True
@@ -418,17 +504,33 @@ class _OrgImporter:
             if id(plan) in created:
                 return created[id(plan)]
             if plan.parent_row is not None:
-                parent = make(plan.parent_row) if plan.parent_row.state == "new" else \
-                    Organization.objects.get(pk=plan.parent_row.existing_id)
+                parent = (
+                    make(plan.parent_row)
+                    if plan.parent_row.state == "new"
+                    else Organization.objects.get(pk=plan.parent_row.existing_id)
+                )
             else:
                 parent = Organization.objects.get(pk=plan.parent_id) if plan.parent_id else None
             try:
-                org = org_establish(actor=self.actor, code=plan.code, name=plan.name, org_type=plan.org_type,
-                                    parent=parent, on=plan.on, decision=plan.decision, short_name=plan.short_name,
-                                    sector=plan.sector)
+                org = org_establish(
+                    actor=self.actor,
+                    code=plan.code,
+                    name=plan.name,
+                    org_type=plan.org_type,
+                    parent=parent,
+                    on=plan.on,
+                    decision=plan.decision,
+                    short_name=plan.short_name,
+                    sector=plan.sector,
+                )
             except DomainError as exc:
-                column = {"code": "code", "name": "name", "org_type": "org_type", "parent": "parent_code",
-                          "on": "established_on"}.get(exc.field or "", "code")
+                column = {
+                    "code": "code",
+                    "name": "name",
+                    "org_type": "org_type",
+                    "parent": "parent_code",
+                    "on": "established_on",
+                }.get(exc.field or "", "code")
                 self.report.refuse(plan.row, column, exc.message)
                 raise OrgImportRefused(self.report) from exc
             created[id(plan)] = org
@@ -450,18 +552,31 @@ def _start(path, actor, filename, progress, today, column_map=None) -> tuple[_Or
     return importer, table
 
 
-def org_import_dry_run(path: str | Path, *, actor, filename: str | None = None,
-                       progress: Callable[[int], None] | None = None, today: date | None = None,
-                       column_map: dict[str, str] | None = None) -> OrgReport:
+def org_import_dry_run(
+    path: str | Path,
+    *,
+    actor,
+    filename: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    today: date | None = None,
+    column_map: dict[str, str] | None = None,
+) -> OrgReport:
     """Check every row; write nothing. `column_map`: the officer's mapping of headers (folded) to
     fields, on top of the aliases and of the mapping saved for the file's header layout."""
     importer, table = _start(path, actor, filename, progress, today, column_map)
     return importer.check(table)
 
 
-def org_import_apply(path: str | Path, *, actor, filename: str | None = None,
-                     progress: Callable[[int], None] | None = None, today: date | None = None,
-                     job_id: int | None = None, column_map: dict[str, str] | None = None) -> OrgReport:
+def org_import_apply(
+    path: str | Path,
+    *,
+    actor,
+    filename: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    today: date | None = None,
+    job_id: int | None = None,
+    column_map: dict[str, str] | None = None,
+) -> OrgReport:
     """Create the file's new organizations in one transaction, or nothing (OrgImportRefused).
     `job_id`: the ImportJob this runs for (the object of the audit entry)."""
     importer, table = _start(path, actor, filename, progress, today, column_map)
@@ -473,12 +588,21 @@ def org_import_apply(path: str | Path, *, actor, filename: str | None = None,
         if report.created:
             ids = report.created_org_ids
             target = import_audit_target(path, filename, job_id)
-            audit_record(actor=actor, action="org.imported", object_type=target["object_type"],
-                         object_id=target["object_id"],
-                         summary=f"Nhập {report.created} tổ chức đảng từ tệp {target['file']['name']}",
-                         after={"created": report.created, "unchanged": report.unchanged, "file": target["file"],
-                                "org_ids_sha256": hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
-                                "first_org_id": min(ids), "last_org_id": max(ids)})
+            audit_record(
+                actor=actor,
+                action="org.imported",
+                object_type=target["object_type"],
+                object_id=target["object_id"],
+                summary=f"Nhập {report.created} tổ chức đảng từ tệp {target['file']['name']}",
+                after={
+                    "created": report.created,
+                    "unchanged": report.unchanged,
+                    "file": target["file"],
+                    "org_ids_sha256": hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
+                    "first_org_id": min(ids),
+                    "last_org_id": max(ids),
+                },
+            )
         report.applied = True
     return report
 
@@ -495,12 +619,54 @@ def build_org_template() -> bytes:
     ws.title = "Danh sách tổ chức đảng"
     headers = ORGS.template_headers
     ws.append(headers)
-    ws.append(["T01-X01-C09", "Chi bộ thôn Mẫu", "", "Chi bộ trực thuộc", "", "T01-X01", "", "01/07/2025",
-               "15-QĐ/ĐU", "25/06/2025", "Đảng ủy xã An Bình", ""])
-    ws.append(["T01-X01-C09-T1", "Tổ đảng số 1", "", "Tổ đảng", "", "", "Chi bộ thôn Mẫu", "01/07/2025", "", "", "",
-               "Cấp trên là dòng phía trên (ghi theo tên)"])
-    ws.append(["T01-X01-DN1", "Chi bộ Công ty TNHH Mẫu", "", "Chi bộ cơ sở", "Doanh nghiệp tư nhân", "T01-X01", "",
-               "01/07/2025", "16-QĐ/ĐU", "25/06/2025", "Đảng ủy xã An Bình", "Tổ chức đảng trong khu vực ngoài nhà nước"])
+    ws.append(
+        [
+            "T01-X01-C09",
+            "Chi bộ thôn Mẫu",
+            "",
+            "Chi bộ trực thuộc",
+            "",
+            "T01-X01",
+            "",
+            "01/07/2025",
+            "15-QĐ/ĐU",
+            "25/06/2025",
+            "Đảng ủy xã An Bình",
+            "",
+        ]
+    )
+    ws.append(
+        [
+            "T01-X01-C09-T1",
+            "Tổ đảng số 1",
+            "",
+            "Tổ đảng",
+            "",
+            "",
+            "Chi bộ thôn Mẫu",
+            "01/07/2025",
+            "",
+            "",
+            "",
+            "Cấp trên là dòng phía trên (ghi theo tên)",
+        ]
+    )
+    ws.append(
+        [
+            "T01-X01-DN1",
+            "Chi bộ Công ty TNHH Mẫu",
+            "",
+            "Chi bộ cơ sở",
+            "Doanh nghiệp tư nhân",
+            "T01-X01",
+            "",
+            "01/07/2025",
+            "16-QĐ/ĐU",
+            "25/06/2025",
+            "Đảng ủy xã An Bình",
+            "Tổ chức đảng trong khu vực ngoài nhà nước",
+        ]
+    )
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="B22222")
@@ -518,7 +684,7 @@ def build_org_template() -> bytes:
         "name": "Tên đầy đủ, có dấu.",
         "org_type": "Tên hoặc mã loại tổ chức theo danh mục bên dưới.",
         "sector": "Khu vực, loại hình đơn vị nơi lập tổ chức đảng theo danh mục bên dưới; để trống thì tính theo "
-                  "tổ chức cấp trên.",
+        "tổ chức cấp trên.",
         "parent_code": "Mã tổ chức cấp trên trong hệ thống hoặc ở một dòng khác của tệp (ưu tiên).",
         "parent_name": "Hoặc tên tổ chức cấp trên đúng như trong hệ thống vào ngày thành lập.",
         "established_on": "ngày/tháng/năm (01/07/2025).",
@@ -541,5 +707,4 @@ def build_org_template() -> bytes:
     return workbook_bytes(wb)
 
 
-__all__ = ["ORGS", "OrgImportRefused", "OrgReport", "build_org_template", "org_import_apply",
-           "org_import_dry_run"]
+__all__ = ["ORGS", "OrgImportRefused", "OrgReport", "build_org_template", "org_import_apply", "org_import_dry_run"]

@@ -56,21 +56,60 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("ethnicity", "Dân tộc", ()),
     ("religion", "Tôn giáo", ()),
     ("hometown", "Quê quán", ("Nguyên quán", "Quê")),
-    ("citizen_id", "Số CCCD", ("CCCD", "Số căn cước công dân", "Căn cước công dân", "Số căn cước",
-                               "Số định danh cá nhân", "Số định danh", "CMND/CCCD", "Số CMND/CCCD")),
+    (
+        "citizen_id",
+        "Số CCCD",
+        (
+            "CCCD",
+            "Số căn cước công dân",
+            "Căn cước công dân",
+            "Số căn cước",
+            "Số định danh cá nhân",
+            "Số định danh",
+            "CMND/CCCD",
+            "Số CMND/CCCD",
+        ),
+    ),
     ("party_card_number", "Số thẻ đảng viên", ("Số thẻ", "Số thẻ Đảng", "Thẻ đảng viên", "Số thẻ ĐV")),
     ("org_code", "Mã chi bộ", ("Mã tổ chức đảng", "Mã tổ chức", "Mã đơn vị")),
     ("org_name", "Tên chi bộ", ("Chi bộ", "Tổ chức đảng", "Tên tổ chức đảng", "Đơn vị", "Chi bộ sinh hoạt")),
-    ("admitted_on", "Ngày vào Đảng", ("Ngày kết nạp", "Ngày kết nạp Đảng", "Ngày quyết định kết nạp",
-                                      "Ngày vào đảng", "Ngày vào Đảng (quyết định kết nạp)")),
+    (
+        "admitted_on",
+        "Ngày vào Đảng",
+        (
+            "Ngày kết nạp",
+            "Ngày kết nạp Đảng",
+            "Ngày quyết định kết nạp",
+            "Ngày vào đảng",
+            "Ngày vào Đảng (quyết định kết nạp)",
+        ),
+    ),
     ("ceremony_on", "Ngày lễ kết nạp", ("Lễ kết nạp", "Ngày tổ chức lễ kết nạp")),
-    ("full_on", "Ngày chính thức", ("Ngày công nhận chính thức", "Ngày chuyển chính thức",
-                                    "Ngày được công nhận chính thức", "Ngày vào Đảng chính thức")),
+    (
+        "full_on",
+        "Ngày chính thức",
+        (
+            "Ngày công nhận chính thức",
+            "Ngày chuyển chính thức",
+            "Ngày được công nhận chính thức",
+            "Ngày vào Đảng chính thức",
+        ),
+    ),
     ("general_education", "Trình độ học vấn", ("Học vấn", "Giáo dục phổ thông", "Trình độ văn hóa", "Văn hóa")),
     ("theory_level", "Lý luận chính trị", ("Trình độ lý luận chính trị", "LLCT", "Lý luận")),
     ("occupation", "Nghề nghiệp", ("Nghề", "Công việc")),
-    ("handbook", "Sổ tay điện tử", ("Tài khoản sổ tay", "Sổ tay đảng viên điện tử", "Tài khoản Sổ tay đảng viên",
-                                    "Tài khoản Sổ tay đảng viên điện tử", "Sổ tay ĐV điện tử", "Sổ tay")),
+    (
+        "handbook",
+        "Sổ tay điện tử",
+        (
+            "Tài khoản sổ tay",
+            "Sổ tay đảng viên điện tử",
+            "Tài khoản Sổ tay đảng viên",
+            "Tài khoản Sổ tay đảng viên điện tử",
+            "Sổ tay ĐV điện tử",
+            "Sổ tay",
+        ),
+    ),
 ]
 TEMPLATE_HEADERS = [header for _, header, _ in COLUMNS]
 HEADER_OF = {name: header for name, header, _ in COLUMNS}
@@ -126,8 +165,9 @@ class Layout:
         return out
 
 
-MEMBERS = Layout("members", COLUMNS, REQUIRED, (("org_code", "org_name", "Mã chi bộ / Tên chi bộ"),),
-                 (("Nữ", FEMALE_MARKER),))
+MEMBERS = Layout(
+    "members", COLUMNS, REQUIRED, (("org_code", "org_name", "Mã chi bộ / Tên chi bộ"),), (("Nữ", FEMALE_MARKER),)
+)
 
 
 class FileFormatError(ValueError):
@@ -172,7 +212,11 @@ class Table:
                 for name, idx in self.columns.items():
                     value = cells[idx] if idx < len(cells) else None
                     if isinstance(value, str):
-                        value = legacy.to_unicode(value, guess_enc) if guess_enc and not legacy.is_unicode(value) else legacy.to_unicode(value)
+                        value = (
+                            legacy.to_unicode(value, guess_enc)
+                            if guess_enc and not legacy.is_unicode(value)
+                            else legacy.to_unicode(value)
+                        )
                     values[name] = value
                 yield Row(number, values)
         finally:
@@ -188,8 +232,9 @@ IGNORE = ""  # the officer's mapping of a column to nothing: ignored on purpose
 ColumnMap = dict[str, str] | Callable[[str], dict[str, str]] | None
 
 
-def _match_header(cells: tuple, layout: Layout, encoding: str | None = None,
-                  column_map: dict[str, str] | None = None) -> tuple[dict[str, int], list[dict[str, Any]]]:
+def _match_header(
+    cells: tuple, layout: Layout, encoding: str | None = None, column_map: dict[str, str] | None = None
+) -> tuple[dict[str, int], list[dict[str, Any]]]:
     """(field -> column index, the description of every non-empty header cell)."""
     found: dict[str, int] = {}
     described: list[dict[str, Any]] = []
@@ -215,8 +260,7 @@ def _match_header(cells: tuple, layout: Layout, encoding: str | None = None,
             name, how = None, "repeated"
         if name:
             found[name] = idx
-        described.append({"index": idx, "header": decode_header(cell, enc), "key": key, "field": name,
-                          "how": how})
+        described.append({"index": idx, "header": decode_header(cell, enc), "key": key, "field": name, "how": how})
     return found, described
 
 
@@ -228,8 +272,9 @@ def layout_key(described: list[dict[str, Any]]) -> str:
     return hashlib.sha256("|".join(d["key"] for d in described).encode()).hexdigest()[:32]
 
 
-def _locate_header(rows: list[tuple], layout: Layout = MEMBERS, encoding: str | None = None,
-                   column_map: ColumnMap = None):
+def _locate_header(
+    rows: list[tuple], layout: Layout = MEMBERS, encoding: str | None = None, column_map: ColumnMap = None
+):
     """The header row among `rows` (the one with the most recognized columns). `column_map`: the
     officer's mapping, or a function of a layout key giving the mapping saved for that layout."""
     best: tuple[int, dict[str, int], list[dict[str, Any]]] = (-1, {}, [])
@@ -248,7 +293,8 @@ def _locate_header(rows: list[tuple], layout: Layout = MEMBERS, encoding: str | 
     if key not in found:
         raise FileFormatError(
             not_found(f"dòng tiêu đề có cột «{layout.header_of[key]}» trong 20 dòng đầu. Hãy dùng tệp mẫu."),
-            headers=described)
+            headers=described,
+        )
     if layout is MEMBERS:
         if FEMALE_MARKER in found and "sex" not in found:
             found["sex"] = found.pop(FEMALE_MARKER)
@@ -294,7 +340,7 @@ def _header_and_encoding(rows: list[tuple], layout: Layout, column_map: ColumnMa
     when it differs, and the header is read again with it."""
     first = _guess(rows)
     found = _locate_header(rows[:20], layout, first, column_map)
-    data = _guess(rows[found[0] + 1:])
+    data = _guess(rows[found[0] + 1 :])
     if data and data != first:
         try:
             return data, _locate_header(rows[:20], layout, data, column_map)
@@ -332,10 +378,11 @@ def open_xlsx(path: str | Path, layout: Layout = MEMBERS, column_map: ColumnMap 
     if not sample:
         it.close()
         raise FileFormatError("Tệp Excel không có dữ liệu ở trang tính đầu tiên.")
-    encoding, (header_idx, columns, described) = _header_and_encoding([cells for _, cells in sample], layout,
-                                                                      column_map)
+    encoding, (header_idx, columns, described) = _header_and_encoding(
+        [cells for _, cells in sample], layout, column_map
+    )
     header_number = sample[header_idx][0]
-    rows = itertools.chain(sample[header_idx + 1:], it)
+    rows = itertools.chain(sample[header_idx + 1 :], it)
     return _table(columns, header_number, encoding, described, rows, it.close)
 
 
@@ -374,15 +421,15 @@ def _lines(handle) -> Iterator[str]:
         if not line:
             return
         if len(line) >= MAX_CSV_LINE and not line.endswith(("\n", "\r")):
-            raise FileFormatError(f"Tệp CSV có một dòng dài hơn {MAX_CSV_LINE:,} ký tự; hệ thống từ chối tệp này."
-                                  .replace(",", "."))
+            raise FileFormatError(
+                f"Tệp CSV có một dòng dài hơn {MAX_CSV_LINE:,} ký tự; hệ thống từ chối tệp này.".replace(",", ".")
+            )
         yield line
 
 
 def _csv_refusal(exc: csv.Error) -> str:
     if "field larger than field limit" in str(exc):
-        return (f"Tệp CSV có một ô dài hơn {csv.field_size_limit():,} ký tự; hệ thống từ chối tệp này."
-                .replace(",", "."))
+        return f"Tệp CSV có một ô dài hơn {csv.field_size_limit():,} ký tự; hệ thống từ chối tệp này.".replace(",", ".")
     return "Tệp CSV bị hỏng (dấu ngoặc kép hoặc ký tự đặc biệt không đúng chỗ); hệ thống không đọc được."
 
 
@@ -400,8 +447,7 @@ def open_csv(path: str | Path, layout: Layout = MEMBERS, column_map: ColumnMap =
         lines = list(itertools.islice(csv.reader(io.StringIO(text_sample), dialect), SAMPLE_ROWS))
     except csv.Error as exc:
         raise FileFormatError(_csv_refusal(exc)) from exc
-    legacy_enc, (header_idx, columns, described) = _header_and_encoding([tuple(r) for r in lines], layout,
-                                                                        column_map)
+    legacy_enc, (header_idx, columns, described) = _header_and_encoding([tuple(r) for r in lines], layout, column_map)
     handle = open(path, encoding=encoding, errors=errors, newline="")  # noqa: SIM115 - closed by Table
 
     def numbered():
@@ -417,8 +463,9 @@ def open_csv(path: str | Path, layout: Layout = MEMBERS, column_map: ColumnMap =
     return _table(columns, header_idx + 1, legacy_enc, described, numbered(), handle.close)
 
 
-def open_table(path: str | Path, *, filename: str | None = None, layout: Layout = MEMBERS,
-               column_map: ColumnMap = None) -> Table:
+def open_table(
+    path: str | Path, *, filename: str | None = None, layout: Layout = MEMBERS, column_map: ColumnMap = None
+) -> Table:
     """`column_map`: the officer's mapping, folded header (header_key) -> field ("" = ignore), or a
     function of the header layout's key that gives it (imports.mappings)."""
     name = (filename or str(path)).lower()
@@ -438,9 +485,26 @@ def build_template() -> bytes:
     ws = wb.active
     ws.title = "Danh sách đảng viên"
     ws.append(TEMPLATE_HEADERS)
-    ws.append(["Nguyễn Văn Mẫu", "02/09/1980", "Nam", "Kinh", "Không", "Xã An Bình, tỉnh Thử Nghiệm",
-               "001080000001", "", "T01-X01-C01", "", "15/03/2010", "15/03/2010", "15/03/2011",
-               "12/12", "Trung cấp", "Giáo viên"])
+    ws.append(
+        [
+            "Nguyễn Văn Mẫu",
+            "02/09/1980",
+            "Nam",
+            "Kinh",
+            "Không",
+            "Xã An Bình, tỉnh Thử Nghiệm",
+            "001080000001",
+            "",
+            "T01-X01-C01",
+            "",
+            "15/03/2010",
+            "15/03/2010",
+            "15/03/2011",
+            "12/12",
+            "Trung cấp",
+            "Giáo viên",
+        ]
+    )
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="B22222")

@@ -91,10 +91,15 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "record"):
         raise PermissionDenied("Bạn không có quyền ghi doanh nghiệp.")
     return upload_page(
-        request, template="imports/enterprise_import.html", title="Nhập doanh nghiệp từ tệp",
+        request,
+        template="imports/enterprise_import.html",
+        title="Nhập doanh nghiệp từ tệp",
         run=lambda path, filename, apply: enterprise_import_mod.enterprise_import(
-            path, actor=request.user, filename=filename, apply=apply),
-        done_url="/to-chuc/doanh-nghiep/", done_message=lambda r: f"Đã nhập {r.created} doanh nghiệp.")
+            path, actor=request.user, filename=filename, apply=apply
+        ),
+        done_url="/to-chuc/doanh-nghiep/",
+        done_message=lambda r: f"Đã nhập {r.created} doanh nghiệp.",
+    )
 
 
 @login_required
@@ -103,8 +108,12 @@ def handbook_import(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "record"):
         raise PermissionDenied("Bạn không có quyền ghi hồ sơ đảng viên.")
     return upload_page(
-        request, template="imports/handbook_import.html", title="Cập nhật Sổ tay đảng viên điện tử từ tệp",
+        request,
+        template="imports/handbook_import.html",
+        title="Cập nhật Sổ tay đảng viên điện tử từ tệp",
         run=lambda path, filename, apply: handbook_mod.handbook_import(
-            path, actor=request.user, filename=filename, apply=apply),
+            path, actor=request.user, filename=filename, apply=apply
+        ),
         done_url="/dang-vien/",
-        done_message=lambda r: f"Đã mở {r.opened} và khóa {r.closed} tài khoản Sổ tay đảng viên điện tử.")
+        done_message=lambda r: f"Đã mở {r.opened} và khóa {r.closed} tài khoản Sổ tay đảng viên điện tử.",
+    )

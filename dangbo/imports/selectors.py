@@ -22,4 +22,3 @@ def _mappings_for(qs: QuerySet, user, action: str) -> QuerySet:
     if policy.everywhere(user, "view"):
         return qs
     return qs.filter(Q(org__isnull=True) | Q(org_id__in=policy.scope_org_ids(user, "view")))
-

@@ -70,8 +70,19 @@ from dangbo.orgs.services import Decision, org_establish
 
 CHUNK = 1000
 MAX_LISTED = 2000  # refusals / duplicates kept in the report; counts go on
-PROFILE_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "ethnicity", "religion", "hometown",
-                  "party_card_number", "general_education", "theory_level", "occupation")
+PROFILE_FIELDS = (
+    "full_name",
+    "birth_date",
+    "birth_year",
+    "sex",
+    "ethnicity",
+    "religion",
+    "hometown",
+    "party_card_number",
+    "general_education",
+    "theory_level",
+    "occupation",
+)
 NOT_FOUND = policy.not_found("chi bộ «{}».")
 CELL_PARENT_TYPES = {"commune_party_org", "grassroots_party_committee_org", "sub_committee_org"}
 
@@ -127,12 +138,24 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "total": self.total, "created": self.created, "unchanged": self.unchanged,
-            "refused_rows": self.refused_rows, "refusals": self.refusals, "duplicates": self.duplicates,
-            "duplicate_count": self.duplicate_count, "encoding": self.encoding, "columns": self.columns,
-            "ignored_headers": self.ignored_headers, "applied": self.applied, "mapped": self.mapped,
-            "layout_key": self.layout_key, "skipped": self.skipped, "notes": self.notes,
-            "reviews": self.reviews, "review_count": self.review_count, "new_orgs": self.new_orgs,
+            "total": self.total,
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "refused_rows": self.refused_rows,
+            "refusals": self.refusals,
+            "duplicates": self.duplicates,
+            "duplicate_count": self.duplicate_count,
+            "encoding": self.encoding,
+            "columns": self.columns,
+            "ignored_headers": self.ignored_headers,
+            "applied": self.applied,
+            "mapped": self.mapped,
+            "layout_key": self.layout_key,
+            "skipped": self.skipped,
+            "notes": self.notes,
+            "reviews": self.reviews,
+            "review_count": self.review_count,
+            "new_orgs": self.new_orgs,
             "under": self.under,
         }
 
@@ -169,8 +192,15 @@ class OrgMatcher:
     file: listed in the dry run (negative placeholder ids), created through orgs.services during
     the apply (its establishment event and audit entry), dated the day of the import."""
 
-    def __init__(self, actor, *, under: Organization | None = None, create_cells: bool = False,
-                 today: date | None = None, write: bool = False) -> None:
+    def __init__(
+        self,
+        actor,
+        *,
+        under: Organization | None = None,
+        create_cells: bool = False,
+        today: date | None = None,
+        write: bool = False,
+    ) -> None:
         policy.require_actor(actor)
         self.actor = actor
         self.under = under
@@ -187,7 +217,8 @@ class OrgMatcher:
         if under is not None:
             versions = versions.filter(path__contains=f"/{under.pk}/")
         for v in versions.values_list("org_id", "name", "valid_from", "valid_to", "org__code").iterator(
-                chunk_size=5000):
+            chunk_size=5000
+        ):
             org_id, name, start, end, code = v
             if not self.allowed(org_id):
                 continue
@@ -230,9 +261,12 @@ class OrgMatcher:
             raise ValueError(f"Chi bộ «{name}» không còn hoạt động và không tồn tại vào ngày {on:%d/%m/%Y}.")
         if len(pool) > 1:
             listed = "; ".join(sorted(self.labels[o] for o in pool))
-            hint = ("Hãy ghi cột «Mã chi bộ»." if self.under is not None else
-                    "Hãy chọn tổ chức cấp trên của tệp (trang nhập dữ liệu, hoặc dangbo import --under) "
-                    "hoặc ghi cột «Mã chi bộ».")
+            hint = (
+                "Hãy ghi cột «Mã chi bộ»."
+                if self.under is not None
+                else "Hãy chọn tổ chức cấp trên của tệp (trang nhập dữ liệu, hoặc dangbo import --under) "
+                "hoặc ghi cột «Mã chi bộ»."
+            )
             raise ValueError(f"Có {len(pool)} chi bộ cùng tên «{name}»: {listed}. {hint}")
         org_id = pool.pop()
         spans = sorted(((s, e) for (o, s, e, _) in candidates if o == org_id), key=lambda se: se[0])
@@ -251,13 +285,24 @@ class OrgMatcher:
         cell = self.new_cells.get(key)
         if cell is None:
             if not policy.can(self.actor, "restructure", self.under.pk):
-                raise ValueError(policy.not_found(f"chi bộ «{name}» trong {self.under_label()}; bạn không có quyền "
-                                                   "lập chi bộ mới ở đó."))
+                raise ValueError(
+                    policy.not_found(
+                        f"chi bộ «{name}» trong {self.under_label()}; bạn không có quyền lập chi bộ mới ở đó."
+                    )
+                )
             if self.under_type() in MEMBER_ORG_TYPES:
-                raise ValueError(policy.not_found(f"chi bộ «{name}»: {self.under_label()} là chi bộ, không lập "
-                                                   "được chi bộ bên dưới."))
-            cell = {"name": N.clean_text(name), "rows": 0, "first_row": row, "code": "",
-                    "id": -(len(self.new_cells) + 1)}
+                raise ValueError(
+                    policy.not_found(
+                        f"chi bộ «{name}»: {self.under_label()} là chi bộ, không lập được chi bộ bên dưới."
+                    )
+                )
+            cell = {
+                "name": N.clean_text(name),
+                "rows": 0,
+                "first_row": row,
+                "code": "",
+                "id": -(len(self.new_cells) + 1),
+            }
             self.new_cells[key] = cell
             if self.write:
                 self._establish(cell)
@@ -276,16 +321,31 @@ class OrgMatcher:
         n = 1
         while f"{self.under.code}-M{n:02d}" in taken:
             n += 1
-        org = org_establish(actor=self.actor, code=f"{self.under.code}-M{n:02d}", name=cell["name"],
-                            org_type=self.new_cell_type(), parent=self.under, on=self.today,
-                            decision=Decision(note="Lập từ tệp nhập danh sách đảng viên"))
+        org = org_establish(
+            actor=self.actor,
+            code=f"{self.under.code}-M{n:02d}",
+            name=cell["name"],
+            org_type=self.new_cell_type(),
+            parent=self.under,
+            on=self.today,
+            decision=Decision(note="Lập từ tệp nhập danh sách đảng viên"),
+        )
         cell["id"], cell["code"] = org.pk, org.code
 
     def new_orgs(self) -> list[dict[str, Any]]:
         kind = self.new_cell_type() if self.new_cells else ""
-        return [{"name": c["name"], "code": c["code"], "rows": c["rows"], "first_row": c["first_row"],
-                 "org_type": label("org_types", kind), "parent": self.under_label().strip("«»"),
-                 "on": self.today.strftime("%d/%m/%Y")} for c in self.new_cells.values()]
+        return [
+            {
+                "name": c["name"],
+                "code": c["code"],
+                "rows": c["rows"],
+                "first_row": c["first_row"],
+                "org_type": label("org_types", kind),
+                "parent": self.under_label().strip("«»"),
+                "on": self.today.strftime("%d/%m/%Y"),
+            }
+            for c in self.new_cells.values()
+        ]
 
     @staticmethod
     def _date_in(spans: list[tuple[date, date | None]], on: date, label: str) -> date:
@@ -325,17 +385,32 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
         "birth_date": birth.date if birth else None,
         "birth_year": birth.year if birth else None,
         "sex": sex,
-        "ethnicity": take("ethnicity", lambda: N.parse_reference(v.get("ethnicity"), "ethnic_groups", label="Dân tộc", default="01")),
-        "religion": take("religion", lambda: N.parse_reference(v.get("religion"), "religions", label="Tôn giáo", default="00")),
+        "ethnicity": take(
+            "ethnicity", lambda: N.parse_reference(v.get("ethnicity"), "ethnic_groups", label="Dân tộc", default="01")
+        ),
+        "religion": take(
+            "religion", lambda: N.parse_reference(v.get("religion"), "religions", label="Tôn giáo", default="00")
+        ),
         "hometown": take("hometown", lambda: N.clean_place(v.get("hometown"))[:255], ""),
         "citizen_id": take("citizen_id", lambda: N.parse_citizen_id(v.get("citizen_id"))),
-        "party_card_number": take("party_card_number", lambda: N.clean_free_text(
-            N.parse_code(v.get("party_card_number")))) or None,
-        "general_education": take("general_education", lambda: N.parse_reference(
-            v.get("general_education"), "education_levels", label="Trình độ học vấn", dimension="general")),
+        "party_card_number": take(
+            "party_card_number", lambda: N.clean_free_text(N.parse_code(v.get("party_card_number")))
+        )
+        or None,
+        "general_education": take(
+            "general_education",
+            lambda: N.parse_reference(
+                v.get("general_education"), "education_levels", label="Trình độ học vấn", dimension="general"
+            ),
+        ),
         "professional_education": "",
-        "theory_level": take("theory_level", lambda: N.parse_reference(
-            v.get("theory_level"), "theory_levels", label="Lý luận chính trị", default="none")) or "none",
+        "theory_level": take(
+            "theory_level",
+            lambda: N.parse_reference(
+                v.get("theory_level"), "theory_levels", label="Lý luận chính trị", default="none"
+            ),
+        )
+        or "none",
         "occupation": take("occupation", lambda: N.clean_free_text(v.get("occupation"))[:120], ""),
         "phone": "",
     }
@@ -351,11 +426,17 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
                 errors.append(("admitted_on", f"Ngày vào Đảng {admitted:%d/%m/%Y} khi chưa đủ 18 tuổi (R-050)."))
         elif admitted < add_months(date(birth.year, 1, 1), _min_age(admitted)):
             # Only the year: even born on 01/01 (the most favourable day) the person was under 18.
-            errors.append(("admitted_on", f"Ngày vào Đảng {admitted:%d/%m/%Y} khi chưa đủ 18 tuổi dù sinh ngày "
-                                          f"01/01/{birth.year} (R-050)."))
+            errors.append(
+                (
+                    "admitted_on",
+                    f"Ngày vào Đảng {admitted:%d/%m/%Y} khi chưa đủ 18 tuổi dù sinh ngày 01/01/{birth.year} (R-050).",
+                )
+            )
         elif admitted < add_months(date(birth.year, 12, 31), _min_age(admitted)):
-            review = (f"Chỉ có năm sinh {birth.year}: đủ 18 tuổi vào ngày vào Đảng {admitted:%d/%m/%Y} chỉ khi sinh "
-                      f"đến ngày {_eighteen_before(admitted)} (R-050); cần xem lại hồ sơ gốc.")
+            review = (
+                f"Chỉ có năm sinh {birth.year}: đủ 18 tuổi vào ngày vào Đảng {admitted:%d/%m/%Y} chỉ khi sinh "
+                f"đến ngày {_eighteen_before(admitted)} (R-050); cần xem lại hồ sơ gốc."
+            )
     handbook = take("handbook", lambda: _parse_handbook(v.get("handbook"), today=today))
     if admitted and handbook and handbook < admitted:
         errors.append(("handbook", f"Ngày mở tài khoản Sổ tay điện tử {handbook:%d/%m/%Y} trước ngày vào Đảng."))
@@ -428,10 +509,19 @@ def _fingerprint(plan: Plan) -> int:
 
 def _same(member: Member, plan: Plan) -> list[str]:
     """Headers of the columns whose file value differs from the member's record."""
-    labels = {"full_name": "full_name", "birth_date": "birth", "birth_year": "birth", "sex": "sex",
-              "ethnicity": "ethnicity", "religion": "religion", "hometown": "hometown",
-              "party_card_number": "party_card_number", "general_education": "general_education",
-              "theory_level": "theory_level", "occupation": "occupation"}
+    labels = {
+        "full_name": "full_name",
+        "birth_date": "birth",
+        "birth_year": "birth",
+        "sex": "sex",
+        "ethnicity": "ethnicity",
+        "religion": "religion",
+        "hometown": "hometown",
+        "party_card_number": "party_card_number",
+        "general_education": "general_education",
+        "theory_level": "theory_level",
+        "occupation": "occupation",
+    }
     diff = {labels[f] for f in PROFILE_FIELDS if (getattr(member, f) or None) != (plan.profile[f] or None)}
     if member.admitted_on != date.fromisoformat(plan.payload["admitted_on"]):
         diff.add("admitted_on")
@@ -444,8 +534,17 @@ def _same(member: Member, plan: Plan) -> list[str]:
 
 
 class _Importer:
-    def __init__(self, actor, *, today: date, write: bool, progress: Callable[[int], None] | None,
-                 under: Organization | None = None, create_cells: bool = False, confirm_duplicates: bool = False):
+    def __init__(
+        self,
+        actor,
+        *,
+        today: date,
+        write: bool,
+        progress: Callable[[int], None] | None,
+        under: Organization | None = None,
+        create_cells: bool = False,
+        confirm_duplicates: bool = False,
+    ):
         self.actor = actor
         self.today = today
         self.write = write
@@ -493,7 +592,11 @@ class _Importer:
         cids = [p.profile["citizen_id"] for p in plans if p.profile["citizen_id"]]
         cards = [p.profile["party_card_number"] for p in plans if p.profile["party_card_number"]]
         existing_cid = {m.citizen_id: m for m in Member.objects.filter(citizen_id__in=cids)} if cids else {}
-        existing_card = dict(Member.objects.filter(party_card_number__in=cards).values_list("party_card_number", "pk")) if cards else {}
+        existing_card = (
+            dict(Member.objects.filter(party_card_number__in=cards).values_list("party_card_number", "pk"))
+            if cards
+            else {}
+        )
         by_person = self._people(plans)
         to_create: list[Plan] = []
         for plan in plans:
@@ -503,11 +606,17 @@ class _Importer:
             if cid and cid in self.seen_cid:
                 first, first_print = self.seen_cid[cid]
                 if first_print == print_:
-                    self._skip(plan, f"Trùng hoàn toàn với dòng {first} (cùng số CCCD, cùng thông tin): bỏ qua, "
-                                     f"chỉ nhập dòng {first}.")
+                    self._skip(
+                        plan,
+                        f"Trùng hoàn toàn với dòng {first} (cùng số CCCD, cùng thông tin): bỏ qua, "
+                        f"chỉ nhập dòng {first}.",
+                    )
                     continue
-                self._refuse(plan, "citizen_id", f"Số CCCD {cid} trùng với dòng {first} trong tệp nhưng khác thông "
-                                                 "tin; hãy sửa một trong hai dòng.")
+                self._refuse(
+                    plan,
+                    "citizen_id",
+                    f"Số CCCD {cid} trùng với dòng {first} trong tệp nhưng khác thông tin; hãy sửa một trong hai dòng.",
+                )
                 continue
             if not cid and print_ in self.seen_exact:
                 first = self.seen_exact[print_]
@@ -525,12 +634,19 @@ class _Importer:
                 diff = _same(existing, plan)
                 if not diff:
                     self.report.unchanged += 1
-                    self.report.note(plan.row, f"Đã có trong hệ thống, cùng thông tin: hồ sơ số {existing.pk} "
-                                               f"({existing.full_name}); bỏ qua.")
+                    self.report.note(
+                        plan.row,
+                        f"Đã có trong hệ thống, cùng thông tin: hồ sơ số {existing.pk} ({existing.full_name}); bỏ qua.",
+                    )
                     continue
-                self._refuse(plan, "citizen_id", (
-                    f"Số CCCD {cid} đã có trong hệ thống (hồ sơ số {existing.pk}, {existing.full_name}) với thông tin "
-                    f"khác ở: {', '.join(diff)}. Không tự động gộp; hãy sửa hồ sơ hoặc sửa tệp."))
+                self._refuse(
+                    plan,
+                    "citizen_id",
+                    (
+                        f"Số CCCD {cid} đã có trong hệ thống (hồ sơ số {existing.pk}, {existing.full_name}) với thông tin "
+                        f"khác ở: {', '.join(diff)}. Không tự động gộp; hãy sửa hồ sơ hoặc sửa tệp."
+                    ),
+                )
                 continue
             if card and (card in existing_card or card in self.seen_card):
                 where = f"dòng {self.seen_card[card]}" if card in self.seen_card else f"hồ sơ số {existing_card[card]}"
@@ -545,14 +661,18 @@ class _Importer:
                 likely = f"hồ sơ số {others[0].pk} ({others[0].full_name})"
             self.seen_person.setdefault(key, plan.row)
             if likely:
-                reason = (f"Có thể trùng người với {likely}: cùng họ tên và ngày sinh, khác thông tin khác. Chỉ nhập "
-                          "thành hồ sơ riêng khi cán bộ xác nhận.")
+                reason = (
+                    f"Có thể trùng người với {likely}: cùng họ tên và ngày sinh, khác thông tin khác. Chỉ nhập "
+                    "thành hồ sơ riêng khi cán bộ xác nhận."
+                )
                 self.report.flag(plan.row, reason)
                 if self.write and not self.confirm_duplicates:
                     self._refuse(plan, "full_name", reason + " Chưa có xác nhận.")
                     continue
             try:
-                plan.timeline = replay([_EventView(plan)], Profile(p["birth_date"], p["birth_year"], p["general_education"]))
+                plan.timeline = replay(
+                    [_EventView(plan)], Profile(p["birth_date"], p["birth_year"], p["general_education"])
+                )
             except RuleViolation as exc:
                 self._refuse(plan, exc.field or "admitted_on", exc.message)
                 continue
@@ -586,8 +706,9 @@ class _Importer:
         if years:
             born |= Q(birth_date__isnull=True, birth_year__in=years)
         matched: dict[int, str] = {}
-        for pk, name_folded, birth_date, birth_year in Member.objects.filter(
-                born, name_folded__in=names).values_list("pk", "name_folded", "birth_date", "birth_year"):
+        for pk, name_folded, birth_date, birth_year in Member.objects.filter(born, name_folded__in=names).values_list(
+            "pk", "name_folded", "birth_date", "birth_year"
+        ):
             key = _person_key({"name_folded": name_folded, "birth_date": birth_date, "birth_year": birth_year})
             if key in keys:
                 matched[pk] = key
@@ -602,13 +723,19 @@ class _Importer:
         members = []
         for plan in plans:
             t = plan.timeline
-            current = next((s for s in t.spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None)
-            members.append({
-                **plan.profile,
-                "current_status": (current.facts.status if current else ""),
-                "current_org_id": (current.facts.org_id if current else None),
-                "admitted_on": t.admitted_on, "ceremony_on": t.ceremony_on, "full_on": t.full_on,
-            })
+            current = next(
+                (s for s in t.spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None
+            )
+            members.append(
+                {
+                    **plan.profile,
+                    "current_status": (current.facts.status if current else ""),
+                    "current_org_id": (current.facts.org_id if current else None),
+                    "admitted_on": t.admitted_on,
+                    "ceremony_on": t.ceremony_on,
+                    "full_on": t.full_on,
+                }
+            )
         # On PostgreSQL the members' keys are reserved first and their events and spans written
         # before them (foreign keys are checked at commit): the search-term trigger of the members'
         # insert then computes each member's terms once, with the spans, instead of once for the
@@ -629,17 +756,43 @@ class _Importer:
     def _write_history(self, ids: list[int], members: list[dict[str, Any]], plans: list[Plan]) -> None:
         """Each new member's event (official_transfer_in) and the spans its replay gives."""
         user_id = self.actor.pk if getattr(self.actor, "is_authenticated", False) else None
-        insert_rows(MemberEvent, [
-            {"member_id": pk, "type": EventType.OFFICIAL_TRANSFER_IN, "on": p.on, "org_id": p.org_id,
-             "payload": p.payload, "note": "Nhập từ tệp dữ liệu", "recorded_by_id": user_id}
-            for pk, p in zip(ids, plans, strict=True)])
-        insert_rows(MembershipSpan, [
-            {"member_id": pk, "org_id": s.facts.org_id, "status": s.facts.status, "exempt": s.facts.exempt,
-             "temp_org_id": s.facts.temp_org_id, "in_transfer": s.facts.in_transfer, "valid_from": s.valid_from,
-             "valid_to": s.valid_to, "sex": m["sex"], "birth_year": m["birth_year"], "ethnicity": m["ethnicity"],
-             "religion": m["religion"]}
-            for pk, m, p in zip(ids, members, plans, strict=True) for s in p.timeline.spans
-            if s.facts.org_id is not None])
+        insert_rows(
+            MemberEvent,
+            [
+                {
+                    "member_id": pk,
+                    "type": EventType.OFFICIAL_TRANSFER_IN,
+                    "on": p.on,
+                    "org_id": p.org_id,
+                    "payload": p.payload,
+                    "note": "Nhập từ tệp dữ liệu",
+                    "recorded_by_id": user_id,
+                }
+                for pk, p in zip(ids, plans, strict=True)
+            ],
+        )
+        insert_rows(
+            MembershipSpan,
+            [
+                {
+                    "member_id": pk,
+                    "org_id": s.facts.org_id,
+                    "status": s.facts.status,
+                    "exempt": s.facts.exempt,
+                    "temp_org_id": s.facts.temp_org_id,
+                    "in_transfer": s.facts.in_transfer,
+                    "valid_from": s.valid_from,
+                    "valid_to": s.valid_to,
+                    "sex": m["sex"],
+                    "birth_year": m["birth_year"],
+                    "ethnicity": m["ethnicity"],
+                    "religion": m["religion"],
+                }
+                for pk, m, p in zip(ids, members, plans, strict=True)
+                for s in p.timeline.spans
+                if s.facts.org_id is not None
+            ],
+        )
 
 
 def _open_handbooks_of(importer, wanted: dict[int, date]) -> None:
@@ -679,12 +832,30 @@ class _EventView:
         return self.plan.payload
 
 
-def _start(path, actor, filename, progress, today, *, write: bool, under=None, create_cells=False,
-           confirm_duplicates=False, column_map=None):
+def _start(
+    path,
+    actor,
+    filename,
+    progress,
+    today,
+    *,
+    write: bool,
+    under=None,
+    create_cells=False,
+    confirm_duplicates=False,
+    column_map=None,
+):
     policy.require_actor(actor)
     table = open_layout(path, filename=filename, layout=MEMBERS, actor=actor, column_map=column_map)
-    importer = _Importer(actor, today=today or timezone.localdate(), write=write, progress=progress,
-                         under=under, create_cells=create_cells, confirm_duplicates=confirm_duplicates)
+    importer = _Importer(
+        actor,
+        today=today or timezone.localdate(),
+        write=write,
+        progress=progress,
+        under=under,
+        create_cells=create_cells,
+        confirm_duplicates=confirm_duplicates,
+    )
     describe(importer.report, table, MEMBERS)
     if under is not None:
         importer.report.under = importer.matcher.under_label().strip("«»")
@@ -713,18 +884,34 @@ def _without_jit() -> Iterator[None]:
                 cursor.execute("SELECT set_config('jit', %s, %s)", [before, local])
 
 
-def import_dry_run(path: str | Path, *, actor, filename: str | None = None,
-                   progress: Callable[[int], None] | None = None, today: date | None = None,
-                   under: Organization | None = None, create_cells: bool = False,
-                   column_map: dict[str, str] | None = None) -> Report:
+def import_dry_run(
+    path: str | Path,
+    *,
+    actor,
+    filename: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    today: date | None = None,
+    under: Organization | None = None,
+    create_cells: bool = False,
+    column_map: dict[str, str] | None = None,
+) -> Report:
     """Check every row; write nothing.
 
     `under`: the superior organization the file is about (cell names are matched in its subtree);
     `create_cells`: a cell name not found there is a new cell of the import (listed in
     `report.new_orgs`); `column_map`: the officer's mapping of headers (folded) to fields, on top
     of the aliases and of the mapping saved for the file's header layout."""
-    importer, table = _start(path, actor, filename, progress, today, write=False, under=under,
-                             create_cells=create_cells, column_map=column_map)
+    importer, table = _start(
+        path,
+        actor,
+        filename,
+        progress,
+        today,
+        write=False,
+        under=under,
+        create_cells=create_cells,
+        column_map=column_map,
+    )
     with _without_jit():
         report = importer.run(table)
     report.new_orgs = importer.matcher.new_orgs()
@@ -739,13 +926,25 @@ def import_audit_target(path: str | Path, filename: str | None, job_id: int | No
     with open(path, "rb") as fh:
         for piece in iter(lambda: fh.read(1 << 20), b""):
             digest.update(piece)
-    return {"object_type": "imports.importjob" if job_id else "imports.file",
-            "object_id": job_id or "",
-            "file": {"name": Path(filename or str(path)).name, "sha256": digest.hexdigest()}}
+    return {
+        "object_type": "imports.importjob" if job_id else "imports.file",
+        "object_id": job_id or "",
+        "file": {"name": Path(filename or str(path)).name, "sha256": digest.hexdigest()},
+    }
 
 
-def apply_all_or_none(report, *, path: str | Path, filename: str | None, actor, write: Callable[[Any], None],
-                      header_of: dict[str, str], field_columns: dict[str, str], action: str, summary: str):
+def apply_all_or_none(
+    report,
+    *,
+    path: str | Path,
+    filename: str | None,
+    actor,
+    write: Callable[[Any], None],
+    header_of: dict[str, str],
+    field_columns: dict[str, str],
+    action: str,
+    summary: str,
+):
     """The apply of a small register import (enterprises, cadres): `write(planned)` for every
     planned row in one transaction. A refusal by the service (DomainError) is listed against its
     row and column (`field_columns`: the service's field -> the file's column) and writes nothing;
@@ -760,26 +959,50 @@ def apply_all_or_none(report, *, path: str | Path, filename: str | None, actor, 
                     report.errors.append((p.row, header_of.get(column, column), exc.message))
                     raise
             target = import_audit_target(path, filename, None)
-            audit_record(actor=actor, action=action, object_type=target["object_type"],
-                         object_id=target["object_id"], summary=summary,
-                         after={"file": target["file"], "rows": len(report.planned)})
+            audit_record(
+                actor=actor,
+                action=action,
+                object_type=target["object_type"],
+                object_id=target["object_id"],
+                summary=summary,
+                after={"file": target["file"], "rows": len(report.planned)},
+            )
     except DomainError:
         return report
     report.created, report.applied = len(report.planned), True
     return report
 
 
-def import_apply(path: str | Path, *, actor, filename: str | None = None,
-                 progress: Callable[[int], None] | None = None, today: date | None = None,
-                 job_id: int | None = None, under: Organization | None = None, create_cells: bool = False,
-                 confirm_duplicates: bool = False, column_map: dict[str, str] | None = None) -> Report:
+def import_apply(
+    path: str | Path,
+    *,
+    actor,
+    filename: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    today: date | None = None,
+    job_id: int | None = None,
+    under: Organization | None = None,
+    create_cells: bool = False,
+    confirm_duplicates: bool = False,
+    column_map: dict[str, str] | None = None,
+) -> Report:
     """Write the whole file in one transaction, or nothing (ImportRefused) if a row is refused.
     `job_id`: the ImportJob this runs for (the object of the audit entry). A likely duplicate
     (same name and birth as another row or member, other details different) is imported as a
     separate member only with `confirm_duplicates`; else it is refused. The other arguments as
     for `import_dry_run`."""
-    importer, table = _start(path, actor, filename, progress, today, write=True, under=under,
-                             create_cells=create_cells, confirm_duplicates=confirm_duplicates, column_map=column_map)
+    importer, table = _start(
+        path,
+        actor,
+        filename,
+        progress,
+        today,
+        write=True,
+        under=under,
+        create_cells=create_cells,
+        confirm_duplicates=confirm_duplicates,
+        column_map=column_map,
+    )
     with transaction.atomic(), _without_jit():
         report = importer.run(table)
         report.new_orgs = importer.matcher.new_orgs()
@@ -789,14 +1012,25 @@ def import_apply(path: str | Path, *, actor, filename: str | None = None,
         if report.created:
             ids = report.created_member_ids
             target = import_audit_target(path, filename, job_id)
-            audit_record(actor=actor, action="member.imported", object_type=target["object_type"],
-                         object_id=target["object_id"],
-                         summary=f"Nhập {report.created} đảng viên từ tệp {target['file']['name']}",
-                         after={"created": report.created, "unchanged": report.unchanged, "file": target["file"],
-                                "skipped": report.skipped, "confirmed_duplicates": report.duplicate_count,
-                                "new_org_ids": [o["code"] for o in report.new_orgs], "columns": report.mapped,
-                                "first_member_id": min(ids), "last_member_id": max(ids),
-                                "member_ids_sha256": hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()})
+            audit_record(
+                actor=actor,
+                action="member.imported",
+                object_type=target["object_type"],
+                object_id=target["object_id"],
+                summary=f"Nhập {report.created} đảng viên từ tệp {target['file']['name']}",
+                after={
+                    "created": report.created,
+                    "unchanged": report.unchanged,
+                    "file": target["file"],
+                    "skipped": report.skipped,
+                    "confirmed_duplicates": report.duplicate_count,
+                    "new_org_ids": [o["code"] for o in report.new_orgs],
+                    "columns": report.mapped,
+                    "first_member_id": min(ids),
+                    "last_member_id": max(ids),
+                    "member_ids_sha256": hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
+                },
+            )
         report.applied = True
     return report
 
@@ -809,9 +1043,16 @@ def describe(report: Report, table, layout: Layout) -> None:
     report.columns = [header_of.get(c, c) for c in table.columns if c in header_of]
     report.ignored_headers = table.ignored_headers
     report.layout_key = table.layout_key
-    report.mapped = [{"header": d["header"], "key": d["key"], "field": d["field"] or "",
-                      "label": header_of.get(d["field"], "") if d["field"] else "", "how": d["how"]}
-                     for d in table.headers]
+    report.mapped = [
+        {
+            "header": d["header"],
+            "key": d["key"],
+            "field": d["field"] or "",
+            "label": header_of.get(d["field"], "") if d["field"] else "",
+            "how": d["how"],
+        }
+        for d in table.headers
+    ]
 
 
 __all__ = ["ImportRefused", "Report", "import_apply", "import_audit_target", "import_dry_run"]

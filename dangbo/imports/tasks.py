@@ -76,8 +76,12 @@ def run_job(job_id: int) -> ImportJob | None:
 
 def _finish(job: ImportJob, status: str, report: dict, error: str) -> None:
     job.finish(
-        status, report=report, error=error,
-        total_rows=report.get("total", 0), processed_rows=report.get("total", 0),
+        status,
+        report=report,
+        error=error,
+        total_rows=report.get("total", 0),
+        processed_rows=report.get("total", 0),
         created_count=report.get("created", 0) if status != S.FAILED else 0,  # a refused file created nothing
         unchanged_count=report.get("unchanged", 0),
-        refused_count=report.get("refused_rows", 0))
+        refused_count=report.get("refused_rows", 0),
+    )

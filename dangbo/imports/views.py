@@ -50,8 +50,12 @@ def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_importer(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user,
-                      initial={"kind": request.GET.get("kind", ImportJob.Kind.MEMBERS)})
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"kind": request.GET.get("kind", ImportJob.Kind.MEMBERS)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -63,28 +67,39 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             with target.open("wb") as out:
                 for chunk in f.chunks():
                     out.write(chunk)
-            return ImportJob.objects.create(file_path=str(target), original_name=Path(f.name).name[:255],
-                                            uploaded_by=request.user, kind=data["kind"], under=data["under"],
-                                            create_cells=data["create_cells"])
+            return ImportJob.objects.create(
+                file_path=str(target),
+                original_name=Path(f.name).name[:255],
+                uploaded_by=request.user,
+                kind=data["kind"],
+                under=data["under"],
+                create_cells=data["create_cells"],
+            )
 
         try:
             # One import per form: a double submit (double click, resent request) checks the file once.
-            job = run_once(data.get("form_token"), actor=request.user, create=create,
-                           url_of=lambda j: reverse("imports:job_detail", args=[j.pk]))
+            job = run_once(
+                data.get("form_token"),
+                actor=request.user,
+                create=create,
+                url_of=lambda j: reverse("imports:job_detail", args=[j.pk]),
+            )
         except AlreadySubmitted as done:
             return redirect(done.url or "imports:import_upload")
         job_enqueue(job, apply=False)  # after the commit: the task must find the job
         return redirect("imports:job_detail", pk=job.pk)
     jobs = ImportJob.objects.filter(uploaded_by=request.user)[:10]
-    return render(request, "imports/upload.html", {"form": form, "jobs": jobs,
-                                                   "can_orgs": can(request.user, "restructure")})
+    return render(
+        request, "imports/upload.html", {"form": form, "jobs": jobs, "can_orgs": can(request.user, "restructure")}
+    )
 
 
 @login_required
 def template_download(request: HttpRequest) -> HttpResponse:
     _require_importer(request.user)
-    response = HttpResponse(build_template(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        build_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-dang-vien.xlsx"'
     return response
 
@@ -92,8 +107,9 @@ def template_download(request: HttpRequest) -> HttpResponse:
 @login_required
 def org_template_download(request: HttpRequest) -> HttpResponse:
     _require_importer(request.user, ImportJob.Kind.ORGS)
-    response = HttpResponse(build_org_template(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        build_org_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-to-chuc-dang.xlsx"'
     return response
 
@@ -120,9 +136,19 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     template = "imports/_job_status.html" if request.htmx else "imports/job_detail.html"
     report = job.report or {}
     columns, fields = _mapping_rows(job, report)
-    return render(request, template, {"job": job, "report": report, "columns": columns, "fields": fields,
-                                      "can_map": not job.is_running and job.status != ImportJob.State.DONE
-                                      and any(c["mappable"] for c in columns)})
+    return render(
+        request,
+        template,
+        {
+            "job": job,
+            "report": report,
+            "columns": columns,
+            "fields": fields,
+            "can_map": not job.is_running
+            and job.status != ImportJob.State.DONE
+            and any(c["mappable"] for c in columns),
+        },
+    )
 
 
 @login_required
@@ -138,9 +164,14 @@ def job_map(request: HttpRequest, pk: int) -> HttpResponse:
     columns, _ = _mapping_rows(job, report)
     chosen = {c["key"]: request.POST.get(c["input"], "") for c in columns if c["mappable"]}
     try:
-        mapping_save(actor=request.user, layout=_layout(job), layout_key=report["layout_key"],
-                     headers=report["mapped"], mapping=chosen,
-                     right="restructure" if job.kind == ImportJob.Kind.ORGS else "record")
+        mapping_save(
+            actor=request.user,
+            layout=_layout(job),
+            layout_key=report["layout_key"],
+            headers=report["mapped"],
+            mapping=chosen,
+            right="restructure" if job.kind == ImportJob.Kind.ORGS else "record",
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("imports:job_detail", pk=job.pk)

@@ -76,12 +76,16 @@ def check_member(info: zipfile.ZipInfo, limit: int) -> None:
     """Refuse a zip member whose unpacked size is over `limit` or whose compression ratio is a
     zip bomb's, before a byte of it is inflated."""
     if info.file_size > limit:
-        raise XlsxError(f"Phần «{info.filename}» của tệp giải nén ra {_mb(info.file_size)} MB, vượt giới hạn "
-                        f"{_mb(limit)} MB. Hãy chia tệp thành nhiều tệp nhỏ hơn.")
+        raise XlsxError(
+            f"Phần «{info.filename}» của tệp giải nén ra {_mb(info.file_size)} MB, vượt giới hạn "
+            f"{_mb(limit)} MB. Hãy chia tệp thành nhiều tệp nhỏ hơn."
+        )
     if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         ratio = f"{info.file_size // max(info.compress_size, 1):,}".replace(",", ".")
-        raise XlsxError(f"Tệp nén bất thường: phần «{info.filename}» giải nén ra gấp {ratio} lần kích thước nén "
-                        f"(giới hạn {MAX_RATIO} lần). Hệ thống từ chối tệp này.")
+        raise XlsxError(
+            f"Tệp nén bất thường: phần «{info.filename}» giải nén ra gấp {ratio} lần kích thước nén "
+            f"(giới hạn {MAX_RATIO} lần). Hệ thống từ chối tệp này."
+        )
 
 
 def check_archive(zf: zipfile.ZipFile, *, total: int) -> None:
@@ -100,8 +104,10 @@ def _parser(member: str) -> expat.XMLParserType:
     parser.buffer_text = True
 
     def no_dtd(*_args) -> None:
-        raise XlsxError(f"Phần «{member}» của tệp có khai báo DTD/thực thể (entity), điều tệp Excel không bao "
-                        "giờ có. Hệ thống từ chối tệp này.")
+        raise XlsxError(
+            f"Phần «{member}» của tệp có khai báo DTD/thực thể (entity), điều tệp Excel không bao "
+            "giờ có. Hệ thống từ chối tệp này."
+        )
 
     parser.StartDoctypeDeclHandler = no_dtd
     parser.EntityDeclHandler = no_dtd
@@ -110,8 +116,10 @@ def _parser(member: str) -> expat.XMLParserType:
 
 def _broken(member: str, exc: Exception) -> XlsxError:
     if isinstance(exc, expat.ExpatError):
-        return XlsxError(f"Tệp Excel bị hỏng: phần «{member}» không phải XML hợp lệ (dòng {exc.lineno}, "
-                         f"cột {exc.offset} của phần đó).")
+        return XlsxError(
+            f"Tệp Excel bị hỏng: phần «{member}» không phải XML hợp lệ (dòng {exc.lineno}, "
+            f"cột {exc.offset} của phần đó)."
+        )
     return XlsxError(f"Tệp Excel bị hỏng: không giải nén được phần «{member}».")
 
 
@@ -182,8 +190,11 @@ def _first_sheet(zf: zipfile.ZipFile) -> tuple[str, bool]:
 
 
 def _too_long(where: str) -> XlsxError:
-    return XlsxError(f"{where} dài hơn {MAX_CELL_CHARS:,} ký tự, giới hạn của một ô Excel. "
-                     "Hệ thống từ chối tệp này.".replace(",", "."))
+    return XlsxError(
+        f"{where} dài hơn {MAX_CELL_CHARS:,} ký tự, giới hạn của một ô Excel. Hệ thống từ chối tệp này.".replace(
+            ",", "."
+        )
+    )
 
 
 def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
@@ -205,8 +216,10 @@ def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
         local = _local(name)
         if local == "si":
             if len(out) >= MAX_SHARED_STRINGS:
-                raise XlsxError(f"Tệp có hơn {MAX_SHARED_STRINGS:,} chuỗi dùng chung (shared strings), vượt giới "
-                                "hạn của hệ thống. Hãy chia tệp thành nhiều tệp nhỏ hơn.".replace(",", "."))
+                raise XlsxError(
+                    f"Tệp có hơn {MAX_SHARED_STRINGS:,} chuỗi dùng chung (shared strings), vượt giới "
+                    "hạn của hệ thống. Hãy chia tệp thành nhiều tệp nhỏ hơn.".replace(",", ".")
+                )
             out.append("".join(parts))
         elif local == "t":
             state["t"] = False
@@ -277,9 +290,10 @@ def _column(ref: str | None, current: int) -> int:
     else:
         m = _REF.fullmatch(ref)
         if not m:
-            raise XlsxError(f"Tham chiếu ô «{ref[:20]}» không hợp lệ: Excel chỉ có các cột từ A đến XFD "
-                            f"({EXCEL_MAX_COLUMNS:,} cột) và các dòng từ 1 đến {EXCEL_MAX_ROWS:,}."
-                            .replace(",", "."))
+            raise XlsxError(
+                f"Tham chiếu ô «{ref[:20]}» không hợp lệ: Excel chỉ có các cột từ A đến XFD "
+                f"({EXCEL_MAX_COLUMNS:,} cột) và các dòng từ 1 đến {EXCEL_MAX_ROWS:,}.".replace(",", ".")
+            )
         col = -1
         for ch in m.group(1).upper():
             col = (col + 1) * 26 + ord(ch) - 65
@@ -296,8 +310,9 @@ def _row_number(ref: str | None, current: int) -> int:
     else:
         raise XlsxError(f"Số dòng «{ref[:20]}» trong trang tính không hợp lệ.")
     if not 1 <= number <= EXCEL_MAX_ROWS:
-        raise XlsxError(f"Số dòng {number:,} nằm ngoài giới hạn của Excel (1 đến {EXCEL_MAX_ROWS:,})."
-                        .replace(",", "."))
+        raise XlsxError(
+            f"Số dòng {number:,} nằm ngoài giới hạn của Excel (1 đến {EXCEL_MAX_ROWS:,}).".replace(",", ".")
+        )
     return number
 
 
@@ -307,7 +322,9 @@ def iter_rows(path) -> Iterator[tuple[int, tuple]]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise XlsxError("Tệp không phải là tệp Excel .xlsx (tệp .xls cũ hãy mở bằng Excel rồi lưu lại thành .xlsx).") from exc
+        raise XlsxError(
+            "Tệp không phải là tệp Excel .xlsx (tệp .xls cũ hãy mở bằng Excel rồi lưu lại thành .xlsx)."
+        ) from exc
     try:
         sheet, date1904 = _first_sheet(zf)
         strings = _shared_strings(zf)
@@ -322,8 +339,7 @@ def _rows(zf, sheet, strings, dates, epoch) -> Iterator[tuple[int, tuple]]:
     check_member(zf.getinfo(sheet), MAX_SHEET_BYTES)
     ready: list[tuple[int, tuple]] = []
     row: dict[int, object] = {}
-    st = {"row": 0, "col": -1, "type": "n", "style": 0, "in_v": False, "in_is": False, "in_t": False,
-          "chars": 0}
+    st = {"row": 0, "col": -1, "type": "n", "style": 0, "in_v": False, "in_is": False, "in_t": False, "chars": 0}
     buf: list[str] = []
     names = {f"{MAIN} {n}": n for n in ("row", "c", "v", "is", "t", "f")}
 
@@ -364,8 +380,10 @@ def _rows(zf, sheet, strings, dates, epoch) -> Iterator[tuple[int, tuple]]:
                 elif raw.strip():
                     raise XlsxError(
                         f"Ô {here()} có dữ liệu ở cột thứ {st['col'] + 1:,}: hệ thống chỉ đọc {MAX_COLUMNS} cột đầu "
-                        f"(đến cột {column_letter(MAX_COLUMNS - 1)}). Hãy xoá các cột thừa ở bên phải."
-                        .replace(",", "."))
+                        f"(đến cột {column_letter(MAX_COLUMNS - 1)}). Hãy xoá các cột thừa ở bên phải.".replace(
+                            ",", "."
+                        )
+                    )
             st["in_v"] = st["in_is"] = st["in_t"] = False
         elif local == "v":
             st["in_v"] = False
@@ -388,8 +406,10 @@ def _rows(zf, sheet, strings, dates, epoch) -> Iterator[tuple[int, tuple]]:
         if kind == "s":
             index = raw.strip()
             if not _digits(index) or len(index) > 9 or int(index) >= len(strings):
-                raise XlsxError(f"Ô {here()} trỏ tới chuỗi dùng chung số «{index[:20]}», không có trong tệp "
-                                f"(tệp có {len(strings):,} chuỗi).".replace(",", "."))
+                raise XlsxError(
+                    f"Ô {here()} trỏ tới chuỗi dùng chung số «{index[:20]}», không có trong tệp "
+                    f"(tệp có {len(strings):,} chuỗi).".replace(",", ".")
+                )
             return strings[int(index)]
         if kind in ("str", "inlineStr"):
             return raw

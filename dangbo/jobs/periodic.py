@@ -53,8 +53,12 @@ def members_overdue_notify(today: str = "") -> int:
         if org_id is None:
             continue
         digest = hashlib.sha256(issue.message.encode()).hexdigest()[:16]  # one per case (its dates)
-        note = notify(kind=f"members.{issue.kind}", key=f"members.{issue.kind}:{issue.member_id}:{digest}",
-                      org_id=org_id, message=f"{issue.member_name}: {issue.kind_label}. {issue.message}"[:500])
+        note = notify(
+            kind=f"members.{issue.kind}",
+            key=f"members.{issue.kind}:{issue.member_id}:{digest}",
+            org_id=org_id,
+            message=f"{issue.member_name}: {issue.kind_label}. {issue.message}"[:500],
+        )
         created += note is not None
     return created
 

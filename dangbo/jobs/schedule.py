@@ -45,7 +45,8 @@ def claim(name: str, *, every: timedelta, now: datetime) -> bool:
     except IntegrityError:  # another scheduler created the row at the same moment
         pass
     won = PeriodicRun.objects.filter(name=name, next_run_at__lte=now).update(
-        next_run_at=now + every, last_run_at=now, runs=F("runs") + 1)
+        next_run_at=now + every, last_run_at=now, runs=F("runs") + 1
+    )
     return won == 1
 
 

@@ -117,18 +117,41 @@ class MeetingFiguresOut(Schema):
 
 
 def _item(m: Meeting) -> dict:
-    return {"id": m.pk, "org_id": m.org_id, "kind": m.kind, "kind_label": m.get_kind_display(),
-            "planned_on": m.planned_on, "held_on": m.held_on, "not_held_reason": m.not_held_reason,
-            "status": m.status_label}
+    return {
+        "id": m.pk,
+        "org_id": m.org_id,
+        "kind": m.kind,
+        "kind_label": m.get_kind_display(),
+        "planned_on": m.planned_on,
+        "held_on": m.held_on,
+        "not_held_reason": m.not_held_reason,
+        "status": m.status_label,
+    }
 
 
 def _detail(m: Meeting) -> dict:
-    return {**_item(m), "chair_id": m.chair_id, "recorder_id": m.recorder_id, "agenda": m.agenda,
-            "resolution": m.resolution, "guests": m.guests,
-            "attendance": [{"id": a.pk, "member_id": a.member_id, "full_name": a.member.full_name,
-                            "home_org_id": a.home_org_id, "temporary": a.temporary, "presence": a.presence,
-                            "reason": a.reason, "reply": a.reply, "reply_reason": a.reply_reason}
-                           for a in sel.meeting_roster(m)]}
+    return {
+        **_item(m),
+        "chair_id": m.chair_id,
+        "recorder_id": m.recorder_id,
+        "agenda": m.agenda,
+        "resolution": m.resolution,
+        "guests": m.guests,
+        "attendance": [
+            {
+                "id": a.pk,
+                "member_id": a.member_id,
+                "full_name": a.member.full_name,
+                "home_org_id": a.home_org_id,
+                "temporary": a.temporary,
+                "presence": a.presence,
+                "reason": a.reason,
+                "reply": a.reply,
+                "reply_reason": a.reply_reason,
+            }
+            for a in sel.meeting_roster(m)
+        ],
+    }
 
 
 def _marks(items: list[MarkIn]) -> dict[int, tuple[str, str]]:
@@ -136,16 +159,23 @@ def _marks(items: list[MarkIn]) -> dict[int, tuple[str, str]]:
 
 
 @router.get("/", response={200: MeetingPage, **READ_ERRORS}, url_name="meeting_list")
-def meeting_list_api(request: HttpRequest, org_id: int | None = None, year: int | None = None, kind: str = "",
-                     page: PageNumber = 1, page_size: PageSize = None) -> dict:
+def meeting_list_api(
+    request: HttpRequest,
+    org_id: int | None = None,
+    year: int | None = None,
+    kind: str = "",
+    page: PageNumber = 1,
+    page_size: PageSize = None,
+) -> dict:
     """Meetings the user may see (of organizations in scope, or on the member's own list),
     newest first; filters: the subtree of `org_id`, a calendar `year`, a `kind`."""
     if year is not None and not 2000 <= year <= 2100:
         raise DomainError("Năm phải từ 2000 đến 2100.", field="year")
     if org_id is not None:
         policy.get_org_or_404(request.user, org_id)
-    result = paginate(sel.meeting_list(actor=request.user, org_id=org_id, year=year, kind=kind),
-                      page=page, page_size=page_size)
+    result = paginate(
+        sel.meeting_list(actor=request.user, org_id=org_id, year=year, kind=kind), page=page, page_size=page_size
+    )
     return {**result, "items": [_item(m) for m in result["items"]]}
 
 
@@ -157,12 +187,23 @@ def meeting_figures_api(request: HttpRequest, org_id: int, year: int) -> dict:
     if not 2000 <= year <= 2100:
         raise DomainError("Năm phải từ 2000 đến 2100.", field="year")
     f = sel.figures(actor=request.user, org_id=org_id, year=year)
-    return {"year": f.year, "due": f.due, "held": f.held, "held_rate": f.held_rate,
-            "missing": [list(p) for p in f.missing], "thematic_quarters_due": f.thematic_quarters_due,
-            "thematic_quarters_held": f.thematic_quarters_held, "listed": f.listed, "present": f.present,
-            "excused": f.excused, "unexcused": f.unexcused, "unmarked": f.unmarked,
-            "attendance_rate": f.attendance_rate, "warn_member_ids": sorted(f.warn_members),
-            "removal_member_ids": sorted(f.removal_members)}
+    return {
+        "year": f.year,
+        "due": f.due,
+        "held": f.held,
+        "held_rate": f.held_rate,
+        "missing": [list(p) for p in f.missing],
+        "thematic_quarters_due": f.thematic_quarters_due,
+        "thematic_quarters_held": f.thematic_quarters_held,
+        "listed": f.listed,
+        "present": f.present,
+        "excused": f.excused,
+        "unexcused": f.unexcused,
+        "unmarked": f.unmarked,
+        "attendance_rate": f.attendance_rate,
+        "warn_member_ids": sorted(f.warn_members),
+        "removal_member_ids": sorted(f.removal_members),
+    }
 
 
 @router.get("/{int:meeting_id}", response={200: MeetingDetail, **READ_ERRORS}, url_name="meeting_detail")
@@ -176,15 +217,28 @@ def meeting_create_api(request: HttpRequest, data: MeetingIn) -> Status:
     """Record a meeting (planned, held on `held_on`, or not held with a reason); its roster is
     listed from the registry as of the meeting date and `attendance` marks it at once."""
     _require_meet(request.user, data.org_id)
-    m = services.meeting_create(actor=request.user, data=services.MeetingInput(
-        org_id=data.org_id, kind=data.kind, planned_on=data.planned_on, held_on=data.held_on,
-        not_held_reason=data.not_held_reason, chair_id=data.chair_id, recorder_id=data.recorder_id,
-        agenda=data.agenda, resolution=data.resolution, guests=data.guests), marks=_marks(data.attendance))
+    m = services.meeting_create(
+        actor=request.user,
+        data=services.MeetingInput(
+            org_id=data.org_id,
+            kind=data.kind,
+            planned_on=data.planned_on,
+            held_on=data.held_on,
+            not_held_reason=data.not_held_reason,
+            chair_id=data.chair_id,
+            recorder_id=data.recorder_id,
+            agenda=data.agenda,
+            resolution=data.resolution,
+            guests=data.guests,
+        ),
+        marks=_marks(data.attendance),
+    )
     return Status(201, _detail(m))
 
 
-@router.post("/{int:meeting_id}/attendance", response={200: MeetingDetail, **WRITE_ERRORS},
-             url_name="meeting_attendance")
+@router.post(
+    "/{int:meeting_id}/attendance", response={200: MeetingDetail, **WRITE_ERRORS}, url_name="meeting_attendance"
+)
 def meeting_attendance_api(request: HttpRequest, meeting_id: int, data: AttendanceIn) -> dict:
     """Mark members of the roster present, absent with reason or absent without reason."""
     m = policy.get_in_scope_or_404(Meeting, request.user, meeting_id)
@@ -220,20 +274,32 @@ class HandbookCoverageOut(Schema):
 
 
 def _coverage(c) -> dict:
-    return {"accessed": c.accessed, "registered": c.registered, "base": c.base, "pct": c.pct, "label": c.label,
-            "base_label": c.base_label}
+    return {
+        "accessed": c.accessed,
+        "registered": c.registered,
+        "base": c.base,
+        "pct": c.pct,
+        "label": c.label,
+        "base_label": c.base_label,
+    }
 
 
 @router.get("/handbook-coverage", response={200: HandbookCoverageOut, **READ_ERRORS}, url_name="handbook_coverage")
-def handbook_coverage_api(request: HttpRequest, org_id: int, on: date | None = None,
-                          exclude_exempt: bool = False) -> dict:
+def handbook_coverage_api(
+    request: HttpRequest, org_id: int, on: date | None = None, exclude_exempt: bool = False
+) -> dict:
     """R-043 as of `on` (today by default): members registered in the e-handbook and having
     accessed it, over the active members (without the exempt ones with `exclude_exempt`), for the
     organization's subtree and for each organization directly below it."""
     on = on or policy.today()
     total, rows = handbook.coverage_by_org(actor=request.user, org_id=org_id, on=on, exclude_exempt=exclude_exempt)
-    return {"org_id": org_id, "on": on, "exclude_exempt": exclude_exempt, "total": _coverage(total),
-            "rows": [{**_coverage(r.coverage), "org_id": r.org_id, "name": r.name, "direct": r.direct} for r in rows]}
+    return {
+        "org_id": org_id,
+        "on": on,
+        "exclude_exempt": exclude_exempt,
+        "total": _coverage(total),
+        "rows": [{**_coverage(r.coverage), "org_id": r.org_id, "name": r.name, "direct": r.direct} for r in rows],
+    }
 
 
 # --- upper-level committee members at grassroots meetings -------------------------------------
@@ -289,8 +355,13 @@ class GuestOut(Schema):
 
 
 def _seat(s: CommitteeSeat) -> dict:
-    return {"id": s.pk, "committee_id": s.committee_id, "member_id": s.member_id, "valid_from": s.valid_from,
-            "valid_to": s.valid_to}
+    return {
+        "id": s.pk,
+        "committee_id": s.committee_id,
+        "member_id": s.member_id,
+        "valid_from": s.valid_from,
+        "valid_to": s.valid_to,
+    }
 
 
 def _require_record(user, org_id: int) -> None:
@@ -308,23 +379,43 @@ def committee_seats_api(request: HttpRequest, committee_id: int, year: int) -> d
     if not 2000 <= year <= 2100:
         raise DomainError("Năm phải từ 2000 đến 2100.", field="year")
     rows = guests.figures(actor=request.user, committee_id=committee_id, year=year)
-    return {"committee_id": committee_id, "year": year, "per_year": guests.VISITS_PER_YEAR,
-            "short": sum(1 for r in rows if r.short),
-            "seats": [{"seat_id": r.seat_id, "member_id": r.member_id, "name": r.name, "valid_from": r.valid_from,
-                       "valid_to": r.valid_to, "visits": r.visits, "short": r.short} for r in rows]}
+    return {
+        "committee_id": committee_id,
+        "year": year,
+        "per_year": guests.VISITS_PER_YEAR,
+        "short": sum(1 for r in rows if r.short),
+        "seats": [
+            {
+                "seat_id": r.seat_id,
+                "member_id": r.member_id,
+                "name": r.name,
+                "valid_from": r.valid_from,
+                "valid_to": r.valid_to,
+                "visits": r.visits,
+                "short": r.short,
+            }
+            for r in rows
+        ],
+    }
 
 
 @router.post("/committee-seats", response={201: SeatOut, **WRITE_ERRORS}, url_name="committee_seat_add")
 def committee_seat_add_api(request: HttpRequest, data: SeatIn) -> Status:
     """A member sits on an upper-level committee from `valid_from` (needs "record" on the committee)."""
     _require_record(request.user, data.committee_id)
-    seat = guests.seat_add(actor=request.user, committee_id=data.committee_id, member_id=data.member_id,
-                           valid_from=data.valid_from, valid_to=data.valid_to)
+    seat = guests.seat_add(
+        actor=request.user,
+        committee_id=data.committee_id,
+        member_id=data.member_id,
+        valid_from=data.valid_from,
+        valid_to=data.valid_to,
+    )
     return Status(201, _seat(seat))
 
 
-@router.post("/committee-seats/{int:seat_id}/end", response={200: SeatOut, **WRITE_ERRORS},
-             url_name="committee_seat_end")
+@router.post(
+    "/committee-seats/{int:seat_id}/end", response={200: SeatOut, **WRITE_ERRORS}, url_name="committee_seat_end"
+)
 def committee_seat_end_api(request: HttpRequest, seat_id: int, data: SeatEndIn) -> dict:
     """The member leaves the committee on `valid_to`; the seat and its visits are kept."""
     seat = policy.get_in_scope_or_404(CommitteeSeat, request.user, seat_id)
@@ -333,9 +424,10 @@ def committee_seat_end_api(request: HttpRequest, seat_id: int, data: SeatEndIn) 
 
 
 def _guests(m: Meeting) -> list[dict]:
-    return [{"seat_id": g.seat_id, "member_id": g.seat.member_id, "name": g.seat.member.full_name,
-             "attended": g.attended}
-            for g in m.guest_rows.select_related("seat__member").order_by("seat__member__name_folded", "pk")]
+    return [
+        {"seat_id": g.seat_id, "member_id": g.seat.member_id, "name": g.seat.member.full_name, "attended": g.attended}
+        for g in m.guest_rows.select_related("seat__member").order_by("seat__member__name_folded", "pk")
+    ]
 
 
 @router.get("/{int:meeting_id}/guests", response={200: list[GuestOut], **READ_ERRORS}, url_name="meeting_guests")
@@ -344,8 +436,9 @@ def meeting_guests_api(request: HttpRequest, meeting_id: int) -> list[dict]:
     return _guests(policy.get_in_scope_or_404(Meeting, request.user, meeting_id))
 
 
-@router.post("/{int:meeting_id}/guests", response={200: list[GuestOut], **WRITE_ERRORS},
-             url_name="meeting_guest_record")
+@router.post(
+    "/{int:meeting_id}/guests", response={200: list[GuestOut], **WRITE_ERRORS}, url_name="meeting_guest_record"
+)
 def meeting_guest_record_api(request: HttpRequest, meeting_id: int, data: GuestIn) -> list[dict]:
     """Record that a committee member (a seat on a committee above the meeting's organization on
     the day) attended a held meeting, or was assigned and did not."""
@@ -399,16 +492,28 @@ class RefusalIn(Schema):
 
 
 def _correction(r: CorrectionRequest) -> dict:
-    return {"id": r.pk, "member_id": r.member_id, "full_name": r.member.full_name, "field": r.field,
-            "field_label": corrections.FIELDS.get(r.field, r.field), "current_value": r.current_value,
-            "requested_value": r.requested_value, "reason": r.reason, "status": r.status,
-            "status_label": r.get_status_display(), "requested_at": r.requested_at, "decided_at": r.decided_at,
-            "refusal_reason": r.refusal_reason, "event_id": r.event_id}
+    return {
+        "id": r.pk,
+        "member_id": r.member_id,
+        "full_name": r.member.full_name,
+        "field": r.field,
+        "field_label": corrections.FIELDS.get(r.field, r.field),
+        "current_value": r.current_value,
+        "requested_value": r.requested_value,
+        "reason": r.reason,
+        "status": r.status,
+        "status_label": r.get_status_display(),
+        "requested_at": r.requested_at,
+        "decided_at": r.decided_at,
+        "refusal_reason": r.refusal_reason,
+        "event_id": r.event_id,
+    }
 
 
 @corrections_router.get("/", response={200: CorrectionPage, **READ_ERRORS}, url_name="correction_list")
-def correction_list_api(request: HttpRequest, status: StatusCode | None = None, page: PageNumber = 1,
-                        page_size: PageSize = None) -> dict:
+def correction_list_api(
+    request: HttpRequest, status: StatusCode | None = None, page: PageNumber = 1, page_size: PageSize = None
+) -> dict:
     """Correction requests the user may see: an officer's, about the members in scope (oldest
     pending first); a member's, their own."""
     qs = policy.for_user(CorrectionRequest, request.user).select_related("member")
@@ -423,8 +528,9 @@ def correction_create_api(request: HttpRequest, data: CorrectionRequestIn) -> St
     """The signed-in member asks to correct one field of their own record (no member profile: 404)."""
     if not policy.own_member_ids(request.user):
         raise Http404(policy.NOT_FOUND)
-    req = corrections.correction_request(actor=request.user, field=data.field,
-                                         requested_value=data.requested_value, reason=data.reason)
+    req = corrections.correction_request(
+        actor=request.user, field=data.field, requested_value=data.requested_value, reason=data.reason
+    )
     return Status(201, _correction(req))
 
 
@@ -435,16 +541,18 @@ def _decidable(user, request_id: int) -> CorrectionRequest:
     return req
 
 
-@corrections_router.post("/{int:request_id}/accept", response={200: CorrectionOut, **WRITE_ERRORS},
-                         url_name="correction_accept")
+@corrections_router.post(
+    "/{int:request_id}/accept", response={200: CorrectionOut, **WRITE_ERRORS}, url_name="correction_accept"
+)
 def correction_accept_api(request: HttpRequest, request_id: int) -> dict:
     """Accept: the registry records the corrected value by a profile update event (`event_id`)."""
     req = _decidable(request.user, request_id)
     return _correction(corrections.correction_accept(actor=request.user, request_id=req.pk))
 
 
-@corrections_router.post("/{int:request_id}/refuse", response={200: CorrectionOut, **WRITE_ERRORS},
-                         url_name="correction_refuse")
+@corrections_router.post(
+    "/{int:request_id}/refuse", response={200: CorrectionOut, **WRITE_ERRORS}, url_name="correction_refuse"
+)
 def correction_refuse_api(request: HttpRequest, request_id: int, data: RefusalIn) -> dict:
     """Refuse with a reason the member reads."""
     req = _decidable(request.user, request_id)

@@ -33,8 +33,10 @@ def build_demo_meetings(*, actor, cell_ids: list[int], today: date, rng: random.
     """Meetings of the 12 months before `today` for the demo cells and their siblings; returns
     the number of meetings written."""
     parents = OrgVersion.objects.valid_on(today).filter(org_id__in=cell_ids).values("parent_id")
-    cells = sorted(set(OrgVersion.objects.valid_on(today).filter(parent_id__in=parents).values_list("org_id", flat=True))
-                   | set(cell_ids))
+    cells = sorted(
+        set(OrgVersion.objects.valid_on(today).filter(parent_id__in=parents).values_list("org_id", flat=True))
+        | set(cell_ids)
+    )
     meetings, marks = [], []
     for org_id in cells:
         slacker = None  # one member per cell skipping meetings: the R-039 worklist has something to show
@@ -48,8 +50,20 @@ def build_demo_meetings(*, actor, cell_ids: list[int], today: date, rng: random.
             if slacker is None:
                 slacker = roster[-1][0]
             kind = Kind.THEMATIC if month % 3 == 2 else Kind.MONTHLY
-            meetings.append((Meeting(org_id=org_id, kind=kind, planned_on=on, held_on=on, agenda=AGENDA[kind],
-                                     resolution="Chi bộ thống nhất các nội dung đã thảo luận."), roster, slacker))
+            meetings.append(
+                (
+                    Meeting(
+                        org_id=org_id,
+                        kind=kind,
+                        planned_on=on,
+                        held_on=on,
+                        agenda=AGENDA[kind],
+                        resolution="Chi bộ thống nhất các nội dung đã thảo luận.",
+                    ),
+                    roster,
+                    slacker,
+                )
+            )
     Meeting.objects.bulk_create([m for m, _, _ in meetings])
     for m, roster, slacker in meetings:
         for member_id, home, temporary in roster:
@@ -62,8 +76,11 @@ def build_demo_meetings(*, actor, cell_ids: list[int], today: date, rng: random.
                 p, reason = Presence.EXCUSED, rng.choice(["Ốm", "Đi công tác", "Việc gia đình"])
             else:
                 p, reason = Presence.UNEXCUSED, ""
-            marks.append(Attendance(meeting=m, member_id=member_id, home_org_id=home, temporary=temporary,
-                                    presence=p, reason=reason))
+            marks.append(
+                Attendance(
+                    meeting=m, member_id=member_id, home_org_id=home, temporary=temporary, presence=p, reason=reason
+                )
+            )
     # next month's planned meetings of the demo accounts' cells: the member portal's invitations
     nxt = date(today.year + (today.month == 12), today.month % 12 + 1, 5)
     for org_id in cell_ids:
@@ -72,6 +89,10 @@ def build_demo_meetings(*, actor, cell_ids: list[int], today: date, rng: random.
         marks.extend(Attendance(meeting=m, member_id=a, home_org_id=h, temporary=t) for a, h, t in roster)
     Attendance.objects.bulk_create(marks, batch_size=5000)
     recount(Meeting.objects.filter(org_id__in=cells))  # the stored roster counts of the rows written above
-    audit_record(actor=actor, action="demo.meetings", summary=f"Dữ liệu trình diễn: {len(meetings)} buổi sinh hoạt "
-                 f"của {len(cells)} chi bộ, {len(marks)} lượt điểm danh.")
+    audit_record(
+        actor=actor,
+        action="demo.meetings",
+        summary=f"Dữ liệu trình diễn: {len(meetings)} buổi sinh hoạt "
+        f"của {len(cells)} chi bộ, {len(marks)} lượt điểm danh.",
+    )
     return len(meetings)

@@ -12,8 +12,7 @@ class MeetingForm(OnceForm):
     kind = forms.ChoiceField(label="Loại sinh hoạt", choices=Kind.choices, initial=Kind.MONTHLY)
     held_on = VNDateField(label="Ngày họp")
     agenda = forms.CharField(label="Nội dung", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    resolution = forms.CharField(label="Nghị quyết, kết luận", required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))
+    resolution = forms.CharField(label="Nghị quyết, kết luận", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     guests = forms.CharField(label="Khách mời", required=False, max_length=500)
 
     def __init__(self, *args, org_choices=(), **kwargs):

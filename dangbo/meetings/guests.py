@@ -31,21 +31,33 @@ policy.scoped_by(MeetingGuest, field="meeting__org_id")
 policy.owned_by(HandbookImportJob, field="uploaded_by")
 
 
-def seat_add(*, actor, committee_id: int, member_id: int, valid_from: date, valid_to: date | None = None) -> CommitteeSeat:
+def seat_add(
+    *, actor, committee_id: int, member_id: int, valid_from: date, valid_to: date | None = None
+) -> CommitteeSeat:
     policy.require(actor, "record", committee_id, message=policy.NOT_FOUND, field="committee_id")
     if not policy.for_user(Member, actor).filter(pk=member_id).exists():
         raise DomainError(f"{policy.not_found('đảng viên')}.", field="member_id")
     if valid_to and valid_to < valid_from:
         raise DomainError("Ngày kết thúc trước ngày bắt đầu.", field="valid_to")
-    if CommitteeSeat.objects.filter(committee_id=committee_id, member_id=member_id).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)).filter(
-            valid_from__lte=valid_to or date.max).exists():
+    if (
+        CommitteeSeat.objects.filter(committee_id=committee_id, member_id=member_id)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+        .filter(valid_from__lte=valid_to or date.max)
+        .exists()
+    ):
         raise DomainError("Người này đã là cấp ủy viên của cấp ủy này trong thời gian đó.", field="member_id")
     with transaction.atomic():
-        seat = CommitteeSeat.objects.create(committee_id=committee_id, member_id=member_id, valid_from=valid_from,
-                                            valid_to=valid_to)
-        audit_record(actor=actor, action="meeting.seat_add", obj=seat, org_id=committee_id, subject_member_id=member_id,
-                     summary=f"Cấp ủy viên dự sinh hoạt cơ sở từ {valid_from:%d/%m/%Y}")
+        seat = CommitteeSeat.objects.create(
+            committee_id=committee_id, member_id=member_id, valid_from=valid_from, valid_to=valid_to
+        )
+        audit_record(
+            actor=actor,
+            action="meeting.seat_add",
+            obj=seat,
+            org_id=committee_id,
+            subject_member_id=member_id,
+            summary=f"Cấp ủy viên dự sinh hoạt cơ sở từ {valid_from:%d/%m/%Y}",
+        )
     return seat
 
 
@@ -66,9 +78,14 @@ def guest_record(*, actor, meeting: Meeting, seat_id: int, attended: bool = True
         raise DomainError("Cấp ủy của người này không phải cấp trên của tổ chức đảng họp.", field="seat_id")
     with transaction.atomic():
         guest, _ = MeetingGuest.objects.update_or_create(meeting=meeting, seat=seat, defaults={"attended": attended})
-        audit_record(actor=actor, action="meeting.guest", obj=meeting, org_id=meeting.org_id,
-                     subject_member_id=seat.member_id,
-                     summary=f"Cấp ủy viên cấp trên {'dự' if attended else 'không dự'} buổi ngày {on:%d/%m/%Y}")
+        audit_record(
+            actor=actor,
+            action="meeting.guest",
+            obj=meeting,
+            org_id=meeting.org_id,
+            subject_member_id=seat.member_id,
+            summary=f"Cấp ủy viên cấp trên {'dự' if attended else 'không dự'} buổi ngày {on:%d/%m/%Y}",
+        )
     return guest
 
 
@@ -84,8 +101,14 @@ def seat_end(*, actor, seat_id: int, valid_to: date) -> CommitteeSeat:
     with transaction.atomic():
         seat.valid_to = valid_to
         seat.save(update_fields=["valid_to"])
-        audit_record(actor=actor, action="meeting.seat_end", obj=seat, org_id=seat.committee_id,
-                     subject_member_id=seat.member_id, summary=f"Thôi là cấp ủy viên từ {valid_to:%d/%m/%Y}")
+        audit_record(
+            actor=actor,
+            action="meeting.seat_end",
+            obj=seat,
+            org_id=seat.committee_id,
+            subject_member_id=seat.member_id,
+            summary=f"Thôi là cấp ủy viên từ {valid_to:%d/%m/%Y}",
+        )
     return seat
 
 
@@ -97,12 +120,18 @@ def seats_for_meeting(meeting: Meeting) -> list[tuple[int, str]]:
         return []
     path = OrgVersion.objects.valid_on(on).filter(org_id=meeting.org_id).values_list("path", flat=True).first() or ""
     above = [int(x) for x in path.strip("/").split("/") if x.isdigit() and int(x) != meeting.org_id]
-    seats = (CommitteeSeat.objects.filter(committee_id__in=above, valid_from__lte=on)
-             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-             .values_list("pk", "member__full_name", "committee_id").order_by("member__name_folded", "pk"))
+    seats = (
+        CommitteeSeat.objects.filter(committee_id__in=above, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .values_list("pk", "member__full_name", "committee_id")
+        .order_by("member__name_folded", "pk")
+    )
     rows = list(seats)
-    names = dict(OrgVersion.objects.valid_on(on).filter(org_id__in={c for _, _, c in rows})
-                 .values_list("org_id", "name")) if rows else {}
+    names = (
+        dict(OrgVersion.objects.valid_on(on).filter(org_id__in={c for _, _, c in rows}).values_list("org_id", "name"))
+        if rows
+        else {}
+    )
     return [(pk, f"{name} — {names.get(c, '')}") for pk, name, c in rows]
 
 
@@ -123,10 +152,13 @@ class SeatVisits:
 def seat_visits(*, committee_ids, year: int) -> list[SeatVisits]:
     """Per seat active in `year` on these committees: held meetings attended in the year. One query."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    seats = (CommitteeSeat.objects.filter(committee_id__in=committee_ids, valid_from__lte=end)
-             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-             .annotate(n=Count("visits", filter=Q(visits__attended=True, visits__meeting__held_on__range=(start, end))))
-             .values_list("pk", "member_id", "member__full_name", "n", "valid_from", "valid_to").order_by("member__name_folded", "pk"))
+    seats = (
+        CommitteeSeat.objects.filter(committee_id__in=committee_ids, valid_from__lte=end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        .annotate(n=Count("visits", filter=Q(visits__attended=True, visits__meeting__held_on__range=(start, end))))
+        .values_list("pk", "member_id", "member__full_name", "n", "valid_from", "valid_to")
+        .order_by("member__name_folded", "pk")
+    )
     return [SeatVisits(*row) for row in seats]
 
 
@@ -141,10 +173,17 @@ def worklist_provider(user, today: date) -> list[WorkItem]:
         return []
     committees = policy.scope_orgs(CommitteeSeat.objects.all(), user, field="committee_id").values("committee_id")
     short = sum(1 for s in seat_visits(committee_ids=committees, year=today.year) if s.short)
-    return [WorkItem("cap_uy_du_sinh_hoat", f"Cấp ủy viên chưa dự đủ {VISITS_PER_YEAR} lần sinh hoạt chi bộ cơ sở "
-                     f"năm {today.year}", short, reverse("meetings:meeting_list"), "warning",
-                     "Mỗi cấp ủy viên cấp trên dự sinh hoạt với chi bộ cơ sở ít nhất 2 lần trong năm.",
-                     "Sinh hoạt chi bộ")]
+    return [
+        WorkItem(
+            "cap_uy_du_sinh_hoat",
+            f"Cấp ủy viên chưa dự đủ {VISITS_PER_YEAR} lần sinh hoạt chi bộ cơ sở năm {today.year}",
+            short,
+            reverse("meetings:meeting_list"),
+            "warning",
+            "Mỗi cấp ủy viên cấp trên dự sinh hoạt với chi bộ cơ sở ít nhất 2 lần trong năm.",
+            "Sinh hoạt chi bộ",
+        )
+    ]
 
 
 def seat_candidates(*, actor, query: str, limit: int = 20) -> list:
@@ -156,5 +195,8 @@ def seat_candidates(*, actor, query: str, limit: int = 20) -> list:
     by_name = Q()
     for word in words:
         by_name &= Q(name_folded__contains=word)
-    return list(qs.filter(by_name | Q(party_card_number=card)).order_by("name_folded", "pk")
-                .values("pk", "full_name", "birth_year", "party_card_number")[:limit])
+    return list(
+        qs.filter(by_name | Q(party_card_number=card))
+        .order_by("name_folded", "pk")
+        .values("pk", "full_name", "birth_year", "party_card_number")[:limit]
+    )

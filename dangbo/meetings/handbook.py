@@ -41,8 +41,11 @@ LAYOUT = Layout(
         ("full_name", "Họ và tên", ("Họ tên", "Tên đảng viên")),
         ("registered_on", "Ngày đăng ký", ("Ngày tạo tài khoản", "Ngày kích hoạt", "Ngày đăng ký tài khoản")),
         ("first_access_on", "Ngày truy cập lần đầu", ("Truy cập lần đầu", "Ngày đăng nhập đầu tiên")),
-        ("last_access_on", "Ngày truy cập gần nhất", ("Truy cập gần nhất", "Ngày đăng nhập gần nhất",
-                                                      "Lần truy cập cuối")),
+        (
+            "last_access_on",
+            "Ngày truy cập gần nhất",
+            ("Truy cập gần nhất", "Ngày đăng nhập gần nhất", "Lần truy cập cuối"),
+        ),
     ],
     ("registered_on",),
     (("party_card_number", "citizen_id", "Số thẻ đảng viên / Số CCCD"),),
@@ -67,9 +70,15 @@ class HandbookReport:
 
     def as_dict(self) -> dict:
         """For the import job's stored report (JSON)."""
-        return {"rows": self.rows, "matched": self.matched, "opened": self.opened, "usage": self.usage,
-                "refused": self.refused, "refusals": [list(r) for r in self.refusals[:500]],
-                "written": self.written}
+        return {
+            "rows": self.rows,
+            "matched": self.matched,
+            "opened": self.opened,
+            "usage": self.usage,
+            "refused": self.refused,
+            "refusals": [list(r) for r in self.refusals[:500]],
+            "written": self.written,
+        }
 
 
 @dataclass
@@ -128,13 +137,22 @@ def _read(path, *, actor, filename, today: date, report: HandbookReport, progres
             member = by_cid.get(cid)
         if member is None:
             what = f"số thẻ {card}" if card else f"số CCCD {cid}" if cid else ""
-            report.refusals.append((r.number, "Số thẻ đảng viên / Số CCCD",
-                                    policy.not_found(f"đảng viên có {what}.") if what else
-                                    "Thiếu số thẻ đảng viên và số CCCD."))
+            report.refusals.append(
+                (
+                    r.number,
+                    "Số thẻ đảng viên / Số CCCD",
+                    policy.not_found(f"đảng viên có {what}.") if what else "Thiếu số thẻ đảng viên và số CCCD.",
+                )
+            )
             continue
         if member.pk in seen:
-            report.refusals.append((r.number, "Số thẻ đảng viên / Số CCCD",
-                                    f"Đảng viên {member.full_name} đã có ở dòng {seen[member.pk]}."))
+            report.refusals.append(
+                (
+                    r.number,
+                    "Số thẻ đảng viên / Số CCCD",
+                    f"Đảng viên {member.full_name} đã có ở dòng {seen[member.pk]}.",
+                )
+            )
             continue
         try:
             registered = _date(r, "registered_on", today, report)
@@ -149,8 +167,9 @@ def _read(path, *, actor, filename, today: date, report: HandbookReport, progres
             report.refusals.append((r.number, "Ngày truy cập lần đầu", "Ngày truy cập lần đầu trước ngày đăng ký."))
             continue
         if last and first and last < first:
-            report.refusals.append((r.number, "Ngày truy cập gần nhất",
-                                    "Ngày truy cập gần nhất trước ngày truy cập lần đầu."))
+            report.refusals.append(
+                (r.number, "Ngày truy cập gần nhất", "Ngày truy cập gần nhất trước ngày truy cập lần đầu.")
+            )
             continue
         if last and not first:
             first = last if last >= registered else None
@@ -160,23 +179,34 @@ def _read(path, *, actor, filename, today: date, report: HandbookReport, progres
     return lines
 
 
-def handbook_import(path: str | Path, *, actor, filename: str | None = None, dry_run: bool = True,
-                    today: date | None = None, progress=None) -> HandbookReport:
+def handbook_import(
+    path: str | Path,
+    *,
+    actor,
+    filename: str | None = None,
+    dry_run: bool = True,
+    today: date | None = None,
+    progress=None,
+) -> HandbookReport:
     """Read the e-handbook export and check every row; unless `dry_run`, write it (all or nothing).
     `progress(done, total)` is called every PROGRESS_EVERY rows read, then written."""
     policy.require(actor, "record", message="Bạn không có quyền nhập dữ liệu.", field="file")
     today = today or policy.today()
     report = HandbookReport()
     lines = _read(path, actor=actor, filename=filename, today=today, report=report, progress=progress)
-    accounts = dict(HandbookAccount.objects.filter(member_id__in=[ln.member.pk for ln in lines])
-                    .values_list("member_id", "closed_on"))
+    accounts = dict(
+        HandbookAccount.objects.filter(member_id__in=[ln.member.pk for ln in lines]).values_list(
+            "member_id", "closed_on"
+        )
+    )
     report.opened = sum(1 for ln in lines if ln.member.pk not in accounts or accounts[ln.member.pk] is not None)
     report.usage = sum(1 for ln in lines if ln.first or ln.last)
     if dry_run:
         return report
     if report.refusals:
-        raise DomainError(f"Tệp có {report.refused} dòng bị từ chối; chưa ghi gì. Sửa các dòng đó rồi nhập lại.",
-                          field="file")
+        raise DomainError(
+            f"Tệp có {report.refused} dòng bị từ chối; chưa ghi gì. Sửa các dòng đó rồi nhập lại.", field="file"
+        )
     with transaction.atomic():
         for i, ln in enumerate(lines, 1):
             if ln.member.pk not in accounts or accounts[ln.member.pk] is not None:
@@ -190,8 +220,9 @@ def handbook_import(path: str | Path, *, actor, filename: str | None = None, dry
                 continue
             u = existing.get(ln.member.pk)
             if u is None:
-                new.append(HandbookUsage(member=ln.member, first_access_on=ln.first, last_access_on=ln.last,
-                                         source=SOURCE))
+                new.append(
+                    HandbookUsage(member=ln.member, first_access_on=ln.first, last_access_on=ln.last, source=SOURCE)
+                )
                 continue
             u.first_access_on = min(d for d in (u.first_access_on, ln.first) if d) if ln.first else u.first_access_on
             u.last_access_on = max(d for d in (u.last_access_on, ln.last) if d) if ln.last else u.last_access_on
@@ -199,11 +230,21 @@ def handbook_import(path: str | Path, *, actor, filename: str | None = None, dry
             changed.append(u)
         HandbookUsage.objects.bulk_create(new)
         HandbookUsage.objects.bulk_update(changed, ["first_access_on", "last_access_on", "source"])
-        audit_record(actor=actor, action="meetings.handbook_import", obj=None, org_id=None,
-                     summary=f"Nhập dữ liệu Sổ tay đảng viên điện tử: {report.matched} tài khoản, "
-                             f"{report.opened} mở mới, {report.usage} có ngày truy cập",
-                     after={"rows": report.rows, "matched": report.matched, "opened": report.opened,
-                            "usage": report.usage, "file": filename or Path(path).name})
+        audit_record(
+            actor=actor,
+            action="meetings.handbook_import",
+            obj=None,
+            org_id=None,
+            summary=f"Nhập dữ liệu Sổ tay đảng viên điện tử: {report.matched} tài khoản, "
+            f"{report.opened} mở mới, {report.usage} có ngày truy cập",
+            after={
+                "rows": report.rows,
+                "matched": report.matched,
+                "opened": report.opened,
+                "usage": report.usage,
+                "file": filename or Path(path).name,
+            },
+        )
     report.written = True
     return report
 
@@ -256,9 +297,11 @@ def coverage_of(*, subtree, on: date, exclude_exempt: bool = False) -> Coverage:
         spans = spans.filter(exempt=False)
     has_open = Exists(HandbookAccount.objects.open_on(on).filter(member_id=OuterRef("member_id")))
     accessed = Exists(HandbookUsage.objects.filter(member_id=OuterRef("member_id"), first_access_on__lte=on))
-    n = spans.aggregate(base=Count("member_id", distinct=True),
-                        registered=Count("member_id", distinct=True, filter=Q(has_open)),
-                        accessed=Count("member_id", distinct=True, filter=Q(has_open) & Q(accessed)))
+    n = spans.aggregate(
+        base=Count("member_id", distinct=True),
+        registered=Count("member_id", distinct=True, filter=Q(has_open)),
+        accessed=Count("member_id", distinct=True, filter=Q(has_open) & Q(accessed)),
+    )
     return Coverage(n["accessed"], n["registered"], n["base"], exclude_exempt)
 
 
@@ -270,7 +313,9 @@ class CoverageRow:
     direct: bool = False  # the members directly in the organization asked for (not in a child)
 
 
-def coverage_by_org(*, actor, org_id: int, on: date, exclude_exempt: bool = False) -> tuple[Coverage, list[CoverageRow]]:
+def coverage_by_org(
+    *, actor, org_id: int, on: date, exclude_exempt: bool = False
+) -> tuple[Coverage, list[CoverageRow]]:
     """R-043 of `org_id`'s subtree as of `on`, in total and per organization directly below it
     (and its own members, if any): three queries whatever the size of the subtree — the versions
     of the subtree on the day, then one grouped aggregate of the spans per organization."""
@@ -278,33 +323,40 @@ def coverage_by_org(*, actor, org_id: int, on: date, exclude_exempt: bool = Fals
     root = OrgVersion.objects.valid_on(on).filter(org_id=org_id).values_list("path", flat=True).first()
     if root is None:
         return Coverage(0, 0, 0, exclude_exempt), []
-    versions = list(OrgVersion.objects.valid_on(on).filter(path__startswith=root)
-                    .values_list("org_id", "path", "name", "parent_id"))
+    versions = list(
+        OrgVersion.objects.valid_on(on).filter(path__startswith=root).values_list("org_id", "path", "name", "parent_id")
+    )
     child_of: dict[int, int] = {}
     names: dict[int, str] = {}
     for oid, path, name, parent in versions:
-        rest = path[len(root):].strip("/").split("/")
+        rest = path[len(root) :].strip("/").split("/")
         child_of[oid] = int(rest[0]) if rest and rest[0].isdigit() else org_id
         if parent == org_id or oid == org_id:
             names[oid] = name
-    spans = MembershipSpan.objects.valid_on(on).filter(status__in=ACTIVE_STATUSES,
-                                                       org_id__in=[v[0] for v in versions])
+    spans = MembershipSpan.objects.valid_on(on).filter(status__in=ACTIVE_STATUSES, org_id__in=[v[0] for v in versions])
     if exclude_exempt:
         spans = spans.filter(exempt=False)
     has_open = Exists(HandbookAccount.objects.open_on(on).filter(member_id=OuterRef("member_id")))
     accessed = Exists(HandbookUsage.objects.filter(member_id=OuterRef("member_id"), first_access_on__lte=on))
     sums: dict[int, list[int]] = {}
-    for r in (spans.order_by().values("org_id")
-              .annotate(base=Count("member_id", distinct=True),
-                        registered=Count("member_id", distinct=True, filter=Q(has_open)),
-                        accessed=Count("member_id", distinct=True, filter=Q(has_open) & Q(accessed)))):
+    for r in (
+        spans.order_by()
+        .values("org_id")
+        .annotate(
+            base=Count("member_id", distinct=True),
+            registered=Count("member_id", distinct=True, filter=Q(has_open)),
+            accessed=Count("member_id", distinct=True, filter=Q(has_open) & Q(accessed)),
+        )
+    ):
         acc = sums.setdefault(child_of.get(r["org_id"], org_id), [0, 0, 0])
         acc[0] += r["accessed"]
         acc[1] += r["registered"]
         acc[2] += r["base"]
     total = Coverage(*(sum(v[i] for v in sums.values()) for i in range(3)), exclude_exempt)
-    rows = [CoverageRow(oid, names.get(oid, ""), Coverage(*sums.get(oid, [0, 0, 0]), exclude_exempt))
-            for oid in sorted((o for o in names if o != org_id), key=lambda o: names[o])]
+    rows = [
+        CoverageRow(oid, names.get(oid, ""), Coverage(*sums.get(oid, [0, 0, 0]), exclude_exempt))
+        for oid in sorted((o for o in names if o != org_id), key=lambda o: names[o])
+    ]
     if org_id in sums:
         rows.insert(0, CoverageRow(org_id, names.get(org_id, ""), Coverage(*sums[org_id], exclude_exempt), True))
     return total, rows

@@ -21,8 +21,9 @@ def _figures(ctx: IndicatorContext) -> Figures | None:
     if ctx.area is None:
         return None
     if _KEY not in ctx.__dict__:
-        ctx.__dict__[_KEY] = held_vs_due(subtree=ctx.area.org_ids(), start=ctx.start, end=ctx.end,
-                                             counts=True, live=not ctx.fast, missing=False)
+        ctx.__dict__[_KEY] = held_vs_due(
+            subtree=ctx.area.org_ids(), start=ctx.start, end=ctx.end, counts=True, live=not ctx.fast, missing=False
+        )
     return ctx.__dict__[_KEY]
 
 
@@ -34,35 +35,65 @@ def _ratio(code: str, f: Figures | None, part: str, whole: str, what: str) -> Re
     return Result(CATALOG[code], n, f"{vn_int(n)}/{vn_int(total)} {what} ({pct})", denominator=total, percent=pct)
 
 
-@indicator("sh_thuong_ky", "Chi bộ sinh hoạt thường kỳ hằng tháng", "chi bộ·tháng", "ratio",
-           "Số chi bộ·tháng trong kỳ có buổi sinh hoạt thường kỳ (kể cả chuyên đề, trực tuyến) / số chi bộ·tháng "
-           "phải sinh hoạt (tổ chức có đảng viên sinh hoạt vào ngày cuối tháng)", rule="R-012", drill=False)
+@indicator(
+    "sh_thuong_ky",
+    "Chi bộ sinh hoạt thường kỳ hằng tháng",
+    "chi bộ·tháng",
+    "ratio",
+    "Số chi bộ·tháng trong kỳ có buổi sinh hoạt thường kỳ (kể cả chuyên đề, trực tuyến) / số chi bộ·tháng "
+    "phải sinh hoạt (tổ chức có đảng viên sinh hoạt vào ngày cuối tháng)",
+    rule="R-012",
+    drill=False,
+)
 def sh_thuong_ky(ctx: IndicatorContext) -> Result:
     return _ratio("sh_thuong_ky", _figures(ctx), "held", "due", "chi bộ·tháng")
 
 
-@indicator("sh_chuyen_de", "Chi bộ sinh hoạt chuyên đề hằng quý", "chi bộ·quý", "ratio",
-           "Số chi bộ·quý trong kỳ có sinh hoạt chuyên đề / số chi bộ·quý phải sinh hoạt", drill=False)
+@indicator(
+    "sh_chuyen_de",
+    "Chi bộ sinh hoạt chuyên đề hằng quý",
+    "chi bộ·quý",
+    "ratio",
+    "Số chi bộ·quý trong kỳ có sinh hoạt chuyên đề / số chi bộ·quý phải sinh hoạt",
+    drill=False,
+)
 def sh_chuyen_de(ctx: IndicatorContext) -> Result:
     return _ratio("sh_chuyen_de", _figures(ctx), "thematic_quarters_held", "thematic_quarters_due", "chi bộ·quý")
 
 
-@indicator("sh_ty_le_du", "Tỷ lệ đảng viên dự sinh hoạt", "lượt", "ratio",
-           "Số lượt đảng viên có mặt / số lượt đã điểm danh (có mặt, vắng có lý do, vắng không lý do) của các "
-           "buổi sinh hoạt đã họp trong kỳ", drill=False)
+@indicator(
+    "sh_ty_le_du",
+    "Tỷ lệ đảng viên dự sinh hoạt",
+    "lượt",
+    "ratio",
+    "Số lượt đảng viên có mặt / số lượt đã điểm danh (có mặt, vắng có lý do, vắng không lý do) của các "
+    "buổi sinh hoạt đã họp trong kỳ",
+    drill=False,
+)
 def sh_ty_le_du(ctx: IndicatorContext) -> Result:
     f = _figures(ctx)
     if f is None:
         return Result(CATALOG["sh_ty_le_du"], None, "Tổ chức không tồn tại vào ngày này")
     marked = f.present + f.excused + f.unexcused
     pct = vn_percent(f.present, marked)
-    return Result(CATALOG["sh_ty_le_du"], f.present, f"{vn_int(f.present)}/{vn_int(marked)} lượt có mặt ({pct})",
-                  denominator=marked, percent=pct)
+    return Result(
+        CATALOG["sh_ty_le_du"],
+        f.present,
+        f"{vn_int(f.present)}/{vn_int(marked)} lượt có mặt ({pct})",
+        denominator=marked,
+        percent=pct,
+    )
 
 
-@indicator("hoc_tap_nghi_quyet", "Đảng viên hoàn thành học tập, quán triệt nghị quyết đúng hạn", "lượt", "ratio",
-           "Số lượt đảng viên hoàn thành học tập đúng hạn / số lượt đảng viên được giao học tập trong các đợt "
-           "học tập, quán triệt có hạn hoàn thành trong kỳ (đảng viên tính theo tổ chức khi gửi)", drill=False)
+@indicator(
+    "hoc_tap_nghi_quyet",
+    "Đảng viên hoàn thành học tập, quán triệt nghị quyết đúng hạn",
+    "lượt",
+    "ratio",
+    "Số lượt đảng viên hoàn thành học tập đúng hạn / số lượt đảng viên được giao học tập trong các đợt "
+    "học tập, quán triệt có hạn hoàn thành trong kỳ (đảng viên tính theo tổ chức khi gửi)",
+    drill=False,
+)
 def hoc_tap_nghi_quyet(ctx: IndicatorContext) -> Result:
     ind = CATALOG["hoc_tap_nghi_quyet"]
     if ctx.area is None:

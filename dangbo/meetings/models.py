@@ -42,22 +42,26 @@ class Reply(models.TextChoices):
 
 
 class Meeting(models.Model):
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                            verbose_name="Tổ chức đảng")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Tổ chức đảng"
+    )
     kind = models.CharField("Loại sinh hoạt", max_length=20, choices=Kind.choices, default=Kind.MONTHLY)
     planned_on = models.DateField("Ngày dự kiến")
     held_on = models.DateField("Ngày họp", null=True, blank=True)
     not_held_reason = models.CharField("Lý do không họp", max_length=255, blank=True)
-    chair = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", verbose_name="Chủ trì")
-    recorder = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", verbose_name="Thư ký")
+    chair = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Chủ trì"
+    )
+    recorder = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Thư ký"
+    )
     agenda = models.TextField("Nội dung", blank=True)
     resolution = models.TextField("Nghị quyết, biên bản", blank=True)
     guests = models.CharField("Khách mời (cấp ủy cấp trên dự)", max_length=500, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Stored counts of the roster (attendance rows) by presence, kept by the services in the
     # transaction that writes the rows (services.recount) and rebuilt by `rebuild_meeting_counts`:
     # the figures of a province read one row per meeting, not one per attendance (issue 20).
@@ -90,8 +94,12 @@ class Meeting(models.Model):
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
-    home_org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                                 help_text="Tổ chức đảng chính thức của đảng viên vào ngày họp.")
+    home_org = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Tổ chức đảng chính thức của đảng viên vào ngày họp.",
+    )
     temporary = models.BooleanField("Sinh hoạt tạm thời", default=False)
     presence = models.CharField("Điểm danh", max_length=20, choices=Presence.choices, blank=True, default="")
     reason = models.CharField("Lý do vắng", max_length=255, blank=True)
@@ -107,8 +115,11 @@ class Attendance(models.Model):
             # a member's list of meetings; with the presence, R-039 reads it index-only
             models.Index(fields=["member", "meeting", "presence"], name="meetings_att_member_pres_idx"),
             # the members absent without reason are a small share of the rows
-            models.Index(fields=["member", "meeting"], condition=models.Q(presence="unexcused"),
-                         name="meetings_att_unexcused_idx"),
+            models.Index(
+                fields=["member", "meeting"],
+                condition=models.Q(presence="unexcused"),
+                name="meetings_att_unexcused_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -61,8 +61,11 @@ def meeting_roster(meeting: Meeting) -> list[Attendance]:
 def my_meetings(*, actor) -> list[Attendance]:
     """The meetings on the member's own list (member portal), newest first."""
     own = policy.own_member_ids(actor) if getattr(actor, "is_authenticated", False) else frozenset()
-    return list(Attendance.objects.filter(member_id__in=own).select_related("meeting", "member")
-                .order_by("-meeting__planned_on", "-meeting_id")[:60])
+    return list(
+        Attendance.objects.filter(member_id__in=own)
+        .select_related("meeting", "member")
+        .order_by("-meeting__planned_on", "-meeting_id")[:60]
+    )
 
 
 def _subtree_ids(org_id: int, at: date) -> Subquery:
@@ -119,8 +122,10 @@ def _month_masks(months: list[tuple[int, int]], cond, prefix: str) -> dict:
     organization, not a flag per organization and month."""
     out = {}
     for c in range(0, len(months), MASK_MONTHS):
-        terms = [Max(Case(When(cond(c + j), then=Value(1 << j)), default=Value(0), output_field=IntegerField()))
-                 for j in range(min(MASK_MONTHS, len(months) - c))]
+        terms = [
+            Max(Case(When(cond(c + j), then=Value(1 << j)), default=Value(0), output_field=IntegerField()))
+            for j in range(min(MASK_MONTHS, len(months) - c))
+        ]
         expr = terms[0]
         for t in terms[1:]:
             expr = expr + t
@@ -141,8 +146,7 @@ def _bits(mask: int):
         i += 1
 
 
-def _due_masks(subtree: Subquery, months: list[tuple[int, int]], today: date, *,
-               live: bool = False) -> dict[int, int]:
+def _due_masks(subtree: Subquery, months: list[tuple[int, int]], today: date, *, live: bool = False) -> dict[int, int]:
     """Organization → bitmask of the months (bit i = months[i]) whose members must meet: every
     organization of the subtree where at least one active, non-exempt member attends on the
     month's last day (R-012). One query, grouped by organization, over the stored due ranges
@@ -151,18 +155,29 @@ def _due_masks(subtree: Subquery, months: list[tuple[int, int]], today: date, *,
     if not months:
         return {}
     ends = [_month_end(y, m, today) for y, m in months]
-    masks = _month_masks(months, lambda i: Q(valid_from__lte=ends[i]) & (Q(valid_to__isnull=True)
-                                                                         | Q(valid_to__gte=ends[i])), "m")
+    masks = _month_masks(
+        months, lambda i: Q(valid_from__lte=ends[i]) & (Q(valid_to__isnull=True) | Q(valid_to__gte=ends[i])), "m"
+    )
     if not live:
-        rows = (OrgDueSpan.objects.filter(org_id__in=subtree, valid_from__lte=ends[-1])
-                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=ends[0]))
-                .order_by().values("org_id").annotate(**masks))
+        rows = (
+            OrgDueSpan.objects.filter(org_id__in=subtree, valid_from__lte=ends[-1])
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=ends[0]))
+            .order_by()
+            .values("org_id")
+            .annotate(**masks)
+        )
         return {r["org_id"]: mask for r in rows if (mask := _mask(r, "m", len(months)))}
-    rows = (MembershipSpan.objects.filter(status__in=ACTIVE_STATUSES, exempt=False, in_transfer=False,
-                                          valid_from__lte=ends[-1])
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date(*months[0], 1)))
-            .annotate(attends=Coalesce("temp_org_id", "org_id")).filter(attends__in=subtree)
-            .order_by().values("attends").annotate(**masks))
+    rows = (
+        MembershipSpan.objects.filter(
+            status__in=ACTIVE_STATUSES, exempt=False, in_transfer=False, valid_from__lte=ends[-1]
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date(*months[0], 1)))
+        .annotate(attends=Coalesce("temp_org_id", "org_id"))
+        .filter(attends__in=subtree)
+        .order_by()
+        .values("attends")
+        .annotate(**masks)
+    )
     return {r["attends"]: mask for r in rows if (mask := _mask(r, "m", len(months)))}
 
 
@@ -172,13 +187,23 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
     follows the member wherever they attended (home cell, host cell, before and after a transfer)."""
     regular = Attendance.objects.filter(meeting__held_on__year=year, meeting__kind__in=REGULAR_KINDS)
     # only members absent without reason at two meetings or more can reach the warning: a small set
-    candidates = (regular.filter(presence=Presence.UNEXCUSED).values("member_id")
-                  .annotate(n=Count("meeting_id")).filter(n__gte=WARN_MONTHS).values("member_id"))
-    rows = (regular.filter(member_id__in=candidates)
-            .annotate(month=ExtractMonth("meeting__held_on")).values("member_id", "month")
-            .annotate(u=Count("meeting_id", filter=Q(presence=Presence.UNEXCUSED)),
-                      ok=Count("meeting_id", filter=Q(presence__in=[Presence.PRESENT, Presence.EXCUSED])))
-            .filter(u__gt=0, ok=0))
+    candidates = (
+        regular.filter(presence=Presence.UNEXCUSED)
+        .values("member_id")
+        .annotate(n=Count("meeting_id"))
+        .filter(n__gte=WARN_MONTHS)
+        .values("member_id")
+    )
+    rows = (
+        regular.filter(member_id__in=candidates)
+        .annotate(month=ExtractMonth("meeting__held_on"))
+        .values("member_id", "month")
+        .annotate(
+            u=Count("meeting_id", filter=Q(presence=Presence.UNEXCUSED)),
+            ok=Count("meeting_id", filter=Q(presence__in=[Presence.PRESENT, Presence.EXCUSED])),
+        )
+        .filter(u__gt=0, ok=0)
+    )
     if member_ids is not None:
         rows = rows.filter(member_id__in=member_ids)
     if org_id is not None:
@@ -190,8 +215,9 @@ def unexcused_months(*, member_ids=None, year: int, org_id: int | None = None) -
     return dict(out)
 
 
-def held_vs_due(*, subtree, start: date, end: date, counts: bool = False, live: bool = False,
-                missing: bool = True) -> Figures:
+def held_vs_due(
+    *, subtree, start: date, end: date, counts: bool = False, live: bool = False, missing: bool = True
+) -> Figures:
     """The R-012 and thematic figures of the organizations in `subtree` (a subquery of ids) over
     the months of [start, end] (up to today): two queries (`live`: due months from the spans). With
     `counts`, the attendance counts of the meetings held in those months too (sums in the same query).
@@ -201,8 +227,9 @@ def held_vs_due(*, subtree, start: date, end: date, counts: bool = False, live: 
     return _figures(subtree, start, end, counts=counts, live=live, with_missing=missing)
 
 
-def _figures(subtree, start: date, end: date, *, counts: bool = False, live: bool = False,
-             with_missing: bool = True) -> Figures:
+def _figures(
+    subtree, start: date, end: date, *, counts: bool = False, live: bool = False, with_missing: bool = True
+) -> Figures:
     """Held/due (and with `counts`, the attendance counts of the meetings held from the first day
     of `start`'s month) read from one row per organization: a bitmask of the months with a
     regular meeting held and one of the months with a thematic meeting held, and the sums of the
@@ -220,21 +247,35 @@ def _figures(subtree, start: date, end: date, *, counts: bool = False, live: boo
 
     if 0 < len(months) <= MASK_MONTHS:
         # bit_or of 1 << (month index): one expression per mask instead of a CASE per month
-        index = Cast(ExtractYear("held_on") * 12 + ExtractMonth("held_on") - (months[0][0] * 12 + months[0][1]),
-                     IntegerField())
-        aggregates = {f"{prefix}0": BitOr(Case(When(kind__in=kinds, then=Value(1).bitleftshift(index)),
-                                               default=Value(0), output_field=IntegerField()))
-                      for prefix, kinds in (("h", REGULAR_KINDS), ("t", [Kind.THEMATIC]))}
+        index = Cast(
+            ExtractYear("held_on") * 12 + ExtractMonth("held_on") - (months[0][0] * 12 + months[0][1]), IntegerField()
+        )
+        aggregates = {
+            f"{prefix}0": BitOr(
+                Case(
+                    When(kind__in=kinds, then=Value(1).bitleftshift(index)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+            for prefix, kinds in (("h", REGULAR_KINDS), ("t", [Kind.THEMATIC]))
+        }
     else:
-        aggregates = {**_month_masks(months, held_in(REGULAR_KINDS), "h"),
-                      **_month_masks(months, held_in([Kind.THEMATIC]), "t")}
+        aggregates = {
+            **_month_masks(months, held_in(REGULAR_KINDS), "h"),
+            **_month_masks(months, held_in([Kind.THEMATIC]), "t"),
+        }
     if counts:
         aggregates.update({k: Sum(k) for k in ("listed", "present", "excused", "unexcused")})
     held: dict[int, int] = {}
     thematic: dict[int, int] = {}
     if aggregates:
-        rows = (Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end).order_by()
-                .values("org_id").annotate(**aggregates))
+        rows = (
+            Meeting.objects.filter(org_id__in=subtree, held_on__gte=first, held_on__lte=end)
+            .order_by()
+            .values("org_id")
+            .annotate(**aggregates)
+        )
         for r in rows:
             held[r["org_id"]] = _mask(r, "h", len(months))
             thematic[r["org_id"]] = _mask(r, "t", len(months))
@@ -283,8 +324,12 @@ def figures_between(*, org_id: int, start: date, end: date, member_ids=None) -> 
 def figures(*, actor, org_id: int, year: int) -> Figures:
     """Cell-life figures of the organization's subtree for a calendar year (up to today)."""
     policy.get_org_or_404(actor, org_id)
-    return figures_between(org_id=org_id, start=date(year, 1, 1), end=date(year, 12, 31),
-                           member_ids=policy.for_user(Member, actor).values("pk"))
+    return figures_between(
+        org_id=org_id,
+        start=date(year, 1, 1),
+        end=date(year, 12, 31),
+        member_ids=policy.for_user(Member, actor).values("pk"),
+    )
 
 
 NOT_LISTED = "not_listed"
@@ -298,9 +343,11 @@ def member_months(member_id: int, year: int) -> dict[int, tuple[int, str]]:
     transfer between the two cells' meeting days) is counted in the organization they attend at
     the month's end, as "not listed" — never absent, never twice."""
     today = policy.today()
-    rows = (Attendance.objects.filter(member_id=member_id, meeting__held_on__year=year,
-                                      meeting__kind__in=REGULAR_KINDS)
-            .order_by("meeting__held_on", "meeting_id").values_list("meeting__held_on", "meeting__org_id", "presence"))
+    rows = (
+        Attendance.objects.filter(member_id=member_id, meeting__held_on__year=year, meeting__kind__in=REGULAR_KINDS)
+        .order_by("meeting__held_on", "meeting_id")
+        .values_list("meeting__held_on", "meeting__org_id", "presence")
+    )
     by_month: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for on, org, presence in rows:
         by_month[on.month].append((org, presence))
@@ -314,9 +361,12 @@ def member_months(member_id: int, year: int) -> dict[int, tuple[int, str]]:
             out[month] = (marks[-1][0], status)
             continue
         at = _month_end(year, month, today)
-        span = (MembershipSpan.objects.valid_on(at).filter(member_id=member_id, status__in=ACTIVE_STATUSES,
-                                                           exempt=False)
-                .values_list("org_id", "temp_org_id").first())
+        span = (
+            MembershipSpan.objects.valid_on(at)
+            .filter(member_id=member_id, status__in=ACTIVE_STATUSES, exempt=False)
+            .values_list("org_id", "temp_org_id")
+            .first()
+        )
         if span:
             out[month] = (span[1] or span[0], NOT_LISTED)
     return out
@@ -343,23 +393,32 @@ def attendance_by_child(*, org_id: int, start: date, end: date) -> list[OrgAtten
     root = org_version_on(org_id=org_id, at=end)
     if root is None:
         return []
-    versions = list(OrgVersion.objects.valid_on(end).filter(path__startswith=root.path)
-                    .values_list("org_id", "path", "name", "parent_id"))
+    versions = list(
+        OrgVersion.objects.valid_on(end)
+        .filter(path__startswith=root.path)
+        .values_list("org_id", "path", "name", "parent_id")
+    )
     child_of, names = {}, {}
     for oid, path, name, parent in versions:
-        rest = path[len(root.path):].strip("/").split("/")
+        rest = path[len(root.path) :].strip("/").split("/")
         child_of[oid] = int(rest[0]) if rest and rest[0].isdigit() else org_id
         if parent == org_id or oid == org_id:
             names[oid] = name
     sums: dict[int, list[int]] = {}
-    rows = (Meeting.objects.filter(org_id__in=[v[0] for v in versions], held_on__gte=start, held_on__lte=end)
-            .order_by().values("org_id").annotate(p=Sum("present"), e=Sum("excused"), u=Sum("unexcused")))
+    rows = (
+        Meeting.objects.filter(org_id__in=[v[0] for v in versions], held_on__gte=start, held_on__lte=end)
+        .order_by()
+        .values("org_id")
+        .annotate(p=Sum("present"), e=Sum("excused"), u=Sum("unexcused"))
+    )
     for r in rows:
         acc = sums.setdefault(child_of.get(r["org_id"], org_id), [0, 0])
         acc[0] += r["p"] or 0
         acc[1] += (r["p"] or 0) + (r["e"] or 0) + (r["u"] or 0)
-    out = [OrgAttendance(o, names[o], *sums.get(o, [0, 0])) for o in sorted((o for o in names if o != org_id),
-                                                                            key=lambda o: names[o])]
+    out = [
+        OrgAttendance(o, names[o], *sums.get(o, [0, 0]))
+        for o in sorted((o for o in names if o != org_id), key=lambda o: names[o])
+    ]
     if org_id in sums:
         out.insert(0, OrgAttendance(org_id, names.get(org_id, ""), *sums[org_id], direct=True))
     return out

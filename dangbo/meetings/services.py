@@ -38,9 +38,13 @@ def _user(actor):
 def roster_on(org_id: int, on: date) -> list[tuple[int, int, bool]]:
     """(member id, home organization id, temporarily attached?) of the members who attend the
     meetings of `org_id` on `on`."""
-    spans = (MembershipSpan.objects.valid_on(on).filter(status__in=ACTIVE_STATUSES, exempt=False, in_transfer=False)
-             .annotate(attends=Coalesce("temp_org_id", "org_id")).filter(attends=org_id)
-             .order_by("member__name_folded", "member_id"))
+    spans = (
+        MembershipSpan.objects.valid_on(on)
+        .filter(status__in=ACTIVE_STATUSES, exempt=False, in_transfer=False)
+        .annotate(attends=Coalesce("temp_org_id", "org_id"))
+        .filter(attends=org_id)
+        .order_by("member__name_folded", "member_id")
+    )
     return [(m, o, t is not None) for m, o, t in spans.values_list("member_id", "org_id", "temp_org_id")]
 
 
@@ -52,8 +56,12 @@ def _counted(presence: str | None = None) -> Coalesce:
 
 
 def _recounts() -> dict[str, Coalesce]:
-    return {"listed": _counted(), "present": _counted(Presence.PRESENT), "excused": _counted(Presence.EXCUSED),
-            "unexcused": _counted(Presence.UNEXCUSED)}
+    return {
+        "listed": _counted(),
+        "present": _counted(Presence.PRESENT),
+        "excused": _counted(Presence.EXCUSED),
+        "unexcused": _counted(Presence.UNEXCUSED),
+    }
 
 
 def recount(meetings: QuerySet) -> int:
@@ -92,9 +100,12 @@ def count_issues(today=None) -> list:
 
     stale = miscounted().values("pk")
     member_ids = sorted(set(Attendance.objects.filter(meeting_id__in=stale).values_list("member_id", flat=True)))
-    return issues_of("meeting_counts_stale", member_ids,
-                     "Số liệu điểm danh của một buổi sinh hoạt có đảng viên này không khớp với danh sách điểm danh, "
-                     "nên số liệu sinh hoạt chi bộ có thể sai; hãy chạy «dangbo rebuild-meeting-counts».")
+    return issues_of(
+        "meeting_counts_stale",
+        member_ids,
+        "Số liệu điểm danh của một buổi sinh hoạt có đảng viên này không khớp với danh sách điểm danh, "
+        "nên số liệu sinh hoạt chi bộ có thể sai; hãy chạy «dangbo rebuild-meeting-counts».",
+    )
 
 
 @dataclass
@@ -137,16 +148,35 @@ def meeting_create(*, actor, data: MeetingInput, marks: dict[int, tuple[str, str
     _check_person(data.recorder_id, ids, "recorder_id")
     with transaction.atomic():
         meeting = Meeting.objects.create(
-            org_id=data.org_id, kind=data.kind, planned_on=data.planned_on, held_on=data.held_on,
-            not_held_reason=nfc(data.not_held_reason).strip(), chair_id=data.chair_id, recorder_id=data.recorder_id,
-            agenda=nfc(data.agenda), resolution=nfc(data.resolution), guests=nfc(data.guests), recorded_by=_user(actor))
-        Attendance.objects.bulk_create([
-            Attendance(meeting=meeting, member_id=m, home_org_id=o, temporary=t) for m, o, t in roster])
+            org_id=data.org_id,
+            kind=data.kind,
+            planned_on=data.planned_on,
+            held_on=data.held_on,
+            not_held_reason=nfc(data.not_held_reason).strip(),
+            chair_id=data.chair_id,
+            recorder_id=data.recorder_id,
+            agenda=nfc(data.agenda),
+            resolution=nfc(data.resolution),
+            guests=nfc(data.guests),
+            recorded_by=_user(actor),
+        )
+        Attendance.objects.bulk_create(
+            [Attendance(meeting=meeting, member_id=m, home_org_id=o, temporary=t) for m, o, t in roster]
+        )
         _recount_one(meeting)
-        audit_record(actor=actor, action="meeting.create", obj=meeting, org_id=meeting.org_id,
-                     summary=f"Ghi buổi {meeting.get_kind_display().lower()} ngày {on:%d/%m/%Y}",
-                     after={"kind": meeting.kind, "planned_on": str(meeting.planned_on),
-                            "held_on": str(meeting.held_on or ""), "roster": len(roster)})
+        audit_record(
+            actor=actor,
+            action="meeting.create",
+            obj=meeting,
+            org_id=meeting.org_id,
+            summary=f"Ghi buổi {meeting.get_kind_display().lower()} ngày {on:%d/%m/%Y}",
+            after={
+                "kind": meeting.kind,
+                "planned_on": str(meeting.planned_on),
+                "held_on": str(meeting.held_on or ""),
+                "roster": len(roster),
+            },
+        )
         if marks:
             _mark(actor, meeting, marks)
     return meeting
@@ -176,9 +206,14 @@ def _mark(actor, meeting: Meeting, marks: dict[int, tuple[str, str]]) -> int:
     if changed:
         _recount_one(meeting)
         counts = {p: sum(1 for a in rows.values() if a.presence == p) for p in Presence.values}
-        audit_record(actor=actor, action="meeting.attendance", obj=meeting, org_id=meeting.org_id,
-                     summary=f"Điểm danh {len(changed)} đảng viên buổi ngày {meeting.on:%d/%m/%Y}",
-                     after={"changed": {a.member_id: a.presence for a in changed}, "counts": counts})
+        audit_record(
+            actor=actor,
+            action="meeting.attendance",
+            obj=meeting,
+            org_id=meeting.org_id,
+            summary=f"Điểm danh {len(changed)} đảng viên buổi ngày {meeting.on:%d/%m/%Y}",
+            after={"changed": {a.member_id: a.presence for a in changed}, "counts": counts},
+        )
     return len(changed)
 
 
@@ -202,15 +237,25 @@ def meeting_held(*, actor, meeting: Meeting, held_on: date, resolution: str = ""
         keep = {m for m, _, _ in roster}
         meeting.attendances.exclude(member_id__in=keep).filter(presence="").delete()
         have = set(meeting.attendances.values_list("member_id", flat=True))
-        Attendance.objects.bulk_create([Attendance(meeting=meeting, member_id=m, home_org_id=o, temporary=t)
-                                        for m, o, t in roster if m not in have])
+        Attendance.objects.bulk_create(
+            [
+                Attendance(meeting=meeting, member_id=m, home_org_id=o, temporary=t)
+                for m, o, t in roster
+                if m not in have
+            ]
+        )
         meeting.held_on, meeting.not_held_reason = held_on, ""
         if resolution:
             meeting.resolution = nfc(resolution)
         meeting.save(update_fields=["held_on", "not_held_reason", "resolution"])
         _recount_one(meeting)
-        audit_record(actor=actor, action="meeting.held", obj=meeting, org_id=meeting.org_id,
-                     summary=f"Đã họp ngày {held_on:%d/%m/%Y}")
+        audit_record(
+            actor=actor,
+            action="meeting.held",
+            obj=meeting,
+            org_id=meeting.org_id,
+            summary=f"Đã họp ngày {held_on:%d/%m/%Y}",
+        )
     return meeting
 
 
@@ -224,8 +269,9 @@ def meeting_not_held(*, actor, meeting: Meeting, reason: str) -> Meeting:
     with transaction.atomic():
         meeting.not_held_reason = reason
         meeting.save(update_fields=["not_held_reason"])
-        audit_record(actor=actor, action="meeting.not_held", obj=meeting, org_id=meeting.org_id,
-                     summary=f"Không họp: {reason}")
+        audit_record(
+            actor=actor, action="meeting.not_held", obj=meeting, org_id=meeting.org_id, summary=f"Không họp: {reason}"
+        )
     return meeting
 
 
@@ -244,10 +290,12 @@ def member_reply(*, actor, attendance_id: int, will_attend: bool, reason: str = 
         a.reply_reason = "" if will_attend else reason
         a.replied_at = timezone.now()
         a.save(update_fields=["reply", "reply_reason", "replied_at"])
-        audit_record(actor=actor, action="meeting.reply", obj=a.meeting, org_id=a.meeting.org_id,
-                     subject_member_id=a.member_id,
-                     summary=f"Đảng viên trả lời: {a.get_reply_display()}" + (f" ({reason})" if reason else ""))
+        audit_record(
+            actor=actor,
+            action="meeting.reply",
+            obj=a.meeting,
+            org_id=a.meeting.org_id,
+            subject_member_id=a.member_id,
+            summary=f"Đảng viên trả lời: {a.get_reply_display()}" + (f" ({reason})" if reason else ""),
+        )
     return a
-
-
-

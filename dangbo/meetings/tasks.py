@@ -35,8 +35,13 @@ def run_handbook_job(job_id: int) -> HandbookImportJob | None:
         return None
     apply = job.status == S.APPLYING
     try:
-        report = handbook_import(job.file_path, actor=job.uploaded_by, filename=job.original_name,
-                                 dry_run=not apply, progress=job.record_progress)
+        report = handbook_import(
+            job.file_path,
+            actor=job.uploaded_by,
+            filename=job.original_name,
+            dry_run=not apply,
+            progress=job.record_progress,
+        )
     except DomainError as exc:
         _finish(job, S.FAILED, job.report if apply else {}, exc.message)
     except Exception as exc:  # recorded and logged: the job must not stay running

@@ -61,12 +61,22 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         policy.get_org_or_404(request.user, org_id)
     year = _year(request)
     page = Paginator(sel.meeting_list(actor=request.user, org_id=org_id, year=year), PER_PAGE).get_page(
-        request.GET.get("trang"))
+        request.GET.get("trang")
+    )
     names = org_latest_names(org_ids={m.org_id for m in page.object_list})
     rows = [{"m": m, "org_name": names.get(m.org_id, "")} for m in page.object_list]
-    return render(request, "meetings/meeting_list.html", {
-        "page": page, "rows": rows, "year": year, "org_id": org_id, "can_meet": policy.can(request.user, "meet"),
-        "can_record": policy.can(request.user, "record")})
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "year": year,
+            "org_id": org_id,
+            "can_meet": policy.can(request.user, "meet"),
+            "can_record": policy.can(request.user, "record"),
+        },
+    )
 
 
 @login_required
@@ -92,12 +102,24 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         roster = [(people[m], t) for m, _, t in ids]
         if request.method == "POST" and request.POST.get("save"):
             try:
-                meeting = run_once(d.get("form_token"), actor=request.user, create=lambda: services.meeting_create(
-                    actor=request.user, data=services.MeetingInput(
-                        org_id=d["org"], kind=d["kind"], planned_on=d["held_on"], held_on=d["held_on"],
-                        agenda=d["agenda"], resolution=d["resolution"], guests=d["guests"]),
-                    marks=_marks(request, [m.pk for m, _ in roster])),
-                    url_of=lambda m: reverse("meetings:meeting_detail", args=[m.pk]))
+                meeting = run_once(
+                    d.get("form_token"),
+                    actor=request.user,
+                    create=lambda: services.meeting_create(
+                        actor=request.user,
+                        data=services.MeetingInput(
+                            org_id=d["org"],
+                            kind=d["kind"],
+                            planned_on=d["held_on"],
+                            held_on=d["held_on"],
+                            agenda=d["agenda"],
+                            resolution=d["resolution"],
+                            guests=d["guests"],
+                        ),
+                        marks=_marks(request, [m.pk for m, _ in roster]),
+                    ),
+                    url_of=lambda m: reverse("meetings:meeting_detail", args=[m.pk]),
+                )
             except AlreadySubmitted as done:
                 return redirect(done.url or "meetings:meeting_list")
             except DomainError as error:
@@ -111,8 +133,10 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Đã ghi buổi sinh hoạt ngày {meeting.on:%d/%m/%Y} và điểm danh.")
                 return redirect("meetings:meeting_detail", pk=meeting.pk)
     posted = {k: v for k, v in request.POST.items()} if request.method == "POST" else {}
-    rows = [{"m": m, "temporary": t, "p": posted.get(f"p{m.pk}", Presence.PRESENT), "r": posted.get(f"r{m.pk}", "")}
-            for m, t in roster]
+    rows = [
+        {"m": m, "temporary": t, "p": posted.get(f"p{m.pk}", Presence.PRESENT), "r": posted.get(f"r{m.pk}", "")}
+        for m, t in roster
+    ]
     return render(request, "meetings/meeting_form.html", {"form": form, "rows": rows, "Presence": Presence})
 
 
@@ -134,14 +158,20 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.meeting_held(actor=request.user, meeting=meeting, held_on=held_on)
             elif action == "guest":
                 seat = request.POST.get("seat") or ""
-                guests.guest_record(actor=request.user, meeting=meeting, seat_id=int(seat) if seat.isdigit() else 0,
-                                    attended=request.POST.get("attended", "1") == "1")
+                guests.guest_record(
+                    actor=request.user,
+                    meeting=meeting,
+                    seat_id=int(seat) if seat.isdigit() else 0,
+                    attended=request.POST.get("attended", "1") == "1",
+                )
             elif action == "not_held":
-                services.meeting_not_held(actor=request.user, meeting=meeting,
-                                          reason=request.POST.get("not_held_reason", ""))
+                services.meeting_not_held(
+                    actor=request.user, meeting=meeting, reason=request.POST.get("not_held_reason", "")
+                )
             else:
-                services.attendance_mark(actor=request.user, meeting=meeting,
-                                         marks=_marks(request, [a.member_id for a in roster]))
+                services.attendance_mark(
+                    actor=request.user, meeting=meeting, marks=_marks(request, [a.member_id for a in roster])
+                )
         except DomainError as error:
             messages.error(request, error.message)
         except Exception as error:  # noqa: BLE001 - a bad date
@@ -154,10 +184,20 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counts = {p: sum(1 for a in roster if a.presence == p) for p in Presence.values}
     org_name = org_latest_names(org_ids=[meeting.org_id]).get(meeting.org_id, "")
     guest_rows = list(meeting.guest_rows.select_related("seat__member").order_by("seat__member__name_folded"))
-    return render(request, "meetings/meeting_detail.html", {
-        "meeting": meeting, "roster": roster, "can_meet": can_meet, "counts": counts, "org_name": org_name,
-        "Presence": Presence, "guest_rows": guest_rows,
-        "seat_choices": guests.seats_for_meeting(meeting) if can_meet and meeting.held_on else []})
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "roster": roster,
+            "can_meet": can_meet,
+            "counts": counts,
+            "org_name": org_name,
+            "Presence": Presence,
+            "guest_rows": guest_rows,
+            "seat_choices": guests.seats_for_meeting(meeting) if can_meet and meeting.held_on else [],
+        },
+    )
 
 
 def _pct(x: float | None) -> str:
@@ -176,12 +216,24 @@ def figures(request: HttpRequest) -> HttpResponse:
     f = sel.figures(actor=request.user, org_id=int(org_raw), year=year)
     names = org_latest_names(org_ids={o for o, _ in f.missing})
     missing = [{"org": names.get(o, ""), "month": m} for o, m in f.missing[:200]]
-    by_org = [{"o": o, "rate": _pct(o.rate)} for o in sel.attendance_by_child(
-        org_id=int(org_raw), start=date(year, 1, 1), end=date(year, 12, 31))]
-    return render(request, "meetings/figures.html", {
-        "by_org": by_org, "f": f, "year": year, "org_id": int(org_raw), "org_name": org_latest_names(org_ids=[int(org_raw)]).get(
-            int(org_raw), ""), "held_rate": _pct(f.held_rate), "attendance_rate": _pct(f.attendance_rate),
-        "missing": missing})
+    by_org = [
+        {"o": o, "rate": _pct(o.rate)}
+        for o in sel.attendance_by_child(org_id=int(org_raw), start=date(year, 1, 1), end=date(year, 12, 31))
+    ]
+    return render(
+        request,
+        "meetings/figures.html",
+        {
+            "by_org": by_org,
+            "f": f,
+            "year": year,
+            "org_id": int(org_raw),
+            "org_name": org_latest_names(org_ids=[int(org_raw)]).get(int(org_raw), ""),
+            "held_rate": _pct(f.held_rate),
+            "attendance_rate": _pct(f.attendance_rate),
+            "missing": missing,
+        },
+    )
 
 
 @login_required
@@ -195,9 +247,18 @@ def absences(request: HttpRequest) -> HttpResponse:
     months = {m: n for m, n in months.items() if n >= sel.WARN_MONTHS}
     people = Member.objects.in_bulk(list(months))
     names = org_latest_names(org_ids={p.current_org_id for p in people.values() if p.current_org_id})
-    rows = sorted(({"member": people[m], "months": n, "removal": n >= sel.REMOVAL_MONTHS,
-                    "org": names.get(people[m].current_org_id, "")} for m, n in months.items()),
-                  key=lambda r: (-r["months"], r["member"].name_folded))
+    rows = sorted(
+        (
+            {
+                "member": people[m],
+                "months": n,
+                "removal": n >= sel.REMOVAL_MONTHS,
+                "org": names.get(people[m].current_org_id, ""),
+            }
+            for m, n in months.items()
+        ),
+        key=lambda r: (-r["months"], r["member"].name_folded),
+    )
     return render(request, "meetings/absences.html", {"rows": rows, "year": year})
 
 
@@ -206,17 +267,23 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
     """The member portal: the meetings on the member's own list; confirm or give a reason."""
     rows = sel.my_meetings(actor=request.user)
     names = org_latest_names(org_ids={a.meeting.org_id for a in rows})
-    return render(request, "meetings/my_meetings.html", {
-        "rows": [{"a": a, "org": names.get(a.meeting.org_id, "")} for a in rows], "today": policy.today()})
+    return render(
+        request,
+        "meetings/my_meetings.html",
+        {"rows": [{"a": a, "org": names.get(a.meeting.org_id, "")} for a in rows], "today": policy.today()},
+    )
 
 
 @login_required
 @require_POST
 def my_reply(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        a = services.member_reply(actor=request.user, attendance_id=pk,
-                                  will_attend=request.POST.get("reply") == "will_attend",
-                                  reason=request.POST.get("reason", ""))
+        a = services.member_reply(
+            actor=request.user,
+            attendance_id=pk,
+            will_attend=request.POST.get("reply") == "will_attend",
+            reason=request.POST.get("reason", ""),
+        )
     except DomainError as error:
         if error.message == policy.NOT_FOUND:
             raise Http404(policy.NOT_FOUND) from None
@@ -224,8 +291,6 @@ def my_reply(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Đã ghi trả lời: {a.get_reply_display()}.")
     return redirect("meetings:my_meetings")
-
-
 
 
 # --- the member's own record and correction requests (R-161) ---------------------------------
@@ -248,10 +313,18 @@ def my_record(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Đã gửi yêu cầu đính chính; cấp ủy sẽ xem xét và trả lời.")
             return redirect("meetings:my_record")
     audit_read(actor=request.user, obj=member, org_id=member.current_org_id, summary="Đảng viên xem hồ sơ của mình")
-    return render(request, "meetings/my_record.html", {
-        "member": member, "rows": corrections.record_rows(member), "fields": corrections.FIELDS,
-        "requests": CorrectionRequest.objects.filter(member=member).order_by("-requested_at", "-id")[:20],
-        "form_error": form_error, "posted": posted})
+    return render(
+        request,
+        "meetings/my_record.html",
+        {
+            "member": member,
+            "rows": corrections.record_rows(member),
+            "fields": corrections.FIELDS,
+            "requests": CorrectionRequest.objects.filter(member=member).order_by("-requested_at", "-id")[:20],
+            "form_error": form_error,
+            "posted": posted,
+        },
+    )
 
 
 @login_required
@@ -259,8 +332,11 @@ def correction_list(request: HttpRequest) -> HttpResponse:
     """Officer: the members' correction requests waiting in scope."""
     if not policy.can(request.user, "record"):
         raise Http404(policy.NOT_FOUND)
-    return render(request, "meetings/correction_list.html", {
-        "rows": corrections.pending_list(actor=request.user)[:200], "fields": corrections.FIELDS})
+    return render(
+        request,
+        "meetings/correction_list.html",
+        {"rows": corrections.pending_list(actor=request.user)[:200], "fields": corrections.FIELDS},
+    )
 
 
 @login_required
@@ -273,15 +349,19 @@ def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 corrections.correction_accept(actor=request.user, request_id=req.pk)
                 messages.success(request, "Đã chấp nhận và ghi đính chính vào hồ sơ.")
             else:
-                corrections.correction_refuse(actor=request.user, request_id=req.pk,
-                                              reason=request.POST.get("refusal_reason", ""))
+                corrections.correction_refuse(
+                    actor=request.user, request_id=req.pk, reason=request.POST.get("refusal_reason", "")
+                )
                 messages.success(request, "Đã từ chối yêu cầu đính chính.")
         except DomainError as exc:
             error = exc.message
         else:
             return redirect("meetings:correction_list")
-    return render(request, "meetings/correction_decide.html", {
-        "req": req, "label": corrections.FIELDS.get(req.field, req.field), "error": error})
+    return render(
+        request,
+        "meetings/correction_decide.html",
+        {"req": req, "label": corrections.FIELDS.get(req.field, req.field), "error": error},
+    )
 
 
 # --- the e-handbook: coverage (R-043) by organization, and the national export's upload -------
@@ -319,12 +399,25 @@ def handbook_coverage(request: HttpRequest) -> HttpResponse:
     on, error = _date_param(request, "ngay", "Ngày tính")
     org_id = _org_param(request, on)
     exclude = request.GET.get("mien") == "1"
-    total, rows = (handbook.coverage_by_org(actor=request.user, org_id=org_id, on=on, exclude_exempt=exclude)
-                   if org_id is not None else (None, []))
-    return render(request, "meetings/handbook_coverage.html", {
-        "on": on, "org_id": org_id, "exclude": exclude, "total": total, "rows": rows, "date_error": error,
-        "org_name": org_latest_names(org_ids=[org_id]).get(org_id, "") if org_id else "",
-        "can_import": policy.can(request.user, "record")})
+    total, rows = (
+        handbook.coverage_by_org(actor=request.user, org_id=org_id, on=on, exclude_exempt=exclude)
+        if org_id is not None
+        else (None, [])
+    )
+    return render(
+        request,
+        "meetings/handbook_coverage.html",
+        {
+            "on": on,
+            "org_id": org_id,
+            "exclude": exclude,
+            "total": total,
+            "rows": rows,
+            "date_error": error,
+            "org_name": org_latest_names(org_ids=[org_id]).get(org_id, "") if org_id else "",
+            "can_import": policy.can(request.user, "record"),
+        },
+    )
 
 
 def _handbook_dir() -> Path:
@@ -357,13 +450,18 @@ def handbook_upload(request: HttpRequest) -> HttpResponse:
             with target.open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
-            job = HandbookImportJob.objects.create(file_path=str(target), original_name=Path(upload.name).name[:255],
-                                                   uploaded_by=request.user)
+            job = HandbookImportJob.objects.create(
+                file_path=str(target), original_name=Path(upload.name).name[:255], uploaded_by=request.user
+            )
             handbook_job_enqueue(job, apply=False)
             return redirect("meetings:handbook_job", pk=job.pk)
     jobs = policy.for_user(HandbookImportJob, request.user)[:10]
-    return render(request, "meetings/handbook_upload.html", {
-        "jobs": jobs, "error": error, "headers": handbook.HEADERS}, status=422 if error else 200)
+    return render(
+        request,
+        "meetings/handbook_upload.html",
+        {"jobs": jobs, "error": error, "headers": handbook.HEADERS},
+        status=422 if error else 200,
+    )
 
 
 @login_required
@@ -416,7 +514,9 @@ def committee_seats(request: HttpRequest) -> HttpResponse:
                 picked = request.POST.get("member_id", "")
                 card = posted["card"].strip().replace(" ", "").upper()
                 if picked:  # chosen in the picker (members in scope only)
-                    member = policy.for_user(Member, request.user).filter(pk=picked).first() if picked.isdigit() else None
+                    member = (
+                        policy.for_user(Member, request.user).filter(pk=picked).first() if picked.isdigit() else None
+                    )
                     if member is None:
                         raise DomainError(f"{policy.not_found('đảng viên')}.", field="member_id")
                 else:
@@ -436,11 +536,24 @@ def committee_seats(request: HttpRequest) -> HttpResponse:
     rows = guests.figures(actor=request.user, committee_id=org_id, year=year)
     query = nfc(request.GET.get("tim", "")).strip()[:80]
     candidates = guests.seat_candidates(actor=request.user, query=query) if can_record and len(query) >= 2 else []
-    return render(request, "meetings/committee_seats.html", {
-        "query": query, "candidates": candidates,
-        "rows": rows, "year": year, "org_id": org_id, "org_name": org_latest_names(org_ids=[org_id]).get(org_id, ""),
-        "can_record": can_record, "errors": errors, "posted": posted, "per_year": guests.VISITS_PER_YEAR,
-        "short": sum(1 for r in rows if r.short)}, status=422 if errors else 200)
+    return render(
+        request,
+        "meetings/committee_seats.html",
+        {
+            "query": query,
+            "candidates": candidates,
+            "rows": rows,
+            "year": year,
+            "org_id": org_id,
+            "org_name": org_latest_names(org_ids=[org_id]).get(org_id, ""),
+            "can_record": can_record,
+            "errors": errors,
+            "posted": posted,
+            "per_year": guests.VISITS_PER_YEAR,
+            "short": sum(1 for r in rows if r.short),
+        },
+        status=422 if errors else 200,
+    )
 
 
 def _post_date(raw: str, field: str, label: str) -> date:

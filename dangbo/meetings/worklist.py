@@ -29,8 +29,22 @@ def provider(user, today: date) -> list[WorkItem]:
     removal = sum(1 for n in months.values() if n >= REMOVAL_MONTHS)
     url = reverse("meetings:absences") + f"?nam={today.year}"
     return [
-        WorkItem("sinh_hoat_vang_2", f"Đảng viên vắng sinh hoạt không lý do {WARN_MONTHS} tháng trong năm", warn,
-                 url, "warning", "Nhắc nhở: đến 3 tháng là căn cứ xem xét xóa tên (R-039).", GROUP),
-        WorkItem("sinh_hoat_vang_3", f"Đảng viên vắng sinh hoạt không lý do từ {REMOVAL_MONTHS} tháng trong năm",
-                 removal, url, "danger", "Căn cứ chi bộ xem xét, đề nghị xóa tên (R-039).", GROUP),
+        WorkItem(
+            "sinh_hoat_vang_2",
+            f"Đảng viên vắng sinh hoạt không lý do {WARN_MONTHS} tháng trong năm",
+            warn,
+            url,
+            "warning",
+            "Nhắc nhở: đến 3 tháng là căn cứ xem xét xóa tên (R-039).",
+            GROUP,
+        ),
+        WorkItem(
+            "sinh_hoat_vang_3",
+            f"Đảng viên vắng sinh hoạt không lý do từ {REMOVAL_MONTHS} tháng trong năm",
+            removal,
+            url,
+            "danger",
+            "Căn cứ chi bộ xem xét, đề nghị xóa tên (R-039).",
+            GROUP,
+        ),
     ]

@@ -282,12 +282,22 @@ def _event_out(events: list[MemberEvent]) -> list[dict]:
     )
     return [
         {
-            "id": e.pk, "type": e.type, "type_label": e.get_type_display(), "on": e.on,
-            "org": _ref(e.org_id, e.on, names), "counterpart_org": _ref(e.counterpart_org_id, e.on, names),
-            "decision_number": e.decision_number, "decision_date": e.decision_date,
-            "decision_body": e.decision_body, "note": e.note, "payload": e.payload or {},
-            "corrects_id": e.corrects_id, "voided": e.pk in voided_by, "voided_by_id": voided_by.get(e.pk),
-            "recorded_at": e.recorded_at, "recorded_by": e.recorded_by.get_username() if e.recorded_by else None,
+            "id": e.pk,
+            "type": e.type,
+            "type_label": e.get_type_display(),
+            "on": e.on,
+            "org": _ref(e.org_id, e.on, names),
+            "counterpart_org": _ref(e.counterpart_org_id, e.on, names),
+            "decision_number": e.decision_number,
+            "decision_date": e.decision_date,
+            "decision_body": e.decision_body,
+            "note": e.note,
+            "payload": e.payload or {},
+            "corrects_id": e.corrects_id,
+            "voided": e.pk in voided_by,
+            "voided_by_id": voided_by.get(e.pk),
+            "recorded_at": e.recorded_at,
+            "recorded_by": e.recorded_by.get_username() if e.recorded_by else None,
         }
         for e in events
     ]
@@ -308,25 +318,47 @@ def _member_detail(member: Member, at: date, *, citizen_id: str, shown: bool, ph
     state = None
     if span is not None:
         state = {
-            "status": span.status, "status_label": span.get_status_display(), "org": _ref(span.org_id, at, names),
-            "exempt": span.exempt, "temp_org": _ref(span.temp_org_id, at, names), "in_transfer": span.in_transfer,
-            "valid_from": span.valid_from, "valid_to": span.valid_to,
+            "status": span.status,
+            "status_label": span.get_status_display(),
+            "org": _ref(span.org_id, at, names),
+            "exempt": span.exempt,
+            "temp_org": _ref(span.temp_org_id, at, names),
+            "in_transfer": span.in_transfer,
+            "valid_from": span.valid_from,
+            "valid_to": span.valid_to,
         }
     return {
-        "id": member.pk, "full_name": member.full_name, "birth_date": member.birth_date,
-        "birth_year": member.birth_year, "sex": member.sex, "sex_label": member.get_sex_display(),
-        "ethnicity": member.ethnicity, "ethnicity_label": member.ethnicity_label,
-        "religion": member.religion, "religion_label": member.religion_label, "hometown": member.hometown,
-        "citizen_id": citizen_id or None, "citizen_id_masked": not shown, "phone": phone,
-        "party_card_number": member.party_card_number, "general_education": member.general_education,
-        "professional_education": member.professional_education, "theory_level": member.theory_level,
-        "theory_label": member.theory_label, "occupation": member.occupation,
+        "id": member.pk,
+        "full_name": member.full_name,
+        "birth_date": member.birth_date,
+        "birth_year": member.birth_year,
+        "sex": member.sex,
+        "sex_label": member.get_sex_display(),
+        "ethnicity": member.ethnicity,
+        "ethnicity_label": member.ethnicity_label,
+        "religion": member.religion,
+        "religion_label": member.religion_label,
+        "hometown": member.hometown,
+        "citizen_id": citizen_id or None,
+        "citizen_id_masked": not shown,
+        "phone": phone,
+        "party_card_number": member.party_card_number,
+        "general_education": member.general_education,
+        "professional_education": member.professional_education,
+        "theory_level": member.theory_level,
+        "theory_label": member.theory_label,
+        "occupation": member.occupation,
         "current_status": member.current_status,
         "current_status_label": member.get_current_status_display() if member.current_status else "",
         "current_org": _ref(member.current_org_id, at, names),
-        "admitted_on": member.admitted_on, "ceremony_on": member.ceremony_on, "full_on": member.full_on,
-        "probation_end": timeline.probation_end() if timeline else None, "exempt": member.exempt,
-        "at": at, "state": state, "seniority": seniority,
+        "admitted_on": member.admitted_on,
+        "ceremony_on": member.ceremony_on,
+        "full_on": member.full_on,
+        "probation_end": timeline.probation_end() if timeline else None,
+        "exempt": member.exempt,
+        "at": at,
+        "state": state,
+        "seniority": seniority,
     }
 
 
@@ -359,30 +391,50 @@ def member_list_api(
     if page < 1:
         raise DomainError("Số trang phải từ 1 trở lên.", field="page")
     # The list page's filters (members.filters.MemberFilterSet); "active" is its default status.
-    data = {"org": org, "status": "" if status == "active" else status, "sex": sex, "ethnicity": ethnicity,
-            "age_band": age_band, "q": nfc(q)}
+    data = {
+        "org": org,
+        "status": "" if status == "active" else status,
+        "sex": sex,
+        "ethnicity": ethnicity,
+        "age_band": age_band,
+        "q": nfc(q),
+    }
     filterset = MemberFilterSet({k: v for k, v in data.items() if v}, actor=request.user, at=day, org_labels=False)
     if not filterset.is_valid():
         name, errors = next(iter(filterset.form.errors.items()))
         raise DomainError(str(errors[0]), field=name)
     filters = filterset.criteria
     # The count is cached under the data stamps (members.selectors.member_list_count), not recounted per page.
-    result = paginate(member_list(actor=request.user, at=day, filters=filters), page=page, page_size=page_size,
-                      count=member_list_count(actor=request.user, at=day, filters=filters))
+    result = paginate(
+        member_list(actor=request.user, at=day, filters=filters),
+        page=page,
+        page_size=page_size,
+        count=member_list_count(actor=request.user, at=day, filters=filters),
+    )
     members: list[Member] = result["items"]
     spans = {s.member_id: s for s in MembershipSpan.objects.valid_on(day).filter(member_id__in=[m.pk for m in members])}
     names = _org_names({(s.org_id, day) for s in spans.values()})
     items = []
     for m in members:
         span = spans.get(m.pk)
-        items.append({
-            "id": m.pk, "full_name": m.full_name, "birth_year": m.birth_year, "sex": m.sex,
-            "sex_label": m.get_sex_display(), "ethnicity": m.ethnicity, "ethnicity_label": m.ethnicity_label,
-            "citizen_id": mask_citizen_id(m.citizen_id), "party_card_number": m.party_card_number,
-            "status": span.status if span else "", "status_label": span.get_status_display() if span else "",
-            "org": _ref(span.org_id, day, names) if span else None,
-            "exempt": bool(span and span.exempt), "in_transfer": bool(span and span.in_transfer),
-        })
+        items.append(
+            {
+                "id": m.pk,
+                "full_name": m.full_name,
+                "birth_year": m.birth_year,
+                "sex": m.sex,
+                "sex_label": m.get_sex_display(),
+                "ethnicity": m.ethnicity,
+                "ethnicity_label": m.ethnicity_label,
+                "citizen_id": mask_citizen_id(m.citizen_id),
+                "party_card_number": m.party_card_number,
+                "status": span.status if span else "",
+                "status_label": span.get_status_display() if span else "",
+                "org": _ref(span.org_id, day, names) if span else None,
+                "exempt": bool(span and span.exempt),
+                "in_transfer": bool(span and span.in_transfer),
+            }
+        )
     return {**result, "at": day, "items": items}
 
 
@@ -393,33 +445,53 @@ def member_admit_api(request: HttpRequest, data: AdmissionIn) -> tuple[int, dict
     require_record(request.user, data.cell_id)
     cell = Organization.objects.get(pk=data.cell_id)
     profile = ProfileInput(
-        full_name=data.full_name, birth_year=data.birth_year or (data.birth_date.year if data.birth_date else 0),
-        sex=data.sex, birth_date=data.birth_date, ethnicity=data.ethnicity, religion=data.religion,
-        hometown=data.hometown, citizen_id=data.citizen_id, general_education=data.general_education,
-        professional_education=data.professional_education, theory_level=data.theory_level,
-        occupation=data.occupation, phone=data.phone,
+        full_name=data.full_name,
+        birth_year=data.birth_year or (data.birth_date.year if data.birth_date else 0),
+        sex=data.sex,
+        birth_date=data.birth_date,
+        ethnicity=data.ethnicity,
+        religion=data.religion,
+        hometown=data.hometown,
+        citizen_id=data.citizen_id,
+        general_education=data.general_education,
+        professional_education=data.professional_education,
+        theory_level=data.theory_level,
+        occupation=data.occupation,
+        phone=data.phone,
     )
     member = member_admit(
-        actor=request.user, profile=profile, cell=cell, decided_on=data.decided_on, ceremony_on=data.ceremony_on,
-        decision_number=data.decision_number, decision_body=data.decision_body, payload=data.payload,
+        actor=request.user,
+        profile=profile,
+        cell=cell,
+        decided_on=data.decided_on,
+        ceremony_on=data.ceremony_on,
+        decision_number=data.decision_number,
+        decision_body=data.decision_body,
+        payload=data.payload,
     )
     home = policy.member_home_org_id(member)
     phone = member.phone if home is not None and can(request.user, "view_personal", home) else None
-    return HttpStatus(201, _member_detail(member, as_of(None), citizen_id=mask_citizen_id(member.citizen_id),
-                                          shown=False, phone=phone))
+    return HttpStatus(
+        201,
+        _member_detail(member, as_of(None), citizen_id=mask_citizen_id(member.citizen_id), shown=False, phone=phone),
+    )
 
 
 @router.get("/{int:member_id}", response={200: MemberDetailOut, **READ_ERRORS}, url_name="member_detail")
 def member_detail_api(
-    request: HttpRequest, member_id: int, at: date | None = None, show: Literal["citizen_id"] | None = None,
+    request: HttpRequest,
+    member_id: int,
+    at: date | None = None,
+    show: Literal["citizen_id"] | None = None,
 ) -> dict:
     """A member's dossier: profile, state today and on `at`, party seniority on `at`. Every read
     is logged in the audit log (R-165), as on the member's page. The citizen ID is masked unless
     `show=citizen_id` is asked by a user with the "view_personal" right on the member's
     organization (that showing is logged too); the phone only with that right."""
     dossier = member_dossier_read(actor=request.user, pk=member_id, show=(show,) if show else (), via="api")
-    return _member_detail(dossier.member, as_of(at), citizen_id=dossier.citizen_id,
-                          shown=dossier.citizen_id_shown, phone=dossier.phone)
+    return _member_detail(
+        dossier.member, as_of(at), citizen_id=dossier.citizen_id, shown=dossier.citizen_id_shown, phone=dossier.phone
+    )
 
 
 @router.get("/{int:member_id}/events", response={200: list[EventOut], **READ_ERRORS}, url_name="member_events")
@@ -440,20 +512,31 @@ def member_record_event_api(request: HttpRequest, member_id: int, data: EventIn)
     member = get_member_or_404(request.user, member_id)
     org = _visible_org(request.user, data.org_id, field="org")
     counterpart = _existing_org(data.counterpart_org_id, field="counterpart_org")
-    _require_record_on_visible(request.user, event_record_org_ids(member, event_type=data.type,
-                                                                  org_id=org.pk if org else None))
-    event = member_record_event(actor=request.user, member=member, data=EventInput(
-        type=data.type, on=data.on, org=org, counterpart_org=counterpart, decision_number=data.decision_number,
-        decision_date=data.decision_date, decision_body=data.decision_body, note=data.note, payload=data.payload,
-    ))
+    _require_record_on_visible(
+        request.user, event_record_org_ids(member, event_type=data.type, org_id=org.pk if org else None)
+    )
+    event = member_record_event(
+        actor=request.user,
+        member=member,
+        data=EventInput(
+            type=data.type,
+            on=data.on,
+            org=org,
+            counterpart_org=counterpart,
+            decision_number=data.decision_number,
+            decision_date=data.decision_date,
+            decision_body=data.decision_body,
+            note=data.note,
+            payload=data.payload,
+        ),
+    )
     return HttpStatus(201, _event_out([event])[0])
 
 
 # --- events --------------------------------------------------------------------------------------
 
 
-@events_router.post("/{int:event_id}/correction", response={201: EventOut, **WRITE_ERRORS},
-                    url_name="event_correct")
+@events_router.post("/{int:event_id}/correction", response={201: EventOut, **WRITE_ERRORS}, url_name="event_correct")
 def event_correct_api(request: HttpRequest, event_id: int, data: CorrectionIn) -> tuple[int, dict]:
     """Void a wrongly recorded event with a reason (members.services.event_correct): a new
     correction event; nothing is deleted. 404 when the event's member is outside the scope."""
@@ -464,4 +547,3 @@ def event_correct_api(request: HttpRequest, event_id: int, data: CorrectionIn) -
     _require_record_on_visible(request.user, [policy.member_home_org_id(member) or event.org_id])
     correction = event_correct(actor=request.user, event=event, reason=data.reason)
     return HttpStatus(201, _event_out([correction])[0])
-

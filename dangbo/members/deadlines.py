@@ -59,5 +59,6 @@ def recognition_overdue_cutoff(today: date) -> date:
 
 def recognition_alert_cutoff(today: date) -> date:
     """Ceremonies on or before this day are at month 11 or later of probation on `today` (R-022)."""
-    return _latest_start(lambda c: recognition_alert_from(c) - timedelta(days=1), today,
-                         first_guess=add_months(today, -11))
+    return _latest_start(
+        lambda c: recognition_alert_from(c) - timedelta(days=1), today, first_guess=add_months(today, -11)
+    )

@@ -32,8 +32,12 @@ class MemberFilterForm(VNForm):
     chosen organization's label (nothing is rendered: the API)."""
 
     ngay = VNDateField(label="Tính đến ngày", required=False)
-    org = forms.IntegerField(label="Tổ chức", required=False, min_value=1, widget=OrgPicker(
-        placeholder="Tất cả tổ chức trong phạm vi (gõ tên để chọn một tổ chức)"))
+    org = forms.IntegerField(
+        label="Tổ chức",
+        required=False,
+        min_value=1,
+        widget=OrgPicker(placeholder="Tất cả tổ chức trong phạm vi (gõ tên để chọn một tổ chức)"),
+    )
     status = forms.ChoiceField(label="Trạng thái", required=False)
     sex = forms.ChoiceField(label="Giới tính", required=False)
     ethnicity = forms.ChoiceField(label="Dân tộc", required=False)
@@ -54,16 +58,17 @@ class MemberFilterForm(VNForm):
             (Status.FULL, "Đảng viên chính thức"),
             (Status.PENDING, "Chờ lễ kết nạp"),
             ("all", "Tất cả (kể cả đã ra khỏi Đảng)"),
-            *[(s.value, s.label) for s in (Status.NAME_REMOVED, Status.EXPELLED, Status.LEFT, Status.DECEASED,
-                                           Status.TRANSFERRED_AWAY)],
+            *[
+                (s.value, s.label)
+                for s in (Status.NAME_REMOVED, Status.EXPELLED, Status.LEFT, Status.DECEASED, Status.TRANSFERRED_AWAY)
+            ],
         ]
         self.fields["sex"].choices = _blank("Nam và nữ") + list(Sex.choices)
         self.fields["ethnicity"].choices = (
             _blank("Tất cả dân tộc") + [(MINORITY, "Dân tộc thiểu số (ngoài Kinh)")] + choices("ethnic_groups")
         )
         self.fields["age_band"].choices = _blank("Mọi độ tuổi") + [(k, v[2]) for k, v in AGE_BANDS.items()]
-        self.fields["q"].widget.attrs.update({"placeholder": "Tìm theo tên (gõ không dấu cũng được)",
-                                              "type": "search"})
+        self.fields["q"].widget.attrs.update({"placeholder": "Tìm theo tên (gõ không dấu cũng được)", "type": "search"})
         self.fields["ngay"].widget.attrs["class"] += " as-of-input"
 
     def clean_org(self):
@@ -75,8 +80,9 @@ class MemberFilterForm(VNForm):
 
 class ProfileForm(VNForm):
     full_name = forms.CharField(label="Họ và tên", max_length=120)
-    birth_date = VNDateField(label="Ngày sinh", required=False,
-                             help_text="Nếu không rõ ngày sinh, để trống và nhập năm sinh.")
+    birth_date = VNDateField(
+        label="Ngày sinh", required=False, help_text="Nếu không rõ ngày sinh, để trống và nhập năm sinh."
+    )
     birth_year = forms.IntegerField(label="Năm sinh", required=False, min_value=1890, max_value=2100)
     sex = forms.ChoiceField(label="Giới tính")
     ethnicity = forms.ChoiceField(label="Dân tộc", initial="01")
@@ -91,8 +97,20 @@ class ProfileForm(VNForm):
     phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
 
     profile_field_names = (
-        "full_name", "birth_date", "birth_year", "sex", "ethnicity", "religion", "hometown", "citizen_id",
-        "party_card_number", "general_education", "professional_education", "theory_level", "occupation", "phone",
+        "full_name",
+        "birth_date",
+        "birth_year",
+        "sex",
+        "ethnicity",
+        "religion",
+        "hometown",
+        "citizen_id",
+        "party_card_number",
+        "general_education",
+        "professional_education",
+        "theory_level",
+        "occupation",
+        "phone",
     )
 
     def __init__(self, *args, **kwargs):
@@ -101,9 +119,11 @@ class ProfileForm(VNForm):
         self.fields["ethnicity"].choices = choices("ethnic_groups")
         self.fields["religion"].choices = choices("religions")
         self.fields["general_education"].choices = _blank("— Chưa rõ —") + choices(
-            "education_levels", where={"dimension": "general"})
+            "education_levels", where={"dimension": "general"}
+        )
         self.fields["professional_education"].choices = _blank("— Chưa rõ —") + choices(
-            "education_levels", where={"dimension": "professional"})
+            "education_levels", where={"dimension": "professional"}
+        )
         self.fields["theory_level"].choices = choices("theory_levels")
         self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
@@ -120,12 +140,19 @@ class ProfileForm(VNForm):
         d = self.cleaned_data
         born = d.get("birth_date")
         return ProfileInput(
-            full_name=d["full_name"], birth_year=born.year if born else d["birth_year"], sex=d["sex"],
-            birth_date=born, ethnicity=d["ethnicity"], religion=d["religion"], hometown=d.get("hometown", ""),
-            citizen_id=d.get("citizen_id") or None, party_card_number=d.get("party_card_number") or None,
+            full_name=d["full_name"],
+            birth_year=born.year if born else d["birth_year"],
+            sex=d["sex"],
+            birth_date=born,
+            ethnicity=d["ethnicity"],
+            religion=d["religion"],
+            hometown=d.get("hometown", ""),
+            citizen_id=d.get("citizen_id") or None,
+            party_card_number=d.get("party_card_number") or None,
             general_education=d.get("general_education", ""),
             professional_education=d.get("professional_education", ""),
-            theory_level=d.get("theory_level") or "none", occupation=d.get("occupation", ""),
+            theory_level=d.get("theory_level") or "none",
+            occupation=d.get("occupation", ""),
             phone=d.get("phone", ""),
         )
 
@@ -146,26 +173,41 @@ def _not_future(form: forms.Form, name: str, label: str) -> None:
 class AdmitForm(OnceForm, ProfileForm):
     """Admission (kết nạp): the person, the cell, the decision and the ceremony."""
 
-    cell = OrgPickField(label="Chi bộ kết nạp", action="record", types=MEMBER_ORG_TYPES,
-                        placeholder="Gõ tên chi bộ để tìm…")
+    cell = OrgPickField(
+        label="Chi bộ kết nạp", action="record", types=MEMBER_ORG_TYPES, placeholder="Gõ tên chi bộ để tìm…"
+    )
     decided_on = VNDateField(label="Ngày quyết định kết nạp")
     decision_number = forms.CharField(label="Số quyết định", max_length=60)
     decision_body = forms.CharField(label="Cơ quan ban hành", max_length=255)
-    cell_resolution_date = VNDateField(label="Ngày chi bộ xét kết nạp", required=False,
-                                       help_text="Tuổi được tính đủ tháng vào ngày này (R-050).")
-    ceremony_on = VNDateField(label="Ngày lễ kết nạp", required=False,
-                              help_text="Để trống nếu chưa tổ chức lễ kết nạp.")
+    cell_resolution_date = VNDateField(
+        label="Ngày chi bộ xét kết nạp", required=False, help_text="Tuổi được tính đủ tháng vào ngày này (R-050)."
+    )
+    ceremony_on = VNDateField(
+        label="Ngày lễ kết nạp", required=False, help_text="Để trống nếu chưa tổ chức lễ kết nạp."
+    )
     late_ceremony_approved = forms.BooleanField(
-        label="Cấp ủy cấp trên đã đồng ý tổ chức lễ kết nạp muộn (quá 30 ngày làm việc)", required=False)
+        label="Cấp ủy cấp trên đã đồng ý tổ chức lễ kết nạp muộn (quá 30 ngày làm việc)", required=False
+    )
     over_age_approved = forms.BooleanField(
-        label="Cấp ủy trực thuộc Trung ương đã đồng ý kết nạp người trên 60 tuổi", required=False)
+        label="Cấp ủy trực thuộc Trung ương đã đồng ý kết nạp người trên 60 tuổi", required=False
+    )
     different_person = forms.BooleanField(
-        label="Đây là người khác", required=False,
+        label="Đây là người khác",
+        required=False,
         help_text="Chỉ đánh dấu khi hệ thống cảnh báo trùng họ tên và ngày sinh mà đúng là hai người khác nhau "
-                  "(được ghi nhật ký).")
+        "(được ghi nhật ký).",
+    )
 
-    admission_field_names = ("cell", "decided_on", "decision_number", "decision_body", "cell_resolution_date",
-                             "ceremony_on", "late_ceremony_approved", "over_age_approved")
+    admission_field_names = (
+        "cell",
+        "decided_on",
+        "decision_number",
+        "decision_body",
+        "cell_resolution_date",
+        "ceremony_on",
+        "late_ceremony_approved",
+        "over_age_approved",
+    )
 
     def __init__(self, *args, actor, at: date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,8 +239,11 @@ class AdmitForm(OnceForm, ProfileForm):
 
 # Event types recorded through the generic event form (admission has its own page; profile
 # updates go through the profile form; reassignment comes with restructuring; corrections void).
-EVENT_FORM_TYPES = [t for t in EventType if t not in (
-    EventType.CORRECTION, EventType.PROFILE_UPDATE, EventType.ORG_REASSIGNED, EventType.ADMISSION_DECISION)]
+EVENT_FORM_TYPES = [
+    t
+    for t in EventType
+    if t not in (EventType.CORRECTION, EventType.PROFILE_UPDATE, EventType.ORG_REASSIGNED, EventType.ADMISSION_DECISION)
+]
 
 EARLY_REASONS = [("", "Đúng hạn"), ("ill", "Tặng sớm do ốm nặng"), ("posthumous", "Truy tặng")]
 
@@ -206,10 +251,18 @@ EARLY_REASONS = [("", "Đúng hạn"), ("ill", "Tặng sớm do ốm nặng"), (
 class EventForm(OnceForm, VNForm):
     type = forms.ChoiceField(label="Loại sự kiện")
     on = VNDateField(label="Ngày")
-    org = OrgPickField(label="Tổ chức (chi bộ)", required=False, action="record", types=MEMBER_ORG_TYPES,
-                       help_text="Chi bộ kết nạp lại, nơi tiếp nhận, ... nếu sự kiện cần.")
-    counterpart_org = OrgPickField(label="Tổ chức bên kia (nơi đến / nơi sinh hoạt tạm thời)", required=False,
-                                   help_text="Để trống khi chuyển ra ngoài hệ thống.")
+    org = OrgPickField(
+        label="Tổ chức (chi bộ)",
+        required=False,
+        action="record",
+        types=MEMBER_ORG_TYPES,
+        help_text="Chi bộ kết nạp lại, nơi tiếp nhận, ... nếu sự kiện cần.",
+    )
+    counterpart_org = OrgPickField(
+        label="Tổ chức bên kia (nơi đến / nơi sinh hoạt tạm thời)",
+        required=False,
+        help_text="Để trống khi chuyển ra ngoài hệ thống.",
+    )
     decision_number = forms.CharField(label="Số quyết định", max_length=60, required=False)
     decision_date = VNDateField(label="Ngày quyết định", required=False)
     decision_body = forms.CharField(label="Cơ quan quyết định", max_length=255, required=False)
@@ -217,19 +270,32 @@ class EventForm(OnceForm, VNForm):
     # Payload fields (used by some event types).
     years = forms.IntegerField(label="Huy hiệu (số năm tuổi Đảng)", required=False, min_value=1, max_value=100)
     early_reason = forms.ChoiceField(label="Hình thức tặng huy hiệu", required=False, choices=EARLY_REASONS)
-    status = forms.ChoiceField(label="Là đảng viên (khi tiếp nhận)", required=False, choices=[
-        ("", "— Chọn —"), (Status.PROBATIONARY, Status.PROBATIONARY.label), (Status.FULL, Status.FULL.label)])
+    status = forms.ChoiceField(
+        label="Là đảng viên (khi tiếp nhận)",
+        required=False,
+        choices=[("", "— Chọn —"), (Status.PROBATIONARY, Status.PROBATIONARY.label), (Status.FULL, Status.FULL.label)],
+    )
     admitted_on = VNDateField(label="Ngày quyết định kết nạp (khi tiếp nhận)", required=False)
     ceremony_date = VNDateField(label="Ngày lễ kết nạp (khi tiếp nhận)", required=False)
     card_number = forms.CharField(label="Số thẻ đảng viên", max_length=20, required=False)
     grade = forms.ChoiceField(label="Mức xếp loại", required=False)
     late_ceremony_approved = forms.BooleanField(
-        label="Cấp ủy cấp trên đã đồng ý tổ chức lễ kết nạp muộn", required=False)
+        label="Cấp ủy cấp trên đã đồng ý tổ chức lễ kết nạp muộn", required=False
+    )
     over_age_approved = forms.BooleanField(
-        label="Cấp ủy trực thuộc Trung ương đã đồng ý kết nạp người trên 60 tuổi", required=False)
+        label="Cấp ủy trực thuộc Trung ương đã đồng ý kết nạp người trên 60 tuổi", required=False
+    )
 
-    main_field_names = ("type", "on", "org", "counterpart_org", "decision_number", "decision_date",
-                        "decision_body", "note")
+    main_field_names = (
+        "type",
+        "on",
+        "org",
+        "counterpart_org",
+        "decision_number",
+        "decision_date",
+        "decision_body",
+        "note",
+    )
 
     def __init__(self, *args, actor, at: date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -277,9 +343,17 @@ class EventForm(OnceForm, VNForm):
 
     def event_input(self) -> EventInput:
         d = self.cleaned_data
-        return EventInput(type=d["type"], on=d["on"], org=self._org("org"), counterpart_org=self._org("counterpart_org"),
-                          decision_number=d.get("decision_number", ""), decision_date=d.get("decision_date"),
-                          decision_body=d.get("decision_body", ""), note=d.get("note", ""), payload=self.payload())
+        return EventInput(
+            type=d["type"],
+            on=d["on"],
+            org=self._org("org"),
+            counterpart_org=self._org("counterpart_org"),
+            decision_number=d.get("decision_number", ""),
+            decision_date=d.get("decision_date"),
+            decision_body=d.get("decision_body", ""),
+            note=d.get("note", ""),
+            payload=self.payload(),
+        )
 
     def main_fields(self):
         return [self[n] for n in self.main_field_names]

@@ -135,8 +135,7 @@ class _Replayer:
     def need_active(self, ev: EventLike) -> None:
         self.need(
             self.facts.status in ACTIVE_STATUSES,
-            f"Ngày {_fmt(ev.on)} người này không phải là đảng viên đang sinh hoạt, "
-            f"không thể ghi «{E(ev.type).label}».",
+            f"Ngày {_fmt(ev.on)} người này không phải là đảng viên đang sinh hoạt, không thể ghi «{E(ev.type).label}».",
             field_name="on",
         )
 
@@ -310,7 +309,11 @@ class _Replayer:
         self.need(not self.facts.in_transfer, "Đảng viên đang trong thời gian chuyển sinh hoạt đi.", field_name="type")
         self.t.transfer_out_on = ev.on
         if ev.counterpart_org_id:
-            self.need(ev.counterpart_org_id != self.facts.org_id, "Nơi đến phải khác nơi đang sinh hoạt.", field_name="counterpart_org")
+            self.need(
+                ev.counterpart_org_id != self.facts.org_id,
+                "Nơi đến phải khác nơi đang sinh hoạt.",
+                field_name="counterpart_org",
+            )
             # Counted at the sending org until the receiving org records receipt (member_statuses.csv).
             self.change(ev.on, in_transfer=True, temp_org_id=None)
         else:
@@ -339,7 +342,12 @@ class _Replayer:
         for key in ("admitted_on", "ceremony_on", "full_on"):
             if ev.payload.get(key) and getattr(self.t, key) is None:
                 setattr(self.t, key, date.fromisoformat(ev.payload[key]))
-        self.need(self.t.admitted_on is not None, "Phải ghi ngày quyết định kết nạp của đảng viên chuyển đến.", "R-027", "admitted_on")
+        self.need(
+            self.t.admitted_on is not None,
+            "Phải ghi ngày quyết định kết nạp của đảng viên chuyển đến.",
+            "R-027",
+            "admitted_on",
+        )
         self.change(ev.on, status=status, org_id=ev.org_id, in_transfer=False)
 
     def on_temporary_transfer_out(self, ev: EventLike) -> None:
@@ -378,7 +386,11 @@ class _Replayer:
         self.lost_since = None
 
     def on_org_reassigned(self, ev: EventLike) -> None:
-        self.need(self.facts.status in (*ACTIVE_STATUSES, S.PENDING), "Chỉ chuyển đảng viên đang sinh hoạt.", field_name="type")
+        self.need(
+            self.facts.status in (*ACTIVE_STATUSES, S.PENDING),
+            "Chỉ chuyển đảng viên đang sinh hoạt.",
+            field_name="type",
+        )
         self.need(ev.org_id is not None, "Thiếu tổ chức nhận.", field_name="org")
         self.change(ev.on, org_id=ev.org_id)
 
@@ -392,7 +404,9 @@ class _Replayer:
         self.need(years not in self.t.badges, f"Đã tặng Huy hiệu {years} năm tuổi Đảng.", "R-029", "years")
         reason = ev.payload.get("early_reason")
         if reason == "posthumous":
-            self.need(self.facts.status == S.DECEASED, "Truy tặng chỉ dành cho đảng viên đã từ trần.", "R-030", "early_reason")
+            self.need(
+                self.facts.status == S.DECEASED, "Truy tặng chỉ dành cho đảng viên đã từ trần.", "R-030", "early_reason"
+            )
             early = param("badge_early_posthumous_months", ev.on)
             at = self.exit_on
         else:
@@ -400,7 +414,9 @@ class _Replayer:
             at = ev.on
             early = 0
             if reason == "ill":
-                early = param("badge_early_ill_months_upto_65" if years <= 65 else "badge_early_ill_months_from_70", ev.on)
+                early = param(
+                    "badge_early_ill_months_upto_65" if years <= 65 else "badge_early_ill_months_from_70", ev.on
+                )
         have = self.t.seniority_months(at)
         self.need(
             have + early >= years * 12,
@@ -424,6 +440,7 @@ class _Replayer:
     # -- spans -------------------------------------------------------------------------------
     def build_spans(self) -> list[Span]:
         return spans_from_changes(self.changes)
+
 
 def spans_from_changes(changes: list[tuple[date, int, dict]]) -> list[Span]:
     """Fold dated state changes (day, order within the day, fields) into spans: one span per run

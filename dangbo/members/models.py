@@ -113,16 +113,12 @@ class Member(models.Model):
 
     # Projections of the events (as of today), kept by members.services.
     current_status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
-    current_org = models.ForeignKey(
-        "orgs.Organization", null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    current_org = models.ForeignKey("orgs.Organization", null=True, on_delete=models.PROTECT, related_name="+")
     admitted_on = models.DateField("Ngày quyết định kết nạp", null=True, blank=True)
     ceremony_on = models.DateField("Ngày lễ kết nạp", null=True, blank=True)
     full_on = models.DateField("Ngày chính thức", null=True, blank=True)
     exempt = models.BooleanField(default=False)
-    temp_org = models.ForeignKey(
-        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    temp_org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -157,8 +153,12 @@ class Member(models.Model):
     @property
     def education_label(self) -> str:
         return ", ".join(
-            x for x in (label("education_levels", self.general_education),
-                        label("education_levels", self.professional_education)) if x
+            x
+            for x in (
+                label("education_levels", self.general_education),
+                label("education_levels", self.professional_education),
+            )
+            if x
         )
 
     @property
@@ -179,11 +179,19 @@ class MemberEvent(models.Model):
     type = models.CharField("Loại sự kiện", max_length=40, choices=EventType.choices)
     on = models.DateField("Ngày", db_index=True)
     org = models.ForeignKey(
-        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Tổ chức nơi sự kiện diễn ra (chi bộ kết nạp, nơi đi, ...).",
     )
     counterpart_org = models.ForeignKey(
-        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Bên kia của việc chuyển sinh hoạt (nơi đến / nơi đi).",
     )
     decision_number = models.CharField("Số quyết định", max_length=60, blank=True)
@@ -191,9 +199,7 @@ class MemberEvent(models.Model):
     decision_body = models.CharField("Cơ quan quyết định", max_length=255, blank=True)
     note = models.TextField("Ghi chú", blank=True)
     payload = models.JSONField(default=dict, blank=True)
-    corrects = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="voided_by"
-    )
+    corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="voided_by")
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -240,9 +246,7 @@ class MembershipSpan(models.Model):
     org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices)
     exempt = models.BooleanField(default=False)
-    temp_org = models.ForeignKey(
-        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    temp_org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     in_transfer = models.BooleanField(default=False)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
@@ -312,10 +316,15 @@ class TransferQuerySet(MemberEventQuerySet):
             spans = spans.filter(member_id__in=list(member_ids))
         in_transit = list(spans.values_list("member_id", flat=True))
         received_after = MemberEvent.objects.filter(
-            member_id=OuterRef("member_id"), type=EventType.OFFICIAL_TRANSFER_IN, voided_by__isnull=True,
+            member_id=OuterRef("member_id"),
+            type=EventType.OFFICIAL_TRANSFER_IN,
+            voided_by__isnull=True,
         ).filter(Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), pk__gt=OuterRef("pk")))
-        return self.official().filter(counterpart_org__isnull=False, member_id__in=in_transit).filter(
-            ~Exists(received_after))
+        return (
+            self.official()
+            .filter(counterpart_org__isnull=False, member_id__in=in_transit)
+            .filter(~Exists(received_after))
+        )
 
     def overdue(self, today: date) -> TransferQuerySet:
         """Open letters not presented within the R-033 working days (members.deadlines)."""
@@ -331,21 +340,28 @@ class TransferQuerySet(MemberEventQuerySet):
             spans = spans.filter(member_id__in=list(member_ids))
         attached = list(spans.values_list("member_id", flat=True))
         later = MemberEvent.objects.filter(
-            member_id=OuterRef("member_id"), voided_by__isnull=True,
+            member_id=OuterRef("member_id"),
+            voided_by__isnull=True,
             type__in=(EventType.TEMPORARY_TRANSFER_OUT, EventType.TEMPORARY_TRANSFER_RETURN),
         ).filter(Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), pk__gt=OuterRef("pk")))
-        return self.filter(type=EventType.TEMPORARY_TRANSFER_OUT, voided_by__isnull=True,
-                           member_id__in=attached).filter(~Exists(later))
+        return self.filter(
+            type=EventType.TEMPORARY_TRANSFER_OUT, voided_by__isnull=True, member_id__in=attached
+        ).filter(~Exists(later))
 
     def temporary_overdue(self, today: date) -> TransferQuerySet:
         """Temporary attachments whose end date (payload "until") has passed without a return."""
-        return self.temporary_open(today).alias(until_text=Cast(KT("payload__until"), models.CharField())).filter(
-            until_text__isnull=False, until_text__lt=today.isoformat())
+        return (
+            self.temporary_open(today)
+            .alias(until_text=Cast(KT("payload__until"), models.CharField()))
+            .filter(until_text__isnull=False, until_text__lt=today.isoformat())
+        )
+
 
 class TransferManager(models.Manager.from_queryset(TransferQuerySet)):
     def get_queryset(self) -> TransferQuerySet:
-        return super().get_queryset().filter(
-            type__in=(EventType.OFFICIAL_TRANSFER_OUT, EventType.TEMPORARY_TRANSFER_OUT))
+        return (
+            super().get_queryset().filter(type__in=(EventType.OFFICIAL_TRANSFER_OUT, EventType.TEMPORARY_TRANSFER_OUT))
+        )
 
 
 class Transfer(MemberEvent):
@@ -396,6 +412,7 @@ def _transfers_in_scope(qs, user, action: str):
     if allowed is None:
         return qs
     sending = Q(member_id__in=Subquery(_members_in_scope(Member.objects.all(), user, action).values("pk")))
-    receiving = Q(pk__in=Transfer.objects.open(policy.today()).filter(
-        counterpart_org_id__in=Subquery(allowed)).values("pk"))
+    receiving = Q(
+        pk__in=Transfer.objects.open(policy.today()).filter(counterpart_org_id__in=Subquery(allowed)).values("pk")
+    )
     return qs.filter(sending | receiving)

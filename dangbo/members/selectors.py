@@ -109,7 +109,8 @@ def member_list_count(*, actor, at: date, filters: MemberFilters) -> int:
     cacheable = stamps.cacheable(registry) and stamps.cacheable(scope)
     key = (registry.token, scope.token, getattr(actor, "pk", None), getattr(actor, "is_superuser", False), at, filters)
     return _count_cache.get_or_compute(
-        key, lambda: member_list(actor=actor, at=at, filters=filters).order_by().count(), cacheable=cacheable)
+        key, lambda: member_list(actor=actor, at=at, filters=filters).order_by().count(), cacheable=cacheable
+    )
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,17 @@ def _row(op: str, name: str, pk: int) -> RowCompare:
     return RowCompare((ViOrder("full_name"), F("id")), op, (Value(name), Value(pk)))
 
 
-def member_page(*, actor, at: date, filters: MemberFilters, after: int | None = None, before: int | None = None,
-                last: bool = False, page: int | None = None, size: int = 50) -> MemberPage:
+def member_page(
+    *,
+    actor,
+    at: date,
+    filters: MemberFilters,
+    after: int | None = None,
+    before: int | None = None,
+    last: bool = False,
+    page: int | None = None,
+    size: int = 50,
+) -> MemberPage:
     """The page of `member_list` after/before the member with that id (keyset), the last page, or
     page number `page` (1 when nothing is given)."""
     qs = member_list(actor=actor, at=at, filters=filters)
@@ -159,8 +169,14 @@ def member_page(*, actor, at: date, filters: MemberFilters, after: int | None = 
     if last:
         rows = list(qs.order_by(*NAME_ORDER_DESC)[: size + 1])
         number = max((count + size - 1) // size, 1)
-        return MemberPage(rows[: (count - 1) % size + 1 if count else 0][::-1], count, size,
-                          has_previous=count > size, has_next=False, number=number)
+        return MemberPage(
+            rows[: (count - 1) % size + 1 if count else 0][::-1],
+            count,
+            size,
+            has_previous=count > size,
+            has_next=False,
+            number=number,
+        )
     number = max(page or 1, 1)
     pages = max((count + size - 1) // size, 1)
     number = min(number, pages)
@@ -184,14 +200,23 @@ def member_list_rows(*, members: list[Member], at: date) -> list[dict]:
     Each row: id, href (the profile), name, birth (year), sex, ethnicity, status (code), status_label,
     exempt, in_transfer, org (label), citizen_id (masked)."""
     ids = [m.pk for m in members]
-    spans = {row[0]: row[1:] for row in MembershipSpan.objects.valid_on(at).filter(member_id__in=ids)
-             .order_by().values_list("member_id", "status", "exempt", "in_transfer", "org_id")}
+    spans = {
+        row[0]: row[1:]
+        for row in MembershipSpan.objects.valid_on(at)
+        .filter(member_id__in=ids)
+        .order_by()
+        .values_list("member_id", "status", "exempt", "in_transfer", "org_id")
+    }
     org_ids = {span[3] for span in spans.values() if span[3]}
     parent_name = OrgVersion.objects.valid_on(at).filter(org_id=OuterRef("parent_id")).values("name")[:1]
     labels: dict[int, str] = {}
     for org_id, name, org_type, parent in (
-            OrgVersion.objects.valid_on(at).filter(org_id__in=org_ids).order_by()
-            .annotate(parent_name=Subquery(parent_name)).values_list("org_id", "name", "org_type", "parent_name")):
+        OrgVersion.objects.valid_on(at)
+        .filter(org_id__in=org_ids)
+        .order_by()
+        .annotate(parent_name=Subquery(parent_name))
+        .values_list("org_id", "name", "org_type", "parent_name")
+    ):
         labels[org_id] = f"{name} — {parent}" if parent and org_type in LABEL_WITH_PARENT else name
     missing = org_ids - labels.keys()
     if missing:  # an organization not valid on `at`: its nearest name, as org_labels_on gives it
@@ -201,13 +226,22 @@ def member_list_rows(*, members: list[Member], at: date) -> list[dict]:
     rows = []
     for m in members:
         status, exempt, in_transfer, org_id = spans.get(m.pk, ("", False, False, None))
-        rows.append({
-            "id": m.pk, "href": f"{href[0]}{m.pk}{href[1]}", "name": m.full_name,
-            "birth": str(m.birth_year) if m.birth_year else "", "sex": _SEX_LABELS.get(m.sex, m.sex or ""),
-            "ethnicity": label("ethnic_groups", m.ethnicity), "status": status,
-            "status_label": _STATUS_LABELS.get(status, status), "exempt": exempt, "in_transfer": in_transfer,
-            "org": labels.get(org_id, "") if org_id else "", "citizen_id": mask_citizen_id(m.citizen_id),
-        })
+        rows.append(
+            {
+                "id": m.pk,
+                "href": f"{href[0]}{m.pk}{href[1]}",
+                "name": m.full_name,
+                "birth": str(m.birth_year) if m.birth_year else "",
+                "sex": _SEX_LABELS.get(m.sex, m.sex or ""),
+                "ethnicity": label("ethnic_groups", m.ethnicity),
+                "status": status,
+                "status_label": _STATUS_LABELS.get(status, status),
+                "exempt": exempt,
+                "in_transfer": in_transfer,
+                "org": labels.get(org_id, "") if org_id else "",
+                "citizen_id": mask_citizen_id(m.citizen_id),
+            }
+        )
     return rows
 
 
@@ -320,13 +354,26 @@ def member_dossier_read(*, actor, pk: int, show: tuple[str, ...] | list[str] = (
     org_id = policy.member_home_org_id(member)
     personal = org_id is not None and can(actor, "view_personal", org_id)
     shown = personal and "citizen_id" in show and bool(member.citizen_id)
-    audit_read(actor=actor, obj=member, org_id=org_id, what="member_profile",
-               summary=f"Xem hồ sơ đảng viên {member.full_name}" + (" (API)" if via == "api" else ""))
+    audit_read(
+        actor=actor,
+        obj=member,
+        org_id=org_id,
+        what="member_profile",
+        summary=f"Xem hồ sơ đảng viên {member.full_name}" + (" (API)" if via == "api" else ""),
+    )
     if shown:
-        audit_read(actor=actor, obj=member, org_id=org_id, what="member_citizen_id",
-                   summary=f"Xem số CCCD đầy đủ của đảng viên {member.full_name}" + (" (API)" if via == "api" else ""))
+        audit_read(
+            actor=actor,
+            obj=member,
+            org_id=org_id,
+            what="member_citizen_id",
+            summary=f"Xem số CCCD đầy đủ của đảng viên {member.full_name}" + (" (API)" if via == "api" else ""),
+        )
     return DossierRead(
-        member=member, org_id=org_id, personal=personal, citizen_id_shown=shown,
+        member=member,
+        org_id=org_id,
+        personal=personal,
+        citizen_id_shown=shown,
         citizen_id=(member.citizen_id or "") if shown else mask_citizen_id(member.citizen_id),
         phone=member.phone if personal else None,
     )
@@ -376,7 +423,9 @@ def _member_issues(member: Member, today: date) -> list[DataIssue]:
 
     found: list[DataIssue] = []
     if member.current_status in ACTIVE_STATUSES and member.current_org_id is None:
-        found.append(issue("no_org", f"Trạng thái «{member.get_current_status_display()}» nhưng không có tổ chức sinh hoạt."))
+        found.append(
+            issue("no_org", f"Trạng thái «{member.get_current_status_display()}» nhưng không có tổ chức sinh hoạt.")
+        )
     profile = Profile(member.birth_date, member.birth_year, member.general_education)
     try:
         timeline = replay(member.effective_events, profile)
@@ -387,23 +436,34 @@ def _member_issues(member: Member, today: date) -> list[DataIssue]:
 
     due = recognition_due(timeline, today)
     if due and due["overdue"]:
-        found.append(issue(
-            "probation_overdue",
-            f"Hết dự bị ngày {_vn(due['probation_end'])}, hạn đề nghị công nhận chính thức {_vn(due['deadline'])}.",
-        ))
+        found.append(
+            issue(
+                "probation_overdue",
+                f"Hết dự bị ngày {_vn(due['probation_end'])}, hạn đề nghị công nhận chính thức {_vn(due['deadline'])}.",
+            )
+        )
     if timeline.state.in_transfer and timeline.transfer_out_on:
         days = param("transfer_letter_working_days", timeline.transfer_out_on)
         deadline = transfer_deadline(timeline.transfer_out_on)
         if transfer_overdue(timeline.transfer_out_on, today):
-            found.append(issue(
-                "transfer_overdue",
-                f"Chuyển sinh hoạt đi ngày {_vn(timeline.transfer_out_on)}, quá {days} ngày làm việc "
-                f"(hạn {_vn(deadline)}) chưa có nơi tiếp nhận.",
-            ))
+            found.append(
+                issue(
+                    "transfer_overdue",
+                    f"Chuyển sinh hoạt đi ngày {_vn(timeline.transfer_out_on)}, quá {days} ngày làm việc "
+                    f"(hạn {_vn(deadline)}) chưa có nơi tiếp nhận.",
+                )
+            )
 
     expected = Counter(
-        _span_key(s.facts.org_id, s.facts.status, s.facts.exempt, s.facts.temp_org_id, s.facts.in_transfer,
-                  s.valid_from, s.valid_to)
+        _span_key(
+            s.facts.org_id,
+            s.facts.status,
+            s.facts.exempt,
+            s.facts.temp_org_id,
+            s.facts.in_transfer,
+            s.valid_from,
+            s.valid_to,
+        )
         for s in timeline.spans
         if s.facts.org_id is not None
     )
@@ -411,20 +471,26 @@ def _member_issues(member: Member, today: date) -> list[DataIssue]:
         _span_key(s.org_id, s.status, s.exempt, s.temp_org_id, s.in_transfer, s.valid_from, s.valid_to)
         for s in member.spans.all()
     )
-    current = next((s for s in timeline.spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None)
+    current = next(
+        (s for s in timeline.spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None
+    )
     want_status = current.facts.status if current else ""
     want_org = current.facts.org_id if current else None
     if expected != stored:
-        found.append(issue(
-            "spans_mismatch",
-            f"Có {stored.total()} khoảng thời gian đã lưu, tính lại từ sự kiện được {expected.total()} "
-            "(hoặc nội dung khác nhau); hãy chạy «dangbo rebuild-projections».",
-        ))
+        found.append(
+            issue(
+                "spans_mismatch",
+                f"Có {stored.total()} khoảng thời gian đã lưu, tính lại từ sự kiện được {expected.total()} "
+                "(hoặc nội dung khác nhau); hãy chạy «dangbo rebuild-projections».",
+            )
+        )
     elif (member.current_status or "") != (want_status or "") or member.current_org_id != want_org:
-        found.append(issue(
-            "spans_mismatch",
-            "Trạng thái hiện tại đã lưu không khớp với các sự kiện; hãy chạy «dangbo rebuild-projections».",
-        ))
+        found.append(
+            issue(
+                "spans_mismatch",
+                "Trạng thái hiện tại đã lưu không khớp với các sự kiện; hãy chạy «dangbo rebuild-projections».",
+            )
+        )
     return found
 
 
@@ -453,9 +519,7 @@ def data_issues(*, today: date) -> list[DataIssue]:
     registered checks of derived tables."""
     from django.db.models import Prefetch
 
-    effective = (
-        MemberEvent.objects.filter(voided_by__isnull=True).exclude(type="correction").order_by("on", "id")
-    )
+    effective = MemberEvent.objects.filter(voided_by__isnull=True).exclude(type="correction").order_by("on", "id")
     members = Member.objects.order_by("pk").prefetch_related(
         Prefetch("events", queryset=effective, to_attr="effective_events"), "spans"
     )
@@ -476,17 +540,19 @@ def overdue_issues(*, today: date) -> list[DataIssue]:
     members whose span today is in transfer). Read by the periodic overdue check (dangbo.jobs)."""
     from django.db.models import Prefetch, Q
 
-    effective = (
-        MemberEvent.objects.filter(voided_by__isnull=True).exclude(type="correction").order_by("on", "id")
-    )
+    effective = MemberEvent.objects.filter(voided_by__isnull=True).exclude(type="correction").order_by("on", "id")
     in_transfer = MembershipSpan.objects.valid_on(today).filter(in_transfer=True).values("member_id")
     members = (
         Member.objects.filter(Q(current_status=Status.PROBATIONARY) | Q(pk__in=in_transfer))
         .order_by("pk")
         .prefetch_related(Prefetch("events", queryset=effective, to_attr="effective_events"), "spans")
     )
-    return [issue for member in members.iterator(chunk_size=500) for issue in _member_issues(member, today)
-            if issue.kind in OVERDUE_KINDS]
+    return [
+        issue
+        for member in members.iterator(chunk_size=500)
+        for issue in _member_issues(member, today)
+        if issue.kind in OVERDUE_KINDS
+    ]
 
 
 def member_counts_by_org_on(*, at: date, org_ids=None) -> dict[int, tuple[int, int]]:

@@ -130,17 +130,27 @@ def _project(member: Member, timeline: Timeline) -> None:
     MembershipSpan.objects.filter(member=member).delete()
     MembershipSpan.objects.bulk_create(
         MembershipSpan(
-            member=member, org_id=s.facts.org_id, status=s.facts.status, exempt=s.facts.exempt,
-            temp_org_id=s.facts.temp_org_id, in_transfer=s.facts.in_transfer,
-            valid_from=s.valid_from, valid_to=s.valid_to, sex=member.sex, birth_year=member.birth_year,
-            ethnicity=member.ethnicity, religion=member.religion,
+            member=member,
+            org_id=s.facts.org_id,
+            status=s.facts.status,
+            exempt=s.facts.exempt,
+            temp_org_id=s.facts.temp_org_id,
+            in_transfer=s.facts.in_transfer,
+            valid_from=s.valid_from,
+            valid_to=s.valid_to,
+            sex=member.sex,
+            birth_year=member.birth_year,
+            ethnicity=member.ethnicity,
+            religion=member.religion,
         )
         for s in timeline.spans
         if s.facts.org_id is not None
     )
     projections_changed.send(sender=Member, member_ids=[member.pk])
     today = timezone.localdate()
-    current = next((s for s in timeline.spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None)
+    current = next(
+        (s for s in timeline.spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None
+    )
     state = current.facts if current else None
     Member.objects.filter(pk=member.pk).update(
         current_status=(state.status if state and state.status else ""),
@@ -175,8 +185,14 @@ def _effective_events(member: Member) -> list[MemberEvent]:
 
 
 def _event_dict(ev: MemberEvent) -> dict[str, Any]:
-    return {"type": ev.type, "on": ev.on, "org": ev.org_id, "counterpart_org": ev.counterpart_org_id,
-            "decision_number": ev.decision_number, "payload": ev.payload}
+    return {
+        "type": ev.type,
+        "on": ev.on,
+        "org": ev.org_id,
+        "counterpart_org": ev.counterpart_org_id,
+        "decision_number": ev.decision_number,
+        "payload": ev.payload,
+    }
 
 
 @transaction.atomic
@@ -185,8 +201,9 @@ def member_record_event(*, actor, member: Member, data: EventInput) -> MemberEve
 
     Refused (DomainError, nothing written) when `actor` lacks the "record" right on the
     organization the event is recorded for."""
-    require_record_right(actor, event_record_org_ids(member, event_type=data.type,
-                                                     org_id=data.org.pk if data.org else None))
+    require_record_right(
+        actor, event_record_org_ids(member, event_type=data.type, org_id=data.org.pk if data.org else None)
+    )
     return _record_event(actor=actor, member=member, data=data)
 
 
@@ -209,9 +226,16 @@ def _record_event(*, actor, member: Member, data: EventInput) -> MemberEvent:
         payload["card_number"] = card
     Member.objects.select_for_update().filter(pk=member.pk).first()
     event = MemberEvent(
-        member=member, type=data.type, on=data.on, org=data.org, counterpart_org=data.counterpart_org,
-        decision_number=nfc(data.decision_number), decision_date=data.decision_date,
-        decision_body=nfc(data.decision_body), note=nfc(data.note), payload=payload,
+        member=member,
+        type=data.type,
+        on=data.on,
+        org=data.org,
+        counterpart_org=data.counterpart_org,
+        decision_number=nfc(data.decision_number),
+        decision_date=data.decision_date,
+        decision_body=nfc(data.decision_body),
+        note=nfc(data.note),
+        payload=payload,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     timeline = replay([*_effective_events(member), event], _profile(member))  # raises on a rule
@@ -219,9 +243,14 @@ def _record_event(*, actor, member: Member, data: EventInput) -> MemberEvent:
     if data.type == EventType.PARTY_CARD_ISSUED:
         Member.objects.filter(pk=member.pk).update(party_card_number=payload["card_number"])
     _project(member, timeline)
-    audit_record(actor=actor, action=f"member.{data.type}", obj=event, org_id=data.org.pk if data.org else member.current_org_id,
-                 summary=f"{event.get_type_display()} — {member.full_name} ({data.on:%d/%m/%Y})",
-                 after=_event_dict(event))
+    audit_record(
+        actor=actor,
+        action=f"member.{data.type}",
+        obj=event,
+        org_id=data.org.pk if data.org else member.current_org_id,
+        summary=f"{event.get_type_display()} — {member.full_name} ({data.on:%d/%m/%Y})",
+        after=_event_dict(event),
+    )
     return event
 
 
@@ -229,8 +258,11 @@ def probable_duplicates(profile: ProfileInput) -> list[Member]:
     """People already recorded with the same name (accents and case folded) and birth date (the
     birth year when no date is given)."""
     same = Member.objects.filter(name_folded=fold(nfc(profile.full_name)))
-    same = same.filter(birth_date=profile.birth_date) if profile.birth_date else same.filter(
-        birth_year=profile.birth_year, birth_date__isnull=True)
+    same = (
+        same.filter(birth_date=profile.birth_date)
+        if profile.birth_date
+        else same.filter(birth_year=profile.birth_year, birth_date__isnull=True)
+    )
     return list(same.order_by("pk")[:5])
 
 
@@ -240,16 +272,30 @@ def member_create(*, actor, profile: ProfileInput) -> Member:
     policy.require_actor(actor)
     fields = _validate_profile(profile)
     member = Member.objects.create(current_status="", **fields)
-    audit_record(actor=actor, action="member.created", obj=member, summary=f"Tạo hồ sơ {member.full_name}",
-                 after={k: v for k, v in fields.items() if k not in ("citizen_id", "phone")})
+    audit_record(
+        actor=actor,
+        action="member.created",
+        obj=member,
+        summary=f"Tạo hồ sơ {member.full_name}",
+        after={k: v for k, v in fields.items() if k not in ("citizen_id", "phone")},
+    )
     return member
 
 
 @transaction.atomic
-def member_admit(*, actor, profile: ProfileInput, cell: Organization, decided_on: date,
-                 ceremony_on: date | None = None, decision_number: str = "", decision_body: str = "",
-                 payload: dict[str, Any] | None = None, check_duplicates: bool = False,
-                 different_person: bool = False) -> Member:
+def member_admit(
+    *,
+    actor,
+    profile: ProfileInput,
+    cell: Organization,
+    decided_on: date,
+    ceremony_on: date | None = None,
+    decision_number: str = "",
+    decision_body: str = "",
+    payload: dict[str, Any] | None = None,
+    check_duplicates: bool = False,
+    different_person: bool = False,
+) -> Member:
     """Admission (kết nạp): a new person, the admission decision and, when held, the ceremony.
 
     With `check_duplicates` (the admission form) a probable existing person — same name and birth
@@ -257,22 +303,46 @@ def member_admit(*, actor, profile: ProfileInput, cell: Organization, decided_on
     require_record_right(actor, [cell.pk if cell else None])
     duplicates = probable_duplicates(profile) if check_duplicates else []
     if duplicates and not different_person:
-        shown = ", ".join(f"{m.full_name} (sinh {m.birth_date:%d/%m/%Y}, #{m.pk})" if m.birth_date
-                          else f"{m.full_name} (sinh năm {m.birth_year}, #{m.pk})" for m in duplicates[:3])
-        raise DomainError(f"Có thể người này đã có trong hệ thống: {shown}. Hãy kiểm tra hồ sơ đã có; nếu đúng là "
-                          "người khác, đánh dấu «Đây là người khác» rồi ghi lại.", field="different_person")
+        shown = ", ".join(
+            f"{m.full_name} (sinh {m.birth_date:%d/%m/%Y}, #{m.pk})"
+            if m.birth_date
+            else f"{m.full_name} (sinh năm {m.birth_year}, #{m.pk})"
+            for m in duplicates[:3]
+        )
+        raise DomainError(
+            f"Có thể người này đã có trong hệ thống: {shown}. Hãy kiểm tra hồ sơ đã có; nếu đúng là "
+            "người khác, đánh dấu «Đây là người khác» rồi ghi lại.",
+            field="different_person",
+        )
     member = member_create(actor=actor, profile=profile)
     if duplicates:
-        audit_record(actor=actor, action="member.duplicate_override", obj=member,
-                     summary=f"Xác nhận {member.full_name} là người khác với hồ sơ "
-                             f"{', '.join(f'#{m.pk}' for m in duplicates)} (cùng họ tên và ngày sinh)",
-                     after={"similar_member_ids": [m.pk for m in duplicates]})
-    member_record_event(actor=actor, member=member, data=EventInput(
-        type=EventType.ADMISSION_DECISION, on=decided_on, org=cell, decision_number=decision_number,
-        decision_date=decided_on, decision_body=decision_body, payload=payload or {}))
+        audit_record(
+            actor=actor,
+            action="member.duplicate_override",
+            obj=member,
+            summary=f"Xác nhận {member.full_name} là người khác với hồ sơ "
+            f"{', '.join(f'#{m.pk}' for m in duplicates)} (cùng họ tên và ngày sinh)",
+            after={"similar_member_ids": [m.pk for m in duplicates]},
+        )
+    member_record_event(
+        actor=actor,
+        member=member,
+        data=EventInput(
+            type=EventType.ADMISSION_DECISION,
+            on=decided_on,
+            org=cell,
+            decision_number=decision_number,
+            decision_date=decided_on,
+            decision_body=decision_body,
+            payload=payload or {},
+        ),
+    )
     if ceremony_on:
-        member_record_event(actor=actor, member=member, data=EventInput(
-            type=EventType.ADMISSION_CEREMONY, on=ceremony_on, org=cell, payload=payload or {}))
+        member_record_event(
+            actor=actor,
+            member=member,
+            data=EventInput(type=EventType.ADMISSION_CEREMONY, on=ceremony_on, org=cell, payload=payload or {}),
+        )
     member.refresh_from_db()
     return member
 
@@ -298,13 +368,26 @@ def member_update_profile(*, actor, member: Member, profile: ProfileInput, on: d
             replay(events, new_profile)  # raises RuleViolation: nothing is written
     Member.objects.filter(pk=member.pk).update(**fields)
     member.refresh_from_db()
-    MemberEvent.objects.create(member=member, type=EventType.PROFILE_UPDATE, on=on, note=nfc(note),
-                               payload={"changed": sorted(changed)}, recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    MemberEvent.objects.create(
+        member=member,
+        type=EventType.PROFILE_UPDATE,
+        on=on,
+        note=nfc(note),
+        payload={"changed": sorted(changed)},
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     MembershipSpan.objects.filter(member=member).update(
-        sex=member.sex, birth_year=member.birth_year, ethnicity=member.ethnicity, religion=member.religion)
+        sex=member.sex, birth_year=member.birth_year, ethnicity=member.ethnicity, religion=member.religion
+    )
     projections_changed.send(sender=Member, member_ids=[member.pk])
-    audit_record(actor=actor, action="member.profile_updated", obj=member, summary=f"Cập nhật hồ sơ {member.full_name}",
-                 before={k: before[k] for k in changed}, after=changed)
+    audit_record(
+        actor=actor,
+        action="member.profile_updated",
+        obj=member,
+        summary=f"Cập nhật hồ sơ {member.full_name}",
+        before={k: before[k] for k in changed},
+        after=changed,
+    )
     return member
 
 
@@ -339,13 +422,23 @@ def _void_event(*, actor, event: MemberEvent, reason: str, extra: dict[str, Any]
             field="event",
         ) from exc
     correction = MemberEvent.objects.create(
-        member=member, type=EventType.CORRECTION, on=timezone.localdate(), corrects=event, note=reason,
+        member=member,
+        type=EventType.CORRECTION,
+        on=timezone.localdate(),
+        corrects=event,
+        note=reason,
         payload={"voided_type": event.type, "voided_on": event.on.isoformat(), **(extra or {})},
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     _project(member, timeline)
-    audit_record(actor=actor, action="member.event_voided", obj=correction, org_id=member.current_org_id,
-                 summary=f"Hủy «{event.get_type_display()}» ngày {event.on:%d/%m/%Y} của {member.full_name}: {reason}",
-                 before=_event_dict(event))
+    audit_record(
+        actor=actor,
+        action="member.event_voided",
+        obj=correction,
+        org_id=member.current_org_id,
+        summary=f"Hủy «{event.get_type_display()}» ngày {event.on:%d/%m/%Y} của {member.full_name}: {reason}",
+        before=_event_dict(event),
+    )
     return correction
 
 
@@ -360,9 +453,19 @@ def member_reassign(*, actor, member_id: int, to_org: Organization, on: date, re
         require_record_right(actor, home, action="restructure")
     except DomainError:
         require_record_right(actor, home)
-    return _record_event(actor=actor, member=member, data=EventInput(
-        type=EventType.ORG_REASSIGNED, on=on, org=to_org, payload={"org_event": reason.pk},
-        decision_number=reason.decision_number, decision_date=reason.decision_date, decision_body=reason.decision_body))
+    return _record_event(
+        actor=actor,
+        member=member,
+        data=EventInput(
+            type=EventType.ORG_REASSIGNED,
+            on=on,
+            org=to_org,
+            payload={"org_event": reason.pk},
+            decision_number=reason.decision_number,
+            decision_date=reason.decision_date,
+            decision_body=reason.decision_body,
+        ),
+    )
 
 
 @dataclass

@@ -85,19 +85,37 @@ def _out(letters: list[Transfer]) -> list[dict]:
     for t in letters:
         st = transfers.transfer_state(t, today)
         closing = st["reception"] or st["correction"]
-        out.append({
-            "id": t.pk, "member_id": t.member_id, "member_name": t.member.full_name, "kind": t.kind,
-            "letter_number": t.decision_number, "letter_date": t.on, "issued_by": t.decision_body,
-            "from_org": ref(t.org_id, t.on), "to_org": ref(t.counterpart_org_id, t.on), "to_text": t.destination_text,
-            "until": t.until, "deadline": st["deadline"], "state": st["state"], "state_label": st["label"],
-            "overdue": st["overdue"], "closed_on": closing.on if closing else None,
-        })
+        out.append(
+            {
+                "id": t.pk,
+                "member_id": t.member_id,
+                "member_name": t.member.full_name,
+                "kind": t.kind,
+                "letter_number": t.decision_number,
+                "letter_date": t.on,
+                "issued_by": t.decision_body,
+                "from_org": ref(t.org_id, t.on),
+                "to_org": ref(t.counterpart_org_id, t.on),
+                "to_text": t.destination_text,
+                "until": t.until,
+                "deadline": st["deadline"],
+                "state": st["state"],
+                "state_label": st["label"],
+                "overdue": st["overdue"],
+                "closed_on": closing.on if closing else None,
+            }
+        )
     return out
 
 
 @router.get("", response={200: TransferPage, **READ_ERRORS}, url_name="transfer_list")
-def transfer_list_api(request: HttpRequest, box: Literal["incoming", "outgoing"] = "incoming",
-                      overdue: bool = False, page: PageNumber = 1, page_size: PageSize = None) -> dict:
+def transfer_list_api(
+    request: HttpRequest,
+    box: Literal["incoming", "outgoing"] = "incoming",
+    overdue: bool = False,
+    page: PageNumber = 1,
+    page_size: PageSize = None,
+) -> dict:
     """Open letters (in transit): `incoming` = addressed to an organization in the user's scope
     (the inbox «Tiếp nhận sinh hoạt đảng»), `outgoing` = of members in the user's scope;
     `overdue=true`: only those past the R-033 deadline (30 working days)."""
@@ -129,14 +147,25 @@ def transfer_issue_api(request: HttpRequest, data: LetterIn) -> tuple[int, dict]
         to_org = Organization.objects.filter(pk=data.to_org_id).first()
         if to_org is None:
             raise DomainError(policy.not_found("tổ chức."), field="to_org")
-    letter = transfers.transfer_issue(actor=request.user, member=member, data=transfers.LetterInput(
-        on=data.on, letter_number=data.letter_number, issued_by=data.issued_by, to_org=to_org, to_text=data.to_text,
-        temporary=data.temporary, until=data.until, study=data.study, note=data.note))
+    letter = transfers.transfer_issue(
+        actor=request.user,
+        member=member,
+        data=transfers.LetterInput(
+            on=data.on,
+            letter_number=data.letter_number,
+            issued_by=data.issued_by,
+            to_org=to_org,
+            to_text=data.to_text,
+            temporary=data.temporary,
+            until=data.until,
+            study=data.study,
+            note=data.note,
+        ),
+    )
     return HttpStatus(201, _out([Transfer.objects.select_related("member").get(pk=letter.pk)])[0])
 
 
-@router.post("/{int:transfer_id}/reception", response={201: TransferOut, **WRITE_ERRORS},
-             url_name="transfer_receive")
+@router.post("/{int:transfer_id}/reception", response={201: TransferOut, **WRITE_ERRORS}, url_name="transfer_receive")
 def transfer_receive_api(request: HttpRequest, transfer_id: int, data: ReceptionIn) -> tuple[int, dict]:
     """The destination receives the member into `cell_id` (the destination or a cell under it,
     where the user has "record") on `on`."""

@@ -37,8 +37,16 @@ def _names(letters, today) -> dict:
 def _rows(letters, today):
     letters = list(letters)
     names = _names(letters, today)
-    return [{"t": t, "from": names.get((t.org_id, t.on), ""), "to": names.get((t.counterpart_org_id, t.on), ""),
-             "deadline": t.deadline, "overdue": today > t.deadline} for t in letters]
+    return [
+        {
+            "t": t,
+            "from": names.get((t.org_id, t.on), ""),
+            "to": names.get((t.counterpart_org_id, t.on), ""),
+            "deadline": t.deadline,
+            "overdue": today > t.deadline,
+        }
+        for t in letters
+    ]
 
 
 @login_required
@@ -51,8 +59,13 @@ def transfer_inbox(request: HttpRequest) -> HttpResponse:
     outgoing = transfers.outgoing(actor=request.user, today=today)
     if only_overdue:
         incoming, outgoing = incoming.overdue(today), outgoing.overdue(today)
-    context = {"today": today, "incoming": _rows(incoming[:500], today), "outgoing": _rows(outgoing[:500], today),
-               "only_overdue": only_overdue, "can_receive": can(request.user, "record")}
+    context = {
+        "today": today,
+        "incoming": _rows(incoming[:500], today),
+        "outgoing": _rows(outgoing[:500], today),
+        "only_overdue": only_overdue,
+        "can_receive": can(request.user, "record"),
+    }
     return render(request, "members/transfer_inbox.html", context)
 
 
@@ -65,10 +78,12 @@ def transfer_issue(request: HttpRequest, pk: int) -> HttpResponse:
     form = LetterForm(request.POST or None, actor=request.user, at=today)
     if request.method == "POST" and form.is_valid():
         try:
-            letter = run_once(form.cleaned_data.get("form_token"), actor=request.user,
-                              create=lambda: transfers.transfer_issue(actor=request.user, member=member,
-                                                                      data=form.letter()),
-                              url_of=lambda t: reverse("members:member_detail", args=[member.pk]))
+            letter = run_once(
+                form.cleaned_data.get("form_token"),
+                actor=request.user,
+                create=lambda: transfers.transfer_issue(actor=request.user, member=member, data=form.letter()),
+                url_of=lambda t: reverse("members:member_detail", args=[member.pk]),
+            )
         except AlreadySubmitted as sent:
             messages.info(request, "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa.")
             return redirect(sent.url or reverse("members:member_detail", args=[member.pk]))
@@ -88,7 +103,9 @@ def _detail_context(request, letter: Transfer) -> dict:
     names = _names([letter], today)
     receiver = bool(state["open"] and transfers.receiving_cells(actor=request.user, transfer=letter, on=today))
     return {
-        "t": letter, "state": state, "today": today,
+        "t": letter,
+        "state": state,
+        "today": today,
         "from_name": names.get((letter.org_id, letter.on), ""),
         "to_name": names.get((letter.counterpart_org_id, letter.on), "") or letter.destination_text,
         "member_visible": policy.for_user(type(letter.member), request.user).filter(pk=letter.member_id).exists(),
@@ -114,8 +131,9 @@ def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReceiveForm(request.POST or None, cells=cells, actor=request.user, at=today)
     if request.method == "POST" and form.is_valid():
         try:
-            transfers.transfer_receive(actor=request.user, transfer=letter, cell=form.cleaned_data["cell"],
-                                       on=form.cleaned_data["on"])
+            transfers.transfer_receive(
+                actor=request.user, transfer=letter, cell=form.cleaned_data["cell"], on=form.cleaned_data["on"]
+            )
         except DomainError as error:
             if error.field == "org":
                 error.field = "cell"

@@ -81,15 +81,27 @@ def transfer_issue(*, actor, member: Member, data: LetterInput) -> Transfer:
         if not (data.on < data.until <= add_months(data.on, longest)):
             raise DomainError(
                 f"«Sinh hoạt tạm thời đến ngày» phải sau ngày cấp giấy và không quá {longest} tháng (R-035).",
-                field="until")
+                field="until",
+            )
         payload["until"] = data.until.isoformat()
         if data.study:
             payload["study"] = True
     sender = _sending_cell(member, data.on)
-    event = services.member_record_event(actor=actor, member=member, data=services.EventInput(
-        type=kind, on=data.on, org=Organization.objects.filter(pk=sender).first() if sender else None,
-        counterpart_org=data.to_org, decision_number=number, decision_date=data.on,
-        decision_body=nfc(data.issued_by), note=data.note, payload=payload))
+    event = services.member_record_event(
+        actor=actor,
+        member=member,
+        data=services.EventInput(
+            type=kind,
+            on=data.on,
+            org=Organization.objects.filter(pk=sender).first() if sender else None,
+            counterpart_org=data.to_org,
+            decision_number=number,
+            decision_date=data.on,
+            decision_body=nfc(data.issued_by),
+            note=data.note,
+            payload=payload,
+        ),
+    )
     transfer = Transfer.objects.get(pk=event.pk)
     transfer_issued.send(sender=Transfer, transfer=transfer, actor=actor)
     return transfer
@@ -108,18 +120,27 @@ def receiving_cells(*, actor, transfer: Transfer, on: date) -> list[tuple[int, s
     from dangbo.orgs.selectors import org_choices_on
 
     cells = org_choices_on(actor=actor, at=on, action="record", types=services.MEMBER_ORG_TYPES)
-    root = OrgVersion.objects.valid_on(on).filter(org_id=transfer.counterpart_org_id).values_list("path", flat=True).first()
+    root = (
+        OrgVersion.objects.valid_on(on)
+        .filter(org_id=transfer.counterpart_org_id)
+        .values_list("path", flat=True)
+        .first()
+    )
     if root is None:
         return []
-    inside = set(OrgVersion.objects.valid_on(on).filter(path__startswith=root, org_id__in=[c for c, _ in cells])
-                 .values_list("org_id", flat=True))
+    inside = set(
+        OrgVersion.objects.valid_on(on)
+        .filter(path__startswith=root, org_id__in=[c for c, _ in cells])
+        .values_list("org_id", flat=True)
+    )
     return [(pk, name.strip()) for pk, name in cells if pk in inside]
 
 
 def _open_or_refuse(transfer: Transfer, today: date) -> None:
     if not Transfer.objects.open(today, member_ids=[transfer.member_id]).filter(pk=transfer.pk).exists():
-        raise DomainError("Giấy giới thiệu này không còn chờ tiếp nhận (đã được tiếp nhận, trả lại hoặc hủy).",
-                          field="transfer")
+        raise DomainError(
+            "Giấy giới thiệu này không còn chờ tiếp nhận (đã được tiếp nhận, trả lại hoặc hủy).", field="transfer"
+        )
 
 
 @transaction.atomic
@@ -130,22 +151,38 @@ def transfer_receive(*, actor, transfer: Transfer, cell: Organization, on: date,
     if on is None:
         raise DomainError("Phải nhập «Ngày tiếp nhận».", field="on")
     if on < transfer.on:
-        raise DomainError(f"«Ngày tiếp nhận» không được trước ngày cấp giấy giới thiệu {transfer.on:%d/%m/%Y}.",
-                          field="on")
+        raise DomainError(
+            f"«Ngày tiếp nhận» không được trước ngày cấp giấy giới thiệu {transfer.on:%d/%m/%Y}.", field="on"
+        )
     Member.objects.select_for_update().filter(pk=transfer.member_id).first()
     _open_or_refuse(transfer, today)
     if not _in_subtree(cell.pk, transfer.counterpart_org_id, on):
-        raise DomainError("Chi bộ tiếp nhận phải là nơi đến ghi trên giấy giới thiệu hoặc trực thuộc nơi đó.",
-                          field="cell")
+        raise DomainError(
+            "Chi bộ tiếp nhận phải là nơi đến ghi trên giấy giới thiệu hoặc trực thuộc nơi đó.", field="cell"
+        )
     policy.require(actor, "record", cell, message=services.NO_RIGHT, field="cell")
     member = Member.objects.get(pk=transfer.member_id)
     # the sender as the other side, when it still exists that day (it may have been merged since)
-    sender = transfer.org if transfer.org_id and OrgVersion.objects.valid_on(on).filter(
-        org_id=transfer.org_id).exists() else None
-    event = services.member_record_event(actor=actor, member=member, data=services.EventInput(
-        type=EventType.OFFICIAL_TRANSFER_IN, on=on, org=cell, counterpart_org=sender,
-        decision_number=transfer.decision_number, decision_date=transfer.decision_date,
-        decision_body=transfer.decision_body, note=note, payload={"transfer": transfer.pk}))
+    sender = (
+        transfer.org
+        if transfer.org_id and OrgVersion.objects.valid_on(on).filter(org_id=transfer.org_id).exists()
+        else None
+    )
+    event = services.member_record_event(
+        actor=actor,
+        member=member,
+        data=services.EventInput(
+            type=EventType.OFFICIAL_TRANSFER_IN,
+            on=on,
+            org=cell,
+            counterpart_org=sender,
+            decision_number=transfer.decision_number,
+            decision_date=transfer.decision_date,
+            decision_body=transfer.decision_body,
+            note=note,
+            payload={"transfer": transfer.pk},
+        ),
+    )
     transfer_received.send(sender=Transfer, transfer=transfer, actor=actor)
     return event
 
@@ -168,8 +205,9 @@ def transfer_return(*, actor, transfer: Transfer, reason: str) -> MemberEvent:
         outcome = "returned"
     else:
         raise DomainError(services.NO_RIGHT, field="transfer")
-    correction = services._void_event(actor=actor, event=MemberEvent.objects.get(pk=transfer.pk), reason=reason,
-                                      extra={"transfer_outcome": outcome})
+    correction = services._void_event(
+        actor=actor, event=MemberEvent.objects.get(pk=transfer.pk), reason=reason, extra={"transfer_outcome": outcome}
+    )
     transfer_returned.send(sender=Transfer, transfer=transfer, actor=actor, outcome=outcome)
     return correction
 
@@ -180,18 +218,36 @@ def transfer_state(transfer: Transfer, today: date) -> dict:
     correction = MemberEvent.objects.filter(corrects_id=transfer.pk).first()
     reception = None
     if correction is None and transfer.type == EventType.OFFICIAL_TRANSFER_OUT and transfer.counterpart_org_id:
-        reception = (MemberEvent.objects.filter(member_id=transfer.member_id, type=EventType.OFFICIAL_TRANSFER_IN,
-                                                voided_by__isnull=True, on__gte=transfer.on)
-                     .order_by("on", "pk").first())
+        reception = (
+            MemberEvent.objects.filter(
+                member_id=transfer.member_id,
+                type=EventType.OFFICIAL_TRANSFER_IN,
+                voided_by__isnull=True,
+                on__gte=transfer.on,
+            )
+            .order_by("on", "pk")
+            .first()
+        )
     is_open = Transfer.objects.open(today, member_ids=[transfer.member_id]).filter(pk=transfer.pk).exists()
     if correction is not None:
         outcome = (correction.payload or {}).get("transfer_outcome", "cancelled")
         state, label = outcome, ("Nơi đến trả lại" if outcome == "returned" else "Đã hủy")
     elif transfer.type == EventType.TEMPORARY_TRANSFER_OUT:
-        back = (MemberEvent.objects.filter(member_id=transfer.member_id, type=EventType.TEMPORARY_TRANSFER_RETURN,
-                                           voided_by__isnull=True, on__gte=transfer.on).order_by("on", "pk").first())
-        state, label = ("returned_home", "Đã trở về nơi sinh hoạt chính thức") if back else (
-            "temporary", "Đang sinh hoạt tạm thời")
+        back = (
+            MemberEvent.objects.filter(
+                member_id=transfer.member_id,
+                type=EventType.TEMPORARY_TRANSFER_RETURN,
+                voided_by__isnull=True,
+                on__gte=transfer.on,
+            )
+            .order_by("on", "pk")
+            .first()
+        )
+        state, label = (
+            ("returned_home", "Đã trở về nơi sinh hoạt chính thức")
+            if back
+            else ("temporary", "Đang sinh hoạt tạm thời")
+        )
         reception = back
     elif transfer.counterpart_org_id is None:
         state, label = "left_system", "Đã chuyển ra ngoài hệ thống"
@@ -206,15 +262,25 @@ def transfer_state(transfer: Transfer, today: date) -> dict:
         overdue = today > transfer.deadline
     elif state == "temporary" and transfer.until:
         overdue = today > transfer.until
-    return {"state": state, "label": label, "correction": correction, "reception": reception,
-            "deadline": transfer.deadline if transfer.type == EventType.OFFICIAL_TRANSFER_OUT else None,
-            "overdue": overdue, "open": is_open}
+    return {
+        "state": state,
+        "label": label,
+        "correction": correction,
+        "reception": reception,
+        "deadline": transfer.deadline if transfer.type == EventType.OFFICIAL_TRANSFER_OUT else None,
+        "overdue": overdue,
+        "open": is_open,
+    }
 
 
 def open_transfer_of(member: Member, today: date) -> Transfer | None:
     """The member's letter in transit today (at most one: a second is refused by the rules)."""
-    return (Transfer.objects.open(today, member_ids=[member.pk]).filter(member_id=member.pk)
-            .select_related("counterpart_org").first())
+    return (
+        Transfer.objects.open(today, member_ids=[member.pk])
+        .filter(member_id=member.pk)
+        .select_related("counterpart_org")
+        .first()
+    )
 
 
 def incoming(*, actor, today: date, action: str = "view"):
@@ -234,5 +300,9 @@ def outgoing(*, actor, today: date):
     from django.db.models import Subquery
 
     members = policy.for_user(Member, actor, "view")
-    return (Transfer.objects.open(today).filter(member_id__in=Subquery(members.values("pk")))
-            .select_related("member").order_by("on", "pk"))
+    return (
+        Transfer.objects.open(today)
+        .filter(member_id__in=Subquery(members.values("pk")))
+        .select_related("member")
+        .order_by("on", "pk")
+    )

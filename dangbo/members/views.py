@@ -71,12 +71,16 @@ def my_record(request: HttpRequest) -> HttpResponse:
 
 
 _EXEMPT = ' <span class="badge text-bg-secondary">miễn sinh hoạt</span>'
-_IN_TRANSFER = (' <span class="badge text-bg-warning" title="Đã cấp giấy giới thiệu; vẫn tính vào đảng số nơi đi '
-                'cho đến khi nơi đến tiếp nhận">đang chuyển đi</span>')
-_ROW = ('<tr><td><a href="{href}" class="fw-semibold">{name}</a></td><td>{birth}</td>'
-        '<td class="d-none d-sm-table-cell">{sex}</td><td class="d-none d-lg-table-cell">{ethnicity}</td>'
-        '<td>{status}</td><td class="d-none d-md-table-cell">{org}</td>'
-        '<td class="d-none d-lg-table-cell font-monospace small">{citizen_id}</td></tr>')
+_IN_TRANSFER = (
+    ' <span class="badge text-bg-warning" title="Đã cấp giấy giới thiệu; vẫn tính vào đảng số nơi đi '
+    'cho đến khi nơi đến tiếp nhận">đang chuyển đi</span>'
+)
+_ROW = (
+    '<tr><td><a href="{href}" class="fw-semibold">{name}</a></td><td>{birth}</td>'
+    '<td class="d-none d-sm-table-cell">{sex}</td><td class="d-none d-lg-table-cell">{ethnicity}</td>'
+    '<td>{status}</td><td class="d-none d-md-table-cell">{org}</td>'
+    '<td class="d-none d-lg-table-cell font-monospace small">{citizen_id}</td></tr>'
+)
 
 
 def member_rows_html(rows: list[dict]) -> SafeString:
@@ -85,12 +89,30 @@ def member_rows_html(rows: list[dict]) -> SafeString:
     the page's rendering time (each variable: lookup, localtime, localize, escape)."""
     out = []
     for r in rows:
-        status = (format_html('<span class="status status-{}">{}</span>{}{}', r["status"], r["status_label"],
-                              mark_safe(_EXEMPT) if r["exempt"] else "",
-                              mark_safe(_IN_TRANSFER) if r["in_transfer"] else "")
-                  if r["status"] else "")
-        out.append(format_html(_ROW, href=r["href"], name=r["name"], birth=r["birth"], sex=r["sex"],
-                               ethnicity=r["ethnicity"], status=status, org=r["org"], citizen_id=r["citizen_id"]))
+        status = (
+            format_html(
+                '<span class="status status-{}">{}</span>{}{}',
+                r["status"],
+                r["status_label"],
+                mark_safe(_EXEMPT) if r["exempt"] else "",
+                mark_safe(_IN_TRANSFER) if r["in_transfer"] else "",
+            )
+            if r["status"]
+            else ""
+        )
+        out.append(
+            format_html(
+                _ROW,
+                href=r["href"],
+                name=r["name"],
+                birth=r["birth"],
+                sex=r["sex"],
+                ethnicity=r["ethnicity"],
+                status=status,
+                org=r["org"],
+                citizen_id=r["citizen_id"],
+            )
+        )
     return mark_safe("".join(out))  # noqa: S308 - every part built by format_html above
 
 
@@ -103,13 +125,26 @@ def member_list(request: HttpRequest) -> HttpResponse:
     at, form, filters = filterset.at, filterset.form, filterset.criteria
     # Keyset pages (?sau=<id>, ?truoc=<id>, ?cuoi=1) cost what the first page costs; ?trang=N (old
     # links) still works, by OFFSET.
-    page = member_page(actor=request.user, at=at, filters=filters, after=_id_param(request, "sau"),
-                       before=_id_param(request, "truoc"), last=request.GET.get("cuoi") == "1",
-                       page=_id_param(request, "trang"), size=MEMBERS_PER_PAGE)
+    page = member_page(
+        actor=request.user,
+        at=at,
+        filters=filters,
+        after=_id_param(request, "sau"),
+        before=_id_param(request, "truoc"),
+        last=request.GET.get("cuoi") == "1",
+        page=_id_param(request, "trang"),
+        size=MEMBERS_PER_PAGE,
+    )
     rows = member_list_rows(members=page.members, at=at)  # plain, preformatted: a cheap loop to render
-    context = {"form": form, "at": at, "page": page, "rows": rows, "rows_html": member_rows_html(rows),
-               "hx_target": "#member-table",
-               "can_admit": can(request.user, "record")}
+    context = {
+        "form": form,
+        "at": at,
+        "page": page,
+        "rows": rows,
+        "rows_html": member_rows_html(rows),
+        "hx_target": "#member-table",
+        "can_admit": can(request.user, "record"),
+    }
     if request.htmx and request.htmx.target == "member-table":
         return render(request, "members/_table.html", context)
     return render(request, "members/member_list.html", context)
@@ -140,14 +175,28 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = []
     for e in events:
         voided = getattr(e, "voided_by", None)
-        rows.append({"event": e, "voided": voided, "org_name": names.get((e.org_id, e.on), ""),
-                     "counterpart_name": names.get((e.counterpart_org_id, e.on), "")})
+        rows.append(
+            {
+                "event": e,
+                "voided": voided,
+                "org_name": names.get((e.org_id, e.on), ""),
+                "counterpart_name": names.get((e.counterpart_org_id, e.on), ""),
+            }
+        )
     seniority = timeline.seniority_months(today) if timeline.admitted_on else None
     in_transit = open_transfer_of(member, today)
-    transit_to = org_names_on(keys=[(in_transit.counterpart_org_id, in_transit.on)]).get(
-        (in_transit.counterpart_org_id, in_transit.on), "") if in_transit else ""
-    temporary = (Transfer.objects.temporary_open(today, member_ids=[member.pk]).filter(member_id=member.pk).first()
-                 if member.temp_org_id else None)
+    transit_to = (
+        org_names_on(keys=[(in_transit.counterpart_org_id, in_transit.on)]).get(
+            (in_transit.counterpart_org_id, in_transit.on), ""
+        )
+        if in_transit
+        else ""
+    )
+    temporary = (
+        Transfer.objects.temporary_open(today, member_ids=[member.pk]).filter(member_id=member.pk).first()
+        if member.temp_org_id
+        else None
+    )
     status = Status(member.current_status).label if member.current_status in Status.values else ""
     context = {
         "member": member,
@@ -183,12 +232,23 @@ def member_admit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            member = run_once(d.get("form_token"), actor=request.user, create=lambda: services.member_admit(
-                actor=request.user, profile=form.profile(), cell=d["cell"], decided_on=d["decided_on"],
-                ceremony_on=d.get("ceremony_on"), decision_number=d["decision_number"],
-                decision_body=d["decision_body"], payload=form.payload(), check_duplicates=True,
-                different_person=d.get("different_person", False)),
-                url_of=lambda m: reverse("members:member_detail", args=[m.pk]))
+            member = run_once(
+                d.get("form_token"),
+                actor=request.user,
+                create=lambda: services.member_admit(
+                    actor=request.user,
+                    profile=form.profile(),
+                    cell=d["cell"],
+                    decided_on=d["decided_on"],
+                    ceremony_on=d.get("ceremony_on"),
+                    decision_number=d["decision_number"],
+                    decision_body=d["decision_body"],
+                    payload=form.payload(),
+                    check_duplicates=True,
+                    different_person=d.get("different_person", False),
+                ),
+                url_of=lambda m: reverse("members:member_detail", args=[m.pk]),
+            )
         except AlreadySubmitted as sent:
             messages.info(request, "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa.")
             return redirect(sent.url or reverse("members:member_list"))
@@ -215,9 +275,12 @@ def event_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.event_input()
         try:
-            event = run_once(form.cleaned_data.get("form_token"), actor=request.user,
-                             create=lambda: services.member_record_event(actor=request.user, member=member, data=data),
-                             url_of=lambda e: reverse("members:member_detail", args=[member.pk]))
+            event = run_once(
+                form.cleaned_data.get("form_token"),
+                actor=request.user,
+                create=lambda: services.member_record_event(actor=request.user, member=member, data=data),
+                url_of=lambda e: reverse("members:member_detail", args=[member.pk]),
+            )
         except AlreadySubmitted as sent:
             messages.info(request, "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa.")
             return redirect(sent.url or reverse("members:member_detail", args=[member.pk]))
@@ -248,8 +311,9 @@ def event_correct(request: HttpRequest, event_id: int) -> HttpResponse:
             messages.success(request, f"Đã hủy sự kiện «{event.get_type_display()}» ngày {event.on:%d/%m/%Y}.")
             return redirect("members:member_detail", pk=member.pk)
     org_name = org_names_on(keys=[(event.org_id, event.on)]).get((event.org_id, event.on), "")
-    return render(request, "members/event_correct.html",
-                  {"form": form, "member": member, "event": event, "org_name": org_name})
+    return render(
+        request, "members/event_correct.html", {"form": form, "member": member, "event": event, "org_name": org_name}
+    )
 
 
 @login_required
@@ -260,8 +324,9 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.member_update_profile(actor=request.user, member=member, profile=form.profile(), on=d["on"],
-                                           note=d.get("change_note", ""))
+            services.member_update_profile(
+                actor=request.user, member=member, profile=form.profile(), on=d["on"], note=d.get("change_note", "")
+            )
         except DomainError as error:
             apply_domain_error(form, error)
         else:

@@ -60,8 +60,11 @@ def item_members(key: str, user, today: date) -> QuerySet:
     """The members behind an item (scoped), for its count and its list."""
     qs = _in_scope(Member.objects.all(), user)
     if key == "du_bi_den_han":
-        return qs.filter(current_status=Status.PROBATIONARY, ceremony_on__lte=recognition_alert_cutoff(today),
-                         ceremony_on__gt=recognition_overdue_cutoff(today))
+        return qs.filter(
+            current_status=Status.PROBATIONARY,
+            ceremony_on__lte=recognition_alert_cutoff(today),
+            ceremony_on__gt=recognition_overdue_cutoff(today),
+        )
     if key == "du_bi_qua_han":
         return qs.filter(current_status=Status.PROBATIONARY, ceremony_on__lte=recognition_overdue_cutoff(today))
     if key == "huy_hieu":
@@ -69,18 +72,26 @@ def item_members(key: str, user, today: date) -> QuerySet:
         # admitted_on per milestone, disjoint: the milestone is a CASE), less those already
         # awarded that milestone (NOT EXISTS on their badge events): one query.
         award = next_award_day(today)
-        windows = [(years, _years_before(_years_before(award, years), 1), _years_before(award, years))
-                   for years in param("badge_milestones", today)]
-        milestone = Case(*[When(admitted_on__gt=low, admitted_on__lte=high, then=Value(years))
-                           for years, low, high in windows], default=None, output_field=IntegerField())
-        awarded = MemberEvent.objects.filter(member_id=OuterRef("pk"), type=EventType.BADGE_AWARDED,
-                                             voided_by__isnull=True).annotate(
-            years=Cast(KT("payload__years"), IntegerField())).filter(years=OuterRef("milestone"))
+        windows = [
+            (years, _years_before(_years_before(award, years), 1), _years_before(award, years))
+            for years in param("badge_milestones", today)
+        ]
+        milestone = Case(
+            *[When(admitted_on__gt=low, admitted_on__lte=high, then=Value(years)) for years, low, high in windows],
+            default=None,
+            output_field=IntegerField(),
+        )
+        awarded = (
+            MemberEvent.objects.filter(member_id=OuterRef("pk"), type=EventType.BADGE_AWARDED, voided_by__isnull=True)
+            .annotate(years=Cast(KT("payload__years"), IntegerField()))
+            .filter(years=OuterRef("milestone"))
+        )
         in_window = Q()
         for _, low, high in windows:
             in_window |= Q(admitted_on__gt=low, admitted_on__lte=high)  # index members(admitted_on)
-        return (qs.filter(in_window, current_status__in=ACTIVE_STATUSES).alias(milestone=milestone)
-                .filter(~Exists(awarded)))
+        return (
+            qs.filter(in_window, current_status__in=ACTIVE_STATUSES).alias(milestone=milestone).filter(~Exists(awarded))
+        )
     if key == "tam_thoi_qua_han":
         return qs.filter(pk__in=Transfer.objects.temporary_overdue(today).values("member_id"))
     raise KeyError(key)
@@ -94,21 +105,49 @@ def provider(user, today: date) -> list[WorkItem]:
     overdue = Transfer.objects.overdue(today)
     allowed = policy.allowed_org_ids(user, action="view")
     if allowed is not None:
-        overdue = overdue.filter(Q(member__current_org_id__in=Subquery(allowed))
-                                 | Q(counterpart_org_id__in=Subquery(allowed)))
+        overdue = overdue.filter(
+            Q(member__current_org_id__in=Subquery(allowed)) | Q(counterpart_org_id__in=Subquery(allowed))
+        )
 
     def item(key: str, level: str, help_text: str) -> WorkItem:
-        return WorkItem(key, LABELS[key], item_members(key, user, today).count(),
-                        reverse("members:worklist_members") + f"?muc={key}", level, help_text, GROUP)
+        return WorkItem(
+            key,
+            LABELS[key],
+            item_members(key, user, today).count(),
+            reverse("members:worklist_members") + f"?muc={key}",
+            level,
+            help_text,
+            GROUP,
+        )
 
     return [
         item("du_bi_den_han", "warning", "Từ tháng thứ 11 của thời gian dự bị đến hạn chi bộ đề nghị (R-022)."),
-        item("du_bi_qua_han", "danger", "Quá 12 tháng dự bị và 30 ngày làm việc chưa xét công nhận chính thức (R-022)."),
-        WorkItem("chuyen_den", "Đảng viên chuyển đến chờ tiếp nhận", letters_in.count(), inbox + "#den", "warning",
-                 "Giấy giới thiệu gửi đến tổ chức trong phạm vi của bạn.", GROUP),
-        WorkItem("chuyen_qua_han", "Chuyển sinh hoạt quá hạn chưa được tiếp nhận", overdue.count(),
-                 inbox + "?qua_han=1", "danger", "Quá 30 ngày làm việc kể từ ngày cấp giấy giới thiệu (R-033).", GROUP),
+        item(
+            "du_bi_qua_han", "danger", "Quá 12 tháng dự bị và 30 ngày làm việc chưa xét công nhận chính thức (R-022)."
+        ),
+        WorkItem(
+            "chuyen_den",
+            "Đảng viên chuyển đến chờ tiếp nhận",
+            letters_in.count(),
+            inbox + "#den",
+            "warning",
+            "Giấy giới thiệu gửi đến tổ chức trong phạm vi của bạn.",
+            GROUP,
+        ),
+        WorkItem(
+            "chuyen_qua_han",
+            "Chuyển sinh hoạt quá hạn chưa được tiếp nhận",
+            overdue.count(),
+            inbox + "?qua_han=1",
+            "danger",
+            "Quá 30 ngày làm việc kể từ ngày cấp giấy giới thiệu (R-033).",
+            GROUP,
+        ),
         item("tam_thoi_qua_han", "danger", "Quá ngày kết thúc sinh hoạt tạm thời ghi trên giấy giới thiệu (R-035)."),
-        item("huy_hieu", "info", "Đủ 30, 40, 45, … năm tuổi Đảng vào đợt trao tặng tới (R-029), chưa được tặng; "
-             "tính từ ngày quyết định kết nạp, thời gian gián đoạn được kiểm tra khi ghi tặng (R-027)."),
+        item(
+            "huy_hieu",
+            "info",
+            "Đủ 30, 40, 45, … năm tuổi Đảng vào đợt trao tặng tới (R-029), chưa được tặng; "
+            "tính từ ngày quyết định kết nạp, thời gian gián đoạn được kiểm tra khi ghi tặng (R-027).",
+        ),
     ]

@@ -28,6 +28,15 @@ def worklist_members(request: HttpRequest) -> HttpResponse:
     members = list(page.object_list)
     names = org_names_on(keys=[(m.current_org_id, today) for m in members])
     rows = [{"member": m, "org_name": names.get((m.current_org_id, today), "")} for m in members]
-    return render(request, "members/worklist_members.html", {
-        "title": LABELS[key], "key": key, "page": page, "rows": rows, "today": today,
-        "award_day": next_award_day(today) if key == "huy_hieu" else None})
+    return render(
+        request,
+        "members/worklist_members.html",
+        {
+            "title": LABELS[key],
+            "key": key,
+            "page": page,
+            "rows": rows,
+            "today": today,
+            "award_day": next_award_day(today) if key == "huy_hieu" else None,
+        },
+    )

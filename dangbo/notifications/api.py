@@ -58,9 +58,17 @@ class NoticePage(Schema):
 
 def _mine(row: NoticeRecipient) -> dict:
     n = row.notice
-    return {"notice_id": n.pk, "org_id": n.org_id, "kind": n.kind, "kind_label": n.get_kind_display(),
-            "title": n.title, "body": n.body, "document_number": n.document_number, "sent_on": n.sent_on,
-            "read_at": row.read_at}
+    return {
+        "notice_id": n.pk,
+        "org_id": n.org_id,
+        "kind": n.kind,
+        "kind_label": n.get_kind_display(),
+        "title": n.title,
+        "body": n.body,
+        "document_number": n.document_number,
+        "sent_on": n.sent_on,
+        "read_at": row.read_at,
+    }
 
 
 @router.get("/mine", response={200: list[MyNoticeOut], **READ_ERRORS}, url_name="my_notices")
@@ -86,10 +94,24 @@ def notice_list_api(request: HttpRequest, page: PageNumber = 1, page_size: PageS
     """Notices sent by the organizations in the user's scope, newest first, with the number of
     recipients and of read receipts."""
     result = paginate(notices.notice_list(actor=request.user), page=page, page_size=page_size)
-    return {**result, "items": [
-        {"id": n.pk, "org_id": n.org_id, "kind": n.kind, "kind_label": n.get_kind_display(), "title": n.title,
-         "document_number": n.document_number, "audience_org_id": n.audience_org_id, "sent_on": n.sent_on,
-         "recipients": n.recipients_count, "read": n.read} for n in result["items"]]}
+    return {
+        **result,
+        "items": [
+            {
+                "id": n.pk,
+                "org_id": n.org_id,
+                "kind": n.kind,
+                "kind_label": n.get_kind_display(),
+                "title": n.title,
+                "document_number": n.document_number,
+                "audience_org_id": n.audience_org_id,
+                "sent_on": n.sent_on,
+                "recipients": n.recipients_count,
+                "read": n.read,
+            }
+            for n in result["items"]
+        ],
+    }
 
 
 # --- delivery channels of an organization (/api/v1/notification-channels) ----------------------
@@ -137,9 +159,17 @@ class DeliveryOut(Schema):
 
 
 def _channel(ch: OrgChannel) -> dict:
-    return {"id": ch.pk, "org_id": ch.org_id, "kind": ch.kind, "kind_label": ch.get_kind_display(),
-            "label": ch.label, "target": delivery.mask_target(ch.kind, ch.target),
-            "fingerprint": delivery.fingerprint(ch.target), "enabled": ch.enabled, "updated_at": ch.updated_at}
+    return {
+        "id": ch.pk,
+        "org_id": ch.org_id,
+        "kind": ch.kind,
+        "kind_label": ch.get_kind_display(),
+        "label": ch.label,
+        "target": delivery.mask_target(ch.kind, ch.target),
+        "fingerprint": delivery.fingerprint(ch.target),
+        "enabled": ch.enabled,
+        "updated_at": ch.updated_at,
+    }
 
 
 def _in_scope_channel(user, channel_id: int) -> OrgChannel:
@@ -165,8 +195,14 @@ def channel_create_api(request: HttpRequest, data: ChannelIn) -> Status:
         raise Http404(policy.NOT_FOUND)
     if data.kind not in ChannelKind.values:
         raise DomainError("Loại kênh không hợp lệ: email, synology hoặc webhook.", field="kind")
-    channel = delivery.channel_create(actor=request.user, org_id=data.org_id, kind=data.kind, target=data.target,
-                                      label=data.label, enabled=data.enabled)
+    channel = delivery.channel_create(
+        actor=request.user,
+        org_id=data.org_id,
+        kind=data.kind,
+        target=data.target,
+        label=data.label,
+        enabled=data.enabled,
+    )
     return Status(201, _channel(channel))
 
 
@@ -174,8 +210,11 @@ def channel_create_api(request: HttpRequest, data: ChannelIn) -> Status:
 def channel_update_api(request: HttpRequest, channel_id: int, data: ChannelPatch) -> dict:
     """Change a channel's name, address or use; fields left out are kept."""
     channel = _in_scope_channel(request.user, channel_id)
-    return _channel(delivery.channel_update(actor=request.user, channel=channel, label=data.label,
-                                            target=data.target, enabled=data.enabled))
+    return _channel(
+        delivery.channel_update(
+            actor=request.user, channel=channel, label=data.label, target=data.target, enabled=data.enabled
+        )
+    )
 
 
 @channels_router.delete("/{int:channel_id}", response={204: None, **WRITE_ERRORS}, url_name="channel_delete_api")
@@ -185,8 +224,9 @@ def channel_delete_api(request: HttpRequest, channel_id: int) -> Status:
     return Status(204, None)
 
 
-@channels_router.post("/{int:channel_id}/test", response={202: DeliveryOut, **WRITE_ERRORS},
-                      url_name="channel_test_api")
+@channels_router.post(
+    "/{int:channel_id}/test", response={202: DeliveryOut, **WRITE_ERRORS}, url_name="channel_test_api"
+)
 def channel_test_api(request: HttpRequest, channel_id: int) -> Status:
     """Queue a test message on the channel; the worker sends it and its status shows in the log."""
     d = delivery.channel_test(actor=request.user, channel=_in_scope_channel(request.user, channel_id))
@@ -194,13 +234,23 @@ def channel_test_api(request: HttpRequest, channel_id: int) -> Status:
 
 
 def _delivery(d: Delivery) -> dict:
-    return {"id": d.pk, "medium": d.medium, "status": d.status, "status_label": d.get_status_display(),
-            "attempts": d.attempts, "last_error": d.last_error, "created_at": d.created_at,
-            "last_attempt_at": d.last_attempt_at, "next_attempt_at": d.next_attempt_at, "sent_at": d.sent_at}
+    return {
+        "id": d.pk,
+        "medium": d.medium,
+        "status": d.status,
+        "status_label": d.get_status_display(),
+        "attempts": d.attempts,
+        "last_error": d.last_error,
+        "created_at": d.created_at,
+        "last_attempt_at": d.last_attempt_at,
+        "next_attempt_at": d.next_attempt_at,
+        "sent_at": d.sent_at,
+    }
 
 
-@channels_router.get("/{int:channel_id}/deliveries", response={200: list[DeliveryOut], **READ_ERRORS},
-                     url_name="channel_log_api")
+@channels_router.get(
+    "/{int:channel_id}/deliveries", response={200: list[DeliveryOut], **READ_ERRORS}, url_name="channel_log_api"
+)
 def channel_log_api(request: HttpRequest, channel_id: int) -> list[dict]:
     """The channel's latest 50 deliveries, newest first (status, attempts, last error)."""
     channel = _in_scope_channel(request.user, channel_id)

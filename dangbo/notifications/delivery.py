@@ -159,8 +159,9 @@ def clean_target(kind: str, target: str) -> str:
     try:
         _url(value)
     except ValidationError:
-        raise DomainError("URL webhook không hợp lệ: phải bắt đầu bằng http:// hoặc https:// và có tên máy.",
-                          field="target") from None
+        raise DomainError(
+            "URL webhook không hợp lệ: phải bắt đầu bằng http:// hoặc https:// và có tên máy.", field="target"
+        ) from None
     parts = urllib.parse.urlsplit(value)
     if parts.username or parts.password:
         raise DomainError("URL webhook không được chứa tên đăng nhập, mật khẩu.", field="target")
@@ -183,8 +184,13 @@ def _clean_label(label: str) -> str:
 
 
 def _snapshot(channel: OrgChannel) -> dict:
-    return {"kind": channel.kind, "label": channel.label, "enabled": channel.enabled,
-            "target": mask_target(channel.kind, channel.target), "fingerprint": fingerprint(channel.target)}
+    return {
+        "kind": channel.kind,
+        "label": channel.label,
+        "enabled": channel.enabled,
+        "target": mask_target(channel.kind, channel.target),
+        "fingerprint": fingerprint(channel.target),
+    }
 
 
 # --- writes -----------------------------------------------------------------------------------
@@ -197,16 +203,23 @@ def channel_create(*, actor, org_id: int, kind: str, target: str, label: str = "
     name = _clean_label(label)
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        channel = OrgChannel.objects.create(org_id=org_id, kind=kind, target=value, label=name, enabled=enabled,
-                                            updated_by=user)
-        audit_record(actor=actor, action="notification_channel.create", obj=channel, org_id=org_id,
-                     summary=f"Thêm kênh gửi thông báo: {channel.get_kind_display()} {mask_target(kind, value)}",
-                     after=_snapshot(channel))
+        channel = OrgChannel.objects.create(
+            org_id=org_id, kind=kind, target=value, label=name, enabled=enabled, updated_by=user
+        )
+        audit_record(
+            actor=actor,
+            action="notification_channel.create",
+            obj=channel,
+            org_id=org_id,
+            summary=f"Thêm kênh gửi thông báo: {channel.get_kind_display()} {mask_target(kind, value)}",
+            after=_snapshot(channel),
+        )
     return channel
 
 
-def channel_update(*, actor, channel: OrgChannel, label: str | None = None, target: str | None = None,
-                   enabled: bool | None = None) -> OrgChannel:
+def channel_update(
+    *, actor, channel: OrgChannel, label: str | None = None, target: str | None = None, enabled: bool | None = None
+) -> OrgChannel:
     """Change a channel's name, address (None or empty: kept as it is) or whether it is used; audited,
     the address masked with its fingerprint (a changed secret shows as a changed fingerprint)."""
     policy.require(actor, "record", channel.org_id, message=policy.NOT_FOUND, field="org")
@@ -228,8 +241,15 @@ def channel_update(*, actor, channel: OrgChannel, label: str | None = None, targ
         channel.updated_by = actor if getattr(actor, "is_authenticated", False) else None
         channel.save(update_fields=[*changes, "updated_at", "updated_by"])
         what = ", ".join({"label": "tên", "target": "địa chỉ nhận", "enabled": "trạng thái dùng"}[k] for k in changes)
-        audit_record(actor=actor, action="notification_channel.update", obj=channel, org_id=channel.org_id,
-                     summary=f"Sửa kênh gửi thông báo «{channel}»: {what}", before=before, after=_snapshot(channel))
+        audit_record(
+            actor=actor,
+            action="notification_channel.update",
+            obj=channel,
+            org_id=channel.org_id,
+            summary=f"Sửa kênh gửi thông báo «{channel}»: {what}",
+            before=before,
+            after=_snapshot(channel),
+        )
     return channel
 
 
@@ -237,10 +257,17 @@ def channel_delete(*, actor, channel: OrgChannel) -> None:
     """Remove a channel (its delivery log stays, without the channel); audited."""
     policy.require(actor, "record", channel.org_id, message=policy.NOT_FOUND, field="org")
     with transaction.atomic():
-        audit_record(actor=actor, action="notification_channel.delete", obj=channel, org_id=channel.org_id,
-                     summary=f"Xóa kênh gửi thông báo «{channel}»", before=_snapshot(channel))
+        audit_record(
+            actor=actor,
+            action="notification_channel.delete",
+            obj=channel,
+            org_id=channel.org_id,
+            summary=f"Xóa kênh gửi thông báo «{channel}»",
+            before=_snapshot(channel),
+        )
         Delivery.objects.filter(channel=channel, status__in=[S.PENDING, S.RETRY]).update(
-            status=S.SKIPPED, last_error="Kênh đã bị xóa.", next_attempt_at=None)
+            status=S.SKIPPED, last_error="Kênh đã bị xóa.", next_attempt_at=None
+        )
         channel.delete()
 
 
@@ -252,10 +279,19 @@ def channel_test(*, actor, channel: OrgChannel) -> Delivery:
     org = org_name_on(channel.org_id, policy.today()) or "tổ chức"
     with transaction.atomic():
         delivery = Delivery.objects.create(
-            channel=channel, org_id=channel.org_id, medium=channel.kind, subject=f"{PREFIX}Tin thử",
-            text=TEST_TEXT.format(org=org))
-        audit_record(actor=actor, action="notification_channel.test", obj=channel, org_id=channel.org_id,
-                     summary=f"Gửi tin thử trên kênh «{channel}»")
+            channel=channel,
+            org_id=channel.org_id,
+            medium=channel.kind,
+            subject=f"{PREFIX}Tin thử",
+            text=TEST_TEXT.format(org=org),
+        )
+        audit_record(
+            actor=actor,
+            action="notification_channel.test",
+            obj=channel,
+            org_id=channel.org_id,
+            summary=f"Gửi tin thử trên kênh «{channel}»",
+        )
         _enqueue_on_commit([delivery.pk])
     return delivery
 
@@ -276,9 +312,14 @@ def preference_set(*, actor, email: bool) -> NotificationPreference:
             pref.email = bool(email)
             pref.updated_at = timezone.now()
             pref.save(update_fields=["email", "updated_at"])
-            audit_record(actor=actor, action="notification_preference.update", obj=pref,
-                         summary="Bật nhận thông báo qua thư điện tử" if email else "Tắt nhận thông báo qua thư điện tử",
-                         before={"email": before}, after={"email": pref.email})
+            audit_record(
+                actor=actor,
+                action="notification_preference.update",
+                obj=pref,
+                summary="Bật nhận thông báo qua thư điện tử" if email else "Tắt nhận thông báo qua thư điện tử",
+                before={"email": before},
+                after={"email": pref.email},
+            )
     return pref
 
 
@@ -298,13 +339,25 @@ def deliveries_plan(notes: Iterable[Notification], *, subject: str = "") -> list
         user_ids = {n.user_id for n in to_users}
         from django.contrib.auth import get_user_model
 
-        emails = dict(get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
-                      .values_list("pk", "email"))
-        off = set(NotificationPreference.objects.filter(user_id__in=user_ids, email=False).values_list("user_id", flat=True))
+        emails = dict(
+            get_user_model()
+            .objects.filter(pk__in=user_ids, is_active=True)
+            .exclude(email="")
+            .values_list("pk", "email")
+        )
+        off = set(
+            NotificationPreference.objects.filter(user_id__in=user_ids, email=False).values_list("user_id", flat=True)
+        )
         for n in to_users:
             if n.user_id in emails and n.user_id not in off:
-                rows.append(Delivery(notification=n, user_id=n.user_id, medium=ChannelKind.EMAIL,
-                                     subject=(subject or f"{PREFIX}Thông báo mới")[:200]))
+                rows.append(
+                    Delivery(
+                        notification=n,
+                        user_id=n.user_id,
+                        medium=ChannelKind.EMAIL,
+                        subject=(subject or f"{PREFIX}Thông báo mới")[:200],
+                    )
+                )
     to_orgs = [n for n in notes if n.user_id is None and n.org_id is not None]
     if to_orgs:
         channels: dict[int, list[OrgChannel]] = {}
@@ -312,8 +365,15 @@ def deliveries_plan(notes: Iterable[Notification], *, subject: str = "") -> list
             channels.setdefault(ch.org_id, []).append(ch)
         for n in to_orgs:
             for ch in channels.get(n.org_id, []):
-                rows.append(Delivery(notification=n, channel=ch, org_id=ch.org_id, medium=ch.kind,
-                                     subject=(subject or f"{PREFIX}Thông báo mới")[:200]))
+                rows.append(
+                    Delivery(
+                        notification=n,
+                        channel=ch,
+                        org_id=ch.org_id,
+                        medium=ch.kind,
+                        subject=(subject or f"{PREFIX}Thông báo mới")[:200],
+                    )
+                )
     if not rows:
         return []
     Delivery.objects.bulk_create(rows)
@@ -351,8 +411,9 @@ _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedire
 
 
 def _post(url: str, data: bytes, content_type: str) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=data, method="POST",
-                                     headers={"Content-Type": content_type, "User-Agent": "dang-bo-so"})
+    request = urllib.request.Request(
+        url, data=data, method="POST", headers={"Content-Type": content_type, "User-Agent": "dang-bo-so"}
+    )
     try:
         with _opener.open(request, timeout=_timeout()) as response:
             return response.status, response.read(65536)
@@ -389,11 +450,16 @@ def send_json_webhook(url: str, text: str) -> None:
 
 def _claim(delivery_id: int, now: datetime) -> Delivery | None:
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    row = Delivery.objects.filter(due, pk=delivery_id, status__in=[S.PENDING, S.RETRY]).values_list("attempts", flat=True).first()
+    row = (
+        Delivery.objects.filter(due, pk=delivery_id, status__in=[S.PENDING, S.RETRY])
+        .values_list("attempts", flat=True)
+        .first()
+    )
     if row is None:
         return None
     won = Delivery.objects.filter(due, pk=delivery_id, status__in=[S.PENDING, S.RETRY], attempts=row).update(
-        status=S.SENDING, attempts=row + 1, last_attempt_at=now)
+        status=S.SENDING, attempts=row + 1, last_attempt_at=now
+    )
     if not won:
         return None
     return Delivery.objects.select_related("notification", "channel", "user").get(pk=delivery_id)
@@ -515,12 +581,17 @@ def deliveries_due(*, now: datetime | None = None, send: bool = False) -> int:
     them here instead (the command line, the tests). Returns how many."""
     now = now or timezone.now()
     Delivery.objects.filter(status=S.SENDING, last_attempt_at__lt=now - STUCK_AFTER).update(
-        status=S.RETRY, next_attempt_at=now, last_error="Lần gửi trước bị gián đoạn.")
-    due = Delivery.objects.filter(
-        Q(status=S.RETRY, next_attempt_at__lte=now)
-        | Q(status=S.PENDING, created_at__lt=now - LOST_AFTER)
-        | Q(status=S.PENDING) & Q(next_attempt_at__isnull=False, next_attempt_at__lte=now)
-    ).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:1000]
+        status=S.RETRY, next_attempt_at=now, last_error="Lần gửi trước bị gián đoạn."
+    )
+    due = (
+        Delivery.objects.filter(
+            Q(status=S.RETRY, next_attempt_at__lte=now)
+            | Q(status=S.PENDING, created_at__lt=now - LOST_AFTER)
+            | Q(status=S.PENDING) & Q(next_attempt_at__isnull=False, next_attempt_at__lte=now)
+        )
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:1000]
+    )
     ids = list(due)
     for pk in ids:
         if send:

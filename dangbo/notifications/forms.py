@@ -41,8 +41,11 @@ class ChannelForm(forms.Form):
 
     kind = forms.ChoiceField(label="Loại kênh", choices=ChannelKind.choices)
     label = forms.CharField(label="Tên kênh", max_length=120, required=False)
-    target = forms.CharField(label="Địa chỉ nhận (thư điện tử hoặc URL webhook)", max_length=500,
-                             widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
+    target = forms.CharField(
+        label="Địa chỉ nhận (thư điện tử hoặc URL webhook)",
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,8 +58,12 @@ class ChannelEditForm(forms.Form):
     """A channel's name, a new address (empty: kept as it is) and whether it is used."""
 
     label = forms.CharField(label="Tên kênh", max_length=120, required=False)
-    target = forms.CharField(label="Địa chỉ nhận mới (để trống: giữ nguyên)", max_length=500, required=False,
-                             widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
+    target = forms.CharField(
+        label="Địa chỉ nhận mới (để trống: giữ nguyên)",
+        max_length=500,
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
     enabled = forms.BooleanField(label="Đang dùng", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -77,8 +84,9 @@ class StudyRecordForm(forms.Form):
     """The officer ticks the members who completed a study campaign, and the day they did."""
 
     on = VNDateField(label="Ngày hoàn thành")
-    members = forms.TypedMultipleChoiceField(label="Đảng viên đã hoàn thành", coerce=int,
-                                             widget=forms.CheckboxSelectMultiple)
+    members = forms.TypedMultipleChoiceField(
+        label="Đảng viên đã hoàn thành", coerce=int, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, member_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

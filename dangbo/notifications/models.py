@@ -16,30 +16,41 @@ from django.utils import timezone
 
 
 class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="notifications", verbose_name="Người nhận")
-    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                            verbose_name="Tổ chức")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name="Người nhận",
+    )
+    org = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Tổ chức"
+    )
     kind = models.CharField("Loại", max_length=40)  # "plans.due", "plans.late", "grading.late"
     key = models.CharField(max_length=160)
     message = models.TextField("Nội dung")
     target_type = models.CharField(max_length=40, blank=True)  # what the notification links to: "plans.task"
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     emailed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "Thông báo"
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], condition=Q(user__isnull=False),
-                                    name="notification_once_per_user"),
-            models.UniqueConstraint(fields=["org", "key"], condition=Q(user__isnull=True),
-                                    name="notification_once_per_org"),
-            models.CheckConstraint(condition=Q(user__isnull=False) | Q(org__isnull=False),
-                                   name="notification_has_addressee"),
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=Q(user__isnull=False), name="notification_once_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["org", "key"], condition=Q(user__isnull=True), name="notification_once_per_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(org__isnull=False), name="notification_has_addressee"
+            ),
         ]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
@@ -155,8 +166,9 @@ class OrgChannel(models.Model):
     enabled = models.BooleanField("Đang dùng", default=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Kênh gửi thông báo của tổ chức"
@@ -193,17 +205,20 @@ class Delivery(models.Model):
     notification. Status, attempts, the last error and the times; the task worker sends it and
     retries with a growing delay (notifications.delivery)."""
 
-    notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="deliveries")
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
     channel = models.ForeignKey(OrgChannel, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
     org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     medium = models.CharField("Kênh", max_length=20, choices=ChannelKind.choices)
     subject = models.CharField(max_length=200, blank=True)
     text = models.TextField(blank=True)
-    status = models.CharField("Trạng thái", max_length=10, choices=DeliveryStatus.choices,
-                              default=DeliveryStatus.PENDING)
+    status = models.CharField(
+        "Trạng thái", max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField("Số lần gửi", default=0)
     last_error = models.CharField("Lỗi gần nhất", max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -215,13 +230,19 @@ class Delivery(models.Model):
         verbose_name = "Lần gửi thông báo"
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["notification", "channel"],
-                                    condition=Q(notification__isnull=False, channel__isnull=False),
-                                    name="delivery_once_per_channel"),
-            models.UniqueConstraint(fields=["notification", "user", "medium"],
-                                    condition=Q(notification__isnull=False, user__isnull=False),
-                                    name="delivery_once_per_user_medium"),
-            models.CheckConstraint(condition=Q(user__isnull=False) | Q(org__isnull=False), name="delivery_has_recipient"),
+            models.UniqueConstraint(
+                fields=["notification", "channel"],
+                condition=Q(notification__isnull=False, channel__isnull=False),
+                name="delivery_once_per_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["notification", "user", "medium"],
+                condition=Q(notification__isnull=False, user__isnull=False),
+                name="delivery_once_per_user_medium",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(org__isnull=False), name="delivery_has_recipient"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx"),

@@ -141,8 +141,12 @@ def notice_send(*, actor, data: NoticeInput) -> Notice:
             obj=notice,
             org_id=notice.org_id,
             summary=f"Gửi {notice.get_kind_display().lower()} «{title[:120]}» đến {len(audience)} đảng viên",
-            after={"title": title, "audience_org_id": data.audience_org_id, "recipients": len(audience),
-                   "study_due": study_due},
+            after={
+                "title": title,
+                "audience_org_id": data.audience_org_id,
+                "recipients": len(audience),
+                "study_due": study_due,
+            },
         )
     return notice
 
@@ -163,9 +167,15 @@ def _notify(notice: Notice, *, member_ids: list[int], actor) -> None:
     e-mail for those with an address when e-mail is on. Only the notice's title is in it: the
     recipient may see the notice."""
     users = {u for _, u in _accounts(member_ids, on=policy.today())}
-    _notify_users(notice, user_ids=users, kind=KIND, key=f"notice:{notice.pk}",
-                  message=f"{notice.get_kind_display()}: {notice.title}",
-                  subject=f"[Đảng bộ số] {notice.title[:150]}", actor=actor)
+    _notify_users(
+        notice,
+        user_ids=users,
+        kind=KIND,
+        key=f"notice:{notice.pk}",
+        message=f"{notice.get_kind_display()}: {notice.title}",
+        subject=f"[Đảng bộ số] {notice.title[:150]}",
+        actor=actor,
+    )
 
 
 def _notify_users(notice: Notice, *, user_ids, kind: str, key: str, message: str, subject: str, actor) -> None:
@@ -236,14 +246,18 @@ def study_record(*, actor, notice: Notice, member_ids: list[int], on: date) -> i
         raise DomainError("Thông báo này không phải đợt học tập nghị quyết.", field="kind")
     today = policy.today()
     if on is None or on < notice.sent_on or on > today:
-        raise DomainError(f"Ngày hoàn thành phải từ {notice.sent_on:%d/%m/%Y} đến hôm nay ({today:%d/%m/%Y}).",
-                          field="on")
+        raise DomainError(
+            f"Ngày hoàn thành phải từ {notice.sent_on:%d/%m/%Y} đến hôm nay ({today:%d/%m/%Y}).", field="on"
+        )
     wanted = set(member_ids)
     if not wanted:
         raise DomainError("Chọn ít nhất một đảng viên đã hoàn thành học tập.", field="member_ids")
     visible = policy.for_user(Member, actor).values("pk")
-    rows = dict(notice.recipients.filter(member_id__in=wanted).filter(member_id__in=visible)
-                .values_list("member_id", "studied_on"))
+    rows = dict(
+        notice.recipients.filter(member_id__in=wanted)
+        .filter(member_id__in=visible)
+        .values_list("member_id", "studied_on")
+    )
     missing = sorted(wanted - set(rows))
     if missing:
         raise DomainError(policy.not_found(f"đảng viên mã {missing[0]} trong danh sách học tập."), field="member_ids")
@@ -251,11 +265,17 @@ def study_record(*, actor, notice: Notice, member_ids: list[int], on: date) -> i
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         n = notice.recipients.filter(member_id__in=new, studied_on__isnull=True).update(
-            studied_on=on, studied_recorded_by=user)
+            studied_on=on, studied_recorded_by=user
+        )
         if n:
-            audit_record(actor=actor, action="notice.study_record", obj=notice, org_id=notice.org_id,
-                         summary=f"Ghi nhận {n} đảng viên hoàn thành học tập «{notice.title[:120]}» ngày {on:%d/%m/%Y}",
-                         after={"member_ids": new, "on": on})
+            audit_record(
+                actor=actor,
+                action="notice.study_record",
+                obj=notice,
+                org_id=notice.org_id,
+                summary=f"Ghi nhận {n} đảng viên hoàn thành học tập «{notice.title[:120]}» ngày {on:%d/%m/%Y}",
+                after={"member_ids": new, "on": on},
+            )
     return n
 
 
@@ -263,19 +283,29 @@ def study_confirm(*, actor, notice_id: int) -> NoticeRecipient:
     """The member confirms in the portal that they completed the study today (once; audited). Not a
     recipient of a study campaign: "not found"."""
     own = policy.own_member_ids(actor) if getattr(actor, "is_authenticated", False) else frozenset()
-    row = (NoticeRecipient.objects.select_related("notice")
-           .filter(notice_id=notice_id, member_id__in=own, notice__kind=NoticeKind.STUDY).order_by("id").first())
+    row = (
+        NoticeRecipient.objects.select_related("notice")
+        .filter(notice_id=notice_id, member_id__in=own, notice__kind=NoticeKind.STUDY)
+        .order_by("id")
+        .first()
+    )
     if row is None:
         raise DomainError(policy.NOT_FOUND, field="notice_id")
     if row.studied_on is not None:
         return row
     today = policy.today()
     with transaction.atomic():
-        if NoticeRecipient.objects.filter(pk=row.pk, studied_on__isnull=True).update(studied_on=today,
-                                                                                    studied_recorded_by=actor):
-            audit_record(actor=actor, action="notice.study_confirm", obj=row.notice, org_id=row.notice.org_id,
-                         subject_member_id=row.member_id,
-                         summary=f"Đảng viên xác nhận đã hoàn thành học tập «{row.notice.title[:120]}»")
+        if NoticeRecipient.objects.filter(pk=row.pk, studied_on__isnull=True).update(
+            studied_on=today, studied_recorded_by=actor
+        ):
+            audit_record(
+                actor=actor,
+                action="notice.study_confirm",
+                obj=row.notice,
+                org_id=row.notice.org_id,
+                subject_member_id=row.member_id,
+                summary=f"Đảng viên xác nhận đã hoàn thành học tập «{row.notice.title[:120]}»",
+            )
         row.refresh_from_db(fields=["studied_on", "studied_recorded_by"])
     return row
 
@@ -299,8 +329,9 @@ def study_reminders_send(*, today: date | None = None, actor=SYSTEM) -> int:
     require_actor(actor)
     today = today or policy.today()
     days = max(0, int(param("study_remind_days_before", today)))
-    campaigns = Notice.objects.filter(kind=NoticeKind.STUDY, study_due__gte=today,
-                                      study_due__lte=today + timedelta(days=days), sent_on__lt=today)
+    campaigns = Notice.objects.filter(
+        kind=NoticeKind.STUDY, study_due__gte=today, study_due__lte=today + timedelta(days=days), sent_on__lt=today
+    )
     return sum(_study_remind(notice, today=today, actor=actor) for notice in campaigns.order_by("study_due", "id"))
 
 
@@ -319,7 +350,8 @@ def _study_remind(notice: Notice, *, today: date, actor) -> int:
     if not reached:
         return 0
     n = NoticeRecipient.objects.filter(pk__in=[waiting[m] for m in reached], reminded_on__isnull=True).update(
-        reminded_on=today)
+        reminded_on=today
+    )
     left = (notice.study_due - today).days
     when = "hôm nay là hạn" if left == 0 else f"còn {left} ngày"
     _notify_users(
@@ -376,22 +408,40 @@ def study_progress(*, actor, notice: Notice) -> StudyProgress:
     from dangbo.orgs.selectors import org_names_on
 
     visible = policy.for_user(Member, actor).values("pk")
-    grouped = list(notice.recipients.filter(member_id__in=visible).values("home_org_id").order_by("home_org_id")
-                   .annotate(total=Count("pk"), done=Count("pk", filter=Q(studied_on__isnull=False)),
-                             reminded=Count("pk", filter=Q(reminded_on__isnull=False)),
-                             first=Min("reminded_on"), last=Max("reminded_on")))
+    grouped = list(
+        notice.recipients.filter(member_id__in=visible)
+        .values("home_org_id")
+        .order_by("home_org_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(studied_on__isnull=False)),
+            reminded=Count("pk", filter=Q(reminded_on__isnull=False)),
+            first=Min("reminded_on"),
+            last=Max("reminded_on"),
+        )
+    )
     names = org_names_on(keys=[(g["home_org_id"], notice.sent_on) for g in grouped])
-    rows = sorted((StudyRow(g["home_org_id"], names.get((g["home_org_id"], notice.sent_on), "—"), g["done"], g["total"])
-                   for g in grouped), key=lambda r: r.name)
+    rows = sorted(
+        (
+            StudyRow(g["home_org_id"], names.get((g["home_org_id"], notice.sent_on), "—"), g["done"], g["total"])
+            for g in grouped
+        ),
+        key=lambda r: r.name,
+    )
     done, total = sum(r.done for r in rows), sum(r.total for r in rows)
     late = notice.study_due is not None and policy.today() > notice.study_due
     firsts = [g["first"] for g in grouped if g["first"] is not None]
     lasts = [g["last"] for g in grouped if g["last"] is not None]
     return StudyProgress(
-        rows=rows, done=done, total=total, overdue=total - done if late else 0,
-        reminded=sum(g["reminded"] for g in grouped), reminded_first=min(firsts, default=None),
+        rows=rows,
+        done=done,
+        total=total,
+        overdue=total - done if late else 0,
+        reminded=sum(g["reminded"] for g in grouped),
+        reminded_first=min(firsts, default=None),
         reminded_last=max(lasts, default=None),
-        remind_from=notice.study_due - timedelta(days=study_remind_days()) if notice.study_due else None)
+        remind_from=notice.study_due - timedelta(days=study_remind_days()) if notice.study_due else None,
+    )
 
 
 def study_completion(*, org_ids, start: date, end: date) -> tuple[int, int]:
@@ -399,9 +449,9 @@ def study_completion(*, org_ids, start: date, end: date) -> tuple[int, int]:
     organization when the campaign was sent is in `org_ids` (a subquery: the report's area): how
     many recipient·campaigns were completed by the deadline, and how many there were. One query
     (the cell-life figures of the reports catalog; scope is the report's, as for every figure)."""
-    row = (NoticeRecipient.objects.filter(notice__kind=NoticeKind.STUDY, notice__study_due__gte=start,
-                                          notice__study_due__lte=end, home_org_id__in=org_ids)
-           .aggregate(total=Count("pk"), done=Count("pk", filter=Q(studied_on__lte=F("notice__study_due")))))
+    row = NoticeRecipient.objects.filter(
+        notice__kind=NoticeKind.STUDY, notice__study_due__gte=start, notice__study_due__lte=end, home_org_id__in=org_ids
+    ).aggregate(total=Count("pk"), done=Count("pk", filter=Q(studied_on__lte=F("notice__study_due"))))
     return row["done"], row["total"]
 
 

@@ -25,22 +25,29 @@ def _submitted(sender, *, instance, **kwargs) -> None:
     period = instance.period
     parent_id = None
     for at in (period.cutoff, instance.submitted_at.date()):
-        parent_id = (OrgVersion.objects.valid_on(at).filter(org_id=instance.org_id)
-                     .values_list("parent_id", flat=True).first())
+        parent_id = (
+            OrgVersion.objects.valid_on(at).filter(org_id=instance.org_id).values_list("parent_id", flat=True).first()
+        )
         if parent_id:
             break
     if not parent_id:
         return  # a top organization reports to no one inside the system
     name = instance.org_name or str(instance.org_id)
-    notify(kind=KIND, key=f"{KIND}:{instance.pk}", org_id=parent_id, target=instance,
-           actor=instance.submitted_by or SYSTEM,
-           message=f"{name} đã gửi báo cáo {period.name[:1].lower()}{period.name[1:]} lên cấp trên ngày {instance.submitted_at:%d/%m/%Y}.")
+    notify(
+        kind=KIND,
+        key=f"{KIND}:{instance.pk}",
+        org_id=parent_id,
+        target=instance,
+        actor=instance.submitted_by or SYSTEM,
+        message=f"{name} đã gửi báo cáo {period.name[:1].lower()}{period.name[1:]} lên cấp trên ngày {instance.submitted_at:%d/%m/%Y}.",
+    )
 
 
 def submission_link(note) -> str:
     """The superior's report page of the period (its list of the subordinates' reports)."""
-    sub = (apps.get_model("reports", "ReportSubmission").objects.select_related("period")
-           .filter(pk=note.target_id).first())
+    sub = (
+        apps.get_model("reports", "ReportSubmission").objects.select_related("period").filter(pk=note.target_id).first()
+    )
     if sub is None or note.org_id is None:
         return ""
     try:

@@ -24,8 +24,17 @@ def _target(target) -> tuple[str, int | None]:
 
 
 @transaction.atomic
-def notify(*, kind: str, key: str, message: str, user=None, org_id: int | None = None, target=None,
-           actor=SYSTEM, email_subject: str = "") -> Notification | None:
+def notify(
+    *,
+    kind: str,
+    key: str,
+    message: str,
+    user=None,
+    org_id: int | None = None,
+    target=None,
+    actor=SYSTEM,
+    email_subject: str = "",
+) -> Notification | None:
     """Create one notification for `user` (or, without a user, for the organization `org_id`)
     unless one with the same key exists for that addressee; returns it, or None when it existed.
     `actor`: who caused it (a user, or SYSTEM for reminders and tasks; never None)."""
@@ -39,8 +48,14 @@ def notify(*, kind: str, key: str, message: str, user=None, org_id: int | None =
     try:
         with transaction.atomic():  # a concurrent twin hits the unique constraint: keep the first
             note = Notification.objects.create(
-                user=user, org_id=org_id, kind=kind, key=key[:160], message=message, target_type=target_type,
-                target_id=target_id, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                user=user,
+                org_id=org_id,
+                kind=kind,
+                key=key[:160],
+                message=message,
+                target_type=target_type,
+                target_id=target_id,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
     except IntegrityError:
         return None
@@ -67,7 +82,9 @@ def mark_read(*, actor, note: Notification) -> None:
 @transaction.atomic
 def mark_all_read(*, actor) -> int:
     now = timezone.now()
-    rows = [NotificationRead(notification_id=pk, user=actor, read_at=now)
-            for pk in unread(actor=actor).values_list("pk", flat=True)]
+    rows = [
+        NotificationRead(notification_id=pk, user=actor, read_at=now)
+        for pk in unread(actor=actor).values_list("pk", flat=True)
+    ]
     NotificationRead.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

@@ -34,9 +34,16 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("trang"))
     for note in page.object_list:
         note.link = sel.link(note)
-    return render(request, "notifications/notification_list.html", {
-        "page": page, "filters": FILTERS, "kind": kind, "only_unread": bool(request.GET.get("chua_doc")),
-    })
+    return render(
+        request,
+        "notifications/notification_list.html",
+        {
+            "page": page,
+            "filters": FILTERS,
+            "kind": kind,
+            "only_unread": bool(request.GET.get("chua_doc")),
+        },
+    )
 
 
 def _back(request: HttpRequest) -> str:
@@ -115,23 +122,35 @@ def notice_create(request: HttpRequest) -> HttpResponse:
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = policy.get_in_scope_or_404(notices.notice_list(actor=request.user), request.user, pk)
     recipients = notices.notice_recipients(actor=request.user, notice=notice)
-    context = {"notice": notice, "recipients": recipients,
-               "receipts": notices.receipts_label(notice.read, notice.recipients_count)}
+    context = {
+        "notice": notice,
+        "recipients": recipients,
+        "receipts": notices.receipts_label(notice.read, notice.recipients_count),
+    }
     if notice.kind == NoticeKind.STUDY:
-        form = StudyRecordForm(request.POST if request.method == "POST" else None, initial={"on": policy.today()},
-                               member_choices=[(r.member_id, r.member.full_name) for r in recipients
-                                               if r.studied_on is None])
+        form = StudyRecordForm(
+            request.POST if request.method == "POST" else None,
+            initial={"on": policy.today()},
+            member_choices=[(r.member_id, r.member.full_name) for r in recipients if r.studied_on is None],
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                n = notices.study_record(actor=request.user, notice=notice, member_ids=form.cleaned_data["members"],
-                                         on=form.cleaned_data["on"])
+                n = notices.study_record(
+                    actor=request.user,
+                    notice=notice,
+                    member_ids=form.cleaned_data["members"],
+                    on=form.cleaned_data["on"],
+                )
             except DomainError as error:
                 form.add_error(error.field if error.field in ("on",) else None, error.message)
             else:
                 messages.success(request, f"Đã ghi nhận {n} đảng viên hoàn thành học tập.")
                 return redirect("notifications:notice_detail", pk=notice.pk)
-        context.update(study=notices.study_progress(actor=request.user, notice=notice), study_form=form,
-                       may_record=policy.can(request.user, "meet"))
+        context.update(
+            study=notices.study_progress(actor=request.user, notice=notice),
+            study_form=form,
+            may_record=policy.can(request.user, "meet"),
+        )
     elif request.method == "POST":
         raise Http404(policy.NOT_FOUND)
     return render(request, "notifications/notice_detail.html", context)
@@ -191,37 +210,48 @@ def channel_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            channel = delivery.channel_create(actor=request.user, org_id=org_id, kind=d["kind"], target=d["target"],
-                                              label=d["label"])
+            channel = delivery.channel_create(
+                actor=request.user, org_id=org_id, kind=d["kind"], target=d["target"], label=d["label"]
+            )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, f"Đã thêm kênh «{channel}».")
             return redirect(f"{reverse('notifications:channel_list')}?org={org_id}")
     rows = [_channel_row(c) for c in delivery.channel_list(actor=request.user, org_id=org_id)]
-    return render(request, "notifications/channel_list.html",
-                  {"form": form, "rows": rows, "choices": choices, "org_id": org_id})
+    return render(
+        request, "notifications/channel_list.html", {"form": form, "rows": rows, "choices": choices, "org_id": org_id}
+    )
 
 
 @login_required
 def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One channel: change its name, address (masked, never shown in clear) or use; its delivery log."""
     channel = policy.get_in_scope_or_404(OrgChannel, request.user, pk)
-    form = ChannelEditForm(request.POST if request.method == "POST" else None, initial={"label": channel.label, "enabled": channel.enabled})
+    form = ChannelEditForm(
+        request.POST if request.method == "POST" else None, initial={"label": channel.label, "enabled": channel.enabled}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            delivery.channel_update(actor=request.user, channel=channel, label=d["label"], target=d["target"],
-                                    enabled=d["enabled"])
+            delivery.channel_update(
+                actor=request.user, channel=channel, label=d["label"], target=d["target"], enabled=d["enabled"]
+            )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, "Đã lưu kênh.")
             return redirect("notifications:channel_detail", pk=channel.pk)
-    return render(request, "notifications/channel_detail.html", {
-        "form": form, "row": _channel_row(channel), "log": delivery.delivery_log(actor=request.user, channel=channel),
-        "org_name": org_name_on(channel.org_id, policy.today()),
-    })
+    return render(
+        request,
+        "notifications/channel_detail.html",
+        {
+            "form": form,
+            "row": _channel_row(channel),
+            "log": delivery.delivery_log(actor=request.user, channel=channel),
+            "org_name": org_name_on(channel.org_id, policy.today()),
+        },
+    )
 
 
 @login_required
@@ -247,13 +277,21 @@ def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     """The user's own choice (e-mail on or off) and the log of their own e-mails."""
-    form = PreferenceForm(request.POST if request.method == "POST" else None, initial={"email": delivery.preference_get(request.user)})
+    form = PreferenceForm(
+        request.POST if request.method == "POST" else None, initial={"email": delivery.preference_get(request.user)}
+    )
     if request.method == "POST" and form.is_valid():
         delivery.preference_set(actor=request.user, email=form.cleaned_data["email"])
         messages.success(request, "Đã lưu lựa chọn nhận thông báo.")
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {
-        "form": form, "log": delivery.delivery_log(actor=request.user, limit=20),
-        "email_on_server": delivery.email_enabled(), "address": request.user.email,
-        "can_manage": bool(org_choices_on(actor=request.user, at=policy.today(), action="record")[:1]),
-    })
+    return render(
+        request,
+        "notifications/preferences.html",
+        {
+            "form": form,
+            "log": delivery.delivery_log(actor=request.user, limit=20),
+            "email_on_server": delivery.email_enabled(),
+            "address": request.user.email,
+            "can_manage": bool(org_choices_on(actor=request.user, at=policy.today(), action="record")[:1]),
+        },
+    )

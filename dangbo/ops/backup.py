@@ -79,9 +79,14 @@ def _pg_env() -> dict[str, str]:
     """libpq's environment for the client tools: the connection Django uses."""
     s = connection.settings_dict
     env = dict(os.environ)
-    for var, value in (("PGHOST", s.get("HOST")), ("PGPORT", s.get("PORT")), ("PGUSER", s.get("USER")),
-                       ("PGPASSWORD", s.get("PASSWORD")), ("PGDATABASE", s.get("NAME")),
-                       ("PGSSLMODE", (s.get("OPTIONS") or {}).get("sslmode"))):
+    for var, value in (
+        ("PGHOST", s.get("HOST")),
+        ("PGPORT", s.get("PORT")),
+        ("PGUSER", s.get("USER")),
+        ("PGPASSWORD", s.get("PASSWORD")),
+        ("PGDATABASE", s.get("NAME")),
+        ("PGSSLMODE", (s.get("OPTIONS") or {}).get("sslmode")),
+    ):
         if value:
             env[var] = str(value)
     return env
@@ -127,6 +132,7 @@ def _sqlite_copy(source, target) -> None:
         dst.close()
         src.close()
 
+
 def _dump_database(target_dir: Path) -> Path:
     if connection.vendor == "postgresql":
         out = target_dir / PG_DUMP
@@ -170,8 +176,11 @@ def backup_create(*, directory: Path | str) -> BackupResult:
             },
             "database": _database_info(),
             "migrations": _migrations(),
-            "audit": {"entries": AuditEntry.objects.count(), "last_id": head[0] if head else None,
-                      "head_hash": head[1] if head else None},
+            "audit": {
+                "entries": AuditEntry.objects.count(),
+                "last_id": head[0] if head else None,
+                "head_hash": head[1] if head else None,
+            },
             "parts": [{"path": name, "sha256": _sha256(path), "bytes": path.stat().st_size} for name, path in files],
         }
         manifest_path = work / MANIFEST
@@ -220,8 +229,9 @@ def _extract(archive: Path, into: Path) -> dict[str, Any]:
     for part in manifest.get("parts", []):
         path = into / part["path"]
         if not path.is_file() or _sha256(path) != part["sha256"]:
-            raise DomainError(f"Phần «{part['path']}» của tệp sao lưu bị thiếu hoặc sai mã băm SHA-256; "
-                              "không khôi phục gì.")
+            raise DomainError(
+                f"Phần «{part['path']}» của tệp sao lưu bị thiếu hoặc sai mã băm SHA-256; không khôi phục gì."
+            )
     return manifest
 
 
@@ -234,15 +244,24 @@ def backup_restore(*, archive: Path | str, force: bool = False) -> RestoreResult
         manifest = _extract(archive, work)
         vendor = manifest["database"]["vendor"]
         if vendor != connection.vendor:
-            raise DomainError(f"Bản sao lưu là của cơ sở dữ liệu {vendor}, còn cơ sở dữ liệu hiện tại là "
-                              f"{connection.vendor}.")
+            raise DomainError(
+                f"Bản sao lưu là của cơ sở dữ liệu {vendor}, còn cơ sở dữ liệu hiện tại là {connection.vendor}."
+            )
         tables = _tables_in_database()
         if tables and not force:
-            raise DomainError(f"Cơ sở dữ liệu đích đã có {tables} bảng: chỉ khôi phục vào cơ sở dữ liệu trống "
-                              "(dùng --force để xóa dữ liệu hiện có và ghi đè).")
+            raise DomainError(
+                f"Cơ sở dữ liệu đích đã có {tables} bảng: chỉ khôi phục vào cơ sở dữ liệu trống "
+                "(dùng --force để xóa dữ liệu hiện có và ghi đè)."
+            )
         if vendor == "postgresql":
-            args = ["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
-                    f"--dbname={connection.settings_dict['NAME']}"]
+            args = [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                f"--dbname={connection.settings_dict['NAME']}",
+            ]
             if tables:
                 args += ["--clean", "--if-exists"]
             connection.close()

@@ -27,9 +27,16 @@ def _require_record(actor, org_id: int, field: str) -> None:
 
 
 def _snapshot(e: Enterprise) -> dict:
-    return {"name": e.name, "sector": e.sector, "locality": e.locality_id, "employees": e.employees,
-            "registered_on": e.registered_on.isoformat(), "closed_on": e.closed_on.isoformat() if e.closed_on else None,
-            "party_org": e.party_org_id, "party_org_from": e.party_org_from.isoformat() if e.party_org_from else None}
+    return {
+        "name": e.name,
+        "sector": e.sector,
+        "locality": e.locality_id,
+        "employees": e.employees,
+        "registered_on": e.registered_on.isoformat(),
+        "closed_on": e.closed_on.isoformat() if e.closed_on else None,
+        "party_org": e.party_org_id,
+        "party_org_from": e.party_org_from.isoformat() if e.party_org_from else None,
+    }
 
 
 def _check_date(on: date | None, label: str, field: str) -> None:
@@ -40,8 +47,16 @@ def _check_date(on: date | None, label: str, field: str) -> None:
 
 
 @transaction.atomic
-def enterprise_register(*, actor, name: str, sector: str, locality: Organization, registered_on: date,
-                        employees: int | None = None, tax_code: str = "") -> Enterprise:
+def enterprise_register(
+    *,
+    actor,
+    name: str,
+    sector: str,
+    locality: Organization,
+    registered_on: date,
+    employees: int | None = None,
+    tax_code: str = "",
+) -> Enterprise:
     require_actor(actor)
     name = nfc(name or "").strip()
     if not name:
@@ -50,13 +65,27 @@ def enterprise_register(*, actor, name: str, sector: str, locality: Organization
         raise DomainError("«Khu vực, loại hình» không có trong danh mục.", field="sector")
     _check_date(registered_on, "Hoạt động từ ngày", "registered_on")
     _require_record(actor, locality.pk, "locality")
-    if not OrgVersion.objects.valid_on(registered_on).filter(org_id=locality.pk).exists() and \
-            not OrgVersion.objects.valid_on(timezone.localdate()).filter(org_id=locality.pk).exists():
+    if (
+        not OrgVersion.objects.valid_on(registered_on).filter(org_id=locality.pk).exists()
+        and not OrgVersion.objects.valid_on(timezone.localdate()).filter(org_id=locality.pk).exists()
+    ):
         raise DomainError("Tổ chức quản lý địa bàn không còn hoạt động.", field="locality")
-    e = Enterprise.objects.create(name=name, sector=sector, locality=locality, registered_on=registered_on,
-                                  employees=employees, tax_code=nfc(tax_code or "").strip())
-    audit_record(actor=actor, action="orgs.enterprise_registered", obj=e, org_id=locality.pk,
-                 summary=f"Ghi doanh nghiệp {name}", after=_snapshot(e))
+    e = Enterprise.objects.create(
+        name=name,
+        sector=sector,
+        locality=locality,
+        registered_on=registered_on,
+        employees=employees,
+        tax_code=nfc(tax_code or "").strip(),
+    )
+    audit_record(
+        actor=actor,
+        action="orgs.enterprise_registered",
+        obj=e,
+        org_id=locality.pk,
+        summary=f"Ghi doanh nghiệp {name}",
+        after=_snapshot(e),
+    )
     return e
 
 
@@ -71,18 +100,31 @@ def enterprise_link_party_org(*, actor, enterprise: Enterprise, party_org: Organ
     if on < e.registered_on:
         raise DomainError("Ngày có tổ chức đảng trước ngày doanh nghiệp hoạt động.", field="on")
     if not OrgVersion.objects.valid_on(on).filter(org_id=party_org.pk).exists():
-        raise DomainError(f"Tổ chức đảng được chọn chưa có (hoặc đã giải thể) vào ngày {on:%d/%m/%Y}.", field="party_org")
+        raise DomainError(
+            f"Tổ chức đảng được chọn chưa có (hoặc đã giải thể) vào ngày {on:%d/%m/%Y}.", field="party_org"
+        )
     before = _snapshot(e)
     e.party_org, e.party_org_from = party_org, on
     e.save(update_fields=["party_org", "party_org_from"])
-    audit_record(actor=actor, action="orgs.enterprise_party_org_linked", obj=e, org_id=e.locality_id,
-                 summary=f"Gắn tổ chức đảng cho doanh nghiệp {e.name} từ {on:%d/%m/%Y}", before=before,
-                 after=_snapshot(e))
+    audit_record(
+        actor=actor,
+        action="orgs.enterprise_party_org_linked",
+        obj=e,
+        org_id=e.locality_id,
+        summary=f"Gắn tổ chức đảng cho doanh nghiệp {e.name} từ {on:%d/%m/%Y}",
+        before=before,
+        after=_snapshot(e),
+    )
     return e
 
 
-EDITABLE = {"name": "Tên doanh nghiệp", "tax_code": "Mã số thuế", "sector": "Khu vực, loại hình",
-            "employees": "Số lao động", "locality": "Địa bàn"}
+EDITABLE = {
+    "name": "Tên doanh nghiệp",
+    "tax_code": "Mã số thuế",
+    "sector": "Khu vực, loại hình",
+    "employees": "Số lao động",
+    "locality": "Địa bàn",
+}
 
 
 def _field_value(e: Enterprise, name: str):
@@ -94,9 +136,19 @@ def _last_change_on(e: Enterprise) -> date | None:
 
 
 @transaction.atomic
-def enterprise_change(*, actor, enterprise: Enterprise, on: date, reason: str = "", name: str | None = None,
-                      tax_code: str | None = None, sector: str | None = None, employees: int | None = None,
-                      locality: Organization | None = None, clear_employees: bool = False) -> EnterpriseChange:
+def enterprise_change(
+    *,
+    actor,
+    enterprise: Enterprise,
+    on: date,
+    reason: str = "",
+    name: str | None = None,
+    tax_code: str | None = None,
+    sector: str | None = None,
+    employees: int | None = None,
+    locality: Organization | None = None,
+    clear_employees: bool = False,
+) -> EnterpriseChange:
     """Change an enterprise's name, tax code, sector, headcount or locality from `on` (a dated
     change, kept in its history: counts as of an earlier date still use the earlier values).
     Only what differs is recorded; nothing that differs is refused with a message."""
@@ -105,14 +157,17 @@ def enterprise_change(*, actor, enterprise: Enterprise, on: date, reason: str = 
     _require_record(actor, e.locality_id, "locality")
     _check_date(on, "Thay đổi từ ngày", "on")
     if on < e.registered_on:
-        raise DomainError(f"«Thay đổi từ ngày» {on:%d/%m/%Y} trước ngày doanh nghiệp hoạt động "
-                          f"({e.registered_on:%d/%m/%Y}).", field="on")
+        raise DomainError(
+            f"«Thay đổi từ ngày» {on:%d/%m/%Y} trước ngày doanh nghiệp hoạt động ({e.registered_on:%d/%m/%Y}).",
+            field="on",
+        )
     if e.closed_on is not None:
         raise DomainError(f"Doanh nghiệp đã ngừng hoạt động từ {e.closed_on:%d/%m/%Y}; không sửa được.", field="on")
     last = _last_change_on(e)
     if last is not None and on < last:
-        raise DomainError(f"«Thay đổi từ ngày» {on:%d/%m/%Y} trước lần thay đổi gần nhất ({last:%d/%m/%Y}).",
-                          field="on")
+        raise DomainError(
+            f"«Thay đổi từ ngày» {on:%d/%m/%Y} trước lần thay đổi gần nhất ({last:%d/%m/%Y}).", field="on"
+        )
     wanted: dict = {}
     if name is not None:
         name = nfc(name).strip()
@@ -139,13 +194,24 @@ def enterprise_change(*, actor, enterprise: Enterprise, on: date, reason: str = 
     for k, v in after.items():
         setattr(e, "locality_id" if k == "locality" else k, v)
     e.save()
-    change = EnterpriseChange.objects.create(enterprise=e, kind=EnterpriseChange.Kind.EDIT, on=on, before=before,
-                                             after=after, reason=nfc(reason or "").strip()[:1000],
-                                             created_by=actor if getattr(actor, "is_authenticated", False) else None)
-    audit_record(actor=actor, action="orgs.enterprise_changed", obj=e, org_id=e.locality_id,
-                 summary=f"Thay đổi doanh nghiệp {e.name} từ {on:%d/%m/%Y}: "
-                         + ", ".join(EDITABLE[k].lower() for k in after),
-                 before=before, after=after)
+    change = EnterpriseChange.objects.create(
+        enterprise=e,
+        kind=EnterpriseChange.Kind.EDIT,
+        on=on,
+        before=before,
+        after=after,
+        reason=nfc(reason or "").strip()[:1000],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="orgs.enterprise_changed",
+        obj=e,
+        org_id=e.locality_id,
+        summary=f"Thay đổi doanh nghiệp {e.name} từ {on:%d/%m/%Y}: " + ", ".join(EDITABLE[k].lower() for k in after),
+        before=before,
+        after=after,
+    )
     return change
 
 
@@ -163,21 +229,33 @@ def enterprise_close(*, actor, enterprise: Enterprise, on: date, reason: str) ->
     if e.closed_on is not None:
         raise DomainError(f"Doanh nghiệp đã ngừng hoạt động từ {e.closed_on:%d/%m/%Y}.", field="on")
     if on <= e.registered_on:
-        raise DomainError(f"«Ngừng hoạt động từ ngày» phải sau ngày doanh nghiệp hoạt động "
-                          f"({e.registered_on:%d/%m/%Y}).", field="on")
+        raise DomainError(
+            f"«Ngừng hoạt động từ ngày» phải sau ngày doanh nghiệp hoạt động ({e.registered_on:%d/%m/%Y}).", field="on"
+        )
     last = _last_change_on(e)
     if last is not None and on < last:
         raise DomainError(f"«Ngừng hoạt động từ ngày» trước lần thay đổi gần nhất ({last:%d/%m/%Y}).", field="on")
     before = _snapshot(e)
     e.closed_on = on
     e.save(update_fields=["closed_on"])
-    change = EnterpriseChange.objects.create(enterprise=e, kind=EnterpriseChange.Kind.CLOSE, on=on,
-                                             before={"closed_on": None}, after={"closed_on": on.isoformat()},
-                                             reason=reason[:1000],
-                                             created_by=actor if getattr(actor, "is_authenticated", False) else None)
-    audit_record(actor=actor, action="orgs.enterprise_closed", obj=e, org_id=e.locality_id,
-                 summary=f"Doanh nghiệp {e.name} ngừng hoạt động từ {on:%d/%m/%Y}: {reason[:200]}",
-                 before=before, after=_snapshot(e))
+    change = EnterpriseChange.objects.create(
+        enterprise=e,
+        kind=EnterpriseChange.Kind.CLOSE,
+        on=on,
+        before={"closed_on": None},
+        after={"closed_on": on.isoformat()},
+        reason=reason[:1000],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="orgs.enterprise_closed",
+        obj=e,
+        org_id=e.locality_id,
+        summary=f"Doanh nghiệp {e.name} ngừng hoạt động từ {on:%d/%m/%Y}: {reason[:200]}",
+        before=before,
+        after=_snapshot(e),
+    )
     return change
 
 
@@ -197,8 +275,9 @@ def enterprises_under_on(*, paths: tuple[str, ...] | list[str], at: date) -> Que
     for p in paths:
         prefix |= Q(path__startswith=p)
     localities = OrgVersion.objects.valid_on(at).filter(prefix).values("org_id")
-    return Enterprise.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=at), registered_on__lte=at,
-                                     locality_id__in=localities)
+    return Enterprise.objects.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=at), registered_on__lte=at, locality_id__in=localities
+    )
 
 
 def with_party_org_q(at: date) -> Q:
@@ -230,9 +309,13 @@ def counts_of(qs: QuerySet, at: date) -> EnterpriseCounts:
     an enterprise whose sector changed after `at` counts in the sector it had on `at`."""
     rows = qs.order_by().values("sector").annotate(n=Count("pk"), linked=Count("pk", filter=with_party_org_q(at)))
     by_sector = {r["sector"]: [r["n"], r["linked"]] for r in rows}
-    later = (EnterpriseChange.objects.filter(enterprise__in=qs.order_by().values("pk"), kind="edit", on__gt=at,
-                                             before__has_key="sector")
-             .select_related("enterprise").order_by("enterprise_id", "on", "pk"))
+    later = (
+        EnterpriseChange.objects.filter(
+            enterprise__in=qs.order_by().values("pk"), kind="edit", on__gt=at, before__has_key="sector"
+        )
+        .select_related("enterprise")
+        .order_by("enterprise_id", "on", "pk")
+    )
     first_before: dict[int, tuple[Enterprise, str]] = {}
     for c in later:  # the earliest later change holds the sector of `at`
         first_before.setdefault(c.enterprise_id, (c.enterprise, c.before["sector"]))

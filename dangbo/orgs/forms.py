@@ -68,11 +68,20 @@ class OrgPickField(forms.IntegerField):
     that date (a transfer's destination), searched and checked without the actor's scope. `bind_pickers(form, actor=, at=)` gives the fields
     their actor and date and the label of the chosen organization."""
 
-    def __init__(self, *, action: str = "view", types=(), placeholder: str = "Gõ tên tổ chức để tìm…",
-                 everywhere: bool = False, **kwargs):
+    def __init__(
+        self,
+        *,
+        action: str = "view",
+        types=(),
+        placeholder: str = "Gõ tên tổ chức để tìm…",
+        everywhere: bool = False,
+        **kwargs,
+    ):
         self.action, self.types, self.everywhere = action, tuple(types), everywhere
-        kwargs.setdefault("widget", OrgPicker(action=action, types=",".join(self.types), placeholder=placeholder,
-                                              everywhere=everywhere))
+        kwargs.setdefault(
+            "widget",
+            OrgPicker(action=action, types=",".join(self.types), placeholder=placeholder, everywhere=everywhere),
+        )
         super().__init__(min_value=1, **kwargs)
         self.actor = None
         self.at: date | None = None
@@ -138,8 +147,9 @@ class DecisionForm(OnceForm, VNForm):
 
     def decision(self) -> Decision:
         d = self.cleaned_data
-        return Decision(number=d["decision_number"], date=d["decision_date"], body=d["decision_body"],
-                        note=d.get("note", ""))
+        return Decision(
+            number=d["decision_number"], date=d["decision_date"], body=d["decision_body"], note=d.get("note", "")
+        )
 
     def operation_fields(self):
         return [self[name] for name in self.fields if name not in self.decision_field_names]
@@ -148,8 +158,9 @@ class DecisionForm(OnceForm, VNForm):
         return [self[name] for name in self.decision_field_names]
 
 
-SECTOR_HELP = ("Khu vực, loại hình của đơn vị nơi lập tổ chức đảng (R-014); để trống thì tính theo khu vực "
-               "của tổ chức cấp trên.")
+SECTOR_HELP = (
+    "Khu vực, loại hình của đơn vị nơi lập tổ chức đảng (R-014); để trống thì tính theo khu vực của tổ chức cấp trên."
+)
 
 
 class OrgEstablishForm(DecisionForm):
@@ -213,7 +224,8 @@ class OrgMoveForm(DecisionForm):
 
 class OrgMergeForm(DecisionForm):
     sources = OrgPickMultipleField(
-        label="Các tổ chức được hợp nhất vào tổ chức này", action="restructure",
+        label="Các tổ chức được hợp nhất vào tổ chức này",
+        action="restructure",
         help_text="Gõ tên rồi chọn các tổ chức cùng cấp (cùng tổ chức cấp trên) vào ngày đang xem.",
     )
 
@@ -233,15 +245,19 @@ class OrgMergeForm(DecisionForm):
         siblings = OrgVersion.objects.none()
         if v is not None:
             siblings = scope_orgs(
-                OrgVersion.objects.valid_on(self.at).filter(parent_id=v.parent_id, org_id__in=ids)
+                OrgVersion.objects.valid_on(self.at)
+                .filter(parent_id=v.parent_id, org_id__in=ids)
                 .exclude(org_id=self.org.pk),
-                self.actor, field="org_id", action="restructure",
+                self.actor,
+                field="org_id",
+                action="restructure",
             )
         found = set(siblings.values_list("org_id", flat=True))
         if any(pk not in found for pk in ids):
             raise forms.ValidationError(
                 f"«{self.fields['sources'].label}»: chỉ chọn được tổ chức cùng cấp (cùng tổ chức cấp trên) "
-                "trong phạm vi của bạn.")
+                "trong phạm vi của bạn."
+            )
         return list(Organization.objects.filter(pk__in=ids).order_by("pk"))
 
 

@@ -70,8 +70,9 @@ class OrgVersion(models.Model):
     # Sector / ownership of the unit the organization is set up in (reference list org_sectors,
     # R-014); "" = not recorded, the organization then takes its parent's sector (see
     # `effective_sectors`). Part of the version: a change is a dated `org.sector_changed` event.
-    sector = models.CharField("Khu vực, loại hình đơn vị", max_length=30, blank=True, default="", db_default="",
-                              choices=org_sector_choices)
+    sector = models.CharField(
+        "Khu vực, loại hình đơn vị", max_length=30, blank=True, default="", db_default="", choices=org_sector_choices
+    )
     parent = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="child_versions"
     )
@@ -120,14 +121,10 @@ class OrgEvent(models.Model):
     note = models.TextField("Ghi chú", blank=True)
     payload = models.JSONField(default=dict, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # A voiding event (type org.voided) names the wrong event it cancels; nothing is deleted
     # from the log, the tree versions are rebuilt as if the wrong event had not been recorded.
-    corrects = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="voided_by"
-    )
+    corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="voided_by")
 
     class Meta:
         ordering = ["on", "id"]
@@ -146,9 +143,7 @@ class OrgLineage(models.Model):
     event = models.ForeignKey(OrgEvent, on_delete=models.PROTECT, related_name="lineage")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["predecessor", "successor", "on"], name="orglineage_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["predecessor", "successor", "on"], name="orglineage_unique")]
 
 
 class Enterprise(models.Model):
@@ -162,13 +157,20 @@ class Enterprise(models.Model):
     name = models.CharField("Tên doanh nghiệp", max_length=255)
     tax_code = models.CharField("Mã số thuế", max_length=20, blank=True)
     sector = models.CharField("Khu vực, loại hình", max_length=30, choices=org_sector_choices)
-    locality = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name="Địa bàn (tổ chức đảng quản lý địa bàn)")
+    locality = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="Địa bàn (tổ chức đảng quản lý địa bàn)"
+    )
     employees = models.PositiveIntegerField("Số lao động", null=True, blank=True)
     registered_on = models.DateField("Hoạt động từ ngày")
     closed_on = models.DateField("Ngừng hoạt động từ ngày", null=True, blank=True)
-    party_org = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name="Tổ chức đảng trong doanh nghiệp")
+    party_org = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Tổ chức đảng trong doanh nghiệp",
+    )
     party_org_from = models.DateField("Có tổ chức đảng từ ngày", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -207,8 +209,9 @@ class EnterpriseChange(models.Model):
     before = models.JSONField("Trước", default=dict)
     after = models.JSONField("Sau", default=dict)
     reason = models.CharField("Lý do", max_length=1000, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -219,4 +222,3 @@ class EnterpriseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} — {self.get_kind_display()} từ {self.on:%d/%m/%Y}"
-

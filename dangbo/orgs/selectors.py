@@ -135,8 +135,9 @@ def org_roots_on(*, actor, at: date) -> QuerySet:
     # not a NOT IN over every version of the date: 370 ms → a few ms for a province of 9.000
     # organizations in the national registry (bench/national.py, page_tree_officer)
     visible_parent = scope_orgs(Organization.objects.filter(pk=OuterRef("parent_id")), actor)
-    return (org_versions_on(actor=actor, at=at).filter(Q(parent_id__isnull=True) | ~Exists(visible_parent))
-            .order_by("path"))
+    return (
+        org_versions_on(actor=actor, at=at).filter(Q(parent_id__isnull=True) | ~Exists(visible_parent)).order_by("path")
+    )
 
 
 def org_child_counts_on(*, actor, org_ids: list[int], at: date) -> dict[int, int]:
@@ -176,12 +177,16 @@ def org_names_on(*, keys) -> dict[tuple[int, date], str]:
 
 
 def org_picker_labels_on(*, org_ids, at: date) -> dict[int, str]:
-    """"Name — parent's name" of each organization on `at` (two queries), as the organization
+    """ "Name — parent's name" of each organization on `at` (two queries), as the organization
     picker shows a choice: "Chi bộ thôn Đông" exists in many communes."""
-    rows = list(OrgVersion.objects.valid_on(at).filter(org_id__in=set(org_ids)).values_list("org_id", "name", "parent_id"))
+    rows = list(
+        OrgVersion.objects.valid_on(at).filter(org_id__in=set(org_ids)).values_list("org_id", "name", "parent_id")
+    )
     parents = org_names_on(keys=[(parent_id, at) for _, _, parent_id in rows if parent_id])
-    found = {org_id: f"{name} — {parents[(parent_id, at)]}" if parent_id and parents.get((parent_id, at)) else name
-             for org_id, name, parent_id in rows}
+    found = {
+        org_id: f"{name} — {parents[(parent_id, at)]}" if parent_id and parents.get((parent_id, at)) else name
+        for org_id, name, parent_id in rows
+    }
     missing = set(org_ids) - set(found)
     if missing:  # not valid on `at`: its nearest name
         found.update({org_id: name for (org_id, _), name in org_names_on(keys=[(o, at) for o in missing]).items()})
@@ -189,8 +194,9 @@ def org_picker_labels_on(*, org_ids, at: date) -> dict[int, str]:
 
 
 # Types whose name repeats across communes ("Chi bộ thôn Đông"): lists add their parent's name.
-LABEL_WITH_PARENT = frozenset({"grassroots_cell", "subordinate_cell", "temporary_cell", "party_group",
-                               "sub_committee_org"})
+LABEL_WITH_PARENT = frozenset(
+    {"grassroots_cell", "subordinate_cell", "temporary_cell", "party_group", "sub_committee_org"}
+)
 
 
 def org_labels_on(*, keys) -> dict[tuple[int, date], str]:
@@ -313,12 +319,16 @@ def org_structure_flags_on(*, actor, at: date, org_id: int | None = None) -> lis
         n, full = totals[oid]
         if otype == GRASSROOTS_CELL and n >= GRASSROOTS_COMMITTEE_MIN_MEMBERS:
             rule = "R-008"
-            message = (f"{name} là chi bộ cơ sở nhưng có {n} đảng viên (từ 30 trở lên): cần lập đảng bộ cơ sở "
-                       "hoặc có văn bản đồng ý của cấp ủy cấp trên.")
+            message = (
+                f"{name} là chi bộ cơ sở nhưng có {n} đảng viên (từ 30 trở lên): cần lập đảng bộ cơ sở "
+                "hoặc có văn bản đồng ý của cấp ủy cấp trên."
+            )
         elif otype == GRASSROOTS_COMMITTEE and n < GRASSROOTS_COMMITTEE_MIN_MEMBERS:
             rule = "R-008"
-            message = (f"{name} là đảng bộ cơ sở nhưng chỉ có {n} đảng viên (dưới 30): cần xem xét chuyển "
-                       "thành chi bộ cơ sở hoặc có văn bản đồng ý của cấp ủy cấp trên.")
+            message = (
+                f"{name} là đảng bộ cơ sở nhưng chỉ có {n} đảng viên (dưới 30): cần xem xét chuyển "
+                "thành chi bộ cơ sở hoặc có văn bản đồng ý của cấp ủy cấp trên."
+            )
         elif otype == SUBORDINATE_CELL and full < SUBORDINATE_CELL_MIN_FULL:
             rule = "R-009"
             message = f"{name} là chi bộ trực thuộc nhưng chỉ có {full} đảng viên chính thức (cần ít nhất 3)."

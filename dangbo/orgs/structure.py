@@ -23,9 +23,15 @@ CELL_TYPES = frozenset({"grassroots_cell", "subordinate_cell", "temporary_cell"}
 
 _PROVINCE = {"provincial_party_org"}
 _UPPER = {  # level 2: directly above grassroots organizations
-    "provincial_party_agencies_org", "provincial_government_party_org", "provincial_military_party_org",
-    "provincial_police_party_org", "provincial_border_guard_party_org", "commune_party_org",
-    "upper_grassroots_party_org", "district_party_org", "sector_bloc_party_org",
+    "provincial_party_agencies_org",
+    "provincial_government_party_org",
+    "provincial_military_party_org",
+    "provincial_police_party_org",
+    "provincial_border_guard_party_org",
+    "commune_party_org",
+    "upper_grassroots_party_org",
+    "district_party_org",
+    "sector_bloc_party_org",
 }
 _ABOVE_GRASSROOTS = {"central_party_org", *_PROVINCE, *_UPPER}
 
@@ -78,25 +84,33 @@ def allowed_parent(child_type: str, parent_type: str | None) -> bool:
     return allowed is None or parent_type in allowed
 
 
-def check_parent(child_type: str, parent_type: str | None, *, child_name: str = "", parent_name: str = "",
-                 field: str = "parent") -> None:
+def check_parent(
+    child_type: str, parent_type: str | None, *, child_name: str = "", parent_name: str = "", field: str = "parent"
+) -> None:
     """Refuse placing an organization of `child_type` under one of `parent_type` (None: at the top)."""
     if allowed_parent(child_type, parent_type):
         return
     who = f" ({child_name})" if child_name else ""
     if parent_type is None:
-        raise DomainError(f"«{type_name(child_type)}»{who} phải trực thuộc một tổ chức cấp trên; "
-                          "không thể là tổ chức cao nhất của cây.", field=field)
+        raise DomainError(
+            f"«{type_name(child_type)}»{who} phải trực thuộc một tổ chức cấp trên; "
+            "không thể là tổ chức cao nhất của cây.",
+            field=field,
+        )
     under = f" ({parent_name})" if parent_name else ""
     allowed = sorted(type_name(t) for t in ALLOWED_PARENTS[child_type] if t is not None)
     hint = f" Tổ chức cấp trên phù hợp: {', '.join(f'«{a}»' for a in allowed)}." if allowed else ""
-    raise DomainError(f"Không thể đặt «{type_name(child_type)}»{who} dưới «{type_name(parent_type)}»{under}.{hint}",
-                      field=field)
+    raise DomainError(
+        f"Không thể đặt «{type_name(child_type)}»{who} dưới «{type_name(parent_type)}»{under}.{hint}", field=field
+    )
 
 
 def check_period(org_type: str, on: date, *, field: str = "on") -> None:
     """R-001: a historical type (the district level) is not placed after its end."""
     until = HISTORICAL_UNTIL.get(org_type)
     if until is not None and on > until:
-        raise DomainError(f"«{type_name(org_type)}» chỉ tồn tại đến ngày {until:%d/%m/%Y} (không còn cấp huyện); "
-                          "không thể thành lập hay chuyển tổ chức loại này sau ngày đó.", field=field)
+        raise DomainError(
+            f"«{type_name(org_type)}» chỉ tồn tại đến ngày {until:%d/%m/%Y} (không còn cấp huyện); "
+            "không thể thành lập hay chuyển tổ chức loại này sau ngày đó.",
+            field=field,
+        )

@@ -93,10 +93,19 @@ class OrgDetailOut(Schema):
 
 def _node(v: OrgVersion) -> dict:
     return {
-        "id": v.org_id, "code": v.org.code, "name": v.name, "short_name": v.short_name,
-        "org_type": v.org_type, "type_label": v.type_label, "sector": v.sector, "sector_label": v.sector_label,
+        "id": v.org_id,
+        "code": v.org.code,
+        "name": v.name,
+        "short_name": v.short_name,
+        "org_type": v.org_type,
+        "type_label": v.type_label,
+        "sector": v.sector,
+        "sector_label": v.sector_label,
         "parent_id": v.parent_id,
-        "depth": v.depth, "path": v.path, "valid_from": v.valid_from, "valid_to": v.valid_to,
+        "depth": v.depth,
+        "path": v.path,
+        "valid_from": v.valid_from,
+        "valid_to": v.valid_to,
     }
 
 
@@ -104,8 +113,17 @@ def _version(v: OrgVersion, *, parent_on: date) -> dict:
     """A version; its parent is named as it was on `parent_on`."""
     parent = {"id": v.parent_id, "name": org_name_on(v.parent_id, parent_on)} if v.parent_id else None
     return {
-        "name": v.name, "short_name": v.short_name, "org_type": v.org_type, "type_label": v.type_label,
-        "sector": v.sector, "sector_label": v.sector_label, "parent": parent, "path": v.path, "depth": v.depth, "valid_from": v.valid_from, "valid_to": v.valid_to,
+        "name": v.name,
+        "short_name": v.short_name,
+        "org_type": v.org_type,
+        "type_label": v.type_label,
+        "sector": v.sector,
+        "sector_label": v.sector_label,
+        "parent": parent,
+        "path": v.path,
+        "depth": v.depth,
+        "valid_from": v.valid_from,
+        "valid_to": v.valid_to,
     }
 
 
@@ -169,8 +187,9 @@ def _restructurable(user, org_id: int) -> Organization:
 
 
 def _decision(data: DecisionIn) -> services.Decision:
-    return services.Decision(number=data.decision_number, date=data.decision_date, body=data.decision_body,
-                             note=data.note)
+    return services.Decision(
+        number=data.decision_number, date=data.decision_date, body=data.decision_body, note=data.note
+    )
 
 
 def _detail(org: Organization, day: date) -> dict:
@@ -184,19 +203,32 @@ def _detail(org: Organization, day: date) -> dict:
         "history": {
             "versions": [_version(v, parent_on=v.valid_from) for v in history["versions"]],
             "events": [
-                {"id": e.pk, "type": e.type, "type_label": e.get_type_display(), "on": e.on,
-                 "decision_number": e.decision_number, "decision_date": e.decision_date,
-                 "decision_body": e.decision_body, "note": e.note}
+                {
+                    "id": e.pk,
+                    "type": e.type,
+                    "type_label": e.get_type_display(),
+                    "on": e.on,
+                    "decision_number": e.decision_number,
+                    "decision_date": e.decision_date,
+                    "decision_body": e.decision_body,
+                    "note": e.note,
+                }
                 for e in history["events"]
             ],
             "predecessors": [
-                {"org": {"id": link.predecessor_id, "name": org_name_on(link.predecessor_id, link.on)},
-                 "on": link.on, "event_id": link.event_id}
+                {
+                    "org": {"id": link.predecessor_id, "name": org_name_on(link.predecessor_id, link.on)},
+                    "on": link.on,
+                    "event_id": link.event_id,
+                }
                 for link in history["predecessors"]
             ],
             "successors": [
-                {"org": {"id": link.successor_id, "name": org_name_on(link.successor_id, link.on)},
-                 "on": link.on, "event_id": link.event_id}
+                {
+                    "org": {"id": link.successor_id, "name": org_name_on(link.successor_id, link.on)},
+                    "on": link.on,
+                    "event_id": link.event_id,
+                }
                 for link in history["successors"]
             ],
         },
@@ -209,9 +241,17 @@ def org_establish_api(request: HttpRequest, org_id: int, data: EstablishIn) -> H
     with its sector if known. Needs the right to restructure `org_id`; a refused input is 422 with
     the Vietnamese message and its field, and nothing is written."""
     parent = _restructurable(request.user, org_id)
-    new = services.org_establish(actor=request.user, code=data.code, name=data.name, org_type=data.org_type,
-                                 parent=parent, on=data.on, decision=_decision(data), short_name=data.short_name,
-                                 sector=data.sector)
+    new = services.org_establish(
+        actor=request.user,
+        code=data.code,
+        name=data.name,
+        org_type=data.org_type,
+        parent=parent,
+        on=data.on,
+        decision=_decision(data),
+        short_name=data.short_name,
+        sector=data.sector,
+    )
     return HttpStatus(201, _detail(new, data.on))
 
 
@@ -221,6 +261,5 @@ def org_sector_change_api(request: HttpRequest, org_id: int, data: SectorIn) -> 
     `org.sector_changed` event and a new version; the earlier sector stays in the history).
     Needs the right to restructure the organization."""
     org = _restructurable(request.user, org_id)
-    services.org_sector_change(actor=request.user, org=org, sector=data.sector, on=data.on,
-                               decision=_decision(data))
+    services.org_sector_change(actor=request.user, org=org, sector=data.sector, on=data.on, decision=_decision(data))
     return _detail(org, data.on)

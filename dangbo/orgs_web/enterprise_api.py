@@ -93,21 +93,43 @@ class EnterprisePartyOrgIn(Schema):
 
 
 def _out(e: Enterprise, names: dict, at: date) -> dict:
-    return {"id": e.pk, "name": e.name, "tax_code": e.tax_code, "sector": e.sector, "sector_label": e.sector_label,
-            "locality": {"id": e.locality_id, "name": names.get((e.locality_id, at), "")},
-            "employees": e.employees, "registered_on": e.registered_on, "closed_on": e.closed_on,
-            "party_org": {"id": e.party_org_id, "name": names.get((e.party_org_id, at), "")} if e.party_org_id else None,
-            "party_org_from": e.party_org_from}
+    return {
+        "id": e.pk,
+        "name": e.name,
+        "tax_code": e.tax_code,
+        "sector": e.sector,
+        "sector_label": e.sector_label,
+        "locality": {"id": e.locality_id, "name": names.get((e.locality_id, at), "")},
+        "employees": e.employees,
+        "registered_on": e.registered_on,
+        "closed_on": e.closed_on,
+        "party_org": {"id": e.party_org_id, "name": names.get((e.party_org_id, at), "")} if e.party_org_id else None,
+        "party_org_from": e.party_org_from,
+    }
 
 
 def _names(rows, at: date) -> dict:
-    return org_names_on(keys=[(e.locality_id, at) for e in rows] + [(e.party_org_id, at) for e in rows if e.party_org_id])
+    return org_names_on(
+        keys=[(e.locality_id, at) for e in rows] + [(e.party_org_id, at) for e in rows if e.party_org_id]
+    )
 
 
 def _detail(e: Enterprise, at: date) -> dict:
-    return {**_out(e, _names([e], at), at),
-            "history": [{"id": c.pk, "kind": c.kind, "kind_label": c.get_kind_display(), "on": c.on, "before": c.before,
-                         "after": c.after, "reason": c.reason} for c in e.changes.order_by("on", "pk")]}
+    return {
+        **_out(e, _names([e], at), at),
+        "history": [
+            {
+                "id": c.pk,
+                "kind": c.kind,
+                "kind_label": c.get_kind_display(),
+                "on": c.on,
+                "before": c.before,
+                "after": c.after,
+                "reason": c.reason,
+            }
+            for c in e.changes.order_by("on", "pk")
+        ],
+    }
 
 
 def _recordable(user, pk: int) -> Enterprise:
@@ -123,10 +145,14 @@ def enterprise_list_api(request: HttpRequest, at: date | None = None, limit: int
     day = as_of(at)
     qs = enterprises.active_on(policy.for_user(Enterprise, request.user), day)
     counts = enterprises.counts_of(qs, day)
-    rows = list(qs.order_by("name", "pk")[max(offset, 0):max(offset, 0) + min(max(limit, 1), 1000)])
+    rows = list(qs.order_by("name", "pk")[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 1000)])
     names = _names(rows, day)
-    return {"at": day, "total": counts.total, "with_party_org": counts.with_party_org,
-            "items": [_out(e, names, day) for e in rows]}
+    return {
+        "at": day,
+        "total": counts.total,
+        "with_party_org": counts.with_party_org,
+        "items": [_out(e, names, day) for e in rows],
+    }
 
 
 @router.get("/{int:enterprise_id}", response={200: EnterpriseDetailOut, **READ_ERRORS}, url_name="enterprise_detail")
@@ -141,27 +167,43 @@ def enterprise_register_api(request: HttpRequest, data: EnterpriseIn) -> HttpSta
     locality = get_org_or_404(request.user, data.locality_id)
     if not can(request.user, "record", locality.pk):
         raise ReadOnly(READ_ONLY)
-    e = enterprises.enterprise_register(actor=request.user, name=data.name, sector=data.sector, locality=locality,
-                                        registered_on=data.registered_on, employees=data.employees,
-                                        tax_code=data.tax_code)
+    e = enterprises.enterprise_register(
+        actor=request.user,
+        name=data.name,
+        sector=data.sector,
+        locality=locality,
+        registered_on=data.registered_on,
+        employees=data.employees,
+        tax_code=data.tax_code,
+    )
     return HttpStatus(201, _detail(e, as_of(None)))
 
 
-@router.post("/{int:enterprise_id}/changes", response={200: EnterpriseDetailOut, **WRITE_ERRORS},
-             url_name="enterprise_change")
+@router.post(
+    "/{int:enterprise_id}/changes", response={200: EnterpriseDetailOut, **WRITE_ERRORS}, url_name="enterprise_change"
+)
 def enterprise_change_api(request: HttpRequest, enterprise_id: int, data: EnterpriseChangeIn) -> dict:
     """A dated change (only the fields given and different); the earlier values stay in the history."""
     e = _recordable(request.user, enterprise_id)
     locality = get_org_or_404(request.user, data.locality_id) if data.locality_id else None
-    enterprises.enterprise_change(actor=request.user, enterprise=e, on=data.on, reason=data.reason, name=data.name,
-                                  tax_code=data.tax_code, sector=data.sector, employees=data.employees,
-                                  locality=locality)
+    enterprises.enterprise_change(
+        actor=request.user,
+        enterprise=e,
+        on=data.on,
+        reason=data.reason,
+        name=data.name,
+        tax_code=data.tax_code,
+        sector=data.sector,
+        employees=data.employees,
+        locality=locality,
+    )
     e.refresh_from_db()
     return _detail(e, data.on)
 
 
-@router.post("/{int:enterprise_id}/close", response={200: EnterpriseDetailOut, **WRITE_ERRORS},
-             url_name="enterprise_close")
+@router.post(
+    "/{int:enterprise_id}/close", response={200: EnterpriseDetailOut, **WRITE_ERRORS}, url_name="enterprise_close"
+)
 def enterprise_close_api(request: HttpRequest, enterprise_id: int, data: EnterpriseCloseIn) -> dict:
     """Close the enterprise from a date with its reason; it stays in the register and its history."""
     e = _recordable(request.user, enterprise_id)
@@ -170,8 +212,11 @@ def enterprise_close_api(request: HttpRequest, enterprise_id: int, data: Enterpr
     return _detail(e, as_of(None))
 
 
-@router.post("/{int:enterprise_id}/party-org", response={200: EnterpriseDetailOut, **WRITE_ERRORS},
-             url_name="enterprise_party_org")
+@router.post(
+    "/{int:enterprise_id}/party-org",
+    response={200: EnterpriseDetailOut, **WRITE_ERRORS},
+    url_name="enterprise_party_org",
+)
 def enterprise_party_org_api(request: HttpRequest, enterprise_id: int, data: EnterprisePartyOrgIn) -> dict:
     """Link the party organization set up in the enterprise, from a date (R-014 counts it from then)."""
     e = _recordable(request.user, enterprise_id)

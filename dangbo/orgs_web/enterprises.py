@@ -37,8 +37,11 @@ class _PickerForm(VNForm):
         super().__init__(*args, **kwargs)
         self.actor, self.at = actor, at
         source = self.data if self.is_bound else self.initial
-        ids = [int(str(source.get(n))) for n, _ in self.picker_fields
-               if str(source.get(n) or "").isdigit() and len(str(source.get(n))) < 19]
+        ids = [
+            int(str(source.get(n)))
+            for n, _ in self.picker_fields
+            if str(source.get(n) or "").isdigit() and len(str(source.get(n))) < 19
+        ]
         labels = org_picker_labels_on(org_ids=ids, at=at) if ids else {}
         for name, action in self.picker_fields:
             self.fields[name].widget = OrgPicker(action=action)
@@ -95,16 +98,35 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         qs = qs.exclude(enterprises.with_party_org_q(at))
     page = Paginator(qs.order_by("name", "pk"), 50).get_page(request.GET.get("trang"))
     rows = list(page.object_list)
-    names = org_labels_on(keys=[(e.locality_id, at) for e in rows] + [(e.party_org_id, at) for e in rows if e.party_org_id])
-    sectors = [{"label": label("org_sectors", code), "total": n, "linked": k, "without": n - k}
-               for code, _ in choices("org_sectors") if (n := counts.by_sector.get(code, (0, 0))[0])
-               for k in [counts.by_sector[code][1]]]
-    return render(request, "orgs/enterprise_list.html", {
-        "at": at, "counts": counts, "sectors": sectors, "page": page, "which": which,
-        "rows": [{"e": e, "locality": names.get((e.locality_id, at), ""),
-                  "party_org": names.get((e.party_org_id, at), "") if e.has_party_org_on(at) else ""} for e in rows],
-        "can_record": can(request.user, "record"),
-    })
+    names = org_labels_on(
+        keys=[(e.locality_id, at) for e in rows] + [(e.party_org_id, at) for e in rows if e.party_org_id]
+    )
+    sectors = [
+        {"label": label("org_sectors", code), "total": n, "linked": k, "without": n - k}
+        for code, _ in choices("org_sectors")
+        if (n := counts.by_sector.get(code, (0, 0))[0])
+        for k in [counts.by_sector[code][1]]
+    ]
+    return render(
+        request,
+        "orgs/enterprise_list.html",
+        {
+            "at": at,
+            "counts": counts,
+            "sectors": sectors,
+            "page": page,
+            "which": which,
+            "rows": [
+                {
+                    "e": e,
+                    "locality": names.get((e.locality_id, at), ""),
+                    "party_org": names.get((e.party_org_id, at), "") if e.has_party_org_on(at) else "",
+                }
+                for e in rows
+            ],
+            "can_record": can(request.user, "record"),
+        },
+    )
 
 
 @login_required
@@ -116,10 +138,20 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            e = run_once(d.get("form_token"), actor=request.user, create=lambda: enterprises.enterprise_register(
-                actor=request.user, name=d["name"], sector=d["sector"], locality=d["locality"],
-                registered_on=d["registered_on"], employees=d.get("employees"), tax_code=d.get("tax_code", "")),
-                url_of=lambda e: reverse("orgs:enterprise_party_org", args=[e.pk]))
+            e = run_once(
+                d.get("form_token"),
+                actor=request.user,
+                create=lambda: enterprises.enterprise_register(
+                    actor=request.user,
+                    name=d["name"],
+                    sector=d["sector"],
+                    locality=d["locality"],
+                    registered_on=d["registered_on"],
+                    employees=d.get("employees"),
+                    tax_code=d.get("tax_code", ""),
+                ),
+                url_of=lambda e: reverse("orgs:enterprise_party_org", args=[e.pk]),
+            )
         except AlreadySubmitted as sent:
             messages.info(request, "Biểu mẫu này đã được gửi và đã ghi; không ghi thêm lần nữa.")
             return redirect(sent.url or reverse("orgs:enterprise_list"))
@@ -137,19 +169,25 @@ def enterprise_party_org(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, "record", e.locality_id):
         raise PermissionDenied("Bạn không có quyền ghi doanh nghiệp này.")
     at = as_of_date(request)
-    form = PartyOrgForm(request.POST or None, actor=request.user, at=at,
-                        initial={"party_org": e.party_org_id, "on": e.party_org_from})
+    form = PartyOrgForm(
+        request.POST or None, actor=request.user, at=at, initial={"party_org": e.party_org_id, "on": e.party_org_from}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            enterprises.enterprise_link_party_org(actor=request.user, enterprise=e, party_org=d["party_org"], on=d["on"])
+            enterprises.enterprise_link_party_org(
+                actor=request.user, enterprise=e, party_org=d["party_org"], on=d["on"]
+            )
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             messages.success(request, f"Đã gắn tổ chức đảng cho doanh nghiệp {e.name}.")
             return redirect("orgs:enterprise_list")
-    return render(request, "orgs/enterprise_form.html",
-                  {"form": form, "title": "Tổ chức đảng trong doanh nghiệp", "enterprise": e})
+    return render(
+        request,
+        "orgs/enterprise_form.html",
+        {"form": form, "title": "Tổ chức đảng trong doanh nghiệp", "enterprise": e},
+    )
 
 
 class EnterpriseChangeForm(_PickerForm):
@@ -161,8 +199,9 @@ class EnterpriseChangeForm(_PickerForm):
     sector = forms.ChoiceField(label="Khu vực, loại hình", required=False)
     employees = forms.IntegerField(label="Số lao động", required=False, min_value=0, max_value=10_000_000)
     locality = forms.IntegerField(label="Địa bàn (tổ chức đảng xã, phường quản lý)", min_value=1, required=False)
-    reason = forms.CharField(label="Lý do, căn cứ thay đổi", max_length=1000, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Lý do, căn cứ thay đổi", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     picker_fields = (("locality", "record"),)
 
@@ -176,8 +215,12 @@ class EnterpriseChangeForm(_PickerForm):
 
 class EnterpriseCloseForm(VNForm):
     on = VNDateField(label="Ngừng hoạt động từ ngày")
-    reason = forms.CharField(label="Lý do ngừng hoạt động", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="Ví dụ: giải thể, phá sản, sáp nhập vào doanh nghiệp khác.")
+    reason = forms.CharField(
+        label="Lý do ngừng hoạt động",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Ví dụ: giải thể, phá sản, sáp nhập vào doanh nghiệp khác.",
+    )
 
 
 def _recordable(request: HttpRequest, pk: int) -> Enterprise:
@@ -209,12 +252,27 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return f"{value:,}".replace(",", ".")
         return str(value)
 
-    history = [{"c": c, "fields": [(enterprises.EDITABLE.get(k, k), shown(k, c.before.get(k)), shown(k, v))
-                                   for k, v in c.after.items() if k in enterprises.EDITABLE]} for c in changes]
-    return render(request, "orgs/enterprise_detail.html", {
-        "e": e, "history": history, "locality": names.get(e.locality_id, ""),
-        "can_record": can(request.user, "record", e.locality_id),
-    })
+    history = [
+        {
+            "c": c,
+            "fields": [
+                (enterprises.EDITABLE.get(k, k), shown(k, c.before.get(k)), shown(k, v))
+                for k, v in c.after.items()
+                if k in enterprises.EDITABLE
+            ],
+        }
+        for c in changes
+    ]
+    return render(
+        request,
+        "orgs/enterprise_detail.html",
+        {
+            "e": e,
+            "history": history,
+            "locality": names.get(e.locality_id, ""),
+            "can_record": can(request.user, "record", e.locality_id),
+        },
+    )
 
 
 @login_required
@@ -226,16 +284,26 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             enterprises.enterprise_change(
-                actor=request.user, enterprise=e, on=d["on"], reason=d.get("reason", ""),
-                name=d.get("name") or None, tax_code=d.get("tax_code") or None, sector=d.get("sector") or None,
-                employees=d.get("employees"), locality=d.get("locality"))
+                actor=request.user,
+                enterprise=e,
+                on=d["on"],
+                reason=d.get("reason", ""),
+                name=d.get("name") or None,
+                tax_code=d.get("tax_code") or None,
+                sector=d.get("sector") or None,
+                employees=d.get("employees"),
+                locality=d.get("locality"),
+            )
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             messages.success(request, f"Đã ghi thay đổi của doanh nghiệp {e.name} từ ngày {d['on']:%d/%m/%Y}.")
             return redirect("orgs:enterprise_detail", pk=e.pk)
-    return render(request, "orgs/enterprise_form.html",
-                  {"form": form, "title": "Thay đổi thông tin doanh nghiệp", "enterprise": e})
+    return render(
+        request,
+        "orgs/enterprise_form.html",
+        {"form": form, "title": "Thay đổi thông tin doanh nghiệp", "enterprise": e},
+    )
 
 
 @login_required
@@ -251,5 +319,6 @@ def enterprise_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Đã ghi doanh nghiệp {e.name} ngừng hoạt động từ ngày {d['on']:%d/%m/%Y}.")
             return redirect("orgs:enterprise_detail", pk=e.pk)
-    return render(request, "orgs/enterprise_form.html",
-                  {"form": form, "title": "Doanh nghiệp ngừng hoạt động", "enterprise": e})
+    return render(
+        request, "orgs/enterprise_form.html", {"form": form, "title": "Doanh nghiệp ngừng hoạt động", "enterprise": e}
+    )

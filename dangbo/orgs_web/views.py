@@ -69,8 +69,12 @@ def _nodes(actor, versions, at: date) -> list[dict]:
     child_counts = org_child_counts_on(actor=actor, org_ids=ids, at=at)
     member_counts = subtree_member_counts_on(versions=versions, at=at)
     return [
-        {"version": v, "child_count": child_counts.get(v.org_id, 0), "member_count": member_counts.get(v.org_id, 0),
-         "children": None}
+        {
+            "version": v,
+            "child_count": child_counts.get(v.org_id, 0),
+            "member_count": member_counts.get(v.org_id, 0),
+            "children": None,
+        }
         for v in versions
     ]
 
@@ -82,7 +86,9 @@ def org_tree(request: HttpRequest) -> HttpResponse:
     if len(nodes) <= OPEN_ROOTS_UP_TO:
         for node in nodes:
             if node["child_count"]:
-                node["children"] = _nodes(request.user, org_children_on(actor=request.user, org_id=node["version"].org_id, at=at), at)
+                node["children"] = _nodes(
+                    request.user, org_children_on(actor=request.user, org_id=node["version"].org_id, at=at), at
+                )
     return render(request, "orgs/org_tree.html", {"at": at, "nodes": nodes})
 
 
@@ -107,19 +113,28 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         parent_name = org_names_on(keys=[(version.parent_id, at)]).get((version.parent_id, at), "")
     children = _nodes(request.user, org_children_on(actor=request.user, org_id=org.pk, at=at), at) if version else []
 
-    page = Paginator(member_list(actor=request.user, at=at, filters=MemberFilters(org_id=org.pk)),
-                     MEMBERS_PER_PAGE).get_page(request.GET.get("trang"))
+    page = Paginator(
+        member_list(actor=request.user, at=at, filters=MemberFilters(org_id=org.pk)), MEMBERS_PER_PAGE
+    ).get_page(request.GET.get("trang"))
     spans = member_spans_on(member_ids=[m.pk for m in page.object_list], at=at)
     cell_names = org_names_on(keys=[(s.org_id, at) for s in spans.values()])
-    rows = [{"member": m, "span": spans.get(m.pk),
-             "cell": cell_names.get((spans[m.pk].org_id, at), "") if m.pk in spans else ""}
-            for m in page.object_list]
+    rows = [
+        {
+            "member": m,
+            "span": spans.get(m.pk),
+            "cell": cell_names.get((spans[m.pk].org_id, at), "") if m.pk in spans else "",
+        }
+        for m in page.object_list
+    ]
 
     lineage_ids = [x.predecessor_id for x in history["predecessors"]] + [x.successor_id for x in history["successors"]]
     lineage_names = org_latest_names(org_ids=lineage_ids)
     # Each version shows its parent's name as it was then (on the version's last day, or `at`).
-    version_keys = {v.pk: (v.parent_id, min(v.valid_to or at, at) if v.valid_from <= at else v.valid_from)
-                    for v in history["versions"] if v.parent_id}
+    version_keys = {
+        v.pk: (v.parent_id, min(v.valid_to or at, at) if v.valid_from <= at else v.valid_from)
+        for v in history["versions"]
+        if v.parent_id
+    }
     parent_names_then = org_names_on(keys=list(version_keys.values()))
     context = {
         "org": org,
@@ -130,12 +145,15 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": children,
         "page": page,
         "rows": rows,
-        "versions": [{"v": v, "parent_name": parent_names_then.get(version_keys.get(v.pk), "")}
-                     for v in history["versions"]],
+        "versions": [
+            {"v": v, "parent_name": parent_names_then.get(version_keys.get(v.pk), "")} for v in history["versions"]
+        ],
         # A parent outside the user's scope (a cell secretary's commune) is named, not linked (404).
         "parent_in_scope": bool(version and version.parent_id and can(request.user, "view", version.parent_id)),
         "events": history["events"],
-        "voided_ids": set(OrgEvent.objects.filter(corrects__in=history["events"]).values_list("corrects_id", flat=True)),
+        "voided_ids": set(
+            OrgEvent.objects.filter(corrects__in=history["events"]).values_list("corrects_id", flat=True)
+        ),
         "voidable": services.VOIDABLE,
         "predecessors": [{"link": x, "name": lineage_names.get(x.predecessor_id, "")} for x in history["predecessors"]],
         "successors": [{"link": x, "name": lineage_names.get(x.successor_id, "")} for x in history["successors"]],
@@ -170,13 +188,26 @@ def _run(operation: Call, **kwargs: Any) -> Any:
 
 def _digest(request: HttpRequest) -> str:
     """The posted fields (not the CSRF token nor the confirmation): what the preview showed."""
-    items = sorted((k, v) for k in request.POST if k not in ("csrfmiddlewaretoken", CONFIRM, "xem_truoc")
-                   for v in request.POST.getlist(k))
+    items = sorted(
+        (k, v)
+        for k in request.POST
+        if k not in ("csrfmiddlewaretoken", CONFIRM, "xem_truoc")
+        for v in request.POST.getlist(k)
+    )
     return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
 
 
-def _restructure(request: HttpRequest, pk: int, form_class: type[DecisionForm], *, title: str,
-                 intro: str, button: str, run: Operation, danger: bool = False) -> HttpResponse:
+def _restructure(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[DecisionForm],
+    *,
+    title: str,
+    intro: str,
+    button: str,
+    run: Operation,
+    danger: bool = False,
+) -> HttpResponse:
     org = get_org_or_404(request.user, pk)
     if not can(request.user, "restructure", org.pk):
         raise PermissionDenied("Bạn không có quyền sắp xếp tổ chức này.")
@@ -189,10 +220,12 @@ def _restructure(request: HttpRequest, pk: int, form_class: type[DecisionForm], 
         confirmed = request.POST.get(CONFIRM) == digest
         try:
             if confirmed:  # a confirmation posted twice (double click, resent) runs once
-                message, target = run_once(form.cleaned_data.get("form_token"), actor=request.user,
-                                           create=lambda: run(form, org, _run),
-                                           url_of=lambda r: _with_date(reverse("orgs:org_detail", args=[r[1].pk]),
-                                                                       form.cleaned_data["on"]))
+                message, target = run_once(
+                    form.cleaned_data.get("form_token"),
+                    actor=request.user,
+                    create=lambda: run(form, org, _run),
+                    url_of=lambda r: _with_date(reverse("orgs:org_detail", args=[r[1].pk]), form.cleaned_data["on"]),
+                )
             else:
                 message, target = run(form, org, _dry_run)
         except _Previewed as shown:
@@ -205,8 +238,18 @@ def _restructure(request: HttpRequest, pk: int, form_class: type[DecisionForm], 
         else:
             messages.success(request, message)
             return redirect(_with_date(reverse("orgs:org_detail", args=[target.pk]), form.cleaned_data["on"]))
-    context = {"org": org, "version": version, "at": at, "form": form, "title": title, "intro": intro,
-               "button": button, "danger": danger, "preview": preview, "digest": digest}
+    context = {
+        "org": org,
+        "version": version,
+        "at": at,
+        "form": form,
+        "title": title,
+        "intro": intro,
+        "button": button,
+        "danger": danger,
+        "preview": preview,
+        "digest": digest,
+    }
     return render(request, "orgs/org_restructure.html", context)
 
 
@@ -214,40 +257,82 @@ def _restructure(request: HttpRequest, pk: int, form_class: type[DecisionForm], 
 def org_establish(request: HttpRequest, pk: int) -> HttpResponse:
     def run(form: DecisionForm, parent: Organization, call: Call):
         d = form.cleaned_data
-        new = call(services.org_establish, actor=request.user, code=d["code"], name=d["name"], org_type=d["org_type"],
-                                     parent=parent, on=d["on"], decision=form.decision(),
-                                     short_name=d.get("short_name", ""), sector=d.get("sector", ""))
+        new = call(
+            services.org_establish,
+            actor=request.user,
+            code=d["code"],
+            name=d["name"],
+            org_type=d["org_type"],
+            parent=parent,
+            on=d["on"],
+            decision=form.decision(),
+            short_name=d.get("short_name", ""),
+            sector=d.get("sector", ""),
+        )
         return f"Đã thành lập {d['name']} từ ngày {_vn(d['on'])}.", new
 
-    return _restructure(request, pk, OrgEstablishForm, title="Thành lập tổ chức trực thuộc",
-                        intro="Tổ chức mới trực thuộc tổ chức này.", button="Thành lập", run=run)
+    return _restructure(
+        request,
+        pk,
+        OrgEstablishForm,
+        title="Thành lập tổ chức trực thuộc",
+        intro="Tổ chức mới trực thuộc tổ chức này.",
+        button="Thành lập",
+        run=run,
+    )
 
 
 @login_required
 def org_rename(request: HttpRequest, pk: int) -> HttpResponse:
     def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
-        call(services.org_rename, actor=request.user, org=org, name=d["name"], on=d["on"], decision=form.decision(),
-                            short_name=d.get("short_name") or None, org_type=d.get("org_type") or None)
+        call(
+            services.org_rename,
+            actor=request.user,
+            org=org,
+            name=d["name"],
+            on=d["on"],
+            decision=form.decision(),
+            short_name=d.get("short_name") or None,
+            org_type=d.get("org_type") or None,
+        )
         return f"Đã đổi tên thành {d['name']} từ ngày {_vn(d['on'])}.", org
 
-    return _restructure(request, pk, OrgRenameForm, title="Đổi tên tổ chức",
-                        intro="Tên cũ vẫn được giữ trong lịch sử đến ngày trước ngày hiệu lực.", button="Đổi tên",
-                        run=run)
+    return _restructure(
+        request,
+        pk,
+        OrgRenameForm,
+        title="Đổi tên tổ chức",
+        intro="Tên cũ vẫn được giữ trong lịch sử đến ngày trước ngày hiệu lực.",
+        button="Đổi tên",
+        run=run,
+    )
 
 
 @login_required
 def org_sector(request: HttpRequest, pk: int) -> HttpResponse:
     def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
-        call(services.org_sector_change, actor=request.user, org=org, sector=d.get("sector", ""), on=d["on"],
-             decision=form.decision())
+        call(
+            services.org_sector_change,
+            actor=request.user,
+            org=org,
+            sector=d.get("sector", ""),
+            on=d["on"],
+            decision=form.decision(),
+        )
         shown = services.sector_label(d.get("sector", "")) or "không ghi (theo tổ chức cấp trên)"
         return f"Đã ghi khu vực, loại hình đơn vị: {shown} từ ngày {_vn(d['on'])}.", org
 
-    return _restructure(request, pk, OrgSectorForm, title="Thay đổi khu vực, loại hình đơn vị",
-                        intro="Khu vực cũ vẫn được giữ trong lịch sử đến ngày trước ngày hiệu lực (R-014).",
-                        button="Ghi thay đổi", run=run)
+    return _restructure(
+        request,
+        pk,
+        OrgSectorForm,
+        title="Thay đổi khu vực, loại hình đơn vị",
+        intro="Khu vực cũ vẫn được giữ trong lịch sử đến ngày trước ngày hiệu lực (R-014).",
+        button="Ghi thay đổi",
+        run=run,
+    )
 
 
 @login_required
@@ -255,12 +340,25 @@ def org_move(request: HttpRequest, pk: int) -> HttpResponse:
     def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
         get_org_or_404(request.user, d["new_parent"].pk, action="restructure")
-        call(services.org_move, actor=request.user, org=org, new_parent=d["new_parent"], on=d["on"],
-                          decision=form.decision())
+        call(
+            services.org_move,
+            actor=request.user,
+            org=org,
+            new_parent=d["new_parent"],
+            on=d["on"],
+            decision=form.decision(),
+        )
         return f"Đã chuyển tổ chức về trực thuộc tổ chức cấp trên mới từ ngày {_vn(d['on'])}.", org
 
-    return _restructure(request, pk, OrgMoveForm, title="Chuyển giao về tổ chức cấp trên khác",
-                        intro="Tổ chức và các tổ chức trực thuộc của nó chuyển theo.", button="Chuyển giao", run=run)
+    return _restructure(
+        request,
+        pk,
+        OrgMoveForm,
+        title="Chuyển giao về tổ chức cấp trên khác",
+        intro="Tổ chức và các tổ chức trực thuộc của nó chuyển theo.",
+        button="Chuyển giao",
+        run=run,
+    )
 
 
 @login_required
@@ -269,14 +367,26 @@ def org_merge(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         for source in d["sources"]:
             get_org_or_404(request.user, source.pk, action="restructure")
-        call(services.org_merge, actor=request.user, sources=d["sources"], target=target, on=d["on"],
-                           decision=form.decision())
+        call(
+            services.org_merge,
+            actor=request.user,
+            sources=d["sources"],
+            target=target,
+            on=d["on"],
+            decision=form.decision(),
+        )
         return f"Đã hợp nhất {len(d['sources'])} tổ chức vào tổ chức này từ ngày {_vn(d['on'])}.", target
 
-    return _restructure(request, pk, OrgMergeForm, title="Hợp nhất / sáp nhập vào tổ chức này",
-                        intro="Tổ chức trực thuộc và đảng viên của các tổ chức được chọn chuyển về tổ chức này; "
-                              "các tổ chức đó kết thúc hoạt động từ ngày hiệu lực.",
-                        button="Hợp nhất", run=run)
+    return _restructure(
+        request,
+        pk,
+        OrgMergeForm,
+        title="Hợp nhất / sáp nhập vào tổ chức này",
+        intro="Tổ chức trực thuộc và đảng viên của các tổ chức được chọn chuyển về tổ chức này; "
+        "các tổ chức đó kết thúc hoạt động từ ngày hiệu lực.",
+        button="Hợp nhất",
+        run=run,
+    )
 
 
 @login_required
@@ -284,14 +394,29 @@ def org_split(request: HttpRequest, pk: int) -> HttpResponse:
     def run(form: DecisionForm, org: Organization, call: Call):
         d = form.cleaned_data
         part = {"code": d["code"], "name": d["name"], "member_ids": d["member_ids"]}
-        (new,) = call(services.org_split, actor=request.user, org=org, parts=[part], on=d["on"],
-                                    decision=form.decision(), end_source=d["end_source"])
-        return (f"Đã chia tách, thành lập {d['name']} với {len(d['member_ids'])} đảng viên "
-                f"từ ngày {_vn(d['on'])}.", new)
+        (new,) = call(
+            services.org_split,
+            actor=request.user,
+            org=org,
+            parts=[part],
+            on=d["on"],
+            decision=form.decision(),
+            end_source=d["end_source"],
+        )
+        return (
+            f"Đã chia tách, thành lập {d['name']} với {len(d['member_ids'])} đảng viên từ ngày {_vn(d['on'])}.",
+            new,
+        )
 
-    return _restructure(request, pk, OrgSplitForm, title="Chia tách tổ chức",
-                        intro="Thành lập một tổ chức mới cùng cấp và chuyển các đảng viên được chọn sang.",
-                        button="Chia tách", run=run)
+    return _restructure(
+        request,
+        pk,
+        OrgSplitForm,
+        title="Chia tách tổ chức",
+        intro="Thành lập một tổ chức mới cùng cấp và chuyển các đảng viên được chọn sang.",
+        button="Chia tách",
+        run=run,
+    )
 
 
 @login_required
@@ -301,9 +426,16 @@ def org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
         call(services.org_dissolve, actor=request.user, org=org, on=d["on"], decision=form.decision())
         return f"Đã giải thể / kết thúc hoạt động tổ chức từ ngày {_vn(d['on'])}.", org
 
-    return _restructure(request, pk, OrgDissolveForm, title="Giải thể / kết thúc hoạt động",
-                        intro="Tổ chức phải không còn đảng viên và tổ chức trực thuộc vào ngày hiệu lực.",
-                        button="Giải thể", run=run, danger=True)
+    return _restructure(
+        request,
+        pk,
+        OrgDissolveForm,
+        title="Giải thể / kết thúc hoạt động",
+        intro="Tổ chức phải không còn đảng viên và tổ chức trực thuộc vào ngày hiệu lực.",
+        button="Giải thể",
+        run=run,
+        danger=True,
+    )
 
 
 @login_required
@@ -325,5 +457,6 @@ def org_event_void(request: HttpRequest, event_id: int) -> HttpResponse:
             messages.success(request, f"Đã hủy thao tác «{event.get_type_display()}» ngày {_vn(event.on)}.")
             return redirect(_with_date(reverse("orgs:org_detail", args=[org.pk]), event.on))
     version = org_version_on(org_id=org.pk, at=event.on) or org_version_on(
-        org_id=org.pk, at=event.on - timedelta(days=1))
+        org_id=org.pk, at=event.on - timedelta(days=1)
+    )
     return render(request, "orgs/org_event_void.html", {"org": org, "event": event, "version": version, "form": form})

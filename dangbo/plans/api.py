@@ -138,10 +138,17 @@ class ProgressIn(Schema):
 
 def _doc_item(doc: Document, names: dict[int, str]) -> dict:
     return {
-        "id": doc.pk, "number": doc.number, "issued_on": doc.issued_on, "issuer": doc.issuer,
-        "doc_type": doc.doc_type, "doc_type_label": doc.get_doc_type_display(), "title": doc.title,
+        "id": doc.pk,
+        "number": doc.number,
+        "issued_on": doc.issued_on,
+        "issuer": doc.issuer,
+        "doc_type": doc.doc_type,
+        "doc_type_label": doc.get_doc_type_display(),
+        "title": doc.title,
         "owner_org": {"id": doc.owner_org_id, "name": names.get(doc.owner_org_id, "")} if doc.owner_org_id else None,
-        "implements_id": doc.implements_id, "replaces_id": doc.replaces_id, "is_plan": doc.is_plan,
+        "implements_id": doc.implements_id,
+        "replaces_id": doc.replaces_id,
+        "is_plan": doc.is_plan,
     }
 
 
@@ -153,15 +160,28 @@ def _doc_items(docs: list[Document]) -> list[dict]:
 def _task_item(row: sel.TaskRow, names: dict[int, str]) -> dict:
     t = row.task
     return {
-        "id": t.pk, "plan_id": t.plan_id, "parent_id": t.parent_id, "number": t.number, "content": t.content,
+        "id": t.pk,
+        "plan_id": t.plan_id,
+        "parent_id": t.parent_id,
+        "number": t.number,
+        "content": t.content,
         "lead_text": t.lead_text,
         "lead_org": {"id": t.lead_org_id, "name": names.get(t.lead_org_id, "")} if t.lead_org_id else None,
-        "deadline_text": t.deadline_text, "deadline_kind": t.deadline_kind, "deadline_label": t.spec.label,
-        "percent": round(row.percent, 1), "late": row.late,
+        "deadline_text": t.deadline_text,
+        "deadline_kind": t.deadline_kind,
+        "deadline_label": t.spec.label,
+        "percent": round(row.percent, 1),
+        "late": row.late,
         "bodies": [
-            {"org": {"id": b.org_id, "name": b.name}, "state": b.status.state, "state_label": b.status.label,
-             "due": b.status.due, "late": b.late, "percent": b.percent,
-             "last_reported_on": b.latest.reported_on if b.latest else None}
+            {
+                "org": {"id": b.org_id, "name": b.name},
+                "state": b.status.state,
+                "state_label": b.status.label,
+                "due": b.status.due,
+                "late": b.late,
+                "percent": b.percent,
+                "last_reported_on": b.latest.reported_on if b.latest else None,
+            }
             for b in row.bodies
         ],
     }
@@ -174,9 +194,15 @@ def _task_items(rows: list[sel.TaskRow], at: date) -> list[dict]:
 
 def _report_out(r: ProgressReport, names: dict[int, str]) -> dict:
     return {
-        "id": r.pk, "task_id": r.task_id, "org": {"id": r.org_id, "name": names.get(r.org_id, str(r.org_id))},
-        "reported_on": r.reported_on, "status": r.status, "status_label": r.get_status_display(),
-        "percent": r.percent, "text": r.text, "evidence": [e.name for e in r.evidence.all()],
+        "id": r.pk,
+        "task_id": r.task_id,
+        "org": {"id": r.org_id, "name": names.get(r.org_id, str(r.org_id))},
+        "reported_on": r.reported_on,
+        "status": r.status,
+        "status_label": r.get_status_display(),
+        "percent": r.percent,
+        "text": r.text,
+        "evidence": [e.name for e in r.evidence.all()],
     }
 
 
@@ -215,14 +241,23 @@ def document_detail_api(request: HttpRequest, doc_id: int, at: date | None = Non
     children = list(sel.document_list(actor=request.user).filter(implements=doc).order_by("issued_on", "id"))
     items = _doc_items([doc, *children])
     out = {
-        **items[0], "summary": doc.summary, "place": doc.place, "recipients": doc.recipients,
-        "has_file": bool(doc.file), "can_manage": sel.can_manage_document(request.user, doc),
-        "implemented_by": items[1:], "at": day, "percent": None, "late_count": None, "tasks": [],
+        **items[0],
+        "summary": doc.summary,
+        "place": doc.place,
+        "recipients": doc.recipients,
+        "has_file": bool(doc.file),
+        "can_manage": sel.can_manage_document(request.user, doc),
+        "implemented_by": items[1:],
+        "at": day,
+        "percent": None,
+        "late_count": None,
+        "tasks": [],
     }
     if doc.is_plan:
         progress = sel.plan_progress(actor=request.user, plan=doc, as_of=day)
-        out.update(percent=round(progress.percent, 1), late_count=progress.late_count,
-                   tasks=_task_items(progress.rows, day))
+        out.update(
+            percent=round(progress.percent, 1), late_count=progress.late_count, tasks=_task_items(progress.rows, day)
+        )
     return out
 
 
@@ -248,8 +283,15 @@ def task_list_api(
     if page < 1:
         raise DomainError("Số trang phải từ 1 trở lên.", field="page")
     day = as_of(at)
-    qs = sel.my_tasks_qs(actor=request.user) if mine else (
-        sel.task_list(actor=request.user).select_related("plan", "relative_document").order_by("plan_id", "position", "id"))
+    qs = (
+        sel.my_tasks_qs(actor=request.user)
+        if mine
+        else (
+            sel.task_list(actor=request.user)
+            .select_related("plan", "relative_document")
+            .order_by("plan_id", "position", "id")
+        )
+    )
     if plan is not None:
         qs = qs.filter(plan=sel.document_get_or_404(actor=request.user, pk=plan))
     keep = sel.own_body_ids(request.user) if mine else None
@@ -284,18 +326,25 @@ def task_detail_api(request: HttpRequest, task_id: int, at: date | None = None) 
     if missing:
         names.update(sel.org_names(missing, day))
     return {
-        **_task_items([row], day)[0], "plan": _doc_items([task.plan])[0], "directing_text": task.directing_text,
-        "cooperating_text": task.cooperating_text, "implementing_text": task.implementing_text,
-        "subtask_ids": list(sel.task_list(actor=request.user).filter(parent=task).order_by("position", "id")
-                            .values_list("pk", flat=True)),
-        "can_report_for": [{"id": b.org_id, "name": b.name} for b in row.bodies
-                           if sel.can_report(request.user, task, b.org_id)],
+        **_task_items([row], day)[0],
+        "plan": _doc_items([task.plan])[0],
+        "directing_text": task.directing_text,
+        "cooperating_text": task.cooperating_text,
+        "implementing_text": task.implementing_text,
+        "subtask_ids": list(
+            sel.task_list(actor=request.user)
+            .filter(parent=task)
+            .order_by("position", "id")
+            .values_list("pk", flat=True)
+        ),
+        "can_report_for": [
+            {"id": b.org_id, "name": b.name} for b in row.bodies if sel.can_report(request.user, task, b.org_id)
+        ],
         "reports": [_report_out(r, names) for r in reports],
     }
 
 
-@router.post("/tasks/{int:task_id}/reports", response={201: ReportOut, **WRITE_ERRORS},
-             url_name="plan_progress_report")
+@router.post("/tasks/{int:task_id}/reports", response={201: ReportOut, **WRITE_ERRORS}, url_name="plan_progress_report")
 def progress_report_api(request: HttpRequest, task_id: int, data: ProgressIn) -> Status:
     """Report a body's progress on a task (plans.services.progress_report_submit, as the task's
     page): `status` not_started, in_progress, done (percent then 100) or blocked; `percent`
@@ -304,7 +353,13 @@ def progress_report_api(request: HttpRequest, task_id: int, data: ProgressIn) ->
     "org"). Evidence files: on the page only."""
     task = sel.task_get_or_404(actor=request.user, pk=task_id)
     require_record(request.user, data.org_id)  # 404 outside the scope, 403 read-only
-    report = progress_report_submit(actor=request.user, task=task, org_id=data.org_id, status=data.status,
-                                    percent=data.percent, text=data.text, reported_on=data.reported_on)
+    report = progress_report_submit(
+        actor=request.user,
+        task=task,
+        org_id=data.org_id,
+        status=data.status,
+        percent=data.percent,
+        text=data.text,
+        reported_on=data.reported_on,
+    )
     return Status(201, _report_out(report, sel.org_names([report.org_id], report.reported_on)))
-

@@ -141,15 +141,23 @@ def parse_deadline(text: str) -> DeadlineSpec:
     for words, rec in (("thang", MONTHLY), ("quy", QUARTERLY), ("nam", YEARLY)):
         if re.search(rf"\b(hang|hàng)\s+{words}\b", f) or f in {f"moi {words}", f"dinh ky {words}"}:
             return DeadlineSpec(RECURRING, recurrence=rec, text=raw)
-    m = _RELATIVE_RE.search(f) or re.search(r"sau\s+(\d{1,3})\s*(thang|ngay|nam)\s+(?:ke\s+tu\s+|khi\s+|sau\s+khi\s+)", f)
+    m = _RELATIVE_RE.search(f) or re.search(
+        r"sau\s+(\d{1,3})\s*(thang|ngay|nam)\s+(?:ke\s+tu\s+|khi\s+|sau\s+khi\s+)", f
+    )
     if m:
         n, unit = int(m.group(1)), m.group(2)
-        rest = f[m.end():]
+        rest = f[m.end() :]
         anchor_type = next((code for words, code in DOC_TYPE_WORDS if words in rest), "")
         issuer = next((w for w in ISSUER_WORDS if w in rest), "")
         months = n if unit == "thang" else n * 12 if unit == "nam" else 0
-        return DeadlineSpec(RELATIVE, months=months, days=n if unit == "ngay" else 0,
-                            anchor_type=anchor_type, anchor_issuer=issuer, text=raw)
+        return DeadlineSpec(
+            RELATIVE,
+            months=months,
+            days=n if unit == "ngay" else 0,
+            anchor_type=anchor_type,
+            anchor_issuer=issuer,
+            text=raw,
+        )
     m = _QUARTER_RE.search(f)
     if m:
         return DeadlineSpec(QUARTER, due=quarter_end(int(m.group(2)), ROMAN[m.group(1)]), text=raw)
@@ -229,8 +237,7 @@ def deadline_status(
         every = _every_months(spec, regular_every_months)
         all_periods = periods(every_months=every, start=start, until=as_of)
         missing = tuple(
-            p for p in all_periods
-            if p.end < as_of and not any(max(p.start, start) <= r.on <= p.end for r in reports)
+            p for p in all_periods if p.end < as_of and not any(max(p.start, start) <= r.on <= p.end for r in reports)
         )
         current = all_periods[-1] if all_periods else None
         if missing:

@@ -15,8 +15,15 @@ from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.plans.models import Document
 from dangbo.plans.selectors import PlanProgress, plan_progress
 
-HEADERS = ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan thực hiện", "Thời hạn", "Tiến độ",
-           "Tình hình thực hiện"]
+HEADERS = [
+    "STT",
+    "Nội dung nhiệm vụ",
+    "Cơ quan chủ trì",
+    "Cơ quan thực hiện",
+    "Thời hạn",
+    "Tiến độ",
+    "Tình hình thực hiện",
+]
 
 
 @dataclass
@@ -42,8 +49,17 @@ def _rows(progress: PlanProgress, start: date) -> list[list[str]]:
                 results.append(f"{b.name}: {b.latest.text}")
         if t.implementing_text:
             bodies.append(t.implementing_text)
-        out.append([t.number or str(i), t.content, t.lead_text or "", "\n".join(bodies), t.spec.label,
-                    vn_decimal(row.percent, 0) + "%", "\n".join(results)])
+        out.append(
+            [
+                t.number or str(i),
+                t.content,
+                t.lead_text or "",
+                "\n".join(bodies),
+                t.spec.label,
+                vn_decimal(row.percent, 0) + "%",
+                "\n".join(results),
+            ]
+        )
     return out
 
 
@@ -56,8 +72,15 @@ def _date_line(meta: ReportMeta) -> str:
 
 
 def _log(*, actor, plan: Document, purpose: str, fmt: str, meta: ReportMeta, rows: int) -> None:
-    audit_export(actor=actor, what=f"plan_report_{fmt}", purpose=purpose, org_id=plan.owner_org_id, obj=plan, rows=rows,
-                 filters={"from": meta.start.isoformat(), "to": meta.end.isoformat()})
+    audit_export(
+        actor=actor,
+        what=f"plan_report_{fmt}",
+        purpose=purpose,
+        org_id=plan.owner_org_id,
+        obj=plan,
+        rows=rows,
+        filters={"from": meta.start.isoformat(), "to": meta.end.isoformat()},
+    )
 
 
 def report_xlsx(*, actor, plan: Document, meta: ReportMeta, purpose: str) -> bytes:
@@ -76,7 +99,9 @@ def report_xlsx(*, actor, plan: Document, meta: ReportMeta, purpose: str) -> byt
     ws["A1"].font = ws["E1"].font = bold
     ws["A4"] = _title(plan).replace("\n", " ")
     ws["A4"].font = Font(bold=True, size=13)
-    ws["A5"] = f"Kỳ báo cáo: từ {meta.start:%d/%m/%Y} đến {meta.end:%d/%m/%Y}; tiến độ chung: {vn_decimal(progress.percent, 0)}%"
+    ws["A5"] = (
+        f"Kỳ báo cáo: từ {meta.start:%d/%m/%Y} đến {meta.end:%d/%m/%Y}; tiến độ chung: {vn_decimal(progress.percent, 0)}%"
+    )
     ws.append([])
     ws.append(HEADERS)
     for cell in ws[ws.max_row]:
@@ -126,9 +151,11 @@ def report_docx(*, actor, plan: Document, meta: ReportMeta, purpose: str) -> byt
         run.bold = True
         if i == 0:
             run.font.size = Pt(15)
-    doc.add_paragraph(f"Kỳ báo cáo: từ ngày {meta.start:%d/%m/%Y} đến ngày {meta.end:%d/%m/%Y}. "
-                      f"Tiến độ chung của kế hoạch: {vn_decimal(progress.percent, 0)}%; "
-                      f"{progress.late_count} nhiệm vụ có cơ quan thực hiện trễ hạn.")
+    doc.add_paragraph(
+        f"Kỳ báo cáo: từ ngày {meta.start:%d/%m/%Y} đến ngày {meta.end:%d/%m/%Y}. "
+        f"Tiến độ chung của kế hoạch: {vn_decimal(progress.percent, 0)}%; "
+        f"{progress.late_count} nhiệm vụ có cơ quan thực hiện trễ hạn."
+    )
     table = doc.add_table(rows=1, cols=len(HEADERS))
     table.style = "Table Grid"
     for i, h in enumerate(HEADERS):

@@ -90,11 +90,15 @@ class TaskForm(OnceForm, _Styled):
     lead_text = forms.CharField(label="Cơ quan chủ trì", required=False, max_length=500)
     lead_org = forms.IntegerField(label="Tổ chức chủ trì", required=False, min_value=1, widget=OrgPicker())
     cooperating_text = forms.CharField(label="Cơ quan phối hợp", required=False, max_length=1000)
-    implementing_orgs = OrgPickMultipleField(label="Cơ quan thực hiện", required=False,
-                                             help_text="Gõ tên tổ chức rồi chọn; chọn được nhiều tổ chức.")
-    deadline_text = forms.CharField(label="Thời gian", required=False, max_length=300,
-                                    help_text="Ví dụ: 30/06/2023, Quý II/2022, Hằng năm, Thường xuyên, "
-                                              "3 tháng sau khi có hướng dẫn của Trung ương")
+    implementing_orgs = OrgPickMultipleField(
+        label="Cơ quan thực hiện", required=False, help_text="Gõ tên tổ chức rồi chọn; chọn được nhiều tổ chức."
+    )
+    deadline_text = forms.CharField(
+        label="Thời gian",
+        required=False,
+        max_length=300,
+        help_text="Ví dụ: 30/06/2023, Quý II/2022, Hằng năm, Thường xuyên, 3 tháng sau khi có hướng dẫn của Trung ương",
+    )
 
     def __init__(self, *args, actor, at: date, keep=(), **kwargs):
         """Organizations are chosen with the scoped picker (core.forms.OrgPicker): any organization

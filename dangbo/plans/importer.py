@@ -35,9 +35,15 @@ COLUMNS = {
     "implementing": ["co quan thuc hien", "co quan to chuc thuc hien", "to chuc thuc hien", "thuc hien"],
     "deadline": ["thoi gian", "thoi han"],
 }
-TEXT_COLUMNS = (("number", "STT"), ("content", "Nội dung"), ("directing", "Cơ quan chỉ đạo"),
-                ("lead", "Cơ quan chủ trì"), ("cooperating", "Cơ quan phối hợp"),
-                ("implementing", "Cơ quan thực hiện"), ("deadline", "Thời gian"))
+TEXT_COLUMNS = (
+    ("number", "STT"),
+    ("content", "Nội dung"),
+    ("directing", "Cơ quan chỉ đạo"),
+    ("lead", "Cơ quan chủ trì"),
+    ("cooperating", "Cơ quan phối hợp"),
+    ("implementing", "Cơ quan thực hiện"),
+    ("deadline", "Thời gian"),
+)
 _SPLIT = re.compile(r"\s*(?:[,;\n]|\bvà\b)\s*")
 
 
@@ -113,8 +119,9 @@ def read_table(name: str, content: bytes) -> list[list[str]]:
         except XlsxError as exc:
             raise DomainError(f"Không đọc được tệp Word (.docx). {exc}", field="file") from exc
         except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same message
-            raise DomainError("Không đọc được tệp Word (.docx): tệp bị hỏng hoặc không phải tệp .docx.",
-                              field="file") from exc
+            raise DomainError(
+                "Không đọc được tệp Word (.docx): tệp bị hỏng hoặc không phải tệp .docx.", field="file"
+            ) from exc
         for table in doc.tables:
             rows = [[nfc(c.text) for c in r.cells] for r in table.rows]
             if rows and "content" in _header_map(rows[0]):
@@ -160,12 +167,21 @@ def preview(*, actor, plan: Document, name: str, content: bytes) -> Preview:
     index = org_index(actor=actor, at=plan.issued_on)
     rows = []
     for line, cells in enumerate(table[1:], start=2):
+
         def cell(key, cells=cells):
             i = header.get(key)
             return nfc(cells[i]) if i is not None and i < len(cells) and cells[i] else ""
 
-        row = Row(line, cell("number"), cell("content"), cell("directing"), cell("lead"), cell("cooperating"),
-                  cell("implementing"), cell("deadline"))
+        row = Row(
+            line,
+            cell("number"),
+            cell("content"),
+            cell("directing"),
+            cell("lead"),
+            cell("cooperating"),
+            cell("implementing"),
+            cell("deadline"),
+        )
         if not any([row.content, row.deadline, row.implementing]):
             continue
         if not row.content:
@@ -193,18 +209,38 @@ def apply(*, actor, plan: Document, name: str, content: bytes) -> int:
     if not result.ok:
         raise DomainError(" ".join(result.errors + [e for r in result.rows for e in r.errors]), field="file")
     for row in result.rows:
-        impl_un = [u for u in _match(row.implementing, {})[1]] if not row.implementing_org_ids else \
-            [u for u in row.unmatched if fold(u) in fold(row.implementing)]
+        impl_un = (
+            [u for u in _match(row.implementing, {})[1]]
+            if not row.implementing_org_ids
+            else [u for u in row.unmatched if fold(u) in fold(row.implementing)]
+        )
         for oid in row.implementing_org_ids:
             if not can(actor, "view", oid):
                 raise DomainError(f"Dòng {row.line}: tổ chức thực hiện nằm ngoài phạm vi.", field="file")
-        task_create(actor=actor, plan=plan, data=TaskInput(
-            content=row.content, deadline_text=row.deadline, number=row.number, directing_text=row.directing,
-            lead_text=row.lead, lead_org_id=row.lead_org_id, cooperating_text=row.cooperating,
-            cooperating_org_ids=row.cooperating_org_ids, implementing_org_ids=row.implementing_org_ids,
-            implementing_text=", ".join(impl_un)))
-    audit_record(actor=actor, action="plans.tasks_imported", obj=plan, org_id=plan.owner_org_id,
-                 summary=f"Nhập {len(result.rows)} nhiệm vụ từ tệp {name}", after={"rows": len(result.rows), "file": name})
+        task_create(
+            actor=actor,
+            plan=plan,
+            data=TaskInput(
+                content=row.content,
+                deadline_text=row.deadline,
+                number=row.number,
+                directing_text=row.directing,
+                lead_text=row.lead,
+                lead_org_id=row.lead_org_id,
+                cooperating_text=row.cooperating,
+                cooperating_org_ids=row.cooperating_org_ids,
+                implementing_org_ids=row.implementing_org_ids,
+                implementing_text=", ".join(impl_un),
+            ),
+        )
+    audit_record(
+        actor=actor,
+        action="plans.tasks_imported",
+        obj=plan,
+        org_id=plan.owner_org_id,
+        summary=f"Nhập {len(result.rows)} nhiệm vụ từ tệp {name}",
+        after={"rows": len(result.rows), "file": name},
+    )
     return len(result.rows)
 
 

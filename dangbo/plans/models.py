@@ -28,25 +28,50 @@ class Document(models.Model):
     number = models.CharField("Số, ký hiệu", max_length=60)
     issued_on = models.DateField("Ngày ban hành")
     issuer = models.CharField("Cơ quan ban hành", max_length=255)
-    issuer_org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name="Tổ chức ban hành")
-    owner_org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name="Thuộc tổ chức",
-                                  help_text="Trống = văn bản của Trung ương (mọi người đều xem được).")
+    issuer_org = models.ForeignKey(
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Tổ chức ban hành",
+    )
+    owner_org = models.ForeignKey(
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Thuộc tổ chức",
+        help_text="Trống = văn bản của Trung ương (mọi người đều xem được).",
+    )
     doc_type = models.CharField("Loại văn bản", max_length=20, choices=DocumentType.choices)
     title = models.CharField("Trích yếu", max_length=500)
     summary = models.TextField("Tóm tắt nội dung", blank=True)
     file = models.FileField("Tệp đính kèm", upload_to="plans/documents/%Y/", blank=True)
-    implements = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="implementations", verbose_name="Thực hiện văn bản")
-    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="replaced_by", verbose_name="Thay thế văn bản")
+    implements = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="implementations",
+        verbose_name="Thực hiện văn bản",
+    )
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        verbose_name="Thay thế văn bản",
+    )
     place = models.CharField("Địa danh", max_length=100, blank=True)
     recipients = models.TextField("Nơi nhận", blank=True)
     search_key = models.TextField(editable=False, db_index=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Văn bản"
@@ -69,23 +94,31 @@ class Task(models.Model):
     content = models.TextField("Nội dung")
     directing_text = models.CharField("Cơ quan chỉ đạo", max_length=500, blank=True)
     lead_text = models.CharField("Cơ quan chủ trì", max_length=500, blank=True)
-    lead_org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", verbose_name="Tổ chức chủ trì")
+    lead_org = models.ForeignKey(
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Tổ chức chủ trì",
+    )
     cooperating_text = models.CharField("Cơ quan phối hợp", max_length=1000, blank=True)
     cooperating_orgs = models.ManyToManyField("orgs.Organization", blank=True, related_name="+")
     implementing_text = models.CharField("Cơ quan thực hiện (chưa khớp tổ chức)", max_length=1000, blank=True)
     implementing_orgs = models.ManyToManyField("orgs.Organization", through="TaskAssignment", related_name="+")
     deadline_text = models.CharField("Thời gian", max_length=300, blank=True)
-    deadline_kind = models.CharField(max_length=12, default=dl.NONE,
-                                     choices=[(k, v) for k, v in dl.KIND_LABELS.items()])
+    deadline_kind = models.CharField(
+        max_length=12, default=dl.NONE, choices=[(k, v) for k, v in dl.KIND_LABELS.items()]
+    )
     due_on = models.DateField(null=True, blank=True)  # date / quarter end
     recurrence = models.CharField(max_length=12, blank=True)
     relative_months = models.PositiveSmallIntegerField(default=0)
     relative_days = models.PositiveSmallIntegerField(default=0)
     relative_doc_type = models.CharField(max_length=20, blank=True)
     relative_issuer = models.CharField(max_length=60, blank=True)
-    relative_document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="triggered_tasks")
+    relative_document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="triggered_tasks"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -98,10 +131,15 @@ class Task(models.Model):
     @property
     def spec(self) -> dl.DeadlineSpec:
         return dl.DeadlineSpec(
-            kind=self.deadline_kind, due=self.due_on, recurrence=self.recurrence,
-            months=self.relative_months, days=self.relative_days,
+            kind=self.deadline_kind,
+            due=self.due_on,
+            recurrence=self.recurrence,
+            months=self.relative_months,
+            days=self.relative_days,
             anchor=self.relative_document.issued_on if self.relative_document_id else None,
-            anchor_type=self.relative_doc_type, anchor_issuer=self.relative_issuer, text=self.deadline_text,
+            anchor_type=self.relative_doc_type,
+            anchor_issuer=self.relative_issuer,
+            text=self.deadline_text,
         )
 
 
@@ -124,15 +162,17 @@ class ReportStatus(models.TextChoices):
 
 class ProgressReport(models.Model):
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports")
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                            verbose_name="Cơ quan báo cáo")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Cơ quan báo cáo"
+    )
     reported_on = models.DateField("Ngày báo cáo")
     status = models.CharField("Tình trạng", max_length=20, choices=ReportStatus.choices)
     percent = models.PositiveSmallIntegerField("Tiến độ (%)")
     text = models.TextField("Kết quả thực hiện", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Báo cáo tiến độ"
@@ -153,8 +193,9 @@ class PlanTarget(models.Model):
 
     plan = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="targets")
     name = models.CharField("Chỉ tiêu", max_length=500)
-    indicator = models.CharField("Chỉ số", max_length=40, blank=True,
-                                 help_text="Mã chỉ số trong danh mục báo cáo; trống = báo cáo thủ công.")
+    indicator = models.CharField(
+        "Chỉ số", max_length=40, blank=True, help_text="Mã chỉ số trong danh mục báo cáo; trống = báo cáo thủ công."
+    )
     measure = models.CharField(max_length=10, default="value", choices=[("value", "Giá trị"), ("percent", "Tỷ lệ %")])
     org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("Năm", null=True, blank=True)

@@ -164,7 +164,9 @@ def can_report(actor, task: Task, org_id: int) -> bool:
 
 
 def can_manage_task(actor, task: Task) -> bool:
-    return can_manage_document(actor, task.plan) or (task.lead_org_id is not None and can(actor, "record", task.lead_org_id))
+    return can_manage_document(actor, task.plan) or (
+        task.lead_org_id is not None and can(actor, "record", task.lead_org_id)
+    )
 
 
 @dataclass
@@ -203,8 +205,14 @@ def _as_dl_report(r: ProgressReport) -> dl.Report:
     return dl.Report(on=r.reported_on, percent=r.percent, done=r.status == ReportStatus.DONE or r.percent >= 100)
 
 
-def task_body_statuses(task: Task, *, as_of: date, reports: list[ProgressReport] | None = None,
-                       org_ids: list[int] | None = None, names: dict[int, str] | None = None) -> list[BodyStatus]:
+def task_body_statuses(
+    task: Task,
+    *,
+    as_of: date,
+    reports: list[ProgressReport] | None = None,
+    org_ids: list[int] | None = None,
+    names: dict[int, str] | None = None,
+) -> list[BodyStatus]:
     """For the lead body: each implementing body's state on `as_of` (reported? late? latest result)."""
     if org_ids is None:
         org_ids = list(task.assignments.order_by("id").values_list("org_id", flat=True))
@@ -216,8 +224,13 @@ def task_body_statuses(task: Task, *, as_of: date, reports: list[ProgressReport]
     out = []
     for oid in org_ids:
         own = [r for r in reports if r.org_id == oid and r.reported_on <= as_of]
-        status = dl.deadline_status(spec, as_of=as_of, start=task.plan.issued_on, reports=[_as_dl_report(r) for r in own],
-                                    regular_every_months=regular_every_months())
+        status = dl.deadline_status(
+            spec,
+            as_of=as_of,
+            start=task.plan.issued_on,
+            reports=[_as_dl_report(r) for r in own],
+            regular_every_months=regular_every_months(),
+        )
         out.append(BodyStatus(oid, names.get(oid, str(oid)), status, own[-1] if own else None, own))
     return out
 
@@ -281,8 +294,11 @@ def task_rows(tasks: list[Task], *, as_of: date, keep_org_ids: set[int] | None =
 def plan_progress(*, actor, plan: Document, as_of: date) -> PlanProgress:
     """Every visible task of the plan with its bodies' states; plan percent = mean of the
     top-level tasks' percent. Queries: a fixed handful, whatever the number of tasks."""
-    tasks = list(task_list(actor=actor, plan=plan).select_related("plan", "relative_document", "lead_org")
-                 .order_by("position", "id"))
+    tasks = list(
+        task_list(actor=actor, plan=plan)
+        .select_related("plan", "relative_document", "lead_org")
+        .order_by("position", "id")
+    )
     rows = task_rows(tasks, as_of=as_of)
     top = [r.percent for r in rows if r.task.parent_id is None] or [r.percent for r in rows]
     return PlanProgress(rows, mean(top))

@@ -60,12 +60,23 @@ def _today():
 def document_list(request: HttpRequest) -> HttpResponse:
     form = DocumentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = sel.document_list(actor=request.user, q=filters.get("q") or "", issuer=filters.get("co_quan") or "",
-                           doc_type=filters.get("loai") or "", year=filters.get("nam"))
+    qs = sel.document_list(
+        actor=request.user,
+        q=filters.get("q") or "",
+        issuer=filters.get("co_quan") or "",
+        doc_type=filters.get("loai") or "",
+        year=filters.get("nam"),
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("trang"))
-    return render(request, "plans/document_list.html", {
-        "form": form, "page": page, "can_create": can(request.user, "record"),
-    })
+    return render(
+        request,
+        "plans/document_list.html",
+        {
+            "form": form,
+            "page": page,
+            "can_create": can(request.user, "record"),
+        },
+    )
 
 
 @login_required
@@ -75,18 +86,38 @@ def document_create(request: HttpRequest) -> HttpResponse:
     today = _today()
     org_choices = org_choices_on(actor=request.user, at=today, action="record")
     doc_choices = [(d.pk, f"{d.number} — {d.title[:60]}") for d in sel.document_list(actor=request.user)[:300]]
-    form = DocumentForm(request.POST or None, request.FILES or None, org_choices=org_choices,
-                        doc_choices=doc_choices, allow_central=can(request.user, "manage_users", None))
+    form = DocumentForm(
+        request.POST or None,
+        request.FILES or None,
+        org_choices=org_choices,
+        doc_choices=doc_choices,
+        allow_central=can(request.user, "manage_users", None),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            doc = run_once(d.get("form_token"), actor=request.user, create=lambda: document_register(
-                actor=request.user, file=d.get("file"), data=DocumentInput(
-                    number=d["number"], issued_on=d["issued_on"], issuer=d["issuer"], doc_type=d["doc_type"],
-                    title=d["title"], owner_org_id=d.get("owner_org"), summary=d.get("summary") or "",
-                    implements_id=d.get("implements"), replaces_id=d.get("replaces"), place=d.get("place") or "",
-                    recipients=d.get("recipients") or "")),
-                url_of=lambda doc: reverse("plans:document_detail", args=[doc.pk]))
+            doc = run_once(
+                d.get("form_token"),
+                actor=request.user,
+                create=lambda: document_register(
+                    actor=request.user,
+                    file=d.get("file"),
+                    data=DocumentInput(
+                        number=d["number"],
+                        issued_on=d["issued_on"],
+                        issuer=d["issuer"],
+                        doc_type=d["doc_type"],
+                        title=d["title"],
+                        owner_org_id=d.get("owner_org"),
+                        summary=d.get("summary") or "",
+                        implements_id=d.get("implements"),
+                        replaces_id=d.get("replaces"),
+                        place=d.get("place") or "",
+                        recipients=d.get("recipients") or "",
+                    ),
+                ),
+                url_of=lambda doc: reverse("plans:document_detail", args=[doc.pk]),
+            )
         except AlreadySubmitted as sent:
             messages.info(request, ALREADY_SENT)
             return redirect(sent.url or reverse("plans:document_list"))
@@ -103,8 +134,10 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     doc = sel.document_get_or_404(actor=request.user, pk=pk)
     today = _today()
     context = {
-        "doc": doc, "tree": sel.implementation_tree(actor=request.user, doc=doc),
-        "can_manage": sel.can_manage_document(request.user, doc), "today": today,
+        "doc": doc,
+        "tree": sel.implementation_tree(actor=request.user, doc=doc),
+        "can_manage": sel.can_manage_document(request.user, doc),
+        "today": today,
     }
     if doc.is_plan:
         context["progress"] = sel.plan_progress(actor=request.user, plan=doc, as_of=today)
@@ -131,9 +164,13 @@ def _plan_for_manage(request: HttpRequest, pk: int):
 def _task_fields(d: dict) -> dict:
     """The task form's cleaned data as the fields of TaskInput / TaskEdit."""
     return {
-        "content": d["content"], "deadline_text": d.get("deadline_text") or "", "number": d.get("number") or "",
-        "directing_text": d.get("directing_text") or "", "lead_text": d.get("lead_text") or "",
-        "lead_org_id": d.get("lead_org"), "cooperating_text": d.get("cooperating_text") or "",
+        "content": d["content"],
+        "deadline_text": d.get("deadline_text") or "",
+        "number": d.get("number") or "",
+        "directing_text": d.get("directing_text") or "",
+        "lead_text": d.get("lead_text") or "",
+        "lead_org_id": d.get("lead_org"),
+        "cooperating_text": d.get("cooperating_text") or "",
         "implementing_org_ids": d.get("implementing_orgs") or [],
     }
 
@@ -145,9 +182,12 @@ def task_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            run_once(d.get("form_token"), actor=request.user,
-                     create=lambda: task_create(actor=request.user, plan=plan, data=TaskInput(**_task_fields(d))),
-                     url_of=lambda task: reverse("plans:task_detail", args=[task.pk]))
+            run_once(
+                d.get("form_token"),
+                actor=request.user,
+                create=lambda: task_create(actor=request.user, plan=plan, data=TaskInput(**_task_fields(d))),
+                url_of=lambda task: reverse("plans:task_detail", args=[task.pk]),
+            )
         except AlreadySubmitted as sent:
             messages.info(request, ALREADY_SENT)
             return redirect(sent.url or reverse("plans:document_detail", args=[plan.pk]))
@@ -175,9 +215,16 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             d = form.cleaned_data
             files = [d["evidence"]] if d.get("evidence") else []
             try:
-                progress_report_submit(actor=request.user, task=task, org_id=d["org"], status=d["status"],
-                                       percent=d["percent"], text=d.get("text") or "",
-                                       reported_on=d.get("reported_on"), files=files)
+                progress_report_submit(
+                    actor=request.user,
+                    task=task,
+                    org_id=d["org"],
+                    status=d["status"],
+                    percent=d["percent"],
+                    text=d.get("text") or "",
+                    reported_on=d.get("reported_on"),
+                    files=files,
+                )
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
@@ -186,20 +233,27 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reports = list(sel.task_reports_visible(request.user, task, bodies))
     names = {b.org_id: b.name for b in bodies}
     missing = {r.org_id for r in reports if r.org_id not in names} | (
-        {task.lead_org_id} if task.lead_org_id and task.lead_org_id not in names else set())
+        {task.lead_org_id} if task.lead_org_id and task.lead_org_id not in names else set()
+    )
     if missing:
         names.update(sel.org_names(missing, today))
     for r in reports:  # the reporting organization by name, never its internal id
         r.org_name = names.get(r.org_id, "")
-    return render(request, "plans/task_detail.html", {
-        "task": task, "bodies": sel.task_bodies_for_reader(request.user, task, bodies),
-        "form": form if mine else None, "percent": sel.task_percent(bodies),
-        "subtasks": sel.task_list(actor=request.user).filter(parent=task),
-        "reports": reports,
-        # the lead organization chosen with the picker, else the text typed or imported
-        "lead_name": names.get(task.lead_org_id, "") if task.lead_org_id else "",
-        "can_edit": sel.can_manage_document(request.user, task.plan),
-    })
+    return render(
+        request,
+        "plans/task_detail.html",
+        {
+            "task": task,
+            "bodies": sel.task_bodies_for_reader(request.user, task, bodies),
+            "form": form if mine else None,
+            "percent": sel.task_percent(bodies),
+            "subtasks": sel.task_list(actor=request.user).filter(parent=task),
+            "reports": reports,
+            # the lead organization chosen with the picker, else the text typed or imported
+            "lead_name": names.get(task.lead_org_id, "") if task.lead_org_id else "",
+            "can_edit": sel.can_manage_document(request.user, task.plan),
+        },
+    )
 
 
 @login_required
@@ -224,8 +278,15 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "plans/export_form.html", {"form": form, "plan": plan})
     d = form.cleaned_data
     issuer = plan.issuer
-    meta = ReportMeta(issuer=issuer, number=d["so"].strip(), place=plan.place, on=_today(), start=d["tu"],
-                      end=d["den"], recipients=plan.recipients or f"- {issuer},\n- Lưu.")
+    meta = ReportMeta(
+        issuer=issuer,
+        number=d["so"].strip(),
+        place=plan.place,
+        on=_today(),
+        start=d["tu"],
+        end=d["den"],
+        recipients=plan.recipients or f"- {issuer},\n- Lưu.",
+    )
     if d["dinh_dang"] == "docx":
         content = report_docx(actor=request.user, plan=plan, meta=meta, purpose=d["muc_dich"])
         ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -274,14 +335,25 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def target_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for_manage(request, pk)
-    form = TargetForm(request.POST or None, org_choices=org_choices_on(actor=request.user, at=_today()),
-                      indicator_choices=[(c, i.name) for c, i in CATALOG.items()])
+    form = TargetForm(
+        request.POST or None,
+        org_choices=org_choices_on(actor=request.user, at=_today()),
+        indicator_choices=[(c, i.name) for c, i in CATALOG.items()],
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            target_create(actor=request.user, plan=plan, name=d["name"], indicator=d.get("indicator") or "",
-                          measure=d["measure"], org_id=d.get("org"), year=d.get("year"),
-                          target_min=d["target_min"], target_max=d.get("target_max"))
+            target_create(
+                actor=request.user,
+                plan=plan,
+                name=d["name"],
+                indicator=d.get("indicator") or "",
+                measure=d["measure"],
+                org_id=d.get("org"),
+                year=d.get("year"),
+                target_min=d["target_min"],
+                target_max=d.get("target_max"),
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -309,22 +381,44 @@ def _task_for_manage(request: HttpRequest, pk: int):
 @login_required
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _document_for_manage(request, pk)
-    doc_choices = [(d.pk, f"{d.number} — {d.title[:60]}")
-                   for d in sel.document_list(actor=request.user).exclude(pk=doc.pk)[:300]]
+    doc_choices = [
+        (d.pk, f"{d.number} — {d.title[:60]}") for d in sel.document_list(actor=request.user).exclude(pk=doc.pk)[:300]
+    ]
     for current in (doc.implements, doc.replaces):  # keep the current links selectable
         if current is not None and current.pk not in {c for c, _ in doc_choices}:
             doc_choices.append((current.pk, f"{current.number} — {current.title[:60]}"))
-    initial = {"number": doc.number, "issued_on": doc.issued_on, "doc_type": doc.doc_type, "issuer": doc.issuer,
-               "title": doc.title, "summary": doc.summary, "implements": doc.implements_id,
-               "replaces": doc.replaces_id, "place": doc.place, "recipients": doc.recipients}
+    initial = {
+        "number": doc.number,
+        "issued_on": doc.issued_on,
+        "doc_type": doc.doc_type,
+        "issuer": doc.issuer,
+        "title": doc.title,
+        "summary": doc.summary,
+        "implements": doc.implements_id,
+        "replaces": doc.replaces_id,
+        "place": doc.place,
+        "recipients": doc.recipients,
+    }
     form = DocumentEditForm(request.POST or None, initial=initial, doc_choices=doc_choices)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            document_update(actor=request.user, doc=doc, data=DocumentEdit(
-                number=d["number"], issued_on=d["issued_on"], issuer=d["issuer"], doc_type=d["doc_type"],
-                title=d["title"], summary=d.get("summary") or "", implements_id=d.get("implements"),
-                replaces_id=d.get("replaces"), place=d.get("place") or "", recipients=d.get("recipients") or ""))
+            document_update(
+                actor=request.user,
+                doc=doc,
+                data=DocumentEdit(
+                    number=d["number"],
+                    issued_on=d["issued_on"],
+                    issuer=d["issuer"],
+                    doc_type=d["doc_type"],
+                    title=d["title"],
+                    summary=d.get("summary") or "",
+                    implements_id=d.get("implements"),
+                    replaces_id=d.get("replaces"),
+                    place=d.get("place") or "",
+                    recipients=d.get("recipients") or "",
+                ),
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -345,10 +439,15 @@ def document_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("plans:document_detail", pk=doc.pk)
         messages.success(request, f"Đã xóa {label}.")
         return redirect("plans:document_list")
-    return render(request, "plans/confirm_delete.html", {
-        "what": str(doc), "blockers": sel.document_delete_blockers(doc),
-        "back": reverse("plans:document_detail", args=[doc.pk]),
-    })
+    return render(
+        request,
+        "plans/confirm_delete.html",
+        {
+            "what": str(doc),
+            "blockers": sel.document_delete_blockers(doc),
+            "back": reverse("plans:document_detail", args=[doc.pk]),
+        },
+    )
 
 
 def _task_orgs(task) -> list[int]:
@@ -359,10 +458,16 @@ def _task_orgs(task) -> list[int]:
 @login_required
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for_manage(request, pk)
-    initial = {"number": task.number, "content": task.content, "directing_text": task.directing_text,
-               "lead_text": task.lead_text, "lead_org": task.lead_org_id, "cooperating_text": task.cooperating_text,
-               "implementing_orgs": list(task.assignments.values_list("org_id", flat=True)),
-               "deadline_text": task.deadline_text}
+    initial = {
+        "number": task.number,
+        "content": task.content,
+        "directing_text": task.directing_text,
+        "lead_text": task.lead_text,
+        "lead_org": task.lead_org_id,
+        "cooperating_text": task.cooperating_text,
+        "implementing_orgs": list(task.assignments.values_list("org_id", flat=True)),
+        "deadline_text": task.deadline_text,
+    }
     form = TaskForm(request.POST or None, initial=initial, actor=request.user, at=_today(), keep=_task_orgs(task))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -371,7 +476,9 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "Đã lưu thay đổi của nhiệm vụ." if form.has_changed() else "Không có gì thay đổi.")
+            messages.success(
+                request, "Đã lưu thay đổi của nhiệm vụ." if form.has_changed() else "Không có gì thay đổi."
+            )
             return redirect("plans:task_detail", pk=task.pk)
     return render(request, "plans/task_edit.html", {"form": form, "task": task})
 
@@ -388,8 +495,12 @@ def task_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("plans:task_detail", pk=task.pk)
         messages.success(request, "Đã xóa nhiệm vụ.")
         return redirect("plans:document_detail", pk=plan_id)
-    return render(request, "plans/confirm_delete.html", {
-        "what": f"nhiệm vụ {task.number} {task.content[:120]}".replace("  ", " "),
-        "blockers": sel.task_delete_blockers(task),
-        "back": reverse("plans:task_detail", args=[task.pk]),
-    })
+    return render(
+        request,
+        "plans/confirm_delete.html",
+        {
+            "what": f"nhiệm vụ {task.number} {task.content[:120]}".replace("  ", " "),
+            "blockers": sel.task_delete_blockers(task),
+            "back": reverse("plans:task_detail", args=[task.pk]),
+        },
+    )

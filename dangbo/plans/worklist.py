@@ -17,16 +17,25 @@ from dangbo.plans.models import ProgressReport, ReportStatus, TaskAssignment
 
 
 def overdue_assignments(user, today: date):
-    done = ProgressReport.objects.filter(task_id=OuterRef("task_id"), org_id=OuterRef("org_id"),
-                                         status=ReportStatus.DONE)
+    done = ProgressReport.objects.filter(
+        task_id=OuterRef("task_id"), org_id=OuterRef("org_id"), status=ReportStatus.DONE
+    )
     qs = TaskAssignment.objects.filter(task__deadline_kind__in=(dl.DATE, dl.QUARTER), task__due_on__lt=today).filter(
-        ~Exists(done))
+        ~Exists(done)
+    )
     allowed = policy.allowed_org_ids(user, action="view")
     return qs if allowed is None else qs.filter(org_id__in=Subquery(allowed))
 
 
 def provider(user, today: date) -> list[WorkItem]:
-    return [WorkItem("nhiem_vu_qua_han", "Nhiệm vụ quá hạn chưa báo cáo hoàn thành",
-                     overdue_assignments(user, today).count(), reverse("plans:my_tasks"), "danger",
-                     "Nhiệm vụ có hạn cụ thể (ngày, quý) đã qua mà tổ chức thực hiện chưa báo cáo hoàn thành (R-131).",
-                     "Văn bản, kế hoạch, báo cáo")]
+    return [
+        WorkItem(
+            "nhiem_vu_qua_han",
+            "Nhiệm vụ quá hạn chưa báo cáo hoàn thành",
+            overdue_assignments(user, today).count(),
+            reverse("plans:my_tasks"),
+            "danger",
+            "Nhiệm vụ có hạn cụ thể (ngày, quý) đã qua mà tổ chức thực hiện chưa báo cáo hoàn thành (R-131).",
+            "Văn bản, kế hoạch, báo cáo",
+        )
+    ]

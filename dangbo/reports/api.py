@@ -34,10 +34,13 @@ class HandbookDateIn(Schema):
 
 def _out(member_id: int) -> dict:
     account = HandbookAccount.objects.filter(member_id=member_id).first()
-    return {"member_id": member_id, "has_account": account is not None,
-            "open": bool(account and account.closed_on is None),
-            "registered_on": account.registered_on if account else None,
-            "closed_on": account.closed_on if account else None}
+    return {
+        "member_id": member_id,
+        "has_account": account is not None,
+        "open": bool(account and account.closed_on is None),
+        "registered_on": account.registered_on if account else None,
+        "closed_on": account.closed_on if account else None,
+    }
 
 
 def _recordable(user, member_id: int):

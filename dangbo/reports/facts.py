@@ -34,13 +34,38 @@ from dangbo.reports import orgfacts
 from dangbo.reports.models import HandbookAccount, ReportFlow, ReportSpan
 
 FLOW_EVENT_TYPES = (
-    E.ADMISSION_DECISION, E.READMISSION, E.FULL_RECOGNITION, E.OFFICIAL_TRANSFER_IN, E.OFFICIAL_TRANSFER_OUT,
-    E.TEMPORARY_TRANSFER_OUT, E.DEATH, E.NAME_REMOVAL, E.PROBATION_NAME_REMOVAL, E.DISCIPLINE_EXPULSION,
-    E.VOLUNTARY_EXIT, E.BADGE_AWARDED,
+    E.ADMISSION_DECISION,
+    E.READMISSION,
+    E.FULL_RECOGNITION,
+    E.OFFICIAL_TRANSFER_IN,
+    E.OFFICIAL_TRANSFER_OUT,
+    E.TEMPORARY_TRANSFER_OUT,
+    E.DEATH,
+    E.NAME_REMOVAL,
+    E.PROBATION_NAME_REMOVAL,
+    E.DISCIPLINE_EXPULSION,
+    E.VOLUNTARY_EXIT,
+    E.BADGE_AWARDED,
 )
 
-SPAN_FIELDS = ["member_id", "org_id", "valid_from", "valid_to", "status", "exempt", "temp_org_id", "sex",
-               "birth_year", "ethnicity", "religion", "theory", "general", "professional", "badge", "handbook"]
+SPAN_FIELDS = [
+    "member_id",
+    "org_id",
+    "valid_from",
+    "valid_to",
+    "status",
+    "exempt",
+    "temp_org_id",
+    "sex",
+    "birth_year",
+    "ethnicity",
+    "religion",
+    "theory",
+    "general",
+    "professional",
+    "badge",
+    "handbook",
+]
 FLOW_FIELDS = ["event_id", "member_id", "type", "on", "home_org_id", "counterpart_org_id", "years"]
 DAY = timedelta(days=1)
 
@@ -69,8 +94,11 @@ def member_rows(
             of FLOW_EVENT_TYPES;
     handbook: (registered_on, closed_on) of the member's e-handbook account, if any.
     """
-    badges = sorted((on, y) for _, _, t, on, _, payload in events
-                    if t == E.BADGE_AWARDED and (y := badge_years(payload)) is not None)
+    badges = sorted(
+        (on, y)
+        for _, _, t, on, _, payload in events
+        if t == E.BADGE_AWARDED and (y := badge_years(payload)) is not None
+    )
 
     def badge_on(day: date) -> int:
         held = 0
@@ -96,8 +124,24 @@ def member_rows(
         starts = [vf, *cuts]
         for i, start in enumerate(starts):
             end = starts[i + 1] - DAY if i + 1 < len(starts) else vt
-            span_rows.append((member_id, org_id, start, end, status, exempt, temp_org_id, sex, birth_year, ethnicity,
-                              religion, *profile, badge_on(start), handbook_on(start)))
+            span_rows.append(
+                (
+                    member_id,
+                    org_id,
+                    start,
+                    end,
+                    status,
+                    exempt,
+                    temp_org_id,
+                    sex,
+                    birth_year,
+                    ethnicity,
+                    religion,
+                    *profile,
+                    badge_on(start),
+                    handbook_on(start),
+                )
+            )
     ordered = sorted(spans, key=lambda s: s[2])
     flow_rows = []
     for event_id, member_id, type_, on, counterpart, payload in events:
@@ -121,12 +165,26 @@ def _load(member_ids: Iterable[int] | None, lo: int | None = None, hi: int | Non
     profiles = {
         pk: (t, g, p)
         for pk, t, g, p in scope(Member.objects.all(), "pk").values_list(
-            "pk", "theory_level", "general_education", "professional_education")
+            "pk", "theory_level", "general_education", "professional_education"
+        )
     }
     spans: dict[int, list[tuple]] = defaultdict(list)
-    for row in scope(MembershipSpan.objects.all()).order_by().values_list(
-        "member_id", "org_id", "valid_from", "valid_to", "status", "exempt", "temp_org_id", "sex", "birth_year",
-        "ethnicity", "religion",
+    for row in (
+        scope(MembershipSpan.objects.all())
+        .order_by()
+        .values_list(
+            "member_id",
+            "org_id",
+            "valid_from",
+            "valid_to",
+            "status",
+            "exempt",
+            "temp_org_id",
+            "sex",
+            "birth_year",
+            "ethnicity",
+            "religion",
+        )
     ):
         spans[row[0]].append(row)
     effective = scope(MemberEvent.objects.effective()).order_by()
@@ -146,8 +204,12 @@ def _load(member_ids: Iterable[int] | None, lo: int | None = None, hi: int | Non
 def _rows_of(profiles, spans, events, handbook) -> tuple[list[tuple], list[tuple]]:
     all_spans, all_flows = [], []
     for member_id, profile in profiles.items():
-        s, f = member_rows(profile=profile, spans=spans.get(member_id, []), events=events.get(member_id, []),
-                           handbook=handbook.get(member_id))
+        s, f = member_rows(
+            profile=profile,
+            spans=spans.get(member_id, []),
+            events=events.get(member_id, []),
+            handbook=handbook.get(member_id),
+        )
         all_spans.extend(s)
         all_flows.extend(f)
     return all_spans, all_flows
@@ -163,7 +225,7 @@ def refresh_members(member_ids: Iterable[int], *, created: bool = False) -> None
     orgs: set[int] = set()
     with transaction.atomic():
         for i in range(0, len(ids), 1000):
-            chunk = ids[i:i + 1000]
+            chunk = ids[i : i + 1000]
             span_rows, flow_rows = _rows_of(*_load(chunk))
             if not created:
                 old = ReportSpan.objects.filter(member_id__in=chunk)
@@ -180,17 +242,21 @@ def _write(span_rows: list[tuple], flow_rows: list[tuple]) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as c:
             raw = c.cursor
-            for table, fields, rows in (("reports_reportspan", SPAN_FIELDS, span_rows),
-                                        ("reports_reportflow", FLOW_FIELDS, flow_rows)):
+            for table, fields, rows in (
+                ("reports_reportspan", SPAN_FIELDS, span_rows),
+                ("reports_reportflow", FLOW_FIELDS, flow_rows),
+            ):
                 cols = ", ".join(f'"{f}"' for f in fields)
                 with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
                     for row in rows:
                         cp.write_row(row)
         return
-    ReportSpan.objects.bulk_create([ReportSpan(**dict(zip(SPAN_FIELDS, r, strict=True))) for r in span_rows],
-                                   batch_size=500)
-    ReportFlow.objects.bulk_create([ReportFlow(**dict(zip(FLOW_FIELDS, r, strict=True))) for r in flow_rows],
-                                   batch_size=500)
+    ReportSpan.objects.bulk_create(
+        [ReportSpan(**dict(zip(SPAN_FIELDS, r, strict=True))) for r in span_rows], batch_size=500
+    )
+    ReportFlow.objects.bulk_create(
+        [ReportFlow(**dict(zip(FLOW_FIELDS, r, strict=True))) for r in flow_rows], batch_size=500
+    )
 
 
 def rebuild_all(*, chunk: int = 20_000, log: Callable[[str], None] | None = None) -> tuple[int, int]:
@@ -207,9 +273,11 @@ def rebuild_all(*, chunk: int = 20_000, log: Callable[[str], None] | None = None
             with connection.cursor() as c:
                 c.execute("TRUNCATE reports_reportspan, reports_reportflow")
                 # Secondary indexes are built once after the load (PERFORMANCE.md: bulk loads).
-                c.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-                          "AND tablename IN ('reports_reportspan', 'reports_reportflow') "
-                          "AND indexdef NOT LIKE 'CREATE UNIQUE%%'")
+                c.execute(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                    "AND tablename IN ('reports_reportspan', 'reports_reportflow') "
+                    "AND indexdef NOT LIKE 'CREATE UNIQUE%%'"
+                )
                 for name, ddl in c.fetchall():
                     c.execute(f'DROP INDEX "{name}"')
                     indexes.append(ddl)
@@ -222,8 +290,10 @@ def rebuild_all(*, chunk: int = 20_000, log: Callable[[str], None] | None = None
             n_spans += len(span_rows)
             n_flows += len(flow_rows)
             if log and (lo // chunk) % 25 == 0:
-                log(f"report facts: members < {lo + chunk}: {n_spans} spans, {n_flows} flows "
-                    f"({time.perf_counter() - t0:.0f} s)")
+                log(
+                    f"report facts: members < {lo + chunk}: {n_spans} spans, {n_flows} flows "
+                    f"({time.perf_counter() - t0:.0f} s)"
+                )
         if indexes:
             with connection.cursor() as c:
                 for ddl in indexes:
@@ -255,14 +325,20 @@ def facts_issues(today=None, *, chunk: int = 20_000) -> list:
                 stored[row[fields.index("member_id")]][(model.__name__, *row)] += 1
         for member_id in sorted(set(profiles) | set(stored)):
             span_rows, flow_rows = member_rows(
-                profile=profiles.get(member_id, ("", "", "")), spans=spans.get(member_id, []),
-                events=events.get(member_id, []), handbook=handbook.get(member_id))
+                profile=profiles.get(member_id, ("", "", "")),
+                spans=spans.get(member_id, []),
+                events=events.get(member_id, []),
+                handbook=handbook.get(member_id),
+            )
             expected = Counter([("ReportSpan", *r) for r in span_rows] + [("ReportFlow", *r) for r in flow_rows])
             if expected != stored.get(member_id, Counter()):
                 stale.append(member_id)
-    return issues_of("report_facts_stale", stale,
-                     "Số liệu phục vụ báo cáo của đảng viên này không khớp với dữ liệu gốc, nên báo cáo có thể "
-                     "sai; hãy chạy «dangbo rebuild-report-facts».")
+    return issues_of(
+        "report_facts_stale",
+        stale,
+        "Số liệu phục vụ báo cáo của đảng viên này không khớp với dữ liệu gốc, nên báo cáo có thể "
+        "sai; hãy chạy «dangbo rebuild-report-facts».",
+    )
 
 
 def on_projections_changed(sender, member_ids, created: bool = False, **kwargs) -> None:

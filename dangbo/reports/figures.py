@@ -61,9 +61,17 @@ def results_of(figures: Figures) -> list[Result]:
         f = figures.get(code)
         if f is None:
             continue
-        out.append(Result(ind, f.get("value"), f.get("text", ""),
-                          {dim: [Cell(k, lbl, v) for k, lbl, v in cells] for dim, cells in f.get("breakdowns", {}).items()},
-                          denominator=f.get("denominator"), percent=f.get("percent", ""), note=f.get("note", "")))
+        out.append(
+            Result(
+                ind,
+                f.get("value"),
+                f.get("text", ""),
+                {dim: [Cell(k, lbl, v) for k, lbl, v in cells] for dim, cells in f.get("breakdowns", {}).items()},
+                denominator=f.get("denominator"),
+                percent=f.get("percent", ""),
+                note=f.get("note", ""),
+            )
+        )
     return out
 
 
@@ -142,8 +150,9 @@ def report_rows(figures: Figures) -> list[ReportRow]:
             if shown:
                 lines.append(BreakdownLine(dim, DIMENSIONS.get(dim, dim) if labelled else "", shown))
         section = CATALOG[code].section if code in CATALOG else str(f.get("section") or "")
-        rows.append(ReportRow(code, f.get("name", code), kind, f.get("value"), f.get("text", ""), tuple(lines),
-                              section))
+        rows.append(
+            ReportRow(code, f.get("name", code), kind, f.get("value"), f.get("text", ""), tuple(lines), section)
+        )
     order: dict[str, int] = {"": -1}
     for r in rows:
         order.setdefault(r.section, len(order))

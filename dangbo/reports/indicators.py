@@ -52,8 +52,17 @@ DIMENSIONS: dict[str, str] = {
     "khu_vuc": "Khu vực, loại hình đơn vị",
     "don_vi": "Đơn vị trực thuộc",
 }
-MEMBER_DIMS = ("gioi_tinh", "kinh_thieu_so", "dan_toc", "ton_giao", "do_tuoi", "ly_luan", "pho_thong",
-               "chuyen_mon", "huy_hieu")
+MEMBER_DIMS = (
+    "gioi_tinh",
+    "kinh_thieu_so",
+    "dan_toc",
+    "ton_giao",
+    "do_tuoi",
+    "ly_luan",
+    "pho_thong",
+    "chuyen_mon",
+    "huy_hieu",
+)
 
 
 @dataclass(frozen=True)
@@ -99,8 +108,18 @@ class Indicator:
 CATALOG: dict[str, Indicator] = {}
 
 
-def indicator(code: str, name: str, unit: str, kind: str, formula: str, *, breakdowns: tuple[str, ...] = (),
-              rule: str = "", drill: bool = True, section: str = ""):
+def indicator(
+    code: str,
+    name: str,
+    unit: str,
+    kind: str,
+    formula: str,
+    *,
+    breakdowns: tuple[str, ...] = (),
+    rule: str = "",
+    drill: bool = True,
+    section: str = "",
+):
     """Register the decorated function as the computation of indicator `code` (`section`: the
     heading of its own a module's indicators are printed under in the reports)."""
 
@@ -121,8 +140,7 @@ class IndicatorContext:
     each); `fast=False` computes the same inputs straight from the spans and events (the slow
     path, kept to check the fast one)."""
 
-    def __init__(self, *, org_id: int, at: date, start: date | None = None, end: date | None = None,
-                 fast: bool = True):
+    def __init__(self, *, org_id: int, at: date, start: date | None = None, end: date | None = None, fast: bool = True):
         self.org_id = org_id
         self.at = at
         self.start = start or date(at.year, 1, 1)
@@ -241,8 +259,11 @@ class IndicatorContext:
     @property
     def tree_note(self) -> str:
         if self.area and self.area.predecessors:
-            return ("Ngày này tổ chức chưa được thành lập; số liệu gộp từ các tổ chức tiền thân: "
-                    + ", ".join(self.area.predecessors) + " (R-146).")
+            return (
+                "Ngày này tổ chức chưa được thành lập; số liệu gộp từ các tổ chức tiền thân: "
+                + ", ".join(self.area.predecessors)
+                + " (R-146)."
+            )
         return ""
 
 
@@ -262,8 +283,9 @@ def _cells(counter: Counter, labeller: Callable[[str], str], order: list[str] | 
     return [Cell(k, labeller(k), counter.get(k, 0)) for k in keys]
 
 
-def _member_breakdowns(ctx: IndicatorContext, statuses: tuple[str, ...], *, exempt_only: bool = False,
-                       away_only: bool = False) -> tuple[int, dict[str, list[Cell]]]:
+def _member_breakdowns(
+    ctx: IndicatorContext, statuses: tuple[str, ...], *, exempt_only: bool = False, away_only: bool = False
+) -> tuple[int, dict[str, list[Cell]]]:
     c: dict[str, Counter] = {d: Counter() for d in MEMBER_DIMS}
     by_year: Counter = Counter()
     total = 0
@@ -287,8 +309,9 @@ def _member_breakdowns(ctx: IndicatorContext, statuses: tuple[str, ...], *, exem
         c["do_tuoi"][_age_band(year, ctx.at)] += n
     result = {
         "gioi_tinh": _cells(c["gioi_tinh"], lambda k: Sex(k).label, [Sex.MALE, Sex.FEMALE]),
-        "kinh_thieu_so": _cells(c["kinh_thieu_so"], {"kinh": "Dân tộc Kinh", "thieu_so": "Dân tộc thiểu số"}.get,
-                                ["kinh", "thieu_so"]),
+        "kinh_thieu_so": _cells(
+            c["kinh_thieu_so"], {"kinh": "Dân tộc Kinh", "thieu_so": "Dân tộc thiểu số"}.get, ["kinh", "thieu_so"]
+        ),
         "dan_toc": _cells(c["dan_toc"], lambda k: label("ethnic_groups", k)),
         "ton_giao": _cells(c["ton_giao"], lambda k: label("religions", k)),
         "do_tuoi": _cells(c["do_tuoi"], lambda k: AGE_BANDS[k][2], list(AGE_BANDS)),
@@ -336,43 +359,80 @@ def _headcount(ctx: IndicatorContext, code: str, statuses: tuple[str, ...], **kw
     return Result(ind, total, _count_text(total, ind.unit), parts, note=ctx.tree_note)
 
 
-@indicator("dv_tong", "Tổng số đảng viên", "đảng viên", "stock",
-           "Đảng viên dự bị + chính thức có nơi sinh hoạt chính thức trong tổ chức vào ngày tính "
-           "(kể cả đảng viên được miễn sinh hoạt; đảng viên sinh hoạt tạm thời tính ở nơi sinh hoạt chính thức)",
-           breakdowns=MEMBER_DIMS, rule="R-142")
+@indicator(
+    "dv_tong",
+    "Tổng số đảng viên",
+    "đảng viên",
+    "stock",
+    "Đảng viên dự bị + chính thức có nơi sinh hoạt chính thức trong tổ chức vào ngày tính "
+    "(kể cả đảng viên được miễn sinh hoạt; đảng viên sinh hoạt tạm thời tính ở nơi sinh hoạt chính thức)",
+    breakdowns=MEMBER_DIMS,
+    rule="R-142",
+)
 def dv_tong(ctx: IndicatorContext) -> Result:
     return _headcount(ctx, "dv_tong", ACTIVE)
 
 
-@indicator("dv_chinh_thuc", "Đảng viên chính thức", "đảng viên", "stock",
-           "Đảng viên có trạng thái chính thức vào ngày tính", breakdowns=MEMBER_DIMS, rule="R-142")
+@indicator(
+    "dv_chinh_thuc",
+    "Đảng viên chính thức",
+    "đảng viên",
+    "stock",
+    "Đảng viên có trạng thái chính thức vào ngày tính",
+    breakdowns=MEMBER_DIMS,
+    rule="R-142",
+)
 def dv_chinh_thuc(ctx: IndicatorContext) -> Result:
     return _headcount(ctx, "dv_chinh_thuc", (S.FULL,))
 
 
-@indicator("dv_du_bi", "Đảng viên dự bị", "đảng viên", "stock",
-           "Đảng viên có trạng thái dự bị vào ngày tính", breakdowns=MEMBER_DIMS, rule="R-142")
+@indicator(
+    "dv_du_bi",
+    "Đảng viên dự bị",
+    "đảng viên",
+    "stock",
+    "Đảng viên có trạng thái dự bị vào ngày tính",
+    breakdowns=MEMBER_DIMS,
+    rule="R-142",
+)
 def dv_du_bi(ctx: IndicatorContext) -> Result:
     return _headcount(ctx, "dv_du_bi", (S.PROBATIONARY,))
 
 
-@indicator("dv_mien_sinh_hoat", "Đảng viên được miễn công tác và sinh hoạt đảng", "đảng viên", "stock",
-           "Đảng viên (đã tính trong tổng số) đang được miễn công tác và sinh hoạt đảng vào ngày tính",
-           breakdowns=("gioi_tinh", "do_tuoi"), rule="R-037")
+@indicator(
+    "dv_mien_sinh_hoat",
+    "Đảng viên được miễn công tác và sinh hoạt đảng",
+    "đảng viên",
+    "stock",
+    "Đảng viên (đã tính trong tổng số) đang được miễn công tác và sinh hoạt đảng vào ngày tính",
+    breakdowns=("gioi_tinh", "do_tuoi"),
+    rule="R-037",
+)
 def dv_mien_sinh_hoat(ctx: IndicatorContext) -> Result:
     return _headcount(ctx, "dv_mien_sinh_hoat", ACTIVE, exempt_only=True)
 
 
-@indicator("dv_tam_thoi_noi_khac", "Đảng viên đang sinh hoạt tạm thời ở nơi khác", "đảng viên", "stock",
-           "Đảng viên của tổ chức (đã tính trong tổng số) đang sinh hoạt tạm thời ở tổ chức khác",
-           breakdowns=("gioi_tinh",), rule="R-035")
+@indicator(
+    "dv_tam_thoi_noi_khac",
+    "Đảng viên đang sinh hoạt tạm thời ở nơi khác",
+    "đảng viên",
+    "stock",
+    "Đảng viên của tổ chức (đã tính trong tổng số) đang sinh hoạt tạm thời ở tổ chức khác",
+    breakdowns=("gioi_tinh",),
+    rule="R-035",
+)
 def dv_tam_thoi_noi_khac(ctx: IndicatorContext) -> Result:
     return _headcount(ctx, "dv_tam_thoi_noi_khac", ACTIVE, away_only=True)
 
 
-@indicator("dv_tam_thoi_den", "Đảng viên nơi khác đến sinh hoạt tạm thời", "đảng viên", "stock",
-           "Đảng viên của tổ chức khác đang sinh hoạt tạm thời tại tổ chức; không tính vào đảng số",
-           rule="R-035")
+@indicator(
+    "dv_tam_thoi_den",
+    "Đảng viên nơi khác đến sinh hoạt tạm thời",
+    "đảng viên",
+    "stock",
+    "Đảng viên của tổ chức khác đang sinh hoạt tạm thời tại tổ chức; không tính vào đảng số",
+    rule="R-035",
+)
 def dv_tam_thoi_den(ctx: IndicatorContext) -> Result:
     ind = CATALOG["dv_tam_thoi_den"]
     if ctx.area is None:
@@ -381,8 +441,13 @@ def dv_tam_thoi_den(ctx: IndicatorContext) -> Result:
     return Result(ind, n, _count_text(n, ind.unit) + " (không tính vào đảng số)", note=ctx.tree_note)
 
 
-@indicator("so_tay_dien_tu", "Đảng viên có tài khoản Sổ tay đảng viên điện tử", "đảng viên", "ratio",
-           "Đảng viên (trong tổng số) có tài khoản đang hoạt động vào ngày tính / tổng số đảng viên")
+@indicator(
+    "so_tay_dien_tu",
+    "Đảng viên có tài khoản Sổ tay đảng viên điện tử",
+    "đảng viên",
+    "ratio",
+    "Đảng viên (trong tổng số) có tài khoản đang hoạt động vào ngày tính / tổng số đảng viên",
+)
 def so_tay_dien_tu(ctx: IndicatorContext) -> Result:
     ind = CATALOG["so_tay_dien_tu"]
     if ctx.area is None:
@@ -390,8 +455,7 @@ def so_tay_dien_tu(ctx: IndicatorContext) -> Result:
     total = sum(n for k, n in ctx.marginals.items() if k[0] == "handbook")
     n = sum(n for k, n in ctx.marginals.items() if k[0] == "handbook" and k[2])
     pct = vn_percent(n, total)
-    return Result(ind, n, f"{vn_int(n)}/{vn_int(total)} ({pct})", denominator=total, percent=pct,
-                  note=ctx.tree_note)
+    return Result(ind, n, f"{vn_int(n)}/{vn_int(total)} ({pct})", denominator=total, percent=pct, note=ctx.tree_note)
 
 
 # --- organizations ----------------------------------------------------------------------------
@@ -405,31 +469,53 @@ ORG_CHANGE_LABELS = {
 }
 
 
-@indicator("to_chuc_theo_loai", "Tổ chức đảng trực thuộc theo loại hình", "tổ chức", "stock",
-           "Tổ chức đảng nằm dưới tổ chức (không tính chính nó) trên cây tổ chức của ngày tính",
-           breakdowns=("loai",), rule="R-141", drill=False)
+@indicator(
+    "to_chuc_theo_loai",
+    "Tổ chức đảng trực thuộc theo loại hình",
+    "tổ chức",
+    "stock",
+    "Tổ chức đảng nằm dưới tổ chức (không tính chính nó) trên cây tổ chức của ngày tính",
+    breakdowns=("loai",),
+    rule="R-141",
+    drill=False,
+)
 def to_chuc_theo_loai(ctx: IndicatorContext) -> Result:
     ind = CATALOG["to_chuc_theo_loai"]
     if ctx.area is None:
         return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
     counts = Counter(sel.org_type_counts(ctx.area))
     total = sum(counts.values())
-    return Result(ind, total, _count_text(total, ind.unit),
-                  {"loai": _cells(counts, lambda k: label("org_types", k))}, note=ctx.tree_note)
+    return Result(
+        ind,
+        total,
+        _count_text(total, ind.unit),
+        {"loai": _cells(counts, lambda k: label("org_types", k))},
+        note=ctx.tree_note,
+    )
 
 
-@indicator("to_chuc_bien_dong", "Biến động tổ chức đảng", "tổ chức", "flow",
-           "Thành lập, hợp nhất/sáp nhập, giải thể, chuyển giao tổ chức cấp trên trong kỳ "
-           "(tổ chức thuộc cây vào ngày diễn ra thay đổi hoặc ngày liền trước)",
-           breakdowns=("loai",), drill=False)
+@indicator(
+    "to_chuc_bien_dong",
+    "Biến động tổ chức đảng",
+    "tổ chức",
+    "flow",
+    "Thành lập, hợp nhất/sáp nhập, giải thể, chuyển giao tổ chức cấp trên trong kỳ "
+    "(tổ chức thuộc cây vào ngày diễn ra thay đổi hoặc ngày liền trước)",
+    breakdowns=("loai",),
+    drill=False,
+)
 def to_chuc_bien_dong(ctx: IndicatorContext) -> Result:
     ind = CATALOG["to_chuc_bien_dong"]
     counts: Counter = Counter()
     for e in ctx.org_changes:
         counts[e["type"]] += e["count"]
     total = sum(counts.values())
-    return Result(ind, total, _count_text(total, "lượt"),
-                  {"loai": _cells(counts, lambda k: ORG_CHANGE_LABELS[k], list(ORG_CHANGE_LABELS))})
+    return Result(
+        ind,
+        total,
+        _count_text(total, "lượt"),
+        {"loai": _cells(counts, lambda k: ORG_CHANGE_LABELS[k], list(ORG_CHANGE_LABELS))},
+    )
 
 
 # --- by sector / ownership of the unit (R-014) ------------------------------------------------
@@ -459,22 +545,43 @@ def doc_count(n: int) -> str:
     return f"{n:02d}" if 0 <= n < 10 else vn_int(n)
 
 
-@indicator("to_chuc_co_so_theo_khu_vuc", "Tổ chức cơ sở đảng theo khu vực, loại hình đơn vị", "tổ chức", "stock",
-           "Đảng bộ cơ sở và chi bộ cơ sở dưới tổ chức vào ngày tính, theo khu vực của đơn vị (tổ chức không ghi "
-           "khu vực tính theo tổ chức cấp trên gần nhất có ghi)", breakdowns=("khu_vuc",), rule="R-014", drill=False)
+@indicator(
+    "to_chuc_co_so_theo_khu_vuc",
+    "Tổ chức cơ sở đảng theo khu vực, loại hình đơn vị",
+    "tổ chức",
+    "stock",
+    "Đảng bộ cơ sở và chi bộ cơ sở dưới tổ chức vào ngày tính, theo khu vực của đơn vị (tổ chức không ghi "
+    "khu vực tính theo tổ chức cấp trên gần nhất có ghi)",
+    breakdowns=("khu_vuc",),
+    rule="R-014",
+    drill=False,
+)
 def to_chuc_co_so_theo_khu_vuc(ctx: IndicatorContext) -> Result:
     ind = CATALOG["to_chuc_co_so_theo_khu_vuc"]
     if ctx.area is None:
         return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
     counts = sectors.grassroots_by_sector(ctx.area, _area_versions(ctx))
     total = sum(counts.values())
-    return Result(ind, total, f"{_count_text(total, ind.unit)}, trong đó {vn_int(_non_state(counts))} trong khu vực "
-                              "ngoài nhà nước", {"khu_vuc": _sector_cells(counts)}, note=ctx.tree_note)
+    return Result(
+        ind,
+        total,
+        f"{_count_text(total, ind.unit)}, trong đó {vn_int(_non_state(counts))} trong khu vực ngoài nhà nước",
+        {"khu_vuc": _sector_cells(counts)},
+        note=ctx.tree_note,
+    )
 
 
-@indicator("to_chuc_co_so_thanh_lap", "Tổ chức cơ sở đảng thành lập mới theo khu vực", "tổ chức", "flow",
-           "Đảng bộ cơ sở và chi bộ cơ sở thành lập trong kỳ (thuộc cây tổ chức vào ngày thành lập), theo khu vực "
-           "của đơn vị vào ngày thành lập", breakdowns=("khu_vuc",), rule="R-014", drill=False)
+@indicator(
+    "to_chuc_co_so_thanh_lap",
+    "Tổ chức cơ sở đảng thành lập mới theo khu vực",
+    "tổ chức",
+    "flow",
+    "Đảng bộ cơ sở và chi bộ cơ sở thành lập trong kỳ (thuộc cây tổ chức vào ngày thành lập), theo khu vực "
+    "của đơn vị vào ngày thành lập",
+    breakdowns=("khu_vuc",),
+    rule="R-014",
+    drill=False,
+)
 def to_chuc_co_so_thanh_lap(ctx: IndicatorContext) -> Result:
     ind = CATALOG["to_chuc_co_so_thanh_lap"]
     counts = Counter(e.sector for e in _establishments(ctx))
@@ -482,11 +589,17 @@ def to_chuc_co_so_thanh_lap(ctx: IndicatorContext) -> Result:
     return Result(ind, total, _count_text(total, ind.unit), {"khu_vuc": _sector_cells(counts)})
 
 
-@indicator("to_chuc_co_so_ngoai_nha_nuoc_moi", "Phát triển tổ chức cơ sở đảng trong khu vực ngoài nhà nước",
-           "tổ chức", "flow",
-           "Tổ chức cơ sở đảng thành lập trong kỳ tại đơn vị khu vực ngoài nhà nước (doanh nghiệp tư nhân, doanh "
-           "nghiệp có vốn đầu tư nước ngoài, đơn vị sự nghiệp ngoài công lập, hợp tác xã), theo đơn vị trực thuộc",
-           breakdowns=("don_vi", "khu_vuc"), rule="R-014", drill=False)
+@indicator(
+    "to_chuc_co_so_ngoai_nha_nuoc_moi",
+    "Phát triển tổ chức cơ sở đảng trong khu vực ngoài nhà nước",
+    "tổ chức",
+    "flow",
+    "Tổ chức cơ sở đảng thành lập trong kỳ tại đơn vị khu vực ngoài nhà nước (doanh nghiệp tư nhân, doanh "
+    "nghiệp có vốn đầu tư nước ngoài, đơn vị sự nghiệp ngoài công lập, hợp tác xã), theo đơn vị trực thuộc",
+    breakdowns=("don_vi", "khu_vuc"),
+    rule="R-014",
+    drill=False,
+)
 def to_chuc_co_so_ngoai_nha_nuoc_moi(ctx: IndicatorContext) -> Result:
     ind = CATALOG["to_chuc_co_so_ngoai_nha_nuoc_moi"]
     found = [e for e in _establishments(ctx) if e.sector in sectors.non_state_sectors()]
@@ -494,38 +607,64 @@ def to_chuc_co_so_ngoai_nha_nuoc_moi(ctx: IndicatorContext) -> Result:
     names = {e.unit_id: e.unit_name for e in found}
     by_unit = [Cell(str(u), names[u], n) for u, n in sorted(units.items(), key=lambda x: (-x[1], names[x[0]]))]
     n = len(found)
-    return Result(ind, n, f"phát triển {doc_count(n)} tổ chức cơ sở đảng trong khu vực ngoài nhà nước",
-                  {"don_vi": by_unit, "khu_vuc": _sector_cells(Counter(e.sector for e in found))})
+    return Result(
+        ind,
+        n,
+        f"phát triển {doc_count(n)} tổ chức cơ sở đảng trong khu vực ngoài nhà nước",
+        {"don_vi": by_unit, "khu_vuc": _sector_cells(Counter(e.sector for e in found))},
+    )
 
 
-@indicator("doanh_nghiep_co_to_chuc_dang", "Doanh nghiệp có tổ chức đảng", "doanh nghiệp", "stock",
-           "Doanh nghiệp đang hoạt động trên địa bàn vào ngày tính (sổ doanh nghiệp) có tổ chức đảng, trên tổng số "
-           "doanh nghiệp; số chưa có tổ chức đảng theo khu vực, loại hình", breakdowns=("khu_vuc",), rule="R-014",
-           drill=False)
+@indicator(
+    "doanh_nghiep_co_to_chuc_dang",
+    "Doanh nghiệp có tổ chức đảng",
+    "doanh nghiệp",
+    "stock",
+    "Doanh nghiệp đang hoạt động trên địa bàn vào ngày tính (sổ doanh nghiệp) có tổ chức đảng, trên tổng số "
+    "doanh nghiệp; số chưa có tổ chức đảng theo khu vực, loại hình",
+    breakdowns=("khu_vuc",),
+    rule="R-014",
+    drill=False,
+)
 def doanh_nghiep_co_to_chuc_dang(ctx: IndicatorContext) -> Result:
     ind = CATALOG["doanh_nghiep_co_to_chuc_dang"]
     if ctx.area is None:
         return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
     counts = enterprise_counts_on(paths=ctx.area.paths, at=ctx.at)
     without = Counter({k: n - linked for k, (n, linked) in counts.by_sector.items() if n - linked})
-    return Result(ind, counts.with_party_org,
-                  f"{vn_int(counts.with_party_org)}/{vn_int(counts.total)} doanh nghiệp có tổ chức đảng; "
-                  f"{vn_int(counts.without_party_org)} chưa có", {"khu_vuc": _sector_cells(without)},
-                  denominator=counts.total,
-                  percent=vn_percent(counts.with_party_org, counts.total) if counts.total else "")
+    return Result(
+        ind,
+        counts.with_party_org,
+        f"{vn_int(counts.with_party_org)}/{vn_int(counts.total)} doanh nghiệp có tổ chức đảng; "
+        f"{vn_int(counts.without_party_org)} chưa có",
+        {"khu_vuc": _sector_cells(without)},
+        denominator=counts.total,
+        percent=vn_percent(counts.with_party_org, counts.total) if counts.total else "",
+    )
 
 
-@indicator("dv_theo_khu_vuc", "Đảng viên theo khu vực, loại hình đơn vị", "đảng viên", "stock",
-           "Đảng viên trong tổng số, theo khu vực của tổ chức nơi sinh hoạt chính thức vào ngày tính",
-           breakdowns=("khu_vuc",), rule="R-014")
+@indicator(
+    "dv_theo_khu_vuc",
+    "Đảng viên theo khu vực, loại hình đơn vị",
+    "đảng viên",
+    "stock",
+    "Đảng viên trong tổng số, theo khu vực của tổ chức nơi sinh hoạt chính thức vào ngày tính",
+    breakdowns=("khu_vuc",),
+    rule="R-014",
+)
 def dv_theo_khu_vuc(ctx: IndicatorContext) -> Result:
     ind = CATALOG["dv_theo_khu_vuc"]
     if ctx.area is None:
         return Result(ind, None, "Tổ chức không tồn tại vào ngày này")
     counts = sectors.members_by_sector(ctx.area, fast=ctx.fast, versions=_area_versions(ctx) if ctx.fast else None)
     total = sum(counts.values())
-    return Result(ind, total, f"{_count_text(total, ind.unit)}, trong đó {vn_int(_non_state(counts))} trong khu vực "
-                              "ngoài nhà nước", {"khu_vuc": _sector_cells(counts)}, note=ctx.tree_note)
+    return Result(
+        ind,
+        total,
+        f"{_count_text(total, ind.unit)}, trong đó {vn_int(_non_state(counts))} trong khu vực ngoài nhà nước",
+        {"khu_vuc": _sector_cells(counts)},
+        note=ctx.tree_note,
+    )
 
 
 # --- flows over a period (R-142 movements, R-143, R-144) --------------------------------------
@@ -553,8 +692,14 @@ ROW_FLOW_TYPES = (E.OFFICIAL_TRANSFER_IN, E.OFFICIAL_TRANSFER_OUT, E.TEMPORARY_T
 """Events whose keyers read more than the type and the badge years (counterpart, other rows)."""
 
 
-def _flow_indicator(code: str, name: str, formula: str, keyer: Callable[[dict[str, Any], IndicatorContext], str | None],
-                    labels: dict[str, str], rule: str = "R-142") -> None:
+def _flow_indicator(
+    code: str,
+    name: str,
+    formula: str,
+    keyer: Callable[[dict[str, Any], IndicatorContext], str | None],
+    labels: dict[str, str],
+    rule: str = "R-142",
+) -> None:
     FLOW_SELECTORS[code] = keyer
     for t in keyer.types:  # type: ignore[attr-defined]
         FLOW_KEYERS_BY_TYPE.setdefault(t, []).append((code, keyer))
@@ -566,8 +711,9 @@ def _flow_indicator(code: str, name: str, formula: str, keyer: Callable[[dict[st
         breakdowns = {"loai": _cells(counts, lambda k: labels.get(k, k), list(labels))} if len(labels) > 1 else {}
         return Result(ind, total, _count_text(total, ind.unit), breakdowns)
 
-    indicator(code, name, "đảng viên", "flow", formula, breakdowns=("loai",) if len(labels) > 1 else (),
-              rule=rule)(compute)
+    indicator(code, name, "đảng viên", "flow", formula, breakdowns=("loai",) if len(labels) > 1 else (), rule=rule)(
+        compute
+    )
 
 
 def _of_types(*types: str, key: Callable[[dict[str, Any]], str] | None = None):
@@ -603,41 +749,86 @@ def _badge_key(row: dict[str, Any]) -> str:
     return str((row["payload"] or {}).get("years", ""))
 
 
-_flow_indicator("ket_nap", "Kết nạp đảng viên", "Quyết định kết nạp và kết nạp lại có ngày trong kỳ",
-                _of_types(E.ADMISSION_DECISION, E.READMISSION),
-                {E.ADMISSION_DECISION: "Kết nạp mới", E.READMISSION: "Kết nạp lại"}, rule="R-143")
-_flow_indicator("cong_nhan_chinh_thuc", "Công nhận đảng viên chính thức",
-                "Quyết định công nhận đảng viên chính thức có ngày trong kỳ",
-                _of_types(E.FULL_RECOGNITION), {E.FULL_RECOGNITION: "Công nhận chính thức"})
-_flow_indicator("chuyen_den", "Tiếp nhận sinh hoạt đảng chính thức",
-                "Đảng viên từ ngoài tổ chức chuyển sinh hoạt chính thức đến (không tính chuyển giữa các tổ chức bên trong)",
-                _transfer(E.OFFICIAL_TRANSFER_IN),
-                {"trong_he_thong": "Từ tổ chức đảng khác", "ngoai_he_thong": "Không ghi nơi đi / ngoài hệ thống"})
-_flow_indicator("chuyen_di", "Chuyển sinh hoạt đảng chính thức đi",
-                "Đảng viên chuyển sinh hoạt chính thức ra ngoài tổ chức (không tính chuyển giữa các tổ chức bên trong)",
-                _transfer(E.OFFICIAL_TRANSFER_OUT),
-                {"trong_he_thong": "Đến tổ chức đảng khác", "ngoai_he_thong": "Ra ngoài hệ thống"})
-_flow_indicator("tam_thoi_di", "Chuyển sinh hoạt đảng tạm thời đi",
-                "Đảng viên của tổ chức đi sinh hoạt tạm thời ở tổ chức bên ngoài", _temporary_out,
-                {E.TEMPORARY_TRANSFER_OUT: "Sinh hoạt tạm thời nơi khác"}, rule="R-035")
-_flow_indicator("tu_tran", "Đảng viên từ trần", "Sự kiện từ trần có ngày trong kỳ", _of_types(E.DEATH),
-                {E.DEATH: "Từ trần"})
-_flow_indicator("xoa_ten", "Xóa tên đảng viên", "Xóa tên đảng viên chính thức và xóa tên đảng viên dự bị trong kỳ",
-                _of_types(E.NAME_REMOVAL, E.PROBATION_NAME_REMOVAL),
-                {E.NAME_REMOVAL: "Xóa tên đảng viên chính thức", E.PROBATION_NAME_REMOVAL: "Xóa tên đảng viên dự bị"},
-                rule="R-144")
-_flow_indicator("khai_tru", "Khai trừ khỏi Đảng", "Kỷ luật khai trừ có ngày trong kỳ",
-                _of_types(E.DISCIPLINE_EXPULSION), {E.DISCIPLINE_EXPULSION: "Khai trừ"})
-_flow_indicator("xin_ra_khoi_dang", "Xin ra khỏi Đảng", "Đảng viên xin ra khỏi Đảng trong kỳ",
-                _of_types(E.VOLUNTARY_EXIT), {E.VOLUNTARY_EXIT: "Xin ra khỏi Đảng"})
-_flow_indicator("huy_hieu", "Tặng, truy tặng Huy hiệu Đảng", "Huy hiệu Đảng trao trong kỳ, theo mốc tuổi Đảng",
-                _of_types(E.BADGE_AWARDED, key=_badge_key),
-                {str(y): f"Huy hiệu {y} năm" for y in (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)}, rule="R-029")
+_flow_indicator(
+    "ket_nap",
+    "Kết nạp đảng viên",
+    "Quyết định kết nạp và kết nạp lại có ngày trong kỳ",
+    _of_types(E.ADMISSION_DECISION, E.READMISSION),
+    {E.ADMISSION_DECISION: "Kết nạp mới", E.READMISSION: "Kết nạp lại"},
+    rule="R-143",
+)
+_flow_indicator(
+    "cong_nhan_chinh_thuc",
+    "Công nhận đảng viên chính thức",
+    "Quyết định công nhận đảng viên chính thức có ngày trong kỳ",
+    _of_types(E.FULL_RECOGNITION),
+    {E.FULL_RECOGNITION: "Công nhận chính thức"},
+)
+_flow_indicator(
+    "chuyen_den",
+    "Tiếp nhận sinh hoạt đảng chính thức",
+    "Đảng viên từ ngoài tổ chức chuyển sinh hoạt chính thức đến (không tính chuyển giữa các tổ chức bên trong)",
+    _transfer(E.OFFICIAL_TRANSFER_IN),
+    {"trong_he_thong": "Từ tổ chức đảng khác", "ngoai_he_thong": "Không ghi nơi đi / ngoài hệ thống"},
+)
+_flow_indicator(
+    "chuyen_di",
+    "Chuyển sinh hoạt đảng chính thức đi",
+    "Đảng viên chuyển sinh hoạt chính thức ra ngoài tổ chức (không tính chuyển giữa các tổ chức bên trong)",
+    _transfer(E.OFFICIAL_TRANSFER_OUT),
+    {"trong_he_thong": "Đến tổ chức đảng khác", "ngoai_he_thong": "Ra ngoài hệ thống"},
+)
+_flow_indicator(
+    "tam_thoi_di",
+    "Chuyển sinh hoạt đảng tạm thời đi",
+    "Đảng viên của tổ chức đi sinh hoạt tạm thời ở tổ chức bên ngoài",
+    _temporary_out,
+    {E.TEMPORARY_TRANSFER_OUT: "Sinh hoạt tạm thời nơi khác"},
+    rule="R-035",
+)
+_flow_indicator(
+    "tu_tran", "Đảng viên từ trần", "Sự kiện từ trần có ngày trong kỳ", _of_types(E.DEATH), {E.DEATH: "Từ trần"}
+)
+_flow_indicator(
+    "xoa_ten",
+    "Xóa tên đảng viên",
+    "Xóa tên đảng viên chính thức và xóa tên đảng viên dự bị trong kỳ",
+    _of_types(E.NAME_REMOVAL, E.PROBATION_NAME_REMOVAL),
+    {E.NAME_REMOVAL: "Xóa tên đảng viên chính thức", E.PROBATION_NAME_REMOVAL: "Xóa tên đảng viên dự bị"},
+    rule="R-144",
+)
+_flow_indicator(
+    "khai_tru",
+    "Khai trừ khỏi Đảng",
+    "Kỷ luật khai trừ có ngày trong kỳ",
+    _of_types(E.DISCIPLINE_EXPULSION),
+    {E.DISCIPLINE_EXPULSION: "Khai trừ"},
+)
+_flow_indicator(
+    "xin_ra_khoi_dang",
+    "Xin ra khỏi Đảng",
+    "Đảng viên xin ra khỏi Đảng trong kỳ",
+    _of_types(E.VOLUNTARY_EXIT),
+    {E.VOLUNTARY_EXIT: "Xin ra khỏi Đảng"},
+)
+_flow_indicator(
+    "huy_hieu",
+    "Tặng, truy tặng Huy hiệu Đảng",
+    "Huy hiệu Đảng trao trong kỳ, theo mốc tuổi Đảng",
+    _of_types(E.BADGE_AWARDED, key=_badge_key),
+    {str(y): f"Huy hiệu {y} năm" for y in (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)},
+    rule="R-029",
+)
 
 
-@indicator("tam_thoi_den", "Tiếp nhận sinh hoạt đảng tạm thời", "đảng viên", "flow",
-           "Đảng viên của tổ chức bên ngoài đến sinh hoạt tạm thời tại tổ chức trong kỳ (không tính vào đảng số)",
-           rule="R-035")
+@indicator(
+    "tam_thoi_den",
+    "Tiếp nhận sinh hoạt đảng tạm thời",
+    "đảng viên",
+    "flow",
+    "Đảng viên của tổ chức bên ngoài đến sinh hoạt tạm thời tại tổ chức trong kỳ (không tính vào đảng số)",
+    rule="R-035",
+)
 def tam_thoi_den(ctx: IndicatorContext) -> Result:
     ind = CATALOG["tam_thoi_den"]
     n = len(ctx.temporary_arrivals)
@@ -651,9 +842,15 @@ def _admissions(ctx: IndicatorContext) -> int:
     return sum(ctx.flow_counts["ket_nap"].values())
 
 
-@indicator("ket_nap_chi_tieu", "Kết nạp đảng viên so với chỉ tiêu", "%", "ratio",
-           "Số kết nạp trong kỳ / chỉ tiêu kết nạp của năm (năm của ngày cuối kỳ) do cấp ủy giao",
-           rule="R-058", drill=False)
+@indicator(
+    "ket_nap_chi_tieu",
+    "Kết nạp đảng viên so với chỉ tiêu",
+    "%",
+    "ratio",
+    "Số kết nạp trong kỳ / chỉ tiêu kết nạp của năm (năm của ngày cuối kỳ) do cấp ủy giao",
+    rule="R-058",
+    drill=False,
+)
 def ket_nap_chi_tieu(ctx: IndicatorContext) -> Result:
     ind = CATALOG["ket_nap_chi_tieu"]
     n = _admissions(ctx)
@@ -661,19 +858,32 @@ def ket_nap_chi_tieu(ctx: IndicatorContext) -> Result:
     if not quota:
         return Result(ind, n, f"{vn_int(n)} đảng viên; chưa giao chỉ tiêu năm {ctx.end.year}")
     pct = vn_percent(n, quota, 0)
-    return Result(ind, n, f"{vn_int(n)} đảng viên, đạt {pct} chỉ tiêu ({vn_int(quota)})",
-                  denominator=quota, percent=pct)
+    return Result(
+        ind, n, f"{vn_int(n)} đảng viên, đạt {pct} chỉ tiêu ({vn_int(quota)})", denominator=quota, percent=pct
+    )
 
 
-@indicator("ket_nap_ty_le", "Kết nạp đảng viên so với tổng số đảng viên đầu kỳ", "%", "ratio",
-           "Số kết nạp trong kỳ / tổng số đảng viên vào ngày đầu kỳ", rule="R-058", drill=False)
+@indicator(
+    "ket_nap_ty_le",
+    "Kết nạp đảng viên so với tổng số đảng viên đầu kỳ",
+    "%",
+    "ratio",
+    "Số kết nạp trong kỳ / tổng số đảng viên vào ngày đầu kỳ",
+    rule="R-058",
+    drill=False,
+)
 def ket_nap_ty_le(ctx: IndicatorContext) -> Result:
     ind = CATALOG["ket_nap_ty_le"]
     n = _admissions(ctx)
     base = ctx.start_headcount
     pct = vn_percent(n, base)
-    return Result(ind, n, f"bằng {pct} tổng số đảng viên ({vn_int(base)} ngày {ctx.start:%d/%m/%Y})",
-                  denominator=base, percent=pct)
+    return Result(
+        ind,
+        n,
+        f"bằng {pct} tổng số đảng viên ({vn_int(base)} ngày {ctx.start:%d/%m/%Y})",
+        denominator=base,
+        percent=pct,
+    )
 
 
 def yearly_trend(org_id: int, at: date, years: int) -> list[dict[str, Any]]:
@@ -681,20 +891,29 @@ def yearly_trend(org_id: int, at: date, years: int) -> list[dict[str, Any]]:
     year), with the admissions of the year and its quota, each on the tree of its own date: a
     merged organization's years before the merger are those of its predecessors (R-146). The
     counts of every year in one statement (selectors.fact_trend_counts)."""
-    ctxs = [IndicatorContext(org_id=org_id, at=at if year == at.year else date(year, 12, 31))
-            for year in range(at.year - years + 1, at.year + 1)]
+    ctxs = [
+        IndicatorContext(org_id=org_id, at=at if year == at.year else date(year, 12, 31))
+        for year in range(at.year - years + 1, at.year + 1)
+    ]
     counts = sel.fact_trend_counts([(c.area, c.windows) for c in ctxs], (E.ADMISSION_DECISION, E.READMISSION))
     quotas = sel.admission_quotas(org_id=org_id, years=[c.at.year for c in ctxs])
     rows = []
     for ctx, (total, admitted) in zip(ctxs, counts, strict=True):
         quota = quotas.get(ctx.at.year)
-        rows.append({"year": ctx.at.year, "total": total, "admitted": admitted, "quota": quota,
-                     "pct": f"{admitted * 100 / quota:.0f}%" if quota else ""})
+        rows.append(
+            {
+                "year": ctx.at.year,
+                "total": total,
+                "admitted": admitted,
+                "quota": quota,
+                "pct": f"{admitted * 100 / quota:.0f}%" if quota else "",
+            }
+        )
     return rows
 
 
 def admission_summary(ctx: IndicatorContext, figures: dict[str, dict[str, Any]] | None = None) -> str:
-    """"1.967 đảng viên, đạt 103% chỉ tiêu, bằng 3,5% tổng số đảng viên" (seed 000); from the
+    """ "1.967 đảng viên, đạt 103% chỉ tiêu, bằng 3,5% tổng số đảng viên" (seed 000); from the
     already computed `figures` (reports.figures JSON) when given."""
     if figures is not None:
         quota, share = figures.get("ket_nap_chi_tieu") or {}, figures.get("ket_nap_ty_le") or {}

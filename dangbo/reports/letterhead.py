@@ -54,13 +54,13 @@ def upper(text: str) -> str:
 
 
 def committee_name(org_name: str) -> str:
-    """"Đảng bộ tỉnh Quảng Ngãi" -> "Tỉnh ủy Quảng Ngãi"; "Đảng bộ xã Ba Điền" -> "Đảng ủy xã Ba
+    """ "Đảng bộ tỉnh Quảng Ngãi" -> "Tỉnh ủy Quảng Ngãi"; "Đảng bộ xã Ba Điền" -> "Đảng ủy xã Ba
     Điền"; a name that is not a "Đảng bộ ..." is returned as it is (a cell)."""
     name = nfc(org_name)
     low = name.lower()
     for prefix, committee in _COMMITTEE_OF:
         if low.startswith(prefix):
-            return committee + name[len(prefix):]
+            return committee + name[len(prefix) :]
     return name
 
 

@@ -206,13 +206,27 @@ class ReportSpan(models.Model):
         indexes = [
             models.Index(
                 fields=["org_id", "valid_from"],
-                include=["valid_to", "status", "exempt", "temp_org_id", "sex", "birth_year", "ethnicity", "religion",
-                         "theory", "general", "professional", "badge", "handbook"],
+                include=[
+                    "valid_to",
+                    "status",
+                    "exempt",
+                    "temp_org_id",
+                    "sex",
+                    "birth_year",
+                    "ethnicity",
+                    "religion",
+                    "theory",
+                    "general",
+                    "professional",
+                    "badge",
+                    "handbook",
+                ],
                 name="reportspan_org_cover",
             ),
             # the few members attached elsewhere: "who is attached here" without a scan
-            models.Index(fields=["temp_org_id", "valid_from"], condition=Q(temp_org_id__isnull=False),
-                         name="reportspan_temp_org"),
+            models.Index(
+                fields=["temp_org_id", "valid_from"], condition=Q(temp_org_id__isnull=False), name="reportspan_temp_org"
+            ),
         ]
 
 
@@ -270,5 +284,6 @@ class OrgCountSpan(models.Model):
     p = models.IntegerField(default=0)  # of them probationary (dự bị)
 
     class Meta:
-        indexes = [models.Index(fields=["org_id", "valid_from"], include=["valid_to", "n", "p"],
-                                name="orgcountspan_org")]
+        indexes = [
+            models.Index(fields=["org_id", "valid_from"], include=["valid_to", "n", "p"], name="orgcountspan_org")
+        ]

@@ -108,7 +108,7 @@ def refresh_orgs(org_ids: Iterable[int | None]) -> None:
         return
     with transaction.atomic():
         for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+            chunk = ids[i : i + 500]
             OrgDueSpan.objects.filter(org_id__in=chunk).delete()
             OrgCountSpan.objects.filter(org_id__in=chunk).delete()
             _fill(chunk)
@@ -172,9 +172,12 @@ def live_rows(lo: int, hi: int) -> tuple[set, set]:
     `MembershipSpan` in Python (independently of the SQL above): (due rows, count rows)."""
     due: dict[int, list] = defaultdict(list)
     counts: dict[int, list] = defaultdict(list)
-    spans = (MembershipSpan.objects.filter(status__in=ACTIVE_STATUSES)
-             .filter(Q(org_id__gte=lo, org_id__lt=hi) | Q(temp_org_id__gte=lo, temp_org_id__lt=hi)).order_by()
-             .values_list("org_id", "temp_org_id", "valid_from", "valid_to", "exempt", "in_transfer", "status"))
+    spans = (
+        MembershipSpan.objects.filter(status__in=ACTIVE_STATUSES)
+        .filter(Q(org_id__gte=lo, org_id__lt=hi) | Q(temp_org_id__gte=lo, temp_org_id__lt=hi))
+        .order_by()
+        .values_list("org_id", "temp_org_id", "valid_from", "valid_to", "exempt", "in_transfer", "status")
+    )
     for org_id, temp_org_id, f, t, exempt, in_transfer, status in spans:
         t = t or FOREVER
         if lo <= org_id < hi:
@@ -192,16 +195,27 @@ def stale_orgs(*, chunk: int = 5_000) -> list[int]:
     bypassed the services, or a bulk load without `dangbo rebuild-org-facts`)."""
     from dangbo.orgs.models import Organization
 
-    top = max(Organization.objects.aggregate(m=Max("pk"))["m"] or 0,
-              OrgDueSpan.objects.aggregate(m=Max("org_id"))["m"] or 0,
-              OrgCountSpan.objects.aggregate(m=Max("org_id"))["m"] or 0) + 1
+    top = (
+        max(
+            Organization.objects.aggregate(m=Max("pk"))["m"] or 0,
+            OrgDueSpan.objects.aggregate(m=Max("org_id"))["m"] or 0,
+            OrgCountSpan.objects.aggregate(m=Max("org_id"))["m"] or 0,
+        )
+        + 1
+    )
     stale: set[int] = set()
     for lo in range(0, top, chunk):
         due, counts = live_rows(lo, lo + chunk)
-        stored_due = set(OrgDueSpan.objects.filter(org_id__gte=lo, org_id__lt=lo + chunk)
-                         .values_list("org_id", "valid_from", "valid_to"))
-        stored_counts = set(OrgCountSpan.objects.filter(org_id__gte=lo, org_id__lt=lo + chunk)
-                            .values_list("org_id", "valid_from", "valid_to", "n", "p"))
+        stored_due = set(
+            OrgDueSpan.objects.filter(org_id__gte=lo, org_id__lt=lo + chunk).values_list(
+                "org_id", "valid_from", "valid_to"
+            )
+        )
+        stored_counts = set(
+            OrgCountSpan.objects.filter(org_id__gte=lo, org_id__lt=lo + chunk).values_list(
+                "org_id", "valid_from", "valid_to", "n", "p"
+            )
+        )
         stale.update(r[0] for r in due ^ stored_due)
         stale.update(r[0] for r in counts ^ stored_counts)
     return sorted(stale)

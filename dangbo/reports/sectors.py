@@ -82,8 +82,11 @@ def effective_sectors(own: dict[int, tuple[str, str]], at: date) -> dict[int, st
 def area_versions(area: Area) -> dict[int, tuple[str, str, str]]:
     """Organizations below the root on `at` (root excluded): org -> (path, own sector, type)."""
     rows = (
-        OrgVersion.objects.valid_on(area.at).filter(_prefix_q(area.paths)).exclude(org_id=area.org_id)
-        .exclude(path__in=area.paths).values_list("org_id", "path", "sector", "org_type")
+        OrgVersion.objects.valid_on(area.at)
+        .filter(_prefix_q(area.paths))
+        .exclude(org_id=area.org_id)
+        .exclude(path__in=area.paths)
+        .values_list("org_id", "path", "sector", "org_type")
     )
     return {oid: (path, sector, t) for oid, path, sector, t in rows}
 
@@ -96,8 +99,9 @@ def grassroots_by_sector(area: Area, versions: dict[int, tuple[str, str, str]] |
     return Counter(effective_sectors(grassroots, area.at).values())
 
 
-def members_by_sector(area: Area, *, fast: bool = True,
-                      versions: dict[int, tuple[str, str, str]] | None = None) -> Counter:
+def members_by_sector(
+    area: Area, *, fast: bool = True, versions: dict[int, tuple[str, str, str]] | None = None
+) -> Counter:
     """Counted members (đảng số) of the subtree on `at`, by the sector of their home organization.
 
     Fast: one row per organization from the stored count ranges (reports.OrgCountSpan), the
@@ -105,9 +109,12 @@ def members_by_sector(area: Area, *, fast: bool = True,
     grassroots_by_sector) and the few organizations on the root's path. Slow (the reference):
     every membership span valid on `at`, the versions read by the ids of the organizations."""
     if fast:
-        rows = (OrgCountSpan.objects.filter(valid_from__lte=area.at)
-                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=area.at))
-                .filter(org_id__in=area.org_ids()).values_list("org_id", "n"))
+        rows = (
+            OrgCountSpan.objects.filter(valid_from__lte=area.at)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=area.at))
+            .filter(org_id__in=area.org_ids())
+            .values_list("org_id", "n")
+        )
         counts: dict[int, int] = {}
         for oid, n in rows:
             counts[oid] = counts.get(oid, 0) + n
@@ -116,8 +123,14 @@ def members_by_sector(area: Area, *, fast: bool = True,
         if len(own) < len(counts):  # the root (and merge predecessors standing in for it)
             own.update(_sectors_on((oid for oid in counts if oid not in own), area.at))
     else:
-        rows = (MembershipSpan.objects.valid_on(area.at).filter(status__in=ACTIVE_STATUSES)
-                .filter(org_id__in=area.org_ids()).order_by().values_list("org_id").annotate(n=Count("id")))
+        rows = (
+            MembershipSpan.objects.valid_on(area.at)
+            .filter(status__in=ACTIVE_STATUSES)
+            .filter(org_id__in=area.org_ids())
+            .order_by()
+            .values_list("org_id")
+            .annotate(n=Count("id"))
+        )
         counts = dict(rows)
         own = _sectors_on(counts, area.at)
     sectors = effective_sectors(own, area.at)
@@ -154,7 +167,8 @@ def _versions_of(org_ids: Iterable[int]) -> dict[int, list[tuple]]:
     """(valid_from, valid_to, path, sector, org_type, name) of every version of these organizations."""
     out: dict[int, list[tuple]] = {}
     rows = OrgVersion.objects.filter(org_id__in=list(set(org_ids))).values_list(
-        "org_id", "valid_from", "valid_to", "path", "sector", "org_type", "name")
+        "org_id", "valid_from", "valid_to", "path", "sector", "org_type", "name"
+    )
     for oid, *rest in rows:
         out.setdefault(oid, []).append(tuple(rest))
     return out
@@ -190,7 +204,7 @@ def establishments(events: list[dict], windows: list[Window]) -> list[Establishm
         else:
             sector = NOT_RECORDED
         window = next((w for w in windows if w.start <= day <= w.end and path.startswith(w.path)), None)
-        below = _ids_of(path[len(window.path):]) if window else []
+        below = _ids_of(path[len(window.path) :]) if window else []
         unit_id = below[0] if below else e["org_id"]
         unit = _valid(above.get(unit_id, []), day)
         out.append(Establishment(e["org_id"], day, name, org_type, sector, unit_id, unit[5] if unit else name))

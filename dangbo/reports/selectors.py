@@ -92,9 +92,7 @@ def area_on(*, org_id: int, at: date) -> Area | None:
     if root is not None:
         return Area(org_id, at, root[1], (root[0],))
     preds = merge_predecessor_ids(org_id)
-    rows = list(
-        OrgVersion.objects.valid_on(at).filter(org_id__in=preds).order_by("path").values_list("path", "name")
-    )
+    rows = list(OrgVersion.objects.valid_on(at).filter(org_id__in=preds).order_by("path").values_list("path", "name"))
     # Keep only the topmost predecessors (a predecessor below another is already in its subtree).
     tops = [(p, n) for p, n in rows if not any(p != q and p.startswith(q) for q, _ in rows)]
     if not tops:
@@ -132,9 +130,8 @@ def active_spans_on(area: Area) -> QuerySet:
     """Spans of members counted in the subtree's đảng số on `area.at`: dự bị and chính thức whose
     home organization is in the subtree. A member temporarily attached elsewhere stays counted at
     home (R-035); exempt members are counted (R-037)."""
-    return (
-        MembershipSpan.objects.valid_on(area.at)
-        .filter(status__in=ACTIVE_STATUSES, org_id__in=Subquery(area.org_ids()))
+    return MembershipSpan.objects.valid_on(area.at).filter(
+        status__in=ACTIVE_STATUSES, org_id__in=Subquery(area.org_ids())
     )
 
 
@@ -153,8 +150,12 @@ def member_profile_rows(area: Area) -> list[dict[str, Any]]:
     return list(
         active_spans_on(area)
         .order_by()
-        .values("status", theory=F("member__theory_level"), general=F("member__general_education"),
-                professional=F("member__professional_education"))
+        .values(
+            "status",
+            theory=F("member__theory_level"),
+            general=F("member__general_education"),
+            professional=F("member__professional_education"),
+        )
         .annotate(n=Count("id"))
     )
 
@@ -199,8 +200,13 @@ def handbook_members_on(area: Area) -> QuerySet:
 def org_type_counts(area: Area) -> dict[str, int]:
     """Organizations below the root on `at`, by type (the root itself not counted)."""
     rows = (
-        OrgVersion.objects.valid_on(area.at).filter(_prefix_q(area.paths)).exclude(org_id=area.org_id)
-        .exclude(path__in=area.paths).order_by().values("org_type").annotate(n=Count("id"))
+        OrgVersion.objects.valid_on(area.at)
+        .filter(_prefix_q(area.paths))
+        .exclude(org_id=area.org_id)
+        .exclude(path__in=area.paths)
+        .order_by()
+        .values("org_type")
+        .annotate(n=Count("id"))
     )
     return {r["org_type"]: r["n"] for r in rows}
 
@@ -271,8 +277,9 @@ def org_events_in(*, windows: list[Window], types: Iterable[str]) -> list[dict[s
     start = min(w.start for w in windows)
     end = max(w.end for w in windows)
     events = list(
-        OrgEvent.objects.filter(type__in=list(types), on__gte=start, on__lte=end)
-        .values("id", "type", "org_id", "on", "payload")
+        OrgEvent.objects.filter(type__in=list(types), on__gte=start, on__lte=end).values(
+            "id", "type", "org_id", "on", "payload"
+        )
     )
     if not events:
         return []
@@ -350,12 +357,16 @@ def headcount_by_child_on(*, org_id: int, at: date) -> list[dict[str, Any]]:
     if area is None:
         return []
     children = list(
-        OrgVersion.objects.valid_on(at).filter(parent_id__in=[org_id]).order_by("name")
+        OrgVersion.objects.valid_on(at)
+        .filter(parent_id__in=[org_id])
+        .order_by("name")
         .values("org_id", "name", "path", "org_type")
     )
     if not children and area.predecessors:
         children = list(
-            OrgVersion.objects.valid_on(at).filter(path__in=area.paths).order_by("name")
+            OrgVersion.objects.valid_on(at)
+            .filter(path__in=area.paths)
+            .order_by("name")
             .values("org_id", "name", "path", "org_type")
         )
     counts = fact_subtree_counts_on([(c["org_id"], c["path"]) for c in children], at)
@@ -372,9 +383,11 @@ def _strpos() -> str:
 # never overlap), instead of every ReportSpan row of the subtree (~9.000 probes for a large province
 # instead of ~130.000 fact rows). Equal to counting the ReportSpan rows on that date by construction
 # (`fact_subtree_counts_on(..., live=True)` counts them; the tests compare both).
-_PROBE = ("(SELECT CASE WHEN c.valid_to IS NULL OR c.valid_to >= %s THEN c.{col} ELSE 0 END "
-          "FROM reports_orgcountspan c WHERE c.org_id = v.org_id AND c.valid_from <= %s "
-          "ORDER BY c.valid_from DESC LIMIT 1)")
+_PROBE = (
+    "(SELECT CASE WHEN c.valid_to IS NULL OR c.valid_to >= %s THEN c.{col} ELSE 0 END "
+    "FROM reports_orgcountspan c WHERE c.org_id = v.org_id AND c.valid_from <= %s "
+    "ORDER BY c.valid_from DESC LIMIT 1)"
+)
 
 
 def fact_subtree_counts_on(nodes: list[tuple[int, str]], at: date, *, live: bool = False) -> dict[int, tuple[int, int]]:
@@ -386,22 +399,26 @@ def fact_subtree_counts_on(nodes: list[tuple[int, str]], at: date, *, live: bool
     out = {oid: (0, 0) for oid, _ in nodes}
     by_parent: dict[str, dict[str, int]] = {}
     for oid, path in nodes:
-        parent = path[:path.rstrip("/").rindex("/") + 1]
-        by_parent.setdefault(parent, {})[path[len(parent):-1]] = oid
+        parent = path[: path.rstrip("/").rindex("/") + 1]
+        by_parent.setdefault(parent, {})[path[len(parent) : -1]] = oid
     for parent, segments in by_parent.items():
         prefixes = " OR ".join(["v.path LIKE %s"] * len(segments))
         segment = f"substr(v.path, %s, {_strpos()}(substr(v.path, %s), '/') - 1)"
         n = len(parent) + 1
         if live:
-            sql = (f"SELECT {segment}, count(*), sum(CASE WHEN s.status = %s THEN 1 ELSE 0 END) "
-                   "FROM orgs_orgversion v JOIN reports_reportspan s ON s.org_id = v.org_id "
-                   "AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to >= %s) "
-                   f"WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to >= %s) AND ({prefixes}) GROUP BY 1")
+            sql = (
+                f"SELECT {segment}, count(*), sum(CASE WHEN s.status = %s THEN 1 ELSE 0 END) "
+                "FROM orgs_orgversion v JOIN reports_reportspan s ON s.org_id = v.org_id "
+                "AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to >= %s) "
+                f"WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to >= %s) AND ({prefixes}) GROUP BY 1"
+            )
             params = [n, n, "du_bi", at, at, at, at]
         else:
-            sql = (f"SELECT {segment}, sum({_PROBE.format(col='n')}), sum({_PROBE.format(col='p')}) "
-                   "FROM orgs_orgversion v "
-                   f"WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to >= %s) AND ({prefixes}) GROUP BY 1")
+            sql = (
+                f"SELECT {segment}, sum({_PROBE.format(col='n')}), sum({_PROBE.format(col='p')}) "
+                "FROM orgs_orgversion v "
+                f"WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to >= %s) AND ({prefixes}) GROUP BY 1"
+            )
             params = [n, n, at, at, at, at, at, at]
         for seg, total, probationary in _fetch(sql, [*params, *(f"{parent}{seg}/%" for seg in segments)]):
             if seg in segments:
@@ -417,8 +434,10 @@ def fact_subtree_member_counts(versions, at: date) -> dict[int, int]:
 
     nodes = sorted((v.org_id, v.path) for v in versions)
     digest = hashlib.sha256(";".join(f"{oid}{path}" for oid, path in nodes).encode()).hexdigest()[:32]
-    data = cached(f"subtree_counts:{at.isoformat()}:{digest}",
-                  lambda: {str(oid): total for oid, (total, _) in fact_subtree_counts_on(nodes, at).items()})
+    data = cached(
+        f"subtree_counts:{at.isoformat()}:{digest}",
+        lambda: {str(oid): total for oid, (total, _) in fact_subtree_counts_on(nodes, at).items()},
+    )
     return {int(k): v for k, v in data.items()}
 
 
@@ -449,7 +468,9 @@ def subordinate_reports(*, org_id: int, period, today: date) -> list[Subordinate
     """The organizations directly below `org_id` on the cut-off date, with their report for
     `period`: late when not submitted after the due date, or submitted after it."""
     children = list(
-        OrgVersion.objects.valid_on(period.cutoff).filter(parent_id=org_id).order_by("name")
+        OrgVersion.objects.valid_on(period.cutoff)
+        .filter(parent_id=org_id)
+        .order_by("name")
         .values_list("org_id", "name")
     )
     subs = {s.org_id: s for s in ReportSubmission.objects.filter(period=period, org_id__in=[c for c, _ in children])}
@@ -476,13 +497,16 @@ def headcount_by_root_on(*, at: date, fast: bool = True) -> list[dict[str, Any]]
         totals = {oid: counts[oid][0] for oid in roots}
         return [{"org_id": oid, "name": roots[oid], "total": totals[oid]} for oid in sorted(roots, key=roots.get)]
     root_of = {
-        oid: int(path[1:path.index("/", 1)])
+        oid: int(path[1 : path.index("/", 1)])
         for oid, path in OrgVersion.objects.valid_on(at).values_list("org_id", "path").iterator(chunk_size=20_000)
     }
     totals: dict[int, int] = dict.fromkeys(roots, 0)
     rows = (
-        MembershipSpan.objects.valid_on(at).filter(status__in=ACTIVE_STATUSES)
-        .order_by().values_list("org_id").annotate(n=Count("id"))
+        MembershipSpan.objects.valid_on(at)
+        .filter(status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values_list("org_id")
+        .annotate(n=Count("id"))
     )
     for oid, n in rows:
         root = root_of.get(oid)
@@ -517,7 +541,8 @@ GROUP BY GROUPING SETS ((status, exempt, away, sex, religion, badge, handbook), 
 
 def fact_spans_on(area: Area) -> QuerySet:
     return ReportSpan.objects.filter(org_id__in=Subquery(area.org_ids()), valid_from__lte=area.at).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=area.at))
+        Q(valid_to__isnull=True) | Q(valid_to__gte=area.at)
+    )
 
 
 def fact_marginals(area: Area) -> Counter:
@@ -554,9 +579,21 @@ def fact_marginals_and_pyramid(area: Area) -> tuple[Counter, list[dict[str, Any]
                 out[("prof", status, "professional", prof)] += n
         return out, [{"birth_year": by, "sex": sex, "n": n} for (by, sex), n in pyramid.items()]
     rows = (
-        fact_spans_on(area).order_by()
-        .values_list("status", "exempt", "sex", "ethnicity", "religion", "birth_year", "theory", "general",
-                     "professional", "badge", "handbook")
+        fact_spans_on(area)
+        .order_by()
+        .values_list(
+            "status",
+            "exempt",
+            "sex",
+            "ethnicity",
+            "religion",
+            "birth_year",
+            "theory",
+            "general",
+            "professional",
+            "badge",
+            "handbook",
+        )
         .annotate(away=Count("id", filter=Q(temp_org_id__isnull=False)), n=Count("id"))
     )
     for status, exempt, sex, eth, rel, by, theory, general, prof, badge, handbook, away, n in rows:
@@ -603,7 +640,9 @@ def fact_attached_here_count(area: Area) -> int:
     ids = Subquery(area.org_ids())
     return (
         ReportSpan.objects.filter(temp_org_id__isnull=False, temp_org_id__in=ids, valid_from__lte=area.at)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=area.at)).exclude(org_id__in=ids).count()
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=area.at))
+        .exclude(org_id__in=ids)
+        .count()
     )
 
 
@@ -632,8 +671,15 @@ def fact_headcount(area: Area) -> int:
 
 def _flow_dict(row: tuple) -> dict[str, Any]:
     event_id, type_, member_id, on, years, home, cp = row[:7]
-    return {"id": event_id, "type": type_, "member_id": member_id, "on": on,
-            "payload": {"years": years} if years else {}, "counterpart_org_id": cp, "home": home}
+    return {
+        "id": event_id,
+        "type": type_,
+        "member_id": member_id,
+        "on": on,
+        "payload": {"years": years} if years else {},
+        "counterpart_org_id": cp,
+        "home": home,
+    }
 
 
 # Set-based reads of ReportFlow: the subtree is resolved in SQL by joining the organization
@@ -660,16 +706,21 @@ def _flows_inside_sql(windows: list[Window], types: Iterable[str], *, side: str 
     windows' subtrees on the day of the event."""
     types = list(types)
     inside, params = _in_windows_sql(windows, "v")
-    sql = (f'FROM reports_reportflow f JOIN orgs_orgversion v ON v.org_id = f.{side} AND '
-           f'{_VALID_ON_EVENT_DAY.format(a="v")} '
-           f'WHERE f."on" >= %s AND f."on" <= %s AND f.type IN ({", ".join(["%s"] * len(types))}) AND {inside}')
+    sql = (
+        f"FROM reports_reportflow f JOIN orgs_orgversion v ON v.org_id = f.{side} AND "
+        f"{_VALID_ON_EVENT_DAY.format(a='v')} "
+        f'WHERE f."on" >= %s AND f."on" <= %s AND f.type IN ({", ".join(["%s"] * len(types))}) AND {inside}'
+    )
     return sql, [min(w.start for w in windows), max(w.end for w in windows), *types, *params]
 
 
 def _exists_inside_sql(windows: list[Window], org_column: str) -> tuple[str, list]:
     inside, params = _in_windows_sql(windows, "c")
-    return (f"EXISTS (SELECT 1 FROM orgs_orgversion c WHERE c.org_id = {org_column} AND "
-            f"{_VALID_ON_EVENT_DAY.format(a='c')} AND {inside})", params)
+    return (
+        f"EXISTS (SELECT 1 FROM orgs_orgversion c WHERE c.org_id = {org_column} AND "
+        f"{_VALID_ON_EVENT_DAY.format(a='c')} AND {inside})",
+        params,
+    )
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -697,8 +748,9 @@ def fact_flow_rows(*, windows: list[Window], types: Iterable[str]) -> list[dict[
     return _flow_rows_sql(windows, types)
 
 
-def fact_flow_summary(*, windows: list[Window], types: Iterable[str],
-                      row_types: Iterable[str]) -> tuple[list[tuple[str, str, int]], list[dict[str, Any]]]:
+def fact_flow_summary(
+    *, windows: list[Window], types: Iterable[str], row_types: Iterable[str]
+) -> tuple[list[tuple[str, str, int]], list[dict[str, Any]]]:
     """The flows of the period in two parts, two queries whatever the size of the subtree:
     (type, badge years, count) of the events of `types` not in `row_types`, counted in SQL, and
     the rows (as fact_flow_rows) of the events of `row_types` (transfers: their keyers look at
@@ -710,8 +762,9 @@ def fact_flow_summary(*, windows: list[Window], types: Iterable[str],
     counted: list[tuple[str, str, int]] = []
     if plain:
         body, params = _flows_inside_sql(windows, plain)
-        counted = [(t, y, n) for t, y, n in _fetch(f"SELECT f.type, f.years, count(*) {body} GROUP BY f.type, f.years",
-                                                    params)]
+        counted = [
+            (t, y, n) for t, y, n in _fetch(f"SELECT f.type, f.years, count(*) {body} GROUP BY f.type, f.years", params)
+        ]
     rows = _flow_rows_sql(windows, row_types) if row_types else []
     return counted, rows
 
@@ -726,7 +779,9 @@ def fact_temporary_arrivals(*, windows: list[Window]) -> list[dict[str, Any]]:
     return [_flow_dict(r) for r in rows]
 
 
-def fact_trend_counts(items: list[tuple[Area | None, list[Window]]], flow_types: Iterable[str]) -> list[tuple[int, int]]:
+def fact_trend_counts(
+    items: list[tuple[Area | None, list[Window]]], flow_types: Iterable[str]
+) -> list[tuple[int, int]]:
     """(counted members on the area's date, events of `flow_types` in the windows) for each item
     (a year of the dashboard's trend, each on the tree of its own date): one statement, a UNION
     ALL of one index-driven count per item and figure."""
@@ -746,4 +801,3 @@ def fact_trend_counts(items: list[tuple[Area | None, list[Window]]], flow_types:
         for i, kind, n in _fetch(" UNION ALL ".join(parts), params):
             out[i][kind] = n
     return [(h, a) for h, a in out]
-

@@ -38,21 +38,33 @@ def admission_quota_set(*, actor, org, year: int, quota: int, note: str = "") ->
         raise DomainError("Năm không hợp lệ.", field="year")
     before = AdmissionQuota.objects.filter(org=org, year=year).values_list("quota", flat=True).first()
     obj, _ = AdmissionQuota.objects.update_or_create(
-        org=org, year=year,
-        defaults={"quota": int(quota), "note": note,
-                  "set_by": actor if getattr(actor, "is_authenticated", False) else None},
+        org=org,
+        year=year,
+        defaults={
+            "quota": int(quota),
+            "note": note,
+            "set_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
     )
-    audit_record(actor=actor, action="reports.admission_quota_set", obj=obj, org_id=org.pk,
-                 summary=f"Giao chỉ tiêu kết nạp năm {year}: {quota}",
-                 before={"quota": before} if before is not None else None, after={"quota": int(quota)})
+    audit_record(
+        actor=actor,
+        action="reports.admission_quota_set",
+        obj=obj,
+        org_id=org.pk,
+        summary=f"Giao chỉ tiêu kết nạp năm {year}: {quota}",
+        before={"quota": before} if before is not None else None,
+        after={"quota": int(quota)},
+    )
     return obj
 
 
 def _account_dates(obj: HandbookAccount | None) -> dict | None:
     if obj is None:
         return None
-    return {"registered_on": obj.registered_on.isoformat(),
-            "closed_on": obj.closed_on.isoformat() if obj.closed_on else None}
+    return {
+        "registered_on": obj.registered_on.isoformat(),
+        "closed_on": obj.closed_on.isoformat() if obj.closed_on else None,
+    }
 
 
 def _check_account_date(on, field: str) -> None:
@@ -71,15 +83,28 @@ def handbook_account_register(*, actor, member, on: date) -> HandbookAccount:
     _check_account_date(on, "registered_on")
     before = HandbookAccount.objects.select_for_update().filter(member=member).first()
     if before is not None and before.closed_on is None:
-        raise DomainError(f"Đảng viên đã có tài khoản Sổ tay đảng viên điện tử từ ngày {before.registered_on:%d/%m/%Y}.",
-                          field="registered_on", rule="R-043")
+        raise DomainError(
+            f"Đảng viên đã có tài khoản Sổ tay đảng viên điện tử từ ngày {before.registered_on:%d/%m/%Y}.",
+            field="registered_on",
+            rule="R-043",
+        )
     if before is not None and on < before.closed_on:
-        raise DomainError(f"Tài khoản đã khóa ngày {before.closed_on:%d/%m/%Y}; ngày mở lại không được trước ngày đó.",
-                          field="registered_on", rule="R-043")
+        raise DomainError(
+            f"Tài khoản đã khóa ngày {before.closed_on:%d/%m/%Y}; ngày mở lại không được trước ngày đó.",
+            field="registered_on",
+            rule="R-043",
+        )
     prior = _account_dates(before)
     obj, _ = HandbookAccount.objects.update_or_create(member=member, defaults={"registered_on": on, "closed_on": None})
-    audit_record(actor=actor, action="reports.handbook_registered", obj=obj, org_id=member.current_org_id,
-                 summary=f"Đăng ký Sổ tay đảng viên điện tử ({on:%d/%m/%Y})", before=prior, after=_account_dates(obj))
+    audit_record(
+        actor=actor,
+        action="reports.handbook_registered",
+        obj=obj,
+        org_id=member.current_org_id,
+        summary=f"Đăng ký Sổ tay đảng viên điện tử ({on:%d/%m/%Y})",
+        before=prior,
+        after=_account_dates(obj),
+    )
     return obj
 
 
@@ -90,17 +115,25 @@ def handbook_account_close(*, actor, member, on: date) -> HandbookAccount:
     _check_account_date(on, "closed_on")
     obj = HandbookAccount.objects.select_for_update().filter(member=member).first()
     if obj is None or obj.closed_on is not None:
-        raise DomainError("Đảng viên không có tài khoản Sổ tay đảng viên điện tử đang hoạt động.", field="closed_on",
-                          rule="R-043")
+        raise DomainError(
+            "Đảng viên không có tài khoản Sổ tay đảng viên điện tử đang hoạt động.", field="closed_on", rule="R-043"
+        )
     if on <= obj.registered_on:
-        raise DomainError(f"Ngày khóa phải sau ngày đăng ký {obj.registered_on:%d/%m/%Y}.", field="closed_on",
-                          rule="R-043")
+        raise DomainError(
+            f"Ngày khóa phải sau ngày đăng ký {obj.registered_on:%d/%m/%Y}.", field="closed_on", rule="R-043"
+        )
     prior = _account_dates(obj)
     obj.closed_on = on
     obj.save(update_fields=["closed_on", "updated_at"])
-    audit_record(actor=actor, action="reports.handbook_closed", obj=obj, org_id=member.current_org_id,
-                 summary=f"Khóa tài khoản Sổ tay đảng viên điện tử ({on:%d/%m/%Y})", before=prior,
-                 after=_account_dates(obj))
+    audit_record(
+        actor=actor,
+        action="reports.handbook_closed",
+        obj=obj,
+        org_id=member.current_org_id,
+        summary=f"Khóa tài khoản Sổ tay đảng viên điện tử ({on:%d/%m/%Y})",
+        before=prior,
+        after=_account_dates(obj),
+    )
     return obj
 
 
@@ -162,8 +195,17 @@ def _clean_recipients(recipients: str) -> str:
 
 
 @transaction.atomic
-def report_prepare(*, actor, org, period: ReportPeriod, sections: dict | None = None, number: str = "",
-                   place: str = "", recipients: str = "", issuer_kind: str = "") -> ReportSubmission:
+def report_prepare(
+    *,
+    actor,
+    org,
+    period: ReportPeriod,
+    sections: dict | None = None,
+    number: str = "",
+    place: str = "",
+    recipients: str = "",
+    issuer_kind: str = "",
+) -> ReportSubmission:
     """Create or update the draft report of `org` for `period`: figures filled from the registry
     as of the cut-off, free-text sections (paragraphs kept), recipients one per line, the kind of
     issuer of its header (reports.letterhead; "" = the usual one). A submitted report cannot be
@@ -173,16 +215,23 @@ def report_prepare(*, actor, org, period: ReportPeriod, sections: dict | None = 
         raise DomainError("«Cơ quan ban hành»: lựa chọn không hợp lệ.", field="issuer_kind")
     sub, created = ReportSubmission.objects.select_for_update().get_or_create(org=org, period=period)
     if sub.is_submitted:
-        raise DomainError("Báo cáo đã gửi cấp trên; số liệu đã được chốt, không sửa được.", field="status", rule="R-141")
+        raise DomainError(
+            "Báo cáo đã gửi cấp trên; số liệu đã được chốt, không sửa được.", field="status", rule="R-141"
+        )
     _fill(sub)
     sub.sections = _clean_sections(sections)
     sub.number, sub.place, sub.recipients = nfc(number).strip(), nfc(place).strip(), _clean_recipients(recipients)
     sub.issuer_kind = issuer_kind
     sub.prepared_at = timezone.now()
     sub.save()
-    audit_record(actor=actor, action="reports.report_prepared", obj=sub, org_id=org.pk,
-                 summary=f"{'Lập' if created else 'Cập nhật'} báo cáo {period.name}",
-                 after={"dv_tong": (sub.figures.get("dv_tong") or {}).get("value")})
+    audit_record(
+        actor=actor,
+        action="reports.report_prepared",
+        obj=sub,
+        org_id=org.pk,
+        summary=f"{'Lập' if created else 'Cập nhật'} báo cáo {period.name}",
+        after={"dv_tong": (sub.figures.get("dv_tong") or {}).get("value")},
+    )
     return sub
 
 
@@ -198,18 +247,25 @@ def report_submit(*, actor, submission: ReportSubmission, before_cutoff: bool = 
         raise DomainError("Báo cáo đã được gửi.", field="status")
     early = timezone.localdate() < sub.period.cutoff
     if early and not before_cutoff:
-        raise DomainError(f"Chưa đến ngày chốt số liệu {sub.period.cutoff:%d/%m/%Y}: số liệu còn có thể thay đổi. "
-                          "Nếu cấp trên yêu cầu gửi sớm, đánh dấu «Gửi trước ngày chốt» rồi gửi lại.",
-                          field="before_cutoff")
+        raise DomainError(
+            f"Chưa đến ngày chốt số liệu {sub.period.cutoff:%d/%m/%Y}: số liệu còn có thể thay đổi. "
+            "Nếu cấp trên yêu cầu gửi sớm, đánh dấu «Gửi trước ngày chốt» rồi gửi lại.",
+            field="before_cutoff",
+        )
     _fill(sub)
     sub.status = SubmissionStatus.SUBMITTED
     sub.submitted_at = timezone.now()
     sub.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
     sub.save()
-    audit_record(actor=actor, action="reports.report_submitted", obj=sub, org_id=sub.org_id,
-                 summary=f"Gửi báo cáo {sub.period.name} lên cấp trên (chốt số liệu)"
-                         + (f", trước ngày chốt {sub.period.cutoff:%d/%m/%Y}" if early else ""),
-                 after={"dv_tong": (sub.figures.get("dv_tong") or {}).get("value"), "before_cutoff": early})
+    audit_record(
+        actor=actor,
+        action="reports.report_submitted",
+        obj=sub,
+        org_id=sub.org_id,
+        summary=f"Gửi báo cáo {sub.period.name} lên cấp trên (chốt số liệu)"
+        + (f", trước ngày chốt {sub.period.cutoff:%d/%m/%Y}" if early else ""),
+        after={"dv_tong": (sub.figures.get("dv_tong") or {}).get("value"), "before_cutoff": early},
+    )
     return sub
 
 
@@ -231,9 +287,18 @@ def report_template_upload(*, actor, org, content: bytes, filename: str = "") ->
     except Exception as exc:
         raise DomainError("Tệp mẫu không phải tài liệu DOCX hợp lệ.", field="file") from exc
     obj, _ = ReportTemplate.objects.update_or_create(
-        org=org, defaults={"content": content, "filename": filename[:200],
-                           "uploaded_by": actor if getattr(actor, "is_authenticated", False) else None},
+        org=org,
+        defaults={
+            "content": content,
+            "filename": filename[:200],
+            "uploaded_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
     )
-    audit_record(actor=actor, action="reports.template_uploaded", obj=obj, org_id=org.pk,
-                 summary=f"Tải lên mẫu báo cáo DOCX {filename}")
+    audit_record(
+        actor=actor,
+        action="reports.template_uploaded",
+        obj=obj,
+        org_id=org.pk,
+        summary=f"Tải lên mẫu báo cáo DOCX {filename}",
+    )
     return obj

@@ -77,9 +77,15 @@ def _context_from(request: HttpRequest) -> tuple[IndicatorContext, dict[str, str
             raise Http404(policy.NOT_FOUND)
         org_id = root
     get_org_or_404(request.user, org_id)
-    ctx = IndicatorContext(org_id=org_id, at=at, start=_optional_date(request, "tu"), end=_optional_date(request, "den"))
-    params = {"org": str(org_id), "ngay": f"{ctx.at:%d/%m/%Y}", "tu": f"{ctx.start:%d/%m/%Y}",
-              "den": f"{ctx.end:%d/%m/%Y}"}
+    ctx = IndicatorContext(
+        org_id=org_id, at=at, start=_optional_date(request, "tu"), end=_optional_date(request, "den")
+    )
+    params = {
+        "org": str(org_id),
+        "ngay": f"{ctx.at:%d/%m/%Y}",
+        "tu": f"{ctx.start:%d/%m/%Y}",
+        "den": f"{ctx.end:%d/%m/%Y}",
+    }
     return ctx, params
 
 
@@ -94,15 +100,28 @@ def indicator_overview(request: HttpRequest) -> HttpResponse:
         link = f"?{base}&{urlencode({'chi_so': ind.code})}" if ind.drill and result.value else ""
         (printed,) = report_rows({ind.code: result_json(result)})  # the lines the exports print too
         parts = [
-            {"dim": line.dim, "line": line,
-             "cells": [{"label": label, "value": value,
+            {
+                "dim": line.dim,
+                "line": line,
+                "cells": [
+                    {
+                        "label": label,
+                        "value": value,
                         "link": f"?{base}&{urlencode({'chi_so': ind.code, 'chieu': line.dim, 'khoa': key})}"
-                        if ind.drill else ""} for key, label, value in line.cells]}
+                        if ind.drill
+                        else "",
+                    }
+                    for key, label, value in line.cells
+                ],
+            }
             for line in printed.lines
         ]
         rows.append({"result": result, "link": link, "parts": parts})
     context = {
-        "ctx": ctx, "area": ctx.area, "params": params, "rows": rows,
+        "ctx": ctx,
+        "area": ctx.area,
+        "params": params,
+        "rows": rows,
         "stock": [r for r in rows if r["result"].indicator.kind == "stock"],
         "flow": [r for r in rows if r["result"].indicator.kind == "flow"],
         "ratio": [r for r in rows if r["result"].indicator.kind == "ratio"],
@@ -121,11 +140,17 @@ def indicator_members(request: HttpRequest) -> HttpResponse:
     dim, key = request.GET.get("chieu", ""), request.GET.get("khoa", "")
     qs = scope_members(members_behind(code, ctx, dim, key), request.user).order_by("name_folded", "id")
     page = Paginator(qs, MEMBERS_PER_PAGE).get_page(request.GET.get("trang"))
-    context = {"ctx": ctx, "area": ctx.area, "indicator": CATALOG[code], "dim_label": DIMENSIONS.get(dim, ""),
-               "key": key, "page": page, "back": "?" + urlencode(params), "total": qs.count()}
+    context = {
+        "ctx": ctx,
+        "area": ctx.area,
+        "indicator": CATALOG[code],
+        "dim_label": DIMENSIONS.get(dim, ""),
+        "key": key,
+        "page": page,
+        "back": "?" + urlencode(params),
+        "total": qs.count(),
+    }
     return render(request, "reports/indicator_members.html", context)
-
-
 
 
 # --- dashboard, periodic reports, exports, quotas ----------------------------------------------
@@ -174,33 +199,60 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for r in ctx.pyramid:
                 band = _age_band(r["birth_year"], at)
                 pyramid.setdefault(band, {"M": 0, "F": 0})[r["sex"]] = pyramid.get(band, {}).get(r["sex"], 0) + r["n"]
-        return {"trend": yearly_trend(org_id, at, TREND_YEARS), "pyramid": pyramid,
-                "children": sel.headcount_by_child_on(org_id=org_id, at=at)}
+        return {
+            "trend": yearly_trend(org_id, at, TREND_YEARS),
+            "pyramid": pyramid,
+            "children": sel.headcount_by_child_on(org_id=org_id, at=at),
+        }
 
     # Set-based queries (one pass each); reused while the registry stamp is unchanged.
     data = sel.cached(f"dashboard:{org_id}:{at.isoformat()}", summaries)
     trend, pyramid, children = data["trend"], data["pyramid"], data["children"]
-    pyramid_rows = [{"key": k, "label": AGE_BANDS[k][2], "male": pyramid.get(k, {}).get("M", 0),
-                     "female": pyramid.get(k, {}).get("F", 0)} for k in AGE_BANDS]
+    pyramid_rows = [
+        {
+            "key": k,
+            "label": AGE_BANDS[k][2],
+            "male": pyramid.get(k, {}).get("M", 0),
+            "female": pyramid.get(k, {}).get("F", 0),
+        }
+        for k in AGE_BANDS
+    ]
     period = ReportPeriod.objects.filter(due_on__lt=at).order_by("-due_on").first()
     late = [r for r in sel.subordinate_reports(org_id=org_id, period=period, today=today()) if r.late] if period else []
     params = {"org": str(org_id), "ngay": f"{at:%d/%m/%Y}"}
     base = urlencode(params)
-    composition = {dim: _cells(figures, "dv_tong", dim) for dim in ("gioi_tinh", "kinh_thieu_so", "ton_giao", "ly_luan", "pho_thong")}
+    composition = {
+        dim: _cells(figures, "dv_tong", dim)
+        for dim in ("gioi_tinh", "kinh_thieu_so", "ton_giao", "ly_luan", "pho_thong")
+    }
     chart_data = {
-        "trend": trend, "pyramid": pyramid_rows,
-        "composition": {dim: {"label": DIMENSIONS[dim], "cells": [{"name": c[1], "value": c[2]} for c in cells]}
-                        for dim, cells in composition.items()},
+        "trend": trend,
+        "pyramid": pyramid_rows,
+        "composition": {
+            dim: {"label": DIMENSIONS[dim], "cells": [{"name": c[1], "value": c[2]} for c in cells]}
+            for dim, cells in composition.items()
+        },
         "children": [{"name": c["name"], "total": c["total"]} for c in children],
     }
     context = {
-        "ctx": ctx, "area": ctx.area, "params": params, "base": base, "figures": figures,
-        "total": (figures.get("dv_tong") or {}).get("value"), "trend": trend, "pyramid": pyramid_rows,
+        "ctx": ctx,
+        "area": ctx.area,
+        "params": params,
+        "base": base,
+        "figures": figures,
+        "total": (figures.get("dv_tong") or {}).get("value"),
+        "trend": trend,
+        "pyramid": pyramid_rows,
         "composition": [(DIMENSIONS[d], d, cells) for d, cells in composition.items()],
-        "children": children, "late": late, "late_period": period, "chart_data": chart_data,
-        "admission_summary": admission_summary(ctx, figures), "handbook": figures.get("so_tay_dien_tu") or {},
+        "children": children,
+        "late": late,
+        "late_period": period,
+        "chart_data": chart_data,
+        "admission_summary": admission_summary(ctx, figures),
+        "handbook": figures.get("so_tay_dien_tu") or {},
         # cell life (meetings app, registered in the catalog when installed): attendance and R-012
-        "attendance": figures.get("sh_ty_le_du") or {}, "meetings_held": figures.get("sh_thuong_ky") or {},
+        "attendance": figures.get("sh_ty_le_du") or {},
+        "meetings_held": figures.get("sh_thuong_ky") or {},
         "org_picker": _org_picker(org_id, at),
     }
     return render(request, "reports/dashboard.html", context)
@@ -218,8 +270,10 @@ def _year_from(request: HttpRequest, source) -> int:
     last = today().year + 5
     if raw.isdigit() and FIRST_YEAR <= int(raw) <= last:
         return int(raw)
-    messages.error(request, f"Năm «{raw[:12]}» không hợp lệ: chỉ nhận năm từ {FIRST_YEAR} đến {last}; "
-                            f"đang hiển thị năm {today().year}.")
+    messages.error(
+        request,
+        f"Năm «{raw[:12]}» không hợp lệ: chỉ nhận năm từ {FIRST_YEAR} đến {last}; đang hiển thị năm {today().year}.",
+    )
     return today().year
 
 
@@ -253,15 +307,22 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "submit" and sub is not None:
-                services.report_submit(actor=request.user, submission=sub,
-                                       before_cutoff=request.POST.get("before_cutoff") == "on")
+                services.report_submit(
+                    actor=request.user, submission=sub, before_cutoff=request.POST.get("before_cutoff") == "on"
+                )
                 messages.success(request, "Đã gửi báo cáo lên cấp trên; số liệu đã được chốt.")
             else:
                 sections = {k: request.POST.get(k, "") for k in services.SECTION_KEYS}
-                services.report_prepare(actor=request.user, org=org, period=period, sections=sections,
-                                        number=request.POST.get("number", ""), place=request.POST.get("place", ""),
-                                        recipients=request.POST.get("recipients", ""),
-                                        issuer_kind=request.POST.get("issuer_kind", ""))
+                services.report_prepare(
+                    actor=request.user,
+                    org=org,
+                    period=period,
+                    sections=sections,
+                    number=request.POST.get("number", ""),
+                    place=request.POST.get("place", ""),
+                    recipients=request.POST.get("recipients", ""),
+                    issuer_kind=request.POST.get("issuer_kind", ""),
+                )
                 messages.success(request, "Đã lưu dự thảo báo cáo với số liệu tính đến ngày chốt.")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -274,19 +335,38 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
     consolidated = consolidate(submitted) if submitted else {}
     live_children = {}
     if consolidated:
-        live_children = consolidate([figures_of(IndicatorContext(org_id=r.org_id, at=period.cutoff, start=period.start,
-                                                                 end=period.cutoff))
-                                     for r in subs if r.submission and r.submission.is_submitted])
-    consolidation = [{"code": c, "name": CATALOG[c].name, "frozen": v, "live": live_children.get(c, 0)}
-                     for c, v in consolidated.items() if v or live_children.get(c)]
+        live_children = consolidate(
+            [
+                figures_of(IndicatorContext(org_id=r.org_id, at=period.cutoff, start=period.start, end=period.cutoff))
+                for r in subs
+                if r.submission and r.submission.is_submitted
+            ]
+        )
+    consolidation = [
+        {"code": c, "name": CATALOG[c].name, "frozen": v, "live": live_children.get(c, 0)}
+        for c, v in consolidated.items()
+        if v or live_children.get(c)
+    ]
     years = list(range(today().year, today().year - 6, -1))
     context = {
-        "org": org, "period": period, "params": params, "base": urlencode(params), "sub": sub, "live": live,
-        "shown": sub.figures if sub and sub.is_submitted else live, "diff": diff, "subs": subs,
-        "consolidation": consolidation, "sections": services.SECTION_KEYS, "kinds": PeriodKind.choices,
-        "rows": report_rows(sub.figures if sub and sub.is_submitted else live), "issuer_kinds": IssuerKind.choices,
+        "org": org,
+        "period": period,
+        "params": params,
+        "base": urlencode(params),
+        "sub": sub,
+        "live": live,
+        "shown": sub.figures if sub and sub.is_submitted else live,
+        "diff": diff,
+        "subs": subs,
+        "consolidation": consolidation,
+        "sections": services.SECTION_KEYS,
+        "kinds": PeriodKind.choices,
+        "rows": report_rows(sub.figures if sub and sub.is_submitted else live),
+        "issuer_kinds": IssuerKind.choices,
         "issuer_kind": (sub.issuer_kind if sub else "") or _default_kind(org_id, period.cutoff),
-        "years": years, "can_record": can(request.user, "record", org_id), "pdf": bool(exports.pdf_converter()),
+        "years": years,
+        "can_record": can(request.user, "record", org_id),
+        "pdf": bool(exports.pdf_converter()),
         "org_name": ctx.area.name if ctx.area else "",
         "submitted_count": sum(1 for r in subs if r.submission and r.submission.is_submitted),
         "before_cutoff": today() < period.cutoff,
@@ -334,11 +414,21 @@ def report_export(request: HttpRequest) -> HttpResponse:
     figures = sub.figures if sub and sub.is_submitted else figures_fast(ctx)
     head = _issuer(org_id, at, (sub.issuer_kind if sub else "") or request.GET.get("ban_hanh", ""))
     doc = exports.ReportDocument(
-        superior=head.lines[0], issuer=head.lines[1], signature=head.signature, number=(sub.number if sub else ""),
-        place=(sub.place if sub else ""), on=(sub.submitted_at.date() if sub and sub.submitted_at else today()),
-        title=title, org_name=ctx.area.name if ctx.area else head.lines[0], at=at, start=ctx.start, end=ctx.end,
+        superior=head.lines[0],
+        issuer=head.lines[1],
+        signature=head.signature,
+        number=(sub.number if sub else ""),
+        place=(sub.place if sub else ""),
+        on=(sub.submitted_at.date() if sub and sub.submitted_at else today()),
+        title=title,
+        org_name=ctx.area.name if ctx.area else head.lines[0],
+        at=at,
+        start=ctx.start,
+        end=ctx.end,
         figures=figures,
-        sections=[(label, (sub.sections or {}).get(k, "")) for k, label in services.SECTION_KEYS.items()] if sub else [],
+        sections=[(label, (sub.sections or {}).get(k, "")) for k, label in services.SECTION_KEYS.items()]
+        if sub
+        else [],
         recipients=[r for r in (sub.recipients.splitlines() if sub else []) if r.strip()],
     )
     purpose = (request.GET.get("muc_dich") or "Báo cáo số liệu tổ chức đảng, đảng viên").strip()
@@ -353,9 +443,20 @@ def report_export(request: HttpRequest) -> HttpResponse:
             if content is None:
                 raise Http404("Máy chủ chưa cài LibreOffice để xuất PDF.")
             mime = "application/pdf"
-    audit_export(actor=request.user, what=f"report_{fmt}", purpose=purpose, org_id=org_id, obj=sub,
-                 rows=len(figures), filters={"at": at.isoformat(), "start": ctx.start.isoformat(),
-                                             "end": ctx.end.isoformat(), "frozen": bool(sub and sub.is_submitted)})
+    audit_export(
+        actor=request.user,
+        what=f"report_{fmt}",
+        purpose=purpose,
+        org_id=org_id,
+        obj=sub,
+        rows=len(figures),
+        filters={
+            "at": at.isoformat(),
+            "start": ctx.start.isoformat(),
+            "end": ctx.end.isoformat(),
+            "frozen": bool(sub and sub.is_submitted),
+        },
+    )
     response = HttpResponse(content, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{org_id}-{at:%Y%m%d}.{fmt}"'
     return response
@@ -368,9 +469,12 @@ def template_upload(request: HttpRequest) -> HttpResponse:
 
     upload = request.FILES.get("file")
     try:
-        services.report_template_upload(actor=request.user, org=Organization.objects.get(pk=org_id),
-                                        content=upload.read() if upload else b"",
-                                        filename=upload.name if upload else "")
+        services.report_template_upload(
+            actor=request.user,
+            org=Organization.objects.get(pk=org_id),
+            content=upload.read() if upload else b"",
+            filename=upload.name if upload else "",
+        )
         messages.success(request, "Đã cập nhật mẫu báo cáo DOCX.")
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -383,8 +487,10 @@ def template_download(request: HttpRequest) -> HttpResponse:
     """The DOCX template in use for an organization (to adjust and upload back)."""
     org_id = _org_id_from(request, today())
     content = ReportTemplate.objects.filter(org_id=org_id).values_list("content", flat=True).first()
-    response = HttpResponse(bytes(content) if content else exports.default_template_bytes(),
-                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response = HttpResponse(
+        bytes(content) if content else exports.default_template_bytes(),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
     response["Content-Disposition"] = 'attachment; filename="mau-bao-cao.docx"'
     return response
 
@@ -399,10 +505,12 @@ def quota_list(request: HttpRequest) -> HttpResponse:
 
     rows = [{"org_id": org_id, "name": ""}] + [
         {"org_id": oid, "name": name}
-        for oid, name in OrgVersion.objects.valid_on(at).filter(parent_id=org_id).order_by("name").values_list("org_id", "name")
+        for oid, name in OrgVersion.objects.valid_on(at)
+        .filter(parent_id=org_id)
+        .order_by("name")
+        .values_list("org_id", "name")
     ]
-    rows[0]["name"] = (OrgVersion.objects.valid_on(at).filter(org_id=org_id).values_list("name", flat=True).first()
-                       or "")
+    rows[0]["name"] = OrgVersion.objects.valid_on(at).filter(org_id=org_id).values_list("name", flat=True).first() or ""
     errors: dict[int, str] = {}
     if request.method == "POST":
         saved = 0
@@ -411,24 +519,35 @@ def quota_list(request: HttpRequest) -> HttpResponse:
             if raw == "":
                 continue
             try:
-                services.admission_quota_set(actor=request.user, org=Organization.objects.get(pk=r["org_id"]),
-                                             year=year, quota=int(raw) if raw.isdigit() else -1)
+                services.admission_quota_set(
+                    actor=request.user,
+                    org=Organization.objects.get(pk=r["org_id"]),
+                    year=year,
+                    quota=int(raw) if raw.isdigit() else -1,
+                )
                 saved += 1
             except DomainError as exc:
                 errors[r["org_id"]] = f"{r['name']}: {exc.message}"
         if not errors:
             messages.success(request, f"Đã lưu {saved} chỉ tiêu kết nạp năm {year}.")
             return redirect(reverse("reports:quota_list") + "?" + urlencode({"org": org_id, "nam": year}))
-    quotas = dict(AdmissionQuota.objects.filter(year=year, org_id__in=[r["org_id"] for r in rows])
-                  .values_list("org_id", "quota"))
+    quotas = dict(
+        AdmissionQuota.objects.filter(year=year, org_id__in=[r["org_id"] for r in rows]).values_list("org_id", "quota")
+    )
     for r in rows:
         r["quota"] = quotas.get(r["org_id"])
         r["error"] = errors.get(r["org_id"], "")
         r["posted"] = request.POST.get(f"quota_{r['org_id']}", "") if request.method == "POST" else ""
-    context = {"rows": rows, "year": year, "org_id": org_id, "errors": errors, "org_picker": _org_picker(org_id, at),
-               "can_record": can(request.user, "record", org_id), "years": range(today().year + 1, today().year - 6, -1)}
+    context = {
+        "rows": rows,
+        "year": year,
+        "org_id": org_id,
+        "errors": errors,
+        "org_picker": _org_picker(org_id, at),
+        "can_record": can(request.user, "record", org_id),
+        "years": range(today().year + 1, today().year - 6, -1),
+    }
     return render(request, "reports/quota_list.html", context)
-
 
 
 # --- e-handbook account of a member (Sổ tay đảng viên điện tử, R-043) ------------------------
@@ -436,9 +555,12 @@ def quota_list(request: HttpRequest) -> HttpResponse:
 
 def handbook_panel(request: HttpRequest, member) -> dict:
     """The member page's section on the e-handbook account (registered by ReportsConfig.ready)."""
-    return {"template": "reports/_handbook_panel.html",
-            "account": HandbookAccount.objects.filter(member=member).first(),
-            "may_record": policy.may_record_member(request.user, member), "today": today()}
+    return {
+        "template": "reports/_handbook_panel.html",
+        "account": HandbookAccount.objects.filter(member=member).first(),
+        "may_record": policy.may_record_member(request.user, member),
+        "today": today(),
+    }
 
 
 @login_required

@@ -14,14 +14,23 @@ class SearchForm(MemberFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].label = "Tìm kiếm"
-        self.fields["q"].widget.attrs["placeholder"] = "Họ tên (có dấu hoặc không), số CCCD, số thẻ đảng viên, tên tổ chức"
-        self.fields["status"].choices = [("", "Mọi trạng thái"), ("active", "Đang sinh hoạt"),
-                                         *self.fields["status"].choices[1:]]
+        self.fields["q"].widget.attrs["placeholder"] = (
+            "Họ tên (có dấu hoặc không), số CCCD, số thẻ đảng viên, tên tổ chức"
+        )
+        self.fields["status"].choices = [
+            ("", "Mọi trạng thái"),
+            ("active", "Đang sinh hoạt"),
+            *self.fields["status"].choices[1:],
+        ]
 
     def search_filters(self) -> SearchFilters:
         d = self.cleaned_data
         status = d.get("status") or ""
-        return SearchFilters(org_id=int(d["org"]) if d.get("org") else None,
-                             status="" if status == "all" else status, sex=d.get("sex") or "",
-                             ethnicity=d.get("ethnicity") or "", age_band=d.get("age_band") or "",
-                             admission_year=d.get("nam_ket_nap"))
+        return SearchFilters(
+            org_id=int(d["org"]) if d.get("org") else None,
+            status="" if status == "all" else status,
+            sex=d.get("sex") or "",
+            ethnicity=d.get("ethnicity") or "",
+            age_band=d.get("age_band") or "",
+            admission_year=d.get("nam_ket_nap"),
+        )

@@ -106,8 +106,9 @@ def org_word_term(word: str, top_id: int) -> str:
 
 
 TERMS_INDEX = "search_membersearchterms_terms_gin"
-TERMS_INDEX_SQL = (f"CREATE INDEX IF NOT EXISTS {TERMS_INDEX} ON search_membersearchterms USING gin (terms) "
-                   "WITH (fastupdate = off)")
+TERMS_INDEX_SQL = (
+    f"CREATE INDEX IF NOT EXISTS {TERMS_INDEX} ON search_membersearchterms USING gin (terms) WITH (fastupdate = off)"
+)
 
 
 def refresh_member_terms() -> int:
@@ -126,8 +127,10 @@ def refresh_member_terms() -> int:
         c.execute("ANALYZE members_member, members_membershipspan, orgs_orgversion")
         c.execute(f"DROP INDEX IF EXISTS {TERMS_INDEX}")
         c.execute("TRUNCATE search_membersearchterms")
-        c.execute("INSERT INTO search_membersearchterms (member_id, terms) "
-                  "SELECT member_id, terms FROM search_member_terms_required")
+        c.execute(
+            "INSERT INTO search_membersearchterms (member_id, terms) "
+            "SELECT member_id, terms FROM search_member_terms_required"
+        )
         rows = c.rowcount
         c.execute(TERMS_INDEX_SQL)
         c.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -140,14 +143,20 @@ def member_terms_missing(limit: int = 100) -> list[int]:
     if connection.vendor != "postgresql":
         return []
     with connection.cursor() as c:
-        c.execute("SELECT r.member_id FROM search_member_terms_required r "
-                  "LEFT JOIN search_membersearchterms t ON t.member_id = r.member_id "
-                  "WHERE t.member_id IS NULL OR NOT t.terms @> r.terms ORDER BY r.member_id LIMIT %s", [limit])
+        c.execute(
+            "SELECT r.member_id FROM search_member_terms_required r "
+            "LEFT JOIN search_membersearchterms t ON t.member_id = r.member_id "
+            "WHERE t.member_id IS NULL OR NOT t.terms @> r.terms ORDER BY r.member_id LIMIT %s",
+            [limit],
+        )
         return [r[0] for r in c.fetchall()]
 
 
 def search_terms_issues(today=None) -> list:
     """check-data: members a scoped search could miss (members.selectors.register_derived_check)."""
-    return issues_of("search_terms_missing", member_terms_missing(),
-                     "Chỉ mục tìm kiếm thiếu họ tên hoặc tổ chức của đảng viên này, nên cán bộ có thể không "
-                     "tìm thấy; hãy chạy «dangbo rebuild-search-index».")
+    return issues_of(
+        "search_terms_missing",
+        member_terms_missing(),
+        "Chỉ mục tìm kiếm thiếu họ tên hoặc tổ chức của đảng viên này, nên cán bộ có thể không "
+        "tìm thấy; hãy chạy «dangbo rebuild-search-index».",
+    )

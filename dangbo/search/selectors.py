@@ -123,8 +123,8 @@ def levenshtein_at_most_one(a: str, b: str) -> bool:
     while i < la and a[i] == b[i]:
         i += 1
     if la == lb:
-        return a[i + 1:] == b[i + 1:]
-    return a[i:] == b[i + 1:]
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
 
 
 def _pg() -> bool:
@@ -160,8 +160,12 @@ class _NameWordsAny(_NameWordsAll):
 
 
 def _whole_word(word: str) -> Q:  # SQLite
-    return (Q(name_folded=word) | Q(name_folded__startswith=f"{word} ") | Q(name_folded__endswith=f" {word}")
-            | Q(name_folded__contains=f" {word} "))
+    return (
+        Q(name_folded=word)
+        | Q(name_folded__startswith=f"{word} ")
+        | Q(name_folded__endswith=f" {word}")
+        | Q(name_folded__contains=f" {word} ")
+    )
 
 
 def _word_prefix(word: str) -> Q:  # SQLite
@@ -171,9 +175,17 @@ def _word_prefix(word: str) -> Q:  # SQLite
 def member_search_base(*, actor, at: date, filters: SearchFilters) -> QuerySet:
     """Members visible to `actor` that pass the filters (their state on `at`), unordered."""
     if filters.org_id or filters.status or filters.sex or filters.ethnicity or filters.age_band:
-        qs = member_list(actor=actor, at=at, filters=MemberFilters(
-            org_id=filters.org_id, status=filters.status or "all", sex=filters.sex,
-            ethnicity=filters.ethnicity, age_band=filters.age_band)).order_by()
+        qs = member_list(
+            actor=actor,
+            at=at,
+            filters=MemberFilters(
+                org_id=filters.org_id,
+                status=filters.status or "all",
+                sex=filters.sex,
+                ethnicity=filters.ethnicity,
+                age_band=filters.age_band,
+            ),
+        ).order_by()
     else:
         qs = scope_members(Member.objects.all(), actor)
     if filters.admission_year:
@@ -190,9 +202,11 @@ def _vocabulary(words: list[str]) -> set[str]:
     """Name words that may stand for the query words: the same length ±1 (typos) or starting with
     the last word (prefix). The vocabulary is small (a few thousand words nationally)."""
     lengths = [len(w) for w in words]
-    return set(NameWord.objects.annotate(n=Length("word")).filter(
-        Q(word__startswith=words[-1]) | Q(n__gte=min(lengths) - 1, n__lte=max(lengths) + 1)
-    ).values_list("word", flat=True))
+    return set(
+        NameWord.objects.annotate(n=Length("word"))
+        .filter(Q(word__startswith=words[-1]) | Q(n__gte=min(lengths) - 1, n__lte=max(lengths) + 1))
+        .values_list("word", flat=True)
+    )
 
 
 def _typos(word: str, vocab: set[str]) -> set[str]:
@@ -218,8 +232,9 @@ class _Prefilter:
 
 def _prefilter(actor, filters: SearchFilters) -> _Prefilter:
     roots = scope_roots(actor)
-    return _Prefilter(roots=roots, org_id=filters.org_id,
-                      own=own_member_ids(actor) if roots is not None else frozenset())
+    return _Prefilter(
+        roots=roots, org_id=filters.org_id, own=own_member_ids(actor) if roots is not None else frozenset()
+    )
 
 
 def _term_condition(all_of: set[str], any_of: list[set[str]]) -> Q:
@@ -247,8 +262,12 @@ def _matching(qs: QuerySet, all_of: set[str], any_of: list[set[str]], pre: _Pref
         branches = []
         for root in sorted(pre.roots, key=lambda r: r.org_id):
             if root.top and (all_of or any_of):
-                branches.append(_term_condition({org_word_term(w, root.org_id) for w in all_of},
-                                                [{org_word_term(w, root.org_id) for w in s} for s in any_of]))
+                branches.append(
+                    _term_condition(
+                        {org_word_term(w, root.org_id) for w in all_of},
+                        [{org_word_term(w, root.org_id) for w in s} for s in any_of],
+                    )
+                )
             else:
                 branches.append(_term_condition(all_of | {org_term(root.org_id)}, any_of))
         if pre.own:
@@ -261,8 +280,9 @@ def _matching(qs: QuerySet, all_of: set[str], any_of: list[set[str]], pre: _Pref
     return qs.filter(pk__in=MemberSearchTerms.objects.filter(either).values("member_id"))
 
 
-def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *, pre: _Prefilter,
-                  everywhere: bool = False) -> tuple[list[tuple[Member, str]], bool]:
+def _pg_name_hits(
+    base: QuerySet, words: list[str], limit: int, *, pre: _Prefilter, everywhere: bool = False
+) -> tuple[list[tuple[Member, str]], bool]:
     vocab = _vocabulary(words)
     head, last = list(dict.fromkeys(words[:-1])), words[-1]
     required = {w for w in head if w in vocab}
@@ -288,8 +308,10 @@ def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *, pre: _Prefilt
             seen.add(m.pk)
         if truncated:
             return found, True
-    passes = [("exact", {last} & vocab, True),
-              ("prefix", {w for w in vocab if w.startswith(last) and w != last}, False)]
+    passes = [
+        ("exact", {last} & vocab, True),
+        ("prefix", {w for w in vocab if w.startswith(last) and w != last}, False),
+    ]
     if len(last) >= TYPO_MIN_LENGTH or last not in vocab:  # "ve" is in no name: one letter off ("vy")
         passes.append(("typo", _typos(last, vocab), False))
     for kind, expansion, all_of in passes:
@@ -331,8 +353,9 @@ def _pg_name_hits(base: QuerySet, words: list[str], limit: int, *, pre: _Prefilt
     return found, truncated
 
 
-def _name_hits(base: QuerySet, words: list[str], limit: int, *, pre: _Prefilter,
-               everywhere: bool = False) -> tuple[list[tuple[Member, str]], bool]:
+def _name_hits(
+    base: QuerySet, words: list[str], limit: int, *, pre: _Prefilter, everywhere: bool = False
+) -> tuple[list[tuple[Member, str]], bool]:
     if _pg():
         return _pg_name_hits(base, words, limit, pre=pre, everywhere=everywhere)
     found: list[tuple[Member, str]] = []
@@ -394,8 +417,11 @@ def _name_hits(base: QuerySet, words: list[str], limit: int, *, pre: _Prefilter,
             candidates = candidates.filter(_whole_word(w))
         rows = list(candidates.exclude(pk__in=seen).order_by().values_list("pk", "name_folded")[:TYPO_CANDIDATES])
         rest_of = set(others)
-        ids = [pk for pk, name in rows
-               if any(levenshtein_at_most_one(word, w) and w != word for w in name.split() if w not in rest_of)]
+        ids = [
+            pk
+            for pk, name in rows
+            if any(levenshtein_at_most_one(word, w) and w != word for w in name.split() if w not in rest_of)
+        ]
         room = limit - len(found)
         truncated = truncated or len(ids) > room
         for m in sorted(Member.objects.filter(pk__in=ids[:room]), key=lambda m: (m.name_folded, m.pk)):
@@ -423,13 +449,24 @@ def _id_hits(actor, base: QuerySet, q: str) -> list[tuple[Member, str]]:
         hits += [(m, "citizen_id") for m in personal.filter(citizen_id=compact)[:1]]
     if _CARD.match(compact) and any(ch.isdigit() for ch in compact):  # card numbers have digits
         # Card numbers are stored as written (upper case); equality keeps the unique index usable.
-        hits += [(m, "party_card") for m in base.filter(party_card_number__in={compact, compact.upper()})[:1]
-                 if all(m.pk != h.pk for h, _ in hits)]
+        hits += [
+            (m, "party_card")
+            for m in base.filter(party_card_number__in={compact, compact.upper()})[:1]
+            if all(m.pk != h.pk for h, _ in hits)
+        ]
     return hits
 
 
-def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT, action: str = "view",
-               types: tuple[str, ...] = (), everywhere: bool = False) -> list[OrgHit]:
+def org_search(
+    *,
+    actor,
+    q: str,
+    at: date,
+    limit: int = ORG_LIMIT,
+    action: str = "view",
+    types: tuple[str, ...] = (),
+    everywhere: bool = False,
+) -> list[OrgHit]:
     """Organizations where `actor` may do `action` (of `types` when given) whose name on `at` has
     a word starting with each query word (accents and case ignored), with their parent's name.
     `everywhere`: any organization of the system below the root (a transfer's destination): only
@@ -452,8 +489,9 @@ def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT, action: str =
             if len(w) >= 3:
                 qs = qs.filter(folded__contains=w)
             qs = qs.filter(folded__regex=rf"\m{w}")
-        rows = sorted(qs.order_by().values_list("org_id", "name", "org_type", "path", "parent_id")[:limit],
-                      key=lambda r: r[3])
+        rows = sorted(
+            qs.order_by().values_list("org_id", "name", "org_type", "path", "parent_id")[:limit], key=lambda r: r[3]
+        )
     else:
         rows = []
         for row in versions.order_by("path").values_list("org_id", "name", "org_type", "path", "parent_id").iterator():
@@ -463,12 +501,13 @@ def org_search(*, actor, q: str, at: date, limit: int = ORG_LIMIT, action: str =
                 if len(rows) >= limit:
                     break
     parents = org_names_on(keys=[(r[4], at) for r in rows if r[4]])
-    return [OrgHit(org_id, name, label("org_types", org_type), parents.get((parent_id, at), "") if parent_id else "")
-            for org_id, name, org_type, _path, parent_id in rows]
+    return [
+        OrgHit(org_id, name, label("org_types", org_type), parents.get((parent_id, at), "") if parent_id else "")
+        for org_id, name, org_type, _path, parent_id in rows
+    ]
 
 
-def search(*, actor, q: str, at: date, filters: SearchFilters | None = None,
-           limit: int = RESULT_LIMIT) -> SearchResult:
+def search(*, actor, q: str, at: date, filters: SearchFilters | None = None, limit: int = RESULT_LIMIT) -> SearchResult:
     """Members and organizations for the search box (see the module docstring)."""
     filters = filters or SearchFilters()
     q = (q or "").strip()[:120]
@@ -494,9 +533,14 @@ def search(*, actor, q: str, at: date, filters: SearchFilters | None = None,
     names = org_names_on(keys=[(m.current_org_id, at) for m, _ in hits if m.current_org_id])
     for m, kind in hits:
         # Masked for everyone (the full number is shown on the dossier, on request and audited).
-        result.members.append(MemberHit(
-            member=m, match=kind, org_name=names.get((m.current_org_id, at), ""),
-            citizen_id=mask_citizen_id(m.citizen_id)))
+        result.members.append(
+            MemberHit(
+                member=m,
+                match=kind,
+                org_name=names.get((m.current_org_id, at), ""),
+                citizen_id=mask_citizen_id(m.citizen_id),
+            )
+        )
     if q and not filters.any:
         result.orgs = org_search(actor=actor, q=q, at=at)
     return result

@@ -20,8 +20,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     at, form = filterset.at, filterset.form
     result = SearchResult(query="")
     if form.is_valid():
-        result = search(actor=request.user, q=form.cleaned_data.get("q") or "", at=at,
-                        filters=form.search_filters())
+        result = search(actor=request.user, q=form.cleaned_data.get("q") or "", at=at, filters=form.search_filters())
     context = {"form": form, "result": result, "at": at, "searched": bool(request.GET)}
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "search/_results.html", context)
@@ -44,7 +43,13 @@ def org_picker(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("org_q") or "").strip()[:120]
     # The whole system's names only for those who record (the transfer letter's destination).
     everywhere = request.GET.get("scope") == "system" and can(request.user, "record")
-    hits = org_search(actor=request.user, q=q, at=as_of_date(request), action=action, types=types,
-                      everywhere=everywhere) if q else []
-    return render(request, "search/_org_picker.html",
-                  {"hits": hits, "q": q, "box": request.GET.get("box", "")[:60], "everywhere": everywhere})
+    hits = (
+        org_search(actor=request.user, q=q, at=as_of_date(request), action=action, types=types, everywhere=everywhere)
+        if q
+        else []
+    )
+    return render(
+        request,
+        "search/_org_picker.html",
+        {"hits": hits, "q": q, "box": request.GET.get("box", "")[:60], "everywhere": everywhere},
+    )

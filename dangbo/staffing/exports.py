@@ -16,8 +16,15 @@ from dangbo.staffing.selectors import Snapshot, TreeRow
 HEAD = Font(bold=True)
 FILL = PatternFill("solid", fgColor="DDEBF7")
 INT = "#,##0"
-COLUMNS = ["Mã", "Cơ quan, đơn vị", "Cấp", "Loại biên chế", "Biên chế được giao", "Số người thực có",
-           "Chưa sử dụng (giao − thực có)"]
+COLUMNS = [
+    "Mã",
+    "Cơ quan, đơn vị",
+    "Cấp",
+    "Loại biên chế",
+    "Biên chế được giao",
+    "Số người thực có",
+    "Chưa sử dụng (giao − thực có)",
+]
 
 
 def figure_rows(rows: list[TreeRow], at: date) -> list[list]:

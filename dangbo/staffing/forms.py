@@ -25,10 +25,14 @@ class AllocationForm(forms.Form):
     number = forms.IntegerField(label="Số biên chế", min_value=0, max_value=10_000_000)
     decision_number = forms.CharField(label="Số quyết định", max_length=60)
     decision_date = VNDateField(label="Ngày quyết định")
-    effective_from = VNDateField(label="Hiệu lực từ ngày", required=False,
-                                 help_text="Để trống: từ ngày quyết định. Quyết định giữa năm thay thế quyết định trước từ ngày này.")
-    allocating_label = forms.CharField(label="Cấp giao (chỉ khi cơ quan nhận từ cấp trên hệ thống)", max_length=200,
-                                       required=False)
+    effective_from = VNDateField(
+        label="Hiệu lực từ ngày",
+        required=False,
+        help_text="Để trống: từ ngày quyết định. Quyết định giữa năm thay thế quyết định trước từ ngày này.",
+    )
+    allocating_label = forms.CharField(
+        label="Cấp giao (chỉ khi cơ quan nhận từ cấp trên hệ thống)", max_length=200, required=False
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +81,9 @@ def _rows(text: str, field_label: str, min_fields: int, max_fields: int) -> list
         if not min_fields <= len(parts) <= max_fields:
             raise forms.ValidationError(
                 f"«{field_label}», dòng {i}: cần {min_fields}"
-                + (f" đến {max_fields}" if max_fields != min_fields else "") + " phần cách nhau bằng dấu «;»")
+                + (f" đến {max_fields}" if max_fields != min_fields else "")
+                + " phần cách nhau bằng dấu «;»"
+            )
         out.append((i, parts))
     return out
 
@@ -98,8 +104,9 @@ def _pct(value: str, field_label: str, i: int):
     except InvalidOperation:
         v = None
     if v is None or not v.is_finite() or not 0 < v <= 100 or v != v.quantize(Decimal("0.01")):
-        raise forms.ValidationError(f"«{field_label}», dòng {i}: tỷ lệ phân bổ phải là số lớn hơn 0, "
-                                    "không quá 100 (tối đa 2 chữ số thập phân)")
+        raise forms.ValidationError(
+            f"«{field_label}», dòng {i}: tỷ lệ phân bổ phải là số lớn hơn 0, không quá 100 (tối đa 2 chữ số thập phân)"
+        )
     return v
 
 
@@ -128,8 +135,11 @@ class ProjectCreateForm(forms.Form):
     name = forms.CharField(label="Tên đề án", max_length=255)
     number = forms.CharField(label="Số đề án", max_length=60, required=False)
     model = forms.CharField(label="Mô hình", max_length=120, help_text="Ví dụ: Cơ quan Thanh tra - Kiểm tra")
-    units = forms.CharField(label="Đơn vị thuộc phạm vi sắp xếp", widget=forms.Textarea(attrs={"rows": 5}),
-                            help_text="Mỗi dòng một đơn vị: tên đơn vị; mã cơ quan (nếu có)")
+    units = forms.CharField(
+        label="Đơn vị thuộc phạm vi sắp xếp",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Mỗi dòng một đơn vị: tên đơn vị; mã cơ quan (nếu có)",
+    )
 
     def __init__(self, *args, actor, **kwargs):
         from dangbo.orgs.models import Organization
@@ -153,17 +163,29 @@ class ProjectCreateForm(forms.Form):
 
 
 class ProjectPlanForm(forms.Form):
-    before = forms.CharField(label="Cơ quan trước sắp xếp", widget=forms.Textarea(attrs={"rows": 4}),
-                             help_text="Mỗi dòng: mã cơ quan; số đơn vị bên trong")
-    after = forms.CharField(label="Cơ quan sau sắp xếp", widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="Mỗi dòng: mã cơ quan; số đơn vị bên trong; tỷ lệ phân bổ % (khi chia tách)")
-    surplus = forms.CharField(label="Cấp trưởng, cấp phó vượt quy định", required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text="Mỗi dòng: mã cơ quan; trưởng hoặc phó; số theo quy định; số hiện có; "
-                                        "thời hạn (dd/mm/yyyy)")
-    departures = forms.CharField(label="Nghỉ theo chính sách", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                 help_text="Mỗi dòng: hình thức (nghỉ hưu trước tuổi, thôi việc, chuyển công tác "
-                                           "khác, khác); mã loại biên chế; số người; chính sách")
+    before = forms.CharField(
+        label="Cơ quan trước sắp xếp",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Mỗi dòng: mã cơ quan; số đơn vị bên trong",
+    )
+    after = forms.CharField(
+        label="Cơ quan sau sắp xếp",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Mỗi dòng: mã cơ quan; số đơn vị bên trong; tỷ lệ phân bổ % (khi chia tách)",
+    )
+    surplus = forms.CharField(
+        label="Cấp trưởng, cấp phó vượt quy định",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Mỗi dòng: mã cơ quan; trưởng hoặc phó; số theo quy định; số hiện có; thời hạn (dd/mm/yyyy)",
+    )
+    departures = forms.CharField(
+        label="Nghỉ theo chính sách",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Mỗi dòng: hình thức (nghỉ hưu trước tuổi, thôi việc, chuyển công tác "
+        "khác, khác); mã loại biên chế; số người; chính sách",
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,13 +219,23 @@ class ProjectPlanForm(forms.Form):
         out = []
         for i, parts in _rows(self.cleaned_data["surplus"], label, 5, 5):
             a = self.codes.get(parts[0], label, i)
-            pos = {"trưởng": LeaderPosition.HEAD, "cấp trưởng": LeaderPosition.HEAD, "phó": LeaderPosition.DEPUTY,
-                   "cấp phó": LeaderPosition.DEPUTY}.get(parts[1].lower())
+            pos = {
+                "trưởng": LeaderPosition.HEAD,
+                "cấp trưởng": LeaderPosition.HEAD,
+                "phó": LeaderPosition.DEPUTY,
+                "cấp phó": LeaderPosition.DEPUTY,
+            }.get(parts[1].lower())
             if pos is None:
                 raise forms.ValidationError(f"«{label}», dòng {i}: chức vụ ghi «trưởng» hoặc «phó»")
-            out.append(SurplusInput(a.pk, norm=_int(parts[2], label, i, "số theo quy định", 0, 100),
-                                    actual=_int(parts[3], label, i, "số hiện có", 0, 100),
-                                    deadline=_date(parts[4], label, i), position=pos))
+            out.append(
+                SurplusInput(
+                    a.pk,
+                    norm=_int(parts[2], label, i, "số theo quy định", 0, 100),
+                    actual=_int(parts[3], label, i, "số hiện có", 0, 100),
+                    deadline=_date(parts[4], label, i),
+                    position=pos,
+                )
+            )
         return out
 
     def clean_departures(self):
@@ -220,8 +252,11 @@ class ProjectPlanForm(forms.Form):
             cat = StaffingCategory.objects.filter(code=parts[1]).first()
             if cat is None:
                 raise forms.ValidationError(f"«{label}», dòng {i}: không có loại biên chế mã «{parts[1]}»")
-            out.append(DepartureInput(kind, cat.pk, _int(parts[2], label, i, "số người", 1),
-                                      policy=parts[3] if len(parts) > 3 else ""))
+            out.append(
+                DepartureInput(
+                    kind, cat.pk, _int(parts[2], label, i, "số người", 1), policy=parts[3] if len(parts) > 3 else ""
+                )
+            )
         return out
 
 
@@ -239,8 +274,11 @@ class UnitDoneForm(forms.Form):
 class CatalogueCreateForm(forms.Form):
     agency = AgencyChoice(label="Cơ quan, đơn vị", queryset=Agency.objects.none())
     name = forms.CharField(label="Tên danh mục", max_length=255)
-    positions = forms.CharField(label="Vị trí việc làm", widget=forms.Textarea(attrs={"rows": 6}),
-                                help_text="Mỗi dòng: tên vị trí; mã loại biên chế (ví dụ cb_cc); số lượng")
+    positions = forms.CharField(
+        label="Vị trí việc làm",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Mỗi dòng: tên vị trí; mã loại biên chế (ví dụ cb_cc); số lượng",
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

@@ -115,24 +115,35 @@ def _parse_rows(rows, *, on: date, source: str, report: ImportReport) -> list[_R
         code = clean_text(cell("code"))
         agency = agencies.get(code.casefold())
         if agency is None:
-            report.errors.append((number, HEADER_OF["code"], not_found(f"cơ quan có mã «{code}».")
-                                  if code else "Thiếu mã cơ quan."))
+            report.errors.append(
+                (number, HEADER_OF["code"], not_found(f"cơ quan có mã «{code}».") if code else "Thiếu mã cơ quan.")
+            )
             continue
         raw_cat = clean_text(cell("category"))
         category = cats.get(_key(raw_cat))
         if category is None:
-            report.errors.append((number, HEADER_OF["category"], f"Không hiểu loại biên chế «{raw_cat}»: ghi mã "
-                                  f"({', '.join(sorted(c.code for c in set(cats.values())))}) hoặc tên loại."))
+            report.errors.append(
+                (
+                    number,
+                    HEADER_OF["category"],
+                    f"Không hiểu loại biên chế «{raw_cat}»: ghi mã "
+                    f"({', '.join(sorted(c.code for c in set(cats.values())))}) hoặc tên loại.",
+                )
+            )
             continue
         raw_count = cell("count")
         text = clean_text(raw_count).replace(".", "") if not isinstance(raw_count, (int, float)) else ""
         if isinstance(raw_count, float) and raw_count.is_integer():
             raw_count = int(raw_count)
-        count = raw_count if isinstance(raw_count, int) and not isinstance(raw_count, bool) else (
-            int(text) if text.isdigit() else None)
+        count = (
+            raw_count
+            if isinstance(raw_count, int) and not isinstance(raw_count, bool)
+            else (int(text) if text.isdigit() else None)
+        )
         if count is None or count < 0:
-            report.errors.append((number, HEADER_OF["count"],
-                                  f"Số người «{clean_text(raw_count)}» phải là số nguyên không âm."))
+            report.errors.append(
+                (number, HEADER_OF["count"], f"Số người «{clean_text(raw_count)}» phải là số nguyên không âm.")
+            )
             continue
         try:
             row_on = parse_full_date(cell("on")) or on
@@ -151,8 +162,12 @@ def _parse_rows(rows, *, on: date, source: str, report: ImportReport) -> list[_R
     return parsed
 
 
-_FIELD_HEADER = {"count": HEADER_OF["count"], "source": HEADER_OF["source"], "on": HEADER_OF["on"],
-                 "agency_id": HEADER_OF["code"]}
+_FIELD_HEADER = {
+    "count": HEADER_OF["count"],
+    "source": HEADER_OF["source"],
+    "on": HEADER_OF["on"],
+    "agency_id": HEADER_OF["code"],
+}
 
 
 def _run(path, *, actor, on: date | None, source: str, apply: bool) -> ImportReport:
@@ -166,8 +181,9 @@ def _run(path, *, actor, on: date | None, source: str, apply: bool) -> ImportRep
         with transaction.atomic():
             for r in parsed:
                 try:
-                    services.headcount_record(actor=actor, agency=r.agency, category=r.category, on=r.on,
-                                              count=r.count, source=r.source)
+                    services.headcount_record(
+                        actor=actor, agency=r.agency, category=r.category, on=r.on, count=r.count, source=r.source
+                    )
                 except DomainError as exc:
                     report.errors.append((r.number, _FIELD_HEADER.get(exc.field or "", ""), exc.message))
                     continue

@@ -78,10 +78,18 @@ def _missing(code: str) -> Result:
     return Result(CATALOG[code], None, "Tổ chức không tồn tại vào ngày này")
 
 
-@indicator("bc_cbcc_giao_thuc_co", "Biên chế cán bộ, công chức: được giao, thực có, chưa sử dụng", "biên chế",
-           "stock", "Biên chế cán bộ, công chức được giao cho các cơ quan cao nhất do tổ chức đảng trong phạm vi "
-           "quản lý (theo quyết định có hiệu lực vào ngày); số người thực có (số liệu gần nhất của từng cơ quan); "
-           "chưa sử dụng = được giao − thực có", rule="R-110", drill=False, section=SECTION)
+@indicator(
+    "bc_cbcc_giao_thuc_co",
+    "Biên chế cán bộ, công chức: được giao, thực có, chưa sử dụng",
+    "biên chế",
+    "stock",
+    "Biên chế cán bộ, công chức được giao cho các cơ quan cao nhất do tổ chức đảng trong phạm vi "
+    "quản lý (theo quyết định có hiệu lực vào ngày); số người thực có (số liệu gần nhất của từng cơ quan); "
+    "chưa sử dụng = được giao − thực có",
+    rule="R-110",
+    drill=False,
+    section=SECTION,
+)
 def bc_cbcc_giao_thuc_co(ctx: IndicatorContext) -> Result:
     f = area_figures(ctx)
     if f is None:
@@ -90,11 +98,17 @@ def bc_cbcc_giao_thuc_co(ctx: IndicatorContext) -> Result:
     if row is None or not (row.has_quota or row.has_headcount):
         return Result(CATALOG["bc_cbcc_giao_thuc_co"], None, "Chưa có số liệu biên chế")
     if not row.has_quota:
-        return Result(CATALOG["bc_cbcc_giao_thuc_co"], None,
-                      f"Chưa giao biên chế năm {ctx.at.year}; {vn_int(row.headcount)} thực có")
-    return Result(CATALOG["bc_cbcc_giao_thuc_co"], row.quota,
-                  f"{vn_int(row.quota)} được giao, {vn_int(row.headcount)} thực có, "
-                  f"{vn_int(row.vacancies)} chưa sử dụng", denominator=row.headcount)
+        return Result(
+            CATALOG["bc_cbcc_giao_thuc_co"],
+            None,
+            f"Chưa giao biên chế năm {ctx.at.year}; {vn_int(row.headcount)} thực có",
+        )
+    return Result(
+        CATALOG["bc_cbcc_giao_thuc_co"],
+        row.quota,
+        f"{vn_int(row.quota)} được giao, {vn_int(row.headcount)} thực có, {vn_int(row.vacancies)} chưa sử dụng",
+        denominator=row.headcount,
+    )
 
 
 def _reduction(code: str, category: str, ctx: IndicatorContext) -> Result:
@@ -107,42 +121,76 @@ def _reduction(code: str, category: str, ctx: IndicatorContext) -> Result:
     pct = row.reduction_pct
     text = f"{vn_int(row.reduction)}/{vn_int(row.baseline)} ({vn_decimal(pct, 2)}%)"
     if row.required is not None:
-        text += (f"; phải giảm {vn_int(row.required)} đến năm {param('staffing_target_year', ctx.at)}, "
-                 f"còn thiếu {vn_int(row.shortfall)}")
+        text += (
+            f"; phải giảm {vn_int(row.required)} đến năm {param('staffing_target_year', ctx.at)}, "
+            f"còn thiếu {vn_int(row.shortfall)}"
+        )
     return Result(CATALOG[code], row.reduction, text, denominator=row.baseline, percent=f"{vn_decimal(pct, 2)}%")
 
 
-@indicator("bc_tinh_gian_cbcc", "Tinh giản biên chế cán bộ, công chức so với năm 2021", "biên chế", "ratio",
-           "(Biên chế năm gốc 2021 − biên chế được giao vào ngày) / biên chế năm gốc; chỉ tiêu ít nhất 5% đến năm "
-           "2026, cộng số còn thiếu (trừ số vượt) giai đoạn 2016–2021", rule="R-111", drill=False, section=SECTION)
+@indicator(
+    "bc_tinh_gian_cbcc",
+    "Tinh giản biên chế cán bộ, công chức so với năm 2021",
+    "biên chế",
+    "ratio",
+    "(Biên chế năm gốc 2021 − biên chế được giao vào ngày) / biên chế năm gốc; chỉ tiêu ít nhất 5% đến năm "
+    "2026, cộng số còn thiếu (trừ số vượt) giai đoạn 2016–2021",
+    rule="R-111",
+    drill=False,
+    section=SECTION,
+)
 def bc_tinh_gian_cbcc(ctx: IndicatorContext) -> Result:
     return _reduction("bc_tinh_gian_cbcc", "cb_cc", ctx)
 
 
-@indicator("bc_tinh_gian_vc", "Tinh giản số người làm việc hưởng lương ngân sách so với năm 2021", "người", "ratio",
-           "(Số năm gốc 2021 − số được giao vào ngày) / số năm gốc; chỉ tiêu ít nhất 10% đến năm 2026",
-           rule="R-111", drill=False, section=SECTION)
+@indicator(
+    "bc_tinh_gian_vc",
+    "Tinh giản số người làm việc hưởng lương ngân sách so với năm 2021",
+    "người",
+    "ratio",
+    "(Số năm gốc 2021 − số được giao vào ngày) / số năm gốc; chỉ tiêu ít nhất 10% đến năm 2026",
+    rule="R-111",
+    drill=False,
+    section=SECTION,
+)
 def bc_tinh_gian_vc(ctx: IndicatorContext) -> Result:
     return _reduction("bc_tinh_gian_vc", "vc_nsnn", ctx)
 
 
-@indicator("vtvl_phe_duyet", "Cơ quan, đơn vị có danh mục vị trí việc làm được phê duyệt", "cơ quan", "ratio",
-           "Số cơ quan có danh mục vị trí việc làm mới nhất đã được phê duyệt vào ngày / số cơ quan, đơn vị do tổ "
-           "chức đảng trong phạm vi quản lý", drill=False, section=SECTION)
+@indicator(
+    "vtvl_phe_duyet",
+    "Cơ quan, đơn vị có danh mục vị trí việc làm được phê duyệt",
+    "cơ quan",
+    "ratio",
+    "Số cơ quan có danh mục vị trí việc làm mới nhất đã được phê duyệt vào ngày / số cơ quan, đơn vị do tổ "
+    "chức đảng trong phạm vi quản lý",
+    drill=False,
+    section=SECTION,
+)
 def vtvl_phe_duyet(ctx: IndicatorContext) -> Result:
     f = area_figures(ctx)
     if f is None:
         return _missing("vtvl_phe_duyet")
     if not f.agencies:
         return Result(CATALOG["vtvl_phe_duyet"], None, "Không có cơ quan, đơn vị")
-    return Result(CATALOG["vtvl_phe_duyet"], f.approved, f"{vn_int(f.approved)}/{vn_int(f.agencies)} cơ quan",
-                  denominator=f.agencies)
+    return Result(
+        CATALOG["vtvl_phe_duyet"],
+        f.approved,
+        f"{vn_int(f.approved)}/{vn_int(f.agencies)} cơ quan",
+        denominator=f.agencies,
+    )
 
 
-@indicator("bc_sap_xep", "Đơn vị đã sắp xếp, tổ chức lại theo đề án", "đơn vị", "ratio",
-           "Số đơn vị thuộc phạm vi các đề án sắp xếp của tổ chức đảng trong phạm vi đã hoàn thành sắp xếp vào ngày "
-           "/ số đơn vị thuộc phạm vi đề án, theo từng mô hình (ví dụ «7/8 Cơ quan Thanh tra - Kiểm tra»)",
-           drill=False, section=SECTION)
+@indicator(
+    "bc_sap_xep",
+    "Đơn vị đã sắp xếp, tổ chức lại theo đề án",
+    "đơn vị",
+    "ratio",
+    "Số đơn vị thuộc phạm vi các đề án sắp xếp của tổ chức đảng trong phạm vi đã hoàn thành sắp xếp vào ngày "
+    "/ số đơn vị thuộc phạm vi đề án, theo từng mô hình (ví dụ «7/8 Cơ quan Thanh tra - Kiểm tra»)",
+    drill=False,
+    section=SECTION,
+)
 def bc_sap_xep(ctx: IndicatorContext) -> Result:
     if ctx.area is None:
         return _missing("bc_sap_xep")

@@ -32,10 +32,21 @@ class Agency(models.Model):
 
     code = models.CharField("Mã", max_length=40, unique=True)
     kind = models.CharField("Loại", max_length=20, choices=AgencyKind.choices, default=AgencyKind.PARTY)
-    managing_org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                                     verbose_name="Cấp ủy quản lý", help_text="Phạm vi truy cập.")
-    party_org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name="Tổ chức đảng trong cơ quan")
+    managing_org = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Cấp ủy quản lý",
+        help_text="Phạm vi truy cập.",
+    )
+    party_org = models.ForeignKey(
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Tổ chức đảng trong cơ quan",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -55,8 +66,14 @@ class AgencyVersion(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="versions")
     name = models.CharField("Tên", max_length=255)
-    parent = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="child_versions",
-                               verbose_name="Cơ quan cấp trên (có thẩm quyền giao biên chế)")
+    parent = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="child_versions",
+        verbose_name="Cơ quan cấp trên (có thẩm quyền giao biên chế)",
+    )
     internal_units = models.PositiveSmallIntegerField("Số đơn vị bên trong", default=0)
     valid_from = models.DateField("Từ ngày")
     valid_to = models.DateField("Đến ngày", null=True, blank=True)
@@ -83,8 +100,9 @@ class AgencyLineage(models.Model):
     kind = models.CharField(max_length=10, choices=LineageKind.choices)
     on = models.DateField("Ngày hiệu lực")
     share_pct = models.DecimalField("Tỷ lệ phân bổ (%)", max_digits=5, decimal_places=2, default=100)
-    project = models.ForeignKey("RestructuringProject", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="lineage")
+    project = models.ForeignKey(
+        "RestructuringProject", null=True, blank=True, on_delete=models.PROTECT, related_name="lineage"
+    )
 
     class Meta:
         ordering = ["on", "id"]
@@ -94,7 +112,12 @@ class AgencyLineage(models.Model):
 # writes the same rows. Categories are not interchangeable.
 DEFAULT_CATEGORIES = [
     ("cb_cc", "Biên chế cán bộ, công chức", "staffing_reduction_pct_cadres", 1),
-    ("vc_nsnn", "Số lượng người làm việc (viên chức hưởng lương ngân sách)", "staffing_reduction_pct_public_employees", 2),
+    (
+        "vc_nsnn",
+        "Số lượng người làm việc (viên chức hưởng lương ngân sách)",
+        "staffing_reduction_pct_public_employees",
+        2,
+    ),
     ("vc_tu_chu", "Viên chức đơn vị tự chủ tài chính", "", 3),
     ("hd_ld", "Hợp đồng lao động", "", 4),
     ("cb_xa", "Cán bộ, công chức cấp xã (trước 01/7/2025)", "", 5),
@@ -106,8 +129,12 @@ class StaffingCategory(models.Model):
 
     code = models.CharField("Mã", max_length=30, unique=True)
     name = models.CharField("Tên", max_length=200)
-    target_param = models.CharField("Tham số chỉ tiêu tinh giản", max_length=80, blank=True,
-                                    help_text="Tên tham số (core/rules.py) của % tinh giản; trống = không có.")
+    target_param = models.CharField(
+        "Tham số chỉ tiêu tinh giản",
+        max_length=80,
+        blank=True,
+        help_text="Tên tham số (core/rules.py) của % tinh giản; trống = không có.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -123,26 +150,32 @@ class QuotaAllocation(models.Model):
     posts of `category` for `year`, in force from `effective_from` until superseded."""
 
     year = models.PositiveSmallIntegerField("Năm")
-    allocating = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="given",
-                                   verbose_name="Cơ quan giao")
+    allocating = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="given", verbose_name="Cơ quan giao"
+    )
     allocating_label = models.CharField("Cấp giao (từ trên)", max_length=200, blank=True)
-    receiving = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="received",
-                                  verbose_name="Cơ quan được giao")
-    category = models.ForeignKey(StaffingCategory, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name="Loại biên chế")
+    receiving = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="received", verbose_name="Cơ quan được giao"
+    )
+    category = models.ForeignKey(
+        StaffingCategory, on_delete=models.PROTECT, related_name="+", verbose_name="Loại biên chế"
+    )
     number = models.PositiveIntegerField("Số biên chế")
     decision_number = models.CharField("Số quyết định", max_length=60)
     decision_date = models.DateField("Ngày quyết định")
     effective_from = models.DateField("Hiệu lực từ ngày")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Giao biên chế"
         ordering = ["year", "receiving_id", "category_id", "effective_from", "id"]
-        indexes = [models.Index(fields=["receiving", "category", "year", "effective_from"]),
-                   models.Index(fields=["allocating", "category", "year"])]
+        indexes = [
+            models.Index(fields=["receiving", "category", "year", "effective_from"]),
+            models.Index(fields=["allocating", "category", "year"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.decision_number} ({self.number})"
@@ -157,8 +190,9 @@ class Headcount(models.Model):
     count = models.PositiveIntegerField("Số người")
     source = models.CharField("Nguồn", max_length=255)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "Số người thực có"
@@ -174,8 +208,9 @@ class Baseline(models.Model):
     category = models.ForeignKey(StaffingCategory, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("Năm gốc")
     number = models.PositiveIntegerField("Biên chế năm gốc")
-    carried = models.IntegerField("Chuyển từ giai đoạn 2016–2021", default=0,
-                                  help_text="Dương: số còn thiếu phải bù; âm: số vượt được tính.")
+    carried = models.IntegerField(
+        "Chuyển từ giai đoạn 2016–2021", default=0, help_text="Dương: số còn thiếu phải bù; âm: số vượt được tính."
+    )
     source = models.CharField("Nguồn", max_length=255, blank=True)
 
     class Meta:
@@ -186,15 +221,15 @@ class Baseline(models.Model):
 class RestructuringProject(models.Model):
     """A restructuring project (đề án sắp xếp) of one model of body (e.g. «Văn phòng cấp huyện»)."""
 
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
-                            verbose_name="Cấp ủy")
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="Cấp ủy")
     name = models.CharField("Tên đề án", max_length=255)
     number = models.CharField("Số đề án", max_length=60, blank=True)
     model = models.CharField("Mô hình", max_length=120, help_text="Ví dụ: Cơ quan Thanh tra - Kiểm tra")
     approved_on = models.DateField("Ngày phê duyệt", null=True, blank=True)
     decision_number = models.CharField("Số quyết định phê duyệt", max_length=60, blank=True)
-    applied_on = models.DateField("Ngày thực hiện", null=True, blank=True,
-                                  help_text="Ngày các cơ quan sau sắp xếp bắt đầu hoạt động.")
+    applied_on = models.DateField(
+        "Ngày thực hiện", null=True, blank=True, help_text="Ngày các cơ quan sau sắp xếp bắt đầu hoạt động."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -280,8 +315,9 @@ class ProjectDeparture(models.Model):
     kind = models.CharField("Hình thức", max_length=20, choices=DepartureKind.choices)
     category = models.ForeignKey(StaffingCategory, on_delete=models.PROTECT, related_name="+")
     count = models.PositiveIntegerField("Số người")
-    policy = models.CharField("Theo chính sách", max_length=120, blank=True,
-                              help_text="Ví dụ: Nghị định 178/2024/NĐ-CP")
+    policy = models.CharField(
+        "Theo chính sách", max_length=120, blank=True, help_text="Ví dụ: Nghị định 178/2024/NĐ-CP"
+    )
     member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     cadre = models.ForeignKey("cadres.Cadre", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
@@ -305,8 +341,9 @@ class JobCatalogue(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="job_catalogues")
     name = models.CharField("Tên danh mục", max_length=255)
-    status = models.CharField("Trạng thái", max_length=12, choices=CatalogueStatus.choices,
-                              default=CatalogueStatus.DRAFT)
+    status = models.CharField(
+        "Trạng thái", max_length=12, choices=CatalogueStatus.choices, default=CatalogueStatus.DRAFT
+    )
     submitted_on = models.DateField("Ngày trình", null=True, blank=True)
     appraised_on = models.DateField("Ngày thẩm định", null=True, blank=True)
     approved_on = models.DateField("Ngày phê duyệt", null=True, blank=True)
@@ -318,8 +355,11 @@ class JobCatalogue(models.Model):
         ordering = ["agency_id", "-id"]
 
     def status_on(self, at: date) -> str:
-        for status, on in ((CatalogueStatus.APPROVED, self.approved_on), (CatalogueStatus.APPRAISED, self.appraised_on),
-                           (CatalogueStatus.SUBMITTED, self.submitted_on)):
+        for status, on in (
+            (CatalogueStatus.APPROVED, self.approved_on),
+            (CatalogueStatus.APPRAISED, self.appraised_on),
+            (CatalogueStatus.SUBMITTED, self.submitted_on),
+        ):
             if on is not None and on <= at:
                 return status
         return CatalogueStatus.DRAFT

@@ -160,9 +160,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 except DomainError as error:
                     apply_domain_error(unit_form, error)
                 else:
-                    messages.success(
-                        request, f"Đã ghi {unit.label} hoàn thành sắp xếp ngày {unit.done_on:%d/%m/%Y}."
-                    )
+                    messages.success(request, f"Đã ghi {unit.label} hoàn thành sắp xếp ngày {unit.done_on:%d/%m/%Y}.")
                     return redirect("staffing:project_detail", pk=project.pk)
         elif action != "approve":
             apply_error = "Thao tác không hợp lệ"

@@ -80,8 +80,12 @@ class TreeRow:
 
 def agency_tree(*, actor, at: date, root_id: int | None = None) -> list[TreeRow]:
     """The agencies `actor` may see valid on `at`, as a depth-first list (roots: no visible parent)."""
-    versions = list(policy.for_user(AgencyVersion, actor).filter(valid_on_q(at))
-                    .select_related("agency", "agency__managing_org").order_by("name"))
+    versions = list(
+        policy.for_user(AgencyVersion, actor)
+        .filter(valid_on_q(at))
+        .select_related("agency", "agency__managing_org")
+        .order_by("name")
+    )
     by_parent: dict[int | None, list[AgencyVersion]] = {}
     visible = {v.agency_id for v in versions}
     for v in versions:
@@ -109,9 +113,13 @@ def subtree_ids(agency_id: int, at: date) -> list[int]:
 
 def own_allocation(agency_id: int, category_id: int, year: int, at: date) -> QuotaAllocation | None:
     """The quota decision in force on `at` for `agency` × `category` × `year` (the latest effective)."""
-    return (QuotaAllocation.objects.filter(receiving_id=agency_id, category_id=category_id, year=year,
-                                           effective_from__lte=at)
-            .order_by("-effective_from", "-id").first())
+    return (
+        QuotaAllocation.objects.filter(
+            receiving_id=agency_id, category_id=category_id, year=year, effective_from__lte=at
+        )
+        .order_by("-effective_from", "-id")
+        .first()
+    )
 
 
 def _links_into(agency_id: int, at: date) -> list[AgencyLineage]:
@@ -162,7 +170,11 @@ def subtree_quota(agency_id: int, category_id: int, at: date) -> int | None:
 def headcount_on(agency_id: int, category_id: int, at: date) -> int | None:
     """Latest headcount snapshot on or before `at`, predecessors' until one of its own from the
     restructuring on."""
-    own = Headcount.objects.filter(agency_id=agency_id, category_id=category_id, on__lte=at).order_by("-on", "-id").first()
+    own = (
+        Headcount.objects.filter(agency_id=agency_id, category_id=category_id, on__lte=at)
+        .order_by("-on", "-id")
+        .first()
+    )
     total = own.count if own else None
     for link in _links_into(agency_id, at):
         if own is not None and own.on >= link.on:
@@ -268,26 +280,38 @@ class Snapshot:
         self.year = at.year
         self.baseline_year = param("staffing_baseline_year", at)
         self.versions: dict[int, list[tuple[date, date | None, int | None, str]]] = {}
-        for aid, vf, vt, parent, name in (AgencyVersion.objects.order_by("agency_id", "valid_from")
-                                          .values_list("agency_id", "valid_from", "valid_to", "parent_id", "name")):
+        for aid, vf, vt, parent, name in AgencyVersion.objects.order_by("agency_id", "valid_from").values_list(
+            "agency_id", "valid_from", "valid_to", "parent_id", "name"
+        ):
             self.versions.setdefault(aid, []).append((vf, vt, parent, name))
         self.links: dict[int, list[tuple[int, date, Decimal]]] = {}
-        for succ, pred, on, share in (AgencyLineage.objects.filter(on__lte=at).order_by("on", "id")
-                                      .values_list("successor_id", "predecessor_id", "on", "share_pct")):
+        for succ, pred, on, share in (
+            AgencyLineage.objects.filter(on__lte=at)
+            .order_by("on", "id")
+            .values_list("successor_id", "predecessor_id", "on", "share_pct")
+        ):
             self.links.setdefault(succ, []).append((pred, on, share))
         # (agency, category) -> [(effective_from, id, number)] ascending
         self.allocs: dict[tuple[int, int], list[tuple[date, int, int]]] = {}
-        for aid, cid, eff, pk, n in (QuotaAllocation.objects.filter(year=self.year, effective_from__lte=at)
-                                     .order_by("effective_from", "id")
-                                     .values_list("receiving_id", "category_id", "effective_from", "id", "number")):
+        for aid, cid, eff, pk, n in (
+            QuotaAllocation.objects.filter(year=self.year, effective_from__lte=at)
+            .order_by("effective_from", "id")
+            .values_list("receiving_id", "category_id", "effective_from", "id", "number")
+        ):
             self.allocs.setdefault((aid, cid), []).append((eff, pk, n))
         self.heads: dict[tuple[int, int], list[tuple[date, int, int]]] = {}
-        for aid, cid, on, pk, n in (Headcount.objects.filter(on__lte=at).order_by("on", "id")
-                                    .values_list("agency_id", "category_id", "on", "id", "count")):
+        for aid, cid, on, pk, n in (
+            Headcount.objects.filter(on__lte=at)
+            .order_by("on", "id")
+            .values_list("agency_id", "category_id", "on", "id", "count")
+        ):
             self.heads.setdefault((aid, cid), []).append((on, pk, n))
         self.bases: dict[tuple[int, int], tuple[int, int]] = {
-            (aid, cid): (n, c) for aid, cid, n, c in Baseline.objects.filter(year=self.baseline_year)
-            .values_list("agency_id", "category_id", "number", "carried")}
+            (aid, cid): (n, c)
+            for aid, cid, n, c in Baseline.objects.filter(year=self.baseline_year).values_list(
+                "agency_id", "category_id", "number", "carried"
+            )
+        }
         self.categories = list(StaffingCategory.objects.all())
         self.children: dict[int, list[int]] = {}
         for aid in self.versions:
@@ -377,8 +401,14 @@ class Snapshot:
         """Figures of the agency's subtree (see `figures`)."""
         at = self.at
         ids = self.subtree_ids(agency.pk)
-        figs = Figures(at=at, agency=agency, name=self.name(agency.pk), agency_count=len(ids),
-                       baseline_year=self.baseline_year, target_year=param("staffing_target_year", at))
+        figs = Figures(
+            at=at,
+            agency=agency,
+            name=self.name(agency.pk),
+            agency_count=len(ids),
+            baseline_year=self.baseline_year,
+            target_year=param("staffing_target_year", at),
+        )
         for cat in self.used_categories():
             row = CategoryFigures(category=cat, target_pct=param(cat.target_param, at) if cat.target_param else None)
             q = self.subtree_quota(agency.pk, cat.pk)
@@ -418,11 +448,19 @@ def figures_slow(*, actor, agency_id: int, at: date) -> Figures:
     agency = policy.get_in_scope_or_404(Agency, actor, agency_id)
     v = version_on(agency.pk, at) or agency.versions.order_by("-valid_from").first()
     ids = subtree_ids(agency.pk, at)
-    figs = Figures(at=at, agency=agency, name=v.name if v else agency.code, agency_count=len(ids),
-                   baseline_year=param("staffing_baseline_year", at), target_year=param("staffing_target_year", at))
-    used = (set(QuotaAllocation.objects.values_list("category_id", flat=True).distinct())
-            | set(Headcount.objects.values_list("category_id", flat=True).distinct())
-            | set(Baseline.objects.values_list("category_id", flat=True).distinct()))
+    figs = Figures(
+        at=at,
+        agency=agency,
+        name=v.name if v else agency.code,
+        agency_count=len(ids),
+        baseline_year=param("staffing_baseline_year", at),
+        target_year=param("staffing_target_year", at),
+    )
+    used = (
+        set(QuotaAllocation.objects.values_list("category_id", flat=True).distinct())
+        | set(Headcount.objects.values_list("category_id", flat=True).distinct())
+        | set(Baseline.objects.values_list("category_id", flat=True).distinct())
+    )
     for cat in StaffingCategory.objects.filter(pk__in=used):  # a category without any data has no row
         row = CategoryFigures(category=cat, target_pct=param(cat.target_param, at) if cat.target_param else None)
         q = subtree_quota(agency.pk, cat.pk, at)
@@ -575,8 +613,15 @@ def project_figures(*, actor, at: date, org_id: int | None = None) -> ProjectFig
     rows = SurplusLeaders.objects.filter(project_id__in=ids).select_related("agency")
     names = _names_on([r.agency_id for r in rows], at)
     for r in rows:
-        out.surplus.append(SurplusRow(names.get(r.agency_id, r.agency.code), r.get_position_display(), r.surplus,
-                                      r.deadline, months_left(at, r.deadline)))
+        out.surplus.append(
+            SurplusRow(
+                names.get(r.agency_id, r.agency.code),
+                r.get_position_display(),
+                r.surplus,
+                r.deadline,
+                months_left(at, r.deadline),
+            )
+        )
     labels = dict(DepartureKind.choices)
     for d in ProjectDeparture.objects.filter(project_id__in=ids).order_by("kind"):
         key = labels[d.kind]
@@ -587,8 +632,11 @@ def project_figures(*, actor, at: date, org_id: int | None = None) -> ProjectFig
 def _names_on(agency_ids, at: date) -> dict[int, str]:
     """Name of each agency on `at` (or its last name if it had ended)."""
     out: dict[int, str] = {}
-    for aid, name, vf in (AgencyVersion.objects.filter(agency_id__in=set(agency_ids))
-                              .order_by("agency_id", "valid_from").values_list("agency_id", "name", "valid_from")):
+    for aid, name, vf in (
+        AgencyVersion.objects.filter(agency_id__in=set(agency_ids))
+        .order_by("agency_id", "valid_from")
+        .values_list("agency_id", "name", "valid_from")
+    ):
         if vf <= at or aid not in out:
             out[aid] = name
     return out
@@ -617,14 +665,20 @@ def catalogue_figures(*, agency_ids: list[int], at: date) -> CatalogueFigures:
     by_status = {label: 0 for label in CatalogueStatus.labels}
     for status in latest.values():
         by_status[CatalogueStatus(status).label] += 1
-    return CatalogueFigures(agencies=len(agency_ids), approved=sum(1 for s in latest.values()
-                                                                   if s == CatalogueStatus.APPROVED),
-                            by_status=by_status)
+    return CatalogueFigures(
+        agencies=len(agency_ids),
+        approved=sum(1 for s in latest.values() if s == CatalogueStatus.APPROVED),
+        by_status=by_status,
+    )
 
 
 def catalogues(*, actor, agency_id: int) -> QuerySet:
-    return (policy.for_user(JobCatalogue, actor).filter(agency_id=agency_id)
-            .prefetch_related("positions", "positions__category").order_by("-id"))
+    return (
+        policy.for_user(JobCatalogue, actor)
+        .filter(agency_id=agency_id)
+        .prefetch_related("positions", "positions__category")
+        .order_by("-id")
+    )
 
 
 names_on = _names_on
@@ -647,8 +701,7 @@ def projects(*, actor) -> list[RestructuringProject]:
     for p in rows:
         p.units_done, p.units_total = units.get(p.pk, [0, 0])
         p.applied = p.pk in applied
-        p.status_label = ("Đã thực hiện" if p.applied else "Đã phê duyệt" if p.decision_number
-                          else "Chưa phê duyệt")
+        p.status_label = "Đã thực hiện" if p.applied else "Đã phê duyệt" if p.decision_number else "Chưa phê duyệt"
     return rows
 
 
@@ -715,27 +768,55 @@ def project_detail(project: RestructuringProject, at: date | None = None) -> Pro
     sides = list(project.agencies.select_related("agency"))
     surplus = list(project.surplus.select_related("agency"))
     links = list(project.lineage.all())
-    ids = {r.agency_id for r in sides} | {s.agency_id for s in surplus} | {x.predecessor_id for x in links} \
+    ids = (
+        {r.agency_id for r in sides}
+        | {s.agency_id for s in surplus}
+        | {x.predecessor_id for x in links}
         | {x.successor_id for x in links}
+    )
     before_names = _names_on(ids, on - timedelta(days=1))
     after_names = _names_on(ids, on)
 
     def side(rows, names):
-        return [SideRow(r.agency_id, r.agency.code, names.get(r.agency_id, r.agency.code), r.internal_units,
-                        r.share_pct) for r in rows]
+        return [
+            SideRow(r.agency_id, r.agency.code, names.get(r.agency_id, r.agency.code), r.internal_units, r.share_pct)
+            for r in rows
+        ]
 
     kinds = dict(DepartureKind.choices)
     kind_lineage = dict(AgencyLineage._meta.get_field("kind").choices)
     return ProjectDetail(
-        project=project, applied=bool(links),
+        project=project,
+        applied=bool(links),
         units=list(project.units.all()),
         before=side([r for r in sides if r.side == ProjectSide.BEFORE], before_names),
         after=side([r for r in sides if r.side == ProjectSide.AFTER], after_names),
-        surplus=[SurplusDetail(s.agency_id, s.agency.code, after_names.get(s.agency_id, s.agency.code), s.position,
-                               s.get_position_display(), s.norm, s.actual, s.deadline,
-                               months_left(at or policy.today(), s.deadline)) for s in surplus],
-        departures=[DepartureDetail(d.kind, kinds[d.kind], d.category.code, d.category.name, d.count, d.policy)
-                    for d in project.departures.select_related("category")],
-        lineage=[(before_names.get(x.predecessor_id, ""), after_names.get(x.successor_id, ""), kind_lineage[x.kind],
-                  x.on, x.share_pct) for x in links],
+        surplus=[
+            SurplusDetail(
+                s.agency_id,
+                s.agency.code,
+                after_names.get(s.agency_id, s.agency.code),
+                s.position,
+                s.get_position_display(),
+                s.norm,
+                s.actual,
+                s.deadline,
+                months_left(at or policy.today(), s.deadline),
+            )
+            for s in surplus
+        ],
+        departures=[
+            DepartureDetail(d.kind, kinds[d.kind], d.category.code, d.category.name, d.count, d.policy)
+            for d in project.departures.select_related("category")
+        ],
+        lineage=[
+            (
+                before_names.get(x.predecessor_id, ""),
+                after_names.get(x.successor_id, ""),
+                kind_lineage[x.kind],
+                x.on,
+                x.share_pct,
+            )
+            for x in links
+        ],
     )

@@ -62,7 +62,10 @@ def _vn(d: date) -> str:
 
 
 def _name(agency_id: int, at: date) -> str:
-    v = sel.version_on(agency_id, at) or AgencyVersion.objects.filter(agency_id=agency_id).order_by("-valid_from").first()
+    v = (
+        sel.version_on(agency_id, at)
+        or AgencyVersion.objects.filter(agency_id=agency_id).order_by("-valid_from").first()
+    )
     return v.name if v else str(agency_id)
 
 
@@ -71,16 +74,29 @@ def ensure_categories() -> dict[str, StaffingCategory]:
     out = {}
     for code, name, target, order in DEFAULT_CATEGORIES:
         out[code], _ = StaffingCategory.objects.get_or_create(
-            code=code, defaults={"name": name, "target_param": target, "order": order})
+            code=code, defaults={"name": name, "target_param": target, "order": order}
+        )
     return out
 
 
 # --- agencies -----------------------------------------------------------------------------------
 
 
-def agency_create(*, actor, code: str, name: str, managing_org_id: int, on: date, kind: str = AgencyKind.PARTY,
-                  parent: Agency | None = None, party_org_id: int | None = None, internal_units: int = 0) -> Agency:
-    policy.require(actor, "record", managing_org_id, message=policy.not_found("cấp ủy quản lý"), field="managing_org_id")
+def agency_create(
+    *,
+    actor,
+    code: str,
+    name: str,
+    managing_org_id: int,
+    on: date,
+    kind: str = AgencyKind.PARTY,
+    parent: Agency | None = None,
+    party_org_id: int | None = None,
+    internal_units: int = 0,
+) -> Agency:
+    policy.require(
+        actor, "record", managing_org_id, message=policy.not_found("cấp ủy quản lý"), field="managing_org_id"
+    )
     code, name = nfc(code or "").strip(), nfc(name or "").strip()
     if not code or not name:
         raise DomainError("Mã và tên cơ quan không được để trống", field="name")
@@ -92,10 +108,16 @@ def agency_create(*, actor, code: str, name: str, managing_org_id: int, on: date
         raise DomainError(f"Cơ quan cấp trên không còn hiệu lực ngày {_vn(on)}", field="parent")
     with transaction.atomic():
         agency = Agency.objects.create(code=code, kind=kind, managing_org_id=managing_org_id, party_org_id=party_org_id)
-        AgencyVersion.objects.create(agency=agency, name=name, parent=parent, valid_from=on,
-                                     internal_units=internal_units)
-        audit_record(actor=actor, action="staffing.agency_create", obj=agency, org_id=managing_org_id,
-                     summary=f"Thành lập cơ quan {name} từ {_vn(on)}")
+        AgencyVersion.objects.create(
+            agency=agency, name=name, parent=parent, valid_from=on, internal_units=internal_units
+        )
+        audit_record(
+            actor=actor,
+            action="staffing.agency_create",
+            obj=agency,
+            org_id=managing_org_id,
+            summary=f"Thành lập cơ quan {name} từ {_vn(on)}",
+        )
     return agency
 
 
@@ -122,12 +144,18 @@ def agency_dissolve(*, actor, agency: Agency, on: date) -> None:
         if _has_children(agency, on):
             raise DomainError("Còn cơ quan trực thuộc: sắp xếp các cơ quan trực thuộc trước", field="agency_id")
         v = _close(agency, on)
-        audit_record(actor=actor, action="staffing.agency_dissolve", obj=agency, org_id=agency.managing_org_id,
-                     summary=f"Giải thể cơ quan {v.name} từ {_vn(on)}")
+        audit_record(
+            actor=actor,
+            action="staffing.agency_dissolve",
+            obj=agency,
+            org_id=agency.managing_org_id,
+            summary=f"Giải thể cơ quan {v.name} từ {_vn(on)}",
+        )
 
 
-def agency_merge(*, actor, predecessors: list[Agency], into: Agency, on: date,
-                 project: RestructuringProject | None = None) -> None:
+def agency_merge(
+    *, actor, predecessors: list[Agency], into: Agency, on: date, project: RestructuringProject | None = None
+) -> None:
     """`predecessors` are merged into `into` (an existing agency valid on `on`) from `on`: their
     versions end the day before, lineage carries their baseline (and quota, headcount until
     `into` has its own from `on`)."""
@@ -145,9 +173,14 @@ def agency_merge(*, actor, predecessors: list[Agency], into: Agency, on: date,
                 raise DomainError(f"«{_name(p.pk, on)}» còn cơ quan trực thuộc", field="predecessors")
             names.append(_close(p, on).name)
             AgencyLineage.objects.create(predecessor=p, successor=into, kind=LineageKind.MERGE, on=on, project=project)
-        audit_record(actor=actor, action="staffing.agency_merge", obj=into, org_id=into.managing_org_id,
-                     summary=f"Hợp nhất {', '.join(names)} vào {_name(into.pk, on)} từ {_vn(on)}",
-                     after={"predecessors": [p.pk for p in predecessors], "on": on})
+        audit_record(
+            actor=actor,
+            action="staffing.agency_merge",
+            obj=into,
+            org_id=into.managing_org_id,
+            summary=f"Hợp nhất {', '.join(names)} vào {_name(into.pk, on)} từ {_vn(on)}",
+            after={"predecessors": [p.pk for p in predecessors], "on": on},
+        )
 
 
 def _require_in_order(agency: Agency, on: date) -> AgencyVersion:
@@ -155,8 +188,10 @@ def _require_in_order(agency: Agency, on: date) -> AgencyVersion:
     if v is None:
         raise DomainError(f"Cơ quan «{agency}» không có hiệu lực ngày {_vn(on)}", field="agency_id")
     if sel.TREE.has_later_change(agency.pk, on):
-        raise DomainError(f"Cơ quan «{v.name}» đã có thay đổi sau ngày {_vn(on)}; ghi các thay đổi theo đúng thứ tự "
-                          "thời gian", field="on")
+        raise DomainError(
+            f"Cơ quan «{v.name}» đã có thay đổi sau ngày {_vn(on)}; ghi các thay đổi theo đúng thứ tự thời gian",
+            field="on",
+        )
     return v
 
 
@@ -172,9 +207,15 @@ def agency_rename(*, actor, agency: Agency, name: str, on: date) -> AgencyVersio
             raise DomainError("Tên mới trùng tên hiện tại", field="name")
         old = v.name
         new = sel.TREE.reversion(v, on, name=name)
-        audit_record(actor=actor, action="staffing.agency_rename", obj=agency, org_id=agency.managing_org_id,
-                     before={"name": old}, after={"name": name, "on": on},
-                     summary=f"Đổi tên {old} → {name} từ {_vn(on)}")
+        audit_record(
+            actor=actor,
+            action="staffing.agency_rename",
+            obj=agency,
+            org_id=agency.managing_org_id,
+            before={"name": old},
+            after={"name": name, "on": on},
+            summary=f"Đổi tên {old} → {name} từ {_vn(on)}",
+        )
     return new
 
 
@@ -194,14 +235,21 @@ def agency_move(*, actor, agency: Agency, new_parent: Agency | None, on: date) -
             if pv is None:
                 raise DomainError(f"Cơ quan cấp trên mới không có hiệu lực ngày {_vn(on)}", field="new_parent")
             if new_parent.pk == agency.pk or agency.pk in sel.TREE.ancestor_ids(new_parent.pk, on):
-                raise DomainError("Không thể đặt một cơ quan dưới chính nó hoặc cơ quan trực thuộc nó",
-                                  field="new_parent")
+                raise DomainError(
+                    "Không thể đặt một cơ quan dưới chính nó hoặc cơ quan trực thuộc nó", field="new_parent"
+                )
         before = v.parent_id
         new = sel.TREE.reversion(v, on, parent=new_parent)
-        audit_record(actor=actor, action="staffing.agency_move", obj=agency, org_id=agency.managing_org_id,
-                     before={"parent": before}, after={"parent": target, "on": on},
-                     summary=f"Chuyển {v.name} về trực thuộc "
-                             f"{_name(target, on) if target else 'cấp trên hệ thống'} từ {_vn(on)}")
+        audit_record(
+            actor=actor,
+            action="staffing.agency_move",
+            obj=agency,
+            org_id=agency.managing_org_id,
+            before={"parent": before},
+            after={"parent": target, "on": on},
+            summary=f"Chuyển {v.name} về trực thuộc "
+            f"{_name(target, on) if target else 'cấp trên hệ thống'} từ {_vn(on)}",
+        )
     return new
 
 
@@ -213,8 +261,9 @@ class SplitPart:
     parent: Agency | None = None
 
 
-def agency_split(*, actor, agency: Agency, parts: list[SplitPart], on: date,
-                 project: RestructuringProject | None = None) -> list[Agency]:
+def agency_split(
+    *, actor, agency: Agency, parts: list[SplitPart], on: date, project: RestructuringProject | None = None
+) -> list[Agency]:
     """`agency` is split into new agencies from `on`; the baseline (quota, headcount) is
     apportioned by the explicit `share_pct` of each part, which must total 100%."""
     _require_agency(actor, agency)
@@ -227,13 +276,31 @@ def agency_split(*, actor, agency: Agency, parts: list[SplitPart], on: date,
         old = _close(agency, on)
         new = []
         for part in parts:
-            a = agency_create(actor=actor, code=part.code, name=part.name, managing_org_id=agency.managing_org_id,
-                              on=on, kind=agency.kind, parent=part.parent if part.parent else old.parent)
-            AgencyLineage.objects.create(predecessor=agency, successor=a, kind=LineageKind.SPLIT, on=on,
-                                         share_pct=part.share_pct, project=project)
+            a = agency_create(
+                actor=actor,
+                code=part.code,
+                name=part.name,
+                managing_org_id=agency.managing_org_id,
+                on=on,
+                kind=agency.kind,
+                parent=part.parent if part.parent else old.parent,
+            )
+            AgencyLineage.objects.create(
+                predecessor=agency,
+                successor=a,
+                kind=LineageKind.SPLIT,
+                on=on,
+                share_pct=part.share_pct,
+                project=project,
+            )
             new.append(a)
-        audit_record(actor=actor, action="staffing.agency_split", obj=agency, org_id=agency.managing_org_id,
-                     summary=f"Chia tách {old.name} thành {', '.join(p.name for p in parts)} từ {_vn(on)}")
+        audit_record(
+            actor=actor,
+            action="staffing.agency_split",
+            obj=agency,
+            org_id=agency.managing_org_id,
+            summary=f"Chia tách {old.name} thành {', '.join(p.name for p in parts)} từ {_vn(on)}",
+        )
     return new
 
 
@@ -259,11 +326,16 @@ def _check_balance(agency_id: int, category: StaffingCategory, year: int, since:
     year_end = date(year, 12, 31)
     kids_ever = set(sel.AgencyVersion.objects.filter(parent_id=agency_id).values_list("agency_id", flat=True))
     dates = {since}
-    dates |= set(QuotaAllocation.objects.filter(year=year, category=category, effective_from__gt=since,
-                                                receiving_id__in=kids_ever | {agency_id})
-                 .values_list("effective_from", flat=True))
-    dates |= set(AgencyVersion.objects.filter(parent_id=agency_id, valid_from__gt=since, valid_from__lte=year_end)
-                 .values_list("valid_from", flat=True))
+    dates |= set(
+        QuotaAllocation.objects.filter(
+            year=year, category=category, effective_from__gt=since, receiving_id__in=kids_ever | {agency_id}
+        ).values_list("effective_from", flat=True)
+    )
+    dates |= set(
+        AgencyVersion.objects.filter(parent_id=agency_id, valid_from__gt=since, valid_from__lte=year_end).values_list(
+            "valid_from", flat=True
+        )
+    )
     for d in sorted(dates):
         b = sel.balance(agency_id, category.pk, year, d)
         if b.allocated == 0:
@@ -274,7 +346,9 @@ def _check_balance(agency_id: int, category: StaffingCategory, year: int, since:
                 f"Vượt số biên chế được giao: {_name(agency_id, d)} được giao {received:,} biên chế «{category.name}» "
                 f"năm {year} (tính đến {_vn(d)}) nhưng đã giao cho các cơ quan trực thuộc {b.allocated:,}, "
                 f"thiếu {b.allocated - received:,}. Không ghi quyết định này.".replace(",", "."),
-                field="number", rule="R-110")
+                field="number",
+                rule="R-110",
+            )
 
 
 def quota_allocate(*, actor, data: AllocationInput) -> QuotaAllocation:
@@ -309,8 +383,9 @@ def quota_allocate(*, actor, data: AllocationInput) -> QuotaAllocation:
     if competent is None:
         # A root agency records what the level above (BTCTW, the province) gave it.
         if data.allocating_id is not None:
-            raise DomainError("Cơ quan này nhận biên chế từ cấp trên hệ thống: không chọn cơ quan giao",
-                              field="allocating_id")
+            raise DomainError(
+                "Cơ quan này nhận biên chế từ cấp trên hệ thống: không chọn cơ quan giao", field="allocating_id"
+            )
         _require_agency(actor, receiving, field="receiving_id")
         if not nfc(data.allocating_label or "").strip():
             raise DomainError("Ghi cấp đã giao biên chế (ví dụ: Ban Tổ chức Trung ương)", field="allocating_label")
@@ -324,26 +399,43 @@ def quota_allocate(*, actor, data: AllocationInput) -> QuotaAllocation:
         if allocating.pk != competent:
             raise DomainError(
                 f"Không đúng thẩm quyền: biên chế của {recv_version.name} do {_name(competent, effective)} giao "
-                f"(cơ quan cấp trên trực tiếp ngày {_vn(effective)})", field="allocating_id", rule="R-110")
+                f"(cơ quan cấp trên trực tiếp ngày {_vn(effective)})",
+                field="allocating_id",
+                rule="R-110",
+            )
     with transaction.atomic():
         alloc = QuotaAllocation.objects.create(
-            year=data.year, allocating_id=competent, allocating_label=nfc(data.allocating_label or "").strip(),
-            receiving=receiving, category=category, number=data.number, decision_number=number_text,
-            decision_date=data.decision_date, effective_from=effective, recorded_by=_user(actor))
+            year=data.year,
+            allocating_id=competent,
+            allocating_label=nfc(data.allocating_label or "").strip(),
+            receiving=receiving,
+            category=category,
+            number=data.number,
+            decision_number=number_text,
+            decision_date=data.decision_date,
+            effective_from=effective,
+            recorded_by=_user(actor),
+        )
         if competent is not None:
             _check_balance(competent, category, data.year, effective)
         _check_balance(receiving.pk, category, data.year, effective)
-        audit_record(actor=actor, action="staffing.quota_allocate", obj=alloc, org_id=receiving.managing_org_id,
-                     summary=f"Giao {data.number} biên chế «{category.name}» năm {data.year} cho {recv_version.name} "
-                             f"(QĐ {number_text} ngày {_vn(data.decision_date)}, hiệu lực {_vn(effective)})")
+        audit_record(
+            actor=actor,
+            action="staffing.quota_allocate",
+            obj=alloc,
+            org_id=receiving.managing_org_id,
+            summary=f"Giao {data.number} biên chế «{category.name}» năm {data.year} cho {recv_version.name} "
+            f"(QĐ {number_text} ngày {_vn(data.decision_date)}, hiệu lực {_vn(effective)})",
+        )
     return alloc
 
 
 # --- headcount, baseline --------------------------------------------------------------------------
 
 
-def headcount_record(*, actor, agency: Agency, category: StaffingCategory, on: date, count: int,
-                     source: str) -> Headcount:
+def headcount_record(
+    *, actor, agency: Agency, category: StaffingCategory, on: date, count: int, source: str
+) -> Headcount:
     _require_agency(actor, agency)
     if count is None or count < 0 or count > MAX_NUMBER:
         raise DomainError("Số người phải là số không âm, không quá 10.000.000", field="count")
@@ -356,15 +448,22 @@ def headcount_record(*, actor, agency: Agency, category: StaffingCategory, on: d
     if on > policy.today():
         raise DomainError("Ngày số liệu không được sau ngày hôm nay", field="on")
     with transaction.atomic():
-        h = Headcount.objects.create(agency=agency, category=category, on=on, count=count,
-                                     source=nfc(source).strip(), recorded_by=_user(actor))
-        audit_record(actor=actor, action="staffing.headcount_record", obj=h, org_id=agency.managing_org_id,
-                     summary=f"{_name(agency.pk, on)}: {count} người «{category.name}» ngày {_vn(on)}")
+        h = Headcount.objects.create(
+            agency=agency, category=category, on=on, count=count, source=nfc(source).strip(), recorded_by=_user(actor)
+        )
+        audit_record(
+            actor=actor,
+            action="staffing.headcount_record",
+            obj=h,
+            org_id=agency.managing_org_id,
+            summary=f"{_name(agency.pk, on)}: {count} người «{category.name}» ngày {_vn(on)}",
+        )
     return h
 
 
-def baseline_set(*, actor, agency: Agency, category: StaffingCategory, year: int, number: int, carried: int = 0,
-                 source: str = "") -> Baseline:
+def baseline_set(
+    *, actor, agency: Agency, category: StaffingCategory, year: int, number: int, carried: int = 0, source: str = ""
+) -> Baseline:
     """Set the baseline-year staffing of an agency (the previous value goes to the audit trail)."""
     _require_agency(actor, agency)
     if number is None or number < 0:
@@ -372,11 +471,21 @@ def baseline_set(*, actor, agency: Agency, category: StaffingCategory, year: int
     with transaction.atomic():
         old = Baseline.objects.select_for_update().filter(agency=agency, category=category, year=year).first()
         before = {"number": old.number, "carried": old.carried} if old else None
-        b, _ = Baseline.objects.update_or_create(agency=agency, category=category, year=year, defaults={
-            "number": number, "carried": carried, "source": nfc(source or "")})
-        audit_record(actor=actor, action="staffing.baseline_set", obj=b, org_id=agency.managing_org_id,
-                     before=before, after={"number": number, "carried": carried},
-                     summary=f"Biên chế năm {year} «{category.name}» của {agency}: {number}")
+        b, _ = Baseline.objects.update_or_create(
+            agency=agency,
+            category=category,
+            year=year,
+            defaults={"number": number, "carried": carried, "source": nfc(source or "")},
+        )
+        audit_record(
+            actor=actor,
+            action="staffing.baseline_set",
+            obj=b,
+            org_id=agency.managing_org_id,
+            before=before,
+            after={"number": number, "carried": carried},
+            summary=f"Biên chế năm {year} «{category.name}» của {agency}: {number}",
+        )
     return b
 
 
@@ -390,8 +499,16 @@ class UnitInput:
     done_on: date | None = None
 
 
-def project_create(*, actor, org_id: int, name: str, model: str, units: list[UnitInput], number: str = "",
-                   approved_on: date | None = None) -> RestructuringProject:
+def project_create(
+    *,
+    actor,
+    org_id: int,
+    name: str,
+    model: str,
+    units: list[UnitInput],
+    number: str = "",
+    approved_on: date | None = None,
+) -> RestructuringProject:
     policy.require(actor, "record", org_id, message=policy.not_found("cấp ủy"), field="org_id")
     name, model, number = nfc(name or "").strip(), nfc(model or "").strip(), nfc(number or "").strip()
     if not name or len(name) > 255:
@@ -412,13 +529,20 @@ def project_create(*, actor, org_id: int, name: str, model: str, units: list[Uni
             if a is None or not policy.can(actor, "record", a.managing_org_id):
                 raise DomainError(f"Đơn vị dòng {i}: không tìm thấy cơ quan", field="units")
     with transaction.atomic():
-        project = RestructuringProject.objects.create(org_id=org_id, name=name, model=model, number=number,
-                                                      approved_on=approved_on)
+        project = RestructuringProject.objects.create(
+            org_id=org_id, name=name, model=model, number=number, approved_on=approved_on
+        )
         for u in units:
-            ProjectUnit.objects.create(project=project, label=nfc(u.label).strip(), agency_id=u.agency_id,
-                                       done_on=u.done_on)
-        audit_record(actor=actor, action="staffing.project_create", obj=project, org_id=org_id,
-                     summary=f"Đề án {name}: {len(units)} đơn vị, mô hình {model}")
+            ProjectUnit.objects.create(
+                project=project, label=nfc(u.label).strip(), agency_id=u.agency_id, done_on=u.done_on
+            )
+        audit_record(
+            actor=actor,
+            action="staffing.project_create",
+            obj=project,
+            org_id=org_id,
+            summary=f"Đề án {name}: {len(units)} đơn vị, mô hình {model}",
+        )
     return project
 
 
@@ -434,9 +558,15 @@ def project_unit_done(*, actor, unit: ProjectUnit, on: date | None) -> ProjectUn
         before = unit.done_on
         unit.done_on = on
         unit.save(update_fields=["done_on"])
-        audit_record(actor=actor, action="staffing.project_unit_done", obj=unit, org_id=unit.project.org_id,
-                     before={"done_on": before}, after={"done_on": on},
-                     summary=f"{unit.label}: hoàn thành sắp xếp ngày {_vn(on)}")
+        audit_record(
+            actor=actor,
+            action="staffing.project_unit_done",
+            obj=unit,
+            org_id=unit.project.org_id,
+            before={"done_on": before},
+            after={"done_on": on},
+            summary=f"{unit.label}: hoàn thành sắp xếp ngày {_vn(on)}",
+        )
     return unit
 
 
@@ -474,8 +604,9 @@ def _require_project(actor, project: RestructuringProject) -> None:
     policy.require(actor, "record", project.org_id, message=policy.not_found("đề án"), field="project")
 
 
-def project_approve(*, actor, project: RestructuringProject, decision_number: str, approved_on: date,
-                    applied_on: date) -> RestructuringProject:
+def project_approve(
+    *, actor, project: RestructuringProject, decision_number: str, approved_on: date, applied_on: date
+) -> RestructuringProject:
     """Record the approving decision of a project and the date it is to be applied."""
     _require_project(actor, project)
     number = nfc(decision_number or "").strip()
@@ -484,34 +615,52 @@ def project_approve(*, actor, project: RestructuringProject, decision_number: st
     if approved_on is None or applied_on is None:
         raise DomainError("Ghi ngày phê duyệt và ngày thực hiện đề án", field="approved_on")
     if applied_on < approved_on:
-        raise DomainError(f"Ngày thực hiện {_vn(applied_on)} không được trước ngày phê duyệt {_vn(approved_on)}",
-                          field="applied_on")
+        raise DomainError(
+            f"Ngày thực hiện {_vn(applied_on)} không được trước ngày phê duyệt {_vn(approved_on)}", field="applied_on"
+        )
     with transaction.atomic():
         project = RestructuringProject.objects.select_for_update().get(pk=project.pk)
         if project.lineage.exists():
             raise DomainError("Đề án đã được thực hiện; không sửa quyết định phê duyệt", field="project")
-        before = {"decision_number": project.decision_number, "approved_on": project.approved_on,
-                  "applied_on": project.applied_on}
+        before = {
+            "decision_number": project.decision_number,
+            "approved_on": project.approved_on,
+            "applied_on": project.applied_on,
+        }
         project.decision_number, project.approved_on, project.applied_on = number, approved_on, applied_on
         project.save(update_fields=["decision_number", "approved_on", "applied_on"])
-        audit_record(actor=actor, action="staffing.project_approve", obj=project, org_id=project.org_id,
-                     before=before, after={"decision_number": number, "approved_on": approved_on,
-                                           "applied_on": applied_on},
-                     summary=f"Phê duyệt đề án {project.name} (QĐ {number} ngày {_vn(approved_on)}), "
-                             f"thực hiện từ {_vn(applied_on)}")
+        audit_record(
+            actor=actor,
+            action="staffing.project_approve",
+            obj=project,
+            org_id=project.org_id,
+            before=before,
+            after={"decision_number": number, "approved_on": approved_on, "applied_on": applied_on},
+            summary=f"Phê duyệt đề án {project.name} (QĐ {number} ngày {_vn(approved_on)}), "
+            f"thực hiện từ {_vn(applied_on)}",
+        )
     return project
 
 
-def project_plan(*, actor, project: RestructuringProject, before: list[SideInput], after: list[SideInput],
-                 surplus: list[SurplusInput] = (), departures: list[DepartureInput] = ()) -> RestructuringProject:
+def project_plan(
+    *,
+    actor,
+    project: RestructuringProject,
+    before: list[SideInput],
+    after: list[SideInput],
+    surplus: list[SurplusInput] = (),
+    departures: list[DepartureInput] = (),
+) -> RestructuringProject:
     """Set the agencies before and after a project, the surplus leaders and the people leaving
     under the policy (replacing what was planned; refused once the project is applied)."""
     _require_project(actor, project)
     if not before or not after:
         raise DomainError("Đề án phải có cơ quan trước và sau sắp xếp", field="before")
-    agencies = Agency.objects.in_bulk([s.agency_id for s in [*before, *after]]
-                                      + [s.agency_id for s in surplus]
-                                      + [d.agency_id for d in departures if d.agency_id])
+    agencies = Agency.objects.in_bulk(
+        [s.agency_id for s in [*before, *after]]
+        + [s.agency_id for s in surplus]
+        + [d.agency_id for d in departures if d.agency_id]
+    )
     for side, rows in (("before", before), ("after", after)):
         seen = set()
         for i, s in enumerate(rows, start=1):
@@ -527,16 +676,18 @@ def project_plan(*, actor, project: RestructuringProject, before: list[SideInput
     if len(before) == 1 and len(after) >= 2 and before[0].agency_id not in {s.agency_id for s in after}:
         shares = [s.share_pct for s in after]
         if any(x is None for x in shares) or sum(Decimal(x) for x in shares) != 100:
-            raise DomainError("Chia tách: ghi tỷ lệ phân bổ cho từng cơ quan sau sắp xếp, tổng bằng 100%",
-                              field="after")
+            raise DomainError(
+                "Chia tách: ghi tỷ lệ phân bổ cho từng cơ quan sau sắp xếp, tổng bằng 100%", field="after"
+            )
     for i, s in enumerate(surplus, start=1):
         if s.agency_id not in agencies:
             raise DomainError(f"Cấp phó vượt quy định, dòng {i}: không tìm thấy cơ quan", field="surplus")
         if s.position not in LeaderPosition.values:
             raise DomainError(f"Cấp phó vượt quy định, dòng {i}: chức vụ không hợp lệ", field="surplus")
         if s.actual is None or s.norm is None or s.actual <= s.norm:
-            raise DomainError(f"Cấp phó vượt quy định, dòng {i}: số hiện có phải lớn hơn số theo quy định",
-                              field="surplus")
+            raise DomainError(
+                f"Cấp phó vượt quy định, dòng {i}: số hiện có phải lớn hơn số theo quy định", field="surplus"
+            )
         if s.deadline is None:
             raise DomainError(f"Cấp phó vượt quy định, dòng {i}: ghi thời hạn giải quyết", field="surplus")
     cats = StaffingCategory.objects.in_bulk([d.category_id for d in departures])
@@ -548,8 +699,9 @@ def project_plan(*, actor, project: RestructuringProject, before: list[SideInput
         if d.count is None or d.count < 1 or d.count > MAX_NUMBER:
             raise DomainError(f"Nghỉ theo chính sách, dòng {i}: số người phải từ 1", field="departures")
         if (d.member_id or d.cadre_id) and d.count != 1:
-            raise DomainError(f"Nghỉ theo chính sách, dòng {i}: dòng gắn với một hồ sơ chỉ tính 1 người",
-                              field="departures")
+            raise DomainError(
+                f"Nghỉ theo chính sách, dòng {i}: dòng gắn với một hồ sơ chỉ tính 1 người", field="departures"
+            )
         if len(d.policy or "") > 120:
             raise DomainError(f"Nghỉ theo chính sách, dòng {i}: chính sách tối đa 120 ký tự", field="departures")
     with transaction.atomic():
@@ -560,21 +712,64 @@ def project_plan(*, actor, project: RestructuringProject, before: list[SideInput
         project.surplus.all().delete()
         project.departures.all().delete()
         ProjectAgency.objects.bulk_create(
-            [ProjectAgency(project=project, agency_id=s.agency_id, side=ProjectSide.BEFORE,
-                           internal_units=s.internal_units) for s in before]
-            + [ProjectAgency(project=project, agency_id=s.agency_id, side=ProjectSide.AFTER,
-                             internal_units=s.internal_units, share_pct=s.share_pct) for s in after])
-        SurplusLeaders.objects.bulk_create([SurplusLeaders(project=project, agency_id=s.agency_id, position=s.position,
-                                                           norm=s.norm, actual=s.actual, deadline=s.deadline)
-                                            for s in surplus])
-        ProjectDeparture.objects.bulk_create([ProjectDeparture(
-            project=project, agency_id=d.agency_id, kind=d.kind, category_id=d.category_id, count=d.count,
-            policy=nfc(d.policy or "").strip(), member_id=d.member_id, cadre_id=d.cadre_id) for d in departures])
-        audit_record(actor=actor, action="staffing.project_plan", obj=project, org_id=project.org_id,
-                     after={"before": [s.agency_id for s in before], "after": [s.agency_id for s in after],
-                            "surplus": sum(s.actual - s.norm for s in surplus),
-                            "departures": sum(d.count for d in departures)},
-                     summary=f"Phương án đề án {project.name}: {len(before)} cơ quan trước, {len(after)} sau sắp xếp")
+            [
+                ProjectAgency(
+                    project=project, agency_id=s.agency_id, side=ProjectSide.BEFORE, internal_units=s.internal_units
+                )
+                for s in before
+            ]
+            + [
+                ProjectAgency(
+                    project=project,
+                    agency_id=s.agency_id,
+                    side=ProjectSide.AFTER,
+                    internal_units=s.internal_units,
+                    share_pct=s.share_pct,
+                )
+                for s in after
+            ]
+        )
+        SurplusLeaders.objects.bulk_create(
+            [
+                SurplusLeaders(
+                    project=project,
+                    agency_id=s.agency_id,
+                    position=s.position,
+                    norm=s.norm,
+                    actual=s.actual,
+                    deadline=s.deadline,
+                )
+                for s in surplus
+            ]
+        )
+        ProjectDeparture.objects.bulk_create(
+            [
+                ProjectDeparture(
+                    project=project,
+                    agency_id=d.agency_id,
+                    kind=d.kind,
+                    category_id=d.category_id,
+                    count=d.count,
+                    policy=nfc(d.policy or "").strip(),
+                    member_id=d.member_id,
+                    cadre_id=d.cadre_id,
+                )
+                for d in departures
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="staffing.project_plan",
+            obj=project,
+            org_id=project.org_id,
+            after={
+                "before": [s.agency_id for s in before],
+                "after": [s.agency_id for s in after],
+                "surplus": sum(s.actual - s.norm for s in surplus),
+                "departures": sum(d.count for d in departures),
+            },
+            summary=f"Phương án đề án {project.name}: {len(before)} cơ quan trước, {len(after)} sau sắp xếp",
+        )
     return project
 
 
@@ -588,8 +783,9 @@ def _set_internal_units(agency: Agency, on: date, units: int) -> None:
         v.save(update_fields=["internal_units"])
         return
     old = _close(agency, on)
-    AgencyVersion.objects.create(agency=agency, name=old.name, parent_id=old.parent_id, valid_from=on,
-                                 internal_units=units)
+    AgencyVersion.objects.create(
+        agency=agency, name=old.name, parent_id=old.parent_id, valid_from=on, internal_units=units
+    )
 
 
 def project_apply(*, actor, project: RestructuringProject) -> RestructuringProject:
@@ -624,18 +820,31 @@ def project_apply(*, actor, project: RestructuringProject) -> RestructuringProje
                 raise DomainError(f"«{_name(old.pk, on)}» còn cơ quan trực thuộc", field="before")
             _close(old, on)
             for r in after:
-                AgencyLineage.objects.create(predecessor=old, successor=r.agency, kind=LineageKind.SPLIT, on=on,
-                                             share_pct=r.share_pct, project=project)
+                AgencyLineage.objects.create(
+                    predecessor=old,
+                    successor=r.agency,
+                    kind=LineageKind.SPLIT,
+                    on=on,
+                    share_pct=r.share_pct,
+                    project=project,
+                )
         elif gone:
-            raise DomainError("Đề án chỉ thực hiện được hợp nhất (nhiều cơ quan thành một) hoặc chia tách "
-                              "(một cơ quan thành nhiều)", field="after")
+            raise DomainError(
+                "Đề án chỉ thực hiện được hợp nhất (nhiều cơ quan thành một) hoặc chia tách (một cơ quan thành nhiều)",
+                field="after",
+            )
         for r in after:
             _set_internal_units(r.agency, on, r.internal_units)
         ids = {r.agency_id for r in rows}
         project.units.filter(done_on__isnull=True, agency_id__in=ids).update(done_on=on)
-        audit_record(actor=actor, action="staffing.project_apply", obj=project, org_id=project.org_id,
-                     after={"on": on, "gone": [a.pk for a in gone], "after": sorted(kept)},
-                     summary=f"Thực hiện đề án {project.name} từ {_vn(on)}: {len(before)} cơ quan → {len(after)}")
+        audit_record(
+            actor=actor,
+            action="staffing.project_apply",
+            obj=project,
+            org_id=project.org_id,
+            after={"on": on, "gone": [a.pk for a in gone], "after": sorted(kept)},
+            summary=f"Thực hiện đề án {project.name} từ {_vn(on)}: {len(before)} cơ quan → {len(after)}",
+        )
     return project
 
 
@@ -666,17 +875,32 @@ def catalogue_create(*, actor, agency: Agency, name: str, positions: list[Positi
             raise DomainError(f"Vị trí dòng {i}: số lượng phải là số không âm", field="positions")
     with transaction.atomic():
         cat = JobCatalogue.objects.create(agency=agency, name=name)
-        JobPosition.objects.bulk_create([JobPosition(catalogue=cat, name=nfc(p.name).strip(), category_id=p.category_id,
-                                                     number=p.number) for p in positions])
-        audit_record(actor=actor, action="staffing.catalogue_create", obj=cat, org_id=agency.managing_org_id,
-                     summary=f"Danh mục vị trí việc làm {name} của {agency}: {len(positions)} vị trí")
+        JobPosition.objects.bulk_create(
+            [
+                JobPosition(catalogue=cat, name=nfc(p.name).strip(), category_id=p.category_id, number=p.number)
+                for p in positions
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="staffing.catalogue_create",
+            obj=cat,
+            org_id=agency.managing_org_id,
+            summary=f"Danh mục vị trí việc làm {name} của {agency}: {len(positions)} vị trí",
+        )
     return cat
 
 
-_NEXT = {CatalogueStatus.DRAFT: CatalogueStatus.SUBMITTED, CatalogueStatus.SUBMITTED: CatalogueStatus.APPRAISED,
-         CatalogueStatus.APPRAISED: CatalogueStatus.APPROVED}
-_DATE_FIELD = {CatalogueStatus.SUBMITTED: "submitted_on", CatalogueStatus.APPRAISED: "appraised_on",
-               CatalogueStatus.APPROVED: "approved_on"}
+_NEXT = {
+    CatalogueStatus.DRAFT: CatalogueStatus.SUBMITTED,
+    CatalogueStatus.SUBMITTED: CatalogueStatus.APPRAISED,
+    CatalogueStatus.APPRAISED: CatalogueStatus.APPROVED,
+}
+_DATE_FIELD = {
+    CatalogueStatus.SUBMITTED: "submitted_on",
+    CatalogueStatus.APPRAISED: "appraised_on",
+    CatalogueStatus.APPROVED: "approved_on",
+}
 
 
 def catalogue_advance(*, actor, catalogue: JobCatalogue, to: str, on: date, decision_number: str = "") -> JobCatalogue:
@@ -688,13 +912,21 @@ def catalogue_advance(*, actor, catalogue: JobCatalogue, to: str, on: date, deci
         expected = _NEXT.get(catalogue.status)
         if to != expected:
             now = CatalogueStatus(catalogue.status).label
-            raise DomainError(f"Danh mục đang ở trạng thái «{now}»: không chuyển được sang "
-                              f"«{CatalogueStatus(to).label if to in CatalogueStatus.values else to}»", field="status")
-        prev = {CatalogueStatus.APPRAISED: catalogue.submitted_on,
-                CatalogueStatus.APPROVED: catalogue.appraised_on}.get(to)
+            raise DomainError(
+                f"Danh mục đang ở trạng thái «{now}»: không chuyển được sang "
+                f"«{CatalogueStatus(to).label if to in CatalogueStatus.values else to}»",
+                field="status",
+            )
+        prev = {
+            CatalogueStatus.APPRAISED: catalogue.submitted_on,
+            CatalogueStatus.APPROVED: catalogue.appraised_on,
+        }.get(to)
         if on is None or (prev is not None and on < prev):
-            raise DomainError(f"Ngày {CatalogueStatus(to).label.lower()} không được trước bước trước"
-                              + (f" ({_vn(prev)})" if prev else ""), field="on")
+            raise DomainError(
+                f"Ngày {CatalogueStatus(to).label.lower()} không được trước bước trước"
+                + (f" ({_vn(prev)})" if prev else ""),
+                field="on",
+            )
         number = nfc(decision_number or "").strip()
         if to == CatalogueStatus.APPROVED:
             if not number or len(number) > 60:
@@ -704,8 +936,13 @@ def catalogue_advance(*, actor, catalogue: JobCatalogue, to: str, on: date, deci
         catalogue.status = to
         setattr(catalogue, _DATE_FIELD[to], on)
         catalogue.save()
-        audit_record(actor=actor, action="staffing.catalogue_advance", obj=catalogue,
-                     org_id=catalogue.agency.managing_org_id, before={"status": before}, after={"status": to, "on": on},
-                     summary=f"Danh mục vị trí việc làm {catalogue.name}: {CatalogueStatus(to).label.lower()} "
-                             f"ngày {_vn(on)}")
+        audit_record(
+            actor=actor,
+            action="staffing.catalogue_advance",
+            obj=catalogue,
+            org_id=catalogue.agency.managing_org_id,
+            before={"status": before},
+            after={"status": to, "on": on},
+            summary=f"Danh mục vị trí việc làm {catalogue.name}: {CatalogueStatus(to).label.lower()} ngày {_vn(on)}",
+        )
     return catalogue

@@ -38,13 +38,19 @@ def agency_tree(request: HttpRequest) -> HttpResponse:
             chart["names"].append(r.version.name)
             chart["quota"].append(r.quota or 0)
             chart["headcount"].append(r.headcount or 0)
-    return render(request, "staffing/agency_tree.html", {
-        "at": at, "rows": rows, "category": cb,
-        "restructured": sel.restructured_by_model(actor=request.user, at=at),
-        "projects": sel.project_figures(actor=request.user, at=at),
-        "can_record": policy.can(request.user, "record"),
-        "chart": chart if chart["names"] else None,
-    })
+    return render(
+        request,
+        "staffing/agency_tree.html",
+        {
+            "at": at,
+            "rows": rows,
+            "category": cb,
+            "restructured": sel.restructured_by_model(actor=request.user, at=at),
+            "projects": sel.project_figures(actor=request.user, at=at),
+            "can_record": policy.can(request.user, "record"),
+            "chart": chart if chart["names"] else None,
+        },
+    )
 
 
 def _roadmap(actor, agency_id: int, at: date) -> list[dict]:
@@ -66,14 +72,23 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency = policy.get_in_scope_or_404(Agency, request.user, pk)
     at = as_of_date(request)
     figs = sel.figures(actor=request.user, agency_id=agency.pk, at=at)
-    return render(request, "staffing/agency_detail.html", {
-        "agency": agency, "at": at, "figs": figs, "roadmap": _roadmap(request.user, agency.pk, at),
-        "versions": agency.versions.select_related("parent").order_by("valid_from"),
-        "allocations": sel.allocations(actor=request.user, agency_id=agency.pk)[:50],
-        "headcounts": policy.for_user(Headcount, request.user).filter(agency=agency).select_related("category")
-                            .order_by("-on", "-id")[:20],
-        "can_record": policy.can(request.user, "record", agency.managing_org_id),
-    })
+    return render(
+        request,
+        "staffing/agency_detail.html",
+        {
+            "agency": agency,
+            "at": at,
+            "figs": figs,
+            "roadmap": _roadmap(request.user, agency.pk, at),
+            "versions": agency.versions.select_related("parent").order_by("valid_from"),
+            "allocations": sel.allocations(actor=request.user, agency_id=agency.pk)[:50],
+            "headcounts": policy.for_user(Headcount, request.user)
+            .filter(agency=agency)
+            .select_related("category")
+            .order_by("-on", "-id")[:20],
+            "can_record": policy.can(request.user, "record", agency.managing_org_id),
+        },
+    )
 
 
 @login_required
@@ -92,13 +107,23 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.quota_allocate(actor=request.user, data=services.AllocationInput(
-                year=d["year"], receiving_id=d["receiving"].pk, category_id=d["category"].pk, number=d["number"],
-                decision_number=d["decision_number"], decision_date=d["decision_date"],
-                effective_from=d.get("effective_from"), allocating_label=d.get("allocating_label") or ""))
+            services.quota_allocate(
+                actor=request.user,
+                data=services.AllocationInput(
+                    year=d["year"],
+                    receiving_id=d["receiving"].pk,
+                    category_id=d["category"].pk,
+                    number=d["number"],
+                    decision_number=d["decision_number"],
+                    decision_date=d["decision_date"],
+                    effective_from=d.get("effective_from"),
+                    allocating_label=d.get("allocating_label") or "",
+                ),
+            )
         except DomainError as error:
-            error.field = {"receiving_id": "receiving", "category_id": "category",
-                           "allocating_id": "receiving"}.get(error.field, error.field)
+            error.field = {"receiving_id": "receiving", "category_id": "category", "allocating_id": "receiving"}.get(
+                error.field, error.field
+            )
             apply_domain_error(form, error)
         else:
             messages.success(request, f"Đã giao {d['number']} biên chế «{d['category'].name}» năm {d['year']}.")
@@ -118,8 +143,11 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
                 b = sel.balance(parent_id, cat.pk, year, on)
                 if b.received is not None:
                     balances.append({"category": cat, "balance": b})
-    return render(request, "staffing/allocation_form.html", {
-        "form": form, "balances": balances, "parent_name": parent_name, "balance_on": on, "year": year})
+    return render(
+        request,
+        "staffing/allocation_form.html",
+        {"form": form, "balances": balances, "parent_name": parent_name, "balance_on": on, "year": year},
+    )
 
 
 @login_required
@@ -131,8 +159,14 @@ def headcount_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.headcount_record(actor=request.user, agency=agency, category=d["category"], on=d["on"],
-                                      count=d["count"], source=d["source"])
+            services.headcount_record(
+                actor=request.user,
+                agency=agency,
+                category=d["category"],
+                on=d["on"],
+                count=d["count"],
+                source=d["source"],
+            )
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -163,8 +197,9 @@ def figures_export(request: HttpRequest) -> HttpResponse:
     who = person_name(request.user) or request.user.get_username()
     watermark = f"Xuất bởi {who} lúc {now:%H:%M %d/%m/%Y}; mục đích: {purpose}"
     body = figures_xlsx(rows=rows, at=at, watermark=watermark)
-    audit_export(actor=request.user, what="staffing.figures", purpose=purpose, rows=len(rows),
-                 filters={"at": at.isoformat()})
+    audit_export(
+        actor=request.user, what="staffing.figures", purpose=purpose, rows=len(rows), filters={"at": at.isoformat()}
+    )
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="bien-che-{at:%Y-%m-%d}.xlsx"'
     return response

@@ -57,10 +57,59 @@ TREE_START = date(2015, 1, 1)
 STOCK_DAY = date(2016, 1, 1)
 FIRST_ADMISSION = date(2016, 8, 1)  # ceremony deadline parameter (24-QĐ/TW) is in force from 25/07/2016
 CODE_PREFIX = "SYN"
-ETHNICITIES = [("01", 860), ("02", 20), ("03", 20), ("04", 15), ("05", 15), ("06", 12), ("07", 10), ("08", 8),
-               ("09", 8), ("10", 6), ("11", 6), ("12", 20)]
-PROVINCE_CODES = [f"{i:03d}" for i in (1, 4, 8, 11, 12, 14, 15, 19, 20, 22, 24, 25, 26, 31, 33, 37, 38, 40, 42,
-                                       44, 45, 46, 48, 51, 52, 56, 66, 68, 75, 79, 82, 86, 92, 96)]
+ETHNICITIES = [
+    ("01", 860),
+    ("02", 20),
+    ("03", 20),
+    ("04", 15),
+    ("05", 15),
+    ("06", 12),
+    ("07", 10),
+    ("08", 8),
+    ("09", 8),
+    ("10", 6),
+    ("11", 6),
+    ("12", 20),
+]
+PROVINCE_CODES = [
+    f"{i:03d}"
+    for i in (
+        1,
+        4,
+        8,
+        11,
+        12,
+        14,
+        15,
+        19,
+        20,
+        22,
+        24,
+        25,
+        26,
+        31,
+        33,
+        37,
+        38,
+        40,
+        42,
+        44,
+        45,
+        46,
+        48,
+        51,
+        52,
+        56,
+        66,
+        68,
+        75,
+        79,
+        82,
+        86,
+        92,
+        96,
+    )
+]
 
 SYNTH_ACTOR = SYSTEM.named("synth")
 
@@ -109,8 +158,7 @@ def _copy(model, columns: list[str], rows: Iterable[tuple]) -> int:
     batch: list[tuple] = []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append(tuple(
-                v.isoformat() if isinstance(v, date) else v for v in row))
+            batch.append(tuple(v.isoformat() if isinstance(v, date) else v for v in row))
             if len(batch) >= 5000:
                 cursor.executemany(sql, batch)
                 count += len(batch)
@@ -150,13 +198,17 @@ def build_tree(rng: random.Random, *, members: int, scale: str) -> Tree:
     counts = {"provinces": 0, "communes": 0, "grassroots": 0, "cells": 0}
     for p in range(provinces):
         place = N.PLACE_NAMES[p % len(N.PLACE_NAMES)]
-        pid, ppath = add(f"{CODE_PREFIX}{p + 1:02d}", f"Đảng bộ tỉnh {place} {p + 1}", "provincial_party_org", None, "/")
+        pid, ppath = add(
+            f"{CODE_PREFIX}{p + 1:02d}", f"Đảng bộ tỉnh {place} {p + 1}", "provincial_party_org", None, "/"
+        )
         counts["provinces"] += 1
         n_communes = communes // provinces + (1 if p < communes % provinces else 0)
         per_commune = max(1, round(grassroots / communes))
         for c in range(n_communes):
             cname = N.PLACE_NAMES[(p * 7 + c) % len(N.PLACE_NAMES)]
-            cid, cpath = add(f"{CODE_PREFIX}{p + 1:02d}-X{c + 1:03d}", f"Đảng bộ xã {cname} {c + 1}", "commune_party_org", pid, ppath)
+            cid, cpath = add(
+                f"{CODE_PREFIX}{p + 1:02d}-X{c + 1:03d}", f"Đảng bộ xã {cname} {c + 1}", "commune_party_org", pid, ppath
+            )
             counts["communes"] += 1
             tree.cells_by_commune[cid] = []
             for g in range(per_commune):
@@ -166,17 +218,24 @@ def build_tree(rng: random.Random, *, members: int, scale: str) -> Tree:
                     gid, _ = add(gcode, f"Chi bộ cơ sở {cname} {g + 1}", "grassroots_cell", cid, cpath)
                     cells = [gid]
                 else:
-                    gid, gpath = add(gcode, f"Đảng bộ cơ sở {cname} {g + 1}", "grassroots_party_committee_org", cid, cpath)
-                    cells = [add(f"{gcode}-C{k + 1:02d}", f"Chi bộ {k + 1}", "subordinate_cell", gid, gpath)[0]
-                             for k in range(rng.randint(5, 10))]
+                    gid, gpath = add(
+                        gcode, f"Đảng bộ cơ sở {cname} {g + 1}", "grassroots_party_committee_org", cid, cpath
+                    )
+                    cells = [
+                        add(f"{gcode}-C{k + 1:02d}", f"Chi bộ {k + 1}", "subordinate_cell", gid, gpath)[0]
+                        for k in range(rng.randint(5, 10))
+                    ]
                 for cell in cells:
                     tree.cells.append((cell, p))
                     tree.cells_by_commune[cid].append(cell)
                     tree.commune_of[cell] = cid
                 counts["cells"] += len(cells)
     _copy(Organization, ["id", "code", "created_at"], orgs)
-    _copy(OrgVersion, ["org", "name", "short_name", "org_type", "parent", "path", "depth", "valid_from", "valid_to"],
-          versions)
+    _copy(
+        OrgVersion,
+        ["org", "name", "short_name", "org_type", "parent", "path", "depth", "valid_from", "valid_to"],
+        versions,
+    )
     tree.counts = counts
     return tree
 
@@ -199,6 +258,7 @@ class Person:
 def build_spans(changes: list[tuple[date, int, dict]]) -> list[Span]:
     """The spans lifecycle.replay derives from the same state changes (the same function)."""
     return spans_from_changes(changes)
+
 
 def _day(rng: random.Random, year: int, today: date, start: date | None = None) -> date | None:
     lo = max(date(year, 1, 2), start or date(year, 1, 2))
@@ -229,9 +289,21 @@ def simulate_person(rng: random.Random, tree: Tree, *, stock: bool, today: date)
         ceremony = admitted + timedelta(days=14)
         full = add_months(ceremony, 12)
         p.admitted_on, p.ceremony_on, p.full_on = admitted, ceremony, full
-        p.events.append((E.OFFICIAL_TRANSFER_IN, STOCK_DAY, cell, None, {
-            "status": S.FULL, "admitted_on": admitted.isoformat(), "ceremony_on": ceremony.isoformat(),
-            "full_on": full.isoformat(), "source": "synth"}))
+        p.events.append(
+            (
+                E.OFFICIAL_TRANSFER_IN,
+                STOCK_DAY,
+                cell,
+                None,
+                {
+                    "status": S.FULL,
+                    "admitted_on": admitted.isoformat(),
+                    "ceremony_on": ceremony.isoformat(),
+                    "full_on": full.isoformat(),
+                    "source": "synth",
+                },
+            )
+        )
         change(STOCK_DAY, status=S.FULL, org_id=cell, in_transfer=False)
         status, since = S.FULL, STOCK_DAY
     else:
@@ -278,8 +350,11 @@ def simulate_person(rng: random.Random, tree: Tree, *, stock: bool, today: date)
             if not out:
                 continue
             siblings = tree.cells_by_commune[tree.commune_of[org]]
-            dest = siblings[rng.randrange(len(siblings))] if len(siblings) > 1 and rng.random() < 0.7 else \
-                tree.cells[rng.randrange(len(tree.cells))][0]
+            dest = (
+                siblings[rng.randrange(len(siblings))]
+                if len(siblings) > 1 and rng.random() < 0.7
+                else tree.cells[rng.randrange(len(tree.cells))][0]
+            )
             if dest == org:
                 continue
             back = out + timedelta(days=rng.randint(14, 42))
@@ -323,16 +398,21 @@ def _defer_indexes(say) -> Deferred:
     d = Deferred()
     with connection.cursor() as c:
         for table in BIG_TABLES:
-            c.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                      "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype, conname",
-                      [table])
+            c.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype, conname",
+                [table],
+            )
             for name, definition in c.fetchall():
                 d.constraints.append((table, name, definition))
         for table, name, _ in d.constraints:
             c.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for table in BIG_TABLES:
-            c.execute("SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                      "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary ORDER BY 1", [table])
+            c.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary ORDER BY 1",
+                [table],
+            )
             d.indexes += c.fetchall()
         for name, _ in d.indexes:
             c.execute(f"DROP INDEX {name}")
@@ -361,8 +441,17 @@ def _rebuild_indexes(d: Deferred, say, t0: float) -> None:
     say(f"member search terms: {time.perf_counter() - t:.1f} s (total {time.perf_counter() - t0:.0f} s)")
 
 
-def synth_build(*, members: int, scale: str = "province", seed: int = 2025, today: date | None = None,
-                actor=SYNTH_ACTOR, log=None, chunk: int = 50_000, defer_indexes: bool | None = None) -> SynthResult:
+def synth_build(
+    *,
+    members: int,
+    scale: str = "province",
+    seed: int = 2025,
+    today: date | None = None,
+    actor=SYNTH_ACTOR,
+    log=None,
+    chunk: int = 50_000,
+    defer_indexes: bool | None = None,
+) -> SynthResult:
     """Generate and bulk load the dataset (one transaction). Refused when synthetic data exists.
 
     Streaming: people are simulated `chunk` at a time and COPied before the next chunk, so memory
@@ -370,8 +459,10 @@ def synth_build(*, members: int, scale: str = "province", seed: int = 2025, toda
     if scale not in ("province", "national"):
         raise SynthError("Quy mô phải là province (tỉnh) hoặc national (toàn quốc).")
     if scale == "national" and connection.vendor != "postgresql":
-        raise SynthError("Dữ liệu quy mô toàn quốc (~5,3 triệu đảng viên) chỉ tạo được trên PostgreSQL; "
-                         "SQLite chỉ phục vụ quy mô một tỉnh. Hãy đặt DATABASE_URL tới PostgreSQL.")
+        raise SynthError(
+            "Dữ liệu quy mô toàn quốc (~5,3 triệu đảng viên) chỉ tạo được trên PostgreSQL; "
+            "SQLite chỉ phục vụ quy mô một tỉnh. Hãy đặt DATABASE_URL tới PostgreSQL."
+        )
     if Organization.objects.filter(code=f"{CODE_PREFIX}01").exists():
         raise SynthError("Cơ sở dữ liệu này đã có dữ liệu tổng hợp (tổ chức SYN01).")
     t0 = time.perf_counter()
@@ -390,18 +481,23 @@ def synth_build(*, members: int, scale: str = "province", seed: int = 2025, toda
         totals = {"events": 0, "spans": 0}
         t_people = time.perf_counter()
         for start in range(0, members, chunk):
-            people = [simulate_person(rng, tree, stock=(i < stock), today=today)
-                      for i in range(start, min(members, start + chunk))]
+            people = [
+                simulate_person(rng, tree, stock=(i < stock), today=today)
+                for i in range(start, min(members, start + chunk))
+            ]
             base = first + start
             _write(people, base, today, now, cid_seq, totals)
             done = start + len(people)
             rate = done / max(time.perf_counter() - t_people, 1e-9)
-            say(f"members: {done} / {members} ({100 * done / members:.0f} %), {totals['events']} events, "
+            say(
+                f"members: {done} / {members} ({100 * done / members:.0f} %), {totals['events']} events, "
                 f"{rate:,.0f} members/s, elapsed {time.perf_counter() - t0:.0f} s, "
-                f"left ~{(members - done) / rate:.0f} s")
+                f"left ~{(members - done) / rate:.0f} s"
+            )
         with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [Organization, OrgVersion, Member, MemberEvent,
-                                                                       MembershipSpan]):
+            for sql in connection.ops.sequence_reset_sql(
+                no_style(), [Organization, OrgVersion, Member, MemberEvent, MembershipSpan]
+            ):
                 cursor.execute(sql)
         if deferred is not None:
             _rebuild_indexes(deferred, say, t0)
@@ -410,20 +506,28 @@ def synth_build(*, members: int, scale: str = "province", seed: int = 2025, toda
             refresh_name_words()
         rebuild_report_facts(log=say)  # the report fact tables the indicators read (reports.facts)
         say(f"report facts rebuilt, elapsed {time.perf_counter() - t0:.0f} s")
-        audit_record(actor=actor, action="synth.built", object_type="synth", object_id=str(seed),
-                     summary=f"Tạo dữ liệu tổng hợp: {members} đảng viên, {len(tree.org_ids)} tổ chức ({scale})",
-                     after={"members": members, "scale": scale, "seed": seed, **tree.counts, **totals})
+        audit_record(
+            actor=actor,
+            action="synth.built",
+            object_type="synth",
+            object_id=str(seed),
+            summary=f"Tạo dữ liệu tổng hợp: {members} đảng viên, {len(tree.org_ids)} tổ chức ({scale})",
+            after={"members": members, "scale": scale, "seed": seed, **tree.counts, **totals},
+        )
     if connection.vendor == "postgresql":
-        tables = ("members_member, members_membershipspan, members_memberevent, orgs_orgversion, search_nameword, "
-                  "search_membersearchterms")
+        tables = (
+            "members_member, members_membershipspan, members_memberevent, orgs_orgversion, search_nameword, "
+            "search_membersearchterms"
+        )
         with connection.cursor() as c:
             if big and connection.get_autocommit():
                 c.execute(f"VACUUM (ANALYZE) {tables}")  # visibility map and hint bits once, not on first reads
             else:
                 c.execute(f"ANALYZE {tables}")
         say(f"analyzed, elapsed {time.perf_counter() - t0:.0f} s")
-    return SynthResult(members, totals["events"], totals["spans"], len(tree.org_ids), time.perf_counter() - t0,
-                       tree.counts)
+    return SynthResult(
+        members, totals["events"], totals["spans"], len(tree.org_ids), time.perf_counter() - t0, tree.counts
+    )
 
 
 _FOLDED: dict[str, str] = {}  # names repeat: fold each once
@@ -442,28 +546,123 @@ def _write(people: list[Person], base: int, today: date, now, cid_seq: dict, tot
 
     def member_rows() -> Iterator[tuple]:
         for pk, (p, spans) in enumerate(zip(people, spans_of, strict=True), start=base):
-            cur = next((s for s in spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None)
+            cur = next(
+                (s for s in spans if s.valid_from <= today and (s.valid_to is None or s.valid_to >= today)), None
+            )
             st = cur.facts if cur else None
             folded = _FOLDED.get(p.full_name)
             if folded is None:
                 folded = _FOLDED[p.full_name] = fold(p.full_name)
-            yield (pk, p.full_name, folded, p.birth_date, p.birth_date.year, p.sex, p.ethnicity, "00",
-                   "", _citizen_id(p, cid_seq), f"SYN{pk:09d}", "", "", "none", "", "",
-                   (st.status if st and st.status else ""), (st.org_id if st else None), p.admitted_on,
-                   p.ceremony_on, p.full_on, bool(st and st.exempt), (st.temp_org_id if st else None), now)
+            yield (
+                pk,
+                p.full_name,
+                folded,
+                p.birth_date,
+                p.birth_date.year,
+                p.sex,
+                p.ethnicity,
+                "00",
+                "",
+                _citizen_id(p, cid_seq),
+                f"SYN{pk:09d}",
+                "",
+                "",
+                "none",
+                "",
+                "",
+                (st.status if st and st.status else ""),
+                (st.org_id if st else None),
+                p.admitted_on,
+                p.ceremony_on,
+                p.full_on,
+                bool(st and st.exempt),
+                (st.temp_org_id if st else None),
+                now,
+            )
 
-    _copy(Member, ["id", "full_name", "name_folded", "birth_date", "birth_year", "sex", "ethnicity", "religion",
-                   "hometown", "citizen_id", "party_card_number", "general_education", "professional_education",
-                   "theory_level", "occupation", "phone", "current_status", "current_org", "admitted_on",
-                   "ceremony_on", "full_on", "exempt", "temp_org", "created_at"], member_rows())
-    totals["events"] += _copy(MemberEvent, ["member", "type", "on", "org", "counterpart_org", "decision_number",
-                                            "decision_body", "note", "payload", "recorded_at"], (
-        (pk, str(t), on, org, cp, "", "", "", json.dumps(payload, ensure_ascii=False) if payload else "{}", now)
-        for pk, p in enumerate(people, start=base) for (t, on, org, cp, payload) in p.events))
-    totals["spans"] += _copy(MembershipSpan, ["member", "org", "status", "exempt", "temp_org", "in_transfer",
-                                              "valid_from", "valid_to", "sex", "birth_year", "ethnicity",
-                                              "religion"], (
-        (pk, s.facts.org_id, str(s.facts.status), s.facts.exempt, s.facts.temp_org_id, s.facts.in_transfer,
-         s.valid_from, s.valid_to, p.sex, p.birth_date.year, p.ethnicity, "00")
-        for pk, (p, spans) in enumerate(zip(people, spans_of, strict=True), start=base)
-        for s in spans if s.facts.org_id is not None))
+    _copy(
+        Member,
+        [
+            "id",
+            "full_name",
+            "name_folded",
+            "birth_date",
+            "birth_year",
+            "sex",
+            "ethnicity",
+            "religion",
+            "hometown",
+            "citizen_id",
+            "party_card_number",
+            "general_education",
+            "professional_education",
+            "theory_level",
+            "occupation",
+            "phone",
+            "current_status",
+            "current_org",
+            "admitted_on",
+            "ceremony_on",
+            "full_on",
+            "exempt",
+            "temp_org",
+            "created_at",
+        ],
+        member_rows(),
+    )
+    totals["events"] += _copy(
+        MemberEvent,
+        [
+            "member",
+            "type",
+            "on",
+            "org",
+            "counterpart_org",
+            "decision_number",
+            "decision_body",
+            "note",
+            "payload",
+            "recorded_at",
+        ],
+        (
+            (pk, str(t), on, org, cp, "", "", "", json.dumps(payload, ensure_ascii=False) if payload else "{}", now)
+            for pk, p in enumerate(people, start=base)
+            for (t, on, org, cp, payload) in p.events
+        ),
+    )
+    totals["spans"] += _copy(
+        MembershipSpan,
+        [
+            "member",
+            "org",
+            "status",
+            "exempt",
+            "temp_org",
+            "in_transfer",
+            "valid_from",
+            "valid_to",
+            "sex",
+            "birth_year",
+            "ethnicity",
+            "religion",
+        ],
+        (
+            (
+                pk,
+                s.facts.org_id,
+                str(s.facts.status),
+                s.facts.exempt,
+                s.facts.temp_org_id,
+                s.facts.in_transfer,
+                s.valid_from,
+                s.valid_to,
+                p.sex,
+                p.birth_date.year,
+                p.ethnicity,
+                "00",
+            )
+            for pk, (p, spans) in enumerate(zip(people, spans_of, strict=True), start=base)
+            for s in spans
+            if s.facts.org_id is not None
+        ),
+    )

@@ -14,12 +14,22 @@ from dangbo.cadres.services import CadreInput, cadre_create
 pytestmark = [pytest.mark.browser]
 
 
-def test_record_an_appointment_and_see_it_on_the_record(live_server, login, commune_officer, system_user, tree, page,
-                                                         screenshots):
-    title = Title.objects.create(province=tree["province"], code="PBT-XA", name="Phó Bí thư Đảng ủy xã",
-                                 is_head=False, valid_from=date(2015, 1, 1))
-    cadre = cadre_create(actor=system_user, data=CadreInput(
-        full_name="Đỗ Thị Hạnh", birth_date=date(1982, 7, 9), sex="F", managing_org_id=tree["commune_a"].pk))
+def test_record_an_appointment_and_see_it_on_the_record(
+    live_server, login, commune_officer, system_user, tree, page, screenshots
+):
+    title = Title.objects.create(
+        province=tree["province"],
+        code="PBT-XA",
+        name="Phó Bí thư Đảng ủy xã",
+        is_head=False,
+        valid_from=date(2015, 1, 1),
+    )
+    cadre = cadre_create(
+        actor=system_user,
+        data=CadreInput(
+            full_name="Đỗ Thị Hạnh", birth_date=date(1982, 7, 9), sex="F", managing_org_id=tree["commune_a"].pk
+        ),
+    )
     base = live_server.url
     login(page, "canbo_xa_a")
 

@@ -18,12 +18,26 @@ pytestmark = [pytest.mark.browser]
 
 @pytest.fixture
 def stepped(system_user, tree):
-    cadre = cadre_create(actor=system_user, data=CadreInput(
-        full_name="Vũ Thị Lương", birth_date=date(1984, 2, 3), sex="F", managing_org_id=tree["commune_a"].pk))
-    salary_record(actor=system_user, data=SalaryInput(cadre_id=cadre.pk, type="rank_appointment", on=date(2018, 1, 1),
-                                                      rank_code="01.003", rank_name="Chuyên viên", step=1))
-    salary_record(actor=system_user, data=SalaryInput(cadre_id=cadre.pk, type="step_regular", on=date(2021, 1, 1),
-                                                      step=2))
+    cadre = cadre_create(
+        actor=system_user,
+        data=CadreInput(
+            full_name="Vũ Thị Lương", birth_date=date(1984, 2, 3), sex="F", managing_org_id=tree["commune_a"].pk
+        ),
+    )
+    salary_record(
+        actor=system_user,
+        data=SalaryInput(
+            cadre_id=cadre.pk,
+            type="rank_appointment",
+            on=date(2018, 1, 1),
+            rank_code="01.003",
+            rank_name="Chuyên viên",
+            step=1,
+        ),
+    )
+    salary_record(
+        actor=system_user, data=SalaryInput(cadre_id=cadre.pk, type="step_regular", on=date(2021, 1, 1), step=2)
+    )
     return cadre
 
 
@@ -32,8 +46,10 @@ def _no_horizontal_scroll(page) -> bool:
 
 
 def _content_fits(page) -> bool:
-    return page.evaluate("[...document.querySelectorAll('main .table-responsive, main form')]"
-                         ".every(el => el.getBoundingClientRect().right <= window.innerWidth + 1)")
+    return page.evaluate(
+        "[...document.querySelectorAll('main .table-responsive, main form')]"
+        ".every(el => el.getBoundingClientRect().right <= window.innerWidth + 1)"
+    )
 
 
 def _record_a_raise(page, base, cadre, *, phone: bool) -> None:

@@ -27,17 +27,34 @@ def _no_horizontal_scroll(page) -> bool:
 
 
 def test_secretary_collects_and_closes_the_month_on_a_phone_and_the_commune_sees_it(
-        live_server, login, django_user_model, system_user, tree, phone_page, page, screenshots):
-    members = [member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2020, 3, 2),
-                            ceremony_on=date(2020, 3, 2), profile=ProfileInput(full_name=n, birth_year=1980, sex="M"))
-               for n in NAMES]
+    live_server, login, django_user_model, system_user, tree, phone_page, page, screenshots
+):
+    members = [
+        member_admit(
+            actor=system_user,
+            cell=tree["cell_a1"],
+            decided_on=date(2020, 3, 2),
+            ceremony_on=date(2020, 3, 2),
+            profile=ProfileInput(full_name=n, birth_year=1980, sex="M"),
+        )
+        for n in NAMES
+    ]
     for m in members:
-        declaration_record(actor=system_user, member=m, data=DeclarationInput(
-            category="si_salary", base=8_000_000, valid_from=date(2025, 1, 1), declared_on=date(2025, 1, 2),
-            source="Bản kê khai của đảng viên"))
+        declaration_record(
+            actor=system_user,
+            member=m,
+            data=DeclarationInput(
+                category="si_salary",
+                base=8_000_000,
+                valid_from=date(2025, 1, 1),
+                declared_on=date(2025, 1, 2),
+                source="Bản kê khai của đảng viên",
+            ),
+        )
     secretary = django_user_model.objects.create_user("bithu_a1", password=PASSWORD)
-    RoleAssignment.objects.create(user=secretary, role=Role.CELL_SECRETARY, org=tree["cell_a1"],
-                                  valid_from=date(2020, 1, 1))
+    RoleAssignment.objects.create(
+        user=secretary, role=Role.CELL_SECRETARY, org=tree["cell_a1"], valid_from=date(2020, 1, 1)
+    )
     officer = django_user_model.objects.create_user("canbo_xa_a", password=PASSWORD)
     RoleAssignment.objects.create(user=officer, role=Role.OFFICER, org=tree["commune_a"], valid_from=date(2020, 1, 1))
     month = sel.month_start(policy.today())

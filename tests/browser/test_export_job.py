@@ -19,12 +19,19 @@ from dangbo.members.services import ProfileInput, member_admit
 pytestmark = pytest.mark.browser
 
 
-def test_a_large_export_is_queued_polled_and_downloaded(live_server, login, officer, system_user, tree, page, settings,
-                                                        tmp_path, monkeypatch):
+def test_a_large_export_is_queued_polled_and_downloaded(
+    live_server, login, officer, system_user, tree, page, settings, tmp_path, monkeypatch
+):
     for i, cell in enumerate((tree["cell_a1"], tree["cell_b1"])):
-        member_admit(actor=system_user, cell=cell, decided_on=date(2020, 3, 2), ceremony_on=date(2020, 3, 16),
-                     profile=ProfileInput(full_name=f"Nguyễn Thị Thử {i}", birth_year=1990, sex="F",
-                                          citizen_id=f"00119000011{i}"))
+        member_admit(
+            actor=system_user,
+            cell=cell,
+            decided_on=date(2020, 3, 2),
+            ceremony_on=date(2020, 3, 16),
+            profile=ProfileInput(
+                full_name=f"Nguyễn Thị Thử {i}", birth_year=1990, sex="F", citizen_id=f"00119000011{i}"
+            ),
+        )
     settings.DANGBO_EXPORT_DIR = tmp_path / "exports"
     settings.DANGBO_EXPORT_SYNC_MAX_ROWS = 1
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -46,8 +53,9 @@ def test_a_large_export_is_queued_polled_and_downloaded(live_server, login, offi
     with page.expect_download() as info:
         link.click()
     download = info.value
-    assert download.suggested_filename.startswith("danh-sach-dang-vien-den-ngay-") and \
-        download.suggested_filename.endswith(".xlsx")
+    assert download.suggested_filename.startswith(
+        "danh-sach-dang-vien-den-ngay-"
+    ) and download.suggested_filename.endswith(".xlsx")
     ws = load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
     assert sorted(r[1] for r in ws.iter_rows(min_row=4, values_only=True)) == ["Nguyễn Thị Thử 0", "Nguyễn Thị Thử 1"]
     assert ExportJob.objects.get().status == ExportJob.State.DONE

@@ -102,17 +102,25 @@ def test_grading_campaign_end_to_end(live_server, login, officer, tree, cell_mem
     assert page.errors == []
 
 
-def test_a_member_self_assesses_on_their_own_page(live_server, login, officer, tree, cell_members, page, screenshots,
-                                                   django_user_model):
+def test_a_member_self_assesses_on_their_own_page(
+    live_server, login, officer, tree, cell_members, page, screenshots, django_user_model
+):
     """A party member signs in (no second factor for the member role), opens «Tự đánh giá» from the
     menu, and records their self-assessment in the province's 2025 campaign."""
     from dangbo.access.models import Role, RoleAssignment
     from dangbo.grading.models import GradingRecord, Step
     from dangbo.grading.services import campaign_open
 
-    campaign = campaign_open(actor=officer, year=2025, root_org=tree["province"], opens_on=date(2025, 11, 15),
-                             self_assessment_due=date(2025, 11, 30), cell_meeting_due=date(2025, 12, 10),
-                             decision_due=date(2025, 12, 20), deadline=date(2025, 12, 25))
+    campaign = campaign_open(
+        actor=officer,
+        year=2025,
+        root_org=tree["province"],
+        opens_on=date(2025, 11, 15),
+        self_assessment_due=date(2025, 11, 30),
+        cell_meeting_due=date(2025, 12, 10),
+        decision_due=date(2025, 12, 20),
+        deadline=date(2025, 12, 25),
+    )
     me = cell_members[0]
     user = django_user_model.objects.create_user("dangvien_an", password=PASSWORD)
     RoleAssignment.objects.create(user=user, role=Role.MEMBER, member=me, valid_from=date(2020, 1, 1))

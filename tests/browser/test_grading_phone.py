@@ -17,17 +17,30 @@ pytestmark = [pytest.mark.browser, pytest.mark.urls("dangbo.grading.tests.urls")
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
 
 
-def test_cell_grading_table_fits_a_390px_phone(live_server, login, officer, tree, system_user, settings, tmp_path,
-                                                phone_page, screenshots):
+def test_cell_grading_table_fits_a_390px_phone(
+    live_server, login, officer, tree, system_user, settings, tmp_path, phone_page, screenshots
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     members = [
-        member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2020, 3, 2), ceremony_on=date(2020, 3, 2),
-                     profile=ProfileInput(full_name=n, birth_year=1985, sex="M"))
+        member_admit(
+            actor=system_user,
+            cell=tree["cell_a1"],
+            decided_on=date(2020, 3, 2),
+            ceremony_on=date(2020, 3, 2),
+            profile=ProfileInput(full_name=n, birth_year=1985, sex="M"),
+        )
         for n in NAMES
     ]
-    campaign = campaign_open(actor=officer, year=2025, root_org=tree["province"], opens_on=date(2025, 11, 15),
-                             self_assessment_due=date(2025, 11, 30), cell_meeting_due=date(2025, 12, 10),
-                             decision_due=date(2025, 12, 20), deadline=date(2025, 12, 25))
+    campaign = campaign_open(
+        actor=officer,
+        year=2025,
+        root_org=tree["province"],
+        opens_on=date(2025, 11, 15),
+        self_assessment_due=date(2025, 11, 30),
+        cell_meeting_due=date(2025, 12, 10),
+        decision_due=date(2025, 12, 20),
+        deadline=date(2025, 12, 25),
+    )
     page, base = phone_page, live_server.url
     login(page, "canbo_tinh", expect=re.compile(r"/$"))
     page.goto(f"{base}/danh-gia/{campaign.pk}/chi-bo/{tree['cell_a1'].pk}/de-xuat/")

@@ -18,8 +18,9 @@ def import_file(tmp_path):
     return write_xlsx(tmp_path / "dang-vien-xa-an-binh.xlsx", members(3, code="T01-X01-C01"))
 
 
-def test_upload_dry_run_confirm_progress_done(live_server, login, commune_officer, import_file, page, settings,
-                                              tmp_path):
+def test_upload_dry_run_confirm_progress_done(
+    live_server, login, commune_officer, import_file, page, settings, tmp_path
+):
     settings.DANGBO_IMPORT_DIR = tmp_path / "uploads"
     base = live_server.url
     login(page, "canbo_xa_a")
@@ -43,17 +44,34 @@ def test_upload_dry_run_confirm_progress_done(live_server, login, commune_office
     assert page.errors == []
 
 
-def test_organizations_choose_the_kind_upload_dry_run_confirm_done(live_server, login, commune_officer, page, settings,
-                                                                    tmp_path):
+def test_organizations_choose_the_kind_upload_dry_run_confirm_done(
+    live_server, login, commune_officer, page, settings, tmp_path
+):
     from dangbo.imports.orgs import ORGS
     from dangbo.orgs.models import OrgVersion
 
     settings.DANGBO_IMPORT_DIR = tmp_path / "uploads"
     headers = ORGS.template_headers
-    rows = [dict(zip(headers, values, strict=True)) for values in (
-        ["T01-X01-C60", "Chi bộ khu phố 6", "", "Chi bộ trực thuộc", "", "T01-X01", "", "01/07/2025", "", "", "", ""],
-        ["T01-X01-C60-T1", "Tổ đảng số 1", "", "Tổ đảng", "", "", "chi bo khu pho 6", "01/07/2025", "", "", "", ""],
-    )]
+    rows = [
+        dict(zip(headers, values, strict=True))
+        for values in (
+            [
+                "T01-X01-C60",
+                "Chi bộ khu phố 6",
+                "",
+                "Chi bộ trực thuộc",
+                "",
+                "T01-X01",
+                "",
+                "01/07/2025",
+                "",
+                "",
+                "",
+                "",
+            ],
+            ["T01-X01-C60-T1", "Tổ đảng số 1", "", "Tổ đảng", "", "", "chi bo khu pho 6", "01/07/2025", "", "", "", ""],
+        )
+    ]
     path = write_xlsx(tmp_path / "to-chuc-xa-an-binh.xlsx", rows, headers=headers)
     base = live_server.url
     login(page, "canbo_xa_a")
@@ -73,18 +91,22 @@ def test_organizations_choose_the_kind_upload_dry_run_confirm_done(live_server, 
     assert page.errors == []
 
 
-def test_an_unknown_column_is_mapped_on_the_page_then_dry_run_and_import(live_server, login, commune_officer, page,
-                                                                         settings, tmp_path):
+def test_an_unknown_column_is_mapped_on_the_page_then_dry_run_and_import(
+    live_server, login, commune_officer, page, settings, tmp_path
+):
     """Issue 16: a column no alias recognizes is listed, never dropped; the officer maps it to a
     field on the page (saved for that header layout), the dry run runs again, then the import."""
     from dangbo.imports.models import ColumnMapping
 
     settings.DANGBO_IMPORT_DIR = tmp_path / "uploads"
     headers = ["Họ tên", "Năm sinh", "Giới tính", "Số CCCD", "Sinh hoạt tại", "Ngày kết nạp"]
-    rows = [dict(zip(headers, values, strict=True)) for values in (
-        ["Mai Văn Tư", "01/01/1970", "Nam", "001070000801", "Chi bộ thôn 1", "01/01/2000"],
-        ["Mai Thị Năm", "1975", "Nữ", "001175000802", "Chi bộ thôn 2", "01/01/2001"],
-    )]
+    rows = [
+        dict(zip(headers, values, strict=True))
+        for values in (
+            ["Mai Văn Tư", "01/01/1970", "Nam", "001070000801", "Chi bộ thôn 1", "01/01/2000"],
+            ["Mai Thị Năm", "1975", "Nữ", "001175000802", "Chi bộ thôn 2", "01/01/2001"],
+        )
+    ]
     path = write_xlsx(tmp_path / "ds-cot-la.xlsx", rows, headers=headers)
     base = live_server.url
     login(page, "canbo_xa_a")
@@ -108,5 +130,7 @@ def test_an_unknown_column_is_mapped_on_the_page_then_dry_run_and_import(live_se
     confirm.click()
     page.get_by_text("Đã nhập xong.").wait_for()
     assert dict(Member.objects.values_list("citizen_id", "current_org__code")) == {
-        "001070000801": "T01-X01-C01", "001175000802": "T01-X01-C02"}
+        "001070000801": "T01-X01-C01",
+        "001175000802": "T01-X01-C02",
+    }
     assert page.errors == []

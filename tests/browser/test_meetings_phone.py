@@ -21,31 +21,41 @@ NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm 
 
 @pytest.fixture
 def cell_members(system_user, tree):
-    return [member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2020, 3, 2),
-                         ceremony_on=date(2020, 3, 2), profile=ProfileInput(full_name=n, birth_year=1980, sex="M"))
-            for n in NAMES]
+    return [
+        member_admit(
+            actor=system_user,
+            cell=tree["cell_a1"],
+            decided_on=date(2020, 3, 2),
+            ceremony_on=date(2020, 3, 2),
+            profile=ProfileInput(full_name=n, birth_year=1980, sex="M"),
+        )
+        for n in NAMES
+    ]
 
 
 def _select_text_fits(page, selector: str) -> list[str]:
     """The options of a select whose text is wider than the select's text box (cut off)."""
-    return page.evaluate("""(sel) => {
+    return page.evaluate(
+        """(sel) => {
         const el = document.querySelector(sel), cs = getComputedStyle(el);
         const ctx = document.createElement("canvas").getContext("2d");
         ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
         const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
         return [...el.options].filter(o => ctx.measureText(o.text).width > room).map(o => o.text);
-    }""", selector)
+    }""",
+        selector,
+    )
 
 
 def _no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_secretary_records_a_meeting_with_attendance_on_a_phone(live_server, login, django_user_model, tree,
-                                                               cell_members, phone_page, screenshots):
+def test_secretary_records_a_meeting_with_attendance_on_a_phone(
+    live_server, login, django_user_model, tree, cell_members, phone_page, screenshots
+):
     user = django_user_model.objects.create_user("bithu_a1", password=PASSWORD)
-    RoleAssignment.objects.create(user=user, role=Role.CELL_SECRETARY, org=tree["cell_a1"],
-                                  valid_from=date(2020, 1, 1))
+    RoleAssignment.objects.create(user=user, role=Role.CELL_SECRETARY, org=tree["cell_a1"], valid_from=date(2020, 1, 1))
     page, base = phone_page, live_server.url
     login(page, "bithu_a1")
     page.goto(f"{base}/sinh-hoat/moi/")
@@ -74,12 +84,17 @@ def test_secretary_records_a_meeting_with_attendance_on_a_phone(live_server, log
     assert page.errors == []
 
 
-def test_member_confirms_attendance_on_a_phone(live_server, login, django_user_model, system_user, tree, cell_members,
-                                              phone_page):
+def test_member_confirms_attendance_on_a_phone(
+    live_server, login, django_user_model, system_user, tree, cell_members, phone_page
+):
     user = django_user_model.objects.create_user("dangvien_an", password=PASSWORD)
     RoleAssignment.objects.create(user=user, role=Role.MEMBER, member=cell_members[0], valid_from=date(2020, 1, 1))
-    meeting = meeting_create(actor=system_user, data=MeetingInput(
-        org_id=tree["cell_a1"].pk, kind="thematic", planned_on=date(2099, 1, 5), agenda="Học tập nghị quyết"))
+    meeting = meeting_create(
+        actor=system_user,
+        data=MeetingInput(
+            org_id=tree["cell_a1"].pk, kind="thematic", planned_on=date(2099, 1, 5), agenda="Học tập nghị quyết"
+        ),
+    )
     page, base = phone_page, live_server.url
     login(page, "dangvien_an")
     page.goto(f"{base}/sinh-hoat/cua-toi/")

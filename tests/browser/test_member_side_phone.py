@@ -29,22 +29,31 @@ def _no_horizontal_scroll(page) -> bool:
 
 @pytest.fixture
 def people(django_user_model, system_user, tree):
-    members = [member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2020, 3, 2),
-                            ceremony_on=date(2020, 3, 2),
-                            profile=ProfileInput(full_name=n, birth_year=1980, sex="M", hometown="Xã Cũ"))
-               for n in NAMES]
+    members = [
+        member_admit(
+            actor=system_user,
+            cell=tree["cell_a1"],
+            decided_on=date(2020, 3, 2),
+            ceremony_on=date(2020, 3, 2),
+            profile=ProfileInput(full_name=n, birth_year=1980, sex="M", hometown="Xã Cũ"),
+        )
+        for n in NAMES
+    ]
     accounts = {}
-    for username, kwargs in [("dangvien_an", {"role": Role.MEMBER, "member": members[0]}),
-                             ("bithu_a1", {"role": Role.CELL_SECRETARY, "org": tree["cell_a1"]}),
-                             ("canbo_xa_a", {"role": Role.OFFICER, "org": tree["commune_a"]})]:
+    for username, kwargs in [
+        ("dangvien_an", {"role": Role.MEMBER, "member": members[0]}),
+        ("bithu_a1", {"role": Role.CELL_SECRETARY, "org": tree["cell_a1"]}),
+        ("canbo_xa_a", {"role": Role.OFFICER, "org": tree["commune_a"]}),
+    ]:
         user = django_user_model.objects.create_user(username, password=PASSWORD)
         RoleAssignment.objects.create(user=user, valid_from=date(2020, 1, 1), **kwargs)
         accounts[username] = user
     return members, accounts
 
 
-def test_a_member_sees_a_notice_reads_it_and_the_receipt_is_counted(live_server, login, tree, people, phone_page,
-                                                                    screenshots):
+def test_a_member_sees_a_notice_reads_it_and_the_receipt_is_counted(
+    live_server, login, tree, people, phone_page, screenshots
+):
     members, _ = people
     page, base = phone_page, live_server.url
     page.set_default_timeout(60_000)  # the shared 2-core machine is slow; the walk itself is short
@@ -85,8 +94,9 @@ def test_a_member_sees_a_notice_reads_it_and_the_receipt_is_counted(live_server,
     assert page.errors == []
 
 
-def test_a_member_requests_a_correction_and_the_officer_accepts_it_into_the_record(live_server, login, tree, people,
-                                                                                    phone_page, screenshots):
+def test_a_member_requests_a_correction_and_the_officer_accepts_it_into_the_record(
+    live_server, login, tree, people, phone_page, screenshots
+):
     members, _ = people
     page, base = phone_page, live_server.url
     page.set_default_timeout(60_000)  # the shared 2-core machine is slow; the walk itself is short
@@ -140,8 +150,9 @@ def test_a_member_requests_a_correction_and_the_officer_accepts_it_into_the_reco
     assert page.errors == []
 
 
-def test_a_study_campaign_is_recorded_by_the_secretary_and_confirmed_by_the_member(live_server, login, tree, people,
-                                                                                   phone_page, screenshots):
+def test_a_study_campaign_is_recorded_by_the_secretary_and_confirmed_by_the_member(
+    live_server, login, tree, people, phone_page, screenshots
+):
     """Issue #20, «học tập, quán triệt nghị quyết»: the secretary sends a resolution to study with a
     deadline, ticks the member who studied at the cell's meeting; the member confirms on the phone;
     the campaign page counts both."""

@@ -43,8 +43,9 @@ def _one_line(page) -> dict:
 
 @pytest.mark.parametrize("path", ["/dang-vien/", "/can-bo/"])
 def test_the_bar_is_one_line_at_1280_px(transactional_db, live_server, login, page_1280, tree, path):
-    admin = UserFactory(username="quantri_rong", role=Role.ADMIN, password=PASSWORD, first_name="Nguyễn Thị",
-                        last_name="Quản Trị")
+    admin = UserFactory(
+        username="quantri_rong", role=Role.ADMIN, password=PASSWORD, first_name="Nguyễn Thị", last_name="Quản Trị"
+    )
     for i in range(12):  # the unread count's badge takes room too (two digits)
         notify(kind="test", key=f"thu-{i}", message=f"Thông báo thử {i}", user=admin)
     page = page_1280

@@ -15,10 +15,14 @@ SYSTEM = policy.SYSTEM.named("kiểm thử")
 
 
 def test_member_record_list_and_report_print_on_a4(live_server, login, officer, tree, page, screenshots):
-    member = member_admit(actor=SYSTEM, cell=tree["cell_a1"], decided_on=date(2020, 1, 6),
-                          ceremony_on=date(2020, 1, 20), decision_number="1-QĐ",
-                          profile=ProfileInput(full_name="Ngô Thị In Ấn", birth_year=1985, sex="F",
-                                               citizen_id="001185000999"))
+    member = member_admit(
+        actor=SYSTEM,
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+        decision_number="1-QĐ",
+        profile=ProfileInput(full_name="Ngô Thị In Ấn", birth_year=1985, sex="F", citizen_id="001185000999"),
+    )
     base = live_server.url
     login(page, "canbo_tinh", expect=lambda url: "/dang-nhap/" not in url)
     for url in (f"/dang-vien/{member.pk}/", "/dang-vien/", "/bao-cao/"):

@@ -18,9 +18,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def member(tree, system_user, officer):
-    return member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2022, 3, 6),
-                        ceremony_on=date(2022, 3, 20),
-                        profile=ProfileInput(full_name="Trần Thị Sổ Tay", birth_year=1991, sex="F"))
+    return member_admit(
+        actor=system_user,
+        cell=tree["cell_a1"],
+        decided_on=date(2022, 3, 6),
+        ceremony_on=date(2022, 3, 20),
+        profile=ProfileInput(full_name="Trần Thị Sổ Tay", birth_year=1991, sex="F"),
+    )
 
 
 def test_sector_change_handbook_account_and_report_recipients(page, live_server, login, tree, member):
@@ -38,8 +42,9 @@ def test_sector_change_handbook_account_and_report_recipients(page, live_server,
     page.click("button[type=submit]:has-text('Ghi thay đổi')")
     page.click("button[type=submit] >> text=Xác nhận")  # the preview, then the confirmation
     page.wait_for_load_state()
-    assert "Đã ghi khu vực, loại hình đơn vị: Hợp tác xã, liên hiệp hợp tác xã từ ngày 01/06/2023." in \
-        page.inner_text("body")
+    assert "Đã ghi khu vực, loại hình đơn vị: Hợp tác xã, liên hiệp hợp tác xã từ ngày 01/06/2023." in page.inner_text(
+        "body"
+    )
     assert page.locator("#org-sector").inner_text() == "Hợp tác xã, liên hiệp hợp tác xã"
     assert OrgVersion.objects.valid_on(date(2023, 5, 31)).get(org=tree["cell_b1"]).sector == ""
 

@@ -20,16 +20,42 @@ def test_allocate_within_the_remaining_balance(live_server, login, officer, syst
     cb = ensure_categories()["cb_cc"]
     year = timezone.localdate().year
     jan = date(year, 1, 2)
-    bloc = agency_create(actor=system_user, code="H01-KD", name="Khối cơ quan Huyện ủy Sông Xanh",
-                         managing_org_id=tree["district"].pk, on=date(2015, 1, 1))
-    office = agency_create(actor=system_user, code="H01-VP", name="Văn phòng Huyện ủy Sông Xanh",
-                           managing_org_id=tree["district"].pk, on=date(2015, 1, 1), parent=bloc)
-    other = agency_create(actor=system_user, code="H01-BTC", name="Ban Tổ chức Huyện ủy Sông Xanh",
-                          managing_org_id=tree["district"].pk, on=date(2015, 1, 1), parent=bloc)
+    bloc = agency_create(
+        actor=system_user,
+        code="H01-KD",
+        name="Khối cơ quan Huyện ủy Sông Xanh",
+        managing_org_id=tree["district"].pk,
+        on=date(2015, 1, 1),
+    )
+    office = agency_create(
+        actor=system_user,
+        code="H01-VP",
+        name="Văn phòng Huyện ủy Sông Xanh",
+        managing_org_id=tree["district"].pk,
+        on=date(2015, 1, 1),
+        parent=bloc,
+    )
+    other = agency_create(
+        actor=system_user,
+        code="H01-BTC",
+        name="Ban Tổ chức Huyện ủy Sông Xanh",
+        managing_org_id=tree["district"].pk,
+        on=date(2015, 1, 1),
+        parent=bloc,
+    )
     for agency, number, label in ((bloc, 20, "Ban Thường vụ Tỉnh ủy"), (other, 12, "")):
-        quota_allocate(actor=system_user, data=AllocationInput(
-            year=year, receiving_id=agency.pk, category_id=cb.pk, number=number, decision_number="01-QĐ",
-            decision_date=jan, allocating_label=label))
+        quota_allocate(
+            actor=system_user,
+            data=AllocationInput(
+                year=year,
+                receiving_id=agency.pk,
+                category_id=cb.pk,
+                number=number,
+                decision_number="01-QĐ",
+                decision_date=jan,
+                allocating_label=label,
+            ),
+        )
 
     base = live_server.url
     login(page, "canbo_tinh")

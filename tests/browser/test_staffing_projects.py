@@ -18,9 +18,13 @@ pytestmark = [pytest.mark.browser]
 def test_project_create_plan_approve_apply(live_server, login, officer, system_user, tree, page, screenshots):
     ensure_categories()
     d = tree["district"].pk
-    bloc = agency_create(actor=system_user, code="H01-KD", name="Khối cơ quan Huyện ủy Sông Xanh",
-                         managing_org_id=d, on=date(2015, 1, 1))
-    for code, name in (("H01-BTC", "Ban Tổ chức Huyện ủy Sông Xanh"), ("H01-UBKT", "Ủy ban Kiểm tra Huyện ủy Sông Xanh")):
+    bloc = agency_create(
+        actor=system_user, code="H01-KD", name="Khối cơ quan Huyện ủy Sông Xanh", managing_org_id=d, on=date(2015, 1, 1)
+    )
+    for code, name in (
+        ("H01-BTC", "Ban Tổ chức Huyện ủy Sông Xanh"),
+        ("H01-UBKT", "Ủy ban Kiểm tra Huyện ủy Sông Xanh"),
+    ):
         agency_create(actor=system_user, code=code, name=name, managing_org_id=d, on=date(2015, 1, 1), parent=bloc)
 
     base = live_server.url
@@ -72,8 +76,10 @@ def test_project_create_plan_approve_apply(live_server, login, officer, system_u
     page.click("[data-testid=apply]")
     page.wait_for_load_state()
     assert "Đã thực hiện" in page.locator("[data-testid=project-status]").inner_text()
-    assert "Ban Tổ chức Huyện ủy Sông Xanh → Khối cơ quan Huyện ủy Sông Xanh" in page.locator(
-        "[data-testid=project-lineage]").inner_text()
+    assert (
+        "Ban Tổ chức Huyện ủy Sông Xanh → Khối cơ quan Huyện ủy Sông Xanh"
+        in page.locator("[data-testid=project-lineage]").inner_text()
+    )
     assert AgencyLineage.objects.filter(project=project).count() == 2
     page.click("[data-testid=staffing-nav] >> text=Đề án sắp xếp")
     row = page.locator(f"[data-project='{project.pk}']").inner_text()

@@ -43,9 +43,15 @@ NEIGHBOUR = "Lò Văn Trong Tầm"  # commune A, must be visible (the positive c
 
 
 def _admit(actor, cell, name):
-    return member_admit(actor=actor, cell=cell, decided_on=date(2024, 3, 4), ceremony_on=date(2024, 3, 18),
-                        decision_number="112-QĐ/ĐU", decision_body="Đảng ủy xã",
-                        profile=ProfileInput(full_name=name, birth_year=1991, sex="F", ethnicity="01"))
+    return member_admit(
+        actor=actor,
+        cell=cell,
+        decided_on=date(2024, 3, 4),
+        ceremony_on=date(2024, 3, 18),
+        decision_number="112-QĐ/ĐU",
+        decision_body="Đảng ủy xã",
+        profile=ProfileInput(full_name=name, birth_year=1991, sex="F", ethnicity="01"),
+    )
 
 
 @pytest.fixture

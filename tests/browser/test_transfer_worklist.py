@@ -18,15 +18,27 @@ from dangbo.members.services import EventInput, ProfileInput, member_admit, memb
 pytestmark = pytest.mark.browser
 
 
-def test_transfer_from_commune_a_received_by_commune_b(live_server, login, system_user, tree, commune_officer, outsider,
-                                                       page, screenshots):
-    member = member_admit(actor=system_user, profile=ProfileInput(full_name="Hoàng Văn Chuyển", birth_year=1980,
-                                                                  sex="M"),
-                          cell=tree["cell_a1"], decided_on=date(2018, 3, 5), ceremony_on=date(2018, 3, 19))
-    member_record_event(actor=system_user, member=member, data=EventInput(type="full_recognition", on=date(2019, 3, 25)))
+def test_transfer_from_commune_a_received_by_commune_b(
+    live_server, login, system_user, tree, commune_officer, outsider, page, screenshots
+):
+    member = member_admit(
+        actor=system_user,
+        profile=ProfileInput(full_name="Hoàng Văn Chuyển", birth_year=1980, sex="M"),
+        cell=tree["cell_a1"],
+        decided_on=date(2018, 3, 5),
+        ceremony_on=date(2018, 3, 19),
+    )
+    member_record_event(
+        actor=system_user, member=member, data=EventInput(type="full_recognition", on=date(2019, 3, 25))
+    )
     # a probationary member overdue for recognition in commune B, for the worklist
-    member_admit(actor=system_user, profile=ProfileInput(full_name="Lý Thị Dự Bị", birth_year=1995, sex="F"),
-                 cell=tree["cell_b1"], decided_on=date(2023, 1, 9), ceremony_on=date(2023, 1, 16))
+    member_admit(
+        actor=system_user,
+        profile=ProfileInput(full_name="Lý Thị Dự Bị", birth_year=1995, sex="F"),
+        cell=tree["cell_b1"],
+        decided_on=date(2023, 1, 9),
+        ceremony_on=date(2023, 1, 16),
+    )
     base = live_server.url
     today = timezone.localdate().strftime("%d/%m/%Y")
 

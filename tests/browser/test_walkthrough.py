@@ -29,16 +29,39 @@ def walk_data(tree):
     org_move(actor=SYSTEM, org=tree["commune_a"], new_parent=tree["province"], on=on, decision=decision)
     org_move(actor=SYSTEM, org=tree["commune_b"], new_parent=tree["province"], on=on, decision=decision)
     org_dissolve(actor=SYSTEM, org=tree["district"], on=on, decision=decision)
-    other = org_establish(actor=SYSTEM, code="T02", name="Đảng bộ tỉnh Bên Cạnh", org_type="provincial_party_org",
-                          parent=None, on=date(2015, 1, 1))
-    other_cell = org_establish(actor=SYSTEM, code="T02-C01", name="Chi bộ cơ sở Hòa Bình", org_type="grassroots_cell",
-                               parent=other, on=date(2015, 1, 1))
+    other = org_establish(
+        actor=SYSTEM,
+        code="T02",
+        name="Đảng bộ tỉnh Bên Cạnh",
+        org_type="provincial_party_org",
+        parent=None,
+        on=date(2015, 1, 1),
+    )
+    other_cell = org_establish(
+        actor=SYSTEM,
+        code="T02-C01",
+        name="Chi bộ cơ sở Hòa Bình",
+        org_type="grassroots_cell",
+        parent=other,
+        on=date(2015, 1, 1),
+    )
 
     def admit(cell, name, born):
-        return member_admit(actor=SYSTEM, cell=cell, decided_on=date(2024, 3, 4), ceremony_on=date(2024, 3, 18),
-                            decision_number="112-QĐ/ĐU", decision_body="Đảng ủy xã An Bình",
-                            profile=ProfileInput(full_name=name, birth_year=born, sex="F", ethnicity="02",
-                                                 citizen_id="001090012345" if cell == tree["cell_a1"] else None))
+        return member_admit(
+            actor=SYSTEM,
+            cell=cell,
+            decided_on=date(2024, 3, 4),
+            ceremony_on=date(2024, 3, 18),
+            decision_number="112-QĐ/ĐU",
+            decision_body="Đảng ủy xã An Bình",
+            profile=ProfileInput(
+                full_name=name,
+                birth_year=born,
+                sex="F",
+                ethnicity="02",
+                citizen_id="001090012345" if cell == tree["cell_a1"] else None,
+            ),
+        )
 
     return {
         "tree": tree,

@@ -9,8 +9,13 @@ from dangbo.members.services import ProfileInput, member_admit
 
 
 def _admit(actor, cell, name):
-    return member_admit(actor=actor, profile=ProfileInput(full_name=name, birth_year=1990, sex="M"),
-                        cell=cell, decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
+    return member_admit(
+        actor=actor,
+        profile=ProfileInput(full_name=name, birth_year=1990, sex="M"),
+        cell=cell,
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+    )
 
 
 def test_a_token_reads_the_real_api_with_its_owners_scope(client, tree, system_user, commune_officer):

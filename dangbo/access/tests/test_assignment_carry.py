@@ -26,11 +26,23 @@ def fresh(user):
 @pytest.fixture
 def merged(system_user, tree):
     """Commune A and commune B merge into a new commune on 01/07/2025; a new cell is set up under it."""
-    new = org_establish(actor=system_user, code="T01-X09", name="Đảng bộ xã An Minh", org_type="commune_party_org",
-                        parent=tree["district"], on=MERGER)
+    new = org_establish(
+        actor=system_user,
+        code="T01-X09",
+        name="Đảng bộ xã An Minh",
+        org_type="commune_party_org",
+        parent=tree["district"],
+        on=MERGER,
+    )
     org_merge(actor=system_user, sources=[tree["commune_a"], tree["commune_b"]], target=new, on=MERGER)
-    cell = org_establish(actor=system_user, code="T01-X09-C09", name="Chi bộ thôn Mới", org_type="subordinate_cell",
-                         parent=new, on=date(2025, 8, 1))
+    cell = org_establish(
+        actor=system_user,
+        code="T01-X09-C09",
+        name="Chi bộ thôn Mới",
+        org_type="subordinate_cell",
+        parent=new,
+        on=date(2025, 8, 1),
+    )
     return {"new": new, "cell": cell}
 
 
@@ -79,8 +91,9 @@ def test_admin_site_action(client, commune_officer, admin_user, merged):
     session[DEVICE_ID_SESSION_KEY] = totp_device_create(admin_user).persistent_id
     session.save()
     old = RoleAssignment.objects.get(user=commune_officer)
-    response = client.post("/quan-tri/access/roleassignment/", {"action": "carry_to_successor", "_selected_action": [old.pk]},
-                           follow=True)
+    response = client.post(
+        "/quan-tri/access/roleassignment/", {"action": "carry_to_successor", "_selected_action": [old.pk]}, follow=True
+    )
     assert response.status_code == 200
     assert "Đã chuyển 1 phân công" in response.content.decode()
     assert RoleAssignment.objects.filter(user=commune_officer, org=merged["new"]).exists()

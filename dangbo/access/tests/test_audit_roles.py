@@ -36,9 +36,15 @@ def test_a_role_change_through_the_admin_site_names_the_administrator(client, tr
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = totp_device_create(admin).persistent_id
     session.save()
-    response = client.post("/quan-tri/access/roleassignment/add/", {
-        "user": user.pk, "role": Role.LEADER, "org": tree["commune_b"].pk, "valid_from": "01/01/2025",
-    })
+    response = client.post(
+        "/quan-tri/access/roleassignment/add/",
+        {
+            "user": user.pk,
+            "role": Role.LEADER,
+            "org": tree["commune_b"].pk,
+            "valid_from": "01/01/2025",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = AuditEntry.objects.get(action="access.role_assigned", after__user=user.pk)
     assert entry.actor_id == admin.pk

@@ -22,7 +22,7 @@ def test_the_navbar_shows_the_persons_name_not_the_login_name(client, tree, djan
     RoleAssignment.objects.create(user=user, role=Role.OFFICER, org=tree["province"], valid_from=date(2015, 1, 1))
     client.force_login(user)
     html = client.get(reverse("orgs:org_tree")).content.decode()
-    nav = html[html.index("<nav"):html.index("</nav>")]
+    nav = html[html.index("<nav") : html.index("</nav>")]
     assert "Nguyễn Minh Định" in nav
     assert "nmdinh" not in nav
 
@@ -30,4 +30,4 @@ def test_the_navbar_shows_the_persons_name_not_the_login_name(client, tree, djan
 def test_the_navbar_shows_the_login_name_only_when_no_name_is_set(client, officer):
     client.force_login(officer)
     html = client.get(reverse("orgs:org_tree")).content.decode()
-    assert "canbo_tinh" in html[html.index("<nav"):html.index("</nav>")]
+    assert "canbo_tinh" in html[html.index("<nav") : html.index("</nav>")]

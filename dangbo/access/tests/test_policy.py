@@ -22,13 +22,19 @@ START = date(2015, 1, 1)
 
 @pytest.fixture
 def member(tree, system_user):
-    return member_admit(actor=system_user, profile=ProfileInput(full_name="Lê Văn Thử", birth_year=1980, sex="M"),
-                        cell=tree["cell_a1"], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
+    return member_admit(
+        actor=system_user,
+        profile=ProfileInput(full_name="Lê Văn Thử", birth_year=1980, sex="M"),
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+    )
 
 
 def _exempt(actor, member):
-    return member_record_event(actor=actor, member=member,
-                               data=EventInput(type=EventType.ACTIVITY_EXEMPTION, on=date(2024, 5, 6)))
+    return member_record_event(
+        actor=actor, member=member, data=EventInput(type=EventType.ACTIVITY_EXEMPTION, on=date(2024, 5, 6))
+    )
 
 
 @pytest.mark.parametrize("call", ["record_event", "admit", "establish", "import", "require", "notify", "remind"])
@@ -44,17 +50,31 @@ def test_string_actor_is_refused(tree, member, tmp_path, call):
 
 
 def _refuses(actor, call, tree, member, tmp_path):
-    before = (MemberEvent.objects.count(), Member.objects.count(), Organization.objects.count(),
-              AuditEntry.objects.count())
+    before = (
+        MemberEvent.objects.count(),
+        Member.objects.count(),
+        Organization.objects.count(),
+        AuditEntry.objects.count(),
+    )
     with pytest.raises(ActorError, match="người thực hiện"):
         if call == "record_event":
             _exempt(actor, member)
         elif call == "admit":
-            member_admit(actor=actor, profile=ProfileInput(full_name="Người Mới", birth_year=1990, sex="F"),
-                         cell=tree["cell_a1"], decided_on=date(2024, 1, 2))
+            member_admit(
+                actor=actor,
+                profile=ProfileInput(full_name="Người Mới", birth_year=1990, sex="F"),
+                cell=tree["cell_a1"],
+                decided_on=date(2024, 1, 2),
+            )
         elif call == "establish":
-            org_establish(actor=actor, code="T01-X09", name="Đảng bộ xã Mới", org_type="commune_party_org",
-                          parent=tree["district"], on=date(2024, 1, 2))
+            org_establish(
+                actor=actor,
+                code="T01-X09",
+                name="Đảng bộ xã Mới",
+                org_type="commune_party_org",
+                parent=tree["district"],
+                on=date(2024, 1, 2),
+            )
         elif call == "import":
             from dangbo.imports.services import import_dry_run
 
@@ -71,8 +91,12 @@ def _refuses(actor, call, tree, member, tmp_path):
             from dangbo.plans.services import plans_remind
 
             plans_remind(as_of=date(2024, 1, 2), actor=actor)
-    after = (MemberEvent.objects.count(), Member.objects.count(), Organization.objects.count(),
-             AuditEntry.objects.count())
+    after = (
+        MemberEvent.objects.count(),
+        Member.objects.count(),
+        Organization.objects.count(),
+        AuditEntry.objects.count(),
+    )
     assert after == before
 
 
@@ -113,9 +137,13 @@ def test_grading_scope_follows_merge_lineage(tree, system_user, outsider):
     district_2 = mk("T01-H02", "Đảng bộ huyện Núi Đỏ", "district_party_org", tree["province"])
     district_3 = mk("T01-H03", "Đảng bộ huyện Hồ Lam", "district_party_org", tree["province"])
     commune_c = mk("T01-H02-X01", "Đảng bộ xã Cẩm Lệ", "commune_party_org", district_2)
-    dates = {"opens_on": date(2024, 11, 15), "self_assessment_due": date(2024, 11, 30),
-             "cell_meeting_due": date(2024, 12, 10), "decision_due": date(2024, 12, 20),
-             "deadline": date(2024, 12, 25)}
+    dates = {
+        "opens_on": date(2024, 11, 15),
+        "self_assessment_due": date(2024, 11, 30),
+        "cell_meeting_due": date(2024, 12, 10),
+        "decision_due": date(2024, 12, 20),
+        "deadline": date(2024, 12, 25),
+    }
     of_district_2 = campaign_open(actor=system_user, year=2024, root_org=district_2, **dates)
     of_commune_c = campaign_open(actor=system_user, year=2024, root_org=commune_c, **dates)
     of_district_3 = campaign_open(actor=system_user, year=2024, root_org=district_3, **dates)

@@ -72,7 +72,8 @@ def test_rolled_back_change_never_reuses_a_token(commune_officer, tree):
     assert token("scope") == before
     assert not can(fresh(commune_officer), "view", tree["cell_b1"].pk)
     # The next change draws a new token, not the rolled-back one.
-    RoleAssignment.objects.create(user=commune_officer, role=Role.LEADER, org=tree["commune_a"],
-                                  valid_from=date(2020, 1, 1))
+    RoleAssignment.objects.create(
+        user=commune_officer, role=Role.LEADER, org=tree["commune_a"], valid_from=date(2020, 1, 1)
+    )
     assert token("scope") not in (before, inside)
     assert not can(fresh(commune_officer), "view", tree["cell_b1"].pk)

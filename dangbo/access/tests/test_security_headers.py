@@ -46,7 +46,9 @@ def test_hsts_is_sent_over_https_when_configured(client, db, settings):
 def _fresh_settings(monkeypatch, **env):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    spec = importlib.util.spec_from_file_location("dangbo_settings_probe", Path(settings.BASE_DIR) / "dangbo" / "settings.py")
+    spec = importlib.util.spec_from_file_location(
+        "dangbo_settings_probe", Path(settings.BASE_DIR) / "dangbo" / "settings.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -75,12 +77,22 @@ STYLE_TAG = re.compile(r"<style[\s>]", re.IGNORECASE)
 
 # The root templates and every app's own (an app template's style= width was silently dropped by the
 # browser, and a job's progress bar stayed empty).
-ALL_TEMPLATES = sorted([*TEMPLATES.rglob("*.html"), *(Path(settings.BASE_DIR) / "dangbo").glob("*/templates/**/*.html")])
+ALL_TEMPLATES = sorted(
+    [*TEMPLATES.rglob("*.html"), *(Path(settings.BASE_DIR) / "dangbo").glob("*/templates/**/*.html")]
+)
 
 
 @pytest.mark.parametrize("path", ALL_TEMPLATES, ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
 def test_no_template_uses_what_the_csp_blocks(path):
     text = path.read_text(encoding="utf-8")
-    problems = [name for name, rx in [("inline <script>", INLINE_SCRIPT), ("style= attribute", STYLE_ATTR),
-                                      ("on*= handler", EVENT_ATTR), ("<style> element", STYLE_TAG)] if rx.search(text)]
+    problems = [
+        name
+        for name, rx in [
+            ("inline <script>", INLINE_SCRIPT),
+            ("style= attribute", STYLE_ATTR),
+            ("on*= handler", EVENT_ATTR),
+            ("<style> element", STYLE_TAG),
+        ]
+        if rx.search(text)
+    ]
     assert not problems, f"{path.relative_to(settings.BASE_DIR)}: {', '.join(problems)} (blocked by the CSP)"

@@ -159,7 +159,8 @@ def _verified_client(client, officer_device):
 
 
 def test_a_revoked_device_takes_effect_at_the_next_request_although_verification_is_cached(
-        client, officer, officer_device):
+    client, officer, officer_device
+):
     _verified_client(client, officer_device)
     officer_device.delete()
     response = client.get(ORGS)

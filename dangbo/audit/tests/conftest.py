@@ -19,8 +19,12 @@ START = date(2015, 1, 1)
 
 def admit(actor, cell, name: str):
     return member_admit(
-        actor=actor, profile=ProfileInput(full_name=name, birth_year=1985, sex="M", general_education="gdpt_thpt"),
-        cell=cell, decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20), decision_number="12-QĐ/ĐU",
+        actor=actor,
+        profile=ProfileInput(full_name=name, birth_year=1985, sex="M", general_education="gdpt_thpt"),
+        cell=cell,
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+        decision_number="12-QĐ/ĐU",
     )
 
 
@@ -37,8 +41,9 @@ def member_b1(tree, system_user):
 @pytest.fixture
 def member_user(django_user_model, member_a1):
     """The account of member_a1 him/herself (role "member", no organization)."""
-    user = django_user_model.objects.create_user("dangvien_a1", password="Kiemthu@2026x",
-                                                 first_name="Thử", last_name="Nguyễn Văn")
+    user = django_user_model.objects.create_user(
+        "dangvien_a1", password="Kiemthu@2026x", first_name="Thử", last_name="Nguyễn Văn"
+    )
     RoleAssignment.objects.create(user=user, role=Role.MEMBER, member=member_a1, valid_from=START)
     return user
 

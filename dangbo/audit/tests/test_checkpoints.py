@@ -147,8 +147,10 @@ def rewrite_chain_from(index: int, summary: str) -> None:
             entry.summary = summary
         entry.prev_hash = prev
         entry.hash = compute_hash(prev, entry)
-        tamper("UPDATE audit_auditentry SET summary = %s, prev_hash = %s, hash = %s WHERE id = %s",
-               [entry.summary, entry.prev_hash, entry.hash, entry.pk])
+        tamper(
+            "UPDATE audit_auditentry SET summary = %s, prev_hash = %s, hash = %s WHERE id = %s",
+            [entry.summary, entry.prev_hash, entry.hash, entry.pk],
+        )
         prev = entry.hash
 
 
@@ -185,8 +187,9 @@ def test_audit_verify_detects_forged_checkpoint(tree, settings):
 def test_a_checkpoint_signed_with_another_key_is_forged(tree, settings):
     checkpoint_write()
     [cp] = checkpoint_lines(settings)
-    body = json.dumps({k: v for k, v in cp.items() if k != "hmac"}, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode()
+    body = json.dumps(
+        {k: v for k, v in cp.items() if k != "hmac"}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode()
     cp["hmac"] = hmac.new(b"khoa-cua-ke-gian", body, hashlib.sha256).hexdigest()
     settings.AUDIT_CHECKPOINT_FILE.write_text(json.dumps(cp) + "\n", encoding="utf-8")
 
@@ -220,6 +223,8 @@ def test_setting_the_checkpoints_aside_starts_afresh(tree, settings):
 @pytest.mark.parametrize("attack", ["truncate", "tail"])
 def test_the_chain_alone_passes_these_attacks_without_checkpoints(tree, attack):
     """Why the checkpoints exist: without one, the same attacks leave a whole-looking chain."""
-    tamper("DELETE FROM audit_auditentry" if attack == "truncate" else
-           "DELETE FROM audit_auditentry WHERE id = %s", [] if attack == "truncate" else [ids()[-1]])
+    tamper(
+        "DELETE FROM audit_auditentry" if attack == "truncate" else "DELETE FROM audit_auditentry WHERE id = %s",
+        [] if attack == "truncate" else [ids()[-1]],
+    )
     assert audit_verify().ok

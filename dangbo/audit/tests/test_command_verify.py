@@ -59,8 +59,7 @@ def test_it_names_the_next_entry_when_the_tamperer_also_recomputes_the_hash(tree
     target = AuditEntry.objects.get(pk=entry_ids[3])
     target.summary = "Nội dung đã bị thay"
     forged = compute_hash(target.prev_hash, target)
-    tamper("UPDATE audit_auditentry SET summary = %s, hash = %s WHERE id = %s",
-           [target.summary, forged, target.pk])
+    tamper("UPDATE audit_auditentry SET summary = %s, hash = %s WHERE id = %s", [target.summary, forged, target.pk])
 
     output, code = run_verify()
 

@@ -14,8 +14,12 @@ from django.db import DatabaseError, connection, transaction
 
 from dangbo.audit.models import AuditEntry
 
-on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL trigger guards UPDATE and DELETE")
-on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite trigger (UPDATE only) is tested on SQLite")
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the PostgreSQL trigger guards UPDATE and DELETE"
+)
+on_sqlite = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the SQLite trigger (UPDATE only) is tested on SQLite"
+)
 
 
 def raw(sql: str, params: list) -> None:

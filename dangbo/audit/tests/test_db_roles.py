@@ -33,7 +33,8 @@ from dangbo.cli import connect_as_owner_for
 from dangbo.orgs.services import org_establish
 
 on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="roles and grants are PostgreSQL's; SQLite has no roles")
+    connection.vendor != "postgresql", reason="roles and grants are PostgreSQL's; SQLite has no roles"
+)
 
 
 @pytest.fixture
@@ -84,15 +85,26 @@ def test_the_application_role_cannot_update_delete_or_truncate_the_audit_log(tre
 @on_postgresql
 def test_the_application_role_holds_only_insert_and_select_on_the_audit_log(app_role):
     assert audit_table_rights(app_role, connection=connection) == {
-        "SELECT": True, "INSERT": True, "UPDATE": False, "DELETE": False, "TRUNCATE": False}
+        "SELECT": True,
+        "INSERT": True,
+        "UPDATE": False,
+        "DELETE": False,
+        "TRUNCATE": False,
+    }
 
 
 @on_postgresql
 def test_the_application_works_as_the_application_role(tree, app_role, system_user):
     """Services write many tables (with their triggers) and append to the log as the role."""
     with as_role(app_role):
-        org = org_establish(actor=system_user, code="T01-X01-C09", name="Chi bộ thôn 9", org_type="subordinate_cell",
-                            parent=tree["commune_a"], on=tree["cell_a1"].versions.first().valid_from)
+        org = org_establish(
+            actor=system_user,
+            code="T01-X01-C09",
+            name="Chi bộ thôn 9",
+            org_type="subordinate_cell",
+            parent=tree["commune_a"],
+            on=tree["cell_a1"].versions.first().valid_from,
+        )
         audit_record(actor=system_user, action="test.as_app_role", obj=org, summary="Ghi bằng vai trò ứng dụng")
         checkpoint_write()
         assert audit_verify().ok

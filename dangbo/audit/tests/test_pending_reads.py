@@ -24,9 +24,14 @@ def staged(settings):
 def member(system_user, tree):
     from datetime import date
 
-    return member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2020, 1, 6),
-                        ceremony_on=date(2020, 1, 20), decision_number="1-QĐ",
-                        profile=ProfileInput(full_name="Đinh Thị Xem", birth_year=1980, sex="F"))
+    return member_admit(
+        actor=system_user,
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+        decision_number="1-QĐ",
+        profile=ProfileInput(full_name="Đinh Thị Xem", birth_year=1980, sex="F"),
+    )
 
 
 def test_rule_r165_a_staged_read_waits_outside_the_chain_then_joins_it_whole(staged, member, commune_officer):

@@ -38,11 +38,21 @@ def test_a_read_of_another_kind_is_named_after_what_was_read(member_a1, officer)
 
 
 def test_an_export_records_its_purpose_rows_and_filters(officer, tree):
-    entry = audit_export(actor=officer, what="member_list", purpose="Báo cáo quý IV cho Ban Tổ chức",
-                         org_id=tree["commune_a"].pk, rows=1234, filters={"status": "chinh_thuc"})
+    entry = audit_export(
+        actor=officer,
+        what="member_list",
+        purpose="Báo cáo quý IV cho Ban Tổ chức",
+        org_id=tree["commune_a"].pk,
+        rows=1234,
+        filters={"status": "chinh_thuc"},
+    )
 
     assert entry.action == "export.member_list"
-    assert entry.after == {"purpose": "Báo cáo quý IV cho Ban Tổ chức", "rows": 1234, "filters": {"status": "chinh_thuc"}}
+    assert entry.after == {
+        "purpose": "Báo cáo quý IV cho Ban Tổ chức",
+        "rows": 1234,
+        "filters": {"status": "chinh_thuc"},
+    }
     assert entry.summary == "Xuất member_list (1.234 dòng) — mục đích: Báo cáo quý IV cho Ban Tổ chức"
     assert audit_verify().ok
 
@@ -56,8 +66,9 @@ def test_an_export_without_a_purpose_is_refused_and_writes_nothing(officer, tree
 
 
 def test_entries_written_for_a_member_or_its_events_name_the_member(member_a1):
-    admission_entries = AuditEntry.objects.filter(action__in=["member.created", "member.admission_decision",
-                                                              "member.admission_ceremony"])
+    admission_entries = AuditEntry.objects.filter(
+        action__in=["member.created", "member.admission_decision", "member.admission_ceremony"]
+    )
     assert admission_entries.count() == 3
     assert set(admission_entries.values_list("subject_member_id", flat=True)) == {member_a1.pk}
 
@@ -87,9 +98,12 @@ def test_the_subject_member_is_part_of_the_hash_when_set(member_a1, officer, tre
 def test_the_diff_shows_changed_keys_and_dates_as_dd_mm_yyyy(officer):
     from dangbo.audit.selectors import DiffRow, entry_diff
 
-    entry = audit_record(actor=officer, action="member.profile_updated",
-                         before={"birth_date": "1985-03-02", "phone": "0901"},
-                         after={"birth_date": "1985-03-12", "phone": "0901", "exempt": True})
+    entry = audit_record(
+        actor=officer,
+        action="member.profile_updated",
+        before={"birth_date": "1985-03-02", "phone": "0901"},
+        after={"birth_date": "1985-03-12", "phone": "0901", "exempt": True},
+    )
 
     assert entry_diff(entry) == [
         DiffRow("birth_date", "02/03/1985", "12/03/1985", True),

@@ -35,9 +35,15 @@ def test_it_is_not_found_for_anyone_but_an_administrator(client, persona, reques
 
 
 def test_it_lists_who_when_from_where_what_and_the_before_after(client, admin_user, member_a1, tree):
-    audit_record(actor=admin_user, action="member.profile_updated", obj=member_a1, org_id=tree["cell_a1"].pk,
-                 summary="Cập nhật hồ sơ Nguyễn Văn Thử", before={"occupation": "Nông dân"},
-                 after={"occupation": "Giáo viên"})
+    audit_record(
+        actor=admin_user,
+        action="member.profile_updated",
+        obj=member_a1,
+        org_id=tree["cell_a1"].pk,
+        summary="Cập nhật hồ sơ Nguyễn Văn Thử",
+        before={"occupation": "Nông dân"},
+        after={"occupation": "Giáo viên"},
+    )
     client.force_login(admin_user)
 
     response = client.get(url(), REMOTE_ADDR="10.1.2.3")
@@ -46,12 +52,12 @@ def test_it_lists_who_when_from_where_what_and_the_before_after(client, admin_us
     html = response.content.decode()
     assert "Nhật ký hệ thống" in html
     assert "Cập nhật hồ sơ Nguyễn Văn Thử" in html
-    assert "Cập nhật hồ sơ đảng viên" in html          # the action's Vietnamese label
-    assert "quantri" in html                             # who
+    assert "Cập nhật hồ sơ đảng viên" in html  # the action's Vietnamese label
+    assert "quantri" in html  # who
     assert timezone.localtime().strftime("%d/%m/%Y") in html  # when, dd/mm/yyyy
-    assert "Nông dân" in html and "Giáo viên" in html    # before / after
-    assert "Chi bộ thôn 1" in html                       # the organization's name
-    assert "Thành lập" in html                           # org.established entries of the tree
+    assert "Nông dân" in html and "Giáo viên" in html  # before / after
+    assert "Chi bộ thôn 1" in html  # the organization's name
+    assert "Thành lập" in html  # org.established entries of the tree
 
 
 def test_it_shows_the_address_a_logged_action_came_from(client, admin_user, officer, member_a1):
@@ -106,7 +112,7 @@ def test_it_pages_the_log_fifty_entries_at_a_time(client, admin_user, django_ass
     assert first.status_code == 200 and second.status_code == 200
     assert len(first.context["rows"]) == 50
     assert len(second.context["rows"]) == 10
-    assert "Mục 59" in first.content.decode()          # newest first
+    assert "Mục 59" in first.content.decode()  # newest first
     assert "Mục 0" in second.content.decode()
     assert "action=read.test" in first.content.decode()  # paging keeps the filters
 

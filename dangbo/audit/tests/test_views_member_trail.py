@@ -39,13 +39,15 @@ def test_it_lists_the_entries_about_the_member_and_only_those(client, commune_of
 
     assert response.status_code == 200
     actions = [row["entry"].action for row in response.context["rows"]]
-    assert sorted(actions) == sorted([
-        "read.member_trail",            # this very page (the officer may see personal data)
-        "read.member_profile",
-        "member.admission_ceremony",
-        "member.admission_decision",
-        "member.created",
-    ])
+    assert sorted(actions) == sorted(
+        [
+            "read.member_trail",  # this very page (the officer may see personal data)
+            "read.member_profile",
+            "member.admission_ceremony",
+            "member.admission_decision",
+            "member.created",
+        ]
+    )
     html = response.content.decode()
     assert "Nhật ký hồ sơ đảng viên Nguyễn Văn Thử" in html
     assert "Trần Thị Mẫu" not in html
@@ -54,8 +56,13 @@ def test_it_lists_the_entries_about_the_member_and_only_those(client, commune_of
 
 def test_it_includes_event_entries_written_before_entries_named_their_member(client, officer, member_a1):
     event = member_a1.events.first()
-    legacy = audit_record(actor="hệ thống", action="member.legacy_import", object_type="members.memberevent",
-                          object_id=event.pk, summary="Nhập từ hệ thống cũ")
+    legacy = audit_record(
+        actor="hệ thống",
+        action="member.legacy_import",
+        object_type="members.memberevent",
+        object_id=event.pk,
+        summary="Nhập từ hệ thống cũ",
+    )
     assert legacy.subject_member_id is None
     client.force_login(officer)
 

@@ -29,14 +29,26 @@ def _rows(response) -> list[tuple]:
 
 @pytest.fixture
 def appointed(system_user, cadre, titles, tree):
-    decision_record(actor=system_user, data=DecisionInput(
-        number="15-QĐ/TU", signed_on=date(2024, 3, 1), body="Ban Thường vụ Tỉnh ủy", org_id=cadre.managing_org_id,
-        actions=[ActionInput(cadre_id=cadre.pk, type="appointment", on=date(2024, 3, 1),
-                             title_id=titles["commune_secretary"].pk)]))
-    young = CadreFactory(actor=system_user, managing_org=tree["commune_a"], full_name="Đỗ Thị Trẻ",
-                         birth_date=date(1995, 8, 20), sex="F")
-    other = CadreFactory(actor=system_user, managing_org=tree["commune_b"], full_name="Phan Văn Ngoài",
-                         birth_date=date(1970, 1, 2))
+    decision_record(
+        actor=system_user,
+        data=DecisionInput(
+            number="15-QĐ/TU",
+            signed_on=date(2024, 3, 1),
+            body="Ban Thường vụ Tỉnh ủy",
+            org_id=cadre.managing_org_id,
+            actions=[
+                ActionInput(
+                    cadre_id=cadre.pk, type="appointment", on=date(2024, 3, 1), title_id=titles["commune_secretary"].pk
+                )
+            ],
+        ),
+    )
+    young = CadreFactory(
+        actor=system_user, managing_org=tree["commune_a"], full_name="Đỗ Thị Trẻ", birth_date=date(1995, 8, 20), sex="F"
+    )
+    other = CadreFactory(
+        actor=system_user, managing_org=tree["commune_b"], full_name="Phan Văn Ngoài", birth_date=date(1970, 1, 2)
+    )
     return cadre, young, other
 
 
@@ -52,8 +64,9 @@ def test_the_export_holds_the_screens_rows_with_titles_and_is_audited(client, co
     assert "mục đích: Rà soát quy hoạch cán bộ 2025–2030" in ws["A1"].value
     assert ws["A2"].value == "Danh sách cán bộ đến ngày 01/01/2025"
     rows = _rows(response)
-    screen = list(cadre_list(actor=commune_officer, filters=CadreFilters(at=date(2025, 1, 1)))
-                  .values_list("full_name", flat=True))
+    screen = list(
+        cadre_list(actor=commune_officer, filters=CadreFilters(at=date(2025, 1, 1))).values_list("full_name", flat=True)
+    )
     assert [r[1] for r in rows] == screen and sorted(screen) == ["Lê Văn Thử", "Đỗ Thị Trẻ"]  # commune A only
     thu = rows[screen.index("Lê Văn Thử")]
     assert thu[2].date() == date(1975, 3, 15) and thu[3] == 49  # born 15/03/1975: 49 on 01/01/2025

@@ -25,19 +25,33 @@ def _cadres(system_user, tree, titles, org_key: str, n: int, tag: str) -> None:
     """`n` (at most 4: R-094) cadres of the organization, each appointed, planned, trained, ranked."""
     org = tree[org_key].pk
     term = PlanningTerm.objects.create(org=tree[org_key], name=f"2025–2030 {tag}", start_year=2025, end_year=2030)
-    course = course_create(actor=system_user, org_id=org, name=f"Lớp {tag}", kind="theory", level="cao_cap",
-                           starts_on=date(2024, 2, 1))
+    course = course_create(
+        actor=system_user, org_id=org, name=f"Lớp {tag}", kind="theory", level="cao_cap", starts_on=date(2024, 2, 1)
+    )
     for i in range(n):
-        c = cadre_create(actor=system_user, data=CadreInput(full_name=f"Cán Bộ {tag}{i}", birth_date=date(1980, 1, 1),
-                                                            sex="M", managing_org_id=org))
+        c = cadre_create(
+            actor=system_user,
+            data=CadreInput(full_name=f"Cán Bộ {tag}{i}", birth_date=date(1980, 1, 1), sex="M", managing_org_id=org),
+        )
         title = titles["commune_secretary"] if i % 2 else titles["commune_deputy"]
-        decision_record(actor=system_user, data=DecisionInput(
-            number=f"{tag}{i}-QĐ", signed_on=date(2024, 3, 1), body="BTV", org_id=org,
-            actions=[ActionInput(cadre_id=c.pk, type="appointment", on=date(2024, 3, 1), title_id=title.pk)]))
+        decision_record(
+            actor=system_user,
+            data=DecisionInput(
+                number=f"{tag}{i}-QĐ",
+                signed_on=date(2024, 3, 1),
+                body="BTV",
+                org_id=org,
+                actions=[ActionInput(cadre_id=c.pk, type="appointment", on=date(2024, 3, 1), title_id=title.pk)],
+            ),
+        )
         planning_add(actor=system_user, term=term, cadre=c, title=titles["dept_director"], on=date(2024, 4, 1))
         enrol(actor=system_user, course=course, cadre_id=c.pk, sent_on=date(2024, 2, 1))
-        salary_record(actor=system_user, data=SalaryInput(cadre_id=c.pk, type="rank_appointment",
-                                                          on=date(2024, 5, 1), rank_name="Chuyên viên", step=1))
+        salary_record(
+            actor=system_user,
+            data=SalaryInput(
+                cadre_id=c.pk, type="rank_appointment", on=date(2024, 5, 1), rank_name="Chuyên viên", step=1
+            ),
+        )
 
 
 def _count(actor, org_id) -> tuple[int, object]:
@@ -61,8 +75,9 @@ def test_cadre_figures_read_a_constant_number_of_queries(system_user, officer, t
     assert many == few <= CEILING, (few, many)
 
 
-def test_the_figures_page_does_not_grow_with_the_cadres(client, system_user, officer, tree, titles,
-                                                        django_assert_max_num_queries):
+def test_the_figures_page_does_not_grow_with_the_cadres(
+    client, system_user, officer, tree, titles, django_assert_max_num_queries
+):
     _cadres(system_user, tree, titles, "commune_a", 2, "A")
     client.force_login(officer)
     url = reverse("cadres:figures")

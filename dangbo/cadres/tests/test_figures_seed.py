@@ -22,34 +22,64 @@ pytestmark = pytest.mark.django_db
 def province_people(tree):
     orgs = cycle([tree["province"], tree["district"], tree["commune_a"], tree["commune_b"]])
     Cadre.objects.bulk_create(
-        Cadre(full_name=f"Cán Bộ Thử {i:03d}", birth_date=date(1970 + i % 20, 1 + i % 12, 1 + i % 28),
-              sex="F" if i % 3 == 0 else "M", managing_org=next(orgs))
-        for i in range(300))
+        Cadre(
+            full_name=f"Cán Bộ Thử {i:03d}",
+            birth_date=date(1970 + i % 20, 1 + i % 12, 1 + i % 28),
+            sex="F" if i % 3 == 0 else "M",
+            managing_org=next(orgs),
+        )
+        for i in range(300)
+    )
     return list(Cadre.objects.order_by("pk"))
 
 
 def _decide(actor, tree, on, number, rows):
     """rows: (type, title, cadre) — one decision carrying every action."""
-    return decision_record(actor=actor, data=DecisionInput(
-        number=number, signed_on=on, body="Ban Thường vụ Tỉnh ủy", org_id=tree["province"].pk,
-        actions=[ActionInput(cadre_id=c.pk, type=t, on=on, title_id=title.pk,
-                             planned_months=36 if t == "rotation" else None) for t, title, c in rows]))
+    return decision_record(
+        actor=actor,
+        data=DecisionInput(
+            number=number,
+            signed_on=on,
+            body="Ban Thường vụ Tỉnh ủy",
+            org_id=tree["province"].pk,
+            actions=[
+                ActionInput(
+                    cadre_id=c.pk, type=t, on=on, title_id=title.pk, planned_months=36 if t == "rotation" else None
+                )
+                for t, title, c in rows
+            ],
+        ),
+    )
 
 
 def _plan(term, people, title, added_on, removed_on=None, reason=""):
     PlanningEntry.objects.bulk_create(
-        PlanningEntry(term=term, cadre=c, title=title, added_on=added_on, removed_on=removed_on,
-                      removal_reason=reason, round="Đợt I") for c in people)
+        PlanningEntry(
+            term=term,
+            cadre=c,
+            title=title,
+            added_on=added_on,
+            removed_on=removed_on,
+            removal_reason=reason,
+            round="Đợt I",
+        )
+        for c in people
+    )
 
 
 def test_seed_000_cadre_figures_for_2023(system_user, tree, titles, term, province_people):
     head, deputy = titles["dept_director"], titles["dept_deputy"]
     p = iter(province_people)
     take = lambda n: [next(p) for _ in range(n)]  # noqa: E731
-    rows = ([("appointment", head, c) for c in take(1)] + [("nomination", head, c) for c in take(1)]
-            + [("appointment", deputy, c) for c in take(5)] + [("nomination", deputy, c) for c in take(3)]
-            + [("agreement", head, c) for c in take(4)] + [("concurrence", head, c) for c in take(2)]
-            + [("agreement", deputy, c) for c in take(9)])
+    rows = (
+        [("appointment", head, c) for c in take(1)]
+        + [("nomination", head, c) for c in take(1)]
+        + [("appointment", deputy, c) for c in take(5)]
+        + [("nomination", deputy, c) for c in take(3)]
+        + [("agreement", head, c) for c in take(4)]
+        + [("concurrence", head, c) for c in take(2)]
+        + [("agreement", deputy, c) for c in take(9)]
+    )
     decision = _decide(system_user, tree, date(2023, 6, 15), "101-QĐ/TU", rows)
     # Outside the year, and a voided action: neither is counted.
     _decide(system_user, tree, date(2022, 12, 31), "99-QĐ/TU", [("appointment", head, province_people[-1])])
@@ -79,10 +109,15 @@ def test_seed_004_cadre_figures_for_the_first_five_months_of_2024(system_user, t
     head, deputy = titles["dept_director"], titles["dept_deputy"]
     p = iter(province_people)
     take = lambda n: [next(p) for _ in range(n)]  # noqa: E731
-    rows = ([("transfer", deputy, c) for c in take(13)] + [("appointment", deputy, c) for c in take(25)]
-            + [("appointment", head, c) for c in take(5)] + [("reappointment", deputy, c) for c in take(4)]
-            + [("nomination", head, c) for c in take(20)] + [("designation", deputy, c) for c in take(17)]
-            + [("concurrence", head, c) for c in take(31)])
+    rows = (
+        [("transfer", deputy, c) for c in take(13)]
+        + [("appointment", deputy, c) for c in take(25)]
+        + [("appointment", head, c) for c in take(5)]
+        + [("reappointment", deputy, c) for c in take(4)]
+        + [("nomination", head, c) for c in take(20)]
+        + [("designation", deputy, c) for c in take(17)]
+        + [("concurrence", head, c) for c in take(31)]
+    )
     _decide(system_user, tree, date(2024, 4, 10), "205-QĐ/TU", rows)
     _decide(system_user, tree, date(2024, 6, 1), "230-QĐ/TU", [("appointment", head, province_people[-1])])
     # Planning round "đợt I": 81 removed, 86 added between 01/01 and 31/05/2024.
@@ -100,16 +135,24 @@ def test_seed_004_cadre_figures_for_the_first_five_months_of_2024(system_user, t
 
 
 def test_figures_of_a_commune_count_only_its_cadres_and_outside_scope_is_not_found(
-        system_user, tree, titles, outsider, province_people):
+    system_user, tree, titles, outsider, province_people
+):
     from django.http import Http404
 
     commune_a_people = [c for c in province_people if c.managing_org_id == tree["commune_a"].pk][:3]
-    _decide(system_user, tree, date(2024, 2, 1), "7-QĐ/TU",
-            [("appointment", titles["commune_secretary"], commune_a_people[0])]
-            + [("appointment", titles["commune_deputy"], c) for c in commune_a_people[1:]])
+    _decide(
+        system_user,
+        tree,
+        date(2024, 2, 1),
+        "7-QĐ/TU",
+        [("appointment", titles["commune_secretary"], commune_a_people[0])]
+        + [("appointment", titles["commune_deputy"], c) for c in commune_a_people[1:]],
+    )
     figs = cadre_figures(actor=system_user, org_id=tree["commune_a"].pk, start=date(2024, 1, 1), end=date(2024, 12, 31))
     assert figs["appointed"].vn() == "01 cấp trưởng, 02 cấp phó"
-    figs_b = cadre_figures(actor=system_user, org_id=tree["commune_b"].pk, start=date(2024, 1, 1), end=date(2024, 12, 31))
+    figs_b = cadre_figures(
+        actor=system_user, org_id=tree["commune_b"].pk, start=date(2024, 1, 1), end=date(2024, 12, 31)
+    )
     assert figs_b["appointed"].total == 0
     with pytest.raises(Http404):
         cadre_figures(actor=outsider, org_id=tree["commune_a"].pk, start=date(2024, 1, 1), end=date(2024, 12, 31))

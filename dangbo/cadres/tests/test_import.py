@@ -17,8 +17,18 @@ from dangbo.cadres.models import Cadre
 
 pytestmark = pytest.mark.django_db
 
-LEGACY_HEADERS = ["STT", "HỌ VÀ TÊN", "NGÀY, THÁNG, NĂM SINH", "NAM/NỮ", "MÃ CẤP ỦY QUẢN LÝ", "Dân tộc",
-                  "Trình độ LLCT", "Chuyên môn, nghiệp vụ", "Thuộc diện quản lý", "Thuộc diện quản lý từ ngày"]
+LEGACY_HEADERS = [
+    "STT",
+    "HỌ VÀ TÊN",
+    "NGÀY, THÁNG, NĂM SINH",
+    "NAM/NỮ",
+    "MÃ CẤP ỦY QUẢN LÝ",
+    "Dân tộc",
+    "Trình độ LLCT",
+    "Chuyên môn, nghiệp vụ",
+    "Thuộc diện quản lý",
+    "Thuộc diện quản lý từ ngày",
+]
 
 
 def _xlsx(tmp_path, rows, headers=LEGACY_HEADERS, name="ds-can-bo.xlsx"):
@@ -35,8 +45,18 @@ def _xlsx(tmp_path, rows, headers=LEGACY_HEADERS, name="ds-can-bo.xlsx"):
 
 
 GOOD = [
-    [1, "nguyễn văn an", date(1975, 3, 15), "Nam", "T01-X01", "Kinh", "Cao cấp", "Cử nhân Luật",
-     "Ban Thường vụ Huyện ủy", "01/01/2020"],
+    [
+        1,
+        "nguyễn văn an",
+        date(1975, 3, 15),
+        "Nam",
+        "T01-X01",
+        "Kinh",
+        "Cao cấp",
+        "Cử nhân Luật",
+        "Ban Thường vụ Huyện ủy",
+        "01/01/2020",
+    ],
     [2, "TRẦN THỊ BÌNH", "5/9/1988", "nữ", "t01-x01", "Tày", "Trung cấp", "Kỹ sư nông nghiệp", "", ""],
 ]
 
@@ -47,14 +67,20 @@ def test_a_legacy_list_is_checked_then_recorded_with_its_audit(tmp_path, commune
     assert report.errors == [] and report.rows == 2 and report.ignored == ["STT"]
     assert [(p.data.full_name, p.data.birth_date, p.data.sex, p.org_name) for p in report.planned] == [
         ("Nguyễn Văn An", date(1975, 3, 15), "M", "Đảng bộ xã An Bình"),
-        ("Trần Thị Bình", date(1988, 9, 5), "F", "Đảng bộ xã An Bình")]
+        ("Trần Thị Bình", date(1988, 9, 5), "F", "Đảng bộ xã An Bình"),
+    ]
     assert not Cadre.objects.exists()  # the dry run writes nothing
 
     report = cadre_import(path, actor=commune_officer, filename="ds-can-bo.xlsx", apply=True)
     assert report.applied and report.created == 2
     an = Cadre.objects.get(full_name="Nguyễn Văn An")
     assert (an.theory_level, an.qualification, an.management_class, an.management_class_from, an.ethnicity) == (
-        "Cao cấp", "Cử nhân Luật", "Ban Thường vụ Huyện ủy", date(2020, 1, 1), "Kinh")
+        "Cao cấp",
+        "Cử nhân Luật",
+        "Ban Thường vụ Huyện ủy",
+        date(2020, 1, 1),
+        "Kinh",
+    )
     assert AuditEntry.objects.filter(action="cadre.create").count() == 2
     entry = AuditEntry.objects.get(action="cadre.imported")
     assert entry.after["rows"] == 2 and entry.after["file"]["name"] == "ds-can-bo.xlsx"
@@ -82,8 +108,11 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(tmp_path, c
 
 
 def test_a_file_without_the_required_columns_is_refused_with_a_message(tmp_path, commune_officer):
-    report = cadre_import(_xlsx(tmp_path, [["Nguyễn Văn An", "Kinh"]], headers=["Họ và tên", "Dân tộc"]),
-                          actor=commune_officer, filename="thieu-cot.xlsx")
+    report = cadre_import(
+        _xlsx(tmp_path, [["Nguyễn Văn An", "Kinh"]], headers=["Họ và tên", "Dân tộc"]),
+        actor=commune_officer,
+        filename="thieu-cot.xlsx",
+    )
     assert report.planned == [] and report.errors and report.errors[0][0] == 0
     assert "Ngày sinh" in report.errors[0][2]
 

@@ -75,8 +75,9 @@ def test_delegation_versions_answer_who_decides_on_a_date(system_user, outsider,
 
 def test_kinship_check_114_finds_relatives_holding_linked_posts_in_the_same_organization(system_user, tree, titles):
     def mk(name, sex):
-        return CadreFactory(actor=system_user, managing_org=tree["province"], full_name=name,
-                            birth_date=date(1978, 1, 1), sex=sex)
+        return CadreFactory(
+            actor=system_user, managing_org=tree["province"], full_name=name, birth_date=date(1978, 1, 1), sex=sex
+        )
 
     director, deputy, elsewhere = mk("Trần Văn Trưởng", "M"), mk("Trần Thị Phó", "F"), mk("Trần Văn Khác", "M")
     org, other = tree["district"].pk, tree["commune_b"].pk

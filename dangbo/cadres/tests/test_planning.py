@@ -15,8 +15,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_planning_entry_for_an_abolished_district_title_closes_with_title_abolished(system_user, cadre, titles, term):
-    entry = planning_add(actor=system_user, term=term, cadre=cadre, title=titles["district_secretary"],
-                         on=date(2024, 9, 1), decision="120-QĐ/TU", round="Đợt I")
+    entry = planning_add(
+        actor=system_user,
+        term=term,
+        cadre=cadre,
+        title=titles["district_secretary"],
+        on=date(2024, 9, 1),
+        decision="120-QĐ/TU",
+        round="Đợt I",
+    )
     assert planning_close_abolished(actor=system_user, on=date(2025, 7, 1)) == 1
     entry.refresh_from_db()
     assert entry.removal_reason == RemovalReason.TITLE_ABOLISHED

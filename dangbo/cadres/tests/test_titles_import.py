@@ -21,8 +21,17 @@ from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LEGACY_HEADERS = ["STT", "MÃ CHỨC DANH", "TÊN CHỨC DANH, CHỨC VỤ", "NHÓM CHỨC DANH TƯƠNG ĐƯƠNG", "CẤP TRƯỞNG/CẤP PHÓ",
-                  "HÌNH THỨC", "NHIỆM KỲ", "HIỆU LỰC TỪ NGÀY", "CĂN CỨ"]
+LEGACY_HEADERS = [
+    "STT",
+    "MÃ CHỨC DANH",
+    "TÊN CHỨC DANH, CHỨC VỤ",
+    "NHÓM CHỨC DANH TƯƠNG ĐƯƠNG",
+    "CẤP TRƯỞNG/CẤP PHÓ",
+    "HÌNH THỨC",
+    "NHIỆM KỲ",
+    "HIỆU LỰC TỪ NGÀY",
+    "CĂN CỨ",
+]
 GOOD = [
     [1, "bt-xa-moi", "Bí thư Đảng ủy xã", "Cấp xã", "Trưởng", "Bầu cử", "Đảng", date(2025, 7, 1), "Quy định 01-QĐ/TU"],
     [2, "PBT-XA-MOI", "Phó Bí thư Đảng ủy xã", "Cấp xã", "Phó", "bầu cử", "Nhiệm kỳ Đảng", "1/7/2025", ""],
@@ -48,12 +57,15 @@ def test_a_legacy_catalogue_is_checked_then_recorded_with_its_audit(tmp_path, of
     path = _xlsx(tmp_path, GOOD)
     report = title_import(path, actor=officer, filename="danh-muc.xlsx")
     assert report.errors == [] and report.rows == 4 and report.ignored == ["STT"]
-    assert [(p.row, p.data.code, p.data.is_head, p.data.filled_by, p.data.term_calendar, p.valid_from)
-            for p in report.planned] == [
+    assert [
+        (p.row, p.data.code, p.data.is_head, p.data.filled_by, p.data.term_calendar, p.valid_from)
+        for p in report.planned
+    ] == [
         (4, "BT-XA-MOI", True, "elected", "party", date(2025, 7, 1)),
         (5, "PBT-XA-MOI", False, "elected", "party", date(2025, 7, 1)),
         (6, "CT-UBND-XA", True, "elected", "state", date(2025, 7, 1)),
-        (7, "CVP-SO", False, "appointed", "appointment", date(2024, 1, 1))]
+        (7, "CVP-SO", False, "appointed", "appointment", date(2024, 1, 1)),
+    ]
     assert {p.province_name for p in report.planned} == {"Đảng bộ tỉnh Thử Nghiệm"}
     assert not Title.objects.exists()  # the dry run writes nothing
 
@@ -61,7 +73,12 @@ def test_a_legacy_catalogue_is_checked_then_recorded_with_its_audit(tmp_path, of
     assert report.applied and report.created == 4
     secretary = Title.objects.get(code="BT-XA-MOI")
     assert (secretary.province, secretary.name, secretary.group, secretary.source, secretary.valid_to) == (
-        tree["province"], "Bí thư Đảng ủy xã", "Cấp xã", "Quy định 01-QĐ/TU", None)
+        tree["province"],
+        "Bí thư Đảng ủy xã",
+        "Cấp xã",
+        "Quy định 01-QĐ/TU",
+        None,
+    )
     assert secretary.planning_applies and secretary.confidence_vote_applies  # no such columns: the defaults
     assert AuditEntry.objects.filter(action="title.created").count() == 4
     entry = AuditEntry.objects.get(action="title.imported")
@@ -95,8 +112,12 @@ def test_a_refusal_at_apply_time_writes_no_row_of_the_file(tmp_path, officer, tr
     path = _xlsx(tmp_path, GOOD)
     assert title_import(path, actor=officer, filename="danh-muc.xlsx").errors == []
     # between the dry run and the apply, someone adds one of the file's codes on the title page
-    title_create(actor=officer, province_id=tree["province"].pk, valid_from=date(2025, 1, 1),
-                 data=TitleInput(code="CT-UBND-XA", name="Chủ tịch UBND xã", is_head=True))
+    title_create(
+        actor=officer,
+        province_id=tree["province"].pk,
+        valid_from=date(2025, 1, 1),
+        data=TitleInput(code="CT-UBND-XA", name="Chủ tịch UBND xã", is_head=True),
+    )
     report = title_import(path, actor=officer, filename="danh-muc.xlsx", apply=True)
     assert not report.applied and report.created == 0
     assert [(row, col) for row, col, _ in report.errors] == [(6, "Mã chức danh")]
@@ -106,22 +127,30 @@ def test_a_refusal_at_apply_time_writes_no_row_of_the_file(tmp_path, officer, tr
 
 def test_a_csv_with_a_head_marker_column_and_yes_no_columns(tmp_path, officer):
     path = tmp_path / "danh-muc.csv"
-    path.write_text("Mã chức danh;Tên chức danh;Cấp trưởng;Từ ngày;Quy hoạch;Lấy phiếu tín nhiệm\r\n"
-                    "GD-SO-A;Giám đốc Sở A;x;01/01/2020;x;Có\r\n"
-                    "PGD-SO-A;Phó Giám đốc Sở A;;01/01/2020;;Không\r\n", encoding="utf-8")
+    path.write_text(
+        "Mã chức danh;Tên chức danh;Cấp trưởng;Từ ngày;Quy hoạch;Lấy phiếu tín nhiệm\r\n"
+        "GD-SO-A;Giám đốc Sở A;x;01/01/2020;x;Có\r\n"
+        "PGD-SO-A;Phó Giám đốc Sở A;;01/01/2020;;Không\r\n",
+        encoding="utf-8",
+    )
     report = title_import(path, actor=officer, filename="danh-muc.csv", apply=True)
     assert report.applied, report.errors
-    assert list(Title.objects.order_by("code").values_list(
-        "code", "is_head", "planning_applies", "confidence_vote_applies")) == [
-        ("GD-SO-A", True, True, True), ("PGD-SO-A", False, False, False)]
+    assert list(
+        Title.objects.order_by("code").values_list("code", "is_head", "planning_applies", "confidence_vote_applies")
+    ) == [("GD-SO-A", True, True, True), ("PGD-SO-A", False, False, False)]
 
 
 def test_an_officer_of_several_provinces_names_the_province_of_each_row(tmp_path, admin_user, tree, system_user):
     OrganizationFactory(actor=system_user, code="T02", name="Đảng bộ tỉnh Bên Cạnh", org_type="provincial_party_org")
-    rows = [["GD-SO-B", "Giám đốc Sở B", "Trưởng", "01/01/2020", "t02"], ["GD-SO-C", "Giám đốc Sở C", "Trưởng",
-                                                                        "01/01/2020", ""]]
-    report = title_import(_xlsx(tmp_path, rows, headers=["Mã chức danh", "Tên chức danh", "Cấp trưởng/Cấp phó",
-                                                         "Từ ngày", "Mã tỉnh"]), actor=admin_user, filename="x.xlsx")
+    rows = [
+        ["GD-SO-B", "Giám đốc Sở B", "Trưởng", "01/01/2020", "t02"],
+        ["GD-SO-C", "Giám đốc Sở C", "Trưởng", "01/01/2020", ""],
+    ]
+    report = title_import(
+        _xlsx(tmp_path, rows, headers=["Mã chức danh", "Tên chức danh", "Cấp trưởng/Cấp phó", "Từ ngày", "Mã tỉnh"]),
+        actor=admin_user,
+        filename="x.xlsx",
+    )
     assert [(p.data.code, p.province_name) for p in report.planned] == [("GD-SO-B", "Đảng bộ tỉnh Bên Cạnh")]
     assert report.errors == [(5, "Mã tỉnh", "Thiếu mã tỉnh: bạn ghi danh mục chức danh của nhiều tỉnh.")]
 

@@ -19,10 +19,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def other_province_title(system_user):
-    province = OrganizationFactory(actor=system_user, code="T02", name="Đảng bộ tỉnh Bên Cạnh",
-                                   org_type="provincial_party_org")
-    return title_create(actor=system_user, province_id=province.pk, valid_from=date(2015, 1, 1),
-                        data=TitleInput(code="GD-SO-KHAC", name="Giám đốc Sở Bên Cạnh", is_head=True))
+    province = OrganizationFactory(
+        actor=system_user, code="T02", name="Đảng bộ tỉnh Bên Cạnh", org_type="provincial_party_org"
+    )
+    return title_create(
+        actor=system_user,
+        province_id=province.pk,
+        valid_from=date(2015, 1, 1),
+        data=TitleInput(code="GD-SO-KHAC", name="Giám đốc Sở Bên Cạnh", is_head=True),
+    )
 
 
 def test_the_list_shows_the_titles_in_force_on_a_date_by_group_with_head_and_deputy(client, officer, titles):
@@ -46,16 +51,24 @@ def test_a_title_of_another_province_is_not_found(client, officer, titles, other
     client.force_login(officer)
     for name in ("cadres:title_detail", "cadres:title_change", "cadres:title_abolish"):
         assert client.get(reverse(name, kwargs={"pk": other_province_title.pk})).status_code == 404, name
-    assert client.post(reverse("cadres:title_abolish", kwargs={"pk": other_province_title.pk}),
-                       {"valid_to": "31/12/2025"}).status_code == 404
+    assert (
+        client.post(
+            reverse("cadres:title_abolish", kwargs={"pk": other_province_title.pk}), {"valid_to": "31/12/2025"}
+        ).status_code
+        == 404
+    )
     assert "Giám đốc Sở Bên Cạnh" not in client.get(reverse("cadres:title_list")).content.decode()
     assert Title.objects.get(pk=other_province_title.pk).valid_to is None
 
 
 def test_the_history_shows_every_version_and_the_lineage(client, officer, titles):
     director = titles["dept_director"]
-    new = title_change(actor=officer, title=director, valid_from=date(2025, 7, 1),
-                       data=TitleInput(code="", name="Giám đốc sở, ngành", is_head=True, group="Sở, ngành"))
+    new = title_change(
+        actor=officer,
+        title=director,
+        valid_from=date(2025, 7, 1),
+        data=TitleInput(code="", name="Giám đốc sở, ngành", is_head=True, group="Sở, ngành"),
+    )
     district = titles["district_secretary"]
     district.valid_to = None
     district.save()
@@ -65,7 +78,9 @@ def test_the_history_shows_every_version_and_the_lineage(client, officer, titles
     assert "Giám đốc sở, ngành" in body and "Giám đốc sở" in body
     assert "01/01/2015" in body and "30/06/2025" in body and "01/07/2025" in body
     assert client.get(reverse("cadres:title_detail", kwargs={"pk": new.pk})).context["history"].versions == [
-        director, new]
+        director,
+        new,
+    ]
     old = client.get(reverse("cadres:title_detail", kwargs={"pk": district.pk})).content.decode()
     assert "Đã bãi bỏ sau ngày 30/06/2025" in old and "Bí thư Đảng ủy xã" in old and "Sửa đổi" not in old
     heir = client.get(reverse("cadres:title_detail", kwargs={"pk": titles["commune_secretary"].pk})).content.decode()
@@ -76,23 +91,50 @@ def test_an_officer_adds_changes_and_abolishes_a_title_through_the_forms(client,
     client.force_login(officer)
     form = client.get(reverse("cadres:title_create"))
     token = form.context["form"]["form_token"].value()
-    done = client.post(reverse("cadres:title_create"), {
-        "form_token": token, "province": titles["dept_director"].province_id, "code": "pgd-so-tc",
-        "name": "Phó Giám đốc Sở Tài chính", "group": "Sở, ngành", "is_head": "0", "filled_by": "appointed",
-        "term_calendar": "appointment", "planning_applies": "on", "valid_from": "01/03/2025"}, follow=True)
+    done = client.post(
+        reverse("cadres:title_create"),
+        {
+            "form_token": token,
+            "province": titles["dept_director"].province_id,
+            "code": "pgd-so-tc",
+            "name": "Phó Giám đốc Sở Tài chính",
+            "group": "Sở, ngành",
+            "is_head": "0",
+            "filled_by": "appointed",
+            "term_calendar": "appointment",
+            "planning_applies": "on",
+            "valid_from": "01/03/2025",
+        },
+        follow=True,
+    )
     title = Title.objects.get(code="PGD-SO-TC")
     assert "Đã thêm chức danh «Phó Giám đốc Sở Tài chính» (PGD-SO-TC) từ 01/03/2025." in done.content.decode()
     assert (title.is_head, title.planning_applies, title.confidence_vote_applies) == (False, True, False)
     change_url = reverse("cadres:title_change", kwargs={"pk": title.pk})
     assert client.get(change_url).context["form"]["name"].value() == "Phó Giám đốc Sở Tài chính"
-    client.post(change_url, {"name": "Phó Giám đốc Sở Tài chính", "group": "Sở, ngành", "is_head": "0",
-                             "filled_by": "appointed", "term_calendar": "appointment", "planning_applies": "on",
-                             "confidence_vote_applies": "on", "valid_from": "01/07/2025"})
+    client.post(
+        change_url,
+        {
+            "name": "Phó Giám đốc Sở Tài chính",
+            "group": "Sở, ngành",
+            "is_head": "0",
+            "filled_by": "appointed",
+            "term_calendar": "appointment",
+            "planning_applies": "on",
+            "confidence_vote_applies": "on",
+            "valid_from": "01/07/2025",
+        },
+    )
     assert list(Title.objects.filter(code="PGD-SO-TC").values_list("valid_to", "confidence_vote_applies")) == [
-        (date(2025, 6, 30), False), (None, True)]
+        (date(2025, 6, 30), False),
+        (None, True),
+    ]
     current = Title.objects.get(code="PGD-SO-TC", valid_to__isnull=True)
-    done = client.post(reverse("cadres:title_abolish", kwargs={"pk": current.pk}),
-                       {"valid_to": "31/12/2025", "successor": titles["dept_deputy"].pk}, follow=True)
+    done = client.post(
+        reverse("cadres:title_abolish", kwargs={"pk": current.pk}),
+        {"valid_to": "31/12/2025", "successor": titles["dept_deputy"].pk},
+        follow=True,
+    )
     assert "Đã bãi bỏ chức danh «Phó Giám đốc Sở Tài chính» sau ngày 31/12/2025." in done.content.decode()
     current.refresh_from_db()
     assert (current.valid_to, current.successor) == (date(2025, 12, 31), titles["dept_deputy"])
@@ -100,14 +142,30 @@ def test_an_officer_adds_changes_and_abolishes_a_title_through_the_forms(client,
 
 def test_a_refusal_is_shown_on_its_field_in_vietnamese(client, officer, titles):
     client.force_login(officer)
-    page = client.post(reverse("cadres:title_change", kwargs={"pk": titles["dept_director"].pk}), {
-        "name": "Giám đốc Sở", "is_head": "1", "filled_by": "appointed", "term_calendar": "appointment",
-        "valid_from": "01/01/2015"})
+    page = client.post(
+        reverse("cadres:title_change", kwargs={"pk": titles["dept_director"].pk}),
+        {
+            "name": "Giám đốc Sở",
+            "is_head": "1",
+            "filled_by": "appointed",
+            "term_calendar": "appointment",
+            "valid_from": "01/01/2015",
+        },
+    )
     errors = page.context["form"].errors
     assert "Ngày hiệu lực của nội dung mới phải sau ngày 01/01/2015" in errors["valid_from"][0]
-    page = client.post(reverse("cadres:title_create"), {
-        "province": titles["dept_director"].province_id, "code": "GD-SO", "name": "Giám đốc Sở", "is_head": "1",
-        "filled_by": "appointed", "term_calendar": "appointment", "valid_from": "01/01/2024"})
+    page = client.post(
+        reverse("cadres:title_create"),
+        {
+            "province": titles["dept_director"].province_id,
+            "code": "GD-SO",
+            "name": "Giám đốc Sở",
+            "is_head": "1",
+            "filled_by": "appointed",
+            "term_calendar": "appointment",
+            "valid_from": "01/01/2024",
+        },
+    )
     assert "«GD-SO» đã có trong danh mục" in page.context["form"].errors["code"][0]
     assert Title.objects.count() == 5
 

@@ -113,8 +113,12 @@ def test_bad_course_input_names_the_field_and_writes_nothing(system_user, tree, 
 
 def test_training_figures_senior_theory_by_mode(system_user, tree, cadre, titles):
     people = [cadre] + [
-        CadreFactory(actor=system_user, managing_org=tree["commune_b"], full_name=f"Học Viên {i}",
-                     birth_date=date(1980, 1, 1 + i))
+        CadreFactory(
+            actor=system_user,
+            managing_org=tree["commune_b"],
+            full_name=f"Học Viên {i}",
+            birth_date=date(1980, 1, 1 + i),
+        )
         for i in range(4)
     ]
     full = course_create(

@@ -24,17 +24,34 @@ def _field_errors(response, field: str) -> list[str]:
 
 @pytest.fixture
 def course(system_user, tree):
-    return course_create(actor=system_user, org_id=tree["commune_a"].pk, name="Trung cấp LLCT khóa 5", kind="theory",
-                         level="trung_cap", mode="part_time", starts_on=date(2024, 3, 1))
+    return course_create(
+        actor=system_user,
+        org_id=tree["commune_a"].pk,
+        name="Trung cấp LLCT khóa 5",
+        kind="theory",
+        level="trung_cap",
+        mode="part_time",
+        starts_on=date(2024, 3, 1),
+    )
 
 
 @pytest.fixture
 def stepped(system_user, cadre):
     """The cadre: Chuyên viên (36-month interval), step 2 since 01/01/2021."""
-    salary_record(actor=system_user, data=SalaryInput(cadre_id=cadre.pk, type="rank_appointment", on=date(2018, 1, 1),
-                                                      rank_code="01.003", rank_name="Chuyên viên", step=1))
-    salary_record(actor=system_user, data=SalaryInput(cadre_id=cadre.pk, type="step_regular", on=date(2021, 1, 1),
-                                                      step=2))
+    salary_record(
+        actor=system_user,
+        data=SalaryInput(
+            cadre_id=cadre.pk,
+            type="rank_appointment",
+            on=date(2018, 1, 1),
+            rank_code="01.003",
+            rank_name="Chuyên viên",
+            step=1,
+        ),
+    )
+    salary_record(
+        actor=system_user, data=SalaryInput(cadre_id=cadre.pk, type="step_regular", on=date(2021, 1, 1), step=2)
+    )
     return cadre
 
 
@@ -43,22 +60,34 @@ def stepped(system_user, cadre):
 
 def test_course_pages_list_create_enrol_and_result(client, commune_officer, cadre, tree):
     client.force_login(commune_officer)
-    r = client.post(reverse("cadres:course_create"), {
-        "org": tree["commune_a"].pk, "name": "Cao cấp LLCT hệ tập trung", "kind": "theory", "level": "cao_cap",
-        "mode": "full_time", "starts_on": "01/09/2024"})
+    r = client.post(
+        reverse("cadres:course_create"),
+        {
+            "org": tree["commune_a"].pk,
+            "name": "Cao cấp LLCT hệ tập trung",
+            "kind": "theory",
+            "level": "cao_cap",
+            "mode": "full_time",
+            "starts_on": "01/09/2024",
+        },
+    )
     course = TrainingCourse.objects.get(name="Cao cấp LLCT hệ tập trung")
     assert r.status_code == 302 and r.url == reverse("cadres:course_detail", kwargs={"pk": course.pk})
     assert AuditEntry.objects.filter(action="training_course.create", object_id=str(course.pk)).exists()
     page = client.get(reverse("cadres:course_list")).content.decode()
     assert "Cao cấp LLCT hệ tập trung" in page and 'id="cadres-nav"' in page
-    r = client.post(reverse("cadres:course_detail", kwargs={"pk": course.pk}),
-                    {"cadre": cadre.pk, "sent_on": "05/09/2024", "decision": "12-QĐ/ĐU"})
+    r = client.post(
+        reverse("cadres:course_detail", kwargs={"pk": course.pk}),
+        {"cadre": cadre.pk, "sent_on": "05/09/2024", "decision": "12-QĐ/ĐU"},
+    )
     assert r.status_code == 302
     e = TrainingEnrolment.objects.get(course=course, cadre=cadre)
     assert AuditEntry.objects.filter(action="training.enrol", object_id=str(e.pk)).exists()
     assert "Lê Văn Thử" in client.get(reverse("cadres:course_detail", kwargs={"pk": course.pk})).content.decode()
-    r = client.post(reverse("cadres:enrolment_result", kwargs={"pk": e.pk}),
-                    {"result": "passed", "completed_on": "30/06/2025", "certificate": "B-123"})
+    r = client.post(
+        reverse("cadres:enrolment_result", kwargs={"pk": e.pk}),
+        {"result": "passed", "completed_on": "30/06/2025", "certificate": "B-123"},
+    )
     assert r.status_code == 302
     e.refresh_from_db()
     assert e.result == "passed" and e.completed_on == date(2025, 6, 30)
@@ -66,19 +95,44 @@ def test_course_pages_list_create_enrol_and_result(client, commune_officer, cadr
 
 def test_course_create_refuses_bad_input_on_the_field_and_writes_nothing(client, commune_officer, tree):
     client.force_login(commune_officer)
-    r = client.post(reverse("cadres:course_create"), {
-        "org": tree["commune_a"].pk, "name": "Lớp sai ngày", "kind": "theory", "level": "cao_cap",
-        "mode": "full_time", "starts_on": "01/09/2024", "ends_on": "01/08/2024"})
+    r = client.post(
+        reverse("cadres:course_create"),
+        {
+            "org": tree["commune_a"].pk,
+            "name": "Lớp sai ngày",
+            "kind": "theory",
+            "level": "cao_cap",
+            "mode": "full_time",
+            "starts_on": "01/09/2024",
+            "ends_on": "01/08/2024",
+        },
+    )
     assert r.status_code == 200
     assert _field_errors(r, "ends_on") == ["Ngày kết thúc phải sau ngày khai giảng"]
     assert "Ngày kết thúc: Ngày kết thúc phải sau ngày khai giảng" in r.content.decode()
-    r = client.post(reverse("cadres:course_create"), {
-        "org": tree["commune_a"].pk, "name": "Lớp sai trình độ", "kind": "theory", "level": "tien_si",
-        "mode": "full_time", "starts_on": "01/09/2024"})
+    r = client.post(
+        reverse("cadres:course_create"),
+        {
+            "org": tree["commune_a"].pk,
+            "name": "Lớp sai trình độ",
+            "kind": "theory",
+            "level": "tien_si",
+            "mode": "full_time",
+            "starts_on": "01/09/2024",
+        },
+    )
     assert "Trình độ được cấp phải là một trong" in _field_errors(r, "level")[0]
-    r = client.post(reverse("cadres:course_create"), {
-        "org": tree["commune_a"].pk, "name": "Lớp sai ngày", "kind": "theory", "level": "cao_cap",
-        "mode": "full_time", "starts_on": "31/02/2024"})
+    r = client.post(
+        reverse("cadres:course_create"),
+        {
+            "org": tree["commune_a"].pk,
+            "name": "Lớp sai ngày",
+            "kind": "theory",
+            "level": "cao_cap",
+            "mode": "full_time",
+            "starts_on": "31/02/2024",
+        },
+    )
     assert "không tồn tại" in _field_errors(r, "starts_on")[0]
     assert not TrainingCourse.objects.exists()
 
@@ -86,8 +140,9 @@ def test_course_create_refuses_bad_input_on_the_field_and_writes_nothing(client,
 def test_enrolling_twice_is_refused_on_the_cadre_field(client, commune_officer, course, cadre, system_user):
     enrol(actor=system_user, course=course, cadre_id=cadre.pk, sent_on=date(2024, 3, 1))
     client.force_login(commune_officer)
-    r = client.post(reverse("cadres:course_detail", kwargs={"pk": course.pk}),
-                    {"cadre": cadre.pk, "sent_on": "05/03/2024"})
+    r = client.post(
+        reverse("cadres:course_detail", kwargs={"pk": course.pk}), {"cadre": cadre.pk, "sent_on": "05/03/2024"}
+    )
     assert r.status_code == 200 and _field_errors(r, "cadre") == ["Lê Văn Thử đã được cử đi học lớp này"]
     assert TrainingEnrolment.objects.count() == 1
 
@@ -95,8 +150,9 @@ def test_enrolling_twice_is_refused_on_the_cadre_field(client, commune_officer, 
 def test_enrolment_result_before_the_sending_date_is_refused(client, commune_officer, course, cadre, system_user):
     e = enrol(actor=system_user, course=course, cadre_id=cadre.pk, sent_on=date(2024, 3, 1))
     client.force_login(commune_officer)
-    r = client.post(reverse("cadres:enrolment_result", kwargs={"pk": e.pk}),
-                    {"result": "passed", "completed_on": "01/01/2024"})
+    r = client.post(
+        reverse("cadres:enrolment_result", kwargs={"pk": e.pk}), {"result": "passed", "completed_on": "01/01/2024"}
+    )
     assert r.status_code == 200 and _field_errors(r, "completed_on") == ["Ngày hoàn thành phải sau ngày cử đi học"]
     e.refresh_from_db()
     assert e.result == "studying"
@@ -109,11 +165,19 @@ def test_training_pages_of_another_commune_are_not_found(client, outsider, cours
     client.force_login(outsider)
     assert "Trung cấp LLCT khóa 5" not in client.get(reverse("cadres:course_list")).content.decode()
     assert client.get(reverse("cadres:course_detail", kwargs={"pk": course.pk})).status_code == 404
-    assert client.post(reverse("cadres:course_detail", kwargs={"pk": course.pk}),
-                       {"cadre": cadre.pk, "sent_on": "05/03/2024"}).status_code == 404
+    assert (
+        client.post(
+            reverse("cadres:course_detail", kwargs={"pk": course.pk}), {"cadre": cadre.pk, "sent_on": "05/03/2024"}
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("cadres:enrolment_result", kwargs={"pk": e.pk})).status_code == 404
-    assert client.post(reverse("cadres:enrolment_result", kwargs={"pk": e.pk}),
-                       {"result": "passed", "completed_on": "01/06/2024"}).status_code == 404
+    assert (
+        client.post(
+            reverse("cadres:enrolment_result", kwargs={"pk": e.pk}), {"result": "passed", "completed_on": "01/06/2024"}
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("cadres:cadre_training", kwargs={"pk": cadre.pk})).status_code == 404
     e.refresh_from_db()
     assert e.result == "studying" and TrainingEnrolment.objects.count() == 1
@@ -123,10 +187,24 @@ def test_cadre_training_page_shows_the_levels_as_of_the_date(client, commune_off
     from dangbo.cadres.services import CadreInput, cadre_create
     from dangbo.cadres.training import enrolment_result
 
-    c = cadre_create(actor=system_user, data=CadreInput(full_name="Hà Thị Học", birth_date=date(1985, 1, 1), sex="F",
-                                                        managing_org_id=tree["commune_a"].pk, theory_level="Sơ cấp"))
-    course = course_create(actor=system_user, org_id=tree["commune_a"].pk, name="Trung cấp LLCT", kind="theory",
-                           level="trung_cap", starts_on=date(2023, 1, 1))
+    c = cadre_create(
+        actor=system_user,
+        data=CadreInput(
+            full_name="Hà Thị Học",
+            birth_date=date(1985, 1, 1),
+            sex="F",
+            managing_org_id=tree["commune_a"].pk,
+            theory_level="Sơ cấp",
+        ),
+    )
+    course = course_create(
+        actor=system_user,
+        org_id=tree["commune_a"].pk,
+        name="Trung cấp LLCT",
+        kind="theory",
+        level="trung_cap",
+        starts_on=date(2023, 1, 1),
+    )
     e = enrol(actor=system_user, course=course, cadre_id=c.pk, sent_on=date(2023, 1, 1))
     enrolment_result(actor=system_user, enrolment=e, result="passed", completed_on=date(2024, 6, 1))
     client.force_login(commune_officer)
@@ -196,8 +274,13 @@ def test_raises_due_lists_regular_and_early_raises(client, commune_officer, step
 def test_delegation_pages_record_a_version_and_close_the_previous(client, commune_officer, tree):
     client.force_login(commune_officer)
     url = reverse("cadres:delegation_create")
-    data = {"province": tree["commune_a"].pk, "title_group": "Cấp xã", "action": "appointment",
-            "decides": "Ban Thường vụ Đảng ủy xã", "valid_from": "01/01/2024"}
+    data = {
+        "province": tree["commune_a"].pk,
+        "title_group": "Cấp xã",
+        "action": "appointment",
+        "decides": "Ban Thường vụ Đảng ủy xã",
+        "valid_from": "01/01/2024",
+    }
     assert client.post(url, data).status_code == 302
     assert client.post(url, {**data, "decides": "Đảng ủy xã", "valid_from": "01/07/2025"}).status_code == 302
     old, new = Delegation.objects.order_by("valid_from")
@@ -208,12 +291,23 @@ def test_delegation_pages_record_a_version_and_close_the_previous(client, commun
 
 
 def test_delegation_form_refuses_bad_input(client, commune_officer, tree, system_user):
-    delegation_set(actor=system_user, province_id=tree["commune_a"].pk, title_group="Cấp xã", action="appointment",
-                   decides="Ban Thường vụ", valid_from=date(2024, 1, 1))
+    delegation_set(
+        actor=system_user,
+        province_id=tree["commune_a"].pk,
+        title_group="Cấp xã",
+        action="appointment",
+        decides="Ban Thường vụ",
+        valid_from=date(2024, 1, 1),
+    )
     client.force_login(commune_officer)
     url = reverse("cadres:delegation_create")
-    data = {"province": tree["commune_a"].pk, "title_group": "Cấp xã", "action": "appointment",
-            "decides": "Đảng ủy xã", "valid_from": "01/01/2023"}
+    data = {
+        "province": tree["commune_a"].pk,
+        "title_group": "Cấp xã",
+        "action": "appointment",
+        "decides": "Đảng ủy xã",
+        "valid_from": "01/01/2023",
+    }
     r = client.post(url, data)
     assert r.status_code == 200
     assert _field_errors(r, "valid_from") == ["Ngày hiệu lực phải sau 01/01/2024 (phiên bản đang áp dụng)"]
@@ -224,13 +318,26 @@ def test_delegation_form_refuses_bad_input(client, commune_officer, tree, system
 
 
 def test_delegations_of_another_commune_are_not_shown_nor_writable(client, outsider, tree, system_user):
-    delegation_set(actor=system_user, province_id=tree["commune_a"].pk, title_group="Cấp xã", action="appointment",
-                   decides="Ban Thường vụ Đảng ủy xã An Bình", valid_from=date(2024, 1, 1))
+    delegation_set(
+        actor=system_user,
+        province_id=tree["commune_a"].pk,
+        title_group="Cấp xã",
+        action="appointment",
+        decides="Ban Thường vụ Đảng ủy xã An Bình",
+        valid_from=date(2024, 1, 1),
+    )
     client.force_login(outsider)
     assert "An Bình" not in client.get(reverse("cadres:delegation_list")).content.decode()
-    r = client.post(reverse("cadres:delegation_create"), {
-        "province": tree["commune_a"].pk, "title_group": "Cấp xã", "action": "appointment", "decides": "X",
-        "valid_from": "01/01/2025"})
+    r = client.post(
+        reverse("cadres:delegation_create"),
+        {
+            "province": tree["commune_a"].pk,
+            "title_group": "Cấp xã",
+            "action": "appointment",
+            "decides": "X",
+            "valid_from": "01/01/2025",
+        },
+    )
     assert r.status_code == 200 and _field_errors(r, "province")
     assert Delegation.objects.count() == 1
 
@@ -241,15 +348,23 @@ def test_delegations_of_another_commune_are_not_shown_nor_writable(client, outsi
 def test_relations_page_adds_a_relative_and_audits_the_read(client, commune_officer, cadre):
     client.force_login(commune_officer)
     url = reverse("cadres:cadre_relations", kwargs={"pk": cadre.pk})
-    r = client.post(url, {"relationship": "spouse", "relative_name": "Trần Thị Vợ", "relative_birth_year": 1978,
-                          "occupation": "Giáo viên"})
+    r = client.post(
+        url,
+        {
+            "relationship": "spouse",
+            "relative_name": "Trần Thị Vợ",
+            "relative_birth_year": 1978,
+            "occupation": "Giáo viên",
+        },
+    )
     assert r.status_code == 302
     rel = FamilyRelation.objects.get(cadre=cadre)
     assert AuditEntry.objects.filter(action="family_relation.add", object_id=str(rel.pk)).exists()
     page = client.get(url).content.decode()
     assert "Trần Thị Vợ" in page and "Vợ, chồng" in page and "1978" in page
-    assert AuditEntry.objects.filter(action="read.cadre_relations", actor=commune_officer,
-                                     object_id=str(cadre.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="read.cadre_relations", actor=commune_officer, object_id=str(cadre.pk)
+    ).exists()
 
 
 def test_relations_page_refuses_a_blank_name_and_the_cadre_as_own_relative(client, commune_officer, cadre):
@@ -279,22 +394,51 @@ def _kinship_pair(system_user, tree, titles, cadre):
     from 01/01/2024, the relation declared."""
     from dangbo.cadres.services import ActionInput, CadreInput, DecisionInput, cadre_create, decision_record
 
-    wife = cadre_create(actor=system_user, data=CadreInput(full_name="Phạm Thị Vợ", birth_date=date(1980, 1, 1),
-                                                           sex="F", managing_org_id=tree["commune_a"].pk))
+    wife = cadre_create(
+        actor=system_user,
+        data=CadreInput(
+            full_name="Phạm Thị Vợ", birth_date=date(1980, 1, 1), sex="F", managing_org_id=tree["commune_a"].pk
+        ),
+    )
     org = tree["commune_a"].pk
-    decision_record(actor=system_user, data=DecisionInput(
-        number="1-QĐ", signed_on=date(2024, 1, 1), body="BTV", org_id=org, actions=[
-            ActionInput(cadre_id=cadre.pk, type="appointment", on=date(2024, 1, 1),
-                        title_id=titles["commune_secretary"].pk, org_id=org),
-            ActionInput(cadre_id=wife.pk, type="appointment", on=date(2024, 1, 1),
-                        title_id=titles["commune_deputy"].pk, org_id=org)]))
-    relation_add(actor=system_user, cadre_id=cadre.pk, relationship="spouse", relative_name="Phạm Thị Vợ",
-                 relative_cadre_id=wife.pk)
+    decision_record(
+        actor=system_user,
+        data=DecisionInput(
+            number="1-QĐ",
+            signed_on=date(2024, 1, 1),
+            body="BTV",
+            org_id=org,
+            actions=[
+                ActionInput(
+                    cadre_id=cadre.pk,
+                    type="appointment",
+                    on=date(2024, 1, 1),
+                    title_id=titles["commune_secretary"].pk,
+                    org_id=org,
+                ),
+                ActionInput(
+                    cadre_id=wife.pk,
+                    type="appointment",
+                    on=date(2024, 1, 1),
+                    title_id=titles["commune_deputy"].pk,
+                    org_id=org,
+                ),
+            ],
+        ),
+    )
+    relation_add(
+        actor=system_user,
+        cadre_id=cadre.pk,
+        relationship="spouse",
+        relative_name="Phạm Thị Vợ",
+        relative_cadre_id=wife.pk,
+    )
     return wife
 
 
-def test_kinship_check_page_lists_relatives_in_the_same_organization(client, commune_officer, system_user, tree,
-                                                                     titles, cadre):
+def test_kinship_check_page_lists_relatives_in_the_same_organization(
+    client, commune_officer, system_user, tree, titles, cadre
+):
     _kinship_pair(system_user, tree, titles, cadre)
     org = tree["commune_a"].pk
     client.force_login(commune_officer)
@@ -328,21 +472,45 @@ def test_api_kinship_check(client, commune_officer, outsider, system_user, tree,
 
 def test_api_training_courses_enrolments_and_levels(client, commune_officer, outsider, cadre, tree):
     client.force_login(commune_officer)
-    r = client.post("/api/v1/cadres/training/courses", {
-        "org_id": tree["commune_a"].pk, "name": "Cao cấp LLCT", "kind": "theory", "level": "cao_cap",
-        "mode": "part_time", "starts_on": "2024-09-01"}, content_type="application/json")
+    r = client.post(
+        "/api/v1/cadres/training/courses",
+        {
+            "org_id": tree["commune_a"].pk,
+            "name": "Cao cấp LLCT",
+            "kind": "theory",
+            "level": "cao_cap",
+            "mode": "part_time",
+            "starts_on": "2024-09-01",
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 201
     course_id = r.json()["id"]
-    bad = client.post("/api/v1/cadres/training/courses", {
-        "org_id": tree["commune_a"].pk, "name": "X", "kind": "theory", "level": "cao_cap",
-        "starts_on": "2024-09-01", "ends_on": "2024-01-01"}, content_type="application/json")
+    bad = client.post(
+        "/api/v1/cadres/training/courses",
+        {
+            "org_id": tree["commune_a"].pk,
+            "name": "X",
+            "kind": "theory",
+            "level": "cao_cap",
+            "starts_on": "2024-09-01",
+            "ends_on": "2024-01-01",
+        },
+        content_type="application/json",
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "ends_on"
-    r = client.post(f"/api/v1/cadres/training/courses/{course_id}/enrolments",
-                    {"cadre_id": cadre.pk, "sent_on": "2024-09-05"}, content_type="application/json")
+    r = client.post(
+        f"/api/v1/cadres/training/courses/{course_id}/enrolments",
+        {"cadre_id": cadre.pk, "sent_on": "2024-09-05"},
+        content_type="application/json",
+    )
     assert r.status_code == 201
     enrolment_id = r.json()["id"]
-    bad = client.post(f"/api/v1/cadres/training/enrolments/{enrolment_id}/result",
-                      {"result": "passed", "completed_on": "2024-01-01"}, content_type="application/json")
+    bad = client.post(
+        f"/api/v1/cadres/training/enrolments/{enrolment_id}/result",
+        {"result": "passed", "completed_on": "2024-01-01"},
+        content_type="application/json",
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "completed_on"
     assert client.get(f"/api/v1/cadres/training/courses/{course_id}").json()["enrolments"][0]["result"] == "studying"
     assert client.get(f"/api/v1/cadres/{cadre.pk}/training", {"at": "2024-10-01"}).json()["theory_level"] == "Cao cấp"
@@ -350,12 +518,22 @@ def test_api_training_courses_enrolments_and_levels(client, commune_officer, out
     client.force_login(outsider)
     assert client.get("/api/v1/cadres/training/courses").json() == []
     assert client.get(f"/api/v1/cadres/training/courses/{course_id}").status_code == 404
-    assert client.post(f"/api/v1/cadres/training/courses/{course_id}/enrolments",
-                       {"cadre_id": cadre.pk, "sent_on": "2024-09-06"},
-                       content_type="application/json").status_code == 404
-    assert client.post(f"/api/v1/cadres/training/enrolments/{enrolment_id}/result",
-                       {"result": "passed", "completed_on": "2025-06-01"},
-                       content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/cadres/training/courses/{course_id}/enrolments",
+            {"cadre_id": cadre.pk, "sent_on": "2024-09-06"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/api/v1/cadres/training/enrolments/{enrolment_id}/result",
+            {"result": "passed", "completed_on": "2025-06-01"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
     assert client.get(f"/api/v1/cadres/{cadre.pk}/training").status_code == 404
     assert TrainingCourse.objects.count() == 1 and TrainingEnrolment.objects.get().result == "studying"
 
@@ -364,52 +542,92 @@ def test_api_salary_history_record_and_raises_due(client, commune_officer, outsi
     client.force_login(commune_officer)
     r = client.get(f"/api/v1/cadres/{stepped.pk}/salary", {"at": "2023-06-01"}).json()
     assert (r["rank_name"], r["step"], len(r["events"])) == ("Chuyên viên", 2, 2)
-    bad = client.post("/api/v1/cadres/salary-events", {"cadre_id": stepped.pk, "type": "step_regular",
-                                                       "on": "2023-06-01", "step": 3}, content_type="application/json")
+    bad = client.post(
+        "/api/v1/cadres/salary-events",
+        {"cadre_id": stepped.pk, "type": "step_regular", "on": "2023-06-01", "step": 3},
+        content_type="application/json",
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "on"
     due = client.get("/api/v1/cadres/salary/raises-due", {"at": "2023-06-01"}).json()
     assert [(d["cadre_id"], d["kind"], d["due_on"]) for d in due] == [(stepped.pk, "early", "2024-01-01")]
     assert client.get("/api/v1/cadres/salary/raises-due", {"months": 99}).status_code == 422
-    ok = client.post("/api/v1/cadres/salary-events", {"cadre_id": stepped.pk, "type": "step_early",
-                                                      "on": "2023-06-01", "step": 3}, content_type="application/json")
+    ok = client.post(
+        "/api/v1/cadres/salary-events",
+        {"cadre_id": stepped.pk, "type": "step_early", "on": "2023-06-01", "step": 3},
+        content_type="application/json",
+    )
     assert ok.status_code == 201 and ok.json()["type_label"] == "Nâng bậc lương trước thời hạn"
     client.force_login(outsider)
     assert client.get(f"/api/v1/cadres/{stepped.pk}/salary").status_code == 404
-    assert client.post("/api/v1/cadres/salary-events", {"cadre_id": stepped.pk, "type": "step_regular",
-                                                        "on": "2026-06-01", "step": 4},
-                       content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            "/api/v1/cadres/salary-events",
+            {"cadre_id": stepped.pk, "type": "step_regular", "on": "2026-06-01", "step": 4},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
     assert client.get("/api/v1/cadres/salary/raises-due", {"at": "2030-01-01"}).json() == []
     assert SalaryEvent.objects.filter(cadre=stepped).count() == 3
 
 
 def test_api_delegations_and_relations(client, commune_officer, outsider, cadre, tree):
     client.force_login(commune_officer)
-    body = {"province_id": tree["commune_a"].pk, "title_group": "Cấp xã", "action": "appointment",
-            "decides": "Ban Thường vụ Đảng ủy xã", "valid_from": "2024-01-01"}
+    body = {
+        "province_id": tree["commune_a"].pk,
+        "title_group": "Cấp xã",
+        "action": "appointment",
+        "decides": "Ban Thường vụ Đảng ủy xã",
+        "valid_from": "2024-01-01",
+    }
     assert client.post("/api/v1/cadres/delegations", body, content_type="application/json").status_code == 201
     bad = client.post("/api/v1/cadres/delegations", {**body, "decides": " "}, content_type="application/json")
     assert bad.status_code == 422 and bad.json()["field"] == "decides"
     assert [d["decides"] for d in client.get("/api/v1/cadres/delegations", {"at": "2024-06-01"}).json()] == [
-        "Ban Thường vụ Đảng ủy xã"]
-    r = client.post(f"/api/v1/cadres/{cadre.pk}/relations", {"relationship": "child", "relative_name": "Lê Con"},
-                    content_type="application/json")
+        "Ban Thường vụ Đảng ủy xã"
+    ]
+    r = client.post(
+        f"/api/v1/cadres/{cadre.pk}/relations",
+        {"relationship": "child", "relative_name": "Lê Con"},
+        content_type="application/json",
+    )
     assert r.status_code == 201
-    bad = client.post(f"/api/v1/cadres/{cadre.pk}/relations", {"relationship": "child", "relative_name": ""},
-                      content_type="application/json")
+    bad = client.post(
+        f"/api/v1/cadres/{cadre.pk}/relations",
+        {"relationship": "child", "relative_name": ""},
+        content_type="application/json",
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "relative_name"
-    for field, value in (("relative_birth_year", 987654321987), ("relative_birth_year", 1800),
-                         ("relative_name", "Lê " * 100), ("occupation", "x" * 256)):
-        bad = client.post(f"/api/v1/cadres/{cadre.pk}/relations", {"relationship": "child", "relative_name": "Lê Con",
-                          field: value}, content_type="application/json")
+    for field, value in (
+        ("relative_birth_year", 987654321987),
+        ("relative_birth_year", 1800),
+        ("relative_name", "Lê " * 100),
+        ("occupation", "x" * 256),
+    ):
+        bad = client.post(
+            f"/api/v1/cadres/{cadre.pk}/relations",
+            {"relationship": "child", "relative_name": "Lê Con", field: value},
+            content_type="application/json",
+        )
         assert bad.status_code == 422 and bad.json()["field"] == field, (field, bad.json())
     assert [x["relative_name"] for x in client.get(f"/api/v1/cadres/{cadre.pk}/relations").json()] == ["Lê Con"]
     client.force_login(outsider)
     assert client.get("/api/v1/cadres/delegations").json() == []
-    assert client.post("/api/v1/cadres/delegations", {**body, "valid_from": "2025-01-01"},
-                       content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            "/api/v1/cadres/delegations", {**body, "valid_from": "2025-01-01"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
     assert client.get(f"/api/v1/cadres/{cadre.pk}/relations").status_code == 404
-    assert client.post(f"/api/v1/cadres/{cadre.pk}/relations", {"relationship": "child", "relative_name": "X"},
-                       content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/cadres/{cadre.pk}/relations",
+            {"relationship": "child", "relative_name": "X"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
     assert Delegation.objects.count() == 1 and FamilyRelation.objects.count() == 1
 
 

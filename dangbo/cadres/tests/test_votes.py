@@ -50,8 +50,9 @@ def test_rule_r091_thresholds_are_versioned_parameters(db):
     from dangbo.core import rules
     from dangbo.core.models import RuleParameter
 
-    RuleParameter.objects.create(name="confidence_low_dismiss_from", valid_from=date(2030, 1, 1), value=[3, 4],
-                                 source="thử")
+    RuleParameter.objects.create(
+        name="confidence_low_dismiss_from", valid_from=date(2030, 1, 1), value=[3, 4], source="thử"
+    )
     rules.clear_cache()
     assert band_of(summoned=30, attended=30, valid=30, low=20, on=date(2029, 12, 31)).key == DISMISS
     assert band_of(summoned=30, attended=30, valid=30, low=20, on=date(2030, 1, 1)).key == REVIEW
@@ -61,42 +62,95 @@ def test_rule_r090_ballot_counts_must_add_up(system_user, tree, cadre, titles):
     campaign = campaign_open(actor=system_user, org_id=tree["commune_a"].pk, year=2024, name="Lấy phiếu 2024")
     unit = unit_set(actor=system_user, campaign=campaign, name="Đảng ủy xã An Bình", status="done", held_on=ON)
     with pytest.raises(DomainError) as error:
-        result_record(actor=system_user, unit=unit, data=BallotInput(
-            cadre_id=cadre.pk, title_id=titles["commune_secretary"].pk, voter_group="committee", summoned=15,
-            attended=14, valid=14, high=10, medium=3, low=2, held_on=ON))
+        result_record(
+            actor=system_user,
+            unit=unit,
+            data=BallotInput(
+                cadre_id=cadre.pk,
+                title_id=titles["commune_secretary"].pk,
+                voter_group="committee",
+                summoned=15,
+                attended=14,
+                valid=14,
+                high=10,
+                medium=3,
+                low=2,
+                held_on=ON,
+            ),
+        )
     assert error.value.field == "valid"
     with pytest.raises(DomainError):
-        result_record(actor=system_user, unit=unit, data=BallotInput(
-            cadre_id=cadre.pk, title_id=titles["commune_secretary"].pk, voter_group="committee", summoned=15,
-            attended=16, valid=15, high=10, medium=3, low=2, held_on=ON))
+        result_record(
+            actor=system_user,
+            unit=unit,
+            data=BallotInput(
+                cadre_id=cadre.pk,
+                title_id=titles["commune_secretary"].pk,
+                voter_group="committee",
+                summoned=15,
+                attended=16,
+                valid=15,
+                high=10,
+                medium=3,
+                low=2,
+                held_on=ON,
+            ),
+        )
 
 
-def test_rule_r092_coverage_42_of_46_units_with_the_reasons_for_the_rest(client, system_user, commune_officer,
-                                                                          outsider, tree, cadre, titles):
-    campaign = campaign_open(actor=system_user, org_id=tree["commune_a"].pk, year=2023,
-                             name="Lấy phiếu tín nhiệm giữa nhiệm kỳ 2020–2025")
+def test_rule_r092_coverage_42_of_46_units_with_the_reasons_for_the_rest(
+    client, system_user, commune_officer, outsider, tree, cadre, titles
+):
+    campaign = campaign_open(
+        actor=system_user, org_id=tree["commune_a"].pk, year=2023, name="Lấy phiếu tín nhiệm giữa nhiệm kỳ 2020–2025"
+    )
     for i in range(42):
-        unit_set(actor=system_user, campaign=campaign, name=f"Đơn vị {i + 1:02d}", status="done", held_on=date(2023, 9, 1))
-    unit_set(actor=system_user, campaign=campaign, name="Sở Nội vụ", status="postponed", decision="12-QĐ/TU",
-             reason="Đang sắp xếp tổ chức bộ máy")
+        unit_set(
+            actor=system_user, campaign=campaign, name=f"Đơn vị {i + 1:02d}", status="done", held_on=date(2023, 9, 1)
+        )
+    unit_set(
+        actor=system_user,
+        campaign=campaign,
+        name="Sở Nội vụ",
+        status="postponed",
+        decision="12-QĐ/TU",
+        reason="Đang sắp xếp tổ chức bộ máy",
+    )
     unit_set(actor=system_user, campaign=campaign, name="Sở Y tế", status="not_subject", reason="Mới bổ nhiệm")
-    unit_set(actor=system_user, campaign=campaign, name="Sở Xây dựng", status="not_subject",
-             reason="Chưa có người đứng đầu")
+    unit_set(
+        actor=system_user, campaign=campaign, name="Sở Xây dựng", status="not_subject", reason="Chưa có người đứng đầu"
+    )
     unit_set(actor=system_user, campaign=campaign, name="Sở Tư pháp", status="pending")
     with pytest.raises(DomainError):
         unit_set(actor=system_user, campaign=campaign, name="Sở Khác", status="not_subject")
     unit = campaign.units.get(name="Đơn vị 01")
     for group, low in (("committee", 9), ("standing", 2)):
-        result_record(actor=system_user, unit=unit, data=BallotInput(
-            cadre_id=cadre.pk, title_id=titles["commune_secretary"].pk, voter_group=group, summoned=15, attended=15,
-            valid=15, high=15 - low - 1, medium=1, low=low, held_on=date(2023, 9, 1)))
+        result_record(
+            actor=system_user,
+            unit=unit,
+            data=BallotInput(
+                cadre_id=cadre.pk,
+                title_id=titles["commune_secretary"].pk,
+                voter_group=group,
+                summoned=15,
+                attended=15,
+                valid=15,
+                high=15 - low - 1,
+                medium=1,
+                low=low,
+                held_on=date(2023, 9, 1),
+            ),
+        )
     client.force_login(commune_officer)
     api = client.get(f"/api/v1/cadres/confidence-votes/{campaign.pk}").json()
     assert api["coverage_text"] == "42/46 đơn vị"
     rest = {u["name"]: (u["status"], u["reason"], u["decision"]) for u in api["units"] if u["status"] != "done"}
-    assert rest == {"Sở Nội vụ": ("postponed", "Đang sắp xếp tổ chức bộ máy", "12-QĐ/TU"),
-                    "Sở Y tế": ("not_subject", "Mới bổ nhiệm", ""),
-                    "Sở Xây dựng": ("not_subject", "Chưa có người đứng đầu", ""), "Sở Tư pháp": ("pending", "", "")}
+    assert rest == {
+        "Sở Nội vụ": ("postponed", "Đang sắp xếp tổ chức bộ máy", "12-QĐ/TU"),
+        "Sở Y tế": ("not_subject", "Mới bổ nhiệm", ""),
+        "Sở Xây dựng": ("not_subject", "Chưa có người đứng đầu", ""),
+        "Sở Tư pháp": ("pending", "", ""),
+    }
     (row,) = api["cadres"]
     assert row["band"] == REVIEW and [r["band"] for r in row["results"]] == [REVIEW, NORMAL]
     page = client.get(reverse("cadres:vote_campaign_detail", kwargs={"pk": campaign.pk})).content.decode()

@@ -23,13 +23,21 @@ def _items(user):
 
 
 def _appoint(system_user, cadre, title, on, type="appointment"):
-    decision_record(actor=system_user, data=DecisionInput(
-        number=f"{on:%d%m%y}-QĐ", signed_on=on, body="Ban Thường vụ", org_id=cadre.managing_org_id,
-        actions=[ActionInput(cadre_id=cadre.pk, type=type, on=on, title_id=title.pk)]))
+    decision_record(
+        actor=system_user,
+        data=DecisionInput(
+            number=f"{on:%d%m%y}-QĐ",
+            signed_on=on,
+            body="Ban Thường vụ",
+            org_id=cadre.managing_org_id,
+            actions=[ActionInput(cadre_id=cadre.pk, type=type, on=on, title_id=title.pk)],
+        ),
+    )
 
 
-def test_terms_ending_in_six_months_count_from_the_last_appointment(system_user, commune_officer, outsider, tree,
-                                                                   titles):
+def test_terms_ending_in_six_months_count_from_the_last_appointment(
+    system_user, commune_officer, outsider, tree, titles
+):
     def mk(name):
         return CadreFactory(actor=system_user, managing_org=tree["commune_a"], full_name=name)
 
@@ -40,17 +48,21 @@ def test_terms_ending_in_six_months_count_from_the_last_appointment(system_user,
     _appoint(system_user, renewed, titles["dept_deputy"], date(2021, 8, 1), type="reappointment")  # ends 08/2026
     items = _items(commune_officer)
     assert items["can_bo_het_han"].count == 2 and items["can_bo_het_han"].url.endswith("?het_han=6")
-    names = {c.full_name for c in cadre_list(actor=commune_officer, filters=CadreFilters(at=TODAY, term_ending_months=6))}
+    names = {
+        c.full_name for c in cadre_list(actor=commune_officer, filters=CadreFilters(at=TODAY, term_ending_months=6))
+    }
     assert names == {"Ngô Văn Đến Hạn", "Ngô Văn Bổ Nhiệm Lại"}
     assert _items(outsider)["can_bo_het_han"].count == 0
 
 
 def test_retirement_within_twelve_months_by_sex_and_year(system_user, commune_officer, tree, client):
-    for name, birth, sex in (("Trần Văn Sắp Hưu", date(1965, 1, 1), "M"),  # 61 y 6 m in 2026 → 01/07/2026
-                             ("Trần Văn Chưa Hưu", date(1966, 1, 1), "M"),  # 61 y 9 m in 2027 → 01/10/2027
-                             ("Trần Thị Đã Hưu", date(1969, 3, 1), "F"),  # 57 y in 2026 → 01/03/2026 (past)
-                             ("Trần Thị Sắp Hưu", date(1969, 8, 15), "F"),  # 57 y in 2026 → 15/08/2026
-                             ("Trần Thị Năm Sau", date(1970, 6, 1), "F")):  # 57 y 4 m in 2027 → 01/10/2027
+    for name, birth, sex in (
+        ("Trần Văn Sắp Hưu", date(1965, 1, 1), "M"),  # 61 y 6 m in 2026 → 01/07/2026
+        ("Trần Văn Chưa Hưu", date(1966, 1, 1), "M"),  # 61 y 9 m in 2027 → 01/10/2027
+        ("Trần Thị Đã Hưu", date(1969, 3, 1), "F"),  # 57 y in 2026 → 01/03/2026 (past)
+        ("Trần Thị Sắp Hưu", date(1969, 8, 15), "F"),  # 57 y in 2026 → 15/08/2026
+        ("Trần Thị Năm Sau", date(1970, 6, 1), "F"),
+    ):  # 57 y 4 m in 2027 → 01/10/2027
         CadreFactory(actor=system_user, managing_org=tree["commune_a"], full_name=name, birth_date=birth, sex=sex)
     items = _items(commune_officer)
     names = {c.full_name for c in cadre_list(actor=commune_officer, filters=CadreFilters(at=TODAY, retiring_months=12))}

@@ -59,8 +59,13 @@ def ruletip(text) -> str:
     if not refs:
         return conditional_escape(value)
     tip = "Căn cứ: " + ", ".join(refs)
-    return format_html('{} <span class="rule-tip text-body-secondary" title="{}" aria-label="{}">'
-                       '<i class="bi bi-info-circle" aria-hidden="true"></i></span>', plain, tip, tip)
+    return format_html(
+        '{} <span class="rule-tip text-body-secondary" title="{}" aria-label="{}">'
+        '<i class="bi bi-info-circle" aria-hidden="true"></i></span>',
+        plain,
+        tip,
+        tip,
+    )
 
 
 @register.filter
@@ -102,8 +107,12 @@ def abbrtip(text) -> str:
 def ruleref(*ids) -> str:
     """Only the tooltip of a rule reference inside a sentence: `{% ruleref "R-141" %}`."""
     tip = "Căn cứ: " + ", ".join(str(i) for i in ids)
-    return format_html('<span class="rule-tip text-body-secondary" title="{}" aria-label="{}">'
-                       '<i class="bi bi-info-circle" aria-hidden="true"></i></span>', tip, tip)
+    return format_html(
+        '<span class="rule-tip text-body-secondary" title="{}" aria-label="{}">'
+        '<i class="bi bi-info-circle" aria-hidden="true"></i></span>',
+        tip,
+        tip,
+    )
 
 
 @register.simple_tag

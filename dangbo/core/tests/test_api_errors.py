@@ -54,8 +54,13 @@ def test_api_nul_in_q_is_422(api, tree, url):
 
 
 def test_api_nul_in_a_json_string_is_422(api, tree):
-    payload = {"full_name": "Phạm\x00 Thị Hoa", "sex": "F", "birth_year": 1992, "cell_id": tree["cell_a1"].pk,
-               "decided_on": "2024-03-04"}
+    payload = {
+        "full_name": "Phạm\x00 Thị Hoa",
+        "sex": "F",
+        "birth_year": 1992,
+        "cell_id": tree["cell_a1"].pk,
+        "decided_on": "2024-03-04",
+    }
     body = assert_error(api.post("/api/v1/members/admissions", payload, content_type="application/json"), 422)
     assert body["field"] == "full_name"
 
@@ -64,8 +69,17 @@ def test_api_a_body_that_is_not_json_is_422(api, tree):
     assert_error(api.post("/api/v1/members/admissions", "{không phải json", content_type="application/json"), 422)
 
 
-@pytest.mark.parametrize("url", ["/api/v1/members/abc", "/api/v1/orgs/1.5", "/api/v1/plans/tasks/-1",
-                                 "/api/v1/members/%00", "/api/v1/khong-co", "/api/v1/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/members/abc",
+        "/api/v1/orgs/1.5",
+        "/api/v1/plans/tasks/-1",
+        "/api/v1/members/%00",
+        "/api/v1/khong-co",
+        "/api/v1/",
+    ],
+)
 def test_api_non_integer_id_is_json_404(api, tree, url):
     assert assert_error(api.get(url), 404)["detail"] == "Không tìm thấy"
 

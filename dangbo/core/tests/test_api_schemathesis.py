@@ -53,81 +53,170 @@ def _keep_the_test_connection():
 def data(tree, system_user):
     """A few members, a plan and a task: the ids the run also uses as path parameters."""
     ids = {"org_id": tree["commune_a"].pk}
-    for n, (cell, name) in enumerate([("cell_a1", "Nguyễn Thị Lan"), ("cell_a2", "Trần Văn Đức"),
-                                      ("cell_b1", "Lê Văn Bình")]):
-        member = member_admit(actor=system_user, profile=ProfileInput(full_name=name, birth_year=1980 + n, sex="M",
-                                                             citizen_id=f"00108500011{n}"),
-                     cell=tree[cell], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
+    for n, (cell, name) in enumerate(
+        [("cell_a1", "Nguyễn Thị Lan"), ("cell_a2", "Trần Văn Đức"), ("cell_b1", "Lê Văn Bình")]
+    ):
+        member = member_admit(
+            actor=system_user,
+            profile=ProfileInput(full_name=name, birth_year=1980 + n, sex="M", citizen_id=f"00108500011{n}"),
+            cell=tree[cell],
+            decided_on=date(2020, 1, 6),
+            ceremony_on=date(2020, 1, 20),
+        )
         ids.setdefault("member_id", member.pk)
         ids.setdefault("event_id", member.events.order_by("pk").values_list("pk", flat=True).last())
-    letter = transfer_issue(actor=system_user, member=member, data=LetterInput(
-        on=date(2024, 3, 4), letter_number="7-GGT", to_org=tree["cell_a1"]))  # open: commune B → commune A
+    letter = transfer_issue(
+        actor=system_user,
+        member=member,
+        data=LetterInput(on=date(2024, 3, 4), letter_number="7-GGT", to_org=tree["cell_a1"]),
+    )  # open: commune B → commune A
     ids["transfer_id"] = letter.pk
-    plan = document_register(actor=system_user, data=DocumentInput(
-        number="15-KH/TU", issued_on=date(2022, 8, 1), issuer="Ban Thường vụ Tỉnh ủy", doc_type="ke_hoach",
-        title="Kế hoạch thử", owner_org_id=tree["province"].pk))
-    task = task_create(actor=system_user, plan=plan, data=TaskInput(
-        content="Việc thử", number="a)", deadline_text="Quý III/2022",
-        implementing_org_ids=[tree["commune_a"].pk, tree["commune_b"].pk]))
+    plan = document_register(
+        actor=system_user,
+        data=DocumentInput(
+            number="15-KH/TU",
+            issued_on=date(2022, 8, 1),
+            issuer="Ban Thường vụ Tỉnh ủy",
+            doc_type="ke_hoach",
+            title="Kế hoạch thử",
+            owner_org_id=tree["province"].pk,
+        ),
+    )
+    task = task_create(
+        actor=system_user,
+        plan=plan,
+        data=TaskInput(
+            content="Việc thử",
+            number="a)",
+            deadline_text="Quý III/2022",
+            implementing_org_ids=[tree["commune_a"].pk, tree["commune_b"].pk],
+        ),
+    )
     from dangbo.cadres.services import CadreInput, cadre_create
 
-    cadre = cadre_create(actor=system_user, data=CadreInput(
-        full_name="Phạm Văn Cán", birth_date=date(1978, 4, 2), sex="M", managing_org_id=tree["commune_a"].pk))
+    cadre = cadre_create(
+        actor=system_user,
+        data=CadreInput(
+            full_name="Phạm Văn Cán", birth_date=date(1978, 4, 2), sex="M", managing_org_id=tree["commune_a"].pk
+        ),
+    )
     from dangbo.staffing.services import agency_create
 
-    agency = agency_create(actor=system_user, code="T01-BTC", name="Ban Tổ chức Tỉnh ủy",
-                           managing_org_id=tree["province"].pk, on=date(2015, 1, 1))
+    agency = agency_create(
+        actor=system_user,
+        code="T01-BTC",
+        name="Ban Tổ chức Tỉnh ủy",
+        managing_org_id=tree["province"].pk,
+        on=date(2015, 1, 1),
+    )
     from dangbo.staffing.services import PositionInput, UnitInput, catalogue_create, ensure_categories, project_create
 
-    staffing_project = project_create(actor=system_user, org_id=tree["province"].pk, name="Đề án thử",
-                                      model="Văn phòng cấp tỉnh", units=[UnitInput("Ban Tổ chức Tỉnh ủy", agency.pk)])
-    catalogue = catalogue_create(actor=system_user, agency=agency, name="Danh mục thử", positions=[
-        PositionInput("Chuyên viên", ensure_categories()["cb_cc"].pk, 3)])
+    staffing_project = project_create(
+        actor=system_user,
+        org_id=tree["province"].pk,
+        name="Đề án thử",
+        model="Văn phòng cấp tỉnh",
+        units=[UnitInput("Ban Tổ chức Tỉnh ủy", agency.pk)],
+    )
+    catalogue = catalogue_create(
+        actor=system_user,
+        agency=agency,
+        name="Danh mục thử",
+        positions=[PositionInput("Chuyên viên", ensure_categories()["cb_cc"].pk, 3)],
+    )
     from dangbo.meetings.services import MeetingInput, meeting_create
 
-    meeting = meeting_create(actor=system_user, data=MeetingInput(
-        org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2024, 2, 5), held_on=date(2024, 2, 5)))
+    meeting = meeting_create(
+        actor=system_user,
+        data=MeetingInput(
+            org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2024, 2, 5), held_on=date(2024, 2, 5)
+        ),
+    )
     from dangbo.access.policy import SYSTEM
     from dangbo.cadres.political import PoliticalCaseInput, political_case_record
 
     # A political-standard case: the officer (no political-protection role) gets 404 for it.
-    case = political_case_record(actor=SYSTEM, data=PoliticalCaseInput(
-        org_id=tree["commune_a"].pk, cadre_id=cadre.pk, purpose="planning", conclusion="meets",
-        concluding_body="Ban Tổ chức", concluded_on=date(2024, 1, 2)))
+    case = political_case_record(
+        actor=SYSTEM,
+        data=PoliticalCaseInput(
+            org_id=tree["commune_a"].pk,
+            cadre_id=cadre.pk,
+            purpose="planning",
+            conclusion="meets",
+            concluding_body="Ban Tổ chức",
+            concluded_on=date(2024, 1, 2),
+        ),
+    )
     from dangbo.cadres.votes import campaign_open, unit_set
 
     campaign = campaign_open(actor=SYSTEM, org_id=tree["commune_a"].pk, year=2024, name="Lấy phiếu 2024")
     unit_set(actor=SYSTEM, campaign=campaign, name="Đảng ủy xã", status="not_subject", reason="Mới bổ nhiệm")
     from dangbo.orgs.enterprises import enterprise_register
 
-    enterprise = enterprise_register(actor=SYSTEM, name="Công ty TNHH Thử Nghiệm", sector="private_enterprise",
-                                     locality=tree["commune_a"], registered_on=date(2020, 1, 2))
+    enterprise = enterprise_register(
+        actor=SYSTEM,
+        name="Công ty TNHH Thử Nghiệm",
+        sector="private_enterprise",
+        locality=tree["commune_a"],
+        registered_on=date(2020, 1, 2),
+    )
     from dangbo.meetings.guests import seat_add
     from dangbo.meetings.models import CorrectionRequest
     from dangbo.notifications.notices import NoticeInput, notice_send
 
-    seat = seat_add(actor=SYSTEM, committee_id=tree["province"].pk, member_id=ids["member_id"],
-                    valid_from=date(2020, 2, 1))
-    notice = notice_send(actor=SYSTEM, data=NoticeInput(org_id=tree["cell_a1"].pk, title="Thông báo thử",
-                                                         audience_org_id=tree["cell_a1"].pk))
-    correction = CorrectionRequest.objects.create(member_id=ids["member_id"], field="phone",
-                                                  requested_value="0912345678")
+    seat = seat_add(
+        actor=SYSTEM, committee_id=tree["province"].pk, member_id=ids["member_id"], valid_from=date(2020, 2, 1)
+    )
+    notice = notice_send(
+        actor=SYSTEM,
+        data=NoticeInput(org_id=tree["cell_a1"].pk, title="Thông báo thử", audience_org_id=tree["cell_a1"].pk),
+    )
+    correction = CorrectionRequest.objects.create(
+        member_id=ids["member_id"], field="phone", requested_value="0912345678"
+    )
     ids.update(seat_id=seat.pk, notice_id=notice.pk, request_id=correction.pk)
     from dangbo.notifications.delivery import channel_create
 
-    ids["channel_id"] = channel_create(actor=SYSTEM, org_id=tree["commune_a"].pk, kind="webhook",
-                                       target="http://chat.xa-thu.local/hooks/abc", label="Nhóm chat thử").pk
+    ids["channel_id"] = channel_create(
+        actor=SYSTEM,
+        org_id=tree["commune_a"].pk,
+        kind="webhook",
+        target="http://chat.xa-thu.local/hooks/abc",
+        label="Nhóm chat thử",
+    ).pk
     from dangbo.cadres.training import SalaryInput, course_create, enrol, salary_record
 
-    course = course_create(actor=system_user, org_id=tree["commune_a"].pk, name="Trung cấp LLCT khóa thử",
-                           kind="theory", level="trung_cap", mode="part_time", starts_on=date(2024, 3, 1))
+    course = course_create(
+        actor=system_user,
+        org_id=tree["commune_a"].pk,
+        name="Trung cấp LLCT khóa thử",
+        kind="theory",
+        level="trung_cap",
+        mode="part_time",
+        starts_on=date(2024, 3, 1),
+    )
     enrolment = enrol(actor=system_user, course=course, cadre_id=cadre.pk, sent_on=date(2024, 3, 1))
-    salary_event = salary_record(actor=system_user, data=SalaryInput(
-        cadre_id=cadre.pk, type="rank_appointment", on=date(2024, 1, 10), rank_name="Chuyên viên", step=1))
+    salary_event = salary_record(
+        actor=system_user,
+        data=SalaryInput(
+            cadre_id=cadre.pk, type="rank_appointment", on=date(2024, 1, 10), rank_name="Chuyên viên", step=1
+        ),
+    )
     ids.update(course_id=course.pk, enrolment_id=enrolment.pk, salary_event_id=salary_event.pk)
-    return {**ids, "doc_id": plan.pk, "task_id": task.pk, "cadre_id": cadre.pk, "agency_id": agency.pk,
-            "project_id": staffing_project.pk, "unit_id": staffing_project.units.get().pk, "catalogue_id": catalogue.pk,
-            "meeting_id": meeting.pk, "case_id": case.pk, "campaign_id": campaign.pk, "enterprise_id": enterprise.pk}
+    return {
+        **ids,
+        "doc_id": plan.pk,
+        "task_id": task.pk,
+        "cadre_id": cadre.pk,
+        "agency_id": agency.pk,
+        "project_id": staffing_project.pk,
+        "unit_id": staffing_project.units.get().pk,
+        "catalogue_id": catalogue.pk,
+        "meeting_id": meeting.pk,
+        "case_id": case.pk,
+        "campaign_id": campaign.pk,
+        "enterprise_id": enterprise.pk,
+    }
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], path_parameters: dict | None = None) -> int:
@@ -136,8 +225,14 @@ def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], path_paramet
     checks = [*CHECKS, negative_data_rejection] if mode is GenerationMode.NEGATIVE else CHECKS
     calls = 0
 
-    @hsettings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
-               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @hsettings(
+        max_examples=MAX_EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
     def run(case):
         nonlocal calls
@@ -148,8 +243,9 @@ def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], path_paramet
     return calls
 
 
-def test_the_whole_openapi_has_no_server_errors_and_no_schema_violations(data, officer, capsys,
-                                                                        _keep_the_test_connection):
+def test_the_whole_openapi_has_no_server_errors_and_no_schema_violations(
+    data, officer, capsys, _keep_the_test_connection
+):
     ids = data
     _, secret = token_create(officer, name="schemathesis", days=1)
     headers = {"Authorization": f"Bearer {secret}"}

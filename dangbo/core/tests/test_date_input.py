@@ -36,8 +36,9 @@ def test_a_date_in_another_form_asks_for_dd_mm_yyyy():
     assert errors("mai") == ["«Ngày hiệu lực»: ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."]
 
 
-@pytest.mark.parametrize("raw, value", [("29/02/2024", date(2024, 2, 29)), ("1/7/2025", date(2025, 7, 1)),
-                                        ("2025-07-01", date(2025, 7, 1))])
+@pytest.mark.parametrize(
+    "raw, value", [("29/02/2024", date(2024, 2, 29)), ("1/7/2025", date(2025, 7, 1)), ("2025-07-01", date(2025, 7, 1))]
+)
 def test_valid_dates_are_read(raw, value):
     assert VNDateField().clean(raw) == value
 

@@ -8,12 +8,16 @@ from django.test.html import parse_html
 
 from dangbo.core.forms import FastSelect
 
-CHOICES = [("", "Tất cả tổ chức"), ("1", "Chi bộ <thôn> 1 & 2"), ("Đảng bộ xã", [("2", "Chi bộ \"Đông\""), ("3", "Tổ đảng")])]
+CHOICES = [
+    ("", "Tất cả tổ chức"),
+    ("1", "Chi bộ <thôn> 1 & 2"),
+    ("Đảng bộ xã", [("2", 'Chi bộ "Đông"'), ("3", "Tổ đảng")]),
+]
 
 
 @pytest.mark.parametrize("value", ["", "1", "3", ["1", "3"], None])
 def test_it_renders_what_djangos_select_renders(value):
-    attrs = {"class": "form-select", "required": True, "disabled": False, "data-x": "a\"b"}
+    attrs = {"class": "form-select", "required": True, "disabled": False, "data-x": 'a"b'}
     django_select, fast = forms.Select(attrs=attrs), FastSelect(attrs=attrs)
     django_select.choices = fast.choices = CHOICES
     expected = django_select.render("org", value, attrs={"id": "id_org"})

@@ -43,8 +43,12 @@ def test_no_python_string_but_a_docstring_writes_the_not_found_text_by_hand():
         tree = ast.parse(source)
         docs = _docstrings(tree)
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and TEXT in node.value
-                    and id(node) not in docs):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and TEXT in node.value
+                and id(node) not in docs
+            ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []
 

@@ -46,8 +46,12 @@ def schema() -> dict:
 
 
 def operations() -> list[tuple[str, str, dict]]:
-    return [(path, method, op) for path, item in schema()["paths"].items() for method, op in item.items()
-            if method in METHODS]
+    return [
+        (path, method, op)
+        for path, item in schema()["paths"].items()
+        for method, op in item.items()
+        if method in METHODS
+    ]
 
 
 def sample_url(path: str) -> str:

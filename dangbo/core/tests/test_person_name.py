@@ -30,8 +30,9 @@ def test_template_filter_falls_back_to_the_username():
 
 @pytest.mark.django_db
 def test_navbar_shows_family_name_first(client, django_user_model):
-    user = django_user_model.objects.create_user("dv_dinh", password="Kiemthu@2026x", first_name="Minh Định",
-                                                 last_name="Nguyễn")
+    user = django_user_model.objects.create_user(
+        "dv_dinh", password="Kiemthu@2026x", first_name="Minh Định", last_name="Nguyễn"
+    )
     client.force_login(user)
     body = client.get("/tai-khoan/").content.decode()
     assert "Nguyễn Minh Định" in body and "Minh Định Nguyễn" not in body

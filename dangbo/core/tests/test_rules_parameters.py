@@ -27,23 +27,26 @@ def test_rule_r000_shipped_defaults_carry_their_source():
 
 
 def test_rule_r000_an_override_applies_from_its_valid_from_date_only():
-    RuleParameter.objects.create(name="readmission_wait_months", value=60, valid_from=date(2025, 7, 1),
-                                 source="Quy định thử nghiệm")
+    RuleParameter.objects.create(
+        name="readmission_wait_months", value=60, valid_from=date(2025, 7, 1), source="Quy định thử nghiệm"
+    )
     assert param("readmission_wait_months", date(2025, 6, 30)) == 36
     assert param("readmission_wait_months", date(2025, 7, 1)) == 60
     assert param_version("readmission_wait_months", date(2026, 1, 1)).source == "Quy định thử nghiệm"
 
 
 def test_rule_r000_an_override_on_the_same_day_as_a_default_wins():
-    RuleParameter.objects.create(name="ceremony_within_working_days", value=20, valid_from=date(2016, 7, 25),
-                                 source="Bản sửa")
+    RuleParameter.objects.create(
+        name="ceremony_within_working_days", value=20, valid_from=date(2016, 7, 25), source="Bản sửa"
+    )
     assert param("ceremony_within_working_days", date(2020, 1, 1)) == 20
 
 
 def test_rule_r000_saving_an_override_clears_the_cache():
     assert param("transfer_letter_working_days", date(2026, 1, 1)) == 30
-    RuleParameter.objects.create(name="transfer_letter_working_days", value=45, valid_from=date(2025, 1, 1),
-                                 source="Thử nghiệm")
+    RuleParameter.objects.create(
+        name="transfer_letter_working_days", value=45, valid_from=date(2025, 1, 1), source="Thử nghiệm"
+    )
     assert param("transfer_letter_working_days", date(2026, 1, 1)) == 45
 
 

@@ -16,14 +16,42 @@ from dangbo.core.spreadsheet import formula_refusal, is_formula_like, neutralize
 DANGBO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+SUM(A1)", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)", "\t=1", "\r=1",
-                                  '=HYPERLINK("http://x.example","a")', "- 2+cmd|'/C calc'!A0"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        "+SUM(A1)",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)",
+        "\t=1",
+        "\r=1",
+        '=HYPERLINK("http://x.example","a")',
+        "- 2+cmd|'/C calc'!A0",
+    ],
+)
 def test_formula_like_texts_are_prefixed_with_a_quote(text):
     assert is_formula_like(text) and neutralize(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["+84 912 345 678", "-5", "-1.234,5", "+1", "-", "- -", "Nguyễn Văn An", "", "001080000001",
-                                   -5, 3.5, None, date(2020, 1, 2), "'=already quoted"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "+84 912 345 678",
+        "-5",
+        "-1.234,5",
+        "+1",
+        "-",
+        "- -",
+        "Nguyễn Văn An",
+        "",
+        "001080000001",
+        -5,
+        3.5,
+        None,
+        date(2020, 1, 2),
+        "'=already quoted",
+    ],
+)
 def test_numbers_and_ordinary_texts_are_left_alone(value):
     assert not is_formula_like(value) and neutralize(value) is value
 
@@ -49,8 +77,13 @@ def test_the_member_writers_neutralize_text_and_write_numbers_as_numbers():
     sheet = Sheet("=Tiêu đề", [Column("=Cột"), Column("Số", kind="int")], [("=1+1", -5), ("+84 912 345 678", 7)])
     ws = load_workbook(io.BytesIO(write_xlsx(sheet, watermark="@người xuất", exporter="x"))).active
     values = [[c.value for c in row] for row in ws.iter_rows()]
-    assert values == [["'@người xuất", None], ["'=Tiêu đề", None], ["'=Cột", "Số"], ["'=1+1", -5],
-                      ["+84 912 345 678", 7]]
+    assert values == [
+        ["'@người xuất", None],
+        ["'=Tiêu đề", None],
+        ["'=Cột", "Số"],
+        ["'=1+1", -5],
+        ["+84 912 345 678", 7],
+    ]
     assert ws["B4"].data_type == "n"
     text = write_csv(sheet, watermark="@người xuất").decode("utf-8-sig")
     assert text.splitlines() == ["'@người xuất", "'=Cột;Số", "'=1+1;-5", "+84 912 345 678;7"]

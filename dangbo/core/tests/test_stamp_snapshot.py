@@ -94,4 +94,3 @@ def test_the_request_memo_computes_once_until_the_request_writes(tree, django_us
         assert stamps.request_memo("k", compute) == 2
         assert stamps.request_memo("k", compute) == 3
     assert stamps.request_memo("k", compute) == 4  # outside a request: every call computes
-

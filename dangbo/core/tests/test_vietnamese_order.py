@@ -23,10 +23,17 @@ def test_rule_vietnamese_order_the_python_key_sorts_as_a_dictionary():
 def test_rule_vietnamese_order_the_database_sorts_as_the_python_key():
     for i, name in enumerate(reversed(EXPECTED)):
         DataStamp.objects.create(name=f"vi-{i}", token=name)
-    rows = list(DataStamp.objects.filter(name__startswith="vi-").order_by(ViOrder("token"), "name")
-                .values_list("token", flat=True))
+    rows = list(
+        DataStamp.objects.filter(name__startswith="vi-")
+        .order_by(ViOrder("token"), "name")
+        .values_list("token", flat=True)
+    )
     assert rows == EXPECTED
     # The same order through an expression, not only a column.
-    rows = list(DataStamp.objects.filter(name__startswith="vi-").annotate(t=Concat(F("token"), Value("")))
-                .order_by(ViOrder(F("t"))).values_list("token", flat=True))
+    rows = list(
+        DataStamp.objects.filter(name__startswith="vi-")
+        .annotate(t=Concat(F("token"), Value("")))
+        .order_by(ViOrder(F("t")))
+        .values_list("token", flat=True)
+    )
     assert rows == EXPECTED

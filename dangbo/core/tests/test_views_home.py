@@ -15,8 +15,13 @@ def test_an_officer_starts_at_the_worklist(client, officer):
 
 
 def test_a_member_starts_at_their_own_profile_and_sees_no_registry_menu(client, tree, system_user, django_user_model):
-    me = member_admit(actor=system_user, profile=ProfileInput(full_name="Đỗ Thị Hoa", birth_year=1992, sex="F"),
-                      cell=tree["cell_a1"], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
+    me = member_admit(
+        actor=system_user,
+        profile=ProfileInput(full_name="Đỗ Thị Hoa", birth_year=1992, sex="F"),
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+    )
     user = django_user_model.objects.create_user("dangvien_thu", password="Kiemthu@2026x")
     RoleAssignment.objects.create(user=user, role=Role.MEMBER, member=me, valid_from=date(2020, 1, 1))
     client.force_login(user)

@@ -28,5 +28,8 @@ def boom(request):
     raise RuntimeError("chi tiết nội bộ không được lộ ra")
 
 
-urlpatterns = [*project_urlpatterns, path("api/test-methods/", methods_api.urls),
-               path("api/test-boom/", boom, name="api_test_boom")]
+urlpatterns = [
+    *project_urlpatterns,
+    path("api/test-methods/", methods_api.urls),
+    path("api/test-boom/", boom, name="api_test_boom"),
+]

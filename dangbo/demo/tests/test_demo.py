@@ -293,8 +293,10 @@ def test_rule_r014_the_demo_reports_new_grassroots_organizations_in_the_non_stat
     assert company.sector == "private_enterprise"
     province = int(company.path.strip("/").split("/")[0])
     ctx = IndicatorContext(org_id=province, at=date(2019, 12, 31))
-    assert compute("to_chuc_co_so_ngoai_nha_nuoc_moi", ctx).text == \
-        "phát triển 01 tổ chức cơ sở đảng trong khu vực ngoài nhà nước"
+    assert (
+        compute("to_chuc_co_so_ngoai_nha_nuoc_moi", ctx).text
+        == "phát triển 01 tổ chức cơ sở đảng trong khu vực ngoài nhà nước"
+    )
     members = {c.key for c in compute("dv_theo_khu_vuc", ctx).breakdowns["khu_vuc"]}
     assert {"commune_ward", "state_agency", "public_service_unit"} <= members
 
@@ -314,7 +316,8 @@ def test_the_demo_cells_have_a_year_of_meetings_and_the_worklist_shows_absences(
     assert Meeting.objects.filter(org_id=cell_id, held_on__isnull=True).count() == 1  # next month's invitation
     assert Attendance.objects.filter(meeting__in=held, presence="present").exists()
     assert any(n >= 3 for n in unexcused_months(year=held.first().held_on.year).values()) or any(
-        n >= 3 for n in unexcused_months(year=held.last().held_on.year).values())
+        n >= 3 for n in unexcused_months(year=held.last().held_on.year).values()
+    )
     assert {i.key for i in worklist(secretary, timezone.localdate())} >= {"sinh_hoat_vang_2", "sinh_hoat_vang_3"}
 
 
@@ -345,9 +348,13 @@ def test_the_demo_has_cadre_work_with_titles_planning_votes_training_and_steps(d
     campaign = VoteCampaign.objects.get()
     assert coverage(list(campaign.units.all())).vn() == "18/20 đơn vị"
     assert TrainingEnrolment.objects.filter(course__level="cao_cap").count() > 100
-    assert SalaryEvent.objects.filter(type="step_early").exists() and SalaryEvent.objects.filter(
-        type="step_regular").count() > 500
+    assert (
+        SalaryEvent.objects.filter(type="step_early").exists()
+        and SalaryEvent.objects.filter(type="step_regular").count() > 500
+    )
     assert "Công tác cán bộ:" in demo
+
+
 def test_demo_has_a_year_of_dues_collected_closed_and_a_few_members_behind(demo):
     from dangbo.dues import selectors as dues_sel
     from dangbo.dues.models import DuesDeclaration, DuesMonthClose, DuesPayment

@@ -129,8 +129,8 @@ def paid_up_to_many(member_ids, *, until: date | None = None) -> dict[int, date 
         decls.setdefault(d.member_id, []).append(d)
     paid: dict[int, dict[date, int]] = {}
     alloc = DuesAllocation.objects.filter(member_id__in=ids)
-    for mid, m, total in alloc.values("member_id", "month").annotate(s=Sum("amount")).order_by().values_list(
-        "member_id", "month", "s"
+    for mid, m, total in (
+        alloc.values("member_id", "month").annotate(s=Sum("amount")).order_by().values_list("member_id", "month", "s")
     ):
         paid.setdefault(mid, {})[m] = total
     reliefs: dict[int, list[tuple[str, date, date]]] = {}
@@ -193,8 +193,10 @@ def facts_until() -> date | None:
     process under the "dues_facts" stamp, so a page asks the database only after a rebuild."""
     stamp = stamps.read("dues_facts")
     boxed = _until_cache.get_or_compute(
-        stamp.token, lambda: (DuesFactsState.objects.values_list("until", flat=True).first(),),
-        cacheable=stamps.cacheable(stamp))
+        stamp.token,
+        lambda: (DuesFactsState.objects.values_list("until", flat=True).first(),),
+        cacheable=stamps.cacheable(stamp),
+    )
     return boxed[0]
 
 
@@ -215,9 +217,17 @@ def with_unpaid_months(members: QuerySet, year: int, today: date, *, live: bool 
         return members.annotate(unpaid_months=zero, unpaid_amount=Value(0, output_field=BIG))
     until = None if live else facts_until()
     if until is not None and counted[-1] <= until:
-        rows = DuesMonthFact.objects.filter(
-            member_id=OuterRef("pk"), month__gte=counted[0], month__lte=counted[-1], deferred=False, due__gt=F("paid")
-        ).order_by().values("member_id")
+        rows = (
+            DuesMonthFact.objects.filter(
+                member_id=OuterRef("pk"),
+                month__gte=counted[0],
+                month__lte=counted[-1],
+                deferred=False,
+                due__gt=F("paid"),
+            )
+            .order_by()
+            .values("member_id")
+        )
         return members.annotate(
             unpaid_months=Coalesce(Subquery(rows.annotate(c=Count("pk")).values("c"), output_field=INT), zero),
             unpaid_amount=Coalesce(
@@ -233,9 +243,11 @@ def with_unpaid_months(members: QuerySet, year: int, today: date, *, live: bool 
     members = members.alias(**{f"owed_{i}": Coalesce(o, Value(0, output_field=BIG)) for i, o in enumerate(owed)})
     return members.annotate(
         unpaid_months=ExpressionWrapper(
-            sum((Sign(F(f"owed_{i}")) for i in range(len(owed))), start=zero), output_field=IntegerField()),
+            sum((Sign(F(f"owed_{i}")) for i in range(len(owed))), start=zero), output_field=IntegerField()
+        ),
         unpaid_amount=ExpressionWrapper(
-            sum((F(f"owed_{i}") for i in range(len(owed))), start=Value(0, output_field=BIG)), output_field=BIG),
+            sum((F(f"owed_{i}") for i in range(len(owed))), start=Value(0, output_field=BIG)), output_field=BIG
+        ),
     )
 
 
@@ -246,9 +258,12 @@ def _owed_rows(m: date) -> QuerySet:
     one = annotate_due(Member.objects.filter(pk=OuterRef("pk")), m, "due")
     return one.annotate(
         owed=Case(
-            When(Q(active_on(month_end(m))) & ~Q(relief_expression(m, ReliefKind.DEFERRAL)),
-                 then=Greatest(Coalesce(F("due"), Value(0, output_field=BIG)) - paid_expression(m),
-                               Value(0, output_field=BIG))),
+            When(
+                Q(active_on(month_end(m))) & ~Q(relief_expression(m, ReliefKind.DEFERRAL)),
+                then=Greatest(
+                    Coalesce(F("due"), Value(0, output_field=BIG)) - paid_expression(m), Value(0, output_field=BIG)
+                ),
+            ),
             default=Value(0, output_field=BIG),
             output_field=BIG,
         )

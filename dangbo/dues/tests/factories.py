@@ -47,8 +47,17 @@ def pay(actor, member, first, last, amount, *, paid_on=None, channel="cash", org
     )
 
 
-def relieve(actor, member, kind, first, last, *, reason="Ốm dài ngày, có xác nhận của bệnh viện",
-            decision_no="05-BB/CB", decided_on=date(2025, 1, 20)):
+def relieve(
+    actor,
+    member,
+    kind,
+    first,
+    last,
+    *,
+    reason="Ốm dài ngày, có xác nhận của bệnh viện",
+    decision_no="05-BB/CB",
+    decided_on=date(2025, 1, 20),
+):
     """Record a decided relief (`kind`: deferral or exemption) of `member` for `first`..`last`."""
     return relief_record(
         actor=actor,

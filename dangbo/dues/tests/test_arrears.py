@@ -31,8 +31,16 @@ def behind(system_user, tree, members_a1, monkeypatch):
     declare(system_user, cuong, Category.STUDENT)
     pay(system_user, an, date(2025, 1, 1), date(2025, 11, 1), 220_000, paid_on=date(2025, 11, 5))
     pay(system_user, binh, date(2025, 1, 1), date(2025, 8, 1), 160_000, paid_on=date(2025, 8, 5))
-    relieve(system_user, cuong, "deferral", date(2025, 3, 1), date(2025, 3, 1), reason="Ốm",
-            decision_no="01-BB/CB", decided_on=date(2025, 3, 2))
+    relieve(
+        system_user,
+        cuong,
+        "deferral",
+        date(2025, 3, 1),
+        date(2025, 3, 1),
+        reason="Ốm",
+        decision_no="01-BB/CB",
+        decided_on=date(2025, 3, 2),
+    )
     return members_a1
 
 
@@ -51,8 +59,9 @@ def test_arrears_count_months_and_amount_the_same_from_facts_and_live(system_use
     assert sel.unpaid_months(year=2025, today=TODAY) == live[0]
 
 
-def test_arrears_page_shows_months_and_amount_within_the_scope(client, behind, secretary_a1, secretary_b1,
-                                                               django_assert_max_num_queries):
+def test_arrears_page_shows_months_and_amount_within_the_scope(
+    client, behind, secretary_a1, secretary_b1, django_assert_max_num_queries
+):
     an, binh, cuong, _ = behind
     client.force_login(secretary_a1)
     url = reverse("dues:arrears") + "?nam=2025"

@@ -67,7 +67,9 @@ def test_R_121_a_level_cannot_close_while_a_unit_below_is_open(system_user, tree
     # A commune without members anywhere below has nothing to wait for; cell A2 closes, then commune A.
     month_close(actor=system_user, org_id=tree["commune_b"].pk, month=MARCH, on=date(2025, 4, 1))
     month_close(actor=system_user, org_id=tree["cell_a2"].pk, month=MARCH, on=date(2025, 4, 1))
-    assert month_close(actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, on=date(2025, 4, 1)).received == 70_000
+    assert (
+        month_close(actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, on=date(2025, 4, 1)).received == 70_000
+    )
     assert [r.name for r in sel.units_below(tree["district"].pk, MARCH) if r.close is None] == []
 
 
@@ -85,7 +87,9 @@ def test_reopening_is_an_audited_event_with_a_reason_and_closing_again_posts_onc
         month_reopen(actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, reason="Sai", on=date(2025, 4, 2))
     assert DuesLedgerEntry.objects.count() == entries and not DuesMonthReopen.objects.exists()
     # Top-down: the commune reopens, then the cell; each reversal is an adjusting entry.
-    month_reopen(actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, reason="Chi bộ ghi sót", on=date(2025, 4, 2))
+    month_reopen(
+        actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, reason="Chi bộ ghi sót", on=date(2025, 4, 2)
+    )
     assert _balances(system_user, tree, date(2025, 4, 2)) == [60_000, 140_000, 0, 0]
     event = month_reopen(
         actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, reason="Ghi sót biên lai", on=date(2025, 4, 3)
@@ -135,8 +139,9 @@ def test_superior_closes_and_reopens_on_the_ledger_page(client, system_user, tre
     r = client.post(reverse("dues:close"), {"org": org, "thang": "03/2025", "quay_lai": "so-quy"})
     assert r.status_code == 302 and r.url.startswith(reverse("dues:ledger"))
     assert DuesMonthClose.objects.get(org_id=org).remitted == 49_000
-    r = client.post(reverse("dues:reopen"), {"org": org, "thang": "03/2025", "ly_do": "", "quay_lai": "so-quy"},
-                    follow=True)
+    r = client.post(
+        reverse("dues:reopen"), {"org": org, "thang": "03/2025", "ly_do": "", "quay_lai": "so-quy"}, follow=True
+    )
     assert "Ghi lý do mở lại sổ" in r.content.decode() and sel.month_closed(org, MARCH)
     client.post(reverse("dues:reopen"), {"org": org, "thang": "03/2025", "ly_do": "Sai số liệu", "quay_lai": "so-quy"})
     assert sel.month_closed(org, MARCH) is None and DuesMonthReopen.objects.get().reason == "Sai số liệu"

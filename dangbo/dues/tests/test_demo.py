@@ -16,8 +16,12 @@ SYSTEM = policy.SYSTEM.named("kiểm thử")
 
 
 def test_a_sibling_committee_with_cells_of_its_own_does_not_stop_the_demo(tree):
-    school = OrganizationFactory(code="T01-X01-D01", name="Đảng bộ Trường Thử", org_type="grassroots_party_committee_org",
-                                 parent=tree["commune_a"])
+    school = OrganizationFactory(
+        code="T01-X01-D01",
+        name="Đảng bộ Trường Thử",
+        org_type="grassroots_party_committee_org",
+        parent=tree["commune_a"],
+    )
     school_cell = OrganizationFactory(code="T01-X01-D01-C01", name="Chi bộ Tổ Toán", parent=school)
     for cell in (tree["cell_a1"], school_cell):
         MemberFactory(cell=cell, decided_on=date(2020, 1, 6))

@@ -34,8 +34,9 @@ def assert_facts_match_live(actor, tree):
     members = Member.objects.order_by("pk")
     for year, today in ((2025, date(2025, 12, 20)), (2026, date(2026, 6, 15))):
         fast = list(sel.with_unpaid_months(members, year, today).values_list("pk", "unpaid_months", "unpaid_amount"))
-        live = list(sel.with_unpaid_months(members, year, today, live=True)
-                    .values_list("pk", "unpaid_months", "unpaid_amount"))
+        live = list(
+            sel.with_unpaid_months(members, year, today, live=True).values_list("pk", "unpaid_months", "unpaid_amount")
+        )
         assert fast == live, year
 
 
@@ -83,8 +84,9 @@ def test_facts_follow_every_kind_of_change(system_user, tree, members_a1, stored
     pay(system_user, an, date(2025, 7, 1), date(2025, 8, 1), 200_000, paid_on=date(2025, 8, 20), org_id=new.pk)
     assert_facts_match_live(system_user, tree)
     # A removal: no row after it.
-    member_record_event(actor=system_user, member=dung,
-                        data=EventInput(type=E.PROBATION_NAME_REMOVAL, on=date(2025, 10, 15), org=old))
+    member_record_event(
+        actor=system_user, member=dung, data=EventInput(type=E.PROBATION_NAME_REMOVAL, on=date(2025, 10, 15), org=old)
+    )
     assert not DuesMonthFact.objects.filter(member_id=dung.pk, month__gte=date(2025, 10, 1)).exists()
     assert_facts_match_live(system_user, tree)
     call_command("rebuild_dues_facts", "--check")
@@ -117,13 +119,13 @@ def test_months_after_the_stored_range_are_computed_live(system_user, tree, memb
     assert s.due == 12 * 100_000
 
 
-def test_summary_from_the_facts_takes_a_few_queries_whatever_the_months(system_user, tree, members_a1, stored,
-                                                                         django_assert_max_num_queries):
+def test_summary_from_the_facts_takes_a_few_queries_whatever_the_months(
+    system_user, tree, members_a1, stored, django_assert_max_num_queries
+):
     declare_each(system_user, members_a1, Category.PENSION, 5_000_000)
     sel.summary(actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1), last=date(2025, 12, 1))
     with django_assert_max_num_queries(8):
-        s = sel.summary(actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1),
-                        last=date(2026, 12, 1))
+        s = sel.summary(actor=system_user, org_id=tree["district"].pk, first=date(2025, 1, 1), last=date(2026, 12, 1))
     assert s.due == 4 * 25_000 * 24
 
 
@@ -147,7 +149,9 @@ def test_arrears_live_stay_one_modest_statement(system_user, tree, members_a1):
     declare(system_user, members_a1[0], Category.SI_SALARY, 10_000_000)
     with CaptureQueriesContext(connection) as ctx:
         got = sel.with_unpaid_months(Member.objects.all(), 2025, date(2025, 12, 20), live=True).aggregate(
-            w=Count("pk", filter=Q(unpaid_months__gte=2, unpaid_months__lt=3)), r=Count("pk", filter=Q(unpaid_months__gte=3)))
+            w=Count("pk", filter=Q(unpaid_months__gte=2, unpaid_months__lt=3)),
+            r=Count("pk", filter=Q(unpaid_months__gte=3)),
+        )
     assert got == {"w": 0, "r": 1}
     assert len(ctx.captured_queries) == 1
     assert len(ctx.captured_queries[0]["sql"]) < 200_000

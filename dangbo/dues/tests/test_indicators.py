@@ -34,7 +34,10 @@ def test_R_121_dues_indicators_collected_owed_and_remitted_per_level(system_user
     up = compute("dp_nop_cap_tren", ctx)
     # The cell remitted 70 % of 300 000; the commune kept 30 % of that and remitted 147 000.
     assert up.value == 147_000
-    assert {c.key: c.value for c in up.breakdowns["loai"]} == {"commune_party_org": 147_000, "subordinate_cell": 210_000}
+    assert {c.key: c.value for c in up.breakdowns["loai"]} == {
+        "commune_party_org": 147_000,
+        "subordinate_cell": 210_000,
+    }
     # As of a month: before March closed nothing is counted; the province has not closed (nothing leaves it).
     assert compute("dp_da_thu", IndicatorContext(org_id=tree["commune_a"].pk, at=date(2025, 2, 28))).value == 0
     assert compute("dp_nop_cap_tren", IndicatorContext(org_id=tree["province"].pk, at=date(2025, 12, 31))).value == 0
@@ -56,8 +59,7 @@ def test_dashboard_tile_and_report_lines_show_the_dues(client, system_user, tree
     assert report.status_code == 200 and "Đảng phí đã thu" in text and "Đảng phí nộp cấp trên" in text
 
 
-def test_dues_have_a_heading_of_their_own_in_the_report_and_its_exports(client, system_user, tree, members_a1,
-                                                                         officer):
+def test_dues_have_a_heading_of_their_own_in_the_report_and_its_exports(client, system_user, tree, members_a1, officer):
     """The periodic report page, its XLSX and its DOCX print the dues rows under «Đảng phí» (as the
     staffing section does), with every breakdown line."""
     import io
@@ -74,17 +76,18 @@ def test_dues_have_a_heading_of_their_own_in_the_report_and_its_exports(client, 
     dues = [r for r in rows if r.section == "Đảng phí"]
     assert [r.code for r in dues] == ["dp_phai_thu", "dp_da_thu", "dp_con_no", "dp_nop_cap_tren"]
     at = rows.index(dues[0])
-    assert rows[at:at + 4] == dues  # together, after the rows without a section
+    assert rows[at : at + 4] == dues  # together, after the rows without a section
     client.force_login(officer)
-    body = client.get(reverse("reports:periodic_report"),
-                      {"org": tree["commune_a"].pk, "loai": "nam", "nam": 2025}).content.decode()
+    body = client.get(
+        reverse("reports:periodic_report"), {"org": tree["commune_a"].pk, "loai": "nam", "nam": 2025}
+    ).content.decode()
     heading = body.index('data-section="Đảng phí"')
     assert body.index('data-code="dp_da_thu"') > heading > body.index('data-code="dv_tong"')
     params = {"org": tree["commune_a"].pk, "ngay": "31/12/2025"}
     r = client.get(reverse("reports:report_export"), {**params, "dinh_dang": "xlsx"})
     names = [row[0] for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=6, values_only=True)]
     at = names.index("Đảng phí (tính đến ngày 31/12/2025)")
-    assert names[at + 1:at + 3] == ["Đảng phí phải thu", "Đảng phí đã thu"]
+    assert names[at + 1 : at + 3] == ["Đảng phí phải thu", "Đảng phí đã thu"]
     r = client.get(reverse("reports:report_export"), {**params, "dinh_dang": "docx"})
     cells = [c.text for t in Document(io.BytesIO(r.content)).tables for row in t.rows for c in row.cells]
     assert "Đảng phí (tính đến ngày 31/12/2025)" in cells

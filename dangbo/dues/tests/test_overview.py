@@ -74,7 +74,7 @@ def test_a_province_officer_sees_the_level_below_linking_to_its_ledger(
     )
     page = r.content.decode()
     assert "250.000" in page and "64,0%" in page
-    assert f'{reverse("dues:ledger")}?org={tree["district"].pk}&thang=03/2025' in page
+    assert f"{reverse('dues:ledger')}?org={tree['district'].pk}&thang=03/2025" in page
 
 
 def test_the_overview_reads_the_stored_facts_with_the_same_figures(
@@ -96,8 +96,13 @@ def test_the_overview_takes_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     for i in range(3, 9):
-        cell = OrganizationFactory(actor=system_user, code=f"T01-X01-C{i:02d}", name=f"Chi bộ thôn {i}",
-                                   org_type="subordinate_cell", parent=tree["commune_a"])
+        cell = OrganizationFactory(
+            actor=system_user,
+            code=f"T01-X01-C{i:02d}",
+            name=f"Chi bộ thôn {i}",
+            org_type="subordinate_cell",
+            parent=tree["commune_a"],
+        )
         declare(system_user, admit(cell, f"Đảng viên thôn {i}"), Category.SI_SALARY, 3_000_000)
     with django_assert_max_num_queries(len(few.captured_queries)):
         r = client.get(url)

@@ -49,14 +49,30 @@ def test_paid_up_to_many_equals_the_month_by_month_reference(system_user, tree, 
     pay(system_user, binh, M(2025, 5, 1), M(2025, 6, 1), 60_000, paid_on=M(2025, 5, 5))
     # Cường: student, exempt for two months (owes 0), paid around them.
     declare(system_user, cuong, Category.STUDENT)
-    relieve(system_user, cuong, "exemption", M(2025, 2, 1), M(2025, 3, 1), reason="Ốm nặng", decision_no="1-QĐ",
-            decided_on=M(2025, 1, 20))
+    relieve(
+        system_user,
+        cuong,
+        "exemption",
+        M(2025, 2, 1),
+        M(2025, 3, 1),
+        reason="Ốm nặng",
+        decision_no="1-QĐ",
+        decided_on=M(2025, 1, 20),
+    )
     pay(system_user, cuong, M(2025, 1, 1), M(2025, 1, 1), 5_000, paid_on=M(2025, 1, 5))
     pay(system_user, cuong, M(2025, 4, 1), M(2025, 5, 1), 10_000, paid_on=M(2025, 4, 5))
     # Dung: hardship (half), deferred in March (still owed: the run stops there).
     declare(system_user, dung, Category.SI_SALARY, 8_000_000, hardship=True)
-    relieve(system_user, dung, "deferral", M(2025, 3, 1), M(2025, 3, 1), reason="Khó khăn", decision_no="2-QĐ",
-            decided_on=M(2025, 2, 20))
+    relieve(
+        system_user,
+        dung,
+        "deferral",
+        M(2025, 3, 1),
+        M(2025, 3, 1),
+        reason="Khó khăn",
+        decision_no="2-QĐ",
+        decided_on=M(2025, 2, 20),
+    )
     pay(system_user, dung, M(2025, 1, 1), M(2025, 2, 1), 80_000, paid_on=M(2025, 2, 5))
     pay(system_user, dung, M(2025, 4, 1), M(2025, 4, 1), 40_000, paid_on=M(2025, 4, 5))
     # Em: partial first month (None); Gia: declared, nothing paid (None); Hải: a new declaration midway.

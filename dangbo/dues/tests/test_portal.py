@@ -103,11 +103,18 @@ def test_xlsx_export_through_the_pages_and_the_task_worker(client, carded, secre
     assert job.status == "done" and DuesPayment.objects.filter(channel="portal").count() == 2
 
 
-def test_a_running_import_shows_the_shared_progress_and_polls_until_done(client, carded, secretary_a1, tmp_path,
-                                                                         monkeypatch):
+def test_a_running_import_shows_the_shared_progress_and_polls_until_done(
+    client, carded, secretary_a1, tmp_path, monkeypatch
+):
     client.force_login(secretary_a1)
-    job = DuesImportJob.objects.create(file_path="/nowhere.csv", original_name="dvc.csv", uploaded_by=secretary_a1,
-                                       status=DuesImportJob.State.CHECKING, total_rows=1200, processed_rows=500)
+    job = DuesImportJob.objects.create(
+        file_path="/nowhere.csv",
+        original_name="dvc.csv",
+        uploaded_by=secretary_a1,
+        status=DuesImportJob.State.CHECKING,
+        total_rows=1200,
+        processed_rows=500,
+    )
     url = reverse("dues:portal_job", args=[job.pk])
     page = client.get(url).content.decode()
     assert 'data-testid="job-progress"' in page and "Đã đọc 500 / 1.200 dòng" in page
@@ -117,8 +124,11 @@ def test_a_running_import_shows_the_shared_progress_and_polls_until_done(client,
     # The worker writes its progress while reading; the finished page polls no more.
     monkeypatch.setattr(portal, "PROGRESS_EVERY", 1)
     seen = []
-    path = csv_file(tmp_path, "1,DVC001,Phạm Văn A,01.000000,,01/2025,,10000,05/01/2025,Thành công",
-                    "2,DVC002,Phạm Văn B,01.000001,,01/2025,,10000,05/01/2025,Thành công")
+    path = csv_file(
+        tmp_path,
+        "1,DVC001,Phạm Văn A,01.000000,,01/2025,,10000,05/01/2025,Thành công",
+        "2,DVC002,Phạm Văn B,01.000001,,01/2025,,10000,05/01/2025,Thành công",
+    )
     portal.check(path, actor=secretary_a1, today=date(2025, 6, 1), progress=lambda done: seen.append(done))
     assert seen == [1, 2]
     job.status = DuesImportJob.State.CHECKED

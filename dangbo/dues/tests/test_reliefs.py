@@ -36,12 +36,28 @@ def test_rule_r122_deferred_months_are_owed_but_not_counted_unpaid(system_user, 
 def test_relief_needs_a_reason_and_a_decision_and_is_scoped(system_user, members_a1, secretary_b1):
     an = members_a1[0]
     with pytest.raises(DomainError, match="lý do") as e:
-        relieve(system_user, an, "deferral", date(2025, 1, 1), date(2025, 2, 1), reason=" ", decision_no="1",
-                decided_on=date(2025, 1, 1))
+        relieve(
+            system_user,
+            an,
+            "deferral",
+            date(2025, 1, 1),
+            date(2025, 2, 1),
+            reason=" ",
+            decision_no="1",
+            decided_on=date(2025, 1, 1),
+        )
     assert e.value.field == "reason"
     with pytest.raises(DomainError, match="số quyết định"):
-        relieve(system_user, an, "deferral", date(2025, 1, 1), date(2025, 2, 1), reason="Ốm", decision_no="",
-                decided_on=date(2025, 1, 1))
+        relieve(
+            system_user,
+            an,
+            "deferral",
+            date(2025, 1, 1),
+            date(2025, 2, 1),
+            reason="Ốm",
+            decision_no="",
+            decided_on=date(2025, 1, 1),
+        )
     with pytest.raises(DomainError, match="Không tìm thấy"):  # out of scope: not found
         relieve(secretary_b1, an, "exemption", date(2025, 1, 1), date(2025, 1, 1))
     assert DuesRelief.objects.count() == 0

@@ -213,8 +213,16 @@ def test_summary_is_the_sum_of_the_members_obligations(system_user, tree, member
     declare(system_user, an, Category.SI_SALARY, 9_876_543, on=date(2026, 2, 1))
     declare(system_user, binh, Category.SI_SALARY, 7_777_777, on=date(2025, 12, 1), hardship=True)
     declare(system_user, cuong, Category.PENSION, 3_333_333, on=date(2026, 3, 1))
-    relieve(system_user, dung, "exemption", date(2026, 1, 1), date(2026, 2, 1), reason="Ốm nặng",
-            decision_no="3-QĐ", decided_on=date(2025, 12, 20))
+    relieve(
+        system_user,
+        dung,
+        "exemption",
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+        reason="Ốm nặng",
+        decision_no="3-QĐ",
+        decided_on=date(2025, 12, 20),
+    )
     pay(system_user, an, date(2025, 11, 1), date(2026, 1, 1), 150_001, paid_on=date(2026, 1, 9))
     pay(system_user, other, date(2026, 1, 1), date(2026, 1, 1), 2_345, paid_on=date(2026, 1, 9))
     s = sel.summary(actor=system_user, org_id=tree["commune_a"].pk, first=first, last=last)

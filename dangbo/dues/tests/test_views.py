@@ -41,8 +41,9 @@ def test_sheet_lists_members_with_their_due_and_one_tap_records_the_payment(
     assert DuesPayment.objects.count() == 1
 
 
-def test_a_secretary_of_one_cell_lands_on_its_sheet_and_an_officer_chooses(client, tree, members_a1, secretary_a1,
-                                                                            commune_officer):
+def test_a_secretary_of_one_cell_lands_on_its_sheet_and_an_officer_chooses(
+    client, tree, members_a1, secretary_a1, commune_officer
+):
     client.force_login(secretary_a1)
     page = client.get(reverse("dues:sheet") + "?thang=03/2025").content.decode()
     assert "Nguyễn Văn An" in page  # no need to pick the only cell in the scope

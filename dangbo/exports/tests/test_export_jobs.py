@@ -35,13 +35,21 @@ def export_dir(settings, tmp_path):
 @pytest.fixture
 def people(tree, system_user):
     def admit(cell, name, born, cid, **extra):
-        return member_admit(actor=system_user, cell=cell, decided_on=date(2020, 3, 2), ceremony_on=date(2020, 3, 16),
-                            profile=ProfileInput(full_name=name, birth_date=date(born, 4, 5), birth_year=born, sex="F",
-                                                 citizen_id=cid, **extra))
+        return member_admit(
+            actor=system_user,
+            cell=cell,
+            decided_on=date(2020, 3, 2),
+            ceremony_on=date(2020, 3, 16),
+            profile=ProfileInput(
+                full_name=name, birth_date=date(born, 4, 5), birth_year=born, sex="F", citizen_id=cid, **extra
+            ),
+        )
 
-    return [admit(tree["cell_a1"], "Lê Thị Hoa", 1988, "001188000111"),
-            admit(tree["cell_b1"], "Phạm Thị Lan", 1990, "001190000222"),
-            admit(tree["cell_a2"], HOSTILE, 1985, "001185000333", hometown="-2+3+cmd|' /C calc'!A0")]
+    return [
+        admit(tree["cell_a1"], "Lê Thị Hoa", 1988, "001188000111"),
+        admit(tree["cell_b1"], "Phạm Thị Lan", 1990, "001190000222"),
+        admit(tree["cell_a2"], HOSTILE, 1985, "001185000333", hometown="-2+3+cmd|' /C calc'!A0"),
+    ]
 
 
 def post(client, url="/xuat/dang-vien/", fmt="xlsx"):
@@ -165,7 +173,8 @@ def run_worker() -> None:
 
 
 def test_the_job_waits_in_the_queue_and_the_page_polls_until_the_worker_writes_it(
-        client, settings, people, officer, db_queue):
+    client, settings, people, officer, db_queue
+):
     client.force_login(officer)
     job = through_job(client, settings)
     job.refresh_from_db()
@@ -185,8 +194,14 @@ def test_the_job_waits_in_the_queue_and_the_page_polls_until_the_worker_writes_i
 
 def test_progress_is_recorded_every_n_rows(settings, people, officer, monkeypatch):
     settings.DANGBO_EXPORT_PROGRESS_EVERY = 1
-    job = ExportJob.objects.create(requester=officer, purpose=PURPOSE, fmt="csv", watermark="w", exporter="x",
-                                   filters={"at": "2024-06-01", "status": "all"})
+    job = ExportJob.objects.create(
+        requester=officer,
+        purpose=PURPOSE,
+        fmt="csv",
+        watermark="w",
+        exporter="x",
+        filters={"at": "2024-06-01", "status": "all"},
+    )
     seen = []
     real = tasks.write_file
 
@@ -196,6 +211,7 @@ def test_progress_is_recorded_every_n_rows(settings, people, officer, monkeypatc
                 seen.append(ExportJob.objects.get(pk=job_.pk).processed_rows)
                 yield row
             seen.append(ExportJob.objects.get(pk=job_.pk).processed_rows)
+
         real(job_, type(sheet)(sheet.title, sheet.columns, rows()), target)
 
     monkeypatch.setattr(tasks, "write_file", spy)
@@ -206,8 +222,14 @@ def test_progress_is_recorded_every_n_rows(settings, people, officer, monkeypatc
 
 
 def test_the_running_page_shows_the_progress(client, officer):
-    job = ExportJob.objects.create(requester=officer, purpose=PURPOSE, status=ExportJob.State.RUNNING,
-                                   total_rows=51602, processed_rows=25000, filters={"at": "2024-06-01"})
+    job = ExportJob.objects.create(
+        requester=officer,
+        purpose=PURPOSE,
+        status=ExportJob.State.RUNNING,
+        total_rows=51602,
+        processed_rows=25000,
+        filters={"at": "2024-06-01"},
+    )
     client.force_login(officer)
     page = client.get(f"/xuat/tep/{job.pk}/").content.decode()
     assert "Đã ghi 25.000 / 51.602 dòng" in page and 'value="48"' in page

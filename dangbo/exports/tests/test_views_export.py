@@ -17,12 +17,18 @@ PURPOSE = "Rà soát hồ sơ đảng viên quý I"
 @pytest.fixture
 def people(tree, system_user):
     def admit(cell, name, born, cid):
-        return member_admit(actor=system_user, cell=cell, decided_on=date(2020, 3, 2), ceremony_on=date(2020, 3, 16),
-                            profile=ProfileInput(full_name=name, birth_date=date(born, 4, 5), birth_year=born, sex="F",
-                                                 citizen_id=cid))
+        return member_admit(
+            actor=system_user,
+            cell=cell,
+            decided_on=date(2020, 3, 2),
+            ceremony_on=date(2020, 3, 16),
+            profile=ProfileInput(full_name=name, birth_date=date(born, 4, 5), birth_year=born, sex="F", citizen_id=cid),
+        )
 
-    return [admit(tree["cell_a1"], "Lê Thị Hoa", 1988, "001188000111"),
-            admit(tree["cell_b1"], "Phạm Thị Lan", 1990, "001190000222")]
+    return [
+        admit(tree["cell_a1"], "Lê Thị Hoa", 1988, "001188000111"),
+        admit(tree["cell_b1"], "Phạm Thị Lan", 1990, "001190000222"),
+    ]
 
 
 def post(client, url, **data):
@@ -117,10 +123,20 @@ DDE = "-2+3+cmd|' /C calc'!A0"
 @pytest.fixture
 def hostile(tree, system_user):
     """Members recorded with formula-like texts (through a form or before imports refused them)."""
-    return member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2020, 3, 2),
-                        ceremony_on=date(2020, 3, 16),
-                        profile=ProfileInput(full_name=HOSTILE, birth_date=date(1988, 4, 5), birth_year=1988,
-                                             sex="F", hometown=DDE, citizen_id="001188000333"))
+    return member_admit(
+        actor=system_user,
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 3, 2),
+        ceremony_on=date(2020, 3, 16),
+        profile=ProfileInput(
+            full_name=HOSTILE,
+            birth_date=date(1988, 4, 5),
+            birth_year=1988,
+            sex="F",
+            hometown=DDE,
+            citizen_id="001188000333",
+        ),
+    )
 
 
 def test_formula_injection_neutralized_in_xlsx_export(client, hostile, officer):
@@ -189,8 +205,13 @@ def test_the_parent_beside_the_cell_adds_no_query_per_row(client, people, office
     with CaptureQueriesContext(connection) as few:
         assert client.get("/dang-vien/").status_code == 200
     for i, cell in enumerate([tree["cell_a1"], tree["cell_a2"], tree["cell_b1"]] * 2):
-        member_admit(actor=system_user, cell=cell, decided_on=date(2020, 3, 2), ceremony_on=date(2020, 3, 16),
-                     profile=ProfileInput(full_name=f"Người Thứ {i}", birth_year=1980 + i, sex="M"))
+        member_admit(
+            actor=system_user,
+            cell=cell,
+            decided_on=date(2020, 3, 2),
+            ceremony_on=date(2020, 3, 16),
+            profile=ProfileInput(full_name=f"Người Thứ {i}", birth_year=1980 + i, sex="M"),
+        )
     client.get("/dang-vien/")
     with CaptureQueriesContext(connection) as many:
         response = client.get("/dang-vien/")

@@ -67,8 +67,18 @@ def _scored(row: StepInput) -> tuple[dict[str, str], Decimal | None]:
 
 
 def _new_record(
-    *, actor, campaign: GradingCampaign, step: str, row: StepInput, scores: dict, total: Decimal | None, on: date,
-    decision_number: str, reason: str, previous: GradingRecord | None, **subject,
+    *,
+    actor,
+    campaign: GradingCampaign,
+    step: str,
+    row: StepInput,
+    scores: dict,
+    total: Decimal | None,
+    on: date,
+    decision_number: str,
+    reason: str,
+    previous: GradingRecord | None,
+    **subject,
 ) -> GradingRecord:
     """The (unsaved) record of one subject's step; `subject`: member, org, grassroots_org_id,
     member_event as the subject has them."""
@@ -221,9 +231,20 @@ def member_steps_record(
                 actor=actor, campaign=campaign, c=c, on=on, decision_number=decision_number, reason=reason
             )
         record = _new_record(
-            actor=actor, campaign=campaign, step=step, row=c.data, scores=c.scores, total=c.total, on=on,
-            decision_number=decision_number, reason=reason, previous=c.previous,
-            member=member, org_id=c.cell_id, grassroots_org_id=c.grassroots_id, member_event=event,
+            actor=actor,
+            campaign=campaign,
+            step=step,
+            row=c.data,
+            scores=c.scores,
+            total=c.total,
+            on=on,
+            decision_number=decision_number,
+            reason=reason,
+            previous=c.previous,
+            member=member,
+            org_id=c.cell_id,
+            grassroots_org_id=c.grassroots_id,
+            member_event=event,
         )
         records.append(
             _save_record(
@@ -277,7 +298,14 @@ def _check_org_excellent(*, campaign: GradingCampaign, org: Organization, name: 
 
 
 def _org_step_record(
-    *, actor, campaign: GradingCampaign, step: str, row: StepInput, on: date, decision_number: str, reason: str,
+    *,
+    actor,
+    campaign: GradingCampaign,
+    step: str,
+    row: StepInput,
+    on: date,
+    decision_number: str,
+    reason: str,
     document,
 ) -> GradingRecord:
     """An organization's self-assessment, the superior's proposal, the superior's decision."""
@@ -316,8 +344,17 @@ def _org_step_record(
     )
     previous = current.get(step)
     record = _new_record(
-        actor=actor, campaign=campaign, step=step, row=row, scores=scores, total=total, on=on,
-        decision_number=decision_number, reason=reason, previous=previous, org=org,
+        actor=actor,
+        campaign=campaign,
+        step=step,
+        row=row,
+        scores=scores,
+        total=total,
+        on=on,
+        decision_number=decision_number,
+        reason=reason,
+        previous=previous,
+        org=org,
     )
     return _save_record(
         actor=actor,
@@ -355,14 +392,31 @@ def step_record(
     if (member is None) == (org is None):
         raise ValueError("step_record: give exactly one of member and org")
     _check_step(step)
-    row = StepInput(grade=grade, member=member, org=org, total=total, scores=scores, framework=framework,
-                    comment=comment)
+    row = StepInput(
+        grade=grade, member=member, org=org, total=total, scores=scores, framework=framework, comment=comment
+    )
     if org is not None:
-        return _org_step_record(actor=actor, campaign=campaign, step=step, row=row, on=on,
-                                decision_number=decision_number, reason=reason, document=document)
+        return _org_step_record(
+            actor=actor,
+            campaign=campaign,
+            step=step,
+            row=row,
+            on=on,
+            decision_number=decision_number,
+            reason=reason,
+            document=document,
+        )
     try:
-        return member_steps_record(actor=actor, campaign=campaign, step=step, rows=[row], on=on,
-                                   decision_number=decision_number, reason=reason, document=document)[0]
+        return member_steps_record(
+            actor=actor,
+            campaign=campaign,
+            step=step,
+            rows=[row],
+            on=on,
+            decision_number=decision_number,
+            reason=reason,
+            document=document,
+        )[0]
     except GradingRefused as exc:
         _, fld, message = exc.errors[0]
         raise DomainError(message, field=fld or None) from None

@@ -291,12 +291,16 @@ def test_cell_bulk_message_counts_only_the_rows_really_changed(client, officer, 
     url = reverse("grading:cell_bulk", args=[campaign.pk, tree["cell_a1"].pk, "de-xuat"])
     # The proposal page shows the self-assessments; one row is edited, two are kept as shown.
     first = client.post(
-        url, bulk_post(campaign, tree["cell_a1"], members_a1[:3], ["excellent", "good", "good"], [92, 80, 80]), follow=True
+        url,
+        bulk_post(campaign, tree["cell_a1"], members_a1[:3], ["excellent", "good", "good"], [92, 80, 80]),
+        follow=True,
     )
     assert "cho 3 đảng viên (1 dòng sửa, 2 dòng giữ theo kết quả bước trước)" in first.content.decode()
     # Posted again with one row edited: only that row is recorded and counted.
     again = client.post(
-        url, bulk_post(campaign, tree["cell_a1"], members_a1[:3], ["excellent", "good", "good"], [92, 85, 80]), follow=True
+        url,
+        bulk_post(campaign, tree["cell_a1"], members_a1[:3], ["excellent", "good", "good"], [92, 85, 80]),
+        follow=True,
     )
     assert "cho 1 đảng viên." in again.content.decode()
     assert GradingRecord.objects.filter(step=Step.PROPOSAL).count() == 4  # 3, then 1 superseding

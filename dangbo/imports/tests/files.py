@@ -13,14 +13,42 @@ from dangbo.imports.parse import TEMPLATE_HEADERS
 HEADERS = TEMPLATE_HEADERS
 
 
-def row(name="Nguyễn Văn An", birth="02/09/1980", sex="Nam", cid="001080000001", code="T01-X01-C01",
-        org_name="", admitted="15/03/2010", ceremony="", full="15/03/2011", ethnicity="Kinh", religion="",
-        hometown="Xã An Bình", card="", education="12/12", theory="Sơ cấp", occupation="Nông dân"):
-    return {"Họ và tên": name, "Ngày sinh": birth, "Giới tính": sex, "Dân tộc": ethnicity, "Tôn giáo": religion,
-            "Quê quán": hometown, "Số CCCD": cid, "Số thẻ đảng viên": card, "Mã chi bộ": code,
-            "Tên chi bộ": org_name, "Ngày vào Đảng": admitted, "Ngày lễ kết nạp": ceremony,
-            "Ngày chính thức": full, "Trình độ học vấn": education, "Lý luận chính trị": theory,
-            "Nghề nghiệp": occupation}
+def row(
+    name="Nguyễn Văn An",
+    birth="02/09/1980",
+    sex="Nam",
+    cid="001080000001",
+    code="T01-X01-C01",
+    org_name="",
+    admitted="15/03/2010",
+    ceremony="",
+    full="15/03/2011",
+    ethnicity="Kinh",
+    religion="",
+    hometown="Xã An Bình",
+    card="",
+    education="12/12",
+    theory="Sơ cấp",
+    occupation="Nông dân",
+):
+    return {
+        "Họ và tên": name,
+        "Ngày sinh": birth,
+        "Giới tính": sex,
+        "Dân tộc": ethnicity,
+        "Tôn giáo": religion,
+        "Quê quán": hometown,
+        "Số CCCD": cid,
+        "Số thẻ đảng viên": card,
+        "Mã chi bộ": code,
+        "Tên chi bộ": org_name,
+        "Ngày vào Đảng": admitted,
+        "Ngày lễ kết nạp": ceremony,
+        "Ngày chính thức": full,
+        "Trình độ học vấn": education,
+        "Lý luận chính trị": theory,
+        "Nghề nghiệp": occupation,
+    }
 
 
 def as_text(wb) -> None:
@@ -48,8 +76,9 @@ def write_xlsx(path: Path, rows: list[dict], *, headers: list[str] | None = None
     return path
 
 
-def write_csv(path: Path, rows: list[dict], *, encoding: str = "utf-8", headers: list[str] | None = None,
-              delimiter: str = ",") -> Path:
+def write_csv(
+    path: Path, rows: list[dict], *, encoding: str = "utf-8", headers: list[str] | None = None, delimiter: str = ","
+) -> Path:
     headers = headers or HEADERS
     out = io.StringIO()
     w = csv.writer(out, delimiter=delimiter)
@@ -66,8 +95,16 @@ def members(n: int, *, start: int = 1, code: str = "T01-X01-C01") -> list[dict]:
     given = ["An", "Bình", "Cường", "Dung", "Hằng", "Khoa", "Lợi", "Tươi", "Yến", "Thuỷ"]
     out = []
     for i in range(start, start + n):
-        out.append(row(name=f"{family[i % 8]} {middle[i % 6]} {given[i % 10]}", cid=f"{1_000_000_000 + i:012d}",
-                       birth=f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1950 + i % 40}", sex="Nữ" if i % 3 == 0 else "Nam",
-                       code=code, hometown=f"Xóm {i % 50}", admitted=f"{1 + i % 28}/{1 + i % 12}/2012",
-                       full=(f"{1 + i % 28}/{1 + i % 12}/2013" if i % 4 else "")))
+        out.append(
+            row(
+                name=f"{family[i % 8]} {middle[i % 6]} {given[i % 10]}",
+                cid=f"{1_000_000_000 + i:012d}",
+                birth=f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1950 + i % 40}",
+                sex="Nữ" if i % 3 == 0 else "Nam",
+                code=code,
+                hometown=f"Xóm {i % 50}",
+                admitted=f"{1 + i % 28}/{1 + i % 12}/2012",
+                full=(f"{1 + i % 28}/{1 + i % 12}/2013" if i % 4 else ""),
+            )
+        )
     return out

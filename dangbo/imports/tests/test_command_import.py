@@ -52,8 +52,9 @@ def test_a_long_file_name_is_kept_whole_in_the_audit_payload(tree, tmp_path, sys
     from dangbo.imports.tests.test_views_import import LONG_NAME
 
     import_apply(write_xlsx(tmp_path / "ds.xlsx", members(2)), actor=system_user, filename=LONG_NAME)
-    path = write_xlsx(tmp_path / "tc.xlsx", [org("T01-X01-C07", "Chi bộ thôn 7", parent_code="T01-X01")],
-                      headers=HEADERS)
+    path = write_xlsx(
+        tmp_path / "tc.xlsx", [org("T01-X01-C07", "Chi bộ thôn 7", parent_code="T01-X01")], headers=HEADERS
+    )
     org_import_apply(path, actor=system_user, filename=LONG_NAME)
     for action in ("member.imported", "org.imported"):
         entry = AuditEntry.objects.get(action=action)

@@ -30,8 +30,11 @@ def rows_with(column: str, values: list):
 
 @pytest.mark.parametrize("header", ["Sổ tay điện tử", "Tài khoản sổ tay", "TÀI KHOẢN SỔ TAY ĐẢNG VIÊN ĐIỆN TỬ"])
 def test_rule_r043_the_import_opens_e_handbook_accounts_from_its_column(tree, system_user, tmp_path, header):
-    path = write_xlsx(tmp_path / "ds.xlsx", rows_with(header, ["có", "không", "15/03/2024", "", "Có"]),
-                      headers=[*TEMPLATE_HEADERS[:-1], header])
+    path = write_xlsx(
+        tmp_path / "ds.xlsx",
+        rows_with(header, ["có", "không", "15/03/2024", "", "Có"]),
+        headers=[*TEMPLATE_HEADERS[:-1], header],
+    )
     report = import_apply(path, actor=system_user, today=TODAY)
     assert report.created == 5 and report.refused_rows == 0
     accounts = {a.member.full_name: a for a in HandbookAccount.objects.select_related("member")}
@@ -43,8 +46,11 @@ def test_rule_r043_the_import_opens_e_handbook_accounts_from_its_column(tree, sy
 
 
 def test_rule_r043_a_bad_handbook_value_refuses_the_row_and_the_dry_run_opens_nothing(tree, system_user, tmp_path):
-    path = write_csv(tmp_path / "ds.csv", rows_with("Sổ tay điện tử", ["có", "hình như có", "01/01/2009", "01/01/2030"]),
-                     headers=[*TEMPLATE_HEADERS[:-1], "Sổ tay điện tử"])
+    path = write_csv(
+        tmp_path / "ds.csv",
+        rows_with("Sổ tay điện tử", ["có", "hình như có", "01/01/2009", "01/01/2030"]),
+        headers=[*TEMPLATE_HEADERS[:-1], "Sổ tay điện tử"],
+    )
     dry = import_dry_run(path, actor=system_user, today=TODAY)
     assert dry.created == 1 and dry.refused_rows == 3
     reasons = " ".join(r["reason"] for r in dry.as_dict()["refusals"])
@@ -55,7 +61,8 @@ def test_rule_r043_a_bad_handbook_value_refuses_the_row_and_the_dry_run_opens_no
 
 
 def test_a_file_of_many_chunks_leaves_the_report_facts_and_summaries_as_a_rebuild_would(
-        tree, system_user, tmp_path, monkeypatch):
+    tree, system_user, tmp_path, monkeypatch
+):
     """The report facts and the organizations' summaries are written once after the last chunk
     (not once per chunk): with chunks of 2 rows they are still every member's, with the e-handbook
     accounts of the file counted, exactly what a rebuild gives."""
@@ -64,8 +71,11 @@ def test_a_file_of_many_chunks_leaves_the_report_facts_and_summaries_as_a_rebuil
     from dangbo.reports.models import ReportSpan
 
     monkeypatch.setattr(services, "CHUNK", 2)
-    path = write_xlsx(tmp_path / "ds.xlsx", rows_with("Sổ tay điện tử", ["có", "", "15/03/2024", "không", "Có"]),
-                      headers=[*TEMPLATE_HEADERS[:-1], "Sổ tay điện tử"])
+    path = write_xlsx(
+        tmp_path / "ds.xlsx",
+        rows_with("Sổ tay điện tử", ["có", "", "15/03/2024", "không", "Có"]),
+        headers=[*TEMPLATE_HEADERS[:-1], "Sổ tay điện tử"],
+    )
     report = import_apply(path, actor=system_user, today=TODAY)
     assert report.created == 5 and HandbookAccount.objects.count() == 3
     assert set(ReportSpan.objects.values_list("member_id", flat=True)) == set(report.created_member_ids)

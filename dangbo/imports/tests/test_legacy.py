@@ -77,15 +77,40 @@ def test_a_sentence_with_every_letter_is_detected_in_each_encoding():
     assert to_unicode(encode_vni(sentence)) == sentence
 
 
-@pytest.mark.parametrize("name", ["Nguyễn Văn An", "Trần Thị Bích Ngọc", "Đặng Hữu Phước", "Lò Thị Tươi",
-                                  "Hoàng Quốc Việt", "Phạm Ngọc Yến", "Bùi Thị Thuỷ"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Nguyễn Văn An",
+        "Trần Thị Bích Ngọc",
+        "Đặng Hữu Phước",
+        "Lò Thị Tươi",
+        "Hoàng Quốc Việt",
+        "Phạm Ngọc Yến",
+        "Bùi Thị Thuỷ",
+    ],
+)
 def test_realistic_names_are_detected_in_both_legacy_encodings(name):
     assert to_unicode(encode_tcvn3(name)) == name
     assert to_unicode(encode_vni(name)) == name
 
 
-@pytest.mark.parametrize("text", ["Nguyễn Văn An", "Lê Bá Hà", "Tô Hoài", "Hoà", "Thuý", "Tiên", "Hà Nội",
-                                  "Quý", "Café", "An", "12/05/1980", "Ngô Thị Lý"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nguyễn Văn An",
+        "Lê Bá Hà",
+        "Tô Hoài",
+        "Hoà",
+        "Thuý",
+        "Tiên",
+        "Hà Nội",
+        "Quý",
+        "Café",
+        "An",
+        "12/05/1980",
+        "Ngô Thị Lý",
+    ],
+)
 def test_detection_never_touches_real_unicode(text):
     assert to_unicode(text) == text
     assert detect(text) in ("unicode", "ascii")

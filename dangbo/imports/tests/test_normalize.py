@@ -37,20 +37,23 @@ def test_a_name_with_digits_or_empty_is_refused_in_vietnamese():
         clean_name("Nguyễn Văn 2")
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("02/09/1975", date(1975, 9, 2)),
-    ("2/9/1975", date(1975, 9, 2)),
-    ("2/9/75", date(1975, 9, 2)),
-    ("5/1/03", date(2003, 1, 5)),
-    ("1975-09-02", date(1975, 9, 2)),
-    ("02-09-1975", date(1975, 9, 2)),
-    ("02.09.1975", date(1975, 9, 2)),
-    (27639, date(1975, 9, 2)),
-    (27639.0, date(1975, 9, 2)),
-    ("27639", date(1975, 9, 2)),
-    (datetime(1975, 9, 2, 0, 0), date(1975, 9, 2)),  # noqa: DTZ001 - an openpyxl cell value
-    (date(1975, 9, 2), date(1975, 9, 2)),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("02/09/1975", date(1975, 9, 2)),
+        ("2/9/1975", date(1975, 9, 2)),
+        ("2/9/75", date(1975, 9, 2)),
+        ("5/1/03", date(2003, 1, 5)),
+        ("1975-09-02", date(1975, 9, 2)),
+        ("02-09-1975", date(1975, 9, 2)),
+        ("02.09.1975", date(1975, 9, 2)),
+        (27639, date(1975, 9, 2)),
+        (27639.0, date(1975, 9, 2)),
+        ("27639", date(1975, 9, 2)),
+        (datetime(1975, 9, 2, 0, 0), date(1975, 9, 2)),  # noqa: DTZ001 - an openpyxl cell value
+        (date(1975, 9, 2), date(1975, 9, 2)),
+    ],
+)
 def test_dates_in_every_shape_found_in_real_files(value, expected):
     assert parse_date(value, today=TODAY) == PartialDate(expected.year, expected)
 
@@ -67,22 +70,41 @@ def test_admission_dates_must_be_complete():
     assert parse_full_date(None) is None
 
 
-@pytest.mark.parametrize(("value", "reason"), [
-    ("31/02/1980", "không có trên lịch"),
-    ("01/01/2030", "tương lai"),
-    ("hôm qua", "Không hiểu ngày"),
-    ("1850", "không hợp lệ"),
-])
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("31/02/1980", "không có trên lịch"),
+        ("01/01/2030", "tương lai"),
+        ("hôm qua", "Không hiểu ngày"),
+        ("1850", "không hợp lệ"),
+    ],
+)
 def test_bad_dates_are_refused_with_a_vietnamese_reason(value, reason):
     with pytest.raises(ValueError, match=reason):
         parse_date(value, today=TODAY)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("Nam", "M"), ("nam", "M"), ("NAM", "M"), ("Nữ", "F"), ("nữ", "F"), ("nu", "F"), ("Nu", "F"),
-    (1, "M"), (0, "F"), ("1", "M"), ("0", "F"), (1.0, "M"), ("M", "M"), ("F", "F"),
-    (unicodedata.normalize("NFD", "Nữ"), "F"), ("N÷", "F"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Nam", "M"),
+        ("nam", "M"),
+        ("NAM", "M"),
+        ("Nữ", "F"),
+        ("nữ", "F"),
+        ("nu", "F"),
+        ("Nu", "F"),
+        (1, "M"),
+        (0, "F"),
+        ("1", "M"),
+        ("0", "F"),
+        (1.0, "M"),
+        ("M", "M"),
+        ("F", "F"),
+        (unicodedata.normalize("NFD", "Nữ"), "F"),
+        ("N÷", "F"),
+    ],
+)
 def test_sex_in_every_shape(value, expected):
     assert parse_sex(value) == expected
 
@@ -136,10 +158,12 @@ def test_place_names_get_their_proper_case_after_nfc_and_spaces():
 
     assert clean_place("Ô MÔN, CẦN THƠ") == "Ô Môn, Cần Thơ"
     assert clean_place("ứng Hòa ,Hà Nội") == "Ứng Hòa, Hà Nội"
-    assert clean_place(unicodedata.normalize("NFD", "  xã  an bình,  tp. hồ chí minh ")) == "Xã An Bình, TP. Hồ Chí Minh"
+    assert (
+        clean_place(unicodedata.normalize("NFD", "  xã  an bình,  tp. hồ chí minh ")) == "Xã An Bình, TP. Hồ Chí Minh"
+    )
     assert clean_place("thị trấn Nông Cống-Thanh hóa") == "Thị Trấn Nông Cống-Thanh Hóa"
     with pytest.raises(ValueError):
-        clean_place("=HYPERLINK(\"x\")")
+        clean_place('=HYPERLINK("x")')
 
 
 def test_catalog_values_fold_hyphens_spaces_apostrophes_and_suggest_the_closest():

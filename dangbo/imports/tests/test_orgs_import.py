@@ -29,11 +29,32 @@ TODAY = date(2026, 3, 1)
 HEADERS = ORGS.template_headers
 
 
-def org(code, name, org_type="Chi bộ trực thuộc", parent_code="", parent_name="", on="01/07/2025", number="",
-        decision_date="", body="", short="", note=""):
-    return {"Mã tổ chức": code, "Tên tổ chức": name, "Tên viết tắt": short, "Loại tổ chức": org_type,
-            "Mã tổ chức cấp trên": parent_code, "Tên tổ chức cấp trên": parent_name, "Ngày thành lập": on,
-            "Số quyết định": number, "Ngày quyết định": decision_date, "Cơ quan ban hành": body, "Ghi chú": note}
+def org(
+    code,
+    name,
+    org_type="Chi bộ trực thuộc",
+    parent_code="",
+    parent_name="",
+    on="01/07/2025",
+    number="",
+    decision_date="",
+    body="",
+    short="",
+    note="",
+):
+    return {
+        "Mã tổ chức": code,
+        "Tên tổ chức": name,
+        "Tên viết tắt": short,
+        "Loại tổ chức": org_type,
+        "Mã tổ chức cấp trên": parent_code,
+        "Tên tổ chức cấp trên": parent_name,
+        "Ngày thành lập": on,
+        "Số quyết định": number,
+        "Ngày quyết định": decision_date,
+        "Cơ quan ban hành": body,
+        "Ghi chú": note,
+    }
 
 
 def xlsx(path, rows):
@@ -41,8 +62,12 @@ def xlsx(path, rows):
 
 
 def snapshot():
-    return (Organization.objects.count(), OrgVersion.objects.count(), OrgEvent.objects.count(),
-            AuditEntry.objects.count())
+    return (
+        Organization.objects.count(),
+        OrgVersion.objects.count(),
+        OrgEvent.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def nfd(text):
@@ -53,19 +78,39 @@ def messy_rows(enc=encode_tcvn3):
     """A file typed in one legacy font (TCVN3) or in decomposed Unicode (NFD), stray spaces and case."""
     return [
         # a child listed before its parent, which is named (accents and case ignored) rather than coded
-        org("T01-X01-C03-T1", enc("Tổ đảng xóm  Giữa "), enc("Tổ đảng"), parent_name=enc("chi bộ THÔN 3"), on="2/7/2025"),
-        org(" T01-X01-C03", enc("Chi bộ thôn 3"), "subordinate_cell", parent_code="T01-X01",
-            on=45839, number="12-QĐ/ĐU", decision_date="25/06/2025", body=enc("Đảng ủy xã An Bình")),  # 01/07/2025
-        org("T01-X01-C04", enc("Chi bộ Trường Tiểu học"), enc("Chi bộ trực thuộc"),
-            parent_name=enc("Đảng bộ xã An Bình"), on="2025-07-01"),
-        org("T01-X01-C05", enc("Chi bộ Trạm Y tế xã"), enc("Chi bộ trực thuộc"),
-            parent_name=enc("Đảng bộ xã An Bình"), on="2025-07-01", body=enc("Đảng ủy xã")),
+        org(
+            "T01-X01-C03-T1", enc("Tổ đảng xóm  Giữa "), enc("Tổ đảng"), parent_name=enc("chi bộ THÔN 3"), on="2/7/2025"
+        ),
+        org(
+            " T01-X01-C03",
+            enc("Chi bộ thôn 3"),
+            "subordinate_cell",
+            parent_code="T01-X01",
+            on=45839,
+            number="12-QĐ/ĐU",
+            decision_date="25/06/2025",
+            body=enc("Đảng ủy xã An Bình"),
+        ),  # 01/07/2025
+        org(
+            "T01-X01-C04",
+            enc("Chi bộ Trường Tiểu học"),
+            enc("Chi bộ trực thuộc"),
+            parent_name=enc("Đảng bộ xã An Bình"),
+            on="2025-07-01",
+        ),
+        org(
+            "T01-X01-C05",
+            enc("Chi bộ Trạm Y tế xã"),
+            enc("Chi bộ trực thuộc"),
+            parent_name=enc("Đảng bộ xã An Bình"),
+            on="2025-07-01",
+            body=enc("Đảng ủy xã"),
+        ),
     ]
 
 
 @pytest.mark.parametrize("enc", [encode_tcvn3, nfd], ids=["tcvn3", "nfd"])
-def test_a_messy_file_creates_organizations_through_establish_with_history_and_audit(tree, system_user, tmp_path,
-                                                                                   enc):
+def test_a_messy_file_creates_organizations_through_establish_with_history_and_audit(tree, system_user, tmp_path, enc):
     path = xlsx(tmp_path / "tc.xlsx", messy_rows(enc))
     before = snapshot()
     report = org_import_apply(path, actor=system_user, today=TODAY)
@@ -74,14 +119,25 @@ def test_a_messy_file_creates_organizations_through_establish_with_history_and_a
     c3 = Organization.objects.get(code="T01-X01-C03")
     v = OrgVersion.objects.get(org=c3)
     assert (v.name, v.org_type, v.parent_id, v.valid_from) == (
-        "Chi bộ thôn 3", "subordinate_cell", tree["commune_a"].pk, date(2025, 7, 1))
+        "Chi bộ thôn 3",
+        "subordinate_cell",
+        tree["commune_a"].pk,
+        date(2025, 7, 1),
+    )
     assert v.path == f"/{tree['province'].pk}/{tree['district'].pk}/{tree['commune_a'].pk}/{c3.pk}/"
     event = OrgEvent.objects.get(org=c3)
     assert (event.type, event.decision_number, event.decision_date) == (
-        OrgEventType.ESTABLISHED, "12-QĐ/ĐU", date(2025, 6, 25))
+        OrgEventType.ESTABLISHED,
+        "12-QĐ/ĐU",
+        date(2025, 6, 25),
+    )
     group = OrgVersion.objects.get(org__code="T01-X01-C03-T1")
     assert (group.name, group.org_type, group.parent_id, group.valid_from) == (
-        "Tổ đảng xóm Giữa", "party_group", c3.pk, date(2025, 7, 2))
+        "Tổ đảng xóm Giữa",
+        "party_group",
+        c3.pk,
+        date(2025, 7, 2),
+    )
     school = OrgVersion.objects.get(org__code="T01-X01-C04")
     assert school.name == "Chi bộ Trường Tiểu học" and school.parent_id == tree["commune_a"].pk
     orgs, versions, events, audits = snapshot()
@@ -122,8 +178,14 @@ def test_a_changed_row_on_reimport_is_refused_not_silently_changed(tree, system_
 
 
 def test_an_ambiguous_parent_and_a_bad_row_in_the_middle_write_nothing(tree, system_user, tmp_path):
-    org_establish(actor=system_user, code="T01-X02-C09", name="Chi bộ thôn 1", org_type="subordinate_cell",
-                  parent=tree["commune_b"], on=date(2015, 1, 1))  # a second "Chi bộ thôn 1"
+    org_establish(
+        actor=system_user,
+        code="T01-X02-C09",
+        name="Chi bộ thôn 1",
+        org_type="subordinate_cell",
+        parent=tree["commune_b"],
+        on=date(2015, 1, 1),
+    )  # a second "Chi bộ thôn 1"
     rows = [org(f"T01-X01-C1{i}", f"Chi bộ khu phố {i}", parent_code="T01-X01") for i in range(5)]
     rows.insert(2, org("T01-X01-C01-T1", "Tổ đảng số 1", "Tổ đảng", parent_name="CHI BO THON 1"))
     rows.insert(4, org("T01-X01-C99", "Chi bộ sai ngày", parent_code="T01-X01", on="31/02/2025"))
@@ -145,8 +207,9 @@ def test_an_ambiguous_parent_and_a_bad_row_in_the_middle_write_nothing(tree, sys
     assert snapshot() == before
 
 
-def test_a_refusal_by_the_establish_service_during_the_apply_rolls_everything_back(tree, system_user, tmp_path,
-                                                                                 monkeypatch):
+def test_a_refusal_by_the_establish_service_during_the_apply_rolls_everything_back(
+    tree, system_user, tmp_path, monkeypatch
+):
     from dangbo.core.errors import DomainError
     from dangbo.imports import orgs as module
 
@@ -195,13 +258,26 @@ def test_scope_an_officer_creates_only_under_organizations_in_scope(tree, commun
 
 def test_vni_csv_and_the_command_line(tree, tmp_path, capsys):
     # A CSV saved from a VNI-font sheet: every text cell, headers included, in VNI bytes (cp1252).
-    rows = [{encode_vni(k): v for k, v in r.items()} for r in (
-        org("T01-X02-C40", encode_vni("Chi bộ Khu phố Đông"), encode_vni("Chi bộ trực thuộc"),
-            parent_name=encode_vni("Đảng bộ xã Bình Minh")),
-        org("T01-X02-C41", encode_vni("Chi bộ Trường Mầm non"), encode_vni("Chi bộ trực thuộc"),
-            parent_name=encode_vni("Đảng bộ xã Bình Minh")))]
-    path = write_csv(tmp_path / "tc.csv", rows, encoding="cp1252", headers=[encode_vni(h) for h in HEADERS],
-                     delimiter=";")
+    rows = [
+        {encode_vni(k): v for k, v in r.items()}
+        for r in (
+            org(
+                "T01-X02-C40",
+                encode_vni("Chi bộ Khu phố Đông"),
+                encode_vni("Chi bộ trực thuộc"),
+                parent_name=encode_vni("Đảng bộ xã Bình Minh"),
+            ),
+            org(
+                "T01-X02-C41",
+                encode_vni("Chi bộ Trường Mầm non"),
+                encode_vni("Chi bộ trực thuộc"),
+                parent_name=encode_vni("Đảng bộ xã Bình Minh"),
+            ),
+        )
+    ]
+    path = write_csv(
+        tmp_path / "tc.csv", rows, encoding="cp1252", headers=[encode_vni(h) for h in HEADERS], delimiter=";"
+    )
     call_command("import", str(path), "--kind", "orgs", "--dry-run")
     out = capsys.readouterr().out
     assert "Sẽ tạo mới: 2" in out and "VNI" in out
@@ -219,20 +295,26 @@ def test_the_template_reads_back_as_a_valid_file(tree, system_user, tmp_path):
 
 
 def test_formula_injection_refused_on_organization_import(tree, system_user, tmp_path):
-    rows = [org("T01-X01-C07", "=HYPERLINK(\"http://x.example\",\"Chi bộ\")", parent_code="T01-X01"),
-            org("T01-X01-C08", "Chi bộ thôn 8", parent_code="T01-X01", body="@SUM(1)", note="+cmd|' /C calc'!A0")]
+    rows = [
+        org("T01-X01-C07", '=HYPERLINK("http://x.example","Chi bộ")', parent_code="T01-X01"),
+        org("T01-X01-C08", "Chi bộ thôn 8", parent_code="T01-X01", body="@SUM(1)", note="+cmd|' /C calc'!A0"),
+    ]
     report = org_import_dry_run(xlsx(tmp_path / "tc.xlsx", rows), actor=system_user, today=TODAY)
     assert {(r["row"], r["column"]) for r in report.refusals} == {
-        (2, ORGS.header_of["name"]), (3, ORGS.header_of["decision_body"]), (3, ORGS.header_of["note"])}
+        (2, ORGS.header_of["name"]),
+        (3, ORGS.header_of["decision_body"]),
+        (3, ORGS.header_of["note"]),
+    }
     assert all("Excel sẽ coi là công thức" in r["reason"] for r in report.refusals)
 
 
 def test_the_organization_dry_run_lists_every_column_mapped_and_ignored(tree, system_user, tmp_path):
     headers = [encode_tcvn3(h) for h in (*HEADERS, "Người lập biểu")]
     rows = [{encode_tcvn3(k): v for k, v in r.items()} for r in messy_rows()]
-    report = org_import_dry_run(write_xlsx(tmp_path / "tc.xlsx", rows, headers=headers), actor=system_user,
-                                today=TODAY)
+    report = org_import_dry_run(write_xlsx(tmp_path / "tc.xlsx", rows, headers=headers), actor=system_user, today=TODAY)
     assert report.ok and report.encoding == "tcvn3"
     assert [(m["header"], m["field"]) for m in report.mapped] == [
-        *((h, name) for name, h, _ in ORG_COLUMNS), ("Người lập biểu", "")]
+        *((h, name) for name, h, _ in ORG_COLUMNS),
+        ("Người lập biểu", ""),
+    ]
     assert report.ignored_headers == ["Người lập biểu"]

@@ -22,8 +22,20 @@ TODAY = date(2026, 3, 1)
 
 
 def test_a_clean_file_creates_members_with_a_transfer_in_event_and_spans(tree, system_user, tmp_path):
-    path = write_xlsx(tmp_path / "ds.xlsx", [row(), row(name="Trần Thị Bình", cid="001180000002", sex="Nữ",
-                                                   ceremony="20/03/2020", admitted="01/03/2020", full="")])
+    path = write_xlsx(
+        tmp_path / "ds.xlsx",
+        [
+            row(),
+            row(
+                name="Trần Thị Bình",
+                cid="001180000002",
+                sex="Nữ",
+                ceremony="20/03/2020",
+                admitted="01/03/2020",
+                full="",
+            ),
+        ],
+    )
     report = import_apply(path, actor=system_user, today=TODAY)
     assert (report.created, report.unchanged, report.refused_rows) == (2, 0, 0)
     an = Member.objects.get(citizen_id="001080000001")
@@ -56,16 +68,38 @@ def test_the_dry_run_writes_nothing(tree, system_user, tmp_path):
 
 def test_tcvn3_vni_nfd_and_serial_dates_are_cleaned(tree, system_user, tmp_path):
     rows = [
-        row(name=encode_tcvn3("NGUYỄN văn AN"), cid="001080000001", hometown=encode_tcvn3("Xã Hồng Phước"),
-            birth=29466, admitted=40252, full=40617),  # Excel serials: 02/09/1980, 15/03/2010, 15/03/2011
+        row(
+            name=encode_tcvn3("NGUYỄN văn AN"),
+            cid="001080000001",
+            hometown=encode_tcvn3("Xã Hồng Phước"),
+            birth=29466,
+            admitted=40252,
+            full=40617,
+        ),  # Excel serials: 02/09/1980, 15/03/2010, 15/03/2011
         row(name=encode_tcvn3("Trần Thị Lợi"), cid="001180000003", sex=encode_tcvn3("Nữ"), hometown="Thôn Đông"),
     ]
     write_xlsx(tmp_path / "tcvn3.xlsx", rows)
-    vni_rows = [row(name=encode_vni("Đặng Hữu Phước"), cid="001080000004", hometown=encode_vni("Xã Tân Tiến"),
-                    sex=encode_vni("Nữ"), ethnicity=encode_vni("Tày"), birth="1975")]
+    vni_rows = [
+        row(
+            name=encode_vni("Đặng Hữu Phước"),
+            cid="001080000004",
+            hometown=encode_vni("Xã Tân Tiến"),
+            sex=encode_vni("Nữ"),
+            ethnicity=encode_vni("Tày"),
+            birth="1975",
+        )
+    ]
     write_xlsx(tmp_path / "vni.xlsx", vni_rows)
-    nfd_rows = [row(name=unicodedata.normalize("NFD", "Bùi Thị Thuỷ"), cid="001180000005", sex="nu",
-                    hometown=unicodedata.normalize("NFD", "Phường Bến Thành"), org_name="chi bo thon 2", code="")]
+    nfd_rows = [
+        row(
+            name=unicodedata.normalize("NFD", "Bùi Thị Thuỷ"),
+            cid="001180000005",
+            sex="nu",
+            hometown=unicodedata.normalize("NFD", "Phường Bến Thành"),
+            org_name="chi bo thon 2",
+            code="",
+        )
+    ]
     write_csv(tmp_path / "nfd.csv", nfd_rows, encoding="utf-8-sig", delimiter=";")
 
     for name in ("tcvn3.xlsx", "vni.xlsx", "nfd.csv"):
@@ -74,7 +108,12 @@ def test_tcvn3_vni_nfd_and_serial_dates_are_cleaned(tree, system_user, tmp_path)
 
     an = Member.objects.get(citizen_id="001080000001")
     assert (an.full_name, an.hometown, an.birth_date, an.admitted_on, an.full_on) == (
-        "Nguyễn Văn An", "Xã Hồng Phước", date(1980, 9, 2), date(2010, 3, 15), date(2011, 3, 15))
+        "Nguyễn Văn An",
+        "Xã Hồng Phước",
+        date(1980, 9, 2),
+        date(2010, 3, 15),
+        date(2011, 3, 15),
+    )
     loi = Member.objects.get(citizen_id="001180000003")
     assert (loi.full_name, loi.sex) == ("Trần Thị Lợi", "F")
     phuoc = Member.objects.get(citizen_id="001080000004")
@@ -114,7 +153,9 @@ def test_a_bad_row_in_the_middle_writes_nothing(tree, system_user, tmp_path):
     path = write_xlsx(tmp_path / "bad.xlsx", rows)
     with pytest.raises(ImportRefused) as exc:
         import_apply(path, actor=system_user, today=TODAY)
-    assert exc.value.report.refusals == [{"row": 17, "column": "Ngày sinh", "reason": "Ngày 31/02/1980 không có trên lịch."}]
+    assert exc.value.report.refusals == [
+        {"row": 17, "column": "Ngày sinh", "reason": "Ngày 31/02/1980 không có trên lịch."}
+    ]
     assert Member.objects.count() == 0
     assert MemberEvent.objects.count() == 0
     assert not AuditEntry.objects.filter(action="member.imported").exists()
@@ -144,8 +185,9 @@ def test_duplicates_exact_ones_skipped_likely_ones_flagged_never_merged(tree, sy
     assert (report.created, report.refused_rows, report.skipped) == (2, 1, 1)
     reasons = {(r["row"], r["column"]): r["reason"] for r in report.refusals}
     assert "đã có trong hệ thống" in reasons[(2, "Số CCCD")] and "Nghề nghiệp" in reasons[(2, "Số CCCD")]
-    assert report.notes == [{"row": 4, "reason": "Trùng hoàn toàn với dòng 3 (cùng số CCCD, cùng thông tin): bỏ qua, "
-                                                 "chỉ nhập dòng 3."}]
+    assert report.notes == [
+        {"row": 4, "reason": "Trùng hoàn toàn với dòng 3 (cùng số CCCD, cùng thông tin): bỏ qua, chỉ nhập dòng 3."}
+    ]
     assert [d["row"] for d in report.duplicates] == [5]
     assert "hồ sơ số" in report.duplicates[0]["reason"]
     assert Member.objects.count() == 1
@@ -167,8 +209,14 @@ def test_refusals_name_the_row_the_column_and_a_vietnamese_reason(tree, system_u
 
 
 def test_an_ambiguous_cell_name_is_refused_with_the_candidates(tree, system_user, tmp_path):
-    org_establish(actor=system_user, code="T01-X02-C09", name="Chi bộ thôn 1", org_type="subordinate_cell",
-                  parent=tree["commune_b"], on=date(2015, 1, 1))
+    org_establish(
+        actor=system_user,
+        code="T01-X02-C09",
+        name="Chi bộ thôn 1",
+        org_type="subordinate_cell",
+        parent=tree["commune_b"],
+        on=date(2015, 1, 1),
+    )
     path = write_xlsx(tmp_path / "x.xlsx", [row(code="", org_name="CHI BO THON 1")])
     report = import_dry_run(path, actor=system_user, today=TODAY)
     reason = report.refusals[0]["reason"]
@@ -176,16 +224,22 @@ def test_an_ambiguous_cell_name_is_refused_with_the_candidates(tree, system_user
 
 
 def test_rows_for_cells_outside_the_officers_scope_are_not_found(tree, commune_officer, tmp_path):
-    rows = [row(cid="001080000021", code="T01-X01-C01"), row(cid="001080000022", code="T01-X02-C01"),
-            row(cid="001080000023", code="", org_name="Chi bộ thôn Đông")]
+    rows = [
+        row(cid="001080000021", code="T01-X01-C01"),
+        row(cid="001080000022", code="T01-X02-C01"),
+        row(cid="001080000023", code="", org_name="Chi bộ thôn Đông"),
+    ]
     report = import_dry_run(write_xlsx(tmp_path / "x.xlsx", rows), actor=commune_officer, today=TODAY)
     assert report.created == 1
-    assert [r["reason"] for r in report.refusals] == ["Không tìm thấy chi bộ «T01-X02-C01».",
-                                                      "Không tìm thấy chi bộ «Chi bộ thôn Đông»."]
+    assert [r["reason"] for r in report.refusals] == [
+        "Không tìm thấy chi bộ «T01-X02-C01».",
+        "Không tìm thấy chi bộ «Chi bộ thôn Đông».",
+    ]
 
 
 def test_missing_columns_are_reported_before_reading_rows(tree, system_user, tmp_path):
     from dangbo.imports.parse import FileFormatError
+
     path = write_xlsx(tmp_path / "x.xlsx", [{"Họ tên": "Nguyễn Văn An"}], headers=["Họ tên", "Quê quán"])
     with pytest.raises(FileFormatError, match="Thiếu cột: «Ngày sinh», «Giới tính», «Ngày vào Đảng»"):
         import_dry_run(path, actor=system_user, today=TODAY)
@@ -193,10 +247,26 @@ def test_missing_columns_are_reported_before_reading_rows(tree, system_user, tmp
 
 def test_aliases_and_a_female_marker_column_are_understood(tree, system_user, tmp_path):
     headers = ["STT", "Họ tên", "Năm sinh", "Nữ", "Ngày kết nạp", "Chi bộ", "Số căn cước công dân"]
-    rows = [{"STT": 1, "Họ tên": "Vũ Thị Yến", "Năm sinh": 1985, "Nữ": "x", "Ngày kết nạp": "3/2/2015",
-             "Chi bộ": "Chi bộ thôn Đông", "Số căn cước công dân": "001185000031"},
-            {"STT": 2, "Họ tên": "Vũ Văn Nam", "Năm sinh": 1984, "Nữ": None, "Ngày kết nạp": "2015-02-03",
-             "Chi bộ": "Chi bộ thôn Đông", "Số căn cước công dân": "001084000032"}]
+    rows = [
+        {
+            "STT": 1,
+            "Họ tên": "Vũ Thị Yến",
+            "Năm sinh": 1985,
+            "Nữ": "x",
+            "Ngày kết nạp": "3/2/2015",
+            "Chi bộ": "Chi bộ thôn Đông",
+            "Số căn cước công dân": "001185000031",
+        },
+        {
+            "STT": 2,
+            "Họ tên": "Vũ Văn Nam",
+            "Năm sinh": 1984,
+            "Nữ": None,
+            "Ngày kết nạp": "2015-02-03",
+            "Chi bộ": "Chi bộ thôn Đông",
+            "Số căn cước công dân": "001084000032",
+        },
+    ]
     report = import_apply(write_xlsx(tmp_path / "x.xlsx", rows, headers=headers), actor=system_user, today=TODAY)
     assert report.created == 2, report.refusals
     assert dict(Member.objects.values_list("full_name", "sex")) == {"Vũ Thị Yến": "F", "Vũ Văn Nam": "M"}
@@ -217,19 +287,24 @@ def test_formula_injection_refused_on_import(tree, system_user, tmp_path):
     for path in (write_xlsx(tmp_path / "x.xlsx", rows), write_csv(tmp_path / "x.csv", rows)):
         report = import_dry_run(path, actor=system_user, today=TODAY)
         got = {(r["row"], r["column"]) for r in report.refusals}
-        assert got == {(2, "Họ và tên"), (3, "Quê quán"), (4, "Nghề nghiệp"), (5, "Số thẻ đảng viên"),
-                       (6, "Quê quán")}, path.name
+        assert got == {
+            (2, "Họ và tên"),
+            (3, "Quê quán"),
+            (4, "Nghề nghiệp"),
+            (5, "Số thẻ đảng viên"),
+            (6, "Quê quán"),
+        }, path.name
         assert report.refusals[0]["reason"] == (
-            "Nội dung «=HYPERLINK(\"http://x.example\",\"Bấm\")» bắt đầu bằng «=» nên Excel sẽ coi là công thức; "
-            "hệ thống không nhận công thức trong cột chữ. Hãy bỏ ký tự đó ở đầu ô.")
+            'Nội dung «=HYPERLINK("http://x.example","Bấm")» bắt đầu bằng «=» nên Excel sẽ coi là công thức; '
+            "hệ thống không nhận công thức trong cột chữ. Hãy bỏ ký tự đó ở đầu ô."
+        )
         assert report.created == 1
     with pytest.raises(ImportRefused):
         import_apply(path, actor=system_user, today=TODAY)
     assert not Member.objects.filter(full_name__startswith="=").exists()
 
 
-def test_the_bulk_write_leaves_derived_tables_as_a_rebuild_would_and_the_audit_chain_whole(
-        tree, system_user, tmp_path):
+def test_the_bulk_write_leaves_derived_tables_as_a_rebuild_would_and_the_audit_chain_whole(tree, system_user, tmp_path):
     """The fast path (keys reserved, spans and events before the members on PostgreSQL, report facts
     written as new rows with COPY, JIT off for the import only) stores what the member services and
     the rebuild commands would: `check-data` finds nothing about the imported members (projections,
@@ -245,8 +320,9 @@ def test_the_bulk_write_leaves_derived_tables_as_a_rebuild_would_and_the_audit_c
         with connection.cursor() as c:
             c.execute("SHOW jit")
             jit_before = c.fetchone()[0]
-    rows = members(25) + [row(name="Lê Văn Cường", cid="001080000999", full="", ceremony="01/06/2025",
-                              admitted="01/06/2025")]
+    rows = members(25) + [
+        row(name="Lê Văn Cường", cid="001080000999", full="", ceremony="01/06/2025", admitted="01/06/2025")
+    ]
     report = import_apply(write_xlsx(tmp_path / "ds.xlsx", rows), actor=system_user, today=TODAY)
     assert report.created == 26
     ids = set(report.created_member_ids)

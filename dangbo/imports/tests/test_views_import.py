@@ -22,8 +22,7 @@ def _immediate(settings, tmp_path):
 
 
 def _upload(client, path):
-    return client.post(reverse("imports:import_upload"),
-                       {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+    return client.post(reverse("imports:import_upload"), {"file": SimpleUploadedFile(path.name, path.read_bytes())})
 
 
 def test_upload_check_confirm_and_done(client, commune_officer, tmp_path):
@@ -57,8 +56,14 @@ def test_refused_rows_are_listed_and_cannot_be_confirmed(client, commune_officer
 
 def test_progress_partial_polls_while_running(client, commune_officer):
     client.force_login(commune_officer)
-    job = ImportJob.objects.create(file_path="/x.xlsx", original_name="x.xlsx", uploaded_by=commune_officer,
-                                   status=ImportJob.State.APPLYING, total_rows=100, processed_rows=40)
+    job = ImportJob.objects.create(
+        file_path="/x.xlsx",
+        original_name="x.xlsx",
+        uploaded_by=commune_officer,
+        status=ImportJob.State.APPLYING,
+        total_rows=100,
+        processed_rows=40,
+    )
     html = client.get(reverse("imports:job_detail", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' in html and "Đã đọc 40 dòng" in html
 
@@ -67,6 +72,7 @@ def test_template_downloads_as_xlsx_with_vietnamese_headers(client, commune_offi
     from io import BytesIO
 
     from openpyxl import load_workbook
+
     client.force_login(commune_officer)
     response = client.get(reverse("imports:template_download"))
     headers = [c.value for c in load_workbook(BytesIO(response.content)).active[1]]
@@ -99,11 +105,32 @@ def test_organizations_upload_check_confirm_and_done(client, commune_officer, tm
     template = client.get(reverse("imports:org_template_download"))
     assert template.status_code == 200 and template["Content-Disposition"].endswith('mau-nhap-to-chuc-dang.xlsx"')
     headers = ORGS.template_headers
-    rows = [dict(zip(headers, ["T01-X01-C50", "Chi bộ khu dân cư số 5", "", "Chi bộ trực thuộc", "", "T01-X01", "",
-                               "01/07/2025", "", "", "", ""], strict=True))]
+    rows = [
+        dict(
+            zip(
+                headers,
+                [
+                    "T01-X01-C50",
+                    "Chi bộ khu dân cư số 5",
+                    "",
+                    "Chi bộ trực thuộc",
+                    "",
+                    "T01-X01",
+                    "",
+                    "01/07/2025",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+                strict=True,
+            )
+        )
+    ]
     path = write_xlsx(tmp_path / "to-chuc.xlsx", rows, headers=headers)
-    client.post(reverse("imports:import_upload"),
-                {"kind": "orgs", "file": SimpleUploadedFile(path.name, path.read_bytes())})
+    client.post(
+        reverse("imports:import_upload"), {"kind": "orgs", "file": SimpleUploadedFile(path.name, path.read_bytes())}
+    )
     job = ImportJob.objects.get()
     assert job.kind == "orgs" and job.status == ImportJob.State.CHECKED and job.created_count == 1
     page = client.get(reverse("imports:job_detail", args=[job.pk])).content.decode()
@@ -120,9 +147,11 @@ def test_the_organization_template_needs_the_restructure_right(client, leader):
     assert client.get(reverse("imports:org_template_download")).status_code == 404
 
 
-LONG_NAME = ("Danh sách đảng viên chi bộ thôn Đông Hưng, xã An Bình, huyện Sông Xanh, tỉnh Thử Nghiệm — "
-             "bản rà soát, cập nhật đầy đủ thông tin nhân thân và quá trình sinh hoạt Đảng theo hướng dẫn "
-             "của Ban Tổ chức Tỉnh ủy, năm: hai nghìn không trăm hai mươi sáu.xlsx")
+LONG_NAME = (
+    "Danh sách đảng viên chi bộ thôn Đông Hưng, xã An Bình, huyện Sông Xanh, tỉnh Thử Nghiệm — "
+    "bản rà soát, cập nhật đầy đủ thông tin nhân thân và quá trình sinh hoạt Đảng theo hướng dẫn "
+    "của Ban Tổ chức Tỉnh ủy, năm: hai nghìn không trăm hai mươi sáu.xlsx"
+)
 
 
 def test_a_long_vietnamese_file_name_does_not_crash_the_import(client, commune_officer, tmp_path):
@@ -152,8 +181,11 @@ def test_a_refused_import_does_not_claim_creations(client, commune_officer, tmp_
     _upload(client, path)
     job = ImportJob.objects.get()
     assert job.status == ImportJob.State.CHECKED
-    path.write_bytes(write_xlsx(tmp_path / "bad.xlsx", [*members(4, code="T01-X01-C02"),
-                                                       row(cid="001080000099", sex="?")]).read_bytes())
+    path.write_bytes(
+        write_xlsx(
+            tmp_path / "bad.xlsx", [*members(4, code="T01-X01-C02"), row(cid="001080000099", sex="?")]
+        ).read_bytes()
+    )
     ImportJob.objects.filter(pk=job.pk).update(file_path=str(path))  # the file changed between check and apply
     client.post(reverse("imports:job_confirm", args=[job.pk]))
     job.refresh_from_db()
@@ -170,15 +202,25 @@ def test_an_unknown_column_is_mapped_on_the_page_saved_audited_and_checked_again
 
     client.force_login(commune_officer)
     headers = ["Họ tên", "Năm sinh", "Giới tính", "Số CCCD", "Nơi sinh hoạt đảng", "Ngày kết nạp", "Ghi chú riêng"]
-    rows = [dict(zip(headers, ["Mai Văn Tư", "01/01/1970", "Nam", "001070000801", "Chi bộ thôn 1", "01/01/2000",
-                               "x"], strict=True))]
+    rows = [
+        dict(
+            zip(
+                headers,
+                ["Mai Văn Tư", "01/01/1970", "Nam", "001070000801", "Chi bộ thôn 1", "01/01/2000", "x"],
+                strict=True,
+            )
+        )
+    ]
     _upload(client, write_xlsx(tmp_path / "ds.xlsx", rows, headers=headers))
     job = ImportJob.objects.get()
     assert job.status == ImportJob.State.FAILED and "Thiếu cột" in job.error
     page = client.get(reverse("imports:job_detail", args=[job.pk])).content.decode()
-    assert 'aria-label="Trường cho cột Nơi sinh hoạt đảng"' in page and 'aria-label="Trường cho cột Ghi chú riêng"' in page
-    client.post(reverse("imports:job_map", args=[job.pk]),
-                {"map-noi sinh hoat dang": "org_name", "map-ghi chu rieng": ""})
+    assert (
+        'aria-label="Trường cho cột Nơi sinh hoạt đảng"' in page and 'aria-label="Trường cho cột Ghi chú riêng"' in page
+    )
+    client.post(
+        reverse("imports:job_map", args=[job.pk]), {"map-noi sinh hoat dang": "org_name", "map-ghi chu rieng": ""}
+    )
     job.refresh_from_db()
     assert job.status == ImportJob.State.CHECKED and job.created_count == 1
     assert job.column_map == {"noi sinh hoat dang": "org_name", "ghi chu rieng": ""}
@@ -199,8 +241,9 @@ def commune_officer_org(user):
 
 def test_likely_duplicates_are_imported_only_with_the_confirmation_box(client, commune_officer, tmp_path):
     client.force_login(commune_officer)
-    path = write_xlsx(tmp_path / "ds.xlsx", [row(code="T01-X01-C02"),
-                                             row(cid="", code="T01-X01-C02", hometown="Xã Khác")])
+    path = write_xlsx(
+        tmp_path / "ds.xlsx", [row(code="T01-X01-C02"), row(cid="", code="T01-X01-C02", hometown="Xã Khác")]
+    )
     _upload(client, path)
     job = ImportJob.objects.get()
     page = client.get(reverse("imports:job_detail", args=[job.pk])).content.decode()
@@ -214,17 +257,22 @@ def test_likely_duplicates_are_imported_only_with_the_confirmation_box(client, c
 
 
 def test_the_page_takes_the_superior_organization_from_the_scoped_picker_in_scope_only(
-        client, commune_officer, tree, tmp_path):
+    client, commune_officer, tree, tmp_path
+):
     client.force_login(commune_officer)
     page = client.get(reverse("imports:import_upload")).content.decode()
     assert 'class="org-picker' in page and 'id="id_under_picker"' in page  # the picker, not a code box
     path = write_xlsx(tmp_path / "ds.xlsx", members(1, code="T01-X01-C02"))
-    response = client.post(reverse("imports:import_upload"), {
-        "file": SimpleUploadedFile(path.name, path.read_bytes()), "under": tree["commune_b"].pk})
+    response = client.post(
+        reverse("imports:import_upload"),
+        {"file": SimpleUploadedFile(path.name, path.read_bytes()), "under": tree["commune_b"].pk},
+    )
     assert "«Tổ chức cấp trên mà tệp nói về»: không có tổ chức này trong phạm vi của bạn." in response.content.decode()
     assert not ImportJob.objects.exists()
-    client.post(reverse("imports:import_upload"),
-                {"file": SimpleUploadedFile(path.name, path.read_bytes()), "under": tree["commune_a"].pk})
+    client.post(
+        reverse("imports:import_upload"),
+        {"file": SimpleUploadedFile(path.name, path.read_bytes()), "under": tree["commune_a"].pk},
+    )
     job = ImportJob.objects.get()
     assert job.under.code == "T01-X01" and job.report["under"] == "T01-X01 — Đảng bộ xã An Bình"
 
@@ -236,18 +284,25 @@ def test_a_double_submit_of_the_upload_form_creates_one_import(client, commune_o
     page = client.get(reverse("imports:import_upload")).content.decode()
     token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
     path = write_xlsx(tmp_path / "ds.xlsx", members(2))
-    first = client.post(reverse("imports:import_upload"),
-                        {"file": SimpleUploadedFile(path.name, path.read_bytes()), "form_token": token})
-    second = client.post(reverse("imports:import_upload"),
-                         {"file": SimpleUploadedFile(path.name, path.read_bytes()), "form_token": token})
+    first = client.post(
+        reverse("imports:import_upload"),
+        {"file": SimpleUploadedFile(path.name, path.read_bytes()), "form_token": token},
+    )
+    second = client.post(
+        reverse("imports:import_upload"),
+        {"file": SimpleUploadedFile(path.name, path.read_bytes()), "form_token": token},
+    )
     job = ImportJob.objects.get()
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"] == reverse("imports:job_detail", args=[job.pk])
     assert len(list((tmp_path / "uploads").iterdir())) == 1  # the file is stored once
     # A new blank form has a new token: a second import of the same file is a new import.
-    token2 = re.search(r'name="form_token" value="([^"]+)"',
-                       client.get(reverse("imports:import_upload")).content.decode())[1]
+    token2 = re.search(
+        r'name="form_token" value="([^"]+)"', client.get(reverse("imports:import_upload")).content.decode()
+    )[1]
     assert token2 != token
-    client.post(reverse("imports:import_upload"),
-                {"file": SimpleUploadedFile(path.name, path.read_bytes()), "form_token": token2})
+    client.post(
+        reverse("imports:import_upload"),
+        {"file": SimpleUploadedFile(path.name, path.read_bytes()), "form_token": token2},
+    )
     assert ImportJob.objects.count() == 2

@@ -24,8 +24,12 @@ def test_values_match_openpyxl_for_a_workbook_written_by_openpyxl(tmp_path):
     other.append(["không đọc trang này"])
     path = tmp_path / "a.xlsx"
     wb.save(path)
-    expected = [(i, r) for i, r in enumerate(load_workbook(path, read_only=True, data_only=True).worksheets[0]
-                                             .iter_rows(values_only=True), start=1)]
+    expected = [
+        (i, r)
+        for i, r in enumerate(
+            load_workbook(path, read_only=True, data_only=True).worksheets[0].iter_rows(values_only=True), start=1
+        )
+    ]
     got = dict(iter_rows(path))
     for number, values in expected:
         trimmed = tuple(values)
@@ -40,14 +44,22 @@ def test_values_match_openpyxl_for_a_workbook_written_by_openpyxl(tmp_path):
 
 def _handmade(path, sheet_xml: str, *, date1904: bool = False, styles: str | None = None):
     with zipfile.ZipFile(path, "w") as z:
-        z.writestr("xl/workbook.xml", (
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<workbookPr date1904="{1 if date1904 else 0}"/>'
-            '<sheets><sheet name="S" sheetId="1" r:id="rId7"/></sheets></workbook>'))
-        z.writestr("xl/_rels/workbook.xml.rels", (
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId7" Type="worksheet" Target="worksheets/data.xml"/></Relationships>'))
+        z.writestr(
+            "xl/workbook.xml",
+            (
+                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                f'<workbookPr date1904="{1 if date1904 else 0}"/>'
+                '<sheets><sheet name="S" sheetId="1" r:id="rId7"/></sheets></workbook>'
+            ),
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            (
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId7" Type="worksheet" Target="worksheets/data.xml"/></Relationships>'
+            ),
+        )
         if styles:
             z.writestr("xl/styles.xml", styles)
         z.writestr("xl/worksheets/data.xml", sheet_xml)
@@ -55,13 +67,17 @@ def _handmade(path, sheet_xml: str, *, date1904: bool = False, styles: str | Non
 
 
 def test_inline_strings_prefixed_namespaces_1904_dates_and_custom_date_formats(tmp_path):
-    styles = ('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-              '<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>'
-              '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>')
-    sheet = ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
-             '<x:row r="3"><x:c r="B3" t="inlineStr"><x:is><x:r><x:t>Lê </x:t></x:r><x:r><x:t>Văn &amp; Cường</x:t>'
-             '</x:r></x:is></x:c><x:c r="C3" s="1"><x:v>1</x:v></x:c><x:c r="D3"><x:v>1.5E1</x:v></x:c>'
-             '<x:c r="E3" t="e"><x:v>#N/A</x:v></x:c></x:row></x:sheetData></x:worksheet>')
+    styles = (
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>'
+        '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>'
+    )
+    sheet = (
+        '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+        '<x:row r="3"><x:c r="B3" t="inlineStr"><x:is><x:r><x:t>Lê </x:t></x:r><x:r><x:t>Văn &amp; Cường</x:t>'
+        '</x:r></x:is></x:c><x:c r="C3" s="1"><x:v>1</x:v></x:c><x:c r="D3"><x:v>1.5E1</x:v></x:c>'
+        '<x:c r="E3" t="e"><x:v>#N/A</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    )
     path = _handmade(tmp_path / "b.xlsx", sheet, date1904=True, styles=styles)
     assert list(iter_rows(path)) == [(3, (None, "Lê Văn & Cường", datetime(1904, 1, 2), 15.0, "#N/A"))]  # noqa: DTZ001
 

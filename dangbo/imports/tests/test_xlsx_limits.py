@@ -18,10 +18,14 @@ from dangbo.imports.parse import FileFormatError, open_table
 from dangbo.imports.xlsx import XlsxError, iter_rows
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-WORKBOOK = (f'<workbook {NS} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
-RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+WORKBOOK = (
+    f'<workbook {NS} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+RELS = (
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
 HEADER_ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c></row>'
 
 
@@ -29,8 +33,9 @@ def sheet_xml(rows: str) -> str:
     return f"<worksheet {NS}><sheetData>{HEADER_ROW}{rows}</sheetData></worksheet>"
 
 
-def build(sheet: str | None = None, *, shared: str | None = None, big: tuple | None = None,
-          workbook: str = WORKBOOK) -> bytes:
+def build(
+    sheet: str | None = None, *, shared: str | None = None, big: tuple | None = None, workbook: str = WORKBOOK
+) -> bytes:
     """An XLSX in memory. `big` = (member name, chunk, repetitions[, prefix]): a member streamed
     into the zip, as large as wanted once unpacked, a few hundred KB packed."""
     out = io.BytesIO()
@@ -79,9 +84,13 @@ def test_a_2kb_xlsx_cannot_exhaust_memory_with_a_cell_beyond_column_xfd():
 
 
 def test_a_value_beyond_the_product_column_limit_is_refused_and_a_blank_one_ignored():
-    with pytest.raises(XlsxError, match=r"Ô XFD2 có dữ liệu ở cột thứ 16\.384: hệ thống chỉ đọc 200 cột đầu \(đến cột GR\)"):
+    with pytest.raises(
+        XlsxError, match=r"Ô XFD2 có dữ liệu ở cột thứ 16\.384: hệ thống chỉ đọc 200 cột đầu \(đến cột GR\)"
+    ):
         read(build(sheet_xml('<row r="2"><c r="XFD2" t="inlineStr"><is><t>x</t></is></c></row>')))
-    rows = read(build(sheet_xml('<row r="2"><c r="A2"><v>7</v></c><c r="XFD2" t="inlineStr"><is><t> </t></is></c></row>')))
+    rows = read(
+        build(sheet_xml('<row r="2"><c r="A2"><v>7</v></c><c r="XFD2" t="inlineStr"><is><t> </t></is></c></row>'))
+    )
     assert rows[1] == (2, (7,))
 
 
@@ -93,7 +102,9 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated():
     assert len(content) < 2 * 1024 * 1024
 
     def run():
-        with pytest.raises(XlsxError, match=r"Phần «xl/sharedStrings\.xml» của tệp giải nén ra 1[45]\d MB, vượt giới hạn 128 MB"):
+        with pytest.raises(
+            XlsxError, match=r"Phần «xl/sharedStrings\.xml» của tệp giải nén ra 1[45]\d MB, vượt giới hạn 128 MB"
+        ):
             read(content)
 
     peak, seconds = peak_while(run)
@@ -102,7 +113,9 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated():
 
 def test_a_highly_compressed_sheet_is_refused_as_a_zip_bomb():
     content = build(big=("xl/worksheets/sheet1.xml", b" " * 65536, 512))  # 32 MB of spaces
-    with pytest.raises(XlsxError, match=r"Tệp nén bất thường: phần «xl/worksheets/sheet1\.xml» giải nén ra gấp [\d.]+ lần"):
+    with pytest.raises(
+        XlsxError, match=r"Tệp nén bất thường: phần «xl/worksheets/sheet1\.xml» giải nén ra gấp [\d.]+ lần"
+    ):
         read(content)
 
 
@@ -143,14 +156,17 @@ BAD_SHEETS = {
     "row beyond Excel": ('<row r="2000000"><c><v>1</v></c></row>', "Số dòng 2.000.000 nằm ngoài giới hạn"),
     "shared string index": ('<row r="2"><c r="A2" t="s"><v>5</v></c></row>', "Ô A2 trỏ tới chuỗi dùng chung số «5»"),
     "negative index": ('<row r="2"><c r="A2" t="s"><v>-1</v></c></row>', "Ô A2 trỏ tới chuỗi dùng chung số «-1»"),
-    "broken XML": ('<row r="2"><c r="A2"><v>1</v></row>', "Tệp Excel bị hỏng: phần «xl/worksheets/sheet1.xml» không phải XML hợp lệ"),
+    "broken XML": (
+        '<row r="2"><c r="A2"><v>1</v></row>',
+        "Tệp Excel bị hỏng: phần «xl/worksheets/sheet1.xml» không phải XML hợp lệ",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", BAD_SHEETS)
 def test_malformed_xml_is_a_vietnamese_refusal_never_a_traceback(case, tmp_path):
     rows, message = BAD_SHEETS[case]
-    content = build(sheet_xml(rows), shared=f'<sst {NS}><si><t>một</t></si></sst>')
+    content = build(sheet_xml(rows), shared=f"<sst {NS}><si><t>một</t></si></sst>")
     with pytest.raises(XlsxError, match=message):
         read(content)
     path = tmp_path / "x.xlsx"
@@ -160,8 +176,10 @@ def test_malformed_xml_is_a_vietnamese_refusal_never_a_traceback(case, tmp_path)
 
 
 def test_entity_expansion_is_refused():
-    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>')
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
     with pytest.raises(XlsxError, match="có khai báo DTD/thực thể"):
         read(build(laughs + sheet_xml('<row r="2"><c r="A2" t="inlineStr"><is><t>&lol2;</t></is></c></row>')))
     with pytest.raises(XlsxError, match="«xl/workbook.xml» của tệp có khai báo DTD"):

@@ -37,8 +37,11 @@ def test_it_enqueues_each_job_once_per_interval(db_queue):
     assert sorted(schedule.tick(now=now)) == sorted(EVERY)
     assert schedule.tick(now=now + timedelta(minutes=59)) == []
     assert schedule.tick(now=now + timedelta(hours=1)) == ["plans.remind", "audit.checkpoint"]
-    assert queued() == {"dangbo.jobs.periodic.plans_remind": 2, "dangbo.jobs.periodic.audit_checkpoint": 2,
-                        "dangbo.jobs.periodic.members_overdue_notify": 1}
+    assert queued() == {
+        "dangbo.jobs.periodic.plans_remind": 2,
+        "dangbo.jobs.periodic.audit_checkpoint": 2,
+        "dangbo.jobs.periodic.members_overdue_notify": 1,
+    }
     run = PeriodicRun.objects.get(name="plans.remind")
     assert run.runs == 2 and run.next_run_at == now + timedelta(hours=2)
     assert DBTaskResult.objects.filter(id=run.last_task_id).exists()

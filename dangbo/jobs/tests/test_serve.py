@@ -47,8 +47,13 @@ def _get(url: str) -> tuple[int, bytes]:
 def test_serve_answers_pages_and_static_files_and_one_interrupt_stops_every_process(tree):
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": _database_url(), "WEB_WORKERS": "2"}
-    serve = subprocess.Popen([sys.executable, "-m", "dangbo.cli", "serve", "--port", str(port)], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "dangbo.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -68,13 +68,19 @@ def test_a_job_run_twice_by_the_queue_is_applied_once(db_queue, commune_officer,
 
 
 def test_the_notification_email_is_sent_by_the_worker_after_commit(
-        db_queue, commune_officer, settings, django_capture_on_commit_callbacks):
+    db_queue, commune_officer, settings, django_capture_on_commit_callbacks
+):
     settings.NOTIFICATIONS_SEND_EMAIL = True
     commune_officer.email = "xa.anbinh@example.invalid"
     commune_officer.save()
     with django_capture_on_commit_callbacks(execute=True):
-        note = notify(kind="plans.due", key="k1", message="Nhắc việc: báo cáo quý III.", user=commune_officer,
-                      email_subject="[Đảng bộ số] Nhắc việc")
+        note = notify(
+            kind="plans.due",
+            key="k1",
+            message="Nhắc việc: báo cáo quý III.",
+            user=commune_officer,
+            email_subject="[Đảng bộ số] Nhắc việc",
+        )
     assert mail.outbox == [] and DBTaskResult.objects.count() == 1  # queued, not sent in the request
     run_worker()
     assert len(mail.outbox) == 1 and mail.outbox[0].body == "Nhắc việc: báo cáo quý III."
@@ -92,13 +98,28 @@ def test_the_periodic_reminder_task_runs_plans_remind(monkeypatch):
 
 
 def test_overdue_transfers_and_recognitions_are_notified_to_the_organization_once(tree, system_user):
-    moving = member_admit(actor=system_user, profile=ProfileInput(full_name="Ngô Thị Sạch", birth_year=1980, sex="F"),
-                          cell=tree["cell_a1"], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
+    moving = member_admit(
+        actor=system_user,
+        profile=ProfileInput(full_name="Ngô Thị Sạch", birth_year=1980, sex="F"),
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+    )
     member_record_event(actor=system_user, member=moving, data=EventInput(type=E.FULL_RECOGNITION, on=date(2021, 2, 1)))
-    member_record_event(actor=system_user, member=moving, data=EventInput(
-        type=E.OFFICIAL_TRANSFER_OUT, on=date(2026, 9, 1), org=tree["cell_a1"], counterpart_org=tree["cell_b1"]))
-    late = member_admit(actor=system_user, profile=ProfileInput(full_name="Đinh Văn Chậm", birth_year=1981, sex="M"),
-                        cell=tree["cell_a2"], decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
+    member_record_event(
+        actor=system_user,
+        member=moving,
+        data=EventInput(
+            type=E.OFFICIAL_TRANSFER_OUT, on=date(2026, 9, 1), org=tree["cell_a1"], counterpart_org=tree["cell_b1"]
+        ),
+    )
+    late = member_admit(
+        actor=system_user,
+        profile=ProfileInput(full_name="Đinh Văn Chậm", birth_year=1981, sex="M"),
+        cell=tree["cell_a2"],
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+    )
 
     assert periodic.members_overdue_notify.enqueue("2026-11-20").return_value == 2
     notes = {n.kind: n for n in Notification.objects.filter(kind__startswith="members.")}
@@ -148,13 +169,25 @@ def test_the_study_reminder_is_a_daily_periodic_job(settings, tree, commune_offi
 
     assert schedule.JOBS["notifications.study_remind"] is periodic.study_remind
     assert settings.DANGBO_PERIODIC["notifications.study_remind"] == 86400  # DANGBO_STUDY_REMIND_EVERY
-    member = member_admit(actor=system_user, profile=ProfileInput(full_name="Phan Thị Học", birth_year=1990, sex="F"),
-                          cell=tree["cell_a1"], decided_on=date(2020, 3, 2), ceremony_on=date(2020, 3, 2))
+    member = member_admit(
+        actor=system_user,
+        profile=ProfileInput(full_name="Phan Thị Học", birth_year=1990, sex="F"),
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 3, 2),
+        ceremony_on=date(2020, 3, 2),
+    )
     user = django_user_model.objects.create_user("dangvien_hoc", email="hoc@example.vn")
     RoleAssignment.objects.create(user=user, role=Role.MEMBER, member=member, valid_from=date(2020, 1, 1))
-    notice = notice_send(actor=commune_officer, data=NoticeInput(
-        org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, kind=NoticeKind.STUDY,
-        title="Quán triệt Nghị quyết", study_due=policy.today() + timedelta(days=5)))
+    notice = notice_send(
+        actor=commune_officer,
+        data=NoticeInput(
+            org_id=tree["commune_a"].pk,
+            audience_org_id=tree["commune_a"].pk,
+            kind=NoticeKind.STUDY,
+            title="Quán triệt Nghị quyết",
+            study_due=policy.today() + timedelta(days=5),
+        ),
+    )
     settings.DANGBO_PERIODIC = {"notifications.study_remind": 86400}
     assert schedule.tick() == ["notifications.study_remind"]  # today is before the window: nothing sent
     assert not Notification.objects.filter(kind=REMIND_KIND).exists()

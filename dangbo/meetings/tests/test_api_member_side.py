@@ -24,10 +24,11 @@ J = "application/json"
 # --- notices ----------------------------------------------------------------------------------
 
 
-def test_a_member_lists_their_notices_and_marks_one_read_once(client, member_user, commune_officer, tree,
-                                                              members_a1):
-    notice = notice_send(actor=commune_officer, data=NoticeInput(org_id=tree["cell_a1"].pk, title="Họp chi bộ tháng 3",
-                                                                 audience_org_id=tree["cell_a1"].pk))
+def test_a_member_lists_their_notices_and_marks_one_read_once(client, member_user, commune_officer, tree, members_a1):
+    notice = notice_send(
+        actor=commune_officer,
+        data=NoticeInput(org_id=tree["cell_a1"].pk, title="Họp chi bộ tháng 3", audience_org_id=tree["cell_a1"].pk),
+    )
     client.force_login(member_user)
     mine = client.get("/api/v1/notices/mine").json()
     assert [(n["notice_id"], n["title"], n["read_at"]) for n in mine] == [(notice.pk, "Họp chi bộ tháng 3", None)]
@@ -41,11 +42,14 @@ def test_a_member_lists_their_notices_and_marks_one_read_once(client, member_use
     assert [(n["id"], n["read"], n["recipients"]) for n in listed] == [(notice.pk, 1, 4)]
 
 
-def test_a_notice_not_sent_to_me_is_not_found_and_nothing_is_read(client, member_user, commune_officer, outsider,
-                                                                   tree, members_a1, admit):
+def test_a_notice_not_sent_to_me_is_not_found_and_nothing_is_read(
+    client, member_user, commune_officer, outsider, tree, members_a1, admit
+):
     admit(tree["cell_a2"], "Đinh Văn Xa")
-    notice = notice_send(actor=commune_officer, data=NoticeInput(org_id=tree["cell_a2"].pk, title="Chỉ chi bộ 2",
-                                                                 audience_org_id=tree["cell_a2"].pk))
+    notice = notice_send(
+        actor=commune_officer,
+        data=NoticeInput(org_id=tree["cell_a2"].pk, title="Chỉ chi bộ 2", audience_org_id=tree["cell_a2"].pk),
+    )
     client.force_login(member_user)
     assert client.post(f"/api/v1/notices/mine/{notice.pk}/read").status_code == 404
     assert client.post("/api/v1/notices/mine/999999/read").status_code == 404
@@ -57,11 +61,15 @@ def test_a_notice_not_sent_to_me_is_not_found_and_nothing_is_read(client, member
 # --- correction requests ----------------------------------------------------------------------
 
 
-def test_a_member_requests_a_correction_and_the_officer_accepts_it_by_an_event(client, member_user, commune_officer,
-                                                                             members_a1):
+def test_a_member_requests_a_correction_and_the_officer_accepts_it_by_an_event(
+    client, member_user, commune_officer, members_a1
+):
     client.force_login(member_user)
-    created = client.post("/api/v1/corrections/", {"field": "hometown", "requested_value": "Xã An Bình, Hà Nam",
-                                                   "reason": "Theo giấy khai sinh"}, content_type=J)
+    created = client.post(
+        "/api/v1/corrections/",
+        {"field": "hometown", "requested_value": "Xã An Bình, Hà Nam", "reason": "Theo giấy khai sinh"},
+        content_type=J,
+    )
     assert created.status_code == 201, created.content
     rid = created.json()["id"]
     assert [r["id"] for r in client.get("/api/v1/corrections/").json()["items"]] == [rid]
@@ -80,9 +88,11 @@ def test_a_member_requests_a_correction_and_the_officer_accepts_it_by_an_event(c
 
 def test_bad_correction_input_names_the_field_and_writes_nothing(client, member_user, commune_officer, members_a1):
     client.force_login(member_user)
-    for body, field in [({"field": "hometown", "requested_value": ""}, "requested_value"),
-                        ({"field": "birth_date", "requested_value": "31/02/1980"}, "requested_value"),
-                        ({"field": "religion", "requested_value": "x"}, "field")]:
+    for body, field in [
+        ({"field": "hometown", "requested_value": ""}, "requested_value"),
+        ({"field": "birth_date", "requested_value": "31/02/1980"}, "requested_value"),
+        ({"field": "religion", "requested_value": "x"}, "field"),
+    ]:
         response = client.post("/api/v1/corrections/", body, content_type=J)
         assert response.status_code == 422 and response.json()["field"] == field, response.content
     assert not CorrectionRequest.objects.exists()
@@ -96,23 +106,29 @@ def test_bad_correction_input_names_the_field_and_writes_nothing(client, member_
 
 def test_corrections_out_of_scope_are_not_found(client, member_user, outsider, commune_officer, members_a1):
     client.force_login(member_user)
-    rid = client.post("/api/v1/corrections/", {"field": "phone", "requested_value": "0912345678"},
-                      content_type=J).json()["id"]
+    rid = client.post(
+        "/api/v1/corrections/", {"field": "phone", "requested_value": "0912345678"}, content_type=J
+    ).json()["id"]
     client.force_login(outsider)
     assert client.get("/api/v1/corrections/").json()["items"] == []
     assert client.post(f"/api/v1/corrections/{rid}/accept").status_code == 404
     assert client.post(f"/api/v1/corrections/{rid}/refuse", {"reason": "Không"}, content_type=J).status_code == 404
     assert CorrectionRequest.objects.get().status == "pending"
     client.force_login(commune_officer)  # an officer has no record of their own to correct
-    assert client.post("/api/v1/corrections/", {"field": "phone", "requested_value": "0912345678"},
-                       content_type=J).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/corrections/", {"field": "phone", "requested_value": "0912345678"}, content_type=J
+        ).status_code
+        == 404
+    )
 
 
 # --- the e-handbook coverage and committee members' visits ------------------------------------------
 
 
-def test_rule_r043_coverage_api_by_organization_as_of_a_date(client, commune_officer, outsider, system_user, tree,
-                                                             members_a1):
+def test_rule_r043_coverage_api_by_organization_as_of_a_date(
+    client, commune_officer, outsider, system_user, tree, members_a1
+):
     for m in members_a1[:2]:
         handbook_account_register(actor=system_user, member=m, on=date(2023, 1, 2))
     HandbookUsage.objects.create(member=members_a1[0], first_access_on=date(2023, 2, 1))
@@ -132,16 +148,23 @@ def test_rule_r043_coverage_api_by_organization_as_of_a_date(client, commune_off
 def test_committee_seats_and_guests_api(client, officer, leader, outsider, system_user, tree, members_a1, admit):
     guest = admit(tree["cell_b1"], "Đỗ Văn Khách")
     client.force_login(officer)
-    created = client.post("/api/v1/meetings/committee-seats", {"committee_id": tree["province"].pk,
-                                                              "member_id": guest.pk, "valid_from": "2020-10-01"},
-                          content_type=J)
+    created = client.post(
+        "/api/v1/meetings/committee-seats",
+        {"committee_id": tree["province"].pk, "member_id": guest.pk, "valid_from": "2020-10-01"},
+        content_type=J,
+    )
     assert created.status_code == 201, created.content
     seat_id = created.json()["id"]
-    m = meeting_create(actor=system_user, data=MeetingInput(org_id=tree["cell_a1"].pk, kind="monthly",
-                                                             planned_on=date(2024, 3, 5), held_on=date(2024, 3, 5)))
+    m = meeting_create(
+        actor=system_user,
+        data=MeetingInput(
+            org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2024, 3, 5), held_on=date(2024, 3, 5)
+        ),
+    )
     recorded = client.post(f"/api/v1/meetings/{m.pk}/guests", {"seat_id": seat_id}, content_type=J)
     assert recorded.status_code == 200 and recorded.json() == [
-        {"seat_id": seat_id, "member_id": guest.pk, "name": "Đỗ Văn Khách", "attended": True}]
+        {"seat_id": seat_id, "member_id": guest.pk, "name": "Đỗ Văn Khách", "attended": True}
+    ]
     figures = client.get("/api/v1/meetings/committee-seats", {"committee_id": tree["province"].pk, "year": 2024}).json()
     assert (figures["short"], figures["seats"][0]["visits"], figures["per_year"]) == (1, 1, 2)
     assert AuditEntry.objects.filter(action__in=["meeting.seat_add", "meeting.guest"]).count() == 2
@@ -154,13 +177,24 @@ def test_committee_seats_and_guests_api(client, officer, leader, outsider, syste
     assert MeetingGuest.objects.count() == 1 and CommitteeSeat.objects.get(pk=seat_id).valid_to is None
     # a leader sees but does not write; an officer of another commune does not see
     client.force_login(leader)
-    assert client.post("/api/v1/meetings/committee-seats", {"committee_id": tree["province"].pk,
-                                                            "member_id": guest.pk, "valid_from": "2021-01-01"},
-                       content_type=J).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/meetings/committee-seats",
+            {"committee_id": tree["province"].pk, "member_id": guest.pk, "valid_from": "2021-01-01"},
+            content_type=J,
+        ).status_code
+        == 403
+    )
     client.force_login(outsider)
-    assert client.get("/api/v1/meetings/committee-seats", {"committee_id": tree["province"].pk,
-                                                           "year": 2024}).status_code == 404
+    assert (
+        client.get("/api/v1/meetings/committee-seats", {"committee_id": tree["province"].pk, "year": 2024}).status_code
+        == 404
+    )
     assert client.post(f"/api/v1/meetings/{m.pk}/guests", {"seat_id": seat_id}, content_type=J).status_code == 404
-    assert client.post(f"/api/v1/meetings/committee-seats/{seat_id}/end", {"valid_to": "2025-01-01"},
-                       content_type=J).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/meetings/committee-seats/{seat_id}/end", {"valid_to": "2025-01-01"}, content_type=J
+        ).status_code
+        == 404
+    )
     assert CommitteeSeat.objects.filter(valid_to__isnull=False).count() == 0

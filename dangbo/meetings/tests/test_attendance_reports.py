@@ -17,8 +17,9 @@ Y = 2024
 
 
 def _meet(actor, org, on, marks):
-    return meeting_create(actor=actor, data=MeetingInput(org_id=org.pk, kind="monthly", planned_on=on, held_on=on),
-                          marks=marks)
+    return meeting_create(
+        actor=actor, data=MeetingInput(org_id=org.pk, kind="monthly", planned_on=on, held_on=on), marks=marks
+    )
 
 
 @pytest.fixture

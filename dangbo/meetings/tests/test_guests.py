@@ -20,12 +20,20 @@ def _meeting(actor, org, on):
 
 
 def test_committee_members_attendance_at_grassroots_meetings_against_twice_a_year(
-        system_user, officer, tree, members_a1, admit):
+    system_user, officer, tree, members_a1, admit
+):
     guest_a = admit(tree["cell_b1"], "Đỗ Văn Khách")
     guest_b = admit(tree["cell_b1"], "Ngô Thị Mời")
-    seat_a = seat_add(actor=officer, committee_id=tree["province"].pk, member_id=guest_a.pk, valid_from=date(2020, 10, 1))
-    seat_b = seat_add(actor=officer, committee_id=tree["province"].pk, member_id=guest_b.pk, valid_from=date(2020, 10, 1))
-    m1, m2 = _meeting(system_user, tree["cell_a1"], date(Y, 3, 5)), _meeting(system_user, tree["cell_a1"], date(Y, 9, 5))
+    seat_a = seat_add(
+        actor=officer, committee_id=tree["province"].pk, member_id=guest_a.pk, valid_from=date(2020, 10, 1)
+    )
+    seat_b = seat_add(
+        actor=officer, committee_id=tree["province"].pk, member_id=guest_b.pk, valid_from=date(2020, 10, 1)
+    )
+    m1, m2 = (
+        _meeting(system_user, tree["cell_a1"], date(Y, 3, 5)),
+        _meeting(system_user, tree["cell_a1"], date(Y, 9, 5)),
+    )
     guest_record(actor=system_user, meeting=m1, seat_id=seat_a.pk)
     guest_record(actor=system_user, meeting=m2, seat_id=seat_a.pk)
     guest_record(actor=system_user, meeting=m1, seat_id=seat_b.pk)
@@ -33,7 +41,9 @@ def test_committee_members_attendance_at_grassroots_meetings_against_twice_a_yea
     rows = {r.name: (r.visits, r.short) for r in figures(actor=officer, committee_id=tree["province"].pk, year=Y)}
     assert rows == {"Đỗ Văn Khách": (2, False), "Ngô Thị Mời": (1, True)}
     assert {r.name: r.visits for r in figures(actor=officer, committee_id=tree["province"].pk, year=Y + 1)} == {
-        "Đỗ Văn Khách": 0, "Ngô Thị Mời": 0}
+        "Đỗ Văn Khách": 0,
+        "Ngô Thị Mời": 0,
+    }
     item = worklist_provider(officer, date(Y, 12, 1))[0]
     assert item.count == 1 and "2 lần" in item.label
 

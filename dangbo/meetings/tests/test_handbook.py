@@ -27,13 +27,32 @@ SEED_DAY = date(2023, 12, 10)
 def five(system_user, tree):
     """Five members of commune A with a party card and a citizen ID each; one of commune B."""
     out = []
-    for i, (cell, name) in enumerate([("cell_a1", "Nguyễn Văn An"), ("cell_a1", "Trần Thị Bình"),
-                                      ("cell_a2", "Lê Văn Cường"), ("cell_a2", "Phạm Thị Dung"),
-                                      ("cell_a2", "Hoàng Văn Em"), ("cell_b1", "Vũ Thị Gấm")], start=1):
-        out.append(member_admit(actor=system_user, cell=tree[cell], decided_on=date(2015, 3, 2),
-                                ceremony_on=date(2015, 3, 2), profile=ProfileInput(
-                                    full_name=name, birth_year=1980, sex="M", citizen_id=f"00108000000{i}",
-                                    party_card_number=f"12.00000{i}")))
+    for i, (cell, name) in enumerate(
+        [
+            ("cell_a1", "Nguyễn Văn An"),
+            ("cell_a1", "Trần Thị Bình"),
+            ("cell_a2", "Lê Văn Cường"),
+            ("cell_a2", "Phạm Thị Dung"),
+            ("cell_a2", "Hoàng Văn Em"),
+            ("cell_b1", "Vũ Thị Gấm"),
+        ],
+        start=1,
+    ):
+        out.append(
+            member_admit(
+                actor=system_user,
+                cell=tree[cell],
+                decided_on=date(2015, 3, 2),
+                ceremony_on=date(2015, 3, 2),
+                profile=ProfileInput(
+                    full_name=name,
+                    birth_year=1980,
+                    sex="M",
+                    citizen_id=f"00108000000{i}",
+                    party_card_number=f"12.00000{i}",
+                ),
+            )
+        )
     return out
 
 
@@ -42,10 +61,13 @@ def _row(card="", cid="", name="", registered="", first="", last=""):
 
 
 def test_rule_r043_the_export_is_matched_by_card_or_citizen_id_and_the_dry_run_writes_nothing(
-        tmp_path, commune_officer, five):
-    rows = [_row(card="12.000001", registered="01/06/2023", first="02/06/2023", last="09/12/2023"),
-            _row(cid="001080000002", registered="15/06/2023", first="15/06/2023"),  # no card: by citizen ID
-            _row(card="12.000003", registered="01/11/2023")]  # registered, never accessed
+    tmp_path, commune_officer, five
+):
+    rows = [
+        _row(card="12.000001", registered="01/06/2023", first="02/06/2023", last="09/12/2023"),
+        _row(cid="001080000002", registered="15/06/2023", first="15/06/2023"),  # no card: by citizen ID
+        _row(card="12.000003", registered="01/11/2023"),
+    ]  # registered, never accessed
     path = write_xlsx(tmp_path / "sotay.xlsx", rows, headers=HEADERS)
     dry = handbook_import(path, actor=commune_officer, today=TODAY)
     assert (dry.rows, dry.matched, dry.opened, dry.usage, dry.refused) == (3, 3, 3, 2, 0)
@@ -66,12 +88,14 @@ def test_rule_r043_the_export_is_matched_by_card_or_citizen_id_and_the_dry_run_w
 
 
 def test_rule_r043_refused_rows_name_row_and_column_and_the_apply_writes_nothing(tmp_path, commune_officer, five):
-    rows = [_row(card="12.000001", registered="01/06/2023"),
-            _row(card="12.999999", registered="01/06/2023"),  # nobody
-            _row(card="12.000006", registered="01/06/2023"),  # commune B: outside the officer's scope
-            _row(card="12.000002", registered="hôm qua"),
-            _row(card="12.000003", registered="01/06/2023", first="01/05/2023"),
-            _row(card="12.000001", registered="01/06/2023")]  # twice
+    rows = [
+        _row(card="12.000001", registered="01/06/2023"),
+        _row(card="12.999999", registered="01/06/2023"),  # nobody
+        _row(card="12.000006", registered="01/06/2023"),  # commune B: outside the officer's scope
+        _row(card="12.000002", registered="hôm qua"),
+        _row(card="12.000003", registered="01/06/2023", first="01/05/2023"),
+        _row(card="12.000001", registered="01/06/2023"),
+    ]  # twice
     path = write_csv(tmp_path / "sotay.csv", rows, headers=HEADERS)
     dry = handbook_import(path, actor=commune_officer, today=TODAY)
     refusals = {(n, col): reason for n, col, reason in dry.refusals}
@@ -95,16 +119,24 @@ def test_a_file_without_the_required_columns_is_refused_in_vietnamese(tmp_path, 
 
 
 def test_rule_r043_coverage_counts_registered_and_accessed_as_of_a_date_with_its_base(
-        tmp_path, system_user, commune_officer, tree, five):
-    path = write_csv(tmp_path / "sotay.csv", [
-        _row(card="12.000001", registered="01/06/2023", first="02/06/2023"),
-        _row(card="12.000002", registered="01/06/2023", first="11/12/2023"),  # accessed after the date
-        _row(card="12.000003", registered="01/06/2023"),  # never accessed
-        _row(card="12.000004", registered="01/06/2023", first="05/06/2023"),
-    ], headers=HEADERS)
+    tmp_path, system_user, commune_officer, tree, five
+):
+    path = write_csv(
+        tmp_path / "sotay.csv",
+        [
+            _row(card="12.000001", registered="01/06/2023", first="02/06/2023"),
+            _row(card="12.000002", registered="01/06/2023", first="11/12/2023"),  # accessed after the date
+            _row(card="12.000003", registered="01/06/2023"),  # never accessed
+            _row(card="12.000004", registered="01/06/2023", first="05/06/2023"),
+        ],
+        headers=HEADERS,
+    )
     handbook_import(path, actor=commune_officer, today=TODAY, dry_run=False)
-    member_record_event(actor=system_user, member=five[4], data=EventInput(
-        type=EventType.ACTIVITY_EXEMPTION, on=date(2023, 1, 5), org=tree["cell_a2"]))
+    member_record_event(
+        actor=system_user,
+        member=five[4],
+        data=EventInput(type=EventType.ACTIVITY_EXEMPTION, on=date(2023, 1, 5), org=tree["cell_a2"]),
+    )
 
     c = coverage(actor=commune_officer, org_id=tree["commune_a"].pk, on=SEED_DAY)
     assert (c.accessed, c.registered, c.base) == (2, 4, 5)
@@ -130,4 +162,3 @@ def test_rule_r043_coverage_outside_the_scope_is_not_found(outsider, tree, five)
 
     with pytest.raises(Http404):
         coverage(actor=outsider, org_id=tree["commune_a"].pk, on=SEED_DAY)
-

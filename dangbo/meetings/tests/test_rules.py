@@ -19,8 +19,9 @@ Y = 2025
 
 
 def meet(actor, org, on, kind="monthly", marks=None):
-    return meeting_create(actor=actor, data=MeetingInput(org_id=org.pk, kind=kind, planned_on=on, held_on=on),
-                          marks=marks)
+    return meeting_create(
+        actor=actor, data=MeetingInput(org_id=org.pk, kind=kind, planned_on=on, held_on=on), marks=marks
+    )
 
 
 def record(actor, member, type_, on, **kw):
@@ -67,7 +68,8 @@ def _absent(actor, cell, member, months, presence="unexcused"):
 
 
 def test_rule_r039_two_months_absent_without_reason_warns_three_is_removal_ground(
-        system_user, tree, members_a1, officer):
+    system_user, tree, members_a1, officer
+):
     a, b, c, d = members_a1
     cell = tree["cell_a1"]
     for month in (1, 2, 3, 4):
@@ -138,8 +140,9 @@ def test_member_transferred_between_the_two_meeting_days_is_counted_once_not_abs
 
 def test_member_in_transit_is_listed_nowhere(system_user, tree, members_a1):
     a = members_a1[0]
-    record(system_user, a, E.OFFICIAL_TRANSFER_OUT, date(Y, 4, 10), org=tree["cell_a1"],
-           counterpart_org=tree["cell_a2"])
+    record(
+        system_user, a, E.OFFICIAL_TRANSFER_OUT, date(Y, 4, 10), org=tree["cell_a1"], counterpart_org=tree["cell_a2"]
+    )
     m1 = meet(system_user, tree["cell_a1"], date(Y, 4, 15))
     m2 = meet(system_user, tree["cell_a2"], date(Y, 4, 16))
     assert a.pk not in set(m1.attendances.values_list("member_id", flat=True))
@@ -147,7 +150,8 @@ def test_member_in_transit_is_listed_nowhere(system_user, tree, members_a1):
 
 
 def test_secretary_records_only_for_their_cell_and_an_excused_absence_needs_a_reason(
-        secretary, tree, members_a1, admit):
+    secretary, tree, members_a1, admit
+):
     admit(tree["cell_a2"], "Vũ Thị Hai")
     m = meet(secretary, tree["cell_a1"], date(Y, 1, 8))
     with pytest.raises(DomainError):
@@ -159,8 +163,9 @@ def test_secretary_records_only_for_their_cell_and_an_excused_absence_needs_a_re
 
 
 def test_member_replies_only_on_their_own_list(member_user, system_user, tree, members_a1):
-    m = meeting_create(actor=system_user, data=MeetingInput(org_id=tree["cell_a1"].pk, kind="monthly",
-                                                            planned_on=date(2099, 1, 5)))
+    m = meeting_create(
+        actor=system_user, data=MeetingInput(org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2099, 1, 5))
+    )
     mine = m.attendances.get(member=members_a1[0])
     other = m.attendances.get(member=members_a1[1])
     with pytest.raises(DomainError):

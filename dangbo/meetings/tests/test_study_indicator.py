@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _admit(actor, cell, name):
-    return member_admit(actor=actor, cell=cell, decided_on=date(2020, 3, 2), ceremony_on=date(2020, 3, 2),
-                        profile=ProfileInput(full_name=name, birth_year=1985, sex="M"))
+    return member_admit(
+        actor=actor,
+        cell=cell,
+        decided_on=date(2020, 3, 2),
+        ceremony_on=date(2020, 3, 2),
+        profile=ProfileInput(full_name=name, birth_year=1985, sex="M"),
+    )
 
 
 def test_study_completion_counts_members_who_finished_by_the_deadline(system_user, commune_officer, tree):
@@ -29,9 +34,16 @@ def test_study_completion_counts_members_who_finished_by_the_deadline(system_use
     _admit(system_user, tree["cell_b1"], "Lê Văn Cường")
     today = policy.today()
     due = today + timedelta(days=3)
-    notice = notice_send(actor=commune_officer, data=NoticeInput(
-        org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, kind=NoticeKind.STUDY,
-        title="Học tập Nghị quyết Đại hội Đảng bộ xã", study_due=due))
+    notice = notice_send(
+        actor=commune_officer,
+        data=NoticeInput(
+            org_id=tree["commune_a"].pk,
+            audience_org_id=tree["commune_a"].pk,
+            kind=NoticeKind.STUDY,
+            title="Học tập Nghị quyết Đại hội Đảng bộ xã",
+            study_due=due,
+        ),
+    )
     study_record(actor=commune_officer, notice=notice, member_ids=[a1.pk], on=today)
     # a3 finished after the deadline (shaped directly: the service refuses a date after today)
     NoticeRecipient.objects.filter(notice=notice, member=a3).update(studied_on=due + timedelta(days=1))
@@ -44,7 +56,9 @@ def test_study_completion_counts_members_who_finished_by_the_deadline(system_use
     assert (cell_a2.value, cell_a2.denominator) == (0, 2)
     # commune B got no campaign; a period that ends before the deadline counts none of it
     assert compute("hoc_tap_nghi_quyet", IndicatorContext(org_id=tree["commune_b"].pk, at=at)).denominator == 0
-    before = compute("hoc_tap_nghi_quyet", IndicatorContext(org_id=tree["commune_a"].pk, at=due - timedelta(days=1),
-                                                            start=due - timedelta(days=30)))
+    before = compute(
+        "hoc_tap_nghi_quyet",
+        IndicatorContext(org_id=tree["commune_a"].pk, at=due - timedelta(days=1), start=due - timedelta(days=30)),
+    )
     assert before.denominator == 0
     assert a2.pk in set(NoticeRecipient.objects.filter(notice=notice).values_list("member_id", flat=True))

@@ -35,11 +35,24 @@ def _uploads(settings, tmp_path):
 def carded(system_user, tree):
     """Members with a party card: two in cell A1, one in cell A2, one in cell B1."""
     out = []
-    for i, (cell, name) in enumerate([("cell_a1", "Nguyễn Văn An"), ("cell_a1", "Trần Thị Bình"),
-                                      ("cell_a2", "Lê Văn Cường"), ("cell_b1", "Vũ Thị Gấm")], start=1):
-        out.append(member_admit(actor=system_user, cell=tree[cell], decided_on=date(2015, 3, 2),
-                                ceremony_on=date(2015, 3, 2), profile=ProfileInput(
-                                    full_name=name, birth_year=1980, sex="M", party_card_number=f"12.00000{i}")))
+    for i, (cell, name) in enumerate(
+        [
+            ("cell_a1", "Nguyễn Văn An"),
+            ("cell_a1", "Trần Thị Bình"),
+            ("cell_a2", "Lê Văn Cường"),
+            ("cell_b1", "Vũ Thị Gấm"),
+        ],
+        start=1,
+    ):
+        out.append(
+            member_admit(
+                actor=system_user,
+                cell=tree[cell],
+                decided_on=date(2015, 3, 2),
+                ceremony_on=date(2015, 3, 2),
+                profile=ProfileInput(full_name=name, birth_year=1980, sex="M", party_card_number=f"12.00000{i}"),
+            )
+        )
     return out
 
 
@@ -56,10 +69,14 @@ def _upload(client, tmp_path, rows):
 
 
 def test_the_upload_is_checked_then_applied_by_the_task_and_counted_in_the_coverage(
-        client, commune_officer, tree, carded, tmp_path):
+    client, commune_officer, tree, carded, tmp_path
+):
     client.force_login(commune_officer)
-    response = _upload(client, tmp_path, [["12.000001", "", "", "01/06/2023", "02/06/2023", "09/12/2023"],
-                                          ["12.000003", "", "", "01/11/2023", "", ""]])
+    response = _upload(
+        client,
+        tmp_path,
+        [["12.000001", "", "", "01/06/2023", "02/06/2023", "09/12/2023"], ["12.000003", "", "", "01/11/2023", "", ""]],
+    )
     job = HandbookImportJob.objects.get()
     assert response.status_code == 302 and response.url == reverse("meetings:handbook_job", args=[job.pk])
     assert job.status == "checked" and job.report["matched"] == 2 and job.report["refused"] == 0
@@ -80,16 +97,23 @@ def test_the_upload_is_checked_then_applied_by_the_task_and_counted_in_the_cover
 
 def test_the_page_shows_progress_while_the_job_runs(client, commune_officer, tree):
     client.force_login(commune_officer)
-    job = HandbookImportJob.objects.create(file_path="/nowhere.csv", original_name="lon.csv", uploaded_by=commune_officer,
-                                           status="checking", processed_rows=1500, total_rows=6000)
+    job = HandbookImportJob.objects.create(
+        file_path="/nowhere.csv",
+        original_name="lon.csv",
+        uploaded_by=commune_officer,
+        status="checking",
+        processed_rows=1500,
+        total_rows=6000,
+    )
     page = client.get(reverse("meetings:handbook_job", args=[job.pk])).content.decode()
     assert "Đã đọc 1.500/6.000 dòng" in page and 'hx-trigger="every 1s"' in page and 'value="25"' in page
 
 
 def test_a_file_with_a_refused_row_cannot_be_confirmed_and_writes_nothing(client, commune_officer, carded, tmp_path):
     client.force_login(commune_officer)
-    _upload(client, tmp_path, [["12.000001", "", "", "01/06/2023", "", ""],
-                               ["12.000004", "", "", "01/06/2023", "", ""]])  # B1: out of the officer's scope
+    _upload(
+        client, tmp_path, [["12.000001", "", "", "01/06/2023", "", ""], ["12.000004", "", "", "01/06/2023", "", ""]]
+    )  # B1: out of the officer's scope
     job = HandbookImportJob.objects.get()
     assert job.status == "checked" and job.report["refused"] == 1
     page = client.get(reverse("meetings:handbook_job", args=[job.pk])).content.decode()
@@ -99,10 +123,16 @@ def test_a_file_with_a_refused_row_cannot_be_confirmed_and_writes_nothing(client
     assert job.status == "checked" and not HandbookAccount.objects.exists()
 
 
-@pytest.mark.parametrize(("upload", "message"), [
-    (None, "Tệp: chưa chọn tệp."),
-    (SimpleUploadedFile("sotay.pdf", b"%PDF", content_type="application/pdf"), "Tệp: chỉ nhận tệp .xlsx hoặc .csv."),
-])
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (None, "Tệp: chưa chọn tệp."),
+        (
+            SimpleUploadedFile("sotay.pdf", b"%PDF", content_type="application/pdf"),
+            "Tệp: chỉ nhận tệp .xlsx hoặc .csv.",
+        ),
+    ],
+)
 def test_a_bad_upload_is_refused_naming_the_file_and_nothing_is_queued(client, commune_officer, upload, message):
     client.force_login(commune_officer)
     response = client.post(reverse("meetings:handbook_upload"), {"file": upload} if upload else {})
@@ -111,7 +141,8 @@ def test_a_bad_upload_is_refused_naming_the_file_and_nothing_is_queued(client, c
 
 
 def test_a_job_is_seen_by_its_uploader_only_and_the_upload_needs_the_record_right(
-        client, commune_officer, officer, leader, carded, tmp_path):
+    client, commune_officer, officer, leader, carded, tmp_path
+):
     client.force_login(commune_officer)
     _upload(client, tmp_path, [["12.000001", "", "", "01/06/2023", "", ""]])
     job = HandbookImportJob.objects.get()
@@ -141,7 +172,8 @@ def test_coverage_refuses_an_impossible_date_naming_the_field(client, commune_of
 
 
 def test_rule_r043_coverage_by_organization_excludes_the_exempt_when_asked(
-        client, commune_officer, system_user, tree, carded):
+    client, commune_officer, system_user, tree, carded
+):
     for m in carded[:3]:
         from dangbo.reports.services import handbook_account_register
 
@@ -150,8 +182,9 @@ def test_rule_r043_coverage_by_organization_excludes_the_exempt_when_asked(
     client.force_login(commune_officer)
     page = client.get(reverse("meetings:handbook_coverage"), {"org": tree["commune_a"].pk, "ngay": "01/01/2023"})
     assert "0/3 (0,0%)" in page.content.decode()  # before registration
-    page = client.get(reverse("meetings:handbook_coverage"), {"org": tree["commune_a"].pk, "ngay": "10/12/2023",
-                                                              "mien": "1"})
+    page = client.get(
+        reverse("meetings:handbook_coverage"), {"org": tree["commune_a"].pk, "ngay": "10/12/2023", "mien": "1"}
+    )
     assert "3/3 (100,0%)" in page.content.decode() and "trừ đảng viên được miễn sinh hoạt" in page.content.decode()
     # the rule is named in a tooltip, not as text (as on the other pages: core.templatetags.vn.ruletip)
     html = page.content.decode()
@@ -160,7 +193,8 @@ def test_rule_r043_coverage_by_organization_excludes_the_exempt_when_asked(
 
 
 def test_the_coverage_page_reads_a_fixed_number_of_queries_whatever_the_number_of_cells(
-        client, commune_officer, system_user, tree, carded):
+    client, commune_officer, system_user, tree, carded
+):
     from tests.factories import OrganizationFactory
 
     client.force_login(commune_officer)
@@ -168,8 +202,13 @@ def test_the_coverage_page_reads_a_fixed_number_of_queries_whatever_the_number_o
 
     def measure(new_cells: int, start: int):
         for i in range(start, start + new_cells):
-            OrganizationFactory(actor=system_user, code=f"T01-X01-C1{i}", name=f"Chi bộ mới {i}",
-                                org_type="subordinate_cell", parent=tree["commune_a"])
+            OrganizationFactory(
+                actor=system_user,
+                code=f"T01-X01-C1{i}",
+                name=f"Chi bộ mới {i}",
+                org_type="subordinate_cell",
+                parent=tree["commune_a"],
+            )
         client.get(url, params)  # the per-process caches refill after the tree changed
         with CaptureQueriesContext(connection) as q:
             page = client.get(url, params)
@@ -185,17 +224,23 @@ def test_the_coverage_page_reads_a_fixed_number_of_queries_whatever_the_number_o
 
 
 def test_seats_page_adds_a_seat_by_card_audited_and_counts_visits_against_twice_a_year(
-        client, officer, system_user, tree, carded):
+    client, officer, system_user, tree, carded
+):
     client.force_login(officer)
     url = reverse("meetings:committee_seats")
-    response = client.post(f"{url}?org={tree['province'].pk}&nam=2024",
-                           {"action": "add", "card": "12.000004", "valid_from": "01/10/2020"})
+    response = client.post(
+        f"{url}?org={tree['province'].pk}&nam=2024", {"action": "add", "card": "12.000004", "valid_from": "01/10/2020"}
+    )
     assert response.status_code == 302
     seat = CommitteeSeat.objects.get()
     assert seat.member_id == carded[3].pk and seat.committee_id == tree["province"].pk
     assert AuditEntry.objects.filter(action="meeting.seat_add").count() == 1
-    m = meeting_create(actor=system_user, data=MeetingInput(org_id=tree["cell_a1"].pk, kind="monthly",
-                                                             planned_on=date(2024, 3, 5), held_on=date(2024, 3, 5)))
+    m = meeting_create(
+        actor=system_user,
+        data=MeetingInput(
+            org_id=tree["cell_a1"].pk, kind="monthly", planned_on=date(2024, 3, 5), held_on=date(2024, 3, 5)
+        ),
+    )
     detail = client.get(reverse("meetings:meeting_detail", args=[m.pk]))
     assert [pk for pk, _ in detail.context["seat_choices"]] == [seat.pk]
     client.post(reverse("meetings:meeting_detail", args=[m.pk]), {"action": "guest", "seat": seat.pk, "attended": "1"})
@@ -205,7 +250,8 @@ def test_seats_page_adds_a_seat_by_card_audited_and_counts_visits_against_twice_
 
 
 def test_the_seat_picker_searches_members_by_name_within_scope_and_adds_the_one_chosen(
-        client, commune_officer, tree, carded, django_assert_max_num_queries):
+    client, commune_officer, tree, carded, django_assert_max_num_queries
+):
     """Issue 20: the committee's officer picks the member by name (accents ignored), not by an id;
     only members in the officer's scope are offered or accepted."""
     client.force_login(commune_officer)
@@ -217,23 +263,30 @@ def test_the_seat_picker_searches_members_by_name_within_scope_and_adds_the_one_
     assert "Trần Thị Bình" in page.content.decode() and f'value="{carded[1].pk}"' in page.content.decode()
     other = client.get(url, {"org": tree["commune_a"].pk, "tim": "Vũ Thị Gấm"})  # commune B: not offered
     assert other.context["candidates"] == [] and "Không tìm thấy đảng viên nào" in other.content.decode()
-    refused = client.post(f"{url}?org={tree['commune_a'].pk}",
-                          {"action": "add", "member_id": carded[3].pk, "valid_from": "01/10/2020"})
+    refused = client.post(
+        f"{url}?org={tree['commune_a'].pk}", {"action": "add", "member_id": carded[3].pk, "valid_from": "01/10/2020"}
+    )
     assert refused.status_code == 422 and not CommitteeSeat.objects.exists()
-    added = client.post(f"{url}?org={tree['commune_a'].pk}",
-                        {"action": "add", "member_id": carded[1].pk, "valid_from": "01/10/2020"})
+    added = client.post(
+        f"{url}?org={tree['commune_a'].pk}", {"action": "add", "member_id": carded[1].pk, "valid_from": "01/10/2020"}
+    )
     assert added.status_code == 302
     assert CommitteeSeat.objects.get().member_id == carded[1].pk
 
 
-@pytest.mark.parametrize(("post", "field_message"), [
-    ({"card": "", "valid_from": "01/10/2020"}, "Chọn đảng viên (tìm theo tên) hoặc nhập số thẻ đảng viên."),
-    ({"card": "99.999999", "valid_from": "01/10/2020"}, "Số thẻ đảng viên: không tìm thấy"),
-    ({"card": "12.000001", "valid_from": "31/02/2020"}, "Từ ngày:"),
-])
+@pytest.mark.parametrize(
+    ("post", "field_message"),
+    [
+        ({"card": "", "valid_from": "01/10/2020"}, "Chọn đảng viên (tìm theo tên) hoặc nhập số thẻ đảng viên."),
+        ({"card": "99.999999", "valid_from": "01/10/2020"}, "Số thẻ đảng viên: không tìm thấy"),
+        ({"card": "12.000001", "valid_from": "31/02/2020"}, "Từ ngày:"),
+    ],
+)
 def test_a_bad_seat_is_refused_naming_the_field_and_nothing_changes(client, officer, tree, carded, post, field_message):
     client.force_login(officer)
-    response = client.post(f"{reverse('meetings:committee_seats')}?org={tree['province'].pk}", {"action": "add", **post})
+    response = client.post(
+        f"{reverse('meetings:committee_seats')}?org={tree['province'].pk}", {"action": "add", **post}
+    )
     assert response.status_code == 422 and field_message in response.content.decode()
     assert not CommitteeSeat.objects.exists() and not AuditEntry.objects.filter(action="meeting.seat_add").exists()
 
@@ -243,13 +296,20 @@ def test_seats_of_a_committee_out_of_scope_are_not_found(client, outsider, offic
     client.force_login(outsider)
     url = reverse("meetings:committee_seats")
     assert client.get(url, {"org": tree["commune_a"].pk}).status_code == 404
-    assert client.post(f"{url}?org={tree['commune_a'].pk}", {"action": "end", "seat": CommitteeSeat.objects.get().pk,
-                                                             "valid_to": "01/01/2024"}).status_code == 404
+    assert (
+        client.post(
+            f"{url}?org={tree['commune_a'].pk}",
+            {"action": "end", "seat": CommitteeSeat.objects.get().pk, "valid_to": "01/01/2024"},
+        ).status_code
+        == 404
+    )
     assert CommitteeSeat.objects.get().valid_to is None
 
 
 def test_a_seat_ends_with_a_date_after_its_start(client, officer, tree, carded):
-    seat = seat_add(actor=officer, committee_id=tree["province"].pk, member_id=carded[0].pk, valid_from=date(2020, 1, 1))
+    seat = seat_add(
+        actor=officer, committee_id=tree["province"].pk, member_id=carded[0].pk, valid_from=date(2020, 1, 1)
+    )
     client.force_login(officer)
     url = f"{reverse('meetings:committee_seats')}?org={tree['province'].pk}"
     bad = client.post(url, {"action": "end", "seat": seat.pk, "valid_to": "01/01/2019"})

@@ -31,8 +31,13 @@ def _fast_password_hashing(settings):
 def lan(tree, system_user) -> Member:
     """A probationary member of cell A1: admitted 06/01/2020, ceremony 20/01/2020."""
     profile = ProfileInput(full_name="Nguyễn Thị Lan", birth_year=1985, sex="F", general_education="gdpt_thpt")
-    return member_admit(actor=system_user, profile=profile, cell=tree["cell_a1"], decided_on=date(2020, 1, 6),
-                        ceremony_on=date(2020, 1, 20))
+    return member_admit(
+        actor=system_user,
+        profile=profile,
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+    )
 
 
 def post(client, user, url, body):
@@ -115,7 +120,9 @@ def test_a_view_only_leader_is_forbidden_to_record(client, lan, leader):
     assert counts() == before
 
 
-def test_an_organization_outside_the_scope_in_the_body_is_refused_like_a_missing_one(client, tree, lan, commune_officer):
+def test_an_organization_outside_the_scope_in_the_body_is_refused_like_a_missing_one(
+    client, tree, lan, commune_officer
+):
     body = {"type": E.ORG_REASSIGNED, "on": "2024-02-01"}
     hidden = post(client, commune_officer, events_url(lan), {**body, "org_id": tree["cell_b1"].pk})
     missing = post(client, commune_officer, events_url(lan), {**body, "org_id": 999999})
@@ -151,8 +158,13 @@ def test_an_anonymous_post_is_refused(client, lan):
 # --- admission -----------------------------------------------------------------------------------
 
 ADMISSION = {
-    "full_name": "Phạm Minh Khoa", "sex": "M", "birth_date": "1998-04-12", "citizen_id": "001098004321",
-    "general_education": "gdpt_thpt", "decided_on": "2024-03-04", "ceremony_on": "2024-03-18",
+    "full_name": "Phạm Minh Khoa",
+    "sex": "M",
+    "birth_date": "1998-04-12",
+    "citizen_id": "001098004321",
+    "general_education": "gdpt_thpt",
+    "decided_on": "2024-03-04",
+    "ceremony_on": "2024-03-18",
     "decision_number": "88-QĐ/ĐU",
 }
 
@@ -185,8 +197,12 @@ def test_a_view_only_leader_is_forbidden_to_admit(client, tree, leader):
 
 def test_rule_r050_an_admission_under_18_is_422_and_writes_nothing(client, tree, commune_officer):
     before = counts()
-    response = post(client, commune_officer, "/api/v1/members/admissions",
-                    {**ADMISSION, "birth_date": "2008-01-01", "cell_id": tree["cell_a2"].pk})
+    response = post(
+        client,
+        commune_officer,
+        "/api/v1/members/admissions",
+        {**ADMISSION, "birth_date": "2008-01-01", "cell_id": tree["cell_a2"].pk},
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["rule"] == "R-050"
@@ -203,7 +219,11 @@ def test_an_officer_voids_an_event_with_a_reason_and_the_list_shows_it(client, l
     response = post(client, commune_officer, f"/api/v1/events/{ceremony.pk}/correction", {"reason": "Ghi sai ngày"})
     assert response.status_code == 201
     correction = response.json()
-    assert (correction["type"], correction["corrects_id"], correction["note"]) == ("correction", ceremony.pk, "Ghi sai ngày")
+    assert (correction["type"], correction["corrects_id"], correction["note"]) == (
+        "correction",
+        ceremony.pk,
+        "Ghi sai ngày",
+    )
     listed = {e["id"]: e for e in client.get(events_url(lan)).json()}
     assert listed[ceremony.pk]["voided"] is True
     assert listed[ceremony.pk]["voided_by_id"] == correction["id"]

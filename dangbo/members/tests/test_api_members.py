@@ -26,8 +26,16 @@ def _fast_password_hashing(settings):
 
 def admit(actor, cell, name, *, sex="M", year=1985, citizen_id=None, decided=date(2020, 1, 6)):
     return MemberFactory(
-        actor=actor, cell=cell, full_name=name, sex=sex, birth_year=year, general_education="gdpt_thpt",
-        citizen_id=citizen_id, phone="0912345678", decided_on=decided, ceremony_on=decided.replace(day=20),
+        actor=actor,
+        cell=cell,
+        full_name=name,
+        sex=sex,
+        birth_year=year,
+        general_education="gdpt_thpt",
+        citizen_id=citizen_id,
+        phone="0912345678",
+        decided_on=decided,
+        ceremony_on=decided.replace(day=20),
     )
 
 
@@ -187,7 +195,8 @@ def test_rule_r165_api_dossier_read_is_audited(client, people, commune_officer):
     assert response.status_code == 200
     entries = list(AuditEntry.objects.order_by("id")[before:])
     assert [(e.action, e.object_id, e.actor_id, e.subject_member_id) for e in entries] == [
-        ("read.member_profile", str(lan.pk), commune_officer.pk, lan.pk)]
+        ("read.member_profile", str(lan.pk), commune_officer.pk, lan.pk)
+    ]
     assert "(API)" in entries[0].summary
 
 

@@ -29,17 +29,28 @@ def token_of(html: str) -> str:
 
 @pytest.fixture
 def member(tree):
-    return member_admit(actor=SYSTEM, cell=tree["cell_a1"], decided_on=date(2019, 3, 4), ceremony_on=date(2019, 3, 18),
-                        decision_number="12-QĐ/ĐU", profile=ProfileInput(full_name="Trần Văn Hai", birth_year=1985,
-                                                                         sex="M"))
+    return member_admit(
+        actor=SYSTEM,
+        cell=tree["cell_a1"],
+        decided_on=date(2019, 3, 4),
+        ceremony_on=date(2019, 3, 18),
+        decision_number="12-QĐ/ĐU",
+        profile=ProfileInput(full_name="Trần Văn Hai", birth_year=1985, sex="M"),
+    )
 
 
 def test_the_member_event_form_posted_twice_records_once(client, commune_officer, member):
     client.force_login(commune_officer)
     url = reverse("members:event_create", args=[member.pk])
     token = token_of(client.get(url).content.decode())
-    data = {"type": "discipline_reprimand", "on": "20/03/2025", "decision_number": "45-QĐ/ĐU",
-            "decision_date": "20/03/2025", "decision_body": "Đảng ủy xã An Bình", "form_token": token}
+    data = {
+        "type": "discipline_reprimand",
+        "on": "20/03/2025",
+        "decision_number": "45-QĐ/ĐU",
+        "decision_date": "20/03/2025",
+        "decision_body": "Đảng ủy xã An Bình",
+        "form_token": token,
+    }
     first = client.post(url, data)
     assert first.status_code == 302, first.content.decode()[:2000]
     second = client.post(url, data, follow=True)
@@ -54,8 +65,13 @@ def test_the_transfer_letter_posted_twice_issues_one_letter(client, commune_offi
     client.force_login(commune_officer)
     url = reverse("members:transfer_issue", args=[member.pk])
     token = token_of(client.get(url).content.decode())
-    data = {"kind": "official", "letter_number": "31-GGT/ĐU", "on": timezone.localdate().strftime("%d/%m/%Y"),
-            "to_org": str(tree["commune_b"].pk), "form_token": token}
+    data = {
+        "kind": "official",
+        "letter_number": "31-GGT/ĐU",
+        "on": timezone.localdate().strftime("%d/%m/%Y"),
+        "to_org": str(tree["commune_b"].pk),
+        "form_token": token,
+    }
     assert client.post(url, data).status_code == 302
     second = client.post(url, data, follow=True)
     assert Transfer.objects.count() == 1
@@ -66,9 +82,16 @@ def test_a_restructuring_confirmed_twice_establishes_once(client, officer, tree)
     client.force_login(officer)
     url = reverse("orgs:org_establish", args=[tree["commune_a"].pk])
     token = token_of(client.get(url, {"ngay": "30/06/2025"}).content.decode())
-    data = {"code": "T01-X01-C09", "name": "Chi bộ thôn 9", "org_type": "subordinate_cell", "on": "01/07/2025",
-            "decision_number": "25-QĐ/ĐU", "decision_date": "20/06/2025", "decision_body": "Đảng ủy xã An Bình",
-            "form_token": token}
+    data = {
+        "code": "T01-X01-C09",
+        "name": "Chi bộ thôn 9",
+        "org_type": "subordinate_cell",
+        "on": "01/07/2025",
+        "decision_number": "25-QĐ/ĐU",
+        "decision_date": "20/06/2025",
+        "decision_body": "Đảng ủy xã An Bình",
+        "form_token": token,
+    }
     shown = client.post(url, data).content.decode()
     assert token_of(shown) == token  # the preview keeps the token
     digest = re.search(r'name="xac_nhan" value="([0-9a-f]+)"', shown).group(1)

@@ -16,9 +16,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def member_user(tree, system_user, django_user_model):
-    me = member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2020, 1, 20),
-                      ceremony_on=date(2020, 1, 25),
-                      profile=ProfileInput(full_name="Chính Tôi", birth_year=1990, sex="M"))
+    me = member_admit(
+        actor=system_user,
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 1, 20),
+        ceremony_on=date(2020, 1, 25),
+        profile=ProfileInput(full_name="Chính Tôi", birth_year=1990, sex="M"),
+    )
     user = django_user_model.objects.create_user("dangvien_1", password="x", last_name="Chính", first_name="Tôi")
     RoleAssignment.objects.create(user=user, role=Role.MEMBER, member=me, valid_from=date(2020, 1, 1))
     return user, me

@@ -93,13 +93,21 @@ def test_the_profile_queries_do_not_grow_with_events_or_letters_elsewhere(client
     client.force_login(officer)
     url = f"{URL}{member.pk}/"
     before, _ = cost(client, url)
-    member_record_event(actor=SYSTEM, member=member, data=EventInput(
-        type="full_recognition", on=date(2021, 1, 20), decision_number="2-QĐ", decision_date=date(2021, 1, 20)))
+    member_record_event(
+        actor=SYSTEM,
+        member=member,
+        data=EventInput(
+            type="full_recognition", on=date(2021, 1, 20), decision_number="2-QĐ", decision_date=date(2021, 1, 20)
+        ),
+    )
     today = timezone.localdate()
     for i in range(5):  # other members in transit: the profile does not read their spans
         other = admit(tree["cell_b1"], f"Người Chuyển {i}")
-        transfer_issue(actor=SYSTEM, member=other, data=LetterInput(
-            on=today - timedelta(days=2), letter_number=f"{i}-GGT", to_org=tree["commune_a"]))
+        transfer_issue(
+            actor=SYSTEM,
+            member=other,
+            data=LetterInput(on=today - timedelta(days=2), letter_number=f"{i}-GGT", to_org=tree["commune_a"]),
+        )
     after, _ = cost(client, url)
     # Not more after the events and the letters elsewhere (what the test is about). The first
     # measurement can count one read more than the steady state (in some orders of the full
@@ -113,8 +121,13 @@ def test_the_profile_reads_the_home_organization_and_the_events_once(client, off
     # memo and stamps valid: core.stamps.unstamped_write)
     settings.AUDIT_READS_STAGED = True
     member = admit(tree["cell_a1"], "Nguyễn Văn Một Lần")
-    member_record_event(actor=SYSTEM, member=member, data=EventInput(
-        type="full_recognition", on=date(2021, 1, 20), decision_number="2-QĐ", decision_date=date(2021, 1, 20)))
+    member_record_event(
+        actor=SYSTEM,
+        member=member,
+        data=EventInput(
+            type="full_recognition", on=date(2021, 1, 20), decision_number="2-QĐ", decision_date=date(2021, 1, 20)
+        ),
+    )
     client.force_login(officer)
     url = f"{URL}{member.pk}/"
     client.get(url)
@@ -130,9 +143,20 @@ def test_the_profile_reads_the_home_organization_and_the_events_once(client, off
 def test_the_rows_html_escapes_every_value_and_shows_the_badges():
     from dangbo.members.views import member_rows_html
 
-    row = {"id": 1, "href": "/dang-vien/1/", "name": "<b>Tên</b>", "birth": "1985", "sex": "Nam",
-           "ethnicity": "Kinh & Tày", "status": "full", "status_label": "Chính thức", "exempt": True,
-           "in_transfer": True, "org": 'Chi bộ "A"', "citizen_id": "0010****1234"}
+    row = {
+        "id": 1,
+        "href": "/dang-vien/1/",
+        "name": "<b>Tên</b>",
+        "birth": "1985",
+        "sex": "Nam",
+        "ethnicity": "Kinh & Tày",
+        "status": "full",
+        "status_label": "Chính thức",
+        "exempt": True,
+        "in_transfer": True,
+        "org": 'Chi bộ "A"',
+        "citizen_id": "0010****1234",
+    }
     html = member_rows_html([row, {**row, "status": "", "exempt": False, "in_transfer": False}])
     assert "&lt;b&gt;Tên&lt;/b&gt;" in html and "<b>" not in html
     assert "Kinh &amp; Tày" in html and "Chi bộ &quot;A&quot;" in html

@@ -18,9 +18,14 @@ from dangbo.members.services import ProfileInput, member_admit
 
 @pytest.mark.django_db
 def test_a_members_home_organization_is_read_once_per_request_and_again_after_a_write(tree):
-    member = member_admit(actor=policy.SYSTEM.named("kiểm thử"), cell=tree["cell_a1"], decided_on=date(2020, 1, 6),
-                          ceremony_on=date(2020, 1, 20), decision_number="1-QĐ",
-                          profile=ProfileInput(full_name="Nguyễn Văn Nhớ", birth_year=1985, sex="M", citizen_id=None))
+    member = member_admit(
+        actor=policy.SYSTEM.named("kiểm thử"),
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+        decision_number="1-QĐ",
+        profile=ProfileInput(full_name="Nguyễn Văn Nhớ", birth_year=1985, sex="M", citizen_id=None),
+    )
     with stamps.request_snapshot():
         with CaptureQueriesContext(connection) as ctx:
             assert policy.member_home_org_id(member) == tree["cell_a1"].pk

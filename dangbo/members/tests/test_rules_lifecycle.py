@@ -82,8 +82,9 @@ def test_rule_r021_probation_counts_calendar_months_with_end_of_month_clamp():
 
 
 def test_rule_r021_recognition_needs_a_known_ceremony_date():
-    transferred = Ev("official_transfer_in", date(2024, 1, 10), HOME,
-                     payload={"status": S.PROBATIONARY, "admitted_on": "2023-06-01"})
+    transferred = Ev(
+        "official_transfer_in", date(2024, 1, 10), HOME, payload={"status": S.PROBATIONARY, "admitted_on": "2023-06-01"}
+    )
     violation = refused([transferred, Ev("full_recognition", date(2024, 8, 1))])
     assert violation.rule == "R-021"
     assert "lễ kết nạp" in violation.message
@@ -153,8 +154,11 @@ def test_rule_r027_seniority_counts_from_the_admission_decision():
 
 
 def test_rule_r027_time_out_of_contact_is_subtracted():
-    events = [*full_member(date(2000, 5, 20), date(2000, 6, 1)),
-              Ev("lost_contact", date(2005, 1, 10)), Ev("contact_restored", date(2006, 1, 10))]
+    events = [
+        *full_member(date(2000, 5, 20), date(2000, 6, 1)),
+        Ev("lost_contact", date(2005, 1, 10)),
+        Ev("contact_restored", date(2006, 1, 10)),
+    ]
     assert replay(events, ADULT).seniority_months(date(2010, 5, 20)) == 108
 
 
@@ -166,17 +170,23 @@ def test_rule_r027_seniority_stops_while_out_of_the_party():
 
 
 def test_rule_r028_rights_restoration_keeps_seniority_continuous():
-    events = [*full_member(date(2000, 5, 20), date(2000, 6, 1)),
-              Ev("discipline_expulsion", date(2005, 3, 1)), Ev("rights_restoration", date(2007, 3, 1))]
+    events = [
+        *full_member(date(2000, 5, 20), date(2000, 6, 1)),
+        Ev("discipline_expulsion", date(2005, 3, 1)),
+        Ev("rights_restoration", date(2007, 3, 1)),
+    ]
     timeline = replay(events, ADULT)
     assert timeline.state.status == S.FULL
     assert timeline.seniority_months(date(2010, 5, 20)) == 120
 
 
 def test_rule_r028_readmitted_member_counts_from_first_decision_minus_time_out():
-    events = [*full_member(date(2000, 5, 20), date(2000, 6, 1)),
-              Ev("voluntary_exit", date(2004, 5, 20)),
-              Ev("readmission", date(2008, 5, 20), HOME), Ev("admission_ceremony", date(2008, 6, 2), HOME)]
+    events = [
+        *full_member(date(2000, 5, 20), date(2000, 6, 1)),
+        Ev("voluntary_exit", date(2004, 5, 20)),
+        Ev("readmission", date(2008, 5, 20), HOME),
+        Ev("admission_ceremony", date(2008, 6, 2), HOME),
+    ]
     timeline = replay(events, ADULT)
     assert timeline.admitted_on == date(2000, 5, 20)
     assert timeline.gaps == [(date(2004, 5, 20), date(2008, 5, 20))]
@@ -328,8 +338,13 @@ def test_rule_r041_readmitted_member_must_serve_probation():
 
 
 def test_rule_r041_readmission_only_once():
-    events = [*LEFT_2020, Ev("readmission", date(2023, 3, 10), HOME), Ev("admission_ceremony", date(2023, 3, 24), HOME),
-              Ev("probation_name_removal", date(2024, 4, 1)), Ev("readmission", date(2027, 5, 3), HOME)]
+    events = [
+        *LEFT_2020,
+        Ev("readmission", date(2023, 3, 10), HOME),
+        Ev("admission_ceremony", date(2023, 3, 24), HOME),
+        Ev("probation_name_removal", date(2024, 4, 1)),
+        Ev("readmission", date(2027, 5, 3), HOME),
+    ]
     violation = refused(events)
     assert violation.rule == "R-041"
     assert "một lần" in violation.message
@@ -385,8 +400,10 @@ def test_rule_r055_ceremony_within_30_working_days_of_the_decision():
 
 
 def test_rule_r055_late_ceremony_needs_the_higher_committee_approval():
-    events = [Ev("admission_decision", date(2024, 3, 1), HOME),
-              Ev("admission_ceremony", date(2024, 5, 6), HOME, payload={"late_ceremony_approved": True})]
+    events = [
+        Ev("admission_decision", date(2024, 3, 1), HOME),
+        Ev("admission_ceremony", date(2024, 5, 6), HOME, payload={"late_ceremony_approved": True}),
+    ]
     assert replay(events, ADULT).state.status == S.PROBATIONARY
 
 
@@ -400,8 +417,9 @@ def test_rule_r055_ceremony_not_before_the_decision():
 
 
 def test_rule_r000_a_later_parameter_version_applies_only_to_events_from_its_date():
-    RuleParameter.objects.create(name="ceremony_within_working_days", value=10, valid_from=date(2024, 1, 1),
-                                 source="Quy định thử nghiệm")
+    RuleParameter.objects.create(
+        name="ceremony_within_working_days", value=10, valid_from=date(2024, 1, 1), source="Quy định thử nghiệm"
+    )
     # Before 01/01/2024 the shipped 30 working days still apply.
     assert replay(admitted(date(2023, 12, 1), date(2023, 12, 29)), ADULT).state.status == S.PROBATIONARY
     # From 01/01/2024: 10 working days (Fri 01/03/2024 -> Fri 15/03/2024).

@@ -18,8 +18,13 @@ TODAY = date(2026, 11, 20)
 
 
 def admit(actor, cell, *, name, ceremony=date(2020, 1, 20), recognize=True) -> Member:
-    member = member_admit(actor=actor, profile=ProfileInput(full_name=name, birth_year=1980, sex="F"),
-                          cell=cell, decided_on=date(2020, 1, 6), ceremony_on=ceremony)
+    member = member_admit(
+        actor=actor,
+        profile=ProfileInput(full_name=name, birth_year=1980, sex="F"),
+        cell=cell,
+        decided_on=date(2020, 1, 6),
+        ceremony_on=ceremony,
+    )
     if recognize:
         record(actor, member, E.FULL_RECOGNITION, date(2021, 2, 1))
     return member
@@ -47,11 +52,23 @@ def kinds(member_id: int) -> set[str]:
 def test_spans_equal_a_fresh_replay_after_a_varied_history(member, system_user, tree):
     record(system_user, member, E.ACTIVITY_EXEMPTION, date(2023, 2, 6))
     record(system_user, member, E.ACTIVITY_EXEMPTION_END, date(2023, 8, 7))
-    record(system_user, member, E.TEMPORARY_TRANSFER_OUT, date(2024, 1, 8), org=tree["cell_a1"],
-           counterpart_org=tree["cell_b1"])
+    record(
+        system_user,
+        member,
+        E.TEMPORARY_TRANSFER_OUT,
+        date(2024, 1, 8),
+        org=tree["cell_a1"],
+        counterpart_org=tree["cell_b1"],
+    )
     record(system_user, member, E.TEMPORARY_TRANSFER_RETURN, date(2024, 7, 1))
-    record(system_user, member, E.OFFICIAL_TRANSFER_OUT, date(2025, 2, 3), org=tree["cell_a1"],
-           counterpart_org=tree["cell_a2"])
+    record(
+        system_user,
+        member,
+        E.OFFICIAL_TRANSFER_OUT,
+        date(2025, 2, 3),
+        org=tree["cell_a1"],
+        counterpart_org=tree["cell_a2"],
+    )
     record(system_user, member, E.OFFICIAL_TRANSFER_IN, date(2025, 2, 10), org=tree["cell_a2"])
     assert data_issues(today=TODAY) == []
 
@@ -90,8 +107,14 @@ def test_it_reports_an_overdue_recognition(tree, system_user):
 
 
 def test_it_reports_a_transfer_not_received_after_30_working_days(member, system_user, tree):
-    record(system_user, member, E.OFFICIAL_TRANSFER_OUT, date(2026, 9, 1), org=tree["cell_a1"],
-           counterpart_org=tree["cell_b1"])
+    record(
+        system_user,
+        member,
+        E.OFFICIAL_TRANSFER_OUT,
+        date(2026, 9, 1),
+        org=tree["cell_a1"],
+        counterpart_org=tree["cell_b1"],
+    )
     assert kinds(member.pk) == {"transfer_overdue"}
     assert "Chuyển sinh hoạt quá hạn chưa được tiếp nhận (R-033): 1" in check()
     # Within the 30 working days it is not an issue yet.

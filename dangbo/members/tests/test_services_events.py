@@ -20,8 +20,13 @@ from tests.factories import MemberFactory
 
 def admit(actor, cell, *, decided=date(2020, 1, 6), ceremony=date(2020, 1, 20), name="Nguyễn Văn Thử") -> Member:
     return MemberFactory(
-        actor=actor, cell=cell, full_name=name, general_education="gdpt_thpt", decided_on=decided,
-        ceremony_on=ceremony, decision_number="12-QĐ/ĐU",
+        actor=actor,
+        cell=cell,
+        full_name=name,
+        general_education="gdpt_thpt",
+        decided_on=decided,
+        ceremony_on=ceremony,
+        decision_number="12-QĐ/ĐU",
     )
 
 
@@ -59,7 +64,9 @@ def test_admission_writes_events_spans_and_audit(member, tree):
         (tree["cell_a1"].pk, S.PENDING, False, None, False, date(2020, 1, 6), date(2020, 1, 19)),
         (tree["cell_a1"].pk, S.PROBATIONARY, False, None, False, date(2020, 1, 20), None),
     ]
-    assert AuditEntry.objects.filter(action="member.admission_ceremony", object_id=str(member.events.last().pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="member.admission_ceremony", object_id=str(member.events.last().pk)
+    ).exists()
 
 
 def test_an_event_that_breaks_a_rule_writes_nothing(member, system_user):
@@ -73,8 +80,12 @@ def test_an_event_that_breaks_a_rule_writes_nothing(member, system_user):
 def test_a_refused_admission_creates_no_person(tree, system_user):
     people, audit = Member.objects.count(), AuditEntry.objects.count()
     with pytest.raises(RuleViolation) as info:
-        member_admit(actor=system_user, profile=ProfileInput(full_name="Lê Thị Nhỏ", birth_year=2010, sex="F"),
-                     cell=tree["cell_a1"], decided_on=date(2024, 3, 1))
+        member_admit(
+            actor=system_user,
+            profile=ProfileInput(full_name="Lê Thị Nhỏ", birth_year=2010, sex="F"),
+            cell=tree["cell_a1"],
+            decided_on=date(2024, 3, 1),
+        )
     assert info.value.rule == "R-050"
     assert (Member.objects.count(), AuditEntry.objects.count()) == (people, audit)
 
@@ -108,8 +119,14 @@ def test_rule_r035_temporarily_attached_member_stays_counted_at_home(member, sys
 
 
 def test_rule_r033_transfer_in_is_refused_before_the_transfer_out(member, system_user, tree):
-    record(system_user, member, E.OFFICIAL_TRANSFER_OUT, date(2024, 3, 1), org=tree["cell_a1"],
-           counterpart_org=tree["cell_b1"])
+    record(
+        system_user,
+        member,
+        E.OFFICIAL_TRANSFER_OUT,
+        date(2024, 3, 1),
+        org=tree["cell_a1"],
+        counterpart_org=tree["cell_b1"],
+    )
     before = written_state(member)
     with pytest.raises(RuleViolation) as info:
         record(system_user, member, E.OFFICIAL_TRANSFER_IN, date(2024, 2, 20), org=tree["cell_b1"])
@@ -126,8 +143,14 @@ def test_rule_r033_transfer_in_is_refused_before_the_transfer_out(member, system
 
 
 def test_a_correction_voids_the_event_and_recomputes_the_spans(member, system_user, tree):
-    wrong = record(system_user, member, E.TEMPORARY_TRANSFER_OUT, date(2024, 5, 6), org=tree["cell_a1"],
-                   counterpart_org=tree["cell_b1"])
+    wrong = record(
+        system_user,
+        member,
+        E.TEMPORARY_TRANSFER_OUT,
+        date(2024, 5, 6),
+        org=tree["cell_a1"],
+        counterpart_org=tree["cell_b1"],
+    )
     correction = event_correct(actor=system_user, event=wrong, reason="Ghi nhầm người")
     member.refresh_from_db()
     assert correction.corrects_id == wrong.pk

@@ -32,8 +32,9 @@ def profile(name="Phạm Văn Quyền") -> ProfileInput:
 
 
 def admit(actor, cell, name="Phạm Văn Quyền") -> Member:
-    return member_admit(actor=actor, profile=profile(name), cell=cell, decided_on=date(2020, 1, 6),
-                        ceremony_on=date(2020, 1, 20))
+    return member_admit(
+        actor=actor, profile=profile(name), cell=cell, decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20)
+    )
 
 
 def exempt(actor, member, on=date(2024, 5, 6)) -> MemberEvent:
@@ -84,8 +85,13 @@ def test_a_missing_actor_is_refused(member, actor):
 
 def test_naming_an_outside_org_on_the_event_is_refused(member, commune_officer, tree):
     with pytest.raises(DomainError, match="không có quyền"):
-        member_record_event(actor=commune_officer, member=member, data=EventInput(
-            type=E.TEMPORARY_TRANSFER_OUT, on=date(2024, 5, 6), org=tree["cell_b1"], counterpart_org=tree["cell_a2"]))
+        member_record_event(
+            actor=commune_officer,
+            member=member,
+            data=EventInput(
+                type=E.TEMPORARY_TRANSFER_OUT, on=date(2024, 5, 6), org=tree["cell_b1"], counterpart_org=tree["cell_a2"]
+            ),
+        )
 
 
 def test_admission_is_refused_outside_scope_and_creates_nobody(tree, outsider):
@@ -118,10 +124,18 @@ def test_a_profile_update_is_refused_outside_scope(member, outsider):
 
 
 def test_the_receiving_org_records_the_transfer_in(member, commune_officer, outsider, tree):
-    member_record_event(actor=commune_officer, member=member, data=EventInput(
-        type=E.OFFICIAL_TRANSFER_OUT, on=date(2024, 3, 1), org=tree["cell_a1"], counterpart_org=tree["cell_b1"]))
-    member_record_event(actor=outsider, member=member, data=EventInput(
-        type=E.OFFICIAL_TRANSFER_IN, on=date(2024, 3, 11), org=tree["cell_b1"]))
+    member_record_event(
+        actor=commune_officer,
+        member=member,
+        data=EventInput(
+            type=E.OFFICIAL_TRANSFER_OUT, on=date(2024, 3, 1), org=tree["cell_a1"], counterpart_org=tree["cell_b1"]
+        ),
+    )
+    member_record_event(
+        actor=outsider,
+        member=member,
+        data=EventInput(type=E.OFFICIAL_TRANSFER_IN, on=date(2024, 3, 11), org=tree["cell_b1"]),
+    )
     member.refresh_from_db()
     assert member.current_org_id == tree["cell_b1"].pk
 
@@ -146,10 +160,15 @@ def test_a_merge_by_an_officer_without_rights_on_the_members_is_refused(tree, ou
 def test_a_split_into_new_cells_by_an_officer_in_scope_moves_the_members(tree, commune_officer, system_user):
     first = admit(system_user, tree["cell_a2"], name="Hoàng Văn Một")
     second = admit(system_user, tree["cell_a2"], name="Hoàng Văn Hai")
-    new_a, new_b = org_split(actor=commune_officer, org=tree["cell_a2"], on=date(2025, 3, 3), parts=[
-        {"code": "T01-X01-C02A", "name": "Chi bộ thôn 2A", "member_ids": [first.pk]},
-        {"code": "T01-X01-C02B", "name": "Chi bộ thôn 2B", "member_ids": [second.pk]},
-    ])
+    new_a, new_b = org_split(
+        actor=commune_officer,
+        org=tree["cell_a2"],
+        on=date(2025, 3, 3),
+        parts=[
+            {"code": "T01-X01-C02A", "name": "Chi bộ thôn 2A", "member_ids": [first.pk]},
+            {"code": "T01-X01-C02B", "name": "Chi bộ thôn 2B", "member_ids": [second.pk]},
+        ],
+    )
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.current_org_id, second.current_org_id) == (new_a.pk, new_b.pk)

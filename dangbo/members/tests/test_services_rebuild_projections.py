@@ -21,8 +21,11 @@ def admit(actor, cell, name) -> Member:
 
 
 def spans(member) -> list[tuple]:
-    return list(MembershipSpan.objects.filter(member=member).order_by("valid_from")
-                .values_list("org_id", "status", "valid_from", "valid_to"))
+    return list(
+        MembershipSpan.objects.filter(member=member)
+        .order_by("valid_from")
+        .values_list("org_id", "status", "valid_from", "valid_to")
+    )
 
 
 @pytest.fixture

@@ -40,9 +40,17 @@ def admit(actor, cell, name="Trần Văn Chuyển") -> Member:
 
 
 def letter(actor, member, to_org=None, on=None, **kw) -> Transfer:
-    return transfer_issue(actor=actor, member=member, data=LetterInput(
-        on=on or TODAY - timedelta(days=3), letter_number="25-GGT/ĐU", issued_by="Đảng ủy xã An Bình",
-        to_org=to_org, **kw))
+    return transfer_issue(
+        actor=actor,
+        member=member,
+        data=LetterInput(
+            on=on or TODAY - timedelta(days=3),
+            letter_number="25-GGT/ĐU",
+            issued_by="Đảng ủy xã An Bình",
+            to_org=to_org,
+            **kw,
+        ),
+    )
 
 
 @pytest.fixture
@@ -50,8 +58,9 @@ def member(tree, system_user):
     return admit(system_user, tree["cell_a1"])
 
 
-def test_rule_r033_in_transit_member_stays_counted_at_the_sender_until_received(tree, member, commune_officer,
-                                                                                outsider):
+def test_rule_r033_in_transit_member_stays_counted_at_the_sender_until_received(
+    tree, member, commune_officer, outsider
+):
     t = letter(commune_officer, member, to_org=tree["commune_b"])
     member.refresh_from_db()
     assert member.current_org_id == tree["cell_a1"].pk and member.current_status == Status.PROBATIONARY
@@ -179,12 +188,17 @@ def test_a_letter_needs_a_number_and_a_destination(tree, member, commune_officer
 
 def test_rule_r035_temporary_transfer_has_an_end_date_and_an_overdue_return(tree, member, commune_officer):
     with pytest.raises(DomainError) as info:
-        letter(commune_officer, member, to_org=tree["cell_a2"], temporary=True, on=TODAY - timedelta(days=400),
-               until=TODAY - timedelta(days=400) + timedelta(days=500))
+        letter(
+            commune_officer,
+            member,
+            to_org=tree["cell_a2"],
+            temporary=True,
+            on=TODAY - timedelta(days=400),
+            until=TODAY - timedelta(days=400) + timedelta(days=500),
+        )
     assert info.value.rule is None and info.value.field == "until"
     on = TODAY - timedelta(days=200)
-    t = letter(commune_officer, member, to_org=tree["cell_a2"], temporary=True, on=on,
-               until=TODAY - timedelta(days=10))
+    t = letter(commune_officer, member, to_org=tree["cell_a2"], temporary=True, on=on, until=TODAY - timedelta(days=10))
     member.refresh_from_db()
     assert member.temp_org_id == tree["cell_a2"].pk and member.current_org_id == tree["cell_a1"].pk
     assert list(Transfer.objects.temporary_overdue(TODAY)) == [t]
@@ -201,21 +215,43 @@ def test_the_destination_is_notified(tree, member, commune_officer, outsider):
 
 
 def test_two_provinces_meet_in_the_middle(tree, system_user, member, commune_officer, django_user_model):
-    other = org_establish(actor=system_user, code="T02", name="Đảng bộ tỉnh Bên Kia", org_type="provincial_party_org",
-                          parent=None, on=date(2015, 1, 1))
-    commune = org_establish(actor=system_user, code="T02-X01", name="Đảng bộ phường Hòa Bình",
-                            org_type="commune_party_org", parent=other, on=date(2015, 1, 1))
-    cell = org_establish(actor=system_user, code="T02-X01-C01", name="Chi bộ khu phố 3", org_type="subordinate_cell",
-                         parent=commune, on=date(2015, 1, 1))
+    other = org_establish(
+        actor=system_user,
+        code="T02",
+        name="Đảng bộ tỉnh Bên Kia",
+        org_type="provincial_party_org",
+        parent=None,
+        on=date(2015, 1, 1),
+    )
+    commune = org_establish(
+        actor=system_user,
+        code="T02-X01",
+        name="Đảng bộ phường Hòa Bình",
+        org_type="commune_party_org",
+        parent=other,
+        on=date(2015, 1, 1),
+    )
+    cell = org_establish(
+        actor=system_user,
+        code="T02-X01-C01",
+        name="Chi bộ khu phố 3",
+        org_type="subordinate_cell",
+        parent=commune,
+        on=date(2015, 1, 1),
+    )
     officer2 = django_user_model.objects.create_user("canbo_tinh_2", password="x")
     RoleAssignment.objects.create(user=officer2, role=Role.OFFICER, org=other, valid_from=date(2015, 1, 1))
     t = letter(commune_officer, member, to_org=commune)
     # the same record from both sides
-    assert policy.get_in_scope_or_404(Transfer, officer2, t.pk).pk == policy.get_in_scope_or_404(
-        Transfer, commune_officer, t.pk).pk
+    assert (
+        policy.get_in_scope_or_404(Transfer, officer2, t.pk).pk
+        == policy.get_in_scope_or_404(Transfer, commune_officer, t.pk).pk
+    )
     transfer_receive(actor=officer2, transfer=t, cell=cell, on=TODAY)
-    assert transfers.transfer_state(policy.get_in_scope_or_404(Transfer, commune_officer, t.pk), TODAY)["state"] \
+    assert (
+        transfers.transfer_state(policy.get_in_scope_or_404(Transfer, commune_officer, t.pk), TODAY)["state"]
         == "received"
+    )
     member.refresh_from_db()
     assert member.current_org_id == cell.pk
 
@@ -225,9 +261,16 @@ def test_two_provinces_meet_in_the_middle(tree, system_user, member, commune_off
 
 def test_inbox_and_one_click_reception_pages(client, tree, member, commune_officer, outsider):
     client.force_login(commune_officer)
-    response = client.post(reverse("members:transfer_issue", args=[member.pk]), {
-        "kind": "official", "letter_number": "31-GGT/ĐU", "on": TODAY.strftime("%d/%m/%Y"),
-        "to_org": str(tree["commune_b"].pk)}, follow=True)
+    response = client.post(
+        reverse("members:transfer_issue", args=[member.pk]),
+        {
+            "kind": "official",
+            "letter_number": "31-GGT/ĐU",
+            "on": TODAY.strftime("%d/%m/%Y"),
+            "to_org": str(tree["commune_b"].pk),
+        },
+        follow=True,
+    )
     html = response.content.decode()
     assert "Đã cấp giấy giới thiệu số 31-GGT/ĐU" in html
     assert "Đang chuyển sinh hoạt đến Đảng bộ xã Bình Minh, chờ tiếp nhận" in html
@@ -238,8 +281,11 @@ def test_inbox_and_one_click_reception_pages(client, tree, member, commune_offic
     assert client.get(reverse("members:member_detail", args=[member.pk])).status_code == 404
     page = client.get(reverse("members:transfer_receive", args=[t.pk])).content.decode()
     assert "Xác nhận tiếp nhận" in page and "Chi bộ thôn Đông" in page
-    response = client.post(reverse("members:transfer_receive", args=[t.pk]),
-                           {"cell": str(tree["cell_b1"].pk), "on": TODAY.strftime("%d/%m/%Y")}, follow=True)
+    response = client.post(
+        reverse("members:transfer_receive", args=[t.pk]),
+        {"cell": str(tree["cell_b1"].pk), "on": TODAY.strftime("%d/%m/%Y")},
+        follow=True,
+    )
     html = response.content.decode()
     assert "Đã tiếp nhận sinh hoạt đảng của Trần Văn Chuyển." in html and "Chi bộ thôn Đông" in html
     assert AuditEntry.objects.filter(action="member.official_transfer_in").count() == 1
@@ -247,8 +293,10 @@ def test_inbox_and_one_click_reception_pages(client, tree, member, commune_offic
 
 def test_a_bad_letter_form_names_the_field_and_writes_nothing(client, tree, member, commune_officer):
     client.force_login(commune_officer)
-    html = client.post(reverse("members:transfer_issue", args=[member.pk]), {
-        "kind": "official", "letter_number": "", "on": "31/02/2025"}).content.decode()
+    html = client.post(
+        reverse("members:transfer_issue", args=[member.pk]),
+        {"kind": "official", "letter_number": "", "on": "31/02/2025"},
+    ).content.decode()
     assert "Chưa nhập «Số giấy giới thiệu»." in html
     assert not Transfer.objects.exists()
 
@@ -258,22 +306,33 @@ def test_a_bad_letter_form_names_the_field_and_writes_nothing(client, tree, memb
 
 def test_api_issue_list_and_receive(client, tree, member, commune_officer, outsider):
     client.force_login(commune_officer)
-    response = client.post("/api/v1/transfers", {
-        "member_id": member.pk, "letter_number": "40-GGT", "on": TODAY.isoformat(), "to_org_id": tree["commune_b"].pk,
-    }, content_type="application/json")
+    response = client.post(
+        "/api/v1/transfers",
+        {
+            "member_id": member.pk,
+            "letter_number": "40-GGT",
+            "on": TODAY.isoformat(),
+            "to_org_id": tree["commune_b"].pk,
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["state"], body["to_org"]["name"]) == ("in_transit", "Đảng bộ xã Bình Minh")
     client.force_login(outsider)
     listed = client.get("/api/v1/transfers?box=incoming").json()
     assert [i["id"] for i in listed["items"]] == [body["id"]]
-    bad = client.post(f"/api/v1/transfers/{body['id']}/reception", {"cell_id": tree["cell_a2"].pk,
-                                                                    "on": TODAY.isoformat()},
-                      content_type="application/json")
+    bad = client.post(
+        f"/api/v1/transfers/{body['id']}/reception",
+        {"cell_id": tree["cell_a2"].pk, "on": TODAY.isoformat()},
+        content_type="application/json",
+    )
     assert bad.status_code in (403, 422)
-    ok = client.post(f"/api/v1/transfers/{body['id']}/reception", {"cell_id": tree["cell_b1"].pk,
-                                                                   "on": TODAY.isoformat()},
-                     content_type="application/json")
+    ok = client.post(
+        f"/api/v1/transfers/{body['id']}/reception",
+        {"cell_id": tree["cell_b1"].pk, "on": TODAY.isoformat()},
+        content_type="application/json",
+    )
     assert ok.status_code == 201 and ok.json()["state"] == "received"
 
 
@@ -284,13 +343,16 @@ def test_the_member_list_marks_a_member_in_transit(client, tree, member, commune
     assert "Trần Văn Chuyển" in html and "đang chuyển đi" in html
 
 
-def test_open_letters_of_given_members_read_only_their_spans(tree, member, system_user, commune_officer,
-                                                             django_assert_max_num_queries):
+def test_open_letters_of_given_members_read_only_their_spans(
+    tree, member, system_user, commune_officer, django_assert_max_num_queries
+):
     """The profile asks for one member's open letter: the spans in transfer are read for that member
     (index member_id), not every member in transit in the registry."""
     other = admit(system_user, tree["cell_a1"], name="Lê Thị Khác")
-    mine, theirs = letter(commune_officer, member, to_org=tree["commune_b"]), letter(
-        commune_officer, other, to_org=tree["commune_b"])
+    mine, theirs = (
+        letter(commune_officer, member, to_org=tree["commune_b"]),
+        letter(commune_officer, other, to_org=tree["commune_b"]),
+    )
     assert set(Transfer.objects.open(TODAY)) == {mine, theirs}
     assert list(Transfer.objects.open(TODAY, member_ids=[member.pk])) == [mine]
     assert transfers.open_transfer_of(member, TODAY) == mine
@@ -305,7 +367,6 @@ def test_open_letters_of_given_members_read_only_their_spans(tree, member, syste
 
 
 def test_temporary_open_of_given_members(tree, member, commune_officer):
-    t = letter(commune_officer, member, to_org=tree["commune_b"], temporary=True,
-               until=TODAY + timedelta(days=60))
+    t = letter(commune_officer, member, to_org=tree["commune_b"], temporary=True, until=TODAY + timedelta(days=60))
     assert list(Transfer.objects.temporary_open(TODAY, member_ids=[member.pk])) == [t]
     assert list(Transfer.objects.temporary_open(TODAY, member_ids=[member.pk + 1000])) == []

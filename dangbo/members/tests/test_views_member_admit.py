@@ -13,10 +13,19 @@ URL = "/dang-vien/ket-nap/"
 
 def form(the_cell, **changes):
     data = {
-        "full_name": "Đinh Thị Kết", "birth_date": "15/08/1998", "sex": "F", "ethnicity": "01", "religion": "00",
-        "general_education": "gdpt_thpt", "theory_level": "none", "citizen_id": "001198012345",
-        "cell": str(the_cell.pk), "decided_on": "02/06/2025", "decision_number": "87-QĐ/ĐU",
-        "decision_body": "Đảng ủy xã An Bình", "ceremony_on": "16/06/2025",
+        "full_name": "Đinh Thị Kết",
+        "birth_date": "15/08/1998",
+        "sex": "F",
+        "ethnicity": "01",
+        "religion": "00",
+        "general_education": "gdpt_thpt",
+        "theory_level": "none",
+        "citizen_id": "001198012345",
+        "cell": str(the_cell.pk),
+        "decided_on": "02/06/2025",
+        "decision_number": "87-QĐ/ĐU",
+        "decision_body": "Đảng ủy xã An Bình",
+        "ceremony_on": "16/06/2025",
     }
     data.update(changes)
     return data

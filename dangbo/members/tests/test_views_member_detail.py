@@ -17,8 +17,15 @@ SYSTEM = policy.SYSTEM.named("kiểm thử")
 
 def admit(cell, *, decided=date(2024, 3, 4), ceremony=date(2024, 3, 18)):
     return MemberFactory(
-        actor=SYSTEM, cell=cell, decided_on=decided, ceremony_on=ceremony, decision_number="112-QĐ/ĐU",
-        decision_body="Đảng ủy xã An Bình", full_name="Nguyễn Thị Ánh", birth_year=1990, sex="F",
+        actor=SYSTEM,
+        cell=cell,
+        decided_on=decided,
+        ceremony_on=ceremony,
+        decision_number="112-QĐ/ĐU",
+        decision_body="Đảng ủy xã An Bình",
+        full_name="Nguyễn Thị Ánh",
+        birth_year=1990,
+        sex="F",
         citizen_id="001090012345",
     )
 
@@ -48,7 +55,7 @@ def test_it_shows_state_decision_probation_and_seniority(client, commune_officer
     assert "Nguyễn Thị Ánh" in html
     assert "Chi bộ thôn 1" in html
     assert "Quyết định số 112-QĐ/ĐU ngày 04/03/2024 của Đảng ủy xã An Bình" in html
-    assert "Hết thời gian dự bị</dt><dd class=\"col-6\">18/03/2025" in html
+    assert 'Hết thời gian dự bị</dt><dd class="col-6">18/03/2025' in html
     assert "Hạn đề nghị công nhận chính thức" in html
     assert "Quá hạn" in html  # today is long after 18/03/2025 + 30 working days
     assert "Tuổi đảng" in html and " năm " in html
@@ -74,8 +81,11 @@ def test_reading_a_profile_is_logged(client, officer, tree):
 
 def test_a_voided_event_is_struck_through_with_the_reason(client, officer, tree):
     member = admit(tree["cell_a1"])
-    card = member_record_event(actor=SYSTEM, member=member, data=EventInput(
-        type=EventType.PARTY_CARD_ISSUED, on=date(2024, 5, 2), payload={"card_number": "12345678"}))
+    card = member_record_event(
+        actor=SYSTEM,
+        member=member,
+        data=EventInput(type=EventType.PARTY_CARD_ISSUED, on=date(2024, 5, 2), payload={"card_number": "12345678"}),
+    )
     event_correct(actor=SYSTEM, event=card, reason="Ghi nhầm số thẻ")
     client.force_login(officer)
     html = client.get(url(member)).content.decode()
@@ -89,8 +99,11 @@ def test_a_voided_event_is_struck_through_with_the_reason(client, officer, tree)
 def test_the_profile_keeps_a_small_query_count(client, officer, tree, django_assert_max_num_queries):
     member = admit(tree["cell_a1"])
     for i in range(5):
-        member_record_event(actor=SYSTEM, member=member, data=EventInput(
-            type=EventType.YEARLY_GRADING, on=date(2024, 12, 1 + i), payload={"grade": "good"}))
+        member_record_event(
+            actor=SYSTEM,
+            member=member,
+            data=EventInput(type=EventType.YEARLY_GRADING, on=date(2024, 12, 1 + i), payload={"grade": "good"}),
+        )
     client.force_login(officer)
     client.get(url(member))
     with django_assert_max_num_queries(25):

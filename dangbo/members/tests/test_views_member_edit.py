@@ -17,9 +17,13 @@ SYSTEM = policy.SYSTEM.named("kiểm thử")
 @pytest.fixture
 def member(tree):
     return member_admit(
-        actor=SYSTEM, cell=tree["cell_a1"], decided_on=date(2024, 3, 4), ceremony_on=date(2024, 3, 18),
+        actor=SYSTEM,
+        cell=tree["cell_a1"],
+        decided_on=date(2024, 3, 4),
+        ceremony_on=date(2024, 3, 18),
         decision_number="112-QĐ/ĐU",
-        profile=ProfileInput(full_name="Nguyễn Thị Ánh", birth_year=1990, sex="F", hometown="Xã An Bình"))
+        profile=ProfileInput(full_name="Nguyễn Thị Ánh", birth_year=1990, sex="F", hometown="Xã An Bình"),
+    )
 
 
 def url(member):
@@ -27,8 +31,16 @@ def url(member):
 
 
 def data(**changes):
-    d = {"full_name": "Nguyễn Thị Ánh", "birth_year": "1990", "sex": "F", "ethnicity": "01", "religion": "00",
-         "theory_level": "none", "hometown": "Xã An Bình", "on": "01/11/2026"}
+    d = {
+        "full_name": "Nguyễn Thị Ánh",
+        "birth_year": "1990",
+        "sex": "F",
+        "ethnicity": "01",
+        "religion": "00",
+        "theory_level": "none",
+        "hometown": "Xã An Bình",
+        "on": "01/11/2026",
+    }
     d.update(changes)
     return d
 

@@ -17,9 +17,13 @@ SYSTEM = policy.SYSTEM.named("kiểm thử")
 @pytest.fixture
 def member(tree):
     return member_admit(
-        actor=SYSTEM, cell=tree["cell_a1"], decided_on=date(2024, 3, 4), ceremony_on=date(2024, 3, 18),
+        actor=SYSTEM,
+        cell=tree["cell_a1"],
+        decided_on=date(2024, 3, 4),
+        ceremony_on=date(2024, 3, 18),
         decision_number="112-QĐ/ĐU",
-        profile=ProfileInput(full_name="Nguyễn Thị Ánh", birth_year=1990, sex="F"))
+        profile=ProfileInput(full_name="Nguyễn Thị Ánh", birth_year=1990, sex="F"),
+    )
 
 
 def written(member):
@@ -60,9 +64,17 @@ def test_the_form_lists_event_types_in_vietnamese(client, officer, member):
 
 def test_recognition_is_recorded_and_the_member_becomes_full(client, officer, member):
     client.force_login(officer)
-    response = client.post(create_url(member), {
-        "type": "full_recognition", "on": "20/03/2025", "decision_number": "45-QĐ/ĐU",
-        "decision_date": "20/03/2025", "decision_body": "Đảng ủy xã An Bình"}, follow=True)
+    response = client.post(
+        create_url(member),
+        {
+            "type": "full_recognition",
+            "on": "20/03/2025",
+            "decision_number": "45-QĐ/ĐU",
+            "decision_date": "20/03/2025",
+            "decision_body": "Đảng ủy xã An Bình",
+        },
+        follow=True,
+    )
     html = response.content.decode()
     assert "Đã ghi «Công nhận đảng viên chính thức» ngày 20/03/2025." in html
     assert "Quyết định số 45-QĐ/ĐU ngày 20/03/2025 của Đảng ủy xã An Bình" in html
@@ -91,15 +103,19 @@ def test_bad_input_names_the_field_and_writes_nothing(client, officer, member):
 
 def test_a_party_card_number_goes_with_the_event(client, officer, member):
     client.force_login(officer)
-    response = client.post(create_url(member), {"type": "party_card_issued", "on": "02/05/2024",
-                                                "card_number": "01234567"})
+    response = client.post(
+        create_url(member), {"type": "party_card_issued", "on": "02/05/2024", "card_number": "01234567"}
+    )
     assert response.status_code == 302
     assert Member.objects.get(pk=member.pk).party_card_number == "01234567"
 
 
 def test_voiding_an_event_needs_a_reason(client, officer, member):
-    event = member_record_event(actor=SYSTEM, member=member, data=EventInput(
-        type=EventType.YEARLY_GRADING, on=date(2024, 12, 10), payload={"grade": "good"}))
+    event = member_record_event(
+        actor=SYSTEM,
+        member=member,
+        data=EventInput(type=EventType.YEARLY_GRADING, on=date(2024, 12, 10), payload={"grade": "good"}),
+    )
     before = written(member)
     client.force_login(officer)
     url = reverse("members:event_correct", args=[event.pk])
@@ -110,8 +126,11 @@ def test_voiding_an_event_needs_a_reason(client, officer, member):
 
 
 def test_voiding_an_event_strikes_it_through_on_the_profile(client, officer, member):
-    event = member_record_event(actor=SYSTEM, member=member, data=EventInput(
-        type=EventType.YEARLY_GRADING, on=date(2024, 12, 10), payload={"grade": "good"}))
+    event = member_record_event(
+        actor=SYSTEM,
+        member=member,
+        data=EventInput(type=EventType.YEARLY_GRADING, on=date(2024, 12, 10), payload={"grade": "good"}),
+    )
     client.force_login(officer)
     response = client.post(reverse("members:event_correct", args=[event.pk]), {"reason": "Ghi nhầm năm"}, follow=True)
     html = response.content.decode()
@@ -122,8 +141,9 @@ def test_voiding_an_event_strikes_it_through_on_the_profile(client, officer, mem
 
 def test_voiding_an_event_the_history_depends_on_is_refused(client, officer, member):
     ceremony = member.events.get(type=EventType.ADMISSION_CEREMONY)
-    member_record_event(actor=SYSTEM, member=member, data=EventInput(type=EventType.FULL_RECOGNITION,
-                                                                      on=date(2025, 3, 20)))
+    member_record_event(
+        actor=SYSTEM, member=member, data=EventInput(type=EventType.FULL_RECOGNITION, on=date(2025, 3, 20))
+    )
     before = written(member)
     client.force_login(officer)
     response = client.post(reverse("members:event_correct", args=[ceremony.pk]), {"reason": "Thử"})

@@ -15,8 +15,15 @@ URL = "/dang-vien/"
 
 def admit(cell, name, *, sex="M", birth_year=1985, ethnicity="01", citizen_id=None, decided=date(2020, 1, 6)):
     return MemberFactory(
-        actor=SYSTEM, cell=cell, full_name=name, sex=sex, birth_year=birth_year, ethnicity=ethnicity, citizen_id=citizen_id,
-        decided_on=decided, decision_number="1-QĐ",
+        actor=SYSTEM,
+        cell=cell,
+        full_name=name,
+        sex=sex,
+        birth_year=birth_year,
+        ethnicity=ethnicity,
+        citizen_id=citizen_id,
+        decided_on=decided,
+        decision_number="1-QĐ",
     )
 
 

@@ -11,51 +11,65 @@ from dangbo.notifications import delivery as dl
 from dangbo.notifications.models import Delivery, NotificationPreference, OrgChannel
 
 pytestmark = pytest.mark.django_db
-SYNO = "http://nas.anbinh.local:5000/webapi/entry.cgi?api=SYNO.Chat.External&method=incoming&version=2&token=%22Bi1Mat2%22"
+SYNO = (
+    "http://nas.anbinh.local:5000/webapi/entry.cgi?api=SYNO.Chat.External&method=incoming&version=2&token=%22Bi1Mat2%22"
+)
 
 
 @pytest.fixture
 def channel(tree, commune_officer):
-    return dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="synology", target=SYNO,
-                             label="Nhóm Văn phòng")
+    return dl.channel_create(
+        actor=commune_officer, org_id=tree["commune_a"].pk, kind="synology", target=SYNO, label="Nhóm Văn phòng"
+    )
 
 
 def test_the_officer_adds_a_synology_channel_and_sees_it_masked(client, tree, commune_officer):
     client.force_login(commune_officer)
     url = reverse("notifications:channel_list")
-    response = client.post(f"{url}?org={tree['commune_a'].pk}",
-                           {"org": tree["commune_a"].pk, "kind": "synology", "label": "Nhóm Văn phòng", "target": SYNO})
+    response = client.post(
+        f"{url}?org={tree['commune_a'].pk}",
+        {"org": tree["commune_a"].pk, "kind": "synology", "label": "Nhóm Văn phòng", "target": SYNO},
+    )
     assert response.status_code == 302
     channel = OrgChannel.objects.get()
     assert (channel.org, channel.kind, channel.target) == (tree["commune_a"], "synology", SYNO)
     page = client.get(f"{url}?org={tree['commune_a'].pk}").content.decode()
-    assert "Nhóm Văn phòng" in page and f"http://nas.anbinh.local:5000/… #{dl.fingerprint(SYNO)[:6]}" in page and "Bi1Mat2" not in page
+    assert (
+        "Nhóm Văn phòng" in page
+        and f"http://nas.anbinh.local:5000/… #{dl.fingerprint(SYNO)[:6]}" in page
+        and "Bi1Mat2" not in page
+    )
     detail = client.get(reverse("notifications:channel_detail", args=[channel.pk])).content.decode()
     assert "Bi1Mat2" not in detail and "Gửi tin thử" in detail
 
 
 def test_a_bad_webhook_url_is_refused_on_the_page_in_vietnamese(client, tree, commune_officer):
     client.force_login(commune_officer)
-    response = client.post(reverse("notifications:channel_list"),
-                           {"org": tree["commune_a"].pk, "kind": "synology", "target": "http://nas.local/khong-dung"})
+    response = client.post(
+        reverse("notifications:channel_list"),
+        {"org": tree["commune_a"].pk, "kind": "synology", "target": "http://nas.local/khong-dung"},
+    )
     assert response.status_code == 200
     assert "URL webhook của Synology Chat phải có dạng" in response.content.decode()
     assert not OrgChannel.objects.exists()
 
 
-def test_the_list_page_costs_a_bounded_number_of_queries(client, tree, commune_officer, channel,
-                                                         django_assert_max_num_queries):
+def test_the_list_page_costs_a_bounded_number_of_queries(
+    client, tree, commune_officer, channel, django_assert_max_num_queries
+):
     for n in range(5):
-        dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="webhook",
-                          target=f"http://chat.local/h/{n}")
+        dl.channel_create(
+            actor=commune_officer, org_id=tree["commune_a"].pk, kind="webhook", target=f"http://chat.local/h/{n}"
+        )
     client.force_login(commune_officer)
     with django_assert_max_num_queries(16):
         response = client.get(reverse("notifications:channel_list"), {"org": tree["commune_a"].pk})
     assert response.status_code == 200 and response.content.decode().count("data-channel=") == 6
 
 
-def test_the_detail_page_with_its_log_costs_a_bounded_number_of_queries(client, commune_officer, channel,
-                                                                        django_assert_max_num_queries):
+def test_the_detail_page_with_its_log_costs_a_bounded_number_of_queries(
+    client, commune_officer, channel, django_assert_max_num_queries
+):
     for _ in range(10):
         dl.channel_test(actor=commune_officer, channel=channel)
     client.force_login(commune_officer)
@@ -106,7 +120,7 @@ def test_a_user_turns_their_email_off_and_on(client, member_user):
     client.force_login(member_user)
     url = reverse("notifications:preferences")
     page = client.get(url)
-    assert page.status_code == 200 and 'checked' in page.content.decode()
+    assert page.status_code == 200 and "checked" in page.content.decode()
     assert client.post(url, {}).status_code == 302
     assert NotificationPreference.objects.get(user=member_user).email is False
     assert dl.preference_get(member_user) is False

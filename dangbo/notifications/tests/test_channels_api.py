@@ -40,18 +40,27 @@ def test_an_officer_adds_lists_changes_tests_and_removes_a_channel(client, tree,
     assert client.delete(f"{BASE}{got['id']}").status_code == 204
     assert not OrgChannel.objects.filter(pk=got["id"]).exists()
     assert Delivery.objects.filter(pk=queued.json()["id"]).exists()  # the log stays
-    actions = set(AuditEntry.objects.filter(action__startswith="notification_channel.").values_list("action", flat=True))
-    assert actions == {"notification_channel.create", "notification_channel.update", "notification_channel.test",
-                       "notification_channel.delete"}
+    actions = set(
+        AuditEntry.objects.filter(action__startswith="notification_channel.").values_list("action", flat=True)
+    )
+    assert actions == {
+        "notification_channel.create",
+        "notification_channel.update",
+        "notification_channel.test",
+        "notification_channel.delete",
+    }
 
 
-@pytest.mark.parametrize(("extra", "field", "message"), [
-    ({"kind": "fax"}, "kind", "Loại kênh không hợp lệ"),
-    ({"target": "ftp://chat.local/x"}, "target", "URL webhook không hợp lệ"),
-    ({"kind": "email", "target": "khong-phai-thu"}, "target", "Địa chỉ thư điện tử không hợp lệ"),
-    ({"label": "x" * 121}, "label", "Tên kênh dài quá 120 ký tự"),
-    ({"target": "http://chat.local/" + "a" * 500}, "target", "dài quá 500 ký tự"),
-])
+@pytest.mark.parametrize(
+    ("extra", "field", "message"),
+    [
+        ({"kind": "fax"}, "kind", "Loại kênh không hợp lệ"),
+        ({"target": "ftp://chat.local/x"}, "target", "URL webhook không hợp lệ"),
+        ({"kind": "email", "target": "khong-phai-thu"}, "target", "Địa chỉ thư điện tử không hợp lệ"),
+        ({"label": "x" * 121}, "label", "Tên kênh dài quá 120 ký tự"),
+        ({"target": "http://chat.local/" + "a" * 500}, "target", "dài quá 500 ký tự"),
+    ],
+)
 def test_bad_input_is_a_422_on_its_field_and_nothing_is_written(client, tree, commune_officer, extra, field, message):
     client.force_login(commune_officer)
     response = _create(client, tree["commune_a"].pk, **extra)

@@ -34,8 +34,9 @@ class ChatServer:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's name
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                server.received.append({"path": self.path, "type": self.headers.get("Content-Type", ""),
-                                        "body": raw.decode("utf-8")})
+                server.received.append(
+                    {"path": self.path, "type": self.headers.get("Content-Type", ""), "body": raw.decode("utf-8")}
+                )
                 status, body = server.replies.pop(0) if len(server.replies) > 1 else server.replies[0]
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -84,9 +85,15 @@ def _org_note(tree, key="k1", message="Đảng bộ xã An Bình: quá hạn chu
 
 
 def test_an_organizations_notification_reaches_its_synology_chat_in_the_payload_form_field(
-        tree, commune_officer, chat, on_commit):
-    channel = dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="synology",
-                                target=chat.synology_url(), label="Nhóm Văn phòng Đảng ủy")
+    tree, commune_officer, chat, on_commit
+):
+    channel = dl.channel_create(
+        actor=commune_officer,
+        org_id=tree["commune_a"].pk,
+        kind="synology",
+        target=chat.synology_url(),
+        label="Nhóm Văn phòng Đảng ủy",
+    )
     with on_commit():
         note = _org_note(tree)
     assert len(chat.received) == 1
@@ -100,8 +107,9 @@ def test_an_organizations_notification_reaches_its_synology_chat_in_the_payload_
 
 
 def test_a_generic_json_webhook_gets_a_json_text_body(tree, commune_officer, chat, on_commit):
-    dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="webhook",
-                      target=f"{chat.base}/hooks/abc123")
+    dl.channel_create(
+        actor=commune_officer, org_id=tree["commune_a"].pk, kind="webhook", target=f"{chat.base}/hooks/abc123"
+    )
     with on_commit():
         _org_note(tree)
     assert chat.received[0]["type"] == "application/json"
@@ -112,14 +120,18 @@ def test_a_generic_json_webhook_gets_a_json_text_body(tree, commune_officer, cha
 def test_with_a_base_url_the_message_ends_with_a_link_to_its_page(tree, commune_officer, chat, on_commit, settings):
     settings.DANGBO_BASE_URL = "https://dangbo.tinhuy-thu.vn/"
     settings.NOTIFICATIONS_SEND_EMAIL = True
-    dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="webhook",
-                      target=f"{chat.base}/hooks/abc123")
-    dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="email",
-                      target="vanphong@anbinh.example.invalid")
+    dl.channel_create(
+        actor=commune_officer, org_id=tree["commune_a"].pk, kind="webhook", target=f"{chat.base}/hooks/abc123"
+    )
+    dl.channel_create(
+        actor=commune_officer, org_id=tree["commune_a"].pk, kind="email", target="vanphong@anbinh.example.invalid"
+    )
     with on_commit():
         _org_note(tree)
-    assert chat.texts() == ["[Đảng bộ số] Đảng bộ xã An Bình: quá hạn chuyển sinh hoạt của 1 đảng viên.\n"
-                            "https://dangbo.tinhuy-thu.vn/thong-bao/"]
+    assert chat.texts() == [
+        "[Đảng bộ số] Đảng bộ xã An Bình: quá hạn chuyển sinh hoạt của 1 đảng viên.\n"
+        "https://dangbo.tinhuy-thu.vn/thong-bao/"
+    ]
     assert mail.outbox[-1].body.endswith("\n\nXem trên Đảng bộ số: https://dangbo.tinhuy-thu.vn/thong-bao/")
 
 
@@ -142,8 +154,9 @@ def test_a_500_is_retried_later_with_backoff_and_then_delivered(tree, commune_of
     assert len(chat.received) == 2
 
 
-def test_the_delay_doubles_and_the_delivery_fails_after_the_last_attempt(tree, commune_officer, chat, on_commit,
-                                                                         settings):
+def test_the_delay_doubles_and_the_delivery_fails_after_the_last_attempt(
+    tree, commune_officer, chat, on_commit, settings
+):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
     chat.replies = [(500, "")]
     dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="webhook", target=f"{chat.base}/h")
@@ -172,8 +185,9 @@ def test_synology_refusing_with_http_200_is_a_failure(tree, commune_officer, cha
 
 def test_an_unreachable_server_never_blocks_the_request(tree, commune_officer, on_commit, settings):
     settings.NOTIFICATIONS_WEBHOOK_TIMEOUT = 2
-    dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="webhook",
-                      target="http://127.0.0.1:9/khong-co")
+    dl.channel_create(
+        actor=commune_officer, org_id=tree["commune_a"].pk, kind="webhook", target="http://127.0.0.1:9/khong-co"
+    )
     with on_commit():
         note = _org_note(tree)
     assert note is not None and Notification.objects.filter(pk=note.pk).exists()
@@ -210,7 +224,9 @@ def test_a_users_email_follows_their_choice(tree, commune_officer, settings, on_
     commune_officer.email = "xa.anbinh@example.invalid"
     commune_officer.save()
     with on_commit():
-        notify(kind="plans.due", key="a", user=commune_officer, message="Nhắc việc 1", email_subject="[Đảng bộ số] Nhắc")
+        notify(
+            kind="plans.due", key="a", user=commune_officer, message="Nhắc việc 1", email_subject="[Đảng bộ số] Nhắc"
+        )
     assert [m.to for m in mail.outbox] == [["xa.anbinh@example.invalid"]]
     d = Delivery.objects.get()
     assert (d.medium, d.user, d.status) == ("email", commune_officer, "sent")
@@ -237,8 +253,9 @@ def test_an_email_is_not_sent_to_a_user_who_may_no_longer_see_it(tree, commune_o
 
 def test_an_organizations_email_channel(tree, commune_officer, settings, on_commit):
     settings.NOTIFICATIONS_SEND_EMAIL = True
-    dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="email",
-                      target="vanphong@anbinh.example.invalid")
+    dl.channel_create(
+        actor=commune_officer, org_id=tree["commune_a"].pk, kind="email", target="vanphong@anbinh.example.invalid"
+    )
     with on_commit():
         _org_note(tree)
     assert [m.to for m in mail.outbox] == [["vanphong@anbinh.example.invalid"]]
@@ -254,8 +271,9 @@ def test_a_delivery_is_sent_once_even_if_its_task_runs_twice(tree, commune_offic
 
 
 def test_the_test_message_goes_through_the_worker_and_is_logged(tree, commune_officer, chat, on_commit):
-    channel = dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="synology",
-                                target=chat.synology_url())
+    channel = dl.channel_create(
+        actor=commune_officer, org_id=tree["commune_a"].pk, kind="synology", target=chat.synology_url()
+    )
     with on_commit():
         d = dl.channel_test(actor=commune_officer, channel=channel)
     d.refresh_from_db()
@@ -266,22 +284,31 @@ def test_the_test_message_goes_through_the_worker_and_is_logged(tree, commune_of
 # --- validation, secrets, scope ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "target", "message"), [
-    ("webhook", "", "Phải nhập địa chỉ nhận"),
-    ("webhook", "ftp://chat.local/h", "URL webhook không hợp lệ"),
-    ("webhook", "http://", "URL webhook không hợp lệ"),
-    ("webhook", "http://ai:matkhau@chat.local/h", "không được chứa tên đăng nhập"),
-    ("webhook", "http://chat.local/" + "a" * 500, "dài quá 500 ký tự"),
-    ("synology", "http://nas.local/webapi/entry.cgi?api=SYNO.Chat.External&method=chatbot&token=x",
-     "URL webhook của Synology Chat phải có dạng"),
-    ("email", "khong-phai-thu", "Địa chỉ thư điện tử không hợp lệ"),
-    ("sms", "0900000000", "Loại kênh không hợp lệ"),
-])
+@pytest.mark.parametrize(
+    ("kind", "target", "message"),
+    [
+        ("webhook", "", "Phải nhập địa chỉ nhận"),
+        ("webhook", "ftp://chat.local/h", "URL webhook không hợp lệ"),
+        ("webhook", "http://", "URL webhook không hợp lệ"),
+        ("webhook", "http://ai:matkhau@chat.local/h", "không được chứa tên đăng nhập"),
+        ("webhook", "http://chat.local/" + "a" * 500, "dài quá 500 ký tự"),
+        (
+            "synology",
+            "http://nas.local/webapi/entry.cgi?api=SYNO.Chat.External&method=chatbot&token=x",
+            "URL webhook của Synology Chat phải có dạng",
+        ),
+        ("email", "khong-phai-thu", "Địa chỉ thư điện tử không hợp lệ"),
+        ("sms", "0900000000", "Loại kênh không hợp lệ"),
+    ],
+)
 def test_a_bad_address_is_refused_in_vietnamese_and_nothing_is_written(tree, commune_officer, kind, target, message):
     with pytest.raises(DomainError) as error:
         dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind=kind, target=target)
     assert message in error.value.message and error.value.field in ("target", "kind")
-    assert not OrgChannel.objects.exists() and not AuditEntry.objects.filter(action__startswith="notification_channel").exists()
+    assert (
+        not OrgChannel.objects.exists()
+        and not AuditEntry.objects.filter(action__startswith="notification_channel").exists()
+    )
 
 
 def test_the_webhook_url_is_a_secret_masked_in_the_audit_log(tree, commune_officer, chat):
@@ -294,12 +321,16 @@ def test_the_webhook_url_is_a_secret_masked_in_the_audit_log(tree, commune_offic
     dump = json.dumps([[e.summary, e.before, e.after] for e in entries], ensure_ascii=False)
     assert "bimat123" not in dump and "moi456" not in dump
     assert entries[1].before["fingerprint"] != entries[1].after["fingerprint"]
-    assert dl.mask_target("synology", url) == f"http://127.0.0.1:{chat.httpd.server_address[1]}/… #{dl.fingerprint(url)[:6]}"
+    assert (
+        dl.mask_target("synology", url)
+        == f"http://127.0.0.1:{chat.httpd.server_address[1]}/… #{dl.fingerprint(url)[:6]}"
+    )
     assert dl.mask_target("email", "vanphong@anbinh.vn") == "v***@anbinh.vn"
 
 
-def test_an_officer_outside_the_organization_cannot_add_or_see_its_channels(tree, commune_officer, outsider,
-                                                                            secretary_a1):
+def test_an_officer_outside_the_organization_cannot_add_or_see_its_channels(
+    tree, commune_officer, outsider, secretary_a1
+):
     with pytest.raises(DomainError):
         dl.channel_create(actor=outsider, org_id=tree["commune_a"].pk, kind="email", target="a@b.vn")
     channel = dl.channel_create(actor=commune_officer, org_id=tree["commune_a"].pk, kind="email", target="a@b.vn")

@@ -34,13 +34,12 @@ def page(client):
         response = client.get(reverse("access:account"))
     assert response.status_code == 200
     text = response.text
-    counts = [q for q in ctx.captured_queries if 'COUNT(*)' in q["sql"] and "notifications_notification" in q["sql"]]
+    counts = [q for q in ctx.captured_queries if "COUNT(*)" in q["sql"] and "notifications_notification" in q["sql"]]
     n = int(text.split(BADGE, 1)[1].split("<", 1)[0]) if BADGE in text else 0
     return n, len(counts)
 
 
-def test_a_repeated_page_reads_no_count_and_a_new_notification_shows_at_the_next_page(
-        client, commune_officer, tree):
+def test_a_repeated_page_reads_no_count_and_a_new_notification_shows_at_the_next_page(client, commune_officer, tree):
     notify(kind="test", key="a", message="Một", user=commune_officer)
     client.force_login(commune_officer)
     assert page(client) == (1, 1)

@@ -20,11 +20,24 @@ LIST = "notifications:notification_list"
 
 @pytest.fixture
 def task(system_user, tree):
-    plan = document_register(actor=system_user, data=DocumentInput(
-        number="03-KH/ĐU", issued_on=date(2024, 1, 5), issuer="Đảng ủy xã An Bình", doc_type="ke_hoach",
-        title="Kế hoạch của xã An Bình", owner_org_id=tree["commune_a"].pk))
-    task = task_create(actor=system_user, plan=plan, data=TaskInput(
-        content="Việc của Chi bộ thôn 1", deadline_text="Quý II/2024", implementing_org_ids=[tree["cell_a1"].pk]))
+    plan = document_register(
+        actor=system_user,
+        data=DocumentInput(
+            number="03-KH/ĐU",
+            issued_on=date(2024, 1, 5),
+            issuer="Đảng ủy xã An Bình",
+            doc_type="ke_hoach",
+            title="Kế hoạch của xã An Bình",
+            owner_org_id=tree["commune_a"].pk,
+        ),
+    )
+    task = task_create(
+        actor=system_user,
+        plan=plan,
+        data=TaskInput(
+            content="Việc của Chi bộ thôn 1", deadline_text="Quý II/2024", implementing_org_ids=[tree["cell_a1"].pk]
+        ),
+    )
     # the cell was told of its new task (plans/tests/test_task_page.py); these tests count the others
     Notification.objects.filter(kind="plans.assigned").delete()
     return task
@@ -32,9 +45,16 @@ def task(system_user, tree):
 
 @pytest.fixture
 def campaign(system_user, tree):
-    return campaign_open(actor=system_user, year=2024, root_org=tree["commune_a"], opens_on=date(2024, 11, 15),
-                         self_assessment_due=date(2024, 11, 30), cell_meeting_due=date(2024, 12, 10),
-                         decision_due=date(2024, 12, 20), deadline=date(2024, 12, 25))
+    return campaign_open(
+        actor=system_user,
+        year=2024,
+        root_org=tree["commune_a"],
+        opens_on=date(2024, 11, 15),
+        self_assessment_due=date(2024, 11, 30),
+        cell_meeting_due=date(2024, 12, 10),
+        decision_due=date(2024, 12, 20),
+        deadline=date(2024, 12, 25),
+    )
 
 
 def test_a_users_notification_is_stored_once_and_seen_by_that_user_only(commune_officer, outsider, task):
@@ -48,11 +68,19 @@ def test_a_users_notification_is_stored_once_and_seen_by_that_user_only(commune_
 
 
 def test_an_organizations_notification_is_read_by_each_officer_in_scope_separately(
-        commune_officer, officer, outsider, tree, campaign):
-    note = notify(kind="grading.late", key="grading.late:1:2024-12-26", message="Xã An Bình chậm đánh giá",
-                  org_id=tree["commune_a"].pk, target=campaign)
-    assert notify(kind="grading.late", key="grading.late:1:2024-12-26", message="lần hai",
-                  org_id=tree["commune_a"].pk) is None
+    commune_officer, officer, outsider, tree, campaign
+):
+    note = notify(
+        kind="grading.late",
+        key="grading.late:1:2024-12-26",
+        message="Xã An Bình chậm đánh giá",
+        org_id=tree["commune_a"].pk,
+        target=campaign,
+    )
+    assert (
+        notify(kind="grading.late", key="grading.late:1:2024-12-26", message="lần hai", org_id=tree["commune_a"].pk)
+        is None
+    )
     assert sel.unread_count(actor=commune_officer) == 1 and sel.unread_count(actor=officer) == 1
     assert sel.unread_count(actor=outsider) == 0
     mark_read(actor=commune_officer, note=note)
@@ -90,10 +118,12 @@ def test_a_notification_needs_an_addressee(db):
 
 
 def test_one_page_lists_plans_and_grading_notifications_with_links_and_the_navbar_counts_them(
-        client, commune_officer, tree, task, campaign):
+    client, commune_officer, tree, task, campaign
+):
     notification_create(user=commune_officer, key="late:2024-06-30:0", message="Chi bộ thôn 1 trễ hạn", task=task)
-    notify(kind="grading.late", key="g1", message="Chi bộ thôn 1 chậm đánh giá", org_id=tree["cell_a1"].pk,
-           target=campaign)
+    notify(
+        kind="grading.late", key="g1", message="Chi bộ thôn 1 chậm đánh giá", org_id=tree["cell_a1"].pk, target=campaign
+    )
     client.force_login(commune_officer)
     page = client.get(reverse(LIST))
     assert page.status_code == 200
@@ -117,8 +147,9 @@ def test_reading_from_the_page_lowers_the_count(client, commune_officer, tree, t
     assert "Hai" not in client.get(reverse(LIST), {"chua_doc": 1}).text
 
 
-def test_the_outsider_neither_sees_nor_reads_another_communes_notifications(client, outsider, commune_officer,
-                                                                            tree, task):
+def test_the_outsider_neither_sees_nor_reads_another_communes_notifications(
+    client, outsider, commune_officer, tree, task
+):
     note = notification_create(user=commune_officer, key="a", message="Nhắc việc xã An Bình", task=task)
     org_note = notify(kind="grading.late", key="g", message="Chi bộ thôn 1 chậm", org_id=tree["cell_a1"].pk)
     client.force_login(outsider)

@@ -20,20 +20,37 @@ pytestmark = pytest.mark.django_db
 
 
 def _campaign(actor, tree, due=None):
-    return notice_send(actor=actor, data=NoticeInput(
-        org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, kind=NoticeKind.STUDY,
-        title="Học tập Nghị quyết Đại hội Đảng bộ xã", study_due=due or policy.today() + timedelta(days=30)))
+    return notice_send(
+        actor=actor,
+        data=NoticeInput(
+            org_id=tree["commune_a"].pk,
+            audience_org_id=tree["commune_a"].pk,
+            kind=NoticeKind.STUDY,
+            title="Học tập Nghị quyết Đại hội Đảng bộ xã",
+            study_due=due or policy.today() + timedelta(days=30),
+        ),
+    )
 
 
-@pytest.mark.parametrize(("due", "message"), [
-    (None, "phải có hạn hoàn thành"),
-    (date(2020, 1, 1), "Hạn hoàn thành học tập phải từ ngày gửi"),
-])
+@pytest.mark.parametrize(
+    ("due", "message"),
+    [
+        (None, "phải có hạn hoàn thành"),
+        (date(2020, 1, 1), "Hạn hoàn thành học tập phải từ ngày gửi"),
+    ],
+)
 def test_a_study_campaign_needs_a_deadline_from_today(commune_officer, tree, people, due, message):
     with pytest.raises(DomainError) as e:
-        notice_send(actor=commune_officer, data=NoticeInput(
-            org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, kind=NoticeKind.STUDY,
-            title="Học tập nghị quyết", study_due=due))
+        notice_send(
+            actor=commune_officer,
+            data=NoticeInput(
+                org_id=tree["commune_a"].pk,
+                audience_org_id=tree["commune_a"].pk,
+                kind=NoticeKind.STUDY,
+                title="Học tập nghị quyết",
+                study_due=due,
+            ),
+        )
     assert e.value.field == "study_due" and message in e.value.message
     assert not NoticeRecipient.objects.exists()
 
@@ -91,8 +108,10 @@ def test_the_member_confirms_in_the_portal_once(client, commune_officer, tree, p
 
 
 def test_a_plain_notice_has_no_study_confirmation(client, commune_officer, tree, people):
-    notice = notice_send(actor=commune_officer, data=NoticeInput(
-        org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, title="Lịch sinh hoạt"))
+    notice = notice_send(
+        actor=commune_officer,
+        data=NoticeInput(org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, title="Lịch sinh hoạt"),
+    )
     client.force_login(people["user"])
     assert client.post(reverse("notifications:my_notice_studied", args=[notice.pk])).status_code == 404
     assert not NoticeRecipient.objects.filter(studied_on__isnull=False).exists()
@@ -106,8 +125,9 @@ def test_the_officer_page_shows_progress_and_records_ticked_members(client, comm
     assert 'id="hoc-tap-tong">0/2 (0,0%)<' in body and "Ghi nhận hoàn thành học tập" in body
     bad = client.post(url, {"on": "31/02/2026", "members": [people["a1"].pk]})
     assert bad.status_code == 200 and not NoticeRecipient.objects.filter(studied_on__isnull=False).exists()
-    ok = client.post(url, {"on": policy.today().strftime("%d/%m/%Y"), "members": [people["a1"].pk, people["a2"].pk]},
-                     follow=True)
+    ok = client.post(
+        url, {"on": policy.today().strftime("%d/%m/%Y"), "members": [people["a1"].pk, people["a2"].pk]}, follow=True
+    )
     assert "Đã ghi nhận 2 đảng viên hoàn thành học tập." in ok.content.decode()
     assert 'id="hoc-tap-tong">2/2 (100,0%)<' in ok.content.decode()
 
@@ -115,11 +135,15 @@ def test_the_officer_page_shows_progress_and_records_ticked_members(client, comm
 def test_the_send_form_takes_the_deadline(client, commune_officer, tree, people):
     client.force_login(commune_officer)
     due = (policy.today() + timedelta(days=20)).strftime("%d/%m/%Y")
-    response = client.post(reverse("notifications:notice_create"), {
-        "org": tree["commune_a"].pk, "kind": "study", "title": "Quán triệt Nghị quyết", "study_due": due})
+    response = client.post(
+        reverse("notifications:notice_create"),
+        {"org": tree["commune_a"].pk, "kind": "study", "title": "Quán triệt Nghị quyết", "study_due": due},
+    )
     assert response.status_code == 302
     notice = NoticeRecipient.objects.filter(member=people["a1"]).get().notice
     assert notice.kind == "study" and notice.study_due.strftime("%d/%m/%Y") == due
-    refused = client.post(reverse("notifications:notice_create"), {
-        "org": tree["commune_a"].pk, "kind": "study", "title": "Quán triệt lần 2"})
+    refused = client.post(
+        reverse("notifications:notice_create"),
+        {"org": tree["commune_a"].pk, "kind": "study", "title": "Quán triệt lần 2"},
+    )
     assert "phải có hạn hoàn thành" in refused.content.decode()

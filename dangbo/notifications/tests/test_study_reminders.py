@@ -49,9 +49,16 @@ def second_account(people, django_user_model):
 
 
 def _campaign(actor, tree, *, due_in=10):
-    return notice_send(actor=actor, data=NoticeInput(
-        org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, kind=NoticeKind.STUDY, title=TITLE,
-        study_due=policy.today() + timedelta(days=due_in)))
+    return notice_send(
+        actor=actor,
+        data=NoticeInput(
+            org_id=tree["commune_a"].pk,
+            audience_org_id=tree["commune_a"].pk,
+            kind=NoticeKind.STUDY,
+            title=TITLE,
+            study_due=policy.today() + timedelta(days=due_in),
+        ),
+    )
 
 
 def _reminders():
@@ -63,10 +70,13 @@ def test_members_who_have_not_studied_are_reminded_inside_the_window(commune_off
     day = notice.study_due - timedelta(days=3)
     assert study_reminders_send(today=day) == 2
     assert set(NoticeRecipient.objects.filter(notice=notice).values_list("member_id", "reminded_on")) == {
-        (people["a1"].pk, day), (people["a2"].pk, day)}
+        (people["a1"].pk, day),
+        (people["a2"].pk, day),
+    }
     note = _reminders().get(user=people["user"])
-    assert note.message == (f"Nhắc: hạn hoàn thành học tập, quán triệt “{TITLE}” là "
-                            f"{notice.study_due:%d/%m/%Y} (còn 3 ngày).")
+    assert note.message == (
+        f"Nhắc: hạn hoàn thành học tập, quán triệt “{TITLE}” là {notice.study_due:%d/%m/%Y} (còn 3 ngày)."
+    )
     assert link(note) == reverse("notifications:my_notice", args=[notice.pk])  # the member's own notice
     assert _reminders().filter(user=second_account).exists() and _reminders().count() == 2
     entry = AuditEntry.objects.get(action="notice.study_remind")
@@ -82,15 +92,19 @@ def test_a_member_who_studied_in_the_meantime_is_not_reminded(commune_officer, t
     assert NoticeRecipient.objects.get(notice=notice, member=people["a2"]).reminded_on is None
 
 
-@pytest.mark.parametrize(("days_before_due", "reminded"), [
-    (4, 0),   # before the window: nothing yet
-    (3, 1),   # the window opens three days before the deadline
-    (1, 1),
-    (0, 1),   # the deadline day is in the window
-    (-1, 0),  # after the deadline: no "before the deadline" reminder (the late are counted instead)
-])
+@pytest.mark.parametrize(
+    ("days_before_due", "reminded"),
+    [
+        (4, 0),  # before the window: nothing yet
+        (3, 1),  # the window opens three days before the deadline
+        (1, 1),
+        (0, 1),  # the deadline day is in the window
+        (-1, 0),  # after the deadline: no "before the deadline" reminder (the late are counted instead)
+    ],
+)
 def test_the_reminder_window_runs_from_three_days_before_the_deadline_to_the_deadline_day(
-        commune_officer, tree, people, days_before_due, reminded):
+    commune_officer, tree, people, days_before_due, reminded
+):
     notice = _campaign(commune_officer, tree)
     assert study_reminders_send(today=notice.study_due - timedelta(days=days_before_due)) == reminded
     assert _reminders().count() == reminded
@@ -131,11 +145,14 @@ def test_the_reminder_email_goes_through_the_task_worker(commune_officer, tree, 
 
 
 def test_members_without_an_account_or_who_left_and_other_notices_are_not_reminded(
-        commune_officer, tree, people, second_account):
+    commune_officer, tree, people, second_account
+):
     notice = _campaign(commune_officer, tree)
     RoleAssignment.objects.filter(user=second_account).update(valid_to=policy.today())  # account ended
-    plain = notice_send(actor=commune_officer, data=NoticeInput(
-        org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, title="Lịch sinh hoạt"))
+    plain = notice_send(
+        actor=commune_officer,
+        data=NoticeInput(org_id=tree["commune_a"].pk, audience_org_id=tree["commune_a"].pk, title="Lịch sinh hoạt"),
+    )
     assert study_reminders_send(today=notice.study_due - timedelta(days=3)) == 1
     assert NoticeRecipient.objects.get(notice=notice, member=people["a2"]).reminded_on is None
     assert not NoticeRecipient.objects.filter(notice=plain, reminded_on__isnull=False).exists()
@@ -149,21 +166,22 @@ def test_no_reminder_on_the_day_the_campaign_is_sent(commune_officer, tree, peop
 
 def test_the_window_is_a_versioned_rule_parameter(commune_officer, tree, people):
     notice = _campaign(commune_officer, tree)
-    RuleParameter.objects.create(name="study_remind_days_before", value=7, valid_from=policy.today(),
-                                 source="Thử nghiệm: nhắc sớm hơn")
+    RuleParameter.objects.create(
+        name="study_remind_days_before", value=7, valid_from=policy.today(), source="Thử nghiệm: nhắc sớm hơn"
+    )
     rules.clear_cache()
     assert study_reminders_send(today=notice.study_due - timedelta(days=8)) == 0
     assert study_reminders_send(today=notice.study_due - timedelta(days=7)) == 1
 
 
-def test_the_officer_page_shows_how_many_were_reminded_and_when(client, commune_officer, tree, people,
-                                                                monkeypatch):
+def test_the_officer_page_shows_how_many_were_reminded_and_when(client, commune_officer, tree, people, monkeypatch):
     notice = _campaign(commune_officer, tree)
     client.force_login(commune_officer)
     url = reverse("notifications:notice_detail", args=[notice.pk])
     opens = notice.study_due - timedelta(days=3)
     assert f'id="hoc-tap-nhac">Nhắc hạn tự động từ {opens:%d/%m/%Y} cho đảng viên chưa học tập' in (
-        client.get(url).content.decode())
+        client.get(url).content.decode()
+    )
     study_reminders_send(today=opens)
     monkeypatch.setattr(policy, "today", lambda: opens)
     body = client.get(url).content.decode()

@@ -51,8 +51,11 @@ def data(tree, system_user, settings, tmp_path):
     """Organizations, a member admitted a month ago (nothing overdue), an uploaded file, a checkpoint."""
     today = timezone.localdate()
     member_admit(
-        actor=system_user, cell=tree["cell_a1"], decided_on=today - timedelta(days=40),
-        ceremony_on=today - timedelta(days=30), decision_number="15-QĐ/ĐU",
+        actor=system_user,
+        cell=tree["cell_a1"],
+        decided_on=today - timedelta(days=40),
+        ceremony_on=today - timedelta(days=30),
+        decision_number="15-QĐ/ĐU",
         profile=ProfileInput(full_name="Lê Thị Sao Lưu", birth_year=1990, sex="F", general_education="gdpt_thpt"),
     )
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -83,8 +86,9 @@ def fresh_database(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_restores_into_a_fresh_database_where_audit_and_data_check_clean(data, settings, tmp_path,
-                                                                                   fresh_database):
+def test_a_backup_restores_into_a_fresh_database_where_audit_and_data_check_clean(
+    data, settings, tmp_path, fresh_database
+):
     out = StringIO()
     call_command("backup", str(tmp_path / "backups"), stdout=out)
     archive = Path(out.getvalue().split("Tệp sao lưu: ")[1].splitlines()[0])
@@ -92,13 +96,21 @@ def test_a_backup_restores_into_a_fresh_database_where_audit_and_data_check_clea
     restored_media = tmp_path / "restored-media"
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_OWNER_URL", "DANGBO_DB_AS_OWNER"}}
     env.update(
-        DATABASE_URL=fresh_database, MEDIA_ROOT=str(restored_media),
+        DATABASE_URL=fresh_database,
+        MEDIA_ROOT=str(restored_media),
         AUDIT_CHECKPOINT_FILE=str(tmp_path / "restored-checkpoints.jsonl"),
         AUDIT_CHECKPOINT_KEY_FILE=str(settings.AUDIT_CHECKPOINT_KEY_FILE),  # the key is kept apart, same server
     )
 
-    done = subprocess.run([sys.executable, "-c", RESTORE_AND_CHECK, str(archive)], cwd=BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", RESTORE_AND_CHECK, str(archive)],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Đã khôi phục bản sao lưu lúc" in done.stdout
@@ -143,6 +155,8 @@ def test_restore_refuses_an_archive_whose_part_was_changed(data, tmp_path):
                 body = body.replace(b'"count": ', b'"count": 1')
                 member.size = len(body)
             dst.addfile(member, io.BytesIO(body))
-    with pytest.raises(CommandError, match="«audit-checkpoints.jsonl» của tệp sao lưu bị thiếu hoặc sai mã băm SHA-256"):
+    with pytest.raises(
+        CommandError, match="«audit-checkpoints.jsonl» của tệp sao lưu bị thiếu hoặc sai mã băm SHA-256"
+    ):
         call_command("restore", str(changed), "--force")
     assert AuditEntry.objects.exists()

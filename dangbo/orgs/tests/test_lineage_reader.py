@@ -40,12 +40,18 @@ def test_agency_lineage_ancestors_descendants_as_of_a_date(system_user, tree):
 
     ensure_categories()
     p = tree["province"]
-    mk = lambda code, name: agency_create(actor=system_user, code=code, name=name,  # noqa: E731
-                                          managing_org_id=p.pk, on=date(2015, 1, 1))
+
+    def mk(code, name):
+        return agency_create(actor=system_user, code=code, name=name, managing_org_id=p.pk, on=date(2015, 1, 1))
+
     x, y, z = mk("X", "Ban X"), mk("Y", "Ban Y"), mk("Z", "Ban Z")
     agency_merge(actor=system_user, predecessors=[x, y], into=z, on=date(2025, 7, 1))
-    parts = agency_split(actor=system_user, agency=z, on=date(2025, 10, 1), parts=[
-        SplitPart("Z1", "Ban Z1", Decimal(60)), SplitPart("Z2", "Ban Z2", Decimal(40))])
+    parts = agency_split(
+        actor=system_user,
+        agency=z,
+        on=date(2025, 10, 1),
+        parts=[SplitPart("Z1", "Ban Z1", Decimal(60)), SplitPart("Z2", "Ban Z2", Decimal(40))],
+    )
     assert sorted(sel.predecessors_on(parts[0].pk, date(2025, 12, 31))) == sorted([z.pk, x.pk, y.pk])
     assert sel.predecessors_on(parts[0].pk, date(2025, 9, 30)) == []
     assert sel.predecessors_on(z.pk, date(2025, 6, 30)) == []

@@ -36,9 +36,13 @@ def test_the_rows_follow_the_scope(tree, commune_officer, outsider):
     province = tree["province"].pk
     assert org_subtree_rows_on(actor=outsider, org_id=tree["commune_a"].pk, at=ON) == []
     assert {r.name for r in org_subtree_rows_on(actor=commune_officer, org_id=province, at=ON)} == {
-        "Đảng bộ xã An Bình", "Chi bộ thôn 1", "Chi bộ thôn 2"}
+        "Đảng bộ xã An Bình",
+        "Chi bộ thôn 1",
+        "Chi bộ thôn 2",
+    }
     assert org_subtree_rows_on(actor=commune_officer, org_id=province, at=ON) == as_rows(
-        org_subtree_on(actor=commune_officer, org_id=province, at=ON))
+        org_subtree_on(actor=commune_officer, org_id=province, at=ON)
+    )
 
 
 def test_an_organization_not_existing_that_day_has_no_rows(tree, system_user):

@@ -27,7 +27,12 @@ FULL_ON = date(2021, 1, 20)  # ceremony + 12 months (R-021, R-023)
 
 def admit(actor, cell, name: str, *, decided=date(2020, 1, 6), ceremony=CEREMONY):
     return MemberFactory(
-        actor=actor, cell=cell, full_name=name, sex="F", general_education="gdpt_thpt", decided_on=decided,
+        actor=actor,
+        cell=cell,
+        full_name=name,
+        sex="F",
+        general_education="gdpt_thpt",
+        decided_on=decided,
         ceremony_on=ceremony,
     )
 

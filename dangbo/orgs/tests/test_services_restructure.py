@@ -42,8 +42,13 @@ DECISION = Decision(number="125-QĐ/TU", date=date(2024, 2, 20), body="Ban Thư�
 
 def admit(actor, cell, name: str, *, decided=date(2020, 1, 6), ceremony=date(2020, 1, 20)) -> Member:
     return MemberFactory(
-        actor=actor, cell=cell, full_name=name, general_education="gdpt_thpt", decided_on=decided,
-        ceremony_on=ceremony, decision_number="12-QĐ/ĐU",
+        actor=actor,
+        cell=cell,
+        full_name=name,
+        general_education="gdpt_thpt",
+        decided_on=decided,
+        ceremony_on=ceremony,
+        decision_number="12-QĐ/ĐU",
     )
 
 

@@ -25,8 +25,12 @@ ON = date(2024, 3, 1)
 
 
 def written() -> tuple:
-    return (Organization.objects.count(), OrgVersion.objects.count(), OrgEvent.objects.count(),
-            AuditEntry.objects.count())
+    return (
+        Organization.objects.count(),
+        OrgVersion.objects.count(),
+        OrgEvent.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def admit(actor, cell, name):
@@ -36,8 +40,14 @@ def admit(actor, cell, name):
 def test_rule_r001_central_committee_under_a_cell_is_refused_naming_both_types(system_user, tree):
     before = written()
     with pytest.raises(DomainError) as error:
-        org_establish(actor=system_user, code="TW", name="Ban Chấp hành Trung ương Đảng", org_type="central_committee",
-                      parent=tree["cell_a1"], on=ON)
+        org_establish(
+            actor=system_user,
+            code="TW",
+            name="Ban Chấp hành Trung ương Đảng",
+            org_type="central_committee",
+            parent=tree["cell_a1"],
+            on=ON,
+        )
     message = str(error.value.message)
     assert "Không thể đặt «Ban Chấp hành Trung ương Đảng»" in message
     assert "dưới «Chi bộ trực thuộc»" in message and "(Chi bộ thôn 1)" in message
@@ -47,8 +57,9 @@ def test_rule_r001_central_committee_under_a_cell_is_refused_naming_both_types(s
 
 def test_rule_r009_no_cell_under_a_cell_on_establish_or_move(system_user, tree):
     with pytest.raises(DomainError, match="Không thể đặt «Chi bộ trực thuộc».*dưới «Chi bộ trực thuộc»"):
-        org_establish(actor=system_user, code="C9", name="Chi bộ con", org_type="subordinate_cell",
-                      parent=tree["cell_a1"], on=ON)
+        org_establish(
+            actor=system_user, code="C9", name="Chi bộ con", org_type="subordinate_cell", parent=tree["cell_a1"], on=ON
+        )
     before = written()
     with pytest.raises(DomainError, match="dưới «Chi bộ trực thuộc» \\(Chi bộ thôn 1\\)"):
         org_move(actor=system_user, org=tree["cell_a2"], new_parent=tree["cell_a1"], on=ON)
@@ -57,10 +68,22 @@ def test_rule_r009_no_cell_under_a_cell_on_establish_or_move(system_user, tree):
 
 
 def test_rule_r008_grassroots_committee_with_cells_cannot_be_merged_into_a_cell(system_user, tree):
-    committee = org_establish(actor=system_user, code="DBCS", name="Đảng bộ Công ty Thử", on=date(2016, 1, 1),
-                              org_type="grassroots_party_committee_org", parent=tree["district"])
-    org_establish(actor=system_user, code="DBCS-C1", name="Chi bộ Phân xưởng 1", org_type="subordinate_cell",
-                  parent=committee, on=date(2016, 1, 1))
+    committee = org_establish(
+        actor=system_user,
+        code="DBCS",
+        name="Đảng bộ Công ty Thử",
+        on=date(2016, 1, 1),
+        org_type="grassroots_party_committee_org",
+        parent=tree["district"],
+    )
+    org_establish(
+        actor=system_user,
+        code="DBCS-C1",
+        name="Chi bộ Phân xưởng 1",
+        org_type="subordinate_cell",
+        parent=committee,
+        on=date(2016, 1, 1),
+    )
     before = written()
     with pytest.raises(DomainError, match="«Đảng bộ cơ sở».*vào «Chi bộ trực thuộc»"):
         org_merge(actor=system_user, sources=[committee], target=tree["cell_b1"], on=ON)
@@ -68,33 +91,50 @@ def test_rule_r008_grassroots_committee_with_cells_cannot_be_merged_into_a_cell(
 
 
 def test_rule_r009_a_cell_may_sit_under_a_commune_and_a_group_under_a_cell(system_user, tree):
-    cell = org_establish(actor=system_user, code="C3", name="Chi bộ thôn 3", org_type="subordinate_cell",
-                         parent=tree["commune_a"], on=ON)
+    cell = org_establish(
+        actor=system_user, code="C3", name="Chi bộ thôn 3", org_type="subordinate_cell", parent=tree["commune_a"], on=ON
+    )
     group = org_establish(actor=system_user, code="C3-T1", name="Tổ đảng 1", org_type="party_group", parent=cell, on=ON)
     assert version_on(group, ON).parent_id == cell.pk
 
 
 def test_rule_r001_no_district_organization_after_30_06_2025(system_user, tree):
     with pytest.raises(DomainError, match="không còn cấp huyện"):
-        org_establish(actor=system_user, code="H9", name="Đảng bộ huyện Mới", org_type="district_party_org",
-                      parent=tree["province"], on=date(2025, 7, 1))
+        org_establish(
+            actor=system_user,
+            code="H9",
+            name="Đảng bộ huyện Mới",
+            org_type="district_party_org",
+            parent=tree["province"],
+            on=date(2025, 7, 1),
+        )
 
 
 def test_a_type_change_that_would_put_cells_under_a_cell_is_refused(system_user, tree):
     with pytest.raises(DomainError, match="Không thể đặt «Chi bộ trực thuộc» \\(Chi bộ thôn 1\\) dưới «Chi bộ cơ sở»"):
-        org_rename(actor=system_user, org=tree["commune_a"], name="Chi bộ xã An Bình", org_type="grassroots_cell", on=ON)
+        org_rename(
+            actor=system_user, org=tree["commune_a"], name="Chi bộ xã An Bình", org_type="grassroots_cell", on=ON
+        )
 
 
 def test_only_top_level_types_may_be_a_root(system_user, db):
     with pytest.raises(DomainError, match="phải trực thuộc một tổ chức cấp trên"):
-        org_establish(actor=system_user, code="X", name="Chi bộ mồ côi", org_type="subordinate_cell", parent=None, on=ON)
+        org_establish(
+            actor=system_user, code="X", name="Chi bộ mồ côi", org_type="subordinate_cell", parent=None, on=ON
+        )
 
 
 def test_establishing_an_organization_in_the_future_is_refused(system_user, tree):
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(DomainError, match="ở tương lai") as error:
-        org_establish(actor=system_user, code="F1", name="Chi bộ tương lai", org_type="subordinate_cell",
-                      parent=tree["commune_a"], on=tomorrow)
+        org_establish(
+            actor=system_user,
+            code="F1",
+            name="Chi bộ tương lai",
+            org_type="subordinate_cell",
+            parent=tree["commune_a"],
+            on=tomorrow,
+        )
     assert error.value.field == "on"
 
 
@@ -145,7 +185,8 @@ def test_a_wrong_move_is_voided_with_a_reason_and_the_tree_is_rebuilt(system_use
 
     admit(system_user, tree["cell_a1"], "Vũ Văn Đếm")
     district_on = lambda: subtree_member_counts_on(  # noqa: E731
-        versions=[version_on(tree["district"], ON)], at=ON)[tree["district"].pk]
+        versions=[version_on(tree["district"], ON)], at=ON
+    )[tree["district"].pk]
     assert district_on() == 1
     moved = org_move(actor=system_user, org=tree["commune_a"], new_parent=tree["province"], on=ON)
     assert district_on() == 0

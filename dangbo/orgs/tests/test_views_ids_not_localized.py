@@ -11,8 +11,15 @@ from dangbo.orgs.models import Organization, OrgVersion
 def test_ids_above_999_are_rendered_as_plain_digits(client, officer, tree):
     parent = OrgVersion.objects.get(org=tree["commune_a"])
     big = Organization.objects.create(id=123456, code="T01-X01-C99")
-    OrgVersion.objects.create(org=big, name="Chi bộ thôn Số Lớn", org_type="subordinate_cell", parent=tree["commune_a"],
-                              path=f"{parent.path}{big.pk}/", depth=parent.depth + 1, valid_from=date(2015, 1, 1))
+    OrgVersion.objects.create(
+        org=big,
+        name="Chi bộ thôn Số Lớn",
+        org_type="subordinate_cell",
+        parent=tree["commune_a"],
+        path=f"{parent.path}{big.pk}/",
+        depth=parent.depth + 1,
+        valid_from=date(2015, 1, 1),
+    )
     client.force_login(officer)
     html = client.get(f"/to-chuc/{tree['commune_a'].pk}/truc-thuoc/", {"ngay": "01/01/2024"}).content.decode()
     assert "Chi bộ thôn Số Lớn" in html

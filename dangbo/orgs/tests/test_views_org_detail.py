@@ -55,13 +55,18 @@ def test_it_shows_name_parent_children_and_members_as_of_the_date(client, commun
 
 
 def test_it_shows_the_name_valid_on_the_date_and_the_history_with_the_decision(client, officer, tree):
-    org_rename(actor=SYSTEM, org=tree["cell_a1"], name="Chi bộ khu phố 1", on=date(2025, 7, 1),
-               decision=Decision(number="15-QĐ/ĐU", date=date(2025, 6, 20), body="Đảng ủy xã An Bình"))
+    org_rename(
+        actor=SYSTEM,
+        org=tree["cell_a1"],
+        name="Chi bộ khu phố 1",
+        on=date(2025, 7, 1),
+        decision=Decision(number="15-QĐ/ĐU", date=date(2025, 6, 20), body="Đảng ủy xã An Bình"),
+    )
     client.force_login(officer)
     old = client.get(reverse("orgs:org_detail", args=[tree["cell_a1"].pk]), {"ngay": "30/06/2025"}).content.decode()
     new = client.get(reverse("orgs:org_detail", args=[tree["cell_a1"].pk]), {"ngay": "01/07/2025"}).content.decode()
-    assert "<h1 class=\"h4 mb-1\">Chi bộ thôn 1</h1>" in old
-    assert "<h1 class=\"h4 mb-1\">Chi bộ khu phố 1</h1>" in new
+    assert '<h1 class="h4 mb-1">Chi bộ thôn 1</h1>' in old
+    assert '<h1 class="h4 mb-1">Chi bộ khu phố 1</h1>' in new
     assert "Quyết định số 15-QĐ/ĐU ngày 20/06/2025 của Đảng ủy xã An Bình" in new
     assert "01/01/2015 – 30/06/2025" in new  # the closed version stays in the history
 
@@ -71,8 +76,9 @@ def test_it_pages_the_members_fifty_at_a_time(client, officer, tree):
         admit(tree["cell_b1"], f"Đảng Viên Số {i:02d}")
     client.force_login(officer)
     page1 = client.get(reverse("orgs:org_detail", args=[tree["commune_b"].pk]), {"ngay": "01/03/2020"}).content.decode()
-    page2 = client.get(reverse("orgs:org_detail", args=[tree["commune_b"].pk]),
-                       {"ngay": "01/03/2020", "trang": 2}).content.decode()
+    page2 = client.get(
+        reverse("orgs:org_detail", args=[tree["commune_b"].pk]), {"ngay": "01/03/2020", "trang": 2}
+    ).content.decode()
     assert "Trang 1 / 2" in page1
     assert "Đảng Viên Số 49" in page1 and "Đảng Viên Số 50" not in page1
     assert "Đảng Viên Số 50" in page2
@@ -80,19 +86,24 @@ def test_it_pages_the_members_fifty_at_a_time(client, officer, tree):
 
 def test_restructuring_buttons_need_the_right(client, leader, officer, tree):
     client.force_login(leader)
-    assert reverse("orgs:org_rename", args=[tree["cell_a1"].pk]) not in client.get(
-        reverse("orgs:org_detail", args=[tree["cell_a1"].pk])).content.decode()
+    assert (
+        reverse("orgs:org_rename", args=[tree["cell_a1"].pk])
+        not in client.get(reverse("orgs:org_detail", args=[tree["cell_a1"].pk])).content.decode()
+    )
     client.force_login(officer)
-    assert reverse("orgs:org_rename", args=[tree["cell_a1"].pk]) in client.get(
-        reverse("orgs:org_detail", args=[tree["cell_a1"].pk])).content.decode()
+    assert (
+        reverse("orgs:org_rename", args=[tree["cell_a1"].pk])
+        in client.get(reverse("orgs:org_detail", args=[tree["cell_a1"].pk])).content.decode()
+    )
 
 
 # --- rough edges of issue 15 -------------------------------------------------------------------
 
 
 def test_old_versions_show_the_parents_name_as_of_that_date(client, officer, tree):
-    org_rename(actor=policy.SYSTEM.named("kiểm thử"), org=tree["commune_a"], name="Đảng bộ xã An Bình Mới",
-               on=date(2025, 7, 1))
+    org_rename(
+        actor=policy.SYSTEM.named("kiểm thử"), org=tree["commune_a"], name="Đảng bộ xã An Bình Mới", on=date(2025, 7, 1)
+    )
     client.force_login(officer)
     html = client.get(reverse("orgs:org_detail", args=[tree["cell_a1"].pk]), {"ngay": "30/06/2025"}).content.decode()
     assert "trực thuộc Đảng bộ xã An Bình" in html
@@ -103,8 +114,9 @@ def test_a_cell_secretarys_breadcrumb_does_not_link_to_a_page_out_of_scope(clien
     from dangbo.access.models import Role, RoleAssignment
 
     secretary = django_user_model.objects.create_user("bithu", password="Kiemthu@2026x")
-    RoleAssignment.objects.create(user=secretary, role=Role.CELL_SECRETARY, org=tree["cell_a1"],
-                                  valid_from=date(2015, 1, 1))
+    RoleAssignment.objects.create(
+        user=secretary, role=Role.CELL_SECRETARY, org=tree["cell_a1"], valid_from=date(2015, 1, 1)
+    )
     client.force_login(secretary)
     html = client.get(reverse("orgs:org_detail", args=[tree["cell_a1"].pk])).content.decode()
     parent_url = reverse("orgs:org_detail", args=[tree["commune_a"].pk])

@@ -53,8 +53,9 @@ def test_it_loads_deeper_levels_on_demand_through_htmx(client, officer, tree):
     html = client.get(reverse("orgs:org_tree")).content.decode()
     assert "Chi bộ thôn 1" not in html
     assert reverse("orgs:org_children", args=[tree["district"].pk]) in html
-    part = client.get(reverse("orgs:org_children", args=[tree["district"].pk]), {"ngay": "01/01/2020"},
-                      HTTP_HX_REQUEST="true")
+    part = client.get(
+        reverse("orgs:org_children", args=[tree["district"].pk]), {"ngay": "01/01/2020"}, HTTP_HX_REQUEST="true"
+    )
     assert part.status_code == 200
     body = part.content.decode()
     assert "Đảng bộ xã An Bình" in body and "Đảng bộ xã Bình Minh" in body

@@ -30,9 +30,16 @@ def _search_key(doc: Document) -> str:
 
 
 def _doc_snapshot(doc: Document) -> dict:
-    return {"number": doc.number, "issued_on": doc.issued_on, "issuer": doc.issuer, "doc_type": doc.doc_type,
-            "title": doc.title, "owner_org": doc.owner_org_id, "implements": doc.implements_id,
-            "replaces": doc.replaces_id}
+    return {
+        "number": doc.number,
+        "issued_on": doc.issued_on,
+        "issuer": doc.issuer,
+        "doc_type": doc.doc_type,
+        "title": doc.title,
+        "owner_org": doc.owner_org_id,
+        "implements": doc.implements_id,
+        "replaces": doc.replaces_id,
+    }
 
 
 @dataclass
@@ -51,8 +58,9 @@ class DocumentInput:
     recipients: str = ""
 
 
-def check_document_fields(*, number: str, issuer: str, title: str, doc_type: str, issued_on=None,
-                          check_date: bool = False) -> None:
+def check_document_fields(
+    *, number: str, issuer: str, title: str, doc_type: str, issued_on=None, check_date: bool = False
+) -> None:
     """The fields every document must have (registered or corrected), in the form's order."""
     if not number:
         raise DomainError("Phải nhập số, ký hiệu văn bản.", field="number")
@@ -85,27 +93,45 @@ def document_register(*, actor, data: DocumentInput, file=None) -> Document:
     for fname, fid in (("implements", data.implements_id), ("replaces", data.replaces_id)):
         if fid and not document_list(actor=actor).filter(pk=fid).exists():
             raise DomainError(not_found("văn bản được dẫn chiếu."), field=fname)
-    if Document.objects.filter(number__iexact=number, issued_on=data.issued_on, owner_org_id=data.owner_org_id).exists():
+    if Document.objects.filter(
+        number__iexact=number, issued_on=data.issued_on, owner_org_id=data.owner_org_id
+    ).exists():
         raise DomainError(f"Văn bản số {number} ngày {data.issued_on:%d/%m/%Y} đã được đăng ký.", field="number")
     doc = Document(
-        number=number, issued_on=data.issued_on, issuer=issuer, issuer_org_id=data.issuer_org_id,
-        owner_org_id=data.owner_org_id, doc_type=data.doc_type, title=title, summary=nfc(data.summary),
-        implements_id=data.implements_id, replaces_id=data.replaces_id, place=nfc(data.place),
-        recipients=(data.recipients or "").strip(), created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        number=number,
+        issued_on=data.issued_on,
+        issuer=issuer,
+        issuer_org_id=data.issuer_org_id,
+        owner_org_id=data.owner_org_id,
+        doc_type=data.doc_type,
+        title=title,
+        summary=nfc(data.summary),
+        implements_id=data.implements_id,
+        replaces_id=data.replaces_id,
+        place=nfc(data.place),
+        recipients=(data.recipients or "").strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     doc.search_key = _search_key(doc)
     if file is not None:
         doc.file.save(os.path.basename(file.name), file, save=False)
     doc.save()
-    audit_record(actor=actor, action="plans.document_registered", obj=doc, org_id=doc.owner_org_id,
-                 summary=f"Đăng ký {doc}", after=_doc_snapshot(doc))
+    audit_record(
+        actor=actor,
+        action="plans.document_registered",
+        obj=doc,
+        org_id=doc.owner_org_id,
+        summary=f"Đăng ký {doc}",
+        after=_doc_snapshot(doc),
+    )
     _anchor_relative_tasks(actor=actor, doc=doc)
     return doc
 
 
 def _anchor_relative_tasks(*, actor, doc: Document) -> list[Task]:
-    pending = Task.objects.filter(deadline_kind=dl.RELATIVE, relative_document__isnull=True,
-                                  plan__issued_on__lte=doc.issued_on).select_related("plan")
+    pending = Task.objects.filter(
+        deadline_kind=dl.RELATIVE, relative_document__isnull=True, plan__issued_on__lte=doc.issued_on
+    ).select_related("plan")
     issuer = fold(doc.issuer)
     linked = []
     for task in pending:
@@ -113,14 +139,20 @@ def _anchor_relative_tasks(*, actor, doc: Document) -> list[Task]:
             continue
         if task.relative_issuer and task.relative_issuer not in issuer:
             continue
-        if doc.owner_org_id is not None and (task.plan.owner_org_id is None
-                                             or doc.owner_org_id not in _ancestor_ids(task.plan.owner_org_id)):
+        if doc.owner_org_id is not None and (
+            task.plan.owner_org_id is None or doc.owner_org_id not in _ancestor_ids(task.plan.owner_org_id)
+        ):
             continue
         task.relative_document = doc
         task.save(update_fields=["relative_document"])
-        audit_record(actor=actor, action="plans.task_anchored", obj=task, org_id=task.plan.owner_org_id,
-                     summary=f"Nhiệm vụ {task.number} có hạn tính từ {doc}",
-                     after={"relative_document": doc.pk, "due": dl.relative_due(task.spec)})
+        audit_record(
+            actor=actor,
+            action="plans.task_anchored",
+            obj=task,
+            org_id=task.plan.owner_org_id,
+            summary=f"Nhiệm vụ {task.number} có hạn tính từ {doc}",
+            after={"relative_document": doc.pk, "due": dl.relative_due(task.spec)},
+        )
         linked.append(task)
     return linked
 
@@ -133,8 +165,12 @@ def task_link_relative(*, actor, task: Task, doc: Document) -> Task:
         raise DomainError("Nhiệm vụ không có thời hạn tính theo văn bản.", field="relative_document")
     task.relative_document = doc
     task.save(update_fields=["relative_document"])
-    audit_record(actor=actor, action="plans.task_anchored", obj=task, org_id=task.plan.owner_org_id,
-                 summary=f"Nhiệm vụ {task.number} có hạn tính từ {doc}", after={"relative_document": doc.pk})
+    audit_record(
+        actor=actor,
+        action="plans.task_anchored",
+        obj=task,
+        org_id=task.plan.owner_org_id,
+        summary=f"Nhiệm vụ {task.number} có hạn tính từ {doc}",
+        after={"relative_document": doc.pk},
+    )
     return task
-
-

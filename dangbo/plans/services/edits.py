@@ -36,13 +36,25 @@ from dangbo.plans.services.tasks import _apply_deadline, _registered_anchor, not
 # *_delete_blockers); the audit entry then keeps its full content.
 
 DOC_LABELS = {
-    "number": "Số, ký hiệu", "issued_on": "Ngày ban hành", "issuer": "Cơ quan ban hành", "doc_type": "Loại văn bản",
-    "title": "Trích yếu", "summary": "Tóm tắt nội dung", "implements": "Thực hiện văn bản",
-    "replaces": "Thay thế văn bản", "place": "Địa danh", "recipients": "Nơi nhận",
+    "number": "Số, ký hiệu",
+    "issued_on": "Ngày ban hành",
+    "issuer": "Cơ quan ban hành",
+    "doc_type": "Loại văn bản",
+    "title": "Trích yếu",
+    "summary": "Tóm tắt nội dung",
+    "implements": "Thực hiện văn bản",
+    "replaces": "Thay thế văn bản",
+    "place": "Địa danh",
+    "recipients": "Nơi nhận",
 }
 TASK_LABELS = {
-    "number": "Mục", "content": "Nội dung", "directing_text": "Cơ quan chỉ đạo", "lead_text": "Cơ quan chủ trì",
-    "lead_org": "Tổ chức chủ trì", "cooperating_text": "Cơ quan phối hợp", "deadline_text": "Thời gian",
+    "number": "Mục",
+    "content": "Nội dung",
+    "directing_text": "Cơ quan chỉ đạo",
+    "lead_text": "Cơ quan chủ trì",
+    "lead_org": "Tổ chức chủ trì",
+    "cooperating_text": "Cơ quan phối hợp",
+    "deadline_text": "Thời gian",
     "implementing_orgs": "Cơ quan thực hiện",
 }
 
@@ -92,12 +104,17 @@ def document_update(*, actor, doc: Document, data: DocumentEdit) -> Document:
     if not can_manage_document(actor, doc):
         raise DomainError("Không có quyền sửa văn bản này.", field="owner_org")
     number, issuer, title = nfc(data.number or ""), nfc(data.issuer or ""), nfc(data.title or "")
-    check_document_fields(number=number, issuer=issuer, title=title, doc_type=data.doc_type,
-                          issued_on=data.issued_on, check_date=True)
-    if doc.doc_type == DocumentType.KE_HOACH and data.doc_type != DocumentType.KE_HOACH and (
-            doc.tasks.exists() or doc.targets.exists()):
-        raise DomainError("Kế hoạch đã có nhiệm vụ hoặc chỉ tiêu nên không đổi được sang loại văn bản khác.",
-                          field="doc_type")
+    check_document_fields(
+        number=number, issuer=issuer, title=title, doc_type=data.doc_type, issued_on=data.issued_on, check_date=True
+    )
+    if (
+        doc.doc_type == DocumentType.KE_HOACH
+        and data.doc_type != DocumentType.KE_HOACH
+        and (doc.tasks.exists() or doc.targets.exists())
+    ):
+        raise DomainError(
+            "Kế hoạch đã có nhiệm vụ hoặc chỉ tiêu nên không đổi được sang loại văn bản khác.", field="doc_type"
+        )
     for fname, fid in (("implements", data.implements_id), ("replaces", data.replaces_id)):
         if fid == doc.pk:
             raise DomainError("Văn bản không thể dẫn chiếu chính nó.", field=fname)
@@ -105,16 +122,36 @@ def document_update(*, actor, doc: Document, data: DocumentEdit) -> Document:
             raise DomainError(not_found("văn bản được dẫn chiếu."), field=fname)
     if data.implements_id and _implements_chain_reaches(data.implements_id, doc.pk):
         raise DomainError("Văn bản được chọn lại đang thực hiện văn bản này (vòng lặp).", field="implements")
-    if Document.objects.filter(number__iexact=number, issued_on=data.issued_on, owner_org_id=doc.owner_org_id
-                               ).exclude(pk=doc.pk).exists():
+    if (
+        Document.objects.filter(number__iexact=number, issued_on=data.issued_on, owner_org_id=doc.owner_org_id)
+        .exclude(pk=doc.pk)
+        .exists()
+    ):
         raise DomainError(f"Văn bản số {number} ngày {data.issued_on:%d/%m/%Y} đã được đăng ký.", field="number")
-    new = {"number": number, "issued_on": data.issued_on, "issuer": issuer, "doc_type": data.doc_type,
-           "title": title, "summary": nfc(data.summary or ""), "implements": data.implements_id,
-           "replaces": data.replaces_id, "place": nfc(data.place or ""),
-           "recipients": (data.recipients or "").strip()}
-    old = {"number": doc.number, "issued_on": doc.issued_on, "issuer": doc.issuer, "doc_type": doc.doc_type,
-           "title": doc.title, "summary": doc.summary, "implements": doc.implements_id,
-           "replaces": doc.replaces_id, "place": doc.place, "recipients": doc.recipients}
+    new = {
+        "number": number,
+        "issued_on": data.issued_on,
+        "issuer": issuer,
+        "doc_type": data.doc_type,
+        "title": title,
+        "summary": nfc(data.summary or ""),
+        "implements": data.implements_id,
+        "replaces": data.replaces_id,
+        "place": nfc(data.place or ""),
+        "recipients": (data.recipients or "").strip(),
+    }
+    old = {
+        "number": doc.number,
+        "issued_on": doc.issued_on,
+        "issuer": doc.issuer,
+        "doc_type": doc.doc_type,
+        "title": doc.title,
+        "summary": doc.summary,
+        "implements": doc.implements_id,
+        "replaces": doc.replaces_id,
+        "place": doc.place,
+        "recipients": doc.recipients,
+    }
     changed = [k for k in new if new[k] != old[k]]
     if not changed:
         return doc
@@ -122,9 +159,15 @@ def document_update(*, actor, doc: Document, data: DocumentEdit) -> Document:
         setattr(doc, f"{k}_id" if k in ("implements", "replaces") else k, new[k])
     doc.search_key = _search_key(doc)
     doc.save()
-    audit_record(actor=actor, action="plans.document_updated", obj=doc, org_id=doc.owner_org_id,
-                 summary=f"Sửa {doc}: " + ", ".join(DOC_LABELS[k].lower() for k in changed),
-                 before={k: old[k] for k in changed}, after={k: new[k] for k in changed})
+    audit_record(
+        actor=actor,
+        action="plans.document_updated",
+        obj=doc,
+        org_id=doc.owner_org_id,
+        summary=f"Sửa {doc}: " + ", ".join(DOC_LABELS[k].lower() for k in changed),
+        before={k: old[k] for k in changed},
+        after={k: new[k] for k in changed},
+    )
     return doc
 
 
@@ -137,14 +180,23 @@ def document_delete(*, actor, doc: Document) -> None:
         raise DomainError("Không có quyền xóa văn bản này.", field="owner_org")
     blockers = document_delete_blockers(doc)
     if blockers:
-        raise DomainError(f"Không xóa được {doc} vì đã có " + ", ".join(blockers)
-                          + ". Hãy xóa hoặc chuyển các mục đó trước.", field="document")
+        raise DomainError(
+            f"Không xóa được {doc} vì đã có " + ", ".join(blockers) + ". Hãy xóa hoặc chuyển các mục đó trước.",
+            field="document",
+        )
     snapshot = _full_snapshot(doc)
     label, pk, org_id = str(doc), doc.pk, doc.owner_org_id
     doc.imports.all().delete()  # pending task-table uploads of this plan
     doc.delete()
-    audit_record(actor=actor, action="plans.document_deleted", object_type="plans.document", object_id=pk,
-                 org_id=org_id, summary=f"Xóa {label}", before=snapshot)
+    audit_record(
+        actor=actor,
+        action="plans.document_deleted",
+        object_type="plans.document",
+        object_id=pk,
+        org_id=org_id,
+        summary=f"Xóa {label}",
+        before=snapshot,
+    )
 
 
 @dataclass
@@ -184,16 +236,32 @@ def task_update(*, actor, task: Task, data: TaskEdit) -> Task:
     reported = set(task.reports.filter(org_id__in=removed).values_list("org_id", flat=True))
     if reported:
         names = org_names(reported, timezone.localdate())
-        raise DomainError("Không bỏ được cơ quan đã báo cáo tiến độ: "
-                          + ", ".join(names.get(o, str(o)) for o in sorted(reported)) + ".",
-                          field="implementing_orgs")
-    old = {"number": task.number, "content": task.content, "directing_text": task.directing_text,
-           "lead_text": task.lead_text, "lead_org": task.lead_org_id, "cooperating_text": task.cooperating_text,
-           "deadline_text": task.deadline_text, "implementing_orgs": old_orgs}
-    new = {"number": nfc(data.number or "")[:30], "content": content,
-           "directing_text": nfc(data.directing_text or "")[:500], "lead_text": nfc(data.lead_text or "")[:500],
-           "lead_org": data.lead_org_id, "cooperating_text": nfc(data.cooperating_text or "")[:1000],
-           "deadline_text": nfc(data.deadline_text or ""), "implementing_orgs": new_orgs}
+        raise DomainError(
+            "Không bỏ được cơ quan đã báo cáo tiến độ: "
+            + ", ".join(names.get(o, str(o)) for o in sorted(reported))
+            + ".",
+            field="implementing_orgs",
+        )
+    old = {
+        "number": task.number,
+        "content": task.content,
+        "directing_text": task.directing_text,
+        "lead_text": task.lead_text,
+        "lead_org": task.lead_org_id,
+        "cooperating_text": task.cooperating_text,
+        "deadline_text": task.deadline_text,
+        "implementing_orgs": old_orgs,
+    }
+    new = {
+        "number": nfc(data.number or "")[:30],
+        "content": content,
+        "directing_text": nfc(data.directing_text or "")[:500],
+        "lead_text": nfc(data.lead_text or "")[:500],
+        "lead_org": data.lead_org_id,
+        "cooperating_text": nfc(data.cooperating_text or "")[:1000],
+        "deadline_text": nfc(data.deadline_text or ""),
+        "implementing_orgs": new_orgs,
+    }
     changed = [k for k in new if (sorted(new[k]) != sorted(old[k]) if k == "implementing_orgs" else new[k] != old[k])]
     if not changed:
         return task
@@ -212,10 +280,16 @@ def task_update(*, actor, task: Task, data: TaskEdit) -> Task:
         TaskAssignment.objects.filter(task=task, org_id__in=removed).delete()
     for oid in added:
         TaskAssignment.objects.create(task=task, org_id=oid)
-    audit_record(actor=actor, action="plans.task_updated", obj=task, org_id=task.plan.owner_org_id,
-                 summary=f"Sửa nhiệm vụ {task.number or task.pk} của {task.plan}: "
-                         + ", ".join(TASK_LABELS[k].lower() for k in changed),
-                 before=before, after=after)
+    audit_record(
+        actor=actor,
+        action="plans.task_updated",
+        obj=task,
+        org_id=task.plan.owner_org_id,
+        summary=f"Sửa nhiệm vụ {task.number or task.pk} của {task.plan}: "
+        + ", ".join(TASK_LABELS[k].lower() for k in changed),
+        before=before,
+        after=after,
+    )
     newly_lead = [new["lead_org"]] if "lead_org" in changed and new["lead_org"] not in old_orgs else []
     notify_assigned(actor=actor, task=task, org_ids=[*added, *newly_lead])
     return task
@@ -229,8 +303,9 @@ def task_delete(*, actor, task: Task) -> None:
         raise DomainError("Không có quyền xóa nhiệm vụ này.", field="plan")
     blockers = task_delete_blockers(task)
     if blockers:
-        raise DomainError(f"Không xóa được nhiệm vụ {task.number or task.pk} vì đã có " + ", ".join(blockers) + ".",
-                          field="task")
+        raise DomainError(
+            f"Không xóa được nhiệm vụ {task.number or task.pk} vì đã có " + ", ".join(blockers) + ".", field="task"
+        )
     snapshot = _full_snapshot(task)
     snapshot["implementing_orgs"] = list(task.assignments.order_by("id").values_list("org_id", flat=True))
     snapshot["cooperating_orgs"] = sorted(task.cooperating_orgs.values_list("pk", flat=True))
@@ -239,8 +314,12 @@ def task_delete(*, actor, task: Task) -> None:
     task.assignments.all().delete()
     task.cooperating_orgs.clear()
     task.delete()
-    audit_record(actor=actor, action="plans.task_deleted", object_type="plans.task", object_id=pk,
-                 org_id=plan.owner_org_id, summary=f"Xóa nhiệm vụ {snapshot['number'] or pk} của {plan}",
-                 before=snapshot)
-
-
+    audit_record(
+        actor=actor,
+        action="plans.task_deleted",
+        object_type="plans.task",
+        object_id=pk,
+        org_id=plan.owner_org_id,
+        summary=f"Xóa nhiệm vụ {snapshot['number'] or pk} của {plan}",
+        before=snapshot,
+    )

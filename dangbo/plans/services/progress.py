@@ -36,8 +36,17 @@ from dangbo.reports.indicators import CATALOG
 
 
 @transaction.atomic
-def progress_report_submit(*, actor, task: Task, org_id: int, status: str, percent: int, text: str = "",
-                           reported_on: date | None = None, files=()) -> ProgressReport:
+def progress_report_submit(
+    *,
+    actor,
+    task: Task,
+    org_id: int,
+    status: str,
+    percent: int,
+    text: str = "",
+    reported_on: date | None = None,
+    files=(),
+) -> ProgressReport:
     if not TaskAssignment.objects.filter(task=task, org_id=org_id).exists():
         raise DomainError("Tổ chức này không được giao thực hiện nhiệm vụ.", field="org")
     if not can(actor, "record", org_id):
@@ -56,16 +65,32 @@ def progress_report_submit(*, actor, task: Task, org_id: int, status: str, perce
     reported_on = reported_on or today
     if reported_on > today:
         raise DomainError("Ngày báo cáo không được sau hôm nay.", field="reported_on")
-    report = ProgressReport.objects.create(task=task, org_id=org_id, reported_on=reported_on, status=status,
-                                           percent=percent, text=nfc(text),
-                                           created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    report = ProgressReport.objects.create(
+        task=task,
+        org_id=org_id,
+        reported_on=reported_on,
+        status=status,
+        percent=percent,
+        text=nfc(text),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     for f in files:
         ev = Evidence(report=report, name=os.path.basename(f.name)[:255])
         ev.file.save(ev.name, f if isinstance(f, File) else File(f), save=True)
-    audit_record(actor=actor, action="plans.progress_reported", obj=report, org_id=org_id,
-                 summary=f"Báo cáo tiến độ nhiệm vụ {task.number or task.pk}: {percent}%",
-                 after={"task": task.pk, "status": status, "percent": percent, "on": reported_on,
-                        "evidence": report.evidence.count()})
+    audit_record(
+        actor=actor,
+        action="plans.progress_reported",
+        obj=report,
+        org_id=org_id,
+        summary=f"Báo cáo tiến độ nhiệm vụ {task.number or task.pk}: {percent}%",
+        after={
+            "task": task.pk,
+            "status": status,
+            "percent": percent,
+            "on": reported_on,
+            "evidence": report.evidence.count(),
+        },
+    )
     return report
 
 
@@ -79,8 +104,18 @@ def _decimal(value, field_name: str) -> Decimal | None:
 
 
 @transaction.atomic
-def target_create(*, actor, plan: Document, name: str, target_min, target_max=None, indicator: str = "",
-                  measure: str = "value", org_id: int | None = None, year: int | None = None) -> PlanTarget:
+def target_create(
+    *,
+    actor,
+    plan: Document,
+    name: str,
+    target_min,
+    target_max=None,
+    indicator: str = "",
+    measure: str = "value",
+    org_id: int | None = None,
+    year: int | None = None,
+) -> PlanTarget:
     if not can_manage_document(actor, plan):
         raise DomainError("Không có quyền sửa kế hoạch này.", field="plan")
     if indicator and indicator not in CATALOG:
@@ -89,11 +124,24 @@ def target_create(*, actor, plan: Document, name: str, target_min, target_max=No
         raise DomainError("Chỉ tiêu tính từ chỉ số phải gắn với một tổ chức.", field="org")
     if org_id is not None and not can(actor, "view", org_id):
         raise DomainError("Tổ chức nằm ngoài phạm vi.", field="org")
-    target = PlanTarget.objects.create(plan=plan, name=nfc(name), indicator=indicator, measure=measure, org_id=org_id,
-                                       year=year, target_min=_decimal(target_min, "target_min") or Decimal(0),
-                                       target_max=_decimal(target_max, "target_max"))
-    audit_record(actor=actor, action="plans.target_created", obj=target, org_id=plan.owner_org_id,
-                 summary=f"Thêm chỉ tiêu “{target.name}”", after={"indicator": indicator, "min": target.target_min})
+    target = PlanTarget.objects.create(
+        plan=plan,
+        name=nfc(name),
+        indicator=indicator,
+        measure=measure,
+        org_id=org_id,
+        year=year,
+        target_min=_decimal(target_min, "target_min") or Decimal(0),
+        target_max=_decimal(target_max, "target_max"),
+    )
+    audit_record(
+        actor=actor,
+        action="plans.target_created",
+        obj=target,
+        org_id=plan.owner_org_id,
+        summary=f"Thêm chỉ tiêu “{target.name}”",
+        after={"indicator": indicator, "min": target.target_min},
+    )
     return target
 
 
@@ -106,8 +154,15 @@ def target_report(*, actor, target: PlanTarget, value) -> PlanTarget:
     before = target.manual_value
     target.manual_value = _decimal(value, "manual_value")
     target.save(update_fields=["manual_value"])
-    audit_record(actor=actor, action="plans.target_reported", obj=target, org_id=target.plan.owner_org_id,
-                 summary=f"Báo cáo chỉ tiêu “{target.name}”", before={"value": before}, after={"value": target.manual_value})
+    audit_record(
+        actor=actor,
+        action="plans.target_reported",
+        obj=target,
+        org_id=target.plan.owner_org_id,
+        summary=f"Báo cáo chỉ tiêu “{target.name}”",
+        before={"value": before},
+        after={"value": target.manual_value},
+    )
     return target
 
 
@@ -125,9 +180,15 @@ def reminder_rules() -> tuple[list[int], int]:
 def notification_create(*, user, key: str, message: str, task: Task | None = None, org_id: int | None = None):
     """A reminder for `user` about `task` and body `org_id` (notifications.services.notify),
     unless the same (user, task, body, key) exists; e-mailed on commit when e-mail is configured."""
-    return notify(kind="plans.late" if key.startswith("late:") else "plans.due",
-                  key=f"plans.task:{task.pk if task else '-'}:{org_id or '-'}:{key}", message=message[:500], user=user,
-                  org_id=org_id, target=task, email_subject="[Đảng bộ số] Nhắc việc thực hiện kế hoạch")
+    return notify(
+        kind="plans.late" if key.startswith("late:") else "plans.due",
+        key=f"plans.task:{task.pk if task else '-'}:{org_id or '-'}:{key}",
+        message=message[:500],
+        user=user,
+        org_id=org_id,
+        target=task,
+        email_subject="[Đảng bộ số] Nhắc việc thực hiện kế hoạch",
+    )
 
 
 @transaction.atomic
@@ -144,32 +205,44 @@ def plans_remind(*, as_of: date | None = None, actor=SYSTEM) -> int:
             if st.late and st.due:
                 step = (as_of - st.due).days // every
                 key = f"late:{st.due.isoformat()}:{step}"
-                msg = (f"{body.name}: nhiệm vụ “{task.content[:120]}” ({task.plan}) đã quá hạn "
-                       f"ngày {st.due:%d/%m/%Y}, chưa có báo cáo.")
+                msg = (
+                    f"{body.name}: nhiệm vụ “{task.content[:120]}” ({task.plan}) đã quá hạn "
+                    f"ngày {st.due:%d/%m/%Y}, chưa có báo cáo."
+                )
             elif st.state == "pending" and st.due:
                 if task.spec.kind in (dl.RECURRING, dl.REGULAR) and any(
-                        r.reported_on > st.due - timedelta(days=400) and r.reported_on >= _period_start(task, st.due)
-                        for r in body.reports):
+                    r.reported_on > st.due - timedelta(days=400) and r.reported_on >= _period_start(task, st.due)
+                    for r in body.reports
+                ):
                     continue
                 left = (st.due - as_of).days
                 step_days = next((d for d in before if 0 <= left <= d), None)
                 if step_days is None:
                     continue
                 key = f"due:{st.due.isoformat()}:{step_days}"
-                msg = (f"{body.name}: nhiệm vụ “{task.content[:120]}” ({task.plan}) đến hạn báo cáo "
-                       f"ngày {st.due:%d/%m/%Y} (còn {left} ngày).")
+                msg = (
+                    f"{body.name}: nhiệm vụ “{task.content[:120]}” ({task.plan}) đến hạn báo cáo "
+                    f"ngày {st.due:%d/%m/%Y} (còn {left} ngày)."
+                )
             else:
                 continue
             for user in org_officers(body.org_id, on=as_of):
                 if notification_create(user=user, key=key, message=msg, task=task, org_id=body.org_id):
                     created += 1
     if created:
-        audit_record(actor=actor, action="plans.reminders_sent", object_type="notifications.notification",
-                     summary=f"Tạo {created} nhắc việc ngày {as_of:%d/%m/%Y}", after={"as_of": as_of, "created": created})
+        audit_record(
+            actor=actor,
+            action="plans.reminders_sent",
+            object_type="notifications.notification",
+            summary=f"Tạo {created} nhắc việc ngày {as_of:%d/%m/%Y}",
+            after={"as_of": as_of, "created": created},
+        )
     return created
 
 
 def _period_start(task: Task, due: date) -> date:
-    every = regular_every_months() if task.deadline_kind == dl.REGULAR else dl.RECURRENCE_MONTHS.get(task.recurrence, 12)
+    every = (
+        regular_every_months() if task.deadline_kind == dl.REGULAR else dl.RECURRENCE_MONTHS.get(task.recurrence, 12)
+    )
 
     return add_months(due + timedelta(days=1), -every)

@@ -78,17 +78,28 @@ def notify_assigned(*, actor, task: Task, org_ids) -> int:
     plan = task.plan
     what = f"{task.number} {task.content}".strip()
     for oid in dict.fromkeys(o for o in org_ids if o):
-        note = notify(kind=ASSIGNED_KIND, key=f"{ASSIGNED_KIND}:{task.pk}:{oid}", org_id=oid, target=task, actor=actor,
-                      message=f"Được giao nhiệm vụ «{what[:200]}» theo {plan}"
-                              + (f"; thời hạn: {task.deadline_text}." if task.deadline_text else "."))
+        note = notify(
+            kind=ASSIGNED_KIND,
+            key=f"{ASSIGNED_KIND}:{task.pk}:{oid}",
+            org_id=oid,
+            target=task,
+            actor=actor,
+            message=f"Được giao nhiệm vụ «{what[:200]}» theo {plan}"
+            + (f"; thời hạn: {task.deadline_text}." if task.deadline_text else "."),
+        )
         created += note is not None
     return created
 
 
 def _task_snapshot(task: Task) -> dict:
-    return {"content": task.content[:300], "number": task.number, "deadline": task.deadline_text,
-            "kind": task.deadline_kind, "lead_org": task.lead_org_id,
-            "implementing": sorted(task.assignments.values_list("org_id", flat=True))}
+    return {
+        "content": task.content[:300],
+        "number": task.number,
+        "deadline": task.deadline_text,
+        "kind": task.deadline_kind,
+        "lead_org": task.lead_org_id,
+        "implementing": sorted(task.assignments.values_list("org_id", flat=True)),
+    }
 
 
 @transaction.atomic
@@ -100,16 +111,31 @@ def task_create(*, actor, plan: Document, data: TaskInput, parent: Task | None =
     content = nfc(data.content)
     if not content:
         raise DomainError("Phải nhập nội dung nhiệm vụ.", field="content")
-    orgs_known = org_ids_known(set(data.implementing_org_ids) | set(data.cooperating_org_ids)
-                               | ({data.lead_org_id} if data.lead_org_id else set()))
-    for oid in [*data.implementing_org_ids, *data.cooperating_org_ids, *([data.lead_org_id] if data.lead_org_id else [])]:
+    orgs_known = org_ids_known(
+        set(data.implementing_org_ids)
+        | set(data.cooperating_org_ids)
+        | ({data.lead_org_id} if data.lead_org_id else set())
+    )
+    for oid in [
+        *data.implementing_org_ids,
+        *data.cooperating_org_ids,
+        *([data.lead_org_id] if data.lead_org_id else []),
+    ]:
         if oid not in orgs_known:
             raise DomainError("Tổ chức không tồn tại.", field="implementing_orgs")
     last = Task.objects.filter(plan=plan).order_by("-position").values_list("position", flat=True).first() or 0
-    task = Task(plan=plan, parent=parent, number=nfc(data.number), position=last + 1, content=content,
-                directing_text=nfc(data.directing_text)[:500], lead_text=nfc(data.lead_text)[:500],
-                lead_org_id=data.lead_org_id, cooperating_text=nfc(data.cooperating_text)[:1000],
-                implementing_text=nfc(data.implementing_text)[:1000])
+    task = Task(
+        plan=plan,
+        parent=parent,
+        number=nfc(data.number),
+        position=last + 1,
+        content=content,
+        directing_text=nfc(data.directing_text)[:500],
+        lead_text=nfc(data.lead_text)[:500],
+        lead_org_id=data.lead_org_id,
+        cooperating_text=nfc(data.cooperating_text)[:1000],
+        implementing_text=nfc(data.implementing_text)[:1000],
+    )
     _apply_deadline(task, data.deadline_text)
     task.save()
     task.cooperating_orgs.set(data.cooperating_org_ids)
@@ -120,8 +146,14 @@ def task_create(*, actor, plan: Document, data: TaskInput, parent: Task | None =
     if first is not None:
         task.relative_document = first
         task.save(update_fields=["relative_document"])
-    audit_record(actor=actor, action="plans.task_created", obj=task, org_id=plan.owner_org_id,
-                 summary=f"Thêm nhiệm vụ vào {plan}", after=_task_snapshot(task))
+    audit_record(
+        actor=actor,
+        action="plans.task_created",
+        obj=task,
+        org_id=plan.owner_org_id,
+        summary=f"Thêm nhiệm vụ vào {plan}",
+        after=_task_snapshot(task),
+    )
     notify_assigned(actor=actor, task=task, org_ids=[*data.implementing_org_ids, data.lead_org_id])
     return task
 
@@ -142,5 +174,3 @@ def task_split(*, actor, parent: Task, data: TaskInput) -> Task:
     if not data.deadline_text:
         data.deadline_text = parent.deadline_text
     return task_create(actor=actor, plan=parent.plan, data=data, parent=parent)
-
-

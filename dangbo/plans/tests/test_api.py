@@ -29,9 +29,18 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def b_plan(tree, outsider, plan):
-    return document_register(actor=outsider, data=DocumentInput(
-        number="05-KH/ĐU", issued_on=date(2022, 9, 1), issuer="Đảng ủy xã Bình Minh", doc_type="ke_hoach",
-        title="Kế hoạch của xã Bình Minh", owner_org_id=tree["commune_b"].pk, implements_id=plan.pk))
+    return document_register(
+        actor=outsider,
+        data=DocumentInput(
+            number="05-KH/ĐU",
+            issued_on=date(2022, 9, 1),
+            issuer="Đảng ủy xã Bình Minh",
+            doc_type="ke_hoach",
+            title="Kế hoạch của xã Bình Minh",
+            owner_org_id=tree["commune_b"].pk,
+            implements_id=plan.pk,
+        ),
+    )
 
 
 def get(client, user, url, **params):
@@ -56,7 +65,8 @@ def contents(items) -> set[str]:
 
 
 def test_a_commune_lists_its_own_the_provinces_and_central_documents_not_a_siblings(
-        client, commune_officer, outsider, b_plan, plan, resolution):
+    client, commune_officer, outsider, b_plan, plan, resolution
+):
     response = get(client, commune_officer, DOCS)
     assert response.status_code == 200
     assert numbers(response) == ["15-KH/TU", "21-NQ/TW"] and response.json()["count"] == 2
@@ -85,7 +95,9 @@ def test_a_plans_detail_lists_the_tasks_the_user_may_see_with_their_state(client
     both = next(t for t in body["tasks"] if t["id"] == tasks["both"].pk)
     assert both["deadline_label"] and both["late"] is True
     assert {b["org"]["name"]: b["state"] for b in both["bodies"]} == {
-        "Đảng bộ xã An Bình": "late", "Đảng bộ xã Bình Minh": "late"}
+        "Đảng bộ xã An Bình": "late",
+        "Đảng bộ xã Bình Minh": "late",
+    }
     assert body["late_count"] >= 1
 
 
@@ -113,8 +125,14 @@ def test_my_tasks_are_those_my_organizations_implement_or_lead_with_only_my_bodi
 
 
 def test_late_tasks_only(client, commune_officer, tree, tasks):
-    progress_report_submit(actor=commune_officer, task=tasks["both"], org_id=tree["commune_a"].pk, status="done",
-                           percent=100, reported_on=date(2022, 9, 20))
+    progress_report_submit(
+        actor=commune_officer,
+        task=tasks["both"],
+        org_id=tree["commune_a"].pk,
+        status="done",
+        percent=100,
+        reported_on=date(2022, 9, 20),
+    )
     late = get(client, commune_officer, TASKS, at="2022-10-15", late="true").json()
     assert tasks["both"].pk not in [t["id"] for t in late["items"]]  # commune A reported on time
     everything = get(client, commune_officer, TASKS, at="2022-10-15", late="true", mine="false").json()
@@ -130,11 +148,19 @@ def test_the_task_list_of_one_plan_and_of_a_plan_out_of_scope(client, commune_of
 
 
 def test_a_task_shows_all_reports_to_the_owner_and_only_its_own_to_a_body(
-        client, officer, commune_officer, outsider, tree, tasks):
+    client, officer, commune_officer, outsider, tree, tasks
+):
     task = tasks["both"]
     for user, org in ((commune_officer, "commune_a"), (outsider, "commune_b")):
-        progress_report_submit(actor=user, task=task, org_id=tree[org].pk, status="in_progress", percent=50,
-                               text=f"Báo cáo của {org}", reported_on=date(2022, 9, 1))
+        progress_report_submit(
+            actor=user,
+            task=task,
+            org_id=tree[org].pk,
+            status="in_progress",
+            percent=50,
+            text=f"Báo cáo của {org}",
+            reported_on=date(2022, 9, 1),
+        )
     owner = get(client, officer, f"{TASKS}/{task.pk}").json()
     assert {r["text"] for r in owner["reports"]} == {"Báo cáo của commune_a", "Báo cáo của commune_b"}
     mine = get(client, commune_officer, f"{TASKS}/{task.pk}").json()
@@ -156,9 +182,18 @@ def report_url(task) -> str:
 
 
 def test_a_body_reports_progress_through_the_same_service_as_the_page(client, commune_officer, tree, tasks):
-    response = post(client, commune_officer, report_url(tasks["both"]), {
-        "org_id": tree["commune_a"].pk, "status": "in_progress", "percent": 60, "text": "Đã  triển khai",
-        "reported_on": "2022-09-10"})
+    response = post(
+        client,
+        commune_officer,
+        report_url(tasks["both"]),
+        {
+            "org_id": tree["commune_a"].pk,
+            "status": "in_progress",
+            "percent": 60,
+            "text": "Đã  triển khai",
+            "reported_on": "2022-09-10",
+        },
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["org"] == {"id": tree["commune_a"].pk, "name": "Đảng bộ xã An Bình"} and body["percent"] == 60
@@ -168,53 +203,81 @@ def test_a_body_reports_progress_through_the_same_service_as_the_page(client, co
 
 
 def test_done_means_one_hundred_percent_and_the_date_defaults_to_today(client, commune_officer, tree, tasks):
-    body = post(client, commune_officer, report_url(tasks["both"]),
-                {"org_id": tree["commune_a"].pk, "status": "done", "percent": 30}).json()
+    body = post(
+        client,
+        commune_officer,
+        report_url(tasks["both"]),
+        {"org_id": tree["commune_a"].pk, "status": "done", "percent": 30},
+    ).json()
     assert body["percent"] == 100 and body["reported_on"] == timezone.localdate().isoformat()
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"percent": 150}, "percent"),
-    ({"reported_on": (timezone.localdate() + timedelta(days=3)).isoformat()}, "reported_on"),
-    ({"status": "xong"}, "status"),
-])
-def test_a_refused_report_says_why_in_vietnamese_and_writes_nothing(client, commune_officer, tree, tasks,
-                                                                     changes, field):
-    response = post(client, commune_officer, report_url(tasks["both"]),
-                    {"org_id": tree["commune_a"].pk, "status": "in_progress", "percent": 10, **changes})
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"percent": 150}, "percent"),
+        ({"reported_on": (timezone.localdate() + timedelta(days=3)).isoformat()}, "reported_on"),
+        ({"status": "xong"}, "status"),
+    ],
+)
+def test_a_refused_report_says_why_in_vietnamese_and_writes_nothing(
+    client, commune_officer, tree, tasks, changes, field
+):
+    response = post(
+        client,
+        commune_officer,
+        report_url(tasks["both"]),
+        {"org_id": tree["commune_a"].pk, "status": "in_progress", "percent": 10, **changes},
+    )
     assert response.status_code == 422 and response.json()["field"] == field
     assert response.json()["detail"]
     assert not ProgressReport.objects.exists()
 
 
 def test_a_body_the_task_is_not_assigned_to_is_refused(client, officer, tree, tasks):
-    response = post(client, officer, report_url(tasks["both"]),
-                    {"org_id": tree["district"].pk, "status": "in_progress", "percent": 10})
+    response = post(
+        client,
+        officer,
+        report_url(tasks["both"]),
+        {"org_id": tree["district"].pk, "status": "in_progress", "percent": 10},
+    )
     assert response.status_code == 422
     assert response.json()["detail"] == "Tổ chức này không được giao thực hiện nhiệm vụ."
     assert response.json()["field"] == "org"
 
 
 def test_reporting_for_another_commune_is_not_found(client, commune_officer, outsider, tree, tasks):
-    response = post(client, commune_officer, report_url(tasks["both"]),
-                    {"org_id": tree["commune_b"].pk, "status": "done", "percent": 100})
+    response = post(
+        client,
+        commune_officer,
+        report_url(tasks["both"]),
+        {"org_id": tree["commune_b"].pk, "status": "done", "percent": 100},
+    )
     assert response.status_code == 404 and response.json() == NOT_FOUND
-    response = post(client, outsider, report_url(tasks["a_leads"]),  # a task the outsider cannot see
-                    {"org_id": tree["district"].pk, "status": "done", "percent": 100})
+    response = post(
+        client,
+        outsider,
+        report_url(tasks["a_leads"]),  # a task the outsider cannot see
+        {"org_id": tree["district"].pk, "status": "done", "percent": 100},
+    )
     assert response.status_code == 404 and response.json() == NOT_FOUND
     assert not ProgressReport.objects.exists()
 
 
 def test_a_read_only_leader_sees_the_task_but_may_not_report(client, leader, tree, tasks):
     assert get(client, leader, f"{TASKS}/{tasks['both'].pk}").status_code == 200
-    response = post(client, leader, report_url(tasks["both"]),
-                    {"org_id": tree["commune_a"].pk, "status": "done", "percent": 100})
+    response = post(
+        client, leader, report_url(tasks["both"]), {"org_id": tree["commune_a"].pk, "status": "done", "percent": 100}
+    )
     assert response.status_code == 403
     assert not ProgressReport.objects.exists()
 
 
 def test_anonymous_requests_get_401(client, tree, tasks):
     assert client.get(TASKS).status_code == 401
-    response = client.post(report_url(tasks["both"]), json.dumps({"org_id": tree["commune_a"].pk, "status": "done",
-                                                                   "percent": 100}), content_type="application/json")
+    response = client.post(
+        report_url(tasks["both"]),
+        json.dumps({"org_id": tree["commune_a"].pk, "status": "done", "percent": 100}),
+        content_type="application/json",
+    )
     assert response.status_code == 401 and not ProgressReport.objects.exists()

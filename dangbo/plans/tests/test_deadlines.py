@@ -12,16 +12,19 @@ from dangbo.plans.deadlines import Report, deadline_status, parse_deadline
 START = date(2022, 8, 1)
 
 
-@pytest.mark.parametrize(("text", "kind", "due"), [
-    ("Quý II/2022", dl.QUARTER, date(2022, 6, 30)),
-    ("Quý III/2022.", dl.QUARTER, date(2022, 9, 30)),
-    ("quý 4 năm 2023", dl.QUARTER, date(2023, 12, 31)),
-    ("Trước ngày 15/3/2023", dl.DATE, date(2023, 3, 15)),
-    ("Tháng 6/2023", dl.DATE, date(2023, 6, 30)),
-    ("Năm 2025", dl.DATE, date(2025, 12, 31)),
-    ("Thường xuyên", dl.REGULAR, None),
-    ("Theo nhiệm kỳ", dl.NONE, None),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "due"),
+    [
+        ("Quý II/2022", dl.QUARTER, date(2022, 6, 30)),
+        ("Quý III/2022.", dl.QUARTER, date(2022, 9, 30)),
+        ("quý 4 năm 2023", dl.QUARTER, date(2023, 12, 31)),
+        ("Trước ngày 15/3/2023", dl.DATE, date(2023, 3, 15)),
+        ("Tháng 6/2023", dl.DATE, date(2023, 6, 30)),
+        ("Năm 2025", dl.DATE, date(2025, 12, 31)),
+        ("Thường xuyên", dl.REGULAR, None),
+        ("Theo nhiệm kỳ", dl.NONE, None),
+    ],
+)
 def test_rule_r130_deadline_wordings_of_seed_003_are_parsed(text, kind, due):
     spec = parse_deadline(text)
     assert (spec.kind, spec.due) == (kind, due)
@@ -34,16 +37,32 @@ def test_rule_r130_hang_nam_is_a_yearly_recurring_deadline():
     assert parse_deadline("Hằng tháng").kind == dl.RECURRING
 
 
-@pytest.mark.parametrize(("text", "months", "days", "doc_type", "issuer"), [
-    ("3 tháng sau khi có hướng dẫn của Trung ương", 3, 0, "huong_dan", "trung uong"),
-    ("Sau 03 tháng kể từ khi có Quy chế mẫu và hướng dẫn thực hiện của Trung ương", 3, 0, "huong_dan", "trung uong"),
-    ("Sau 01 tháng khi Trung ương ban hành hướng dẫn", 1, 0, "huong_dan", "trung uong"),
-    ("15 ngày sau khi có kết luận của Tỉnh ủy", 0, 15, "ket_luan", "tinh uy"),
-])
-def test_rule_r130_relative_deadlines_remember_the_offset_and_the_awaited_document(text, months, days, doc_type, issuer):
+@pytest.mark.parametrize(
+    ("text", "months", "days", "doc_type", "issuer"),
+    [
+        ("3 tháng sau khi có hướng dẫn của Trung ương", 3, 0, "huong_dan", "trung uong"),
+        (
+            "Sau 03 tháng kể từ khi có Quy chế mẫu và hướng dẫn thực hiện của Trung ương",
+            3,
+            0,
+            "huong_dan",
+            "trung uong",
+        ),
+        ("Sau 01 tháng khi Trung ương ban hành hướng dẫn", 1, 0, "huong_dan", "trung uong"),
+        ("15 ngày sau khi có kết luận của Tỉnh ủy", 0, 15, "ket_luan", "tinh uy"),
+    ],
+)
+def test_rule_r130_relative_deadlines_remember_the_offset_and_the_awaited_document(
+    text, months, days, doc_type, issuer
+):
     spec = parse_deadline(text)
     assert (spec.kind, spec.months, spec.days, spec.anchor_type, spec.anchor_issuer) == (
-        dl.RELATIVE, months, days, doc_type, issuer)
+        dl.RELATIVE,
+        months,
+        days,
+        doc_type,
+        issuer,
+    )
 
 
 def test_an_impossible_date_is_refused_with_a_vietnamese_message():
@@ -64,14 +83,19 @@ def test_a_quarter_deadline_is_due_on_the_last_day_of_the_quarter():
     spec = parse_deadline("Quý III/2022")
     assert not deadline_status(spec, as_of=date(2022, 9, 30), start=START).late
     assert deadline_status(spec, as_of=date(2022, 10, 1), start=START).late
-    assert deadline_status(spec, as_of=date(2022, 10, 1), start=START,
-                           reports=[Report(date(2022, 9, 29), 100, True)]).state == "done"
+    assert (
+        deadline_status(
+            spec, as_of=date(2022, 10, 1), start=START, reports=[Report(date(2022, 9, 29), 100, True)]
+        ).state
+        == "done"
+    )
 
 
 def test_a_report_made_after_as_of_does_not_count():
     spec = parse_deadline("Quý III/2022")
-    assert deadline_status(spec, as_of=date(2022, 10, 1), start=START,
-                           reports=[Report(date(2022, 12, 1), 100, True)]).late
+    assert deadline_status(
+        spec, as_of=date(2022, 10, 1), start=START, reports=[Report(date(2022, 12, 1), 100, True)]
+    ).late
 
 
 def test_a_yearly_task_needs_a_report_in_each_year_that_has_ended():
@@ -100,8 +124,9 @@ def test_a_regular_task_needs_a_report_at_least_once_a_quarter_by_default():
 def test_the_regular_reporting_interval_is_configurable():
     spec = parse_deadline("Thường xuyên")
     reports = [Report(date(2022, 9, 1), 10)]
-    assert not deadline_status(spec, as_of=date(2022, 12, 31), start=START, reports=reports,
-                               regular_every_months=6).late
+    assert not deadline_status(
+        spec, as_of=date(2022, 12, 31), start=START, reports=reports, regular_every_months=6
+    ).late
 
 
 def test_a_relative_deadline_is_not_due_until_the_document_exists():

@@ -33,17 +33,32 @@ from dangbo.plans.services import (
 
 
 def edit_of(doc: Document, **changes) -> DocumentEdit:
-    data = DocumentEdit(number=doc.number, issued_on=doc.issued_on, issuer=doc.issuer, doc_type=doc.doc_type,
-                        title=doc.title, summary=doc.summary, implements_id=doc.implements_id,
-                        replaces_id=doc.replaces_id, place=doc.place, recipients=doc.recipients)
+    data = DocumentEdit(
+        number=doc.number,
+        issued_on=doc.issued_on,
+        issuer=doc.issuer,
+        doc_type=doc.doc_type,
+        title=doc.title,
+        summary=doc.summary,
+        implements_id=doc.implements_id,
+        replaces_id=doc.replaces_id,
+        place=doc.place,
+        recipients=doc.recipients,
+    )
     return DocumentEdit(**{**asdict(data), **changes})
 
 
 def task_edit_of(task: Task, **changes) -> TaskEdit:
-    data = TaskEdit(content=task.content, deadline_text=task.deadline_text, number=task.number,
-                    directing_text=task.directing_text, lead_text=task.lead_text, lead_org_id=task.lead_org_id,
-                    cooperating_text=task.cooperating_text,
-                    implementing_org_ids=list(task.assignments.order_by("id").values_list("org_id", flat=True)))
+    data = TaskEdit(
+        content=task.content,
+        deadline_text=task.deadline_text,
+        number=task.number,
+        directing_text=task.directing_text,
+        lead_text=task.lead_text,
+        lead_org_id=task.lead_org_id,
+        cooperating_text=task.cooperating_text,
+        implementing_org_ids=list(task.assignments.order_by("id").values_list("org_id", flat=True)),
+    )
     return TaskEdit(**{**asdict(data), **changes})
 
 
@@ -53,25 +68,43 @@ def audit_count() -> int:
 
 @pytest.fixture
 def directive(officer, tree):
-    return document_register(actor=officer, data=DocumentInput(
-        number="30-CT/TU", issued_on=date(2023, 1, 5), issuer="Ban Thường vụ Tỉnh ủy", doc_type="chi_thi",
-        title="Về tăng cường công tác phát trỉen đảng viên", owner_org_id=tree["province"].pk))
+    return document_register(
+        actor=officer,
+        data=DocumentInput(
+            number="30-CT/TU",
+            issued_on=date(2023, 1, 5),
+            issuer="Ban Thường vụ Tỉnh ủy",
+            doc_type="chi_thi",
+            title="Về tăng cường công tác phát trỉen đảng viên",
+            owner_org_id=tree["province"].pk,
+        ),
+    )
 
 
 # --- documents: correction -----------------------------------------------------------------------
 
 
 def test_an_officer_corrects_a_typo_and_the_audit_keeps_before_and_after(officer, directive):
-    document_update(actor=officer, doc=directive, data=edit_of(
-        directive, title="Về tăng cường công tác phát triển đảng viên", issued_on=date(2023, 1, 6),
-        recipients="- Các huyện ủy,\n- Lưu."))
+    document_update(
+        actor=officer,
+        doc=directive,
+        data=edit_of(
+            directive,
+            title="Về tăng cường công tác phát triển đảng viên",
+            issued_on=date(2023, 1, 6),
+            recipients="- Các huyện ủy,\n- Lưu.",
+        ),
+    )
     directive.refresh_from_db()
     assert directive.title == "Về tăng cường công tác phát triển đảng viên"
     assert directive.issued_on == date(2023, 1, 6)
     assert "phat trien dang vien" in directive.search_key  # still found without accents
     entry = AuditEntry.objects.get(action="plans.document_updated", object_id=str(directive.pk))
-    assert entry.before == {"title": "Về tăng cường công tác phát trỉen đảng viên", "issued_on": "2023-01-05",
-                            "recipients": ""}
+    assert entry.before == {
+        "title": "Về tăng cường công tác phát trỉen đảng viên",
+        "issued_on": "2023-01-05",
+        "recipients": "",
+    }
     assert entry.after["title"] == "Về tăng cường công tác phát triển đảng viên"
     assert entry.after["issued_on"] == "2023-01-06"
     assert set(entry.after) == {"title", "issued_on", "recipients"}
@@ -83,13 +116,16 @@ def test_saving_without_a_change_writes_no_audit_entry(officer, directive):
     assert audit_count() == before
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"number": "  "}, "number"),
-    ({"issuer": ""}, "issuer"),
-    ({"title": ""}, "title"),
-    ({"doc_type": "cong_van"}, "doc_type"),
-    ({"issued_on": None}, "issued_on"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"number": "  "}, "number"),
+        ({"issuer": ""}, "issuer"),
+        ({"title": ""}, "title"),
+        ({"doc_type": "cong_van"}, "doc_type"),
+        ({"issued_on": None}, "issued_on"),
+    ],
+)
 def test_bad_input_names_the_field_and_changes_nothing(officer, directive, changes, field):
     before = audit_count()
     with pytest.raises(DomainError) as exc:
@@ -101,9 +137,17 @@ def test_bad_input_names_the_field_and_changes_nothing(officer, directive, chang
 
 
 def test_a_correction_may_not_duplicate_another_registered_number(officer, tree, directive):
-    other = document_register(actor=officer, data=DocumentInput(
-        number="31-CT/TU", issued_on=date(2023, 1, 6), issuer="Ban Thường vụ Tỉnh ủy", doc_type="chi_thi",
-        title="Khác", owner_org_id=tree["province"].pk))
+    other = document_register(
+        actor=officer,
+        data=DocumentInput(
+            number="31-CT/TU",
+            issued_on=date(2023, 1, 6),
+            issuer="Ban Thường vụ Tỉnh ủy",
+            doc_type="chi_thi",
+            title="Khác",
+            owner_org_id=tree["province"].pk,
+        ),
+    )
     with pytest.raises(DomainError) as exc:
         document_update(actor=officer, doc=other, data=edit_of(other, number="30-ct/tu", issued_on=date(2023, 1, 5)))
     assert exc.value.field == "number" and "đã được đăng ký" in exc.value.message
@@ -113,9 +157,18 @@ def test_a_document_cannot_implement_itself_or_close_a_loop(officer, tree, plan)
     with pytest.raises(DomainError) as exc:
         document_update(actor=officer, doc=plan, data=edit_of(plan, implements_id=plan.pk))
     assert exc.value.field == "implements"
-    child = document_register(actor=officer, data=DocumentInput(
-        number="02-HD/TU", issued_on=date(2022, 9, 1), issuer="Ban Tổ chức Tỉnh ủy", doc_type="huong_dan",
-        title="Hướng dẫn thực hiện", owner_org_id=tree["province"].pk, implements_id=plan.pk))
+    child = document_register(
+        actor=officer,
+        data=DocumentInput(
+            number="02-HD/TU",
+            issued_on=date(2022, 9, 1),
+            issuer="Ban Tổ chức Tỉnh ủy",
+            doc_type="huong_dan",
+            title="Hướng dẫn thực hiện",
+            owner_org_id=tree["province"].pk,
+            implements_id=plan.pk,
+        ),
+    )
     with pytest.raises(DomainError) as exc:
         document_update(actor=officer, doc=plan, data=edit_of(plan, implements_id=child.pk))
     assert exc.value.field == "implements" and "vòng lặp" in exc.value.message
@@ -160,17 +213,29 @@ def test_a_document_nothing_depends_on_is_deleted_with_its_full_snapshot(officer
 
 @pytest.mark.parametrize("dependant", ["task", "target", "implementing", "replacing"])
 def test_a_document_something_depends_on_is_not_deleted(officer, tree, plan, dependant):
-    expected = {"task": "1 nhiệm vụ", "target": "1 chỉ tiêu", "implementing": "văn bản thực hiện",
-                "replacing": "văn bản thay thế"}[dependant]
+    expected = {
+        "task": "1 nhiệm vụ",
+        "target": "1 chỉ tiêu",
+        "implementing": "văn bản thực hiện",
+        "replacing": "văn bản thay thế",
+    }[dependant]
     if dependant == "task":
         task_create(actor=officer, plan=plan, data=TaskInput(content="Việc", deadline_text="Quý IV/2022"))
     elif dependant == "target":
         target_create(actor=officer, plan=plan, name="Kết nạp", target_min=3)
     else:
-        document_register(actor=officer, data=DocumentInput(
-            number="09-KH/TU", issued_on=date(2023, 2, 1), issuer="Ban Thường vụ Tỉnh ủy", doc_type="ke_hoach",
-            title="Kế hoạch khác", owner_org_id=tree["province"].pk,
-            **({"implements_id": plan.pk} if dependant == "implementing" else {"replaces_id": plan.pk})))
+        document_register(
+            actor=officer,
+            data=DocumentInput(
+                number="09-KH/TU",
+                issued_on=date(2023, 2, 1),
+                issuer="Ban Thường vụ Tỉnh ủy",
+                doc_type="ke_hoach",
+                title="Kế hoạch khác",
+                owner_org_id=tree["province"].pk,
+                **({"implements_id": plan.pk} if dependant == "implementing" else {"replaces_id": plan.pk}),
+            ),
+        )
     before = audit_count()
     with pytest.raises(DomainError) as exc:
         document_delete(actor=officer, doc=plan)
@@ -180,11 +245,21 @@ def test_a_document_something_depends_on_is_not_deleted(officer, tree, plan, dep
 
 
 def test_the_document_a_relative_deadline_counts_from_is_not_deleted(officer, admin_user, plan):
-    task = task_create(actor=officer, plan=plan, data=TaskInput(
-        content="Sửa đổi quy chế", deadline_text="3 tháng sau khi có hướng dẫn của Trung ương"))
-    guide = document_register(actor=admin_user, data=DocumentInput(
-        number="12-HD/BTCTW", issued_on=date(2023, 3, 1), issuer="Ban Tổ chức Trung ương", doc_type="huong_dan",
-        title="Hướng dẫn"))
+    task = task_create(
+        actor=officer,
+        plan=plan,
+        data=TaskInput(content="Sửa đổi quy chế", deadline_text="3 tháng sau khi có hướng dẫn của Trung ương"),
+    )
+    guide = document_register(
+        actor=admin_user,
+        data=DocumentInput(
+            number="12-HD/BTCTW",
+            issued_on=date(2023, 3, 1),
+            issuer="Ban Tổ chức Trung ương",
+            doc_type="huong_dan",
+            title="Hướng dẫn",
+        ),
+    )
     task.refresh_from_db()
     assert task.relative_document == guide
     with pytest.raises(DomainError) as exc:
@@ -213,12 +288,20 @@ def test_a_deadline_correction_is_parsed_again_and_audited(officer, tasks):
 
 
 def test_a_deadline_turned_relative_finds_its_registered_anchor(officer, admin_user, tasks):
-    guide = document_register(actor=admin_user, data=DocumentInput(
-        number="12-HD/BTCTW", issued_on=date(2023, 3, 1), issuer="Ban Tổ chức Trung ương", doc_type="huong_dan",
-        title="Hướng dẫn"))
+    guide = document_register(
+        actor=admin_user,
+        data=DocumentInput(
+            number="12-HD/BTCTW",
+            issued_on=date(2023, 3, 1),
+            issuer="Ban Tổ chức Trung ương",
+            doc_type="huong_dan",
+            title="Hướng dẫn",
+        ),
+    )
     task = tasks["internal"]
-    task_update(actor=officer, task=task, data=task_edit_of(
-        task, deadline_text="3 tháng sau khi có hướng dẫn của Trung ương"))
+    task_update(
+        actor=officer, task=task, data=task_edit_of(task, deadline_text="3 tháng sau khi có hướng dẫn của Trung ương")
+    )
     task.refresh_from_db()
     assert task.deadline_kind == dl.RELATIVE and task.relative_document == guide
     task_update(actor=officer, task=task, data=task_edit_of(task, deadline_text="31/12/2023"))
@@ -228,9 +311,16 @@ def test_a_deadline_turned_relative_finds_its_registered_anchor(officer, admin_u
 
 def test_content_lead_and_bodies_are_corrected(officer, tree, tasks):
     task = tasks["b_only"]
-    task_update(actor=officer, task=task, data=task_edit_of(
-        task, content="Tổng kết mô hình chi bộ ghép (sửa)", lead_org_id=tree["district"].pk,
-        implementing_org_ids=[tree["commune_a"].pk]))
+    task_update(
+        actor=officer,
+        task=task,
+        data=task_edit_of(
+            task,
+            content="Tổng kết mô hình chi bộ ghép (sửa)",
+            lead_org_id=tree["district"].pk,
+            implementing_org_ids=[tree["commune_a"].pk],
+        ),
+    )
     task.refresh_from_db()
     assert task.content == "Tổng kết mô hình chi bộ ghép (sửa)" and task.lead_org_id == tree["district"].pk
     assert list(task.assignments.values_list("org_id", flat=True)) == [tree["commune_a"].pk]
@@ -240,12 +330,15 @@ def test_content_lead_and_bodies_are_corrected(officer, tree, tasks):
     assert entry.before["lead_org"] is None and entry.after["lead_org"] == tree["district"].pk
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"content": " "}, "content"),
-    ({"deadline_text": "31/02/2023"}, "deadline_text"),
-    ({"lead_org_id": 987654}, "lead_org"),
-    ({"implementing_org_ids": [987654]}, "implementing_orgs"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"content": " "}, "content"),
+        ({"deadline_text": "31/02/2023"}, "deadline_text"),
+        ({"lead_org_id": 987654}, "lead_org"),
+        ({"implementing_org_ids": [987654]}, "implementing_orgs"),
+    ],
+)
 def test_bad_task_input_names_the_field_and_changes_nothing(officer, tasks, changes, field):
     task = tasks["both"]
     before = audit_count()
@@ -259,8 +352,14 @@ def test_bad_task_input_names_the_field_and_changes_nothing(officer, tasks, chan
 
 def test_a_body_that_reported_cannot_be_taken_off_the_task(officer, commune_officer, tree, tasks):
     task = tasks["both"]
-    progress_report_submit(actor=commune_officer, task=task, org_id=tree["commune_a"].pk, status="in_progress",
-                           percent=40, reported_on=date(2022, 9, 1))
+    progress_report_submit(
+        actor=commune_officer,
+        task=task,
+        org_id=tree["commune_a"].pk,
+        status="in_progress",
+        percent=40,
+        reported_on=date(2022, 9, 1),
+    )
     with pytest.raises(DomainError) as exc:
         task_update(actor=officer, task=task, data=task_edit_of(task, implementing_org_ids=[tree["commune_b"].pk]))
     assert exc.value.field == "implementing_orgs" and "Đảng bộ xã An Bình" in exc.value.message
@@ -292,8 +391,14 @@ def test_a_task_without_reports_is_deleted_with_its_full_snapshot(officer, tree,
 
 def test_a_task_with_a_progress_report_is_not_deleted(officer, commune_officer, tree, tasks):
     task = tasks["both"]
-    progress_report_submit(actor=commune_officer, task=task, org_id=tree["commune_a"].pk, status="done",
-                           percent=100, reported_on=date(2022, 9, 1))
+    progress_report_submit(
+        actor=commune_officer,
+        task=task,
+        org_id=tree["commune_a"].pk,
+        status="done",
+        percent=100,
+        reported_on=date(2022, 9, 1),
+    )
     before = audit_count()
     with pytest.raises(DomainError) as exc:
         task_delete(actor=officer, task=task)
@@ -302,8 +407,11 @@ def test_a_task_with_a_progress_report_is_not_deleted(officer, commune_officer, 
 
 
 def test_a_task_with_a_subtask_is_not_deleted(officer, commune_officer, tree, tasks):
-    task_split(actor=commune_officer, parent=tasks["both"], data=TaskInput(
-        content="Chi bộ thôn 1 xây dựng mô hình", implementing_org_ids=[tree["cell_a1"].pk]))
+    task_split(
+        actor=commune_officer,
+        parent=tasks["both"],
+        data=TaskInput(content="Chi bộ thôn 1 xây dựng mô hình", implementing_org_ids=[tree["cell_a1"].pk]),
+    )
     with pytest.raises(DomainError) as exc:
         task_delete(actor=officer, task=tasks["both"])
     assert "1 nhiệm vụ con" in exc.value.message

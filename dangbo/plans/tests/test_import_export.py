@@ -20,10 +20,24 @@ from dangbo.plans.services import progress_report_submit
 
 HEADER = ["STT", "Nội dung", "Cơ quan chỉ đạo", "Cơ quan chủ trì", "Cơ quan phối hợp", "Cơ quan thực hiện", "Thời gian"]
 ROWS = [
-    ["a)", "Phát động thi đua chi bộ bốn tốt", "Ban Thường vụ Tỉnh ủy", "Ban Tổ chức Tỉnh ủy",
-     "Ban Tuyên giáo Tỉnh ủy, Ban Dân vận Tỉnh ủy", "Đảng bộ xã An Bình, Dang bo xa Binh Minh", "Quý III/2022"],
-    ["b)", "Xây dựng quy chế làm việc", "Ban Thường vụ Tỉnh ủy", "Ban Tổ chức Tỉnh ủy", "",
-     "Đảng bộ huyện Sông Xanh và Đảng ủy Khối Doanh nghiệp", "3 tháng sau khi có hướng dẫn của Trung ương"],
+    [
+        "a)",
+        "Phát động thi đua chi bộ bốn tốt",
+        "Ban Thường vụ Tỉnh ủy",
+        "Ban Tổ chức Tỉnh ủy",
+        "Ban Tuyên giáo Tỉnh ủy, Ban Dân vận Tỉnh ủy",
+        "Đảng bộ xã An Bình, Dang bo xa Binh Minh",
+        "Quý III/2022",
+    ],
+    [
+        "b)",
+        "Xây dựng quy chế làm việc",
+        "Ban Thường vụ Tỉnh ủy",
+        "Ban Tổ chức Tỉnh ủy",
+        "",
+        "Đảng bộ huyện Sông Xanh và Đảng ủy Khối Doanh nghiệp",
+        "3 tháng sau khi có hướng dẫn của Trung ương",
+    ],
     ["c)", "Sinh hoạt chi bộ", "", "", "", "Chi bộ thôn 1", "Thường xuyên"],
 ]
 
@@ -87,13 +101,27 @@ def test_a_table_without_the_content_column_is_refused(officer, plan):
 
 
 def _meta():
-    return ReportMeta(issuer="Tỉnh ủy Thử Nghiệm", number="25-BC/TU", place="Thử Nghiệm", on=date(2022, 10, 5),
-                      start=date(2022, 7, 1), end=date(2022, 10, 5), recipients="- Ban Tổ chức Trung ương,\n- Lưu.")
+    return ReportMeta(
+        issuer="Tỉnh ủy Thử Nghiệm",
+        number="25-BC/TU",
+        place="Thử Nghiệm",
+        on=date(2022, 10, 5),
+        start=date(2022, 7, 1),
+        end=date(2022, 10, 5),
+        recipients="- Ban Tổ chức Trung ương,\n- Lưu.",
+    )
 
 
 def test_the_xlsx_report_lists_tasks_with_late_bodies_and_is_logged(tasks, tree, plan, officer, commune_officer):
-    progress_report_submit(actor=commune_officer, task=tasks["both"], org_id=tree["commune_a"].pk, status="done",
-                           percent=100, text="Đã hoàn thành", reported_on=date(2022, 9, 20))
+    progress_report_submit(
+        actor=commune_officer,
+        task=tasks["both"],
+        org_id=tree["commune_a"].pk,
+        status="done",
+        percent=100,
+        text="Đã hoàn thành",
+        reported_on=date(2022, 9, 20),
+    )
     content = report_xlsx(actor=officer, plan=plan, meta=_meta(), purpose="Báo cáo Ban Tổ chức Trung ương")
     ws = load_workbook(io.BytesIO(content)).active
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
@@ -137,8 +165,11 @@ def test_a_hostile_task_table_is_refused_with_its_reason(officer, plan):
 
 
 def test_formula_injection_refused_in_a_task_table(officer, plan):
-    rows = [HEADER, ["a)", "- Phát động thi đua", "", "=HYPERLINK(\"http://x.example\",\"Ban\")", "", "", "Quý III/2022"],
-            ["b)", "@SUM(1)", "", "", "", "", "Quý III/2022"]]
+    rows = [
+        HEADER,
+        ["a)", "- Phát động thi đua", "", '=HYPERLINK("http://x.example","Ban")', "", "", "Quý III/2022"],
+        ["b)", "@SUM(1)", "", "", "", "", "Quý III/2022"],
+    ]
     result = importer.preview(actor=officer, plan=plan, name="bang.xlsx", content=_xlsx(rows))
     errors = [e for r in result.rows for e in r.errors]
     assert len(errors) == 2 and not result.ok

@@ -28,10 +28,18 @@ def test_the_register_lists_and_searches_without_accents(client, officer, plan):
 
 def test_an_officer_registers_a_document_through_the_form(client, officer, tree, resolution):
     client.force_login(officer)
-    response = client.post(reverse("plans:document_create"), {
-        "number": "30-CT/TU", "issued_on": "05/01/2023", "doc_type": "chi_thi", "issuer": "Ban Thường vụ Tỉnh ủy",
-        "owner_org": tree["province"].pk, "title": "Về tăng cường công tác phát triển đảng viên",
-        "implements": resolution.pk})
+    response = client.post(
+        reverse("plans:document_create"),
+        {
+            "number": "30-CT/TU",
+            "issued_on": "05/01/2023",
+            "doc_type": "chi_thi",
+            "issuer": "Ban Thường vụ Tỉnh ủy",
+            "owner_org": tree["province"].pk,
+            "title": "Về tăng cường công tác phát triển đảng viên",
+            "implements": resolution.pk,
+        },
+    )
     doc = Document.objects.get(number="30-CT/TU")
     assert response.status_code == 302 and doc.implements == resolution
     page = client.get(reverse("plans:document_detail", args=[resolution.pk]))
@@ -40,20 +48,40 @@ def test_an_officer_registers_a_document_through_the_form(client, officer, tree,
 
 def test_a_bad_date_shows_a_vietnamese_error_and_writes_nothing(client, officer, tree):
     client.force_login(officer)
-    response = client.post(reverse("plans:document_create"), {
-        "number": "31-CT/TU", "issued_on": "32/01/2023", "doc_type": "chi_thi", "issuer": "Tỉnh ủy",
-        "owner_org": tree["province"].pk, "title": "X"})
+    response = client.post(
+        reverse("plans:document_create"),
+        {
+            "number": "31-CT/TU",
+            "issued_on": "32/01/2023",
+            "doc_type": "chi_thi",
+            "issuer": "Tỉnh ủy",
+            "owner_org": tree["province"].pk,
+            "title": "X",
+        },
+    )
     assert response.status_code == 200 and "ngày 32/01/2023 không tồn tại" in response.text
     assert not Document.objects.filter(number="31-CT/TU").exists()
 
 
 def test_a_sibling_communes_document_and_tasks_are_not_found(client, tree, tasks, outsider, commune_officer):
-    b_doc = document_register(actor=outsider, data=DocumentInput(
-        number="05-KH/ĐU", issued_on=date(2022, 9, 1), issuer="Đảng ủy xã Bình Minh", doc_type="ke_hoach",
-        title="Kế hoạch của xã Bình Minh", owner_org_id=tree["commune_b"].pk))
+    b_doc = document_register(
+        actor=outsider,
+        data=DocumentInput(
+            number="05-KH/ĐU",
+            issued_on=date(2022, 9, 1),
+            issuer="Đảng ủy xã Bình Minh",
+            doc_type="ke_hoach",
+            title="Kế hoạch của xã Bình Minh",
+            owner_org_id=tree["commune_b"].pk,
+        ),
+    )
     client.force_login(commune_officer)
-    for url in (reverse("plans:document_detail", args=[b_doc.pk]), reverse("plans:task_detail", args=[tasks["b_only"].pk]),
-                reverse("plans:task_create", args=[b_doc.pk]), reverse("plans:plan_import", args=[b_doc.pk])):
+    for url in (
+        reverse("plans:document_detail", args=[b_doc.pk]),
+        reverse("plans:task_detail", args=[tasks["b_only"].pk]),
+        reverse("plans:task_create", args=[b_doc.pk]),
+        reverse("plans:plan_import", args=[b_doc.pk]),
+    ):
         assert client.get(url).status_code == 404, url
     # The province plan is visible, with only the commune's own and led tasks.
     page = client.get(reverse("plans:document_detail", args=[tasks["both"].plan_id]))
@@ -68,9 +96,17 @@ def test_an_implementing_body_reports_progress_with_evidence(client, tree, tasks
     url = reverse("plans:task_detail", args=[tasks["both"].pk])
     evidence = io.BytesIO(b"bien ban")
     evidence.name = "bien-ban.pdf"
-    response = client.post(url, {"org": tree["commune_a"].pk, "status": "in_progress", "percent": 50,
-                                 "text": "Đã triển khai tới các chi bộ", "reported_on": "15/09/2022",
-                                 "evidence": evidence})
+    response = client.post(
+        url,
+        {
+            "org": tree["commune_a"].pk,
+            "status": "in_progress",
+            "percent": 50,
+            "text": "Đã triển khai tới các chi bộ",
+            "reported_on": "15/09/2022",
+            "evidence": evidence,
+        },
+    )
     assert response.status_code == 302
     report = ProgressReport.objects.get()
     assert report.percent == 50 and report.evidence.get().name == "bien-ban.pdf"
@@ -80,16 +116,23 @@ def test_an_implementing_body_reports_progress_with_evidence(client, tree, tasks
 
 def test_a_body_cannot_post_a_report_for_another_body(client, tree, tasks, commune_officer):
     client.force_login(commune_officer)
-    response = client.post(reverse("plans:task_detail", args=[tasks["both"].pk]),
-                           {"org": tree["commune_b"].pk, "status": "done", "percent": 100})
+    response = client.post(
+        reverse("plans:task_detail", args=[tasks["both"].pk]),
+        {"org": tree["commune_b"].pk, "status": "done", "percent": 100},
+    )
     assert response.status_code == 200 and not ProgressReport.objects.exists()
 
 
 def test_the_officer_adds_a_task_for_two_communes(client, officer, tree, plan):
     client.force_login(officer)
-    response = client.post(reverse("plans:task_create", args=[plan.pk]), {
-        "content": "Kiện toàn chi bộ quân sự", "deadline_text": "Quý I/2023",
-        "implementing_orgs": [tree["commune_a"].pk, tree["commune_b"].pk]})
+    response = client.post(
+        reverse("plans:task_create", args=[plan.pk]),
+        {
+            "content": "Kiện toàn chi bộ quân sự",
+            "deadline_text": "Quý I/2023",
+            "implementing_orgs": [tree["commune_a"].pk, tree["commune_b"].pk],
+        },
+    )
     assert response.status_code == 302
     task = Task.objects.get(content="Kiện toàn chi bộ quân sự")
     assert task.due_on == date(2023, 3, 31) and task.assignments.count() == 2
@@ -100,8 +143,15 @@ def test_the_document_form_sent_twice_registers_one_document(client, officer, tr
     client.force_login(officer)
     url = reverse("plans:document_create")
     token = client.get(url).context["form"].fields["form_token"].initial
-    data = {"form_token": token, "number": "32-CT/TU", "issued_on": "05/01/2023", "doc_type": "chi_thi",
-            "issuer": "Ban Thường vụ Tỉnh ủy", "owner_org": tree["province"].pk, "title": "Về công tác cán bộ"}
+    data = {
+        "form_token": token,
+        "number": "32-CT/TU",
+        "issued_on": "05/01/2023",
+        "doc_type": "chi_thi",
+        "issuer": "Ban Thường vụ Tỉnh ủy",
+        "owner_org": tree["province"].pk,
+        "title": "Về công tác cán bộ",
+    }
     first = client.post(url, data)
     second = client.post(url, data, follow=True)
     doc = Document.objects.get(number="32-CT/TU")
@@ -113,8 +163,12 @@ def test_the_task_form_sent_twice_adds_one_task(client, officer, tree, plan):
     client.force_login(officer)
     url = reverse("plans:task_create", args=[plan.pk])
     token = client.get(url).context["form"].fields["form_token"].initial
-    data = {"form_token": token, "content": "Rà soát đảng viên miễn sinh hoạt", "deadline_text": "Quý I/2023",
-            "implementing_orgs": [tree["commune_a"].pk]}
+    data = {
+        "form_token": token,
+        "content": "Rà soát đảng viên miễn sinh hoạt",
+        "deadline_text": "Quý I/2023",
+        "implementing_orgs": [tree["commune_a"].pk],
+    }
     assert client.post(url, data).status_code == 302
     second = client.post(url, data, follow=True)
     task = Task.objects.get(content="Rà soát đảng viên miễn sinh hoạt")
@@ -132,12 +186,22 @@ def test_the_task_form_picks_organizations_instead_of_listing_every_one(client, 
 
 
 def test_the_task_form_refuses_an_organization_outside_the_scope(client, system_user, commune_officer, tree):
-    own = document_register(actor=system_user, data=DocumentInput(
-        number="3-KH/ĐU", issued_on=date(2022, 3, 1), issuer="Đảng ủy xã An Bình", doc_type="ke_hoach",
-        title="Kế hoạch của xã", owner_org_id=tree["commune_a"].pk))
+    own = document_register(
+        actor=system_user,
+        data=DocumentInput(
+            number="3-KH/ĐU",
+            issued_on=date(2022, 3, 1),
+            issuer="Đảng ủy xã An Bình",
+            doc_type="ke_hoach",
+            title="Kế hoạch của xã",
+            owner_org_id=tree["commune_a"].pk,
+        ),
+    )
     client.force_login(commune_officer)
-    response = client.post(reverse("plans:task_create", args=[own.pk]), {
-        "content": "Việc của xã khác", "implementing_orgs": [tree["commune_b"].pk]})
+    response = client.post(
+        reverse("plans:task_create", args=[own.pk]),
+        {"content": "Việc của xã khác", "implementing_orgs": [tree["commune_b"].pk]},
+    )
     assert response.status_code == 200
     assert "có tổ chức không thuộc phạm vi của bạn" in response.content.decode()
     assert not Task.objects.filter(content="Việc của xã khác").exists()
@@ -146,11 +210,14 @@ def test_the_task_form_refuses_an_organization_outside_the_scope(client, system_
 def test_export_requires_a_purpose_and_returns_the_files(client, officer, tasks, plan):
     client.force_login(officer)
     url = reverse("plans:plan_export", args=[plan.pk])
-    assert client.get(url, {"tu": "01/07/2022", "den": "30/09/2022", "so": "1-BC/TU", "dinh_dang": "xlsx"}
-                      ).status_code == 200  # the form again, nothing exported
+    assert (
+        client.get(url, {"tu": "01/07/2022", "den": "30/09/2022", "so": "1-BC/TU", "dinh_dang": "xlsx"}).status_code
+        == 200
+    )  # the form again, nothing exported
     for fmt in ("xlsx", "docx"):
-        response = client.get(url, {"tu": "01/07/2022", "den": "30/09/2022", "so": "1-BC/TU", "dinh_dang": fmt,
-                                    "muc_dich": "Báo cáo quý"})
+        response = client.get(
+            url, {"tu": "01/07/2022", "den": "30/09/2022", "so": "1-BC/TU", "dinh_dang": fmt, "muc_dich": "Báo cáo quý"}
+        )
         assert response["Content-Disposition"].endswith(f'.{fmt}"')
 
 
@@ -223,15 +290,33 @@ def test_task_page_hides_sibling_progress_text(client, django_user_model, system
     from dangbo.plans.services import TaskInput, progress_report_submit, task_create
 
     a1, a2 = tree["cell_a1"].pk, tree["cell_a2"].pk
-    task = task_create(actor=system_user, plan=plan, data=TaskInput(
-        content="Sinh hoạt chuyên đề", deadline_text="Quý IV/2022", implementing_org_ids=[a1, a2]))
-    progress_report_submit(actor=system_user, task=task, org_id=a1, status="in_progress", percent=40,
-                           text="Thôn 1 đã họp chi bộ", reported_on=date(2022, 9, 1))
-    progress_report_submit(actor=system_user, task=task, org_id=a2, status="in_progress", percent=60,
-                           text="Riêng của thôn 2: đã rà soát", reported_on=date(2022, 9, 2))
+    task = task_create(
+        actor=system_user,
+        plan=plan,
+        data=TaskInput(content="Sinh hoạt chuyên đề", deadline_text="Quý IV/2022", implementing_org_ids=[a1, a2]),
+    )
+    progress_report_submit(
+        actor=system_user,
+        task=task,
+        org_id=a1,
+        status="in_progress",
+        percent=40,
+        text="Thôn 1 đã họp chi bộ",
+        reported_on=date(2022, 9, 1),
+    )
+    progress_report_submit(
+        actor=system_user,
+        task=task,
+        org_id=a2,
+        status="in_progress",
+        percent=60,
+        text="Riêng của thôn 2: đã rà soát",
+        reported_on=date(2022, 9, 2),
+    )
     secretary = django_user_model.objects.create_user("bithu_thon_1", password="Kiemthu@2026x")
-    RoleAssignment.objects.create(user=secretary, role=Role.CELL_SECRETARY, org=tree["cell_a1"],
-                                  valid_from=date(2015, 1, 1))
+    RoleAssignment.objects.create(
+        user=secretary, role=Role.CELL_SECRETARY, org=tree["cell_a1"], valid_from=date(2015, 1, 1)
+    )
     client.force_login(secretary)
     page = client.get(reverse("plans:task_detail", args=[task.pk]))
     assert page.status_code == 200

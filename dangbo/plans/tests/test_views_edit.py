@@ -16,17 +16,32 @@ pytestmark = pytest.mark.urls("dangbo.plans.tests.urls")
 
 
 def doc_post(doc: Document, **changes) -> dict:
-    data = {"number": doc.number, "issued_on": doc.issued_on.strftime("%d/%m/%Y"), "doc_type": doc.doc_type,
-            "issuer": doc.issuer, "title": doc.title, "summary": doc.summary, "implements": doc.implements_id or "",
-            "replaces": doc.replaces_id or "", "place": doc.place, "recipients": doc.recipients}
+    data = {
+        "number": doc.number,
+        "issued_on": doc.issued_on.strftime("%d/%m/%Y"),
+        "doc_type": doc.doc_type,
+        "issuer": doc.issuer,
+        "title": doc.title,
+        "summary": doc.summary,
+        "implements": doc.implements_id or "",
+        "replaces": doc.replaces_id or "",
+        "place": doc.place,
+        "recipients": doc.recipients,
+    }
     return {**data, **changes}
 
 
 def task_post(task: Task, **changes) -> dict:
-    data = {"number": task.number, "content": task.content, "directing_text": task.directing_text,
-            "lead_text": task.lead_text, "lead_org": task.lead_org_id or "", "cooperating_text": task.cooperating_text,
-            "implementing_orgs": list(task.assignments.values_list("org_id", flat=True)),
-            "deadline_text": task.deadline_text}
+    data = {
+        "number": task.number,
+        "content": task.content,
+        "directing_text": task.directing_text,
+        "lead_text": task.lead_text,
+        "lead_org": task.lead_org_id or "",
+        "cooperating_text": task.cooperating_text,
+        "implementing_orgs": list(task.assignments.values_list("org_id", flat=True)),
+        "deadline_text": task.deadline_text,
+    }
     return {**data, **changes}
 
 
@@ -76,9 +91,17 @@ def test_a_plan_with_tasks_keeps_its_type_on_the_form(client, officer, plan, tas
 
 
 def test_deleting_a_document_asks_first_then_deletes(client, officer, tree):
-    doc = document_register(actor=officer, data=DocumentInput(
-        number="99-TB/TU", issued_on=date(2023, 5, 1), issuer="Tỉnh ủy", doc_type="thong_bao", title="Nhầm",
-        owner_org_id=tree["province"].pk))
+    doc = document_register(
+        actor=officer,
+        data=DocumentInput(
+            number="99-TB/TU",
+            issued_on=date(2023, 5, 1),
+            issuer="Tỉnh ủy",
+            doc_type="thong_bao",
+            title="Nhầm",
+            owner_org_id=tree["province"].pk,
+        ),
+    )
     client.force_login(officer)
     url = reverse("plans:document_delete", args=[doc.pk])
     confirm = client.get(url)
@@ -113,8 +136,9 @@ def test_an_officer_corrects_a_tasks_deadline_through_the_form(client, officer, 
 def test_an_unreadable_deadline_is_shown_on_its_field(client, officer, tasks):
     task = tasks["both"]
     client.force_login(officer)
-    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, deadline_text="31/02/2023",
-                                                                                  content="Khác"))
+    response = client.post(
+        reverse("plans:task_edit", args=[task.pk]), task_post(task, deadline_text="31/02/2023", content="Khác")
+    )
     assert response.status_code == 200 and "Ngày không hợp lệ trong thời hạn" in response.text
     task.refresh_from_db()
     assert task.content == "Xây dựng mô hình chi bộ bốn tốt" and task.deadline_text == "Quý III/2022"
@@ -122,8 +146,14 @@ def test_an_unreadable_deadline_is_shown_on_its_field(client, officer, tasks):
 
 def test_a_reported_task_cannot_be_deleted_and_says_why(client, officer, commune_officer, tree, tasks):
     task = tasks["both"]
-    progress_report_submit(actor=commune_officer, task=task, org_id=tree["commune_a"].pk, status="done",
-                           percent=100, reported_on=date(2022, 9, 1))
+    progress_report_submit(
+        actor=commune_officer,
+        task=task,
+        org_id=tree["commune_a"].pk,
+        status="done",
+        percent=100,
+        reported_on=date(2022, 9, 1),
+    )
     client.force_login(officer)
     url = reverse("plans:task_delete", args=[task.pk])
     assert "Không xóa được vì đã có 1 báo cáo tiến độ" in client.get(url).text
@@ -151,9 +181,17 @@ def test_a_commune_reaches_neither_the_edit_nor_the_delete_of_a_provincial_task(
 
 @pytest.mark.parametrize("route", ["plans:document_edit", "plans:document_delete"])
 def test_a_sibling_communes_document_is_not_found(client, tree, outsider, commune_officer, route):
-    b_doc = document_register(actor=outsider, data=DocumentInput(
-        number="05-KH/ĐU", issued_on=date(2022, 9, 1), issuer="Đảng ủy xã Bình Minh", doc_type="ke_hoach",
-        title="Kế hoạch của xã Bình Minh", owner_org_id=tree["commune_b"].pk))
+    b_doc = document_register(
+        actor=outsider,
+        data=DocumentInput(
+            number="05-KH/ĐU",
+            issued_on=date(2022, 9, 1),
+            issuer="Đảng ủy xã Bình Minh",
+            doc_type="ke_hoach",
+            title="Kế hoạch của xã Bình Minh",
+            owner_org_id=tree["commune_b"].pk,
+        ),
+    )
     client.force_login(commune_officer)
     url = reverse(route, args=[b_doc.pk])
     assert client.get(url).status_code == 404

@@ -36,7 +36,10 @@ MERGER = date(2025, 7, 1)
 
 def _admit(actor, cell, name, *, decided, ceremony, sex="M", born=1985, **profile):
     return member_admit(
-        actor=actor, cell=cell, decided_on=decided, ceremony_on=ceremony,
+        actor=actor,
+        cell=cell,
+        decided_on=decided,
+        ceremony_on=ceremony,
         profile=ProfileInput(full_name=name, birth_year=born, sex=sex, general_education="gdpt_thpt", **profile),
     )
 
@@ -68,8 +71,18 @@ def merger_registry(db, system_user):
     m = {}
     m["m1"] = _admit(u, o["a1"], "Trần Văn Một", decided=date(2019, 3, 1), ceremony=date(2019, 3, 15))
     _record(u, m["m1"], E.FULL_RECOGNITION, date(2020, 3, 20))
-    m["m2"] = _admit(u, o["a2"], "Lò Thị Hai", decided=date(2024, 2, 1), ceremony=date(2024, 2, 20), sex="F",
-                     born=1998, ethnicity="02", religion="01", theory_level="so_cap")
+    m["m2"] = _admit(
+        u,
+        o["a2"],
+        "Lò Thị Hai",
+        decided=date(2024, 2, 1),
+        ceremony=date(2024, 2, 20),
+        sex="F",
+        born=1998,
+        ethnicity="02",
+        religion="01",
+        theory_level="so_cap",
+    )
     _record(u, m["m2"], E.FULL_RECOGNITION, date(2025, 3, 2))
     m["m3"] = _admit(u, o["b1"], "Phạm Văn Ba", decided=date(2018, 5, 2), ceremony=date(2018, 5, 10))
     _record(u, m["m3"], E.FULL_RECOGNITION, date(2019, 5, 10))
@@ -82,24 +95,33 @@ def merger_registry(db, system_user):
     _record(u, m["m5"], E.FULL_RECOGNITION, date(2018, 4, 16))
     _record(u, m["m5"], E.OFFICIAL_TRANSFER_OUT, date(2025, 3, 3), org=o["a1"], counterpart_org=o["b1"])
     _record(u, m["m5"], E.OFFICIAL_TRANSFER_IN, date(2025, 3, 10), org=o["b1"], counterpart_org=o["a1"])
-    m["m6"] = member_create(actor=u, profile=ProfileInput(full_name="Đặng Văn Sáu", birth_year=1945, sex="M",
-                                                          theory_level="cao_cap"))
-    _record(u, m["m6"], E.OFFICIAL_TRANSFER_IN, date(2015, 1, 5), org=o["b1"],
-            payload={"status": "chinh_thuc", "admitted_on": "1980-05-01"})
+    m["m6"] = member_create(
+        actor=u, profile=ProfileInput(full_name="Đặng Văn Sáu", birth_year=1945, sex="M", theory_level="cao_cap")
+    )
+    _record(
+        u,
+        m["m6"],
+        E.OFFICIAL_TRANSFER_IN,
+        date(2015, 1, 5),
+        org=o["b1"],
+        payload={"status": "chinh_thuc", "admitted_on": "1980-05-01"},
+    )
     _record(u, m["m6"], E.BADGE_AWARDED, date(2021, 10, 1), payload={"years": 40})
     _record(u, m["m6"], E.ACTIVITY_EXEMPTION, date(2023, 1, 5))
     m["m7"] = _admit(u, o["a2"], "Bùi Văn Bảy", decided=date(2015, 6, 1), ceremony=date(2015, 6, 10), born=1956)
     _record(u, m["m7"], E.FULL_RECOGNITION, date(2016, 6, 10))
     _record(u, m["m7"], E.DEATH, date(2025, 4, 10))
-    m["m8"] = _admit(u, o["a2"], "Đỗ Thị Tám", decided=date(2024, 10, 1), ceremony=date(2024, 10, 10), sex="F",
-                     born=2000)
+    m["m8"] = _admit(
+        u, o["a2"], "Đỗ Thị Tám", decided=date(2024, 10, 1), ceremony=date(2024, 10, 10), sex="F", born=2000
+    )
     _record(u, m["m8"], E.PROBATION_NAME_REMOVAL, date(2025, 5, 5))
 
     o["P"] = mk("HL", "Đảng bộ tỉnh Hải Lâm", "provincial_party_org", on=MERGER)
     org_merge(actor=u, sources=[o["A"], o["B"]], target=o["P"], on=MERGER)
 
-    m["m9"] = _admit(u, o["a1"], "Ngô Thị Chín", decided=date(2025, 8, 4), ceremony=date(2025, 8, 15), sex="F",
-                     born=2001)
+    m["m9"] = _admit(
+        u, o["a1"], "Ngô Thị Chín", decided=date(2025, 8, 4), ceremony=date(2025, 8, 15), sex="F", born=2001
+    )
     for member in m.values():
         member.refresh_from_db()
     return {"orgs": o, "members": m}

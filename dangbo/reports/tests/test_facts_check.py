@@ -25,8 +25,13 @@ def stale() -> list[int]:
 def members(tree, system_user):
     out = []
     for name, cell in (("Phạm Thị Hoa", tree["cell_a1"]), ("Vũ Văn Nam", tree["cell_b1"])):
-        m = member_admit(actor=system_user, profile=ProfileInput(full_name=name, birth_year=1980, sex="F"),
-                         cell=cell, decided_on=date(2020, 1, 6), ceremony_on=date(2020, 1, 20))
+        m = member_admit(
+            actor=system_user,
+            profile=ProfileInput(full_name=name, birth_year=1980, sex="F"),
+            cell=cell,
+            decided_on=date(2020, 1, 6),
+            ceremony_on=date(2020, 1, 20),
+        )
         member_record_event(actor=system_user, member=m, data=EventInput(type=E.FULL_RECOGNITION, on=date(2021, 2, 1)))
         out.append(m)
     return out

@@ -25,9 +25,19 @@ from dangbo.reports.services import handbook_account_register
 from dangbo.reports.tests.conftest import _record
 
 DATES = [
-    date(2015, 6, 30), date(2019, 12, 31), date(2023, 12, 31), date(2024, 6, 30), date(2024, 9, 15),
-    date(2024, 12, 31), date(2025, 3, 5), date(2025, 6, 30), date(2025, 7, 1), date(2025, 9, 1),
-    date(2025, 9, 30), date(2025, 10, 1), date(2025, 12, 31),
+    date(2015, 6, 30),
+    date(2019, 12, 31),
+    date(2023, 12, 31),
+    date(2024, 6, 30),
+    date(2024, 9, 15),
+    date(2024, 12, 31),
+    date(2025, 3, 5),
+    date(2025, 6, 30),
+    date(2025, 7, 1),
+    date(2025, 9, 1),
+    date(2025, 9, 30),
+    date(2025, 10, 1),
+    date(2025, 12, 31),
 ]
 ORGS = ["P", "A", "B", "C", "A_d", "B_x", "a1", "b1"]
 
@@ -53,9 +63,18 @@ def history(merger_registry, system_user):
     from dangbo.members.services import ProfileInput
 
     m4 = m["m4"]
-    member_update_profile(actor=u, member=m4, on=date(2025, 11, 1), profile=ProfileInput(
-        full_name=m4.full_name, birth_year=m4.birth_year, sex="F", theory_level="trung_cap",
-        general_education=m4.general_education))
+    member_update_profile(
+        actor=u,
+        member=m4,
+        on=date(2025, 11, 1),
+        profile=ProfileInput(
+            full_name=m4.full_name,
+            birth_year=m4.birth_year,
+            sex="F",
+            theory_level="trung_cap",
+            general_education=m4.general_education,
+        ),
+    )
     return merger_registry
 
 
@@ -77,15 +96,20 @@ def test_fast_path_equals_slow_path_for_every_indicator_org_and_date(history):
     # and the fixture is not trivial: the figures do move
     p = o["P"].pk
     assert _both(p, date(2025, 12, 31))[0]["dv_tong"]["value"] == 7
-    assert _both(o["A_d"].pk, date(2025, 9, 30))[0]["dv_tong"]["value"] != _both(o["A_d"].pk, date(2025, 10, 1))[0][
-        "dv_tong"]["value"]
+    assert (
+        _both(o["A_d"].pk, date(2025, 9, 30))[0]["dv_tong"]["value"]
+        != _both(o["A_d"].pk, date(2025, 10, 1))[0]["dv_tong"]["value"]
+    )
 
 
 def test_fast_path_equals_slow_path_over_periods(history):
     o = history["orgs"]
     for name in ("P", "A", "B", "A_d", "a1"):
-        for start, end in ((date(2024, 1, 1), date(2025, 12, 31)), (date(2025, 3, 1), date(2025, 9, 30)),
-                           (date(2015, 1, 1), date(2025, 6, 30))):
+        for start, end in (
+            (date(2024, 1, 1), date(2025, 12, 31)),
+            (date(2025, 3, 1), date(2025, 9, 30)),
+            (date(2015, 1, 1), date(2025, 6, 30)),
+        ):
             fast, slow = _both(o[name].pk, end, start=start, end=end)
             assert fast == slow, (name, start, end)
 
@@ -103,11 +127,31 @@ def test_voided_events_and_closed_accounts_are_not_counted_on_the_fast_path(hist
 def test_rebuild_report_facts_gives_the_rows_the_services_keep(history):
     def rows():
         return (
-            sorted(ReportSpan.objects.values_list(
-                "member_id", "org_id", "valid_from", "valid_to", "status", "exempt", "temp_org_id", "sex",
-                "birth_year", "ethnicity", "religion", "theory", "general", "professional", "badge", "handbook")),
-            sorted(ReportFlow.objects.values_list("event_id", "member_id", "type", "on", "home_org_id",
-                                                  "counterpart_org_id", "years")),
+            sorted(
+                ReportSpan.objects.values_list(
+                    "member_id",
+                    "org_id",
+                    "valid_from",
+                    "valid_to",
+                    "status",
+                    "exempt",
+                    "temp_org_id",
+                    "sex",
+                    "birth_year",
+                    "ethnicity",
+                    "religion",
+                    "theory",
+                    "general",
+                    "professional",
+                    "badge",
+                    "handbook",
+                )
+            ),
+            sorted(
+                ReportFlow.objects.values_list(
+                    "event_id", "member_id", "type", "on", "home_org_id", "counterpart_org_id", "years"
+                )
+            ),
         )
 
     kept = rows()

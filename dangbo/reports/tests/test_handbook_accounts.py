@@ -19,9 +19,13 @@ from dangbo.reports.models import HandbookAccount
 
 @pytest.fixture
 def member(tree, system_user):
-    return member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2020, 1, 6),
-                        ceremony_on=date(2020, 1, 20),
-                        profile=ProfileInput(full_name="Lê Thị Sổ Tay", birth_year=1990, sex="F"))
+    return member_admit(
+        actor=system_user,
+        cell=tree["cell_a1"],
+        decided_on=date(2020, 1, 6),
+        ceremony_on=date(2020, 1, 20),
+        profile=ProfileInput(full_name="Lê Thị Sổ Tay", birth_year=1990, sex="F"),
+    )
 
 
 def _coverage(tree, at: date) -> str:
@@ -64,15 +68,25 @@ def test_rule_r043_the_page_refuses_without_the_right_or_outside_the_scope(clien
 def test_rule_r043_open_and_close_by_api(client, officer, leader, outsider, member):
     client.force_login(officer)
     base = f"/api/v1/handbook/{member.pk}"
-    assert client.get(base).json() == {"member_id": member.pk, "has_account": False, "open": False,
-                                       "registered_on": None, "closed_on": None}
+    assert client.get(base).json() == {
+        "member_id": member.pk,
+        "has_account": False,
+        "open": False,
+        "registered_on": None,
+        "closed_on": None,
+    }
     opened = client.post(f"{base}/open", {"on": "2023-12-10"}, content_type="application/json")
     assert opened.status_code == 200 and opened.json()["open"] and opened.json()["registered_on"] == "2023-12-10"
     future = client.post(f"{base}/close", {"on": "2999-01-01"}, content_type="application/json")
     assert future.status_code == 422 and future.json()["field"] == "closed_on"
     closed = client.post(f"{base}/close", {"on": "2024-03-01"}, content_type="application/json")
-    assert closed.json() == {"member_id": member.pk, "has_account": True, "open": False,
-                             "registered_on": "2023-12-10", "closed_on": "2024-03-01"}
+    assert closed.json() == {
+        "member_id": member.pk,
+        "has_account": True,
+        "open": False,
+        "registered_on": "2023-12-10",
+        "closed_on": "2024-03-01",
+    }
     client.force_login(leader)
     assert client.get(base).status_code == 200
     assert client.post(f"{base}/open", {"on": "2024-04-01"}, content_type="application/json").status_code == 403

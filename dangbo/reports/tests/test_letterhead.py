@@ -38,11 +38,15 @@ def test_a_cell_issues_under_the_party_organization_above():
     assert h.lines == ("ĐẢNG BỘ XÃ BA ĐIỀN", "CHI BỘ THÔN 1") and h.signature == "T/M CHI BỘ"
 
 
-@pytest.mark.parametrize(("name", "committee"), [
-    ("Đảng bộ thành phố Quảng Ngãi", "Thành ủy Quảng Ngãi"), ("Đảng bộ thị xã Đức Phổ", "Thị ủy Đức Phổ"),
-    ("Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh", "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh"),
-    ("Chi bộ thôn 1", "Chi bộ thôn 1"),
-])
+@pytest.mark.parametrize(
+    ("name", "committee"),
+    [
+        ("Đảng bộ thành phố Quảng Ngãi", "Thành ủy Quảng Ngãi"),
+        ("Đảng bộ thị xã Đức Phổ", "Thị ủy Đức Phổ"),
+        ("Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh", "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh"),
+        ("Chi bộ thôn 1", "Chi bộ thôn 1"),
+    ],
+)
 def test_committee_names(name, committee):
     assert committee_name(name) == committee
 

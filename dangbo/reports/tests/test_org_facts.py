@@ -27,9 +27,19 @@ from dangbo.reports.selectors import area_on
 from dangbo.reports.tests.conftest import _admit, _record
 
 DATES = [
-    date(2015, 6, 30), date(2018, 5, 9), date(2019, 12, 31), date(2024, 6, 5), date(2024, 9, 15),
-    date(2025, 3, 5), date(2025, 4, 10), date(2025, 6, 30), date(2025, 7, 1), date(2025, 8, 15), date(2025, 9, 30),
-    date(2025, 10, 1), date(2025, 12, 31),
+    date(2015, 6, 30),
+    date(2018, 5, 9),
+    date(2019, 12, 31),
+    date(2024, 6, 5),
+    date(2024, 9, 15),
+    date(2025, 3, 5),
+    date(2025, 4, 10),
+    date(2025, 6, 30),
+    date(2025, 7, 1),
+    date(2025, 8, 15),
+    date(2025, 9, 30),
+    date(2025, 10, 1),
+    date(2025, 12, 31),
 ]
 ORGS = ["P", "A", "B", "C", "A_d", "A_x", "B_x", "a1", "a2", "b1", "c1"]
 
@@ -52,8 +62,10 @@ def history(merger_registry, system_user):
 
 
 def _stored():
-    return (sorted(OrgDueSpan.objects.values_list("org_id", "valid_from", "valid_to")),
-            sorted(OrgCountSpan.objects.values_list("org_id", "valid_from", "valid_to", "n", "p")))
+    return (
+        sorted(OrgDueSpan.objects.values_list("org_id", "valid_from", "valid_to")),
+        sorted(OrgCountSpan.objects.values_list("org_id", "valid_from", "valid_to", "n", "p")),
+    )
 
 
 def test_stored_rows_equal_the_live_reference_after_the_service_writes(history):
@@ -122,8 +134,9 @@ def test_tree_and_children_counts_from_the_summary_equal_the_fact_rows(history):
         seen_probationary |= any(p for _, p in fast.values())
     assert seen_probationary
     p = history["orgs"]["P"]
-    total = fact_subtree_counts_on([(p.pk, OrgVersion.objects.valid_on(date(2025, 12, 31)).get(org_id=p.pk).path)],
-                                   date(2025, 12, 31))[p.pk][0]
+    total = fact_subtree_counts_on(
+        [(p.pk, OrgVersion.objects.valid_on(date(2025, 12, 31)).get(org_id=p.pk).path)], date(2025, 12, 31)
+    )[p.pk][0]
     assert total == sectors_total(p.pk, date(2025, 12, 31)) > 5
 
 
@@ -185,6 +198,8 @@ def test_report_reads_the_summaries_not_every_membership_span(history):
     assert any("reports_orgcountspan" in s for s in sql)
     assert not [s for s in sql if "members_membershipspan" in s]
     # the subtree's organization versions are read once for both sector indicators
-    area_read = ('SELECT "orgs_orgversion"."org_id" AS "org_id", "orgs_orgversion"."path" AS "path", '
-                 '"orgs_orgversion"."sector" AS "sector", "orgs_orgversion"."org_type" AS "org_type" FROM')
+    area_read = (
+        'SELECT "orgs_orgversion"."org_id" AS "org_id", "orgs_orgversion"."path" AS "path", '
+        '"orgs_orgversion"."sector" AS "sector", "orgs_orgversion"."org_type" AS "org_type" FROM'
+    )
     assert len([s for s in sql if s.startswith(area_read)]) == 1

@@ -286,6 +286,7 @@ def test_the_superior_sees_how_many_subordinates_submitted(client, registry, off
     sub = services.report_prepare(actor=commune_officer, org=registry["commune_a"], period=year_2024())
     services.report_submit(actor=commune_officer, submission=sub)
     client.force_login(officer)
-    html = client.get(reverse("reports:periodic_report"),
-                      {"org": registry["district"].pk, "loai": "nam", "nam": 2024}).content.decode()
+    html = client.get(
+        reverse("reports:periodic_report"), {"org": registry["district"].pk, "loai": "nam", "nam": 2024}
+    ).content.decode()
     assert '<span class="badge text-bg-light border" id="submitted-progress">1/2 đã gửi</span>' in html

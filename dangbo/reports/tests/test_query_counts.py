@@ -23,13 +23,30 @@ def _grow(system_user, tree, start: int, n: int) -> None:
     """n more communes directly under the province (so the tree's open level and the dashboard's
     children grow), each with two cells and a member in each cell."""
     for i in range(start, start + n):
-        commune = org_establish(actor=system_user, code=f"T01-X9{i:02d}", name=f"Đảng bộ xã Thêm {i}",
-                                org_type="commune_party_org", parent=tree["province"], on=START)
+        commune = org_establish(
+            actor=system_user,
+            code=f"T01-X9{i:02d}",
+            name=f"Đảng bộ xã Thêm {i}",
+            org_type="commune_party_org",
+            parent=tree["province"],
+            on=START,
+        )
         for k in (1, 2):
-            cell = org_establish(actor=system_user, code=f"T01-X9{i:02d}-C{k}", name=f"Chi bộ thêm {i}-{k}",
-                                 org_type="subordinate_cell", parent=commune, on=START)
-            member_admit(actor=system_user, cell=cell, decided_on=date(2020, 3, 1), ceremony_on=date(2020, 3, 10),
-                         profile=ProfileInput(full_name=f"Nguyễn Văn Thêm {i} {k}", birth_year=1980 + k, sex="M"))
+            cell = org_establish(
+                actor=system_user,
+                code=f"T01-X9{i:02d}-C{k}",
+                name=f"Chi bộ thêm {i}-{k}",
+                org_type="subordinate_cell",
+                parent=commune,
+                on=START,
+            )
+            member_admit(
+                actor=system_user,
+                cell=cell,
+                decided_on=date(2020, 3, 1),
+                ceremony_on=date(2020, 3, 10),
+                profile=ProfileInput(full_name=f"Nguyễn Văn Thêm {i} {k}", birth_year=1980 + k, sex="M"),
+            )
 
 
 def _pages(tree) -> dict[str, tuple[str, dict]]:
@@ -97,6 +114,8 @@ def test_tree_and_dashboard_counts_read_the_per_organization_summary(client, off
         response = client.get(reverse("reports:dashboard"), {"org": tree["province"].pk, "ngay": AS_OF})
     assert response.status_code == 200
     sql = [q["sql"] for q in ctx.captured_queries]
-    assert not [s for s in sql if "reports_reportspan" in s and "JOIN" in s and "GROUP BY" in s]  # the old children pass
+    assert not [
+        s for s in sql if "reports_reportspan" in s and "JOIN" in s and "GROUP BY" in s
+    ]  # the old children pass
     pyramid_pass = [s for s in sql if s.startswith('SELECT "reports_reportspan"."birth_year"')]
     assert len(pyramid_pass) == (0 if connection.vendor == "postgresql" else 1)

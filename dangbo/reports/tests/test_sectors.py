@@ -56,11 +56,17 @@ def seed_2023(db, system_user):
     _mk(a, "QN-BT-0", "Chi bộ Công ty TNHH Mẫu 2022", gc, t["ba_to"], date(2022, 12, 31), "private_enterprise")
     _mk(a, "QN-BT-9", "Chi bộ Công ty TNHH Mẫu 2024", gc, t["ba_to"], date(2024, 1, 1), "private_enterprise")
     # A state company equitized on 01/06/2023: a sector change, not an establishment.
-    t["equitized"] = _mk(a, "QN-K-3", "Chi bộ Công ty Cổ phần Mẫu Cổ Lũy", gc, t["khoi"], date(2015, 1, 1),
-                         "state_enterprise")
+    t["equitized"] = _mk(
+        a, "QN-K-3", "Chi bộ Công ty Cổ phần Mẫu Cổ Lũy", gc, t["khoi"], date(2015, 1, 1), "state_enterprise"
+    )
     org_sector_change(actor=a, org=t["equitized"], sector="private_enterprise", on=date(2023, 6, 1))
-    member_admit(actor=a, cell=t["fdi_cell"], decided_on=date(2023, 6, 1), ceremony_on=date(2023, 6, 10),
-                 profile=ProfileInput(full_name="Nguyễn Văn Mẫu", birth_year=1990, sex="M"))
+    member_admit(
+        actor=a,
+        cell=t["fdi_cell"],
+        decided_on=date(2023, 6, 1),
+        ceremony_on=date(2023, 6, 10),
+        profile=ProfileInput(full_name="Nguyễn Văn Mẫu", birth_year=1990, sex="M"),
+    )
     return t
 
 
@@ -70,17 +76,32 @@ def test_rule_r014_seven_new_grassroots_organizations_in_the_non_state_sector_in
     assert r.value == 7
     assert r.text == "phát triển 07 tổ chức cơ sở đảng trong khu vực ngoài nhà nước"
     by_unit = {c.label: c.value for c in r.breakdowns["don_vi"]}
-    assert by_unit == {"Đảng bộ huyện Ba Tơ": 1, "Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh": 1,
-                       "Đảng bộ huyện Bình Sơn": 2, "Đảng bộ huyện Tư Nghĩa": 2, "Đảng bộ huyện Nghĩa Hành": 1}
+    assert by_unit == {
+        "Đảng bộ huyện Ba Tơ": 1,
+        "Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh": 1,
+        "Đảng bộ huyện Bình Sơn": 2,
+        "Đảng bộ huyện Tư Nghĩa": 2,
+        "Đảng bộ huyện Nghĩa Hành": 1,
+    }
     by_sector = {c.key: c.value for c in r.breakdowns["khu_vuc"]}
-    assert by_sector == {"private_enterprise": 3, "foreign_invested_enterprise": 1, "non_public_unit": 1,
-                         "cooperative": 2}
+    assert by_sector == {
+        "private_enterprise": 3,
+        "foreign_invested_enterprise": 1,
+        "non_public_unit": 1,
+        "cooperative": 2,
+    }
     # Every grassroots establishment of the year, by sector.
     all_new = compute("to_chuc_co_so_thanh_lap", ctx)
     assert all_new.value == 10
     assert {c.key: c.value for c in all_new.breakdowns["khu_vuc"]} == {
-        "private_enterprise": 3, "foreign_invested_enterprise": 1, "non_public_unit": 1, "cooperative": 2,
-        "state_enterprise": 1, "public_service_unit": 1, "": 1}
+        "private_enterprise": 3,
+        "foreign_invested_enterprise": 1,
+        "non_public_unit": 1,
+        "cooperative": 2,
+        "state_enterprise": 1,
+        "public_service_unit": 1,
+        "": 1,
+    }
 
 
 def test_rule_r014_counts_follow_the_date_asked_for(seed_2023):

@@ -48,18 +48,30 @@ def _insert(model, rows: list[dict]) -> None:
     per_statement = 30000 // len(fields)  # under SQLite's and PostgreSQL's bound-parameter limits
     with connection.cursor() as cursor:
         for at in range(0, len(params), per_statement):
-            chunk = params[at:at + per_statement]
+            chunk = params[at : at + per_statement]
             sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_marks] * len(chunk))
             cursor.execute(sql, [value for row in chunk for value in row])
 
 
 @pytest.fixture
 def province_2023(db, system_user):
-    province = org_establish(actor=system_user, code="S0", name="Đảng bộ tỉnh Mẫu Hai Không", org_type="provincial_party_org",
-                             parent=None, on=date(2010, 1, 1))
+    province = org_establish(
+        actor=system_user,
+        code="S0",
+        name="Đảng bộ tỉnh Mẫu Hai Không",
+        org_type="provincial_party_org",
+        parent=None,
+        on=date(2010, 1, 1),
+    )
     cells = [
-        org_establish(actor=system_user, code=f"S0-C{i:02d}", name=f"Chi bộ mẫu số {i}", org_type="grassroots_cell",
-                      parent=province, on=date(2010, 1, 1))
+        org_establish(
+            actor=system_user,
+            code=f"S0-C{i:02d}",
+            name=f"Chi bộ mẫu số {i}",
+            org_type="grassroots_cell",
+            parent=province,
+            on=date(2010, 1, 1),
+        )
         for i in range(CELLS)
     ]
     total = START_OF_YEAR + ADMITTED
@@ -73,19 +85,37 @@ def province_2023(db, system_user):
                 cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
     first = (Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     cell_of = [cells[i % CELLS].pk for i in range(total)]
-    _insert(Member, [
-        {"id": first + i, "full_name": f"Đảng viên mẫu {i}", "name_folded": f"dang vien mau {i}",
-         "birth_year": 1960 + i % 40, "sex": "MF"[i % 2], "current_status": "chinh_thuc", "current_org_id": cell_of[i]}
-        for i in range(total)
-    ])
+    _insert(
+        Member,
+        [
+            {
+                "id": first + i,
+                "full_name": f"Đảng viên mẫu {i}",
+                "name_folded": f"dang vien mau {i}",
+                "birth_year": 1960 + i % 40,
+                "sex": "MF"[i % 2],
+                "current_status": "chinh_thuc",
+                "current_org_id": cell_of[i],
+            }
+            for i in range(total)
+        ],
+    )
     spans, events = [], []
     decided, ceremony, died = date(2023, 3, 1), date(2023, 3, 15), date(2023, 7, 1)
     for i in range(total):
-        facts = {"member_id": first + i, "org_id": cell_of[i], "sex": "MF"[i % 2], "birth_year": 1960 + i % 40,
-                 "ethnicity": "01", "religion": "00"}
+        facts = {
+            "member_id": first + i,
+            "org_id": cell_of[i],
+            "sex": "MF"[i % 2],
+            "birth_year": 1960 + i % 40,
+            "ethnicity": "01",
+            "religion": "00",
+        }
         if i < START_OF_YEAR:
             if i < DIED:
-                spans.append({"status": "chinh_thuc", "valid_from": date(2010, 1, 1), "valid_to": date(2023, 6, 30), **facts})
+                spans.append(
+                    {"status": "chinh_thuc", "valid_from": date(2010, 1, 1), "valid_to": date(2023, 6, 30), **facts}
+                )
                 spans.append({"status": "tu_tran", "valid_from": died, **facts})
                 events.append({"member_id": first + i, "type": "death", "on": died})
             else:
@@ -96,8 +126,10 @@ def province_2023(db, system_user):
             events.append({"member_id": first + i, "type": "admission_decision", "on": decided, "org_id": cell_of[i]})
     _insert(MembershipSpan, spans)
     _insert(MemberEvent, events)
-    _insert(HandbookAccount, [{"member_id": first + i, "registered_on": date(2023, 6, 1)}
-                              for i in range(DIED, DIED + WITH_ACCOUNT)])
+    _insert(
+        HandbookAccount,
+        [{"member_id": first + i, "registered_on": date(2023, 6, 1)} for i in range(DIED, DIED + WITH_ACCOUNT)],
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred foreign-key checks run now

@@ -25,8 +25,7 @@ def district_officer(django_user_model, tree):
     return user
 
 
-def test_the_superior_is_notified_when_a_report_is_submitted(client, tree, commune_officer, district_officer,
-                                                             outsider):
+def test_the_superior_is_notified_when_a_report_is_submitted(client, tree, commune_officer, district_officer, outsider):
     period = services.report_period_get_or_create(kind=PeriodKind.YEAR, year=2024)
     sub = services.report_prepare(actor=commune_officer, org=tree["commune_a"], period=period)
     assert not Notification.objects.filter(kind="reports.submitted").exists()  # a draft says nothing
@@ -36,8 +35,10 @@ def test_the_superior_is_notified_when_a_report_is_submitted(client, tree, commu
     assert len(notes) == 1
     note = notes[0]
     assert note.org_id == tree["district"].pk
-    assert note.message == "Đảng bộ xã An Bình đã gửi báo cáo năm 2024 lên cấp trên ngày " \
-                           f"{sub.__class__.objects.get(pk=sub.pk).submitted_at:%d/%m/%Y}."
+    assert (
+        note.message == "Đảng bộ xã An Bình đã gửi báo cáo năm 2024 lên cấp trên ngày "
+        f"{sub.__class__.objects.get(pk=sub.pk).submitted_at:%d/%m/%Y}."
+    )
     url = link(note)
     assert url.startswith(reverse("reports:periodic_report") + "?")
     assert f"org={tree['district'].pk}" in url and "nam=2024" in url

@@ -14,8 +14,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("dangbo.reports.tests.urls
 def officer_b(django_user_model, merger_registry):
     """Officer of the old province Lâm Hà (B) only."""
     user = django_user_model.objects.create_user("canbo_lam_ha", password="Kiemthu@2026x")
-    RoleAssignment.objects.create(user=user, role=Role.OFFICER, org=merger_registry["orgs"]["B"],
-                                  valid_from=merger_registry["orgs"]["B"].versions.first().valid_from)
+    RoleAssignment.objects.create(
+        user=user,
+        role=Role.OFFICER,
+        org=merger_registry["orgs"]["B"],
+        valid_from=merger_registry["orgs"]["B"].versions.first().valid_from,
+    )
     return user
 
 
@@ -51,17 +55,26 @@ def test_a_number_links_to_the_members_behind_it(client, system_user, merger_reg
     page = client.get(reverse("reports:indicator_members") + row["link"])
     assert page.status_code == 200
     assert [m.full_name for m in page.context["page"].object_list] == ["Đỗ Thị Tám", "Lò Thị Hai"]
-    females = client.get(reverse("reports:indicator_members"), {
-        "org": merger_registry["orgs"]["A"].pk, "ngay": "31/12/2024", "chi_so": "dv_tong", "chieu": "gioi_tinh",
-        "khoa": "F"})
+    females = client.get(
+        reverse("reports:indicator_members"),
+        {
+            "org": merger_registry["orgs"]["A"].pk,
+            "ngay": "31/12/2024",
+            "chi_so": "dv_tong",
+            "chieu": "gioi_tinh",
+            "khoa": "F",
+        },
+    )
     assert females.context["total"] == 2
 
 
 def test_it_is_404_for_an_officer_outside_the_subtree(client, officer_b, merger_registry):
     client.force_login(officer_b)
     assert overview(client, merger_registry["orgs"]["A"], ngay="31/12/2024").status_code == 404
-    r = client.get(reverse("reports:indicator_members"), {"org": merger_registry["orgs"]["A"].pk,
-                                                          "ngay": "31/12/2024", "chi_so": "dv_tong"})
+    r = client.get(
+        reverse("reports:indicator_members"),
+        {"org": merger_registry["orgs"]["A"].pk, "ngay": "31/12/2024", "chi_so": "dv_tong"},
+    )
     assert r.status_code == 404
     assert overview(client, merger_registry["orgs"]["B"], ngay="31/12/2024").status_code == 200
 
@@ -69,8 +82,10 @@ def test_it_is_404_for_an_officer_outside_the_subtree(client, officer_b, merger_
 def test_the_member_list_never_shows_members_outside_scope(client, officer_b, merger_registry):
     """An officer of B asks the members behind a number of B's subtree: only B's members appear."""
     client.force_login(officer_b)
-    r = client.get(reverse("reports:indicator_members"), {"org": merger_registry["orgs"]["B"].pk,
-                                                          "ngay": "31/12/2024", "chi_so": "dv_tong"})
+    r = client.get(
+        reverse("reports:indicator_members"),
+        {"org": merger_registry["orgs"]["B"].pk, "ngay": "31/12/2024", "chi_so": "dv_tong"},
+    )
     assert sorted(m.full_name for m in r.context["page"].object_list) == ["Phạm Văn Ba", "Đặng Văn Sáu"]
 
 

@@ -12,8 +12,13 @@ def people(tree, system_user):
     """Synthetic members: three look-alike names in commune A, one in commune B."""
 
     def admit(cell, name, born, sex="M", cid=None, decided=date(2020, 3, 2)):
-        return member_admit(actor=system_user, cell=cell, decided_on=decided, ceremony_on=decided.replace(day=16),
-                            profile=ProfileInput(full_name=name, birth_year=born, sex=sex, citizen_id=cid))
+        return member_admit(
+            actor=system_user,
+            cell=cell,
+            decided_on=decided,
+            ceremony_on=decided.replace(day=16),
+            profile=ProfileInput(full_name=name, birth_year=born, sex=sex, citizen_id=cid),
+        )
 
     return {
         "an": admit(tree["cell_a1"], "Nguyễn Văn An", 1985, cid="001085000111"),

@@ -38,8 +38,13 @@ AT = date(2026, 3, 1)
 
 
 def admit(actor, cell, name, born=1980, on=date(2019, 3, 4)):
-    return member_admit(actor=actor, cell=cell, decided_on=on, ceremony_on=on.replace(day=18),
-                        profile=ProfileInput(full_name=name, birth_year=born, sex="M"))
+    return member_admit(
+        actor=actor,
+        cell=cell,
+        decided_on=on,
+        ceremony_on=on.replace(day=18),
+        profile=ProfileInput(full_name=name, birth_year=born, sex="M"),
+    )
 
 
 def record(actor, member, type_, on, **kw):
@@ -55,7 +60,8 @@ def history(tree, system_user, django_user_model):
     """Two provinces. Commune B moves to province 2 in 2023; a second commune of province 2 is
     merged into commune A in 2024; members transfer between provinces and one is renamed."""
     mk = lambda code, name, kind, parent, on=START: org_establish(  # noqa: E731
-        actor=system_user, code=code, name=name, org_type=kind, parent=parent, on=on)
+        actor=system_user, code=code, name=name, org_type=kind, parent=parent, on=on
+    )
     p2 = mk("T02", "Đảng bộ tỉnh Thứ Hai", "provincial_party_org", None)
     c2 = mk("T02-X01", "Đảng bộ xã Hòa Hợp", "commune_party_org", p2)
     cell_c2 = mk("T02-X01-C01", "Chi bộ thôn Hòa", "subordinate_cell", c2)
@@ -69,11 +75,21 @@ def history(tree, system_user, django_user_model):
     }
     org_move(actor=system_user, org=tree["commune_b"], new_parent=p2, on=date(2023, 1, 1))
     org_merge(actor=system_user, sources=[c2], target=tree["commune_a"], on=date(2024, 1, 1))
-    record(system_user, people["mover"], E.OFFICIAL_TRANSFER_OUT, date(2025, 2, 3), org=tree["cell_a1"],
-           counterpart_org=tree["cell_b1"])
+    record(
+        system_user,
+        people["mover"],
+        E.OFFICIAL_TRANSFER_OUT,
+        date(2025, 2, 3),
+        org=tree["cell_a1"],
+        counterpart_org=tree["cell_b1"],
+    )
     record(system_user, people["mover"], E.OFFICIAL_TRANSFER_IN, date(2025, 2, 10), org=tree["cell_b1"])
-    member_update_profile(actor=system_user, member=people["renamed"], on=date(2025, 6, 1),
-                          profile=ProfileInput(full_name="Lê Văn Cường Thịnh", birth_year=1980, sex="M"))
+    member_update_profile(
+        actor=system_user,
+        member=people["renamed"],
+        on=date(2025, 6, 1),
+        profile=ProfileInput(full_name="Lê Văn Cường Thịnh", birth_year=1980, sex="M"),
+    )
 
     def officer(username, org):
         user = django_user_model.objects.create_user(username, password="Kiemthu@2026x")
@@ -121,8 +137,12 @@ def test_scope_roots_are_the_assigned_organizations_and_the_predecessors_they_ab
 def test_the_organization_filter_combines_with_the_scope(history, tree):
     user = history["users"]["province1"]
     people = history["people"]
-    found = {h.member.pk for h in search(actor=user, q="nguyen van an", at=AT,
-                                         filters=SearchFilters(org_id=tree["commune_a"].pk)).members}
+    found = {
+        h.member.pk
+        for h in search(
+            actor=user, q="nguyen van an", at=AT, filters=SearchFilters(org_id=tree["commune_a"].pk)
+        ).members
+    }
     # commune A on AT: its own cells and the absorbed commune's member
     assert found == {people["a1"].pk, people["a2"].pk, people["c2"].pk}
 
@@ -149,8 +169,12 @@ def test_terms_hold_the_name_words_and_every_organization_of_the_history(history
 @pg_only
 def test_a_rename_drops_the_old_words(history, system_user):
     m = history["people"]["renamed"]
-    member_update_profile(actor=system_user, member=m, on=date(2025, 9, 1),
-                          profile=ProfileInput(full_name="Lê Thịnh", birth_year=1980, sex="M"))
+    member_update_profile(
+        actor=system_user,
+        member=m,
+        on=date(2025, 9, 1),
+        profile=ProfileInput(full_name="Lê Thịnh", birth_year=1980, sex="M"),
+    )
     terms = terms_of(m)
     assert {"le", "thinh"} <= terms and not {"van", "cuong"} & terms
     assert not any(t.startswith(("van#", "cuong#")) for t in terms)

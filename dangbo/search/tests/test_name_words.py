@@ -27,8 +27,12 @@ def names(result):
 def test_the_vocabulary_is_kept_on_write_by_the_database(people, system_user):
     words = set(NameWord.objects.values_list("word", flat=True))
     assert {"nguyen", "van", "an", "anh", "ban", "dang", "thi", "thu"} <= words
-    member_update_profile(actor=system_user, member=people["thu"], on=AT,
-                          profile=ProfileInput(full_name="Đặng Thị Thu Hường", birth_year=1992, sex="F"))
+    member_update_profile(
+        actor=system_user,
+        member=people["thu"],
+        on=AT,
+        profile=ProfileInput(full_name="Đặng Thị Thu Hường", birth_year=1992, sex="F"),
+    )
     assert NameWord.objects.filter(word="huong").exists()
     NameWord.objects.all().delete()
     assert refresh_name_words() == len(words) + 1
@@ -69,8 +73,10 @@ def test_the_organization_conditions_are_served_by_the_trigram_index(people):
 
 @pg_only
 def test_a_typo_before_the_last_word_is_forgiven_when_the_word_is_in_no_name(people, commune_officer):
-    assert {h.member.pk for h in search(actor=commune_officer, q="nguyen vam an", at=AT).members} == \
-        {people["an"].pk, people["anh"].pk}  # "vam" is no name word: read as "van"
+    assert {h.member.pk for h in search(actor=commune_officer, q="nguyen vam an", at=AT).members} == {
+        people["an"].pk,
+        people["anh"].pk,
+    }  # "vam" is no name word: read as "van"
     assert names(search(actor=commune_officer, q="nguyem van ban", at=AT))[0] == ("Nguyễn Văn Bản", "exact")
     assert search(actor=commune_officer, q="xyzt van an", at=AT).members == []
 
@@ -79,8 +85,7 @@ def test_prefix_and_typo_passes_stay_in_scope(people, outsider, commune_officer)
     # commune B holds one "Nguyễn Văn An"; commune A holds "An", "Anh" and "Bản"
     assert names(search(actor=outsider, q="nguyen van anh", at=AT)) == [("Nguyễn Văn An", "typo")]
     assert names(search(actor=outsider, q="nguyen van ba", at=AT)) == []
-    assert [h.member.pk for h in search(actor=commune_officer, q="nguyen van ba", at=AT).members] == \
-        [people["ban"].pk]
+    assert [h.member.pk for h in search(actor=commune_officer, q="nguyen van ba", at=AT).members] == [people["ban"].pk]
 
 
 def test_it_finds_a_party_card_typed_in_lower_case(people, commune_officer):
@@ -92,8 +97,10 @@ def test_it_finds_a_party_card_typed_in_lower_case(people, commune_officer):
 def test_a_name_query_does_not_look_up_card_numbers(people, commune_officer):
     with CaptureQueriesContext(connection) as ctx:
         search(actor=commune_officer, q="nguyen", at=AT)
-    assert not any("party_card_number" in q["sql"] and "WHERE" in q["sql"].split("party_card_number")[-1][:10]
-                   for q in ctx.captured_queries)
+    assert not any(
+        "party_card_number" in q["sql"] and "WHERE" in q["sql"].split("party_card_number")[-1][:10]
+        for q in ctx.captured_queries
+    )
 
 
 def test_a_national_administrator_gets_equal_names_then_the_other_passes(people, admin_user):
@@ -103,8 +110,10 @@ def test_a_national_administrator_gets_equal_names_then_the_other_passes(people,
     assert [h.match for h in result.members] == ["exact", "exact", "prefix"]
     assert {h.member.pk for h in result.members[:2]} == {people["an"].pk, people["binh"].pk}
     assert result.members[2].member == people["anh"]
-    assert names(search(actor=admin_user, q="nguyen van", at=AT, limit=2)) and \
-        search(actor=admin_user, q="nguyen van", at=AT, limit=2).truncated
+    assert (
+        names(search(actor=admin_user, q="nguyen van", at=AT, limit=2))
+        and search(actor=admin_user, q="nguyen van", at=AT, limit=2).truncated
+    )
 
 
 @pg_only
@@ -116,7 +125,7 @@ def test_short_or_cut_words_in_no_name_are_read_as_the_near_name_words(people, c
 
 @pg_only
 def test_a_typo_that_is_itself_a_name_word_is_forgiven_when_nothing_else_matches(people, officer):
-    """"ban" is a name word (Bản) one letter off "van": "nguyen ban an" finds the Nguyễn Văn An."""
+    """ "ban" is a name word (Bản) one letter off "van": "nguyen ban an" finds the Nguyễn Văn An."""
     result = search(actor=officer, q="nguyen ban an", at=AT)
     assert {h.member.pk for h in result.members} == {people["an"].pk, people["binh"].pk}
     assert {h.match for h in result.members} == {"typo"}

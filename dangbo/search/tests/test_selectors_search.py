@@ -22,8 +22,17 @@ def test_query_words_fold_accents_case_and_punctuation():
     assert query_words("Đặng") == ["dang"]
 
 
-@pytest.mark.parametrize(("a", "b", "ok"), [("an", "anh", True), ("anh", "an", True), ("binh", "bnih", False),
-                                             ("hoa", "hoang", False), ("thu", "thi", True), ("an", "an", True)])
+@pytest.mark.parametrize(
+    ("a", "b", "ok"),
+    [
+        ("an", "anh", True),
+        ("anh", "an", True),
+        ("binh", "bnih", False),
+        ("hoa", "hoang", False),
+        ("thu", "thi", True),
+        ("an", "an", True),
+    ],
+)
 def test_levenshtein_at_most_one(a, b, ok):
     assert levenshtein_at_most_one(a, b) is ok
 
@@ -116,8 +125,13 @@ def thanh(tree, system_user):
     from dangbo.members.services import ProfileInput, member_admit
 
     def admit(name):
-        return member_admit(actor=system_user, cell=tree["cell_a1"], decided_on=date(2020, 3, 2),
-                            ceremony_on=date(2020, 3, 16), profile=ProfileInput(full_name=name, birth_year=1980, sex="M"))
+        return member_admit(
+            actor=system_user,
+            cell=tree["cell_a1"],
+            decided_on=date(2020, 3, 2),
+            ceremony_on=date(2020, 3, 16),
+            profile=ProfileInput(full_name=name, birth_year=1980, sex="M"),
+        )
 
     return {"thanh_van": admit("Nguyễn Thanh Vân"), "van_thanh": admit("Nguyễn Văn Thành")}
 

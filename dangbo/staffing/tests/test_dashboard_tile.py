@@ -33,8 +33,13 @@ def _dashboard(client, org):
 
 
 def test_the_dashboard_shows_the_staffing_tile_of_the_area(client, officer, app, tree, system_user):
-    project_create(actor=system_user, org_id=tree["district"].pk, name="Đề án", model="Văn phòng cấp huyện",
-                   units=[UnitInput("Văn phòng Huyện ủy", done_on=date(2024, 10, 1)), UnitInput("Văn phòng HĐND")])
+    project_create(
+        actor=system_user,
+        org_id=tree["district"].pk,
+        name="Đề án",
+        model="Văn phòng cấp huyện",
+        units=[UnitInput("Văn phòng Huyện ủy", done_on=date(2024, 10, 1)), UnitInput("Văn phòng HĐND")],
+    )
     client.force_login(officer)
     body = _dashboard(client, tree["province"])
     assert 'id="tile-staffing"' in body
@@ -54,17 +59,26 @@ def test_an_area_without_agencies_has_no_staffing_tile(client, commune_officer, 
 def _grow(system_user, tree, app, start: int, n: int) -> None:
     """n more district bodies, each with its 2021 baseline, a headcount and a catalogue."""
     for i in range(start, start + n):
-        a = agency_create(actor=system_user, code=f"H01-P{i:02d}", name=f"Phòng thêm {i}",
-                          managing_org_id=tree["district"].pk, on=date(2015, 1, 1), parent=app["bloc"])
+        a = agency_create(
+            actor=system_user,
+            code=f"H01-P{i:02d}",
+            name=f"Phòng thêm {i}",
+            managing_org_id=tree["district"].pk,
+            on=date(2015, 1, 1),
+            parent=app["bloc"],
+        )
         baseline_set(actor=system_user, agency=a, category=app["cb"], year=2021, number=3, source="Năm gốc")
-        headcount_record(actor=system_user, agency=a, category=app["cb"], on=date(2025, 1, 2), count=2,
-                         source="Báo cáo")
-        catalogue_create(actor=system_user, agency=a, name=f"Danh mục {i}",
-                         positions=[PositionInput("Chuyên viên", app["cb"].pk, 2)])
+        headcount_record(
+            actor=system_user, agency=a, category=app["cb"], on=date(2025, 1, 2), count=2, source="Báo cáo"
+        )
+        catalogue_create(
+            actor=system_user, agency=a, name=f"Danh mục {i}", positions=[PositionInput("Chuyên viên", app["cb"].pk, 2)]
+        )
 
 
-def test_the_dashboard_queries_do_not_grow_with_the_agencies(client, officer, app, tree, system_user,
-                                                            django_assert_max_num_queries):
+def test_the_dashboard_queries_do_not_grow_with_the_agencies(
+    client, officer, app, tree, system_user, django_assert_max_num_queries
+):
     client.force_login(officer)
     _dashboard(client, tree["province"])  # first view: the report period, the scope
     _grow(system_user, tree, app, 1, 2)

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_staffing(system_user, tree):
-    out = build_staffing(actor=system_user, ids={"SH": tree["province"].pk, "SH-DS": tree["district"].pk},
-                         today=date(2026, 12, 6))
+    out = build_staffing(
+        actor=system_user, ids={"SH": tree["province"].pk, "SH-DS": tree["district"].pk}, today=date(2026, 12, 6)
+    )
     assert out["agencies"] == Agency.objects.count() == 7
     root = Agency.objects.get(code="SH-KD")
     row = sel.figures(actor=system_user, agency_id=root.pk, at=date(2026, 12, 6)).row("cb_cc")
@@ -25,15 +26,22 @@ def test_demo_staffing(system_user, tree):
     assert sel.figures(actor=system_user, agency_id=btc.pk, at=date(2025, 6, 30)).row("cb_cc").baseline == 30
     assert sel.figures(actor=system_user, agency_id=btc.pk, at=date(2025, 12, 31)).row("cb_cc").baseline == 38
     # The province merged into Sơn Giang on 01/07/2025: the bodies carry its name from that day.
-    names = {at: {r.version.name for r in sel.agency_tree(actor=system_user, at=at)}
-             for at in (date(2025, 6, 30), date(2025, 7, 1))}
+    names = {
+        at: {r.version.name for r in sel.agency_tree(actor=system_user, at=at)}
+        for at in (date(2025, 6, 30), date(2025, 7, 1))
+    }
     assert {"Khối cơ quan Đảng tỉnh Sơn Hà", "Ban Tổ chức Tỉnh ủy Sơn Hà"} <= names[date(2025, 6, 30)]
-    assert {"Khối cơ quan Đảng tỉnh Sơn Giang", "Ban Tổ chức Tỉnh ủy Sơn Giang", "Văn phòng Tỉnh ủy Sơn Giang",
-            "Ủy ban Kiểm tra Tỉnh ủy Sơn Giang"} <= names[date(2025, 7, 1)]
+    assert {
+        "Khối cơ quan Đảng tỉnh Sơn Giang",
+        "Ban Tổ chức Tỉnh ủy Sơn Giang",
+        "Văn phòng Tỉnh ủy Sơn Giang",
+        "Ủy ban Kiểm tra Tỉnh ủy Sơn Giang",
+    } <= names[date(2025, 7, 1)]
     assert not any("Sơn Hà" in n for n in names[date(2025, 7, 1)])
     progress = sel.restructured_by_model(actor=system_user, at=date(2026, 1, 1))
     assert sel.restructured_summary(progress) == (
-        "7/8 Cơ quan Thanh tra - Kiểm tra; 8/13 Cơ quan Tổ chức - Nội vụ; 12/13 Văn phòng cấp huyện")
+        "7/8 Cơ quan Thanh tra - Kiểm tra; 8/13 Cơ quan Tổ chức - Nội vụ; 12/13 Văn phòng cấp huyện"
+    )
 
 
 def test_demo_catalogues_and_project_figures(system_user, tree):
@@ -42,12 +50,15 @@ def test_demo_catalogues_and_project_figures(system_user, tree):
     from dangbo.staffing.models import CatalogueStatus, JobCatalogue
 
     today = date(2026, 12, 6)
-    out = build_staffing(actor=system_user, ids={"SH": tree["province"].pk, "SH-DS": tree["district"].pk},
-                         today=today)
+    out = build_staffing(actor=system_user, ids={"SH": tree["province"].pk, "SH-DS": tree["district"].pk}, today=today)
     assert out["catalogues"] == JobCatalogue.objects.count() == 4
     status = dict(JobCatalogue.objects.values_list("agency__code", "status"))
-    assert status == {"SH-BTC": CatalogueStatus.APPROVED, "SH-UBKT": CatalogueStatus.APPROVED,
-                      "SH-VP": CatalogueStatus.APPRAISED, "DS-BTC": CatalogueStatus.SUBMITTED}
+    assert status == {
+        "SH-BTC": CatalogueStatus.APPROVED,
+        "SH-UBKT": CatalogueStatus.APPROVED,
+        "SH-VP": CatalogueStatus.APPRAISED,
+        "DS-BTC": CatalogueStatus.SUBMITTED,
+    }
     in_force = [r.version.agency_id for r in sel.agency_tree(actor=system_user, at=today)]
     figures = sel.catalogue_figures(agency_ids=in_force, at=today)
     assert figures.text == "2/4" and figures.by_status["Đã thẩm định"] == 1
@@ -58,6 +69,7 @@ def test_demo_catalogues_and_project_figures(system_user, tree):
 
 
 def test_demo_staffing_early_today_has_no_catalogues(system_user, tree):
-    out = build_staffing(actor=system_user, ids={"SH": tree["province"].pk, "SH-DS": tree["district"].pk},
-                         today=date(2023, 2, 1))
+    out = build_staffing(
+        actor=system_user, ids={"SH": tree["province"].pk, "SH-DS": tree["district"].pk}, today=date(2023, 2, 1)
+    )
     assert out["catalogues"] == 0

@@ -82,12 +82,26 @@ def test_headcount_import_page_dry_run_then_apply(client, officer, app):
 def test_tree_page_has_the_chart_data_and_project_figures(client, officer, app, system_user, tree):
     from dangbo.staffing.services import SideInput, project_apply, project_approve, project_create, project_plan
 
-    p = project_create(actor=system_user, org_id=tree["province"].pk, name="Đề án hợp nhất",
-                       model="Cơ quan Tổ chức - Nội vụ", units=[_unit(app)])
-    project_plan(actor=system_user, project=p, before=[SideInput(app["d1"].pk, 3), SideInput(app["prov"].pk, 5)],
-                 after=[SideInput(app["prov"].pk, 6)])
-    project_approve(actor=system_user, project=p, decision_number="1-QĐ/TU", approved_on=date(2025, 6, 1),
-                    applied_on=date(2025, 7, 1))
+    p = project_create(
+        actor=system_user,
+        org_id=tree["province"].pk,
+        name="Đề án hợp nhất",
+        model="Cơ quan Tổ chức - Nội vụ",
+        units=[_unit(app)],
+    )
+    project_plan(
+        actor=system_user,
+        project=p,
+        before=[SideInput(app["d1"].pk, 3), SideInput(app["prov"].pk, 5)],
+        after=[SideInput(app["prov"].pk, 6)],
+    )
+    project_approve(
+        actor=system_user,
+        project=p,
+        decision_number="1-QĐ/TU",
+        approved_on=date(2025, 6, 1),
+        applied_on=date(2025, 7, 1),
+    )
     project_apply(actor=system_user, project=p)
     client.force_login(officer)
     body = client.get(reverse("staffing:agency_tree"), {"ngay": "31/12/2025"}).content.decode()

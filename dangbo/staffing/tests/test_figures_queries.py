@@ -27,14 +27,26 @@ pytestmark = pytest.mark.django_db
 def _more(system_user, app, tree, n: int, start: int = 0):
     """`n` more district bodies under the bloc, each with a baseline and headcount in two categories."""
     for i in range(start, start + n):
-        a = agency_create(actor=system_user, code=f"H01-X{i}", name=f"Cơ quan thử {i}",
-                          managing_org_id=tree["district"].pk, on=date(2015, 1, 1), parent=app["bloc"])
+        a = agency_create(
+            actor=system_user,
+            code=f"H01-X{i}",
+            name=f"Cơ quan thử {i}",
+            managing_org_id=tree["district"].pk,
+            on=date(2015, 1, 1),
+            parent=app["bloc"],
+        )
         baseline_set(actor=system_user, agency=a, category=app["cb"], year=2021, number=5 + i)
         for code in ("cb_cc", "vc_nsnn"):
             from dangbo.staffing.models import StaffingCategory
 
-            headcount_record(actor=system_user, agency=a, category=StaffingCategory.objects.get(code=code),
-                             on=date(2025, 1, 2), count=3 + i, source="Báo cáo")
+            headcount_record(
+                actor=system_user,
+                agency=a,
+                category=StaffingCategory.objects.get(code=code),
+                on=date(2025, 1, 2),
+                count=3 + i,
+                source="Báo cáo",
+            )
 
 
 def _queries(fn) -> int:
@@ -65,10 +77,14 @@ def test_figures_take_the_same_queries_for_3_and_12_agencies(system_user, app, t
 def _same(actor, agency_id, at):
     fast = sel.figures(actor=actor, agency_id=agency_id, at=at)
     slow = sel.figures_slow(actor=actor, agency_id=agency_id, at=at)
-    key = [(r.category.code, r.quota, r.headcount, r.baseline, r.carried, r.has_quota, r.has_headcount,
-            r.has_baseline) for r in slow.rows]
-    assert [(r.category.code, r.quota, r.headcount, r.baseline, r.carried, r.has_quota, r.has_headcount,
-             r.has_baseline) for r in fast.rows] == key
+    key = [
+        (r.category.code, r.quota, r.headcount, r.baseline, r.carried, r.has_quota, r.has_headcount, r.has_baseline)
+        for r in slow.rows
+    ]
+    assert [
+        (r.category.code, r.quota, r.headcount, r.baseline, r.carried, r.has_quota, r.has_headcount, r.has_baseline)
+        for r in fast.rows
+    ] == key
     assert (fast.name, fast.agency_count) == (slow.name, slow.agency_count)
     return fast
 
@@ -76,9 +92,15 @@ def _same(actor, agency_id, at):
 def test_snapshot_equals_the_per_agency_functions_across_a_merge_and_a_split(system_user, app, tree):
     _more(system_user, app, tree, 2)
     agency_merge(actor=system_user, predecessors=[app["d1"]], into=app["prov"], on=date(2025, 7, 1))
-    agency_split(actor=system_user, agency=app["d2"], on=date(2025, 8, 1), parts=[
-        SplitPart("H01-UBKT-A", "Ủy ban Kiểm tra A", Decimal(60)),
-        SplitPart("H01-UBKT-B", "Ủy ban Kiểm tra B", Decimal(40))])
+    agency_split(
+        actor=system_user,
+        agency=app["d2"],
+        on=date(2025, 8, 1),
+        parts=[
+            SplitPart("H01-UBKT-A", "Ủy ban Kiểm tra A", Decimal(60)),
+            SplitPart("H01-UBKT-B", "Ủy ban Kiểm tra B", Decimal(40)),
+        ],
+    )
     for at in (date(2025, 3, 1), date(2025, 6, 30), date(2025, 7, 1), date(2025, 12, 31), date(2024, 6, 1)):
         for key in ("root", "prov", "bloc", "d1", "d2"):
             _same(system_user, app[key].pk, at)

@@ -44,13 +44,19 @@ def test_rule_r111_indicator_reduction_against_2021_across_a_merge(app, tree, sy
 
 
 def test_job_position_indicator(app, tree, system_user):
-    cat = catalogue_create(actor=system_user, agency=app["d1"], name="Danh mục",
-                           positions=[PositionInput("Chuyên viên", app["cb"].pk, 3)])
-    for to, on in ((CatalogueStatus.SUBMITTED, date(2024, 1, 2)), (CatalogueStatus.APPRAISED, date(2024, 2, 1)),
-                   (CatalogueStatus.APPROVED, date(2024, 3, 1))):
+    cat = catalogue_create(
+        actor=system_user, agency=app["d1"], name="Danh mục", positions=[PositionInput("Chuyên viên", app["cb"].pk, 3)]
+    )
+    for to, on in (
+        (CatalogueStatus.SUBMITTED, date(2024, 1, 2)),
+        (CatalogueStatus.APPRAISED, date(2024, 2, 1)),
+        (CatalogueStatus.APPROVED, date(2024, 3, 1)),
+    ):
         catalogue_advance(actor=system_user, catalogue=cat, to=to, on=on, decision_number="5-QĐ/HU")
-    assert compute("vtvl_phe_duyet", IndicatorContext(org_id=tree["district"].pk, at=date(2025, 1, 1))).text == \
-        "1/3 cơ quan"
+    assert (
+        compute("vtvl_phe_duyet", IndicatorContext(org_id=tree["district"].pk, at=date(2025, 1, 1))).text
+        == "1/3 cơ quan"
+    )
     assert compute("vtvl_phe_duyet", IndicatorContext(org_id=tree["district"].pk, at=date(2024, 2, 15))).value == 0
 
 
@@ -101,9 +107,19 @@ def test_restructured_units_indicator_reproduces_seed_000_as_of_a_date(system_us
     from dangbo.staffing.services import UnitInput, project_create
 
     def project(model, total, done, last_on=date(2023, 10, 1)):
-        project_create(actor=system_user, org_id=tree["province"].pk, name=f"Đề án {model}", model=model, units=[
-            UnitInput(label=f"{model} {i + 1}", done_on=(last_on if i == done - 1 else date(2023, 10, 1))
-                      if i < done else None) for i in range(total)])
+        project_create(
+            actor=system_user,
+            org_id=tree["province"].pk,
+            name=f"Đề án {model}",
+            model=model,
+            units=[
+                UnitInput(
+                    label=f"{model} {i + 1}",
+                    done_on=(last_on if i == done - 1 else date(2023, 10, 1)) if i < done else None,
+                )
+                for i in range(total)
+            ],
+        )
 
     project("Cơ quan Thanh tra - Kiểm tra", 8, 7)
     project("Cơ quan Tổ chức - Nội vụ", 13, 8)
@@ -141,18 +157,21 @@ def test_staffing_has_a_heading_of_its_own_in_the_report(client, officer, app, t
     assert {r.code for r in rows[first:last]} == {*CODES, "bc_sap_xep"}
 
     client.force_login(officer)
-    body = client.get(reverse("reports:periodic_report"),
-                      {"org": tree["province"].pk, "loai": "nam", "nam": 2025}).content.decode()
+    body = client.get(
+        reverse("reports:periodic_report"), {"org": tree["province"].pk, "loai": "nam", "nam": 2025}
+    ).content.decode()
     heading = body.index('data-section="Tổ chức bộ máy, biên chế"')
-    assert "(tính đến ngày 31/12/2025)" in body[heading:heading + 400]
+    assert "(tính đến ngày 31/12/2025)" in body[heading : heading + 400]
     assert body.index('data-code="bc_cbcc_giao_thuc_co"') > heading > body.index('data-code="dv_tong"')
 
-    r = client.get(reverse("reports:report_export"), {"org": tree["province"].pk, "ngay": "31/12/2025",
-                                                      "dinh_dang": "xlsx"})
+    r = client.get(
+        reverse("reports:report_export"), {"org": tree["province"].pk, "ngay": "31/12/2025", "dinh_dang": "xlsx"}
+    )
     names = [row[0] for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=6, values_only=True)]
     at = names.index("Tổ chức bộ máy, biên chế (tính đến ngày 31/12/2025)")
     assert names[at + 1] == "Biên chế cán bộ, công chức: được giao, thực có, chưa sử dụng"
-    r = client.get(reverse("reports:report_export"), {"org": tree["province"].pk, "ngay": "31/12/2025",
-                                                      "dinh_dang": "docx"})
+    r = client.get(
+        reverse("reports:report_export"), {"org": tree["province"].pk, "ngay": "31/12/2025", "dinh_dang": "docx"}
+    )
     cells = [c.text for t in Document(io.BytesIO(r.content)).tables for row in t.rows for c in row.cells]
     assert "Tổ chức bộ máy, biên chế (tính đến ngày 31/12/2025)" in cells

@@ -18,27 +18,38 @@ pytestmark = pytest.mark.django_db
 
 
 def _catalogue(actor, app):
-    return catalogue_create(actor=actor, agency=app["d1"], name="Danh mục vị trí việc làm Ban Tổ chức Huyện ủy",
-                            positions=[PositionInput("Trưởng ban", app["cb"].pk, 1),
-                                       PositionInput("Chuyên viên tổ chức cán bộ", app["cb"].pk, 6)])
+    return catalogue_create(
+        actor=actor,
+        agency=app["d1"],
+        name="Danh mục vị trí việc làm Ban Tổ chức Huyện ủy",
+        positions=[
+            PositionInput("Trưởng ban", app["cb"].pk, 1),
+            PositionInput("Chuyên viên tổ chức cán bộ", app["cb"].pk, 6),
+        ],
+    )
 
 
 def test_catalogue_workflow_submitted_appraised_approved_with_dates(system_user, app):
     cat = _catalogue(system_user, app)
     assert cat.positions.count() == 2 and sum(p.number for p in cat.positions.all()) == 7
     with pytest.raises(DomainError, match="không chuyển được"):
-        catalogue_advance(actor=system_user, catalogue=cat, to=CatalogueStatus.APPROVED, on=date(2024, 3, 1),
-                          decision_number="1-QĐ")
+        catalogue_advance(
+            actor=system_user, catalogue=cat, to=CatalogueStatus.APPROVED, on=date(2024, 3, 1), decision_number="1-QĐ"
+        )
     catalogue_advance(actor=system_user, catalogue=cat, to=CatalogueStatus.SUBMITTED, on=date(2024, 3, 1))
     with pytest.raises(DomainError, match="không được trước bước trước"):
         catalogue_advance(actor=system_user, catalogue=cat, to=CatalogueStatus.APPRAISED, on=date(2024, 2, 1))
     catalogue_advance(actor=system_user, catalogue=cat, to=CatalogueStatus.APPRAISED, on=date(2024, 4, 1))
     with pytest.raises(DomainError, match="số quyết định"):
         catalogue_advance(actor=system_user, catalogue=cat, to=CatalogueStatus.APPROVED, on=date(2024, 5, 1))
-    cat = catalogue_advance(actor=system_user, catalogue=cat, to=CatalogueStatus.APPROVED, on=date(2024, 5, 1),
-                            decision_number="120-QĐ/TU")
-    assert (cat.submitted_on, cat.appraised_on, cat.approved_on) == (date(2024, 3, 1), date(2024, 4, 1),
-                                                                       date(2024, 5, 1))
+    cat = catalogue_advance(
+        actor=system_user, catalogue=cat, to=CatalogueStatus.APPROVED, on=date(2024, 5, 1), decision_number="120-QĐ/TU"
+    )
+    assert (cat.submitted_on, cat.appraised_on, cat.approved_on) == (
+        date(2024, 3, 1),
+        date(2024, 4, 1),
+        date(2024, 5, 1),
+    )
     ids = [app["d1"].pk, app["d2"].pk]
     f = sel.catalogue_figures(agency_ids=ids, at=date(2024, 4, 15))
     assert f.text == "0/2" and f.by_status["Đã thẩm định"] == 1
@@ -60,8 +71,13 @@ def _xlsx(tmp_path, rows, name="so-nguoi.xlsx"):
 
 
 def test_headcount_import_dry_run_then_apply(system_user, app, tmp_path):
-    path = _xlsx(tmp_path, [["H01-BTC", "cb_cc", 9, "01/04/2025", "Báo cáo quý I"],
-                            ["h01-ubkt", "Biên chế cán bộ, công chức", "6", None, None]])
+    path = _xlsx(
+        tmp_path,
+        [
+            ["H01-BTC", "cb_cc", 9, "01/04/2025", "Báo cáo quý I"],
+            ["h01-ubkt", "Biên chế cán bộ, công chức", "6", None, None],
+        ],
+    )
     before = Headcount.objects.count()
     report = headcount_import_dry_run(path, actor=system_user, on=date(2025, 4, 2), source="Tổng hợp quý I")
     assert report.ok and [p[0] for p in report.planned] == [2, 3]
@@ -74,11 +90,16 @@ def test_headcount_import_dry_run_then_apply(system_user, app, tmp_path):
 
 
 def test_headcount_import_bad_row_named_and_nothing_written(system_user, app, tmp_path):
-    path = _xlsx(tmp_path, [["H01-BTC", "cb_cc", 9, "01/04/2025", "Báo cáo"],
-                            ["KHONG-CO", "cb_cc", 3, "01/04/2025", "Báo cáo"],
-                            ["H01-UBKT", "cb_cc", "bảy", "01/04/2025", "Báo cáo"],
-                            ["H01-UBKT", "xyz", 2, "01/04/2025", "Báo cáo"],
-                            ["H01-UBKT", "cb_cc", 2, "31/02/2025", "Báo cáo"]])
+    path = _xlsx(
+        tmp_path,
+        [
+            ["H01-BTC", "cb_cc", 9, "01/04/2025", "Báo cáo"],
+            ["KHONG-CO", "cb_cc", 3, "01/04/2025", "Báo cáo"],
+            ["H01-UBKT", "cb_cc", "bảy", "01/04/2025", "Báo cáo"],
+            ["H01-UBKT", "xyz", 2, "01/04/2025", "Báo cáo"],
+            ["H01-UBKT", "cb_cc", 2, "31/02/2025", "Báo cáo"],
+        ],
+    )
     before, audits = Headcount.objects.count(), AuditEntry.objects.count()
     report = headcount_import_apply(path, actor=system_user, on=date(2025, 4, 2))
     assert not report.applied and not report.planned
@@ -93,8 +114,9 @@ def test_headcount_import_bad_row_named_and_nothing_written(system_user, app, tm
 def test_headcount_import_service_refusal_is_row_numbered(system_user, app, tmp_path, outsider):
     """A row the service refuses (outside the scope, the agency not yet in being) names its row;
     nothing is written."""
-    path = _xlsx(tmp_path, [["H01-BTC", "cb_cc", 9, "01/04/2025", "Báo cáo"],
-                            ["H01-UBKT", "cb_cc", 2, "01/04/2014", "Báo cáo"]])
+    path = _xlsx(
+        tmp_path, [["H01-BTC", "cb_cc", 9, "01/04/2025", "Báo cáo"], ["H01-UBKT", "cb_cc", 2, "01/04/2014", "Báo cáo"]]
+    )
     before = Headcount.objects.count()
     report = headcount_import_apply(path, actor=system_user)
     assert report.errors == [(3, "Tính đến ngày", "Cơ quan không có hiệu lực ngày 01/04/2014")]

@@ -33,29 +33,42 @@ ON = date(2025, 7, 1)
 def project(system_user, app, tree):
     """The district's organization commission (D1) and inspection commission (D2) merged into the
     province's organization commission (P) on 01/07/2025."""
-    p = project_create(actor=system_user, org_id=tree["province"].pk, name="Đề án hợp nhất cơ quan tham mưu",
-                       model="Cơ quan Tổ chức - Nội vụ", units=[
-                           UnitInput(label="Ban Tổ chức Huyện ủy Sông Xanh", agency_id=app["d1"].pk),
-                           UnitInput(label="Ủy ban Kiểm tra Huyện ủy Sông Xanh", agency_id=app["d2"].pk)])
-    project_plan(actor=system_user, project=p,
-                 before=[SideInput(app["d1"].pk, 3), SideInput(app["d2"].pk, 2), SideInput(app["prov"].pk, 5)],
-                 after=[SideInput(app["prov"].pk, 6)],
-                 surplus=[SurplusInput(app["prov"].pk, norm=3, actual=5, deadline=date(2030, 7, 1))],
-                 departures=[DepartureInput(DepartureKind.EARLY_RETIREMENT, app["cb"].pk, 2,
-                                            policy="Nghị định 178/2024/NĐ-CP"),
-                             DepartureInput(DepartureKind.RESIGNATION, app["cb"].pk, 1)])
+    p = project_create(
+        actor=system_user,
+        org_id=tree["province"].pk,
+        name="Đề án hợp nhất cơ quan tham mưu",
+        model="Cơ quan Tổ chức - Nội vụ",
+        units=[
+            UnitInput(label="Ban Tổ chức Huyện ủy Sông Xanh", agency_id=app["d1"].pk),
+            UnitInput(label="Ủy ban Kiểm tra Huyện ủy Sông Xanh", agency_id=app["d2"].pk),
+        ],
+    )
+    project_plan(
+        actor=system_user,
+        project=p,
+        before=[SideInput(app["d1"].pk, 3), SideInput(app["d2"].pk, 2), SideInput(app["prov"].pk, 5)],
+        after=[SideInput(app["prov"].pk, 6)],
+        surplus=[SurplusInput(app["prov"].pk, norm=3, actual=5, deadline=date(2030, 7, 1))],
+        departures=[
+            DepartureInput(DepartureKind.EARLY_RETIREMENT, app["cb"].pk, 2, policy="Nghị định 178/2024/NĐ-CP"),
+            DepartureInput(DepartureKind.RESIGNATION, app["cb"].pk, 1),
+        ],
+    )
     return p
 
 
 def test_project_applied_on_its_date_merges_with_lineage_and_counts(system_user, app, project):
     with pytest.raises(DomainError, match="chưa có quyết định phê duyệt"):
         project_apply(actor=system_user, project=project)
-    project_approve(actor=system_user, project=project, decision_number="15-QĐ/TU", approved_on=date(2025, 6, 1),
-                    applied_on=ON)
+    project_approve(
+        actor=system_user, project=project, decision_number="15-QĐ/TU", approved_on=date(2025, 6, 1), applied_on=ON
+    )
     project_apply(actor=system_user, project=project)
     # Lineage: D1 and D2 end 30/06/2025 and go into P.
     assert set(AgencyLineage.objects.filter(project=project).values_list("predecessor_id", flat=True)) == {
-        app["d1"].pk, app["d2"].pk}
+        app["d1"].pk,
+        app["d2"].pk,
+    }
     assert sel.version_on(app["d1"].pk, ON) is None and sel.version_on(app["d1"].pk, date(2025, 6, 30))
     # Baseline 40 + 12 + 8, headcount 36 + 10 + 7 carried to P as of 31/12/2025.
     assert sel.baseline_on(app["prov"].pk, app["cb"].pk, date(2025, 12, 31)) == (60, 0)
@@ -76,19 +89,45 @@ def test_project_applied_on_its_date_merges_with_lineage_and_counts(system_user,
 
 
 def test_project_split_needs_an_apportionment_and_carries_the_shares(system_user, app, tree):
-    a = agency_create(actor=system_user, code="H01-BTC-A", name="Ban Tổ chức (phần A)",
-                      managing_org_id=tree["district"].pk, on=ON, parent=app["bloc"])
-    b = agency_create(actor=system_user, code="H01-BTC-B", name="Ban Tổ chức (phần B)",
-                      managing_org_id=tree["district"].pk, on=ON, parent=app["bloc"])
-    p = project_create(actor=system_user, org_id=tree["district"].pk, name="Đề án chia tách", model="Thí điểm",
-                       units=[UnitInput(label="Ban Tổ chức Huyện ủy", agency_id=app["d1"].pk)])
+    a = agency_create(
+        actor=system_user,
+        code="H01-BTC-A",
+        name="Ban Tổ chức (phần A)",
+        managing_org_id=tree["district"].pk,
+        on=ON,
+        parent=app["bloc"],
+    )
+    b = agency_create(
+        actor=system_user,
+        code="H01-BTC-B",
+        name="Ban Tổ chức (phần B)",
+        managing_org_id=tree["district"].pk,
+        on=ON,
+        parent=app["bloc"],
+    )
+    p = project_create(
+        actor=system_user,
+        org_id=tree["district"].pk,
+        name="Đề án chia tách",
+        model="Thí điểm",
+        units=[UnitInput(label="Ban Tổ chức Huyện ủy", agency_id=app["d1"].pk)],
+    )
     with pytest.raises(DomainError, match="tổng bằng 100%"):
-        project_plan(actor=system_user, project=p, before=[SideInput(app["d1"].pk)],
-                     after=[SideInput(a.pk, share_pct=Decimal(50)), SideInput(b.pk, share_pct=Decimal(40))])
-    project_plan(actor=system_user, project=p, before=[SideInput(app["d1"].pk)],
-                 after=[SideInput(a.pk, share_pct=Decimal(75)), SideInput(b.pk, share_pct=Decimal(25))])
-    project_approve(actor=system_user, project=p, decision_number="2-QĐ/HU", approved_on=date(2025, 6, 1),
-                    applied_on=ON)
+        project_plan(
+            actor=system_user,
+            project=p,
+            before=[SideInput(app["d1"].pk)],
+            after=[SideInput(a.pk, share_pct=Decimal(50)), SideInput(b.pk, share_pct=Decimal(40))],
+        )
+    project_plan(
+        actor=system_user,
+        project=p,
+        before=[SideInput(app["d1"].pk)],
+        after=[SideInput(a.pk, share_pct=Decimal(75)), SideInput(b.pk, share_pct=Decimal(25))],
+    )
+    project_approve(
+        actor=system_user, project=p, decision_number="2-QĐ/HU", approved_on=date(2025, 6, 1), applied_on=ON
+    )
     project_apply(actor=system_user, project=p)
     assert sel.baseline_on(a.pk, app["cb"].pk, ON) == (9, 0)  # 75% of 12
     assert sel.baseline_on(b.pk, app["cb"].pk, ON) == (3, 0)
@@ -96,8 +135,13 @@ def test_project_split_needs_an_apportionment_and_carries_the_shares(system_user
 
 def test_project_apply_refused_writes_nothing(system_user, app, project):
     """An after-agency not yet valid on the date: refused, no lineage, no version, no audit."""
-    project_approve(actor=system_user, project=project, decision_number="15-QĐ/TU", approved_on=date(2014, 1, 1),
-                    applied_on=date(2014, 6, 1))
+    project_approve(
+        actor=system_user,
+        project=project,
+        decision_number="15-QĐ/TU",
+        approved_on=date(2014, 1, 1),
+        applied_on=date(2014, 6, 1),
+    )
     versions, audits = AgencyVersion.objects.count(), AuditEntry.objects.count()
     with pytest.raises(DomainError, match="chưa có hiệu lực"):
         project_apply(actor=system_user, project=project)
@@ -107,13 +151,21 @@ def test_project_apply_refused_writes_nothing(system_user, app, project):
 
 def test_project_plan_validates_rows(system_user, app, project):
     with pytest.raises(DomainError, match="số hiện có phải lớn hơn"):
-        project_plan(actor=system_user, project=project, before=[SideInput(app["d1"].pk)],
-                     after=[SideInput(app["prov"].pk)],
-                     surplus=[SurplusInput(app["prov"].pk, norm=3, actual=3, deadline=date(2030, 1, 1))])
+        project_plan(
+            actor=system_user,
+            project=project,
+            before=[SideInput(app["d1"].pk)],
+            after=[SideInput(app["prov"].pk)],
+            surplus=[SurplusInput(app["prov"].pk, norm=3, actual=3, deadline=date(2030, 1, 1))],
+        )
     with pytest.raises(DomainError, match="dòng gắn với một hồ sơ chỉ tính 1 người"):
-        project_plan(actor=system_user, project=project, before=[SideInput(app["d1"].pk)],
-                     after=[SideInput(app["prov"].pk)],
-                     departures=[DepartureInput(DepartureKind.OTHER, app["cb"].pk, 2, member_id=1)])
+        project_plan(
+            actor=system_user,
+            project=project,
+            before=[SideInput(app["d1"].pk)],
+            after=[SideInput(app["prov"].pk)],
+            departures=[DepartureInput(DepartureKind.OTHER, app["cb"].pk, 2, member_id=1)],
+        )
     # The earlier plan is intact.
     assert project.agencies.count() == 4 and project.departures.count() == 2
 

@@ -291,8 +291,13 @@ def test_project_unit_done_bad_date_is_refused_and_nothing_written(client, offic
 
 
 def test_project_unit_done_scope_and_rights(client, outsider, leader, officer, project, system_user, tree):
-    other = project_create(actor=system_user, org_id=tree["district"].pk, name="Đề án khác", model="Văn phòng cấp huyện",
-                           units=[UnitInput(label="Văn phòng Huyện ủy")])
+    other = project_create(
+        actor=system_user,
+        org_id=tree["district"].pk,
+        name="Đề án khác",
+        model="Văn phòng cấp huyện",
+        units=[UnitInput(label="Văn phòng Huyện ủy")],
+    )
     unit = project.units.order_by("id").first()
     url = reverse("staffing:project_detail", kwargs={"pk": project.pk})
     data = {"action": "unit_done", "unit": unit.pk, "done_on": "15/07/2025"}

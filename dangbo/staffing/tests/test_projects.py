@@ -15,10 +15,14 @@ SEED_000 = "7/8 Cơ quan Thanh tra - Kiểm tra; 8/13 Cơ quan Tổ chức - N�
 
 
 def _project(actor, org, model, total, done, on=date(2023, 10, 1)):
-    return project_create(actor=actor, org_id=org.pk, name=f"Đề án sắp xếp {model}", model=model,
-                          approved_on=date(2023, 3, 1), units=[
-                              UnitInput(label=f"{model} huyện {i + 1}", done_on=on if i < done else None)
-                              for i in range(total)])
+    return project_create(
+        actor=actor,
+        org_id=org.pk,
+        name=f"Đề án sắp xếp {model}",
+        model=model,
+        approved_on=date(2023, 3, 1),
+        units=[UnitInput(label=f"{model} huyện {i + 1}", done_on=on if i < done else None) for i in range(total)],
+    )
 
 
 def test_seed_000_restructured_units_per_model(system_user, tree):

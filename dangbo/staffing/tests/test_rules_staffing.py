@@ -75,21 +75,56 @@ def test_rule_r110_later_allocation_cannot_break_an_earlier_future_balance(syste
 def test_rule_r110_only_the_competent_level_allocates(system_user, app, commune_officer):
     cb = app["cb"]
     with pytest.raises(DomainError, match="Không đúng thẩm quyền"):
-        quota_allocate(actor=system_user, data=AllocationInput(
-            year=2025, receiving_id=app["d1"].pk, allocating_id=app["prov"].pk, category_id=cb.pk, number=1,
-            decision_number="QĐ-SAI", decision_date=date(2025, 3, 1)))
+        quota_allocate(
+            actor=system_user,
+            data=AllocationInput(
+                year=2025,
+                receiving_id=app["d1"].pk,
+                allocating_id=app["prov"].pk,
+                category_id=cb.pk,
+                number=1,
+                decision_number="QĐ-SAI",
+                decision_date=date(2025, 3, 1),
+            ),
+        )
     with pytest.raises(DomainError, match="Không đúng thẩm quyền"):  # the grandparent is not competent either
-        quota_allocate(actor=system_user, data=AllocationInput(
-            year=2025, receiving_id=app["d1"].pk, allocating_id=app["root"].pk, category_id=cb.pk, number=1,
-            decision_number="QĐ-SAI", decision_date=date(2025, 3, 1)))
+        quota_allocate(
+            actor=system_user,
+            data=AllocationInput(
+                year=2025,
+                receiving_id=app["d1"].pk,
+                allocating_id=app["root"].pk,
+                category_id=cb.pk,
+                number=1,
+                decision_number="QĐ-SAI",
+                decision_date=date(2025, 3, 1),
+            ),
+        )
     with pytest.raises(DomainError):  # a user outside the parent's scope
-        quota_allocate(actor=commune_officer, data=AllocationInput(
-            year=2025, receiving_id=app["d1"].pk, category_id=cb.pk, number=1,
-            decision_number="QĐ-SAI", decision_date=date(2025, 3, 1)))
+        quota_allocate(
+            actor=commune_officer,
+            data=AllocationInput(
+                year=2025,
+                receiving_id=app["d1"].pk,
+                category_id=cb.pk,
+                number=1,
+                decision_number="QĐ-SAI",
+                decision_date=date(2025, 3, 1),
+            ),
+        )
     with pytest.raises(DomainError, match="cấp trên hệ thống"):  # the root only records what it received
-        quota_allocate(actor=system_user, data=AllocationInput(
-            year=2025, receiving_id=app["root"].pk, allocating_id=app["prov"].pk, category_id=cb.pk, number=1,
-            decision_number="QĐ-SAI", decision_date=date(2025, 3, 1)))
+        quota_allocate(
+            actor=system_user,
+            data=AllocationInput(
+                year=2025,
+                receiving_id=app["root"].pk,
+                allocating_id=app["prov"].pk,
+                category_id=cb.pk,
+                number=1,
+                decision_number="QĐ-SAI",
+                decision_date=date(2025, 3, 1),
+            ),
+        )
     assert not QuotaAllocation.objects.filter(decision_number="QĐ-SAI").exists()
 
 
@@ -112,12 +147,29 @@ def test_rule_r111_budget_paid_public_employees_ten_percent_and_carried_shortfal
     vc = cats["vc_nsnn"]
     baseline_set(actor=system_user, agency=app["prov"], category=vc, year=2021, number=100, carried=2)
     app_root = app["root"]
-    quota_allocate(actor=system_user, data=AllocationInput(
-        year=2025, receiving_id=app_root.pk, category_id=vc.pk, number=95, decision_number="QĐ-VC",
-        decision_date=date(2025, 1, 2), allocating_label="UBND tỉnh"))
-    quota_allocate(actor=system_user, data=AllocationInput(
-        year=2025, receiving_id=app["prov"].pk, category_id=vc.pk, number=95, decision_number="QĐ-VC",
-        decision_date=date(2025, 1, 2)))
+    quota_allocate(
+        actor=system_user,
+        data=AllocationInput(
+            year=2025,
+            receiving_id=app_root.pk,
+            category_id=vc.pk,
+            number=95,
+            decision_number="QĐ-VC",
+            decision_date=date(2025, 1, 2),
+            allocating_label="UBND tỉnh",
+        ),
+    )
+    quota_allocate(
+        actor=system_user,
+        data=AllocationInput(
+            year=2025,
+            receiving_id=app["prov"].pk,
+            category_id=vc.pk,
+            number=95,
+            decision_number="QĐ-VC",
+            decision_date=date(2025, 1, 2),
+        ),
+    )
     row = sel.figures(actor=system_user, agency_id=app["prov"].pk, at=date(2025, 3, 1)).row("vc_nsnn")
     assert row.target_pct == 10
     assert row.required == 12  # 10% of 100 + the 2 missed in 2016–2021
@@ -130,8 +182,9 @@ def test_rule_r111_budget_paid_public_employees_ten_percent_and_carried_shortfal
 
 
 def test_rule_r111_target_percent_is_a_versioned_parameter(system_user, app):
-    RuleParameter.objects.create(name="staffing_reduction_pct_cadres", value=7, valid_from=date(2025, 6, 1),
-                                 source="Thử nghiệm: chỉ tiêu mới")
+    RuleParameter.objects.create(
+        name="staffing_reduction_pct_cadres", value=7, valid_from=date(2025, 6, 1), source="Thử nghiệm: chỉ tiêu mới"
+    )
     clear_cache()
     before = sel.figures(actor=system_user, agency_id=app["root"].pk, at=date(2025, 5, 31)).row("cb_cc")
     after = sel.figures(actor=system_user, agency_id=app["root"].pk, at=date(2025, 6, 1)).row("cb_cc")
@@ -166,8 +219,14 @@ def test_2025_merge_of_two_district_bodies_into_a_provincial_one(system_user, ap
         row = sel.figures(actor=system_user, agency_id=app["root"].pk, at=at).row("cb_cc")
         assert row.baseline == 60 and row.quota == 57
     # A headcount of its own after the merge replaces the carried ones.
-    headcount_record(actor=system_user, agency=app["prov"], category=app["cb"], on=date(2025, 9, 1), count=50,
-                     source="Báo cáo sau sắp xếp")
+    headcount_record(
+        actor=system_user,
+        agency=app["prov"],
+        category=app["cb"],
+        on=date(2025, 9, 1),
+        count=50,
+        source="Báo cáo sau sắp xếp",
+    )
     assert sel.figures(actor=system_user, agency_id=app["prov"].pk, at=date(2025, 12, 31)).row("cb_cc").headcount == 50
 
 
@@ -178,15 +237,29 @@ def test_2025_merge_without_a_new_decision_carries_the_predecessors_quota(system
 
 
 def test_split_apportions_the_baseline_explicitly(system_user, app, tree):
-    x = agency_create(actor=system_user, code="T01-VP", name="Văn phòng Tỉnh ủy", managing_org_id=tree["province"].pk,
-                      on=date(2015, 1, 1), parent=app["root"])
+    x = agency_create(
+        actor=system_user,
+        code="T01-VP",
+        name="Văn phòng Tỉnh ủy",
+        managing_org_id=tree["province"].pk,
+        on=date(2015, 1, 1),
+        parent=app["root"],
+    )
     baseline_set(actor=system_user, agency=x, category=app["cb"], year=2021, number=25)
     with pytest.raises(DomainError, match="100%"):
-        agency_split(actor=system_user, agency=x, on=date(2025, 7, 1), parts=[
-            SplitPart("T01-VP1", "Văn phòng 1", Decimal(60)), SplitPart("T01-VP2", "Văn phòng 2", Decimal(30))])
+        agency_split(
+            actor=system_user,
+            agency=x,
+            on=date(2025, 7, 1),
+            parts=[SplitPart("T01-VP1", "Văn phòng 1", Decimal(60)), SplitPart("T01-VP2", "Văn phòng 2", Decimal(30))],
+        )
     assert not Agency.objects.filter(code="T01-VP1").exists()
-    a, b = agency_split(actor=system_user, agency=x, on=date(2025, 7, 1), parts=[
-        SplitPart("T01-VP1", "Văn phòng 1", Decimal(60)), SplitPart("T01-VP2", "Văn phòng 2", Decimal(40))])
+    a, b = agency_split(
+        actor=system_user,
+        agency=x,
+        on=date(2025, 7, 1),
+        parts=[SplitPart("T01-VP1", "Văn phòng 1", Decimal(60)), SplitPart("T01-VP2", "Văn phòng 2", Decimal(40))],
+    )
     assert sel.baseline_on(a.pk, app["cb"].pk, date(2025, 12, 31)) == (15, 0)
     assert sel.baseline_on(b.pk, app["cb"].pk, date(2025, 12, 31)) == (10, 0)
     assert sel.version_on(x.pk, date(2025, 7, 1)) is None
@@ -195,8 +268,12 @@ def test_split_apportions_the_baseline_explicitly(system_user, app, tree):
 
 def test_writes_are_audited(system_user, app):
     actions = set(AuditEntry.objects.filter(action__startswith="staffing.").values_list("action", flat=True))
-    assert {"staffing.agency_create", "staffing.baseline_set", "staffing.quota_allocate",
-            "staffing.headcount_record"} <= actions
+    assert {
+        "staffing.agency_create",
+        "staffing.baseline_set",
+        "staffing.quota_allocate",
+        "staffing.headcount_record",
+    } <= actions
 
 
 def test_scope_outsider_sees_nothing_and_cannot_write(system_user, app, outsider, commune_officer):
@@ -208,8 +285,9 @@ def test_scope_outsider_sees_nothing_and_cannot_write(system_user, app, outsider
     with pytest.raises(Http404):
         sel.figures(actor=outsider, agency_id=app["prov"].pk, at=date(2025, 3, 1))
     with pytest.raises(DomainError):
-        headcount_record(actor=commune_officer, agency=app["d1"], category=app["cb"], on=date(2025, 3, 1), count=1,
-                         source="x")
+        headcount_record(
+            actor=commune_officer, agency=app["d1"], category=app["cb"], on=date(2025, 3, 1), count=1, source="x"
+        )
 
 
 # --- the tree over time shared with orgs (core.temporal): rename and move ----------------------
@@ -218,15 +296,17 @@ def test_scope_outsider_sees_nothing_and_cannot_write(system_user, app, outsider
 def test_agency_rename_keeps_its_history_and_figures(system_user, app):
     from dangbo.staffing.services import agency_rename
 
-    agency_rename(actor=system_user, agency=app["d1"], name="Ban Tổ chức - Nội vụ Huyện ủy Sông Xanh",
-                  on=date(2025, 3, 1))
+    agency_rename(
+        actor=system_user, agency=app["d1"], name="Ban Tổ chức - Nội vụ Huyện ủy Sông Xanh", on=date(2025, 3, 1)
+    )
     assert sel.version_on(app["d1"].pk, date(2025, 2, 28)).name == "Ban Tổ chức Huyện ủy Sông Xanh"
     assert sel.version_on(app["d1"].pk, date(2025, 3, 1)).name == "Ban Tổ chức - Nội vụ Huyện ủy Sông Xanh"
     # Same identity: quota, headcount and baseline unchanged, no lineage.
     row = sel.figures(actor=system_user, agency_id=app["d1"].pk, at=date(2025, 3, 1)).row("cb_cc")
     assert (row.quota, row.headcount, row.baseline) == (11, 10, 12)
     assert sel.figures(actor=system_user, agency_id=app["d1"].pk, at=date(2025, 3, 1)).name.startswith(
-        "Ban Tổ chức - Nội vụ")
+        "Ban Tổ chức - Nội vụ"
+    )
     with pytest.raises(DomainError, match="đã có thay đổi sau ngày"):
         agency_rename(actor=system_user, agency=app["d1"], name="Tên khác", on=date(2025, 2, 1))
 
@@ -242,7 +322,11 @@ def test_agency_move_takes_its_subtree_and_refuses_a_cycle(system_user, app):
     assert sel.parent_on(app["bloc"].pk, date(2025, 8, 31)) == app["root"].pk
     assert sel.parent_on(app["bloc"].pk, date(2025, 9, 1)) == app["prov"].pk
     assert set(sel.subtree_ids(app["prov"].pk, date(2025, 9, 1))) == {
-        app["prov"].pk, app["bloc"].pk, app["d1"].pk, app["d2"].pk}
+        app["prov"].pk,
+        app["bloc"].pk,
+        app["d1"].pk,
+        app["d2"].pk,
+    }
     assert sel.subtree_ids(app["prov"].pk, date(2025, 8, 31)) == [app["prov"].pk]
     # The moved subtree's headcount now counts under P (36 + 10 + 7).
     row = sel.figures(actor=system_user, agency_id=app["prov"].pk, at=date(2025, 9, 1)).row("cb_cc")
@@ -257,5 +341,6 @@ def test_orgs_and_agencies_share_the_valid_on_condition(tree):
     at = date(2024, 1, 1)
     orgs = TemporalTree(OrgVersion, "org")
     assert set(orgs.versions_on(at).values_list("pk", flat=True)) == set(
-        OrgVersion.objects.valid_on(at).values_list("pk", flat=True))
+        OrgVersion.objects.valid_on(at).values_list("pk", flat=True)
+    )
     assert set(orgs.subtree_ids(tree["district"].pk, at)) >= {tree["district"].pk, tree["commune_a"].pk}

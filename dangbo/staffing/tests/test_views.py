@@ -39,8 +39,14 @@ def test_allocation_form_shows_the_balance_and_refuses_over_allocation(client, o
     body = client.get(url, {"co_quan": app["d2"].pk}).content.decode()
     assert "Khối cơ quan Huyện ủy Sông Xanh" in body and "Số còn lại để giao" in body
     count = QuotaAllocation.objects.count()
-    data = {"year": 2025, "receiving": app["d2"].pk, "category": app["cb"].pk, "number": 9,
-            "decision_number": "QĐ-99", "decision_date": "01/03/2025"}
+    data = {
+        "year": 2025,
+        "receiving": app["d2"].pk,
+        "category": app["cb"].pk,
+        "number": 9,
+        "decision_number": "QĐ-99",
+        "decision_date": "01/03/2025",
+    }
     r = client.post(url, data)
     assert r.status_code == 200 and "thiếu 1" in r.content.decode()
     assert QuotaAllocation.objects.count() == count

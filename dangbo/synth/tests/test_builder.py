@@ -49,7 +49,8 @@ def test_members_have_vietnamese_names_with_diacritics_and_ten_years_of_events(b
     assert Member.objects.filter(current_status__in=("du_bi", "chinh_thuc")).count() > 1600
     assert len(set(Member.objects.values_list("citizen_id", flat=True))) == 2000
     assert {m.birth_year for m in Member.objects.all()} and all(
-        b.year == y for b, y in Member.objects.values_list("birth_date", "birth_year"))
+        b.year == y for b, y in Member.objects.values_list("birth_date", "birth_year")
+    )
     assert len(set(Member.objects.values_list("ethnicity", flat=True))) >= 5
 
 
@@ -67,16 +68,30 @@ def test_yearly_rates_are_plausible(built):
 
 
 def test_the_tree_has_its_levels(built):
-    depth = {t: set() for t in ("provincial_party_org", "commune_party_org", "grassroots_cell",
-                                "grassroots_party_committee_org", "subordinate_cell")}
+    depth = {
+        t: set()
+        for t in (
+            "provincial_party_org",
+            "commune_party_org",
+            "grassroots_cell",
+            "grassroots_party_committee_org",
+            "subordinate_cell",
+        )
+    }
     for org_type, d, path, parent in OrgVersion.objects.values_list("org_type", "depth", "path", "parent_id"):
         depth[org_type].add(d)
         assert path.count("/") - 2 == d and (parent is None) == (d == 0)
-    assert depth == {"provincial_party_org": {0}, "commune_party_org": {1}, "grassroots_cell": {2},
-                     "grassroots_party_committee_org": {2}, "subordinate_cell": {3}}
+    assert depth == {
+        "provincial_party_org": {0},
+        "commune_party_org": {1},
+        "grassroots_cell": {2},
+        "grassroots_party_committee_org": {2},
+        "subordinate_cell": {3},
+    }
     # members only in cells
-    cell_ids = set(OrgVersion.objects.filter(org_type__in=("grassroots_cell", "subordinate_cell"))
-                   .values_list("org_id", flat=True))
+    cell_ids = set(
+        OrgVersion.objects.filter(org_type__in=("grassroots_cell", "subordinate_cell")).values_list("org_id", flat=True)
+    )
     assert set(MembershipSpan.objects.values_list("org_id", flat=True)) <= cell_ids
 
 
@@ -86,10 +101,16 @@ def test_every_member_replays_cleanly_to_the_stored_spans(built):
     for member in Member.objects.all():
         events = list(member.events.order_by("on", "id"))
         timeline = replay(events, Profile(member.birth_date, member.birth_year, member.general_education))
-        expected = [(s.facts.org_id, s.facts.status, s.facts.in_transfer, s.valid_from, s.valid_to)
-                    for s in timeline.spans if s.facts.org_id is not None]
-        stored = list(MembershipSpan.objects.filter(member=member).order_by("valid_from")
-                      .values_list("org_id", "status", "in_transfer", "valid_from", "valid_to"))
+        expected = [
+            (s.facts.org_id, s.facts.status, s.facts.in_transfer, s.valid_from, s.valid_to)
+            for s in timeline.spans
+            if s.facts.org_id is not None
+        ]
+        stored = list(
+            MembershipSpan.objects.filter(member=member)
+            .order_by("valid_from")
+            .values_list("org_id", "status", "in_transfer", "valid_from", "valid_to")
+        )
         assert stored == expected, member.full_name
         assert member.admitted_on == timeline.admitted_on and member.full_on == timeline.full_on
 
@@ -130,11 +151,15 @@ def test_a_deferred_index_load_restores_every_index_constraint_and_trigger(db):
         with connection.cursor() as c:
             c.execute("SELECT indexdef FROM pg_indexes WHERE tablename LIKE 'members_%' ORDER BY 1")
             indexes = c.fetchall()
-            c.execute("SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
-                      "WHERE conrelid::regclass::text LIKE 'members_%' ORDER BY 1")
+            c.execute(
+                "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+                "WHERE conrelid::regclass::text LIKE 'members_%' ORDER BY 1"
+            )
             constraints = c.fetchall()
-            c.execute("SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid::regclass::text LIKE 'members_%' "
-                      "AND NOT tgisinternal ORDER BY 1")
+            c.execute(
+                "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid::regclass::text LIKE 'members_%' "
+                "AND NOT tgisinternal ORDER BY 1"
+            )
             return indexes, constraints, c.fetchall()
 
     before = schema()
@@ -145,6 +170,8 @@ def test_a_deferred_index_load_restores_every_index_constraint_and_trigger(db):
     from dangbo.search.models import NameWord
 
     assert NameWord.objects.filter(word="nguyen").exists()  # the vocabulary, filled after the load
+
+
 def test_the_command_prints_what_it_built(db, capsys):
     call_command("synth", "--members", "60")
     out = capsys.readouterr().out

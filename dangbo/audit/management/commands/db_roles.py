@@ -21,9 +21,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--role", default="", help="Tên vai trò ứng dụng (mặc định: người dùng trong DATABASE_URL).")
-        parser.add_argument("--password", default=None,
-                            help="Mật khẩu đặt cho vai trò (mặc định: mật khẩu trong DATABASE_URL, nếu có).")
+        parser.add_argument(
+            "--role", default="", help="Tên vai trò ứng dụng (mặc định: người dùng trong DATABASE_URL)."
+        )
+        parser.add_argument(
+            "--password", default=None, help="Mật khẩu đặt cho vai trò (mặc định: mật khẩu trong DATABASE_URL, nếu có)."
+        )
 
     def handle(self, *args, role: str = "", password: str | None = None, **options) -> None:
         if connection.vendor != "postgresql":
@@ -32,12 +35,16 @@ class Command(BaseCommand):
         if not role:
             raise CommandError(
                 "Chưa biết vai trò ứng dụng: đặt DATABASE_OWNER_URL (vai trò sở hữu) và DATABASE_URL (vai trò ứng "
-                "dụng), hoặc dùng --role.", returncode=1)
+                "dụng), hoặc dùng --role.",
+                returncode=1,
+            )
         owner = current_role(connection=connection)
         if role == owner:
             raise CommandError(
                 f"Vai trò ứng dụng «{role}» trùng với vai trò đang kết nối (sở hữu bảng): ứng dụng phải dùng một vai "
-                "trò khác thì mới không sửa, xóa được nhật ký.", returncode=1)
+                "trò khác thì mới không sửa, xóa được nhật ký.",
+                returncode=1,
+            )
         if password is None and role == settings.DATABASE_APP_ROLE:
             password = settings.DATABASE_APP_PASSWORD or None
         created = app_role_create(role, password=password, connection=connection)

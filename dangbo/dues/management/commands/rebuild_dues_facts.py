@@ -15,8 +15,9 @@ class Command(BaseCommand):
     help = "Tính lại số liệu đảng phí lưu sẵn theo đảng viên và tháng (phải đóng, đã đóng, nơi đóng)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--check", action="store_true",
-                            help="Chỉ kiểm tra, không sửa; trả mã lỗi 1 nếu có đảng viên sai số liệu.")
+        parser.add_argument(
+            "--check", action="store_true", help="Chỉ kiểm tra, không sửa; trả mã lỗi 1 nếu có đảng viên sai số liệu."
+        )
 
     def handle(self, *args, check: bool = False, **options) -> None:
         if check:

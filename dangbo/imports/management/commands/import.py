@@ -31,17 +31,37 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
-        parser.add_argument("--kind", choices=["members", "orgs"], default="members",
-                            help="members: danh sách đảng viên (mặc định); orgs: danh sách tổ chức đảng.")
-        parser.add_argument("--under", metavar="ORG",
-                            help="Mã hoặc số hiệu tổ chức cấp trên mà tệp nói về: tên chi bộ được tìm trong đó.")
-        parser.add_argument("--create-cells", action="store_true",
-                            help="Lập chi bộ chưa có (theo tên trong tệp) dưới tổ chức --under.")
-        parser.add_argument("--confirm-duplicates", action="store_true",
-                            help="Nhập các dòng có thể trùng người thành hồ sơ riêng (đã xem xét).")
+        parser.add_argument(
+            "--kind",
+            choices=["members", "orgs"],
+            default="members",
+            help="members: danh sách đảng viên (mặc định); orgs: danh sách tổ chức đảng.",
+        )
+        parser.add_argument(
+            "--under",
+            metavar="ORG",
+            help="Mã hoặc số hiệu tổ chức cấp trên mà tệp nói về: tên chi bộ được tìm trong đó.",
+        )
+        parser.add_argument(
+            "--create-cells", action="store_true", help="Lập chi bộ chưa có (theo tên trong tệp) dưới tổ chức --under."
+        )
+        parser.add_argument(
+            "--confirm-duplicates",
+            action="store_true",
+            help="Nhập các dòng có thể trùng người thành hồ sơ riêng (đã xem xét).",
+        )
 
-    def handle(self, *args, file: str, dry_run: bool = False, kind: str = "members", under: str | None = None,
-               create_cells: bool = False, confirm_duplicates: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        file: str,
+        dry_run: bool = False,
+        kind: str = "members",
+        under: str | None = None,
+        create_cells: bool = False,
+        confirm_duplicates: bool = False,
+        **options,
+    ):
         last = [0]
 
         def progress(done: int) -> None:
@@ -129,5 +149,7 @@ class Command(BaseCommand):
                 out.write(f"  dòng {d['row']}: {d['reason']}")
         for o in getattr(report, "new_orgs", []):
             made = f"đã lập {o['code']}" if o["code"] else "sẽ lập"
-            out.write(f"Chi bộ mới ({made}): «{o['name']}» thuộc {o['parent']}, {o['rows']} dòng "
-                      f"(dòng đầu {o['first_row']}), ngày {o['on']}")
+            out.write(
+                f"Chi bộ mới ({made}): «{o['name']}» thuộc {o['parent']}, {o['rows']} dòng "
+                f"(dòng đầu {o['first_row']}), ngày {o['on']}"
+            )

@@ -34,16 +34,33 @@ def default_workers() -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
 
-def commands(*, host: str, port: int, workers: int, threads: int, worker: bool = True,
-             scheduler: bool = True) -> dict[str, list[str]]:
+def commands(
+    *, host: str, port: int, workers: int, threads: int, worker: bool = True, scheduler: bool = True
+) -> dict[str, list[str]]:
     py = sys.executable
-    web = [py, "-m", "gunicorn", "dangbo.wsgi:application", "--bind", f"{host}:{port}",
-           "--workers", str(workers), "--threads", str(threads), "--timeout", "120",
-           "--graceful-timeout", "20", "--log-level", "warning", "--name", "dangbo"]
+    web = [
+        py,
+        "-m",
+        "gunicorn",
+        "dangbo.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "20",
+        "--log-level",
+        "warning",
+        "--name",
+        "dangbo",
+    ]
     procs = {"web": web}
     if worker:
-        procs["worker"] = [py, "-m", "dangbo.cli", "db_worker", "--no-reload", "--interval", "1",
-                           "--verbosity", "0"]
+        procs["worker"] = [py, "-m", "dangbo.cli", "db_worker", "--no-reload", "--interval", "1", "--verbosity", "0"]
     if scheduler:
         procs["scheduler"] = [py, "-m", "dangbo.cli", "scheduler"]
     return procs
@@ -62,11 +79,15 @@ def connection_budget_problem(needed: int) -> str:
     if connection.vendor != "postgresql":
         return ""
     with connection.cursor() as c:
-        c.execute("SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int")
+        c.execute(
+            "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int"
+        )
         available = c.fetchone()[0]
     if needed > available:
-        return (f"Cấu hình cần tới {needed} kết nối cơ sở dữ liệu (tiến trình × luồng + tác vụ nền + lập lịch) "
-                f"nhưng PostgreSQL chỉ cho {available}: giảm WEB_WORKERS/WEB_THREADS hoặc tăng max_connections.")
+        return (
+            f"Cấu hình cần tới {needed} kết nối cơ sở dữ liệu (tiến trình × luồng + tác vụ nền + lập lịch) "
+            f"nhưng PostgreSQL chỉ cho {available}: giảm WEB_WORKERS/WEB_THREADS hoặc tăng max_connections."
+        )
     return ""
 
 
@@ -82,18 +103,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", default_workers())),
-                            help="Gunicorn worker processes (default 2 × cores + 1, env WEB_WORKERS).")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "1")),
-                            help="Threads per worker (env WEB_THREADS; more than 1 uses gthread).")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_WORKERS", default_workers())),
+            help="Gunicorn worker processes (default 2 × cores + 1, env WEB_WORKERS).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("WEB_THREADS", "1")),
+            help="Threads per worker (env WEB_THREADS; more than 1 uses gthread).",
+        )
         parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
         parser.add_argument("--no-scheduler", action="store_true", help="Do not start the scheduler.")
 
     def handle(self, *args, host, port, workers, threads, no_worker=False, no_scheduler=False, **options):
-        procs = commands(host=host, port=port, workers=workers, threads=threads, worker=not no_worker,
-                         scheduler=not no_scheduler)
-        problem = connection_budget_problem(connections_needed(workers=workers, threads=threads,
-                                                               worker=not no_worker, scheduler=not no_scheduler))
+        procs = commands(
+            host=host, port=port, workers=workers, threads=threads, worker=not no_worker, scheduler=not no_scheduler
+        )
+        problem = connection_budget_problem(
+            connections_needed(workers=workers, threads=threads, worker=not no_worker, scheduler=not no_scheduler)
+        )
         if problem:
             raise CommandError(problem)
         connections.close_all()  # the children open their own
@@ -112,7 +143,8 @@ class Command(BaseCommand):
             f"Đảng bộ số đang chạy tại http://{host}:{port}/ — gunicorn {workers} tiến trình × {threads} luồng"
             + ("; bộ chạy tác vụ nền" if not no_worker else "")
             + ("; bộ lập lịch công việc định kỳ" if not no_scheduler else "")
-            + ". Nhấn Ctrl-C để dừng.")
+            + ". Nhấn Ctrl-C để dừng."
+        )
         self.stdout.flush()
         failed = ""
         while not stopping and not failed:
@@ -124,7 +156,9 @@ class Command(BaseCommand):
                 time.sleep(0.3)
         self._stop(children)
         if failed:
-            raise CommandError(f"Tiến trình «{failed}» đã dừng (mã {children[failed].returncode}); đã dừng các tiến trình khác.")
+            raise CommandError(
+                f"Tiến trình «{failed}» đã dừng (mã {children[failed].returncode}); đã dừng các tiến trình khác."
+            )
         self.stdout.write("Đã dừng máy chủ web, bộ chạy tác vụ nền và bộ lập lịch.")
 
     @staticmethod

@@ -15,8 +15,11 @@ class Command(BaseCommand):
     help = "Tính lại số đảng viên có mặt, vắng có lý do, vắng không lý do của từng buổi sinh hoạt."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--check", action="store_true",
-                            help="Chỉ kiểm tra, không sửa; trả mã lỗi 1 nếu có buổi sinh hoạt sai số liệu.")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Chỉ kiểm tra, không sửa; trả mã lỗi 1 nếu có buổi sinh hoạt sai số liệu.",
+        )
 
     def handle(self, *args, check: bool = False, **options) -> None:
         wrong = list(miscounted().values_list("pk", flat=True)[:1000])

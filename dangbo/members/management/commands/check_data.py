@@ -19,7 +19,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--strict", action="store_true", help="Trả mã lỗi 1 nếu có bất kỳ vấn đề nào.")
         parser.add_argument(
-            "--today", type=date.fromisoformat, default=None,
+            "--today",
+            type=date.fromisoformat,
+            default=None,
             help="Ngày dùng để tính thời hạn (YYYY-MM-DD); mặc định là hôm nay.",
         )
 

@@ -11,8 +11,13 @@ class Command(BaseCommand):
     help = "Tính lại các khoảng thời gian sinh hoạt và trạng thái hiện tại của đảng viên từ các sự kiện."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--member", type=int, action="append", dest="member_ids",
-                            help="Chỉ tính lại cho đảng viên có mã này (có thể lặp lại).")
+        parser.add_argument(
+            "--member",
+            type=int,
+            action="append",
+            dest="member_ids",
+            help="Chỉ tính lại cho đảng viên có mã này (có thể lặp lại).",
+        )
 
     def handle(self, *args, member_ids: list[int] | None = None, **options) -> None:
         report = projections_rebuild(member_ids=member_ids)

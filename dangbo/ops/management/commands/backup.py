@@ -17,8 +17,12 @@ class Command(BaseCommand):
     help = "Sao lưu cơ sở dữ liệu, tệp tải lên và điểm mốc nhật ký vào một tệp (mặc định trong var/backups)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("directory", nargs="?", default=str(Path(settings.BASE_DIR) / "var" / "backups"),
-                            help="Thư mục ghi tệp sao lưu.")
+        parser.add_argument(
+            "directory",
+            nargs="?",
+            default=str(Path(settings.BASE_DIR) / "var" / "backups"),
+            help="Thư mục ghi tệp sao lưu.",
+        )
 
     def handle(self, *args, directory: str, **options) -> None:
         try:

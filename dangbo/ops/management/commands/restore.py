@@ -20,8 +20,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive", help="Tệp sao lưu (dangbo-backup-….tar hoặc .tar.gz).")
-        parser.add_argument("--force", action="store_true",
-                            help="Cho phép khôi phục đè lên cơ sở dữ liệu đã có dữ liệu (xóa dữ liệu hiện có).")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Cho phép khôi phục đè lên cơ sở dữ liệu đã có dữ liệu (xóa dữ liệu hiện có).",
+        )
 
     def handle(self, *args, archive: str, force: bool = False, **options) -> None:
         path = Path(archive)
@@ -36,8 +39,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đã khôi phục bản sao lưu lúc {made:%d/%m/%Y %H:%M}: cơ sở dữ liệu {m['database']['vendor']} "
             f"({vn_int(m['audit']['entries'])} bản ghi nhật ký), {vn_int(result.media_files)} tệp tải lên"
-            + (", điểm mốc nhật ký" if result.checkpoints else "") + "."
+            + (", điểm mốc nhật ký" if result.checkpoints else "")
+            + "."
         )
         if result.checkpoints_set_aside:
-            self.stdout.write(f"Các điểm mốc nhật ký trước khi khôi phục được chuyển sang {result.checkpoints_set_aside}.")
+            self.stdout.write(
+                f"Các điểm mốc nhật ký trước khi khôi phục được chuyển sang {result.checkpoints_set_aside}."
+            )
         self.stdout.write("Hãy chạy `dangbo audit verify` và `dangbo check-data` để kiểm tra.")

@@ -16,8 +16,11 @@ class Command(BaseCommand):
     help = "Tính lại bảng tổng hợp theo tổ chức (thời gian phải sinh hoạt, số đảng viên theo thời gian)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--check", action="store_true",
-                            help="Chỉ kiểm tra, không sửa; trả mã lỗi 1 nếu có tổ chức sai số liệu tổng hợp.")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Chỉ kiểm tra, không sửa; trả mã lỗi 1 nếu có tổ chức sai số liệu tổng hợp.",
+        )
 
     def handle(self, *args, check: bool = False, **options) -> None:
         if check:
@@ -28,5 +31,6 @@ class Command(BaseCommand):
             self.stdout.write("Số liệu tổng hợp theo tổ chức nhất quán với dữ liệu gốc.")
             return
         due, counts = rebuild(log=lambda m: self.stdout.write(m))
-        self.stdout.write(f"Đã tính lại số liệu tổng hợp theo tổ chức: {due} khoảng phải sinh hoạt, "
-                          f"{counts} khoảng số đảng viên.")
+        self.stdout.write(
+            f"Đã tính lại số liệu tổng hợp theo tổ chức: {due} khoảng phải sinh hoạt, {counts} khoảng số đảng viên."
+        )

@@ -25,5 +25,6 @@ class Command(BaseCommand):
         words = refresh_name_words()
         rows = refresh_member_terms()
         seconds = vn_decimal(time.perf_counter() - t0)
-        self.stdout.write(f"Đã tính lại chỉ mục tìm kiếm: {vn_int(rows)} đảng viên, thêm {vn_int(words)} từ mới "
-                          f"({seconds} giây).")
+        self.stdout.write(
+            f"Đã tính lại chỉ mục tìm kiếm: {vn_int(rows)} đảng viên, thêm {vn_int(words)} từ mới ({seconds} giây)."
+        )
