@@ -99,6 +99,38 @@ NAME_ORDER_DESC = (ViOrder("full_name").desc(), "-id")
 _count_cache = stamps.StampedCache(2_000)
 
 
+# The count of the default member list (active members, no filter but the organization) from a
+# per-organization summary, registered by a higher app (reports: OrgCountSpan); None = count the spans.
+_LIST_COUNTER = None
+
+
+def register_list_counter(counter) -> None:
+    """`counter(restrict, at) -> int`: the active members on `at` whose home organization passes
+    `restrict` (a function narrowing a queryset with an `org_id` column to the list's organizations
+    and scope). A member has one span on a date, so this is the list's count read one row per
+    organization (66 ms instead of 1,4 s for a province of 131.000 members, bench/members.py)."""
+    global _LIST_COUNTER
+    _LIST_COUNTER = counter
+
+
+def _summary_count(*, actor, at: date, filters: MemberFilters) -> int | None:
+    """The default list's count from the registered summary; None when a filter needs the spans."""
+    if _LIST_COUNTER is None or filters.status not in ("", "active"):
+        return None
+    if filters.sex or filters.ethnicity or filters.age_band or filters.q:
+        return None
+    subtree = list(subtree_org_ids(org_id=filters.org_id, at=at)) if filters.org_id else None
+
+    def restrict(qs: QuerySet) -> QuerySet:
+        if subtree is not None:
+            qs = qs.filter(org_id__in=Subquery(subtree_org_ids(org_id=filters.org_id, at=at)))
+        if subtree is None or not covers(actor, subtree):
+            qs = scope_orgs(qs, actor, field="org_id")
+        return qs
+
+    return _LIST_COUNTER(restrict, at)
+
+
 def member_list_count(*, actor, at: date, filters: MemberFilters) -> int:
     """How many members `member_list` holds, cached per process under the data stamps: "registry"
     (renewed by triggers on any write to members, their spans or the organization versions) and
@@ -108,9 +140,14 @@ def member_list_count(*, actor, at: date, filters: MemberFilters) -> int:
     registry, scope = read["registry"], read["scope"]
     cacheable = stamps.cacheable(registry) and stamps.cacheable(scope)
     key = (registry.token, scope.token, getattr(actor, "pk", None), getattr(actor, "is_superuser", False), at, filters)
-    return _count_cache.get_or_compute(
-        key, lambda: member_list(actor=actor, at=at, filters=filters).order_by().count(), cacheable=cacheable
-    )
+
+    def count() -> int:
+        summary = _summary_count(actor=actor, at=at, filters=filters)
+        if summary is not None:
+            return summary
+        return member_list(actor=actor, at=at, filters=filters).order_by().count()
+
+    return _count_cache.get_or_compute(key, count, cacheable=cacheable)
 
 
 @dataclass(frozen=True)

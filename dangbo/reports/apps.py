@@ -9,7 +9,7 @@ class ReportsConfig(AppConfig):
         # In ready(), not at the top: an AppConfig module is imported before the models are loaded.
         from django.db.models.signals import post_delete, post_save
 
-        from dangbo.members.selectors import register_derived_check, register_subtree_counter
+        from dangbo.members.selectors import register_derived_check, register_list_counter, register_subtree_counter
         from dangbo.members.signals import projections_changed
         from dangbo.members.views import register_member_panel
         from dangbo.reports import selectors  # noqa: F401  (registers report objects with access.policy)
@@ -23,6 +23,7 @@ class ReportsConfig(AppConfig):
         post_delete.connect(on_handbook_changed, sender=HandbookAccount, dispatch_uid="reports.facts.handbook_deleted")
         # The organization tree's member counts read the fact tables, rolled up in SQL.
         register_subtree_counter(selectors.fact_subtree_member_counts)
+        register_list_counter(selectors.fact_list_count)  # the member list's count, likewise
         register_derived_check("report_facts_stale", "Số liệu báo cáo không khớp với dữ liệu gốc", facts_issues)
         register_member_panel(handbook_panel)  # the e-handbook account on the member page
         from dangbo.members.extras import HANDBOOK_CLOSE, HANDBOOK_OPEN, register_writer

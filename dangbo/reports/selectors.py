@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from dangbo.access import policy
 from dangbo.core import stamps
@@ -31,6 +31,7 @@ from dangbo.orgs.selectors import LINEAGE
 from dangbo.reports.models import (
     AdmissionQuota,
     HandbookAccount,
+    OrgCountSpan,
     ReportSpan,
     ReportSubmission,
     ReportTemplate,
@@ -424,6 +425,14 @@ def fact_subtree_counts_on(nodes: list[tuple[int, str]], at: date, *, live: bool
             if seg in segments:
                 out[segments[seg]] = (int(total or 0), int(probationary or 0))
     return out
+
+
+def fact_list_count(restrict, at: date) -> int:
+    """members.selectors.member_list_count of the default list (registered in ReportsConfig.ready):
+    the counted members on `at` of the organizations `restrict` keeps, one OrgCountSpan row per
+    organization instead of one span per member."""
+    rows = OrgCountSpan.objects.filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+    return restrict(rows).aggregate(n=Sum("n"))["n"] or 0
 
 
 def fact_subtree_member_counts(versions, at: date) -> dict[int, int]:
