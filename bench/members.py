@@ -8,8 +8,8 @@ Make one with `createdb -T dangbo_bench_national <name>` then `DATABASE_URL=... 
 The "largest province" is the depth-0 organization with the most active members today.
 
 Printed (BENCH lines): member list page 1 p50/p95; a random deep page (keyset ?sau=<a member of
-the scope>) p50/p95; a deep page by number (?trang=N, OFFSET: old links) p50; the uncached count
-and the hand-written count; the hand-written page 1 and deep page; profile p95; machine load.
+the scope>) p50/p95; a deep page by number (?trang=N, OFFSET: old links) p50; the uncached count (spans;
+the summary the page reads) and the hand-written count; the hand-written page 1 and deep page; profile p95; machine load.
 Run: `.venv/bin/python bench/members.py` (or `python bench/run.py members`). BENCH_MEMBERS_RUNS (30).
 """
 
@@ -114,7 +114,7 @@ def main() -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from dangbo.members.selectors import MemberFilters, member_list
+    from dangbo.members.selectors import MemberFilters, _summary_count, member_list
 
     today = timezone.localdate()
     root, path = largest_province(today)
@@ -151,6 +151,8 @@ def main() -> int:
     profile = timed(lambda: get(f"/dang-vien/{rng.choice(sample)[0]}/"), RUNS)
     filters = MemberFilters()
     count_orm = timed(lambda: member_list(actor=user, at=today, filters=filters).order_by().count(), 3)
+    # what the page counts with now (the default list): the per-organization summary
+    count_summary = timed(lambda: _summary_count(actor=user, at=today, filters=filters), 3)
 
     def hand(after: bool):
         params = {"d": today, "p": path + "%"}
@@ -178,7 +180,8 @@ def main() -> int:
     print(f"BENCH member_list_deep_by_number_p50_ms={statistics.median(by_number):.1f} ms", flush=True)
     print(f"BENCH member_list_hand_sql_page1_p50_ms={statistics.median(hand1):.1f} ms", flush=True)
     print(f"BENCH member_list_hand_sql_deep_p50_ms={statistics.median(hand_deep):.1f} ms", flush=True)
-    print(f"BENCH member_list_count_uncached_ms={statistics.median(count_orm):.1f} ms", flush=True)
+    print(f"BENCH member_list_count_uncached_ms={statistics.median(count_orm):.1f} ms (counting the spans)", flush=True)
+    print(f"BENCH member_list_count_summary_ms={statistics.median(count_summary):.1f} ms (OrgCountSpan)", flush=True)
     print(f"BENCH member_list_hand_sql_count_ms={statistics.median(hand_n):.1f} ms", flush=True)
     print(f"BENCH member_profile_p95_ms={pct(profile, 95):.1f} ms", flush=True)
     print(f"# load average after: {os.getloadavg()[0]:.1f}", flush=True)
