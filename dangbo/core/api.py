@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Schema
@@ -192,6 +193,11 @@ def register_error_handlers(api: NinjaAPI) -> None:
             return _error(api, request, 422, INVALID_INPUT, field="body")
         return _error(api, request, exc.status_code, exc.message)
 
+    def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # a number the schema allows but the database cannot hold (an id or offset past bigint:
+        # OverflowError on SQLite, "out of range" DataError on PostgreSQL): invalid input, not a 500
+        return _error(api, request, 422, INVALID_INPUT)
+
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Logged with its traceback on the server; the client gets the error shape, nothing more.
         logger.error(
@@ -206,4 +212,6 @@ def register_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ReadOnly, read_only)
     api.add_exception_handler(PermissionDenied, read_only)
     api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(OverflowError, out_of_range)
+    api.add_exception_handler(DataError, out_of_range)
     api.add_exception_handler(Exception, server_error)

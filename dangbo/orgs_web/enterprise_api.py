@@ -16,7 +16,17 @@ from pydantic import Field
 
 from dangbo.access import policy
 from dangbo.access.policy import can, get_org_or_404
-from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, OrgRef, ReadOnly, as_of
+from dangbo.core.api import (
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    READ_ERRORS,
+    READ_ONLY,
+    WRITE_ERRORS,
+    IsoDate,
+    OrgRef,
+    ReadOnly,
+    as_of,
+)
 from dangbo.orgs import enterprises
 from dangbo.orgs.models import Enterprise
 from dangbo.orgs.selectors import org_names_on
@@ -139,13 +149,21 @@ def _recordable(user, pk: int) -> Enterprise:
     return e
 
 
+# Paging of the enterprise list: at most 1.000 rows a call, an offset inside any real register.
+Limit = Annotated[int, Field(ge=1, le=1000, description="Số dòng tối đa (1–1.000).")]
+Offset = Annotated[int, Field(ge=0, le=MAX_PAGE * MAX_PAGE_SIZE, description="Bỏ qua bao nhiêu dòng đầu.")]
+
+
 @router.get("", response={200: EnterpriseListOut, **READ_ERRORS}, url_name="enterprise_list")
-def enterprise_list_api(request: HttpRequest, at: date | None = None, limit: int = 200, offset: int = 0) -> dict:
-    """Enterprises active on `at` (default today) in the user's scope, with the counts (R-014)."""
+def enterprise_list_api(
+    request: HttpRequest, at: IsoDate | None = None, limit: Limit = 200, offset: Offset = 0
+) -> dict:
+    """Enterprises active on `at` (default today) in the user's scope, with the counts (R-014).
+    A `limit` or `offset` out of range is 422, never a 500 (an offset past bigint broke SQLite)."""
     day = as_of(at)
     qs = enterprises.active_on(policy.for_user(Enterprise, request.user), day)
     counts = enterprises.counts_of(qs, day)
-    rows = list(qs.order_by("name", "pk")[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 1000)])
+    rows = list(qs.order_by("name", "pk")[offset : offset + limit])
     names = _names(rows, day)
     return {
         "at": day,

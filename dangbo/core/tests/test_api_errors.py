@@ -42,6 +42,23 @@ def test_api_page_beyond_bigint_is_422(api, tree, url):
     assert body["field"] == "page"
 
 
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/api/v1/staffing/allocations", {"agency_id": -839813538767710978048}),  # found by the schemathesis run
+        ("/api/v1/staffing/allocations", {"agency_id": 2**63}),
+    ],
+)
+def test_api_a_number_the_database_cannot_hold_finds_nothing_or_is_422_never_a_server_error(api, tree, url, query):
+    """PostgreSQL compares it as a numeric and finds nothing; SQLite cannot bind it (OverflowError),
+    which the API answers as invalid input."""
+    response = api.get(url, query)
+    if response.status_code == 200:
+        assert response.json() == []
+    else:
+        assert_error(response, 422)
+
+
 def test_api_a_page_size_above_the_maximum_is_still_cut_to_200(api, tree):
     assert api.get("/api/v1/members", {"page_size": 5000}).json()["page_size"] == 200
 
