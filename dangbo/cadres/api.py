@@ -112,7 +112,7 @@ class CadreDetail(CadreItem):
 class ActionIn(Schema):
     cadre_id: int
     type: RecordableAction
-    on: date
+    on: IsoDate
     title_id: int | None = None
     org_id: int | None = None
     planned_months: int | None = None
@@ -121,7 +121,7 @@ class ActionIn(Schema):
 
 class CadreDecisionIn(Schema):
     number: str
-    signed_on: date
+    signed_on: IsoDate
     body: str
     org_id: int
     actions: list[ActionIn]
@@ -286,7 +286,7 @@ def decision_record_api(request: HttpRequest, data: CadreDecisionIn) -> Status:
 
 
 @router.get("/figures", response={200: dict[str, SplitOut], **READ_ERRORS}, url_name="cadre_figures")
-def cadre_figures_api(request: HttpRequest, org_id: int, start: date, end: date) -> dict:
+def cadre_figures_api(request: HttpRequest, org_id: int, start: IsoDate, end: IsoDate) -> dict:
     """Cadre-work figures of the organization's subtree over [start, end] (inclusive), split
     head (cấp trưởng) / deputy (cấp phó) with the cadres behind each: appointed, re-appointed,
     nominated, agreed (thỏa thuận, hiệp y), designated, rotated, resigned, planning added and
@@ -322,7 +322,7 @@ class PoliticalCaseIn(Schema):
     purpose: Literal[tuple(PoliticalPurpose.values)]  # type: ignore[valid-type]
     conclusion: Literal[tuple(PoliticalConclusion.values)]  # type: ignore[valid-type]
     concluding_body: str
-    concluded_on: date
+    concluded_on: IsoDate
     cadre_id: int | None = None
     subject_name: str = ""
     subject_birth_date: IsoDate | None = None
@@ -375,7 +375,7 @@ def political_case_list_api(
 @router.get(
     "/political-cases/figure", response={200: PoliticalFigureOut, **READ_ERRORS}, url_name="political_case_figure"
 )
-def political_case_figure_api(request: HttpRequest, org_id: int, start: date, end: date) -> dict:
+def political_case_figure_api(request: HttpRequest, org_id: int, start: IsoDate, end: IsoDate) -> dict:
     """Conclusions made over [start, end] in the organization's subtree, by purpose (R-097).
     Only the political-protection role (404 otherwise); audited."""
     if start > end:
@@ -578,7 +578,7 @@ def cadre_eligibility_api(
     cadre_id: int,
     title_id: int,
     kind: Literal["appointment", "reappointment", "nomination"],
-    received_on: date,
+    received_on: IsoDate,
 ) -> dict:
     """For a proposed appointment, re-appointment or nomination of the cadre to `title_id`, on the
     date the personnel body receives it: each condition with `ok` true (holds), false (missing)
@@ -620,7 +620,7 @@ class CourseIn(Schema):
     org_id: int
     name: str
     kind: Literal[tuple(CourseKind.values)]  # type: ignore[valid-type]
-    starts_on: date
+    starts_on: IsoDate
     mode: Literal[tuple(CourseMode.values)] = CourseMode.FULL_TIME  # type: ignore[valid-type]
     level: str = ""
     institution: str = ""
@@ -647,13 +647,13 @@ class CourseDetail(CourseOut):
 
 class EnrolIn(Schema):
     cadre_id: int
-    sent_on: date
+    sent_on: IsoDate
     decision: str = ""
 
 
 class EnrolmentResultIn(Schema):
     result: Literal[tuple(v for v in EnrolmentResult.values if v != EnrolmentResult.STUDYING)]  # type: ignore[valid-type]
-    completed_on: date
+    completed_on: IsoDate
     certificate: str = ""
 
 
@@ -936,7 +936,7 @@ class CadreSalaryOut(Schema):
 class SalaryEventIn(Schema):
     cadre_id: int
     type: Literal[tuple(v for v in SalaryEventType.values if v != SalaryEventType.CORRECTION)]  # type: ignore[valid-type]
-    on: date
+    on: IsoDate
     rank_code: str = ""
     rank_name: str = ""
     step: int | None = None
@@ -1058,7 +1058,7 @@ class DelegationIn(Schema):
     title_group: str
     action: RecordableAction
     decides: str
-    valid_from: date
+    valid_from: IsoDate
     appraises: str = ""
     agrees: str = ""
     consulted: str = ""

@@ -202,7 +202,7 @@ def relief_create_api(request: HttpRequest, member_id: int, data: DuesReliefIn) 
 
 
 @router.get("/sheet", response={200: DuesSheetOut, **READ_ERRORS}, url_name="dues_sheet")
-def sheet_api(request: HttpRequest, org_id: int, month: date) -> dict:
+def sheet_api(request: HttpRequest, org_id: int, month: IsoDate) -> dict:
     """An organization's monthly collection sheet: members paying there, due, paid, outstanding."""
     rows = sel.cell_sheet(actor=request.user, org_id=org_id, month=month)
     closed = sel.month_closed(org_id, month)
@@ -259,7 +259,7 @@ def reopen_api(request: HttpRequest, data: DuesReopenIn) -> Status:
 
 
 @router.get("/closings", response={200: DuesClosingStatusOut, **READ_ERRORS}, url_name="dues_closing_status")
-def closing_status_api(request: HttpRequest, org_id: int, month: date) -> dict:
+def closing_status_api(request: HttpRequest, org_id: int, month: IsoDate) -> dict:
     """Which collecting organizations of the subtree closed the month ("x/y chi bộ đã chốt")."""
     rows = sel.closing_status(actor=request.user, org_id=org_id, month=month)
     return {
@@ -306,7 +306,7 @@ def org_ledger_api(request: HttpRequest, org_id: int, until: IsoDate | None = No
 
 
 @router.get("/summary", response={200: DuesSummaryOut, **READ_ERRORS}, url_name="dues_summary")
-def summary_api(request: HttpRequest, org_id: int, first: date, last: date) -> dict:
+def summary_api(request: HttpRequest, org_id: int, first: IsoDate, last: IsoDate) -> dict:
     """Due, collected, retained, remitted and collection rate of the subtree for the months
     `first`..`last` (at most 36)."""
     if sel.month_start(last) < sel.month_start(first):

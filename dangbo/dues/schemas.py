@@ -9,6 +9,7 @@ from typing import Literal
 
 from ninja import Schema
 
+from dangbo.core.api import IsoDate
 from dangbo.dues.models import Category, Channel, ReliefKind
 
 CategoryCode = Literal[tuple(Category.values)]  # type: ignore[valid-type]
@@ -36,8 +37,8 @@ class DuesLedgerOut(Schema):
 class DuesDeclarationIn(Schema):
     category: CategoryCode
     base: int | None = None
-    valid_from: date
-    declared_on: date
+    valid_from: IsoDate
+    declared_on: IsoDate
     source: str
     hardship: bool = False
 
@@ -54,10 +55,10 @@ class DuesDeclarationOut(Schema):
 
 
 class DuesPaymentIn(Schema):
-    from_month: date
-    to_month: date
+    from_month: IsoDate
+    to_month: IsoDate
     amount: int
-    paid_on: date
+    paid_on: IsoDate
     channel: ChannelCode = Channel.CASH
     receipt_no: str = ""
     org_id: int | None = None
@@ -78,11 +79,11 @@ class DuesPaymentOut(Schema):
 
 class DuesReliefIn(Schema):
     kind: ReliefCode
-    from_month: date
-    to_month: date
+    from_month: IsoDate
+    to_month: IsoDate
     reason: str
     decision_no: str
-    decided_on: date
+    decided_on: IsoDate
 
 
 class DuesReliefOut(DuesReliefIn):
@@ -108,12 +109,12 @@ class DuesSheetOut(Schema):
 
 class DuesCloseIn(Schema):
     org_id: int
-    month: date
+    month: IsoDate
 
 
 class DuesReopenIn(Schema):
     org_id: int
-    month: date
+    month: IsoDate
     reason: str
 
 

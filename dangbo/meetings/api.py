@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from dangbo.access import policy
-from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, PageNumber, PageSize, ReadOnly, paginate
+from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, IsoDate, PageNumber, PageSize, ReadOnly, paginate
 from dangbo.core.errors import DomainError
 from dangbo.meetings import corrections, guests, handbook, services
 from dangbo.meetings import selectors as sel
@@ -83,8 +83,8 @@ class MarkIn(Schema):
 class MeetingIn(Schema):
     org_id: int
     kind: KindCode = Kind.MONTHLY
-    planned_on: date
-    held_on: date | None = None
+    planned_on: IsoDate
+    held_on: IsoDate | None = None
     not_held_reason: str = ""
     chair_id: int | None = None
     recorder_id: int | None = None
@@ -286,7 +286,7 @@ def _coverage(c) -> dict:
 
 @router.get("/handbook-coverage", response={200: HandbookCoverageOut, **READ_ERRORS}, url_name="handbook_coverage")
 def handbook_coverage_api(
-    request: HttpRequest, org_id: int, on: date | None = None, exclude_exempt: bool = False
+    request: HttpRequest, org_id: int, on: IsoDate | None = None, exclude_exempt: bool = False
 ) -> dict:
     """R-043 as of `on` (today by default): members registered in the e-handbook and having
     accessed it, over the active members (without the exempt ones with `exclude_exempt`), for the
@@ -334,12 +334,12 @@ class SeatFiguresOut(Schema):
 class SeatIn(Schema):
     committee_id: int
     member_id: int
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
 
 
 class SeatEndIn(Schema):
-    valid_to: date
+    valid_to: IsoDate
 
 
 class GuestIn(Schema):

@@ -26,6 +26,7 @@ from dangbo.core.api import (
     READ_ERRORS,
     READ_ONLY,
     WRITE_ERRORS,
+    IsoDate,
     OrgRef,
     PageNumber,
     PageSize,
@@ -168,11 +169,11 @@ class EventOut(Schema):
 
 class EventIn(Schema):
     type: RecordableType
-    on: date
+    on: IsoDate
     org_id: int | None = None
     counterpart_org_id: int | None = None
     decision_number: str = ""
-    decision_date: date | None = None
+    decision_date: IsoDate | None = None
     decision_body: str = ""
     note: str = ""
     payload: dict[str, Any] = {}
@@ -182,7 +183,7 @@ class AdmissionIn(Schema):
     full_name: str
     sex: Literal["M", "F"]
     birth_year: int | None = None
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     ethnicity: str = "01"
     religion: str = "00"
     hometown: str = ""
@@ -193,8 +194,8 @@ class AdmissionIn(Schema):
     occupation: str = ""
     phone: str = ""
     cell_id: int
-    decided_on: date
-    ceremony_on: date | None = None
+    decided_on: IsoDate
+    ceremony_on: IsoDate | None = None
     decision_number: str = ""
     decision_body: str = ""
     payload: dict[str, Any] = {}
@@ -368,7 +369,7 @@ def _member_detail(member: Member, at: date, *, citizen_id: str, shown: bool, ph
 @router.get("", response={200: MemberPage, **READ_ERRORS}, url_name="member_list")
 def member_list_api(
     request: HttpRequest,
-    at: date | None = None,
+    at: IsoDate | None = None,
     org: int | None = None,
     status: StatusFilter = "active",
     sex: Literal["M", "F"] | None = None,
@@ -481,7 +482,7 @@ def member_admit_api(request: HttpRequest, data: AdmissionIn) -> tuple[int, dict
 def member_detail_api(
     request: HttpRequest,
     member_id: int,
-    at: date | None = None,
+    at: IsoDate | None = None,
     show: Literal["citizen_id"] | None = None,
 ) -> dict:
     """A member's dossier: profile, state today and on `at`, party seniority on `at`. Every read

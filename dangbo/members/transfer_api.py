@@ -14,7 +14,17 @@ from ninja import Status as HttpStatus
 
 from dangbo.access import policy
 from dangbo.access.policy import get_member_or_404
-from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, OrgRef, PageNumber, PageSize, ReadOnly, paginate
+from dangbo.core.api import (
+    READ_ERRORS,
+    READ_ONLY,
+    WRITE_ERRORS,
+    IsoDate,
+    OrgRef,
+    PageNumber,
+    PageSize,
+    ReadOnly,
+    paginate,
+)
 from dangbo.core.errors import DomainError
 from dangbo.members import transfers
 from dangbo.members.models import Transfer
@@ -54,19 +64,19 @@ class TransferPage(Schema):
 class LetterIn(Schema):
     member_id: int
     letter_number: str
-    on: date
+    on: IsoDate
     issued_by: str = ""
     to_org_id: int | None = None
     to_text: str = ""
     temporary: bool = False
-    until: date | None = None
+    until: IsoDate | None = None
     study: bool = False
     note: str = ""
 
 
 class ReceptionIn(Schema):
     cell_id: int
-    on: date
+    on: IsoDate
 
 
 class ReturnIn(Schema):

@@ -15,7 +15,7 @@ from ninja import Status as HttpStatus
 from pydantic import Field
 
 from dangbo.access.policy import can, get_org_or_404
-from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, OrgRef, ReadOnly, as_of
+from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, IsoDate, OrgRef, ReadOnly, as_of
 from dangbo.orgs import services
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.selectors import org_history, org_name_on, org_subtree_on, org_version_on, org_versions_on
@@ -63,7 +63,7 @@ class OrgEventOut(Schema):
     id: int
     type: str
     type_label: str
-    on: date
+    on: IsoDate
     decision_number: str
     decision_date: date | None
     decision_body: str
@@ -72,7 +72,7 @@ class OrgEventOut(Schema):
 
 class LineageOut(Schema):
     org: OrgRef
-    on: date
+    on: IsoDate
     event_id: int
 
 
@@ -128,7 +128,7 @@ def _version(v: OrgVersion, *, parent_on: date) -> dict:
 
 
 @router.get("/tree", response={200: TreeOut, **READ_ERRORS}, url_name="org_tree")
-def org_tree(request: HttpRequest, at: date | None = None, root: int | None = None) -> dict:
+def org_tree(request: HttpRequest, at: IsoDate | None = None, root: int | None = None) -> dict:
     """The organizations the user may see on `at`, in tree order (by path), flat with parent ids.
 
     With `root`, only that organization's subtree on `at` (404 when it is outside the scope). The
@@ -143,7 +143,7 @@ def org_tree(request: HttpRequest, at: date | None = None, root: int | None = No
 
 
 @router.get("/{int:org_id}", response={200: OrgDetailOut, **READ_ERRORS}, url_name="org_detail")
-def org_detail(request: HttpRequest, org_id: int, at: date | None = None) -> dict:
+def org_detail(request: HttpRequest, org_id: int, at: IsoDate | None = None) -> dict:
     """One organization as of `at` (name, type, parent, path, valid range) and its history:
     every version, the restructuring events and the merge/split lineage."""
     org = get_org_or_404(request.user, org_id)
@@ -158,9 +158,9 @@ def _text(limit: int):
 
 
 class DecisionIn(Schema):
-    on: date
+    on: IsoDate
     decision_number: _text(60) = ""
-    decision_date: date | None = None
+    decision_date: IsoDate | None = None
     decision_body: _text(255) = ""
     note: _text(2000) = ""
 

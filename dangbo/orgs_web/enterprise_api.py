@@ -77,13 +77,13 @@ class EnterpriseIn(Schema):
     name: _text(255)
     sector: _text(30)
     locality_id: int
-    registered_on: date
+    registered_on: IsoDate
     employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
     tax_code: _text(20) = ""
 
 
 class EnterpriseChangeIn(Schema):
-    on: date
+    on: IsoDate
     reason: _text(1000) = ""
     name: _text(255) | None = None
     tax_code: _text(20) | None = None
@@ -93,13 +93,13 @@ class EnterpriseChangeIn(Schema):
 
 
 class EnterpriseCloseIn(Schema):
-    on: date
+    on: IsoDate
     reason: _text(1000)
 
 
 class EnterprisePartyOrgIn(Schema):
     party_org_id: int
-    on: date
+    on: IsoDate
 
 
 def _out(e: Enterprise, names: dict, at: date) -> dict:
@@ -174,7 +174,7 @@ def enterprise_list_api(
 
 
 @router.get("/{int:enterprise_id}", response={200: EnterpriseDetailOut, **READ_ERRORS}, url_name="enterprise_detail")
-def enterprise_detail_api(request: HttpRequest, enterprise_id: int, at: date | None = None) -> dict:
+def enterprise_detail_api(request: HttpRequest, enterprise_id: int, at: IsoDate | None = None) -> dict:
     """One enterprise as of `at` (default today) with its history of dated changes (404 outside the scope)."""
     return _detail(policy.get_in_scope_or_404(Enterprise, request.user, enterprise_id), as_of(at))
 

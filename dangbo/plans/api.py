@@ -16,7 +16,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, OrgRef, PageNumber, PageSize, as_of, paginate
+from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, IsoDate, OrgRef, PageNumber, PageSize, as_of, paginate
 from dangbo.core.errors import DomainError
 from dangbo.core.text import nfc
 from dangbo.members.api import require_record
@@ -130,7 +130,7 @@ class ProgressIn(Schema):
     status: ReportStatusCode
     percent: int
     text: str = ""
-    reported_on: date | None = None  # default today
+    reported_on: IsoDate | None = None  # default today
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -233,7 +233,7 @@ def document_list_api(
 
 
 @router.get("/documents/{int:doc_id}", response={200: DocumentDetail, **READ_ERRORS}, url_name="plan_document_detail")
-def document_detail_api(request: HttpRequest, doc_id: int, at: date | None = None) -> dict:
+def document_detail_api(request: HttpRequest, doc_id: int, at: IsoDate | None = None) -> dict:
     """One document; for a plan, its tasks the user may see with each implementing body's state
     on `at` (default today): due date, late or not, latest percent, as on the plan's page."""
     doc = sel.document_get_or_404(actor=request.user, pk=doc_id)
@@ -270,7 +270,7 @@ def task_list_api(
     mine: bool = True,
     late: bool = False,
     plan: int | None = None,
-    at: date | None = None,
+    at: IsoDate | None = None,
     page: PageNumber = 1,
     page_size: PageSize = None,
 ) -> dict:
@@ -313,7 +313,7 @@ class _ListQS(list):
 
 
 @router.get("/tasks/{int:task_id}", response={200: TaskDetail, **READ_ERRORS}, url_name="plan_task_detail")
-def task_detail_api(request: HttpRequest, task_id: int, at: date | None = None) -> dict:
+def task_detail_api(request: HttpRequest, task_id: int, at: IsoDate | None = None) -> dict:
     """One task with every implementing body's state on `at` (default today) and the progress
     reports the user may read (plans.selectors.progress_readable_org_ids, as on the task's page):
     all of them for the plan's owner and the lead body, otherwise those of the bodies in scope."""

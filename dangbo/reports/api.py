@@ -13,7 +13,7 @@ from ninja import Router, Schema
 
 from dangbo.access import policy
 from dangbo.access.policy import get_member_or_404
-from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, ReadOnly
+from dangbo.core.api import READ_ERRORS, READ_ONLY, WRITE_ERRORS, IsoDate, ReadOnly
 from dangbo.reports import services
 from dangbo.reports.models import HandbookAccount
 
@@ -29,7 +29,7 @@ class HandbookOut(Schema):
 
 
 class HandbookDateIn(Schema):
-    on: date
+    on: IsoDate
 
 
 def _out(member_id: int) -> dict:
