@@ -60,13 +60,21 @@ class MemberFilters:
     q: str = ""
 
 
+def _in_list_orgs(qs: QuerySet, *, actor, at: date, org_id: int | None) -> QuerySet:
+    """`qs` (rows with an `org_id` column) narrowed to the organizations a member list shows: the
+    subtree of `org_id` on `at` when given, and the organizations `actor` may see (skipped when the
+    subtree lies wholly in the actor's scope). The one narrowing of the list and of its count."""
+    if not org_id:
+        return scope_orgs(qs, actor, field="org_id")
+    qs = qs.filter(org_id__in=Subquery(subtree_org_ids(org_id=org_id, at=at)))
+    if not covers(actor, list(subtree_org_ids(org_id=org_id, at=at))):
+        qs = scope_orgs(qs, actor, field="org_id")
+    return qs
+
+
 def member_list(*, actor, at: date, filters: MemberFilters) -> QuerySet:
     """Members whose state on `at` (spans) is in an organization `actor` may see, by name."""
     spans = MembershipSpan.objects.valid_on(at)
-    subtree: list[int] | None = None
-    if filters.org_id:
-        subtree = list(subtree_org_ids(org_id=filters.org_id, at=at))
-        spans = spans.filter(org_id__in=Subquery(subtree_org_ids(org_id=filters.org_id, at=at)))
     if filters.status == "active" or not filters.status:
         spans = spans.filter(status__in=ACTIVE_STATUSES)
     elif filters.status != "all":
@@ -82,8 +90,7 @@ def member_list(*, actor, at: date, filters: MemberFilters) -> QuerySet:
         spans = spans.filter(birth_year__lte=at.year - low, birth_year__gte=at.year - high)
     # The scope applies to the state listed: the member's organization on `at` must be in scope
     # (one semi-join on the spans, not a second pass over every member's whole history).
-    if subtree is None or not covers(actor, subtree):
-        spans = scope_orgs(spans, actor, field="org_id")
+    spans = _in_list_orgs(spans, actor=actor, at=at, org_id=filters.org_id)
     qs = Member.objects.filter(pk__in=spans.values("member_id"))
     if filters.q:
         for word in fold(filters.q).split():
@@ -119,16 +126,7 @@ def _summary_count(*, actor, at: date, filters: MemberFilters) -> int | None:
         return None
     if filters.sex or filters.ethnicity or filters.age_band or filters.q:
         return None
-    subtree = list(subtree_org_ids(org_id=filters.org_id, at=at)) if filters.org_id else None
-
-    def restrict(qs: QuerySet) -> QuerySet:
-        if subtree is not None:
-            qs = qs.filter(org_id__in=Subquery(subtree_org_ids(org_id=filters.org_id, at=at)))
-        if subtree is None or not covers(actor, subtree):
-            qs = scope_orgs(qs, actor, field="org_id")
-        return qs
-
-    return _LIST_COUNTER(restrict, at)
+    return _LIST_COUNTER(lambda qs: _in_list_orgs(qs, actor=actor, at=at, org_id=filters.org_id), at)
 
 
 def member_list_count(*, actor, at: date, filters: MemberFilters) -> int:
