@@ -33,6 +33,9 @@ class MyNoticeOut(Schema):
     document_number: str
     sent_on: date
     read_at: datetime | None
+    study_due: date | None  # a resolution-study campaign: the deadline, the day studied, the day reminded
+    studied_on: date | None
+    reminded_on: date | None
 
 
 class NoticeItem(Schema):
@@ -68,6 +71,9 @@ def _mine(row: NoticeRecipient) -> dict:
         "document_number": n.document_number,
         "sent_on": n.sent_on,
         "read_at": row.read_at,
+        "study_due": n.study_due,
+        "studied_on": row.studied_on,
+        "reminded_on": row.reminded_on,
     }
 
 

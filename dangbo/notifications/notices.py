@@ -178,10 +178,13 @@ def _notify(notice: Notice, *, member_ids: list[int], actor) -> None:
     )
 
 
-def _notify_users(notice: Notice, *, user_ids, kind: str, key: str, message: str, subject: str, actor) -> None:
+def _notify_users(
+    notice: Notice, *, user_ids, kind: str, key: str, message: str, subject: str, actor, linked: bool = True
+) -> None:
     """The path a notice reaches members by: one in-app notification per account linking to the
     notice (idempotent per user and key), and its deliveries (the e-mail of those who take it),
-    sent by the task worker after commit."""
+    sent by the task worker after commit. `linked=False`: no link (the user is not a recipient and
+    may not see the notice, e.g. a cell secretary reminded for members without an account)."""
     user_ids = sorted(user_ids)
     rows = [
         Notification(
@@ -190,8 +193,8 @@ def _notify_users(notice: Notice, *, user_ids, kind: str, key: str, message: str
             kind=kind,
             key=key,
             message=message,
-            target_type="notifications.notice",
-            target_id=notice.pk,
+            target_type="notifications.notice" if linked else "",
+            target_id=notice.pk if linked else None,
             created_by=actor,
         )
         for u in user_ids
@@ -324,7 +327,9 @@ def study_reminders_send(*, today: date | None = None, actor=SYSTEM) -> int:
     instead). A member is reached through their member-role account, as the notice itself was: an
     in-app notification linking to the notice and its e-mail delivery; the day is recorded on the
     recipient (`reminded_on`), so running again that day or on the next days of the window sends
-    nothing more. Members who left the party since, or have no account, are not reminded. One
+    nothing more. A member without an account is reminded through their cell secretary's account
+    (one notification per secretary and cell naming them); one whose cell has no secretary account,
+    or who left the party since, is not reminded. One
     audit entry per campaign with reminders. Returns how many members were reminded."""
     require_actor(actor)
     today = today or policy.today()
@@ -346,7 +351,11 @@ def _study_remind(notice: Notice, *, today: date, actor) -> int:
     if not waiting:
         return 0
     accounts = _accounts(list(waiting), on=today)
-    reached = sorted({m for m, _ in accounts})
+    direct = sorted({m for m, _ in accounts})
+    # Members without an account are reminded through their cell secretary: one notification per
+    # secretary and cell naming them, so the secretary reminds them in person.
+    through_secretary = _cell_secretaries(sorted(set(waiting) - set(direct)), on=today)
+    reached = sorted({*direct, *(m for members in through_secretary.values() for m in members)})
     if not reached:
         return 0
     n = NoticeRecipient.objects.filter(pk__in=[waiting[m] for m in reached], reminded_on__isnull=True).update(
@@ -354,24 +363,67 @@ def _study_remind(notice: Notice, *, today: date, actor) -> int:
     )
     left = (notice.study_due - today).days
     when = "hôm nay là hạn" if left == 0 else f"còn {left} ngày"
+    deadline = f"{notice.study_due:%d/%m/%Y} ({when})"
     _notify_users(
         notice,
         user_ids={u for _, u in accounts},
         kind=REMIND_KIND,
         key=f"notice:{notice.pk}:study_reminder",
-        message=f"Nhắc: hạn hoàn thành học tập, quán triệt “{notice.title}” là {notice.study_due:%d/%m/%Y} ({when}).",
+        message=f"Nhắc: hạn hoàn thành học tập, quán triệt “{notice.title}” là {deadline}.",
         subject=f"[Đảng bộ số] Nhắc hạn học tập: {notice.title[:130]}",
         actor=None,
     )
+    names = dict(Member.objects.filter(pk__in=reached).values_list("pk", "full_name"))
+    for (user_id, org_id), members in sorted(through_secretary.items()):
+        listed = ", ".join(names[m] for m in sorted(members, key=lambda m: (names[m], m)))
+        _notify_users(
+            notice,
+            user_ids={user_id},
+            kind=REMIND_KIND,
+            key=f"notice:{notice.pk}:study_reminder:org:{org_id}",
+            message=(
+                f"Nhắc: {len(members)} đảng viên của chi bộ chưa có tài khoản và chưa hoàn thành học tập, "
+                f"quán triệt “{notice.title}” (hạn {deadline}): {listed}."
+            ),
+            subject=f"[Đảng bộ số] Nhắc hạn học tập: {notice.title[:130]}",
+            actor=None,
+            linked=False,
+        )
+    by_secretary = sorted({m for members in through_secretary.values() for m in members} - set(direct))
     audit_record(
         actor=actor,
         action="notice.study_remind",
         obj=notice,
         org_id=notice.org_id,
-        summary=f"Nhắc hạn học tập «{notice.title[:120]}» ({notice.study_due:%d/%m/%Y}) đến {n} đảng viên chưa hoàn thành",
-        after={"member_ids": reached, "on": today, "study_due": notice.study_due},
+        summary=f"Nhắc hạn học tập «{notice.title[:120]}» ({notice.study_due:%d/%m/%Y}) đến {n} đảng viên chưa hoàn thành"
+        + (f" ({len(by_secretary)} qua bí thư chi bộ)" if by_secretary else ""),
+        after={"member_ids": reached, "through_secretary": by_secretary, "on": today, "study_due": notice.study_due},
     )
     return n
+
+
+def _cell_secretaries(member_ids: list[int], *, on: date) -> dict[tuple[int, int], list[int]]:
+    """{(secretary's user id, organization id): member ids}: the active cell-secretary accounts of
+    the organization each member belongs to on `on`. A member whose organization has no secretary
+    account is not in it."""
+    if not member_ids:
+        return {}
+    home = dict(MembershipSpan.objects.valid_on(on).filter(member_id__in=member_ids).values_list("member_id", "org_id"))
+    secretaries = (
+        RoleAssignment.objects.filter(
+            RoleAssignment.active_q(on), role=Role.CELL_SECRETARY, org_id__in=set(home.values()), user__is_active=True
+        )
+        .values_list("org_id", "user_id")
+        .distinct()
+    )
+    users_of: dict[int, set[int]] = {}
+    for org_id, user_id in secretaries:
+        users_of.setdefault(org_id, set()).add(user_id)
+    found: dict[tuple[int, int], list[int]] = {}
+    for member_id, org_id in home.items():
+        for user_id in users_of.get(org_id, ()):
+            found.setdefault((user_id, org_id), []).append(member_id)
+    return found
 
 
 @dataclass

@@ -27,6 +27,7 @@ from dangbo.notifications.notices import (
     study_reminders_send,
 )
 from dangbo.notifications.selectors import link
+from tests.factories import secretary_of
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,40 @@ def test_the_officer_page_shows_how_many_were_reminded_and_when(client, commune_
     body = client.get(url).content.decode()
     assert f'id="hoc-tap-nhac">Đã nhắc hạn ngày {opens:%d/%m/%Y}: 1 đảng viên chưa học tập.<' in body
     assert f"Chưa học tập · đã nhắc {opens:%d/%m/%Y}" in body
+
+
+def test_a_member_without_an_account_is_reminded_through_the_cell_secretary(commune_officer, tree, people):
+    """Trần Thị Bình (cell A2) has no account: the secretary of A2 gets one notification naming her,
+    without a link (the secretary may not see the commune's notice); she counts as reminded."""
+    secretary = secretary_of(tree["cell_a2"], "bithu_a2")
+    secretary_of(tree["cell_b1"], "bithu_b1")  # a secretary of a cell with no member waiting: nothing
+    notice = _campaign(commune_officer, tree)
+    day = notice.study_due - timedelta(days=1)
+    assert study_reminders_send(today=day) == 2
+    assert NoticeRecipient.objects.get(notice=notice, member=people["a2"]).reminded_on == day
+    note = _reminders().get(user=secretary)
+    assert note.message == (
+        "Nhắc: 1 đảng viên của chi bộ chưa có tài khoản và chưa hoàn thành học tập, quán triệt "
+        f"“{TITLE}” (hạn {notice.study_due:%d/%m/%Y} (còn 1 ngày)): Trần Thị Bình."
+    )
+    assert link(note) == ""
+    assert set(_reminders().values_list("user_id", flat=True)) == {people["user"].pk, secretary.pk}
+    entry = AuditEntry.objects.get(action="notice.study_remind")
+    assert entry.summary.endswith("đến 2 đảng viên chưa hoàn thành (1 qua bí thư chi bộ)")
+    assert study_reminders_send(today=notice.study_due) == 0  # once per campaign, as for accounts
+    assert _reminders().count() == 2
+
+
+def test_a_member_without_an_account_nor_a_cell_secretary_is_not_reminded(commune_officer, tree, people):
+    notice = _campaign(commune_officer, tree)
+    assert study_reminders_send(today=notice.study_due) == 1  # Nguyễn Văn An, through his account
+    assert NoticeRecipient.objects.get(notice=notice, member=people["a2"]).reminded_on is None
+
+
+def test_the_member_api_gives_the_study_deadline_and_the_reminder_day(client, commune_officer, tree, people):
+    notice = _campaign(commune_officer, tree)
+    day = notice.study_due - timedelta(days=2)
+    study_reminders_send(today=day)
+    client.force_login(people["user"])
+    (mine,) = client.get("/api/v1/notices/mine").json()
+    assert (mine["study_due"], mine["studied_on"], mine["reminded_on"]) == (str(notice.study_due), None, str(day))
