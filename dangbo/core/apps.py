@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # In ready(), not at the top: an AppConfig module is imported before the models are loaded.
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from dangbo.core import rules
         from dangbo.core.models import RuleParameter
@@ -16,6 +16,14 @@ class CoreConfig(AppConfig):
         post_save.connect(rules.clear_cache, sender=RuleParameter)
         post_delete.connect(rules.clear_cache, sender=RuleParameter)
         connection_created.connect(_sqlite_collation)
+        post_migrate.connect(_stamp_rows, sender=self)
+
+
+def _stamp_rows(sender, using="default", **kwargs) -> None:
+    """After migrate and after flush (which empties core_datastamp): every stamp has its row."""
+    from dangbo.core import stamps
+
+    stamps.ensure_rows(using)
 
 
 def _sqlite_collation(sender, connection, **kwargs) -> None:

@@ -17,6 +17,7 @@ only has row triggers, and updates its one row in place.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -238,6 +239,42 @@ def uninstall(schema_editor, name: str, tables: tuple[str, ...]) -> None:
             for op in SQLITE_OPS:
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {_trigger(name, table, op)}")
     schema_editor.execute("DELETE FROM core_datastamp WHERE name = %s", [name])
+
+
+_TRIGGER_SQL = {
+    "postgresql": "SELECT action_statement FROM information_schema.triggers WHERE action_statement LIKE %s",
+    "sqlite": "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE %s",
+}
+_TRIGGER_STAMP = re.compile(
+    r"core_data_stamp_bump\('(\w+)'\)|INSERT INTO core_datastamp \(name, token\) VALUES \('(\w+)'"
+)
+
+
+def ensure_rows(using: str = "default") -> list[str]:
+    """Give every installed stamp (one with triggers) its row when it has none: `flush` (the demo
+    command, tests) empties core_datastamp, and a stamp without a row reads as not installed, so
+    nothing was cached under it until its first write (the navbar's unread count after
+    `make run`'s demo). Connected to post_migrate, which `flush` sends too. Returns the names of
+    the rows created."""
+    from django.db import connections
+
+    db = connections[using]
+    if db.vendor not in _TRIGGER_SQL:  # pragma: no cover - only the two supported databases
+        return []
+    created = []
+    with db.cursor() as c:
+        c.execute(_TRIGGER_SQL[db.vendor], ["%core_data%"])
+        names = {
+            name for (text,) in c.fetchall() for m in _TRIGGER_STAMP.finditer(text or "") for name in m.groups() if name
+        }
+        for name in sorted(names):
+            c.execute(
+                "INSERT INTO core_datastamp (name, token) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING",
+                [name, secrets.token_hex(16)],
+            )
+            if c.rowcount:
+                created.append(name)
+    return created
 
 
 class StampedCache:
