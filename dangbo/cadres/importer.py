@@ -73,7 +73,7 @@ from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.mappings import open_layout
 from dangbo.imports.parse import FileFormatError, Layout, header_key
-from dangbo.imports.services import apply_all_or_none
+from dangbo.imports.pipeline import apply_all_or_none
 from dangbo.orgs.models import Organization
 from dangbo.orgs.selectors import org_names_on_or_latest
 

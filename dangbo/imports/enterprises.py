@@ -30,7 +30,7 @@ from dangbo.imports import normalize as N
 from dangbo.imports.mappings import open_layout
 from dangbo.imports.orgs import parse_sector
 from dangbo.imports.parse import FileFormatError, Layout
-from dangbo.imports.services import apply_all_or_none
+from dangbo.imports.pipeline import apply_all_or_none
 from dangbo.orgs import enterprises
 from dangbo.orgs.models import Enterprise, Organization
 

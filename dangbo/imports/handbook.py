@@ -32,7 +32,8 @@ from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.mappings import open_layout
 from dangbo.imports.parse import FileFormatError, Layout
-from dangbo.imports.services import _parse_handbook, import_audit_target
+from dangbo.imports.pipeline import import_audit_target
+from dangbo.imports.services import _parse_handbook
 from dangbo.members.extras import HANDBOOK_CLOSE, HANDBOOK_OPEN, writer
 from dangbo.members.models import Member
 

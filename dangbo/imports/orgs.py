@@ -54,7 +54,8 @@ from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.mappings import open_layout
 from dangbo.imports.parse import Layout, Row, _key
-from dangbo.imports.services import MAX_LISTED, ImportRefused, Report, describe, import_audit_target
+from dangbo.imports.pipeline import import_audit_target
+from dangbo.imports.services import MAX_LISTED, ImportRefused, Report, describe
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.services import Decision, org_establish
 

@@ -137,6 +137,20 @@ _key = header_key
 
 
 @dataclass(frozen=True)
+class Field:
+    """One column of an import layout, as a kind declares it (imports/pipeline.py): the field it
+    fills, its Vietnamese header (the template's), the other headers found in real files (matched
+    folded: accents, case, spaces and punctuation ignored, and decoded from TCVN3/VNI), whether the
+    file must have the column, and the template guide's note on how to fill it."""
+
+    name: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Layout:
     """A documented column layout: the fields, their Vietnamese headers and accepted aliases."""
 
@@ -145,6 +159,33 @@ class Layout:
     required: tuple[str, ...]
     one_of: tuple[tuple[str, str, str], ...] = ()  # (field, field, label): at least one of the two
     extra_headers: tuple[tuple[str, str], ...] = ()
+    notes: dict[str, str] = field(default_factory=dict)  # field -> the template guide's note
+
+    @classmethod
+    def of(
+        cls,
+        kind: str,
+        fields: list[Field],
+        *,
+        one_of: tuple[tuple[str, str, str], ...] = (),
+        extra_headers: tuple[tuple[str, str], ...] = (),
+    ) -> Layout:
+        """The layout of a kind's declared fields (required ones in the order declared: the first
+        is the column that finds the header row)."""
+        return cls(
+            kind,
+            [(f.name, f.header, f.aliases) for f in fields],
+            tuple(f.name for f in fields if f.required),
+            one_of,
+            extra_headers,
+            {f.name: f.note for f in fields if f.note},
+        )
+
+    def required_label(self, name: str) -> str:
+        """«Có» for a required column, «Một trong hai» for one of a pair, else "" (the guide's)."""
+        if name in self.required:
+            return "Có"
+        return "Một trong hai" if any(name in (a, b) for a, b, _ in self.one_of) else ""
 
     @property
     def header_of(self) -> dict[str, str]:
@@ -174,10 +215,17 @@ class FileFormatError(ValueError):
     """The file cannot be read in the expected layout (Vietnamese message). `headers`: the header
     row found, described as in Table.headers, when columns are missing (the officer may map them)."""
 
-    def __init__(self, message: str, *, headers: list[dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        headers: list[dict[str, Any]] | None = None,
+        missing: list[str] | None = None,
+    ):
         super().__init__(message)
         self.headers = headers or []
         self.layout_key = layout_key(self.headers) if self.headers else ""
+        self.missing = missing or []  # the headers of the required columns not found
 
 
 @dataclass
@@ -294,6 +342,7 @@ def _locate_header(
         raise FileFormatError(
             not_found(f"dòng tiêu đề có cột «{layout.header_of[key]}» trong 20 dòng đầu. Hãy dùng tệp mẫu."),
             headers=described,
+            missing=_missing(layout, found),
         )
     if layout is MEMBERS:
         if FEMALE_MARKER in found and "sex" not in found:
@@ -307,13 +356,22 @@ def _locate_header(
     for d in described:
         if d["field"] == FEMALE_MARKER:
             d["field"] = "sex"
+    missing = _missing(layout, found)
+    if missing:
+        raise FileFormatError(
+            "Thiếu cột: " + ", ".join(f"«{m}»" for m in missing) + ".",
+            headers=described,
+            missing=missing,
+        )
+    return idx, found, described
+
+
+def _missing(layout: Layout, found: dict[str, int]) -> list[str]:
     missing = [layout.header_of[n] for n in layout.required if n not in found]
     for a, b, label in layout.one_of:
         if a not in found and b not in found:
             missing.append(label)
-    if missing:
-        raise FileFormatError("Thiếu cột: " + ", ".join(f"«{m}»" for m in missing) + ".", headers=described)
-    return idx, found, described
+    return missing
 
 
 def _table(columns, header_row, encoding, described, rows, close) -> Table:

@@ -59,6 +59,7 @@ from dangbo.imports import normalize as N
 from dangbo.imports.bulk import insert_rows, reserve_ids
 from dangbo.imports.mappings import open_layout
 from dangbo.imports.parse import FEMALE_MARKER, HEADER_OF, MEMBERS, Layout, Row
+from dangbo.imports.pipeline import column_report, import_audit_target
 from dangbo.members.extras import HANDBOOK_OPEN, writer
 from dangbo.members.lifecycle import Profile, replay
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
@@ -918,61 +919,6 @@ def import_dry_run(
     return report
 
 
-def import_audit_target(path: str | Path, filename: str | None, job_id: int | None) -> dict[str, Any]:
-    """What an import's audit entry is about: the import job (an id, as every audit object) when
-    the import runs as one, else the file; the file's whole name and its SHA-256 go in the
-    payload (a file name is no object id: it may be 255 characters long)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for piece in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(piece)
-    return {
-        "object_type": "imports.importjob" if job_id else "imports.file",
-        "object_id": job_id or "",
-        "file": {"name": Path(filename or str(path)).name, "sha256": digest.hexdigest()},
-    }
-
-
-def apply_all_or_none(
-    report,
-    *,
-    path: str | Path,
-    filename: str | None,
-    actor,
-    write: Callable[[Any], None],
-    header_of: dict[str, str],
-    field_columns: dict[str, str],
-    action: str,
-    summary: str,
-):
-    """The apply of a small register import (enterprises, cadres): `write(planned)` for every
-    planned row in one transaction. A refusal by the service (DomainError) is listed against its
-    row and column (`field_columns`: the service's field -> the file's column) and writes nothing;
-    otherwise one audit entry `action` for the file (name and SHA-256) and the row count."""
-    try:
-        with transaction.atomic():
-            for p in report.planned:
-                try:
-                    write(p)
-                except DomainError as exc:
-                    column = field_columns.get(exc.field or "", exc.field or "")
-                    report.errors.append((p.row, header_of.get(column, column), exc.message))
-                    raise
-            target = import_audit_target(path, filename, None)
-            audit_record(
-                actor=actor,
-                action=action,
-                object_type=target["object_type"],
-                object_id=target["object_id"],
-                summary=summary,
-                after={"file": target["file"], "rows": len(report.planned)},
-            )
-    except DomainError:
-        return report
-    report.created, report.applied = len(report.planned), True
-    return report
-
-
 def import_apply(
     path: str | Path,
     *,
@@ -1043,16 +989,7 @@ def describe(report: Report, table, layout: Layout) -> None:
     report.columns = [header_of.get(c, c) for c in table.columns if c in header_of]
     report.ignored_headers = table.ignored_headers
     report.layout_key = table.layout_key
-    report.mapped = [
-        {
-            "header": d["header"],
-            "key": d["key"],
-            "field": d["field"] or "",
-            "label": header_of.get(d["field"], "") if d["field"] else "",
-            "how": d["how"],
-        }
-        for d in table.headers
-    ]
+    report.mapped = column_report(table, layout)
 
 
 __all__ = ["ImportRefused", "Report", "import_apply", "import_audit_target", "import_dry_run"]
