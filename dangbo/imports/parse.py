@@ -1,6 +1,6 @@
 """Streaming readers for member files (XLSX and CSV) in the documented column layout.
 
-The layout (downloadable template: `build_template()`), one row per member:
+The layout (downloadable template: `services.build_template()`), one row per member:
 
 | Header (Vietnamese)  | Field              | Required | Notes                                               |
 |----------------------|--------------------|----------|-----------------------------------------------------|
@@ -26,7 +26,8 @@ Headers are decoded with the file's legacy encoding (TCVN3 "Giíi tÝnh", VNI "S
 (accents, case, spaces and punctuation) and matched with aliases ("Ngày kết nạp" = "Ngày vào Đảng");
 an officer's mapping (imports/mappings.py) maps the others. Every header cell is described in
 `Table.headers` (mapped to a field, or ignored), so no column is dropped silently. A new field of a
-layout (e.g. the organization layout's «Khu vực») is one more (field, header, aliases) tuple.
+layout (e.g. the organization layout's «Khu vực») is one more `Field` (pipeline.py: the steps every
+kind of import shares).
 Readers never load the whole file: XLSX through the streaming reader in xlsx.py, CSV line by line.
 """
 
@@ -44,96 +45,9 @@ from pathlib import Path
 from typing import Any
 
 from dangbo.core.errors import not_found
-from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import legacy
 from dangbo.imports.xlsx import XlsxError, iter_rows
-
-COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("full_name", "Họ và tên", ("Họ tên", "Họ và tên khai sinh", "Họ và tên đảng viên", "Tên đảng viên")),
-    ("birth", "Ngày sinh", ("Ngày tháng năm sinh", "Năm sinh", "Sinh ngày", "Ngày, tháng, năm sinh")),
-    ("sex", "Giới tính", ("Nam/Nữ", "Nam Nữ", "Phái", "Giới")),
-    ("ethnicity", "Dân tộc", ()),
-    ("religion", "Tôn giáo", ()),
-    ("hometown", "Quê quán", ("Nguyên quán", "Quê")),
-    (
-        "citizen_id",
-        "Số CCCD",
-        (
-            "CCCD",
-            "Số căn cước công dân",
-            "Căn cước công dân",
-            "Số căn cước",
-            "Số định danh cá nhân",
-            "Số định danh",
-            "CMND/CCCD",
-            "Số CMND/CCCD",
-        ),
-    ),
-    ("party_card_number", "Số thẻ đảng viên", ("Số thẻ", "Số thẻ Đảng", "Thẻ đảng viên", "Số thẻ ĐV")),
-    ("org_code", "Mã chi bộ", ("Mã tổ chức đảng", "Mã tổ chức", "Mã đơn vị")),
-    ("org_name", "Tên chi bộ", ("Chi bộ", "Tổ chức đảng", "Tên tổ chức đảng", "Đơn vị", "Chi bộ sinh hoạt")),
-    (
-        "admitted_on",
-        "Ngày vào Đảng",
-        (
-            "Ngày kết nạp",
-            "Ngày kết nạp Đảng",
-            "Ngày quyết định kết nạp",
-            "Ngày vào đảng",
-            "Ngày vào Đảng (quyết định kết nạp)",
-        ),
-    ),
-    ("ceremony_on", "Ngày lễ kết nạp", ("Lễ kết nạp", "Ngày tổ chức lễ kết nạp")),
-    (
-        "full_on",
-        "Ngày chính thức",
-        (
-            "Ngày công nhận chính thức",
-            "Ngày chuyển chính thức",
-            "Ngày được công nhận chính thức",
-            "Ngày vào Đảng chính thức",
-        ),
-    ),
-    ("general_education", "Trình độ học vấn", ("Học vấn", "Giáo dục phổ thông", "Trình độ văn hóa", "Văn hóa")),
-    ("theory_level", "Lý luận chính trị", ("Trình độ lý luận chính trị", "LLCT", "Lý luận")),
-    ("occupation", "Nghề nghiệp", ("Nghề", "Công việc")),
-    (
-        "handbook",
-        "Sổ tay điện tử",
-        (
-            "Tài khoản sổ tay",
-            "Sổ tay đảng viên điện tử",
-            "Tài khoản Sổ tay đảng viên",
-            "Tài khoản Sổ tay đảng viên điện tử",
-            "Sổ tay ĐV điện tử",
-            "Sổ tay",
-        ),
-    ),
-]
-TEMPLATE_HEADERS = [header for _, header, _ in COLUMNS]
-HEADER_OF = {name: header for name, header, _ in COLUMNS}
-REQUIRED = ("full_name", "birth", "sex", "admitted_on")
-FEMALE_MARKER = "female_marker"  # a column headed "Nữ" marked with x
-
-
-def decode_header(text, encoding: str | None = None) -> str:
-    """A header cell as the officer reads it: decoded with the file's legacy encoding when it is
-    valid in it (else detected on its own), NFC, single spaces."""
-    raw = str(text)
-    decoded = None
-    if encoding and not raw.isascii() and not legacy.is_unicode(raw):
-        decoded = legacy._valid(raw, legacy.decode_vni if encoding == "vni" else legacy.decode_tcvn3)
-    return re.sub(r"\s+", " ", legacy.to_unicode(decoded if decoded is not None else raw)).strip()
-
-
-def header_key(text, encoding: str | None = None) -> str:
-    """The folded form headers are matched by: decoded (decode_header), accents and case folded,
-    every run of spaces or punctuation one space ("Số CMND/CCCD" -> "so cmnd cccd")."""
-    return re.sub(r"[^a-z0-9]+", " ", fold(decode_header(text, encoding))).strip()
-
-
-_key = header_key
 
 
 @dataclass(frozen=True)
@@ -206,9 +120,133 @@ class Layout:
         return out
 
 
-MEMBERS = Layout(
-    "members", COLUMNS, REQUIRED, (("org_code", "org_name", "Mã chi bộ / Tên chi bộ"),), (("Nữ", FEMALE_MARKER),)
+FEMALE_MARKER = "female_marker"  # a column headed "Nữ" marked with x
+MEMBER_FIELDS = [
+    Field(
+        "full_name",
+        "Họ và tên",
+        ("Họ tên", "Họ và tên khai sinh", "Họ và tên đảng viên", "Tên đảng viên"),
+        required=True,
+        note="Họ và tên đầy đủ, có dấu.",
+    ),
+    Field(
+        "birth",
+        "Ngày sinh",
+        ("Ngày tháng năm sinh", "Năm sinh", "Sinh ngày", "Ngày, tháng, năm sinh"),
+        required=True,
+        note="ngày/tháng/năm (02/09/1980); nếu chỉ biết năm, ghi năm (1980).",
+    ),
+    Field("sex", "Giới tính", ("Nam/Nữ", "Nam Nữ", "Phái", "Giới"), required=True, note="Nam hoặc Nữ (chấp nhận 1/0)."),
+    Field("ethnicity", "Dân tộc", note="Tên dân tộc theo danh mục 54 dân tộc; để trống = Kinh."),
+    Field("religion", "Tôn giáo", note="Tên tôn giáo; để trống = không theo tôn giáo."),
+    Field("hometown", "Quê quán", ("Nguyên quán", "Quê")),
+    Field(
+        "citizen_id",
+        "Số CCCD",
+        (
+            "CCCD",
+            "Số căn cước công dân",
+            "Căn cước công dân",
+            "Số căn cước",
+            "Số định danh cá nhân",
+            "Số định danh",
+            "CMND/CCCD",
+            "Số CMND/CCCD",
+        ),
+        note="Đủ 12 chữ số; định dạng cột là Văn bản để giữ số 0 ở đầu.",
+    ),
+    Field("party_card_number", "Số thẻ đảng viên", ("Số thẻ", "Số thẻ Đảng", "Thẻ đảng viên", "Số thẻ ĐV")),
+    Field(
+        "org_code",
+        "Mã chi bộ",
+        ("Mã tổ chức đảng", "Mã tổ chức", "Mã đơn vị"),
+        note="Mã chi bộ trong hệ thống (ưu tiên); hoặc ghi Tên chi bộ.",
+    ),
+    Field(
+        "org_name",
+        "Tên chi bộ",
+        ("Chi bộ", "Tổ chức đảng", "Tên tổ chức đảng", "Đơn vị", "Chi bộ sinh hoạt"),
+        note="Tên chi bộ đúng như trong hệ thống vào ngày vào Đảng.",
+    ),
+    Field(
+        "admitted_on",
+        "Ngày vào Đảng",
+        (
+            "Ngày kết nạp",
+            "Ngày kết nạp Đảng",
+            "Ngày quyết định kết nạp",
+            "Ngày vào đảng",
+            "Ngày vào Đảng (quyết định kết nạp)",
+        ),
+        required=True,
+        note="Ngày quyết định kết nạp (bắt đầu tính tuổi đảng).",
+    ),
+    Field(
+        "ceremony_on",
+        "Ngày lễ kết nạp",
+        ("Lễ kết nạp", "Ngày tổ chức lễ kết nạp"),
+        note="Ngày tổ chức lễ kết nạp (bắt đầu 12 tháng dự bị).",
+    ),
+    Field(
+        "full_on",
+        "Ngày chính thức",
+        (
+            "Ngày công nhận chính thức",
+            "Ngày chuyển chính thức",
+            "Ngày được công nhận chính thức",
+            "Ngày vào Đảng chính thức",
+        ),
+        note="Ngày được công nhận đảng viên chính thức; để trống nếu còn dự bị.",
+    ),
+    Field(
+        "general_education",
+        "Trình độ học vấn",
+        ("Học vấn", "Giáo dục phổ thông", "Trình độ văn hóa", "Văn hóa"),
+    ),
+    Field("theory_level", "Lý luận chính trị", ("Trình độ lý luận chính trị", "LLCT", "Lý luận")),
+    Field("occupation", "Nghề nghiệp", ("Nghề", "Công việc")),
+    Field(
+        "handbook",
+        "Sổ tay điện tử",
+        (
+            "Tài khoản sổ tay",
+            "Sổ tay đảng viên điện tử",
+            "Tài khoản Sổ tay đảng viên",
+            "Tài khoản Sổ tay đảng viên điện tử",
+            "Sổ tay ĐV điện tử",
+            "Sổ tay",
+        ),
+    ),
+]
+MEMBERS = Layout.of(
+    "members",
+    MEMBER_FIELDS,
+    one_of=(("org_code", "org_name", "Mã chi bộ / Tên chi bộ"),),
+    extra_headers=(("Nữ", FEMALE_MARKER),),
 )
+COLUMNS = MEMBERS.columns
+TEMPLATE_HEADERS = MEMBERS.template_headers
+HEADER_OF = MEMBERS.header_of
+REQUIRED = MEMBERS.required
+
+
+def decode_header(text, encoding: str | None = None) -> str:
+    """A header cell as the officer reads it: decoded with the file's legacy encoding when it is
+    valid in it (else detected on its own), NFC, single spaces."""
+    raw = str(text)
+    decoded = None
+    if encoding and not raw.isascii() and not legacy.is_unicode(raw):
+        decoded = legacy._valid(raw, legacy.decode_vni if encoding == "vni" else legacy.decode_tcvn3)
+    return re.sub(r"\s+", " ", legacy.to_unicode(decoded if decoded is not None else raw)).strip()
+
+
+def header_key(text, encoding: str | None = None) -> str:
+    """The folded form headers are matched by: decoded (decode_header), accents and case folded,
+    every run of spaces or punctuation one space ("Số CMND/CCCD" -> "so cmnd cccd")."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(decode_header(text, encoding))).strip()
+
+
+_key = header_key
 
 
 class FileFormatError(ValueError):
@@ -532,65 +570,3 @@ def open_table(
     if name.endswith((".csv", ".txt")):
         return open_csv(path, layout, column_map)
     raise FileFormatError("Chỉ nhận tệp .xlsx hoặc .csv.")
-
-
-def build_template() -> bytes:
-    """The downloadable template: headers, one synthetic example row, and a guide sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Danh sách đảng viên"
-    ws.append(TEMPLATE_HEADERS)
-    ws.append(
-        [
-            "Nguyễn Văn Mẫu",
-            "02/09/1980",
-            "Nam",
-            "Kinh",
-            "Không",
-            "Xã An Bình, tỉnh Thử Nghiệm",
-            "001080000001",
-            "",
-            "T01-X01-C01",
-            "",
-            "15/03/2010",
-            "15/03/2010",
-            "15/03/2011",
-            "12/12",
-            "Trung cấp",
-            "Giáo viên",
-        ]
-    )
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B22222")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for idx, header in enumerate(TEMPLATE_HEADERS, start=1):
-        letter = ws.cell(row=1, column=idx).column_letter
-        ws.column_dimensions[letter].width = max(14, len(header) + 4)
-        for row in range(2, 1002):  # text columns so Excel keeps leading zeros and dd/mm/yyyy as typed
-            ws.cell(row=row, column=idx).number_format = "@"
-    ws.freeze_panes = "A2"
-    guide = wb.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Bắt buộc", "Cách ghi"])
-    notes = {
-        "full_name": "Họ và tên đầy đủ, có dấu.",
-        "birth": "ngày/tháng/năm (02/09/1980); nếu chỉ biết năm, ghi năm (1980).",
-        "sex": "Nam hoặc Nữ (chấp nhận 1/0).",
-        "ethnicity": "Tên dân tộc theo danh mục 54 dân tộc; để trống = Kinh.",
-        "religion": "Tên tôn giáo; để trống = không theo tôn giáo.",
-        "citizen_id": "Đủ 12 chữ số; định dạng cột là Văn bản để giữ số 0 ở đầu.",
-        "org_code": "Mã chi bộ trong hệ thống (ưu tiên); hoặc ghi Tên chi bộ.",
-        "org_name": "Tên chi bộ đúng như trong hệ thống vào ngày vào Đảng.",
-        "admitted_on": "Ngày quyết định kết nạp (bắt đầu tính tuổi đảng).",
-        "ceremony_on": "Ngày tổ chức lễ kết nạp (bắt đầu 12 tháng dự bị).",
-        "full_on": "Ngày được công nhận đảng viên chính thức; để trống nếu còn dự bị.",
-    }
-    for name, header, _ in COLUMNS:
-        required = "Có" if name in REQUIRED else ("Một trong hai" if name in ("org_code", "org_name") else "")
-        guide.append([header, required, notes.get(name, "")])
-    guide.column_dimensions["A"].width = 22
-    guide.column_dimensions["C"].width = 80
-    return workbook_bytes(wb)
