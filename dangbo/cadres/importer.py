@@ -49,12 +49,9 @@ refused (a change or an abolition is made on the title's page).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from dangbo.access import policy
 from dangbo.cadres.models import Cadre, FilledBy, TermCalendar
@@ -68,27 +65,40 @@ from dangbo.cadres.services import (
     title_overlapping,
     title_period,
 )
-from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
-from dangbo.imports.mappings import open_layout
-from dangbo.imports.parse import FileFormatError, Layout, header_key
-from dangbo.imports.services import apply_all_or_none
+from dangbo.imports.parse import Row, header_key
+from dangbo.imports.pipeline import (
+    Field,
+    Layout,
+    RowCleaner,
+    SheetReport,
+    apply_all_or_none,
+    check_rows,
+    read,
+    template_bytes,
+)
 from dangbo.orgs.models import Organization
 from dangbo.orgs.selectors import org_names_on_or_latest
 
-COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("full_name", "Họ và tên", ("Họ tên", "Họ và tên cán bộ", "Họ và tên khai sinh", "Tên cán bộ")),
-    (
+FIELDS = [
+    Field("full_name", "Họ và tên", ("Họ tên", "Họ và tên cán bộ", "Họ và tên khai sinh", "Tên cán bộ"), True),
+    Field(
         "birth_date",
         "Ngày sinh",
         ("Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Sinh ngày", "Ngày sinh (dd/mm/yyyy)"),
+        True,
     ),
-    ("sex", "Giới tính", ("Nam/Nữ", "Nam, Nữ", "Giới")),
-    ("org_code", "Mã đơn vị quản lý", ("Mã cấp ủy quản lý", "Mã tổ chức đảng quản lý", "Mã tổ chức đảng", "Mã đơn vị")),
-    ("ethnicity", "Dân tộc", ()),
-    ("education", "Trình độ giáo dục phổ thông", ("Giáo dục phổ thông", "Trình độ văn hóa", "Văn hóa", "GDPT")),
-    (
+    Field("sex", "Giới tính", ("Nam/Nữ", "Nam, Nữ", "Giới"), True),
+    Field(
+        "org_code",
+        "Mã đơn vị quản lý",
+        ("Mã cấp ủy quản lý", "Mã tổ chức đảng quản lý", "Mã tổ chức đảng", "Mã đơn vị"),
+        True,
+    ),
+    Field("ethnicity", "Dân tộc"),
+    Field("education", "Trình độ giáo dục phổ thông", ("Giáo dục phổ thông", "Trình độ văn hóa", "Văn hóa", "GDPT")),
+    Field(
         "qualification",
         "Trình độ chuyên môn",
         (
@@ -100,12 +110,13 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
             "CMNV",
         ),
     ),
-    ("theory_level", "Lý luận chính trị", ("Trình độ lý luận chính trị", "Trình độ LLCT", "LLCT", "Lý luận")),
-    ("state_management_level", "Quản lý nhà nước", ("Trình độ quản lý nhà nước", "Trình độ QLNN", "QLNN")),
-    ("management_class", "Diện quản lý", ("Diện quản lý cán bộ", "Thuộc diện quản lý", "Diện")),
-    ("management_class_from", "Diện quản lý từ ngày", ("Thuộc diện quản lý từ ngày", "Từ ngày")),
+    Field("theory_level", "Lý luận chính trị", ("Trình độ lý luận chính trị", "Trình độ LLCT", "LLCT", "Lý luận")),
+    Field("state_management_level", "Quản lý nhà nước", ("Trình độ quản lý nhà nước", "Trình độ QLNN", "QLNN")),
+    Field("management_class", "Diện quản lý", ("Diện quản lý cán bộ", "Thuộc diện quản lý", "Diện")),
+    Field("management_class_from", "Diện quản lý từ ngày", ("Thuộc diện quản lý từ ngày", "Từ ngày")),
 ]
-LAYOUT = Layout("cadres", COLUMNS, ("full_name", "birth_date", "sex", "org_code"))
+LAYOUT = Layout.of("cadres", FIELDS)
+COLUMNS = LAYOUT.columns
 HEADER_OF = LAYOUT.header_of
 TEXT_FIELDS = ("ethnicity", "education", "qualification", "theory_level", "state_management_level", "management_class")
 
@@ -118,17 +129,8 @@ class Planned:
 
 
 @dataclass
-class CadreImportReport:
-    rows: int = 0
-    planned: list[Planned] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column header, message)
-    ignored: list[str] = field(default_factory=list)  # headers of the file no field takes (shown, not silent)
-    created: int = 0
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.planned)
+class CadreImportReport(SheetReport):
+    """The dry run of a cadre list (imports.pipeline.SheetReport): `planned` are `Planned` rows."""
 
 
 def _org(code: str, actor, cache: dict) -> Organization | None:
@@ -140,13 +142,16 @@ def _org(code: str, actor, cache: dict) -> Organization | None:
     return cache[code]
 
 
-def _clean(v: dict, today: date) -> tuple[dict, list[tuple[str, str]]]:
-    """The cells of one row cleaned, and every bad cell's (column, reason)."""
-    errors: list[tuple[str, str]] = []
-    take = N.taker(errors)
+def _clean(cells: RowCleaner, today: date) -> dict:
+    """The cells of one row cleaned (every bad cell recorded on `cells`)."""
+    v, take = cells.values, cells.take
     out = {
-        "full_name": take("full_name", lambda: N.clean_name(v.get("full_name")), ""),
-        "birth_date": take("birth_date", lambda: N.parse_full_date(v.get("birth_date"), today=today)),
+        "full_name": take("full_name", lambda: N.clean_name(v.get("full_name")), "", missing="Thiếu họ và tên."),
+        "birth_date": take(
+            "birth_date",
+            lambda: N.parse_full_date(v.get("birth_date"), today=today),
+            missing="Thiếu ngày sinh (ghi đủ ngày/tháng/năm: tuổi nghỉ hưu tính theo tháng).",
+        ),
         "sex": take("sex", lambda: N.parse_sex(v.get("sex")), ""),
         "management_class_from": take(
             "management_class_from", lambda: N.parse_full_date(v.get("management_class_from"), today=today)
@@ -154,73 +159,50 @@ def _clean(v: dict, today: date) -> tuple[dict, list[tuple[str, str]]]:
     }
     for f in TEXT_FIELDS:
         out[f] = take(f, lambda f=f: N.clean_free_text(v.get(f)), "")
-    bad = {c for c, _ in errors}
-    if not out["full_name"] and "full_name" not in bad:
-        errors.append(("full_name", "Thiếu họ và tên."))
-    if out["birth_date"] is None and "birth_date" not in bad:
-        errors.append(("birth_date", "Thiếu ngày sinh (ghi đủ ngày/tháng/năm: tuổi nghỉ hưu tính theo tháng)."))
-    return out, errors
+    return out
 
 
 def _read(path, *, actor, filename) -> CadreImportReport:
     report = CadreImportReport()
     today = policy.today()
-    try:
-        table = open_layout(path, filename=filename, layout=LAYOUT, actor=actor)
-    except FileFormatError as exc:
-        report.errors.append((0, "", str(exc)))
-        return report
-    report.ignored = [h["header"] for h in table.headers if not h.get("field")]
+    table = read(report, path, layout=LAYOUT, actor=actor, filename=filename)
     orgs: dict[str, Organization | None] = {}
     seen: dict[tuple[str, date], int] = {}
-    for row in table:
-        report.rows += 1
-        v = row.values
-        values, errors = _clean(v, today)
+
+    def row_fn(row: Row, cells: RowCleaner) -> Planned | None:
+        values = _clean(cells, today)
         name, born, sex = values["full_name"], values["birth_date"], values["sex"]
         if born is not None and born > today:
-            errors.append(("birth_date", f"Ngày sinh {born:%d/%m/%Y} ở tương lai."))
-        code = N.clean_text(v.get("org_code"))
+            cells.refuse("birth_date", f"Ngày sinh {born:%d/%m/%Y} ở tương lai.")
+        code = N.clean_text(row.values.get("org_code"))
         org = _org(code, actor, orgs) if code else None
         if not code:
-            errors.append(("org_code", "Thiếu mã đơn vị quản lý."))
+            cells.refuse("org_code", "Thiếu mã đơn vị quản lý.")
         elif org is None:
-            errors.append(("org_code", f"Không có tổ chức mã «{code}» trong phạm vi ghi của bạn."))
+            cells.refuse("org_code", f"Không có tổ chức mã «{code}» trong phạm vi ghi của bạn.")
         texts, since = {f: values[f] for f in TEXT_FIELDS}, values["management_class_from"]
         if since is not None and not texts["management_class"]:
-            errors.append(("management_class_from", "Có ngày nhưng thiếu diện quản lý."))
+            cells.refuse("management_class_from", "Có ngày nhưng thiếu diện quản lý.")
         if since is not None and since > today:
-            errors.append(("management_class_from", f"Ngày {since:%d/%m/%Y} ở tương lai."))
+            cells.refuse("management_class_from", f"Ngày {since:%d/%m/%Y} ở tương lai.")
         if name and born is not None:
             key = (fold(name), born)
             if key in seen:
-                errors.append(("full_name", f"Trùng họ tên và ngày sinh với dòng {seen[key]}."))
+                cells.refuse("full_name", f"Trùng họ tên và ngày sinh với dòng {seen[key]}.")
             elif policy.for_user(Cadre, actor).filter(full_name=name, birth_date=born).exists():
-                errors.append(
-                    (
-                        "full_name",
-                        f"Cán bộ {name}, sinh ngày {born:%d/%m/%Y}, đã có trong hệ thống; cập nhật trên hồ sơ cán bộ.",
-                    )
+                cells.refuse(
+                    "full_name",
+                    f"Cán bộ {name}, sinh ngày {born:%d/%m/%Y}, đã có trong hệ thống; cập nhật trên hồ sơ cán bộ.",
                 )
             seen.setdefault(key, row.number)
-        if errors:
-            report.errors.extend((row.number, HEADER_OF.get(c, c), m) for c, m in errors)
-            continue
-        report.planned.append(
-            Planned(
-                row.number,
-                CadreInput(
-                    full_name=name,
-                    birth_date=born,
-                    sex=sex,
-                    managing_org_id=org.pk,
-                    management_class_from=since,
-                    **texts,
-                ),
-            )
+        if cells.errors:
+            return None
+        data = CadreInput(
+            full_name=name, birth_date=born, sex=sex, managing_org_id=org.pk, management_class_from=since, **texts
         )
-    if report.rows == 0:
-        report.errors.append((0, "", "Tệp không có dòng dữ liệu nào."))
+        return Planned(row.number, data)
+
+    check_rows(report, table, row_fn)
     names = org_names_on_or_latest(org_ids={p.data.managing_org_id for p in report.planned}, at=today)
     for p in report.planned:
         p.org_name = names.get(p.data.managing_org_id, "")
@@ -239,7 +221,6 @@ def cadre_import(path: str | Path, *, actor, filename: str | None = None, apply:
         filename=filename,
         actor=actor,
         write=lambda p: cadre_create(actor=actor, data=p.data),
-        header_of=HEADER_OF,
         field_columns={"managing_org_id": "org_code"},
         action="cadre.imported",
         summary=f"Nhập {len(report.planned)} cán bộ từ tệp",
@@ -257,89 +238,110 @@ def example_org_code(actor) -> str:
 
 def build_cadre_template(org_code: str = "T01-X01") -> bytes:
     """The downloadable template: the Vietnamese headers, one synthetic example row and a guide."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Danh sách cán bộ"
-    ws.append(LAYOUT.template_headers)
-    ws.append(
-        [
-            "Nguyễn Văn Mẫu",
-            "15/03/1975",
-            "Nam",
-            org_code,
-            "Kinh",
-            "12/12",
-            "Cử nhân Luật",
-            "Cao cấp",
-            "Chuyên viên chính",
-            "Ban Thường vụ Tỉnh ủy",
-            "01/01/2020",
-        ]
+    example = [
+        "Nguyễn Văn Mẫu",
+        "15/03/1975",
+        "Nam",
+        org_code,
+        "Kinh",
+        "12/12",
+        "Cử nhân Luật",
+        "Cao cấp",
+        "Chuyên viên chính",
+        "Ban Thường vụ Tỉnh ủy",
+        "01/01/2020",
+    ]
+    return template_bytes(
+        LAYOUT,
+        title="Danh sách cán bộ",
+        examples=[example],
+        guide=("required", "aliases"),
+        guide_after=[
+            [],
+            [
+                "Ngày ghi ngày/tháng/năm (15/03/1975) hoặc ô ngày của Excel. Mỗi dòng là một cán bộ mới; "
+                "cán bộ đã có (cùng họ tên và ngày sinh) bị từ chối. Tệp có dòng lỗi thì không ghi gì."
+            ],
+        ],
+        guide_widths={"A": 34, "B": 10, "C": 80},
     )
-    for i, cell in enumerate(ws[1], start=1):
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B22222")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[cell.column_letter].width = max(14, len(LAYOUT.template_headers[i - 1]) + 4)
-    ws.freeze_panes = "A2"
-    guide = wb.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Bắt buộc", "Cũng nhận tiêu đề"])
-    for name, header, aliases in COLUMNS:
-        guide.append([header, "Có" if name in LAYOUT.required else "", "; ".join(aliases)])
-    guide.append([])
-    guide.append(
-        [
-            "Ngày ghi ngày/tháng/năm (15/03/1975) hoặc ô ngày của Excel. Mỗi dòng là một cán bộ mới; "
-            "cán bộ đã có (cùng họ tên và ngày sinh) bị từ chối. Tệp có dòng lỗi thì không ghi gì."
-        ]
-    )
-    for letter, width in (("A", 34), ("B", 10), ("C", 80)):
-        guide.column_dimensions[letter].width = width
-    return workbook_bytes(wb)
 
 
 # --- the title catalogue (danh mục chức danh) ------------------------------------------------------
 
-TITLE_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("code", "Mã chức danh", ("Mã", "Mã CD", "Mã số chức danh", "Mã chức danh, chức vụ", "Ký hiệu chức danh")),
-    (
+TITLE_FIELDS = [
+    Field(
+        "code",
+        "Mã chức danh",
+        ("Mã", "Mã CD", "Mã số chức danh", "Mã chức danh, chức vụ", "Ký hiệu chức danh"),
+        True,
+        "Mã của chức danh trong danh mục của tỉnh (không trùng với chức danh đang có hiệu lực).",
+    ),
+    Field(
         "name",
         "Tên chức danh",
         ("Chức danh", "Tên chức danh, chức vụ", "Chức danh, chức vụ", "Tên chức vụ", "Chức danh lãnh đạo"),
+        True,
     ),
-    (
+    Field(
         "is_head",
         "Cấp trưởng/Cấp phó",
         ("Cấp trưởng, cấp phó", "Cấp trưởng hay cấp phó", "Trưởng/Phó", "Trưởng, phó", "Cấp trưởng", "Cấp"),
+        True,
+        "Trưởng (cấp trưởng) hoặc Phó (cấp phó); x cũng là cấp trưởng.",
     ),
-    ("valid_from", "Từ ngày", ("Hiệu lực từ ngày", "Áp dụng từ ngày", "Ngày hiệu lực", "Có hiệu lực từ ngày")),
-    (
+    Field(
+        "valid_from",
+        "Từ ngày",
+        ("Hiệu lực từ ngày", "Áp dụng từ ngày", "Ngày hiệu lực", "Có hiệu lực từ ngày"),
+        True,
+        "Ngày bắt đầu có hiệu lực, ngày/tháng/năm (01/07/2025).",
+    ),
+    Field(
         "group",
         "Nhóm tương đương",
         ("Nhóm chức danh tương đương", "Nhóm chức danh", "Chức danh tương đương", "Nhóm", "Tương đương"),
     ),
-    (
+    Field(
         "sits_in",
         "Vị trí",
         ("Vị trí (loại tổ chức, cơ quan)", "Loại cơ quan, tổ chức", "Cơ quan, tổ chức", "Thuộc cơ quan", "Nơi bố trí"),
     ),
-    (
+    Field(
         "filled_by",
         "Hình thức",
         ("Hình thức bố trí", "Hình thức giữ chức vụ", "Hình thức bổ nhiệm, bầu cử", "Bổ nhiệm/Bầu cử/Chỉ định"),
+        note="Bổ nhiệm, Bầu cử hoặc Chỉ định; để trống là Bổ nhiệm.",
     ),
-    ("term_calendar", "Nhiệm kỳ", ("Nhiệm kỳ, thời hạn", "Thời hạn", "Theo nhiệm kỳ")),
-    ("planning_applies", "Quy hoạch", ("Thuộc diện quy hoạch", "Diện quy hoạch", "Có quy hoạch")),
-    (
+    Field(
+        "term_calendar",
+        "Nhiệm kỳ",
+        ("Nhiệm kỳ, thời hạn", "Thời hạn", "Theo nhiệm kỳ"),
+        note="Đảng (2025–2030), Chính quyền (2026–2031) hoặc Bổ nhiệm (5 năm); để trống với chức danh "
+        "bổ nhiệm là Bổ nhiệm (5 năm).",
+    ),
+    Field(
+        "planning_applies",
+        "Quy hoạch",
+        ("Thuộc diện quy hoạch", "Diện quy hoạch", "Có quy hoạch"),
+        note="x hoặc Có: thuộc diện quy hoạch; để trống hoặc Không: không. Không có cột: có.",
+    ),
+    Field(
         "confidence_vote_applies",
         "Lấy phiếu tín nhiệm",
         ("Thuộc diện lấy phiếu tín nhiệm", "Diện lấy phiếu tín nhiệm", "Tín nhiệm"),
+        note="x hoặc Có: thuộc diện lấy phiếu tín nhiệm; để trống hoặc Không: không. Không có cột: có.",
     ),
-    ("source", "Văn bản", ("Căn cứ", "Văn bản quy định", "Số văn bản", "Văn bản, quyết định")),
-    ("province_code", "Mã tỉnh", ("Mã đảng bộ tỉnh", "Mã tổ chức đảng tỉnh", "Mã tỉnh, thành phố")),
+    Field("source", "Văn bản", ("Căn cứ", "Văn bản quy định", "Số văn bản", "Văn bản, quyết định")),
+    Field(
+        "province_code",
+        "Mã tỉnh",
+        ("Mã đảng bộ tỉnh", "Mã tổ chức đảng tỉnh", "Mã tỉnh, thành phố"),
+        note="Mã đảng bộ tỉnh; chỉ cần khi bạn ghi danh mục của nhiều tỉnh.",
+    ),
 ]
-TITLE_LAYOUT = Layout("cadre_titles", TITLE_COLUMNS, ("code", "name", "is_head", "valid_from"))
-TITLE_HEADER_OF = TITLE_LAYOUT.header_of
+TITLE_LAYOUT = Layout.of("cadre_titles", TITLE_FIELDS)
+TITLE_COLUMNS = TITLE_LAYOUT.columns
 # Accepted spellings (accents, case, spaces and punctuation folded: imports.normalize.catalog_key).
 HEAD_VALUES = {
     "truong": True,
@@ -412,27 +414,23 @@ class PlannedTitle:
 
 
 @dataclass
-class TitleImportReport:
-    rows: int = 0
-    planned: list[PlannedTitle] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column header, message)
-    ignored: list[str] = field(default_factory=list)
-    created: int = 0
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.planned)
+class TitleImportReport(SheetReport):
+    """The dry run of a catalogue file (imports.pipeline.SheetReport): `planned` are `PlannedTitle` rows."""
 
 
-def _clean_title_row(v: dict, *, present: set[str], head_marker: bool, horizon: date) -> tuple[dict, list]:
-    """The cells of one catalogue row cleaned, and every bad cell's (column, reason)."""
-    errors: list[tuple[str, str]] = []
-    take = N.taker(errors)
+def _clean_title_row(cells: RowCleaner, *, present: set[str], head_marker: bool, horizon: date) -> dict:
+    """The cells of one catalogue row cleaned (every bad cell recorded on `cells`)."""
+    v, take = cells.values, cells.take
     out = {
-        "code": title_code(take("code", lambda: N.clean_free_text(v.get("code")), "")),
-        "name": " ".join(take("name", lambda: N.clean_free_text(v.get("name")), "").split()),
-        "valid_from": take("valid_from", lambda: N.parse_full_date(v.get("valid_from"), today=horizon)),
+        "code": title_code(take("code", lambda: N.clean_free_text(v.get("code")), "", missing="Thiếu mã chức danh.")),
+        "name": " ".join(
+            take("name", lambda: N.clean_free_text(v.get("name")), "", missing="Thiếu tên chức danh.").split()
+        ),
+        "valid_from": take(
+            "valid_from",
+            lambda: N.parse_full_date(v.get("valid_from"), today=horizon),
+            missing="Thiếu ngày bắt đầu có hiệu lực (ngày/tháng/năm).",
+        ),
     }
     for f in ("group", "sits_in", "source"):
         out[f] = take(f, lambda f=f: N.clean_free_text(v.get(f)), "")
@@ -441,7 +439,7 @@ def _clean_title_row(v: dict, *, present: set[str], head_marker: bool, horizon: 
         out["is_head"] = False
     elif not head_text:
         out["is_head"] = None
-        errors.append(("is_head", "Thiếu: ghi Trưởng (cấp trưởng) hoặc Phó (cấp phó)."))
+        cells.refuse("is_head", "Thiếu: ghi Trưởng (cấp trưởng) hoặc Phó (cấp phó).")
     else:
         out["is_head"] = take("is_head", lambda: _choice(head_text, HEAD_VALUES, "Giá trị", "Trưởng hoặc Phó"))
     filled = N.clean_text(v.get("filled_by"))
@@ -465,26 +463,33 @@ def _clean_title_row(v: dict, *, present: set[str], head_marker: bool, horizon: 
         out["term_calendar"] = TermCalendar.APPOINTMENT
     else:
         out["term_calendar"] = TermCalendar.APPOINTMENT
-        errors.append(("term_calendar", "Thiếu nhiệm kỳ: chức danh bầu cử, chỉ định ghi Đảng hoặc Chính quyền."))
+        cells.refuse("term_calendar", "Thiếu nhiệm kỳ: chức danh bầu cử, chỉ định ghi Đảng hoặc Chính quyền.")
     for f in ("planning_applies", "confidence_vote_applies"):
         out[f] = (
             take(f, lambda f=f: _choice(v.get(f), YES_NO, "Giá trị", "x, Có hoặc Không"), True)
             if f in present
             else True
         )
-    bad = {c for c, _ in errors}
-    if not out["code"] and "code" not in bad:
-        errors.append(("code", "Thiếu mã chức danh."))
-    elif len(out["code"]) > 40:
-        errors.append(("code", "Mã chức danh dài quá 40 ký tự."))
-    if not out["name"] and "name" not in bad:
-        errors.append(("name", "Thiếu tên chức danh."))
-    if out["valid_from"] is None and "valid_from" not in bad:
-        errors.append(("valid_from", "Thiếu ngày bắt đầu có hiệu lực (ngày/tháng/năm)."))
+    if len(out["code"]) > 40:
+        cells.refuse("code", "Mã chức danh dài quá 40 ký tự.")
     for f, limit in (("name", 255), ("group", 100), ("sits_in", 100), ("source", 255)):
         if len(out[f]) > limit:
-            errors.append((f, f"Dài quá {limit} ký tự."))
-    return out, errors
+            cells.refuse(f, f"Dài quá {limit} ký tự.")
+    return out
+
+
+TITLE_INPUT_FIELDS = (
+    "code",
+    "name",
+    "is_head",
+    "group",
+    "sits_in",
+    "filled_by",
+    "term_calendar",
+    "planning_applies",
+    "confidence_vote_applies",
+    "source",
+)
 
 
 def _read_titles(path, *, actor, filename) -> TitleImportReport:
@@ -495,12 +500,9 @@ def _read_titles(path, *, actor, filename) -> TitleImportReport:
     if not provinces:
         report.errors.append((0, "", "Bạn không có quyền ghi danh mục chức danh của tỉnh nào."))
         return report
-    try:
-        table = open_layout(path, filename=filename, layout=TITLE_LAYOUT, actor=actor)
-    except FileFormatError as exc:
-        report.errors.append((0, "", str(exc)))
+    table = read(report, path, layout=TITLE_LAYOUT, actor=actor, filename=filename)
+    if table is None:
         return report
-    report.ignored = [h["header"] for h in table.headers if not h.get("field")]
     present = {h["field"] for h in table.headers if h.get("field")}
     head_marker = any(
         h.get("field") == "is_head" and header_key(h["header"]) in HEAD_MARKER_HEADERS for h in table.headers
@@ -509,57 +511,38 @@ def _read_titles(path, *, actor, filename) -> TitleImportReport:
     if "province_code" in present:
         codes = {c.upper(): pk for pk, c in Organization.objects.filter(pk__in=provinces).values_list("pk", "code")}
     seen: dict[tuple[int, str], int] = {}
-    for row in table:
-        report.rows += 1
-        values, errors = _clean_title_row(row.values, present=present, head_marker=head_marker, horizon=horizon)
+
+    def row_fn(row: Row, cells: RowCleaner) -> PlannedTitle | None:
+        values = _clean_title_row(cells, present=present, head_marker=head_marker, horizon=horizon)
         province_code = N.clean_text(row.values.get("province_code")).upper()
         province_id = None
         if province_code:
             province_id = codes.get(province_code)
             if province_id is None:
-                errors.append(("province_code", f"Không có tỉnh mã «{province_code}» trong phạm vi ghi của bạn."))
+                cells.refuse("province_code", f"Không có tỉnh mã «{province_code}» trong phạm vi ghi của bạn.")
         elif len(provinces) == 1:
             province_id = next(iter(provinces))
         else:
-            errors.append(("province_code", "Thiếu mã tỉnh: bạn ghi danh mục chức danh của nhiều tỉnh."))
+            cells.refuse("province_code", "Thiếu mã tỉnh: bạn ghi danh mục chức danh của nhiều tỉnh.")
         code, start = values["code"], values["valid_from"]
         if province_id is not None and code and len(code) <= 40:
             key = (province_id, code)
             if key in seen:
-                errors.append(("code", f"Trùng mã chức danh với dòng {seen[key]}."))
+                cells.refuse("code", f"Trùng mã chức danh với dòng {seen[key]}.")
             elif start is not None and (clash := title_overlapping(province_id=province_id, code=code, start=start)):
-                errors.append(
-                    (
-                        "code",
-                        f"Mã chức danh «{code}» đã có trong danh mục («{clash.name}», "
-                        f"{title_period(clash)}); tệp chỉ thêm chức danh mới, sửa đổi hoặc bãi bỏ "
-                        "trên trang của chức danh.",
-                    )
+                cells.refuse(
+                    "code",
+                    f"Mã chức danh «{code}» đã có trong danh mục («{clash.name}», "
+                    f"{title_period(clash)}); tệp chỉ thêm chức danh mới, sửa đổi hoặc bãi bỏ "
+                    "trên trang của chức danh.",
                 )
             seen.setdefault(key, row.number)
-        if errors:
-            report.errors.extend((row.number, TITLE_HEADER_OF.get(c, c), m) for c, m in errors)
-            continue
-        data = TitleInput(
-            **{
-                f: values[f]
-                for f in (
-                    "code",
-                    "name",
-                    "is_head",
-                    "group",
-                    "sits_in",
-                    "filled_by",
-                    "term_calendar",
-                    "planning_applies",
-                    "confidence_vote_applies",
-                    "source",
-                )
-            }
-        )
-        report.planned.append(PlannedTitle(row.number, province_id, data, start, provinces[province_id]))
-    if report.rows == 0:
-        report.errors.append((0, "", "Tệp không có dòng dữ liệu nào."))
+        if cells.errors:
+            return None
+        data = TitleInput(**{f: values[f] for f in TITLE_INPUT_FIELDS})
+        return PlannedTitle(row.number, province_id, data, start, provinces[province_id])
+
+    check_rows(report, table, row_fn)
     return report
 
 
@@ -576,7 +559,6 @@ def title_import(path: str | Path, *, actor, filename: str | None = None, apply:
         filename=filename,
         actor=actor,
         write=lambda p: title_create(actor=actor, province_id=p.province_id, data=p.data, valid_from=p.valid_from),
-        header_of=TITLE_HEADER_OF,
         field_columns={"province_id": "province_code"},
         action="title.imported",
         summary=f"Nhập {len(report.planned)} chức danh vào danh mục từ tệp",
@@ -609,42 +591,18 @@ TITLE_EXAMPLE = [
 
 def build_title_template(province_code: str = "") -> bytes:
     """The downloadable catalogue template: the Vietnamese headers, one synthetic example row and a guide."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Danh mục chức danh"
-    ws.append(TITLE_LAYOUT.template_headers)
-    ws.append([*TITLE_EXAMPLE, province_code])
-    for i, cell in enumerate(ws[1], start=1):
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B22222")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[cell.column_letter].width = max(14, len(TITLE_LAYOUT.template_headers[i - 1]) + 4)
-    for row in range(2, 1002):  # the date column as text, so Excel keeps dd/mm/yyyy as typed
-        ws.cell(row=row, column=4).number_format = "@"
-    ws.freeze_panes = "A2"
-    notes = {
-        "code": "Mã của chức danh trong danh mục của tỉnh (không trùng với chức danh đang có hiệu lực).",
-        "is_head": "Trưởng (cấp trưởng) hoặc Phó (cấp phó); x cũng là cấp trưởng.",
-        "valid_from": "Ngày bắt đầu có hiệu lực, ngày/tháng/năm (01/07/2025).",
-        "filled_by": "Bổ nhiệm, Bầu cử hoặc Chỉ định; để trống là Bổ nhiệm.",
-        "term_calendar": "Đảng (2025–2030), Chính quyền (2026–2031) hoặc Bổ nhiệm (5 năm); để trống với chức danh "
-        "bổ nhiệm là Bổ nhiệm (5 năm).",
-        "planning_applies": "x hoặc Có: thuộc diện quy hoạch; để trống hoặc Không: không. Không có cột: có.",
-        "confidence_vote_applies": "x hoặc Có: thuộc diện lấy phiếu tín nhiệm; để trống hoặc Không: không. "
-        "Không có cột: có.",
-        "province_code": "Mã đảng bộ tỉnh; chỉ cần khi bạn ghi danh mục của nhiều tỉnh.",
-    }
-    guide = wb.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Bắt buộc", "Cách ghi", "Cũng nhận tiêu đề"])
-    for name, header, aliases in TITLE_COLUMNS:
-        guide.append([header, "Có" if name in TITLE_LAYOUT.required else "", notes.get(name, ""), "; ".join(aliases)])
-    guide.append([])
-    guide.append(
-        [
-            "Mỗi dòng là một chức danh mới của danh mục. Sửa đổi hoặc bãi bỏ chức danh đã có làm trên trang "
-            "của chức danh. Tệp có dòng lỗi thì không ghi gì."
-        ]
+    return template_bytes(
+        TITLE_LAYOUT,
+        title="Danh mục chức danh",
+        examples=[[*TITLE_EXAMPLE, province_code]],
+        text_fields=("valid_from",),  # so Excel keeps dd/mm/yyyy as typed
+        guide=("required", "note", "aliases"),
+        guide_after=[
+            [],
+            [
+                "Mỗi dòng là một chức danh mới của danh mục. Sửa đổi hoặc bãi bỏ chức danh đã có làm trên trang "
+                "của chức danh. Tệp có dòng lỗi thì không ghi gì."
+            ],
+        ],
+        guide_widths={"A": 24, "B": 10, "C": 70, "D": 60},
     )
-    for letter, width in (("A", 24), ("B", 10), ("C", 70), ("D", 60)):
-        guide.column_dimensions[letter].width = width
-    return workbook_bytes(wb)

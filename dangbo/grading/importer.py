@@ -1,83 +1,61 @@
-"""Import of grading results from XLSX, in two steps like the member import (dangbo/imports):
-`grading_import_dry_run` parses every row and runs the same services inside a transaction that
-is rolled back, reporting refusals with row and column; `grading_import_apply` writes all rows
-(proposal + decision of the competent committee) in one transaction, or nothing."""
+"""Import of grading results from XLSX, on the import pipeline (dangbo/imports/pipeline.py: legacy
+headers, aliases, ignored columns listed): `grading_import_dry_run` parses every row and runs the
+same services inside a transaction that is rolled back (`rehearse`), reporting refusals with row
+and column; `grading_import_apply` writes all rows (proposal + decision of the competent
+committee) in one transaction, or nothing."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-
-from django.db import transaction
+from typing import ClassVar
 
 from dangbo.core.errors import DomainError, not_found
 from dangbo.core.text import fold
 from dangbo.imports.normalize import clean_free_text, clean_name, clean_text
-from dangbo.imports.parse import FileFormatError, xlsx_rows
+from dangbo.imports.parse import Row
+from dangbo.imports.pipeline import Field, Layout, RowCleaner, SheetReport, check_rows, read, rehearse
 from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
 
 from . import rules, selectors
 from .models import GRADE_ABBREV, Grade, GradingCampaign, GradingRecord, Step
 from .services import GradingRefused, StepInput, member_steps_record
 
-COLUMNS = {  # field -> (header shown, accepted header keys)
-    "full_name": ("Họ và tên", {"ho va ten", "ho ten"}),
-    "birth_year": ("Năm sinh", {"nam sinh"}),
-    "card": ("Số thẻ đảng viên", {"so the dang vien", "so the"}),
-    "total": ("Tổng điểm", {"tong diem", "diem"}),
-    "grade": ("Xếp loại", {"xep loai", "muc xep loai"}),
-    "comment": ("Nhận xét", {"nhan xet", "ghi chu"}),
-}
-HEADER_OF = {k: v[0] for k, v in COLUMNS.items()}
+FIELDS = [
+    Field("full_name", "Họ và tên", ("Họ tên",), True),
+    Field("birth_year", "Năm sinh"),
+    Field("card", "Số thẻ đảng viên", ("Số thẻ",)),
+    Field("total", "Tổng điểm", ("Điểm",)),
+    Field("grade", "Xếp loại", ("Mức xếp loại",), True),
+    Field("comment", "Nhận xét", ("Ghi chú",)),
+]
+LAYOUT = Layout.of("grading", FIELDS)
+HEADER_OF = LAYOUT.header_of
 _GRADES = {fold(a): g for g, a in GRADE_ABBREV.items()} | {fold(g.label): g.value for g in Grade}
 
 
-def _key(text) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", fold(clean_text(text))).strip()
-
-
 @dataclass
-class ImportReport:
-    rows: int = 0
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column header, message)
-    planned: list[tuple[int, str, str]] = field(default_factory=list)  # (row, name, grade label)
-    applied: bool = False
+class ImportReport(SheetReport):
+    """The dry run of a results file (imports.pipeline.SheetReport): `planned` are (row, name,
+    grade label); a refusal of the whole file names row 1."""
+
+    file_row: ClassVar[int] = 1
+    empty_row: ClassVar[int] = 2
+    missing_by_column: ClassVar[bool] = True
 
     @property
     def ok(self) -> bool:
         return self.rows > 0 and not self.errors
 
 
-class _Rollback(Exception):
-    pass
-
-
-def _parse(path: str | Path, campaign: GradingCampaign, report: ImportReport) -> list[tuple[int, StepInput]]:
-    """The rows of the file through the guarded XLSX reader (dangbo/imports/xlsx.py): a file it
-    refuses (not an XLSX, malformed, too large once unpacked) is one error with its reason."""
-    rows = xlsx_rows(path)
-    try:
-        return _parse_rows(rows, campaign, report)
-    except FileFormatError as exc:
-        report.errors.append((1, "", str(exc)))
-        return []
-    finally:
-        rows.close()
-
-
-def _parse_rows(rows, campaign: GradingCampaign, report: ImportReport) -> list[tuple[int, StepInput]]:
-    _, header = next(rows, (1, ()))
-    columns: dict[str, int] = {}
-    for idx, cell in enumerate(header):
-        for name, (_, keys) in COLUMNS.items():
-            if cell is not None and _key(cell) in keys and name not in columns:
-                columns[name] = idx
-    missing = [HEADER_OF[c] for c in ("full_name", "grade") if c not in columns]
-    if missing:
-        report.errors.append((1, ", ".join(missing), "Thiếu cột bắt buộc."))
+def _parse(path: str | Path, *, actor, campaign: GradingCampaign, report: ImportReport) -> list[tuple[int, StepInput]]:
+    """The rows of the file through the pipeline's reader (XLSX streamed and guarded, legacy
+    headers, aliases; a file it refuses is one error with its reason), each matched to a member
+    of the campaign's subtree."""
+    table = read(report, path, layout=LAYOUT, actor=actor)
+    if table is None:
         return []
     at = rules.year_end(campaign.year)
     root = selectors.version_on(campaign.root_org_id, at)
@@ -89,59 +67,46 @@ def _parse_rows(rows, campaign: GradingCampaign, report: ImportReport) -> list[t
         people.setdefault((m.name_folded, m.birth_year), []).append(m)
         if m.party_card_number:
             people[("card", m.party_card_number)] = [m]
-    parsed = []
-    for number, cells in rows:
-        if not any(c not in (None, "") for c in cells):
-            continue
-        report.rows += 1
 
-        def cell(name, cells=cells):
-            idx = columns.get(name)
-            return cells[idx] if idx is not None and idx < len(cells) else None
-
-        try:
-            name = clean_name(cell("full_name"))
-        except ValueError as exc:
-            report.errors.append((number, HEADER_OF["full_name"], str(exc)))
-            continue
-        card = clean_text(cell("card"))
-        year_raw = clean_text(cell("birth_year"))
+    def row_fn(row: Row, cells: RowCleaner) -> tuple[int, StepInput] | None:
+        v, number = row.values, row.number
+        name = cells.take("full_name", lambda: clean_name(v.get("full_name")))
+        if cells.errors:
+            return None
+        card = clean_text(v.get("card"))
+        year_raw = clean_text(v.get("birth_year"))
         if card:
             found = people.get(("card", card), [])
         elif year_raw.isdigit():
             found = people.get((fold(name), int(year_raw)), [])
         else:
-            report.errors.append(
-                (number, HEADER_OF["birth_year"], "Cần năm sinh hoặc số thẻ đảng viên để nhận ra đảng viên.")
-            )
-            continue
+            cells.refuse("birth_year", "Cần năm sinh hoặc số thẻ đảng viên để nhận ra đảng viên.")
+            return None
         if len(found) != 1:
             why = not_found("đảng viên") if not found else "Có nhiều đảng viên trùng họ tên và năm sinh"
-            report.errors.append((number, HEADER_OF["full_name"], f"{why} «{name}» trong phạm vi đợt đánh giá."))
-            continue
-        grade = _GRADES.get(fold(clean_text(cell("grade"))))
+            cells.refuse("full_name", f"{why} «{name}» trong phạm vi đợt đánh giá.")
+            return None
+        grade = _GRADES.get(fold(clean_text(v.get("grade"))))
         if grade is None:
-            report.errors.append(
-                (
-                    number,
-                    HEADER_OF["grade"],
-                    f"Không hiểu mức xếp loại «{clean_text(cell('grade'))}»: ghi HTXSNV, HTTNV, HTNV, KHTNV hoặc KXL.",
-                )
+            cells.refuse(
+                "grade",
+                f"Không hiểu mức xếp loại «{clean_text(v.get('grade'))}»: ghi HTXSNV, HTTNV, HTNV, KHTNV hoặc KXL.",
             )
-            continue
-        total_raw = clean_text(cell("total")).replace(",", ".")
+            return None
+        total_raw = clean_text(v.get("total")).replace(",", ".")
         try:
             total = Decimal(total_raw) if total_raw else None
         except InvalidOperation:
-            report.errors.append((number, HEADER_OF["total"], f"Tổng điểm «{total_raw}» không phải là số."))
-            continue
-        try:
-            comment = clean_free_text(cell("comment"))
-        except ValueError as exc:
-            report.errors.append((number, HEADER_OF["comment"], str(exc)))
-            continue
-        parsed.append((number, StepInput(member=found[0], grade=grade, total=total, comment=comment)))
+            cells.refuse("total", f"Tổng điểm «{total_raw}» không phải là số.")
+            return None
+        comment = cells.take("comment", lambda: clean_free_text(v.get("comment")))
+        if cells.errors:
+            return None
         report.planned.append((number, found[0].full_name, rules.grade_label(grade)))
+        return number, StepInput(member=found[0], grade=grade, total=total, comment=comment)
+
+    parsed: list[tuple[int, StepInput]] = []
+    check_rows(report, table, row_fn, into=parsed)
     return parsed
 
 
@@ -180,20 +145,10 @@ def _write(actor, campaign: GradingCampaign, parsed, on: date, decision_number: 
 
 def _run(path, *, actor, campaign, on, decision_number, apply: bool) -> ImportReport:
     report = ImportReport()
-    parsed = _parse(path, campaign, report)
+    parsed = _parse(path, actor=actor, campaign=campaign, report=report)
     if report.errors or not parsed:
-        if not parsed and not report.errors:
-            report.errors.append((2, "", "Tệp không có dòng dữ liệu nào."))
         return report
-    try:
-        with transaction.atomic():
-            _write(actor, campaign, parsed, on, decision_number, report)
-            if report.errors or not apply:
-                raise _Rollback
-    except _Rollback:
-        return report
-    report.applied = True
-    return report
+    return rehearse(report, lambda: _write(actor, campaign, parsed, on, decision_number, report), apply=apply)
 
 
 def grading_import_dry_run(

@@ -1,8 +1,8 @@
 """Import of the enterprise register (orgs.Enterprise, R-014) from an XLSX or CSV file: a dry
 run that lists what would be recorded and every refused row, then the apply, in one transaction
 (any refused row and nothing is written). A module of its own beside the member and organization
-pipelines: it reuses their readers (parse.open_table through mappings.open_layout, the cleaning
-helpers of normalize, the sector aliases of imports.orgs) and writes through orgs.enterprises,
+pipelines: it runs on the import pipeline (pipeline.py: legacy headers, aliases, ignored columns
+listed, the cleaning helpers of normalize, the sector aliases of imports.orgs) and writes through orgs.enterprises,
 so every enterprise gets its audit entry like one recorded on the page.
 
 | Header (Vietnamese)               | Field          | Required | Notes                                       |
@@ -19,7 +19,7 @@ so every enterprise gets its audit entry like one recorded on the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -27,24 +27,34 @@ from django.utils import timezone
 
 from dangbo.access import policy
 from dangbo.imports import normalize as N
-from dangbo.imports.mappings import open_layout
 from dangbo.imports.orgs import parse_sector
-from dangbo.imports.parse import FileFormatError, Layout
-from dangbo.imports.services import apply_all_or_none
+from dangbo.imports.parse import Row
+from dangbo.imports.pipeline import Field, Layout, RowCleaner, SheetReport, apply_all_or_none, check_rows, read
 from dangbo.orgs import enterprises
 from dangbo.orgs.models import Enterprise, Organization
 
-COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("name", "Tên doanh nghiệp", ("Tên đơn vị", "Tên công ty", "Doanh nghiệp", "Tên")),
-    ("tax_code", "Mã số thuế", ("MST", "Mã số doanh nghiệp")),
-    ("sector", "Khu vực", ("Khu vực, loại hình", "Loại hình doanh nghiệp", "Loại hình", "Thành phần kinh tế")),
-    ("locality_code", "Mã địa bàn", ("Mã tổ chức đảng quản lý địa bàn", "Mã xã, phường", "Mã đảng bộ xã")),
-    ("employees", "Số lao động", ("Lao động", "Số người lao động")),
-    ("registered_on", "Hoạt động từ ngày", ("Ngày thành lập", "Ngày hoạt động", "Ngày đăng ký")),
-    ("party_org_code", "Mã tổ chức đảng trong doanh nghiệp", ("Mã tổ chức đảng", "Mã chi bộ")),
-    ("party_org_from", "Có tổ chức đảng từ ngày", ("Ngày có tổ chức đảng", "Ngày thành lập tổ chức đảng")),
+FIELDS = [
+    Field("name", "Tên doanh nghiệp", ("Tên đơn vị", "Tên công ty", "Doanh nghiệp", "Tên"), True),
+    Field("tax_code", "Mã số thuế", ("MST", "Mã số doanh nghiệp")),
+    Field(
+        "sector",
+        "Khu vực",
+        ("Khu vực, loại hình", "Loại hình doanh nghiệp", "Loại hình", "Thành phần kinh tế"),
+        True,
+    ),
+    Field(
+        "locality_code",
+        "Mã địa bàn",
+        ("Mã tổ chức đảng quản lý địa bàn", "Mã xã, phường", "Mã đảng bộ xã"),
+        True,
+    ),
+    Field("employees", "Số lao động", ("Lao động", "Số người lao động")),
+    Field("registered_on", "Hoạt động từ ngày", ("Ngày thành lập", "Ngày hoạt động", "Ngày đăng ký"), True),
+    Field("party_org_code", "Mã tổ chức đảng trong doanh nghiệp", ("Mã tổ chức đảng", "Mã chi bộ")),
+    Field("party_org_from", "Có tổ chức đảng từ ngày", ("Ngày có tổ chức đảng", "Ngày thành lập tổ chức đảng")),
 ]
-LAYOUT = Layout("enterprises", COLUMNS, ("name", "sector", "locality_code", "registered_on"))
+LAYOUT = Layout.of("enterprises", FIELDS)
+COLUMNS = LAYOUT.columns
 HEADER_OF = LAYOUT.header_of
 
 
@@ -62,16 +72,8 @@ class Planned:
 
 
 @dataclass
-class EnterpriseImportReport:
-    rows: int = 0
-    planned: list[Planned] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column header, message)
-    created: int = 0
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.planned)
+class EnterpriseImportReport(SheetReport):
+    """The dry run of an enterprise file (pipeline.SheetReport): `planned` are `Planned` rows."""
 
 
 def _org_by_code(code: str, actor, at: date, cache: dict) -> Organization | None:
@@ -85,28 +87,13 @@ def _org_by_code(code: str, actor, at: date, cache: dict) -> Organization | None
 def _read(path, *, actor, filename) -> EnterpriseImportReport:
     report = EnterpriseImportReport()
     today = timezone.localdate()
-    try:
-        table = open_layout(path, filename=filename, layout=LAYOUT, actor=actor)
-    except FileFormatError as exc:
-        report.errors.append((0, "", str(exc)))
-        return report
+    table = read(report, path, layout=LAYOUT, actor=actor, filename=filename)
     orgs: dict = {}
     seen_tax: dict[str, int] = {}
-    for row in table:
-        report.rows += 1
-        v = row.values
-        errors_before = len(report.errors)
 
-        def refuse(column: str, message: str, number=row.number) -> None:
-            report.errors.append((number, HEADER_OF.get(column, column), message))
-
-        name = ""
-        try:
-            name = N.clean_free_text(v.get("name"))
-            if not name:
-                refuse("name", "Thiếu tên doanh nghiệp.")
-        except ValueError as exc:
-            refuse("name", str(exc))
+    def row_fn(row: Row, cells: RowCleaner) -> Planned:
+        v, take, refuse = row.values, cells.take, cells.refuse
+        name = take("name", lambda: N.clean_free_text(v.get("name")), "", missing="Thiếu tên doanh nghiệp.")
         tax_code = N.clean_text(v.get("tax_code"))
         if tax_code:
             if tax_code in seen_tax:
@@ -117,22 +104,14 @@ def _read(path, *, actor, filename) -> EnterpriseImportReport:
                     f"Doanh nghiệp có mã số thuế {tax_code} đã có trong sổ; sửa trên trang của doanh nghiệp.",
                 )
             seen_tax.setdefault(tax_code, row.number)
-        sector = ""
-        try:
-            sector = parse_sector(v.get("sector"))
-            if not sector:
-                refuse("sector", "Thiếu khu vực, loại hình.")
-        except ValueError as exc:
-            refuse("sector", str(exc))
-        on = None
-        try:
-            on = N.parse_full_date(v.get("registered_on"), today=today)
-            if on is None:
-                refuse("registered_on", "Thiếu ngày hoạt động.")
-            elif on > today:
-                refuse("registered_on", f"Ngày {on:%d/%m/%Y} ở tương lai.")
-        except ValueError as exc:
-            refuse("registered_on", str(exc))
+        sector = take("sector", lambda: parse_sector(v.get("sector")), "", missing="Thiếu khu vực, loại hình.")
+        on = take(
+            "registered_on",
+            lambda: N.parse_full_date(v.get("registered_on"), today=today),
+            missing="Thiếu ngày hoạt động.",
+        )
+        if on is not None and on > today:
+            refuse("registered_on", f"Ngày {on:%d/%m/%Y} ở tương lai.")
         code = N.clean_text(v.get("locality_code"))
         locality = _org_by_code(code, actor, today, orgs) if code else None
         if not code:
@@ -146,26 +125,20 @@ def _read(path, *, actor, filename) -> EnterpriseImportReport:
                 employees = int(raw)
             else:
                 refuse("employees", f"Số lao động «{raw}» không phải là số nguyên.")
-        party_org, party_from = None, None
+        party_org = None
         party_code = N.clean_text(v.get("party_org_code"))
-        try:
-            party_from = N.parse_full_date(v.get("party_org_from"), today=today)
-        except ValueError as exc:
-            refuse("party_org_from", str(exc))
+        party_from = take("party_org_from", lambda: N.parse_full_date(v.get("party_org_from"), today=today))
         if party_code:
             party_org = _org_by_code(party_code, actor, today, orgs)
             if party_org is None:
                 refuse("party_org_code", f"Không có tổ chức mã «{party_code}» trong phạm vi ghi của bạn.")
-            if party_from is None and len(report.errors) == errors_before:
+            if party_from is None and not cells.errors:
                 refuse("party_org_from", "Thiếu ngày có tổ chức đảng.")
         elif party_from is not None:
             refuse("party_org_code", "Có ngày có tổ chức đảng nhưng thiếu mã tổ chức đảng.")
-        if len(report.errors) == errors_before:
-            report.planned.append(
-                Planned(row.number, name, tax_code, sector, locality, employees, on, party_org, party_from)
-            )
-    if report.rows == 0:
-        report.errors.append((0, "", "Tệp không có dòng dữ liệu nào."))
+        return Planned(row.number, name, tax_code, sector, locality, employees, on, party_org, party_from)
+
+    check_rows(report, table, row_fn)
     return report
 
 
@@ -197,7 +170,6 @@ def enterprise_import(
         filename=filename,
         actor=actor,
         write=write,
-        header_of=HEADER_OF,
         field_columns={"locality": "locality_code", "party_org": "party_org_code", "on": "party_org_from"},
         action="orgs.enterprises_imported",
         summary=f"Nhập {len(report.planned)} doanh nghiệp từ tệp",

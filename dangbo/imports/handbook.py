@@ -3,8 +3,8 @@ updates the e-handbook accounts of existing members, matched by party card numbe
 (in the officer's scope). Nothing else of the member changes and no member is created. A dry run
 lists every account to open or close and every refused row; the apply writes the whole file in one
 transaction, or nothing, through the reports services (registered in members.extras, audited,
-counted by the report facts). A module beside the member pipeline: it reuses its readers
-(mappings.open_layout) and the column's parser (services._parse_handbook).
+counted by the report facts). A kind of the import pipeline (pipeline.py: legacy headers, aliases,
+ignored columns listed), with the member import's parser of the column (services._parse_handbook).
 
 | Header (Vietnamese) | Field        | Required | Notes                                                   |
 |---------------------|--------------|----------|---------------------------------------------------------|
@@ -30,17 +30,17 @@ from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
-from dangbo.imports.mappings import open_layout
-from dangbo.imports.parse import FileFormatError, Layout
-from dangbo.imports.services import _parse_handbook, import_audit_target
+from dangbo.imports.parse import Row
+from dangbo.imports.pipeline import Field, Layout, RowCleaner, SheetReport, check_rows, import_audit_target, read
+from dangbo.imports.services import _parse_handbook
 from dangbo.members.extras import HANDBOOK_CLOSE, HANDBOOK_OPEN, writer
 from dangbo.members.models import Member
 
-COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("party_card", "Số thẻ đảng viên", ("Số thẻ", "Số thẻ Đảng", "Thẻ đảng viên")),
-    ("citizen_id", "Số CCCD", ("CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh", "Số CMND")),
-    ("full_name", "Họ và tên", ("Họ tên", "Tên đảng viên")),
-    (
+FIELDS = [
+    Field("party_card", "Số thẻ đảng viên", ("Số thẻ", "Số thẻ Đảng", "Thẻ đảng viên")),
+    Field("citizen_id", "Số CCCD", ("CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh", "Số CMND")),
+    Field("full_name", "Họ và tên", ("Họ tên", "Tên đảng viên")),
+    Field(
         "handbook",
         "Sổ tay điện tử",
         (
@@ -50,10 +50,12 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
             "Ngày mở sổ tay",
             "Ngày đăng ký sổ tay",
         ),
+        True,
     ),
-    ("closed_on", "Ngày khóa sổ tay", ("Ngày khóa tài khoản", "Khóa sổ tay")),
+    Field("closed_on", "Ngày khóa sổ tay", ("Ngày khóa tài khoản", "Khóa sổ tay")),
 ]
-LAYOUT = Layout("handbook", COLUMNS, ("handbook",), (("party_card", "citizen_id", "Số thẻ đảng viên / Số CCCD"),))
+LAYOUT = Layout.of("handbook", FIELDS, one_of=(("party_card", "citizen_id", "Số thẻ đảng viên / Số CCCD"),))
+COLUMNS = LAYOUT.columns
 HEADER_OF = LAYOUT.header_of
 
 
@@ -66,12 +68,10 @@ class HandbookChange:
 
 
 @dataclass
-class HandbookImportReport:
-    rows: int = 0
-    planned: list[HandbookChange] = field(default_factory=list)
+class HandbookImportReport(SheetReport):
+    """The dry run of an e-handbook file (pipeline.SheetReport): `planned` are `HandbookChange`s."""
+
     unchanged: list[tuple[int, str]] = field(default_factory=list)  # (row, why nothing changes)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column header, message)
-    applied: bool = False
 
     @property
     def opened(self) -> int:
@@ -89,33 +89,23 @@ def _accounts(member_ids) -> dict[int, object]:
 
 def _read(path, *, actor, filename, today: date) -> HandbookImportReport:
     report = HandbookImportReport()
-    try:
-        table = open_layout(path, filename=filename, layout=LAYOUT, actor=actor)
-    except FileFormatError as exc:
-        report.errors.append((0, "", str(exc)))
+    table = read(report, path, layout=LAYOUT, actor=actor, filename=filename)
+    if table is None:
         return report
     visible = policy.for_user(Member, actor)
     personal = policy.scope_members(Member.objects.all(), actor, action="view_personal")
     found: list[tuple[int, Member, date | None, date | None]] = []
     seen: dict[int, int] = {}
-    for row in table:
-        report.rows += 1
-        v = row.values
-        n = row.number
 
-        def refuse(column: str, message: str, n=n) -> None:
-            report.errors.append((n, HEADER_OF.get(column, column), message))
-
+    def row_fn(row: Row, cells: RowCleaner) -> tuple[int, Member, date | None, date | None] | None:
+        v, n, refuse = row.values, row.number, cells.refuse
         card = N.clean_text(v.get("party_card")).replace(" ", "").upper()
-        cid = ""
-        try:
-            cid = N.parse_citizen_id(v.get("citizen_id")) or ""
-        except ValueError as exc:
-            refuse("citizen_id", str(exc))
-            continue
+        cid = cells.take("citizen_id", lambda: N.parse_citizen_id(v.get("citizen_id")) or "", "")
+        if cells.errors:
+            return None
         if not card and not cid:
             refuse("party_card", "Thiếu số thẻ đảng viên hoặc số CCCD để tìm đảng viên.")
-            continue
+            return None
         member = visible.filter(party_card_number=card).first() if card else None
         if member is None and cid:
             member = personal.filter(citizen_id=cid).first()
@@ -125,32 +115,30 @@ def _read(path, *, actor, filename, today: date) -> HandbookImportReport:
                 "party_card" if card else "citizen_id",
                 policy.not_found(f"đảng viên có {what} trong phạm vi của bạn; tệp này chỉ cập nhật đảng viên đã có."),
             )
-            continue
+            return None
         if cid and member.citizen_id and member.citizen_id != cid:
             refuse("citizen_id", f"Số CCCD không khớp với hồ sơ của đảng viên {member.full_name}.")
-            continue
+            return None
         name = N.clean_text(v.get("full_name"))
         if name and fold(name) != fold(member.full_name):
             refuse("full_name", f"Họ tên «{name}» khác với hồ sơ tìm theo số thẻ/CCCD («{member.full_name}»).")
-            continue
+            return None
         if member.pk in seen:
             refuse("party_card", f"Đảng viên {member.full_name} đã có ở dòng {seen[member.pk]}.")
-            continue
+            return None
         seen[member.pk] = n
-        try:
-            opened = _parse_handbook(v.get("handbook"), today=today)
-        except ValueError as exc:
-            refuse("handbook", str(exc))
-            continue
-        try:
-            closed = N.parse_full_date(v.get("closed_on"), today=today)
-        except ValueError as exc:
-            refuse("closed_on", str(exc))
-            continue
+        opened = cells.take("handbook", lambda: _parse_handbook(v.get("handbook"), today=today))
+        if cells.errors:
+            return None
+        closed = cells.take("closed_on", lambda: N.parse_full_date(v.get("closed_on"), today=today))
+        if cells.errors:
+            return None
         if closed is not None and closed > today:
             refuse("closed_on", f"Ngày khóa {closed:%d/%m/%Y} ở tương lai.")
-            continue
-        found.append((n, member, opened, closed))
+            return None
+        return n, member, opened, closed
+
+    check_rows(report, table, row_fn, into=found)
     accounts = _accounts([m.pk for _, m, _, _ in found])
     for n, member, opened, closed in found:
         account = accounts.get(member.pk)
@@ -183,8 +171,6 @@ def _read(path, *, actor, filename, today: date) -> HandbookImportReport:
                 report.planned.append(HandbookChange(n, member, "close", closed))
         elif opened is None:
             report.unchanged.append((n, f"{member.full_name}: không có gì thay đổi."))
-    if report.rows == 0:
-        report.errors.append((0, "", "Tệp không có dòng dữ liệu nào."))
     return report
 
 

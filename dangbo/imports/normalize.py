@@ -9,11 +9,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
-from typing import Any
 
 from dangbo.core.reference import items
 from dangbo.core.spreadsheet import formula_refusal
@@ -32,20 +30,6 @@ def _per_value(fn):
 
 EXCEL_EPOCH = date(1899, 12, 30)  # 1900 date system, after Lotus' 29/02/1900 bug
 MIN_YEAR = 1890
-
-
-def taker(errors: list[tuple[str, str]]) -> Callable[..., Any]:
-    """A row cleaner's `take(column, fn, default=None)`: `fn()`, or `default` with the ValueError's
-    message recorded in `errors` against `column` (every bad cell of a row is reported, not the first)."""
-
-    def take(column: str, fn: Callable[[], Any], default: Any = None) -> Any:
-        try:
-            return fn()
-        except ValueError as exc:
-            errors.append((column, str(exc)))
-            return default
-
-    return take
 
 
 def clean_text(value, *, encoding: str | None = None) -> str:

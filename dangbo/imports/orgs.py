@@ -49,21 +49,27 @@ from dangbo.access import policy
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.reference import items, label
-from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.mappings import open_layout
-from dangbo.imports.parse import Layout, Row, _key
-from dangbo.imports.services import MAX_LISTED, ImportRefused, Report, describe, import_audit_target
+from dangbo.imports.parse import Row, _key
+from dangbo.imports.pipeline import Field, Layout, RowCleaner, import_audit_target, template_bytes
+from dangbo.imports.services import MAX_LISTED, ImportRefused, Report, describe
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.services import Decision, org_establish
 
-ORG_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("code", "Mã tổ chức", ("Mã tổ chức đảng", "Mã đơn vị", "Mã số", "Mã")),
-    ("name", "Tên tổ chức", ("Tên tổ chức đảng", "Tên đơn vị", "Tên")),
-    ("short_name", "Tên viết tắt", ("Viết tắt", "Tên gọi tắt")),
-    ("org_type", "Loại tổ chức", ("Loại hình tổ chức", "Loại hình", "Loại tổ chức đảng", "Loại")),
-    (
+ORG_FIELDS = [
+    Field("code", "Mã tổ chức", ("Mã tổ chức đảng", "Mã đơn vị", "Mã số", "Mã"), True, "Mã duy nhất trong hệ thống."),
+    Field("name", "Tên tổ chức", ("Tên tổ chức đảng", "Tên đơn vị", "Tên"), True, "Tên đầy đủ, có dấu."),
+    Field("short_name", "Tên viết tắt", ("Viết tắt", "Tên gọi tắt")),
+    Field(
+        "org_type",
+        "Loại tổ chức",
+        ("Loại hình tổ chức", "Loại hình", "Loại tổ chức đảng", "Loại"),
+        True,
+        "Tên hoặc mã loại tổ chức theo danh mục bên dưới.",
+    ),
+    Field(
         "sector",
         "Khu vực",
         (
@@ -75,25 +81,37 @@ ORG_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
             "Khu vực kinh tế",
             "Sở hữu",
         ),
+        note="Khu vực, loại hình đơn vị nơi lập tổ chức đảng theo danh mục bên dưới; để trống thì tính theo "
+        "tổ chức cấp trên.",
     ),
-    ("parent_code", "Mã tổ chức cấp trên", ("Mã cấp trên", "Mã tổ chức đảng cấp trên", "Mã đơn vị cấp trên")),
-    (
+    Field(
+        "parent_code",
+        "Mã tổ chức cấp trên",
+        ("Mã cấp trên", "Mã tổ chức đảng cấp trên", "Mã đơn vị cấp trên"),
+        note="Mã tổ chức cấp trên trong hệ thống hoặc ở một dòng khác của tệp (ưu tiên).",
+    ),
+    Field(
         "parent_name",
         "Tên tổ chức cấp trên",
         ("Tổ chức cấp trên", "Cấp trên", "Trực thuộc", "Tên cấp trên", "Tổ chức đảng cấp trên", "Cấp trên trực tiếp"),
+        note="Hoặc tên tổ chức cấp trên đúng như trong hệ thống vào ngày thành lập.",
     ),
-    ("established_on", "Ngày thành lập", ("Ngày thành lập tổ chức", "Thành lập ngày", "Ngày hiệu lực")),
-    ("decision_number", "Số quyết định", ("Quyết định số", "Số QĐ", "Quyết định thành lập")),
-    ("decision_date", "Ngày quyết định", ("Ngày ký quyết định", "Ngày QĐ")),
-    ("decision_body", "Cơ quan ban hành", ("Cơ quan quyết định", "Nơi ban hành", "Cấp quyết định")),
-    ("note", "Ghi chú", ()),
+    Field(
+        "established_on",
+        "Ngày thành lập",
+        ("Ngày thành lập tổ chức", "Thành lập ngày", "Ngày hiệu lực"),
+        True,
+        "ngày/tháng/năm (01/07/2025).",
+    ),
+    Field("decision_number", "Số quyết định", ("Quyết định số", "Số QĐ", "Quyết định thành lập")),
+    Field("decision_date", "Ngày quyết định", ("Ngày ký quyết định", "Ngày QĐ"), note="ngày/tháng/năm."),
+    Field("decision_body", "Cơ quan ban hành", ("Cơ quan quyết định", "Nơi ban hành", "Cấp quyết định")),
+    Field("note", "Ghi chú"),
 ]
-ORGS = Layout(
-    "orgs",
-    ORG_COLUMNS,
-    ("code", "name", "org_type", "established_on"),
-    (("parent_code", "parent_name", "Mã tổ chức cấp trên / Tên tổ chức cấp trên"),),
+ORGS = Layout.of(
+    "orgs", ORG_FIELDS, one_of=(("parent_code", "parent_name", "Mã tổ chức cấp trên / Tên tổ chức cấp trên"),)
 )
+ORG_COLUMNS = ORGS.columns
 ORG_HEADER_OF = ORGS.header_of
 TYPE_ALIASES = {
     "dang bo phuong": "commune_party_org",
@@ -242,33 +260,33 @@ class _Existing:
 
 def _clean(row: Row, report: OrgReport, today: date) -> OrgPlan | None:
     v = row.values
-    errors: list[tuple[str, str]] = []
-    take = N.taker(errors)
+    cells = RowCleaner(v)
+    take = cells.take
 
     code = N.parse_code(v.get("code"))
     if not code:
-        errors.append(("code", "Thiếu mã tổ chức."))
+        cells.refuse("code", "Thiếu mã tổ chức.")
     elif len(code) > 40:
-        errors.append(("code", f"Mã tổ chức dài quá 40 ký tự: «{code}»."))
-    name = take("name", lambda: N.clean_free_text(v.get("name")), "")
-    if not name and not any(c == "name" for c, _ in errors):
-        errors.append(("name", "Thiếu tên tổ chức."))
-    elif len(name) > 255:
-        errors.append(("name", "Tên tổ chức dài quá 255 ký tự."))
+        cells.refuse("code", f"Mã tổ chức dài quá 40 ký tự: «{code}».")
+    name = take("name", lambda: N.clean_free_text(v.get("name")), "", missing="Thiếu tên tổ chức.")
+    if len(name) > 255:
+        cells.refuse("name", "Tên tổ chức dài quá 255 ký tự.")
     short_name = take("short_name", lambda: N.clean_free_text(v.get("short_name"))[:120], "")
     number = take("decision_number", lambda: N.clean_free_text(v.get("decision_number"))[:60], "")
     body = take("decision_body", lambda: N.clean_free_text(v.get("decision_body"))[:255], "")
     note = take("note", lambda: N.clean_free_text(v.get("note")), "")
     org_type = take("org_type", lambda: parse_org_type(v.get("org_type")))
     sector = take("sector", lambda: parse_sector(v.get("sector")), "")
-    on = take("established_on", lambda: N.parse_full_date(v.get("established_on"), today=today))
-    if on is None and not any(c == "established_on" for c, _ in errors):
-        errors.append(("established_on", "Thiếu ngày thành lập."))
-    elif on is not None and on > today:
-        errors.append(("established_on", f"Ngày thành lập {_d(on)} ở tương lai."))
+    on = take(
+        "established_on",
+        lambda: N.parse_full_date(v.get("established_on"), today=today),
+        missing="Thiếu ngày thành lập.",
+    )
+    if on is not None and on > today:
+        cells.refuse("established_on", f"Ngày thành lập {_d(on)} ở tương lai.")
     decision_date = take("decision_date", lambda: N.parse_full_date(v.get("decision_date"), today=today))
-    if errors:
-        for column, reason in errors:
+    if cells.errors:
+        for column, reason in cells.errors:
             report.refuse(row.number, column, reason)
         return None
     decision = Decision(number=number, date=decision_date, body=body, note=note)
@@ -607,104 +625,69 @@ def org_import_apply(
     return report
 
 
+ORG_EXAMPLES = [
+    [
+        "T01-X01-C09",
+        "Chi bộ thôn Mẫu",
+        "",
+        "Chi bộ trực thuộc",
+        "",
+        "T01-X01",
+        "",
+        "01/07/2025",
+        "15-QĐ/ĐU",
+        "25/06/2025",
+        "Đảng ủy xã An Bình",
+        "",
+    ],
+    [
+        "T01-X01-C09-T1",
+        "Tổ đảng số 1",
+        "",
+        "Tổ đảng",
+        "",
+        "",
+        "Chi bộ thôn Mẫu",
+        "01/07/2025",
+        "",
+        "",
+        "",
+        "Cấp trên là dòng phía trên (ghi theo tên)",
+    ],
+    [
+        "T01-X01-DN1",
+        "Chi bộ Công ty TNHH Mẫu",
+        "",
+        "Chi bộ cơ sở",
+        "Doanh nghiệp tư nhân",
+        "T01-X01",
+        "",
+        "01/07/2025",
+        "16-QĐ/ĐU",
+        "25/06/2025",
+        "Đảng ủy xã An Bình",
+        "Tổ chức đảng trong khu vực ngoài nhà nước",
+    ],
+]
+
+
 def build_org_template() -> bytes:
-    """The downloadable template: Vietnamese headers, two synthetic example rows, a guide sheet
-    with the columns and the list of organization types."""
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Danh sách tổ chức đảng"
-    headers = ORGS.template_headers
-    ws.append(headers)
-    ws.append(
-        [
-            "T01-X01-C09",
-            "Chi bộ thôn Mẫu",
-            "",
-            "Chi bộ trực thuộc",
-            "",
-            "T01-X01",
-            "",
-            "01/07/2025",
-            "15-QĐ/ĐU",
-            "25/06/2025",
-            "Đảng ủy xã An Bình",
-            "",
-        ]
+    """The downloadable template: Vietnamese headers, synthetic example rows, a guide sheet
+    with the columns and the lists of organization types and sectors."""
+    lists: list[list[str]] = [[], ["Loại tổ chức", "Mã", ""]]
+    lists += [[label("org_types", item.code), item.code, ""] for item in items("org_types")]
+    lists += [[], ["Khu vực", "Mã", "Ngoài nhà nước (R-014)"]]
+    lists += [
+        [item.name, item.code, "Có" if item.row.get("non_state") == "true" else ""] for item in items("org_sectors")
+    ]
+    return template_bytes(
+        ORGS,
+        title="Danh sách tổ chức đảng",
+        examples=ORG_EXAMPLES,
+        text_fields=ORGS.header_of,
+        guide_after=lists,
+        guide_widths={"A": 60, "B": 34, "C": 70},
     )
-    ws.append(
-        [
-            "T01-X01-C09-T1",
-            "Tổ đảng số 1",
-            "",
-            "Tổ đảng",
-            "",
-            "",
-            "Chi bộ thôn Mẫu",
-            "01/07/2025",
-            "",
-            "",
-            "",
-            "Cấp trên là dòng phía trên (ghi theo tên)",
-        ]
-    )
-    ws.append(
-        [
-            "T01-X01-DN1",
-            "Chi bộ Công ty TNHH Mẫu",
-            "",
-            "Chi bộ cơ sở",
-            "Doanh nghiệp tư nhân",
-            "T01-X01",
-            "",
-            "01/07/2025",
-            "16-QĐ/ĐU",
-            "25/06/2025",
-            "Đảng ủy xã An Bình",
-            "Tổ chức đảng trong khu vực ngoài nhà nước",
-        ]
-    )
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B22222")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for idx, header in enumerate(headers, start=1):
-        letter = ws.cell(row=1, column=idx).column_letter
-        ws.column_dimensions[letter].width = max(14, len(header) + 4)
-        for row in range(2, 1002):
-            ws.cell(row=row, column=idx).number_format = "@"
-    ws.freeze_panes = "A2"
-    guide = wb.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Bắt buộc", "Cách ghi"])
-    notes = {
-        "code": "Mã duy nhất trong hệ thống.",
-        "name": "Tên đầy đủ, có dấu.",
-        "org_type": "Tên hoặc mã loại tổ chức theo danh mục bên dưới.",
-        "sector": "Khu vực, loại hình đơn vị nơi lập tổ chức đảng theo danh mục bên dưới; để trống thì tính theo "
-        "tổ chức cấp trên.",
-        "parent_code": "Mã tổ chức cấp trên trong hệ thống hoặc ở một dòng khác của tệp (ưu tiên).",
-        "parent_name": "Hoặc tên tổ chức cấp trên đúng như trong hệ thống vào ngày thành lập.",
-        "established_on": "ngày/tháng/năm (01/07/2025).",
-        "decision_date": "ngày/tháng/năm.",
-    }
-    for name, header, _ in ORG_COLUMNS:
-        required = "Có" if name in ORGS.required else ("Một trong hai" if name.startswith("parent_") else "")
-        guide.append([header, required, notes.get(name, "")])
-    guide.append([])
-    guide.append(["Loại tổ chức", "Mã", ""])
-    for item in items("org_types"):
-        guide.append([label("org_types", item.code), item.code, ""])
-    guide.append([])
-    guide.append(["Khu vực", "Mã", "Ngoài nhà nước (R-014)"])
-    for item in items("org_sectors"):
-        guide.append([item.name, item.code, "Có" if item.row.get("non_state") == "true" else ""])
-    guide.column_dimensions["A"].width = 60
-    guide.column_dimensions["B"].width = 34
-    guide.column_dimensions["C"].width = 70
-    return workbook_bytes(wb)
 
 
 __all__ = ["ORGS", "OrgImportRefused", "OrgReport", "build_org_template", "org_import_apply", "org_import_dry_run"]

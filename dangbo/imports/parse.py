@@ -1,6 +1,6 @@
 """Streaming readers for member files (XLSX and CSV) in the documented column layout.
 
-The layout (downloadable template: `build_template()`), one row per member:
+The layout (downloadable template: `services.build_template()`), one row per member:
 
 | Header (Vietnamese)  | Field              | Required | Notes                                               |
 |----------------------|--------------------|----------|-----------------------------------------------------|
@@ -26,7 +26,8 @@ Headers are decoded with the file's legacy encoding (TCVN3 "Giíi tÝnh", VNI "S
 (accents, case, spaces and punctuation) and matched with aliases ("Ngày kết nạp" = "Ngày vào Đảng");
 an officer's mapping (imports/mappings.py) maps the others. Every header cell is described in
 `Table.headers` (mapped to a field, or ignored), so no column is dropped silently. A new field of a
-layout (e.g. the organization layout's «Khu vực») is one more (field, header, aliases) tuple.
+layout (e.g. the organization layout's «Khu vực») is one more `Field` (pipeline.py: the steps every
+kind of import shares).
 Readers never load the whole file: XLSX through the streaming reader in xlsx.py, CSV line by line.
 """
 
@@ -44,19 +45,102 @@ from pathlib import Path
 from typing import Any
 
 from dangbo.core.errors import not_found
-from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.imports import legacy
 from dangbo.imports.xlsx import XlsxError, iter_rows
 
-COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("full_name", "Họ và tên", ("Họ tên", "Họ và tên khai sinh", "Họ và tên đảng viên", "Tên đảng viên")),
-    ("birth", "Ngày sinh", ("Ngày tháng năm sinh", "Năm sinh", "Sinh ngày", "Ngày, tháng, năm sinh")),
-    ("sex", "Giới tính", ("Nam/Nữ", "Nam Nữ", "Phái", "Giới")),
-    ("ethnicity", "Dân tộc", ()),
-    ("religion", "Tôn giáo", ()),
-    ("hometown", "Quê quán", ("Nguyên quán", "Quê")),
-    (
+
+@dataclass(frozen=True)
+class Field:
+    """One column of an import layout, as a kind declares it (imports/pipeline.py): the field it
+    fills, its Vietnamese header (the template's), the other headers found in real files (matched
+    folded: accents, case, spaces and punctuation ignored, and decoded from TCVN3/VNI), whether the
+    file must have the column, and the template guide's note on how to fill it."""
+
+    name: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A documented column layout: the fields, their Vietnamese headers and accepted aliases."""
+
+    kind: str
+    columns: list[tuple[str, str, tuple[str, ...]]]
+    required: tuple[str, ...]
+    one_of: tuple[tuple[str, str, str], ...] = ()  # (field, field, label): at least one of the two
+    extra_headers: tuple[tuple[str, str], ...] = ()
+    notes: dict[str, str] = field(default_factory=dict)  # field -> the template guide's note
+
+    @classmethod
+    def of(
+        cls,
+        kind: str,
+        fields: list[Field],
+        *,
+        one_of: tuple[tuple[str, str, str], ...] = (),
+        extra_headers: tuple[tuple[str, str], ...] = (),
+    ) -> Layout:
+        """The layout of a kind's declared fields (required ones in the order declared: the first
+        is the column that finds the header row)."""
+        return cls(
+            kind,
+            [(f.name, f.header, f.aliases) for f in fields],
+            tuple(f.name for f in fields if f.required),
+            one_of,
+            extra_headers,
+            {f.name: f.note for f in fields if f.note},
+        )
+
+    def required_label(self, name: str) -> str:
+        """«Có» for a required column, «Một trong hai» for one of a pair, else "" (the guide's)."""
+        if name in self.required:
+            return "Có"
+        return "Một trong hai" if any(name in (a, b) for a, b, _ in self.one_of) else ""
+
+    @property
+    def header_of(self) -> dict[str, str]:
+        return {name: header for name, header, _ in self.columns}
+
+    @property
+    def template_headers(self) -> list[str]:
+        return [header for _, header, _ in self.columns]
+
+    @cached_property
+    def index(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, header, aliases in self.columns:
+            for h in (header, *aliases):
+                out[_key(h)] = name
+        for h, name in self.extra_headers:
+            out[_key(h)] = name
+        return out
+
+
+FEMALE_MARKER = "female_marker"  # a column headed "Nữ" marked with x
+MEMBER_FIELDS = [
+    Field(
+        "full_name",
+        "Họ và tên",
+        ("Họ tên", "Họ và tên khai sinh", "Họ và tên đảng viên", "Tên đảng viên"),
+        required=True,
+        note="Họ và tên đầy đủ, có dấu.",
+    ),
+    Field(
+        "birth",
+        "Ngày sinh",
+        ("Ngày tháng năm sinh", "Năm sinh", "Sinh ngày", "Ngày, tháng, năm sinh"),
+        required=True,
+        note="ngày/tháng/năm (02/09/1980); nếu chỉ biết năm, ghi năm (1980).",
+    ),
+    Field("sex", "Giới tính", ("Nam/Nữ", "Nam Nữ", "Phái", "Giới"), required=True, note="Nam hoặc Nữ (chấp nhận 1/0)."),
+    Field("ethnicity", "Dân tộc", note="Tên dân tộc theo danh mục 54 dân tộc; để trống = Kinh."),
+    Field("religion", "Tôn giáo", note="Tên tôn giáo; để trống = không theo tôn giáo."),
+    Field("hometown", "Quê quán", ("Nguyên quán", "Quê")),
+    Field(
         "citizen_id",
         "Số CCCD",
         (
@@ -69,11 +153,22 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
             "CMND/CCCD",
             "Số CMND/CCCD",
         ),
+        note="Đủ 12 chữ số; định dạng cột là Văn bản để giữ số 0 ở đầu.",
     ),
-    ("party_card_number", "Số thẻ đảng viên", ("Số thẻ", "Số thẻ Đảng", "Thẻ đảng viên", "Số thẻ ĐV")),
-    ("org_code", "Mã chi bộ", ("Mã tổ chức đảng", "Mã tổ chức", "Mã đơn vị")),
-    ("org_name", "Tên chi bộ", ("Chi bộ", "Tổ chức đảng", "Tên tổ chức đảng", "Đơn vị", "Chi bộ sinh hoạt")),
-    (
+    Field("party_card_number", "Số thẻ đảng viên", ("Số thẻ", "Số thẻ Đảng", "Thẻ đảng viên", "Số thẻ ĐV")),
+    Field(
+        "org_code",
+        "Mã chi bộ",
+        ("Mã tổ chức đảng", "Mã tổ chức", "Mã đơn vị"),
+        note="Mã chi bộ trong hệ thống (ưu tiên); hoặc ghi Tên chi bộ.",
+    ),
+    Field(
+        "org_name",
+        "Tên chi bộ",
+        ("Chi bộ", "Tổ chức đảng", "Tên tổ chức đảng", "Đơn vị", "Chi bộ sinh hoạt"),
+        note="Tên chi bộ đúng như trong hệ thống vào ngày vào Đảng.",
+    ),
+    Field(
         "admitted_on",
         "Ngày vào Đảng",
         (
@@ -83,9 +178,16 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
             "Ngày vào đảng",
             "Ngày vào Đảng (quyết định kết nạp)",
         ),
+        required=True,
+        note="Ngày quyết định kết nạp (bắt đầu tính tuổi đảng).",
     ),
-    ("ceremony_on", "Ngày lễ kết nạp", ("Lễ kết nạp", "Ngày tổ chức lễ kết nạp")),
-    (
+    Field(
+        "ceremony_on",
+        "Ngày lễ kết nạp",
+        ("Lễ kết nạp", "Ngày tổ chức lễ kết nạp"),
+        note="Ngày tổ chức lễ kết nạp (bắt đầu 12 tháng dự bị).",
+    ),
+    Field(
         "full_on",
         "Ngày chính thức",
         (
@@ -94,11 +196,16 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
             "Ngày được công nhận chính thức",
             "Ngày vào Đảng chính thức",
         ),
+        note="Ngày được công nhận đảng viên chính thức; để trống nếu còn dự bị.",
     ),
-    ("general_education", "Trình độ học vấn", ("Học vấn", "Giáo dục phổ thông", "Trình độ văn hóa", "Văn hóa")),
-    ("theory_level", "Lý luận chính trị", ("Trình độ lý luận chính trị", "LLCT", "Lý luận")),
-    ("occupation", "Nghề nghiệp", ("Nghề", "Công việc")),
-    (
+    Field(
+        "general_education",
+        "Trình độ học vấn",
+        ("Học vấn", "Giáo dục phổ thông", "Trình độ văn hóa", "Văn hóa"),
+    ),
+    Field("theory_level", "Lý luận chính trị", ("Trình độ lý luận chính trị", "LLCT", "Lý luận")),
+    Field("occupation", "Nghề nghiệp", ("Nghề", "Công việc")),
+    Field(
         "handbook",
         "Sổ tay điện tử",
         (
@@ -111,10 +218,16 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
         ),
     ),
 ]
-TEMPLATE_HEADERS = [header for _, header, _ in COLUMNS]
-HEADER_OF = {name: header for name, header, _ in COLUMNS}
-REQUIRED = ("full_name", "birth", "sex", "admitted_on")
-FEMALE_MARKER = "female_marker"  # a column headed "Nữ" marked with x
+MEMBERS = Layout.of(
+    "members",
+    MEMBER_FIELDS,
+    one_of=(("org_code", "org_name", "Mã chi bộ / Tên chi bộ"),),
+    extra_headers=(("Nữ", FEMALE_MARKER),),
+)
+COLUMNS = MEMBERS.columns
+TEMPLATE_HEADERS = MEMBERS.template_headers
+HEADER_OF = MEMBERS.header_of
+REQUIRED = MEMBERS.required
 
 
 def decode_header(text, encoding: str | None = None) -> str:
@@ -136,48 +249,21 @@ def header_key(text, encoding: str | None = None) -> str:
 _key = header_key
 
 
-@dataclass(frozen=True)
-class Layout:
-    """A documented column layout: the fields, their Vietnamese headers and accepted aliases."""
-
-    kind: str
-    columns: list[tuple[str, str, tuple[str, ...]]]
-    required: tuple[str, ...]
-    one_of: tuple[tuple[str, str, str], ...] = ()  # (field, field, label): at least one of the two
-    extra_headers: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def header_of(self) -> dict[str, str]:
-        return {name: header for name, header, _ in self.columns}
-
-    @property
-    def template_headers(self) -> list[str]:
-        return [header for _, header, _ in self.columns]
-
-    @cached_property
-    def index(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for name, header, aliases in self.columns:
-            for h in (header, *aliases):
-                out[_key(h)] = name
-        for h, name in self.extra_headers:
-            out[_key(h)] = name
-        return out
-
-
-MEMBERS = Layout(
-    "members", COLUMNS, REQUIRED, (("org_code", "org_name", "Mã chi bộ / Tên chi bộ"),), (("Nữ", FEMALE_MARKER),)
-)
-
-
 class FileFormatError(ValueError):
     """The file cannot be read in the expected layout (Vietnamese message). `headers`: the header
     row found, described as in Table.headers, when columns are missing (the officer may map them)."""
 
-    def __init__(self, message: str, *, headers: list[dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        headers: list[dict[str, Any]] | None = None,
+        missing: list[str] | None = None,
+    ):
         super().__init__(message)
         self.headers = headers or []
         self.layout_key = layout_key(self.headers) if self.headers else ""
+        self.missing = missing or []  # the headers of the required columns not found
 
 
 @dataclass
@@ -294,6 +380,7 @@ def _locate_header(
         raise FileFormatError(
             not_found(f"dòng tiêu đề có cột «{layout.header_of[key]}» trong 20 dòng đầu. Hãy dùng tệp mẫu."),
             headers=described,
+            missing=_missing(layout, found),
         )
     if layout is MEMBERS:
         if FEMALE_MARKER in found and "sex" not in found:
@@ -307,13 +394,22 @@ def _locate_header(
     for d in described:
         if d["field"] == FEMALE_MARKER:
             d["field"] = "sex"
+    missing = _missing(layout, found)
+    if missing:
+        raise FileFormatError(
+            "Thiếu cột: " + ", ".join(f"«{m}»" for m in missing) + ".",
+            headers=described,
+            missing=missing,
+        )
+    return idx, found, described
+
+
+def _missing(layout: Layout, found: dict[str, int]) -> list[str]:
     missing = [layout.header_of[n] for n in layout.required if n not in found]
     for a, b, label in layout.one_of:
         if a not in found and b not in found:
             missing.append(label)
-    if missing:
-        raise FileFormatError("Thiếu cột: " + ", ".join(f"«{m}»" for m in missing) + ".", headers=described)
-    return idx, found, described
+    return missing
 
 
 def _table(columns, header_row, encoding, described, rows, close) -> Table:
@@ -474,65 +570,3 @@ def open_table(
     if name.endswith((".csv", ".txt")):
         return open_csv(path, layout, column_map)
     raise FileFormatError("Chỉ nhận tệp .xlsx hoặc .csv.")
-
-
-def build_template() -> bytes:
-    """The downloadable template: headers, one synthetic example row, and a guide sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Danh sách đảng viên"
-    ws.append(TEMPLATE_HEADERS)
-    ws.append(
-        [
-            "Nguyễn Văn Mẫu",
-            "02/09/1980",
-            "Nam",
-            "Kinh",
-            "Không",
-            "Xã An Bình, tỉnh Thử Nghiệm",
-            "001080000001",
-            "",
-            "T01-X01-C01",
-            "",
-            "15/03/2010",
-            "15/03/2010",
-            "15/03/2011",
-            "12/12",
-            "Trung cấp",
-            "Giáo viên",
-        ]
-    )
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B22222")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for idx, header in enumerate(TEMPLATE_HEADERS, start=1):
-        letter = ws.cell(row=1, column=idx).column_letter
-        ws.column_dimensions[letter].width = max(14, len(header) + 4)
-        for row in range(2, 1002):  # text columns so Excel keeps leading zeros and dd/mm/yyyy as typed
-            ws.cell(row=row, column=idx).number_format = "@"
-    ws.freeze_panes = "A2"
-    guide = wb.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Bắt buộc", "Cách ghi"])
-    notes = {
-        "full_name": "Họ và tên đầy đủ, có dấu.",
-        "birth": "ngày/tháng/năm (02/09/1980); nếu chỉ biết năm, ghi năm (1980).",
-        "sex": "Nam hoặc Nữ (chấp nhận 1/0).",
-        "ethnicity": "Tên dân tộc theo danh mục 54 dân tộc; để trống = Kinh.",
-        "religion": "Tên tôn giáo; để trống = không theo tôn giáo.",
-        "citizen_id": "Đủ 12 chữ số; định dạng cột là Văn bản để giữ số 0 ở đầu.",
-        "org_code": "Mã chi bộ trong hệ thống (ưu tiên); hoặc ghi Tên chi bộ.",
-        "org_name": "Tên chi bộ đúng như trong hệ thống vào ngày vào Đảng.",
-        "admitted_on": "Ngày quyết định kết nạp (bắt đầu tính tuổi đảng).",
-        "ceremony_on": "Ngày tổ chức lễ kết nạp (bắt đầu 12 tháng dự bị).",
-        "full_on": "Ngày được công nhận đảng viên chính thức; để trống nếu còn dự bị.",
-    }
-    for name, header, _ in COLUMNS:
-        required = "Có" if name in REQUIRED else ("Một trong hai" if name in ("org_code", "org_name") else "")
-        guide.append([header, required, notes.get(name, "")])
-    guide.column_dimensions["A"].width = 22
-    guide.column_dimensions["C"].width = 80
-    return workbook_bytes(wb)

@@ -59,6 +59,7 @@ from dangbo.imports import normalize as N
 from dangbo.imports.bulk import insert_rows, reserve_ids
 from dangbo.imports.mappings import open_layout
 from dangbo.imports.parse import FEMALE_MARKER, HEADER_OF, MEMBERS, Layout, Row
+from dangbo.imports.pipeline import RowCleaner, column_report, import_audit_target, template_bytes
 from dangbo.members.extras import HANDBOOK_OPEN, writer
 from dangbo.members.lifecycle import Profile, replay
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
@@ -372,13 +373,13 @@ def _eighteen_before(admitted: date) -> str:
 
 def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Plan | None:
     v = row.values
-    errors: list[tuple[str, str]] = []
-    take = N.taker(errors)
+    cells = RowCleaner(v)
+    take = cells.take
 
     name = take("full_name", lambda: N.clean_name(v.get("full_name")))
-    birth = take("birth", lambda: N.parse_date(v.get("birth"), today=today))
-    if birth is None and not any(c == "birth" for c, _ in errors):
-        errors.append(("birth", "Thiếu ngày sinh (ít nhất là năm sinh)."))
+    birth = take(
+        "birth", lambda: N.parse_date(v.get("birth"), today=today), missing="Thiếu ngày sinh (ít nhất là năm sinh)."
+    )
     sex = take("sex", lambda: N.parse_sex(v.get("sex"), female_marker=FEMALE_MARKER in v))
     profile = {
         "full_name": name,
@@ -414,23 +415,23 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
         "occupation": take("occupation", lambda: N.clean_free_text(v.get("occupation"))[:120], ""),
         "phone": "",
     }
-    admitted = take("admitted_on", lambda: N.parse_full_date(v.get("admitted_on"), today=today))
-    if admitted is None and not any(c == "admitted_on" for c, _ in errors):
-        errors.append(("admitted_on", "Thiếu ngày vào Đảng (ngày quyết định kết nạp)."))
+    admitted = take(
+        "admitted_on",
+        lambda: N.parse_full_date(v.get("admitted_on"), today=today),
+        missing="Thiếu ngày vào Đảng (ngày quyết định kết nạp).",
+    )
     ceremony = take("ceremony_on", lambda: N.parse_full_date(v.get("ceremony_on"), today=today))
     full = take("full_on", lambda: N.parse_full_date(v.get("full_on"), today=today))
     review = None
     if admitted and birth:
         if birth.date:  # R-050 with the full date
             if admitted < add_months(birth.date, _min_age(admitted)):
-                errors.append(("admitted_on", f"Ngày vào Đảng {admitted:%d/%m/%Y} khi chưa đủ 18 tuổi (R-050)."))
+                cells.refuse("admitted_on", f"Ngày vào Đảng {admitted:%d/%m/%Y} khi chưa đủ 18 tuổi (R-050).")
         elif admitted < add_months(date(birth.year, 1, 1), _min_age(admitted)):
             # Only the year: even born on 01/01 (the most favourable day) the person was under 18.
-            errors.append(
-                (
-                    "admitted_on",
-                    f"Ngày vào Đảng {admitted:%d/%m/%Y} khi chưa đủ 18 tuổi dù sinh ngày 01/01/{birth.year} (R-050).",
-                )
+            cells.refuse(
+                "admitted_on",
+                f"Ngày vào Đảng {admitted:%d/%m/%Y} khi chưa đủ 18 tuổi dù sinh ngày 01/01/{birth.year} (R-050).",
             )
         elif admitted < add_months(date(birth.year, 12, 31), _min_age(admitted)):
             review = (
@@ -439,24 +440,24 @@ def _clean_row(row: Row, report: Report, matcher: OrgMatcher, today: date) -> Pl
             )
     handbook = take("handbook", lambda: _parse_handbook(v.get("handbook"), today=today))
     if admitted and handbook and handbook < admitted:
-        errors.append(("handbook", f"Ngày mở tài khoản Sổ tay điện tử {handbook:%d/%m/%Y} trước ngày vào Đảng."))
+        cells.refuse("handbook", f"Ngày mở tài khoản Sổ tay điện tử {handbook:%d/%m/%Y} trước ngày vào Đảng.")
     if admitted and ceremony and ceremony < admitted:
-        errors.append(("ceremony_on", "Ngày lễ kết nạp trước ngày vào Đảng."))
+        cells.refuse("ceremony_on", "Ngày lễ kết nạp trước ngày vào Đảng.")
     if admitted and full and full < admitted:
-        errors.append(("full_on", "Ngày chính thức trước ngày vào Đảng."))
+        cells.refuse("full_on", "Ngày chính thức trước ngày vào Đảng.")
     org_id = on = None
     code = N.parse_code(v.get("org_code"))
     org_name = N.clean_text(v.get("org_name"))
     if not code and not org_name:
-        errors.append(("org_code", "Thiếu mã chi bộ hoặc tên chi bộ."))
+        cells.refuse("org_code", "Thiếu mã chi bộ hoặc tên chi bộ.")
     elif admitted:
         try:
             org_id, on = matcher.resolve(code=code, name=org_name, on=admitted, row=row.number)
         except ValueError as exc:
-            errors.append(("org_code" if code else "org_name", str(exc)))
-    if errors:
+            cells.refuse("org_code" if code else "org_name", str(exc))
+    if cells.errors:
         report.refused_rows += 1
-        for column, reason in errors:
+        for column, reason in cells.errors:
             report.refuse(row.number, column, reason)
         return None
     profile["name_folded"] = fold(name)
@@ -918,61 +919,6 @@ def import_dry_run(
     return report
 
 
-def import_audit_target(path: str | Path, filename: str | None, job_id: int | None) -> dict[str, Any]:
-    """What an import's audit entry is about: the import job (an id, as every audit object) when
-    the import runs as one, else the file; the file's whole name and its SHA-256 go in the
-    payload (a file name is no object id: it may be 255 characters long)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for piece in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(piece)
-    return {
-        "object_type": "imports.importjob" if job_id else "imports.file",
-        "object_id": job_id or "",
-        "file": {"name": Path(filename or str(path)).name, "sha256": digest.hexdigest()},
-    }
-
-
-def apply_all_or_none(
-    report,
-    *,
-    path: str | Path,
-    filename: str | None,
-    actor,
-    write: Callable[[Any], None],
-    header_of: dict[str, str],
-    field_columns: dict[str, str],
-    action: str,
-    summary: str,
-):
-    """The apply of a small register import (enterprises, cadres): `write(planned)` for every
-    planned row in one transaction. A refusal by the service (DomainError) is listed against its
-    row and column (`field_columns`: the service's field -> the file's column) and writes nothing;
-    otherwise one audit entry `action` for the file (name and SHA-256) and the row count."""
-    try:
-        with transaction.atomic():
-            for p in report.planned:
-                try:
-                    write(p)
-                except DomainError as exc:
-                    column = field_columns.get(exc.field or "", exc.field or "")
-                    report.errors.append((p.row, header_of.get(column, column), exc.message))
-                    raise
-            target = import_audit_target(path, filename, None)
-            audit_record(
-                actor=actor,
-                action=action,
-                object_type=target["object_type"],
-                object_id=target["object_id"],
-                summary=summary,
-                after={"file": target["file"], "rows": len(report.planned)},
-            )
-    except DomainError:
-        return report
-    report.created, report.applied = len(report.planned), True
-    return report
-
-
 def import_apply(
     path: str | Path,
     *,
@@ -1043,16 +989,38 @@ def describe(report: Report, table, layout: Layout) -> None:
     report.columns = [header_of.get(c, c) for c in table.columns if c in header_of]
     report.ignored_headers = table.ignored_headers
     report.layout_key = table.layout_key
-    report.mapped = [
-        {
-            "header": d["header"],
-            "key": d["key"],
-            "field": d["field"] or "",
-            "label": header_of.get(d["field"], "") if d["field"] else "",
-            "how": d["how"],
-        }
-        for d in table.headers
-    ]
+    report.mapped = column_report(table, layout)
 
 
-__all__ = ["ImportRefused", "Report", "import_apply", "import_audit_target", "import_dry_run"]
+MEMBER_EXAMPLE = [
+    "Nguyễn Văn Mẫu",
+    "02/09/1980",
+    "Nam",
+    "Kinh",
+    "Không",
+    "Xã An Bình, tỉnh Thử Nghiệm",
+    "001080000001",
+    "",
+    "T01-X01-C01",
+    "",
+    "15/03/2010",
+    "15/03/2010",
+    "15/03/2011",
+    "12/12",
+    "Trung cấp",
+    "Giáo viên",
+]
+
+
+def build_template() -> bytes:
+    """The downloadable template: headers, one synthetic example row, and a guide sheet."""
+    return template_bytes(
+        MEMBERS,
+        title="Danh sách đảng viên",
+        examples=[MEMBER_EXAMPLE],
+        text_fields=MEMBERS.header_of,  # text columns: Excel keeps leading zeros and dd/mm/yyyy as typed
+        guide_widths={"A": 22, "C": 80},
+    )
+
+
+__all__ = ["ImportRefused", "Report", "build_template", "import_apply", "import_audit_target", "import_dry_run"]

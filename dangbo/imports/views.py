@@ -26,8 +26,9 @@ from dangbo.imports.forms import UploadForm
 from dangbo.imports.mappings import mapping_save
 from dangbo.imports.models import ImportJob
 from dangbo.imports.orgs import ORGS, build_org_template
-from dangbo.imports.parse import MEMBERS, build_template
+from dangbo.imports.parse import MEMBERS
 from dangbo.imports.selectors import job_get_or_404
+from dangbo.imports.services import build_template
 from dangbo.imports.tasks import job_enqueue
 
 

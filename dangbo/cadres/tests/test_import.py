@@ -145,3 +145,25 @@ def test_a_user_who_may_not_record_is_refused(client, django_user_model, tree):
     viewer = UserFactory(username="lanhdao_xa", role=Role.LEADER, org=tree["commune_a"])
     client.force_login(viewer)
     assert client.get(reverse("cadres:cadre_import")).status_code == 403
+
+
+def test_headers_typed_without_accents_in_legacy_fonts_or_as_aliases_import(tmp_path, commune_officer):
+    """The pipeline's header matching (imports/pipeline.py) for the cadre list: headers without
+    diacritics, in lower case, in the TCVN3 font, and aliases; the unknown column is listed."""
+    from dangbo.imports.legacy import encode_tcvn3
+
+    headers = [
+        "So TT",
+        "ho ten",
+        encode_tcvn3("Ngày tháng năm sinh"),
+        "GIOI",
+        "ma to chuc dang",
+        "dan toc",
+        "LLCT",
+        "cmnv",
+        "DIEN",
+        "tu ngay",
+    ]
+    report = cadre_import(_xlsx(tmp_path, GOOD, headers=headers), actor=commune_officer, filename="go-tay.xlsx")
+    assert report.errors == [] and report.ignored == ["So TT"] and len(report.planned) == 2
+    assert report.planned[0].data.management_class == "Ban Thường vụ Huyện ủy"

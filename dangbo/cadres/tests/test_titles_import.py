@@ -186,3 +186,24 @@ def test_who_may_not_write_a_catalogue_is_refused(client, tmp_path, tree, commun
     report = title_import(_xlsx(tmp_path, GOOD), actor=commune_officer, filename="danh-muc.xlsx", apply=True)
     assert report.errors == [(0, "", "Bạn không có quyền ghi danh mục chức danh của tỉnh nào.")]
     assert not Title.objects.exists()
+
+
+def test_headers_typed_without_accents_in_legacy_fonts_or_as_aliases_import(tmp_path, officer, tree):
+    """The pipeline's header matching (imports/pipeline.py) for the catalogue: headers without
+    diacritics, in another case, in the TCVN3 font, and aliases."""
+    from dangbo.imports.legacy import encode_tcvn3
+
+    headers = [
+        "STT",
+        "ma cd",
+        encode_tcvn3("Chức danh, chức vụ"),
+        "nhom",
+        "Truong/Pho",
+        "HINH THUC BO TRI",
+        "thoi han",
+        "ngay hieu luc",
+        "can cu",
+    ]
+    report = title_import(_xlsx(tmp_path, GOOD, headers=headers), actor=officer, filename="go-tay.xlsx")
+    assert report.errors == [] and report.ignored == ["STT"] and len(report.planned) == 4
+    assert report.planned[1].data.name == "Phó Bí thư Đảng ủy xã"

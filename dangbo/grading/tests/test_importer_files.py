@@ -47,3 +47,19 @@ def test_formula_injection_refused_in_a_grading_comment(officer, campaign, membe
     report = grading_import_dry_run(tmp_path / "kq.xlsx", actor=officer, campaign=campaign, on=date(2025, 12, 20))
     assert [(n, col) for n, col, _ in report.errors] == [(2, "Nhận xét")]
     assert "Excel sẽ coi là công thức" in report.errors[0][2]
+
+
+def test_headers_typed_without_accents_in_legacy_fonts_or_as_aliases_import(officer, campaign, members_a1, tmp_path):
+    """The pipeline's header matching (imports/pipeline.py) for grading results: headers without
+    diacritics, in capitals, in the TCVN3 font, and aliases («Điểm», «Mức xếp loại», «Ghi chú»);
+    the header under a title line; the unknown column is listed."""
+    from dangbo.imports.legacy import encode_tcvn3
+
+    wb = Workbook()
+    wb.active.append(["KẾT QUẢ XẾP LOẠI ĐẢNG VIÊN NĂM 2025"])
+    wb.active.append(["So TT", encode_tcvn3("Họ và tên"), "NAM SINH", "diem", "MUC XEP LOAI", "ghi chu"])
+    m = members_a1[0]
+    wb.active.append([1, m.full_name, m.birth_year, "80", "HTTNV", "Tốt"])
+    wb.save(tmp_path / "kq.xlsx")
+    report = grading_import_dry_run(tmp_path / "kq.xlsx", actor=officer, campaign=campaign, on=date(2025, 12, 20))
+    assert report.ok and report.ignored == ["So TT"] and report.planned[0][:2] == (3, m.full_name)

@@ -184,6 +184,6 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "report": report,
             "token": token if report and report.ok else "",
-            "headers": [h for h, _ in importer.COLUMNS.values()],
+            "headers": importer.LAYOUT.template_headers,
         },
     )

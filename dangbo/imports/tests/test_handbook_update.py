@@ -116,3 +116,25 @@ def test_the_page_dry_runs_then_applies(client, tmp_path, commune_officer, membe
     kept = html.split('name="kept" value="')[1].split('"')[0]
     assert client.post(url, {"kept": kept, "filename": "so_tay.csv", "ghi": "1"}).status_code == 302
     assert HandbookAccount.objects.get().member_id == members["an"].pk
+
+
+def test_headers_typed_without_accents_in_legacy_fonts_or_as_aliases_are_read(tree, system_user, tmp_path):
+    """The pipeline's header matching (imports/pipeline.py) for the e-handbook file: headers without
+    diacritics, in capitals, in the TCVN3 font, and aliases; the unknown column is listed."""
+    from openpyxl import Workbook
+
+    from dangbo.imports.handbook import handbook_import
+    from dangbo.imports.legacy import encode_tcvn3
+
+    wb = Workbook()
+    wb.active.append(["STT", "SO THE", encode_tcvn3("Họ tên"), "ngay mo so tay"])
+    wb.active.append([1, "99.999999", "Người Không Có", "01/01/2026"])
+    wb.save(tmp_path / "st.xlsx")
+    report = handbook_import(tmp_path / "st.xlsx", actor=system_user, filename="st.xlsx")
+    assert report.ignored == ["STT"] and report.rows == 1
+    assert [(m["header"], m["field"]) for m in report.mapped][1:] == [
+        ("SO THE", "party_card"),
+        ("Họ tên", "full_name"),
+        ("ngay mo so tay", "handbook"),
+    ]
+    assert [(row, col) for row, col, _ in report.errors] == [(2, "Số thẻ đảng viên")]  # read, then matched

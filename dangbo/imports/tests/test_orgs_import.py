@@ -318,3 +318,22 @@ def test_the_organization_dry_run_lists_every_column_mapped_and_ignored(tree, sy
         ("Người lập biểu", ""),
     ]
     assert report.ignored_headers == ["Người lập biểu"]
+
+
+def test_headers_typed_without_accents_in_other_case_or_as_aliases_import(tree, system_user, tmp_path):
+    """The pipeline's header matching (imports/pipeline.py) for the organization layout: headers
+    without diacritics, in capitals, and aliases («Trực thuộc», «Ngày hiệu lực»); «STT» is listed."""
+    typed = {
+        "Mã tổ chức": "MA TO CHUC",
+        "Tên tổ chức": "ten don vi",
+        "Loại tổ chức": "LOAI HINH",
+        "Tên tổ chức cấp trên": "Trực thuộc",
+        "Ngày thành lập": "ngay hieu luc",
+    }
+    rows = [{typed.get(k, k): v for k, v in r.items()} for r in messy_rows(enc=lambda s: s)]
+    for n, r in enumerate(rows, start=1):
+        r["STT"] = n
+    path = write_xlsx(tmp_path / "go-tay.xlsx", rows, headers=["STT", *typed.values(), "Mã tổ chức cấp trên"])
+    report = org_import_dry_run(path, actor=system_user, today=TODAY)
+    assert report.ok and report.created == 4 and report.ignored_headers == ["STT"]
+    assert {m["header"]: m["field"] for m in report.mapped}["LOAI HINH"] == "org_type"

@@ -248,3 +248,18 @@ def test_the_api_list_pages_within_range_and_refuses_an_offset_out_of_range(clie
     assert client.get("/api/v1/enterprises", {"limit": 1, "offset": 1}).json()["items"] == []
     for bad in ({"offset": 48852055600468303872}, {"offset": -1}, {"limit": 0}, {"limit": 1001}):
         assert client.get("/api/v1/enterprises", bad).status_code == 422, bad
+
+
+def test_enterprise_headers_typed_without_accents_in_legacy_fonts_or_as_aliases_import(commune_officer, tree, tmp_path):
+    """The pipeline's header matching (imports/pipeline.py) for the enterprise register: headers
+    without diacritics, in capitals, in the VNI font, and aliases; the unknown column is listed."""
+    from dangbo.imports.enterprises import enterprise_import
+    from dangbo.imports.legacy import encode_vni
+
+    head = ";".join(["STT", "TEN CONG TY", "mst", encode_vni("Loại hình"), "ma dang bo xa", "NGAY DANG KY"])
+    body = ";".join(["1", encode_vni("HTX Nông nghiệp An Bình"), "", encode_vni("Hợp tác xã"), "T01-X01", "01/01/2020"])
+    path = tmp_path / "dn.csv"
+    path.write_bytes((head + "\n" + body + "\n").encode("cp1252"))
+    report = enterprise_import(path, actor=commune_officer, filename="dn.csv")
+    assert report.errors == [] and report.ignored == ["STT"]
+    assert (report.planned[0].name, report.planned[0].sector) == ("HTX Nông nghiệp An Bình", "cooperative")

@@ -139,3 +139,21 @@ def test_headcount_import_missing_columns_and_not_an_xlsx(system_user, app, tmp_
     bad.write_bytes(b"not a zip")
     report = headcount_import_dry_run(bad, actor=system_user, on=date(2025, 4, 2))
     assert report.errors[0][0] == 1 and "Không đọc được tệp Excel" in report.errors[0][2]
+
+
+def test_headcount_headers_typed_without_accents_in_legacy_fonts_or_as_aliases_import(system_user, app, tmp_path):
+    """The pipeline's header matching (imports/pipeline.py) for headcounts: headers without
+    diacritics, in capitals, in the TCVN3 font, and aliases («Mã đơn vị», «Thực có»); the header
+    under a title line; the unknown column is listed."""
+    from openpyxl import Workbook
+
+    from dangbo.imports.legacy import encode_tcvn3
+
+    wb = Workbook()
+    wb.active.append(["BÁO CÁO SỐ NGƯỜI THỰC CÓ"])
+    wb.active.append(["STT", "MA DON VI", encode_tcvn3("Loại biên chế"), "thuc co", "tinh den ngay", "NGUON"])
+    wb.active.append([1, "H01-BTC", "cb_cc", 9, "01/04/2025", "Báo cáo quý I"])
+    path = tmp_path / "go-tay.xlsx"
+    wb.save(path)
+    report = headcount_import_dry_run(path, actor=system_user, on=date(2025, 4, 2))
+    assert report.ok and report.ignored == ["STT"] and [p[0] for p in report.planned] == [3]
