@@ -9,9 +9,11 @@ N sessions created directly in the session store with the verified TOTP device r
 login with password + code leaves), so no TOTP is scripted.
 
 Load: N client threads on the same machine (closed loop, no think time: each session asks for the
-next page as soon as the previous one arrived), one warm-up request each, then at most
+next page as soon as the previous one arrived; or with BENCH_SERVER_THINK_S, a staggered start and a
+think time between requests), one warm-up request each, then at most
 BENCH_SERVER_SECONDS (30) seconds of requests, cycling through the first pages of the list.
-Printed per server and N: p50/p95 in ms, requests per second, errors, and what a request costs
+Printed per server and N: p50/p95 in ms (and the p95 of each kind of page), requests per second,
+errors, and what a request costs
 in CPU: `cpu_ms_per_request` (user + system time of the server's processes — gunicorn's master and
 workers, or runserver — during the run, divided by the requests answered), `db_cpu_ms_per_request`
 (the same for the PostgreSQL backends of the database; PostgreSQL mode only) and the machine's load
@@ -197,6 +199,7 @@ def load(port: int, cookies: list[str], reading=None) -> tuple[list[float], int,
     waited for and counted, so slow answers are not left out); (latencies s, errors, wall s, the
     `reading()` taken once every session has warmed up and again when every session is done)."""
     latencies: list[float] = []
+    by_kind: dict[str, list[float]] = {}
     errors = [0]
     lock = threading.Lock()
     stop_at = [0.0]
@@ -213,9 +216,10 @@ def load(port: int, cookies: list[str], reading=None) -> tuple[list[float], int,
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = {"Cookie": cookie}
 
-        def get(page: int) -> float:
+        def get(page: int) -> tuple[float, str]:
             t0 = time.perf_counter()
             url = MIX[page % len(MIX)] if MIX else f"/dang-vien/?trang={page % PAGES + 1}"
+            kind = "list1" if url == "/dang-vien/" else "deep" if "?sau=" in url else "profile" if MIX else "list"
             conn.request("GET", url, headers=headers)
             response = conn.getresponse()
             response.read()
@@ -223,7 +227,7 @@ def load(port: int, cookies: list[str], reading=None) -> tuple[list[float], int,
                 raise RuntimeError(f"HTTP {response.status}")
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
-            return time.perf_counter() - t0
+            return time.perf_counter() - t0, kind
 
         try:
             get(1)  # warm-up, not counted
@@ -235,12 +239,16 @@ def load(port: int, cookies: list[str], reading=None) -> tuple[list[float], int,
         pause = random.Random(i)
         while time.perf_counter() < stop_at[0]:
             n += 1
-            if THINK and n > i + 1:
-                time.sleep(pause.uniform(0.5, 1.5) * THINK)
+            if THINK:
+                # Working officers do not click in step: the first request after a random part of
+                # one think time (a run with every session released at once measured the burst of
+                # 50 simultaneous first clicks, ~20 % of a 30 s run's requests), then a think time
+                # between each answer and the next request.
+                time.sleep(pause.uniform(0.5, 1.5) * THINK if n > i + 1 else pause.uniform(0, 1) * THINK)
                 if time.perf_counter() >= stop_at[0]:
                     break
             try:
-                took = get(n)
+                took, kind = get(n)
             except (OSError, RuntimeError, http.client.HTTPException):
                 with lock:
                     errors[0] += 1
@@ -248,6 +256,7 @@ def load(port: int, cookies: list[str], reading=None) -> tuple[list[float], int,
                 continue
             with lock:
                 latencies.append(took)
+                by_kind.setdefault(kind, []).append(took)
         conn.close()
 
     threads = [threading.Thread(target=session, args=(i, c), daemon=True) for i, c in enumerate(cookies)]
@@ -260,7 +269,7 @@ def load(port: int, cookies: list[str], reading=None) -> tuple[list[float], int,
     wall = time.perf_counter() - t0
     if reading is not None:
         readings.append(reading())
-    return latencies, errors[0], wall, tuple(readings)
+    return latencies, errors[0], wall, tuple(readings), by_kind
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -353,7 +362,7 @@ def main(argv: list[str]) -> int:
         try:
             wait_ready(port, proc)
             for n in CONCURRENCY:
-                latencies, errors, wall, ((cpu0, db0), (cpu1, db1)) = load(
+                latencies, errors, wall, ((cpu0, db0), (cpu1, db1)), by_kind = load(
                     port, cookies[:n], reading=lambda pid=proc.pid: (server_cpu(pid), db_cpu())
                 )
                 cpu, db = cpu_used(cpu0, cpu1), cpu_used(db0, db1)
@@ -365,6 +374,10 @@ def main(argv: list[str]) -> int:
                 what = ("list_and_profile" if PG_URL else "member_list") + (f"_think{THINK:g}s" if THINK else "")
                 print(f"BENCH {what}_p50_ms_{name}_{n}={statistics.median(latencies) * 1000:.0f} ms", flush=True)
                 print(f"BENCH {what}_p95_ms_{name}_{n}={q[94] * 1000:.0f} ms", flush=True)
+                for kind, times in sorted(by_kind.items()):
+                    if len(times) >= 2:
+                        p95 = statistics.quantiles(times, n=100)[94] * 1000
+                        print(f"BENCH {what}_{kind}_p95_ms_{name}_{n}={p95:.0f} ms ({len(times)} requests)", flush=True)
                 print(f"BENCH {what}_rps_{name}_{n}={len(latencies) / wall:.1f} req/s", flush=True)
                 print(f"BENCH {what}_errors_{name}_{n}={errors} requests", flush=True)
                 print(f"BENCH {what}_cpu_ms_per_request_{name}_{n}={cpu * 1000 / len(latencies):.1f} ms", flush=True)
