@@ -162,6 +162,16 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and not envbool("DB_JIT
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
 
+# Parallel query: launching workers costs more than a page's query takes (a member-list page of the
+# largest province: 25 ms serial, 70–110 ms with 2 workers on the national data, each worker a
+# process competing with the other sessions), so the application's connections plan serially
+# unless DB_PARALLEL=1; the report aggregates, where workers pay off (the annual report 690 → 400 ms),
+# ask for DB_REPORT_PARALLEL_WORKERS workers per query inside `core.db.parallel_query()`.
+DB_REPORT_PARALLEL_WORKERS = envint("DB_REPORT_PARALLEL_WORKERS", "2")
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and not envbool("DB_PARALLEL"):
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = f"{_db_options.get('options', '')} -c max_parallel_workers_per_gather=0".strip()
+
 # Background tasks (django.tasks): the database backend of django-tasks-db keeps the queue in the
 # application database (SQLite or PostgreSQL); `dangbo db_worker` runs it (`dangbo serve` starts one).
 # DANGBO_TASKS_BACKEND=immediate runs every task inside the caller (what the tests do).

@@ -1,9 +1,45 @@
-"""Database expressions shared by the apps: Vietnamese sort order and keyset comparisons."""
+"""Database expressions shared by the apps: Vietnamese sort order and keyset comparisons; the
+parallel-query switch of the report aggregates."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import BooleanField, Expression, F, Func
 from django.db.models.functions import Collate
+
+
+@contextmanager
+def parallel_query(workers: int | None = None) -> Iterator[None]:
+    """PostgreSQL: the queries inside may use up to `workers` (DB_REPORT_PARALLEL_WORKERS)
+    parallel workers each; the application's connections plan serially otherwise (settings: the
+    pages' short queries lose more to starting workers than they gain). For the aggregates over a
+    whole province or the country: the report figures, the summaries, a filtered list's count.
+    The previous value is restored after (a failed transaction's rollback restores it too). Set with
+    SELECT set_config, not SET: a request's stamp snapshot (core.stamps) survives only SELECTs."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    n = settings.DB_REPORT_PARALLEL_WORKERS if workers is None else workers
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT current_setting('max_parallel_workers_per_gather'), "
+            "set_config('max_parallel_workers_per_gather', %s, false)",
+            [str(int(n))],
+        )
+        before = c.fetchone()[0]
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as c:
+                c.execute("SELECT set_config('max_parallel_workers_per_gather', %s, false)", [before])
+        except DatabaseError:  # an aborted transaction: its rollback undoes the change
+            pass
+
 
 # PostgreSQL: the ICU collation created by core migration 0003 (locale "vi": a ă â … d đ …, tones
 # ngang huyền hỏi ngã sắc nặng). SQLite: the collation "vi" registered on every connection

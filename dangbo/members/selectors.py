@@ -12,7 +12,7 @@ from dangbo.access import policy
 from dangbo.access.policy import can, covers, get_member_or_404, scope_orgs
 from dangbo.audit.services import audit_read
 from dangbo.core import stamps
-from dangbo.core.db import RowCompare, ViOrder
+from dangbo.core.db import RowCompare, ViOrder, parallel_query
 from dangbo.core.errors import RuleViolation
 from dangbo.core.reference import label
 from dangbo.core.rules import param
@@ -143,7 +143,8 @@ def member_list_count(*, actor, at: date, filters: MemberFilters) -> int:
         summary = _summary_count(actor=actor, at=at, filters=filters)
         if summary is not None:
             return summary
-        return member_list(actor=actor, at=at, filters=filters).order_by().count()
+        with parallel_query():  # a filtered list counts its spans: up to a whole province's
+            return member_list(actor=actor, at=at, filters=filters).order_by().count()
 
     return _count_cache.get_or_compute(key, count, cacheable=cacheable)
 

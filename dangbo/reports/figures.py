@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dangbo.core.db import parallel_query
 from dangbo.core.numbers import vn_int
 from dangbo.core.stamps import cacheable
 from dangbo.reports import selectors as sel
@@ -35,8 +36,9 @@ def result_json(result: Result) -> dict[str, Any]:
 
 
 def figures_of(ctx: IndicatorContext) -> Figures:
-    """Every indicator, computed live (the slow path)."""
-    return {r.code: result_json(r) for r in compute_all(ctx)}
+    """Every indicator, computed live (the slow path), its aggregates with parallel workers."""
+    with parallel_query():
+        return {r.code: result_json(r) for r in compute_all(ctx)}
 
 
 def figures_fast(ctx: IndicatorContext) -> Figures:

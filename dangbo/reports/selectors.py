@@ -25,6 +25,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 
 from dangbo.access import policy
 from dangbo.core import stamps
+from dangbo.core.db import parallel_query
 from dangbo.members.models import ACTIVE_STATUSES, MemberEvent, MembershipSpan
 from dangbo.orgs.models import OrgEvent, OrgEventType, OrgVersion
 from dangbo.orgs.selectors import LINEAGE
@@ -336,11 +337,13 @@ def cached(key: str, compute):
 
     stamp = registry_stamp()
     if not stamps.cacheable(stamp):
-        return compute()
+        with parallel_query():
+            return compute()
     row = SummarySnapshot.objects.filter(key=key).values_list("stamp", "data").first()
     if row and row[0] == stamp.token:
         return row[1]
-    data = compute()
+    with parallel_query():  # a summary of a whole province or of the country
+        data = compute()
     try:
         with transaction.atomic():
             if row:  # the registry changed since: drop every entry of older stamps (the table stays small)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from dangbo.core.db import parallel_query
+
 
 @pytest.mark.django_db
 def test_postgresql_connections_run_without_jit():
@@ -15,3 +17,47 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def _workers() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_postgresql_pages_plan_serially_and_report_aggregates_may_use_workers(settings):
+    """Starting parallel workers costs more than a page's query takes (a member-list page: 25 ms
+    serial, 70–110 ms with workers, national data); the report aggregates opt in."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    settings.DB_REPORT_PARALLEL_WORKERS = 3
+    assert _workers() == "0"
+    with parallel_query():
+        assert _workers() == "3"
+        with parallel_query(workers=1):
+            assert _workers() == "1"
+        assert _workers() == "3"
+    assert _workers() == "0"
+
+
+@pytest.mark.django_db
+def test_parallel_query_restores_the_setting_when_the_block_raises():
+    with pytest.raises(ZeroDivisionError), parallel_query(workers=2):
+        1 / 0  # noqa: B018 - the error is the point
+    if connection.vendor == "postgresql":
+        assert _workers() == "0"
+
+
+@pytest.mark.django_db
+def test_parallel_query_keeps_the_request_stamp_snapshot():
+    """It is set with SELECT set_config, not SET: a request's stamp snapshot survives only SELECTs,
+    so the figures' caches stay usable after it."""
+    from dangbo.core import stamps
+
+    with stamps.request_snapshot():
+        stamps.read("registry")
+        snapshot = stamps._snapshot.get()
+        with parallel_query():
+            pass
+        assert not snapshot.wrote
