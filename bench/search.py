@@ -101,9 +101,11 @@ def build(scale: str, url: str, tag: str) -> None:
 
 
 def measure(scale: str) -> None:
-    """Runs in a child process whose DATABASE_URL is the scale's database."""
+    """Runs in a child process whose DATABASE_URL is the scale's database (or as
+    `bench/search.py --measure SCALE` with DATABASE_URL set)."""
     import django
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
     django.setup()
     from django.contrib.auth import get_user_model
     from django.db import connection
