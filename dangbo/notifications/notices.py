@@ -205,7 +205,8 @@ def _notify_users(
 
 def notice_open(*, actor, notice_id: int) -> NoticeRecipient:
     """A member opens a notice sent to them: the first opening is the read receipt (audited); the
-    in-app notification about it is marked read too. Not a recipient: "not found"."""
+    in-app notifications linking to it (the notice itself, a study-deadline reminder that came
+    later) are marked read at any opening. Not a recipient: "not found"."""
     own = policy.own_member_ids(actor) if getattr(actor, "is_authenticated", False) else frozenset()
     row = (
         NoticeRecipient.objects.select_related("notice")
@@ -215,15 +216,20 @@ def notice_open(*, actor, notice_id: int) -> NoticeRecipient:
     )
     if row is None:
         raise DomainError(policy.NOT_FOUND, field="notice_id")
-    if row.read_at is not None:
+    unread = list(
+        Notification.objects.filter(user=actor, target_type="notifications.notice", target_id=notice_id)
+        .exclude(reads__user=actor)
+        .values_list("pk", flat=True)
+    )
+    if row.read_at is not None and not unread:
         return row
     with transaction.atomic():
+        NotificationRead.objects.bulk_create(
+            [NotificationRead(notification_id=pk, user=actor) for pk in unread], ignore_conflicts=True
+        )
         updated = NoticeRecipient.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=timezone.now())
         row.refresh_from_db(fields=["read_at"])
         if updated:
-            note = Notification.objects.filter(user=actor, key=f"notice:{notice_id}").first()
-            if note is not None:
-                NotificationRead.objects.get_or_create(notification=note, user=actor)
             audit_record(
                 actor=actor,
                 action="notice.read",

@@ -22,11 +22,12 @@ from dangbo.notifications.models import Delivery, NoticeKind, NoticeRecipient, N
 from dangbo.notifications.notices import (
     REMIND_KIND,
     NoticeInput,
+    notice_open,
     notice_send,
     study_record,
     study_reminders_send,
 )
-from dangbo.notifications.selectors import link
+from dangbo.notifications.selectors import link, unread_count
 from tests.factories import secretary_of
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +226,14 @@ def test_the_member_api_gives_the_study_deadline_and_the_reminder_day(client, co
     client.force_login(people["user"])
     (mine,) = client.get("/api/v1/notices/mine").json()
     assert (mine["study_due"], mine["studied_on"], mine["reminded_on"]) == (str(notice.study_due), None, str(day))
+
+
+def test_opening_the_notice_after_the_reminder_marks_the_reminder_read(client, commune_officer, tree, people):
+    notice = _campaign(commune_officer, tree)
+    member = people["user"]
+    notice_open(actor=member, notice_id=notice.pk)  # the read receipt, before any reminder
+    study_reminders_send(today=notice.study_due)
+    assert unread_count(actor=member) == 1  # the reminder
+    notice_open(actor=member, notice_id=notice.pk)
+    assert unread_count(actor=member) == 0
+    assert AuditEntry.objects.filter(action="notice.read").count() == 1  # the receipt stays the first opening's
