@@ -279,11 +279,12 @@ def apply_all_or_none(
     action: str,
     summary: str,
     header_of: dict[str, str] | None = None,
+    details: dict[str, Any] | None = None,
 ):
     """`write(planned)` for every planned row in one transaction. A refusal by the service
-    (DomainError) is listed against its row and column (`field_columns`: the service's field ->
-    the file's column) and writes nothing; otherwise one audit entry `action` for the file (name
-    and SHA-256) and the row count."""
+    (DomainError) is listed against its row (a planned row's `row`, or its "row" key) and column
+    (`field_columns`: the service's field -> the file's column) and writes nothing; otherwise one
+    audit entry `action` for the file (name and SHA-256), the row count and the kind's `details`."""
     header_of = header_of if header_of is not None else report.header_of
     try:
         with transaction.atomic():
@@ -292,7 +293,8 @@ def apply_all_or_none(
                     write(p)
                 except DomainError as exc:
                     column = field_columns.get(exc.field or "", exc.field or "")
-                    report.errors.append((p.row, header_of.get(column, column), exc.message))
+                    row = p["row"] if isinstance(p, dict) else p.row
+                    report.errors.append((row, header_of.get(column, column), exc.message))
                     raise
             target = import_audit_target(path, filename, None)
             audit_record(
@@ -301,7 +303,7 @@ def apply_all_or_none(
                 object_type=target["object_type"],
                 object_id=target["object_id"],
                 summary=summary,
-                after={"file": target["file"], "rows": len(report.planned)},
+                after={"file": target["file"], "rows": len(report.planned), **(details or {})},
             )
     except DomainError:
         return report
