@@ -57,6 +57,7 @@ __all__ = [
     "apply_all_or_none",
     "check_rows",
     "column_report",
+    "import_audit",
     "import_audit_target",
     "read",
     "read_rows",
@@ -268,6 +269,41 @@ def import_audit_target(path: str | Path, filename: str | None, job_id: int | No
     }
 
 
+def import_audit(
+    *,
+    actor,
+    action: str,
+    path: str | Path,
+    filename: str | None,
+    summary: str,
+    after: dict[str, Any],
+    job_id: int | None = None,
+    created_ids: tuple[str, list[int]] | None = None,
+) -> None:
+    """The one audit entry of an applied import (every kind writes it the same way): about the
+    job or the file (`import_audit_target`), the file's name and SHA-256 in the payload with the
+    kind's `after`; «{file}» in `summary` is the file's name. `created_ids` = (noun, ids): the
+    records created, named by their first and last id and the SHA-256 of the list
+    (`first_member_id`, `last_member_id`, `member_ids_sha256`)."""
+    target = import_audit_target(path, filename, job_id)
+    payload = {**after, "file": target["file"]}
+    if created_ids:
+        noun, ids = created_ids
+        payload |= {
+            f"first_{noun}_id": min(ids),
+            f"last_{noun}_id": max(ids),
+            f"{noun}_ids_sha256": hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
+        }
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type=target["object_type"],
+        object_id=target["object_id"],
+        summary=summary.replace("{file}", target["file"]["name"]),
+        after=payload,
+    )
+
+
 def apply_all_or_none(
     report,
     *,
@@ -296,14 +332,13 @@ def apply_all_or_none(
                     row = p["row"] if isinstance(p, dict) else p.row
                     report.errors.append((row, header_of.get(column, column), exc.message))
                     raise
-            target = import_audit_target(path, filename, None)
-            audit_record(
+            import_audit(
                 actor=actor,
                 action=action,
-                object_type=target["object_type"],
-                object_id=target["object_id"],
+                path=path,
+                filename=filename,
                 summary=summary,
-                after={"file": target["file"], "rows": len(report.planned), **(details or {})},
+                after={"rows": len(report.planned), **(details or {})},
             )
     except DomainError:
         return report

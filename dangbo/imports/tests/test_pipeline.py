@@ -179,3 +179,32 @@ def test_rows_in_memory_are_read_like_a_file(system_user):
     empty = SheetReport()
     assert read_rows(empty, [], layout=LAYOUT, actor=system_user, empty="Không có bảng.") is None
     assert empty.errors == [(0, "", "Không có bảng.")]
+
+
+def test_an_applied_import_is_audited_once_with_the_file_and_what_it_created(tmp_path, system_user):
+    """import_audit: the one audit entry every kind writes (members, organizations, the small
+    imports): the file's name and SHA-256, the kind's figures, the created ids as first/last/hash."""
+    import hashlib
+
+    from dangbo.audit.models import AuditEntry
+    from dangbo.imports.pipeline import import_audit
+
+    path = _xlsx(tmp_path, [["Họ và tên"]], name="tep-nhap.xlsx")
+    import_audit(
+        actor=system_user,
+        action="test.imported",
+        path=path,
+        filename="Tệp gốc.xlsx",
+        summary="Nhập 2 dòng từ tệp {file}",
+        after={"created": 2},
+        created_ids=("member", [7, 5]),
+    )
+    entry = AuditEntry.objects.get(action="test.imported")
+    assert entry.summary == "Nhập 2 dòng từ tệp Tệp gốc.xlsx" and entry.object_type == "imports.file"
+    assert entry.after == {
+        "created": 2,
+        "file": {"name": "Tệp gốc.xlsx", "sha256": hashlib.sha256(path.read_bytes()).hexdigest()},
+        "first_member_id": 5,
+        "last_member_id": 7,
+        "member_ids_sha256": hashlib.sha256(b"7,5").hexdigest(),
+    }
