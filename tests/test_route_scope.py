@@ -186,6 +186,7 @@ ROUTES: dict[str, Rule] = {
     "meetings:correction_decide": Rule(kwargs=lambda w: {"pk": w["correction_request"].pk}),
     "meetings:handbook_coverage": Rule(query=lambda w: {"org": w["commune_a"].pk, "ngay": "01/03/2024"}),
     "meetings:handbook_upload": Rule(outsider=NO_LEAK),
+    "meetings:handbook_template": Rule(outsider=NO_LEAK),
     "meetings:handbook_job": Rule(kwargs=lambda w: {"pk": w["handbook_job"].pk}),
     "meetings:handbook_job_confirm": Rule(kwargs=lambda w: {"pk": w["handbook_job"].pk}, method="post"),
     "meetings:committee_seats": Rule(query=lambda w: {"org": w["commune_a"].pk, "nam": 2024}),

@@ -1,7 +1,11 @@
 """Import of dues payments exported from the National Public Service Portal (Cổng Dịch vụ công
-Quốc gia), issue #21 item 2. The file is read by the import app's readers (imports.parse: XLSX
-streamed, CSV sniffed, legacy encodings, header aliases); this module only defines the layout and
-what a row means. One row is one successful portal transaction:
+Quốc gia), issue #21 item 2. A kind of the import pipeline (dangbo/imports/pipeline.py): the file
+is read by its reader (XLSX streamed, CSV sniffed, headers in the legacy TCVN3/VNI fonts, without
+accents or as aliases, the officer's saved column mappings; columns no field takes listed as
+ignored), the rows cleaned with its RowCleaner (every bad cell named by row and column header in
+the report), the apply all or none with one audit entry for the file (name and SHA-256), and the
+template written by its template writer (a guide sheet from the fields). This module defines the
+layout and what a row means. One row is one successful portal transaction:
 
 | Header (Vietnamese)       | Field             | Required | Notes                                      |
 |---------------------------|-------------------|----------|--------------------------------------------|
@@ -17,7 +21,8 @@ what a row means. One row is one successful portal transaction:
 
 The dry run reports every row by its number: matched (member, months, amount), unmatched (no
 member in the user's scope with that card / citizen ID), duplicates (a transaction already
-recorded, or twice in the file), invalid (a value that cannot be read). Apply writes the matched
+recorded, or twice in the file), invalid (a value that cannot be read); the refusals (unmatched
+and invalid) as the pipeline's (row, column, reason). Apply writes the matched
 rows in one transaction through `services.payment_record` (allocation per month covered,
 adjusting entries for closed months), skips duplicates (re-importing a file writes nothing new),
 and refuses the whole file (nothing written) while a row is unmatched or invalid.
@@ -26,68 +31,162 @@ and refuses the whole file (nothing written) while a row is unmatched or invalid
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
 from django.db.models import Q
-from openpyxl import Workbook
 
 from dangbo.access import policy
-from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
-from dangbo.core.spreadsheet import workbook_bytes
 from dangbo.core.text import fold
 from dangbo.dues import services
 from dangbo.dues.models import Channel, DuesPayment
 from dangbo.imports.normalize import clean_text, parse_citizen_id, parse_full_date
-from dangbo.imports.parse import Layout, open_table
+from dangbo.imports.parse import Row
+from dangbo.imports.pipeline import (
+    Field,
+    Layout,
+    RowCleaner,
+    SheetReport,
+    apply_all_or_none,
+    check_rows,
+    read,
+    template_bytes,
+)
 from dangbo.members.models import Member
 
-COLUMNS = [
-    ("transaction_id", "Mã giao dịch", ("Mã hồ sơ", "Mã thanh toán", "Số giao dịch", "Mã biên lai")),
-    ("payer_name", "Họ và tên người nộp", ("Họ và tên", "Họ tên", "Người nộp", "Tên người nộp")),
-    ("party_card_number", "Số thẻ đảng viên", ("Số thẻ", "Số thẻ Đảng", "Số thẻ ĐV")),
-    ("citizen_id", "Số CCCD", ("CCCD", "Số căn cước công dân", "Số định danh cá nhân", "Số định danh")),
-    ("from_month", "Từ tháng", ("Kỳ nộp từ tháng", "Tháng bắt đầu")),
-    ("to_month", "Đến tháng", ("Kỳ nộp đến tháng", "Tháng kết thúc")),
-    ("amount", "Số tiền (đồng)", ("Số tiền", "Số tiền nộp", "Số tiền (VNĐ)", "Số tiền thanh toán")),
-    ("paid_on", "Ngày nộp", ("Ngày giao dịch", "Ngày thanh toán", "Thời gian thanh toán")),
-    ("status", "Trạng thái", ("Trạng thái giao dịch", "Kết quả")),
+FIELDS = [
+    Field(
+        "transaction_id",
+        "Mã giao dịch",
+        ("Mã hồ sơ", "Mã thanh toán", "Số giao dịch", "Mã biên lai"),
+        True,
+        "Mã giao dịch (mã biên lai) của Cổng; một giao dịch đã ghi không được ghi lại.",
+    ),
+    Field(
+        "payer_name",
+        "Họ và tên người nộp",
+        ("Họ và tên", "Họ tên", "Người nộp", "Tên người nộp"),
+        note="Chỉ để đối chiếu trong báo cáo.",
+    ),
+    Field(
+        "party_card_number",
+        "Số thẻ đảng viên",
+        ("Số thẻ", "Số thẻ Đảng", "Số thẻ ĐV"),
+        note="Tìm đảng viên theo số thẻ; hoặc ghi Số CCCD.",
+    ),
+    Field(
+        "citizen_id",
+        "Số CCCD",
+        ("CCCD", "Số căn cước công dân", "Số định danh cá nhân", "Số định danh"),
+        note="Đủ 12 chữ số; định dạng cột là Văn bản để giữ số 0 ở đầu.",
+    ),
+    Field("from_month", "Từ tháng", ("Kỳ nộp từ tháng", "Tháng bắt đầu"), True, "tháng/năm, ví dụ 03/2026."),
+    Field(
+        "to_month",
+        "Đến tháng",
+        ("Kỳ nộp đến tháng", "Tháng kết thúc"),
+        note="tháng/năm; để trống là nộp một tháng.",
+    ),
+    Field(
+        "amount",
+        "Số tiền (đồng)",
+        ("Số tiền", "Số tiền nộp", "Số tiền (VNĐ)", "Số tiền thanh toán"),
+        True,
+        "Số tiền lớn hơn 0: 300000, 300.000 hoặc 300.000 đ.",
+    ),
+    Field(
+        "paid_on",
+        "Ngày nộp",
+        ("Ngày giao dịch", "Ngày thanh toán", "Thời gian thanh toán"),
+        True,
+        "ngày/tháng/năm, không sau ngày nhập.",
+    ),
+    Field(
+        "status",
+        "Trạng thái",
+        ("Trạng thái giao dịch", "Kết quả"),
+        note="Chỉ ghi giao dịch «Thành công» (hoặc để trống); dòng khác được bỏ qua.",
+    ),
 ]
-PORTAL = Layout(
-    "dues_portal",
-    COLUMNS,
-    ("transaction_id", "from_month", "amount", "paid_on"),
-    (("party_card_number", "citizen_id", "Số thẻ đảng viên / Số CCCD"),),
-)
-HEADER = {name: header for name, header, _ in COLUMNS}
+IDS = "Số thẻ đảng viên / Số CCCD"
+LAYOUT = Layout.of("dues_portal", FIELDS, one_of=(("party_card_number", "citizen_id", IDS),))
+PORTAL = LAYOUT
+COLUMNS = LAYOUT.columns
+HEADER = LAYOUT.header_of
 PROGRESS_EVERY = 500  # rows read between two progress reports of a background import (dues.tasks)
 SUCCESS = {"thanh cong", "da thanh toan", "success", ""}
 MONTH_RE = re.compile(r"^(\d{1,2})\s*[/\-.]\s*(\d{4})$")
+# the field of a refusal by services.payment_record -> the file's column
+SERVICE_COLUMNS = {
+    "member_id": IDS,
+    "amount": "amount",
+    "paid_on": "paid_on",
+    "from_month": "from_month",
+    "to_month": "to_month",
+    "channel": "transaction_id",
+}
 
 
 @dataclass
-class PortalReport:
-    total: int = 0
-    matched: list[dict] = field(default_factory=list)
+class PortalReport(SheetReport):
+    """The dry run of a portal export (pipeline.SheetReport): `planned` are the matched rows
+    (dicts, kept as the job's JSON report); `errors` every refusal (row, column header, reason),
+    also listed as `invalid` (a value that cannot be read) or `unmatched` (no member found) for
+    the summary; duplicates and rows of failed transactions are skipped, not refused."""
+
     unmatched: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
     invalid: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
-    created: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.rows
+
+    @property
+    def matched(self) -> list[dict]:
+        return self.planned
+
+    def refuse(self, row: int, column: str, message: str) -> None:
+        super().refuse(row, column, message)
+        self.invalid.append(_refusal(row, self.errors[-1][1], message))
+
+    def refuse_unmatched(self, row: int, column: str, message: str) -> None:
+        super().refuse(row, column, message)
+        self.unmatched.append(_refusal(row, self.errors[-1][1], message))
 
     @property
     def blocking(self) -> int:
-        return len(self.unmatched) + len(self.invalid)
+        """The rows refused (a row with two bad cells counts once)."""
+        return len({row for row, _, _ in self.errors})
 
     @property
     def matched_amount(self) -> int:
-        return sum(r["amount"] for r in self.matched)
+        return sum(r["amount"] for r in self.planned)
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "blocking": self.blocking, "matched_amount": self.matched_amount}
+        """For the import job's stored report (JSON)."""
+        return {
+            "total": self.rows,
+            "matched": self.planned,
+            "unmatched": self.unmatched,
+            "duplicates": self.duplicates,
+            "invalid": self.invalid,
+            "invalid_rows": len({r["row"] for r in self.invalid}),
+            "skipped": self.skipped,
+            "created": self.created,
+            "errors": [list(e) for e in self.errors[:500]],
+            "ignored": self.ignored,
+            "mapped": self.mapped,
+            "blocking": self.blocking,
+            "matched_amount": self.matched_amount,
+        }
+
+
+def _refusal(row: int, column: str, reason: str) -> dict:
+    return {"row": row, "column": column, "reason": reason, "message": f"Dòng {row}: {reason}"}
 
 
 class PortalImportRefused(DomainError):
@@ -131,14 +230,17 @@ def check(
     path: str | Path, *, actor, filename: str | None = None, today: date | None = None, progress=None
 ) -> PortalReport:
     """The dry run: read and match every row, write nothing. `progress(done)` is called every
-    PROGRESS_EVERY rows read (the background job's progress, dues.tasks)."""
+    PROGRESS_EVERY rows read (the background job's progress, dues.tasks). A file that cannot be
+    read in the layout (columns missing, not an XLSX/CSV) is refused whole (DomainError)."""
     today = today or policy.today()
     report = PortalReport()
-    rows = []
-    for row in open_table(path, filename=filename, layout=PORTAL):
-        report.total += 1
-        if progress is not None and report.total % PROGRESS_EVERY == 0:
-            progress(report.total)
+    table = read(report, path, layout=LAYOUT, actor=actor, filename=filename)
+    if table is None:
+        raise DomainError(report.errors[0][2], field="file")
+
+    def row_fn(row: Row, cells: RowCleaner) -> tuple | None:
+        if progress is not None and report.rows % PROGRESS_EVERY == 0:
+            progress(report.rows)
         v, n = row.values, row.number
         if _fold_status(v.get("status")) not in SUCCESS:
             report.skipped.append(
@@ -147,29 +249,33 @@ def check(
                     "message": f"Dòng {n}: giao dịch «{clean_text(v['status'])}», không phải «Thành công», bỏ qua",
                 }
             )
-            continue
-        try:
-            txid = clean_text(v.get("transaction_id"))
-            if not txid:
-                raise ValueError(f"thiếu «{HEADER['transaction_id']}»")
-            card = _card(v.get("party_card_number"))
-            cid = parse_citizen_id(v.get("citizen_id"))
-            if not card and not cid:
-                raise ValueError("cần «Số thẻ đảng viên» hoặc «Số CCCD»")
-            first = _month(v.get("from_month"), HEADER["from_month"])
-            last = _month(v["to_month"], HEADER["to_month"]) if v.get("to_month") not in (None, "") else first
-            if last < first:
-                raise ValueError("«Đến tháng» trước «Từ tháng»")
-            amount = _amount(v.get("amount"))
-            paid_on = parse_full_date(v.get("paid_on"), today=today)
-            if paid_on is None:
-                raise ValueError(f"thiếu «{HEADER['paid_on']}»")
-            if paid_on > today:
-                raise ValueError("«Ngày nộp» sau ngày hôm nay")
-        except ValueError as exc:
-            report.invalid.append({"row": n, "message": f"Dòng {n}: {exc}"})
-            continue
-        rows.append((n, txid, card, cid, first, last, amount, paid_on, clean_text(v.get("payer_name") or "")))
+            return None
+        txid = cells.take(
+            "transaction_id",
+            lambda: clean_text(v.get("transaction_id")),
+            "",
+            missing=f"thiếu «{HEADER['transaction_id']}»",
+        )
+        card = _card(v.get("party_card_number"))
+        cid = cells.take("citizen_id", lambda: parse_citizen_id(v.get("citizen_id")), "")
+        if not card and not cid and not cells.refused("citizen_id"):
+            cells.refuse(IDS, "cần «Số thẻ đảng viên» hoặc «Số CCCD»")
+        first = cells.take("from_month", lambda: _month(v.get("from_month"), HEADER["from_month"]))
+        last = first
+        if v.get("to_month") not in (None, ""):
+            last = cells.take("to_month", lambda: _month(v["to_month"], HEADER["to_month"]))
+        if first and last and last < first:
+            cells.refuse("to_month", "«Đến tháng» trước «Từ tháng»")
+        amount = cells.take("amount", lambda: _amount(v.get("amount")))
+        paid_on = cells.take(
+            "paid_on", lambda: parse_full_date(v.get("paid_on"), today=today), missing=f"thiếu «{HEADER['paid_on']}»"
+        )
+        if paid_on is not None and paid_on > today:
+            cells.refuse("paid_on", "«Ngày nộp» sau ngày hôm nay")
+        return (n, txid, card, cid, first, last, amount, paid_on, clean_text(v.get("payer_name") or ""))
+
+    rows: list[tuple] = []
+    check_rows(report, table, row_fn, into=rows)
     _match(rows, report, actor)
     return report
 
@@ -203,21 +309,18 @@ def _match(rows, report: PortalReport, actor) -> None:
         seen[txid] = n
         a, b = by_card.get(card) if card else None, by_cid.get(cid) if cid else None
         if a and b and a[0] != b[0]:
-            report.unmatched.append(
-                {"row": n, "message": f"Dòng {n}: số thẻ đảng viên và số CCCD là của hai đảng viên khác nhau"}
-            )
+            report.refuse_unmatched(n, IDS, "số thẻ đảng viên và số CCCD là của hai đảng viên khác nhau")
             continue
         hit = a or b
         if hit is None:
             what = f"số thẻ {card}" if card else "số CCCD đã ghi"
-            report.unmatched.append(
-                {
-                    "row": n,
-                    "message": f"Dòng {n}: không tìm thấy đảng viên có {what}" + (f" ({payer})" if payer else ""),
-                }
+            report.refuse_unmatched(
+                n,
+                "party_card_number" if card else "citizen_id",
+                f"không tìm thấy đảng viên có {what}" + (f" ({payer})" if payer else ""),
             )
             continue
-        report.matched.append(
+        report.planned.append(
             {
                 "row": n,
                 "member_id": hit[0],
@@ -234,50 +337,52 @@ def _match(rows, report: PortalReport, actor) -> None:
 def apply(
     path: str | Path, *, actor, filename: str | None = None, today: date | None = None, progress=None
 ) -> PortalReport:
-    """Check, then record every matched row in one transaction; refused (nothing written) while a
-    row is unmatched or invalid; duplicates are skipped. `progress` follows the reading (`check`):
-    what the transaction writes is seen by the polling page only once committed."""
+    """Check, then record every matched row in one transaction (pipeline.apply_all_or_none: one
+    audit entry for the file); refused (PortalImportRefused, nothing written) while a row is
+    unmatched or invalid, or when the services refuse a row (its row and column in the report);
+    duplicates are skipped. `progress` follows the reading (`check`): what the transaction
+    writes is seen by the polling page only once committed."""
     report = check(path, actor=actor, filename=filename, today=today, progress=progress)
     if report.blocking:
         raise PortalImportRefused(report)
-    members = Member.objects.in_bulk([r["member_id"] for r in report.matched])
-    with transaction.atomic():
-        for r in report.matched:
-            try:
-                services.payment_record(
-                    actor=actor,
-                    member=members[r["member_id"]],
-                    data=services.PaymentInput(
-                        from_month=date.fromisoformat(r["from_month"]),
-                        to_month=date.fromisoformat(r["to_month"]),
-                        amount=r["amount"],
-                        paid_on=date.fromisoformat(r["paid_on"]),
-                        channel=Channel.PORTAL,
-                        receipt_no=r["transaction_id"],
-                        note="Nhập từ Cổng Dịch vụ công Quốc gia",
-                    ),
-                )
-            except DomainError as exc:
-                raise DomainError(f"Dòng {r['row']}: {exc}; chưa ghi dòng nào.", field="file") from exc
-            report.created += 1
-        audit_record(
+    members = Member.objects.in_bulk([r["member_id"] for r in report.planned])
+
+    def write(r: dict) -> None:
+        services.payment_record(
             actor=actor,
-            action="dues.portal_import",
-            object_type="dues.portal_file",
-            object_id=Path(filename or str(path)).name[:100],
-            summary=f"Nhập {report.created} khoản nộp đảng phí từ Cổng Dịch vụ công "
-            f"({len(report.duplicates)} dòng trùng bỏ qua)",
-            after={"created": report.created, "duplicates": len(report.duplicates)},
+            member=members[r["member_id"]],
+            data=services.PaymentInput(
+                from_month=date.fromisoformat(r["from_month"]),
+                to_month=date.fromisoformat(r["to_month"]),
+                amount=r["amount"],
+                paid_on=date.fromisoformat(r["paid_on"]),
+                channel=Channel.PORTAL,
+                receipt_no=r["transaction_id"],
+                note="Nhập từ Cổng Dịch vụ công Quốc gia",
+            ),
         )
+
+    apply_all_or_none(
+        report,
+        path=path,
+        filename=filename,
+        actor=actor,
+        write=write,
+        field_columns=SERVICE_COLUMNS,
+        action="dues.portal_import",
+        summary=f"Nhập {len(report.planned)} khoản nộp đảng phí từ Cổng Dịch vụ công "
+        f"({len(report.duplicates)} dòng trùng bỏ qua)",
+        details={"created": len(report.planned), "duplicates": len(report.duplicates)},
+    )
+    if not report.applied:
+        raise PortalImportRefused(report)
     return report
 
 
 def build_template() -> bytes:
-    """An example export in the documented layout (two rows)."""
-    rows = [
-        ["STT", *[h for _, h, _ in COLUMNS]],
+    """The template: the documented layout with two example rows, and a guide sheet."""
+    examples = [
         [
-            1,
             "DVC2026030100001",
             "Nguyễn Văn An",
             "01.234567",
@@ -288,9 +393,13 @@ def build_template() -> bytes:
             "05/03/2026",
             "Thành công",
         ],
-        [2, "DVC2026030100002", "Trần Thị Bình", "", "001185004321", "03/2026", "", 30000, "06/03/2026", "Thành công"],
+        ["DVC2026030100002", "Trần Thị Bình", "", "001185004321", "03/2026", "", 30000, "06/03/2026", "Thành công"],
     ]
-    wb = Workbook()
-    for r in rows:
-        wb.active.append(r)
-    return workbook_bytes(wb)
+    return template_bytes(
+        LAYOUT,
+        title="Giao dịch",
+        examples=examples,
+        text_fields=("transaction_id", "party_card_number", "citizen_id", "from_month", "to_month", "paid_on"),
+        guide=("required", "note", "aliases"),
+        guide_widths={"A": 24, "C": 60, "D": 50},
+    )

@@ -307,7 +307,7 @@ def portal_upload(request: HttpRequest) -> HttpResponse:
             return redirect("dues:portal_job", pk=job.pk)
     jobs = DuesImportJob.objects.filter(uploaded_by=request.user)[:10]
     return render(
-        request, "dues/portal_upload.html", {"jobs": jobs, "error": error, "headers": [h for _, h, _ in portal.COLUMNS]}
+        request, "dues/portal_upload.html", {"jobs": jobs, "error": error, "headers": portal.LAYOUT.template_headers}
     )
 
 

@@ -26,12 +26,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangbo.access import policy
-from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.parse import Row
-from dangbo.imports.pipeline import Field, Layout, RowCleaner, SheetReport, check_rows, import_audit_target, read
+from dangbo.imports.pipeline import Field, Layout, RowCleaner, SheetReport, check_rows, import_audit, read
 from dangbo.imports.services import _parse_handbook
 from dangbo.members.extras import HANDBOOK_CLOSE, HANDBOOK_OPEN, writer
 from dangbo.members.models import Member
@@ -197,14 +196,13 @@ def handbook_import(
                     column = "closed_on" if change.action == "close" else "handbook"
                     report.errors.append((change.row, HEADER_OF[column], exc.message))
                     raise
-            target = import_audit_target(path, filename, None)
-            audit_record(
+            import_audit(
                 actor=actor,
                 action="imports.handbook_updated",
-                object_type=target["object_type"],
-                object_id=target["object_id"],
+                path=path,
+                filename=filename,
                 summary=f"Cập nhật Sổ tay điện tử từ tệp: mở {report.opened}, khóa {report.closed} tài khoản",
-                after={"file": target["file"], "opened": report.opened, "closed": report.closed},
+                after={"opened": report.opened, "closed": report.closed},
             )
     except DomainError:
         return report

@@ -11,6 +11,7 @@ job (ImportJob.column_map) takes precedence over the saved one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from dangbo.access import policy
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.imports.models import ColumnMapping
-from dangbo.imports.parse import IGNORE, Layout, Table, open_table
+from dangbo.imports.parse import IGNORE, Layout, Table, open_rows, open_table
 
 
 def saved_map(actor, kind: str, layout_key: str) -> dict[str, str]:
@@ -36,10 +37,8 @@ def saved_map(actor, kind: str, layout_key: str) -> dict[str, str]:
     return out
 
 
-def open_layout(
-    path: str | Path, *, filename: str | None, layout: Layout, actor, column_map: dict[str, str] | None = None
-) -> Table:
-    """open_table with the mappings saved for the file's header layout, then `column_map` on top."""
+def _mapping_for(actor, layout: Layout, column_map: dict[str, str] | None):
+    """The mapping of a header layout key: the saved one the actor sees, then `column_map` on top."""
     cache: dict[str, dict[str, str]] = {}
 
     def mapping_for(key: str) -> dict[str, str]:
@@ -47,6 +46,25 @@ def open_layout(
             cache[key] = {**saved_map(actor, layout.kind, key), **(column_map or {})}
         return cache[key]
 
+    return mapping_for
+
+
+def open_layout(
+    path: str | Path | None,
+    *,
+    filename: str | None,
+    layout: Layout,
+    actor,
+    column_map: dict[str, str] | None = None,
+    rows: Iterable | None = None,
+    numbered: bool = False,
+    empty: str = "Tệp không có dữ liệu.",
+) -> Table:
+    """open_table with the mappings saved for the file's header layout, then `column_map` on top;
+    with `rows`, the rows already in memory (parse.open_rows: `numbered`, `empty`)."""
+    mapping_for = _mapping_for(actor, layout, column_map)
+    if rows is not None:
+        return open_rows(rows, layout, mapping_for, numbered=numbered, empty=empty)
     return open_table(path, filename=filename, layout=layout, column_map=mapping_for)
 
 

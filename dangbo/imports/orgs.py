@@ -35,7 +35,6 @@ Idempotence: a row whose code exists with the same name, type, parent and establ
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,14 +45,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangbo.access import policy
-from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.reference import items, label
 from dangbo.core.text import fold
 from dangbo.imports import normalize as N
 from dangbo.imports.mappings import open_layout
 from dangbo.imports.parse import Row, _key
-from dangbo.imports.pipeline import Field, Layout, RowCleaner, import_audit_target, template_bytes
+from dangbo.imports.pipeline import Field, Layout, RowCleaner, import_audit, template_bytes
 from dangbo.imports.services import MAX_LISTED, ImportRefused, Report, describe
 from dangbo.orgs.models import Organization, OrgVersion
 from dangbo.orgs.services import Decision, org_establish
@@ -604,22 +602,15 @@ def org_import_apply(
             raise OrgImportRefused(report)
         importer.write()
         if report.created:
-            ids = report.created_org_ids
-            target = import_audit_target(path, filename, job_id)
-            audit_record(
+            import_audit(
                 actor=actor,
                 action="org.imported",
-                object_type=target["object_type"],
-                object_id=target["object_id"],
-                summary=f"Nhập {report.created} tổ chức đảng từ tệp {target['file']['name']}",
-                after={
-                    "created": report.created,
-                    "unchanged": report.unchanged,
-                    "file": target["file"],
-                    "org_ids_sha256": hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
-                    "first_org_id": min(ids),
-                    "last_org_id": max(ids),
-                },
+                path=path,
+                filename=filename,
+                job_id=job_id,
+                summary=f"Nhập {report.created} tổ chức đảng từ tệp {{file}}",
+                after={"created": report.created, "unchanged": report.unchanged},
+                created_ids=("org", report.created_org_ids),
             )
         report.applied = True
     return report

@@ -38,7 +38,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -62,6 +62,7 @@ class Field:
     aliases: tuple[str, ...] = ()
     required: bool = False
     note: str = ""
+    prefix: bool = False  # opt-in: a header that starts with the header or an alias (whole words) also matches
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Layout:
     one_of: tuple[tuple[str, str, str], ...] = ()  # (field, field, label): at least one of the two
     extra_headers: tuple[tuple[str, str], ...] = ()
     notes: dict[str, str] = field(default_factory=dict)  # field -> the template guide's note
+    prefixes: tuple[str, ...] = ()  # fields whose header and aliases also match as a prefix (Field.prefix)
 
     @classmethod
     def of(
@@ -93,6 +95,7 @@ class Layout:
             one_of,
             extra_headers,
             {f.name: f.note for f in fields if f.note},
+            tuple(f.name for f in fields if f.prefix),
         )
 
     def required_label(self, name: str) -> str:
@@ -118,6 +121,27 @@ class Layout:
         for h, name in self.extra_headers:
             out[_key(h)] = name
         return out
+
+    @cached_property
+    def prefix_index(self) -> list[tuple[str, str]]:
+        """(folded header or alias, field) of the prefix fields, longest first."""
+        wanted = set(self.prefixes)
+        pairs = [
+            (_key(h), name) for name, header, aliases in self.columns if name in wanted for h in (header, *aliases)
+        ]
+        return sorted(pairs, key=lambda p: -len(p[0]))
+
+    def match(self, key: str) -> str | None:
+        """The field a folded header fills: its header or an alias exactly, else (fields declared
+        with `prefix`) the longest header or alias it starts with, whole words ("noi dung nhiem vu"
+        starts with "noi dung"); None: unknown."""
+        name = self.index.get(key)
+        if name is not None or not self.prefixes:
+            return name
+        for start, name in self.prefix_index:
+            if key.startswith(start + " "):
+                return name
+        return None
 
 
 FEMALE_MARKER = "female_marker"  # a column headed "Nữ" marked with x
@@ -324,7 +348,6 @@ def _match_header(
     """(field -> column index, the description of every non-empty header cell)."""
     found: dict[str, int] = {}
     described: list[dict[str, Any]] = []
-    index = layout.index
     column_map = column_map or {}
     fields = {name for name, _, _ in layout.columns} | {name for _, name in layout.extra_headers}
     for idx, cell in enumerate(cells):
@@ -339,8 +362,8 @@ def _match_header(
             if k in column_map and (column_map[k] in fields or column_map[k] == IGNORE):
                 key, enc, name, how = k, e, column_map[k] or None, "officer"
                 break
-            if k in index:
-                key, enc, name, how = k, e, index[k], "alias"
+            if (matched := layout.match(k)) is not None:
+                key, enc, name, how = k, e, matched, "alias"
                 break
         if name and name in found:
             name, how = None, "repeated"
@@ -458,10 +481,10 @@ def xlsx_rows(path) -> Iterator[tuple[int, tuple]]:
         it.close()
 
 
-def open_xlsx(path: str | Path, layout: Layout = MEMBERS, column_map: ColumnMap = None) -> Table:
-    """The first worksheet, streamed (dangbo/imports/xlsx.py); the rows read ahead to find the
-    header and guess the encoding are kept and replayed, the rest is never held in memory."""
-    it = xlsx_rows(path)
+def _open_numbered(it, layout: Layout, column_map: ColumnMap, *, empty: str) -> Table:
+    """A table over numbered rows `(number, cells)` (a generator, closed with the table): the rows
+    read ahead to find the header and guess the encoding are kept and replayed, the rest is never
+    held in memory."""
     sample: list[tuple[int, tuple]] = []
     try:
         for numbered_cells in it:
@@ -473,13 +496,47 @@ def open_xlsx(path: str | Path, layout: Layout = MEMBERS, column_map: ColumnMap 
         raise
     if not sample:
         it.close()
-        raise FileFormatError("Tệp Excel không có dữ liệu ở trang tính đầu tiên.")
-    encoding, (header_idx, columns, described) = _header_and_encoding(
-        [cells for _, cells in sample], layout, column_map
-    )
+        raise FileFormatError(empty)
+    try:
+        encoding, (header_idx, columns, described) = _header_and_encoding(
+            [cells for _, cells in sample], layout, column_map
+        )
+    except FileFormatError:
+        it.close()
+        raise
     header_number = sample[header_idx][0]
     rows = itertools.chain(sample[header_idx + 1 :], it)
     return _table(columns, header_number, encoding, described, rows, it.close)
+
+
+def open_xlsx(path: str | Path, layout: Layout = MEMBERS, column_map: ColumnMap = None) -> Table:
+    """The first worksheet, streamed (dangbo/imports/xlsx.py)."""
+    return _open_numbered(
+        xlsx_rows(path), layout, column_map, empty="Tệp Excel không có dữ liệu ở trang tính đầu tiên."
+    )
+
+
+def open_rows(
+    rows: Iterable[tuple[int, tuple] | list | tuple],
+    layout: Layout = MEMBERS,
+    column_map: ColumnMap = None,
+    *,
+    numbered: bool = False,
+    empty: str = "Tệp không có dữ liệu.",
+) -> Table:
+    """A table over rows already in memory (the rows of a DOCX table, a sheet read by the caller):
+    the same header location, legacy decoding, aliases and mappings as a file. Each row is a
+    sequence of cells, numbered from 1 in order, or `(number, cells)` with `numbered`."""
+
+    def gen() -> Iterator[tuple[int, tuple]]:
+        if numbered:
+            for number, cells in rows:
+                yield number, tuple(cells)
+        else:
+            for number, cells in enumerate(rows, start=1):
+                yield number, tuple(cells)
+
+    return _open_numbered(gen(), layout, column_map, empty=empty)
 
 
 _CP1258_TONES = {0xCC, 0xEC, 0xD2, 0xDE, 0xF2}  # combining grave, acute, hook, tilde, dot below

@@ -2,7 +2,9 @@
 
 Every import of a file goes through the same steps; a kind plugs in only what is its own:
 
-- its fields: `Layout.of(kind, [Field(name, header, aliases, required, note), ...])`;
+- its fields: `Layout.of(kind, [Field(name, header, aliases, required, note, prefix), ...])`
+  (`prefix`, opt-in: a header that starts with the header or an alias also matches, «Nội dung
+  nhiệm vụ» for «Nội dung»);
 - its validators: a row function `row_fn(row, cells) -> planned | None` that cleans the cells of
   one row with a `RowCleaner` (each bad cell recorded against its column, every one of them, not
   the first) and checks them against the registry;
@@ -14,10 +16,15 @@ The pipeline owns the rest, the same for every kind:
 - read and map headers (`read`): XLSX streamed or CSV sniffed (parse.py), headers decoded from
   the legacy TCVN3/VNI fonts, folded (accents, case, spaces, punctuation) and matched with the
   kind's aliases and the officer's saved column mappings (mappings.py); cells decoded too;
+  `read_rows` does the same for rows already in memory (the rows of a DOCX table);
 - the dry-run report (`SheetReport`): every refusal by row and column header, in Vietnamese;
   every column of the file mapped to a field or listed as ignored (none dropped silently);
 - the all-or-none apply with one audit entry for the file (`apply_all_or_none`);
 - the downloadable template with its guide sheet (`template_bytes`).
+
+The kinds on it: members, organizations, enterprises, e-handbook accounts (imports), cadres and
+titles, grading results, headcounts, plan task tables, dues paid on the public service portal and
+the national e-handbook's usage export.
 
 The member and organization imports (services.py, orgs.py) run as background jobs with their own
 job report (`services.Report`) but declare their layouts, clean their rows and write their
@@ -50,8 +57,10 @@ __all__ = [
     "apply_all_or_none",
     "check_rows",
     "column_report",
+    "import_audit",
     "import_audit_target",
     "read",
+    "read_rows",
     "rehearse",
     "template_bytes",
     "template_workbook",
@@ -123,6 +132,7 @@ class SheetReport:
     file_row: ClassVar[int] = 0  # the row named by a refusal of the whole file (unreadable, columns missing)
     empty_row: ClassVar[int] = 0  # the row named when the file has no data row
     missing_by_column: ClassVar[bool] = False  # columns missing: one refusal naming them as its column
+    empty_message: ClassVar[str] = "Tệp không có dòng dữ liệu nào."  # the refusal of a file without a data row
 
     @property
     def ok(self) -> bool:
@@ -156,9 +166,44 @@ def read(
     """The file opened in `layout` (mappings.open_layout: XLSX or CSV, legacy headers, aliases,
     the officer's saved mappings), its columns described in the report; None, with the reason in
     the report, when it cannot be read in the layout."""
+    return _opened(
+        report, layout, lambda: open_layout(path, filename=filename, layout=layout, actor=actor, column_map=column_map)
+    )
+
+
+def read_rows(
+    report: SheetReport,
+    rows: Iterable[list | tuple],
+    *,
+    layout: Layout,
+    actor,
+    column_map: dict[str, str] | None = None,
+    numbered: bool = False,
+    empty: str = "Tệp không có dữ liệu.",
+) -> Table | None:
+    """As `read`, for rows already in memory (the rows of a DOCX table, numbered from 1, or
+    `(number, cells)` pairs with `numbered`): the header located, decoded and matched the same
+    way, the officer's saved mappings applied; `empty`: the refusal when there is no row at all."""
+    return _opened(
+        report,
+        layout,
+        lambda: open_layout(
+            None,
+            filename=None,
+            layout=layout,
+            actor=actor,
+            column_map=column_map,
+            rows=rows,
+            numbered=numbered,
+            empty=empty,
+        ),
+    )
+
+
+def _opened(report: SheetReport, layout: Layout, opener: Callable[[], Table]) -> Table | None:
     report.layout = layout
     try:
-        table = open_layout(path, filename=filename, layout=layout, actor=actor, column_map=column_map)
+        table = opener()
     except FileFormatError as exc:
         report.refuse_file(exc)
         return None
@@ -205,7 +250,7 @@ def check_rows(
         if result is not None:
             planned.append(result)
     if report.rows == 0 and not report.errors:
-        report.errors.append((report.empty_row, "", "Tệp không có dòng dữ liệu nào."))
+        report.errors.append((report.empty_row, "", report.empty_message))
 
 
 # --- apply ---------------------------------------------------------------------------------------
@@ -224,6 +269,41 @@ def import_audit_target(path: str | Path, filename: str | None, job_id: int | No
     }
 
 
+def import_audit(
+    *,
+    actor,
+    action: str,
+    path: str | Path,
+    filename: str | None,
+    summary: str,
+    after: dict[str, Any],
+    job_id: int | None = None,
+    created_ids: tuple[str, list[int]] | None = None,
+) -> None:
+    """The one audit entry of an applied import (every kind writes it the same way): about the
+    job or the file (`import_audit_target`), the file's name and SHA-256 in the payload with the
+    kind's `after`; «{file}» in `summary` is the file's name. `created_ids` = (noun, ids): the
+    records created, named by their first and last id and the SHA-256 of the list
+    (`first_member_id`, `last_member_id`, `member_ids_sha256`)."""
+    target = import_audit_target(path, filename, job_id)
+    payload = {**after, "file": target["file"]}
+    if created_ids:
+        noun, ids = created_ids
+        payload |= {
+            f"first_{noun}_id": min(ids),
+            f"last_{noun}_id": max(ids),
+            f"{noun}_ids_sha256": hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
+        }
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type=target["object_type"],
+        object_id=target["object_id"],
+        summary=summary.replace("{file}", target["file"]["name"]),
+        after=payload,
+    )
+
+
 def apply_all_or_none(
     report,
     *,
@@ -235,11 +315,12 @@ def apply_all_or_none(
     action: str,
     summary: str,
     header_of: dict[str, str] | None = None,
+    details: dict[str, Any] | None = None,
 ):
     """`write(planned)` for every planned row in one transaction. A refusal by the service
-    (DomainError) is listed against its row and column (`field_columns`: the service's field ->
-    the file's column) and writes nothing; otherwise one audit entry `action` for the file (name
-    and SHA-256) and the row count."""
+    (DomainError) is listed against its row (a planned row's `row`, or its "row" key) and column
+    (`field_columns`: the service's field -> the file's column) and writes nothing; otherwise one
+    audit entry `action` for the file (name and SHA-256), the row count and the kind's `details`."""
     header_of = header_of if header_of is not None else report.header_of
     try:
         with transaction.atomic():
@@ -248,16 +329,16 @@ def apply_all_or_none(
                     write(p)
                 except DomainError as exc:
                     column = field_columns.get(exc.field or "", exc.field or "")
-                    report.errors.append((p.row, header_of.get(column, column), exc.message))
+                    row = p["row"] if isinstance(p, dict) else p.row
+                    report.errors.append((row, header_of.get(column, column), exc.message))
                     raise
-            target = import_audit_target(path, filename, None)
-            audit_record(
+            import_audit(
                 actor=actor,
                 action=action,
-                object_type=target["object_type"],
-                object_id=target["object_id"],
+                path=path,
+                filename=filename,
                 summary=summary,
-                after={"file": target["file"], "rows": len(report.planned)},
+                after={"rows": len(report.planned), **(details or {})},
             )
     except DomainError:
         return report

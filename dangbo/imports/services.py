@@ -49,7 +49,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.access import policy
-from dangbo.audit.services import audit_record
 from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError, RuleViolation
 from dangbo.core.reference import label
@@ -59,7 +58,7 @@ from dangbo.imports import normalize as N
 from dangbo.imports.bulk import insert_rows, reserve_ids
 from dangbo.imports.mappings import open_layout
 from dangbo.imports.parse import FEMALE_MARKER, HEADER_OF, MEMBERS, Layout, Row
-from dangbo.imports.pipeline import RowCleaner, column_report, import_audit_target, template_bytes
+from dangbo.imports.pipeline import RowCleaner, column_report, import_audit, import_audit_target, template_bytes
 from dangbo.members.extras import HANDBOOK_OPEN, writer
 from dangbo.members.lifecycle import Profile, replay
 from dangbo.members.models import EventType, Member, MemberEvent, MembershipSpan, Status
@@ -956,26 +955,22 @@ def import_apply(
             transaction.set_rollback(True)
             raise ImportRefused(report)
         if report.created:
-            ids = report.created_member_ids
-            target = import_audit_target(path, filename, job_id)
-            audit_record(
+            import_audit(
                 actor=actor,
                 action="member.imported",
-                object_type=target["object_type"],
-                object_id=target["object_id"],
-                summary=f"Nhập {report.created} đảng viên từ tệp {target['file']['name']}",
+                path=path,
+                filename=filename,
+                job_id=job_id,
+                summary=f"Nhập {report.created} đảng viên từ tệp {{file}}",
                 after={
                     "created": report.created,
                     "unchanged": report.unchanged,
-                    "file": target["file"],
                     "skipped": report.skipped,
                     "confirmed_duplicates": report.duplicate_count,
                     "new_org_ids": [o["code"] for o in report.new_orgs],
                     "columns": report.mapped,
-                    "first_member_id": min(ids),
-                    "last_member_id": max(ids),
-                    "member_ids_sha256": hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest(),
                 },
+                created_ids=("member", report.created_member_ids),
             )
         report.applied = True
     return report

@@ -11,11 +11,17 @@ import's «Sổ tay điện tử» column already opens (`reports.HandbookAccoun
 `reports.services.handbook_account_register`, audited); the access dates and their source go to
 `HandbookUsage`. `handbook_import(..., dry_run=True)` reads and checks every row and writes nothing;
 the apply writes all rows in one transaction, or nothing when any row is refused.
+
+A kind of the import pipeline (dangbo/imports/pipeline.py): the layout is declared as Fields, the
+file read by its reader (XLSX streamed, CSV sniffed, headers in the legacy TCVN3/VNI fonts, without
+accents or as aliases, the header under a title line, the officer's saved column mappings; columns
+no field takes listed as ignored), the rows cleaned with RowCleaner, the report a SheetReport
+(every refusal by row and column header), the template written by its template writer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -26,59 +32,55 @@ from dangbo.access import policy
 from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.imports import normalize as N
-from dangbo.imports.parse import FileFormatError, Layout, open_table
+from dangbo.imports.parse import Row
+from dangbo.imports.pipeline import Field, Layout, RowCleaner, SheetReport, check_rows, read, template_bytes
 from dangbo.meetings.models import HandbookUsage
 from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
 from dangbo.orgs.models import OrgVersion
 from dangbo.reports.models import HandbookAccount
 from dangbo.reports.services import handbook_account_register
 
-LAYOUT = Layout(
-    "handbook",
-    [
-        ("party_card_number", "Số thẻ đảng viên", ("Số thẻ", "Số thẻ Đảng", "Số thẻ ĐV")),
-        ("citizen_id", "Số CCCD", ("CCCD", "Số định danh cá nhân", "Số định danh", "Số căn cước công dân")),
-        ("full_name", "Họ và tên", ("Họ tên", "Tên đảng viên")),
-        ("registered_on", "Ngày đăng ký", ("Ngày tạo tài khoản", "Ngày kích hoạt", "Ngày đăng ký tài khoản")),
-        ("first_access_on", "Ngày truy cập lần đầu", ("Truy cập lần đầu", "Ngày đăng nhập đầu tiên")),
-        (
-            "last_access_on",
-            "Ngày truy cập gần nhất",
-            ("Truy cập gần nhất", "Ngày đăng nhập gần nhất", "Lần truy cập cuối"),
-        ),
-    ],
-    ("registered_on",),
-    (("party_card_number", "citizen_id", "Số thẻ đảng viên / Số CCCD"),),
-)
+IDS = "Số thẻ đảng viên / Số CCCD"
+FIELDS = [
+    Field(
+        "party_card_number",
+        "Số thẻ đảng viên",
+        ("Số thẻ", "Số thẻ Đảng", "Số thẻ ĐV"),
+        note="Tìm đảng viên theo số thẻ; nếu không có, theo Số CCCD.",
+    ),
+    Field(
+        "citizen_id",
+        "Số CCCD",
+        ("CCCD", "Số định danh cá nhân", "Số định danh", "Số căn cước công dân"),
+        note="Đủ 12 chữ số; định dạng cột là Văn bản để giữ số 0 ở đầu.",
+    ),
+    Field("full_name", "Họ và tên", ("Họ tên", "Tên đảng viên"), note="Chỉ để đối chiếu."),
+    Field(
+        "registered_on",
+        "Ngày đăng ký",
+        ("Ngày tạo tài khoản", "Ngày kích hoạt", "Ngày đăng ký tài khoản"),
+        True,
+        "ngày/tháng/năm tài khoản được tạo.",
+    ),
+    Field(
+        "first_access_on",
+        "Ngày truy cập lần đầu",
+        ("Truy cập lần đầu", "Ngày đăng nhập đầu tiên"),
+        note="ngày/tháng/năm; để trống nếu chưa truy cập.",
+    ),
+    Field(
+        "last_access_on",
+        "Ngày truy cập gần nhất",
+        ("Truy cập gần nhất", "Ngày đăng nhập gần nhất", "Lần truy cập cuối"),
+        note="ngày/tháng/năm.",
+    ),
+]
+# "handbook_usage": the saved column mappings of this export, apart from the member e-handbook
+# account file of imports.handbook (kind "handbook")
+LAYOUT = Layout.of("handbook_usage", FIELDS, one_of=(("party_card_number", "citizen_id", IDS),))
 HEADERS = LAYOUT.template_headers
 PROGRESS_EVERY = 500  # rows between two progress reports of a background import (meetings.tasks)
 SOURCE = "Sổ tay đảng viên điện tử (tệp xuất của ứng dụng quốc gia)"
-
-
-@dataclass
-class HandbookReport:
-    rows: int = 0
-    matched: int = 0
-    opened: int = 0  # accounts opened by this import
-    usage: int = 0  # members whose access dates were written
-    refusals: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason)
-    written: bool = False
-
-    @property
-    def refused(self) -> int:
-        return len(self.refusals)
-
-    def as_dict(self) -> dict:
-        """For the import job's stored report (JSON)."""
-        return {
-            "rows": self.rows,
-            "matched": self.matched,
-            "opened": self.opened,
-            "usage": self.usage,
-            "refused": self.refused,
-            "refusals": [list(r) for r in self.refusals[:500]],
-            "written": self.written,
-        }
 
 
 @dataclass
@@ -90,29 +92,96 @@ class _Line:
     last: date | None
 
 
-def _date(row, name: str, today: date, report: HandbookReport) -> date | None:
-    try:
-        return N.parse_full_date(row.values.get(name), today=today)
-    except ValueError as exc:
-        report.refusals.append((row.number, LAYOUT.header_of[name], str(exc)))
-        raise
+@dataclass
+class HandbookReport(SheetReport):
+    """The dry run of an e-handbook export (pipeline.SheetReport): `planned` are the rows matched
+    to a member (`_Line`s), `errors` every refusal (row, column header, reason)."""
+
+    opened: int = 0  # accounts opened by this import
+    usage: int = 0  # members whose access dates were written
+
+    @property
+    def matched(self) -> int:
+        return len(self.planned)
+
+    @property
+    def refusals(self) -> list[tuple[int, str, str]]:
+        return self.errors
+
+    @property
+    def refused(self) -> int:
+        return len(self.errors)
+
+    @property
+    def written(self) -> bool:
+        return self.applied
+
+    def as_dict(self) -> dict:
+        """For the import job's stored report (JSON)."""
+        return {
+            "rows": self.rows,
+            "matched": self.matched,
+            "opened": self.opened,
+            "usage": self.usage,
+            "refused": self.refused,
+            "refusals": [list(r) for r in self.errors[:500]],
+            "written": self.written,
+            "ignored": self.ignored,
+            "mapped": self.mapped,
+        }
+
+
+def template_xlsx() -> bytes:
+    """The export's layout as a template, with an example row and a guide sheet."""
+    return template_bytes(
+        LAYOUT,
+        title="Sổ tay điện tử",
+        examples=[["12.345678", "001080001234", "Nguyễn Văn Mẫu", "01/06/2023", "02/06/2023", "09/12/2023"]],
+        text_fields=("party_card_number", "citizen_id", "registered_on", "first_access_on", "last_access_on"),
+        guide=("required", "note", "aliases"),
+        guide_widths={"A": 26, "C": 60, "D": 50},
+    )
 
 
 def _read(path, *, actor, filename, today: date, report: HandbookReport, progress=None) -> list[_Line]:
-    try:
-        table = open_table(path, filename=filename, layout=LAYOUT)
-    except FileFormatError as exc:
-        raise DomainError(str(exc), field="file") from None
-    rows = list(table)
-    cards = {N.clean_text(r.values.get("party_card_number")) for r in rows} - {""}
-    cids = set()
-    for r in rows:
-        try:
-            cid = N.parse_citizen_id(r.values.get("citizen_id"))
-        except ValueError:
-            continue
-        if cid:
-            cids.add(cid)
+    """The rows cleaned (pipeline.check_rows), then matched to the members the actor may record
+    (one query for the file) and checked for a member given twice."""
+    table = read(report, path, layout=LAYOUT, actor=actor, filename=filename)
+    if table is None:
+        raise DomainError(report.errors[0][2], field="file")
+
+    def row_fn(row: Row, cells: RowCleaner) -> tuple | None:
+        if progress is not None and report.rows % PROGRESS_EVERY == 0:
+            progress(report.rows, None)
+        v = row.values
+        card = N.clean_text(v.get("party_card_number"))
+        cid = cells.take("citizen_id", lambda: N.parse_citizen_id(v.get("citizen_id")))
+        if cells.errors:
+            return None
+        if not card and not cid:
+            cells.refuse(IDS, "Thiếu số thẻ đảng viên và số CCCD.")
+            return None
+        registered = cells.take(
+            "registered_on",
+            lambda: N.parse_full_date(v.get("registered_on"), today=today),
+            missing="Thiếu ngày đăng ký tài khoản.",
+        )
+        first = cells.take("first_access_on", lambda: N.parse_full_date(v.get("first_access_on"), today=today))
+        last = cells.take("last_access_on", lambda: N.parse_full_date(v.get("last_access_on"), today=today))
+        if cells.errors:
+            return None
+        if first and first < registered:
+            cells.refuse("first_access_on", "Ngày truy cập lần đầu trước ngày đăng ký.")
+        elif last and first and last < first:
+            cells.refuse("last_access_on", "Ngày truy cập gần nhất trước ngày truy cập lần đầu.")
+        if last and not first:
+            first = last if last >= registered else None
+        return row.number, card, cid, registered, first, last
+
+    parsed: list[tuple] = []
+    check_rows(report, table, row_fn, into=parsed)
+    cards = {p[1] for p in parsed} - {""}
+    cids = {p[2] for p in parsed} - {"", None}
     visible = policy.for_user(Member, actor, "record").filter(Q(party_card_number__in=cards) | Q(citizen_id__in=cids))
     by_card, by_cid = {}, {}
     for m in visible:
@@ -120,63 +189,22 @@ def _read(path, *, actor, filename, today: date, report: HandbookReport, progres
             by_card[m.party_card_number] = m
         if m.citizen_id:
             by_cid[m.citizen_id] = m
-    lines: list[_Line] = []
     seen: dict[int, int] = {}
-    for r in rows:
-        report.rows += 1
-        if progress is not None and report.rows % PROGRESS_EVERY == 0:
-            progress(report.rows, len(rows))
-        card = N.clean_text(r.values.get("party_card_number"))
-        try:
-            cid = N.parse_citizen_id(r.values.get("citizen_id"))
-        except ValueError as exc:
-            report.refusals.append((r.number, "Số CCCD", str(exc)))
-            continue
+    for number, card, cid, registered, first, last in parsed:
         member = by_card.get(card) if card else None
         if member is None and cid:
             member = by_cid.get(cid)
         if member is None:
-            what = f"số thẻ {card}" if card else f"số CCCD {cid}" if cid else ""
-            report.refusals.append(
-                (
-                    r.number,
-                    "Số thẻ đảng viên / Số CCCD",
-                    policy.not_found(f"đảng viên có {what}.") if what else "Thiếu số thẻ đảng viên và số CCCD.",
-                )
-            )
+            what = f"số thẻ {card}" if card else f"số CCCD {cid}"
+            report.refuse(number, IDS, policy.not_found(f"đảng viên có {what}."))
             continue
         if member.pk in seen:
-            report.refusals.append(
-                (
-                    r.number,
-                    "Số thẻ đảng viên / Số CCCD",
-                    f"Đảng viên {member.full_name} đã có ở dòng {seen[member.pk]}.",
-                )
-            )
+            report.refuse(number, IDS, f"Đảng viên {member.full_name} đã có ở dòng {seen[member.pk]}.")
             continue
-        try:
-            registered = _date(r, "registered_on", today, report)
-            first = _date(r, "first_access_on", today, report)
-            last = _date(r, "last_access_on", today, report)
-        except ValueError:
-            continue
-        if registered is None:
-            report.refusals.append((r.number, "Ngày đăng ký", "Thiếu ngày đăng ký tài khoản."))
-            continue
-        if first and first < registered:
-            report.refusals.append((r.number, "Ngày truy cập lần đầu", "Ngày truy cập lần đầu trước ngày đăng ký."))
-            continue
-        if last and first and last < first:
-            report.refusals.append(
-                (r.number, "Ngày truy cập gần nhất", "Ngày truy cập gần nhất trước ngày truy cập lần đầu.")
-            )
-            continue
-        if last and not first:
-            first = last if last >= registered else None
-        seen[member.pk] = r.number
-        report.matched += 1
-        lines.append(_Line(r.number, member, registered, first, last))
-    return lines
+        seen[member.pk] = number
+        report.planned.append(_Line(number, member, registered, first, last))
+    report.errors.sort(key=lambda e: e[0])  # the file's order (cells first, then matching)
+    return report.planned
 
 
 def handbook_import(
@@ -189,7 +217,8 @@ def handbook_import(
     progress=None,
 ) -> HandbookReport:
     """Read the e-handbook export and check every row; unless `dry_run`, write it (all or nothing).
-    `progress(done, total)` is called every PROGRESS_EVERY rows read, then written."""
+    `progress(done, total)` is called every PROGRESS_EVERY rows read (the file is streamed: no
+    total yet, None), then written."""
     policy.require(actor, "record", message="Bạn không có quyền nhập dữ liệu.", field="file")
     today = today or policy.today()
     report = HandbookReport()
@@ -245,7 +274,7 @@ def handbook_import(
                 "file": filename or Path(path).name,
             },
         )
-    report.written = True
+    report.applied = True
     return report
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dinh-chinh/<int:pk>/", views.correction_decide, name="correction_decide"),
     path("so-tay/", views.handbook_coverage, name="handbook_coverage"),
     path("so-tay/nhap/", views.handbook_upload, name="handbook_upload"),
+    path("so-tay/nhap/mau.xlsx", views.handbook_template, name="handbook_template"),
     path("so-tay/nhap/<int:pk>/", views.handbook_job, name="handbook_job"),
     path("so-tay/nhap/<int:pk>/xac-nhan/", views.handbook_job_confirm, name="handbook_job_confirm"),
     path("cap-uy-vien/", views.committee_seats, name="committee_seats"),

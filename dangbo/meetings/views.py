@@ -465,6 +465,18 @@ def handbook_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def handbook_template(request: HttpRequest) -> HttpResponse:
+    """The national export's layout as a template (the pipeline's writer: headers and a guide)."""
+    if not policy.can(request.user, "record"):
+        raise Http404(policy.NOT_FOUND)
+    response = HttpResponse(
+        handbook.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-so-tay-dang-vien-dien-tu.xlsx"'
+    return response
+
+
+@login_required
 def handbook_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = policy.get_in_scope_or_404(HandbookImportJob, request.user, pk)
     template = "meetings/_handbook_job_status.html" if request.htmx else "meetings/handbook_job.html"

@@ -1,7 +1,14 @@
 """Import a plan's task table from XLSX or a DOCX table (the shape of seed 003: Nội dung, Cơ quan
 chỉ đạo, Cơ quan chủ trì, Cơ quan phối hợp, Cơ quan thực hiện, Thời gian): a dry run that reports
 every row (parsed deadline, bodies matched to organizations by folded name, bodies kept as free
-text), then an all-or-nothing apply."""
+text), then an all-or-nothing apply.
+
+A kind of the import pipeline (dangbo/imports/pipeline.py): the layout is declared as Fields whose
+headers also match as a prefix («Nội dung nhiệm vụ», «Thời gian hoàn thành»); the table's rows
+(the sheet, or the DOCX table, read here from the uploaded bytes) go through the pipeline's
+in-memory reader (`read_rows`: the header under a title line, legacy TCVN3/VNI headers, aliases,
+the officer's saved mappings, columns no field takes listed as ignored) and are cleaned with
+`RowCleaner`, every bad cell named by row and column."""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +26,9 @@ from dangbo.audit.services import audit_record
 from dangbo.core.errors import DomainError
 from dangbo.core.spreadsheet import formula_refusal
 from dangbo.core.text import fold, nfc
-from dangbo.imports.parse import FileFormatError, xlsx_rows
+from dangbo.imports.parse import FileFormatError, header_key, xlsx_rows
+from dangbo.imports.parse import Row as SheetRow
+from dangbo.imports.pipeline import Field, Layout, RowCleaner, SheetReport, check_rows, read_rows
 from dangbo.imports.xlsx import XlsxError, check_archive
 from dangbo.orgs.selectors import org_versions_valid_on
 from dangbo.plans import deadlines as dl
@@ -26,24 +36,22 @@ from dangbo.plans.models import Document, PlanImport
 from dangbo.plans.selectors import _scope_ids, scope_ancestor_ids
 from dangbo.plans.services import TaskInput, task_create
 
-COLUMNS = {
-    "number": ["stt", "tt", "muc"],
-    "content": ["noi dung", "nhiem vu"],
-    "directing": ["co quan chi dao"],
-    "lead": ["co quan chu tri", "chu tri", "co quan tham muu"],
-    "cooperating": ["co quan phoi hop", "phoi hop"],
-    "implementing": ["co quan thuc hien", "co quan to chuc thuc hien", "to chuc thuc hien", "thuc hien"],
-    "deadline": ["thoi gian", "thoi han"],
-}
-TEXT_COLUMNS = (
-    ("number", "STT"),
-    ("content", "Nội dung"),
-    ("directing", "Cơ quan chỉ đạo"),
-    ("lead", "Cơ quan chủ trì"),
-    ("cooperating", "Cơ quan phối hợp"),
-    ("implementing", "Cơ quan thực hiện"),
-    ("deadline", "Thời gian"),
-)
+FIELDS = [
+    Field("number", "STT", ("TT", "Mục"), prefix=True),
+    Field("content", "Nội dung", ("Nhiệm vụ",), required=True, prefix=True),
+    Field("directing", "Cơ quan chỉ đạo", prefix=True),
+    Field("lead", "Cơ quan chủ trì", ("Chủ trì", "Cơ quan tham mưu"), prefix=True),
+    Field("cooperating", "Cơ quan phối hợp", ("Phối hợp",), prefix=True),
+    Field(
+        "implementing",
+        "Cơ quan thực hiện",
+        ("Cơ quan tổ chức thực hiện", "Tổ chức thực hiện", "Thực hiện"),
+        prefix=True,
+    ),
+    Field("deadline", "Thời gian", ("Thời hạn",), required=True, prefix=True),
+]
+LAYOUT = Layout.of("plan_tasks", FIELDS)
+TEXT_COLUMNS = tuple((f.name, f.header) for f in FIELDS)
 _SPLIT = re.compile(r"\s*(?:[,;\n]|\bvà\b)\s*")
 
 
@@ -62,13 +70,32 @@ class Row:
     cooperating_org_ids: list[int] = field(default_factory=list)
     implementing_org_ids: list[int] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    cells: RowCleaner | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def errors(self) -> list[str]:
+        """The refusals of the row's cells, «Dòng n, cột X: reason»."""
+        if self.cells is None:
+            return []
+        header_of = LAYOUT.header_of
+        return [f"Dòng {self.line}, cột {header_of.get(c, c)}: {reason}" for c, reason in self.cells.errors]
+
+
+class TaskSheetReport(SheetReport):
+    """The pipeline's dry-run report of a task table; a refusal of the whole table names no row."""
+
+    empty_message: ClassVar[str] = "Bảng không có dòng nhiệm vụ nào."
 
 
 @dataclass
 class Preview:
+    """The dry run: every task row (refused ones too, with their errors), the refusals of the
+    whole table, and the columns of the table the import does not use."""
+
     rows: list[Row]
     errors: list[str]
+    ignored: list[str] = field(default_factory=list)
+    mapped: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -79,36 +106,27 @@ class Preview:
         return sorted({b for r in self.rows for b in r.unmatched})
 
 
-def _header_map(header: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    folded = [fold(h) for h in header]
-    for key, names in COLUMNS.items():
-        for idx, h in enumerate(folded):
-            if idx in out.values():
-                continue
-            if any(h.startswith(n) or h == n for n in names):
-                out[key] = idx
-                break
-    return out
-
-
 DOCX_MAX_BYTES = 64 * 1024 * 1024  # python-docx inflates every part of the package
+NO_TABLE = "Tệp không có bảng nhiệm vụ."
 
 
-def read_table(name: str, content: bytes) -> list[list[str]]:
-    """Rows of cell texts of the first sheet (XLSX, through the guarded reader of
-    dangbo/imports/xlsx.py; empty rows kept so that a row's index is its line) or of the first
-    table with a "Nội dung" column (DOCX, its zip checked the same way before python-docx opens it)."""
+def _has_content_column(rows: list[list[str]]) -> bool:
+    """Whether the layout finds its «Nội dung» column in the first rows of a DOCX table."""
+    return any(
+        LAYOUT.match(header_key(cell)) == "content" for cells in rows[:20] for cell in cells if cell and cell.strip()
+    )
+
+
+def read_table(name: str, content: bytes) -> list[tuple[int, list]]:
+    """Numbered rows `(line, cells)` of the first sheet (XLSX, through the guarded reader of
+    dangbo/imports/xlsx.py; the line as Excel numbers it) or of the first table with a «Nội dung»
+    column (DOCX, its zip checked the same way before python-docx opens it; lines from 1)."""
     lower = name.lower()
     if lower.endswith(".xlsx"):
-        rows: list[list[str]] = []
         try:
-            for number, cells in xlsx_rows(io.BytesIO(content)):
-                rows.extend([[]] * (number - 1 - len(rows)))
-                rows.append(["" if v is None else nfc(str(v)) for v in cells])
+            return [(number, list(cells)) for number, cells in xlsx_rows(io.BytesIO(content))]
         except FileFormatError as exc:
             raise DomainError(str(exc), field="file") from exc
-        return rows
     if lower.endswith(".docx"):
         from docx import Document as Docx
 
@@ -122,11 +140,9 @@ def read_table(name: str, content: bytes) -> list[list[str]]:
             raise DomainError(
                 "Không đọc được tệp Word (.docx): tệp bị hỏng hoặc không phải tệp .docx.", field="file"
             ) from exc
-        for table in doc.tables:
-            rows = [[nfc(c.text) for c in r.cells] for r in table.rows]
-            if rows and "content" in _header_map(rows[0]):
-                return rows
-        return [[nfc(c.text) for c in r.cells] for r in doc.tables[0].rows] if doc.tables else []
+        tables = [[[nfc(c.text) for c in r.cells] for r in table.rows] for table in doc.tables]
+        chosen = next((rows for rows in tables if _has_content_column(rows)), tables[0] if tables else [])
+        return list(enumerate(chosen, start=1))
     raise DomainError("Chỉ nhận tệp .xlsx hoặc .docx.", field="file")
 
 
@@ -156,50 +172,41 @@ def _match(text: str, index: dict[str, int]) -> tuple[list[int], list[str]]:
     return ids, unmatched
 
 
+def _text(value) -> str:
+    return "" if value is None else nfc(str(value))
+
+
 def preview(*, actor, plan: Document, name: str, content: bytes) -> Preview:
-    table = read_table(name, content)
-    if not table:
-        return Preview([], ["Tệp không có bảng nhiệm vụ."])
-    header = _header_map(table[0])
-    missing = [label for key, label in (("content", "Nội dung"), ("deadline", "Thời gian")) if key not in header]
-    if missing:
-        return Preview([], [f"Thiếu cột: {', '.join(missing)} (dòng 1)."])
-    index = org_index(actor=actor, at=plan.issued_on)
-    rows = []
-    for line, cells in enumerate(table[1:], start=2):
+    numbered = read_table(name, content)
+    report = TaskSheetReport()
+    table = read_rows(report, numbered, layout=LAYOUT, actor=actor, numbered=True, empty=NO_TABLE)
+    index = org_index(actor=actor, at=plan.issued_on) if table is not None else {}
+    rows: list[Row] = []
 
-        def cell(key, cells=cells):
-            i = header.get(key)
-            return nfc(cells[i]) if i is not None and i < len(cells) and cells[i] else ""
-
-        row = Row(
-            line,
-            cell("number"),
-            cell("content"),
-            cell("directing"),
-            cell("lead"),
-            cell("cooperating"),
-            cell("implementing"),
-            cell("deadline"),
-        )
+    def row_fn(sheet_row: SheetRow, cells: RowCleaner) -> Row | None:
+        v, line = sheet_row.values, sheet_row.number
+        row = Row(line, *(_text(v.get(key)) for key, _ in TEXT_COLUMNS), cells=cells)
         if not any([row.content, row.deadline, row.implementing]):
-            continue
+            return None
         if not row.content:
-            row.errors.append(f"Dòng {line}, cột Nội dung: trống.")
-        for key, label in TEXT_COLUMNS:
+            cells.refuse("content", "trống.")
+        for key, _ in TEXT_COLUMNS:
             if reason := formula_refusal(getattr(row, key).strip(), bullets=key == "content"):
-                row.errors.append(f"Dòng {line}, cột {label}: {reason}")
-        try:
-            row.spec = dl.parse_deadline(row.deadline)
-        except ValueError as exc:
-            row.errors.append(f"Dòng {line}, cột Thời gian: {exc}")
+                cells.refuse(key, reason)
+        row.spec = cells.take("deadline", lambda: dl.parse_deadline(row.deadline))
         lead_ids, lead_un = _match(row.lead, index)
         row.lead_org_id = lead_ids[0] if len(lead_ids) == 1 and not lead_un else None
         row.cooperating_org_ids, coop_un = _match(row.cooperating, index)
         row.implementing_org_ids, impl_un = _match(row.implementing, index)
         row.unmatched = [*([] if row.lead_org_id else lead_un), *coop_un, *impl_un]
         rows.append(row)
-    return Preview(rows, [] if rows else ["Bảng không có dòng nhiệm vụ nào."])
+        return row
+
+    check_rows(report, table, row_fn)
+    errors = [message for line, _, message in report.errors if not line]
+    if table is not None and not rows and not errors:
+        errors.append(TaskSheetReport.empty_message)
+    return Preview(rows, errors, report.ignored, report.mapped)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dangbo.access.models import Role, RoleAssignment
+from dangbo.audit.models import AuditEntry
 from dangbo.dues import portal
 from dangbo.dues import selectors as sel
 from dangbo.dues.models import DuesImportJob, DuesPayment
@@ -136,3 +137,115 @@ def test_a_running_import_shows_the_shared_progress_and_polls_until_done(
     job.save()
     done = client.get(url).content.decode()
     assert "hx-get" not in done and "job-progress" not in done and "2 dòng khớp" in done
+
+
+def test_headers_typed_as_an_office_would_are_read_and_unknown_columns_listed(system_user, carded, tmp_path):
+    """The pipeline's reading (imports/pipeline.py) for portal exports: a title line above the
+    header, headers without diacritics, in capitals, in the TCVN3 font, aliases («Họ tên», «Số
+    tiền», «Ngày thanh toán»); the columns no field takes are listed as ignored, the others with
+    the field they fill."""
+    from openpyxl import Workbook
+
+    from dangbo.imports.legacy import encode_tcvn3
+
+    an = carded[0]
+    wb = Workbook()
+    wb.active.append(["DANH SÁCH GIAO DỊCH NỘP ĐẢNG PHÍ"])
+    wb.active.append(
+        [
+            "STT",
+            "MA GIAO DICH",
+            "ho ten",
+            "SO THE DANG VIEN",
+            encode_tcvn3("Từ tháng"),
+            "DEN THANG",
+            "So tien",
+            "NGAY THANH TOAN",
+            "trang thai",
+            "Ghi chú",
+        ]
+    )
+    wb.active.append(
+        [1, "DVC100", "Nguyễn Văn An", "01.000000", "01/2025", "02/2025", 200000, "05/01/2025", "Thành công", ""]
+    )
+    path = tmp_path / "go-tay.xlsx"
+    wb.save(path)
+    report = portal.check(path, actor=system_user, today=date(2025, 6, 1))
+    assert report.ignored == ["STT", "Ghi chú"] and not report.errors
+    assert {m["header"]: m["label"] for m in report.mapped if m["field"]}["So tien"] == "Số tiền (đồng)"
+    assert [(r["row"], r["member_id"], r["amount"]) for r in report.matched] == [(3, an.pk, 200_000)]
+    page_report = report.as_dict()
+    assert page_report["ignored"] == ["STT", "Ghi chú"] and page_report["mapped"][1]["field"] == "transaction_id"
+    assert portal.apply(path, actor=system_user, today=date(2025, 6, 1)).created == 1
+    entry = AuditEntry.objects.get(action="dues.portal_import")
+    assert entry.after["file"]["name"] == "go-tay.xlsx" and entry.after["duplicates"] == 0
+
+
+def test_every_bad_cell_is_refused_by_row_and_column_in_vietnamese(system_user, carded, tmp_path):
+    path = csv_file(
+        tmp_path,
+        "1,,Nguyễn Văn An,01.000000,,13/2025,,0,,Thành công",
+        "2,DVC201,Trần Thị Bình,,,01/2025,,100000,05/01/2025,Thành công",
+        "3,DVC202,Lê Văn Cường,01.000002,,03/2025,01/2025,100000,05/01/2030,Thành công",
+    )
+    report = portal.check(path, actor=system_user, today=date(2025, 6, 1))
+    cells = [(row, col) for row, col, _ in report.errors]
+    assert cells == [
+        (2, "Mã giao dịch"),
+        (2, "Từ tháng"),
+        (2, "Số tiền (đồng)"),
+        (2, "Ngày nộp"),
+        (3, "Số thẻ đảng viên / Số CCCD"),
+        (4, "Đến tháng"),
+        (4, "Ngày nộp"),
+    ]
+    assert report.blocking == 3 and report.as_dict()["invalid_rows"] == 3
+
+
+def test_a_row_the_services_refuse_writes_nothing_and_names_its_row_and_column(system_user, carded, tmp_path):
+    """A month before the member's declaration: payment_record refuses it inside the one
+    transaction of the apply; no payment is kept and the refusal names its row and column."""
+    path = csv_file(
+        tmp_path,
+        "1,DVC301,Nguyễn Văn An,01.000000,,01/2025,,100000,05/01/2025,Thành công",
+        "2,DVC302,Trần Thị Bình,01.000001,,01/2001,,100000,05/01/2025,Thành công",
+    )
+    with pytest.raises(portal.PortalImportRefused) as refused:
+        portal.apply(path, actor=system_user, today=date(2025, 6, 1))
+    assert [(r, c) for r, c, _ in refused.value.report.errors] == [(3, "Từ tháng")]
+    assert DuesPayment.objects.count() == 0
+
+
+def test_the_template_is_the_layout_with_a_guide_sheet():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(BytesIO(portal.build_template()))
+    assert wb.sheetnames == ["Giao dịch", "Hướng dẫn"]
+    assert [c.value for c in wb["Giao dịch"][1]] == portal.LAYOUT.template_headers
+    assert wb["Giao dịch"]["E2"].value == "03/2026" and wb["Giao dịch"]["E2"].number_format == "@"
+    guide = {r[0].value: r[1].value for r in wb["Hướng dẫn"].iter_rows(min_row=2)}
+    assert guide["Mã giao dịch"] == "Có" and guide["Số CCCD"] == "Một trong hai"
+
+
+def test_the_job_page_shows_refusals_by_row_and_column_and_the_columns_used_or_ignored(
+    client, carded, secretary_a1, tmp_path
+):
+    client.force_login(secretary_a1)
+    path = tmp_path / "dvc.csv"
+    path.write_text(
+        "Mã giao dịch,Số thẻ,Từ tháng,Số tiền,Ngày nộp,Ghi chú\nDVC401,01.000000,13/2025,100000,05/01/2025,x\n",
+        encoding="utf-8",
+    )
+    job = DuesImportJob.objects.create(
+        file_path=str(path),
+        original_name="dvc.csv",
+        uploaded_by=secretary_a1,
+        status=DuesImportJob.State.CHECKED,
+        report=portal.check(path, actor=secretary_a1, today=date(2025, 6, 1)).as_dict(),
+    )
+    page = client.get(reverse("dues:portal_job", args=[job.pk])).content.decode()
+    assert 'id="loi-nhap"' in page and "<td>2</td><td>Từ tháng</td>" in page
+    assert 'id="cot-bo-qua"' in page and "Ghi chú" in page and "«Số thẻ» → Số thẻ đảng viên" in page
+    assert 'id="apply"' not in page

@@ -5,6 +5,7 @@ every column mapped or listed as ignored, the template and its guide from the de
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -18,6 +19,7 @@ from dangbo.imports.pipeline import (
     SheetReport,
     check_rows,
     read,
+    read_rows,
     rehearse,
     template_bytes,
 )
@@ -143,3 +145,66 @@ def test_the_template_has_the_headers_and_a_guide_from_the_fields():
     assert ws["D2"].number_format == "@" and ws["C2"].number_format == "General"
     assert [c.value for c in guide[2]] == ["Họ và tên", "Có", "Có dấu.", "Họ tên"]
     assert [c.value for c in guide[3]][:2] == ["Số thẻ đảng viên", "Một trong hai"]
+
+
+def test_a_prefix_field_matches_a_longer_header_by_whole_words():
+    layout = Layout.of(
+        "prefix_test",
+        [
+            Field("content", "Nội dung", ("Nhiệm vụ",), required=True, prefix=True),
+            Field("lead", "Cơ quan chủ trì", ("Chủ trì",), prefix=True),
+            Field("card", "Số thẻ", ()),
+        ],
+    )
+    assert layout.match("noi dung nhiem vu") == "content"  # the header, then more words
+    assert layout.match("co quan chu tri tham muu") == "lead"
+    assert layout.match("noi dungx") is None  # whole words only
+    assert layout.match("so the dang vien") is None  # not opted in: exact headers and aliases only
+    assert layout.match("so the") == "card"
+
+
+def test_rows_in_memory_are_read_like_a_file(system_user):
+    """read_rows: the rows of a DOCX table go through the same header location (under a title
+    line), legacy decoding, aliases and ignored-column listing as a file."""
+    report = SheetReport()
+    rows = [
+        ["Bảng kê"],
+        ["STT", encode_tcvn3("Họ và tên"), "SO THE", "Ngày sinh", "Ghi chú"],
+        ["1", "Nguyễn Văn Mẫu", "01.234", "02/09/1980", ""],
+    ]
+    table = read_rows(report, rows, layout=LAYOUT, actor=system_user)
+    assert report.ignored == ["STT", "Ghi chú"]
+    check_rows(report, table, _row)
+    assert report.planned == [(3, "Nguyễn Văn Mẫu", date(1980, 9, 2))] and not report.errors
+    empty = SheetReport()
+    assert read_rows(empty, [], layout=LAYOUT, actor=system_user, empty="Không có bảng.") is None
+    assert empty.errors == [(0, "", "Không có bảng.")]
+
+
+def test_an_applied_import_is_audited_once_with_the_file_and_what_it_created(tmp_path, system_user):
+    """import_audit: the one audit entry every kind writes (members, organizations, the small
+    imports): the file's name and SHA-256, the kind's figures, the created ids as first/last/hash."""
+    import hashlib
+
+    from dangbo.audit.models import AuditEntry
+    from dangbo.imports.pipeline import import_audit
+
+    path = _xlsx(tmp_path, [["Họ và tên"]], name="tep-nhap.xlsx")
+    import_audit(
+        actor=system_user,
+        action="test.imported",
+        path=path,
+        filename="Tệp gốc.xlsx",
+        summary="Nhập 2 dòng từ tệp {file}",
+        after={"created": 2},
+        created_ids=("member", [7, 5]),
+    )
+    entry = AuditEntry.objects.get(action="test.imported")
+    assert entry.summary == "Nhập 2 dòng từ tệp Tệp gốc.xlsx" and entry.object_type == "imports.file"
+    assert entry.after == {
+        "created": 2,
+        "file": {"name": "Tệp gốc.xlsx", "sha256": hashlib.sha256(path.read_bytes()).hexdigest()},
+        "first_member_id": 5,
+        "last_member_id": 7,
+        "member_ids_sha256": hashlib.sha256(b"7,5").hexdigest(),
+    }

@@ -162,3 +162,73 @@ def test_rule_r043_coverage_outside_the_scope_is_not_found(outsider, tree, five)
 
     with pytest.raises(Http404):
         coverage(actor=outsider, org_id=tree["commune_a"].pk, on=SEED_DAY)
+
+
+def test_headers_typed_as_an_office_would_are_read_and_unknown_columns_listed(tmp_path, commune_officer, five):
+    """The pipeline's reading (imports/pipeline.py) for the national export: a title line above
+    the header, headers without diacritics, in capitals, in the TCVN3 font, aliases («CCCD», «Ngày
+    kích hoạt», «Lần truy cập cuối»); the columns no field takes are listed as ignored, the others
+    with the field they fill."""
+    from openpyxl import Workbook
+
+    from dangbo.imports.legacy import encode_tcvn3
+
+    wb = Workbook()
+    wb.active.append(["DANH SÁCH TÀI KHOẢN SỔ TAY ĐẢNG VIÊN ĐIỆN TỬ"])
+    wb.active.append(
+        ["STT", "SO THE DANG VIEN", "cccd", encode_tcvn3("Họ và tên"), "NGAY KICH HOAT", "lan truy cap cuoi", "Đơn vị"]
+    )
+    wb.active.append([1, "12.000001", "", "Nguyễn Văn An", "01/06/2023", "09/12/2023", "Chi bộ thôn 1"])
+    wb.active.append([2, "", "001080000002", "Trần Thị Bình", "15/06/2023", "", "Chi bộ thôn 1"])
+    path = tmp_path / "go-tay.xlsx"
+    wb.save(path)
+    dry = handbook_import(path, actor=commune_officer, today=TODAY)
+    assert (dry.rows, dry.matched, dry.opened, dry.usage, dry.refused) == (2, 2, 2, 1, 0)
+    assert dry.ignored == ["STT", "Đơn vị"] and dry.as_dict()["ignored"] == ["STT", "Đơn vị"]
+    assert {m["header"]: m["field"] for m in dry.mapped if m["field"]} == {
+        "SO THE DANG VIEN": "party_card_number",
+        "cccd": "citizen_id",
+        "Họ và tên": "full_name",
+        "NGAY KICH HOAT": "registered_on",
+        "lan truy cap cuoi": "last_access_on",
+    }
+    assert handbook_import(path, actor=commune_officer, today=TODAY, dry_run=False).written
+    usage = HandbookUsage.objects.get(member=five[0])
+    assert (usage.first_access_on, usage.last_access_on) == (date(2023, 12, 9), date(2023, 12, 9))
+
+
+def test_every_bad_cell_of_a_row_is_refused_by_its_column(tmp_path, commune_officer, five):
+    rows = [
+        _row(card="12.000001", cid="123", registered="01/06/2023"),
+        _row(card="12.000002", registered="31/02/2023", first="hôm qua"),
+        _row(registered="01/06/2023"),
+    ]
+    path = write_csv(tmp_path / "sotay.csv", rows, headers=HEADERS)
+    dry = handbook_import(path, actor=commune_officer, today=TODAY)
+    assert [(n, col) for n, col, _ in dry.refusals] == [
+        (2, "Số CCCD"),
+        (3, "Ngày đăng ký"),
+        (3, "Ngày truy cập lần đầu"),
+        (4, "Số thẻ đảng viên / Số CCCD"),
+    ]
+
+
+def test_the_template_is_the_layout_with_a_guide_sheet(tmp_path, commune_officer, five):
+    import io
+
+    from openpyxl import load_workbook
+
+    from dangbo.meetings.handbook import template_xlsx
+
+    content = template_xlsx()
+    wb = load_workbook(io.BytesIO(content))
+    assert wb.sheetnames == ["Sổ tay điện tử", "Hướng dẫn"]
+    assert [c.value for c in wb.active[1]] == HEADERS and wb.active["B2"].number_format == "@"
+    guide = {r[0].value: r[1].value for r in wb["Hướng dẫn"].iter_rows(min_row=2)}
+    assert guide["Ngày đăng ký"] == "Có" and guide["Số CCCD"] == "Một trong hai"
+    path = tmp_path / "mau.xlsx"
+    path.write_bytes(content)
+    dry = handbook_import(path, actor=commune_officer, today=TODAY)  # the example row reads back
+    assert dry.rows == 1 and dry.refusals == [
+        (2, "Số thẻ đảng viên / Số CCCD", "Không tìm thấy đảng viên có số thẻ 12.345678.")
+    ]

@@ -318,3 +318,21 @@ def test_a_seat_ends_with_a_date_after_its_start(client, officer, tree, carded):
     seat.refresh_from_db()
     assert seat.valid_to == date(2024, 1, 1)
     assert AuditEntry.objects.filter(action="meeting.seat_end").count() == 1
+
+
+def test_the_template_is_offered_and_the_job_page_lists_the_columns_used_and_ignored(
+    client, commune_officer, tree, carded, tmp_path
+):
+    client.force_login(commune_officer)
+    assert 'id="tai-mau"' in client.get(reverse("meetings:handbook_upload")).content.decode()
+    template = client.get(reverse("meetings:handbook_template"))
+    assert template.status_code == 200 and template["Content-Disposition"].endswith('.xlsx"')
+    path = write_csv(
+        tmp_path / "them-cot.csv",
+        [{"Số thẻ": "12.000001", "Ngày đăng ký": "01/06/2023", "Ghi chú": "x"}],
+        headers=["Số thẻ", "Ngày đăng ký", "Ghi chú"],
+    )
+    client.post(reverse("meetings:handbook_upload"), {"file": SimpleUploadedFile("them-cot.csv", path.read_bytes())})
+    job = HandbookImportJob.objects.get()
+    page = client.get(reverse("meetings:handbook_job", args=[job.pk])).content.decode()
+    assert 'id="cot-bo-qua"' in page and "Ghi chú" in page and "«Số thẻ» → Số thẻ đảng viên" in page

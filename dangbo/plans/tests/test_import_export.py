@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from docx import Document as Docx
 from openpyxl import Workbook, load_workbook
 
@@ -175,3 +176,33 @@ def test_formula_injection_refused_in_a_task_table(officer, plan):
     assert len(errors) == 2 and not result.ok
     assert errors[0].startswith("Dòng 2, cột Cơ quan chủ trì: Nội dung «=HYPERLINK")
     assert errors[1].startswith("Dòng 3, cột Nội dung: Nội dung «@SUM(1)» bắt đầu bằng «@»")
+
+
+@pytest.mark.parametrize(("name", "build"), [("bang.xlsx", _xlsx), ("bang.docx", _docx)])
+def test_headers_typed_as_an_office_would_are_read_and_unknown_columns_listed(officer, plan, tree, name, build):
+    """The pipeline's header matching (imports/pipeline.py) for task tables: a title line above
+    the header, headers without diacritics, in capitals, aliases («TT», «Tổ chức thực hiện»,
+    «Thời hạn»), headers longer than the template's («Nội dung nhiệm vụ»: a prefix field), and a
+    column the import does not use, listed as ignored."""
+    header = ["TT", "NOI DUNG NHIEM VU", "co quan chu tri", "PHOI HOP", "To chuc thuc hien", "THOI HAN", "Ghi chú"]
+    rows = [
+        ["KẾ HOẠCH THỰC HIỆN", "", "", "", "", "", ""],
+        header,
+        ["1", "Phát động thi đua", "Ban Tổ chức Tỉnh ủy", "", "Đảng bộ xã An Bình", "Quý III/2022", "mới"],
+    ]
+    result = importer.preview(actor=officer, plan=plan, name=name, content=build(rows))
+    assert result.ok and result.ignored == ["Ghi chú"]
+    (row,) = result.rows
+    assert (row.line, row.number, row.content) == (3, "1", "Phát động thi đua")
+    assert row.implementing_org_ids == [tree["commune_a"].pk] and row.spec.due == date(2022, 9, 30)
+    assert importer.apply(actor=officer, plan=plan, name=name, content=build(rows)) == 1
+    assert Task.objects.get(plan=plan).lead_text == "Ban Tổ chức Tỉnh ủy"
+
+
+def test_the_dry_run_page_lists_the_columns_it_does_not_use(client, officer, plan, tree):
+    rows = [[*HEADER, "Ghi chú"], [*ROWS[2], "x"]]
+    upload = io.BytesIO(_xlsx(rows))
+    upload.name = "bang.xlsx"
+    client.force_login(officer)
+    page = client.post(reverse("plans:plan_import", args=[plan.pk]), {"file": upload}).content.decode()
+    assert 'id="cot-bo-qua"' in page and "Ghi chú" in page and "Xác nhận nhập 1 nhiệm vụ" in page
