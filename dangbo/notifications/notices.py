@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from dangbo.access import policy
@@ -451,6 +451,7 @@ class StudyProgress:
     total: int
     overdue: int  # members not done after the due date
     reminded: int = 0  # members reminded of the deadline (study_reminders_send)
+    without_account: int = 0  # not done and no member account: reminded through the cell secretary
     reminded_first: date | None = None
     reminded_last: date | None = None
     remind_from: date | None = None  # the first day of the reminder window
@@ -466,14 +467,19 @@ def study_progress(*, actor, notice: Notice) -> StudyProgress:
     from dangbo.orgs.selectors import org_names_on
 
     visible = policy.for_user(Member, actor).values("pk")
+    account = RoleAssignment.objects.filter(
+        RoleAssignment.active_q(policy.today()), role=Role.MEMBER, member_id=OuterRef("member_id"), user__is_active=True
+    )
     grouped = list(
         notice.recipients.filter(member_id__in=visible)
+        .annotate(has_account=Exists(account))
         .values("home_org_id")
         .order_by("home_org_id")
         .annotate(
             total=Count("pk"),
             done=Count("pk", filter=Q(studied_on__isnull=False)),
             reminded=Count("pk", filter=Q(reminded_on__isnull=False)),
+            without_account=Count("pk", filter=Q(studied_on__isnull=True, has_account=False)),
             first=Min("reminded_on"),
             last=Max("reminded_on"),
         )
@@ -496,6 +502,7 @@ def study_progress(*, actor, notice: Notice) -> StudyProgress:
         total=total,
         overdue=total - done if late else 0,
         reminded=sum(g["reminded"] for g in grouped),
+        without_account=sum(g["without_account"] for g in grouped),
         reminded_first=min(firsts, default=None),
         reminded_last=max(lasts, default=None),
         remind_from=notice.study_due - timedelta(days=study_remind_days()) if notice.study_due else None,

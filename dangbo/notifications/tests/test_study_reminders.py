@@ -189,6 +189,10 @@ def test_the_officer_page_shows_how_many_were_reminded_and_when(client, commune_
     body = client.get(url).content.decode()
     assert f'id="hoc-tap-nhac">Đã nhắc hạn ngày {opens:%d/%m/%Y}: 1 đảng viên chưa học tập.<' in body
     assert f"Chưa học tập · đã nhắc {opens:%d/%m/%Y}" in body
+    # Trần Thị Bình (cell A2) has no account and has not studied: counted apart
+    assert 'id="hoc-tap-khong-tai-khoan">1 đảng viên chưa học tập không có tài khoản' in body
+    study_record(actor=commune_officer, notice=notice, member_ids=[people["a2"].pk], on=opens)
+    assert "hoc-tap-khong-tai-khoan" not in client.get(url).content.decode()
 
 
 def test_a_member_without_an_account_is_reminded_through_the_cell_secretary(commune_officer, tree, people):
