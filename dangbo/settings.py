@@ -198,6 +198,7 @@ DANGBO_PERIODIC = {
     "notifications.deliver": envint("DANGBO_NOTIFY_RETRY_EVERY", "60"),
     "dues.facts": envint("DANGBO_DUES_FACTS_EVERY", "86400"),
     "notifications.study_remind": envint("DANGBO_STUDY_REMIND_EVERY", "86400"),
+    "cadres.planning_close": envint("DANGBO_PLANNING_CLOSE_EVERY", "86400"),
 }
 # Notification deliveries (notifications.delivery): attempts per delivery, the first retry's delay
 # in seconds (doubled at each retry), the webhook request timeout in seconds.

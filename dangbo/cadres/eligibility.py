@@ -133,10 +133,11 @@ def eligibility_check(*, cadre: Cadre, title: Title, kind: str, received_on: dat
         planned = PlanningEntry.objects.filter(cadre=cadre, added_on__lte=received_on).filter(
             Q(removed_on__isnull=True) | Q(removed_on__gt=received_on)
         )
+        from dangbo.cadres.selectors import title_lineage_q  # selectors imports this module
+
+        lineage = title_lineage_q("title", of=title)  # an earlier version, a title merged into it
         in_planning = planned.filter(
-            Q(title=title) | Q(title__group=title.group, title__is_head=title.is_head)
-            if title.group
-            else Q(title=title)
+            lineage | Q(title__group=title.group, title__is_head=title.is_head) if title.group else lineage
         ).exists()
         checks.append(
             Check(

@@ -8,9 +8,21 @@ import machinery (imports.parse through imports.mappings.open_layout: header ali
 TCVN3/VNI text, Excel dates; imports.normalize for the cells) and writes through
 cadres.services.cadre_create, so every cadre has its audit entry like one recorded on the page.
 
-This first slice records new cadres only: a row whose name and birth date match a cadre already
-in the officer's scope, or another row of the file, is refused (no merge). Titles held, ranks
-and salary steps come with decisions (cadres.services.decision_record), not with this file.
+A row is matched to a cadre already recorded: by the citizen ID (số CCCD: the cadre's, or the
+linked member's), else by name and birth date among the cadres of the officer's record scope
+(the Cadre model has no code of its own to match by). A matched cadre is updated through
+cadres.services.cadre_update (audited, before/after; a new management class needs its later
+from-date), an unmatched row records a new cadre; the dry run shows each row as «mới», «cập nhật»
+(naming the fields that change) or «không đổi». A column absent from the file, or an empty cell,
+keeps what the record says. A citizen ID of a cadre outside the officer's record scope is
+refused as not found (the row named), never updated nor duplicated. Two rows of the file naming
+the same person are refused. Titles held, ranks and salary steps come with decisions
+(cadres.services.decision_record), not with this file.
+
+On the import pipeline (imports/pipeline.py): the layout is declared as Fields, each row is
+cleaned by a RowCleaner and checked in `row_fn` (the matching and the fields a row changes, with
+cadres.services.cadre_changes: its refusals are the apply's, reported in the dry run), and the
+apply is `apply_all_or_none` writing each planned row through cadre_create or cadre_update.
 
 | Header (Vietnamese)          | Field                  | Required | Notes                                    |
 |------------------------------|------------------------|----------|------------------------------------------|
@@ -25,6 +37,7 @@ and salary steps come with decisions (cadres.services.decision_record), not with
 | Quản lý nhà nước             | state_management_level |          |                                          |
 | Diện quản lý                 | management_class       |          | e.g. Ban Thường vụ Tỉnh ủy               |
 | Diện quản lý từ ngày         | management_class_from  |          | required with the management class       |
+| Số CCCD                      | citizen_id             |          | 12 digits; matches the cadre to update   |
 
 Import of a province's title catalogue (danh mục chức danh): the same dry run and all-or-none
 apply, every title written through cadres.services.title_create (audited one by one, and the file
@@ -49,23 +62,29 @@ refused (a change or an abolition is made on the title's page).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from django.db.models import Q
 
 from dangbo.access import policy
 from dangbo.cadres.models import Cadre, FilledBy, TermCalendar
 from dangbo.cadres.selectors import catalogue_provinces
 from dangbo.cadres.services import (
+    CADRE_FIELDS,
     CadreInput,
     TitleInput,
+    cadre_changes,
     cadre_create,
+    cadre_update,
     title_code,
     title_create,
     title_overlapping,
     title_period,
 )
-from dangbo.core.text import fold
+from dangbo.core.errors import DomainError
+from dangbo.core.text import fold, mask_citizen_id
 from dangbo.imports import normalize as N
 from dangbo.imports.parse import Row, header_key
 from dangbo.imports.pipeline import (
@@ -114,11 +133,19 @@ FIELDS = [
     Field("state_management_level", "Quản lý nhà nước", ("Trình độ quản lý nhà nước", "Trình độ QLNN", "QLNN")),
     Field("management_class", "Diện quản lý", ("Diện quản lý cán bộ", "Thuộc diện quản lý", "Diện")),
     Field("management_class_from", "Diện quản lý từ ngày", ("Thuộc diện quản lý từ ngày", "Từ ngày")),
+    Field(
+        "citizen_id",
+        "Số CCCD",
+        ("CCCD", "Số CMND/CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh cá nhân", "Số định danh"),
+    ),
 ]
 LAYOUT = Layout.of("cadres", FIELDS)
 COLUMNS = LAYOUT.columns
 HEADER_OF = LAYOUT.header_of
+COLUMN_OF = {"managing_org_id": "org_code"}  # a service's field -> the file's column, where they differ
 TEXT_FIELDS = ("ethnicity", "education", "qualification", "theory_level", "state_management_level", "management_class")
+
+NEW, UPDATE, SAME = "mới", "cập nhật", "không đổi"
 
 
 @dataclass
@@ -126,11 +153,39 @@ class Planned:
     row: int
     data: CadreInput
     org_name: str = ""
+    cadre: Cadre | None = None  # the cadre the row updates (None: a new cadre)
+    changes: list[str] = field(default_factory=list)  # the fields the row changes on `cadre`
+
+    @property
+    def status(self) -> str:
+        if self.cadre is None:
+            return NEW
+        return UPDATE if self.changes else SAME
+
+    @property
+    def changed_labels(self) -> list[str]:
+        return [CADRE_FIELDS[f] for f in self.changes]
 
 
 @dataclass
 class CadreImportReport(SheetReport):
-    """The dry run of a cadre list (imports.pipeline.SheetReport): `planned` are `Planned` rows."""
+    """The dry run of a cadre list (imports.pipeline.SheetReport): `planned` are `Planned` rows,
+    each new, updating a recorded cadre or leaving it unchanged."""
+
+    def _count(self, status: str) -> int:
+        return sum(p.status == status for p in self.planned)
+
+    @property
+    def new_count(self) -> int:
+        return self._count(NEW)
+
+    @property
+    def updated_count(self) -> int:
+        return self._count(UPDATE)
+
+    @property
+    def unchanged_count(self) -> int:
+        return self._count(SAME)
 
 
 def _org(code: str, actor, cache: dict) -> Organization | None:
@@ -140,6 +195,50 @@ def _org(code: str, actor, cache: dict) -> Organization | None:
         org = Organization.objects.filter(code__iexact=code).first()
         cache[code] = org if org is not None and policy.can(actor, "record", org.pk) else None
     return cache[code]
+
+
+def _match(*, actor, row: int, citizen_id: str | None, name: str, born: date):
+    """The recorded cadre a row is about, and the refusal (column, message) when the row may not
+    be written: (None, None) is a new cadre. By citizen ID first (the cadre's own or its member
+    record's), anywhere: a cadre outside the actor's record scope is "not found" (neither updated
+    nor duplicated). Then by name and birth date among the cadres the actor sees: one the actor
+    may record is updated, unless the row's citizen ID contradicts the one on record."""
+    writable = policy.for_user(Cadre, actor, "record")
+    if citizen_id:
+        found = list(
+            Cadre.objects.filter(Q(citizen_id=citizen_id) | Q(member__citizen_id=citizen_id)).order_by("pk")[:2]
+        )
+        if found:
+            mine = writable.filter(pk__in=[c.pk for c in found]).select_related("member").order_by("pk").first()
+            if mine is None:
+                return None, (
+                    "citizen_id",
+                    f"Dòng {row}: không tìm thấy cán bộ mang số CCCD {mask_citizen_id(citizen_id)} "
+                    "trong phạm vi ghi của bạn.",
+                )
+            return mine, None
+    same = list(
+        policy.for_user(Cadre, actor).filter(full_name=name, birth_date=born).select_related("member").order_by("pk")
+    )
+    if not same:
+        return None, None
+    mine = [c for c in same if writable.filter(pk=c.pk).exists()]
+    who = f"{name}, sinh ngày {born:%d/%m/%Y}"
+    if not mine:
+        return None, (
+            "full_name",
+            f"Cán bộ {who}, đã có trong hệ thống do cấp ủy khác quản lý; bạn không cập nhật được.",
+        )
+    if len(same) > 1:
+        return None, ("full_name", f"Có {len(same)} cán bộ {who}: ghi số CCCD để chọn đúng người.")
+    cadre = mine[0]
+    known = cadre.citizen_id or (cadre.member.citizen_id if cadre.member else None)
+    if citizen_id and known and known != citizen_id:
+        return None, (
+            "citizen_id",
+            f"Cán bộ {who}, đã có trong hệ thống với số CCCD khác ({mask_citizen_id(known)}); kiểm tra lại số CCCD.",
+        )
+    return cadre, None
 
 
 def _clean(cells: RowCleaner, today: date) -> dict:
@@ -156,6 +255,7 @@ def _clean(cells: RowCleaner, today: date) -> dict:
         "management_class_from": take(
             "management_class_from", lambda: N.parse_full_date(v.get("management_class_from"), today=today)
         ),
+        "citizen_id": take("citizen_id", lambda: N.parse_citizen_id(v.get("citizen_id"))),
     }
     for f in TEXT_FIELDS:
         out[f] = take(f, lambda f=f: N.clean_free_text(v.get(f)), "")
@@ -167,7 +267,9 @@ def _read(path, *, actor, filename) -> CadreImportReport:
     today = policy.today()
     table = read(report, path, layout=LAYOUT, actor=actor, filename=filename)
     orgs: dict[str, Organization | None] = {}
-    seen: dict[tuple[str, date], int] = {}
+    seen: dict[tuple[str, date], int] = {}  # (folded name, birth date) -> first row
+    seen_ids: dict[str, int] = {}  # citizen ID -> first row
+    seen_cadres: dict[int, int] = {}  # cadre matched -> first row
 
     def row_fn(row: Row, cells: RowCleaner) -> Planned | None:
         values = _clean(cells, today)
@@ -185,22 +287,48 @@ def _read(path, *, actor, filename) -> CadreImportReport:
             cells.refuse("management_class_from", "Có ngày nhưng thiếu diện quản lý.")
         if since is not None and since > today:
             cells.refuse("management_class_from", f"Ngày {since:%d/%m/%Y} ở tương lai.")
+        cid = values["citizen_id"]
+        if cid and cid in seen_ids:
+            cells.refuse("citizen_id", f"Trùng số CCCD với dòng {seen_ids[cid]}.")
+        elif name and born is not None and (fold(name), born) in seen:
+            cells.refuse("full_name", f"Trùng họ tên và ngày sinh với dòng {seen[(fold(name), born)]}.")
+        cadre = None
+        if not cells.errors and name and born is not None:
+            cadre, refusal = _match(actor=actor, row=row.number, citizen_id=cid, name=name, born=born)
+            if refusal is not None:
+                cells.refuse(*refusal)
+            elif cadre is not None and cadre.pk in seen_cadres:
+                cells.refuse("full_name", f"Cùng một cán bộ ({cadre.full_name}) với dòng {seen_cadres[cadre.pk]}.")
         if name and born is not None:
-            key = (fold(name), born)
-            if key in seen:
-                cells.refuse("full_name", f"Trùng họ tên và ngày sinh với dòng {seen[key]}.")
-            elif policy.for_user(Cadre, actor).filter(full_name=name, birth_date=born).exists():
-                cells.refuse(
-                    "full_name",
-                    f"Cán bộ {name}, sinh ngày {born:%d/%m/%Y}, đã có trong hệ thống; cập nhật trên hồ sơ cán bộ.",
-                )
-            seen.setdefault(key, row.number)
+            seen.setdefault((fold(name), born), row.number)
+        if cid:
+            seen_ids.setdefault(cid, row.number)
         if cells.errors:
             return None
-        data = CadreInput(
-            full_name=name, birth_date=born, sex=sex, managing_org_id=org.pk, management_class_from=since, **texts
-        )
-        return Planned(row.number, data)
+        file_values = {
+            "full_name": name,
+            "birth_date": born,
+            "sex": sex,
+            "citizen_id": cid,
+            "managing_org_id": org.pk,
+            "management_class_from": since,
+            **texts,
+        }
+        if cadre is None:
+            return Planned(row.number, CadreInput(**file_values))
+        seen_cadres.setdefault(cadre.pk, row.number)
+        # A column absent from the file, or an empty cell, keeps what the record says; a new
+        # management class does not keep the old one's date.
+        kept = {f: v if v not in (None, "") else getattr(cadre, f) for f, v in file_values.items()}
+        if kept["management_class"] != cadre.management_class:
+            kept["management_class_from"] = since
+        data = CadreInput(member_id=cadre.member_id, **kept)
+        try:
+            changes = list(cadre_changes(cadre, data))
+        except DomainError as exc:  # the apply's refusal, reported by the dry run
+            cells.refuse(COLUMN_OF.get(exc.field or "", exc.field or ""), exc.message)
+            return None
+        return Planned(row.number, data, cadre=cadre, changes=changes)
 
     check_rows(report, table, row_fn)
     names = org_names_on_or_latest(org_ids={p.data.managing_org_id for p in report.planned}, at=today)
@@ -210,8 +338,9 @@ def _read(path, *, actor, filename) -> CadreImportReport:
 
 
 def cadre_import(path: str | Path, *, actor, filename: str | None = None, apply: bool = False) -> CadreImportReport:
-    """Read the file and report (dry run); with `apply`, record every cadre of a file with no
-    refused row in one transaction (a refusal by the service rolls everything back and is listed)."""
+    """Read the file and report (dry run); with `apply`, record the new cadres and update the
+    matched ones of a file with no refused row, in one transaction (a refusal by a service rolls
+    everything back and is listed)."""
     report = _read(path, actor=actor, filename=filename)
     if not apply or report.errors or not report.planned:
         return report
@@ -220,11 +349,19 @@ def cadre_import(path: str | Path, *, actor, filename: str | None = None, apply:
         path=path,
         filename=filename,
         actor=actor,
-        write=lambda p: cadre_create(actor=actor, data=p.data),
-        field_columns={"managing_org_id": "org_code"},
+        write=lambda p: _write(p, actor),
+        field_columns=COLUMN_OF,
         action="cadre.imported",
-        summary=f"Nhập {len(report.planned)} cán bộ từ tệp",
+        summary=f"Nhập danh sách cán bộ từ tệp: {report.new_count} mới, {report.updated_count} cập nhật, "
+        f"{report.unchanged_count} không đổi",
     )
+
+
+def _write(p: Planned, actor) -> None:
+    if p.cadre is None:
+        cadre_create(actor=actor, data=p.data)
+    elif p.changes:
+        cadre_update(actor=actor, cadre=p.cadre, data=p.data)
 
 
 def example_org_code(actor) -> str:
@@ -255,12 +392,15 @@ def build_cadre_template(org_code: str = "T01-X01") -> bytes:
         LAYOUT,
         title="Danh sách cán bộ",
         examples=[example],
+        text_fields=("citizen_id",),  # so Excel keeps a citizen ID's leading zeros
         guide=("required", "aliases"),
         guide_after=[
             [],
             [
-                "Ngày ghi ngày/tháng/năm (15/03/1975) hoặc ô ngày của Excel. Mỗi dòng là một cán bộ mới; "
-                "cán bộ đã có (cùng họ tên và ngày sinh) bị từ chối. Tệp có dòng lỗi thì không ghi gì."
+                "Ngày ghi ngày/tháng/năm (15/03/1975) hoặc ô ngày của Excel. Dòng trùng số CCCD (hoặc họ tên và "
+                "ngày sinh) với cán bộ đã có thì cập nhật hồ sơ đó; cột không có hoặc ô để trống giữ nguyên nội dung "
+                "đang ghi; đổi diện quản lý phải ghi ngày thuộc diện mới. Dòng khác là cán bộ mới. Số CCCD định dạng "
+                "cột là Văn bản để giữ số 0 ở đầu. Tệp có dòng lỗi thì không ghi gì."
             ],
         ],
         guide_widths={"A": 34, "B": 10, "C": 80},

@@ -90,6 +90,14 @@ class Cadre(models.Model):
     full_name = models.CharField("Họ và tên", max_length=200)
     birth_date = models.DateField("Ngày sinh")
     sex = models.CharField("Giới tính", max_length=1, choices=Sex.choices)
+    citizen_id = models.CharField(
+        "Số CCCD",
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="12 chữ số; nhận diện cán bộ khi nhập danh sách từ tệp (cán bộ không phải đảng viên cũng có).",
+    )
     member = models.ForeignKey(
         "members.Member",
         null=True,

@@ -65,6 +65,38 @@ def _years_before(at: date, years: int) -> date:
         return at.replace(year=at.year - years, day=28)
 
 
+def title_lineage_q(field: str = "title", *, of: Title | str) -> Q:
+    """The condition "`field` is a title of the lineage of `of`": every version of its code in the
+    province's catalogue (a title changed from a date, title_change, is the same title), and every
+    title merged into it (abolished with one of those versions as successor, title_abolish — the
+    01/07/2025 mergers), with all their versions. A cadre appointed, planned or holding an earlier
+    version, or a merged predecessor, matches the title. The one way cadre work matches a title:
+    term-ending alerts, the planning filter, eligibility.
+
+    `of` is a Title (its lineage, predecessors of predecessors included) or the path of a title
+    field of the outer query (an OuterRef inside a subquery, as terms_ending: the versions of the
+    outer title's code and of the titles merged directly into it). `field` "" is the Title itself."""
+    f = f"{field}__" if field else ""
+    if isinstance(of, str):
+        province, code = OuterRef(f"{of}__province_id"), OuterRef(f"{of}__code")
+        merged = Title.objects.filter(
+            province_id=OuterRef(OuterRef(f"{of}__province_id")), successor__code=OuterRef(OuterRef(f"{of}__code"))
+        ).values("code")
+        return Q(**{f"{f}province_id": province}) & (Q(**{f"{f}code": code}) | Q(**{f"{f}code__in": Subquery(merged)}))
+    codes, frontier = {of.code}, {of.code}
+    while frontier:  # predecessors of predecessors (a few catalogue rows)
+        frontier = (
+            set(
+                Title.objects.filter(province_id=of.province_id, successor__code__in=frontier).values_list(
+                    "code", flat=True
+                )
+            )
+            - codes
+        )
+        codes |= frontier
+    return Q(**{f"{f}province_id": of.province_id, f"{f}code__in": sorted(codes)})
+
+
 @dataclass
 class CadreFilters:
     q: str = ""
@@ -80,7 +112,7 @@ class CadreFilters:
 
 def cadre_list(*, actor, filters: CadreFilters | None = None) -> QuerySet:
     """The cadres `actor` may see, filtered (title group held on `at`, management class, age band
-    on `at`, in planning for a title on `at`)."""
+    on `at`, in planning on `at` for a title — any title of its lineage, title_lineage_q)."""
     f = filters or CadreFilters()
     at = f.at or policy.today()
     qs = policy.for_user(Cadre, actor).select_related("managing_org")
@@ -100,8 +132,11 @@ def cadre_list(*, actor, filters: CadreFilters | None = None) -> QuerySet:
     if f.age_max is not None:
         qs = qs.filter(birth_date__gt=_years_before(at, f.age_max + 1))
     if f.planned_title_id:
+        title = policy.for_user(Title, actor).filter(pk=f.planned_title_id).first()
+        if title is None:
+            return qs.none()
         planned = (
-            PlanningEntry.objects.filter(title_id=f.planned_title_id, added_on__lte=at)
+            PlanningEntry.objects.filter(title_lineage_q("title", of=title), added_on__lte=at)
             .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=at))
             .values("cadre_id")
         )
@@ -126,13 +161,14 @@ def retiring_between(start: date, end: date) -> Q:
 
 def terms_ending(start: date, end: date) -> QuerySet:
     """Open holdings of appointed titles (5-year term, `appointment_term_months`) whose term,
-    counted from the last appointment or re-appointment to the title, ends in [start, end]; a
-    holding extended to retirement has no term end."""
+    counted from the last appointment or re-appointment to the title — to any title of its
+    lineage (title_lineage_q: an earlier version, a title merged into it) —, ends in [start, end];
+    a holding extended to retirement has no term end."""
     last = (
         CadreAction.objects.effective()
+        .filter(title_lineage_q("title", of="title"))
         .filter(
             cadre_id=OuterRef("cadre_id"),
-            title_id=OuterRef("title_id"),
             type__in=[ActionType.APPOINTMENT, ActionType.REAPPOINTMENT, ActionType.EXTENSION],
             on__lte=start,
         )

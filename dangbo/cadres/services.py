@@ -32,7 +32,7 @@ from dangbo.cadres.models import (
     Title,
 )
 from dangbo.core.errors import DomainError
-from dangbo.core.text import nfc
+from dangbo.core.text import mask_citizen_id, nfc
 from dangbo.orgs.models import Organization, OrgVersion
 
 
@@ -54,34 +54,73 @@ class CadreInput:
     management_class: str = ""
     management_class_from: date | None = None
     ethnicity: str = ""
+    citizen_id: str | None = None
+
+
+# The fields of a cadre's record that cadre_update changes, with their Vietnamese labels (the
+# dry run of an import and the audit summary name them).
+CADRE_FIELDS = {
+    "full_name": "Họ và tên",
+    "birth_date": "Ngày sinh",
+    "sex": "Giới tính",
+    "citizen_id": "Số CCCD",
+    "managing_org_id": "Cấp ủy quản lý",
+    "ethnicity": "Dân tộc",
+    "education": "Trình độ giáo dục phổ thông",
+    "qualification": "Trình độ chuyên môn",
+    "theory_level": "Lý luận chính trị",
+    "state_management_level": "Quản lý nhà nước",
+    "management_class": "Diện quản lý",
+    "management_class_from": "Diện quản lý từ ngày",
+}
+
+
+def _cadre_values(data: CadreInput) -> dict:
+    """The record's fields cleaned (NFC, trimmed); a DomainError names the first bad field."""
+    name = " ".join(nfc(data.full_name or "").split())
+    if not name:
+        raise DomainError("Họ và tên không được để trống", field="full_name")
+    if data.sex not in Sex.values:
+        raise DomainError("Giới tính phải là Nam hoặc Nữ", field="sex")
+    if data.birth_date is None:
+        raise DomainError("Phải ghi ngày sinh", field="birth_date")
+    if data.birth_date > policy.today():
+        raise DomainError("Ngày sinh không được sau ngày hôm nay", field="birth_date")
+    citizen_id = nfc(data.citizen_id or "").strip() or None
+    if citizen_id is not None and not (len(citizen_id) == 12 and citizen_id.isdigit()):
+        raise DomainError("Số CCCD phải gồm đúng 12 chữ số", field="citizen_id")
+    return {
+        "full_name": name,
+        "birth_date": data.birth_date,
+        "sex": data.sex,
+        "citizen_id": citizen_id,
+        "managing_org_id": data.managing_org_id,
+        "education": nfc(data.education or "").strip(),
+        "qualification": nfc(data.qualification or "").strip(),
+        "theory_level": nfc(data.theory_level or "").strip(),
+        "state_management_level": nfc(data.state_management_level or "").strip(),
+        "management_class": nfc(data.management_class or "").strip(),
+        "management_class_from": data.management_class_from,
+        "ethnicity": nfc(data.ethnicity or "").strip(),
+    }
+
+
+def _citizen_id_free(citizen_id: str | None, *, cadre_id: int | None = None) -> None:
+    """A citizen ID names one cadre: refused when another cadre's record has it."""
+    if citizen_id is None:
+        return
+    if Cadre.objects.filter(citizen_id=citizen_id).exclude(pk=cadre_id).exists():
+        raise DomainError("Số CCCD này đã ghi ở hồ sơ của một cán bộ khác", field="citizen_id")
 
 
 def cadre_create(*, actor, data: CadreInput) -> Cadre:
     policy.require(
         actor, "record", data.managing_org_id, message=policy.not_found("cấp ủy quản lý"), field="managing_org_id"
     )
-    name = nfc(data.full_name or "").strip()
-    if not name:
-        raise DomainError("Họ và tên không được để trống", field="full_name")
-    if data.sex not in Sex.values:
-        raise DomainError("Giới tính phải là Nam hoặc Nữ", field="sex")
-    if data.birth_date > policy.today():
-        raise DomainError("Ngày sinh không được sau ngày hôm nay", field="birth_date")
+    values = _cadre_values(data)
     with transaction.atomic():
-        cadre = Cadre.objects.create(
-            full_name=name,
-            birth_date=data.birth_date,
-            sex=data.sex,
-            member_id=data.member_id,
-            managing_org_id=data.managing_org_id,
-            education=nfc(data.education),
-            qualification=nfc(data.qualification),
-            theory_level=nfc(data.theory_level),
-            state_management_level=nfc(data.state_management_level),
-            management_class=nfc(data.management_class),
-            management_class_from=data.management_class_from,
-            ethnicity=nfc(data.ethnicity).strip(),
-        )
+        _citizen_id_free(values["citizen_id"])
+        cadre = Cadre.objects.create(member_id=data.member_id, **values)
         audit_record(
             actor=actor,
             action="cadre.create",
@@ -90,6 +129,74 @@ def cadre_create(*, actor, data: CadreInput) -> Cadre:
             summary=f"Tạo hồ sơ cán bộ {cadre.full_name}",
         )
     return cadre
+
+
+def cadre_changes(cadre: Cadre, data: CadreInput) -> dict[str, object]:
+    """The fields `data` would change on the cadre's record (field -> new value, cleaned as
+    cadre_update writes them; {} when the record already says the same). Raises DomainError as
+    cadre_update would for a bad value or a management class without its later from-date: the
+    dry run of an import refuses the row before the apply does."""
+    values = _cadre_values(data)
+    changed = {f: v for f, v in values.items() if getattr(cadre, f) != v}
+    if "management_class" in changed and values["management_class"]:
+        since, previous = values["management_class_from"], cadre.management_class_from
+        if since is None:
+            raise DomainError(
+                f"Diện quản lý đổi thành «{values['management_class']}»: phải ghi ngày thuộc diện quản lý mới",
+                field="management_class_from",
+            )
+        if cadre.management_class and previous is not None and since <= previous:
+            raise DomainError(
+                f"Diện quản lý mới phải từ ngày sau {previous:%d/%m/%Y} "
+                f"(ngày thuộc diện «{cadre.management_class}» đang ghi)",
+                field="management_class_from",
+            )
+    return changed
+
+
+def _audit_value(f: str, value):
+    if f == "citizen_id":
+        return mask_citizen_id(value)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def cadre_update(*, actor, cadre: Cadre, data: CadreInput) -> list[str]:
+    """Change the cadre's record to `data` (every field of it: a caller that changes some fields
+    passes the others as they are). Returns the fields changed ([] when nothing differs: nothing
+    written). "record" on the managing committee, and on the new one when the cadre moves; a cadre
+    outside the actor's record scope is "not found". The management class is dated: a new class
+    needs its from-date, after the current one's (the previous class and its dates stay in the
+    audit entry's before). One audit entry with the changed fields before and after (the citizen
+    ID masked)."""
+    if not policy.for_user(Cadre, actor, "record").filter(pk=cadre.pk).exists():
+        raise DomainError(policy.not_found("cán bộ"), field="cadre_id")
+    changed = cadre_changes(cadre, data)
+    if not changed:
+        return []
+    if "managing_org_id" in changed:
+        policy.require(
+            actor,
+            "record",
+            changed["managing_org_id"],
+            message=policy.not_found("cấp ủy quản lý"),
+            field="managing_org_id",
+        )
+    with transaction.atomic():
+        _citizen_id_free(changed.get("citizen_id"), cadre_id=cadre.pk)
+        before = {f: _audit_value(f, getattr(cadre, f)) for f in changed}
+        Cadre.objects.filter(pk=cadre.pk).update(**changed)
+        for f, v in changed.items():
+            setattr(cadre, f, v)
+        audit_record(
+            actor=actor,
+            action="cadre.updated",
+            obj=cadre,
+            org_id=cadre.managing_org_id,
+            before=before,
+            after={f: _audit_value(f, v) for f, v in changed.items()},
+            summary=f"Cập nhật hồ sơ cán bộ {cadre.full_name}: " + ", ".join(CADRE_FIELDS[f] for f in changed),
+        )
+    return list(changed)
 
 
 @dataclass

@@ -75,7 +75,10 @@ def cadre_import(request: HttpRequest) -> HttpResponse:
             path, actor=request.user, filename=filename, apply=apply
         ),
         done_url=reverse("cadres:cadre_list"),
-        done_message=lambda r: f"Đã nhập {vn_int(r.created)} cán bộ.",
+        done_message=lambda r: (
+            f"Đã nhập {vn_int(r.new_count)} cán bộ mới, cập nhật {vn_int(r.updated_count)}, "
+            f"{vn_int(r.unchanged_count)} không đổi."
+        ),
     )
 
 

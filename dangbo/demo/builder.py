@@ -136,7 +136,7 @@ def build_demo(
             f"{staffing['catalogues']} danh mục vị trí việc làm."
         )
         t_cadres = time.monotonic()
-        cadres = build_cadres(ids=ids, today=today, rng=random.Random(seed + 30))
+        cadres = build_cadres(actor=ACTOR, ids=ids, today=today, rng=random.Random(seed + 30))
         say(
             f"Công tác cán bộ: {vn_int(cadres['cadres'])} cán bộ, {vn_int(cadres['actions'])} sự kiện, "
             f"{vn_int(cadres['planning'])} quy hoạch, {vn_int(cadres['enrolments'])} lượt đào tạo "

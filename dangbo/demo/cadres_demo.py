@@ -3,8 +3,10 @@ abolished on 01/07/2025), ~600 cadres with ten years of personnel decisions (app
 re-appointments, nominations, rotations, agreements), the planning term 2025–2030 with its rounds,
 a mid-term confidence-vote campaign, training courses and salary steps.
 
-Written with bulk inserts (the demo is one transaction and must stay fast); the position
-holdings are then rebuilt from the actions by the same projection the services use."""
+The title catalogue goes through the title services (audited, as on the catalogue pages: a
+dozen rows); the rest is written with bulk inserts (the demo is one transaction and must stay
+fast), and the position holdings are then rebuilt from the actions by the same projection the
+services use."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from dangbo.cadres.models import (
     VoteResult,
     VoteUnit,
 )
-from dangbo.cadres.services import holdings_rebuild
+from dangbo.cadres.services import TitleInput, holdings_rebuild, title_abolish, title_create
 from dangbo.demo.names import full_name
 
 MERGE = date(2025, 7, 1)
@@ -72,25 +74,42 @@ def _name(rng: random.Random, sex: str) -> str:
     return full_name(rng, sex)
 
 
-def build_cadres(*, ids: dict[str, int], today: date, rng: random.Random, cadres: int = CADRES) -> dict[str, int]:
+def build_catalogue(*, actor, province: int) -> dict[str, Title]:
+    """The province's title catalogue through the title services (title_create, then title_abolish
+    for the district titles on 30/06/2025), audited like one typed on the catalogue pages."""
+    source = "Danh mục chức danh (trình diễn)"
+    titles = {
+        code: title_create(
+            actor=actor,
+            province_id=province,
+            data=TitleInput(
+                code=code,
+                name=name,
+                is_head=head,
+                group=group,
+                sits_in=sits,
+                filled_by=filled,
+                term_calendar=term,
+                source=source,
+            ),
+            valid_from=date(2015, 1, 1),
+        )
+        for code, name, head, group, sits, filled, term, _ in TITLES
+    }
+    for code, *_, valid_to in TITLES:
+        if valid_to is not None:
+            titles[code] = title_abolish(
+                actor=actor, title=titles[code], valid_to=valid_to, source="sắp xếp đơn vị hành chính 01/07/2025"
+            )
+    return titles
+
+
+def build_cadres(
+    *, actor, ids: dict[str, int], today: date, rng: random.Random, cadres: int = CADRES
+) -> dict[str, int]:
     province = ids["SG"]
     commune = ids.get("SH-DS-X01", province)
-    titles = {
-        code: Title.objects.create(
-            province_id=province,
-            code=code,
-            name=name,
-            is_head=head,
-            group=group,
-            sits_in=sits,
-            filled_by=filled,
-            term_calendar=term,
-            valid_from=date(2015, 1, 1),
-            valid_to=valid_to,
-            source="Danh mục chức danh (trình diễn)" + ("; sắp xếp đơn vị hành chính 01/07/2025" if valid_to else ""),
-        )
-        for code, name, head, group, sits, filled, term, valid_to in TITLES
-    }
+    titles = build_catalogue(actor=actor, province=province)
 
     people = []
     for i in range(cadres):

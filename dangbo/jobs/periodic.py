@@ -9,6 +9,8 @@
   (dues.facts.ensure_current);
 - `study_remind`: reminds the members who have not studied yet of a resolution-study campaign's
   deadline, once per campaign (notifications.notices.study_reminders_send);
+- `planning_close`: closes, with the reason "title abolished", the planning entries whose title
+  has ended (cadres.services.planning_close_abolished; e.g. the district titles after 30/06/2025);
 - `tasks_prune`: deletes the queue's finished task results older than 30 days (django-tasks-db);
 - `audit_checkpoint`: anchors the head of the audit hash chain outside the table
   (`dangbo.audit.services.checkpoint_write()`), so `dangbo audit verify` detects truncation,
@@ -26,7 +28,9 @@ from django.tasks import task, task_backends
 from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 
+from dangbo.access import policy
 from dangbo.audit import services as audit_services
+from dangbo.cadres.services import planning_close_abolished
 from dangbo.dues.facts import ensure_current as dues_facts_current
 from dangbo.exports.tasks import export_files_prune
 from dangbo.members.models import Member
@@ -108,3 +112,13 @@ def study_remind(today: str = "") -> int:
     """Remind of a study campaign's deadline the members who have not studied yet, once each;
     returns how many were reminded. `today` (ISO date) for tests."""
     return study_reminders_send(today=date.fromisoformat(today) if today else None)
+
+
+@task
+def planning_close(today: str = "") -> int:
+    """Close the open planning entries of titles abolished before today (reason "title
+    abolished", removed the day after the title's last day, audited as the system); returns how
+    many. Idempotent: a closed entry is not open any more. `today` (ISO date) for tests."""
+    return planning_close_abolished(
+        actor=policy.SYSTEM, on=date.fromisoformat(today) if today else timezone.localdate()
+    )

@@ -29,6 +29,7 @@ JOBS = {
     "exports.prune": periodic.exports_prune,
     "dues.facts": periodic.dues_facts,
     "notifications.study_remind": periodic.study_remind,
+    "cadres.planning_close": periodic.planning_close,
 }
 
 

@@ -38,7 +38,7 @@ def test_import_a_cadre_list_then_export_it(live_server, login, commune_officer,
     page.screenshot(path=str(screenshots / "cadre-import.png"), full_page=True)
     with page.expect_navigation():
         page.click("#ghi-that")
-    assert "Đã nhập 2 cán bộ." in page.locator("body").inner_text()
+    assert "Đã nhập 2 cán bộ mới, cập nhật 0, 0 không đổi." in page.locator("body").inner_text()
     assert "Hà Thị Tệp" in page.locator("table").inner_text()
     assert Cadre.objects.count() == 2
 

@@ -89,7 +89,7 @@ def test_a_legacy_list_is_checked_then_recorded_with_its_audit(tmp_path, commune
 def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(tmp_path, commune_officer, cadre):
     rows = [
         GOOD[0],
-        [2, "Lê Văn Thử", "15/03/1975", "Nam", "T01-X01", "", "", "", "", ""],  # already recorded (fixture)
+        [2, "Lê Văn Thử", "15/03/1975", "Nam", "T01-X01", "", "", "", "Ban Tuyên giáo", ""],  # a new class, no date
         [3, "Phạm Văn Cũ", "", "Nam", "T01-X01", "", "", "", "", ""],
         [4, "Đỗ Thị Dung", "01/02/1990", "Khác", "T01-X02", "", "", "", "", ""],  # commune B: outside the scope
         [5, "Nguyễn Văn An", "15/03/1975", "Nam", "T01-X01", "", "", "", "", ""],  # the same as row 4
@@ -98,7 +98,7 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(tmp_path, c
     report = cadre_import(_xlsx(tmp_path, rows), actor=commune_officer, filename="loi.xlsx", apply=True)
     assert not report.applied and Cadre.objects.count() == 1  # the fixture's cadre only
     errors = {(row, col): msg for row, col, msg in report.errors}
-    assert "đã có trong hệ thống" in errors[(5, "Họ và tên")]
+    assert "phải ghi ngày thuộc diện quản lý mới" in errors[(5, "Diện quản lý từ ngày")]  # the fixture's cadre
     assert "Thiếu ngày sinh" in errors[(6, "Ngày sinh")]
     assert "Giới tính «Khác» không hợp lệ" in errors[(7, "Giới tính")]
     assert errors[(7, "Mã đơn vị quản lý")] == "Không có tổ chức mã «T01-X02» trong phạm vi ghi của bạn."
@@ -127,7 +127,7 @@ def test_the_page_checks_then_records_and_offers_the_template(client, tmp_path, 
     assert not Cadre.objects.exists()
     kept = page.context["kept"]
     done = client.post(url, {"kept": kept, "filename": "ds-can-bo.xlsx", "ghi": "1"}, follow=True)
-    assert "Đã nhập 2 cán bộ." in done.content.decode() and Cadre.objects.count() == 2
+    assert "Đã nhập 2 cán bộ mới, cập nhật 0, 0 không đổi." in done.content.decode() and Cadre.objects.count() == 2
     template = client.get(reverse("cadres:cadre_import_template"))
     ws = load_workbook(io.BytesIO(template.content)).active
     assert [c.value for c in ws[1]][:4] == ["Họ và tên", "Ngày sinh", "Giới tính", "Mã đơn vị quản lý"]

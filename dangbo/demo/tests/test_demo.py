@@ -338,6 +338,14 @@ def test_the_demo_has_cadre_work_with_titles_planning_votes_training_and_steps(d
 
     assert 550 <= Cadre.objects.count() <= 650
     assert Title.objects.filter(valid_to=date(2025, 6, 30)).count() == 3
+    # The catalogue went through the title services: each title audited as on the catalogue pages.
+    from dangbo.audit.models import AuditEntry
+
+    created = AuditEntry.objects.filter(action="title.created", object_type="cadres.title")
+    assert {int(i) for i in created.values_list("object_id", flat=True)} == set(
+        Title.objects.values_list("pk", flat=True)
+    )
+    assert AuditEntry.objects.filter(action="title.abolished").count() == 3
     years = {d.year for d in CadreAction.objects.values_list("on", flat=True)}
     assert min(years) == 2016 and len(years) >= 8
     assert PositionHolding.objects.count() >= Cadre.objects.count()

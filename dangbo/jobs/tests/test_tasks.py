@@ -195,3 +195,44 @@ def test_the_study_reminder_is_a_daily_periodic_job(settings, tree, commune_offi
     assert periodic.study_remind.enqueue(day).return_value == 1
     assert periodic.study_remind.enqueue(day).return_value == 0  # once
     assert Notification.objects.get(kind=REMIND_KIND).user == user
+
+
+def test_rule_r093_r001_the_daily_jobs_close_a_planning_entry_whose_title_was_abolished(settings, tree, system_user):
+    """The 2025 restructuring case (issue 18, MODULES §1.6): a planning entry for a district title
+    abolished after 30/06/2025 is closed with the reason "title abolished" by the daily job, with
+    nobody running anything by hand; it still shows as of 30/06/2025."""
+    from dangbo.audit.models import AuditEntry
+    from dangbo.cadres.models import PlanningEntry, PlanningTerm, RemovalReason, Title
+    from dangbo.cadres.selectors import planning_on
+    from dangbo.cadres.services import planning_add
+    from dangbo.jobs import schedule
+    from tests.factories import CadreFactory
+
+    assert schedule.JOBS["cadres.planning_close"] is periodic.planning_close
+    assert settings.DANGBO_PERIODIC["cadres.planning_close"] == 86400  # DANGBO_PLANNING_CLOSE_EVERY: daily
+    title = Title.objects.create(
+        province=tree["province"],
+        code="BT-HUYEN",
+        name="Bí thư Huyện ủy",
+        is_head=True,
+        group="Cấp huyện",
+        filled_by="elected",
+        term_calendar="party",
+        valid_from=date(2015, 1, 1),
+        valid_to=date(2025, 6, 30),
+    )
+    term = PlanningTerm.objects.create(org=tree["province"], name="2025–2030", start_year=2025, end_year=2030)
+    cadre = CadreFactory(
+        actor=system_user, managing_org=tree["district"], full_name="Lê Văn Huyện", birth_date=date(1976, 4, 1)
+    )
+    entry = planning_add(actor=system_user, term=term, cadre=cadre, title=title, on=date(2024, 9, 1))
+    settings.DANGBO_PERIODIC = {"cadres.planning_close": 86400}
+
+    assert schedule.tick() == ["cadres.planning_close"]  # the tests run tasks inside their caller
+    entry.refresh_from_db()
+    assert (entry.removed_on, entry.removal_reason) == (date(2025, 7, 1), RemovalReason.TITLE_ABOLISHED)
+    assert list(planning_on(actor=system_user, term_id=term.pk, at=date(2025, 6, 30))) == [entry]
+    assert AuditEntry.objects.filter(action="planning.remove", object_id=str(entry.pk)).count() == 1
+    assert schedule.tick() == []  # not due again before tomorrow
+    assert periodic.planning_close.enqueue("2025-08-01").return_value == 0  # nothing more to close
+    assert PlanningEntry.objects.filter(removed_on__isnull=True).count() == 0
