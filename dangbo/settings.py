@@ -199,6 +199,7 @@ DANGBO_PERIODIC = {
     "dues.facts": envint("DANGBO_DUES_FACTS_EVERY", "86400"),
     "notifications.study_remind": envint("DANGBO_STUDY_REMIND_EVERY", "86400"),
     "cadres.planning_close": envint("DANGBO_PLANNING_CLOSE_EVERY", "86400"),
+    "cadres.planning_sweep": envint("DANGBO_PLANNING_SWEEP_EVERY", "86400"),
 }
 # Notification deliveries (notifications.delivery): attempts per delivery, the first retry's delay
 # in seconds (doubled at each retry), the webhook request timeout in seconds.

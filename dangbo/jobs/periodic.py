@@ -11,6 +11,9 @@
   deadline, once per campaign (notifications.notices.study_reminders_send);
 - `planning_close`: closes, with the reason "title abolished", the planning entries whose title
   has ended (cadres.services.planning_close_abolished; e.g. the district titles after 30/06/2025);
+- `planning_sweep`: removes automatically (R-093) the open planning entries an event made invalid
+  (discipline from a reprimand up, a political-standard conclusion "not met", over age), each
+  dated on its event (cadres.planning_rules.planning_sweep);
 - `tasks_prune`: deletes the queue's finished task results older than 30 days (django-tasks-db);
 - `audit_checkpoint`: anchors the head of the audit hash chain outside the table
   (`dangbo.audit.services.checkpoint_write()`), so `dangbo audit verify` detects truncation,
@@ -30,6 +33,7 @@ from django_tasks_db import DatabaseBackend
 
 from dangbo.access import policy
 from dangbo.audit import services as audit_services
+from dangbo.cadres import planning_rules
 from dangbo.cadres.services import planning_close_abolished
 from dangbo.dues.facts import ensure_current as dues_facts_current
 from dangbo.exports.tasks import export_files_prune
@@ -112,6 +116,15 @@ def study_remind(today: str = "") -> int:
     """Remind of a study campaign's deadline the members who have not studied yet, once each;
     returns how many were reminded. `today` (ISO date) for tests."""
     return study_reminders_send(today=date.fromisoformat(today) if today else None)
+
+
+@task
+def planning_sweep(today: str = "") -> int:
+    """Remove automatically (R-093) the open planning entries that an event on or before today made
+    invalid, each dated on its event and audited as the system; returns how many. Idempotent: a
+    removed entry is not open any more. `today` (ISO date) for tests."""
+    on = date.fromisoformat(today) if today else timezone.localdate()
+    return len(planning_rules.planning_sweep(actor=policy.SYSTEM, on=on))
 
 
 @task

@@ -30,6 +30,7 @@ JOBS = {
     "dues.facts": periodic.dues_facts,
     "notifications.study_remind": periodic.study_remind,
     "cadres.planning_close": periodic.planning_close,
+    "cadres.planning_sweep": periodic.planning_sweep,
 }
 
 

@@ -138,6 +138,29 @@ def test_rule_r093_discipline_at_reprimand_removes_automatically_dated_at_the_di
     assert planning_sweep(actor=system_user, on=date(2025, 1, 31)) == []
 
 
+def test_rule_r093_the_daily_job_removes_the_entries_an_event_made_invalid(settings, system_user, tree, titles, term):
+    """Nobody has to run the sweep: the scheduler's daily job does, as the system, audited."""
+    from dangbo.audit.models import AuditEntry
+    from dangbo.jobs import periodic, schedule
+
+    assert schedule.JOBS["cadres.planning_sweep"] is periodic.planning_sweep
+    assert settings.DANGBO_PERIODIC["cadres.planning_sweep"] == 86400  # DANGBO_PLANNING_SWEEP_EVERY
+    # Born 01/06/1972, she retires on 01/10/2030: enough when added, less than a full term from
+    # 02/10/2025 (the over-age case of the test above), which is before today.
+    old = _cadre(system_user, tree, "Hoàng Thị Tuổi", date(1972, 6, 1), sex="F")
+    young = _cadre(system_user, tree, "Đỗ Thị Trẻ", date(1990, 5, 5), sex="F")
+    gone = planning_add(actor=system_user, term=term, cadre=old, title=titles["dept_deputy"], on=date(2024, 2, 1))
+    kept = planning_add(actor=system_user, term=term, cadre=young, title=titles["dept_deputy"], on=date(2024, 2, 1))
+    settings.DANGBO_PERIODIC = {"cadres.planning_sweep": 86400}
+    assert schedule.tick() == ["cadres.planning_sweep"]  # the tests run tasks inside their caller
+    gone.refresh_from_db()
+    kept.refresh_from_db()
+    assert (gone.removed_on, gone.removal_reason) == (date(2025, 10, 2), RemovalReason.OVER_AGE)
+    assert kept.removed_on is None
+    assert AuditEntry.objects.filter(action="planning.remove", object_id=str(gone.pk)).count() == 1
+    assert periodic.planning_sweep.enqueue("").return_value == 0  # idempotent
+
+
 def test_rule_r093_political_standard_not_met_and_over_age_remove_automatically(system_user, tree, titles, term):
     from django.contrib.auth import get_user_model
 
