@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,7 +13,7 @@ from dangbo.access import policy
 from dangbo.access.policy import can, covers, get_member_or_404, scope_orgs
 from dangbo.audit.services import audit_read
 from dangbo.core import stamps
-from dangbo.core.db import RowCompare, ViOrder, parallel_query
+from dangbo.core.db import RowCompare, ViOrder, index_order, parallel_query
 from dangbo.core.errors import RuleViolation
 from dangbo.core.reference import label
 from dangbo.core.rules import param
@@ -192,8 +193,23 @@ def member_page(
 ) -> MemberPage:
     """The page of `member_list` after/before the member with that id (keyset), the last page, or
     page number `page` (1 when nothing is given)."""
-    qs = member_list(actor=actor, at=at, filters=filters)
     count = member_list_count(actor=actor, at=at, filters=filters)
+    # A name filter reads the trigram index, which only bitmap scans use: the planner chooses then.
+    with index_order() if not filters.q else nullcontext():
+        return _member_page(
+            member_list(actor=actor, at=at, filters=filters),
+            count=count,
+            after=after,
+            before=before,
+            last=last,
+            page=page,
+            size=size,
+        )
+
+
+def _member_page(
+    qs: QuerySet, *, count: int, after: int | None, before: int | None, last: bool, page: int | None, size: int
+) -> MemberPage:
     cursor = after or before
     name = Member.objects.filter(pk=cursor).values_list("full_name", flat=True).first() if cursor else None
     if name is not None and after:

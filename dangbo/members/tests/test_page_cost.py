@@ -69,7 +69,8 @@ def test_the_member_list_costs_the_same_queries_and_a_few_lookups_per_row(client
     # (SQLite: 5 when the file runs alone; after some other modules in the same xdist worker one
     # more query is read on both views, a per-process state not yet found, issue 17: the ceiling
     # allows it, the equality of the two views is what catches a per-row query)
-    assert many_queries == few_queries <= (6 if connection.vendor == "sqlite" else 12)
+    # (PostgreSQL + 2: the page's planner setting set and restored, core.db.index_order)
+    assert many_queries == few_queries <= (6 if connection.vendor == "sqlite" else 14)
     per_row_variables = (many["variables"] - few["variables"]) / 45
     per_row_steps = (many["steps"] - few["steps"]) / 45
     # the rows are escaped into HTML in one pass (members.views.member_rows_html): no template
