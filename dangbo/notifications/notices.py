@@ -361,7 +361,8 @@ def _study_remind(notice: Notice, *, today: date, actor) -> int:
     # Members without an account are reminded through their cell secretary: one notification per
     # secretary and cell naming them, so the secretary reminds them in person.
     through_secretary = _cell_secretaries(sorted(set(waiting) - set(direct)), on=today)
-    reached = sorted({*direct, *(m for members in through_secretary.values() for m in members)})
+    by_secretary = sorted({m for members in through_secretary.values() for m in members})
+    reached = sorted({*direct, *by_secretary})
     if not reached:
         return 0
     n = NoticeRecipient.objects.filter(pk__in=[waiting[m] for m in reached], reminded_on__isnull=True).update(
@@ -379,7 +380,7 @@ def _study_remind(notice: Notice, *, today: date, actor) -> int:
         subject=f"[Đảng bộ số] Nhắc hạn học tập: {notice.title[:130]}",
         actor=None,
     )
-    names = dict(Member.objects.filter(pk__in=reached).values_list("pk", "full_name"))
+    names = dict(Member.objects.filter(pk__in=by_secretary).values_list("pk", "full_name"))
     for (user_id, org_id), members in sorted(through_secretary.items()):
         listed = ", ".join(names[m] for m in sorted(members, key=lambda m: (names[m], m)))
         _notify_users(
@@ -395,7 +396,6 @@ def _study_remind(notice: Notice, *, today: date, actor) -> int:
             actor=None,
             linked=False,
         )
-    by_secretary = sorted({m for members in through_secretary.values() for m in members} - set(direct))
     audit_record(
         actor=actor,
         action="notice.study_remind",
