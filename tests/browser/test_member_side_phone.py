@@ -191,4 +191,10 @@ def test_a_study_campaign_is_recorded_by_the_secretary_and_confirmed_by_the_memb
     page.goto(f"{base}/thong-bao/gui-dang-vien/{notice.pk}/")
     assert page.locator("#hoc-tap-tong").inner_text().startswith("2/3")
     assert NoticeRecipient.objects.filter(notice=notice, studied_on__isnull=False).count() == 2
+    # Lê Văn Cường has not studied and has no account: counted apart (reminded through the secretary)
+    assert page.locator("#hoc-tap-khong-tai-khoan").inner_text() == (
+        "1 đảng viên chưa học tập không có tài khoản: được nhắc qua tài khoản bí thư chi bộ."
+    )
+    assert _no_horizontal_scroll(page)
+    page.screenshot(path=str(screenshots / "secretary-study-progress-phone.png"), full_page=True)
     assert page.errors == []
