@@ -107,7 +107,8 @@ def org_word_term(word: str, top_id: int) -> str:
 
 TERMS_INDEX = "search_membersearchterms_terms_gin"
 TERMS_INDEX_SQL = (
-    f"CREATE INDEX IF NOT EXISTS {TERMS_INDEX} ON search_membersearchterms USING gin (terms) WITH (fastupdate = off)"
+    f"CREATE INDEX IF NOT EXISTS {TERMS_INDEX} ON search_membersearchterms USING gin (terms) "
+    "WITH (fastupdate = on, gin_pending_list_limit = 64)"
 )
 
 

@@ -38,6 +38,38 @@ def test_the_vocabulary_is_kept_on_write_by_the_database(people, system_user):
     assert refresh_name_words() == len(words) + 1
 
 
+@pg_only
+def test_the_words_of_members_inserted_in_bulk_join_the_vocabulary(people):
+    """Imports COPY their members: the statement-level trigger adds every new word once, and a
+    word already known is not an error (ON CONFLICT)."""
+    from dangbo.imports.bulk import insert_rows
+
+    before = set(NameWord.objects.values_list("word", flat=True))
+    insert_rows(
+        Member,
+        [
+            {"full_name": "Lò Văn Xìa", "name_folded": "lo van xia", "birth_year": 1980, "sex": "M"},
+            {"full_name": "Lò Thị Xìa", "name_folded": "lo thi xia", "birth_year": 1982, "sex": "F"},
+        ],
+    )
+    assert set(NameWord.objects.values_list("word", flat=True)) - before == {"lo", "xia"}
+
+
+@pg_only
+def test_the_member_gin_indexes_keep_a_pending_list_of_at_most_64_kb():
+    """Inserts append to a small pending list merged in sorted batches (the 60.000-row import);
+    a search scans at most 64 kB of it (migration search 0006)."""
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT c.relname, c.reloptions FROM pg_class c WHERE c.relname IN "
+            "('members_member_name_words_gin', 'members_member_name_folded_trgm', 'search_membersearchterms_terms_gin')"
+        )
+        options = dict(c.fetchall())
+    assert len(options) == 3
+    for name, opts in options.items():
+        assert set(opts) == {"fastupdate=on", "gin_pending_list_limit=64"}, name
+
+
 def _plan(qs) -> str:
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as c:
