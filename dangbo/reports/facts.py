@@ -226,7 +226,10 @@ def refresh_members(member_ids: Iterable[int], *, created: bool = False) -> None
     with transaction.atomic():
         for i in range(0, len(ids), 1000):
             chunk = ids[i : i + 1000]
-            span_rows, flow_rows = _rows_of(*_load(chunk))
+            # An import's members have consecutive ids: a range is one index range per table,
+            # where a list is a thousand parameters to send and plan.
+            loaded = _load(None, chunk[0], chunk[-1] + 1) if chunk[-1] - chunk[0] + 1 == len(chunk) else _load(chunk)
+            span_rows, flow_rows = _rows_of(*loaded)
             if not created:
                 old = ReportSpan.objects.filter(member_id__in=chunk)
                 for org_id, temp_org_id in old.values_list("org_id", "temp_org_id").distinct():
