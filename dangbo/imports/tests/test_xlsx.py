@@ -90,3 +90,22 @@ def test_not_an_xlsx_file(tmp_path):
     broken = _handmade(tmp_path / "d.xlsx", "<worksheet><sheetData><row>")
     with pytest.raises(XlsxError):
         list(iter_rows(broken))
+
+
+@pytest.mark.parametrize("calendar", ["windows", "mac"])
+def test_date_serials_read_as_openpyxl_reads_them_around_the_1900_leap_day_and_the_last_day(calendar):
+    """The reader counts whole Windows serials itself (the common case of an import) and must
+    agree with openpyxl everywhere: Excel's fictitious 29/02/1900 (60), the days around it, times,
+    the 1904 calendar and the last serial Excel accepts."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+    from dangbo.imports.xlsx import _excel_date
+
+    epoch = CALENDAR_WINDOWS_1900 if calendar == "windows" else CALENDAR_MAC_1904
+    for serial in [0, 1, 59, 60, 61, 62, 367, 45_000, 45_000.5, 2_958_465, 2_958_466, 3_000_000]:
+        try:
+            expected = from_excel(serial, epoch)
+        except (ValueError, OverflowError):
+            expected = serial
+        got = _excel_date(serial, epoch)
+        assert (got, type(got)) == (expected, type(expected)), serial
