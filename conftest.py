@@ -182,9 +182,11 @@ def _fresh_rule_parameters(monkeypatch):
 @pytest.fixture(autouse=True)
 def _audit_checkpoints_per_test(settings, tmp_path_factory):
     """Each test has its own audit checkpoint file and key (the test databases are per worker and
-    rolled back per test; a shared var/ file would hold checkpoints of other databases)."""
+    rolled back per test; a shared var/ file would hold checkpoints of other databases), and its
+    own cache of import rows."""
     base = tmp_path_factory.getbasetemp()
     token = uuid.uuid4().hex
     settings.AUDIT_CHECKPOINT_FILE = base / f"audit-checkpoints-{token}.jsonl"
     settings.AUDIT_CHECKPOINT_KEY = ""
     settings.AUDIT_CHECKPOINT_KEY_FILE = base / f"audit-checkpoint-{token}.key"
+    settings.DANGBO_IMPORT_ROWS_DIR = base / f"import-rows-{token}"  # no rows cached across tests

@@ -216,6 +216,11 @@ DANGBO_EXPORT_TTL = envint("DANGBO_EXPORT_TTL", "24")
 DANGBO_EXPORT_SYNC_MAX_ROWS = envint("DANGBO_EXPORT_SYNC_MAX_ROWS", "2000")
 DANGBO_EXPORT_PROGRESS_EVERY = envint("DANGBO_EXPORT_PROGRESS_EVERY", "1000")
 
+# An import's file is parsed once: its rows are kept (imports.rowcache) for the apply that follows
+# the dry run, DANGBO_IMPORT_ROWS_TTL hours.
+DANGBO_IMPORT_ROWS_DIR = Path(os.environ.get("DANGBO_IMPORT_ROWS_DIR") or BASE_DIR / "var" / "cache" / "import-rows")
+DANGBO_IMPORT_ROWS_TTL = envint("DANGBO_IMPORT_ROWS_TTL", "24")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first: new and re-saved passwords are hashed with it; older hashes still verify.

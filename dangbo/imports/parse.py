@@ -47,7 +47,8 @@ from typing import Any
 from dangbo.core.errors import not_found
 from dangbo.core.text import fold
 from dangbo.imports import legacy
-from dangbo.imports.xlsx import XlsxError, iter_rows
+from dangbo.imports.rowcache import cached_rows
+from dangbo.imports.xlsx import READER_VERSION, XlsxError, iter_rows
 
 
 @dataclass(frozen=True)
@@ -472,7 +473,7 @@ def xlsx_rows(path) -> Iterator[tuple[int, tuple]]:
     """The rows of the first worksheet through the guarded streaming reader (dangbo/imports/xlsx.py),
     every problem of the file a FileFormatError with a Vietnamese message. Every XLSX import reads
     through this: members, organizations, grading results, plan task tables."""
-    it = iter_rows(path)
+    it = cached_rows(path, lambda: iter_rows(path), version=READER_VERSION)
     try:
         yield from it
     except XlsxError as exc:
