@@ -190,3 +190,10 @@ def _audit_checkpoints_per_test(settings, tmp_path_factory):
     settings.AUDIT_CHECKPOINT_KEY = ""
     settings.AUDIT_CHECKPOINT_KEY_FILE = base / f"audit-checkpoint-{token}.key"
     settings.DANGBO_IMPORT_ROWS_DIR = base / f"import-rows-{token}"  # no rows cached across tests
+
+
+@pytest.fixture(autouse=True)
+def _job_progress_per_test(settings, tmp_path_factory):
+    """Each test has its own folder of job progress side files (core.jobs): rolled-back tests reuse
+    primary keys, and a file left by another test's job must not show up as a running job's progress."""
+    settings.DANGBO_JOB_PROGRESS_DIR = tmp_path_factory.getbasetemp() / f"job-progress-{uuid.uuid4().hex}"

@@ -212,6 +212,8 @@ DANGBO_BASE_URL = os.environ.get("DANGBO_BASE_URL", "").strip()
 # Large exports (exports.tasks): files written by the task worker, kept DANGBO_EXPORT_TTL hours;
 # a member list longer than DANGBO_EXPORT_SYNC_MAX_ROWS goes through a job instead of the request.
 DANGBO_EXPORT_DIR = Path(os.environ.get("DANGBO_EXPORT_DIR") or BASE_DIR / "var" / "exports")
+# The progress a background job records inside its transaction (core.jobs), read by the polling page
+DANGBO_JOB_PROGRESS_DIR = Path(os.environ.get("DANGBO_JOB_PROGRESS_DIR") or BASE_DIR / "var" / "job-progress")
 DANGBO_EXPORT_TTL = envint("DANGBO_EXPORT_TTL", "24")
 DANGBO_EXPORT_SYNC_MAX_ROWS = envint("DANGBO_EXPORT_SYNC_MAX_ROWS", "2000")
 DANGBO_EXPORT_PROGRESS_EVERY = envint("DANGBO_EXPORT_PROGRESS_EVERY", "1000")

@@ -635,6 +635,19 @@ ROUTES: dict[str, Rule] = {
     "api:notice_list": Rule(anonymous=API_401, outsider=NO_LEAK),
     "api:my_notices": Rule(anonymous=API_401, outsider=OWN_ONLY),
     "api:my_notice_read": Rule(anonymous=API_401, kwargs=lambda w: {"notice_id": w["notice"].pk}, method="post"),
+    "api:my_notice_studied_api": Rule(anonymous=API_401, kwargs=lambda w: {"notice_id": w["notice"].pk}, method="post"),
+    "api:notice_create_api": Rule(
+        anonymous=API_401,
+        method="post",
+        query=lambda w: {"org_id": w["commune_a"].pk, "audience_org_id": w["commune_a"].pk, "title": "Thông báo"},
+    ),
+    "api:notice_detail_api": Rule(anonymous=API_401, kwargs=lambda w: {"notice_id": w["notice"].pk}),
+    "api:notice_studied_api": Rule(
+        anonymous=API_401,
+        kwargs=lambda w: {"notice_id": w["notice"].pk},
+        method="post",
+        query=lambda w: {"member_ids": [w["member"].pk], "on": "2024-06-01"},
+    ),
     "api:cadre_eligibility": Rule(
         anonymous=API_401,
         kwargs=lambda w: {"cadre_id": w["cadre"].pk},

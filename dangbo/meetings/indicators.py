@@ -15,6 +15,8 @@ from dangbo.notifications.notices import study_completion
 from dangbo.reports.indicators import CATALOG, IndicatorContext, Result, indicator
 
 _KEY = "_meetings_figures"
+# the heading of these rows in the periodic reports (page, XLSX, DOCX: reports.figures.report_rows)
+SECTION = "Sinh hoạt chi bộ, học tập nghị quyết"
 
 
 def _figures(ctx: IndicatorContext) -> Figures | None:
@@ -44,6 +46,7 @@ def _ratio(code: str, f: Figures | None, part: str, whole: str, what: str) -> Re
     "phải sinh hoạt (tổ chức có đảng viên sinh hoạt vào ngày cuối tháng)",
     rule="R-012",
     drill=False,
+    section=SECTION,
 )
 def sh_thuong_ky(ctx: IndicatorContext) -> Result:
     return _ratio("sh_thuong_ky", _figures(ctx), "held", "due", "chi bộ·tháng")
@@ -56,6 +59,7 @@ def sh_thuong_ky(ctx: IndicatorContext) -> Result:
     "ratio",
     "Số chi bộ·quý trong kỳ có sinh hoạt chuyên đề / số chi bộ·quý phải sinh hoạt",
     drill=False,
+    section=SECTION,
 )
 def sh_chuyen_de(ctx: IndicatorContext) -> Result:
     return _ratio("sh_chuyen_de", _figures(ctx), "thematic_quarters_held", "thematic_quarters_due", "chi bộ·quý")
@@ -69,6 +73,7 @@ def sh_chuyen_de(ctx: IndicatorContext) -> Result:
     "Số lượt đảng viên có mặt / số lượt đã điểm danh (có mặt, vắng có lý do, vắng không lý do) của các "
     "buổi sinh hoạt đã họp trong kỳ",
     drill=False,
+    section=SECTION,
 )
 def sh_ty_le_du(ctx: IndicatorContext) -> Result:
     f = _figures(ctx)
@@ -93,6 +98,7 @@ def sh_ty_le_du(ctx: IndicatorContext) -> Result:
     "Số lượt đảng viên hoàn thành học tập đúng hạn / số lượt đảng viên được giao học tập trong các đợt "
     "học tập, quán triệt có hạn hoàn thành trong kỳ (đảng viên tính theo tổ chức khi gửi)",
     drill=False,
+    section=SECTION,
 )
 def hoc_tap_nghi_quyet(ctx: IndicatorContext) -> Result:
     ind = CATALOG["hoc_tap_nghi_quyet"]

@@ -2,23 +2,26 @@
 receipts: the same services as the pages (notifications.notices).
 
 `GET /mine` lists the notices sent to the signed-in member; `POST /mine/{notice_id}/read` opens
-one (the first opening is the read receipt, audited); a notice not sent to them is 404. `GET /`
-lists the notices of the organizations in the officer's scope with «read / recipients». Dates are
-yyyy-mm-dd, times ISO 8601.
+one (the first opening is the read receipt, audited); `POST /mine/{notice_id}/studied` confirms a
+resolution study; a notice not sent to them is 404. `GET /` lists the notices of the organizations
+in the officer's scope with «read / recipients»; `POST /` sends one (to a subtree); `GET /{id}`
+gives its recipients with their read receipts and study dates (the members in the officer's scope);
+`POST /{id}/studied` records members who completed a study. Dates are yyyy-mm-dd, times ISO 8601.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from dangbo.access import policy
-from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, PageNumber, PageSize, paginate
+from dangbo.core.api import READ_ERRORS, WRITE_ERRORS, IsoDate, PageNumber, PageSize, paginate
 from dangbo.core.errors import DomainError
 from dangbo.notifications import delivery, notices
-from dangbo.notifications.models import ChannelKind, Delivery, NoticeRecipient, OrgChannel
+from dangbo.notifications.models import ChannelKind, Delivery, Notice, NoticeKind, NoticeRecipient, OrgChannel
 
 router = Router(tags=["Thông báo đến đảng viên"])
 
@@ -77,6 +80,121 @@ def _mine(row: NoticeRecipient) -> dict:
     }
 
 
+NoticeKindCode = Literal[tuple(NoticeKind.values)]  # type: ignore[valid-type]
+
+
+class NoticeIn(Schema):
+    org_id: int  # the sending organization (the right to "meet" there)
+    audience_org_id: int  # the members of this subtree on the day receive it
+    title: str
+    body: str = ""
+    kind: NoticeKindCode = NoticeKind.NOTICE  # type: ignore[assignment]
+    document_number: str = ""
+    study_due: IsoDate | None = None  # a resolution-study campaign's deadline
+
+
+class RecipientOut(Schema):
+    member_id: int
+    full_name: str
+    read_at: datetime | None
+    studied_on: date | None
+    reminded_on: date | None
+
+
+class NoticeDetail(NoticeItem):
+    body: str
+    receipts: str  # «x/y đã đọc»
+    study_due: date | None
+    studied: int | None  # a study campaign: recipients who completed it
+    members: list[RecipientOut]  # the recipients in the officer's scope
+
+
+class StudyRecordIn(Schema):
+    member_ids: list[int]
+    on: IsoDate
+
+
+def _not_found_as_404(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except DomainError as error:
+        if error.message == policy.NOT_FOUND:
+            raise Http404(policy.NOT_FOUND) from None
+        raise
+
+
+def _item(n: Notice, recipients: int, read: int) -> dict:
+    return {
+        "id": n.pk,
+        "org_id": n.org_id,
+        "kind": n.kind,
+        "kind_label": n.get_kind_display(),
+        "title": n.title,
+        "document_number": n.document_number,
+        "audience_org_id": n.audience_org_id,
+        "sent_on": n.sent_on,
+        "recipients": recipients,
+        "read": read,
+    }
+
+
+def _detail(request: HttpRequest, notice_id: int) -> dict:
+    notice = policy.get_in_scope_or_404(notices.notice_list(actor=request.user), request.user, notice_id)
+    rows = notices.notice_recipients(actor=request.user, notice=notice)
+    return {
+        **_item(notice, notice.recipients_count, notice.read),
+        "body": notice.body,
+        "receipts": notices.receipts_label(notice.read, notice.recipients_count),
+        "study_due": notice.study_due,
+        "studied": sum(1 for r in rows if r.studied_on) if notice.kind == NoticeKind.STUDY else None,
+        "members": [
+            {
+                "member_id": r.member_id,
+                "full_name": r.member.full_name,
+                "read_at": r.read_at,
+                "studied_on": r.studied_on,
+                "reminded_on": r.reminded_on,
+            }
+            for r in rows
+        ],
+    }
+
+
+@router.post("/", response={201: NoticeDetail, **WRITE_ERRORS}, url_name="notice_create_api")
+def notice_create_api(request: HttpRequest, data: NoticeIn) -> Status:
+    """Send a notice, a document or a resolution-study campaign (`kind` "study" with `study_due`) to
+    the members of `audience_org_id`'s subtree; an organization out of scope is 404."""
+    notice = _not_found_as_404(
+        notices.notice_send,
+        actor=request.user,
+        data=notices.NoticeInput(
+            org_id=data.org_id,
+            audience_org_id=data.audience_org_id,
+            title=data.title,
+            body=data.body,
+            kind=data.kind,
+            document_number=data.document_number,
+            study_due=data.study_due,
+        ),
+    )
+    return Status(201, _detail(request, notice.pk))
+
+
+@router.get("/{int:notice_id}", response={200: NoticeDetail, **READ_ERRORS}, url_name="notice_detail_api")
+def notice_detail_api(request: HttpRequest, notice_id: int) -> dict:
+    """A notice sent by an organization in scope, with each recipient's read receipt and study date."""
+    return _detail(request, notice_id)
+
+
+@router.post("/{int:notice_id}/studied", response={200: NoticeDetail, **WRITE_ERRORS}, url_name="notice_studied_api")
+def notice_studied_api(request: HttpRequest, notice_id: int, data: StudyRecordIn) -> dict:
+    """Record that recipients of a study campaign completed it on `on` (audited; a member not sent
+    the campaign or out of scope: 404, nothing written)."""
+    notice = policy.get_in_scope_or_404(notices.notice_list(actor=request.user), request.user, notice_id)
+    _not_found_as_404(notices.study_record, actor=request.user, notice=notice, member_ids=data.member_ids, on=data.on)
+    return _detail(request, notice_id)
+
+
 @router.get("/mine", response={200: list[MyNoticeOut], **READ_ERRORS}, url_name="my_notices")
 def my_notices_api(request: HttpRequest) -> list[dict]:
     """The notices and documents sent to the signed-in member (newest first, the last 100)."""
@@ -92,6 +210,15 @@ def my_notice_read_api(request: HttpRequest, notice_id: int) -> dict:
         if error.message == policy.NOT_FOUND:
             raise Http404(policy.NOT_FOUND) from None
         raise
+    return _mine(row)
+
+
+@router.post(
+    "/mine/{int:notice_id}/studied", response={200: MyNoticeOut, **WRITE_ERRORS}, url_name="my_notice_studied_api"
+)
+def my_notice_studied_api(request: HttpRequest, notice_id: int) -> dict:
+    """I confirm that I completed the study of a campaign sent to me (today; once; audited)."""
+    row = _not_found_as_404(notices.study_confirm, actor=request.user, notice_id=notice_id)
     return _mine(row)
 
 

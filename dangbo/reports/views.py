@@ -253,6 +253,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # cell life (meetings app, registered in the catalog when installed): attendance and R-012
         "attendance": figures.get("sh_ty_le_du") or {},
         "meetings_held": figures.get("sh_thuong_ky") or {},
+        "study": figures.get("hoc_tap_nghi_quyet") or {},  # resolution-study campaigns (notifications)
         "org_picker": _org_picker(org_id, at),
     }
     return render(request, "reports/dashboard.html", context)

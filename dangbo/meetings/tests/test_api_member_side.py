@@ -4,10 +4,11 @@ but not writable = 403), bad input (422 naming the field, nothing written), audi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from dangbo.access import policy
 from dangbo.audit.models import AuditEntry
 from dangbo.meetings.guests import seat_add
 from dangbo.meetings.models import CommitteeSeat, CorrectionRequest, HandbookUsage, MeetingGuest
@@ -198,3 +199,74 @@ def test_committee_seats_and_guests_api(client, officer, leader, outsider, syste
         == 404
     )
     assert CommitteeSeat.objects.filter(valid_to__isnull=False).count() == 0
+
+
+def test_an_officer_sends_a_study_campaign_through_the_api_and_records_and_reads_the_receipts(
+    client, member_user, commune_officer, outsider, tree, members_a1
+):
+    """POST /api/v1/notices/ sends, GET /{id} lists receipts and study dates, POST /{id}/studied
+    records completions; the member confirms through /mine/{id}/studied; out of scope is 404."""
+    today = policy.today()
+    client.force_login(commune_officer)
+    sent = client.post(
+        "/api/v1/notices/",
+        {
+            "org_id": tree["commune_a"].pk,
+            "audience_org_id": tree["cell_a1"].pk,
+            "title": "Học tập Nghị quyết Đại hội",
+            "kind": "study",
+            "study_due": (today + timedelta(days=10)).isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert sent.status_code == 201, sent.content
+    notice = sent.json()
+    assert notice["recipients"] == len(members_a1) and notice["studied"] == 0 and notice["receipts"].startswith("0/")
+    assert AuditEntry.objects.filter(action__startswith="notice.").exists()
+    bad = client.post(
+        "/api/v1/notices/",
+        {
+            "org_id": tree["commune_a"].pk,
+            "audience_org_id": tree["cell_a1"].pk,
+            "title": "x",
+            "study_due": "08/12/2026",
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 422  # dates are ISO only
+
+    other = members_a1[1]
+    done = client.post(
+        f"/api/v1/notices/{notice['id']}/studied",
+        {"member_ids": [other.pk], "on": today.isoformat()},
+        content_type="application/json",
+    )
+    assert done.status_code == 200 and done.json()["studied"] == 1
+    late = client.post(
+        f"/api/v1/notices/{notice['id']}/studied",
+        {"member_ids": [other.pk], "on": (today + timedelta(days=1)).isoformat()},
+        content_type="application/json",
+    )
+    assert late.status_code == 422 and late.json()["field"] == "on" and "Ngày hoàn thành" in late.json()["detail"]
+
+    client.force_login(member_user)
+    mine = client.post(f"/api/v1/notices/mine/{notice['id']}/studied")
+    assert mine.status_code == 200 and mine.json()["studied_on"] == today.isoformat()
+    client.post(f"/api/v1/notices/mine/{notice['id']}/read")
+    assert client.get(f"/api/v1/notices/{notice['id']}").status_code == 404  # a member is not an officer
+
+    client.force_login(commune_officer)
+    detail = client.get(f"/api/v1/notices/{notice['id']}").json()
+    by_member = {m["member_id"]: m for m in detail["members"]}
+    assert detail["studied"] == 2 and detail["read"] == 1
+    assert by_member[members_a1[0].pk]["read_at"] and by_member[other.pk]["studied_on"] == today.isoformat()
+
+    client.force_login(outsider)
+    assert client.get(f"/api/v1/notices/{notice['id']}").status_code == 404
+    assert client.post(f"/api/v1/notices/mine/{notice['id']}/studied").status_code == 404
+    refused = client.post(
+        "/api/v1/notices/",
+        {"org_id": tree["commune_a"].pk, "audience_org_id": tree["commune_a"].pk, "title": "Lộ"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 404 and NoticeRecipient.objects.filter(notice__title="Lộ").count() == 0

@@ -4,12 +4,16 @@ date; computed from the same query as R-012."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
+from dangbo.access import policy
+from dangbo.meetings.indicators import SECTION
 from dangbo.meetings.services import MeetingInput, meeting_create
+from dangbo.notifications.models import NoticeKind
+from dangbo.notifications.notices import NoticeInput, notice_send, study_record
 from dangbo.reports.indicators import IndicatorContext, compute
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +68,43 @@ def test_the_figures_page_shows_attendance_per_organization_below(client, commun
     assert rows == {"Chi bộ thôn 1": (5, 8, "62,5%"), "Chi bộ thôn 2": (0, 0, "—")}
     client.force_login(outsider)
     assert client.get(reverse("meetings:figures"), {"org": tree["commune_a"].pk, "nam": str(Y)}).status_code == 404
+
+
+def test_cell_life_and_study_figures_have_their_section_in_the_periodic_report_and_are_on_the_dashboard(
+    client, commune_officer, tree, members_a1
+):
+    """Attendance (R-012 held/due, rate) and resolution-study completion are printed under their own
+    heading of the periodic report (page, XLSX and DOCX share report_rows) and on the dashboard."""
+    today = policy.today()
+    due = today + timedelta(days=3)
+    _meet(commune_officer, tree["cell_a1"], today, {m.pk: ("present", "") for m in members_a1})
+    notice = notice_send(
+        actor=commune_officer,
+        data=NoticeInput(
+            org_id=tree["commune_a"].pk,
+            audience_org_id=tree["commune_a"].pk,
+            kind=NoticeKind.STUDY,
+            title="Học tập Nghị quyết Đại hội Đảng bộ xã",
+            study_due=due,
+        ),
+    )
+    study_record(actor=commune_officer, notice=notice, member_ids=[members_a1[0].pk], on=today)
+    client.force_login(commune_officer)
+
+    dash = client.get(reverse("reports:dashboard"), {"org": tree["commune_a"].pk, "ngay": f"{due:%d/%m/%Y}"})
+    html = dash.content.decode()
+    n = len(members_a1)
+    assert f"{n}/{n} lượt có mặt (100,0%)" in html
+    assert f"Học tập nghị quyết: 1/{n} lượt đúng hạn" in html and 'id="kpi-hoc-tap"' in html
+
+    report = client.get(
+        reverse("reports:periodic_report"), {"org": tree["commune_a"].pk, "loai": "nam", "nam": due.year}
+    )
+    rows = {r.code: r for r in report.context["rows"]}
+    for code in ("sh_thuong_ky", "sh_chuyen_de", "sh_ty_le_du", "hoc_tap_nghi_quyet"):
+        assert rows[code].section == SECTION
+    assert rows["sh_ty_le_du"].text == f"{n}/{n} lượt có mặt (100,0%)"
+    page = report.content.decode()
+    assert f'data-section="{SECTION}"' in page and page.index(f'data-section="{SECTION}"') < page.index(
+        'data-code="sh_ty_le_du"'
+    )

@@ -6,20 +6,25 @@ message naming the field, nothing changed), audit."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangbo.audit.models import AuditEntry
+from dangbo.core.jobs import progress_file
 from dangbo.imports.tests.files import write_csv
+from dangbo.meetings import handbook
 from dangbo.meetings.guests import seat_add
 from dangbo.meetings.handbook import HEADERS
 from dangbo.meetings.models import CommitteeSeat, HandbookImportJob, HandbookUsage, MeetingGuest
 from dangbo.meetings.services import MeetingInput, meeting_create
+from dangbo.meetings.tasks import run_handbook_job
 from dangbo.members.services import ProfileInput, member_admit
 from dangbo.reports.models import HandbookAccount
 
@@ -107,6 +112,91 @@ def test_the_page_shows_progress_while_the_job_runs(client, commune_officer, tre
     )
     page = client.get(reverse("meetings:handbook_job", args=[job.pk])).content.decode()
     assert "Đã đọc 1.500/6.000 dòng" in page and 'hx-trigger="every 1s"' in page and 'value="25"' in page
+
+
+def _seen_from_another_connection(job_pk: int) -> tuple:
+    """What the polling page sees while the worker's transaction is open: the job loaded on this
+    thread's own database connection, its progress partial, and the accounts committed so far."""
+    out: list = []
+
+    def look():
+        try:
+            job = HandbookImportJob.objects.get(pk=job_pk)
+            html = render_to_string("meetings/_handbook_job_status.html", {"job": job, "report": {}})
+            out.append((job.uncommitted, job.processed_rows, job.total_rows, HandbookUsage.objects.count(), html))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    thread.join(30)
+    return out[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_apply_shows_its_progress_while_its_transaction_is_open_and_stays_all_or_nothing(
+    commune_officer, tree, carded, tmp_path, monkeypatch
+):
+    """The apply writes every row in one transaction; its progress, recorded inside it, reaches the
+    page at once (core.jobs side file), while no row is committed before the end."""
+    monkeypatch.setattr(handbook, "PROGRESS_EVERY", 1)
+    rows = [
+        ["12.000001", "", "", "01/06/2023", "02/06/2023", "09/12/2023"],
+        ["12.000002", "", "", "01/06/2023", "03/06/2023", ""],
+        ["12.000003", "", "", "01/11/2023", "02/11/2023", ""],
+    ]
+    path = write_csv(tmp_path / "sotay.csv", [dict(zip(HEADERS, r, strict=True)) for r in rows], headers=HEADERS)
+    job = HandbookImportJob.objects.create(
+        file_path=str(path), original_name="sotay.csv", uploaded_by=commune_officer, status="apply_queued"
+    )
+    seen: list[tuple] = []
+    real = HandbookImportJob.record_progress
+
+    def spy(self, done, total=None):
+        real(self, done, total)
+        if connection.in_atomic_block:  # the write step, inside the apply's transaction
+            seen.append(_seen_from_another_connection(self.pk))
+
+    monkeypatch.setattr(HandbookImportJob, "record_progress", spy)
+    done = run_handbook_job(job.pk)
+
+    assert [s[:4] for s in seen] == [
+        (True, 1, 3, 0),
+        (True, 2, 3, 0),
+        (True, 3, 3, 0),
+    ]  # seen at once, nothing kept yet
+    assert "Đang ghi 2/3 dòng" in seen[1][4] and "không dòng nào được lưu" in seen[1][4]
+    assert done.status == "done" and done.processed_rows == 3 and not done.uncommitted
+    assert HandbookUsage.objects.count() == 3 and HandbookAccount.objects.count() == 3
+    assert not progress_file(HandbookImportJob, job.pk).exists()  # removed when the job finished
+    assert "Đang ghi" not in render_to_string("meetings/_handbook_job_status.html", {"job": done, "report": {}})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_apply_keeps_nothing_and_its_page_stops_showing_the_uncommitted_progress(
+    commune_officer, tree, carded, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(handbook, "PROGRESS_EVERY", 1)
+    rows = [["12.000001", "", "", "01/06/2023", "02/06/2023", ""], ["12.000002", "", "", "01/06/2023", "", ""]]
+    path = write_csv(tmp_path / "sotay.csv", [dict(zip(HEADERS, r, strict=True)) for r in rows], headers=HEADERS)
+    job = HandbookImportJob.objects.create(
+        file_path=str(path), original_name="sotay.csv", uploaded_by=commune_officer, status="apply_queued"
+    )
+    real = handbook.handbook_account_register
+    calls = []
+
+    def failing(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(**kwargs)
+
+    monkeypatch.setattr(handbook, "handbook_account_register", failing)
+    failed = run_handbook_job(job.pk)
+    assert failed.status == "failed" and "Lỗi hệ thống" in failed.error
+    assert not HandbookAccount.objects.exists() and not HandbookUsage.objects.exists()  # all or nothing
+    assert not progress_file(HandbookImportJob, job.pk).exists()
+    assert not HandbookImportJob.objects.get(pk=job.pk).uncommitted
 
 
 def test_a_file_with_a_refused_row_cannot_be_confirmed_and_writes_nothing(client, commune_officer, carded, tmp_path):
