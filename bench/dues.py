@@ -49,7 +49,7 @@ WITH sub AS (
    AND s.status IN ('du_bi', 'chinh_thuc') AND COALESCE(s.temp_org_id, s.org_id) IN (SELECT org_id FROM sub)
   JOIN dues_duesdeclaration dd ON dd.member_id = s.member_id AND dd.valid_from <= m.month
 ), per_org_month AS (
-  SELECT sub.org_type, sum(a.amount) AS c
+  SELECT sub.org_type, sum(a.amount)::bigint AS c
   FROM dues_duesallocation a JOIN dues_duespayment p ON p.id = a.payment_id JOIN sub ON sub.org_id = p.org_id
   WHERE a.month BETWEEN %(start)s AND %(last)s
   GROUP BY p.org_id, a.month, sub.org_type
