@@ -291,7 +291,7 @@ def summary(*, actor, org_id: int, first: date, last: date, live: bool = False) 
     s.due = sum(s.per_month_due.values())
     types: dict[int, str] = {}
     for oid, otype in (
-        OrgVersion.objects.filter(org_id__in=[r["org_id"] for r in rows], valid_from__lte=month_end(last))
+        OrgVersion.objects.filter(org_id__in=subtree, valid_from__lte=month_end(last))
         .order_by("org_id", "-valid_from")
         .values_list("org_id", "org_type")
     ):
