@@ -10,9 +10,10 @@ member-months of the last 12 full months, a payment at the member's cell with it
 Timed warm, median of N runs: `dues.selectors.summary` over the province for those 12 months
 (due, collected, retained by the collecting organization's R-121 share, remitted), with its
 query count, next to hand-written SQL computing the same due / collected / retained over the raw
-rows. The load average is printed next to the figures (a shared machine). Target: < 300 ms.
-The due is read from the stored facts per member and month (dues.facts, rebuilt once after the
-bulk load); the live computation over the raw rows is timed once beside it, for comparison.
+rows, and over the stored organization-months the summary reads. The load average is printed next to the figures (a shared machine). Target: < 300 ms.
+The summary reads the stored facts per organization and month (dues.facts `DuesOrgMonthFact`, rebuilt
+once after the bulk load with the member-month facts); the live computation over the raw rows is
+timed once beside it, for comparison.
 
 Run: `.venv/bin/python bench/dues.py` (also run by `bench/run.py`).
 """
@@ -32,7 +33,8 @@ RUNS, WARMUP = int(os.environ.get("BENCH_DUES_RUNS", 7)), int(os.environ.get("BE
 
 # Same figures as selectors.summary for SI-salary declarations (1 % in both regimes, no hardship,
 # one declaration per member): due per month over the members attending in the subtree on the
-# month's last day; collected / retained over the allocations of payments received in the subtree.
+# month's last day; collected / retained over the allocations of payments received in the subtree
+# (the share kept floored per collecting organization and month, as a month's closing does).
 HAND_SQL = """
 WITH sub AS (
   SELECT org_id, org_type FROM orgs_orgversion
@@ -46,14 +48,32 @@ WITH sub AS (
   JOIN members_membershipspan s ON s.valid_from <= m.month_end AND (s.valid_to IS NULL OR s.valid_to >= m.month_end)
    AND s.status IN ('du_bi', 'chinh_thuc') AND COALESCE(s.temp_org_id, s.org_id) IN (SELECT org_id FROM sub)
   JOIN dues_duesdeclaration dd ON dd.member_id = s.member_id AND dd.valid_from <= m.month
-), got AS (
-  SELECT coalesce(sum(a.amount), 0) AS collected,
-         coalesce(sum(a.amount * CASE sub.org_type WHEN 'subordinate_cell' THEN 30 WHEN 'grassroots_cell' THEN 50
-                                                   WHEN 'party_group' THEN 0 ELSE 30 END / 100), 0) AS retained
+), per_org_month AS (
+  SELECT sub.org_type, sum(a.amount)::bigint AS c
   FROM dues_duesallocation a JOIN dues_duespayment p ON p.id = a.payment_id JOIN sub ON sub.org_id = p.org_id
   WHERE a.month BETWEEN %(start)s AND %(last)s
+  GROUP BY p.org_id, a.month, sub.org_type
+), got AS (
+  SELECT coalesce(sum(c), 0) AS collected,
+         coalesce(sum(c * CASE org_type WHEN 'subordinate_cell' THEN 30 WHEN 'grassroots_cell' THEN 50
+                                        WHEN 'party_group' THEN 0 ELSE 30 END / 100), 0) AS retained
+  FROM per_org_month
 )
 SELECT due.due, got.collected, got.retained FROM due, got
+"""
+
+# The same figures by hand over the stored organization-months the summary reads (the floor of the
+# mechanism): due per month, collected and kept per organization (its type at the period's end).
+HAND_SQL_FACTS = """
+WITH sub AS (
+  SELECT org_id, org_type FROM orgs_orgversion
+  WHERE path LIKE %(path)s AND valid_from <= %(end)s AND (valid_to IS NULL OR valid_to >= %(end)s)
+)
+SELECT coalesce(sum(f.due), 0)::bigint, coalesce(sum(f.collected), 0)::bigint,
+       coalesce(sum(f.collected * CASE sub.org_type WHEN 'subordinate_cell' THEN 30 WHEN 'grassroots_cell' THEN 50
+                                                    WHEN 'party_group' THEN 0 ELSE 30 END / 100), 0)::bigint
+FROM dues_duesorgmonthfact f JOIN sub ON sub.org_id = f.org_id
+WHERE f.month BETWEEN %(start)s AND %(last)s
 """
 
 
@@ -110,7 +130,7 @@ def main() -> None:
 
     from dangbo.core.actors import SYSTEM
     from dangbo.dues import facts
-    from dangbo.dues.models import DuesAllocation
+    from dangbo.dues.models import DuesAllocation, DuesOrgMonthFact
     from dangbo.dues.selectors import summary
     from dangbo.orgs.models import OrgVersion
 
@@ -125,8 +145,12 @@ def main() -> None:
         t0 = time.perf_counter()
         n = facts.rebuild_all()
         with connection.cursor() as c:
-            c.execute("ANALYZE dues_duesmonthfact")
+            c.execute("ANALYZE dues_duesmonthfact; ANALYZE dues_duesorgmonthfact")
         print(f"BENCH dues_facts_rebuild_s={time.perf_counter() - t0:.1f} s ({n} rows)")
+    elif not DuesOrgMonthFact.objects.exists():  # member facts stored before the organization-month ones
+        t0 = time.perf_counter()
+        n = facts.rebuild_org_months()
+        print(f"BENCH dues_org_facts_rebuild_s={time.perf_counter() - t0:.1f} s ({n} rows)")
 
     ms, queries, s = timed(
         lambda: summary(actor=SYSTEM, org_id=province.pk, first=start, last=last), runs=RUNS, warmup=WARMUP
@@ -147,6 +171,12 @@ def main() -> None:
     )
     print(f"BENCH dues_hand_sql_province_ms={hand_ms:.0f} ms")
     print(f"# summary/hand SQL = {ms / hand_ms:.2f}")
+    facts_ms, _, by_hand = timed(lambda: fetch_one(HAND_SQL_FACTS, params), runs=RUNS, warmup=WARMUP)
+    print(
+        f"# hand SQL over the stored organization-months: same as the product: {by_hand == (s.due, s.collected, s.retained)}"
+    )
+    print(f"BENCH dues_hand_sql_facts_province_ms={facts_ms:.0f} ms")
+    print(f"# summary/hand SQL over the same facts = {ms / facts_ms:.2f}")
     live_ms, _, live = timed(
         lambda: summary(actor=SYSTEM, org_id=province.pk, first=start, last=last, live=True), runs=1, warmup=0
     )

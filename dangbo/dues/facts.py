@@ -3,6 +3,11 @@ organization), so that a province's yearly figures read one narrow row per membe
 of recomputing every obligation from the declarations, reliefs, spans and transfer letters
 (issue #21: 14–17 s → well under 300 ms for 60.000 members × 12 months).
 
+Beside them, per organization and month (`DuesOrgMonthFact`): the due of the members paying there and
+the allocations of the payments it received, recomputed from those rows for the organizations and
+months a refresh touches (`refresh_org_months`), so the yearly summary of a province reads ~12 rows
+per organization.
+
 Kept current in the writer's transaction:
 - the dues services (declaration, payment, relief) call `refresh_members([member_id])`;
 - the members' projections (`members.signals.projections_changed`: every event — admission,
@@ -31,6 +36,7 @@ from dangbo.dues.models import (
     DuesDeclaration,
     DuesFactsState,
     DuesMonthFact,
+    DuesOrgMonthFact,
     DuesRelief,
     ReliefKind,
 )
@@ -142,9 +148,79 @@ def _insert(rows: list[Row]) -> None:
     )
 
 
+Key = tuple[int, date]  # org_id, month
+
+
+def _member_keys(ids: list[int]) -> set[Key]:
+    """The (organization, month) pairs the stored rows of `ids` count in: where they pay (their
+    member-month facts) and where their payments were received (their allocations)."""
+    keys = set(DuesMonthFact.objects.filter(member_id__in=ids).values_list("org_id", "month").distinct())
+    keys |= set(DuesAllocation.objects.filter(member_id__in=ids).values_list("payment__org_id", "month").distinct())
+    return keys
+
+
+def _org_month_sums(orgs, months, keys: set[Key] | None = None) -> dict[Key, list[int]]:
+    """{(org, month): [due, collected]} from the member-month facts and the allocations, for the
+    organizations `orgs` and months `months` (None: all), restricted to `keys` when given."""
+    facts_qs, alloc_qs = DuesMonthFact.objects.all(), DuesAllocation.objects.all()
+    if orgs is not None:
+        facts_qs, alloc_qs = facts_qs.filter(org_id__in=orgs), alloc_qs.filter(payment__org_id__in=orgs)
+    if months is not None:
+        facts_qs, alloc_qs = facts_qs.filter(month__in=months), alloc_qs.filter(month__in=months)
+    out: dict[Key, list[int]] = {}
+    for org, m, due in (
+        facts_qs.values("org_id", "month").annotate(t=Sum("due")).order_by().values_list("org_id", "month", "t")
+    ):
+        if keys is None or (org, m) in keys:
+            out.setdefault((org, m), [0, 0])[0] = due or 0
+    for org, m, got in (
+        alloc_qs.values("payment__org_id", "month")
+        .annotate(t=Sum("amount"))
+        .order_by()
+        .values_list("payment__org_id", "month", "t")
+    ):
+        if keys is None or (org, m) in keys:
+            out.setdefault((org, m), [0, 0])[1] = got or 0
+    return out
+
+
+def refresh_org_months(keys: set[Key]) -> None:
+    """Recompute the stored organization-months `keys` from the member-month facts and the
+    allocations (in the caller's transaction). Their rows are created if missing and locked first,
+    in one order, so two writers touching the same organization-month take turns and the second
+    sums what the first committed."""
+    if not keys:
+        return
+    ordered = sorted(keys)
+    with transaction.atomic():
+        DuesOrgMonthFact.objects.bulk_create(
+            [DuesOrgMonthFact(org_id=o, month=m) for o, m in ordered], ignore_conflicts=True, batch_size=5000
+        )
+        orgs, months = sorted({o for o, _ in keys}), sorted({m for _, m in keys})
+        stored = {
+            (r.org_id, r.month): r
+            for r in DuesOrgMonthFact.objects.select_for_update()
+            .filter(org_id__in=orgs, month__in=months)
+            .order_by("org_id", "month")
+            if (r.org_id, r.month) in keys
+        }
+        sums = _org_month_sums(orgs, months, keys)
+        changed, empty = [], []
+        for key, row in stored.items():
+            due, collected = sums.get(key, (0, 0))
+            if not due and not collected:
+                empty.append(row.pk)
+            elif (row.due, row.collected) != (due, collected):
+                row.due, row.collected = due, collected
+                changed.append(row)
+        DuesOrgMonthFact.objects.bulk_update(changed, ["due", "collected"], batch_size=2000)
+        if empty:
+            DuesOrgMonthFact.objects.filter(pk__in=empty).delete()
+
+
 def refresh_members(member_ids: Iterable[int]) -> None:
-    """Recompute the stored rows of `member_ids` (in the caller's transaction). Nothing is stored
-    before the first rebuild."""
+    """Recompute the stored rows of `member_ids` (in the caller's transaction), and the organization-
+    months they counted in before and count in now. Nothing is stored before the first rebuild."""
     until = facts_until()
     if until is None:
         return
@@ -152,19 +228,24 @@ def refresh_members(member_ids: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
+        keys = _member_keys(ids)
         DuesMonthFact.objects.filter(member_id__in=ids).delete()
-        _insert(compute_rows(ids, until))
+        rows = compute_rows(ids, until)
+        _insert(rows)
+        keys |= {(org, m) for _, m, org, *_ in rows}
+        refresh_org_months(keys)
 
 
 def rebuild_all(*, until: date | None = None, today: date | None = None) -> int:
-    """Rebuild every member's rows (after a bulk load or a change of the rate parameters); returns
-    the number of rows."""
+    """Rebuild every member's rows (after a bulk load or a change of the rate parameters) and the
+    organization-months from them; returns the number of member-month rows."""
     from dangbo.access import policy
 
     until = sel.month_start(until or default_until(today or policy.today()))
     n = 0
     with transaction.atomic():
         DuesMonthFact.objects.all().delete()
+        DuesOrgMonthFact.objects.all().delete()
         DuesFactsState.objects.all().delete()
         DuesFactsState.objects.create(until=until)
         ids = list(DuesDeclaration.objects.order_by("member_id").values_list("member_id", flat=True).distinct())
@@ -172,7 +253,34 @@ def rebuild_all(*, until: date | None = None, today: date | None = None) -> int:
             rows = compute_rows(ids[i : i + CHUNK], until)
             _insert(rows)
             n += len(rows)
+        rebuild_org_months()
     return n
+
+
+def rebuild_org_months() -> int:
+    """Recompute every organization-month from the stored member-month facts and the allocations
+    (the end of `rebuild_all`; also after migration 0009 on a database whose member facts exist)."""
+    with transaction.atomic():
+        DuesOrgMonthFact.objects.all().delete()
+        rows = [
+            DuesOrgMonthFact(org_id=o, month=m, due=d, collected=c)
+            for (o, m), (d, c) in _org_month_sums(None, None).items()
+            if d or c
+        ]
+        DuesOrgMonthFact.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def stale_org_months(limit: int = 1000) -> list[Key]:
+    """The organization-months whose stored sums differ from the member-month facts and the
+    allocations (empty before the first rebuild)."""
+    if facts_until() is None:
+        return []
+    expected = {k: tuple(v) for k, v in _org_month_sums(None, None).items() if any(v)}
+    stored = {
+        (o, m): (d, c) for o, m, d, c in DuesOrgMonthFact.objects.values_list("org_id", "month", "due", "collected")
+    }
+    return sorted(k for k in expected.keys() | stored.keys() if expected.get(k) != stored.get(k))[:limit]
 
 
 def ensure_current(*, today: date | None = None) -> int | None:

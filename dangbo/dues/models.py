@@ -318,6 +318,31 @@ class DuesMonthFact(models.Model):
         return f"{self.member_id} {self.month:%m/%Y}: {self.paid}/{self.due}"
 
 
+class DuesOrgMonthFact(models.Model):
+    """One organization's month, stored (issue #21: a province's yearly summary reads ~12 rows per
+    organization instead of a row per member-month and per allocation): `due` is the sum of the
+    `DuesMonthFact` rows of the members paying at `org` for `month`, `collected` the allocations to
+    `month` of the payments `org` received (wherever the member pays now). Recomputed from those rows
+    for the organizations and months a write touches, in the writer's transaction (`dues.facts`);
+    rebuilt with the member-month facts."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, verbose_name="Tổ chức"
+    )
+    month = models.DateField("Tháng", help_text="Ngày đầu tháng.")
+    due = models.BigIntegerField("Phải thu (đồng)", default=0)
+    collected = models.BigIntegerField("Đã thu (đồng)", default=0)
+
+    class Meta:
+        verbose_name = "Số liệu đảng phí theo tổ chức và tháng"
+        ordering = ["org_id", "month"]
+        constraints = [models.UniqueConstraint(fields=["org", "month"], name="dues_orgfact_one_per_org_month")]
+        indexes = [models.Index(fields=["month", "org"], name="dues_orgfact_month_org")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.month:%m/%Y}: {self.collected}/{self.due}"
+
+
 class DuesFactsState(models.Model):
     """The months the stored `DuesMonthFact` rows cover: up to `until` (first day of a month), set by
     the rebuild (`dangbo rebuild-dues-facts`); no row = no facts yet (everything computed live)."""

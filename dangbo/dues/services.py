@@ -152,12 +152,10 @@ def payment_record(*, actor, member: Member, data: PaymentInput, org_id: int | N
     with transaction.atomic():
         Member.objects.select_for_update().filter(pk=member.pk).first()  # one allocation at a time
         owed = []
-        paid = sel._paid_by_month(member.pk, first, last)
-        for m in covered:
-            due = sel.obligation(member.pk, m)
-            if due is None:
-                raise DomainError(f"Chưa có kê khai đảng phí cho tháng {m:%m/%Y}", field="from_month")
-            owed.append(max(due - paid.get(m, 0), 0))
+        for row in sel.ledger(member.pk, first, last):  # a few queries whatever the months covered
+            if row.due is None:
+                raise DomainError(f"Chưa có kê khai đảng phí cho tháng {row.month:%m/%Y}", field="from_month")
+            owed.append(max(row.due - row.paid, 0))
         payment = DuesPayment.objects.create(
             member=member,
             org_id=org_id,

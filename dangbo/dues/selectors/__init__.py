@@ -47,7 +47,6 @@ from dangbo.dues.selectors.figures import (
 )
 from dangbo.dues.selectors.ledger import (
     MonthRow,
-    _paid_by_month,
     back_dues,
     facts_until,
     ledger,
@@ -87,7 +86,6 @@ __all__ = [
     "SheetRow",
     "Summary",
     "_amount",
-    "_paid_by_month",
     "_rate_key",
     "_subtree_ids",
     "active_on",

@@ -17,6 +17,7 @@ from dangbo.dues.models import (
     DuesAllocation,
     DuesDeclaration,
     DuesMonthFact,
+    DuesOrgMonthFact,
     DuesRelief,
     ReliefKind,
 )
@@ -225,63 +226,78 @@ def summary(*, actor, org_id: int, first: date, last: date, live: bool = False) 
     """Dues of the subtree of `org_id` for the months `first`..`last`: due (members attending in the
     subtree on each month's last day), collected (allocations of those months to payments received
     by organizations of the subtree), the share the collecting organizations keep by their type
-    (R-121, `dues_retention_keep_pct` in force at the period's end) and the rest remitted upward.
-    A few aggregate queries whatever the number of members: the due of the months the stored facts
-    cover (`dues.facts`) in one, each other month (or every month with `live=True`) computed live."""
+    (R-121, `dues_retention_keep_pct` in force at the period's end, floored per organization and
+    month as a month's closing does) and the rest remitted upward.
+    A few aggregate queries whatever the number of members: when the stored facts (`dues.facts`)
+    cover the period, over the organization-months (`DuesOrgMonthFact`, ~12 rows per organization);
+    else the due of the months they cover from the member-month facts, each other month (or every
+    month with `live=True`) computed live, and the collections from the allocations."""
     policy.get_org_or_404(actor, org_id)
     first, last = month_start(first), month_start(last)
     ms = months(first, last)
     subtree = _subtree_ids(org_id, month_end(last))
     s = Summary(first, last)
     until = None if live else facts_until()
-    if until is not None and first <= until:
-        # The stored facts (dues.facts, one row per member-month): one grouped query for the months
-        # they cover.
-        stored = dict(
-            DuesMonthFact.objects.filter(month__gte=first, month__lte=min(last, until), org_id__in=subtree)
-            .values("month")
-            .annotate(t=Sum("due"))
-            .order_by()
-            .values_list("month", "t")
-        )
-        for m in ms:
-            if m <= until:
-                s.per_month_due[m] = stored.get(m) or 0
-    for m in ms:
-        if m not in s.per_month_due:
-            s.per_month_due[m] = due_total(subtree, m)
-    s.due = sum(s.per_month_due.values())
     keep = param("dues_retention_keep_pct", month_end(last))
-    # Collected and kept per collecting organization in one grouped pass over the allocations: the
-    # share kept is floored per allocation (as the books do), so each distinct percentage is summed
-    # per organization and the one of its type picked here (no subquery per allocation row).
     pcts = sorted(set(keep.values()))
-    per_org = (
-        DuesAllocation.objects.filter(month__gte=first, month__lte=last, payment__org_id__in=subtree)
-        .values("payment__org_id")
-        .annotate(
-            c=Sum("amount"),
-            **{
-                f"k{p}": Sum(
-                    ExpressionWrapper(
-                        F("amount") * Value(p, output_field=BIG) / Value(100, output_field=BIG), output_field=BIG
-                    )
+
+    def kept(column: str) -> dict:
+        # The share kept for each distinct percentage, floored per organization-month row.
+        return {
+            f"k{p}": Sum(
+                ExpressionWrapper(
+                    F(column) * Value(p, output_field=BIG) / Value(100, output_field=BIG), output_field=BIG
                 )
-                for p in pcts
-            },
+            )
+            for p in pcts
+        }
+
+    if until is not None and last <= until:
+        org_months = DuesOrgMonthFact.objects.filter(month__gte=first, month__lte=last, org_id__in=subtree).order_by()
+        s.per_month_due = dict.fromkeys(ms, 0) | {
+            m: t or 0 for m, t in org_months.values("month").annotate(t=Sum("due")).values_list("month", "t")
+        }
+        rows = list(org_months.values("org_id").annotate(c=Sum("collected"), **kept("collected")))
+    else:
+        if until is not None and first <= until:
+            stored = dict(
+                DuesMonthFact.objects.filter(month__gte=first, month__lte=min(last, until), org_id__in=subtree)
+                .values("month")
+                .annotate(t=Sum("due"))
+                .order_by()
+                .values_list("month", "t")
+            )
+            for m in ms:
+                if m <= until:
+                    s.per_month_due[m] = stored.get(m) or 0
+        for m in ms:
+            if m not in s.per_month_due:
+                s.per_month_due[m] = due_total(subtree, m)
+        # Collected per collecting organization and month (the grain of the stored rows), then kept.
+        per_org_month = (
+            DuesAllocation.objects.filter(month__gte=first, month__lte=last, payment__org_id__in=subtree)
+            .values("payment__org_id", "month")
+            .annotate(c=Sum("amount"))
+            .order_by()
+            .values_list("payment__org_id", "c")
         )
-        .order_by()
-    )
-    rows = list(per_org)
+        by_org: dict[int, dict] = {}
+        for oid, c in per_org_month:
+            r = by_org.setdefault(oid, {"org_id": oid, "c": 0, **{f"k{p}": 0 for p in pcts}})
+            r["c"] += c or 0
+            for p in pcts:
+                r[f"k{p}"] += (c or 0) * p // 100
+        rows = list(by_org.values())
+    s.due = sum(s.per_month_due.values())
     types: dict[int, str] = {}
     for oid, otype in (
-        OrgVersion.objects.filter(org_id__in=[r["payment__org_id"] for r in rows], valid_from__lte=month_end(last))
+        OrgVersion.objects.filter(org_id__in=subtree, valid_from__lte=month_end(last))
         .order_by("org_id", "-valid_from")
         .values_list("org_id", "org_type")
     ):
         types.setdefault(oid, otype)  # the latest version begun by the period's end
     for r in rows:
-        pct = keep.get(types.get(r["payment__org_id"], ""), keep.get("*", 0))
+        pct = keep.get(types.get(r["org_id"], ""), keep.get("*", 0))
         s.collected += r["c"] or 0
         s.retained += r[f"k{pct}"] or 0
     s.remitted = s.collected - s.retained

@@ -35,11 +35,9 @@ from dangbo.dues.selectors.obligation import (
     month_end,
     month_start,
     months,
-    obligation,
     paid_expression,
     regime,
     relief_expression,
-    relief_on,
 )
 from dangbo.members.models import ACTIVE_STATUSES, Member, MembershipSpan
 
@@ -72,32 +70,79 @@ class MonthRow:
         return max((self.due or 0) - self.paid, 0) if self.member else 0
 
 
-def _paid_by_month(member_id: int, first: date, last: date) -> dict[date, int]:
-    rows = (
-        DuesAllocation.objects.filter(member_id=member_id, month__gte=first, month__lte=last)
-        .values("month")
-        .annotate(s=Sum("amount"))
-        .order_by()
-    )
-    return {r["month"]: r["s"] for r in rows}
+@dataclass
+class _MemberRows:
+    """One member's dues rows, each kind read once (see `_read_rows`), and the month-level reads
+    over them in memory: the same obligation as `obligation` (`_amount`), the same membership test
+    as `active_on`, the same reliefs as `relief_on`."""
+
+    decls: list[DuesDeclaration]
+    paid: dict[date, int]
+    reliefs: list[tuple[str, date, date]]
+    spans: list[tuple[date, date | None]]
+
+    def decl_on(self, m: date) -> DuesDeclaration | None:
+        found = None
+        for d in self.decls:  # ordered by (valid_from, id): the last one starting by `m`
+            if d.valid_from <= m:
+                found = d
+        return found
+
+    def relieved(self, m: date, kind: str) -> bool:
+        return any(k == kind and f <= m <= t for k, f, t in self.reliefs)
+
+    def member_on(self, d: date) -> bool:
+        return any(f <= d and (t is None or t >= d) for f, t in self.spans)
+
+    def due(self, m: date) -> int | None:
+        return _amount(m, self.decl_on, lambda: self.relieved(m, ReliefKind.EXEMPTION))
 
 
-def _member_on(member_id: int, d: date) -> bool:
-    return MembershipSpan.objects.valid_on(d).filter(member_id=member_id, status__in=ACTIVE_STATUSES).exists()
+def _read_rows(member_ids, *, first: date | None = None, last: date | None = None) -> dict[int, _MemberRows]:
+    """The dues rows of `member_ids` in four queries whatever their number and months: their
+    declarations, amounts paid per month (of `first`..`last` when given), reliefs and active
+    membership spans."""
+    ids = list(member_ids)
+    out = {mid: _MemberRows([], {}, [], []) for mid in ids}
+    if not ids:
+        return out
+    for d in DuesDeclaration.objects.filter(member_id__in=ids).order_by("member_id", "valid_from", "id"):
+        out[d.member_id].decls.append(d)
+    alloc = DuesAllocation.objects.filter(member_id__in=ids)
+    if first is not None:
+        alloc = alloc.filter(month__gte=first)
+    if last is not None:
+        alloc = alloc.filter(month__lte=last)
+    for mid, m, total in (
+        alloc.values("member_id", "month").annotate(s=Sum("amount")).order_by().values_list("member_id", "month", "s")
+    ):
+        out[mid].paid[m] = total
+    for mid, kind, f, t in DuesRelief.objects.filter(member_id__in=ids).values_list(
+        "member_id", "kind", "from_month", "to_month"
+    ):
+        out[mid].reliefs.append((kind, f, t))
+    for mid, f, t in MembershipSpan.objects.filter(member_id__in=ids, status__in=ACTIVE_STATUSES).values_list(
+        "member_id", "valid_from", "valid_to"
+    ):
+        out[mid].spans.append((f, t))
+    return out
 
 
 def ledger(member_id: int, first: date, last: date) -> list[MonthRow]:
-    """Month by month: regime, membership, due, paid (one member; the dues card)."""
+    """Month by month: regime, membership, due, paid (one member; the dues card, back dues). Four
+    queries whatever the number of months (`_read_rows`), the months then walked in memory."""
     ms = months(first, last)
-    paid = _paid_by_month(member_id, ms[0], ms[-1]) if ms else {}
+    if not ms:
+        return []
+    rows = _read_rows([member_id], first=ms[0], last=ms[-1])[member_id]
     return [
         MonthRow(
             m,
             regime(m),
-            _member_on(member_id, month_end(m)),
-            obligation(member_id, m),
-            paid.get(m, 0),
-            relief_on(member_id, m, ReliefKind.DEFERRAL),
+            rows.member_on(month_end(m)),
+            rows.due(m),
+            rows.paid.get(m, 0),
+            rows.relieved(m, ReliefKind.DEFERRAL),
         )
         for m in ms
     ]
@@ -115,58 +160,21 @@ def paid_up_to(member_id: int, *, until: date | None = None) -> date | None:
 
 
 def paid_up_to_many(member_ids, *, until: date | None = None) -> dict[int, date | None]:
-    """`paid_up_to` of many members in four queries whatever their number and months (their
-    declarations, amounts paid per month, reliefs and membership spans, each read once), the
-    months then walked in memory with the same obligation as `obligation` (`_amount`) — not a
+    """`paid_up_to` of many members in four queries whatever their number and months (`_read_rows`),
+    the months then walked in memory with the same obligation as `obligation` (`_amount`) — not a
     ledger of queries per month. Months with nothing paid beyond the last paid month are not
     looked at: the run cannot go past the last month with a payment (or `until`)."""
     ids = list(member_ids)
     out: dict[int, date | None] = dict.fromkeys(ids)
-    if not ids:
-        return out
-    decls: dict[int, list[DuesDeclaration]] = {}
-    for d in DuesDeclaration.objects.filter(member_id__in=ids).order_by("member_id", "valid_from", "id"):
-        decls.setdefault(d.member_id, []).append(d)
-    paid: dict[int, dict[date, int]] = {}
-    alloc = DuesAllocation.objects.filter(member_id__in=ids)
-    for mid, m, total in (
-        alloc.values("member_id", "month").annotate(s=Sum("amount")).order_by().values_list("member_id", "month", "s")
-    ):
-        paid.setdefault(mid, {})[m] = total
-    reliefs: dict[int, list[tuple[str, date, date]]] = {}
-    for mid, kind, f, t in DuesRelief.objects.filter(member_id__in=ids).values_list(
-        "member_id", "kind", "from_month", "to_month"
-    ):
-        reliefs.setdefault(mid, []).append((kind, f, t))
-    spans: dict[int, list[tuple[date, date | None]]] = {}
-    for mid, f, t in MembershipSpan.objects.filter(member_id__in=ids, status__in=ACTIVE_STATUSES).values_list(
-        "member_id", "valid_from", "valid_to"
-    ):
-        spans.setdefault(mid, []).append((f, t))
-    for mid in ids:
-        mine, got = decls.get(mid), paid.get(mid)
-        if not mine or not got:
+    for mid, rows in _read_rows(ids).items():
+        if not rows.decls or not rows.paid:
             continue
-
-        def decl_on(m, mine=mine):
-            found = None
-            for d in mine:  # ordered by (valid_from, id): the last one starting by `m`
-                if d.valid_from <= m:
-                    found = d
-            return found
-
-        def relieved(m, kind, mid=mid):
-            return any(k == kind and f <= m <= t for k, f, t in reliefs.get(mid, ()))
-
-        def member_on(d, mid=mid):
-            return any(f <= d and (t is None or t >= d) for f, t in spans.get(mid, ()))
-
         upto = None
-        last = max(got) if until is None else min(max(got), month_start(until))
-        for m in months(mine[0].valid_from, last):
-            if member_on(month_end(m)):
-                due = _amount(m, decl_on, lambda m=m: relieved(m, ReliefKind.EXEMPTION))
-                if due is None or got.get(m, 0) < due:
+        last = max(rows.paid) if until is None else min(max(rows.paid), month_start(until))
+        for m in months(rows.decls[0].valid_from, last):
+            if rows.member_on(month_end(m)):
+                due = rows.due(m)
+                if due is None or rows.paid.get(m, 0) < due:
                     break
             upto = m
         out[mid] = upto

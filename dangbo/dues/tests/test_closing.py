@@ -24,7 +24,7 @@ def _balances(system_user, tree, until, keys=("cell_a1", "commune_a", "district"
     return [sel.org_ledger(actor=system_user, org_id=tree[k].pk, until=until).balance for k in keys]
 
 
-def test_R_121_each_level_closes_on_its_own_and_remits_its_share_up(system_user, tree, declared):
+def test_rule_r121_each_level_closes_on_its_own_and_remits_its_share_up(system_user, tree, declared):
     for m in declared:
         pay(system_user, m, MARCH, MARCH, 100_000, paid_on=date(2025, 3, 10))
     close = month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, on=date(2025, 3, 31))
@@ -49,7 +49,7 @@ def test_R_121_each_level_closes_on_its_own_and_remits_its_share_up(system_user,
         month_close(actor=system_user, org_id=tree["cell_a1"].pk, month=MARCH, on=date(2025, 4, 1))
 
 
-def test_R_121_a_level_cannot_close_while_a_unit_below_is_open(system_user, tree, declared, admit):
+def test_rule_r121_a_level_cannot_close_while_a_unit_below_is_open(system_user, tree, declared, admit):
     other = admit(tree["cell_a2"], "Vũ Thị Hai")
     declare(system_user, other, Category.STUDENT)
     pay(system_user, declared[0], MARCH, MARCH, 100_000, paid_on=date(2025, 3, 10))

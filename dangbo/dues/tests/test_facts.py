@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from dangbo.dues import facts
 from dangbo.dues import selectors as sel
-from dangbo.dues.models import Category, DuesFactsState, DuesMonthFact
+from dangbo.dues.models import Category, DuesFactsState, DuesMonthFact, DuesOrgMonthFact
 from dangbo.dues.tests.factories import declare, declare_each, pay, relieve
 from dangbo.members.models import EventType as E
 from dangbo.members.models import Member
@@ -24,6 +24,7 @@ FIRST, LAST = date(2025, 1, 1), date(2026, 6, 1)
 
 def assert_facts_match_live(actor, tree):
     assert facts.stale_members() == []
+    assert facts.stale_org_months() == []  # the organization-months the summary reads
     for key in ("province", "district", "cell_a1", "cell_b1"):
         org = tree[key]
         fast = sel.summary(actor=actor, org_id=org.pk, first=FIRST, last=LAST)
@@ -101,6 +102,40 @@ def test_check_finds_a_tampered_row_and_the_rebuild_mends_it(system_user, tree, 
     assert "1 đảng viên" in str(e.value)
     call_command("rebuild_dues_facts")
     assert facts.stale_members() == []
+    assert_facts_match_live(system_user, tree)
+
+
+def test_organization_months_sum_the_members_where_they_pay_and_the_payments_where_received(
+    system_user, tree, members_a1, stored
+):
+    an, binh = members_a1[:2]
+    old, new = tree["cell_a1"], tree["cell_b1"]
+    declare(system_user, an, Category.SI_SALARY, 10_000_000)
+    declare(system_user, binh, Category.PENSION, 6_000_000)
+    pay(system_user, an, date(2025, 1, 1), date(2025, 9, 1), 900_000, paid_on=date(2025, 6, 5))  # in advance
+    letter = transfer_issue(
+        actor=system_user, member=an, data=LetterInput(on=date(2025, 6, 25), letter_number="13-GGT/ĐU", to_org=new)
+    )
+    transfer_receive(actor=system_user, transfer=letter, cell=new, on=date(2025, 7, 10))
+
+    def row(org, month):
+        r = DuesOrgMonthFact.objects.filter(org_id=org.pk, month=month).values_list("due", "collected").first()
+        return r or (0, 0)
+
+    # June: both pay at the old cell; August: An owes at the new cell what the old cell collected in advance.
+    assert row(old, date(2025, 6, 1)) == (130_000, 100_000)
+    assert row(old, date(2025, 8, 1)) == (30_000, 100_000)
+    assert row(new, date(2025, 8, 1)) == (100_000, 0)
+    s = sel.summary(actor=system_user, org_id=new.pk, first=date(2025, 7, 1), last=date(2025, 9, 1))
+    assert (s.due, s.collected) == (300_000, 0)
+    assert_facts_match_live(system_user, tree)
+    # A tampered organization-month is found by the check and mended by the rebuild.
+    DuesOrgMonthFact.objects.filter(org_id=old.pk, month=date(2025, 6, 1)).update(collected=1)
+    assert facts.stale_org_months() == [(old.pk, date(2025, 6, 1))]
+    with pytest.raises(CommandError, match="1 tổ chức-tháng"):
+        call_command("rebuild_dues_facts", "--check")
+    call_command("rebuild_dues_facts")
+    assert row(old, date(2025, 6, 1)) == (130_000, 100_000)
     assert_facts_match_live(system_user, tree)
 
 

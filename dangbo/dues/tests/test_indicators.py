@@ -23,7 +23,7 @@ def _books(system_user, tree, members):
     month_close(actor=system_user, org_id=tree["commune_a"].pk, month=MARCH, on=date(2025, 4, 2))
 
 
-def test_R_121_dues_indicators_collected_owed_and_remitted_per_level(system_user, tree, members_a1):
+def test_rule_r121_dues_indicators_collected_owed_and_remitted_per_level(system_user, tree, members_a1):
     _books(system_user, tree, members_a1)
     assert {"dp_phai_thu", "dp_da_thu", "dp_con_no", "dp_nop_cap_tren"} <= set(CATALOG)
     ctx = IndicatorContext(org_id=tree["commune_a"].pk, at=date(2025, 12, 31))

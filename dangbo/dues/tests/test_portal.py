@@ -33,7 +33,9 @@ def csv_file(tmp_path, *lines, name="dvc.csv"):
     return p
 
 
-def test_multi_month_portal_payment_is_matched_by_card_or_citizen_id_and_applied(system_user, carded, tmp_path):
+def test_rule_r122_multi_month_portal_import_is_matched_by_card_or_citizen_id_and_counted_per_month(
+    system_user, carded, tmp_path
+):
     an, binh = carded[:2]
     path = csv_file(
         tmp_path,

@@ -134,7 +134,7 @@ def test_rule_r123_back_dues_use_each_months_regime_and_base(system_user, member
     assert sel.back_dues(an.pk, date(2025, 11, 1), date(2026, 4, 1))[0] == 300_000
 
 
-def test_multi_month_portal_payment_is_counted_per_month_covered(system_user, members_a1):
+def test_rule_r122_multi_month_portal_payment_is_counted_per_month_covered(system_user, members_a1):
     an = members_a1[0]
     declare(system_user, an, Category.SI_SALARY, 10_000_000, on=date(2025, 10, 1))
     declare(system_user, an, Category.SI_SALARY, 15_000_000, on=date(2026, 2, 1))
@@ -163,7 +163,7 @@ def test_multi_month_portal_payment_is_counted_per_month_covered(system_user, me
     assert DuesPayment.objects.count() == 4
 
 
-def test_transfer_mid_year_starts_at_the_new_cell_after_the_month_paid_up_to(system_user, tree, members_a1):
+def test_rule_r122_transfer_mid_year_starts_at_the_new_cell_after_the_month_paid_up_to(system_user, tree, members_a1):
     an = members_a1[0]
     old, new = tree["cell_a1"], tree["cell_b1"]
     declare(system_user, an, Category.SI_SALARY, 10_000_000)

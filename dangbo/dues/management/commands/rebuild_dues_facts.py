@@ -2,7 +2,7 @@
 month, `dues.facts`) from the declarations, payments, reliefs, spans and transfer letters. Needed
 after a bulk load that writes dues rows directly (demo, benchmarks) or a change of the rate
 parameters; the services keep them current otherwise. With `--check`, only report the members
-whose stored rows differ (exit code 1 if any)."""
+whose stored rows differ, then the organization-months (exit code 1 if any)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ class Command(BaseCommand):
             if wrong:
                 shown = ", ".join(f"#{pk}" for pk in wrong[:20])
                 raise CommandError(f"Có {len(wrong)} đảng viên sai số liệu đảng phí lưu sẵn: {shown}.", returncode=1)
+            wrong_orgs = facts.stale_org_months()
+            if wrong_orgs:
+                shown = ", ".join(f"#{org} tháng {m:%m/%Y}" for org, m in wrong_orgs[:20])
+                raise CommandError(
+                    f"Có {len(wrong_orgs)} tổ chức-tháng sai số liệu đảng phí lưu sẵn: {shown}.", returncode=1
+                )
             self.stdout.write("Số liệu đảng phí lưu sẵn khớp với dữ liệu gốc.")
             return
         n = facts.rebuild_all()
