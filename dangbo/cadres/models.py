@@ -84,6 +84,42 @@ class Title(models.Model):
         return self.valid_from <= at and (self.valid_to is None or at <= self.valid_to)
 
 
+class TitleAncestor(models.Model):
+    """The stored lineage closure of a province's catalogue, by code: `ancestor` is the code of a
+    title merged into `code`, directly or through a chain of mergers (A merged into B, B into C:
+    C has the ancestors A and B). A title has no row for itself nor for its own versions (they
+    share its code). A projection of `Title.successor`, rebuilt for the province by every write
+    that sets a successor (services.title_abolish); SQL reads a title's whole lineage in one join
+    (selectors.title_lineage_q)."""
+
+    province = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=40)
+    ancestor = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code", "ancestor"], name="cadres_title_ancestor_unique"),
+        ]
+
+
+def title_ancestors(successors: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The closure of one province's lineage: `successors` maps a code to the codes its versions
+    were merged into; returns code -> every code merged into it, directly or through a chain."""
+    preds: dict[str, set[str]] = {}
+    for code, succs in successors.items():
+        for s in succs:
+            if s != code:
+                preds.setdefault(s, set()).add(code)
+    out: dict[str, set[str]] = {}
+    for code in preds:
+        seen, frontier = set(), set(preds[code])
+        while frontier:
+            seen |= frontier
+            frontier = {p for f in frontier for p in preds.get(f, ())} - seen - {code}
+        out[code] = seen - {code}
+    return out
+
+
 class Cadre(models.Model):
     """A person under a party committee's management (`managing_org`: the access scope)."""
 

@@ -28,6 +28,7 @@ from dangbo.cadres.models import (
     PositionHolding,
     TermCalendar,
     Title,
+    TitleAncestor,
 )
 from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError
@@ -68,32 +69,27 @@ def _years_before(at: date, years: int) -> date:
 def title_lineage_q(field: str = "title", *, of: Title | str) -> Q:
     """The condition "`field` is a title of the lineage of `of`": every version of its code in the
     province's catalogue (a title changed from a date, title_change, is the same title), and every
-    title merged into it (abolished with one of those versions as successor, title_abolish — the
-    01/07/2025 mergers), with all their versions. A cadre appointed, planned or holding an earlier
-    version, or a merged predecessor, matches the title. The one way cadre work matches a title:
-    term-ending alerts, the planning filter, eligibility.
+    title merged into it (abolished with one of its versions as successor, title_abolish — the
+    01/07/2025 mergers), directly or through a chain of mergers (A into B, B into C: C's lineage
+    is A, B and C), with all their versions — read from the stored closure (TitleAncestor). A
+    cadre appointed, planned or holding an earlier version, or a merged predecessor, matches the
+    title. The one way cadre work matches a title: term-ending alerts, the planning filter and the
+    R-094 limits, eligibility.
 
-    `of` is a Title (its lineage, predecessors of predecessors included) or the path of a title
-    field of the outer query (an OuterRef inside a subquery, as terms_ending: the versions of the
-    outer title's code and of the titles merged directly into it). `field` "" is the Title itself."""
+    `of` is a Title, or the path of a title field of the outer query (an OuterRef inside a
+    subquery, as terms_ending). `field` "" is the Title itself."""
     f = f"{field}__" if field else ""
     if isinstance(of, str):
         province, code = OuterRef(f"{of}__province_id"), OuterRef(f"{of}__code")
-        merged = Title.objects.filter(
-            province_id=OuterRef(OuterRef(f"{of}__province_id")), successor__code=OuterRef(OuterRef(f"{of}__code"))
-        ).values("code")
-        return Q(**{f"{f}province_id": province}) & (Q(**{f"{f}code": code}) | Q(**{f"{f}code__in": Subquery(merged)}))
-    codes, frontier = {of.code}, {of.code}
-    while frontier:  # predecessors of predecessors (a few catalogue rows)
-        frontier = (
-            set(
-                Title.objects.filter(province_id=of.province_id, successor__code__in=frontier).values_list(
-                    "code", flat=True
-                )
-            )
-            - codes
+        ancestors = TitleAncestor.objects.filter(
+            province_id=OuterRef(OuterRef(f"{of}__province_id")), code=OuterRef(OuterRef(f"{of}__code"))
+        ).values("ancestor")
+        return Q(**{f"{f}province_id": province}) & (
+            Q(**{f"{f}code": code}) | Q(**{f"{f}code__in": Subquery(ancestors)})
         )
-        codes |= frontier
+    codes = {of.code} | set(
+        TitleAncestor.objects.filter(province_id=of.province_id, code=of.code).values_list("ancestor", flat=True)
+    )
     return Q(**{f"{f}province_id": of.province_id, f"{f}code__in": sorted(codes)})
 
 

@@ -30,7 +30,10 @@ from dangbo.cadres.models import (
     Sex,
     TermCalendar,
     Title,
+    TitleAncestor,
+    title_ancestors,
 )
+from dangbo.cadres.selectors import title_lineage_q
 from dangbo.core.errors import DomainError
 from dangbo.core.text import mask_citizen_id, nfc
 from dangbo.orgs.models import Organization, OrgVersion
@@ -421,7 +424,7 @@ def planning_add(
     with transaction.atomic():
         limits_check(cadre=cadre, term=term, title=title, org_id=org_id, on=on)
         if PlanningEntry.objects.filter(
-            term=term, cadre=cadre, title=title, org_id=org_id, removed_on__isnull=True
+            title_lineage_q("title", of=title), term=term, cadre=cadre, org_id=org_id, removed_on__isnull=True
         ).exists():
             raise DomainError(f"{cadre.full_name} đã có trong quy hoạch chức danh «{title.name}»", field="cadre_id")
         entry = PlanningEntry.objects.create(
@@ -715,6 +718,22 @@ def title_change(*, actor, title: Title, data: TitleInput, valid_from: date) -> 
     return new
 
 
+def title_lineage_rebuild(province_id: int) -> None:
+    """Rebuild the stored lineage closure (TitleAncestor) of one province's catalogue from the
+    successors of its titles (a few hundred rows at most; same transaction as the write)."""
+    successors: dict[str, set[str]] = {}
+    for code, succ in Title.objects.filter(province_id=province_id, successor__isnull=False).values_list(
+        "code", "successor__code"
+    ):
+        successors.setdefault(code, set()).add(succ)
+    TitleAncestor.objects.filter(province_id=province_id).delete()
+    TitleAncestor.objects.bulk_create(
+        TitleAncestor(province_id=province_id, code=code, ancestor=a)
+        for code, ancestors in sorted(title_ancestors(successors).items())
+        for a in sorted(ancestors)
+    )
+
+
 def title_abolish(*, actor, title: Title, valid_to: date, successor: Title | None = None, source: str = "") -> Title:
     """End the title on `valid_to` (its last day). `successor`: the title of the same province,
     in force on the next day, that takes its place (the lineage used when titles were merged on
@@ -766,6 +785,7 @@ def title_abolish(*, actor, title: Title, valid_to: date, successor: Title | Non
         if source:
             current.source = "; ".join(filter(None, [current.source, f"Bãi bỏ: {source}"]))[:255]
         current.save(update_fields=["valid_to", "successor", "source"])
+        title_lineage_rebuild(current.province_id)
         for cadre in Cadre.objects.filter(holdings__title__in=versions).distinct():
             holdings_rebuild(cadre)
         audit_record(
