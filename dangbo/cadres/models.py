@@ -165,6 +165,50 @@ class Cadre(models.Model):
         return self.full_name
 
 
+# The fields of a cadre's record that hold from a date (a report as of an earlier date reads the
+# value then): each change is a CadreProfileChange. The management class's date is its own
+# `management_class_from`; the others change on the date given with the change.
+DATED_PROFILE_FIELDS = (
+    "managing_org_id",
+    "education",
+    "qualification",
+    "theory_level",
+    "state_management_level",
+    "management_class",
+)
+
+
+class CadreProfileChange(models.Model):
+    """A dated change of one field of a cadre's record (DATED_PROFILE_FIELDS): the value before,
+    the value after and the day the new value holds from. Append-only, written by
+    services.cadre_update in the transaction of the change; the record keeps the current value.
+    The value as of a date: selectors.profile_on (the `after` of the last change on or before the
+    date, else the `before` of the first change after it, else the record's value)."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="profile_changes")
+    field = models.CharField(max_length=40)
+    on = models.DateField("Từ ngày")
+    before = models.CharField(max_length=255, blank=True)
+    after = models.CharField(max_length=255, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "Thay đổi hồ sơ cán bộ"
+        ordering = ["cadre_id", "field", "on", "id"]
+        indexes = [models.Index(fields=["field", "on"]), models.Index(fields=["cadre", "field", "on"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("CadreProfileChange is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("CadreProfileChange is append-only")
+
+
 class Decision(models.Model):
     """A personnel decision (quyết định): one decision can carry several cadre actions."""
 

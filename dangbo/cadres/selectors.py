@@ -18,10 +18,12 @@ from dangbo.audit.services import audit_read
 from dangbo.cadres.eligibility import KINDS, birth_dates_retiring_between, eligibility_check
 from dangbo.cadres.models import (
     AGREEMENTS,
+    DATED_PROFILE_FIELDS,
     PROVINCE_ORG_TYPE,
     ActionType,
     Cadre,
     CadreAction,
+    CadreProfileChange,
     Decision,
     PlanningEntry,
     PlanningTerm,
@@ -93,6 +95,46 @@ def title_lineage_q(field: str = "title", *, of: Title | str) -> Q:
     return Q(**{f"{f}province_id": of.province_id, f"{f}code__in": sorted(codes)})
 
 
+def value_on(changes, at: date, current):
+    """The value as of `at` of a field with dated changes [(on, before, after)] in time order:
+    the `after` of the last change on or before `at`, else the `before` of the first change after
+    it, else the value recorded now (`current`)."""
+    done = [after for on, _, after in changes if on <= at]
+    if done:
+        return done[-1]
+    later = [before for on, before, _ in changes if on > at]
+    return later[0] if later else current
+
+
+def profile_on(cadre: Cadre, at: date, fields=DATED_PROFILE_FIELDS) -> dict[str, str]:
+    """The cadre's dated record fields (managing committee id as text, education, qualification,
+    theory and state-management levels, management class) as they were on `at`
+    (CadreProfileChange; one query)."""
+    changes: dict[str, list] = {f: [] for f in fields}
+    for f, on, before, after in (
+        CadreProfileChange.objects.filter(cadre=cadre, field__in=fields)
+        .order_by("on", "id")
+        .values_list("field", "on", "before", "after")
+    ):
+        changes[f].append((on, before, after))
+    return {f: value_on(changes[f], at, str(getattr(cadre, f) or "")) for f in fields}
+
+
+def management_class_on_q(management_class: str, at: date) -> Q:
+    """Cadres whose management class on `at` is `management_class`: the record's class for those
+    without a change after `at`, else the class before their first change after `at`."""
+    later = (
+        CadreProfileChange.objects.filter(field="management_class", on__gt=at)
+        .order_by("cadre_id", "on", "id")
+        .values_list("cadre_id", "before")
+    )
+    first_after: dict[int, str] = {}
+    for cadre_id, before in later:
+        first_after.setdefault(cadre_id, before)
+    was = [c for c, before in first_after.items() if before == management_class]
+    return (Q(management_class=management_class) & ~Q(pk__in=list(first_after))) | Q(pk__in=was)
+
+
 @dataclass
 class CadreFilters:
     q: str = ""
@@ -107,7 +149,7 @@ class CadreFilters:
 
 
 def cadre_list(*, actor, filters: CadreFilters | None = None) -> QuerySet:
-    """The cadres `actor` may see, filtered (title group held on `at`, management class, age band
+    """The cadres `actor` may see, filtered (title group held on `at`, management class on `at`, age band
     on `at`, in planning on `at` for a title — any title of its lineage, title_lineage_q)."""
     f = filters or CadreFilters()
     at = f.at or policy.today()
@@ -115,7 +157,7 @@ def cadre_list(*, actor, filters: CadreFilters | None = None) -> QuerySet:
     if f.q:
         qs = qs.filter(full_name__icontains=nfc(f.q).strip())
     if f.management_class:
-        qs = qs.filter(management_class=f.management_class)
+        qs = qs.filter(management_class_on_q(f.management_class, at))
     if f.title_group:
         holders = (
             PositionHolding.objects.filter(title__group=f.title_group, valid_from__lte=at)
