@@ -182,7 +182,7 @@ def cadre_list(*, actor, filters: CadreFilters | None = None) -> QuerySet:
     if f.retiring_months is not None:
         qs = qs.filter(retiring_between(at, add_months(at, f.retiring_months)))
     if f.term_ending_months is not None:
-        qs = qs.filter(pk__in=terms_ending(at, add_months(at, f.term_ending_months)).values("cadre_id"))
+        qs = qs.filter(pk__in=terms_ending(at, add_months(at, f.term_ending_months), cadres=qs).values("cadre_id"))
     return qs.order_by("full_name", "id")
 
 
@@ -197,11 +197,12 @@ def retiring_between(start: date, end: date) -> Q:
     return cond
 
 
-def terms_ending(start: date, end: date) -> QuerySet:
+def terms_ending(start: date, end: date, *, cadres: QuerySet | None = None) -> QuerySet:
     """Open holdings of appointed titles (5-year term, `appointment_term_months`) whose term,
     counted from the last appointment or re-appointment to the title — to any title of its
     lineage (title_lineage_q: an earlier version, a title merged into it) —, ends in [start, end];
-    a holding extended to retirement has no term end."""
+    a holding extended to retirement has no term end. `cadres`: only the holdings of these
+    (e.g. the cadres an actor may see)."""
     last = (
         CadreAction.objects.effective()
         .filter(title_lineage_q("title", of="title"))
@@ -213,13 +214,26 @@ def terms_ending(start: date, end: date) -> QuerySet:
         .order_by("-on", "-id")
     )
     months = param("appointment_term_months", start)
+    first, last_day = add_months(start, -months), add_months(end, -months)
+    # A necessary condition, read first (one query): the cadre has an appointment or
+    # re-appointment in the window at all. It spares the per-holding subqueries below for the
+    # holdings of every other cadre (most of them); as a subquery, PostgreSQL applied it only
+    # after running them on every open holding.
+    appointed = CadreAction.objects.effective().filter(
+        type__in=[ActionType.APPOINTMENT, ActionType.REAPPOINTMENT], on__gte=first, on__lte=last_day
+    )
+    if cadres is not None:
+        appointed = appointed.filter(cadre_id__in=cadres.order_by().values("pk"))
+    in_window = sorted(set(appointed.values_list("cadre_id", flat=True)))
     return (
-        PositionHolding.objects.filter(valid_to__isnull=True, title__term_calendar=TermCalendar.APPOINTMENT)
+        PositionHolding.objects.filter(
+            valid_to__isnull=True, title__term_calendar=TermCalendar.APPOINTMENT, cadre_id__in=in_window
+        )
         .annotate(last_on=Subquery(last.values("on")[:1]), last_type=Subquery(last.values("type")[:1]))
         .filter(
             last_type__in=[ActionType.APPOINTMENT, ActionType.REAPPOINTMENT],
-            last_on__gte=add_months(start, -months),
-            last_on__lte=add_months(end, -months),
+            last_on__gte=first,
+            last_on__lte=last_day,
         )
     )
 
