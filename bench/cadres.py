@@ -1,17 +1,22 @@
-"""Benchmark: cadre work at province scale (issue 18): ~5.000 cadres, ~50.000 actions.
+"""Benchmark: cadre work at province scale (issue 18): 10.000 cadres, 200.000 actions.
 
 Builds (once: reused while it exists) its own PostgreSQL database `dangbo_bench_cadres`
 (BENCH_CADRES_DATABASE_URL; created if missing, migrations run into it): a province with 20
 districts of 10 communes each (orgs services), a title catalogue, BENCH_CADRES cadres managed
-across it, ten actions per cadre over ten years, their position holdings (the services'
+across it, BENCH_CADRES_ACTIONS (20) actions per cadre over ten years, their position holdings (the services'
 projection), planning entries, training enrolments and salary steps — written in bulk.
 
 Timed warm, median of N runs, as the province officer (through the access policy):
 - the cadre list (first page of 50 + the count), next to hand SQL over the same subtree;
+- the eligibility check of a cadre for an appointment (selectors.eligibility_read: scope, audit
+  entry, retirement, planning across the title's lineage, time in post), next to hand SQL for
+  its two data reads (planning entry of the title's lineage, current holding);
+- the worklist count of appointment terms ending within 6 months (terms_ending over the stored
+  title lineage);
 - the report figures of a year for the province (cadre_figures: actions split head/deputy,
   planning added/removed/planned; training_figures; salary_figures), next to hand SQL computing
   the same action counts split head/deputy.
-Targets (issue 18): list p95 < 100 ms, figures < 300 ms. Load average printed (shared machine).
+Targets (issue 18): list p95 < 100 ms, eligibility < 50 ms, figures < 300 ms. Load average printed (shared machine).
 
 Run: `.venv/bin/python bench/cadres.py` (also run by `bench/run.py`, which runs every bench/*.py).
 """
@@ -33,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 BENCH_URL = os.environ.get("BENCH_CADRES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangbo_bench_cadres")
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
-CADRES = int(os.environ.get("BENCH_CADRES", 5_000))
+CADRES = int(os.environ.get("BENCH_CADRES", 10_000))
+ACTIONS = int(os.environ.get("BENCH_CADRES_ACTIONS", 20))  # per cadre
 RUNS, WARMUP = 9, 2
 YEAR = date(2023, 1, 1), date(2023, 12, 31)
 
@@ -43,6 +49,16 @@ WITH sub AS (SELECT v.org_id FROM orgs_orgversion v
 SELECT (SELECT count(*) FROM cadres_cadre c WHERE c.managing_org_id IN (SELECT org_id FROM sub)),
        (SELECT array_agg(id) FROM (SELECT c.id FROM cadres_cadre c WHERE c.managing_org_id IN (SELECT org_id FROM sub)
                                    ORDER BY c.full_name, c.id LIMIT 50) p)
+"""
+HAND_ELIGIBILITY = """
+SELECT EXISTS (SELECT 1 FROM cadres_planningentry e JOIN cadres_title t ON t.id = e.title_id
+               WHERE e.cadre_id = %(cadre)s AND e.added_on <= %(at)s AND (e.removed_on IS NULL OR e.removed_on > %(at)s)
+                 AND t.province_id = %(province)s
+                 AND (t.code = %(code)s OR t.code IN (SELECT ancestor FROM cadres_titleancestor
+                                                      WHERE province_id = %(province)s AND code = %(code)s))),
+       (SELECT h.valid_from FROM cadres_positionholding h
+        WHERE h.cadre_id = %(cadre)s AND h.valid_from <= %(at)s AND (h.valid_to IS NULL OR h.valid_to >= %(at)s)
+        ORDER BY h.valid_from LIMIT 1)
 """
 HAND_FIGURES = """
 WITH sub AS (SELECT v.org_id FROM orgs_orgversion v
@@ -152,16 +168,16 @@ def _build(actor) -> None:
         ]
         actions = []
         for c in cadres:
-            for k in range(10):
+            for k in range(ACTIONS):
                 dec = decisions[rng.randrange(len(decisions))]
                 actions.append(
                     CadreAction(
                         decision=dec,
                         cadre=c,
-                        type=types[k],
+                        type=types[k % len(types)],
                         on=dec.signed_on,
                         title=titles[rng.randrange(40)],
-                        planned_months=36 if k == 7 else None,
+                        planned_months=36 if k % len(types) == 7 else None,
                     )
                 )
         CadreAction.objects.bulk_create(actions, batch_size=5000)
@@ -276,6 +292,38 @@ def main() -> None:
     med_h, _, (hcount, hids) = _median(hand_list)
     assert hcount == count and list(hids) == ids, (hcount, count)
     print(f"BENCH cadres_list_hand_sql_ms={med_h:.0f} ms")
+
+    from dangbo.cadres.models import PlanningEntry
+    from dangbo.cadres.selectors import eligibility_read
+
+    entry = PlanningEntry.objects.filter(removed_on__isnull=True).select_related("title").order_by("pk").first()
+    cadre_id, title = entry.cadre_id, entry.title
+
+    def eligibility():
+        return eligibility_read(actor=user, pk=cadre_id, title_id=title.pk, kind="appointment", received_on=at)[2]
+
+    med, p95, result = _median(eligibility)
+    print(f"# eligibility of cadre {cadre_id} for «{title.name}»: " + "; ".join(c.message for c in result.checks))
+    print(f"BENCH cadres_eligibility_ms={med:.0f} ms")
+    print(f"BENCH cadres_eligibility_p95_ms={p95:.0f} ms")
+
+    def hand_eligibility():
+        with connection.cursor() as c:
+            c.execute(
+                HAND_ELIGIBILITY, {"cadre": cadre_id, "at": at, "province": title.province_id, "code": title.code}
+            )
+            return c.fetchone()
+
+    med_h, _, (planned, _held_from) = _median(hand_eligibility)
+    assert planned == next(c.ok for c in result.checks if c.key == "planning")
+    print(f"BENCH cadres_eligibility_hand_sql_ms={med_h:.0f} ms")
+
+    def terms():
+        return cadre_list(actor=user, filters=CadreFilters(at=at, term_ending_months=6)).count()
+
+    med, p95, n = _median(terms)
+    print(f"# appointment terms ending within 6 months of {at:%d/%m/%Y}: {n} cadres")
+    print(f"BENCH cadres_terms_ending_ms={med:.0f} ms")
 
     start, end = YEAR
 

@@ -84,6 +84,42 @@ class Title(models.Model):
         return self.valid_from <= at and (self.valid_to is None or at <= self.valid_to)
 
 
+class TitleAncestor(models.Model):
+    """The stored lineage closure of a province's catalogue, by code: `ancestor` is the code of a
+    title merged into `code`, directly or through a chain of mergers (A merged into B, B into C:
+    C has the ancestors A and B). A title has no row for itself nor for its own versions (they
+    share its code). A projection of `Title.successor`, rebuilt for the province by every write
+    that sets a successor (services.title_abolish); SQL reads a title's whole lineage in one join
+    (selectors.title_lineage_q)."""
+
+    province = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=40)
+    ancestor = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code", "ancestor"], name="cadres_title_ancestor_unique"),
+        ]
+
+
+def title_ancestors(successors: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The closure of one province's lineage: `successors` maps a code to the codes its versions
+    were merged into; returns code -> every code merged into it, directly or through a chain."""
+    preds: dict[str, set[str]] = {}
+    for code, succs in successors.items():
+        for s in succs:
+            if s != code:
+                preds.setdefault(s, set()).add(code)
+    out: dict[str, set[str]] = {}
+    for code in preds:
+        seen, frontier = set(), set(preds[code])
+        while frontier:
+            seen |= frontier
+            frontier = {p for f in frontier for p in preds.get(f, ())} - seen - {code}
+        out[code] = seen - {code}
+    return out
+
+
 class Cadre(models.Model):
     """A person under a party committee's management (`managing_org`: the access scope)."""
 
@@ -127,6 +163,50 @@ class Cadre(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+# The fields of a cadre's record that hold from a date (a report as of an earlier date reads the
+# value then): each change is a CadreProfileChange. The management class's date is its own
+# `management_class_from`; the others change on the date given with the change.
+DATED_PROFILE_FIELDS = (
+    "managing_org_id",
+    "education",
+    "qualification",
+    "theory_level",
+    "state_management_level",
+    "management_class",
+)
+
+
+class CadreProfileChange(models.Model):
+    """A dated change of one field of a cadre's record (DATED_PROFILE_FIELDS): the value before,
+    the value after and the day the new value holds from. Append-only, written by
+    services.cadre_update in the transaction of the change; the record keeps the current value.
+    The value as of a date: selectors.profile_on (the `after` of the last change on or before the
+    date, else the `before` of the first change after it, else the record's value)."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="profile_changes")
+    field = models.CharField(max_length=40)
+    on = models.DateField("Từ ngày")
+    before = models.CharField(max_length=255, blank=True)
+    after = models.CharField(max_length=255, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "Thay đổi hồ sơ cán bộ"
+        ordering = ["cadre_id", "field", "on", "id"]
+        indexes = [models.Index(fields=["field", "on"]), models.Index(fields=["cadre", "field", "on"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("CadreProfileChange is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("CadreProfileChange is append-only")
 
 
 class Decision(models.Model):

@@ -9,7 +9,9 @@
   dated on the day of that event, not on the day the sweep runs.
 - R-094: at most `planning_max_people_per_title` people in planning for one title at one post
   (title × organization), and at most `planning_max_titles_per_person` titles per person at the
-  same level (the title's equivalence group) in one term.
+  same level (the title's equivalence group) in one term. A title is counted across its lineage
+  (selectors.title_lineage_q): the people planned for an earlier version, or for a title merged
+  into it, hold places of the title.
 
 Every number is a versioned rule parameter (core.rules, R-000) read on the date concerned.
 """
@@ -33,6 +35,7 @@ from dangbo.cadres.models import (
     RemovalReason,
     Title,
 )
+from dangbo.cadres.selectors import title_lineage_q
 from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError
 from dangbo.core.numbers import vn_percent
@@ -78,9 +81,10 @@ def _open_on(qs, on: date):
 
 
 def limits_check(*, cadre: Cadre, term: PlanningTerm, title: Title, org_id: int | None, on: date) -> None:
-    """R-094: persons per title (at one post) and titles per person at the same level."""
+    """R-094: persons per title (at one post, across the title's lineage) and titles per person
+    at the same level."""
     max_people = param("planning_max_people_per_title", on)
-    same_post = _open_on(PlanningEntry.objects.filter(term=term, title=title, org_id=org_id), on)
+    same_post = _open_on(PlanningEntry.objects.filter(title_lineage_q("title", of=title), term=term, org_id=org_id), on)
     if same_post.count() >= max_people:
         raise DomainError(
             f"Chức danh «{title.name}» đã có {max_people} người trong quy hoạch, "

@@ -18,16 +18,19 @@ from dangbo.audit.services import audit_read
 from dangbo.cadres.eligibility import KINDS, birth_dates_retiring_between, eligibility_check
 from dangbo.cadres.models import (
     AGREEMENTS,
+    DATED_PROFILE_FIELDS,
     PROVINCE_ORG_TYPE,
     ActionType,
     Cadre,
     CadreAction,
+    CadreProfileChange,
     Decision,
     PlanningEntry,
     PlanningTerm,
     PositionHolding,
     TermCalendar,
     Title,
+    TitleAncestor,
 )
 from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError
@@ -68,33 +71,68 @@ def _years_before(at: date, years: int) -> date:
 def title_lineage_q(field: str = "title", *, of: Title | str) -> Q:
     """The condition "`field` is a title of the lineage of `of`": every version of its code in the
     province's catalogue (a title changed from a date, title_change, is the same title), and every
-    title merged into it (abolished with one of those versions as successor, title_abolish — the
-    01/07/2025 mergers), with all their versions. A cadre appointed, planned or holding an earlier
-    version, or a merged predecessor, matches the title. The one way cadre work matches a title:
-    term-ending alerts, the planning filter, eligibility.
+    title merged into it (abolished with one of its versions as successor, title_abolish — the
+    01/07/2025 mergers), directly or through a chain of mergers (A into B, B into C: C's lineage
+    is A, B and C), with all their versions — read from the stored closure (TitleAncestor). A
+    cadre appointed, planned or holding an earlier version, or a merged predecessor, matches the
+    title. The one way cadre work matches a title: term-ending alerts, the planning filter and the
+    R-094 limits, eligibility.
 
-    `of` is a Title (its lineage, predecessors of predecessors included) or the path of a title
-    field of the outer query (an OuterRef inside a subquery, as terms_ending: the versions of the
-    outer title's code and of the titles merged directly into it). `field` "" is the Title itself."""
+    `of` is a Title, or the path of a title field of the outer query (an OuterRef inside a
+    subquery, as terms_ending). `field` "" is the Title itself."""
     f = f"{field}__" if field else ""
     if isinstance(of, str):
         province, code = OuterRef(f"{of}__province_id"), OuterRef(f"{of}__code")
-        merged = Title.objects.filter(
-            province_id=OuterRef(OuterRef(f"{of}__province_id")), successor__code=OuterRef(OuterRef(f"{of}__code"))
-        ).values("code")
-        return Q(**{f"{f}province_id": province}) & (Q(**{f"{f}code": code}) | Q(**{f"{f}code__in": Subquery(merged)}))
-    codes, frontier = {of.code}, {of.code}
-    while frontier:  # predecessors of predecessors (a few catalogue rows)
-        frontier = (
-            set(
-                Title.objects.filter(province_id=of.province_id, successor__code__in=frontier).values_list(
-                    "code", flat=True
-                )
-            )
-            - codes
+        ancestors = TitleAncestor.objects.filter(
+            province_id=OuterRef(OuterRef(f"{of}__province_id")), code=OuterRef(OuterRef(f"{of}__code"))
+        ).values("ancestor")
+        return Q(**{f"{f}province_id": province}) & (
+            Q(**{f"{f}code": code}) | Q(**{f"{f}code__in": Subquery(ancestors)})
         )
-        codes |= frontier
+    codes = {of.code} | set(
+        TitleAncestor.objects.filter(province_id=of.province_id, code=of.code).values_list("ancestor", flat=True)
+    )
     return Q(**{f"{f}province_id": of.province_id, f"{f}code__in": sorted(codes)})
+
+
+def value_on(changes, at: date, current):
+    """The value as of `at` of a field with dated changes [(on, before, after)] in time order:
+    the `after` of the last change on or before `at`, else the `before` of the first change after
+    it, else the value recorded now (`current`)."""
+    done = [after for on, _, after in changes if on <= at]
+    if done:
+        return done[-1]
+    later = [before for on, before, _ in changes if on > at]
+    return later[0] if later else current
+
+
+def profile_on(cadre: Cadre, at: date, fields=DATED_PROFILE_FIELDS) -> dict[str, str]:
+    """The cadre's dated record fields (managing committee id as text, education, qualification,
+    theory and state-management levels, management class) as they were on `at`
+    (CadreProfileChange; one query)."""
+    changes: dict[str, list] = {f: [] for f in fields}
+    for f, on, before, after in (
+        CadreProfileChange.objects.filter(cadre=cadre, field__in=fields)
+        .order_by("on", "id")
+        .values_list("field", "on", "before", "after")
+    ):
+        changes[f].append((on, before, after))
+    return {f: value_on(changes[f], at, str(getattr(cadre, f) or "")) for f in fields}
+
+
+def management_class_on_q(management_class: str, at: date) -> Q:
+    """Cadres whose management class on `at` is `management_class`: the record's class for those
+    without a change after `at`, else the class before their first change after `at`."""
+    later = (
+        CadreProfileChange.objects.filter(field="management_class", on__gt=at)
+        .order_by("cadre_id", "on", "id")
+        .values_list("cadre_id", "before")
+    )
+    first_after: dict[int, str] = {}
+    for cadre_id, before in later:
+        first_after.setdefault(cadre_id, before)
+    was = [c for c, before in first_after.items() if before == management_class]
+    return (Q(management_class=management_class) & ~Q(pk__in=list(first_after))) | Q(pk__in=was)
 
 
 @dataclass
@@ -111,7 +149,7 @@ class CadreFilters:
 
 
 def cadre_list(*, actor, filters: CadreFilters | None = None) -> QuerySet:
-    """The cadres `actor` may see, filtered (title group held on `at`, management class, age band
+    """The cadres `actor` may see, filtered (title group held on `at`, management class on `at`, age band
     on `at`, in planning on `at` for a title — any title of its lineage, title_lineage_q)."""
     f = filters or CadreFilters()
     at = f.at or policy.today()
@@ -119,7 +157,7 @@ def cadre_list(*, actor, filters: CadreFilters | None = None) -> QuerySet:
     if f.q:
         qs = qs.filter(full_name__icontains=nfc(f.q).strip())
     if f.management_class:
-        qs = qs.filter(management_class=f.management_class)
+        qs = qs.filter(management_class_on_q(f.management_class, at))
     if f.title_group:
         holders = (
             PositionHolding.objects.filter(title__group=f.title_group, valid_from__lte=at)
@@ -144,7 +182,7 @@ def cadre_list(*, actor, filters: CadreFilters | None = None) -> QuerySet:
     if f.retiring_months is not None:
         qs = qs.filter(retiring_between(at, add_months(at, f.retiring_months)))
     if f.term_ending_months is not None:
-        qs = qs.filter(pk__in=terms_ending(at, add_months(at, f.term_ending_months)).values("cadre_id"))
+        qs = qs.filter(pk__in=terms_ending(at, add_months(at, f.term_ending_months), cadres=qs).values("cadre_id"))
     return qs.order_by("full_name", "id")
 
 
@@ -159,11 +197,12 @@ def retiring_between(start: date, end: date) -> Q:
     return cond
 
 
-def terms_ending(start: date, end: date) -> QuerySet:
+def terms_ending(start: date, end: date, *, cadres: QuerySet | None = None) -> QuerySet:
     """Open holdings of appointed titles (5-year term, `appointment_term_months`) whose term,
     counted from the last appointment or re-appointment to the title — to any title of its
     lineage (title_lineage_q: an earlier version, a title merged into it) —, ends in [start, end];
-    a holding extended to retirement has no term end."""
+    a holding extended to retirement has no term end. `cadres`: only the holdings of these
+    (e.g. the cadres an actor may see)."""
     last = (
         CadreAction.objects.effective()
         .filter(title_lineage_q("title", of="title"))
@@ -175,13 +214,26 @@ def terms_ending(start: date, end: date) -> QuerySet:
         .order_by("-on", "-id")
     )
     months = param("appointment_term_months", start)
+    first, last_day = add_months(start, -months), add_months(end, -months)
+    # A necessary condition, read first (one query): the cadre has an appointment or
+    # re-appointment in the window at all. It spares the per-holding subqueries below for the
+    # holdings of every other cadre (most of them); as a subquery, PostgreSQL applied it only
+    # after running them on every open holding.
+    appointed = CadreAction.objects.effective().filter(
+        type__in=[ActionType.APPOINTMENT, ActionType.REAPPOINTMENT], on__gte=first, on__lte=last_day
+    )
+    if cadres is not None:
+        appointed = appointed.filter(cadre_id__in=cadres.order_by().values("pk"))
+    in_window = sorted(set(appointed.values_list("cadre_id", flat=True)))
     return (
-        PositionHolding.objects.filter(valid_to__isnull=True, title__term_calendar=TermCalendar.APPOINTMENT)
+        PositionHolding.objects.filter(
+            valid_to__isnull=True, title__term_calendar=TermCalendar.APPOINTMENT, cadre_id__in=in_window
+        )
         .annotate(last_on=Subquery(last.values("on")[:1]), last_type=Subquery(last.values("type")[:1]))
         .filter(
             last_type__in=[ActionType.APPOINTMENT, ActionType.REAPPOINTMENT],
-            last_on__gte=add_months(start, -months),
-            last_on__lte=add_months(end, -months),
+            last_on__gte=first,
+            last_on__lte=last_day,
         )
     )
 

@@ -15,12 +15,14 @@ from dangbo.access import policy
 from dangbo.audit.services import audit_record
 from dangbo.cadres.models import (
     AGREEMENTS,
+    DATED_PROFILE_FIELDS,
     ENDS_HOLDING,
     OPENS_HOLDING,
     PROVINCE_ORG_TYPE,
     ActionType,
     Cadre,
     CadreAction,
+    CadreProfileChange,
     Decision,
     FilledBy,
     PlanningEntry,
@@ -30,7 +32,10 @@ from dangbo.cadres.models import (
     Sex,
     TermCalendar,
     Title,
+    TitleAncestor,
+    title_ancestors,
 )
+from dangbo.cadres.selectors import title_lineage_q
 from dangbo.core.errors import DomainError
 from dangbo.core.text import mask_citizen_id, nfc
 from dangbo.orgs.models import Organization, OrgVersion
@@ -55,6 +60,9 @@ class CadreInput:
     management_class_from: date | None = None
     ethnicity: str = ""
     citizen_id: str | None = None
+    # The day a changed managing committee, education, qualification, theory or state-management
+    # level holds from (cadre_update; None: today). The management class has its own date.
+    changed_on: date | None = None
 
 
 # The fields of a cadre's record that cadre_update changes, with their Vietnamese labels (the
@@ -151,7 +159,40 @@ def cadre_changes(cadre: Cadre, data: CadreInput) -> dict[str, object]:
                 f"(ngày thuộc diện «{cadre.management_class}» đang ghi)",
                 field="management_class_from",
             )
+    _check_change_dates(cadre, changed, data)
     return changed
+
+
+def _change_date(f: str, changed: dict, data: CadreInput) -> date:
+    if f == "management_class":
+        return changed.get("management_class_from") or data.management_class_from or policy.today()
+    return data.changed_on or policy.today()
+
+
+def _check_change_dates(cadre: Cadre, changed: dict, data: CadreInput) -> None:
+    """A dated field changes from a day not in the future and not before its last recorded change
+    (its history stays in order)."""
+    if data.changed_on is not None and data.changed_on > policy.today():
+        raise DomainError("Ngày thay đổi không được sau ngày hôm nay", field="changed_on")
+    dated = [f for f in DATED_PROFILE_FIELDS if f in changed]
+    if not dated or cadre.pk is None:
+        return
+    last = dict(
+        CadreProfileChange.objects.filter(cadre_id=cadre.pk, field__in=dated)
+        .order_by("field", "on")
+        .values_list("field", "on")
+    )
+    for f in dated:
+        on = _change_date(f, changed, data)
+        if f in last and on < last[f]:
+            raise DomainError(
+                f"{CADRE_FIELDS[f]} đã thay đổi từ ngày {last[f]:%d/%m/%Y}: thay đổi mới phải từ ngày đó trở về sau",
+                field="management_class_from" if f == "management_class" else "changed_on",
+            )
+
+
+def _profile_text(value) -> str:
+    return "" if value is None else str(value)
 
 
 def _audit_value(f: str, value):
@@ -164,9 +205,10 @@ def cadre_update(*, actor, cadre: Cadre, data: CadreInput) -> list[str]:
     """Change the cadre's record to `data` (every field of it: a caller that changes some fields
     passes the others as they are). Returns the fields changed ([] when nothing differs: nothing
     written). "record" on the managing committee, and on the new one when the cadre moves; a cadre
-    outside the actor's record scope is "not found". The management class is dated: a new class
-    needs its from-date, after the current one's (the previous class and its dates stay in the
-    audit entry's before). One audit entry with the changed fields before and after (the citizen
+    outside the actor's record scope is "not found". The fields that hold from a date
+    (DATED_PROFILE_FIELDS) keep their history: each change is a CadreProfileChange with the value
+    before and after, from `data.changed_on` (today when not given) — the management class from
+    its own from-date, after the current one's. One audit entry with the changed fields before and after (the citizen
     ID masked)."""
     if not policy.for_user(Cadre, actor, "record").filter(pk=cadre.pk).exists():
         raise DomainError(policy.not_found("cán bộ"), field="cadre_id")
@@ -185,6 +227,18 @@ def cadre_update(*, actor, cadre: Cadre, data: CadreInput) -> list[str]:
         _citizen_id_free(changed.get("citizen_id"), cadre_id=cadre.pk)
         before = {f: _audit_value(f, getattr(cadre, f)) for f in changed}
         Cadre.objects.filter(pk=cadre.pk).update(**changed)
+        CadreProfileChange.objects.bulk_create(
+            CadreProfileChange(
+                cadre_id=cadre.pk,
+                field=f,
+                on=_change_date(f, changed, data),
+                before=_profile_text(getattr(cadre, f)),
+                after=_profile_text(changed[f]),
+                recorded_by=_user(actor),
+            )
+            for f in DATED_PROFILE_FIELDS
+            if f in changed
+        )
         for f, v in changed.items():
             setattr(cadre, f, v)
         audit_record(
@@ -421,7 +475,7 @@ def planning_add(
     with transaction.atomic():
         limits_check(cadre=cadre, term=term, title=title, org_id=org_id, on=on)
         if PlanningEntry.objects.filter(
-            term=term, cadre=cadre, title=title, org_id=org_id, removed_on__isnull=True
+            title_lineage_q("title", of=title), term=term, cadre=cadre, org_id=org_id, removed_on__isnull=True
         ).exists():
             raise DomainError(f"{cadre.full_name} đã có trong quy hoạch chức danh «{title.name}»", field="cadre_id")
         entry = PlanningEntry.objects.create(
@@ -715,6 +769,22 @@ def title_change(*, actor, title: Title, data: TitleInput, valid_from: date) -> 
     return new
 
 
+def title_lineage_rebuild(province_id: int) -> None:
+    """Rebuild the stored lineage closure (TitleAncestor) of one province's catalogue from the
+    successors of its titles (a few hundred rows at most; same transaction as the write)."""
+    successors: dict[str, set[str]] = {}
+    for code, succ in Title.objects.filter(province_id=province_id, successor__isnull=False).values_list(
+        "code", "successor__code"
+    ):
+        successors.setdefault(code, set()).add(succ)
+    TitleAncestor.objects.filter(province_id=province_id).delete()
+    TitleAncestor.objects.bulk_create(
+        TitleAncestor(province_id=province_id, code=code, ancestor=a)
+        for code, ancestors in sorted(title_ancestors(successors).items())
+        for a in sorted(ancestors)
+    )
+
+
 def title_abolish(*, actor, title: Title, valid_to: date, successor: Title | None = None, source: str = "") -> Title:
     """End the title on `valid_to` (its last day). `successor`: the title of the same province,
     in force on the next day, that takes its place (the lineage used when titles were merged on
@@ -766,6 +836,7 @@ def title_abolish(*, actor, title: Title, valid_to: date, successor: Title | Non
         if source:
             current.source = "; ".join(filter(None, [current.source, f"Bãi bỏ: {source}"]))[:255]
         current.save(update_fields=["valid_to", "successor", "source"])
+        title_lineage_rebuild(current.province_id)
         for cadre in Cadre.objects.filter(holdings__title__in=versions).distinct():
             holdings_rebuild(cadre)
         audit_record(

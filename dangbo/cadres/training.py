@@ -29,6 +29,7 @@ from dangbo.cadres.models import (
     RANK_EVENTS,
     STEP_RAISES,
     Cadre,
+    CadreProfileChange,
     CourseKind,
     CourseMode,
     EnrolmentResult,
@@ -221,9 +222,13 @@ class Levels:
 
 
 def levels_on(cadre: Cadre, at: date) -> Levels:
-    """The cadre's political-theory and state-management levels as of `at`: the highest level
-    conferred by a course passed on or before `at`; without one, the level recorded on the cadre
-    when no course passed later raised it (history before the product is the recorded level)."""
+    """The cadre's political-theory and state-management levels as of `at`. The recorded level
+    changes by two kinds of dated events: a passed course that raised it (the enrolment keeps the
+    level before) and a change of the record (cadre_update, CadreProfileChange); its value on
+    `at` is read from both (selectors.value_on). A course passed on or before `at` that confers a
+    higher level than the recorded one counts too."""
+    from dangbo.cadres.selectors import value_on
+
     passed = list(
         TrainingEnrolment.objects.filter(
             cadre=cadre, result=EnrolmentResult.PASSED, course__kind__in=list(LEVELS_BY_KIND)
@@ -231,16 +236,23 @@ def levels_on(cadre: Cadre, at: date) -> Levels:
         .order_by("completed_on", "id")
         .values_list("course__kind", "course__level", "completed_on", "level_before")
     )
+    edits = list(
+        CadreProfileChange.objects.filter(cadre=cadre, field__in=["theory_level", "state_management_level"])
+        .order_by("on", "id")
+        .values_list("field", "on", "before", "after")
+    )
     out = {}
     for kind, attr in ((CourseKind.THEORY, "theory_level"), (CourseKind.STATE_MANAGEMENT, "state_management_level")):
         levels = LEVELS_BY_KIND[kind]
         mine = [(levels[lv], on, before) for k, lv, on, before in passed if k == kind and lv in levels]
-        # The level recorded before the first course completed after `at` raised it; else the
-        # level recorded now.
-        raised_later = [before for (name, _), on, before in mine if on > at and before is not None]
-        base = raised_later[0] if raised_later else getattr(cadre, attr)
+        changes = sorted(
+            [(on, before, name) for (name, _), on, before in mine if before is not None]
+            + [(on, before, after) for f, on, before, after in edits if f == attr],
+            key=lambda c: c[0],
+        )
+        recorded = value_on(changes, at, getattr(cadre, attr))
         best = max(((name, rank) for (name, rank), on, _ in mine if on <= at), key=lambda nr: nr[1], default=None)
-        out[attr] = best[0] if best is not None and best[1] >= _rank_of(levels, base) else base
+        out[attr] = best[0] if best is not None and best[1] >= _rank_of(levels, recorded) else recorded
     return Levels(theory=out["theory_level"], state_management=out["state_management_level"])
 
 

@@ -298,3 +298,62 @@ def test_rule_r094_yearly_review_counts_additions_and_removals_of_the_year(syste
         "01 cấp trưởng, 00 cấp phó",
     )
     assert Cadre.objects.count() == 5
+
+
+def _title(actor, tree, code, start, group="Sở, ngành"):
+    from dangbo.cadres.services import TitleInput, title_create
+
+    return title_create(
+        actor=actor,
+        province_id=tree["province"].pk,
+        data=TitleInput(code=code, name=f"Giám đốc {code}", is_head=True, group=group),
+        valid_from=start,
+    )
+
+
+def test_rule_r094_the_people_per_title_follow_the_title_across_a_merger(system_user, tree, term):
+    """Sở A and Sở B merged into Sở AB on 01/07/2025: the four people planned for A and B at the
+    post still hold the four places of AB until their entries are closed (title abolished)."""
+    from dangbo.cadres.services import planning_close_abolished, title_abolish
+
+    a, b = _title(system_user, tree, "SO-A", date(2015, 1, 1)), _title(system_user, tree, "SO-B", date(2015, 1, 1))
+    ab = _title(system_user, tree, "SO-AB", date(2025, 7, 1))
+    post = tree["district"].pk
+    people = [_cadre(system_user, tree, f"Sáp Nhập {i}", date(1980, 1, 1 + i)) for i in range(6)]
+    for i, c in enumerate(people[:4]):
+        planning_add(actor=system_user, term=term, cadre=c, title=(a, b)[i % 2], on=date(2025, 3, 1), org_id=post)
+    title_abolish(actor=system_user, title=a, valid_to=date(2025, 6, 30), successor=ab)
+    title_abolish(actor=system_user, title=b, valid_to=date(2025, 6, 30), successor=ab)
+    with pytest.raises(DomainError) as err:
+        planning_add(actor=system_user, term=term, cadre=people[4], title=ab, on=date(2025, 7, 1), org_id=post)
+    assert err.value.field == "title_id" and "tối đa 4 người" in str(err.value)
+    assert PlanningEntry.objects.filter(title=ab).count() == 0
+    # Once the entries of the abolished titles are closed (on 01/07/2025), the places are free.
+    assert planning_close_abolished(actor=system_user, on=date(2025, 7, 2)) == 4
+    planning_add(actor=system_user, term=term, cadre=people[4], title=ab, on=date(2025, 7, 1), org_id=post)
+    assert PlanningEntry.objects.filter(title=ab, removed_on__isnull=True).count() == 1
+
+
+def test_rule_r094_the_people_per_title_count_every_version_of_the_title(system_user, tree, term):
+    from dangbo.cadres.services import TitleInput, title_change
+
+    v1 = _title(system_user, tree, "SO-X", date(2015, 1, 1))
+    post = tree["district"].pk
+    people = [_cadre(system_user, tree, f"Phiên Bản {i}", date(1981, 1, 1 + i)) for i in range(5)]
+    for c in people[:3]:
+        planning_add(actor=system_user, term=term, cadre=c, title=v1, on=date(2025, 2, 1), org_id=post)
+    v2 = title_change(
+        actor=system_user,
+        title=v1,
+        data=TitleInput(code="SO-X", name="Giám đốc Sở X (tên mới)", is_head=True, group="Sở, ngành"),
+        valid_from=date(2025, 9, 1),
+    )
+    # A cadre planned for the first version is already planned for the title.
+    with pytest.raises(DomainError) as err:
+        planning_add(actor=system_user, term=term, cadre=people[0], title=v2, on=date(2025, 9, 2), org_id=post)
+    assert err.value.field == "cadre_id" and "đã có trong quy hoạch" in str(err.value)
+    planning_add(actor=system_user, term=term, cadre=people[3], title=v2, on=date(2025, 9, 2), org_id=post)
+    with pytest.raises(DomainError) as err:
+        planning_add(actor=system_user, term=term, cadre=people[4], title=v2, on=date(2025, 9, 2), org_id=post)
+    assert err.value.field == "title_id" and "tối đa 4 người" in str(err.value)
+    assert not PlanningEntry.objects.filter(cadre=people[4]).exists()

@@ -148,3 +148,40 @@ def test_the_lineage_of_a_title_takes_its_versions_and_the_titles_merged_into_it
     assert set(Title.objects.filter(title_lineage_q("", of=c))) == {a, b, b2, c}
     assert set(Title.objects.filter(title_lineage_q("", of=b))) == {a, b, b2}  # not its successor
     assert unrelated not in set(Title.objects.filter(title_lineage_q("", of=c)))
+
+
+def test_rule_r095_the_term_ending_alert_follows_a_chain_of_two_mergers(system_user, officer, tree):
+    """A merged into B, B into C: the appointment to A starts the term of the holding on C."""
+
+    def mk(code, start):
+        return title_create(
+            actor=system_user,
+            province_id=tree["province"].pk,
+            data=TitleInput(code=code, name=f"Giám đốc Sở {code}", is_head=True),
+            valid_from=start,
+        )
+
+    a, b, c = mk("SO-A", date(2015, 1, 1)), mk("SO-B", date(2024, 1, 1)), mk("SO-C", date(2025, 7, 1))
+    cadre = CadreFactory(actor=system_user, managing_org=tree["commune_a"], full_name="Hà Văn Hai Lần")
+    _act(system_user, cadre, a, date(2021, 9, 1))  # the 5-year term ends 01/09/2026
+    title_abolish(actor=system_user, title=a, valid_to=date(2023, 12, 31), successor=b)
+    _act(system_user, cadre, b, date(2024, 1, 1), type="transfer")
+    title_abolish(actor=system_user, title=b, valid_to=date(2025, 6, 30), successor=c)
+    _act(system_user, cadre, c, date(2025, 7, 1), type="transfer")
+    assert cadre.holdings.get(valid_to__isnull=True).title == c
+    assert _terms_ending(officer, date(2026, 6, 1)) == {"Hà Văn Hai Lần"}
+    assert _terms_ending(officer, date(2025, 12, 1)) == set()  # 01/09/2026 is beyond six months
+    # The stored closure: C has both ancestors, B only A.
+    assert set(Title.objects.filter(title_lineage_q("", of=c)).values_list("code", flat=True)) == {
+        "SO-A",
+        "SO-B",
+        "SO-C",
+    }
+    assert set(Title.objects.filter(title_lineage_q("", of=b)).values_list("code", flat=True)) == {"SO-A", "SO-B"}
+
+
+def test_the_stored_closure_follows_chains_and_stops_on_a_cycle():
+    from dangbo.cadres.models import title_ancestors
+
+    assert title_ancestors({"A": {"B"}, "B": {"C"}, "X": {"C"}}) == {"B": {"A"}, "C": {"A", "B", "X"}}
+    assert title_ancestors({"A": {"B"}, "B": {"A"}}) == {"A": {"B"}, "B": {"A"}}  # a code re-used, no loop
