@@ -9,11 +9,14 @@ date is the set of versions valid that day. Rename and move close the version va
 close versions and record lineage in the app's own lineage table.
 
 `valid_on_q` is the one "valid on" condition (orgs' `OrgVersion.objects.valid_on` and staffing's
-selectors both use it). `TemporalTree(version_model, key)` gives the reads and the version writes
-for a version model whose identity foreign key is `key` and whose parent foreign key is `parent`;
-the orgs services keep their own writes for now because an organization's version also carries a
-materialized path that a move re-computes for the subtree (see the staffing report of #19 for the
-plan to move them here).
+selectors both use it). `TemporalTree(version_model, key, path="path")` gives the reads and the
+version writes for a version model whose identity foreign key is `key` and whose parent foreign key
+is `parent`. Both trees store on each version the materialized `path` of identity ids from the root
+("/1/7/42/") and its `depth`, so a subtree as of any date is one indexed prefix scan (two queries:
+the root's path, then the scan), whatever its depth; a move opens new versions for the moved
+identity's whole subtree (`reversion` re-paths it). Orgs reads its subtrees here
+(`orgs.selectors.TREE`); its services keep their own version writes because an organization's
+version also carries the restructuring event and feeds the preview collector.
 
 `Lineage(link_model)` is the one reader of a lineage table: direct links into/out of an
 identity and the transitive ancestors/descendants as of a date (orgs: `orgs.selectors.LINEAGE`,
@@ -37,15 +40,31 @@ def valid_on_q(at: date, prefix: str = "") -> Q:
     )
 
 
-class TemporalTree:
-    """Reads and version writes of one tree over time (see the module's docstring)."""
+def path_ids(path: str) -> list[int]:
+    """The identity ids on a materialized path ("/1/7/42/" → [1, 7, 42]), the root first."""
+    return [int(x) for x in path.strip("/").split("/") if x]
 
-    def __init__(self, version_model: type[models.Model], key: str, parent: str = "parent"):
+
+class TemporalTree:
+    """Reads and version writes of one tree over time (see the module's docstring). `path` names
+    the version's materialized-path field ("" when the model has none: subtree reads then walk
+    one query per level) and `depth` its depth field."""
+
+    def __init__(
+        self,
+        version_model: type[models.Model],
+        key: str,
+        parent: str = "parent",
+        path: str = "",
+        depth: str = "depth",
+    ):
         self.model = version_model
         self.key = key
         self.key_id = f"{key}_id"
         self.parent = parent
         self.parent_id = f"{parent}_id"
+        self.path = path
+        self.depth = depth if path else ""
 
     # --- reads ------------------------------------------------------------------------------------
 
@@ -58,8 +77,27 @@ class TemporalTree:
     def children_on(self, identity_id: int, at: date) -> list[int]:
         return list(self.versions_on(at).filter(**{self.parent_id: identity_id}).values_list(self.key_id, flat=True))
 
+    def path_on(self, identity_id: int, at: date) -> str | None:
+        """The identity's materialized path on `at` (None: not valid that day)."""
+        rows = self.versions_on(at).filter(**{self.key_id: identity_id}).order_by().values_list(self.path, flat=True)
+        return next(iter(rows[:1]), None)
+
+    def subtree(self, identity_id: int, at: date) -> QuerySet:
+        """The versions valid on `at` of the identity and everything below it: one prefix scan on
+        the path (after one read of the root's path), unordered (callers order or aggregate).
+        Empty when the identity is not valid on `at`."""
+        root = self.path_on(identity_id, at)
+        if root is None:
+            return self.model.objects.none()
+        return self.versions_on(at).filter(**{f"{self.path}__startswith": root})
+
     def subtree_ids(self, identity_id: int, at: date) -> list[int]:
-        """The identity and every identity below it on `at` (one query per level)."""
+        """The identity and every identity below it on `at`, the identity first (itself alone
+        when not valid that day). With paths: two queries whatever the depth; without: one
+        query per level."""
+        if self.path:
+            ids = list(self.subtree(identity_id, at).values_list(self.key_id, flat=True))
+            return [identity_id] + [i for i in ids if i != identity_id]
         out, todo = [identity_id], [identity_id]
         while todo:
             kids = [
@@ -74,7 +112,10 @@ class TemporalTree:
         return out
 
     def ancestor_ids(self, identity_id: int, at: date) -> list[int]:
-        """The parents of the identity on `at`, nearest first (one query per level)."""
+        """The parents of the identity on `at`, nearest first (with paths: one query)."""
+        if self.path:
+            path = self.path_on(identity_id, at)
+            return [] if path is None else [i for i in reversed(path_ids(path)) if i != identity_id]
         out: list[int] = []
         current = identity_id
         while True:
@@ -93,7 +134,40 @@ class TemporalTree:
             return True
         return self.model.objects.filter(**{self.key_id: identity_id, "valid_from__gt": at}).exists()
 
+    def later_change_below(self, identity_id: int, at: date) -> int | None:
+        """An identity strictly below this one on `at` with a change recorded after `at` (None:
+        none); a move on `at` re-paths the subtree, which needs its history written in order."""
+        below = [i for i in self.subtree_ids(identity_id, at) if i != identity_id]
+        if not below:
+            return None
+        closed = self.versions_on(at).filter(**{f"{self.key_id}__in": below, "valid_to__isnull": False})
+        later = self.model.objects.filter(**{f"{self.key_id}__in": below, "valid_from__gt": at})
+        hit = closed.values_list(self.key_id, flat=True).first() or later.values_list(self.key_id, flat=True).first()
+        return hit
+
     # --- writes (callers check the rules, the scope and write the audit entry) ---------------------
+
+    def placement(self, identity_id: int, parent_id: int | None, at: date) -> dict[str, Any]:
+        """The path and depth fields of a version of `identity_id` under `parent_id` on `at`
+        (LookupError: the parent is not valid that day)."""
+        if not self.path:
+            return {}
+        if parent_id is None:
+            return {self.path: f"/{identity_id}/", self.depth: 0}
+        parent_path = self.path_on(parent_id, at)
+        if parent_path is None:
+            raise LookupError(f"parent {parent_id} not valid on {at}")
+        return {self.path: f"{parent_path}{identity_id}/", self.depth: len(path_ids(parent_path))}
+
+    def open(self, identity_id: int, on: date, parent_id: int | None, **fields: Any):
+        """A first version of `identity_id` from `on` under `parent_id`, its path computed."""
+        return self.model.objects.create(
+            **{self.key_id: identity_id, self.parent_id: parent_id},
+            valid_from=on,
+            valid_to=None,
+            **self.placement(identity_id, parent_id, on),
+            **fields,
+        )
 
     def close(self, version, on: date) -> None:
         """End `version` the day before `on` (a version starting on `on` itself is replaced:
@@ -106,17 +180,44 @@ class TemporalTree:
 
     def reversion(self, version, on: date, **changes: Any):
         """Close `version` and open its successor from `on`, the same attributes but `changes`
-        (the rename and move primitive). Returns the new version."""
+        (the rename and move primitive). A new parent re-computes the path and re-paths the
+        subtree valid on `on` (callers check `later_change_below` first). Returns the new version."""
+        skip = {"valid_from", "valid_to", self.path, self.depth}
         fields = {
             f.attname: getattr(version, f.attname)
             for f in self.model._meta.concrete_fields
-            if not f.primary_key and f.attname not in ("valid_from", "valid_to")
+            if not f.primary_key and f.attname not in skip
         }
         for name, value in changes.items():
             attname = f"{name}_id" if isinstance(value, models.Model) or name == self.parent else name
             fields[attname] = value.pk if isinstance(value, models.Model) else value
+        old_path = getattr(version, self.path) if self.path else ""
+        if self.path:
+            fields.update(self.placement(getattr(version, self.key_id), fields[self.parent_id], on))
         self.close(version, on)
-        return self.model.objects.create(valid_from=on, valid_to=None, **fields)
+        new = self.model.objects.create(valid_from=on, valid_to=None, **fields)
+        if self.path and fields[self.path] != old_path:
+            self._repath_below(old_path, fields[self.path], on)
+        return new
+
+    def _repath_below(self, old_path: str, new_path: str, on: date) -> None:
+        """The versions valid on `on` strictly below `old_path` continue from `on` under
+        `new_path` (one read, one bulk write)."""
+        below = list(
+            self.versions_on(on).filter(**{f"{self.path}__startswith": old_path}).exclude(**{self.path: old_path})
+        )
+        shift = len(path_ids(new_path)) - len(path_ids(old_path))
+        self.model.objects.filter(pk__in=[v.pk for v in below]).filter(valid_from__lt=on).update(
+            valid_to=on - timedelta(days=1)
+        )
+        self.model.objects.filter(pk__in=[v.pk for v in below if v.valid_from >= on]).delete()
+        for v in below:  # versions opened that very day are replaced too, same attributes
+            v.pk = None
+            v._state.adding = True
+            setattr(v, self.path, new_path + getattr(v, self.path)[len(old_path) :])
+            setattr(v, self.depth, getattr(v, self.depth) + shift)
+            v.valid_from, v.valid_to = on, None
+        self.model.objects.bulk_create(below)
 
 
 class Lineage:

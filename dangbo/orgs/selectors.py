@@ -9,12 +9,13 @@ from typing import NamedTuple
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from dangbo.core.temporal import Lineage
+from dangbo.core.temporal import Lineage, TemporalTree
 from dangbo.orgs import membership
 from dangbo.orgs.models import Organization, OrgEvent, OrgLineage, OrgVersion
 from dangbo.orgs.visibility import everywhere, scope_orgs, scope_roots
 
 LINEAGE = Lineage(OrgLineage)  # the lineage reader shared with staffing (core.temporal)
+TREE = TemporalTree(OrgVersion, "org", path="path")  # the subtree reads shared with staffing's agencies
 
 
 def org_version_on(*, org_id: int, at: date) -> OrgVersion | None:
@@ -348,11 +349,9 @@ def path_ids(path: str) -> list[int]:
 
 
 def org_subtree_versions_on(*, org_id: int, at: date) -> QuerySet:
-    """The versions valid on `at` of the organization and everything below it (one prefix scan)."""
-    root = OrgVersion.objects.valid_on(at).filter(org_id=org_id).first()
-    if root is None:
-        return OrgVersion.objects.none()
-    return OrgVersion.objects.valid_on(at).filter(path__startswith=root.path)
+    """The versions valid on `at` of the organization and everything below it (one prefix scan,
+    read through the tree machinery shared with staffing's agencies)."""
+    return TREE.subtree(org_id, at)
 
 
 def org_in_subtree_on(*, org_id: int, root_id: int, at: date) -> bool:

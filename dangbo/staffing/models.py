@@ -1,13 +1,13 @@
 """Apparatus and staffing (tổ chức bộ máy, biên chế), MODULES.md §2: agencies over time, staffing
 categories, quota allocations, headcount snapshots, 2021 baselines and restructuring projects.
 
-An agency is an identity; its name and parent are dated versions (`AgencyVersion`, dates
-inclusive), so the tree can be read as of any date. Restructuring (merge, split, rename) closes
-versions and records lineage (`AgencyLineage`): the figures of a successor include what its
-predecessors had (baseline, and quota/headcount until the successor has its own for the period),
-a split carrying an explicit share. Every agency belongs to the access scope of a party
-organization (`managing_org`). Quota allocations are never edited: a later decision supersedes
-from its `effective_from`.
+An agency is an identity; its name, parent and materialized path are dated versions
+(`AgencyVersion`, dates inclusive), so the tree can be read as of any date, a subtree in one
+prefix scan. Restructuring (merge, split, rename) closes versions and records lineage
+(`AgencyLineage`): the figures of a successor include what its predecessors had (baseline, and
+quota/headcount until the successor has its own for the period), a split carrying an explicit
+share. Every agency belongs to the access scope of a party organization (`managing_org`). Quota
+allocations are never edited: a later decision supersedes from its `effective_from`.
 """
 
 from __future__ import annotations
@@ -75,6 +75,11 @@ class AgencyVersion(models.Model):
         verbose_name="Cơ quan cấp trên (có thẩm quyền giao biên chế)",
     )
     internal_units = models.PositiveSmallIntegerField("Số đơn vị bên trong", default=0)
+    # The materialized path of agency ids from the root ("/1/7/42/") and the depth, as orgs'
+    # OrgVersion: a subtree as of a date is one prefix scan (core.temporal.TemporalTree); a move
+    # opens new versions for the moved agency's subtree.
+    path = models.CharField(max_length=400, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(default=0)
     valid_from = models.DateField("Từ ngày")
     valid_to = models.DateField("Đến ngày", null=True, blank=True)
 

@@ -55,7 +55,7 @@ def _catalogues_for(qs: QuerySet, user, action: str) -> QuerySet:
 # --- the tree as of a date --------------------------------------------------------------------
 
 
-TREE = TemporalTree(AgencyVersion, "agency")  # the tree over time shared with orgs (core.temporal)
+TREE = TemporalTree(AgencyVersion, "agency", path="path")  # shared with orgs (core.temporal), paths as orgs'
 LINEAGE = Lineage(AgencyLineage)  # the lineage reader shared with orgs (core.temporal)
 
 
@@ -104,8 +104,22 @@ def agency_tree(*, actor, at: date, root_id: int | None = None) -> list[TreeRow]
 
 
 def subtree_ids(agency_id: int, at: date) -> list[int]:
-    """The agency and every agency below it on `at` (the agency itself even if not valid then)."""
+    """The agency and every agency below it on `at` (the agency itself even if not valid then):
+    one prefix scan on the materialized path, whatever the depth."""
     return TREE.subtree_ids(agency_id, at)
+
+
+def subtree_on(*, actor, agency_id: int, at: date) -> QuerySet:
+    """The versions valid on `at` of the agency and every agency below it, ordered by path (a
+    parent before its children): the agency is checked in scope (404 outside), the rows narrowed
+    to the actor's scope; two queries whatever the depth."""
+    policy.get_in_scope_or_404(Agency, actor, agency_id)
+    return (
+        policy.for_user(AgencyVersion, actor)
+        .filter(pk__in=TREE.subtree(agency_id, at).values("pk"))
+        .select_related("agency")
+        .order_by("path")
+    )
 
 
 # --- quota, headcount, baseline with lineage ----------------------------------------------------
@@ -279,11 +293,11 @@ class Snapshot:
         self.at = at
         self.year = at.year
         self.baseline_year = param("staffing_baseline_year", at)
-        self.versions: dict[int, list[tuple[date, date | None, int | None, str]]] = {}
-        for aid, vf, vt, parent, name in AgencyVersion.objects.order_by("agency_id", "valid_from").values_list(
-            "agency_id", "valid_from", "valid_to", "parent_id", "name"
+        self.versions: dict[int, list[tuple[date, date | None, int | None, str, str]]] = {}
+        for aid, vf, vt, parent, name, path in AgencyVersion.objects.order_by("agency_id", "valid_from").values_list(
+            "agency_id", "valid_from", "valid_to", "parent_id", "name", "path"
         ):
-            self.versions.setdefault(aid, []).append((vf, vt, parent, name))
+            self.versions.setdefault(aid, []).append((vf, vt, parent, name, path))
         self.links: dict[int, list[tuple[int, date, Decimal]]] = {}
         for succ, pred, on, share in (
             AgencyLineage.objects.filter(on__lte=at)
@@ -314,10 +328,13 @@ class Snapshot:
         }
         self.categories = list(StaffingCategory.objects.all())
         self.children: dict[int, list[int]] = {}
+        self.paths: dict[int, str] = {}  # agency -> materialized path on `at`
         for aid in self.versions:
             v = self._version(aid, at)
-            if v is not None and v[2] is not None:
-                self.children.setdefault(v[2], []).append(aid)
+            if v is not None:
+                self.paths[aid] = v[4]
+                if v[2] is not None:
+                    self.children.setdefault(v[2], []).append(aid)
 
     def _version(self, agency_id: int, at: date):
         for v in self.versions.get(agency_id, ()):
@@ -333,12 +350,12 @@ class Snapshot:
         return self._version(agency_id, self.at) is not None
 
     def subtree_ids(self, agency_id: int) -> list[int]:
-        out, todo = [agency_id], [agency_id]
-        while todo:
-            kids = [k for t in todo for k in self.children.get(t, ()) if k not in out]
-            out.extend(kids)
-            todo = kids
-        return out
+        """The agency and those below it on `at`, by path prefix (as `TREE.subtree_ids`)."""
+        root = self.paths.get(agency_id)
+        if root is None:
+            return [agency_id]
+        below = sorted((p, a) for a, p in self.paths.items() if a != agency_id and p.startswith(root))
+        return [agency_id] + [a for _, a in below]
 
     @staticmethod
     def _latest(rows, at: date):

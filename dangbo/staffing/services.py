@@ -108,9 +108,7 @@ def agency_create(
         raise DomainError(f"Cơ quan cấp trên không còn hiệu lực ngày {_vn(on)}", field="parent")
     with transaction.atomic():
         agency = Agency.objects.create(code=code, kind=kind, managing_org_id=managing_org_id, party_org_id=party_org_id)
-        AgencyVersion.objects.create(
-            agency=agency, name=name, parent=parent, valid_from=on, internal_units=internal_units
-        )
+        sel.TREE.open(agency.pk, on, parent.pk if parent else None, name=name, internal_units=internal_units)
         audit_record(
             actor=actor,
             action="staffing.agency_create",
@@ -238,6 +236,13 @@ def agency_move(*, actor, agency: Agency, new_parent: Agency | None, on: date) -
                 raise DomainError(
                     "Không thể đặt một cơ quan dưới chính nó hoặc cơ quan trực thuộc nó", field="new_parent"
                 )
+        later = sel.TREE.later_change_below(agency.pk, on)
+        if later is not None:  # the move re-paths the subtree from `on`: its history must be in order
+            raise DomainError(
+                f"Cơ quan trực thuộc «{_name(later, on)}» đã có thay đổi sau ngày {_vn(on)}; "
+                "ghi các thay đổi theo đúng thứ tự thời gian",
+                field="on",
+            )
         before = v.parent_id
         new = sel.TREE.reversion(v, on, parent=new_parent)
         audit_record(
@@ -273,6 +278,8 @@ def agency_split(
     if total != 100:
         raise DomainError(f"Tổng tỷ lệ phân bổ biên chế năm gốc phải bằng 100% (đang là {total}%)", field="parts")
     with transaction.atomic():
+        if _has_children(agency, on):
+            raise DomainError(f"«{_name(agency.pk, on)}» còn cơ quan trực thuộc", field="agency_id")
         old = _close(agency, on)
         new = []
         for part in parts:
@@ -782,10 +789,7 @@ def _set_internal_units(agency: Agency, on: date, units: int) -> None:
         v.internal_units = units
         v.save(update_fields=["internal_units"])
         return
-    old = _close(agency, on)
-    AgencyVersion.objects.create(
-        agency=agency, name=old.name, parent_id=old.parent_id, valid_from=on, internal_units=units
-    )
+    sel.TREE.reversion(_require_in_order(agency, on), on, internal_units=units)
 
 
 def project_apply(*, actor, project: RestructuringProject) -> RestructuringProject:

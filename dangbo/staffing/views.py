@@ -67,11 +67,40 @@ def _roadmap(actor, agency_id: int, at: date) -> list[dict]:
     return out
 
 
+def _roadmap_chart(figs, roadmap: list[dict]) -> dict | None:
+    """The roadmap of the first category with a reduction target (cán bộ, công chức first), for
+    the chart above its table: the baseline, the quota and headcount at the end of each year, and
+    the straight line from the baseline to the target quota of the target year. The same figures
+    are in the table."""
+    row = next((r for r in figs.rows if r.target_pct is not None and r.has_baseline), None)
+    if row is None:
+        return None
+    years, quota, headcount = [figs.baseline_year], [row.baseline], [None]
+    for y in roadmap:
+        years.append(y["year"])
+        r = None if y.get("future") else next((x for x in y["rows"] if x.category.pk == row.category.pk), None)
+        quota.append(r.quota if r is not None and r.has_quota else None)
+        headcount.append(r.headcount if r is not None and r.has_headcount else None)
+    span = figs.target_year - figs.baseline_year
+    target = [
+        round(row.baseline - (row.baseline - row.target_quota) * (y - figs.baseline_year) / span, 1) for y in years
+    ]
+    return {
+        "category": row.category.name,
+        "years": [str(y) for y in years],
+        "quota": quota,
+        "headcount": headcount,
+        "target": target,
+        "target_label": f"Lộ trình giảm ≥ {row.target_pct}% so với năm {figs.baseline_year}",
+    }
+
+
 @login_required
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency = policy.get_in_scope_or_404(Agency, request.user, pk)
     at = as_of_date(request)
     figs = sel.figures(actor=request.user, agency_id=agency.pk, at=at)
+    roadmap = _roadmap(request.user, agency.pk, at)
     return render(
         request,
         "staffing/agency_detail.html",
@@ -79,7 +108,8 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agency": agency,
             "at": at,
             "figs": figs,
-            "roadmap": _roadmap(request.user, agency.pk, at),
+            "roadmap": roadmap,
+            "roadmap_chart": _roadmap_chart(figs, roadmap),
             "versions": agency.versions.select_related("parent").order_by("valid_from"),
             "allocations": sel.allocations(actor=request.user, agency_id=agency.pk)[:50],
             "headcounts": policy.for_user(Headcount, request.user)

@@ -318,7 +318,8 @@ def test_agency_move_takes_its_subtree_and_refuses_a_cycle(system_user, app):
         agency_move(actor=system_user, agency=app["bloc"], new_parent=app["d1"], on=date(2025, 9, 1))
     versions = AgencyVersion.objects.count()
     agency_move(actor=system_user, agency=app["bloc"], new_parent=app["prov"], on=date(2025, 9, 1))
-    assert AgencyVersion.objects.count() == versions + 1
+    # A new version for the bloc and, re-pathed under P, for each of its two bodies.
+    assert AgencyVersion.objects.count() == versions + 3
     assert sel.parent_on(app["bloc"].pk, date(2025, 8, 31)) == app["root"].pk
     assert sel.parent_on(app["bloc"].pk, date(2025, 9, 1)) == app["prov"].pk
     assert set(sel.subtree_ids(app["prov"].pk, date(2025, 9, 1))) == {

@@ -31,6 +31,14 @@ def test_agency_page_figures_and_roadmap(client, officer, app):
     assert r.status_code == 200
     assert "5,00%" in body  # 60 → 57: 5,00% cut vs 2021
     assert "Lộ trình tinh giản biên chế 2021–2026" in body
+    # The roadmap chart's data (drawn by js/staffing_roadmap.js; browser test test_staffing_pages):
+    # the baseline, the year-end quotas so far, the line from 60 in 2021 to the target 57 in 2026.
+    chart = r.context["roadmap_chart"]
+    assert chart["years"] == ["2021", "2022", "2023", "2024", "2025", "2026"]
+    assert chart["quota"] == [60, None, None, None, 57, None]
+    assert chart["headcount"] == [None, None, None, None, 53, None]
+    assert chart["target"][0] == 60 and chart["target"][-1] == 57
+    assert 'id="staffing-roadmap-data"' in body and "js/staffing_roadmap.js" in body
 
 
 def test_allocation_form_shows_the_balance_and_refuses_over_allocation(client, officer, app, settings):
