@@ -229,21 +229,7 @@ def notice_list_api(request: HttpRequest, page: PageNumber = 1, page_size: PageS
     result = paginate(notices.notice_list(actor=request.user), page=page, page_size=page_size)
     return {
         **result,
-        "items": [
-            {
-                "id": n.pk,
-                "org_id": n.org_id,
-                "kind": n.kind,
-                "kind_label": n.get_kind_display(),
-                "title": n.title,
-                "document_number": n.document_number,
-                "audience_org_id": n.audience_org_id,
-                "sent_on": n.sent_on,
-                "recipients": n.recipients_count,
-                "read": n.read,
-            }
-            for n in result["items"]
-        ],
+        "items": [_item(n, n.recipients_count, n.read) for n in result["items"]],
     }
 
 
